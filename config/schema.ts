@@ -1,0 +1,65 @@
+import { z } from 'zod';
+
+const bool = z
+  .enum(['true', 'false', '1', '0', 'yes', 'no'])
+  .transform((v) => v === 'true' || v === '1' || v === 'yes');
+const port = z.coerce.number().int().min(0).max(65535);
+const seconds = z.coerce.number().int().positive();
+
+/**
+ * Every setting the platform reads, with the embedded defaults: `npm run up` needs none of them.
+ * Keys are the environment variable names; the README's configuration table lists them.
+ */
+export const configSchema = z.object({
+  NODE_ENV: z.enum(['development', 'test', 'production']).default('development'),
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  HOST: z.string().min(1).default('127.0.0.1'),
+  PORT: port.default(8080),
+  PUBLIC_URL: z.string().url().optional(),
+  DATA_DIR: z.string().min(1).default('./data'),
+  DATABASE_URL: z
+    .string()
+    .regex(/^(sqlite:|mysql:\/\/|mariadb:\/\/)/, 'must start with sqlite:, mysql:// or mariadb://')
+    .default('sqlite:./data/cmp.sqlite'),
+  DATABASE_DEBUG: bool.default('false'),
+  BODY_LIMIT_BYTES: z.coerce.number().int().positive().default(1_048_576),
+
+  TEMPORAL_ADDRESS: z.string().regex(/^[^:]+:\d+$/, 'must be host:port').default('127.0.0.1:7233'),
+  TEMPORAL_NAMESPACE: z.string().min(1).default('default'),
+  TEMPORAL_EMBEDDED: bool.default('true'),
+  TEMPORAL_UI_PORT: port.default(8233),
+  TEMPORAL_CLI: z.string().optional(),
+
+  AUTH_SECRET: z.string().min(32, 'must be at least 32 characters').optional(),
+  ACCESS_TOKEN_TTL_SECONDS: seconds.default(900),
+  REFRESH_TOKEN_TTL_SECONDS: seconds.default(30 * 24 * 3600),
+  LOGIN_MAX_FAILURES: z.coerce.number().int().min(1).default(5),
+  LOGIN_LOCKOUT_SECONDS: seconds.default(900),
+  PASSWORD_MIN_LENGTH: z.coerce.number().int().min(8).default(10),
+  REGISTRATION_REQUIRES_APPROVAL: bool.default('true'),
+  BOOTSTRAP_ADMIN_EMAIL: z.string().email().default('admin@cmp.local'),
+  BOOTSTRAP_ADMIN_PASSWORD: z.string().min(10).optional(),
+
+  SIMULATOR_EMBEDDED: bool.default('true'),
+  SIMULATOR_PORT: port.default(8774),
+  SIMULATOR_STATE_FILE: z.string().optional(),
+  OS_CLOUD: z.string().optional(),
+  OS_AUTH_URL: z.string().url().optional(),
+  OS_USERNAME: z.string().optional(),
+  OS_PASSWORD: z.string().optional(),
+  OS_PROJECT_NAME: z.string().optional(),
+  OS_USER_DOMAIN_NAME: z.string().default('Default'),
+  OS_PROJECT_DOMAIN_NAME: z.string().default('Default'),
+  OS_REGION_NAME: z.string().default('RegionOne'),
+  OS_INTERFACE: z.enum(['public', 'internal', 'admin']).default('public'),
+
+  SMTP_URL: z.string().regex(/^smtps?:\/\//, 'must be smtp:// or smtps://').optional(),
+  MAIL_FROM: z.string().default('CMP <noreply@cmp.local>'),
+  SMS_EMBEDDED_SINK: bool.default('true'),
+  TWILIO_ACCOUNT_SID: z.string().optional(),
+  TWILIO_AUTH_TOKEN: z.string().optional(),
+  TWILIO_FROM: z.string().default('+15005550006'),
+  TWILIO_API_BASE_URL: z.string().url().optional(),
+});
+
+export type RawConfig = z.infer<typeof configSchema>;

@@ -1,0 +1,36 @@
+/** Tunables of the simulated cloud. Durations are in milliseconds of wall time. */
+export interface SimOptions {
+  /** Keystone region every catalog endpoint is published in. */
+  region: string;
+  /** Time a server spends in BUILD before it turns ACTIVE. */
+  buildMs: number;
+  /** Time a live or cold migration takes. */
+  migrateMs: number;
+  /** Time an evacuation takes (rebuild on the target host). */
+  evacuateMs: number;
+  /** Time other short transitions take (start, stop, reboot, volume create, LB provisioning...). */
+  actionMs: number;
+  /** A compute service whose host stopped sending heartbeats is reported down after this long. */
+  heartbeatTimeoutMs: number;
+  /** Lifetime of a Keystone token. */
+  tokenTtlMs: number;
+  /** When set, state is loaded from and saved to this JSON file. */
+  stateFile?: string;
+  /** Admin credentials seeded at start. */
+  adminUser: string;
+  adminPassword: string;
+  adminProject: string;
+}
+
+export const defaultSimOptions: SimOptions = {
+  region: 'RegionOne',
+  buildMs: 200,
+  migrateMs: 300,
+  evacuateMs: 300,
+  actionMs: 50,
+  heartbeatTimeoutMs: 2000,
+  tokenTtlMs: 3600_000,
+  adminUser: 'admin',
+  adminPassword: 'secret',
+  adminProject: 'admin',
+};

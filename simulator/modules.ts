@@ -1,0 +1,21 @@
+import type { SimModule } from './core/module';
+import { identityModule } from './identity';
+import { computeModule } from './compute';
+import { networkModule } from './network';
+import { volumeModule } from './volume';
+import { imageModule } from './image';
+import { loadBalancerModule } from './load-balancer';
+import { adminModule } from './admin';
+import { metricsModule } from './metrics';
+
+/** Install order matters only for modules that look others up at install time. */
+export const allModules: SimModule[] = [
+  identityModule,
+  imageModule,
+  networkModule,
+  volumeModule,
+  computeModule,
+  loadBalancerModule,
+  adminModule,
+  metricsModule,
+];

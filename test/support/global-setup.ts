@@ -1,0 +1,28 @@
+import { mkdirSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { projectRoot, startTemporalDevServer } from '../../scripts/lib/temporal-cli';
+import { freePort } from './free-port';
+
+/**
+ * Starts one Temporal dev server (in memory) for the whole run and bundles the workflows once.
+ * Suites read TEMPORAL_ADDRESS and CMP_WORKFLOW_BUNDLE. Set CMP_TEST_TEMPORAL=off to skip both
+ * when running only suites that do not touch Temporal.
+ */
+export default async function globalSetup(): Promise<void> {
+  if (process.env.CMP_TEST_TEMPORAL === 'off') return;
+  const port = await freePort();
+  const child = await startTemporalDevServer({ port });
+  (globalThis as Record<string, unknown>).__temporalDevServer = child;
+  process.env.TEMPORAL_ADDRESS = `127.0.0.1:${port}`;
+
+  const { bundleWorkflowCode } = await import('@temporalio/worker');
+  const { code } = await bundleWorkflowCode({
+    workflowsPath: path.join(projectRoot, 'workflows', 'index.ts'),
+    logger: { log() {}, trace() {}, debug() {}, info() {}, warn: console.warn, error: console.error },
+  });
+  const dir = path.join(projectRoot, 'tmp');
+  mkdirSync(dir, { recursive: true });
+  const file = path.join(dir, `workflow-bundle-${process.pid}.js`);
+  writeFileSync(file, code);
+  process.env.CMP_WORKFLOW_BUNDLE = file;
+}
