@@ -1,3 +1,5 @@
+import type { SimCloud } from './cloud';
+
 /** What a validated Keystone token tells a service about the caller. */
 export interface AuthContext {
   token: string;
@@ -12,5 +14,8 @@ export interface AuthContext {
   expiresAt: Date;
 }
 
-/** Hono environment of every authenticated simulator route. */
-export type AuthEnv = { Variables: { auth: AuthContext; requestId: string } };
+/**
+ * Hono environment of every simulator route. `cloud` and `requestId` are set by the global
+ * middleware of app.ts for every request; `auth` only once `requireToken` has run.
+ */
+export type AuthEnv = { Variables: { auth: AuthContext; requestId: string; cloud: SimCloud } };

@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { defaultSimOptions, type SimOptions } from './options';
+import { FaultTable } from './faults';
 
 /**
  * Each service module augments this interface with its own state object, e.g.
@@ -21,7 +22,12 @@ export class SimCloud {
   /** Public base URL (`http://127.0.0.1:port`), set once the server listens. */
   baseUrl = '';
   readonly services = {} as SimServices;
+  /** Injected API errors and latency, consulted for every request (see admin API). */
+  readonly faults = new FaultTable();
   private readonly timers = new Set<NodeJS.Timeout>();
+  private readonly intervals = new Set<NodeJS.Timeout>();
+  private readonly startHooks: Array<() => void> = [];
+  private readonly closeHooks: Array<() => void> = [];
 
   constructor(options: Partial<SimOptions> = {}) {
     this.options = { ...defaultSimOptions, ...options };
@@ -60,9 +66,34 @@ export class SimCloud {
     this.timers.add(t);
   }
 
+  /** Runs `fn` every `ms` until `close()`. */
+  every(ms: number, fn: () => void): void {
+    const t = setInterval(fn, ms);
+    t.unref?.();
+    this.intervals.add(t);
+  }
+
+  /** Registers work to run once the server listens (baseUrl known). */
+  onStarted(fn: () => void): void {
+    this.startHooks.push(fn);
+  }
+
+  /** Called by server.ts once listening. */
+  started(): void {
+    for (const fn of this.startHooks.splice(0)) fn();
+  }
+
+  /** Registers cleanup run by `close()`. */
+  onClose(fn: () => void): void {
+    this.closeHooks.push(fn);
+  }
+
   close(): void {
     for (const t of this.timers) clearTimeout(t);
     this.timers.clear();
+    for (const t of this.intervals) clearInterval(t);
+    this.intervals.clear();
+    for (const fn of this.closeHooks.splice(0)) fn();
   }
 
   /** Every registered service that can be saved, by name. */

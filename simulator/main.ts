@@ -1,0 +1,68 @@
+/**
+ * Runs the simulator as its own process (`npm run simulator`).
+ *
+ * Environment:
+ *   SIM_PORT (default 5000)     SIM_HOST (default 127.0.0.1)     SIM_STATE_FILE (no persistence when unset)
+ *   SIM_REGION, SIM_HOSTS (hypervisor count), SIM_BUILD_MS, SIM_MIGRATE_MS, SIM_EVACUATE_MS, SIM_ACTION_MS,
+ *   SIM_HEARTBEAT_TIMEOUT_MS, SIM_TOKEN_TTL_MS, SIM_ADMIN_USER, SIM_ADMIN_PASSWORD, SIM_ADMIN_PROJECT
+ */
+import { startSimulator } from './server';
+import type { SimOptions } from './core/options';
+
+function num(name: string): number | undefined {
+  const v = process.env[name];
+  if (v === undefined || v === '') return undefined;
+  const n = Number(v);
+  if (!Number.isFinite(n)) throw new Error(`${name} must be a number, got ${v}`);
+  return n;
+}
+
+function optionsFromEnv(): Partial<SimOptions> & Record<string, unknown> {
+  const e = process.env;
+  const o: Record<string, unknown> = {
+    region: e.SIM_REGION,
+    stateFile: e.SIM_STATE_FILE,
+    hosts: num('SIM_HOSTS'),
+    buildMs: num('SIM_BUILD_MS'),
+    migrateMs: num('SIM_MIGRATE_MS'),
+    evacuateMs: num('SIM_EVACUATE_MS'),
+    actionMs: num('SIM_ACTION_MS'),
+    heartbeatTimeoutMs: num('SIM_HEARTBEAT_TIMEOUT_MS'),
+    tokenTtlMs: num('SIM_TOKEN_TTL_MS'),
+    adminUser: e.SIM_ADMIN_USER,
+    adminPassword: e.SIM_ADMIN_PASSWORD,
+    adminProject: e.SIM_ADMIN_PROJECT,
+  };
+  return Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined && v !== '')) as Partial<SimOptions>;
+}
+
+async function main(): Promise<void> {
+  const sim = await startSimulator({
+    ...optionsFromEnv(),
+    port: num('SIM_PORT') ?? 5000,
+    host: process.env.SIM_HOST || '127.0.0.1',
+  });
+  const o = sim.cloud.options;
+  console.log(`OpenStack simulator listening on ${sim.url}`);
+  console.log(`OS_AUTH_URL=${sim.url}/identity/v3 OS_USERNAME=${o.adminUser} OS_PROJECT_NAME=${o.adminProject} OS_USER_DOMAIN_ID=default OS_PROJECT_DOMAIN_ID=default OS_REGION_NAME=${o.region}`);
+  let stopping = false;
+  const stop = (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    console.log(`${signal}: stopping simulator${o.stateFile ? `, saving state to ${o.stateFile}` : ''}`);
+    sim.close().then(
+      () => process.exit(0),
+      (err) => {
+        console.error(err);
+        process.exit(1);
+      },
+    );
+  };
+  process.on('SIGINT', () => stop('SIGINT'));
+  process.on('SIGTERM', () => stop('SIGTERM'));
+}
+
+main().catch((err) => {
+  console.error(err);
+  process.exit(1);
+});
