@@ -1,0 +1,39 @@
+import { glanceError } from './errors';
+import { readOnlyAttrs, type Caller, type ImageRecord } from './model';
+import type { ImageService } from './service';
+
+interface PatchOp {
+  op: string;
+  path: string;
+  value?: unknown;
+}
+
+const baseKeys = ['name', 'visibility', 'protected', 'os_hidden', 'owner', 'min_disk', 'min_ram', 'container_format', 'disk_format', 'tags'];
+
+/** Applies Glance's `application/openstack-images-v2.1-json-patch` (add / replace / remove on top-level attributes). */
+export function applyImagePatch(svc: ImageService, caller: Caller, img: ImageRecord, ops: unknown): ImageRecord {
+  if (!Array.isArray(ops)) throw glanceError(400, 'Request body must be a JSON array of operation objects.');
+  const working: ImageRecord = JSON.parse(JSON.stringify(img));
+  for (const raw of ops as PatchOp[]) {
+    if (!raw || typeof raw !== 'object' || typeof raw.path !== 'string') throw glanceError(400, 'Operation objects must contain exactly one member named "op", and a "path".');
+    const { op, path } = raw;
+    if (!['add', 'replace', 'remove'].includes(op)) throw glanceError(400, `Invalid operation: \`${String(op)}\`: Operation "${String(op)}" not supported.`);
+    const m = /^\/([^/]+)$/.exec(path);
+    if (!m) throw glanceError(400, `Invalid JSON pointer for this resource: '${path}'`);
+    const key = m[1].replace(/~1/g, '/').replace(/~0/g, '~');
+    const isBase = baseKeys.includes(key);
+    if (readOnlyAttrs.includes(key)) throw glanceError(403, `Attribute '${key}' is read-only.`);
+    if (op === 'remove') {
+      if (isBase) throw glanceError(403, `Attribute '${key}' is read-only.`);
+      if (!(key in working.properties)) throw glanceError(409, `Property ${key} does not exist.`);
+      delete working.properties[key];
+      continue;
+    }
+    if (!('value' in raw)) throw glanceError(400, `Operation "${op}" requires a member named "value".`);
+    if (op === 'replace' && !isBase && !(key in working.properties)) throw glanceError(409, `Property ${key} does not exist.`);
+    svc.setAttr(caller, working, key, raw.value);
+  }
+  Object.assign(img, working);
+  svc.touch(img);
+  return img;
+}
