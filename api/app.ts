@@ -1,0 +1,52 @@
+import { Hono } from 'hono';
+import { bodyLimit } from 'hono/body-limit';
+import { ApiError } from './lib/api-error';
+import type { AppDeps, AppEnv } from './deps';
+import { accessLog } from './middleware/access-log';
+import { audit } from './middleware/audit';
+import { authenticate } from './middleware/authenticate';
+import { onError, onNotFound } from './middleware/errors';
+import { requestContext } from './middleware/request-context';
+import { adminsRouter } from './routers/admins';
+import { auditRouter } from './routers/audit';
+import { authRouter } from './routers/auth';
+import { docsRouter } from './routers/docs';
+import { healthRouter } from './routers/health';
+import { registrationsRouter } from './routers/registrations';
+import { settingsRouter } from './routers/settings';
+import { tenantsRouter } from './routers/tenants';
+
+/** Routers of the REST contract, mounted under `/api/v1`. */
+export function apiRoutes(): Hono<AppEnv> {
+  const api = new Hono<AppEnv>();
+  api.route('/auth', authRouter);
+  api.route('/registrations', registrationsRouter);
+  api.route('/tenants', tenantsRouter);
+  api.route('/admins', adminsRouter);
+  api.route('/settings', settingsRouter);
+  api.route('/audit', auditRouter);
+  return api;
+}
+
+export function createApp(deps: AppDeps): Hono<AppEnv> {
+  const app = new Hono<AppEnv>();
+  app.onError(onError);
+  app.notFound(onNotFound);
+  app.use('*', requestContext(deps));
+  app.use('*', accessLog);
+  app.use(
+    '/api/*',
+    bodyLimit({
+      maxSize: deps.config.BODY_LIMIT_BYTES,
+      onError: () => {
+        throw new ApiError(413, 'payload_too_large', `request body exceeds ${deps.config.BODY_LIMIT_BYTES} bytes`);
+      },
+    }),
+  );
+  app.use('/api/*', audit);
+  app.use('/api/*', authenticate);
+  app.route('/', healthRouter);
+  app.route('/', docsRouter);
+  app.route('/api/v1', apiRoutes());
+  return app;
+}

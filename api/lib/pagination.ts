@@ -1,0 +1,17 @@
+import { z } from 'zod';
+
+export const pageQuery = z.object({
+  limit: z.coerce.number().int().min(1).max(200).default(50),
+  offset: z.coerce.number().int().min(0).default(0),
+});
+
+export interface Page<T> {
+  items: T[];
+  total: number;
+  limit: number;
+  offset: number;
+}
+
+export function page<T>(items: T[], total: number, q: { limit: number; offset: number }): Page<T> {
+  return { items, total, limit: q.limit, offset: q.offset };
+}

@@ -1,0 +1,29 @@
+import type { Context } from 'hono';
+import type { z } from 'zod';
+import { badRequest, unprocessable } from './api-error';
+
+function issues(err: z.ZodError) {
+  return err.issues.map((i) => ({ path: i.path.join('.'), message: i.message, code: i.code }));
+}
+
+/** Parses the JSON body against a strict zod schema: malformed JSON is a 400, a bad shape a 422. */
+export async function jsonBody<S extends z.ZodTypeAny>(c: Context, schema: S): Promise<z.output<S>> {
+  const text = await c.req.text();
+  let data: unknown;
+  try {
+    data = text.length ? JSON.parse(text) : undefined;
+  } catch (e) {
+    throw badRequest('request body is not valid JSON', { reason: (e as Error).message });
+  }
+  if (data === undefined) throw badRequest('request body is required');
+  const parsed = schema.safeParse(data);
+  if (!parsed.success) throw unprocessable('request body is invalid', issues(parsed.error));
+  return parsed.data;
+}
+
+/** Parses query parameters against a zod schema (422 on a bad value). */
+export function queryParams<S extends z.ZodTypeAny>(c: Context, schema: S): z.output<S> {
+  const parsed = schema.safeParse(c.req.query());
+  if (!parsed.success) throw unprocessable('query parameters are invalid', issues(parsed.error));
+  return parsed.data;
+}

@@ -1,0 +1,38 @@
+import { serve } from '@hono/node-server';
+import { Client, Connection } from '@temporalio/client';
+import { config, ConfigError } from '../config';
+import { createLogger } from '../config/logger';
+import { migrate, openOrm } from '../domain/db/orm';
+import { taskQueues } from '../domain/task-queues';
+import { createApp } from './app';
+import { ensureBootstrapAdmin, resolveAuthSecret } from './services/bootstrap';
+
+async function main(): Promise<void> {
+  const cfg = config();
+  const logger = createLogger(cfg.LOG_LEVEL, 'cmp-api');
+  const orm = await openOrm(cfg.database, cfg.DATABASE_DEBUG);
+  const applied = await migrate(orm);
+  if (applied.length) logger.info({ applied }, 'migrations applied');
+  const boot = await ensureBootstrapAdmin(orm.em.fork(), cfg);
+  if (boot.passwordFile) logger.warn({ file: boot.passwordFile }, 'bootstrap admin created; its password is in this file');
+  const connection = await Connection.connect({ address: cfg.TEMPORAL_ADDRESS });
+  const temporal = new Client({ connection, namespace: cfg.TEMPORAL_NAMESPACE });
+  const app = createApp({ config: cfg, orm, temporal, logger, authSecret: resolveAuthSecret(cfg), queues: taskQueues() });
+  const server = serve({ fetch: app.fetch, hostname: cfg.HOST, port: cfg.PORT }, (info) => {
+    logger.info({ url: `http://${info.address}:${info.port}` }, 'API listening');
+  });
+  const stop = async () => {
+    server.close();
+    await connection.close();
+    await orm.close();
+    process.exit(0);
+  };
+  process.once('SIGINT', stop);
+  process.once('SIGTERM', stop);
+}
+
+main().catch((err) => {
+  if (err instanceof ConfigError) console.error(err.message);
+  else console.error(err);
+  process.exit(1);
+});

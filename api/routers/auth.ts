@@ -1,0 +1,107 @@
+import { Hono } from 'hono';
+import { z } from 'zod';
+import { RefreshToken, User } from '../../domain/entities';
+import { afterFailure, afterSuccess, isLocked } from '../../domain/identity/lockout';
+import { ApiError, forbidden, unauthorized } from '../lib/api-error';
+import { principalOf } from '../lib/principal';
+import { jsonBody } from '../lib/validate';
+import { requireAuth } from '../middleware/authenticate';
+import type { AppEnv } from '../deps';
+import { dummyPasswordHash, verifyPassword } from '../services/passwords';
+import { register, registrationExpiryMs, registrationWorkflowId } from '../services/registration';
+import { openSession } from '../services/sessions';
+import { hashToken } from '../services/tokens';
+
+const registerBody = z
+  .object({
+    email: z.string().email().max(254),
+    password: z.string().min(1).max(256),
+    displayName: z.string().min(1).max(120),
+    tenantName: z.string().regex(/^[A-Za-z0-9][A-Za-z0-9 ._-]{1,118}$/, 'letters, digits, space, dot, dash, underscore; 2-120 characters'),
+    phone: z.string().regex(/^\+[1-9]\d{6,14}$/, 'E.164 number like +15551234567').optional(),
+  })
+  .strict();
+const loginBody = z.object({ email: z.string().email(), password: z.string().min(1).max(256) }).strict();
+const refreshBody = z.object({ refreshToken: z.string().min(10).max(200) }).strict();
+
+export const authRouter = new Hono<AppEnv>();
+
+authRouter.post('/register', async (c) => {
+  const body = await jsonBody(c, registerBody);
+  const deps = c.get('deps');
+  const { user, tenant, needsApproval } = await register(c.get('em'), deps, body);
+  c.set('audit', { action: 'auth.register', targetType: 'user', targetId: user.id, tenantId: tenant.id, actorEmail: user.email });
+  if (needsApproval) {
+    await deps.temporal.workflow.start('registrationWorkflow', {
+      workflowId: registrationWorkflowId(user.id),
+      taskQueue: deps.queues.orchestration,
+      args: [{ userId: user.id, tenantId: tenant.id, email: user.email, expiresInMs: registrationExpiryMs }],
+    });
+  }
+  return c.json({ userId: user.id, tenantId: tenant.id, status: user.status }, needsApproval ? 202 : 201);
+});
+
+authRouter.post('/login', async (c) => {
+  const body = await jsonBody(c, loginBody);
+  const deps = c.get('deps');
+  const em = c.get('em');
+  const email = body.email.toLowerCase();
+  c.set('audit', { action: 'auth.login', actorEmail: email, targetType: 'user' });
+  const user = await em.findOne(User, { email });
+  if (!user) {
+    await verifyPassword(await dummyPasswordHash(), body.password);
+    throw unauthorized('wrong e-mail or password');
+  }
+  c.set('audit', { action: 'auth.login', actorEmail: email, targetType: 'user', targetId: user.id, tenantId: user.tenantId ?? null });
+  const now = new Date();
+  if (isLocked(user, now)) {
+    throw new ApiError(429, 'account_locked', 'too many failed logins; try again later', { lockedUntil: user.lockedUntil!.toISOString() });
+  }
+  if (!(await verifyPassword(user.passwordHash, body.password))) {
+    Object.assign(user, afterFailure(user, { maxFailures: deps.config.LOGIN_MAX_FAILURES, lockoutMs: deps.config.LOGIN_LOCKOUT_SECONDS * 1000 }, now));
+    await em.flush();
+    throw unauthorized('wrong e-mail or password');
+  }
+  if (user.status !== 'active') throw forbidden(user.status === 'pending' ? 'account is waiting for approval' : `account is ${user.status}`);
+  Object.assign(user, afterSuccess(), { lastLoginAt: now });
+  await em.flush();
+  return c.json(await openSession(em, deps, user.id));
+});
+
+authRouter.post('/refresh', async (c) => {
+  const body = await jsonBody(c, refreshBody);
+  const em = c.get('em');
+  c.set('audit', { action: 'auth.refresh' });
+  const session = await em.findOne(RefreshToken, { tokenHash: hashToken(body.refreshToken) });
+  if (!session || session.revokedAt || session.expiresAt.getTime() < Date.now()) throw unauthorized('refresh token is not valid');
+  const user = await em.findOne(User, { id: session.userId });
+  if (!user || user.status !== 'active') throw unauthorized('account is not active');
+  session.revokedAt = new Date();
+  c.set('audit', { action: 'auth.refresh', actorEmail: user.email, targetType: 'user', targetId: user.id, tenantId: user.tenantId ?? null });
+  return c.json(await openSession(em, c.get('deps'), user.id));
+});
+
+authRouter.post('/logout', requireAuth, async (c) => {
+  const em = c.get('em');
+  const session = await em.findOne(RefreshToken, { id: c.get('sessionId')! });
+  if (session && !session.revokedAt) {
+    session.revokedAt = new Date();
+    await em.flush();
+  }
+  c.set('audit', { action: 'auth.logout', targetType: 'user', targetId: principalOf(c).userId });
+  return c.body(null, 204);
+});
+
+authRouter.get('/me', requireAuth, async (c) => {
+  const p = principalOf(c);
+  const user = await c.get('em').findOneOrFail(User, { id: p.userId });
+  return c.json({
+    id: user.id,
+    email: user.email,
+    displayName: user.displayName,
+    phone: user.phone ?? null,
+    tenantId: user.tenantId ?? null,
+    roles: p.roles,
+    permissions: [...p.permissions].sort(),
+  });
+});

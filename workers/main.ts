@@ -1,0 +1,24 @@
+import { NativeConnection, Runtime, makeTelemetryFilterString } from '@temporalio/worker';
+import { config, ConfigError } from '../config';
+import { openOrm } from '../domain/db/orm';
+import { runWorkers, type QueueName } from './run';
+
+/** `tsx workers/main.ts [orchestration|openstack|notify ...]`: runs the named queues' workers, all by default. */
+async function main(): Promise<void> {
+  const cfg = config();
+  const queues = process.argv.slice(2) as QueueName[];
+  for (const q of queues) if (!['orchestration', 'openstack', 'notify'].includes(q)) throw new ConfigError(`unknown task queue ${q}`);
+  Runtime.install({ telemetryOptions: { logging: { filter: makeTelemetryFilterString({ core: 'WARN' }), forward: {} } } });
+  const orm = await openOrm(cfg.database, cfg.DATABASE_DEBUG);
+  const connection = await NativeConnection.connect({ address: cfg.TEMPORAL_ADDRESS });
+  const running = await runWorkers({ connection, namespace: cfg.TEMPORAL_NAMESPACE, deps: { orm }, queues: queues.length ? queues : undefined });
+  console.log(`workers running on ${running.workers.map((w) => w.options.taskQueue).join(', ')}`);
+  await running.done;
+  await connection.close();
+  await orm.close();
+}
+
+main().catch((err) => {
+  console.error(err instanceof ConfigError ? err.message : err);
+  process.exit(1);
+});
