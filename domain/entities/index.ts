@@ -1,4 +1,5 @@
 import { AuditEntrySchema } from './audit-entry';
+import { CloudResourceSchema } from './cloud-resource';
 import { RefreshTokenSchema } from './refresh-token';
 import { RoleAssignmentSchema } from './role-assignment';
 import { SystemSettingSchema } from './system-setting';
@@ -6,6 +7,7 @@ import { TenantSchema } from './tenant';
 import { UserSchema } from './user';
 
 export * from './audit-entry';
+export * from './cloud-resource';
 export * from './refresh-token';
 export * from './role-assignment';
 export * from './system-setting';
@@ -20,4 +22,5 @@ export const entitySchemas = [
   RefreshTokenSchema,
   AuditEntrySchema,
   SystemSettingSchema,
+  CloudResourceSchema,
 ];

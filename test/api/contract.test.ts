@@ -1,0 +1,70 @@
+import { execFileSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import { parse } from 'yaml';
+import { startTestPlatform, type TestPlatform } from '../support/platform';
+
+const root = path.resolve(__dirname, '..', '..');
+const contract = parse(readFileSync(path.join(root, 'openapi', 'cmp.yaml'), 'utf8')) as { paths: Record<string, Record<string, unknown>> };
+const methods = ['get', 'post', 'put', 'patch', 'delete'];
+
+function contractRoutes(): Set<string> {
+  const out = new Set<string>();
+  for (const [p, item] of Object.entries(contract.paths)) for (const m of methods) if (item[m]) out.add(`${m.toUpperCase()} ${p}`);
+  return out;
+}
+
+describe('REST contract (openapi/cmp.yaml)', () => {
+  let p: TestPlatform;
+  beforeAll(async () => {
+    p = await startTestPlatform({ queues: [] });
+  });
+  afterAll(async () => p?.close());
+
+  function servedRoutes(): Set<string> {
+    return new Set(
+      p.app.routes
+        .filter((r) => r.method !== 'ALL')
+        .map((r) => `${r.method} ${r.path.replace(/:([A-Za-z0-9_]+)/g, '{$1}').replace(/\/$/, '')}`),
+    );
+  }
+
+  it('documents every route the app serves', () => {
+    const documented = contractRoutes();
+    expect([...servedRoutes()].filter((r) => !documented.has(r)).sort()).toEqual([]);
+  });
+
+  it('serves every route it documents', () => {
+    const served = servedRoutes();
+    expect([...contractRoutes()].filter((r) => !served.has(r)).sort()).toEqual([]);
+  });
+
+  it('has generated types that are not stale', () => {
+    expect(() => execFileSync(path.join(root, 'node_modules', '.bin', 'tsx'), [path.join(root, 'scripts', 'openapi-check.ts')], { stdio: 'pipe' })).not.toThrow();
+  });
+
+  it('serves itself and its browsable docs', async () => {
+    const yaml = await p.call('GET', '/openapi.yaml');
+    expect(yaml.status).toBe(200);
+    expect(String(yaml.body)).toContain('openapi: 3.1.0');
+    const docs = await p.app.request('/docs');
+    expect(docs.status).toBe(200);
+    expect(await docs.text()).toContain('SwaggerUIBundle');
+    const asset = await p.app.request('/docs/assets/swagger-ui-bundle.js');
+    expect(asset.status).toBe(200);
+    expect((await p.app.request('/docs/assets/..%2Fpackage.json')).status).toBe(404);
+  });
+
+  it('answers health and readiness', async () => {
+    expect((await p.call('GET', '/healthz')).body).toEqual({ status: 'ok' });
+    const ready = await p.call('GET', '/readyz');
+    expect(ready.status).toBe(200);
+    expect(ready.body).toEqual({ status: 'ready', checks: { database: { ok: true }, temporal: { ok: true } } });
+  });
+
+  it('answers unknown routes with the error shape', async () => {
+    const r = await p.call('GET', '/api/v1/nothing-here');
+    expect(r.status).toBe(404);
+    expect(Object.keys(r.body).sort()).toEqual(['code', 'details', 'message', 'requestId']);
+  });
+});
