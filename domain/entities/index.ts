@@ -5,6 +5,10 @@ import { RoleAssignmentSchema } from './role-assignment';
 import { SystemSettingSchema } from './system-setting';
 import { TenantSchema } from './tenant';
 import { UserSchema } from './user';
+import { ScalingDecisionSchema } from './scaling-decision';
+import { ScalingGroupSchema } from './scaling-group';
+import { ScalingMemberSchema } from './scaling-member';
+import { ScalingPolicySchema } from './scaling-policy';
 
 export * from './audit-entry';
 export * from './cloud-resource';
@@ -13,6 +17,10 @@ export * from './role-assignment';
 export * from './system-setting';
 export * from './tenant';
 export * from './user';
+export * from './scaling-decision';
+export * from './scaling-group';
+export * from './scaling-member';
+export * from './scaling-policy';
 
 /** Every entity schema the ORM knows; a capability adds its own here with its migration. */
 export const entitySchemas = [
@@ -23,4 +31,8 @@ export const entitySchemas = [
   AuditEntrySchema,
   SystemSettingSchema,
   CloudResourceSchema,
+  ScalingGroupSchema,
+  ScalingMemberSchema,
+  ScalingPolicySchema,
+  ScalingDecisionSchema,
 ];
