@@ -9,6 +9,10 @@ import { ScalingDecisionSchema } from './scaling-decision';
 import { ScalingGroupSchema } from './scaling-group';
 import { ScalingMemberSchema } from './scaling-member';
 import { ScalingPolicySchema } from './scaling-policy';
+import { HaEvacuationSchema } from './ha-evacuation';
+import { HaHostSchema } from './ha-host';
+import { HaMigrationSchema } from './ha-migration';
+import { SchedulingPolicyRecordSchema } from './scheduling-policy';
 
 export * from './audit-entry';
 export * from './cloud-resource';
@@ -21,6 +25,10 @@ export * from './scaling-decision';
 export * from './scaling-group';
 export * from './scaling-member';
 export * from './scaling-policy';
+export * from './ha-evacuation';
+export * from './ha-host';
+export * from './ha-migration';
+export * from './scheduling-policy';
 
 /** Every entity schema the ORM knows; a capability adds its own here with its migration. */
 export const entitySchemas = [
@@ -35,4 +43,8 @@ export const entitySchemas = [
   ScalingMemberSchema,
   ScalingPolicySchema,
   ScalingDecisionSchema,
+  HaHostSchema,
+  HaEvacuationSchema,
+  HaMigrationSchema,
+  SchedulingPolicyRecordSchema,
 ];

@@ -1,0 +1,38 @@
+import { EntitySchema } from '@mikro-orm/core';
+
+/**
+ * ok → suspect (missed heartbeats) → failed (rule met) → fenced (forced down, evacuating or
+ * evacuated) → ok only when an operator releases it. `maintenance` is a drained host.
+ */
+export type HaHostState = 'ok' | 'suspect' | 'failed' | 'fenced' | 'maintenance';
+
+/** The HA view of one compute host: detector memory and fencing state. */
+export class HaHost {
+  hostname!: string;
+  state: HaHostState = 'ok';
+  /** Times (ms) of the current run of missed heartbeats (see domain/scheduling/failure-detection). */
+  missTimes: number[] = [];
+  lastSeenAt?: Date | null;
+  failedAt?: Date | null;
+  fencedAt?: Date | null;
+  /** The evacuation that fenced the host, while fenced. */
+  evacuationId?: string | null;
+  note?: string | null;
+  updatedAt: Date = new Date();
+}
+
+export const HaHostSchema = new EntitySchema<HaHost>({
+  class: HaHost,
+  tableName: 'ha_hosts',
+  properties: {
+    hostname: { type: 'string', length: 255, primary: true },
+    state: { type: 'string', length: 16 },
+    missTimes: { type: 'json' },
+    lastSeenAt: { type: 'datetime', nullable: true },
+    failedAt: { type: 'datetime', nullable: true },
+    fencedAt: { type: 'datetime', nullable: true },
+    evacuationId: { type: 'string', length: 36, nullable: true },
+    note: { type: 'string', length: 255, nullable: true },
+    updatedAt: { type: 'datetime', onUpdate: () => new Date() },
+  },
+});
