@@ -52,8 +52,8 @@ tenantsRouter.get('/:tenantId', async (c) => {
 });
 
 tenantsRouter.patch('/:tenantId', requirePermission('tenants:manage'), async (c) => {
-  const body = await jsonBody(c, patchBody);
   const { tenant } = await visibleTenant(c);
+  const body = await jsonBody(c, patchBody);
   c.set('audit', { action: 'tenant.update', targetType: 'tenant', targetId: tenant.id, tenantId: tenant.id, details: body });
   if (body.status && (tenant.status === 'pending' || tenant.status === 'refused')) {
     throw conflict(`tenant is ${tenant.status}; decide its registration first`, { status: tenant.status });
@@ -73,9 +73,9 @@ tenantsRouter.get('/:tenantId/members', async (c) => {
 });
 
 tenantsRouter.post('/:tenantId/members', async (c) => {
-  const body = await jsonBody(c, memberBody);
   const { tenant, own } = await visibleTenant(c, true);
   if (!own && !can(principalOf(c), 'tenants:manage')) throw forbidden('requires own:members:manage or tenants:manage');
+  const body = await jsonBody(c, memberBody);
   const deps = c.get('deps');
   const em = c.get('em');
   const email = body.email.toLowerCase();

@@ -1,0 +1,44 @@
+#!/usr/bin/env bash
+# Installs what is missing, and nothing that is already there:
+#   - npm packages (npm ci when node_modules is absent or older than package-lock.json)
+#   - the Temporal CLI v1.5.1 into .tools/bin (unless $TEMPORAL_CLI is set or `temporal` is on PATH)
+#   - with --test: the Debian packages the test suite drives (OpenStack CLI, Prometheus)
+set -euo pipefail
+cd "$(dirname "$0")/.."
+ROOT="$PWD"
+TEMPORAL_VERSION="v1.5.1"
+
+log() { echo "[install] $*" >&2; }
+
+if [ ! -d node_modules ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then
+  log "installing npm packages"
+  npm ci --no-audit --no-fund >&2
+fi
+
+if [ -n "${TEMPORAL_CLI:-}" ] && [ -x "$TEMPORAL_CLI" ]; then
+  :
+elif command -v temporal >/dev/null 2>&1; then
+  :
+elif [ -x "$ROOT/.tools/bin/temporal" ]; then
+  :
+else
+  log "installing the Temporal CLI $TEMPORAL_VERSION with go install (a few minutes the first time)"
+  mkdir -p "$ROOT/.tools/bin"
+  GOBIN="$ROOT/.tools/bin" GOFLAGS=-mod=mod go install "github.com/temporalio/cli/cmd/temporal@$TEMPORAL_VERSION" >&2
+fi
+
+apt_install() {
+  if [ "$(id -u)" != "0" ]; then log "not root: cannot apt-get install $*"; return 0; fi
+  if [ ! -f /tmp/.cmp-apt-updated ]; then apt-get update -qq >&2 && touch /tmp/.cmp-apt-updated; fi
+  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "$@" >&2
+}
+
+if [ "${1:-}" = "--test" ]; then
+  missing=()
+  command -v openstack >/dev/null 2>&1 || missing+=(python3-openstackclient)
+  command -v prometheus >/dev/null 2>&1 || missing+=(prometheus)
+  if [ ${#missing[@]} -gt 0 ]; then
+    log "installing Debian packages: ${missing[*]}"
+    apt_install "${missing[@]}" || log "could not install ${missing[*]}; the suites that need them will say so"
+  fi
+fi
