@@ -50,3 +50,22 @@ export function config(): Config {
 
 /** Names of every variable the configuration module reads. */
 export const configVariableNames = Object.keys(configSchema.shape);
+
+/** Variables a production deployment must set explicitly (the embedded defaults do not fit there). */
+export const productionRequiredVariables = [
+  'NODE_ENV',
+  'HOST',
+  'PORT',
+  'DATABASE_URL',
+  'TEMPORAL_ADDRESS',
+  'TEMPORAL_NAMESPACE',
+  'TEMPORAL_EMBEDDED',
+  'AUTH_SECRET',
+  'BOOTSTRAP_ADMIN_PASSWORD',
+  'SIMULATOR_EMBEDDED',
+  'OS_AUTH_URL',
+  'OS_USERNAME',
+  'OS_PASSWORD',
+  'OS_PROJECT_NAME',
+  'SMTP_URL',
+] as const;

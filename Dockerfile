@@ -1,0 +1,12 @@
+# The platform's API and worker image (docker-compose.temporal.yml runs it twice with different commands).
+FROM node:20-bookworm-slim
+WORKDIR /app
+RUN apt-get update && apt-get install -y --no-install-recommends python3 make g++ && rm -rf /var/lib/apt/lists/*
+COPY package.json package-lock.json ./
+RUN npm ci --no-audit --no-fund
+COPY . .
+RUN npx tsx scripts/build-workflows.ts
+ENV NODE_ENV=production HOST=0.0.0.0 PORT=8080 TEMPORAL_EMBEDDED=false
+EXPOSE 8080
+USER node
+CMD ["npx", "tsx", "api/main.ts"]
