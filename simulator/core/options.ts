@@ -20,6 +20,18 @@ export interface SimOptions {
   adminUser: string;
   adminPassword: string;
   adminProject: string;
+  /** Number of seeded hypervisors (`compute-01`...). */
+  hosts: number;
+  /** Capacity of each seeded hypervisor. */
+  hostVcpus: number;
+  hostMemoryMb: number;
+  hostDiskGb: number;
+  /** Placement allocation ratios used by the scheduler and reported by os-hypervisors. */
+  cpuAllocationRatio: number;
+  ramAllocationRatio: number;
+  diskAllocationRatio: number;
+  /** Nova default quota of every project (`-1` = unlimited). */
+  computeQuota: Partial<Record<string, number>>;
 }
 
 export const defaultSimOptions: SimOptions = {
@@ -33,4 +45,12 @@ export const defaultSimOptions: SimOptions = {
   adminUser: 'admin',
   adminPassword: 'secret',
   adminProject: 'admin',
+  hosts: 4,
+  hostVcpus: 64,
+  hostMemoryMb: 262144,
+  hostDiskGb: 2048,
+  cpuAllocationRatio: 16.0,
+  ramAllocationRatio: 1.5,
+  diskAllocationRatio: 1.0,
+  computeQuota: {},
 };
