@@ -12,6 +12,7 @@ import { auditRouter } from './routers/audit';
 import { authRouter } from './routers/auth';
 import { docsRouter } from './routers/docs';
 import { healthRouter } from './routers/health';
+import { portalRouter } from './routers/portal';
 import { registrationsRouter } from './routers/registrations';
 import { settingsRouter } from './routers/settings';
 import { tenantsRouter } from './routers/tenants';
@@ -47,6 +48,7 @@ export function createApp(deps: AppDeps): Hono<AppEnv> {
   app.use('/api/*', authenticate);
   app.route('/', healthRouter);
   app.route('/', docsRouter);
+  app.route('/', portalRouter);
   app.route('/api/v1', apiRoutes());
   return app;
 }
