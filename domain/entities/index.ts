@@ -13,6 +13,11 @@ import { HaEvacuationSchema } from './ha-evacuation';
 import { HaHostSchema } from './ha-host';
 import { HaMigrationSchema } from './ha-migration';
 import { SchedulingPolicyRecordSchema } from './scheduling-policy';
+import { OrderItemSchema, OrderSchema } from './order';
+import { ProductSchema } from './product';
+import { QuotaDefaultSchema } from './quota-default';
+import { QuotaReservationSchema } from './quota-reservation';
+import { TenantQuotaSchema } from './tenant-quota';
 
 export * from './audit-entry';
 export * from './cloud-resource';
@@ -29,6 +34,11 @@ export * from './ha-evacuation';
 export * from './ha-host';
 export * from './ha-migration';
 export * from './scheduling-policy';
+export * from './order';
+export * from './product';
+export * from './quota-default';
+export * from './quota-reservation';
+export * from './tenant-quota';
 
 /** Every entity schema the ORM knows; a capability adds its own here with its migration. */
 export const entitySchemas = [
@@ -47,4 +57,10 @@ export const entitySchemas = [
   HaEvacuationSchema,
   HaMigrationSchema,
   SchedulingPolicyRecordSchema,
+  ProductSchema,
+  TenantQuotaSchema,
+  QuotaDefaultSchema,
+  QuotaReservationSchema,
+  OrderSchema,
+  OrderItemSchema,
 ];

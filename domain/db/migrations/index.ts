@@ -3,6 +3,7 @@ import { Migration0001IdentityAndAudit } from './0001-identity-and-audit';
 import { Migration0003CloudResources } from './0003-cloud-resources';
 import { Migration0006Ha } from './0006-ha';
 import { Migration0007Autoscaling } from './0007-autoscaling';
+import { Migration0004CatalogOrders } from './0004-catalog-orders';
 
 /** Checked-in migrations, applied in this order on SQLite and MySQL/MariaDB alike. */
 export const migrationsList: MigrationObject[] = [
@@ -10,4 +11,5 @@ export const migrationsList: MigrationObject[] = [
   { name: '0003-cloud-resources', class: Migration0003CloudResources },
   { name: '0006-ha', class: Migration0006Ha },
   { name: '0007-autoscaling', class: Migration0007Autoscaling },
+  { name: '0004-catalog-orders', class: Migration0004CatalogOrders },
 ];
