@@ -1,5 +1,9 @@
 import { AuditEntrySchema } from './audit-entry';
 import { CloudResourceSchema } from './cloud-resource';
+import { DriftFindingSchema } from './drift-finding';
+import { InboxMessageSchema } from './inbox-message';
+import { NotificationRecordSchema } from './notification-record';
+import { OnCallContactSchema } from './oncall-contact';
 import { RefreshTokenSchema } from './refresh-token';
 import { RoleAssignmentSchema } from './role-assignment';
 import { SystemSettingSchema } from './system-setting';
@@ -21,6 +25,10 @@ import { TenantQuotaSchema } from './tenant-quota';
 
 export * from './audit-entry';
 export * from './cloud-resource';
+export * from './drift-finding';
+export * from './inbox-message';
+export * from './notification-record';
+export * from './oncall-contact';
 export * from './refresh-token';
 export * from './role-assignment';
 export * from './system-setting';
@@ -49,6 +57,10 @@ export const entitySchemas = [
   AuditEntrySchema,
   SystemSettingSchema,
   CloudResourceSchema,
+  DriftFindingSchema,
+  OnCallContactSchema,
+  NotificationRecordSchema,
+  InboxMessageSchema,
   ScalingGroupSchema,
   ScalingMemberSchema,
   ScalingPolicySchema,

@@ -1,15 +1,19 @@
 import type { MigrationObject } from '@mikro-orm/core';
 import { Migration0001IdentityAndAudit } from './0001-identity-and-audit';
+import { Migration0002Notifications } from './0002-notifications';
 import { Migration0003CloudResources } from './0003-cloud-resources';
 import { Migration0006Ha } from './0006-ha';
 import { Migration0007Autoscaling } from './0007-autoscaling';
 import { Migration0004CatalogOrders } from './0004-catalog-orders';
+import { Migration0005Operate } from './0005-operate';
 
 /** Checked-in migrations, applied in this order on SQLite and MySQL/MariaDB alike. */
 export const migrationsList: MigrationObject[] = [
   { name: '0001-identity-and-audit', class: Migration0001IdentityAndAudit },
+  { name: '0002-notifications', class: Migration0002Notifications },
   { name: '0003-cloud-resources', class: Migration0003CloudResources },
   { name: '0006-ha', class: Migration0006Ha },
   { name: '0007-autoscaling', class: Migration0007Autoscaling },
   { name: '0004-catalog-orders', class: Migration0004CatalogOrders },
+  { name: '0005-operate', class: Migration0005Operate },
 ];
