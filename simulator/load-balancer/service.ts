@@ -1,0 +1,139 @@
+/**
+ * Octavia state and its provisioning lifecycle. Entry points for the platform and other modules (no HTTP):
+ *
+ *   createLoadBalancer(caller, body) / updateLoadBalancer / deleteLoadBalancer(caller, id, cascade)   loadbalancers.ts
+ *   createListener / createPool / createMember / createHealthMonitor (+ update/delete)                 listeners.ts, pools.ts, members.ts, health-monitors.ts
+ *   statusTree(caller, lbId) → the `/status` document                                                   status-tree.ts
+ *   lb(caller, id) / listener(...) / pool(...) / member(...) / healthMonitor(...)                       lookups (404 / 403)
+ *
+ * Every change puts the load balancer in PENDING_UPDATE (the child in PENDING_CREATE/UPDATE/DELETE) and
+ * settles to ACTIVE after `options.actionMs`; while pending the load balancer is immutable (409).
+ * The VIP is a Neutron port allocated through `cloud.service('network')`.
+ */
+import type { Persistable, SimCloud } from '../core/cloud';
+import { forbidden, immutable, notFound } from './errors';
+import type {
+  Caller, HealthMonitorRecord, ListenerRecord, LoadBalancerRecord, MemberRecord, PoolRecord, ProvisioningStatus,
+} from './model';
+
+type Child = ListenerRecord | PoolRecord | MemberRecord | HealthMonitorRecord;
+
+interface LbSnapshot {
+  loadbalancers: LoadBalancerRecord[];
+  listeners: ListenerRecord[];
+  pools: PoolRecord[];
+  members: MemberRecord[];
+  healthmonitors: HealthMonitorRecord[];
+}
+
+export class LoadBalancerService implements Persistable {
+  loadbalancers = new Map<string, LoadBalancerRecord>();
+  listeners = new Map<string, ListenerRecord>();
+  pools = new Map<string, PoolRecord>();
+  members = new Map<string, MemberRecord>();
+  healthmonitors = new Map<string, HealthMonitorRecord>();
+
+  constructor(readonly cloud: SimCloud) {}
+
+  now(): string {
+    return this.cloud.isoNow();
+  }
+
+  private find<T extends { project_id: string }>(map: Map<string, T>, kind: string, caller: Caller, id: string): T {
+    const rec = map.get(id);
+    if (!rec) throw notFound(kind, id);
+    if (!caller.isAdmin && rec.project_id !== caller.projectId) throw forbidden();
+    return rec;
+  }
+
+  lb(caller: Caller, id: string): LoadBalancerRecord {
+    return this.find(this.loadbalancers, 'Load Balancer', caller, id);
+  }
+  listener(caller: Caller, id: string): ListenerRecord {
+    return this.find(this.listeners, 'Listener', caller, id);
+  }
+  pool(caller: Caller, id: string): PoolRecord {
+    return this.find(this.pools, 'Pool', caller, id);
+  }
+  member(caller: Caller, poolId: string, id: string): MemberRecord {
+    const m = this.find(this.members, 'Member', caller, id);
+    if (m.pool_id !== poolId) throw notFound('Member', id);
+    return m;
+  }
+  healthMonitor(caller: Caller, id: string): HealthMonitorRecord {
+    return this.find(this.healthmonitors, 'Health Monitor', caller, id);
+  }
+
+  visible<T extends { project_id: string }>(caller: Caller, map: Map<string, T>): T[] {
+    return [...map.values()].filter((r) => caller.isAdmin || r.project_id === caller.projectId);
+  }
+
+  /** Refuses changes while the load balancer is pending, then marks it PENDING_UPDATE. */
+  lockForChange(lb: LoadBalancerRecord): void {
+    if (lb.provisioning_status !== 'ACTIVE') throw immutable(lb.id);
+    lb.provisioning_status = 'PENDING_UPDATE';
+  }
+
+  /** After `actionMs`: the child and the load balancer become ACTIVE (or the child is removed). */
+  settle(lb: LoadBalancerRecord, child?: Child, remove?: () => void): void {
+    this.cloud.later(this.cloud.options.actionMs, () => {
+      if (remove) remove();
+      else if (child) {
+        child.provisioning_status = 'ACTIVE';
+        child.updated_at = this.now();
+      }
+      if (this.loadbalancers.has(lb.id) && lb.provisioning_status !== 'PENDING_DELETE') {
+        lb.provisioning_status = 'ACTIVE';
+        lb.updated_at = this.now();
+      }
+      this.refreshOperatingStatus();
+    });
+  }
+
+  /** Children start in `status` under a locked load balancer. */
+  startChild<T extends Child>(lb: LoadBalancerRecord, child: T, status: ProvisioningStatus): T {
+    this.lockForChange(lb);
+    child.provisioning_status = status;
+    return child;
+  }
+
+  /** Operating status as Octavia's health manager would report it without real traffic. */
+  refreshOperatingStatus(): void {
+    for (const m of this.members.values()) {
+      const pool = this.pools.get(m.pool_id);
+      m.operating_status = !m.admin_state_up ? 'OFFLINE' : pool?.healthmonitor_id ? 'ONLINE' : 'NO_MONITOR';
+    }
+    for (const p of this.pools.values()) p.operating_status = p.admin_state_up ? 'ONLINE' : 'OFFLINE';
+    for (const h of this.healthmonitors.values()) h.operating_status = h.admin_state_up ? 'ONLINE' : 'OFFLINE';
+    for (const l of this.listeners.values()) l.operating_status = l.admin_state_up ? 'ONLINE' : 'OFFLINE';
+    for (const lb of this.loadbalancers.values()) {
+      if (lb.provisioning_status === 'PENDING_CREATE') continue;
+      lb.operating_status = lb.admin_state_up ? 'ONLINE' : 'OFFLINE';
+    }
+  }
+
+  snapshot(): LbSnapshot {
+    return {
+      loadbalancers: [...this.loadbalancers.values()],
+      listeners: [...this.listeners.values()],
+      pools: [...this.pools.values()],
+      members: [...this.members.values()],
+      healthmonitors: [...this.healthmonitors.values()],
+    };
+  }
+
+  restore(data: unknown): void {
+    const s = data as LbSnapshot;
+    const byId = <T extends { id: string; provisioning_status: ProvisioningStatus }>(xs: T[] | undefined) =>
+      new Map((xs ?? []).filter((x) => x.provisioning_status !== 'PENDING_DELETE').map((x) => {
+        if (x.provisioning_status.startsWith('PENDING')) x.provisioning_status = 'ACTIVE';
+        return [x.id, x];
+      }));
+    this.loadbalancers = byId(s.loadbalancers);
+    this.listeners = byId(s.listeners);
+    this.pools = byId(s.pools);
+    this.members = byId(s.members);
+    this.healthmonitors = byId(s.healthmonitors);
+    this.refreshOperatingStatus();
+  }
+}
