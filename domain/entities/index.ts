@@ -1,6 +1,5 @@
 import { AuditEntrySchema } from './audit-entry';
 import { CloudResourceSchema } from './cloud-resource';
-import { DriftFindingSchema } from './drift-finding';
 import { InboxMessageSchema } from './inbox-message';
 import { NotificationRecordSchema } from './notification-record';
 import { OnCallContactSchema } from './oncall-contact';
@@ -25,7 +24,6 @@ import { TenantQuotaSchema } from './tenant-quota';
 
 export * from './audit-entry';
 export * from './cloud-resource';
-export * from './drift-finding';
 export * from './inbox-message';
 export * from './notification-record';
 export * from './oncall-contact';
@@ -57,10 +55,6 @@ export const entitySchemas = [
   AuditEntrySchema,
   SystemSettingSchema,
   CloudResourceSchema,
-  DriftFindingSchema,
-  OnCallContactSchema,
-  NotificationRecordSchema,
-  InboxMessageSchema,
   ScalingGroupSchema,
   ScalingMemberSchema,
   ScalingPolicySchema,
@@ -75,4 +69,7 @@ export const entitySchemas = [
   QuotaReservationSchema,
   OrderSchema,
   OrderItemSchema,
+  OnCallContactSchema,
+  NotificationRecordSchema,
+  InboxMessageSchema,
 ];
