@@ -1,4 +1,4 @@
-import { NativeConnection, Runtime, makeTelemetryFilterString } from '@temporalio/worker';
+import { DefaultLogger, NativeConnection, Runtime, makeTelemetryFilterString } from '@temporalio/worker';
 import { config, ConfigError } from '../config';
 import { openOrm } from '../domain/db/orm';
 import { runWorkers, type QueueName } from './run';
@@ -8,7 +8,9 @@ async function main(): Promise<void> {
   const cfg = config();
   const queues = process.argv.slice(2) as QueueName[];
   for (const q of queues) if (!['orchestration', 'openstack', 'notify'].includes(q)) throw new ConfigError(`unknown task queue ${q}`);
-  Runtime.install({ telemetryOptions: { logging: { filter: makeTelemetryFilterString({ core: 'WARN' }), forward: {} } } });
+  // The SDK's own INFO lines (webpack's bundle report, state changes) drown the platform's; show them only when debugging.
+  const sdkLevel = cfg.LOG_LEVEL === 'debug' || cfg.LOG_LEVEL === 'trace' ? 'DEBUG' : 'WARN';
+  Runtime.install({ logger: new DefaultLogger(sdkLevel), telemetryOptions: { logging: { filter: makeTelemetryFilterString({ core: 'WARN' }), forward: {} } } });
   const orm = await openOrm(cfg.database, cfg.DATABASE_DEBUG);
   const connection = await NativeConnection.connect({ address: cfg.TEMPORAL_ADDRESS });
   const running = await runWorkers({ connection, namespace: cfg.TEMPORAL_NAMESPACE, deps: { orm }, queues: queues.length ? queues : undefined });
