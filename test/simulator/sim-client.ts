@@ -1,4 +1,5 @@
 import { startSimulator, type RunningSimulator, type StartSimulatorOptions } from '../../simulator/server';
+import { hasSpecs, validateResponse, type OpenStackService } from '../support/openstack-spec';
 
 export interface SimResponse<T = any> {
   status: number;
@@ -12,6 +13,8 @@ export class SimClient {
     readonly url: string,
     public token?: string,
     public headers: Record<string, string> = {},
+    /** Checks every response body against the official OpenAPI spec (when ../shared is present). */
+    public validate = hasSpecs(),
   ) {}
 
   async call<T = any>(method: string, path: string, body?: unknown, headers: Record<string, string> = {}): Promise<SimResponse<T>> {
@@ -32,6 +35,7 @@ export class SimClient {
     } catch {
       /* keep text */
     }
+    if (this.validate && method !== 'HEAD') checkAgainstSpec(method, path, res.status, parsed, { ...this.headers, ...headers });
     return { status: res.status, headers: res.headers, body: parsed as T };
   }
 
@@ -55,8 +59,57 @@ export class SimClient {
   }
 
   withToken(token: string, headers: Record<string, string> = {}): SimClient {
-    return new SimClient(this.url, token, { ...this.headers, ...headers });
+    return new SimClient(this.url, token, { ...this.headers, ...headers }, this.validate);
   }
+
+  /** Same client with a compute microversion header. */
+  mv(version: string): SimClient {
+    return new SimClient(this.url, this.token, { ...this.headers, 'OpenStack-API-Version': `compute ${version}` }, this.validate);
+  }
+}
+
+const servicePrefixes: Array<[string, OpenStackService]> = [
+  ['/compute', 'compute'],
+  ['/identity', 'identity'],
+  ['/network', 'network'],
+  ['/volume', 'volume'],
+  ['/image', 'image'],
+  ['/load-balancer', 'load-balancer'],
+];
+
+/**
+ * Where the generated specs disagree with what the real service (and the official CLI) does, the
+ * simulator follows the real service; these spec errors are therefore expected.
+ */
+const knownSpecDeviations: Array<{ path: RegExp; error: RegExp; why: string }> = [
+  {
+    path: /^\/identity\/v3\/auth\/(projects|domains)$/,
+    error: /links must be array,null/,
+    why: 'Keystone answers `links` as an object ({self, previous, next}); the generated spec says array',
+  },
+  {
+    path: /^\/identity\/v3\/users\/[^/]+\/application_credentials/,
+    error: /roles\/\d+ must NOT have more than 1 properties/,
+    why: 'Keystone returns roles as {id, name, domain_id}; openstackclient formats them by name',
+  },
+];
+
+/** Throws when a simulator response does not match the official spec of its service. */
+export function checkAgainstSpec(method: string, path: string, status: number, body: unknown, headers: Record<string, string>): void {
+  const clean = path.split('?')[0];
+  const hit = servicePrefixes.find(([p]) => clean === p || clean.startsWith(p + '/'));
+  if (!hit) return;
+  const [prefix, service] = hit;
+  const rest = clean.slice(prefix.length);
+  // Version documents and console pages are not operations of the specs.
+  if (rest === '' || rest === '/' || /^\/v[\d.]+\/?$/.test(rest) || rest.startsWith('/console/')) return;
+  const mvHeader = Object.entries(headers).find(([k]) => k.toLowerCase() === 'openstack-api-version')?.[1];
+  const microversion = mvHeader?.split(/\s+/)[1];
+  const r = validateResponse(service, method, rest, status, body, microversion ? { microversion } : {});
+  const unexpected = r.errors
+    .split('\n')
+    .filter((e) => e.trim() && !/:\s*$/.test(e) && !knownSpecDeviations.some((d) => d.path.test(clean) && d.error.test(e)));
+  if (!r.ok && unexpected.length > 0) throw new Error(`${method} ${path} → ${status} does not match the ${service} spec${r.operation ? ` (${r.operation})` : ''}:\n${unexpected.join('\n')}\nbody: ${JSON.stringify(body).slice(0, 600)}`);
 }
 
 /** Password-authenticates against the simulator's Keystone, project-scoped. */
