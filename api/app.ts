@@ -16,6 +16,7 @@ import { portalRouter } from './routers/portal';
 import { registrationsRouter } from './routers/registrations';
 import { settingsRouter } from './routers/settings';
 import { tenantsRouter } from './routers/tenants';
+import { scalingGroupsRouter } from './routers/scaling-groups';
 
 /** Routers of the REST contract, mounted under `/api/v1`. */
 export function apiRoutes(): Hono<AppEnv> {
@@ -26,6 +27,7 @@ export function apiRoutes(): Hono<AppEnv> {
   api.route('/admins', adminsRouter);
   api.route('/settings', settingsRouter);
   api.route('/audit', auditRouter);
+  api.route('/scaling-groups', scalingGroupsRouter);
   return api;
 }
 

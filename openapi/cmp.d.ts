@@ -1174,6 +1174,511 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/scaling-groups": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Scaling groups (own tenant's; staff see all, or one tenant's with tenantId) */
+        get: {
+            parameters: {
+                query?: {
+                    limit?: components["parameters"]["Limit"];
+                    offset?: components["parameters"]["Offset"];
+                    tenantId?: string;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description a page */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ScalingGroupPage"];
+                    };
+                };
+                401: components["responses"]["Unauthorized"];
+                422: components["responses"]["Invalid"];
+            };
+        };
+        put?: never;
+        /** Create a scaling group and start its autoscale-<groupId> workflow */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": components["schemas"]["ScalingGroupCreate"];
+                };
+            };
+            responses: {
+                /** @description created */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ScalingGroup"];
+                    };
+                };
+                400: components["responses"]["BadRequest"];
+                401: components["responses"]["Unauthorized"];
+                404: components["responses"]["NotFound"];
+                409: components["responses"]["Conflict"];
+                422: components["responses"]["Invalid"];
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/scaling-groups/{groupId}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** A scaling group with its policies */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    groupId: components["parameters"]["ScalingGroupId"];
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description the group */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ScalingGroup"];
+                    };
+                };
+                401: components["responses"]["Unauthorized"];
+                404: components["responses"]["NotFound"];
+            };
+        };
+        put?: never;
+        post?: never;
+        /** Delete the group (the workflow removes every member from the pool, deletes it, then ends) */
+        delete: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    groupId: components["parameters"]["ScalingGroupId"];
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description deletion sent */
+                202: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ScalingGroup"];
+                    };
+                };
+                401: components["responses"]["Unauthorized"];
+                404: components["responses"]["NotFound"];
+            };
+        };
+        options?: never;
+        head?: never;
+        /** Change bounds, desired size, periods or scale-in strategy (signals the workflow, which applies them) */
+        patch: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    groupId: components["parameters"]["ScalingGroupId"];
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": components["schemas"]["ScalingGroupPatch"];
+                };
+            };
+            responses: {
+                /** @description change sent */
+                202: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ScalingGroup"];
+                    };
+                };
+                400: components["responses"]["BadRequest"];
+                401: components["responses"]["Unauthorized"];
+                404: components["responses"]["NotFound"];
+                422: components["responses"]["Invalid"];
+            };
+        };
+        trace?: never;
+    };
+    "/api/v1/scaling-groups/{groupId}/pause": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Pause policy evaluation and ERROR replacement */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    groupId: components["parameters"]["ScalingGroupId"];
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description signal sent */
+                202: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ScalingGroup"];
+                    };
+                };
+                401: components["responses"]["Unauthorized"];
+                404: components["responses"]["NotFound"];
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/scaling-groups/{groupId}/resume": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Resume policy evaluation */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    groupId: components["parameters"]["ScalingGroupId"];
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description signal sent */
+                202: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ScalingGroup"];
+                    };
+                };
+                401: components["responses"]["Unauthorized"];
+                404: components["responses"]["NotFound"];
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/scaling-groups/{groupId}/force-size": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Force the group to a size within its bounds (and the tenant's quota) */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    groupId: components["parameters"]["ScalingGroupId"];
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": components["schemas"]["ScalingForceSize"];
+                };
+            };
+            responses: {
+                /** @description signal sent */
+                202: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ScalingGroup"];
+                    };
+                };
+                400: components["responses"]["BadRequest"];
+                401: components["responses"]["Unauthorized"];
+                404: components["responses"]["NotFound"];
+                422: components["responses"]["Invalid"];
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/scaling-groups/{groupId}/state": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The autoscale workflow's state (members, metrics, cooldown, last decisions) */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    groupId: components["parameters"]["ScalingGroupId"];
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description state */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ScalingGroupState"];
+                    };
+                };
+                401: components["responses"]["Unauthorized"];
+                404: components["responses"]["NotFound"];
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/scaling-groups/{groupId}/members": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The group's members (removed ones with includeRemoved=true) */
+        get: {
+            parameters: {
+                query?: {
+                    limit?: components["parameters"]["Limit"];
+                    offset?: components["parameters"]["Offset"];
+                    includeRemoved?: "true" | "false";
+                };
+                header?: never;
+                path: {
+                    groupId: components["parameters"]["ScalingGroupId"];
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description a page */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ScalingMemberPage"];
+                    };
+                };
+                401: components["responses"]["Unauthorized"];
+                404: components["responses"]["NotFound"];
+                422: components["responses"]["Invalid"];
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/scaling-groups/{groupId}/decisions": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The group's scaling decisions, newest first */
+        get: {
+            parameters: {
+                query?: {
+                    limit?: components["parameters"]["Limit"];
+                    offset?: components["parameters"]["Offset"];
+                };
+                header?: never;
+                path: {
+                    groupId: components["parameters"]["ScalingGroupId"];
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description a page */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ScalingDecisionPage"];
+                    };
+                };
+                401: components["responses"]["Unauthorized"];
+                404: components["responses"]["NotFound"];
+                422: components["responses"]["Invalid"];
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/scaling-groups/{groupId}/policies": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Add a policy (the workflow reads it at its next evaluation) */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    groupId: components["parameters"]["ScalingGroupId"];
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": components["schemas"]["ScalingPolicyCreate"];
+                };
+            };
+            responses: {
+                /** @description created */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ScalingPolicy"];
+                    };
+                };
+                400: components["responses"]["BadRequest"];
+                401: components["responses"]["Unauthorized"];
+                404: components["responses"]["NotFound"];
+                422: components["responses"]["Invalid"];
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/scaling-groups/{groupId}/policies/{policyId}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        /** Remove a policy */
+        delete: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    groupId: components["parameters"]["ScalingGroupId"];
+                    policyId: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description removed */
+                204: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+                401: components["responses"]["Unauthorized"];
+                404: components["responses"]["NotFound"];
+            };
+        };
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
 }
 export type webhooks = Record<string, never>;
 export interface components {
@@ -1378,6 +1883,209 @@ export interface components {
         AuditPage: components["schemas"]["PageMeta"] & {
             items: components["schemas"]["AuditEntry"][];
         };
+        ScalingTemplate: {
+            flavorId: string;
+            imageId: string;
+            networkId: string;
+            userData?: string | null;
+            securityGroups?: string[];
+            /** @default 80 */
+            protocolPort: number;
+        };
+        ScalingPolicyCreate: {
+            name: string;
+            /** @enum {string} */
+            comparison: "above" | "below";
+            /** @description average CPU percent of the members */
+            threshold: number;
+            /** @default 60 */
+            windowSeconds: number;
+            /** @enum {string} */
+            adjustmentType: "CHANGE_IN_CAPACITY" | "EXACT_CAPACITY" | "PERCENT_CHANGE_IN_CAPACITY";
+            adjustment: number;
+            minAdjustmentStep?: number | null;
+            /** @default 0 */
+            cooldownSeconds: number;
+            /** @default true */
+            enabled: boolean;
+        };
+        ScalingPolicy: {
+            /** Format: uuid */
+            id: string;
+            /** Format: uuid */
+            groupId: string;
+            name: string;
+            /** @enum {string} */
+            comparison: "above" | "below";
+            threshold: number;
+            windowSeconds: number;
+            /** @enum {string} */
+            adjustmentType: "CHANGE_IN_CAPACITY" | "EXACT_CAPACITY" | "PERCENT_CHANGE_IN_CAPACITY";
+            adjustment: number;
+            minAdjustmentStep: number | null;
+            cooldownSeconds: number;
+            enabled: boolean;
+            /** Format: date-time */
+            createdAt: string;
+        };
+        ScalingGroupCreate: {
+            /**
+             * Format: uuid
+             * @description required for staff; a tenant's users create in their own tenant
+             */
+            tenantId?: string;
+            name: string;
+            template: components["schemas"]["ScalingTemplate"];
+            minSize: number;
+            maxSize: number;
+            /** @description defaults to minSize */
+            desiredCapacity?: number;
+            /** @description Octavia pool the ACTIVE members join */
+            poolId?: string | null;
+            /** @description subnet of the pool members (required with poolId) */
+            subnetId?: string | null;
+            /** @default 60 */
+            evaluationSeconds: number;
+            /** @default 300 */
+            cooldownSeconds: number;
+            /**
+             * @default OLDEST_FIRST
+             * @enum {string}
+             */
+            scaleInStrategy: "OLDEST_FIRST" | "NEWEST_FIRST";
+            policies?: components["schemas"]["ScalingPolicyCreate"][];
+        };
+        ScalingGroupPatch: {
+            minSize?: number;
+            maxSize?: number;
+            desiredCapacity?: number;
+            evaluationSeconds?: number;
+            cooldownSeconds?: number;
+            /** @enum {string} */
+            scaleInStrategy?: "OLDEST_FIRST" | "NEWEST_FIRST";
+        };
+        ScalingForceSize: {
+            size: number;
+        };
+        ScalingGroup: {
+            /** Format: uuid */
+            id: string;
+            /** Format: uuid */
+            tenantId: string;
+            name: string;
+            template: {
+                flavorId: string;
+                imageId: string;
+                networkId: string;
+                userData: string | null;
+                securityGroups: string[];
+                protocolPort: number;
+            };
+            minSize: number;
+            maxSize: number;
+            desiredCapacity: number;
+            poolId: string | null;
+            subnetId: string | null;
+            evaluationSeconds: number;
+            cooldownSeconds: number;
+            /** @enum {string} */
+            scaleInStrategy: "OLDEST_FIRST" | "NEWEST_FIRST";
+            /** @enum {string} */
+            status: "active" | "paused" | "deleting" | "deleted";
+            policies: components["schemas"]["ScalingPolicy"][];
+            /** Format: date-time */
+            createdAt: string;
+            /** Format: date-time */
+            updatedAt: string;
+        };
+        ScalingGroupPage: components["schemas"]["PageMeta"] & {
+            items: components["schemas"]["ScalingGroup"][];
+        };
+        ScalingMember: {
+            /** Format: uuid */
+            id: string;
+            /** Format: uuid */
+            groupId: string;
+            serverId: string | null;
+            poolMemberId: string | null;
+            address: string | null;
+            /** @enum {string} */
+            status: "building" | "active" | "error" | "removing" | "removed";
+            cause: string;
+            fault: string | null;
+            /** Format: date-time */
+            createdAt: string;
+            /** Format: date-time */
+            activeAt: string | null;
+            /** Format: date-time */
+            removedAt: string | null;
+        };
+        ScalingMemberPage: components["schemas"]["PageMeta"] & {
+            items: components["schemas"]["ScalingMember"][];
+        };
+        ScalingDecision: {
+            /** Format: uuid */
+            id: string;
+            /** @description scale_out, scale_in, force, settings, replace, quota or delete */
+            action: string;
+            from: number;
+            to: number;
+            policyId: string | null;
+            /** @description average CPU percent that triggered it */
+            metric: number | null;
+            reason: string;
+            /** @enum {string|null} */
+            clampedBy: "min" | "max" | "quota" | null;
+            /** Format: date-time */
+            at: string;
+        };
+        ScalingDecisionPage: components["schemas"]["PageMeta"] & {
+            items: components["schemas"]["ScalingDecision"][];
+        };
+        ScalingGroupState: {
+            /** Format: uuid */
+            groupId: string;
+            /** @enum {string} */
+            status: "running" | "paused" | "deleting" | "deleted";
+            minSize: number;
+            maxSize: number;
+            desiredCapacity: number;
+            currentCapacity: number;
+            members: {
+                id: string;
+                status: string;
+                serverId: string | null;
+                address: string | null;
+                poolMemberId: string | null;
+                cause: string;
+                fault: string | null;
+                /** Format: date-time */
+                createdAt: string;
+                /** Format: date-time */
+                activeAt: string | null;
+            }[];
+            /** @description average CPU percent per policy window (seconds) */
+            lastMetrics: {
+                [key: string]: number;
+            };
+            /** Format: date-time */
+            lastEvaluationAt: string | null;
+            lastEvaluation: string | null;
+            /** Format: date-time */
+            cooldownEndsAt: string | null;
+            evaluations: number;
+            decisions: {
+                /** Format: date-time */
+                at: string;
+                action: string;
+                from: number;
+                to: number;
+                reason: string;
+                policyId?: string;
+                metric?: number;
+                clampedBy?: string;
+            }[];
+        };
     };
     responses: {
         /** @description malformed request */
@@ -1450,6 +2158,7 @@ export interface components {
         UserId: string;
         TenantId: string;
         AdminId: string;
+        ScalingGroupId: string;
     };
     requestBodies: never;
     headers: never;

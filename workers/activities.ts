@@ -1,24 +1,35 @@
 import type { Orm } from '../domain/db/orm';
 import { createRegistrationActivities } from '../activities/db/registration';
 import { createNotifyActivities, type NotifySettings } from '../activities/notify';
+import { createAutoscalingRecordActivities } from '../activities/db/autoscaling';
+import { createAutoscalingQuotaActivities } from '../activities/db/autoscaling-quota';
+import { createMetricsActivities } from '../activities/metrics/group-cpu';
+import { autoscalingOpenstackActivities, defaultCpuMetric, type AutoscalingSettings } from '../activities/openstack/autoscale-activities';
 
 /** What activities need from the outside world. */
 export interface ActivityDeps {
   orm: Orm;
   /** SMTP, Twilio and dedup settings of the notify activities; without them mail and SMS fail as not configured. */
   notify?: NotifySettings;
+  /** OpenStack credentials and Prometheus of autoscaling and isolation; without them those activities fail as not configured. */
+  autoscaling?: AutoscalingSettings;
 }
 
 /** Activities that run beside the workflows on `cmp-orchestration` (database work). */
 export function orchestrationActivities(deps: ActivityDeps) {
   return {
     ...createRegistrationActivities(deps.orm),
+    ...createAutoscalingRecordActivities(deps.orm),
+    ...createAutoscalingQuotaActivities(deps.orm),
+    ...createMetricsActivities({ prometheusUrl: deps.autoscaling?.prometheusUrl, cpuMetric: deps.autoscaling?.cpuMetric ?? defaultCpuMetric }),
   };
 }
 
 /** Activities that call OpenStack, on `cmp-openstack`. */
-export function openstackActivities(_deps: ActivityDeps) {
-  return {};
+export function openstackActivities(deps: ActivityDeps) {
+  return {
+    ...autoscalingOpenstackActivities(deps.autoscaling),
+  };
 }
 
 /** Activities that send mail, SMS and Nagios results, on `cmp-notify`. */

@@ -1,2 +1,3 @@
 export { registrationWorkflow } from './registration';
 export { pageOnCallWorkflow } from './page';
+export { autoscaleWorkflow } from './autoscale';

@@ -1,0 +1,232 @@
+import { Hono } from 'hono';
+import { z } from 'zod';
+import { ScalingDecisionRecord, ScalingGroup, ScalingMember, ScalingPolicy, Tenant } from '../../domain/entities';
+import { adjustmentTypes } from '../../domain/autoscaling/adjustment';
+import { policyComparisons } from '../../domain/autoscaling/policy';
+import { scaleInStrategies } from '../../domain/autoscaling/victims';
+import { can } from '../../domain/rbac/principal';
+import type { AutoscaleState } from '../../workflows/autoscale';
+import { conflict, notFound, unprocessable } from '../lib/api-error';
+import { pathId, uuid } from '../lib/ids';
+import { page, pageQuery } from '../lib/pagination';
+import { assertTenantAccess, principalOf } from '../lib/principal';
+import { queryWorkflow } from '../lib/temporal';
+import { jsonBody, queryParams } from '../lib/validate';
+import { requireAuth } from '../middleware/authenticate';
+import type { AppEnv, Ctx } from '../deps';
+import { scalingDecisionView, scalingGroupView, scalingMemberView, scalingPolicyView } from '../views/autoscaling';
+
+const osId = z.string().min(1).max(64);
+const policyBody = z
+  .object({
+    name: z.string().min(1).max(120),
+    comparison: z.enum(policyComparisons),
+    threshold: z.number().min(0).max(100),
+    windowSeconds: z.number().int().min(1).max(3600).default(60),
+    adjustmentType: z.enum(adjustmentTypes),
+    adjustment: z.number().int().min(-1000).max(1000),
+    minAdjustmentStep: z.number().int().min(1).max(1000).nullable().optional(),
+    cooldownSeconds: z.number().int().min(0).max(86400).default(0),
+    enabled: z.boolean().default(true),
+  })
+  .strict()
+  .refine((p) => p.adjustmentType !== 'EXACT_CAPACITY' || p.adjustment >= 0, { message: 'an exact capacity cannot be negative', path: ['adjustment'] })
+  .refine((p) => p.minAdjustmentStep == null || p.adjustmentType === 'PERCENT_CHANGE_IN_CAPACITY', { message: 'minAdjustmentStep applies to PERCENT_CHANGE_IN_CAPACITY only', path: ['minAdjustmentStep'] });
+
+const size = z.number().int().min(0).max(1000);
+const createBody = z
+  .object({
+    tenantId: uuid.optional(),
+    name: z.string().min(1).max(120),
+    template: z
+      .object({
+        flavorId: osId,
+        imageId: osId,
+        networkId: osId,
+        userData: z.string().max(65535).nullable().optional(),
+        securityGroups: z.array(z.string().min(1).max(255)).max(20).optional(),
+        protocolPort: z.number().int().min(1).max(65535).default(80),
+      })
+      .strict(),
+    minSize: size,
+    maxSize: size,
+    desiredCapacity: size.optional(),
+    poolId: osId.nullable().optional(),
+    subnetId: osId.nullable().optional(),
+    evaluationSeconds: z.number().int().min(1).max(3600).default(60),
+    cooldownSeconds: z.number().int().min(0).max(86400).default(300),
+    scaleInStrategy: z.enum(scaleInStrategies).default('OLDEST_FIRST'),
+    policies: z.array(policyBody).max(20).default([]),
+  })
+  .strict();
+
+const patchBody = z
+  .object({
+    minSize: size.optional(),
+    maxSize: size.optional(),
+    desiredCapacity: size.optional(),
+    evaluationSeconds: z.number().int().min(1).max(3600).optional(),
+    cooldownSeconds: z.number().int().min(0).max(86400).optional(),
+    scaleInStrategy: z.enum(scaleInStrategies).optional(),
+  })
+  .strict();
+const forceBody = z.object({ size }).strict();
+const listQuery = pageQuery.extend({ tenantId: uuid.optional() }).strict();
+
+export const scalingGroupsRouter = new Hono<AppEnv>();
+scalingGroupsRouter.use('*', requireAuth);
+
+const workflowId = (groupId: string) => `autoscale-${groupId}`;
+
+function checkBounds(min: number, max: number, desired: number) {
+  if (min > max) throw unprocessable('minSize is above maxSize', [{ path: 'minSize', message: 'must not exceed maxSize' }]);
+  if (desired < min || desired > max) throw unprocessable('desiredCapacity is outside [minSize, maxSize]', [{ path: 'desiredCapacity', message: 'must lie within the bounds' }]);
+}
+
+/** The group named by the path, if the caller may see (or, with `operate`, change) it; 404 otherwise. */
+async function groupOf(c: Ctx, mode: 'read' | 'operate'): Promise<ScalingGroup> {
+  const id = pathId(c.req.param('groupId')!, 'scaling group');
+  const g = await c.get('em').findOne(ScalingGroup, { id, status: { $ne: 'deleted' } });
+  assertTenantAccess(principalOf(c), g?.tenantId, mode, 'scaling group', id);
+  return g!;
+}
+
+async function view(c: Ctx, g: ScalingGroup) {
+  const policies = await c.get('em').find(ScalingPolicy, { groupId: g.id }, { orderBy: { createdAt: 'asc', id: 'asc' } });
+  return scalingGroupView(g, policies);
+}
+
+async function signal(c: Ctx, g: ScalingGroup, name: string, ...args: unknown[]) {
+  await c.get('deps').temporal.workflow.getHandle(workflowId(g.id)).signal(name, ...args);
+}
+
+scalingGroupsRouter.post('/', async (c) => {
+  const p = principalOf(c);
+  const body = await jsonBody(c, createBody);
+  const em = c.get('em');
+  const tenantId = body.tenantId ?? p.tenantId;
+  if (!tenantId) throw unprocessable('tenantId is required', [{ path: 'tenantId', message: 'required for staff' }]);
+  assertTenantAccess(p, tenantId, 'operate', 'tenant', tenantId);
+  const tenant = await em.findOne(Tenant, { id: tenantId });
+  if (!tenant) throw notFound('tenant', tenantId);
+  if (tenant.status !== 'active') throw conflict(`tenant is ${tenant.status}`);
+  const desired = body.desiredCapacity ?? body.minSize;
+  checkBounds(body.minSize, body.maxSize, desired);
+  if (body.poolId && !body.subnetId) throw unprocessable('a pool needs the subnet of its members', [{ path: 'subnetId', message: 'required with poolId' }]);
+  const group = Object.assign(new ScalingGroup(), {
+    tenantId,
+    name: body.name,
+    template: { ...body.template, userData: body.template.userData ?? null, securityGroups: body.template.securityGroups ?? [] },
+    minSize: body.minSize,
+    maxSize: body.maxSize,
+    desiredCapacity: desired,
+    poolId: body.poolId ?? null,
+    subnetId: body.subnetId ?? null,
+    evaluationSeconds: body.evaluationSeconds,
+    cooldownSeconds: body.cooldownSeconds,
+    scaleInStrategy: body.scaleInStrategy,
+  });
+  const policies = body.policies.map((pol) => Object.assign(new ScalingPolicy(), { ...pol, groupId: group.id, minAdjustmentStep: pol.minAdjustmentStep ?? null }));
+  em.persist([group, ...policies]);
+  await em.flush();
+  const deps = c.get('deps');
+  await deps.temporal.workflow.start('autoscaleWorkflow', { workflowId: workflowId(group.id), taskQueue: deps.queues.orchestration, args: [{ groupId: group.id }] });
+  c.set('audit', { action: 'scaling_group.create', targetType: 'scaling_group', targetId: group.id, tenantId, details: { name: group.name, minSize: group.minSize, maxSize: group.maxSize } });
+  return c.json(await view(c, group), 201);
+});
+
+scalingGroupsRouter.get('/', async (c) => {
+  const p = principalOf(c);
+  const q = queryParams(c, listQuery);
+  let tenantId: string | undefined = q.tenantId;
+  if (!can(p, 'resources:read')) {
+    if (!p.tenantId || !can(p, 'own:resources:read') || (q.tenantId && q.tenantId !== p.tenantId)) return c.json(page([], 0, q));
+    tenantId = p.tenantId;
+  }
+  const where = { status: { $ne: 'deleted' as const }, ...(tenantId ? { tenantId } : {}) };
+  const em = c.get('em');
+  const [groups, total] = await em.findAndCount(ScalingGroup, where, { orderBy: { createdAt: 'asc', id: 'asc' }, limit: q.limit, offset: q.offset });
+  const policies = groups.length ? await em.find(ScalingPolicy, { groupId: groups.map((g) => g.id) }, { orderBy: { createdAt: 'asc', id: 'asc' } }) : [];
+  return c.json(page(groups.map((g) => scalingGroupView(g, policies.filter((x) => x.groupId === g.id))), total, q));
+});
+
+scalingGroupsRouter.get('/:groupId', async (c) => c.json(await view(c, await groupOf(c, 'read'))));
+
+scalingGroupsRouter.patch('/:groupId', async (c) => {
+  const body = await jsonBody(c, patchBody);
+  const g = await groupOf(c, 'operate');
+  const min = body.minSize ?? g.minSize;
+  const max = body.maxSize ?? g.maxSize;
+  checkBounds(min, max, body.desiredCapacity ?? Math.min(max, Math.max(min, g.desiredCapacity)));
+  c.set('audit', { action: 'scaling_group.update', targetType: 'scaling_group', targetId: g.id, tenantId: g.tenantId, details: body });
+  await signal(c, g, 'updateSettings', body);
+  return c.json(await view(c, g), 202);
+});
+
+scalingGroupsRouter.delete('/:groupId', async (c) => {
+  const g = await groupOf(c, 'operate');
+  c.set('audit', { action: 'scaling_group.delete', targetType: 'scaling_group', targetId: g.id, tenantId: g.tenantId });
+  await signal(c, g, 'deleteGroup');
+  return c.json(await view(c, g), 202);
+});
+
+for (const [path, name] of [
+  ['pause', 'pause'],
+  ['resume', 'resume'],
+] as const) {
+  scalingGroupsRouter.post(`/:groupId/${path}`, async (c) => {
+    const g = await groupOf(c, 'operate');
+    c.set('audit', { action: `scaling_group.${name}`, targetType: 'scaling_group', targetId: g.id, tenantId: g.tenantId });
+    await signal(c, g, name);
+    return c.json(await view(c, g), 202);
+  });
+}
+
+scalingGroupsRouter.post('/:groupId/force-size', async (c) => {
+  const body = await jsonBody(c, forceBody);
+  const g = await groupOf(c, 'operate');
+  if (body.size < g.minSize || body.size > g.maxSize) throw unprocessable(`size must lie within [${g.minSize}, ${g.maxSize}]`, [{ path: 'size', message: 'outside the bounds' }]);
+  c.set('audit', { action: 'scaling_group.force_size', targetType: 'scaling_group', targetId: g.id, tenantId: g.tenantId, details: body });
+  await signal(c, g, 'forceSize', body);
+  return c.json(await view(c, g), 202);
+});
+
+scalingGroupsRouter.get('/:groupId/state', async (c) => {
+  const g = await groupOf(c, 'read');
+  return c.json(await queryWorkflow<AutoscaleState>(c.get('deps').temporal, workflowId(g.id), 'state', 'scaling group'));
+});
+
+scalingGroupsRouter.get('/:groupId/members', async (c) => {
+  const g = await groupOf(c, 'read');
+  const q = queryParams(c, pageQuery.extend({ includeRemoved: z.enum(['true', 'false']).optional() }).strict());
+  const where = { groupId: g.id, ...(q.includeRemoved === 'true' ? {} : { status: { $ne: 'removed' as const } }) };
+  const [items, total] = await c.get('em').findAndCount(ScalingMember, where, { orderBy: { createdAt: 'asc', id: 'asc' }, limit: q.limit, offset: q.offset });
+  return c.json(page(items.map(scalingMemberView), total, q));
+});
+
+scalingGroupsRouter.get('/:groupId/decisions', async (c) => {
+  const g = await groupOf(c, 'read');
+  const q = queryParams(c, pageQuery.strict());
+  const [items, total] = await c.get('em').findAndCount(ScalingDecisionRecord, { groupId: g.id }, { orderBy: { decidedAt: 'desc', id: 'asc' }, limit: q.limit, offset: q.offset });
+  return c.json(page(items.map(scalingDecisionView), total, q));
+});
+
+scalingGroupsRouter.post('/:groupId/policies', async (c) => {
+  const body = await jsonBody(c, policyBody);
+  const g = await groupOf(c, 'operate');
+  const pol = Object.assign(new ScalingPolicy(), { ...body, groupId: g.id, minAdjustmentStep: body.minAdjustmentStep ?? null });
+  await c.get('em').persistAndFlush(pol);
+  c.set('audit', { action: 'scaling_policy.create', targetType: 'scaling_group', targetId: g.id, tenantId: g.tenantId, details: { policyId: pol.id, name: pol.name } });
+  return c.json(scalingPolicyView(pol), 201);
+});
+
+scalingGroupsRouter.delete('/:groupId/policies/:policyId', async (c) => {
+  const g = await groupOf(c, 'operate');
+  const policyId = pathId(c.req.param('policyId'), 'scaling policy');
+  const em = c.get('em');
+  const pol = await em.findOne(ScalingPolicy, { id: policyId, groupId: g.id });
+  if (!pol) throw notFound('scaling policy', policyId);
+  c.set('audit', { action: 'scaling_policy.delete', targetType: 'scaling_group', targetId: g.id, tenantId: g.tenantId, details: { policyId } });
+  await em.removeAndFlush(pol);
+  return c.body(null, 204);
+});
