@@ -92,6 +92,16 @@ const knownSpecDeviations: Array<{ path: RegExp; error: RegExp; why: string }> =
     error: /roles\/\d+ must NOT have more than 1 properties/,
     why: 'Keystone returns roles as {id, name, domain_id}; openstackclient formats them by name',
   },
+  {
+    path: /^\/compute\/v2\.1\/servers/,
+    error: /accessIPv[46] must match format "ipv[46]"/,
+    why: 'Nova answers "" for an unset accessIPv4/accessIPv6; the spec only allows addresses',
+  },
+  {
+    path: /^\/compute\/v2\.1\/servers/,
+    error: /\/image must be object,null/,
+    why: 'Nova answers image "" for a server booted from a volume',
+  },
 ];
 
 /** Throws when a simulator response does not match the official spec of its service. */
