@@ -11,7 +11,8 @@ const updateAttrs = ['port_id', 'fixed_ip_address', 'description', 'qos_policy_i
 
 /** The floating IP with `port_details` of its associated port, as Neutron shows it. */
 export function renderFloatingIp(store: NetworkStore, fip: FloatingIpRecord): Record<string, unknown> {
-  const { fip_port_id: _internal, ...rest } = fip;
+  // Floating IPs have no name; the record keeps one only because every record does.
+  const { fip_port_id: _internal, name: _name, ...rest } = fip;
   const port = fip.port_id ? store.ports.get(fip.port_id) : undefined;
   const port_details = port
     ? { name: port.name, network_id: port.network_id, mac_address: port.mac_address, admin_state_up: port.admin_state_up, status: port.status, device_id: port.device_id, device_owner: port.device_owner }
@@ -80,8 +81,6 @@ export function createFloatingIp(store: NetworkStore, caller: Caller, raw: unkno
     router_id: null,
     status: 'DOWN',
     qos_policy_id: optNullableString(b, 'qos_policy_id') ?? null,
-    dns_domain: '',
-    dns_name: '',
     port_forwardings: [],
     fip_port_id: fipPort.id,
   };

@@ -89,7 +89,8 @@ export interface PortRecord extends OwnedRecord {
   'binding:vnic_type': string;
   'binding:profile': Record<string, unknown>;
   'binding:vif_details': Record<string, unknown>;
-  dns_name: string;
+  /** Only present when set (the dns-integration extension is not advertised). */
+  dns_name?: string;
   ip_allocation: 'immediate';
   propagate_uplink_status: boolean;
 }
@@ -120,8 +121,6 @@ export interface FloatingIpRecord extends OwnedRecord {
   router_id: string | null;
   status: 'ACTIVE' | 'DOWN';
   qos_policy_id: string | null;
-  dns_domain: string;
-  dns_name: string;
   port_forwardings: unknown[];
   /** Id of the internal port that holds the floating address on the external network. */
   fip_port_id: string;

@@ -7,9 +7,9 @@ import type { NetworkStore } from './store';
 const createAttrs = [
   'name', 'description', 'admin_state_up', 'shared', 'router:external', 'mtu', 'port_security_enabled', 'qos_policy_id',
   'provider:network_type', 'provider:physical_network', 'provider:segmentation_id', 'availability_zone_hints',
-  'project_id', 'tenant_id', 'dns_domain', 'is_default', 'tags',
+  'project_id', 'tenant_id', 'dns_domain', 'is_default', 'tags', 'pvlan', 'qinq', 'vlan_transparent',
 ] as const;
-const updateAttrs = ['name', 'description', 'admin_state_up', 'shared', 'router:external', 'mtu', 'port_security_enabled', 'qos_policy_id', 'dns_domain', 'is_default'] as const;
+const updateAttrs = ['name', 'description', 'admin_state_up', 'shared', 'router:external', 'mtu', 'port_security_enabled', 'qos_policy_id', 'dns_domain', 'is_default', 'pvlan', 'qinq'] as const;
 const adminOnly = ['provider:network_type', 'provider:physical_network', 'provider:segmentation_id', 'router:external', 'shared'];
 const networkTypes: NetworkType[] = ['flat', 'vlan', 'vxlan', 'geneve', 'local'];
 

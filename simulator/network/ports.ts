@@ -11,12 +11,13 @@ const createAttrs = [
   'name', 'description', 'network_id', 'admin_state_up', 'mac_address', 'fixed_ips', 'device_id', 'device_owner', 'security_groups',
   'allowed_address_pairs', 'extra_dhcp_opts', 'port_security_enabled', 'qos_policy_id', 'binding:host_id', 'binding:vnic_type',
   'binding:profile', 'dns_name', 'dns_domain', 'project_id', 'tenant_id', 'propagate_uplink_status', 'tags', 'data_plane_status',
-  'hints', 'numa_affinity_policy', 'hardware_offload_type', 'trusted',
+  'hints', 'numa_affinity_policy', 'hardware_offload_type', 'trusted', 'pvlan_type', 'pvlan_community',
 ] as const;
 const updateAttrs = [
   'name', 'description', 'admin_state_up', 'fixed_ips', 'device_id', 'device_owner', 'security_groups', 'allowed_address_pairs',
   'extra_dhcp_opts', 'port_security_enabled', 'qos_policy_id', 'binding:host_id', 'binding:vnic_type', 'binding:profile',
   'dns_name', 'dns_domain', 'mac_address', 'propagate_uplink_status', 'data_plane_status', 'hints', 'numa_affinity_policy',
+  'pvlan_type', 'pvlan_community', 'trusted',
 ] as const;
 
 export interface NewPort {
@@ -67,7 +68,6 @@ export function addPort(store: NetworkStore, p: NewPort): PortRecord {
     'binding:vnic_type': 'normal',
     'binding:profile': {},
     'binding:vif_details': {},
-    dns_name: '',
     ip_allocation: 'immediate',
     propagate_uplink_status: false,
   };
@@ -120,7 +120,9 @@ export function createPort(store: NetworkStore, caller: Caller, raw: unknown): P
   }));
   port['binding:vnic_type'] = optString(b, 'binding:vnic_type') ?? 'normal';
   port['binding:profile'] = optObject(b, 'binding:profile') ?? {};
-  port.dns_name = optString(b, 'dns_name') ?? '';
+  const dnsName = optString(b, 'dns_name');
+  if (dnsName) port.dns_name = dnsName;
+  port.propagate_uplink_status = optBool(b, 'propagate_uplink_status') ?? false;
   return port;
 }
 
@@ -136,9 +138,11 @@ export function updatePort(store: NetworkStore, caller: Caller, id: string, raw:
   port['binding:host_id'] = str('binding:host_id') ?? port['binding:host_id'];
   port['binding:vnic_type'] = str('binding:vnic_type') ?? port['binding:vnic_type'];
   port['binding:profile'] = optObject(b, 'binding:profile') ?? port['binding:profile'];
-  port.dns_name = str('dns_name') ?? port.dns_name;
+  const dnsName = str('dns_name');
+  if (dnsName !== undefined) port.dns_name = dnsName || undefined;
   port.admin_state_up = optBool(b, 'admin_state_up') ?? port.admin_state_up;
   port.port_security_enabled = optBool(b, 'port_security_enabled') ?? port.port_security_enabled;
+  port.propagate_uplink_status = optBool(b, 'propagate_uplink_status') ?? port.propagate_uplink_status;
   port.security_groups = checkGroups(store, caller, optList(b, 'security_groups')) ?? port.security_groups;
   if (b.qos_policy_id !== undefined) {
     const qos = optNullableString(b, 'qos_policy_id') ?? null;

@@ -28,6 +28,7 @@ export function updateQuota(store: NetworkStore, caller: Caller, projectId: stri
   if (!body || typeof body !== 'object') throw badRequest("Unable to find 'quota' in request body");
   const current = { ...store.quotas.get(projectId) };
   for (const [k, v] of Object.entries(body)) {
+    if (k === 'check_limit' || k === 'force') continue;
     if (!(k in defaultQuota)) throw badRequest(`Unrecognized attribute(s) '${k}'`);
     const n = typeof v === 'string' && /^-?\d+$/.test(v) ? Number(v) : v;
     if (typeof n !== 'number' || !Number.isInteger(n) || n < -1) throw badRequest(`Invalid input for ${k}. Reason: '${String(v)}' is not an integer or -1.`);
