@@ -5,12 +5,16 @@ import { createAutoscalingRecordActivities } from '../activities/db/autoscaling'
 import { createAutoscalingQuotaActivities } from '../activities/db/autoscaling-quota';
 import { createMetricsActivities } from '../activities/metrics/group-cpu';
 import { autoscalingOpenstackActivities, defaultCpuMetric, type AutoscalingSettings } from '../activities/openstack/autoscale-activities';
+import { createHaDbActivities } from '../activities/db/ha';
+import { createHaOpenStackActivities, type HaActivitySettings } from '../activities/openstack/ha';
 
 /** What activities need from the outside world. */
 export interface ActivityDeps {
   orm: Orm;
   /** SMTP, Twilio and dedup settings of the notify activities; without them mail and SMS fail as not configured. */
   notify?: NotifySettings;
+  /** Nova admin access and polling of migration, drain and evacuation; without it those activities fail as not configured. */
+  ha?: HaActivitySettings;
   /** OpenStack credentials and Prometheus of autoscaling and isolation; without them those activities fail as not configured. */
   autoscaling?: AutoscalingSettings;
 }
@@ -19,6 +23,7 @@ export interface ActivityDeps {
 export function orchestrationActivities(deps: ActivityDeps) {
   return {
     ...createRegistrationActivities(deps.orm),
+    ...createHaDbActivities(deps.orm),
     ...createAutoscalingRecordActivities(deps.orm),
     ...createAutoscalingQuotaActivities(deps.orm),
     ...createMetricsActivities({ prometheusUrl: deps.autoscaling?.prometheusUrl, cpuMetric: deps.autoscaling?.cpuMetric ?? defaultCpuMetric }),
@@ -29,6 +34,7 @@ export function orchestrationActivities(deps: ActivityDeps) {
 export function openstackActivities(deps: ActivityDeps) {
   return {
     ...autoscalingOpenstackActivities(deps.autoscaling),
+    ...createHaOpenStackActivities(deps.ha),
   };
 }
 

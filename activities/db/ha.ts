@@ -1,0 +1,145 @@
+import type { Orm } from '../../domain/db/orm';
+import { HaEvacuation, HaHost, HaMigration, SchedulingPolicyRecord, type EvacuationItem, type EvacuationStatus, type HaMigrationStatus } from '../../domain/entities';
+import { observe, type FailureRule } from '../../domain/scheduling/failure-detection';
+import type { SchedulingPolicy } from '../../domain/scheduling/types';
+import { policyOf } from '../../domain/ha/policy';
+
+export interface SweepObservation {
+  host: string;
+  up: boolean;
+  /** Fenced by us (forced down) or disabled for maintenance: not watched. */
+  ignored: boolean;
+}
+
+export interface EvacuationPatch {
+  fencedAt?: string;
+  status?: EvacuationStatus;
+  totalServers?: number;
+  evacuatedServers?: number;
+  items?: EvacuationItem[];
+  finishedAt?: string;
+  recoveryMs?: number;
+}
+
+export interface MigrationRecordInput {
+  runId: string;
+  workflowId: string;
+  serverId: string;
+  reason: HaMigration['reason'];
+  sourceHost?: string | null;
+  targetHost?: string | null;
+  status: HaMigrationStatus;
+  error?: string | null;
+  requestedBy?: string | null;
+  finished?: boolean;
+}
+
+/** Database side of migration, drain, sweep and evacuation. Every write is an idempotent upsert. */
+export function createHaDbActivities(orm: Orm) {
+  return {
+    async haLoadPolicy(): Promise<SchedulingPolicy> {
+      return policyOf(await orm.em.fork().findOne(SchedulingPolicyRecord, { id: 'platform' }));
+    },
+
+    /** Hosts the platform holds fenced or in maintenance: never placement targets. */
+    async haUnavailableHosts(): Promise<string[]> {
+      const rows = await orm.em.fork().find(HaHost, { state: { $in: ['failed', 'fenced', 'maintenance'] } });
+      return rows.map((r) => r.hostname);
+    },
+
+    /**
+     * Folds one sweep into each host's detector state and returns the hosts that have just met the
+     * failure rule. A host already failed or fenced is not reported again, so a second detection
+     * of the same failure starts nothing.
+     */
+    async haRecordSweep(input: { observations: SweepObservation[]; rule: FailureRule; at: number }): Promise<Array<{ host: string; failedAt: string }>> {
+      const em = orm.em.fork();
+      const failed: Array<{ host: string; failedAt: string }> = [];
+      await em.transactional(async (tx) => {
+        const rows = await tx.find(HaHost, { hostname: { $in: input.observations.map((o) => o.host) } });
+        for (const o of input.observations) {
+          let row = rows.find((r) => r.hostname === o.host);
+          if (!row) {
+            row = tx.create(HaHost, { hostname: o.host, state: 'ok', missTimes: [], updatedAt: new Date() });
+            tx.persist(row);
+          }
+          if (o.ignored || row.state === 'failed' || row.state === 'fenced' || row.state === 'maintenance') continue;
+          const r = observe({ missTimes: row.missTimes }, { up: o.up, at: input.at }, input.rule);
+          row.missTimes = r.state.missTimes;
+          if (o.up) row.lastSeenAt = new Date(input.at);
+          if (r.failed) {
+            row.state = 'failed';
+            row.failedAt = new Date(r.state.missTimes[0]);
+            failed.push({ host: o.host, failedAt: row.failedAt.toISOString() });
+          } else row.state = r.state.missTimes.length > 0 ? 'suspect' : 'ok';
+        }
+      });
+      return failed;
+    },
+
+    /** Creates the evacuation record (once per id) and marks its host fenced. */
+    async haBeginEvacuation(input: { id: string; hostname: string; workflowId: string; failedAt: string; trigger: HaEvacuation['trigger'] }): Promise<void> {
+      const em = orm.em.fork();
+      await em.transactional(async (tx) => {
+        if (!(await tx.findOne(HaEvacuation, { id: input.id }))) {
+          tx.persist(tx.create(HaEvacuation, { id: input.id, hostname: input.hostname, workflowId: input.workflowId, trigger: input.trigger, failedAt: new Date(input.failedAt), startedAt: new Date(), status: 'running', totalServers: 0, evacuatedServers: 0, items: [], updatedAt: new Date() }));
+        }
+        const host = (await tx.findOne(HaHost, { hostname: input.hostname })) ?? tx.create(HaHost, { hostname: input.hostname, state: 'ok', missTimes: [], updatedAt: new Date() });
+        host.state = 'fenced';
+        host.failedAt ??= new Date(input.failedAt);
+        host.fencedAt ??= new Date();
+        host.evacuationId = input.id;
+        tx.persist(host);
+      });
+    },
+
+    async haUpdateEvacuation(input: { id: string; patch: EvacuationPatch }): Promise<void> {
+      const em = orm.em.fork();
+      const row = await em.findOneOrFail(HaEvacuation, { id: input.id });
+      const p = input.patch;
+      if (p.fencedAt) row.fencedAt = new Date(p.fencedAt);
+      if (p.finishedAt) row.finishedAt = new Date(p.finishedAt);
+      if (p.status) row.status = p.status;
+      if (p.totalServers !== undefined) row.totalServers = p.totalServers;
+      if (p.evacuatedServers !== undefined) row.evacuatedServers = p.evacuatedServers;
+      if (p.items) row.items = p.items;
+      if (p.recoveryMs !== undefined) row.recoveryMs = p.recoveryMs;
+      await em.flush();
+    },
+
+    /** An operator brought the host back: it is watched again from a clean slate. */
+    async haReleaseHost(input: { hostname: string }): Promise<void> {
+      const em = orm.em.fork();
+      const host = await em.findOne(HaHost, { hostname: input.hostname });
+      if (!host) return;
+      Object.assign(host, { state: 'ok', missTimes: [], failedAt: null, fencedAt: null, evacuationId: null, note: null });
+      await em.flush();
+    },
+
+    async haSetMaintenance(input: { hostname: string; maintenance: boolean; note?: string }): Promise<void> {
+      const em = orm.em.fork();
+      const host = (await em.findOne(HaHost, { hostname: input.hostname })) ?? em.create(HaHost, { hostname: input.hostname, state: 'ok', missTimes: [], updatedAt: new Date() });
+      if (host.state === 'fenced' || host.state === 'failed') return;
+      host.state = input.maintenance ? 'maintenance' : 'ok';
+      host.missTimes = [];
+      host.note = input.maintenance ? input.note ?? 'maintenance' : null;
+      em.persist(host);
+      await em.flush();
+    },
+
+    async haRecordMigration(input: MigrationRecordInput): Promise<void> {
+      const em = orm.em.fork();
+      const row = (await em.findOne(HaMigration, { runId: input.runId })) ?? em.create(HaMigration, { runId: input.runId, workflowId: input.workflowId, serverId: input.serverId, reason: input.reason, status: 'running', startedAt: new Date() });
+      row.status = input.status;
+      if (input.sourceHost !== undefined) row.sourceHost = input.sourceHost;
+      if (input.targetHost !== undefined) row.targetHost = input.targetHost;
+      if (input.error !== undefined) row.error = input.error;
+      if (input.requestedBy !== undefined) row.requestedBy = input.requestedBy;
+      if (input.finished) row.finishedAt = new Date();
+      em.persist(row);
+      await em.flush();
+    },
+  };
+}
+
+export type HaDbActivities = ReturnType<typeof createHaDbActivities>;

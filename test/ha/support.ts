@@ -1,0 +1,85 @@
+import { novaTransport, type NovaTransport } from '../../activities/openstack/ha-nova-transport';
+import { startSimulator, type RunningSimulator, type StartSimulatorOptions } from '../../simulator/server';
+
+export async function eventually<T>(fn: () => Promise<T> | T, ok: (v: T) => boolean, ms = 20000, everyMs = 100): Promise<T> {
+  const deadline = Date.now() + ms;
+  for (;;) {
+    const v = await fn();
+    if (ok(v) || Date.now() > deadline) return v;
+    await new Promise((r) => setTimeout(r, everyMs));
+  }
+}
+
+export interface HaSim {
+  sim: RunningSimulator;
+  /** Admin Nova (the same credentials the workers use). */
+  nova: NovaTransport;
+  imageId: string;
+  admin(method: string, path: string, body?: unknown): Promise<any>;
+  /** Boots `count` servers forced onto `host` and waits until all are ACTIVE. */
+  seed(host: string, count: number, opts?: { prefix?: string; flavorRef?: string; metadata?: (i: number) => Record<string, string> }): Promise<string[]>;
+  server(id: string): Promise<{ id: string; status: string; host: string; taskState: string | null }>;
+  evacuateActions(id: string): Promise<number>;
+  close(): Promise<void>;
+}
+
+/** The simulator with unlimited admin quota, short durations, and helpers to seed and inspect servers. */
+export async function startHaSim(opts: StartSimulatorOptions = {}): Promise<HaSim> {
+  const sim = await startSimulator({
+    hosts: 4,
+    buildMs: 20,
+    migrateMs: 300,
+    evacuateMs: 200,
+    actionMs: 20,
+    heartbeatTimeoutMs: 300,
+    computeQuota: { instances: -1, cores: -1, ram: -1 },
+    ...opts,
+  });
+  const nova = novaTransport({ authUrl: `${sim.url}/identity/v3`, username: 'admin', password: 'secret', projectName: 'admin' });
+  const images = await fetch(`${sim.url}/image/v2/images`, { headers: { 'x-auth-token': await token(sim.url) } }).then((r) => r.json() as Promise<{ images: Array<{ id: string; name: string }> }>);
+  const imageId = images.images.find((i) => i.name.startsWith('cirros'))!.id;
+  const admin = async (method: string, path: string, body?: unknown) => {
+    const res = await fetch(`${sim.url}/sim-admin${path}`, { method, headers: body !== undefined ? { 'content-type': 'application/json' } : {}, body: body !== undefined ? JSON.stringify(body) : undefined });
+    const text = await res.text();
+    if (res.status >= 400) throw new Error(`sim-admin ${method} ${path} → ${res.status} ${text}`);
+    return text ? JSON.parse(text) : undefined;
+  };
+  const server = async (id: string) => {
+    const s = (await nova.call('GET', `/servers/${id}`)).server;
+    return { id: s.id, status: s.status, host: s['OS-EXT-SRV-ATTR:host'], taskState: s['OS-EXT-STS:task_state'] };
+  };
+  return {
+    sim,
+    nova,
+    imageId,
+    admin,
+    server,
+    async seed(host, count, o = {}) {
+      const ids: string[] = [];
+      for (let i = 0; i < count; i++) {
+        const r = await nova.call('POST', '/servers', {
+          server: { name: `${o.prefix ?? host}-vm-${String(i).padStart(3, '0')}`, imageRef: imageId, flavorRef: o.flavorRef ?? '1', networks: 'none', availability_zone: `nova:${host}`, metadata: o.metadata?.(i) ?? {} },
+        });
+        ids.push(r.server.id);
+      }
+      const all = await eventually(() => Promise.all(ids.map(server)), (ss) => ss.every((s) => s.status === 'ACTIVE'), 20000, 50);
+      const wrong = all.filter((s) => s.status !== 'ACTIVE' || s.host !== host);
+      if (wrong.length) throw new Error(`seeding ${host}: ${JSON.stringify(wrong.slice(0, 3))}`);
+      return ids;
+    },
+    async evacuateActions(id) {
+      const acts = (await nova.call('GET', `/servers/${id}/os-instance-actions`)).instanceActions as Array<{ action: string }>;
+      return acts.filter((a) => a.action === 'evacuate').length;
+    },
+    close: () => sim.close(),
+  };
+}
+
+async function token(url: string): Promise<string> {
+  const res = await fetch(`${url}/identity/v3/auth/tokens`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ auth: { identity: { methods: ['password'], password: { user: { name: 'admin', password: 'secret', domain: { name: 'Default' } } } }, scope: { project: { name: 'admin', domain: { name: 'Default' } } } } }),
+  });
+  return res.headers.get('x-subject-token')!;
+}

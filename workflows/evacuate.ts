@@ -1,0 +1,178 @@
+import { WorkflowExecutionAlreadyStartedError } from '@temporalio/common';
+import { condition, defineQuery, defineSignal, ParentClosePolicy, setHandler, startChild, uuid4, workflowInfo } from '@temporalio/workflow';
+import type { EvacuationItem, EvacuationStatus } from '../domain/entities/ha-evacuation';
+import { capacityOf } from '../domain/ha/host-capacity';
+import { withDemand } from '../domain/scheduling/capacity';
+import { evacuationOrder, haFlagsOf } from '../domain/scheduling/evacuation-order';
+import { selectHost } from '../domain/scheduling/select-host';
+import type { HostCapacity } from '../domain/scheduling/types';
+import { haActivities } from './ha-activities';
+import { pageOnCallWorkflow, pageWorkflowId, type PageInput } from './page';
+
+export interface EvacuateInput {
+  hostname: string;
+  /** When the host failed (first missed heartbeat, or the operator's declaration): recovery time starts here. */
+  failedAt: string;
+  trigger: 'sweep' | 'operator';
+  /** Servers evacuated at the same time. */
+  concurrency: number;
+  /** Targets tried per server before it is listed as unrecovered. */
+  maxAttempts: number;
+  /** How long one server may take to come back ACTIVE. */
+  serverTimeoutMs: number;
+  heartbeatTimeoutMs?: number;
+}
+
+export type EvacuationPhase = 'fencing' | 'evacuating' | 'awaiting_release' | 'released';
+
+export interface EvacuationProgress {
+  evacuationId: string;
+  hostname: string;
+  phase: EvacuationPhase;
+  status: EvacuationStatus;
+  failedAt: string;
+  total: number;
+  recovered: number;
+  unrecovered: string[];
+  recoveryMs: number | null;
+  items: EvacuationItem[];
+}
+
+export const releaseHostSignal = defineSignal<[{ by: string }]>('releaseHost');
+export const evacuationProgressQuery = defineQuery<EvacuationProgress>('progress');
+
+/**
+ * `evacuate-<hostname>`: fence the failed host, evacuate its servers in priority order onto targets
+ * the scheduling policy picks (bounded concurrency, retried elsewhere), page on-call at start and
+ * end, record recovery time, then keep the host fenced until an operator releases it.
+ */
+export async function evacuateWorkflow(input: EvacuateInput): Promise<EvacuationProgress> {
+  const { db, cloud, waiter } = haActivities({ heartbeatTimeoutMs: input.heartbeatTimeoutMs, waitTimeoutMs: input.serverTimeoutMs });
+  const host = input.hostname;
+  const p: EvacuationProgress = {
+    evacuationId: uuid4(),
+    hostname: host,
+    phase: 'fencing',
+    status: 'running',
+    failedAt: input.failedAt,
+    total: 0,
+    recovered: 0,
+    unrecovered: [],
+    recoveryMs: null,
+    items: [],
+  };
+  let releasedBy: string | undefined;
+  setHandler(evacuationProgressQuery, () => p);
+  setHandler(releaseHostSignal, (s) => {
+    releasedBy ??= s.by;
+  });
+
+  await db.haBeginEvacuation({ id: p.evacuationId, hostname: host, workflowId: workflowInfo().workflowId, failedAt: input.failedAt, trigger: input.trigger });
+  await cloud.haFenceHost({ host, reason: `fenced by evacuate-${host}` });
+  await db.haUpdateEvacuation({ id: p.evacuationId, patch: { fencedAt: new Date().toISOString() } });
+
+  const servers = await cloud.haListHostServers({ host });
+  const ordered = evacuationOrder(servers.map((s) => ({ ...s, ...haFlagsOf(s.metadata) })));
+  p.items = ordered.map((s) => ({ serverId: s.id, name: s.name, haEnabled: s.haEnabled, priority: s.priority, status: 'pending', targets: [] }));
+  p.total = ordered.length;
+  p.phase = 'evacuating';
+  await db.haUpdateEvacuation({ id: p.evacuationId, patch: { totalServers: p.total, items: p.items } });
+  await page({
+    dedupKey: `evacuate-${host}-${p.evacuationId}-start`,
+    eventType: 'host.evacuation.started',
+    severity: 'critical',
+    subject: `Host ${host} failed: evacuating ${p.total} servers`,
+    body: `Compute host ${host} stopped reporting (first miss ${input.failedAt}). It is fenced (forced down) and its ${p.total} servers are being evacuated in priority order.`,
+  });
+
+  const [policy, hosts, unavailable] = await Promise.all([db.haLoadPolicy(), cloud.haListComputeHosts(), db.haUnavailableHosts()]);
+  let capacity: HostCapacity[] = capacityOf(hosts, [host, ...unavailable]);
+  const claim = (name: string, d: { id: string; vcpus: number; memoryMb: number }, sign: 1 | -1) => {
+    capacity = capacity.map((h) => (h.name === name ? withDemand(h, d, sign) : h));
+  };
+  let lastActiveAt = 0;
+
+  async function evacuateOne(index: number): Promise<void> {
+    const s = ordered[index];
+    const item = p.items[index];
+    const demand = { id: s.id, vcpus: s.vcpus, memoryMb: s.memoryMb };
+    const wasStopped = s.status === 'SHUTOFF';
+    for (let attempt = 1; attempt <= input.maxAttempts; attempt++) {
+      const target = selectHost(policy, capacity, demand, { purpose: 'evacuate', exclude: item.targets });
+      if (!target) {
+        item.error = 'no host with enough capacity';
+        break;
+      }
+      item.targets.push(target);
+      item.status = 'evacuating';
+      claim(target, demand, 1);
+      try {
+        await cloud.haEvacuateServer({ serverId: s.id, sourceHost: host, targetHost: target });
+      } catch (e) {
+        claim(target, demand, -1);
+        item.error = (e as Error).message;
+        continue;
+      }
+      const after = await waiter.haWaitServerSettled({ serverId: s.id, timeoutMs: input.serverTimeoutMs });
+      const wanted = wasStopped ? 'SHUTOFF' : 'ACTIVE';
+      if (after.host && after.host !== host && after.status === wanted) {
+        item.status = 'active';
+        item.error = undefined;
+        if (after.host !== target) item.targets.push(after.host);
+        lastActiveAt = Date.now();
+        item.activeAt = new Date(lastActiveAt).toISOString();
+        return;
+      }
+      claim(target, demand, -1);
+      item.error = `ended ${after.status} on ${after.host ?? 'no host'}${after.taskState ? ` (${after.taskState})` : ''}`;
+      // Nova can evacuate again only while the server still belongs to the fenced host.
+      if (after.host !== host) break;
+    }
+    item.status = 'unrecovered';
+  }
+
+  let next = 0;
+  const runners = Array.from({ length: Math.max(1, Math.min(input.concurrency, ordered.length)) }, async () => {
+    while (next < ordered.length) {
+      const i = next++;
+      await evacuateOne(i);
+      p.recovered = p.items.filter((x) => x.status === 'active').length;
+      await db.haUpdateEvacuation({ id: p.evacuationId, patch: { evacuatedServers: p.recovered, items: p.items } });
+    }
+  });
+  await Promise.all(runners);
+
+  p.unrecovered = p.items.filter((x) => x.status !== 'active').map((x) => x.serverId);
+  p.status = p.unrecovered.length === 0 ? 'completed' : p.recovered > 0 ? 'partial' : 'failed';
+  p.recoveryMs = Math.max(0, (lastActiveAt || Date.now()) - Date.parse(input.failedAt));
+  const finishedAt = new Date().toISOString();
+  await db.haUpdateEvacuation({ id: p.evacuationId, patch: { status: p.status, finishedAt, recoveryMs: p.recoveryMs, evacuatedServers: p.recovered, items: p.items } });
+  const lost = p.items.filter((x) => x.status !== 'active');
+  await page({
+    dedupKey: `evacuate-${host}-${p.evacuationId}-end`,
+    eventType: 'host.evacuation.finished',
+    severity: p.status === 'completed' ? 'warning' : 'critical',
+    subject: `Host ${host} evacuation ${p.status}: ${p.recovered}/${p.total} servers recovered`,
+    body:
+      `Evacuation of ${host} ${p.status} in ${(p.recoveryMs / 1000).toFixed(1)} s from failure to last server ACTIVE. ` +
+      `${p.recovered} of ${p.total} servers are ACTIVE on other hosts.` +
+      (lost.length ? ` Not recovered: ${lost.map((x) => `${x.name} (${x.serverId}): ${x.error ?? 'unknown'}`).join('; ')}.` : '') +
+      ` The host stays fenced until an operator releases it.`,
+  });
+
+  p.phase = 'awaiting_release';
+  await condition(() => releasedBy !== undefined);
+  await cloud.haUnfenceHost({ host });
+  await db.haReleaseHost({ hostname: host });
+  p.phase = 'released';
+  return p;
+}
+
+/** Pages on-call through the notify capability's page workflow, which retries and never fails; the evacuation does not wait for it. */
+async function page(input: PageInput): Promise<void> {
+  try {
+    await startChild(pageOnCallWorkflow, { workflowId: pageWorkflowId(input.dedupKey), parentClosePolicy: ParentClosePolicy.ABANDON, args: [input] });
+  } catch (e) {
+    if (!(e instanceof WorkflowExecutionAlreadyStartedError)) throw e;
+  }
+}
