@@ -37,6 +37,7 @@ if [ "${1:-}" = "--test" ]; then
   missing=()
   command -v openstack >/dev/null 2>&1 || missing+=(python3-openstackclient)
   command -v prometheus >/dev/null 2>&1 || missing+=(prometheus)
+  command -v chromium >/dev/null 2>&1 || missing+=(chromium)
   if [ ${#missing[@]} -gt 0 ]; then
     log "installing Debian packages: ${missing[*]}"
     apt_install "${missing[@]}" || log "could not install ${missing[*]}; the suites that need them will say so"

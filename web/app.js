@@ -9,6 +9,8 @@ const App = (() => {
   let me = null;
 
   function visiblePages(portal) {
+    // Self-service pages act inside the caller's tenant; staff without one have nothing there.
+    if (portal === 'tenant' && !me.tenantId) return [];
     return (Pages[portal] || []).filter((p) => p.perms.some((perm) => me.permissions.includes(perm)));
   }
 
