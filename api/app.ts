@@ -16,6 +16,9 @@ import { portalRouter } from './routers/portal';
 import { registrationsRouter } from './routers/registrations';
 import { settingsRouter } from './routers/settings';
 import { tenantsRouter } from './routers/tenants';
+import { inboxRouter } from './routers/inbox';
+import { notificationsRouter } from './routers/notifications';
+import { oncallRouter } from './routers/oncall';
 import { scalingGroupsRouter } from './routers/scaling-groups';
 
 /** Routers of the REST contract, mounted under `/api/v1`. */
@@ -28,6 +31,9 @@ export function apiRoutes(): Hono<AppEnv> {
   api.route('/settings', settingsRouter);
   api.route('/audit', auditRouter);
   api.route('/scaling-groups', scalingGroupsRouter);
+  api.route('/oncall', oncallRouter);
+  api.route('/notifications', notificationsRouter);
+  api.route('/inbox', inboxRouter);
   return api;
 }
 
