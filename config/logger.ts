@@ -1,4 +1,4 @@
-import pino, { type Logger } from 'pino';
+import pino, { type DestinationStream, type Logger } from 'pino';
 
 /** Keys whose values never reach a log line, wherever they sit in the logged object. */
 export const secretKeys = [
@@ -19,6 +19,7 @@ export const secretKeys = [
 
 const paths = secretKeys.flatMap((k) => [k, `*.${k}`, `*.*.${k}`, `headers.${k}`, `req.headers.${k}`]);
 
-export function createLogger(level: string, name = 'cmp'): Logger {
-  return pino({ name, level, redact: { paths, censor: '[redacted]' } });
+export function createLogger(level: string, name = 'cmp', destination?: DestinationStream): Logger {
+  const options = { name, level, redact: { paths, censor: '[redacted]' } };
+  return destination ? pino(options, destination) : pino(options);
 }

@@ -103,12 +103,12 @@ const Pages = {
     },
     {
       id: 'admins', title: 'Admins', perms: ['admins:manage'],
-      render: async (view) => {
+      render: async (view, ctx) => {
         view.replaceChildren(h('h1', {}, 'Admins'));
         const table = await pagedTable(view, {
           path: '/admins',
           columns: [{ key: 'email', label: 'E-mail' }, { key: 'roles', label: 'Roles', render: (r) => r.roles.join(', ') }, { key: 'permissions', label: 'Narrowed to', render: (r) => (r.permissions ? r.permissions.join(', ') : 'all of the roles') }, { key: 'status', label: 'Status', render: (r) => status(r.status) }],
-          actions: [{ label: 'Delete', class: 'danger', when: (r) => r.status === 'active', run: (r) => Api.del(`/admins/${r.id}`) }],
+          actions: [{ label: 'Delete', class: 'danger', when: (r) => r.status === 'active' && r.id !== ctx.me.id, run: (r) => Api.del(`/admins/${r.id}`) }],
         });
         view.append(form({ title: 'Create an admin', fields: [
           { name: 'email', label: 'E-mail', type: 'email', required: true },
