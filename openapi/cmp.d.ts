@@ -1679,6 +1679,390 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/oncall/contacts": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** On-call contacts, by name (oncall:manage) */
+        get: {
+            parameters: {
+                query?: {
+                    limit?: components["parameters"]["Limit"];
+                    offset?: components["parameters"]["Offset"];
+                    active?: "true" | "false";
+                    onDuty?: "true" | "false";
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description a page */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["OncallContactPage"];
+                    };
+                };
+                401: components["responses"]["Unauthorized"];
+                403: components["responses"]["Forbidden"];
+                422: components["responses"]["Invalid"];
+            };
+        };
+        put?: never;
+        /** Add an on-call contact; each channel needs its address (email, E.164 phone) */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": components["schemas"]["OncallContactCreate"];
+                };
+            };
+            responses: {
+                /** @description created */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["OncallContact"];
+                    };
+                };
+                400: components["responses"]["BadRequest"];
+                401: components["responses"]["Unauthorized"];
+                403: components["responses"]["Forbidden"];
+                422: components["responses"]["Invalid"];
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/oncall/contacts/{contactId}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** One on-call contact */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    contactId: components["parameters"]["OncallContactId"];
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description the contact */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["OncallContact"];
+                    };
+                };
+                401: components["responses"]["Unauthorized"];
+                403: components["responses"]["Forbidden"];
+                404: components["responses"]["NotFound"];
+            };
+        };
+        put?: never;
+        post?: never;
+        /** Remove a contact */
+        delete: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    contactId: components["parameters"]["OncallContactId"];
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description removed */
+                204: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+                401: components["responses"]["Unauthorized"];
+                403: components["responses"]["Forbidden"];
+                404: components["responses"]["NotFound"];
+            };
+        };
+        options?: never;
+        head?: never;
+        /** Change a contact (rotation with onDuty, duty window, channels, minimum severity) */
+        patch: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    contactId: components["parameters"]["OncallContactId"];
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": components["schemas"]["OncallContactPatch"];
+                };
+            };
+            responses: {
+                /** @description the contact */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["OncallContact"];
+                    };
+                };
+                400: components["responses"]["BadRequest"];
+                401: components["responses"]["Unauthorized"];
+                403: components["responses"]["Forbidden"];
+                404: components["responses"]["NotFound"];
+                422: components["responses"]["Invalid"];
+            };
+        };
+        trace?: never;
+    };
+    "/api/v1/oncall/test": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Send a test page to the contacts on duty now (pageOnCallWorkflow, workflow id page-<dedupKey>) */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": components["schemas"]["OncallTestPage"];
+                };
+            };
+            responses: {
+                /** @description the page is on its way */
+                202: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["OncallTestPageStarted"];
+                    };
+                };
+                400: components["responses"]["BadRequest"];
+                401: components["responses"]["Unauthorized"];
+                403: components["responses"]["Forbidden"];
+                422: components["responses"]["Invalid"];
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/notifications": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The record of every notification delivery, newest first (monitoring:read or oncall:manage) */
+        get: {
+            parameters: {
+                query?: {
+                    limit?: components["parameters"]["Limit"];
+                    offset?: components["parameters"]["Offset"];
+                    channel?: components["schemas"]["NotifyChannel"];
+                    status?: components["schemas"]["NotifyStatus"];
+                    recipient?: string;
+                    dedupKey?: string;
+                    eventType?: string;
+                    workflowId?: string;
+                    from?: string;
+                    to?: string;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description a page */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["NotifyNotificationPage"];
+                    };
+                };
+                401: components["responses"]["Unauthorized"];
+                403: components["responses"]["Forbidden"];
+                422: components["responses"]["Invalid"];
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/notifications/{notificationId}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** One delivery */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    notificationId: components["parameters"]["NotifyNotificationId"];
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description the delivery */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["NotifyNotification"];
+                    };
+                };
+                401: components["responses"]["Unauthorized"];
+                403: components["responses"]["Forbidden"];
+                404: components["responses"]["NotFound"];
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/inbox": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The caller's in-app messages, newest first, with his unread count */
+        get: {
+            parameters: {
+                query?: {
+                    limit?: components["parameters"]["Limit"];
+                    offset?: components["parameters"]["Offset"];
+                    unread?: "true" | "false";
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description a page */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["InboxMessagePage"];
+                    };
+                };
+                401: components["responses"]["Unauthorized"];
+                422: components["responses"]["Invalid"];
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/inbox/{messageId}/read": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Mark one of the caller's messages read (another user's message is 404) */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    messageId: components["parameters"]["InboxMessageId"];
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description the message */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["InboxMessage"];
+                    };
+                };
+                401: components["responses"]["Unauthorized"];
+                404: components["responses"]["NotFound"];
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
 }
 export type webhooks = Record<string, never>;
 export interface components {
@@ -2086,6 +2470,123 @@ export interface components {
                 clampedBy?: string;
             }[];
         };
+        /** @enum {string} */
+        NotifyChannel: "email" | "sms" | "inbox";
+        /** @enum {string} */
+        NotifyStatus: "queued" | "sent" | "failed" | "suppressed";
+        /** @enum {string} */
+        NotifySeverity: "info" | "warning" | "critical";
+        /** @enum {string} */
+        OncallChannel: "email" | "sms";
+        /** @description weekly window in UTC; toHour not after fromHour wraps past midnight */
+        OncallDutyWindow: {
+            /** @description 0 = Sunday */
+            days: number[];
+            fromHour: number;
+            toHour: number;
+        };
+        OncallContact: {
+            /** Format: uuid */
+            id: string;
+            name: string;
+            email: string | null;
+            /** @description E.164 */
+            phone: string | null;
+            channels: components["schemas"]["OncallChannel"][];
+            active: boolean;
+            onDuty: boolean;
+            dutyWindow: components["schemas"]["OncallDutyWindow"] | null;
+            minSeverity: components["schemas"]["NotifySeverity"];
+            /** Format: date-time */
+            createdAt: string;
+            /** Format: date-time */
+            updatedAt: string;
+        };
+        OncallContactPage: components["schemas"]["PageMeta"] & {
+            items: components["schemas"]["OncallContact"][];
+        };
+        OncallContactCreate: {
+            name: string;
+            /** Format: email */
+            email?: string | null;
+            phone?: string | null;
+            channels: components["schemas"]["OncallChannel"][];
+            /** @default true */
+            active: boolean;
+            /** @default true */
+            onDuty: boolean;
+            dutyWindow?: components["schemas"]["OncallDutyWindow"] | null;
+            minSeverity?: components["schemas"]["NotifySeverity"];
+        };
+        OncallContactPatch: {
+            name?: string;
+            /** Format: email */
+            email?: string | null;
+            phone?: string | null;
+            channels?: components["schemas"]["OncallChannel"][];
+            active?: boolean;
+            onDuty?: boolean;
+            dutyWindow?: components["schemas"]["OncallDutyWindow"] | null;
+            minSeverity?: components["schemas"]["NotifySeverity"];
+        };
+        OncallTestPage: {
+            subject?: string;
+            body?: string;
+            severity?: components["schemas"]["NotifySeverity"];
+        };
+        OncallTestPageStarted: {
+            workflowId: string;
+            dedupKey: string;
+            contacts: {
+                /** Format: uuid */
+                id: string;
+                name: string;
+                channels: components["schemas"]["OncallChannel"][];
+            }[];
+        };
+        NotifyNotification: {
+            /** Format: uuid */
+            id: string;
+            channel: components["schemas"]["NotifyChannel"];
+            /** @description e-mail address, E.164 number, or user id (inbox) */
+            recipient: string;
+            subject: string | null;
+            body: string;
+            dedupKey: string;
+            status: components["schemas"]["NotifyStatus"];
+            attempts: number;
+            /** @description SMTP Message-ID, Twilio SID or inbox message id */
+            providerId: string | null;
+            error: string | null;
+            severity: string | null;
+            eventType: string | null;
+            workflowId: string | null;
+            contactId: string | null;
+            /** @description for a suppressed duplicate: the delivery that was made */
+            duplicateOf: string | null;
+            /** Format: date-time */
+            createdAt: string;
+            /** Format: date-time */
+            sentAt: string | null;
+        };
+        NotifyNotificationPage: components["schemas"]["PageMeta"] & {
+            items: components["schemas"]["NotifyNotification"][];
+        };
+        InboxMessage: {
+            /** Format: uuid */
+            id: string;
+            title: string;
+            body: string;
+            link: string | null;
+            /** Format: date-time */
+            createdAt: string;
+            /** Format: date-time */
+            readAt: string | null;
+        };
+        InboxMessagePage: components["schemas"]["PageMeta"] & {
+            items: components["schemas"]["InboxMessage"][];
+            unread: number;
+        };
     };
     responses: {
         /** @description malformed request */
@@ -2159,6 +2660,9 @@ export interface components {
         TenantId: string;
         AdminId: string;
         ScalingGroupId: string;
+        OncallContactId: string;
+        NotifyNotificationId: string;
+        InboxMessageId: string;
     };
     requestBodies: never;
     headers: never;
