@@ -42,8 +42,6 @@ const serverOf = (s: NovaServer): HaServer => ({
   metadata: s.metadata ?? {},
 });
 
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-
 /** What the HA OpenStack activities need from the worker. */
 export interface HaActivitySettings {
   /** Admin Nova access; without it every HA cloud call fails as not configured. */
@@ -160,7 +158,7 @@ export function createHaOpenStackActivities(settings: HaActivitySettings = {}) {
         if (!s.taskState && s.status !== 'BUILD' && s.status !== 'MIGRATING' && s.status !== 'REBUILD') return s;
         if (Date.now() > deadline) return s;
         Context.current().heartbeat(s.taskState);
-        await sleep(pollMs);
+        await Context.current().sleep(pollMs);
       }
     },
 

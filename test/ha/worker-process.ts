@@ -1,0 +1,29 @@
+/**
+ * A worker process for the worker-kill test: all three queues of one suite's prefix, HA activities
+ * on the simulator. Env: TEMPORAL_ADDRESS, CMP_PREFIX, CMP_DB (DatabaseConfig JSON), SIM_URL, CMP_WORKFLOW_BUNDLE.
+ */
+import { NativeConnection, Runtime, DefaultLogger } from '@temporalio/worker';
+import { novaTransport } from '../../activities/openstack/ha-nova-transport';
+import { openOrm } from '../../domain/db/orm';
+import { runWorkers } from '../../workers/run';
+
+async function main() {
+  Runtime.install({ logger: new DefaultLogger('ERROR') });
+  const orm = await openOrm(JSON.parse(process.env.CMP_DB!));
+  const connection = await NativeConnection.connect({ address: process.env.TEMPORAL_ADDRESS! });
+  const nova = novaTransport({ authUrl: `${process.env.SIM_URL}/identity/v3`, username: 'admin', password: 'secret', projectName: 'admin' });
+  const workers = await runWorkers({
+    connection,
+    namespace: 'default',
+    prefix: process.env.CMP_PREFIX,
+    deps: { orm, ha: { nova, pollMs: 100 } },
+    workflowBundlePath: process.env.CMP_WORKFLOW_BUNDLE,
+  });
+  process.stdout.write('worker-ready\n');
+  await workers.done;
+}
+
+main().catch((e) => {
+  process.stderr.write(`${(e as Error).stack}\n`);
+  process.exit(1);
+});
