@@ -6,6 +6,8 @@ import { badRequest, notFound } from './errors';
 import { requireAdmin } from './guards';
 import { computeBase } from './links';
 
+const cpuInfo = (h: Host) => ({ arch: 'x86_64', model: 'Cascadelake-Server', vendor: 'Intel', topology: { cells: 2, sockets: 1, cores: h.vcpus / 4, threads: 2 }, features: [] });
+
 /** os-hypervisors: list, detail, show, search/servers (old), statistics, uptime. */
 export function hypervisorsRoutes(svc: ComputeService): Hono<ComputeEnv> {
   const app = new Hono<ComputeEnv>();
@@ -50,7 +52,8 @@ export function hypervisorsRoutes(svc: ComputeService): Hono<ComputeEnv> {
         current_workload: [...h.servers].filter((id) => store.servers.get(id)?.taskState).length,
         running_vms: h.servers.size,
         disk_available_least: Math.floor(h.localGb * o.diskAllocationRatio - h.usedDiskGb),
-        cpu_info: JSON.stringify({ arch: 'x86_64', model: 'Cascadelake-Server', vendor: 'Intel', topology: { cells: 2, sockets: 1, cores: h.vcpus / 4, threads: 2 }, features: [] }),
+        // 2.28 turned cpu_info from a JSON string into an object.
+        cpu_info: mv >= 28 ? cpuInfo(h) : JSON.stringify(cpuInfo(h)),
       });
     } else {
       v.uptime = ` ${new Date().toISOString().slice(11, 19)} up 42 days,  3:14,  0 users,  load average: 0.50, 0.40, 0.30`;

@@ -102,6 +102,16 @@ const knownSpecDeviations: Array<{ path: RegExp; error: RegExp; why: string }> =
     error: /\/image must be object,null/,
     why: 'Nova answers image "" for a server booted from a volume',
   },
+  {
+    path: /^\/compute\/v2\.1\/os-(hypervisors|services)/,
+    error: /\/id must be string/,
+    why: 'before 2.53 Nova identifies hypervisors and services by integer ids; the spec only describes 2.53+',
+  },
+  {
+    path: /^\/compute\/v2\.1\/os-migrations/,
+    error: /migration_type must be equal to one of the allowed values/,
+    why: "Nova records evacuations with migration_type 'evacuation', which the spec's enum lacks",
+  },
 ];
 
 /** Throws when a simulator response does not match the official spec of its service. */
