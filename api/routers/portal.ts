@@ -9,6 +9,7 @@ const files: Record<string, string> = {
   'api.js': 'application/javascript; charset=utf-8',
   'ui.js': 'application/javascript; charset=utf-8',
   'pages.js': 'application/javascript; charset=utf-8',
+  'pages-orders.js': 'application/javascript; charset=utf-8',
   'app.js': 'application/javascript; charset=utf-8',
 };
 
