@@ -244,6 +244,7 @@ const deviceLetters = 'abcdefghijklmnopqrstuvwxyz';
 /** Next free `/dev/vdX` on a server. */
 export function nextDevice(s: Server): string {
   const used = new Set(s.volumes.map((v) => v.device));
+  if (s.imageId) used.add('/dev/vda'); // the image-backed root disk
   for (const l of deviceLetters) if (!used.has(`/dev/vd${l}`)) return `/dev/vd${l}`;
   return `/dev/vd${s.volumes.length}`;
 }

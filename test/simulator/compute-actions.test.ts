@@ -158,7 +158,7 @@ describe('volume attachments', () => {
     await eventually(async () => f.sim.cloud.service('volume').volumes.get(volId)?.status === 'available');
     const att = await admin.post(`/compute/v2.1/servers/${id}/os-volume_attachments`, { volumeAttachment: { volumeId: volId, tag: 'data', delete_on_termination: false } });
     expect(att.status).toBe(200);
-    expect(att.body.volumeAttachment).toMatchObject({ volumeId: volId, serverId: id, device: '/dev/vda', tag: 'data' });
+    expect(att.body.volumeAttachment).toMatchObject({ volumeId: volId, serverId: id, device: '/dev/vdb', tag: 'data' });
     expect(f.sim.cloud.service('volume').volumes.get(volId)!.status).toBe('in-use');
     const again = await admin.post(`/compute/v2.1/servers/${id}/os-volume_attachments`, { volumeAttachment: { volumeId: volId } });
     expect(again.status).toBe(400);
