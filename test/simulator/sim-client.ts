@@ -104,8 +104,8 @@ const knownSpecDeviations: Array<{ path: RegExp; error: RegExp; why: string }> =
   },
   {
     path: /^\/compute\/v2\.1\/os-(hypervisors|services)/,
-    error: /\/id must be string/,
-    why: 'before 2.53 Nova identifies hypervisors and services by integer ids; the spec only describes 2.53+',
+    error: /\/id must be string|cpu_info must be object,null/,
+    why: 'before 2.53 Nova identifies hypervisors and services by integer ids and before 2.28 cpu_info is a JSON string; the spec describes the latest shape',
   },
   {
     path: /^\/compute\/v2\.1\/os-migrations/,
