@@ -20,6 +20,7 @@ import { inboxRouter } from './routers/inbox';
 import { notificationsRouter } from './routers/notifications';
 import { oncallRouter } from './routers/oncall';
 import { scalingGroupsRouter } from './routers/scaling-groups';
+import { isolationRouter } from './routers/isolation';
 
 /** Routers of the REST contract, mounted under `/api/v1`. */
 export function apiRoutes(): Hono<AppEnv> {
@@ -31,6 +32,7 @@ export function apiRoutes(): Hono<AppEnv> {
   api.route('/settings', settingsRouter);
   api.route('/audit', auditRouter);
   api.route('/scaling-groups', scalingGroupsRouter);
+  api.route('/isolation', isolationRouter);
   api.route('/oncall', oncallRouter);
   api.route('/notifications', notificationsRouter);
   api.route('/inbox', inboxRouter);

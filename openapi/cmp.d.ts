@@ -2063,6 +2063,124 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/isolation/servers/{resourceId}/bandwidth-limit": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        /** Limit a server's bandwidth (a Neutron QoS bandwidth-limit rule bound to its ports) */
+        put: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    /** @description the server's cloud resource id */
+                    resourceId: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": components["schemas"]["IsolationBandwidthLimit"];
+                };
+            };
+            responses: {
+                /** @description applied */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["IsolationBandwidthResult"];
+                    };
+                };
+                400: components["responses"]["BadRequest"];
+                401: components["responses"]["Unauthorized"];
+                404: components["responses"]["NotFound"];
+                409: components["responses"]["Conflict"];
+                422: components["responses"]["Invalid"];
+            };
+        };
+        post?: never;
+        /** Remove the server's bandwidth limit */
+        delete: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    resourceId: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description removed */
+                204: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+                401: components["responses"]["Unauthorized"];
+                404: components["responses"]["NotFound"];
+                409: components["responses"]["Conflict"];
+            };
+        };
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/isolation/scaling-groups/{groupId}/session-limit": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        /** Limit the sessions of a group's listener (Octavia listener connection_limit; -1 for none) */
+        put: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    groupId: components["parameters"]["ScalingGroupId"];
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": components["schemas"]["IsolationSessionLimit"];
+                };
+            };
+            responses: {
+                /** @description applied */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["IsolationSessionResult"];
+                    };
+                };
+                400: components["responses"]["BadRequest"];
+                401: components["responses"]["Unauthorized"];
+                404: components["responses"]["NotFound"];
+                409: components["responses"]["Conflict"];
+                422: components["responses"]["Invalid"];
+            };
+        };
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
 }
 export type webhooks = Record<string, never>;
 export interface components {
@@ -2275,6 +2393,8 @@ export interface components {
             securityGroups?: string[];
             /** @default 80 */
             protocolPort: number;
+            /** @description Neutron QoS bandwidth limit applied to each member's ports */
+            maxKbps?: number | null;
         };
         ScalingPolicyCreate: {
             name: string;
@@ -2364,6 +2484,7 @@ export interface components {
                 userData: string | null;
                 securityGroups: string[];
                 protocolPort: number;
+                maxKbps: number | null;
             };
             minSize: number;
             maxSize: number;
@@ -2586,6 +2707,37 @@ export interface components {
         InboxMessagePage: components["schemas"]["PageMeta"] & {
             items: components["schemas"]["InboxMessage"][];
             unread: number;
+        };
+        IsolationBandwidthLimit: {
+            maxKbps: number;
+            /** @description defaults to 80% of maxKbps */
+            maxBurstKbps?: number;
+            /**
+             * @default egress
+             * @enum {string}
+             */
+            direction: "egress" | "ingress";
+        };
+        IsolationBandwidthResult: {
+            /** Format: uuid */
+            resourceId: string;
+            serverId: string;
+            maxKbps: number;
+            /** @enum {string} */
+            direction: "egress" | "ingress";
+            policyId: string;
+            ruleId: string;
+            portIds: string[];
+        };
+        IsolationSessionLimit: {
+            listenerId: string;
+            connectionLimit: number;
+        };
+        IsolationSessionResult: {
+            /** Format: uuid */
+            groupId: string;
+            listenerId: string;
+            connectionLimit: number;
         };
     };
     responses: {

@@ -11,6 +11,7 @@ import type { AutoscalingQuotaActivities, MemberSize } from '../activities/db/au
 import type { AutoscalingRecordActivities, GroupSnapshot, MemberRow, SettingsPatch } from '../activities/db/autoscaling';
 import type { MetricsActivities } from '../activities/metrics/group-cpu';
 import type { AutoscaleMemberActivities, createFlavorSizeActivity } from '../activities/openstack/autoscale-members';
+import type { IsolationActivities } from '../activities/openstack/isolation';
 import { clampCapacity } from '../domain/autoscaling/adjustment';
 import { cooldownEndsAt } from '../domain/autoscaling/cooldown';
 import { evaluatePolicies, type ScalingDecision } from '../domain/autoscaling/policy';
@@ -86,7 +87,7 @@ const metricsOnce = proxyActivities<MetricsActivities>({
   startToCloseTimeout: '10 seconds',
   retry: { maximumAttempts: 2, initialInterval: '200 milliseconds' },
 });
-const os = proxyActivities<AutoscaleMemberActivities & ReturnType<typeof createFlavorSizeActivity>>({
+const os = proxyActivities<AutoscaleMemberActivities & ReturnType<typeof createFlavorSizeActivity> & IsolationActivities>({
   taskQueue: queues.openstack,
   startToCloseTimeout: '2 minutes',
   retry: { initialInterval: '500 milliseconds', maximumInterval: '15 seconds', maximumAttempts: 20 },
@@ -214,6 +215,8 @@ export async function autoscaleWorkflow(input: AutoscaleInput): Promise<Autoscal
         await db.settleMemberQuota({ memberId: m.id, outcome: 'commit' });
         return;
       }
+      // Isolation: the member's ports get the template's bandwidth limit before it takes traffic.
+      if (s.settings.template.maxKbps) await os.applyBandwidthLimit({ projectId: s.projectId, serverId, maxKbps: s.settings.template.maxKbps });
       let poolMemberId: string | null = null;
       if (s.settings.poolId) {
         if (!built.address) throw ApplicationFailure.nonRetryable(`server ${serverId} has no address for the pool`, 'AutoscaleNoAddress');

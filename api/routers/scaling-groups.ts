@@ -46,6 +46,7 @@ const createBody = z
         userData: z.string().max(65535).nullable().optional(),
         securityGroups: z.array(z.string().min(1).max(255)).max(20).optional(),
         protocolPort: z.number().int().min(1).max(65535).default(80),
+        maxKbps: z.number().int().min(1).max(100_000_000).nullable().optional(),
       })
       .strict(),
     minSize: size,
@@ -116,7 +117,7 @@ scalingGroupsRouter.post('/', async (c) => {
   const group = Object.assign(new ScalingGroup(), {
     tenantId,
     name: body.name,
-    template: { ...body.template, userData: body.template.userData ?? null, securityGroups: body.template.securityGroups ?? [] },
+    template: { ...body.template, userData: body.template.userData ?? null, securityGroups: body.template.securityGroups ?? [], maxKbps: body.template.maxKbps ?? null },
     minSize: body.minSize,
     maxSize: body.maxSize,
     desiredCapacity: desired,

@@ -30,6 +30,7 @@ export function scalingGroupView(g: ScalingGroup, policies: ScalingPolicy[]): Sc
       userData: g.template.userData ?? null,
       securityGroups: g.template.securityGroups ?? [],
       protocolPort: g.template.protocolPort,
+      maxKbps: g.template.maxKbps ?? null,
     },
     minSize: g.minSize,
     maxSize: g.maxSize,

@@ -1,0 +1,87 @@
+import { WorkflowFailedError } from '@temporalio/client';
+import { Hono } from 'hono';
+import { z } from 'zod';
+import { CloudResource, ScalingGroup, Tenant } from '../../domain/entities';
+import type { IsolationRequest, IsolationResult } from '../../workflows/isolation';
+import { ApiError, conflict } from '../lib/api-error';
+import { pathId } from '../lib/ids';
+import { assertTenantAccess, principalOf } from '../lib/principal';
+import { jsonBody } from '../lib/validate';
+import { requireAuth } from '../middleware/authenticate';
+import type { AppEnv, Ctx } from '../deps';
+
+const bandwidthBody = z
+  .object({
+    maxKbps: z.number().int().min(1).max(100_000_000),
+    maxBurstKbps: z.number().int().min(0).max(100_000_000).optional(),
+    direction: z.enum(['egress', 'ingress']).default('egress'),
+  })
+  .strict();
+const sessionBody = z.object({ listenerId: z.string().min(1).max(64), connectionLimit: z.number().int().min(-1).max(2_147_483_647) }).strict();
+
+export const isolationRouter = new Hono<AppEnv>();
+isolationRouter.use('*', requireAuth);
+
+async function projectOf(c: Ctx, tenantId: string): Promise<string | null> {
+  return (await c.get('em').findOne(Tenant, { id: tenantId }))?.openstackProjectId ?? null;
+}
+
+/** Runs the target's isolation workflow and waits for what OpenStack now holds; cloud refusals become 409/422. */
+async function run(c: Ctx, target: string, req: IsolationRequest): Promise<IsolationResult> {
+  const deps = c.get('deps');
+  try {
+    return await deps.temporal.workflow.execute('isolationWorkflow', {
+      workflowId: `isolation-${target}`,
+      taskQueue: deps.queues.orchestration,
+      args: [req],
+      workflowExecutionTimeout: '2 minutes',
+      workflowIdConflictPolicy: 'FAIL',
+    });
+  } catch (e) {
+    if (e instanceof WorkflowFailedError) {
+      const cause = e.cause as { cause?: { type?: string; message?: string }; message?: string } | undefined;
+      const type = cause?.cause?.type;
+      const message = cause?.cause?.message ?? cause?.message ?? e.message;
+      if (type === 'OpenStackNotFound') throw new ApiError(422, 'validation_failed', `the cloud does not know it: ${message}`);
+      if (type === 'OpenStackBadRequest') throw new ApiError(422, 'validation_failed', message);
+      throw conflict(`the cloud refused the change: ${message}`, { type: type ?? null });
+    }
+    if ((e as Error).name === 'WorkflowExecutionAlreadyStartedError') throw conflict('another isolation change of this target is running');
+    throw e;
+  }
+}
+
+async function serverOf(c: Ctx): Promise<CloudResource> {
+  const id = pathId(c.req.param('resourceId')!, 'server');
+  const r = await c.get('em').findOne(CloudResource, { id, kind: 'server', status: { $nin: ['deleted', 'deleting'] } });
+  assertTenantAccess(principalOf(c), r?.tenantId, 'operate', 'server', id);
+  if (!r!.openstackId) throw conflict('the server is not created in the cloud yet');
+  return r!;
+}
+
+isolationRouter.put('/servers/:resourceId/bandwidth-limit', async (c) => {
+  const body = await jsonBody(c, bandwidthBody);
+  const r = await serverOf(c);
+  c.set('audit', { action: 'isolation.bandwidth.set', targetType: 'cloud_resource', targetId: r.id, tenantId: r.tenantId, details: body });
+  const out = await run(c, `bandwidth-${r.openstackId}`, { kind: 'bandwidth', projectId: await projectOf(c, r.tenantId), serverId: r.openstackId!, ...body });
+  if (out.kind !== 'bandwidth') throw new Error('unexpected isolation result');
+  return c.json({ resourceId: r.id, serverId: r.openstackId!, maxKbps: body.maxKbps, direction: body.direction, ...out.result });
+});
+
+isolationRouter.delete('/servers/:resourceId/bandwidth-limit', async (c) => {
+  const r = await serverOf(c);
+  c.set('audit', { action: 'isolation.bandwidth.clear', targetType: 'cloud_resource', targetId: r.id, tenantId: r.tenantId });
+  await run(c, `bandwidth-${r.openstackId}`, { kind: 'clear-bandwidth', projectId: await projectOf(c, r.tenantId), serverId: r.openstackId! });
+  return c.body(null, 204);
+});
+
+isolationRouter.put('/scaling-groups/:groupId/session-limit', async (c) => {
+  const body = await jsonBody(c, sessionBody);
+  const id = pathId(c.req.param('groupId'), 'scaling group');
+  const g = await c.get('em').findOne(ScalingGroup, { id, status: { $ne: 'deleted' } });
+  assertTenantAccess(principalOf(c), g?.tenantId, 'operate', 'scaling group', id);
+  c.set('audit', { action: 'isolation.session_limit.set', targetType: 'scaling_group', targetId: id, tenantId: g!.tenantId, details: body });
+  const out = await run(c, `listener-${body.listenerId}`, { kind: 'connection-limit', projectId: await projectOf(c, g!.tenantId), listenerId: body.listenerId, connectionLimit: body.connectionLimit });
+  if (out.kind !== 'connection-limit') throw new Error('unexpected isolation result');
+  return c.json({ groupId: id, listenerId: body.listenerId, connectionLimit: out.connectionLimit });
+});
