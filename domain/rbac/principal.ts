@@ -19,7 +19,7 @@ export function effectivePermissions(roles: Role[], granted?: readonly string[] 
   const fromRoles = new Set<Permission>(roles.flatMap((r) => rolePermissions[r] ?? []));
   if (!granted) return fromRoles;
   const allowed = new Set(granted);
-  return new Set([...fromRoles].filter((p) => p.startsWith('own:') || allowed.has(p)));
+  return new Set([...fromRoles].filter((p) => allowed.has(p)));
 }
 
 export function buildPrincipal(
