@@ -21,6 +21,9 @@ import { notificationsRouter } from './routers/notifications';
 import { oncallRouter } from './routers/oncall';
 import { scalingGroupsRouter } from './routers/scaling-groups';
 import { isolationRouter } from './routers/isolation';
+import { catalogRouter } from './routers/catalog';
+import { ordersRouter } from './routers/orders';
+import { quotasRouter } from './routers/quotas';
 
 /** Routers of the REST contract, mounted under `/api/v1`. */
 export function apiRoutes(): Hono<AppEnv> {
@@ -36,6 +39,9 @@ export function apiRoutes(): Hono<AppEnv> {
   api.route('/oncall', oncallRouter);
   api.route('/notifications', notificationsRouter);
   api.route('/inbox', inboxRouter);
+  api.route('/catalog', catalogRouter);
+  api.route('/quotas', quotasRouter);
+  api.route('/orders', ordersRouter);
   return api;
 }
 

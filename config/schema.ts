@@ -61,6 +61,14 @@ export const configSchema = z.object({
   TWILIO_FROM: z.string().default('+15005550006'),
   TWILIO_API_BASE_URL: z.string().url().optional(),
   NOTIFY_DEDUP_WINDOW_SECONDS: seconds.default(900),
+  OS_DEFAULT_NETWORK: z.string().min(1).default('provider'),
+  OS_EXTERNAL_NETWORK: z.string().min(1).default('public'),
+  ORDER_AUTO_APPROVE_TRUSTED: bool.default('true'),
+  ORDER_AUTO_APPROVE_MAX_MONTHLY: z.coerce.number().min(0).optional(),
+  ORDER_REMINDER_SECONDS: seconds.default(4 * 3600),
+  ORDER_EXPIRY_SECONDS: seconds.default(7 * 24 * 3600),
+  ORDER_ITEM_ATTEMPTS: z.coerce.number().int().min(1).max(10).default(2),
+  PROVISION_ACTIVE_TIMEOUT_SECONDS: seconds.default(600),
 });
 
 export type RawConfig = z.infer<typeof configSchema>;

@@ -2181,6 +2181,579 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/catalog/products": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Products (active ones; catalog managers may ask for retired or all) */
+        get: {
+            parameters: {
+                query?: {
+                    limit?: components["parameters"]["Limit"];
+                    offset?: components["parameters"]["Offset"];
+                    kind?: "flavor" | "volume" | "floating_ip" | "network";
+                    status?: "active" | "retired" | "all";
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description a page */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["CatalogProductPage"];
+                    };
+                };
+                401: components["responses"]["Unauthorized"];
+                422: components["responses"]["Invalid"];
+            };
+        };
+        put?: never;
+        /** Create a product (catalog:manage) */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": components["schemas"]["CatalogProductCreate"];
+                };
+            };
+            responses: {
+                /** @description created */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["CatalogProduct"];
+                    };
+                };
+                401: components["responses"]["Unauthorized"];
+                403: components["responses"]["Forbidden"];
+                409: components["responses"]["Conflict"];
+                422: components["responses"]["Invalid"];
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/catalog/products/{productId}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** One product */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    productId: components["parameters"]["ProductId"];
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description the product */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["CatalogProduct"];
+                    };
+                };
+                401: components["responses"]["Unauthorized"];
+                404: components["responses"]["NotFound"];
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        /** Change prices, description or sizing (catalog:manage) */
+        patch: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    productId: components["parameters"]["ProductId"];
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": components["schemas"]["CatalogProductPatch"];
+                };
+            };
+            responses: {
+                /** @description the product */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["CatalogProduct"];
+                    };
+                };
+                401: components["responses"]["Unauthorized"];
+                403: components["responses"]["Forbidden"];
+                404: components["responses"]["NotFound"];
+                409: components["responses"]["Conflict"];
+                422: components["responses"]["Invalid"];
+            };
+        };
+        trace?: never;
+    };
+    "/api/v1/catalog/products/{productId}/retire": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Retire a product; it can no longer be ordered (catalog:manage) */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    productId: components["parameters"]["ProductId"];
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description the product */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["CatalogProduct"];
+                    };
+                };
+                401: components["responses"]["Unauthorized"];
+                403: components["responses"]["Forbidden"];
+                404: components["responses"]["NotFound"];
+                409: components["responses"]["Conflict"];
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/quotas/defaults": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Platform default limits (-1 = unlimited) */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description the defaults */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["QuotaAmounts"];
+                    };
+                };
+                401: components["responses"]["Unauthorized"];
+            };
+        };
+        /** Set some platform default limits (quotas:manage) */
+        put: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": components["schemas"]["QuotaDefaultsUpdate"];
+                };
+            };
+            responses: {
+                /** @description the defaults */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["QuotaAmounts"];
+                    };
+                };
+                401: components["responses"]["Unauthorized"];
+                403: components["responses"]["Forbidden"];
+                422: components["responses"]["Invalid"];
+            };
+        };
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/quotas/{tenantId}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** A tenant's limits, usage and reservations (own, or staff) */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    tenantId: components["parameters"]["TenantId"];
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description the quota set */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["QuotaSet"];
+                    };
+                };
+                401: components["responses"]["Unauthorized"];
+                404: components["responses"]["NotFound"];
+            };
+        };
+        /** Set a tenant's own limits; null returns a resource to the default (quotas:manage) */
+        put: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    tenantId: components["parameters"]["TenantId"];
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": components["schemas"]["QuotaTenantUpdate"];
+                };
+            };
+            responses: {
+                /** @description the quota set */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["QuotaSet"];
+                    };
+                };
+                401: components["responses"]["Unauthorized"];
+                403: components["responses"]["Forbidden"];
+                404: components["responses"]["NotFound"];
+                422: components["responses"]["Invalid"];
+            };
+        };
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/orders": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Order history (own tenant) or every order (orders:read), newest first */
+        get: {
+            parameters: {
+                query?: {
+                    limit?: components["parameters"]["Limit"];
+                    offset?: components["parameters"]["Offset"];
+                    status?: components["schemas"]["OrderStatus"];
+                    tenantId?: string;
+                    userId?: string;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description a page */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["OrderPage"];
+                    };
+                };
+                401: components["responses"]["Unauthorized"];
+                403: components["responses"]["Forbidden"];
+                422: components["responses"]["Invalid"];
+            };
+        };
+        put?: never;
+        /** Submit an order; its quota is reserved at once (422 names the quota and the numbers) */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": components["schemas"]["OrderSubmit"];
+                };
+            };
+            responses: {
+                /** @description submitted */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Order"];
+                    };
+                };
+                400: components["responses"]["BadRequest"];
+                401: components["responses"]["Unauthorized"];
+                403: components["responses"]["Forbidden"];
+                409: components["responses"]["Conflict"];
+                422: components["responses"]["Invalid"];
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/orders/{orderId}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The order, its items and the workflow's progress */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    orderId: components["parameters"]["OrderId"];
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description the order */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Order"];
+                    };
+                };
+                401: components["responses"]["Unauthorized"];
+                404: components["responses"]["NotFound"];
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/orders/{orderId}/approve": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Approve an order waiting for approval (orders:approve) */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    orderId: components["parameters"]["OrderId"];
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": components["schemas"]["OrderDecision"];
+                };
+            };
+            responses: {
+                /** @description the workflow's progress */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["OrderProgress"];
+                    };
+                };
+                401: components["responses"]["Unauthorized"];
+                403: components["responses"]["Forbidden"];
+                404: components["responses"]["NotFound"];
+                409: components["responses"]["Conflict"];
+                422: components["responses"]["Invalid"];
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/orders/{orderId}/reject": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Refuse an order waiting for approval (orders:approve) */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    orderId: components["parameters"]["OrderId"];
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": components["schemas"]["OrderDecision"];
+                };
+            };
+            responses: {
+                /** @description the workflow's progress */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["OrderProgress"];
+                    };
+                };
+                401: components["responses"]["Unauthorized"];
+                403: components["responses"]["Forbidden"];
+                404: components["responses"]["NotFound"];
+                409: components["responses"]["Conflict"];
+                422: components["responses"]["Invalid"];
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/orders/{orderId}/cancel": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Cancel an order before it is approved (the ordering tenant) */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    orderId: components["parameters"]["OrderId"];
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": components["schemas"]["OrderCancel"];
+                };
+            };
+            responses: {
+                /** @description the workflow's progress */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["OrderProgress"];
+                    };
+                };
+                401: components["responses"]["Unauthorized"];
+                403: components["responses"]["Forbidden"];
+                404: components["responses"]["NotFound"];
+                409: components["responses"]["Conflict"];
+                422: components["responses"]["Invalid"];
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
 }
 export type webhooks = Record<string, never>;
 export interface components {
@@ -2739,6 +3312,231 @@ export interface components {
             listenerId: string;
             connectionLimit: number;
         };
+        CatalogProduct: {
+            /** Format: uuid */
+            id: string;
+            /** @enum {string} */
+            kind: "flavor" | "volume" | "floating_ip" | "network";
+            name: string;
+            description: string | null;
+            /** @enum {string} */
+            status: "active" | "retired";
+            vcpus: number | null;
+            ramMb: number | null;
+            diskGb: number | null;
+            bandwidthMbps: number | null;
+            /** @description per hour; per GB for volumes */
+            hourlyPrice: number;
+            /** @description per month; per GB for volumes */
+            monthlyPrice: number;
+            /** Format: date-time */
+            createdAt: string;
+            /** Format: date-time */
+            updatedAt: string;
+            /** Format: date-time */
+            retiredAt: string | null;
+        };
+        CatalogProductPage: components["schemas"]["PageMeta"] & {
+            items: components["schemas"]["CatalogProduct"][];
+        };
+        CatalogProductCreate: {
+            /** @enum {string} */
+            kind: "flavor" | "volume" | "floating_ip" | "network";
+            name: string;
+            description?: string;
+            hourlyPrice: number;
+            monthlyPrice: number;
+            /** @description flavors only (required there) */
+            vcpus?: number;
+            ramMb?: number;
+            diskGb?: number;
+            bandwidthMbps?: number;
+        };
+        CatalogProductPatch: {
+            description?: string | null;
+            hourlyPrice?: number;
+            monthlyPrice?: number;
+            vcpus?: number;
+            ramMb?: number;
+            diskGb?: number;
+            bandwidthMbps?: number;
+        };
+        QuotaAmounts: {
+            instances: number;
+            vcpus: number;
+            ramMb: number;
+            volumes: number;
+            gigabytes: number;
+            floatingIps: number;
+            networks: number;
+            routers: number;
+        };
+        QuotaOwnLimits: {
+            instances: number | null;
+            vcpus: number | null;
+            ramMb: number | null;
+            volumes: number | null;
+            gigabytes: number | null;
+            floatingIps: number | null;
+            networks: number | null;
+            routers: number | null;
+        };
+        QuotaSet: {
+            /** Format: uuid */
+            tenantId: string;
+            limits: components["schemas"]["QuotaAmounts"];
+            own: components["schemas"]["QuotaOwnLimits"];
+            used: components["schemas"]["QuotaAmounts"];
+            reserved: components["schemas"]["QuotaAmounts"];
+        };
+        QuotaDefaultsUpdate: {
+            instances?: number;
+            vcpus?: number;
+            ramMb?: number;
+            volumes?: number;
+            gigabytes?: number;
+            floatingIps?: number;
+            networks?: number;
+            routers?: number;
+        };
+        QuotaTenantUpdate: {
+            instances?: number | null;
+            vcpus?: number | null;
+            ramMb?: number | null;
+            volumes?: number | null;
+            gigabytes?: number | null;
+            floatingIps?: number | null;
+            networks?: number | null;
+            routers?: number | null;
+        };
+        /** @enum {string} */
+        OrderStatus: "submitted" | "pending_approval" | "approved" | "provisioning" | "delivered" | "rejected" | "cancelled" | "expired" | "failed";
+        OrderFailure: {
+            step: string;
+            type?: string | null;
+            message: string;
+            itemId?: string | null;
+        };
+        /** @description server: flavorId, imageId, bootVolumeGb, networkId, userData, files, metadata, adminPass, volumes, floatingIp; volume: sizeGb; network: cidr, withRouter */
+        OrderItemSpec: {
+            /** @enum {string} */
+            kind: "server" | "volume" | "floating_ip" | "network";
+            name: string;
+            /** Format: uuid */
+            flavorId?: string;
+            imageId?: string;
+            bootVolumeGb?: number;
+            networkId?: string;
+            userData?: string;
+            files?: {
+                path: string;
+                content: string;
+                permissions?: string;
+            }[];
+            metadata?: {
+                [key: string]: string;
+            };
+            /** @description write-only; answered as *** */
+            adminPass?: string;
+            volumes?: {
+                sizeGb: number;
+            }[];
+            floatingIp?: boolean;
+            sizeGb?: number;
+            cidr?: string;
+            withRouter?: boolean;
+        };
+        OrderSubmit: {
+            items: components["schemas"]["OrderItemSpec"][];
+            note?: string;
+        };
+        OrderItem: {
+            /** Format: uuid */
+            id: string;
+            position: number;
+            /** @enum {string} */
+            kind: "server" | "volume" | "floating_ip" | "network";
+            spec: {
+                [key: string]: unknown;
+            };
+            hourlyPrice: number;
+            monthlyPrice: number;
+            /** @enum {string} */
+            status: "pending" | "provisioning" | "delivered" | "failed" | "rolled_back" | "cancelled";
+            failure: components["schemas"]["OrderFailure"] | null;
+            /** @description OpenStack ids and addresses provisioning produced */
+            resources: {
+                [key: string]: unknown;
+            };
+        };
+        OrderProgress: {
+            /** Format: uuid */
+            orderId: string;
+            status: components["schemas"]["OrderStatus"];
+            steps: {
+                /** @enum {string} */
+                name: "validate" | "reserve" | "approval" | "provision" | "deliver";
+                /** @enum {string} */
+                state: "pending" | "running" | "done" | "failed" | "skipped";
+                detail?: string;
+            }[];
+            items: {
+                itemId: string;
+                kind: string;
+                state: string;
+                attempts: number;
+                error?: {
+                    type: string | null;
+                    message: string;
+                };
+            }[];
+            decision?: {
+                by: string;
+                reason: string | null;
+                auto: boolean;
+            };
+            /** Format: date-time */
+            remindedAt?: string;
+            /** Format: date-time */
+            expiresAt?: string;
+            failure?: components["schemas"]["OrderFailure"];
+        };
+        Order: {
+            /** Format: uuid */
+            id: string;
+            /** Format: uuid */
+            tenantId: string;
+            /** Format: uuid */
+            userId: string;
+            status: components["schemas"]["OrderStatus"];
+            note: string | null;
+            hourlyPrice: number;
+            monthlyPrice: number;
+            /** @description user id of the deciding operator, or system */
+            decidedBy: string | null;
+            decisionReason: string | null;
+            /** Format: date-time */
+            decidedAt: string | null;
+            failure: components["schemas"]["OrderFailure"] | null;
+            /** Format: date-time */
+            createdAt: string;
+            /** Format: date-time */
+            updatedAt: string;
+            /** Format: date-time */
+            closedAt: string | null;
+            items: components["schemas"]["OrderItem"][];
+            /** @description the workflow's steps (GET /orders/{id} only) */
+            progress?: components["schemas"]["OrderProgress"] | null;
+        };
+        OrderPage: components["schemas"]["PageMeta"] & {
+            items: components["schemas"]["Order"][];
+        };
+        OrderDecision: {
+            reason: string;
+        };
+        OrderCancel: {
+            reason?: string;
+        };
     };
     responses: {
         /** @description malformed request */
@@ -2806,6 +3604,8 @@ export interface components {
         };
     };
     parameters: {
+        ProductId: string;
+        OrderId: string;
         Limit: number;
         Offset: number;
         UserId: string;

@@ -7,6 +7,9 @@ import { createMetricsActivities } from '../activities/metrics/group-cpu';
 import { autoscalingOpenstackActivities, defaultCpuMetric, type AutoscalingSettings } from '../activities/openstack/autoscale-activities';
 import { createHaDbActivities } from '../activities/db/ha';
 import { createHaOpenStackActivities, type HaActivitySettings } from '../activities/openstack/ha';
+import { createOrderActivities } from '../activities/db/orders';
+import { createProvisionActivities } from '../activities/openstack/provision';
+import type { ProvisionCloudSettings } from '../activities/openstack/provision-session';
 
 /** What activities need from the outside world. */
 export interface ActivityDeps {
@@ -17,6 +20,8 @@ export interface ActivityDeps {
   ha?: HaActivitySettings;
   /** OpenStack credentials and Prometheus of autoscaling and isolation; without them those activities fail as not configured. */
   autoscaling?: AutoscalingSettings;
+  /** The admin account orders provision with (tenant projects, servers, volumes, addresses); without it provisioning fails as not configured. */
+  provision?: ProvisionCloudSettings;
 }
 
 /** Activities that run beside the workflows on `cmp-orchestration` (database work). */
@@ -27,6 +32,7 @@ export function orchestrationActivities(deps: ActivityDeps) {
     ...createAutoscalingRecordActivities(deps.orm),
     ...createAutoscalingQuotaActivities(deps.orm),
     ...createMetricsActivities({ prometheusUrl: deps.autoscaling?.prometheusUrl, cpuMetric: deps.autoscaling?.cpuMetric ?? defaultCpuMetric }),
+    ...createOrderActivities(deps.orm),
   };
 }
 
@@ -35,6 +41,7 @@ export function openstackActivities(deps: ActivityDeps) {
   return {
     ...autoscalingOpenstackActivities(deps.autoscaling),
     ...createHaOpenStackActivities(deps.ha),
+    ...createProvisionActivities(deps.orm, deps.provision),
   };
 }
 

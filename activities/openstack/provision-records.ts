@@ -1,0 +1,42 @@
+import type { Orm } from '../../domain/db/orm';
+import { CloudResource, type CloudResourceKind } from '../../domain/entities';
+import type { ProvisionRef } from './provision-types';
+
+/**
+ * The platform's record of an object provisioning created, written as soon as OpenStack has it so a
+ * rollback (or the operations views) can find it. Recording the same object again changes nothing.
+ */
+export async function recordCreated(orm: Orm, ref: ProvisionRef, kind: CloudResourceKind, openstackId: string, name: string, spec: Record<string, unknown>): Promise<void> {
+  const em = orm.em.fork();
+  if (await em.findOne(CloudResource, { kind, openstackId })) return;
+  em.persist(Object.assign(new CloudResource(), { tenantId: ref.tenantId, kind, openstackId, name, status: 'provisioning' as const, orderId: ref.orderId, orderItemId: ref.itemId, spec: { ...spec, tag: ref.tag } }));
+  try {
+    await em.flush();
+  } catch (e) {
+    // A concurrent retry recorded it first (unique kind + openstackId).
+    if (!(await orm.em.fork().findOne(CloudResource, { kind, openstackId }))) throw e;
+  }
+}
+
+export async function markDeleted(orm: Orm, kind: CloudResourceKind, openstackId: string): Promise<void> {
+  await orm.em.fork().nativeUpdate(CloudResource, { kind, openstackId, status: { $ne: 'deleted' } }, { status: 'deleted', deletedAt: new Date(), updatedAt: new Date() });
+}
+
+/** Removal order: what hangs on others goes first. */
+const teardownOrder: CloudResourceKind[] = ['floating_ip', 'server', 'volume', 'router', 'port', 'subnet', 'network'];
+
+export async function liveRecordsOfItem(orm: Orm, itemId: string): Promise<CloudResource[]> {
+  const rows = await orm.em.fork().find(CloudResource, { orderItemId: itemId, status: { $ne: 'deleted' } });
+  return rows.filter((r) => r.openstackId).sort((a, b) => teardownOrder.indexOf(a.kind) - teardownOrder.indexOf(b.kind));
+}
+
+export async function activateRecords(orm: Orm, itemId: string, attributes: Record<string, Record<string, unknown>>): Promise<void> {
+  const em = orm.em.fork();
+  const rows = await em.find(CloudResource, { orderItemId: itemId, status: 'provisioning' });
+  for (const r of rows) {
+    r.status = 'active';
+    if (r.openstackId && attributes[r.openstackId]) r.attributes = { ...r.attributes, ...attributes[r.openstackId] };
+    if (r.kind === 'server') r.osStatus = 'ACTIVE';
+  }
+  await em.flush();
+}

@@ -1,0 +1,20 @@
+import type { Config } from '../../config';
+import type { ProvisionCloudSettings } from './provision-session';
+
+/**
+ * Provisioning's cloud access from the configuration: the `OS_*` variables, or the embedded
+ * simulator's admin account when no cloud is configured.
+ */
+export function provisionSettingsFromConfig(cfg: Config): ProvisionCloudSettings | undefined {
+  const common = { defaultNetwork: cfg.OS_DEFAULT_NETWORK, externalNetwork: cfg.OS_EXTERNAL_NETWORK, region: cfg.OS_REGION_NAME, interface: cfg.OS_INTERFACE };
+  if (cfg.OS_AUTH_URL && cfg.OS_USERNAME && cfg.OS_PASSWORD && cfg.OS_PROJECT_NAME) {
+    return { ...common, authUrl: cfg.OS_AUTH_URL, username: cfg.OS_USERNAME, password: cfg.OS_PASSWORD, projectName: cfg.OS_PROJECT_NAME, userDomainName: cfg.OS_USER_DOMAIN_NAME, projectDomainName: cfg.OS_PROJECT_DOMAIN_NAME };
+  }
+  if (!cfg.SIMULATOR_EMBEDDED) return undefined;
+  return { ...common, authUrl: `http://127.0.0.1:${cfg.SIMULATOR_PORT}/identity/v3`, username: 'admin', password: 'secret', projectName: 'admin' };
+}
+
+/** Settings for a simulator started in-process (tests, benchmarks). */
+export function simulatorProvisionSettings(url: string): ProvisionCloudSettings {
+  return { authUrl: `${url}/identity/v3`, username: 'admin', password: 'secret', projectName: 'admin', defaultNetwork: 'provider', externalNetwork: 'public', region: 'RegionOne', interface: 'public' };
+}

@@ -1,0 +1,115 @@
+import type { EntityManager } from '@mikro-orm/core';
+import type { Config } from '../../config';
+import type { Orm } from '../../domain/db/orm';
+import { Order, OrderItem, Product, Tenant } from '../../domain/entities';
+import { sumPrices } from '../../domain/catalog/pricing';
+import type { PricedProduct, ProductKind } from '../../domain/catalog/products';
+import { itemPrice, itemQuotaNeeds, productKindsOf, type ItemProducts, type OrderItemSpec } from '../../domain/orders/items';
+import { userDataProblem } from '../../domain/orders/cloud-init';
+import { addAmounts, zeroAmounts } from '../../domain/quota/resources';
+import { QuotaExceededError, reserveQuota, settleReservation } from '../../activities/db/quota-store';
+import type { OrderWorkflowInput } from '../../workflows/order';
+import { conflict, unprocessable } from '../lib/api-error';
+
+export const orderWorkflowId = (orderId: string) => `order-${orderId}`;
+
+const priced = (p: Product): PricedProduct => ({
+  id: p.id,
+  kind: p.kind,
+  name: p.name,
+  status: p.status,
+  hourlyPrice: Number(p.hourlyPrice),
+  monthlyPrice: Number(p.monthlyPrice),
+  flavor: p.kind === 'flavor' ? { vcpus: p.vcpus!, ramMb: p.ramMb!, diskGb: p.diskGb!, bandwidthMbps: p.bandwidthMbps ?? 0 } : null,
+});
+
+export interface Submitted {
+  order: Order;
+  items: OrderItem[];
+  input: OrderWorkflowInput;
+}
+
+/**
+ * Prices the items from the catalog, reserves their quota atomically and stores the order; the
+ * caller starts its workflow. Unknown or retired products and quota shortfalls answer 422 and
+ * leave nothing behind.
+ */
+export async function submitOrder(em: EntityManager, orm: Orm, cfg: Config, who: { tenantId: string; userId: string }, specs: OrderItemSpec[], note?: string): Promise<Submitted> {
+  const tenant = await em.findOneOrFail(Tenant, { id: who.tenantId });
+  if (tenant.status !== 'active') throw conflict(`tenant is ${tenant.status}`, { status: tenant.status });
+  const active = await em.find(Product, { status: 'active' }, { orderBy: { createdAt: 'asc' } });
+  const firstOf = (kind: ProductKind) => active.find((p) => p.kind === kind);
+  const problems: Array<{ path: string; message: string }> = [];
+  const order = Object.assign(new Order(), { tenantId: who.tenantId, userId: who.userId, note: note ?? null, hourlyPrice: 0, monthlyPrice: 0 });
+  const items: OrderItem[] = [];
+  const flavors: OrderWorkflowInput['flavors'] = {};
+  let needs = zeroAmounts();
+
+  specs.forEach((spec, position) => {
+    const products: ItemProducts = {};
+    const used: Product[] = [];
+    for (const kind of productKindsOf(spec)) {
+      const p = kind === 'flavor' && spec.kind === 'server' ? active.find((x) => x.kind === 'flavor' && x.id === spec.flavorId) : firstOf(kind);
+      if (!p) {
+        problems.push(
+          kind === 'flavor' && spec.kind === 'server'
+            ? { path: `items.${position}.flavorId`, message: `unknown flavor ${spec.flavorId}` }
+            : { path: `items.${position}`, message: `the catalog has no active ${kind} product` },
+        );
+        continue;
+      }
+      used.push(p);
+      products[kind === 'flavor' ? 'flavor' : kind === 'volume' ? 'volume' : kind === 'floating_ip' ? 'floatingIp' : 'network'] = priced(p);
+    }
+    if (spec.kind === 'server') {
+      const why = userDataProblem(spec.userData, spec.files);
+      if (why) problems.push({ path: `items.${position}.files`, message: why });
+      if (products.flavor?.flavor && spec.bootVolumeGb && spec.bootVolumeGb < products.flavor.flavor.diskGb) {
+        problems.push({ path: `items.${position}.bootVolumeGb`, message: `boot volume must be at least the flavor's ${products.flavor.flavor.diskGb} GB` });
+      }
+    }
+    if (used.length !== productKindsOf(spec).length) return;
+    const price = itemPrice(spec, products);
+    const item = Object.assign(new OrderItem(), { orderId: order.id, position, kind: spec.kind, spec, productIds: used.map((p) => p.id), hourlyPrice: price.hourly, monthlyPrice: price.monthly });
+    if (spec.kind === 'server') {
+      const f = products.flavor!;
+      flavors[item.id] = { name: f.name, vcpus: f.flavor!.vcpus, ramMb: f.flavor!.ramMb, diskGb: f.flavor!.diskGb };
+    }
+    needs = addAmounts(needs, itemQuotaNeeds(spec, products.flavor?.flavor));
+    items.push(item);
+  });
+  if (problems.length) throw unprocessable(problems.map((p) => p.message).join('; '), problems);
+
+  const total = sumPrices(items.map((i) => ({ hourly: i.hourlyPrice, monthly: i.monthlyPrice })));
+  order.hourlyPrice = total.hourly;
+  order.monthlyPrice = total.monthly;
+  try {
+    await reserveQuota(orm, who.tenantId, order.id, needs);
+  } catch (e) {
+    if (e instanceof QuotaExceededError) {
+      throw unprocessable(e.message, e.excesses.map((x) => ({ path: `quota.${x.resource}`, message: `limit ${x.limit}, used ${x.used}, reserved ${x.reserved}, requested ${x.requested}`, ...x })));
+    }
+    throw e;
+  }
+  try {
+    em.persist([order, ...items]);
+    await em.flush();
+  } catch (e) {
+    await settleReservation(orm, order.id, 'release');
+    throw e;
+  }
+  const input: OrderWorkflowInput = {
+    orderId: order.id,
+    tenantId: who.tenantId,
+    userId: who.userId,
+    monthlyPrice: total.monthly,
+    tenantTrusted: tenant.trusted,
+    flavors,
+    rules: { trustedTenants: cfg.ORDER_AUTO_APPROVE_TRUSTED, maxMonthlyPrice: cfg.ORDER_AUTO_APPROVE_MAX_MONTHLY ?? null },
+    reminderMs: cfg.ORDER_REMINDER_SECONDS * 1000,
+    expiryMs: cfg.ORDER_EXPIRY_SECONDS * 1000,
+    itemAttempts: cfg.ORDER_ITEM_ATTEMPTS,
+    activeTimeoutMs: cfg.PROVISION_ACTIVE_TIMEOUT_SECONDS * 1000,
+  };
+  return { order, items, input };
+}

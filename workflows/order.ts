@@ -1,0 +1,219 @@
+import {
+  ApplicationFailure,
+  ChildWorkflowFailure,
+  condition,
+  defineQuery,
+  defineUpdate,
+  executeChild,
+  proxyActivities,
+  setHandler,
+  workflowInfo,
+} from '@temporalio/workflow';
+import type { OrderActivities } from '../activities/db/orders';
+import type { ProvisionActivities } from '../activities/openstack/provision-types';
+import type { OrderFailure } from '../domain/entities/order';
+import { autoApprovalReason, type AutoApprovalRules } from '../domain/orders/auto-approval';
+import { refusal, type OrderItemStatus, type OrderStatus } from '../domain/orders/state-machine';
+import { queuesOf } from '../domain/task-queues';
+import { provisionItemWorkflow, type ProvisionInput, type ProvisionResult } from './provision';
+
+export interface OrderWorkflowInput {
+  orderId: string;
+  tenantId: string;
+  userId: string;
+  monthlyPrice: number;
+  tenantTrusted: boolean;
+  /** Flavor sizing of each server item, by item id. */
+  flavors: Record<string, { name: string; vcpus: number; ramMb: number; diskGb: number }>;
+  rules: AutoApprovalRules;
+  /** Operators are reminded once the order has waited this long. */
+  reminderMs: number;
+  /** An order nobody decided on expires after this long. */
+  expiryMs: number;
+  /** Runs of a failing item before the order gives up (failures marked non-retryable stop at once). */
+  itemAttempts: number;
+  activeTimeoutMs: number;
+}
+
+export interface OrderDecision {
+  by: string;
+  byEmail?: string | null;
+  reason?: string | null;
+}
+
+export type StepName = 'validate' | 'reserve' | 'approval' | 'provision' | 'deliver';
+export type StepState = 'pending' | 'running' | 'done' | 'failed' | 'skipped';
+
+export interface OrderProgress {
+  orderId: string;
+  status: OrderStatus;
+  steps: Array<{ name: StepName; state: StepState; detail?: string }>;
+  items: Array<{ itemId: string; kind: string; state: OrderItemStatus; attempts: number; error?: { type: string | null; message: string } }>;
+  decision?: { by: string; reason: string | null; auto: boolean };
+  remindedAt?: string;
+  expiresAt?: string;
+  failure?: OrderFailure;
+}
+
+export const approveOrderUpdate = defineUpdate<OrderProgress, [OrderDecision]>('approve');
+export const rejectOrderUpdate = defineUpdate<OrderProgress, [OrderDecision]>('reject');
+export const cancelOrderUpdate = defineUpdate<OrderProgress, [OrderDecision]>('cancel');
+export const orderProgressQuery = defineQuery<OrderProgress>('progress');
+
+const db = proxyActivities<OrderActivities>({
+  startToCloseTimeout: '30 seconds',
+  retry: { initialInterval: '500 milliseconds', maximumInterval: '10 seconds' },
+});
+
+const nonRetryableItemFailures = new Set(['OpenStackBadRequest', 'OpenStackForbidden', 'OpenStackNotFound', 'OpenStackQuotaExceeded', 'ProvisionFailed']);
+
+/**
+ * `order-<orderId>`: validate → reserve quota → wait for approval → provision every item → deliver.
+ * The quota was reserved by the submitting request; the reserve step confirms it is held. Every end
+ * other than delivery releases it; delivery commits it.
+ */
+export async function orderWorkflow(input: OrderWorkflowInput): Promise<OrderProgress> {
+  const cloud = proxyActivities<ProvisionActivities>({
+    taskQueue: queuesOf(workflowInfo().taskQueue).openstack,
+    startToCloseTimeout: '1 minute',
+    retry: { initialInterval: '500 milliseconds', maximumInterval: '10 seconds', maximumAttempts: 8, nonRetryableErrorTypes: ['OpenStackBadRequest', 'OpenStackForbidden'] },
+  });
+  const progress: OrderProgress = {
+    orderId: input.orderId,
+    status: 'submitted',
+    steps: (['validate', 'reserve', 'approval', 'provision', 'deliver'] as StepName[]).map((name) => ({ name, state: 'pending' })),
+    items: [],
+  };
+  const stepOf = (n: StepName) => progress.steps.find((s) => s.name === n)!;
+  const mark = (n: StepName, state: StepState, detail?: string) => Object.assign(stepOf(n), { state }, detail ? { detail } : {});
+  let decision: { kind: 'approve' | 'reject' | 'cancel'; d: OrderDecision } | undefined;
+
+  const decide = (kind: 'approve' | 'reject' | 'cancel') => (d: OrderDecision) => {
+    decision ??= { kind, d };
+    return progress;
+  };
+  const validator = (kind: 'approve' | 'reject' | 'cancel') => (_d: OrderDecision) => {
+    const why = decision ? `order already has a decision (${decision.kind})` : refusal(progress.status, kind);
+    if (why) throw new Error(why);
+  };
+  setHandler(approveOrderUpdate, decide('approve'), { validator: validator('approve') });
+  setHandler(rejectOrderUpdate, decide('reject'), { validator: validator('reject') });
+  setHandler(cancelOrderUpdate, decide('cancel'), { validator: validator('cancel') });
+  setHandler(orderProgressQuery, () => progress);
+
+  const transition = async (to: OrderStatus, extra: { by?: string | null; byEmail?: string | null; reason?: string | null; failure?: OrderFailure } = {}) => {
+    progress.status = await db.transitionOrder({ orderId: input.orderId, to, ...extra });
+  };
+  const end = async (to: OrderStatus, extra: Parameters<typeof transition>[1] = {}) => {
+    await db.settleOrderQuota({ orderId: input.orderId, outcome: to === 'delivered' ? 'commit' : 'release' });
+    await transition(to, extra);
+    for (const s of progress.steps) if (s.state === 'pending') s.state = 'skipped';
+    return progress;
+  };
+
+  // validate
+  mark('validate', 'running');
+  const items = await db.loadOrderItems(input.orderId);
+  progress.items = items.map((i) => ({ itemId: i.id, kind: i.kind, state: 'pending', attempts: 0 }));
+  const validation = await cloud.validateOrderItems({ items });
+  if (validation.problem) {
+    mark('validate', 'failed', validation.problem);
+    progress.failure = { step: 'validate', type: 'InvalidOrder', message: validation.problem, itemId: validation.itemId ?? null };
+    return end('failed', { by: 'system', failure: progress.failure });
+  }
+  mark('validate', 'done');
+  mark('reserve', 'done', 'quota reserved at submission');
+
+  // approval
+  const auto = autoApprovalReason(input.rules, { tenantTrusted: input.tenantTrusted, monthlyPrice: input.monthlyPrice });
+  if (auto) {
+    progress.decision = { by: 'system', reason: auto, auto: true };
+    await transition('approved', { by: 'system', reason: auto });
+    mark('approval', 'done', auto);
+  } else {
+    await transition('pending_approval');
+    mark('approval', 'running');
+    const started = Date.now();
+    const deadline = started + input.expiryMs;
+    progress.expiresAt = new Date(deadline).toISOString();
+    let reminded = false;
+    while (!decision && Date.now() < deadline) {
+      const wait = reminded ? deadline - Date.now() : Math.min(input.reminderMs, deadline - Date.now());
+      if (await condition(() => decision !== undefined, wait)) break;
+      if (!reminded && Date.now() < deadline) {
+        reminded = true;
+        await db.remindApprovers({ orderId: input.orderId, waitedMs: Date.now() - started });
+        progress.remindedAt = new Date().toISOString();
+      }
+    }
+    if (!decision) {
+      mark('approval', 'failed', 'expired without a decision');
+      return end('expired', { by: 'system', reason: 'no decision before expiry' });
+    }
+    const { kind, d } = decision;
+    progress.decision = { by: d.by, reason: d.reason ?? null, auto: false };
+    if (kind !== 'approve') {
+      mark('approval', 'failed', kind === 'reject' ? `rejected: ${d.reason ?? ''}` : 'cancelled by the user');
+      for (const i of progress.items) i.state = 'cancelled';
+      return end(kind === 'reject' ? 'rejected' : 'cancelled', { by: d.by, byEmail: d.byEmail, reason: d.reason ?? null });
+    }
+    await transition('approved', { by: d.by, byEmail: d.byEmail, reason: d.reason ?? null });
+    mark('approval', 'done', d.reason ?? undefined);
+  }
+
+  // provision
+  await transition('provisioning');
+  mark('provision', 'running');
+  const results = await Promise.all(items.map((item) => provisionWithRetries(input, item, progress)));
+  const failed = results.find((r): r is { failure: OrderFailure } => 'failure' in r);
+  if (failed) {
+    mark('provision', 'failed', failed.failure.message);
+    // Saga across items: what the delivered items created is removed too, nothing half-made stays.
+    for (const [idx, item] of items.entries()) {
+      await cloud.teardownItem({ itemId: item.id });
+      const p = progress.items[idx];
+      if (p.state !== 'failed') p.state = 'rolled_back';
+      await db.updateOrderItem({ itemId: item.id, status: p.state });
+    }
+    progress.failure = failed.failure;
+    return end('failed', { by: 'system', failure: failed.failure });
+  }
+  mark('provision', 'done');
+  mark('deliver', 'running');
+  await end('delivered', { by: 'system' });
+  mark('deliver', 'done');
+  return progress;
+}
+
+async function provisionWithRetries(
+  input: OrderWorkflowInput,
+  item: { id: string; kind: string; spec: ProvisionInput['spec'] },
+  progress: OrderProgress,
+): Promise<ProvisionResult | { failure: OrderFailure }> {
+  const p = progress.items.find((i) => i.itemId === item.id)!;
+  for (;;) {
+    p.attempts++;
+    p.state = 'provisioning';
+    await db.updateOrderItem({ itemId: item.id, status: 'provisioning' });
+    try {
+      const result = await executeChild(provisionItemWorkflow, {
+        workflowId: `provision-${item.id}`,
+        args: [{ orderId: input.orderId, itemId: item.id, tenantId: input.tenantId, attempt: p.attempts, spec: item.spec, flavor: input.flavors[item.id] ?? null, activeTimeoutMs: input.activeTimeoutMs }],
+      });
+      p.state = 'delivered';
+      await db.updateOrderItem({ itemId: item.id, status: 'delivered', resources: result.resources, failure: null });
+      return result;
+    } catch (e) {
+      const cause = e instanceof ChildWorkflowFailure ? e.cause : e;
+      const type = cause instanceof ApplicationFailure ? (cause.type ?? null) : null;
+      const message = (cause as Error)?.message ?? String(e);
+      p.error = { type, message };
+      const retry = p.attempts < input.itemAttempts && !(type && nonRetryableItemFailures.has(type));
+      if (retry) continue;
+      p.state = 'failed';
+      const failure: OrderFailure = { step: 'provision', type, message, itemId: item.id };
+      await db.updateOrderItem({ itemId: item.id, status: 'failed', failure });
+      return { failure };
+    }
+  }
+}
