@@ -1,0 +1,12 @@
+import type { Config } from '../config';
+import type { Orm } from '../domain/db/orm';
+import { notifySettingsFromConfig } from '../activities/notify/settings';
+import type { ActivityDeps } from './activities';
+
+/** Activity dependencies of a worker process, from the one configuration module. */
+export function activityDepsFromConfig(cfg: Config, orm: Orm): ActivityDeps {
+  return {
+    orm,
+    notify: notifySettingsFromConfig(cfg),
+  };
+}
