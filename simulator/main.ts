@@ -2,7 +2,7 @@
  * Runs the simulator as its own process (`npm run simulator`).
  *
  * Environment:
- *   SIM_PORT (default 5000)     SIM_HOST (default 127.0.0.1)     SIM_STATE_FILE (no persistence when unset)
+ *   SIM_PORT (default 8774, as config SIMULATOR_PORT)     SIM_HOST (default 127.0.0.1)     SIM_STATE_FILE (no persistence when unset)
  *   SIM_REGION, SIM_HOSTS (hypervisor count), SIM_BUILD_MS, SIM_MIGRATE_MS, SIM_EVACUATE_MS, SIM_ACTION_MS,
  *   SIM_HEARTBEAT_TIMEOUT_MS, SIM_TOKEN_TTL_MS, SIM_ADMIN_USER, SIM_ADMIN_PASSWORD, SIM_ADMIN_PROJECT
  */
@@ -39,7 +39,7 @@ function optionsFromEnv(): Partial<SimOptions> & Record<string, unknown> {
 async function main(): Promise<void> {
   const sim = await startSimulator({
     ...optionsFromEnv(),
-    port: num('SIM_PORT') ?? 5000,
+    port: num('SIM_PORT') ?? 8774,
     host: process.env.SIM_HOST || '127.0.0.1',
   });
   const o = sim.cloud.options;

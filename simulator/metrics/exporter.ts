@@ -69,18 +69,17 @@ export function renderMetrics(cloud: SimCloud, counters: NetworkCounters): strin
     hostVcpusUsed.samples.push(`sim_host_vcpus_allocated${l} ${h.usedVcpus}`);
     hostMem.samples.push(`sim_host_memory_bytes${l} ${h.memoryMb * MiB}`);
     if (!up) continue;
-    hostCpu.samples.push(`sim_host_cpu_utilisation${l} ${hostCpuUtilisation(cloud, h)}`);
-    hostMemUsed.samples.push(`sim_host_memory_used_bytes${l} ${hostMemoryUsedMb(cloud, h) * MiB}`);
+    // One pass over the host's servers gives both the server samples and the host totals.
+    let busyVcpus = (h.load?.cpu ?? 0) * h.vcpus;
+    let usedMb = h.load?.memoryMb ?? 0;
     for (const id of h.servers) {
       const s = store.servers.get(id);
       if (!s || !running(s)) continue;
-      const sl = labels({
-        server_id: s.id,
-        name: s.name,
-        project_id: s.projectId,
-        host: h.name,
-        ...(s.metadata.cmp_group ? { cmp_group: s.metadata.cmp_group } : {}),
-      });
+      busyVcpus += s.load.cpu * s.flavor.vcpus;
+      usedMb += s.load.memoryMb;
+      let sl = `{server_id="${s.id}",name="${esc(s.name)}",project_id="${s.projectId}",host="${h.name}"`;
+      if (s.metadata.cmp_group) sl += `,cmp_group="${esc(s.metadata.cmp_group)}"`;
+      sl += '}';
       const c = counters.accrue(s, now);
       srvCpu.samples.push(`sim_server_cpu_utilisation${sl} ${s.load.cpu}`);
       srvVcpus.samples.push(`sim_server_vcpus${sl} ${s.flavor.vcpus}`);
@@ -89,6 +88,8 @@ export function renderMetrics(cloud: SimCloud, counters: NetworkCounters): strin
       srvRx.samples.push(`sim_server_network_receive_bytes_total${sl} ${c.rx}`);
       srvTx.samples.push(`sim_server_network_transmit_bytes_total${sl} ${c.tx}`);
     }
+    hostCpu.samples.push(`sim_host_cpu_utilisation${l} ${Math.min(1, busyVcpus / h.vcpus)}`);
+    hostMemUsed.samples.push(`sim_host_memory_used_bytes${l} ${usedMb * MiB}`);
   }
   const families = [hostUp, hostCpu, hostVcpus, hostVcpusUsed, hostMem, hostMemUsed, hostServers, srvCpu, srvVcpus, srvMem, srvMemTotal, srvRx, srvTx];
   return families.map((f) => [`# HELP ${f.name} ${f.help}`, `# TYPE ${f.name} ${f.type}`, ...f.samples].join('\n')).join('\n') + '\n';
