@@ -25,6 +25,12 @@ import { catalogRouter } from './routers/catalog';
 import { ordersRouter } from './routers/orders';
 import { quotasRouter } from './routers/quotas';
 
+import { driftRouter } from './routers/drift';
+import { imagesRouter } from './routers/images';
+import { instancesRouter } from './routers/instances';
+import { floatingIpsRouter, networksRouter, routersRouter, securityGroupsRouter, subnetsRouter } from './routers/networks';
+import { usageRouter } from './routers/usage';
+import { volumeSnapshotsRouter, volumesRouter } from './routers/volumes';
 /** Routers of the REST contract, mounted under `/api/v1`. */
 export function apiRoutes(): Hono<AppEnv> {
   const api = new Hono<AppEnv>();
@@ -42,6 +48,17 @@ export function apiRoutes(): Hono<AppEnv> {
   api.route('/catalog', catalogRouter);
   api.route('/quotas', quotasRouter);
   api.route('/orders', ordersRouter);
+  api.route('/instances', instancesRouter);
+  api.route('/volumes', volumesRouter);
+  api.route('/volume-snapshots', volumeSnapshotsRouter);
+  api.route('/networks', networksRouter);
+  api.route('/subnets', subnetsRouter);
+  api.route('/routers', routersRouter);
+  api.route('/floating-ips', floatingIpsRouter);
+  api.route('/security-groups', securityGroupsRouter);
+  api.route('/images', imagesRouter);
+  api.route('/usage', usageRouter);
+  api.route('/admin/drift', driftRouter);
   return api;
 }
 

@@ -61,6 +61,8 @@ export const configSchema = z.object({
   TWILIO_FROM: z.string().default('+15005550006'),
   TWILIO_API_BASE_URL: z.string().url().optional(),
   NOTIFY_DEDUP_WINDOW_SECONDS: seconds.default(900),
+  INSTANCE_WORKFLOW_IDLE_SECONDS: seconds.default(3600),
+  DRIFT_INTERVAL_MINUTES: z.coerce.number().int().min(0).default(15),
   OS_DEFAULT_NETWORK: z.string().min(1).default('provider'),
   OS_EXTERNAL_NETWORK: z.string().min(1).default('public'),
   ORDER_AUTO_APPROVE_TRUSTED: bool.default('true'),

@@ -2754,6 +2754,2241 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/instances": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Servers (own tenant; every tenant's with resources:read) */
+        get: {
+            parameters: {
+                query?: {
+                    limit?: components["parameters"]["Limit"];
+                    offset?: components["parameters"]["Offset"];
+                    tenantId?: string;
+                    status?: "provisioning" | "active" | "error" | "deleting" | "missing";
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description a page */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["OperateInstancePage"];
+                    };
+                };
+                401: components["responses"]["Unauthorized"];
+                403: components["responses"]["Forbidden"];
+                422: components["responses"]["Invalid"];
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/instances/{instanceId}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** One server's details (flavor, vCPUs, RAM, disk, addresses, state; host for staff with hosts:read) */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    instanceId: components["parameters"]["OperateInstanceId"];
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description the server */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["OperateInstance"];
+                    };
+                };
+                401: components["responses"]["Unauthorized"];
+                404: components["responses"]["NotFound"];
+            };
+        };
+        put?: never;
+        post?: never;
+        /** Delete the server (runs as an action; its quota is released when it is gone) */
+        delete: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    instanceId: components["parameters"]["OperateInstanceId"];
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description accepted */
+                202: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["OperateInstanceAction"];
+                    };
+                };
+                401: components["responses"]["Unauthorized"];
+                404: components["responses"]["NotFound"];
+                409: components["responses"]["Conflict"];
+                502: components["responses"]["OperateOpenStackFailed"];
+            };
+        };
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/instances/{instanceId}/actions": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Progress of the server's actions (current and recent) */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    instanceId: components["parameters"]["OperateInstanceId"];
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description progress */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["OperateInstanceProgress"];
+                    };
+                };
+                401: components["responses"]["Unauthorized"];
+                404: components["responses"]["NotFound"];
+            };
+        };
+        put?: never;
+        /** Start, stop, reboot, set the admin password, snapshot or delete (one action at a time per server) */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    instanceId: components["parameters"]["OperateInstanceId"];
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": components["schemas"]["OperateInstanceActionRequest"];
+                };
+            };
+            responses: {
+                /** @description accepted; follow it in GET .../actions */
+                202: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["OperateInstanceAction"];
+                    };
+                };
+                400: components["responses"]["BadRequest"];
+                401: components["responses"]["Unauthorized"];
+                404: components["responses"]["NotFound"];
+                409: components["responses"]["Conflict"];
+                422: components["responses"]["Invalid"];
+                502: components["responses"]["OperateOpenStackFailed"];
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/instances/{instanceId}/console": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** A remote console URL (noVNC by default) */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    instanceId: components["parameters"]["OperateInstanceId"];
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": components["schemas"]["OperateConsoleRequest"];
+                };
+            };
+            responses: {
+                /** @description the console */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["OperateConsole"];
+                    };
+                };
+                401: components["responses"]["Unauthorized"];
+                404: components["responses"]["NotFound"];
+                409: components["responses"]["Conflict"];
+                422: components["responses"]["Invalid"];
+                502: components["responses"]["OperateOpenStackFailed"];
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/volumes": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Volumes (own tenant; every tenant's with resources:read) */
+        get: {
+            parameters: {
+                query?: {
+                    limit?: components["parameters"]["Limit"];
+                    offset?: components["parameters"]["Offset"];
+                    tenantId?: string;
+                    status?: "provisioning" | "active" | "error" | "deleting" | "missing";
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description a page */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["OperateResourcePage"];
+                    };
+                };
+                401: components["responses"]["Unauthorized"];
+                403: components["responses"]["Forbidden"];
+                422: components["responses"]["Invalid"];
+            };
+        };
+        put?: never;
+        /** Create a volume (quota counted where it applies) */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": components["schemas"]["OperateVolumeCreate"];
+                };
+            };
+            responses: {
+                /** @description created */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["OperateResource"];
+                    };
+                };
+                /** @description still being created */
+                202: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["OperateResource"];
+                    };
+                };
+                400: components["responses"]["BadRequest"];
+                401: components["responses"]["Unauthorized"];
+                403: components["responses"]["Forbidden"];
+                404: components["responses"]["NotFound"];
+                409: components["responses"]["Conflict"];
+                422: components["responses"]["Invalid"];
+                502: components["responses"]["OperateOpenStackFailed"];
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/volumes/{volumeId}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** One volume */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    volumeId: components["parameters"]["OperateVolumeId"];
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description the volume */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["OperateResource"];
+                    };
+                };
+                401: components["responses"]["Unauthorized"];
+                404: components["responses"]["NotFound"];
+            };
+        };
+        put?: never;
+        post?: never;
+        /** Delete the volume (its quota is returned) */
+        delete: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    volumeId: components["parameters"]["OperateVolumeId"];
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description still being deleted */
+                202: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["OperateResource"];
+                    };
+                };
+                /** @description deleted */
+                204: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+                401: components["responses"]["Unauthorized"];
+                404: components["responses"]["NotFound"];
+                409: components["responses"]["Conflict"];
+                502: components["responses"]["OperateOpenStackFailed"];
+            };
+        };
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/volumes/{volumeId}/attach": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Attach the volume to an instance of its tenant */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    volumeId: components["parameters"]["OperateVolumeId"];
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": components["schemas"]["OperateVolumeAttachment"];
+                };
+            };
+            responses: {
+                /** @description done */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["OperateResource"];
+                    };
+                };
+                /** @description still running */
+                202: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["OperateResource"];
+                    };
+                };
+                400: components["responses"]["BadRequest"];
+                401: components["responses"]["Unauthorized"];
+                404: components["responses"]["NotFound"];
+                409: components["responses"]["Conflict"];
+                422: components["responses"]["Invalid"];
+                502: components["responses"]["OperateOpenStackFailed"];
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/volumes/{volumeId}/detach": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Detach the volume from an instance */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    volumeId: components["parameters"]["OperateVolumeId"];
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": components["schemas"]["OperateVolumeAttachment"];
+                };
+            };
+            responses: {
+                /** @description done */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["OperateResource"];
+                    };
+                };
+                /** @description still running */
+                202: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["OperateResource"];
+                    };
+                };
+                400: components["responses"]["BadRequest"];
+                401: components["responses"]["Unauthorized"];
+                404: components["responses"]["NotFound"];
+                409: components["responses"]["Conflict"];
+                422: components["responses"]["Invalid"];
+                502: components["responses"]["OperateOpenStackFailed"];
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/volume-snapshots": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Volume snapshots (own tenant; every tenant's with resources:read) */
+        get: {
+            parameters: {
+                query?: {
+                    limit?: components["parameters"]["Limit"];
+                    offset?: components["parameters"]["Offset"];
+                    tenantId?: string;
+                    status?: "provisioning" | "active" | "error" | "deleting" | "missing";
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description a page */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["OperateResourcePage"];
+                    };
+                };
+                401: components["responses"]["Unauthorized"];
+                403: components["responses"]["Forbidden"];
+                422: components["responses"]["Invalid"];
+            };
+        };
+        put?: never;
+        /** Create a volume snapshot (quota counted where it applies) */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": components["schemas"]["OperateVolumeSnapshotCreate"];
+                };
+            };
+            responses: {
+                /** @description created */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["OperateResource"];
+                    };
+                };
+                /** @description still being created */
+                202: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["OperateResource"];
+                    };
+                };
+                400: components["responses"]["BadRequest"];
+                401: components["responses"]["Unauthorized"];
+                403: components["responses"]["Forbidden"];
+                404: components["responses"]["NotFound"];
+                409: components["responses"]["Conflict"];
+                422: components["responses"]["Invalid"];
+                502: components["responses"]["OperateOpenStackFailed"];
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/volume-snapshots/{snapshotId}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** One volume snapshot */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    snapshotId: components["parameters"]["OperateSnapshotId"];
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description the volume snapshot */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["OperateResource"];
+                    };
+                };
+                401: components["responses"]["Unauthorized"];
+                404: components["responses"]["NotFound"];
+            };
+        };
+        put?: never;
+        post?: never;
+        /** Delete the volume snapshot (its quota is returned) */
+        delete: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    snapshotId: components["parameters"]["OperateSnapshotId"];
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description still being deleted */
+                202: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["OperateResource"];
+                    };
+                };
+                /** @description deleted */
+                204: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+                401: components["responses"]["Unauthorized"];
+                404: components["responses"]["NotFound"];
+                409: components["responses"]["Conflict"];
+                502: components["responses"]["OperateOpenStackFailed"];
+            };
+        };
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/networks": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Networks (own tenant; every tenant's with resources:read) */
+        get: {
+            parameters: {
+                query?: {
+                    limit?: components["parameters"]["Limit"];
+                    offset?: components["parameters"]["Offset"];
+                    tenantId?: string;
+                    status?: "provisioning" | "active" | "error" | "deleting" | "missing";
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description a page */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["OperateResourcePage"];
+                    };
+                };
+                401: components["responses"]["Unauthorized"];
+                403: components["responses"]["Forbidden"];
+                422: components["responses"]["Invalid"];
+            };
+        };
+        put?: never;
+        /** Create a network (quota counted where it applies) */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": components["schemas"]["OperateNetworkCreate"];
+                };
+            };
+            responses: {
+                /** @description created */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["OperateResource"];
+                    };
+                };
+                /** @description still being created */
+                202: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["OperateResource"];
+                    };
+                };
+                400: components["responses"]["BadRequest"];
+                401: components["responses"]["Unauthorized"];
+                403: components["responses"]["Forbidden"];
+                404: components["responses"]["NotFound"];
+                409: components["responses"]["Conflict"];
+                422: components["responses"]["Invalid"];
+                502: components["responses"]["OperateOpenStackFailed"];
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/networks/{networkId}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** One network */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    networkId: components["parameters"]["OperateNetworkId"];
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description the network */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["OperateResource"];
+                    };
+                };
+                401: components["responses"]["Unauthorized"];
+                404: components["responses"]["NotFound"];
+            };
+        };
+        put?: never;
+        post?: never;
+        /** Delete the network (its quota is returned) */
+        delete: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    networkId: components["parameters"]["OperateNetworkId"];
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description still being deleted */
+                202: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["OperateResource"];
+                    };
+                };
+                /** @description deleted */
+                204: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+                401: components["responses"]["Unauthorized"];
+                404: components["responses"]["NotFound"];
+                409: components["responses"]["Conflict"];
+                502: components["responses"]["OperateOpenStackFailed"];
+            };
+        };
+        options?: never;
+        head?: never;
+        /** Change the network */
+        patch: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    networkId: components["parameters"]["OperateNetworkId"];
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": components["schemas"]["OperateNetworkPatch"];
+                };
+            };
+            responses: {
+                /** @description changed */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["OperateResource"];
+                    };
+                };
+                /** @description still changing */
+                202: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["OperateResource"];
+                    };
+                };
+                400: components["responses"]["BadRequest"];
+                401: components["responses"]["Unauthorized"];
+                403: components["responses"]["Forbidden"];
+                404: components["responses"]["NotFound"];
+                409: components["responses"]["Conflict"];
+                422: components["responses"]["Invalid"];
+                502: components["responses"]["OperateOpenStackFailed"];
+            };
+        };
+        trace?: never;
+    };
+    "/api/v1/subnets": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Subnets (own tenant; every tenant's with resources:read) */
+        get: {
+            parameters: {
+                query?: {
+                    limit?: components["parameters"]["Limit"];
+                    offset?: components["parameters"]["Offset"];
+                    tenantId?: string;
+                    status?: "provisioning" | "active" | "error" | "deleting" | "missing";
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description a page */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["OperateResourcePage"];
+                    };
+                };
+                401: components["responses"]["Unauthorized"];
+                403: components["responses"]["Forbidden"];
+                422: components["responses"]["Invalid"];
+            };
+        };
+        put?: never;
+        /** Create a subnet (quota counted where it applies) */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": components["schemas"]["OperateSubnetCreate"];
+                };
+            };
+            responses: {
+                /** @description created */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["OperateResource"];
+                    };
+                };
+                /** @description still being created */
+                202: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["OperateResource"];
+                    };
+                };
+                400: components["responses"]["BadRequest"];
+                401: components["responses"]["Unauthorized"];
+                403: components["responses"]["Forbidden"];
+                404: components["responses"]["NotFound"];
+                409: components["responses"]["Conflict"];
+                422: components["responses"]["Invalid"];
+                502: components["responses"]["OperateOpenStackFailed"];
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/subnets/{subnetId}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** One subnet */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    subnetId: components["parameters"]["OperateSubnetId"];
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description the subnet */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["OperateResource"];
+                    };
+                };
+                401: components["responses"]["Unauthorized"];
+                404: components["responses"]["NotFound"];
+            };
+        };
+        put?: never;
+        post?: never;
+        /** Delete the subnet (its quota is returned) */
+        delete: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    subnetId: components["parameters"]["OperateSubnetId"];
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description still being deleted */
+                202: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["OperateResource"];
+                    };
+                };
+                /** @description deleted */
+                204: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+                401: components["responses"]["Unauthorized"];
+                404: components["responses"]["NotFound"];
+                409: components["responses"]["Conflict"];
+                502: components["responses"]["OperateOpenStackFailed"];
+            };
+        };
+        options?: never;
+        head?: never;
+        /** Change the subnet */
+        patch: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    subnetId: components["parameters"]["OperateSubnetId"];
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": components["schemas"]["OperateSubnetPatch"];
+                };
+            };
+            responses: {
+                /** @description changed */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["OperateResource"];
+                    };
+                };
+                /** @description still changing */
+                202: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["OperateResource"];
+                    };
+                };
+                400: components["responses"]["BadRequest"];
+                401: components["responses"]["Unauthorized"];
+                403: components["responses"]["Forbidden"];
+                404: components["responses"]["NotFound"];
+                409: components["responses"]["Conflict"];
+                422: components["responses"]["Invalid"];
+                502: components["responses"]["OperateOpenStackFailed"];
+            };
+        };
+        trace?: never;
+    };
+    "/api/v1/routers": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Routers (own tenant; every tenant's with resources:read) */
+        get: {
+            parameters: {
+                query?: {
+                    limit?: components["parameters"]["Limit"];
+                    offset?: components["parameters"]["Offset"];
+                    tenantId?: string;
+                    status?: "provisioning" | "active" | "error" | "deleting" | "missing";
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description a page */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["OperateResourcePage"];
+                    };
+                };
+                401: components["responses"]["Unauthorized"];
+                403: components["responses"]["Forbidden"];
+                422: components["responses"]["Invalid"];
+            };
+        };
+        put?: never;
+        /** Create a router (quota counted where it applies) */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": components["schemas"]["OperateRouterCreate"];
+                };
+            };
+            responses: {
+                /** @description created */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["OperateResource"];
+                    };
+                };
+                /** @description still being created */
+                202: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["OperateResource"];
+                    };
+                };
+                400: components["responses"]["BadRequest"];
+                401: components["responses"]["Unauthorized"];
+                403: components["responses"]["Forbidden"];
+                404: components["responses"]["NotFound"];
+                409: components["responses"]["Conflict"];
+                422: components["responses"]["Invalid"];
+                502: components["responses"]["OperateOpenStackFailed"];
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/routers/{routerId}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** One router */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    routerId: components["parameters"]["OperateRouterId"];
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description the router */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["OperateResource"];
+                    };
+                };
+                401: components["responses"]["Unauthorized"];
+                404: components["responses"]["NotFound"];
+            };
+        };
+        put?: never;
+        post?: never;
+        /** Delete the router (its quota is returned) */
+        delete: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    routerId: components["parameters"]["OperateRouterId"];
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description still being deleted */
+                202: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["OperateResource"];
+                    };
+                };
+                /** @description deleted */
+                204: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+                401: components["responses"]["Unauthorized"];
+                404: components["responses"]["NotFound"];
+                409: components["responses"]["Conflict"];
+                502: components["responses"]["OperateOpenStackFailed"];
+            };
+        };
+        options?: never;
+        head?: never;
+        /** Change the router */
+        patch: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    routerId: components["parameters"]["OperateRouterId"];
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": components["schemas"]["OperateRouterPatch"];
+                };
+            };
+            responses: {
+                /** @description changed */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["OperateResource"];
+                    };
+                };
+                /** @description still changing */
+                202: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["OperateResource"];
+                    };
+                };
+                400: components["responses"]["BadRequest"];
+                401: components["responses"]["Unauthorized"];
+                403: components["responses"]["Forbidden"];
+                404: components["responses"]["NotFound"];
+                409: components["responses"]["Conflict"];
+                422: components["responses"]["Invalid"];
+                502: components["responses"]["OperateOpenStackFailed"];
+            };
+        };
+        trace?: never;
+    };
+    "/api/v1/routers/{routerId}/interfaces": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Add an interface on a subnet of the tenant */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    routerId: components["parameters"]["OperateRouterId"];
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": components["schemas"]["OperateRouterInterface"];
+                };
+            };
+            responses: {
+                /** @description done */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["OperateResource"];
+                    };
+                };
+                /** @description still running */
+                202: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["OperateResource"];
+                    };
+                };
+                400: components["responses"]["BadRequest"];
+                401: components["responses"]["Unauthorized"];
+                404: components["responses"]["NotFound"];
+                409: components["responses"]["Conflict"];
+                422: components["responses"]["Invalid"];
+                502: components["responses"]["OperateOpenStackFailed"];
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/routers/{routerId}/interfaces/{subnetId}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        /** Remove the interface on a subnet */
+        delete: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    routerId: components["parameters"]["OperateRouterId"];
+                    subnetId: components["parameters"]["OperateSubnetId"];
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description done */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["OperateResource"];
+                    };
+                };
+                /** @description still running */
+                202: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["OperateResource"];
+                    };
+                };
+                400: components["responses"]["BadRequest"];
+                401: components["responses"]["Unauthorized"];
+                404: components["responses"]["NotFound"];
+                409: components["responses"]["Conflict"];
+                422: components["responses"]["Invalid"];
+                502: components["responses"]["OperateOpenStackFailed"];
+            };
+        };
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/floating-ips": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Floating IPs (own tenant; every tenant's with resources:read) */
+        get: {
+            parameters: {
+                query?: {
+                    limit?: components["parameters"]["Limit"];
+                    offset?: components["parameters"]["Offset"];
+                    tenantId?: string;
+                    status?: "provisioning" | "active" | "error" | "deleting" | "missing";
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description a page */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["OperateResourcePage"];
+                    };
+                };
+                401: components["responses"]["Unauthorized"];
+                403: components["responses"]["Forbidden"];
+                422: components["responses"]["Invalid"];
+            };
+        };
+        put?: never;
+        /** Create a floating ip (quota counted where it applies) */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": components["schemas"]["OperateFloatingIpCreate"];
+                };
+            };
+            responses: {
+                /** @description created */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["OperateResource"];
+                    };
+                };
+                /** @description still being created */
+                202: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["OperateResource"];
+                    };
+                };
+                400: components["responses"]["BadRequest"];
+                401: components["responses"]["Unauthorized"];
+                403: components["responses"]["Forbidden"];
+                404: components["responses"]["NotFound"];
+                409: components["responses"]["Conflict"];
+                422: components["responses"]["Invalid"];
+                502: components["responses"]["OperateOpenStackFailed"];
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/floating-ips/{floatingIpId}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** One floating ip */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    floatingIpId: components["parameters"]["OperateFloatingIpId"];
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description the floating ip */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["OperateResource"];
+                    };
+                };
+                401: components["responses"]["Unauthorized"];
+                404: components["responses"]["NotFound"];
+            };
+        };
+        put?: never;
+        post?: never;
+        /** Delete the floating ip (its quota is returned) */
+        delete: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    floatingIpId: components["parameters"]["OperateFloatingIpId"];
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description still being deleted */
+                202: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["OperateResource"];
+                    };
+                };
+                /** @description deleted */
+                204: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+                401: components["responses"]["Unauthorized"];
+                404: components["responses"]["NotFound"];
+                409: components["responses"]["Conflict"];
+                502: components["responses"]["OperateOpenStackFailed"];
+            };
+        };
+        options?: never;
+        head?: never;
+        /** Change the floating ip */
+        patch: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    floatingIpId: components["parameters"]["OperateFloatingIpId"];
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": components["schemas"]["OperateFloatingIpPatch"];
+                };
+            };
+            responses: {
+                /** @description changed */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["OperateResource"];
+                    };
+                };
+                /** @description still changing */
+                202: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["OperateResource"];
+                    };
+                };
+                400: components["responses"]["BadRequest"];
+                401: components["responses"]["Unauthorized"];
+                403: components["responses"]["Forbidden"];
+                404: components["responses"]["NotFound"];
+                409: components["responses"]["Conflict"];
+                422: components["responses"]["Invalid"];
+                502: components["responses"]["OperateOpenStackFailed"];
+            };
+        };
+        trace?: never;
+    };
+    "/api/v1/security-groups": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Security groups (own tenant; every tenant's with resources:read) */
+        get: {
+            parameters: {
+                query?: {
+                    limit?: components["parameters"]["Limit"];
+                    offset?: components["parameters"]["Offset"];
+                    tenantId?: string;
+                    status?: "provisioning" | "active" | "error" | "deleting" | "missing";
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description a page */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["OperateResourcePage"];
+                    };
+                };
+                401: components["responses"]["Unauthorized"];
+                403: components["responses"]["Forbidden"];
+                422: components["responses"]["Invalid"];
+            };
+        };
+        put?: never;
+        /** Create a security group (quota counted where it applies) */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": components["schemas"]["OperateSecurityGroupCreate"];
+                };
+            };
+            responses: {
+                /** @description created */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["OperateResource"];
+                    };
+                };
+                /** @description still being created */
+                202: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["OperateResource"];
+                    };
+                };
+                400: components["responses"]["BadRequest"];
+                401: components["responses"]["Unauthorized"];
+                403: components["responses"]["Forbidden"];
+                404: components["responses"]["NotFound"];
+                409: components["responses"]["Conflict"];
+                422: components["responses"]["Invalid"];
+                502: components["responses"]["OperateOpenStackFailed"];
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/security-groups/{securityGroupId}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** One security group */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    securityGroupId: components["parameters"]["OperateSecurityGroupId"];
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description the security group */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["OperateResource"];
+                    };
+                };
+                401: components["responses"]["Unauthorized"];
+                404: components["responses"]["NotFound"];
+            };
+        };
+        put?: never;
+        post?: never;
+        /** Delete the security group (its quota is returned) */
+        delete: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    securityGroupId: components["parameters"]["OperateSecurityGroupId"];
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description still being deleted */
+                202: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["OperateResource"];
+                    };
+                };
+                /** @description deleted */
+                204: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+                401: components["responses"]["Unauthorized"];
+                404: components["responses"]["NotFound"];
+                409: components["responses"]["Conflict"];
+                502: components["responses"]["OperateOpenStackFailed"];
+            };
+        };
+        options?: never;
+        head?: never;
+        /** Change the security group */
+        patch: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    securityGroupId: components["parameters"]["OperateSecurityGroupId"];
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": components["schemas"]["OperateSecurityGroupPatch"];
+                };
+            };
+            responses: {
+                /** @description changed */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["OperateResource"];
+                    };
+                };
+                /** @description still changing */
+                202: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["OperateResource"];
+                    };
+                };
+                400: components["responses"]["BadRequest"];
+                401: components["responses"]["Unauthorized"];
+                403: components["responses"]["Forbidden"];
+                404: components["responses"]["NotFound"];
+                409: components["responses"]["Conflict"];
+                422: components["responses"]["Invalid"];
+                502: components["responses"]["OperateOpenStackFailed"];
+            };
+        };
+        trace?: never;
+    };
+    "/api/v1/security-groups/{securityGroupId}/rules": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Add a rule */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    securityGroupId: components["parameters"]["OperateSecurityGroupId"];
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": components["schemas"]["OperateSecurityGroupRuleCreate"];
+                };
+            };
+            responses: {
+                /** @description done */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["OperateResource"];
+                    };
+                };
+                /** @description still running */
+                202: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["OperateResource"];
+                    };
+                };
+                400: components["responses"]["BadRequest"];
+                401: components["responses"]["Unauthorized"];
+                404: components["responses"]["NotFound"];
+                409: components["responses"]["Conflict"];
+                422: components["responses"]["Invalid"];
+                502: components["responses"]["OperateOpenStackFailed"];
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/security-groups/{securityGroupId}/rules/{ruleId}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        /** Remove a rule */
+        delete: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    securityGroupId: components["parameters"]["OperateSecurityGroupId"];
+                    ruleId: components["parameters"]["OperateRuleId"];
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description done */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["OperateResource"];
+                    };
+                };
+                /** @description still running */
+                202: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["OperateResource"];
+                    };
+                };
+                400: components["responses"]["BadRequest"];
+                401: components["responses"]["Unauthorized"];
+                404: components["responses"]["NotFound"];
+                409: components["responses"]["Conflict"];
+                422: components["responses"]["Invalid"];
+                502: components["responses"]["OperateOpenStackFailed"];
+            };
+        };
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/images": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Images (own tenant; every tenant's with resources:read) */
+        get: {
+            parameters: {
+                query?: {
+                    limit?: components["parameters"]["Limit"];
+                    offset?: components["parameters"]["Offset"];
+                    tenantId?: string;
+                    status?: "provisioning" | "active" | "error" | "deleting" | "missing";
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description a page */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["OperateResourcePage"];
+                    };
+                };
+                401: components["responses"]["Unauthorized"];
+                403: components["responses"]["Forbidden"];
+                422: components["responses"]["Invalid"];
+            };
+        };
+        put?: never;
+        /** Create a image (quota counted where it applies) */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": components["schemas"]["OperateImageCreate"];
+                };
+            };
+            responses: {
+                /** @description created */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["OperateResource"];
+                    };
+                };
+                /** @description still being created, or (from an instance) the accepted snapshot action */
+                202: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["OperateResource"] | components["schemas"]["OperateInstanceAction"];
+                    };
+                };
+                400: components["responses"]["BadRequest"];
+                401: components["responses"]["Unauthorized"];
+                403: components["responses"]["Forbidden"];
+                404: components["responses"]["NotFound"];
+                409: components["responses"]["Conflict"];
+                422: components["responses"]["Invalid"];
+                502: components["responses"]["OperateOpenStackFailed"];
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/images/{imageId}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** One image */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    imageId: components["parameters"]["OperateImageId"];
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description the image */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["OperateResource"];
+                    };
+                };
+                401: components["responses"]["Unauthorized"];
+                404: components["responses"]["NotFound"];
+            };
+        };
+        put?: never;
+        post?: never;
+        /** Delete the image (its quota is returned) */
+        delete: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    imageId: components["parameters"]["OperateImageId"];
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description still being deleted */
+                202: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["OperateResource"];
+                    };
+                };
+                /** @description deleted */
+                204: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+                401: components["responses"]["Unauthorized"];
+                404: components["responses"]["NotFound"];
+                409: components["responses"]["Conflict"];
+                502: components["responses"]["OperateOpenStackFailed"];
+            };
+        };
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/usage": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The caller's tenant's usage against quota and its resources */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description usage */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["OperateTenantUsage"];
+                    };
+                };
+                401: components["responses"]["Unauthorized"];
+                404: components["responses"]["NotFound"];
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/usage/tenants": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Every tenant's usage and resources (resources:read) */
+        get: {
+            parameters: {
+                query?: {
+                    limit?: components["parameters"]["Limit"];
+                    offset?: components["parameters"]["Offset"];
+                    name?: string;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description a page */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["OperateTenantUsagePage"];
+                    };
+                };
+                401: components["responses"]["Unauthorized"];
+                403: components["responses"]["Forbidden"];
+                422: components["responses"]["Invalid"];
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/usage/tenants/{tenantId}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** One tenant's usage (own, or any with resources:read) */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    tenantId: components["parameters"]["TenantId"];
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description usage */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["OperateTenantUsage"];
+                    };
+                };
+                401: components["responses"]["Unauthorized"];
+                404: components["responses"]["NotFound"];
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/admin/drift/run": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Reconcile records with OpenStack now (and make sure the schedule exists) */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description what the run found */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["OperateDriftSummary"];
+                    };
+                };
+                401: components["responses"]["Unauthorized"];
+                403: components["responses"]["Forbidden"];
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/admin/drift/findings": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** OpenStack objects in tenants' projects the platform has no record of */
+        get: {
+            parameters: {
+                query?: {
+                    limit?: components["parameters"]["Limit"];
+                    offset?: components["parameters"]["Offset"];
+                    tenantId?: string;
+                    kind?: string;
+                    resolved?: "true" | "false";
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description a page */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["OperateDriftFindingPage"];
+                    };
+                };
+                401: components["responses"]["Unauthorized"];
+                403: components["responses"]["Forbidden"];
+                422: components["responses"]["Invalid"];
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
 }
 export type webhooks = Record<string, never>;
 export interface components {
@@ -3537,6 +5772,375 @@ export interface components {
         OrderCancel: {
             reason?: string;
         };
+        OperateInstance: {
+            /** Format: uuid */
+            id: string;
+            /** Format: uuid */
+            tenantId: string;
+            name: string;
+            openstackId: string | null;
+            /** @enum {string} */
+            status: "provisioning" | "active" | "error" | "deleting" | "deleted" | "missing";
+            /** @description Nova status (ACTIVE */
+            osStatus: string | null;
+            taskState: string | null;
+            powerState: number | null;
+            flavor: {
+                id: string | null;
+                name: string | null;
+            };
+            vcpus: number | null;
+            ramMb: number | null;
+            diskGb: number | null;
+            imageId: string | null;
+            /** @description hypervisor (staff with hosts:read only) */
+            host: string | null;
+            addresses: {
+                [key: string]: {
+                    addr: string;
+                    version: number;
+                    type?: string | null;
+                    mac?: string | null;
+                }[];
+            };
+            orderId: string | null;
+            /** Format: date-time */
+            createdAt: string;
+            /** Format: date-time */
+            updatedAt: string;
+        };
+        OperateInstancePage: components["schemas"]["PageMeta"] & {
+            items: components["schemas"]["OperateInstance"][];
+        };
+        OperateInstanceActionRequest: {
+            /** @enum {string} */
+            action: "start" | "stop" | "reboot" | "set_password" | "snapshot" | "delete";
+            /**
+             * @description reboot only (default SOFT)
+             * @enum {string}
+             */
+            type?: "SOFT" | "HARD";
+            /** @description set_password only */
+            password?: string;
+            /** @description snapshot only: the image name */
+            name?: string;
+        };
+        OperateInstanceAction: {
+            id: string;
+            /** @enum {string} */
+            action: "start" | "stop" | "reboot" | "set_password" | "snapshot" | "delete";
+            params: {
+                [key: string]: unknown;
+            };
+            /** @enum {string} */
+            status: "accepted" | "running" | "succeeded" | "failed";
+            step: string;
+            steps: {
+                step: string;
+                /** Format: date-time */
+                at: string;
+            }[];
+            requestedBy: string | null;
+            /** Format: date-time */
+            requestedAt: string;
+            /** Format: date-time */
+            finishedAt: string | null;
+            error: {
+                type: string;
+                message: string;
+            } | null;
+            result: {
+                [key: string]: unknown;
+            } | null;
+        };
+        OperateInstanceProgress: {
+            /** Format: uuid */
+            resourceId: string;
+            serverId: string;
+            /** @enum {string} */
+            state: "idle" | "busy" | "deleted";
+            current: components["schemas"]["OperateInstanceAction"] | null;
+            history: components["schemas"]["OperateInstanceAction"][];
+        };
+        OperateConsoleRequest: {
+            /**
+             * @default novnc
+             * @enum {string}
+             */
+            type: "novnc" | "xvpvnc" | "spice-html5";
+        };
+        OperateConsole: {
+            type: string;
+            protocol: string;
+            url: string;
+        };
+        OperateResource: {
+            /** Format: uuid */
+            id: string;
+            /** Format: uuid */
+            tenantId: string;
+            /** @enum {string} */
+            kind: "server" | "volume" | "snapshot" | "network" | "subnet" | "router" | "port" | "floating_ip" | "security_group" | "image" | "load_balancer";
+            name: string;
+            openstackId: string | null;
+            /** @enum {string} */
+            status: "provisioning" | "active" | "error" | "deleting" | "deleted" | "missing";
+            osStatus: string | null;
+            /** @description what was asked for */
+            spec: {
+                [key: string]: unknown;
+            };
+            /** @description what OpenStack reports (size */
+            attributes: {
+                [key: string]: unknown;
+            };
+            /** @description why the last operation failed (OpenStack's words) */
+            error: {
+                type: string;
+                message: string;
+            } | null;
+            orderId: string | null;
+            /** Format: date-time */
+            createdAt: string;
+            /** Format: date-time */
+            updatedAt: string;
+        };
+        OperateResourcePage: components["schemas"]["PageMeta"] & {
+            items: components["schemas"]["OperateResource"][];
+        };
+        OperateVolumeCreate: {
+            name: string;
+            /** @description required for blank and image volumes; at least the source size otherwise */
+            sizeGb?: number;
+            description?: string;
+            source?: {
+                /** @constant */
+                type: "blank";
+            } | {
+                /** @constant */
+                type: "snapshot";
+                /** Format: uuid */
+                snapshotId: string;
+            } | {
+                /** @constant */
+                type: "volume";
+                /** Format: uuid */
+                volumeId: string;
+            } | {
+                /** @constant */
+                type: "image";
+                /** @description Glance image id */
+                imageId: string;
+            };
+            /**
+             * Format: uuid
+             * @description staff only
+             */
+            tenantId?: string;
+        };
+        OperateVolumeAttachment: {
+            /** Format: uuid */
+            instanceId: string;
+        };
+        OperateVolumeSnapshotCreate: {
+            /** Format: uuid */
+            volumeId: string;
+            name: string;
+            /** Format: uuid */
+            tenantId?: string;
+        };
+        OperateNetworkCreate: {
+            name: string;
+            /**
+             * @description operators only
+             * @default false
+             */
+            shared: boolean;
+            /** @default true */
+            adminStateUp: boolean;
+            /** Format: uuid */
+            tenantId?: string;
+        };
+        OperateNetworkPatch: {
+            name?: string;
+            shared?: boolean;
+            adminStateUp?: boolean;
+        };
+        OperateSubnetCreate: {
+            name: string;
+            /** Format: uuid */
+            networkId: string;
+            cidr: string;
+            /**
+             * @default 4
+             * @enum {integer}
+             */
+            ipVersion: 4 | 6;
+            gatewayIp?: string | null;
+            /** @default true */
+            enableDhcp: boolean;
+            dnsNameservers?: string[];
+            /** Format: uuid */
+            tenantId?: string;
+        };
+        OperateSubnetPatch: {
+            name?: string;
+            gatewayIp?: string | null;
+            enableDhcp?: boolean;
+            dnsNameservers?: string[];
+        };
+        OperateRouterCreate: {
+            name: string;
+            /** @default true */
+            externalGateway: boolean;
+            /** @description OpenStack id; the cloud's external network when absent */
+            externalNetworkId?: string;
+            /** Format: uuid */
+            tenantId?: string;
+        };
+        OperateRouterPatch: {
+            name?: string;
+            externalGateway?: boolean;
+            externalNetworkId?: string;
+        };
+        OperateRouterInterface: {
+            /** Format: uuid */
+            subnetId: string;
+        };
+        OperateFloatingIpCreate: {
+            /** @description a given address; the next free one when absent */
+            address?: string;
+            externalNetworkId?: string;
+            /** Format: uuid */
+            tenantId?: string;
+        };
+        OperateFloatingIpPatch: {
+            /**
+             * Format: uuid
+             * @description null disassociates
+             */
+            instanceId: string | null;
+        };
+        OperateSecurityGroupCreate: {
+            name: string;
+            /** Format: uuid */
+            tenantId?: string;
+        };
+        OperateSecurityGroupPatch: {
+            name: string;
+        };
+        OperateSecurityGroupRuleCreate: {
+            /** @enum {string} */
+            direction: "ingress" | "egress";
+            /**
+             * @default IPv4
+             * @enum {string}
+             */
+            ethertype: "IPv4" | "IPv6";
+            /** @enum {string|null} */
+            protocol?: "tcp" | "udp" | "icmp" | null;
+            portRangeMin?: number | null;
+            portRangeMax?: number | null;
+            remoteIpPrefix?: string | null;
+        };
+        OperateImageCreate: {
+            name: string;
+            source: {
+                /** @constant */
+                type: "instance";
+                /** Format: uuid */
+                instanceId: string;
+            } | {
+                /** @constant */
+                type: "register";
+                /**
+                 * Format: uri
+                 * @description imported with Glance's web-download
+                 */
+                url?: string;
+                /**
+                 * @default qcow2
+                 * @enum {string}
+                 */
+                diskFormat: "qcow2" | "raw" | "vmdk" | "vdi" | "iso" | "vhd";
+                /**
+                 * @default bare
+                 * @enum {string}
+                 */
+                containerFormat: "bare" | "ovf" | "ova";
+                minDiskGb?: number;
+                minRamMb?: number;
+            };
+            /** Format: uuid */
+            tenantId?: string;
+        };
+        OperateQuotaAmounts: {
+            instances: number;
+            vcpus: number;
+            ramMb: number;
+            volumes: number;
+            gigabytes: number;
+            floatingIps: number;
+            networks: number;
+            routers: number;
+        };
+        OperateTenantUsage: {
+            /** Format: uuid */
+            tenantId: string;
+            tenantName: string;
+            quota: {
+                limits: components["schemas"]["OperateQuotaAmounts"];
+                used: components["schemas"]["OperateQuotaAmounts"];
+                reserved: components["schemas"]["OperateQuotaAmounts"];
+            };
+            /** @description live resources counted by kind, then status */
+            resources: {
+                [key: string]: {
+                    [key: string]: number;
+                };
+            };
+        };
+        OperateTenantUsagePage: components["schemas"]["PageMeta"] & {
+            items: components["schemas"]["OperateTenantUsage"][];
+        };
+        OperateDriftFinding: {
+            /** Format: uuid */
+            id: string;
+            kind: string;
+            openstackId: string;
+            projectId: string;
+            tenantId: string | null;
+            name: string;
+            osStatus: string | null;
+            /** Format: date-time */
+            firstSeenAt: string;
+            /** Format: date-time */
+            lastSeenAt: string;
+            /** Format: date-time */
+            resolvedAt: string | null;
+        };
+        OperateDriftFindingPage: components["schemas"]["PageMeta"] & {
+            items: components["schemas"]["OperateDriftFinding"][];
+        };
+        OperateDriftSummary: {
+            /** Format: date-time */
+            startedAt: string;
+            checked: number;
+            cloudObjects: number;
+            scheduled: boolean;
+            markedMissing: {
+                resourceId: string;
+                kind: string;
+                openstackId: string;
+                tenantId: string;
+            }[];
+            unknown: {
+                kind: string;
+                id: string;
+                name: string;
+                tenantId: string | null;
+            }[];
+        };
     };
     responses: {
         /** @description malformed request */
@@ -3602,6 +6206,15 @@ export interface components {
                 "application/json": components["schemas"]["Error"];
             };
         };
+        /** @description OpenStack failed; the message carries its cause */
+        OperateOpenStackFailed: {
+            headers: {
+                [name: string]: unknown;
+            };
+            content: {
+                "application/json": components["schemas"]["Error"];
+            };
+        };
     };
     parameters: {
         ProductId: string;
@@ -3615,6 +6228,16 @@ export interface components {
         OncallContactId: string;
         NotifyNotificationId: string;
         InboxMessageId: string;
+        OperateFloatingIpId: string;
+        OperateImageId: string;
+        OperateInstanceId: string;
+        OperateNetworkId: string;
+        OperateRouterId: string;
+        OperateRuleId: string;
+        OperateSecurityGroupId: string;
+        OperateSnapshotId: string;
+        OperateSubnetId: string;
+        OperateVolumeId: string;
     };
     requestBodies: never;
     headers: never;

@@ -11,9 +11,16 @@ import { createOrderActivities } from '../activities/db/orders';
 import { createProvisionActivities } from '../activities/openstack/provision';
 import type { ProvisionCloudSettings } from '../activities/openstack/provision-session';
 
+import { createResourceRecordActivities } from '../activities/db/resources';
+import { createDriftRecordActivities } from '../activities/db/resources-drift';
+import { createOperateOpenStackActivities } from '../activities/openstack/operate';
+import type { OperateSettings } from '../activities/openstack/operate-session';
+
 /** What activities need from the outside world. */
 export interface ActivityDeps {
   orm: Orm;
+  /** OpenStack admin account of operating tenants' resources (instance actions, volumes, networks, drift); without it those activities fail as not configured. */
+  operate?: OperateSettings;
   /** SMTP, Twilio and dedup settings of the notify activities; without them mail and SMS fail as not configured. */
   notify?: NotifySettings;
   /** Nova admin access and polling of migration, drain and evacuation; without it those activities fail as not configured. */
@@ -28,6 +35,8 @@ export interface ActivityDeps {
 export function orchestrationActivities(deps: ActivityDeps) {
   return {
     ...createRegistrationActivities(deps.orm),
+    ...createResourceRecordActivities(deps.orm),
+    ...createDriftRecordActivities(deps.orm),
     ...createHaDbActivities(deps.orm),
     ...createAutoscalingRecordActivities(deps.orm),
     ...createAutoscalingQuotaActivities(deps.orm),
@@ -39,6 +48,7 @@ export function orchestrationActivities(deps: ActivityDeps) {
 /** Activities that call OpenStack, on `cmp-openstack`. */
 export function openstackActivities(deps: ActivityDeps) {
   return {
+    ...createOperateOpenStackActivities(deps.operate ?? deps.provision),
     ...autoscalingOpenstackActivities(deps.autoscaling),
     ...createHaOpenStackActivities(deps.ha),
     ...createProvisionActivities(deps.orm, deps.provision),

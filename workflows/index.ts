@@ -9,3 +9,6 @@ export { drainHostWorkflow, enableHostWorkflow } from './drain-host';
 export { evacuateWorkflow } from './evacuate';
 export { hostSweepWorkflow } from './host-sweep';
 export { rebalanceWorkflow } from './rebalance';
+export { instanceOpsWorkflow } from './instance-action';
+export { resourceOperationWorkflow } from './resource-operation';
+export { driftWorkflow } from './drift';

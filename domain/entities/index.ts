@@ -1,5 +1,6 @@
 import { AuditEntrySchema } from './audit-entry';
 import { CloudResourceSchema } from './cloud-resource';
+import { DriftFindingSchema } from './drift-finding';
 import { InboxMessageSchema } from './inbox-message';
 import { NotificationRecordSchema } from './notification-record';
 import { OnCallContactSchema } from './oncall-contact';
@@ -24,6 +25,7 @@ import { TenantQuotaSchema } from './tenant-quota';
 
 export * from './audit-entry';
 export * from './cloud-resource';
+export * from './drift-finding';
 export * from './inbox-message';
 export * from './notification-record';
 export * from './oncall-contact';
@@ -55,6 +57,7 @@ export const entitySchemas = [
   AuditEntrySchema,
   SystemSettingSchema,
   CloudResourceSchema,
+  DriftFindingSchema,
   ScalingGroupSchema,
   ScalingMemberSchema,
   ScalingPolicySchema,

@@ -1,0 +1,174 @@
+import { ApplicationFailure } from '@temporalio/common';
+import { Context, sleep } from '@temporalio/activity';
+import { refusalReason, type ServerAction } from '../../domain/operate/server-actions';
+import type { ImageFacts } from '../db/resources';
+import { failureType, isNotFound, type OperateCloud } from './operate-cloud';
+import type { ConsoleInfo, ServerSnapshot } from './operate-types';
+
+type NovaServer = Record<string, any>;
+
+export function serverSnapshotOf(s: NovaServer): ServerSnapshot {
+  const f = (s.flavor ?? {}) as Record<string, any>;
+  const addresses: ServerSnapshot['addresses'] = {};
+  for (const [net, list] of Object.entries((s.addresses ?? {}) as Record<string, any[]>)) {
+    addresses[net] = list.map((a) => ({ addr: a.addr, version: a.version, type: a['OS-EXT-IPS:type'] ?? null, mac: a['OS-EXT-IPS-MAC:mac_addr'] ?? null }));
+  }
+  return {
+    id: s.id,
+    name: s.name,
+    status: s.status,
+    taskState: s['OS-EXT-STS:task_state'] ?? null,
+    powerState: s['OS-EXT-STS:power_state'] ?? null,
+    projectId: s.tenant_id ?? null,
+    flavor: { id: f.id ?? null, name: f.original_name ?? f.name ?? null, vcpus: f.vcpus ?? null, ram: f.ram ?? null, disk: f.disk ?? null },
+    imageId: typeof s.image === 'object' && s.image ? s.image.id ?? null : null,
+    host: s['OS-EXT-SRV-ATTR:host'] ?? null,
+    addresses,
+    updated: s.updated ?? null,
+  };
+}
+
+export function imageFactsOf(i: Record<string, any>): ImageFacts {
+  return { id: i.id, name: i.name ?? '', status: i.status, visibility: i.visibility ?? 'private', sizeBytes: i.size ?? null, diskFormat: i.disk_format ?? null, minDiskGb: i.min_disk ?? null };
+}
+
+const pollMs = 300;
+
+/** A server, and the tenant project to act in (the admin's own project when null). */
+export interface ServerCall {
+  serverId: string;
+  projectId?: string | null;
+}
+
+/** Nova server operations of the `server-<id>` workflow. */
+/** The session's compute microversion (2.60) embeds the flavor's vCPUs, RAM and disk in the server and answers createImage with its image id. */
+export function createServerOperateActivities(cloud: (projectId?: string | null) => Promise<OperateCloud>) {
+  async function fetchServer(serverId: string, projectId: string | null | undefined): Promise<NovaServer | null> {
+    try {
+      const r = await (await cloud(projectId)).call<{ server: NovaServer }>('compute', 'GET', `/servers/${serverId}`);
+      return r.server.status === 'DELETED' ? null : r.server;
+    } catch (e) {
+      if (isNotFound(e)) return null;
+      throw e;
+    }
+  }
+
+  async function action(serverId: string, projectId: string | null | undefined, body: unknown) {
+    try {
+      return await (await cloud(projectId)).call<any>('compute', 'POST', `/servers/${serverId}/action`, body);
+    } catch (e) {
+      // Nova's 409 names the state that refused the action; that is the user's answer, not a retry.
+      if (failureType(e) === 'OpenStackConflict') throw ApplicationFailure.nonRetryable((e as Error).message, 'InvalidServerState');
+      throw e;
+    }
+  }
+
+  return {
+    async getServerSnapshot({ serverId, projectId }: ServerCall): Promise<ServerSnapshot | null> {
+      const s = await fetchServer(serverId, projectId);
+      return s ? serverSnapshotOf(s) : null;
+    },
+
+    /** Refuses (InvalidServerState, naming Nova's state) an action the server cannot take now. */
+    async checkServerAction({ serverId, projectId, action: name, rebootType }: ServerCall & { action: ServerAction | 'console'; rebootType?: string }): Promise<void> {
+      const s = await fetchServer(serverId, projectId);
+      if (!s) throw ApplicationFailure.nonRetryable(`server ${serverId} no longer exists in OpenStack`, 'InvalidServerState', { status: 'DELETED' });
+      const state = { status: s.status as string, taskState: s['OS-EXT-STS:task_state'] ?? null };
+      const reason = refusalReason(name, state, rebootType);
+      if (reason) throw ApplicationFailure.nonRetryable(reason, 'InvalidServerState', state);
+    },
+
+    /** Sends the action to Nova. Snapshots are tagged with the workflow step so a retry finds the image already asked for. */
+    async submitServerAction(req: ServerCall & { action: ServerAction; rebootType?: string; password?: string; imageName?: string; tag: string }): Promise<{ imageId?: string }> {
+      const { serverId, projectId } = req;
+      switch (req.action) {
+        case 'start':
+          await action(serverId, projectId, { 'os-start': null });
+          return {};
+        case 'stop':
+          await action(serverId, projectId, { 'os-stop': null });
+          return {};
+        case 'reboot':
+          await action(serverId, projectId, { reboot: { type: req.rebootType ?? 'SOFT' } });
+          return {};
+        case 'set_password':
+          await action(serverId, projectId, { changePassword: { adminPass: req.password } });
+          return {};
+        case 'snapshot': {
+          const c = await cloud(projectId);
+          // Glance filters by name only; the step tag (an image property) tells our image from a namesake.
+          const ours = async () => {
+            const r = await c.call<{ images: Array<Record<string, unknown>> }>('image', 'GET', `/v2/images?name=${encodeURIComponent(req.imageName ?? '')}`);
+            return (r.images ?? []).find((i) => i.cmp_step === req.tag)?.id as string | undefined;
+          };
+          const existing = await ours();
+          if (existing) return { imageId: existing };
+          const r = await action(serverId, projectId, { createImage: { name: req.imageName, metadata: { cmp_step: req.tag } } });
+          const imageId = r?.image_id ?? (await ours());
+          if (!imageId) throw ApplicationFailure.retryable('Nova accepted the snapshot but Glance does not list it yet', 'SnapshotPending');
+          return { imageId };
+        }
+        case 'delete':
+          try {
+            await (await cloud(projectId)).call('compute', 'DELETE', `/servers/${serverId}`);
+          } catch (e) {
+            if (!isNotFound(e)) throw e;
+          }
+          return {};
+      }
+    },
+
+    /** Polls until no task runs and the status is one of `statuses` (any when empty); ERROR fails. */
+    async waitServerSettled({ serverId, projectId, statuses }: ServerCall & { statuses: readonly string[] }): Promise<ServerSnapshot> {
+      for (;;) {
+        const s = await fetchServer(serverId, projectId);
+        if (!s) throw ApplicationFailure.nonRetryable(`server ${serverId} disappeared from OpenStack`, 'OpenStackNotFound');
+        const snap = serverSnapshotOf(s);
+        if (snap.status === 'ERROR' && !statuses.includes('ERROR')) {
+          throw ApplicationFailure.nonRetryable(`server went into ERROR: ${s.fault?.message ?? 'no fault reported'}`, 'ServerError', { fault: s.fault ?? null });
+        }
+        if (!snap.taskState && (statuses.length === 0 || statuses.includes(snap.status))) return snap;
+        Context.current().heartbeat({ status: snap.status, taskState: snap.taskState });
+        await sleep(pollMs);
+      }
+    },
+
+    async waitServerGone({ serverId, projectId }: ServerCall): Promise<void> {
+      for (;;) {
+        const s = await fetchServer(serverId, projectId);
+        if (!s) return;
+        if (s.status === 'ERROR' && !s['OS-EXT-STS:task_state']) throw ApplicationFailure.nonRetryable(`deleting the server failed: ${s.fault?.message ?? 'server in ERROR'}`, 'ServerError');
+        Context.current().heartbeat({ status: s.status });
+        await sleep(pollMs);
+      }
+    },
+
+    async waitImageActive({ imageId, projectId }: { imageId: string; projectId?: string | null }): Promise<ImageFacts> {
+      const c = await cloud(projectId);
+      for (;;) {
+        const i = await c.call<Record<string, any>>('image', 'GET', `/v2/images/${imageId}`);
+        if (i.status === 'active') return imageFactsOf(i);
+        if (i.status === 'killed' || i.status === 'deleted') throw ApplicationFailure.nonRetryable(`the image ${imageId} ended ${i.status}`, 'ImageFailed');
+        Context.current().heartbeat({ status: i.status });
+        await sleep(pollMs);
+      }
+    },
+
+    async getServerConsole({ serverId, projectId, type }: ServerCall & { type: string }): Promise<ConsoleInfo> {
+      const s = await fetchServer(serverId, projectId);
+      if (!s) throw ApplicationFailure.nonRetryable(`server ${serverId} no longer exists in OpenStack`, 'InvalidServerState', { status: 'DELETED' });
+      const reason = refusalReason('console', { status: s.status, taskState: s['OS-EXT-STS:task_state'] ?? null });
+      if (reason) throw ApplicationFailure.nonRetryable(reason, 'InvalidServerState', { status: s.status });
+      const protocol = type.startsWith('spice') ? 'spice' : 'vnc';
+      try {
+        const r = await (await cloud(projectId)).call<{ remote_console: ConsoleInfo }>('compute', 'POST', `/servers/${serverId}/remote-consoles`, { remote_console: { protocol, type } });
+        return { type: r.remote_console.type, protocol: r.remote_console.protocol, url: r.remote_console.url };
+      } catch (e) {
+        if (failureType(e) === 'OpenStackConflict') throw ApplicationFailure.nonRetryable((e as Error).message, 'InvalidServerState');
+        throw e;
+      }
+    },
+  };
+}
+
+export type ServerOperateActivities = ReturnType<typeof createServerOperateActivities>;

@@ -1,0 +1,172 @@
+import type { Hono } from 'hono';
+import { z } from 'zod';
+import { CloudResource } from '../../domain/entities';
+import { can } from '../../domain/rbac/principal';
+import { ApiError, forbidden } from '../lib/api-error';
+import { principalOf } from '../lib/principal';
+import { jsonBody } from '../lib/validate';
+import type { AppEnv, Ctx } from '../deps';
+import { targetTenant, visibleResource } from './operate-access';
+import { changeResource, createResource, resourceRouter } from './operate-run';
+
+const name = z.string().min(1).max(255);
+const tenantId = z.string().uuid().optional();
+const ipv4Cidr = z.string().regex(/^(\d{1,3}\.){3}\d{1,3}\/\d{1,2}$|^[0-9a-fA-F:]+\/\d{1,3}$/, 'must be a CIDR');
+const ip = z.string().regex(/^(\d{1,3}\.){3}\d{1,3}$|^[0-9a-fA-F:]+$/, 'must be an IP address');
+const osId = z.string().min(1).max(64);
+
+/** Another tenant's (or no) object named in a body is a 422 naming the field. */
+async function ownOf(c: Ctx, kind: CloudResource['kind'], id: string, tenant: string, field: string): Promise<CloudResource> {
+  const r = await c.get('em').findOne(CloudResource, { id, kind, tenantId: tenant, status: 'active' });
+  if (!r?.openstackId) throw new ApiError(422, 'validation_failed', `unknown ${kind.replace('_', ' ')} ${id}`, [{ path: field, message: `no active ${kind.replace('_', ' ')} with this id in the tenant` }]);
+  return r;
+}
+
+/** Shared networks reach every project: only staff may make them. */
+function assertMayShare(c: Ctx, shared: boolean | undefined) {
+  if (shared && !can(principalOf(c), 'resources:operate')) throw forbidden('only operators may create shared networks');
+}
+
+// ---------------------------------------------------------------- networks
+export const networksRouter: Hono<AppEnv> = resourceRouter('network', 'networkId', 'network');
+
+networksRouter.post('/', async (c) => {
+  const body = await jsonBody(c, z.object({ name, shared: z.boolean().default(false), adminStateUp: z.boolean().default(true), tenantId }).strict());
+  assertMayShare(c, body.shared);
+  const tenant = targetTenant(c, body.tenantId);
+  return createResource(c, { tenantId: tenant, kind: 'network', name: body.name, spec: { shared: body.shared } }, body, { networks: 1 }, 'network');
+});
+
+networksRouter.patch('/:networkId', async (c) => {
+  const body = await jsonBody(c, z.object({ name: name.optional(), shared: z.boolean().optional(), adminStateUp: z.boolean().optional() }).strict());
+  assertMayShare(c, body.shared);
+  const r = await visibleResource(c, 'network', 'networkId', 'operate', 'network');
+  return changeResource(c, r, 'update', body, 'network');
+});
+
+// ---------------------------------------------------------------- subnets
+export const subnetsRouter: Hono<AppEnv> = resourceRouter('subnet', 'subnetId', 'subnet');
+
+subnetsRouter.post('/', async (c) => {
+  const body = await jsonBody(
+    c,
+    z.object({ name, networkId: z.string().uuid(), cidr: ipv4Cidr, ipVersion: z.union([z.literal(4), z.literal(6)]).default(4), gatewayIp: ip.nullable().optional(), enableDhcp: z.boolean().default(true), dnsNameservers: z.array(ip).max(5).optional(), tenantId }).strict(),
+  );
+  const tenant = targetTenant(c, body.tenantId);
+  const network = await ownOf(c, 'network', body.networkId, tenant, 'networkId');
+  const { networkId: _n, tenantId: _t, ...rest } = body;
+  return createResource(c, { tenantId: tenant, kind: 'subnet', name: body.name, spec: { networkId: network.id, cidr: body.cidr } }, { ...rest, networkOpenstackId: network.openstackId }, null, 'subnet');
+});
+
+subnetsRouter.patch('/:subnetId', async (c) => {
+  const body = await jsonBody(c, z.object({ name: name.optional(), gatewayIp: ip.nullable().optional(), enableDhcp: z.boolean().optional(), dnsNameservers: z.array(ip).max(5).optional() }).strict());
+  const r = await visibleResource(c, 'subnet', 'subnetId', 'operate', 'subnet');
+  return changeResource(c, r, 'update', body, 'subnet');
+});
+
+// ---------------------------------------------------------------- routers
+export const routersRouter: Hono<AppEnv> = resourceRouter('router', 'routerId', 'router');
+
+routersRouter.post('/', async (c) => {
+  const body = await jsonBody(c, z.object({ name, externalGateway: z.boolean().default(true), externalNetworkId: osId.optional(), tenantId }).strict());
+  const tenant = targetTenant(c, body.tenantId);
+  return createResource(c, { tenantId: tenant, kind: 'router', name: body.name, spec: { externalGateway: body.externalGateway } }, body, { routers: 1 }, 'router');
+});
+
+routersRouter.patch('/:routerId', async (c) => {
+  const body = await jsonBody(c, z.object({ name: name.optional(), externalGateway: z.boolean().optional(), externalNetworkId: osId.optional() }).strict());
+  const r = await visibleResource(c, 'router', 'routerId', 'operate', 'router');
+  return changeResource(c, r, 'update', body, 'router');
+});
+
+routersRouter.post('/:routerId/interfaces', async (c) => {
+  const body = await jsonBody(c, z.object({ subnetId: z.string().uuid() }).strict());
+  const r = await visibleResource(c, 'router', 'routerId', 'operate', 'router');
+  const subnet = await ownOf(c, 'subnet', body.subnetId, r.tenantId, 'subnetId');
+  const res = await changeResource(c, r, 'add_interface', { subnetOpenstackId: subnet.openstackId }, 'router', { subnetId: subnet.id });
+  await recordInterfaces(c, r, subnet.id, true);
+  return res;
+});
+
+routersRouter.delete('/:routerId/interfaces/:subnetId', async (c) => {
+  const r = await visibleResource(c, 'router', 'routerId', 'operate', 'router');
+  const subnet = await ownOf(c, 'subnet', c.req.param('subnetId'), r.tenantId, 'subnetId');
+  const res = await changeResource(c, r, 'remove_interface', { subnetOpenstackId: subnet.openstackId }, 'router', { subnetId: subnet.id });
+  await recordInterfaces(c, r, subnet.id, false);
+  return res;
+});
+
+/** The router's record lists the subnets it has interfaces on (the platform's ids). */
+async function recordInterfaces(c: Ctx, r: CloudResource, subnetId: string, add: boolean) {
+  const em = c.get('em');
+  await em.refresh(r);
+  const current = new Set(((r.attributes as { interfaces?: string[] }).interfaces ?? []) as string[]);
+  if (add) current.add(subnetId);
+  else current.delete(subnetId);
+  r.attributes = { ...r.attributes, interfaces: [...current] };
+  await em.flush();
+}
+
+// ---------------------------------------------------------------- floating IPs
+export const floatingIpsRouter: Hono<AppEnv> = resourceRouter('floating_ip', 'floatingIpId', 'floating IP');
+
+floatingIpsRouter.post('/', async (c) => {
+  const body = await jsonBody(c, z.object({ address: ip.optional(), externalNetworkId: osId.optional(), tenantId }).strict());
+  const tenant = targetTenant(c, body.tenantId);
+  return createResource(c, { tenantId: tenant, kind: 'floating_ip', name: body.address ?? 'next free', spec: { address: body.address ?? null } }, body, { floatingIps: 1 }, 'floating IP');
+});
+
+/** Associates the address with an instance (its first port), or disassociates it with null. */
+floatingIpsRouter.patch('/:floatingIpId', async (c) => {
+  const body = await jsonBody(c, z.object({ instanceId: z.string().uuid().nullable() }).strict());
+  const r = await visibleResource(c, 'floating_ip', 'floatingIpId', 'operate', 'floating IP');
+  let portServer: string | null = null;
+  if (body.instanceId) {
+    const server = await c.get('em').findOne(CloudResource, { id: body.instanceId, kind: 'server', tenantId: r.tenantId });
+    if (!server?.openstackId || server.status === 'deleted') throw new ApiError(422, 'validation_failed', `unknown instance ${body.instanceId}`, [{ path: 'instanceId', message: 'no such instance in the tenant' }]);
+    portServer = server.openstackId;
+  }
+  return changeResource(c, r, 'associate', { serverOpenstackId: portServer }, 'floating IP', { instanceId: body.instanceId });
+});
+
+// ---------------------------------------------------------------- security groups
+export const securityGroupsRouter: Hono<AppEnv> = resourceRouter('security_group', 'securityGroupId', 'security group');
+
+securityGroupsRouter.post('/', async (c) => {
+  const body = await jsonBody(c, z.object({ name: name.refine((n) => n !== 'default', 'the name default belongs to OpenStack'), tenantId }).strict());
+  const tenant = targetTenant(c, body.tenantId);
+  return createResource(c, { tenantId: tenant, kind: 'security_group', name: body.name, spec: {} }, body, null, 'security group');
+});
+
+securityGroupsRouter.patch('/:securityGroupId', async (c) => {
+  const body = await jsonBody(c, z.object({ name }).strict());
+  const r = await visibleResource(c, 'security_group', 'securityGroupId', 'operate', 'security group');
+  return changeResource(c, r, 'update', body, 'security group');
+});
+
+securityGroupsRouter.post('/:securityGroupId/rules', async (c) => {
+  const body = await jsonBody(
+    c,
+    z
+      .object({
+        direction: z.enum(['ingress', 'egress']),
+        ethertype: z.enum(['IPv4', 'IPv6']).default('IPv4'),
+        protocol: z.enum(['tcp', 'udp', 'icmp']).nullable().default(null),
+        portRangeMin: z.number().int().min(0).max(65535).nullable().optional(),
+        portRangeMax: z.number().int().min(0).max(65535).nullable().optional(),
+        remoteIpPrefix: ipv4Cidr.nullable().optional(),
+      })
+      .strict()
+      .refine((b) => b.portRangeMin == null || b.portRangeMax == null || b.portRangeMin <= b.portRangeMax, { message: 'portRangeMin must not exceed portRangeMax', path: ['portRangeMin'] }),
+  );
+  const r = await visibleResource(c, 'security_group', 'securityGroupId', 'operate', 'security group');
+  return changeResource(c, r, 'add_rule', body, 'security group');
+});
+
+securityGroupsRouter.delete('/:securityGroupId/rules/:ruleId', async (c) => {
+  const r = await visibleResource(c, 'security_group', 'securityGroupId', 'operate', 'security group');
+  const ruleId = c.req.param('ruleId');
+  const rules = ((r.attributes as { rules?: Array<{ id: string }> }).rules ?? []).map((x) => x.id);
+  if (!rules.includes(ruleId)) throw new ApiError(404, 'not_found', `rule ${ruleId} not found`);
+  return changeResource(c, r, 'remove_rule', { ruleId }, 'security group');
+});

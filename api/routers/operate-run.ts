@@ -1,0 +1,166 @@
+import { Hono } from 'hono';
+import { WorkflowFailedError } from '@temporalio/client';
+import { ApplicationFailure } from '@temporalio/common';
+import { z } from 'zod';
+import { QuotaExceededError, reserveQuota, settleReservation } from '../../activities/db/quota-store';
+import type { ObjectState, OperatedKind } from '../../activities/openstack/operate-resources';
+import { CloudResource, Tenant } from '../../domain/entities';
+import { zeroAmounts, type QuotaAmounts } from '../../domain/quota/resources';
+import type { Schemas } from '../../openapi/types';
+import { resourceOperationWorkflow, resourceWorkflowId, type ResourceOperationInput } from '../../workflows/resource-operation';
+import { ApiError, conflict } from '../lib/api-error';
+import { isAlreadyStarted } from '../lib/temporal';
+import { page, pageQuery } from '../lib/pagination';
+import { queryParams } from '../lib/validate';
+import { requireAuth } from '../middleware/authenticate';
+import type { AppEnv, Ctx } from '../deps';
+import { tenantFilter, visibleResource } from './operate-access';
+
+/** How long a request waits for its operation before answering 202 (the record then shows the outcome). */
+const answerWithinMs = 20_000;
+
+export function resourceView(r: CloudResource): Schemas['OperateResource'] {
+  const { error, ...attributes } = r.attributes as Record<string, unknown> & { error?: { type: string; message: string } };
+  const { quota: _quota, ...spec } = r.spec as Record<string, unknown>;
+  return {
+    id: r.id,
+    tenantId: r.tenantId,
+    kind: r.kind,
+    name: r.name,
+    openstackId: r.openstackId ?? null,
+    status: r.status,
+    osStatus: r.osStatus ?? null,
+    spec,
+    attributes,
+    error: error ?? null,
+    orderId: r.orderId ?? null,
+    createdAt: r.createdAt.toISOString(),
+    updatedAt: r.updatedAt.toISOString(),
+  };
+}
+
+/** The tenant's OpenStack project (made by provisioning's ensureTenantProject); 409 until it has one. */
+export async function tenantProject(c: Ctx, tenantId: string): Promise<string> {
+  const t = await c.get('em').findOne(Tenant, { id: tenantId });
+  if (!t?.openstackProjectId) throw conflict('the tenant has no OpenStack project yet (one is made with its first order)', { tenantId });
+  return t.openstackProjectId;
+}
+
+/** Reserves quota for a direct creation under the resource's id; 422 naming each quota and its numbers. */
+export async function reserveFor(c: Ctx, tenantId: string, resourceId: string, amounts: Partial<QuotaAmounts>): Promise<void> {
+  try {
+    await reserveQuota(c.get('deps').orm, tenantId, resourceId, { ...zeroAmounts(), ...amounts });
+  } catch (e) {
+    if (e instanceof QuotaExceededError) throw new ApiError(422, 'quota_exceeded', e.message, e.excesses);
+    throw e;
+  }
+}
+
+function failureOf(e: unknown): ApplicationFailure | undefined {
+  let cause: unknown = e;
+  while (cause && !(cause instanceof ApplicationFailure)) cause = (cause as { cause?: unknown }).cause;
+  return cause as ApplicationFailure | undefined;
+}
+
+/** The API's answer to a failed operation: the user's mistake (409/422) or OpenStack's failure (502), with the cause. */
+export function operationError(e: unknown, what: string): ApiError {
+  const f = failureOf(e);
+  const type = f?.type ?? 'Error';
+  const message = f?.message ?? (e as Error).message;
+  if (type === 'InvalidResourceState' || type === 'OpenStackConflict') return conflict(`${what}: ${message}`, { reason: type });
+  if (type === 'OpenStackBadRequest' || type === 'OpenStackNotFound' || type === 'OpenStackQuotaExceeded' || type === 'OpenStackForbidden') return new ApiError(422, 'validation_failed', `${what}: ${message}`, { reason: type });
+  return new ApiError(502, 'openstack_failed', `${what}: ${message}`, { reason: type });
+}
+
+/**
+ * Runs one operation on the resource's process and waits a while for it. Answers the final state,
+ * or undefined when it still runs. A second operation while one runs is a 409.
+ */
+export async function runOperation(c: Ctx, r: CloudResource, input: Omit<ResourceOperationInput, 'resourceId' | 'kind'>, what: string): Promise<{ done: boolean; state: ObjectState | null }> {
+  const deps = c.get('deps');
+  let handle;
+  try {
+    handle = await deps.temporal.workflow.start(resourceOperationWorkflow, {
+      workflowId: resourceWorkflowId(r.id),
+      taskQueue: deps.queues.orchestration,
+      workflowIdConflictPolicy: 'FAIL',
+      args: [{ ...input, resourceId: r.id, kind: r.kind as OperatedKind }],
+    });
+  } catch (e) {
+    if (isAlreadyStarted(e)) throw conflict(`another operation on this ${r.kind.replace('_', ' ')} is in progress`, { status: r.status });
+    throw e;
+  }
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<'pending'>((resolve) => (timer = setTimeout(() => resolve('pending'), answerWithinMs)));
+  try {
+    const outcome = await Promise.race([handle.result(), timeout]);
+    if (outcome === 'pending') return { done: false, state: null };
+    return { done: true, state: outcome };
+  } catch (e) {
+    if (e instanceof WorkflowFailedError) throw operationError(e, what);
+    throw e;
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+/** Creates the record, reserves quota under its id, and runs the creation saga. */
+export async function createResource(
+  c: Ctx,
+  fields: { tenantId: string; kind: OperatedKind; name: string; spec: Record<string, unknown> },
+  params: Record<string, unknown>,
+  quota: Partial<QuotaAmounts> | null,
+  what: string,
+) {
+  const projectId = await tenantProject(c, fields.tenantId);
+  const em = c.get('em');
+  const r = Object.assign(new CloudResource(), { ...fields, status: 'provisioning' as const });
+  if (quota) await reserveFor(c, fields.tenantId, r.id, quota);
+  try {
+    await em.persistAndFlush(r);
+  } catch (e) {
+    if (quota) await settleReservation(c.get('deps').orm, r.id, 'release');
+    throw e;
+  }
+  c.set('audit', { action: `${fields.kind}.create`, targetType: fields.kind, targetId: r.id, tenantId: fields.tenantId, details: { name: fields.name, ...fields.spec } });
+  const { done } = await runOperation(c, r, { op: 'create', projectId, params, reservedQuota: !!quota }, `creating the ${what} failed`);
+  await em.refresh(r);
+  return c.json(resourceView(r), done ? 201 : 202);
+}
+
+/** Deletes the resource (its OpenStack object first); quota is returned when the record closes. */
+export async function deleteResource(c: Ctx, r: CloudResource, what: string) {
+  c.set('audit', { action: `${r.kind}.delete`, targetType: r.kind, targetId: r.id, tenantId: r.tenantId });
+  const projectId = r.openstackId ? await tenantProject(c, r.tenantId) : null;
+  const { done } = await runOperation(c, r, { op: 'delete', projectId, openstackId: r.openstackId, params: {} }, `deleting the ${what} failed`);
+  if (done) return c.body(null, 204);
+  await c.get('em').refresh(r);
+  return c.json(resourceView(r), 202);
+}
+
+/** Runs a change (update, attach...) and answers the record afterwards. */
+export async function changeResource(c: Ctx, r: CloudResource, op: ResourceOperationInput['op'], params: Record<string, unknown>, what: string, audit: Record<string, unknown> = params) {
+  if (!r.openstackId || r.status !== 'active') throw conflict(`the ${what} is ${r.status}`, { status: r.status });
+  c.set('audit', { action: `${r.kind}.${op}`, targetType: r.kind, targetId: r.id, tenantId: r.tenantId, details: audit });
+  const projectId = await tenantProject(c, r.tenantId);
+  const { done } = await runOperation(c, r, { op, projectId, openstackId: r.openstackId, params }, `${op.replace('_', ' ')} failed`);
+  await c.get('em').refresh(r);
+  return c.json(resourceView(r), done ? 200 : 202);
+}
+
+const listQuery = pageQuery.extend({ tenantId: z.string().uuid().optional(), status: z.enum(['provisioning', 'active', 'error', 'deleting', 'missing']).optional() }).strict();
+
+/** GET list, GET one and DELETE for one kind; the caller adds create and changes. */
+export function resourceRouter(kind: OperatedKind, param: string, what: string): Hono<AppEnv> {
+  const router = new Hono<AppEnv>();
+  router.use('*', requireAuth);
+  router.get('/', async (c) => {
+    const q = queryParams(c, listQuery);
+    const where = { kind, ...tenantFilter(c, q.tenantId), ...(q.status ? { status: q.status } : { status: { $ne: 'deleted' as const } }) };
+    const [items, total] = await c.get('em').findAndCount(CloudResource, where, { orderBy: { createdAt: 'desc' }, limit: q.limit, offset: q.offset });
+    return c.json(page(items.map(resourceView), total, q));
+  });
+  router.get(`/:${param}`, async (c) => c.json(resourceView(await visibleResource(c, kind, param, 'read', what))));
+  router.delete(`/:${param}`, async (c) => deleteResource(c, await visibleResource(c, kind, param, 'operate', what), what));
+  return router;
+}

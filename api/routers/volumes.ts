@@ -1,0 +1,87 @@
+import { z } from 'zod';
+import { CloudResource } from '../../domain/entities';
+import { ApiError } from '../lib/api-error';
+import { jsonBody } from '../lib/validate';
+import type { Ctx } from '../deps';
+import { targetTenant, visibleResource } from './operate-access';
+import { changeResource, createResource, resourceRouter } from './operate-run';
+
+const createBody = z
+  .object({
+    name: z.string().min(1).max(255),
+    sizeGb: z.number().int().min(1).max(16384).optional(),
+    description: z.string().max(255).optional(),
+    source: z
+      .discriminatedUnion('type', [
+        z.object({ type: z.literal('blank') }).strict(),
+        z.object({ type: z.literal('snapshot'), snapshotId: z.string().uuid() }).strict(),
+        z.object({ type: z.literal('volume'), volumeId: z.string().uuid() }).strict(),
+        z.object({ type: z.literal('image'), imageId: z.string().min(1).max(64) }).strict(),
+      ])
+      .default({ type: 'blank' }),
+    tenantId: z.string().uuid().optional(),
+  })
+  .strict();
+const attachBody = z.object({ instanceId: z.string().uuid() }).strict();
+const snapshotBody = z.object({ volumeId: z.string().uuid(), name: z.string().min(1).max(255), tenantId: z.string().uuid().optional() }).strict();
+
+/** A source the caller names must be his tenant's own: another tenant's (or none) is a 422 naming it. */
+async function ownSource(c: Ctx, tenantId: string, kind: 'volume' | 'snapshot', id: string): Promise<CloudResource> {
+  const r = await c.get('em').findOne(CloudResource, { id, kind, tenantId, status: 'active' });
+  if (!r?.openstackId) throw new ApiError(422, 'validation_failed', `unknown ${kind} ${id}`, [{ path: `source.${kind}Id`, message: `no active ${kind} ${id} in this tenant` }]);
+  return r;
+}
+
+export const volumesRouter = resourceRouter('volume', 'volumeId', 'volume');
+
+volumesRouter.post('/', async (c) => {
+  const body = await jsonBody(c, createBody);
+  const tenantId = targetTenant(c, body.tenantId);
+  const source: Record<string, unknown> = { type: body.source.type };
+  let size = body.sizeGb;
+  if (body.source.type === 'snapshot' || body.source.type === 'volume') {
+    const id = body.source.type === 'snapshot' ? body.source.snapshotId : body.source.volumeId;
+    const src = await ownSource(c, tenantId, body.source.type, id);
+    source.resourceId = src.id;
+    source.openstackId = src.openstackId;
+    const srcSize = Number((src.attributes as { sizeGb?: number }).sizeGb ?? 0);
+    size ??= srcSize;
+    if (size < srcSize) throw new ApiError(422, 'validation_failed', `sizeGb ${size} is smaller than the source's ${srcSize} GB`, [{ path: 'sizeGb', message: `at least ${srcSize}` }]);
+  }
+  if (body.source.type === 'image') source.imageId = body.source.imageId;
+  if (!size) throw new ApiError(422, 'validation_failed', 'sizeGb is required', [{ path: 'sizeGb', message: 'required for a blank or image volume' }]);
+  return createResource(
+    c,
+    { tenantId, kind: 'volume', name: body.name, spec: { sizeGb: size, source } },
+    { name: body.name, sizeGb: size, description: body.description, source },
+    { volumes: 1, gigabytes: size },
+    'volume',
+  );
+});
+
+async function attachment(c: Ctx, op: 'attach' | 'detach') {
+  const body = await jsonBody(c, attachBody);
+  const volume = await visibleResource(c, 'volume', 'volumeId', 'operate', 'volume');
+  const server = await c.get('em').findOne(CloudResource, { id: body.instanceId, kind: 'server', tenantId: volume.tenantId });
+  if (!server?.openstackId || server.status === 'deleted') throw new ApiError(422, 'validation_failed', `unknown instance ${body.instanceId}`, [{ path: 'instanceId', message: 'no such instance in the volume\'s tenant' }]);
+  return changeResource(c, volume, op, { serverOpenstackId: server.openstackId }, 'volume', { instanceId: server.id });
+}
+
+volumesRouter.post('/:volumeId/attach', (c) => attachment(c, 'attach'));
+volumesRouter.post('/:volumeId/detach', (c) => attachment(c, 'detach'));
+
+export const volumeSnapshotsRouter = resourceRouter('snapshot', 'snapshotId', 'volume snapshot');
+
+volumeSnapshotsRouter.post('/', async (c) => {
+  const body = await jsonBody(c, snapshotBody);
+  const tenantId = targetTenant(c, body.tenantId);
+  const volume = await c.get('em').findOne(CloudResource, { id: body.volumeId, kind: 'volume', tenantId, status: 'active' });
+  if (!volume?.openstackId) throw new ApiError(422, 'validation_failed', `unknown volume ${body.volumeId}`, [{ path: 'volumeId', message: 'no active volume with this id in the tenant' }]);
+  return createResource(
+    c,
+    { tenantId, kind: 'snapshot', name: body.name, spec: { volumeId: volume.id } },
+    { name: body.name, volumeOpenstackId: volume.openstackId },
+    null,
+    'volume snapshot',
+  );
+});

@@ -1,0 +1,84 @@
+import { reserveQuota, settleReservation } from '../../activities/db/quota-store';
+import { provisionSessions, type CloudSession } from '../../activities/openstack/provision-session';
+import { ensureTenantProject } from '../../activities/openstack/provision-project';
+import type { OperateSettings } from '../../activities/openstack/operate-session';
+import { CloudResource } from '../../domain/entities';
+import { zeroAmounts } from '../../domain/quota/resources';
+import { startSimulator, type RunningSimulator } from '../../simulator/server';
+import { startTestPlatform, type TestPlatform } from '../support/platform';
+
+export async function eventually<T>(fn: () => Promise<T>, ok: (v: T) => boolean, ms = 20000): Promise<T> {
+  const deadline = Date.now() + ms;
+  for (;;) {
+    const v = await fn();
+    if (ok(v) || Date.now() > deadline) return v;
+    await new Promise((r) => setTimeout(r, 150));
+  }
+}
+
+export interface OperateRig {
+  sim: RunningSimulator;
+  p: TestPlatform;
+  settings: OperateSettings;
+  /** A tenant with an active user and its own Keystone project. */
+  tenant(): Promise<{ token: string; tenantId: string; projectId: string; session: CloudSession }>;
+  /** A server made directly in the tenant's project (as provisioning would), recorded as the tenant's resource using one instance of quota. */
+  server(t: { tenantId: string; session: CloudSession }, name?: string): Promise<CloudResource>;
+  fault(rule: { method?: string; path: string; status: number; count?: number }): Promise<string>;
+  clearFaults(): Promise<void>;
+  close(): Promise<void>;
+}
+
+/** The simulator as the cloud, the platform with every worker, operate activities pointed at the simulator's admin. */
+export async function startOperateRig(): Promise<OperateRig> {
+  const sim = await startSimulator({ buildMs: 50, actionMs: 50 });
+  const settings: OperateSettings = { authUrl: `${sim.url}/identity/v3`, username: 'admin', password: 'secret', projectName: 'admin' };
+  const p = await startTestPlatform({ env: { DRIFT_INTERVAL_MINUTES: '0' }, activityDeps: { operate: settings } });
+  const sessions = provisionSessions({ ...settings, defaultNetwork: 'provider', externalNetwork: 'public' });
+  const admin = await sessions.admin();
+  const flavors = (await admin.call<{ flavors: Array<{ id: string; name: string }> }>('compute', 'GET', '/flavors')).flavors;
+  const flavor = flavors.find((f) => f.name === 'm1.tiny') ?? flavors[0];
+  const image = (await admin.call<{ images: Array<{ id: string; status: string }> }>('image', 'GET', '/v2/images')).images.find((i) => i.status === 'active')!;
+  const provider = (await admin.call<{ networks: Array<{ id: string }> }>('network', 'GET', '/v2.0/networks?name=provider')).networks[0];
+
+  return {
+    sim,
+    p,
+    settings,
+    async tenant() {
+      const u = await p.tenantUser();
+      const { projectId } = await ensureTenantProject(p.db.orm, sessions, u.tenantId);
+      return { token: u.token, tenantId: u.tenantId, projectId, session: await sessions.project(projectId) };
+    },
+    async server(t, name = `vm-${Date.now()}`) {
+      const created = await t.session.call<{ server: { id: string } }>('compute', 'POST', '/servers', {
+        server: { name, flavorRef: flavor.id, imageRef: image.id, networks: [{ uuid: provider.id }] },
+      });
+      const id = created.server.id;
+      await eventually(
+        () => t.session.call<{ server: { status: string } }>('compute', 'GET', `/servers/${id}`),
+        (r) => r.server.status === 'ACTIVE',
+      );
+      const orderKey = crypto.randomUUID();
+      const quota = { ...zeroAmounts(), instances: 1, vcpus: 1, ramMb: 512 };
+      await reserveQuota(p.db.orm, t.tenantId, orderKey, quota);
+      await settleReservation(p.db.orm, orderKey, 'commit');
+      const em = p.db.orm.em.fork();
+      const r = Object.assign(new CloudResource(), { tenantId: t.tenantId, kind: 'server' as const, openstackId: id, name, status: 'active' as const, osStatus: 'ACTIVE', spec: { quota } });
+      await em.persistAndFlush(r);
+      return r;
+    },
+    async fault(rule) {
+      const res = await fetch(`${sim.url}/sim-admin/faults`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(rule) });
+      if (res.status !== 201) throw new Error(`fault injection failed: ${res.status} ${await res.text()}`);
+      return ((await res.json()) as { fault: { id: string } }).fault.id;
+    },
+    async clearFaults() {
+      await fetch(`${sim.url}/sim-admin/faults`, { method: 'DELETE' });
+    },
+    async close() {
+      await p?.close();
+      await sim?.close();
+    },
+  };
+}

@@ -1,0 +1,87 @@
+/**
+ * `resource-<resourceId>`: one operation on a tenant's volume, snapshot, network, subnet, router,
+ * floating IP, security group or image. The id makes operations on one object strictly one at a
+ * time (a second start while one runs is refused and the API answers 409). Creation is a saga:
+ * the OpenStack object is deleted again and the quota the API reserved released when a later step
+ * fails, so nothing half-created is left behind; the record keeps the cause.
+ */
+import { ApplicationFailure, proxyActivities, workflowInfo, type RetryPolicy } from '@temporalio/workflow';
+import type { ResourceRecordActivities } from '../activities/db/resources';
+import type { ChangeOp, ObjectState, OperatedKind, ResourceOperateActivities } from '../activities/openstack/operate-resources';
+import { queuesOf } from '../domain/task-queues';
+
+export interface ResourceOperationInput {
+  resourceId: string;
+  kind: OperatedKind;
+  op: 'create' | 'delete' | ChangeOp;
+  projectId: string | null;
+  openstackId?: string | null;
+  params: Record<string, unknown>;
+  /** create: quota the API reserved under the resource id, committed on success, released on failure. */
+  reservedQuota?: boolean;
+}
+
+export const resourceWorkflowId = (resourceId: string) => `resource-${resourceId}`;
+
+export async function resourceOperationWorkflow(input: ResourceOperationInput): Promise<ObjectState | null> {
+  const queues = queuesOf(workflowInfo().taskQueue);
+  const retry: RetryPolicy = { initialInterval: '500 ms', backoffCoefficient: 2, maximumAttempts: 3, nonRetryableErrorTypes: ['InvalidResourceState'] };
+  const os = proxyActivities<ResourceOperateActivities>({ taskQueue: queues.openstack, startToCloseTimeout: '10 minutes', heartbeatTimeout: '30 seconds', retry });
+  const db = proxyActivities<ResourceRecordActivities>({ taskQueue: queues.orchestration, startToCloseTimeout: '30 seconds', retry: { initialInterval: '1 second', maximumInterval: '30 seconds' } });
+  const { resourceId, kind, projectId } = input;
+
+  if (input.op === 'create') {
+    const undo: Array<() => Promise<void>> = [];
+    try {
+      const created = await os.createResourceObject({ kind, params: input.params, projectId, tag: resourceId });
+      undo.push(() => os.deleteResourceObject({ kind, openstackId: created.openstackId, projectId }));
+      await db.recordResourceState({ resourceId, state: created, status: 'provisioning' });
+      const ready = await os.waitResourceReady({ kind, openstackId: created.openstackId, projectId });
+      await db.recordResourceState({ resourceId, state: ready, status: 'active' });
+      if (input.reservedQuota) await db.settleDirectQuota({ resourceId, outcome: 'commit' });
+      return ready;
+    } catch (e) {
+      for (const step of undo.reverse()) {
+        try {
+          await step();
+        } catch {
+          /* the record below still names the original cause */
+        }
+      }
+      const cause = rootCause(e);
+      await db.recordResourceFailed({ resourceId, error: cause });
+      if (input.reservedQuota) await db.settleDirectQuota({ resourceId, outcome: 'release' });
+      throw ApplicationFailure.nonRetryable(cause.message, cause.type);
+    }
+  }
+
+  if (input.op === 'delete') {
+    if (input.openstackId) {
+      await db.setResourceStatus({ resourceId, status: 'deleting' });
+      try {
+        await os.deleteResourceObject({ kind, openstackId: input.openstackId, projectId });
+      } catch (e) {
+        const cause = rootCause(e);
+        await db.setResourceStatus({ resourceId, status: 'active', error: cause });
+        throw ApplicationFailure.nonRetryable(cause.message, cause.type);
+      }
+    }
+    await db.markResourceDeleted({ resourceId });
+    return null;
+  }
+
+  try {
+    const state = await os.changeResourceObject({ kind, op: input.op, openstackId: input.openstackId!, params: input.params, projectId });
+    await db.recordResourceState({ resourceId, state, status: 'active' });
+    return state;
+  } catch (e) {
+    const cause = rootCause(e);
+    throw ApplicationFailure.nonRetryable(cause.message, cause.type);
+  }
+}
+
+function rootCause(e: unknown): { type: string; message: string } {
+  let err = e as { cause?: unknown; type?: string; message?: string; name?: string };
+  while (err?.cause && typeof err.cause === 'object') err = err.cause as typeof err;
+  return { type: err?.type ?? err?.name ?? 'Error', message: err?.message ?? String(e) };
+}
