@@ -84,9 +84,27 @@ export function paginate<T extends { id: string }>(items: T[], q: QueryParams, s
   return { items: page, links };
 }
 
-/** Whole list answer: filter, page, project fields, wrap as `{ networks: [...], networks_links }`. */
+/** `sort_key`/`sort_dir` pairs (Neutron's sorting extension); creation order otherwise. */
+export function sortItems<T extends object>(items: T[], q: QueryParams): T[] {
+  const keys = q.sort_key ?? [];
+  if (!keys.length) return items;
+  const dirs = q.sort_dir ?? [];
+  for (const d of dirs) if (d !== 'asc' && d !== 'desc') throw badRequest(`Invalid input for sort_dir. Reason: '${d}' is not in ['asc', 'desc'].`);
+  return [...items].sort((a, b) => {
+    for (let i = 0; i < keys.length; i++) {
+      const av = (a as Record<string, unknown>)[keys[i]];
+      const bv = (b as Record<string, unknown>)[keys[i]];
+      if (av === bv) continue;
+      const cmp = typeof av === 'number' && typeof bv === 'number' ? av - bv : String(av ?? '') < String(bv ?? '') ? -1 : 1;
+      return (dirs[i] ?? 'asc') === 'desc' ? -cmp : cmp;
+    }
+    return 0;
+  });
+}
+
+/** Whole list answer: filter, sort, page, project fields, wrap as `{ networks: [...], networks_links }`. */
 export function listBody<T extends { id: string }>(collection: string, items: T[], q: QueryParams, selfUrl: string): Record<string, unknown> {
-  const page = paginate(filterItems(items, q), q, selfUrl);
+  const page = paginate(sortItems(filterItems(items, q), q), q, selfUrl);
   const body: Record<string, unknown> = { [collection]: page.items.map((i) => selectFields(i, q.fields)) };
   if (page.links.length) body[`${collection}_links`] = page.links;
   return body;

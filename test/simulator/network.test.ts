@@ -65,6 +65,8 @@ describe('networks', () => {
     expect((await alice.get(`${N}/networks?name=n1`)).body.networks.map((n: any) => n.id)).toEqual([net.id]);
     expect((await alice.get(`${N}/networks?project_id=${aliceProject}`)).body.networks).toHaveLength(3);
     expect((await alice.get(`${N}/networks/${net.id}?fields=id&fields=name`)).body.network).toEqual({ id: net.id, name: 'n1' });
+    const sorted = (await alice.get(`${N}/networks?sort_key=name&sort_dir=desc&project_id=${aliceProject}`)).body.networks.map((n: any) => n.name);
+    expect(sorted).toEqual(['n1', 'bulk-b', 'bulk-a']);
     const page1 = await alice.get(`${N}/networks?limit=2`);
     expect(page1.body.networks).toHaveLength(2);
     expect(page1.body.networks_links[0].rel).toBe('next');
