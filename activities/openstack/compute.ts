@@ -1,0 +1,395 @@
+import { listAll, paginate, type PageOptions } from './paging';
+import type { OpenStackSession, Query } from './session';
+
+export interface Link {
+  href: string;
+  rel: string;
+}
+
+export interface Flavor {
+  id: string;
+  name: string;
+  vcpus: number;
+  ram: number;
+  disk: number;
+  swap?: number | string;
+  'OS-FLV-EXT-DATA:ephemeral'?: number;
+  'os-flavor-access:is_public'?: boolean;
+  description?: string | null;
+  extra_specs?: Record<string, string>;
+  links?: Link[];
+}
+
+export interface ServerAddress {
+  addr: string;
+  version: 4 | 6;
+  'OS-EXT-IPS:type'?: 'fixed' | 'floating';
+  'OS-EXT-IPS-MAC:mac_addr'?: string;
+}
+
+export type ServerStatus =
+  | 'ACTIVE' | 'BUILD' | 'DELETED' | 'ERROR' | 'HARD_REBOOT' | 'MIGRATING' | 'PASSWORD' | 'PAUSED' | 'REBOOT'
+  | 'REBUILD' | 'RESCUE' | 'RESIZE' | 'REVERT_RESIZE' | 'SHELVED' | 'SHELVED_OFFLOADED' | 'SHUTOFF'
+  | 'SOFT_DELETED' | 'SUSPENDED' | 'UNKNOWN' | 'VERIFY_RESIZE';
+
+export interface Server {
+  id: string;
+  name: string;
+  status: ServerStatus | string;
+  tenant_id?: string;
+  user_id?: string;
+  metadata: Record<string, string>;
+  addresses?: Record<string, ServerAddress[]>;
+  flavor?: { id?: string; original_name?: string; vcpus?: number; ram?: number; disk?: number; extra_specs?: Record<string, string>; links?: Link[] };
+  image?: { id: string; links?: Link[] } | '';
+  created?: string;
+  updated?: string;
+  key_name?: string | null;
+  fault?: { code: number; message: string; created?: string; details?: string };
+  'OS-EXT-STS:vm_state'?: string;
+  'OS-EXT-STS:task_state'?: string | null;
+  'OS-EXT-STS:power_state'?: number;
+  'OS-EXT-SRV-ATTR:host'?: string | null;
+  'OS-EXT-SRV-ATTR:hypervisor_hostname'?: string | null;
+  'OS-EXT-AZ:availability_zone'?: string;
+  'os-extended-volumes:volumes_attached'?: Array<{ id: string; delete_on_termination?: boolean }>;
+  security_groups?: Array<{ name: string }>;
+  locked?: boolean;
+  tags?: string[];
+  description?: string | null;
+  links?: Link[];
+}
+
+export interface ServerSummary {
+  id: string;
+  name: string;
+  links?: Link[];
+}
+
+export interface BlockDeviceMapping {
+  boot_index?: number | null;
+  uuid?: string;
+  source_type: 'image' | 'volume' | 'snapshot' | 'blank';
+  destination_type?: 'volume' | 'local';
+  volume_size?: number;
+  delete_on_termination?: boolean;
+  device_name?: string;
+  volume_type?: string;
+  tag?: string;
+}
+
+export interface ServerCreate {
+  name: string;
+  flavorRef: string;
+  imageRef?: string;
+  /** `auto`/`none` or explicit ports/networks (2.37+ requires one). */
+  networks: 'auto' | 'none' | Array<{ uuid?: string; port?: string; fixed_ip?: string; tag?: string }>;
+  metadata?: Record<string, string>;
+  key_name?: string;
+  availability_zone?: string;
+  security_groups?: Array<{ name: string }>;
+  user_data?: string;
+  adminPass?: string;
+  block_device_mapping_v2?: BlockDeviceMapping[];
+  description?: string;
+  tags?: string[];
+  min_count?: number;
+  max_count?: number;
+  config_drive?: boolean;
+}
+
+export interface ServerCreated {
+  id: string;
+  adminPass?: string;
+  links?: Link[];
+  security_groups?: Array<{ name: string }>;
+  'OS-DCF:diskConfig'?: string;
+}
+
+export interface RemoteConsole {
+  protocol: 'vnc' | 'spice' | 'serial' | 'rdp' | 'mks';
+  type: string;
+  url: string;
+}
+
+export interface VolumeAttachment {
+  id?: string;
+  volumeId: string;
+  serverId: string;
+  device?: string | null;
+  tag?: string | null;
+  delete_on_termination?: boolean;
+  attachment_id?: string;
+  bdm_uuid?: string;
+}
+
+export interface Hypervisor {
+  id: string | number;
+  hypervisor_hostname: string;
+  state: 'up' | 'down';
+  status: 'enabled' | 'disabled';
+  hypervisor_type?: string;
+  host_ip?: string;
+  service?: { host: string; id: string | number; disabled_reason?: string | null };
+  servers?: Array<{ uuid: string; name: string }>;
+  vcpus?: number;
+  vcpus_used?: number;
+  memory_mb?: number;
+  memory_mb_used?: number;
+  local_gb?: number;
+  local_gb_used?: number;
+  running_vms?: number;
+  uptime?: string | null;
+}
+
+export interface ComputeService {
+  id: string | number;
+  binary: string;
+  host: string;
+  zone: string;
+  status: 'enabled' | 'disabled';
+  state: 'up' | 'down';
+  updated_at: string | null;
+  disabled_reason: string | null;
+  forced_down?: boolean;
+}
+
+export interface Migration {
+  id: number;
+  uuid?: string;
+  instance_uuid: string;
+  status: string;
+  migration_type?: 'live-migration' | 'migration' | 'resize' | 'evacuation';
+  source_compute: string | null;
+  dest_compute: string | null;
+  source_node?: string | null;
+  dest_node?: string | null;
+  dest_host?: string | null;
+  created_at: string;
+  updated_at: string | null;
+  project_id?: string;
+  user_id?: string;
+  memory_total_bytes?: number | null;
+  memory_processed_bytes?: number | null;
+  memory_remaining_bytes?: number | null;
+  disk_total_bytes?: number | null;
+  disk_processed_bytes?: number | null;
+  disk_remaining_bytes?: number | null;
+  server_uuid?: string;
+}
+
+export interface InstanceAction {
+  action: string;
+  instance_uuid: string;
+  request_id: string;
+  user_id: string;
+  project_id: string;
+  start_time: string;
+  message: string | null;
+  updated_at?: string;
+  events?: Array<{ event: string; start_time: string; finish_time: string | null; result: string | null; traceback?: string | null; host?: string; hostId?: string }>;
+}
+
+export interface AbsoluteLimits {
+  maxTotalCores: number;
+  maxTotalInstances: number;
+  maxTotalRAMSize: number;
+  totalCoresUsed: number;
+  totalInstancesUsed: number;
+  totalRAMUsed: number;
+  maxServerMeta?: number;
+  maxTotalKeypairs?: number;
+  maxServerGroups?: number;
+  maxServerGroupMembers?: number;
+  [key: string]: number | undefined;
+}
+
+export interface ComputeQuotaSet {
+  id?: string;
+  cores: number;
+  instances: number;
+  ram: number;
+  key_pairs?: number;
+  metadata_items?: number;
+  server_groups?: number;
+  server_group_members?: number;
+  [key: string]: unknown;
+}
+
+export type RebootType = 'SOFT' | 'HARD';
+
+/** Nova v2.1. Paths are relative to the compute endpoint; microversion per session unless given. */
+export class ComputeApi {
+  constructor(private readonly s: OpenStackSession) {}
+
+  // --- flavors
+  async listFlavors(query?: Query): Promise<Flavor[]> {
+    return listAll<Flavor>(this.s, 'compute', '/flavors/detail', 'flavors', { query });
+  }
+  async getFlavor(id: string): Promise<Flavor> {
+    return (await this.s.get<{ flavor: Flavor }>('compute', `/flavors/${enc(id)}`)).flavor;
+  }
+
+  // --- servers
+  async createServer(server: ServerCreate, schedulerHints?: Record<string, unknown>): Promise<ServerCreated> {
+    const body: Record<string, unknown> = { server };
+    if (schedulerHints) body['os:scheduler_hints'] = schedulerHints;
+    return (await this.s.post<{ server: ServerCreated }>('compute', '/servers', body)).server;
+  }
+  /** Details of every server matching `query` (e.g. `{ all_tenants: 1, host }`), following pages. */
+  listServers(query?: Query, page?: Omit<PageOptions, 'query'>): Promise<Server[]> {
+    return listAll<Server>(this.s, 'compute', '/servers/detail', 'servers', { ...page, query });
+  }
+  iterateServers(query?: Query, page?: Omit<PageOptions, 'query'>): AsyncGenerator<Server> {
+    return paginate<Server>(this.s, 'compute', '/servers/detail', 'servers', { ...page, query });
+  }
+  /** Ids and names only (`GET /servers`). */
+  listServerSummaries(query?: Query): Promise<ServerSummary[]> {
+    return listAll<ServerSummary>(this.s, 'compute', '/servers', 'servers', { query });
+  }
+  async getServer(id: string): Promise<Server> {
+    return (await this.s.get<{ server: Server }>('compute', `/servers/${enc(id)}`)).server;
+  }
+  async updateServer(id: string, update: { name?: string; description?: string | null }): Promise<Server> {
+    return (await this.s.put<{ server: Server }>('compute', `/servers/${enc(id)}`, { server: update })).server;
+  }
+  deleteServer(id: string): Promise<void> {
+    return this.s.delete('compute', `/servers/${enc(id)}`);
+  }
+  async getServerMetadata(id: string): Promise<Record<string, string>> {
+    return (await this.s.get<{ metadata: Record<string, string> }>('compute', `/servers/${enc(id)}/metadata`)).metadata;
+  }
+  /** Merges `metadata` into the server's (POST); `replaceServerMetadata` replaces all of it (PUT). */
+  async updateServerMetadata(id: string, metadata: Record<string, string>): Promise<Record<string, string>> {
+    return (await this.s.post<{ metadata: Record<string, string> }>('compute', `/servers/${enc(id)}/metadata`, { metadata })).metadata;
+  }
+  async replaceServerMetadata(id: string, metadata: Record<string, string>): Promise<Record<string, string>> {
+    return (await this.s.put<{ metadata: Record<string, string> }>('compute', `/servers/${enc(id)}/metadata`, { metadata })).metadata;
+  }
+  deleteServerMetadataItem(id: string, key: string): Promise<void> {
+    return this.s.delete('compute', `/servers/${enc(id)}/metadata/${enc(key)}`);
+  }
+
+  // --- actions
+  private action<T = unknown>(id: string, body: Record<string, unknown>, microversion?: string) {
+    return this.s.request<T>('compute', 'POST', `/servers/${enc(id)}/action`, { body, microversion });
+  }
+  async start(id: string): Promise<void> {
+    await this.action(id, { 'os-start': null });
+  }
+  async stop(id: string): Promise<void> {
+    await this.action(id, { 'os-stop': null });
+  }
+  async reboot(id: string, type: RebootType = 'SOFT'): Promise<void> {
+    await this.action(id, { reboot: { type } });
+  }
+  /** Snapshot to a Glance image; returns the new image id (body from 2.45, `Location` header before). */
+  async createImage(id: string, name: string, metadata?: Record<string, string>): Promise<string> {
+    const res = await this.action<{ image_id?: string }>(id, { createImage: { name, ...(metadata ? { metadata } : {}) } });
+    const fromHeader = res.headers.get('location')?.split('/').pop();
+    const imageId = res.body?.image_id ?? fromHeader;
+    if (!imageId) throw new Error('createImage answered without an image id');
+    return imageId;
+  }
+  /** Live migration; `host` null lets the scheduler choose. `block_migration: 'auto'` needs 2.25+. */
+  async liveMigrate(id: string, opts: { host?: string | null; blockMigration?: boolean | 'auto' } = {}): Promise<void> {
+    await this.action(id, { 'os-migrateLive': { host: opts.host ?? null, block_migration: opts.blockMigration ?? 'auto' } });
+  }
+  /** Cold migration; a target `host` needs 2.56+. */
+  async migrate(id: string, host?: string): Promise<void> {
+    await this.action(id, { migrate: host ? { host } : null });
+  }
+  /** Rebuilds the server of a failed host elsewhere; 2.14+ (no onSharedStorage), answers the adminPass only before 2.14. */
+  async evacuate(id: string, opts: { host?: string; adminPass?: string } = {}): Promise<void> {
+    await this.action(id, { evacuate: { ...(opts.host ? { host: opts.host } : {}), ...(opts.adminPass ? { adminPass: opts.adminPass } : {}) } });
+  }
+  async changePassword(id: string, adminPass: string): Promise<void> {
+    await this.action(id, { changePassword: { adminPass } });
+  }
+  async confirmResize(id: string): Promise<void> {
+    await this.action(id, { confirmResize: null });
+  }
+  /** A console URL (`POST /servers/{id}/remote-consoles`, 2.6+). */
+  async createRemoteConsole(id: string, protocol: RemoteConsole['protocol'] = 'vnc', type = protocol === 'vnc' ? 'novnc' : protocol === 'spice' ? 'spice-html5' : protocol): Promise<RemoteConsole> {
+    return (await this.s.post<{ remote_console: RemoteConsole }>('compute', `/servers/${enc(id)}/remote-consoles`, { remote_console: { protocol, type } })).remote_console;
+  }
+
+  // --- volume attachments
+  async listVolumeAttachments(serverId: string): Promise<VolumeAttachment[]> {
+    return (await this.s.get<{ volumeAttachments: VolumeAttachment[] }>('compute', `/servers/${enc(serverId)}/os-volume_attachments`)).volumeAttachments;
+  }
+  async attachVolume(serverId: string, volumeId: string, opts: { device?: string; tag?: string; deleteOnTermination?: boolean } = {}): Promise<VolumeAttachment> {
+    const volumeAttachment: Record<string, unknown> = { volumeId };
+    if (opts.device) volumeAttachment.device = opts.device;
+    if (opts.tag) volumeAttachment.tag = opts.tag;
+    if (opts.deleteOnTermination !== undefined) volumeAttachment.delete_on_termination = opts.deleteOnTermination;
+    return (await this.s.post<{ volumeAttachment: VolumeAttachment }>('compute', `/servers/${enc(serverId)}/os-volume_attachments`, { volumeAttachment })).volumeAttachment;
+  }
+  detachVolume(serverId: string, volumeId: string): Promise<void> {
+    return this.s.delete('compute', `/servers/${enc(serverId)}/os-volume_attachments/${enc(volumeId)}`);
+  }
+
+  // --- hypervisors and services
+  async listHypervisors(query?: Query): Promise<Hypervisor[]> {
+    return listAll<Hypervisor>(this.s, 'compute', '/os-hypervisors/detail', 'hypervisors', { query });
+  }
+  async getHypervisor(id: string, withServers = false): Promise<Hypervisor> {
+    return (await this.s.get<{ hypervisor: Hypervisor }>('compute', `/os-hypervisors/${enc(id)}`, { query: withServers ? { with_servers: true } : undefined })).hypervisor;
+  }
+  async listServices(query?: { binary?: string; host?: string }): Promise<ComputeService[]> {
+    return (await this.s.get<{ services: ComputeService[] }>('compute', '/os-services', { query })).services;
+  }
+  /** 2.53+: services are addressed by UUID and updated with one PUT. */
+  async updateService(id: string, update: { status?: 'enabled' | 'disabled'; disabled_reason?: string; forced_down?: boolean }): Promise<ComputeService> {
+    return (await this.s.put<{ service: ComputeService }>('compute', `/os-services/${enc(id)}`, update)).service;
+  }
+  forceDownService(id: string, forcedDown = true): Promise<ComputeService> {
+    return this.updateService(id, { forced_down: forcedDown });
+  }
+  disableService(id: string, reason?: string): Promise<ComputeService> {
+    return this.updateService(id, { status: 'disabled', ...(reason ? { disabled_reason: reason } : {}) });
+  }
+  enableService(id: string): Promise<ComputeService> {
+    return this.updateService(id, { status: 'enabled' });
+  }
+
+  // --- migrations
+  /** `GET /os-migrations` (admin): filter by `instance_uuid`, `migration_type`, `status`, `source_compute`, `host`. */
+  listMigrations(query?: Query): Promise<Migration[]> {
+    return listAll<Migration>(this.s, 'compute', '/os-migrations', 'migrations', { query });
+  }
+  /** In-progress live migrations of one server. */
+  async listServerMigrations(serverId: string): Promise<Migration[]> {
+    return (await this.s.get<{ migrations: Migration[] }>('compute', `/servers/${enc(serverId)}/migrations`)).migrations;
+  }
+  async getServerMigration(serverId: string, migrationId: number | string): Promise<Migration> {
+    return (await this.s.get<{ migration: Migration }>('compute', `/servers/${enc(serverId)}/migrations/${migrationId}`)).migration;
+  }
+  /** Aborts a running live migration (2.24+). */
+  abortMigration(serverId: string, migrationId: number | string): Promise<void> {
+    return this.s.delete('compute', `/servers/${enc(serverId)}/migrations/${migrationId}`);
+  }
+  async forceCompleteMigration(serverId: string, migrationId: number | string): Promise<void> {
+    await this.s.post('compute', `/servers/${enc(serverId)}/migrations/${migrationId}/action`, { force_complete: null });
+  }
+
+  // --- instance actions, limits, quotas
+  async listInstanceActions(serverId: string): Promise<InstanceAction[]> {
+    return (await this.s.get<{ instanceActions: InstanceAction[] }>('compute', `/servers/${enc(serverId)}/os-instance-actions`)).instanceActions;
+  }
+  async getInstanceAction(serverId: string, requestId: string): Promise<InstanceAction> {
+    return (await this.s.get<{ instanceAction: InstanceAction }>('compute', `/servers/${enc(serverId)}/os-instance-actions/${enc(requestId)}`)).instanceAction;
+  }
+  async getLimits(projectId?: string): Promise<AbsoluteLimits> {
+    const body = await this.s.get<{ limits: { absolute: AbsoluteLimits } }>('compute', '/limits', { query: projectId ? { tenant_id: projectId } : undefined });
+    return body.limits.absolute;
+  }
+  async getQuotaSet(projectId: string, detail = false): Promise<ComputeQuotaSet> {
+    return (await this.s.get<{ quota_set: ComputeQuotaSet }>('compute', `/os-quota-sets/${enc(projectId)}${detail ? '/detail' : ''}`)).quota_set;
+  }
+  async updateQuotaSet(projectId: string, quota: Partial<Omit<ComputeQuotaSet, 'id'>> & { force?: boolean }): Promise<ComputeQuotaSet> {
+    return (await this.s.put<{ quota_set: ComputeQuotaSet }>('compute', `/os-quota-sets/${enc(projectId)}`, { quota_set: quota })).quota_set;
+  }
+}
+
+const enc = encodeURIComponent;
