@@ -1,0 +1,163 @@
+import {
+  ensureNeutron,
+  ensureServer,
+  ensureVolume,
+  OpenStackError,
+  OpenStackFailureType,
+  OpenStackTimeoutError,
+  toActivityFailure,
+  type Network,
+} from '../../activities/openstack';
+import { startFixture, type SimFixture } from './support';
+
+let f: SimFixture;
+beforeAll(async () => {
+  f = await startFixture();
+});
+afterAll(async () => {
+  await f?.sim.close();
+});
+
+async function failureOf(p: Promise<unknown>) {
+  try {
+    await p;
+  } catch (err) {
+    return { err, failure: toActivityFailure(err) };
+  }
+  throw new Error('expected the call to fail');
+}
+
+async function firstFlavorAndImage() {
+  const flavors = await f.client.compute.listFlavors();
+  const flavor = flavors.filter((x) => x.disk >= 1).sort((a, b) => a.ram - b.ram)[0]!;
+  const image = (await f.client.image.listImages({ status: 'active' }))[0]!;
+  return { flavor, image };
+}
+
+describe('OpenStack client against the simulator', () => {
+  it('authenticates, discovers every endpoint from the catalog and lists resources', async () => {
+    const token = await f.client.session.token();
+    expect(token.projectName).toBe('admin');
+    for (const service of ['compute', 'network', 'block-storage', 'image', 'load-balancer', 'identity'] as const) {
+      expect(await f.client.session.baseUrl(service)).toMatch(/^http:\/\/127\.0\.0\.1:\d+\//);
+    }
+    expect((await f.client.compute.listFlavors()).length).toBeGreaterThan(0);
+    expect((await f.client.network.listNetworks()).some((n) => n.name === 'public')).toBe(true);
+    expect(Array.isArray(await f.client.blockStorage.listVolumes())).toBe(true);
+    expect((await f.client.identity.listProjects()).some((p) => p.name === 'admin')).toBe(true);
+    expect(Array.isArray(await f.client.loadBalancer.listLoadBalancers())).toBe(true);
+  });
+
+  it('reissues the token and retries once when Keystone revoked it', async () => {
+    const client = f.newClient();
+    const first = await client.session.token();
+    await f.client.identity.revokeToken(first.value);
+    await client.compute.listFlavors();
+    const second = await client.session.token();
+    expect(second.value).not.toBe(first.value);
+  });
+
+  it('pages through servers with limit/marker and next links', async () => {
+    const { flavor, image } = await firstFlavorAndImage();
+    const net = (await f.client.network.listNetworks({ name: 'private' }))[0] ?? (await f.client.network.listNetworks())[0]!;
+    const ids: string[] = [];
+    for (let i = 0; i < 5; i++) {
+      const s = await f.client.compute.createServer({ name: `paging-${i}`, flavorRef: flavor.id, imageRef: image.id, networks: [{ uuid: net.id }] });
+      ids.push(s.id);
+    }
+    const seen: string[] = [];
+    for await (const s of f.client.compute.iterateServers({ name: '^paging-' }, { limit: 2 })) seen.push(s.id);
+    expect(seen.sort()).toEqual([...ids].sort());
+    for (const id of ids) await f.client.compute.deleteServer(id);
+  });
+
+  it('maps a 404 to a non-retryable OpenStackNotFound with the Nova fault code', async () => {
+    const { err, failure } = await failureOf(f.client.compute.getServer('00000000-0000-0000-0000-000000000000'));
+    expect(err).toBeInstanceOf(OpenStackError);
+    expect((err as OpenStackError).status).toBe(404);
+    expect((err as OpenStackError).code).toBe('itemNotFound');
+    expect((err as OpenStackError).requestId).toMatch(/^req-/);
+    expect(failure.type).toBe(OpenStackFailureType.NotFound);
+    expect(failure.nonRetryable).toBe(true);
+
+    const neutron = await failureOf(f.client.network.getNetwork('00000000-0000-0000-0000-000000000000'));
+    expect((neutron.err as OpenStackError).code).toBe('NetworkNotFound');
+    expect(neutron.failure.type).toBe(OpenStackFailureType.NotFound);
+  });
+
+  it('maps a wrong-state action (409) to a retryable OpenStackConflict', async () => {
+    const { flavor, image } = await firstFlavorAndImage();
+    const net = (await f.client.network.listNetworks())[0]!;
+    const s = await f.client.compute.createServer({ name: 'conflict', flavorRef: flavor.id, imageRef: image.id, networks: [{ uuid: net.id }] });
+    await f.client.waitForServerStatus(s.id, ['ACTIVE'], { pollMs: 20, timeoutMs: 10_000 });
+    const { err, failure } = await failureOf(f.client.compute.start(s.id));
+    expect((err as OpenStackError).status).toBe(409);
+    expect((err as OpenStackError).code).toBe('conflictingRequest');
+    expect(failure.type).toBe(OpenStackFailureType.Conflict);
+    expect(failure.nonRetryable).toBe(false);
+    await f.client.compute.deleteServer(s.id);
+    await f.client.waitForServerDeleted(s.id, { pollMs: 20, timeoutMs: 10_000 });
+  });
+
+  it('maps an exceeded quota to a non-retryable OpenStackQuotaExceeded', async () => {
+    const project = (await f.client.identity.listProjects({ name: 'admin' }))[0]!;
+    const before = await f.client.blockStorage.getQuotaSet(project.id);
+    await f.client.blockStorage.updateQuotaSet(project.id, { gigabytes: 1 });
+    try {
+      const { err, failure } = await failureOf(f.client.blockStorage.createVolume({ size: 5, name: 'too-big' }));
+      expect([403, 413]).toContain((err as OpenStackError).status);
+      expect(failure.type).toBe(OpenStackFailureType.QuotaExceeded);
+      expect(failure.nonRetryable).toBe(true);
+    } finally {
+      await f.client.blockStorage.updateQuotaSet(project.id, { gigabytes: before.gigabytes as number });
+    }
+  });
+
+  it('maps an injected 500 to a retryable OpenStackServerError', async () => {
+    const res = await f.admin('POST', '/faults', { path: '/compute/v2.1/os-hypervisors', status: 500, count: 1 });
+    expect(res.status).toBe(201);
+    const { err, failure } = await failureOf(f.client.compute.listHypervisors());
+    expect((err as OpenStackError).status).toBe(500);
+    expect(failure.type).toBe(OpenStackFailureType.ServerError);
+    expect(failure.nonRetryable).toBe(false);
+    expect((await f.client.compute.listHypervisors()).length).toBeGreaterThan(0);
+  });
+
+  it('times out a slow answer as a retryable OpenStackTimeout', async () => {
+    await f.admin('POST', '/faults', { path: '/network/v2.0/routers', latencyMs: 1000, count: 1 });
+    const client = f.newClient({ timeoutMs: 200 });
+    const { err, failure } = await failureOf(client.network.listRouters());
+    expect(err).toBeInstanceOf(OpenStackTimeoutError);
+    expect(failure.type).toBe(OpenStackFailureType.Timeout);
+    expect(failure.nonRetryable).toBe(false);
+  });
+
+  it('creates a server, a network and a volume once per idempotency key', async () => {
+    const { flavor, image } = await firstFlavorAndImage();
+    const net = (await f.client.network.listNetworks())[0]!;
+    const key = 'provision-item-42/server';
+    const spec = { name: 'idem-server', flavorRef: flavor.id, imageRef: image.id, networks: [{ uuid: net.id }] };
+    const a = await ensureServer(f.client.compute, key, spec);
+    const b = await ensureServer(f.client.compute, key, spec);
+    expect(a.created).toBe(true);
+    expect(b.created).toBe(false);
+    expect(b.resource.id).toBe(a.resource.id);
+    expect((await f.client.compute.listServers({ name: '^idem-server$' })).length).toBe(1);
+
+    const longKey = `provision-${'x'.repeat(300)}/network`;
+    const makeNet = () =>
+      ensureNeutron<Network>(f.client.network, 'networks', longKey, (q) => f.client.network.listNetworks(q), (tags) =>
+        f.client.network.createNetwork({ name: 'idem-net', tags }),
+      );
+    const n1 = await makeNet();
+    const n2 = await makeNet();
+    expect([n1.created, n2.created]).toEqual([true, false]);
+    expect(n2.resource.id).toBe(n1.resource.id);
+    expect(n1.resource.tags!.every((t) => t.length <= 255)).toBe(true);
+
+    const v1 = await ensureVolume(f.client.blockStorage, 'provision-item-42/volume', { size: 1, name: 'idem-vol' });
+    const v2 = await ensureVolume(f.client.blockStorage, 'provision-item-42/volume', { size: 1, name: 'idem-vol' });
+    expect([v1.created, v2.created]).toEqual([true, false]);
+    expect((await f.client.blockStorage.listVolumes({ name: 'idem-vol' })).length).toBe(1);
+  });
+});
