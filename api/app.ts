@@ -30,6 +30,10 @@ import { imagesRouter } from './routers/images';
 import { instancesRouter } from './routers/instances';
 import { floatingIpsRouter, networksRouter, routersRouter, securityGroupsRouter, subnetsRouter } from './routers/networks';
 import { usageRouter } from './routers/usage';
+import { evacuationsRouter } from './routers/evacuations';
+import { hostsRouter } from './routers/hosts';
+import { migrationsRouter } from './routers/migrations';
+import { schedulingRouter } from './routers/scheduling';
 import { volumeSnapshotsRouter, volumesRouter } from './routers/volumes';
 /** Routers of the REST contract, mounted under `/api/v1`. */
 export function apiRoutes(): Hono<AppEnv> {
@@ -59,6 +63,10 @@ export function apiRoutes(): Hono<AppEnv> {
   api.route('/images', imagesRouter);
   api.route('/usage', usageRouter);
   api.route('/admin/drift', driftRouter);
+  api.route('/hosts', hostsRouter);
+  api.route('/migrations', migrationsRouter);
+  api.route('/evacuations', evacuationsRouter);
+  api.route('/scheduling', schedulingRouter);
   return api;
 }
 

@@ -4989,6 +4989,906 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/hosts": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Compute hosts as the last sweep saw them, with HA state (hosts:read) */
+        get: {
+            parameters: {
+                query?: {
+                    limit?: components["parameters"]["Limit"];
+                    offset?: components["parameters"]["Offset"];
+                    state?: "ok" | "suspect" | "failed" | "fenced" | "maintenance";
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description a page */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["HaHostPage"];
+                    };
+                };
+                401: components["responses"]["Unauthorized"];
+                403: components["responses"]["Forbidden"];
+                422: components["responses"]["Invalid"];
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/hosts/{hostname}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** One compute host (hosts:read) */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    hostname: components["parameters"]["HaHostname"];
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description the host */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["HaHost"];
+                    };
+                };
+                401: components["responses"]["Unauthorized"];
+                403: components["responses"]["Forbidden"];
+                404: components["responses"]["NotFound"];
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/hosts/{hostname}/drain": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Progress of the host's drain (hosts:read) */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    hostname: components["parameters"]["HaHostname"];
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description progress */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["HaDrainProgress"];
+                    };
+                };
+                401: components["responses"]["Unauthorized"];
+                403: components["responses"]["Forbidden"];
+                404: components["responses"]["NotFound"];
+            };
+        };
+        put?: never;
+        /** Drain for maintenance - disable the compute service and live-migrate every server away (hosts:operate) */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    hostname: components["parameters"]["HaHostname"];
+                };
+                cookie?: never;
+            };
+            requestBody?: {
+                content: {
+                    "application/json": components["schemas"]["HaDrainRequest"];
+                };
+            };
+            responses: {
+                /** @description started */
+                202: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["HaWorkflowStarted"];
+                    };
+                };
+                401: components["responses"]["Unauthorized"];
+                403: components["responses"]["Forbidden"];
+                404: components["responses"]["NotFound"];
+                409: components["responses"]["Conflict"];
+                422: components["responses"]["Invalid"];
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/hosts/{hostname}/enable": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** End maintenance; the host takes servers again (hosts:operate) */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    hostname: components["parameters"]["HaHostname"];
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description the host */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["HaHost"];
+                    };
+                };
+                401: components["responses"]["Unauthorized"];
+                403: components["responses"]["Forbidden"];
+                404: components["responses"]["NotFound"];
+                409: components["responses"]["Conflict"];
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/hosts/{hostname}/evacuate": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Declare the host failed and evacuate it now (hosts:operate) */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    hostname: components["parameters"]["HaHostname"];
+                };
+                cookie?: never;
+            };
+            requestBody?: {
+                content: {
+                    "application/json": components["schemas"]["HaEvacuateRequest"];
+                };
+            };
+            responses: {
+                /** @description started */
+                202: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["HaWorkflowStarted"];
+                    };
+                };
+                401: components["responses"]["Unauthorized"];
+                403: components["responses"]["Forbidden"];
+                404: components["responses"]["NotFound"];
+                409: components["responses"]["Conflict"];
+                422: components["responses"]["Invalid"];
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/hosts/{hostname}/release": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Bring a fenced host back after its evacuation (hosts:operate) */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    hostname: components["parameters"]["HaHostname"];
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description released */
+                202: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["HaWorkflowStarted"];
+                    };
+                };
+                401: components["responses"]["Unauthorized"];
+                403: components["responses"]["Forbidden"];
+                404: components["responses"]["NotFound"];
+                409: components["responses"]["Conflict"];
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/migrations": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Live migrations, newest first (hosts:read) */
+        get: {
+            parameters: {
+                query?: {
+                    limit?: components["parameters"]["Limit"];
+                    offset?: components["parameters"]["Offset"];
+                    serverId?: string;
+                    status?: "running" | "completed" | "failed" | "aborted";
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description a page */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["HaMigrationPage"];
+                    };
+                };
+                401: components["responses"]["Unauthorized"];
+                403: components["responses"]["Forbidden"];
+                422: components["responses"]["Invalid"];
+            };
+        };
+        put?: never;
+        /** Live-migrate a server to a chosen host or where the scheduling policy puts it (hosts:operate) */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": components["schemas"]["HaMigrationRequest"];
+                };
+            };
+            responses: {
+                /** @description started */
+                202: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["HaWorkflowStarted"];
+                    };
+                };
+                400: components["responses"]["BadRequest"];
+                401: components["responses"]["Unauthorized"];
+                403: components["responses"]["Forbidden"];
+                409: components["responses"]["Conflict"];
+                422: components["responses"]["Invalid"];
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/migrations/{serverId}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Progress of the server's latest migration (hosts:read) */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    serverId: components["parameters"]["HaServerId"];
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description progress */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["HaMigrationProgress"];
+                    };
+                };
+                401: components["responses"]["Unauthorized"];
+                403: components["responses"]["Forbidden"];
+                404: components["responses"]["NotFound"];
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/migrations/{serverId}/abort": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Abort the server's running migration; it stays on its source (hosts:operate) */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    serverId: components["parameters"]["HaServerId"];
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description abort requested */
+                202: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["HaWorkflowStarted"];
+                    };
+                };
+                401: components["responses"]["Unauthorized"];
+                403: components["responses"]["Forbidden"];
+                404: components["responses"]["NotFound"];
+                409: components["responses"]["Conflict"];
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/evacuations": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Host-failure evacuations with recovery time, newest first (hosts:read) */
+        get: {
+            parameters: {
+                query?: {
+                    limit?: components["parameters"]["Limit"];
+                    offset?: components["parameters"]["Offset"];
+                    hostname?: string;
+                    status?: "running" | "completed" | "partial" | "failed";
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description a page */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["HaEvacuationPage"];
+                    };
+                };
+                401: components["responses"]["Unauthorized"];
+                403: components["responses"]["Forbidden"];
+                422: components["responses"]["Invalid"];
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/evacuations/{evacuationId}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** One evacuation with each server's outcome (hosts:read) */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    evacuationId: components["parameters"]["HaEvacuationId"];
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description the evacuation */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["HaEvacuation"];
+                    };
+                };
+                401: components["responses"]["Unauthorized"];
+                403: components["responses"]["Forbidden"];
+                404: components["responses"]["NotFound"];
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/scheduling/policy": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The platform's scheduling policy (hosts:read) */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description the policy */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["SchedulingPolicy"];
+                    };
+                };
+                401: components["responses"]["Unauthorized"];
+                403: components["responses"]["Forbidden"];
+            };
+        };
+        /** Set the policy - load balancing or energy saving, reserved hosts, allocation ratios (policy:manage) */
+        put: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": components["schemas"]["SchedulingPolicyUpdate"];
+                };
+            };
+            responses: {
+                /** @description the policy */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["SchedulingPolicy"];
+                    };
+                };
+                400: components["responses"]["BadRequest"];
+                401: components["responses"]["Unauthorized"];
+                403: components["responses"]["Forbidden"];
+                422: components["responses"]["Invalid"];
+            };
+        };
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/scheduling/placement": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** The host the policy picks for a server of this size, from the last sweep's capacity (hosts:read) */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": components["schemas"]["SchedulingPlacementRequest"];
+                };
+            };
+            responses: {
+                /** @description the choice */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["SchedulingPlacement"];
+                    };
+                };
+                400: components["responses"]["BadRequest"];
+                401: components["responses"]["Unauthorized"];
+                403: components["responses"]["Forbidden"];
+                422: components["responses"]["Invalid"];
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/scheduling/rebalances": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Audit the hosts and plan a rebalance; it waits for approval (policy:manage) */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: {
+                content: {
+                    "application/json": components["schemas"]["SchedulingRebalanceRequest"];
+                };
+            };
+            responses: {
+                /** @description started */
+                202: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["SchedulingRebalanceStarted"];
+                    };
+                };
+                401: components["responses"]["Unauthorized"];
+                403: components["responses"]["Forbidden"];
+                422: components["responses"]["Invalid"];
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/scheduling/rebalances/{rebalanceId}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The plan (moves and expected effect) and its progress (hosts:read) */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    rebalanceId: components["parameters"]["SchedulingRebalanceId"];
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description the rebalance */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["SchedulingRebalance"];
+                    };
+                };
+                401: components["responses"]["Unauthorized"];
+                403: components["responses"]["Forbidden"];
+                404: components["responses"]["NotFound"];
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/scheduling/rebalances/{rebalanceId}/approve": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Approve the plan; its migrations run rate-limited (policy:manage) */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    rebalanceId: components["parameters"]["SchedulingRebalanceId"];
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description accepted */
+                202: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["SchedulingRebalance"];
+                    };
+                };
+                401: components["responses"]["Unauthorized"];
+                403: components["responses"]["Forbidden"];
+                404: components["responses"]["NotFound"];
+                409: components["responses"]["Conflict"];
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/scheduling/rebalances/{rebalanceId}/reject": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Reject the plan (policy:manage) */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    rebalanceId: components["parameters"]["SchedulingRebalanceId"];
+                };
+                cookie?: never;
+            };
+            requestBody?: {
+                content: {
+                    "application/json": components["schemas"]["SchedulingRebalanceDecision"];
+                };
+            };
+            responses: {
+                /** @description accepted */
+                202: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["SchedulingRebalance"];
+                    };
+                };
+                401: components["responses"]["Unauthorized"];
+                403: components["responses"]["Forbidden"];
+                404: components["responses"]["NotFound"];
+                409: components["responses"]["Conflict"];
+                422: components["responses"]["Invalid"];
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/scheduling/rebalances/{rebalanceId}/cancel": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Stop the remaining migrations; finished ones stay undoable (policy:manage) */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    rebalanceId: components["parameters"]["SchedulingRebalanceId"];
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description accepted */
+                202: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["SchedulingRebalance"];
+                    };
+                };
+                401: components["responses"]["Unauthorized"];
+                403: components["responses"]["Forbidden"];
+                404: components["responses"]["NotFound"];
+                409: components["responses"]["Conflict"];
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/scheduling/rebalances/{rebalanceId}/undo": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Migrate one moved server back to where it was (policy:manage) */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    rebalanceId: components["parameters"]["SchedulingRebalanceId"];
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": components["schemas"]["SchedulingRebalanceUndo"];
+                };
+            };
+            responses: {
+                /** @description accepted */
+                202: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["SchedulingRebalance"];
+                    };
+                };
+                401: components["responses"]["Unauthorized"];
+                403: components["responses"]["Forbidden"];
+                404: components["responses"]["NotFound"];
+                409: components["responses"]["Conflict"];
+                422: components["responses"]["Invalid"];
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
 }
 export type webhooks = Record<string, never>;
 export interface components {
@@ -6141,6 +7041,217 @@ export interface components {
                 tenantId: string | null;
             }[];
         };
+        HaHost: {
+            hostname: string;
+            /** @enum {string} */
+            state: "ok" | "suspect" | "failed" | "fenced" | "maintenance";
+            up: boolean | null;
+            enabled: boolean | null;
+            vcpus: number | null;
+            memoryMb: number | null;
+            usedVcpus: number | null;
+            usedMemoryMb: number | null;
+            runningVms: number | null;
+            /** @description larger of CPU and RAM use under the allocation ratios, 0..1 */
+            load: number | null;
+            /** Format: date-time */
+            lastSeenAt: string | null;
+            /** Format: date-time */
+            failedAt: string | null;
+            /** Format: date-time */
+            fencedAt: string | null;
+            evacuationId: string | null;
+            note: string | null;
+            /** Format: date-time */
+            updatedAt: string;
+        };
+        HaHostPage: components["schemas"]["PageMeta"] & {
+            items: components["schemas"]["HaHost"][];
+        };
+        HaWorkflowStarted: {
+            workflowId: string;
+        };
+        HaDrainRequest: {
+            concurrency?: number;
+        };
+        HaDrainProgress: {
+            hostname: string;
+            /** @enum {string} */
+            phase: "disabling" | "migrating" | "done";
+            total: number;
+            migrated: string[];
+            failed: {
+                serverId: string;
+                error: string;
+            }[];
+        };
+        HaEvacuateRequest: {
+            /**
+             * Format: date-time
+             * @description when the host failed (recovery time starts there); now by default
+             */
+            failedAt?: string;
+        };
+        HaMigrationRequest: {
+            /** Format: uuid */
+            serverId: string;
+            /** @description omitted */
+            targetHost?: string;
+        };
+        HaMigration: {
+            /** Format: uuid */
+            id: string;
+            serverId: string;
+            workflowId: string;
+            /** @enum {string} */
+            reason: "operator" | "drain" | "rebalance";
+            sourceHost: string | null;
+            targetHost: string | null;
+            /** @enum {string} */
+            status: "running" | "completed" | "failed" | "aborted";
+            error: string | null;
+            requestedBy: string | null;
+            /** Format: date-time */
+            startedAt: string;
+            /** Format: date-time */
+            finishedAt: string | null;
+        };
+        HaMigrationPage: components["schemas"]["PageMeta"] & {
+            items: components["schemas"]["HaMigration"][];
+        };
+        HaMigrationProgress: {
+            serverId: string;
+            /** @enum {string} */
+            phase: "checking" | "migrating" | "aborting" | "verifying" | "done";
+            /** @enum {string} */
+            outcome?: "completed" | "failed" | "aborted";
+            sourceHost: string | null;
+            targetHost: string | null;
+            migrationId: number | null;
+            migrationStatus: string | null;
+            percent: number | null;
+            error?: string;
+        };
+        HaEvacuationItem: {
+            serverId: string;
+            name: string;
+            haEnabled: boolean;
+            priority: number;
+            /** @enum {string} */
+            status: "pending" | "evacuating" | "active" | "unrecovered";
+            /** @description hosts tried */
+            targets: string[];
+            error?: string;
+            /** Format: date-time */
+            activeAt?: string;
+        };
+        HaEvacuation: {
+            /** Format: uuid */
+            id: string;
+            hostname: string;
+            workflowId: string;
+            /** @enum {string} */
+            status: "running" | "completed" | "partial" | "failed";
+            /** @enum {string} */
+            trigger: "sweep" | "operator";
+            /** Format: date-time */
+            failedAt: string;
+            /** Format: date-time */
+            startedAt: string;
+            /** Format: date-time */
+            fencedAt: string | null;
+            /** Format: date-time */
+            finishedAt: string | null;
+            /** @description failure to last server ACTIVE */
+            recoveryMs: number | null;
+            totalServers: number;
+            evacuatedServers: number;
+            items: components["schemas"]["HaEvacuationItem"][];
+        };
+        HaEvacuationPage: components["schemas"]["PageMeta"] & {
+            items: components["schemas"]["HaEvacuation"][];
+        };
+        SchedulingPolicy: {
+            /** @enum {string} */
+            strategy: "load_balancing" | "energy_saving";
+            reservedHosts: string[];
+            cpuAllocationRatio: number;
+            ramAllocationRatio: number;
+            updatedBy: string | null;
+            /** Format: date-time */
+            updatedAt: string | null;
+        };
+        SchedulingPolicyUpdate: {
+            /** @enum {string} */
+            strategy?: "load_balancing" | "energy_saving";
+            reservedHosts?: string[];
+            cpuAllocationRatio?: number;
+            ramAllocationRatio?: number;
+        };
+        SchedulingPlacementRequest: {
+            vcpus: number;
+            memoryMb: number;
+            /**
+             * @default create
+             * @enum {string}
+             */
+            purpose: "create" | "migrate" | "evacuate";
+            exclude?: string[];
+        };
+        SchedulingPlacement: {
+            /** @enum {string} */
+            strategy: "load_balancing" | "energy_saving";
+            /** @description null when no host has room */
+            host: string | null;
+        };
+        SchedulingRebalanceRequest: {
+            maxMoves?: number;
+        };
+        SchedulingRebalanceStarted: {
+            /** Format: uuid */
+            id: string;
+            workflowId: string;
+        };
+        SchedulingRebalanceDecision: {
+            reason?: string;
+        };
+        SchedulingRebalanceUndo: {
+            serverId: string;
+        };
+        SchedulingRebalanceMove: {
+            serverId: string;
+            serverName: string;
+            from: string;
+            to: string;
+            /** @enum {string} */
+            status: "planned" | "migrating" | "done" | "failed" | "skipped" | "undoing" | "undone" | "undo_failed";
+            error?: string;
+        };
+        SchedulingRebalance: {
+            /** Format: uuid */
+            id: string;
+            /** @enum {string} */
+            phase: "planning" | "awaiting_approval" | "running" | "undoable" | "done";
+            /** @enum {string} */
+            outcome?: "completed" | "cancelled" | "rejected" | "expired";
+            strategy: string | null;
+            moves: components["schemas"]["SchedulingRebalanceMove"][];
+            effect: null | {
+                loadBefore: {
+                    [key: string]: number;
+                };
+                loadAfter: {
+                    [key: string]: number;
+                };
+                spreadBefore: number;
+                spreadAfter: number;
+                hostsInUseBefore: number;
+                hostsInUseAfter: number;
+                powerOffCandidates: string[];
+            };
+            decidedBy?: string;
+            reason?: string;
+        };
     };
     responses: {
         /** @description malformed request */
@@ -6217,6 +7328,10 @@ export interface components {
         };
     };
     parameters: {
+        HaHostname: string;
+        HaServerId: string;
+        HaEvacuationId: string;
+        SchedulingRebalanceId: string;
         ProductId: string;
         OrderId: string;
         Limit: number;

@@ -26,7 +26,7 @@ export async function hostSweepWorkflow(input: HostSweepInput): Promise<HostSwee
   const { db, cloud } = haActivities();
   const hosts = await cloud.haListComputeHosts();
   const at = Date.now();
-  const failed = await db.haRecordSweep({ observations: hosts.map((h) => ({ host: h.name, up: h.up, ignored: h.forcedDown })), rule: input.rule, at });
+  const failed = await db.haRecordSweep({ observations: hosts.map((h) => ({ host: h.name, up: h.up, ignored: h.forcedDown, enabled: h.enabled, vcpus: h.vcpus, memoryMb: h.memoryMb, usedVcpus: h.usedVcpus, usedMemoryMb: h.usedMemoryMb, runningVms: h.runningVms })), rule: input.rule, at });
   const started: string[] = [];
   for (const f of failed) {
     try {

@@ -7,8 +7,15 @@ import { policyOf } from '../../domain/ha/policy';
 export interface SweepObservation {
   host: string;
   up: boolean;
-  /** Fenced by us (forced down) or disabled for maintenance: not watched. */
+  /** Forced down (fenced): not watched. */
   ignored: boolean;
+  /** What the sweep saw, kept for the hosts API and placement. */
+  enabled: boolean;
+  vcpus: number;
+  memoryMb: number;
+  usedVcpus: number;
+  usedMemoryMb: number;
+  runningVms: number;
 }
 
 export interface EvacuationPatch {
@@ -63,6 +70,7 @@ export function createHaDbActivities(orm: Orm) {
             row = tx.create(HaHost, { hostname: o.host, state: 'ok', missTimes: [], updatedAt: new Date() });
             tx.persist(row);
           }
+          Object.assign(row, { up: o.up, enabled: o.enabled, vcpus: o.vcpus, memoryMb: o.memoryMb, usedVcpus: o.usedVcpus, usedMemoryMb: o.usedMemoryMb, runningVms: o.runningVms });
           if (o.ignored || row.state === 'failed' || row.state === 'fenced' || row.state === 'maintenance') continue;
           const r = observe({ missTimes: row.missTimes }, { up: o.up, at: input.at }, input.rule);
           row.missTimes = r.state.missTimes;

@@ -18,6 +18,14 @@ export class HaHost {
   /** The evacuation that fenced the host, while fenced. */
   evacuationId?: string | null;
   note?: string | null;
+  /** As the last sweep saw the compute service and hypervisor. */
+  up?: boolean | null;
+  enabled?: boolean | null;
+  vcpus?: number | null;
+  memoryMb?: number | null;
+  usedVcpus?: number | null;
+  usedMemoryMb?: number | null;
+  runningVms?: number | null;
   updatedAt: Date = new Date();
 }
 
@@ -33,6 +41,13 @@ export const HaHostSchema = new EntitySchema<HaHost>({
     fencedAt: { type: 'datetime', nullable: true },
     evacuationId: { type: 'string', length: 36, nullable: true },
     note: { type: 'string', length: 255, nullable: true },
+    up: { type: 'boolean', nullable: true },
+    enabled: { type: 'boolean', nullable: true },
+    vcpus: { type: 'integer', nullable: true },
+    memoryMb: { type: 'integer', nullable: true },
+    usedVcpus: { type: 'integer', nullable: true },
+    usedMemoryMb: { type: 'integer', nullable: true },
+    runningVms: { type: 'integer', nullable: true },
     updatedAt: { type: 'datetime', onUpdate: () => new Date() },
   },
 });

@@ -13,6 +13,13 @@ export class Migration0006Ha extends SchemaMigration {
         t.datetime('fenced_at', { precision: 3 }).nullable();
         t.string('evacuation_id', 36).nullable();
         t.string('note', 255).nullable();
+        t.boolean('up').nullable();
+        t.boolean('enabled').nullable();
+        t.integer('vcpus').nullable();
+        t.integer('memory_mb').nullable();
+        t.integer('used_vcpus').nullable();
+        t.integer('used_memory_mb').nullable();
+        t.integer('running_vms').nullable();
         t.datetime('updated_at', { precision: 3 }).notNullable();
       }),
     );

@@ -1,0 +1,28 @@
+import type { Context } from 'hono';
+import { WorkflowNotFoundError } from '@temporalio/client';
+import type { z } from 'zod';
+import { notFound } from '../lib/api-error';
+import { jsonBody } from '../lib/validate';
+
+/** A host name path segment; anything else names no host (404). */
+export function hostnameParam(value: string): string {
+  if (!/^[A-Za-z0-9._-]{1,255}$/.test(value)) throw notFound('host', value);
+  return value;
+}
+
+/** A JSON body that may be left out entirely (then `{}`); present, it is validated like `jsonBody`. */
+export async function optionalBody<S extends z.ZodTypeAny>(c: Context, schema: S): Promise<z.output<S>> {
+  const text = await c.req.raw.clone().text();
+  if (!text.trim()) return schema.parse({});
+  return jsonBody(c, schema);
+}
+
+/** Runs `fn` on a workflow handle, answering 404 when the workflow does not exist. */
+export async function onWorkflow<T>(what: string, id: string, fn: () => Promise<T>): Promise<T> {
+  try {
+    return await fn();
+  } catch (e) {
+    if (e instanceof WorkflowNotFoundError) throw notFound(what, id);
+    throw e;
+  }
+}

@@ -1,0 +1,107 @@
+import { randomUUID } from 'node:crypto';
+import { Hono } from 'hono';
+import { z } from 'zod';
+import { HaHost, SchedulingPolicyRecord } from '../../domain/entities';
+import { policyOf } from '../../domain/ha/policy';
+import { selectHost } from '../../domain/scheduling/select-host';
+import type { RebalanceState } from '../../workflows/rebalance';
+import { conflict } from '../lib/api-error';
+import { pathId } from '../lib/ids';
+import { principalOf } from '../lib/principal';
+import { jsonBody } from '../lib/validate';
+import { requireAuth, requirePermission } from '../middleware/authenticate';
+import type { AppEnv, Ctx } from '../deps';
+import { rebalanceInput } from '../services/ha';
+import { policyView } from '../views/ha';
+import { onWorkflow, optionalBody } from './ha-http';
+
+const hostName = z.string().regex(/^[A-Za-z0-9._-]{1,255}$/);
+const policyBody = z
+  .object({
+    strategy: z.enum(['load_balancing', 'energy_saving']).optional(),
+    reservedHosts: z.array(hostName).max(100).optional(),
+    cpuAllocationRatio: z.number().positive().max(64).optional(),
+    ramAllocationRatio: z.number().positive().max(16).optional(),
+  })
+  .strict();
+const placementBody = z
+  .object({ vcpus: z.number().int().min(1), memoryMb: z.number().int().min(1), purpose: z.enum(['create', 'migrate', 'evacuate']).default('create'), exclude: z.array(hostName).max(100).optional() })
+  .strict();
+const rebalanceBody = z.object({ maxMoves: z.number().int().min(1).max(500).optional() }).strict();
+const decisionBody = z.object({ reason: z.string().max(500).optional() }).strict();
+const undoBody = z.object({ serverId: z.string().min(1).max(64) }).strict();
+
+export const schedulingRouter = new Hono<AppEnv>();
+schedulingRouter.use('*', requireAuth);
+
+schedulingRouter.get('/policy', requirePermission('hosts:read'), async (c) => {
+  return c.json(policyView(await c.get('em').findOne(SchedulingPolicyRecord, { id: 'platform' })));
+});
+
+schedulingRouter.put('/policy', requirePermission('policy:manage'), async (c) => {
+  const body = await jsonBody(c, policyBody);
+  c.set('audit', { action: 'scheduling.policy.update', targetType: 'scheduling_policy', targetId: 'platform', details: body });
+  const em = c.get('em');
+  const row = (await em.findOne(SchedulingPolicyRecord, { id: 'platform' })) ?? em.create(SchedulingPolicyRecord, { ...policyOf(null), id: 'platform', updatedAt: new Date() });
+  Object.assign(row, Object.fromEntries(Object.entries(body).filter(([, v]) => v !== undefined)), { updatedBy: principalOf(c).userId, updatedAt: new Date() });
+  em.persist(row);
+  await em.flush();
+  return c.json(policyView(row));
+});
+
+schedulingRouter.post('/placement', requirePermission('hosts:read'), async (c) => {
+  const body = await jsonBody(c, placementBody);
+  const em = c.get('em');
+  const policy = policyOf(await em.findOne(SchedulingPolicyRecord, { id: 'platform' }));
+  const hosts = (await em.find(HaHost, {})).map((h) => ({
+    name: h.hostname,
+    schedulable: h.up === true && h.enabled === true && (h.state === 'ok' || h.state === 'suspect') && h.vcpus != null,
+    vcpus: h.vcpus ?? 0,
+    memoryMb: h.memoryMb ?? 0,
+    usedVcpus: h.usedVcpus ?? 0,
+    usedMemoryMb: h.usedMemoryMb ?? 0,
+    servers: h.runningVms ?? 0,
+  }));
+  const host = selectHost(policy, hosts, { id: 'placement', vcpus: body.vcpus, memoryMb: body.memoryMb }, { purpose: body.purpose, exclude: body.exclude });
+  return c.json({ strategy: policy.strategy, host: host ?? null });
+});
+
+schedulingRouter.post('/rebalances', requirePermission('policy:manage'), async (c) => {
+  const body = await optionalBody(c, rebalanceBody);
+  const id = randomUUID();
+  const workflowId = `rebalance-${id}`;
+  c.set('audit', { action: 'scheduling.rebalance.plan', targetType: 'rebalance', targetId: id, details: body });
+  const deps = c.get('deps');
+  await deps.temporal.workflow.start('rebalanceWorkflow', { taskQueue: deps.queues.orchestration, workflowId, args: [rebalanceInput(deps.config, principalOf(c).userId, body.maxMoves)] });
+  return c.json({ id, workflowId }, 202);
+});
+
+async function rebalanceState(c: Ctx, id: string) {
+  return onWorkflow('rebalance', id, () => c.get('deps').temporal.workflow.getHandle(`rebalance-${id}`).query<RebalanceState>('state'));
+}
+
+schedulingRouter.get('/rebalances/:rebalanceId', requirePermission('hosts:read'), async (c) => {
+  const id = pathId(c.req.param('rebalanceId'), 'rebalance');
+  return c.json({ id, ...(await rebalanceState(c, id)) });
+});
+
+/** Signals the rebalance when it is in one of `phases`; answers its state as it was. */
+async function decide(c: Ctx, action: string, signal: string, phases: RebalanceState['phase'][], args: Record<string, unknown>) {
+  const id = pathId(c.req.param('rebalanceId')!, 'rebalance');
+  c.set('audit', { action: `scheduling.rebalance.${action}`, targetType: 'rebalance', targetId: id, details: Object.keys(args).length ? args : undefined });
+  const state = await rebalanceState(c, id);
+  if (!phases.includes(state.phase)) throw conflict(`the rebalance is ${state.phase}`, { phase: state.phase });
+  await c.get('deps').temporal.workflow.getHandle(`rebalance-${id}`).signal(signal, { by: principalOf(c).userId, ...args });
+  return c.json({ id, ...state }, 202);
+}
+
+schedulingRouter.post('/rebalances/:rebalanceId/approve', requirePermission('policy:manage'), (c) => decide(c, 'approve', 'approve', ['awaiting_approval'], {}));
+schedulingRouter.post('/rebalances/:rebalanceId/reject', requirePermission('policy:manage'), async (c) => {
+  const body = await optionalBody(c, decisionBody);
+  return decide(c, 'reject', 'reject', ['awaiting_approval'], body.reason ? { reason: body.reason } : {});
+});
+schedulingRouter.post('/rebalances/:rebalanceId/cancel', requirePermission('policy:manage'), (c) => decide(c, 'cancel', 'cancel', ['awaiting_approval', 'running'], {}));
+schedulingRouter.post('/rebalances/:rebalanceId/undo', requirePermission('policy:manage'), async (c) => {
+  const body = await jsonBody(c, undoBody);
+  return decide(c, 'undo', 'undo', ['undoable'], { serverId: body.serverId });
+});
