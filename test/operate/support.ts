@@ -20,10 +20,12 @@ export interface OperateRig {
   sim: RunningSimulator;
   p: TestPlatform;
   settings: OperateSettings;
+  /** The seeded small public image (fits m1.tiny and a 1 GB volume). */
+  imageId: string;
   /** A tenant with an active user and its own Keystone project. */
   tenant(): Promise<{ token: string; tenantId: string; projectId: string; session: CloudSession }>;
   /** A server made directly in the tenant's project (as provisioning would), recorded as the tenant's resource using one instance of quota. */
-  server(t: { tenantId: string; session: CloudSession }, name?: string): Promise<CloudResource>;
+  server(t: { tenantId: string; session: CloudSession }, name?: string, networkId?: string): Promise<CloudResource>;
   fault(rule: { method?: string; path: string; status: number; count?: number }): Promise<string>;
   clearFaults(): Promise<void>;
   close(): Promise<void>;
@@ -38,21 +40,22 @@ export async function startOperateRig(): Promise<OperateRig> {
   const admin = await sessions.admin();
   const flavors = (await admin.call<{ flavors: Array<{ id: string; name: string }> }>('compute', 'GET', '/flavors')).flavors;
   const flavor = flavors.find((f) => f.name === 'm1.tiny') ?? flavors[0];
-  const image = (await admin.call<{ images: Array<{ id: string; status: string }> }>('image', 'GET', '/v2/images')).images.find((i) => i.status === 'active')!;
+  const image = (await admin.call<{ images: Array<{ id: string; name: string }> }>('image', 'GET', '/v2/images?status=active')).images.find((i) => i.name.startsWith('cirros'))!;
   const provider = (await admin.call<{ networks: Array<{ id: string }> }>('network', 'GET', '/v2.0/networks?name=provider')).networks[0];
 
   return {
     sim,
     p,
     settings,
+    imageId: image.id,
     async tenant() {
       const u = await p.tenantUser();
       const { projectId } = await ensureTenantProject(p.db.orm, sessions, u.tenantId);
       return { token: u.token, tenantId: u.tenantId, projectId, session: await sessions.project(projectId) };
     },
-    async server(t, name = `vm-${Date.now()}`) {
+    async server(t, name = `vm-${Date.now()}`, networkId = provider.id) {
       const created = await t.session.call<{ server: { id: string } }>('compute', 'POST', '/servers', {
-        server: { name, flavorRef: flavor.id, imageRef: image.id, networks: [{ uuid: provider.id }] },
+        server: { name, flavorRef: flavor.id, imageRef: image.id, networks: [{ uuid: networkId }] },
       });
       const id = created.server.id;
       await eventually(
