@@ -647,9 +647,20 @@ export function validateRequest(
     if (s?.['x-openstack']?.discriminator === 'action') action = Object.keys(data)[0];
   }
   const ref = pointer(['paths', op.template, op.method, 'requestBody', 'content', jsonSchema.mediaType, 'schema']);
+  // Glance's PATCH body is typed `{ type: string, format: "RFC 6902" }`; check it as a JSON patch.
+  if (deref(spec.doc, { ref, schema: jsonSchema.schema }).schema?.format === 'RFC 6902') return result(op, jsonPatchErrors(data));
   const candidates = selectVariants(spec.doc, { ref, schema: jsonSchema.schema }, { ...opts, action });
   if (candidates.length === 0) return result(op, [`action ${action} is not one the spec knows for ${op.template}`]);
   return result(op, validateAgainst(spec, candidates, data, 'request'));
+}
+
+function jsonPatchErrors(data: unknown): string[] {
+  if (!Array.isArray(data)) return ['(body) must be a JSON patch (an array of operations)'];
+  return data.flatMap((o, i) =>
+    o && typeof o === 'object' && ['add', 'remove', 'replace', 'move', 'copy', 'test'].includes(o.op) && typeof o.path === 'string' && (o.op === 'remove' || 'value' in o || 'from' in o)
+      ? []
+      : [`/${i} is not a JSON patch operation: ${JSON.stringify(o).slice(0, 100)}`],
+  );
 }
 
 function describeCall(kind: string, service: string, method: string, p: string, extra: string): string {
