@@ -10,6 +10,16 @@ async function roleId(admin: CloudSession, name: string): Promise<string> {
 }
 
 /**
+ * The platform's quotas are the authority (reserved atomically per order); the project's own Nova,
+ * Cinder and Neutron quotas are lifted so the cloud's defaults (10 instances...) never contradict them.
+ */
+async function liftProjectQuotas(admin: CloudSession, projectId: string): Promise<void> {
+  await admin.call('compute', 'PUT', `/os-quota-sets/${projectId}`, { quota_set: { instances: -1, cores: -1, ram: -1 } });
+  await admin.call('volumev3', 'PUT', `/os-quota-sets/${projectId}`, { quota_set: { volumes: -1, gigabytes: -1, snapshots: -1 } });
+  await admin.call('network', 'PUT', `/v2.0/quotas/${projectId}`, { quota: { floatingip: -1, network: -1, subnet: -1, router: -1, port: -1 } });
+}
+
+/**
  * The tenant's Keystone project, made on first need: project `cmp-<tenantId>`, a user of the same
  * name with the `member` role in it, and the `admin` role for the platform's own account so it can
  * act there. Looked up by name before anything is created, so a retry or a concurrent call finds it;
@@ -36,6 +46,8 @@ export async function ensureTenantProject(orm: Orm, sessions: ProvisionSessions,
 
   const me = await admin.call<{ users: Array<{ id: string }> }>('identity', 'GET', `/users?name=${encodeURIComponent(sessions.settings.username)}`);
   if (me.users[0]) await admin.call('identity', 'PUT', `/projects/${projectId}/users/${me.users[0].id}/roles/${await roleId(admin, 'admin')}`);
+
+  await liftProjectQuotas(admin, projectId);
 
   await em.nativeUpdate(Tenant, { id: tenantId, openstackProjectId: null }, { openstackProjectId: projectId });
   const stored = await orm.em.fork().findOneOrFail(Tenant, { id: tenantId });
