@@ -17,14 +17,19 @@ const PROTOCOL_TYPES: Record<string, string[]> = {
   mks: ['webmks'],
 };
 
-/** Issued console tokens → server id (kept until the simulator stops; consoles are cheap). */
-const tokens = new Map<string, string>();
+/** Issued console tokens → server id, per cloud (kept until the simulator stops; consoles are cheap). */
+const tokensByCloud = new WeakMap<object, Map<string, string>>();
+function tokensOf(cloud: object): Map<string, string> {
+  let m = tokensByCloud.get(cloud);
+  if (!m) tokensByCloud.set(cloud, (m = new Map()));
+  return m;
+}
 
 /** A console URL served by the simulator itself (GET returns a stub page while the token is known). */
 export function consoleUrl(c: ComputeContext, svc: ComputeService, s: Server, type: string): string {
   if (s.vmState !== VmState.ACTIVE || !s.host) throw conflict(`Instance ${s.id} is not ready`);
   const token = randomUUID();
-  tokens.set(token, s.id);
+  tokensOf(svc.cloud).set(token, s.id);
   const origin = svc.cloud.baseUrl || new URL(c.req.url).origin;
   const page = type === 'novnc' ? 'vnc_lite.html' : 'console.html';
   return `${origin}/compute/console/${page}?path=%3Ftoken%3D${token}`;
@@ -53,7 +58,7 @@ export function consolePageRoutes(): Hono<ComputeEnv> {
   app.get('/console/:page', (c) => {
     const path = c.req.query('path') ?? '';
     const token = /token=([^&]+)/.exec(decodeURIComponent(path))?.[1] ?? c.req.query('token');
-    const serverId = token ? tokens.get(token) : undefined;
+    const serverId = token ? tokensOf(c.get('cloud')).get(token) : undefined;
     if (!serverId) return c.text('Invalid token', 401);
     return c.html(`<!doctype html><title>Console of ${serverId}</title><p>Simulated console of server ${serverId}</p>`);
   });

@@ -23,9 +23,10 @@ export function flavorsRoutes(svc: ComputeService): Hono<ComputeEnv> {
     const q = c.req.query();
     const admin = c.get('auth').isAdmin;
     let items = [...svc.store.flavors.values()].filter((f) => !f.disabled);
-    const isPublic = q.is_public;
-    if (!admin || isPublic === undefined) items = items.filter((f) => f.isPublic || admin);
-    else if (isPublic !== 'none') items = items.filter((f) => String(f.isPublic) === (['true', '1', 'yes'].includes(isPublic.toLowerCase()) ? 'true' : 'false'));
+    // Nova: members see public flavors; admins see all unless is_public=true/false narrows it.
+    const isPublic = q.is_public?.toLowerCase();
+    if (!admin) items = items.filter((f) => f.isPublic);
+    else if (isPublic !== undefined && isPublic !== 'none') items = items.filter((f) => f.isPublic === ['true', '1', 'yes', 't', 'on'].includes(isPublic));
     if (q.minRam) items = items.filter((f) => f.ram >= Number(q.minRam));
     if (q.minDisk) items = items.filter((f) => f.disk >= Number(q.minDisk));
     const sortKey = (q.sort_key ?? 'flavorid') as string;

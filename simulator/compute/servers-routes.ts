@@ -85,10 +85,7 @@ export function serversRoutes(svc: ComputeService): Hono<ComputeEnv> {
   // --- metadata
   const setMetadata = (c: ComputeContext, s: Server, md: Record<string, string>) => {
     checkLock(c, s);
-    if (s.taskState === 'deleting' || s.vmState === 'building') {
-      // Nova refuses metadata changes while the instance is being deleted or built? It allows building; deleting → 409.
-      if (s.taskState === 'deleting') throw conflict(`Cannot 'update metadata' instance ${s.id} while it is in task_state deleting`);
-    }
+    if (s.taskState === 'deleting') throw conflict(`Cannot 'update metadata' instance ${s.id} while it is in task_state deleting`);
     checkMetadataQuota(svc, s.projectId, Object.keys(md).length);
     s.metadata = md;
     s.updatedAt = svc.cloud.isoNow();

@@ -279,10 +279,16 @@ export class ComputeStore implements Persistable {
     this.deletedIndex = new OrderedIndex();
     this.usage = new Map();
     for (const srv of s.servers) {
-      // Transitions interrupted by the restart settle in their target state.
-      if (srv.vmState === 'building') srv.vmState = 'error';
+      // Transitions interrupted by the restart settle: a placed build finishes, an unplaced one
+      // fails, a pending delete completes (Nova's compute would do the same on restart).
+      if (srv.vmState === 'building') {
+        srv.vmState = srv.host ? 'active' : 'error';
+        srv.powerState = srv.host ? 1 : 0;
+      }
+      if (srv.taskState === 'deleting') srv.deleted = true;
       srv.taskState = null;
       if (srv.deleted) {
+        this.release(srv);
         this.servers.set(srv.id, srv);
         this.deletedIndex.add(srv.id);
       } else this.insertServer(srv);
