@@ -10,6 +10,12 @@ TEMPORAL_VERSION="v1.5.1"
 
 log() { echo "[install] $*" >&2; }
 
+node_major="$(node -p 'process.versions.node.split(".")[0]' 2>/dev/null || echo 0)"
+if [ "$node_major" != "20" ]; then
+  log "Node.js 20 is required (found $(node -v 2>/dev/null || echo none)): better-sqlite3 12 and the pinned packages are built for it"
+  exit 1
+fi
+
 if [ ! -d node_modules ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then
   log "installing npm packages"
   npm ci --no-audit --no-fund >&2
@@ -22,6 +28,10 @@ elif command -v temporal >/dev/null 2>&1; then
 elif [ -x "$ROOT/.tools/bin/temporal" ]; then
   :
 else
+  if ! command -v go >/dev/null 2>&1; then
+    log "the Temporal CLI is missing and Go is not installed: install Go, put 'temporal' on PATH, or set TEMPORAL_CLI"
+    exit 1
+  fi
   log "installing the Temporal CLI $TEMPORAL_VERSION with go install (a few minutes the first time)"
   mkdir -p "$ROOT/.tools/bin"
   GOBIN="$ROOT/.tools/bin" GOFLAGS=-mod=mod go install "github.com/temporalio/cli/cmd/temporal@$TEMPORAL_VERSION" >&2

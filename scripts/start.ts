@@ -10,14 +10,17 @@ import { migrate, openOrm } from '../domain/db/orm';
 import { ensureBootstrapAdmin } from '../api/services/bootstrap';
 import { startTemporalDevServer, waitForPort } from './lib/temporal-cli';
 import { spawnTs, stopAll, type Child } from './lib/children';
-import { startEmbeddedSinks } from './lib/embedded-sinks';
+import { startEmbeddedSinks, type EmbeddedSinks } from './lib/embedded-sinks';
 
 const root = path.resolve(__dirname, '..');
 
+/** Every child started so far, so a failed start-up stops them too and leaves no port taken. */
+const children: Child[] = [];
+
 async function main(): Promise<void> {
   const cfg = config();
-  const children: Child[] = [];
   const env: NodeJS.ProcessEnv = { ...process.env, DATA_DIR: cfg.dataDir };
+  let sinks: EmbeddedSinks | undefined;
   let stopping = false;
   const shutdown = async (code: number) => {
     if (stopping) return;
@@ -49,7 +52,7 @@ async function main(): Promise<void> {
     });
   }
 
-  const sinks = await startEmbeddedSinks(cfg, env);
+  sinks = await startEmbeddedSinks(cfg, env);
 
   const orm = await openOrm(cfg.database);
   const applied = await migrate(orm);
@@ -58,8 +61,6 @@ async function main(): Promise<void> {
 
   children.push(spawnTs('worker', path.join(root, 'workers', 'main.ts'), env));
   children.push(spawnTs('api', path.join(root, 'api', 'main.ts'), env));
-  await waitForPort(cfg.PORT, cfg.HOST === '0.0.0.0' ? '127.0.0.1' : cfg.HOST);
-
   for (const c of children) {
     c.proc.once('exit', (code) => {
       if (!stopping) {
@@ -68,6 +69,7 @@ async function main(): Promise<void> {
       }
     });
   }
+  await waitForPort(cfg.PORT, cfg.HOST === '0.0.0.0' ? '127.0.0.1' : cfg.HOST);
 
   const url = cfg.publicUrl;
   const lines = [
@@ -91,7 +93,8 @@ async function main(): Promise<void> {
   console.log(lines.join('\n'));
 }
 
-main().catch((err) => {
+main().catch(async (err) => {
   console.error(err instanceof ConfigError ? err.message : err);
+  await stopAll(children);
   process.exit(1);
 });

@@ -3,8 +3,6 @@ import { config, ConfigError } from '../config';
 import { openOrm } from '../domain/db/orm';
 import { activityDepsFromConfig } from './deps-from-config';
 import { runWorkers, type QueueName } from './run';
-import { provisionSettingsFromConfig } from '../activities/openstack/provision-settings';
-import { autoscalingSettingsFromConfig } from '../activities/openstack/autoscale-settings';
 
 /** `tsx workers/main.ts [orchestration|openstack|notify ...]`: runs the named queues' workers, all by default. */
 async function main(): Promise<void> {
@@ -16,7 +14,7 @@ async function main(): Promise<void> {
   Runtime.install({ logger: new DefaultLogger(sdkLevel), telemetryOptions: { logging: { filter: makeTelemetryFilterString({ core: 'WARN' }), forward: {} } } });
   const orm = await openOrm(cfg.database, cfg.DATABASE_DEBUG);
   const connection = await NativeConnection.connect({ address: cfg.TEMPORAL_ADDRESS });
-  const running = await runWorkers({ connection, namespace: cfg.TEMPORAL_NAMESPACE, deps: { orm, autoscaling: autoscalingSettingsFromConfig(cfg), provision: provisionSettingsFromConfig(cfg) }, queues: queues.length ? queues : undefined });
+  const running = await runWorkers({ connection, namespace: cfg.TEMPORAL_NAMESPACE, deps: activityDepsFromConfig(cfg, orm), queues: queues.length ? queues : undefined });
   console.log(`workers running on ${running.workers.map((w) => w.options.taskQueue).join(', ')}`);
   await running.done;
   await connection.close();

@@ -51,7 +51,10 @@ export async function registrationWorkflow(input: RegistrationInput): Promise<Re
   };
   let decision: RegistrationDecision | undefined;
   setHandler(decideRegistrationSignal, (d) => {
-    decision ??= d;
+    if (decision) return;
+    decision = d;
+    // Visible to the next query at once, so a second approver is told it is decided (409).
+    state.decidedBy = d.by;
   });
   setHandler(registrationStateQuery, () => state);
 

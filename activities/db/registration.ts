@@ -1,3 +1,4 @@
+import { ApplicationFailure } from '@temporalio/common';
 import { writeAudit } from '../../domain/db/audit-writer';
 import type { Orm } from '../../domain/db/orm';
 import { Tenant, User } from '../../domain/entities';
@@ -14,7 +15,10 @@ export interface RegistrationChange {
 export function createRegistrationActivities(orm: Orm) {
   async function setStatus(change: RegistrationChange, status: 'active' | 'refused', action: string) {
     const em = orm.em.fork();
-    const user = await em.findOneOrFail(User, { id: change.userId });
+    const user = await em.findOne(User, { id: change.userId });
+    // A registration whose user is gone cannot be decided; retrying would never help.
+    if (!user) throw ApplicationFailure.nonRetryable(`user ${change.userId} no longer exists`, 'RegistrationUserGone');
+    if (user.status === status) return;
     const tenant = await em.findOne(Tenant, { id: change.tenantId });
     user.status = status;
     if (tenant && tenant.status === 'pending') tenant.status = status;

@@ -15,7 +15,11 @@ import type { AppEnv, Ctx } from '../deps';
 import { hashPassword } from '../services/passwords';
 import { userView } from '../views/identity';
 
-const rolesField = z.array(z.enum(staffRoles)).min(1).max(3);
+const rolesField = z
+  .array(z.enum(staffRoles))
+  .min(1)
+  .max(3)
+  .transform((r) => [...new Set(r)]);
 const permissionsField = z.array(z.enum(permissions)).max(permissions.length).nullable();
 const createBody = z
   .object({
@@ -99,15 +103,17 @@ adminsRouter.patch('/:adminId', async (c) => {
   const newRoles = body.roles ?? (roles as Role[]);
   const newPermissions = body.permissions !== undefined ? body.permissions : user.permissions;
   assertWithinGrantor(grantor, newRoles, newPermissions);
-  const em = c.get('em');
-  if (body.roles) {
-    await em.nativeDelete(RoleAssignment, { userId: user.id });
-    for (const role of body.roles) em.persist(Object.assign(new RoleAssignment(), { userId: user.id, role, tenantId: null }));
-  }
-  if (body.permissions !== undefined) user.permissions = body.permissions;
-  if (body.displayName) user.displayName = body.displayName;
-  if (body.status) user.status = body.status;
-  await em.flush();
+  await c.get('em').transactional(async (em) => {
+    const row = await em.findOneOrFail(User, { id: user.id });
+    if (body.roles) {
+      await em.nativeDelete(RoleAssignment, { userId: user.id });
+      for (const role of body.roles) em.persist(Object.assign(new RoleAssignment(), { userId: user.id, role, tenantId: null }));
+    }
+    if (body.permissions !== undefined) row.permissions = body.permissions;
+    if (body.displayName) row.displayName = body.displayName;
+    if (body.status) row.status = body.status;
+    Object.assign(user, { permissions: row.permissions, displayName: row.displayName, status: row.status });
+  });
   return c.json(userView(user, newRoles));
 });
 
@@ -117,10 +123,9 @@ adminsRouter.delete('/:adminId', async (c) => {
   c.set('audit', { action: 'admin.delete', targetType: 'user', targetId: user.id, tenantId: null });
   if (user.id === grantor.userId) throw conflict('you cannot delete yourself');
   assertWithinGrantor(grantor, roles as Role[], user.permissions);
-  const em = c.get('em');
-  await em.nativeDelete(RoleAssignment, { userId: user.id });
-  user.status = 'disabled';
-  user.email = `deleted-${user.id}@invalid`;
-  await em.flush();
+  await c.get('em').transactional(async (em) => {
+    await em.nativeDelete(RoleAssignment, { userId: user.id });
+    await em.nativeUpdate(User, { id: user.id }, { status: 'disabled', email: `deleted-${user.id}@invalid` });
+  });
   return c.body(null, 204);
 });

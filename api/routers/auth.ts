@@ -1,14 +1,15 @@
 import { Hono } from 'hono';
 import { z } from 'zod';
-import { RefreshToken, User } from '../../domain/entities';
-import { afterFailure, afterSuccess, isLocked } from '../../domain/identity/lockout';
+import { RefreshToken, Tenant, User } from '../../domain/entities';
+import { afterSuccess, isLocked } from '../../domain/identity/lockout';
 import { ApiError, forbidden, unauthorized } from '../lib/api-error';
 import { principalOf } from '../lib/principal';
 import { jsonBody } from '../lib/validate';
 import { requireAuth } from '../middleware/authenticate';
 import type { AppEnv } from '../deps';
 import { dummyPasswordHash, verifyPassword } from '../services/passwords';
-import { register, registrationExpiryMs, registrationWorkflowId } from '../services/registration';
+import { forgetRegistration, register, registrationExpiryMs, registrationWorkflowId } from '../services/registration';
+import { recordFailedLogin } from '../services/login-failures';
 import { openSession } from '../services/sessions';
 import { hashToken } from '../services/tokens';
 
@@ -21,7 +22,7 @@ const registerBody = z
     phone: z.string().regex(/^\+[1-9]\d{6,14}$/, 'E.164 number like +15551234567').optional(),
   })
   .strict();
-const loginBody = z.object({ email: z.string().email(), password: z.string().min(1).max(256) }).strict();
+const loginBody = z.object({ email: z.string().email().max(254), password: z.string().min(1).max(256) }).strict();
 const refreshBody = z.object({ refreshToken: z.string().min(10).max(200) }).strict();
 
 export const authRouter = new Hono<AppEnv>();
@@ -32,11 +33,17 @@ authRouter.post('/register', async (c) => {
   const { user, tenant, needsApproval } = await register(c.get('em'), deps, body);
   c.set('audit', { action: 'auth.register', targetType: 'user', targetId: user.id, tenantId: tenant.id, actorEmail: user.email });
   if (needsApproval) {
-    await deps.temporal.workflow.start('registrationWorkflow', {
-      workflowId: registrationWorkflowId(user.id),
-      taskQueue: deps.queues.orchestration,
-      args: [{ userId: user.id, tenantId: tenant.id, email: user.email, expiresInMs: registrationExpiryMs }],
-    });
+    try {
+      await deps.temporal.workflow.start('registrationWorkflow', {
+        workflowId: registrationWorkflowId(user.id),
+        taskQueue: deps.queues.orchestration,
+        args: [{ userId: user.id, tenantId: tenant.id, email: user.email, expiresInMs: registrationExpiryMs }],
+      });
+    } catch (err) {
+      // Without its workflow nobody could ever decide on the account: undo it so the user can retry.
+      await forgetRegistration(c.get('em'), user, tenant);
+      throw err;
+    }
   }
   return c.json({ userId: user.id, tenantId: tenant.id, status: user.status }, needsApproval ? 202 : 201);
 });
@@ -58,11 +65,14 @@ authRouter.post('/login', async (c) => {
     throw new ApiError(429, 'account_locked', 'too many failed logins; try again later', { lockedUntil: user.lockedUntil!.toISOString() });
   }
   if (!(await verifyPassword(user.passwordHash, body.password))) {
-    Object.assign(user, afterFailure(user, { maxFailures: deps.config.LOGIN_MAX_FAILURES, lockoutMs: deps.config.LOGIN_LOCKOUT_SECONDS * 1000 }, now));
-    await em.flush();
+    await recordFailedLogin(em, user.id, deps.config.LOGIN_MAX_FAILURES, deps.config.LOGIN_LOCKOUT_SECONDS * 1000);
     throw unauthorized('wrong e-mail or password');
   }
   if (user.status !== 'active') throw forbidden(user.status === 'pending' ? 'account is waiting for approval' : `account is ${user.status}`);
+  if (user.tenantId) {
+    const tenant = await em.findOne(Tenant, { id: user.tenantId });
+    if (tenant?.status !== 'active') throw forbidden(`tenant is ${tenant?.status ?? 'gone'}`);
+  }
   Object.assign(user, afterSuccess(), { lastLoginAt: now });
   await em.flush();
   return c.json(await openSession(em, deps, user.id));
@@ -74,9 +84,11 @@ authRouter.post('/refresh', async (c) => {
   c.set('audit', { action: 'auth.refresh' });
   const session = await em.findOne(RefreshToken, { tokenHash: hashToken(body.refreshToken) });
   if (!session || session.revokedAt || session.expiresAt.getTime() < Date.now()) throw unauthorized('refresh token is not valid');
+  // Spend the token atomically: of concurrent refreshes with one token, exactly one wins.
+  const spent = await em.nativeUpdate(RefreshToken, { id: session.id, revokedAt: null }, { revokedAt: new Date() });
+  if (spent !== 1) throw unauthorized('refresh token is not valid');
   const user = await em.findOne(User, { id: session.userId });
   if (!user || user.status !== 'active') throw unauthorized('account is not active');
-  session.revokedAt = new Date();
   c.set('audit', { action: 'auth.refresh', actorEmail: user.email, targetType: 'user', targetId: user.id, tenantId: user.tenantId ?? null });
   return c.json(await openSession(em, c.get('deps'), user.id));
 });

@@ -19,7 +19,7 @@ export const portalRouter = new Hono<AppEnv>();
 portalRouter.get('/', (c) => c.html(readFileSync(path.join(webDir, 'index.html'), 'utf8')));
 portalRouter.get('/portal/:file', (c) => {
   const file = c.req.param('file');
+  if (!Object.hasOwn(files, file)) return c.notFound();
   const type = files[file];
-  if (!type) return c.notFound();
   return c.body(readFileSync(path.join(webDir, file), 'utf8'), 200, { 'content-type': type, 'cache-control': 'no-cache' });
 });

@@ -62,7 +62,7 @@ async function decide(c: Ctx, approved: boolean, reason?: string) {
   if (!(await workflowExists(deps.temporal, id))) throw notFound('registration', userId);
   const handle = deps.temporal.workflow.getHandle(id);
   const state = await handle.query<RegistrationState>('state');
-  if (state.status !== 'pending') throw conflict(`registration is already ${state.status}`, { status: state.status });
+  if (state.status !== 'pending' || state.decidedBy) throw conflict(`registration is already ${state.status === 'pending' ? 'decided' : state.status}`, { status: state.status });
   c.set('audit', { ...c.get('audit'), tenantId: state.tenantId });
   await handle.signal('decide', { approved, by: p.userId, byEmail: p.email, reason });
   return c.json({ ...state, status: 'pending', decision: approved ? 'approved' : 'rejected' }, 202);

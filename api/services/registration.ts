@@ -44,3 +44,10 @@ export async function register(em: EntityManager, deps: AppDeps, req: Registrati
   await em.flush();
   return { user, tenant, needsApproval };
 }
+
+/** Removes a registration whose approval workflow could not be started. */
+export async function forgetRegistration(em: EntityManager, user: User, tenant: Tenant): Promise<void> {
+  await em.nativeDelete(RoleAssignment, { userId: user.id });
+  await em.nativeDelete(User, { id: user.id });
+  await em.nativeDelete(Tenant, { id: tenant.id });
+}

@@ -73,3 +73,21 @@ describe('admins and their permissions', () => {
     await p.call('PATCH', '/api/v1/settings', { token: root, body: { registrationRequiresApproval: false } });
   });
 });
+
+describe('bootstrap admin', () => {
+  it('is created once, and a deleted one is not brought back on restart', async () => {
+    const p = await startTestPlatform({ queues: [] });
+    try {
+      const { ensureBootstrapAdmin } = await import('../../api/services/bootstrap');
+      expect((await ensureBootstrapAdmin(p.db.orm.em.fork(), p.deps.config)).created).toBe(false);
+      const root = await p.adminToken();
+      const other = await p.staff(['platform_admin']);
+      const me = (await p.call('GET', '/api/v1/auth/me', { token: root })).body;
+      expect((await p.call('DELETE', `/api/v1/admins/${me.id}`, { token: other.token })).status).toBe(204);
+      expect((await ensureBootstrapAdmin(p.db.orm.em.fork(), p.deps.config)).created).toBe(false);
+      expect((await p.call('POST', '/api/v1/auth/login', { body: { email: 'root@cmp.test', password: 'Root-Password-1' } })).status).toBe(401);
+    } finally {
+      await p.close();
+    }
+  });
+});

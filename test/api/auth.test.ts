@@ -79,4 +79,31 @@ describe('identity: register, login, refresh, logout, lockout', () => {
     expect(r.status).toBe(401);
     expect(r.body.message).toBe('wrong e-mail or password');
   });
+
+  it('counts parallel wrong guesses: they cannot race past the lockout', async () => {
+    const { email } = await p.tenantUser('race-co');
+    const guesses = await Promise.all(Array.from({ length: 12 }, () => p.call('POST', '/api/v1/auth/login', { body: { email, password: 'Wrong-Password-1' } })));
+    expect(guesses.every((g) => g.status === 401 || g.status === 429)).toBe(true);
+    const right = await p.call('POST', '/api/v1/auth/login', { body: { email, password: strongPassword } });
+    expect(right.status).toBe(429);
+  });
+
+  it('spends a refresh token once, even when it is presented in parallel', async () => {
+    const login = await p.call('POST', '/api/v1/auth/login', { body: { email: 'ann@example.test', password: strongPassword } });
+    const attempts = await Promise.all(Array.from({ length: 5 }, () => p.call('POST', '/api/v1/auth/refresh', { body: { refreshToken: login.body.refreshToken } })));
+    expect(attempts.filter((a) => a.status === 200)).toHaveLength(1);
+    expect(attempts.filter((a) => a.status === 401)).toHaveLength(4);
+  });
+
+  it('shuts out the users of a suspended tenant at once, and lets them back on reactivation', async () => {
+    const u = await p.tenantUser('suspended-co');
+    const root = await p.adminToken();
+    expect((await p.call('PATCH', `/api/v1/tenants/${u.tenantId}`, { token: root, body: { status: 'suspended' } })).status).toBe(200);
+    expect((await p.call('GET', '/api/v1/auth/me', { token: u.token })).status).toBe(401);
+    const login = await p.call('POST', '/api/v1/auth/login', { body: { email: u.email, password: strongPassword } });
+    expect(login.status).toBe(403);
+    expect(login.body.message).toBe('tenant is suspended');
+    await p.call('PATCH', `/api/v1/tenants/${u.tenantId}`, { token: root, body: { status: 'active' } });
+    expect((await p.call('GET', '/api/v1/auth/me', { token: u.token })).status).toBe(200);
+  });
 });

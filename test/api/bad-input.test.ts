@@ -58,6 +58,15 @@ describe('bad input never causes a 5xx', () => {
     }
   }, 120_000);
 
+  it('answers odd names on the static routes with 404, never 5xx', async () => {
+    for (const prefix of ['/portal/', '/docs/assets/']) {
+      for (const name of ['constructor', 'toString', '__proto__', 'hasOwnProperty', '..%2Fpackage.json', '%00', 'x'.repeat(300)]) {
+        const r = await p.app.request(prefix + name);
+        expect(`${prefix}${name.slice(0, 20)} ${r.status}`).toBe(`${prefix}${name.slice(0, 20)} 404`);
+      }
+    }
+  });
+
   it('answers a body over the size limit with 413 and the error shape', async () => {
     const big = JSON.stringify({ email: 'a@b.test', password: 'x'.repeat(limit * 2) });
     const r = await p.call('POST', '/api/v1/auth/login', { raw: big });

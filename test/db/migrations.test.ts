@@ -39,6 +39,8 @@ describe(`checked-in migrations on ${databaseKind()}`, () => {
     const u = await again.findOneOrFail(User, { email: 'a@acme.test' });
     expect(u.permissions).toEqual(['audit:read']);
     expect(u.createdAt).toBeInstanceOf(Date);
+    // Milliseconds and UTC survive the round trip on both databases.
+    expect(u.createdAt.getTime()).toBe(user.createdAt.getTime());
     const a = await again.findOneOrFail(AuditEntry, { action: 'test' });
     expect(a.details).toEqual({ n: 1 });
     expect(a.id).toBeGreaterThan(0);
