@@ -16,15 +16,25 @@ const Api = (() => {
     }
   }
 
+  // A refresh token is spent by its first use, so parallel 401s share one refresh.
+  let refreshing = null;
+  function refreshOnce() {
+    refreshing ??= (async () => {
+      const r = await fetch(`${base}/auth/refresh`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ refreshToken: store.refresh }) });
+      if (r.ok) { store.set(await r.json()); return true; }
+      store.clear();
+      return false;
+    })().finally(() => { refreshing = null; });
+    return refreshing;
+  }
+
   async function raw(method, path, body, retry = true) {
     const headers = { accept: 'application/json' };
     if (body !== undefined) headers['content-type'] = 'application/json';
     if (store.access) headers.authorization = `Bearer ${store.access}`;
     const res = await fetch(base + path, { method, headers, body: body === undefined ? undefined : JSON.stringify(body) });
     if (res.status === 401 && retry && store.refresh && !path.startsWith('/auth/')) {
-      const r = await fetch(`${base}/auth/refresh`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ refreshToken: store.refresh }) });
-      if (r.ok) { store.set(await r.json()); return raw(method, path, body, false); }
-      store.clear();
+      if (await refreshOnce()) return raw(method, path, body, false);
     }
     const text = await res.text();
     const data = text ? JSON.parse(text) : null;

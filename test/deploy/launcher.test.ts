@@ -1,5 +1,5 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { freePort } from '../support/free-port';
@@ -43,6 +43,10 @@ describe('the platform launcher (scripts/start.ts)', () => {
   });
   afterAll(() => rmSync(dataDir, { recursive: true, force: true }));
 
+  function post(url: string, body: unknown, token?: string) {
+    return fetch(`${base}${url}`, { method: 'POST', headers: { 'content-type': 'application/json', ...(token ? { authorization: `Bearer ${token}` } : {}) }, body: JSON.stringify(body) });
+  }
+
   function launch(): { proc: ChildProcess; output: () => string } {
     const proc = spawn(path.join(root, 'node_modules', '.bin', 'tsx'), [path.join(root, 'scripts', 'start.ts')], { env, stdio: ['ignore', 'pipe', 'pipe'] });
     let out = '';
@@ -74,6 +78,16 @@ describe('the platform launcher (scripts/start.ts)', () => {
       // The simulator is the default cloud: its Keystone answers.
       const sim = await fetch(`http://127.0.0.1:${env.SIMULATOR_PORT}/identity/v3`);
       expect(sim.status).toBe(200);
+      // The worker is wired to the embedded sinks: a test page is delivered through the notify queue.
+      const [email, password] = readFileSync(path.join(dataDir, 'bootstrap-admin.txt'), 'utf8').trim().split('\n');
+      const token = ((await (await post('/api/v1/auth/login', { email, password })).json()) as { accessToken: string }).accessToken;
+      expect((await post('/api/v1/oncall/contacts', { name: 'On call', email: 'oncall@cmp.test', channels: ['email'] }, token)).status).toBe(201);
+      expect((await post('/api/v1/oncall/test', { subject: 'launcher test', body: 'hello' }, token)).status).toBe(202);
+      const sent = await waitFor('a sent notification', async () => {
+        const r = (await (await fetch(`${base}/api/v1/notifications?status=sent`, { headers: { authorization: `Bearer ${token}` } })).json()) as { items: Array<{ recipient: string }> };
+        return r.items.length ? r.items : undefined;
+      }, 60_000);
+      expect(sent[0].recipient).toBe('oncall@cmp.test');
     } finally {
       expect(await stop(proc)).toBe(0);
     }
@@ -88,9 +102,8 @@ describe('the platform launcher (scripts/start.ts)', () => {
       await waitFor('readyz', async () => ((await fetch(`${base}/readyz`)).status === 200 ? true : undefined), 150_000);
       await waitFor('banner', async () => (output().includes('CMP is running') ? true : undefined), 10_000);
       expect(output()).toContain('up to date');
-      const [email, password] = require('node:fs').readFileSync(path.join(dataDir, 'bootstrap-admin.txt'), 'utf8').trim().split('\n');
-      const login = await fetch(`${base}/api/v1/auth/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ email, password }) });
-      expect(login.status).toBe(200);
+      const [email, password] = readFileSync(path.join(dataDir, 'bootstrap-admin.txt'), 'utf8').trim().split('\n');
+      expect((await post('/api/v1/auth/login', { email, password })).status).toBe(200);
     } finally {
       expect(await stop(proc)).toBe(0);
     }
