@@ -1,3 +1,5 @@
+import { randomUUID } from 'node:crypto';
+import { CloudResource, InboxMessage } from '../../domain/entities';
 import { contractRoutes, fillPath } from '../support/contract-routes';
 import { startTestPlatform, strongPassword, type TestPlatform } from '../support/platform';
 
@@ -6,6 +8,9 @@ import { startTestPlatform, strongPassword, type TestPlatform } from '../support
  * be read or changed. Ids of A's objects are harvested from every list route A's own admin can read,
  * so routes added later are covered as soon as A owns something they serve.
  */
+/** List routes whose items belong to nobody in particular. */
+const sharedCollections = ['/api/v1/catalog/products'];
+
 describe('tenant isolation over the whole contract', () => {
   let p: TestPlatform;
   let a: Awaited<ReturnType<TestPlatform['tenantUser']>>;
@@ -21,6 +26,7 @@ describe('tenant isolation over the whole contract', () => {
       body: { email: 'member@iso-a.test', displayName: 'M', password: strongPassword },
     });
     expect(member.status).toBe(201);
+    await seedObjectsOfA();
     idsOfA.set('tenantId', new Set([a.tenantId]));
     idsOfA.set('userId', new Set([a.userId, member.body.id]));
     // Harvest ids from every parameterless list route A can read: /x → ids for the {param} of /x/{param}.
@@ -30,11 +36,30 @@ describe('tenant isolation over the whole contract', () => {
       const child = contractRoutes().find((c) => c.params.length === 1 && c.path.startsWith(`${route.path}/{`));
       if (!child) continue;
       const set = idsOfA.get(child.params[0]) ?? new Set<string>();
-      for (const item of r.body.items) if (typeof item?.id === 'string') set.add(item.id);
+      // Shared objects (catalog products, public images) are everybody's; only A's own count.
+      for (const item of r.body.items) {
+        if (typeof item?.id !== 'string') continue;
+        if (item.tenantId === a.tenantId || (!('tenantId' in item) && !sharedCollections.includes(route.path))) set.add(item.id);
+      }
       idsOfA.set(child.params[0], set);
     }
   });
   afterAll(async () => p?.close());
+
+  /** Gives A something under every kind of route: an order, an inbox message, cloud resources. */
+  async function seedObjectsOfA() {
+    const root = await p.adminToken();
+    const volume = await p.call('POST', '/api/v1/catalog/products', { token: root, body: { kind: 'volume', name: 'iso-volume', hourlyPrice: 0.01, monthlyPrice: 5 } });
+    expect(volume.status).toBe(201);
+    const order = await p.call('POST', '/api/v1/orders', { token: a.token, body: { items: [{ kind: 'volume', name: 'iso-v1', sizeGb: 1 }] } });
+    expect([201, 202]).toContain(order.status);
+    const em = p.db.orm.em.fork();
+    em.persist(Object.assign(new InboxMessage(), { userId: a.userId, tenantId: a.tenantId, title: 'hello', body: 'for A only' }));
+    for (const kind of ['server', 'volume', 'network', 'floating_ip', 'security_group', 'router', 'subnet', 'snapshot', 'image'] as const) {
+      em.persist(Object.assign(new CloudResource(), { tenantId: a.tenantId, kind, name: `iso-${kind}`, status: 'active' as const, openstackId: randomUUID() }));
+    }
+    await em.flush();
+  }
 
   it('never lets tenant B read or change anything of tenant A', async () => {
     const violations: string[] = [];
