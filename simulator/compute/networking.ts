@@ -154,6 +154,12 @@ export class ComputeNetworking {
   }
 }
 
+/**
+ * A port could not get an address. Nova only learns this on the compute host, so the build
+ * fails (server ERROR) instead of the API call.
+ */
+export class NetworkAllocationFailed extends Error {}
+
 /** Neutron faults surface through Nova's API as Nova faults with Nova's status codes. */
 function translate(e: unknown): unknown {
   if (!(e instanceof SimHttpError)) return e;
@@ -161,6 +167,8 @@ function translate(e: unknown): unknown {
   const ne = body?.NeutronError;
   if (!ne) return e;
   switch (ne.type) {
+    case 'IpAddressGenerationFailure':
+      return new NetworkAllocationFailed(ne.message);
     case 'NetworkNotFound':
       return badRequest(ne.message);
     case 'PortNotFound':
@@ -172,8 +180,6 @@ function translate(e: unknown): unknown {
     case 'IpAddressAlreadyAllocated':
     case 'IpAddressInUse':
       return conflict(ne.message);
-    case 'IpAddressGenerationFailure':
-      return conflict(`No more available IP addresses on network.`);
     default:
       return e.status >= 500 ? e : badRequest(ne.message);
   }

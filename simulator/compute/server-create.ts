@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import type { Flavor, Server, ServerVolume } from './model';
 import type { ComputeContext } from './microversion';
 import type { ComputeService } from './service';
-import type { NicRequest } from './networking';
+import { NetworkAllocationFailed, type NicRequest } from './networking';
 import { badRequest, forbidden, policyForbidden } from './errors';
 import {
   isBase64,
@@ -335,8 +335,21 @@ function createOne(c: ComputeContext, svc: ComputeService, spec: CreateSpec, nam
     server.volumes = attachBootVolumes(svc, auth, server, spec.bdms);
   } catch (e) {
     svc.networking.release(server);
-    store.discard(server);
-    throw e;
+    if (!(e instanceof NetworkAllocationFailed)) {
+      store.discard(server);
+      throw e;
+    }
+    store.release(server);
+    server.host = null;
+    server.ports = [];
+    const failed = svc.setState(server, VmState.BUILDING, 'networking', PowerState.NOSTATE);
+    svc.after(server, failed, svc.cloud.options.buildMs, () => {
+      const message = `Build of instance ${server.id} aborted: Failed to allocate the network(s), not rescheduling.`;
+      server.fault = { code: 500, message, details: e.message, created: svc.cloud.isoNow() };
+      svc.setState(server, VmState.ERROR, null, PowerState.NOSTATE);
+      store.finishAction(action, false, message);
+    });
+    return server;
   }
   const g = svc.setState(server, VmState.BUILDING, 'spawning', PowerState.NOSTATE);
   svc.after(server, g, svc.cloud.options.buildMs, () => {

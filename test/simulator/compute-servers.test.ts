@@ -159,6 +159,24 @@ describe('server create', () => {
     expect((await admin.delete(`/compute/v2.1/servers/${id}`)).status).toBe(204);
   });
 
+  it('fails the build (ERROR, not the API call) when the network has no address left', async () => {
+    const net = await admin.post('/network/v2.0/networks', { network: { name: 'tiny' } });
+    const sub = await admin.post('/network/v2.0/subnets', {
+      subnet: { network_id: net.body.network.id, ip_version: 4, cidr: '10.99.0.0/29', allocation_pools: [{ start: '10.99.0.2', end: '10.99.0.3' }] },
+    });
+    expect(sub.status).toBe(201);
+    const nets = [{ uuid: net.body.network.id }];
+    await activeServer(admin, f, { networks: nets });
+    await activeServer(admin, f, { networks: nets });
+    const id = await createServer(admin, f, { networks: nets });
+    const s = await eventually(async () => {
+      const r = await admin.get(`/compute/v2.1/servers/${id}`);
+      return r.body.server.status === 'ERROR' ? r.body.server : undefined;
+    });
+    expect(s.fault.message).toBe(`Build of instance ${id} aborted: Failed to allocate the network(s), not rescheduling.`);
+    expect(s.addresses).toEqual({});
+  });
+
   it('boots from a volume created from an image and deletes it on termination', async () => {
     const { imageId } = seeded(f);
     const id = await createServer(admin, f, {
