@@ -8,7 +8,7 @@ import {
   toActivityFailure,
   type Network,
 } from '../../activities/openstack';
-import { startFixture, type SimFixture } from './support';
+import { bootable, startFixture, type SimFixture } from './support';
 
 let f: SimFixture;
 beforeAll(async () => {
@@ -27,12 +27,7 @@ async function failureOf(p: Promise<unknown>) {
   throw new Error('expected the call to fail');
 }
 
-async function firstFlavorAndImage() {
-  const flavors = await f.client.compute.listFlavors();
-  const flavor = flavors.filter((x) => x.disk >= 1).sort((a, b) => a.ram - b.ram)[0]!;
-  const image = (await f.client.image.listImages({ status: 'active' }))[0]!;
-  return { flavor, image };
-}
+const firstFlavorAndImage = () => bootable(f.client);
 
 describe('OpenStack client against the simulator', () => {
   it('authenticates, discovers every endpoint from the catalog and lists resources', async () => {
@@ -58,8 +53,7 @@ describe('OpenStack client against the simulator', () => {
   });
 
   it('pages through servers with limit/marker and next links', async () => {
-    const { flavor, image } = await firstFlavorAndImage();
-    const net = (await f.client.network.listNetworks({ name: 'private' }))[0] ?? (await f.client.network.listNetworks())[0]!;
+    const { flavor, image, network: net } = await firstFlavorAndImage();
     const ids: string[] = [];
     for (let i = 0; i < 5; i++) {
       const s = await f.client.compute.createServer({ name: `paging-${i}`, flavorRef: flavor.id, imageRef: image.id, networks: [{ uuid: net.id }] });
@@ -86,8 +80,7 @@ describe('OpenStack client against the simulator', () => {
   });
 
   it('maps a wrong-state action (409) to a retryable OpenStackConflict', async () => {
-    const { flavor, image } = await firstFlavorAndImage();
-    const net = (await f.client.network.listNetworks())[0]!;
+    const { flavor, image, network: net } = await firstFlavorAndImage();
     const s = await f.client.compute.createServer({ name: 'conflict', flavorRef: flavor.id, imageRef: image.id, networks: [{ uuid: net.id }] });
     await f.client.waitForServerStatus(s.id, ['ACTIVE'], { pollMs: 20, timeoutMs: 10_000 });
     const { err, failure } = await failureOf(f.client.compute.start(s.id));
@@ -133,8 +126,7 @@ describe('OpenStack client against the simulator', () => {
   });
 
   it('creates a server, a network and a volume once per idempotency key', async () => {
-    const { flavor, image } = await firstFlavorAndImage();
-    const net = (await f.client.network.listNetworks())[0]!;
+    const { flavor, image, network: net } = await firstFlavorAndImage();
     const key = 'provision-item-42/server';
     const spec = { name: 'idem-server', flavorRef: flavor.id, imageRef: image.id, networks: [{ uuid: net.id }] };
     const a = await ensureServer(f.client.compute, key, spec);

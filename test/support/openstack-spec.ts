@@ -23,6 +23,7 @@ import path from 'node:path';
 import Ajv2020 from 'ajv/dist/2020';
 import type { ErrorObject, ValidateFunction } from 'ajv';
 import addFormats from 'ajv-formats';
+import { fullFormats } from 'ajv-formats/dist/formats';
 import { parse as parseYaml } from 'yaml';
 
 export type OpenStackService = 'compute' | 'network' | 'volume' | 'image' | 'identity' | 'load-balancer';
@@ -257,6 +258,11 @@ function normaliseSchemas(node: Json): Json {
       }
     }
   }
+  // Octavia's generator wrote `additionalProperties: { type: { type: string } }` for string maps.
+  const ap = node.additionalProperties;
+  if (ap && typeof ap === 'object' && ap.type && typeof ap.type === 'object' && !Array.isArray(ap.type) && Object.keys(ap).length === 1) {
+    node.additionalProperties = ap.type;
+  }
   for (const v of Object.values(node)) normaliseSchemas(v);
   return node;
 }
@@ -310,6 +316,11 @@ function loadSpec(service: OpenStackService): LoadedSpec {
   const ajv = newAjv();
   ajv.addSchema(doc, docId(service));
   const responseAjv = newAjv();
+  // Nova answers `"accessIPv4": ""` for an unset address.
+  for (const f of ['ipv4', 'ipv6'] as const) {
+    const re = fullFormats[f] as RegExp;
+    responseAjv.addFormat(f, { type: 'string', validate: (v: string) => v === '' || re.test(v) });
+  }
   responseAjv.addSchema(nullableCopy(doc), docId(service));
   const matchers = Object.keys(doc.paths ?? {}).map((template) => ({
     template,
@@ -486,7 +497,12 @@ function formatErrors(errors: ErrorObject[] | null | undefined): string[] {
 function validateAgainst(spec: LoadedSpec, candidates: Located[], body: unknown, kind: Kind): string[] {
   let best: { name: string; errors: string[] } | undefined;
   for (const c of candidates) {
-    const fn = compile(spec, c.ref, kind);
+    let fn: ValidateFunction;
+    try {
+      fn = compile(spec, c.ref, kind);
+    } catch (err) {
+      return [`the spec's schema ${label(c.ref)} cannot be compiled: ${(err as Error).message}`];
+    }
     if (fn(body)) return [];
     const errors = formatErrors(fn.errors);
     if (!best || errors.length < best.errors.length) best = { name: label(c.ref), errors };
