@@ -6,11 +6,12 @@
  *   npx tsx bench/autoscaling.ts [trials per period] [periods in seconds, comma separated]
  */
 import { startTemporalDevServer } from '../scripts/lib/temporal-cli';
+import { simulatorProvisionSettings } from '../activities/openstack/provision-settings';
 import { startSimulator } from '../simulator/server';
 import { freePort } from '../test/support/free-port';
 import { startTestPlatform } from '../test/support/platform';
 import { ensurePrometheus, startPrometheus } from '../test/support/prometheus';
-import { loadBalancerFixture, setGroupLoad, waitFor } from '../test/autoscaling/cloud-fixture';
+import { loadBalancerFixture, simCreds, tenantProject, setGroupLoad, waitFor } from '../test/autoscaling/cloud-fixture';
 
 const TRIALS = Number(process.argv[2] ?? 3);
 const PERIODS = (process.argv[3] ?? '1,2').split(',').map(Number);
@@ -23,9 +24,9 @@ async function main(): Promise<void> {
   process.env.TEMPORAL_ADDRESS = `127.0.0.1:${port}`;
   const sim = await startSimulator({ buildMs: 200, actionMs: 30 });
   const prom = startPrometheus(sim.url);
-  const fx = await loadBalancerFixture(sim);
-  const p = await startTestPlatform({ activityDeps: { autoscaling: { openstack: fx.creds, prometheusUrl: prom.url, pollMs: 100 } } });
+  const p = await startTestPlatform({ activityDeps: { autoscaling: { openstack: simCreds(sim), prometheusUrl: prom.url }, provision: simulatorProvisionSettings(sim.url) } });
   const tenant = await p.tenantUser('bench-co');
+  const fx = await loadBalancerFixture(sim, await tenantProject(p.db.orm, sim, tenant.tenantId));
   const state = (id: string) => p.call('GET', `/api/v1/scaling-groups/${id}/state`, { token: tenant.token }).then((r) => r.body);
   const rows: string[] = [];
   try {

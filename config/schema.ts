@@ -85,7 +85,6 @@ export const configSchema = z.object({
   PROVISION_ACTIVE_TIMEOUT_SECONDS: seconds.default(600),
   PROMETHEUS_URL: z.string().url().optional(),
   AUTOSCALING_CPU_METRIC: z.string().regex(/^[a-zA-Z_:][a-zA-Z0-9_:]*$/, 'must be a Prometheus metric name').default('sim_server_cpu_utilisation'),
-  AUTOSCALING_POLL_MS: z.coerce.number().int().min(50).default(1000),
 });
 
 export type RawConfig = z.infer<typeof configSchema>;

@@ -2,21 +2,24 @@
  * `autoscale-<groupId>`: the one process that sizes a scaling group. Every evaluation period it
  * reads the group (DB), checks its members' servers (Nova), reads the average CPU of the members
  * (Prometheus), decides with the pure policy rules, then brings the members to the desired size:
- * new members are built, checked ACTIVE and only then added to the pool; leaving members are taken
- * out of the pool first, then deleted. Members in ERROR are replaced. It continues-as-new to keep
+ * new members are built by the provisioning workflow (`provision-<memberId>` child, in the tenant's
+ * project) and only once ACTIVE added to the pool; leaving members are taken out of the pool first,
+ * then torn down by the provisioning activities. Members in ERROR are replaced. It continues-as-new to keep
  * its history short, carrying cooldowns and the last decisions.
  */
-import { ApplicationFailure, condition, continueAsNew, defineQuery, defineSignal, proxyActivities, setHandler, uuid4, workflowInfo } from '@temporalio/workflow';
-import type { AutoscalingQuotaActivities, MemberSize } from '../activities/db/autoscaling-quota';
+import { ApplicationFailure, condition, continueAsNew, defineQuery, defineSignal, executeChild, proxyActivities, setHandler, uuid4, workflowInfo } from '@temporalio/workflow';
+import type { AutoscalingQuotaActivities } from '../activities/db/autoscaling-quota';
 import type { AutoscalingRecordActivities, GroupSnapshot, MemberRow, SettingsPatch } from '../activities/db/autoscaling';
 import type { MetricsActivities } from '../activities/metrics/group-cpu';
 import type { AutoscaleMemberActivities, createFlavorSizeActivity } from '../activities/openstack/autoscale-members';
 import type { IsolationActivities } from '../activities/openstack/isolation';
+import type { ProvisionActivities } from '../activities/openstack/provision-types';
 import { clampCapacity } from '../domain/autoscaling/adjustment';
 import { cooldownEndsAt } from '../domain/autoscaling/cooldown';
 import { evaluatePolicies, type ScalingDecision } from '../domain/autoscaling/policy';
 import { currentCapacity, planReconcile, type GroupMember } from '../domain/autoscaling/reconcile';
 import { queuesOf } from '../domain/task-queues';
+import { provisionItemWorkflow, type ProvisionInput } from './provision';
 
 export interface DecisionView {
   at: string;
@@ -76,6 +79,13 @@ export const autoscaleStateQuery = defineQuery<AutoscaleState>('state');
 
 const MAX_DECISIONS = 20;
 
+interface FlavorFacts {
+  name: string;
+  vcpus: number;
+  ramMb: number;
+  diskGb: number;
+}
+
 const queues = queuesOf(workflowInfo().taskQueue);
 const db = proxyActivities<AutoscalingRecordActivities & AutoscalingQuotaActivities & MetricsActivities>({
   taskQueue: queues.orchestration,
@@ -92,12 +102,13 @@ const os = proxyActivities<AutoscaleMemberActivities & ReturnType<typeof createF
   startToCloseTimeout: '2 minutes',
   retry: { initialInterval: '500 milliseconds', maximumInterval: '15 seconds', maximumAttempts: 20 },
 });
-const osWait = proxyActivities<AutoscaleMemberActivities>({
+const provisioning = proxyActivities<Pick<ProvisionActivities, 'teardownItem' | 'ensureTenantProject'>>({
   taskQueue: queues.openstack,
-  startToCloseTimeout: '20 minutes',
-  heartbeatTimeout: '30 seconds',
+  startToCloseTimeout: '10 minutes',
   retry: { initialInterval: '1 second', maximumInterval: '15 seconds', maximumAttempts: 10 },
 });
+/** How long a member may take to turn ACTIVE before its provisioning fails (and it is replaced). */
+const MEMBER_ACTIVE_TIMEOUT_MS = 10 * 60_000;
 
 function failureText(e: unknown): string {
   const f = e as { cause?: { type?: string; message?: string }; message?: string };
@@ -191,42 +202,57 @@ export async function autoscaleWorkflow(input: AutoscaleInput): Promise<Autoscal
     if (patch.status === 'active' && !m.activeAt) m.activeAt = at;
   }
 
-  async function removeMember(m: MemberRow, size: MemberSize): Promise<void> {
+  async function removeMember(m: MemberRow, size: FlavorFacts): Promise<void> {
     const s = snap!;
     await setMember(m, { status: 'removing' });
     if (m.poolMemberId && s.settings.poolId) {
       await os.removePoolMember({ projectId: s.projectId, poolId: s.settings.poolId, poolMemberId: m.poolMemberId });
       await setMember(m, { poolMemberId: null });
     }
-    if (m.serverId) await osWait.deleteMemberServer({ projectId: s.projectId, serverId: m.serverId });
-    await db.returnMemberQuota({ tenantId: s.tenantId, memberId: m.id, size });
+    await provisioning.teardownItem({ itemId: m.id });
+    await db.returnMemberQuota({ tenantId: s.tenantId, memberId: m.id, size: { vcpus: size.vcpus, ramMb: size.ramMb } });
     await db.updateScalingMember({ memberId: m.id, status: 'removed', at: Date.now() });
     s.members = s.members.filter((x) => x.id !== m.id);
   }
 
-  async function launchMember(m: MemberRow): Promise<void> {
+  async function launchMember(m: MemberRow, size: FlavorFacts): Promise<void> {
     const s = snap!;
+    const t = s.settings.template;
+    const input: ProvisionInput = {
+      orderId: groupId,
+      itemId: m.id,
+      tenantId: s.tenantId,
+      attempt: 1,
+      spec: {
+        kind: 'server',
+        name: `${s.settings.name}-${m.id.slice(0, 8)}`,
+        flavorId: t.flavorId,
+        imageId: t.imageId,
+        networkId: t.networkId,
+        userData: t.userData ?? null,
+        // cmp_group labels the member's CPU series in the metrics exporter.
+        metadata: { cmp_group: groupId, cmp_member: m.id },
+      },
+      flavor: { name: size.name, vcpus: size.vcpus, ramMb: size.ramMb, diskGb: size.diskGb },
+      activeTimeoutMs: MEMBER_ACTIVE_TIMEOUT_MS,
+    };
     try {
-      const { serverId } = await os.createMemberServer({ projectId: s.projectId, groupId, memberId: m.id, template: s.settings.template });
-      await setMember(m, { serverId });
-      const built = await osWait.waitMemberServer({ projectId: s.projectId, serverId });
-      if (built.status !== 'ACTIVE') {
-        await setMember(m, { status: 'error', fault: built.fault ?? `server ${built.status}`, address: built.address });
-        await db.settleMemberQuota({ memberId: m.id, outcome: 'commit' });
-        return;
-      }
+      const built = await executeChild(provisionItemWorkflow, { workflowId: `provision-${m.id}`, taskQueue: queues.orchestration, args: [input] });
+      const serverId = String(built.resources.serverId);
+      const address = (built.resources.fixedIp as string | null) ?? null;
+      await setMember(m, { serverId, address });
       // Isolation: the member's ports get the template's bandwidth limit before it takes traffic.
-      if (s.settings.template.maxKbps) await os.applyBandwidthLimit({ projectId: s.projectId, serverId, maxKbps: s.settings.template.maxKbps });
+      if (t.maxKbps) await os.applyBandwidthLimit({ projectId: s.projectId, serverId, maxKbps: t.maxKbps });
       let poolMemberId: string | null = null;
       if (s.settings.poolId) {
-        if (!built.address) throw ApplicationFailure.nonRetryable(`server ${serverId} has no address for the pool`, 'AutoscaleNoAddress');
-        ({ poolMemberId } = await os.addPoolMember({ projectId: s.projectId, poolId: s.settings.poolId, subnetId: s.settings.subnetId, address: built.address, protocolPort: s.settings.template.protocolPort, memberId: m.id }));
+        if (!address) throw ApplicationFailure.nonRetryable(`server ${serverId} has no address for the pool`, 'AutoscaleNoAddress');
+        ({ poolMemberId } = await os.addPoolMember({ projectId: s.projectId, poolId: s.settings.poolId, subnetId: s.settings.subnetId, address, protocolPort: t.protocolPort, memberId: m.id }));
       }
-      await setMember(m, { status: 'active', address: built.address, poolMemberId });
+      await setMember(m, { status: 'active', poolMemberId });
       await db.settleMemberQuota({ memberId: m.id, outcome: 'commit' });
     } catch (e) {
-      // The build could not even start (quota, bad template...): the member is an ERROR to replace,
-      // its quota held until the replacement deletes whatever OpenStack kept.
+      // Provisioning failed (it unwound what it made) or the member could not join the pool: an ERROR
+      // member, replaced at the next evaluation; its quota is held until that removal gives it back.
       await setMember(m, { status: 'error', fault: `${failureType(e) ?? 'failure'}: ${failureText(e)}` });
       await db.settleMemberQuota({ memberId: m.id, outcome: 'commit' });
     }
@@ -265,11 +291,11 @@ export async function autoscaleWorkflow(input: AutoscaleInput): Promise<Autoscal
     await db.saveGroupSettings({ groupId, patch: { desiredCapacity: to } });
   }
 
-  async function evaluate(size: MemberSize): Promise<void> {
+  async function evaluate(size: FlavorFacts): Promise<void> {
     const s = snap!;
     const st = s.settings;
     const current = currentCapacity(s.members.map(asGroupMember));
-    const headroom = await db.memberQuotaHeadroom({ tenantId: s.tenantId, size, upTo: Math.max(0, st.maxSize - current) });
+    const headroom = await db.memberQuotaHeadroom({ tenantId: s.tenantId, size: { vcpus: size.vcpus, ramMb: size.ramMb }, upTo: Math.max(0, st.maxSize - current) });
     const quotaHeadroom = headroom === null ? undefined : headroom;
 
     if (c.forced !== null) {
@@ -306,7 +332,7 @@ export async function autoscaleWorkflow(input: AutoscaleInput): Promise<Autoscal
     await decide(d);
   }
 
-  async function reconcile(size: MemberSize): Promise<void> {
+  async function reconcile(size: FlavorFacts): Promise<void> {
     const s = snap!;
     const decided = iterationAction;
     const plan = planReconcile(s.members.map(asGroupMember), s.settings.desiredCapacity, s.settings.scaleInStrategy);
@@ -314,9 +340,11 @@ export async function autoscaleWorkflow(input: AutoscaleInput): Promise<Autoscal
     if (replace.length) await decide({ action: 'replace', from: currentCapacity(s.members.map(asGroupMember)), to: s.settings.desiredCapacity, reason: `replacing ${replace.length} member(s) in ERROR` });
     const leaving = [...replace, ...plan.remove].map(member);
     const launches: MemberRow[] = [];
+    // Members live in the tenant's own project; provisioning makes it on first use.
+    if (plan.create > 0 && !s.projectId) s.projectId = (await provisioning.ensureTenantProject({ tenantId: s.tenantId })).projectId;
     for (let i = 0; i < plan.create; i++) {
       const id = uuid4();
-      if (!(await db.reserveMemberQuota({ tenantId: s.tenantId, memberId: id, size }))) {
+      if (!(await db.reserveMemberQuota({ tenantId: s.tenantId, memberId: id, size: { vcpus: size.vcpus, ramMb: size.ramMb } }))) {
         await decide({ action: 'quota', from: s.members.length, to: s.settings.desiredCapacity, reason: `tenant quota leaves no room for ${plan.create - i} more member(s)`, clampedBy: 'quota' });
         break;
       }
@@ -327,7 +355,7 @@ export async function autoscaleWorkflow(input: AutoscaleInput): Promise<Autoscal
       s.members.push(row);
       launches.push(row);
     }
-    await Promise.all([...leaving.map((m) => removeMember(m, size)), ...launches.map(launchMember)]);
+    await Promise.all([...leaving.map((m) => removeMember(m, size)), ...launches.map((m) => launchMember(m, size))]);
   }
 
   const perRun = input.evaluationsPerRun ?? 200;

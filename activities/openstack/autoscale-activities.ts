@@ -11,8 +11,6 @@ export interface AutoscalingSettings {
   prometheusUrl?: string;
   /** Name of that gauge; values 0..1 of the server's vCPUs. */
   cpuMetric?: string;
-  /** How often builds and deletions are polled (ms). */
-  pollMs?: number;
 }
 
 export const defaultCpuMetric = 'sim_server_cpu_utilisation';
@@ -30,7 +28,7 @@ export function sessionFactory(settings?: AutoscalingSettings): (projectId: stri
 export function autoscalingOpenstackActivities(settings?: AutoscalingSettings) {
   const session = sessionFactory(settings);
   return {
-    ...createAutoscaleMemberActivities(session, settings?.pollMs ?? 200),
+    ...createAutoscaleMemberActivities(session),
     ...createFlavorSizeActivity(session),
     ...createIsolationActivities(session),
   };

@@ -1,7 +1,6 @@
-import { Context } from '@temporalio/activity';
 import { ApplicationFailure } from '@temporalio/common';
 import type { OsSession } from './autoscale-session';
-import type { MemberServerInput, MemberServerState, MemberServerStatus, PoolMemberInput } from './autoscale-types';
+import type { MemberServerState, MemberServerStatus, PoolMemberInput } from './autoscale-types';
 
 interface NovaServer {
   id: string;
@@ -16,10 +15,6 @@ function isNotFound(e: unknown): boolean {
   return e instanceof ApplicationFailure && e.type === 'OpenStackNotFound';
 }
 
-function memberName(groupId: string, memberId: string): string {
-  return `asg-${groupId.slice(0, 8)}-${memberId.slice(0, 8)}`;
-}
-
 function statusOf(s: string): MemberServerStatus {
   if (s === 'BUILD' || s === 'ACTIVE' || s === 'ERROR') return s;
   return 'OTHER';
@@ -31,63 +26,13 @@ function stateOf(server: NovaServer): MemberServerState {
   return { serverId: server.id, status: statusOf(server.status), address: fixed?.addr ?? null, fault: server.fault?.message ?? null };
 }
 
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-
 /**
- * Nova and Octavia calls of a scaling group's members. Creates are idempotent: a server carries the
- * member id in its metadata (with the group id as `cmp_group`, which the metrics exporter labels its
- * CPU series with) and a pool member is named after the member, so a retry finds what an earlier
- * attempt made.
+ * Nova and Octavia calls of a scaling group's members (their servers are built and torn down by the
+ * provisioning workflow and activities). A pool member is named after the scaling member, so a
+ * retried add finds what an earlier attempt made.
  */
-export function createAutoscaleMemberActivities(session: (projectId: string | null) => OsSession, pollMs = 200) {
-  async function findServer(os: OsSession, groupId: string, memberId: string): Promise<NovaServer | undefined> {
-    const name = memberName(groupId, memberId);
-    const { servers } = await os.call<{ servers: NovaServer[] }>('compute', 'GET', `/servers/detail?name=${encodeURIComponent(`^${name}$`)}`);
-    return servers.find((s) => s.metadata?.cmp_member === memberId);
-  }
-
-  async function getServer(os: OsSession, serverId: string): Promise<NovaServer | undefined> {
-    try {
-      return (await os.call<{ server: NovaServer }>('compute', 'GET', `/servers/${serverId}`)).server;
-    } catch (e) {
-      if (isNotFound(e)) return undefined;
-      throw e;
-    }
-  }
-
+export function createAutoscaleMemberActivities(session: (projectId: string | null) => OsSession) {
   return {
-    async createMemberServer(input: MemberServerInput): Promise<{ serverId: string }> {
-      const os = session(input.projectId);
-      const existing = await findServer(os, input.groupId, input.memberId);
-      if (existing) return { serverId: existing.id };
-      const t = input.template;
-      const { server } = await os.call<{ server: { id: string } }>('compute', 'POST', '/servers', {
-        server: {
-          name: memberName(input.groupId, input.memberId),
-          flavorRef: t.flavorId,
-          imageRef: t.imageId,
-          networks: [{ uuid: t.networkId }],
-          ...(t.userData ? { user_data: Buffer.from(t.userData, 'utf8').toString('base64') } : {}),
-          ...(t.securityGroups?.length ? { security_groups: t.securityGroups.map((name) => ({ name })) } : {}),
-          metadata: { cmp_group: input.groupId, cmp_member: input.memberId, cmp_workflow: `autoscale-${input.groupId}` },
-        },
-      });
-      return { serverId: server.id };
-    },
-
-    /** Polls the server until it is ACTIVE or ERROR (or gone), heartbeating meanwhile. */
-    async waitMemberServer(input: { projectId: string | null; serverId: string }): Promise<MemberServerState> {
-      const os = session(input.projectId);
-      for (;;) {
-        const s = await getServer(os, input.serverId);
-        if (!s) return { serverId: input.serverId, status: 'GONE', address: null, fault: 'server disappeared while building' };
-        const state = stateOf(s);
-        if (state.status === 'ACTIVE' || state.status === 'ERROR') return state;
-        Context.current().heartbeat(state.status);
-        await sleep(pollMs);
-      }
-    },
-
     /** The current state of each server (GONE for those Nova no longer knows). */
     async memberServerStates(input: { projectId: string | null; serverIds: string[] }): Promise<Record<string, MemberServerState>> {
       const os = session(input.projectId);
@@ -100,21 +45,6 @@ export function createAutoscaleMemberActivities(session: (projectId: string | nu
         out[id] = s ? stateOf(s) : { serverId: id, status: 'GONE', address: null, fault: null };
       }
       return out;
-    },
-
-    /** Deletes the server and waits until Nova no longer lists it; an absent server is already done. */
-    async deleteMemberServer(input: { projectId: string | null; serverId: string }): Promise<void> {
-      const os = session(input.projectId);
-      try {
-        await os.call('compute', 'DELETE', `/servers/${input.serverId}`);
-      } catch (e) {
-        if (isNotFound(e)) return;
-        throw e;
-      }
-      while (await getServer(os, input.serverId)) {
-        Context.current().heartbeat('deleting');
-        await sleep(pollMs);
-      }
     },
 
     async addPoolMember(input: PoolMemberInput): Promise<{ poolMemberId: string }> {
@@ -151,12 +81,12 @@ export function createAutoscaleMemberActivities(session: (projectId: string | nu
 
 export type AutoscaleMemberActivities = ReturnType<typeof createAutoscaleMemberActivities>;
 
-/** vCPUs and RAM of a flavor, for the quota a member holds. */
+/** Name and sizing of the template's flavor: the quota a member holds and what provisioning builds. */
 export function createFlavorSizeActivity(session: (projectId: string | null) => OsSession) {
   return {
-    async memberFlavorSize({ projectId, flavorId }: { projectId: string | null; flavorId: string }): Promise<{ vcpus: number; ramMb: number }> {
-      const { flavor } = await session(projectId).call<{ flavor: { vcpus: number; ram: number } }>('compute', 'GET', `/flavors/${encodeURIComponent(flavorId)}`);
-      return { vcpus: flavor.vcpus, ramMb: flavor.ram };
+    async memberFlavorSize({ projectId, flavorId }: { projectId: string | null; flavorId: string }): Promise<{ name: string; vcpus: number; ramMb: number; diskGb: number }> {
+      const { flavor } = await session(projectId).call<{ flavor: { name: string; vcpus: number; ram: number; disk: number } }>('compute', 'GET', `/flavors/${encodeURIComponent(flavorId)}`);
+      return { name: flavor.name, vcpus: flavor.vcpus, ramMb: flavor.ram, diskGb: flavor.disk };
     },
   };
 }

@@ -13,5 +13,5 @@ export function autoscalingSettingsFromConfig(cfg: Config): AutoscalingSettings 
       : cfg.SIMULATOR_EMBEDDED
         ? { ...common, authUrl: `http://127.0.0.1:${cfg.SIMULATOR_PORT}/identity/v3`, username: 'admin', password: 'secret', projectName: 'admin' }
         : undefined;
-  return { openstack, prometheusUrl: cfg.PROMETHEUS_URL, cpuMetric: cfg.AUTOSCALING_CPU_METRIC ?? defaultCpuMetric, pollMs: cfg.AUTOSCALING_POLL_MS };
+  return { openstack, prometheusUrl: cfg.PROMETHEUS_URL, cpuMetric: cfg.AUTOSCALING_CPU_METRIC ?? defaultCpuMetric };
 }

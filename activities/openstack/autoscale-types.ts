@@ -1,12 +1,4 @@
 /** Shapes the autoscaling OpenStack activities exchange with the workflow (plain JSON). */
-import type { ServerTemplate } from '../../domain/entities/scaling-group';
-
-export interface MemberServerInput {
-  projectId: string | null;
-  groupId: string;
-  memberId: string;
-  template: ServerTemplate;
-}
 
 export type MemberServerStatus = 'BUILD' | 'ACTIVE' | 'ERROR' | 'GONE' | 'OTHER';
 

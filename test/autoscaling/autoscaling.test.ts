@@ -1,8 +1,9 @@
 import { setTenantLimits } from '../../activities/db/quota-store';
+import { simulatorProvisionSettings } from '../../activities/openstack/provision-settings';
 import { startSimulator, type RunningSimulator } from '../../simulator/server';
 import { startTestPlatform, type TestPlatform } from '../support/platform';
 import { ensurePrometheus, startPrometheus, type RunningPrometheus } from '../support/prometheus';
-import { loadBalancerFixture, poolMembers, setGroupLoad, waitFor, type LbFixture } from './cloud-fixture';
+import { loadBalancerFixture, simCreds, tenantProject, poolMembers, setGroupLoad, waitFor, type LbFixture } from './cloud-fixture';
 
 const missing = ensurePrometheus();
 if (missing) console.warn(`autoscaling suite skipped: ${missing}`);
@@ -23,9 +24,9 @@ suite('autoscaling with real Prometheus, Temporal and the simulator', () => {
   beforeAll(async () => {
     sim = await startSimulator({ buildMs: 200, actionMs: 30 });
     prom = startPrometheus(sim.url);
-    fx = await loadBalancerFixture(sim);
-    p = await startTestPlatform({ activityDeps: { autoscaling: { openstack: fx.creds, prometheusUrl: prom.url, pollMs: 100 } } });
+    p = await startTestPlatform({ activityDeps: { autoscaling: { openstack: simCreds(sim), prometheusUrl: prom.url }, provision: simulatorProvisionSettings(sim.url) } });
     tenant = await p.tenantUser('asg-co');
+    fx = await loadBalancerFixture(sim, await tenantProject(p.db.orm, sim, tenant.tenantId));
   });
   afterAll(async () => {
     await p?.close();

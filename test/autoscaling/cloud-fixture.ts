@@ -1,5 +1,8 @@
 import { osSessions, type OsCredentials, type OsSession } from '../../activities/openstack/autoscale-session';
 import type { RunningSimulator } from '../../simulator/server';
+import type { Orm } from '../../domain/db/orm';
+import { createProvisionActivities } from '../../activities/openstack/provision';
+import { simulatorProvisionSettings } from '../../activities/openstack/provision-settings';
 
 export interface LbFixture {
   creds: OsCredentials;
@@ -24,10 +27,14 @@ export async function waitFor<T>(what: string, fn: () => Promise<T>, ok: (v: T) 
   }
 }
 
-/** A load balancer with an HTTP listener and pool on the simulator's shared provider network. */
-export async function loadBalancerFixture(sim: RunningSimulator): Promise<LbFixture> {
-  const creds: OsCredentials = { authUrl: `${sim.url}/identity/v3`, username: 'admin', password: 'secret', projectName: 'admin' };
-  const os = osSessions(creds).forProject(null);
+/** A load balancer with an HTTP listener and pool on the simulator's shared provider network, in the given project. */
+export function simCreds(sim: RunningSimulator): OsCredentials {
+  return { authUrl: `${sim.url}/identity/v3`, username: 'admin', password: 'secret', projectName: 'admin' };
+}
+
+export async function loadBalancerFixture(sim: RunningSimulator, projectId: string | null): Promise<LbFixture> {
+  const creds = simCreds(sim);
+  const os = osSessions(creds).forProject(projectId);
   const { flavors } = await os.call<{ flavors: Array<{ id: string; name: string }> }>('compute', 'GET', '/flavors');
   const { images } = await os.call<{ images: Array<{ id: string; name: string }> }>('compute', 'GET', '/images').catch(async () => ({ images: [] as Array<{ id: string; name: string }> }));
   const { networks } = await os.call<{ networks: Array<{ id: string; name: string; subnets: string[] }> }>('network', 'GET', '/v2.0/networks?name=provider');
@@ -77,4 +84,9 @@ export async function setGroupLoad(sim: RunningSimulator, groupId: string, cpu: 
   const r = await fetch(`${sim.url}/sim-admin/groups/${groupId}/load`, { method: 'PUT', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ cpu }) });
   if (r.status !== 200) throw new Error(`sim-admin load: ${r.status} ${await r.text()}`);
   return ((await r.json()) as { servers: string[] }).servers;
+}
+
+/** The tenant's OpenStack project, made as provisioning makes it (the platform's admin holds a role there). */
+export async function tenantProject(orm: Orm, sim: RunningSimulator, tenantId: string): Promise<string> {
+  return (await createProvisionActivities(orm, simulatorProvisionSettings(sim.url)).ensureTenantProject({ tenantId })).projectId;
 }

@@ -1,7 +1,8 @@
 import { CloudResource } from '../../domain/entities';
+import { simulatorProvisionSettings } from '../../activities/openstack/provision-settings';
 import { startSimulator, type RunningSimulator } from '../../simulator/server';
 import { startTestPlatform, type TestPlatform } from '../support/platform';
-import { loadBalancerFixture, waitFor, type LbFixture } from './cloud-fixture';
+import { loadBalancerFixture, simCreds, tenantProject, waitFor, type LbFixture } from './cloud-fixture';
 
 describe('isolation: QoS bandwidth limits on ports, listener session limits (Temporal + simulator)', () => {
   let sim: RunningSimulator;
@@ -13,9 +14,9 @@ describe('isolation: QoS bandwidth limits on ports, listener session limits (Tem
 
   beforeAll(async () => {
     sim = await startSimulator({ buildMs: 100, actionMs: 30 });
-    fx = await loadBalancerFixture(sim);
-    p = await startTestPlatform({ activityDeps: { autoscaling: { openstack: fx.creds, pollMs: 100 } } });
+    p = await startTestPlatform({ activityDeps: { autoscaling: { openstack: simCreds(sim) }, provision: simulatorProvisionSettings(sim.url) } });
     tenant = await p.tenantUser('iso-co');
+    fx = await loadBalancerFixture(sim, await tenantProject(p.db.orm, sim, tenant.tenantId));
     const { server } = await fx.os.call<{ server: { id: string } }>('compute', 'POST', '/servers', { server: { name: 'web-1', flavorRef: fx.flavorId, imageRef: fx.imageId, networks: [{ uuid: fx.networkId }] } });
     serverId = server.id;
     await waitFor('server ACTIVE', () => fx.os.call('compute', 'GET', `/servers/${serverId}`), (r: any) => r.server.status === 'ACTIVE');
