@@ -17,7 +17,7 @@ export function renderFloatingIp(store: NetworkStore, fip: FloatingIpRecord): Re
   const port_details = port
     ? { name: port.name, network_id: port.network_id, mac_address: port.mac_address, admin_state_up: port.admin_state_up, status: port.status, device_id: port.device_id, device_owner: port.device_owner }
     : null;
-  return { ...rest, port_details };
+  return { ...rest, port_details, qos_network_policy_id: port ? (store.networks.get(port.network_id)?.qos_policy_id ?? null) : null };
 }
 
 /** Finds the router joining the port's subnet to the floating network, or throws ExternalGatewayForFloatingIPNotFound. */

@@ -11,7 +11,7 @@ import type { NetworkStore } from '../store';
 import { notFound } from '../errors';
 import { callerOf, jsonBody, mountCrud } from './http';
 import { createSubnet, deleteSubnet, updateSubnet } from '../subnets';
-import type { Caller, FloatingIpRecord, SecurityGroupRecord } from '../model';
+import type { Caller, FloatingIpRecord, PortRecord, RouterRecord, SecurityGroupRecord, SubnetRecord } from '../model';
 
 /** Networks, subnets, ports, routers (with interfaces), floating IPs, security groups and rules. */
 export function resourceRoutes(store: NetworkStore): Hono<AuthEnv> {
@@ -26,24 +26,27 @@ export function resourceRoutes(store: NetworkStore): Hono<AuthEnv> {
     update: (c, id, b) => updateNetwork(s, c, id, b),
     remove: (c, id) => deleteNetwork(s, c, id),
   });
-  mountCrud(app, {
+  mountCrud<SubnetRecord>(app, {
     path: 'subnets', collection: 'subnets', member: 'subnet',
+    render: (sub) => ({ ...sub, 'router:external': s.networks.get(sub.network_id)?.['router:external'] ?? false }),
     list: (c) => s.visible(c, s.subnets),
     show: (c, id) => s.get(s.subnets, 'Subnet', c, id),
     create: (c, b) => createSubnet(s, c, b),
     update: (c, id, b) => updateSubnet(s, c, id, b),
     remove: (c, id) => deleteSubnet(s, c, id),
   });
-  mountCrud(app, {
+  mountCrud<PortRecord>(app, {
     path: 'ports', collection: 'ports', member: 'port',
+    render: (p) => ({ ...p, data_plane_status: null }),
     list: (c) => s.visible(c, s.ports).filter((p) => c.isAdmin || p.project_id === c.projectId),
     show: (c, id) => s.getOwned(s.ports, 'Port', c, id),
     create: (c, b) => createPort(s, c, b),
     update: (c, id, b) => updatePort(s, c, id, b),
     remove: (c, id) => deletePort(s, c, id),
   });
-  mountCrud(app, {
+  mountCrud<RouterRecord>(app, {
     path: 'routers', collection: 'routers', member: 'router',
+    render: (r) => ({ ...r, conntrack_helpers: [], service_type_id: null }),
     list: (c) => s.visible(c, s.routers),
     show: (c, id) => s.get(s.routers, 'Router', c, id),
     create: (c, b) => createRouter(s, c, b),
