@@ -1,7 +1,7 @@
 /**
  * The few session primitives the operate activities use: one authenticated JSON call per service.
  * Errors come back as the typed client's ApplicationFailures (OpenStackNotFound, OpenStackConflict...).
- * `operate-session.ts` binds this to the platform's Keystone sessions.
+ * `operate-session.ts` binds this to the shared typed client's session.
  */
 export type OperateService = 'compute' | 'network' | 'volumev3' | 'image';
 

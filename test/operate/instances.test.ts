@@ -94,6 +94,8 @@ describe('operating instances (simulator + real Temporal)', () => {
     const stop = await act(vm.id, { action: 'stop' }, operator);
     expect(stop.status).toBe(202);
     expect((await finished(vm.id, stop.body.id)).status).toBe('succeeded');
+    expect((await rig.p.call('GET', `/api/v1/instances/${vm.id}`, { token: operator })).body.host).toMatch(/^compute-\d+$/);
+    expect((await rig.p.call('GET', `/api/v1/instances/${vm.id}`, { token: owner.token })).body.host).toBeNull();
     const om = (await rig.p.staff(['om_admin'])).token;
     expect((await act(vm.id, { action: 'start' }, om)).status).toBe(404);
   });
@@ -106,8 +108,8 @@ describe('operating instances (simulator + real Temporal)', () => {
       expect(r.status).toBe(202);
       const done = await finished(vm.id, r.body.id);
       expect(done.status).toBe('failed');
-      expect(done.error.type).toBe('OpenStackUnavailable');
-      expect(done.error.message).toMatch(/500.*Internal Server Error \(injected\)/);
+      expect(done.error.type).toBe('OpenStackServerError');
+      expect(done.error.message).toBe('Internal Server Error (injected)');
     } finally {
       await rig.clearFaults();
       void fault;

@@ -1,4 +1,5 @@
 import { readQuota } from '../../activities/db/quota-store';
+import { ensureDriftSchedule, driftScheduleIdFor } from '../../api/services/drift-schedule';
 import { CloudResource } from '../../domain/entities';
 import { eventually, startOperateRig, type OperateRig } from './support';
 
@@ -88,5 +89,21 @@ describe('operating volumes and snapshots; drift (simulator + real Temporal)', (
     await call('POST', '/admin/drift/run', undefined, operator);
     const resolved = await call('GET', `/admin/drift/findings?resolved=true&tenantId=${owner.tenantId}`, undefined, operator);
     expect(resolved.body.items.map((f: { openstackId: string }) => f.openstackId)).toContain(stray.network.id);
+  });
+
+  it('creates the drift schedule once, every DRIFT_INTERVAL_MINUTES', async () => {
+    const client = rig.p.temporal.client;
+    const queue = rig.p.deps.queues.orchestration;
+    expect(await ensureDriftSchedule(client, queue, 0)).toBe(false);
+    expect(await ensureDriftSchedule(client, queue, 7)).toBe(true);
+    expect(await ensureDriftSchedule(client, queue, 7)).toBe(true);
+    const handle = client.schedule.getHandle(driftScheduleIdFor(queue));
+    try {
+      const d = await handle.describe();
+      expect(d.spec.intervals?.[0]?.every).toBe(7 * 60_000);
+      expect(d.action).toMatchObject({ type: 'startWorkflow', workflowType: 'driftWorkflow', taskQueue: queue });
+    } finally {
+      await handle.delete();
+    }
   });
 });
