@@ -4,8 +4,8 @@ import { SimClient, eventually, startFixture, type SimFixture } from './sim-clie
 
 /**
  * Whether the Octavia spec compiles: the shared load-balancing spec has a malformed schema
- * (`insert_headers.additionalProperties.type` is an object), which Ajv refuses until
- * test/support/openstack-spec.ts corrects it; until then these responses are not validated.
+ * (`insert_headers.additionalProperties.type` is an object) that test/support/openstack-spec.ts
+ * has to correct; if it cannot, the suite still runs, without validation, and says so.
  */
 function octaviaSpecUsable(): boolean {
   if (!hasSpecs()) return false;
@@ -79,6 +79,13 @@ describe('load balancers', () => {
     expect(upd.body.loadbalancer).toMatchObject({ description: 'front', provisioning_status: 'PENDING_UPDATE' });
     await settled(lb.id);
     expect((await alice.get(`${L}/loadbalancers/${lb.id}/stats`)).body.stats.total_connections).toBe(0);
+    expect((await alice.get(`${L}/loadbalancers/${lb.id}/statuses`)).body.statuses.loadbalancer.id).toBe(lb.id);
+    expect((await alice.put(`${L}/loadbalancers/${lb.id}/failover`)).status).toBe(403);
+    // Octavia answers failover 202 with no body; the generated spec documents one.
+    const operator = new SimClient(f.sim.url, f.admin.token, {}, false);
+    expect((await operator.put(`${L}/loadbalancers/${lb.id}/failover`)).status).toBe(202);
+    expect((await alice.get(`${L}/loadbalancers/${lb.id}`)).body.loadbalancer.provisioning_status).toBe('PENDING_UPDATE');
+    await settled(lb.id);
     expect((await bob.get(`${L}/loadbalancers/${lb.id}`)).status).toBe(403);
     expect((await bob.get(`${L}/loadbalancers`)).body.loadbalancers).toEqual([]);
     expect((await alice.delete(`${L}/loadbalancers/${lb.id}`)).status).toBe(204);
@@ -175,7 +182,9 @@ describe('listeners, pools, members and health monitors', () => {
 
   it('deletes listeners and pools one by one and answers on /v2.0 too', async () => {
     const lb = await activeLb('solo');
-    const pool = (await alice.post(`/load-balancer/v2.0/lbaas/pools`, { pool: { loadbalancer_id: lb.id, protocol: 'TCP', lb_algorithm: 'SOURCE_IP' } })).body.pool;
+    // `/v2.0/lbaas` is the legacy alias of `/v2/lbaas`; the spec only lists the latter.
+    const legacy = new SimClient(f.sim.url, alice.token, {}, false);
+    const pool = (await legacy.post(`/load-balancer/v2.0/lbaas/pools`, { pool: { loadbalancer_id: lb.id, protocol: 'TCP', lb_algorithm: 'SOURCE_IP' } })).body.pool;
     await settled(lb.id);
     const listener = (await alice.post(`${L}/listeners`, { listener: { loadbalancer_id: lb.id, protocol: 'TCP', protocol_port: 443, default_pool_id: pool.id } })).body.listener;
     expect(listener.default_pool_id).toBe(pool.id);

@@ -309,6 +309,7 @@ describe('quotas', () => {
     expect(neutronError(over)).toMatchObject({ type: 'OverQuota', message: "Quota exceeded for resources: ['network']." });
     expect(neutronError(await alice.post(`${N}/routers`, { router: {} })).type).toBe('OverQuota');
     expect((await admin.get(`${N}/quotas`)).body.quotas.map((q: any) => q.project_id)).toContain(aliceProject);
+    expect((await alice.get(`${N}/quotas/${aliceProject}/default`)).body.quota.network).toBe(100);
     expect((await bob.get(`${N}/quotas/${aliceProject}`)).status).toBe(403);
     expect((await admin.delete(`${N}/quotas/${aliceProject}`)).status).toBe(204);
     expect((await alice.post(`${N}/networks`, { network: { name: 'fine-again' } })).status).toBe(201);
