@@ -4,7 +4,8 @@
  * Environment:
  *   SIM_PORT (default 8774, as config SIMULATOR_PORT)     SIM_HOST (default 127.0.0.1)     SIM_STATE_FILE (no persistence when unset)
  *   SIM_REGION, SIM_HOSTS (hypervisor count), SIM_BUILD_MS, SIM_MIGRATE_MS, SIM_EVACUATE_MS, SIM_ACTION_MS,
- *   SIM_HEARTBEAT_TIMEOUT_MS, SIM_TOKEN_TTL_MS, SIM_ADMIN_USER, SIM_ADMIN_PASSWORD, SIM_ADMIN_PROJECT
+ *   SIM_HEARTBEAT_TIMEOUT_MS, SIM_TOKEN_TTL_MS, SIM_ADMIN_USER, SIM_ADMIN_PASSWORD, SIM_ADMIN_PROJECT,
+ *   SIM_SAVE_INTERVAL_MS (state file save period, default 10000)
  */
 import { startSimulator } from './server';
 import type { SimOptions } from './core/options';
@@ -40,6 +41,7 @@ async function main(): Promise<void> {
   const sim = await startSimulator({
     ...optionsFromEnv(),
     port: num('SIM_PORT') ?? 8774,
+    saveIntervalMs: num('SIM_SAVE_INTERVAL_MS'),
     host: process.env.SIM_HOST || '127.0.0.1',
   });
   const o = sim.cloud.options;

@@ -28,7 +28,7 @@ export interface RunningSimulator {
 
 /** Starts the simulator in this process on a loopback port. */
 export async function startSimulator(opts: StartSimulatorOptions = {}): Promise<RunningSimulator> {
-  const { port = 0, host = '127.0.0.1', modules = allModules, saveIntervalMs = 10_000, ...simOptions } = opts;
+  const { port = 0, host = '127.0.0.1', modules = allModules, saveIntervalMs, ...simOptions } = opts;
   const cloud = new SimCloud(simOptions);
   const app = createSimApp(cloud, modules);
   const stateFile = cloud.options.stateFile;
@@ -46,7 +46,7 @@ export async function startSimulator(opts: StartSimulatorOptions = {}): Promise<
   cloud.baseUrl = url;
   cloud.started();
 
-  const saver = stateFile ? setInterval(() => saveState(cloud, stateFile), saveIntervalMs) : undefined;
+  const saver = stateFile ? setInterval(() => saveState(cloud, stateFile), saveIntervalMs ?? 10_000) : undefined;
   saver?.unref();
 
   let closed = false;

@@ -15,6 +15,23 @@ const bad = (m: string) => adminError(400, m);
 /**
  * Simulator control API at `/sim-admin` (never in the catalog). Open to requests from a
  * loopback address; from elsewhere it needs an `X-Auth-Token` of a user with the admin role.
+ * Errors are `{ error: { code, message } }`.
+ *
+ *   GET    /sim-admin/hosts                      every hypervisor with state, usage, load
+ *   POST   /sim-admin/hosts                      { name?, count?, vcpus?, memoryMb?, diskGb?, availabilityZone? } → 201
+ *   GET    /sim-admin/hosts/{name}
+ *   POST   /sim-admin/hosts/{name}/down          stop heartbeats: nova-compute is `down` after heartbeatTimeoutMs
+ *   POST   /sim-admin/hosts/{name}/up            heartbeats again (forced_down stays as set through os-services)
+ *   PUT    /sim-admin/hosts/{name}/load          { cpu?: 0..1, memoryMb? } load outside of servers; DELETE clears it
+ *   PUT    /sim-admin/servers/{id}/load          { cpu?: 0..1, memoryMb?, rxBps?, txBps? }
+ *   PUT    /sim-admin/groups/{group}/load        same body, every server with metadata cmp_group={group}
+ *   POST   /sim-admin/servers/seed               { count, projectId?, flavorId?, namePrefix?, metadata? } ACTIVE servers, no ports
+ *   GET    /sim-admin/faults                     injected rules with hit counts
+ *   POST   /sim-admin/faults                     { path: regex, method?, status?: 4xx/5xx, share?: 0..1, count?, latencyMs? } → 201
+ *   DELETE /sim-admin/faults/{id} | /sim-admin/faults
+ *   POST   /sim-admin/tokens/expire              { token }
+ *   POST   /sim-admin/reset                      back to the seeded cloud (all services, faults, counters) → 204
+ *   GET    /sim-admin/stats                      counts per service, servers by status, process memory
  */
 export const adminModule: SimModule = {
   name: 'sim-admin',
@@ -205,6 +222,7 @@ export const adminModule: SimModule = {
 
     // --- state
     app.post('/reset', (c) => {
+      cloud.cancelPending();
       cloud.faults.clear();
       cloud.services.metrics?.clear();
       const points = new Map(resetPoints.get(cloud) ?? []);

@@ -30,7 +30,8 @@ export class SimCloud {
   private readonly closeHooks: Array<() => void> = [];
 
   constructor(options: Partial<SimOptions> = {}) {
-    this.options = { ...defaultSimOptions, ...options };
+    const given = Object.fromEntries(Object.entries(options).filter(([, v]) => v !== undefined));
+    this.options = { ...defaultSimOptions, ...given };
   }
 
   register<K extends keyof SimServices>(name: K, service: SimServices[K]): void {
@@ -88,9 +89,14 @@ export class SimCloud {
     this.closeHooks.push(fn);
   }
 
-  close(): void {
+  /** Drops every pending `later` step (state reset), keeping intervals and hooks. */
+  cancelPending(): void {
     for (const t of this.timers) clearTimeout(t);
     this.timers.clear();
+  }
+
+  close(): void {
+    this.cancelPending();
     for (const t of this.intervals) clearInterval(t);
     this.intervals.clear();
     for (const fn of this.closeHooks.splice(0)) fn();
