@@ -62,6 +62,17 @@ describe('OpenStackSession', () => {
     expect(tail[2]).not.toBe(tail[0]);
   });
 
+  it('reissues a token that is about to expire before using it', async () => {
+    handler = () => ({ body: { flavors: [] } });
+    // Tokens from the stub live an hour; a two-hour margin makes every cached one "about to expire".
+    const client = createOpenStackClient(config(), { tokenCache: new TokenCache(2 * 3600_000) });
+    await client.compute.listFlavors();
+    await client.compute.listFlavors();
+    const tokens = stub.requests.filter((r) => r.path.endsWith('/flavors/detail')).map((r) => r.headers['x-auth-token']);
+    expect(stub.requests.filter((r) => r.path.endsWith('/auth/tokens'))).toHaveLength(2);
+    expect(tokens[0]).not.toBe(tokens[1]);
+  });
+
   it('turns a slow answer into OpenStackTimeoutError', async () => {
     handler = () => ({ body: { routers: [] }, delayMs: 1000 });
     const client = createOpenStackClient(config(), { tokenCache: new TokenCache(), timeoutMs: 150 });

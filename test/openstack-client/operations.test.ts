@@ -132,6 +132,21 @@ describe('OpenStack client operations against the simulator', () => {
     await f.client.identity.deleteProject(project.id);
   });
 
+  it('evacuates a server off a host that went down', async () => {
+    const s = await bootServer('ops-evac');
+    const host = s['OS-EXT-SRV-ATTR:host']!;
+    expect((await f.admin('POST', `/hosts/${host}/down`)).status).toBeLessThan(300);
+    const svc = (await f.client.compute.listServices({ binary: 'nova-compute', host }))[0]!;
+    await f.client.compute.forceDownService(String(svc.id));
+    await f.client.compute.evacuate(s.id);
+    const after = await f.client.waitForServerStatus(s.id, ['ACTIVE'], fast);
+    expect(after!['OS-EXT-SRV-ATTR:host']).not.toBe(host);
+    const evacuation = (await f.client.compute.listMigrations({ instance_uuid: s.id, migration_type: 'evacuation' }))[0];
+    expect(evacuation?.source_compute).toBe(host);
+    await f.client.compute.forceDownService(String(svc.id), false);
+    await f.admin('POST', `/hosts/${host}/up`);
+  });
+
   it('saw only simulator answers that match the shared specs', () => {
     if (f.specProblems.length) console.warn(`simulator answers that disagree with the specs:\n${f.specProblems.join('\n')}`);
     expect(f.specProblems).toEqual([]);
