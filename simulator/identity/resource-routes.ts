@@ -3,7 +3,7 @@ import type { AuthEnv } from '../core/auth-context';
 import type { SimCloud } from '../core/cloud';
 import { baseUrlOf, objectField, readJsonBody } from '../core/http';
 import { requireToken } from './middleware';
-import { badRequest, forbidden, notFound } from './errors';
+import { badRequest, forbidden, notFound, unauthorized } from './errors';
 import { appCredView, domainView, listLinks, projectView, roleView, userView } from './views';
 import { catalogEndpoints, catalogServices } from './catalog';
 
@@ -138,6 +138,17 @@ export function resourceRoutes(cloud: SimCloud): Hono<AuthEnv> {
   app.delete('/v3/users/:id', (c) => {
     requireAdmin(c, 'identity:delete_user');
     ids().deleteUser(c.req.param('id'));
+    return c.body(null, 204);
+  });
+  // Self-service password change: the caller's own user, proving the old password.
+  app.post('/v3/users/:id/password', async (c) => {
+    const id = c.req.param('id');
+    if (c.get('auth').userId !== id) throw forbidden('identity:update_password');
+    const u = await entity(c, 'user');
+    const user = ids().user(id);
+    if (typeof u.original_password !== 'string' || u.original_password !== user.password) throw unauthorized();
+    if (typeof u.password !== 'string' || !u.password) throw badRequest("Invalid input for field 'password': 'password' is a required property");
+    ids().updateUser(id, { password: u.password });
     return c.body(null, 204);
   });
   app.get('/v3/users/:id/projects', (c) => {
