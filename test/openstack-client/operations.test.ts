@@ -44,6 +44,16 @@ describe('OpenStack client operations against the simulator', () => {
     expect(console.url).toMatch(/^https?:/);
   });
 
+  it('cold-migrates a server and confirms the resize', async () => {
+    const s = await bootServer('ops-cold');
+    const source = s['OS-EXT-SRV-ATTR:host'];
+    await f.client.compute.migrate(s.id);
+    await f.client.waitForServerStatus(s.id, ['VERIFY_RESIZE'], fast);
+    await f.client.compute.confirmResize(s.id);
+    const after = await f.client.waitForServerStatus(s.id, ['ACTIVE'], fast);
+    expect(after!['OS-EXT-SRV-ATTR:host']).not.toBe(source);
+  });
+
   it('disables, forces down and re-enables a compute service', async () => {
     const svc = (await f.client.compute.listServices({ binary: 'nova-compute' }))[0]!;
     expect((await f.client.compute.disableService(String(svc.id), 'maintenance')).status).toBe('disabled');
