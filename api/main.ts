@@ -6,6 +6,7 @@ import { migrate, openOrm } from '../domain/db/orm';
 import { taskQueues } from '../domain/task-queues';
 import { createApp } from './app';
 import { ensureBootstrapAdmin, resolveAuthSecret } from './services/bootstrap';
+import { ensureDriftSchedule } from './services/drift-schedule';
 
 async function main(): Promise<void> {
   const cfg = config();
@@ -18,6 +19,8 @@ async function main(): Promise<void> {
   const connection = await Connection.connect({ address: cfg.TEMPORAL_ADDRESS });
   const temporal = new Client({ connection, namespace: cfg.TEMPORAL_NAMESPACE });
   const app = createApp({ config: cfg, orm, temporal, logger, authSecret: resolveAuthSecret(cfg), queues: taskQueues() });
+  // The drift reconciler's schedule is created once per deployment (a later start finds it); the API serves without it.
+  await ensureDriftSchedule(temporal, taskQueues().orchestration, cfg.DRIFT_INTERVAL_MINUTES).catch((err) => logger.warn({ err }, 'drift schedule not created'));
   const server = serve({ fetch: app.fetch, hostname: cfg.HOST, port: cfg.PORT }, (info) => {
     logger.info({ url: `http://${info.address}:${info.port}` }, 'API listening');
   });
