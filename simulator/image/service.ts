@@ -17,6 +17,8 @@ import { glanceError, imageNotFound } from './errors';
 import { containerFormats, diskFormats, readOnlyAttrs, type Caller, type ImageMember, type ImageRecord, type Visibility } from './model';
 
 const visibilities: Visibility[] = ['public', 'private', 'shared', 'community'];
+/** Image data larger than this is not written to the state file (downloads then answer 204). */
+const persistedDataLimit = 1024 * 1024;
 const baseAttrs = ['name', 'visibility', 'protected', 'os_hidden', 'owner', 'min_disk', 'min_ram', 'container_format', 'disk_format', 'tags', 'id'];
 
 export interface SnapshotImageRequest {
@@ -33,7 +35,7 @@ export interface SnapshotImageRequest {
 export class ImageService implements Persistable {
   images = new Map<string, ImageRecord>();
   members = new Map<string, ImageMember[]>();
-  /** Uploaded bytes, kept in memory only (not persisted). */
+  /** Uploaded bytes; only images up to `persistedDataLimit` keep theirs across a restart. */
   readonly data = new Map<string, Buffer>();
 
   constructor(readonly cloud: SimCloud) {}
@@ -194,12 +196,16 @@ export class ImageService implements Persistable {
   }
 
   snapshot(): unknown {
-    return { images: [...this.images.values()], members: [...this.members.entries()] };
+    const data = [...this.data.entries()].filter(([, b]) => b.length <= persistedDataLimit).map(([id, b]) => [id, b.toString('base64')]);
+    return { images: [...this.images.values()], members: [...this.members.entries()], data };
   }
 
   restore(data: unknown): void {
-    const s = data as { images?: ImageRecord[]; members?: Array<[string, ImageMember[]]> };
+    const s = data as { images?: ImageRecord[]; members?: Array<[string, ImageMember[]]>; data?: Array<[string, string]> };
     this.images = new Map((s.images ?? []).map((i) => [i.id, i]));
     this.members = new Map(s.members ?? []);
+    this.data.clear();
+    for (const [id, b64] of s.data ?? []) this.data.set(id, Buffer.from(b64, 'base64'));
+    for (const img of this.images.values()) if (img.status === 'saving') img.status = 'active';
   }
 }

@@ -23,6 +23,7 @@ describe('network, volume, image and load-balancer state across a restart', () =
     const vol = (await c.post(`/volume/v3/${project}/volumes`, { volume: { size: 1, name: 'kept-vol' } })).body.volume;
     await eventually(async () => (await c.get(`/volume/v3/${project}/volumes/${vol.id}`)).body.volume.status === 'available');
     const img = (await c.post('/image/v2/images', { name: 'kept-img', disk_format: 'raw', container_format: 'bare' })).body;
+    await c.put(`/image/v2/images/${img.id}/file`, 'kept bytes', { 'content-type': 'application/octet-stream' });
     const lb = (await c.post('/load-balancer/v2/lbaas/loadbalancers', { loadbalancer: { name: 'kept-lb', vip_subnet_id: subnet.id } })).body.loadbalancer;
     await first.close();
 
@@ -34,7 +35,8 @@ describe('network, volume, image and load-balancer state across a restart', () =
       const again = (await d.post('/network/v2.0/ports', { port: { network_id: net.id } })).body.port;
       expect(again.fixed_ips[0].ip_address).not.toBe(port.fixed_ips[0].ip_address);
       expect((await d.get(`/volume/v3/${project}/volumes/${vol.id}`)).body.volume).toMatchObject({ name: 'kept-vol', status: 'available' });
-      expect((await d.get(`/image/v2/images/${img.id}`)).body).toMatchObject({ name: 'kept-img', status: 'queued' });
+      expect((await d.get(`/image/v2/images/${img.id}`)).body).toMatchObject({ name: 'kept-img', status: 'active', size: 10 });
+      expect((await d.get(`/image/v2/images/${img.id}/file`)).body).toBe('kept bytes');
       expect((await d.get(`/load-balancer/v2/lbaas/loadbalancers/${lb.id}`)).body.loadbalancer).toMatchObject({ name: 'kept-lb', provisioning_status: 'ACTIVE' });
       expect((await d.get('/image/v2/images?name=cirros-0.6.2-x86_64-disk')).body.images).toHaveLength(1);
     } finally {
