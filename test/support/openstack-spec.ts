@@ -90,8 +90,8 @@ const warned = new Set<string>();
 function warnOnce(what: string, dir: string): void {
   if (warned.has(dir)) return;
   warned.add(dir);
-  // eslint-disable-next-line no-console
-  console.warn(`[openstack-spec] ${what} not found at ${dir}: skipping the suites that need it.`);
+  // stderr, not console: jest drops console output of suites whose tests are all skipped.
+  process.stderr.write(`[openstack-spec] ${what} not found at ${dir}: skipping the suites that need it.\n`);
 }
 
 /** `describe` when the shared specs (and, with `needSamples`, samples) exist, else `describe.skip` with a note. */
