@@ -84,6 +84,7 @@ export const configSchema = z.object({
   ORDER_ITEM_ATTEMPTS: z.coerce.number().int().min(1).max(10).default(2),
   PROVISION_ACTIVE_TIMEOUT_SECONDS: seconds.default(600),
   PROMETHEUS_URL: z.string().url().optional(),
+  PROMETHEUS_PORT: port.default(9090),
   AUTOSCALING_CPU_METRIC: z.string().regex(/^[a-zA-Z_:][a-zA-Z0-9_:]*$/, 'must be a Prometheus metric name').default('sim_server_cpu_utilisation'),
 });
 

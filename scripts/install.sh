@@ -10,6 +10,12 @@ TEMPORAL_VERSION="v1.5.1"
 
 log() { echo "[install] $*" >&2; }
 
+apt_install() {
+  if [ "$(id -u)" != "0" ]; then log "not root: cannot apt-get install $*"; return 0; fi
+  if [ ! -f /tmp/.cmp-apt-updated ]; then apt-get update -qq >&2 && touch /tmp/.cmp-apt-updated; fi
+  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "$@" >&2
+}
+
 node_major="$(node -p 'process.versions.node.split(".")[0]' 2>/dev/null || echo 0)"
 if [ "$node_major" != "20" ]; then
   log "Node.js 20 is required (found $(node -v 2>/dev/null || echo none)): better-sqlite3 12 and the pinned packages are built for it"
@@ -37,16 +43,16 @@ else
   GOBIN="$ROOT/.tools/bin" GOFLAGS=-mod=mod go install "github.com/temporalio/cli/cmd/temporal@$TEMPORAL_VERSION" >&2
 fi
 
-apt_install() {
-  if [ "$(id -u)" != "0" ]; then log "not root: cannot apt-get install $*"; return 0; fi
-  if [ ! -f /tmp/.cmp-apt-updated ]; then apt-get update -qq >&2 && touch /tmp/.cmp-apt-updated; fi
-  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "$@" >&2
-}
+
+# Prometheus is part of the embedded platform (it scrapes the simulator for the autoscaler).
+if ! command -v prometheus >/dev/null 2>&1; then
+  log "installing Prometheus from Debian packages"
+  apt_install prometheus || log "could not install prometheus; autoscaling will report metrics unavailable"
+fi
 
 if [ "${1:-}" = "--test" ]; then
   missing=()
   command -v openstack >/dev/null 2>&1 || missing+=(python3-openstackclient)
-  command -v prometheus >/dev/null 2>&1 || missing+=(prometheus)
   command -v chromium >/dev/null 2>&1 || missing+=(chromium)
   if [ ${#missing[@]} -gt 0 ]; then
     log "installing Debian packages: ${missing[*]}"

@@ -11,6 +11,7 @@ import { ensureBootstrapAdmin } from '../api/services/bootstrap';
 import { startTemporalDevServer, waitForPort } from './lib/temporal-cli';
 import { spawnTs, stopAll, type Child } from './lib/children';
 import { startEmbeddedSinks, type EmbeddedSinks } from './lib/embedded-sinks';
+import { startEmbeddedPrometheus } from './lib/embedded-prometheus';
 
 const root = path.resolve(__dirname, '..');
 
@@ -52,6 +53,16 @@ async function main(): Promise<void> {
     });
   }
 
+  if (usesSimulator && !cfg.PROMETHEUS_URL) {
+    const proc = await startEmbeddedPrometheus(cfg.dataDir, cfg.PROMETHEUS_PORT, cfg.SIMULATOR_PORT);
+    if (proc) {
+      children.push({ name: 'prometheus', proc });
+      env.PROMETHEUS_URL = `http://127.0.0.1:${cfg.PROMETHEUS_PORT}`;
+    } else {
+      console.warn('prometheus is not installed: autoscaling policies will report metrics unavailable');
+    }
+  }
+
   sinks = await startEmbeddedSinks(cfg, env);
 
   const orm = await openOrm(cfg.database);
@@ -81,6 +92,7 @@ async function main(): Promise<void> {
     `  Readiness      ${url}/readyz`,
     cfg.TEMPORAL_EMBEDDED ? `  Temporal UI    http://127.0.0.1:${cfg.TEMPORAL_UI_PORT}` : `  Temporal       ${cfg.TEMPORAL_ADDRESS}`,
     usesSimulator ? `  OpenStack sim  http://127.0.0.1:${cfg.SIMULATOR_PORT}/identity/v3 (admin / secret)` : `  OpenStack      ${cfg.OS_AUTH_URL ?? `clouds.yaml cloud ${cfg.OS_CLOUD}`}`,
+    ...(env.PROMETHEUS_URL ? [`  Prometheus     ${env.PROMETHEUS_URL}`] : []),
     ...sinks.describe(),
     applied.length ? `  Database       migrated: ${applied.join(', ')}` : `  Database       ${cfg.database.kind}, up to date`,
   ];
