@@ -17,6 +17,7 @@ import { quotaRoutes } from './quota-routes';
 import { zonesRoutes } from './zones-routes';
 import { volumeAttachmentsRoutes } from './volume-attachments-routes';
 import { consoleRoutes, consolePageRoutes } from './consoles';
+import { serverGroupsRoutes } from './server-groups-routes';
 
 declare module '../core/cloud' {
   interface SimServices {
@@ -43,6 +44,7 @@ function api(svc: ComputeService): Hono<ComputeEnv> {
     zonesRoutes,
     volumeAttachmentsRoutes,
     consoleRoutes,
+    serverGroupsRoutes,
   ])
     app.route('/', r(svc));
   return app;

@@ -168,3 +168,13 @@ export interface Aggregate {
   createdAt: string;
   updatedAt: string | null;
 }
+
+export interface ServerGroup {
+  id: string;
+  name: string;
+  projectId: string;
+  userId: string;
+  policy: 'affinity' | 'anti-affinity' | 'soft-affinity' | 'soft-anti-affinity';
+  rules: { max_server_per_host?: number };
+  members: string[];
+}

@@ -11,6 +11,17 @@ export interface ScheduleRequest {
   host?: string;
   /** Hosts to skip (the source of a migration). */
   exclude?: string[];
+  /** Server group policy to honour: (anti-)affinity with the hosts of its members. */
+  group?: { policy: string; hosts: string[]; maxPerHost?: number };
+}
+
+/** ServerGroupAffinityFilter / ServerGroupAntiAffinityFilter (the soft policies only weigh, so they never filter). */
+function groupAllows(req: ScheduleRequest, h: Host): boolean {
+  const g = req.group;
+  if (!g || g.hosts.length === 0) return true;
+  if (g.policy === 'affinity') return g.hosts.includes(h.name);
+  if (g.policy === 'anti-affinity') return g.hosts.filter((x) => x === h.name).length < (g.maxPerHost ?? 1);
+  return true;
 }
 
 /** Free capacity of a host under the allocation ratios, as placement computes it. */
@@ -44,6 +55,7 @@ export function selectHost(store: ComputeStore, req: ScheduleRequest): Host | un
     if (h.disabled || !store.serviceUp(h)) continue;
     if (req.az && h.az !== req.az) continue;
     if (req.exclude?.includes(h.name)) continue;
+    if (!groupAllows(req, h)) continue;
     if (!fits(h)) continue;
     const freeRam = freeCapacity(h, o).memoryMb;
     if (freeRam > bestFree) {

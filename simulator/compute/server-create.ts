@@ -54,6 +54,8 @@ export interface CreateSpec {
   tags: string[];
   hostname?: string;
   configDrive: string;
+  /** `os:scheduler_hints.group`: the server group the servers join. */
+  groupId?: string;
 }
 
 function allowedKeys(mv: number): Set<string> {
@@ -206,8 +208,19 @@ export function parseCreate(c: ComputeContext, svc: ComputeService, body: Obj): 
     description: mv >= 19 ? optString(s, 'description') ?? null : null,
     tags,
     hostname: optString(s, 'hostname'),
+    groupId: parseGroupHint(c, svc, body),
     configDrive: s.config_drive === true || s.config_drive === 'True' ? 'True' : '',
   };
+}
+
+function parseGroupHint(c: ComputeContext, svc: ComputeService, body: Obj): string | undefined {
+  const hints = (body['os:scheduler_hints'] ?? body['OS-SCH-HNT:scheduler_hints']) as Obj | undefined;
+  const group = hints && typeof hints === 'object' ? hints.group : undefined;
+  if (group === undefined) return undefined;
+  const g = typeof group === 'string' ? svc.store.serverGroups.get(group) : undefined;
+  const a = c.get('auth');
+  if (!g || (!a.isAdmin && g.projectId !== a.projectId)) throw badRequest(`Invalid input for field/attribute group. Value: ${String(group)}. Instance group ${String(group)} could not be found.`);
+  return g.id;
 }
 
 function parseBdms(raw: unknown, mv: number): BdmSpec[] {
@@ -315,8 +328,15 @@ function createOne(c: ComputeContext, svc: ComputeService, spec: CreateSpec, nam
     load: { cpu: 0, memoryMb: 0, rxBps: 0, txBps: 0 },
   };
   const diskGb = spec.bdms.some((b) => b.bootIndex === 0 && b.destinationType === 'volume') ? 0 : spec.flavor.disk;
-  const host = selectHost(store, { flavor: server.flavor, diskGb, az: spec.host ? undefined : spec.az, host: spec.host });
+  const group = spec.groupId ? store.serverGroups.get(spec.groupId) : undefined;
+  const groupReq = group && {
+    policy: group.policy,
+    hosts: group.members.map((m) => store.servers.get(m)?.host).filter((h): h is string => !!h),
+    maxPerHost: group.rules.max_server_per_host,
+  };
+  const host = selectHost(store, { flavor: server.flavor, diskGb, az: spec.host ? undefined : spec.az, host: spec.host, group: groupReq });
   store.insertServer(server);
+  group?.members.push(server.id);
   const action = store.recordAction(server, 'create', { userId: auth.userId, requestId: c.get('requestId') });
 
   if (!host) {

@@ -1,6 +1,6 @@
 import { createHash, randomUUID } from 'node:crypto';
 import type { Persistable, SimCloud } from '../core/cloud';
-import type { Aggregate, Flavor, Host, InstanceAction, Keypair, Migration, Server } from './model';
+import type { Aggregate, Flavor, Host, InstanceAction, Keypair, Migration, Server, ServerGroup } from './model';
 import { OrderedIndex } from './ordered-index';
 import { defaultFlavors, defaultQuota, hostName } from './seed';
 import { serverNotFound } from './errors';
@@ -26,6 +26,7 @@ interface ComputeSnapshot {
   migrations: Migration[];
   actions: InstanceAction[];
   aggregates: Aggregate[];
+  serverGroups?: ServerGroup[];
   quotas: Array<[string, Record<string, number>]>;
   seq: { server: number; migration: number; hypervisor: number; service: number; keypair: number; aggregate: number };
 }
@@ -43,6 +44,7 @@ export class ComputeStore implements Persistable {
   migrations = new Map<number, Migration>();
   actions = new Map<string, InstanceAction[]>();
   aggregates = new Map<number, Aggregate>();
+  serverGroups = new Map<string, ServerGroup>();
   quotas = new Map<string, Record<string, number>>();
   usage = new Map<string, ProjectUsage>();
   seq = { server: 0, migration: 0, hypervisor: 0, service: 2, keypair: 0, aggregate: 0 };
@@ -151,6 +153,7 @@ export class ComputeStore implements Persistable {
   markDeleted(s: Server): void {
     if (s.deleted) return;
     s.deleted = true;
+    for (const g of this.serverGroups.values()) if (g.members.includes(s.id)) g.members = g.members.filter((m) => m !== s.id);
     this.byProject.get(s.projectId)?.remove(s.id);
     this.allIndex.remove(s.id);
     const u = this.usageOf(s.projectId);
@@ -263,6 +266,7 @@ export class ComputeStore implements Persistable {
       migrations: [...this.migrations.values()],
       actions: [...this.actions.values()].flat(),
       aggregates: [...this.aggregates.values()],
+      serverGroups: [...this.serverGroups.values()],
       quotas: [...this.quotas.entries()],
       seq: { ...this.seq },
     };
@@ -302,6 +306,7 @@ export class ComputeStore implements Persistable {
       this.actions.set(a.serverId, list);
     }
     this.aggregates = new Map(s.aggregates.map((a) => [a.id, a]));
+    this.serverGroups = new Map((s.serverGroups ?? []).map((g) => [g.id, g]));
     this.quotas = new Map(s.quotas);
     this.seq = { ...this.seq, ...s.seq };
   }

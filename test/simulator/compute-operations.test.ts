@@ -1,5 +1,5 @@
 import { startFixture, eventually, type SimClient, type SimFixture } from './sim-client';
-import { activeServer, memberClient, waitStatus } from './compute-helpers';
+import { activeServer, memberClient, seeded, waitStatus } from './compute-helpers';
 
 let f: SimFixture;
 let admin: SimClient;
@@ -11,6 +11,7 @@ beforeAll(async () => {
 afterAll(() => f.sim.close());
 
 const act = (c: SimClient, id: string, body: unknown) => c.post(`/compute/v2.1/servers/${id}/action`, body);
+const seededImage = () => seeded(f).imageId;
 const hostOf = async (id: string) => (await admin.get(`/compute/v2.1/servers/${id}`)).body.server['OS-EXT-SRV-ATTR:host'] as string;
 
 describe('hypervisors', () => {
@@ -179,6 +180,50 @@ describe('migrations', () => {
     const one = await admin.get(`/compute/v2.1/servers/${id}/os-instance-actions/${list.body.instanceActions[0].request_id}`);
     expect(one.body.instanceAction.events[0]).toMatchObject({ event: 'compute_stop', result: 'Success' });
     expect((await admin.get(`/compute/v2.1/servers/${id}/os-instance-actions/req-nope`)).status).toBe(404);
+  });
+});
+
+describe('server groups', () => {
+  it('places anti-affinity members on distinct hosts and fails the one that does not fit', async () => {
+    const g = await admin.post('/compute/v2.1/os-server-groups', { server_group: { name: 'spread', policy: 'anti-affinity' } });
+    expect(g.status).toBe(200);
+    expect(g.body.server_group).toMatchObject({ name: 'spread', policy: 'anti-affinity', members: [] });
+    const hint = { 'os:scheduler_hints': { group: g.body.server_group.id } };
+    const create = (name: string) =>
+      admin.call('POST', '/compute/v2.1/servers', { server: { name, flavorRef: '1', imageRef: seededImage(), networks: 'none' }, ...hint });
+    const hosts = new Set<string>();
+    for (let i = 0; i < 3; i++) {
+      const r = await create(`spread-${i}`);
+      await waitStatus(admin, r.body.server.id, 'ACTIVE');
+      hosts.add(await hostOf(r.body.server.id));
+    }
+    expect(hosts.size).toBe(3);
+    const fourth = await create('spread-3');
+    await eventually(async () => (await admin.get(`/compute/v2.1/servers/${fourth.body.server.id}`)).body.server.status === 'ERROR');
+    const shown = await admin.get(`/compute/v2.1/os-server-groups/${g.body.server_group.id}`);
+    expect(shown.body.server_group.members).toHaveLength(4);
+    expect((await f.admin.mv('2.1').get(`/compute/v2.1/os-server-groups/${g.body.server_group.id}`)).body.server_group.policies).toEqual(['anti-affinity']);
+  });
+
+  it('keeps affinity members together and rejects unknown groups', async () => {
+    const g = await admin.post('/compute/v2.1/os-server-groups', { server_group: { name: 'together', policy: 'affinity' } });
+    const hint = { 'os:scheduler_hints': { group: g.body.server_group.id } };
+    const ids: string[] = [];
+    for (let i = 0; i < 3; i++) {
+      const r = await admin.call('POST', '/compute/v2.1/servers', { server: { name: `t-${i}`, flavorRef: '1', imageRef: seededImage(), networks: 'none' }, ...hint });
+      ids.push(r.body.server.id);
+    }
+    for (const id of ids) await waitStatus(admin, id, 'ACTIVE');
+    expect(new Set(await Promise.all(ids.map(hostOf))).size).toBe(1);
+    const bad = await admin.call('POST', '/compute/v2.1/servers', {
+      server: { name: 'x', flavorRef: '1', imageRef: seededImage(), networks: 'none' },
+      'os:scheduler_hints': { group: '0b5f7e2a-0000-4000-8000-000000000000' },
+    });
+    expect(bad.status).toBe(400);
+    expect((await admin.get('/compute/v2.1/os-server-groups')).body.server_groups.length).toBeGreaterThanOrEqual(2);
+    expect((await admin.delete(`/compute/v2.1/os-server-groups/${g.body.server_group.id}`)).status).toBe(204);
+    expect((await admin.get(`/compute/v2.1/os-server-groups/${g.body.server_group.id}`)).status).toBe(404);
+    expect((await admin.post('/compute/v2.1/os-server-groups', { server_group: { name: 'x', policy: 'sideways' } })).status).toBe(400);
   });
 });
 

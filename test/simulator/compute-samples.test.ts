@@ -20,7 +20,7 @@ interface Case {
 const SERVED_DIRS = [
   'servers', 'os-migrate-server', 'os-evacuate', 'os-lock-server', 'os-pause-server', 'os-suspend-server', 'os-admin-actions',
   'os-admin-password', 'os-console-output', 'os-remote-consoles', 'os-volume_attachments', 'server-metadata', 'os-server-tags',
-  'os-services', 'os-keypairs', 'os-quota-sets', 'os-aggregates', 'flavor-manage', 'flavor-extra-specs', 'os-security-groups',
+  'os-services', 'os-keypairs', 'os-server-groups', 'os-quota-sets', 'os-aggregates', 'flavor-manage', 'flavor-extra-specs', 'os-security-groups',
 ];
 /** Samples of operations the simulator does not serve (nova-network proxies, shelve, rescue...). */
 const NOT_SERVED = /addfloatingip|removefloatingip|trigger-crash-dump|inject-network-info|reset-network|update-volume|aggregate-images|security-group-post|security-group-rules|with-changes-before|get-rdp-console|get-serial-console|get-spice-console|create-rdp-console|create-mks-console|spice-direct/;
@@ -44,6 +44,7 @@ function kindOf(file: string): string | undefined {
   if (/^attach-volume-to-server-req/.test(b)) return 'attach';
   if (/^create-vnc-console-req/.test(b)) return 'remote-console';
   if (/^service-.*-put-req/.test(b)) return 'service';
+  if (/^server-groups-post-req/.test(b)) return 'server-group';
   if (/^keypairs-.*post-req/.test(b)) return 'keypair';
   if (/^(user-)?quotas-update/.test(b)) return 'quota';
   if (/^aggregate-post-req/.test(b)) return 'aggregate-create';
@@ -201,6 +202,9 @@ describeIfShared(
           }
           break;
         }
+        case 'server-group':
+          url = '/compute/v2.1/os-server-groups';
+          break;
         case 'keypair':
           body.keypair.name = unique('kp');
           if (body.keypair.user_id) body.keypair.user_id = f.sim.cloud.service('identity').findUser('admin')!.id;
