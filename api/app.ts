@@ -26,7 +26,7 @@ import { ordersRouter } from './routers/orders';
 import { quotasRouter } from './routers/quotas';
 
 import { driftRouter } from './routers/drift';
-import { imagesRouter } from './routers/images';
+import { imagesRouter, publicImagesRouter } from './routers/images';
 import { instancesRouter } from './routers/instances';
 import { floatingIpsRouter, networksRouter, routersRouter, securityGroupsRouter, subnetsRouter } from './routers/networks';
 import { usageRouter } from './routers/usage';
@@ -61,6 +61,7 @@ export function apiRoutes(): Hono<AppEnv> {
   api.route('/floating-ips', floatingIpsRouter);
   api.route('/security-groups', securityGroupsRouter);
   api.route('/images', imagesRouter);
+  api.route('/public-images', publicImagesRouter);
   api.route('/usage', usageRouter);
   api.route('/admin/drift', driftRouter);
   api.route('/hosts', hostsRouter);

@@ -4785,6 +4785,115 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/public-images": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The cloud's public images */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description the images */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["OperatePublicImageList"];
+                    };
+                };
+                401: components["responses"]["Unauthorized"];
+                502: components["responses"]["OperateOpenStackFailed"];
+            };
+        };
+        put?: never;
+        /** Register a public image (images:manage) */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": components["schemas"]["OperatePublicImageCreate"];
+                };
+            };
+            responses: {
+                /** @description registered */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["OperatePublicImage"];
+                    };
+                };
+                400: components["responses"]["BadRequest"];
+                401: components["responses"]["Unauthorized"];
+                403: components["responses"]["Forbidden"];
+                422: components["responses"]["Invalid"];
+                502: components["responses"]["OperateOpenStackFailed"];
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/public-images/{publicImageId}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        /** Delete a public image (images:manage) */
+        delete: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    /** @description Glance image id */
+                    publicImageId: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description deleted */
+                204: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+                401: components["responses"]["Unauthorized"];
+                403: components["responses"]["Forbidden"];
+                404: components["responses"]["NotFound"];
+                409: components["responses"]["Conflict"];
+                502: components["responses"]["OperateOpenStackFailed"];
+            };
+        };
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/usage": {
         parameters: {
             query?: never;
@@ -6973,6 +7082,38 @@ export interface components {
             };
             /** Format: uuid */
             tenantId?: string;
+        };
+        OperatePublicImage: {
+            /** @description Glance image id */
+            id: string;
+            name: string;
+            status: string;
+            diskFormat: string | null;
+            minDiskGb: number | null;
+            sizeBytes: number | null;
+        };
+        OperatePublicImageList: {
+            items: components["schemas"]["OperatePublicImage"][];
+        };
+        OperatePublicImageCreate: {
+            name: string;
+            /**
+             * Format: uri
+             * @description imported with Glance's web-download
+             */
+            url?: string;
+            /**
+             * @default qcow2
+             * @enum {string}
+             */
+            diskFormat: "qcow2" | "raw" | "vmdk" | "vdi" | "iso" | "vhd";
+            /**
+             * @default bare
+             * @enum {string}
+             */
+            containerFormat: "bare" | "ovf" | "ova";
+            minDiskGb?: number;
+            minRamMb?: number;
         };
         OperateQuotaAmounts: {
             instances: number;

@@ -12,3 +12,4 @@ export { rebalanceWorkflow } from './rebalance';
 export { instanceOpsWorkflow } from './instance-action';
 export { resourceOperationWorkflow } from './resource-operation';
 export { driftWorkflow } from './drift';
+export { publicImageWorkflow } from './public-image';

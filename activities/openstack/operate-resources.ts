@@ -221,6 +221,12 @@ export function createResourceOperateActivities(cloud: (projectId?: string | nul
       }
     },
 
+    /** The cloud's public images (operators manage them; tenants boot from them). */
+    async listPublicImages(): Promise<ObjectState[]> {
+      const r = await (await cloud(null)).call<Row>('image', 'GET', '/v2/images?visibility=public&limit=1000');
+      return (r.images as Row[]).map((i) => stateOf('image', i));
+    },
+
     /** Polls until the object reaches a settled status; a failed status fails with OpenStack's words. */
     async waitResourceReady({ kind, openstackId, projectId }: { kind: OperatedKind; openstackId: string; projectId: string | null }): Promise<ObjectState> {
       const c = await cloud(projectId);

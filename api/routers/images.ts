@@ -1,9 +1,17 @@
+import { Hono } from 'hono';
+import { WorkflowFailedError } from '@temporalio/client';
+import { randomUUID } from 'node:crypto';
 import { z } from 'zod';
+import type { ObjectState } from '../../activities/openstack/operate-resources';
+import type { Schemas } from '../../openapi/types';
+import { publicImageWorkflow, type PublicImageRequest } from '../../workflows/public-image';
+import { requireAuth, requirePermission } from '../middleware/authenticate';
+import type { AppEnv, Ctx } from '../deps';
 import { CloudResource } from '../../domain/entities';
 import { ApiError } from '../lib/api-error';
 import { jsonBody } from '../lib/validate';
 import { targetTenant } from './operate-access';
-import { createResource, resourceRouter } from './operate-run';
+import { createResource, operationError, resourceRouter } from './operate-run';
 import { requestInstanceAction } from './instances';
 
 const createBody = z
@@ -40,4 +48,56 @@ imagesRouter.post('/', async (c) => {
   }
   const { type: _t, ...reg } = body.source;
   return createResource(c, { tenantId, kind: 'image', name: body.name, spec: { source: 'register', ...reg } }, { name: body.name, visibility: 'private', ...reg }, null, 'image');
+});
+
+const publicBody = z
+  .object({
+    name: z.string().min(1).max(255),
+    url: z.string().url().optional(),
+    diskFormat: z.enum(['qcow2', 'raw', 'vmdk', 'vdi', 'iso', 'vhd']).default('qcow2'),
+    containerFormat: z.enum(['bare', 'ovf', 'ova']).default('bare'),
+    minDiskGb: z.number().int().min(0).max(16384).default(0),
+    minRamMb: z.number().int().min(0).default(0),
+  })
+  .strict();
+
+function publicImageView(i: ObjectState): Schemas['OperatePublicImage'] {
+  const a = i.attributes as { diskFormat?: string | null; minDiskGb?: number | null; sizeBytes?: number | null };
+  return { id: i.openstackId, name: i.name, status: i.osStatus ?? 'unknown', diskFormat: a.diskFormat ?? null, minDiskGb: a.minDiskGb ?? null, sizeBytes: a.sizeBytes ?? null };
+}
+
+async function runPublic(c: Ctx, req: PublicImageRequest, what: string): Promise<ObjectState[]> {
+  const deps = c.get('deps');
+  try {
+    return await deps.temporal.workflow.execute(publicImageWorkflow, { workflowId: `public-image-${randomUUID()}`, taskQueue: deps.queues.orchestration, args: [req], workflowExecutionTimeout: '10 minutes' });
+  } catch (e) {
+    if (e instanceof WorkflowFailedError) throw operationError(e, what);
+    throw e;
+  }
+}
+
+/** The cloud's public images: everyone lists them, operators (images:manage) register and delete them. */
+export const publicImagesRouter = new Hono<AppEnv>();
+publicImagesRouter.use('*', requireAuth);
+
+publicImagesRouter.get('/', async (c) => c.json({ items: (await runPublic(c, { op: 'list' }, 'listing public images failed')).map(publicImageView) }));
+
+publicImagesRouter.post('/', requirePermission('images:manage'), async (c) => {
+  const body = await jsonBody(c, publicBody);
+  c.set('audit', { action: 'image.public.create', targetType: 'image', details: { name: body.name } });
+  const [image] = await runPublic(c, { op: 'create', tag: randomUUID(), params: body }, 'registering the public image failed');
+  c.set('audit', { action: 'image.public.create', targetType: 'image', targetId: image.openstackId, details: { name: body.name } });
+  return c.json(publicImageView(image), 201);
+});
+
+publicImagesRouter.delete('/:publicImageId', requirePermission('images:manage'), async (c) => {
+  const imageId = c.req.param('publicImageId');
+  c.set('audit', { action: 'image.public.delete', targetType: 'image', targetId: imageId });
+  try {
+    await runPublic(c, { op: 'delete', imageId }, 'deleting the public image failed');
+  } catch (e) {
+    if ((e as ApiError).details && ((e as ApiError).details as { reason?: string }).reason === 'OpenStackNotFound') throw new ApiError(404, 'not_found', `public image ${imageId} not found`);
+    throw e;
+  }
+  return c.body(null, 204);
 });

@@ -106,4 +106,20 @@ describe('operating volumes and snapshots; drift (simulator + real Temporal)', (
       await handle.delete();
     }
   });
+
+  it('lets operators register and delete public images that every tenant sees', async () => {
+    const operator = (await rig.p.staff(['operator'])).token;
+    expect((await call('POST', '/public-images', { name: 'debian-13' })).status).toBe(403);
+    const created = await call('POST', '/public-images', { name: 'debian-13', diskFormat: 'raw', minDiskGb: 2 }, operator);
+    expect(created.status).toBe(201);
+    expect(created.body).toMatchObject({ name: 'debian-13', diskFormat: 'raw', minDiskGb: 2 });
+    const glance = await owner.session.call('image', 'GET', `/v2/images/${created.body.id}`);
+    expect(glance.visibility).toBe('public');
+    const listed = await call('GET', '/public-images');
+    expect(listed.body.items.map((i: { id: string }) => i.id)).toEqual(expect.arrayContaining([created.body.id, rig.imageId]));
+    expect((await call('DELETE', `/public-images/${created.body.id}`)).status).toBe(403);
+    expect((await call('DELETE', `/public-images/${created.body.id}`, undefined, operator)).status).toBe(204);
+    expect((await call('DELETE', `/public-images/${created.body.id}`, undefined, operator)).status).toBe(404);
+    expect((await call('GET', '/public-images')).body.items.map((i: { id: string }) => i.id)).not.toContain(created.body.id);
+  });
 });

@@ -1,0 +1,33 @@
+/**
+ * `public-image-*`: operators' management of the cloud's public images (owned by the platform's
+ * admin project, not by a tenant): list, register, delete. Short, run synchronously by the API so
+ * the calls go through the OpenStack task queue like every other cloud call.
+ */
+import { ApplicationFailure, proxyActivities, workflowInfo, type RetryPolicy } from '@temporalio/workflow';
+import type { ObjectState, ResourceOperateActivities } from '../activities/openstack/operate-resources';
+import { queuesOf } from '../domain/task-queues';
+
+export type PublicImageRequest =
+  | { op: 'list' }
+  | { op: 'create'; tag: string; params: { name: string; diskFormat: string; containerFormat: string; minDiskGb: number; minRamMb: number; url?: string } }
+  | { op: 'delete'; imageId: string };
+
+export async function publicImageWorkflow(req: PublicImageRequest): Promise<ObjectState[]> {
+  const retry: RetryPolicy = { initialInterval: '500 ms', backoffCoefficient: 2, maximumAttempts: 3, nonRetryableErrorTypes: ['InvalidResourceState'] };
+  const os = proxyActivities<ResourceOperateActivities>({ taskQueue: queuesOf(workflowInfo().taskQueue).openstack, startToCloseTimeout: '5 minutes', heartbeatTimeout: '30 seconds', retry });
+  try {
+    if (req.op === 'list') return await os.listPublicImages();
+    if (req.op === 'create') {
+      const created = await os.createResourceObject({ kind: 'image', params: { ...req.params, visibility: 'public' }, projectId: null, tag: req.tag });
+      return [await os.waitResourceReady({ kind: 'image', openstackId: created.openstackId, projectId: null })];
+    }
+    const image = await os.readResourceObject({ kind: 'image', openstackId: req.imageId, projectId: null });
+    if (!image || image.attributes.visibility !== 'public') throw ApplicationFailure.nonRetryable(`public image ${req.imageId} not found`, 'OpenStackNotFound');
+    await os.deleteResourceObject({ kind: 'image', openstackId: req.imageId, projectId: null });
+    return [];
+  } catch (e) {
+    let err = e as { cause?: unknown; type?: string; message?: string };
+    while (err?.cause && typeof err.cause === 'object') err = err.cause as typeof err;
+    throw ApplicationFailure.nonRetryable(err?.message ?? String(e), err?.type ?? 'Error');
+  }
+}
