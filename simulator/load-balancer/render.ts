@@ -14,7 +14,7 @@ export function renderLoadBalancer(svc: LoadBalancerService, lb: LoadBalancerRec
   };
 }
 
-export function renderListener(svc: LoadBalancerService, l: ListenerRecord): Record<string, unknown> {
+export function renderListener(l: ListenerRecord): Record<string, unknown> {
   return {
     ...l,
     tenant_id: l.project_id,

@@ -46,10 +46,10 @@ export function lbaasRoutes(svc: LoadBalancerService): Hono<AuthEnv> {
     return c.body(null, 202);
   });
 
-  app.get('/lbaas/listeners', (c) => list(c, 'listeners', svc.visible(caller(c), svc.listeners).map((l) => renderListener(svc, l))));
-  app.post('/lbaas/listeners', async (c) => c.json({ listener: renderListener(svc, createListener(svc, caller(c), await body(c))) }, 201));
-  app.get('/lbaas/listeners/:id', (c) => c.json({ listener: fields(c, renderListener(svc, svc.listener(caller(c), c.req.param('id')))) }));
-  app.put('/lbaas/listeners/:id', async (c) => c.json({ listener: renderListener(svc, updateListener(svc, caller(c), c.req.param('id'), await body(c))) }));
+  app.get('/lbaas/listeners', (c) => list(c, 'listeners', svc.visible(caller(c), svc.listeners).map((l) => renderListener(l))));
+  app.post('/lbaas/listeners', async (c) => c.json({ listener: renderListener(createListener(svc, caller(c), await body(c))) }, 201));
+  app.get('/lbaas/listeners/:id', (c) => c.json({ listener: fields(c, renderListener(svc.listener(caller(c), c.req.param('id')))) }));
+  app.put('/lbaas/listeners/:id', async (c) => c.json({ listener: renderListener(updateListener(svc, caller(c), c.req.param('id'), await body(c))) }));
   app.delete('/lbaas/listeners/:id', (c) => {
     deleteListener(svc, caller(c), c.req.param('id'));
     return c.body(null, 204);
