@@ -32,10 +32,10 @@ export interface OperateRig {
 }
 
 /** The simulator as the cloud, the platform with every worker, operate activities pointed at the simulator's admin. */
-export async function startOperateRig(): Promise<OperateRig> {
+export async function startOperateRig(env: Record<string, string> = {}): Promise<OperateRig> {
   const sim = await startSimulator({ buildMs: 50, actionMs: 50 });
   const settings: OperateSettings = { authUrl: `${sim.url}/identity/v3`, username: 'admin', password: 'secret', projectName: 'admin' };
-  const p = await startTestPlatform({ env: { DRIFT_INTERVAL_MINUTES: '0' }, activityDeps: { operate: settings } });
+  const p = await startTestPlatform({ env: { DRIFT_INTERVAL_MINUTES: '0', ...env }, activityDeps: { operate: settings } });
   const sessions = provisionSessions({ ...settings, defaultNetwork: 'provider', externalNetwork: 'public' });
   const admin = await sessions.admin();
   const flavors = (await admin.call<{ flavors: Array<{ id: string; name: string }> }>('compute', 'GET', '/flavors')).flavors;
