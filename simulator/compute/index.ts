@@ -18,6 +18,7 @@ import { zonesRoutes } from './zones-routes';
 import { volumeAttachmentsRoutes } from './volume-attachments-routes';
 import { consoleRoutes, consolePageRoutes } from './consoles';
 import { serverGroupsRoutes } from './server-groups-routes';
+import { interfacesRoutes } from './interfaces-routes';
 
 declare module '../core/cloud' {
   interface SimServices {
@@ -45,6 +46,7 @@ function api(svc: ComputeService): Hono<ComputeEnv> {
     volumeAttachmentsRoutes,
     consoleRoutes,
     serverGroupsRoutes,
+    interfacesRoutes,
   ])
     app.route('/', r(svc));
   return app;

@@ -128,6 +128,29 @@ export class ComputeNetworking {
     if (p) this.releaseOne(p);
   }
 
+  /** Attach one more interface (os-interface); Neutron errors are translated like at boot. */
+  attach(caller: Caller, server: Server, nic: NicRequest): ServerPort {
+    try {
+      return this.allocateOne(caller, server, nic);
+    } catch (e) {
+      const t = translate(e);
+      throw t instanceof NetworkAllocationFailed ? conflict(`Failed to allocate the network(s) for instance ${server.id}: ${t.message}`) : t;
+    }
+  }
+
+  /** The os-interface view of a server port, from Neutron when it knows the port. */
+  interfaceView(server: Server, p: ServerPort) {
+    const live = this.neutron?.store.ports.get(p.portId);
+    return {
+      port_state: live?.status ?? 'ACTIVE',
+      fixed_ips: live ? live.fixed_ips.map((f) => ({ subnet_id: f.subnet_id, ip_address: f.ip_address })) : p.ips.map((i) => ({ subnet_id: '', ip_address: i.addr })),
+      port_id: p.portId,
+      net_id: p.networkId,
+      mac_addr: live?.mac_address ?? p.mac,
+      tag: p.tag ?? null,
+    };
+  }
+
   /** Migration/evacuation: ports follow the server to its new host. */
   moveTo(server: Server, host: string): void {
     this.neutron?.moveServerPorts(server.id, host);

@@ -149,6 +149,32 @@ describe('snapshots, consoles, security groups', () => {
   });
 });
 
+describe('interfaces', () => {
+  it('attaches a network and a pre-created port, lists and detaches them', async () => {
+    const { networkId } = seeded(f);
+    const id = await activeServer(admin, f);
+    const a = await admin.post(`/compute/v2.1/servers/${id}/os-interface`, { interfaceAttachment: { net_id: networkId } });
+    expect(a.status).toBe(200);
+    expect(a.body.interfaceAttachment).toMatchObject({ net_id: networkId, port_state: expect.any(String) });
+    const portId = a.body.interfaceAttachment.port_id;
+    expect(f.sim.cloud.service('network').store.ports.get(portId)!.device_id).toBe(id);
+    const own = await admin.post('/network/v2.0/ports', { port: { network_id: networkId } });
+    const b = await admin.post(`/compute/v2.1/servers/${id}/os-interface`, { interfaceAttachment: { port_id: own.body.port.id } });
+    expect(b.status).toBe(200);
+    const list = await admin.get(`/compute/v2.1/servers/${id}/os-interface`);
+    expect(list.body.interfaceAttachments.map((x: { port_id: string }) => x.port_id).sort()).toEqual([portId, own.body.port.id].sort());
+    expect((await admin.get(`/compute/v2.1/servers/${id}`)).body.server.addresses.provider).toHaveLength(2);
+    expect((await admin.get(`/compute/v2.1/servers/${id}/os-interface/${portId}`)).status).toBe(200);
+    expect((await admin.delete(`/compute/v2.1/servers/${id}/os-interface/${portId}`)).status).toBe(202);
+    expect(f.sim.cloud.service('network').store.ports.has(portId)).toBe(false);
+    expect((await admin.delete(`/compute/v2.1/servers/${id}/os-interface/${own.body.port.id}`)).status).toBe(202);
+    expect(f.sim.cloud.service('network').store.ports.get(own.body.port.id)!.device_id).toBe('');
+    expect((await admin.get(`/compute/v2.1/servers/${id}/os-interface/${portId}`)).status).toBe(404);
+    const inUse = await admin.post('/network/v2.0/ports', { port: { network_id: networkId, device_id: 'someone-else' } });
+    expect((await admin.post(`/compute/v2.1/servers/${id}/os-interface`, { interfaceAttachment: { port_id: inUse.body.port.id } })).status).toBe(409);
+  });
+});
+
 describe('volume attachments', () => {
   it('attaches and detaches a Cinder volume consistently', async () => {
     const id = await activeServer(admin, f);

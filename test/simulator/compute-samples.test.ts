@@ -20,7 +20,7 @@ interface Case {
 const SERVED_DIRS = [
   'servers', 'os-migrate-server', 'os-evacuate', 'os-lock-server', 'os-pause-server', 'os-suspend-server', 'os-admin-actions',
   'os-admin-password', 'os-console-output', 'os-remote-consoles', 'os-volume_attachments', 'server-metadata', 'os-server-tags',
-  'os-services', 'os-keypairs', 'os-server-groups', 'os-quota-sets', 'os-aggregates', 'flavor-manage', 'flavor-extra-specs', 'os-security-groups',
+  'os-services', 'os-keypairs', 'os-server-groups', 'os-attach-interfaces', 'os-quota-sets', 'os-aggregates', 'flavor-manage', 'flavor-extra-specs', 'os-security-groups',
 ];
 /** Samples of operations the simulator does not serve (nova-network proxies, shelve, rescue...). */
 const NOT_SERVED = /addfloatingip|removefloatingip|trigger-crash-dump|inject-network-info|reset-network|update-volume|aggregate-images|security-group-post|security-group-rules|with-changes-before|get-rdp-console|get-serial-console|get-spice-console|create-rdp-console|create-mks-console|spice-direct/;
@@ -45,6 +45,7 @@ function kindOf(file: string): string | undefined {
   if (/^create-vnc-console-req/.test(b)) return 'remote-console';
   if (/^service-.*-put-req/.test(b)) return 'service';
   if (/^server-groups-post-req/.test(b)) return 'server-group';
+  if (/^attach-interfaces-create/.test(b)) return 'interface';
   if (/^keypairs-.*post-req/.test(b)) return 'keypair';
   if (/^(user-)?quotas-update/.test(b)) return 'quota';
   if (/^aggregate-post-req/.test(b)) return 'aggregate-create';
@@ -200,6 +201,14 @@ describeIfShared(
             const verb = /disable-log/.test(c.file) ? 'disable-log-reason' : /force-down/.test(c.file) ? 'force-down' : /disable/.test(c.file) ? 'disable' : 'enable';
             url = `/compute/v2.1/os-services/${verb}`;
           }
+          break;
+        }
+        case 'interface': {
+          const a = body.interfaceAttachment;
+          if (a.port_id) a.port_id = (await admin.post('/network/v2.0/ports', { port: { network_id: ids.networkId } })).body.port.id;
+          if (a.net_id) a.net_id = ids.networkId;
+          if (Array.isArray(a.fixed_ips)) a.fixed_ips = a.fixed_ips.map(() => ({ ip_address: `192.0.2.${200 + (seq++ % 40)}` }));
+          url = `/compute/v2.1/servers/${await activeServer(admin.mv('2.96'), f)}/os-interface`;
           break;
         }
         case 'server-group':
