@@ -51,11 +51,12 @@ export async function migrateWorkflow(input: MigrateInput): Promise<MigrationPro
   });
   const record = (extra: { status: 'running' | MigrationOutcome; error?: string | null; finished?: boolean }) =>
     db.haRecordMigration({ runId, workflowId, serverId: input.serverId, reason: input.reason ?? 'operator', sourceHost: p.sourceHost, targetHost: p.targetHost, requestedBy: input.requestedBy ?? null, ...extra });
+  // The record is final before the query says done, so readers of either agree.
   const finish = async (outcome: MigrationOutcome, error?: string) => {
+    await record({ status: outcome, error: error ?? null, finished: true });
     p.phase = 'done';
     p.outcome = outcome;
     p.error = error;
-    await record({ status: outcome, error: error ?? null, finished: true });
     return p;
   };
 

@@ -1,7 +1,7 @@
 import type { Context } from 'hono';
-import { WorkflowNotFoundError } from '@temporalio/client';
+import { WorkflowNotFoundError, type WorkflowHandle } from '@temporalio/client';
 import type { z } from 'zod';
-import { notFound } from '../lib/api-error';
+import { conflict, notFound } from '../lib/api-error';
 import { jsonBody } from '../lib/validate';
 
 /** A host name path segment; anything else names no host (404). */
@@ -23,6 +23,22 @@ export async function onWorkflow<T>(what: string, id: string, fn: () => Promise<
     return await fn();
   } catch (e) {
     if (e instanceof WorkflowNotFoundError) throw notFound(what, id);
+    throw e;
+  }
+}
+
+/**
+ * Signals a workflow that must be running: 404 when it never existed, 409 when it has closed
+ * (also when it closes between the check and the signal, which Temporal reports as not found).
+ */
+export async function signalRunning(handle: WorkflowHandle, what: string, id: string, signal: string, arg: unknown): Promise<void> {
+  const desc = await onWorkflow(what, id, () => handle.describe());
+  const closed = () => conflict(`the ${what} of ${id} is not running`, { status: desc.status.name });
+  if (desc.status.name !== 'RUNNING') throw closed();
+  try {
+    await handle.signal(signal, arg);
+  } catch (e) {
+    if (e instanceof WorkflowNotFoundError) throw closed();
     throw e;
   }
 }

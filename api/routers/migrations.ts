@@ -12,7 +12,7 @@ import { requireAuth, requirePermission } from '../middleware/authenticate';
 import type { AppEnv } from '../deps';
 import { migrateInput } from '../services/ha';
 import { migrationView } from '../views/ha';
-import { onWorkflow } from './ha-http';
+import { onWorkflow, signalRunning } from './ha-http';
 
 const listQuery = pageQuery.extend({ serverId: z.string().max(64).optional(), status: z.enum(['running', 'completed', 'failed', 'aborted']).optional() }).strict();
 const createBody = z.object({ serverId: z.string().uuid(), targetHost: z.string().regex(/^[A-Za-z0-9._-]{1,255}$/).optional() }).strict();
@@ -51,9 +51,6 @@ migrationsRouter.post('/:serverId/abort', requirePermission('hosts:operate'), as
   const serverId = pathId(c.req.param('serverId'), 'migration');
   const workflowId = `migrate-${serverId}`;
   c.set('audit', { action: 'server.migrate.abort', targetType: 'server', targetId: serverId });
-  const handle = c.get('deps').temporal.workflow.getHandle(workflowId);
-  const desc = await onWorkflow('migration', serverId, () => handle.describe());
-  if (desc.status.name !== 'RUNNING') throw conflict(`the migration of ${serverId} is not running`, { status: desc.status.name });
-  await handle.signal('abort', { by: principalOf(c).userId });
+  await signalRunning(c.get('deps').temporal.workflow.getHandle(workflowId), 'migration', serverId, 'abort', { by: principalOf(c).userId });
   return c.json({ workflowId }, 202);
 });

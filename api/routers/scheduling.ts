@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { Hono } from 'hono';
+import { WorkflowNotFoundError } from '@temporalio/client';
 import { z } from 'zod';
 import { HaHost, SchedulingPolicyRecord } from '../../domain/entities';
 import { policyOf } from '../../domain/ha/policy';
@@ -91,7 +92,13 @@ async function decide(c: Ctx, action: string, signal: string, phases: RebalanceS
   c.set('audit', { action: `scheduling.rebalance.${action}`, targetType: 'rebalance', targetId: id, details: Object.keys(args).length ? args : undefined });
   const state = await rebalanceState(c, id);
   if (!phases.includes(state.phase)) throw conflict(`the rebalance is ${state.phase}`, { phase: state.phase });
-  await c.get('deps').temporal.workflow.getHandle(`rebalance-${id}`).signal(signal, { by: principalOf(c).userId, ...args });
+  try {
+    await c.get('deps').temporal.workflow.getHandle(`rebalance-${id}`).signal(signal, { by: principalOf(c).userId, ...args });
+  } catch (e) {
+    // It closed between the query and the signal (expired, or its undo window ended).
+    if (e instanceof WorkflowNotFoundError) throw conflict('the rebalance has finished', { phase: 'done' });
+    throw e;
+  }
   return c.json({ id, ...state }, 202);
 }
 
