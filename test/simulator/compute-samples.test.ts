@@ -165,6 +165,9 @@ describeIfShared(
       switch (c.kind) {
         case 'create':
           await adaptCreate(body.server);
+          for (const key of ['os:scheduler_hints', 'OS-SCH-HNT:scheduler_hints'])
+            if (body[key]?.group)
+              body[key].group = (await admin.mv('2.64').post('/compute/v2.1/os-server-groups', { server_group: { name: unique('grp'), policy: 'soft-anti-affinity' } })).body.server_group.id;
           url = '/compute/v2.1/servers';
           break;
         case 'update':
