@@ -6,6 +6,7 @@ import { requireToken } from '../identity/middleware';
 import { glanceError } from './errors';
 import { listImages } from './list';
 import { addMember, getMember, listMembers, removeMember, updateMember } from './members';
+import { importImage, importMethods, stageImage } from './image-import';
 import { applyImagePatch } from './patch';
 import { renderImage, renderMember } from './render';
 import { imageSchema, imagesSchema, memberSchema, membersSchema } from './schemas';
@@ -85,6 +86,19 @@ export function imageRoutes(cloud: SimCloud, svc: ImageService): Hono<AuthEnv> {
     c.header('Content-Type', 'application/octet-stream');
     return c.body(new Uint8Array(data), 200);
   });
+
+  app.put('/v2/images/:id/stage', async (c) => {
+    stageImage(svc, caller(c), img(c), Buffer.from(await c.req.arrayBuffer()));
+    return c.body(null, 204);
+  });
+  app.post('/v2/images/:id/import', async (c) => {
+    importImage(svc, caller(c), img(c), await jsonOf(c));
+    return c.body(null, 202);
+  });
+  app.get('/v2/info/import', (c) =>
+    c.json({ 'import-methods': { description: 'Import methods available.', type: 'array', value: importMethods } }),
+  );
+  app.get('/v2/info/stores', (c) => c.json({ stores: [{ id: 'file', description: 'Local filesystem store', default: true }] }));
 
   app.put('/v2/images/:id/tags/:tag', (c) => {
     const image = svc.getOwned(caller(c), img(c));

@@ -9,7 +9,8 @@
  *       Pass `onActive` to learn when the upload finished.
  *   failImage(id) → void                                 mark a snapshot `killed` (failed upload).
  *
- * HTTP-facing operations (create/update/patch/upload/delete/members) are methods below too.
+ * HTTP-facing operations: create/upload/delete below, JSON-patch in patch.ts, members in members.ts,
+ * interoperable import (stage, glance-direct, web-download) in image-import.ts, listing in list.ts.
  */
 import { createHash } from 'node:crypto';
 import type { Persistable, SimCloud } from '../core/cloud';
@@ -85,6 +86,11 @@ export class ImageService implements Persistable {
       req.onActive?.(img);
     });
     return img;
+  }
+
+  /** An import finished: the staged (or empty) data becomes the image's. */
+  finishImport(img: ImageRecord): void {
+    this.activate(img, this.data.get(img.id) ?? Buffer.alloc(0));
   }
 
   failImage(id: string): void {
@@ -206,6 +212,7 @@ export class ImageService implements Persistable {
     this.members = new Map(s.members ?? []);
     this.data.clear();
     for (const [id, b64] of s.data ?? []) this.data.set(id, Buffer.from(b64, 'base64'));
-    for (const img of this.images.values()) if (img.status === 'saving') img.status = 'active';
+    // Uploads and imports in flight when the state was saved are finished, as a restarted Glance would.
+    for (const img of this.images.values()) if (img.status === 'saving' || img.status === 'importing') this.finishImport(img);
   }
 }

@@ -7,8 +7,8 @@ let alice: SimClient;
 let bob: SimClient;
 let bobProject: string;
 /**
- * Alice without spec validation, for the calls real Glance answers 204 with no body (tag add,
- * deactivate, reactivate) where the generated spec documents a JSON body.
+ * Alice without spec validation, for the calls real Glance answers with no body (tag add,
+ * deactivate, reactivate, stage: 204; import: 202) where the generated spec documents a JSON body.
  */
 let aliceNoBody: SimClient;
 
@@ -128,6 +128,24 @@ describe('images', () => {
     expect((await bob.get(`${I}/images/${shared.id}`)).status).toBe(404);
   });
 
+  it('imports by web-download and by glance-direct staging (queued → importing → active)', async () => {
+    expect((await alice.get(`${I}/info/import`)).body['import-methods'].value).toEqual(expect.arrayContaining(['glance-direct', 'web-download']));
+    const web = (await alice.post(`${I}/images`, { name: 'web', disk_format: 'qcow2', container_format: 'bare' })).body;
+    expect((await aliceNoBody.post(`${I}/images/${web.id}/import`, { method: { name: 'web-download', uri: 'https://example.invalid/disk.img' } })).status).toBe(202);
+    expect((await alice.get(`${I}/images/${web.id}`)).body.status).toBe('importing');
+    await eventually(async () => (await alice.get(`${I}/images/${web.id}`)).body.status === 'active');
+    expect((await aliceNoBody.post(`${I}/images/${web.id}/import`, { method: { name: 'web-download', uri: 'https://example.invalid/disk.img' } })).status).toBe(409);
+    expect((await aliceNoBody.post(`${I}/images/${web.id}/import`, { method: { name: 'carrier-pigeon' } })).status).toBe(400);
+    const direct = (await alice.post(`${I}/images`, { name: 'direct', disk_format: 'raw', container_format: 'bare' })).body;
+    expect((await aliceNoBody.post(`${I}/images/${direct.id}/import`, { method: { name: 'glance-direct' } })).status).toBe(409);
+    expect((await aliceNoBody.put(`${I}/images/${direct.id}/stage`, 'staged', { 'content-type': 'application/octet-stream' })).status).toBe(204);
+    expect((await alice.get(`${I}/images/${direct.id}`)).body.status).toBe('uploading');
+    expect((await aliceNoBody.post(`${I}/images/${direct.id}/import`, { method: { name: 'glance-direct' } })).status).toBe(202);
+    await eventually(async () => (await alice.get(`${I}/images/${direct.id}`)).body.status === 'active');
+    expect((await alice.get(`${I}/images/${direct.id}`)).body.size).toBe(6);
+    expect((await bob.post(`${I}/images/${direct.id}/import`, { method: { name: 'glance-direct' } })).status).toBe(404);
+  });
+
   it('makes server snapshots through ImageService.createImage (queued → saving → active)', async () => {
     const projectId = f.sim.cloud.service('identity').findProject('img-alice')!.id;
     const img = f.sim.cloud.service('image').createImage({ caller: { projectId, isAdmin: false }, name: 'snap-of-srv', serverId: 'srv-1', sizeBytes: 2048 });
@@ -151,6 +169,11 @@ describeIfShared(
       member.member = bobProject;
       expect((await alice.post(`${I}/images/${created.body.id}/members`, member)).status).toBe(200);
       expect((await bob.put(`${I}/images/${created.body.id}/members/${bobProject}`, sample('image-member-update-request.json'))).body.status).toBe('accepted');
+      const web = (await alice.post(`${I}/images`, { name: 'wd', disk_format: 'qcow2', container_format: 'bare' })).body;
+      expect((await aliceNoBody.post(`${I}/images/${web.id}/import`, sample('image-import-w-d-request.json'))).status).toBe(202);
+      const direct = (await alice.post(`${I}/images`, { name: 'gd', disk_format: 'raw', container_format: 'bare' })).body;
+      await aliceNoBody.put(`${I}/images/${direct.id}/stage`, 'x', { 'content-type': 'application/octet-stream' });
+      expect((await aliceNoBody.post(`${I}/images/${direct.id}/import`, sample('image-import-g-d-request.json'))).status).toBe(202);
     });
   },
   { samples: true },
