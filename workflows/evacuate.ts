@@ -147,6 +147,7 @@ export async function evacuateWorkflow(input: EvacuateInput): Promise<Evacuation
   p.recoveryMs = Math.max(0, (lastActiveAt || Date.now()) - Date.parse(input.failedAt));
   const finishedAt = new Date().toISOString();
   await db.haUpdateEvacuation({ id: p.evacuationId, patch: { status: p.status, finishedAt, recoveryMs: p.recoveryMs, evacuatedServers: p.recovered, items: p.items } });
+  p.phase = 'awaiting_release';
   const lost = p.items.filter((x) => x.status !== 'active');
   await page({
     dedupKey: `evacuate-${host}-${p.evacuationId}-end`,
@@ -160,7 +161,6 @@ export async function evacuateWorkflow(input: EvacuateInput): Promise<Evacuation
       ` The host stays fenced until an operator releases it.`,
   });
 
-  p.phase = 'awaiting_release';
   await condition(() => releasedBy !== undefined);
   await cloud.haUnfenceHost({ host });
   await db.haReleaseHost({ hostname: host });

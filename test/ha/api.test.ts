@@ -106,7 +106,9 @@ describe('hosts, migrations, evacuations and scheduling API (real Temporal, simu
     expect((await p.call('GET', '/api/v1/hosts/compute-03', { token: om })).body).toMatchObject({ state: 'fenced', evacuationId: evac.id });
     expect((await p.call('POST', '/api/v1/hosts/compute-03/drain', { token: op })).status).toBe(409);
 
-    expect((await p.call('POST', '/api/v1/hosts/compute-03/release', { token: op })).status).toBe(202);
+    // 409 until the workflow has finished its summary and waits for the operator.
+    const release = await eventually(() => p.call('POST', '/api/v1/hosts/compute-03/release', { token: op }), (x) => x.status !== 409, 10_000, 100);
+    expect(release.status).toBe(202);
     await eventually(() => p.call('GET', '/api/v1/hosts/compute-03', { token: om }), (x) => x.body.state === 'ok', 15_000, 200);
     const svc = (await h.nova.call('GET', '/os-services?binary=nova-compute&host=compute-03')).services[0];
     expect(svc).toMatchObject({ forced_down: false, status: 'enabled' });
