@@ -16,7 +16,8 @@ const I = '/image/v2';
 const patchType = { 'content-type': 'application/openstack-images-v2.1-json-patch' };
 
 beforeAll(async () => {
-  f = await startFixture();
+  // Long enough for `importing` to be seen over HTTP on a loaded machine.
+  f = await startFixture({ actionMs: 300 });
   const a = await memberProject(f.sim, 'img-alice');
   alice = f.admin.withToken(a.token);
   aliceNoBody = new SimClient(f.sim.url, a.token, {}, false);
