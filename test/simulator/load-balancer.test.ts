@@ -29,7 +29,7 @@ const L = '/load-balancer/v2/lbaas';
 
 beforeAll(async () => {
   // Long enough for the pending states to be seen over HTTP.
-  f = await startFixture({ actionMs: 250 });
+  f = await startFixture({ actionMs: 500 });
   const validate = octaviaSpecUsable();
   alice = new SimClient(f.sim.url, (await memberProject(f.sim, 'lb-alice')).token, {}, validate);
   bob = new SimClient(f.sim.url, (await memberProject(f.sim, 'lb-bob')).token, {}, validate);
