@@ -14,21 +14,21 @@ const INTERFACE_STATES = [VmState.ACTIVE, VmState.PAUSED, VmState.STOPPED];
 export function interfacesRoutes(svc: ComputeService): Hono<ComputeEnv> {
   const app = new Hono<ComputeEnv>();
   const server = (c: ComputeContext) => svc.store.visibleServer(c.req.param('id')!, c.get('auth'));
-  const view = (c: ComputeContext, s: Parameters<typeof svc.networking.interfaceView>[0], p: ServerPort) => {
-    const v = svc.networking.interfaceView(s, p) as Record<string, unknown>;
+  const view = (c: ComputeContext, p: ServerPort) => {
+    const v = svc.networking.interfaceView(p) as Record<string, unknown>;
     if (c.get('mv') < 70) delete v.tag;
     return v;
   };
 
   app.get('/servers/:id/os-interface', (c) => {
     const s = server(c);
-    return c.json({ interfaceAttachments: s.ports.map((p) => view(c, s, p)) });
+    return c.json({ interfaceAttachments: s.ports.map((p) => view(c, p)) });
   });
   app.get('/servers/:id/os-interface/:port', (c) => {
     const s = server(c);
     const p = s.ports.find((x) => x.portId === c.req.param('port'));
     if (!p) throw notFound(`Port ${c.req.param('port')} is not attached`);
-    return c.json({ interfaceAttachment: view(c, s, p) });
+    return c.json({ interfaceAttachment: view(c, p) });
   });
   app.post('/servers/:id/os-interface', async (c) => {
     const s = server(c);
@@ -45,7 +45,7 @@ export function interfacesRoutes(svc: ComputeService): Hono<ComputeEnv> {
     const port = svc.networking.attach(c.get('auth'), s, nics[0]);
     s.ports.push(port);
     svc.store.recordAction(s, 'attach_interface', { userId: c.get('auth').userId, requestId: c.get('requestId') });
-    return c.json({ interfaceAttachment: view(c, s, port) });
+    return c.json({ interfaceAttachment: view(c, port) });
   });
   app.delete('/servers/:id/os-interface/:port', (c) => {
     const s = server(c);

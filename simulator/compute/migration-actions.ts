@@ -13,7 +13,7 @@ type Obj = Record<string, unknown>;
 const ctxOf = (c: ComputeContext) => ({ userId: c.get('auth').userId, requestId: c.get('requestId') });
 
 /** Claims the destination for the server's flavor without moving the server yet. */
-function claimDest(svc: ComputeService, dest: Host, s: Server, flavor = s.flavor): void {
+function claimDest(dest: Host, s: Server, flavor = s.flavor): void {
   dest.usedVcpus += flavor.vcpus;
   dest.usedMemoryMb += flavor.ram;
   dest.usedDiskGb += s.imageId ? flavor.disk : 0;
@@ -83,7 +83,7 @@ export function liveMigrate(c: ComputeContext, svc: ComputeService, s: Server, a
   const source = s.host ? svc.store.hosts.get(s.host) : undefined;
   if (!source || !svc.store.serviceUp(source)) throw badRequest(`Compute service of ${s.host} is unavailable at this time.`);
   const dest = pickDestination(svc, s, typeof a.host === 'string' ? a.host : undefined, s.flavor, a.force === true && mv >= 30 && mv < 68);
-  claimDest(svc, dest, s);
+  claimDest(dest, s);
   const mig = newMigration(svc, s, 'live-migration', dest.name);
   const act = svc.store.recordAction(s, 'live-migration', ctxOf(c));
   const g = svc.setState(s, s.vmState, 'migrating');
@@ -141,7 +141,7 @@ export function coldMigrate(c: ComputeContext, svc: ComputeService, s: Server, a
   }
   const requestedHost = !isResize && c.get('mv') >= 56 && typeof a.host === 'string' ? a.host : undefined;
   const dest = pickDestination(svc, s, requestedHost, flavor);
-  claimDest(svc, dest, s, flavor);
+  claimDest(dest, s, flavor);
   const mig = newMigration(svc, s, isResize ? 'resize' : 'migration', dest.name, flavor.id);
   const act = svc.store.recordAction(s, action, ctxOf(c));
   const wasVm = s.vmState;
@@ -153,7 +153,7 @@ export function coldMigrate(c: ComputeContext, svc: ComputeService, s: Server, a
     // Nova keeps the source allocation until confirm; model that by holding a claim on the source.
     const source = s.host ? svc.store.hosts.get(s.host) : undefined;
     moveTo(svc, s, dest, flavor);
-    if (source) claimDest(svc, source, { ...s, flavor: oldFlavor } as Server, oldFlavor);
+    if (source) claimDest(source, { ...s, flavor: oldFlavor } as Server, oldFlavor);
     if (isResize) svc.store.changeFlavorUsage(s, oldFlavor, flavor);
     svc.store.setMigrationStatus(mig, 'finished');
     svc.setState(s, VmState.RESIZED, null, wasVm === VmState.STOPPED ? PowerState.SHUTDOWN : PowerState.RUNNING);
@@ -216,7 +216,7 @@ export function evacuate(c: ComputeContext, svc: ComputeService, s: Server, arg:
   const requested = typeof a.host === 'string' ? a.host : undefined;
   if (requested && requested === s.host) throw badRequest("The target host can't be the same one.");
   const dest = pickDestination(svc, s, requested, s.flavor, a.force === true);
-  claimDest(svc, dest, s);
+  claimDest(dest, s);
   const mig = newMigration(svc, s, 'evacuation', dest.name);
   const act = svc.store.recordAction(s, 'evacuate', ctxOf(c), { host: dest.name });
   const targetStopped = (mv >= 95 && s.vmState !== VmState.ERROR) || s.vmState === VmState.STOPPED;

@@ -139,7 +139,7 @@ export class ComputeNetworking {
   }
 
   /** The os-interface view of a server port, from Neutron when it knows the port. */
-  interfaceView(server: Server, p: ServerPort) {
+  interfaceView(p: ServerPort) {
     const live = this.neutron?.store.ports.get(p.portId);
     return {
       port_state: live?.status ?? 'ACTIVE',
