@@ -1,6 +1,6 @@
 import type { WorkflowHandle } from '@temporalio/client';
 import { embeddedSmsCredentials, sinkNotifySettings, startMailSink, startSmsSink, type MailSink, type SmsSink } from '../../activities/notify/sinks';
-import { HaEvacuation, HaHost } from '../../domain/entities';
+import { HaEvacuation, HaHost, SchedulingPolicyRecord } from '../../domain/entities';
 import type { EvacuationProgress } from '../../workflows/evacuate';
 import type { HostSweepInput, HostSweepResult } from '../../workflows/host-sweep';
 import { setContacts } from '../notify/support';
@@ -87,4 +87,30 @@ describe('host-failure evacuation (real Temporal, simulator, SMTP and SMS sinks)
     expect((await h.nova.call('GET', '/os-services?binary=nova-compute&host=compute-01')).services[0]).toMatchObject({ forced_down: false, status: 'enabled', state: 'up' });
     expect((await p.db.orm.em.fork().findOneOrFail(HaHost, { hostname: 'compute-01' })).state).toBe('ok');
   }, 120_000);
+
+  it('uses reserved hosts first and retries a server elsewhere when its evacuation is refused', async () => {
+    const em = p.db.orm.em.fork();
+    em.persist(Object.assign(new SchedulingPolicyRecord(), { reservedHosts: ['compute-04'] }));
+    await em.flush();
+    const ids = await h.seed('compute-02', 4, { prefix: 'retry' });
+    await h.admin('POST', '/faults', { method: 'POST', path: `^/compute/v2\\.1/servers/${ids[0]}/action$`, status: 400, count: 1 });
+    await h.admin('POST', '/hosts/compute-02/down');
+    const handle = await p.temporal.client.workflow.start('evacuateWorkflow', {
+      taskQueue: p.deps.queues.orchestration,
+      workflowId: 'evacuate-compute-02',
+      args: [{ hostname: 'compute-02', failedAt: new Date().toISOString(), trigger: 'operator', concurrency: 2, maxAttempts: 3, serverTimeoutMs: 20_000 }],
+    });
+    const done = await eventually(() => handle.query<EvacuationProgress>('progress'), (q) => q.phase === 'awaiting_release', 60_000, 250);
+    // compute-02 also holds servers the first test evacuated onto it.
+    expect(done).toMatchObject({ status: 'completed', unrecovered: [] });
+    expect(done.recovered).toBe(done.total);
+    expect(done.total).toBeGreaterThanOrEqual(4);
+    const refused = done.items.find((i) => i.serverId === ids[0])!;
+    expect(refused.targets[0]).toBe('compute-04');
+    expect(refused.targets).toHaveLength(2);
+    expect((await h.server(ids[0])).host).toBe(refused.targets[1]);
+    for (const id of ids.slice(1)) expect((await h.server(id)).host).toBe('compute-04');
+    await handle.signal('releaseHost', { by: 'operator' });
+    await handle.result();
+  }, 90_000);
 });
