@@ -4,7 +4,7 @@ import type { SimCloud } from '../core/cloud';
 import { baseUrlOf, objectField, readJsonBody } from '../core/http';
 import type { IdentityService } from './service';
 import type { Token, TokenScope, User } from './model';
-import { badRequest, notFound, unauthorized } from './errors';
+import { badRequest, forbidden, notFound, unauthorized } from './errors';
 import { tokenView, domainView, projectView, listLinks } from './views';
 import { buildCatalog } from './catalog';
 import { requireToken } from './middleware';
@@ -30,10 +30,13 @@ export function authRoutes(cloud: SimCloud): Hono<AuthEnv> {
 
   app.use('/v3/auth/*', requireToken);
 
+  /** The token named by X-Subject-Token; only its own user or an admin may look at it. */
   const subject = (c: Context<AuthEnv>): Token => {
     const id = c.req.header('x-subject-token');
     const t = ids().validToken(id);
     if (!t) throw notFound('token', id ?? '');
+    const caller = c.get('auth');
+    if (!caller.isAdmin && caller.userId !== t.userId) throw forbidden('identity:validate_token');
     return t;
   };
 

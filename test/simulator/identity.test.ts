@@ -101,6 +101,18 @@ describe('tokens', () => {
     expect(expired.headers.get('www-authenticate')).toContain('Keystone uri=');
   });
 
+  it('lets users validate only their own tokens (admins any)', async () => {
+    const ids = f.sim.cloud.service('identity');
+    const p = ids.createProject({ name: 'validate-p' });
+    const u = ids.createUser({ name: 'validate-u', password: 'pw' });
+    ids.assignProjectRole(p.id, u.id, ids.findRole('member')!.id);
+    const mine = await login(f.sim.url, 'validate-u', 'pw', 'validate-p');
+    const user = new SimClient(f.sim.url, mine);
+    expect((await user.get('/identity/v3/auth/tokens', { 'x-subject-token': mine })).status).toBe(200);
+    expect((await user.get('/identity/v3/auth/tokens', { 'x-subject-token': f.admin.token! })).status).toBe(403);
+    expect((await f.admin.get('/identity/v3/auth/tokens', { 'x-subject-token': mine })).status).toBe(200);
+  });
+
   it('401s without a token', async () => {
     expect((await f.anon.get('/identity/v3/projects')).status).toBe(401);
     expect((await f.anon.get('/identity/v3/auth/tokens', { 'x-subject-token': 'x' })).status).toBe(401);
