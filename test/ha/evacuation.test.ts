@@ -34,7 +34,7 @@ describe('host-failure evacuation (real Temporal, simulator, SMTP and SMS sinks)
     p.temporal.client.workflow.execute<(i: HostSweepInput) => Promise<HostSweepResult>>('hostSweepWorkflow', { taskQueue: p.deps.queues.orchestration, workflowId: `host-sweep-test-${n}-${Date.now()}`, args: [sweepInput] });
 
   it('detects the failure after consecutive misses, fences, evacuates all 50 servers elsewhere and pages on-call', async () => {
-    const ids = await h.seed('compute-01', 50, { metadata: (i) => (i % 10 === 0 ? { cmp_ha: 'true', cmp_priority: String(i) } : {}) });
+    const ids = await h.seed('compute-01', 50, { metadata: (i): Record<string, string> => (i % 10 === 0 ? { cmp_ha: 'true', cmp_priority: String(i) } : {}) });
     expect((await sweep(0)).failed).toEqual([]);
 
     await h.admin('POST', '/hosts/compute-01/down');
