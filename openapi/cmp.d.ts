@@ -1679,508 +1679,6 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
-    "/api/v1/oncall/contacts": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        /** On-call contacts, by name (oncall:manage) */
-        get: {
-            parameters: {
-                query?: {
-                    limit?: components["parameters"]["Limit"];
-                    offset?: components["parameters"]["Offset"];
-                    active?: "true" | "false";
-                    onDuty?: "true" | "false";
-                };
-                header?: never;
-                path?: never;
-                cookie?: never;
-            };
-            requestBody?: never;
-            responses: {
-                /** @description a page */
-                200: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["OncallContactPage"];
-                    };
-                };
-                401: components["responses"]["Unauthorized"];
-                403: components["responses"]["Forbidden"];
-                422: components["responses"]["Invalid"];
-            };
-        };
-        put?: never;
-        /** Add an on-call contact; each channel needs its address (email, E.164 phone) */
-        post: {
-            parameters: {
-                query?: never;
-                header?: never;
-                path?: never;
-                cookie?: never;
-            };
-            requestBody: {
-                content: {
-                    "application/json": components["schemas"]["OncallContactCreate"];
-                };
-            };
-            responses: {
-                /** @description created */
-                201: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["OncallContact"];
-                    };
-                };
-                400: components["responses"]["BadRequest"];
-                401: components["responses"]["Unauthorized"];
-                403: components["responses"]["Forbidden"];
-                422: components["responses"]["Invalid"];
-            };
-        };
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
-    };
-    "/api/v1/oncall/contacts/{contactId}": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        /** One on-call contact */
-        get: {
-            parameters: {
-                query?: never;
-                header?: never;
-                path: {
-                    contactId: components["parameters"]["OncallContactId"];
-                };
-                cookie?: never;
-            };
-            requestBody?: never;
-            responses: {
-                /** @description the contact */
-                200: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["OncallContact"];
-                    };
-                };
-                401: components["responses"]["Unauthorized"];
-                403: components["responses"]["Forbidden"];
-                404: components["responses"]["NotFound"];
-            };
-        };
-        put?: never;
-        post?: never;
-        /** Remove a contact */
-        delete: {
-            parameters: {
-                query?: never;
-                header?: never;
-                path: {
-                    contactId: components["parameters"]["OncallContactId"];
-                };
-                cookie?: never;
-            };
-            requestBody?: never;
-            responses: {
-                /** @description removed */
-                204: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content?: never;
-                };
-                401: components["responses"]["Unauthorized"];
-                403: components["responses"]["Forbidden"];
-                404: components["responses"]["NotFound"];
-            };
-        };
-        options?: never;
-        head?: never;
-        /** Change a contact (rotation with onDuty, duty window, channels, minimum severity) */
-        patch: {
-            parameters: {
-                query?: never;
-                header?: never;
-                path: {
-                    contactId: components["parameters"]["OncallContactId"];
-                };
-                cookie?: never;
-            };
-            requestBody: {
-                content: {
-                    "application/json": components["schemas"]["OncallContactPatch"];
-                };
-            };
-            responses: {
-                /** @description the contact */
-                200: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["OncallContact"];
-                    };
-                };
-                400: components["responses"]["BadRequest"];
-                401: components["responses"]["Unauthorized"];
-                403: components["responses"]["Forbidden"];
-                404: components["responses"]["NotFound"];
-                422: components["responses"]["Invalid"];
-            };
-        };
-        trace?: never;
-    };
-    "/api/v1/oncall/test": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        get?: never;
-        put?: never;
-        /** Send a test page to the contacts on duty now (pageOnCallWorkflow, workflow id page-<dedupKey>) */
-        post: {
-            parameters: {
-                query?: never;
-                header?: never;
-                path?: never;
-                cookie?: never;
-            };
-            requestBody: {
-                content: {
-                    "application/json": components["schemas"]["OncallTestPage"];
-                };
-            };
-            responses: {
-                /** @description the page is on its way */
-                202: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["OncallTestPageStarted"];
-                    };
-                };
-                400: components["responses"]["BadRequest"];
-                401: components["responses"]["Unauthorized"];
-                403: components["responses"]["Forbidden"];
-                422: components["responses"]["Invalid"];
-            };
-        };
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
-    };
-    "/api/v1/notifications": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        /** The record of every notification delivery, newest first (monitoring:read or oncall:manage) */
-        get: {
-            parameters: {
-                query?: {
-                    limit?: components["parameters"]["Limit"];
-                    offset?: components["parameters"]["Offset"];
-                    channel?: components["schemas"]["NotifyChannel"];
-                    status?: components["schemas"]["NotifyStatus"];
-                    recipient?: string;
-                    dedupKey?: string;
-                    eventType?: string;
-                    workflowId?: string;
-                    from?: string;
-                    to?: string;
-                };
-                header?: never;
-                path?: never;
-                cookie?: never;
-            };
-            requestBody?: never;
-            responses: {
-                /** @description a page */
-                200: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["NotifyNotificationPage"];
-                    };
-                };
-                401: components["responses"]["Unauthorized"];
-                403: components["responses"]["Forbidden"];
-                422: components["responses"]["Invalid"];
-            };
-        };
-        put?: never;
-        post?: never;
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
-    };
-    "/api/v1/notifications/{notificationId}": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        /** One delivery */
-        get: {
-            parameters: {
-                query?: never;
-                header?: never;
-                path: {
-                    notificationId: components["parameters"]["NotifyNotificationId"];
-                };
-                cookie?: never;
-            };
-            requestBody?: never;
-            responses: {
-                /** @description the delivery */
-                200: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["NotifyNotification"];
-                    };
-                };
-                401: components["responses"]["Unauthorized"];
-                403: components["responses"]["Forbidden"];
-                404: components["responses"]["NotFound"];
-            };
-        };
-        put?: never;
-        post?: never;
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
-    };
-    "/api/v1/inbox": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        /** The caller's in-app messages, newest first, with his unread count */
-        get: {
-            parameters: {
-                query?: {
-                    limit?: components["parameters"]["Limit"];
-                    offset?: components["parameters"]["Offset"];
-                    unread?: "true" | "false";
-                };
-                header?: never;
-                path?: never;
-                cookie?: never;
-            };
-            requestBody?: never;
-            responses: {
-                /** @description a page */
-                200: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["InboxMessagePage"];
-                    };
-                };
-                401: components["responses"]["Unauthorized"];
-                422: components["responses"]["Invalid"];
-            };
-        };
-        put?: never;
-        post?: never;
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
-    };
-    "/api/v1/inbox/{messageId}/read": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        get?: never;
-        put?: never;
-        /** Mark one of the caller's messages read (another user's message is 404) */
-        post: {
-            parameters: {
-                query?: never;
-                header?: never;
-                path: {
-                    messageId: components["parameters"]["InboxMessageId"];
-                };
-                cookie?: never;
-            };
-            requestBody?: never;
-            responses: {
-                /** @description the message */
-                200: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["InboxMessage"];
-                    };
-                };
-                401: components["responses"]["Unauthorized"];
-                404: components["responses"]["NotFound"];
-            };
-        };
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
-    };
-    "/api/v1/isolation/servers/{resourceId}/bandwidth-limit": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        get?: never;
-        /** Limit a server's bandwidth (a Neutron QoS bandwidth-limit rule bound to its ports) */
-        put: {
-            parameters: {
-                query?: never;
-                header?: never;
-                path: {
-                    /** @description the server's cloud resource id */
-                    resourceId: string;
-                };
-                cookie?: never;
-            };
-            requestBody: {
-                content: {
-                    "application/json": components["schemas"]["IsolationBandwidthLimit"];
-                };
-            };
-            responses: {
-                /** @description applied */
-                200: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["IsolationBandwidthResult"];
-                    };
-                };
-                400: components["responses"]["BadRequest"];
-                401: components["responses"]["Unauthorized"];
-                404: components["responses"]["NotFound"];
-                409: components["responses"]["Conflict"];
-                422: components["responses"]["Invalid"];
-            };
-        };
-        post?: never;
-        /** Remove the server's bandwidth limit */
-        delete: {
-            parameters: {
-                query?: never;
-                header?: never;
-                path: {
-                    resourceId: string;
-                };
-                cookie?: never;
-            };
-            requestBody?: never;
-            responses: {
-                /** @description removed */
-                204: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content?: never;
-                };
-                401: components["responses"]["Unauthorized"];
-                404: components["responses"]["NotFound"];
-                409: components["responses"]["Conflict"];
-            };
-        };
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
-    };
-    "/api/v1/isolation/scaling-groups/{groupId}/session-limit": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        get?: never;
-        /** Limit the sessions of a group's listener (Octavia listener connection_limit; -1 for none) */
-        put: {
-            parameters: {
-                query?: never;
-                header?: never;
-                path: {
-                    groupId: components["parameters"]["ScalingGroupId"];
-                };
-                cookie?: never;
-            };
-            requestBody: {
-                content: {
-                    "application/json": components["schemas"]["IsolationSessionLimit"];
-                };
-            };
-            responses: {
-                /** @description applied */
-                200: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["IsolationSessionResult"];
-                    };
-                };
-                400: components["responses"]["BadRequest"];
-                401: components["responses"]["Unauthorized"];
-                404: components["responses"]["NotFound"];
-                409: components["responses"]["Conflict"];
-                422: components["responses"]["Invalid"];
-            };
-        };
-        post?: never;
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
-    };
     "/api/v1/catalog/products": {
         parameters: {
             query?: never;
@@ -2739,6 +2237,1408 @@ export interface paths {
                     };
                     content: {
                         "application/json": components["schemas"]["OrderProgress"];
+                    };
+                };
+                401: components["responses"]["Unauthorized"];
+                403: components["responses"]["Forbidden"];
+                404: components["responses"]["NotFound"];
+                409: components["responses"]["Conflict"];
+                422: components["responses"]["Invalid"];
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/oncall/contacts": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** On-call contacts, by name (oncall:manage) */
+        get: {
+            parameters: {
+                query?: {
+                    limit?: components["parameters"]["Limit"];
+                    offset?: components["parameters"]["Offset"];
+                    active?: "true" | "false";
+                    onDuty?: "true" | "false";
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description a page */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["OncallContactPage"];
+                    };
+                };
+                401: components["responses"]["Unauthorized"];
+                403: components["responses"]["Forbidden"];
+                422: components["responses"]["Invalid"];
+            };
+        };
+        put?: never;
+        /** Add an on-call contact; each channel needs its address (email, E.164 phone) */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": components["schemas"]["OncallContactCreate"];
+                };
+            };
+            responses: {
+                /** @description created */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["OncallContact"];
+                    };
+                };
+                400: components["responses"]["BadRequest"];
+                401: components["responses"]["Unauthorized"];
+                403: components["responses"]["Forbidden"];
+                422: components["responses"]["Invalid"];
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/oncall/contacts/{contactId}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** One on-call contact */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    contactId: components["parameters"]["OncallContactId"];
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description the contact */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["OncallContact"];
+                    };
+                };
+                401: components["responses"]["Unauthorized"];
+                403: components["responses"]["Forbidden"];
+                404: components["responses"]["NotFound"];
+            };
+        };
+        put?: never;
+        post?: never;
+        /** Remove a contact */
+        delete: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    contactId: components["parameters"]["OncallContactId"];
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description removed */
+                204: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+                401: components["responses"]["Unauthorized"];
+                403: components["responses"]["Forbidden"];
+                404: components["responses"]["NotFound"];
+            };
+        };
+        options?: never;
+        head?: never;
+        /** Change a contact (rotation with onDuty, duty window, channels, minimum severity) */
+        patch: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    contactId: components["parameters"]["OncallContactId"];
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": components["schemas"]["OncallContactPatch"];
+                };
+            };
+            responses: {
+                /** @description the contact */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["OncallContact"];
+                    };
+                };
+                400: components["responses"]["BadRequest"];
+                401: components["responses"]["Unauthorized"];
+                403: components["responses"]["Forbidden"];
+                404: components["responses"]["NotFound"];
+                422: components["responses"]["Invalid"];
+            };
+        };
+        trace?: never;
+    };
+    "/api/v1/oncall/test": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Send a test page to the contacts on duty now (pageOnCallWorkflow, workflow id page-<dedupKey>) */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": components["schemas"]["OncallTestPage"];
+                };
+            };
+            responses: {
+                /** @description the page is on its way */
+                202: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["OncallTestPageStarted"];
+                    };
+                };
+                400: components["responses"]["BadRequest"];
+                401: components["responses"]["Unauthorized"];
+                403: components["responses"]["Forbidden"];
+                422: components["responses"]["Invalid"];
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/notifications": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The record of every notification delivery, newest first (monitoring:read or oncall:manage) */
+        get: {
+            parameters: {
+                query?: {
+                    limit?: components["parameters"]["Limit"];
+                    offset?: components["parameters"]["Offset"];
+                    channel?: components["schemas"]["NotifyChannel"];
+                    status?: components["schemas"]["NotifyStatus"];
+                    recipient?: string;
+                    dedupKey?: string;
+                    eventType?: string;
+                    workflowId?: string;
+                    from?: string;
+                    to?: string;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description a page */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["NotifyNotificationPage"];
+                    };
+                };
+                401: components["responses"]["Unauthorized"];
+                403: components["responses"]["Forbidden"];
+                422: components["responses"]["Invalid"];
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/notifications/{notificationId}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** One delivery */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    notificationId: components["parameters"]["NotifyNotificationId"];
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description the delivery */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["NotifyNotification"];
+                    };
+                };
+                401: components["responses"]["Unauthorized"];
+                403: components["responses"]["Forbidden"];
+                404: components["responses"]["NotFound"];
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/inbox": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The caller's in-app messages, newest first, with his unread count */
+        get: {
+            parameters: {
+                query?: {
+                    limit?: components["parameters"]["Limit"];
+                    offset?: components["parameters"]["Offset"];
+                    unread?: "true" | "false";
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description a page */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["InboxMessagePage"];
+                    };
+                };
+                401: components["responses"]["Unauthorized"];
+                422: components["responses"]["Invalid"];
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/inbox/{messageId}/read": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Mark one of the caller's messages read (another user's message is 404) */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    messageId: components["parameters"]["InboxMessageId"];
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description the message */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["InboxMessage"];
+                    };
+                };
+                401: components["responses"]["Unauthorized"];
+                404: components["responses"]["NotFound"];
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/isolation/servers/{resourceId}/bandwidth-limit": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        /** Limit a server's bandwidth (a Neutron QoS bandwidth-limit rule bound to its ports) */
+        put: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    /** @description the server's cloud resource id */
+                    resourceId: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": components["schemas"]["IsolationBandwidthLimit"];
+                };
+            };
+            responses: {
+                /** @description applied */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["IsolationBandwidthResult"];
+                    };
+                };
+                400: components["responses"]["BadRequest"];
+                401: components["responses"]["Unauthorized"];
+                404: components["responses"]["NotFound"];
+                409: components["responses"]["Conflict"];
+                422: components["responses"]["Invalid"];
+            };
+        };
+        post?: never;
+        /** Remove the server's bandwidth limit */
+        delete: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    resourceId: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description removed */
+                204: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+                401: components["responses"]["Unauthorized"];
+                404: components["responses"]["NotFound"];
+                409: components["responses"]["Conflict"];
+            };
+        };
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/isolation/scaling-groups/{groupId}/session-limit": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        /** Limit the sessions of a group's listener (Octavia listener connection_limit; -1 for none) */
+        put: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    groupId: components["parameters"]["ScalingGroupId"];
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": components["schemas"]["IsolationSessionLimit"];
+                };
+            };
+            responses: {
+                /** @description applied */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["IsolationSessionResult"];
+                    };
+                };
+                400: components["responses"]["BadRequest"];
+                401: components["responses"]["Unauthorized"];
+                404: components["responses"]["NotFound"];
+                409: components["responses"]["Conflict"];
+                422: components["responses"]["Invalid"];
+            };
+        };
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/hosts": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Compute hosts as the last sweep saw them, with HA state (hosts:read) */
+        get: {
+            parameters: {
+                query?: {
+                    limit?: components["parameters"]["Limit"];
+                    offset?: components["parameters"]["Offset"];
+                    state?: "ok" | "suspect" | "failed" | "fenced" | "maintenance";
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description a page */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["HaHostPage"];
+                    };
+                };
+                401: components["responses"]["Unauthorized"];
+                403: components["responses"]["Forbidden"];
+                422: components["responses"]["Invalid"];
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/hosts/{hostname}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** One compute host (hosts:read) */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    hostname: components["parameters"]["HaHostname"];
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description the host */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["HaHost"];
+                    };
+                };
+                401: components["responses"]["Unauthorized"];
+                403: components["responses"]["Forbidden"];
+                404: components["responses"]["NotFound"];
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/hosts/{hostname}/drain": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Progress of the host's drain (hosts:read) */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    hostname: components["parameters"]["HaHostname"];
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description progress */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["HaDrainProgress"];
+                    };
+                };
+                401: components["responses"]["Unauthorized"];
+                403: components["responses"]["Forbidden"];
+                404: components["responses"]["NotFound"];
+            };
+        };
+        put?: never;
+        /** Drain for maintenance - disable the compute service and live-migrate every server away (hosts:operate) */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    hostname: components["parameters"]["HaHostname"];
+                };
+                cookie?: never;
+            };
+            requestBody?: {
+                content: {
+                    "application/json": components["schemas"]["HaDrainRequest"];
+                };
+            };
+            responses: {
+                /** @description started */
+                202: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["HaWorkflowStarted"];
+                    };
+                };
+                401: components["responses"]["Unauthorized"];
+                403: components["responses"]["Forbidden"];
+                404: components["responses"]["NotFound"];
+                409: components["responses"]["Conflict"];
+                422: components["responses"]["Invalid"];
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/hosts/{hostname}/enable": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** End maintenance; the host takes servers again (hosts:operate) */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    hostname: components["parameters"]["HaHostname"];
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description the host */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["HaHost"];
+                    };
+                };
+                401: components["responses"]["Unauthorized"];
+                403: components["responses"]["Forbidden"];
+                404: components["responses"]["NotFound"];
+                409: components["responses"]["Conflict"];
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/hosts/{hostname}/evacuate": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Declare the host failed and evacuate it now (hosts:operate) */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    hostname: components["parameters"]["HaHostname"];
+                };
+                cookie?: never;
+            };
+            requestBody?: {
+                content: {
+                    "application/json": components["schemas"]["HaEvacuateRequest"];
+                };
+            };
+            responses: {
+                /** @description started */
+                202: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["HaWorkflowStarted"];
+                    };
+                };
+                401: components["responses"]["Unauthorized"];
+                403: components["responses"]["Forbidden"];
+                404: components["responses"]["NotFound"];
+                409: components["responses"]["Conflict"];
+                422: components["responses"]["Invalid"];
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/hosts/{hostname}/release": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Bring a fenced host back after its evacuation (hosts:operate) */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    hostname: components["parameters"]["HaHostname"];
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description released */
+                202: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["HaWorkflowStarted"];
+                    };
+                };
+                401: components["responses"]["Unauthorized"];
+                403: components["responses"]["Forbidden"];
+                404: components["responses"]["NotFound"];
+                409: components["responses"]["Conflict"];
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/migrations": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Live migrations, newest first (hosts:read) */
+        get: {
+            parameters: {
+                query?: {
+                    limit?: components["parameters"]["Limit"];
+                    offset?: components["parameters"]["Offset"];
+                    serverId?: string;
+                    status?: "running" | "completed" | "failed" | "aborted";
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description a page */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["HaMigrationPage"];
+                    };
+                };
+                401: components["responses"]["Unauthorized"];
+                403: components["responses"]["Forbidden"];
+                422: components["responses"]["Invalid"];
+            };
+        };
+        put?: never;
+        /** Live-migrate a server to a chosen host or where the scheduling policy puts it (hosts:operate) */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": components["schemas"]["HaMigrationRequest"];
+                };
+            };
+            responses: {
+                /** @description started */
+                202: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["HaWorkflowStarted"];
+                    };
+                };
+                400: components["responses"]["BadRequest"];
+                401: components["responses"]["Unauthorized"];
+                403: components["responses"]["Forbidden"];
+                409: components["responses"]["Conflict"];
+                422: components["responses"]["Invalid"];
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/migrations/{serverId}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Progress of the server's latest migration (hosts:read) */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    serverId: components["parameters"]["HaServerId"];
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description progress */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["HaMigrationProgress"];
+                    };
+                };
+                401: components["responses"]["Unauthorized"];
+                403: components["responses"]["Forbidden"];
+                404: components["responses"]["NotFound"];
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/migrations/{serverId}/abort": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Abort the server's running migration; it stays on its source (hosts:operate) */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    serverId: components["parameters"]["HaServerId"];
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description abort requested */
+                202: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["HaWorkflowStarted"];
+                    };
+                };
+                401: components["responses"]["Unauthorized"];
+                403: components["responses"]["Forbidden"];
+                404: components["responses"]["NotFound"];
+                409: components["responses"]["Conflict"];
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/evacuations": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Host-failure evacuations with recovery time, newest first (hosts:read) */
+        get: {
+            parameters: {
+                query?: {
+                    limit?: components["parameters"]["Limit"];
+                    offset?: components["parameters"]["Offset"];
+                    hostname?: string;
+                    status?: "running" | "completed" | "partial" | "failed";
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description a page */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["HaEvacuationPage"];
+                    };
+                };
+                401: components["responses"]["Unauthorized"];
+                403: components["responses"]["Forbidden"];
+                422: components["responses"]["Invalid"];
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/evacuations/{evacuationId}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** One evacuation with each server's outcome (hosts:read) */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    evacuationId: components["parameters"]["HaEvacuationId"];
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description the evacuation */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["HaEvacuation"];
+                    };
+                };
+                401: components["responses"]["Unauthorized"];
+                403: components["responses"]["Forbidden"];
+                404: components["responses"]["NotFound"];
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/scheduling/policy": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The platform's scheduling policy (hosts:read) */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description the policy */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["SchedulingPolicy"];
+                    };
+                };
+                401: components["responses"]["Unauthorized"];
+                403: components["responses"]["Forbidden"];
+            };
+        };
+        /** Set the policy - load balancing or energy saving, reserved hosts, allocation ratios (policy:manage) */
+        put: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": components["schemas"]["SchedulingPolicyUpdate"];
+                };
+            };
+            responses: {
+                /** @description the policy */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["SchedulingPolicy"];
+                    };
+                };
+                400: components["responses"]["BadRequest"];
+                401: components["responses"]["Unauthorized"];
+                403: components["responses"]["Forbidden"];
+                422: components["responses"]["Invalid"];
+            };
+        };
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/scheduling/placement": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** The host the policy picks for a server of this size, from the last sweep's capacity (hosts:read) */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": components["schemas"]["SchedulingPlacementRequest"];
+                };
+            };
+            responses: {
+                /** @description the choice */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["SchedulingPlacement"];
+                    };
+                };
+                400: components["responses"]["BadRequest"];
+                401: components["responses"]["Unauthorized"];
+                403: components["responses"]["Forbidden"];
+                422: components["responses"]["Invalid"];
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/scheduling/rebalances": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Audit the hosts and plan a rebalance; it waits for approval (policy:manage) */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: {
+                content: {
+                    "application/json": components["schemas"]["SchedulingRebalanceRequest"];
+                };
+            };
+            responses: {
+                /** @description started */
+                202: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["SchedulingRebalanceStarted"];
+                    };
+                };
+                401: components["responses"]["Unauthorized"];
+                403: components["responses"]["Forbidden"];
+                422: components["responses"]["Invalid"];
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/scheduling/rebalances/{rebalanceId}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The plan (moves and expected effect) and its progress (hosts:read) */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    rebalanceId: components["parameters"]["SchedulingRebalanceId"];
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description the rebalance */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["SchedulingRebalance"];
+                    };
+                };
+                401: components["responses"]["Unauthorized"];
+                403: components["responses"]["Forbidden"];
+                404: components["responses"]["NotFound"];
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/scheduling/rebalances/{rebalanceId}/approve": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Approve the plan; its migrations run rate-limited (policy:manage) */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    rebalanceId: components["parameters"]["SchedulingRebalanceId"];
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description accepted */
+                202: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["SchedulingRebalance"];
+                    };
+                };
+                401: components["responses"]["Unauthorized"];
+                403: components["responses"]["Forbidden"];
+                404: components["responses"]["NotFound"];
+                409: components["responses"]["Conflict"];
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/scheduling/rebalances/{rebalanceId}/reject": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Reject the plan (policy:manage) */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    rebalanceId: components["parameters"]["SchedulingRebalanceId"];
+                };
+                cookie?: never;
+            };
+            requestBody?: {
+                content: {
+                    "application/json": components["schemas"]["SchedulingRebalanceDecision"];
+                };
+            };
+            responses: {
+                /** @description accepted */
+                202: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["SchedulingRebalance"];
+                    };
+                };
+                401: components["responses"]["Unauthorized"];
+                403: components["responses"]["Forbidden"];
+                404: components["responses"]["NotFound"];
+                409: components["responses"]["Conflict"];
+                422: components["responses"]["Invalid"];
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/scheduling/rebalances/{rebalanceId}/cancel": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Stop the remaining migrations; finished ones stay undoable (policy:manage) */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    rebalanceId: components["parameters"]["SchedulingRebalanceId"];
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description accepted */
+                202: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["SchedulingRebalance"];
+                    };
+                };
+                401: components["responses"]["Unauthorized"];
+                403: components["responses"]["Forbidden"];
+                404: components["responses"]["NotFound"];
+                409: components["responses"]["Conflict"];
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/scheduling/rebalances/{rebalanceId}/undo": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Migrate one moved server back to where it was (policy:manage) */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    rebalanceId: components["parameters"]["SchedulingRebalanceId"];
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": components["schemas"]["SchedulingRebalanceUndo"];
+                };
+            };
+            responses: {
+                /** @description accepted */
+                202: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["SchedulingRebalance"];
                     };
                 };
                 401: components["responses"]["Unauthorized"];
@@ -4792,7 +5692,7 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** The cloud's public images */
+        /** The cloud's public images (no query parameters; 503 when the cloud does not answer within 10 s) */
         get: {
             parameters: {
                 query?: never;
@@ -4812,7 +5712,17 @@ export interface paths {
                     };
                 };
                 401: components["responses"]["Unauthorized"];
+                422: components["responses"]["Invalid"];
                 502: components["responses"]["OperateOpenStackFailed"];
+                /** @description the cloud did not answer in time */
+                503: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
             };
         };
         put?: never;
@@ -5092,906 +6002,6 @@ export interface paths {
         };
         put?: never;
         post?: never;
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
-    };
-    "/api/v1/hosts": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        /** Compute hosts as the last sweep saw them, with HA state (hosts:read) */
-        get: {
-            parameters: {
-                query?: {
-                    limit?: components["parameters"]["Limit"];
-                    offset?: components["parameters"]["Offset"];
-                    state?: "ok" | "suspect" | "failed" | "fenced" | "maintenance";
-                };
-                header?: never;
-                path?: never;
-                cookie?: never;
-            };
-            requestBody?: never;
-            responses: {
-                /** @description a page */
-                200: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["HaHostPage"];
-                    };
-                };
-                401: components["responses"]["Unauthorized"];
-                403: components["responses"]["Forbidden"];
-                422: components["responses"]["Invalid"];
-            };
-        };
-        put?: never;
-        post?: never;
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
-    };
-    "/api/v1/hosts/{hostname}": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        /** One compute host (hosts:read) */
-        get: {
-            parameters: {
-                query?: never;
-                header?: never;
-                path: {
-                    hostname: components["parameters"]["HaHostname"];
-                };
-                cookie?: never;
-            };
-            requestBody?: never;
-            responses: {
-                /** @description the host */
-                200: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["HaHost"];
-                    };
-                };
-                401: components["responses"]["Unauthorized"];
-                403: components["responses"]["Forbidden"];
-                404: components["responses"]["NotFound"];
-            };
-        };
-        put?: never;
-        post?: never;
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
-    };
-    "/api/v1/hosts/{hostname}/drain": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        /** Progress of the host's drain (hosts:read) */
-        get: {
-            parameters: {
-                query?: never;
-                header?: never;
-                path: {
-                    hostname: components["parameters"]["HaHostname"];
-                };
-                cookie?: never;
-            };
-            requestBody?: never;
-            responses: {
-                /** @description progress */
-                200: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["HaDrainProgress"];
-                    };
-                };
-                401: components["responses"]["Unauthorized"];
-                403: components["responses"]["Forbidden"];
-                404: components["responses"]["NotFound"];
-            };
-        };
-        put?: never;
-        /** Drain for maintenance - disable the compute service and live-migrate every server away (hosts:operate) */
-        post: {
-            parameters: {
-                query?: never;
-                header?: never;
-                path: {
-                    hostname: components["parameters"]["HaHostname"];
-                };
-                cookie?: never;
-            };
-            requestBody?: {
-                content: {
-                    "application/json": components["schemas"]["HaDrainRequest"];
-                };
-            };
-            responses: {
-                /** @description started */
-                202: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["HaWorkflowStarted"];
-                    };
-                };
-                401: components["responses"]["Unauthorized"];
-                403: components["responses"]["Forbidden"];
-                404: components["responses"]["NotFound"];
-                409: components["responses"]["Conflict"];
-                422: components["responses"]["Invalid"];
-            };
-        };
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
-    };
-    "/api/v1/hosts/{hostname}/enable": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        get?: never;
-        put?: never;
-        /** End maintenance; the host takes servers again (hosts:operate) */
-        post: {
-            parameters: {
-                query?: never;
-                header?: never;
-                path: {
-                    hostname: components["parameters"]["HaHostname"];
-                };
-                cookie?: never;
-            };
-            requestBody?: never;
-            responses: {
-                /** @description the host */
-                200: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["HaHost"];
-                    };
-                };
-                401: components["responses"]["Unauthorized"];
-                403: components["responses"]["Forbidden"];
-                404: components["responses"]["NotFound"];
-                409: components["responses"]["Conflict"];
-            };
-        };
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
-    };
-    "/api/v1/hosts/{hostname}/evacuate": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        get?: never;
-        put?: never;
-        /** Declare the host failed and evacuate it now (hosts:operate) */
-        post: {
-            parameters: {
-                query?: never;
-                header?: never;
-                path: {
-                    hostname: components["parameters"]["HaHostname"];
-                };
-                cookie?: never;
-            };
-            requestBody?: {
-                content: {
-                    "application/json": components["schemas"]["HaEvacuateRequest"];
-                };
-            };
-            responses: {
-                /** @description started */
-                202: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["HaWorkflowStarted"];
-                    };
-                };
-                401: components["responses"]["Unauthorized"];
-                403: components["responses"]["Forbidden"];
-                404: components["responses"]["NotFound"];
-                409: components["responses"]["Conflict"];
-                422: components["responses"]["Invalid"];
-            };
-        };
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
-    };
-    "/api/v1/hosts/{hostname}/release": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        get?: never;
-        put?: never;
-        /** Bring a fenced host back after its evacuation (hosts:operate) */
-        post: {
-            parameters: {
-                query?: never;
-                header?: never;
-                path: {
-                    hostname: components["parameters"]["HaHostname"];
-                };
-                cookie?: never;
-            };
-            requestBody?: never;
-            responses: {
-                /** @description released */
-                202: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["HaWorkflowStarted"];
-                    };
-                };
-                401: components["responses"]["Unauthorized"];
-                403: components["responses"]["Forbidden"];
-                404: components["responses"]["NotFound"];
-                409: components["responses"]["Conflict"];
-            };
-        };
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
-    };
-    "/api/v1/migrations": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        /** Live migrations, newest first (hosts:read) */
-        get: {
-            parameters: {
-                query?: {
-                    limit?: components["parameters"]["Limit"];
-                    offset?: components["parameters"]["Offset"];
-                    serverId?: string;
-                    status?: "running" | "completed" | "failed" | "aborted";
-                };
-                header?: never;
-                path?: never;
-                cookie?: never;
-            };
-            requestBody?: never;
-            responses: {
-                /** @description a page */
-                200: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["HaMigrationPage"];
-                    };
-                };
-                401: components["responses"]["Unauthorized"];
-                403: components["responses"]["Forbidden"];
-                422: components["responses"]["Invalid"];
-            };
-        };
-        put?: never;
-        /** Live-migrate a server to a chosen host or where the scheduling policy puts it (hosts:operate) */
-        post: {
-            parameters: {
-                query?: never;
-                header?: never;
-                path?: never;
-                cookie?: never;
-            };
-            requestBody: {
-                content: {
-                    "application/json": components["schemas"]["HaMigrationRequest"];
-                };
-            };
-            responses: {
-                /** @description started */
-                202: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["HaWorkflowStarted"];
-                    };
-                };
-                400: components["responses"]["BadRequest"];
-                401: components["responses"]["Unauthorized"];
-                403: components["responses"]["Forbidden"];
-                409: components["responses"]["Conflict"];
-                422: components["responses"]["Invalid"];
-            };
-        };
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
-    };
-    "/api/v1/migrations/{serverId}": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        /** Progress of the server's latest migration (hosts:read) */
-        get: {
-            parameters: {
-                query?: never;
-                header?: never;
-                path: {
-                    serverId: components["parameters"]["HaServerId"];
-                };
-                cookie?: never;
-            };
-            requestBody?: never;
-            responses: {
-                /** @description progress */
-                200: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["HaMigrationProgress"];
-                    };
-                };
-                401: components["responses"]["Unauthorized"];
-                403: components["responses"]["Forbidden"];
-                404: components["responses"]["NotFound"];
-            };
-        };
-        put?: never;
-        post?: never;
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
-    };
-    "/api/v1/migrations/{serverId}/abort": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        get?: never;
-        put?: never;
-        /** Abort the server's running migration; it stays on its source (hosts:operate) */
-        post: {
-            parameters: {
-                query?: never;
-                header?: never;
-                path: {
-                    serverId: components["parameters"]["HaServerId"];
-                };
-                cookie?: never;
-            };
-            requestBody?: never;
-            responses: {
-                /** @description abort requested */
-                202: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["HaWorkflowStarted"];
-                    };
-                };
-                401: components["responses"]["Unauthorized"];
-                403: components["responses"]["Forbidden"];
-                404: components["responses"]["NotFound"];
-                409: components["responses"]["Conflict"];
-            };
-        };
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
-    };
-    "/api/v1/evacuations": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        /** Host-failure evacuations with recovery time, newest first (hosts:read) */
-        get: {
-            parameters: {
-                query?: {
-                    limit?: components["parameters"]["Limit"];
-                    offset?: components["parameters"]["Offset"];
-                    hostname?: string;
-                    status?: "running" | "completed" | "partial" | "failed";
-                };
-                header?: never;
-                path?: never;
-                cookie?: never;
-            };
-            requestBody?: never;
-            responses: {
-                /** @description a page */
-                200: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["HaEvacuationPage"];
-                    };
-                };
-                401: components["responses"]["Unauthorized"];
-                403: components["responses"]["Forbidden"];
-                422: components["responses"]["Invalid"];
-            };
-        };
-        put?: never;
-        post?: never;
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
-    };
-    "/api/v1/evacuations/{evacuationId}": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        /** One evacuation with each server's outcome (hosts:read) */
-        get: {
-            parameters: {
-                query?: never;
-                header?: never;
-                path: {
-                    evacuationId: components["parameters"]["HaEvacuationId"];
-                };
-                cookie?: never;
-            };
-            requestBody?: never;
-            responses: {
-                /** @description the evacuation */
-                200: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["HaEvacuation"];
-                    };
-                };
-                401: components["responses"]["Unauthorized"];
-                403: components["responses"]["Forbidden"];
-                404: components["responses"]["NotFound"];
-            };
-        };
-        put?: never;
-        post?: never;
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
-    };
-    "/api/v1/scheduling/policy": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        /** The platform's scheduling policy (hosts:read) */
-        get: {
-            parameters: {
-                query?: never;
-                header?: never;
-                path?: never;
-                cookie?: never;
-            };
-            requestBody?: never;
-            responses: {
-                /** @description the policy */
-                200: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["SchedulingPolicy"];
-                    };
-                };
-                401: components["responses"]["Unauthorized"];
-                403: components["responses"]["Forbidden"];
-            };
-        };
-        /** Set the policy - load balancing or energy saving, reserved hosts, allocation ratios (policy:manage) */
-        put: {
-            parameters: {
-                query?: never;
-                header?: never;
-                path?: never;
-                cookie?: never;
-            };
-            requestBody: {
-                content: {
-                    "application/json": components["schemas"]["SchedulingPolicyUpdate"];
-                };
-            };
-            responses: {
-                /** @description the policy */
-                200: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["SchedulingPolicy"];
-                    };
-                };
-                400: components["responses"]["BadRequest"];
-                401: components["responses"]["Unauthorized"];
-                403: components["responses"]["Forbidden"];
-                422: components["responses"]["Invalid"];
-            };
-        };
-        post?: never;
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
-    };
-    "/api/v1/scheduling/placement": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        get?: never;
-        put?: never;
-        /** The host the policy picks for a server of this size, from the last sweep's capacity (hosts:read) */
-        post: {
-            parameters: {
-                query?: never;
-                header?: never;
-                path?: never;
-                cookie?: never;
-            };
-            requestBody: {
-                content: {
-                    "application/json": components["schemas"]["SchedulingPlacementRequest"];
-                };
-            };
-            responses: {
-                /** @description the choice */
-                200: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["SchedulingPlacement"];
-                    };
-                };
-                400: components["responses"]["BadRequest"];
-                401: components["responses"]["Unauthorized"];
-                403: components["responses"]["Forbidden"];
-                422: components["responses"]["Invalid"];
-            };
-        };
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
-    };
-    "/api/v1/scheduling/rebalances": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        get?: never;
-        put?: never;
-        /** Audit the hosts and plan a rebalance; it waits for approval (policy:manage) */
-        post: {
-            parameters: {
-                query?: never;
-                header?: never;
-                path?: never;
-                cookie?: never;
-            };
-            requestBody?: {
-                content: {
-                    "application/json": components["schemas"]["SchedulingRebalanceRequest"];
-                };
-            };
-            responses: {
-                /** @description started */
-                202: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["SchedulingRebalanceStarted"];
-                    };
-                };
-                401: components["responses"]["Unauthorized"];
-                403: components["responses"]["Forbidden"];
-                422: components["responses"]["Invalid"];
-            };
-        };
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
-    };
-    "/api/v1/scheduling/rebalances/{rebalanceId}": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        /** The plan (moves and expected effect) and its progress (hosts:read) */
-        get: {
-            parameters: {
-                query?: never;
-                header?: never;
-                path: {
-                    rebalanceId: components["parameters"]["SchedulingRebalanceId"];
-                };
-                cookie?: never;
-            };
-            requestBody?: never;
-            responses: {
-                /** @description the rebalance */
-                200: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["SchedulingRebalance"];
-                    };
-                };
-                401: components["responses"]["Unauthorized"];
-                403: components["responses"]["Forbidden"];
-                404: components["responses"]["NotFound"];
-            };
-        };
-        put?: never;
-        post?: never;
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
-    };
-    "/api/v1/scheduling/rebalances/{rebalanceId}/approve": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        get?: never;
-        put?: never;
-        /** Approve the plan; its migrations run rate-limited (policy:manage) */
-        post: {
-            parameters: {
-                query?: never;
-                header?: never;
-                path: {
-                    rebalanceId: components["parameters"]["SchedulingRebalanceId"];
-                };
-                cookie?: never;
-            };
-            requestBody?: never;
-            responses: {
-                /** @description accepted */
-                202: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["SchedulingRebalance"];
-                    };
-                };
-                401: components["responses"]["Unauthorized"];
-                403: components["responses"]["Forbidden"];
-                404: components["responses"]["NotFound"];
-                409: components["responses"]["Conflict"];
-            };
-        };
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
-    };
-    "/api/v1/scheduling/rebalances/{rebalanceId}/reject": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        get?: never;
-        put?: never;
-        /** Reject the plan (policy:manage) */
-        post: {
-            parameters: {
-                query?: never;
-                header?: never;
-                path: {
-                    rebalanceId: components["parameters"]["SchedulingRebalanceId"];
-                };
-                cookie?: never;
-            };
-            requestBody?: {
-                content: {
-                    "application/json": components["schemas"]["SchedulingRebalanceDecision"];
-                };
-            };
-            responses: {
-                /** @description accepted */
-                202: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["SchedulingRebalance"];
-                    };
-                };
-                401: components["responses"]["Unauthorized"];
-                403: components["responses"]["Forbidden"];
-                404: components["responses"]["NotFound"];
-                409: components["responses"]["Conflict"];
-                422: components["responses"]["Invalid"];
-            };
-        };
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
-    };
-    "/api/v1/scheduling/rebalances/{rebalanceId}/cancel": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        get?: never;
-        put?: never;
-        /** Stop the remaining migrations; finished ones stay undoable (policy:manage) */
-        post: {
-            parameters: {
-                query?: never;
-                header?: never;
-                path: {
-                    rebalanceId: components["parameters"]["SchedulingRebalanceId"];
-                };
-                cookie?: never;
-            };
-            requestBody?: never;
-            responses: {
-                /** @description accepted */
-                202: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["SchedulingRebalance"];
-                    };
-                };
-                401: components["responses"]["Unauthorized"];
-                403: components["responses"]["Forbidden"];
-                404: components["responses"]["NotFound"];
-                409: components["responses"]["Conflict"];
-            };
-        };
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
-    };
-    "/api/v1/scheduling/rebalances/{rebalanceId}/undo": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        get?: never;
-        put?: never;
-        /** Migrate one moved server back to where it was (policy:manage) */
-        post: {
-            parameters: {
-                query?: never;
-                header?: never;
-                path: {
-                    rebalanceId: components["parameters"]["SchedulingRebalanceId"];
-                };
-                cookie?: never;
-            };
-            requestBody: {
-                content: {
-                    "application/json": components["schemas"]["SchedulingRebalanceUndo"];
-                };
-            };
-            responses: {
-                /** @description accepted */
-                202: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["SchedulingRebalance"];
-                    };
-                };
-                401: components["responses"]["Unauthorized"];
-                403: components["responses"]["Forbidden"];
-                404: components["responses"]["NotFound"];
-                409: components["responses"]["Conflict"];
-                422: components["responses"]["Invalid"];
-            };
-        };
         delete?: never;
         options?: never;
         head?: never;
@@ -6408,154 +6418,6 @@ export interface components {
                 clampedBy?: string;
             }[];
         };
-        /** @enum {string} */
-        NotifyChannel: "email" | "sms" | "inbox";
-        /** @enum {string} */
-        NotifyStatus: "queued" | "sent" | "failed" | "suppressed";
-        /** @enum {string} */
-        NotifySeverity: "info" | "warning" | "critical";
-        /** @enum {string} */
-        OncallChannel: "email" | "sms";
-        /** @description weekly window in UTC; toHour not after fromHour wraps past midnight */
-        OncallDutyWindow: {
-            /** @description 0 = Sunday */
-            days: number[];
-            fromHour: number;
-            toHour: number;
-        };
-        OncallContact: {
-            /** Format: uuid */
-            id: string;
-            name: string;
-            email: string | null;
-            /** @description E.164 */
-            phone: string | null;
-            channels: components["schemas"]["OncallChannel"][];
-            active: boolean;
-            onDuty: boolean;
-            dutyWindow: components["schemas"]["OncallDutyWindow"] | null;
-            minSeverity: components["schemas"]["NotifySeverity"];
-            /** Format: date-time */
-            createdAt: string;
-            /** Format: date-time */
-            updatedAt: string;
-        };
-        OncallContactPage: components["schemas"]["PageMeta"] & {
-            items: components["schemas"]["OncallContact"][];
-        };
-        OncallContactCreate: {
-            name: string;
-            /** Format: email */
-            email?: string | null;
-            phone?: string | null;
-            channels: components["schemas"]["OncallChannel"][];
-            /** @default true */
-            active: boolean;
-            /** @default true */
-            onDuty: boolean;
-            dutyWindow?: components["schemas"]["OncallDutyWindow"] | null;
-            minSeverity?: components["schemas"]["NotifySeverity"];
-        };
-        OncallContactPatch: {
-            name?: string;
-            /** Format: email */
-            email?: string | null;
-            phone?: string | null;
-            channels?: components["schemas"]["OncallChannel"][];
-            active?: boolean;
-            onDuty?: boolean;
-            dutyWindow?: components["schemas"]["OncallDutyWindow"] | null;
-            minSeverity?: components["schemas"]["NotifySeverity"];
-        };
-        OncallTestPage: {
-            subject?: string;
-            body?: string;
-            severity?: components["schemas"]["NotifySeverity"];
-        };
-        OncallTestPageStarted: {
-            workflowId: string;
-            dedupKey: string;
-            contacts: {
-                /** Format: uuid */
-                id: string;
-                name: string;
-                channels: components["schemas"]["OncallChannel"][];
-            }[];
-        };
-        NotifyNotification: {
-            /** Format: uuid */
-            id: string;
-            channel: components["schemas"]["NotifyChannel"];
-            /** @description e-mail address, E.164 number, or user id (inbox) */
-            recipient: string;
-            subject: string | null;
-            body: string;
-            dedupKey: string;
-            status: components["schemas"]["NotifyStatus"];
-            attempts: number;
-            /** @description SMTP Message-ID, Twilio SID or inbox message id */
-            providerId: string | null;
-            error: string | null;
-            severity: string | null;
-            eventType: string | null;
-            workflowId: string | null;
-            contactId: string | null;
-            /** @description for a suppressed duplicate: the delivery that was made */
-            duplicateOf: string | null;
-            /** Format: date-time */
-            createdAt: string;
-            /** Format: date-time */
-            sentAt: string | null;
-        };
-        NotifyNotificationPage: components["schemas"]["PageMeta"] & {
-            items: components["schemas"]["NotifyNotification"][];
-        };
-        InboxMessage: {
-            /** Format: uuid */
-            id: string;
-            title: string;
-            body: string;
-            link: string | null;
-            /** Format: date-time */
-            createdAt: string;
-            /** Format: date-time */
-            readAt: string | null;
-        };
-        InboxMessagePage: components["schemas"]["PageMeta"] & {
-            items: components["schemas"]["InboxMessage"][];
-            unread: number;
-        };
-        IsolationBandwidthLimit: {
-            maxKbps: number;
-            /** @description defaults to 80% of maxKbps */
-            maxBurstKbps?: number;
-            /**
-             * @default egress
-             * @enum {string}
-             */
-            direction: "egress" | "ingress";
-        };
-        IsolationBandwidthResult: {
-            /** Format: uuid */
-            resourceId: string;
-            serverId: string;
-            maxKbps: number;
-            /** @enum {string} */
-            direction: "egress" | "ingress";
-            policyId: string;
-            ruleId: string;
-            portIds: string[];
-        };
-        IsolationSessionLimit: {
-            listenerId: string;
-            connectionLimit: number;
-        };
-        IsolationSessionResult: {
-            /** Format: uuid */
-            groupId: string;
-            listenerId: string;
-            connectionLimit: number;
-        };
         CatalogProduct: {
             /** Format: uuid */
             id: string;
@@ -6779,6 +6641,365 @@ export interface components {
             reason: string;
         };
         OrderCancel: {
+            reason?: string;
+        };
+        /** @enum {string} */
+        NotifyChannel: "email" | "sms" | "inbox";
+        /** @enum {string} */
+        NotifyStatus: "queued" | "sent" | "failed" | "suppressed";
+        /** @enum {string} */
+        NotifySeverity: "info" | "warning" | "critical";
+        /** @enum {string} */
+        OncallChannel: "email" | "sms";
+        /** @description weekly window in UTC; toHour not after fromHour wraps past midnight */
+        OncallDutyWindow: {
+            /** @description 0 = Sunday */
+            days: number[];
+            fromHour: number;
+            toHour: number;
+        };
+        OncallContact: {
+            /** Format: uuid */
+            id: string;
+            name: string;
+            email: string | null;
+            /** @description E.164 */
+            phone: string | null;
+            channels: components["schemas"]["OncallChannel"][];
+            active: boolean;
+            onDuty: boolean;
+            dutyWindow: components["schemas"]["OncallDutyWindow"] | null;
+            minSeverity: components["schemas"]["NotifySeverity"];
+            /** Format: date-time */
+            createdAt: string;
+            /** Format: date-time */
+            updatedAt: string;
+        };
+        OncallContactPage: components["schemas"]["PageMeta"] & {
+            items: components["schemas"]["OncallContact"][];
+        };
+        OncallContactCreate: {
+            name: string;
+            /** Format: email */
+            email?: string | null;
+            phone?: string | null;
+            channels: components["schemas"]["OncallChannel"][];
+            /** @default true */
+            active: boolean;
+            /** @default true */
+            onDuty: boolean;
+            dutyWindow?: components["schemas"]["OncallDutyWindow"] | null;
+            minSeverity?: components["schemas"]["NotifySeverity"];
+        };
+        OncallContactPatch: {
+            name?: string;
+            /** Format: email */
+            email?: string | null;
+            phone?: string | null;
+            channels?: components["schemas"]["OncallChannel"][];
+            active?: boolean;
+            onDuty?: boolean;
+            dutyWindow?: components["schemas"]["OncallDutyWindow"] | null;
+            minSeverity?: components["schemas"]["NotifySeverity"];
+        };
+        OncallTestPage: {
+            subject?: string;
+            body?: string;
+            severity?: components["schemas"]["NotifySeverity"];
+        };
+        OncallTestPageStarted: {
+            workflowId: string;
+            dedupKey: string;
+            contacts: {
+                /** Format: uuid */
+                id: string;
+                name: string;
+                channels: components["schemas"]["OncallChannel"][];
+            }[];
+        };
+        NotifyNotification: {
+            /** Format: uuid */
+            id: string;
+            channel: components["schemas"]["NotifyChannel"];
+            /** @description e-mail address, E.164 number, or user id (inbox) */
+            recipient: string;
+            subject: string | null;
+            body: string;
+            dedupKey: string;
+            status: components["schemas"]["NotifyStatus"];
+            attempts: number;
+            /** @description SMTP Message-ID, Twilio SID or inbox message id */
+            providerId: string | null;
+            error: string | null;
+            severity: string | null;
+            eventType: string | null;
+            workflowId: string | null;
+            contactId: string | null;
+            /** @description for a suppressed duplicate: the delivery that was made */
+            duplicateOf: string | null;
+            /** Format: date-time */
+            createdAt: string;
+            /** Format: date-time */
+            sentAt: string | null;
+        };
+        NotifyNotificationPage: components["schemas"]["PageMeta"] & {
+            items: components["schemas"]["NotifyNotification"][];
+        };
+        InboxMessage: {
+            /** Format: uuid */
+            id: string;
+            title: string;
+            body: string;
+            link: string | null;
+            /** Format: date-time */
+            createdAt: string;
+            /** Format: date-time */
+            readAt: string | null;
+        };
+        InboxMessagePage: components["schemas"]["PageMeta"] & {
+            items: components["schemas"]["InboxMessage"][];
+            unread: number;
+        };
+        IsolationBandwidthLimit: {
+            maxKbps: number;
+            /** @description defaults to 80% of maxKbps */
+            maxBurstKbps?: number;
+            /**
+             * @default egress
+             * @enum {string}
+             */
+            direction: "egress" | "ingress";
+        };
+        IsolationBandwidthResult: {
+            /** Format: uuid */
+            resourceId: string;
+            serverId: string;
+            maxKbps: number;
+            /** @enum {string} */
+            direction: "egress" | "ingress";
+            policyId: string;
+            ruleId: string;
+            portIds: string[];
+        };
+        IsolationSessionLimit: {
+            listenerId: string;
+            connectionLimit: number;
+        };
+        IsolationSessionResult: {
+            /** Format: uuid */
+            groupId: string;
+            listenerId: string;
+            connectionLimit: number;
+        };
+        HaHost: {
+            hostname: string;
+            /** @enum {string} */
+            state: "ok" | "suspect" | "failed" | "fenced" | "maintenance";
+            up: boolean | null;
+            enabled: boolean | null;
+            vcpus: number | null;
+            memoryMb: number | null;
+            usedVcpus: number | null;
+            usedMemoryMb: number | null;
+            runningVms: number | null;
+            /** @description larger of CPU and RAM use under the allocation ratios, 0..1 */
+            load: number | null;
+            /** Format: date-time */
+            lastSeenAt: string | null;
+            /** Format: date-time */
+            failedAt: string | null;
+            /** Format: date-time */
+            fencedAt: string | null;
+            evacuationId: string | null;
+            note: string | null;
+            /** Format: date-time */
+            updatedAt: string;
+        };
+        HaHostPage: components["schemas"]["PageMeta"] & {
+            items: components["schemas"]["HaHost"][];
+        };
+        HaWorkflowStarted: {
+            workflowId: string;
+        };
+        HaDrainRequest: {
+            concurrency?: number;
+        };
+        HaDrainProgress: {
+            hostname: string;
+            /** @enum {string} */
+            phase: "disabling" | "migrating" | "done";
+            total: number;
+            migrated: string[];
+            failed: {
+                serverId: string;
+                error: string;
+            }[];
+        };
+        HaEvacuateRequest: {
+            /**
+             * Format: date-time
+             * @description when the host failed (recovery time starts there); now by default
+             */
+            failedAt?: string;
+        };
+        HaMigrationRequest: {
+            /** Format: uuid */
+            serverId: string;
+            /** @description omitted */
+            targetHost?: string;
+        };
+        HaMigration: {
+            /** Format: uuid */
+            id: string;
+            serverId: string;
+            workflowId: string;
+            /** @enum {string} */
+            reason: "operator" | "drain" | "rebalance";
+            sourceHost: string | null;
+            targetHost: string | null;
+            /** @enum {string} */
+            status: "running" | "completed" | "failed" | "aborted";
+            error: string | null;
+            requestedBy: string | null;
+            /** Format: date-time */
+            startedAt: string;
+            /** Format: date-time */
+            finishedAt: string | null;
+        };
+        HaMigrationPage: components["schemas"]["PageMeta"] & {
+            items: components["schemas"]["HaMigration"][];
+        };
+        HaMigrationProgress: {
+            serverId: string;
+            /** @enum {string} */
+            phase: "checking" | "migrating" | "aborting" | "verifying" | "done";
+            /** @enum {string} */
+            outcome?: "completed" | "failed" | "aborted";
+            sourceHost: string | null;
+            targetHost: string | null;
+            migrationId: number | null;
+            migrationStatus: string | null;
+            percent: number | null;
+            error?: string;
+        };
+        HaEvacuationItem: {
+            serverId: string;
+            name: string;
+            haEnabled: boolean;
+            priority: number;
+            /** @enum {string} */
+            status: "pending" | "evacuating" | "active" | "unrecovered";
+            /** @description hosts tried */
+            targets: string[];
+            error?: string;
+            /** Format: date-time */
+            activeAt?: string;
+        };
+        HaEvacuation: {
+            /** Format: uuid */
+            id: string;
+            hostname: string;
+            workflowId: string;
+            /** @enum {string} */
+            status: "running" | "completed" | "partial" | "failed";
+            /** @enum {string} */
+            trigger: "sweep" | "operator";
+            /** Format: date-time */
+            failedAt: string;
+            /** Format: date-time */
+            startedAt: string;
+            /** Format: date-time */
+            fencedAt: string | null;
+            /** Format: date-time */
+            finishedAt: string | null;
+            /** @description failure to last server ACTIVE */
+            recoveryMs: number | null;
+            totalServers: number;
+            evacuatedServers: number;
+            items: components["schemas"]["HaEvacuationItem"][];
+        };
+        HaEvacuationPage: components["schemas"]["PageMeta"] & {
+            items: components["schemas"]["HaEvacuation"][];
+        };
+        SchedulingPolicy: {
+            /** @enum {string} */
+            strategy: "load_balancing" | "energy_saving";
+            reservedHosts: string[];
+            cpuAllocationRatio: number;
+            ramAllocationRatio: number;
+            updatedBy: string | null;
+            /** Format: date-time */
+            updatedAt: string | null;
+        };
+        SchedulingPolicyUpdate: {
+            /** @enum {string} */
+            strategy?: "load_balancing" | "energy_saving";
+            reservedHosts?: string[];
+            cpuAllocationRatio?: number;
+            ramAllocationRatio?: number;
+        };
+        SchedulingPlacementRequest: {
+            vcpus: number;
+            memoryMb: number;
+            /**
+             * @default create
+             * @enum {string}
+             */
+            purpose: "create" | "migrate" | "evacuate";
+            exclude?: string[];
+        };
+        SchedulingPlacement: {
+            /** @enum {string} */
+            strategy: "load_balancing" | "energy_saving";
+            /** @description null when no host has room */
+            host: string | null;
+        };
+        SchedulingRebalanceRequest: {
+            maxMoves?: number;
+        };
+        SchedulingRebalanceStarted: {
+            /** Format: uuid */
+            id: string;
+            workflowId: string;
+        };
+        SchedulingRebalanceDecision: {
+            reason?: string;
+        };
+        SchedulingRebalanceUndo: {
+            serverId: string;
+        };
+        SchedulingRebalanceMove: {
+            serverId: string;
+            serverName: string;
+            from: string;
+            to: string;
+            /** @enum {string} */
+            status: "planned" | "migrating" | "done" | "failed" | "skipped" | "undoing" | "undone" | "undo_failed";
+            error?: string;
+        };
+        SchedulingRebalance: {
+            /** Format: uuid */
+            id: string;
+            /** @enum {string} */
+            phase: "planning" | "awaiting_approval" | "running" | "undoable" | "done";
+            /** @enum {string} */
+            outcome?: "completed" | "cancelled" | "rejected" | "expired";
+            strategy: string | null;
+            moves: components["schemas"]["SchedulingRebalanceMove"][];
+            effect: null | {
+                loadBefore: {
+                    [key: string]: number;
+                };
+                loadAfter: {
+                    [key: string]: number;
+                };
+                spreadBefore: number;
+                spreadAfter: number;
+                hostsInUseBefore: number;
+                hostsInUseAfter: number;
+                powerOffCandidates: string[];
+            };
+            decidedBy?: string;
             reason?: string;
         };
         OperateInstance: {
@@ -7181,217 +7402,6 @@ export interface components {
                 name: string;
                 tenantId: string | null;
             }[];
-        };
-        HaHost: {
-            hostname: string;
-            /** @enum {string} */
-            state: "ok" | "suspect" | "failed" | "fenced" | "maintenance";
-            up: boolean | null;
-            enabled: boolean | null;
-            vcpus: number | null;
-            memoryMb: number | null;
-            usedVcpus: number | null;
-            usedMemoryMb: number | null;
-            runningVms: number | null;
-            /** @description larger of CPU and RAM use under the allocation ratios, 0..1 */
-            load: number | null;
-            /** Format: date-time */
-            lastSeenAt: string | null;
-            /** Format: date-time */
-            failedAt: string | null;
-            /** Format: date-time */
-            fencedAt: string | null;
-            evacuationId: string | null;
-            note: string | null;
-            /** Format: date-time */
-            updatedAt: string;
-        };
-        HaHostPage: components["schemas"]["PageMeta"] & {
-            items: components["schemas"]["HaHost"][];
-        };
-        HaWorkflowStarted: {
-            workflowId: string;
-        };
-        HaDrainRequest: {
-            concurrency?: number;
-        };
-        HaDrainProgress: {
-            hostname: string;
-            /** @enum {string} */
-            phase: "disabling" | "migrating" | "done";
-            total: number;
-            migrated: string[];
-            failed: {
-                serverId: string;
-                error: string;
-            }[];
-        };
-        HaEvacuateRequest: {
-            /**
-             * Format: date-time
-             * @description when the host failed (recovery time starts there); now by default
-             */
-            failedAt?: string;
-        };
-        HaMigrationRequest: {
-            /** Format: uuid */
-            serverId: string;
-            /** @description omitted */
-            targetHost?: string;
-        };
-        HaMigration: {
-            /** Format: uuid */
-            id: string;
-            serverId: string;
-            workflowId: string;
-            /** @enum {string} */
-            reason: "operator" | "drain" | "rebalance";
-            sourceHost: string | null;
-            targetHost: string | null;
-            /** @enum {string} */
-            status: "running" | "completed" | "failed" | "aborted";
-            error: string | null;
-            requestedBy: string | null;
-            /** Format: date-time */
-            startedAt: string;
-            /** Format: date-time */
-            finishedAt: string | null;
-        };
-        HaMigrationPage: components["schemas"]["PageMeta"] & {
-            items: components["schemas"]["HaMigration"][];
-        };
-        HaMigrationProgress: {
-            serverId: string;
-            /** @enum {string} */
-            phase: "checking" | "migrating" | "aborting" | "verifying" | "done";
-            /** @enum {string} */
-            outcome?: "completed" | "failed" | "aborted";
-            sourceHost: string | null;
-            targetHost: string | null;
-            migrationId: number | null;
-            migrationStatus: string | null;
-            percent: number | null;
-            error?: string;
-        };
-        HaEvacuationItem: {
-            serverId: string;
-            name: string;
-            haEnabled: boolean;
-            priority: number;
-            /** @enum {string} */
-            status: "pending" | "evacuating" | "active" | "unrecovered";
-            /** @description hosts tried */
-            targets: string[];
-            error?: string;
-            /** Format: date-time */
-            activeAt?: string;
-        };
-        HaEvacuation: {
-            /** Format: uuid */
-            id: string;
-            hostname: string;
-            workflowId: string;
-            /** @enum {string} */
-            status: "running" | "completed" | "partial" | "failed";
-            /** @enum {string} */
-            trigger: "sweep" | "operator";
-            /** Format: date-time */
-            failedAt: string;
-            /** Format: date-time */
-            startedAt: string;
-            /** Format: date-time */
-            fencedAt: string | null;
-            /** Format: date-time */
-            finishedAt: string | null;
-            /** @description failure to last server ACTIVE */
-            recoveryMs: number | null;
-            totalServers: number;
-            evacuatedServers: number;
-            items: components["schemas"]["HaEvacuationItem"][];
-        };
-        HaEvacuationPage: components["schemas"]["PageMeta"] & {
-            items: components["schemas"]["HaEvacuation"][];
-        };
-        SchedulingPolicy: {
-            /** @enum {string} */
-            strategy: "load_balancing" | "energy_saving";
-            reservedHosts: string[];
-            cpuAllocationRatio: number;
-            ramAllocationRatio: number;
-            updatedBy: string | null;
-            /** Format: date-time */
-            updatedAt: string | null;
-        };
-        SchedulingPolicyUpdate: {
-            /** @enum {string} */
-            strategy?: "load_balancing" | "energy_saving";
-            reservedHosts?: string[];
-            cpuAllocationRatio?: number;
-            ramAllocationRatio?: number;
-        };
-        SchedulingPlacementRequest: {
-            vcpus: number;
-            memoryMb: number;
-            /**
-             * @default create
-             * @enum {string}
-             */
-            purpose: "create" | "migrate" | "evacuate";
-            exclude?: string[];
-        };
-        SchedulingPlacement: {
-            /** @enum {string} */
-            strategy: "load_balancing" | "energy_saving";
-            /** @description null when no host has room */
-            host: string | null;
-        };
-        SchedulingRebalanceRequest: {
-            maxMoves?: number;
-        };
-        SchedulingRebalanceStarted: {
-            /** Format: uuid */
-            id: string;
-            workflowId: string;
-        };
-        SchedulingRebalanceDecision: {
-            reason?: string;
-        };
-        SchedulingRebalanceUndo: {
-            serverId: string;
-        };
-        SchedulingRebalanceMove: {
-            serverId: string;
-            serverName: string;
-            from: string;
-            to: string;
-            /** @enum {string} */
-            status: "planned" | "migrating" | "done" | "failed" | "skipped" | "undoing" | "undone" | "undo_failed";
-            error?: string;
-        };
-        SchedulingRebalance: {
-            /** Format: uuid */
-            id: string;
-            /** @enum {string} */
-            phase: "planning" | "awaiting_approval" | "running" | "undoable" | "done";
-            /** @enum {string} */
-            outcome?: "completed" | "cancelled" | "rejected" | "expired";
-            strategy: string | null;
-            moves: components["schemas"]["SchedulingRebalanceMove"][];
-            effect: null | {
-                loadBefore: {
-                    [key: string]: number;
-                };
-                loadAfter: {
-                    [key: string]: number;
-                };
-                spreadBefore: number;
-                spreadAfter: number;
-                hostsInUseBefore: number;
-                hostsInUseAfter: number;
-                powerOffCandidates: string[];
-            };
-            decidedBy?: string;
-            reason?: string;
         };
     };
     responses: {

@@ -9,7 +9,7 @@ import { requireAuth, requirePermission } from '../middleware/authenticate';
 import type { AppEnv, Ctx } from '../deps';
 import { CloudResource } from '../../domain/entities';
 import { ApiError } from '../lib/api-error';
-import { jsonBody } from '../lib/validate';
+import { jsonBody, queryParams } from '../lib/validate';
 import { targetTenant } from './operate-access';
 import { createResource, operationError, resourceRouter } from './operate-run';
 import { requestInstanceAction } from './instances';
@@ -66,10 +66,22 @@ function publicImageView(i: ObjectState): Schemas['OperatePublicImage'] {
   return { id: i.openstackId, name: i.name, status: i.osStatus ?? 'unknown', diskFormat: a.diskFormat ?? null, minDiskGb: a.minDiskGb ?? null, sizeBytes: a.sizeBytes ?? null };
 }
 
+/** A request waits this long for the cloud before answering 503; the operation itself goes on. */
+const publicAnswerWithinMs = 10_000;
+
 async function runPublic(c: Ctx, req: PublicImageRequest, what: string): Promise<ObjectState[]> {
   const deps = c.get('deps');
   try {
-    return await deps.temporal.workflow.execute(publicImageWorkflow, { workflowId: `public-image-${randomUUID()}`, taskQueue: deps.queues.orchestration, args: [req], workflowExecutionTimeout: '10 minutes' });
+    const handle = await deps.temporal.workflow.start(publicImageWorkflow, { workflowId: `public-image-${randomUUID()}`, taskQueue: deps.queues.orchestration, args: [req], workflowExecutionTimeout: '10 minutes' });
+    let timer: NodeJS.Timeout | undefined;
+    const late = new Promise<never>((_, reject) => {
+      timer = setTimeout(() => reject(new ApiError(503, 'cloud_unavailable', `${what}: the cloud did not answer within ${publicAnswerWithinMs / 1000} s; try again`)), publicAnswerWithinMs);
+    });
+    try {
+      return await Promise.race([handle.result(), late]);
+    } finally {
+      clearTimeout(timer);
+    }
   } catch (e) {
     if (e instanceof WorkflowFailedError) throw operationError(e, what);
     throw e;
@@ -80,7 +92,10 @@ async function runPublic(c: Ctx, req: PublicImageRequest, what: string): Promise
 export const publicImagesRouter = new Hono<AppEnv>();
 publicImagesRouter.use('*', requireAuth);
 
-publicImagesRouter.get('/', async (c) => c.json({ items: (await runPublic(c, { op: 'list' }, 'listing public images failed')).map(publicImageView) }));
+publicImagesRouter.get('/', async (c) => {
+  queryParams(c, z.object({}).strict());
+  return c.json({ items: (await runPublic(c, { op: 'list' }, 'listing public images failed')).map(publicImageView) });
+});
 
 publicImagesRouter.post('/', requirePermission('images:manage'), async (c) => {
   const body = await jsonBody(c, publicBody);

@@ -117,12 +117,13 @@ export async function requestInstanceAction(c: Ctx, r: CloudResource, request: S
 }
 
 instancesRouter.post('/:instanceId/actions', async (c) => {
+  const r = await visibleResource(c, 'server', 'instanceId', 'operate', 'instance');
   const body = await jsonBody(c, actionBody);
   const request: ServerActionRequest = { action: body.action };
   if (body.action === 'reboot') request.rebootType = body.type;
   if (body.action === 'set_password') request.password = body.password;
   if (body.action === 'snapshot') request.imageName = body.name;
-  return requestInstanceAction(c, await visibleResource(c, 'server', 'instanceId', 'operate', 'instance'), request);
+  return requestInstanceAction(c, r, request);
 });
 
 instancesRouter.delete('/:instanceId', async (c) => requestInstanceAction(c, await visibleResource(c, 'server', 'instanceId', 'operate', 'instance'), { action: 'delete' }));
@@ -133,8 +134,8 @@ instancesRouter.get('/:instanceId/actions', async (c) => {
 });
 
 instancesRouter.post('/:instanceId/console', async (c) => {
-  const body = await jsonBody(c, consoleBody);
   const r = await visibleResource(c, 'server', 'instanceId', 'operate', 'instance');
+  const body = await jsonBody(c, consoleBody);
   c.set('audit', { action: 'instance.console', targetType: 'instance', targetId: r.id, tenantId: r.tenantId, details: { type: body.type } });
   const info = await update(c, r, (h) => h.executeUpdate(consoleUpdate, { args: [{ type: body.type }] }));
   return c.json(info as Schemas['OperateConsole']);

@@ -38,9 +38,9 @@ networksRouter.post('/', async (c) => {
 });
 
 networksRouter.patch('/:networkId', async (c) => {
+  const r = await visibleResource(c, 'network', 'networkId', 'operate', 'network');
   const body = await jsonBody(c, z.object({ name: name.optional(), shared: z.boolean().optional(), adminStateUp: z.boolean().optional() }).strict());
   assertMayShare(c, body.shared);
-  const r = await visibleResource(c, 'network', 'networkId', 'operate', 'network');
   return changeResource(c, r, 'update', body, 'network');
 });
 
@@ -59,8 +59,8 @@ subnetsRouter.post('/', async (c) => {
 });
 
 subnetsRouter.patch('/:subnetId', async (c) => {
-  const body = await jsonBody(c, z.object({ name: name.optional(), gatewayIp: ip.nullable().optional(), enableDhcp: z.boolean().optional(), dnsNameservers: z.array(ip).max(5).optional() }).strict());
   const r = await visibleResource(c, 'subnet', 'subnetId', 'operate', 'subnet');
+  const body = await jsonBody(c, z.object({ name: name.optional(), gatewayIp: ip.nullable().optional(), enableDhcp: z.boolean().optional(), dnsNameservers: z.array(ip).max(5).optional() }).strict());
   return changeResource(c, r, 'update', body, 'subnet');
 });
 
@@ -74,14 +74,14 @@ routersRouter.post('/', async (c) => {
 });
 
 routersRouter.patch('/:routerId', async (c) => {
-  const body = await jsonBody(c, z.object({ name: name.optional(), externalGateway: z.boolean().optional(), externalNetworkId: osId.optional() }).strict());
   const r = await visibleResource(c, 'router', 'routerId', 'operate', 'router');
+  const body = await jsonBody(c, z.object({ name: name.optional(), externalGateway: z.boolean().optional(), externalNetworkId: osId.optional() }).strict());
   return changeResource(c, r, 'update', body, 'router');
 });
 
 routersRouter.post('/:routerId/interfaces', async (c) => {
-  const body = await jsonBody(c, z.object({ subnetId: z.string().uuid() }).strict());
   const r = await visibleResource(c, 'router', 'routerId', 'operate', 'router');
+  const body = await jsonBody(c, z.object({ subnetId: z.string().uuid() }).strict());
   const subnet = await ownOf(c, 'subnet', body.subnetId, r.tenantId, 'subnetId');
   const res = await changeResource(c, r, 'add_interface', { subnetOpenstackId: subnet.openstackId }, 'router', { subnetId: subnet.id });
   await recordInterfaces(c, r, subnet.id, true);
@@ -118,8 +118,8 @@ floatingIpsRouter.post('/', async (c) => {
 
 /** Associates the address with an instance (its first port), or disassociates it with null. */
 floatingIpsRouter.patch('/:floatingIpId', async (c) => {
-  const body = await jsonBody(c, z.object({ instanceId: z.string().uuid().nullable() }).strict());
   const r = await visibleResource(c, 'floating_ip', 'floatingIpId', 'operate', 'floating IP');
+  const body = await jsonBody(c, z.object({ instanceId: z.string().uuid().nullable() }).strict());
   let portServer: string | null = null;
   if (body.instanceId) {
     const server = await c.get('em').findOne(CloudResource, { id: body.instanceId, kind: 'server', tenantId: r.tenantId });
@@ -139,12 +139,13 @@ securityGroupsRouter.post('/', async (c) => {
 });
 
 securityGroupsRouter.patch('/:securityGroupId', async (c) => {
-  const body = await jsonBody(c, z.object({ name }).strict());
   const r = await visibleResource(c, 'security_group', 'securityGroupId', 'operate', 'security group');
+  const body = await jsonBody(c, z.object({ name }).strict());
   return changeResource(c, r, 'update', body, 'security group');
 });
 
 securityGroupsRouter.post('/:securityGroupId/rules', async (c) => {
+  const r = await visibleResource(c, 'security_group', 'securityGroupId', 'operate', 'security group');
   const body = await jsonBody(
     c,
     z
@@ -159,7 +160,6 @@ securityGroupsRouter.post('/:securityGroupId/rules', async (c) => {
       .strict()
       .refine((b) => b.portRangeMin == null || b.portRangeMax == null || b.portRangeMin <= b.portRangeMax, { message: 'portRangeMin must not exceed portRangeMax', path: ['portRangeMin'] }),
   );
-  const r = await visibleResource(c, 'security_group', 'securityGroupId', 'operate', 'security group');
   return changeResource(c, r, 'add_rule', body, 'security group');
 });
 

@@ -60,8 +60,8 @@ volumesRouter.post('/', async (c) => {
 });
 
 async function attachment(c: Ctx, op: 'attach' | 'detach') {
-  const body = await jsonBody(c, attachBody);
   const volume = await visibleResource(c, 'volume', 'volumeId', 'operate', 'volume');
+  const body = await jsonBody(c, attachBody);
   const server = await c.get('em').findOne(CloudResource, { id: body.instanceId, kind: 'server', tenantId: volume.tenantId });
   if (!server?.openstackId || server.status === 'deleted') throw new ApiError(422, 'validation_failed', `unknown instance ${body.instanceId}`, [{ path: 'instanceId', message: 'no such instance in the volume\'s tenant' }]);
   return changeResource(c, volume, op, { serverOpenstackId: server.openstackId }, 'volume', { instanceId: server.id });
