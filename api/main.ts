@@ -7,6 +7,7 @@ import { taskQueues } from '../domain/task-queues';
 import { createApp } from './app';
 import { ensureBootstrapAdmin, resolveAuthSecret } from './services/bootstrap';
 import { ensureDriftSchedule } from './services/drift-schedule';
+import { ensureHostSweepSchedule } from './services/ha';
 
 async function main(): Promise<void> {
   const cfg = config();
@@ -21,6 +22,8 @@ async function main(): Promise<void> {
   const app = createApp({ config: cfg, orm, temporal, logger, authSecret: resolveAuthSecret(cfg), queues: taskQueues() });
   // The drift reconciler's schedule is created once per deployment (a later start finds it); the API serves without it.
   await ensureDriftSchedule(temporal, taskQueues().orchestration, cfg.DRIFT_INTERVAL_MINUTES).catch((err) => logger.warn({ err }, 'drift schedule not created'));
+  // Likewise the host-failure sweep behind evacuation.
+  await ensureHostSweepSchedule(temporal, taskQueues(), cfg).catch((err) => logger.warn({ err }, 'host sweep schedule not created'));
   const server = serve({ fetch: app.fetch, hostname: cfg.HOST, port: cfg.PORT }, (info) => {
     logger.info({ url: `http://${info.address}:${info.port}` }, 'API listening');
   });

@@ -3,14 +3,19 @@ import type { Orm } from '../domain/db/orm';
 import { notifySettingsFromConfig } from '../activities/notify/settings';
 import { provisionSettingsFromConfig } from '../activities/openstack/provision-settings';
 import { autoscalingSettingsFromConfig } from '../activities/openstack/autoscale-settings';
+import { novaTransport } from '../activities/openstack/ha-nova-transport';
 import type { ActivityDeps } from './activities';
 
 /** Activity dependencies of a worker process, from the one configuration module. */
 export function activityDepsFromConfig(cfg: Config, orm: Orm): ActivityDeps {
+  // One OpenStack admin account (OS_* or the embedded simulator) serves every capability.
+  const cloud = provisionSettingsFromConfig(cfg);
   return {
     orm,
     notify: notifySettingsFromConfig(cfg),
-    provision: provisionSettingsFromConfig(cfg),
+    provision: cloud,
+    operate: cloud,
     autoscaling: autoscalingSettingsFromConfig(cfg),
+    ha: cloud ? { nova: novaTransport(cloud), pollMs: cfg.HA_POLL_INTERVAL_MS } : {},
   };
 }
