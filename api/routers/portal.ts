@@ -10,6 +10,7 @@ const files: Record<string, string> = {
   'ui.js': 'application/javascript; charset=utf-8',
   'pages.js': 'application/javascript; charset=utf-8',
   'pages-orders.js': 'application/javascript; charset=utf-8',
+  'pages-operate.js': 'application/javascript; charset=utf-8',
   'app.js': 'application/javascript; charset=utf-8',
 };
 

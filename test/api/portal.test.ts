@@ -23,7 +23,7 @@ describe('portals served by the API', () => {
   it('calls only API routes that exist in the contract', async () => {
     const { contractRoutes } = await import('../support/contract-routes');
     const known = contractRoutes().map((r) => new RegExp(`^${r.path.replace(/^\/api\/v1/, '').replace(/\{[^}]+\}/g, '[^/]+')}$`));
-    const scripts = await Promise.all(['pages.js', 'pages-orders.js', 'app.js', 'api.js'].map(async (f) => (await p.app.request(`/portal/${f}`)).text()));
+    const scripts = await Promise.all(['pages.js', 'pages-orders.js', 'pages-operate.js', 'app.js', 'api.js'].map(async (f) => (await p.app.request(`/portal/${f}`)).text()));
     const called = new Set<string>();
     for (const s of scripts) for (const m of s.matchAll(/Api\.(?:get|post|patch|put|del)\(`([^`?]+)/g)) called.add(m[1].replace(/\$\{[^}]+\}/g, 'x'));
     for (const m of scripts.join('\n').matchAll(/path: `?'?([^`',?]+)/g)) called.add(m[1].replace(/\$\{[^}]+\}/g, 'x'));
