@@ -60,7 +60,7 @@ describeWithBrowser('portals in a real browser', () => {
   });
 
   it('shows the platform admin the staff portals, the audit log and the admin form', async () => {
-    await page.evaluate(() => sessionStorage.clear());
+    await page.evaluate('sessionStorage.clear()');
     await signIn(adminEmail, adminPassword);
     expect(await page.locator('#portals a').allTextContents()).toEqual(['Operations', 'O&M']);
     await page.goto(`${base}/#/om/audit`);
