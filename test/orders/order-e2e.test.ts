@@ -8,7 +8,7 @@ describe('order a VM with a volume and a floating IP, approved by an operator (R
   });
   afterAll(async () => rig?.close());
 
-  it('provisions it ACTIVE with its address, volume and floating IP, commits the quota and tells the user', async () => {
+  it('provisions it ACTIVE with its address, volume and floating IP, tells the user, and lets him stop, start, console, snapshot and delete it with the quota returned', async () => {
     const { p, operator } = rig;
     const user = await p.tenantUser();
     const submit = await p.call('POST', '/api/v1/orders', {
@@ -99,6 +99,41 @@ describe('order a VM with a volume and a floating IP, approved by an operator (R
     const other = await p.tenantUser();
     expect((await p.call('GET', `/api/v1/orders/${orderId}`, { token: other.token })).status).toBe(404);
     expect((await p.call('POST', `/api/v1/orders/${orderId}/cancel`, { token: user.token, body: {} })).status).toBe(409);
+
+    // The user operates what he ordered: stop, start, console, snapshot, delete; the quota returns.
+    const instanceId = records.find((r) => r.kind === 'server')!.id;
+    const act = async (body: Record<string, unknown>) => {
+      const r = await p.call('POST', `/api/v1/instances/${instanceId}/actions`, { token: user.token, body });
+      expect(`${body.action} ${r.status}`).toBe(`${body.action} 202`);
+      const actionId = r.body.id as string;
+      const progress = await eventually(
+        () => p.call('GET', `/api/v1/instances/${instanceId}/actions`, { token: user.token }),
+        (x) => x.body.history?.some((a: { id: string }) => a.id === actionId),
+        60000,
+      );
+      const finished = progress.body.history.find((a: { id: string }) => a.id === actionId);
+      expect(`${body.action} ${finished.status}`).toBe(`${body.action} succeeded`);
+      return finished;
+    };
+    await act({ action: 'stop' });
+    expect((await serverFromNova(rig, servers[0].id)).status).toBe('SHUTOFF');
+    await act({ action: 'start' });
+    expect((await serverFromNova(rig, servers[0].id)).status).toBe('ACTIVE');
+    const consoleAnswer = await p.call('POST', `/api/v1/instances/${instanceId}/console`, { token: user.token, body: { type: 'novnc' } });
+    expect(consoleAnswer.status).toBe(200);
+    expect(consoleAnswer.body.url).toMatch(/^http:\/\/127\.0\.0\.1:\d+\//);
+    await act({ action: 'snapshot', name: 'web-1-snap' });
+    const images = await p.call('GET', '/api/v1/images', { token: user.token });
+    expect(images.body.items.map((i: { name: string }) => i.name)).toContain('web-1-snap');
+    const del = await p.call('DELETE', `/api/v1/instances/${instanceId}`, { token: user.token });
+    expect(del.status).toBe(202);
+    const gone = await eventually(
+      () => p.call('GET', `/api/v1/quotas/${user.tenantId}`, { token: user.token }),
+      (r) => r.body.used.instances === 0,
+      60000,
+    );
+    expect(gone.body.used).toMatchObject({ instances: 0, vcpus: 0, ramMb: 0 });
+    expect(simServers(rig.sim).filter((s) => s.id === servers[0].id)).toHaveLength(0);
   });
 });
 
