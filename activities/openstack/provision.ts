@@ -1,5 +1,6 @@
 import { Context } from '@temporalio/activity';
 import { ApplicationFailure } from '@temporalio/common';
+import { choosePlacement } from '../db/placement';
 import type { Orm } from '../../domain/db/orm';
 import { Tenant } from '../../domain/entities';
 import { composeUserData } from '../../domain/orders/cloud-init';
@@ -179,6 +180,9 @@ export function createProvisionActivities(orm: Orm, settings: ProvisionCloudSett
           server.imageRef = '';
           server.block_device_mapping_v2 = [{ boot_index: 0, uuid: req.imageId, source_type: 'image', destination_type: 'volume', volume_size: req.bootVolumeGb, delete_on_termination: true }];
         } else server.imageRef = req.imageId;
+        // New servers follow the platform's scheduling policy (spread or pack); the admin forces the host.
+        const { host } = await choosePlacement(orm.em.fork(), { vcpus: req.quota.vcpus ?? 0, memoryMb: req.quota.ramMb ?? 0 }, 'create');
+        if (host) server.availability_zone = `nova:${host}`;
         serverId = (await s.call<{ server: { id: string } }>('compute', 'POST', '/servers', { server })).server.id;
       }
       await recordCreated(orm, req, 'server', serverId, req.name, { flavorId: req.flavorId, imageId: req.imageId, bootVolumeGb: req.bootVolumeGb ?? null, quota: req.quota });

@@ -73,14 +73,19 @@ async function runPublic(c: Ctx, req: PublicImageRequest, what: string): Promise
   const deps = c.get('deps');
   try {
     const handle = await deps.temporal.workflow.start(publicImageWorkflow, { workflowId: `public-image-${randomUUID()}`, taskQueue: deps.queues.orchestration, args: [req], workflowExecutionTimeout: '10 minutes' });
+    // The wait for the result is abandoned (its long poll cancelled) when the cloud is too slow.
+    const abandon = new AbortController();
+    const result = deps.temporal.withAbortSignal(abandon.signal, () => handle.result());
+    result.catch(() => undefined);
     let timer: NodeJS.Timeout | undefined;
     const late = new Promise<never>((_, reject) => {
       timer = setTimeout(() => reject(new ApiError(503, 'cloud_unavailable', `${what}: the cloud did not answer within ${publicAnswerWithinMs / 1000} s; try again`)), publicAnswerWithinMs);
     });
     try {
-      return await Promise.race([handle.result(), late]);
+      return await Promise.race([result, late]);
     } finally {
       clearTimeout(timer);
+      abandon.abort();
     }
   } catch (e) {
     if (e instanceof WorkflowFailedError) throw operationError(e, what);

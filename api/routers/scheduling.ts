@@ -2,7 +2,8 @@ import { randomUUID } from 'node:crypto';
 import { Hono } from 'hono';
 import { WorkflowNotFoundError } from '@temporalio/client';
 import { z } from 'zod';
-import { HaHost, SchedulingPolicyRecord } from '../../domain/entities';
+import { SchedulingPolicyRecord } from '../../domain/entities';
+import { choosePlacement } from '../../activities/db/placement';
 import { policyOf } from '../../domain/ha/policy';
 import { selectHost } from '../../domain/scheduling/select-host';
 import type { RebalanceState } from '../../workflows/rebalance';
@@ -52,18 +53,7 @@ schedulingRouter.put('/policy', requirePermission('policy:manage'), async (c) =>
 
 schedulingRouter.post('/placement', requirePermission('hosts:read'), async (c) => {
   const body = await jsonBody(c, placementBody);
-  const em = c.get('em');
-  const policy = policyOf(await em.findOne(SchedulingPolicyRecord, { id: 'platform' }));
-  const hosts = (await em.find(HaHost, {})).map((h) => ({
-    name: h.hostname,
-    schedulable: h.up === true && h.enabled === true && (h.state === 'ok' || h.state === 'suspect') && h.vcpus != null,
-    vcpus: h.vcpus ?? 0,
-    memoryMb: h.memoryMb ?? 0,
-    usedVcpus: h.usedVcpus ?? 0,
-    usedMemoryMb: h.usedMemoryMb ?? 0,
-    servers: h.runningVms ?? 0,
-  }));
-  const host = selectHost(policy, hosts, { id: 'placement', vcpus: body.vcpus, memoryMb: body.memoryMb }, { purpose: body.purpose, exclude: body.exclude });
+  const { policy, host } = await choosePlacement(c.get('em'), { vcpus: body.vcpus, memoryMb: body.memoryMb }, body.purpose, body.exclude);
   return c.json({ strategy: policy.strategy, host: host ?? null });
 });
 
