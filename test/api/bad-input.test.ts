@@ -1,20 +1,28 @@
+import { startSimulator } from '../../simulator/server';
+import { simulatorProvisionSettings } from '../../activities/openstack/provision-settings';
 import { contractRoutes, fillPath } from '../support/contract-routes';
 import { startTestPlatform, type TestPlatform } from '../support/platform';
 
 /**
  * Sends a batch of malformed requests to every route of the contract, as an anonymous caller and as
- * a platform admin (who passes every permission check and so reaches validation). None may answer 5xx,
- * and every 4xx carries the error shape.
+ * a platform admin (who passes every permission check and so reaches validation). The platform runs
+ * whole — workers and the simulator as its cloud — so ids only the cloud can judge are judged there.
+ * None may answer 5xx, and every 4xx carries the error shape.
  */
 describe('bad input never causes a 5xx', () => {
   let p: TestPlatform;
+  let sim: Awaited<ReturnType<typeof startSimulator>>;
   let admin: string;
   const limit = 4096;
   beforeAll(async () => {
-    p = await startTestPlatform({ queues: [], env: { BODY_LIMIT_BYTES: String(limit) } });
+    sim = await startSimulator({ buildMs: 50, actionMs: 10 });
+    p = await startTestPlatform({ env: { BODY_LIMIT_BYTES: String(limit) }, activityDeps: { provision: simulatorProvisionSettings(sim.url) } });
     admin = await p.adminToken();
   });
-  afterAll(async () => p?.close());
+  afterAll(async () => {
+    await p?.close();
+    await sim?.close();
+  });
 
   const malformedBodies: Array<[string, string]> = [
     ['truncated JSON', '{"email": "a@b.c", '],
