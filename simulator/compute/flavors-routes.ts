@@ -12,7 +12,6 @@ import type { Flavor } from './model';
 /** Flavors (list/detail/show/create/delete/update description) and extra_specs. */
 export function flavorsRoutes(svc: ComputeService): Hono<ComputeEnv> {
   const app = new Hono<ComputeEnv>();
-  const flavors = svc.store.flavors;
   const get = (id: string) => {
     const f = svc.store.flavors.get(id);
     if (!f) throw notFound(`Flavor ${id} could not be found.`);
@@ -66,8 +65,8 @@ export function flavorsRoutes(svc: ComputeService): Hono<ComputeEnv> {
       return n;
     };
     const id = f.id === undefined || f.id === null || f.id === 'auto' ? svc.cloud.newId() : String(f.id);
-    if (flavors.has(id)) throw conflict(`Flavor with ID ${id} already exists.`);
-    for (const x of flavors.values()) if (x.name === name) throw conflict(`Flavor with name ${name} already exists.`);
+    if (svc.store.flavors.has(id)) throw conflict(`Flavor with ID ${id} already exists.`);
+    for (const x of svc.store.flavors.values()) if (x.name === name) throw conflict(`Flavor with name ${name} already exists.`);
     const flavor: Flavor = {
       id,
       name,
@@ -82,7 +81,7 @@ export function flavorsRoutes(svc: ComputeService): Hono<ComputeEnv> {
       description: c.get('mv') >= 55 && typeof f.description === 'string' ? f.description : null,
       extraSpecs: {},
     };
-    flavors.set(id, flavor);
+    svc.store.flavors.set(id, flavor);
     return c.json({ flavor: flavorView(c, flavor) });
   });
   app.put('/flavors/:id', async (c) => {
@@ -97,7 +96,7 @@ export function flavorsRoutes(svc: ComputeService): Hono<ComputeEnv> {
   app.delete('/flavors/:id', (c) => {
     requireAdmin(c, 'os_compute_api:os-flavor-manage:delete');
     const f = get(c.req.param('id'));
-    flavors.delete(f.id);
+    svc.store.flavors.delete(f.id);
     return c.body(null, 202);
   });
 

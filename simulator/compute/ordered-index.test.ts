@@ -12,6 +12,15 @@ describe('OrderedIndex', () => {
     expect(idx.has('c')).toBe(false);
   });
 
+  it('empties in place for a state restore and fills again', () => {
+    const idx = new OrderedIndex();
+    for (const id of ['a', 'b']) idx.add(id);
+    idx.clear();
+    expect([idx.size, idx.has('a'), [...idx.newestFirst()]]).toEqual([0, false, []]);
+    idx.add('c');
+    expect([...idx.newestFirst()]).toEqual(['c']);
+  });
+
   it('stays correct across compaction', () => {
     const idx = new OrderedIndex();
     for (let i = 0; i < 5000; i++) idx.add(`s${i}`);

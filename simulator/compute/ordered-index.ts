@@ -43,6 +43,12 @@ export class OrderedIndex {
     }
   }
 
+  clear(): void {
+    this.ids = [];
+    this.pos.clear();
+    this.holes = 0;
+  }
+
   private compact(): void {
     const live = this.ids.filter((x): x is string => x !== undefined);
     this.ids = live;

@@ -4,6 +4,7 @@ import type { Aggregate, Flavor, Host, InstanceAction, Keypair, Migration, Serve
 import { OrderedIndex } from './ordered-index';
 import { defaultFlavors, defaultQuota, hostName } from './seed';
 import { serverNotFound } from './errors';
+import { refill, refillById } from '../core/collections';
 
 export const CONTROLLER_HOST = 'controller';
 const MAX_DELETED_KEPT = 5000;
@@ -33,21 +34,21 @@ interface ComputeSnapshot {
 
 /** Nova's database: every compute object, with the indexes listings need at scale. */
 export class ComputeStore implements Persistable {
-  flavors = new Map<string, Flavor>();
-  keypairs = new Map<string, Keypair>();
-  servers = new Map<string, Server>();
+  readonly flavors = new Map<string, Flavor>();
+  readonly keypairs = new Map<string, Keypair>();
+  readonly servers = new Map<string, Server>();
   /** Live servers newest-first per project and overall; deleted ones in `deletedIndex`. */
-  byProject = new Map<string, OrderedIndex>();
-  allIndex = new OrderedIndex();
-  deletedIndex = new OrderedIndex();
-  hosts = new Map<string, Host>();
-  migrations = new Map<number, Migration>();
-  actions = new Map<string, InstanceAction[]>();
-  aggregates = new Map<number, Aggregate>();
-  serverGroups = new Map<string, ServerGroup>();
-  quotas = new Map<string, Record<string, number>>();
-  usage = new Map<string, ProjectUsage>();
-  seq = { server: 0, migration: 0, hypervisor: 0, service: 2, keypair: 0, aggregate: 0 };
+  readonly byProject = new Map<string, OrderedIndex>();
+  readonly allIndex = new OrderedIndex();
+  readonly deletedIndex = new OrderedIndex();
+  readonly hosts = new Map<string, Host>();
+  readonly migrations = new Map<number, Migration>();
+  readonly actions = new Map<string, InstanceAction[]>();
+  readonly aggregates = new Map<number, Aggregate>();
+  readonly serverGroups = new Map<string, ServerGroup>();
+  readonly quotas = new Map<string, Record<string, number>>();
+  readonly usage = new Map<string, ProjectUsage>();
+  readonly seq = { server: 0, migration: 0, hypervisor: 0, service: 2, keypair: 0, aggregate: 0 };
   readonly controllerServiceIds = { scheduler: randomUUID(), conductor: randomUUID() };
 
   constructor(readonly cloud: SimCloud) {
@@ -274,14 +275,14 @@ export class ComputeStore implements Persistable {
 
   restore(data: unknown): void {
     const s = data as ComputeSnapshot;
-    this.flavors = new Map(s.flavors.map((f) => [f.id, f]));
-    this.keypairs = new Map(s.keypairs.map((k) => [`${k.userId}/${k.name}`, k]));
-    this.hosts = new Map(s.hosts.map((h) => [h.name, { ...h, servers: new Set(h.servers) }]));
-    this.servers = new Map();
-    this.byProject = new Map();
-    this.allIndex = new OrderedIndex();
-    this.deletedIndex = new OrderedIndex();
-    this.usage = new Map();
+    refillById(this.flavors, s.flavors);
+    refill(this.keypairs, s.keypairs.map((k) => [`${k.userId}/${k.name}`, k]));
+    refill(this.hosts, s.hosts.map((h) => [h.name, { ...h, servers: new Set(h.servers) }]));
+    this.servers.clear();
+    this.byProject.clear();
+    this.allIndex.clear();
+    this.deletedIndex.clear();
+    this.usage.clear();
     for (const srv of s.servers) {
       // Transitions interrupted by the restart settle: a placed build finishes, an unplaced one
       // fails, a pending delete completes (Nova's compute would do the same on restart).
@@ -297,17 +298,17 @@ export class ComputeStore implements Persistable {
         this.deletedIndex.add(srv.id);
       } else this.insertServer(srv);
     }
-    this.migrations = new Map(s.migrations.map((m) => [m.id, m]));
+    refill(this.migrations, s.migrations.map((m) => [m.id, m]));
     for (const m of this.migrations.values()) if (!['completed', 'error', 'cancelled', 'failed', 'done', 'confirmed', 'reverted'].includes(m.status)) m.status = 'error';
-    this.actions = new Map();
+    this.actions.clear();
     for (const a of s.actions) {
       const list = this.actions.get(a.serverId) ?? [];
       list.push(a);
       this.actions.set(a.serverId, list);
     }
-    this.aggregates = new Map(s.aggregates.map((a) => [a.id, a]));
-    this.serverGroups = new Map((s.serverGroups ?? []).map((g) => [g.id, g]));
-    this.quotas = new Map(s.quotas);
-    this.seq = { ...this.seq, ...s.seq };
+    refill(this.aggregates, s.aggregates.map((a) => [a.id, a]));
+    refillById(this.serverGroups, s.serverGroups);
+    refill(this.quotas, s.quotas);
+    Object.assign(this.seq, s.seq);
   }
 }

@@ -12,6 +12,7 @@ import {
   type User,
 } from './model';
 import { badRequest, conflict, notFound } from './errors';
+import { refillById } from '../core/collections';
 
 /** An assignment target: `project:<id>`, `domain:<id>` or `system`. */
 type Target = string;
@@ -40,7 +41,7 @@ export class IdentityService implements Persistable {
   readonly projects = new Map<string, Project>();
   readonly users = new Map<string, User>();
   readonly roles = new Map<string, Role>();
-  private assignments = new Map<string, Assignment>();
+  private readonly assignments = new Map<string, Assignment>();
   readonly appCreds = new Map<string, ApplicationCredential>();
   private readonly tokens = new Map<string, Token>();
 
@@ -377,11 +378,7 @@ export class IdentityService implements Persistable {
 
   restore(data: unknown): void {
     const s = data as IdentityState;
-    const fill = <T extends { id: string }>(m: Map<string, T>, items: T[] | undefined) => {
-      if (!items) return;
-      m.clear();
-      for (const i of items) m.set(i.id, i);
-    };
+    const fill = <T extends { id: string }>(m: Map<string, T>, items: T[] | undefined) => items && refillById(m, items);
     fill(this.domains, s.domains);
     fill(this.projects, s.projects);
     fill(this.users, s.users);

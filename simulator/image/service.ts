@@ -16,6 +16,7 @@ import { createHash } from 'node:crypto';
 import type { Persistable, SimCloud } from '../core/cloud';
 import { glanceError, imageNotFound } from './errors';
 import { containerFormats, diskFormats, readOnlyAttrs, type Caller, type ImageMember, type ImageRecord, type Visibility } from './model';
+import { refill, refillById } from '../core/collections';
 
 const visibilities: Visibility[] = ['public', 'private', 'shared', 'community'];
 /** Image data larger than this is not written to the state file (downloads then answer 204). */
@@ -34,8 +35,8 @@ export interface SnapshotImageRequest {
 }
 
 export class ImageService implements Persistable {
-  images = new Map<string, ImageRecord>();
-  members = new Map<string, ImageMember[]>();
+  readonly images = new Map<string, ImageRecord>();
+  readonly members = new Map<string, ImageMember[]>();
   /** Uploaded bytes; only images up to `persistedDataLimit` keep theirs across a restart. */
   readonly data = new Map<string, Buffer>();
 
@@ -208,8 +209,8 @@ export class ImageService implements Persistable {
 
   restore(data: unknown): void {
     const s = data as { images?: ImageRecord[]; members?: Array<[string, ImageMember[]]>; data?: Array<[string, string]> };
-    this.images = new Map((s.images ?? []).map((i) => [i.id, i]));
-    this.members = new Map(s.members ?? []);
+    refillById(this.images, s.images);
+    refill(this.members, s.members ?? []);
     this.data.clear();
     for (const [id, b64] of s.data ?? []) this.data.set(id, Buffer.from(b64, 'base64'));
     // Uploads and imports in flight when the state was saved are finished, as a restarted Glance would.

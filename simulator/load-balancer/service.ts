@@ -15,6 +15,7 @@ import { forbidden, immutable, notFound } from './errors';
 import type {
   Caller, HealthMonitorRecord, ListenerRecord, LoadBalancerRecord, MemberRecord, PoolRecord, ProvisioningStatus,
 } from './model';
+import { refillById } from '../core/collections';
 
 type Child = ListenerRecord | PoolRecord | MemberRecord | HealthMonitorRecord;
 
@@ -27,11 +28,11 @@ interface LbSnapshot {
 }
 
 export class LoadBalancerService implements Persistable {
-  loadbalancers = new Map<string, LoadBalancerRecord>();
-  listeners = new Map<string, ListenerRecord>();
-  pools = new Map<string, PoolRecord>();
-  members = new Map<string, MemberRecord>();
-  healthmonitors = new Map<string, HealthMonitorRecord>();
+  readonly loadbalancers = new Map<string, LoadBalancerRecord>();
+  readonly listeners = new Map<string, ListenerRecord>();
+  readonly pools = new Map<string, PoolRecord>();
+  readonly members = new Map<string, MemberRecord>();
+  readonly healthmonitors = new Map<string, HealthMonitorRecord>();
 
   constructor(readonly cloud: SimCloud) {}
 
@@ -124,16 +125,17 @@ export class LoadBalancerService implements Persistable {
 
   restore(data: unknown): void {
     const s = data as LbSnapshot;
-    const byId = <T extends { id: string; provisioning_status: ProvisioningStatus }>(xs: T[] | undefined) =>
-      new Map((xs ?? []).filter((x) => x.provisioning_status !== 'PENDING_DELETE').map((x) => {
+    // Work in flight when the state was saved is finished, as a restarted Octavia would: deletes are done, the rest is ACTIVE.
+    const settled = <T extends { provisioning_status: ProvisioningStatus }>(xs: T[] | undefined) =>
+      (xs ?? []).filter((x) => x.provisioning_status !== 'PENDING_DELETE').map((x) => {
         if (x.provisioning_status.startsWith('PENDING')) x.provisioning_status = 'ACTIVE';
-        return [x.id, x];
-      }));
-    this.loadbalancers = byId(s.loadbalancers);
-    this.listeners = byId(s.listeners);
-    this.pools = byId(s.pools);
-    this.members = byId(s.members);
-    this.healthmonitors = byId(s.healthmonitors);
+        return x;
+      });
+    refillById(this.loadbalancers, settled(s.loadbalancers));
+    refillById(this.listeners, settled(s.listeners));
+    refillById(this.pools, settled(s.pools));
+    refillById(this.members, settled(s.members));
+    refillById(this.healthmonitors, settled(s.healthmonitors));
     this.refreshOperatingStatus();
   }
 }

@@ -25,6 +25,7 @@ import { notFound } from './errors';
 import type { Caller, NetworkRecord, NovaAddress, PortRecord } from './model';
 import { addPort, refreshBinding, removePort } from './ports';
 import { NetworkStore } from './store';
+import { refillSet } from '../core/collections';
 
 export interface ServerPortRequest {
   caller: Caller;
@@ -48,7 +49,7 @@ export interface DevicePortRequest {
 export class NetworkService implements Persistable {
   readonly store: NetworkStore;
   /** Ports Nova created for a server (deleted with it), as opposed to ports the user passed in. */
-  private novaCreated = new Set<string>();
+  private readonly novaCreated = new Set<string>();
 
   constructor(readonly cloud: SimCloud) {
     this.store = new NetworkStore(cloud);
@@ -184,6 +185,6 @@ export class NetworkService implements Persistable {
 
   restore(data: unknown): void {
     this.store.restore(data);
-    this.novaCreated = new Set((data as { novaCreated?: string[] }).novaCreated ?? []);
+    refillSet(this.novaCreated, (data as { novaCreated?: string[] }).novaCreated);
   }
 }

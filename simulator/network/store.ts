@@ -1,5 +1,6 @@
 import type { Persistable, SimCloud } from '../core/cloud';
 import { notFound, overQuota } from './errors';
+import { refill, refillById } from '../core/collections';
 import {
   defaultQuota,
   type Caller,
@@ -29,15 +30,15 @@ interface NetworkSnapshot {
 
 /** Every Neutron object of the cloud, plus the checks all resources share (visibility, quota). */
 export class NetworkStore implements Persistable {
-  networks = new Map<string, NetworkRecord>();
-  subnets = new Map<string, SubnetRecord>();
-  ports = new Map<string, PortRecord>();
-  routers = new Map<string, RouterRecord>();
-  floatingips = new Map<string, FloatingIpRecord>();
-  securityGroups = new Map<string, SecurityGroupRecord>();
-  securityGroupRules = new Map<string, SecurityGroupRuleRecord>();
-  qosPolicies = new Map<string, QosPolicyRecord>();
-  quotas = new Map<string, Partial<NeutronQuota>>();
+  readonly networks = new Map<string, NetworkRecord>();
+  readonly subnets = new Map<string, SubnetRecord>();
+  readonly ports = new Map<string, PortRecord>();
+  readonly routers = new Map<string, RouterRecord>();
+  readonly floatingips = new Map<string, FloatingIpRecord>();
+  readonly securityGroups = new Map<string, SecurityGroupRecord>();
+  readonly securityGroupRules = new Map<string, SecurityGroupRuleRecord>();
+  readonly qosPolicies = new Map<string, QosPolicyRecord>();
+  readonly quotas = new Map<string, Partial<NeutronQuota>>();
 
   constructor(readonly cloud: SimCloud) {}
 
@@ -148,15 +149,14 @@ export class NetworkStore implements Persistable {
 
   restore(data: unknown): void {
     const s = data as NetworkSnapshot;
-    const byId = <T extends { id: string }>(xs: T[] | undefined) => new Map((xs ?? []).map((x) => [x.id, x]));
-    this.networks = byId(s.networks);
-    this.subnets = byId(s.subnets);
-    this.ports = byId(s.ports);
-    this.routers = byId(s.routers);
-    this.floatingips = byId(s.floatingips);
-    this.securityGroups = byId(s.securityGroups);
-    this.securityGroupRules = byId(s.securityGroupRules);
-    this.qosPolicies = byId(s.qosPolicies);
-    this.quotas = new Map(s.quotas ?? []);
+    refillById(this.networks, s.networks);
+    refillById(this.subnets, s.subnets);
+    refillById(this.ports, s.ports);
+    refillById(this.routers, s.routers);
+    refillById(this.floatingips, s.floatingips);
+    refillById(this.securityGroups, s.securityGroups);
+    refillById(this.securityGroupRules, s.securityGroupRules);
+    refillById(this.qosPolicies, s.qosPolicies);
+    refill(this.quotas, s.quotas ?? []);
   }
 }

@@ -22,6 +22,7 @@ import {
   DEFAULT_TYPE_NAME, defaultCinderQuota, type AttachmentRecord, type Caller, type CinderQuota, type SnapshotRecord, type VolumeRecord,
 } from './model';
 import { cinderNow } from './timestamps';
+import { refill, refillById } from '../core/collections';
 
 export interface CreateVolumeRequest {
   caller: Caller;
@@ -47,10 +48,10 @@ interface VolumeSnapshot {
 const deletable = ['available', 'error', 'error_restoring', 'error_extending', 'error_managing'];
 
 export class VolumeService implements Persistable {
-  volumes = new Map<string, VolumeRecord>();
-  snapshots = new Map<string, SnapshotRecord>();
-  attachments = new Map<string, AttachmentRecord>();
-  quotas = new Map<string, Partial<CinderQuota>>();
+  readonly volumes = new Map<string, VolumeRecord>();
+  readonly snapshots = new Map<string, SnapshotRecord>();
+  readonly attachments = new Map<string, AttachmentRecord>();
+  readonly quotas = new Map<string, Partial<CinderQuota>>();
 
   constructor(readonly cloud: SimCloud) {}
 
@@ -328,11 +329,10 @@ export class VolumeService implements Persistable {
 
   restore(data: unknown): void {
     const s = data as VolumeSnapshot;
-    const byId = <T extends { id: string }>(xs: T[] | undefined) => new Map((xs ?? []).map((x) => [x.id, x]));
-    this.volumes = byId(s.volumes);
-    this.snapshots = byId(s.snapshots);
-    this.attachments = byId(s.attachments);
-    this.quotas = new Map(s.quotas ?? []);
+    refillById(this.volumes, s.volumes);
+    refillById(this.snapshots, s.snapshots);
+    refillById(this.attachments, s.attachments);
+    refill(this.quotas, s.quotas ?? []);
     // Transitions in flight when the state was saved are finished, as a restarted c-vol would.
     for (const v of this.volumes.values()) {
       if (v.status === 'creating' || v.status === 'extending') v.status = 'available';
