@@ -5,8 +5,9 @@
 set -uo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/install.sh --test || exit 1
-RESULTS="${CMP_JEST_RESULTS:-$PWD/.jest-results.json}"
-rm -f "$RESULTS"
+export CMP_JEST_RESULTS="${CMP_JEST_RESULTS:-$PWD/.jest-results.json}"
+RESULTS="$CMP_JEST_RESULTS"
+rm -f "$RESULTS" "$RESULTS.survivors"
 # --forceExit: the Temporal SDK's native handles can outlive the last suite by a few seconds.
 npx jest --runInBand --forceExit --json --outputFile="$RESULTS" "$@"
 status=$?

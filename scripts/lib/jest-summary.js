@@ -1,8 +1,16 @@
 // Prints `tests: N passed, N failed[, N skipped]` from one or more jest --json result files.
-// A missing or unreadable file means that run did not finish: it counts as a failure.
+// A missing or unreadable file means that run did not finish: it counts as a failure, and so does a
+// `<file>.survivors` beside it (processes the tests started that outlived the run, see global-teardown).
 const fs = require('node:fs');
 let passed = 0, failed = 0, skipped = 0;
 for (const file of process.argv.slice(2)) {
+  try {
+    const left = fs.readFileSync(`${file}.survivors`, 'utf8').trim();
+    console.error(`processes started by the tests outlived the run ${file}:\n${left}`);
+    failed += 1;
+  } catch {
+    // none
+  }
   let r;
   try {
     r = JSON.parse(fs.readFileSync(file, 'utf8'));

@@ -44,6 +44,8 @@ export interface DevServerOptions {
   dbFile?: string;
   namespace?: string;
   logFile?: string;
+  /** Dynamic config values (`--dynamic-config-value KEY=JSON`), e.g. a short `matching.PollerHistoryTTL` in tests. */
+  dynamicConfig?: Record<string, string | number | boolean>;
 }
 
 /** Starts `temporal server start-dev` and resolves once its frontend accepts connections. */
@@ -58,6 +60,7 @@ export async function startTemporalDevServer(opts: DevServerOptions): Promise<Ch
   }
   // Search attributes used by the platform's workflows for listing and filtering.
   args.push('--search-attribute', 'CmpTenantId=Keyword', '--search-attribute', 'CmpKind=Keyword');
+  for (const [key, value] of Object.entries(opts.dynamicConfig ?? {})) args.push('--dynamic-config-value', `${key}=${JSON.stringify(value)}`);
   const child = spawn(temporalCliPath(), args, { stdio: ['ignore', 'ignore', 'pipe'] });
   let stderr = '';
   child.stderr?.on('data', (d: Buffer) => {

@@ -1,51 +1,37 @@
-import { spawn, type ChildProcess } from 'node:child_process';
 import path from 'node:path';
 import type { EvacuationProgress } from '../../workflows/evacuate';
 import { startTestPlatform, type TestPlatform } from '../support/platform';
+import { killAll, killWorkerAndProve, pidAlive, pollerIdentities, startWorkerChild, waitPolling, type WorkerChild } from '../support/processes';
 import { eventually, startHaSim, type HaSim } from './support';
-
-/** Starts a worker in a child process and resolves once it polls. */
-function startWorkerProcess(p: TestPlatform, h: HaSim): Promise<ChildProcess> {
-  const child = spawn(process.execPath, [require.resolve('tsx/cli'), path.join(__dirname, 'worker-process.ts')], {
-    env: {
-      ...process.env,
-      CMP_PREFIX: p.temporal.prefix,
-      CMP_DB: JSON.stringify(p.db.config),
-      SIM_URL: h.sim.url,
-    },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  let err = '';
-  child.stderr!.on('data', (d) => (err += String(d)));
-  return new Promise((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`worker did not start: ${err}`)), 60_000);
-    child.stdout!.on('data', (d) => {
-      if (String(d).includes('worker-ready')) {
-        clearTimeout(timer);
-        resolve(child);
-      }
-    });
-    child.once('exit', (code) => reject(new Error(`worker exited ${code}: ${err}`)));
-  });
-}
 
 describe('evacuation survives a killed worker (real Temporal, simulator, worker in a child process)', () => {
   let h: HaSim;
   let p: TestPlatform;
-  const children: ChildProcess[] = [];
+  const children: WorkerChild[] = [];
+  const queues = () => Object.values(p.deps.queues) as string[];
+  const startWorker = async () => {
+    const w = await startWorkerChild(path.join(__dirname, 'worker-process.ts'), {
+      CMP_PREFIX: p.temporal.prefix,
+      CMP_DB: JSON.stringify(p.db.config),
+      SIM_URL: h.sim.url,
+    });
+    children.push(w);
+    await waitPolling(p.temporal.client, queues(), w.identity);
+    return w;
+  };
   beforeAll(async () => {
     h = await startHaSim({ evacuateMs: 700 });
     p = await startTestPlatform({ queues: [] });
   }, 60_000);
   afterAll(async () => {
-    for (const c of children) if (c.exitCode === null && c.signalCode === null) c.kill('SIGKILL');
+    await killAll(children);
     await p?.close();
     await h?.close();
   });
 
   it('finishes after SIGKILL mid-evacuation with no server evacuated twice', async () => {
     const ids = await h.seed('compute-02', 30, { prefix: 'kill' });
-    children.push(await startWorkerProcess(p, h));
+    const first = await startWorker();
     await h.admin('POST', '/hosts/compute-02/down');
     const handle = await p.temporal.client.workflow.start('evacuateWorkflow', {
       taskQueue: p.deps.queues.orchestration,
@@ -54,10 +40,16 @@ describe('evacuation survives a killed worker (real Temporal, simulator, worker 
     });
     const mid = await eventually(() => handle.query<EvacuationProgress>('progress'), (q) => q.recovered >= 6, 60_000, 50);
     expect(mid.recovered).toBeLessThan(30);
-    children[0].kill('SIGKILL');
-    await new Promise((r) => children[0].once('exit', r));
 
-    children.push(await startWorkerProcess(p, h));
+    // The kill is real: the worker's pid is gone and it no longer polls any queue of the suite.
+    await killWorkerAndProve(p.temporal.client, first, queues());
+    expect(pidAlive(first.pid)).toBe(false);
+    for (const q of queues()) expect(await pollerIdentities(p.temporal.client, q)).not.toContain(first.identity);
+    // With no worker left nothing moves on: the evacuation is really interrupted.
+    const atKill = await Promise.all(ids.map((id) => h.server(id)));
+    expect(atKill.filter((s) => s.host === 'compute-02').length).toBeGreaterThan(0);
+
+    await startWorker();
     const done = await eventually(() => handle.query<EvacuationProgress>('progress'), (q) => q.phase === 'awaiting_release', 90_000, 250);
     expect(done).toMatchObject({ status: 'completed', total: 30, recovered: 30, unrecovered: [] });
     const after = await Promise.all(ids.map((id) => h.server(id)));

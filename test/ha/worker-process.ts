@@ -19,7 +19,7 @@ async function main() {
     deps: { orm, ha: { nova, pollMs: 100 } },
     workflowBundlePath: process.env.CMP_WORKFLOW_BUNDLE,
   });
-  process.stdout.write('worker-ready\n');
+  process.stdout.write(`worker-ready ${workers.workers[0].options.identity}\n`);
   await workers.done;
 }
 

@@ -1,39 +1,34 @@
-import { spawn, type ChildProcess } from 'node:child_process';
 import path from 'node:path';
-import { CloudResource } from '../../domain/entities';
+import { CloudResource, Order } from '../../domain/entities';
+import { killAll, killWorkerAndProve, pidAlive, startWorkerChild, waitPolling, type WorkerChild } from '../support/processes';
 import { eventually, simServers, startOrderRig, type OrderRig } from './support';
-
-const root = path.resolve(__dirname, '..', '..');
-
-function startWorkerProcess(rig: OrderRig): Promise<ChildProcess> {
-  const child = spawn(path.join(root, 'node_modules', '.bin', 'tsx'), [path.join(__dirname, 'worker-process.ts')], {
-    env: { ...process.env, CMP_DATABASE_URL: rig.p.db.url, CMP_QUEUE_PREFIX: rig.p.temporal.prefix, CMP_SIM_URL: rig.sim.url },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  let err = '';
-  child.stderr!.on('data', (d) => (err += String(d)));
-  return new Promise((resolve, reject) => {
-    child.stdout!.on('data', (d) => String(d).includes('ready') && resolve(child));
-    child.once('exit', (code) => reject(new Error(`worker exited ${code}: ${err.slice(-2000)}`)));
-  });
-}
 
 describe('provisioning survives a worker killed mid-way', () => {
   let rig: OrderRig;
-  const children: ChildProcess[] = [];
+  const children: WorkerChild[] = [];
+  const queues = () => Object.values(rig.p.deps.queues) as string[];
+  const startWorker = async () => {
+    const w = await startWorkerChild(path.join(__dirname, 'worker-process.ts'), {
+      CMP_DATABASE_URL: rig.p.db.url,
+      CMP_QUEUE_PREFIX: rig.p.temporal.prefix,
+      CMP_SIM_URL: rig.sim.url,
+    });
+    children.push(w);
+    await waitPolling(rig.p.temporal.client, queues(), w.identity);
+    return w;
+  };
   beforeAll(async () => {
     // No workers in the test process: the order's workers run in child processes.
     rig = await startOrderRig({ buildMs: 5000, env: { ORDER_AUTO_APPROVE_MAX_MONTHLY: '1000' }, platform: { queues: [] } });
   });
   afterAll(async () => {
-    for (const c of children) if (c.exitCode === null) c.kill('SIGKILL');
+    await killAll(children);
     await rig?.close();
   });
 
   it('finishes the order on a second worker, and the simulator holds exactly one server for the item', async () => {
     const { p } = rig;
-    const first = await startWorkerProcess(rig);
-    children.push(first);
+    const first = await startWorker();
     const user = await p.tenantUser();
     const o = await p.call('POST', '/api/v1/orders', { token: user.token, body: { items: [{ kind: 'server', name: 'survivor', flavorId: rig.flavorId, imageId: rig.imageId, volumes: [{ sizeGb: 5 }] }] } });
     expect(o.status).toBe(201);
@@ -43,11 +38,13 @@ describe('provisioning survives a worker killed mid-way', () => {
     // Kill the worker while the server is building (it stays in BUILD for 5 s).
     const building = await eventually(() => Promise.resolve(simServers(rig.sim).filter((s) => s.tags.includes(tag))), (s) => s.length > 0, 30000);
     expect(building).toHaveLength(1);
-    first.kill('SIGKILL');
-    await new Promise((r) => first.once('exit', r));
+    // The kill is real: the pid is gone and Temporal lists the worker among no queue's pollers.
+    await killWorkerAndProve(p.temporal.client, first, queues());
+    expect(pidAlive(first.pid)).toBe(false);
+    // Nothing finished the item meanwhile: the order is still provisioning.
+    expect((await p.db.orm.em.fork().findOneOrFail(Order, { id: o.body.id })).status).toBe('provisioning');
 
-    const second = await startWorkerProcess(rig);
-    children.push(second);
+    await startWorker();
     const done = await eventually(() => p.call('GET', `/api/v1/orders/${o.body.id}`, { token: user.token }), (r) => ['delivered', 'failed'].includes(r.body.status), 90000);
     expect(done.body.failure).toBeNull();
     expect(done.body.status).toBe('delivered');

@@ -6,7 +6,7 @@ import { runWorkers } from '../../workers/run';
 
 /**
  * A worker in its own process for the crash test: every queue of the suite's prefix, the suite's
- * database and simulator. Prints `ready` once polling; the test kills it with SIGKILL.
+ * database and simulator. Prints `worker-ready <identity>` once polling; the test kills it with SIGKILL.
  */
 async function main(): Promise<void> {
   const env = process.env;
@@ -20,7 +20,7 @@ async function main(): Promise<void> {
     deps: { orm, provision: simulatorProvisionSettings(env.CMP_SIM_URL!) },
     workflowBundlePath: env.CMP_WORKFLOW_BUNDLE,
   });
-  console.log('ready');
+  console.log(`worker-ready ${running.workers[0].options.identity}`);
   await running.done;
 }
 

@@ -1,17 +1,23 @@
+import { randomUUID } from 'node:crypto';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { projectRoot, startTemporalDevServer } from '../../scripts/lib/temporal-cli';
 import { freePort } from './free-port';
+import { TEST_RUN_MARKER } from './processes';
 
 /**
- * Starts one Temporal dev server (in memory) for the whole run and bundles the workflows once.
+ * Marks the run (every process a test spawns inherits the marker; the teardown looks for survivors),
+ * starts one Temporal dev server (in memory) for the whole run and bundles the workflows once.
  * Suites read TEMPORAL_ADDRESS and CMP_WORKFLOW_BUNDLE. Set CMP_TEST_TEMPORAL=off to skip both
  * when running only suites that do not touch Temporal.
  */
 export default async function globalSetup(): Promise<void> {
+  process.env[TEST_RUN_MARKER] = randomUUID();
   if (process.env.CMP_TEST_TEMPORAL === 'off') return;
   const port = await freePort();
-  const child = await startTemporalDevServer({ port });
+  // A killed worker drops out of DescribeTaskQueue's pollers after 5 s instead of 5 min, so crash
+  // tests can prove the kill.
+  const child = await startTemporalDevServer({ port, dynamicConfig: { 'matching.PollerHistoryTTL': '5s' } });
   (globalThis as Record<string, unknown>).__temporalDevServer = child;
   process.env.TEMPORAL_ADDRESS = `127.0.0.1:${port}`;
 
