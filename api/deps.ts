@@ -1,6 +1,7 @@
 import type { Client } from '@temporalio/client';
 import type { EntityManager } from '@mikro-orm/core';
 import type { Logger } from 'pino';
+import type { OpenStackClient } from '../activities/openstack';
 import type { Config } from '../config';
 import type { Orm } from '../domain/db/orm';
 import type { Principal } from '../domain/rbac/principal';
@@ -15,6 +16,8 @@ export interface AppDeps {
   /** HMAC key of access tokens. */
   authSecret: string;
   queues: TaskQueues;
+  /** Admin read access to the cloud, to resolve the OpenStack ids tenants name; without it such requests answer 503. */
+  cloud?: OpenStackClient;
 }
 
 /** What a handler tells the audit middleware about the request. */

@@ -4,7 +4,9 @@ import { config, ConfigError } from '../config';
 import { createLogger } from '../config/logger';
 import { migrate, openOrm } from '../domain/db/orm';
 import { taskQueues } from '../domain/task-queues';
+import { provisionSettingsFromConfig } from '../activities/openstack/provision-settings';
 import { createApp } from './app';
+import { apiCloudClient } from './services/cloud';
 import { ensureBootstrapAdmin, resolveAuthSecret } from './services/bootstrap';
 import { ensureDriftSchedule } from './services/drift-schedule';
 import { ensureHostSweepSchedule } from './services/ha';
@@ -19,7 +21,8 @@ async function main(): Promise<void> {
   if (boot.passwordFile) logger.warn({ file: boot.passwordFile }, 'bootstrap admin created; its password is in this file');
   const connection = await Connection.connect({ address: cfg.TEMPORAL_ADDRESS });
   const temporal = new Client({ connection, namespace: cfg.TEMPORAL_NAMESPACE });
-  const app = createApp({ config: cfg, orm, temporal, logger, authSecret: resolveAuthSecret(cfg), queues: taskQueues() });
+  const cloudLogin = provisionSettingsFromConfig(cfg);
+  const app = createApp({ config: cfg, orm, temporal, logger, authSecret: resolveAuthSecret(cfg), queues: taskQueues(), cloud: cloudLogin ? apiCloudClient(cloudLogin) : undefined });
   // The drift reconciler's schedule is created once per deployment (a later start finds it); the API serves without it.
   await ensureDriftSchedule(temporal, taskQueues().orchestration, cfg.DRIFT_INTERVAL_MINUTES).catch((err) => logger.warn({ err }, 'drift schedule not created'));
   // Likewise the host-failure sweep behind evacuation.

@@ -2035,7 +2035,10 @@ export interface paths {
             };
         };
         put?: never;
-        /** Submit an order; its quota is reserved at once (422 names the quota and the numbers) */
+        /**
+         * Submit an order; its quota is reserved at once (422 names the quota and the numbers)
+         * @description Every OpenStack id of the items (image, network, security groups) is resolved before anything starts: it must name the tenant's own object or a public/shared one (an active image; security groups the tenant's own). Another tenant's private object is answered exactly as an unknown id, a 422 naming the field; the stored spec carries the resolved ids.
+         */
         post: {
             parameters: {
                 query?: never;
@@ -2063,6 +2066,7 @@ export interface paths {
                 403: components["responses"]["Forbidden"];
                 409: components["responses"]["Conflict"];
                 422: components["responses"]["Invalid"];
+                503: components["responses"]["CloudUnavailable"];
             };
         };
         delete?: never;
@@ -2136,7 +2140,7 @@ export interface paths {
                 };
             };
             responses: {
-                /** @description the workflow's progress */
+                /** @description the progress once the approval took effect (status approved) */
                 200: {
                     headers: {
                         [name: string]: unknown;
@@ -2183,7 +2187,7 @@ export interface paths {
                 };
             };
             responses: {
-                /** @description the workflow's progress */
+                /** @description the progress once the refusal took effect (status rejected, quota released) */
                 200: {
                     headers: {
                         [name: string]: unknown;
@@ -2230,7 +2234,7 @@ export interface paths {
                 };
             };
             responses: {
-                /** @description the workflow's progress */
+                /** @description the progress once the cancellation took effect (status cancelled, quota released) */
                 200: {
                     headers: {
                         [name: string]: unknown;
@@ -6523,16 +6527,23 @@ export interface components {
             message: string;
             itemId?: string | null;
         };
-        /** @description server: flavorId, imageId, bootVolumeGb, networkId, userData, files, metadata, adminPass, volumes, floatingIp; volume: sizeGb; network: cidr, withRouter */
+        /** @description server: flavorId, imageId, bootVolumeGb, networkId, securityGroupIds, userData, files, metadata, adminPass, volumes, floatingIp; volume: sizeGb; network: cidr, withRouter */
         OrderItemSpec: {
             /** @enum {string} */
             kind: "server" | "volume" | "floating_ip" | "network";
             name: string;
-            /** Format: uuid */
+            /**
+             * Format: uuid
+             * @description a catalog flavor product (its Nova flavor is named by its sizing)
+             */
             flavorId?: string;
+            /** @description Glance image id */
             imageId?: string;
             bootVolumeGb?: number;
+            /** @description Neutron network id */
             networkId?: string;
+            /** @description the tenant's own Neutron security groups, set on the server's port */
+            securityGroupIds?: string[];
             userData?: string;
             files?: {
                 path: string;
@@ -7470,6 +7481,15 @@ export interface components {
         };
         /** @description OpenStack failed; the message carries its cause */
         OperateOpenStackFailed: {
+            headers: {
+                [name: string]: unknown;
+            };
+            content: {
+                "application/json": components["schemas"]["Error"];
+            };
+        };
+        /** @description the cloud could not be asked about an OpenStack id the request names (code cloud_unavailable) */
+        CloudUnavailable: {
             headers: {
                 [name: string]: unknown;
             };

@@ -1,4 +1,5 @@
 import {
+  allHandlersFinished,
   ApplicationFailure,
   ChildWorkflowFailure,
   condition,
@@ -87,10 +88,14 @@ export async function orderWorkflow(input: OrderWorkflowInput): Promise<OrderPro
   const stepOf = (n: StepName) => progress.steps.find((s) => s.name === n)!;
   const mark = (n: StepName, state: StepState, detail?: string) => Object.assign(stepOf(n), { state }, detail ? { detail } : {});
   let decision: { kind: 'approve' | 'reject' | 'cancel'; d: OrderDecision } | undefined;
+  /** The decision has taken effect (the order's new status is stored). */
+  let decided = false;
 
-  const decide = (kind: 'approve' | 'reject' | 'cancel') => (d: OrderDecision) => {
+  // A decision answers the state it caused, not the one before it.
+  const decide = (kind: 'approve' | 'reject' | 'cancel') => async (d: OrderDecision) => {
     decision ??= { kind, d };
-    return progress;
+    await condition(() => decided);
+    return JSON.parse(JSON.stringify(progress)) as OrderProgress;
   };
   const validator = (kind: 'approve' | 'reject' | 'cancel') => (_d: OrderDecision) => {
     const why = decision ? `order already has a decision (${decision.kind})` : refusal(progress.status, kind);
@@ -155,10 +160,14 @@ export async function orderWorkflow(input: OrderWorkflowInput): Promise<OrderPro
     if (kind !== 'approve') {
       mark('approval', 'failed', kind === 'reject' ? `rejected: ${d.reason ?? ''}` : 'cancelled by the user');
       for (const i of progress.items) i.state = 'cancelled';
-      return end(kind === 'reject' ? 'rejected' : 'cancelled', { by: d.by, byEmail: d.byEmail, reason: d.reason ?? null });
+      await end(kind === 'reject' ? 'rejected' : 'cancelled', { by: d.by, byEmail: d.byEmail, reason: d.reason ?? null });
+      decided = true;
+      await condition(allHandlersFinished);
+      return progress;
     }
     await transition('approved', { by: d.by, byEmail: d.byEmail, reason: d.reason ?? null });
     mark('approval', 'done', d.reason ?? undefined);
+    decided = true;
   }
 
   // provision

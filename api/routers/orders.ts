@@ -13,7 +13,8 @@ import { principalOf } from '../lib/principal';
 import { jsonBody, queryParams } from '../lib/validate';
 import { requireAuth, requirePermission } from '../middleware/authenticate';
 import type { AppEnv, Ctx } from '../deps';
-import { orderWorkflowId, submitOrder } from '../services/order-submit';
+import { cloudIdsOf } from '../services/cloud-ids';
+import { orderWorkflowId, resolveItemIds, submitOrder } from '../services/order-submit';
 import type { Schemas } from '../../openapi/types';
 
 const name = z.string().min(1).max(64).regex(/^[A-Za-z0-9][A-Za-z0-9._-]*$/, 'letters, digits, dot, dash and underscore');
@@ -25,6 +26,7 @@ const serverItem = z
     imageId: z.string().min(1).max(64),
     bootVolumeGb: z.number().int().min(1).max(16384).optional(),
     networkId: z.string().min(1).max(64).optional(),
+    securityGroupIds: z.array(z.string().min(1).max(64)).min(1).max(5).optional(),
     userData: z.string().max(32768).optional(),
     files: z.array(z.object({ path: z.string().regex(/^\/[^\0]*$/, 'an absolute path').max(255), content: z.string().max(16384), permissions: z.string().regex(/^0?[0-7]{3}$/).optional() }).strict()).max(20).optional(),
     metadata: z.record(z.string().max(255)).refine((m) => Object.keys(m).length <= 20 && Object.keys(m).every((k) => k.length <= 64 && !k.startsWith('cmp_')), 'at most 20 keys of up to 64 characters, not starting with cmp_').optional(),
@@ -105,7 +107,8 @@ ordersRouter.post('/', requirePermission('own:orders:create'), async (c) => {
   const p = principalOf(c);
   if (!p.tenantId) throw forbidden('only tenant users order');
   const deps = c.get('deps');
-  const { order, items, input } = await submitOrder(c.get('em'), deps.orm, deps.config, { tenantId: p.tenantId, userId: p.userId }, body.items, body.note);
+  const specs = await resolveItemIds(await cloudIdsOf(c, p.tenantId), body.items);
+  const { order, items, input } = await submitOrder(c.get('em'), deps.orm, deps.config, { tenantId: p.tenantId, userId: p.userId }, specs, body.note);
   c.set('audit', { action: 'order.submit', targetType: 'order', targetId: order.id, tenantId: order.tenantId, details: { items: items.length, monthlyPrice: order.monthlyPrice } });
   try {
     await deps.temporal.workflow.start('orderWorkflow', { workflowId: orderWorkflowId(order.id), taskQueue: deps.queues.orchestration, args: [input] });

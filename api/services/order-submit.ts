@@ -2,6 +2,7 @@ import type { EntityManager } from '@mikro-orm/core';
 import type { Config } from '../../config';
 import type { Orm } from '../../domain/db/orm';
 import { Order, OrderItem, Product, Tenant } from '../../domain/entities';
+import { flavorSizingName } from '../../domain/catalog/nova-flavor';
 import { sumPrices } from '../../domain/catalog/pricing';
 import type { PricedProduct, ProductKind } from '../../domain/catalog/products';
 import { itemPrice, itemQuotaNeeds, productKindsOf, type ItemProducts, type OrderItemSpec } from '../../domain/orders/items';
@@ -10,6 +11,7 @@ import { addAmounts, zeroAmounts } from '../../domain/quota/resources';
 import { QuotaExceededError, reserveQuota, settleReservation } from '../../activities/db/quota-store';
 import type { OrderWorkflowInput } from '../../workflows/order';
 import { conflict, unprocessable } from '../lib/api-error';
+import type { CloudIdResolver, CloudRef } from './cloud-ids';
 
 export const orderWorkflowId = (orderId: string) => `order-${orderId}`;
 
@@ -22,6 +24,35 @@ const priced = (p: Product): PricedProduct => ({
   monthlyPrice: Number(p.monthlyPrice),
   flavor: p.kind === 'flavor' ? { vcpus: p.vcpus!, ramMb: p.ramMb!, diskGb: p.diskGb!, bandwidthMbps: p.bandwidthMbps ?? 0 } : null,
 });
+
+const activeImage = (o: Record<string, unknown>) => (o.status === 'active' ? null : `is ${String(o.status)}, not active`);
+
+/**
+ * Every OpenStack id of the items resolved to the tenant's own or a public/shared object (422 naming
+ * each field otherwise); the specs come back carrying the resolved ids, which is all the workflow sees.
+ */
+export async function resolveItemIds(ids: CloudIdResolver, specs: OrderItemSpec[]): Promise<OrderItemSpec[]> {
+  const refs: CloudRef[] = [];
+  specs.forEach((spec, i) => {
+    if (spec.kind !== 'server') return;
+    refs.push({ kind: 'image', id: spec.imageId, path: `items.${i}.imageId`, check: activeImage });
+    if (spec.networkId) refs.push({ kind: 'network', id: spec.networkId, path: `items.${i}.networkId` });
+    (spec.securityGroupIds ?? []).forEach((id, j) => refs.push({ kind: 'security_group', id, path: `items.${i}.securityGroupIds.${j}`, use: 'own' }));
+  });
+  if (!refs.length) return specs;
+  const resolved = await ids.resolveAll(refs);
+  const byPath = new Map(refs.map((r, k) => [r.path, resolved[k]!.id]));
+  return specs.map((spec, i) =>
+    spec.kind !== 'server'
+      ? spec
+      : {
+          ...spec,
+          imageId: byPath.get(`items.${i}.imageId`)!,
+          ...(spec.networkId ? { networkId: byPath.get(`items.${i}.networkId`)! } : {}),
+          ...(spec.securityGroupIds ? { securityGroupIds: spec.securityGroupIds.map((_, j) => byPath.get(`items.${i}.securityGroupIds.${j}`)!) } : {}),
+        },
+  );
+}
 
 export interface Submitted {
   order: Order;
@@ -73,7 +104,8 @@ export async function submitOrder(em: EntityManager, orm: Orm, cfg: Config, who:
     const item = Object.assign(new OrderItem(), { orderId: order.id, position, kind: spec.kind, spec, productIds: used.map((p) => p.id), hourlyPrice: price.hourly, monthlyPrice: price.monthly });
     if (spec.kind === 'server') {
       const f = products.flavor!;
-      flavors[item.id] = { name: f.name, vcpus: f.flavor!.vcpus, ramMb: f.flavor!.ramMb, diskGb: f.flavor!.diskGb };
+      // The Nova flavor is named by the sizing, so a product resized later boots its new size.
+      flavors[item.id] = { name: flavorSizingName(f.flavor!), vcpus: f.flavor!.vcpus, ramMb: f.flavor!.ramMb, diskGb: f.flavor!.diskGb };
     }
     needs = addAmounts(needs, itemQuotaNeeds(spec, products.flavor?.flavor));
     items.push(item);

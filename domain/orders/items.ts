@@ -14,12 +14,14 @@ export interface ServerItemSpec {
   name: string;
   /** Catalog product of kind `flavor`. */
   flavorId: string;
-  /** Glance image id. */
+  /** Glance image id (resolved at submission: the tenant's own or a public one). */
   imageId: string;
   /** Boot from a new volume of this size, made from the image; otherwise boot from the image. */
   bootVolumeGb?: number | null;
-  /** OpenStack network id; the platform's default network when absent. */
+  /** OpenStack network id (resolved at submission: the tenant's own or a shared one); the platform's default network when absent. */
   networkId?: string | null;
+  /** The tenant's own Neutron security groups set on the server's port (resolved at submission); the project's default when absent. */
+  securityGroupIds?: string[];
   userData?: string | null;
   files?: InstanceFile[];
   metadata?: Record<string, string>;

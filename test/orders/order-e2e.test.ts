@@ -52,6 +52,7 @@ describe('order a VM with a volume and a floating IP, approved by an operator (R
     expect((await p.call('POST', `/api/v1/orders/${orderId}/approve`, { token: user.token, body: { reason: 'me' } })).status).toBe(403);
     const approve = await p.call('POST', `/api/v1/orders/${orderId}/approve`, { token: operator, body: { reason: 'budget ok' } });
     expect(approve.status).toBe(200);
+    expect(approve.body.status).toBe('approved');
 
     const done = await eventually(
       () => p.call('GET', `/api/v1/orders/${orderId}`, { token: user.token }),

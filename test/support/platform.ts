@@ -4,6 +4,7 @@ import path from 'node:path';
 import { parseConfig, type Config } from '../../config';
 import { createLogger } from '../../config/logger';
 import { createApp } from '../../api/app';
+import { apiCloudClient } from '../../api/services/cloud';
 import type { AppDeps } from '../../api/deps';
 import { ensureBootstrapAdmin } from '../../api/services/bootstrap';
 import { RoleAssignment, User } from '../../domain/entities';
@@ -83,6 +84,9 @@ export async function startTestPlatform(opts: PlatformOptions = {}): Promise<Tes
     authSecret: 'test-secret-test-secret-test-secret-0123',
     queues: taskQueues(temporal.prefix),
   };
+  // The API reads the cloud the workers act on (to resolve the OpenStack ids tenants send).
+  const cloudLogin = opts.activityDeps?.provision ?? opts.activityDeps?.operate ?? opts.activityDeps?.autoscaling?.openstack;
+  if (cloudLogin) deps.cloud = apiCloudClient(cloudLogin);
   const workers =
     opts.queues && opts.queues.length === 0
       ? undefined

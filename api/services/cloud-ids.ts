@@ -1,0 +1,142 @@
+import { OpenStackError, type OpenStackClient } from '../../activities/openstack';
+import { Tenant } from '../../domain/entities';
+import { ownershipOf, usageRefusal, type CloudIdKind, type CloudUse } from '../../domain/operate/cloud-ownership';
+import { ApiError } from '../lib/api-error';
+import type { Ctx } from '../deps';
+
+/** One OpenStack id a tenant sent: what it should name, where in the request it was, how it is used. */
+export interface CloudRef {
+  kind: CloudIdKind;
+  id: string;
+  /** Where the id was in the request (`items.0.imageId`), for the error's details. */
+  path: string;
+  use?: CloudUse;
+  /** A further rule on the object (an image must be active...): the reason it does not fit, or null. */
+  check?: (object: Record<string, unknown>) => string | null;
+}
+
+/** The object an id resolved to, as the cloud (admin view) holds it. */
+export interface ResolvedObject {
+  kind: CloudIdKind;
+  id: string;
+  name: string | null;
+  own: boolean;
+  object: Record<string, unknown>;
+}
+
+const labels: Record<CloudIdKind, string> = {
+  image: 'image',
+  network: 'network',
+  subnet: 'subnet',
+  port: 'port',
+  security_group: 'security group',
+  volume: 'volume',
+  snapshot: 'volume snapshot',
+  load_balancer: 'load balancer',
+  listener: 'listener',
+  pool: 'pool',
+  floating_ip: 'floating IP',
+};
+
+type Obj = Record<string, unknown>;
+
+function fetchOne(os: OpenStackClient, kind: CloudIdKind, id: string): Promise<Obj> {
+  switch (kind) {
+    case 'image':
+      return os.image.getImage(id) as Promise<Obj>;
+    case 'network':
+      return os.network.getNetwork(id) as unknown as Promise<Obj>;
+    case 'subnet':
+      return os.network.getSubnet(id) as unknown as Promise<Obj>;
+    case 'port':
+      return os.network.getPort(id) as unknown as Promise<Obj>;
+    case 'security_group':
+      return os.network.getSecurityGroup(id) as unknown as Promise<Obj>;
+    case 'floating_ip':
+      return os.network.getFloatingIp(id) as unknown as Promise<Obj>;
+    case 'volume':
+      return os.blockStorage.getVolume(id) as unknown as Promise<Obj>;
+    case 'snapshot':
+      return os.blockStorage.getSnapshot(id) as unknown as Promise<Obj>;
+    case 'load_balancer':
+      return os.loadBalancer.getLoadBalancer(id) as unknown as Promise<Obj>;
+    case 'listener':
+      return os.loadBalancer.getListener(id) as unknown as Promise<Obj>;
+    case 'pool':
+      return os.loadBalancer.getPool(id) as unknown as Promise<Obj>;
+  }
+}
+
+/** The cloud's answer that the id names nothing this account may see (a malformed id included). */
+const isUnknown = (e: unknown) => e instanceof OpenStackError && [400, 403, 404].includes(e.status);
+
+/**
+ * Maps the OpenStack ids a tenant sends to his own objects or public/shared ones, reading them with
+ * the platform's admin account, before any workflow starts. Another project's private object is
+ * answered exactly as an unknown id; every problem of a request is a 422 naming its field.
+ */
+export class CloudIdResolver {
+  constructor(
+    private readonly os: OpenStackClient | undefined,
+    /** The tenant's OpenStack project; null until his first need made one (then only shared objects are his to use). */
+    readonly projectId: string | null,
+  ) {}
+
+  private client(): OpenStackClient {
+    if (!this.os) throw new ApiError(503, 'cloud_unavailable', 'the cloud is not configured, so OpenStack ids cannot be checked');
+    return this.os;
+  }
+
+  private async facts(kind: CloudIdKind, object: Obj) {
+    const facts = ownershipOf(kind, object);
+    // A subnet is shared with the network it belongs to.
+    if (kind === 'subnet' && !facts.shared && facts.owner !== this.projectId && typeof object.network_id === 'string') {
+      const net = await this.fetch('network', object.network_id);
+      if (net) facts.shared = ownershipOf('network', net).shared;
+    }
+    return facts;
+  }
+
+  private async fetch(kind: CloudIdKind, id: string): Promise<Obj | null> {
+    try {
+      return await fetchOne(this.client(), kind, id);
+    } catch (e) {
+      if (isUnknown(e)) return null;
+      if (e instanceof ApiError) throw e;
+      throw new ApiError(503, 'cloud_unavailable', `the cloud could not be asked about ${labels[kind]} ${id}: ${(e as Error).message}`);
+    }
+  }
+
+  /** The object's refusal reason for this tenant, or the object. */
+  private async one(ref: CloudRef): Promise<ResolvedObject | { path: string; message: string }> {
+    const label = labels[ref.kind];
+    const unknown = { path: ref.path, message: `unknown ${label} ${ref.id}` };
+    const object = await this.fetch(ref.kind, ref.id);
+    if (!object) return unknown;
+    const facts = await this.facts(ref.kind, object);
+    const refusal = usageRefusal(ref.kind, facts, this.projectId, ref.use ?? 'use');
+    if (refusal?.hidden) return unknown;
+    if (refusal) return { path: ref.path, message: `${label} ${ref.id} ${refusal.reason}` };
+    const extra = ref.check?.(object);
+    if (extra) return { path: ref.path, message: `${label} ${ref.id} ${extra}` };
+    return { kind: ref.kind, id: String(object.id ?? ref.id), name: typeof object.name === 'string' ? object.name : null, own: !!this.projectId && facts.owner === this.projectId, object };
+  }
+
+  /** Resolves every ref, or answers one 422 listing each that does not resolve. */
+  async resolveAll(refs: CloudRef[]): Promise<ResolvedObject[]> {
+    const out = await Promise.all(refs.map((r) => this.one(r)));
+    const problems = out.filter((x): x is { path: string; message: string } => 'path' in x);
+    if (problems.length) throw new ApiError(422, 'validation_failed', problems.map((p) => p.message).join('; '), problems);
+    return out as ResolvedObject[];
+  }
+
+  async resolve(ref: CloudRef): Promise<ResolvedObject> {
+    return (await this.resolveAll([ref]))[0]!;
+  }
+}
+
+/** The resolver of a tenant's ids (his OpenStack project from the tenant record). */
+export async function cloudIdsOf(c: Ctx, tenantId: string): Promise<CloudIdResolver> {
+  const tenant = await c.get('em').findOne(Tenant, { id: tenantId });
+  return new CloudIdResolver(c.get('deps').cloud, tenant?.openstackProjectId ?? null);
+}

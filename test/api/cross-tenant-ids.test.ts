@@ -1,0 +1,171 @@
+import { randomUUID } from 'node:crypto';
+import { createOpenStackClient, passwordCloud, type OpenStackClient } from '../../activities/openstack';
+import { createProvisionActivities } from '../../activities/openstack/provision';
+import { simulatorProvisionSettings } from '../../activities/openstack/provision-settings';
+import { CloudResource, Order, ScalingGroup } from '../../domain/entities';
+import { startSimulator, type RunningSimulator } from '../../simulator/server';
+import { startTestPlatform, type TestPlatform } from '../support/platform';
+
+type User = Awaited<ReturnType<TestPlatform['tenantUser']>>;
+
+/** The simulator's admin, in its own project or scoped to a tenant's (where the platform's admin holds a role). */
+function simClient(sim: RunningSimulator, projectId?: string): OpenStackClient {
+  const scope = projectId ? { projectId } : { projectName: 'admin' };
+  return createOpenStackClient(passwordCloud({ authUrl: `${sim.url}/identity/v3`, username: 'admin', password: 'secret', ...scope }));
+}
+
+async function until<T>(what: string, fn: () => Promise<T>, ok: (v: T) => boolean, ms = 20_000): Promise<T> {
+  const deadline = Date.now() + ms;
+  for (;;) {
+    const v = await fn();
+    if (ok(v)) return v;
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}
+
+/**
+ * Tenant B owns cloud objects of every kind in his project; tenant A names them in request bodies
+ * and queries. Every such request answers 404/422 before anything starts: no object appears in the
+ * cloud, no record or workflow in the platform. The same fields accept public/shared objects.
+ */
+describe('OpenStack ids of another tenant are refused before anything starts', () => {
+  let sim: RunningSimulator;
+  let p: TestPlatform;
+  let admin: OpenStackClient;
+  let a: User;
+  let b: User;
+  let flavorId: string;
+  const pub = { imageId: '', networkId: '', externalNetworkId: '', subnetId: '' };
+  const ofB = {} as Record<'network' | 'subnet' | 'port' | 'image' | 'volume' | 'snapshot' | 'securityGroup' | 'loadBalancer' | 'listener' | 'pool' | 'floatingIp' | 'server', string>;
+  /** B's platform records of those objects (the ids the platform's own routes take). */
+  const recordOfB = {} as Record<'network' | 'subnet' | 'volume' | 'snapshot' | 'security_group' | 'floating_ip' | 'server', string>;
+
+  beforeAll(async () => {
+    sim = await startSimulator({ buildMs: 50, actionMs: 10 });
+    const cloud = simulatorProvisionSettings(sim.url);
+    p = await startTestPlatform({ activityDeps: { provision: cloud, autoscaling: { openstack: cloud } } });
+    admin = simClient(sim);
+    const operator = (await p.staff(['operator'])).token;
+    const product = async (body: Record<string, unknown>) => {
+      const r = await p.call('POST', '/api/v1/catalog/products', { token: operator, body });
+      expect(r.status).toBe(201);
+      return r.body.id as string;
+    };
+    flavorId = await product({ kind: 'flavor', name: 'x-small', vcpus: 1, ramMb: 512, diskGb: 1, bandwidthMbps: 10, hourlyPrice: 0.01, monthlyPrice: 5 });
+    await product({ kind: 'volume', name: 'x-volume', hourlyPrice: 0.0001, monthlyPrice: 0.05 });
+    await product({ kind: 'floating_ip', name: 'x-fip', hourlyPrice: 0.001, monthlyPrice: 1 });
+    a = await p.tenantUser('xt-a');
+    b = await p.tenantUser('xt-b');
+    const provision = createProvisionActivities(p.db.orm, cloud);
+    await provision.ensureTenantProject({ tenantId: a.tenantId });
+    const { projectId: projectB } = await provision.ensureTenantProject({ tenantId: b.tenantId });
+
+    pub.imageId = (await admin.image.listImages({ visibility: 'public' })).find((i) => i.name?.startsWith('cirros'))!.id;
+    const provider = (await admin.network.listNetworks({ name: 'provider' }))[0]!;
+    pub.networkId = provider.id;
+    pub.subnetId = provider.subnets[0]!;
+    pub.externalNetworkId = (await admin.network.listNetworks({ name: 'public' }))[0]!.id;
+
+    const os = simClient(sim, projectB);
+    const net = await os.network.createNetwork({ name: 'b-private' });
+    ofB.network = net.id;
+    ofB.subnet = (await os.network.createSubnet({ network_id: net.id, cidr: '10.66.0.0/24', ip_version: 4, name: 'b-subnet' })).id;
+    ofB.port = (await os.network.createPort({ network_id: net.id, name: 'b-port' })).id;
+    ofB.securityGroup = (await os.network.createSecurityGroup({ name: 'b-sg' })).id;
+    ofB.image = (await os.image.createImage({ name: 'b-private-image', visibility: 'private', disk_format: 'qcow2', container_format: 'bare' })).id;
+    const volume = await os.blockStorage.createVolume({ size: 1, name: 'b-volume' });
+    ofB.volume = volume.id;
+    await until('B volume available', () => os.blockStorage.getVolume(volume.id), (v) => v.status === 'available');
+    ofB.snapshot = (await os.blockStorage.createSnapshot({ volume_id: volume.id, name: 'b-snap' })).id;
+    ofB.floatingIp = (await os.network.createFloatingIp({ floating_network_id: pub.externalNetworkId })).id;
+    const lb = await os.loadBalancer.createLoadBalancer({ name: 'b-lb', vip_subnet_id: pub.subnetId });
+    ofB.loadBalancer = lb.id;
+    const lbActive = () => until('B load balancer ACTIVE', () => os.loadBalancer.getLoadBalancer(lb.id), (x) => x.provisioning_status === 'ACTIVE');
+    await lbActive();
+    ofB.listener = (await os.loadBalancer.createListener({ loadbalancer_id: lb.id, protocol: 'HTTP', protocol_port: 80, name: 'b-http' })).id;
+    await lbActive();
+    ofB.pool = (await os.loadBalancer.createPool({ listener_id: ofB.listener, protocol: 'HTTP', lb_algorithm: 'ROUND_ROBIN', name: 'b-pool' })).id;
+    await lbActive();
+    const flavor = (await admin.compute.listFlavors()).find((f) => f.name === 'm1.tiny')!;
+    const server = await os.compute.createServer({ name: 'b-vm', flavorRef: flavor.id, imageRef: pub.imageId, networks: [{ uuid: pub.networkId }] });
+    ofB.server = server.id;
+
+    const em = p.db.orm.em.fork();
+    const records: Array<[keyof typeof recordOfB, string]> = [
+      ['network', ofB.network],
+      ['subnet', ofB.subnet],
+      ['volume', ofB.volume],
+      ['snapshot', ofB.snapshot],
+      ['security_group', ofB.securityGroup],
+      ['floating_ip', ofB.floatingIp],
+      ['server', ofB.server],
+    ];
+    for (const [kind, openstackId] of records) {
+      const r = Object.assign(new CloudResource(), { tenantId: b.tenantId, kind, name: `b-${kind}`, status: 'active' as const, openstackId, attributes: kind === 'volume' ? { sizeGb: 1 } : {} });
+      em.persist(r);
+      recordOfB[kind] = r.id;
+    }
+    await em.flush();
+  }, 120_000);
+
+  afterAll(async () => {
+    await p?.close();
+    await sim?.close();
+  });
+
+  /** What the cloud and the platform hold: any refused request must leave all of it as it was. */
+  async function state() {
+    const em = p.db.orm.em.fork();
+    const workflows = await p.temporal.client.workflow.count(`TaskQueue = '${p.deps.queues.orchestration}'`);
+    return {
+      servers: (await admin.compute.listServers({ all_tenants: 1 })).length,
+      volumes: (await admin.blockStorage.listVolumes({ all_tenants: 1 })).length,
+      snapshots: (await admin.blockStorage.listSnapshots({ all_tenants: 1 })).length,
+      ports: (await admin.network.listPorts()).length,
+      networks: (await admin.network.listNetworks()).length,
+      routers: (await admin.network.listRouters()).length,
+      floatingIps: (await admin.network.listFloatingIps()).length,
+      rules: (await admin.network.listSecurityGroupRules()).length,
+      images: (await admin.image.listImages()).length,
+      members: (await admin.loadBalancer.listMembers(ofB.pool)).length,
+      listenerLimit: (await admin.loadBalancer.getListener(ofB.listener)).connection_limit,
+      orders: await em.count(Order, {}),
+      records: await em.count(CloudResource, {}),
+      groups: await em.count(ScalingGroup, {}),
+      workflows: workflows.count,
+    };
+  }
+
+  const server = (extra: Record<string, unknown> = {}) => ({ kind: 'server', name: 'a-vm', flavorId, imageId: pub.imageId, ...extra });
+
+  /** Requests of A naming B's private objects: [label, method, path, body]. */
+  const refused = (): Array<[string, string, string, unknown]> => [
+    ['order: B image', 'POST', '/api/v1/orders', { items: [server({ imageId: ofB.image })] }],
+    ['order: B image as boot volume', 'POST', '/api/v1/orders', { items: [server({ imageId: ofB.image, bootVolumeGb: 2 })] }],
+    ['order: B network', 'POST', '/api/v1/orders', { items: [server({ networkId: ofB.network })] }],
+    ['order: B security group', 'POST', '/api/v1/orders', { items: [server({ securityGroupIds: [ofB.securityGroup] })] }],
+    ['order: unknown image', 'POST', '/api/v1/orders', { items: [server({ imageId: randomUUID() })] }],
+  ];
+
+  it("refuses every route naming B's private objects with 404/422, leaving the cloud and the platform untouched", async () => {
+    const before = await state();
+    const answers: string[] = [];
+    for (const [label, method, path, body] of refused()) {
+      const r = await p.call(method, path, { token: a.token, body });
+      answers.push(`${label}: ${r.status}`);
+      expect(r.body).toEqual(expect.objectContaining({ code: expect.any(String), message: expect.any(String), requestId: expect.any(String) }));
+      expect(JSON.stringify(r.body)).not.toMatch(/b-private|b-sg|b-volume|b-snap|b-http|b-pool/);
+    }
+    expect(answers.filter((x) => !/: (404|422)$/.test(x))).toEqual([]);
+    // Give anything wrongly started time to show.
+    await new Promise((r) => setTimeout(r, 1000));
+    expect(await state()).toEqual(before);
+  }, 60_000);
+
+  it('accepts public and shared objects in the same fields', async () => {
+    const order = await p.call('POST', '/api/v1/orders', { token: a.token, body: { items: [server({ networkId: pub.networkId })] } });
+    expect(order.status).toBe(201);
+    expect(order.body.items[0].spec).toMatchObject({ imageId: pub.imageId, networkId: pub.networkId });
+  });
+});
