@@ -29,6 +29,7 @@ export const configSchema = z.object({
   TEMPORAL_EMBEDDED: bool.default('true'),
   TEMPORAL_UI_PORT: port.default(8233),
   TEMPORAL_CLI: z.string().optional(),
+  WORKERS: z.string().regex(/^(\d+|[a-z]+:\d+(,[a-z]+:\d+)*)$/, 'a process count (2) or counts per task queue (orchestration:1,openstack:2)').optional(),
 
   AUTH_SECRET: z.string().min(32, 'must be at least 32 characters').optional(),
   ACCESS_TOKEN_TTL_SECONDS: seconds.default(900),

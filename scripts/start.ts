@@ -1,7 +1,9 @@
 /**
  * Runs the whole platform on its embedded defaults: Temporal dev server (SQLite under ./data),
- * the OpenStack simulator, the business database (migrated), the workers and the API + portals on
- * one port. Ctrl-C stops every child. A second run keeps ./data.
+ * the OpenStack simulator, the business database (migrated), the workers (`WORKERS`) and the API +
+ * portals on one port. It supervises its children: one that exits is restarted with a capped
+ * exponential backoff, one that keeps crashing right after start is given up on, and then everything
+ * stops with exit code 1. Ctrl-C stops every child (exit code 0). A second run keeps ./data.
  */
 import path from 'node:path';
 import { existsSync, readFileSync } from 'node:fs';
@@ -9,42 +11,58 @@ import { config, ConfigError } from '../config';
 import { migrate, openOrm } from '../domain/db/orm';
 import { ensureBootstrapAdmin } from '../api/services/bootstrap';
 import { startTemporalDevServer, waitForPort } from './lib/temporal-cli';
-import { spawnTs, stopAll, type Child } from './lib/children';
+import { spawnTs, whenReady } from './lib/children';
 import { startEmbeddedSinks, type EmbeddedSinks } from './lib/embedded-sinks';
-import { startEmbeddedPrometheus } from './lib/embedded-prometheus';
+import { prometheusBinary, startEmbeddedPrometheus } from './lib/embedded-prometheus';
+import { GaveUpError, Supervisor } from './lib/supervisor';
+import { PidFiles } from './lib/pid-files';
+import { workerPlan } from './lib/worker-plan';
 
 const root = path.resolve(__dirname, '..');
 
-/** Every child started so far, so a failed start-up stops them too and leaves no port taken. */
-const children: Child[] = [];
+let sinks: EmbeddedSinks | undefined;
+let pidFiles: PidFiles | undefined;
+let stopping = false;
+
+const supervisor = new Supervisor({
+  started(name, pid) {
+    console.log(`child ${name} pid ${pid}`);
+    pidFiles?.write(name, pid);
+  },
+  exited: (name) => pidFiles?.remove(name),
+  gaveUp: (_name, reason) => void shutdown(1, reason),
+});
+
+async function shutdown(code: number, reason?: string): Promise<void> {
+  if (stopping) return;
+  stopping = true;
+  console.log(reason ? `\n${reason}; stopping the platform...` : '\nstopping...');
+  await supervisor.stopAll();
+  await sinks?.close();
+  pidFiles?.clear();
+  if (reason) console.error(`CMP stopped: ${reason}`);
+  process.exit(code);
+}
 
 async function main(): Promise<void> {
   const cfg = config();
+  const workers = workerPlan(cfg.WORKERS);
   const env: NodeJS.ProcessEnv = { ...process.env, DATA_DIR: cfg.dataDir };
-  let sinks: EmbeddedSinks | undefined;
-  let stopping = false;
-  const shutdown = async (code: number) => {
-    if (stopping) return;
-    stopping = true;
-    console.log('\nstopping...');
-    await stopAll(children);
-    await sinks?.close();
-    process.exit(code);
-  };
   process.on('SIGINT', () => void shutdown(0));
   process.on('SIGTERM', () => void shutdown(0));
+  pidFiles = new PidFiles(path.join(cfg.dataDir, 'run'));
 
   if (cfg.TEMPORAL_EMBEDDED) {
     const [, port] = cfg.TEMPORAL_ADDRESS.split(':');
-    const proc = await startTemporalDevServer({ port: Number(port), uiPort: cfg.TEMPORAL_UI_PORT, dbFile: path.join(cfg.dataDir, 'temporal.sqlite') });
-    children.push({ name: 'temporal', proc });
+    const dbFile = path.join(cfg.dataDir, 'temporal.sqlite');
+    await supervisor.add({ name: 'temporal', start: () => startTemporalDevServer({ port: Number(port), uiPort: cfg.TEMPORAL_UI_PORT, dbFile }) });
   }
 
   const usesSimulator = cfg.SIMULATOR_EMBEDDED && !cfg.OS_AUTH_URL && !cfg.OS_CLOUD;
   if (usesSimulator) {
     const simEnv = { ...env, SIM_PORT: String(cfg.SIMULATOR_PORT), SIM_STATE_FILE: cfg.SIMULATOR_STATE_FILE ?? path.join(cfg.dataDir, 'simulator.json') };
-    children.push(spawnTs('simulator', path.join(root, 'simulator', 'main.ts'), simEnv));
-    await waitForPort(cfg.SIMULATOR_PORT);
+    const entry = path.join(root, 'simulator', 'main.ts');
+    await supervisor.add({ name: 'simulator', start: () => whenReady(spawnTs('simulator', entry, simEnv), () => waitForPort(cfg.SIMULATOR_PORT)) });
     Object.assign(env, {
       OS_AUTH_URL: `http://127.0.0.1:${cfg.SIMULATOR_PORT}/identity/v3`,
       OS_USERNAME: 'admin',
@@ -54,9 +72,9 @@ async function main(): Promise<void> {
   }
 
   if (usesSimulator && !cfg.PROMETHEUS_URL) {
-    const proc = await startEmbeddedPrometheus(cfg.dataDir, cfg.PROMETHEUS_PORT, cfg.SIMULATOR_PORT);
-    if (proc) {
-      children.push({ name: 'prometheus', proc });
+    const bin = prometheusBinary();
+    if (bin) {
+      await supervisor.add({ name: 'prometheus', start: () => startEmbeddedPrometheus(bin, cfg.dataDir, cfg.PROMETHEUS_PORT, cfg.SIMULATOR_PORT) });
       env.PROMETHEUS_URL = `http://127.0.0.1:${cfg.PROMETHEUS_PORT}`;
     } else {
       console.warn('prometheus is not installed: autoscaling policies will report metrics unavailable');
@@ -70,17 +88,11 @@ async function main(): Promise<void> {
   const boot = await ensureBootstrapAdmin(orm.em.fork(), cfg);
   await orm.close();
 
-  children.push(spawnTs('worker', path.join(root, 'workers', 'main.ts'), env));
-  children.push(spawnTs('api', path.join(root, 'api', 'main.ts'), env));
-  for (const c of children) {
-    c.proc.once('exit', (code) => {
-      if (!stopping) {
-        console.error(`${c.name} exited (${code}); stopping the platform`);
-        void shutdown(1);
-      }
-    });
-  }
-  await waitForPort(cfg.PORT, cfg.HOST === '0.0.0.0' ? '127.0.0.1' : cfg.HOST);
+  const workerEntry = path.join(root, 'workers', 'main.ts');
+  for (const w of workers) await supervisor.add({ name: w.name, start: async () => spawnTs(w.name, workerEntry, env, w.queues) });
+  const apiEntry = path.join(root, 'api', 'main.ts');
+  await supervisor.add({ name: 'api', start: async () => spawnTs('api', apiEntry, env) });
+  await waitForPort(cfg.PORT, cfg.HOST === '0.0.0.0' ? '127.0.0.1' : cfg.HOST, 180_000);
 
   const url = cfg.publicUrl;
   const lines = [
@@ -91,10 +103,12 @@ async function main(): Promise<void> {
     `  API docs       ${url}/docs`,
     `  Readiness      ${url}/readyz`,
     cfg.TEMPORAL_EMBEDDED ? `  Temporal UI    http://127.0.0.1:${cfg.TEMPORAL_UI_PORT}` : `  Temporal       ${cfg.TEMPORAL_ADDRESS}`,
+    `  Workers        ${workers.map((w) => `${w.name} (${w.queues.length ? w.queues.join(', ') : 'every queue'})`).join(', ')}`,
     usesSimulator ? `  OpenStack sim  http://127.0.0.1:${cfg.SIMULATOR_PORT}/identity/v3 (admin / secret)` : `  OpenStack      ${cfg.OS_AUTH_URL ?? `clouds.yaml cloud ${cfg.OS_CLOUD}`}`,
     ...(env.PROMETHEUS_URL ? [`  Prometheus     ${env.PROMETHEUS_URL}`] : []),
     ...sinks.describe(),
     applied.length ? `  Database       migrated: ${applied.join(', ')}` : `  Database       ${cfg.database.kind}, up to date`,
+    `  Processes      pids in ${path.join(cfg.dataDir, 'run')}; a crashed one is restarted`,
   ];
   const passwordFile = path.join(cfg.dataDir, 'bootstrap-admin.txt');
   if (boot.created || existsSync(passwordFile)) {
@@ -106,7 +120,8 @@ async function main(): Promise<void> {
 }
 
 main().catch(async (err) => {
+  // Given up on a child: shutdown() is already stopping the rest and says why.
+  if (err instanceof GaveUpError || stopping) return;
   console.error(err instanceof ConfigError ? err.message : err);
-  await stopAll(children);
-  process.exit(1);
+  await shutdown(1);
 });

@@ -1,37 +1,70 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import path from 'node:path';
+import { constants } from 'node:os';
+import { pathToFileURL } from 'node:url';
 
-export interface Child {
-  name: string;
-  proc: ChildProcess;
+/** The TypeScript loader, as an absolute URL so `--import` finds it from any working directory. */
+const tsxLoader = pathToFileURL(require.resolve('tsx')).href;
+
+/** Copies a stream to `out` line by line, each line prefixed with `[name]`. */
+export function prefixLines(name: string, stream: NodeJS.ReadableStream | null, out: NodeJS.WriteStream): void {
+  let rest = '';
+  stream?.on('data', (d: Buffer) => {
+    const lines = (rest + d.toString()).split('\n');
+    rest = lines.pop() ?? '';
+    for (const line of lines) out.write(`[${name}] ${line}\n`);
+  });
+  stream?.on('end', () => rest && out.write(`[${name}] ${rest}\n`));
 }
 
-const tsx = path.resolve(__dirname, '..', '..', 'node_modules', '.bin', 'tsx');
-
-/** Runs a TypeScript entry point with tsx, its output prefixed by its name. */
-export function spawnTs(name: string, entry: string, env: NodeJS.ProcessEnv, args: string[] = []): Child {
-  const proc = spawn(tsx, [entry, ...args], { env, stdio: ['ignore', 'pipe', 'pipe'] });
-  const prefix = (stream: NodeJS.ReadableStream | null, out: NodeJS.WriteStream) => {
-    let rest = '';
-    stream?.on('data', (d: Buffer) => {
-      const lines = (rest + d.toString()).split('\n');
-      rest = lines.pop() ?? '';
-      for (const line of lines) out.write(`[${name}] ${line}\n`);
-    });
-  };
-  prefix(proc.stdout, process.stdout);
-  prefix(proc.stderr, process.stderr);
-  return { name, proc };
+/**
+ * Runs a TypeScript entry point in node itself with the tsx loader (`node --import tsx entry`), so the
+ * returned process is the one doing the work (tsx's CLI would fork a second node under it). Its output is
+ * prefixed by `name`.
+ */
+export function spawnTs(name: string, entry: string, env: NodeJS.ProcessEnv, args: string[] = []): ChildProcess {
+  const proc = spawn(process.execPath, ['--import', tsxLoader, entry, ...args], { env, stdio: ['ignore', 'pipe', 'pipe'] });
+  prefixLines(name, proc.stdout, process.stdout);
+  prefixLines(name, proc.stderr, process.stderr);
+  return proc;
 }
 
-/** Stops children in reverse start order: SIGTERM, then SIGKILL after `graceMs`. */
-export async function stopAll(children: Child[], graceMs = 8000): Promise<void> {
-  for (const c of [...children].reverse()) {
-    if (c.proc.exitCode !== null || c.proc.signalCode !== null) continue;
-    const exited = new Promise((r) => c.proc.once('exit', r));
-    c.proc.kill('SIGTERM');
-    const timer = setTimeout(() => c.proc.kill('SIGKILL'), graceMs);
-    await exited;
-    clearTimeout(timer);
+/** `code 1`, or `signal SIGKILL, code 137` (the code a shell reports for it). */
+export function describeExit(code: number | null, signal: NodeJS.Signals | null): string {
+  if (signal) return `signal ${signal}, code ${128 + (constants.signals[signal] ?? 0)}`;
+  return `code ${code}`;
+}
+
+export function hasExited(proc: ChildProcess): boolean {
+  return proc.exitCode !== null || proc.signalCode !== null;
+}
+
+/** SIGTERM, then SIGKILL after `graceMs`; resolves once the process has exited. */
+export async function stopProcess(proc: ChildProcess, graceMs = 8000): Promise<void> {
+  if (hasExited(proc)) return;
+  const exited = new Promise((r) => proc.once('exit', r));
+  proc.kill('SIGTERM');
+  const timer = setTimeout(() => proc.kill('SIGKILL'), graceMs);
+  await exited;
+  clearTimeout(timer);
+}
+
+/**
+ * Resolves with `proc` once `ready()` resolves; rejects (and stops it) if it exits first or `ready()` fails,
+ * so a supervisor counts that as a failed start.
+ */
+export async function whenReady(proc: ChildProcess, ready: () => Promise<void>): Promise<ChildProcess> {
+  let onExit: ((code: number | null, signal: NodeJS.Signals | null) => void) | undefined;
+  const exited = new Promise<never>((_, reject) => {
+    onExit = (code, signal) => reject(new Error(`exited (${describeExit(code, signal)}) before it was ready`));
+    proc.once('exit', onExit);
+  });
+  try {
+    await Promise.race([ready(), exited]);
+    return proc;
+  } catch (err) {
+    await stopProcess(proc, 2000);
+    throw err;
+  } finally {
+    if (onExit) proc.off('exit', onExit);
   }
 }

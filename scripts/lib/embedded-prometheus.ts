@@ -1,9 +1,11 @@
 import { spawn, execFileSync, type ChildProcess } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
+import { whenReady } from './children';
 import { waitForPort } from './temporal-cli';
 
-function prometheusBinary(): string | undefined {
+/** Debian's `prometheus` on PATH, if installed. */
+export function prometheusBinary(): string | undefined {
   try {
     return execFileSync('sh', ['-c', 'command -v prometheus'], { encoding: 'utf8' }).trim() || undefined;
   } catch {
@@ -12,12 +14,10 @@ function prometheusBinary(): string | undefined {
 }
 
 /**
- * Prometheus on loopback scraping the simulator's exporter (the embedded default of the metrics the
- * autoscaler reads). Undefined when Debian's `prometheus` is not installed.
+ * Prometheus `bin` on loopback scraping the simulator's exporter (the embedded default of the metrics the
+ * autoscaler reads); resolves once it listens.
  */
-export async function startEmbeddedPrometheus(dataDir: string, port: number, simulatorPort: number): Promise<ChildProcess | undefined> {
-  const bin = prometheusBinary();
-  if (!bin) return undefined;
+export function startEmbeddedPrometheus(bin: string, dataDir: string, port: number, simulatorPort: number): Promise<ChildProcess> {
   const dir = path.join(dataDir, 'prometheus');
   mkdirSync(path.join(dir, 'data'), { recursive: true });
   writeFileSync(
@@ -27,6 +27,5 @@ export async function startEmbeddedPrometheus(dataDir: string, port: number, sim
   const proc = spawn(bin, [`--config.file=${path.join(dir, 'prometheus.yml')}`, `--storage.tsdb.path=${path.join(dir, 'data')}`, '--storage.tsdb.retention.time=7d', `--web.listen-address=127.0.0.1:${port}`], {
     stdio: 'ignore',
   });
-  await waitForPort(port);
-  return proc;
+  return whenReady(proc, () => waitForPort(port));
 }

@@ -1,0 +1,137 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { freePort } from './free-port';
+
+const root = path.resolve(__dirname, '..', '..');
+
+/** Polls `fn` every 500 ms until it yields something other than undefined (a throw counts as undefined). */
+export async function waitFor<T>(what: string, fn: () => Promise<T | undefined> | T | undefined, ms: number): Promise<T> {
+  const deadline = Date.now() + ms;
+  for (;;) {
+    const v = await Promise.resolve()
+      .then(fn)
+      .catch(() => undefined);
+    if (v !== undefined) return v;
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what} after ${ms} ms`);
+    await new Promise((r) => setTimeout(r, 500));
+  }
+}
+
+export interface LauncherEnv {
+  env: NodeJS.ProcessEnv;
+  /** Base URL of the API (`http://127.0.0.1:PORT`). */
+  base: string;
+  dataDir: string;
+  ports: { api: number; temporal: number; ui: number; simulator: number; prometheus: number };
+  /** Removes the data directory (call once every launcher on it has stopped). */
+  cleanup(): void;
+}
+
+/**
+ * The environment of a launcher on free ports and a fresh data directory, with `process.env` first so
+ * the suite's process marker reaches every child. `overrides` come last.
+ */
+export async function launcherEnv(overrides: NodeJS.ProcessEnv = {}): Promise<LauncherEnv> {
+  const dataDir = mkdtempSync(path.join(tmpdir(), 'cmp-launch-'));
+  const ports = { api: await freePort(), temporal: await freePort(), ui: await freePort(), simulator: await freePort(), prometheus: await freePort() };
+  const env: NodeJS.ProcessEnv = {
+    ...process.env,
+    NODE_ENV: 'development',
+    DATA_DIR: dataDir,
+    DATABASE_URL: `sqlite:${path.join(dataDir, 'cmp.sqlite')}`,
+    PORT: String(ports.api),
+    HOST: '127.0.0.1',
+    PUBLIC_URL: '',
+    TEMPORAL_ADDRESS: `127.0.0.1:${ports.temporal}`,
+    TEMPORAL_EMBEDDED: 'true',
+    TEMPORAL_UI_PORT: String(ports.ui),
+    SIMULATOR_EMBEDDED: 'true',
+    SIMULATOR_PORT: String(ports.simulator),
+    SIMULATOR_STATE_FILE: '',
+    PROMETHEUS_PORT: String(ports.prometheus),
+    PROMETHEUS_URL: '',
+    OS_AUTH_URL: '',
+    OS_CLOUD: '',
+    SMTP_URL: '',
+    TWILIO_ACCOUNT_SID: '',
+    LOG_LEVEL: 'warn',
+    CMP_WORKFLOW_BUNDLE: process.env.CMP_WORKFLOW_BUNDLE ?? '',
+    ...overrides,
+  };
+  return { env, base: `http://127.0.0.1:${ports.api}`, dataDir, ports, cleanup: () => rmSync(dataDir, { recursive: true, force: true }) };
+}
+
+export interface Launched {
+  /** The launcher itself (node running scripts/start.ts, no wrapper). */
+  proc: ChildProcess;
+  /** Everything it printed so far (stdout and stderr, children's lines prefixed with `[name]`). */
+  output(): string;
+  /** Resolves with the launcher's exit code (null when killed by a signal). */
+  exited: Promise<number | null>;
+}
+
+/** Starts `scripts/start.ts` under node with the TypeScript loader, so `proc.pid` is the launcher's own pid. */
+export function launch(env: NodeJS.ProcessEnv): Launched {
+  const proc = spawn(process.execPath, ['--import', 'tsx', path.join(root, 'scripts', 'start.ts')], { cwd: root, env, stdio: ['ignore', 'pipe', 'pipe'] });
+  let out = '';
+  proc.stdout?.on('data', (d) => (out += d));
+  proc.stderr?.on('data', (d) => (out += d));
+  const exited = new Promise<number | null>((r) => proc.once('exit', (code) => r(code)));
+  return { proc, output: () => out, exited };
+}
+
+/** Ctrl-C: SIGINT to the launcher, which stops its children in reverse order; resolves with its exit code. */
+export async function stop(proc: ChildProcess, ms = 60_000): Promise<number | null> {
+  if (proc.exitCode !== null || proc.signalCode !== null) return proc.exitCode;
+  const exited = new Promise<number | null>((r) => proc.once('exit', (code) => r(code)));
+  proc.kill('SIGINT');
+  let timer: NodeJS.Timeout | undefined;
+  try {
+    return await Promise.race([exited, new Promise<null>((_, reject) => (timer = setTimeout(() => reject(new Error(`launcher did not stop within ${ms} ms`)), ms)))]);
+  } catch (err) {
+    proc.kill('SIGKILL');
+    throw err;
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+/** The pid of the running child `name` (`api`, `worker`, `worker-2`, `simulator`, `temporal`…), from `DATA_DIR/run/<name>.pid`. */
+export function childPid(dataDir: string, name: string): number | undefined {
+  const file = path.join(dataDir, 'run', `${name}.pid`);
+  if (!existsSync(file)) return undefined;
+  const pid = Number(readFileSync(file, 'utf8').trim());
+  return Number.isInteger(pid) && pid > 0 ? pid : undefined;
+}
+
+/** Every pid the launcher reported for `name` so far, oldest first (its `child <name> pid <pid>` lines). */
+export function reportedPids(output: string, name: string): number[] {
+  const re = new RegExp(`^child ${name.replace(/[-]/g, '\\-')} pid (\\d+)$`, 'gm');
+  return [...output.matchAll(re)].map((m) => Number(m[1]));
+}
+
+/** Waits until the launcher reports a pid for `name` other than `previous` (a restart), and returns it. */
+export function nextPid(launched: Launched, name: string, previous: number | undefined, ms: number): Promise<number> {
+  return waitFor(`a new ${name} pid`, () => {
+    const pids = reportedPids(launched.output(), name);
+    const last = pids[pids.length - 1];
+    return last !== undefined && last !== previous ? last : undefined;
+  }, ms);
+}
+
+/** Waits until `/readyz` answers 200 with every check ok (workers polling included) and returns its body. */
+export function waitReady(base: string, ms: number): Promise<{ status: string; checks: Record<string, { ok: boolean }> }> {
+  return waitFor('readyz', async () => {
+    const r = await fetch(`${base}/readyz`);
+    const body = (await r.json()) as { status: string; checks: Record<string, { ok: boolean }> };
+    return r.status === 200 && Object.values(body.checks).every((c) => c.ok) ? body : undefined;
+  }, ms);
+}
+
+/** The bootstrap admin's e-mail and password the first run wrote. */
+export function bootstrapAdmin(dataDir: string): { email: string; password: string } {
+  const [email, password] = readFileSync(path.join(dataDir, 'bootstrap-admin.txt'), 'utf8').trim().split('\n');
+  return { email, password };
+}
