@@ -47,7 +47,7 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Readiness (database and Temporal reachable) */
+        /** Readiness (database and Temporal reachable; degraded while no worker polls a task queue) */
         get: {
             parameters: {
                 query?: never;
@@ -6029,11 +6029,11 @@ export interface components {
         };
         Readiness: {
             /** @enum {string} */
-            status: "ready" | "not ready";
+            status: "ready" | "degraded" | "not ready";
+            /** @description database, temporal and workers (some worker polls every task queue), each only ok or not */
             checks: {
                 [key: string]: {
                     ok: boolean;
-                    error?: string;
                 };
             };
         };

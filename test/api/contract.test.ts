@@ -59,7 +59,8 @@ describe('REST contract (openapi/cmp.yaml)', () => {
     expect((await p.call('GET', '/healthz')).body).toEqual({ status: 'ok' });
     const ready = await p.call('GET', '/readyz');
     expect(ready.status).toBe(200);
-    expect(ready.body).toEqual({ status: 'ready', checks: { database: { ok: true }, temporal: { ok: true } } });
+    // The suite's workers poll, but the test server forgets a poller seconds after its poll began, so `workers` may read either way here.
+    expect(ready.body).toEqual({ status: ready.body.checks.workers.ok ? 'ready' : 'degraded', checks: { database: { ok: true }, temporal: { ok: true }, workers: { ok: expect.any(Boolean) } } });
   });
 
   it('answers unknown routes with the error shape', async () => {
