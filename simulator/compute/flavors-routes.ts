@@ -12,8 +12,8 @@ import type { Flavor } from './model';
 /** Flavors (list/detail/show/create/delete/update description) and extra_specs. */
 export function flavorsRoutes(svc: ComputeService): Hono<ComputeEnv> {
   const app = new Hono<ComputeEnv>();
-  const get = (id: string) => {
-    const f = svc.store.flavors.get(id);
+  const get = (c: ComputeContext, id: string) => {
+    const f = svc.store.visibleFlavor(id, c.get('auth'));
     if (!f) throw notFound(`Flavor ${id} could not be found.`);
     return f;
   };
@@ -22,9 +22,9 @@ export function flavorsRoutes(svc: ComputeService): Hono<ComputeEnv> {
     const q = c.req.query();
     const admin = c.get('auth').isAdmin;
     let items = [...svc.store.flavors.values()].filter((f) => !f.disabled);
-    // Nova: members see public flavors; admins see all unless is_public=true/false narrows it.
+    // Nova: members see public flavors and those their project has access to; admins see all unless is_public=true/false narrows it.
     const isPublic = q.is_public?.toLowerCase();
-    if (!admin) items = items.filter((f) => f.isPublic);
+    if (!admin) items = items.filter((f) => svc.store.visibleFlavor(f.id, c.get('auth')));
     else if (isPublic !== undefined && isPublic !== 'none') items = items.filter((f) => f.isPublic === ['true', '1', 'yes', 't', 'on'].includes(isPublic));
     if (q.minRam) items = items.filter((f) => f.ram >= Number(q.minRam));
     if (q.minDisk) items = items.filter((f) => f.disk >= Number(q.minDisk));
@@ -48,7 +48,7 @@ export function flavorsRoutes(svc: ComputeService): Hono<ComputeEnv> {
   };
   app.get('/flavors', list(false));
   app.get('/flavors/detail', list(true));
-  app.get('/flavors/:id', (c) => c.json({ flavor: flavorView(c, get(c.req.param('id'))) }));
+  app.get('/flavors/:id', (c) => c.json({ flavor: flavorView(c, get(c, c.req.param('id'))) }));
 
   app.post('/flavors', async (c) => {
     requireAdmin(c, 'os_compute_api:os-flavor-manage:create');
@@ -87,7 +87,7 @@ export function flavorsRoutes(svc: ComputeService): Hono<ComputeEnv> {
   app.put('/flavors/:id', async (c) => {
     requireAdmin(c, 'os_compute_api:os-flavor-manage:update');
     if (c.get('mv') < 55) throw notFound('The resource could not be found.');
-    const f = get(c.req.param('id'));
+    const f = get(c, c.req.param('id'));
     const u = requireObject(await readJsonBody(c, badRequest), 'flavor');
     if (!('description' in u)) throw badRequest("Invalid input for field/attribute flavor. 'description' is a required property");
     f.description = u.description === null ? null : String(u.description);
@@ -95,30 +95,30 @@ export function flavorsRoutes(svc: ComputeService): Hono<ComputeEnv> {
   });
   app.delete('/flavors/:id', (c) => {
     requireAdmin(c, 'os_compute_api:os-flavor-manage:delete');
-    const f = get(c.req.param('id'));
+    const f = get(c, c.req.param('id'));
     svc.store.flavors.delete(f.id);
     return c.body(null, 202);
   });
 
   // extra specs
-  app.get('/flavors/:id/os-extra_specs', (c) => c.json({ extra_specs: { ...get(c.req.param('id')).extraSpecs } }));
+  app.get('/flavors/:id/os-extra_specs', (c) => c.json({ extra_specs: { ...get(c, c.req.param('id')).extraSpecs } }));
   app.post('/flavors/:id/os-extra_specs', async (c) => {
     requireAdmin(c, 'os_compute_api:os-flavor-extra-specs:create');
-    const f = get(c.req.param('id'));
+    const f = get(c, c.req.param('id'));
     const specs = (await readJsonBody(c, badRequest)).extra_specs;
     if (!specs || typeof specs !== 'object') throw badRequest("Invalid input for field/attribute extra_specs. 'extra_specs' is a required property");
     for (const [k, v] of Object.entries(specs)) f.extraSpecs[k] = String(v);
     return c.json({ extra_specs: { ...specs } });
   });
   app.get('/flavors/:id/os-extra_specs/:key', (c) => {
-    const f = get(c.req.param('id'));
+    const f = get(c, c.req.param('id'));
     const k = c.req.param('key');
     if (!(k in f.extraSpecs)) throw notFound(`Flavor ${f.id} has no extra specs with key ${k}.`);
     return c.json({ [k]: f.extraSpecs[k] });
   });
   app.put('/flavors/:id/os-extra_specs/:key', async (c) => {
     requireAdmin(c, 'os_compute_api:os-flavor-extra-specs:update');
-    const f = get(c.req.param('id'));
+    const f = get(c, c.req.param('id'));
     const k = c.req.param('key');
     const b = await readJsonBody(c, badRequest);
     if (!(k in b) || Object.keys(b).length !== 1) throw badRequest('Request body and URI mismatch');
@@ -127,7 +127,7 @@ export function flavorsRoutes(svc: ComputeService): Hono<ComputeEnv> {
   });
   app.delete('/flavors/:id/os-extra_specs/:key', (c) => {
     requireAdmin(c, 'os_compute_api:os-flavor-extra-specs:delete');
-    const f = get(c.req.param('id'));
+    const f = get(c, c.req.param('id'));
     const k = c.req.param('key');
     if (!(k in f.extraSpecs)) throw notFound(`Flavor ${f.id} has no extra specs with key ${k}.`);
     delete f.extraSpecs[k];

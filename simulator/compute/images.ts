@@ -18,11 +18,12 @@ export interface ImageInfo {
 export class ComputeImages {
   constructor(private readonly cloud: SimCloud) {}
 
-  get(caller: Caller, imageId: string): ImageInfo {
+  /** The image as Glance shows it to the caller; one he cannot see is Nova's 400 `missing` (its ImageNotFound wording per API). */
+  get(caller: Caller, imageId: string, missing = 'Can not find requested image'): ImageInfo {
     const glance = this.cloud.services.image;
     if (!glance) return { id: imageId, name: imageId, minDisk: 0, minRam: 0, sizeBytes: 0 };
     const img = glance.findImage(caller, imageId);
-    if (!img) throw badRequest(`Image ${imageId} could not be found.`);
+    if (!img) throw badRequest(missing);
     if (img.status !== 'active') throw badRequest(`Image ${imageId} is not active.`);
     return { id: img.id, name: img.name ?? '', minDisk: img.min_disk, minRam: img.min_ram, sizeBytes: img.size ?? 0 };
   }

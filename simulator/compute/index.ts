@@ -8,6 +8,7 @@ import { versionRoutes } from './version-routes';
 import { serversRoutes } from './servers-routes';
 import { serverActionRoutes } from './server-actions';
 import { flavorsRoutes } from './flavors-routes';
+import { flavorAccessRoutes } from './flavor-access-routes';
 import { keypairsRoutes } from './keypairs-routes';
 import { hypervisorsRoutes } from './hypervisors-routes';
 import { servicesRoutes } from './services-routes';
@@ -36,6 +37,7 @@ function api(svc: ComputeService): Hono<ComputeEnv> {
     serversRoutes,
     serverActionRoutes,
     flavorsRoutes,
+    flavorAccessRoutes,
     keypairsRoutes,
     hypervisorsRoutes,
     servicesRoutes,

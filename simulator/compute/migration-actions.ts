@@ -132,7 +132,7 @@ export function coldMigrate(c: ComputeContext, svc: ComputeService, s: Server, a
   guard(c, s, action, [VmState.ACTIVE, VmState.STOPPED]);
   let flavor = s.flavor;
   if (isResize) {
-    const f = svc.store.flavors.get(flavorRef.split('/').pop()!);
+    const f = svc.store.visibleFlavor(flavorRef.split('/').pop()!, c.get('auth'));
     if (!f) throw badRequest(`Flavor ${flavorRef} could not be found.`);
     if (f.id === s.flavor.id) throw badRequest('When resizing, instances must change flavor!');
     if (s.imageId && f.disk < s.flavor.disk) throw badRequest('Resize error: Unable to resize disk down.');

@@ -13,6 +13,8 @@ export interface Flavor {
   disabled: boolean;
   description: string | null;
   extraSpecs: Record<string, string>;
+  /** Projects given access to a non-public flavor (os-flavor-access); absent in older state files. */
+  projects?: string[];
 }
 
 export interface Keypair {

@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import type { SimCloud } from '../core/cloud';
 import { SimHttpError } from '../core/errors';
 import type { Server, ServerPort } from './model';
-import { badRequest, conflict } from './errors';
+import { badRequest, conflict, forbidden } from './errors';
 
 export interface NicRequest {
   networkId?: string;
@@ -64,6 +64,8 @@ export class ComputeNetworking {
         }
         const net = n.store.networks.get(nic.networkId);
         if (!net || !n.store.canSee(caller, net)) throw badRequest(`Network ${nic.networkId} could not be found.`);
+        // network:attach_external_network is admin-only in Nova's default policy.
+        if (net['router:external'] && !net.shared && !caller.isAdmin) throw forbidden(`It is not allowed to create an interface on external network ${net.id}`);
       }
     }
   }

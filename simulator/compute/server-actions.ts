@@ -149,7 +149,7 @@ export function serverActionRoutes(svc: ComputeService): Hono<ComputeEnv> {
       if (typeof a.imageRef !== 'string') throw badRequest("Invalid input for field/attribute rebuild. Value: None. 'imageRef' is a required property");
       guard(c, s, 'rebuild', [VmState.ACTIVE, VmState.STOPPED, VmState.ERROR]);
       if (!s.imageId) throw badRequest('Unable to rebuild a volume-backed server');
-      svc.images.get(c.get('auth'), a.imageRef);
+      svc.images.get(c.get('auth'), a.imageRef, 'Cannot find image for rebuild');
       s.imageId = a.imageRef;
       if (a.name !== undefined) s.name = validName(a.name);
       if (a.metadata !== undefined) s.metadata = validMetadata(a.metadata);

@@ -83,7 +83,7 @@ export function parseCreate(c: ComputeContext, svc: ComputeService, body: Obj): 
   const name = validName(s.name);
   if (s.flavorRef === undefined) throw badRequest(`Invalid input for field/attribute server. Value: ${JSON.stringify(s)}. 'flavorRef' is a required property`);
   const flavorRef = String(s.flavorRef).split('/').pop()!;
-  const flavor = svc.store.flavors.get(flavorRef);
+  const flavor = svc.store.visibleFlavor(flavorRef, auth);
   if (!flavor) throw badRequest(`Flavor ${flavorRef} could not be found.`);
   if (flavor.disabled) throw badRequest('Invalid flavorRef provided.');
 

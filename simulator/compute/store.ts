@@ -211,6 +211,12 @@ export class ComputeStore implements Persistable {
     return s;
   }
 
+  /** A flavor the caller may use: public, or non-public with access for his project (admins: any). */
+  visibleFlavor(id: string, caller: { projectId: string; isAdmin: boolean }): Flavor | undefined {
+    const f = this.flavors.get(id);
+    return f && (caller.isAdmin || f.isPublic || (f.projects ?? []).includes(caller.projectId)) ? f : undefined;
+  }
+
   // --- migrations & actions ---------------------------------------------------------------------
 
   addMigration(m: Omit<Migration, 'id' | 'uuid' | 'createdAt' | 'updatedAt'>): Migration {

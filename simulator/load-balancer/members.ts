@@ -17,8 +17,10 @@ export function createMember(svc: LoadBalancerService, caller: Caller, poolId: s
   const port = int(b, 'protocol_port', 1, 65535, true)!;
   const subnetId = str(b, 'subnet_id');
   if (subnetId) {
+    // Octavia looks the subnet up with the caller's token: another project's private subnet is not found.
     const network = svc.cloud.services.network;
-    if (network && !network.store.subnets.has(subnetId)) throw octaviaError(400, `Validation failure: Subnet ${subnetId} not found.`);
+    const subnet = network?.store.subnets.get(subnetId);
+    if (network && (!subnet || !network.store.canSee(caller, subnet))) throw octaviaError(400, `Validation failure: Subnet ${subnetId} not found.`);
   }
   if ([...svc.members.values()].some((m) => m.pool_id === poolId && m.address === address && m.protocol_port === port)) {
     throw octaviaError(409, `Another member on this pool is already using ip ${address} on protocol_port ${port}`);

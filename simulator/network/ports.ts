@@ -93,7 +93,7 @@ function checkGroups(store: NetworkStore, caller: Caller, ids: unknown[] | undef
 export function createPort(store: NetworkStore, caller: Caller, raw: unknown): PortRecord {
   const b = resourceBody(raw, 'port', createAttrs);
   if (typeof b.network_id !== 'string') throw badRequest("Failed to parse request. Required attribute 'network_id' not specified");
-  const net = store.get(store.networks, 'Network', caller, b.network_id);
+  const net = store.portNetwork(caller, b.network_id);
   if (!caller.isAdmin && b['binding:host_id'] !== undefined) throw forbidden('(rule:create_port and rule:create_port:binding:host_id) is disallowed by policy');
   const owner = store.ownerFor(caller, b);
   store.checkQuota(owner, 'port');

@@ -72,7 +72,7 @@ export class NetworkService implements Persistable {
   }
 
   createServerPort(req: ServerPortRequest): PortRecord {
-    const net = this.getNetwork(req.caller, req.networkId);
+    const net = this.store.portNetwork(req.caller, req.networkId);
     this.store.checkQuota(req.caller.projectId, 'port');
     const groups = req.securityGroups?.map((g) => this.resolveGroup(req.caller, g));
     const port = addPort(this.store, {

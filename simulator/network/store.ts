@@ -1,5 +1,5 @@
 import type { Persistable, SimCloud } from '../core/cloud';
-import { notFound, overQuota } from './errors';
+import { notFound, overQuota, resourceNotFound } from './errors';
 import { refill, refillById } from '../core/collections';
 import {
   defaultQuota,
@@ -102,6 +102,17 @@ export class NetworkStore implements Persistable {
     const rec = map.get(id);
     if (!rec || !this.canModify(caller, rec)) throw notFound(kind, id);
     return rec;
+  }
+
+  /**
+   * A network a port may be put on: one the caller sees (else NetworkNotFound) that is his own or
+   * shared; another project's external network is visible but refused with a 404, as Neutron's
+   * `_validate_network_tenant_ownership` does. Admins may use any.
+   */
+  portNetwork(caller: Caller, id: string): NetworkRecord {
+    const net = this.get(this.networks, 'Network', caller, id);
+    if (!caller.isAdmin && !net.shared && net.project_id !== caller.projectId) throw resourceNotFound();
+    return net;
   }
 
   quotaOf(projectId: string): NeutronQuota {

@@ -21,17 +21,26 @@ export function volumeAttachmentViews(svc: VolumeService, v: VolumeRecord) {
   }));
 }
 
-export function renderVolume(svc: VolumeService, v: VolumeRecord, mv: Microversion, l: Links, admin: boolean): Record<string, unknown> {
+/**
+ * A volume as Cinder shows it. The fields its API extensions add (`os-vol-tenant-attr:tenant_id`,
+ * `volume_image_metadata`, and for admins only `os-vol-host-attr:host` and `os-vol-mig-status-attr:*`)
+ * come only with show and detail (`extended`), not with the answers to create and update.
+ */
+export function renderVolume(svc: VolumeService, v: VolumeRecord, mv: Microversion, l: Links, admin: boolean, extended = true): Record<string, unknown> {
   const out: Record<string, unknown> = {
     id: v.id, name: v.name, description: v.description, size: v.size, status: v.status, availability_zone: v.availability_zone,
     bootable: String(v.bootable), encrypted: v.encrypted, multiattach: v.multiattach, metadata: v.metadata,
     snapshot_id: v.snapshot_id, source_volid: v.source_volid, volume_type: v.volume_type, user_id: v.user_id,
     created_at: v.created_at, updated_at: v.updated_at, attachments: volumeAttachmentViews(svc, v), links: links(l, 'volumes', v.id),
     migration_status: v.migration_status, replication_status: v.replication_status, consistencygroup_id: null,
-    'os-vol-tenant-attr:tenant_id': v.project_id,
   };
-  if (v.volume_image_metadata) out.volume_image_metadata = v.volume_image_metadata;
-  if (admin) {
+  if (extended) {
+    // volume_extension:volume_tenant_attribute and volume_image_metadata:show are project-reader rules (the caller sees the volume, so he may).
+    out['os-vol-tenant-attr:tenant_id'] = v.project_id;
+    if (v.volume_image_metadata) out.volume_image_metadata = v.volume_image_metadata;
+  }
+  if (extended && admin) {
+    // volume_extension:volume_host_attribute and volume_mig_status_attribute are admin-only.
     out['os-vol-host-attr:host'] = VOLUME_HOST;
     out['os-vol-mig-status-attr:migstat'] = null;
     out['os-vol-mig-status-attr:name_id'] = null;
@@ -52,17 +61,20 @@ export function renderVolumeSummary(v: VolumeRecord, l: Links) {
   return { id: v.id, name: v.name, links: links(l, 'volumes', v.id) };
 }
 
-export function renderSnapshot(s: SnapshotRecord, mv: Microversion, admin: boolean): Record<string, unknown> {
+/** A snapshot; like volumes, the extended attributes (progress, project) come only with show and detail. */
+export function renderSnapshot(s: SnapshotRecord, mv: Microversion, extended = true): Record<string, unknown> {
   const out: Record<string, unknown> = {
     id: s.id, name: s.name, description: s.description, volume_id: s.volume_id, size: s.size, status: s.status, metadata: s.metadata,
     created_at: s.created_at, updated_at: s.updated_at,
-    'os-extended-snapshot-attributes:progress': s.status === 'available' ? '100%' : '0%',
-    'os-extended-snapshot-attributes:project_id': s.project_id,
   };
+  if (extended) {
+    // volume_extension:extended_snapshot_attributes is a project-reader rule.
+    out['os-extended-snapshot-attributes:progress'] = s.status === 'available' ? '100%' : '0%';
+    out['os-extended-snapshot-attributes:project_id'] = s.project_id;
+  }
   if (atLeast(mv, 14)) out.group_snapshot_id = null;
   if (atLeast(mv, 41)) out.user_id = s.user_id;
   if (atLeast(mv, 65)) out.consumes_quota = true;
-  if (!admin) delete out['os-extended-snapshot-attributes:project_id'];
   return out;
 }
 

@@ -109,7 +109,7 @@ describe('server create', () => {
     expect(await bad({ name: 'x', flavorRef: '999', imageRef: imageId, networks: 'none' })).toBe('Flavor 999 could not be found.');
     expect(await bad({ name: 'x', flavorRef: '1', imageRef: imageId })).toContain("'networks' is a required property");
     expect(await bad({ name: 'x', flavorRef: '1', imageRef: imageId, networks: 'none', user_data: 'not base64!' })).toBe('User data needs to be valid base 64.');
-    expect(await bad({ name: 'x', flavorRef: '1', imageRef: '0b5f7e2a-0000-4000-8000-000000000000', networks: 'none' })).toBe('Image 0b5f7e2a-0000-4000-8000-000000000000 could not be found.');
+    expect(await bad({ name: 'x', flavorRef: '1', imageRef: '0b5f7e2a-0000-4000-8000-000000000000', networks: 'none' })).toBe('Can not find requested image');
     expect(await bad({ name: 'x', flavorRef: '1', imageRef: imageId, networks: 'none', key_name: 'nope' })).toBe('Invalid key_name provided.');
     expect(await bad({ name: 'x', flavorRef: '1', imageRef: imageId, networks: [{ uuid: '0b5f7e2a-0000-4000-8000-000000000000' }] })).toBe('Network 0b5f7e2a-0000-4000-8000-000000000000 could not be found.');
     expect(await bad({ name: 'x', flavorRef: '1', imageRef: imageId, networks: 'none', personality: [{ path: '/a', contents: 'YQ==' }] })).toContain("'personality' was unexpected");

@@ -1,23 +1,5 @@
-import { hasSpecs, validateResponse } from '../support/openstack-spec';
 import { memberProject } from './project-users';
-import { SimClient, eventually, startFixture, type SimFixture } from './sim-client';
-
-/**
- * Whether the Octavia spec compiles: the shared load-balancing spec has a malformed schema
- * (`insert_headers.additionalProperties.type` is an object) that test/support/openstack-spec.ts
- * has to correct; if it cannot, the suite still runs, without validation, and says so.
- */
-function octaviaSpecUsable(): boolean {
-  if (!hasSpecs()) return false;
-  try {
-    validateResponse('load-balancer', 'POST', '/v2/lbaas/loadbalancers', 201, { loadbalancer: {} });
-    validateResponse('load-balancer', 'GET', '/v2/lbaas/listeners', 200, { listeners: [] });
-    return true;
-  } catch (e) {
-    console.warn(`[load-balancer.test] Octavia responses not validated: the spec does not compile (${(e as Error).message})`);
-    return false;
-  }
-}
+import { SimClient, eventually, octaviaSpecUsable, startFixture, type SimFixture } from './sim-client';
 
 let f: SimFixture;
 let alice: SimClient;

@@ -168,3 +168,20 @@ export async function eventually<T>(fn: () => Promise<T | undefined | false>, ms
     await new Promise((r) => setTimeout(r, step));
   }
 }
+
+/**
+ * Whether the Octavia spec compiles: the shared load-balancing spec has a malformed schema
+ * (`insert_headers.additionalProperties.type` is an object) that test/support/openstack-spec.ts
+ * has to correct; if it cannot, the suite still runs, without validation, and says so.
+ */
+export function octaviaSpecUsable(): boolean {
+  if (!hasSpecs()) return false;
+  try {
+    validateResponse('load-balancer', 'POST', '/v2/lbaas/loadbalancers', 201, { loadbalancer: {} });
+    validateResponse('load-balancer', 'GET', '/v2/lbaas/listeners', 200, { listeners: [] });
+    return true;
+  } catch (e) {
+    console.warn(`[simulator tests] Octavia responses not validated: the spec does not compile (${(e as Error).message})`);
+    return false;
+  }
+}

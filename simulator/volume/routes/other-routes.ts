@@ -26,7 +26,7 @@ export function otherRoutes(svc: VolumeService): Hono<AuthEnv> {
     const q = c.req.queries();
     const items = filterRecords(scoped([...svc.snapshots.values()], c, r.caller), q, ['name', 'status', 'volume_id', 'metadata']);
     const page = pageRecords(sortRecords(items, q), q, `${r.projectUrl}/snapshots${detail ? '/detail' : ''}`, snapshotNotFound);
-    const body: Record<string, unknown> = { snapshots: page.items.map((s) => renderSnapshot(s, r.mv, r.caller.isAdmin)) };
+    const body: Record<string, unknown> = { snapshots: page.items.map((s) => renderSnapshot(s, r.mv, detail)) };
     if (page.links) body.snapshots_links = page.links;
     return c.json(body);
   };
@@ -34,15 +34,15 @@ export function otherRoutes(svc: VolumeService): Hono<AuthEnv> {
   app.get('/v3/:project/snapshots/detail', listSnapshots(true));
   app.post('/v3/:project/snapshots', async (c) => {
     const r = reqOf(c);
-    return c.json({ snapshot: renderSnapshot(createSnapshot(svc, r.caller, await bodyOf(c)), r.mv, r.caller.isAdmin) }, 202);
+    return c.json({ snapshot: renderSnapshot(createSnapshot(svc, r.caller, await bodyOf(c)), r.mv, false) }, 202);
   });
   app.get('/v3/:project/snapshots/:id', (c) => {
     const r = reqOf(c);
-    return c.json({ snapshot: renderSnapshot(svc.getSnapshot(r.caller, c.req.param('id')), r.mv, r.caller.isAdmin) });
+    return c.json({ snapshot: renderSnapshot(svc.getSnapshot(r.caller, c.req.param('id')), r.mv) });
   });
   app.put('/v3/:project/snapshots/:id', async (c) => {
     const r = reqOf(c);
-    return c.json({ snapshot: renderSnapshot(updateSnapshot(svc, r.caller, c.req.param('id'), await bodyOf(c)), r.mv, r.caller.isAdmin) });
+    return c.json({ snapshot: renderSnapshot(updateSnapshot(svc, r.caller, c.req.param('id'), await bodyOf(c)), r.mv, false) });
   });
   app.delete('/v3/:project/snapshots/:id', (c) => {
     deleteSnapshot(svc, reqOf(c).caller, c.req.param('id'));

@@ -43,7 +43,7 @@ export function volumeRoutes(svc: VolumeService): Hono<AuthEnv> {
   app.post('/v3/:project/volumes', async (c) => {
     const r = reqOf(c);
     const v = createVolumeFromBody(svc, r.caller, await bodyOf(c));
-    return c.json({ volume: renderVolume(svc, v, r.mv, r.links, r.caller.isAdmin) }, 202);
+    return c.json({ volume: renderVolume(svc, v, r.mv, r.links, r.caller.isAdmin, false) }, 202);
   });
   app.get('/v3/:project/volumes/:id', (c) => {
     const r = reqOf(c);
@@ -52,7 +52,7 @@ export function volumeRoutes(svc: VolumeService): Hono<AuthEnv> {
   app.put('/v3/:project/volumes/:id', async (c) => {
     const r = reqOf(c);
     const v = updateVolume(svc, r.caller, c.req.param('id'), await bodyOf(c));
-    return c.json({ volume: renderVolume(svc, v, r.mv, r.links, r.caller.isAdmin) });
+    return c.json({ volume: renderVolume(svc, v, r.mv, r.links, r.caller.isAdmin, false) });
   });
   app.delete('/v3/:project/volumes/:id', (c) => {
     const r = reqOf(c);
