@@ -3963,6 +3963,7 @@ export interface paths {
                 409: components["responses"]["Conflict"];
                 422: components["responses"]["Invalid"];
                 502: components["responses"]["OperateOpenStackFailed"];
+                503: components["responses"]["CloudUnavailable"];
             };
         };
         delete?: never;
@@ -4789,6 +4790,7 @@ export interface paths {
                 409: components["responses"]["Conflict"];
                 422: components["responses"]["Invalid"];
                 502: components["responses"]["OperateOpenStackFailed"];
+                503: components["responses"]["CloudUnavailable"];
             };
         };
         delete?: never;
@@ -4908,6 +4910,7 @@ export interface paths {
                 409: components["responses"]["Conflict"];
                 422: components["responses"]["Invalid"];
                 502: components["responses"]["OperateOpenStackFailed"];
+                503: components["responses"]["CloudUnavailable"];
             };
         };
         trace?: never;
@@ -5099,6 +5102,7 @@ export interface paths {
                 409: components["responses"]["Conflict"];
                 422: components["responses"]["Invalid"];
                 502: components["responses"]["OperateOpenStackFailed"];
+                503: components["responses"]["CloudUnavailable"];
             };
         };
         delete?: never;
@@ -7170,7 +7174,7 @@ export interface components {
             } | {
                 /** @constant */
                 type: "image";
-                /** @description Glance image id */
+                /** @description Glance image id: the tenant's own or a public one, active (another tenant's private image is a 422 as unknown) */
                 imageId: string;
             };
             /**
@@ -7234,7 +7238,7 @@ export interface components {
             name: string;
             /** @default true */
             externalGateway: boolean;
-            /** @description OpenStack id; the cloud's external network when absent */
+            /** @description OpenStack id of an external network (router:external) the tenant can see, else 422; the cloud's external network when absent */
             externalNetworkId?: string;
             /** Format: uuid */
             tenantId?: string;
@@ -7242,6 +7246,7 @@ export interface components {
         OperateRouterPatch: {
             name?: string;
             externalGateway?: boolean;
+            /** @description OpenStack id of an external network (router:external) the tenant can see, else 422 */
             externalNetworkId?: string;
         };
         OperateRouterInterface: {
@@ -7251,6 +7256,7 @@ export interface components {
         OperateFloatingIpCreate: {
             /** @description a given address; the next free one when absent */
             address?: string;
+            /** @description OpenStack id of an external network (router:external) the tenant can see, else 422 */
             externalNetworkId?: string;
             /** Format: uuid */
             tenantId?: string;

@@ -7,9 +7,9 @@ import type { Schemas } from '../../openapi/types';
 import { publicImageWorkflow, type PublicImageRequest } from '../../workflows/public-image';
 import { requireAuth, requirePermission } from '../middleware/authenticate';
 import type { AppEnv, Ctx } from '../deps';
-import { CloudResource } from '../../domain/entities';
 import { ApiError } from '../lib/api-error';
 import { jsonBody, queryParams } from '../lib/validate';
+import { ownRecord } from '../services/cloud-ids';
 import { targetTenant } from './operate-access';
 import { createResource, operationError, resourceRouter } from './operate-run';
 import { requestInstanceAction } from './instances';
@@ -41,8 +41,7 @@ imagesRouter.post('/', async (c) => {
   const body = await jsonBody(c, createBody);
   const tenantId = targetTenant(c, body.tenantId);
   if (body.source.type === 'instance') {
-    const server = await c.get('em').findOne(CloudResource, { id: body.source.instanceId, kind: 'server', tenantId });
-    if (!server || server.status === 'deleted') throw new ApiError(422, 'validation_failed', `unknown instance ${body.source.instanceId}`, [{ path: 'source.instanceId', message: 'no such instance in the tenant' }]);
+    const server = await ownRecord(c, { kind: 'server', id: body.source.instanceId, tenantId, path: 'source.instanceId', activeOnly: false });
     // A snapshot is an action of the server's own process: it is serialised with the server's other actions.
     return requestInstanceAction(c, server, { action: 'snapshot', imageName: body.name });
   }

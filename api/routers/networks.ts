@@ -6,6 +6,8 @@ import { ApiError, forbidden } from '../lib/api-error';
 import { principalOf } from '../lib/principal';
 import { jsonBody } from '../lib/validate';
 import type { AppEnv, Ctx } from '../deps';
+import { pathId } from '../lib/ids';
+import { cloudIdsOf, ownRecord } from '../services/cloud-ids';
 import { targetTenant, visibleResource } from './operate-access';
 import { changeResource, createResource, resourceRouter } from './operate-run';
 
@@ -15,11 +17,10 @@ const ipv4Cidr = z.string().regex(/^(\d{1,3}\.){3}\d{1,3}\/\d{1,2}$|^[0-9a-fA-F:
 const ip = z.string().regex(/^(\d{1,3}\.){3}\d{1,3}$|^[0-9a-fA-F:]+$/, 'must be an IP address');
 const osId = z.string().min(1).max(64);
 
-/** Another tenant's (or no) object named in a body is a 422 naming the field. */
-async function ownOf(c: Ctx, kind: CloudResource['kind'], id: string, tenant: string, field: string): Promise<CloudResource> {
-  const r = await c.get('em').findOne(CloudResource, { id, kind, tenantId: tenant, status: 'active' });
-  if (!r?.openstackId) throw new ApiError(422, 'validation_failed', `unknown ${kind.replace('_', ' ')} ${id}`, [{ path: field, message: `no active ${kind.replace('_', ' ')} with this id in the tenant` }]);
-  return r;
+/** An external network named for a gateway or floating IPs must be one (router:external), visible to the tenant. */
+async function externalNetwork(c: Ctx, tenantId: string, id: string | undefined): Promise<string | undefined> {
+  if (!id) return undefined;
+  return (await (await cloudIdsOf(c, tenantId)).resolve({ kind: 'network', id, path: 'externalNetworkId', use: 'external' })).id;
 }
 
 /** Shared networks reach every project: only staff may make them. */
@@ -53,7 +54,7 @@ subnetsRouter.post('/', async (c) => {
     z.object({ name, networkId: z.string().uuid(), cidr: ipv4Cidr, ipVersion: z.union([z.literal(4), z.literal(6)]).default(4), gatewayIp: ip.nullable().optional(), enableDhcp: z.boolean().default(true), dnsNameservers: z.array(ip).max(5).optional(), tenantId }).strict(),
   );
   const tenant = targetTenant(c, body.tenantId);
-  const network = await ownOf(c, 'network', body.networkId, tenant, 'networkId');
+  const network = await ownRecord(c, { kind: 'network', id: body.networkId, tenantId: tenant, path: 'networkId' });
   const { networkId: _n, tenantId: _t, ...rest } = body;
   return createResource(c, { tenantId: tenant, kind: 'subnet', name: body.name, spec: { networkId: network.id, cidr: body.cidr } }, { ...rest, networkOpenstackId: network.openstackId }, null, 'subnet');
 });
@@ -70,19 +71,21 @@ export const routersRouter: Hono<AppEnv> = resourceRouter('router', 'routerId', 
 routersRouter.post('/', async (c) => {
   const body = await jsonBody(c, z.object({ name, externalGateway: z.boolean().default(true), externalNetworkId: osId.optional(), tenantId }).strict());
   const tenant = targetTenant(c, body.tenantId);
-  return createResource(c, { tenantId: tenant, kind: 'router', name: body.name, spec: { externalGateway: body.externalGateway } }, body, { routers: 1 }, 'router');
+  const externalNetworkId = await externalNetwork(c, tenant, body.externalNetworkId);
+  return createResource(c, { tenantId: tenant, kind: 'router', name: body.name, spec: { externalGateway: body.externalGateway } }, { ...body, externalNetworkId }, { routers: 1 }, 'router');
 });
 
 routersRouter.patch('/:routerId', async (c) => {
   const r = await visibleResource(c, 'router', 'routerId', 'operate', 'router');
   const body = await jsonBody(c, z.object({ name: name.optional(), externalGateway: z.boolean().optional(), externalNetworkId: osId.optional() }).strict());
-  return changeResource(c, r, 'update', body, 'router');
+  const externalNetworkId = await externalNetwork(c, r.tenantId, body.externalNetworkId);
+  return changeResource(c, r, 'update', { ...body, externalNetworkId }, 'router');
 });
 
 routersRouter.post('/:routerId/interfaces', async (c) => {
   const r = await visibleResource(c, 'router', 'routerId', 'operate', 'router');
   const body = await jsonBody(c, z.object({ subnetId: z.string().uuid() }).strict());
-  const subnet = await ownOf(c, 'subnet', body.subnetId, r.tenantId, 'subnetId');
+  const subnet = await ownRecord(c, { kind: 'subnet', id: body.subnetId, tenantId: r.tenantId, path: 'subnetId' });
   const res = await changeResource(c, r, 'add_interface', { subnetOpenstackId: subnet.openstackId }, 'router', { subnetId: subnet.id });
   await recordInterfaces(c, r, subnet.id, true);
   return res;
@@ -90,7 +93,7 @@ routersRouter.post('/:routerId/interfaces', async (c) => {
 
 routersRouter.delete('/:routerId/interfaces/:subnetId', async (c) => {
   const r = await visibleResource(c, 'router', 'routerId', 'operate', 'router');
-  const subnet = await ownOf(c, 'subnet', c.req.param('subnetId'), r.tenantId, 'subnetId');
+  const subnet = await ownRecord(c, { kind: 'subnet', id: pathId(c.req.param('subnetId'), 'subnet'), tenantId: r.tenantId, path: 'subnetId' });
   const res = await changeResource(c, r, 'remove_interface', { subnetOpenstackId: subnet.openstackId }, 'router', { subnetId: subnet.id });
   await recordInterfaces(c, r, subnet.id, false);
   return res;
@@ -113,7 +116,8 @@ export const floatingIpsRouter: Hono<AppEnv> = resourceRouter('floating_ip', 'fl
 floatingIpsRouter.post('/', async (c) => {
   const body = await jsonBody(c, z.object({ address: ip.optional(), externalNetworkId: osId.optional(), tenantId }).strict());
   const tenant = targetTenant(c, body.tenantId);
-  return createResource(c, { tenantId: tenant, kind: 'floating_ip', name: body.address ?? 'next free', spec: { address: body.address ?? null } }, body, { floatingIps: 1 }, 'floating IP');
+  const externalNetworkId = await externalNetwork(c, tenant, body.externalNetworkId);
+  return createResource(c, { tenantId: tenant, kind: 'floating_ip', name: body.address ?? 'next free', spec: { address: body.address ?? null } }, { ...body, externalNetworkId }, { floatingIps: 1 }, 'floating IP');
 });
 
 /** Associates the address with an instance (its first port), or disassociates it with null. */
@@ -121,11 +125,7 @@ floatingIpsRouter.patch('/:floatingIpId', async (c) => {
   const r = await visibleResource(c, 'floating_ip', 'floatingIpId', 'operate', 'floating IP');
   const body = await jsonBody(c, z.object({ instanceId: z.string().uuid().nullable() }).strict());
   let portServer: string | null = null;
-  if (body.instanceId) {
-    const server = await c.get('em').findOne(CloudResource, { id: body.instanceId, kind: 'server', tenantId: r.tenantId });
-    if (!server?.openstackId || server.status === 'deleted') throw new ApiError(422, 'validation_failed', `unknown instance ${body.instanceId}`, [{ path: 'instanceId', message: 'no such instance in the tenant' }]);
-    portServer = server.openstackId;
-  }
+  if (body.instanceId) portServer = (await ownRecord(c, { kind: 'server', id: body.instanceId, tenantId: r.tenantId, path: 'instanceId', activeOnly: false })).openstackId;
   return changeResource(c, r, 'associate', { serverOpenstackId: portServer }, 'floating IP', { instanceId: body.instanceId });
 });
 

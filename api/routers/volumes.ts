@@ -1,8 +1,8 @@
 import { z } from 'zod';
-import { CloudResource } from '../../domain/entities';
 import { ApiError } from '../lib/api-error';
 import { jsonBody } from '../lib/validate';
 import type { Ctx } from '../deps';
+import { cloudIdsOf, ownRecord } from '../services/cloud-ids';
 import { targetTenant, visibleResource } from './operate-access';
 import { changeResource, createResource, resourceRouter } from './operate-run';
 
@@ -25,13 +25,6 @@ const createBody = z
 const attachBody = z.object({ instanceId: z.string().uuid() }).strict();
 const snapshotBody = z.object({ volumeId: z.string().uuid(), name: z.string().min(1).max(255), tenantId: z.string().uuid().optional() }).strict();
 
-/** A source the caller names must be his tenant's own: another tenant's (or none) is a 422 naming it. */
-async function ownSource(c: Ctx, tenantId: string, kind: 'volume' | 'snapshot', id: string): Promise<CloudResource> {
-  const r = await c.get('em').findOne(CloudResource, { id, kind, tenantId, status: 'active' });
-  if (!r?.openstackId) throw new ApiError(422, 'validation_failed', `unknown ${kind} ${id}`, [{ path: `source.${kind}Id`, message: `no active ${kind} ${id} in this tenant` }]);
-  return r;
-}
-
 export const volumesRouter = resourceRouter('volume', 'volumeId', 'volume');
 
 volumesRouter.post('/', async (c) => {
@@ -41,14 +34,21 @@ volumesRouter.post('/', async (c) => {
   let size = body.sizeGb;
   if (body.source.type === 'snapshot' || body.source.type === 'volume') {
     const id = body.source.type === 'snapshot' ? body.source.snapshotId : body.source.volumeId;
-    const src = await ownSource(c, tenantId, body.source.type, id);
+    const src = await ownRecord(c, { kind: body.source.type, id, tenantId, path: `source.${body.source.type}Id` });
     source.resourceId = src.id;
     source.openstackId = src.openstackId;
     const srcSize = Number((src.attributes as { sizeGb?: number }).sizeGb ?? 0);
     size ??= srcSize;
     if (size < srcSize) throw new ApiError(422, 'validation_failed', `sizeGb ${size} is smaller than the source's ${srcSize} GB`, [{ path: 'sizeGb', message: `at least ${srcSize}` }]);
   }
-  if (body.source.type === 'image') source.imageId = body.source.imageId;
+  if (body.source.type === 'image') {
+    // The tenant's own image or a public one, active; another tenant's private image is unknown.
+    const ids = await cloudIdsOf(c, tenantId);
+    const image = await ids.resolve({ kind: 'image', id: body.source.imageId, path: 'source.imageId', check: (o) => (o.status === 'active' ? null : `is ${String(o.status)}, not active`) });
+    source.imageId = image.id;
+    const minDisk = Number(image.object.min_disk ?? 0);
+    if (size !== undefined && size < minDisk) throw new ApiError(422, 'validation_failed', `sizeGb ${size} is smaller than the image's minimum ${minDisk} GB`, [{ path: 'sizeGb', message: `at least ${minDisk}` }]);
+  }
   if (!size) throw new ApiError(422, 'validation_failed', 'sizeGb is required', [{ path: 'sizeGb', message: 'required for a blank or image volume' }]);
   return createResource(
     c,
@@ -62,8 +62,7 @@ volumesRouter.post('/', async (c) => {
 async function attachment(c: Ctx, op: 'attach' | 'detach') {
   const volume = await visibleResource(c, 'volume', 'volumeId', 'operate', 'volume');
   const body = await jsonBody(c, attachBody);
-  const server = await c.get('em').findOne(CloudResource, { id: body.instanceId, kind: 'server', tenantId: volume.tenantId });
-  if (!server?.openstackId || server.status === 'deleted') throw new ApiError(422, 'validation_failed', `unknown instance ${body.instanceId}`, [{ path: 'instanceId', message: 'no such instance in the volume\'s tenant' }]);
+  const server = await ownRecord(c, { kind: 'server', id: body.instanceId, tenantId: volume.tenantId, path: 'instanceId', activeOnly: false });
   return changeResource(c, volume, op, { serverOpenstackId: server.openstackId }, 'volume', { instanceId: server.id });
 }
 
@@ -75,8 +74,7 @@ export const volumeSnapshotsRouter = resourceRouter('snapshot', 'snapshotId', 'v
 volumeSnapshotsRouter.post('/', async (c) => {
   const body = await jsonBody(c, snapshotBody);
   const tenantId = targetTenant(c, body.tenantId);
-  const volume = await c.get('em').findOne(CloudResource, { id: body.volumeId, kind: 'volume', tenantId, status: 'active' });
-  if (!volume?.openstackId) throw new ApiError(422, 'validation_failed', `unknown volume ${body.volumeId}`, [{ path: 'volumeId', message: 'no active volume with this id in the tenant' }]);
+  const volume = await ownRecord(c, { kind: 'volume', id: body.volumeId, tenantId, path: 'volumeId' });
   return createResource(
     c,
     { tenantId, kind: 'snapshot', name: body.name, spec: { volumeId: volume.id } },

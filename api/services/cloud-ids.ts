@@ -1,5 +1,5 @@
 import { OpenStackError, type OpenStackClient } from '../../activities/openstack';
-import { Tenant } from '../../domain/entities';
+import { CloudResource, Tenant, type CloudResourceKind } from '../../domain/entities';
 import { ownershipOf, usageRefusal, type CloudIdKind, type CloudUse } from '../../domain/operate/cloud-ownership';
 import { ApiError } from '../lib/api-error';
 import type { Ctx } from '../deps';
@@ -139,4 +139,17 @@ export class CloudIdResolver {
 export async function cloudIdsOf(c: Ctx, tenantId: string): Promise<CloudIdResolver> {
   const tenant = await c.get('em').findOne(Tenant, { id: tenantId });
   return new CloudIdResolver(c.get('deps').cloud, tenant?.openstackProjectId ?? null);
+}
+
+const recordLabels: Partial<Record<CloudResourceKind, string>> = { server: 'instance', floating_ip: 'floating IP', security_group: 'security group', snapshot: 'volume snapshot' };
+
+/**
+ * A platform record a request names by its id (`instanceId`, `source.volumeId`...): the tenant's
+ * own live one, else a 422 naming the field. Another tenant's record is answered as unknown.
+ */
+export async function ownRecord(c: Ctx, ref: { kind: CloudResourceKind; id: string; tenantId: string; path: string; activeOnly?: boolean }): Promise<CloudResource & { openstackId: string }> {
+  const r = await c.get('em').findOne(CloudResource, { id: ref.id, kind: ref.kind, tenantId: ref.tenantId, status: ref.activeOnly === false ? { $nin: ['deleted', 'deleting'] } : 'active' });
+  const label = recordLabels[ref.kind] ?? ref.kind;
+  if (!r?.openstackId) throw new ApiError(422, 'validation_failed', `unknown ${label} ${ref.id}`, [{ path: ref.path, message: `no ${ref.activeOnly === false ? 'live' : 'active'} ${label} with this id in the tenant` }]);
+  return r as CloudResource & { openstackId: string };
 }

@@ -40,6 +40,8 @@ describe('OpenStack ids of another tenant are refused before anything starts', (
   const ofB = {} as Record<'network' | 'subnet' | 'port' | 'image' | 'volume' | 'snapshot' | 'securityGroup' | 'loadBalancer' | 'listener' | 'pool' | 'floatingIp' | 'server', string>;
   /** B's platform records of those objects (the ids the platform's own routes take). */
   const recordOfB = {} as Record<'network' | 'subnet' | 'volume' | 'snapshot' | 'security_group' | 'floating_ip' | 'server', string>;
+  /** A's own records the refused requests act on (they never reach the cloud, so no cloud object stands behind them). */
+  const recordOfA = {} as Record<'router' | 'volume' | 'floating_ip' | 'security_group' | 'server', string>;
 
   beforeAll(async () => {
     sim = await startSimulator({ buildMs: 50, actionMs: 10 });
@@ -106,6 +108,11 @@ describe('OpenStack ids of another tenant are refused before anything starts', (
       em.persist(r);
       recordOfB[kind] = r.id;
     }
+    for (const kind of ['router', 'volume', 'floating_ip', 'security_group', 'server'] as const) {
+      const r = Object.assign(new CloudResource(), { tenantId: a.tenantId, kind, name: `a-${kind}`, status: 'active' as const, openstackId: randomUUID() });
+      em.persist(r);
+      recordOfA[kind] = r.id;
+    }
     await em.flush();
   }, 120_000);
 
@@ -146,6 +153,20 @@ describe('OpenStack ids of another tenant are refused before anything starts', (
     ['order: B network', 'POST', '/api/v1/orders', { items: [server({ networkId: ofB.network })] }],
     ['order: B security group', 'POST', '/api/v1/orders', { items: [server({ securityGroupIds: [ofB.securityGroup] })] }],
     ['order: unknown image', 'POST', '/api/v1/orders', { items: [server({ imageId: randomUUID() })] }],
+    ['volume: B image', 'POST', '/api/v1/volumes', { name: 'v', sizeGb: 1, source: { type: 'image', imageId: ofB.image } }],
+    ['volume: B snapshot', 'POST', '/api/v1/volumes', { name: 'v', source: { type: 'snapshot', snapshotId: recordOfB.snapshot } }],
+    ['volume: B volume', 'POST', '/api/v1/volumes', { name: 'v', source: { type: 'volume', volumeId: recordOfB.volume } }],
+    ['volume snapshot: B volume', 'POST', '/api/v1/volume-snapshots', { name: 's', volumeId: recordOfB.volume }],
+    ['volume attach: B instance', 'POST', `/api/v1/volumes/${recordOfA.volume}/attach`, { instanceId: recordOfB.server }],
+    ['subnet: B network', 'POST', '/api/v1/subnets', { name: 's', networkId: recordOfB.network, cidr: '10.9.0.0/24' }],
+    ['router: B network as gateway', 'POST', '/api/v1/routers', { name: 'r', externalNetworkId: ofB.network }],
+    ['router: shared but not external network as gateway', 'POST', '/api/v1/routers', { name: 'r', externalNetworkId: pub.networkId }],
+    ['router change: B network as gateway', 'PATCH', `/api/v1/routers/${recordOfA.router}`, { externalGateway: true, externalNetworkId: ofB.network }],
+    ['router interface: B subnet', 'POST', `/api/v1/routers/${recordOfA.router}/interfaces`, { subnetId: recordOfB.subnet }],
+    ['router interface removal: B subnet', 'DELETE', `/api/v1/routers/${recordOfA.router}/interfaces/${recordOfB.subnet}`, undefined],
+    ['floating IP: B network', 'POST', '/api/v1/floating-ips', { externalNetworkId: ofB.network }],
+    ['floating IP association: B instance', 'PATCH', `/api/v1/floating-ips/${recordOfA.floating_ip}`, { instanceId: recordOfB.server }],
+    ['image: snapshot of B instance', 'POST', '/api/v1/images', { name: 'i', source: { type: 'instance', instanceId: recordOfB.server } }],
   ];
 
   it("refuses every route naming B's private objects with 404/422, leaving the cloud and the platform untouched", async () => {
@@ -167,5 +188,11 @@ describe('OpenStack ids of another tenant are refused before anything starts', (
     const order = await p.call('POST', '/api/v1/orders', { token: a.token, body: { items: [server({ networkId: pub.networkId })] } });
     expect(order.status).toBe(201);
     expect(order.body.items[0].spec).toMatchObject({ imageId: pub.imageId, networkId: pub.networkId });
-  });
+    const volume = await p.call('POST', '/api/v1/volumes', { token: a.token, body: { name: 'from-public', sizeGb: 1, source: { type: 'image', imageId: pub.imageId } } });
+    expect([201, 202]).toContain(volume.status);
+    const router = await p.call('POST', '/api/v1/routers', { token: a.token, body: { name: 'gw', externalNetworkId: pub.externalNetworkId } });
+    expect([201, 202]).toContain(router.status);
+    const fip = await p.call('POST', '/api/v1/floating-ips', { token: a.token, body: { externalNetworkId: pub.externalNetworkId } });
+    expect([201, 202]).toContain(fip.status);
+  }, 60_000);
 });
