@@ -70,6 +70,16 @@ export class ComputeNetworking {
     }
   }
 
+  /**
+   * Nova resolves the requested security groups through Neutron with the caller's token before the
+   * build (`default` always resolves: Neutron makes it on first use); another project's group is not found.
+   */
+  validateGroups(caller: Caller, groups: string[]): void {
+    const n = this.neutron;
+    if (!n) return;
+    for (const g of groups) if (g !== 'default' && !n.findGroup(caller, g)) throw badRequest(`Unable to find security_group with name or id '${g}'`);
+  }
+
   /** Creates or binds the ports; Neutron errors become Nova's 400/409 wording where Nova translates them. */
   allocate(caller: Caller, server: Server, nics: NicRequest[]): ServerPort[] {
     const out: ServerPort[] = [];

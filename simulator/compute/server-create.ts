@@ -268,6 +268,7 @@ export function createServers(c: ComputeContext, svc: ComputeService, spec: Crea
   checkServerQuota(svc, auth.projectId, spec.flavor, spec.minCount, spec.maxCount);
   const nics = svc.networking.resolveRequests(auth, spec.networks);
   svc.networking.validate(auth, nics);
+  svc.networking.validateGroups(auth, spec.securityGroups);
   if (spec.maxCount > 1 && nics.some((n) => n.portId)) throw badRequest('Unable to launch multiple instances with a single configured port ID. Please launch your instance one by one with different ports.');
   for (const b of spec.bdms) if (b.sourceType === 'volume' && b.uuid) {
     const v = svc.blockStorage.find(auth, b.uuid);

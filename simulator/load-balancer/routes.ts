@@ -1,7 +1,7 @@
 import { Hono, type Context } from 'hono';
 import type { AuthEnv } from '../core/auth-context';
 import { baseUrlOf, readJsonBody } from '../core/http';
-import { octaviaError } from './errors';
+import { forbidden, octaviaError } from './errors';
 import { createHealthMonitor, deleteHealthMonitor, updateHealthMonitor } from './health-monitors';
 import { listBody } from './list';
 import { createListener, deleteListener, updateListener } from './listeners';
@@ -20,8 +20,12 @@ export function lbaasRoutes(svc: LoadBalancerService): Hono<AuthEnv> {
   const caller = (c: C) => c.get('auth');
   const body = (c: C) => readJsonBody(c, (m) => octaviaError(400, m));
   const selfUrl = (c: C, path: string) => `${baseUrlOf(c, c.get('cloud')?.baseUrl ?? '')}/load-balancer/v2/lbaas/${path}`;
-  const list = (c: C, collection: string, items: Array<Record<string, unknown>>, path = collection) =>
-    c.json(listBody(collection, items as Array<Record<string, unknown> & { id: string }>, c.req.queries(), selfUrl(c, path)));
+  const list = (c: C, collection: string, items: Array<Record<string, unknown>>, path = collection) => {
+    // Octavia authorizes a listing against the `project_id` asked for: another project's is refused, not filtered.
+    const asked = c.req.query('project_id');
+    if (asked && !caller(c).isAdmin && asked !== caller(c).projectId) throw forbidden();
+    return c.json(listBody(collection, items as Array<Record<string, unknown> & { id: string }>, c.req.queries(), selfUrl(c, path)));
+  };
   const fields = (c: C, item: Record<string, unknown>) => {
     const f = c.req.queries().fields;
     return f?.length ? Object.fromEntries(f.filter((k) => k in item).map((k) => [k, item[k]])) : item;

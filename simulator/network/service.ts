@@ -88,11 +88,16 @@ export class NetworkService implements Persistable {
     return port;
   }
 
-  private resolveGroup(caller: Caller, idOrName: string): string {
+  /** A security group the caller sees, by id or (in his project) by name, as neutronclient's find_resourceid_by_name_or_id does. */
+  findGroup(caller: Caller, idOrName: string): string | undefined {
     const groups = this.store.visible(caller, this.store.securityGroups);
-    const g = groups.find((x) => x.id === idOrName) ?? groups.find((x) => x.name === idOrName && x.project_id === caller.projectId);
-    if (!g) throw notFound('SecurityGroup', idOrName);
-    return g.id;
+    return (groups.find((x) => x.id === idOrName) ?? groups.find((x) => x.name === idOrName && x.project_id === caller.projectId))?.id;
+  }
+
+  private resolveGroup(caller: Caller, idOrName: string): string {
+    const id = this.findGroup(caller, idOrName);
+    if (!id) throw notFound('SecurityGroup', idOrName);
+    return id;
   }
 
   bindPort(caller: Caller, portId: string, serverId: string, hostId: string): PortRecord {

@@ -191,6 +191,8 @@ describe('Nova: servers, flavors, images, networks and volumes of other projects
     expect(await boot(a, { networks: [{ port: B.port }] })).toEqual({ status: 400, message: `Port id ${B.port} could not be found.` });
     const fromVolume = { imageRef: undefined, block_device_mapping_v2: [{ boot_index: 0, uuid: B.volume, source_type: 'volume', destination_type: 'volume' }] };
     expect(await boot(a, fromVolume)).toEqual({ status: 400, message: `Block Device Mapping is Invalid: failed to get volume ${B.volume}.` });
+    expect(await boot(a, { security_groups: [{ name: B.securityGroup }] })).toEqual({ status: 400, message: `Unable to find security_group with name or id '${B.securityGroup}'` });
+    expect(await boot(a, { security_groups: [{ name: 'b-sg' }] })).toEqual({ status: 400, message: "Unable to find security_group with name or id 'b-sg'" });
     const onShared = await boot(a, { imageRef: B.sharedImage, networks: [{ uuid: B.sharedNetwork }] });
     expect(onShared.status).toBe(202);
     expect((await boot(admin, { imageRef: B.image, networks: [{ uuid: B.network }] })).status).toBe(202);
@@ -289,6 +291,8 @@ describe("Octavia: another project's load balancer and its parts", () => {
     }
     expect(ids((await lbA.get(`${L}/loadbalancers`)).body.loadbalancers)).not.toContain(B.lb);
     expect(ids((await lbA.get(`${L}/pools`)).body.pools)).not.toContain(B.pool);
+    expect(await answer(lbA.get(`${L}/loadbalancers?project_id=${projectB}`))).toEqual(forbidden);
+    expect((await lbA.get(`${L}/loadbalancers?project_id=${projectA}`)).status).toBe(200);
     expect(await answer(lbA.post(`${L}/pools/${B.pool}/members`, { member: { address: '10.81.0.66', protocol_port: 80 } }))).toEqual(forbidden);
     expect(await answer(lbA.post(`${L}/listeners`, { listener: { loadbalancer_id: B.lb, protocol: 'HTTP', protocol_port: 81 } }))).toEqual(forbidden);
     expect(await answer(lbA.post(`${L}/healthmonitors`, { healthmonitor: { pool_id: B.pool, type: 'TCP', delay: 5, timeout: 3, max_retries: 3 } }))).toEqual(forbidden);
