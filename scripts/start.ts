@@ -55,7 +55,7 @@ async function main(): Promise<void> {
   if (cfg.TEMPORAL_EMBEDDED) {
     const [, port] = cfg.TEMPORAL_ADDRESS.split(':');
     const dbFile = path.join(cfg.dataDir, 'temporal.sqlite');
-    await supervisor.add({ name: 'temporal', start: () => startTemporalDevServer({ port: Number(port), uiPort: cfg.TEMPORAL_UI_PORT, dbFile }) });
+    await supervisor.add({ name: 'temporal', start: () => startTemporalDevServer({ port: Number(port), uiPort: cfg.TEMPORAL_UI_PORT, dbFile, namespace: cfg.TEMPORAL_NAMESPACE }) });
   }
 
   const usesSimulator = cfg.SIMULATOR_EMBEDDED && !cfg.OS_AUTH_URL && !cfg.OS_CLOUD;
