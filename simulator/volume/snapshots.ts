@@ -1,4 +1,4 @@
-import { badRequest, invalidSnapshot, invalidVolume } from './errors';
+import { badRequest, invalidSnapshot, invalidVolume, volumeNotFound } from './errors';
 import type { Caller, SnapshotRecord } from './model';
 import type { VolumeService } from './service';
 import { cinderNow } from './timestamps';
@@ -19,7 +19,10 @@ function stringMap(v: unknown, field: string): Record<string, string> {
 export function createSnapshot(svc: VolumeService, caller: Caller, raw: Record<string, unknown>): SnapshotRecord {
   const b = raw.snapshot as Record<string, unknown> | undefined;
   if (!b || typeof b !== 'object') throw badRequest("Invalid input for field/attribute snapshot. Value: None. None is not of type 'object'");
-  if (typeof b.volume_id !== 'string') throw badRequest("Invalid input for field/attribute snapshot. 'volume_id' is a required property");
+  if (!('volume_id' in b)) throw badRequest("Invalid input for field/attribute snapshot. 'volume_id' is a required property");
+  // Cinder's schema allows a null volume_id, which then is not found (404 "Volume None could not be found.").
+  if (b.volume_id === null) throw volumeNotFound('None');
+  if (typeof b.volume_id !== 'string') throw badRequest(`Invalid input for field/attribute volume_id. Value: ${JSON.stringify(b.volume_id)}. ${JSON.stringify(b.volume_id)} is not of type 'string', 'null'`);
   const vol = svc.getVolume(caller, b.volume_id);
   const force = asBool(b.force);
   if (vol.status === 'in-use' ? !force : vol.status !== 'available') {

@@ -256,6 +256,8 @@ describe("Cinder: volume:get and the fields of a member's answers", () => {
     expect(await answer(a.post(`${VA()}/volumes`, { volume: { size: 1, source_volid: B.volume } }))).toEqual({ status: 404, message: `Volume ${B.volume} could not be found.` });
     expect(await answer(a.post(`${VA()}/volumes`, { volume: { size: 1, imageRef: B.image } }))).toEqual({ status: 404, message: `Image ${B.image} could not be found.` });
     expect((await a.post(`${VA()}/volumes`, { volume: { size: 1, imageRef: B.sharedImage } })).status).toBe(202);
+    const attachment = { attachment: { volume_uuid: B.volume, instance_uuid: B.server } };
+    expect(await answer(a.post(`${VA()}/attachments`, attachment, { 'OpenStack-API-Version': 'volume 3.27' }))).toEqual({ status: 404, message: `Volume ${B.volume} could not be found.` });
     expect((await admin.get(`/volume/v3/${projectB}/volumes/${B.volume}`)).status).toBe(200);
   });
 

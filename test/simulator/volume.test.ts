@@ -183,6 +183,8 @@ describe('attach and detach', () => {
     const noForce = await alice.post(`${V}/snapshots`, { snapshot: { volume_id: v.id } });
     expect(fault(noForce).message).toBe(`Invalid volume: Volume ${v.id} status must be available, but current status is: in-use.`);
     expect((await alice.post(`${V}/snapshots`, { snapshot: { volume_id: v.id, force: true } })).status).toBe(202);
+    expect(fault(await alice.post(`${V}/snapshots`, { snapshot: { volume_id: null } }))).toMatchObject({ code: 404, message: 'Volume None could not be found.' });
+    expect((await alice.post(`${V}/snapshots`, { snapshot: {} })).status).toBe(400);
     expect((await act({ 'os-begin_detaching': {} })).status).toBe(202);
     expect((await alice.get(`${V}/volumes/${v.id}`)).body.volume.status).toBe('detaching');
     expect((await act({ 'os-roll_detaching': {} })).status).toBe(202);
