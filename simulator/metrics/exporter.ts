@@ -1,16 +1,10 @@
 import type { SimCloud } from '../core/cloud';
 import type { Host, Server } from '../compute/model';
 import type { NetworkCounters } from './counters';
-
-const esc = (v: string) => v.replace(/\\/g, '\\\\').replace(/\n/g, '\\n').replace(/"/g, '\\"');
-const labels = (l: Record<string, string>) => '{' + Object.entries(l).map(([k, v]) => `${k}="${esc(v)}"`).join(',') + '}';
-
-interface Family {
-  name: string;
-  help: string;
-  type: 'gauge' | 'counter';
-  samples: string[];
-}
+import { everything, wanted, type ScrapeFilter } from './filter';
+import { renderStorage, renderSwitchPorts, switchPortOf } from './infrastructure';
+import { addRates, noRates, serverRates, type Rates } from './rates';
+import { Family, exposition, labels } from './text-format';
 
 /** CPU share (0..1) of a host: its servers' load weighted by vCPUs, plus injected host load. */
 export function hostCpuUtilisation(cloud: SimCloud, h: Host): number {
@@ -34,63 +28,127 @@ export function hostMemoryUsedMb(cloud: SimCloud, h: Host): number {
 }
 
 const running = (s: Server) => !s.deleted && s.vmState === 'active';
+const MiB = 1024 * 1024;
+const GiB = 1024 * MiB;
+
+function hostFamilies() {
+  return {
+    up: new Family('sim_host_up', 'gauge', 'Whether the compute service of the host is up (1) or down (0).'),
+    cpu: new Family('sim_host_cpu_utilisation', 'gauge', 'CPU utilisation of the host, 0..1.'),
+    vcpus: new Family('sim_host_vcpus', 'gauge', 'Physical vCPUs of the host.'),
+    vcpusUsed: new Family('sim_host_vcpus_allocated', 'gauge', 'vCPUs allocated to servers on the host.'),
+    mem: new Family('sim_host_memory_bytes', 'gauge', 'Physical memory of the host in bytes.'),
+    memUsed: new Family('sim_host_memory_used_bytes', 'gauge', 'Memory in use on the host in bytes (server load plus injected host load).'),
+    servers: new Family('sim_host_servers', 'gauge', 'Servers placed on the host.'),
+    load1: new Family('sim_host_load1', 'gauge', 'One-minute load average of the host (busy vCPUs), as node_load1.'),
+    disk: new Family('sim_host_disk_bytes', 'gauge', 'Local disk of the host in bytes.'),
+    diskUsed: new Family('sim_host_disk_used_bytes', 'gauge', 'Local disk allocated on the host in bytes.'),
+    rx: new Family('sim_host_network_receive_bytes_total', 'counter', 'Bytes received by the host, as node_network_receive_bytes_total.'),
+    tx: new Family('sim_host_network_transmit_bytes_total', 'counter', 'Bytes transmitted by the host.'),
+  };
+}
+
+function serverFamilies() {
+  return {
+    cpu: new Family('sim_server_cpu_utilisation', 'gauge', 'CPU utilisation of the server, 0..1 of its vCPUs.'),
+    cpuTime: new Family('sim_server_cpu_time_seconds_total', 'counter', 'CPU time used by the server, as libvirt_domain_info_cpu_time_seconds_total.'),
+    vcpus: new Family('sim_server_vcpus', 'gauge', 'vCPUs of the server flavor.'),
+    mem: new Family('sim_server_memory_used_bytes', 'gauge', 'Memory in use inside the server in bytes.'),
+    memTotal: new Family('sim_server_memory_bytes', 'gauge', 'Memory of the server flavor in bytes.'),
+    rx: new Family('sim_server_network_receive_bytes_total', 'counter', 'Bytes received by the server.'),
+    tx: new Family('sim_server_network_transmit_bytes_total', 'counter', 'Bytes transmitted by the server.'),
+    rxPackets: new Family('sim_server_network_receive_packets_total', 'counter', 'Packets received by the server.'),
+    txPackets: new Family('sim_server_network_transmit_packets_total', 'counter', 'Packets transmitted by the server.'),
+    readBytes: new Family('sim_server_disk_read_bytes_total', 'counter', 'Bytes read from the server disks, as libvirt_domain_block_stats_read_bytes_total.'),
+    writeBytes: new Family('sim_server_disk_write_bytes_total', 'counter', 'Bytes written to the server disks.'),
+    readOps: new Family('sim_server_disk_read_requests_total', 'counter', 'Read requests of the server disks.'),
+    writeOps: new Family('sim_server_disk_write_requests_total', 'counter', 'Write requests of the server disks.'),
+  };
+}
+
+function serverLabels(s: Server, host: string): string {
+  const l: Record<string, string> = { server_id: s.id, name: s.name, project_id: s.projectId, host };
+  if (s.metadata.cmp_group) l.cmp_group = s.metadata.cmp_group;
+  return labels(l);
+}
 
 /**
- * Prometheus text exposition of host and server load. Servers on hosts whose compute service
- * is down are not reported (their exporter would be unreachable), nor are stopped servers.
+ * Prometheus text exposition of hosts, servers, storage backends and switch ports, limited to the
+ * families and targets of `filter`. Servers on hosts whose compute service is down are not
+ * reported (their exporter would be unreachable), nor are stopped servers.
  */
-export function renderMetrics(cloud: SimCloud, counters: NetworkCounters): string {
+export function renderMetrics(cloud: SimCloud, counters: NetworkCounters, filter: ScrapeFilter = everything): string {
   const compute = cloud.services.compute;
   if (!compute) return '';
   const store = compute.store;
-  const fam = (name: string, type: Family['type'], help: string): Family => ({ name, type, help, samples: [] });
-  const hostUp = fam('sim_host_up', 'gauge', 'Whether the compute service of the host is up (1) or down (0).');
-  const hostCpu = fam('sim_host_cpu_utilisation', 'gauge', 'CPU utilisation of the host, 0..1.');
-  const hostVcpus = fam('sim_host_vcpus', 'gauge', 'Physical vCPUs of the host.');
-  const hostVcpusUsed = fam('sim_host_vcpus_allocated', 'gauge', 'vCPUs allocated to servers on the host.');
-  const hostMem = fam('sim_host_memory_bytes', 'gauge', 'Physical memory of the host in bytes.');
-  const hostMemUsed = fam('sim_host_memory_used_bytes', 'gauge', 'Memory in use on the host in bytes (server load plus injected host load).');
-  const hostServers = fam('sim_host_servers', 'gauge', 'Servers placed on the host.');
-  const srvCpu = fam('sim_server_cpu_utilisation', 'gauge', 'CPU utilisation of the server, 0..1 of its vCPUs.');
-  const srvVcpus = fam('sim_server_vcpus', 'gauge', 'vCPUs of the server flavor.');
-  const srvMem = fam('sim_server_memory_used_bytes', 'gauge', 'Memory in use inside the server in bytes.');
-  const srvMemTotal = fam('sim_server_memory_bytes', 'gauge', 'Memory of the server flavor in bytes.');
-  const srvRx = fam('sim_server_network_receive_bytes_total', 'counter', 'Bytes received by the server.');
-  const srvTx = fam('sim_server_network_transmit_bytes_total', 'counter', 'Bytes transmitted by the server.');
+  const wantHosts = filter.families.has('host');
+  const wantServers = filter.families.has('server');
+  const wantSwitch = filter.families.has('switch');
+  const hf = hostFamilies();
+  const sf = serverFamilies();
   const now = Date.now();
-  const MiB = 1024 * 1024;
+  const hostRates = new Map<string, Rates>();
 
   for (const h of store.hosts.values()) {
-    const l = labels({ host: h.name, availability_zone: h.az });
+    const port = switchPortOf(h);
+    const hostAsked = (wantHosts && wanted(filter, h.name)) || (wantSwitch && wanted(filter, h.name, port.switch, port.id));
     const up = store.serviceUp(h);
-    hostUp.samples.push(`sim_host_up${l} ${up ? 1 : 0}`);
-    hostServers.samples.push(`sim_host_servers${l} ${h.servers.size}`);
-    hostVcpus.samples.push(`sim_host_vcpus${l} ${h.vcpus}`);
-    hostVcpusUsed.samples.push(`sim_host_vcpus_allocated${l} ${h.usedVcpus}`);
-    hostMem.samples.push(`sim_host_memory_bytes${l} ${h.memoryMb * MiB}`);
-    if (!up) continue;
+    const l = labels({ host: h.name, availability_zone: h.az });
+    if (wantHosts && wanted(filter, h.name)) {
+      hf.up.add(l, up ? 1 : 0);
+      hf.servers.add(l, h.servers.size);
+      hf.vcpus.add(l, h.vcpus);
+      hf.vcpusUsed.add(l, h.usedVcpus);
+      hf.mem.add(l, h.memoryMb * MiB);
+      hf.disk.add(l, h.localGb * GiB);
+      hf.diskUsed.add(l, h.usedDiskGb * GiB);
+    }
+    if (!up) {
+      hostRates.set(h.name, noRates());
+      continue;
+    }
     // One pass over the host's servers gives both the server samples and the host totals.
     let busyVcpus = (h.load?.cpu ?? 0) * h.vcpus;
     let usedMb = h.load?.memoryMb ?? 0;
+    let rates = noRates();
     for (const id of h.servers) {
       const s = store.servers.get(id);
       if (!s || !running(s)) continue;
-      busyVcpus += s.load.cpu * s.flavor.vcpus;
-      usedMb += s.load.memoryMb;
-      let sl = `{server_id="${s.id}",name="${esc(s.name)}",project_id="${s.projectId}",host="${h.name}"`;
-      if (s.metadata.cmp_group) sl += `,cmp_group="${esc(s.metadata.cmp_group)}"`;
-      sl += '}';
+      if (hostAsked) {
+        busyVcpus += s.load.cpu * s.flavor.vcpus;
+        usedMb += s.load.memoryMb;
+        rates = addRates(rates, serverRates(s));
+      }
+      if (!wantServers || !wanted(filter, s.id)) continue;
+      const sl = serverLabels(s, h.name);
       const c = counters.accrue(s, now);
-      srvCpu.samples.push(`sim_server_cpu_utilisation${sl} ${s.load.cpu}`);
-      srvVcpus.samples.push(`sim_server_vcpus${sl} ${s.flavor.vcpus}`);
-      srvMem.samples.push(`sim_server_memory_used_bytes${sl} ${s.load.memoryMb * MiB}`);
-      srvMemTotal.samples.push(`sim_server_memory_bytes${sl} ${s.flavor.ram * MiB}`);
-      srvRx.samples.push(`sim_server_network_receive_bytes_total${sl} ${c.rx}`);
-      srvTx.samples.push(`sim_server_network_transmit_bytes_total${sl} ${c.tx}`);
+      sf.cpu.add(sl, s.load.cpu);
+      sf.cpuTime.add(sl, Math.round(c.cpuSeconds * 1000) / 1000);
+      sf.vcpus.add(sl, s.flavor.vcpus);
+      sf.mem.add(sl, s.load.memoryMb * MiB);
+      sf.memTotal.add(sl, s.flavor.ram * MiB);
+      sf.rx.add(sl, c.rxBytes);
+      sf.tx.add(sl, c.txBytes);
+      sf.rxPackets.add(sl, c.rxPackets);
+      sf.txPackets.add(sl, c.txPackets);
+      sf.readBytes.add(sl, c.readBytes);
+      sf.writeBytes.add(sl, c.writeBytes);
+      sf.readOps.add(sl, c.readOps);
+      sf.writeOps.add(sl, c.writeOps);
     }
-    hostCpu.samples.push(`sim_host_cpu_utilisation${l} ${Math.min(1, busyVcpus / h.vcpus)}`);
-    hostMemUsed.samples.push(`sim_host_memory_used_bytes${l} ${usedMb * MiB}`);
+    if (!hostAsked) continue;
+    hostRates.set(h.name, rates);
+    if (wantHosts && wanted(filter, h.name)) {
+      const t = counters.integrate(`host:${h.name}`, rates, now);
+      hf.cpu.add(l, Math.min(1, busyVcpus / h.vcpus));
+      hf.load1.add(l, Math.round(busyVcpus * 100) / 100);
+      hf.memUsed.add(l, usedMb * MiB);
+      hf.rx.add(l, t.rxBytes);
+      hf.tx.add(l, t.txBytes);
+    }
   }
-  const families = [hostUp, hostCpu, hostVcpus, hostVcpusUsed, hostMem, hostMemUsed, hostServers, srvCpu, srvVcpus, srvMem, srvMemTotal, srvRx, srvTx];
-  return families.map((f) => [`# HELP ${f.name} ${f.help}`, `# TYPE ${f.name} ${f.type}`, ...f.samples].join('\n')).join('\n') + '\n';
+  const parts = [exposition([...Object.values(hf), ...Object.values(sf)])];
+  if (wantSwitch) parts.push(renderSwitchPorts(cloud, counters, filter, hostRates, now));
+  if (filter.families.has('storage')) parts.push(renderStorage(cloud, filter));
+  return parts.join('');
 }
