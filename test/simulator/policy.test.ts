@@ -182,6 +182,8 @@ describe('Nova: servers, flavors, images, networks and volumes of other projects
     expect(await answer(a.delete(`${C}/servers/${B.server}`))).toEqual(want);
     expect(ids((await a.get(`${C}/servers`)).body.servers)).not.toContain(B.server);
     expect(ids((await admin.get(`${C}/servers?all_tenants=1`)).body.servers)).toContain(B.server);
+    // Through another project's URL prefix a member still reaches only his own project's servers.
+    expect(ids((await a.get(`/compute/v2.1/${projectB}/servers`)).body.servers)).not.toContain(B.server);
   });
 
   it("refuses another project's image, network and volume at boot; accepts shared ones", async () => {
@@ -258,7 +260,7 @@ describe("Cinder: volume:get and the fields of a member's answers", () => {
     expect((await a.post(`${VA()}/volumes`, { volume: { size: 1, imageRef: B.sharedImage } })).status).toBe(202);
     const attachment = { attachment: { volume_uuid: B.volume, instance_uuid: B.server } };
     expect(await answer(a.post(`${VA()}/attachments`, attachment, { 'OpenStack-API-Version': 'volume 3.27' }))).toEqual({ status: 404, message: `Volume ${B.volume} could not be found.` });
-    expect((await admin.get(`/volume/v3/${projectB}/volumes/${B.volume}`)).status).toBe(200);
+    expect((await admin.get(`/volume/v3/${seeded(f).adminProjectId}/volumes/${B.volume}`)).status).toBe(200);
   });
 
   it('leaves admin-only attributes out for members, and extension attributes out of create answers', async () => {
@@ -270,7 +272,7 @@ describe("Cinder: volume:get and the fields of a member's answers", () => {
     expect(shown['os-vol-tenant-attr:tenant_id']).toBe(projectA);
     expect(shown.volume_image_metadata.image_id).toBe(seeded(f).imageId);
     expect(adminOnly.filter((k) => k in shown)).toEqual([]);
-    const asAdmin = (await admin.get(`${VA()}/volumes/${createdVol.id}`)).body.volume;
+    const asAdmin = (await admin.get(`/volume/v3/${seeded(f).adminProjectId}/volumes/${createdVol.id}`)).body.volume;
     expect(adminOnly.filter((k) => k in asAdmin)).toEqual(adminOnly);
   });
 });
