@@ -1209,7 +1209,10 @@ export interface paths {
             };
         };
         put?: never;
-        /** Create a scaling group and start its autoscale-<groupId> workflow */
+        /**
+         * Create a scaling group and start its autoscale-<groupId> workflow
+         * @description The template's image, network and security groups and the group's pool and member subnet are resolved before the workflow starts: the tenant's own objects or public/shared ones (security groups and the pool his own only). Another tenant's private object is a 422 as unknown.
+         */
         post: {
             parameters: {
                 query?: never;
@@ -1237,6 +1240,7 @@ export interface paths {
                 404: components["responses"]["NotFound"];
                 409: components["responses"]["Conflict"];
                 422: components["responses"]["Invalid"];
+                503: components["responses"]["CloudUnavailable"];
             };
         };
         delete?: never;
@@ -2648,7 +2652,10 @@ export interface paths {
             cookie?: never;
         };
         get?: never;
-        /** Limit a server's bandwidth (a Neutron QoS bandwidth-limit rule bound to its ports) */
+        /**
+         * Limit a server's bandwidth (a Neutron QoS bandwidth-limit rule bound to its ports)
+         * @description The tenant limits his own servers; staff limit any tenant's with limits:manage. A limit staff set binds the tenant: only staff change or remove it (403 otherwise).
+         */
         put: {
             parameters: {
                 query?: never;
@@ -2676,13 +2683,14 @@ export interface paths {
                 };
                 400: components["responses"]["BadRequest"];
                 401: components["responses"]["Unauthorized"];
+                403: components["responses"]["Forbidden"];
                 404: components["responses"]["NotFound"];
                 409: components["responses"]["Conflict"];
                 422: components["responses"]["Invalid"];
             };
         };
         post?: never;
-        /** Remove the server's bandwidth limit */
+        /** Remove the server's bandwidth limit (one staff set only staff remove) */
         delete: {
             parameters: {
                 query?: never;
@@ -2702,6 +2710,7 @@ export interface paths {
                     content?: never;
                 };
                 401: components["responses"]["Unauthorized"];
+                403: components["responses"]["Forbidden"];
                 404: components["responses"]["NotFound"];
                 409: components["responses"]["Conflict"];
             };
@@ -2719,7 +2728,10 @@ export interface paths {
             cookie?: never;
         };
         get?: never;
-        /** Limit the sessions of a group's listener (Octavia listener connection_limit; -1 for none) */
+        /**
+         * Limit the sessions of a group's listener (Octavia listener connection_limit; -1 for none)
+         * @description The listener must be the group's tenant's own (another tenant's is a 422 as unknown). Staff set it with limits:manage, and a limit staff set only staff change (403 otherwise).
+         */
         put: {
             parameters: {
                 query?: never;
@@ -2746,9 +2758,11 @@ export interface paths {
                 };
                 400: components["responses"]["BadRequest"];
                 401: components["responses"]["Unauthorized"];
+                403: components["responses"]["Forbidden"];
                 404: components["responses"]["NotFound"];
                 409: components["responses"]["Conflict"];
                 422: components["responses"]["Invalid"];
+                503: components["responses"]["CloudUnavailable"];
             };
         };
         post?: never;
@@ -6222,9 +6236,12 @@ export interface components {
         };
         ScalingTemplate: {
             flavorId: string;
+            /** @description Glance image id: the tenant's own or a public one, active */
             imageId: string;
+            /** @description Neutron network id: the tenant's own or a shared one */
             networkId: string;
             userData?: string | null;
+            /** @description ids of the tenant's own Neutron security groups, set on each member's port */
             securityGroups?: string[];
             /** @default 80 */
             protocolPort: number;
@@ -6279,9 +6296,9 @@ export interface components {
             maxSize: number;
             /** @description defaults to minSize */
             desiredCapacity?: number;
-            /** @description Octavia pool the ACTIVE members join */
+            /** @description Octavia pool the ACTIVE members join: the tenant's own */
             poolId?: string | null;
-            /** @description subnet of the pool members (required with poolId) */
+            /** @description subnet of the pool members (required with poolId): the tenant's own or on a shared network */
             subnetId?: string | null;
             /** @default 60 */
             evaluationSeconds: number;
@@ -6786,6 +6803,11 @@ export interface components {
             direction: "egress" | "ingress";
         };
         IsolationBandwidthResult: {
+            /**
+             * @description who set the limit (a staff limit binds the tenant)
+             * @enum {string}
+             */
+            setBy: "staff" | "tenant";
             /** Format: uuid */
             resourceId: string;
             serverId: string;
@@ -6801,6 +6823,11 @@ export interface components {
             connectionLimit: number;
         };
         IsolationSessionResult: {
+            /**
+             * @description who set the limit (a staff limit binds the tenant)
+             * @enum {string}
+             */
+            setBy: "staff" | "tenant";
             /** Format: uuid */
             groupId: string;
             listenerId: string;

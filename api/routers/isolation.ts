@@ -2,13 +2,16 @@ import { WorkflowFailedError } from '@temporalio/client';
 import { Hono } from 'hono';
 import { z } from 'zod';
 import { CloudResource, ScalingGroup, Tenant } from '../../domain/entities';
+import { limitChangeRefusal, type LimitMark, type LimitSetter } from '../../domain/operate/operator-limits';
+import { can } from '../../domain/rbac/principal';
 import type { IsolationRequest, IsolationResult } from '../../workflows/isolation';
-import { ApiError, conflict } from '../lib/api-error';
+import { ApiError, conflict, forbidden } from '../lib/api-error';
 import { pathId } from '../lib/ids';
 import { assertTenantAccess, principalOf } from '../lib/principal';
 import { jsonBody } from '../lib/validate';
 import { requireAuth } from '../middleware/authenticate';
 import type { AppEnv, Ctx } from '../deps';
+import { cloudIdsOf } from '../services/cloud-ids';
 
 const bandwidthBody = z
   .object({
@@ -51,6 +54,31 @@ async function run(c: Ctx, target: string, req: IsolationRequest): Promise<Isola
   }
 }
 
+/**
+ * Who sets a limit: staff (who need limits:manage, and whose limits bind the tenant) or the tenant
+ * on his own object; 403 when the tenant would change or lift what staff set.
+ */
+function setterOf(c: Ctx, tenantId: string, current: LimitMark | null | undefined): LimitSetter {
+  const p = principalOf(c);
+  const who: LimitSetter = p.tenantId === tenantId ? 'tenant' : 'staff';
+  if (who === 'staff' && !can(p, 'limits:manage')) throw forbidden('setting limits on tenants\' objects requires limits:manage');
+  const why = limitChangeRefusal(current, who);
+  if (why) throw forbidden(why);
+  return who;
+}
+
+const mark = (c: Ctx, setBy: LimitSetter): LimitMark => ({ setBy, userId: principalOf(c).userId, at: new Date().toISOString() });
+
+type BandwidthMark = LimitMark & { maxKbps: number; maxBurstKbps?: number; direction: string };
+
+/** Keeps the server's limit (and who set it) on its record, merged so concurrent record updates survive. */
+async function recordBandwidth(c: Ctx, r: CloudResource, limit: BandwidthMark | null) {
+  const em = c.get('em');
+  await em.refresh(r);
+  r.attributes = { ...r.attributes, bandwidthLimit: limit };
+  await em.flush();
+}
+
 async function serverOf(c: Ctx): Promise<CloudResource> {
   const id = pathId(c.req.param('resourceId')!, 'server');
   const r = await c.get('em').findOne(CloudResource, { id, kind: 'server', status: { $nin: ['deleted', 'deleting'] } });
@@ -60,28 +88,39 @@ async function serverOf(c: Ctx): Promise<CloudResource> {
 }
 
 isolationRouter.put('/servers/:resourceId/bandwidth-limit', async (c) => {
-  const body = await jsonBody(c, bandwidthBody);
   const r = await serverOf(c);
-  c.set('audit', { action: 'isolation.bandwidth.set', targetType: 'cloud_resource', targetId: r.id, tenantId: r.tenantId, details: body });
+  const body = await jsonBody(c, bandwidthBody);
+  const setBy = setterOf(c, r.tenantId, (r.attributes as { bandwidthLimit?: LimitMark | null }).bandwidthLimit);
+  c.set('audit', { action: 'isolation.bandwidth.set', targetType: 'cloud_resource', targetId: r.id, tenantId: r.tenantId, details: { ...body, setBy } });
   const out = await run(c, `bandwidth-${r.openstackId}`, { kind: 'bandwidth', projectId: await projectOf(c, r.tenantId), serverId: r.openstackId!, ...body });
   if (out.kind !== 'bandwidth') throw new Error('unexpected isolation result');
-  return c.json({ resourceId: r.id, serverId: r.openstackId!, maxKbps: body.maxKbps, direction: body.direction, ...out.result });
+  await recordBandwidth(c, r, { ...mark(c, setBy), maxKbps: body.maxKbps, maxBurstKbps: body.maxBurstKbps, direction: body.direction });
+  return c.json({ resourceId: r.id, serverId: r.openstackId!, maxKbps: body.maxKbps, direction: body.direction, setBy, ...out.result });
 });
 
 isolationRouter.delete('/servers/:resourceId/bandwidth-limit', async (c) => {
   const r = await serverOf(c);
+  setterOf(c, r.tenantId, (r.attributes as { bandwidthLimit?: LimitMark | null }).bandwidthLimit);
   c.set('audit', { action: 'isolation.bandwidth.clear', targetType: 'cloud_resource', targetId: r.id, tenantId: r.tenantId });
   await run(c, `bandwidth-${r.openstackId}`, { kind: 'clear-bandwidth', projectId: await projectOf(c, r.tenantId), serverId: r.openstackId! });
+  await recordBandwidth(c, r, null);
   return c.body(null, 204);
 });
 
 isolationRouter.put('/scaling-groups/:groupId/session-limit', async (c) => {
-  const body = await jsonBody(c, sessionBody);
   const id = pathId(c.req.param('groupId'), 'scaling group');
   const g = await c.get('em').findOne(ScalingGroup, { id, status: { $ne: 'deleted' } });
   assertTenantAccess(principalOf(c), g?.tenantId, 'operate', 'scaling group', id);
-  c.set('audit', { action: 'isolation.session_limit.set', targetType: 'scaling_group', targetId: id, tenantId: g!.tenantId, details: body });
-  const out = await run(c, `listener-${body.listenerId}`, { kind: 'connection-limit', projectId: await projectOf(c, g!.tenantId), listenerId: body.listenerId, connectionLimit: body.connectionLimit });
+  const body = await jsonBody(c, sessionBody);
+  const group = g!;
+  // The listener must be the group's tenant's own (another tenant's is unknown), resolved before the workflow.
+  const listener = await (await cloudIdsOf(c, group.tenantId)).resolve({ kind: 'listener', id: body.listenerId, path: 'listenerId', use: 'own' });
+  const current = group.sessionLimit?.listenerId === listener.id ? group.sessionLimit : null;
+  const setBy = setterOf(c, group.tenantId, current);
+  c.set('audit', { action: 'isolation.session_limit.set', targetType: 'scaling_group', targetId: id, tenantId: group.tenantId, details: { ...body, setBy } });
+  const out = await run(c, `listener-${listener.id}`, { kind: 'connection-limit', projectId: await projectOf(c, group.tenantId), listenerId: listener.id, connectionLimit: body.connectionLimit });
   if (out.kind !== 'connection-limit') throw new Error('unexpected isolation result');
-  return c.json({ groupId: id, listenerId: body.listenerId, connectionLimit: out.connectionLimit });
+  group.sessionLimit = { ...mark(c, setBy), listenerId: listener.id, connectionLimit: out.connectionLimit };
+  await c.get('em').flush();
+  return c.json({ groupId: id, listenerId: listener.id, connectionLimit: out.connectionLimit, setBy });
 });

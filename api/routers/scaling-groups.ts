@@ -14,6 +14,7 @@ import { queryWorkflow } from '../lib/temporal';
 import { jsonBody, queryParams } from '../lib/validate';
 import { requireAuth } from '../middleware/authenticate';
 import type { AppEnv, Ctx } from '../deps';
+import { activeImage, cloudIdsOf, type CloudIdResolver, type CloudRef } from '../services/cloud-ids';
 import { scalingDecisionView, scalingGroupView, scalingMemberView, scalingPolicyView } from '../views/autoscaling';
 
 const osId = z.string().min(1).max(64);
@@ -44,7 +45,7 @@ const createBody = z
         imageId: osId,
         networkId: osId,
         userData: z.string().max(65535).nullable().optional(),
-        securityGroups: z.array(z.string().min(1).max(255)).max(20).optional(),
+        securityGroups: z.array(osId).max(5).optional(),
         protocolPort: z.number().int().min(1).max(65535).default(80),
         maxKbps: z.number().int().min(1).max(100_000_000).nullable().optional(),
       })
@@ -73,6 +74,31 @@ const patchBody = z
   .strict();
 const forceBody = z.object({ size }).strict();
 const listQuery = pageQuery.extend({ tenantId: uuid.optional() }).strict();
+
+/**
+ * The template's and the pool's OpenStack ids, resolved before the group's workflow starts: an active
+ * image and a network the tenant owns or that are public/shared, his own security groups and pool, a
+ * member subnet he owns or shares. Another tenant's private object is a 422 as unknown.
+ */
+async function resolveGroupIds(ids: CloudIdResolver, body: z.output<typeof createBody>) {
+  const t = body.template;
+  const refs: CloudRef[] = [
+    { kind: 'image', id: t.imageId, path: 'template.imageId', check: activeImage },
+    { kind: 'network', id: t.networkId, path: 'template.networkId' },
+    ...(t.securityGroups ?? []).map((id, i): CloudRef => ({ kind: 'security_group', id, path: `template.securityGroups.${i}`, use: 'own' })),
+    ...(body.poolId ? [{ kind: 'pool', id: body.poolId, path: 'poolId', use: 'own' } as CloudRef] : []),
+    ...(body.subnetId ? [{ kind: 'subnet', id: body.subnetId, path: 'subnetId' } as CloudRef] : []),
+  ];
+  const resolved = await ids.resolveAll(refs);
+  const at = (path: string) => resolved[refs.findIndex((r) => r.path === path)]!.id;
+  return {
+    imageId: at('template.imageId'),
+    networkId: at('template.networkId'),
+    securityGroups: (t.securityGroups ?? []).map((_, i) => at(`template.securityGroups.${i}`)),
+    poolId: body.poolId ? at('poolId') : null,
+    subnetId: body.subnetId ? at('subnetId') : null,
+  };
+}
 
 export const scalingGroupsRouter = new Hono<AppEnv>();
 scalingGroupsRouter.use('*', requireAuth);
@@ -114,15 +140,16 @@ scalingGroupsRouter.post('/', async (c) => {
   const desired = body.desiredCapacity ?? body.minSize;
   checkBounds(body.minSize, body.maxSize, desired);
   if (body.poolId && !body.subnetId) throw unprocessable('a pool needs the subnet of its members', [{ path: 'subnetId', message: 'required with poolId' }]);
+  const ids = await resolveGroupIds(await cloudIdsOf(c, tenantId), body);
   const group = Object.assign(new ScalingGroup(), {
     tenantId,
     name: body.name,
-    template: { ...body.template, userData: body.template.userData ?? null, securityGroups: body.template.securityGroups ?? [], maxKbps: body.template.maxKbps ?? null },
+    template: { ...body.template, imageId: ids.imageId, networkId: ids.networkId, userData: body.template.userData ?? null, securityGroups: ids.securityGroups, maxKbps: body.template.maxKbps ?? null },
     minSize: body.minSize,
     maxSize: body.maxSize,
     desiredCapacity: desired,
-    poolId: body.poolId ?? null,
-    subnetId: body.subnetId ?? null,
+    poolId: ids.poolId,
+    subnetId: ids.subnetId,
     evaluationSeconds: body.evaluationSeconds,
     cooldownSeconds: body.cooldownSeconds,
     scaleInStrategy: body.scaleInStrategy,

@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { ApiError } from '../lib/api-error';
 import { jsonBody } from '../lib/validate';
 import type { Ctx } from '../deps';
-import { cloudIdsOf, ownRecord } from '../services/cloud-ids';
+import { activeImage, cloudIdsOf, ownRecord } from '../services/cloud-ids';
 import { targetTenant, visibleResource } from './operate-access';
 import { changeResource, createResource, resourceRouter } from './operate-run';
 
@@ -44,7 +44,7 @@ volumesRouter.post('/', async (c) => {
   if (body.source.type === 'image') {
     // The tenant's own image or a public one, active; another tenant's private image is unknown.
     const ids = await cloudIdsOf(c, tenantId);
-    const image = await ids.resolve({ kind: 'image', id: body.source.imageId, path: 'source.imageId', check: (o) => (o.status === 'active' ? null : `is ${String(o.status)}, not active`) });
+    const image = await ids.resolve({ kind: 'image', id: body.source.imageId, path: 'source.imageId', check: activeImage });
     source.imageId = image.id;
     const minDisk = Number(image.object.min_disk ?? 0);
     if (size !== undefined && size < minDisk) throw new ApiError(422, 'validation_failed', `sizeGb ${size} is smaller than the image's minimum ${minDisk} GB`, [{ path: 'sizeGb', message: `at least ${minDisk}` }]);

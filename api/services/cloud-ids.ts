@@ -15,6 +15,9 @@ export interface CloudRef {
   check?: (object: Record<string, unknown>) => string | null;
 }
 
+/** The check of an image a server or volume is made from: it must be active. */
+export const activeImage = (o: Record<string, unknown>): string | null => (o.status === 'active' ? null : `is ${String(o.status)}, not active`);
+
 /** The object an id resolved to, as the cloud (admin view) holds it. */
 export interface ResolvedObject {
   kind: CloudIdKind;

@@ -11,7 +11,7 @@ import { addAmounts, zeroAmounts } from '../../domain/quota/resources';
 import { QuotaExceededError, reserveQuota, settleReservation } from '../../activities/db/quota-store';
 import type { OrderWorkflowInput } from '../../workflows/order';
 import { conflict, unprocessable } from '../lib/api-error';
-import type { CloudIdResolver, CloudRef } from './cloud-ids';
+import { activeImage, type CloudIdResolver, type CloudRef } from './cloud-ids';
 
 export const orderWorkflowId = (orderId: string) => `order-${orderId}`;
 
@@ -24,8 +24,6 @@ const priced = (p: Product): PricedProduct => ({
   monthlyPrice: Number(p.monthlyPrice),
   flavor: p.kind === 'flavor' ? { vcpus: p.vcpus!, ramMb: p.ramMb!, diskGb: p.diskGb!, bandwidthMbps: p.bandwidthMbps ?? 0 } : null,
 });
-
-const activeImage = (o: Record<string, unknown>) => (o.status === 'active' ? null : `is ${String(o.status)}, not active`);
 
 /**
  * Every OpenStack id of the items resolved to the tenant's own or a public/shared object (422 naming

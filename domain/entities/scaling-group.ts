@@ -1,6 +1,7 @@
 import { EntitySchema } from '@mikro-orm/core';
 import { randomUUID } from 'node:crypto';
 import type { ScaleInStrategy } from '../autoscaling/victims';
+import type { LimitMark } from '../operate/operator-limits';
 
 /** What every member of a group is built from. */
 export interface ServerTemplate {
@@ -35,6 +36,8 @@ export class ScalingGroup {
   /** Group-wide cooldown after any size change, seconds. */
   cooldownSeconds = 300;
   scaleInStrategy: ScaleInStrategy = 'OLDEST_FIRST';
+  /** The session limit last set on the group's listener, and who set it (staff limits bind the tenant). */
+  sessionLimit?: (LimitMark & { listenerId: string; connectionLimit: number }) | null;
   status: ScalingGroupStatus = 'active';
   createdAt: Date = new Date();
   updatedAt: Date = new Date();
@@ -57,6 +60,7 @@ export const ScalingGroupSchema = new EntitySchema<ScalingGroup>({
     evaluationSeconds: { type: 'integer' },
     cooldownSeconds: { type: 'integer' },
     scaleInStrategy: { type: 'string', length: 16 },
+    sessionLimit: { type: 'json', nullable: true },
     status: { type: 'string', length: 16 },
     createdAt: { type: 'datetime' },
     updatedAt: { type: 'datetime', onUpdate: () => new Date() },

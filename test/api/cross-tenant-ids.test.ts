@@ -36,6 +36,9 @@ describe('OpenStack ids of another tenant are refused before anything starts', (
   let a: User;
   let b: User;
   let flavorId: string;
+  let novaFlavorId: string;
+  let projectA: string;
+  let groupOfA: string;
   const pub = { imageId: '', networkId: '', externalNetworkId: '', subnetId: '' };
   const ofB = {} as Record<'network' | 'subnet' | 'port' | 'image' | 'volume' | 'snapshot' | 'securityGroup' | 'loadBalancer' | 'listener' | 'pool' | 'floatingIp' | 'server', string>;
   /** B's platform records of those objects (the ids the platform's own routes take). */
@@ -60,7 +63,7 @@ describe('OpenStack ids of another tenant are refused before anything starts', (
     a = await p.tenantUser('xt-a');
     b = await p.tenantUser('xt-b');
     const provision = createProvisionActivities(p.db.orm, cloud);
-    await provision.ensureTenantProject({ tenantId: a.tenantId });
+    projectA = (await provision.ensureTenantProject({ tenantId: a.tenantId })).projectId;
     const { projectId: projectB } = await provision.ensureTenantProject({ tenantId: b.tenantId });
 
     pub.imageId = (await admin.image.listImages({ visibility: 'public' })).find((i) => i.name?.startsWith('cirros'))!.id;
@@ -90,6 +93,7 @@ describe('OpenStack ids of another tenant are refused before anything starts', (
     ofB.pool = (await os.loadBalancer.createPool({ listener_id: ofB.listener, protocol: 'HTTP', lb_algorithm: 'ROUND_ROBIN', name: 'b-pool' })).id;
     await lbActive();
     const flavor = (await admin.compute.listFlavors()).find((f) => f.name === 'm1.tiny')!;
+    novaFlavorId = flavor.id;
     const server = await os.compute.createServer({ name: 'b-vm', flavorRef: flavor.id, imageRef: pub.imageId, networks: [{ uuid: pub.networkId }] });
     ofB.server = server.id;
 
@@ -108,6 +112,9 @@ describe('OpenStack ids of another tenant are refused before anything starts', (
       em.persist(r);
       recordOfB[kind] = r.id;
     }
+    const group = Object.assign(new ScalingGroup(), { tenantId: a.tenantId, name: 'a-group', template: { flavorId: novaFlavorId, imageId: pub.imageId, networkId: pub.networkId, protocolPort: 80 }, minSize: 0, maxSize: 1, desiredCapacity: 0 });
+    em.persist(group);
+    groupOfA = group.id;
     for (const kind of ['router', 'volume', 'floating_ip', 'security_group', 'server'] as const) {
       const r = Object.assign(new CloudResource(), { tenantId: a.tenantId, kind, name: `a-${kind}`, status: 'active' as const, openstackId: randomUUID() });
       em.persist(r);
@@ -146,6 +153,14 @@ describe('OpenStack ids of another tenant are refused before anything starts', (
 
   const server = (extra: Record<string, unknown> = {}) => ({ kind: 'server', name: 'a-vm', flavorId, imageId: pub.imageId, ...extra });
 
+  const group = (template: Record<string, unknown>, extra: Record<string, unknown> = {}) => ({
+    name: 'a-asg',
+    template: { flavorId: novaFlavorId, imageId: pub.imageId, networkId: pub.networkId, ...template },
+    minSize: 0,
+    maxSize: 1,
+    ...extra,
+  });
+
   /** Requests of A naming B's private objects: [label, method, path, body]. */
   const refused = (): Array<[string, string, string, unknown]> => [
     ['order: B image', 'POST', '/api/v1/orders', { items: [server({ imageId: ofB.image })] }],
@@ -167,6 +182,12 @@ describe('OpenStack ids of another tenant are refused before anything starts', (
     ['floating IP: B network', 'POST', '/api/v1/floating-ips', { externalNetworkId: ofB.network }],
     ['floating IP association: B instance', 'PATCH', `/api/v1/floating-ips/${recordOfA.floating_ip}`, { instanceId: recordOfB.server }],
     ['image: snapshot of B instance', 'POST', '/api/v1/images', { name: 'i', source: { type: 'instance', instanceId: recordOfB.server } }],
+    ['scaling group: B image', 'POST', '/api/v1/scaling-groups', group({ imageId: ofB.image })],
+    ['scaling group: B network', 'POST', '/api/v1/scaling-groups', group({ networkId: ofB.network })],
+    ['scaling group: B security group', 'POST', '/api/v1/scaling-groups', group({ securityGroups: [ofB.securityGroup] })],
+    ['scaling group: B pool', 'POST', '/api/v1/scaling-groups', group({}, { poolId: ofB.pool, subnetId: pub.subnetId })],
+    ['scaling group: B member subnet', 'POST', '/api/v1/scaling-groups', group({}, { subnetId: ofB.subnet })],
+    ['session limit: B listener', 'PUT', `/api/v1/isolation/scaling-groups/${groupOfA}/session-limit`, { listenerId: ofB.listener, connectionLimit: 0 }],
   ];
 
   it("refuses every route naming B's private objects with 404/422, leaving the cloud and the platform untouched", async () => {
@@ -194,5 +215,38 @@ describe('OpenStack ids of another tenant are refused before anything starts', (
     expect([201, 202]).toContain(router.status);
     const fip = await p.call('POST', '/api/v1/floating-ips', { token: a.token, body: { externalNetworkId: pub.externalNetworkId } });
     expect([201, 202]).toContain(fip.status);
+    const asg = await p.call('POST', '/api/v1/scaling-groups', { token: a.token, body: group({}, { subnetId: pub.subnetId }) });
+    expect(asg.status).toBe(201);
+    expect(asg.body).toMatchObject({ template: { imageId: pub.imageId, networkId: pub.networkId }, subnetId: pub.subnetId });
+    expect((await p.call('DELETE', `/api/v1/scaling-groups/${asg.body.id}`, { token: a.token })).status).toBe(202);
+  }, 60_000);
+
+  it("keeps a bandwidth limit staff set on a tenant's server out of the tenant's reach", async () => {
+    const os = simClient(sim, projectA);
+    const created = await os.compute.createServer({ name: 'a-limited', flavorRef: novaFlavorId, imageRef: pub.imageId, networks: [{ uuid: pub.networkId }] });
+    await until('A server ACTIVE', () => os.compute.getServer(created.id), (x) => x.status === 'ACTIVE');
+    const em = p.db.orm.em.fork();
+    const record = Object.assign(new CloudResource(), { tenantId: a.tenantId, kind: 'server' as const, name: 'a-limited', status: 'active' as const, openstackId: created.id });
+    await em.persistAndFlush(record);
+    const url = `/api/v1/isolation/servers/${record.id}/bandwidth-limit`;
+    const operator = await p.staff(['operator']);
+    const narrowed = await p.staff(['operator'], ['resources:read', 'resources:operate']);
+
+    expect((await p.call('PUT', url, { token: narrowed.token, body: { maxKbps: 1_000 } })).status).toBe(403);
+    const set = await p.call('PUT', url, { token: operator.token, body: { maxKbps: 1_000 } });
+    expect(set.status).toBe(200);
+    expect(set.body.setBy).toBe('staff');
+    const lift = await p.call('PUT', url, { token: a.token, body: { maxKbps: 100_000 } });
+    expect(lift.status).toBe(403);
+    expect(lift.body.message).toMatch(/operator set this limit/);
+    expect((await p.call('DELETE', url, { token: a.token })).status).toBe(403);
+    const rules = (await admin.network.listBandwidthLimitRules(set.body.policyId)).map((r) => r.max_kbps);
+    expect(rules).toEqual([1_000]);
+
+    expect((await p.call('DELETE', url, { token: operator.token })).status).toBe(204);
+    const own = await p.call('PUT', url, { token: a.token, body: { maxKbps: 5_000 } });
+    expect(own.status).toBe(200);
+    expect(own.body.setBy).toBe('tenant');
+    expect((await p.call('DELETE', url, { token: a.token })).status).toBe(204);
   }, 60_000);
 });

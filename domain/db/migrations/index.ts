@@ -6,6 +6,7 @@ import { Migration0006Ha } from './0006-ha';
 import { Migration0007Autoscaling } from './0007-autoscaling';
 import { Migration0004CatalogOrders } from './0004-catalog-orders';
 import { Migration0005Operate } from './0005-operate';
+import { Migration0008SessionLimits } from './0008-session-limits';
 
 /** Checked-in migrations, applied in this order on SQLite and MySQL/MariaDB alike. */
 export const migrationsList: MigrationObject[] = [
@@ -16,4 +17,5 @@ export const migrationsList: MigrationObject[] = [
   { name: '0007-autoscaling', class: Migration0007Autoscaling },
   { name: '0004-catalog-orders', class: Migration0004CatalogOrders },
   { name: '0005-operate', class: Migration0005Operate },
+  { name: '0008-session-limits', class: Migration0008SessionLimits },
 ];
