@@ -43,32 +43,20 @@ const labels: Record<CloudIdKind, string> = {
 
 type Obj = Record<string, unknown>;
 
-function fetchOne(os: OpenStackClient, kind: CloudIdKind, id: string): Promise<Obj> {
-  switch (kind) {
-    case 'image':
-      return os.image.getImage(id) as Promise<Obj>;
-    case 'network':
-      return os.network.getNetwork(id) as unknown as Promise<Obj>;
-    case 'subnet':
-      return os.network.getSubnet(id) as unknown as Promise<Obj>;
-    case 'port':
-      return os.network.getPort(id) as unknown as Promise<Obj>;
-    case 'security_group':
-      return os.network.getSecurityGroup(id) as unknown as Promise<Obj>;
-    case 'floating_ip':
-      return os.network.getFloatingIp(id) as unknown as Promise<Obj>;
-    case 'volume':
-      return os.blockStorage.getVolume(id) as unknown as Promise<Obj>;
-    case 'snapshot':
-      return os.blockStorage.getSnapshot(id) as unknown as Promise<Obj>;
-    case 'load_balancer':
-      return os.loadBalancer.getLoadBalancer(id) as unknown as Promise<Obj>;
-    case 'listener':
-      return os.loadBalancer.getListener(id) as unknown as Promise<Obj>;
-    case 'pool':
-      return os.loadBalancer.getPool(id) as unknown as Promise<Obj>;
-  }
-}
+/** How each kind is read (admin view: every project's objects). */
+const readers: Record<CloudIdKind, (os: OpenStackClient, id: string) => Promise<unknown>> = {
+  image: (os, id) => os.image.getImage(id),
+  network: (os, id) => os.network.getNetwork(id),
+  subnet: (os, id) => os.network.getSubnet(id),
+  port: (os, id) => os.network.getPort(id),
+  security_group: (os, id) => os.network.getSecurityGroup(id),
+  floating_ip: (os, id) => os.network.getFloatingIp(id),
+  volume: (os, id) => os.blockStorage.getVolume(id),
+  snapshot: (os, id) => os.blockStorage.getSnapshot(id),
+  load_balancer: (os, id) => os.loadBalancer.getLoadBalancer(id),
+  listener: (os, id) => os.loadBalancer.getListener(id),
+  pool: (os, id) => os.loadBalancer.getPool(id),
+};
 
 /** The cloud's answer that the id names nothing this account may see (a malformed id included). */
 const isUnknown = (e: unknown) => e instanceof OpenStackError && [400, 403, 404].includes(e.status);
@@ -102,7 +90,7 @@ export class CloudIdResolver {
 
   private async fetch(kind: CloudIdKind, id: string): Promise<Obj | null> {
     try {
-      return await fetchOne(this.client(), kind, id);
+      return (await readers[kind](this.client(), id)) as Obj;
     } catch (e) {
       if (isUnknown(e)) return null;
       if (e instanceof ApiError) throw e;
