@@ -9,18 +9,18 @@ import { createHaDbActivities } from '../activities/db/ha';
 import { createHaOpenStackActivities, type HaActivitySettings } from '../activities/openstack/ha';
 import { createOrderActivities } from '../activities/db/orders';
 import { createProvisionActivities } from '../activities/openstack/provision';
-import type { ProvisionCloudSettings } from '../activities/openstack/provision-session';
+import type { ProvisionCloudSettings } from '../activities/openstack/provision-settings';
 
 import { createResourceRecordActivities } from '../activities/db/resources';
 import { createDriftRecordActivities } from '../activities/db/resources-drift';
 import { createOperateOpenStackActivities } from '../activities/openstack/operate';
-import type { OperateSettings } from '../activities/openstack/operate-session';
+import type { CloudAccount } from '../activities/openstack/cloud';
 
 /** What activities need from the outside world. */
 export interface ActivityDeps {
   orm: Orm;
   /** OpenStack admin account of operating tenants' resources (instance actions, volumes, networks, drift); without it those activities fail as not configured. */
-  operate?: OperateSettings;
+  operate?: CloudAccount;
   /** SMTP, Twilio and dedup settings of the notify activities; without them mail and SMS fail as not configured. */
   notify?: NotifySettings;
   /** Nova admin access and polling of migration, drain and evacuation; without it those activities fail as not configured. */

@@ -3,7 +3,6 @@ import type { Orm } from '../domain/db/orm';
 import { notifySettingsFromConfig } from '../activities/notify/settings';
 import { provisionSettingsFromConfig } from '../activities/openstack/provision-settings';
 import { autoscalingSettingsFromConfig } from '../activities/openstack/autoscale-settings';
-import { novaTransport } from '../activities/openstack/ha-nova-transport';
 import type { ActivityDeps } from './activities';
 
 /** Activity dependencies of a worker process, from the one configuration module. */
@@ -16,6 +15,6 @@ export function activityDepsFromConfig(cfg: Config, orm: Orm): ActivityDeps {
     provision: cloud,
     operate: cloud,
     autoscaling: autoscalingSettingsFromConfig(cfg),
-    ha: cloud ? { nova: novaTransport(cloud), pollMs: cfg.HA_POLL_INTERVAL_MS } : {},
+    ha: { account: cloud, pollMs: cfg.HA_POLL_INTERVAL_MS },
   };
 }

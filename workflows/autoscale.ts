@@ -20,6 +20,7 @@ import { evaluatePolicies, type ScalingDecision } from '../domain/autoscaling/po
 import { currentCapacity, planReconcile, type GroupMember } from '../domain/autoscaling/reconcile';
 import { queuesOf } from '../domain/task-queues';
 import { provisionItemWorkflow, type ProvisionInput } from './provision';
+import { retryPresets } from './retry-presets';
 
 export interface DecisionView {
   at: string;
@@ -90,22 +91,22 @@ const queues = queuesOf(workflowInfo().taskQueue);
 const db = proxyActivities<AutoscalingRecordActivities & AutoscalingQuotaActivities & MetricsActivities>({
   taskQueue: queues.orchestration,
   startToCloseTimeout: '30 seconds',
-  retry: { initialInterval: '500 milliseconds', maximumInterval: '10 seconds', nonRetryableErrorTypes: ['PrometheusBadQuery'] },
+  retry: retryPresets.orchestration,
 });
 const metricsOnce = proxyActivities<MetricsActivities>({
   taskQueue: queues.orchestration,
   startToCloseTimeout: '10 seconds',
-  retry: { maximumAttempts: 2, initialInterval: '200 milliseconds' },
+  retry: { ...retryPresets.orchestration, maximumAttempts: 2 },
 });
 const os = proxyActivities<AutoscaleMemberActivities & ReturnType<typeof createFlavorSizeActivity> & IsolationActivities>({
   taskQueue: queues.openstack,
   startToCloseTimeout: '2 minutes',
-  retry: { initialInterval: '500 milliseconds', maximumInterval: '15 seconds', maximumAttempts: 20 },
+  retry: { ...retryPresets.openstack, maximumAttempts: 20 },
 });
 const provisioning = proxyActivities<Pick<ProvisionActivities, 'teardownItem' | 'ensureTenantProject'>>({
   taskQueue: queues.openstack,
   startToCloseTimeout: '10 minutes',
-  retry: { initialInterval: '1 second', maximumInterval: '15 seconds', maximumAttempts: 10 },
+  retry: { ...retryPresets.openstack, maximumAttempts: 10 },
 });
 /** How long a member may take to turn ACTIVE before its provisioning fails (and it is replaced). */
 const MEMBER_ACTIVE_TIMEOUT_MS = 10 * 60_000;

@@ -9,6 +9,7 @@ import type { DriftRecordActivities } from '../activities/db/resources-drift';
 import type { DriftCloudActivities } from '../activities/openstack/operate-drift';
 import { diffDrift } from '../domain/operate/drift';
 import { queuesOf } from '../domain/task-queues';
+import { retryPresets } from './retry-presets';
 
 export interface DriftSummary {
   startedAt: string;
@@ -22,8 +23,8 @@ export const driftScheduleId = 'drift-reconcile';
 
 export async function driftWorkflow(): Promise<DriftSummary> {
   const queues = queuesOf(workflowInfo().taskQueue);
-  const db = proxyActivities<DriftRecordActivities>({ taskQueue: queues.orchestration, startToCloseTimeout: '1 minute', retry: { initialInterval: '1 second', maximumAttempts: 5 } });
-  const os = proxyActivities<DriftCloudActivities>({ taskQueue: queues.openstack, startToCloseTimeout: '5 minutes', retry: { initialInterval: '1 second', maximumAttempts: 5 } });
+  const db = proxyActivities<DriftRecordActivities>({ taskQueue: queues.orchestration, startToCloseTimeout: '1 minute', retry: { ...retryPresets.orchestration, maximumAttempts: 5 } });
+  const os = proxyActivities<DriftCloudActivities>({ taskQueue: queues.openstack, startToCloseTimeout: '5 minutes', retry: { ...retryPresets.openstack, maximumAttempts: 5 } });
 
   const startedAt = new Date().toISOString();
   const inventory = await db.driftInventory();

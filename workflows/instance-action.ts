@@ -27,6 +27,7 @@ import type { ResourceRecordActivities } from '../activities/db/resources';
 import type { ConsoleInfo } from '../activities/openstack/operate-types';
 import { publicParams, settledStatuses, type ServerActionRequest } from '../domain/operate/server-actions';
 import { queuesOf } from '../domain/task-queues';
+import { retryPresets } from './retry-presets';
 
 export interface InstanceOpsInput {
   resourceId: string;
@@ -76,10 +77,10 @@ const keptHistory = 20;
 
 export async function instanceOpsWorkflow(input: InstanceOpsInput): Promise<InstanceOpsProgress> {
   const queues = queuesOf(workflowInfo().taskQueue);
-  const retry: RetryPolicy = { initialInterval: '500 ms', backoffCoefficient: 2, maximumAttempts: 3, nonRetryableErrorTypes: ['InvalidServerState', 'OpenStackConflict'] };
+  const retry: RetryPolicy = { ...retryPresets.openstack, maximumAttempts: 3 };
   const os = proxyActivities<ServerOperateActivities>({ taskQueue: queues.openstack, startToCloseTimeout: '1 minute', retry });
   const waits = proxyActivities<ServerOperateActivities>({ taskQueue: queues.openstack, startToCloseTimeout: '15 minutes', heartbeatTimeout: '30 seconds', retry });
-  const db = proxyActivities<ResourceRecordActivities>({ taskQueue: queues.orchestration, startToCloseTimeout: '30 seconds', retry: { initialInterval: '1 second', maximumInterval: '30 seconds' } });
+  const db = proxyActivities<ResourceRecordActivities>({ taskQueue: queues.orchestration, startToCloseTimeout: '30 seconds', retry: retryPresets.orchestration });
 
   const history: ActionRecord[] = input.history ?? [];
   let current: ActionRecord | null = null;

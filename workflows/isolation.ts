@@ -6,6 +6,7 @@
 import { proxyActivities, workflowInfo } from '@temporalio/workflow';
 import type { BandwidthLimitResult, IsolationActivities } from '../activities/openstack/isolation';
 import { queuesOf } from '../domain/task-queues';
+import { retryPresets } from './retry-presets';
 
 export type IsolationRequest =
   | { kind: 'bandwidth'; projectId: string | null; serverId: string; maxKbps: number; maxBurstKbps?: number; direction?: 'egress' | 'ingress' }
@@ -18,7 +19,7 @@ export async function isolationWorkflow(req: IsolationRequest): Promise<Isolatio
   const os = proxyActivities<IsolationActivities>({
     taskQueue: queuesOf(workflowInfo().taskQueue).openstack,
     startToCloseTimeout: '1 minute',
-    retry: { initialInterval: '500 milliseconds', maximumInterval: '10 seconds', maximumAttempts: 10 },
+    retry: { ...retryPresets.openstack, maximumAttempts: 10 },
   });
   switch (req.kind) {
     case 'bandwidth': {

@@ -1,6 +1,7 @@
 import { proxyActivities, workflowInfo, type ActivityOptions } from '@temporalio/workflow';
 import type { NotifyActivities } from '../activities/notify';
 import { queuesOf } from '../domain/task-queues';
+import { retryPresets } from './retry-presets';
 
 /**
  * The notify activities (notifyOnCall, sendMail, sendSms, sendInbox) on this deployment's `cmp-notify`
@@ -11,7 +12,7 @@ export function notifyProxy(options: Partial<ActivityOptions> = {}) {
   return proxyActivities<NotifyActivities>({
     taskQueue: queuesOf(workflowInfo().taskQueue).notify,
     startToCloseTimeout: '1 minute',
-    retry: { initialInterval: '1 second', backoffCoefficient: 2, maximumInterval: '1 minute', maximumAttempts: 8 },
+    retry: retryPresets.notify,
     ...options,
   });
 }

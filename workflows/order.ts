@@ -17,6 +17,8 @@ import { autoApprovalReason, type AutoApprovalRules } from '../domain/orders/aut
 import { refusal, type OrderItemStatus, type OrderStatus } from '../domain/orders/state-machine';
 import { queuesOf } from '../domain/task-queues';
 import { provisionItemWorkflow, type ProvisionInput, type ProvisionResult } from './provision';
+import { nonRetryableOpenStackFailures } from '../activities/openstack/errors';
+import { retryPresets } from './retry-presets';
 
 export interface OrderWorkflowInput {
   orderId: string;
@@ -63,10 +65,11 @@ export const orderProgressQuery = defineQuery<OrderProgress>('progress');
 
 const db = proxyActivities<OrderActivities>({
   startToCloseTimeout: '30 seconds',
-  retry: { initialInterval: '500 milliseconds', maximumInterval: '10 seconds' },
+  retry: retryPresets.orchestration,
 });
 
-const nonRetryableItemFailures = new Set(['OpenStackBadRequest', 'OpenStackForbidden', 'OpenStackNotFound', 'OpenStackQuotaExceeded', 'ProvisionFailed']);
+/** Failures a new run of the item would meet again (the taxonomy's non-retryable ones). */
+const nonRetryableItemFailures = new Set<string>(nonRetryableOpenStackFailures);
 
 /**
  * `order-<orderId>`: validate → reserve quota → wait for approval → provision every item → deliver.
@@ -77,7 +80,7 @@ export async function orderWorkflow(input: OrderWorkflowInput): Promise<OrderPro
   const cloud = proxyActivities<ProvisionActivities>({
     taskQueue: queuesOf(workflowInfo().taskQueue).openstack,
     startToCloseTimeout: '1 minute',
-    retry: { initialInterval: '500 milliseconds', maximumInterval: '10 seconds', maximumAttempts: 8, nonRetryableErrorTypes: ['OpenStackBadRequest', 'OpenStackForbidden'] },
+    retry: retryPresets.openstack,
   });
   const progress: OrderProgress = {
     orderId: input.orderId,

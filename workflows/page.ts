@@ -1,6 +1,7 @@
 import { ActivityFailure } from '@temporalio/workflow';
 import type { OnCallPage, PageResult } from '../activities/notify/types';
 import { notifyProxy } from './notify-proxy';
+import { retryPresets } from './retry-presets';
 
 export interface PageInput extends OnCallPage {
   /** Delivery attempts before the page is given up (8 by default, about 2 minutes of backoff). */
@@ -23,7 +24,7 @@ export const pageWorkflowId = (dedupKey: string) => `page-${dedupKey}`;
  */
 export async function pageOnCallWorkflow(input: PageInput): Promise<PageOutcome> {
   const { maxAttempts, ...page } = input;
-  const notify = notifyProxy({ retry: { initialInterval: '1 second', backoffCoefficient: 2, maximumInterval: '1 minute', maximumAttempts: maxAttempts ?? 8 } });
+  const notify = notifyProxy({ retry: { ...retryPresets.notify, maximumAttempts: maxAttempts ?? retryPresets.notify.maximumAttempts } });
   try {
     const result = await notify.notifyOnCall(page);
     return { ...result, delivered: result.deliveries.some((d) => d.status !== 'failed') };

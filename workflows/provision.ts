@@ -5,6 +5,8 @@ import type { CloudResourceKind } from '../domain/entities/cloud-resource';
 import type { OrderItemSpec } from '../domain/orders/items';
 import { serverQuota } from '../domain/orders/items';
 import { queuesOf } from '../domain/task-queues';
+import { OpenStackFailureType } from '../activities/openstack/errors';
+import { retryPresets } from './retry-presets';
 
 export interface ProvisionInput {
   orderId: string;
@@ -35,12 +37,7 @@ function cloud(startToClose: Duration, heartbeat?: Duration) {
     taskQueue: queuesOf(workflowInfo().taskQueue).openstack,
     startToCloseTimeout: startToClose,
     ...(heartbeat ? { heartbeatTimeout: heartbeat } : {}),
-    retry: {
-      initialInterval: '500 milliseconds',
-      maximumInterval: '10 seconds',
-      maximumAttempts: 8,
-      nonRetryableErrorTypes: ['OpenStackBadRequest', 'OpenStackForbidden', 'OpenStackNotFound', 'OpenStackQuotaExceeded', 'ProvisionFailed', 'ProvisionTimeout'],
-    },
+    retry: retryPresets.openstack,
   });
 }
 
@@ -93,7 +90,7 @@ export async function provisionItemWorkflow(input: ProvisionInput): Promise<Prov
     const cause = (err as { cause?: ApplicationFailure }).cause;
     const type = cause instanceof ApplicationFailure ? cause.type : (err as ApplicationFailure).type;
     const message = cause instanceof Error ? cause.message : (err as Error).message;
-    throw ApplicationFailure.nonRetryable(message, type ?? 'ProvisionFailed', { itemId: input.itemId });
+    throw ApplicationFailure.nonRetryable(message, type ?? OpenStackFailureType.ResourceFailed, { itemId: input.itemId });
   }
 }
 

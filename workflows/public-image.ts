@@ -6,6 +6,8 @@
 import { ApplicationFailure, proxyActivities, workflowInfo, type RetryPolicy } from '@temporalio/workflow';
 import type { ObjectState, ResourceOperateActivities } from '../activities/openstack/operate-resources';
 import { queuesOf } from '../domain/task-queues';
+import { OpenStackFailureType } from '../activities/openstack/errors';
+import { retryPresets } from './retry-presets';
 
 export type PublicImageRequest =
   | { op: 'list' }
@@ -13,7 +15,7 @@ export type PublicImageRequest =
   | { op: 'delete'; imageId: string };
 
 export async function publicImageWorkflow(req: PublicImageRequest): Promise<ObjectState[]> {
-  const retry: RetryPolicy = { initialInterval: '500 ms', backoffCoefficient: 2, maximumAttempts: 3, nonRetryableErrorTypes: ['InvalidResourceState'] };
+  const retry: RetryPolicy = { ...retryPresets.openstack, maximumAttempts: 3 };
   const os = proxyActivities<ResourceOperateActivities>({ taskQueue: queuesOf(workflowInfo().taskQueue).openstack, startToCloseTimeout: '5 minutes', heartbeatTimeout: '30 seconds', retry });
   try {
     if (req.op === 'list') return await os.listPublicImages();
@@ -22,7 +24,7 @@ export async function publicImageWorkflow(req: PublicImageRequest): Promise<Obje
       return [await os.waitResourceReady({ kind: 'image', openstackId: created.openstackId, projectId: null })];
     }
     const image = await os.readResourceObject({ kind: 'image', openstackId: req.imageId, projectId: null });
-    if (!image || image.attributes.visibility !== 'public') throw ApplicationFailure.nonRetryable(`public image ${req.imageId} not found`, 'OpenStackNotFound');
+    if (!image || image.attributes.visibility !== 'public') throw ApplicationFailure.nonRetryable(`public image ${req.imageId} not found`, OpenStackFailureType.NotFound);
     await os.deleteResourceObject({ kind: 'image', openstackId: req.imageId, projectId: null });
     return [];
   } catch (e) {

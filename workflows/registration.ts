@@ -1,5 +1,6 @@
 import { condition, defineQuery, defineSignal, proxyActivities, setHandler } from '@temporalio/workflow';
 import type { RegistrationActivities } from '../activities/db/registration';
+import { retryPresets } from './retry-presets';
 
 export interface RegistrationInput {
   userId: string;
@@ -35,7 +36,7 @@ export const registrationStateQuery = defineQuery<RegistrationState>('state');
 
 const { activateRegistration, refuseRegistration } = proxyActivities<RegistrationActivities>({
   startToCloseTimeout: '30 seconds',
-  retry: { initialInterval: '1 second', maximumInterval: '30 seconds' },
+  retry: retryPresets.orchestration,
 });
 
 /** `registration-<userId>`: waits for an operator's decision, then activates or refuses the account. */

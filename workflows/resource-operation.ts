@@ -9,6 +9,7 @@ import { ApplicationFailure, proxyActivities, workflowInfo, type RetryPolicy } f
 import type { ResourceRecordActivities } from '../activities/db/resources';
 import type { ChangeOp, ObjectState, OperatedKind, ResourceOperateActivities } from '../activities/openstack/operate-resources';
 import { queuesOf } from '../domain/task-queues';
+import { retryPresets } from './retry-presets';
 
 export interface ResourceOperationInput {
   resourceId: string;
@@ -25,9 +26,9 @@ export const resourceWorkflowId = (resourceId: string) => `resource-${resourceId
 
 export async function resourceOperationWorkflow(input: ResourceOperationInput): Promise<ObjectState | null> {
   const queues = queuesOf(workflowInfo().taskQueue);
-  const retry: RetryPolicy = { initialInterval: '500 ms', backoffCoefficient: 2, maximumAttempts: 3, nonRetryableErrorTypes: ['InvalidResourceState'] };
+  const retry: RetryPolicy = { ...retryPresets.openstack, maximumAttempts: 3 };
   const os = proxyActivities<ResourceOperateActivities>({ taskQueue: queues.openstack, startToCloseTimeout: '10 minutes', heartbeatTimeout: '30 seconds', retry });
-  const db = proxyActivities<ResourceRecordActivities>({ taskQueue: queues.orchestration, startToCloseTimeout: '30 seconds', retry: { initialInterval: '1 second', maximumInterval: '30 seconds' } });
+  const db = proxyActivities<ResourceRecordActivities>({ taskQueue: queues.orchestration, startToCloseTimeout: '30 seconds', retry: retryPresets.orchestration });
   const { resourceId, kind, projectId } = input;
 
   if (input.op === 'create') {

@@ -1,5 +1,5 @@
 import { listAll } from './paging';
-import type { OpenStackSession, Query } from './session';
+import type { Session, Query } from './session';
 
 const enc = encodeURIComponent;
 
@@ -83,7 +83,7 @@ export interface VolumeQuotaSet {
 
 /** Cinder v3 (paths relative to `<endpoint>` = `/v3/<project_id>`); attachments need 3.27+. */
 export class BlockStorageApi {
-  constructor(private readonly s: OpenStackSession) {}
+  constructor(private readonly s: Session) {}
 
   listVolumes(query?: Query): Promise<Volume[]> {
     return listAll<Volume>(this.s, 'block-storage', '/volumes/detail', 'volumes', { query });
@@ -115,6 +115,9 @@ export class BlockStorageApi {
   }
   async createSnapshot(snapshot: { volume_id: string; name?: string; description?: string; force?: boolean; metadata?: Record<string, string> }): Promise<Snapshot> {
     return (await this.s.post<{ snapshot: Snapshot }>('block-storage', '/snapshots', { snapshot })).snapshot;
+  }
+  async updateSnapshot(id: string, snapshot: { name?: string; description?: string }): Promise<Snapshot> {
+    return (await this.s.put<{ snapshot: Snapshot }>('block-storage', `/snapshots/${enc(id)}`, { snapshot })).snapshot;
   }
   deleteSnapshot(id: string): Promise<void> {
     return this.s.delete('block-storage', `/snapshots/${enc(id)}`);

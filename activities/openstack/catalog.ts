@@ -1,4 +1,5 @@
 import type { Interface } from './config';
+import { EndpointNotFoundError } from './errors';
 import { serviceTypeAliases, type ServiceType } from './service-types';
 
 export interface CatalogEndpoint {
@@ -14,10 +15,6 @@ export interface CatalogService {
   type: string;
   name?: string;
   endpoints: CatalogEndpoint[];
-}
-
-export class EndpointNotFoundError extends Error {
-  override readonly name = 'EndpointNotFoundError';
 }
 
 /**

@@ -1,5 +1,5 @@
 import { listAll, paginate, type PageOptions } from './paging';
-import type { OpenStackSession, Query } from './session';
+import type { Session, Query } from './session';
 
 export interface Link {
   href: string;
@@ -220,7 +220,7 @@ export type RebootType = 'SOFT' | 'HARD';
 
 /** Nova v2.1. Paths are relative to the compute endpoint; microversion per session unless given. */
 export class ComputeApi {
-  constructor(private readonly s: OpenStackSession) {}
+  constructor(private readonly s: Session) {}
 
   // --- flavors
   async listFlavors(query?: Query): Promise<Flavor[]> {
@@ -228,6 +228,10 @@ export class ComputeApi {
   }
   async getFlavor(id: string): Promise<Flavor> {
     return (await this.s.get<{ flavor: Flavor }>('compute', `/flavors/${enc(id)}`)).flavor;
+  }
+  /** Admin: a new flavor (public unless `os-flavor-access:is_public` is false). */
+  async createFlavor(flavor: { name: string; vcpus: number; ram: number; disk: number; id?: string; 'os-flavor-access:is_public'?: boolean }): Promise<Flavor> {
+    return (await this.s.post<{ flavor: Flavor }>('compute', '/flavors', { flavor })).flavor;
   }
 
   // --- servers
@@ -283,13 +287,10 @@ export class ComputeApi {
   async reboot(id: string, type: RebootType = 'SOFT'): Promise<void> {
     await this.action(id, { reboot: { type } });
   }
-  /** Snapshot to a Glance image; returns the new image id (body from 2.45, `Location` header before). */
-  async createImage(id: string, name: string, metadata?: Record<string, string>): Promise<string> {
+  /** Snapshot to a Glance image; the new image id (body from 2.45, `Location` header before), if Nova named it. */
+  async createImage(id: string, name: string, metadata?: Record<string, string>): Promise<string | undefined> {
     const res = await this.action<{ image_id?: string }>(id, { createImage: { name, ...(metadata ? { metadata } : {}) } });
-    const fromHeader = res.headers.get('location')?.split('/').pop();
-    const imageId = res.body?.image_id ?? fromHeader;
-    if (!imageId) throw new Error('createImage answered without an image id');
-    return imageId;
+    return res.body?.image_id ?? res.headers.get('location')?.split('/').pop() ?? undefined;
   }
   /** Live migration; `host` null lets the scheduler choose. `block_migration: 'auto'` needs 2.25+. */
   async liveMigrate(id: string, opts: { host?: string | null; blockMigration?: boolean | 'auto' } = {}): Promise<void> {
@@ -332,6 +333,10 @@ export class ComputeApi {
   // --- hypervisors and services
   async listHypervisors(query?: Query): Promise<Hypervisor[]> {
     return listAll<Hypervisor>(this.s, 'compute', '/os-hypervisors/detail', 'hypervisors', { query });
+  }
+  /** Hypervisors with their vCPU and memory usage (2.88 dropped usage from the answer; 2.87 is the last that has it). */
+  async listHypervisorUsage(): Promise<Hypervisor[]> {
+    return listAll<Hypervisor>(this.s, 'compute', '/os-hypervisors/detail', 'hypervisors', { microversion: '2.87' });
   }
   async getHypervisor(id: string, withServers = false): Promise<Hypervisor> {
     return (await this.s.get<{ hypervisor: Hypervisor }>('compute', `/os-hypervisors/${enc(id)}`, { query: withServers ? { with_servers: true } : undefined })).hypervisor;

@@ -4,7 +4,8 @@ import {
   OpenStackError,
   OpenStackFailureType,
   OpenStackTimeoutError,
-  OpenStackWaitError,
+  EndpointNotFoundError,
+  isNotFound,
   parseFault,
   toActivityFailure,
 } from './errors';
@@ -39,15 +40,21 @@ describe('toActivityFailure', () => {
     [err(503, 'unavailable'), OpenStackFailureType.ServerError, false],
     [new OpenStackTimeoutError('compute', 'GET', '/servers', 100), OpenStackFailureType.Timeout, false],
     [new OpenStackConnectionError('compute', 'GET', '/servers', new Error('ECONNREFUSED')), OpenStackFailureType.ConnectionError, false],
-    [new OpenStackWaitError('failed', 'server', 'x', 'ERROR', 'server x reached ERROR'), OpenStackFailureType.ResourceFailed, true],
-    [new OpenStackWaitError('timeout', 'server', 'x', 'BUILD', 'still BUILD'), OpenStackFailureType.WaitTimeout, false],
+    [new EndpointNotFoundError('no public endpoint for load-balancer'), OpenStackFailureType.NoEndpoint, true],
   ];
   it.each(cases)('%s → %s (nonRetryable %s)', (e, type, nonRetryable) => {
     const f = toActivityFailure(e);
     expect(f).toBeInstanceOf(ApplicationFailure);
     expect(f.type).toBe(type);
     expect(f.nonRetryable).toBe(nonRetryable);
-    expect(f.message).toBe(e.message);
+    expect(f.message).toBe(e instanceof OpenStackError ? `POST /v2.1/servers → ${e.status}: ${e.message}` : e.message);
+  });
+
+  it('knows a 404 whether raw or already an activity failure', () => {
+    expect(isNotFound(err(404, 'gone'))).toBe(true);
+    expect(isNotFound(toActivityFailure(err(404, 'gone')))).toBe(true);
+    expect(isNotFound(err(409, 'busy'))).toBe(false);
+    expect(isNotFound(new Error('x'))).toBe(false);
   });
 
   it('carries status, code and request id as details, and honours Retry-After', () => {

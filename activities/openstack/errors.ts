@@ -1,22 +1,39 @@
 import { ApplicationFailure } from '@temporalio/common';
 
-/** `ApplicationFailure.type` values a workflow can branch on after an OpenStack call failed. */
+/**
+ * The one failure taxonomy: every `ApplicationFailure.type` an OpenStack activity throws and a
+ * workflow may branch on. HTTP answers map by status (see `failureTypeOf`); the rest are thrown by
+ * the activities themselves. Pure data and plain classes, so workflows import it for their retry
+ * presets (`workflows/retry-presets.ts`).
+ */
 export const OpenStackFailureType = {
   BadRequest: 'OpenStackBadRequest',
   Unauthorized: 'OpenStackUnauthorized',
   Forbidden: 'OpenStackForbidden',
   NotFound: 'OpenStackNotFound',
+  /** 413 without Retry-After that is not a quota (request too large). */
   OverLimit: 'OpenStackOverLimit',
   QuotaExceeded: 'OpenStackQuotaExceeded',
   Conflict: 'OpenStackConflict',
   RateLimited: 'OpenStackRateLimited',
+  /** 5xx: the service failed or is unavailable. */
   ServerError: 'OpenStackServerError',
   Timeout: 'OpenStackTimeout',
   ConnectionError: 'OpenStackConnectionError',
-  /** A waited-for resource reached a failure status (server ERROR, volume error...). */
+  /** No credentials for the cloud were configured. */
+  NotConfigured: 'OpenStackNotConfigured',
+  /** The catalog has no endpoint of the service. */
+  NoEndpoint: 'OpenStackNoEndpoint',
+  /** A waited-for resource reached a failure status (server ERROR, volume error, image killed...). */
   ResourceFailed: 'OpenStackResourceFailed',
-  /** A waiter ran out of time before the resource reached the wanted status. */
+  /** A wait ran out of time before the resource reached the wanted status. */
   WaitTimeout: 'OpenStackWaitTimeout',
+  /** The server's state refuses what was asked (Nova's 409 on an action, or the platform's own check). */
+  InvalidServerState: 'InvalidServerState',
+  /** Another object's state refuses the change (Neutron/Cinder 409 on a user's request). */
+  InvalidResourceState: 'InvalidResourceState',
+  /** Nova accepted a snapshot Glance does not list yet (retried). */
+  SnapshotPending: 'SnapshotPending',
 } as const;
 export type OpenStackFailureType = (typeof OpenStackFailureType)[keyof typeof OpenStackFailureType];
 
@@ -28,8 +45,17 @@ export const nonRetryableOpenStackFailures: readonly OpenStackFailureType[] = [
   OpenStackFailureType.NotFound,
   OpenStackFailureType.OverLimit,
   OpenStackFailureType.QuotaExceeded,
+  OpenStackFailureType.NotConfigured,
+  OpenStackFailureType.NoEndpoint,
   OpenStackFailureType.ResourceFailed,
+  OpenStackFailureType.InvalidServerState,
+  OpenStackFailureType.InvalidResourceState,
 ];
+
+/** The catalog lists no endpoint for a service in the region and interface asked for. */
+export class EndpointNotFoundError extends Error {
+  override readonly name = 'EndpointNotFoundError';
+}
 
 /** An HTTP error answered by an OpenStack service, with the fault parsed from its body. */
 export class OpenStackError extends Error {
@@ -100,20 +126,6 @@ export class OpenStackConnectionError extends Error {
   }
 }
 
-/** A waiter saw the resource reach a failure status, or ran out of time. */
-export class OpenStackWaitError extends Error {
-  override readonly name = 'OpenStackWaitError';
-  constructor(
-    readonly kind: 'failed' | 'timeout',
-    readonly resource: string,
-    readonly id: string,
-    readonly lastStatus: string | undefined,
-    message: string,
-  ) {
-    super(message);
-  }
-}
-
 function causeMessage(cause: unknown): string {
   const c = cause as { message?: string; cause?: { code?: string; message?: string } };
   return c?.cause?.code ?? c?.cause?.message ?? c?.message ?? String(cause);
@@ -145,7 +157,7 @@ export function parseFault(body: unknown): { code?: string; message?: string } {
   return {};
 }
 
-function failureTypeOf(err: OpenStackError): OpenStackFailureType {
+function statusFailureType(err: OpenStackError): OpenStackFailureType {
   const s = err.status;
   if (err.isQuota && (s === 403 || s === 409 || s === 413)) return OpenStackFailureType.QuotaExceeded;
   if (s === 400 || s === 422) return OpenStackFailureType.BadRequest;
@@ -162,10 +174,10 @@ function failureTypeOf(err: OpenStackError): OpenStackFailureType {
 /** The failure type an error would become, without building the failure. */
 export function openStackFailureType(err: unknown): OpenStackFailureType | undefined {
   if (err instanceof ApplicationFailure) return err.type as OpenStackFailureType;
-  if (err instanceof OpenStackError) return failureTypeOf(err);
+  if (err instanceof OpenStackError) return statusFailureType(err);
   if (err instanceof OpenStackTimeoutError) return OpenStackFailureType.Timeout;
   if (err instanceof OpenStackConnectionError) return OpenStackFailureType.ConnectionError;
-  if (err instanceof OpenStackWaitError) return err.kind === 'failed' ? OpenStackFailureType.ResourceFailed : OpenStackFailureType.WaitTimeout;
+  if (err instanceof EndpointNotFoundError) return OpenStackFailureType.NoEndpoint;
   return undefined;
 }
 
@@ -177,7 +189,7 @@ export function openStackFailureType(err: unknown): OpenStackFailureType | undef
 export function toActivityFailure(err: unknown): ApplicationFailure {
   if (err instanceof ApplicationFailure) return err;
   const type = openStackFailureType(err);
-  const message = err instanceof Error ? err.message : String(err);
+  const message = err instanceof OpenStackError ? `${err.method} ${err.path} → ${err.status}: ${err.message}` : err instanceof Error ? err.message : String(err);
   if (!type) {
     const name = err instanceof Error ? err.name : 'Error';
     return ApplicationFailure.create({ message, type: name, nonRetryable: false, cause: err instanceof Error ? err : undefined });
@@ -185,8 +197,6 @@ export function toActivityFailure(err: unknown): ApplicationFailure {
   const details: Record<string, unknown> = {};
   if (err instanceof OpenStackError) {
     Object.assign(details, { status: err.status, service: err.service, code: err.code, requestId: err.requestId, method: err.method, path: err.path });
-  } else if (err instanceof OpenStackWaitError) {
-    Object.assign(details, { resource: err.resource, id: err.id, lastStatus: err.lastStatus });
   } else if (err instanceof OpenStackTimeoutError || err instanceof OpenStackConnectionError) {
     Object.assign(details, { service: err.service, method: err.method, path: err.path });
   }
@@ -205,7 +215,24 @@ export async function withActivityFailures<T>(fn: () => Promise<T>): Promise<T> 
   }
 }
 
-/** True when `err` is an OpenStack 404 (for "delete if present" and lookups). */
+/**
+ * Wraps every function of an activity object so what an OpenStack call threw leaves the activity
+ * as the typed failure (`toActivityFailure`).
+ */
+export function withFailureTypes<T extends object>(activities: T): T {
+  const out: Record<string, unknown> = {};
+  for (const [name, fn] of Object.entries(activities)) {
+    out[name] = typeof fn === 'function' ? (...args: unknown[]) => withActivityFailures(() => fn(...args)) : fn;
+  }
+  return out as T;
+}
+
+/** The failure type of anything an activity or OpenStack call threw, by name (`OpenStackConflict`...). */
+export function failureTypeOf(err: unknown): string | undefined {
+  return openStackFailureType(err) ?? ((err as { type?: string })?.type || undefined);
+}
+
+/** True when `err` is an OpenStack 404, raw or already an activity failure (for "delete if present" and lookups). */
 export function isNotFound(err: unknown): boolean {
-  return err instanceof OpenStackError && err.status === 404;
+  return failureTypeOf(err) === OpenStackFailureType.NotFound;
 }

@@ -1,37 +1,11 @@
 import { Context } from '@temporalio/activity';
 import { ApplicationFailure } from '@temporalio/common';
-import type { NovaTransport } from './ha-nova-transport';
+import { openCloud, type CloudAccount } from './cloud';
+import type { ComputeService, Server } from './compute';
+import { failureTypeOf, OpenStackFailureType, withFailureTypes } from './errors';
 import type { ComputeHost, EvacuateRequest, HaServer, LiveMigrationProgress, WaitSettledRequest } from './ha-types';
 
-interface NovaService {
-  id: string;
-  binary: string;
-  host: string;
-  status: 'enabled' | 'disabled';
-  state: 'up' | 'down';
-  forced_down?: boolean;
-  disabled_reason: string | null;
-}
-interface NovaHypervisor {
-  hypervisor_hostname: string;
-  service: { host: string };
-  vcpus: number;
-  memory_mb: number;
-  vcpus_used: number;
-  memory_mb_used: number;
-  running_vms: number;
-}
-interface NovaServer {
-  id: string;
-  name: string;
-  status: string;
-  metadata?: Record<string, string>;
-  flavor?: { vcpus?: number; ram?: number };
-  'OS-EXT-STS:task_state'?: string | null;
-  'OS-EXT-SRV-ATTR:host'?: string | null;
-}
-
-const serverOf = (s: NovaServer): HaServer => ({
+const serverOf = (s: Server): HaServer => ({
   id: s.id,
   name: s.name,
   status: s.status,
@@ -44,8 +18,8 @@ const serverOf = (s: NovaServer): HaServer => ({
 
 /** What the HA OpenStack activities need from the worker. */
 export interface HaActivitySettings {
-  /** Admin Nova access; without it every HA cloud call fails as not configured. */
-  nova?: NovaTransport;
+  /** The platform's service account (HA works in its admin scope); without it every HA cloud call fails as not configured. */
+  account?: CloudAccount;
   /** How often waiters poll Nova (default 2 s). */
   pollMs?: number;
 }
@@ -55,38 +29,31 @@ export interface HaActivitySettings {
  * current state first, so a retry after a lost reply (or a killed worker) never acts twice.
  */
 export function createHaOpenStackActivities(settings: HaActivitySettings = {}) {
-  const nova = settings.nova;
+  const cloud = openCloud(settings.account, 'the HA activities');
   const pollMs = settings.pollMs ?? 2000;
-  const api = () => {
-    if (!nova) throw ApplicationFailure.nonRetryable('no OpenStack connection configured for HA activities', 'OpenStackNotConfigured');
-    return nova;
-  };
+  const compute = () => cloud.admin().compute;
 
-  async function services(host?: string): Promise<NovaService[]> {
-    const q = `?binary=nova-compute${host ? `&host=${encodeURIComponent(host)}` : ''}`;
-    return (await api().call<{ services: NovaService[] }>('GET', `/os-services${q}`)).services;
+  async function services(host?: string): Promise<ComputeService[]> {
+    return compute().listServices({ binary: 'nova-compute', ...(host ? { host } : {}) });
   }
-  async function serviceOf(host: string): Promise<NovaService> {
+  async function serviceOf(host: string): Promise<ComputeService> {
     const s = (await services(host))[0];
-    if (!s) throw ApplicationFailure.nonRetryable(`compute service of ${host} not found`, 'OpenStackNotFound');
+    if (!s) throw ApplicationFailure.nonRetryable(`compute service of ${host} not found`, OpenStackFailureType.NotFound);
     return s;
   }
   async function getServer(serverId: string): Promise<HaServer> {
-    return serverOf((await api().call<{ server: NovaServer }>('GET', `/servers/${serverId}`)).server);
+    return serverOf(await compute().getServer(serverId));
   }
 
-  return {
+  return withFailureTypes({
     /** Every compute host: service state merged with hypervisor usage. */
     async haListComputeHosts(): Promise<ComputeHost[]> {
-      const [svcs, hyps] = await Promise.all([
-        services(),
-        api().call<{ hypervisors: NovaHypervisor[] }>('GET', '/os-hypervisors/detail').then((r) => r.hypervisors),
-      ]);
+      const [svcs, hyps] = await Promise.all([services(), compute().listHypervisorUsage()]);
       return svcs.map((s) => {
-        const h = hyps.find((x) => x.service.host === s.host || x.hypervisor_hostname === s.host);
+        const h = hyps.find((x) => x.service?.host === s.host || x.hypervisor_hostname === s.host);
         return {
           name: s.host,
-          serviceId: s.id,
+          serviceId: String(s.id),
           up: s.state === 'up',
           enabled: s.status === 'enabled',
           forcedDown: s.forced_down === true,
@@ -103,15 +70,15 @@ export function createHaOpenStackActivities(settings: HaActivitySettings = {}) {
     /** Forces the compute service down (Nova then accepts evacuations at once) and disables it. */
     async haFenceHost(input: { host: string; reason: string }): Promise<void> {
       const s = await serviceOf(input.host);
-      if (s.forced_down !== true) await api().call('PUT', `/os-services/${s.id}`, { forced_down: true });
-      if (s.status !== 'disabled') await api().call('PUT', `/os-services/${s.id}`, { status: 'disabled', disabled_reason: input.reason });
+      if (s.forced_down !== true) await compute().forceDownService(String(s.id));
+      if (s.status !== 'disabled') await compute().disableService(String(s.id), input.reason);
     },
 
     /** Lifts the fence: the service reports again and takes new servers. */
     async haUnfenceHost(input: { host: string }): Promise<void> {
       const s = await serviceOf(input.host);
-      if (s.forced_down === true) await api().call('PUT', `/os-services/${s.id}`, { forced_down: false });
-      if (s.status !== 'enabled') await api().call('PUT', `/os-services/${s.id}`, { status: 'enabled' });
+      if (s.forced_down === true) await compute().forceDownService(String(s.id), false);
+      if (s.status !== 'enabled') await compute().enableService(String(s.id));
     },
 
     /** Enables or disables new placements on the host (drain / end of maintenance). */
@@ -119,20 +86,12 @@ export function createHaOpenStackActivities(settings: HaActivitySettings = {}) {
       const s = await serviceOf(input.host);
       const want = input.enabled ? 'enabled' : 'disabled';
       if (s.status === want) return;
-      await api().call('PUT', `/os-services/${s.id}`, input.enabled ? { status: 'enabled' } : { status: 'disabled', disabled_reason: input.reason ?? 'maintenance' });
+      await (input.enabled ? compute().enableService(String(s.id)) : compute().disableService(String(s.id), input.reason ?? 'maintenance'));
     },
 
     /** Servers Nova places on the host, every tenant's. */
     async haListHostServers(input: { host: string }): Promise<HaServer[]> {
-      const out: HaServer[] = [];
-      let marker: string | undefined;
-      for (;;) {
-        const q = `?all_tenants=1&host=${encodeURIComponent(input.host)}&limit=500${marker ? `&marker=${marker}` : ''}`;
-        const page = (await api().call<{ servers: NovaServer[] }>('GET', `/servers/detail${q}`)).servers;
-        out.push(...page.map(serverOf));
-        if (page.length < 500) return out;
-        marker = page[page.length - 1].id;
-      }
+      return (await compute().listServers({ all_tenants: 1, host: input.host })).map(serverOf);
     },
 
     async haGetServer(input: { serverId: string }): Promise<HaServer> {
@@ -146,7 +105,7 @@ export function createHaOpenStackActivities(settings: HaActivitySettings = {}) {
     async haEvacuateServer(input: EvacuateRequest): Promise<{ started: boolean }> {
       const s = await getServer(input.serverId);
       if (s.host !== input.sourceHost || s.taskState === 'rebuilding') return { started: false };
-      await api().call('POST', `/servers/${input.serverId}/action`, { evacuate: { host: input.targetHost } });
+      await compute().evacuate(input.serverId, { host: input.targetHost });
       return { started: true };
     },
 
@@ -166,16 +125,13 @@ export function createHaOpenStackActivities(settings: HaActivitySettings = {}) {
     async haStartLiveMigration(input: { serverId: string; targetHost: string }): Promise<{ started: boolean }> {
       const s = await getServer(input.serverId);
       if (s.taskState === 'migrating' || s.host === input.targetHost) return { started: false };
-      await api().call('POST', `/servers/${input.serverId}/action`, { 'os-migrateLive': { host: input.targetHost, block_migration: 'auto' } });
+      await compute().liveMigrate(input.serverId, { host: input.targetHost, blockMigration: 'auto' });
       return { started: true };
     },
 
     async haLiveMigrationProgress(input: { serverId: string }): Promise<LiveMigrationProgress> {
-      const [list, server] = await Promise.all([
-        api().call<{ migrations: Array<{ id: number; status: string; memory_total_bytes: number | null; memory_processed_bytes: number | null }> }>('GET', `/servers/${input.serverId}/migrations`),
-        getServer(input.serverId),
-      ]);
-      const m = list.migrations[0];
+      const [migrations, server] = await Promise.all([compute().listServerMigrations(input.serverId), getServer(input.serverId)]);
+      const m = migrations[0];
       return {
         migrationId: m?.id ?? null,
         migrationStatus: m?.status ?? null,
@@ -188,14 +144,15 @@ export function createHaOpenStackActivities(settings: HaActivitySettings = {}) {
     /** Aborts the server's running live migration; a migration already gone is not an error. */
     async haAbortLiveMigration(input: { serverId: string; migrationId: number }): Promise<{ aborted: boolean }> {
       try {
-        await api().call('DELETE', `/servers/${input.serverId}/migrations/${input.migrationId}`);
+        await compute().abortMigration(input.serverId, input.migrationId);
         return { aborted: true };
       } catch (e) {
-        if (e instanceof ApplicationFailure && (e.type === 'OpenStackNotFound' || e.type === 'OpenStackBadRequest')) return { aborted: false };
+        const type = failureTypeOf(e);
+        if (type === OpenStackFailureType.NotFound || type === OpenStackFailureType.BadRequest) return { aborted: false };
         throw e;
       }
     },
-  };
+  });
 }
 
 export type HaOpenStackActivities = ReturnType<typeof createHaOpenStackActivities>;

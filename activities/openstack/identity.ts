@@ -1,5 +1,5 @@
 import { listAll } from './paging';
-import type { OpenStackSession, Query } from './session';
+import type { Session, Query } from './session';
 
 const enc = encodeURIComponent;
 
@@ -42,7 +42,7 @@ export interface RoleAssignment {
 
 /** Keystone v3 (paths relative to `<endpoint>/v3`). */
 export class IdentityApi {
-  constructor(private readonly s: OpenStackSession) {}
+  constructor(private readonly s: Session) {}
 
   listProjects(query?: Query): Promise<Project[]> {
     return listAll<Project>(this.s, 'identity', '/projects', 'projects', { query });

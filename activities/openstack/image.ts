@@ -1,5 +1,5 @@
 import { listAll } from './paging';
-import type { OpenStackSession, Query } from './session';
+import type { Session, Query } from './session';
 
 const enc = encodeURIComponent;
 
@@ -30,7 +30,7 @@ export type ImagePatch =
 
 /** Glance v2 (paths relative to `<endpoint>/v2`). */
 export class ImageApi {
-  constructor(private readonly s: OpenStackSession) {}
+  constructor(private readonly s: Session) {}
 
   /** Every image matching `query` (filters such as `status`, `visibility`, or a custom property). */
   listImages(query?: Query): Promise<Image[]> {
@@ -53,6 +53,10 @@ export class ImageApi {
       id,
       Object.entries(props).map(([k, v]) => ({ op: k in current ? ('replace' as const) : ('add' as const), path: `/${k}`, value: v })),
     );
+  }
+  /** Interoperable import (`web-download` fetches `uri` into the image). */
+  async importImage(id: string, method: { name: 'web-download'; uri: string } | { name: 'glance-direct' }): Promise<void> {
+    await this.s.post('image', `/images/${enc(id)}/import`, { method });
   }
   deleteImage(id: string): Promise<void> {
     return this.s.delete('image', `/images/${enc(id)}`);

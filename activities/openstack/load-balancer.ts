@@ -1,5 +1,5 @@
 import { listAll } from './paging';
-import type { OpenStackSession, Query } from './session';
+import type { Session, Query } from './session';
 
 const enc = encodeURIComponent;
 
@@ -35,7 +35,7 @@ export interface Listener extends LbResource {
   protocol_port: number;
   loadbalancers: Array<{ id: string }>;
   default_pool_id: string | null;
-  connection_limit?: number;
+  connection_limit: number;
 }
 
 export interface Pool extends LbResource {
@@ -74,7 +74,7 @@ type Common = { name?: string; description?: string; admin_state_up?: boolean; t
 
 /** Octavia v2 (paths relative to `<endpoint>/v2`). Every write needs the LB ACTIVE (else 409). */
 export class LoadBalancerApi {
-  constructor(private readonly s: OpenStackSession) {}
+  constructor(private readonly s: Session) {}
 
   private async create<T>(collection: string, key: string, body: unknown): Promise<T> {
     return (await this.s.post<Record<string, T>>('load-balancer', `/lbaas/${collection}`, { [key]: body }))[key]!;

@@ -1,5 +1,5 @@
 import { listAll } from './paging';
-import type { OpenStackSession, Query } from './session';
+import type { Session, Query } from './session';
 
 const enc = encodeURIComponent;
 
@@ -147,7 +147,7 @@ type Create<T> = Partial<Omit<T, 'id' | 'status'>>;
 
 /** Neutron v2.0 (paths relative to `<endpoint>/v2.0`). */
 export class NetworkApi {
-  constructor(private readonly s: OpenStackSession) {}
+  constructor(private readonly s: Session) {}
 
   private async create<T>(collection: string, key: string, body: unknown): Promise<T> {
     return (await this.s.post<Record<string, T>>('network', `/${collection}`, { [key]: body }))[key]!;
@@ -174,6 +174,7 @@ export class NetworkApi {
   listSubnets = (q?: Query) => this.list<Subnet>('subnets', 'subnets', q);
   getSubnet = (id: string) => this.show<Subnet>('subnets', 'subnet', id);
   createSubnet = (b: Create<Subnet> & { network_id: string; cidr?: string; ip_version: 4 | 6 }) => this.create<Subnet>('subnets', 'subnet', b);
+  updateSubnet = (id: string, b: Create<Subnet>) => this.update<Subnet>('subnets', 'subnet', id, b);
   deleteSubnet = (id: string) => this.remove('subnets', id);
 
   listPorts = (q?: Query) => this.list<Port>('ports', 'ports', q);
@@ -196,7 +197,7 @@ export class NetworkApi {
   getFloatingIp = (id: string) => this.show<FloatingIp>('floatingips', 'floatingip', id);
   createFloatingIp = (b: Create<FloatingIp> & { floating_network_id: string }) => this.create<FloatingIp>('floatingips', 'floatingip', b);
   /** Associates with `port_id`, or disassociates with `null`. */
-  updateFloatingIp = (id: string, b: { port_id: string | null; fixed_ip_address?: string; description?: string }) =>
+  updateFloatingIp = (id: string, b: { port_id?: string | null; fixed_ip_address?: string; description?: string }) =>
     this.update<FloatingIp>('floatingips', 'floatingip', id, b);
   deleteFloatingIp = (id: string) => this.remove('floatingips', id);
 
@@ -204,6 +205,7 @@ export class NetworkApi {
   getSecurityGroup = (id: string) => this.show<SecurityGroup>('security-groups', 'security_group', id);
   createSecurityGroup = (b: { name: string; description?: string; stateful?: boolean; project_id?: string }) =>
     this.create<SecurityGroup>('security-groups', 'security_group', b);
+  updateSecurityGroup = (id: string, b: { name?: string; description?: string }) => this.update<SecurityGroup>('security-groups', 'security_group', id, b);
   deleteSecurityGroup = (id: string) => this.remove('security-groups', id);
   listSecurityGroupRules = (q?: Query) => this.list<SecurityGroupRule>('security-group-rules', 'security_group_rules', q);
   createSecurityGroupRule = (b: Create<SecurityGroupRule> & { security_group_id: string; direction: 'ingress' | 'egress' }) =>
@@ -222,6 +224,10 @@ export class NetworkApi {
   updateBandwidthLimitRule = (policyId: string, ruleId: string, b: Partial<Omit<BandwidthLimitRule, 'id'>>) =>
     this.update<BandwidthLimitRule>(`qos/policies/${enc(policyId)}/bandwidth_limit_rules`, 'bandwidth_limit_rule', ruleId, b);
   deleteBandwidthLimitRule = (policyId: string, ruleId: string) => this.remove(`qos/policies/${enc(policyId)}/bandwidth_limit_rules`, ruleId);
+
+  /** Admin: a project's Neutron quotas (`-1` lifts one). */
+  updateQuota = async (projectId: string, quota: Record<string, number>): Promise<Record<string, number>> =>
+    (await this.s.put<{ quota: Record<string, number> }>('network', `/quotas/${enc(projectId)}`, { quota })).quota;
 
   /** Adds one tag to any taggable resource (`networks`, `ports`, `routers`...). */
   addTag = (collection: string, id: string, tag: string) => this.s.put('network', `/${collection}/${enc(id)}/tags/${enc(tag)}`);

@@ -2,10 +2,13 @@ import { ApplicationFailure } from '@temporalio/common';
 import { Context, sleep } from '@temporalio/activity';
 import { refusalReason, type ServerAction } from '../../domain/operate/server-actions';
 import type { ImageFacts } from '../db/resources';
-import { failureType, isNotFound, type OperateCloud } from './operate-cloud';
+import type { Cloud } from './cloud';
+import type { RemoteConsole, Server } from './compute';
+import { failureTypeOf, isNotFound, OpenStackFailureType } from './errors';
+import type { Image } from './image';
 import type { ConsoleInfo, ServerSnapshot } from './operate-types';
 
-type NovaServer = Record<string, any>;
+type NovaServer = Server & Record<string, any>;
 
 export function serverSnapshotOf(s: NovaServer): ServerSnapshot {
   const f = (s.flavor ?? {}) as Record<string, any>;
@@ -28,7 +31,7 @@ export function serverSnapshotOf(s: NovaServer): ServerSnapshot {
   };
 }
 
-export function imageFactsOf(i: Record<string, any>): ImageFacts {
+export function imageFactsOf(i: Image): ImageFacts {
   return { id: i.id, name: i.name ?? '', status: i.status, visibility: i.visibility ?? 'private', sizeBytes: i.size ?? null, diskFormat: i.disk_format ?? null, minDiskGb: i.min_disk ?? null };
 }
 
@@ -40,25 +43,28 @@ export interface ServerCall {
   projectId?: string | null;
 }
 
-/** Nova server operations of the `server-<id>` workflow. */
-/** The session's compute microversion (2.60) embeds the flavor's vCPUs, RAM and disk in the server and answers createImage with its image id. */
-export function createServerOperateActivities(cloud: (projectId?: string | null) => Promise<OperateCloud>) {
+/**
+ * Nova server operations of the `server-<id>` workflow, in the tenant's project. The compute
+ * microversion (2.47+) embeds the flavor's vCPUs, RAM and disk in the server and answers
+ * createImage with its image id.
+ */
+export function createServerOperateActivities(cloud: Cloud) {
   async function fetchServer(serverId: string, projectId: string | null | undefined): Promise<NovaServer | null> {
     try {
-      const r = await (await cloud(projectId)).call<{ server: NovaServer }>('compute', 'GET', `/servers/${serverId}`);
-      return r.server.status === 'DELETED' ? null : r.server;
+      const server = await cloud.tenant(projectId).compute.getServer(serverId);
+      return server.status === 'DELETED' ? null : server;
     } catch (e) {
       if (isNotFound(e)) return null;
       throw e;
     }
   }
 
-  async function action(serverId: string, projectId: string | null | undefined, body: unknown) {
+  /** Nova's 409 names the state that refused the action; that is the user's answer, not a retry. */
+  async function refusingConflict<T>(call: () => Promise<T>): Promise<T> {
     try {
-      return await (await cloud(projectId)).call<any>('compute', 'POST', `/servers/${serverId}/action`, body);
+      return await call();
     } catch (e) {
-      // Nova's 409 names the state that refused the action; that is the user's answer, not a retry.
-      if (failureType(e) === 'OpenStackConflict') throw ApplicationFailure.nonRetryable((e as Error).message, 'InvalidServerState');
+      if (failureTypeOf(e) === OpenStackFailureType.Conflict) throw ApplicationFailure.nonRetryable((e as Error).message, OpenStackFailureType.InvalidServerState);
       throw e;
     }
   }
@@ -72,45 +78,41 @@ export function createServerOperateActivities(cloud: (projectId?: string | null)
     /** Refuses (InvalidServerState, naming Nova's state) an action the server cannot take now. */
     async checkServerAction({ serverId, projectId, action: name, rebootType }: ServerCall & { action: ServerAction | 'console'; rebootType?: string }): Promise<void> {
       const s = await fetchServer(serverId, projectId);
-      if (!s) throw ApplicationFailure.nonRetryable(`server ${serverId} no longer exists in OpenStack`, 'InvalidServerState', { status: 'DELETED' });
+      if (!s) throw ApplicationFailure.nonRetryable(`server ${serverId} no longer exists in OpenStack`, OpenStackFailureType.InvalidServerState, { status: 'DELETED' });
       const state = { status: s.status as string, taskState: s['OS-EXT-STS:task_state'] ?? null };
       const reason = refusalReason(name, state, rebootType);
-      if (reason) throw ApplicationFailure.nonRetryable(reason, 'InvalidServerState', state);
+      if (reason) throw ApplicationFailure.nonRetryable(reason, OpenStackFailureType.InvalidServerState, state);
     },
 
     /** Sends the action to Nova. Snapshots are tagged with the workflow step so a retry finds the image already asked for. */
     async submitServerAction(req: ServerCall & { action: ServerAction; rebootType?: string; password?: string; imageName?: string; tag: string }): Promise<{ imageId?: string }> {
-      const { serverId, projectId } = req;
+      const { serverId } = req;
+      const c = cloud.tenant(req.projectId);
       switch (req.action) {
         case 'start':
-          await action(serverId, projectId, { 'os-start': null });
+          await refusingConflict(() => c.compute.start(serverId));
           return {};
         case 'stop':
-          await action(serverId, projectId, { 'os-stop': null });
+          await refusingConflict(() => c.compute.stop(serverId));
           return {};
         case 'reboot':
-          await action(serverId, projectId, { reboot: { type: req.rebootType ?? 'SOFT' } });
+          await refusingConflict(() => c.compute.reboot(serverId, req.rebootType === 'HARD' ? 'HARD' : 'SOFT'));
           return {};
         case 'set_password':
-          await action(serverId, projectId, { changePassword: { adminPass: req.password } });
+          await refusingConflict(() => c.compute.changePassword(serverId, req.password ?? ''));
           return {};
         case 'snapshot': {
-          const c = await cloud(projectId);
           // Glance filters by name only; the step tag (an image property) tells our image from a namesake.
-          const ours = async () => {
-            const r = await c.call<{ images: Array<Record<string, unknown>> }>('image', 'GET', `/v2/images?name=${encodeURIComponent(req.imageName ?? '')}`);
-            return (r.images ?? []).find((i) => i.cmp_step === req.tag)?.id as string | undefined;
-          };
+          const ours = async () => (await c.image.listImages({ name: req.imageName ?? '' })).find((i) => i.cmp_step === req.tag)?.id;
           const existing = await ours();
           if (existing) return { imageId: existing };
-          const r = await action(serverId, projectId, { createImage: { name: req.imageName, metadata: { cmp_step: req.tag } } });
-          const imageId = r?.image_id ?? (await ours());
-          if (!imageId) throw ApplicationFailure.retryable('Nova accepted the snapshot but Glance does not list it yet', 'SnapshotPending');
+          const imageId = (await refusingConflict(() => c.compute.createImage(serverId, req.imageName ?? '', { cmp_step: req.tag }))) ?? (await ours());
+          if (!imageId) throw ApplicationFailure.retryable('Nova accepted the snapshot but Glance does not list it yet', OpenStackFailureType.SnapshotPending);
           return { imageId };
         }
         case 'delete':
           try {
-            await (await cloud(projectId)).call('compute', 'DELETE', `/servers/${serverId}`);
+            await c.compute.deleteServer(serverId);
           } catch (e) {
             if (!isNotFound(e)) throw e;
           }
@@ -122,10 +124,10 @@ export function createServerOperateActivities(cloud: (projectId?: string | null)
     async waitServerSettled({ serverId, projectId, statuses }: ServerCall & { statuses: readonly string[] }): Promise<ServerSnapshot> {
       for (;;) {
         const s = await fetchServer(serverId, projectId);
-        if (!s) throw ApplicationFailure.nonRetryable(`server ${serverId} disappeared from OpenStack`, 'OpenStackNotFound');
+        if (!s) throw ApplicationFailure.nonRetryable(`server ${serverId} disappeared from OpenStack`, OpenStackFailureType.NotFound);
         const snap = serverSnapshotOf(s);
         if (snap.status === 'ERROR' && !statuses.includes('ERROR')) {
-          throw ApplicationFailure.nonRetryable(`server went into ERROR: ${s.fault?.message ?? 'no fault reported'}`, 'ServerError', { fault: s.fault ?? null });
+          throw ApplicationFailure.nonRetryable(`server went into ERROR: ${s.fault?.message ?? 'no fault reported'}`, OpenStackFailureType.ResourceFailed, { fault: s.fault ?? null });
         }
         if (!snap.taskState && (statuses.length === 0 || statuses.includes(snap.status))) return snap;
         Context.current().heartbeat({ status: snap.status, taskState: snap.taskState });
@@ -137,18 +139,18 @@ export function createServerOperateActivities(cloud: (projectId?: string | null)
       for (;;) {
         const s = await fetchServer(serverId, projectId);
         if (!s) return;
-        if (s.status === 'ERROR' && !s['OS-EXT-STS:task_state']) throw ApplicationFailure.nonRetryable(`deleting the server failed: ${s.fault?.message ?? 'server in ERROR'}`, 'ServerError');
+        if (s.status === 'ERROR' && !s['OS-EXT-STS:task_state']) throw ApplicationFailure.nonRetryable(`deleting the server failed: ${s.fault?.message ?? 'server in ERROR'}`, OpenStackFailureType.ResourceFailed);
         Context.current().heartbeat({ status: s.status });
         await sleep(pollMs);
       }
     },
 
     async waitImageActive({ imageId, projectId }: { imageId: string; projectId?: string | null }): Promise<ImageFacts> {
-      const c = await cloud(projectId);
+      const c = cloud.tenant(projectId);
       for (;;) {
-        const i = await c.call<Record<string, any>>('image', 'GET', `/v2/images/${imageId}`);
+        const i = await c.image.getImage(imageId);
         if (i.status === 'active') return imageFactsOf(i);
-        if (i.status === 'killed' || i.status === 'deleted') throw ApplicationFailure.nonRetryable(`the image ${imageId} ended ${i.status}`, 'ImageFailed');
+        if (i.status === 'killed' || i.status === 'deleted') throw ApplicationFailure.nonRetryable(`the image ${imageId} ended ${i.status}`, OpenStackFailureType.ResourceFailed);
         Context.current().heartbeat({ status: i.status });
         await sleep(pollMs);
       }
@@ -156,17 +158,12 @@ export function createServerOperateActivities(cloud: (projectId?: string | null)
 
     async getServerConsole({ serverId, projectId, type }: ServerCall & { type: string }): Promise<ConsoleInfo> {
       const s = await fetchServer(serverId, projectId);
-      if (!s) throw ApplicationFailure.nonRetryable(`server ${serverId} no longer exists in OpenStack`, 'InvalidServerState', { status: 'DELETED' });
+      if (!s) throw ApplicationFailure.nonRetryable(`server ${serverId} no longer exists in OpenStack`, OpenStackFailureType.InvalidServerState, { status: 'DELETED' });
       const reason = refusalReason('console', { status: s.status, taskState: s['OS-EXT-STS:task_state'] ?? null });
-      if (reason) throw ApplicationFailure.nonRetryable(reason, 'InvalidServerState', { status: s.status });
-      const protocol = type.startsWith('spice') ? 'spice' : 'vnc';
-      try {
-        const r = await (await cloud(projectId)).call<{ remote_console: ConsoleInfo }>('compute', 'POST', `/servers/${serverId}/remote-consoles`, { remote_console: { protocol, type } });
-        return { type: r.remote_console.type, protocol: r.remote_console.protocol, url: r.remote_console.url };
-      } catch (e) {
-        if (failureType(e) === 'OpenStackConflict') throw ApplicationFailure.nonRetryable((e as Error).message, 'InvalidServerState');
-        throw e;
-      }
+      if (reason) throw ApplicationFailure.nonRetryable(reason, OpenStackFailureType.InvalidServerState, { status: s.status });
+      const protocol: RemoteConsole['protocol'] = type.startsWith('spice') ? 'spice' : 'vnc';
+      const r = await refusingConflict(() => cloud.tenant(projectId).compute.createRemoteConsole(serverId, protocol, type));
+      return { type: r.type, protocol: r.protocol, url: r.url };
     },
   };
 }

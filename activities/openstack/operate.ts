@@ -1,14 +1,16 @@
+import type { CloudAccount } from './cloud';
+import { openCloud } from './cloud';
+import { withFailureTypes } from './errors';
 import { createDriftCloudActivities } from './operate-drift';
 import { createResourceOperateActivities } from './operate-resources';
 import { createServerOperateActivities } from './operate-servers';
-import { operateClouds, type OperateSettings } from './operate-session';
 
 /** Every OpenStack activity of operating tenants' resources (servers, other objects, drift). */
-export function createOperateOpenStackActivities(settings: OperateSettings | undefined) {
-  const cloud = operateClouds(settings);
-  return {
+export function createOperateOpenStackActivities(account: CloudAccount | undefined) {
+  const cloud = openCloud(account, 'the operate activities');
+  return withFailureTypes({
     ...createServerOperateActivities(cloud),
     ...createResourceOperateActivities(cloud),
-    ...createDriftCloudActivities(() => cloud(null)),
-  };
+    ...createDriftCloudActivities(cloud),
+  });
 }

@@ -1,4 +1,4 @@
-import type { OpenStackSession, Query } from './session';
+import type { Session, Query } from './session';
 import type { ServiceType } from './service-types';
 
 export interface PageOptions {
@@ -30,7 +30,7 @@ export function nextLink(body: any, key: string): string | undefined {
  * last id when a full page came without one). `key` is the list's property (`servers`).
  */
 export async function* paginate<T extends { id?: string | number }>(
-  session: OpenStackSession,
+  session: Session,
   service: ServiceType,
   path: string,
   key: string,
@@ -59,7 +59,7 @@ export async function* paginate<T extends { id?: string | number }>(
 
 /** Collects `paginate` into an array. */
 export async function listAll<T extends { id?: string | number }>(
-  session: OpenStackSession,
+  session: Session,
   service: ServiceType,
   path: string,
   key: string,
@@ -75,7 +75,7 @@ export async function listAll<T extends { id?: string | number }>(
  * the endpoint root (Glance's `/v2/images?marker=`); either way they are re-based on the
  * endpoint the session actually uses.
  */
-async function absolutise(session: OpenStackSession, service: ServiceType, link: string): Promise<string> {
+async function absolutise(session: Session, service: ServiceType, link: string): Promise<string> {
   const base = new URL(await session.baseUrl(service));
   const target = new URL(link, base.origin);
   const basePath = base.pathname.replace(/\/+$/, '');

@@ -1,24 +1,13 @@
 import { ApplicationFailure } from '@temporalio/common';
-import type { CloudSession } from './provision-session';
-
-interface Network {
-  id: string;
-  name: string;
-  'provider:network_type'?: string;
-  'router:external'?: boolean;
-}
-interface Subnet {
-  id: string;
-  ip_version: number;
-  gateway_ip: string | null;
-  allocation_pools: Array<{ start: string; end: string }>;
-}
+import type { OpenStackClient } from './client';
+import { OpenStackFailureType } from './errors';
+import type { Network, Subnet } from './network';
 
 const toInt = (ip: string) => ip.split('.').reduce((n, o) => n * 256 + Number(o), 0);
 const toIp = (n: number) => [24, 16, 8, 0].map((s) => Math.floor(n / 2 ** s) % 256).join('.');
 
 /** The first address of the subnet's pools that no port holds and is not the gateway. */
-export function freeAddress(subnet: Subnet, taken: Set<string>): string | null {
+export function freeAddress(subnet: Pick<Subnet, 'gateway_ip' | 'allocation_pools'>, taken: Set<string>): string | null {
   for (const pool of subnet.allocation_pools) {
     for (let n = toInt(pool.start); n <= toInt(pool.end); n++) {
       const ip = toIp(n);
@@ -28,11 +17,11 @@ export function freeAddress(subnet: Subnet, taken: Set<string>): string | null {
   return null;
 }
 
-export async function findNetwork(s: CloudSession, idOrName: string): Promise<Network> {
-  if (/^[0-9a-f-]{36}$/i.test(idOrName)) return (await s.call<{ network: Network }>('network', 'GET', `/v2.0/networks/${idOrName}`)).network;
-  const { networks } = await s.call<{ networks: Network[] }>('network', 'GET', `/v2.0/networks?name=${encodeURIComponent(idOrName)}`);
-  if (!networks[0]) throw ApplicationFailure.nonRetryable(`network ${idOrName} not found`, 'OpenStackNotFound');
-  return networks[0];
+export async function findNetwork(c: OpenStackClient, idOrName: string): Promise<Network> {
+  if (/^[0-9a-f-]{36}$/i.test(idOrName)) return c.network.getNetwork(idOrName);
+  const [net] = await c.network.listNetworks({ name: idOrName });
+  if (!net) throw ApplicationFailure.nonRetryable(`network ${idOrName} not found`, OpenStackFailureType.NotFound);
+  return net;
 }
 
 /**
@@ -40,24 +29,21 @@ export async function findNetwork(s: CloudSession, idOrName: string): Promise<Ne
  * address from the pool itself and sets it on the port, so it is written into the instance at boot;
  * two items racing for one address make Neutron answer 409, which is retried with the next address.
  */
-export async function ensureTaggedPort(s: CloudSession, tag: string, networkRef: string): Promise<{ portId: string; networkId: string; fixedIp: string | null }> {
-  type Port = { id: string; network_id: string; fixed_ips: Array<{ ip_address: string; subnet_id: string }> };
-  const existing = await s.call<{ ports: Port[] }>('network', 'GET', `/v2.0/ports?name=${encodeURIComponent(tag)}`);
-  const view = (p: Port) => ({ portId: p.id, networkId: p.network_id, fixedIp: p.fixed_ips[0]?.ip_address ?? null });
-  if (existing.ports[0]) return view(existing.ports[0]);
-  const net = await findNetwork(s, networkRef);
-  const port: Record<string, unknown> = { network_id: net.id, name: tag, description: tag };
+export async function ensureTaggedPort(c: OpenStackClient, tag: string, networkRef: string): Promise<{ portId: string; networkId: string; fixedIp: string | null }> {
+  const view = (p: { id: string; network_id: string; fixed_ips: Array<{ ip_address: string }> }) => ({ portId: p.id, networkId: p.network_id, fixedIp: p.fixed_ips[0]?.ip_address ?? null });
+  const [existing] = await c.network.listPorts({ name: tag });
+  if (existing) return view(existing);
+  const net = await findNetwork(c, networkRef);
+  const port: Parameters<OpenStackClient['network']['createPort']>[0] = { network_id: net.id, name: tag, description: tag };
   if (net['provider:network_type'] === 'flat') {
-    const { subnets } = await s.call<{ subnets: Subnet[] }>('network', 'GET', `/v2.0/subnets?network_id=${net.id}`);
-    const subnet = subnets.find((x) => x.ip_version === 4);
-    if (!subnet) throw ApplicationFailure.nonRetryable(`network ${net.name} has no IPv4 subnet`, 'ProvisionFailed');
-    const { ports } = await s.call<{ ports: Port[] }>('network', 'GET', `/v2.0/ports?network_id=${net.id}`);
-    const taken = new Set(ports.flatMap((p) => p.fixed_ips.map((f) => f.ip_address)));
+    const subnet = (await c.network.listSubnets({ network_id: net.id })).find((x) => x.ip_version === 4);
+    if (!subnet) throw ApplicationFailure.nonRetryable(`network ${net.name} has no IPv4 subnet`, OpenStackFailureType.BadRequest);
+    const taken = new Set((await c.network.listPorts({ network_id: net.id })).flatMap((p) => p.fixed_ips.map((f) => f.ip_address)));
     const ip = freeAddress(subnet, taken);
-    if (!ip) throw ApplicationFailure.nonRetryable(`network ${net.name} has no free address`, 'ProvisionFailed');
+    if (!ip) throw ApplicationFailure.nonRetryable(`network ${net.name} has no free address`, OpenStackFailureType.QuotaExceeded);
     port.fixed_ips = [{ subnet_id: subnet.id, ip_address: ip }];
   }
-  return view((await s.call<{ port: Port }>('network', 'POST', '/v2.0/ports', { port })).port);
+  return view(await c.network.createPort(port));
 }
 
 /**
@@ -65,19 +51,16 @@ export async function ensureTaggedPort(s: CloudSession, tag: string, networkRef:
  * network. For ports on the platform's shared provider network that router belongs to the platform
  * (admin project, `cmp-gw-<subnetId>`), made once and shared by every tenant.
  */
-export async function ensureGatewayRouter(admin: CloudSession, project: CloudSession, portId: string, externalNetworkId: string): Promise<void> {
-  type Port = { network_id: string; fixed_ips: Array<{ subnet_id: string }> };
-  const { port } = await project.call<{ port: Port }>('network', 'GET', `/v2.0/ports/${portId}`);
+export async function ensureGatewayRouter(admin: OpenStackClient, project: OpenStackClient, portId: string, externalNetworkId: string): Promise<void> {
+  const port = await project.network.getPort(portId);
   const subnetId = port.fixed_ips[0]?.subnet_id;
   if (!subnetId) return;
-  const { ports } = await admin.call<{ ports: Array<{ device_id: string; fixed_ips: Array<{ subnet_id: string }> }> }>('network', 'GET', `/v2.0/ports?network_id=${port.network_id}&device_owner=network:router_interface`);
-  for (const p of ports.filter((x) => x.fixed_ips.some((f) => f.subnet_id === subnetId))) {
-    const { router } = await admin.call<{ router: { external_gateway_info: { network_id: string } | null } }>('network', 'GET', `/v2.0/routers/${p.device_id}`);
+  const interfaces = await admin.network.listPorts({ network_id: port.network_id, device_owner: 'network:router_interface' });
+  for (const p of interfaces.filter((x) => x.fixed_ips.some((f) => f.subnet_id === subnetId))) {
+    const router = await admin.network.getRouter(p.device_id);
     if (router.external_gateway_info?.network_id === externalNetworkId) return;
   }
   const name = `cmp-gw-${subnetId}`;
-  const found = await admin.call<{ routers: Array<{ id: string }> }>('network', 'GET', `/v2.0/routers?name=${encodeURIComponent(name)}`);
-  const routerId =
-    found.routers[0]?.id ?? (await admin.call<{ router: { id: string } }>('network', 'POST', '/v2.0/routers', { router: { name, external_gateway_info: { network_id: externalNetworkId } } })).router.id;
-  await admin.call('network', 'PUT', `/v2.0/routers/${routerId}/add_router_interface`, { subnet_id: subnetId });
+  const routerId = (await admin.network.listRouters({ name }))[0]?.id ?? (await admin.network.createRouter({ name, external_gateway_info: { network_id: externalNetworkId } })).id;
+  await admin.network.addRouterInterface(routerId, { subnet_id: subnetId });
 }

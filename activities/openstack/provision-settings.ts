@@ -1,5 +1,13 @@
 import type { Config } from '../../config';
-import type { ProvisionCloudSettings } from './provision-session';
+import type { CloudAccount } from './cloud';
+
+/** The platform's service account, and the networks provisioning uses when an order names none. */
+export interface ProvisionCloudSettings extends CloudAccount {
+  /** Network ports are made on when an order names none (a FLAT provider network by default). */
+  defaultNetwork: string;
+  /** External network floating IPs come from. */
+  externalNetwork: string;
+}
 
 /**
  * Provisioning's cloud access from the configuration: the `OS_*` variables, or the embedded

@@ -11,6 +11,9 @@ function capturingLogger() {
   return { lines, logger };
 }
 
+/** The unversioned request a session makes once per service to read its newest microversion. */
+const isVersionDocument = (path: string) => /\/(compute|volume)\/v[0-9.]+$/.test(path);
+
 let stub: Stub;
 let handler: StubHandler = () => undefined;
 beforeAll(async () => {
@@ -26,13 +29,13 @@ const config = (over: Partial<CloudConfig> = {}, password = 'pw-SECRET-1'): Clou
   ...over,
 });
 
-describe('OpenStackSession', () => {
+describe('Session', () => {
   it('finds endpoints by type alias and interface, honours overrides and sends microversion headers', async () => {
     handler = (r) => (r.path.endsWith('/servers/s1') ? { body: { server: { id: 's1', status: 'ACTIVE' } } } : r.path.endsWith('/volumes/v1') ? { body: { volume: { id: 'v1' } } } : undefined);
     const client = createOpenStackClient(config({ interface: 'internal' }), { tokenCache: new TokenCache(), microversions: { compute: '2.90' } });
     await client.compute.getServer('s1');
     await client.blockStorage.getVolume('v1');
-    const [nova, cinder] = stub.requests.filter((r) => !r.path.includes('auth'));
+    const [nova, cinder] = stub.requests.filter((r) => !r.path.includes('auth') && !isVersionDocument(r.path));
     expect(nova!.path).toBe('/internal/compute/v2.1/servers/s1');
     expect(nova!.headers['openstack-api-version']).toBe('compute 2.90');
     expect(nova!.headers['x-openstack-nova-api-version']).toBe('2.90');
@@ -43,6 +46,19 @@ describe('OpenStackSession', () => {
     handler = () => ({ body: { networks: [] } });
     await overridden.network.listNetworks();
     expect(stub.requests.at(-1)!.path).toBe('/elsewhere/v2.0/networks');
+  });
+
+  it('reads the newest microversion of each service once and never asks for a newer one', async () => {
+    handler = (r) =>
+      r.path.endsWith('/compute/v2.1') ? { body: { version: { id: 'v2.1', status: 'CURRENT', version: '2.79', min_version: '2.1' } } } : r.path.includes('/servers/') ? { body: { server: { id: 's', status: 'ACTIVE' } } } : undefined;
+    const client = createOpenStackClient(config(), { tokenCache: new TokenCache(), microversions: { compute: '2.90' } });
+    await client.compute.getServer('s');
+    await client.compute.getServer('s');
+    expect(stub.requests.filter((r) => r.path.endsWith('/compute/v2.1'))).toHaveLength(1);
+    const sent = stub.requests.filter((r) => r.path.endsWith('/servers/s')).map((r) => r.headers['openstack-api-version']);
+    expect(sent).toEqual(['compute 2.79', 'compute 2.79']);
+    expect(await client.session.newestMicroversion('compute')).toBe('2.79');
+    expect(await client.session.newestMicroversion('block-storage')).toBeUndefined();
   });
 
   it('shares one token between sessions of the same credentials and reissues once after a 401', async () => {

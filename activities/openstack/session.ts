@@ -52,10 +52,11 @@ const requestIdHeaders = ['x-openstack-request-id', 'x-compute-request-id', 'x-r
  * before expiry and once on a 401), endpoint discovery, microversion headers, timeouts, JSON
  * bodies, typed errors and redacted logging.
  */
-export class OpenStackSession {
+export class Session {
   readonly config: CloudConfig;
   private readonly opts: Required<Omit<SessionOptions, 'microversions'>> & { microversions: Partial<Record<ServiceType, string>> };
   private readonly key: string;
+  private readonly newest = new Map<ServiceType, Promise<string | undefined>>();
 
   constructor(config: CloudConfig, opts: SessionOptions = {}) {
     this.config = config;
@@ -86,6 +87,32 @@ export class OpenStackSession {
 
   microversion(service: ServiceType): string | undefined {
     return this.opts.microversions[service];
+  }
+
+  /**
+   * The newest microversion the service announces in its version document (`GET /v2.1`, `GET /v3`),
+   * read once per session; undefined when it announces none (then the asked one is sent as is).
+   */
+  async newestMicroversion(service: ServiceType): Promise<string | undefined> {
+    return this.newestFor(service, await this.token());
+  }
+
+  private newestFor(service: ServiceType, token: IssuedToken): Promise<string | undefined> {
+    let known = this.newest.get(service);
+    if (!known) {
+      known = this.readVersionDocument(service, token).catch(() => undefined);
+      this.newest.set(service, known);
+    }
+    return known;
+  }
+
+  private async readVersionDocument(service: ServiceType, token: IssuedToken): Promise<string | undefined> {
+    const base = this.baseUrlFor(service, token);
+    const root = base.replace(/(\/v[0-9.]+)\/[^/]+$/, '$1');
+    const res = await this.send(service, 'GET', root, { headers: { 'X-Auth-Token': token.value } });
+    const doc = res.body as { version?: { version?: string }; versions?: Array<{ version?: string; status?: string }> } | undefined;
+    const v = doc?.version?.version ?? doc?.versions?.find((x) => x.status === 'CURRENT')?.version ?? doc?.versions?.[0]?.version;
+    return v && /^\d+\.\d+$/.test(v) ? v : undefined;
   }
 
   /** Versioned base URL of a service: the endpoint override, else the catalog's. */
@@ -149,11 +176,12 @@ export class OpenStackSession {
     await this.request(service, 'DELETE', path, opts);
   }
 
-  private attempt(service: ServiceType, method: string, path: string, opts: RequestOptions, token: IssuedToken) {
+  private async attempt(service: ServiceType, method: string, path: string, opts: RequestOptions, token: IssuedToken) {
     const url = /^https?:\/\//.test(path) ? path : `${this.baseUrlFor(service, token)}${path.startsWith('/') ? '' : '/'}${path}`;
     const headers: Record<string, string> = { ...opts.headers, 'X-Auth-Token': token.value };
-    const mv = opts.microversion ?? this.opts.microversions[service];
     const mvName = microversionHeaderName[service];
+    const asked = opts.microversion ?? this.opts.microversions[service];
+    const mv = asked && mvName ? lowerVersion(asked, await this.newestFor(service, token)) : asked;
     if (mv && mvName) {
       headers['OpenStack-API-Version'] = `${mvName} ${mv}`;
       if (service === 'compute') headers['X-OpenStack-Nova-API-Version'] = mv;
@@ -210,6 +238,14 @@ export class OpenStackSession {
       retryAfterSeconds: retryAfter && /^\d+$/.test(retryAfter) ? Number(retryAfter) : undefined,
     });
   }
+}
+
+/** `asked`, or `newest` when the service does not reach `asked`. */
+function lowerVersion(asked: string, newest: string | undefined): string {
+  if (!newest) return asked;
+  const [a1, a2] = asked.split('.').map(Number);
+  const [n1, n2] = newest.split('.').map(Number);
+  return a1! > n1! || (a1 === n1 && a2! > n2!) ? newest : asked;
 }
 
 function parseBody(text: string, contentType: string | null): unknown {

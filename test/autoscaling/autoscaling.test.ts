@@ -99,7 +99,7 @@ suite('autoscaling with real Prometheus, Temporal and the simulator', () => {
     const one = await waitFor('one member left', () => state(id), (s) => s.members.length === 1 && activeMembers(s).length === 1, 20_000);
     expect(activeMembers(one)[0].id).not.toBe(first.id);
     expect((await poolMembers(fx)).map((m) => m.address)).toEqual([activeMembers(one)[0].address]);
-    await expect(fx.os.call('compute', 'GET', `/servers/${first.serverId}`)).rejects.toMatchObject({ type: 'OpenStackNotFound' });
+    await expect(fx.os.compute.getServer(first.serverId)).rejects.toMatchObject({ status: 404 });
 
     const history = await p.call('GET', `/api/v1/scaling-groups/${id}/decisions`, { token: tenant.token });
     expect(history.body.items.map((d: any) => d.action)).toEqual(expect.arrayContaining(['scale_out', 'scale_in']));
@@ -113,12 +113,12 @@ suite('autoscaling with real Prometheus, Temporal and the simulator', () => {
     const id = await createGroup('err', { policies: [] });
     const s0 = await waitFor('member ACTIVE', () => state(id), (s) => activeMembers(s).length === 1, 30_000);
     const victim = activeMembers(s0)[0];
-    await fx.os.call('compute', 'POST', `/servers/${victim.serverId}/action`, { 'os-resetState': { state: 'error' } });
+    await fx.os.session.post('compute', `/servers/${victim.serverId}/action`, { 'os-resetState': { state: 'error' } });
     const s1 = await waitFor('replacement ACTIVE', () => state(id), (s) => activeMembers(s).length === 1 && activeMembers(s)[0].id !== victim.id && s.members.length === 1, 30_000);
     expect(s1.decisions[0]).toMatchObject({ action: 'replace' });
     expect(activeMembers(s1)[0].cause).toBe('replace');
     expect((await poolMembers(fx)).map((m) => m.address)).toEqual([activeMembers(s1)[0].address]);
-    await expect(fx.os.call('compute', 'GET', `/servers/${victim.serverId}`)).rejects.toMatchObject({ type: 'OpenStackNotFound' });
+    await expect(fx.os.compute.getServer(victim.serverId)).rejects.toMatchObject({ status: 404 });
     await deleteGroup(id);
   });
 

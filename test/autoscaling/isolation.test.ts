@@ -17,9 +17,9 @@ describe('isolation: QoS bandwidth limits on ports, listener session limits (Tem
     p = await startTestPlatform({ activityDeps: { autoscaling: { openstack: simCreds(sim) }, provision: simulatorProvisionSettings(sim.url) } });
     tenant = await p.tenantUser('iso-co');
     fx = await loadBalancerFixture(sim, await tenantProject(p.db.orm, sim, tenant.tenantId));
-    const { server } = await fx.os.call<{ server: { id: string } }>('compute', 'POST', '/servers', { server: { name: 'web-1', flavorRef: fx.flavorId, imageRef: fx.imageId, networks: [{ uuid: fx.networkId }] } });
+    const server = await fx.os.compute.createServer({ name: 'web-1', flavorRef: fx.flavorId, imageRef: fx.imageId, networks: [{ uuid: fx.networkId }] });
     serverId = server.id;
-    await waitFor('server ACTIVE', () => fx.os.call('compute', 'GET', `/servers/${serverId}`), (r: any) => r.server.status === 'ACTIVE');
+    await waitFor('server ACTIVE', () => fx.os.compute.getServer(serverId), (s) => s.status === 'ACTIVE');
     const em = p.db.orm.em.fork();
     const r = Object.assign(new CloudResource(), { tenantId: tenant.tenantId, kind: 'server' as const, openstackId: serverId, name: 'web-1', status: 'active' as const });
     await em.persistAndFlush(r);
@@ -30,14 +30,14 @@ describe('isolation: QoS bandwidth limits on ports, listener session limits (Tem
     await sim?.close();
   });
 
-  const ports = async () => (await fx.os.call<{ ports: Array<{ id: string; qos_policy_id: string | null }> }>('network', 'GET', `/v2.0/ports?device_id=${serverId}`)).ports;
+  const ports = async () => fx.os.network.listPorts({ device_id: serverId });
 
   it('binds a bandwidth-limit rule to every port of the server, updates it in place and removes it', async () => {
     const r = await p.call('PUT', `/api/v1/isolation/servers/${resourceId}/bandwidth-limit`, { token: tenant.token, body: { maxKbps: 10_000 } });
     expect(r.status).toBe(200);
     expect(r.body.portIds.length).toBeGreaterThan(0);
     for (const port of await ports()) expect(port.qos_policy_id).toBe(r.body.policyId);
-    const rules = async () => (await fx.os.call<{ bandwidth_limit_rules: Array<{ id: string; max_kbps: number; max_burst_kbps: number }> }>('network', 'GET', `/v2.0/qos/policies/${r.body.policyId}/bandwidth_limit_rules`)).bandwidth_limit_rules;
+    const rules = async () => fx.os.network.listBandwidthLimitRules(r.body.policyId);
     expect(await rules()).toEqual([expect.objectContaining({ id: r.body.ruleId, max_kbps: 10_000, max_burst_kbps: 8_000 })]);
 
     const again = await p.call('PUT', `/api/v1/isolation/servers/${resourceId}/bandwidth-limit`, { token: tenant.token, body: { maxKbps: 2_000, maxBurstKbps: 500 } });
@@ -46,7 +46,7 @@ describe('isolation: QoS bandwidth limits on ports, listener session limits (Tem
 
     expect((await p.call('DELETE', `/api/v1/isolation/servers/${resourceId}/bandwidth-limit`, { token: tenant.token })).status).toBe(204);
     for (const port of await ports()) expect(port.qos_policy_id).toBeNull();
-    await expect(fx.os.call('network', 'GET', `/v2.0/qos/policies/${r.body.policyId}`)).rejects.toMatchObject({ type: 'OpenStackNotFound' });
+    await expect(fx.os.network.getQosPolicy(r.body.policyId)).rejects.toMatchObject({ status: 404 });
   });
 
   it("sets a group's listener connection_limit, and refuses other tenants and unknown listeners", async () => {
@@ -58,7 +58,7 @@ describe('isolation: QoS bandwidth limits on ports, listener session limits (Tem
     const r = await p.call('PUT', `/api/v1/isolation/scaling-groups/${g.body.id}/session-limit`, { token: tenant.token, body: { listenerId: fx.listenerId, connectionLimit: 500 } });
     expect(r.status).toBe(200);
     expect(r.body.connectionLimit).toBe(500);
-    const { listener } = await fx.os.call<{ listener: { connection_limit: number } }>('load-balancer', 'GET', `/v2/lbaas/listeners/${fx.listenerId}`);
+    const listener = await fx.os.loadBalancer.getListener(fx.listenerId);
     expect(listener.connection_limit).toBe(500);
 
     const other = await p.tenantUser('iso-other');
@@ -77,9 +77,9 @@ describe('isolation: QoS bandwidth limits on ports, listener session limits (Tem
     expect(g.status).toBe(201);
     const s = await waitFor('member ACTIVE', () => p.call('GET', `/api/v1/scaling-groups/${g.body.id}/state`, { token: tenant.token }).then((r) => r.body), (st: any) => st.members?.[0]?.status === 'active', 30_000);
     const member = s.members[0];
-    const { ports: mports } = await fx.os.call<{ ports: Array<{ qos_policy_id: string | null }> }>('network', 'GET', `/v2.0/ports?device_id=${member.serverId}`);
+    const mports = await fx.os.network.listPorts({ device_id: member.serverId });
     expect(mports.length).toBeGreaterThan(0);
-    const { policy } = await fx.os.call<{ policy: { id: string; rules: Array<{ type: string; max_kbps: number }> } }>('network', 'GET', `/v2.0/qos/policies/${mports[0]!.qos_policy_id}`);
+    const policy = await fx.os.network.getQosPolicy(mports[0]!.qos_policy_id!);
     expect(policy.rules).toEqual([expect.objectContaining({ type: 'bandwidth_limit', max_kbps: 3_000 })]);
     expect((await p.call('DELETE', `/api/v1/scaling-groups/${g.body.id}`, { token: tenant.token })).status).toBe(202);
     await waitFor('group deleted', () => p.call('GET', `/api/v1/scaling-groups/${g.body.id}`, { token: tenant.token }), (r) => r.status === 404, 30_000);

@@ -12,7 +12,7 @@ describe('hosts, migrations, evacuations and scheduling API (real Temporal, simu
     h = await startHaSim({ hosts: 3, migrateMs: 200 });
     p = await startTestPlatform({
       env: { HA_SWEEP_INTERVAL_SECONDS: '1', HA_POLL_INTERVAL_MS: '100', HA_REBALANCE_INTERVAL_SECONDS: '0', HA_REBALANCE_UNDO_SECONDS: '60', HA_SERVER_TIMEOUT_SECONDS: '20' },
-      activityDeps: { ha: { nova: h.nova, pollMs: 100 } },
+      activityDeps: { ha: { account: h.account, pollMs: 100 } },
     });
     op = (await p.staff(['operator'])).token;
     om = (await p.staff(['om_admin'])).token;
@@ -110,7 +110,7 @@ describe('hosts, migrations, evacuations and scheduling API (real Temporal, simu
     const release = await eventually(() => p.call('POST', '/api/v1/hosts/compute-03/release', { token: op }), (x) => x.status !== 409, 10_000, 100);
     expect(release.status).toBe(202);
     await eventually(() => p.call('GET', '/api/v1/hosts/compute-03', { token: om }), (x) => x.body.state === 'ok', 15_000, 200);
-    const svc = (await h.nova.call('GET', '/os-services?binary=nova-compute&host=compute-03')).services[0];
+    const svc = (await h.cloud.compute.listServices({ binary: 'nova-compute', host: 'compute-03' }))[0];
     expect(svc).toMatchObject({ forced_down: false, status: 'enabled' });
     expect((await p.call('POST', '/api/v1/hosts/compute-03/release', { token: op })).status).toBe(409);
   }, 60_000);

@@ -20,7 +20,7 @@ describe('host-failure evacuation (real Temporal, simulator, SMTP and SMS sinks)
     h = await startHaSim();
     mail = await startMailSink();
     sms = await startSmsSink({ credentials: embeddedSmsCredentials });
-    p = await startTestPlatform({ activityDeps: { ha: { nova: h.nova, pollMs: 100 }, notify: sinkNotifySettings(mail, sms) } });
+    p = await startTestPlatform({ activityDeps: { ha: { account: h.account, pollMs: 100 }, notify: sinkNotifySettings(mail, sms) } });
     await setContacts(p.db.orm, [{ name: 'Olga', email: 'olga@ops.test', phone: '+33612345678', channels: ['email', 'sms'] }]);
   }, 60_000);
   afterAll(async () => {
@@ -59,7 +59,7 @@ describe('host-failure evacuation (real Temporal, simulator, SMTP and SMS sinks)
     expect(new Set(after.map((s) => s.host)).size).toBeGreaterThan(1); // spread under load balancing
     expect(await Promise.all(ids.map((id) => h.evacuateActions(id)))).toEqual(ids.map(() => 1));
 
-    const svc = (await h.nova.call('GET', '/os-services?binary=nova-compute&host=compute-01')).services[0];
+    const svc = (await h.cloud.compute.listServices({ binary: 'nova-compute', host: 'compute-01' }))[0];
     expect(svc).toMatchObject({ forced_down: true, status: 'disabled', state: 'down' });
 
     const em = p.db.orm.em.fork();
@@ -80,11 +80,11 @@ describe('host-failure evacuation (real Temporal, simulator, SMTP and SMS sinks)
     // The host comes back but stays fenced until the operator releases it.
     await h.admin('POST', '/hosts/compute-01/up');
     expect((await sweep(4)).evacuationsStarted).toEqual([]);
-    expect((await h.nova.call('GET', '/os-services?binary=nova-compute&host=compute-01')).services[0].forced_down).toBe(true);
+    expect((await h.cloud.compute.listServices({ binary: 'nova-compute', host: 'compute-01' }))[0].forced_down).toBe(true);
     await handle.signal('releaseHost', { by: 'operator' });
     const released = await handle.result();
     expect(released.phase).toBe('released');
-    expect((await h.nova.call('GET', '/os-services?binary=nova-compute&host=compute-01')).services[0]).toMatchObject({ forced_down: false, status: 'enabled', state: 'up' });
+    expect((await h.cloud.compute.listServices({ binary: 'nova-compute', host: 'compute-01' }))[0]).toMatchObject({ forced_down: false, status: 'enabled', state: 'up' });
     expect((await p.db.orm.em.fork().findOneOrFail(HaHost, { hostname: 'compute-01' })).state).toBe('ok');
   }, 120_000);
 

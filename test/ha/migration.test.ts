@@ -9,7 +9,7 @@ describe('live migration and host drain (real Temporal, simulator)', () => {
   let p: TestPlatform;
   beforeAll(async () => {
     h = await startHaSim({ migrateMs: 1500 });
-    p = await startTestPlatform({ queues: ['orchestration', 'openstack'], activityDeps: { ha: { nova: h.nova, pollMs: 100 } } });
+    p = await startTestPlatform({ queues: ['orchestration', 'openstack'], activityDeps: { ha: { account: h.account, pollMs: 100 } } });
   }, 60_000);
   afterAll(async () => {
     await p?.close();
@@ -38,7 +38,7 @@ describe('live migration and host drain (real Temporal, simulator)', () => {
     const down = (await (await start(id, { targetHost: 'compute-03' })).result()) as MigrationProgress;
     expect(down).toMatchObject({ outcome: 'failed', error: 'compute service of compute-03 is down' });
     await h.admin('POST', '/hosts/compute-03/up');
-    await h.nova.call('POST', `/servers/${id}/action`, { 'os-stop': null });
+    await h.cloud.compute.stop(id);
     await eventually(() => h.server(id), (s) => s.status === 'SHUTOFF');
     const stopped = (await (await start(id)).result()) as MigrationProgress;
     expect(stopped).toMatchObject({ outcome: 'failed', error: 'server is SHUTOFF, not ACTIVE' });
@@ -57,7 +57,7 @@ describe('live migration and host drain (real Temporal, simulator)', () => {
     expect(await h.server(id)).toMatchObject({ status: 'ACTIVE', host: 'compute-02', taskState: null });
     await new Promise((res) => setTimeout(res, 1700)); // past the simulated migration time: it must not land late
     expect(await h.server(id)).toMatchObject({ status: 'ACTIVE', host: 'compute-02' });
-    const migs = (await h.nova.call('GET', `/os-migrations?instance_uuid=${id}`)).migrations;
+    const migs = await h.cloud.compute.listMigrations({ instance_uuid: id });
     expect(migs.map((m: { status: string }) => m.status)).toEqual(['cancelled']);
     expect(await record(id)).toMatchObject({ status: 'aborted' });
   });
@@ -72,11 +72,11 @@ describe('live migration and host drain (real Temporal, simulator)', () => {
     expect(r).toMatchObject({ total: 3, failed: [] });
     expect(r.migrated.sort()).toEqual([...ids].sort());
     for (const id of ids) expect((await h.server(id)).host).not.toBe('compute-04');
-    const svc = async () => (await h.nova.call('GET', '/os-services?binary=nova-compute&host=compute-04')).services[0];
+    const svc = async () => (await h.cloud.compute.listServices({ binary: 'nova-compute', host: 'compute-04' }))[0];
     expect(await svc()).toMatchObject({ status: 'disabled', disabled_reason: 'drained for maintenance' });
     expect((await p.db.orm.em.fork().findOneOrFail(HaHost, { hostname: 'compute-04' })).state).toBe('maintenance');
     // Concurrency bound: never more than two migrations at once.
-    const migs = ((await h.nova.call('GET', '/os-migrations?source_compute=compute-04')).migrations as Array<{ created_at: string; updated_at: string }>).map((m) => [Date.parse(m.created_at), Date.parse(m.updated_at)]);
+    const migs = (await h.cloud.compute.listMigrations({ source_compute: 'compute-04' })).map((m) => [Date.parse(m.created_at), Date.parse(m.updated_at ?? '')]);
     const overlapping = Math.max(...migs.map(([s]) => migs.filter(([a, b]) => a <= s && s < b).length));
     expect(overlapping).toBeLessThanOrEqual(2);
 

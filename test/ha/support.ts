@@ -1,4 +1,4 @@
-import { novaTransport, type NovaTransport } from '../../activities/openstack/ha-nova-transport';
+import { openCloud, type CloudAccount, type OpenStackClient } from '../../activities/openstack';
 import { startSimulator, type RunningSimulator, type StartSimulatorOptions } from '../../simulator/server';
 
 export async function eventually<T>(fn: () => Promise<T> | T, ok: (v: T) => boolean, ms = 20000, everyMs = 100): Promise<T> {
@@ -12,8 +12,10 @@ export async function eventually<T>(fn: () => Promise<T> | T, ok: (v: T) => bool
 
 export interface HaSim {
   sim: RunningSimulator;
-  /** Admin Nova (the same credentials the workers use). */
-  nova: NovaTransport;
+  /** The workers' service account on the simulator. */
+  account: CloudAccount;
+  /** Its admin client (the scope HA works in). */
+  cloud: OpenStackClient;
   imageId: string;
   admin(method: string, path: string, body?: unknown): Promise<any>;
   /** Boots `count` servers forced onto `host` and waits until all are ACTIVE. */
@@ -35,7 +37,8 @@ export async function startHaSim(opts: StartSimulatorOptions = {}): Promise<HaSi
     computeQuota: { instances: -1, cores: -1, ram: -1 },
     ...opts,
   });
-  const nova = novaTransport({ authUrl: `${sim.url}/identity/v3`, username: 'admin', password: 'secret', projectName: 'admin' });
+  const account: CloudAccount = { authUrl: `${sim.url}/identity/v3`, username: 'admin', password: 'secret', projectName: 'admin' };
+  const cloud = openCloud(account).admin();
   const images = await fetch(`${sim.url}/image/v2/images`, { headers: { 'x-auth-token': await token(sim.url) } }).then((r) => r.json() as Promise<{ images: Array<{ id: string; name: string }> }>);
   const imageId = images.images.find((i) => i.name.startsWith('cirros'))!.id;
   const admin = async (method: string, path: string, body?: unknown) => {
@@ -45,22 +48,21 @@ export async function startHaSim(opts: StartSimulatorOptions = {}): Promise<HaSi
     return text ? JSON.parse(text) : undefined;
   };
   const server = async (id: string) => {
-    const s = (await nova.call('GET', `/servers/${id}`)).server;
-    return { id: s.id, status: s.status, host: s['OS-EXT-SRV-ATTR:host'], taskState: s['OS-EXT-STS:task_state'] };
+    const s = await cloud.compute.getServer(id);
+    return { id: s.id, status: s.status, host: s['OS-EXT-SRV-ATTR:host']!, taskState: s['OS-EXT-STS:task_state'] ?? null };
   };
   return {
     sim,
-    nova,
+    account,
+    cloud,
     imageId,
     admin,
     server,
     async seed(host, count, o = {}) {
       const ids: string[] = [];
       for (let i = 0; i < count; i++) {
-        const r = await nova.call('POST', '/servers', {
-          server: { name: `${o.prefix ?? host}-vm-${String(i).padStart(3, '0')}`, imageRef: imageId, flavorRef: o.flavorRef ?? '1', networks: 'none', availability_zone: `nova:${host}`, metadata: o.metadata?.(i) ?? {} },
-        });
-        ids.push(r.server.id);
+        const r = await cloud.compute.createServer({ name: `${o.prefix ?? host}-vm-${String(i).padStart(3, '0')}`, imageRef: imageId, flavorRef: o.flavorRef ?? '1', networks: 'none', availability_zone: `nova:${host}`, metadata: o.metadata?.(i) ?? {} });
+        ids.push(r.id);
       }
       const all = await eventually(() => Promise.all(ids.map(server)), (ss) => ss.every((s) => s.status === 'ACTIVE'), 20000, 50);
       const wrong = all.filter((s) => s.status !== 'ACTIVE' || s.host !== host);
@@ -68,7 +70,7 @@ export async function startHaSim(opts: StartSimulatorOptions = {}): Promise<HaSi
       return ids;
     },
     async evacuateActions(id) {
-      const acts = (await nova.call('GET', `/servers/${id}/os-instance-actions`)).instanceActions as Array<{ action: string }>;
+      const acts = await cloud.compute.listInstanceActions(id);
       return acts.filter((a) => a.action === 'evacuate').length;
     },
     close: () => sim.close(),

@@ -3,7 +3,6 @@
  * on the simulator. Env: TEMPORAL_ADDRESS, CMP_PREFIX, CMP_DB (DatabaseConfig JSON), SIM_URL, CMP_WORKFLOW_BUNDLE.
  */
 import { NativeConnection, Runtime, DefaultLogger } from '@temporalio/worker';
-import { novaTransport } from '../../activities/openstack/ha-nova-transport';
 import { openOrm } from '../../domain/db/orm';
 import { runWorkers } from '../../workers/run';
 
@@ -11,12 +10,12 @@ async function main() {
   Runtime.install({ logger: new DefaultLogger('ERROR') });
   const orm = await openOrm(JSON.parse(process.env.CMP_DB!));
   const connection = await NativeConnection.connect({ address: process.env.TEMPORAL_ADDRESS! });
-  const nova = novaTransport({ authUrl: `${process.env.SIM_URL}/identity/v3`, username: 'admin', password: 'secret', projectName: 'admin' });
+  const account = { authUrl: `${process.env.SIM_URL}/identity/v3`, username: 'admin', password: 'secret', projectName: 'admin' };
   const workers = await runWorkers({
     connection,
     namespace: 'default',
     prefix: process.env.CMP_PREFIX,
-    deps: { orm, ha: { nova, pollMs: 100 } },
+    deps: { orm, ha: { account, pollMs: 100 } },
     workflowBundlePath: process.env.CMP_WORKFLOW_BUNDLE,
   });
   process.stdout.write(`worker-ready ${workers.workers[0].options.identity}\n`);

@@ -1,14 +1,5 @@
-import {
-  ensureNeutron,
-  ensureServer,
-  ensureVolume,
-  OpenStackError,
-  OpenStackFailureType,
-  OpenStackTimeoutError,
-  toActivityFailure,
-  type Network,
-} from '../../activities/openstack';
-import { bootable, startFixture, type SimFixture } from './support';
+import { OpenStackError, OpenStackFailureType, OpenStackTimeoutError, toActivityFailure } from '../../activities/openstack';
+import { bootable, serverStatus, startFixture, type SimFixture } from './support';
 
 let f: SimFixture;
 beforeAll(async () => {
@@ -82,14 +73,14 @@ describe('OpenStack client against the simulator', () => {
   it('maps a wrong-state action (409) to a retryable OpenStackConflict', async () => {
     const { flavor, image, network: net } = await firstFlavorAndImage();
     const s = await f.client.compute.createServer({ name: 'conflict', flavorRef: flavor.id, imageRef: image.id, networks: [{ uuid: net.id }] });
-    await f.client.waitForServerStatus(s.id, ['ACTIVE'], { pollMs: 20, timeoutMs: 10_000 });
+    await serverStatus(f.client, s.id, ['ACTIVE'], { pollMs: 20, timeoutMs: 10_000 });
     const { err, failure } = await failureOf(f.client.compute.start(s.id));
     expect((err as OpenStackError).status).toBe(409);
     expect((err as OpenStackError).code).toBe('conflictingRequest');
     expect(failure.type).toBe(OpenStackFailureType.Conflict);
     expect(failure.nonRetryable).toBe(false);
     await f.client.compute.deleteServer(s.id);
-    await f.client.waitForServerDeleted(s.id, { pollMs: 20, timeoutMs: 10_000 });
+    await serverStatus(f.client, s.id, ['DELETED'], { pollMs: 20, timeoutMs: 10_000 });
   });
 
   it('maps an exceeded quota to a non-retryable OpenStackQuotaExceeded', async () => {
@@ -123,33 +114,5 @@ describe('OpenStack client against the simulator', () => {
     expect(err).toBeInstanceOf(OpenStackTimeoutError);
     expect(failure.type).toBe(OpenStackFailureType.Timeout);
     expect(failure.nonRetryable).toBe(false);
-  });
-
-  it('creates a server, a network and a volume once per idempotency key', async () => {
-    const { flavor, image, network: net } = await firstFlavorAndImage();
-    const key = 'provision-item-42/server';
-    const spec = { name: 'idem-server', flavorRef: flavor.id, imageRef: image.id, networks: [{ uuid: net.id }] };
-    const a = await ensureServer(f.client.compute, key, spec);
-    const b = await ensureServer(f.client.compute, key, spec);
-    expect(a.created).toBe(true);
-    expect(b.created).toBe(false);
-    expect(b.resource.id).toBe(a.resource.id);
-    expect((await f.client.compute.listServers({ name: '^idem-server$' })).length).toBe(1);
-
-    const longKey = `provision-${'x'.repeat(300)}/network`;
-    const makeNet = () =>
-      ensureNeutron<Network>(f.client.network, 'networks', longKey, (q) => f.client.network.listNetworks(q), (tags) =>
-        f.client.network.createNetwork({ name: 'idem-net', tags }),
-      );
-    const n1 = await makeNet();
-    const n2 = await makeNet();
-    expect([n1.created, n2.created]).toEqual([true, false]);
-    expect(n2.resource.id).toBe(n1.resource.id);
-    expect(n1.resource.tags!.every((t) => t.length <= 255)).toBe(true);
-
-    const v1 = await ensureVolume(f.client.blockStorage, 'provision-item-42/volume', { size: 1, name: 'idem-vol' });
-    const v2 = await ensureVolume(f.client.blockStorage, 'provision-item-42/volume', { size: 1, name: 'idem-vol' });
-    expect([v1.created, v2.created]).toEqual([true, false]);
-    expect((await f.client.blockStorage.listVolumes({ name: 'idem-vol' })).length).toBe(1);
   });
 });

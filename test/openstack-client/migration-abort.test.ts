@@ -1,6 +1,6 @@
 import { startSimulator, type RunningSimulator } from '../../simulator/server';
 import { createOpenStackClient, passwordCloud, TokenCache, type OpenStackClient } from '../../activities/openstack';
-import { bootable } from './support';
+import { bootable, migrationDone, serverStatus } from './support';
 
 let sim: RunningSimulator;
 let client: OpenStackClient;
@@ -16,12 +16,12 @@ afterAll(async () => {
 it('lists a running live migration of a server and aborts it', async () => {
   const { flavor, image, network } = await bootable(client);
   const { id } = await client.compute.createServer({ name: 'abort-me', flavorRef: flavor.id, imageRef: image.id, networks: [{ uuid: network.id }] });
-  const server = (await client.waitForServerStatus(id, ['ACTIVE'], { pollMs: 20, timeoutMs: 10_000 }))!;
+  const server = (await serverStatus(client, id, ['ACTIVE'], { pollMs: 20, timeoutMs: 10_000 }))!;
   await client.compute.liveMigrate(id);
   const running = await client.compute.listServerMigrations(id);
   expect(running).toHaveLength(1);
   await client.compute.abortMigration(id, running[0]!.id);
-  await expect(client.waitForMigration(id, running[0]!.id, { pollMs: 20, timeoutMs: 10_000 })).rejects.toMatchObject({ kind: 'failed', lastStatus: expect.stringMatching(/cancel|abort|error/) });
-  const after = await client.waitForServerStatus(id, ['ACTIVE'], { pollMs: 20, timeoutMs: 10_000 });
+  await expect(migrationDone(client, id, running[0]!.id, { pollMs: 20, timeoutMs: 10_000 })).rejects.toMatchObject({ kind: 'failed', lastStatus: expect.stringMatching(/cancel|abort|error/) });
+  const after = await serverStatus(client, id, ['ACTIVE'], { pollMs: 20, timeoutMs: 10_000 });
   expect(after!['OS-EXT-SRV-ATTR:host']).toBe(server['OS-EXT-SRV-ATTR:host']);
 });

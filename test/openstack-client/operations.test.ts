@@ -1,5 +1,5 @@
-import { ensureImage, ensureLoadBalancer, keyTag, type Server } from '../../activities/openstack';
-import { bootable, startFixture, type SimFixture } from './support';
+import type { Server } from '../../activities/openstack';
+import { bootable, loadBalancerActive, migrationDone, serverStatus, startFixture, volumeStatus, type SimFixture } from './support';
 
 let f: SimFixture;
 beforeAll(async () => {
@@ -14,26 +14,26 @@ const fast = { pollMs: 20, timeoutMs: 15_000 };
 async function bootServer(name: string): Promise<Server> {
   const { flavor, image, network: net } = await bootable(f.client);
   const { id } = await f.client.compute.createServer({ name, flavorRef: flavor.id, imageRef: image.id, networks: [{ uuid: net.id }] });
-  return (await f.client.waitForServerStatus(id, ['ACTIVE'], fast))!;
+  return (await serverStatus(f.client, id, ['ACTIVE'], fast))!;
 }
 
 describe('OpenStack client operations against the simulator', () => {
   it('stops, starts, reboots, live-migrates (waiting on the migration) and reads instance actions', async () => {
     const s = await bootServer('ops-1');
     await f.client.compute.stop(s.id);
-    await f.client.waitForServerStatus(s.id, ['SHUTOFF'], fast);
+    await serverStatus(f.client, s.id, ['SHUTOFF'], fast);
     await f.client.compute.start(s.id);
-    await f.client.waitForServerStatus(s.id, ['ACTIVE'], fast);
+    await serverStatus(f.client, s.id, ['ACTIVE'], fast);
     await f.client.compute.reboot(s.id, 'HARD');
-    await f.client.waitForServerStatus(s.id, ['ACTIVE'], fast);
+    await serverStatus(f.client, s.id, ['ACTIVE'], fast);
 
     const source = (await f.client.compute.getServer(s.id))['OS-EXT-SRV-ATTR:host'];
     const polls: string[] = [];
     await f.client.compute.liveMigrate(s.id);
-    const m = await f.client.waitForMigration(s.id, undefined, { ...fast, onPoll: (status) => void polls.push(status) });
+    const m = await migrationDone(f.client, s.id, undefined, { ...fast, onPoll: (status) => void polls.push(status) });
     expect(m?.status).toBe('completed');
     expect(polls.length).toBeGreaterThan(0);
-    const after = await f.client.waitForServerStatus(s.id, ['ACTIVE'], fast);
+    const after = await serverStatus(f.client, s.id, ['ACTIVE'], fast);
     expect(after!['OS-EXT-SRV-ATTR:host']).not.toBe(source);
 
     const actions = await f.client.compute.listInstanceActions(s.id);
@@ -48,9 +48,9 @@ describe('OpenStack client operations against the simulator', () => {
     const s = await bootServer('ops-cold');
     const source = s['OS-EXT-SRV-ATTR:host'];
     await f.client.compute.migrate(s.id);
-    await f.client.waitForServerStatus(s.id, ['VERIFY_RESIZE'], fast);
+    await serverStatus(f.client, s.id, ['VERIFY_RESIZE'], fast);
     await f.client.compute.confirmResize(s.id);
-    const after = await f.client.waitForServerStatus(s.id, ['ACTIVE'], fast);
+    const after = await serverStatus(f.client, s.id, ['ACTIVE'], fast);
     expect(after!['OS-EXT-SRV-ATTR:host']).not.toBe(source);
   });
 
@@ -92,43 +92,38 @@ describe('OpenStack client operations against the simulator', () => {
   it('creates a volume, attaches it to a server and waits for in-use', async () => {
     const s = await bootServer('ops-vol');
     const v = await f.client.blockStorage.createVolume({ size: 1, name: 'ops-vol' });
-    await f.client.waitForVolumeStatus(v.id, ['available'], fast);
+    await volumeStatus(f.client, v.id, ['available'], fast);
     await f.client.compute.attachVolume(s.id, v.id);
-    await f.client.waitForVolumeStatus(v.id, ['in-use'], fast);
+    await volumeStatus(f.client, v.id, ['in-use'], fast);
     expect((await f.client.compute.listVolumeAttachments(s.id)).map((a) => a.volumeId)).toContain(v.id);
     const snap = await f.client.blockStorage.createSnapshot({ volume_id: v.id, name: 'ops-snap', force: true });
     expect(snap.volume_id).toBe(v.id);
   });
 
-  it('creates a load balancer once per key and builds listener, pool, member and health monitor', async () => {
+  it('creates a load balancer and builds listener, pool, member and health monitor', async () => {
     const subnet = (await f.client.network.listSubnets())[0]!;
-    const key = 'site-9/lb';
-    const a = await ensureLoadBalancer(f.client.loadBalancer, key, { name: 'ops-lb', vip_subnet_id: subnet.id });
-    const b = await ensureLoadBalancer(f.client.loadBalancer, key, { name: 'ops-lb', vip_subnet_id: subnet.id });
-    expect([a.created, b.created]).toEqual([true, false]);
-    expect(b.resource.tags).toContain(keyTag(key));
-    const lb = a.resource;
+    const lb = await f.client.loadBalancer.createLoadBalancer({ name: 'ops-lb', vip_subnet_id: subnet.id, tags: ['site-9'] });
+    expect((await f.client.loadBalancer.listLoadBalancers({ tags: 'site-9' })).map((l) => l.id)).toEqual([lb.id]);
     const lbApi = f.client.loadBalancer;
-    await f.client.waitForLoadBalancerActive(lb.id, fast);
+    await loadBalancerActive(f.client, lb.id, fast);
     const listener = await lbApi.createListener({ loadbalancer_id: lb.id, protocol: 'HTTP', protocol_port: 80, name: 'ops-l' });
-    await f.client.waitForLoadBalancerActive(lb.id, fast);
+    await loadBalancerActive(f.client, lb.id, fast);
     const pool = await lbApi.createPool({ listener_id: listener.id, protocol: 'HTTP', lb_algorithm: 'ROUND_ROBIN' });
-    await f.client.waitForLoadBalancerActive(lb.id, fast);
+    await loadBalancerActive(f.client, lb.id, fast);
     await lbApi.createMember(pool.id, { address: '10.0.0.10', protocol_port: 8080, subnet_id: subnet.id });
-    await f.client.waitForLoadBalancerActive(lb.id, fast);
+    await loadBalancerActive(f.client, lb.id, fast);
     await lbApi.createHealthMonitor({ pool_id: pool.id, type: 'HTTP', delay: 5, timeout: 3, max_retries: 3 });
-    await f.client.waitForLoadBalancerActive(lb.id, fast);
+    await loadBalancerActive(f.client, lb.id, fast);
     expect((await lbApi.listMembers(pool.id)).length).toBe(1);
     await lbApi.deleteLoadBalancer(lb.id, true);
   });
 
-  it('creates an image once per key and patches its properties', async () => {
-    const a = await ensureImage(f.client.image, 'catalog-3/image', { name: 'ops-image', disk_format: 'qcow2', container_format: 'bare' });
-    const b = await ensureImage(f.client.image, 'catalog-3/image', { name: 'ops-image', disk_format: 'qcow2', container_format: 'bare' });
-    expect([a.created, b.created]).toEqual([true, false]);
-    const patched = await f.client.image.setImageProperties(a.resource.id, { os_distro: 'debian', min_ram: 512 });
+  it('creates an image, finds it by a custom property and patches its properties', async () => {
+    const a = await f.client.image.createImage({ name: 'ops-image', disk_format: 'qcow2', container_format: 'bare', cmp_resource: 'catalog-3' });
+    expect((await f.client.image.listImages({ name: 'ops-image' })).find((i) => i.id === a.id)?.cmp_resource).toBe('catalog-3');
+    const patched = await f.client.image.setImageProperties(a.id, { os_distro: 'debian', min_ram: 512 });
     expect(patched.os_distro).toBe('debian');
-    await f.client.image.deleteImage(a.resource.id);
+    await f.client.image.deleteImage(a.id);
   });
 
   it('manages a project, a user and their role assignment', async () => {
@@ -149,7 +144,7 @@ describe('OpenStack client operations against the simulator', () => {
     const svc = (await f.client.compute.listServices({ binary: 'nova-compute', host }))[0]!;
     await f.client.compute.forceDownService(String(svc.id));
     await f.client.compute.evacuate(s.id);
-    const after = await f.client.waitForServerStatus(s.id, ['ACTIVE'], fast);
+    const after = await serverStatus(f.client, s.id, ['ACTIVE'], fast);
     expect(after!['OS-EXT-SRV-ATTR:host']).not.toBe(host);
     const evacuation = (await f.client.compute.listMigrations({ instance_uuid: s.id, migration_type: 'evacuation' }))[0];
     expect(evacuation?.source_compute).toBe(host);

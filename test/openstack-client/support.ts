@@ -1,5 +1,5 @@
 import { startSimulator, type RunningSimulator } from '../../simulator/server';
-import { createOpenStackClient, passwordCloud, TokenCache, type OpenStackClient, type SessionOptions } from '../../activities/openstack';
+import { createOpenStackClient, isNotFound, passwordCloud, TokenCache, type OpenStackClient, type SessionOptions } from '../../activities/openstack';
 import { specCheckingFetch } from './spec-checking-fetch';
 
 export interface SimFixture {
@@ -40,3 +40,47 @@ export async function bootable(client: OpenStackClient) {
   const network = networks.find((n) => !n['router:external']) ?? networks[0]!;
   return { image, flavor, network };
 }
+
+/**
+ * Polls `get` until `statusOf` answers one of `target` (a 404 reads as DELETED); a status in
+ * `failOn` or running out of time fails with the last status seen.
+ */
+export async function waitForStatus<T>(get: () => Promise<T>, statusOf: (t: T) => string, target: string[], opts: { pollMs?: number; timeoutMs?: number; failOn?: string[]; onPoll?: (status: string) => void } = {}): Promise<T | undefined> {
+  const deadline = Date.now() + (opts.timeoutMs ?? 15_000);
+  for (;;) {
+    let current: T | undefined;
+    let status: string;
+    try {
+      current = await get();
+      status = statusOf(current);
+    } catch (err) {
+      if (!isNotFound(err)) throw err;
+      status = 'DELETED';
+    }
+    opts.onPoll?.(status);
+    if (target.some((t) => t.toLowerCase() === status.toLowerCase())) return current;
+    if ((opts.failOn ?? ['ERROR']).some((t) => t.toLowerCase() === status.toLowerCase())) throw Object.assign(new Error(`reached ${status} waiting for ${target.join('/')}`), { kind: 'failed', lastStatus: status });
+    if (Date.now() > deadline) throw Object.assign(new Error(`still ${status} waiting for ${target.join('/')}`), { kind: 'timeout', lastStatus: status });
+    await new Promise((r) => setTimeout(r, opts.pollMs ?? 20));
+  }
+}
+
+export const serverStatus = (client: OpenStackClient, id: string, target: string[], opts?: Parameters<typeof waitForStatus>[3]) =>
+  waitForStatus(() => client.compute.getServer(id), (s) => s.status, target, opts);
+export const volumeStatus = (client: OpenStackClient, id: string, target: string[], opts?: Parameters<typeof waitForStatus>[3]) =>
+  waitForStatus(() => client.blockStorage.getVolume(id), (v) => v.status, target, { failOn: ['error'], ...opts });
+export const loadBalancerActive = (client: OpenStackClient, id: string, opts?: Parameters<typeof waitForStatus>[3]) =>
+  waitForStatus(() => client.loadBalancer.getLoadBalancer(id), (l) => l.provisioning_status, ['ACTIVE'], opts);
+/** The server's migration `migrationId` (or its newest) until it ends (completed, confirmed, finished, done). */
+export const migrationDone = (client: OpenStackClient, serverId: string, migrationId?: number, opts?: Parameters<typeof waitForStatus>[3]) =>
+  waitForStatus(
+    async () => {
+      const all = await client.compute.listMigrations({ instance_uuid: serverId });
+      const m = migrationId === undefined ? all.sort((a, b) => b.id - a.id)[0] : all.find((x) => x.id === migrationId);
+      if (!m) throw new Error(`no migration of server ${serverId}`);
+      return m;
+    },
+    (m) => m.status,
+    ['completed', 'confirmed', 'finished', 'done'],
+    { failOn: ['error', 'failed', 'cancelled', 'aborted'], ...opts },
+  );

@@ -78,7 +78,7 @@ describe('operating instances (simulator + real Temporal)', () => {
     expect(done.result.imageId).toBeTruthy();
     const images = await rig.p.call('GET', '/api/v1/images', { token: owner.token });
     expect(images.body.items).toEqual(expect.arrayContaining([expect.objectContaining({ id: done.result.imageResourceId, openstackId: done.result.imageId, name: 'golden', status: 'active' })]));
-    const glance = await owner.session.call('image', 'GET', `/v2/images/${done.result.imageId}`);
+    const glance = await owner.cloud.image.getImage(done.result.imageId);
     expect(glance.owner).toBe(owner.projectId);
   });
 
@@ -109,7 +109,7 @@ describe('operating instances (simulator + real Temporal)', () => {
       const done = await finished(vm.id, r.body.id);
       expect(done.status).toBe('failed');
       expect(done.error.type).toBe('OpenStackServerError');
-      expect(done.error.message).toBe('Internal Server Error (injected)');
+      expect(done.error.message).toBe(`POST /compute/v2.1/servers/${vm.openstackId}/action → 500: Internal Server Error (injected)`);
     } finally {
       await rig.clearFaults();
       void fault;
@@ -131,6 +131,6 @@ describe('operating instances (simulator + real Temporal)', () => {
     expect(after.used.instances).toBe(before.used.instances - 1);
     expect(after.used.vcpus).toBe(before.used.vcpus - 1);
     expect((await rig.p.call('GET', `/api/v1/instances/${vm.id}`, { token: owner.token })).status).toBe(404);
-    await expect(owner.session.call('compute', 'GET', `/servers/${vm.openstackId}`)).rejects.toMatchObject({ type: 'OpenStackNotFound' });
+    await expect(owner.cloud.compute.getServer(vm.openstackId!)).rejects.toMatchObject({ status: 404 });
   });
 });

@@ -19,8 +19,8 @@ describe('operating networks, floating IPs and security groups (simulator + real
     const net = await call('POST', '/networks', { name: 'backend' });
     expect(net.status).toBe(201);
     expect(net.body).toMatchObject({ kind: 'network', name: 'backend', status: 'active', attributes: { shared: false } });
-    const neutronNet = await owner.session.call('network', 'GET', `/v2.0/networks/${net.body.openstackId}`);
-    expect(neutronNet.network.project_id).toBe(owner.projectId);
+    const neutronNet = await owner.cloud.network.getNetwork(net.body.openstackId);
+    expect(neutronNet.project_id).toBe(owner.projectId);
 
     const subnet = await call('POST', '/subnets', { name: 'backend-v4', networkId: net.body.id, cidr: '10.20.0.0/24' });
     expect(subnet.status).toBe(201);
@@ -32,13 +32,13 @@ describe('operating networks, floating IPs and security groups (simulator + real
     const added = await call('POST', `/routers/${router.body.id}/interfaces`, { subnetId: subnet.body.id });
     expect(added.status).toBe(200);
     expect((await call('GET', `/routers/${router.body.id}`)).body.attributes.interfaces).toEqual([subnet.body.id]);
-    const ports = await owner.session.call('network', 'GET', `/v2.0/ports?device_id=${router.body.openstackId}&device_owner=network:router_interface`);
-    expect(ports.ports).toHaveLength(1);
+    const ports = await owner.cloud.network.listPorts({ device_id: router.body.openstackId, device_owner: 'network:router_interface' });
+    expect(ports).toHaveLength(1);
 
     const renamed = await call('PATCH', `/networks/${net.body.id}`, { name: 'backend-2' });
     expect(renamed.status).toBe(200);
     expect(renamed.body.name).toBe('backend-2');
-    expect((await owner.session.call('network', 'GET', `/v2.0/networks/${net.body.openstackId}`)).network.name).toBe('backend-2');
+    expect((await owner.cloud.network.getNetwork(net.body.openstackId)).name).toBe('backend-2');
 
     const usage = await call('GET', '/usage');
     expect(usage.body.quota.used).toMatchObject({ networks: 1, routers: 1 });
@@ -48,7 +48,7 @@ describe('operating networks, floating IPs and security groups (simulator + real
     expect((await call('DELETE', `/routers/${router.body.id}`)).status).toBe(204);
     expect((await call('DELETE', `/subnets/${subnet.body.id}`)).status).toBe(204);
     expect((await call('DELETE', `/networks/${net.body.id}`)).status).toBe(204);
-    await expect(owner.session.call('network', 'GET', `/v2.0/networks/${net.body.openstackId}`)).rejects.toMatchObject({ type: 'OpenStackNotFound' });
+    await expect(owner.cloud.network.getNetwork(net.body.openstackId)).rejects.toMatchObject({ status: 404 });
     const after = await call('GET', '/usage');
     expect(after.body.quota.used).toMatchObject({ networks: 0, routers: 0 });
   });
@@ -73,7 +73,7 @@ describe('operating networks, floating IPs and security groups (simulator + real
     const vm = await rig.server(owner, 'fip-vm', net.body.openstackId);
     const unrouted = await call('PATCH', `/floating-ips/${next.body.id}`, { instanceId: vm.id });
     expect(unrouted.status).toBe(422);
-    expect(unrouted.body.message).toMatch(/associate failed: External network .* is not reachable/);
+    expect(unrouted.body.message).toMatch(/^associate failed: PUT \/network\/v2\.0\/floatingips\/\S+ → 404: External network .* is not reachable/);
     const router = await call('POST', '/routers', { name: 'fip-router' });
     await call('POST', `/routers/${router.body.id}/interfaces`, { subnetId: sub.body.id });
     const assoc = await call('PATCH', `/floating-ips/${next.body.id}`, { instanceId: vm.id });
@@ -129,15 +129,15 @@ describe('operating networks, floating IPs and security groups (simulator + real
       const before = await readQuota(rig.p.db.orm, owner.tenantId);
       const r = await call('POST', '/routers', { name: 'doomed' });
       expect(r.status).toBe(502);
-      expect(r.body.message).toBe('creating the router failed: Internal Server Error (injected)');
+      expect(r.body.message).toBe('creating the router failed: POST /network/v2.0/routers → 500: Internal Server Error (injected)');
       const row = await rig.p.db.orm.em.fork().findOneOrFail(CloudResource, { tenantId: owner.tenantId, kind: 'router', name: 'doomed' });
       expect(row).toMatchObject({ status: 'error', openstackId: null });
       expect((row.attributes as { error: { type: string } }).error.type).toBe('OpenStackServerError');
       const after = await readQuota(rig.p.db.orm, owner.tenantId);
       expect(after.reserved.routers).toBe(0);
       expect(after.used.routers).toBe(before.used.routers);
-      const routers = await owner.session.call('network', 'GET', '/v2.0/routers?name=doomed');
-      expect(routers.routers).toHaveLength(0);
+      const routers = await owner.cloud.network.listRouters({ name: 'doomed' });
+      expect(routers).toHaveLength(0);
       expect((await call('DELETE', `/routers/${row.id}`)).status).toBe(204);
     } finally {
       await rig.clearFaults();

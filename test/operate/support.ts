@@ -1,7 +1,6 @@
 import { reserveQuota, settleReservation } from '../../activities/db/quota-store';
-import { provisionSessions, type CloudSession } from '../../activities/openstack/provision-session';
+import { openCloud, type CloudAccount, type OpenStackClient } from '../../activities/openstack';
 import { ensureTenantProject } from '../../activities/openstack/provision-project';
-import type { OperateSettings } from '../../activities/openstack/operate-session';
 import { CloudResource } from '../../domain/entities';
 import { zeroAmounts } from '../../domain/quota/resources';
 import { startSimulator, type RunningSimulator } from '../../simulator/server';
@@ -19,13 +18,13 @@ export async function eventually<T>(fn: () => Promise<T>, ok: (v: T) => boolean,
 export interface OperateRig {
   sim: RunningSimulator;
   p: TestPlatform;
-  settings: OperateSettings;
+  settings: CloudAccount;
   /** The seeded small public image (fits m1.tiny and a 1 GB volume). */
   imageId: string;
   /** A tenant with an active user and its own Keystone project. */
-  tenant(): Promise<{ token: string; tenantId: string; projectId: string; session: CloudSession }>;
+  tenant(): Promise<{ token: string; tenantId: string; projectId: string; cloud: OpenStackClient }>;
   /** A server made directly in the tenant's project (as provisioning would), recorded as the tenant's resource using one instance of quota. */
-  server(t: { tenantId: string; session: CloudSession }, name?: string, networkId?: string): Promise<CloudResource>;
+  server(t: { tenantId: string; cloud: OpenStackClient }, name?: string, networkId?: string): Promise<CloudResource>;
   fault(rule: { method?: string; path: string; status: number; count?: number }): Promise<string>;
   clearFaults(): Promise<void>;
   close(): Promise<void>;
@@ -34,14 +33,14 @@ export interface OperateRig {
 /** The simulator as the cloud, the platform with every worker, operate activities pointed at the simulator's admin. */
 export async function startOperateRig(env: Record<string, string> = {}): Promise<OperateRig> {
   const sim = await startSimulator({ buildMs: 50, actionMs: 50 });
-  const settings: OperateSettings = { authUrl: `${sim.url}/identity/v3`, username: 'admin', password: 'secret', projectName: 'admin' };
+  const settings: CloudAccount = { authUrl: `${sim.url}/identity/v3`, username: 'admin', password: 'secret', projectName: 'admin' };
   const p = await startTestPlatform({ env: { DRIFT_INTERVAL_MINUTES: '0', ...env }, activityDeps: { operate: settings } });
-  const sessions = provisionSessions({ ...settings, defaultNetwork: 'provider', externalNetwork: 'public' });
-  const admin = await sessions.admin();
-  const flavors = (await admin.call<{ flavors: Array<{ id: string; name: string }> }>('compute', 'GET', '/flavors')).flavors;
-  const flavor = flavors.find((f) => f.name === 'm1.tiny') ?? flavors[0];
-  const image = (await admin.call<{ images: Array<{ id: string; name: string }> }>('image', 'GET', '/v2/images?status=active')).images.find((i) => i.name.startsWith('cirros'))!;
-  const provider = (await admin.call<{ networks: Array<{ id: string }> }>('network', 'GET', '/v2.0/networks?name=provider')).networks[0];
+  const cloud = openCloud(settings);
+  const admin = cloud.admin();
+  const flavors = await admin.compute.listFlavors();
+  const flavor = flavors.find((f) => f.name === 'm1.tiny') ?? flavors[0]!;
+  const image = (await admin.image.listImages({ status: 'active' })).find((i) => String(i.name).startsWith('cirros'))!;
+  const provider = (await admin.network.listNetworks({ name: 'provider' }))[0]!;
 
   return {
     sim,
@@ -50,17 +49,14 @@ export async function startOperateRig(env: Record<string, string> = {}): Promise
     imageId: image.id,
     async tenant() {
       const u = await p.tenantUser();
-      const { projectId } = await ensureTenantProject(p.db.orm, sessions, u.tenantId);
-      return { token: u.token, tenantId: u.tenantId, projectId, session: await sessions.project(projectId) };
+      const { projectId } = await ensureTenantProject(p.db.orm, cloud, u.tenantId);
+      return { token: u.token, tenantId: u.tenantId, projectId, cloud: cloud.tenant(projectId) };
     },
     async server(t, name = `vm-${Date.now()}`, networkId = provider.id) {
-      const created = await t.session.call<{ server: { id: string } }>('compute', 'POST', '/servers', {
-        server: { name, flavorRef: flavor.id, imageRef: image.id, networks: [{ uuid: networkId }] },
-      });
-      const id = created.server.id;
+      const { id } = await t.cloud.compute.createServer({ name, flavorRef: flavor.id, imageRef: image.id, networks: [{ uuid: networkId }] });
       await eventually(
-        () => t.session.call<{ server: { status: string } }>('compute', 'GET', `/servers/${id}`),
-        (r) => r.server.status === 'ACTIVE',
+        () => t.cloud.compute.getServer(id),
+        (s) => s.status === 'ACTIVE',
       );
       const orderKey = crypto.randomUUID();
       const quota = { ...zeroAmounts(), instances: 1, vcpus: 1, ramMb: 512 };

@@ -20,8 +20,8 @@ describe('operating volumes and snapshots; drift (simulator + real Temporal)', (
     const blank = await call('POST', '/volumes', { name: 'data', sizeGb: 2 });
     expect(blank.status).toBe(201);
     expect(blank.body).toMatchObject({ kind: 'volume', status: 'active', osStatus: 'available', attributes: { sizeGb: 2 } });
-    const cinder = await owner.session.call('volumev3', 'GET', `/volumes/${blank.body.openstackId}`);
-    expect(cinder.volume.status).toBe('available');
+    const cinder = await owner.cloud.blockStorage.getVolume(blank.body.openstackId);
+    expect(cinder.status).toBe('available');
 
     const vm = await rig.server(owner);
     const attached = await call('POST', `/volumes/${blank.body.id}/attach`, { instanceId: vm.id });
@@ -64,31 +64,31 @@ describe('operating volumes and snapshots; drift (simulator + real Temporal)', (
 
   it('marks a server deleted behind the platform s back as missing and reports objects it does not know', async () => {
     const vm = await rig.server(owner);
-    await owner.session.call('compute', 'DELETE', `/servers/${vm.openstackId}`);
+    await owner.cloud.compute.deleteServer(vm.openstackId!);
     await eventually(
-      () => owner.session.call('compute', 'GET', `/servers/${vm.openstackId}`).then(() => false, () => true),
+      () => owner.cloud.compute.getServer(vm.openstackId!).then(() => false, () => true),
       (gone) => gone,
     );
-    const stray = await owner.session.call('network', 'POST', '/v2.0/networks', { network: { name: 'made-by-hand' } });
+    const stray = await owner.cloud.network.createNetwork({ name: 'made-by-hand' });
 
     expect((await call('POST', '/admin/drift/run')).status).toBe(403);
     const operator = (await rig.p.staff(['operator'])).token;
     const run = await call('POST', '/admin/drift/run', undefined, operator);
     expect(run.status).toBe(200);
     expect(run.body.markedMissing).toEqual(expect.arrayContaining([{ resourceId: vm.id, kind: 'server', openstackId: vm.openstackId, tenantId: owner.tenantId }]));
-    expect(run.body.unknown).toEqual(expect.arrayContaining([{ kind: 'network', id: stray.network.id, name: 'made-by-hand', tenantId: owner.tenantId }]));
+    expect(run.body.unknown).toEqual(expect.arrayContaining([{ kind: 'network', id: stray.id, name: 'made-by-hand', tenantId: owner.tenantId }]));
     expect((await rig.p.db.orm.em.fork().findOneOrFail(CloudResource, { id: vm.id })).status).toBe('missing');
     expect((await call('GET', `/instances/${vm.id}`)).body.status).toBe('missing');
 
     const findings = await call('GET', `/admin/drift/findings?tenantId=${owner.tenantId}`, undefined, operator);
-    expect(findings.body.items).toEqual(expect.arrayContaining([expect.objectContaining({ kind: 'network', openstackId: stray.network.id, projectId: owner.projectId, resolvedAt: null })]));
+    expect(findings.body.items).toEqual(expect.arrayContaining([expect.objectContaining({ kind: 'network', openstackId: stray.id, projectId: owner.projectId, resolvedAt: null })]));
     expect((await call('GET', '/admin/drift/findings')).status).toBe(403);
 
     // Gone from the cloud: the next run resolves the finding.
-    await owner.session.call('network', 'DELETE', `/v2.0/networks/${stray.network.id}`);
+    await owner.cloud.network.deleteNetwork(stray.id);
     await call('POST', '/admin/drift/run', undefined, operator);
     const resolved = await call('GET', `/admin/drift/findings?resolved=true&tenantId=${owner.tenantId}`, undefined, operator);
-    expect(resolved.body.items.map((f: { openstackId: string }) => f.openstackId)).toContain(stray.network.id);
+    expect(resolved.body.items.map((f: { openstackId: string }) => f.openstackId)).toContain(stray.id);
   });
 
   it('creates the drift schedule once, every DRIFT_INTERVAL_MINUTES', async () => {
@@ -113,7 +113,7 @@ describe('operating volumes and snapshots; drift (simulator + real Temporal)', (
     const created = await call('POST', '/public-images', { name: 'debian-13', diskFormat: 'raw', minDiskGb: 2 }, operator);
     expect(created.status).toBe(201);
     expect(created.body).toMatchObject({ name: 'debian-13', diskFormat: 'raw', minDiskGb: 2 });
-    const glance = await owner.session.call('image', 'GET', `/v2/images/${created.body.id}`);
+    const glance = await owner.cloud.image.getImage(created.body.id);
     expect(glance.visibility).toBe('public');
     const listed = await call('GET', '/public-images');
     expect(listed.body.items.map((i: { id: string }) => i.id)).toEqual(expect.arrayContaining([created.body.id, rig.imageId]));
