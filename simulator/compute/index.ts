@@ -20,6 +20,7 @@ import { volumeAttachmentsRoutes } from './volume-attachments-routes';
 import { consoleRoutes, consolePageRoutes } from './consoles';
 import { serverGroupsRoutes } from './server-groups-routes';
 import { interfacesRoutes } from './interfaces-routes';
+import { serverIpsRoutes } from './server-ips-routes';
 
 declare module '../core/cloud' {
   interface SimServices {
@@ -49,6 +50,7 @@ function api(svc: ComputeService): Hono<ComputeEnv> {
     consoleRoutes,
     serverGroupsRoutes,
     interfacesRoutes,
+    serverIpsRoutes,
   ])
     app.route('/', r(svc));
   return app;

@@ -169,6 +169,11 @@ export class ComputeNetworking {
   }
 
   /** Nova's `addresses`: fixed IPs per network name, followed by associated floating IPs. */
+  /** `addresses` without the OS-EXT-IPS extensions (the ips API, and update answers before 2.75). */
+  plainAddresses(server: Server): Record<string, Array<{ version: 4 | 6; addr: string }>> {
+    return Object.fromEntries(Object.entries(this.addresses(server)).map(([net, list]) => [net, list.map(({ version, addr }) => ({ version, addr }))]));
+  }
+
   addresses(server: Server): NovaAddresses {
     const out: NovaAddresses = {};
     const n = this.neutron;

@@ -9,6 +9,7 @@ import { PowerState, VmState } from './state-map';
 import { schemaError, validMetadata, validName, optString } from './validation';
 import { liveMigrate, coldMigrate, confirmResize, revertResize, evacuate } from './migration-actions';
 import { consoleUrl } from './consoles';
+import { serverDetailView } from './server-view';
 
 type Obj = Record<string, unknown>;
 type Handler = (c: ComputeContext, s: Server, arg: unknown) => Response | Promise<Response>;
@@ -156,7 +157,7 @@ export function serverActionRoutes(svc: ComputeService): Hono<ComputeEnv> {
       if (typeof a.adminPass === 'string') s.adminPass = a.adminPass;
       const target = s.vmState === VmState.STOPPED ? { vm: VmState.STOPPED, power: PowerState.SHUTDOWN } : { vm: VmState.ACTIVE, power: PowerState.RUNNING };
       transition(c, s, 'rebuild', 'rebuilding', target, o.buildMs);
-      return c.json({ server: { id: s.id, adminPass: s.adminPass } }, 202);
+      return c.json({ server: { ...serverDetailView(c, svc, s, true), adminPass: s.adminPass } }, 202);
     },
     'os-resetState': (c, s, arg) => {
       requireAdmin(c, 'os_compute_api:os-admin-actions:reset_state');

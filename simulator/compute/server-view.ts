@@ -21,10 +21,24 @@ export function serverSummaryView(c: ComputeContext, s: Server) {
   return { id: s.id, name: s.name, links: resourceLinks(c, 'servers', s.id) };
 }
 
-/** A server as GET /servers/{id} shows it at the negotiated microversion and the caller's role. */
-export function serverDetailView(c: ComputeContext, svc: ComputeService, s: Server) {
+/** Statuses Nova shows `progress` for. */
+const progressStatuses = ['ACTIVE', 'BUILD', 'REBUILD', 'RESIZE', 'VERIFY_RESIZE', 'MIGRATING'];
+
+/** Attributes of Nova's API extensions that the answers to PUT /servers/{id} and rebuild leave out before 2.75. */
+const extensionAttrs = [
+  'OS-EXT-AZ:availability_zone', 'config_drive', 'key_name', 'OS-SRV-USG:launched_at', 'OS-SRV-USG:terminated_at',
+  'OS-EXT-STS:task_state', 'OS-EXT-STS:vm_state', 'OS-EXT-STS:power_state', 'os-extended-volumes:volumes_attached', 'security_groups', 'host_status',
+];
+
+/**
+ * A server as GET /servers/{id} shows it at the negotiated microversion and the caller's role.
+ * `updateAnswer`: the answer to an update or rebuild, which before 2.75 lacks the extension
+ * attributes (and the address extensions), as Nova's view builder is told then.
+ */
+export function serverDetailView(c: ComputeContext, svc: ComputeService, s: Server, updateAnswer = false) {
   const mv = c.get('mv');
-  const admin = c.get('auth').isAdmin;
+  const brief = updateAnswer && mv < 75;
+  const admin = c.get('auth').isAdmin && !brief;
   const status = s.deleted ? 'DELETED' : statusFromState(s.vmState, s.taskState);
   const v: Record<string, unknown> = {
     id: s.id,
@@ -43,7 +57,7 @@ export function serverDetailView(c: ComputeContext, svc: ComputeService, s: Serv
     accessIPv6: s.accessIPv6,
     links: resourceLinks(c, 'servers', s.id),
     'OS-DCF:diskConfig': 'MANUAL',
-    progress: status === 'BUILD' || status === 'ACTIVE' ? s.progress : undefined,
+    progress: progressStatuses.includes(status) ? s.progress : undefined,
     'OS-EXT-AZ:availability_zone': s.az,
     config_drive: s.configDrive,
     key_name: s.keyName,
@@ -82,5 +96,9 @@ export function serverDetailView(c: ComputeContext, svc: ComputeService, s: Serv
   if (mv >= 63) v.trusted_image_certificates = null;
   if (mv >= 73) v.locked_reason = s.lockedReason;
   if (mv >= 96) v.pinned_availability_zone = null;
+  if (brief) {
+    for (const k of extensionAttrs) delete v[k];
+    v.addresses = svc.networking.plainAddresses(s);
+  }
   return v;
 }

@@ -72,7 +72,7 @@ export function serversRoutes(svc: ComputeService): Hono<ComputeEnv> {
     if (u.description !== undefined) s.description = optString(u, 'description') ?? null;
     if (u.hostname !== undefined) s.hostname = optString(u, 'hostname') ?? s.hostname;
     s.updatedAt = svc.cloud.isoNow();
-    return c.json({ server: serverDetailView(c, svc, s) });
+    return c.json({ server: serverDetailView(c, svc, s, true) });
   });
 
   app.delete('/servers/:id', (c) => {

@@ -1,0 +1,54 @@
+import { describeIfShared, loadSample } from '../support/openstack-spec';
+import { seeded, waitStatus } from './compute-helpers';
+import { startFixture, type SimFixture } from './sim-client';
+
+/** What Nova answers to an update and a rebuild, and its ips API, against the official samples. */
+let f: SimFixture;
+let serverId: string;
+const C = '/compute/v2.1';
+const extensionAttrs = ['OS-EXT-STS:vm_state', 'OS-EXT-AZ:availability_zone', 'key_name', 'security_groups', 'os-extended-volumes:volumes_attached', 'OS-EXT-SRV-ATTR:host'];
+
+beforeAll(async () => {
+  f = await startFixture();
+  const r = await f.admin.mv('2.37').post(`${C}/servers`, { server: { name: 'answers', flavorRef: '1', imageRef: seeded(f).imageId, networks: [{ uuid: seeded(f).networkId }] } });
+  serverId = r.body.server.id;
+  await waitStatus(f.admin, serverId, 'ACTIVE');
+});
+afterAll(() => f.sim.close());
+
+describeIfShared(
+  'update and rebuild answers, and the ips API',
+  () => {
+    const keys = (o: Record<string, unknown>) => Object.keys(o).sort();
+
+    it('answers an update before 2.75 with the attributes of the sample only, and in full from 2.75', async () => {
+      const sample = loadSample('compute', 'servers/server-update-resp.json').server;
+      const old = (await f.admin.put(`${C}/servers/${serverId}`, { server: { name: 'renamed' } })).body.server;
+      expect(keys(old)).toEqual(keys(sample));
+      expect(old.name).toBe('renamed');
+      expect(Object.values(old.addresses).flat()).toEqual([{ version: 4, addr: expect.any(String) }]);
+      const full = (await f.admin.mv('2.75').put(`${C}/servers/${serverId}`, { server: { name: 'renamed-again' } })).body.server;
+      expect(extensionAttrs.filter((k) => !(k in full))).toEqual([]);
+    });
+
+    it('answers a rebuild with the server (REBUILD) and its admin password', async () => {
+      const sample = loadSample('compute', 'servers/server-action-rebuild-resp.json').server;
+      const r = await f.admin.post(`${C}/servers/${serverId}/action`, { rebuild: { imageRef: seeded(f).imageId, adminPass: 'seCret-1' } });
+      expect(r.status).toBe(202);
+      expect(keys(r.body.server)).toEqual(keys(sample));
+      expect(r.body.server).toMatchObject({ id: serverId, status: 'REBUILD', adminPass: 'seCret-1' });
+      await waitStatus(f.admin, serverId, 'ACTIVE');
+    });
+
+    it('lists the addresses per network, one network, and 404 for a network the server is not on', async () => {
+      const all = (await f.admin.get(`${C}/servers/${serverId}/ips`)).body;
+      expect(keys(all)).toEqual(keys(loadSample('compute', 'server-ips/server-ips-resp.json')));
+      const [network, list] = Object.entries(all.addresses as Record<string, unknown[]>)[0];
+      expect(list).toEqual([{ version: 4, addr: expect.any(String) }]);
+      expect((await f.admin.get(`${C}/servers/${serverId}/ips/${network}`)).body).toEqual({ [network]: list });
+      const other = await f.admin.get(`${C}/servers/${serverId}/ips/nowhere`);
+      expect([other.status, other.body.itemNotFound?.message]).toEqual([404, 'Instance is not a member of specified network']);
+    });
+  },
+  { samples: true },
+);
