@@ -6030,10 +6030,236 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/monitoring/catalog": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Object types and the figures each has (tenants see servers only) */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description the catalog */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["MonitoringCatalog"];
+                    };
+                };
+                401: components["responses"]["Unauthorized"];
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/monitoring/top": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The busiest objects of a type by one figure (staff; tenants among their own servers) */
+        get: {
+            parameters: {
+                query: {
+                    type: components["schemas"]["MonitoringObjectType"];
+                    metric: string;
+                    limit?: number;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description highest first */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["MonitoringTop"];
+                    };
+                };
+                401: components["responses"]["Unauthorized"];
+                403: components["responses"]["Forbidden"];
+                422: components["responses"]["Invalid"];
+                503: components["responses"]["MonitoringUnavailable"];
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/monitoring/{type}/{id}/current": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Current value of every figure of one object (a tenant's own servers only; another's is 404) */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    type: components["parameters"]["MonitoringType"];
+                    /** @description host name, server id (platform or OpenStack), storage backend, or switch/port (URL-encoded) */
+                    id: components["parameters"]["MonitoringObjectId"];
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description the values (null when Prometheus has none) */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["MonitoringCurrent"];
+                    };
+                };
+                401: components["responses"]["Unauthorized"];
+                403: components["responses"]["Forbidden"];
+                404: components["responses"]["NotFound"];
+                503: components["responses"]["MonitoringUnavailable"];
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/monitoring/{type}/{id}/history": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** One figure of one object over a time range (query_range; the step grows so no answer exceeds MONITORING_MAX_POINTS) */
+        get: {
+            parameters: {
+                query: {
+                    metric: string;
+                    /** @description ISO 8601 with offset or unix seconds; an hour before end by default */
+                    start?: string;
+                    /** @description ISO 8601 with offset or unix seconds; now by default */
+                    end?: string;
+                    /** @description wanted resolution in seconds (a floor) */
+                    step?: number;
+                };
+                header?: never;
+                path: {
+                    type: components["parameters"]["MonitoringType"];
+                    /** @description host name, server id (platform or OpenStack), storage backend, or switch/port (URL-encoded) */
+                    id: components["parameters"]["MonitoringObjectId"];
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description the points */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["MonitoringHistory"];
+                    };
+                };
+                401: components["responses"]["Unauthorized"];
+                403: components["responses"]["Forbidden"];
+                404: components["responses"]["NotFound"];
+                422: components["responses"]["Invalid"];
+                503: components["responses"]["MonitoringUnavailable"];
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
 }
 export type webhooks = Record<string, never>;
 export interface components {
     schemas: {
+        /** @enum {string} */
+        MonitoringObjectType: "host" | "server" | "storage" | "switch_port";
+        MonitoringCatalog: {
+            types: {
+                type: components["schemas"]["MonitoringObjectType"];
+                metrics: {
+                    name: string;
+                    unit: string;
+                    help: string;
+                }[];
+            }[];
+        };
+        MonitoringTop: {
+            type: components["schemas"]["MonitoringObjectType"];
+            metric: string;
+            unit: string;
+            items: {
+                id: string;
+                value: number;
+            }[];
+        };
+        MonitoringCurrent: {
+            type: components["schemas"]["MonitoringObjectType"];
+            /** @description the object's id in the metrics (OpenStack id of a server */
+            id: string;
+            /** Format: date-time */
+            at: string;
+            values: {
+                [key: string]: number | null;
+            };
+        };
+        MonitoringHistory: {
+            type: components["schemas"]["MonitoringObjectType"];
+            id: string;
+            metric: string;
+            unit: string;
+            /** Format: date-time */
+            start: string;
+            /** Format: date-time */
+            end: string;
+            /** @description seconds between points */
+            step: number;
+            maxPoints: number;
+            points: [
+                number,
+                number
+            ][];
+        };
         Error: {
             /** @example validation_failed */
             code: string;
@@ -6235,6 +6461,7 @@ export interface components {
             items: components["schemas"]["AuditEntry"][];
         };
         ScalingTemplate: {
+            /** @description a catalog flavor product (members boot the Nova flavor of its size), or a public Nova flavor */
             flavorId: string;
             /** @description Glance image id: the tenant's own or a public one, active */
             imageId: string;
@@ -6330,7 +6557,10 @@ export interface components {
             tenantId: string;
             name: string;
             template: {
+                /** @description the Nova flavor members boot */
                 flavorId: string;
+                /** @description the catalog flavor product the group was made with */
+                productId: string | null;
                 imageId: string;
                 networkId: string;
                 userData: string | null;
@@ -7530,6 +7760,15 @@ export interface components {
                 "application/json": components["schemas"]["Error"];
             };
         };
+        /** @description no Prometheus is configured or it did not answer (code monitoring_unavailable) */
+        MonitoringUnavailable: {
+            headers: {
+                [name: string]: unknown;
+            };
+            content: {
+                "application/json": components["schemas"]["Error"];
+            };
+        };
     };
     parameters: {
         HaHostname: string;
@@ -7557,6 +7796,9 @@ export interface components {
         OperateSnapshotId: string;
         OperateSubnetId: string;
         OperateVolumeId: string;
+        MonitoringType: components["schemas"]["MonitoringObjectType"];
+        /** @description host name, server id (platform or OpenStack), storage backend, or switch/port (URL-encoded) */
+        MonitoringObjectId: string;
     };
     requestBodies: never;
     headers: never;

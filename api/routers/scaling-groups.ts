@@ -14,7 +14,7 @@ import { queryWorkflow } from '../lib/temporal';
 import { jsonBody, queryParams } from '../lib/validate';
 import { requireAuth } from '../middleware/authenticate';
 import type { AppEnv, Ctx } from '../deps';
-import { activeImage, cloudIdsOf, type CloudIdResolver, type CloudRef } from '../services/cloud-ids';
+import { activeImage, cloudIdsOf, resolveFlavor, type CloudIdResolver, type CloudRef } from '../services/cloud-ids';
 import { scalingDecisionView, scalingGroupView, scalingMemberView, scalingPolicyView } from '../views/autoscaling';
 
 const osId = z.string().min(1).max(64);
@@ -141,10 +141,11 @@ scalingGroupsRouter.post('/', async (c) => {
   checkBounds(body.minSize, body.maxSize, desired);
   if (body.poolId && !body.subnetId) throw unprocessable('a pool needs the subnet of its members', [{ path: 'subnetId', message: 'required with poolId' }]);
   const ids = await resolveGroupIds(await cloudIdsOf(c, tenantId), body);
+  const flavor = await resolveFlavor(c, body.template.flavorId, 'template.flavorId');
   const group = Object.assign(new ScalingGroup(), {
     tenantId,
     name: body.name,
-    template: { ...body.template, imageId: ids.imageId, networkId: ids.networkId, userData: body.template.userData ?? null, securityGroups: ids.securityGroups, maxKbps: body.template.maxKbps ?? null },
+    template: { ...body.template, flavorId: flavor.novaFlavorId, productId: flavor.productId, imageId: ids.imageId, networkId: ids.networkId, userData: body.template.userData ?? null, securityGroups: ids.securityGroups, maxKbps: body.template.maxKbps ?? null },
     minSize: body.minSize,
     maxSize: body.maxSize,
     desiredCapacity: desired,

@@ -25,6 +25,7 @@ export function scalingGroupView(g: ScalingGroup, policies: ScalingPolicy[]): Sc
     name: g.name,
     template: {
       flavorId: g.template.flavorId,
+      productId: g.template.productId ?? null,
       imageId: g.template.imageId,
       networkId: g.template.networkId,
       userData: g.template.userData ?? null,

@@ -5,7 +5,10 @@ import type { LimitMark } from '../operate/operator-limits';
 
 /** What every member of a group is built from. */
 export interface ServerTemplate {
+  /** Nova flavor members boot (resolved at creation from the catalog product, or a public flavor). */
   flavorId: string;
+  /** The catalog flavor product the group was made with, if any. */
+  productId?: string | null;
   imageId: string;
   networkId: string;
   userData?: string | null;

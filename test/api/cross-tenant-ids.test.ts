@@ -182,6 +182,7 @@ describe('OpenStack ids of another tenant are refused before anything starts', (
     ['floating IP: B network', 'POST', '/api/v1/floating-ips', { externalNetworkId: ofB.network }],
     ['floating IP association: B instance', 'PATCH', `/api/v1/floating-ips/${recordOfA.floating_ip}`, { instanceId: recordOfB.server }],
     ['image: snapshot of B instance', 'POST', '/api/v1/images', { name: 'i', source: { type: 'instance', instanceId: recordOfB.server } }],
+    ['scaling group: unknown flavor', 'POST', '/api/v1/scaling-groups', group({ flavorId: randomUUID() })],
     ['scaling group: B image', 'POST', '/api/v1/scaling-groups', group({ imageId: ofB.image })],
     ['scaling group: B network', 'POST', '/api/v1/scaling-groups', group({ networkId: ofB.network })],
     ['scaling group: B security group', 'POST', '/api/v1/scaling-groups', group({ securityGroups: [ofB.securityGroup] })],
@@ -215,9 +216,10 @@ describe('OpenStack ids of another tenant are refused before anything starts', (
     expect([201, 202]).toContain(router.status);
     const fip = await p.call('POST', '/api/v1/floating-ips', { token: a.token, body: { externalNetworkId: pub.externalNetworkId } });
     expect([201, 202]).toContain(fip.status);
-    const asg = await p.call('POST', '/api/v1/scaling-groups', { token: a.token, body: group({}, { subnetId: pub.subnetId }) });
+    // A catalog flavor: members boot the public Nova flavor of the product's size.
+    const asg = await p.call('POST', '/api/v1/scaling-groups', { token: a.token, body: group({ flavorId }, { subnetId: pub.subnetId }) });
     expect(asg.status).toBe(201);
-    expect(asg.body).toMatchObject({ template: { imageId: pub.imageId, networkId: pub.networkId }, subnetId: pub.subnetId });
+    expect(asg.body).toMatchObject({ template: { flavorId: novaFlavorId, productId: flavorId, imageId: pub.imageId, networkId: pub.networkId }, subnetId: pub.subnetId });
     expect((await p.call('DELETE', `/api/v1/scaling-groups/${asg.body.id}`, { token: a.token })).status).toBe(202);
   }, 60_000);
 
