@@ -1,7 +1,5 @@
 import { Hono } from 'hono';
-import type { Client } from '@temporalio/client';
-import { optionalTsToMs } from '@temporalio/common/lib/time';
-import type { TaskQueues } from '../../domain/task-queues';
+import { queuesWithoutWorkers } from '../services/worker-pollers';
 import type { AppEnv } from '../deps';
 
 async function within<T>(ms: number, p: Promise<T>): Promise<T> {
@@ -13,19 +11,6 @@ async function within<T>(ms: number, p: Promise<T>): Promise<T> {
     return await Promise.race([p, timeout]);
   } finally {
     clearTimeout(timer);
-  }
-}
-
-/** An idle worker renews its long poll about once a minute; a poller not seen for longer is gone. */
-const pollerFreshMs = 90_000;
-
-/** Resolves when some worker polls each queue (workflow tasks on orchestration, activities on the others). */
-async function workersPolling(temporal: Client, queues: TaskQueues): Promise<void> {
-  const wanted: Array<[string, number]> = [[queues.orchestration, 1], [queues.openstack, 2], [queues.notify, 2]]; // TaskQueueType 1 workflow, 2 activity
-  const since = Date.now() - pollerFreshMs;
-  for (const [name, taskQueueType] of wanted) {
-    const r = await temporal.workflowService.describeTaskQueue({ namespace: temporal.options.namespace, taskQueue: { name }, taskQueueType });
-    if (!(r.pollers ?? []).some((p) => (optionalTsToMs(p.lastAccessTime) ?? 0) > since)) throw new Error(`no worker polls ${name}`);
   }
 }
 
@@ -43,7 +28,10 @@ healthRouter.get('/readyz', async (c) => {
   const probes: Record<string, () => Promise<unknown>> = {
     database: () => deps.orm.em.fork().getConnection().execute('select 1'),
     temporal: () => deps.temporal.connection.workflowService.getSystemInfo({}),
-    workers: () => workersPolling(deps.temporal, deps.queues),
+    workers: async () => {
+      const missing = await queuesWithoutWorkers(deps.temporal, deps.queues, ['orchestration', 'openstack', 'notify']);
+      if (missing.length) throw new Error(`no worker polls ${missing.join(', ')}`);
+    },
   };
   const results = await Promise.all(
     Object.entries(probes).map(([name, probe]) =>

@@ -1,11 +1,21 @@
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { parseDocument } from 'yaml';
 import { configVariableNames, parseConfig, productionRequiredVariables } from '../../config';
 
 const root = path.resolve(__dirname, '..', '..');
 const doc = parseDocument(readFileSync(path.join(root, 'docker-compose.temporal.yml'), 'utf8'));
-const compose = doc.toJS({ maxAliasCount: 100 }) as { services: Record<string, { environment?: Record<string, string>; build?: unknown; command?: string[]; image?: string }> };
+interface Service {
+  environment?: Record<string, string>;
+  build?: unknown;
+  command?: string[];
+  image?: string;
+  restart?: string;
+  healthcheck?: { test: string[] };
+  deploy?: { replicas?: string | number };
+  depends_on?: Record<string, { condition: string }> | string[];
+}
+const compose = doc.toJS({ maxAliasCount: 100 }) as { services: Record<string, Service> };
 
 /** Resolves `${VAR:-default}`, `${VAR:?message}` and `${VAR}` the way compose would with `vars` set. */
 function interpolate(value: string, vars: Record<string, string>): string {
@@ -20,17 +30,35 @@ function interpolate(value: string, vars: Record<string, string>): string {
 describe('docker-compose.temporal.yml', () => {
   it('parses without errors', () => {
     expect(doc.errors).toEqual([]);
-    expect(Object.keys(compose.services).sort()).toEqual(['api', 'mysql', 'temporal', 'temporal-ui', 'worker']);
+    expect(Object.keys(compose.services).sort()).toEqual(['api', 'migrate', 'mysql', 'temporal', 'temporal-ui', 'worker']);
   });
 
   it('runs Temporal on MySQL and the platform from the project Dockerfile', () => {
     expect(compose.services.temporal.environment).toMatchObject({ DB: 'mysql8', MYSQL_SEEDS: 'mysql' });
-    for (const s of ['api', 'worker']) expect(compose.services[s].build).toBe('.');
-    expect(compose.services.api.command).toEqual(['npx', 'tsx', 'api/main.ts']);
-    expect(compose.services.worker.command).toEqual(['npx', 'tsx', 'workers/main.ts']);
+    for (const s of ['api', 'worker', 'migrate']) expect(compose.services[s].build).toBe('.');
+    // node itself runs each entry point (no npx/tsx wrapper between the container's stop signal and the work).
+    expect(compose.services.api.command).toEqual(['node', '--import', 'tsx', 'api/main.ts']);
+    expect(compose.services.worker.command).toEqual(['node', '--import', 'tsx', 'workers/main.ts']);
+    expect(compose.services.migrate.command).toEqual(['node', '--import', 'tsx', 'scripts/migrate.ts']);
+    for (const s of ['api', 'worker', 'migrate']) expect(existsSync(path.join(root, compose.services[s].command![3]))).toBe(true);
   });
 
-  it.each(['api', 'worker'])('gives the %s every variable production requires, and only variables the config module knows', (name) => {
+  it('restarts every long-running service when it dies, and health-checks the ones others wait for', () => {
+    for (const [name, s] of Object.entries(compose.services)) expect(`${name}: ${s.restart}`).toBe(`${name}: ${name === 'migrate' ? 'on-failure' : 'unless-stopped'}`);
+    for (const name of ['mysql', 'temporal', 'api', 'worker']) expect(compose.services[name].healthcheck?.test.length).toBeGreaterThan(1);
+    expect(compose.services.api.healthcheck!.test.join(' ')).toContain('http://127.0.0.1:8080/readyz');
+    expect(compose.services.worker.healthcheck!.test).toEqual(['CMD', 'node', '--import', 'tsx', 'scripts/worker-health.ts']);
+    expect(existsSync(path.join(root, 'scripts', 'worker-health.ts'))).toBe(true);
+    for (const name of ['api', 'worker']) expect(compose.services[name].depends_on).toEqual({ migrate: { condition: 'service_completed_successfully' }, temporal: { condition: 'service_healthy' } });
+  });
+
+  it('runs two workers and one API by default, as many as API_REPLICAS and WORKER_REPLICAS say otherwise', () => {
+    const replicas = (name: string, vars: Record<string, string>) => Number(interpolate(String(compose.services[name].deploy?.replicas), vars));
+    expect([replicas('api', {}), replicas('worker', {})]).toEqual([1, 2]);
+    expect([replicas('api', { API_REPLICAS: '3' }), replicas('worker', { WORKER_REPLICAS: '6' })]).toEqual([3, 6]);
+  });
+
+  it.each(['api', 'worker', 'migrate'])('gives the %s every variable production requires, and only variables the config module knows', (name) => {
     const env = compose.services[name].environment ?? {};
     expect(productionRequiredVariables.filter((v) => !(v in env))).toEqual([]);
     expect(Object.keys(env).filter((k) => !configVariableNames.includes(k))).toEqual([]);

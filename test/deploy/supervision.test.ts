@@ -1,3 +1,5 @@
+import { spawn } from 'node:child_process';
+import path from 'node:path';
 import { Client, Connection } from '@temporalio/client';
 import { taskQueues } from '../../domain/task-queues';
 import { bootstrapAdmin, childPid, launch, launcherEnv, nextPid, reportedPids, stop, waitFor, waitReady, type Launched, type LauncherEnv } from '../support/launcher';
@@ -31,6 +33,15 @@ async function simAdmin(simPort: number, url: string): Promise<Json> {
 async function novaServersOf(simPort: number, itemId: string): Promise<Array<{ id: string; status: string }>> {
   const { servers } = (await simAdmin(simPort, '/compute/v2.1/servers/detail?all_tenants=1')) as { servers: Array<{ id: string; status: string; tags?: string[]; metadata?: Record<string, string> }> };
   return servers.filter((s) => s.metadata?.cmp_item === itemId || (s.tags ?? []).some((t) => t.startsWith(`provision-${itemId}.`)));
+}
+
+/** Runs the worker container health check (scripts/worker-health.ts) with `env`; resolves with its exit code and output. */
+function workerHealth(env: NodeJS.ProcessEnv): Promise<{ code: number | null; output: string }> {
+  const proc = spawn(process.execPath, ['--import', 'tsx', path.join(__dirname, '..', '..', 'scripts', 'worker-health.ts')], { env, stdio: ['ignore', 'pipe', 'pipe'] });
+  let output = '';
+  proc.stdout.on('data', (d) => (output += d));
+  proc.stderr.on('data', (d) => (output += d));
+  return new Promise((resolve) => proc.once('exit', (code) => resolve({ code, output })));
 }
 
 /** SIGKILL to the pid the launcher reported, and proof that it is gone. */
@@ -133,6 +144,8 @@ describe('the launcher restarts what dies (scripts/start.ts)', () => {
     const restarted = await nextPid(run, 'worker', pid, 60_000);
     expect(pidAlive(restarted)).toBe(true);
     expect(run.output()).toContain('worker exited (signal SIGKILL, code 137); restart 1 in 1 s');
+    // The container health check sees this host's new worker polling every queue again.
+    await waitFor('the worker health check to pass', async () => ((await workerHealth(l.env)).code === 0 ? true : undefined), 90_000);
 
     for (const [o, id] of [[first, itemId], [second, second.body.items[0].id as string]] as const) {
       const done = await delivered(o.body.id);
@@ -177,6 +190,10 @@ describe('the launcher gives up on a child that keeps crashing at start', () => 
         return r.status === 200 ? r.body : undefined;
       }, 120_000);
       expect(degraded).toEqual({ status: 'degraded', checks: { database: { ok: true }, temporal: { ok: true }, workers: { ok: false } } });
+      // No worker of this host polls the platform's queues: the container health check fails and says where.
+      const health = await workerHealth({ ...l.env, TEMPORAL_NAMESPACE: 'default' });
+      expect(health.code).toBe(1);
+      expect(health.output).toMatch(/no worker of \S+ polls cmp-orchestration, cmp-openstack, cmp-notify/);
       code = await Promise.race([run.exited, new Promise<null>((_, reject) => setTimeout(() => reject(new Error('the launcher did not give up')), 180_000))]);
     } catch (err) {
       await stop(run.proc);
