@@ -251,4 +251,25 @@ describe('OpenStack ids of another tenant are refused before anything starts', (
     expect(own.body.setBy).toBe('tenant');
     expect((await p.call('DELETE', url, { token: a.token })).status).toBe(204);
   }, 60_000);
+
+  it("keeps a session limit staff set on a tenant's listener out of the tenant's reach", async () => {
+    const os = simClient(sim, projectA);
+    const lb = await os.loadBalancer.createLoadBalancer({ name: 'a-lb', vip_subnet_id: pub.subnetId });
+    const active = () => until('A load balancer ACTIVE', () => os.loadBalancer.getLoadBalancer(lb.id), (x) => x.provisioning_status === 'ACTIVE');
+    await active();
+    const listener = await os.loadBalancer.createListener({ loadbalancer_id: lb.id, protocol: 'HTTP', protocol_port: 80, name: 'a-http' });
+    await active();
+    const url = `/api/v1/isolation/scaling-groups/${groupOfA}/session-limit`;
+    const operator = await p.staff(['operator']);
+
+    const set = await p.call('PUT', url, { token: operator.token, body: { listenerId: listener.id, connectionLimit: 100 } });
+    expect(set.status).toBe(200);
+    expect(set.body).toMatchObject({ listenerId: listener.id, connectionLimit: 100, setBy: 'staff' });
+    await active();
+    const lift = await p.call('PUT', url, { token: a.token, body: { listenerId: listener.id, connectionLimit: -1 } });
+    expect(lift.status).toBe(403);
+    expect((await admin.loadBalancer.getListener(listener.id)).connection_limit).toBe(100);
+    const again = await p.call('PUT', url, { token: operator.token, body: { listenerId: listener.id, connectionLimit: 200 } });
+    expect(again.body).toMatchObject({ connectionLimit: 200, setBy: 'staff' });
+  }, 60_000);
 });
