@@ -34,6 +34,7 @@ import { evacuationsRouter } from './routers/evacuations';
 import { hostsRouter } from './routers/hosts';
 import { migrationsRouter } from './routers/migrations';
 import { schedulingRouter } from './routers/scheduling';
+import { monitoringRouter } from './routers/monitoring';
 import { volumeSnapshotsRouter, volumesRouter } from './routers/volumes';
 /** Routers of the REST contract, mounted under `/api/v1`. */
 export function apiRoutes(): Hono<AppEnv> {
@@ -68,6 +69,7 @@ export function apiRoutes(): Hono<AppEnv> {
   api.route('/migrations', migrationsRouter);
   api.route('/evacuations', evacuationsRouter);
   api.route('/scheduling', schedulingRouter);
+  api.route('/monitoring', monitoringRouter);
   return api;
 }
 

@@ -87,6 +87,19 @@ export const configSchema = z.object({
   PROMETHEUS_URL: z.string().url().optional(),
   PROMETHEUS_PORT: port.default(9090),
   AUTOSCALING_CPU_METRIC: z.string().regex(/^[a-zA-Z_:][a-zA-Z0-9_:]*$/, 'must be a Prometheus metric name').default('sim_server_cpu_utilisation'),
+  MONITORING_METRICS: z.string().optional(),
+  MONITORING_MAX_POINTS: z.coerce.number().int().min(10).max(11000).default(500),
+  MONITORING_RATE_WINDOW_SECONDS: seconds.default(60),
+  PROMETHEUS_RULES_FILE: z.string().optional(),
+  PROMTOOL: z.string().default('promtool'),
+  ALERTMANAGER_URL: z.string().url().optional(),
+  ALERTMANAGER_PORT: port.default(9093),
+  ALARM_WEBHOOK_SECRET: z.string().min(16, 'must be at least 16 characters').optional(),
+  NAGIOS_EMBEDDED: bool.default('true'),
+  NSCA_ADDRESS: z.string().regex(/^[^:]+:\d+$/, 'must be host:port').optional(),
+  NSCA_PORT: port.default(5667),
+  NAGIOS_COMMAND_FILE: z.string().optional(),
+  NAGIOS_SYNC_INTERVAL_SECONDS: seconds.default(60),
 });
 
 export type RawConfig = z.infer<typeof configSchema>;

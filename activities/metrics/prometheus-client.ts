@@ -37,3 +37,29 @@ export async function promInstantQuery(baseUrl: string, query: string, time?: Da
   }
   throw ApplicationFailure.nonRetryable(`prometheus answered a ${resultType} to an instant query`, 'PrometheusBadQuery');
 }
+
+export interface PromSeries {
+  labels: Record<string, string>;
+  /** [unix seconds, value] pairs. */
+  points: Array<[number, number]>;
+}
+
+/**
+ * Prometheus HTTP API (`/api/v1/query_range`) from `start` to `end` every `stepSeconds`. Failures
+ * as for `promInstantQuery`.
+ */
+export async function promRangeQuery(baseUrl: string, query: string, start: Date, end: Date, stepSeconds: number, timeoutMs = 10_000): Promise<PromSeries[]> {
+  const url = new URL('/api/v1/query_range', baseUrl);
+  url.searchParams.set('query', query);
+  url.searchParams.set('start', (start.getTime() / 1000).toFixed(3));
+  url.searchParams.set('end', (end.getTime() / 1000).toFixed(3));
+  url.searchParams.set('step', String(stepSeconds));
+  const res = await fetch(url, { signal: AbortSignal.timeout(timeoutMs) });
+  const body = (await res.json().catch(() => null)) as PromResponse | null;
+  if (res.status === 400 || res.status === 422 || body?.errorType === 'bad_data') {
+    throw ApplicationFailure.nonRetryable(`prometheus rejected ${query}: ${body?.error ?? res.status}`, 'PrometheusBadQuery');
+  }
+  if (!res.ok || !body || body.status !== 'success' || !body.data) throw new Error(`prometheus query failed (${res.status}): ${body?.error ?? 'no body'}`);
+  const result = body.data.result as Array<{ metric: Record<string, string>; values: Array<[number, string]> }>;
+  return result.map((r) => ({ labels: r.metric, points: r.values.map(([t, v]) => [t, Number(v)] as [number, number]) }));
+}
