@@ -16,7 +16,7 @@ export interface AppDeps {
   /** HMAC key of access tokens. */
   authSecret: string;
   queues: TaskQueues;
-  /** Admin read access to the cloud, to resolve the OpenStack ids tenants name; without it such requests answer 503. */
+  /** The service account in its admin scope, reading the objects tenants name (ownership, visibility) to resolve their ids; without it such requests answer 503. */
   cloud?: OpenStackClient;
 }
 

@@ -4,9 +4,9 @@ import { config, ConfigError } from '../config';
 import { createLogger } from '../config/logger';
 import { migrate, openOrm } from '../domain/db/orm';
 import { taskQueues } from '../domain/task-queues';
+import { openCloud } from '../activities/openstack';
 import { provisionSettingsFromConfig } from '../activities/openstack/provision-settings';
 import { createApp } from './app';
-import { apiCloudClient } from './services/cloud';
 import { ensureBootstrapAdmin, resolveAuthSecret } from './services/bootstrap';
 import { ensureDriftSchedule } from './services/drift-schedule';
 import { ensureHostSweepSchedule } from './services/ha';
@@ -22,7 +22,7 @@ async function main(): Promise<void> {
   const connection = await Connection.connect({ address: cfg.TEMPORAL_ADDRESS });
   const temporal = new Client({ connection, namespace: cfg.TEMPORAL_NAMESPACE });
   const cloudLogin = provisionSettingsFromConfig(cfg);
-  const app = createApp({ config: cfg, orm, temporal, logger, authSecret: resolveAuthSecret(cfg), queues: taskQueues(), cloud: cloudLogin ? apiCloudClient(cloudLogin) : undefined });
+  const app = createApp({ config: cfg, orm, temporal, logger, authSecret: resolveAuthSecret(cfg), queues: taskQueues(), cloud: cloudLogin ? openCloud(cloudLogin).admin() : undefined });
   // The drift reconciler's schedule is created once per deployment (a later start finds it); the API serves without it.
   await ensureDriftSchedule(temporal, taskQueues().orchestration, cfg.DRIFT_INTERVAL_MINUTES).catch((err) => logger.warn({ err }, 'drift schedule not created'));
   // Likewise the host-failure sweep behind evacuation.

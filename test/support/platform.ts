@@ -4,7 +4,7 @@ import path from 'node:path';
 import { parseConfig, type Config } from '../../config';
 import { createLogger } from '../../config/logger';
 import { createApp } from '../../api/app';
-import { apiCloudClient } from '../../api/services/cloud';
+import { openCloud } from '../../activities/openstack';
 import type { AppDeps } from '../../api/deps';
 import { ensureBootstrapAdmin } from '../../api/services/bootstrap';
 import { RoleAssignment, User } from '../../domain/entities';
@@ -86,7 +86,7 @@ export async function startTestPlatform(opts: PlatformOptions = {}): Promise<Tes
   };
   // The API reads the cloud the workers act on (to resolve the OpenStack ids tenants send).
   const cloudLogin = opts.activityDeps?.provision ?? opts.activityDeps?.operate ?? opts.activityDeps?.autoscaling?.openstack;
-  if (cloudLogin) deps.cloud = apiCloudClient(cloudLogin);
+  if (cloudLogin) deps.cloud = openCloud(cloudLogin).admin();
   const workers =
     opts.queues && opts.queues.length === 0
       ? undefined
