@@ -60,6 +60,8 @@ export function listImages(svc: ImageService, caller: Caller, q: Query): Record<
     }
   }
   for (const tag of q.tag ?? []) images = images.filter((i) => i.tags.includes(tag));
+  const size = one('size');
+  if (size !== undefined) images = images.filter((i) => String(i.size ?? '') === size);
   const sizeMin = one('size_min'), sizeMax = one('size_max');
   if (sizeMin) images = images.filter((i) => (i.size ?? 0) >= Number(sizeMin));
   if (sizeMax) images = images.filter((i) => (i.size ?? 0) <= Number(sizeMax));

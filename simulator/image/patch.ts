@@ -10,11 +10,20 @@ interface PatchOp {
 
 const baseKeys = ['name', 'visibility', 'protected', 'os_hidden', 'owner', 'min_disk', 'min_ram', 'container_format', 'disk_format', 'tags'];
 
-/** Applies Glance's `application/openstack-images-v2.1-json-patch` (add / replace / remove on top-level attributes). */
+/** The v2.0 media type's draft form `{ "replace": "/name", "value": ... }` as a v2.1 operation. */
+function draftOp(raw: unknown): PatchOp {
+  if (!raw || typeof raw !== 'object' || 'op' in raw) return raw as PatchOp;
+  const r = raw as Record<string, unknown>;
+  const op = ['add', 'replace', 'remove'].find((k) => typeof r[k] === 'string');
+  return (op ? { op, path: r[op], ...('value' in r ? { value: r.value } : {}) } : r) as unknown as PatchOp;
+}
+
+/** Applies Glance's `application/openstack-images-v2.1-json-patch` (or the v2.0 draft form) (add / replace / remove on top-level attributes). */
 export function applyImagePatch(svc: ImageService, caller: Caller, img: ImageRecord, ops: unknown): ImageRecord {
   if (!Array.isArray(ops)) throw glanceError(400, 'Request body must be a JSON array of operation objects.');
   const working: ImageRecord = JSON.parse(JSON.stringify(img));
-  for (const raw of ops as PatchOp[]) {
+  for (const given of ops as unknown[]) {
+    const raw = draftOp(given);
     if (!raw || typeof raw !== 'object' || typeof raw.path !== 'string') throw glanceError(400, 'Operation objects must contain exactly one member named "op", and a "path".');
     const { op, path } = raw;
     if (!['add', 'replace', 'remove'].includes(op)) throw glanceError(400, `Invalid operation: \`${String(op)}\`: Operation "${String(op)}" not supported.`);

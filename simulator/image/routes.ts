@@ -48,6 +48,8 @@ export function imageRoutes(cloud: SimCloud, svc: ImageService): Hono<AuthEnv> {
   app.get('/v2/schemas/members', (c) => c.json(membersSchema));
 
   app.get('/v2/images', (c) => {
+    // Routes are not strict about a trailing slash; Glance answers `GET /v2/images/` (an empty id) with 404.
+    if (new URL(c.req.url).pathname.endsWith('/')) throw glanceError(404, 'The resource could not be found.');
     const body = listImages(svc, caller(c), c.req.queries());
     return c.json({ ...body, images: body.images.map(renderImage) });
   });

@@ -98,6 +98,16 @@ describe('images', () => {
     expect((await alice.get(`${I}/images/${img.id}`)).status).toBe(404);
   });
 
+  it('answers an empty image id with 404, filters by exact size and takes the v2.0 draft patch form', async () => {
+    expect((await aliceNoBody.get(`${I}/images/`)).status).toBe(404);
+    const img = (await alice.post(`${I}/images`, { name: 'sized', disk_format: 'raw', container_format: 'bare' })).body;
+    await alice.put(`${I}/images/${img.id}/file`, 'twelve bytes', { 'content-type': 'application/octet-stream' });
+    expect((await alice.get(`${I}/images?size=12`)).body.images.map((i: any) => i.id)).toEqual([img.id]);
+    const draft = await alice.patch(`${I}/images/${img.id}`, [{ replace: '/name', value: 'drafted' }], { 'content-type': 'application/openstack-images-v2.0-json-patch' });
+    expect([draft.status, draft.body.name]).toEqual([200, 'drafted']);
+    expect((await alice.delete(`${I}/images/${img.id}`)).status).toBe(204);
+  });
+
   it('refuses bad bodies, read-only attributes and public images from non-admins', async () => {
     expect((await alice.post(`${I}/images`, { disk_format: 'floppy' })).status).toBe(400);
     expect((await alice.post(`${I}/images`, { status: 'active' })).status).toBe(403);
