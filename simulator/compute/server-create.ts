@@ -7,6 +7,7 @@ import { badRequest, forbidden, policyForbidden } from './errors';
 import {
   isBase64,
   isUuid,
+  optAccessIp,
   optPositiveInt,
   optString,
   rejectUnknown,
@@ -203,8 +204,8 @@ export function parseCreate(c: ComputeContext, svc: ComputeService, body: Obj): 
     minCount,
     maxCount,
     returnReservationId: s.return_reservation_id === true,
-    accessIPv4: optString(s, 'accessIPv4') ?? '',
-    accessIPv6: optString(s, 'accessIPv6') ?? '',
+    accessIPv4: optAccessIp(s, 'accessIPv4') ?? '',
+    accessIPv6: optAccessIp(s, 'accessIPv6') ?? '',
     description: mv >= 19 ? optString(s, 'description') ?? null : null,
     tags,
     hostname: optString(s, 'hostname'),

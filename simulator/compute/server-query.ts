@@ -4,6 +4,7 @@ import type { ComputeService } from './service';
 import { badRequest, policyForbidden } from './errors';
 import { statusFromState } from './state-map';
 import { computeBase } from './links';
+import { optQueryTime } from './validation';
 
 const MAX_LIMIT = 1000;
 
@@ -40,10 +41,8 @@ export function queryServers(c: ComputeContext, svc: ComputeService, detail: boo
   const projectFilter = q.project_id ?? q.tenant_id;
   const projectId = allTenants ? projectFilter : auth.isAdmin && projectFilter ? projectFilter : auth.projectId;
 
-  const changesSince = q['changes-since'] ? Date.parse(q['changes-since']) : undefined;
-  const changesBefore = mv >= 66 && q['changes-before'] ? Date.parse(q['changes-before']) : undefined;
-  if ((q['changes-since'] && Number.isNaN(changesSince)) || (q['changes-before'] && Number.isNaN(changesBefore)))
-    throw badRequest(`Invalid input for query parameters changes-since. Value: ${q['changes-since']}. is not a 'date-time'`);
+  const changesSince = optQueryTime(q, 'changes-since');
+  const changesBefore = mv >= 66 ? optQueryTime(q, 'changes-before') : undefined;
   const includeDeleted = changesSince !== undefined || changesBefore !== undefined || (auth.isAdmin && q.deleted === 'true');
 
   let nameRe: RegExp | undefined;

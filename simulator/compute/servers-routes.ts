@@ -9,7 +9,7 @@ import { queryServers } from './server-query';
 import { serverDetailView, serverSummaryView } from './server-view';
 import { resourceLinks } from './links';
 import { deleteServer } from './server-delete';
-import { optString, rejectUnknown, requireObject, validMetadata, validName } from './validation';
+import { optAccessIp, optString, rejectUnknown, requireObject, validMetadata, validName } from './validation';
 import { checkMetadataQuota } from './quota';
 import type { Server } from './model';
 
@@ -67,8 +67,8 @@ export function serversRoutes(svc: ComputeService): Hono<ComputeEnv> {
     const u = requireObject(await body(c), 'server');
     rejectUnknown(u, new Set(['name', 'accessIPv4', 'accessIPv6', 'OS-DCF:diskConfig', ...(mv >= 19 ? ['description'] : []), ...(mv >= 90 ? ['hostname'] : [])]), 'server');
     if (u.name !== undefined) s.name = validName(u.name);
-    if (u.accessIPv4 !== undefined) s.accessIPv4 = optString(u, 'accessIPv4') ?? '';
-    if (u.accessIPv6 !== undefined) s.accessIPv6 = optString(u, 'accessIPv6') ?? '';
+    if (u.accessIPv4 !== undefined) s.accessIPv4 = optAccessIp(u, 'accessIPv4') ?? '';
+    if (u.accessIPv6 !== undefined) s.accessIPv6 = optAccessIp(u, 'accessIPv6') ?? '';
     if (u.description !== undefined) s.description = optString(u, 'description') ?? null;
     if (u.hostname !== undefined) s.hostname = optString(u, 'hostname') ?? s.hostname;
     s.updatedAt = svc.cloud.isoNow();

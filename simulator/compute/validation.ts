@@ -1,3 +1,4 @@
+import { isIPv4, isIPv6 } from 'node:net';
 import { badRequest } from './errors';
 
 type Obj = Record<string, unknown>;
@@ -33,6 +34,28 @@ export function optString(o: Obj, key: string, max = 255): string | undefined {
   if (typeof v !== 'string') throw schemaError(key, v, `${JSON.stringify(v)} is not of type 'string'`);
   if (v.length > max) throw schemaError(key, v, `'${v}' is too long`);
   return v;
+}
+
+/**
+ * `accessIPv4`/`accessIPv6`: '' or null clears it; otherwise an address (JSON schema format ipv4/ipv6),
+ * kept as Nova's IPAddress field prints it (IPv6 compressed).
+ */
+export function optAccessIp(o: Obj, key: 'accessIPv4' | 'accessIPv6'): string | undefined {
+  const v = o[key];
+  if (v === undefined) return undefined;
+  if (v === null || v === '') return '';
+  const v4 = key === 'accessIPv4';
+  if (typeof v !== 'string' || !(v4 ? isIPv4(v) : isIPv6(v))) throw schemaError(key, v, `'${String(v)}' is not a '${v4 ? 'ipv4' : 'ipv6'}'`);
+  return v4 ? v : new URL(`http://[${v}]/`).hostname.slice(1, -1);
+}
+
+/** Nova's `date-time` query parameters (ISO 8601, as iso8601.parse_date takes them); undefined when absent. */
+export function optQueryTime(q: Record<string, string | undefined>, key: string): number | undefined {
+  const v = q[key];
+  if (!v) return undefined;
+  const t = /^\d{4}-\d{2}-\d{2}([T ]\d{2}:\d{2}(:\d{2}(\.\d+)?)?)?(Z|[+-]\d{2}(:?\d{2})?)?$/.test(v) ? Date.parse(v.replace(' ', 'T')) : NaN;
+  if (Number.isNaN(t)) throw badRequest(`Invalid input for query parameters ${key}. Value: ${v}. '${v}' is not a 'date-time'`);
+  return t;
 }
 
 /** Metadata: string keys 1..255 and string values up to 255. */

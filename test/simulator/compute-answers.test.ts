@@ -52,3 +52,20 @@ describeIfShared(
   },
   { samples: true },
 );
+
+describe('access addresses and date-time query parameters', () => {
+  it('refuses an access address that is not one, and keeps IPv6 as Nova prints it', async () => {
+    const bad = await f.admin.mv('2.37').post(`${C}/servers`, { server: { name: 'x', flavorRef: '1', imageRef: seeded(f).imageId, networks: 'none', accessIPv4: 'notvalid' } });
+    expect([bad.status, bad.body.badRequest?.message]).toEqual([400, "Invalid input for field/attribute accessIPv4. Value: notvalid. 'notvalid' is not a 'ipv4'"]);
+    expect((await f.admin.put(`${C}/servers/${serverId}`, { server: { accessIPv6: 'notvalid' } })).status).toBe(400);
+    const set = (await f.admin.put(`${C}/servers/${serverId}`, { server: { accessIPv4: '203.0.113.9', accessIPv6: '2001:2001:0:0::3' } })).body.server;
+    expect([set.accessIPv4, set.accessIPv6]).toEqual(['203.0.113.9', '2001:2001::3']);
+  });
+
+  it('takes ISO 8601 times for changes-since and refuses others', async () => {
+    const bad = await f.admin.get(`${C}/servers?changes-since=2011/01/01`);
+    expect([bad.status, bad.body.badRequest?.message]).toEqual([400, "Invalid input for query parameters changes-since. Value: 2011/01/01. '2011/01/01' is not a 'date-time'"]);
+    expect((await f.admin.get(`${C}/servers?changes-since=2011-01-01`)).status).toBe(200);
+    expect((await f.admin.get(`${C}/servers?changes-since=2011-01-01T00:00:00Z`)).body.servers.map((s: { id: string }) => s.id)).toContain(serverId);
+  });
+});
