@@ -2,6 +2,7 @@ import { Hono } from 'hono';
 import type { AuthEnv } from '../core/auth-context';
 import type { SimModule } from '../core/module';
 import { requireToken } from '../identity/middleware';
+import { extensionRoutes } from './routes/extension-routes';
 import { otherRoutes } from './routes/other-routes';
 import { versionRoutes } from './routes/versions';
 import { volumeRoutes } from './routes/volume-routes';
@@ -29,6 +30,7 @@ export const volumeModule: SimModule = {
     app.use('/v3/:project/*', requireToken);
     app.route('/', volumeRoutes(svc));
     app.route('/', otherRoutes(svc));
+    app.route('/', extensionRoutes());
     return app;
   },
 };

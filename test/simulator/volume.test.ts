@@ -53,6 +53,12 @@ describe('discovery and microversions', () => {
     const tooNew = await new SimClient(f.sim.url, alice.token, {}, false).get(`${V}/volumes`, { 'OpenStack-API-Version': 'volume 3.99' });
     expect(tooNew.status).toBe(406);
   });
+
+  it('lists the API extensions it serves', async () => {
+    const ext = (await alice.get(`${V}/extensions`)).body.extensions;
+    expect(ext.map((e: { alias: string }) => e.alias)).toEqual(expect.arrayContaining(['os-vol-tenant-attr', 'os-vol-host-attr', 'os-extended-snapshot-attributes', 'os-volume-actions']));
+    expect(Object.keys(ext[0]).sort()).toEqual(['alias', 'description', 'links', 'name', 'updated']);
+  });
 });
 
 describe('volumes', () => {
