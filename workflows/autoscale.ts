@@ -230,6 +230,8 @@ export async function autoscaleWorkflow(input: AutoscaleInput): Promise<Autoscal
         flavorId: t.flavorId,
         imageId: t.imageId,
         networkId: t.networkId,
+        // Resolved to the tenant's own groups when the group was made.
+        ...(t.securityGroups?.length ? { securityGroupIds: t.securityGroups } : {}),
         userData: t.userData ?? null,
         // cmp_group labels the member's CPU series in the metrics exporter.
         metadata: { cmp_group: groupId, cmp_member: m.id },
