@@ -1,5 +1,5 @@
 import { existsSync } from 'node:fs';
-import { bootstrapAdmin, launch, launcherEnv, reportedPids, stop, waitFor, type LauncherEnv } from '../support/launcher';
+import { bootstrapAdmin, launch, launcherEnv, reportedPids, stop, waitFor, waitReady, type LauncherEnv } from '../support/launcher';
 import { pidAlive } from '../support/processes';
 
 /**
@@ -25,11 +25,9 @@ describe('the platform launcher (scripts/start.ts)', () => {
   it('comes up ready, prints the URLs, and stops every child on Ctrl-C', async () => {
     const { proc, output } = launch(l.env);
     try {
-      const ready = await waitFor('readyz', async () => {
-        const r = await fetch(`${base}/readyz`);
-        return r.status === 200 ? ((await r.json()) as { status: string }) : undefined;
-      }, 150_000);
-      expect(ready.status).toBe('ready');
+      // Ready once the database and Temporal answer and the worker polls every queue.
+      const ready = await waitReady(base, 150_000);
+      expect(ready).toEqual({ status: 'ready', checks: { database: { ok: true }, temporal: { ok: true }, workers: { ok: true } } });
       await waitFor('banner', async () => (output().includes('CMP is running') ? true : undefined), 10_000);
       expect(output()).toContain(`${base}/docs`);
       expect(output()).toContain('Temporal UI');

@@ -111,7 +111,7 @@ describe('the launcher restarts what dies (scripts/start.ts)', () => {
       expect(pids.filter(pidAlive)).toEqual([]);
       expect(code).toBe(0);
     }
-    l?.cleanup();
+    await l?.cleanup();
   }, 90_000);
 
   const order = (name: string) => call(l.base, 'POST', '/api/v1/orders', { token, body: { items: [{ kind: 'server', name, flavorId, imageId }] } });

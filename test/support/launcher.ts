@@ -2,6 +2,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import { createTestDatabase, databaseKind } from './db';
 import { freePort } from './free-port';
 
 const root = path.resolve(__dirname, '..', '..');
@@ -25,22 +26,25 @@ export interface LauncherEnv {
   base: string;
   dataDir: string;
   ports: { api: number; temporal: number; ui: number; simulator: number; prometheus: number };
-  /** Removes the data directory (call once every launcher on it has stopped). */
-  cleanup(): void;
+  /** Removes the data directory and drops the database (call once every launcher on it has stopped). */
+  cleanup(): Promise<void>;
 }
 
 /**
- * The environment of a launcher on free ports and a fresh data directory, with `process.env` first so
- * the suite's process marker reaches every child. `overrides` come last.
+ * The environment of a launcher on free ports, a fresh data directory and a fresh business database
+ * (SQLite in the data directory, or a new database on the MySQL/MariaDB server of DATABASE_URL as in
+ * `.ci/run`'s second pass), with `process.env` first so the suite's process marker reaches every child.
+ * `overrides` come last.
  */
 export async function launcherEnv(overrides: NodeJS.ProcessEnv = {}): Promise<LauncherEnv> {
   const dataDir = mkdtempSync(path.join(tmpdir(), 'cmp-launch-'));
+  const db = databaseKind() === 'mysql' ? await createTestDatabase() : undefined;
   const ports = { api: await freePort(), temporal: await freePort(), ui: await freePort(), simulator: await freePort(), prometheus: await freePort() };
   const env: NodeJS.ProcessEnv = {
     ...process.env,
     NODE_ENV: 'development',
     DATA_DIR: dataDir,
-    DATABASE_URL: `sqlite:${path.join(dataDir, 'cmp.sqlite')}`,
+    DATABASE_URL: db?.url ?? `sqlite:${path.join(dataDir, 'cmp.sqlite')}`,
     PORT: String(ports.api),
     HOST: '127.0.0.1',
     PUBLIC_URL: '',
@@ -60,7 +64,11 @@ export async function launcherEnv(overrides: NodeJS.ProcessEnv = {}): Promise<La
     CMP_WORKFLOW_BUNDLE: process.env.CMP_WORKFLOW_BUNDLE ?? '',
     ...overrides,
   };
-  return { env, base: `http://127.0.0.1:${ports.api}`, dataDir, ports, cleanup: () => rmSync(dataDir, { recursive: true, force: true }) };
+  const cleanup = async () => {
+    rmSync(dataDir, { recursive: true, force: true });
+    await db?.drop();
+  };
+  return { env, base: `http://127.0.0.1:${ports.api}`, dataDir, ports, cleanup };
 }
 
 export interface Launched {
