@@ -21,6 +21,7 @@ import { currentCapacity, planReconcile, type GroupMember } from '../domain/auto
 import { queuesOf } from '../domain/task-queues';
 import { provisionItemWorkflow, type ProvisionInput } from './provision';
 import { retryPresets } from './retry-presets';
+import { flavorSizingName } from '../domain/catalog/nova-flavor';
 
 export interface DecisionView {
   at: string;
@@ -236,7 +237,8 @@ export async function autoscaleWorkflow(input: AutoscaleInput): Promise<Autoscal
         // cmp_group labels the member's CPU series in the metrics exporter.
         metadata: { cmp_group: groupId, cmp_member: m.id },
       },
-      flavor: { name: size.name, vcpus: size.vcpus, ramMb: size.ramMb, diskGb: size.diskGb },
+      // Members boot the platform's Nova flavor of this size (`cmp-<sizing>`), as orders do.
+      flavor: { name: flavorSizingName(size), vcpus: size.vcpus, ramMb: size.ramMb, diskGb: size.diskGb },
       activeTimeoutMs: MEMBER_ACTIVE_TIMEOUT_MS,
     };
     try {
