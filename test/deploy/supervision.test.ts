@@ -157,10 +157,13 @@ describe('the launcher restarts what dies (scripts/start.ts)', () => {
     }
   }, 300_000);
 
-  it('restarts the API SIGKILLed: the same session token works again, and the worker ran on untouched', async () => {
+  it('restarts the API SIGKILLed: the same session token works again, and the worker ran on untouched, finishing the order in flight', async () => {
     const worker = childPid(l.dataDir, 'worker')!;
     const api = childPid(l.dataDir, 'api')!;
-    expect((await call(l.base, 'GET', '/api/v1/orders', { token })).status).toBe(200);
+    const inFlight = await order('through-api-restart');
+    expect(inFlight.status).toBe(201);
+    const itemId = inFlight.body.items[0].id as string;
+    await waitFor('its server in BUILD', async () => ((await novaServersOf(l.ports.simulator, itemId)).length ? true : undefined), 90_000);
     await killAndProvePid(api);
     const restarted = await nextPid(run, 'api', api, 60_000);
     expect(restarted).not.toBe(api);
@@ -168,8 +171,11 @@ describe('the launcher restarts what dies (scripts/start.ts)', () => {
       const r = await call(l.base, 'GET', '/api/v1/orders', { token });
       return r.status === 200 ? r.body : undefined;
     }, 90_000);
-    expect(mine.items).toHaveLength(2);
+    expect(mine.items).toHaveLength(3);
     expect(run.output()).toContain('api exited (signal SIGKILL, code 137); restart 1 in 1 s');
+    const done = await delivered(inFlight.body.id);
+    expect(done.status).toBe('delivered');
+    expect(await novaServersOf(l.ports.simulator, itemId)).toEqual([expect.objectContaining({ id: done.items[0].resources.serverId, status: 'ACTIVE' })]);
     expect(childPid(l.dataDir, 'worker')).toBe(worker);
     expect(pidAlive(worker)).toBe(true);
   }, 150_000);
