@@ -21,6 +21,7 @@ import { consoleRoutes, consolePageRoutes } from './consoles';
 import { serverGroupsRoutes } from './server-groups-routes';
 import { interfacesRoutes } from './interfaces-routes';
 import { serverIpsRoutes } from './server-ips-routes';
+import { securityGroupsRoutes } from './security-groups-routes';
 
 declare module '../core/cloud' {
   interface SimServices {
@@ -51,6 +52,7 @@ function api(svc: ComputeService): Hono<ComputeEnv> {
     serverGroupsRoutes,
     interfacesRoutes,
     serverIpsRoutes,
+    securityGroupsRoutes,
   ])
     app.route('/', r(svc));
   return app;

@@ -1,6 +1,6 @@
 import { describeIfShared, loadSample } from '../support/openstack-spec';
 import { seeded, waitStatus } from './compute-helpers';
-import { startFixture, type SimFixture } from './sim-client';
+import { SimClient, startFixture, type SimFixture } from './sim-client';
 
 /** What Nova answers to an update and a rebuild, and its ips API, against the official samples. */
 let f: SimFixture;
@@ -67,5 +67,43 @@ describe('access addresses and date-time query parameters', () => {
     expect([bad.status, bad.body.badRequest?.message]).toEqual([400, "Invalid input for query parameters changes-since. Value: 2011/01/01. '2011/01/01' is not a 'date-time'"]);
     expect((await f.admin.get(`${C}/servers?changes-since=2011-01-01`)).status).toBe(200);
     expect((await f.admin.get(`${C}/servers?changes-since=2011-01-01T00:00:00Z`)).body.servers.map((s: { id: string }) => s.id)).toContain(serverId);
+  });
+});
+
+describe('the os-security-groups proxy to Neutron', () => {
+  const G = `${C}/os-security-groups`;
+
+  it('creates, shows, lists, updates and deletes groups as Nova shows them', async () => {
+    const created = await f.admin.post(G, { security_group: { name: 'proxied', description: 'through nova' } });
+    expect(created.status).toBe(200);
+    const g = created.body.security_group;
+    expect(g).toEqual({ id: expect.any(String), name: 'proxied', description: 'through nova', tenant_id: seeded(f).adminProjectId, rules: [] });
+    expect((await f.admin.get(`${G}/${g.id}`)).body.security_group).toEqual(g);
+    const listed = (await f.admin.get(G)).body.security_groups;
+    expect(listed.map((x: { name: string }) => x.name)).toEqual(expect.arrayContaining(['default', 'proxied']));
+    const def = listed.find((x: { name: string }) => x.name === 'default');
+    expect(def.rules[0]).toMatchObject({ parent_group_id: def.id, ip_protocol: null, group: { name: 'default' }, ip_range: {} });
+    const updated = await f.admin.put(`${G}/${g.id}`, { security_group: { name: 'renamed', description: 'changed' } });
+    expect(updated.body.security_group).toMatchObject({ id: g.id, name: 'renamed', description: 'changed' });
+    expect(await f.admin.get(`/network/v2.0/security-groups/${g.id}`).then((r) => r.body.security_group.name)).toBe('renamed');
+    expect((await f.admin.delete(`${G}/${g.id}`)).status).toBe(202);
+    expect((await f.admin.get(`${G}/${g.id}`)).status).toBe(404);
+  });
+
+  it("answers Nova's errors: missing groups 404, the default group and bad names 400, 404 from 2.36", async () => {
+    const missing = '6727c00b-214c-4f9e-9a52-017ac3e98411';
+    for (const r of [await f.admin.get(`${G}/${missing}`), await f.admin.delete(`${G}/${missing}`), await f.admin.put(`${G}/${missing}`, { security_group: { name: 'n', description: 'd' } })])
+      expect(r.status).toBe(404);
+    expect((await new SimClient(f.sim.url, f.admin.token, {}, false).delete(`${G}/`)).status).toBe(404); // an empty id: no operation of the spec
+    const def = (await f.admin.get(G)).body.security_groups.find((x: { name: string }) => x.name === 'default');
+    expect((await f.admin.delete(`${G}/${def.id}`)).status).toBe(400);
+    const noName = await f.admin.post(G, { security_group: { name: '', description: 'd' } });
+    expect([noName.status, noName.body.badRequest?.message]).toEqual([400, 'name has a minimum character requirement of 1.']);
+    expect((await f.admin.mv('2.36').get(G)).status).toBe(404);
+  });
+
+  it("lists a server's groups", async () => {
+    const groups = (await f.admin.get(`/compute/v2.1/servers/${serverId}/os-security-groups`)).body.security_groups;
+    expect(groups.map((g: { name: string }) => g.name)).toEqual(['default']);
   });
 });
