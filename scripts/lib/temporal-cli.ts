@@ -69,6 +69,12 @@ export async function startTemporalDevServer(opts: DevServerOptions): Promise<Ch
   const exited = new Promise<never>((_, reject) =>
     child.once('exit', (code) => reject(new Error(`temporal dev server exited (${code}): ${stderr}`))),
   );
-  await Promise.race([waitForPort(opts.port), exited]);
+  try {
+    await Promise.race([waitForPort(opts.port), exited]);
+  } catch (err) {
+    // Never listened in time: do not leave it running (a supervisor starts another).
+    if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
+    throw err;
+  }
   return child;
 }
