@@ -18,7 +18,8 @@ export interface CloudRef {
 }
 
 /** The check of an image a server or volume is made from: it must be active. */
-export const activeImage = (o: Record<string, unknown>): string | null => (o.status === 'active' ? null : `is ${String(o.status)}, not active`);
+export const activeImage = (o: Record<string, unknown>): string | null =>
+  o.status === 'active' ? null : `is ${String(o.status)}, not active`;
 
 /** The object an id resolved to, as the cloud (admin view) holds it. */
 export interface ResolvedObject {
@@ -76,7 +77,8 @@ export class CloudIdResolver {
   ) {}
 
   private client(): OpenStackClient {
-    if (!this.os) throw new ApiError(503, 'cloud_unavailable', 'the cloud is not configured, so OpenStack ids cannot be checked');
+    if (!this.os)
+      throw new ApiError(503, 'cloud_unavailable', 'the cloud is not configured, so OpenStack ids cannot be checked');
     return this.os;
   }
 
@@ -96,7 +98,11 @@ export class CloudIdResolver {
     } catch (e) {
       if (isUnknown(e)) return null;
       if (e instanceof ApiError) throw e;
-      throw new ApiError(503, 'cloud_unavailable', `the cloud could not be asked about ${labels[kind]} ${id}: ${(e as Error).message}`);
+      throw new ApiError(
+        503,
+        'cloud_unavailable',
+        `the cloud could not be asked about ${labels[kind]} ${id}: ${(e as Error).message}`,
+      );
     }
   }
 
@@ -112,14 +118,21 @@ export class CloudIdResolver {
     if (refusal) return { path: ref.path, message: `${label} ${ref.id} ${refusal.reason}` };
     const extra = ref.check?.(object);
     if (extra) return { path: ref.path, message: `${label} ${ref.id} ${extra}` };
-    return { kind: ref.kind, id: String(object.id ?? ref.id), name: typeof object.name === 'string' ? object.name : null, own: !!this.projectId && facts.owner === this.projectId, object };
+    return {
+      kind: ref.kind,
+      id: String(object.id ?? ref.id),
+      name: typeof object.name === 'string' ? object.name : null,
+      own: !!this.projectId && facts.owner === this.projectId,
+      object,
+    };
   }
 
   /** Resolves every ref, or answers one 422 listing each that does not resolve. */
   async resolveAll(refs: CloudRef[]): Promise<ResolvedObject[]> {
     const out = await Promise.all(refs.map((r) => this.one(r)));
     const problems = out.filter((x): x is { path: string; message: string } => 'path' in x);
-    if (problems.length) throw new ApiError(422, 'validation_failed', problems.map((p) => p.message).join('; '), problems);
+    if (problems.length)
+      throw new ApiError(422, 'validation_failed', problems.map((p) => p.message).join('; '), problems);
     return out as ResolvedObject[];
   }
 
@@ -134,16 +147,37 @@ export async function cloudIdsOf(c: Ctx, tenantId: string): Promise<CloudIdResol
   return new CloudIdResolver(c.get('deps').cloud, tenant?.openstackProjectId ?? null);
 }
 
-const recordLabels: Partial<Record<CloudResourceKind, string>> = { server: 'instance', floating_ip: 'floating IP', security_group: 'security group', snapshot: 'volume snapshot' };
+const recordLabels: Partial<Record<CloudResourceKind, string>> = {
+  server: 'instance',
+  floating_ip: 'floating IP',
+  security_group: 'security group',
+  snapshot: 'volume snapshot',
+};
 
 /**
  * A platform record a request names by its id (`instanceId`, `source.volumeId`...): the tenant's
  * own live one, else a 422 naming the field. Another tenant's record is answered as unknown.
  */
-export async function ownRecord(c: Ctx, ref: { kind: CloudResourceKind; id: string; tenantId: string; path: string; activeOnly?: boolean }): Promise<CloudResource & { openstackId: string }> {
-  const r = await c.get('em').findOne(CloudResource, { id: ref.id, kind: ref.kind, tenantId: ref.tenantId, status: ref.activeOnly === false ? { $nin: ['deleted', 'deleting'] } : 'active' });
+export async function ownRecord(
+  c: Ctx,
+  ref: { kind: CloudResourceKind; id: string; tenantId: string; path: string; activeOnly?: boolean },
+): Promise<CloudResource & { openstackId: string }> {
+  const r = await c
+    .get('em')
+    .findOne(CloudResource, {
+      id: ref.id,
+      kind: ref.kind,
+      tenantId: ref.tenantId,
+      status: ref.activeOnly === false ? { $nin: ['deleted', 'deleting'] } : 'active',
+    });
   const label = recordLabels[ref.kind] ?? ref.kind;
-  if (!r?.openstackId) throw new ApiError(422, 'validation_failed', `unknown ${label} ${ref.id}`, [{ path: ref.path, message: `no ${ref.activeOnly === false ? 'live' : 'active'} ${label} with this id in the tenant` }]);
+  if (!r?.openstackId)
+    throw new ApiError(422, 'validation_failed', `unknown ${label} ${ref.id}`, [
+      {
+        path: ref.path,
+        message: `no ${ref.activeOnly === false ? 'live' : 'active'} ${label} with this id in the tenant`,
+      },
+    ]);
   return r as CloudResource & { openstackId: string };
 }
 
@@ -152,19 +186,35 @@ export async function ownRecord(c: Ctx, ref: { kind: CloudResourceKind; id: stri
  * or a public one of the same size), or a public Nova flavor. Another project's private flavor and
  * retired products are unknown.
  */
-export async function resolveFlavor(c: Ctx, flavorId: string, path: string): Promise<{ novaFlavorId: string; productId: string | null }> {
-  const unknown = () => new ApiError(422, 'validation_failed', `unknown flavor ${flavorId}`, [{ path, message: `unknown flavor ${flavorId}` }]);
+export async function resolveFlavor(
+  c: Ctx,
+  flavorId: string,
+  path: string,
+): Promise<{ novaFlavorId: string; productId: string | null }> {
+  const unknown = () =>
+    new ApiError(422, 'validation_failed', `unknown flavor ${flavorId}`, [
+      { path, message: `unknown flavor ${flavorId}` },
+    ]);
   const os = c.get('deps').cloud;
   if (!os) throw new ApiError(503, 'cloud_unavailable', 'the cloud is not configured, so flavors cannot be checked');
-  const product = uuid.safeParse(flavorId).success ? await c.get('em').findOne(Product, { id: flavorId, kind: 'flavor', status: 'active' }) : null;
+  const product = uuid.safeParse(flavorId).success
+    ? await c.get('em').findOne(Product, { id: flavorId, kind: 'flavor', status: 'active' })
+    : null;
   const flavors = await os.compute.listFlavors({ is_public: 'None' }).catch((e: Error) => {
     throw new ApiError(503, 'cloud_unavailable', `the cloud could not list its flavors: ${e.message}`);
   });
   const isPublic = (f: (typeof flavors)[number]) => f['os-flavor-access:is_public'] !== false;
   if (product) {
     const sizing = { vcpus: product.vcpus!, ramMb: product.ramMb!, diskGb: product.diskGb! };
-    const nova = flavors.find((f) => f.name === novaFlavorName(sizing)) ?? flavors.find((f) => isPublic(f) && f.vcpus === sizing.vcpus && f.ram === sizing.ramMb && f.disk === sizing.diskGb);
-    if (!nova) throw new ApiError(422, 'validation_failed', `the cloud has no flavor of product ${product.name}'s size yet`, [{ path, message: 'order the product once, or ask an operator, so its Nova flavor exists' }]);
+    const nova =
+      flavors.find((f) => f.name === novaFlavorName(sizing)) ??
+      flavors.find(
+        (f) => isPublic(f) && f.vcpus === sizing.vcpus && f.ram === sizing.ramMb && f.disk === sizing.diskGb,
+      );
+    if (!nova)
+      throw new ApiError(422, 'validation_failed', `the cloud has no flavor of product ${product.name}'s size yet`, [
+        { path, message: 'order the product once, or ask an operator, so its Nova flavor exists' },
+      ]);
     return { novaFlavorId: nova.id, productId: product.id };
   }
   const nova = flavors.find((f) => f.id === flavorId && isPublic(f));

@@ -13,6 +13,7 @@ export interface LimitMark {
 
 /** Why `who` may not change or remove the limit `current`, or null when he may. */
 export function limitChangeRefusal(current: LimitMark | null | undefined, who: LimitSetter): string | null {
-  if (current?.setBy === 'staff' && who !== 'staff') return 'an operator set this limit; only operators (limits:manage) change or remove it';
+  if (current?.setBy === 'staff' && who !== 'staff')
+    return 'an operator set this limit; only operators (limits:manage) change or remove it';
   return null;
 }
