@@ -22,6 +22,7 @@ import { serverGroupsRoutes } from './server-groups-routes';
 import { interfacesRoutes } from './interfaces-routes';
 import { serverIpsRoutes } from './server-ips-routes';
 import { securityGroupsRoutes } from './security-groups-routes';
+import { imagesRoutes } from './images-routes';
 
 declare module '../core/cloud' {
   interface SimServices {
@@ -53,6 +54,7 @@ function api(svc: ComputeService): Hono<ComputeEnv> {
     interfacesRoutes,
     serverIpsRoutes,
     securityGroupsRoutes,
+    imagesRoutes,
   ])
     app.route('/', r(svc));
   return app;

@@ -1,6 +1,6 @@
 import { describeIfShared, loadSample } from '../support/openstack-spec';
 import { seeded, waitStatus } from './compute-helpers';
-import { SimClient, startFixture, type SimFixture } from './sim-client';
+import { eventually, SimClient, startFixture, type SimFixture } from './sim-client';
 
 /** What Nova answers to an update and a rebuild, and its ips API, against the official samples. */
 let f: SimFixture;
@@ -107,3 +107,39 @@ describe('the os-security-groups proxy to Neutron', () => {
     expect(groups.map((g: { name: string }) => g.name)).toEqual(['default']);
   });
 });
+
+describe('the compute image proxy to Glance', () => {
+  it('shows a server snapshot until ACTIVE, lists it and deletes it', async () => {
+    const made = await f.admin.mv('2.45').post(`${C}/servers/${serverId}/action`, { createImage: { name: 'スナップショット' } });
+    expect(made.status).toBe(202);
+    const id = made.body.image_id;
+    const shown = await eventually(async () => {
+      const img = (await f.admin.get(`${C}/images/${id}`)).body.image;
+      return img?.status === 'ACTIVE' && img;
+    });
+    expect(shown).toMatchObject({ id, name: 'スナップショット', progress: 100, server: { id: serverId } });
+    expect(shown.links.map((l: { rel: string }) => l.rel)).toEqual(['self', 'bookmark', 'alternate']);
+    expect((await f.admin.get(`${C}/images/detail`)).body.images.map((i: { id: string }) => i.id)).toContain(id);
+    const index = (await f.admin.get(`${C}/images?name=cirros-0.6.2-x86_64-disk`)).body.images;
+    expect(index.map((i: { id: string }) => i.id)).toEqual([seeded(f).imageId]);
+    expect(Object.keys(index[0]).sort()).toEqual(['id', 'links', 'name']);
+    expect((await f.admin.delete(`${C}/images/${id}`)).status).toBe(204);
+    const gone = await f.admin.get(`${C}/images/${id}`);
+    expect([gone.status, gone.body.itemNotFound?.message]).toEqual([404, 'Image not found.']);
+    expect((await f.admin.mv('2.36').get(`${C}/images`)).status).toBe(404);
+    await waitStatus(f.admin, serverId, 'ACTIVE');
+  });
+});
+
+describeIfShared(
+  'the compute image view',
+  () => {
+    it('has the attributes of the sample', async () => {
+      const sample = loadSample('compute', 'images/image-get-resp.json').image;
+      const img = (await f.admin.get(`${C}/images/${seeded(f).imageId}`)).body.image;
+      // OS-DCF:diskConfig only comes with an auto_disk_config property, which the seeded image lacks.
+      expect(Object.keys(sample).filter((k) => k !== 'OS-DCF:diskConfig' && !(k in img))).toEqual([]);
+    });
+  },
+  { samples: true },
+);
