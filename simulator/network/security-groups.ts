@@ -1,5 +1,5 @@
 import { neutronError } from '../core/errors';
-import { optBool, optInt, optNullableString, optString, resourceBody } from './body';
+import { optBool, optNullableString, optString, resourceBody } from './body';
 import { badRequest, notFound } from './errors';
 import { intToIp, ipToInt } from './ipv4';
 import type { Caller, SecurityGroupRecord, SecurityGroupRuleRecord } from './model';
@@ -125,6 +125,39 @@ function normalizePrefix(v: string | null | undefined, ethertype: string): strin
   return `${intToIp(net)}/${prefix}`;
 }
 
+const invalidPort = (port: unknown) => neutronError(400, 'SecurityGroupInvalidPortValue', `Invalid value for port ${String(port)}`);
+
+/** Neutron's port converter: an integer 0..65535 (or a string of one), else SecurityGroupInvalidPortValue. */
+function portValue(b: Record<string, unknown>, key: string): number | null {
+  const v = b[key];
+  if (v === undefined || v === null) return null;
+  const n = typeof v === 'string' && /^-?\d+$/.test(v) ? Number(v) : v;
+  if (typeof n !== 'number' || !Number.isInteger(n) || n < 0 || n > 65535) throw invalidPort(v);
+  return n;
+}
+
+/** Protocols whose rules take port ranges (Neutron's SG_PORT_PROTO_NAMES and their numbers). */
+const portProtocols = ['tcp', 'udp', 'dccp', 'sctp', 'udplite', '6', '17', '33', '132', '136'];
+
+/** Neutron's `_validate_port_range`: ports need a protocol; port protocols need 1 ≤ min ≤ max; ICMP type and code are 0..255. */
+function checkPortRange(protocol: string | null, min: number | null, max: number | null): void {
+  if (min === null && max === null) return;
+  if (protocol === null) throw neutronError(400, 'SecurityGroupProtocolRequiredWithPorts', 'Must also specify protocol if port range is given.');
+  if (portProtocols.includes(protocol)) {
+    if (min === 0 || max === 0) throw invalidPort(0);
+    if (min === null || max === null || min > max) throw neutronError(400, 'SecurityGroupInvalidPortRange', 'For TCP/UDP protocols, port_range_min must be <= port_range_max');
+    return;
+  }
+  if (['icmp', 'ipv6-icmp', 'icmpv6', '1', '58'].includes(protocol)) {
+    for (const [field, attr, value] of [['type', 'port_range_min', min], ['code', 'port_range_max', max]] as const) {
+      if (value !== null && value > 255) throw neutronError(400, 'SecurityGroupInvalidIcmpValue', `Invalid value for ICMP ${field} (${attr}) ${value}. It must be 0 to 255.`);
+    }
+    if (min === null && max !== null) {
+      throw neutronError(400, 'SecurityGroupMissingIcmpType', `ICMP code (port-range-max) ${max} is provided but ICMP type (port-range-min) is missing.`);
+    }
+  }
+}
+
 export function createSecurityGroupRule(store: NetworkStore, caller: Caller, raw: unknown): SecurityGroupRuleRecord {
   const b = resourceBody(raw, 'security_group_rule', ruleAttrs);
   const sgId = optString(b, 'security_group_id');
@@ -135,21 +168,15 @@ export function createSecurityGroupRule(store: NetworkStore, caller: Caller, raw
   const ethertype = b.ethertype ?? 'IPv4';
   if (ethertype !== 'IPv4' && ethertype !== 'IPv6') throw badRequest(`Invalid input for ethertype. Reason: '${String(ethertype)}' is not in ['IPv4', 'IPv6'].`);
   const protocol = parseProtocol(b.protocol);
-  const min = optInt(b, 'port_range_min', 0, 65535) ?? null;
-  const max = optInt(b, 'port_range_max', 0, 65535) ?? null;
-  if ((min !== null || max !== null) && protocol === null) {
-    throw neutronError(400, 'SecurityGroupProtocolRequiredWithPorts', 'Must also specify protocol if port range is given.');
-  }
-  if ((protocol === 'tcp' || protocol === 'udp') && min !== null && max !== null && min > max) {
-    throw neutronError(400, 'SecurityGroupInvalidPortRange', 'For TCP/UDP protocols, port_range_min must be <= port_range_max');
-  }
-  if ((protocol === 'tcp' || protocol === 'udp') && min === 0) throw neutronError(400, 'SecurityGroupInvalidPortValue', 'Invalid value for port 0');
+  const min = portValue(b, 'port_range_min');
+  const max = portValue(b, 'port_range_max');
+  checkPortRange(protocol, min, max);
   const remoteGroup = optNullableString(b, 'remote_group_id') ?? null;
   const prefixRaw = optNullableString(b, 'remote_ip_prefix');
   if (remoteGroup && prefixRaw) throw neutronError(400, 'SecurityGroupRemoteGroupAndRemoteIpPrefix', 'Only remote_ip_prefix or remote_group_id may be provided.');
   if (remoteGroup && !store.securityGroups.has(remoteGroup)) throw notFound('SecurityGroup', remoteGroup);
   const prefix = normalizePrefix(prefixRaw, ethertype);
-  const wanted = { direction: direction as 'ingress' | 'egress', ethertype: ethertype as 'IPv4' | 'IPv6', protocol, port_range_min: min, port_range_max: max ?? (min !== null && protocol !== 'icmp' ? min : null), remote_ip_prefix: prefix, remote_group_id: remoteGroup };
+  const wanted = { direction: direction as 'ingress' | 'egress', ethertype: ethertype as 'IPv4' | 'IPv6', protocol, port_range_min: min, port_range_max: max, remote_ip_prefix: prefix, remote_group_id: remoteGroup };
   const dup = [...store.securityGroupRules.values()].find(
     (r) => r.security_group_id === sg.id && r.direction === wanted.direction && r.ethertype === wanted.ethertype && r.protocol === wanted.protocol &&
       r.port_range_min === wanted.port_range_min && r.port_range_max === wanted.port_range_max && r.remote_ip_prefix === wanted.remote_ip_prefix &&

@@ -248,6 +248,18 @@ describe('security groups', () => {
       'SecurityGroupInvalidPortRange',
     );
     expect((await bob.post(`${N}/security-group-rules`, { security_group_rule: { security_group_id: web.id, direction: 'ingress', protocol: 'bogus' } })).status).toBe(400);
+    // Tempest's invalid-port cases, with Neutron's wording.
+    const tcpRule = (min: unknown, max: unknown) => bob.post(`${N}/security-group-rules`, { security_group_rule: { security_group_id: web.id, direction: 'ingress', protocol: 'tcp', port_range_min: min, port_range_max: max } });
+    const cases: Array<[unknown, unknown, string]> = [
+      [-16, 80, 'Invalid value for port -16'],
+      [80, 79, 'For TCP/UDP protocols, port_range_min must be <= port_range_max'],
+      [80, 65536, 'Invalid value for port 65536'],
+      [null, 6, 'For TCP/UDP protocols, port_range_min must be <= port_range_max'],
+      [-16, 65536, 'Invalid value for port -16'],
+    ];
+    for (const [min, max, message] of cases) expect({ min, max, message: neutronError(await tcpRule(min, max)).message }).toEqual({ min, max, message });
+    const icmp = await bob.post(`${N}/security-group-rules`, { security_group_rule: { security_group_id: web.id, direction: 'ingress', protocol: 'icmp', port_range_min: 300 } });
+    expect(neutronError(icmp).message).toBe('Invalid value for ICMP type (port_range_min) 300. It must be 0 to 255.');
     expect((await alice.post(`${N}/security-group-rules`, rule)).status).toBe(404);
     expect((await bob.get(`${N}/security-group-rules?security_group_id=${web.id}`)).body.security_group_rules).toHaveLength(3);
     expect((await bob.get(`${N}/security-group-rules/${created.body.security_group_rule.id}`)).status).toBe(200);
