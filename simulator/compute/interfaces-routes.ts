@@ -41,7 +41,7 @@ export function interfacesRoutes(svc: ComputeService): Hono<ComputeEnv> {
     const nics = b.port_id || b.net_id
       ? [{ portId: b.port_id as string | undefined, networkId: b.net_id as string | undefined, fixedIp: fixed, tag: b.tag as string | undefined }]
       : svc.networking.resolveRequests(c.get('auth'), undefined);
-    svc.networking.validate(c.get('auth'), nics);
+    svc.networking.validate(c.get('auth'), nics, notFound);
     const port = svc.networking.attach(c.get('auth'), s, nics[0]);
     s.ports.push(port);
     svc.store.recordAction(s, 'attach_interface', { userId: c.get('auth').userId, requestId: c.get('requestId') });

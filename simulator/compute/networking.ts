@@ -48,22 +48,25 @@ export class ComputeNetworking {
     return [{ networkId: pick[0].id }];
   }
 
-  /** Checks networks and ports exist and are usable before the server is created (API-time errors). */
-  validate(caller: Caller, nics: NicRequest[]): void {
+  /**
+   * Checks networks and ports exist and are usable before the server is created (API-time errors).
+   * A missing one is a 400 at boot and a 404 when attaching an interface, as Nova answers.
+   */
+  validate(caller: Caller, nics: NicRequest[], missing: (m: string) => SimHttpError = badRequest): void {
     const n = this.neutron;
     for (const nic of nics) {
       if (nic.portId) {
         if (!n) continue;
         const port = n.store.ports.get(nic.portId);
-        if (!port || !n.store.canModify(caller, port)) throw badRequest(`Port id ${nic.portId} could not be found.`);
+        if (!port || !n.store.canModify(caller, port)) throw missing(`Port id ${nic.portId} could not be found.`);
         if (port.device_id) throw conflict(`Port ${nic.portId} is still in use.`);
       } else if (nic.networkId) {
         if (!n) {
-          if (nic.networkId !== LOCAL_NETWORK.id) throw badRequest(`Network ${nic.networkId} could not be found.`);
+          if (nic.networkId !== LOCAL_NETWORK.id) throw missing(`Network ${nic.networkId} could not be found.`);
           continue;
         }
         const net = n.store.networks.get(nic.networkId);
-        if (!net || !n.store.canSee(caller, net)) throw badRequest(`Network ${nic.networkId} could not be found.`);
+        if (!net || !n.store.canSee(caller, net)) throw missing(`Network ${nic.networkId} could not be found.`);
         // network:attach_external_network is admin-only in Nova's default policy.
         if (net['router:external'] && !net.shared && !caller.isAdmin) throw forbidden(`It is not allowed to create an interface on external network ${net.id}`);
       }

@@ -200,10 +200,13 @@ describe('Nova: servers, flavors, images, networks and volumes of other projects
     expect((await boot(admin, { imageRef: B.image, networks: [{ uuid: B.network }] })).status).toBe(202);
   });
 
-  it("refuses another project's volume for attach (404)", async () => {
+  it("refuses another project's volume, network and port for attach (404)", async () => {
     const own = (await a.mv(mv).post(`${C}/servers`, { server: { name: 'a-own', flavorRef: '1', imageRef: seeded(f).imageId, networks: 'none' } })).body.server.id;
     await waitStatus(a, own, 'ACTIVE');
     expect(await answer(a.post(`${C}/servers/${own}/os-volume_attachments`, { volumeAttachment: { volumeId: B.volume } }))).toEqual({ status: 404, message: `Volume ${B.volume} could not be found.` });
+    expect(await answer(a.post(`${C}/servers/${own}/os-interface`, { interfaceAttachment: { net_id: B.network } }))).toEqual({ status: 404, message: `Network ${B.network} could not be found.` });
+    expect(await answer(a.post(`${C}/servers/${own}/os-interface`, { interfaceAttachment: { port_id: B.port } }))).toEqual({ status: 404, message: `Port id ${B.port} could not be found.` });
+    expect(await answer(a.post(`${C}/servers/${own}/os-interface`, { interfaceAttachment: { net_id: B.public } }))).toEqual({ status: 403, message: `It is not allowed to create an interface on external network ${B.public}` });
   });
 
   it('hides a non-public flavor without flavor access, and shows it once access is given', async () => {
