@@ -1,6 +1,6 @@
 import { defineQuery, executeChild, setHandler } from '@temporalio/workflow';
 import { haActivities } from './ha-activities';
-import { migrateWorkflow, type MigrationProgress } from './migrate';
+import { migrateWorkflow, migrateWorkflowId, type MigrationProgress } from './migrate';
 
 export interface DrainHostInput {
   hostname: string;
@@ -19,6 +19,8 @@ export interface DrainProgress {
   failed: Array<{ serverId: string; error: string }>;
 }
 
+export const drainWorkflowId = (hostname: string) => `drain-${hostname}`;
+export const enableHostWorkflowId = (hostname: string) => `enable-host-${hostname}`;
 export const drainProgressQuery = defineQuery<DrainProgress>('progress');
 
 /**
@@ -42,7 +44,7 @@ export async function drainHostWorkflow(input: DrainHostInput): Promise<DrainPro
       let r: MigrationProgress;
       try {
         r = await executeChild(migrateWorkflow, {
-          workflowId: `migrate-${s.id}`,
+          workflowId: migrateWorkflowId(s.id),
           args: [{ serverId: s.id, reason: 'drain', requestedBy: input.requestedBy, pollMs: input.pollMs, timeoutMs: input.migrationTimeoutMs }],
         });
       } catch (e) {

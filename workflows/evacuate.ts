@@ -38,6 +38,7 @@ export interface EvacuationProgress {
   items: EvacuationItem[];
 }
 
+export const evacuateWorkflowId = (hostname: string) => `evacuate-${hostname}`;
 export const releaseHostSignal = defineSignal<[{ by: string }]>('releaseHost');
 export const evacuationProgressQuery = defineQuery<EvacuationProgress>('progress');
 

@@ -1,7 +1,7 @@
 import { WorkflowExecutionAlreadyStartedError } from '@temporalio/common';
 import { ParentClosePolicy, startChild } from '@temporalio/workflow';
 import type { FailureRule } from '../domain/scheduling/failure-detection';
-import { evacuateWorkflow, type EvacuateInput } from './evacuate';
+import { evacuateWorkflow, evacuateWorkflowId, type EvacuateInput } from './evacuate';
 import { haActivities } from './ha-activities';
 
 export interface HostSweepInput {
@@ -31,7 +31,7 @@ export async function hostSweepWorkflow(input: HostSweepInput): Promise<HostSwee
   for (const f of failed) {
     try {
       await startChild(evacuateWorkflow, {
-        workflowId: `evacuate-${f.host}`,
+        workflowId: evacuateWorkflowId(f.host),
         parentClosePolicy: ParentClosePolicy.ABANDON,
         args: [{ ...input.evacuation, hostname: f.host, failedAt: f.failedAt, trigger: 'sweep' }],
       });

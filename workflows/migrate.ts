@@ -31,6 +31,7 @@ export interface MigrationProgress {
   error?: string;
 }
 
+export const migrateWorkflowId = (serverId: string) => `migrate-${serverId}`;
 export const abortMigrationSignal = defineSignal<[{ by?: string }]>('abort');
 export const migrationProgressQuery = defineQuery<MigrationProgress>('progress');
 

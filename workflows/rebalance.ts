@@ -2,7 +2,7 @@ import { CancellationScope, condition, defineQuery, defineSignal, executeChild, 
 import { capacityOf } from '../domain/ha/host-capacity';
 import { planRebalance, type PlannedMove, type RebalanceEffect } from '../domain/scheduling/rebalance-plan';
 import { haActivities } from './ha-activities';
-import { migrateWorkflow } from './migrate';
+import { migrateWorkflow, migrateWorkflowId } from './migrate';
 
 export interface RebalanceInput {
   requestedBy?: string;
@@ -33,6 +33,7 @@ export interface RebalanceState {
   reason?: string;
 }
 
+export const rebalanceWorkflowId = (id: string) => `rebalance-${id}`;
 export const approveRebalanceSignal = defineSignal<[{ by: string }]>('approve');
 export const rejectRebalanceSignal = defineSignal<[{ by: string; reason?: string }]>('reject');
 export const cancelRebalanceSignal = defineSignal<[{ by: string }]>('cancel');
@@ -79,7 +80,7 @@ export async function rebalanceWorkflow(input: RebalanceInput): Promise<Rebalanc
 
   const migrate = (serverId: string, targetHost: string) =>
     executeChild(migrateWorkflow, {
-      workflowId: `migrate-${serverId}`,
+      workflowId: migrateWorkflowId(serverId),
       args: [{ serverId, targetHost, reason: 'rebalance', requestedBy: decision!.by, pollMs: input.pollMs, timeoutMs: input.migrationTimeoutMs }],
     });
 

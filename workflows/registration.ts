@@ -31,6 +31,7 @@ export interface RegistrationState {
   reason?: string;
 }
 
+export const registrationWorkflowId = (userId: string) => `registration-${userId}`;
 export const decideRegistrationSignal = defineSignal<[RegistrationDecision]>('decide');
 export const registrationStateQuery = defineQuery<RegistrationState>('state');
 

@@ -1,5 +1,6 @@
-import { WorkflowExecutionAlreadyStartedError, WorkflowNotFoundError, type Client } from '@temporalio/client';
-import { notFound } from './api-error';
+import { WorkflowExecutionAlreadyStartedError, WorkflowNotFoundError, type Client, type WorkflowHandle } from '@temporalio/client';
+import type { QueryDefinition, SignalDefinition } from '@temporalio/common';
+import { conflict, notFound } from './api-error';
 
 /** Is there a workflow with this id (running or closed)? */
 export async function workflowExists(client: Client, workflowId: string): Promise<boolean> {
@@ -12,12 +13,33 @@ export async function workflowExists(client: Client, workflowId: string): Promis
   }
 }
 
-/** Queries a workflow, answering 404 when it does not exist. */
-export async function queryWorkflow<T>(client: Client, workflowId: string, query: string, what: string): Promise<T> {
+/** Runs `fn` on a workflow handle, answering 404 (`what` `id` not found) when the workflow does not exist. */
+export async function onWorkflow<T>(what: string, id: string, fn: () => Promise<T>): Promise<T> {
   try {
-    return await client.workflow.getHandle(workflowId).query<T>(query);
+    return await fn();
   } catch (e) {
-    if (e instanceof WorkflowNotFoundError) throw notFound(what, workflowId);
+    if (e instanceof WorkflowNotFoundError) throw notFound(what, id);
+    throw e;
+  }
+}
+
+/** Queries a workflow, answering 404 when it does not exist. */
+export function queryWorkflow<T>(client: Client, workflowId: string, query: QueryDefinition<T> | string, what: string): Promise<T> {
+  return onWorkflow(what, workflowId, () => client.workflow.getHandle(workflowId).query<T>(query));
+}
+
+/**
+ * Signals a workflow that must be running: 404 when it never existed, 409 when it has closed
+ * (also when it closes between the check and the signal, which Temporal reports as not found).
+ */
+export async function signalRunning<A extends unknown[]>(handle: WorkflowHandle, what: string, id: string, signal: SignalDefinition<A>, ...args: A): Promise<void> {
+  const desc = await onWorkflow(what, id, () => handle.describe());
+  const closed = () => conflict(`the ${what} of ${id} is not running`, { status: desc.status.name });
+  if (desc.status.name !== 'RUNNING') throw closed();
+  try {
+    await handle.signal(signal, ...args);
+  } catch (e) {
+    if (e instanceof WorkflowNotFoundError) throw closed();
     throw e;
   }
 }

@@ -1,6 +1,6 @@
 import type { Context } from 'hono';
 import type { z } from 'zod';
-import { badRequest, unprocessable } from './api-error';
+import { badRequest, notFound, unprocessable } from './api-error';
 
 function issues(err: z.ZodError) {
   return err.issues.map((i) => ({ path: i.path.join('.'), message: i.message, code: i.code }));
@@ -26,4 +26,17 @@ export function queryParams<S extends z.ZodTypeAny>(c: Context, schema: S): z.ou
   const parsed = schema.safeParse(c.req.query());
   if (!parsed.success) throw unprocessable('query parameters are invalid', issues(parsed.error));
   return parsed.data;
+}
+
+/** A JSON body that may be left out entirely (then `{}`); present, it is validated like `jsonBody`. */
+export async function optionalBody<S extends z.ZodTypeAny>(c: Context, schema: S): Promise<z.output<S>> {
+  const text = await c.req.raw.clone().text();
+  if (!text.trim()) return schema.parse({});
+  return jsonBody(c, schema);
+}
+
+/** A host name path segment; anything else names no host (404). */
+export function hostnameParam(value: string): string {
+  if (!/^[A-Za-z0-9._-]{1,255}$/.test(value)) throw notFound('host', value);
+  return value;
 }

@@ -8,7 +8,8 @@ import { jsonBody } from '../lib/validate';
 import { requireAuth } from '../middleware/authenticate';
 import type { AppEnv } from '../deps';
 import { dummyPasswordHash, verifyPassword } from '../services/passwords';
-import { forgetRegistration, register, registrationExpiryMs, registrationWorkflowId } from '../services/registration';
+import { registrationWorkflow, registrationWorkflowId } from '../../workflows/registration';
+import { forgetRegistration, register, registrationExpiryMs } from '../services/registration';
 import { recordFailedLogin } from '../services/login-failures';
 import { openSession } from '../services/sessions';
 import { hashToken } from '../services/tokens';
@@ -34,7 +35,7 @@ authRouter.post('/register', async (c) => {
   c.set('audit', { action: 'auth.register', targetType: 'user', targetId: user.id, tenantId: tenant.id, actorEmail: user.email });
   if (needsApproval) {
     try {
-      await deps.temporal.workflow.start('registrationWorkflow', {
+      await deps.temporal.workflow.start(registrationWorkflow, {
         workflowId: registrationWorkflowId(user.id),
         taskQueue: deps.queues.orchestration,
         args: [{ userId: user.id, tenantId: tenant.id, email: user.email, expiresInMs: registrationExpiryMs }],

@@ -3,18 +3,17 @@ import { WorkflowExecutionStatusName } from '@temporalio/client';
 import { z } from 'zod';
 import { HaHost, SchedulingPolicyRecord } from '../../domain/entities';
 import { policyOf } from '../../domain/ha/policy';
-import type { DrainProgress } from '../../workflows/drain-host';
-import type { EvacuationProgress } from '../../workflows/evacuate';
+import { drainHostWorkflow, drainProgressQuery, drainWorkflowId, enableHostWorkflow, enableHostWorkflowId } from '../../workflows/drain-host';
+import { evacuateWorkflow, evacuateWorkflowId, evacuationProgressQuery, releaseHostSignal } from '../../workflows/evacuate';
 import { conflict, notFound } from '../lib/api-error';
 import { page, pageQuery } from '../lib/pagination';
 import { principalOf } from '../lib/principal';
-import { isAlreadyStarted } from '../lib/temporal';
-import { queryParams } from '../lib/validate';
+import { isAlreadyStarted, onWorkflow } from '../lib/temporal';
+import { hostnameParam, optionalBody, queryParams } from '../lib/validate';
 import { requireAuth, requirePermission } from '../middleware/authenticate';
 import type { AppEnv, Ctx } from '../deps';
 import { drainInput, evacuateInput } from '../services/ha';
 import { hostView } from '../views/ha';
-import { hostnameParam, onWorkflow, optionalBody } from './ha-http';
 
 const listQuery = pageQuery.extend({ state: z.enum(['ok', 'suspect', 'failed', 'fenced', 'maintenance']).optional() }).strict();
 const drainBody = z.object({ concurrency: z.number().int().min(1).max(20).optional() }).strict();
@@ -48,12 +47,12 @@ hostsRouter.get('/:hostname', requirePermission('hosts:read'), async (c) => {
 hostsRouter.post('/:hostname/drain', requirePermission('hosts:operate'), async (c) => {
   const body = await optionalBody(c, drainBody);
   const host = await knownHost(c);
-  const workflowId = `drain-${host.hostname}`;
+  const workflowId = drainWorkflowId(host.hostname);
   c.set('audit', { action: 'host.drain', targetType: 'host', targetId: host.hostname, details: body });
   if (host.state === 'failed' || host.state === 'fenced') throw conflict(`host ${host.hostname} is ${host.state}`, { state: host.state });
   const deps = c.get('deps');
   try {
-    await deps.temporal.workflow.start('drainHostWorkflow', { taskQueue: deps.queues.orchestration, workflowId, args: [drainInput(deps.config, host.hostname, principalOf(c).userId, body.concurrency)] });
+    await deps.temporal.workflow.start(drainHostWorkflow, { taskQueue: deps.queues.orchestration, workflowId, args: [drainInput(deps.config, host.hostname, principalOf(c).userId, body.concurrency)] });
   } catch (e) {
     if (isAlreadyStarted(e)) throw conflict(`host ${host.hostname} is already being drained`);
     throw e;
@@ -63,8 +62,8 @@ hostsRouter.post('/:hostname/drain', requirePermission('hosts:operate'), async (
 
 hostsRouter.get('/:hostname/drain', requirePermission('hosts:read'), async (c) => {
   const host = hostnameParam(c.req.param('hostname'));
-  const id = `drain-${host}`;
-  return c.json(await onWorkflow('drain', id, () => c.get('deps').temporal.workflow.getHandle(id).query<DrainProgress>('progress')));
+  const id = drainWorkflowId(host);
+  return c.json(await onWorkflow('drain', id, () => c.get('deps').temporal.workflow.getHandle(id).query(drainProgressQuery)));
 });
 
 hostsRouter.post('/:hostname/enable', requirePermission('hosts:operate'), async (c) => {
@@ -72,12 +71,12 @@ hostsRouter.post('/:hostname/enable', requirePermission('hosts:operate'), async 
   c.set('audit', { action: 'host.enable', targetType: 'host', targetId: host.hostname });
   if (host.state === 'failed' || host.state === 'fenced') throw conflict(`host ${host.hostname} is ${host.state}; release it after its evacuation`, { state: host.state });
   const deps = c.get('deps');
-  const drain = deps.temporal.workflow.getHandle(`drain-${host.hostname}`);
+  const drain = deps.temporal.workflow.getHandle(drainWorkflowId(host.hostname));
   const running = await drain.describe().then((d) => d.status.name === 'RUNNING', () => false);
   if (running) throw conflict(`host ${host.hostname} is still being drained`);
-  await deps.temporal.workflow.execute('enableHostWorkflow', {
+  await deps.temporal.workflow.execute(enableHostWorkflow, {
     taskQueue: deps.queues.orchestration,
-    workflowId: `enable-host-${host.hostname}`,
+    workflowId: enableHostWorkflowId(host.hostname),
     args: [{ hostname: host.hostname }],
     workflowExecutionTimeout: '2 minutes',
   });
@@ -89,12 +88,12 @@ hostsRouter.post('/:hostname/enable', requirePermission('hosts:operate'), async 
 hostsRouter.post('/:hostname/evacuate', requirePermission('hosts:operate'), async (c) => {
   const body = await optionalBody(c, evacuateBody);
   const host = await knownHost(c);
-  const workflowId = `evacuate-${host.hostname}`;
+  const workflowId = evacuateWorkflowId(host.hostname);
   c.set('audit', { action: 'host.evacuate', targetType: 'host', targetId: host.hostname, details: body });
   if (host.state === 'fenced') throw conflict(`host ${host.hostname} is already fenced`, { state: host.state, evacuationId: host.evacuationId });
   const deps = c.get('deps');
   try {
-    await deps.temporal.workflow.start('evacuateWorkflow', {
+    await deps.temporal.workflow.start(evacuateWorkflow, {
       taskQueue: deps.queues.orchestration,
       workflowId,
       args: [evacuateInput(deps.config, host.hostname, body.failedAt ? new Date(body.failedAt) : new Date())],
@@ -108,13 +107,13 @@ hostsRouter.post('/:hostname/evacuate', requirePermission('hosts:operate'), asyn
 
 hostsRouter.post('/:hostname/release', requirePermission('hosts:operate'), async (c) => {
   const host = await knownHost(c);
-  const workflowId = `evacuate-${host.hostname}`;
+  const workflowId = evacuateWorkflowId(host.hostname);
   c.set('audit', { action: 'host.release', targetType: 'host', targetId: host.hostname });
   const handle = c.get('deps').temporal.workflow.getHandle(workflowId);
   const desc = await handle.describe().catch(() => undefined);
   if (!desc || desc.status.name !== ('RUNNING' satisfies WorkflowExecutionStatusName)) throw conflict(`host ${host.hostname} has no evacuation holding it fenced`, { state: host.state });
-  const progress = await handle.query<EvacuationProgress>('progress');
+  const progress = await handle.query(evacuationProgressQuery);
   if (progress.phase !== 'awaiting_release') throw conflict(`the evacuation of ${host.hostname} is still ${progress.phase}`, { phase: progress.phase });
-  await handle.signal('releaseHost', { by: principalOf(c).userId });
+  await handle.signal(releaseHostSignal, { by: principalOf(c).userId });
   return c.json({ workflowId }, 202);
 });

@@ -3,6 +3,7 @@ import { Hono } from 'hono';
 import { z } from 'zod';
 import { OnCallContact } from '../../domain/entities';
 import { onDutyContacts } from '../../activities/notify/page-on-call';
+import { pageOnCallWorkflow, pageWorkflowId } from '../../workflows/page';
 import { pageChannels, severities } from '../../domain/notify/types';
 import { notFound, unprocessable } from '../lib/api-error';
 import { pathId } from '../lib/ids';
@@ -97,7 +98,7 @@ oncallRouter.post('/test', async (c) => {
   const principal = c.get('principal')!;
   const severity = body.severity ?? 'info';
   const dedupKey = `oncall-test-${randomUUID()}`;
-  const workflowId = `page-${dedupKey}`;
+  const workflowId = pageWorkflowId(dedupKey);
   const page = {
     dedupKey,
     subject: body.subject ?? 'Test page from the CMP',
@@ -106,7 +107,7 @@ oncallRouter.post('/test', async (c) => {
     eventType: 'oncall.test',
   };
   const contacts = await onDutyContacts(deps.orm, page);
-  await deps.temporal.workflow.start('pageOnCallWorkflow', { workflowId, taskQueue: deps.queues.orchestration, args: [page] });
+  await deps.temporal.workflow.start(pageOnCallWorkflow, { workflowId, taskQueue: deps.queues.orchestration, args: [page] });
   c.set('audit', { action: 'oncall.test', targetType: 'workflow', targetId: workflowId, tenantId: null, details: { severity, contacts: contacts.length } });
   return c.json({ workflowId, dedupKey, contacts: contacts.map((x) => ({ id: x.id, name: x.name, channels: x.channels })) }, 202);
 });

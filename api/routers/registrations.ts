@@ -10,8 +10,7 @@ import { queryWorkflow, workflowExists } from '../lib/temporal';
 import { jsonBody, queryParams } from '../lib/validate';
 import { requireAuth, requirePermission } from '../middleware/authenticate';
 import type { AppEnv, Ctx } from '../deps';
-import { registrationWorkflowId } from '../services/registration';
-import type { RegistrationState } from '../../workflows/registration';
+import { decideRegistrationSignal, registrationStateQuery, registrationWorkflowId } from '../../workflows/registration';
 
 const decisionBody = z.object({ reason: z.string().max(500).optional() }).strict();
 const rejectBody = z.object({ reason: z.string().min(1).max(500) }).strict();
@@ -46,7 +45,7 @@ registrationsRouter.get('/:userId', requireAuth, async (c) => {
   const deps = c.get('deps');
   const id = registrationWorkflowId(userId);
   if (await workflowExists(deps.temporal, id)) {
-    return c.json(await queryWorkflow<RegistrationState>(deps.temporal, id, 'state', 'registration'));
+    return c.json(await queryWorkflow(deps.temporal, id, registrationStateQuery, 'registration'));
   }
   const user = await c.get('em').findOne(User, { id: userId });
   if (!user || !user.tenantId) throw notFound('registration', userId);
@@ -61,10 +60,10 @@ async function decide(c: Ctx, approved: boolean, reason?: string) {
   c.set('audit', { action: approved ? 'registration.approve' : 'registration.reject', targetType: 'user', targetId: userId, details: reason ? { reason } : undefined });
   if (!(await workflowExists(deps.temporal, id))) throw notFound('registration', userId);
   const handle = deps.temporal.workflow.getHandle(id);
-  const state = await handle.query<RegistrationState>('state');
+  const state = await handle.query(registrationStateQuery);
   if (state.status !== 'pending' || state.decidedBy) throw conflict(`registration is already ${state.status === 'pending' ? 'decided' : state.status}`, { status: state.status });
   c.set('audit', { ...c.get('audit'), tenantId: state.tenantId });
-  await handle.signal('decide', { approved, by: p.userId, byEmail: p.email, reason });
+  await handle.signal(decideRegistrationSignal, { approved, by: p.userId, byEmail: p.email, reason });
   return c.json({ ...state, status: 'pending', decision: approved ? 'approved' : 'rejected' }, 202);
 }
 

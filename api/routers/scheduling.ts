@@ -1,21 +1,31 @@
 import { randomUUID } from 'node:crypto';
 import { Hono } from 'hono';
 import { WorkflowNotFoundError } from '@temporalio/client';
+import type { SignalDefinition } from '@temporalio/common';
 import { z } from 'zod';
 import { SchedulingPolicyRecord } from '../../domain/entities';
 import { choosePlacement } from '../../activities/db/placement';
 import { policyOf } from '../../domain/ha/policy';
 import { selectHost } from '../../domain/scheduling/select-host';
-import type { RebalanceState } from '../../workflows/rebalance';
+import {
+  approveRebalanceSignal,
+  cancelRebalanceSignal,
+  rebalanceStateQuery,
+  rebalanceWorkflow,
+  rebalanceWorkflowId,
+  rejectRebalanceSignal,
+  undoMoveSignal,
+  type RebalanceState,
+} from '../../workflows/rebalance';
 import { conflict } from '../lib/api-error';
 import { pathId } from '../lib/ids';
 import { principalOf } from '../lib/principal';
-import { jsonBody } from '../lib/validate';
+import { onWorkflow } from '../lib/temporal';
+import { jsonBody, optionalBody } from '../lib/validate';
 import { requireAuth, requirePermission } from '../middleware/authenticate';
 import type { AppEnv, Ctx } from '../deps';
 import { rebalanceInput } from '../services/ha';
 import { policyView } from '../views/ha';
-import { onWorkflow, optionalBody } from './ha-http';
 
 const hostName = z.string().regex(/^[A-Za-z0-9._-]{1,255}$/);
 const policyBody = z
@@ -60,15 +70,15 @@ schedulingRouter.post('/placement', requirePermission('hosts:read'), async (c) =
 schedulingRouter.post('/rebalances', requirePermission('policy:manage'), async (c) => {
   const body = await optionalBody(c, rebalanceBody);
   const id = randomUUID();
-  const workflowId = `rebalance-${id}`;
+  const workflowId = rebalanceWorkflowId(id);
   c.set('audit', { action: 'scheduling.rebalance.plan', targetType: 'rebalance', targetId: id, details: body });
   const deps = c.get('deps');
-  await deps.temporal.workflow.start('rebalanceWorkflow', { taskQueue: deps.queues.orchestration, workflowId, args: [rebalanceInput(deps.config, principalOf(c).userId, body.maxMoves)] });
+  await deps.temporal.workflow.start(rebalanceWorkflow, { taskQueue: deps.queues.orchestration, workflowId, args: [rebalanceInput(deps.config, principalOf(c).userId, body.maxMoves)] });
   return c.json({ id, workflowId }, 202);
 });
 
 async function rebalanceState(c: Ctx, id: string) {
-  return onWorkflow('rebalance', id, () => c.get('deps').temporal.workflow.getHandle(`rebalance-${id}`).query<RebalanceState>('state'));
+  return onWorkflow('rebalance', id, () => c.get('deps').temporal.workflow.getHandle(rebalanceWorkflowId(id)).query(rebalanceStateQuery));
 }
 
 schedulingRouter.get('/rebalances/:rebalanceId', requirePermission('hosts:read'), async (c) => {
@@ -77,13 +87,13 @@ schedulingRouter.get('/rebalances/:rebalanceId', requirePermission('hosts:read')
 });
 
 /** Signals the rebalance when it is in one of `phases`; answers its state as it was. */
-async function decide(c: Ctx, action: string, signal: string, phases: RebalanceState['phase'][], args: Record<string, unknown>) {
+async function decide<T extends { by: string }>(c: Ctx, action: string, signal: SignalDefinition<[T]>, phases: RebalanceState['phase'][], args: Omit<T, 'by'>) {
   const id = pathId(c.req.param('rebalanceId')!, 'rebalance');
   c.set('audit', { action: `scheduling.rebalance.${action}`, targetType: 'rebalance', targetId: id, details: Object.keys(args).length ? args : undefined });
   const state = await rebalanceState(c, id);
   if (!phases.includes(state.phase)) throw conflict(`the rebalance is ${state.phase}`, { phase: state.phase });
   try {
-    await c.get('deps').temporal.workflow.getHandle(`rebalance-${id}`).signal(signal, { by: principalOf(c).userId, ...args });
+    await c.get('deps').temporal.workflow.getHandle(rebalanceWorkflowId(id)).signal(signal, { ...args, by: principalOf(c).userId } as T);
   } catch (e) {
     // It closed between the query and the signal (expired, or its undo window ended).
     if (e instanceof WorkflowNotFoundError) throw conflict('the rebalance has finished', { phase: 'done' });
@@ -92,13 +102,13 @@ async function decide(c: Ctx, action: string, signal: string, phases: RebalanceS
   return c.json({ id, ...state }, 202);
 }
 
-schedulingRouter.post('/rebalances/:rebalanceId/approve', requirePermission('policy:manage'), (c) => decide(c, 'approve', 'approve', ['awaiting_approval'], {}));
+schedulingRouter.post('/rebalances/:rebalanceId/approve', requirePermission('policy:manage'), (c) => decide(c, 'approve', approveRebalanceSignal, ['awaiting_approval'], {}));
 schedulingRouter.post('/rebalances/:rebalanceId/reject', requirePermission('policy:manage'), async (c) => {
   const body = await optionalBody(c, decisionBody);
-  return decide(c, 'reject', 'reject', ['awaiting_approval'], body.reason ? { reason: body.reason } : {});
+  return decide(c, 'reject', rejectRebalanceSignal, ['awaiting_approval'], body.reason ? { reason: body.reason } : {});
 });
-schedulingRouter.post('/rebalances/:rebalanceId/cancel', requirePermission('policy:manage'), (c) => decide(c, 'cancel', 'cancel', ['awaiting_approval', 'running'], {}));
+schedulingRouter.post('/rebalances/:rebalanceId/cancel', requirePermission('policy:manage'), (c) => decide(c, 'cancel', cancelRebalanceSignal, ['awaiting_approval', 'running'], {}));
 schedulingRouter.post('/rebalances/:rebalanceId/undo', requirePermission('policy:manage'), async (c) => {
   const body = await jsonBody(c, undoBody);
-  return decide(c, 'undo', 'undo', ['undoable'], { serverId: body.serverId });
+  return decide(c, 'undo', undoMoveSignal, ['undoable'], { serverId: body.serverId });
 });

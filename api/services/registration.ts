@@ -16,10 +16,6 @@ export interface RegistrationRequest {
 
 export const registrationExpiryMs = 14 * 24 * 3600 * 1000;
 
-export function registrationWorkflowId(userId: string): string {
-  return `registration-${userId}`;
-}
-
 /** Creates the tenant, its first user (tenant admin) and decides whether an operator must approve. */
 export async function register(em: EntityManager, deps: AppDeps, req: RegistrationRequest): Promise<{ user: User; tenant: Tenant; needsApproval: boolean }> {
   const email = req.email.toLowerCase();
