@@ -35,6 +35,8 @@ import { hostsRouter } from './routers/hosts';
 import { migrationsRouter } from './routers/migrations';
 import { schedulingRouter } from './routers/scheduling';
 import { monitoringRouter } from './routers/monitoring';
+import { alarmsRouter } from './routers/alarms';
+import { alertmanagerHookRouter } from './routers/alertmanager-hook';
 import { volumeSnapshotsRouter, volumesRouter } from './routers/volumes';
 /** Routers of the REST contract, mounted under `/api/v1`. */
 export function apiRoutes(): Hono<AppEnv> {
@@ -70,6 +72,7 @@ export function apiRoutes(): Hono<AppEnv> {
   api.route('/evacuations', evacuationsRouter);
   api.route('/scheduling', schedulingRouter);
   api.route('/monitoring', monitoringRouter);
+  api.route('/alarms', alarmsRouter);
   return api;
 }
 
@@ -94,5 +97,6 @@ export function createApp(deps: AppDeps): Hono<AppEnv> {
   app.route('/', docsRouter);
   app.route('/', portalRouter);
   app.route('/api/v1', apiRoutes());
+  app.route('/hooks', alertmanagerHookRouter);
   return app;
 }

@@ -6208,10 +6208,631 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/alarms/rules": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Alarm rules (monitoring:read or alarms:manage) */
+        get: {
+            parameters: {
+                query?: {
+                    limit?: components["parameters"]["Limit"];
+                    offset?: components["parameters"]["Offset"];
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description a page */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["AlarmRulePage"];
+                    };
+                };
+                401: components["responses"]["Unauthorized"];
+                403: components["responses"]["Forbidden"];
+                422: components["responses"]["Invalid"];
+            };
+        };
+        put?: never;
+        /** Adds a rule, rendered into the Prometheus rule file (checked by promtool, then Prometheus reloads; alarms:manage) */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": components["schemas"]["AlarmRuleInput"];
+                };
+            };
+            responses: {
+                /** @description the rule; applied says whether Prometheus reloaded */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["AlarmRuleApplied"];
+                    };
+                };
+                400: components["responses"]["BadRequest"];
+                401: components["responses"]["Unauthorized"];
+                403: components["responses"]["Forbidden"];
+                /** @description invalid, or refused by promtool (the message names the problem) */
+                422: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/alarms/rules/{ruleId}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** One alarm rule */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    ruleId: components["parameters"]["AlarmRuleId"];
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description the rule */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["AlarmRule"];
+                    };
+                };
+                401: components["responses"]["Unauthorized"];
+                403: components["responses"]["Forbidden"];
+                404: components["responses"]["NotFound"];
+            };
+        };
+        /** Replaces a rule (alarms:manage) */
+        put: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    ruleId: components["parameters"]["AlarmRuleId"];
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": components["schemas"]["AlarmRuleInput"];
+                };
+            };
+            responses: {
+                /** @description the rule */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["AlarmRuleApplied"];
+                    };
+                };
+                400: components["responses"]["BadRequest"];
+                401: components["responses"]["Unauthorized"];
+                403: components["responses"]["Forbidden"];
+                404: components["responses"]["NotFound"];
+                422: components["responses"]["Invalid"];
+            };
+        };
+        post?: never;
+        /** Removes a rule from Prometheus (alarms:manage) */
+        delete: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    ruleId: components["parameters"]["AlarmRuleId"];
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description removed */
+                204: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+                401: components["responses"]["Unauthorized"];
+                403: components["responses"]["Forbidden"];
+                404: components["responses"]["NotFound"];
+            };
+        };
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/alarms/silences": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Maintenance windows (Alertmanager silences not yet expired) */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description the silences */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            items: components["schemas"]["AlarmSilence"][];
+                        };
+                    };
+                };
+                401: components["responses"]["Unauthorized"];
+                403: components["responses"]["Forbidden"];
+                503: components["responses"]["AlarmsUnavailable"];
+            };
+        };
+        put?: never;
+        /** Opens a maintenance window over a rule and/or an object (an Alertmanager silence; alarms:manage) */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": components["schemas"]["AlarmSilenceInput"];
+                };
+            };
+            responses: {
+                /** @description the silence */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["AlarmSilence"];
+                    };
+                };
+                400: components["responses"]["BadRequest"];
+                401: components["responses"]["Unauthorized"];
+                403: components["responses"]["Forbidden"];
+                422: components["responses"]["Invalid"];
+                503: components["responses"]["AlarmsUnavailable"];
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/alarms/silences/{silenceId}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        /** Ends a maintenance window (alarms:manage) */
+        delete: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    silenceId: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description expired */
+                204: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+                401: components["responses"]["Unauthorized"];
+                403: components["responses"]["Forbidden"];
+                404: components["responses"]["NotFound"];
+                503: components["responses"]["AlarmsUnavailable"];
+            };
+        };
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/alarms": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Alarms raised, newest first (one per firing episode) */
+        get: {
+            parameters: {
+                query?: {
+                    limit?: components["parameters"]["Limit"];
+                    offset?: components["parameters"]["Offset"];
+                    status?: "firing" | "acknowledged" | "resolved";
+                    ruleId?: string;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description a page */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["AlarmPage"];
+                    };
+                };
+                401: components["responses"]["Unauthorized"];
+                403: components["responses"]["Forbidden"];
+                422: components["responses"]["Invalid"];
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/alarms/{alarmId}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** One alarm with its history (fired, notified, escalated, acknowledged, resolved) */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    alarmId: components["parameters"]["AlarmId"];
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description the alarm */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Alarm"];
+                    };
+                };
+                401: components["responses"]["Unauthorized"];
+                403: components["responses"]["Forbidden"];
+                404: components["responses"]["NotFound"];
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/alarms/{alarmId}/acknowledge": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Acknowledges a firing alarm, stopping its SMS escalation (a signal to its workflow; alarms:manage) */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    alarmId: components["parameters"]["AlarmId"];
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description signalled */
+                202: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            id: string;
+                            acknowledgedBy: string;
+                        };
+                    };
+                };
+                401: components["responses"]["Unauthorized"];
+                403: components["responses"]["Forbidden"];
+                404: components["responses"]["NotFound"];
+                409: components["responses"]["Conflict"];
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/hooks/alertmanager": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Alertmanager's webhook (bearer ALARM_WEBHOOK_SECRET, not a user token); starts or signals alarm-<fingerprint> workflows */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": components["schemas"]["AlertmanagerWebhook"];
+                };
+            };
+            responses: {
+                /** @description handled */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            firing: number;
+                            resolved: number;
+                        };
+                    };
+                };
+                400: components["responses"]["BadRequest"];
+                401: components["responses"]["Unauthorized"];
+                422: components["responses"]["Invalid"];
+                503: components["responses"]["AlarmsUnavailable"];
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
 }
 export type webhooks = Record<string, never>;
 export interface components {
     schemas: {
+        AlarmSelector: {
+            /** @constant */
+            kind: "all";
+        } | {
+            /** @constant */
+            kind: "ids";
+            ids: string[];
+        } | {
+            /** @constant */
+            kind: "tenant";
+            /** Format: uuid */
+            tenantId: string;
+        } | {
+            /** @constant */
+            kind: "labels";
+            labels: {
+                [key: string]: string;
+            };
+        };
+        /** @description exactly one of metric (a catalog figure) and expression (PromQL); at least one e-mail or phone */
+        AlarmRuleInput: {
+            name: string;
+            objectType: components["schemas"]["MonitoringObjectType"];
+            selector?: components["schemas"]["AlarmSelector"];
+            metric?: string;
+            expression?: string;
+            /** @enum {string} */
+            comparison: ">" | ">=" | "<" | "<=" | "==" | "!=";
+            threshold: number;
+            /** @default 60 */
+            durationSeconds: number;
+            /**
+             * @default major
+             * @enum {string}
+             */
+            severity: "warning" | "major" | "critical";
+            emails?: string[];
+            phones?: string[];
+            /** @default 900 */
+            escalationSeconds: number;
+            /** @default true */
+            enabled: boolean;
+        };
+        AlarmRule: {
+            /** Format: uuid */
+            id: string;
+            name: string;
+            objectType: components["schemas"]["MonitoringObjectType"];
+            selector: components["schemas"]["AlarmSelector"];
+            metric: string | null;
+            expression: string | null;
+            comparison: string;
+            threshold: number;
+            durationSeconds: number;
+            severity: string;
+            emails: string[];
+            phones: string[];
+            escalationSeconds: number;
+            enabled: boolean;
+            /** Format: date-time */
+            createdAt: string;
+            /** Format: date-time */
+            updatedAt: string;
+        };
+        AlarmRuleApplied: components["schemas"]["AlarmRule"] & {
+            /** @description Prometheus reloaded the rule file */
+            applied: boolean;
+        };
+        AlarmRulePage: {
+            items: components["schemas"]["AlarmRule"][];
+            total: number;
+            limit: number;
+            offset: number;
+        };
+        Alarm: {
+            /** Format: uuid */
+            id: string;
+            fingerprint: string;
+            ruleId: string | null;
+            ruleName: string;
+            severity: string;
+            objectType: string | null;
+            objectId: string | null;
+            labels: {
+                [key: string]: string;
+            };
+            summary: string;
+            /** @enum {string} */
+            status: "firing" | "acknowledged" | "resolved";
+            /** Format: date-time */
+            startsAt: string;
+            /** Format: date-time */
+            notifiedAt: string | null;
+            /** Format: date-time */
+            escalatedAt: string | null;
+            acknowledgedBy: string | null;
+            /** Format: date-time */
+            acknowledgedAt: string | null;
+            /** Format: date-time */
+            resolvedAt: string | null;
+            history?: {
+                /** @enum {string} */
+                type: "fired" | "notified" | "escalated" | "acknowledged" | "resolved" | "resolved_notified";
+                /** Format: date-time */
+                at: string;
+                actor: string | null;
+                details: Record<string, never>;
+            }[];
+        };
+        AlarmPage: {
+            items: components["schemas"]["Alarm"][];
+            total: number;
+            limit: number;
+            offset: number;
+        };
+        /** @description ruleId and/or objectId (with objectType) */
+        AlarmSilenceInput: {
+            /** Format: uuid */
+            ruleId?: string;
+            objectType?: components["schemas"]["MonitoringObjectType"];
+            objectId?: string;
+            /** Format: date-time */
+            startsAt?: string;
+            /** Format: date-time */
+            endsAt: string;
+            comment: string;
+        };
+        AlarmSilence: {
+            id: string;
+            matchers: {
+                name: string;
+                value: string;
+                isRegex: boolean;
+                isEqual?: boolean;
+            }[];
+            /** Format: date-time */
+            startsAt: string;
+            /** Format: date-time */
+            endsAt: string;
+            createdBy: string;
+            comment: string;
+            /** @enum {string} */
+            state?: "active" | "pending" | "expired";
+        };
+        AlertmanagerWebhook: {
+            version?: string;
+            status?: string;
+            alerts: {
+                /** @enum {string} */
+                status: "firing" | "resolved";
+                fingerprint: string;
+                labels: {
+                    [key: string]: string;
+                };
+                annotations?: {
+                    [key: string]: string;
+                };
+                startsAt: string;
+                endsAt?: string;
+            }[];
+        };
         /** @enum {string} */
         MonitoringObjectType: "host" | "server" | "storage" | "switch_port";
         MonitoringCatalog: {
@@ -7760,6 +8381,15 @@ export interface components {
                 "application/json": components["schemas"]["Error"];
             };
         };
+        /** @description no Alertmanager or webhook secret is configured (code alarms_unavailable) */
+        AlarmsUnavailable: {
+            headers: {
+                [name: string]: unknown;
+            };
+            content: {
+                "application/json": components["schemas"]["Error"];
+            };
+        };
         /** @description no Prometheus is configured or it did not answer (code monitoring_unavailable) */
         MonitoringUnavailable: {
             headers: {
@@ -7797,6 +8427,8 @@ export interface components {
         OperateSubnetId: string;
         OperateVolumeId: string;
         MonitoringType: components["schemas"]["MonitoringObjectType"];
+        AlarmRuleId: string;
+        AlarmId: string;
         /** @description host name, server id (platform or OpenStack), storage backend, or switch/port (URL-encoded) */
         MonitoringObjectId: string;
     };

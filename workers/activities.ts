@@ -4,6 +4,7 @@ import { createNotifyActivities, type NotifySettings } from '../activities/notif
 import { createAutoscalingRecordActivities } from '../activities/db/autoscaling';
 import { createAutoscalingQuotaActivities } from '../activities/db/autoscaling-quota';
 import { createMetricsActivities } from '../activities/metrics/group-cpu';
+import { createAlarmRecordActivities } from '../activities/metrics/alarm-records';
 import { autoscalingOpenstackActivities, defaultCpuMetric, type AutoscalingSettings } from '../activities/openstack/autoscale-activities';
 import { createHaDbActivities } from '../activities/db/ha';
 import { createHaOpenStackActivities, type HaActivitySettings } from '../activities/openstack/ha';
@@ -42,6 +43,7 @@ export function orchestrationActivities(deps: ActivityDeps) {
     ...createAutoscalingQuotaActivities(deps.orm),
     ...createMetricsActivities({ prometheusUrl: deps.autoscaling?.prometheusUrl, cpuMetric: deps.autoscaling?.cpuMetric ?? defaultCpuMetric }),
     ...createOrderActivities(deps.orm),
+    ...createAlarmRecordActivities(deps.orm),
   };
 }
 

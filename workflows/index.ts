@@ -13,3 +13,4 @@ export { instanceOpsWorkflow } from './instance-action';
 export { resourceOperationWorkflow } from './resource-operation';
 export { driftWorkflow } from './drift';
 export { publicImageWorkflow } from './public-image';
+export { alarmWorkflow } from './alarm';

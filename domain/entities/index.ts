@@ -22,6 +22,8 @@ import { ProductSchema } from './product';
 import { QuotaDefaultSchema } from './quota-default';
 import { QuotaReservationSchema } from './quota-reservation';
 import { TenantQuotaSchema } from './tenant-quota';
+import { AlarmRuleSchema } from './alarm-rule';
+import { AlarmEventSchema, AlarmSchema } from './alarm';
 
 export * from './audit-entry';
 export * from './cloud-resource';
@@ -47,6 +49,8 @@ export * from './product';
 export * from './quota-default';
 export * from './quota-reservation';
 export * from './tenant-quota';
+export * from './alarm-rule';
+export * from './alarm';
 
 /** Every entity schema the ORM knows; a capability adds its own here with its migration. */
 export const entitySchemas = [
@@ -75,4 +79,7 @@ export const entitySchemas = [
   OnCallContactSchema,
   NotificationRecordSchema,
   InboxMessageSchema,
+  AlarmRuleSchema,
+  AlarmSchema,
+  AlarmEventSchema,
 ];

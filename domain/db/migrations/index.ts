@@ -7,6 +7,7 @@ import { Migration0007Autoscaling } from './0007-autoscaling';
 import { Migration0004CatalogOrders } from './0004-catalog-orders';
 import { Migration0005Operate } from './0005-operate';
 import { Migration0008SessionLimits } from './0008-session-limits';
+import { Migration20261201183000Monitoring } from './20261201183000-monitoring';
 
 /** Checked-in migrations, applied in this order on SQLite and MySQL/MariaDB alike. */
 export const migrationsList: MigrationObject[] = [
@@ -18,4 +19,5 @@ export const migrationsList: MigrationObject[] = [
   { name: '0004-catalog-orders', class: Migration0004CatalogOrders },
   { name: '0005-operate', class: Migration0005Operate },
   { name: '0008-session-limits', class: Migration0008SessionLimits },
+  { name: '20261201183000-monitoring', class: Migration20261201183000Monitoring },
 ];

@@ -1,0 +1,107 @@
+import { ActivityFailure, condition, defineQuery, defineSignal, proxyActivities, setHandler, workflowInfo } from '@temporalio/workflow';
+import type { AlarmRecordActivities, AlarmRuleView } from '../activities/metrics/alarm-records';
+import { notifyProxy } from './notify-proxy';
+import { retryPresets } from './retry-presets';
+
+export interface AlarmWorkflowInput {
+  fingerprint: string;
+  /** Alertmanager's `startsAt`: with the fingerprint it names this firing episode. */
+  startsAt: string;
+  ruleId: string | null;
+  labels: Record<string, string>;
+  summary: string;
+  objectType: string | null;
+  objectId: string | null;
+}
+
+export interface AlarmProgress {
+  alarmId: string | null;
+  notified: number;
+  escalated: number;
+  acknowledgedBy: string | null;
+  resolved: boolean;
+}
+
+export const alarmWorkflowId = (fingerprint: string) => `alarm-${fingerprint}`;
+/** Alertmanager re-sent the alert (repeat or regrouping): nothing to do but it keeps the workflow's start signal-safe. */
+export const alarmFiringSignal = defineSignal<[{ startsAt: string }]>('firing');
+export const alarmResolvedSignal = defineSignal<[{ endsAt?: string }]>('resolved');
+export const alarmAcknowledgeSignal = defineSignal<[{ by: string }]>('acknowledge');
+export const alarmProgressQuery = defineQuery<AlarmProgress>('progress');
+
+const db = proxyActivities<AlarmRecordActivities>({ startToCloseTimeout: '30 seconds', retry: retryPresets.orchestration });
+
+/**
+ * `alarm-<fingerprint>`: one firing alert. E-mails the rule's recipients at once, escalates by SMS
+ * when nobody acknowledges within the rule's escalation window, stops escalating on acknowledge,
+ * mails "resolved" when Alertmanager says so; every step goes into the alarm's history.
+ */
+export async function alarmWorkflow(input: AlarmWorkflowInput): Promise<AlarmProgress> {
+  const progress: AlarmProgress = { alarmId: null, notified: 0, escalated: 0, acknowledgedBy: null, resolved: false };
+  setHandler(alarmFiringSignal, () => undefined);
+  setHandler(alarmResolvedSignal, () => void (progress.resolved = true));
+  setHandler(alarmAcknowledgeSignal, ({ by }) => void (progress.acknowledgedBy ??= by));
+  setHandler(alarmProgressQuery, () => progress);
+
+  const rule = await db.alarmRule(input.ruleId);
+  const alarmId = await db.openAlarm({
+    ...input,
+    workflowId: workflowInfo().workflowId,
+    ruleName: rule?.name ?? input.labels.alertname ?? 'alert',
+    severity: rule?.severity ?? input.labels.severity ?? 'warning',
+  });
+  progress.alarmId = alarmId;
+  const key = `alarm-${input.fingerprint}-${Date.parse(input.startsAt)}`;
+  const subject = (what: string) => `[${(rule?.severity ?? input.labels.severity ?? 'alarm').toUpperCase()}] ${what}: ${rule?.name ?? input.labels.alertname}`;
+
+  if (rule && !progress.resolved) {
+    progress.notified = await deliver(rule, 'email', { subject: subject('ALARM'), body: alarmBody(input, rule, 'fired') }, `${key}-fired`);
+    await db.recordAlarmStep({ alarmId, type: 'notified', details: { emails: rule.emails, delivered: progress.notified } });
+  }
+  const settled = () => progress.resolved || progress.acknowledgedBy !== null;
+  if (rule?.phones.length && !(await condition(settled, rule.escalationSeconds * 1000))) {
+    progress.escalated = await deliver(rule, 'sms', { subject: '', body: `${subject('ALARM')} ${input.summary} (not acknowledged within ${rule.escalationSeconds} s)` }, `${key}-escalated`);
+    await db.recordAlarmStep({ alarmId, type: 'escalated', details: { phones: rule.phones, delivered: progress.escalated } });
+  }
+  await condition(settled);
+  if (progress.acknowledgedBy !== null) {
+    await db.recordAlarmStep({ alarmId, type: 'acknowledged', actor: progress.acknowledgedBy });
+    await condition(() => progress.resolved);
+  }
+  await db.recordAlarmStep({ alarmId, type: 'resolved' });
+  if (rule) {
+    const sent = await deliver(rule, 'email', { subject: subject('RESOLVED'), body: alarmBody(input, rule, 'resolved') }, `${key}-resolved`);
+    await db.recordAlarmStep({ alarmId, type: 'resolved_notified', details: { delivered: sent } });
+  }
+  return progress;
+}
+
+function alarmBody(input: AlarmWorkflowInput, rule: AlarmRuleView, what: 'fired' | 'resolved'): string {
+  const lines = [
+    what === 'fired' ? `Alarm rule "${rule.name}" is broken.` : `Alarm rule "${rule.name}" is no longer broken.`,
+    '',
+    input.summary,
+    `Object: ${input.objectType ?? rule.objectType} ${input.objectId ?? ''}`.trimEnd(),
+    `Severity: ${rule.severity}`,
+    `Since: ${input.startsAt}`,
+    `Alert: ${input.fingerprint}`,
+  ];
+  if (what === 'fired' && rule.phones.length) lines.push('', `Acknowledge within ${rule.escalationSeconds} s or the on-call phones are paged by SMS.`);
+  return lines.join('\n');
+}
+
+/** Sends to every recipient of the channel; answers how many got it (a permanent failure of one does not stop the others). */
+async function deliver(rule: AlarmRuleView, channel: 'email' | 'sms', msg: { subject: string; body: string }, dedupKey: string): Promise<number> {
+  const notify = notifyProxy();
+  const eventType = channel === 'email' ? 'alarm.mail' : 'alarm.sms';
+  const sends = (channel === 'email' ? rule.emails : rule.phones).map((to) =>
+    (channel === 'email' ? notify.sendMail({ to, subject: msg.subject, body: msg.body, dedupKey, eventType }) : notify.sendSms({ to, body: msg.body, dedupKey, eventType })).then(
+      () => 1,
+      (e) => {
+        if (e instanceof ActivityFailure) return 0;
+        throw e;
+      },
+    ),
+  );
+  return (await Promise.all(sends)).reduce((a: number, b: number) => a + b, 0);
+}
