@@ -57,6 +57,7 @@ export const configSchema = z.object({
   SMTP_URL: z.string().regex(/^smtps?:\/\//, 'must be smtp:// or smtps://').optional(),
   MAIL_FROM: z.string().default('CMP <noreply@cmp.local>'),
   SMS_EMBEDDED_SINK: bool.default('true'),
+  SINKS_UI_PORT: port.default(8025),
   TWILIO_ACCOUNT_SID: z.string().optional(),
   TWILIO_AUTH_TOKEN: z.string().optional(),
   TWILIO_FROM: z.string().default('+15005550006'),
