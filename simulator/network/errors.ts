@@ -12,6 +12,7 @@ export const notFound = (kind: string, id: string): SimHttpError => {
     SecurityGroupRule: `Security group rule ${id} does not exist`,
     QosPolicy: `QoS policy ${id} could not be found.`,
     QosRule: `QoS rule ${id} could not be found.`,
+    SubnetPool: `Subnet pool ${id} could not be found.`,
   };
   return neutronError(404, `${kind}NotFound`, messages[kind] ?? `${kind} ${id} could not be found.`);
 };

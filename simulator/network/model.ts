@@ -59,7 +59,7 @@ export interface SubnetRecord extends OwnedRecord {
   host_routes: HostRoute[];
   ipv6_address_mode: null;
   ipv6_ra_mode: null;
-  subnetpool_id: null;
+  subnetpool_id: string | null;
   segment_id: null;
   service_types: string[];
   dns_publish_fixed_ip: boolean;
@@ -157,6 +157,19 @@ export interface BandwidthLimitRule {
   max_kbps: number;
   max_burst_kbps: number;
   direction: 'egress' | 'ingress';
+}
+
+/** A subnet pool (subnet_allocation): IPv4 prefixes subnets are allocated from. */
+export interface SubnetPoolRecord extends OwnedRecord {
+  prefixes: string[];
+  default_prefixlen: number;
+  min_prefixlen: number;
+  max_prefixlen: number;
+  ip_version: 4;
+  shared: boolean;
+  is_default: boolean;
+  default_quota: number | null;
+  address_scope_id: null;
 }
 
 export interface QosPolicyRecord extends OwnedRecord {

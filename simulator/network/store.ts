@@ -13,6 +13,7 @@ import {
   type RouterRecord,
   type SecurityGroupRecord,
   type SecurityGroupRuleRecord,
+  type SubnetPoolRecord,
   type SubnetRecord,
 } from './model';
 
@@ -25,6 +26,7 @@ interface NetworkSnapshot {
   securityGroups: SecurityGroupRecord[];
   securityGroupRules: SecurityGroupRuleRecord[];
   qosPolicies: QosPolicyRecord[];
+  subnetPools?: SubnetPoolRecord[];
   quotas: Array<[string, Partial<NeutronQuota>]>;
 }
 
@@ -38,6 +40,7 @@ export class NetworkStore implements Persistable {
   readonly securityGroups = new Map<string, SecurityGroupRecord>();
   readonly securityGroupRules = new Map<string, SecurityGroupRuleRecord>();
   readonly qosPolicies = new Map<string, QosPolicyRecord>();
+  readonly subnetPools = new Map<string, SubnetPoolRecord>();
   readonly quotas = new Map<string, Partial<NeutronQuota>>();
 
   constructor(readonly cloud: SimCloud) {}
@@ -130,7 +133,7 @@ export class NetworkStore implements Persistable {
       security_group: count(this.securityGroups),
       security_group_rule: count(this.securityGroupRules),
       rbac_policy: 0,
-      subnetpool: 0,
+      subnetpool: count(this.subnetPools),
     };
   }
 
@@ -154,6 +157,7 @@ export class NetworkStore implements Persistable {
       securityGroups: [...this.securityGroups.values()],
       securityGroupRules: [...this.securityGroupRules.values()],
       qosPolicies: [...this.qosPolicies.values()],
+      subnetPools: [...this.subnetPools.values()],
       quotas: [...this.quotas.entries()],
     };
   }
@@ -168,6 +172,7 @@ export class NetworkStore implements Persistable {
     refillById(this.securityGroups, s.securityGroups);
     refillById(this.securityGroupRules, s.securityGroupRules);
     refillById(this.qosPolicies, s.qosPolicies);
+    refillById(this.subnetPools, s.subnetPools);
     refill(this.quotas, s.quotas ?? []);
   }
 }

@@ -4,6 +4,7 @@ import { badRequest, badResourceRequest, invalidInput } from './errors';
 import { cidrContains, cidrsOverlap, defaultPools, intToIp, ipToInt, isIpv4, parseCidr, type Cidr } from './ipv4';
 import type { AllocationPool, Caller, HostRoute, SubnetRecord } from './model';
 import type { NetworkStore } from './store';
+import { allocateFromPool } from './subnet-pools';
 
 const createAttrs = [
   'name', 'description', 'network_id', 'ip_version', 'cidr', 'gateway_ip', 'allocation_pools', 'enable_dhcp', 'dns_nameservers',
@@ -85,9 +86,10 @@ export function createSubnet(store: NetworkStore, caller: Caller, raw: unknown):
     if (Number(b.ip_version) === 6) throw badResourceRequest('subnet', 'IPv6 subnets are not supported by this simulator');
     throw badRequest(`Invalid input for ip_version. Reason: '${String(b.ip_version)}' is not in [4, 6].`);
   }
-  if (b.cidr === undefined) throw badResourceRequest('subnet', 'a subnetpool must be specified in the absence of a cidr');
-  const cidr = parseSubnetCidr(b.cidr);
-  const cidrText = String(b.cidr);
+  const fromPool = b.cidr === undefined && typeof b.subnetpool_id === 'string' ? allocateFromPool(store, caller, b.subnetpool_id, b.prefixlen) : undefined;
+  if (b.cidr === undefined && !fromPool) throw badResourceRequest('subnet', 'a subnetpool must be specified in the absence of a cidr');
+  const cidrText = fromPool?.cidr ?? String(b.cidr);
+  const cidr = parseSubnetCidr(cidrText);
   for (const id of net.subnets) {
     const other = store.subnets.get(id);
     if (other && cidrsOverlap(parseCidr(other.cidr)!, cidr)) {
@@ -114,7 +116,7 @@ export function createSubnet(store: NetworkStore, caller: Caller, raw: unknown):
     host_routes: parseRoutes(optList(b, 'host_routes')) ?? [],
     ipv6_address_mode: null,
     ipv6_ra_mode: null,
-    subnetpool_id: null,
+    subnetpool_id: fromPool?.pool.id ?? null,
     segment_id: null,
     service_types: [],
     dns_publish_fixed_ip: optBool(b, 'dns_publish_fixed_ip') ?? false,

@@ -199,10 +199,18 @@ describe('server create', () => {
     const id = await activeServer(admin, f, { networks: [{ uuid: networkId }] });
     const ports = () => [...f.sim.cloud.service('network').store.ports.values()].filter((p) => p.device_id === id);
     expect(ports()).toHaveLength(1);
-    expect((await admin.delete(`/compute/v2.1/servers/${id}`)).status).toBe(204);
+    // A delete slow enough that a loaded machine cannot finish it before the 204 is read.
+    const options = f.sim.cloud.options;
+    const actionMs = options.actionMs;
+    options.actionMs = 1000;
+    try {
+      expect((await admin.delete(`/compute/v2.1/servers/${id}`)).status).toBe(204);
+    } finally {
+      options.actionMs = actionMs;
+    }
     // the delete is asynchronous: right after the 204 the server is still there, deleting
     expect(f.sim.cloud.service('compute').store.servers.get(id)!.taskState).toBe('deleting');
-    await eventually(async () => (await admin.get(`/compute/v2.1/servers/${id}`)).status === 404);
+    await eventually(async () => (await admin.get(`/compute/v2.1/servers/${id}`)).status === 404, 5000);
     expect(ports()).toHaveLength(0);
     // a pre-existing port is only unbound
     const port = await admin.post('/network/v2.0/ports', { port: { network_id: networkId, name: 'mine' } });

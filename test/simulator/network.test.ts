@@ -165,6 +165,29 @@ describe('subnets and ports', () => {
   });
 });
 
+describe('subnet pools', () => {
+  it('creates, shows, updates and deletes pools, and allocates subnets from them', async () => {
+    const created = await alice.post(`${N}/subnetpools`, { subnetpool: { name: 'pool', prefixes: ['10.70.0.0/16'], default_prefixlen: 24 } });
+    expect(created.status).toBe(201);
+    const pool = created.body.subnetpool;
+    expect(pool).toMatchObject({ name: 'pool', prefixes: ['10.70.0.0/16'], min_prefixlen: 8, default_prefixlen: 24, max_prefixlen: 32, ip_version: 4, shared: false, project_id: aliceProject });
+    expect((await alice.get(`${N}/subnetpools/${pool.id}`)).body.subnetpool.name).toBe('pool');
+    expect((await bob.get(`${N}/subnetpools/${pool.id}`)).status).toBe(404);
+    expect((await alice.put(`${N}/subnetpools/${pool.id}`, { subnetpool: { name: 'renamed' } })).body.subnetpool.name).toBe('renamed');
+    expect((await alice.post(`${N}/subnetpools`, { subnetpool: { name: 'x' } })).status).toBe(400);
+    expect((await alice.post(`${N}/subnetpools`, { subnetpool: { prefixes: ['10.71.0.0/16'], shared: true } })).status).toBe(403);
+    const net = (await alice.post(`${N}/networks`, { network: { name: 'pooled' } })).body.network;
+    const first = (await alice.post(`${N}/subnets`, { subnet: { network_id: net.id, ip_version: 4, subnetpool_id: pool.id } })).body.subnet;
+    expect(first).toMatchObject({ cidr: '10.70.0.0/24', subnetpool_id: pool.id, gateway_ip: '10.70.0.1' });
+    const second = await alice.post(`${N}/subnets`, { subnet: { network_id: net.id, ip_version: 4, subnetpool_id: pool.id, prefixlen: 26 } });
+    expect(second.body.subnet.cidr).toBe('10.70.1.0/26');
+    expect(neutronError(await alice.delete(`${N}/subnetpools/${pool.id}`)).type).toBe('SubnetPoolInUse');
+    for (const sub of [first.id, second.body.subnet.id]) expect((await alice.delete(`${N}/subnets/${sub}`)).status).toBe(204);
+    expect((await alice.delete(`${N}/subnetpools/${pool.id}`)).status).toBe(204);
+    expect((await alice.get(`${N}/subnetpools/${pool.id}`)).status).toBe(404);
+  });
+});
+
 describe('routers and floating IPs', () => {
   it('connects a subnet to the external network and floats an address onto a port', async () => {
     const { net, subnet } = await privateNet(alice, 'rt', '10.6.0.0/24');

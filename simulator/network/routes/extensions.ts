@@ -13,7 +13,7 @@ const extensions: Array<[string, string]> = [
   ['standard-attr-timestamp', 'Resource timestamps'], ['net-mtu', 'Network MTU'], ['port-security', 'Port Security'],
   ['availability_zone', 'Availability Zone'], ['network_availability_zone', 'Network Availability Zone'], ['fip-port-details', 'Floating IP Port Details Extension'],
   ['project-id', 'project_id field enabled'], ['pagination', 'Pagination support'], ['sorting', 'Sorting support'], ['filter-validation', 'Filter parameters validation'],
-  ['fields', 'Fields'],
+  ['fields', 'Fields'], ['subnet_allocation', 'Subnet Allocation'],
 ];
 
 const render = ([alias, name]: [string, string]) => ({ alias, name, description: `${name}.`, links: [], updated });

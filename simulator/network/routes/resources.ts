@@ -11,6 +11,7 @@ import type { NetworkStore } from '../store';
 import { notFound } from '../errors';
 import { callerOf, jsonBody, mountCrud } from './http';
 import { createSubnet, deleteSubnet, updateSubnet } from '../subnets';
+import { createSubnetPool, deleteSubnetPool, updateSubnetPool } from '../subnet-pools';
 import type { Caller, FloatingIpRecord, PortRecord, RouterRecord, SecurityGroupRecord, SubnetRecord } from '../model';
 
 /** Networks, subnets, ports, routers (with interfaces), floating IPs, security groups and rules. */
@@ -34,6 +35,14 @@ export function resourceRoutes(store: NetworkStore): Hono<AuthEnv> {
     create: (c, b) => createSubnet(s, c, b),
     update: (c, id, b) => updateSubnet(s, c, id, b),
     remove: (c, id) => deleteSubnet(s, c, id),
+  });
+  mountCrud(app, {
+    path: 'subnetpools', collection: 'subnetpools', member: 'subnetpool',
+    list: (c) => s.visible(c, s.subnetPools),
+    show: (c, id) => s.get(s.subnetPools, 'SubnetPool', c, id),
+    create: (c, b) => createSubnetPool(s, c, b),
+    update: (c, id, b) => updateSubnetPool(s, c, id, b),
+    remove: (c, id) => deleteSubnetPool(s, c, id),
   });
   mountCrud<PortRecord>(app, {
     path: 'ports', collection: 'ports', member: 'port',
