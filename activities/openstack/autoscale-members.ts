@@ -60,11 +60,11 @@ export function createAutoscaleMemberActivities(cloud: Cloud) {
 
 export type AutoscaleMemberActivities = ReturnType<typeof createAutoscaleMemberActivities>;
 
-/** Name and sizing of the template's flavor: the quota a member holds and what provisioning builds. */
+/** Name and sizing of the template's flavor (flavors are read in the admin scope, which sees private ones too). */
 export function createFlavorSizeActivity(cloud: Cloud) {
   return {
-    async memberFlavorSize({ projectId, flavorId }: { projectId: string | null; flavorId: string }): Promise<{ name: string; vcpus: number; ramMb: number; diskGb: number }> {
-      const flavor = await cloud.tenant(projectId).compute.getFlavor(flavorId);
+    async memberFlavorSize({ flavorId }: { projectId: string | null; flavorId: string }): Promise<{ name: string; vcpus: number; ramMb: number; diskGb: number }> {
+      const flavor = await cloud.admin().compute.getFlavor(flavorId);
       return { name: flavor.name, vcpus: flavor.vcpus, ramMb: flavor.ram, diskGb: flavor.disk };
     },
   };

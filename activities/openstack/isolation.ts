@@ -22,25 +22,30 @@ const policyName = (serverId: string) => `cmp-bw-${serverId}`;
 /**
  * Isolation: Neutron QoS bandwidth-limit rules bound to a server's ports, and Octavia listener
  * connection limits. Each server gets its own policy (named after it), so applying again updates
- * the rule in place and a retry finds what the first attempt created.
+ * the rule in place and a retry finds what the first attempt created. Neutron lets only admins
+ * make QoS policies and rules, so the admin scope makes them, owned by the tenant's project (where
+ * the tenant can see but not change them); the ports and the listener are changed in the tenant's
+ * project.
  */
 export function createIsolationActivities(cloud: Cloud) {
-  async function findPolicy(c: OpenStackClient, serverId: string): Promise<{ id: string } | undefined> {
-    return (await c.network.listQosPolicies({ name: policyName(serverId) })).find((p) => p.name === policyName(serverId));
+  async function findPolicy(admin: OpenStackClient, serverId: string): Promise<{ id: string } | undefined> {
+    return (await admin.network.listQosPolicies({ name: policyName(serverId) })).find((p) => p.name === policyName(serverId));
   }
 
   return {
     async applyBandwidthLimit(input: BandwidthLimitInput): Promise<BandwidthLimitResult> {
       const c = cloud.tenant(input.projectId);
+      const admin = cloud.admin();
       const direction = input.direction ?? 'egress';
       const burst = input.maxBurstKbps ?? Math.floor(input.maxKbps * 0.8);
-      const policy = (await findPolicy(c, input.serverId)) ?? (await c.network.createQosPolicy({ name: policyName(input.serverId), description: `bandwidth limit of server ${input.serverId}` }));
-      const existing = (await c.network.listBandwidthLimitRules(policy.id)).find((r) => (r.direction ?? 'egress') === direction);
+      const owner = input.projectId ? { project_id: input.projectId } : {};
+      const policy = (await findPolicy(admin, input.serverId)) ?? (await admin.network.createQosPolicy({ name: policyName(input.serverId), description: `bandwidth limit of server ${input.serverId}`, ...owner }));
+      const existing = (await admin.network.listBandwidthLimitRules(policy.id)).find((r) => (r.direction ?? 'egress') === direction);
       const rule = existing
         ? existing.max_kbps === input.maxKbps && existing.max_burst_kbps === burst
           ? existing
-          : await c.network.updateBandwidthLimitRule(policy.id, existing.id, { max_kbps: input.maxKbps, max_burst_kbps: burst })
-        : await c.network.createBandwidthLimitRule(policy.id, { max_kbps: input.maxKbps, max_burst_kbps: burst, direction });
+          : await admin.network.updateBandwidthLimitRule(policy.id, existing.id, { max_kbps: input.maxKbps, max_burst_kbps: burst })
+        : await admin.network.createBandwidthLimitRule(policy.id, { max_kbps: input.maxKbps, max_burst_kbps: burst, direction });
       const ports = await c.network.listPorts({ device_id: input.serverId });
       for (const p of ports) {
         if (p.qos_policy_id !== policy.id) await c.network.updatePort(p.id, { qos_policy_id: policy.id });
@@ -51,13 +56,14 @@ export function createIsolationActivities(cloud: Cloud) {
     /** Unbinds the server's policy from its ports and deletes it; nothing to do when there is none. */
     async clearBandwidthLimit(input: { projectId: string | null; serverId: string }): Promise<void> {
       const c = cloud.tenant(input.projectId);
-      const policy = await findPolicy(c, input.serverId);
+      const admin = cloud.admin();
+      const policy = await findPolicy(admin, input.serverId);
       if (!policy) return;
       for (const p of await c.network.listPorts({ device_id: input.serverId })) {
         if (p.qos_policy_id === policy.id) await c.network.updatePort(p.id, { qos_policy_id: null });
       }
       try {
-        await c.network.deleteQosPolicy(policy.id);
+        await admin.network.deleteQosPolicy(policy.id);
       } catch (e) {
         if (!isNotFound(e)) throw e;
       }

@@ -178,11 +178,20 @@ async function externalNetwork(c: OpenStackClient): Promise<string> {
   return String(net.id);
 }
 
+/**
+ * The scope a change runs in: the tenant's project, except for what Neutron lets only admins set
+ * (sharing a network: `create_network:shared`), which the admin scope does on the tenant's network.
+ */
+function scopeOf(cloud: Cloud, kind: OperatedKind, params: Params, projectId: string | null, op: 'create' | ChangeOp): OpenStackClient {
+  const sharing = kind === 'network' && (op === 'create' ? params.shared === true : op === 'update' && params.shared !== undefined);
+  return sharing ? cloud.admin() : cloud.tenant(projectId);
+}
+
 /** Operations on the tenant's objects, in the tenant's project. */
 export function createResourceOperateActivities(cloud: Cloud) {
   return {
     async createResourceObject({ kind, params, projectId, tag }: { kind: OperatedKind; params: Params; projectId: string | null; tag: string }): Promise<ObjectState> {
-      const c = cloud.tenant(projectId);
+      const c = scopeOf(cloud, kind, params, projectId, 'create');
       const k = kinds[kind];
       const t = tagOf(tag);
       const existing = await k.find(c, t, params);
@@ -253,7 +262,7 @@ export function createResourceOperateActivities(cloud: Cloud) {
 
     /** One change of an existing object; answers its state afterwards (settled, for attach/detach). */
     async changeResourceObject({ kind, op, openstackId, params, projectId }: { kind: OperatedKind; op: ChangeOp; openstackId: string; params: Params; projectId: string | null }): Promise<ObjectState> {
-      const c = cloud.tenant(projectId);
+      const c = scopeOf(cloud, kind, params, projectId, op);
       const k = kinds[kind];
       try {
         switch (op) {

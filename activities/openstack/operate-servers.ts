@@ -59,6 +59,17 @@ export function createServerOperateActivities(cloud: Cloud) {
     }
   }
 
+  /** Nova shows a server's host to admins only: the record keeps it, read in the admin scope. */
+  async function withHost(snap: ServerSnapshot): Promise<ServerSnapshot> {
+    if (snap.host) return snap;
+    try {
+      return { ...snap, host: (await cloud.admin().compute.getServer(snap.id))['OS-EXT-SRV-ATTR:host'] ?? null };
+    } catch (e) {
+      if (isNotFound(e)) return snap;
+      throw e;
+    }
+  }
+
   /** Nova's 409 names the state that refused the action; that is the user's answer, not a retry. */
   async function refusingConflict<T>(call: () => Promise<T>): Promise<T> {
     try {
@@ -72,7 +83,7 @@ export function createServerOperateActivities(cloud: Cloud) {
   return {
     async getServerSnapshot({ serverId, projectId }: ServerCall): Promise<ServerSnapshot | null> {
       const s = await fetchServer(serverId, projectId);
-      return s ? serverSnapshotOf(s) : null;
+      return s ? withHost(serverSnapshotOf(s)) : null;
     },
 
     /** Refuses (InvalidServerState, naming Nova's state) an action the server cannot take now. */
@@ -129,7 +140,7 @@ export function createServerOperateActivities(cloud: Cloud) {
         if (snap.status === 'ERROR' && !statuses.includes('ERROR')) {
           throw ApplicationFailure.nonRetryable(`server went into ERROR: ${s.fault?.message ?? 'no fault reported'}`, OpenStackFailureType.ResourceFailed, { fault: s.fault ?? null });
         }
-        if (!snap.taskState && (statuses.length === 0 || statuses.includes(snap.status))) return snap;
+        if (!snap.taskState && (statuses.length === 0 || statuses.includes(snap.status))) return withHost(snap);
         Context.current().heartbeat({ status: snap.status, taskState: snap.taskState });
         await sleep(pollMs);
       }

@@ -1,21 +1,7 @@
 import { ApplicationFailure } from '@temporalio/common';
 import type { OpenStackClient } from './client';
 import { OpenStackFailureType } from './errors';
-import type { Network, Subnet } from './network';
-
-const toInt = (ip: string) => ip.split('.').reduce((n, o) => n * 256 + Number(o), 0);
-const toIp = (n: number) => [24, 16, 8, 0].map((s) => Math.floor(n / 2 ** s) % 256).join('.');
-
-/** The first address of the subnet's pools that no port holds and is not the gateway. */
-export function freeAddress(subnet: Pick<Subnet, 'gateway_ip' | 'allocation_pools'>, taken: Set<string>): string | null {
-  for (const pool of subnet.allocation_pools) {
-    for (let n = toInt(pool.start); n <= toInt(pool.end); n++) {
-      const ip = toIp(n);
-      if (ip !== subnet.gateway_ip && !taken.has(ip)) return ip;
-    }
-  }
-  return null;
-}
+import type { Network } from './network';
 
 export async function findNetwork(c: OpenStackClient, idOrName: string): Promise<Network> {
   if (/^[0-9a-f-]{36}$/i.test(idOrName)) return c.network.getNetwork(idOrName);
@@ -25,25 +11,17 @@ export async function findNetwork(c: OpenStackClient, idOrName: string): Promise
 }
 
 /**
- * The item's port, made once (named by the tag). On a FLAT/provider network the platform picks the
- * address from the pool itself and sets it on the port, so it is written into the instance at boot;
- * two items racing for one address make Neutron answer 409, which is retried with the next address.
+ * The item's port, made once (named by the tag) in the tenant's project. Neutron allocates its
+ * address from the network's subnet (a member may not pick addresses on a network it does not own,
+ * nor see other projects' ports), so the address is known before the server boots.
  */
 export async function ensureTaggedPort(c: OpenStackClient, tag: string, networkRef: string): Promise<{ portId: string; networkId: string; fixedIp: string | null }> {
   const view = (p: { id: string; network_id: string; fixed_ips: Array<{ ip_address: string }> }) => ({ portId: p.id, networkId: p.network_id, fixedIp: p.fixed_ips[0]?.ip_address ?? null });
   const [existing] = await c.network.listPorts({ name: tag });
   if (existing) return view(existing);
   const net = await findNetwork(c, networkRef);
-  const port: Parameters<OpenStackClient['network']['createPort']>[0] = { network_id: net.id, name: tag, description: tag };
-  if (net['provider:network_type'] === 'flat') {
-    const subnet = (await c.network.listSubnets({ network_id: net.id })).find((x) => x.ip_version === 4);
-    if (!subnet) throw ApplicationFailure.nonRetryable(`network ${net.name} has no IPv4 subnet`, OpenStackFailureType.BadRequest);
-    const taken = new Set((await c.network.listPorts({ network_id: net.id })).flatMap((p) => p.fixed_ips.map((f) => f.ip_address)));
-    const ip = freeAddress(subnet, taken);
-    if (!ip) throw ApplicationFailure.nonRetryable(`network ${net.name} has no free address`, OpenStackFailureType.QuotaExceeded);
-    port.fixed_ips = [{ subnet_id: subnet.id, ip_address: ip }];
-  }
-  return view(await c.network.createPort(port));
+  if (!net.subnets?.length) throw ApplicationFailure.nonRetryable(`network ${net.name} has no subnet`, OpenStackFailureType.BadRequest);
+  return view(await c.network.createPort({ network_id: net.id, name: tag, description: tag }));
 }
 
 /**

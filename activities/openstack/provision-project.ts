@@ -22,8 +22,9 @@ async function liftProjectQuotas(admin: OpenStackClient, projectId: string): Pro
 
 /**
  * The tenant's Keystone project, made on first need: project `cmp-<tenantId>`, a user of the same
- * name with the `member` role in it, and the `admin` role for the platform's own account so it can
- * act there. Looked up by name before anything is created, so a retry or a concurrent call finds it;
+ * name with the `member` role in it, and the `member` role (not `admin`) for the platform's own
+ * account, which acts there with a token scoped to the project: OpenStack's own policies then keep
+ * the platform's tenant work inside the tenant's project. Looked up by name before anything is created, so a retry or a concurrent call finds it;
  * the id is stored on the tenant.
  */
 export async function ensureTenantProject(orm: Orm, cloud: Cloud, tenantId: string): Promise<{ projectId: string }> {
@@ -41,7 +42,7 @@ export async function ensureTenantProject(orm: Orm, cloud: Cloud, tenantId: stri
   await admin.identity.assignProjectRole(projectId, userId, await roleId(admin, 'member'));
 
   const me = (await admin.session.token()).userId;
-  await admin.identity.assignProjectRole(projectId, me, await roleId(admin, 'admin'));
+  await admin.identity.assignProjectRole(projectId, me, await roleId(admin, 'member'));
 
   await liftProjectQuotas(admin, projectId);
 

@@ -2,12 +2,13 @@ import { Context } from '@temporalio/activity';
 import { ApplicationFailure } from '@temporalio/common';
 import { choosePlacement } from '../db/placement';
 import type { Orm } from '../../domain/db/orm';
-import { Tenant } from '../../domain/entities';
+import { CloudResource, Tenant } from '../../domain/entities';
 import { composeUserData } from '../../domain/orders/cloud-init';
 import type { OpenStackClient } from './client';
 import { openCloud } from './cloud';
 import type { ServerCreate } from './compute';
 import { isNotFound, OpenStackFailureType, withFailureTypes } from './errors';
+import { Placement } from './provision-placement';
 import { ensureTenantProject } from './provision-project';
 import { ensureGatewayRouter, ensureTaggedPort, findNetwork } from './provision-network';
 import { activateRecords, liveRecordsOfItem, markDeleted, recordCreated } from './provision-records';
@@ -146,8 +147,8 @@ export function createProvisionActivities(orm: Orm, settings: ProvisionCloudSett
 
     async ensureServer(req) {
       const c = inProject(req.projectId);
-      const admin = cloud.admin();
-      let serverId = (await admin.compute.listServers({ all_tenants: 1, tags: req.tag }))[0]?.id;
+      let serverId = (await c.compute.listServers({ tags: req.tag }))[0]?.id;
+      let placementHost: string | null = null;
       if (!serverId) {
         const userData = composeUserData(req.userData, req.files);
         const server: ServerCreate = {
@@ -163,21 +164,22 @@ export function createProvisionActivities(orm: Orm, settings: ProvisionCloudSett
           server.imageRef = '';
           server.block_device_mapping_v2 = [{ boot_index: 0, uuid: req.imageId, source_type: 'image', destination_type: 'volume', volume_size: req.bootVolumeGb, delete_on_termination: true }];
         } else server.imageRef = req.imageId;
-        // New servers follow the platform's scheduling policy (spread or pack); the admin forces the host.
-        const { host } = await choosePlacement(orm.em.fork(), { vcpus: req.quota.vcpus ?? 0, memoryMb: req.quota.ramMb ?? 0 }, 'create');
-        if (host) server.availability_zone = `nova:${host}`;
+        // New servers follow the platform's scheduling policy (spread or pack): see Placement.
+        placementHost = (await choosePlacement(orm.em.fork(), { vcpus: req.quota.vcpus ?? 0, memoryMb: req.quota.ramMb ?? 0 }, 'create')).host ?? null;
         serverId = (await c.compute.createServer(server)).id;
       }
-      await recordCreated(orm, req, 'server', serverId, req.name, { flavorId: req.flavorId, imageId: req.imageId, bootVolumeGb: req.bootVolumeGb ?? null, quota: req.quota });
+      await recordCreated(orm, req, 'server', serverId, req.name, { flavorId: req.flavorId, imageId: req.imageId, bootVolumeGb: req.bootVolumeGb ?? null, quota: req.quota, placementHost });
       return { serverId };
     },
 
     async waitServerActive(input): Promise<ServerFacts> {
       const c = inProject(input.projectId);
+      const record = await orm.em.fork().findOne(CloudResource, { kind: 'server', openstackId: input.serverId });
+      const placement = new Placement(cloud.admin(), input.serverId, (record?.spec as { placementHost?: string | null } | undefined)?.placementHost ?? null);
       return pollUntil(input.timeoutMs, `server ${input.serverId} reaching ACTIVE`, async () => {
         const server = await c.compute.getServer(input.serverId);
         if (server.status === 'ERROR') throw ApplicationFailure.nonRetryable(`server ${input.serverId} went to ERROR: ${server.fault?.message ?? 'no fault reported'}`, OpenStackFailureType.ResourceFailed);
-        if (server.status !== 'ACTIVE') return undefined;
+        if (server.status !== 'ACTIVE' || !(await placement.settled())) return undefined;
         const addresses: ServerFacts['addresses'] = {};
         for (const [net, list] of Object.entries(server.addresses ?? {})) addresses[net] = list.map((a) => ({ addr: a.addr, type: a['OS-EXT-IPS:type'] ?? null }));
         return { serverId: server.id, status: server.status, addresses };

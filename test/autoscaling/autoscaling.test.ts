@@ -1,4 +1,5 @@
 import { setTenantLimits } from '../../activities/db/quota-store';
+import { openCloud } from '../../activities/openstack';
 import { simulatorProvisionSettings } from '../../activities/openstack/provision-settings';
 import { startSimulator, type RunningSimulator } from '../../simulator/server';
 import { startTestPlatform, type TestPlatform } from '../support/platform';
@@ -113,7 +114,7 @@ suite('autoscaling with real Prometheus, Temporal and the simulator', () => {
     const id = await createGroup('err', { policies: [] });
     const s0 = await waitFor('member ACTIVE', () => state(id), (s) => activeMembers(s).length === 1, 30_000);
     const victim = activeMembers(s0)[0];
-    await fx.os.session.post('compute', `/servers/${victim.serverId}/action`, { 'os-resetState': { state: 'error' } });
+    await openCloud(fx.creds).admin().session.post('compute', `/servers/${victim.serverId}/action`, { 'os-resetState': { state: 'error' } });
     const s1 = await waitFor('replacement ACTIVE', () => state(id), (s) => activeMembers(s).length === 1 && activeMembers(s)[0].id !== victim.id && s.members.length === 1, 30_000);
     expect(s1.decisions[0]).toMatchObject({ action: 'replace' });
     expect(activeMembers(s1)[0].cause).toBe('replace');
