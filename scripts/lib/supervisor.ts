@@ -126,6 +126,8 @@ export class Supervisor {
       return;
     }
     proc.once('exit', onExit);
+    // A failed kill or pipe must not take the supervisor down with it.
+    proc.on('error', (err) => this.log(`${s.spec.name}: ${err.message}`));
     if (proc.pid !== undefined) this.events.started?.(s.spec.name, proc.pid);
     s.firstUp?.resolve();
     s.firstUp = undefined;
