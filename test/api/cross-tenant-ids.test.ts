@@ -5,6 +5,7 @@ import { simulatorProvisionSettings } from '../../activities/openstack/provision
 import { CloudResource, Order, ScalingGroup } from '../../domain/entities';
 import { startSimulator, type RunningSimulator } from '../../simulator/server';
 import { startTestPlatform, type TestPlatform } from '../support/platform';
+import { waitFor } from '../support/eventually';
 
 type User = Awaited<ReturnType<TestPlatform['tenantUser']>>;
 
@@ -16,15 +17,6 @@ function simClient(sim: RunningSimulator, projectId?: string): OpenStackClient {
   );
 }
 
-async function until<T>(what: string, fn: () => Promise<T>, ok: (v: T) => boolean, ms = 20_000): Promise<T> {
-  const deadline = Date.now() + ms;
-  for (;;) {
-    const v = await fn();
-    if (ok(v)) return v;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 100));
-  }
-}
 
 /**
  * Tenant B owns cloud objects of every kind in his project; tenant A names them in request bodies
@@ -120,7 +112,7 @@ describe('OpenStack ids of another tenant are refused before anything starts', (
     ).id;
     const volume = await os.blockStorage.createVolume({ size: 1, name: 'b-volume' });
     ofB.volume = volume.id;
-    await until(
+    await waitFor(
       'B volume available',
       () => os.blockStorage.getVolume(volume.id),
       (v) => v.status === 'available',
@@ -130,7 +122,7 @@ describe('OpenStack ids of another tenant are refused before anything starts', (
     const lb = await os.loadBalancer.createLoadBalancer({ name: 'b-lb', vip_subnet_id: pub.subnetId });
     ofB.loadBalancer = lb.id;
     const lbActive = () =>
-      until(
+      waitFor(
         'B load balancer ACTIVE',
         () => os.loadBalancer.getLoadBalancer(lb.id),
         (x) => x.provisioning_status === 'ACTIVE',
@@ -423,7 +415,7 @@ describe('OpenStack ids of another tenant are refused before anything starts', (
       imageRef: pub.imageId,
       networks: [{ uuid: pub.networkId }],
     });
-    await until(
+    await waitFor(
       'A server ACTIVE',
       () => os.compute.getServer(created.id),
       (x) => x.status === 'ACTIVE',
@@ -463,7 +455,7 @@ describe('OpenStack ids of another tenant are refused before anything starts', (
     const os = simClient(sim, projectA);
     const lb = await os.loadBalancer.createLoadBalancer({ name: 'a-lb', vip_subnet_id: pub.subnetId });
     const active = () =>
-      until(
+      waitFor(
         'A load balancer ACTIVE',
         () => os.loadBalancer.getLoadBalancer(lb.id),
         (x) => x.provisioning_status === 'ACTIVE',

@@ -3,6 +3,9 @@ import type { RunningSimulator } from '../../simulator/server';
 import type { Orm } from '../../domain/db/orm';
 import { createProvisionActivities } from '../../activities/openstack/provision';
 import { simulatorProvisionSettings } from '../../activities/openstack/provision-settings';
+import { waitFor } from '../support/eventually';
+
+export { waitFor };
 
 export interface LbFixture {
   creds: CloudAccount;
@@ -15,17 +18,6 @@ export interface LbFixture {
   loadBalancerId: string;
   listenerId: string;
   poolId: string;
-}
-
-export async function waitFor<T>(what: string, fn: () => Promise<T>, ok: (v: T) => boolean, ms = 20_000, everyMs = 100): Promise<T> {
-  const deadline = Date.now() + ms;
-  let last: T;
-  for (;;) {
-    last = await fn();
-    if (ok(last)) return last;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}; last: ${JSON.stringify(last).slice(0, 2000)}`);
-    await new Promise((r) => setTimeout(r, everyMs));
-  }
 }
 
 /** A load balancer with an HTTP listener and pool on the simulator's shared provider network, in the given project. */

@@ -1,14 +1,8 @@
 import { openCloud, type CloudAccount, type OpenStackClient } from '../../activities/openstack';
 import { startSimulator, type RunningSimulator, type StartSimulatorOptions } from '../../simulator/server';
+import { eventually } from '../support/eventually';
 
-export async function eventually<T>(fn: () => Promise<T> | T, ok: (v: T) => boolean, ms = 20000, everyMs = 100): Promise<T> {
-  const deadline = Date.now() + ms;
-  for (;;) {
-    const v = await fn();
-    if (ok(v) || Date.now() > deadline) return v;
-    await new Promise((r) => setTimeout(r, everyMs));
-  }
-}
+export { eventually };
 
 export interface HaSim {
   sim: RunningSimulator;

@@ -2,15 +2,9 @@ import type { Orm } from '../../domain/db/orm';
 import { OnCallContact } from '../../domain/entities';
 import type { PageInput, PageOutcome } from '../../workflows/page';
 import type { TestPlatform } from '../support/platform';
+import { eventually } from '../support/eventually';
 
-export async function eventually<T>(fn: () => Promise<T> | T, ok: (v: T) => boolean, ms = 15000): Promise<T> {
-  const deadline = Date.now() + ms;
-  for (;;) {
-    const v = await fn();
-    if (ok(v) || Date.now() > deadline) return v;
-    await new Promise((r) => setTimeout(r, 100));
-  }
-}
+export { eventually };
 
 /** Replaces every on-call contact with these. */
 export async function setContacts(orm: Orm, contacts: Array<Partial<OnCallContact> & { name: string }>): Promise<OnCallContact[]> {

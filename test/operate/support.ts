@@ -5,15 +5,9 @@ import { CloudResource } from '../../domain/entities';
 import { zeroAmounts } from '../../domain/quota/resources';
 import { startSimulator, type RunningSimulator } from '../../simulator/server';
 import { startTestPlatform, type TestPlatform } from '../support/platform';
+import { eventually } from '../support/eventually';
 
-export async function eventually<T>(fn: () => Promise<T>, ok: (v: T) => boolean, ms = 20000): Promise<T> {
-  const deadline = Date.now() + ms;
-  for (;;) {
-    const v = await fn();
-    if (ok(v) || Date.now() > deadline) return v;
-    await new Promise((r) => setTimeout(r, 150));
-  }
-}
+export { eventually };
 
 export interface OperateRig {
   sim: RunningSimulator;

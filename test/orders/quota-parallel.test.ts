@@ -1,5 +1,6 @@
 import { QuotaReservation } from '../../domain/entities';
 import { startOrderRig, type OrderRig } from './support';
+import { eventually } from '../support/eventually';
 
 describe('quota reservation under concurrent submissions', () => {
   let rig: OrderRig;
@@ -36,17 +37,9 @@ describe('quota reservation under concurrent submissions', () => {
     // Cancelling one gives its share back, so exactly one more fits.
     const cancel = await p.call('POST', `/api/v1/orders/${accepted[0].body.id}/cancel`, { token: user.token, body: { reason: 'changed my mind' } });
     expect(cancel.status).toBe(200);
-    const again = await waitFor(async () => (await p.call('POST', '/api/v1/orders', { token: user.token, body })).status, (s) => s === 201);
+    const again = await eventually(async () => (await p.call('POST', '/api/v1/orders', { token: user.token, body })).status, (s) => s === 201);
     expect(again).toBe(201);
     expect((await p.call('POST', '/api/v1/orders', { token: user.token, body })).status).toBe(422);
   });
 });
 
-async function waitFor<T>(fn: () => Promise<T>, ok: (v: T) => boolean, ms = 15000): Promise<T> {
-  const deadline = Date.now() + ms;
-  for (;;) {
-    const v = await fn();
-    if (ok(v) || Date.now() > deadline) return v;
-    await new Promise((r) => setTimeout(r, 200));
-  }
-}

@@ -1,15 +1,9 @@
 import { startSimulator, type RunningSimulator } from '../../simulator/server';
 import { simulatorProvisionSettings } from '../../activities/openstack/provision-settings';
 import { startTestPlatform, type PlatformOptions, type TestPlatform } from '../support/platform';
+import { eventually } from '../support/eventually';
 
-export async function eventually<T>(fn: () => Promise<T>, ok: (v: T) => boolean, ms = 30000): Promise<T> {
-  const deadline = Date.now() + ms;
-  for (;;) {
-    const v = await fn();
-    if (ok(v) || Date.now() > deadline) return v;
-    await new Promise((r) => setTimeout(r, 150));
-  }
-}
+export { eventually };
 
 export interface OrderRig {
   p: TestPlatform;

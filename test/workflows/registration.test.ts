@@ -1,14 +1,7 @@
 import { AuditEntry, Tenant, User } from '../../domain/entities';
 import { startTestPlatform, strongPassword, type TestPlatform } from '../support/platform';
+import { eventually } from '../support/eventually';
 
-async function eventually<T>(fn: () => Promise<T>, ok: (v: T) => boolean, ms = 15000): Promise<T> {
-  const deadline = Date.now() + ms;
-  for (;;) {
-    const v = await fn();
-    if (ok(v) || Date.now() > deadline) return v;
-    await new Promise((r) => setTimeout(r, 100));
-  }
-}
 
 describe('registration approval workflow (real Temporal server)', () => {
   let p: TestPlatform;
