@@ -52,16 +52,6 @@ export interface Snapshot {
   progress?: string;
 }
 
-export interface Attachment {
-  id: string;
-  status: string;
-  volume_id: string;
-  instance?: string | null;
-  attach_mode?: 'rw' | 'ro';
-  attached_at?: string | null;
-  detached_at?: string | null;
-  connection_info?: Record<string, unknown> | null;
-}
 
 export interface QuotaValue {
   limit: number;
@@ -81,7 +71,7 @@ export interface VolumeQuotaSet {
   [key: string]: unknown;
 }
 
-/** Cinder v3 (paths relative to `<endpoint>` = `/v3/<project_id>`); attachments need 3.27+. */
+/** Cinder v3 (paths relative to `<endpoint>` = `/v3/<project_id>`). */
 export class BlockStorageApi {
   constructor(private readonly s: Session) {}
 
@@ -100,12 +90,6 @@ export class BlockStorageApi {
   deleteVolume(id: string, opts: { cascade?: boolean; force?: boolean } = {}): Promise<void> {
     return this.s.delete('block-storage', `/volumes/${enc(id)}`, { query: { cascade: opts.cascade || undefined, force: opts.force || undefined } });
   }
-  async setVolumeMetadata(id: string, metadata: Record<string, string>): Promise<Record<string, string>> {
-    return (await this.s.post<{ metadata: Record<string, string> }>('block-storage', `/volumes/${enc(id)}/metadata`, { metadata })).metadata;
-  }
-  async extendVolume(id: string, newSize: number): Promise<void> {
-    await this.s.post('block-storage', `/volumes/${enc(id)}/action`, { 'os-extend': { new_size: newSize } });
-  }
 
   listSnapshots(query?: Query): Promise<Snapshot[]> {
     return listAll<Snapshot>(this.s, 'block-storage', '/snapshots/detail', 'snapshots', { query });
@@ -123,18 +107,6 @@ export class BlockStorageApi {
     return this.s.delete('block-storage', `/snapshots/${enc(id)}`);
   }
 
-  async listAttachments(query?: Query): Promise<Attachment[]> {
-    return (await this.s.get<{ attachments: Attachment[] }>('block-storage', '/attachments/detail', { query })).attachments;
-  }
-  async getAttachment(id: string): Promise<Attachment> {
-    return (await this.s.get<{ attachment: Attachment }>('block-storage', `/attachments/${enc(id)}`)).attachment;
-  }
-  async createAttachment(attachment: { volume_uuid: string; instance_uuid?: string; connector?: Record<string, unknown>; mode?: 'rw' | 'ro' }): Promise<Attachment> {
-    return (await this.s.post<{ attachment: Attachment }>('block-storage', '/attachments', { attachment }, { microversion: attachment.mode ? '3.54' : undefined })).attachment;
-  }
-  deleteAttachment(id: string): Promise<void> {
-    return this.s.delete('block-storage', `/attachments/${enc(id)}`);
-  }
 
   async getQuotaSet(projectId: string, usage = false): Promise<VolumeQuotaSet> {
     return (await this.s.get<{ quota_set: VolumeQuotaSet }>('block-storage', `/os-quota-sets/${enc(projectId)}`, { query: usage ? { usage: true } : undefined })).quota_set;

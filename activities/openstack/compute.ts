@@ -1,4 +1,4 @@
-import { listAll, paginate, type PageOptions } from './paging';
+import { listAll, type PageOptions } from './paging';
 import type { Session, Query } from './session';
 
 export interface Link {
@@ -60,11 +60,6 @@ export interface Server {
   links?: Link[];
 }
 
-export interface ServerSummary {
-  id: string;
-  name: string;
-  links?: Link[];
-}
 
 export interface BlockDeviceMapping {
   boot_index?: number | null;
@@ -190,19 +185,6 @@ export interface InstanceAction {
   events?: Array<{ event: string; start_time: string; finish_time: string | null; result: string | null; traceback?: string | null; host?: string; hostId?: string }>;
 }
 
-export interface AbsoluteLimits {
-  maxTotalCores: number;
-  maxTotalInstances: number;
-  maxTotalRAMSize: number;
-  totalCoresUsed: number;
-  totalInstancesUsed: number;
-  totalRAMUsed: number;
-  maxServerMeta?: number;
-  maxTotalKeypairs?: number;
-  maxServerGroups?: number;
-  maxServerGroupMembers?: number;
-  [key: string]: number | undefined;
-}
 
 export interface ComputeQuotaSet {
   id?: string;
@@ -244,34 +226,11 @@ export class ComputeApi {
   listServers(query?: Query, page?: Omit<PageOptions, 'query'>): Promise<Server[]> {
     return listAll<Server>(this.s, 'compute', '/servers/detail', 'servers', { ...page, query });
   }
-  iterateServers(query?: Query, page?: Omit<PageOptions, 'query'>): AsyncGenerator<Server> {
-    return paginate<Server>(this.s, 'compute', '/servers/detail', 'servers', { ...page, query });
-  }
-  /** Ids and names only (`GET /servers`). */
-  listServerSummaries(query?: Query): Promise<ServerSummary[]> {
-    return listAll<ServerSummary>(this.s, 'compute', '/servers', 'servers', { query });
-  }
   async getServer(id: string): Promise<Server> {
     return (await this.s.get<{ server: Server }>('compute', `/servers/${enc(id)}`)).server;
   }
-  async updateServer(id: string, update: { name?: string; description?: string | null }): Promise<Server> {
-    return (await this.s.put<{ server: Server }>('compute', `/servers/${enc(id)}`, { server: update })).server;
-  }
   deleteServer(id: string): Promise<void> {
     return this.s.delete('compute', `/servers/${enc(id)}`);
-  }
-  async getServerMetadata(id: string): Promise<Record<string, string>> {
-    return (await this.s.get<{ metadata: Record<string, string> }>('compute', `/servers/${enc(id)}/metadata`)).metadata;
-  }
-  /** Merges `metadata` into the server's (POST); `replaceServerMetadata` replaces all of it (PUT). */
-  async updateServerMetadata(id: string, metadata: Record<string, string>): Promise<Record<string, string>> {
-    return (await this.s.post<{ metadata: Record<string, string> }>('compute', `/servers/${enc(id)}/metadata`, { metadata })).metadata;
-  }
-  async replaceServerMetadata(id: string, metadata: Record<string, string>): Promise<Record<string, string>> {
-    return (await this.s.put<{ metadata: Record<string, string> }>('compute', `/servers/${enc(id)}/metadata`, { metadata })).metadata;
-  }
-  deleteServerMetadataItem(id: string, key: string): Promise<void> {
-    return this.s.delete('compute', `/servers/${enc(id)}/metadata/${enc(key)}`);
   }
 
   // --- actions
@@ -296,19 +255,12 @@ export class ComputeApi {
   async liveMigrate(id: string, opts: { host?: string | null; blockMigration?: boolean | 'auto' } = {}): Promise<void> {
     await this.action(id, { 'os-migrateLive': { host: opts.host ?? null, block_migration: opts.blockMigration ?? 'auto' } });
   }
-  /** Cold migration; a target `host` needs 2.56+. */
-  async migrate(id: string, host?: string): Promise<void> {
-    await this.action(id, { migrate: host ? { host } : null });
-  }
   /** Rebuilds the server of a failed host elsewhere; 2.14+ (no onSharedStorage), answers the adminPass only before 2.14. */
   async evacuate(id: string, opts: { host?: string; adminPass?: string } = {}): Promise<void> {
     await this.action(id, { evacuate: { ...(opts.host ? { host: opts.host } : {}), ...(opts.adminPass ? { adminPass: opts.adminPass } : {}) } });
   }
   async changePassword(id: string, adminPass: string): Promise<void> {
     await this.action(id, { changePassword: { adminPass } });
-  }
-  async confirmResize(id: string): Promise<void> {
-    await this.action(id, { confirmResize: null });
   }
   /** A console URL (`POST /servers/{id}/remote-consoles`, 2.6+). */
   async createRemoteConsole(id: string, protocol: RemoteConsole['protocol'] = 'vnc', type = protocol === 'vnc' ? 'novnc' : protocol === 'spice' ? 'spice-html5' : protocol): Promise<RemoteConsole> {
@@ -338,9 +290,6 @@ export class ComputeApi {
   async listHypervisorUsage(): Promise<Hypervisor[]> {
     return listAll<Hypervisor>(this.s, 'compute', '/os-hypervisors/detail', 'hypervisors', { microversion: '2.87' });
   }
-  async getHypervisor(id: string, withServers = false): Promise<Hypervisor> {
-    return (await this.s.get<{ hypervisor: Hypervisor }>('compute', `/os-hypervisors/${enc(id)}`, { query: withServers ? { with_servers: true } : undefined })).hypervisor;
-  }
   async listServices(query?: { binary?: string; host?: string }): Promise<ComputeService[]> {
     return (await this.s.get<{ services: ComputeService[] }>('compute', '/os-services', { query })).services;
   }
@@ -367,30 +316,14 @@ export class ComputeApi {
   async listServerMigrations(serverId: string): Promise<Migration[]> {
     return (await this.s.get<{ migrations: Migration[] }>('compute', `/servers/${enc(serverId)}/migrations`)).migrations;
   }
-  async getServerMigration(serverId: string, migrationId: number | string): Promise<Migration> {
-    return (await this.s.get<{ migration: Migration }>('compute', `/servers/${enc(serverId)}/migrations/${migrationId}`)).migration;
-  }
   /** Aborts a running live migration (2.24+). */
   abortMigration(serverId: string, migrationId: number | string): Promise<void> {
     return this.s.delete('compute', `/servers/${enc(serverId)}/migrations/${migrationId}`);
   }
-  async forceCompleteMigration(serverId: string, migrationId: number | string): Promise<void> {
-    await this.s.post('compute', `/servers/${enc(serverId)}/migrations/${migrationId}/action`, { force_complete: null });
-  }
 
-  // --- instance actions, limits, quotas
+  // --- instance actions, quotas
   async listInstanceActions(serverId: string): Promise<InstanceAction[]> {
     return (await this.s.get<{ instanceActions: InstanceAction[] }>('compute', `/servers/${enc(serverId)}/os-instance-actions`)).instanceActions;
-  }
-  async getInstanceAction(serverId: string, requestId: string): Promise<InstanceAction> {
-    return (await this.s.get<{ instanceAction: InstanceAction }>('compute', `/servers/${enc(serverId)}/os-instance-actions/${enc(requestId)}`)).instanceAction;
-  }
-  async getLimits(projectId?: string): Promise<AbsoluteLimits> {
-    const body = await this.s.get<{ limits: { absolute: AbsoluteLimits } }>('compute', '/limits', { query: projectId ? { tenant_id: projectId } : undefined });
-    return body.limits.absolute;
-  }
-  async getQuotaSet(projectId: string, detail = false): Promise<ComputeQuotaSet> {
-    return (await this.s.get<{ quota_set: ComputeQuotaSet }>('compute', `/os-quota-sets/${enc(projectId)}${detail ? '/detail' : ''}`)).quota_set;
   }
   async updateQuotaSet(projectId: string, quota: Partial<Omit<ComputeQuotaSet, 'id'>> & { force?: boolean }): Promise<ComputeQuotaSet> {
     return (await this.s.put<{ quota_set: ComputeQuotaSet }>('compute', `/os-quota-sets/${enc(projectId)}`, { quota_set: quota })).quota_set;

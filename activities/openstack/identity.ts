@@ -47,17 +47,11 @@ export class IdentityApi {
   listProjects(query?: Query): Promise<Project[]> {
     return listAll<Project>(this.s, 'identity', '/projects', 'projects', { query });
   }
-  async getProject(id: string): Promise<Project> {
-    return (await this.s.get<{ project: Project }>('identity', `/projects/${enc(id)}`)).project;
-  }
   async findProject(name: string, domainId?: string): Promise<Project | undefined> {
     return (await this.listProjects({ name, domain_id: domainId }))[0];
   }
   async createProject(project: { name: string; domain_id?: string; description?: string; enabled?: boolean; parent_id?: string; tags?: string[] }): Promise<Project> {
     return (await this.s.post<{ project: Project }>('identity', '/projects', { project })).project;
-  }
-  async updateProject(id: string, project: Partial<Omit<Project, 'id'>>): Promise<Project> {
-    return (await this.s.patch<{ project: Project }>('identity', `/projects/${enc(id)}`, { project })).project;
   }
   deleteProject(id: string): Promise<void> {
     return this.s.delete('identity', `/projects/${enc(id)}`);
@@ -66,14 +60,8 @@ export class IdentityApi {
   listUsers(query?: Query): Promise<User[]> {
     return listAll<User>(this.s, 'identity', '/users', 'users', { query });
   }
-  async getUser(id: string): Promise<User> {
-    return (await this.s.get<{ user: User }>('identity', `/users/${enc(id)}`)).user;
-  }
   async createUser(user: { name: string; password?: string; domain_id?: string; default_project_id?: string; email?: string; description?: string; enabled?: boolean }): Promise<User> {
     return (await this.s.post<{ user: User }>('identity', '/users', { user })).user;
-  }
-  async updateUser(id: string, user: Partial<Omit<User, 'id'>> & { password?: string }): Promise<User> {
-    return (await this.s.patch<{ user: User }>('identity', `/users/${enc(id)}`, { user })).user;
   }
   deleteUser(id: string): Promise<void> {
     return this.s.delete('identity', `/users/${enc(id)}`);
@@ -89,15 +77,8 @@ export class IdentityApi {
   async assignProjectRole(projectId: string, userId: string, roleId: string): Promise<void> {
     await this.s.put('identity', `/projects/${enc(projectId)}/users/${enc(userId)}/roles/${enc(roleId)}`);
   }
-  unassignProjectRole(projectId: string, userId: string, roleId: string): Promise<void> {
-    return this.s.delete('identity', `/projects/${enc(projectId)}/users/${enc(userId)}/roles/${enc(roleId)}`);
-  }
   async listRoleAssignments(query?: { 'user.id'?: string; 'scope.project.id'?: string; 'role.id'?: string; effective?: boolean; include_names?: boolean }): Promise<RoleAssignment[]> {
     const q: Query = { ...query, effective: query?.effective ? '' : undefined, include_names: query?.include_names ? 'true' : undefined };
     return (await this.s.get<{ role_assignments: RoleAssignment[] }>('identity', '/role_assignments', { query: q })).role_assignments;
-  }
-  /** Revokes a token (`DELETE /auth/tokens` with `X-Subject-Token`). */
-  async revokeToken(token: string): Promise<void> {
-    await this.s.request('identity', 'DELETE', '/auth/tokens', { headers: { 'X-Subject-Token': token } });
   }
 }

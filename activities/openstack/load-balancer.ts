@@ -58,17 +58,6 @@ export interface Member extends LbResource {
   backup?: boolean;
 }
 
-export interface HealthMonitor extends LbResource {
-  type: 'HTTP' | 'HTTPS' | 'PING' | 'TCP' | 'TLS-HELLO' | 'UDP-CONNECT' | 'SCTP';
-  delay: number;
-  timeout: number;
-  max_retries: number;
-  max_retries_down?: number;
-  http_method?: string;
-  url_path?: string;
-  expected_codes?: string;
-  pools: Array<{ id: string }>;
-}
 
 type Common = { name?: string; description?: string; admin_state_up?: boolean; tags?: string[] };
 
@@ -96,33 +85,21 @@ export class LoadBalancerApi {
   getLoadBalancer = (id: string) => this.show<LoadBalancer>('loadbalancers', 'loadbalancer', id);
   createLoadBalancer = (b: Common & { vip_subnet_id?: string; vip_network_id?: string; vip_port_id?: string; vip_address?: string; provider?: string; flavor_id?: string; project_id?: string }) =>
     this.create<LoadBalancer>('loadbalancers', 'loadbalancer', b);
-  updateLoadBalancer = (id: string, b: Common) => this.update<LoadBalancer>('loadbalancers', 'loadbalancer', id, b);
   /** `cascade` deletes listeners, pools and members with it. */
   deleteLoadBalancer = (id: string, cascade = false) => this.remove('loadbalancers', id, cascade ? { cascade: true } : undefined);
 
-  listListeners = (q?: Query) => this.list<Listener>('listeners', 'listeners', q);
   getListener = (id: string) => this.show<Listener>('listeners', 'listener', id);
   createListener = (b: Common & { loadbalancer_id: string; protocol: Listener['protocol']; protocol_port: number; default_pool_id?: string; connection_limit?: number }) =>
     this.create<Listener>('listeners', 'listener', b);
   updateListener = (id: string, b: Common & { default_pool_id?: string | null; connection_limit?: number }) => this.update<Listener>('listeners', 'listener', id, b);
-  deleteListener = (id: string) => this.remove('listeners', id);
 
-  listPools = (q?: Query) => this.list<Pool>('pools', 'pools', q);
   getPool = (id: string) => this.show<Pool>('pools', 'pool', id);
   createPool = (b: Common & { protocol: string; lb_algorithm: Pool['lb_algorithm']; listener_id?: string; loadbalancer_id?: string; session_persistence?: Record<string, unknown> }) =>
     this.create<Pool>('pools', 'pool', b);
-  deletePool = (id: string) => this.remove('pools', id);
 
   listMembers = (poolId: string, q?: Query) => this.list<Member>(`pools/${enc(poolId)}/members`, 'members', q);
-  getMember = (poolId: string, id: string) => this.show<Member>(`pools/${enc(poolId)}/members`, 'member', id);
   createMember = (poolId: string, b: Common & { address: string; protocol_port: number; subnet_id?: string; weight?: number; monitor_address?: string; monitor_port?: number; backup?: boolean }) =>
     this.create<Member>(`pools/${enc(poolId)}/members`, 'member', b);
-  updateMember = (poolId: string, id: string, b: Common & { weight?: number }) => this.update<Member>(`pools/${enc(poolId)}/members`, 'member', id, b);
   deleteMember = (poolId: string, id: string) => this.remove(`pools/${enc(poolId)}/members`, id);
 
-  listHealthMonitors = (q?: Query) => this.list<HealthMonitor>('healthmonitors', 'healthmonitors', q);
-  getHealthMonitor = (id: string) => this.show<HealthMonitor>('healthmonitors', 'healthmonitor', id);
-  createHealthMonitor = (b: Common & { pool_id: string; type: HealthMonitor['type']; delay: number; timeout: number; max_retries: number; max_retries_down?: number; http_method?: string; url_path?: string; expected_codes?: string }) =>
-    this.create<HealthMonitor>('healthmonitors', 'healthmonitor', b);
-  deleteHealthMonitor = (id: string) => this.remove('healthmonitors', id);
 }

@@ -223,12 +223,9 @@ export class NetworkApi {
     this.create<BandwidthLimitRule>(`qos/policies/${enc(policyId)}/bandwidth_limit_rules`, 'bandwidth_limit_rule', b);
   updateBandwidthLimitRule = (policyId: string, ruleId: string, b: Partial<Omit<BandwidthLimitRule, 'id'>>) =>
     this.update<BandwidthLimitRule>(`qos/policies/${enc(policyId)}/bandwidth_limit_rules`, 'bandwidth_limit_rule', ruleId, b);
-  deleteBandwidthLimitRule = (policyId: string, ruleId: string) => this.remove(`qos/policies/${enc(policyId)}/bandwidth_limit_rules`, ruleId);
 
   /** Admin: a project's Neutron quotas (`-1` lifts one). */
   updateQuota = async (projectId: string, quota: Record<string, number>): Promise<Record<string, number>> =>
     (await this.s.put<{ quota: Record<string, number> }>('network', `/quotas/${enc(projectId)}`, { quota })).quota;
 
-  /** Adds one tag to any taggable resource (`networks`, `ports`, `routers`...). */
-  addTag = (collection: string, id: string, tag: string) => this.s.put('network', `/${collection}/${enc(id)}/tags/${enc(tag)}`);
 }
