@@ -1,6 +1,7 @@
 import { spawn } from 'node:child_process';
 import path from 'node:path';
 import { Client, Connection } from '@temporalio/client';
+import { hostSweepScheduleId } from '../../api/services/ha';
 import { taskQueues } from '../../domain/task-queues';
 import { bootstrapAdmin, childPid, launch, launcherEnv, nextPid, reportedPids, stop, waitFor, waitReady, type Launched, type LauncherEnv } from '../support/launcher';
 import { defaultWorkerIdentity, pidAlive, waitPollerGone, waitPolling } from '../support/processes';
@@ -104,6 +105,8 @@ describe('the launcher restarts what dies (scripts/start.ts)', () => {
   }, 240_000);
 
   afterAll(async () => {
+    // The API made the host-sweep schedule on the suite's shared server: no worker will run it after this suite.
+    await temporal?.schedule.getHandle(hostSweepScheduleId(taskQueues())).delete().catch(() => undefined);
     await connection?.close();
     if (run) {
       const code = await stop(run.proc);
