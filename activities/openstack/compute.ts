@@ -322,8 +322,9 @@ export class ComputeApi {
   }
 
   // --- instance actions, quotas
-  async listInstanceActions(serverId: string): Promise<InstanceAction[]> {
-    return (await this.s.get<{ instanceActions: InstanceAction[] }>('compute', `/servers/${enc(serverId)}/os-instance-actions`)).instanceActions;
+  /** Every action of the server (paged by `instanceActions_links` from 2.58). */
+  listInstanceActions(serverId: string): Promise<InstanceAction[]> {
+    return listAll<InstanceAction & { id?: string }>(this.s, 'compute', `/servers/${enc(serverId)}/os-instance-actions`, 'instanceActions');
   }
   async updateQuotaSet(projectId: string, quota: Partial<Omit<ComputeQuotaSet, 'id'>> & { force?: boolean }): Promise<ComputeQuotaSet> {
     return (await this.s.put<{ quota_set: ComputeQuotaSet }>('compute', `/os-quota-sets/${enc(projectId)}`, { quota_set: quota })).quota_set;
