@@ -25,7 +25,7 @@ export interface LauncherEnv {
   /** Base URL of the API (`http://127.0.0.1:PORT`). */
   base: string;
   dataDir: string;
-  ports: { api: number; temporal: number; ui: number; simulator: number; prometheus: number };
+  ports: { api: number; temporal: number; ui: number; simulator: number; prometheus: number; alertmanager: number; nsca: number };
   /** Removes the data directory and drops the database (call once every launcher on it has stopped). */
   cleanup(): Promise<void>;
 }
@@ -39,7 +39,14 @@ export interface LauncherEnv {
 export async function launcherEnv(overrides: NodeJS.ProcessEnv = {}): Promise<LauncherEnv> {
   const dataDir = mkdtempSync(path.join(tmpdir(), 'cmp-launch-'));
   const db = databaseKind() === 'mysql' ? await createTestDatabase() : undefined;
-  const ports = { api: await freePort(), temporal: await freePort(), ui: await freePort(), simulator: await freePort(), prometheus: await freePort() };
+  // One after another: a port freed by one probe could be handed to a concurrent one.
+  const free: number[] = [];
+  while (free.length < 7) {
+    const p = await freePort();
+    if (!free.includes(p)) free.push(p);
+  }
+  const [api, temporal, ui, simulator, prometheus, alertmanager, nsca] = free;
+  const ports = { api, temporal, ui, simulator, prometheus, alertmanager, nsca };
   const env: NodeJS.ProcessEnv = {
     ...process.env,
     NODE_ENV: 'development',
@@ -55,6 +62,9 @@ export async function launcherEnv(overrides: NodeJS.ProcessEnv = {}): Promise<La
     SIMULATOR_PORT: String(ports.simulator),
     SIMULATOR_STATE_FILE: '',
     PROMETHEUS_PORT: String(ports.prometheus),
+    // Embedded monitoring daemons the launcher may start get their own ports too.
+    ALERTMANAGER_PORT: String(ports.alertmanager),
+    NSCA_PORT: String(ports.nsca),
     PROMETHEUS_URL: '',
     OS_AUTH_URL: '',
     OS_CLOUD: '',
