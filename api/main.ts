@@ -10,6 +10,7 @@ import { createApp } from './app';
 import { ensureBootstrapAdmin, resolveAuthSecret } from './services/bootstrap';
 import { ensureDriftSchedule } from './services/drift-schedule';
 import { ensureHostSweepSchedule } from './services/ha';
+import { ensureStarterCatalog } from './services/starter-catalog';
 
 async function main(): Promise<void> {
   const cfg = config();
@@ -22,7 +23,15 @@ async function main(): Promise<void> {
   const connection = await Connection.connect({ address: cfg.TEMPORAL_ADDRESS });
   const temporal = new Client({ connection, namespace: cfg.TEMPORAL_NAMESPACE });
   const cloudLogin = provisionSettingsFromConfig(cfg);
-  const app = createApp({ config: cfg, orm, temporal, logger, authSecret: resolveAuthSecret(cfg), queues: taskQueues(), cloud: cloudLogin ? openCloud(cloudLogin).admin() : undefined });
+  const cloud = cloudLogin ? openCloud(cloudLogin).admin() : undefined;
+  const app = createApp({ config: cfg, orm, temporal, logger, authSecret: resolveAuthSecret(cfg), queues: taskQueues(), cloud });
+  // The embedded default is usable at once: its first start sells the simulator's flavors, volumes, addresses and networks.
+  if (cloud && cfg.SIMULATOR_EMBEDDED && !cfg.OS_AUTH_URL && !cfg.OS_CLOUD) {
+    await ensureStarterCatalog(orm.em.fork(), () => cloud.compute.listFlavors()).then(
+      (n) => n && logger.info({ products: n }, 'starter catalog created'),
+      (err) => logger.warn({ err }, 'starter catalog not created'),
+    );
+  }
   // The drift reconciler's schedule is created once per deployment (a later start finds it); the API serves without it.
   await ensureDriftSchedule(temporal, taskQueues().orchestration, cfg.DRIFT_INTERVAL_MINUTES).catch((err) => logger.warn({ err }, 'drift schedule not created'));
   // Likewise the host-failure sweep behind evacuation.

@@ -7321,18 +7321,34 @@ export interface components {
         CatalogProductPage: components["schemas"]["PageMeta"] & {
             items: components["schemas"]["CatalogProduct"][];
         };
-        CatalogProductCreate: {
-            /** @enum {string} */
-            kind: "flavor" | "volume" | "floating_ip" | "network";
+        /** @description A flavor (with its sizing) or a priced volume, floating IP or network product. */
+        CatalogProductCreate: components["schemas"]["CatalogFlavorCreate"] | components["schemas"]["CatalogUnsizedProductCreate"];
+        CatalogFlavorCreate: {
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            kind: "flavor";
             name: string;
             description?: string;
             hourlyPrice: number;
             monthlyPrice: number;
-            /** @description flavors only (required there) */
-            vcpus?: number;
-            ramMb?: number;
-            diskGb?: number;
+            vcpus: number;
+            ramMb: number;
+            diskGb: number;
+            /** @description advertised bandwidth; absent: not limited */
             bandwidthMbps?: number;
+        };
+        CatalogUnsizedProductCreate: {
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            kind: "volume" | "floating_ip" | "network";
+            name: string;
+            description?: string;
+            hourlyPrice: number;
+            monthlyPrice: number;
         };
         CatalogProductPatch: {
             description?: string | null;

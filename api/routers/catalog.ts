@@ -28,9 +28,9 @@ const createBody = z
   })
   .strict()
   .superRefine((b, ctx) => {
-    const flavorFields = ['vcpus', 'ramMb', 'diskGb', 'bandwidthMbps'] as const;
-    for (const f of flavorFields) {
-      if (b.kind === 'flavor' && b[f] === undefined) ctx.addIssue({ code: 'custom', path: [f], message: 'required for a flavor' });
+    // As the contract's CatalogFlavorCreate says: vcpus, ramMb and diskGb are required, bandwidthMbps is optional (no limit).
+    for (const f of ['vcpus', 'ramMb', 'diskGb', 'bandwidthMbps'] as const) {
+      if (b.kind === 'flavor' && f !== 'bandwidthMbps' && b[f] === undefined) ctx.addIssue({ code: 'custom', path: [f], message: 'required for a flavor' });
       if (b.kind !== 'flavor' && b[f] !== undefined) ctx.addIssue({ code: 'custom', path: [f], message: 'only a flavor has sizing' });
     }
   });
