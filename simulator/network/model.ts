@@ -50,15 +50,15 @@ export interface HostRoute {
 
 export interface SubnetRecord extends OwnedRecord {
   network_id: string;
-  ip_version: 4;
+  ip_version: 4 | 6;
   cidr: string;
   gateway_ip: string | null;
   allocation_pools: AllocationPool[];
   enable_dhcp: boolean;
   dns_nameservers: string[];
   host_routes: HostRoute[];
-  ipv6_address_mode: null;
-  ipv6_ra_mode: null;
+  ipv6_address_mode: string | null;
+  ipv6_ra_mode: string | null;
   subnetpool_id: string | null;
   segment_id: null;
   service_types: string[];

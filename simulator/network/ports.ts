@@ -42,7 +42,8 @@ export function addPort(store: NetworkStore, p: NewPort): PortRecord {
   if (p.macAddress && store.portsOf((x) => x.network_id === net.id && x.mac_address === p.macAddress).length) {
     throw neutronError(409, 'MacAddressInUse', `Unable to complete operation for network ${net.id}. The mac address ${p.macAddress} is in use.`);
   }
-  const fixedIps = allocateFixedIps(store, net, p.fixedIps);
+  const mac = p.macAddress ?? generateMac((m) => [...store.ports.values()].some((x) => x.mac_address === m));
+  const fixedIps = allocateFixedIps(store, net, p.fixedIps, { mac, deviceOwner: p.deviceOwner });
   const portSecurity = p.portSecurity ?? net.port_security_enabled;
   const deviceOwner = p.deviceOwner ?? '';
   const wantsGroups = portSecurity && !deviceOwner.startsWith('network:');
@@ -52,7 +53,7 @@ export function addPort(store: NetworkStore, p: NewPort): PortRecord {
     ...base,
     network_id: net.id,
     admin_state_up: p.adminStateUp ?? true,
-    mac_address: p.macAddress ?? generateMac((m) => [...store.ports.values()].some((x) => x.mac_address === m)),
+    mac_address: mac,
     fixed_ips: fixedIps,
     device_id: p.deviceId ?? '',
     device_owner: deviceOwner,
@@ -155,7 +156,7 @@ export function updatePort(store: NetworkStore, caller: Caller, id: string, raw:
     const previous = port.fixed_ips;
     port.fixed_ips = [];
     try {
-      port.fixed_ips = allocateFixedIps(store, net, requested);
+      port.fixed_ips = allocateFixedIps(store, net, requested, { mac: port.mac_address, deviceOwner: port.device_owner });
     } catch (e) {
       port.fixed_ips = previous;
       throw e;

@@ -2,6 +2,7 @@ import { neutronError } from '../core/errors';
 import { optBool, optList, optObject, optString, resourceBody } from './body';
 import { badRequest, badResourceRequest, notFound } from './errors';
 import { cidrsOverlap, parseCidr } from './ipv4';
+import { cidrs6Overlap, parseCidr6 } from './ipv6';
 import type { RequestedIp } from './ip-allocation';
 import type { Caller, ExternalGatewayInfo, PortRecord, RouterRecord } from './model';
 import { addPort, removePort } from './ports';
@@ -134,7 +135,9 @@ function checkNoOverlap(store: NetworkStore, router: RouterRecord, subnetIds: st
       for (const sid of subnetIds) {
         if (f.subnet_id === sid) throw badResourceRequest('router', `Router already has a port on subnet ${sid}`);
         const a = store.subnets.get(f.subnet_id), b = store.subnets.get(sid);
-        if (a && b && cidrsOverlap(parseCidr(a.cidr)!, parseCidr(b.cidr)!)) {
+        const ca = a && parseCidr(a.cidr), cb = b && parseCidr(b.cidr);
+        const c6a = a?.ip_version === 6 ? parseCidr6(a.cidr) : undefined, c6b = b?.ip_version === 6 ? parseCidr6(b.cidr) : undefined;
+        if (a && b && ((ca && cb && cidrsOverlap(ca, cb)) || (c6a && c6b && cidrs6Overlap(c6a, c6b)))) {
           throw badResourceRequest('router', `Cidr ${b.cidr} of subnet ${sid} overlaps with cidr ${a.cidr} of subnet ${a.id}`);
         }
       }

@@ -2,7 +2,8 @@ import { neutronError } from '../core/errors';
 import { optBool, optList, optNullableString, optString, resourceBody } from './body';
 import { badRequest, badResourceRequest, invalidInput } from './errors';
 import { cidrContains, cidrsOverlap, defaultPools, intToIp, ipToInt, isIpv4, parseCidr, type Cidr } from './ipv4';
-import type { AllocationPool, Caller, HostRoute, SubnetRecord } from './model';
+import type { AllocationPool, Caller, HostRoute, NetworkRecord, SubnetRecord } from './model';
+import { buildSubnet6, refuseModesOnIpv4 } from './subnets-v6';
 import type { NetworkStore } from './store';
 import { allocateFromPool } from './subnet-pools';
 
@@ -82,17 +83,20 @@ export function createSubnet(store: NetworkStore, caller: Caller, raw: unknown):
   if (typeof b.network_id !== 'string') throw badRequest(`Invalid input for network_id. Reason: '${String(b.network_id)}' is not a valid UUID.`);
   const net = store.getOwned(store.networks, 'Network', caller, b.network_id);
   if (b.ip_version === undefined) throw badRequest("Failed to parse request. Required attribute 'ip_version' not specified");
-  if (Number(b.ip_version) !== 4) {
-    if (Number(b.ip_version) === 6) throw badResourceRequest('subnet', 'IPv6 subnets are not supported by this simulator');
-    throw badRequest(`Invalid input for ip_version. Reason: '${String(b.ip_version)}' is not in [4, 6].`);
+  if (Number(b.ip_version) === 6) {
+    if (b.cidr === undefined) throw badResourceRequest('subnet', 'a subnetpool must be specified in the absence of a cidr');
+    return addSubnet(store, net, buildSubnet6(store, caller, net, b));
   }
+  if (Number(b.ip_version) !== 4) throw badRequest(`Invalid input for ip_version. Reason: '${String(b.ip_version)}' is not in [4, 6].`);
+  refuseModesOnIpv4(b);
   const fromPool = b.cidr === undefined && typeof b.subnetpool_id === 'string' ? allocateFromPool(store, caller, b.subnetpool_id, b.prefixlen) : undefined;
   if (b.cidr === undefined && !fromPool) throw badResourceRequest('subnet', 'a subnetpool must be specified in the absence of a cidr');
   const cidrText = fromPool?.cidr ?? String(b.cidr);
   const cidr = parseSubnetCidr(cidrText);
   for (const id of net.subnets) {
     const other = store.subnets.get(id);
-    if (other && cidrsOverlap(parseCidr(other.cidr)!, cidr)) {
+    const oc = other && parseCidr(other.cidr);
+    if (oc && cidrsOverlap(oc, cidr)) {
       throw invalidInput(`Requested subnet with cidr: ${cidrText} for network: ${net.id} overlaps with another subnet`);
     }
   }
@@ -121,6 +125,10 @@ export function createSubnet(store: NetworkStore, caller: Caller, raw: unknown):
     service_types: [],
     dns_publish_fixed_ip: optBool(b, 'dns_publish_fixed_ip') ?? false,
   };
+  return addSubnet(store, net, subnet);
+}
+
+function addSubnet(store: NetworkStore, net: NetworkRecord, subnet: SubnetRecord): SubnetRecord {
   store.subnets.set(subnet.id, subnet);
   net.subnets.push(subnet.id);
   store.touch(net);
@@ -130,6 +138,7 @@ export function createSubnet(store: NetworkStore, caller: Caller, raw: unknown):
 export function updateSubnet(store: NetworkStore, caller: Caller, id: string, raw: unknown): SubnetRecord {
   const subnet = store.getOwned(store.subnets, 'Subnet', caller, id);
   const b = resourceBody(raw, 'subnet', updateAttrs);
+  if (subnet.ip_version === 6) return updateSubnet6(store, subnet, b);
   const cidr = parseCidr(subnet.cidr)!;
   const name = optString(b, 'name');
   if (name !== undefined) subnet.name = name;
@@ -145,6 +154,17 @@ export function updateSubnet(store: NetworkStore, caller: Caller, id: string, ra
   if (dhcp !== undefined) subnet.enable_dhcp = dhcp;
   subnet.dns_nameservers = parseDns(optList(b, 'dns_nameservers')) ?? subnet.dns_nameservers;
   subnet.host_routes = parseRoutes(optList(b, 'host_routes')) ?? subnet.host_routes;
+  store.touch(subnet);
+  return subnet;
+}
+
+/** IPv6 subnets: name, description and DHCP change here; pools, gateway and routes stay as created. */
+function updateSubnet6(store: NetworkStore, subnet: SubnetRecord, b: Record<string, unknown>): SubnetRecord {
+  for (const key of ['allocation_pools', 'gateway_ip', 'host_routes']) if (b[key] !== undefined) throw badResourceRequest('subnet', `updating ${key} of an IPv6 subnet is not supported by this simulator`);
+  subnet.name = optString(b, 'name') ?? subnet.name;
+  subnet.description = optString(b, 'description') ?? subnet.description;
+  subnet.enable_dhcp = optBool(b, 'enable_dhcp') ?? subnet.enable_dhcp;
+  subnet.dns_nameservers = (optList(b, 'dns_nameservers') as string[] | undefined) ?? subnet.dns_nameservers;
   store.touch(subnet);
   return subnet;
 }

@@ -165,6 +165,57 @@ describe('subnets and ports', () => {
   });
 });
 
+describe('IPv6 subnets', () => {
+  const eui64 = (prefix: string, mac: string) => {
+    const b = mac.split(':').map((x) => parseInt(x, 16));
+    const g = [(b[0] ^ 2) * 256 + b[1], b[2] * 256 + 0xff, 0xfe * 256 + b[3], b[4] * 256 + b[5]].map((x) => x.toString(16));
+    return `${prefix}${g.join(':')}`;
+  };
+
+  it('gives SLAAC addresses (EUI-64) and stateful ones from the pool, next to IPv4', async () => {
+    const net = (await alice.post(`${N}/networks`, { network: { name: 'v6' } })).body.network;
+    const v4 = (await alice.post(`${N}/subnets`, { subnet: { network_id: net.id, ip_version: 4, cidr: '10.90.0.0/24' } })).body.subnet;
+    const slaac = await alice.post(`${N}/subnets`, { subnet: { network_id: net.id, ip_version: 6, cidr: '2001:db8:0:1::/64', ipv6_ra_mode: 'slaac', ipv6_address_mode: 'slaac' } });
+    expect(slaac.status).toBe(201);
+    expect(slaac.body.subnet).toMatchObject({ ip_version: 6, gateway_ip: '2001:db8:0:1::1', ipv6_ra_mode: 'slaac', ipv6_address_mode: 'slaac', allocation_pools: [{ start: '2001:db8:0:1::2', end: '2001:db8:0:1:ffff:ffff:ffff:ffff' }] });
+    const port = (await alice.post(`${N}/ports`, { port: { network_id: net.id } })).body.port;
+    expect(port.fixed_ips).toEqual([
+      { subnet_id: v4.id, ip_address: '10.90.0.2' },
+      { subnet_id: slaac.body.subnet.id, ip_address: eui64('2001:db8:0:1:', port.mac_address) },
+    ]);
+    const direct = await alice.post(`${N}/ports`, { port: { network_id: net.id, fixed_ips: [{ subnet_id: slaac.body.subnet.id, ip_address: '2001:db8:0:1::99' }] } });
+    expect(neutronError(direct).message).toContain('cannot be directly assigned to a port on subnet');
+
+    const stateful = (await alice.post(`${N}/subnets`, { subnet: { network_id: net.id, ip_version: 6, cidr: '2001:db8:0:2::/64', ipv6_ra_mode: 'dhcpv6-stateful', ipv6_address_mode: 'dhcpv6-stateful' } })).body.subnet;
+    const onStateful = (await alice.post(`${N}/ports`, { port: { network_id: net.id, fixed_ips: [{ subnet_id: stateful.id }] } })).body.port;
+    expect(onStateful.fixed_ips).toEqual([{ subnet_id: stateful.id, ip_address: '2001:db8:0:2::2' }]);
+    const fixed = await alice.post(`${N}/ports`, { port: { network_id: net.id, fixed_ips: [{ subnet_id: stateful.id, ip_address: '2001:0db8:0:2:0:0:0:0042' }] } });
+    expect(fixed.body.port.fixed_ips[0].ip_address).toBe('2001:db8:0:2::42');
+    expect(neutronError(await alice.post(`${N}/ports`, { port: { network_id: net.id, fixed_ips: [{ subnet_id: stateful.id, ip_address: '2001:db8:0:2::42' }] } })).type).toBe('IpAddressAlreadyAllocated');
+    expect((await alice.post(`${N}/ports`, { port: { network_id: net.id, fixed_ips: [{ subnet_id: stateful.id, ip_address: '2001:db8:0:3::1' }] } })).status).toBe(400);
+
+    const router = (await alice.post(`${N}/routers`, { router: { name: 'v6r' } })).body.router;
+    const iface = await alice.put(`${N}/routers/${router.id}/add_router_interface`, { subnet_id: slaac.body.subnet.id });
+    expect(iface.status).toBe(200);
+    const routerPort = (await alice.get(`${N}/ports/${iface.body.port_id}`)).body.port;
+    expect(routerPort.fixed_ips).toEqual([{ subnet_id: slaac.body.subnet.id, ip_address: '2001:db8:0:1::1' }]);
+  });
+
+  it("refuses Neutron's invalid mode combinations", async () => {
+    const net = (await alice.post(`${N}/networks`, { network: { name: 'v6-bad' } })).body.network;
+    const subnet = (extra: Record<string, unknown>) => alice.post(`${N}/subnets`, { subnet: { network_id: net.id, ip_version: 6, cidr: '2001:db8:1::/64', ...extra } });
+    expect(neutronError(await subnet({ ipv6_ra_mode: 'slaac', ipv6_address_mode: 'dhcpv6-stateful' })).message).toBe(
+      "Invalid input for operation: ipv6_ra_mode set to 'slaac' with ipv6_address_mode set to 'dhcpv6-stateful' is not valid. If both attributes are set, they must be the same value.",
+    );
+    expect((await subnet({ ipv6_address_mode: 'bogus' })).status).toBe(400);
+    expect((await subnet({ ipv6_address_mode: 'slaac', enable_dhcp: false })).status).toBe(400);
+    expect((await alice.post(`${N}/subnets`, { subnet: { network_id: net.id, ip_version: 6, cidr: '2001:db8:2::/80', ipv6_address_mode: 'slaac' } })).status).toBe(400);
+    expect((await alice.post(`${N}/subnets`, { subnet: { network_id: net.id, ip_version: 4, cidr: '10.91.0.0/24', ipv6_ra_mode: 'slaac' } })).status).toBe(400);
+    expect((await subnet({})).status).toBe(201);
+    expect(neutronError(await alice.post(`${N}/subnets`, { subnet: { network_id: net.id, ip_version: 6, cidr: '2001:db8:1::/48' } })).type).toBe('InvalidInput');
+  });
+});
+
 describe('subnet pools', () => {
   it('creates, shows, updates and deletes pools, and allocates subnets from them', async () => {
     const created = await alice.post(`${N}/subnetpools`, { subnetpool: { name: 'pool', prefixes: ['10.70.0.0/16'], default_prefixlen: 24 } });
