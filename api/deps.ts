@@ -41,5 +41,4 @@ export type AppEnv = {
   };
 };
 
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
 export type Ctx = import('hono').Context<AppEnv, any>;

@@ -39,7 +39,7 @@ async function main(): Promise<void> {
   const token = auth.headers.get('x-subject-token')!;
   const h = { ...H, 'x-auth-token': token };
 
-  let t = performance.now();
+  const t = performance.now();
   // 20 projects' worth: the admin project gets a quarter, the rest spread over 19 others.
   const ids = sim.cloud.service('identity');
   const projects = [ids.findProject('admin')!.id];
@@ -66,7 +66,6 @@ async function main(): Promise<void> {
   console.log(`GET /servers/detail?limit=100&all_tenants=1: p50 ${pct(allTimes, 50).toFixed(2)} ms, p99 ${pct(allTimes, 99).toFixed(2)} ms`);
 
   const flavorId = '1';
-  t = performance.now();
   const createTimes = await timed(async () => {
     const r = await fetch(`${sim.url}/compute/v2.1/servers`, {
       method: 'POST',

@@ -6,7 +6,6 @@ import { z } from 'zod';
 import { SchedulingPolicyRecord } from '../../domain/entities';
 import { choosePlacement } from '../../activities/db/placement';
 import { policyOf } from '../../domain/ha/policy';
-import { selectHost } from '../../domain/scheduling/select-host';
 import {
   approveRebalanceSignal,
   cancelRebalanceSignal,

@@ -9,7 +9,7 @@ type Columns = { [K in QuotaResource as `${K}Limit`]: number | null } & { [K in 
  * One row per tenant: its own limits (null = the platform default), what delivered resources use and
  * what submitted orders hold. Reservations change it with single conditional UPDATEs (see quota store).
  */
-// eslint-disable-next-line @typescript-eslint/no-empty-interface, @typescript-eslint/no-unsafe-declaration-merging
+// eslint-disable-next-line @typescript-eslint/no-empty-object-type, @typescript-eslint/no-unsafe-declaration-merging
 export interface TenantQuota extends Columns {}
 // eslint-disable-next-line @typescript-eslint/no-unsafe-declaration-merging
 export class TenantQuota {

@@ -55,7 +55,7 @@ describe('order approval rules, refusals and bad input', () => {
   });
 
   it('approves by rule an order within the monthly price limit', async () => {
-    const { p, operator } = rig;
+    const { p } = rig;
     const user = await p.tenantUser();
     const cheap = await p.call('POST', '/api/v1/orders', { token: user.token, body: { items: [{ kind: 'floating_ip', name: 'ip1' }] } });
     expect(cheap.status).toBe(201);

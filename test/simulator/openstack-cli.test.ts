@@ -37,7 +37,7 @@ async function openstack<T = any>(...args: string[]): Promise<T> {
     return JSON.parse(stdout) as T;
   } catch (e) {
     const err = e as { stderr?: string; stdout?: string; message: string };
-    throw new Error(`openstack ${args.join(' ')} failed: ${err.message}\n${err.stderr ?? ''}${err.stdout ?? ''}`);
+    throw new Error(`openstack ${args.join(' ')} failed: ${err.message}\n${err.stderr ?? ''}${err.stdout ?? ''}`, { cause: e });
   }
 }
 
