@@ -37,8 +37,8 @@ export interface LauncherEnv {
  * `overrides` come last.
  */
 export async function launcherEnv(overrides: NodeJS.ProcessEnv = {}): Promise<LauncherEnv> {
-  const dataDir = mkdtempSync(path.join(tmpdir(), 'cmp-launch-'));
   const db = databaseKind() === 'mysql' ? await createTestDatabase() : undefined;
+  const dataDir = mkdtempSync(path.join(tmpdir(), 'cmp-launch-'));
   // One after another: a port freed by one probe could be handed to a concurrent one.
   const free: number[] = [];
   while (free.length < 7) {
