@@ -16,7 +16,7 @@ import { portalRouter } from './routers/portal';
 import { registrationsRouter } from './routers/registrations';
 import { settingsRouter } from './routers/settings';
 import { tenantsRouter } from './routers/tenants';
-import { inboxRouter } from './routers/inbox';
+import { inboxRouter, messagesRouter } from './routers/inbox';
 import { notificationsRouter } from './routers/notifications';
 import { oncallRouter } from './routers/oncall';
 import { scalingGroupsRouter } from './routers/scaling-groups';
@@ -52,6 +52,7 @@ export function apiRoutes(): Hono<AppEnv> {
   api.route('/oncall', oncallRouter);
   api.route('/notifications', notificationsRouter);
   api.route('/inbox', inboxRouter);
+  api.route('/messages', messagesRouter);
   api.route('/catalog', catalogRouter);
   api.route('/quotas', quotasRouter);
   api.route('/orders', ordersRouter);

@@ -6668,6 +6668,239 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/inbox/unread-count": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** How many of the caller's messages are unread */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description the count */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            unread: number;
+                        };
+                    };
+                };
+                401: components["responses"]["Unauthorized"];
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/inbox/read-all": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Mark every message of the caller read */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description how many were marked */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            read: number;
+                            unread: number;
+                        };
+                    };
+                };
+                401: components["responses"]["Unauthorized"];
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/inbox/{messageId}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** One of the caller's messages (another user's message is 404) */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    messageId: components["parameters"]["InboxMessageId"];
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description the message */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["InboxMessage"];
+                    };
+                };
+                401: components["responses"]["Unauthorized"];
+                404: components["responses"]["NotFound"];
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/messages": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Messages staff sent, newest first, with how many recipients read each */
+        get: {
+            parameters: {
+                query?: {
+                    limit?: components["parameters"]["Limit"];
+                    offset?: components["parameters"]["Offset"];
+                    audience?: "user" | "tenant" | "all";
+                    tenantId?: string;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description a page */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["StaffMessagePage"];
+                    };
+                };
+                401: components["responses"]["Unauthorized"];
+                403: components["responses"]["Forbidden"];
+                422: components["responses"]["Invalid"];
+            };
+        };
+        put?: never;
+        /** Send a message to one user, every user of a tenant, or everybody (a copy in each recipient's inbox) */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": components["schemas"]["StaffMessageCreate"];
+                };
+            };
+            responses: {
+                /** @description sent */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["StaffMessage"];
+                    };
+                };
+                400: components["responses"]["BadRequest"];
+                401: components["responses"]["Unauthorized"];
+                403: components["responses"]["Forbidden"];
+                404: components["responses"]["NotFound"];
+                422: components["responses"]["Invalid"];
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/messages/{staffMessageId}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** One sent message with its recipient and read counts */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    staffMessageId: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description the message */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["StaffMessage"];
+                    };
+                };
+                401: components["responses"]["Unauthorized"];
+                403: components["responses"]["Forbidden"];
+                404: components["responses"]["NotFound"];
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
 }
 export type webhooks = Record<string, never>;
 export interface components {
@@ -7016,7 +7249,7 @@ export interface components {
             displayName: string;
             phone: string | null;
             /** @enum {string} */
-            status: "pending" | "active" | "refused" | "disabled";
+            status: "pending" | "active" | "refused" | "disabled" | "suspended" | "deregistered";
             tenantId: string | null;
             roles: string[];
             permissions: string[] | null;
@@ -7650,6 +7883,8 @@ export interface components {
             title: string;
             body: string;
             link: string | null;
+            /** @description the staff message this is a copy of (null for notifications) */
+            messageId: string | null;
             /** Format: date-time */
             createdAt: string;
             /** Format: date-time */
@@ -8313,6 +8548,42 @@ export interface components {
                 name: string;
                 tenantId: string | null;
             }[];
+        };
+        StaffMessageCreate: {
+            /** @enum {string} */
+            audience: "user" | "tenant" | "all";
+            /**
+             * Format: uuid
+             * @description required with audience user
+             */
+            userId?: string;
+            /**
+             * Format: uuid
+             * @description required with audience tenant
+             */
+            tenantId?: string;
+            title: string;
+            body: string;
+        };
+        StaffMessage: {
+            /** Format: uuid */
+            id: string;
+            /** @enum {string} */
+            audience: "user" | "tenant" | "all";
+            userId: string | null;
+            tenantId: string | null;
+            title: string;
+            body: string;
+            senderEmail: string;
+            /** @description inbox copies made */
+            recipients: number;
+            /** @description recipients who read it */
+            read: number;
+            /** Format: date-time */
+            createdAt: string;
+        };
+        StaffMessagePage: components["schemas"]["PageMeta"] & {
+            items: components["schemas"]["StaffMessage"][];
         };
     };
     responses: {

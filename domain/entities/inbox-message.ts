@@ -11,6 +11,8 @@ export class InboxMessage {
   link?: string | null;
   /** The delivery record that created it; unique, so a retried delivery finds its message. */
   notificationId?: string | null;
+  /** The staff message this copy is of (null for notifications). */
+  messageId?: string | null;
   createdAt: Date = new Date();
   readAt?: Date | null;
 }
@@ -27,6 +29,7 @@ export const InboxMessageSchema = new EntitySchema<InboxMessage>({
     body: { type: 'text' },
     link: { type: 'string', length: 500, nullable: true },
     notificationId: { type: 'string', length: 36, nullable: true, unique: true },
+    messageId: { type: 'string', length: 36, nullable: true, index: true },
     createdAt: { type: 'datetime' },
     readAt: { type: 'datetime', nullable: true },
   },

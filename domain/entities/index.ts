@@ -24,6 +24,10 @@ import { QuotaReservationSchema } from './quota-reservation';
 import { TenantQuotaSchema } from './tenant-quota';
 import { AlarmRuleSchema } from './alarm-rule';
 import { AlarmEventSchema, AlarmSchema } from './alarm';
+import { StaffMessageSchema } from './staff-message';
+import { PasswordResetTokenSchema } from './password-reset-token';
+import { CaptchaChallengeSchema } from './captcha-challenge';
+import { ProcessHeartbeatSchema } from './process-heartbeat';
 
 export * from './audit-entry';
 export * from './cloud-resource';
@@ -51,6 +55,10 @@ export * from './quota-reservation';
 export * from './tenant-quota';
 export * from './alarm-rule';
 export * from './alarm';
+export * from './staff-message';
+export * from './password-reset-token';
+export * from './captcha-challenge';
+export * from './process-heartbeat';
 
 /** Every entity schema the ORM knows; a capability adds its own here with its migration. */
 export const entitySchemas = [
@@ -82,4 +90,8 @@ export const entitySchemas = [
   AlarmRuleSchema,
   AlarmSchema,
   AlarmEventSchema,
+  StaffMessageSchema,
+  PasswordResetTokenSchema,
+  CaptchaChallengeSchema,
+  ProcessHeartbeatSchema,
 ];

@@ -1,7 +1,8 @@
 import { EntitySchema } from '@mikro-orm/core';
 import { randomUUID } from 'node:crypto';
 
-export type UserStatus = 'pending' | 'active' | 'refused' | 'disabled';
+/** `suspended` and `deregistered` are set by staff (or `deregistered` by the user himself); the row stays for audit. */
+export type UserStatus = 'pending' | 'active' | 'refused' | 'disabled' | 'suspended' | 'deregistered';
 
 export class User {
   id: string = randomUUID();
@@ -9,6 +10,11 @@ export class User {
   displayName!: string;
   passwordHash!: string;
   phone?: string | null;
+  /** Profile the user completes: his department and company. */
+  department?: string | null;
+  companyName?: string | null;
+  companyAddress?: string | null;
+  deregisteredAt?: Date | null;
   status: UserStatus = 'pending';
   /** Home tenant of tenant users; null for platform staff. */
   tenantId?: string | null;
@@ -33,6 +39,10 @@ export const UserSchema = new EntitySchema<User>({
     displayName: { type: 'string', length: 120 },
     passwordHash: { type: 'string', length: 255, hidden: true },
     phone: { type: 'string', length: 32, nullable: true },
+    department: { type: 'string', length: 120, nullable: true },
+    companyName: { type: 'string', length: 200, nullable: true },
+    companyAddress: { type: 'string', length: 500, nullable: true },
+    deregisteredAt: { type: 'datetime', nullable: true },
     status: { type: 'string', length: 16 },
     tenantId: { type: 'string', length: 36, nullable: true, index: true },
     permissions: { type: 'json', nullable: true },

@@ -30,6 +30,10 @@ export const permissions = [
   'reports:read',
   'admins:manage',
   'settings:manage',
+  'messages:send',
+  'users:read',
+  'users:manage',
+  'processes:read',
 ] as const;
 
 export type Permission = (typeof permissions)[number];
@@ -54,8 +58,11 @@ export const rolePermissions: Record<Role, readonly Permission[]> = {
     'hosts:read',
     'hosts:operate',
     'policy:manage',
+    'messages:send',
+    'users:read',
+    'users:manage',
   ],
-  om_admin: ['tenants:read', 'resources:read', 'hosts:read', 'monitoring:read', 'alarms:manage', 'oncall:manage', 'audit:read', 'reports:read'],
+  om_admin: ['tenants:read', 'resources:read', 'hosts:read', 'monitoring:read', 'alarms:manage', 'oncall:manage', 'audit:read', 'reports:read', 'users:read', 'processes:read'],
   platform_admin: permissions,
 };
 

@@ -8,6 +8,7 @@ import { Migration0004CatalogOrders } from './0004-catalog-orders';
 import { Migration0005Operate } from './0005-operate';
 import { Migration0008SessionLimits } from './0008-session-limits';
 import { Migration20261201183000Monitoring } from './20261201183000-monitoring';
+import { Migration20261201190000BackOffice } from './20261201190000-back-office';
 
 /** Checked-in migrations, applied in this order on SQLite and MySQL/MariaDB alike. */
 export const migrationsList: MigrationObject[] = [
@@ -20,4 +21,5 @@ export const migrationsList: MigrationObject[] = [
   { name: '0005-operate', class: Migration0005Operate },
   { name: '0008-session-limits', class: Migration0008SessionLimits },
   { name: '20261201183000-monitoring', class: Migration20261201183000Monitoring },
+  { name: '20261201190000-back-office', class: Migration20261201190000BackOffice },
 ];
