@@ -116,6 +116,9 @@ export async function orderWorkflow(input: OrderWorkflowInput): Promise<OrderPro
     await db.settleOrderQuota({ orderId: input.orderId, outcome: to === 'delivered' ? 'commit' : 'release' });
     await transition(to, extra);
     for (const s of progress.steps) if (s.state === 'pending') s.state = 'skipped';
+    // A decision waiting for its answer gets the final state; the workflow ends after it answered.
+    decided = true;
+    await condition(allHandlersFinished);
     return progress;
   };
 
@@ -132,7 +135,14 @@ export async function orderWorkflow(input: OrderWorkflowInput): Promise<OrderPro
   mark('validate', 'done');
   mark('reserve', 'done', 'quota reserved at submission');
 
-  // approval
+  // approval: a cancellation that came in while the order was validated takes effect first.
+  if (decision?.kind === 'cancel') {
+    const { d } = decision;
+    progress.decision = { by: d.by, reason: d.reason ?? null, auto: false };
+    mark('approval', 'failed', 'cancelled by the user');
+    for (const i of progress.items) i.state = 'cancelled';
+    return end('cancelled', { by: d.by, byEmail: d.byEmail, reason: d.reason ?? null });
+  }
   const auto = autoApprovalReason(input.rules, { tenantTrusted: input.tenantTrusted, monthlyPrice: input.monthlyPrice });
   if (auto) {
     progress.decision = { by: 'system', reason: auto, auto: true };
@@ -163,10 +173,7 @@ export async function orderWorkflow(input: OrderWorkflowInput): Promise<OrderPro
     if (kind !== 'approve') {
       mark('approval', 'failed', kind === 'reject' ? `rejected: ${d.reason ?? ''}` : 'cancelled by the user');
       for (const i of progress.items) i.state = 'cancelled';
-      await end(kind === 'reject' ? 'rejected' : 'cancelled', { by: d.by, byEmail: d.byEmail, reason: d.reason ?? null });
-      decided = true;
-      await condition(allHandlersFinished);
-      return progress;
+      return end(kind === 'reject' ? 'rejected' : 'cancelled', { by: d.by, byEmail: d.byEmail, reason: d.reason ?? null });
     }
     await transition('approved', { by: d.by, byEmail: d.byEmail, reason: d.reason ?? null });
     mark('approval', 'done', d.reason ?? undefined);

@@ -38,6 +38,19 @@ describe('order approval rules, refusals and bad input', () => {
     expect((await em.find(InboxMessage, { userId: user.userId })).map((m) => m.title)).toContain('Your order was refused');
   });
 
+  it('answers a cancellation with the state it caused, whether it came during validation or while waiting', async () => {
+    const { p } = rig;
+    const user = await p.tenantUser();
+    const o = await p.call('POST', '/api/v1/orders', { token: user.token, body: { items: [server()] } });
+    expect(o.status).toBe(201);
+    const cancel = await p.call('POST', `/api/v1/orders/${o.body.id}/cancel`, { token: user.token, body: { reason: 'changed my mind' } });
+    expect(cancel.status).toBe(200);
+    expect(cancel.body).toMatchObject({ status: 'cancelled', decision: { reason: 'changed my mind', auto: false } });
+    expect((await orderOf(o.body.id, user.token)).body.status).toBe('cancelled');
+    const q = await p.call('GET', `/api/v1/quotas/${user.tenantId}`, { token: user.token });
+    expect(q.body.reserved.instances).toBe(0);
+  });
+
   it('reminds the approvers after the reminder time and expires the order after the expiry time', async () => {
     const { p } = rig;
     const approver = await p.staff(['operator']);
