@@ -5,7 +5,8 @@
  *   SIM_PORT (default 8774, as config SIMULATOR_PORT)     SIM_HOST (default 127.0.0.1)     SIM_STATE_FILE (no persistence when unset)
  *   SIM_REGION, SIM_HOSTS (hypervisor count), SIM_BUILD_MS, SIM_MIGRATE_MS, SIM_EVACUATE_MS, SIM_ACTION_MS,
  *   SIM_HEARTBEAT_TIMEOUT_MS, SIM_TOKEN_TTL_MS, SIM_ADMIN_USER, SIM_ADMIN_PASSWORD, SIM_ADMIN_PROJECT,
- *   SIM_SAVE_INTERVAL_MS (state file save period, default 10000)
+ *   SIM_SAVE_INTERVAL_MS (state file save period, default 10000),
+ *   SIM_LOCKOUT_FAILURE_ATTEMPTS, SIM_LOCKOUT_DURATION_MS, SIM_UNIQUE_LAST_PASSWORD_COUNT (Keystone security compliance, off by default)
  */
 import { startSimulator } from './server';
 import type { SimOptions } from './core/options';
@@ -33,6 +34,9 @@ function optionsFromEnv(): Partial<SimOptions> & Record<string, unknown> {
     adminUser: e.SIM_ADMIN_USER,
     adminPassword: e.SIM_ADMIN_PASSWORD,
     adminProject: e.SIM_ADMIN_PROJECT,
+    lockoutFailureAttempts: num('SIM_LOCKOUT_FAILURE_ATTEMPTS'),
+    lockoutDurationMs: num('SIM_LOCKOUT_DURATION_MS'),
+    uniqueLastPasswordCount: num('SIM_UNIQUE_LAST_PASSWORD_COUNT'),
   };
   return Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined && v !== '')) as Partial<SimOptions>;
 }

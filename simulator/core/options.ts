@@ -32,6 +32,11 @@ export interface SimOptions {
   diskAllocationRatio: number;
   /** Nova default quota of every project (`-1` = unlimited). */
   computeQuota: Partial<Record<string, number>>;
+  /** Keystone security compliance: failed logins before a lockout (0 = off) and its length. */
+  lockoutFailureAttempts: number;
+  lockoutDurationMs: number;
+  /** Keystone security compliance: how many last passwords (the current one included) a new one must differ from (0 = off). */
+  uniqueLastPasswordCount: number;
 }
 
 export const defaultSimOptions: SimOptions = {
@@ -53,4 +58,7 @@ export const defaultSimOptions: SimOptions = {
   ramAllocationRatio: 1.5,
   diskAllocationRatio: 1.0,
   computeQuota: {},
+  lockoutFailureAttempts: 0,
+  lockoutDurationMs: 1_800_000,
+  uniqueLastPasswordCount: 0,
 };

@@ -95,7 +95,8 @@ export function authenticate(ids: IdentityService, identity: Obj, scopeIn: unkno
     const u = pw && objectField(pw, 'user');
     if (!u) throw badRequest("Invalid input for field 'identity/password/user': 'user' is a required property");
     user = findUser(ids, u);
-    if (!user.enabled || typeof u.password !== 'string' || u.password !== user.password) throw unauthorized();
+    if (!user.enabled) throw unauthorized();
+    ids.compliance.checkPassword(user, u.password);
   } else if (method === 'token') {
     const tok = objectField(identity, 'token');
     const t = ids.validToken(typeof tok?.id === 'string' ? tok.id : undefined);

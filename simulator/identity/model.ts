@@ -25,6 +25,10 @@ export interface User {
   email?: string;
   description?: string;
   defaultProjectId?: string;
+  /** Security compliance: failed password logins since the last success, the end of a lockout, and former passwords. */
+  failedAuthCount?: number;
+  lockedUntil?: number;
+  passwordHistory?: string[];
 }
 
 export interface Role {

@@ -13,6 +13,7 @@ import {
 } from './model';
 import { badRequest, conflict, notFound } from './errors';
 import { refillById } from '../core/collections';
+import { SecurityCompliance } from './security-compliance';
 
 /** An assignment target: `project:<id>`, `domain:<id>` or `system`. */
 type Target = string;
@@ -44,8 +45,10 @@ export class IdentityService implements Persistable {
   private readonly assignments = new Map<string, Assignment>();
   readonly appCreds = new Map<string, ApplicationCredential>();
   private readonly tokens = new Map<string, Token>();
+  readonly compliance: SecurityCompliance;
 
   constructor(private readonly cloud: SimCloud) {
+    this.compliance = new SecurityCompliance(cloud.options);
     this.seed();
   }
 
@@ -162,6 +165,7 @@ export class IdentityService implements Persistable {
     const u = this.user(id);
     if (patch.name !== undefined && patch.name !== u.name && this.findUser(patch.name, u.domainId))
       throw conflict(`user - Duplicate entry found with name ${patch.name} at domain ID ${u.domainId}.`);
+    if (patch.password !== undefined) this.compliance.changePassword(u, patch.password);
     Object.assign(u, Object.fromEntries(Object.entries(patch).filter(([, v]) => v !== undefined)));
     if (patch.enabled === false || patch.password !== undefined) this.revokeUserTokens(id);
     return u;
