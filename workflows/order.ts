@@ -148,6 +148,8 @@ export async function orderWorkflow(input: OrderWorkflowInput): Promise<OrderPro
     progress.decision = { by: 'system', reason: auto, auto: true };
     await transition('approved', { by: 'system', reason: auto });
     mark('approval', 'done', auto);
+    // A cancellation that raced the rule is answered with the approval it lost to.
+    decided = true;
   } else {
     await transition('pending_approval');
     mark('approval', 'running');
