@@ -24,6 +24,7 @@ interface Made {
   floatingIpId: string;
   securityGroupId: string;
   qosPolicyId: string;
+  subnetPoolId: string;
   volumeId: string;
   snapshotId: string;
   serverId: string;
@@ -65,6 +66,7 @@ async function makeAll(f: SimFixture, tag: string, octet: number): Promise<Made>
   const fip = (await ok(c.post(`${N}/floatingips`, { floatingip: { floating_network_id: publicNet.id } }), 201, 'floating ip')).floatingip;
   const sg = (await ok(c.post(`${N}/security-groups`, { security_group: { name: `sg-${tag}` } }), 201, 'security group')).security_group;
   const qos = (await ok(c.post(`${N}/qos/policies`, { policy: { name: `q-${tag}` } }), 201, 'qos policy')).policy;
+  const subnetPool = (await ok(c.post(`${N}/subnetpools`, { subnetpool: { name: `sp-${tag}`, prefixes: [`10.${octet + 100}.0.0/16`] } }), 201, 'subnet pool')).subnetpool;
   const volume = (await ok(c.post(`${V}/volumes`, { volume: { size: 1, name: `v-${tag}` } }), 202, 'volume')).volume;
   await eventually(async () => (await c.get(`${V}/volumes/${volume.id}`)).body.volume.status === 'available');
   const snapshot = (await ok(c.post(`${V}/snapshots`, { snapshot: { volume_id: volume.id, name: `s-${tag}` } }), 202, 'snapshot')).snapshot;
@@ -92,7 +94,7 @@ async function makeAll(f: SimFixture, tag: string, octet: number): Promise<Made>
   await lbSettled(lb, balancer.id);
   return {
     tag, projectId: project.id, userId: user.id, flavorId: flavor.id, imageId: image.id, networkId: network.id, subnetId: subnet.id, portId: port.id,
-    routerId: router.id, floatingIpId: fip.id, securityGroupId: sg.id, qosPolicyId: qos.id, volumeId: volume.id, snapshotId: snapshot.id,
+    routerId: router.id, floatingIpId: fip.id, securityGroupId: sg.id, qosPolicyId: qos.id, subnetPoolId: subnetPool.id, volumeId: volume.id, snapshotId: snapshot.id,
     serverId: server.id, keypair: keypair.name, lbId: balancer.id, listenerId: listener.id, poolId: pool.id, memberId: member.id,
     healthMonitorId: hm.id, host, serviceId: service.id, migrationId: migration.id,
   };
@@ -113,6 +115,7 @@ function paths(f: SimFixture, m: Made): Array<[string, (body: any) => unknown, u
     [`${N}/floatingips/${m.floatingIpId}`, (b) => b.floatingip.id, m.floatingIpId],
     [`${N}/security-groups/${m.securityGroupId}`, (b) => b.security_group.name, `sg-${m.tag}`],
     [`${N}/qos/policies/${m.qosPolicyId}`, (b) => b.policy.name, `q-${m.tag}`],
+    [`${N}/subnetpools/${m.subnetPoolId}`, (b) => b.subnetpool.name, `sp-${m.tag}`],
     [`${V}/volumes/${m.volumeId}`, (b) => b.volume.name, `v-${m.tag}`],
     [`${V}/snapshots/${m.snapshotId}`, (b) => b.snapshot.name, `s-${m.tag}`],
     [`${C}/servers/${m.serverId}`, (b) => b.server.name, `vm-${m.tag}`],
@@ -166,6 +169,7 @@ async function deleteAll(f: SimFixture, m: Made): Promise<void> {
   await del(c, `${N}/networks/${m.networkId}`);
   await del(c, `${N}/security-groups/${m.securityGroupId}`);
   await del(c, `${N}/qos/policies/${m.qosPolicyId}`);
+  await del(c, `${N}/subnetpools/${m.subnetPoolId}`);
   await del(c, `${I}/images/${m.imageId}`);
   await del(c, `${C}/flavors/${m.flavorId}`, 202);
   await del(c, `${K}/users/${m.userId}`);
