@@ -320,6 +320,42 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/auth/captcha": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** A captcha image for login or registration; its answer works once, until expiresAt */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description the challenge */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Captcha"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/auth/login": {
         parameters: {
             query?: never;
@@ -7149,6 +7185,9 @@ export interface components {
             tenantName: string;
             /** @description E.164 */
             phone?: string;
+            /** @description required while the captchaEnabled setting is on (GET /api/v1/auth/captcha) */
+            captchaId?: string;
+            captchaAnswer?: string;
         };
         RegisterResponse: {
             /** Format: uuid */
@@ -7162,6 +7201,9 @@ export interface components {
             /** Format: email */
             email: string;
             password: string;
+            /** @description required while the captchaEnabled setting is on (GET /api/v1/auth/captcha); missing 422 captcha_required, wrong, used or expired 422 captcha_invalid */
+            captchaId?: string;
+            captchaAnswer?: string;
         };
         RefreshRequest: {
             refreshToken: string;
@@ -7288,11 +7330,79 @@ export interface components {
             /** @enum {string} */
             status?: "active" | "disabled";
         };
-        Settings: {
-            registrationRequiresApproval: boolean;
+        Setting: {
+            /** @enum {string} */
+            type: "boolean" | "integer" | "number" | "string" | "url" | "hostPort" | "enum" | "quotaLimits";
+            /** @description the value in force (stored */
+            value: unknown;
+            /** @description the default, from the configuration (environment) */
+            default: unknown;
+            nullable: boolean;
+            enum?: string[];
+            unit?: string;
+            description: string;
+            /**
+             * Format: date-time
+             * @description when an admin last changed it
+             */
+            updatedAt: string | null;
         };
+        /** @description Every run-time setting with its type, value, default and description */
+        Settings: {
+            registrationRequiresApproval: components["schemas"]["Setting"];
+            captchaEnabled: components["schemas"]["Setting"];
+            captchaTtlSeconds: components["schemas"]["Setting"];
+            passwordResetTtlSeconds: components["schemas"]["Setting"];
+            tenantQuotaDefaults: components["schemas"]["Setting"];
+            alertmanagerUrl: components["schemas"]["Setting"];
+            nscaAddress: components["schemas"]["Setting"];
+            orderAutoApproveTrusted: components["schemas"]["Setting"];
+            orderAutoApproveMaxMonthly: components["schemas"]["Setting"];
+            orderReminderSeconds: components["schemas"]["Setting"];
+            orderExpirySeconds: components["schemas"]["Setting"];
+            pricePlanPeriod: components["schemas"]["Setting"];
+        };
+        /** @description Any subset of the settings; a value of the wrong type is a 422 naming the setting */
         SettingsPatch: {
             registrationRequiresApproval?: boolean;
+            /** @description login and registration require a captcha */
+            captchaEnabled?: boolean;
+            captchaTtlSeconds?: number;
+            passwordResetTtlSeconds?: number;
+            /** @description -1 = unlimited; the same as PUT /api/v1/quotas/defaults */
+            tenantQuotaDefaults?: {
+                instances?: number;
+                vcpus?: number;
+                ramMb?: number;
+                volumes?: number;
+                gigabytes?: number;
+                floatingIps?: number;
+                networks?: number;
+                routers?: number;
+            };
+            /**
+             * Format: uri
+             * @description alarm server (Alertmanager)
+             */
+            alertmanagerUrl?: string | null;
+            /** @description alarm server (NSCA) host:port */
+            nscaAddress?: string | null;
+            orderAutoApproveTrusted?: boolean;
+            orderAutoApproveMaxMonthly?: number | null;
+            orderReminderSeconds?: number;
+            orderExpirySeconds?: number;
+            /** @enum {string} */
+            pricePlanPeriod?: "hour" | "day" | "month";
+        };
+        Captcha: {
+            /** Format: uuid */
+            captchaId: string;
+            /** @description the image (SVG markup) */
+            svg: string;
+            /** Format: date-time */
+            expiresAt: string;
+            /** @description whether login and registration require it now */
+            required: boolean;
         };
         AuditEntry: {
             id: number;

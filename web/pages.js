@@ -123,10 +123,17 @@ const Pages = {
       id: 'settings', title: 'Settings', perms: ['settings:manage'],
       render: async (view) => {
         const s = await Api.get('/settings');
-        view.replaceChildren(h('h1', {}, 'Platform settings'), form({ fields: [
-          { name: 'registrationRequiresApproval', label: 'New registrations wait for an operator', type: 'checkbox' },
-        ] }, async (v) => { await Api.patch('/settings', v); toast('saved'); }));
-        view.querySelector('input[name=registrationRequiresApproval]').checked = s.registrationRequiresApproval;
+        const input = { boolean: 'checkbox', integer: 'number', number: 'number', enum: 'select', quotaLimits: 'json' };
+        const fields = Object.entries(s).map(([name, d]) => ({
+          name, type: input[d.type] || 'text', options: d.enum,
+          label: `${d.description} (${d.type}${d.unit ? `, ${d.unit}` : ''}; default ${JSON.stringify(d.default)})`,
+        }));
+        view.replaceChildren(h('h1', {}, 'Platform settings'), form({ fields }, async (v) => { await Api.patch('/settings', v); toast('saved'); }));
+        for (const [name, d] of Object.entries(s)) {
+          const el = view.querySelector(`[name=${name}]`);
+          if (d.type === 'boolean') el.checked = d.value;
+          else el.value = d.value === null ? '' : d.type === 'quotaLimits' ? JSON.stringify(d.value) : String(d.value);
+        }
       },
     },
   ],

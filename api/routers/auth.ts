@@ -6,7 +6,9 @@ import { ApiError, forbidden, unauthorized } from '../lib/api-error';
 import { principalOf } from '../lib/principal';
 import { jsonBody } from '../lib/validate';
 import { requireAuth } from '../middleware/authenticate';
-import type { AppEnv } from '../deps';
+import type { AppEnv, Ctx } from '../deps';
+import { checkCaptcha, issueCaptcha } from '../services/captcha';
+import { readSettings } from '../services/settings';
 import { dummyPasswordHash, verifyPassword } from '../services/passwords';
 import { registrationWorkflow, registrationWorkflowId } from '../../workflows/registration';
 import { forgetRegistration, register, registrationExpiryMs } from '../services/registration';
@@ -14,6 +16,8 @@ import { recordFailedLogin } from '../services/login-failures';
 import { openSession } from '../services/sessions';
 import { hashToken } from '../services/tokens';
 
+/** Sent when the captcha setting is on (from GET /auth/captcha). */
+const captchaFields = { captchaId: z.string().max(64).optional(), captchaAnswer: z.string().max(32).optional() };
 const registerBody = z
   .object({
     email: z.string().email().max(254),
@@ -21,16 +25,29 @@ const registerBody = z
     displayName: z.string().min(1).max(120),
     tenantName: z.string().regex(/^[A-Za-z0-9][A-Za-z0-9 ._-]{1,118}$/, 'letters, digits, space, dot, dash, underscore; 2-120 characters'),
     phone: z.string().regex(/^\+[1-9]\d{6,14}$/, 'E.164 number like +15551234567').optional(),
+    ...captchaFields,
   })
   .strict();
-const loginBody = z.object({ email: z.string().email().max(254), password: z.string().min(1).max(256) }).strict();
+const loginBody = z.object({ email: z.string().email().max(254), password: z.string().min(1).max(256), ...captchaFields }).strict();
 const refreshBody = z.object({ refreshToken: z.string().min(10).max(200) }).strict();
 
 export const authRouter = new Hono<AppEnv>();
 
+/** Whether the captcha setting is on; then the request's captcha must be right (spent either way). */
+async function captchaGate(c: Ctx, body: { captchaId?: string; captchaAnswer?: string }): Promise<void> {
+  if ((await readSettings(c.get('em'), c.get('deps').config)).captchaEnabled) await checkCaptcha(c.get('em'), body);
+}
+
+authRouter.get('/captcha', async (c) => {
+  const settings = await readSettings(c.get('em'), c.get('deps').config);
+  return c.json({ ...(await issueCaptcha(c.get('em'), settings.captchaTtlSeconds)), required: settings.captchaEnabled });
+});
+
 authRouter.post('/register', async (c) => {
-  const body = await jsonBody(c, registerBody);
+  const { captchaId, captchaAnswer, ...body } = await jsonBody(c, registerBody);
   const deps = c.get('deps');
+  c.set('audit', { action: 'auth.register', targetType: 'user', actorEmail: body.email.toLowerCase() });
+  await captchaGate(c, { captchaId, captchaAnswer });
   const { user, tenant, needsApproval } = await register(c.get('em'), deps, body);
   c.set('audit', { action: 'auth.register', targetType: 'user', targetId: user.id, tenantId: tenant.id, actorEmail: user.email });
   if (needsApproval) {
@@ -55,6 +72,7 @@ authRouter.post('/login', async (c) => {
   const em = c.get('em');
   const email = body.email.toLowerCase();
   c.set('audit', { action: 'auth.login', actorEmail: email, targetType: 'user' });
+  await captchaGate(c, body);
   const user = await em.findOne(User, { email });
   if (!user) {
     await verifyPassword(await dummyPasswordHash(), body.password);

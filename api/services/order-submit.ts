@@ -12,6 +12,7 @@ import { QuotaExceededError, reserveQuota, settleReservation } from '../../activ
 import type { OrderWorkflowInput } from '../../workflows/order';
 import { conflict, unprocessable } from '../lib/api-error';
 import { activeImage, type CloudIdResolver, type CloudRef } from './cloud-ids';
+import { readSettings } from './settings';
 
 export const orderWorkflowId = (orderId: string) => `order-${orderId}`;
 
@@ -128,6 +129,7 @@ export async function submitOrder(em: EntityManager, orm: Orm, cfg: Config, who:
     await settleReservation(orm, order.id, 'release');
     throw e;
   }
+  const settings = await readSettings(em, cfg);
   const input: OrderWorkflowInput = {
     orderId: order.id,
     tenantId: who.tenantId,
@@ -135,9 +137,10 @@ export async function submitOrder(em: EntityManager, orm: Orm, cfg: Config, who:
     monthlyPrice: total.monthly,
     tenantTrusted: tenant.trusted,
     flavors,
-    rules: { trustedTenants: cfg.ORDER_AUTO_APPROVE_TRUSTED, maxMonthlyPrice: cfg.ORDER_AUTO_APPROVE_MAX_MONTHLY ?? null },
-    reminderMs: cfg.ORDER_REMINDER_SECONDS * 1000,
-    expiryMs: cfg.ORDER_EXPIRY_SECONDS * 1000,
+    // The run-time settings decide (their defaults are ORDER_AUTO_APPROVE_* and ORDER_REMINDER/EXPIRY_SECONDS).
+    rules: { trustedTenants: settings.orderAutoApproveTrusted, maxMonthlyPrice: settings.orderAutoApproveMaxMonthly },
+    reminderMs: settings.orderReminderSeconds * 1000,
+    expiryMs: settings.orderExpirySeconds * 1000,
     itemAttempts: cfg.ORDER_ITEM_ATTEMPTS,
     activeTimeoutMs: cfg.PROVISION_ACTIVE_TIMEOUT_SECONDS * 1000,
   };

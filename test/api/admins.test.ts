@@ -68,8 +68,8 @@ describe('admins and their permissions', () => {
   });
 
   it('toggles registration approval through settings', async () => {
-    expect((await p.call('PATCH', '/api/v1/settings', { token: root, body: { registrationRequiresApproval: true } })).body).toEqual({ registrationRequiresApproval: true });
-    expect((await p.call('GET', '/api/v1/settings', { token: root })).body.registrationRequiresApproval).toBe(true);
+    expect((await p.call('PATCH', '/api/v1/settings', { token: root, body: { registrationRequiresApproval: true } })).body.registrationRequiresApproval).toMatchObject({ type: 'boolean', value: true });
+    expect((await p.call('GET', '/api/v1/settings', { token: root })).body.registrationRequiresApproval.value).toBe(true);
     await p.call('PATCH', '/api/v1/settings', { token: root, body: { registrationRequiresApproval: false } });
   });
 });
