@@ -199,8 +199,12 @@ describe('the launcher gives up on a child that keeps crashing at start', () => 
         return r.status === 200 ? r.body : undefined;
       }, 120_000);
       expect(degraded).toEqual({ status: 'degraded', checks: { database: { ok: true }, temporal: { ok: true }, workers: { ok: false } } });
-      // No worker of this host polls the platform's queues: the container health check fails and says where.
-      const health = await workerHealth({ ...l.env, TEMPORAL_NAMESPACE: 'default' });
+      // No worker of this host polls the platform's queues: the container health check fails and says where
+      // (once the server has forgotten the pollers of the suite before, 15 s after their last poll).
+      const health = await waitFor('the worker health check to fail', async () => {
+        const h = await workerHealth({ ...l.env, TEMPORAL_NAMESPACE: 'default' });
+        return h.code === 1 ? h : undefined;
+      }, 60_000);
       expect(health.code).toBe(1);
       expect(health.output).toMatch(/no worker of \S+ polls cmp-orchestration, cmp-openstack, cmp-notify/);
       code = await Promise.race([run.exited, new Promise<null>((_, reject) => setTimeout(() => reject(new Error('the launcher did not give up')), 180_000))]);

@@ -103,8 +103,8 @@ export async function pollerIdentities(client: Client, taskQueue: string): Promi
 }
 
 /**
- * Waits until `identity` polls none of `queues` any more. The test Temporal server forgets a poller a
- * few seconds after its last poll (`matching.PollerHistoryTTL`, set by the global setup).
+ * Waits until `identity` polls none of `queues` any more. The test Temporal server forgets a poller 15 s
+ * after its last poll, and a live worker polls at least every 5 s (both set by the global setup).
  */
 export async function waitPollerGone(client: Client, queues: string[], identity: string, ms = 60_000): Promise<void> {
   const deadline = Date.now() + ms;
