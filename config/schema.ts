@@ -100,6 +100,9 @@ export const configSchema = z.object({
   NSCA_ADDRESS: z.string().regex(/^[^:]+:\d+$/, 'must be host:port').optional(),
   NSCA_PORT: port.default(5667),
   NAGIOS_COMMAND_FILE: z.string().optional(),
+  NAGIOS_OBJECTS_FILE: z.string().optional(),
+  NAGIOS_MAIN_CONFIG: z.string().optional(),
+  NSCA_SEND_CONFIG: z.string().optional(),
   NAGIOS_SYNC_INTERVAL_SECONDS: seconds.default(60),
 });
 

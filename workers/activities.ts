@@ -5,6 +5,8 @@ import { createAutoscalingRecordActivities } from '../activities/db/autoscaling'
 import { createAutoscalingQuotaActivities } from '../activities/db/autoscaling-quota';
 import { createMetricsActivities } from '../activities/metrics/group-cpu';
 import { createAlarmRecordActivities } from '../activities/metrics/alarm-records';
+import { createNagiosActivities } from '../activities/nagios/mirror';
+import type { NagiosSettings } from '../activities/nagios/settings';
 import { autoscalingOpenstackActivities, defaultCpuMetric, type AutoscalingSettings } from '../activities/openstack/autoscale-activities';
 import { createHaDbActivities } from '../activities/db/ha';
 import { createHaOpenStackActivities, type HaActivitySettings } from '../activities/openstack/ha';
@@ -30,6 +32,8 @@ export interface ActivityDeps {
   autoscaling?: AutoscalingSettings;
   /** The admin account orders provision with (tenant projects, servers, volumes, addresses); without it provisioning fails as not configured. */
   provision?: ProvisionCloudSettings;
+  /** NSCA or command file and object file of the Nagios mirror; without them the mirror activities do nothing. */
+  nagios?: NagiosSettings;
 }
 
 /** Activities that run beside the workflows on `cmp-orchestration` (database work). */
@@ -61,5 +65,6 @@ export function openstackActivities(deps: ActivityDeps) {
 export function notifyActivities(deps: ActivityDeps) {
   return {
     ...createNotifyActivities(deps.orm, deps.notify),
+    ...createNagiosActivities(deps.orm, deps.nagios),
   };
 }

@@ -3,6 +3,7 @@ import type { Orm } from '../domain/db/orm';
 import { notifySettingsFromConfig } from '../activities/notify/settings';
 import { provisionSettingsFromConfig } from '../activities/openstack/provision-settings';
 import { autoscalingSettingsFromConfig } from '../activities/openstack/autoscale-settings';
+import { nagiosSettingsFromConfig } from '../activities/nagios/settings';
 import type { ActivityDeps } from './activities';
 
 /** Activity dependencies of a worker process, from the one configuration module. */
@@ -16,5 +17,6 @@ export function activityDepsFromConfig(cfg: Config, orm: Orm): ActivityDeps {
     operate: cloud,
     autoscaling: autoscalingSettingsFromConfig(cfg),
     ha: { account: cloud, pollMs: cfg.HA_POLL_INTERVAL_MS },
+    nagios: nagiosSettingsFromConfig(cfg),
   };
 }

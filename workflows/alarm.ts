@@ -1,5 +1,7 @@
 import { ActivityFailure, condition, defineQuery, defineSignal, proxyActivities, setHandler, workflowInfo } from '@temporalio/workflow';
 import type { AlarmRecordActivities, AlarmRuleView } from '../activities/metrics/alarm-records';
+import type { NagiosActivities } from '../activities/nagios/mirror';
+import { queuesOf } from '../domain/task-queues';
 import { notifyProxy } from './notify-proxy';
 import { retryPresets } from './retry-presets';
 
@@ -51,6 +53,9 @@ export async function alarmWorkflow(input: AlarmWorkflowInput): Promise<AlarmPro
     severity: rule?.severity ?? input.labels.severity ?? 'warning',
   });
   progress.alarmId = alarmId;
+  const ruleName = rule?.name ?? input.labels.alertname ?? 'alert';
+  const severity = rule?.severity ?? input.labels.severity ?? 'warning';
+  await mirror({ ruleName, objectType: input.objectType, objectId: input.objectId, severity, firing: true, summary: input.summary });
   const key = `alarm-${input.fingerprint}-${Date.parse(input.startsAt)}`;
   const subject = (what: string) => `[${(rule?.severity ?? input.labels.severity ?? 'alarm').toUpperCase()}] ${what}: ${rule?.name ?? input.labels.alertname}`;
 
@@ -69,11 +74,22 @@ export async function alarmWorkflow(input: AlarmWorkflowInput): Promise<AlarmPro
     await condition(() => progress.resolved);
   }
   await db.recordAlarmStep({ alarmId, type: 'resolved' });
+  await mirror({ ruleName, objectType: input.objectType, objectId: input.objectId, severity, firing: false, summary: input.summary });
   if (rule) {
     const sent = await deliver(rule, 'email', { subject: subject('RESOLVED'), body: alarmBody(input, rule, 'resolved') }, `${key}-resolved`);
     await db.recordAlarmStep({ alarmId, type: 'resolved_notified', details: { delivered: sent } });
   }
   return progress;
+}
+
+/** The alarm's state into Nagios at once; the mirror being down never holds the alarm up (the periodic sync catches up). */
+async function mirror(state: Parameters<NagiosActivities['nagiosAlarmState']>[0]): Promise<void> {
+  const nagios = proxyActivities<NagiosActivities>({ taskQueue: queuesOf(workflowInfo().taskQueue).notify, startToCloseTimeout: '30 seconds', retry: { ...retryPresets.notify, maximumAttempts: 3 } });
+  try {
+    await nagios.nagiosAlarmState(state);
+  } catch (e) {
+    if (!(e instanceof ActivityFailure)) throw e;
+  }
 }
 
 function alarmBody(input: AlarmWorkflowInput, rule: AlarmRuleView, what: 'fired' | 'resolved'): string {

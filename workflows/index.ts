@@ -14,3 +14,4 @@ export { resourceOperationWorkflow } from './resource-operation';
 export { driftWorkflow } from './drift';
 export { publicImageWorkflow } from './public-image';
 export { alarmWorkflow } from './alarm';
+export { nagiosSyncWorkflow } from './nagios-sync';

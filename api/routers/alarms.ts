@@ -8,6 +8,8 @@ import { alarmSeverities, alarmStatuses, comparisons } from '../../domain/monito
 import { metricCatalog, objectTypes } from '../../domain/monitoring/catalog';
 import { RULE_LABEL, RuleRenderError } from '../../domain/monitoring/rules';
 import { alarmAcknowledgeSignal } from '../../workflows/alarm';
+import { nagiosResyncSignal, nagiosSyncWorkflowId } from '../../workflows/nagios-sync';
+import { nagiosSettingsFromConfig } from '../../activities/nagios/settings';
 import { ApiError, conflict, notFound, unprocessable } from '../lib/api-error';
 import { pathId } from '../lib/ids';
 import { page, pageQuery } from '../lib/pagination';
@@ -88,11 +90,24 @@ async function validated(c: Ctx, body: RuleBody, rule: AlarmRule): Promise<Alarm
   return rule;
 }
 
-/** Writes the rule file from the database and reloads Prometheus; answers whether it reloaded. */
+/** Writes the rule file from the database and reloads Prometheus, and has the Nagios mirror resync; answers whether Prometheus reloaded. */
 async function apply(c: Ctx) {
   const r = await applyRules(c.get('em'), settings(c));
   if (r.reloadError) c.get('deps').logger.warn({ err: r.reloadError }, 'alarm rules written but Prometheus did not reload');
+  await resyncNagios(c);
   return r.reloaded;
+}
+
+/** Starts the deployment's `nagios-sync` workflow if needed and wakes it (new rules are new Nagios services). */
+export async function resyncNagios(c: Ctx): Promise<void> {
+  const { config, temporal, queues } = c.get('deps');
+  if (!nagiosSettingsFromConfig(config)) return;
+  await temporal.workflow.signalWithStart('nagiosSyncWorkflow', {
+    taskQueue: queues.orchestration,
+    workflowId: nagiosSyncWorkflowId(queues.orchestration),
+    args: [{ intervalSeconds: config.NAGIOS_SYNC_INTERVAL_SECONDS }],
+    signal: nagiosResyncSignal,
+  });
 }
 
 async function knownRule(c: Ctx): Promise<AlarmRule> {

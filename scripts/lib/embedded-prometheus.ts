@@ -41,9 +41,21 @@ export function prometheusYaml(s: PrometheusSetup): string {
   return lines.join('\n') + '\n';
 }
 
-/** Command-line flags of a Prometheus on loopback `port` with its config and TSDB under `dir`; `/-/reload` enabled. */
-export function prometheusArgs(dir: string, port: number): string[] {
-  return [`--config.file=${path.join(dir, 'prometheus.yml')}`, `--storage.tsdb.path=${path.join(dir, 'data')}`, '--storage.tsdb.retention.time=7d', `--web.listen-address=127.0.0.1:${port}`, '--web.enable-lifecycle'];
+/**
+ * Command-line flags of a Prometheus on loopback `port` with its config and TSDB under `dir`; `/-/reload`
+ * enabled. A reload re-discovers the Alertmanagers, and an alert that fires meanwhile is only re-sent
+ * after the resend delay (1 min by default): a short one keeps a new rule's first alert prompt
+ * (Alertmanager de-duplicates the repeats).
+ */
+export function prometheusArgs(dir: string, port: number, resendDelaySeconds = 10): string[] {
+  return [
+    `--config.file=${path.join(dir, 'prometheus.yml')}`,
+    `--storage.tsdb.path=${path.join(dir, 'data')}`,
+    '--storage.tsdb.retention.time=7d',
+    `--web.listen-address=127.0.0.1:${port}`,
+    '--web.enable-lifecycle',
+    `--rules.alert.resend-delay=${resendDelaySeconds}s`,
+  ];
 }
 
 /**

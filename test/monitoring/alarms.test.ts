@@ -43,6 +43,7 @@ suite('alarm rules through real Prometheus and Alertmanager, mail and SMS escala
         ALARM_WEBHOOK_SECRET: secret,
         PROMETHEUS_RULES_FILE: rulesFile,
         MONITORING_RATE_WINDOW_SECONDS: '3',
+        NAGIOS_EMBEDDED: 'false',
       },
     });
     http = await serveApp(p.app.fetch, apiPort);

@@ -1,10 +1,11 @@
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync, mkdirSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync, mkdirSync, readdirSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { serve, type ServerType } from '@hono/node-server';
 import { alertmanagerArgs, alertmanagerBinary, waitReady, writeAlertmanagerConfig } from '../../scripts/lib/embedded-alertmanager';
 import { prometheusArgs, prometheusBinary, prometheusYaml } from '../../scripts/lib/embedded-prometheus';
+import { nagiosBinaries, startNagios, startNsca, writeNagiosTree } from '../../scripts/lib/embedded-nagios';
 import { ensurePrometheus } from '../support/prometheus';
 import { pidAlive } from '../support/processes';
 
@@ -80,7 +81,7 @@ export async function startAlarmStack(o: AlarmStackOptions): Promise<AlarmStack>
     mkdirSync(path.join(promDir, 'data'), { recursive: true });
     const simulatorTarget = new URL(o.simulatorUrl).host;
     writeFileSync(path.join(promDir, 'prometheus.yml'), prometheusYaml({ simulatorTarget, rulesFile: o.rulesFile, alertmanagerTarget: `127.0.0.1:${o.alertmanagerPort}`, scrapeIntervalSeconds: 1, evaluationIntervalSeconds: 1 }));
-    children.push(run(prometheusBinary()!, prometheusArgs(promDir, o.prometheusPort), path.join(dir, 'prometheus.log')));
+    children.push(run(prometheusBinary()!, prometheusArgs(promDir, o.prometheusPort, 1), path.join(dir, 'prometheus.log')));
     const prometheusUrl = `http://127.0.0.1:${o.prometheusPort}`;
     await waitReady(`${prometheusUrl}/-/ready`);
     return { prometheusUrl, alertmanagerUrl, dir, stop };
@@ -97,4 +98,54 @@ export function serveApp(fetch: (req: Request) => Response | Promise<Response>, 
       resolve(Object.assign(server, { closeAll: () => new Promise<void>((r) => server.close(() => r())) })),
     );
   });
+}
+
+/** Nagios 4 and NSCA on a private tree; stopping sends SIGTERM (Nagios stops its worker processes) then proves both gone. */
+export async function startNagiosStack(dir: string, o: { nscaPort: number; freshnessSeconds: number }) {
+  const bins = nagiosBinaries();
+  if (!bins) throw new Error('nagios4 and nsca are not installed');
+  const layout = writeNagiosTree(dir, { ...o, statusSeconds: 1 });
+  const nagios = await startNagios(bins.nagios, layout, { ...process.env });
+  const nsca = await startNsca(bins.nsca, layout, o.nscaPort, { ...process.env }).catch(async (e) => {
+    await stopGracefully(nagios);
+    throw e;
+  });
+  return {
+    layout,
+    async stop() {
+      await stopGracefully(nsca);
+      await stopGracefully(nagios);
+      // Nagios's workers leave once their core is gone; give them a moment, then make sure.
+      for (let i = 0; i < 50 && workerPids(layout.dir).length; i++) await new Promise((r) => setTimeout(r, 100));
+      const left = workerPids(layout.dir);
+      for (const pid of left) process.kill(pid, 'SIGKILL');
+      for (let i = 0; i < 50 && workerPids(layout.dir).length; i++) await new Promise((r) => setTimeout(r, 100));
+      if (workerPids(layout.dir).length) throw new Error(`Nagios workers still running: ${left.join(', ')}`);
+    },
+  };
+}
+
+async function stopGracefully(proc: ChildProcess): Promise<void> {
+  if (proc.exitCode === null && proc.signalCode === null) {
+    const exited = new Promise((r) => proc.once('exit', r));
+    proc.kill('SIGTERM');
+    const timer = setTimeout(() => proc.kill('SIGKILL'), 10_000);
+    await exited;
+    clearTimeout(timer);
+  }
+  if (proc.pid && pidAlive(proc.pid)) throw new Error(`process ${proc.pid} still alive`);
+}
+
+/** Pids of Nagios worker processes serving the query socket under `dir`. */
+function workerPids(dir: string): number[] {
+  return readdirSync('/proc')
+    .filter((p) => /^\d+$/.test(p))
+    .filter((p) => {
+      try {
+        return readFileSync(`/proc/${p}/cmdline`, 'utf8').includes(`${dir}/rw/nagios.qh`) && pidAlive(Number(p));
+      } catch {
+        return false;
+      }
+    })
+    .map(Number);
 }
