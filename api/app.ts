@@ -17,6 +17,8 @@ import { registrationsRouter } from './routers/registrations';
 import { settingsRouter } from './routers/settings';
 import { tenantsRouter } from './routers/tenants';
 import { inboxRouter, messagesRouter } from './routers/inbox';
+import { usersRouter } from './routers/users';
+import { accountsRouter } from './routers/accounts';
 import { notificationsRouter } from './routers/notifications';
 import { oncallRouter } from './routers/oncall';
 import { scalingGroupsRouter } from './routers/scaling-groups';
@@ -28,7 +30,13 @@ import { quotasRouter } from './routers/quotas';
 import { driftRouter } from './routers/drift';
 import { imagesRouter, publicImagesRouter } from './routers/images';
 import { instancesRouter } from './routers/instances';
-import { floatingIpsRouter, networksRouter, routersRouter, securityGroupsRouter, subnetsRouter } from './routers/networks';
+import {
+  floatingIpsRouter,
+  networksRouter,
+  routersRouter,
+  securityGroupsRouter,
+  subnetsRouter,
+} from './routers/networks';
 import { usageRouter } from './routers/usage';
 import { evacuationsRouter } from './routers/evacuations';
 import { hostsRouter } from './routers/hosts';
@@ -53,6 +61,8 @@ export function apiRoutes(): Hono<AppEnv> {
   api.route('/notifications', notificationsRouter);
   api.route('/inbox', inboxRouter);
   api.route('/messages', messagesRouter);
+  api.route('/users', usersRouter);
+  api.route('/account', accountsRouter);
   api.route('/catalog', catalogRouter);
   api.route('/quotas', quotasRouter);
   api.route('/orders', ordersRouter);

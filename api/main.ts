@@ -19,12 +19,21 @@ async function main(): Promise<void> {
   const applied = await migrate(orm);
   if (applied.length) logger.info({ applied }, 'migrations applied');
   const boot = await ensureBootstrapAdmin(orm.em.fork(), cfg);
-  if (boot.passwordFile) logger.warn({ file: boot.passwordFile }, 'bootstrap admin created; its password is in this file');
+  if (boot.passwordFile)
+    logger.warn({ file: boot.passwordFile }, 'bootstrap admin created; its password is in this file');
   const connection = await Connection.connect({ address: cfg.TEMPORAL_ADDRESS });
   const temporal = new Client({ connection, namespace: cfg.TEMPORAL_NAMESPACE });
   const cloudLogin = provisionSettingsFromConfig(cfg);
   const cloud = cloudLogin ? openCloud(cloudLogin).admin() : undefined;
-  const app = createApp({ config: cfg, orm, temporal, logger, authSecret: resolveAuthSecret(cfg), queues: taskQueues(), cloud });
+  const app = createApp({
+    config: cfg,
+    orm,
+    temporal,
+    logger,
+    authSecret: resolveAuthSecret(cfg),
+    queues: taskQueues(),
+    cloud,
+  });
   // The embedded default is usable at once: its first start sells the simulator's flavors, volumes, addresses and networks.
   if (cloud && cfg.SIMULATOR_EMBEDDED && !cfg.OS_AUTH_URL && !cfg.OS_CLOUD) {
     await ensureStarterCatalog(orm.em.fork(), () => cloud.compute.listFlavors()).then(
@@ -33,9 +42,13 @@ async function main(): Promise<void> {
     );
   }
   // The drift reconciler's schedule is created once per deployment (a later start finds it); the API serves without it.
-  await ensureDriftSchedule(temporal, taskQueues().orchestration, cfg.DRIFT_INTERVAL_MINUTES).catch((err) => logger.warn({ err }, 'drift schedule not created'));
+  await ensureDriftSchedule(temporal, taskQueues().orchestration, cfg.DRIFT_INTERVAL_MINUTES).catch((err) =>
+    logger.warn({ err }, 'drift schedule not created'),
+  );
   // Likewise the host-failure sweep behind evacuation.
-  await ensureHostSweepSchedule(temporal, taskQueues(), cfg).catch((err) => logger.warn({ err }, 'host sweep schedule not created'));
+  await ensureHostSweepSchedule(temporal, taskQueues(), cfg).catch((err) =>
+    logger.warn({ err }, 'host sweep schedule not created'),
+  );
   const server = serve({ fetch: app.fetch, hostname: cfg.HOST, port: cfg.PORT }, (info) => {
     logger.info({ url: `http://${info.address}:${info.port}` }, 'API listening');
   });

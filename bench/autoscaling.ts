@@ -24,10 +24,16 @@ async function main(): Promise<void> {
   process.env.TEMPORAL_ADDRESS = `127.0.0.1:${port}`;
   const sim = await startSimulator({ buildMs: 200, actionMs: 30 });
   const prom = startPrometheus(sim.url);
-  const p = await startTestPlatform({ activityDeps: { autoscaling: { openstack: simCreds(sim), prometheusUrl: prom.url }, provision: simulatorProvisionSettings(sim.url) } });
+  const p = await startTestPlatform({
+    activityDeps: {
+      autoscaling: { openstack: simCreds(sim), prometheusUrl: prom.url },
+      provision: simulatorProvisionSettings(sim.url),
+    },
+  });
   const tenant = await p.tenantUser('bench-co');
   const fx = await loadBalancerFixture(sim, await tenantProject(p.db.orm, sim, tenant.tenantId));
-  const state = (id: string) => p.call('GET', `/api/v1/scaling-groups/${id}/state`, { token: tenant.token }).then((r) => r.body);
+  const state = (id: string) =>
+    p.call('GET', `/api/v1/scaling-groups/${id}/state`, { token: tenant.token }).then((r) => r.body);
   const rows: string[] = [];
   try {
     for (const period of PERIODS) {
@@ -43,14 +49,35 @@ async function main(): Promise<void> {
             subnetId: fx.subnetId,
             evaluationSeconds: period,
             cooldownSeconds: 60,
-            policies: [{ name: 'cpu-high', comparison: 'above', threshold: 40, windowSeconds: 2, adjustmentType: 'CHANGE_IN_CAPACITY', adjustment: 1 }],
+            policies: [
+              {
+                name: 'cpu-high',
+                comparison: 'above',
+                threshold: 40,
+                windowSeconds: 2,
+                adjustmentType: 'CHANGE_IN_CAPACITY',
+                adjustment: 1,
+              },
+            ],
           },
         });
         const id = g.body.id as string;
-        await waitFor('idle member measured', () => state(id), (s: any) => s.members?.[0]?.status === 'active' && s.lastMetrics?.['2'] !== undefined, 60_000, 50);
+        await waitFor(
+          'idle member measured',
+          () => state(id),
+          (s: any) => s.members?.[0]?.status === 'active' && s.lastMetrics?.['2'] !== undefined,
+          60_000,
+          50,
+        );
         const injected = Date.now();
         await setGroupLoad(sim, id, 1);
-        const done = await waitFor('second member ACTIVE', () => state(id), (s: any) => s.members.filter((m: any) => m.status === 'active').length === 2, 60_000, 50);
+        const done = await waitFor(
+          'second member ACTIVE',
+          () => state(id),
+          (s: any) => s.members.filter((m: any) => m.status === 'active').length === 2,
+          60_000,
+          50,
+        );
         const decidedAt = Date.parse(done.decisions.find((d: any) => d.action === 'scale_out').at);
         const activeAt = Math.max(...done.members.map((m: any) => Date.parse(m.activeAt)));
         rows.push(
@@ -59,7 +86,12 @@ async function main(): Promise<void> {
         );
         console.log(rows[rows.length - 1]);
         await p.call('DELETE', `/api/v1/scaling-groups/${id}`, { token: tenant.token });
-        await waitFor('group deleted', () => p.call('GET', `/api/v1/scaling-groups/${id}`, { token: tenant.token }), (r) => r.status === 404, 60_000);
+        await waitFor(
+          'group deleted',
+          () => p.call('GET', `/api/v1/scaling-groups/${id}`, { token: tenant.token }),
+          (r) => r.status === 404,
+          60_000,
+        );
       }
     }
   } finally {
@@ -68,7 +100,9 @@ async function main(): Promise<void> {
     await sim.close();
     temporal.kill('SIGTERM');
   }
-  console.log('\nautoscaling: load injected → first new member ACTIVE (Prometheus scrape 1 s, policy window 2 s, build 200 ms)');
+  console.log(
+    '\nautoscaling: load injected → first new member ACTIVE (Prometheus scrape 1 s, policy window 2 s, build 200 ms)',
+  );
   for (const r of rows) console.log(`  ${r}`);
 }
 

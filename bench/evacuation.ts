@@ -29,7 +29,11 @@ const CONCURRENCY = 10;
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 async function trial(n: number): Promise<{ detectS: number; oursS: number; masakariS: number; wallS: number }> {
-  const h = await startHaSim({ hosts: 5, evacuateMs: (REAL.evacuateS * 1000) / F, heartbeatTimeoutMs: (REAL.serviceDownS * 1000) / F });
+  const h = await startHaSim({
+    hosts: 5,
+    evacuateMs: (REAL.evacuateS * 1000) / F,
+    heartbeatTimeoutMs: (REAL.serviceDownS * 1000) / F,
+  });
   const pollMs = Math.max(20, Math.round((REAL.pollS * 1000) / F));
   let p: TestPlatform | undefined;
   try {
@@ -41,7 +45,11 @@ async function trial(n: number): Promise<{ detectS: number; oursS: number; masak
       evacuation: { concurrency: CONCURRENCY, maxAttempts: 3, serverTimeoutMs: (10 * REAL.evacuateS * 1000) / F },
     };
     const sweep = (i: number) =>
-      p!.temporal.client.workflow.execute('hostSweepWorkflow', { taskQueue: p!.deps.queues.orchestration, workflowId: `bench-sweep-${n}-${i}`, args: [sweepInput] });
+      p!.temporal.client.workflow.execute('hostSweepWorkflow', {
+        taskQueue: p!.deps.queues.orchestration,
+        workflowId: `bench-sweep-${n}-${i}`,
+        args: [sweepInput],
+      });
     for (let i = 0; i < 2; i++) await sweep(-i - 1); // the host is watched before it fails
 
     const t0 = Date.now();
@@ -56,14 +64,17 @@ async function trial(n: number): Promise<{ detectS: number; oursS: number; masak
     }
     let rec: HaEvacuation | null = null;
     const deadline = Date.now() + 600_000;
-    while (!(rec?.finishedAt) && Date.now() < deadline) {
+    while (!rec?.finishedAt && Date.now() < deadline) {
       await sleep(100);
       rec = await p.db.orm.em.fork().findOne(HaEvacuation, { hostname: 'compute-01' });
     }
     if (!rec?.finishedAt) throw new Error('evacuation did not finish');
     const lastActive = Math.max(...rec.items.map((i) => Date.parse(i.activeAt ?? '0')));
-    const active = (await Promise.all(ids.map((id) => h.server(id)))).filter((s) => s.status === 'ACTIVE' && s.host !== 'compute-01').length;
-    if (active !== n || rec.status !== 'completed') throw new Error(`only ${active}/${n} servers recovered (${rec.status})`);
+    const active = (await Promise.all(ids.map((id) => h.server(id)))).filter(
+      (s) => s.status === 'ACTIVE' && s.host !== 'compute-01',
+    ).length;
+    if (active !== n || rec.status !== 'completed')
+      throw new Error(`only ${active}/${n} servers recovered (${rec.status})`);
 
     const detectS = ((detectedAt - t0) / 1000) * F;
     const oursS = ((lastActive - t0) / 1000) * F;
@@ -74,7 +85,10 @@ async function trial(n: number): Promise<{ detectS: number; oursS: number; masak
     return { detectS, oursS, masakariS, wallS: (lastActive - t0) / 1000 };
   } finally {
     // Release the host so the next trial's `evacuate-compute-01` is a new workflow.
-    await p?.temporal.client.workflow.getHandle('evacuate-compute-01').terminate('bench trial over').catch(() => undefined);
+    await p?.temporal.client.workflow
+      .getHandle('evacuate-compute-01')
+      .terminate('bench trial over')
+      .catch(() => undefined);
     await p?.close();
     await h.close();
   }
@@ -90,12 +104,18 @@ async function main(): Promise<void> {
   } catch {
     /* installed */
   }
-  console.log(`evacuation bench: time factor ${F} (figures scaled back to real seconds), concurrency ${CONCURRENCY}, evacuation ${REAL.evacuateS} s, Nova call ${REAL.apiMs} ms, service down after ${REAL.serviceDownS} s, sweep every ${REAL.sweepS} s, ${REAL.misses} misses`);
-  console.log('servers | detection s | platform recovery s | Masakari-model recovery s | ratio (Masakari / platform) | platform wall-clock s (unscaled)');
+  console.log(
+    `evacuation bench: time factor ${F} (figures scaled back to real seconds), concurrency ${CONCURRENCY}, evacuation ${REAL.evacuateS} s, Nova call ${REAL.apiMs} ms, service down after ${REAL.serviceDownS} s, sweep every ${REAL.sweepS} s, ${REAL.misses} misses`,
+  );
+  console.log(
+    'servers | detection s | platform recovery s | Masakari-model recovery s | ratio (Masakari / platform) | platform wall-clock s (unscaled)',
+  );
   try {
     for (const n of SIZES) {
       const r = await trial(n);
-      console.log(`${String(n).padStart(7)} | ${r.detectS.toFixed(0).padStart(11)} | ${r.oursS.toFixed(0).padStart(19)} | ${r.masakariS.toFixed(0).padStart(25)} | ${(r.masakariS / r.oursS).toFixed(1).padStart(26)}x | ${r.wallS.toFixed(1)}`);
+      console.log(
+        `${String(n).padStart(7)} | ${r.detectS.toFixed(0).padStart(11)} | ${r.oursS.toFixed(0).padStart(19)} | ${r.masakariS.toFixed(0).padStart(25)} | ${(r.masakariS / r.oursS).toFixed(1).padStart(26)}x | ${r.wallS.toFixed(1)}`,
+      );
     }
   } finally {
     temporal.kill('SIGTERM');

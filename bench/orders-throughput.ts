@@ -19,12 +19,14 @@ const CONCURRENCY = Number(process.argv[3] ?? 8);
 async function pool<T>(n: number, concurrency: number, fn: (i: number) => Promise<T>): Promise<T[]> {
   const out: T[] = [];
   let next = 0;
-  await Promise.all(Array.from({ length: concurrency }, async () => {
-    while (next < n) {
-      const i = next++;
-      out[i] = await fn(i);
-    }
-  }));
+  await Promise.all(
+    Array.from({ length: concurrency }, async () => {
+      while (next < n) {
+        const i = next++;
+        out[i] = await fn(i);
+      }
+    }),
+  );
   return out;
 }
 
@@ -33,14 +35,33 @@ async function main(): Promise<void> {
   const temporal = await startTemporalDevServer({ port });
   process.env.TEMPORAL_ADDRESS = `127.0.0.1:${port}`;
   const sim = await startSimulator({ buildMs: 0, actionMs: 0 });
-  const p = await startTestPlatform({ env: { ORDER_AUTO_APPROVE_MAX_MONTHLY: '1000000', ORDER_AUTO_APPROVE_TRUSTED: 'false' }, activityDeps: { provision: simulatorProvisionSettings(sim.url) } });
+  const p = await startTestPlatform({
+    env: { ORDER_AUTO_APPROVE_MAX_MONTHLY: '1000000', ORDER_AUTO_APPROVE_TRUSTED: 'false' },
+    activityDeps: { provision: simulatorProvisionSettings(sim.url) },
+  });
   try {
     const operator = (await p.staff(['operator'])).token;
-    const flavor = await p.call('POST', '/api/v1/catalog/products', { token: operator, body: { kind: 'flavor', name: 'bench.tiny', vcpus: 1, ramMb: 512, diskGb: 1, bandwidthMbps: 10, hourlyPrice: 0.01, monthlyPrice: 5 } });
-    const images = (sim.cloud.services as unknown as { image: { images: Map<string, { id: string; name: string }> } }).image.images;
+    const flavor = await p.call('POST', '/api/v1/catalog/products', {
+      token: operator,
+      body: {
+        kind: 'flavor',
+        name: 'bench.tiny',
+        vcpus: 1,
+        ramMb: 512,
+        diskGb: 1,
+        bandwidthMbps: 10,
+        hourlyPrice: 0.01,
+        monthlyPrice: 5,
+      },
+    });
+    const images = (sim.cloud.services as unknown as { image: { images: Map<string, { id: string; name: string }> } })
+      .image.images;
     const imageId = [...images.values()].find((i) => i.name.startsWith('cirros'))!.id;
     const user = await p.tenantUser('bench-orders');
-    await p.call('PUT', `/api/v1/quotas/${user.tenantId}`, { token: operator, body: { instances: -1, vcpus: -1, ramMb: -1 } });
+    await p.call('PUT', `/api/v1/quotas/${user.tenantId}`, {
+      token: operator,
+      body: { instances: -1, vcpus: -1, ramMb: -1 },
+    });
     const order = () => ({ items: [{ kind: 'server', name: 'b', flavorId: flavor.body.id, imageId }] });
 
     // Warm-up: the tenant's project, the flavor and the workers' caches.
@@ -52,7 +73,8 @@ async function main(): Promise<void> {
       const r = await p.call('POST', '/api/v1/orders', { token: user.token, body: order() });
       if (r.status !== 201) throw new Error(`submit: ${r.status} ${JSON.stringify(r.body)}`);
       const progress = await p.temporal.client.workflow.getHandle(`order-${r.body.id}`).result();
-      if ((progress as { status: string }).status !== 'delivered') throw new Error(`order ${r.body.id} ended ${(progress as { status: string }).status}`);
+      if ((progress as { status: string }).status !== 'delivered')
+        throw new Error(`order ${r.body.id} ended ${(progress as { status: string }).status}`);
       return r.body as { id: string; items: Array<{ id: string }> };
     });
     const orderSeconds = (Date.now() - started) / 1000;
@@ -74,7 +96,11 @@ async function main(): Promise<void> {
     const running = worker.run();
     const bareStarted = Date.now();
     await pool(ORDERS, CONCURRENCY, (i) =>
-      p.temporal.client.workflow.execute('noopActivitiesWorkflow', { taskQueue: queue, workflowId: `bench-noop-${Date.now()}-${i}`, args: [activities] }),
+      p.temporal.client.workflow.execute('noopActivitiesWorkflow', {
+        taskQueue: queue,
+        workflowId: `bench-noop-${Date.now()}-${i}`,
+        args: [activities],
+      }),
     );
     const bareSeconds = (Date.now() - bareStarted) / 1000;
     worker.shutdown();
@@ -82,8 +108,12 @@ async function main(): Promise<void> {
 
     const orderRate = ORDERS / orderSeconds;
     const bareRate = ORDERS / bareSeconds;
-    console.log(`orders end to end (submit, auto-approve, provision 1 VM, deliver): ${ORDERS} in ${orderSeconds.toFixed(2)} s = ${orderRate.toFixed(2)} orders/s (concurrency ${CONCURRENCY})`);
-    console.log(`bare workflow with ${activities} no-op activities: ${ORDERS} in ${bareSeconds.toFixed(2)} s = ${bareRate.toFixed(2)} workflows/s`);
+    console.log(
+      `orders end to end (submit, auto-approve, provision 1 VM, deliver): ${ORDERS} in ${orderSeconds.toFixed(2)} s = ${orderRate.toFixed(2)} orders/s (concurrency ${CONCURRENCY})`,
+    );
+    console.log(
+      `bare workflow with ${activities} no-op activities: ${ORDERS} in ${bareSeconds.toFixed(2)} s = ${bareRate.toFixed(2)} workflows/s`,
+    );
     console.log(`ratio orders/bare: ${(orderRate / bareRate).toFixed(2)}`);
   } finally {
     await p.close();

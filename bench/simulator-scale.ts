@@ -31,7 +31,10 @@ async function main(): Promise<void> {
     headers: { 'content-type': 'application/json' },
     body: JSON.stringify({
       auth: {
-        identity: { methods: ['password'], password: { user: { name: 'admin', domain: { id: 'default' }, password: 'secret' } } },
+        identity: {
+          methods: ['password'],
+          password: { user: { name: 'admin', domain: { id: 'default' }, password: 'secret' } },
+        },
         scope: { project: { name: 'admin', domain: { id: 'default' } } },
       },
     }),
@@ -46,31 +49,50 @@ async function main(): Promise<void> {
   for (let i = 1; i < 20; i++) projects.push(ids.createProject({ name: `bench-${i}` }).id);
   const perProject = Math.floor(SERVERS / projects.length);
   for (const p of projects) {
-    const r = await fetch(`${sim.url}/sim-admin/servers/seed`, { method: 'POST', headers: h, body: JSON.stringify({ count: perProject, projectId: p, namePrefix: 'bench' }) });
+    const r = await fetch(`${sim.url}/sim-admin/servers/seed`, {
+      method: 'POST',
+      headers: h,
+      body: JSON.stringify({ count: perProject, projectId: p, namePrefix: 'bench' }),
+    });
     if (r.status !== 201) throw new Error(`seed failed: ${r.status} ${await r.text()}`);
   }
-  console.log(`seeded ${perProject * projects.length} servers on ${HOSTS} hosts in ${(performance.now() - t).toFixed(0)} ms`);
+  console.log(
+    `seeded ${perProject * projects.length} servers on ${HOSTS} hosts in ${(performance.now() - t).toFixed(0)} ms`,
+  );
 
   // Page through the admin project's servers with marker, as a client would.
   let marker: string | undefined;
   const pageTimes = await timed(async () => {
-    const r = await fetch(`${sim.url}/compute/v2.1/servers/detail?limit=100${marker ? `&marker=${marker}` : ''}`, { headers: h });
+    const r = await fetch(`${sim.url}/compute/v2.1/servers/detail?limit=100${marker ? `&marker=${marker}` : ''}`, {
+      headers: h,
+    });
     const body = (await r.json()) as { servers: Array<{ id: string }>; servers_links?: unknown[] };
     marker = body.servers_links ? body.servers[body.servers.length - 1].id : undefined;
   }, 200);
-  console.log(`GET /servers/detail?limit=100 (own project, paging with marker): p50 ${pct(pageTimes, 50).toFixed(2)} ms, p99 ${pct(pageTimes, 99).toFixed(2)} ms`);
+  console.log(
+    `GET /servers/detail?limit=100 (own project, paging with marker): p50 ${pct(pageTimes, 50).toFixed(2)} ms, p99 ${pct(pageTimes, 99).toFixed(2)} ms`,
+  );
 
   const allTimes = await timed(async () => {
     await (await fetch(`${sim.url}/compute/v2.1/servers/detail?limit=100&all_tenants=1`, { headers: h })).json();
   }, 100);
-  console.log(`GET /servers/detail?limit=100&all_tenants=1: p50 ${pct(allTimes, 50).toFixed(2)} ms, p99 ${pct(allTimes, 99).toFixed(2)} ms`);
+  console.log(
+    `GET /servers/detail?limit=100&all_tenants=1: p50 ${pct(allTimes, 50).toFixed(2)} ms, p99 ${pct(allTimes, 99).toFixed(2)} ms`,
+  );
 
   const flavorId = '1';
   const createTimes = await timed(async () => {
     const r = await fetch(`${sim.url}/compute/v2.1/servers`, {
       method: 'POST',
       headers: h,
-      body: JSON.stringify({ server: { name: 'bench-create', flavorRef: flavorId, imageRef: [...sim.cloud.service('image').images.keys()][0], networks: 'none' } }),
+      body: JSON.stringify({
+        server: {
+          name: 'bench-create',
+          flavorRef: flavorId,
+          imageRef: [...sim.cloud.service('image').images.keys()][0],
+          networks: 'none',
+        },
+      }),
     });
     if (r.status !== 202) throw new Error(`create failed: ${r.status} ${await r.text()}`);
     await r.arrayBuffer();
@@ -83,7 +105,9 @@ async function main(): Promise<void> {
   console.log(`GET /metrics (${SERVERS} servers): p50 ${pct(metricsTimes, 50).toFixed(1)} ms`);
 
   const mem = process.memoryUsage();
-  console.log(`process RSS ${(mem.rss / 2 ** 20).toFixed(0)} MiB, heap used ${(mem.heapUsed / 2 ** 20).toFixed(0)} MiB`);
+  console.log(
+    `process RSS ${(mem.rss / 2 ** 20).toFixed(0)} MiB, heap used ${(mem.heapUsed / 2 ** 20).toFixed(0)} MiB`,
+  );
   await sim.close();
 }
 

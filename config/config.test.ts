@@ -11,7 +11,9 @@ describe('configuration', () => {
   });
 
   it('stops with a message naming each bad variable', () => {
-    expect(() => parseConfig({ PORT: 'eighty', DATABASE_URL: 'postgres://x', TEMPORAL_EMBEDDED: 'maybe' })).toThrow(ConfigError);
+    expect(() => parseConfig({ PORT: 'eighty', DATABASE_URL: 'postgres://x', TEMPORAL_EMBEDDED: 'maybe' })).toThrow(
+      ConfigError,
+    );
     try {
       parseConfig({ PORT: 'eighty', DATABASE_URL: 'postgres://x' });
     } catch (e) {
@@ -21,7 +23,10 @@ describe('configuration', () => {
   });
 
   it('selects MySQL/MariaDB by DATABASE_URL', () => {
-    expect(parseConfig({ DATABASE_URL: 'mariadb://u:p@db:3306/cmp' }).database).toEqual({ kind: 'mysql', url: 'mysql://u:p@db:3306/cmp' });
+    expect(parseConfig({ DATABASE_URL: 'mariadb://u:p@db:3306/cmp' }).database).toEqual({
+      kind: 'mysql',
+      url: 'mysql://u:p@db:3306/cmp',
+    });
   });
 
   it('treats empty variables as unset', () => {

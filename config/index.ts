@@ -1,9 +1,7 @@
 import path from 'node:path';
 import { configSchema, type RawConfig } from './schema';
 
-export type DatabaseConfig =
-  | { kind: 'sqlite'; file: string }
-  | { kind: 'mysql'; url: string };
+export type DatabaseConfig = { kind: 'sqlite'; file: string } | { kind: 'mysql'; url: string };
 
 export interface Config extends RawConfig {
   database: DatabaseConfig;

@@ -17,11 +17,18 @@ describe('logger', () => {
     const out = capture();
     const logger = createLogger('info', 'test', out.stream);
     logger.info(
-      { password: 'hunter2-Secret', user: { token: 'tok-123456', name: 'ann' }, req: { headers: { authorization: 'Bearer abc.def' } }, cfg: { OS_PASSWORD: 'os-pw-999' }, refreshToken: 'refresh-xyz' },
+      {
+        password: 'hunter2-Secret',
+        user: { token: 'tok-123456', name: 'ann' },
+        req: { headers: { authorization: 'Bearer abc.def' } },
+        cfg: { OS_PASSWORD: 'os-pw-999' },
+        refreshToken: 'refresh-xyz',
+      },
       'login',
     );
     const text = out.text();
-    for (const secret of ['hunter2-Secret', 'tok-123456', 'Bearer abc.def', 'os-pw-999', 'refresh-xyz']) expect(text).not.toContain(secret);
+    for (const secret of ['hunter2-Secret', 'tok-123456', 'Bearer abc.def', 'os-pw-999', 'refresh-xyz'])
+      expect(text).not.toContain(secret);
     expect(text).toContain('[redacted]');
     expect(text).toContain('ann');
   });

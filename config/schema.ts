@@ -24,12 +24,21 @@ export const configSchema = z.object({
   DATABASE_DEBUG: bool.default('false'),
   BODY_LIMIT_BYTES: z.coerce.number().int().positive().default(1_048_576),
 
-  TEMPORAL_ADDRESS: z.string().regex(/^[^:]+:\d+$/, 'must be host:port').default('127.0.0.1:7233'),
+  TEMPORAL_ADDRESS: z
+    .string()
+    .regex(/^[^:]+:\d+$/, 'must be host:port')
+    .default('127.0.0.1:7233'),
   TEMPORAL_NAMESPACE: z.string().min(1).default('default'),
   TEMPORAL_EMBEDDED: bool.default('true'),
   TEMPORAL_UI_PORT: port.default(8233),
   TEMPORAL_CLI: z.string().optional(),
-  WORKERS: z.string().regex(/^(\d+|[a-z]+:\d+(,[a-z]+:\d+)*)$/, 'a process count (2) or counts per task queue (orchestration:1,openstack:2)').optional(),
+  WORKERS: z
+    .string()
+    .regex(
+      /^(\d+|[a-z]+:\d+(,[a-z]+:\d+)*)$/,
+      'a process count (2) or counts per task queue (orchestration:1,openstack:2)',
+    )
+    .optional(),
 
   AUTH_SECRET: z.string().min(32, 'must be at least 32 characters').optional(),
   ACCESS_TOKEN_TTL_SECONDS: seconds.default(900),
@@ -54,7 +63,10 @@ export const configSchema = z.object({
   OS_REGION_NAME: z.string().default('RegionOne'),
   OS_INTERFACE: z.enum(['public', 'internal', 'admin']).default('public'),
 
-  SMTP_URL: z.string().regex(/^smtps?:\/\//, 'must be smtp:// or smtps://').optional(),
+  SMTP_URL: z
+    .string()
+    .regex(/^smtps?:\/\//, 'must be smtp:// or smtps://')
+    .optional(),
   MAIL_FROM: z.string().default('CMP <noreply@cmp.local>'),
   SMS_EMBEDDED_SINK: bool.default('true'),
   SINKS_UI_PORT: port.default(8025),
@@ -87,7 +99,10 @@ export const configSchema = z.object({
   PROVISION_ACTIVE_TIMEOUT_SECONDS: seconds.default(600),
   PROMETHEUS_URL: z.string().url().optional(),
   PROMETHEUS_PORT: port.default(9090),
-  AUTOSCALING_CPU_METRIC: z.string().regex(/^[a-zA-Z_:][a-zA-Z0-9_:]*$/, 'must be a Prometheus metric name').default('sim_server_cpu_utilisation'),
+  AUTOSCALING_CPU_METRIC: z
+    .string()
+    .regex(/^[a-zA-Z_:][a-zA-Z0-9_:]*$/, 'must be a Prometheus metric name')
+    .default('sim_server_cpu_utilisation'),
   MONITORING_METRICS: z.string().optional(),
   MONITORING_MAX_POINTS: z.coerce.number().int().min(10).max(11000).default(500),
   MONITORING_RATE_WINDOW_SECONDS: seconds.default(60),
@@ -97,7 +112,10 @@ export const configSchema = z.object({
   ALERTMANAGER_PORT: port.default(9093),
   ALARM_WEBHOOK_SECRET: z.string().min(16, 'must be at least 16 characters').optional(),
   NAGIOS_EMBEDDED: bool.default('true'),
-  NSCA_ADDRESS: z.string().regex(/^[^:]+:\d+$/, 'must be host:port').optional(),
+  NSCA_ADDRESS: z
+    .string()
+    .regex(/^[^:]+:\d+$/, 'must be host:port')
+    .optional(),
   NSCA_PORT: port.default(5667),
   NAGIOS_COMMAND_FILE: z.string().optional(),
   NAGIOS_OBJECTS_FILE: z.string().optional(),

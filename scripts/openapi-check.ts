@@ -8,7 +8,11 @@ const root = path.resolve(__dirname, '..');
 const dir = mkdtempSync(path.join(tmpdir(), 'cmp-openapi-'));
 try {
   const fresh = path.join(dir, 'cmp.d.ts');
-  execFileSync(path.join(root, 'node_modules', '.bin', 'openapi-typescript'), [path.join(root, 'openapi', 'cmp.yaml'), '-o', fresh], { stdio: 'ignore' });
+  execFileSync(
+    path.join(root, 'node_modules', '.bin', 'openapi-typescript'),
+    [path.join(root, 'openapi', 'cmp.yaml'), '-o', fresh],
+    { stdio: 'ignore' },
+  );
   if (readFileSync(fresh, 'utf8') !== readFileSync(path.join(root, 'openapi', 'cmp.d.ts'), 'utf8')) {
     console.error('openapi/cmp.d.ts is stale: run `npm run openapi:gen` and commit the result');
     process.exit(1);

@@ -14,6 +14,15 @@ import { startTemporalDevServer, waitForPort } from './lib/temporal-cli';
 import { spawnTs, whenReady } from './lib/children';
 import { startEmbeddedSinks, type EmbeddedSinks } from './lib/embedded-sinks';
 import { prometheusBinary, startEmbeddedPrometheus } from './lib/embedded-prometheus';
+import { alertmanagerBinary, embeddedAlarmSettings, startEmbeddedAlertmanager } from './lib/embedded-alertmanager';
+import {
+  ensureNagiosSync,
+  nagiosBinaries,
+  nagiosLayout,
+  startNagios,
+  startNsca,
+  writeNagiosTree,
+} from './lib/embedded-nagios';
 import { GaveUpError, Supervisor } from './lib/supervisor';
 import { PidFiles } from './lib/pid-files';
 import { workerPlan } from './lib/worker-plan';
@@ -55,14 +64,30 @@ async function main(): Promise<void> {
   if (cfg.TEMPORAL_EMBEDDED) {
     const [, port] = cfg.TEMPORAL_ADDRESS.split(':');
     const dbFile = path.join(cfg.dataDir, 'temporal.sqlite');
-    await supervisor.add({ name: 'temporal', start: () => startTemporalDevServer({ port: Number(port), uiPort: cfg.TEMPORAL_UI_PORT, dbFile, namespace: cfg.TEMPORAL_NAMESPACE }) });
+    await supervisor.add({
+      name: 'temporal',
+      start: () =>
+        startTemporalDevServer({
+          port: Number(port),
+          uiPort: cfg.TEMPORAL_UI_PORT,
+          dbFile,
+          namespace: cfg.TEMPORAL_NAMESPACE,
+        }),
+    });
   }
 
   const usesSimulator = cfg.SIMULATOR_EMBEDDED && !cfg.OS_AUTH_URL && !cfg.OS_CLOUD;
   if (usesSimulator) {
-    const simEnv = { ...env, SIM_PORT: String(cfg.SIMULATOR_PORT), SIM_STATE_FILE: cfg.SIMULATOR_STATE_FILE ?? path.join(cfg.dataDir, 'simulator.json') };
+    const simEnv = {
+      ...env,
+      SIM_PORT: String(cfg.SIMULATOR_PORT),
+      SIM_STATE_FILE: cfg.SIMULATOR_STATE_FILE ?? path.join(cfg.dataDir, 'simulator.json'),
+    };
     const entry = path.join(root, 'simulator', 'main.ts');
-    await supervisor.add({ name: 'simulator', start: () => whenReady(spawnTs('simulator', entry, simEnv), () => waitForPort(cfg.SIMULATOR_PORT)) });
+    await supervisor.add({
+      name: 'simulator',
+      start: () => whenReady(spawnTs('simulator', entry, simEnv), () => waitForPort(cfg.SIMULATOR_PORT)),
+    });
     Object.assign(env, {
       OS_AUTH_URL: `http://127.0.0.1:${cfg.SIMULATOR_PORT}/identity/v3`,
       OS_USERNAME: 'admin',
@@ -71,10 +96,39 @@ async function main(): Promise<void> {
     });
   }
 
+  // Alarms: Alertmanager on loopback posting to the API's webhook, Prometheus loading the platform's rule file.
+  const alarms = embeddedAlarmSettings(cfg, env);
+  const amBin = cfg.ALERTMANAGER_URL ? undefined : alertmanagerBinary();
+  if (amBin) {
+    const webhookUrl = `http://${cfg.HOST === '0.0.0.0' ? '127.0.0.1' : cfg.HOST}:${cfg.PORT}/hooks/alertmanager`;
+    await supervisor.add({
+      name: 'alertmanager',
+      start: () => startEmbeddedAlertmanager(amBin, cfg.dataDir, cfg.ALERTMANAGER_PORT, { webhookUrl }, alarms.secret),
+    });
+    env.ALERTMANAGER_URL = `http://127.0.0.1:${cfg.ALERTMANAGER_PORT}`;
+  } else if (!cfg.ALERTMANAGER_URL)
+    console.warn('prometheus-alertmanager is not installed: alarm rules are evaluated but nobody is paged');
+  const nagios = cfg.NAGIOS_EMBEDDED && !cfg.NSCA_ADDRESS && !cfg.NAGIOS_COMMAND_FILE ? nagiosBinaries() : undefined;
+  if (nagios) {
+    const layout = writeNagiosTree(nagiosLayout(path.join(cfg.dataDir, 'nagios')).dir, {
+      nscaPort: cfg.NSCA_PORT,
+      freshnessSeconds: 3 * cfg.NAGIOS_SYNC_INTERVAL_SECONDS,
+    });
+    await supervisor.add({ name: 'nagios', start: () => startNagios(nagios.nagios, layout) });
+    await supervisor.add({ name: 'nsca', start: () => startNsca(nagios.nsca, layout, cfg.NSCA_PORT) });
+  }
+
   if (usesSimulator && !cfg.PROMETHEUS_URL) {
     const bin = prometheusBinary();
     if (bin) {
-      await supervisor.add({ name: 'prometheus', start: () => startEmbeddedPrometheus(bin, cfg.dataDir, cfg.PROMETHEUS_PORT, cfg.SIMULATOR_PORT) });
+      const extra = {
+        rulesFile: alarms.rulesFile,
+        alertmanagerTarget: env.ALERTMANAGER_URL ? new URL(env.ALERTMANAGER_URL).host : undefined,
+      };
+      await supervisor.add({
+        name: 'prometheus',
+        start: () => startEmbeddedPrometheus(bin, cfg.dataDir, cfg.PROMETHEUS_PORT, cfg.SIMULATOR_PORT, extra),
+      });
       env.PROMETHEUS_URL = `http://127.0.0.1:${cfg.PROMETHEUS_PORT}`;
     } else {
       console.warn('prometheus is not installed: autoscaling policies will report metrics unavailable');
@@ -89,10 +143,15 @@ async function main(): Promise<void> {
   await orm.close();
 
   const workerEntry = path.join(root, 'workers', 'main.ts');
-  for (const w of workers) await supervisor.add({ name: w.name, start: async () => spawnTs(w.name, workerEntry, env, w.queues) });
+  for (const w of workers)
+    await supervisor.add({ name: w.name, start: async () => spawnTs(w.name, workerEntry, env, w.queues) });
   const apiEntry = path.join(root, 'api', 'main.ts');
   await supervisor.add({ name: 'api', start: async () => spawnTs('api', apiEntry, env) });
   await waitForPort(cfg.PORT, cfg.HOST === '0.0.0.0' ? '127.0.0.1' : cfg.HOST, 180_000);
+  if (nagios)
+    await ensureNagiosSync(cfg.TEMPORAL_ADDRESS, cfg.TEMPORAL_NAMESPACE, cfg.NAGIOS_SYNC_INTERVAL_SECONDS).catch((e) =>
+      console.warn(`nagios-sync not started: ${(e as Error).message}`),
+    );
 
   const url = cfg.publicUrl;
   const lines = [
@@ -102,18 +161,33 @@ async function main(): Promise<void> {
     `  API            ${url}/api/v1`,
     `  API docs       ${url}/docs`,
     `  Readiness      ${url}/readyz`,
-    cfg.TEMPORAL_EMBEDDED ? `  Temporal UI    http://127.0.0.1:${cfg.TEMPORAL_UI_PORT}` : `  Temporal       ${cfg.TEMPORAL_ADDRESS}`,
+    cfg.TEMPORAL_EMBEDDED
+      ? `  Temporal UI    http://127.0.0.1:${cfg.TEMPORAL_UI_PORT}`
+      : `  Temporal       ${cfg.TEMPORAL_ADDRESS}`,
     `  Workers        ${workers.map((w) => `${w.name} (${w.queues.length ? w.queues.join(', ') : 'every queue'})`).join(', ')}`,
-    usesSimulator ? `  OpenStack sim  http://127.0.0.1:${cfg.SIMULATOR_PORT}/identity/v3 (admin / secret)` : `  OpenStack      ${cfg.OS_AUTH_URL ?? `clouds.yaml cloud ${cfg.OS_CLOUD}`}`,
+    usesSimulator
+      ? `  OpenStack sim  http://127.0.0.1:${cfg.SIMULATOR_PORT}/identity/v3 (admin / secret)`
+      : `  OpenStack      ${cfg.OS_AUTH_URL ?? `clouds.yaml cloud ${cfg.OS_CLOUD}`}`,
     ...(env.PROMETHEUS_URL ? [`  Prometheus     ${env.PROMETHEUS_URL}`] : []),
+    ...(env.ALERTMANAGER_URL ? [`  Alertmanager   ${env.ALERTMANAGER_URL} (posts to /hooks/alertmanager)`] : []),
+    ...(nagios
+      ? [
+          `  Nagios         ${path.join(cfg.dataDir, 'nagios')} (status.dat in var/; NSCA on 127.0.0.1:${cfg.NSCA_PORT})`,
+        ]
+      : []),
     ...sinks.describe(),
-    applied.length ? `  Database       migrated: ${applied.join(', ')}` : `  Database       ${cfg.database.kind}, up to date`,
+    applied.length
+      ? `  Database       migrated: ${applied.join(', ')}`
+      : `  Database       ${cfg.database.kind}, up to date`,
     `  Processes      pids in ${path.join(cfg.dataDir, 'run')}; a crashed one is restarted`,
   ];
   const passwordFile = path.join(cfg.dataDir, 'bootstrap-admin.txt');
   if (boot.created || existsSync(passwordFile)) {
-    lines.push(`  Admin login    ${cfg.BOOTSTRAP_ADMIN_EMAIL}${existsSync(passwordFile) ? ` / password in ${passwordFile}` : ''}`);
-    if (existsSync(passwordFile) && boot.created) lines.push(`                 (first run: ${readFileSync(passwordFile, 'utf8').split('\n')[1]})`);
+    lines.push(
+      `  Admin login    ${cfg.BOOTSTRAP_ADMIN_EMAIL}${existsSync(passwordFile) ? ` / password in ${passwordFile}` : ''}`,
+    );
+    if (existsSync(passwordFile) && boot.created)
+      lines.push(`                 (first run: ${readFileSync(passwordFile, 'utf8').split('\n')[1]})`);
   }
   lines.push('Press Ctrl-C to stop.', '');
   console.log(lines.join('\n'));

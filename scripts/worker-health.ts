@@ -15,12 +15,19 @@ import { queueNames } from './lib/worker-plan';
 async function main(): Promise<number> {
   const cfg = config();
   const args = process.argv.slice(2);
-  for (const q of args) if (!queueNames.includes(q as QueueName)) throw new Error(`unknown task queue ${q} (one of ${queueNames.join(', ')})`);
+  for (const q of args)
+    if (!queueNames.includes(q as QueueName))
+      throw new Error(`unknown task queue ${q} (one of ${queueNames.join(', ')})`);
   const connection = await Connection.connect({ address: cfg.TEMPORAL_ADDRESS, connectTimeout: 5000 });
   try {
     const suffix = `@${hostname()}`;
     const wanted = args.length ? (args as QueueName[]) : queueNames;
-    const missing = await queuesWithoutWorkers(new Client({ connection, namespace: cfg.TEMPORAL_NAMESPACE }), taskQueues(), wanted, (id) => id.endsWith(suffix));
+    const missing = await queuesWithoutWorkers(
+      new Client({ connection, namespace: cfg.TEMPORAL_NAMESPACE }),
+      taskQueues(),
+      wanted,
+      (id) => id.endsWith(suffix),
+    );
     if (missing.length) console.error(`no worker of ${hostname()} polls ${missing.join(', ')}`);
     return missing.length ? 1 : 0;
   } finally {

@@ -7,16 +7,23 @@ import type { SimModule } from './core/module';
 
 /** Builds the fault body a real service behind `path` would send for `status`. */
 function injectedFault(path: string, status: number): SimHttpError {
-  const msg = status === 503 ? 'Service Unavailable (injected)' : status === 409 ? 'Conflict (injected)' : 'Internal Server Error (injected)';
-  if (path.startsWith('/network')) return neutronError(status, status === 409 ? 'Conflict' : 'HTTPInternalServerError', msg);
-  if (path.startsWith('/identity')) return keystoneError(status, status === 409 ? 'Conflict' : 'Internal Server Error', msg);
+  const msg =
+    status === 503
+      ? 'Service Unavailable (injected)'
+      : status === 409
+        ? 'Conflict (injected)'
+        : 'Internal Server Error (injected)';
+  if (path.startsWith('/network'))
+    return neutronError(status, status === 409 ? 'Conflict' : 'HTTPInternalServerError', msg);
+  if (path.startsWith('/identity'))
+    return keystoneError(status, status === 409 ? 'Conflict' : 'Internal Server Error', msg);
   return novaError(status, msg);
 }
 
 const unexpectedError = () =>
   novaError(
     500,
-    'Unexpected API Error. Please report this at http://bugs.launchpad.net/nova/ and attach the Nova API log if possible.\n<class \'Exception\'>',
+    "Unexpected API Error. Please report this at http://bugs.launchpad.net/nova/ and attach the Nova API log if possible.\n<class 'Exception'>",
   );
 
 /** Paths the fault table never touches, so tests can always undo what they injected. */
@@ -49,7 +56,11 @@ export function createSimApp(cloud: SimCloud, modules: SimModule[]): Hono<AuthEn
   for (const m of modules) app.route(m.prefix, m.routes(cloud));
 
   app.get('/', (c) =>
-    c.json({ simulator: 'openstack', identity: `${cloud.baseUrl}/identity/v3`, modules: modules.map((m) => ({ name: m.name, prefix: m.prefix })) }),
+    c.json({
+      simulator: 'openstack',
+      identity: `${cloud.baseUrl}/identity/v3`,
+      modules: modules.map((m) => ({ name: m.name, prefix: m.prefix })),
+    }),
   );
 
   app.notFound((c) => c.json(notFoundBody(c), 404));
@@ -68,8 +79,10 @@ export function createSimApp(cloud: SimCloud, modules: SimModule[]): Hono<AuthEn
 }
 
 function notFoundBody(c: Context) {
-  if (c.req.path.startsWith('/network')) return { NeutronError: { type: 'HTTPNotFound', message: 'The resource could not be found.', detail: '' } };
-  if (c.req.path.startsWith('/identity')) return { error: { code: 404, title: 'Not Found', message: 'The resource could not be found.' } };
+  if (c.req.path.startsWith('/network'))
+    return { NeutronError: { type: 'HTTPNotFound', message: 'The resource could not be found.', detail: '' } };
+  if (c.req.path.startsWith('/identity'))
+    return { error: { code: 404, title: 'Not Found', message: 'The resource could not be found.' } };
   return { itemNotFound: { code: 404, message: 'The resource could not be found.' } };
 }
 

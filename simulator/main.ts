@@ -50,7 +50,9 @@ async function main(): Promise<void> {
   });
   const o = sim.cloud.options;
   console.log(`OpenStack simulator listening on ${sim.url}`);
-  console.log(`OS_AUTH_URL=${sim.url}/identity/v3 OS_USERNAME=${o.adminUser} OS_PROJECT_NAME=${o.adminProject} OS_USER_DOMAIN_ID=default OS_PROJECT_DOMAIN_ID=default OS_REGION_NAME=${o.region}`);
+  console.log(
+    `OS_AUTH_URL=${sim.url}/identity/v3 OS_USERNAME=${o.adminUser} OS_PROJECT_NAME=${o.adminProject} OS_USER_DOMAIN_ID=default OS_PROJECT_DOMAIN_ID=default OS_REGION_NAME=${o.region}`,
+  );
   let stopping = false;
   const stop = (signal: string) => {
     if (stopping) return;

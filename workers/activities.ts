@@ -7,7 +7,11 @@ import { createMetricsActivities } from '../activities/metrics/group-cpu';
 import { createAlarmRecordActivities } from '../activities/metrics/alarm-records';
 import { createNagiosActivities } from '../activities/nagios/mirror';
 import type { NagiosSettings } from '../activities/nagios/settings';
-import { autoscalingOpenstackActivities, defaultCpuMetric, type AutoscalingSettings } from '../activities/openstack/autoscale-activities';
+import {
+  autoscalingOpenstackActivities,
+  defaultCpuMetric,
+  type AutoscalingSettings,
+} from '../activities/openstack/autoscale-activities';
 import { createHaDbActivities } from '../activities/db/ha';
 import { createHaOpenStackActivities, type HaActivitySettings } from '../activities/openstack/ha';
 import { createOrderActivities } from '../activities/db/orders';
@@ -45,7 +49,10 @@ export function orchestrationActivities(deps: ActivityDeps) {
     ...createHaDbActivities(deps.orm),
     ...createAutoscalingRecordActivities(deps.orm),
     ...createAutoscalingQuotaActivities(deps.orm),
-    ...createMetricsActivities({ prometheusUrl: deps.autoscaling?.prometheusUrl, cpuMetric: deps.autoscaling?.cpuMetric ?? defaultCpuMetric }),
+    ...createMetricsActivities({
+      prometheusUrl: deps.autoscaling?.prometheusUrl,
+      cpuMetric: deps.autoscaling?.cpuMetric ?? defaultCpuMetric,
+    }),
     ...createOrderActivities(deps.orm),
     ...createAlarmRecordActivities(deps.orm),
   };

@@ -8,13 +8,22 @@ import { runWorkers, type QueueName } from './run';
 async function main(): Promise<void> {
   const cfg = config();
   const queues = process.argv.slice(2) as QueueName[];
-  for (const q of queues) if (!['orchestration', 'openstack', 'notify'].includes(q)) throw new ConfigError(`unknown task queue ${q}`);
+  for (const q of queues)
+    if (!['orchestration', 'openstack', 'notify'].includes(q)) throw new ConfigError(`unknown task queue ${q}`);
   // The SDK's own INFO lines (webpack's bundle report, state changes) drown the platform's; show them only when debugging.
   const sdkLevel = cfg.LOG_LEVEL === 'debug' || cfg.LOG_LEVEL === 'trace' ? 'DEBUG' : 'WARN';
-  Runtime.install({ logger: new DefaultLogger(sdkLevel), telemetryOptions: { logging: { filter: makeTelemetryFilterString({ core: 'WARN' }), forward: {} } } });
+  Runtime.install({
+    logger: new DefaultLogger(sdkLevel),
+    telemetryOptions: { logging: { filter: makeTelemetryFilterString({ core: 'WARN' }), forward: {} } },
+  });
   const orm = await openOrm(cfg.database, cfg.DATABASE_DEBUG);
   const connection = await NativeConnection.connect({ address: cfg.TEMPORAL_ADDRESS });
-  const running = await runWorkers({ connection, namespace: cfg.TEMPORAL_NAMESPACE, deps: activityDepsFromConfig(cfg, orm), queues: queues.length ? queues : undefined });
+  const running = await runWorkers({
+    connection,
+    namespace: cfg.TEMPORAL_NAMESPACE,
+    deps: activityDepsFromConfig(cfg, orm),
+    queues: queues.length ? queues : undefined,
+  });
   console.log(`workers running on ${running.workers.map((w) => w.options.taskQueue).join(', ')}`);
   await running.done;
   await connection.close();

@@ -49,9 +49,13 @@ export async function runWorkers(opts: RunWorkersOptions): Promise<RunningWorker
         }),
       );
     } else if (q === 'openstack') {
-      workers.push(await Worker.create({ ...common, taskQueue: queues.openstack, activities: openstackActivities(opts.deps) }));
+      workers.push(
+        await Worker.create({ ...common, taskQueue: queues.openstack, activities: openstackActivities(opts.deps) }),
+      );
     } else {
-      workers.push(await Worker.create({ ...common, taskQueue: queues.notify, activities: notifyActivities(opts.deps) }));
+      workers.push(
+        await Worker.create({ ...common, taskQueue: queues.notify, activities: notifyActivities(opts.deps) }),
+      );
     }
   }
   const done = Promise.all(workers.map((w) => w.run())).then(() => undefined);

@@ -1,4 +1,12 @@
-import { ActivityFailure, condition, defineQuery, defineSignal, proxyActivities, setHandler, workflowInfo } from '@temporalio/workflow';
+import {
+  ActivityFailure,
+  condition,
+  defineQuery,
+  defineSignal,
+  proxyActivities,
+  setHandler,
+  workflowInfo,
+} from '@temporalio/workflow';
 import type { AlarmRecordActivities, AlarmRuleView } from '../activities/metrics/alarm-records';
 import type { NagiosActivities } from '../activities/nagios/mirror';
 import { queuesOf } from '../domain/task-queues';
@@ -31,7 +39,10 @@ export const alarmResolvedSignal = defineSignal<[{ endsAt?: string }]>('resolved
 export const alarmAcknowledgeSignal = defineSignal<[{ by: string }]>('acknowledge');
 export const alarmProgressQuery = defineQuery<AlarmProgress>('progress');
 
-const db = proxyActivities<AlarmRecordActivities>({ startToCloseTimeout: '30 seconds', retry: retryPresets.orchestration });
+const db = proxyActivities<AlarmRecordActivities>({
+  startToCloseTimeout: '30 seconds',
+  retry: retryPresets.orchestration,
+});
 
 /**
  * `alarm-<fingerprint>`: one firing alert. E-mails the rule's recipients at once, escalates by SMS
@@ -55,18 +66,47 @@ export async function alarmWorkflow(input: AlarmWorkflowInput): Promise<AlarmPro
   progress.alarmId = alarmId;
   const ruleName = rule?.name ?? input.labels.alertname ?? 'alert';
   const severity = rule?.severity ?? input.labels.severity ?? 'warning';
-  await mirror({ ruleName, objectType: input.objectType, objectId: input.objectId, severity, firing: true, summary: input.summary });
+  await mirror({
+    ruleName,
+    objectType: input.objectType,
+    objectId: input.objectId,
+    severity,
+    firing: true,
+    summary: input.summary,
+  });
   const key = `alarm-${input.fingerprint}-${Date.parse(input.startsAt)}`;
-  const subject = (what: string) => `[${(rule?.severity ?? input.labels.severity ?? 'alarm').toUpperCase()}] ${what}: ${rule?.name ?? input.labels.alertname}`;
+  const subject = (what: string) =>
+    `[${(rule?.severity ?? input.labels.severity ?? 'alarm').toUpperCase()}] ${what}: ${rule?.name ?? input.labels.alertname}`;
 
   if (rule && !progress.resolved) {
-    progress.notified = await deliver(rule, 'email', { subject: subject('ALARM'), body: alarmBody(input, rule, 'fired') }, `${key}-fired`);
-    await db.recordAlarmStep({ alarmId, type: 'notified', details: { emails: rule.emails, delivered: progress.notified } });
+    progress.notified = await deliver(
+      rule,
+      'email',
+      { subject: subject('ALARM'), body: alarmBody(input, rule, 'fired') },
+      `${key}-fired`,
+    );
+    await db.recordAlarmStep({
+      alarmId,
+      type: 'notified',
+      details: { emails: rule.emails, delivered: progress.notified },
+    });
   }
   const settled = () => progress.resolved || progress.acknowledgedBy !== null;
   if (rule?.phones.length && !(await condition(settled, rule.escalationSeconds * 1000))) {
-    progress.escalated = await deliver(rule, 'sms', { subject: '', body: `${subject('ALARM')} ${input.summary} (not acknowledged within ${rule.escalationSeconds} s)` }, `${key}-escalated`);
-    await db.recordAlarmStep({ alarmId, type: 'escalated', details: { phones: rule.phones, delivered: progress.escalated } });
+    progress.escalated = await deliver(
+      rule,
+      'sms',
+      {
+        subject: '',
+        body: `${subject('ALARM')} ${input.summary} (not acknowledged within ${rule.escalationSeconds} s)`,
+      },
+      `${key}-escalated`,
+    );
+    await db.recordAlarmStep({
+      alarmId,
+      type: 'escalated',
+      details: { phones: rule.phones, delivered: progress.escalated },
+    });
   }
   await condition(settled);
   if (progress.acknowledgedBy !== null) {
@@ -74,9 +114,21 @@ export async function alarmWorkflow(input: AlarmWorkflowInput): Promise<AlarmPro
     await condition(() => progress.resolved);
   }
   await db.recordAlarmStep({ alarmId, type: 'resolved' });
-  await mirror({ ruleName, objectType: input.objectType, objectId: input.objectId, severity, firing: false, summary: input.summary });
+  await mirror({
+    ruleName,
+    objectType: input.objectType,
+    objectId: input.objectId,
+    severity,
+    firing: false,
+    summary: input.summary,
+  });
   if (rule) {
-    const sent = await deliver(rule, 'email', { subject: subject('RESOLVED'), body: alarmBody(input, rule, 'resolved') }, `${key}-resolved`);
+    const sent = await deliver(
+      rule,
+      'email',
+      { subject: subject('RESOLVED'), body: alarmBody(input, rule, 'resolved') },
+      `${key}-resolved`,
+    );
     await db.recordAlarmStep({ alarmId, type: 'resolved_notified', details: { delivered: sent } });
   }
   return progress;
@@ -84,7 +136,11 @@ export async function alarmWorkflow(input: AlarmWorkflowInput): Promise<AlarmPro
 
 /** The alarm's state into Nagios at once; the mirror being down never holds the alarm up (the periodic sync catches up). */
 async function mirror(state: Parameters<NagiosActivities['nagiosAlarmState']>[0]): Promise<void> {
-  const nagios = proxyActivities<NagiosActivities>({ taskQueue: queuesOf(workflowInfo().taskQueue).notify, startToCloseTimeout: '30 seconds', retry: { ...retryPresets.notify, maximumAttempts: 3 } });
+  const nagios = proxyActivities<NagiosActivities>({
+    taskQueue: queuesOf(workflowInfo().taskQueue).notify,
+    startToCloseTimeout: '30 seconds',
+    retry: { ...retryPresets.notify, maximumAttempts: 3 },
+  });
   try {
     await nagios.nagiosAlarmState(state);
   } catch (e) {
@@ -102,16 +158,25 @@ function alarmBody(input: AlarmWorkflowInput, rule: AlarmRuleView, what: 'fired'
     `Since: ${input.startsAt}`,
     `Alert: ${input.fingerprint}`,
   ];
-  if (what === 'fired' && rule.phones.length) lines.push('', `Acknowledge within ${rule.escalationSeconds} s or the on-call phones are paged by SMS.`);
+  if (what === 'fired' && rule.phones.length)
+    lines.push('', `Acknowledge within ${rule.escalationSeconds} s or the on-call phones are paged by SMS.`);
   return lines.join('\n');
 }
 
 /** Sends to every recipient of the channel; answers how many got it (a permanent failure of one does not stop the others). */
-async function deliver(rule: AlarmRuleView, channel: 'email' | 'sms', msg: { subject: string; body: string }, dedupKey: string): Promise<number> {
+async function deliver(
+  rule: AlarmRuleView,
+  channel: 'email' | 'sms',
+  msg: { subject: string; body: string },
+  dedupKey: string,
+): Promise<number> {
   const notify = notifyProxy();
   const eventType = channel === 'email' ? 'alarm.mail' : 'alarm.sms';
   const sends = (channel === 'email' ? rule.emails : rule.phones).map((to) =>
-    (channel === 'email' ? notify.sendMail({ to, subject: msg.subject, body: msg.body, dedupKey, eventType }) : notify.sendSms({ to, body: msg.body, dedupKey, eventType })).then(
+    (channel === 'email'
+      ? notify.sendMail({ to, subject: msg.subject, body: msg.body, dedupKey, eventType })
+      : notify.sendSms({ to, body: msg.body, dedupKey, eventType })
+    ).then(
       () => 1,
       (e) => {
         if (e instanceof ActivityFailure) return 0;

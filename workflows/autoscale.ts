@@ -7,9 +7,25 @@
  * then torn down by the provisioning activities. Members in ERROR are replaced. It continues-as-new to keep
  * its history short, carrying cooldowns and the last decisions.
  */
-import { ApplicationFailure, condition, continueAsNew, defineQuery, defineSignal, executeChild, proxyActivities, setHandler, uuid4, workflowInfo } from '@temporalio/workflow';
+import {
+  ApplicationFailure,
+  condition,
+  continueAsNew,
+  defineQuery,
+  defineSignal,
+  executeChild,
+  proxyActivities,
+  setHandler,
+  uuid4,
+  workflowInfo,
+} from '@temporalio/workflow';
 import type { AutoscalingQuotaActivities } from '../activities/db/autoscaling-quota';
-import type { AutoscalingRecordActivities, GroupSnapshot, MemberRow, SettingsPatch } from '../activities/db/autoscaling';
+import type {
+  AutoscalingRecordActivities,
+  GroupSnapshot,
+  MemberRow,
+  SettingsPatch,
+} from '../activities/db/autoscaling';
 import type { MetricsActivities } from '../activities/metrics/group-cpu';
 import type { AutoscaleMemberActivities, createFlavorSizeActivity } from '../activities/openstack/autoscale-members';
 import type { IsolationActivities } from '../activities/openstack/isolation';
@@ -61,7 +77,12 @@ export interface AutoscaleState {
   maxSize: number;
   desiredCapacity: number;
   currentCapacity: number;
-  members: Array<Pick<MemberRow, 'id' | 'status' | 'serverId' | 'address' | 'poolMemberId' | 'cause' | 'fault'> & { createdAt: string; activeAt: string | null }>;
+  members: Array<
+    Pick<MemberRow, 'id' | 'status' | 'serverId' | 'address' | 'poolMemberId' | 'cause' | 'fault'> & {
+      createdAt: string;
+      activeAt: string | null;
+    }
+  >;
   /** Average CPU per policy window (seconds → percent) at the last evaluation. */
   lastMetrics: Record<string, number>;
   lastEvaluationAt: string | null;
@@ -99,7 +120,9 @@ const metricsOnce = proxyActivities<MetricsActivities>({
   startToCloseTimeout: '10 seconds',
   retry: { ...retryPresets.orchestration, maximumAttempts: 2 },
 });
-const os = proxyActivities<AutoscaleMemberActivities & ReturnType<typeof createFlavorSizeActivity> & IsolationActivities>({
+const os = proxyActivities<
+  AutoscaleMemberActivities & ReturnType<typeof createFlavorSizeActivity> & IsolationActivities
+>({
   taskQueue: queues.openstack,
   startToCloseTimeout: '2 minutes',
   retry: { ...retryPresets.openstack, maximumAttempts: 20 },
@@ -123,7 +146,16 @@ function failureType(e: unknown): string | undefined {
 
 export async function autoscaleWorkflow(input: AutoscaleInput): Promise<AutoscaleState> {
   const { groupId } = input;
-  const c: Carried = input.carried ?? { paused: false, deleting: false, lastScaleAt: null, policyLastAction: {}, decisions: [], forced: null, settings: null, evaluations: 0 };
+  const c: Carried = input.carried ?? {
+    paused: false,
+    deleting: false,
+    lastScaleAt: null,
+    policyLastAction: {},
+    decisions: [],
+    forced: null,
+    settings: null,
+    evaluations: 0,
+  };
   let wake = false;
   let snap: GroupSnapshot | null = null;
   let lastMetrics: Record<string, number> = {};
@@ -197,7 +229,10 @@ export async function autoscaleWorkflow(input: AutoscaleInput): Promise<Autoscal
     return snap!.members.find((m) => m.id === id)!;
   }
 
-  async function setMember(m: MemberRow, patch: Partial<Pick<MemberRow, 'status' | 'serverId' | 'poolMemberId' | 'address' | 'fault'>>): Promise<void> {
+  async function setMember(
+    m: MemberRow,
+    patch: Partial<Pick<MemberRow, 'status' | 'serverId' | 'poolMemberId' | 'address' | 'fault'>>,
+  ): Promise<void> {
     const at = Date.now();
     await db.updateScalingMember({ memberId: m.id, ...patch, at });
     Object.assign(m, patch);
@@ -212,7 +247,11 @@ export async function autoscaleWorkflow(input: AutoscaleInput): Promise<Autoscal
       await setMember(m, { poolMemberId: null });
     }
     await provisioning.teardownItem({ itemId: m.id });
-    await db.returnMemberQuota({ tenantId: s.tenantId, memberId: m.id, size: { vcpus: size.vcpus, ramMb: size.ramMb } });
+    await db.returnMemberQuota({
+      tenantId: s.tenantId,
+      memberId: m.id,
+      size: { vcpus: size.vcpus, ramMb: size.ramMb },
+    });
     await db.updateScalingMember({ memberId: m.id, status: 'removed', at: Date.now() });
     s.members = s.members.filter((x) => x.id !== m.id);
   }
@@ -242,7 +281,11 @@ export async function autoscaleWorkflow(input: AutoscaleInput): Promise<Autoscal
       activeTimeoutMs: MEMBER_ACTIVE_TIMEOUT_MS,
     };
     try {
-      const built = await executeChild(provisionItemWorkflow, { workflowId: `provision-${m.id}`, taskQueue: queues.orchestration, args: [input] });
+      const built = await executeChild(provisionItemWorkflow, {
+        workflowId: `provision-${m.id}`,
+        taskQueue: queues.orchestration,
+        args: [input],
+      });
       const serverId = String(built.resources.serverId);
       const address = (built.resources.fixedIp as string | null) ?? null;
       await setMember(m, { serverId, address });
@@ -250,8 +293,16 @@ export async function autoscaleWorkflow(input: AutoscaleInput): Promise<Autoscal
       if (t.maxKbps) await os.applyBandwidthLimit({ projectId: s.projectId, serverId, maxKbps: t.maxKbps });
       let poolMemberId: string | null = null;
       if (s.settings.poolId) {
-        if (!address) throw ApplicationFailure.nonRetryable(`server ${serverId} has no address for the pool`, 'AutoscaleNoAddress');
-        ({ poolMemberId } = await os.addPoolMember({ projectId: s.projectId, poolId: s.settings.poolId, subnetId: s.settings.subnetId, address, protocolPort: t.protocolPort, memberId: m.id }));
+        if (!address)
+          throw ApplicationFailure.nonRetryable(`server ${serverId} has no address for the pool`, 'AutoscaleNoAddress');
+        ({ poolMemberId } = await os.addPoolMember({
+          projectId: s.projectId,
+          poolId: s.settings.poolId,
+          subnetId: s.settings.subnetId,
+          address,
+          protocolPort: t.protocolPort,
+          memberId: m.id,
+        }));
       }
       await setMember(m, { status: 'active', poolMemberId });
       await db.settleMemberQuota({ memberId: m.id, outcome: 'commit' });
@@ -288,7 +339,14 @@ export async function autoscaleWorkflow(input: AutoscaleInput): Promise<Autoscal
     const desired = Math.min(next.maxSize, Math.max(next.minSize, next.desiredCapacity));
     Object.assign(s, { ...next, desiredCapacity: desired });
     await db.saveGroupSettings({ groupId, patch: { ...patch, desiredCapacity: desired } });
-    if (desired !== before) await decide({ action: 'settings', from: before, to: desired, reason: 'settings changed', ...(desired !== next.desiredCapacity ? { clampedBy: desired < next.desiredCapacity ? 'max' : 'min' } : {}) });
+    if (desired !== before)
+      await decide({
+        action: 'settings',
+        from: before,
+        to: desired,
+        reason: 'settings changed',
+        ...(desired !== next.desiredCapacity ? { clampedBy: desired < next.desiredCapacity ? 'max' : 'min' } : {}),
+      });
   }
 
   async function setDesired(to: number): Promise<void> {
@@ -300,16 +358,30 @@ export async function autoscaleWorkflow(input: AutoscaleInput): Promise<Autoscal
     const s = snap!;
     const st = s.settings;
     const current = currentCapacity(s.members.map(asGroupMember));
-    const headroom = await db.memberQuotaHeadroom({ tenantId: s.tenantId, size: { vcpus: size.vcpus, ramMb: size.ramMb }, upTo: Math.max(0, st.maxSize - current) });
+    const headroom = await db.memberQuotaHeadroom({
+      tenantId: s.tenantId,
+      size: { vcpus: size.vcpus, ramMb: size.ramMb },
+      upTo: Math.max(0, st.maxSize - current),
+    });
     const quotaHeadroom = headroom === null ? undefined : headroom;
 
     if (c.forced !== null) {
       const requested = c.forced;
       c.forced = null;
-      const { capacity, clampedBy } = clampCapacity(current, requested, { min: st.minSize, max: st.maxSize, quotaHeadroom });
+      const { capacity, clampedBy } = clampCapacity(current, requested, {
+        min: st.minSize,
+        max: st.maxSize,
+        quotaHeadroom,
+      });
       c.lastScaleAt = Date.now();
       await setDesired(capacity);
-      await decide({ action: 'force', from: current, to: capacity, reason: `size forced to ${requested}`, ...(clampedBy ? { clampedBy } : {}) });
+      await decide({
+        action: 'force',
+        from: current,
+        to: capacity,
+        reason: `size forced to ${requested}`,
+        ...(clampedBy ? { clampedBy } : {}),
+      });
       return;
     }
     if (c.paused) return;
@@ -328,7 +400,16 @@ export async function autoscaleWorkflow(input: AutoscaleInput): Promise<Autoscal
     lastMetrics = Object.fromEntries(Object.entries(metrics));
     const now = Date.now();
     lastEvaluationAt = now;
-    const d = evaluatePolicies(rules, { current, min: st.minSize, max: st.maxSize, quotaHeadroom, groupCooldownSeconds: st.cooldownSeconds, lastScaleAt: c.lastScaleAt, metrics, now });
+    const d = evaluatePolicies(rules, {
+      current,
+      min: st.minSize,
+      max: st.maxSize,
+      quotaHeadroom,
+      groupCooldownSeconds: st.cooldownSeconds,
+      lastScaleAt: c.lastScaleAt,
+      metrics,
+      now,
+    });
     lastEvaluation = metricsError ? `metrics unavailable: ${metricsError}` : d.reason;
     if (d.action === 'none') return;
     c.lastScaleAt = now;
@@ -342,21 +423,50 @@ export async function autoscaleWorkflow(input: AutoscaleInput): Promise<Autoscal
     const decided = iterationAction;
     const plan = planReconcile(s.members.map(asGroupMember), s.settings.desiredCapacity, s.settings.scaleInStrategy);
     const replace = c.paused ? [] : plan.replace;
-    if (replace.length) await decide({ action: 'replace', from: currentCapacity(s.members.map(asGroupMember)), to: s.settings.desiredCapacity, reason: `replacing ${replace.length} member(s) in ERROR` });
+    if (replace.length)
+      await decide({
+        action: 'replace',
+        from: currentCapacity(s.members.map(asGroupMember)),
+        to: s.settings.desiredCapacity,
+        reason: `replacing ${replace.length} member(s) in ERROR`,
+      });
     const leaving = [...replace, ...plan.remove].map(member);
     const launches: MemberRow[] = [];
     // Members live in the tenant's own project; provisioning makes it on first use.
-    if (plan.create > 0 && !s.projectId) s.projectId = (await provisioning.ensureTenantProject({ tenantId: s.tenantId })).projectId;
+    if (plan.create > 0 && !s.projectId)
+      s.projectId = (await provisioning.ensureTenantProject({ tenantId: s.tenantId })).projectId;
     for (let i = 0; i < plan.create; i++) {
       const id = uuid4();
-      if (!(await db.reserveMemberQuota({ tenantId: s.tenantId, memberId: id, size: { vcpus: size.vcpus, ramMb: size.ramMb } }))) {
-        await decide({ action: 'quota', from: s.members.length, to: s.settings.desiredCapacity, reason: `tenant quota leaves no room for ${plan.create - i} more member(s)`, clampedBy: 'quota' });
+      if (
+        !(await db.reserveMemberQuota({
+          tenantId: s.tenantId,
+          memberId: id,
+          size: { vcpus: size.vcpus, ramMb: size.ramMb },
+        }))
+      ) {
+        await decide({
+          action: 'quota',
+          from: s.members.length,
+          to: s.settings.desiredCapacity,
+          reason: `tenant quota leaves no room for ${plan.create - i} more member(s)`,
+          clampedBy: 'quota',
+        });
         break;
       }
       const at = Date.now();
       const cause = i < replace.length ? 'replace' : (decided ?? (c.evaluations <= 1 ? 'initial' : 'reconcile'));
       await db.addScalingMember({ memberId: id, groupId, tenantId: s.tenantId, cause, at });
-      const row: MemberRow = { id, status: 'building', serverId: null, poolMemberId: null, address: null, cause, fault: null, createdAt: at, activeAt: null };
+      const row: MemberRow = {
+        id,
+        status: 'building',
+        serverId: null,
+        poolMemberId: null,
+        address: null,
+        cause,
+        fault: null,
+        createdAt: at,
+        activeAt: null,
+      };
       s.members.push(row);
       launches.push(row);
     }
@@ -389,7 +499,11 @@ export async function autoscaleWorkflow(input: AutoscaleInput): Promise<Autoscal
     wake = false;
     await condition(() => wake, snap.settings.evaluationSeconds * 1000);
     if (i + 1 >= perRun || workflowInfo().continueAsNewSuggested) {
-      await continueAsNew<typeof autoscaleWorkflow>({ groupId, evaluationsPerRun: input.evaluationsPerRun, carried: c });
+      await continueAsNew<typeof autoscaleWorkflow>({
+        groupId,
+        evaluationsPerRun: input.evaluationsPerRun,
+        carried: c,
+      });
     }
   }
 }

@@ -45,7 +45,15 @@ export async function drainHostWorkflow(input: DrainHostInput): Promise<DrainPro
       try {
         r = await executeChild(migrateWorkflow, {
           workflowId: migrateWorkflowId(s.id),
-          args: [{ serverId: s.id, reason: 'drain', requestedBy: input.requestedBy, pollMs: input.pollMs, timeoutMs: input.migrationTimeoutMs }],
+          args: [
+            {
+              serverId: s.id,
+              reason: 'drain',
+              requestedBy: input.requestedBy,
+              pollMs: input.pollMs,
+              timeoutMs: input.migrationTimeoutMs,
+            },
+          ],
         });
       } catch (e) {
         p.failed.push({ serverId: s.id, error: (e as Error).message });

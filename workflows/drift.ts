@@ -23,8 +23,16 @@ export const driftScheduleId = 'drift-reconcile';
 
 export async function driftWorkflow(): Promise<DriftSummary> {
   const queues = queuesOf(workflowInfo().taskQueue);
-  const db = proxyActivities<DriftRecordActivities>({ taskQueue: queues.orchestration, startToCloseTimeout: '1 minute', retry: { ...retryPresets.orchestration, maximumAttempts: 5 } });
-  const os = proxyActivities<DriftCloudActivities>({ taskQueue: queues.openstack, startToCloseTimeout: '5 minutes', retry: { ...retryPresets.openstack, maximumAttempts: 5 } });
+  const db = proxyActivities<DriftRecordActivities>({
+    taskQueue: queues.orchestration,
+    startToCloseTimeout: '1 minute',
+    retry: { ...retryPresets.orchestration, maximumAttempts: 5 },
+  });
+  const os = proxyActivities<DriftCloudActivities>({
+    taskQueue: queues.openstack,
+    startToCloseTimeout: '5 minutes',
+    retry: { ...retryPresets.openstack, maximumAttempts: 5 },
+  });
 
   const startedAt = new Date().toISOString();
   const inventory = await db.driftInventory();

@@ -1,5 +1,14 @@
 import { WorkflowExecutionAlreadyStartedError } from '@temporalio/common';
-import { condition, defineQuery, defineSignal, ParentClosePolicy, setHandler, startChild, uuid4, workflowInfo } from '@temporalio/workflow';
+import {
+  condition,
+  defineQuery,
+  defineSignal,
+  ParentClosePolicy,
+  setHandler,
+  startChild,
+  uuid4,
+  workflowInfo,
+} from '@temporalio/workflow';
 import type { EvacuationItem, EvacuationStatus } from '../domain/entities/ha-evacuation';
 import { capacityOf } from '../domain/ha/host-capacity';
 import { withDemand } from '../domain/scheduling/capacity';
@@ -48,7 +57,10 @@ export const evacuationProgressQuery = defineQuery<EvacuationProgress>('progress
  * end, record recovery time, then keep the host fenced until an operator releases it.
  */
 export async function evacuateWorkflow(input: EvacuateInput): Promise<EvacuationProgress> {
-  const { db, cloud, waiter } = haActivities({ heartbeatTimeoutMs: input.heartbeatTimeoutMs, waitTimeoutMs: input.serverTimeoutMs });
+  const { db, cloud, waiter } = haActivities({
+    heartbeatTimeoutMs: input.heartbeatTimeoutMs,
+    waitTimeoutMs: input.serverTimeoutMs,
+  });
   const host = input.hostname;
   const p: EvacuationProgress = {
     evacuationId: uuid4(),
@@ -68,13 +80,26 @@ export async function evacuateWorkflow(input: EvacuateInput): Promise<Evacuation
     releasedBy ??= s.by;
   });
 
-  await db.haBeginEvacuation({ id: p.evacuationId, hostname: host, workflowId: workflowInfo().workflowId, failedAt: input.failedAt, trigger: input.trigger });
+  await db.haBeginEvacuation({
+    id: p.evacuationId,
+    hostname: host,
+    workflowId: workflowInfo().workflowId,
+    failedAt: input.failedAt,
+    trigger: input.trigger,
+  });
   await cloud.haFenceHost({ host, reason: `fenced by evacuate-${host}` });
   await db.haUpdateEvacuation({ id: p.evacuationId, patch: { fencedAt: new Date().toISOString() } });
 
   const servers = await cloud.haListHostServers({ host });
   const ordered = evacuationOrder(servers.map((s) => ({ ...s, ...haFlagsOf(s.metadata) })));
-  p.items = ordered.map((s) => ({ serverId: s.id, name: s.name, haEnabled: s.haEnabled, priority: s.priority, status: 'pending', targets: [] }));
+  p.items = ordered.map((s) => ({
+    serverId: s.id,
+    name: s.name,
+    haEnabled: s.haEnabled,
+    priority: s.priority,
+    status: 'pending',
+    targets: [],
+  }));
   p.total = ordered.length;
   p.phase = 'evacuating';
   await db.haUpdateEvacuation({ id: p.evacuationId, patch: { totalServers: p.total, items: p.items } });
@@ -86,7 +111,11 @@ export async function evacuateWorkflow(input: EvacuateInput): Promise<Evacuation
     body: `Compute host ${host} stopped reporting (first miss ${input.failedAt}). It is fenced (forced down) and its ${p.total} servers are being evacuated in priority order.`,
   });
 
-  const [policy, hosts, unavailable] = await Promise.all([db.haLoadPolicy(), cloud.haListComputeHosts(), db.haUnavailableHosts()]);
+  const [policy, hosts, unavailable] = await Promise.all([
+    db.haLoadPolicy(),
+    cloud.haListComputeHosts(),
+    db.haUnavailableHosts(),
+  ]);
   let capacity: HostCapacity[] = capacityOf(hosts, [host, ...unavailable]);
   const claim = (name: string, d: { id: string; vcpus: number; memoryMb: number }, sign: 1 | -1) => {
     capacity = capacity.map((h) => (h.name === name ? withDemand(h, d, sign) : h));
@@ -147,7 +176,10 @@ export async function evacuateWorkflow(input: EvacuateInput): Promise<Evacuation
   p.status = p.unrecovered.length === 0 ? 'completed' : p.recovered > 0 ? 'partial' : 'failed';
   p.recoveryMs = Math.max(0, (lastActiveAt || Date.now()) - Date.parse(input.failedAt));
   const finishedAt = new Date().toISOString();
-  await db.haUpdateEvacuation({ id: p.evacuationId, patch: { status: p.status, finishedAt, recoveryMs: p.recoveryMs, evacuatedServers: p.recovered, items: p.items } });
+  await db.haUpdateEvacuation({
+    id: p.evacuationId,
+    patch: { status: p.status, finishedAt, recoveryMs: p.recoveryMs, evacuatedServers: p.recovered, items: p.items },
+  });
   p.phase = 'awaiting_release';
   const lost = p.items.filter((x) => x.status !== 'active');
   await page({
@@ -158,7 +190,9 @@ export async function evacuateWorkflow(input: EvacuateInput): Promise<Evacuation
     body:
       `Evacuation of ${host} ${p.status} in ${(p.recoveryMs / 1000).toFixed(1)} s from failure to last server ACTIVE. ` +
       `${p.recovered} of ${p.total} servers are ACTIVE on other hosts.` +
-      (lost.length ? ` Not recovered: ${lost.map((x) => `${x.name} (${x.serverId}): ${x.error ?? 'unknown'}`).join('; ')}.` : '') +
+      (lost.length
+        ? ` Not recovered: ${lost.map((x) => `${x.name} (${x.serverId}): ${x.error ?? 'unknown'}`).join('; ')}.`
+        : '') +
       ` The host stays fenced until an operator releases it.`,
   });
 
@@ -172,7 +206,11 @@ export async function evacuateWorkflow(input: EvacuateInput): Promise<Evacuation
 /** Pages on-call through the notify capability's page workflow, which retries and never fails; the evacuation does not wait for it. */
 async function page(input: PageInput): Promise<void> {
   try {
-    await startChild(pageOnCallWorkflow, { workflowId: pageWorkflowId(input.dedupKey), parentClosePolicy: ParentClosePolicy.ABANDON, args: [input] });
+    await startChild(pageOnCallWorkflow, {
+      workflowId: pageWorkflowId(input.dedupKey),
+      parentClosePolicy: ParentClosePolicy.ABANDON,
+      args: [input],
+    });
   } catch (e) {
     if (!(e instanceof WorkflowExecutionAlreadyStartedError)) throw e;
   }

@@ -26,7 +26,21 @@ export async function hostSweepWorkflow(input: HostSweepInput): Promise<HostSwee
   const { db, cloud } = haActivities();
   const hosts = await cloud.haListComputeHosts();
   const at = Date.now();
-  const failed = await db.haRecordSweep({ observations: hosts.map((h) => ({ host: h.name, up: h.up, ignored: h.forcedDown, enabled: h.enabled, vcpus: h.vcpus, memoryMb: h.memoryMb, usedVcpus: h.usedVcpus, usedMemoryMb: h.usedMemoryMb, runningVms: h.runningVms })), rule: input.rule, at });
+  const failed = await db.haRecordSweep({
+    observations: hosts.map((h) => ({
+      host: h.name,
+      up: h.up,
+      ignored: h.forcedDown,
+      enabled: h.enabled,
+      vcpus: h.vcpus,
+      memoryMb: h.memoryMb,
+      usedVcpus: h.usedVcpus,
+      usedMemoryMb: h.usedMemoryMb,
+      runningVms: h.runningVms,
+    })),
+    rule: input.rule,
+    at,
+  });
   const started: string[] = [];
   for (const f of failed) {
     try {
@@ -40,5 +54,10 @@ export async function hostSweepWorkflow(input: HostSweepInput): Promise<HostSwee
       if (!(e instanceof WorkflowExecutionAlreadyStartedError)) throw e;
     }
   }
-  return { checked: hosts.length, down: hosts.filter((h) => !h.up).map((h) => h.name), failed: failed.map((f) => f.host), evacuationsStarted: started };
+  return {
+    checked: hosts.length,
+    down: hosts.filter((h) => !h.up).map((h) => h.name),
+    failed: failed.map((f) => f.host),
+    evacuationsStarted: started,
+  };
 }

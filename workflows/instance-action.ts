@@ -78,9 +78,22 @@ const keptHistory = 20;
 export async function instanceOpsWorkflow(input: InstanceOpsInput): Promise<InstanceOpsProgress> {
   const queues = queuesOf(workflowInfo().taskQueue);
   const retry: RetryPolicy = { ...retryPresets.openstack, maximumAttempts: 3 };
-  const os = proxyActivities<ServerOperateActivities>({ taskQueue: queues.openstack, startToCloseTimeout: '1 minute', retry });
-  const waits = proxyActivities<ServerOperateActivities>({ taskQueue: queues.openstack, startToCloseTimeout: '15 minutes', heartbeatTimeout: '30 seconds', retry });
-  const db = proxyActivities<ResourceRecordActivities>({ taskQueue: queues.orchestration, startToCloseTimeout: '30 seconds', retry: retryPresets.orchestration });
+  const os = proxyActivities<ServerOperateActivities>({
+    taskQueue: queues.openstack,
+    startToCloseTimeout: '1 minute',
+    retry,
+  });
+  const waits = proxyActivities<ServerOperateActivities>({
+    taskQueue: queues.openstack,
+    startToCloseTimeout: '15 minutes',
+    heartbeatTimeout: '30 seconds',
+    retry,
+  });
+  const db = proxyActivities<ResourceRecordActivities>({
+    taskQueue: queues.orchestration,
+    startToCloseTimeout: '30 seconds',
+    retry: retryPresets.orchestration,
+  });
 
   const history: ActionRecord[] = input.history ?? [];
   let current: ActionRecord | null = null;
@@ -120,7 +133,12 @@ export async function instanceOpsWorkflow(input: InstanceOpsInput): Promise<Inst
       // Taken before the first await: a second request arriving meanwhile sees the server busy.
       current = record;
       try {
-        await os.checkServerAction({ serverId: input.serverId, projectId: input.projectId, action: request.action, rebootType: request.rebootType });
+        await os.checkServerAction({
+          serverId: input.serverId,
+          projectId: input.projectId,
+          action: request.action,
+          rebootType: request.rebootType,
+        });
       } catch (e) {
         current = null;
         throw e;
@@ -131,15 +149,22 @@ export async function instanceOpsWorkflow(input: InstanceOpsInput): Promise<Inst
     {
       validator: (request) => {
         if (deleted) throw ApplicationFailure.nonRetryable('the server has been deleted', 'ServerDeleted');
-        if (current) throw ApplicationFailure.nonRetryable(`the server is busy: ${current.action} is in progress (step: ${current.step})`, 'ServerBusy', { action: current.action, step: current.step });
-        if (request.action === 'set_password' && !request.password) throw ApplicationFailure.nonRetryable('a password is required', 'InvalidRequest');
+        if (current)
+          throw ApplicationFailure.nonRetryable(
+            `the server is busy: ${current.action} is in progress (step: ${current.step})`,
+            'ServerBusy',
+            { action: current.action, step: current.step },
+          );
+        if (request.action === 'set_password' && !request.password)
+          throw ApplicationFailure.nonRetryable('a password is required', 'InvalidRequest');
       },
     },
   );
 
   setHandler(
     consoleUpdate,
-    async ({ type }): Promise<ConsoleInfo> => os.getServerConsole({ serverId: input.serverId, projectId: input.projectId, type: type ?? 'novnc' }),
+    async ({ type }): Promise<ConsoleInfo> =>
+      os.getServerConsole({ serverId: input.serverId, projectId: input.projectId, type: type ?? 'novnc' }),
     {
       validator: (_request: { type?: string }) => {
         if (deleted) throw ApplicationFailure.nonRetryable('the server has been deleted', 'ServerDeleted');
@@ -150,7 +175,15 @@ export async function instanceOpsWorkflow(input: InstanceOpsInput): Promise<Inst
   async function perform(record: ActionRecord, request: ServerActionRequest): Promise<void> {
     const { serverId, projectId } = input;
     step(record, 'requesting from OpenStack');
-    const submitted = await os.submitServerAction({ serverId, projectId, action: request.action, rebootType: request.rebootType, password: request.password, imageName: request.imageName, tag: `${workflowInfo().workflowId}/${record.id}` });
+    const submitted = await os.submitServerAction({
+      serverId,
+      projectId,
+      action: request.action,
+      rebootType: request.rebootType,
+      password: request.password,
+      imageName: request.imageName,
+      tag: `${workflowInfo().workflowId}/${record.id}`,
+    });
     if (request.action === 'delete') {
       step(record, 'waiting for the server to go');
       await waits.waitServerGone({ serverId, projectId });
@@ -165,7 +198,11 @@ export async function instanceOpsWorkflow(input: InstanceOpsInput): Promise<Inst
       step(record, 'waiting for the image');
       const image = await waits.waitImageActive({ imageId, projectId });
       step(record, 'recording the image');
-      const imageResourceId = await db.recordTenantImage({ tenantId: input.tenantId, image, sourceResourceId: input.resourceId });
+      const imageResourceId = await db.recordTenantImage({
+        tenantId: input.tenantId,
+        image,
+        sourceResourceId: input.resourceId,
+      });
       record.result = { imageId, imageResourceId };
     }
     step(record, 'waiting for the server to settle');

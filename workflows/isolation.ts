@@ -9,11 +9,21 @@ import { queuesOf } from '../domain/task-queues';
 import { retryPresets } from './retry-presets';
 
 export type IsolationRequest =
-  | { kind: 'bandwidth'; projectId: string | null; serverId: string; maxKbps: number; maxBurstKbps?: number; direction?: 'egress' | 'ingress' }
+  | {
+      kind: 'bandwidth';
+      projectId: string | null;
+      serverId: string;
+      maxKbps: number;
+      maxBurstKbps?: number;
+      direction?: 'egress' | 'ingress';
+    }
   | { kind: 'clear-bandwidth'; projectId: string | null; serverId: string }
   | { kind: 'connection-limit'; projectId: string | null; listenerId: string; connectionLimit: number };
 
-export type IsolationResult = { kind: 'bandwidth'; result: BandwidthLimitResult } | { kind: 'clear-bandwidth' } | { kind: 'connection-limit'; connectionLimit: number };
+export type IsolationResult =
+  | { kind: 'bandwidth'; result: BandwidthLimitResult }
+  | { kind: 'clear-bandwidth' }
+  | { kind: 'connection-limit'; connectionLimit: number };
 
 export async function isolationWorkflow(req: IsolationRequest): Promise<IsolationResult> {
   const os = proxyActivities<IsolationActivities>({
@@ -30,6 +40,13 @@ export async function isolationWorkflow(req: IsolationRequest): Promise<Isolatio
       await os.clearBandwidthLimit({ projectId: req.projectId, serverId: req.serverId });
       return { kind: 'clear-bandwidth' };
     case 'connection-limit':
-      return { kind: 'connection-limit', ...(await os.setListenerConnectionLimit({ projectId: req.projectId, listenerId: req.listenerId, connectionLimit: req.connectionLimit })) };
+      return {
+        kind: 'connection-limit',
+        ...(await os.setListenerConnectionLimit({
+          projectId: req.projectId,
+          listenerId: req.listenerId,
+          connectionLimit: req.connectionLimit,
+        })),
+      };
   }
 }

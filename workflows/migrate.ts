@@ -44,14 +44,31 @@ export async function migrateWorkflow(input: MigrateInput): Promise<MigrationPro
   const timeoutMs = input.timeoutMs ?? 30 * 60_000;
   const { db, cloud, waiter } = haActivities({ waitTimeoutMs: timeoutMs });
   const { workflowId, runId } = workflowInfo();
-  const p: MigrationProgress = { serverId: input.serverId, phase: 'checking', sourceHost: null, targetHost: input.targetHost ?? null, migrationId: null, migrationStatus: null, percent: null };
+  const p: MigrationProgress = {
+    serverId: input.serverId,
+    phase: 'checking',
+    sourceHost: null,
+    targetHost: input.targetHost ?? null,
+    migrationId: null,
+    migrationStatus: null,
+    percent: null,
+  };
   let abortRequested = false;
   setHandler(migrationProgressQuery, () => p);
   setHandler(abortMigrationSignal, () => {
     abortRequested = true;
   });
   const record = (extra: { status: 'running' | MigrationOutcome; error?: string | null; finished?: boolean }) =>
-    db.haRecordMigration({ runId, workflowId, serverId: input.serverId, reason: input.reason ?? 'operator', sourceHost: p.sourceHost, targetHost: p.targetHost, requestedBy: input.requestedBy ?? null, ...extra });
+    db.haRecordMigration({
+      runId,
+      workflowId,
+      serverId: input.serverId,
+      reason: input.reason ?? 'operator',
+      sourceHost: p.sourceHost,
+      targetHost: p.targetHost,
+      requestedBy: input.requestedBy ?? null,
+      ...extra,
+    });
   // The record is final before the query says done, so readers of either agree.
   const finish = async (outcome: MigrationOutcome, error?: string) => {
     await record({ status: outcome, error: error ?? null, finished: true });
@@ -92,13 +109,22 @@ export async function migrateWorkflow(input: MigrateInput): Promise<MigrationPro
   const after = await waiter.haWaitServerSettled({ serverId: input.serverId, timeoutMs });
   if (after.host === p.targetHost && after.status === 'ACTIVE') return finish('completed');
   const where = `server is ${after.status} on ${after.host ?? 'no host'}`;
-  if (abortRequested) return finish(after.host === p.sourceHost && after.status === 'ACTIVE' ? 'aborted' : 'failed', `aborted; ${where}`);
-  return finish('failed', Date.now() > deadline ? `timed out and aborted; ${where}` : `migration did not complete; ${where}`);
+  if (abortRequested)
+    return finish(after.host === p.sourceHost && after.status === 'ACTIVE' ? 'aborted' : 'failed', `aborted; ${where}`);
+  return finish(
+    'failed',
+    Date.now() > deadline ? `timed out and aborted; ${where}` : `migration did not complete; ${where}`,
+  );
 
   async function precheck(s: HaServer): Promise<string | undefined> {
-    if (s.status !== 'ACTIVE' || s.taskState) return `server is ${s.status}${s.taskState ? ` (${s.taskState})` : ''}, not ACTIVE`;
+    if (s.status !== 'ACTIVE' || s.taskState)
+      return `server is ${s.status}${s.taskState ? ` (${s.taskState})` : ''}, not ACTIVE`;
     if (!s.host) return 'server has no host';
-    const [policy, hosts, unavailable] = await Promise.all([db.haLoadPolicy(), cloud.haListComputeHosts(), db.haUnavailableHosts()]);
+    const [policy, hosts, unavailable] = await Promise.all([
+      db.haLoadPolicy(),
+      cloud.haListComputeHosts(),
+      db.haUnavailableHosts(),
+    ]);
     const capacity = capacityOf(hosts, unavailable);
     const demand = { id: s.id, vcpus: s.vcpus, memoryMb: s.memoryMb };
     if (!input.targetHost) {
@@ -111,7 +137,14 @@ export async function migrateWorkflow(input: MigrateInput): Promise<MigrationPro
     if (!t.up || t.forcedDown) return `compute service of ${t.name} is down`;
     if (!t.enabled) return `compute service of ${t.name} is disabled`;
     if (unavailable.includes(t.name)) return `host ${t.name} is fenced or in maintenance`;
-    if (!fits(capacity.find((h) => h.name === t.name)!, demand, policy)) return `host ${t.name} lacks capacity for the server`;
+    if (
+      !fits(
+        capacity.find((h) => h.name === t.name)!,
+        demand,
+        policy,
+      )
+    )
+      return `host ${t.name} lacks capacity for the server`;
     return undefined;
   }
 }

@@ -1,4 +1,11 @@
-import { condition, continueAsNew, defineSignal, proxyActivities, setHandler, workflowInfo } from '@temporalio/workflow';
+import {
+  condition,
+  continueAsNew,
+  defineSignal,
+  proxyActivities,
+  setHandler,
+  workflowInfo,
+} from '@temporalio/workflow';
 import type { NagiosActivities } from '../activities/nagios/mirror';
 import { queuesOf } from '../domain/task-queues';
 import { retryPresets } from './retry-presets';
@@ -17,7 +24,11 @@ export interface NagiosSyncInput {
  * the state of everything as passive results, so Nagios's freshness checks see the platform alive.
  */
 export async function nagiosSyncWorkflow(input: NagiosSyncInput): Promise<void> {
-  const nagios = proxyActivities<NagiosActivities>({ taskQueue: queuesOf(workflowInfo().taskQueue).notify, startToCloseTimeout: '2 minutes', retry: { ...retryPresets.notify, maximumAttempts: 3 } });
+  const nagios = proxyActivities<NagiosActivities>({
+    taskQueue: queuesOf(workflowInfo().taskQueue).notify,
+    startToCloseTimeout: '2 minutes',
+    retry: { ...retryPresets.notify, maximumAttempts: 3 },
+  });
   let wake = false;
   setHandler(nagiosResyncSignal, () => void (wake = true));
   for (let i = 0; i < 200; i++) {

@@ -51,7 +51,13 @@ export interface OrderProgress {
   orderId: string;
   status: OrderStatus;
   steps: Array<{ name: StepName; state: StepState; detail?: string }>;
-  items: Array<{ itemId: string; kind: string; state: OrderItemStatus; attempts: number; error?: { type: string | null; message: string } }>;
+  items: Array<{
+    itemId: string;
+    kind: string;
+    state: OrderItemStatus;
+    attempts: number;
+    error?: { type: string | null; message: string };
+  }>;
   decision?: { by: string; reason: string | null; auto: boolean };
   remindedAt?: string;
   expiresAt?: string;
@@ -85,11 +91,15 @@ export async function orderWorkflow(input: OrderWorkflowInput): Promise<OrderPro
   const progress: OrderProgress = {
     orderId: input.orderId,
     status: 'submitted',
-    steps: (['validate', 'reserve', 'approval', 'provision', 'deliver'] as StepName[]).map((name) => ({ name, state: 'pending' })),
+    steps: (['validate', 'reserve', 'approval', 'provision', 'deliver'] as StepName[]).map((name) => ({
+      name,
+      state: 'pending',
+    })),
     items: [],
   };
   const stepOf = (n: StepName) => progress.steps.find((s) => s.name === n)!;
-  const mark = (n: StepName, state: StepState, detail?: string) => Object.assign(stepOf(n), { state }, detail ? { detail } : {});
+  const mark = (n: StepName, state: StepState, detail?: string) =>
+    Object.assign(stepOf(n), { state }, detail ? { detail } : {});
   let decision: { kind: 'approve' | 'reject' | 'cancel'; d: OrderDecision } | undefined;
   /** The decision has taken effect (the order's new status is stored). */
   let decided = false;
@@ -109,7 +119,10 @@ export async function orderWorkflow(input: OrderWorkflowInput): Promise<OrderPro
   setHandler(cancelOrderUpdate, decide('cancel'), { validator: validator('cancel') });
   setHandler(orderProgressQuery, () => progress);
 
-  const transition = async (to: OrderStatus, extra: { by?: string | null; byEmail?: string | null; reason?: string | null; failure?: OrderFailure } = {}) => {
+  const transition = async (
+    to: OrderStatus,
+    extra: { by?: string | null; byEmail?: string | null; reason?: string | null; failure?: OrderFailure } = {},
+  ) => {
     progress.status = await db.transitionOrder({ orderId: input.orderId, to, ...extra });
   };
   const end = async (to: OrderStatus, extra: Parameters<typeof transition>[1] = {}) => {
@@ -129,7 +142,12 @@ export async function orderWorkflow(input: OrderWorkflowInput): Promise<OrderPro
   const validation = await cloud.validateOrderItems({ items });
   if (validation.problem) {
     mark('validate', 'failed', validation.problem);
-    progress.failure = { step: 'validate', type: 'InvalidOrder', message: validation.problem, itemId: validation.itemId ?? null };
+    progress.failure = {
+      step: 'validate',
+      type: 'InvalidOrder',
+      message: validation.problem,
+      itemId: validation.itemId ?? null,
+    };
     return end('failed', { by: 'system', failure: progress.failure });
   }
   mark('validate', 'done');
@@ -143,7 +161,10 @@ export async function orderWorkflow(input: OrderWorkflowInput): Promise<OrderPro
     for (const i of progress.items) i.state = 'cancelled';
     return end('cancelled', { by: d.by, byEmail: d.byEmail, reason: d.reason ?? null });
   }
-  const auto = autoApprovalReason(input.rules, { tenantTrusted: input.tenantTrusted, monthlyPrice: input.monthlyPrice });
+  const auto = autoApprovalReason(input.rules, {
+    tenantTrusted: input.tenantTrusted,
+    monthlyPrice: input.monthlyPrice,
+  });
   if (auto) {
     progress.decision = { by: 'system', reason: auto, auto: true };
     await transition('approved', { by: 'system', reason: auto });
@@ -175,7 +196,11 @@ export async function orderWorkflow(input: OrderWorkflowInput): Promise<OrderPro
     if (kind !== 'approve') {
       mark('approval', 'failed', kind === 'reject' ? `rejected: ${d.reason ?? ''}` : 'cancelled by the user');
       for (const i of progress.items) i.state = 'cancelled';
-      return end(kind === 'reject' ? 'rejected' : 'cancelled', { by: d.by, byEmail: d.byEmail, reason: d.reason ?? null });
+      return end(kind === 'reject' ? 'rejected' : 'cancelled', {
+        by: d.by,
+        byEmail: d.byEmail,
+        reason: d.reason ?? null,
+      });
     }
     await transition('approved', { by: d.by, byEmail: d.byEmail, reason: d.reason ?? null });
     mark('approval', 'done', d.reason ?? undefined);
@@ -219,7 +244,17 @@ async function provisionWithRetries(
     try {
       const result = await executeChild(provisionItemWorkflow, {
         workflowId: `provision-${item.id}`,
-        args: [{ orderId: input.orderId, itemId: item.id, tenantId: input.tenantId, attempt: p.attempts, spec: item.spec, flavor: input.flavors[item.id] ?? null, activeTimeoutMs: input.activeTimeoutMs }],
+        args: [
+          {
+            orderId: input.orderId,
+            itemId: item.id,
+            tenantId: input.tenantId,
+            attempt: p.attempts,
+            spec: item.spec,
+            flavor: input.flavors[item.id] ?? null,
+            activeTimeoutMs: input.activeTimeoutMs,
+          },
+        ],
       });
       p.state = 'delivered';
       await db.updateOrderItem({ itemId: item.id, status: 'delivered', resources: result.resources, failure: null });

@@ -24,7 +24,9 @@ export const pageWorkflowId = (dedupKey: string) => `page-${dedupKey}`;
  */
 export async function pageOnCallWorkflow(input: PageInput): Promise<PageOutcome> {
   const { maxAttempts, ...page } = input;
-  const notify = notifyProxy({ retry: { ...retryPresets.notify, maximumAttempts: maxAttempts ?? retryPresets.notify.maximumAttempts } });
+  const notify = notifyProxy({
+    retry: { ...retryPresets.notify, maximumAttempts: maxAttempts ?? retryPresets.notify.maximumAttempts },
+  });
   try {
     const result = await notify.notifyOnCall(page);
     return { ...result, delivered: result.deliveries.some((d) => d.status !== 'failed') };

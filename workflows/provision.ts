@@ -71,7 +71,13 @@ export async function provisionItemWorkflow(input: ProvisionInput): Promise<Prov
 
   try {
     ({ projectId } = await step('project', () => quick.ensureTenantProject({ tenantId: input.tenantId })));
-    const ref: ProvisionRef = { tag: `${workflowInfo().workflowId}.${input.attempt}`, orderId: input.orderId, itemId: input.itemId, tenantId: input.tenantId, projectId };
+    const ref: ProvisionRef = {
+      tag: `${workflowInfo().workflowId}.${input.attempt}`,
+      orderId: input.orderId,
+      itemId: input.itemId,
+      tenantId: input.tenantId,
+      projectId,
+    };
     const resources = await provisionSpec(input, ref, step, created);
     return { itemId: input.itemId, resources };
   } catch (err) {
@@ -90,14 +96,21 @@ export async function provisionItemWorkflow(input: ProvisionInput): Promise<Prov
     const cause = (err as { cause?: ApplicationFailure }).cause;
     const type = cause instanceof ApplicationFailure ? cause.type : (err as ApplicationFailure).type;
     const message = cause instanceof Error ? cause.message : (err as Error).message;
-    throw ApplicationFailure.nonRetryable(message, type ?? OpenStackFailureType.ResourceFailed, { itemId: input.itemId });
+    throw ApplicationFailure.nonRetryable(message, type ?? OpenStackFailureType.ResourceFailed, {
+      itemId: input.itemId,
+    });
   }
 }
 
 type Step = <T>(name: string, fn: () => Promise<T>) => Promise<T>;
 type Created = (kind: CloudResourceKind, openstackId: string) => void;
 
-async function provisionSpec(input: ProvisionInput, ref: ProvisionRef, step: Step, created: Created): Promise<Record<string, unknown>> {
+async function provisionSpec(
+  input: ProvisionInput,
+  ref: ProvisionRef,
+  step: Step,
+  created: Created,
+): Promise<Record<string, unknown>> {
   const quick = cloud('1 minute');
   const waiting = cloud(input.activeTimeoutMs + 60_000, '15 seconds');
   const spec = input.spec;
@@ -123,42 +136,89 @@ async function provisionSpec(input: ProvisionInput, ref: ProvisionRef, step: Ste
         }),
       );
       created('server', serverId);
-      const facts = await step('wait active', () => waiting.waitServerActive({ ...ref, serverId, timeoutMs: input.activeTimeoutMs }));
+      const facts = await step('wait active', () =>
+        waiting.waitServerActive({ ...ref, serverId, timeoutMs: input.activeTimeoutMs }),
+      );
       const volumeIds: string[] = [];
       for (const [index, v] of (spec.volumes ?? []).entries()) {
-        const { volumeId } = await step(`volume ${index + 1}`, () => quick.ensureVolume({ ...ref, index, name: `${spec.name}-vol${index + 1}`, sizeGb: v.sizeGb, quota: { volumes: 1, gigabytes: v.sizeGb } }));
+        const { volumeId } = await step(`volume ${index + 1}`, () =>
+          quick.ensureVolume({
+            ...ref,
+            index,
+            name: `${spec.name}-vol${index + 1}`,
+            sizeGb: v.sizeGb,
+            quota: { volumes: 1, gigabytes: v.sizeGb },
+          }),
+        );
         created('volume', volumeId);
-        await step(`volume ${index + 1} available`, () => waiting.waitVolumeAvailable({ ...ref, volumeId, timeoutMs: input.activeTimeoutMs }));
+        await step(`volume ${index + 1} available`, () =>
+          waiting.waitVolumeAvailable({ ...ref, volumeId, timeoutMs: input.activeTimeoutMs }),
+        );
         await step(`attach volume ${index + 1}`, () => quick.attachVolume({ ...ref, serverId, volumeId }));
         volumeIds.push(volumeId);
       }
       let floating: { floatingIpId: string; address: string } | null = null;
       if (spec.floatingIp) {
-        floating = await step('floating ip', () => quick.ensureFloatingIp({ ...ref, portId: port.portId, quota: { floatingIps: 1 } }));
+        floating = await step('floating ip', () =>
+          quick.ensureFloatingIp({ ...ref, portId: port.portId, quota: { floatingIps: 1 } }),
+        );
         created('floating_ip', floating.floatingIpId);
       }
       const attributes: Record<string, Record<string, unknown>> = {
-        [serverId]: { addresses: facts.addresses, fixedIp: port.fixedIp, floatingIp: floating?.address ?? null, volumes: volumeIds, portId: port.portId },
+        [serverId]: {
+          addresses: facts.addresses,
+          fixedIp: port.fixedIp,
+          floatingIp: floating?.address ?? null,
+          volumes: volumeIds,
+          portId: port.portId,
+        },
       };
       await step('record', () => quick.activateItemResources({ itemId: input.itemId, attributes }));
-      return { serverId, portId: port.portId, fixedIp: port.fixedIp, networkId: port.networkId, volumeIds, floatingIpId: floating?.floatingIpId ?? null, floatingIp: floating?.address ?? null, addresses: facts.addresses };
+      return {
+        serverId,
+        portId: port.portId,
+        fixedIp: port.fixedIp,
+        networkId: port.networkId,
+        volumeIds,
+        floatingIpId: floating?.floatingIpId ?? null,
+        floatingIp: floating?.address ?? null,
+        addresses: facts.addresses,
+      };
     }
     case 'volume': {
-      const { volumeId } = await step('volume', () => quick.ensureVolume({ ...ref, index: 0, name: spec.name, sizeGb: spec.sizeGb, quota: { volumes: 1, gigabytes: spec.sizeGb } }));
+      const { volumeId } = await step('volume', () =>
+        quick.ensureVolume({
+          ...ref,
+          index: 0,
+          name: spec.name,
+          sizeGb: spec.sizeGb,
+          quota: { volumes: 1, gigabytes: spec.sizeGb },
+        }),
+      );
       created('volume', volumeId);
-      await step('volume available', () => waiting.waitVolumeAvailable({ ...ref, volumeId, timeoutMs: input.activeTimeoutMs }));
+      await step('volume available', () =>
+        waiting.waitVolumeAvailable({ ...ref, volumeId, timeoutMs: input.activeTimeoutMs }),
+      );
       await step('record', () => quick.activateItemResources({ itemId: input.itemId, attributes: {} }));
       return { volumeId };
     }
     case 'floating_ip': {
-      const fip = await step('floating ip', () => quick.ensureFloatingIp({ ...ref, portId: null, quota: { floatingIps: 1 } }));
+      const fip = await step('floating ip', () =>
+        quick.ensureFloatingIp({ ...ref, portId: null, quota: { floatingIps: 1 } }),
+      );
       created('floating_ip', fip.floatingIpId);
       await step('record', () => quick.activateItemResources({ itemId: input.itemId, attributes: {} }));
       return { floatingIpId: fip.floatingIpId, floatingIp: fip.address };
     }
     case 'network': {
       const net = await step('network', () =>
-        quick.ensureNetwork({ ...ref, name: spec.name, cidr: spec.cidr, withRouter: spec.withRouter ?? false, quota: { networks: 1, routers: spec.withRouter ? 1 : 0 } }),
+        quick.ensureNetwork({
+          ...ref,
+          name: spec.name,
+          cidr: spec.cidr,
+          withRouter: spec.withRouter ?? false,
+          quota: { networks: 1, routers: spec.withRouter ? 1 : 0 },
+        }),
       );
       if (net.routerId) created('router', net.routerId);
       created('network', net.networkId);

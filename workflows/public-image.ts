@@ -11,20 +11,42 @@ import { retryPresets } from './retry-presets';
 
 export type PublicImageRequest =
   | { op: 'list' }
-  | { op: 'create'; tag: string; params: { name: string; diskFormat: string; containerFormat: string; minDiskGb: number; minRamMb: number; url?: string } }
+  | {
+      op: 'create';
+      tag: string;
+      params: {
+        name: string;
+        diskFormat: string;
+        containerFormat: string;
+        minDiskGb: number;
+        minRamMb: number;
+        url?: string;
+      };
+    }
   | { op: 'delete'; imageId: string };
 
 export async function publicImageWorkflow(req: PublicImageRequest): Promise<ObjectState[]> {
   const retry: RetryPolicy = { ...retryPresets.openstack, maximumAttempts: 3 };
-  const os = proxyActivities<ResourceOperateActivities>({ taskQueue: queuesOf(workflowInfo().taskQueue).openstack, startToCloseTimeout: '5 minutes', heartbeatTimeout: '30 seconds', retry });
+  const os = proxyActivities<ResourceOperateActivities>({
+    taskQueue: queuesOf(workflowInfo().taskQueue).openstack,
+    startToCloseTimeout: '5 minutes',
+    heartbeatTimeout: '30 seconds',
+    retry,
+  });
   try {
     if (req.op === 'list') return await os.listPublicImages();
     if (req.op === 'create') {
-      const created = await os.createResourceObject({ kind: 'image', params: { ...req.params, visibility: 'public' }, projectId: null, tag: req.tag });
+      const created = await os.createResourceObject({
+        kind: 'image',
+        params: { ...req.params, visibility: 'public' },
+        projectId: null,
+        tag: req.tag,
+      });
       return [await os.waitResourceReady({ kind: 'image', openstackId: created.openstackId, projectId: null })];
     }
     const image = await os.readResourceObject({ kind: 'image', openstackId: req.imageId, projectId: null });
-    if (!image || image.attributes.visibility !== 'public') throw ApplicationFailure.nonRetryable(`public image ${req.imageId} not found`, OpenStackFailureType.NotFound);
+    if (!image || image.attributes.visibility !== 'public')
+      throw ApplicationFailure.nonRetryable(`public image ${req.imageId} not found`, OpenStackFailureType.NotFound);
     await os.deleteResourceObject({ kind: 'image', openstackId: req.imageId, projectId: null });
     return [];
   } catch (e) {

@@ -1,4 +1,11 @@
-import { CancellationScope, condition, defineQuery, defineSignal, executeChild, setHandler } from '@temporalio/workflow';
+import {
+  CancellationScope,
+  condition,
+  defineQuery,
+  defineSignal,
+  executeChild,
+  setHandler,
+} from '@temporalio/workflow';
 import { capacityOf } from '../domain/ha/host-capacity';
 import { planRebalance, type PlannedMove, type RebalanceEffect } from '../domain/scheduling/rebalance-plan';
 import { haActivities } from './ha-activities';
@@ -57,12 +64,17 @@ export async function rebalanceWorkflow(input: RebalanceInput): Promise<Rebalanc
   setHandler(cancelRebalanceSignal, () => void (cancelled = true));
   setHandler(undoMoveSignal, (u) => void undoQueue.push(u.serverId));
 
-  const [policy, hosts, unavailable] = await Promise.all([db.haLoadPolicy(), cloud.haListComputeHosts(), db.haUnavailableHosts()]);
+  const [policy, hosts, unavailable] = await Promise.all([
+    db.haLoadPolicy(),
+    cloud.haListComputeHosts(),
+    db.haUnavailableHosts(),
+  ]);
   const capacity = capacityOf(hosts, unavailable);
   const servers = [];
   for (const h of capacity.filter((x) => x.schedulable && x.servers > 0)) {
     for (const sv of await cloud.haListHostServers({ host: h.name })) {
-      if (sv.status === 'ACTIVE' && !sv.taskState) servers.push({ id: sv.id, name: sv.name, host: h.name, vcpus: sv.vcpus, memoryMb: sv.memoryMb });
+      if (sv.status === 'ACTIVE' && !sv.taskState)
+        servers.push({ id: sv.id, name: sv.name, host: h.name, vcpus: sv.vcpus, memoryMb: sv.memoryMb });
     }
   }
   const plan = planRebalance(policy, capacity, servers, input.maxMoves ?? 50);
@@ -81,7 +93,16 @@ export async function rebalanceWorkflow(input: RebalanceInput): Promise<Rebalanc
   const migrate = (serverId: string, targetHost: string) =>
     executeChild(migrateWorkflow, {
       workflowId: migrateWorkflowId(serverId),
-      args: [{ serverId, targetHost, reason: 'rebalance', requestedBy: decision!.by, pollMs: input.pollMs, timeoutMs: input.migrationTimeoutMs }],
+      args: [
+        {
+          serverId,
+          targetHost,
+          reason: 'rebalance',
+          requestedBy: decision!.by,
+          pollMs: input.pollMs,
+          timeoutMs: input.migrationTimeoutMs,
+        },
+      ],
     });
 
   s.phase = 'running';

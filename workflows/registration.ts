@@ -62,7 +62,13 @@ export async function registrationWorkflow(input: RegistrationInput): Promise<Re
 
   const decided = await condition(() => decision !== undefined, input.expiresInMs);
   const outcome: RegistrationStatus = !decided ? 'expired' : decision!.approved ? 'approved' : 'rejected';
-  const change = { userId: input.userId, tenantId: input.tenantId, decidedBy: decision?.by ?? null, decidedByEmail: decision?.byEmail ?? null, reason: decision?.reason ?? null };
+  const change = {
+    userId: input.userId,
+    tenantId: input.tenantId,
+    decidedBy: decision?.by ?? null,
+    decidedByEmail: decision?.byEmail ?? null,
+    reason: decision?.reason ?? null,
+  };
   if (outcome === 'approved') await activateRegistration(change);
   else await refuseRegistration({ ...change, outcome });
 

@@ -7,7 +7,12 @@
  */
 import { ApplicationFailure, proxyActivities, workflowInfo, type RetryPolicy } from '@temporalio/workflow';
 import type { ResourceRecordActivities } from '../activities/db/resources';
-import type { ChangeOp, ObjectState, OperatedKind, ResourceOperateActivities } from '../activities/openstack/operate-resources';
+import type {
+  ChangeOp,
+  ObjectState,
+  OperatedKind,
+  ResourceOperateActivities,
+} from '../activities/openstack/operate-resources';
 import { queuesOf } from '../domain/task-queues';
 import { retryPresets } from './retry-presets';
 
@@ -27,8 +32,17 @@ export const resourceWorkflowId = (resourceId: string) => `resource-${resourceId
 export async function resourceOperationWorkflow(input: ResourceOperationInput): Promise<ObjectState | null> {
   const queues = queuesOf(workflowInfo().taskQueue);
   const retry: RetryPolicy = { ...retryPresets.openstack, maximumAttempts: 3 };
-  const os = proxyActivities<ResourceOperateActivities>({ taskQueue: queues.openstack, startToCloseTimeout: '10 minutes', heartbeatTimeout: '30 seconds', retry });
-  const db = proxyActivities<ResourceRecordActivities>({ taskQueue: queues.orchestration, startToCloseTimeout: '30 seconds', retry: retryPresets.orchestration });
+  const os = proxyActivities<ResourceOperateActivities>({
+    taskQueue: queues.openstack,
+    startToCloseTimeout: '10 minutes',
+    heartbeatTimeout: '30 seconds',
+    retry,
+  });
+  const db = proxyActivities<ResourceRecordActivities>({
+    taskQueue: queues.orchestration,
+    startToCloseTimeout: '30 seconds',
+    retry: retryPresets.orchestration,
+  });
   const { resourceId, kind, projectId } = input;
 
   if (input.op === 'create') {
@@ -72,7 +86,13 @@ export async function resourceOperationWorkflow(input: ResourceOperationInput): 
   }
 
   try {
-    const state = await os.changeResourceObject({ kind, op: input.op, openstackId: input.openstackId!, params: input.params, projectId });
+    const state = await os.changeResourceObject({
+      kind,
+      op: input.op,
+      openstackId: input.openstackId!,
+      params: input.params,
+      projectId,
+    });
     await db.recordResourceState({ resourceId, state, status: 'active' });
     return state;
   } catch (e) {

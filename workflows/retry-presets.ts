@@ -9,9 +9,26 @@ import type { TaskQueues } from '../domain/task-queues';
  */
 export const retryPresets = {
   /** Database and Prometheus work beside the workflows: transient failures retried until the workflow gives up. */
-  orchestration: { initialInterval: '500 milliseconds', backoffCoefficient: 2, maximumInterval: '10 seconds', nonRetryableErrorTypes: ['PrometheusBadQuery'] },
+  orchestration: {
+    initialInterval: '500 milliseconds',
+    backoffCoefficient: 2,
+    maximumInterval: '10 seconds',
+    nonRetryableErrorTypes: ['PrometheusBadQuery'],
+  },
   /** Cloud calls: 409/429/5xx/timeouts retried with backoff; what would fail the same way again is not. */
-  openstack: { initialInterval: '500 milliseconds', backoffCoefficient: 2, maximumInterval: '10 seconds', maximumAttempts: 8, nonRetryableErrorTypes: [...nonRetryableOpenStackFailures] },
+  openstack: {
+    initialInterval: '500 milliseconds',
+    backoffCoefficient: 2,
+    maximumInterval: '10 seconds',
+    maximumAttempts: 8,
+    nonRetryableErrorTypes: [...nonRetryableOpenStackFailures],
+  },
   /** Mail, SMS and Nagios: providers' transient failures retried; permanent ones (SMTP 5xx, Twilio 4xx) fail at once. */
-  notify: { initialInterval: '1 second', backoffCoefficient: 2, maximumInterval: '1 minute', maximumAttempts: 8, nonRetryableErrorTypes: ['NotifyPermanentFailure'] },
+  notify: {
+    initialInterval: '1 second',
+    backoffCoefficient: 2,
+    maximumInterval: '1 minute',
+    maximumAttempts: 8,
+    nonRetryableErrorTypes: ['NotifyPermanentFailure'],
+  },
 } satisfies Record<keyof TaskQueues, RetryPolicy>;

@@ -19,7 +19,15 @@ function amountsOf(n: number, size: MemberSize): QuotaAmounts {
 export function createAutoscalingQuotaActivities(orm: Orm) {
   return {
     /** How many more members of this size fit in the tenant's quota now (null: no limit applies). */
-    async memberQuotaHeadroom({ tenantId, size, upTo }: { tenantId: string; size: MemberSize; upTo: number }): Promise<number | null> {
+    async memberQuotaHeadroom({
+      tenantId,
+      size,
+      upTo,
+    }: {
+      tenantId: string;
+      size: MemberSize;
+      upTo: number;
+    }): Promise<number | null> {
       const q = await readQuota(orm, tenantId);
       if (q.limits.instances < 0 && q.limits.vcpus < 0 && q.limits.ramMb < 0) return null;
       let n = 0;
@@ -28,7 +36,15 @@ export function createAutoscalingQuotaActivities(orm: Orm) {
     },
 
     /** Reserves one member's quota; false when the tenant has no room for it. */
-    async reserveMemberQuota({ tenantId, memberId, size }: { tenantId: string; memberId: string; size: MemberSize }): Promise<boolean> {
+    async reserveMemberQuota({
+      tenantId,
+      memberId,
+      size,
+    }: {
+      tenantId: string;
+      memberId: string;
+      size: MemberSize;
+    }): Promise<boolean> {
       try {
         await reserveQuota(orm, tenantId, memberId, amountsOf(1, size));
         return true;
@@ -43,7 +59,15 @@ export function createAutoscalingQuotaActivities(orm: Orm) {
     },
 
     /** A deleted member's usage goes back; a member whose reservation was still open is released instead. */
-    async returnMemberQuota({ tenantId, memberId, size }: { tenantId: string; memberId: string; size: MemberSize }): Promise<void> {
+    async returnMemberQuota({
+      tenantId,
+      memberId,
+      size,
+    }: {
+      tenantId: string;
+      memberId: string;
+      size: MemberSize;
+    }): Promise<void> {
       if (await settleReservation(orm, memberId, 'release')) return;
       await returnUsage(orm, tenantId, amountsOf(1, size));
     },

@@ -1,5 +1,13 @@
 import type { Orm } from '../../domain/db/orm';
-import { ScalingDecisionRecord, ScalingGroup, ScalingMember, ScalingPolicy, Tenant, type ScalingMemberStatus, type ServerTemplate } from '../../domain/entities';
+import {
+  ScalingDecisionRecord,
+  ScalingGroup,
+  ScalingMember,
+  ScalingPolicy,
+  Tenant,
+  type ScalingMemberStatus,
+  type ServerTemplate,
+} from '../../domain/entities';
 import type { PolicyRule } from '../../domain/autoscaling/policy';
 import type { ScaleInStrategy } from '../../domain/autoscaling/victims';
 
@@ -117,7 +125,15 @@ export function createAutoscalingRecordActivities(orm: Orm) {
       };
     },
 
-    async saveGroupSettings({ groupId, patch, status }: { groupId: string; patch: SettingsPatch; status?: ScalingGroup['status'] }): Promise<void> {
+    async saveGroupSettings({
+      groupId,
+      patch,
+      status,
+    }: {
+      groupId: string;
+      patch: SettingsPatch;
+      status?: ScalingGroup['status'];
+    }): Promise<void> {
       const em = orm.em.fork();
       const g = await em.findOneOrFail(ScalingGroup, { id: groupId });
       Object.assign(g, patch);
@@ -144,14 +160,36 @@ export function createAutoscalingRecordActivities(orm: Orm) {
     },
 
     /** Creates the member's row (a retry finds the one already written). */
-    async addScalingMember(input: { memberId: string; groupId: string; tenantId: string; cause: string; at: number }): Promise<void> {
+    async addScalingMember(input: {
+      memberId: string;
+      groupId: string;
+      tenantId: string;
+      cause: string;
+      at: number;
+    }): Promise<void> {
       const em = orm.em.fork();
       if (await em.findOne(ScalingMember, { id: input.memberId })) return;
-      em.persist(Object.assign(new ScalingMember(), { id: input.memberId, groupId: input.groupId, tenantId: input.tenantId, cause: input.cause, createdAt: new Date(input.at) }));
+      em.persist(
+        Object.assign(new ScalingMember(), {
+          id: input.memberId,
+          groupId: input.groupId,
+          tenantId: input.tenantId,
+          cause: input.cause,
+          createdAt: new Date(input.at),
+        }),
+      );
       await em.flush();
     },
 
-    async updateScalingMember(input: { memberId: string; status?: ScalingMemberStatus; serverId?: string | null; poolMemberId?: string | null; address?: string | null; fault?: string | null; at: number }): Promise<void> {
+    async updateScalingMember(input: {
+      memberId: string;
+      status?: ScalingMemberStatus;
+      serverId?: string | null;
+      poolMemberId?: string | null;
+      address?: string | null;
+      fault?: string | null;
+      at: number;
+    }): Promise<void> {
       const em = orm.em.fork();
       const m = await em.findOneOrFail(ScalingMember, { id: input.memberId });
       const { memberId: _id, at, ...patch } = input;

@@ -1,5 +1,13 @@
 import type { Orm } from '../../domain/db/orm';
-import { HaEvacuation, HaHost, HaMigration, SchedulingPolicyRecord, type EvacuationItem, type EvacuationStatus, type HaMigrationStatus } from '../../domain/entities';
+import {
+  HaEvacuation,
+  HaHost,
+  HaMigration,
+  SchedulingPolicyRecord,
+  type EvacuationItem,
+  type EvacuationStatus,
+  type HaMigrationStatus,
+} from '../../domain/entities';
 import { observe, type FailureRule } from '../../domain/scheduling/failure-detection';
 import type { SchedulingPolicy } from '../../domain/scheduling/types';
 import { policyOf } from '../../domain/ha/policy';
@@ -59,7 +67,11 @@ export function createHaDbActivities(orm: Orm) {
      * failure rule. A host already failed or fenced is not reported again, so a second detection
      * of the same failure starts nothing.
      */
-    async haRecordSweep(input: { observations: SweepObservation[]; rule: FailureRule; at: number }): Promise<Array<{ host: string; failedAt: string }>> {
+    async haRecordSweep(input: {
+      observations: SweepObservation[];
+      rule: FailureRule;
+      at: number;
+    }): Promise<Array<{ host: string; failedAt: string }>> {
       const em = orm.em.fork();
       const failed: Array<{ host: string; failedAt: string }> = [];
       await em.transactional(async (tx) => {
@@ -70,7 +82,15 @@ export function createHaDbActivities(orm: Orm) {
             row = tx.create(HaHost, { hostname: o.host, state: 'ok', missTimes: [], updatedAt: new Date() });
             tx.persist(row);
           }
-          Object.assign(row, { up: o.up, enabled: o.enabled, vcpus: o.vcpus, memoryMb: o.memoryMb, usedVcpus: o.usedVcpus, usedMemoryMb: o.usedMemoryMb, runningVms: o.runningVms });
+          Object.assign(row, {
+            up: o.up,
+            enabled: o.enabled,
+            vcpus: o.vcpus,
+            memoryMb: o.memoryMb,
+            usedVcpus: o.usedVcpus,
+            usedMemoryMb: o.usedMemoryMb,
+            runningVms: o.runningVms,
+          });
           if (o.ignored || row.state === 'failed' || row.state === 'fenced' || row.state === 'maintenance') continue;
           const r = observe({ missTimes: row.missTimes }, { up: o.up, at: input.at }, input.rule);
           row.missTimes = r.state.missTimes;
@@ -86,13 +106,35 @@ export function createHaDbActivities(orm: Orm) {
     },
 
     /** Creates the evacuation record (once per id) and marks its host fenced. */
-    async haBeginEvacuation(input: { id: string; hostname: string; workflowId: string; failedAt: string; trigger: HaEvacuation['trigger'] }): Promise<void> {
+    async haBeginEvacuation(input: {
+      id: string;
+      hostname: string;
+      workflowId: string;
+      failedAt: string;
+      trigger: HaEvacuation['trigger'];
+    }): Promise<void> {
       const em = orm.em.fork();
       await em.transactional(async (tx) => {
         if (!(await tx.findOne(HaEvacuation, { id: input.id }))) {
-          tx.persist(tx.create(HaEvacuation, { id: input.id, hostname: input.hostname, workflowId: input.workflowId, trigger: input.trigger, failedAt: new Date(input.failedAt), startedAt: new Date(), status: 'running', totalServers: 0, evacuatedServers: 0, items: [], updatedAt: new Date() }));
+          tx.persist(
+            tx.create(HaEvacuation, {
+              id: input.id,
+              hostname: input.hostname,
+              workflowId: input.workflowId,
+              trigger: input.trigger,
+              failedAt: new Date(input.failedAt),
+              startedAt: new Date(),
+              status: 'running',
+              totalServers: 0,
+              evacuatedServers: 0,
+              items: [],
+              updatedAt: new Date(),
+            }),
+          );
         }
-        const host = (await tx.findOne(HaHost, { hostname: input.hostname })) ?? tx.create(HaHost, { hostname: input.hostname, state: 'ok', missTimes: [], updatedAt: new Date() });
+        const host =
+          (await tx.findOne(HaHost, { hostname: input.hostname })) ??
+          tx.create(HaHost, { hostname: input.hostname, state: 'ok', missTimes: [], updatedAt: new Date() });
         host.state = 'fenced';
         host.failedAt ??= new Date(input.failedAt);
         host.fencedAt ??= new Date();
@@ -120,24 +162,42 @@ export function createHaDbActivities(orm: Orm) {
       const em = orm.em.fork();
       const host = await em.findOne(HaHost, { hostname: input.hostname });
       if (!host) return;
-      Object.assign(host, { state: 'ok', missTimes: [], failedAt: null, fencedAt: null, evacuationId: null, note: null });
+      Object.assign(host, {
+        state: 'ok',
+        missTimes: [],
+        failedAt: null,
+        fencedAt: null,
+        evacuationId: null,
+        note: null,
+      });
       await em.flush();
     },
 
     async haSetMaintenance(input: { hostname: string; maintenance: boolean; note?: string }): Promise<void> {
       const em = orm.em.fork();
-      const host = (await em.findOne(HaHost, { hostname: input.hostname })) ?? em.create(HaHost, { hostname: input.hostname, state: 'ok', missTimes: [], updatedAt: new Date() });
+      const host =
+        (await em.findOne(HaHost, { hostname: input.hostname })) ??
+        em.create(HaHost, { hostname: input.hostname, state: 'ok', missTimes: [], updatedAt: new Date() });
       if (host.state === 'fenced' || host.state === 'failed') return;
       host.state = input.maintenance ? 'maintenance' : 'ok';
       host.missTimes = [];
-      host.note = input.maintenance ? input.note ?? 'maintenance' : null;
+      host.note = input.maintenance ? (input.note ?? 'maintenance') : null;
       em.persist(host);
       await em.flush();
     },
 
     async haRecordMigration(input: MigrationRecordInput): Promise<void> {
       const em = orm.em.fork();
-      const row = (await em.findOne(HaMigration, { runId: input.runId })) ?? em.create(HaMigration, { runId: input.runId, workflowId: input.workflowId, serverId: input.serverId, reason: input.reason, status: 'running', startedAt: new Date() });
+      const row =
+        (await em.findOne(HaMigration, { runId: input.runId })) ??
+        em.create(HaMigration, {
+          runId: input.runId,
+          workflowId: input.workflowId,
+          serverId: input.serverId,
+          reason: input.reason,
+          status: 'running',
+          startedAt: new Date(),
+        });
       row.status = input.status;
       if (input.sourceHost !== undefined) row.sourceHost = input.sourceHost;
       if (input.targetHost !== undefined) row.targetHost = input.targetHost;

@@ -34,15 +34,29 @@ const closing = new Set<OrderStatus>(['delivered', 'rejected', 'cancelled', 'exp
 const decisions = new Set<OrderStatus>(['approved', 'rejected', 'cancelled', 'expired']);
 
 const ownerMessages: Partial<Record<OrderStatus, (o: Order) => { title: string; body: string }>> = {
-  delivered: (o) => ({ title: 'Your order was delivered', body: `Order ${o.id} is delivered; its resources are ready.` }),
-  rejected: (o) => ({ title: 'Your order was refused', body: `Order ${o.id} was refused: ${o.decisionReason ?? 'no reason given'}.` }),
+  delivered: (o) => ({
+    title: 'Your order was delivered',
+    body: `Order ${o.id} is delivered; its resources are ready.`,
+  }),
+  rejected: (o) => ({
+    title: 'Your order was refused',
+    body: `Order ${o.id} was refused: ${o.decisionReason ?? 'no reason given'}.`,
+  }),
   expired: (o) => ({ title: 'Your order expired', body: `Order ${o.id} expired before anyone approved it.` }),
-  failed: (o) => ({ title: 'Your order failed', body: `Order ${o.id} failed: ${o.failure?.message ?? 'unknown cause'}. Nothing it created was kept.` }),
+  failed: (o) => ({
+    title: 'Your order failed',
+    body: `Order ${o.id} failed: ${o.failure?.message ?? 'unknown cause'}. Nothing it created was kept.`,
+  }),
 };
 
 /** Database side of the order workflow. Every activity is idempotent (guarded by the current state). */
 export function createOrderActivities(orm: Orm) {
-  async function audit(action: string, order: Order, t: Partial<OrderTransition>, details: Record<string, unknown> | null) {
+  async function audit(
+    action: string,
+    order: Order,
+    t: Partial<OrderTransition>,
+    details: Record<string, unknown> | null,
+  ) {
     await writeAudit(orm, {
       action,
       actorId: t.by && t.by !== 'system' ? t.by : null,
@@ -58,7 +72,12 @@ export function createOrderActivities(orm: Orm) {
     });
   }
 
-  async function postInbox(userIds: string[], tenantId: string | null, link: string, msg: { title: string; body: string }) {
+  async function postInbox(
+    userIds: string[],
+    tenantId: string | null,
+    link: string,
+    msg: { title: string; body: string },
+  ) {
     const em = orm.em.fork();
     for (const userId of userIds) {
       if (await em.findOne(InboxMessage, { userId, link, title: msg.title })) continue;
@@ -87,14 +106,20 @@ export function createOrderActivities(orm: Orm) {
         {
           status: t.to,
           updatedAt: new Date(),
-          ...(decisions.has(t.to) ? { decidedBy: t.by ?? null, decisionReason: t.reason ?? null, decidedAt: new Date() } : {}),
+          ...(decisions.has(t.to)
+            ? { decidedBy: t.by ?? null, decisionReason: t.reason ?? null, decidedAt: new Date() }
+            : {}),
           ...(t.failure ? { failure: t.failure } : {}),
           ...(closing.has(t.to) ? { closedAt: new Date() } : {}),
         },
       );
       const fresh = await orm.em.fork().findOneOrFail(Order, { id: t.orderId });
       if (changed !== 1) return fresh.status;
-      await audit(`order.${t.to}`, fresh, t, { from: order.status, ...(t.reason ? { reason: t.reason } : {}), ...(t.failure ? { failure: t.failure } : {}) });
+      await audit(`order.${t.to}`, fresh, t, {
+        from: order.status,
+        ...(t.reason ? { reason: t.reason } : {}),
+        ...(t.failure ? { failure: t.failure } : {}),
+      });
       const msg = ownerMessages[t.to]?.(fresh);
       if (msg) await postInbox([fresh.userId], fresh.tenantId, `/orders/${fresh.id}`, msg);
       return fresh.status;
@@ -118,7 +143,9 @@ export function createOrderActivities(orm: Orm) {
     async remindApprovers(input: { orderId: string; waitedMs: number }): Promise<number> {
       const em = orm.em.fork();
       const order = await em.findOneOrFail(Order, { id: input.orderId });
-      const approverRoles = (Object.keys(rolePermissions) as Role[]).filter((r) => rolePermissions[r].includes('orders:approve'));
+      const approverRoles = (Object.keys(rolePermissions) as Role[]).filter((r) =>
+        rolePermissions[r].includes('orders:approve'),
+      );
       const holders = await em.find(RoleAssignment, { role: { $in: approverRoles } });
       const userIds = [...new Set(holders.map((h) => h.userId))];
       const minutes = Math.round(input.waitedMs / 60_000);

@@ -26,8 +26,21 @@ export interface PlacementChoice {
  * Where the platform's scheduling policy puts a server of this size. Undefined host when no sweep has
  * recorded the hosts yet (or none fits): the cloud's own scheduler decides then.
  */
-export async function choosePlacement(em: EntityManager, demand: { vcpus: number; memoryMb: number }, purpose: PlacementPurpose, exclude?: string[]): Promise<PlacementChoice> {
+export async function choosePlacement(
+  em: EntityManager,
+  demand: { vcpus: number; memoryMb: number },
+  purpose: PlacementPurpose,
+  exclude?: string[],
+): Promise<PlacementChoice> {
   const policy = policyOf(await em.findOne(SchedulingPolicyRecord, { id: 'platform' }));
   const hosts = hostCapacities(await em.find(HaHost, {}));
-  return { policy, host: selectHost(policy, hosts, { id: 'placement', vcpus: demand.vcpus, memoryMb: demand.memoryMb }, { purpose, exclude }) };
+  return {
+    policy,
+    host: selectHost(
+      policy,
+      hosts,
+      { id: 'placement', vcpus: demand.vcpus, memoryMb: demand.memoryMb },
+      { purpose, exclude },
+    ),
+  };
 }

@@ -2,7 +2,15 @@ import type { Knex } from '@mikro-orm/knex';
 import type { Orm } from '../../domain/db/orm';
 import { QuotaDefault, QuotaReservation, TenantQuota } from '../../domain/entities';
 import { effectiveLimits, quotaExcesses, type QuotaExcess } from '../../domain/quota/arithmetic';
-import { builtinQuotaDefaults, isZero, quotaColumn, quotaResources, zeroAmounts, type QuotaAmounts, type QuotaResource } from '../../domain/quota/resources';
+import {
+  builtinQuotaDefaults,
+  isZero,
+  quotaColumn,
+  quotaResources,
+  zeroAmounts,
+  type QuotaAmounts,
+  type QuotaResource,
+} from '../../domain/quota/resources';
 
 /**
  * Quota bookkeeping in the business database. Every change is one conditional UPDATE of the tenant's
@@ -21,7 +29,14 @@ export interface QuotaView {
 
 export class QuotaExceededError extends Error {
   constructor(readonly excesses: QuotaExcess[]) {
-    super(excesses.map((e) => `quota ${e.resource} exceeded: limit ${e.limit}, used ${e.used}, reserved ${e.reserved}, requested ${e.requested}`).join('; '));
+    super(
+      excesses
+        .map(
+          (e) =>
+            `quota ${e.resource} exceeded: limit ${e.limit}, used ${e.used}, reserved ${e.reserved}, requested ${e.requested}`,
+        )
+        .join('; '),
+    );
   }
 }
 
@@ -32,7 +47,8 @@ function knexOf(orm: Orm): Knex {
 export async function platformDefaults(orm: Orm): Promise<QuotaAmounts> {
   const rows = await orm.em.fork().find(QuotaDefault, {});
   const out = { ...builtinQuotaDefaults };
-  for (const row of rows) if ((quotaResources as readonly string[]).includes(row.resource)) out[row.resource] = row.limit;
+  for (const row of rows)
+    if ((quotaResources as readonly string[]).includes(row.resource)) out[row.resource] = row.limit;
   return out;
 }
 
@@ -64,7 +80,11 @@ export async function readQuota(orm: Orm, tenantId: string, defaults?: QuotaAmou
 }
 
 /** Sets (or, with null, clears to the default) some of a tenant's own limits. */
-export async function setTenantLimits(orm: Orm, tenantId: string, limits: Partial<Record<QuotaResource, number | null>>): Promise<void> {
+export async function setTenantLimits(
+  orm: Orm,
+  tenantId: string,
+  limits: Partial<Record<QuotaResource, number | null>>,
+): Promise<void> {
   await ensureQuotaRow(orm, tenantId);
   const patch: Record<string, unknown> = { updated_at: new Date() };
   for (const r of quotaResources) if (r in limits) patch[`${quotaColumn(r)}_limit`] = limits[r];
@@ -100,7 +120,15 @@ export async function reserveQuota(orm: Orm, tenantId: string, orderId: string, 
       if (n <= 0) continue;
       const c = quotaColumn(r);
       set[`${c}_reserved`] = trx.raw('?? + ?', [`${c}_reserved`, n]);
-      q = q.whereRaw(`(coalesce(??, ?) < 0 or ?? + ?? + ? <= coalesce(??, ?))`, [`${c}_limit`, defaults[r], `${c}_used`, `${c}_reserved`, n, `${c}_limit`, defaults[r]]);
+      q = q.whereRaw(`(coalesce(??, ?) < 0 or ?? + ?? + ? <= coalesce(??, ?))`, [
+        `${c}_limit`,
+        defaults[r],
+        `${c}_used`,
+        `${c}_reserved`,
+        n,
+        `${c}_limit`,
+        defaults[r],
+      ]);
     }
     if (Object.keys(set).length) {
       const changed = await q.update({ ...set, updated_at: new Date() });
@@ -149,7 +177,9 @@ export async function settleReservation(orm: Orm, orderId: string, outcome: 'com
       set[`${c}_reserved`] = trx.raw('?? - ?', [`${c}_reserved`, n]);
       if (outcome === 'commit') set[`${c}_used`] = trx.raw('?? + ?', [`${c}_used`, n]);
     }
-    await trx('tenant_quotas').where({ tenant_id: row.tenant_id }).update({ ...set, updated_at: new Date() });
+    await trx('tenant_quotas')
+      .where({ tenant_id: row.tenant_id })
+      .update({ ...set, updated_at: new Date() });
     return true;
   });
 }
@@ -168,5 +198,7 @@ export async function returnUsage(orm: Orm, tenantId: string, amounts: Partial<Q
     set[`${c}_used`] = knex.raw('case when ?? >= ? then ?? - ? else 0 end', [`${c}_used`, n, `${c}_used`, n]);
   }
   if (!Object.keys(set).length) return;
-  await knex('tenant_quotas').where({ tenant_id: tenantId }).update({ ...set, updated_at: new Date() });
+  await knex('tenant_quotas')
+    .where({ tenant_id: tenantId })
+    .update({ ...set, updated_at: new Date() });
 }

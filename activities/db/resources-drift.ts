@@ -3,8 +3,27 @@ import type { Orm } from '../../domain/db/orm';
 import { CloudResource, DriftFinding, Tenant } from '../../domain/entities';
 import { driftKinds, type CloudObject, type TrackedObject } from '../../domain/operate/drift';
 
-function audit(orm: Orm, action: string, tenantId: string | null, targetType: string, targetId: string, details: Record<string, unknown>) {
-  return writeAudit(orm, { action, actorId: null, actorEmail: 'drift-reconciler', tenantId, targetType, targetId, result: 'success', statusCode: null, clientIp: null, requestId: null, details });
+function audit(
+  orm: Orm,
+  action: string,
+  tenantId: string | null,
+  targetType: string,
+  targetId: string,
+  details: Record<string, unknown>,
+) {
+  return writeAudit(orm, {
+    action,
+    actorId: null,
+    actorEmail: 'drift-reconciler',
+    tenantId,
+    targetType,
+    targetId,
+    result: 'success',
+    statusCode: null,
+    clientIp: null,
+    requestId: null,
+    details,
+  });
 }
 
 /** Database side of the drift reconciler. */
@@ -13,10 +32,20 @@ export function createDriftRecordActivities(orm: Orm) {
     /** Recorded live objects, and which OpenStack project belongs to which tenant. */
     async driftInventory(): Promise<{ tracked: TrackedObject[]; projectTenants: Record<string, string> }> {
       const em = orm.em.fork();
-      const rows = await em.find(CloudResource, { kind: [...driftKinds], status: ['active', 'error'], openstackId: { $ne: null } });
+      const rows = await em.find(CloudResource, {
+        kind: [...driftKinds],
+        status: ['active', 'error'],
+        openstackId: { $ne: null },
+      });
       const tenants = await em.find(Tenant, { openstackProjectId: { $ne: null } });
       return {
-        tracked: rows.map((r) => ({ resourceId: r.id, kind: r.kind, openstackId: r.openstackId!, tenantId: r.tenantId, createdAt: r.createdAt.toISOString() })),
+        tracked: rows.map((r) => ({
+          resourceId: r.id,
+          kind: r.kind,
+          openstackId: r.openstackId!,
+          tenantId: r.tenantId,
+          createdAt: r.createdAt.toISOString(),
+        })),
         projectTenants: Object.fromEntries(tenants.map((t) => [t.openstackProjectId!, t.id])),
       };
     },
@@ -29,11 +58,23 @@ export function createDriftRecordActivities(orm: Orm) {
       r.status = 'missing';
       r.osStatus = null;
       await em.flush();
-      await audit(orm, 'drift.missing', r.tenantId, r.kind, r.id, { openstackId: r.openstackId, previousStatus: was, runId });
+      await audit(orm, 'drift.missing', r.tenantId, r.kind, r.id, {
+        openstackId: r.openstackId,
+        previousStatus: was,
+        runId,
+      });
     },
 
     /** Upserts what this run saw; findings it no longer sees are resolved. New ones are audited. */
-    async recordDriftFindings({ unknown, seenAt, runId }: { unknown: Array<CloudObject & { tenantId: string | null }>; seenAt: string; runId: string }): Promise<void> {
+    async recordDriftFindings({
+      unknown,
+      seenAt,
+      runId,
+    }: {
+      unknown: Array<CloudObject & { tenantId: string | null }>;
+      seenAt: string;
+      runId: string;
+    }): Promise<void> {
       const em = orm.em.fork();
       const at = new Date(seenAt);
       const open = await em.find(DriftFinding, { resolvedAt: null });
@@ -44,16 +85,36 @@ export function createDriftRecordActivities(orm: Orm) {
         const f = byKey.get(key) ?? (await em.findOne(DriftFinding, { kind: u.kind, openstackId: u.id }));
         byKey.delete(key);
         if (f) {
-          Object.assign(f, { lastSeenAt: at, resolvedAt: null, name: u.name, osStatus: u.status, tenantId: u.tenantId });
+          Object.assign(f, {
+            lastSeenAt: at,
+            resolvedAt: null,
+            name: u.name,
+            osStatus: u.status,
+            tenantId: u.tenantId,
+          });
           continue;
         }
-        const created = Object.assign(new DriftFinding(), { kind: u.kind, openstackId: u.id, projectId: u.projectId, tenantId: u.tenantId, name: u.name, osStatus: u.status, firstSeenAt: at, lastSeenAt: at });
+        const created = Object.assign(new DriftFinding(), {
+          kind: u.kind,
+          openstackId: u.id,
+          projectId: u.projectId,
+          tenantId: u.tenantId,
+          name: u.name,
+          osStatus: u.status,
+          firstSeenAt: at,
+          lastSeenAt: at,
+        });
         em.persist(created);
         fresh.push(created);
       }
       for (const gone of byKey.values()) gone.resolvedAt = at;
       await em.flush();
-      for (const f of fresh) await audit(orm, 'drift.unknown', f.tenantId ?? null, f.kind, f.openstackId, { projectId: f.projectId, name: f.name, runId });
+      for (const f of fresh)
+        await audit(orm, 'drift.unknown', f.tenantId ?? null, f.kind, f.openstackId, {
+          projectId: f.projectId,
+          name: f.name,
+          runId,
+        });
     },
   };
 }

@@ -45,14 +45,26 @@ export function createResourceRecordActivities(orm: Orm) {
       const r = await em.findOne(CloudResource, { id: resourceId });
       if (!r || r.status === 'deleted') return;
       // Only the call that closes the row gives the usage back, so a retried activity cannot return it twice.
-      const closed = await em.nativeUpdate(CloudResource, { id: resourceId, status: { $ne: 'deleted' } }, { status: 'deleted', osStatus: 'DELETED', deletedAt: new Date(), updatedAt: new Date() });
+      const closed = await em.nativeUpdate(
+        CloudResource,
+        { id: resourceId, status: { $ne: 'deleted' } },
+        { status: 'deleted', osStatus: 'DELETED', deletedAt: new Date(), updatedAt: new Date() },
+      );
       if (closed !== 1) return;
       const quota = (r.spec as { quota?: Partial<QuotaAmounts> }).quota;
       if (quota) await returnUsage(orm, r.tenantId, quota);
     },
 
     /** What OpenStack reports of a (non-server) object, and the platform status that follows. */
-    async recordResourceState({ resourceId, state, status }: { resourceId: string; state: ObjectState; status: CloudResource['status'] }): Promise<void> {
+    async recordResourceState({
+      resourceId,
+      state,
+      status,
+    }: {
+      resourceId: string;
+      state: ObjectState;
+      status: CloudResource['status'];
+    }): Promise<void> {
       const em = orm.em.fork();
       const r = await em.findOne(CloudResource, { id: resourceId });
       if (!r || r.status === 'deleted') return;
@@ -65,7 +77,15 @@ export function createResourceRecordActivities(orm: Orm) {
       await em.flush();
     },
 
-    async setResourceStatus({ resourceId, status, error }: { resourceId: string; status: CloudResource['status']; error?: { type: string; message: string } }): Promise<void> {
+    async setResourceStatus({
+      resourceId,
+      status,
+      error,
+    }: {
+      resourceId: string;
+      status: CloudResource['status'];
+      error?: { type: string; message: string };
+    }): Promise<void> {
       const em = orm.em.fork();
       const r = await em.findOne(CloudResource, { id: resourceId });
       if (!r || r.status === 'deleted') return;
@@ -75,7 +95,13 @@ export function createResourceRecordActivities(orm: Orm) {
     },
 
     /** A creation that failed and was undone: no OpenStack object remains, the cause stays visible. */
-    async recordResourceFailed({ resourceId, error }: { resourceId: string; error: { type: string; message: string } }): Promise<void> {
+    async recordResourceFailed({
+      resourceId,
+      error,
+    }: {
+      resourceId: string;
+      error: { type: string; message: string };
+    }): Promise<void> {
       const em = orm.em.fork();
       const r = await em.findOne(CloudResource, { id: resourceId });
       if (!r || r.status === 'deleted') return;
@@ -87,7 +113,13 @@ export function createResourceRecordActivities(orm: Orm) {
     },
 
     /** Ends the quota reservation a direct creation took (keyed by the resource id); a commit records what the resource uses. */
-    async settleDirectQuota({ resourceId, outcome }: { resourceId: string; outcome: 'commit' | 'release' }): Promise<void> {
+    async settleDirectQuota({
+      resourceId,
+      outcome,
+    }: {
+      resourceId: string;
+      outcome: 'commit' | 'release';
+    }): Promise<void> {
       const em = orm.em.fork();
       const reservation = await em.findOne(QuotaReservation, { orderId: resourceId });
       if (!reservation) return;
@@ -103,7 +135,15 @@ export function createResourceRecordActivities(orm: Orm) {
     },
 
     /** A tenant's image (e.g. a server snapshot) becomes one of its resources; returns the row id. */
-    async recordTenantImage({ tenantId, image, sourceResourceId }: { tenantId: string; image: ImageFacts; sourceResourceId: string | null }): Promise<string> {
+    async recordTenantImage({
+      tenantId,
+      image,
+      sourceResourceId,
+    }: {
+      tenantId: string;
+      image: ImageFacts;
+      sourceResourceId: string | null;
+    }): Promise<string> {
       const em = orm.em.fork();
       const existing = await em.findOne(CloudResource, { kind: 'image', openstackId: image.id });
       if (existing) return existing.id;

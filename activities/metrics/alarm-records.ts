@@ -30,7 +30,10 @@ export interface AlarmStep {
   details?: Record<string, unknown>;
 }
 
-const statusAfter: Partial<Record<AlarmEventType, Alarm['status']>> = { acknowledged: 'acknowledged', resolved: 'resolved' };
+const statusAfter: Partial<Record<AlarmEventType, Alarm['status']>> = {
+  acknowledged: 'acknowledged',
+  resolved: 'resolved',
+};
 
 /** Database work of the alarm workflow (cmp-orchestration): rule look-up, the alarm row and its history. */
 export function createAlarmRecordActivities(orm: Orm) {
@@ -39,11 +42,23 @@ export function createAlarmRecordActivities(orm: Orm) {
     async alarmRule(ruleId: string | null): Promise<AlarmRuleView | null> {
       if (!ruleId) return null;
       const r = await orm.em.fork().findOne(AlarmRule, { id: ruleId });
-      return r && { id: r.id, name: r.name, severity: r.severity, objectType: r.objectType, emails: r.emails, phones: r.phones, escalationSeconds: r.escalationSeconds };
+      return (
+        r && {
+          id: r.id,
+          name: r.name,
+          severity: r.severity,
+          objectType: r.objectType,
+          emails: r.emails,
+          phones: r.phones,
+          escalationSeconds: r.escalationSeconds,
+        }
+      );
     },
 
     /** The alarm of this episode (fingerprint + start), created with its `fired` event on the first call only. */
-    async openAlarm(input: AlarmOpened & { ruleName: string; severity: string; objectType: string | null }): Promise<string> {
+    async openAlarm(
+      input: AlarmOpened & { ruleName: string; severity: string; objectType: string | null },
+    ): Promise<string> {
       const em = orm.em.fork();
       const startsAt = new Date(input.startsAt);
       const found = await em.findOne(Alarm, { fingerprint: input.fingerprint, startsAt });
@@ -61,7 +76,14 @@ export function createAlarmRecordActivities(orm: Orm) {
         workflowId: input.workflowId,
       });
       em.persist(alarm);
-      em.persist(Object.assign(new AlarmEvent(), { alarmId: alarm.id, type: 'fired', at: startsAt, details: { labels: input.labels } }));
+      em.persist(
+        Object.assign(new AlarmEvent(), {
+          alarmId: alarm.id,
+          type: 'fired',
+          at: startsAt,
+          details: { labels: input.labels },
+        }),
+      );
       await em.flush();
       return alarm.id;
     },
@@ -72,10 +94,19 @@ export function createAlarmRecordActivities(orm: Orm) {
       const alarm = await em.findOneOrFail(Alarm, { id: step.alarmId });
       if (await em.findOne(AlarmEvent, { alarmId: alarm.id, type: step.type })) return;
       const now = new Date();
-      em.persist(Object.assign(new AlarmEvent(), { alarmId: alarm.id, type: step.type, at: now, actor: step.actor ?? null, details: step.details ?? {} }));
+      em.persist(
+        Object.assign(new AlarmEvent(), {
+          alarmId: alarm.id,
+          type: step.type,
+          at: now,
+          actor: step.actor ?? null,
+          details: step.details ?? {},
+        }),
+      );
       if (step.type === 'notified') alarm.notifiedAt = now;
       if (step.type === 'escalated') alarm.escalatedAt = now;
-      if (step.type === 'acknowledged') Object.assign(alarm, { acknowledgedAt: now, acknowledgedBy: step.actor ?? null });
+      if (step.type === 'acknowledged')
+        Object.assign(alarm, { acknowledgedAt: now, acknowledgedBy: step.actor ?? null });
       if (step.type === 'resolved') alarm.resolvedAt = now;
       const next = statusAfter[step.type];
       if (next && alarm.status !== 'resolved') alarm.status = next;

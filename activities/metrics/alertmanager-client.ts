@@ -39,6 +39,8 @@ export const alertmanager = {
     return r.silenceID;
   },
   listSilences: (baseUrl: string) => call<Silence[]>(baseUrl, 'GET', '/api/v2/silences'),
-  getSilence: (baseUrl: string, id: string) => call<Silence>(baseUrl, 'GET', `/api/v2/silence/${encodeURIComponent(id)}`),
-  expireSilence: (baseUrl: string, id: string) => call<void>(baseUrl, 'DELETE', `/api/v2/silence/${encodeURIComponent(id)}`),
+  getSilence: (baseUrl: string, id: string) =>
+    call<Silence>(baseUrl, 'GET', `/api/v2/silence/${encodeURIComponent(id)}`),
+  expireSilence: (baseUrl: string, id: string) =>
+    call<void>(baseUrl, 'DELETE', `/api/v2/silence/${encodeURIComponent(id)}`),
 };

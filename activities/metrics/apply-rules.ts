@@ -6,19 +6,35 @@ import { metricCatalog } from '../../domain/monitoring/catalog';
 import { renderRuleFile, type RenderContext } from '../../domain/monitoring/rules';
 import { checkRules, reloadPrometheus, writeRuleFile } from './rule-file';
 
-export type RuleSettings = Pick<Config, 'dataDir' | 'PROMETHEUS_RULES_FILE' | 'PROMETHEUS_URL' | 'PROMTOOL' | 'MONITORING_METRICS' | 'MONITORING_RATE_WINDOW_SECONDS'>;
+export type RuleSettings = Pick<
+  Config,
+  | 'dataDir'
+  | 'PROMETHEUS_RULES_FILE'
+  | 'PROMETHEUS_URL'
+  | 'PROMTOOL'
+  | 'MONITORING_METRICS'
+  | 'MONITORING_RATE_WINDOW_SECONDS'
+>;
 
-export const rulesFileOf = (cfg: RuleSettings) => cfg.PROMETHEUS_RULES_FILE ?? path.join(cfg.dataDir, 'prometheus', 'rules', 'cmp-alarms.yml');
+export const rulesFileOf = (cfg: RuleSettings) =>
+  cfg.PROMETHEUS_RULES_FILE ?? path.join(cfg.dataDir, 'prometheus', 'rules', 'cmp-alarms.yml');
 
 async function context(em: EntityManager, cfg: RuleSettings, rules: AlarmRule[]): Promise<RenderContext> {
   const tenantIds = [...new Set(rules.flatMap((r) => (r.selector.kind === 'tenant' ? [r.selector.tenantId] : [])))];
   const tenants = tenantIds.length ? await em.find(Tenant, { id: { $in: tenantIds } }) : [];
-  return { catalog: metricCatalog(cfg.MONITORING_METRICS), rateWindowSeconds: cfg.MONITORING_RATE_WINDOW_SECONDS, tenantProjects: new Map(tenants.map((t) => [t.id, t.openstackProjectId])) };
+  return {
+    catalog: metricCatalog(cfg.MONITORING_METRICS),
+    rateWindowSeconds: cfg.MONITORING_RATE_WINDOW_SECONDS,
+    tenantProjects: new Map(tenants.map((t) => [t.id, t.openstackProjectId])),
+  };
 }
 
 /** Checks one rule on its own with promtool (throws RulesRefused / RuleRenderError naming its problem). */
 export async function checkRule(em: EntityManager, cfg: RuleSettings, rule: AlarmRule): Promise<void> {
-  await checkRules(cfg.PROMTOOL, renderRuleFile([{ ...rule, enabled: true } as AlarmRule], await context(em, cfg, [rule])));
+  await checkRules(
+    cfg.PROMTOOL,
+    renderRuleFile([{ ...rule, enabled: true } as AlarmRule], await context(em, cfg, [rule])),
+  );
 }
 
 export interface ApplyResult {

@@ -17,7 +17,12 @@ describe('group CPU activity (Prometheus HTTP API)', () => {
       } else if (q.includes('[60s]')) {
         res.end(JSON.stringify({ status: 'success', data: { resultType: 'vector', result: [] } }));
       } else {
-        res.end(JSON.stringify({ status: 'success', data: { resultType: 'vector', result: [{ metric: {}, value: [1, '42.5'] }] } }));
+        res.end(
+          JSON.stringify({
+            status: 'success',
+            data: { resultType: 'vector', result: [{ metric: {}, value: [1, '42.5'] }] },
+          }),
+        );
       }
     });
     await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
@@ -26,7 +31,9 @@ describe('group CPU activity (Prometheus HTTP API)', () => {
   afterAll(() => new Promise<void>((r) => server.close(() => r())));
 
   it('builds the averaged, percent query for the group label', () => {
-    expect(groupCpuQuery('sim_server_cpu_utilisation', 'g"1', 30)).toBe('100 * avg(avg_over_time(sim_server_cpu_utilisation{cmp_group="g\\"1"}[30s]))');
+    expect(groupCpuQuery('sim_server_cpu_utilisation', 'g"1', 30)).toBe(
+      '100 * avg(avg_over_time(sim_server_cpu_utilisation{cmp_group="g\\"1"}[30s]))',
+    );
   });
 
   it('answers each window, leaving out windows without samples', async () => {
@@ -37,6 +44,9 @@ describe('group CPU activity (Prometheus HTTP API)', () => {
 
   it('fails a rejected query as non-retryable PrometheusBadQuery', async () => {
     const a = createMetricsActivities({ prometheusUrl: url, cpuMetric: 'broken' });
-    await expect(a.groupCpuAverage({ groupId: 'g', windows: [5] })).rejects.toMatchObject({ type: 'PrometheusBadQuery', nonRetryable: true });
+    await expect(a.groupCpuAverage({ groupId: 'g', windows: [5] })).rejects.toMatchObject({
+      type: 'PrometheusBadQuery',
+      nonRetryable: true,
+    });
   });
 });

@@ -17,25 +17,40 @@ interface PromResponse {
  * A bad expression is a non-retryable `PrometheusBadQuery`; an unreachable or failing server is
  * thrown as is, so the activity is retried.
  */
-export async function promInstantQuery(baseUrl: string, query: string, time?: Date, timeoutMs = 5000): Promise<PromSample[]> {
+export async function promInstantQuery(
+  baseUrl: string,
+  query: string,
+  time?: Date,
+  timeoutMs = 5000,
+): Promise<PromSample[]> {
   const url = new URL('/api/v1/query', baseUrl);
   url.searchParams.set('query', query);
   if (time) url.searchParams.set('time', (time.getTime() / 1000).toFixed(3));
   const res = await fetch(url, { signal: AbortSignal.timeout(timeoutMs) });
   const body = (await res.json().catch(() => null)) as PromResponse | null;
   if (res.status === 400 || res.status === 422 || body?.errorType === 'bad_data') {
-    throw ApplicationFailure.nonRetryable(`prometheus rejected ${query}: ${body?.error ?? res.status}`, 'PrometheusBadQuery');
+    throw ApplicationFailure.nonRetryable(
+      `prometheus rejected ${query}: ${body?.error ?? res.status}`,
+      'PrometheusBadQuery',
+    );
   }
-  if (!res.ok || !body || body.status !== 'success' || !body.data) throw new Error(`prometheus query failed (${res.status}): ${body?.error ?? 'no body'}`);
+  if (!res.ok || !body || body.status !== 'success' || !body.data)
+    throw new Error(`prometheus query failed (${res.status}): ${body?.error ?? 'no body'}`);
   const { resultType, result } = body.data;
   if (resultType === 'scalar') {
     const [, v] = result as [number, string];
     return [{ labels: {}, value: Number(v) }];
   }
   if (resultType === 'vector') {
-    return (result as Array<{ metric: Record<string, string>; value: [number, string] }>).map((r) => ({ labels: r.metric, value: Number(r.value[1]) }));
+    return (result as Array<{ metric: Record<string, string>; value: [number, string] }>).map((r) => ({
+      labels: r.metric,
+      value: Number(r.value[1]),
+    }));
   }
-  throw ApplicationFailure.nonRetryable(`prometheus answered a ${resultType} to an instant query`, 'PrometheusBadQuery');
+  throw ApplicationFailure.nonRetryable(
+    `prometheus answered a ${resultType} to an instant query`,
+    'PrometheusBadQuery',
+  );
 }
 
 export interface PromSeries {
@@ -48,7 +63,14 @@ export interface PromSeries {
  * Prometheus HTTP API (`/api/v1/query_range`) from `start` to `end` every `stepSeconds`. Failures
  * as for `promInstantQuery`.
  */
-export async function promRangeQuery(baseUrl: string, query: string, start: Date, end: Date, stepSeconds: number, timeoutMs = 10_000): Promise<PromSeries[]> {
+export async function promRangeQuery(
+  baseUrl: string,
+  query: string,
+  start: Date,
+  end: Date,
+  stepSeconds: number,
+  timeoutMs = 10_000,
+): Promise<PromSeries[]> {
   const url = new URL('/api/v1/query_range', baseUrl);
   url.searchParams.set('query', query);
   url.searchParams.set('start', (start.getTime() / 1000).toFixed(3));
@@ -57,9 +79,16 @@ export async function promRangeQuery(baseUrl: string, query: string, start: Date
   const res = await fetch(url, { signal: AbortSignal.timeout(timeoutMs) });
   const body = (await res.json().catch(() => null)) as PromResponse | null;
   if (res.status === 400 || res.status === 422 || body?.errorType === 'bad_data') {
-    throw ApplicationFailure.nonRetryable(`prometheus rejected ${query}: ${body?.error ?? res.status}`, 'PrometheusBadQuery');
+    throw ApplicationFailure.nonRetryable(
+      `prometheus rejected ${query}: ${body?.error ?? res.status}`,
+      'PrometheusBadQuery',
+    );
   }
-  if (!res.ok || !body || body.status !== 'success' || !body.data) throw new Error(`prometheus query failed (${res.status}): ${body?.error ?? 'no body'}`);
+  if (!res.ok || !body || body.status !== 'success' || !body.data)
+    throw new Error(`prometheus query failed (${res.status}): ${body?.error ?? 'no body'}`);
   const result = body.data.result as Array<{ metric: Record<string, string>; values: Array<[number, string]> }>;
-  return result.map((r) => ({ labels: r.metric, points: r.values.map(([t, v]) => [t, Number(v)] as [number, number]) }));
+  return result.map((r) => ({
+    labels: r.metric,
+    points: r.values.map(([t, v]) => [t, Number(v)] as [number, number]),
+  }));
 }

@@ -17,7 +17,11 @@ const oneLine = (s: string) => s.replace(/[\r\n\x17\t;]+/g, ' ').slice(0, 1000);
 export function externalCommands(results: PassiveResult[], now = Date.now()): string {
   const t = Math.floor(now / 1000);
   return results
-    .map((r) => (r.service ? `[${t}] PROCESS_SERVICE_CHECK_RESULT;${r.host};${r.service};${r.code};${oneLine(r.output)}` : `[${t}] PROCESS_HOST_CHECK_RESULT;${r.host};${r.code};${oneLine(r.output)}`))
+    .map((r) =>
+      r.service
+        ? `[${t}] PROCESS_SERVICE_CHECK_RESULT;${r.host};${r.service};${r.code};${oneLine(r.output)}`
+        : `[${t}] PROCESS_HOST_CHECK_RESULT;${r.host};${r.code};${oneLine(r.output)}`,
+    )
     .map((l) => `${l}\n`)
     .join('');
 }
@@ -28,11 +32,18 @@ export function writeCommandFile(file: string, results: PassiveResult[]): void {
 }
 
 /** Sends results through NSCA with `send_nsca` (Debian's nsca-client): tab-separated fields, ETB between results. */
-export function sendNsca(address: string, configFile: string | undefined, results: PassiveResult[], bin = 'send_nsca'): Promise<void> {
+export function sendNsca(
+  address: string,
+  configFile: string | undefined,
+  results: PassiveResult[],
+  bin = 'send_nsca',
+): Promise<void> {
   if (!results.length) return Promise.resolve();
   const [host, port] = [address.slice(0, address.lastIndexOf(':')), address.slice(address.lastIndexOf(':') + 1)];
   const args = ['-H', host, '-p', port, '-to', '10', ...(configFile ? ['-c', configFile] : [])];
-  const input = results.map((r) => [r.host, ...(r.service ? [r.service] : []), String(r.code), oneLine(r.output)].join('\t')).join('\x17');
+  const input = results
+    .map((r) => [r.host, ...(r.service ? [r.service] : []), String(r.code), oneLine(r.output)].join('\t'))
+    .join('\x17');
   return new Promise((resolve, reject) => {
     const proc = spawn(bin, args, { stdio: ['pipe', 'pipe', 'pipe'] });
     let out = '';

@@ -28,7 +28,11 @@ export interface NagiosSettings {
 export function nagiosSettingsFromConfig(cfg: Config): NagiosSettings | undefined {
   const embeddedDir = path.join(cfg.dataDir, 'nagios');
   // The embedded Nagios is used once the launcher has laid out its tree (so a machine without Nagios sends nothing).
-  const embedded = cfg.NAGIOS_EMBEDDED && !cfg.NSCA_ADDRESS && !cfg.NAGIOS_COMMAND_FILE && existsSync(path.join(embeddedDir, 'nagios.cfg'));
+  const embedded =
+    cfg.NAGIOS_EMBEDDED &&
+    !cfg.NSCA_ADDRESS &&
+    !cfg.NAGIOS_COMMAND_FILE &&
+    existsSync(path.join(embeddedDir, 'nagios.cfg'));
   const nscaAddress = cfg.NSCA_ADDRESS ?? (embedded ? `127.0.0.1:${cfg.NSCA_PORT}` : undefined);
   if (!nscaAddress && !cfg.NAGIOS_COMMAND_FILE) return undefined;
   return {

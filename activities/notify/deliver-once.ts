@@ -46,7 +46,11 @@ function resultOf(r: NotificationRecord): DeliveryResult {
 const clip = (s: string) => (s.length > 1000 ? `${s.slice(0, 997)}...` : s);
 
 async function recordSuppressed(em: EntityManager, base: Partial<NotificationRecord>, original: NotificationRecord) {
-  const r = Object.assign(new NotificationRecord(), base, { status: 'suppressed' as const, claim: null, duplicateOf: original.id });
+  const r = Object.assign(new NotificationRecord(), base, {
+    status: 'suppressed' as const,
+    claim: null,
+    duplicateOf: original.id,
+  });
   await em.persistAndFlush(r);
   return resultOf(r);
 }
@@ -68,7 +72,11 @@ export async function deliverOnce(
   const em = orm.em.fork();
   const key = deliveryKey(req.dedupKey, req.channel, req.recipient);
   const owner = ownerKey(who.owner);
-  let record = await em.findOne(NotificationRecord, { deliveryKey: key, ownerKey: owner }, { orderBy: { createdAt: 'desc' } });
+  let record = await em.findOne(
+    NotificationRecord,
+    { deliveryKey: key, ownerKey: owner },
+    { orderBy: { createdAt: 'desc' } },
+  );
   if (record && record.status !== 'queued') return resultOf(record);
 
   if (!record) {
@@ -88,7 +96,11 @@ export async function deliverOnce(
       createdAt: now,
     };
     const since = new Date(now.getTime() - windowSeconds * 1000);
-    const live = await em.findOne(NotificationRecord, { deliveryKey: key, status: { $in: ['queued', 'sent'] }, createdAt: { $gte: since } }, { orderBy: { createdAt: 'desc' } });
+    const live = await em.findOne(
+      NotificationRecord,
+      { deliveryKey: key, status: { $in: ['queued', 'sent'] }, createdAt: { $gte: since } },
+      { orderBy: { createdAt: 'desc' } },
+    );
     if (live) return recordSuppressed(em, base, live);
     const claim = deliveryClaim(key, now, windowSeconds);
     record = Object.assign(new NotificationRecord(), base, { claim });

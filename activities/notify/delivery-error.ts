@@ -18,7 +18,11 @@ export class DeliveryError extends Error {
 
 /** Temporal retries transient failures with the workflow's policy and stops at permanent ones. */
 export function toActivityFailure(e: DeliveryError): ApplicationFailure {
-  return ApplicationFailure.create({ message: e.message, type: e.permanent ? notifyFailureTypes.permanent : notifyFailureTypes.transient, nonRetryable: e.permanent });
+  return ApplicationFailure.create({
+    message: e.message,
+    type: e.permanent ? notifyFailureTypes.permanent : notifyFailureTypes.transient,
+    nonRetryable: e.permanent,
+  });
 }
 
 export function asDeliveryError(e: unknown): DeliveryError {

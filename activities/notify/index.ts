@@ -33,7 +33,10 @@ function finalOrThrow(r: DeliveryResult): DeliveryResult {
  * channel without settings fails permanently rather than pretending to send.
  */
 export function createNotifyActivities(orm: Orm, settings?: NotifySettings) {
-  const s: NotifySettings = settings ?? { mailFrom: 'CMP <noreply@cmp.local>', dedupWindowSeconds: defaultDedupWindowSeconds };
+  const s: NotifySettings = settings ?? {
+    mailFrom: 'CMP <noreply@cmp.local>',
+    dedupWindowSeconds: defaultDedupWindowSeconds,
+  };
   const transports = createTransports(s);
   const deliver = (req: DeliveryRequest, transport: Transport) =>
     asActivity(async () => finalOrThrow(await deliverOnce(orm, s.dedupWindowSeconds, currentOwner(), req, transport)));
@@ -44,10 +47,23 @@ export function createNotifyActivities(orm: Orm, settings?: NotifySettings) {
       return asActivity(() => pageOnCall(orm, s.dedupWindowSeconds, transports, page));
     },
     async sendMail(req: MailRequest): Promise<DeliveryResult> {
-      return deliver({ channel: 'email', recipient: req.to, subject: req.subject, body: req.body, dedupKey: req.dedupKey, eventType: req.eventType }, transports.email);
+      return deliver(
+        {
+          channel: 'email',
+          recipient: req.to,
+          subject: req.subject,
+          body: req.body,
+          dedupKey: req.dedupKey,
+          eventType: req.eventType,
+        },
+        transports.email,
+      );
     },
     async sendSms(req: SmsRequest): Promise<DeliveryResult> {
-      return deliver({ channel: 'sms', recipient: req.to, body: req.body, dedupKey: req.dedupKey, eventType: req.eventType }, transports.sms);
+      return deliver(
+        { channel: 'sms', recipient: req.to, body: req.body, dedupKey: req.dedupKey, eventType: req.eventType },
+        transports.sms,
+      );
     },
     /** An in-app message in the user's inbox. */
     async sendInbox(req: InboxRequest): Promise<DeliveryResult> {
@@ -58,7 +74,14 @@ export function createNotifyActivities(orm: Orm, settings?: NotifySettings) {
             orm,
             s.dedupWindowSeconds,
             who,
-            { channel: 'inbox', recipient: req.userId, subject: req.title, body: req.body, dedupKey: inboxDedupKey(req, who), eventType: req.eventType },
+            {
+              channel: 'inbox',
+              recipient: req.userId,
+              subject: req.title,
+              body: req.body,
+              dedupKey: inboxDedupKey(req, who),
+              eventType: req.eventType,
+            },
             inboxTransport(orm, req),
           ),
         ),

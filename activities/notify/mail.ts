@@ -51,7 +51,13 @@ export function createMailer(smtpUrl: string | undefined, from: string): Mailer 
   return {
     async send(mail) {
       try {
-        const info = await transport.sendMail({ from, to: mail.to, subject: mail.subject, text: mail.text, messageId: mail.messageId });
+        const info = await transport.sendMail({
+          from,
+          to: mail.to,
+          subject: mail.subject,
+          text: mail.text,
+          messageId: mail.messageId,
+        });
         return String(info.messageId);
       } catch (e) {
         throw classifyMailError(e);

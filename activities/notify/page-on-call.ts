@@ -14,7 +14,9 @@ function recipientOf(c: OnCallContact, channel: PageChannel): string | null {
 
 /** The on-call contacts to page now for this severity. */
 export async function onDutyContacts(orm: Orm, page: OnCallPage, at = new Date()): Promise<OnCallContact[]> {
-  const contacts = await orm.em.fork().find(OnCallContact, { active: true, onDuty: true }, { orderBy: { name: 'asc' } });
+  const contacts = await orm.em
+    .fork()
+    .find(OnCallContact, { active: true, onDuty: true }, { orderBy: { name: 'asc' } });
   return contacts.filter((c) => isPageable(c, page.severity ?? 'warning', at));
 }
 
@@ -23,7 +25,12 @@ export async function onDutyContacts(orm: Orm, page: OnCallPage, at = new Date()
  * its own, so when some failed transiently the retry sends only those. Permanent failures are in the
  * result; transient ones make the activity fail (retryable) after the others were tried.
  */
-export async function pageOnCall(orm: Orm, windowSeconds: number, transports: Transports, page: OnCallPage): Promise<PageResult> {
+export async function pageOnCall(
+  orm: Orm,
+  windowSeconds: number,
+  transports: Transports,
+  page: OnCallPage,
+): Promise<PageResult> {
   const who = currentOwner();
   const contacts = await onDutyContacts(orm, page);
   const severity = page.severity ?? 'warning';
@@ -36,14 +43,30 @@ export async function pageOnCall(orm: Orm, windowSeconds: number, transports: Tr
       const body = channel === 'sms' ? `[${severity.toUpperCase()}] ${page.subject}: ${page.body}` : page.body;
       try {
         deliveries.push(
-          await deliverOnce(orm, windowSeconds, who, { channel, recipient, subject: `[${severity}] ${page.subject}`, body, dedupKey: page.dedupKey, severity, eventType: page.eventType ?? 'oncall.page', contactId: contact.id }, transports[channel]),
+          await deliverOnce(
+            orm,
+            windowSeconds,
+            who,
+            {
+              channel,
+              recipient,
+              subject: `[${severity}] ${page.subject}`,
+              body,
+              dedupKey: page.dedupKey,
+              severity,
+              eventType: page.eventType ?? 'oncall.page',
+              contactId: contact.id,
+            },
+            transports[channel],
+          ),
         );
       } catch (e) {
         transient.push(`${channel} to ${contact.name}: ${asDeliveryError(e).message}`);
       }
     }
   }
-  if (transient.length) throw new DeliveryError(`page ${page.dedupKey} not yet delivered: ${transient.join('; ')}`, false);
+  if (transient.length)
+    throw new DeliveryError(`page ${page.dedupKey} not yet delivered: ${transient.join('; ')}`, false);
   return { dedupKey: page.dedupKey, contacts: contacts.length, deliveries };
 }
 

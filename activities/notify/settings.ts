@@ -22,7 +22,17 @@ export const defaultDedupWindowSeconds = 900;
 export function notifySettingsFromConfig(cfg: Config): NotifySettings {
   const twilio =
     cfg.TWILIO_ACCOUNT_SID && cfg.TWILIO_AUTH_TOKEN
-      ? { accountSid: cfg.TWILIO_ACCOUNT_SID, authToken: cfg.TWILIO_AUTH_TOKEN, from: cfg.TWILIO_FROM, apiBaseUrl: cfg.TWILIO_API_BASE_URL }
+      ? {
+          accountSid: cfg.TWILIO_ACCOUNT_SID,
+          authToken: cfg.TWILIO_AUTH_TOKEN,
+          from: cfg.TWILIO_FROM,
+          apiBaseUrl: cfg.TWILIO_API_BASE_URL,
+        }
       : undefined;
-  return { smtpUrl: cfg.SMTP_URL, mailFrom: cfg.MAIL_FROM, twilio, dedupWindowSeconds: cfg.NOTIFY_DEDUP_WINDOW_SECONDS };
+  return {
+    smtpUrl: cfg.SMTP_URL,
+    mailFrom: cfg.MAIL_FROM,
+    twilio,
+    dedupWindowSeconds: cfg.NOTIFY_DEDUP_WINDOW_SECONDS,
+  };
 }

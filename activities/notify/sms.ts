@@ -19,7 +19,8 @@ export function classifySmsError(e: unknown): DeliveryError {
   const err = (e ?? {}) as TwilioError;
   const detail = typeof err.code === 'number' ? ` (Twilio error ${err.code})` : '';
   const message = `Twilio: ${err.message ?? String(e)}${detail}`;
-  if (typeof err.status === 'number') return new DeliveryError(message, err.status >= 400 && err.status < 500 && err.status !== 429);
+  if (typeof err.status === 'number')
+    return new DeliveryError(message, err.status >= 400 && err.status < 500 && err.status !== 429);
   return new DeliveryError(message, false);
 }
 
@@ -35,7 +36,9 @@ export function createSmsSender(settings: TwilioSettings | undefined): SmsSender
   const client = twilio(settings.accountSid, settings.authToken, {
     timeout,
     autoRetry: false,
-    ...(settings.apiBaseUrl ? { httpClient: new BaseUrlRequestClient(settings.apiBaseUrl, { timeout, keepAlive: false }) } : {}),
+    ...(settings.apiBaseUrl
+      ? { httpClient: new BaseUrlRequestClient(settings.apiBaseUrl, { timeout, keepAlive: false }) }
+      : {}),
   });
   return {
     async send(to, body) {

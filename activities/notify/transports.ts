@@ -16,7 +16,8 @@ export function createTransports(settings: NotifySettings): Transports {
   const mailer = createMailer(settings.smtpUrl, settings.mailFrom);
   const sms = createSmsSender(settings.twilio);
   return {
-    email: (r) => mailer.send({ to: r.recipient, subject: r.subject ?? '', text: r.body, messageId: `<${r.id}@cmp.notify>` }),
+    email: (r) =>
+      mailer.send({ to: r.recipient, subject: r.subject ?? '', text: r.body, messageId: `<${r.id}@cmp.notify>` }),
     sms: (r) => sms.send(r.recipient, r.body.length > smsLimit ? `${r.body.slice(0, smsLimit - 3)}...` : r.body),
     close: () => mailer.close(),
   };

@@ -11,7 +11,12 @@ function statusOf(s: string): MemberServerStatus {
 function stateOf(server: Server): MemberServerState {
   const addrs = Object.values(server.addresses ?? {}).flat();
   const fixed = addrs.find((a) => a.version === 4 && (a['OS-EXT-IPS:type'] ?? 'fixed') === 'fixed') ?? addrs[0];
-  return { serverId: server.id, status: statusOf(server.status), address: fixed?.addr ?? null, fault: server.fault?.message ?? null };
+  return {
+    serverId: server.id,
+    status: statusOf(server.status),
+    address: fixed?.addr ?? null,
+    fault: server.fault?.message ?? null,
+  };
 }
 
 /**
@@ -22,7 +27,10 @@ function stateOf(server: Server): MemberServerState {
 export function createAutoscaleMemberActivities(cloud: Cloud) {
   return {
     /** The current state of each server (GONE for those Nova no longer knows). */
-    async memberServerStates(input: { projectId: string | null; serverIds: string[] }): Promise<Record<string, MemberServerState>> {
+    async memberServerStates(input: {
+      projectId: string | null;
+      serverIds: string[];
+    }): Promise<Record<string, MemberServerState>> {
       const out: Record<string, MemberServerState> = {};
       if (!input.serverIds.length) return out;
       const servers = await cloud.tenant(input.projectId).compute.listServers();
@@ -36,9 +44,16 @@ export function createAutoscaleMemberActivities(cloud: Cloud) {
 
     async addPoolMember(input: PoolMemberInput): Promise<{ poolMemberId: string }> {
       const lb = cloud.tenant(input.projectId).loadBalancer;
-      const found = (await lb.listMembers(input.poolId, { name: input.memberId })).find((m) => m.name === input.memberId);
+      const found = (await lb.listMembers(input.poolId, { name: input.memberId })).find(
+        (m) => m.name === input.memberId,
+      );
       if (found) return { poolMemberId: found.id };
-      const member = await lb.createMember(input.poolId, { name: input.memberId, address: input.address, protocol_port: input.protocolPort, ...(input.subnetId ? { subnet_id: input.subnetId } : {}) });
+      const member = await lb.createMember(input.poolId, {
+        name: input.memberId,
+        address: input.address,
+        protocol_port: input.protocolPort,
+        ...(input.subnetId ? { subnet_id: input.subnetId } : {}),
+      });
       return { poolMemberId: member.id };
     },
 
@@ -51,7 +66,10 @@ export function createAutoscaleMemberActivities(cloud: Cloud) {
     },
 
     /** The pool's member ids and addresses (for the query and tests). */
-    async listPoolMembers(input: { projectId: string | null; poolId: string }): Promise<Array<{ id: string; name: string; address: string; status: string }>> {
+    async listPoolMembers(input: {
+      projectId: string | null;
+      poolId: string;
+    }): Promise<Array<{ id: string; name: string; address: string; status: string }>> {
       const members = await cloud.tenant(input.projectId).loadBalancer.listMembers(input.poolId);
       return members.map((m) => ({ id: m.id, name: m.name, address: m.address, status: m.provisioning_status }));
     },
@@ -63,7 +81,12 @@ export type AutoscaleMemberActivities = ReturnType<typeof createAutoscaleMemberA
 /** Name and sizing of the template's flavor (flavors are read in the admin scope, which sees private ones too). */
 export function createFlavorSizeActivity(cloud: Cloud) {
   return {
-    async memberFlavorSize({ flavorId }: { projectId: string | null; flavorId: string }): Promise<{ name: string; vcpus: number; ramMb: number; diskGb: number }> {
+    async memberFlavorSize({
+      flavorId,
+    }: {
+      projectId: string | null;
+      flavorId: string;
+    }): Promise<{ name: string; vcpus: number; ramMb: number; diskGb: number }> {
       const flavor = await cloud.admin().compute.getFlavor(flavorId);
       return { name: flavor.name, vcpus: flavor.vcpus, ramMb: flavor.ram, diskGb: flavor.disk };
     },

@@ -7,5 +7,9 @@ import { provisionSettingsFromConfig } from './provision-settings';
  * account (as provisioning has it) and the Prometheus to read CPU from.
  */
 export function autoscalingSettingsFromConfig(cfg: Config): AutoscalingSettings {
-  return { openstack: provisionSettingsFromConfig(cfg), prometheusUrl: cfg.PROMETHEUS_URL, cpuMetric: cfg.AUTOSCALING_CPU_METRIC ?? defaultCpuMetric };
+  return {
+    openstack: provisionSettingsFromConfig(cfg),
+    prometheusUrl: cfg.PROMETHEUS_URL,
+    cpuMetric: cfg.AUTOSCALING_CPU_METRIC ?? defaultCpuMetric,
+  };
 }

@@ -12,7 +12,15 @@ export interface Volume {
   bootable?: string | boolean;
   volume_type?: string | null;
   metadata: Record<string, string>;
-  attachments: Array<{ server_id: string; attachment_id: string; device?: string; host_name?: string | null; volume_id?: string; id?: string; attached_at?: string }>;
+  attachments: Array<{
+    server_id: string;
+    attachment_id: string;
+    device?: string;
+    host_name?: string | null;
+    volume_id?: string;
+    id?: string;
+    attached_at?: string;
+  }>;
   snapshot_id?: string | null;
   source_volid?: string | null;
   description?: string | null;
@@ -52,7 +60,6 @@ export interface Snapshot {
   progress?: string;
 }
 
-
 export interface QuotaValue {
   limit: number;
   in_use: number;
@@ -84,11 +91,16 @@ export class BlockStorageApi {
   async createVolume(volume: VolumeCreate): Promise<Volume> {
     return (await this.s.post<{ volume: Volume }>('block-storage', '/volumes', { volume })).volume;
   }
-  async updateVolume(id: string, volume: { name?: string; description?: string; metadata?: Record<string, string> }): Promise<Volume> {
+  async updateVolume(
+    id: string,
+    volume: { name?: string; description?: string; metadata?: Record<string, string> },
+  ): Promise<Volume> {
     return (await this.s.put<{ volume: Volume }>('block-storage', `/volumes/${enc(id)}`, { volume })).volume;
   }
   deleteVolume(id: string, opts: { cascade?: boolean; force?: boolean } = {}): Promise<void> {
-    return this.s.delete('block-storage', `/volumes/${enc(id)}`, { query: { cascade: opts.cascade || undefined, force: opts.force || undefined } });
+    return this.s.delete('block-storage', `/volumes/${enc(id)}`, {
+      query: { cascade: opts.cascade || undefined, force: opts.force || undefined },
+    });
   }
 
   listSnapshots(query?: Query): Promise<Snapshot[]> {
@@ -97,7 +109,13 @@ export class BlockStorageApi {
   async getSnapshot(id: string): Promise<Snapshot> {
     return (await this.s.get<{ snapshot: Snapshot }>('block-storage', `/snapshots/${enc(id)}`)).snapshot;
   }
-  async createSnapshot(snapshot: { volume_id: string; name?: string; description?: string; force?: boolean; metadata?: Record<string, string> }): Promise<Snapshot> {
+  async createSnapshot(snapshot: {
+    volume_id: string;
+    name?: string;
+    description?: string;
+    force?: boolean;
+    metadata?: Record<string, string>;
+  }): Promise<Snapshot> {
     return (await this.s.post<{ snapshot: Snapshot }>('block-storage', '/snapshots', { snapshot })).snapshot;
   }
   async updateSnapshot(id: string, snapshot: { name?: string; description?: string }): Promise<Snapshot> {
@@ -107,11 +125,18 @@ export class BlockStorageApi {
     return this.s.delete('block-storage', `/snapshots/${enc(id)}`);
   }
 
-
   async getQuotaSet(projectId: string, usage = false): Promise<VolumeQuotaSet> {
-    return (await this.s.get<{ quota_set: VolumeQuotaSet }>('block-storage', `/os-quota-sets/${enc(projectId)}`, { query: usage ? { usage: true } : undefined })).quota_set;
+    return (
+      await this.s.get<{ quota_set: VolumeQuotaSet }>('block-storage', `/os-quota-sets/${enc(projectId)}`, {
+        query: usage ? { usage: true } : undefined,
+      })
+    ).quota_set;
   }
   async updateQuotaSet(projectId: string, quota: Record<string, number>): Promise<VolumeQuotaSet> {
-    return (await this.s.put<{ quota_set: VolumeQuotaSet }>('block-storage', `/os-quota-sets/${enc(projectId)}`, { quota_set: quota })).quota_set;
+    return (
+      await this.s.put<{ quota_set: VolumeQuotaSet }>('block-storage', `/os-quota-sets/${enc(projectId)}`, {
+        quota_set: quota,
+      })
+    ).quota_set;
   }
 }

@@ -21,7 +21,12 @@ export interface CatalogService {
  * The URL of `service` in a Keystone v3 catalog for the region and interface; aliases
  * (`volumev3`, `block-store`...) are tried in the order service-types-authority lists them.
  */
-export function findEndpoint(catalog: CatalogService[], service: ServiceType, iface: Interface, region?: string): string {
+export function findEndpoint(
+  catalog: CatalogService[],
+  service: ServiceType,
+  iface: Interface,
+  region?: string,
+): string {
   for (const type of serviceTypeAliases[service]) {
     for (const entry of catalog.filter((c) => c.type === type)) {
       const ep = entry.endpoints.find(
@@ -30,8 +35,12 @@ export function findEndpoint(catalog: CatalogService[], service: ServiceType, if
       if (ep) return ep.url.replace(/\/+$/, '');
     }
   }
-  const have = catalog.map((c) => `${c.type}(${c.endpoints.map((e) => `${e.interface}@${e.region_id ?? e.region ?? '-'}`).join(',')})`);
-  throw new EndpointNotFoundError(`no ${iface} endpoint for ${service}${region ? ` in region ${region}` : ''} in the catalog: ${have.join(' ') || 'empty'}`);
+  const have = catalog.map(
+    (c) => `${c.type}(${c.endpoints.map((e) => `${e.interface}@${e.region_id ?? e.region ?? '-'}`).join(',')})`,
+  );
+  throw new EndpointNotFoundError(
+    `no ${iface} endpoint for ${service}${region ? ` in region ${region}` : ''} in the catalog: ${have.join(' ') || 'empty'}`,
+  );
 }
 
 /**

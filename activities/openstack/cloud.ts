@@ -39,7 +39,9 @@ const clients = new Map<string, OpenStackClient>();
 
 /** The process's client of `account` in one scope (one token cache entry per credentials and scope). */
 function scopedClient(account: CloudAccount, projectId: string | null): OpenStackClient {
-  const scope = projectId ? { projectId } : { projectName: account.projectName, projectDomainName: account.projectDomainName ?? 'Default' };
+  const scope = projectId
+    ? { projectId }
+    : { projectName: account.projectName, projectDomainName: account.projectDomainName ?? 'Default' };
   const config = passwordCloud({
     name: 'cmp',
     authUrl: account.authUrl,
@@ -63,7 +65,11 @@ function scopedClient(account: CloudAccount, projectId: string | null): OpenStac
 /** The cloud of `account`; without one, every use fails as not configured (`OpenStackNotConfigured`). */
 export function openCloud(account: CloudAccount | undefined, what = 'the platform'): Cloud {
   const need = (): CloudAccount => {
-    if (!account) throw ApplicationFailure.nonRetryable(`OpenStack is not configured for ${what} (OS_AUTH_URL...)`, OpenStackFailureType.NotConfigured);
+    if (!account)
+      throw ApplicationFailure.nonRetryable(
+        `OpenStack is not configured for ${what} (OS_AUTH_URL...)`,
+        OpenStackFailureType.NotConfigured,
+      );
     return account;
   };
   return {

@@ -28,9 +28,26 @@ export interface ServerAddress {
 }
 
 export type ServerStatus =
-  | 'ACTIVE' | 'BUILD' | 'DELETED' | 'ERROR' | 'HARD_REBOOT' | 'MIGRATING' | 'PASSWORD' | 'PAUSED' | 'REBOOT'
-  | 'REBUILD' | 'RESCUE' | 'RESIZE' | 'REVERT_RESIZE' | 'SHELVED' | 'SHELVED_OFFLOADED' | 'SHUTOFF'
-  | 'SOFT_DELETED' | 'SUSPENDED' | 'UNKNOWN' | 'VERIFY_RESIZE';
+  | 'ACTIVE'
+  | 'BUILD'
+  | 'DELETED'
+  | 'ERROR'
+  | 'HARD_REBOOT'
+  | 'MIGRATING'
+  | 'PASSWORD'
+  | 'PAUSED'
+  | 'REBOOT'
+  | 'REBUILD'
+  | 'RESCUE'
+  | 'RESIZE'
+  | 'REVERT_RESIZE'
+  | 'SHELVED'
+  | 'SHELVED_OFFLOADED'
+  | 'SHUTOFF'
+  | 'SOFT_DELETED'
+  | 'SUSPENDED'
+  | 'UNKNOWN'
+  | 'VERIFY_RESIZE';
 
 export interface Server {
   id: string;
@@ -40,7 +57,15 @@ export interface Server {
   user_id?: string;
   metadata: Record<string, string>;
   addresses?: Record<string, ServerAddress[]>;
-  flavor?: { id?: string; original_name?: string; vcpus?: number; ram?: number; disk?: number; extra_specs?: Record<string, string>; links?: Link[] };
+  flavor?: {
+    id?: string;
+    original_name?: string;
+    vcpus?: number;
+    ram?: number;
+    disk?: number;
+    extra_specs?: Record<string, string>;
+    links?: Link[];
+  };
   image?: { id: string; links?: Link[] } | '';
   created?: string;
   updated?: string;
@@ -59,7 +84,6 @@ export interface Server {
   description?: string | null;
   links?: Link[];
 }
-
 
 export interface BlockDeviceMapping {
   boot_index?: number | null;
@@ -182,9 +206,16 @@ export interface InstanceAction {
   start_time: string;
   message: string | null;
   updated_at?: string;
-  events?: Array<{ event: string; start_time: string; finish_time: string | null; result: string | null; traceback?: string | null; host?: string; hostId?: string }>;
+  events?: Array<{
+    event: string;
+    start_time: string;
+    finish_time: string | null;
+    result: string | null;
+    traceback?: string | null;
+    host?: string;
+    hostId?: string;
+  }>;
 }
-
 
 export interface ComputeQuotaSet {
   id?: string;
@@ -212,7 +243,14 @@ export class ComputeApi {
     return (await this.s.get<{ flavor: Flavor }>('compute', `/flavors/${enc(id)}`)).flavor;
   }
   /** Admin: a new flavor (public unless `os-flavor-access:is_public` is false). */
-  async createFlavor(flavor: { name: string; vcpus: number; ram: number; disk: number; id?: string; 'os-flavor-access:is_public'?: boolean }): Promise<Flavor> {
+  async createFlavor(flavor: {
+    name: string;
+    vcpus: number;
+    ram: number;
+    disk: number;
+    id?: string;
+    'os-flavor-access:is_public'?: boolean;
+  }): Promise<Flavor> {
     return (await this.s.post<{ flavor: Flavor }>('compute', '/flavors', { flavor })).flavor;
   }
 
@@ -248,35 +286,64 @@ export class ComputeApi {
   }
   /** Snapshot to a Glance image; the new image id (body from 2.45, `Location` header before), if Nova named it. */
   async createImage(id: string, name: string, metadata?: Record<string, string>): Promise<string | undefined> {
-    const res = await this.action<{ image_id?: string }>(id, { createImage: { name, ...(metadata ? { metadata } : {}) } });
+    const res = await this.action<{ image_id?: string }>(id, {
+      createImage: { name, ...(metadata ? { metadata } : {}) },
+    });
     return res.body?.image_id ?? res.headers.get('location')?.split('/').pop() ?? undefined;
   }
   /** Live migration; `host` null lets the scheduler choose. `block_migration: 'auto'` needs 2.25+. */
   async liveMigrate(id: string, opts: { host?: string | null; blockMigration?: boolean | 'auto' } = {}): Promise<void> {
-    await this.action(id, { 'os-migrateLive': { host: opts.host ?? null, block_migration: opts.blockMigration ?? 'auto' } });
+    await this.action(id, {
+      'os-migrateLive': { host: opts.host ?? null, block_migration: opts.blockMigration ?? 'auto' },
+    });
   }
   /** Rebuilds the server of a failed host elsewhere; 2.14+ (no onSharedStorage), answers the adminPass only before 2.14. */
   async evacuate(id: string, opts: { host?: string; adminPass?: string } = {}): Promise<void> {
-    await this.action(id, { evacuate: { ...(opts.host ? { host: opts.host } : {}), ...(opts.adminPass ? { adminPass: opts.adminPass } : {}) } });
+    await this.action(id, {
+      evacuate: { ...(opts.host ? { host: opts.host } : {}), ...(opts.adminPass ? { adminPass: opts.adminPass } : {}) },
+    });
   }
   async changePassword(id: string, adminPass: string): Promise<void> {
     await this.action(id, { changePassword: { adminPass } });
   }
   /** A console URL (`POST /servers/{id}/remote-consoles`, 2.6+). */
-  async createRemoteConsole(id: string, protocol: RemoteConsole['protocol'] = 'vnc', type = protocol === 'vnc' ? 'novnc' : protocol === 'spice' ? 'spice-html5' : protocol): Promise<RemoteConsole> {
-    return (await this.s.post<{ remote_console: RemoteConsole }>('compute', `/servers/${enc(id)}/remote-consoles`, { remote_console: { protocol, type } })).remote_console;
+  async createRemoteConsole(
+    id: string,
+    protocol: RemoteConsole['protocol'] = 'vnc',
+    type = protocol === 'vnc' ? 'novnc' : protocol === 'spice' ? 'spice-html5' : protocol,
+  ): Promise<RemoteConsole> {
+    return (
+      await this.s.post<{ remote_console: RemoteConsole }>('compute', `/servers/${enc(id)}/remote-consoles`, {
+        remote_console: { protocol, type },
+      })
+    ).remote_console;
   }
 
   // --- volume attachments
   async listVolumeAttachments(serverId: string): Promise<VolumeAttachment[]> {
-    return (await this.s.get<{ volumeAttachments: VolumeAttachment[] }>('compute', `/servers/${enc(serverId)}/os-volume_attachments`)).volumeAttachments;
+    return (
+      await this.s.get<{ volumeAttachments: VolumeAttachment[] }>(
+        'compute',
+        `/servers/${enc(serverId)}/os-volume_attachments`,
+      )
+    ).volumeAttachments;
   }
-  async attachVolume(serverId: string, volumeId: string, opts: { device?: string; tag?: string; deleteOnTermination?: boolean } = {}): Promise<VolumeAttachment> {
+  async attachVolume(
+    serverId: string,
+    volumeId: string,
+    opts: { device?: string; tag?: string; deleteOnTermination?: boolean } = {},
+  ): Promise<VolumeAttachment> {
     const volumeAttachment: Record<string, unknown> = { volumeId };
     if (opts.device) volumeAttachment.device = opts.device;
     if (opts.tag) volumeAttachment.tag = opts.tag;
     if (opts.deleteOnTermination !== undefined) volumeAttachment.delete_on_termination = opts.deleteOnTermination;
-    return (await this.s.post<{ volumeAttachment: VolumeAttachment }>('compute', `/servers/${enc(serverId)}/os-volume_attachments`, { volumeAttachment })).volumeAttachment;
+    return (
+      await this.s.post<{ volumeAttachment: VolumeAttachment }>(
+        'compute',
+        `/servers/${enc(serverId)}/os-volume_attachments`,
+        { volumeAttachment },
+      )
+    ).volumeAttachment;
   }
   detachVolume(serverId: string, volumeId: string): Promise<void> {
     return this.s.delete('compute', `/servers/${enc(serverId)}/os-volume_attachments/${enc(volumeId)}`);
@@ -294,7 +361,10 @@ export class ComputeApi {
     return (await this.s.get<{ services: ComputeService[] }>('compute', '/os-services', { query })).services;
   }
   /** 2.53+: services are addressed by UUID and updated with one PUT. */
-  async updateService(id: string, update: { status?: 'enabled' | 'disabled'; disabled_reason?: string; forced_down?: boolean }): Promise<ComputeService> {
+  async updateService(
+    id: string,
+    update: { status?: 'enabled' | 'disabled'; disabled_reason?: string; forced_down?: boolean },
+  ): Promise<ComputeService> {
     return (await this.s.put<{ service: ComputeService }>('compute', `/os-services/${enc(id)}`, update)).service;
   }
   forceDownService(id: string, forcedDown = true): Promise<ComputeService> {
@@ -314,7 +384,8 @@ export class ComputeApi {
   }
   /** In-progress live migrations of one server. */
   async listServerMigrations(serverId: string): Promise<Migration[]> {
-    return (await this.s.get<{ migrations: Migration[] }>('compute', `/servers/${enc(serverId)}/migrations`)).migrations;
+    return (await this.s.get<{ migrations: Migration[] }>('compute', `/servers/${enc(serverId)}/migrations`))
+      .migrations;
   }
   /** Aborts a running live migration (2.24+). */
   abortMigration(serverId: string, migrationId: number | string): Promise<void> {
@@ -324,10 +395,22 @@ export class ComputeApi {
   // --- instance actions, quotas
   /** Every action of the server (paged by `instanceActions_links` from 2.58). */
   listInstanceActions(serverId: string): Promise<InstanceAction[]> {
-    return listAll<InstanceAction & { id?: string }>(this.s, 'compute', `/servers/${enc(serverId)}/os-instance-actions`, 'instanceActions');
+    return listAll<InstanceAction & { id?: string }>(
+      this.s,
+      'compute',
+      `/servers/${enc(serverId)}/os-instance-actions`,
+      'instanceActions',
+    );
   }
-  async updateQuotaSet(projectId: string, quota: Partial<Omit<ComputeQuotaSet, 'id'>> & { force?: boolean }): Promise<ComputeQuotaSet> {
-    return (await this.s.put<{ quota_set: ComputeQuotaSet }>('compute', `/os-quota-sets/${enc(projectId)}`, { quota_set: quota })).quota_set;
+  async updateQuotaSet(
+    projectId: string,
+    quota: Partial<Omit<ComputeQuotaSet, 'id'>> & { force?: boolean },
+  ): Promise<ComputeQuotaSet> {
+    return (
+      await this.s.put<{ quota_set: ComputeQuotaSet }>('compute', `/os-quota-sets/${enc(projectId)}`, {
+        quota_set: quota,
+      })
+    ).quota_set;
   }
 }
 

@@ -1,6 +1,11 @@
 import { CloudConfigError, resolveCloudConfig, type CloudConfigSources } from './config';
 
-const base = (env: Record<string, string>, files: Record<string, string> = {}): CloudConfigSources => ({ env, files, cwd: '/work', home: '/home/u' });
+const base = (env: Record<string, string>, files: Record<string, string> = {}): CloudConfigSources => ({
+  env,
+  files,
+  cwd: '/work',
+  home: '/home/u',
+});
 
 const cloudsYaml = `
 clouds:
@@ -27,11 +32,34 @@ clouds:
 describe('resolveCloudConfig', () => {
   it('builds a password cloud from OS_* variables', () => {
     const c = resolveCloudConfig(
-      base({ OS_AUTH_URL: 'http://127.0.0.1:5000/v3', OS_USERNAME: 'admin', OS_PASSWORD: 'pw', OS_PROJECT_NAME: 'admin', OS_USER_DOMAIN_NAME: 'Default', OS_PROJECT_DOMAIN_ID: 'default', OS_REGION_NAME: 'RegionOne', OS_INTERFACE: 'admin' }),
+      base({
+        OS_AUTH_URL: 'http://127.0.0.1:5000/v3',
+        OS_USERNAME: 'admin',
+        OS_PASSWORD: 'pw',
+        OS_PROJECT_NAME: 'admin',
+        OS_USER_DOMAIN_NAME: 'Default',
+        OS_PROJECT_DOMAIN_ID: 'default',
+        OS_REGION_NAME: 'RegionOne',
+        OS_INTERFACE: 'admin',
+      }),
     );
     expect(c).toEqual({
       name: 'envvars',
-      auth: { type: 'password', authUrl: 'http://127.0.0.1:5000/v3', username: 'admin', password: 'pw', userDomainName: 'Default', userDomainId: undefined, userId: undefined, projectName: 'admin', projectId: undefined, projectDomainName: undefined, projectDomainId: 'default', domainName: undefined, domainId: undefined },
+      auth: {
+        type: 'password',
+        authUrl: 'http://127.0.0.1:5000/v3',
+        username: 'admin',
+        password: 'pw',
+        userDomainName: 'Default',
+        userDomainId: undefined,
+        userId: undefined,
+        projectName: 'admin',
+        projectId: undefined,
+        projectDomainName: undefined,
+        projectDomainId: 'default',
+        domainName: undefined,
+        domainId: undefined,
+      },
       regionName: 'RegionOne',
       interface: 'admin',
       verify: true,
@@ -42,15 +70,33 @@ describe('resolveCloudConfig', () => {
   });
 
   it('reads application credentials from OS_* variables', () => {
-    const c = resolveCloudConfig(base({ OS_AUTH_URL: 'http://k/v3', OS_AUTH_TYPE: 'v3applicationcredential', OS_APPLICATION_CREDENTIAL_ID: 'id1', OS_APPLICATION_CREDENTIAL_SECRET: 'sec' }));
-    expect(c.auth).toMatchObject({ type: 'v3applicationcredential', applicationCredentialId: 'id1', applicationCredentialSecret: 'sec' });
+    const c = resolveCloudConfig(
+      base({
+        OS_AUTH_URL: 'http://k/v3',
+        OS_AUTH_TYPE: 'v3applicationcredential',
+        OS_APPLICATION_CREDENTIAL_ID: 'id1',
+        OS_APPLICATION_CREDENTIAL_SECRET: 'sec',
+      }),
+    );
+    expect(c.auth).toMatchObject({
+      type: 'v3applicationcredential',
+      applicationCredentialId: 'id1',
+      applicationCredentialSecret: 'sec',
+    });
   });
 
   it('picks OS_CLOUD from the first clouds.yaml on the search path, filling secrets from OS_PASSWORD', () => {
     const files = { '/home/u/.config/openstack/clouds.yaml': cloudsYaml, '/etc/openstack/clouds.yaml': 'clouds: {}' };
     const c = resolveCloudConfig(base({ OS_CLOUD: 'prod', OS_PASSWORD: 'from-env' }, files));
     expect(c.name).toBe('prod');
-    expect(c.auth).toMatchObject({ type: 'password', username: 'cmp', password: 'from-env', userDomainName: 'Ops', projectName: 'cmp-ops', projectDomainId: 'default' });
+    expect(c.auth).toMatchObject({
+      type: 'password',
+      username: 'cmp',
+      password: 'from-env',
+      userDomainName: 'Ops',
+      projectName: 'cmp-ops',
+      projectDomainId: 'default',
+    });
     expect(c.regionName).toBe('RegionTwo');
     expect(c.interface).toBe('internal');
     expect(c.apiVersions).toEqual({ compute: '2.79' });
@@ -70,7 +116,11 @@ describe('resolveCloudConfig', () => {
 
   it('reads an application-credential cloud with verify: false', () => {
     const c = resolveCloudConfig(base({ OS_CLOUD: 'app' }, { '/work/clouds.yaml': cloudsYaml }));
-    expect(c.auth).toMatchObject({ type: 'v3applicationcredential', applicationCredentialId: 'abc', applicationCredentialSecret: 's3cret' });
+    expect(c.auth).toMatchObject({
+      type: 'v3applicationcredential',
+      applicationCredentialId: 'abc',
+      applicationCredentialSecret: 's3cret',
+    });
     expect(c.verify).toBe(false);
   });
 
@@ -79,7 +129,13 @@ describe('resolveCloudConfig', () => {
     expect(() => resolveCloudConfig(base({ OS_AUTH_URL: 'http://k/v3', OS_USERNAME: 'u' }))).toThrow(/password/);
     expect(() => resolveCloudConfig(base({ OS_CLOUD: 'x' }))).toThrow(/no clouds.yaml/);
     expect(() =>
-      resolveCloudConfig(base({ OS_AUTH_URL: 'http://k/v3', OS_APPLICATION_CREDENTIAL_NAME: 'n', OS_APPLICATION_CREDENTIAL_SECRET: 's' })),
+      resolveCloudConfig(
+        base({
+          OS_AUTH_URL: 'http://k/v3',
+          OS_APPLICATION_CREDENTIAL_NAME: 'n',
+          OS_APPLICATION_CREDENTIAL_SECRET: 's',
+        }),
+      ),
     ).toThrow(/needs username or user_id/);
   });
 });

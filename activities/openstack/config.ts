@@ -67,7 +67,12 @@ export class CloudConfigError extends Error {
 }
 
 /** Where openstacksdk looks for `clouds.yaml` (or `secure.yaml`), in order. */
-export function cloudFileCandidates(kind: 'clouds' | 'secure', env: Record<string, string | undefined>, cwd: string, home: string): string[] {
+export function cloudFileCandidates(
+  kind: 'clouds' | 'secure',
+  env: Record<string, string | undefined>,
+  cwd: string,
+  home: string,
+): string[] {
   const explicit = kind === 'clouds' ? env.OS_CLIENT_CONFIG_FILE : env.OS_CLIENT_SECURE_FILE;
   const names = [`${kind}.yaml`, `${kind}.yml`];
   const dirs = [cwd, path.join(home, '.config', 'openstack'), '/etc/openstack'];
@@ -79,7 +84,10 @@ type Raw = Record<string, any>;
 function deepMerge(a: Raw, b: Raw): Raw {
   const out: Raw = { ...a };
   for (const [k, v] of Object.entries(b)) {
-    out[k] = v && typeof v === 'object' && !Array.isArray(v) && out[k] && typeof out[k] === 'object' ? deepMerge(out[k], v) : v;
+    out[k] =
+      v && typeof v === 'object' && !Array.isArray(v) && out[k] && typeof out[k] === 'object'
+        ? deepMerge(out[k], v)
+        : v;
   }
   return out;
 }
@@ -135,7 +143,9 @@ function toAuth(raw: Raw, where: string): AuthConfig {
   const a: Raw = raw.auth ?? {};
   const authUrl = str(a.auth_url);
   if (!authUrl) throw new CloudConfigError(`${where}: auth_url (OS_AUTH_URL) is required`);
-  const type = String(raw.auth_type ?? (a.application_credential_secret ? 'v3applicationcredential' : 'password')).toLowerCase();
+  const type = String(
+    raw.auth_type ?? (a.application_credential_secret ? 'v3applicationcredential' : 'password'),
+  ).toLowerCase();
   const user = {
     username: str(a.username),
     userId: str(a.user_id),
@@ -148,10 +158,19 @@ function toAuth(raw: Raw, where: string): AuthConfig {
     const id = str(a.application_credential_id);
     const name = str(a.application_credential_name);
     if (!id && !name) throw new CloudConfigError(`${where}: application_credential_id or _name is required`);
-    if (!id && !user.username && !user.userId) throw new CloudConfigError(`${where}: an application credential by name needs username or user_id`);
-    return { type: 'v3applicationcredential', authUrl, applicationCredentialId: id, applicationCredentialName: name, applicationCredentialSecret: secret, ...user };
+    if (!id && !user.username && !user.userId)
+      throw new CloudConfigError(`${where}: an application credential by name needs username or user_id`);
+    return {
+      type: 'v3applicationcredential',
+      authUrl,
+      applicationCredentialId: id,
+      applicationCredentialName: name,
+      applicationCredentialSecret: secret,
+      ...user,
+    };
   }
-  if (type !== 'password' && type !== 'v3password') throw new CloudConfigError(`${where}: auth_type ${type} is not supported (password, v3applicationcredential)`);
+  if (type !== 'password' && type !== 'v3password')
+    throw new CloudConfigError(`${where}: auth_type ${type} is not supported (password, v3applicationcredential)`);
   const password = str(a.password);
   if (!password) throw new CloudConfigError(`${where}: password (OS_PASSWORD) is required`);
   if (!user.username && !user.userId) throw new CloudConfigError(`${where}: username or user_id is required`);
@@ -164,7 +183,8 @@ function toAuth(raw: Raw, where: string): AuthConfig {
     ...user,
     projectName,
     projectId,
-    projectDomainName: str(a.project_domain_name) ?? (a.project_domain_id ? undefined : projectName ? str(a.domain_name) : undefined),
+    projectDomainName:
+      str(a.project_domain_name) ?? (a.project_domain_id ? undefined : projectName ? str(a.domain_name) : undefined),
     projectDomainId: str(a.project_domain_id),
     domainName: projectName || projectId ? undefined : str(a.domain_name),
     domainId: projectName || projectId ? undefined : str(a.domain_id),
@@ -187,16 +207,25 @@ function serviceKeyed(raw: Raw, suffix: string): Partial<Record<ServiceType, str
  * secure.yaml), and `OS_*` variables fill in what the entry leaves unset (a password kept out of
  * the file, typically); without it the cloud comes from `OS_*` variables alone.
  */
-export function resolveCloudConfig(src: CloudConfigSources, cloudName: string | undefined = src.env.OS_CLOUD): CloudConfig {
+export function resolveCloudConfig(
+  src: CloudConfigSources,
+  cloudName: string | undefined = src.env.OS_CLOUD,
+): CloudConfig {
   const fromEnv = envCloud(src.env);
   let raw: Raw;
   let name = 'envvars';
   if (cloudName) {
     const clouds = firstFile(cloudFileCandidates('clouds', src.env, src.cwd, src.home), src.files);
-    if (!clouds) throw new CloudConfigError(`OS_CLOUD=${cloudName} but no clouds.yaml was found (${cloudFileCandidates('clouds', src.env, src.cwd, src.home).join(', ')})`);
+    if (!clouds)
+      throw new CloudConfigError(
+        `OS_CLOUD=${cloudName} but no clouds.yaml was found (${cloudFileCandidates('clouds', src.env, src.cwd, src.home).join(', ')})`,
+      );
     const secure = firstFile(cloudFileCandidates('secure', src.env, src.cwd, src.home), src.files);
     const entry = clouds.clouds?.[cloudName];
-    if (!entry) throw new CloudConfigError(`cloud ${cloudName} is not in clouds.yaml (has: ${Object.keys(clouds.clouds ?? {}).join(', ') || 'none'})`);
+    if (!entry)
+      throw new CloudConfigError(
+        `cloud ${cloudName} is not in clouds.yaml (has: ${Object.keys(clouds.clouds ?? {}).join(', ') || 'none'})`,
+      );
     raw = deepMerge(fromEnv, deepMerge(entry, secure?.clouds?.[cloudName] ?? {}));
     name = cloudName;
   } else {
@@ -204,7 +233,8 @@ export function resolveCloudConfig(src: CloudConfigSources, cloudName: string | 
   }
   const where = `cloud ${name}`;
   const iface = String(raw.interface ?? 'public').replace(/URL$/, '');
-  if (!['public', 'internal', 'admin'].includes(iface)) throw new CloudConfigError(`${where}: interface ${iface} is not public, internal or admin`);
+  if (!['public', 'internal', 'admin'].includes(iface))
+    throw new CloudConfigError(`${where}: interface ${iface} is not public, internal or admin`);
   const verify = raw.verify === undefined ? !raw.insecure : raw.verify !== false && raw.verify !== 'false';
   return {
     name,
@@ -219,22 +249,35 @@ export function resolveCloudConfig(src: CloudConfigSources, cloudName: string | 
 }
 
 /** Reads the environment and whichever clouds/secure files exist, then resolves the config. */
-export function loadCloudConfig(env: Record<string, string | undefined> = process.env, cloudName?: string): CloudConfig {
+export function loadCloudConfig(
+  env: Record<string, string | undefined> = process.env,
+  cloudName?: string,
+): CloudConfig {
   const cwd = process.cwd();
   const home = os.homedir();
   const files: Record<string, string> = {};
-  for (const p of [...cloudFileCandidates('clouds', env, cwd, home), ...cloudFileCandidates('secure', env, cwd, home)]) {
+  for (const p of [
+    ...cloudFileCandidates('clouds', env, cwd, home),
+    ...cloudFileCandidates('secure', env, cwd, home),
+  ]) {
     if (existsSync(p)) files[p] = readFileSync(p, 'utf8');
   }
   return resolveCloudConfig({ env, files, cwd, home }, cloudName ?? env.OS_CLOUD);
 }
 
 /** The config of a password cloud given directly (the embedded simulator, tests). */
-export function passwordCloud(init: Omit<PasswordAuth, 'type'> & { regionName?: string; interface?: Interface; name?: string }): CloudConfig {
+export function passwordCloud(
+  init: Omit<PasswordAuth, 'type'> & { regionName?: string; interface?: Interface; name?: string },
+): CloudConfig {
   const { regionName, interface: iface, name, ...auth } = init;
   return {
     name: name ?? 'direct',
-    auth: { type: 'password', userDomainName: auth.userId ? undefined : 'Default', projectDomainName: auth.projectId ? undefined : 'Default', ...auth },
+    auth: {
+      type: 'password',
+      userDomainName: auth.userId ? undefined : 'Default',
+      projectDomainName: auth.projectId ? undefined : 'Default',
+      ...auth,
+    },
     regionName,
     interface: iface ?? 'public',
     verify: true,

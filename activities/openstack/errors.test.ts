@@ -10,17 +10,40 @@ import {
   toActivityFailure,
 } from './errors';
 
-const err = (status: number, message: string, code?: string, extra: Partial<ConstructorParameters<typeof OpenStackError>[0]> = {}) =>
-  new OpenStackError({ status, service: 'compute', message, code, method: 'POST', path: '/v2.1/servers', ...extra });
+const err = (
+  status: number,
+  message: string,
+  code?: string,
+  extra: Partial<ConstructorParameters<typeof OpenStackError>[0]> = {},
+) => new OpenStackError({ status, service: 'compute', message, code, method: 'POST', path: '/v2.1/servers', ...extra });
 
 describe('parseFault', () => {
   it('reads every service fault shape', () => {
-    expect(parseFault({ itemNotFound: { code: 404, message: 'Instance x could not be found.' } })).toEqual({ code: 'itemNotFound', message: 'Instance x could not be found.' });
-    expect(parseFault({ NeutronError: { type: 'OverQuota', message: 'Quota exceeded for resources: [network].', detail: '' } })).toEqual({ code: 'OverQuota', message: 'Quota exceeded for resources: [network].' });
-    expect(parseFault({ error: { code: 401, title: 'Unauthorized', message: 'The request you have made requires authentication.' } })).toEqual({ code: 'Unauthorized', message: 'The request you have made requires authentication.' });
-    expect(parseFault({ faultcode: 'Client', faultstring: 'Load Balancer x is immutable', debuginfo: null })).toEqual({ code: 'Client', message: 'Load Balancer x is immutable' });
-    expect(parseFault('<html><body><h1>404 Not Found</h1>No image found</body></html>').message).toBe('404 Not Found No image found');
-    expect(parseFault('{"conflictingRequest":{"code":409,"message":"busy"}}')).toEqual({ code: 'conflictingRequest', message: 'busy' });
+    expect(parseFault({ itemNotFound: { code: 404, message: 'Instance x could not be found.' } })).toEqual({
+      code: 'itemNotFound',
+      message: 'Instance x could not be found.',
+    });
+    expect(
+      parseFault({
+        NeutronError: { type: 'OverQuota', message: 'Quota exceeded for resources: [network].', detail: '' },
+      }),
+    ).toEqual({ code: 'OverQuota', message: 'Quota exceeded for resources: [network].' });
+    expect(
+      parseFault({
+        error: { code: 401, title: 'Unauthorized', message: 'The request you have made requires authentication.' },
+      }),
+    ).toEqual({ code: 'Unauthorized', message: 'The request you have made requires authentication.' });
+    expect(parseFault({ faultcode: 'Client', faultstring: 'Load Balancer x is immutable', debuginfo: null })).toEqual({
+      code: 'Client',
+      message: 'Load Balancer x is immutable',
+    });
+    expect(parseFault('<html><body><h1>404 Not Found</h1>No image found</body></html>').message).toBe(
+      '404 Not Found No image found',
+    );
+    expect(parseFault('{"conflictingRequest":{"code":409,"message":"busy"}}')).toEqual({
+      code: 'conflictingRequest',
+      message: 'busy',
+    });
   });
 });
 
@@ -29,17 +52,37 @@ describe('toActivityFailure', () => {
     [err(400, 'Invalid input'), OpenStackFailureType.BadRequest, true],
     [err(401, 'auth'), OpenStackFailureType.Unauthorized, true],
     [err(403, 'Policy does not allow'), OpenStackFailureType.Forbidden, true],
-    [err(403, 'Quota exceeded for cores: Requested 4, but already used 20 of 20 cores', 'forbidden'), OpenStackFailureType.QuotaExceeded, true],
+    [
+      err(403, 'Quota exceeded for cores: Requested 4, but already used 20 of 20 cores', 'forbidden'),
+      OpenStackFailureType.QuotaExceeded,
+      true,
+    ],
     [err(404, 'not found', 'itemNotFound'), OpenStackFailureType.NotFound, true],
-    [err(413, 'Maximum number of volumes allowed (10) exceeded for quota volumes', 'overLimit'), OpenStackFailureType.QuotaExceeded, true],
+    [
+      err(413, 'Maximum number of volumes allowed (10) exceeded for quota volumes', 'overLimit'),
+      OpenStackFailureType.QuotaExceeded,
+      true,
+    ],
     [err(413, 'Request entity too large', 'overLimit'), OpenStackFailureType.OverLimit, true],
-    [err(409, 'Quota exceeded for resources: [port].', 'OverQuota', { service: 'network' }), OpenStackFailureType.QuotaExceeded, true],
-    [err(409, "Cannot 'start' instance while it is in vm_state active", 'conflictingRequest'), OpenStackFailureType.Conflict, false],
+    [
+      err(409, 'Quota exceeded for resources: [port].', 'OverQuota', { service: 'network' }),
+      OpenStackFailureType.QuotaExceeded,
+      true,
+    ],
+    [
+      err(409, "Cannot 'start' instance while it is in vm_state active", 'conflictingRequest'),
+      OpenStackFailureType.Conflict,
+      false,
+    ],
     [err(429, 'slow down'), OpenStackFailureType.RateLimited, false],
     [err(500, 'boom', 'computeFault'), OpenStackFailureType.ServerError, false],
     [err(503, 'unavailable'), OpenStackFailureType.ServerError, false],
     [new OpenStackTimeoutError('compute', 'GET', '/servers', 100), OpenStackFailureType.Timeout, false],
-    [new OpenStackConnectionError('compute', 'GET', '/servers', new Error('ECONNREFUSED')), OpenStackFailureType.ConnectionError, false],
+    [
+      new OpenStackConnectionError('compute', 'GET', '/servers', new Error('ECONNREFUSED')),
+      OpenStackFailureType.ConnectionError,
+      false,
+    ],
     [new EndpointNotFoundError('no public endpoint for load-balancer'), OpenStackFailureType.NoEndpoint, true],
   ];
   it.each(cases)('%s → %s (nonRetryable %s)', (e, type, nonRetryable) => {

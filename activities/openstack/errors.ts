@@ -138,7 +138,10 @@ export function parseFault(body: unknown): { code?: string; message?: string } {
     try {
       b = JSON.parse(body);
     } catch {
-      const text = body.replace(/<[^>]+>/g, ' ').replace(/\s+/g, ' ').trim();
+      const text = body
+        .replace(/<[^>]+>/g, ' ')
+        .replace(/\s+/g, ' ')
+        .trim();
       return { message: text || undefined };
     }
   }
@@ -149,7 +152,8 @@ export function parseFault(body: unknown): { code?: string; message?: string } {
   }
   if (o.error && typeof o.error === 'object') return { code: o.error.title, message: o.error.message };
   if (typeof o.faultstring === 'string') return { code: o.faultcode, message: o.faultstring };
-  if (typeof o.message === 'string') return { code: typeof o.title === 'string' ? o.title : undefined, message: o.message };
+  if (typeof o.message === 'string')
+    return { code: typeof o.title === 'string' ? o.title : undefined, message: o.message };
   const keys = Object.keys(o);
   if (keys.length === 1 && o[keys[0]!] && typeof o[keys[0]!] === 'object') {
     return { code: keys[0], message: o[keys[0]!].message };
@@ -164,7 +168,8 @@ function statusFailureType(err: OpenStackError): OpenStackFailureType {
   if (s === 401) return OpenStackFailureType.Unauthorized;
   if (s === 403) return OpenStackFailureType.Forbidden;
   if (s === 404) return OpenStackFailureType.NotFound;
-  if (s === 413) return err.retryAfterSeconds !== undefined ? OpenStackFailureType.RateLimited : OpenStackFailureType.OverLimit;
+  if (s === 413)
+    return err.retryAfterSeconds !== undefined ? OpenStackFailureType.RateLimited : OpenStackFailureType.OverLimit;
   if (s === 409) return OpenStackFailureType.Conflict;
   if (s === 429) return OpenStackFailureType.RateLimited;
   if (s >= 500) return OpenStackFailureType.ServerError;
@@ -189,20 +194,39 @@ export function openStackFailureType(err: unknown): OpenStackFailureType | undef
 export function toActivityFailure(err: unknown): ApplicationFailure {
   if (err instanceof ApplicationFailure) return err;
   const type = openStackFailureType(err);
-  const message = err instanceof OpenStackError ? `${err.method} ${err.path} → ${err.status}: ${err.message}` : err instanceof Error ? err.message : String(err);
+  const message =
+    err instanceof OpenStackError
+      ? `${err.method} ${err.path} → ${err.status}: ${err.message}`
+      : err instanceof Error
+        ? err.message
+        : String(err);
   if (!type) {
     const name = err instanceof Error ? err.name : 'Error';
-    return ApplicationFailure.create({ message, type: name, nonRetryable: false, cause: err instanceof Error ? err : undefined });
+    return ApplicationFailure.create({
+      message,
+      type: name,
+      nonRetryable: false,
+      cause: err instanceof Error ? err : undefined,
+    });
   }
   const details: Record<string, unknown> = {};
   if (err instanceof OpenStackError) {
-    Object.assign(details, { status: err.status, service: err.service, code: err.code, requestId: err.requestId, method: err.method, path: err.path });
+    Object.assign(details, {
+      status: err.status,
+      service: err.service,
+      code: err.code,
+      requestId: err.requestId,
+      method: err.method,
+      path: err.path,
+    });
   } else if (err instanceof OpenStackTimeoutError || err instanceof OpenStackConnectionError) {
     Object.assign(details, { service: err.service, method: err.method, path: err.path });
   }
   const nonRetryable = nonRetryableOpenStackFailures.includes(type);
   const nextRetryDelay =
-    err instanceof OpenStackError && err.retryAfterSeconds !== undefined && !nonRetryable ? err.retryAfterSeconds * 1000 : undefined;
+    err instanceof OpenStackError && err.retryAfterSeconds !== undefined && !nonRetryable
+      ? err.retryAfterSeconds * 1000
+      : undefined;
   return ApplicationFailure.create({ message, type, nonRetryable, details: [details], nextRetryDelay });
 }
 

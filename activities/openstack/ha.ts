@@ -38,7 +38,8 @@ export function createHaOpenStackActivities(settings: HaActivitySettings = {}) {
   }
   async function serviceOf(host: string): Promise<ComputeService> {
     const s = (await services(host))[0];
-    if (!s) throw ApplicationFailure.nonRetryable(`compute service of ${host} not found`, OpenStackFailureType.NotFound);
+    if (!s)
+      throw ApplicationFailure.nonRetryable(`compute service of ${host} not found`, OpenStackFailureType.NotFound);
     return s;
   }
   async function getServer(serverId: string): Promise<HaServer> {
@@ -86,7 +87,9 @@ export function createHaOpenStackActivities(settings: HaActivitySettings = {}) {
       const s = await serviceOf(input.host);
       const want = input.enabled ? 'enabled' : 'disabled';
       if (s.status === want) return;
-      await (input.enabled ? compute().enableService(String(s.id)) : compute().disableService(String(s.id), input.reason ?? 'maintenance'));
+      await (input.enabled
+        ? compute().enableService(String(s.id))
+        : compute().disableService(String(s.id), input.reason ?? 'maintenance'));
     },
 
     /** Servers Nova places on the host, every tenant's. */
@@ -130,7 +133,10 @@ export function createHaOpenStackActivities(settings: HaActivitySettings = {}) {
     },
 
     async haLiveMigrationProgress(input: { serverId: string }): Promise<LiveMigrationProgress> {
-      const [migrations, server] = await Promise.all([compute().listServerMigrations(input.serverId), getServer(input.serverId)]);
+      const [migrations, server] = await Promise.all([
+        compute().listServerMigrations(input.serverId),
+        getServer(input.serverId),
+      ]);
       const m = migrations[0];
       return {
         migrationId: m?.id ?? null,
@@ -148,7 +154,8 @@ export function createHaOpenStackActivities(settings: HaActivitySettings = {}) {
         return { aborted: true };
       } catch (e) {
         const type = failureTypeOf(e);
-        if (type === OpenStackFailureType.NotFound || type === OpenStackFailureType.BadRequest) return { aborted: false };
+        if (type === OpenStackFailureType.NotFound || type === OpenStackFailureType.BadRequest)
+          return { aborted: false };
         throw e;
       }
     },

@@ -36,7 +36,11 @@ export interface RoleAssignment {
   role: { id: string; name?: string };
   user?: { id: string; name?: string };
   group?: { id: string; name?: string };
-  scope: { project?: { id: string; name?: string }; domain?: { id: string; name?: string }; system?: Record<string, unknown> };
+  scope: {
+    project?: { id: string; name?: string };
+    domain?: { id: string; name?: string };
+    system?: Record<string, unknown>;
+  };
   links?: { assignment: string };
 }
 
@@ -50,7 +54,14 @@ export class IdentityApi {
   async findProject(name: string, domainId?: string): Promise<Project | undefined> {
     return (await this.listProjects({ name, domain_id: domainId }))[0];
   }
-  async createProject(project: { name: string; domain_id?: string; description?: string; enabled?: boolean; parent_id?: string; tags?: string[] }): Promise<Project> {
+  async createProject(project: {
+    name: string;
+    domain_id?: string;
+    description?: string;
+    enabled?: boolean;
+    parent_id?: string;
+    tags?: string[];
+  }): Promise<Project> {
     return (await this.s.post<{ project: Project }>('identity', '/projects', { project })).project;
   }
   deleteProject(id: string): Promise<void> {
@@ -60,7 +71,15 @@ export class IdentityApi {
   listUsers(query?: Query): Promise<User[]> {
     return listAll<User>(this.s, 'identity', '/users', 'users', { query });
   }
-  async createUser(user: { name: string; password?: string; domain_id?: string; default_project_id?: string; email?: string; description?: string; enabled?: boolean }): Promise<User> {
+  async createUser(user: {
+    name: string;
+    password?: string;
+    domain_id?: string;
+    default_project_id?: string;
+    email?: string;
+    description?: string;
+    enabled?: boolean;
+  }): Promise<User> {
     return (await this.s.post<{ user: User }>('identity', '/users', { user })).user;
   }
   deleteUser(id: string): Promise<void> {
@@ -77,8 +96,19 @@ export class IdentityApi {
   async assignProjectRole(projectId: string, userId: string, roleId: string): Promise<void> {
     await this.s.put('identity', `/projects/${enc(projectId)}/users/${enc(userId)}/roles/${enc(roleId)}`);
   }
-  async listRoleAssignments(query?: { 'user.id'?: string; 'scope.project.id'?: string; 'role.id'?: string; effective?: boolean; include_names?: boolean }): Promise<RoleAssignment[]> {
-    const q: Query = { ...query, effective: query?.effective ? '' : undefined, include_names: query?.include_names ? 'true' : undefined };
-    return (await this.s.get<{ role_assignments: RoleAssignment[] }>('identity', '/role_assignments', { query: q })).role_assignments;
+  async listRoleAssignments(query?: {
+    'user.id'?: string;
+    'scope.project.id'?: string;
+    'role.id'?: string;
+    effective?: boolean;
+    include_names?: boolean;
+  }): Promise<RoleAssignment[]> {
+    const q: Query = {
+      ...query,
+      effective: query?.effective ? '' : undefined,
+      include_names: query?.include_names ? 'true' : undefined,
+    };
+    return (await this.s.get<{ role_assignments: RoleAssignment[] }>('identity', '/role_assignments', { query: q }))
+      .role_assignments;
   }
 }

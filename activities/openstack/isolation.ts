@@ -29,7 +29,9 @@ const policyName = (serverId: string) => `cmp-bw-${serverId}`;
  */
 export function createIsolationActivities(cloud: Cloud) {
   async function findPolicy(admin: OpenStackClient, serverId: string): Promise<{ id: string } | undefined> {
-    return (await admin.network.listQosPolicies({ name: policyName(serverId) })).find((p) => p.name === policyName(serverId));
+    return (await admin.network.listQosPolicies({ name: policyName(serverId) })).find(
+      (p) => p.name === policyName(serverId),
+    );
   }
 
   return {
@@ -39,13 +41,28 @@ export function createIsolationActivities(cloud: Cloud) {
       const direction = input.direction ?? 'egress';
       const burst = input.maxBurstKbps ?? Math.floor(input.maxKbps * 0.8);
       const owner = input.projectId ? { project_id: input.projectId } : {};
-      const policy = (await findPolicy(admin, input.serverId)) ?? (await admin.network.createQosPolicy({ name: policyName(input.serverId), description: `bandwidth limit of server ${input.serverId}`, ...owner }));
-      const existing = (await admin.network.listBandwidthLimitRules(policy.id)).find((r) => (r.direction ?? 'egress') === direction);
+      const policy =
+        (await findPolicy(admin, input.serverId)) ??
+        (await admin.network.createQosPolicy({
+          name: policyName(input.serverId),
+          description: `bandwidth limit of server ${input.serverId}`,
+          ...owner,
+        }));
+      const existing = (await admin.network.listBandwidthLimitRules(policy.id)).find(
+        (r) => (r.direction ?? 'egress') === direction,
+      );
       const rule = existing
         ? existing.max_kbps === input.maxKbps && existing.max_burst_kbps === burst
           ? existing
-          : await admin.network.updateBandwidthLimitRule(policy.id, existing.id, { max_kbps: input.maxKbps, max_burst_kbps: burst })
-        : await admin.network.createBandwidthLimitRule(policy.id, { max_kbps: input.maxKbps, max_burst_kbps: burst, direction });
+          : await admin.network.updateBandwidthLimitRule(policy.id, existing.id, {
+              max_kbps: input.maxKbps,
+              max_burst_kbps: burst,
+            })
+        : await admin.network.createBandwidthLimitRule(policy.id, {
+            max_kbps: input.maxKbps,
+            max_burst_kbps: burst,
+            direction,
+          });
       const ports = await c.network.listPorts({ device_id: input.serverId });
       for (const p of ports) {
         if (p.qos_policy_id !== policy.id) await c.network.updatePort(p.id, { qos_policy_id: policy.id });
@@ -70,8 +87,14 @@ export function createIsolationActivities(cloud: Cloud) {
     },
 
     /** The listener's `connection_limit` (-1: unlimited); answers the value Octavia now holds. */
-    async setListenerConnectionLimit(input: { projectId: string | null; listenerId: string; connectionLimit: number }): Promise<{ connectionLimit: number }> {
-      const listener = await cloud.tenant(input.projectId).loadBalancer.updateListener(input.listenerId, { connection_limit: input.connectionLimit });
+    async setListenerConnectionLimit(input: {
+      projectId: string | null;
+      listenerId: string;
+      connectionLimit: number;
+    }): Promise<{ connectionLimit: number }> {
+      const listener = await cloud
+        .tenant(input.projectId)
+        .loadBalancer.updateListener(input.listenerId, { connection_limit: input.connectionLimit });
       return { connectionLimit: listener.connection_limit };
     },
   };

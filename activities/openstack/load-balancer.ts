@@ -3,7 +3,8 @@ import type { Session, Query } from './session';
 
 const enc = encodeURIComponent;
 
-export type ProvisioningStatus = 'ACTIVE' | 'DELETED' | 'ERROR' | 'PENDING_CREATE' | 'PENDING_UPDATE' | 'PENDING_DELETE';
+export type ProvisioningStatus =
+  'ACTIVE' | 'DELETED' | 'ERROR' | 'PENDING_CREATE' | 'PENDING_UPDATE' | 'PENDING_DELETE';
 
 interface LbResource {
   id: string;
@@ -58,7 +59,6 @@ export interface Member extends LbResource {
   backup?: boolean;
 }
 
-
 type Common = { name?: string; description?: string; admin_state_up?: boolean; tags?: string[] };
 
 /** Octavia v2 (paths relative to `<endpoint>/v2`). Every write needs the LB ACTIVE (else 409). */
@@ -72,7 +72,9 @@ export class LoadBalancerApi {
     return (await this.s.get<Record<string, T>>('load-balancer', `/lbaas/${collection}/${enc(id)}`))[key]!;
   }
   private async update<T>(collection: string, key: string, id: string, body: unknown): Promise<T> {
-    return (await this.s.put<Record<string, T>>('load-balancer', `/lbaas/${collection}/${enc(id)}`, { [key]: body }))[key]!;
+    return (await this.s.put<Record<string, T>>('load-balancer', `/lbaas/${collection}/${enc(id)}`, { [key]: body }))[
+      key
+    ]!;
   }
   private list<T extends { id?: string | number }>(collection: string, key: string, query?: Query): Promise<T[]> {
     return listAll<T>(this.s, 'load-balancer', `/lbaas/${collection}`, key, { query });
@@ -83,23 +85,57 @@ export class LoadBalancerApi {
 
   listLoadBalancers = (q?: Query) => this.list<LoadBalancer>('loadbalancers', 'loadbalancers', q);
   getLoadBalancer = (id: string) => this.show<LoadBalancer>('loadbalancers', 'loadbalancer', id);
-  createLoadBalancer = (b: Common & { vip_subnet_id?: string; vip_network_id?: string; vip_port_id?: string; vip_address?: string; provider?: string; flavor_id?: string; project_id?: string }) =>
-    this.create<LoadBalancer>('loadbalancers', 'loadbalancer', b);
+  createLoadBalancer = (
+    b: Common & {
+      vip_subnet_id?: string;
+      vip_network_id?: string;
+      vip_port_id?: string;
+      vip_address?: string;
+      provider?: string;
+      flavor_id?: string;
+      project_id?: string;
+    },
+  ) => this.create<LoadBalancer>('loadbalancers', 'loadbalancer', b);
   /** `cascade` deletes listeners, pools and members with it. */
-  deleteLoadBalancer = (id: string, cascade = false) => this.remove('loadbalancers', id, cascade ? { cascade: true } : undefined);
+  deleteLoadBalancer = (id: string, cascade = false) =>
+    this.remove('loadbalancers', id, cascade ? { cascade: true } : undefined);
 
   getListener = (id: string) => this.show<Listener>('listeners', 'listener', id);
-  createListener = (b: Common & { loadbalancer_id: string; protocol: Listener['protocol']; protocol_port: number; default_pool_id?: string; connection_limit?: number }) =>
-    this.create<Listener>('listeners', 'listener', b);
-  updateListener = (id: string, b: Common & { default_pool_id?: string | null; connection_limit?: number }) => this.update<Listener>('listeners', 'listener', id, b);
+  createListener = (
+    b: Common & {
+      loadbalancer_id: string;
+      protocol: Listener['protocol'];
+      protocol_port: number;
+      default_pool_id?: string;
+      connection_limit?: number;
+    },
+  ) => this.create<Listener>('listeners', 'listener', b);
+  updateListener = (id: string, b: Common & { default_pool_id?: string | null; connection_limit?: number }) =>
+    this.update<Listener>('listeners', 'listener', id, b);
 
   getPool = (id: string) => this.show<Pool>('pools', 'pool', id);
-  createPool = (b: Common & { protocol: string; lb_algorithm: Pool['lb_algorithm']; listener_id?: string; loadbalancer_id?: string; session_persistence?: Record<string, unknown> }) =>
-    this.create<Pool>('pools', 'pool', b);
+  createPool = (
+    b: Common & {
+      protocol: string;
+      lb_algorithm: Pool['lb_algorithm'];
+      listener_id?: string;
+      loadbalancer_id?: string;
+      session_persistence?: Record<string, unknown>;
+    },
+  ) => this.create<Pool>('pools', 'pool', b);
 
   listMembers = (poolId: string, q?: Query) => this.list<Member>(`pools/${enc(poolId)}/members`, 'members', q);
-  createMember = (poolId: string, b: Common & { address: string; protocol_port: number; subnet_id?: string; weight?: number; monitor_address?: string; monitor_port?: number; backup?: boolean }) =>
-    this.create<Member>(`pools/${enc(poolId)}/members`, 'member', b);
+  createMember = (
+    poolId: string,
+    b: Common & {
+      address: string;
+      protocol_port: number;
+      subnet_id?: string;
+      weight?: number;
+      monitor_address?: string;
+      monitor_port?: number;
+      backup?: boolean;
+    },
+  ) => this.create<Member>(`pools/${enc(poolId)}/members`, 'member', b);
   deleteMember = (poolId: string, id: string) => this.remove(`pools/${enc(poolId)}/members`, id);
-
 }

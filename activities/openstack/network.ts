@@ -173,7 +173,8 @@ export class NetworkApi {
 
   listSubnets = (q?: Query) => this.list<Subnet>('subnets', 'subnets', q);
   getSubnet = (id: string) => this.show<Subnet>('subnets', 'subnet', id);
-  createSubnet = (b: Create<Subnet> & { network_id: string; cidr?: string; ip_version: 4 | 6 }) => this.create<Subnet>('subnets', 'subnet', b);
+  createSubnet = (b: Create<Subnet> & { network_id: string; cidr?: string; ip_version: 4 | 6 }) =>
+    this.create<Subnet>('subnets', 'subnet', b);
   updateSubnet = (id: string, b: Create<Subnet>) => this.update<Subnet>('subnets', 'subnet', id, b);
   deleteSubnet = (id: string) => this.remove('subnets', id);
 
@@ -195,7 +196,8 @@ export class NetworkApi {
 
   listFloatingIps = (q?: Query) => this.list<FloatingIp>('floatingips', 'floatingips', q);
   getFloatingIp = (id: string) => this.show<FloatingIp>('floatingips', 'floatingip', id);
-  createFloatingIp = (b: Create<FloatingIp> & { floating_network_id: string }) => this.create<FloatingIp>('floatingips', 'floatingip', b);
+  createFloatingIp = (b: Create<FloatingIp> & { floating_network_id: string }) =>
+    this.create<FloatingIp>('floatingips', 'floatingip', b);
   /** Associates with `port_id`, or disassociates with `null`. */
   updateFloatingIp = (id: string, b: { port_id?: string | null; fixed_ip_address?: string; description?: string }) =>
     this.update<FloatingIp>('floatingips', 'floatingip', id, b);
@@ -205,27 +207,42 @@ export class NetworkApi {
   getSecurityGroup = (id: string) => this.show<SecurityGroup>('security-groups', 'security_group', id);
   createSecurityGroup = (b: { name: string; description?: string; stateful?: boolean; project_id?: string }) =>
     this.create<SecurityGroup>('security-groups', 'security_group', b);
-  updateSecurityGroup = (id: string, b: { name?: string; description?: string }) => this.update<SecurityGroup>('security-groups', 'security_group', id, b);
+  updateSecurityGroup = (id: string, b: { name?: string; description?: string }) =>
+    this.update<SecurityGroup>('security-groups', 'security_group', id, b);
   deleteSecurityGroup = (id: string) => this.remove('security-groups', id);
-  listSecurityGroupRules = (q?: Query) => this.list<SecurityGroupRule>('security-group-rules', 'security_group_rules', q);
-  createSecurityGroupRule = (b: Create<SecurityGroupRule> & { security_group_id: string; direction: 'ingress' | 'egress' }) =>
-    this.create<SecurityGroupRule>('security-group-rules', 'security_group_rule', b);
+  listSecurityGroupRules = (q?: Query) =>
+    this.list<SecurityGroupRule>('security-group-rules', 'security_group_rules', q);
+  createSecurityGroupRule = (
+    b: Create<SecurityGroupRule> & { security_group_id: string; direction: 'ingress' | 'egress' },
+  ) => this.create<SecurityGroupRule>('security-group-rules', 'security_group_rule', b);
   deleteSecurityGroupRule = (id: string) => this.remove('security-group-rules', id);
 
   listQosPolicies = (q?: Query) => this.list<QosPolicy>('qos/policies', 'policies', q);
   getQosPolicy = (id: string) => this.show<QosPolicy>('qos/policies', 'policy', id);
-  createQosPolicy = (b: { name: string; description?: string; shared?: boolean; is_default?: boolean; project_id?: string }) =>
-    this.create<QosPolicy>('qos/policies', 'policy', b);
+  createQosPolicy = (b: {
+    name: string;
+    description?: string;
+    shared?: boolean;
+    is_default?: boolean;
+    project_id?: string;
+  }) => this.create<QosPolicy>('qos/policies', 'policy', b);
   deleteQosPolicy = (id: string) => this.remove('qos/policies', id);
   listBandwidthLimitRules = (policyId: string) =>
     this.list<BandwidthLimitRule>(`qos/policies/${enc(policyId)}/bandwidth_limit_rules`, 'bandwidth_limit_rules');
-  createBandwidthLimitRule = (policyId: string, b: Omit<BandwidthLimitRule, 'id' | 'max_burst_kbps'> & { max_burst_kbps?: number }) =>
+  createBandwidthLimitRule = (
+    policyId: string,
+    b: Omit<BandwidthLimitRule, 'id' | 'max_burst_kbps'> & { max_burst_kbps?: number },
+  ) =>
     this.create<BandwidthLimitRule>(`qos/policies/${enc(policyId)}/bandwidth_limit_rules`, 'bandwidth_limit_rule', b);
   updateBandwidthLimitRule = (policyId: string, ruleId: string, b: Partial<Omit<BandwidthLimitRule, 'id'>>) =>
-    this.update<BandwidthLimitRule>(`qos/policies/${enc(policyId)}/bandwidth_limit_rules`, 'bandwidth_limit_rule', ruleId, b);
+    this.update<BandwidthLimitRule>(
+      `qos/policies/${enc(policyId)}/bandwidth_limit_rules`,
+      'bandwidth_limit_rule',
+      ruleId,
+      b,
+    );
 
   /** Admin: a project's Neutron quotas (`-1` lifts one). */
   updateQuota = async (projectId: string, quota: Record<string, number>): Promise<Record<string, number>> =>
     (await this.s.put<{ quota: Record<string, number> }>('network', `/quotas/${enc(projectId)}`, { quota })).quota;
-
 }

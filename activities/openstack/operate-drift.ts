@@ -18,22 +18,80 @@ const neutronProject = (r: Row) => r.project_id ?? r.tenant_id ?? null;
 
 /** What the reconciler lists, with the admin's all-projects view of each service. */
 const listers: Lister[] = [
-  { kind: 'server', list: (c) => c.compute.listServers({ all_tenants: 1 }), get: (c, id) => c.compute.getServer(id), project: (r) => r.tenant_id ?? null, status: (r) => r.status },
-  { kind: 'volume', list: (c) => c.blockStorage.listVolumes({ all_tenants: 1 }), get: (c, id) => c.blockStorage.getVolume(id), project: (r) => r['os-vol-tenant-attr:tenant_id'] ?? null, status: (r) => r.status },
-  { kind: 'snapshot', list: (c) => c.blockStorage.listSnapshots({ all_tenants: 1 }), get: (c, id) => c.blockStorage.getSnapshot(id), project: (r) => r['os-extended-snapshot-attributes:project_id'] ?? null, status: (r) => r.status },
-  { kind: 'network', list: (c) => c.network.listNetworks(), get: (c, id) => c.network.getNetwork(id), project: neutronProject, status: (r) => r.status },
-  { kind: 'subnet', list: (c) => c.network.listSubnets(), get: (c, id) => c.network.getSubnet(id), project: neutronProject, status: () => null },
-  { kind: 'router', list: (c) => c.network.listRouters(), get: (c, id) => c.network.getRouter(id), project: neutronProject, status: (r) => r.status },
-  { kind: 'floating_ip', list: (c) => c.network.listFloatingIps(), get: (c, id) => c.network.getFloatingIp(id), project: neutronProject, status: (r) => r.status },
-  { kind: 'security_group', list: (c) => c.network.listSecurityGroups(), get: (c, id) => c.network.getSecurityGroup(id), project: neutronProject, status: () => null },
-  { kind: 'image', list: (c) => c.image.listImages(), get: (c, id) => c.image.getImage(id), project: (r) => (r.visibility === 'public' ? null : r.owner ?? null), status: (r) => r.status },
+  {
+    kind: 'server',
+    list: (c) => c.compute.listServers({ all_tenants: 1 }),
+    get: (c, id) => c.compute.getServer(id),
+    project: (r) => r.tenant_id ?? null,
+    status: (r) => r.status,
+  },
+  {
+    kind: 'volume',
+    list: (c) => c.blockStorage.listVolumes({ all_tenants: 1 }),
+    get: (c, id) => c.blockStorage.getVolume(id),
+    project: (r) => r['os-vol-tenant-attr:tenant_id'] ?? null,
+    status: (r) => r.status,
+  },
+  {
+    kind: 'snapshot',
+    list: (c) => c.blockStorage.listSnapshots({ all_tenants: 1 }),
+    get: (c, id) => c.blockStorage.getSnapshot(id),
+    project: (r) => r['os-extended-snapshot-attributes:project_id'] ?? null,
+    status: (r) => r.status,
+  },
+  {
+    kind: 'network',
+    list: (c) => c.network.listNetworks(),
+    get: (c, id) => c.network.getNetwork(id),
+    project: neutronProject,
+    status: (r) => r.status,
+  },
+  {
+    kind: 'subnet',
+    list: (c) => c.network.listSubnets(),
+    get: (c, id) => c.network.getSubnet(id),
+    project: neutronProject,
+    status: () => null,
+  },
+  {
+    kind: 'router',
+    list: (c) => c.network.listRouters(),
+    get: (c, id) => c.network.getRouter(id),
+    project: neutronProject,
+    status: (r) => r.status,
+  },
+  {
+    kind: 'floating_ip',
+    list: (c) => c.network.listFloatingIps(),
+    get: (c, id) => c.network.getFloatingIp(id),
+    project: neutronProject,
+    status: (r) => r.status,
+  },
+  {
+    kind: 'security_group',
+    list: (c) => c.network.listSecurityGroups(),
+    get: (c, id) => c.network.getSecurityGroup(id),
+    project: neutronProject,
+    status: () => null,
+  },
+  {
+    kind: 'image',
+    list: (c) => c.image.listImages(),
+    get: (c, id) => c.image.getImage(id),
+    project: (r) => (r.visibility === 'public' ? null : (r.owner ?? null)),
+    status: (r) => r.status,
+  },
 ];
 
 /** OpenStack side of the drift reconciler (the admin scope: every project's objects). */
 export function createDriftCloudActivities(cloud: Cloud) {
   return {
     /** Every object of the compared kinds in `projectIds`; `listedAt` is taken before the first call. */
-    async listCloudObjects({ projectIds }: { projectIds: string[] }): Promise<{ objects: CloudObject[]; listedAt: string }> {
+    async listCloudObjects({
+      projectIds,
+    }: {
+      projectIds: string[];
+    }): Promise<{ objects: CloudObject[]; listedAt: string }> {
       const listedAt = new Date().toISOString();
       const wanted = new Set(projectIds);
       const c = cloud.admin();
@@ -43,7 +101,13 @@ export function createDriftCloudActivities(cloud: Cloud) {
           const projectId = l.project(r);
           if (!projectId || !wanted.has(projectId)) continue;
           if (l.kind === 'server' && r.status === 'DELETED') continue;
-          objects.push({ kind: l.kind, id: String(r.id), name: String(r.name ?? r.floating_ip_address ?? r.cidr ?? ''), projectId, status: l.status(r) });
+          objects.push({
+            kind: l.kind,
+            id: String(r.id),
+            name: String(r.name ?? r.floating_ip_address ?? r.cidr ?? ''),
+            projectId,
+            status: l.status(r),
+          });
         }
       }
       return { objects, listedAt };

@@ -9,8 +9,10 @@ import { failureTypeOf, isNotFound, OpenStackFailureType } from './errors';
  * create / change / delete in a tenant's project, each create tagged with the platform's resource
  * id (Neutron `description`, Cinder metadata, Glance property) and looked up before it is made again.
  */
-export type OperatedKind = 'volume' | 'snapshot' | 'network' | 'subnet' | 'router' | 'floating_ip' | 'security_group' | 'image';
-export type ChangeOp = 'update' | 'attach' | 'detach' | 'add_interface' | 'remove_interface' | 'associate' | 'add_rule' | 'remove_rule';
+export type OperatedKind =
+  'volume' | 'snapshot' | 'network' | 'subnet' | 'router' | 'floating_ip' | 'security_group' | 'image';
+export type ChangeOp =
+  'update' | 'attach' | 'detach' | 'add_interface' | 'remove_interface' | 'associate' | 'add_rule' | 'remove_rule';
 
 type Row = Record<string, any>;
 type Params = Record<string, any>;
@@ -60,12 +62,29 @@ const kinds: Record<OperatedKind, KindApi> = {
     remove: (c, id) => c.blockStorage.deleteVolume(id),
     ready: ['available', 'in-use'],
     failed: ['error', 'error_restoring', 'error_extending'],
-    view: (r) => ({ sizeGb: r.size, bootable: r.bootable === 'true' || r.bootable === true, attachments: (r.attachments ?? []).map((a: Row) => ({ serverId: a.server_id, device: a.device ?? null, attachmentId: a.attachment_id ?? a.id })), sourceSnapshotId: r.snapshot_id ?? null, sourceVolumeId: r.source_volid ?? null, projectId: r['os-vol-tenant-attr:tenant_id'] ?? null }),
+    view: (r) => ({
+      sizeGb: r.size,
+      bootable: r.bootable === 'true' || r.bootable === true,
+      attachments: (r.attachments ?? []).map((a: Row) => ({
+        serverId: a.server_id,
+        device: a.device ?? null,
+        attachmentId: a.attachment_id ?? a.id,
+      })),
+      sourceSnapshotId: r.snapshot_id ?? null,
+      sourceVolumeId: r.source_volid ?? null,
+      projectId: r['os-vol-tenant-attr:tenant_id'] ?? null,
+    }),
   },
   snapshot: {
     get: (c, id) => c.blockStorage.getSnapshot(id),
     find: async (c, tag) => (await c.blockStorage.listSnapshots(byMetadata(tag)))[0],
-    create: (c, p, tag) => c.blockStorage.createSnapshot({ volume_id: p.volumeOpenstackId, name: p.name, force: true, metadata: { cmp_resource: tag } }),
+    create: (c, p, tag) =>
+      c.blockStorage.createSnapshot({
+        volume_id: p.volumeOpenstackId,
+        name: p.name,
+        force: true,
+        metadata: { cmp_resource: tag },
+      }),
     update: (c, id, f) => c.blockStorage.updateSnapshot(id, f),
     remove: (c, id) => c.blockStorage.deleteSnapshot(id),
     ready: ['available'],
@@ -75,12 +94,25 @@ const kinds: Record<OperatedKind, KindApi> = {
   network: {
     get: (c, id) => c.network.getNetwork(id),
     find: async (c, tag) => (await c.network.listNetworks(byDescription(tag)))[0],
-    create: (c, p, tag, projectId) => c.network.createNetwork({ name: p.name, shared: p.shared ?? false, admin_state_up: p.adminStateUp ?? true, description: tag, ...withProject(projectId) }),
+    create: (c, p, tag, projectId) =>
+      c.network.createNetwork({
+        name: p.name,
+        shared: p.shared ?? false,
+        admin_state_up: p.adminStateUp ?? true,
+        description: tag,
+        ...withProject(projectId),
+      }),
     update: (c, id, f) => c.network.updateNetwork(id, f),
     remove: (c, id) => c.network.deleteNetwork(id),
     ready: null,
     failed: [],
-    view: (r) => ({ shared: r.shared, adminStateUp: r.admin_state_up, subnets: r.subnets ?? [], external: r['router:external'] ?? false, mtu: r.mtu ?? null }),
+    view: (r) => ({
+      shared: r.shared,
+      adminStateUp: r.admin_state_up,
+      subnets: r.subnets ?? [],
+      external: r['router:external'] ?? false,
+      mtu: r.mtu ?? null,
+    }),
   },
   subnet: {
     get: (c, id) => c.network.getSubnet(id),
@@ -101,57 +133,122 @@ const kinds: Record<OperatedKind, KindApi> = {
     remove: (c, id) => c.network.deleteSubnet(id),
     ready: null,
     failed: [],
-    view: (r) => ({ networkId: r.network_id, cidr: r.cidr, ipVersion: r.ip_version, gatewayIp: r.gateway_ip, enableDhcp: r.enable_dhcp, dnsNameservers: r.dns_nameservers ?? [], allocationPools: r.allocation_pools ?? [] }),
+    view: (r) => ({
+      networkId: r.network_id,
+      cidr: r.cidr,
+      ipVersion: r.ip_version,
+      gatewayIp: r.gateway_ip,
+      enableDhcp: r.enable_dhcp,
+      dnsNameservers: r.dns_nameservers ?? [],
+      allocationPools: r.allocation_pools ?? [],
+    }),
   },
   router: {
     get: (c, id) => c.network.getRouter(id),
     find: async (c, tag) => (await c.network.listRouters(byDescription(tag)))[0],
     create: (c, p, tag, projectId) =>
-      c.network.createRouter({ name: p.name, admin_state_up: true, description: tag, ...(p.externalNetworkId ? { external_gateway_info: { network_id: p.externalNetworkId } } : {}), ...withProject(projectId) }),
+      c.network.createRouter({
+        name: p.name,
+        admin_state_up: true,
+        description: tag,
+        ...(p.externalNetworkId ? { external_gateway_info: { network_id: p.externalNetworkId } } : {}),
+        ...withProject(projectId),
+      }),
     update: (c, id, f) => c.network.updateRouter(id, f),
     remove: (c, id) => c.network.deleteRouter(id),
     ready: null,
     failed: [],
-    view: (r) => ({ externalGateway: r.external_gateway_info ? { networkId: r.external_gateway_info.network_id, ips: (r.external_gateway_info.external_fixed_ips ?? []).map((f: Row) => f.ip_address) } : null, adminStateUp: r.admin_state_up }),
+    view: (r) => ({
+      externalGateway: r.external_gateway_info
+        ? {
+            networkId: r.external_gateway_info.network_id,
+            ips: (r.external_gateway_info.external_fixed_ips ?? []).map((f: Row) => f.ip_address),
+          }
+        : null,
+      adminStateUp: r.admin_state_up,
+    }),
   },
   floating_ip: {
     get: (c, id) => c.network.getFloatingIp(id),
     find: async (c, tag) => (await c.network.listFloatingIps(byDescription(tag)))[0],
-    create: (c, p, tag, projectId) => c.network.createFloatingIp({ floating_network_id: p.externalNetworkId, ...(p.address ? { floating_ip_address: p.address } : {}), description: tag, ...withProject(projectId) }),
+    create: (c, p, tag, projectId) =>
+      c.network.createFloatingIp({
+        floating_network_id: p.externalNetworkId,
+        ...(p.address ? { floating_ip_address: p.address } : {}),
+        description: tag,
+        ...withProject(projectId),
+      }),
     update: (c, id, f) => c.network.updateFloatingIp(id, f),
     remove: (c, id) => c.network.deleteFloatingIp(id),
     ready: null,
     failed: [],
-    view: (r) => ({ address: r.floating_ip_address, externalNetworkId: r.floating_network_id, portId: r.port_id ?? null, fixedIp: r.fixed_ip_address ?? null, routerId: r.router_id ?? null }),
+    view: (r) => ({
+      address: r.floating_ip_address,
+      externalNetworkId: r.floating_network_id,
+      portId: r.port_id ?? null,
+      fixedIp: r.fixed_ip_address ?? null,
+      routerId: r.router_id ?? null,
+    }),
   },
   security_group: {
     get: (c, id) => c.network.getSecurityGroup(id),
     find: async (c, tag) => (await c.network.listSecurityGroups(byDescription(tag)))[0],
-    create: (c, p, tag, projectId) => c.network.createSecurityGroup({ name: p.name, description: tag, ...withProject(projectId) }),
+    create: (c, p, tag, projectId) =>
+      c.network.createSecurityGroup({ name: p.name, description: tag, ...withProject(projectId) }),
     update: (c, id, f) => c.network.updateSecurityGroup(id, f),
     remove: (c, id) => c.network.deleteSecurityGroup(id),
     ready: null,
     failed: [],
     view: (r) => ({
-      rules: (r.security_group_rules ?? []).map((x: Row) => ({ id: x.id, direction: x.direction, ethertype: x.ethertype, protocol: x.protocol ?? null, portRangeMin: x.port_range_min ?? null, portRangeMax: x.port_range_max ?? null, remoteIpPrefix: x.remote_ip_prefix ?? null, remoteGroupId: x.remote_group_id ?? null })),
+      rules: (r.security_group_rules ?? []).map((x: Row) => ({
+        id: x.id,
+        direction: x.direction,
+        ethertype: x.ethertype,
+        protocol: x.protocol ?? null,
+        portRangeMin: x.port_range_min ?? null,
+        portRangeMax: x.port_range_max ?? null,
+        remoteIpPrefix: x.remote_ip_prefix ?? null,
+        remoteGroupId: x.remote_group_id ?? null,
+      })),
     }),
   },
   image: {
     get: (c, id) => c.image.getImage(id),
     find: async (c, tag, p) => (await c.image.listImages({ name: p.name })).find((i) => i.cmp_resource === tag),
     create: (c, p, tag) =>
-      c.image.createImage({ name: p.name, disk_format: p.diskFormat ?? 'qcow2', container_format: p.containerFormat ?? 'bare', visibility: p.visibility ?? 'private', min_disk: p.minDiskGb ?? 0, min_ram: p.minRamMb ?? 0, cmp_resource: tag, ...(p.ownerProjectId ? { owner: p.ownerProjectId } : {}) }),
+      c.image.createImage({
+        name: p.name,
+        disk_format: p.diskFormat ?? 'qcow2',
+        container_format: p.containerFormat ?? 'bare',
+        visibility: p.visibility ?? 'private',
+        min_disk: p.minDiskGb ?? 0,
+        min_ram: p.minRamMb ?? 0,
+        cmp_resource: tag,
+        ...(p.ownerProjectId ? { owner: p.ownerProjectId } : {}),
+      }),
     update: (c, id, f) => c.image.setImageProperties(id, f),
     remove: (c, id) => c.image.deleteImage(id),
     // A registered image without data yet stays `queued` until it is uploaded or imported: registered is done.
     ready: ['active', 'queued', 'importing'],
     failed: ['killed', 'deleted'],
-    view: (r) => ({ visibility: r.visibility, diskFormat: r.disk_format ?? null, containerFormat: r.container_format ?? null, sizeBytes: r.size ?? null, minDiskGb: r.min_disk ?? null, owner: r.owner ?? null }),
+    view: (r) => ({
+      visibility: r.visibility,
+      diskFormat: r.disk_format ?? null,
+      containerFormat: r.container_format ?? null,
+      sizeBytes: r.size ?? null,
+      minDiskGb: r.min_disk ?? null,
+      owner: r.owner ?? null,
+    }),
   },
 };
 
 function stateOf(kind: OperatedKind, r: Row): ObjectState {
-  return { openstackId: String(r.id), name: String(r.name ?? r.floating_ip_address ?? ''), osStatus: r.status ?? null, attributes: kinds[kind].view(r) };
+  return {
+    openstackId: String(r.id),
+    name: String(r.name ?? r.floating_ip_address ?? ''),
+    osStatus: r.status ?? null,
+    attributes: kinds[kind].view(r),
+  };
 }
 
 async function fetchOne(c: OpenStackClient, kind: OperatedKind, id: string): Promise<Row | null> {
@@ -165,7 +262,8 @@ async function fetchOne(c: OpenStackClient, kind: OperatedKind, id: string): Pro
 
 /** OpenStack's 4xx refusal of what the user asked is the user's answer: no retry, the cause kept. */
 function refusal(e: unknown): unknown {
-  if (failureTypeOf(e) === OpenStackFailureType.Conflict) return ApplicationFailure.nonRetryable((e as Error).message, OpenStackFailureType.InvalidResourceState);
+  if (failureTypeOf(e) === OpenStackFailureType.Conflict)
+    return ApplicationFailure.nonRetryable((e as Error).message, OpenStackFailureType.InvalidResourceState);
   return e;
 }
 
@@ -182,26 +280,47 @@ async function externalNetwork(c: OpenStackClient): Promise<string> {
  * The scope a change runs in: the tenant's project, except for what Neutron lets only admins set
  * (sharing a network: `create_network:shared`), which the admin scope does on the tenant's network.
  */
-function scopeOf(cloud: Cloud, kind: OperatedKind, params: Params, projectId: string | null, op: 'create' | ChangeOp): OpenStackClient {
-  const sharing = kind === 'network' && (op === 'create' ? params.shared === true : op === 'update' && params.shared !== undefined);
+function scopeOf(
+  cloud: Cloud,
+  kind: OperatedKind,
+  params: Params,
+  projectId: string | null,
+  op: 'create' | ChangeOp,
+): OpenStackClient {
+  const sharing =
+    kind === 'network' && (op === 'create' ? params.shared === true : op === 'update' && params.shared !== undefined);
   return sharing ? cloud.admin() : cloud.tenant(projectId);
 }
 
 /** Operations on the tenant's objects, in the tenant's project. */
 export function createResourceOperateActivities(cloud: Cloud) {
   return {
-    async createResourceObject({ kind, params, projectId, tag }: { kind: OperatedKind; params: Params; projectId: string | null; tag: string }): Promise<ObjectState> {
+    async createResourceObject({
+      kind,
+      params,
+      projectId,
+      tag,
+    }: {
+      kind: OperatedKind;
+      params: Params;
+      projectId: string | null;
+      tag: string;
+    }): Promise<ObjectState> {
       const c = scopeOf(cloud, kind, params, projectId, 'create');
       const k = kinds[kind];
       const t = tagOf(tag);
       const existing = await k.find(c, t, params);
       if (existing) return stateOf(kind, existing);
-      if ((kind === 'floating_ip' && !params.externalNetworkId) || (kind === 'router' && params.externalGateway && !params.externalNetworkId)) {
+      if (
+        (kind === 'floating_ip' && !params.externalNetworkId) ||
+        (kind === 'router' && params.externalGateway && !params.externalNetworkId)
+      ) {
         params = { ...params, externalNetworkId: await externalNetwork(c) };
       }
       try {
         const created = await k.create(c, params, t, projectId);
-        if (kind === 'image' && params.url) await c.image.importImage(created.id, { name: 'web-download', uri: params.url });
+        if (kind === 'image' && params.url)
+          await c.image.importImage(created.id, { name: 'web-download', uri: params.url });
         return stateOf(kind, created);
       } catch (e) {
         throw refusal(e);
@@ -214,26 +333,59 @@ export function createResourceOperateActivities(cloud: Cloud) {
     },
 
     /** Polls until the object reaches a settled status; a failed status fails with OpenStack's words. */
-    async waitResourceReady({ kind, openstackId, projectId }: { kind: OperatedKind; openstackId: string; projectId: string | null }): Promise<ObjectState> {
+    async waitResourceReady({
+      kind,
+      openstackId,
+      projectId,
+    }: {
+      kind: OperatedKind;
+      openstackId: string;
+      projectId: string | null;
+    }): Promise<ObjectState> {
       const c = cloud.tenant(projectId);
       const k = kinds[kind];
       for (;;) {
         const r = await fetchOne(c, kind, openstackId);
-        if (!r) throw ApplicationFailure.nonRetryable(`${kind} ${openstackId} disappeared from OpenStack`, OpenStackFailureType.NotFound);
-        if (k.failed.includes(r.status)) throw ApplicationFailure.nonRetryable(`${kind} ${openstackId} went into ${r.status}${r.fault ? `: ${r.fault}` : ''}`, OpenStackFailureType.ResourceFailed, { status: r.status });
+        if (!r)
+          throw ApplicationFailure.nonRetryable(
+            `${kind} ${openstackId} disappeared from OpenStack`,
+            OpenStackFailureType.NotFound,
+          );
+        if (k.failed.includes(r.status))
+          throw ApplicationFailure.nonRetryable(
+            `${kind} ${openstackId} went into ${r.status}${r.fault ? `: ${r.fault}` : ''}`,
+            OpenStackFailureType.ResourceFailed,
+            { status: r.status },
+          );
         if (!k.ready || k.ready.includes(r.status)) return stateOf(kind, r);
         Context.current().heartbeat({ status: r.status });
         await sleep(pollMs);
       }
     },
 
-    async readResourceObject({ kind, openstackId, projectId }: { kind: OperatedKind; openstackId: string; projectId: string | null }): Promise<ObjectState | null> {
+    async readResourceObject({
+      kind,
+      openstackId,
+      projectId,
+    }: {
+      kind: OperatedKind;
+      openstackId: string;
+      projectId: string | null;
+    }): Promise<ObjectState | null> {
       const r = await fetchOne(cloud.tenant(projectId), kind, openstackId);
       return r ? stateOf(kind, r) : null;
     },
 
     /** Deletes the object (already gone is fine) and waits until OpenStack no longer has it. */
-    async deleteResourceObject({ kind, openstackId, projectId }: { kind: OperatedKind; openstackId: string; projectId: string | null }): Promise<void> {
+    async deleteResourceObject({
+      kind,
+      openstackId,
+      projectId,
+    }: {
+      kind: OperatedKind;
+      openstackId: string;
+      projectId: string | null;
+    }): Promise<void> {
       const c = cloud.tenant(projectId);
       try {
         if (kind === 'router') {
@@ -254,14 +406,30 @@ export function createResourceOperateActivities(cloud: Cloud) {
       for (;;) {
         const r = await fetchOne(c, kind, openstackId);
         if (!r || r.status === 'deleted') return;
-        if (r.status === 'error_deleting') throw ApplicationFailure.nonRetryable(`OpenStack failed to delete ${kind} ${openstackId} (error_deleting)`, OpenStackFailureType.ResourceFailed);
+        if (r.status === 'error_deleting')
+          throw ApplicationFailure.nonRetryable(
+            `OpenStack failed to delete ${kind} ${openstackId} (error_deleting)`,
+            OpenStackFailureType.ResourceFailed,
+          );
         Context.current().heartbeat({ status: r.status });
         await sleep(pollMs);
       }
     },
 
     /** One change of an existing object; answers its state afterwards (settled, for attach/detach). */
-    async changeResourceObject({ kind, op, openstackId, params, projectId }: { kind: OperatedKind; op: ChangeOp; openstackId: string; params: Params; projectId: string | null }): Promise<ObjectState> {
+    async changeResourceObject({
+      kind,
+      op,
+      openstackId,
+      params,
+      projectId,
+    }: {
+      kind: OperatedKind;
+      op: ChangeOp;
+      openstackId: string;
+      params: Params;
+      projectId: string | null;
+    }): Promise<ObjectState> {
       const c = scopeOf(cloud, kind, params, projectId, op);
       const k = kinds[kind];
       try {
@@ -279,7 +447,9 @@ export function createResourceOperateActivities(cloud: Cloud) {
               if (params.dnsNameservers !== undefined) fields.dns_nameservers = params.dnsNameservers;
             }
             if (kind === 'router' && params.externalGateway !== undefined) {
-              fields.external_gateway_info = params.externalGateway ? { network_id: params.externalNetworkId ?? (await externalNetwork(c)) } : {};
+              fields.external_gateway_info = params.externalGateway
+                ? { network_id: params.externalNetworkId ?? (await externalNetwork(c)) }
+                : {};
             }
             await k.update(c, openstackId, fields);
             break;
@@ -301,14 +471,26 @@ export function createResourceOperateActivities(cloud: Cloud) {
             let portId: string | null = null;
             if (params.serverOpenstackId) {
               const [port] = await c.network.listPorts({ device_id: params.serverOpenstackId });
-              if (!port) throw ApplicationFailure.nonRetryable(`server ${params.serverOpenstackId} has no port to associate the floating IP with`, OpenStackFailureType.InvalidResourceState);
+              if (!port)
+                throw ApplicationFailure.nonRetryable(
+                  `server ${params.serverOpenstackId} has no port to associate the floating IP with`,
+                  OpenStackFailureType.InvalidResourceState,
+                );
               portId = String(port.id);
             }
             await c.network.updateFloatingIp(openstackId, { port_id: portId });
             break;
           }
           case 'add_rule':
-            await c.network.createSecurityGroupRule({ security_group_id: openstackId, direction: params.direction, ethertype: params.ethertype ?? 'IPv4', protocol: params.protocol ?? null, port_range_min: params.portRangeMin ?? null, port_range_max: params.portRangeMax ?? null, remote_ip_prefix: params.remoteIpPrefix ?? null });
+            await c.network.createSecurityGroupRule({
+              security_group_id: openstackId,
+              direction: params.direction,
+              ethertype: params.ethertype ?? 'IPv4',
+              protocol: params.protocol ?? null,
+              port_range_min: params.portRangeMin ?? null,
+              port_range_max: params.portRangeMax ?? null,
+              remote_ip_prefix: params.remoteIpPrefix ?? null,
+            });
             break;
           case 'remove_rule':
             await c.network.deleteSecurityGroupRule(params.ruleId);
@@ -321,15 +503,27 @@ export function createResourceOperateActivities(cloud: Cloud) {
         const want = op === 'attach' ? 'in-use' : 'available';
         for (;;) {
           const r = await fetchOne(c, kind, openstackId);
-          if (!r) throw ApplicationFailure.nonRetryable(`${kind} ${openstackId} disappeared from OpenStack`, OpenStackFailureType.NotFound);
+          if (!r)
+            throw ApplicationFailure.nonRetryable(
+              `${kind} ${openstackId} disappeared from OpenStack`,
+              OpenStackFailureType.NotFound,
+            );
           if (r.status === want) return stateOf(kind, r);
-          if (r.status === 'error') throw ApplicationFailure.nonRetryable(`volume ${openstackId} went into ${r.status}`, OpenStackFailureType.ResourceFailed);
+          if (r.status === 'error')
+            throw ApplicationFailure.nonRetryable(
+              `volume ${openstackId} went into ${r.status}`,
+              OpenStackFailureType.ResourceFailed,
+            );
           Context.current().heartbeat({ status: r.status });
           await sleep(pollMs);
         }
       }
       const after = await fetchOne(c, kind, openstackId);
-      if (!after) throw ApplicationFailure.nonRetryable(`${kind} ${openstackId} disappeared from OpenStack`, OpenStackFailureType.NotFound);
+      if (!after)
+        throw ApplicationFailure.nonRetryable(
+          `${kind} ${openstackId} disappeared from OpenStack`,
+          OpenStackFailureType.NotFound,
+        );
       return stateOf(kind, after);
     },
   };

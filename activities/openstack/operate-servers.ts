@@ -14,7 +14,12 @@ export function serverSnapshotOf(s: NovaServer): ServerSnapshot {
   const f = (s.flavor ?? {}) as Record<string, any>;
   const addresses: ServerSnapshot['addresses'] = {};
   for (const [net, list] of Object.entries((s.addresses ?? {}) as Record<string, any[]>)) {
-    addresses[net] = list.map((a) => ({ addr: a.addr, version: a.version, type: a['OS-EXT-IPS:type'] ?? null, mac: a['OS-EXT-IPS-MAC:mac_addr'] ?? null }));
+    addresses[net] = list.map((a) => ({
+      addr: a.addr,
+      version: a.version,
+      type: a['OS-EXT-IPS:type'] ?? null,
+      mac: a['OS-EXT-IPS-MAC:mac_addr'] ?? null,
+    }));
   }
   return {
     id: s.id,
@@ -23,8 +28,14 @@ export function serverSnapshotOf(s: NovaServer): ServerSnapshot {
     taskState: s['OS-EXT-STS:task_state'] ?? null,
     powerState: s['OS-EXT-STS:power_state'] ?? null,
     projectId: s.tenant_id ?? null,
-    flavor: { id: f.id ?? null, name: f.original_name ?? f.name ?? null, vcpus: f.vcpus ?? null, ram: f.ram ?? null, disk: f.disk ?? null },
-    imageId: typeof s.image === 'object' && s.image ? s.image.id ?? null : null,
+    flavor: {
+      id: f.id ?? null,
+      name: f.original_name ?? f.name ?? null,
+      vcpus: f.vcpus ?? null,
+      ram: f.ram ?? null,
+      disk: f.disk ?? null,
+    },
+    imageId: typeof s.image === 'object' && s.image ? (s.image.id ?? null) : null,
     host: s['OS-EXT-SRV-ATTR:host'] ?? null,
     addresses,
     updated: s.updated ?? null,
@@ -32,7 +43,15 @@ export function serverSnapshotOf(s: NovaServer): ServerSnapshot {
 }
 
 export function imageFactsOf(i: Image): ImageFacts {
-  return { id: i.id, name: i.name ?? '', status: i.status, visibility: i.visibility ?? 'private', sizeBytes: i.size ?? null, diskFormat: i.disk_format ?? null, minDiskGb: i.min_disk ?? null };
+  return {
+    id: i.id,
+    name: i.name ?? '',
+    status: i.status,
+    visibility: i.visibility ?? 'private',
+    sizeBytes: i.size ?? null,
+    diskFormat: i.disk_format ?? null,
+    minDiskGb: i.min_disk ?? null,
+  };
 }
 
 const pollMs = 300;
@@ -75,7 +94,8 @@ export function createServerOperateActivities(cloud: Cloud) {
     try {
       return await call();
     } catch (e) {
-      if (failureTypeOf(e) === OpenStackFailureType.Conflict) throw ApplicationFailure.nonRetryable((e as Error).message, OpenStackFailureType.InvalidServerState);
+      if (failureTypeOf(e) === OpenStackFailureType.Conflict)
+        throw ApplicationFailure.nonRetryable((e as Error).message, OpenStackFailureType.InvalidServerState);
       throw e;
     }
   }
@@ -87,16 +107,34 @@ export function createServerOperateActivities(cloud: Cloud) {
     },
 
     /** Refuses (InvalidServerState, naming Nova's state) an action the server cannot take now. */
-    async checkServerAction({ serverId, projectId, action: name, rebootType }: ServerCall & { action: ServerAction | 'console'; rebootType?: string }): Promise<void> {
+    async checkServerAction({
+      serverId,
+      projectId,
+      action: name,
+      rebootType,
+    }: ServerCall & { action: ServerAction | 'console'; rebootType?: string }): Promise<void> {
       const s = await fetchServer(serverId, projectId);
-      if (!s) throw ApplicationFailure.nonRetryable(`server ${serverId} no longer exists in OpenStack`, OpenStackFailureType.InvalidServerState, { status: 'DELETED' });
+      if (!s)
+        throw ApplicationFailure.nonRetryable(
+          `server ${serverId} no longer exists in OpenStack`,
+          OpenStackFailureType.InvalidServerState,
+          { status: 'DELETED' },
+        );
       const state = { status: s.status as string, taskState: s['OS-EXT-STS:task_state'] ?? null };
       const reason = refusalReason(name, state, rebootType);
       if (reason) throw ApplicationFailure.nonRetryable(reason, OpenStackFailureType.InvalidServerState, state);
     },
 
     /** Sends the action to Nova. Snapshots are tagged with the workflow step so a retry finds the image already asked for. */
-    async submitServerAction(req: ServerCall & { action: ServerAction; rebootType?: string; password?: string; imageName?: string; tag: string }): Promise<{ imageId?: string }> {
+    async submitServerAction(
+      req: ServerCall & {
+        action: ServerAction;
+        rebootType?: string;
+        password?: string;
+        imageName?: string;
+        tag: string;
+      },
+    ): Promise<{ imageId?: string }> {
       const { serverId } = req;
       const c = cloud.tenant(req.projectId);
       switch (req.action) {
@@ -114,11 +152,19 @@ export function createServerOperateActivities(cloud: Cloud) {
           return {};
         case 'snapshot': {
           // Glance filters by name only; the step tag (an image property) tells our image from a namesake.
-          const ours = async () => (await c.image.listImages({ name: req.imageName ?? '' })).find((i) => i.cmp_step === req.tag)?.id;
+          const ours = async () =>
+            (await c.image.listImages({ name: req.imageName ?? '' })).find((i) => i.cmp_step === req.tag)?.id;
           const existing = await ours();
           if (existing) return { imageId: existing };
-          const imageId = (await refusingConflict(() => c.compute.createImage(serverId, req.imageName ?? '', { cmp_step: req.tag }))) ?? (await ours());
-          if (!imageId) throw ApplicationFailure.retryable('Nova accepted the snapshot but Glance does not list it yet', OpenStackFailureType.SnapshotPending);
+          const imageId =
+            (await refusingConflict(() =>
+              c.compute.createImage(serverId, req.imageName ?? '', { cmp_step: req.tag }),
+            )) ?? (await ours());
+          if (!imageId)
+            throw ApplicationFailure.retryable(
+              'Nova accepted the snapshot but Glance does not list it yet',
+              OpenStackFailureType.SnapshotPending,
+            );
           return { imageId };
         }
         case 'delete':
@@ -132,13 +178,25 @@ export function createServerOperateActivities(cloud: Cloud) {
     },
 
     /** Polls until no task runs and the status is one of `statuses` (any when empty); ERROR fails. */
-    async waitServerSettled({ serverId, projectId, statuses }: ServerCall & { statuses: readonly string[] }): Promise<ServerSnapshot> {
+    async waitServerSettled({
+      serverId,
+      projectId,
+      statuses,
+    }: ServerCall & { statuses: readonly string[] }): Promise<ServerSnapshot> {
       for (;;) {
         const s = await fetchServer(serverId, projectId);
-        if (!s) throw ApplicationFailure.nonRetryable(`server ${serverId} disappeared from OpenStack`, OpenStackFailureType.NotFound);
+        if (!s)
+          throw ApplicationFailure.nonRetryable(
+            `server ${serverId} disappeared from OpenStack`,
+            OpenStackFailureType.NotFound,
+          );
         const snap = serverSnapshotOf(s);
         if (snap.status === 'ERROR' && !statuses.includes('ERROR')) {
-          throw ApplicationFailure.nonRetryable(`server went into ERROR: ${s.fault?.message ?? 'no fault reported'}`, OpenStackFailureType.ResourceFailed, { fault: s.fault ?? null });
+          throw ApplicationFailure.nonRetryable(
+            `server went into ERROR: ${s.fault?.message ?? 'no fault reported'}`,
+            OpenStackFailureType.ResourceFailed,
+            { fault: s.fault ?? null },
+          );
         }
         if (!snap.taskState && (statuses.length === 0 || statuses.includes(snap.status))) return withHost(snap);
         Context.current().heartbeat({ status: snap.status, taskState: snap.taskState });
@@ -150,7 +208,11 @@ export function createServerOperateActivities(cloud: Cloud) {
       for (;;) {
         const s = await fetchServer(serverId, projectId);
         if (!s) return;
-        if (s.status === 'ERROR' && !s['OS-EXT-STS:task_state']) throw ApplicationFailure.nonRetryable(`deleting the server failed: ${s.fault?.message ?? 'server in ERROR'}`, OpenStackFailureType.ResourceFailed);
+        if (s.status === 'ERROR' && !s['OS-EXT-STS:task_state'])
+          throw ApplicationFailure.nonRetryable(
+            `deleting the server failed: ${s.fault?.message ?? 'server in ERROR'}`,
+            OpenStackFailureType.ResourceFailed,
+          );
         Context.current().heartbeat({ status: s.status });
         await sleep(pollMs);
       }
@@ -161,7 +223,11 @@ export function createServerOperateActivities(cloud: Cloud) {
       for (;;) {
         const i = await c.image.getImage(imageId);
         if (i.status === 'active') return imageFactsOf(i);
-        if (i.status === 'killed' || i.status === 'deleted') throw ApplicationFailure.nonRetryable(`the image ${imageId} ended ${i.status}`, OpenStackFailureType.ResourceFailed);
+        if (i.status === 'killed' || i.status === 'deleted')
+          throw ApplicationFailure.nonRetryable(
+            `the image ${imageId} ended ${i.status}`,
+            OpenStackFailureType.ResourceFailed,
+          );
         Context.current().heartbeat({ status: i.status });
         await sleep(pollMs);
       }
@@ -169,11 +235,19 @@ export function createServerOperateActivities(cloud: Cloud) {
 
     async getServerConsole({ serverId, projectId, type }: ServerCall & { type: string }): Promise<ConsoleInfo> {
       const s = await fetchServer(serverId, projectId);
-      if (!s) throw ApplicationFailure.nonRetryable(`server ${serverId} no longer exists in OpenStack`, OpenStackFailureType.InvalidServerState, { status: 'DELETED' });
+      if (!s)
+        throw ApplicationFailure.nonRetryable(
+          `server ${serverId} no longer exists in OpenStack`,
+          OpenStackFailureType.InvalidServerState,
+          { status: 'DELETED' },
+        );
       const reason = refusalReason('console', { status: s.status, taskState: s['OS-EXT-STS:task_state'] ?? null });
-      if (reason) throw ApplicationFailure.nonRetryable(reason, OpenStackFailureType.InvalidServerState, { status: s.status });
+      if (reason)
+        throw ApplicationFailure.nonRetryable(reason, OpenStackFailureType.InvalidServerState, { status: s.status });
       const protocol: RemoteConsole['protocol'] = type.startsWith('spice') ? 'spice' : 'vnc';
-      const r = await refusingConflict(() => cloud.tenant(projectId).compute.createRemoteConsole(serverId, protocol, type));
+      const r = await refusingConflict(() =>
+        cloud.tenant(projectId).compute.createRemoteConsole(serverId, protocol, type),
+      );
       return { type: r.type, protocol: r.protocol, url: r.url };
     },
   };

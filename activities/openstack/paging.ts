@@ -81,6 +81,9 @@ async function absolutise(session: Session, service: ServiceType, link: string):
   const basePath = base.pathname.replace(/\/+$/, '');
   // Glance/Octavia links are from the version root (`/v2/...`) while the endpoint may be mounted under a prefix (`/image`).
   const versionRoot = basePath.replace(/\/v[0-9.]+(\/.*)?$/, '');
-  const pathname = target.pathname.startsWith(basePath) || target.pathname.startsWith(versionRoot + '/v') ? target.pathname : `${versionRoot}${target.pathname}`;
+  const pathname =
+    target.pathname.startsWith(basePath) || target.pathname.startsWith(versionRoot + '/v')
+      ? target.pathname
+      : `${versionRoot}${target.pathname}`;
   return `${base.origin}${pathname}${target.search}`;
 }

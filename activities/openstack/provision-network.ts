@@ -15,12 +15,21 @@ export async function findNetwork(c: OpenStackClient, idOrName: string): Promise
  * address from the network's subnet (a member may not pick addresses on a network it does not own,
  * nor see other projects' ports), so the address is known before the server boots.
  */
-export async function ensureTaggedPort(c: OpenStackClient, tag: string, networkRef: string): Promise<{ portId: string; networkId: string; fixedIp: string | null }> {
-  const view = (p: { id: string; network_id: string; fixed_ips: Array<{ ip_address: string }> }) => ({ portId: p.id, networkId: p.network_id, fixedIp: p.fixed_ips[0]?.ip_address ?? null });
+export async function ensureTaggedPort(
+  c: OpenStackClient,
+  tag: string,
+  networkRef: string,
+): Promise<{ portId: string; networkId: string; fixedIp: string | null }> {
+  const view = (p: { id: string; network_id: string; fixed_ips: Array<{ ip_address: string }> }) => ({
+    portId: p.id,
+    networkId: p.network_id,
+    fixedIp: p.fixed_ips[0]?.ip_address ?? null,
+  });
   const [existing] = await c.network.listPorts({ name: tag });
   if (existing) return view(existing);
   const net = await findNetwork(c, networkRef);
-  if (!net.subnets?.length) throw ApplicationFailure.nonRetryable(`network ${net.name} has no subnet`, OpenStackFailureType.BadRequest);
+  if (!net.subnets?.length)
+    throw ApplicationFailure.nonRetryable(`network ${net.name} has no subnet`, OpenStackFailureType.BadRequest);
   return view(await c.network.createPort({ network_id: net.id, name: tag, description: tag }));
 }
 
@@ -29,16 +38,26 @@ export async function ensureTaggedPort(c: OpenStackClient, tag: string, networkR
  * network. For ports on the platform's shared provider network that router belongs to the platform
  * (admin project, `cmp-gw-<subnetId>`), made once and shared by every tenant.
  */
-export async function ensureGatewayRouter(admin: OpenStackClient, project: OpenStackClient, portId: string, externalNetworkId: string): Promise<void> {
+export async function ensureGatewayRouter(
+  admin: OpenStackClient,
+  project: OpenStackClient,
+  portId: string,
+  externalNetworkId: string,
+): Promise<void> {
   const port = await project.network.getPort(portId);
   const subnetId = port.fixed_ips[0]?.subnet_id;
   if (!subnetId) return;
-  const interfaces = await admin.network.listPorts({ network_id: port.network_id, device_owner: 'network:router_interface' });
+  const interfaces = await admin.network.listPorts({
+    network_id: port.network_id,
+    device_owner: 'network:router_interface',
+  });
   for (const p of interfaces.filter((x) => x.fixed_ips.some((f) => f.subnet_id === subnetId))) {
     const router = await admin.network.getRouter(p.device_id);
     if (router.external_gateway_info?.network_id === externalNetworkId) return;
   }
   const name = `cmp-gw-${subnetId}`;
-  const routerId = (await admin.network.listRouters({ name }))[0]?.id ?? (await admin.network.createRouter({ name, external_gateway_info: { network_id: externalNetworkId } })).id;
+  const routerId =
+    (await admin.network.listRouters({ name }))[0]?.id ??
+    (await admin.network.createRouter({ name, external_gateway_info: { network_id: externalNetworkId } })).id;
   await admin.network.addRouterInterface(routerId, { subnet_id: subnetId });
 }

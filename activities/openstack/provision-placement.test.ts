@@ -9,8 +9,14 @@ beforeAll(async () => {
 });
 afterAll(() => stub.close());
 
-const admin = () => createOpenStackClient(passwordCloud({ authUrl: stub.authUrl, username: 'admin', password: 'pw', projectName: 'admin' }), { tokenCache: new TokenCache() });
-const server = (host: string, task: string | null = null) => ({ body: { server: { id: 's', status: 'ACTIVE', 'OS-EXT-SRV-ATTR:host': host, 'OS-EXT-STS:task_state': task } } });
+const admin = () =>
+  createOpenStackClient(
+    passwordCloud({ authUrl: stub.authUrl, username: 'admin', password: 'pw', projectName: 'admin' }),
+    { tokenCache: new TokenCache() },
+  );
+const server = (host: string, task: string | null = null) => ({
+  body: { server: { id: 's', status: 'ACTIVE', 'OS-EXT-SRV-ATTR:host': host, 'OS-EXT-STS:task_state': task } },
+});
 
 describe('Placement', () => {
   it('live-migrates an ACTIVE server once to the chosen host and settles when it is there', async () => {
@@ -39,7 +45,10 @@ describe('Placement', () => {
     handler = (r) => {
       if (r.method === 'POST') {
         posts++;
-        return { status: 400, body: { badRequest: { code: 400, message: 'Compute service of compute-01 is unavailable at this time.' } } };
+        return {
+          status: 400,
+          body: { badRequest: { code: 400, message: 'Compute service of compute-01 is unavailable at this time.' } },
+        };
       }
       return r.path.endsWith('/servers/s') ? server('compute-02') : undefined;
     };

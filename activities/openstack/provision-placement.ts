@@ -2,7 +2,11 @@ import type { OpenStackClient } from './client';
 import { failureTypeOf, OpenStackFailureType } from './errors';
 
 /** Nova's refusals of the move (target down or full, server not migratable): the server stays where it booted. */
-const refusals = new Set<string>([OpenStackFailureType.BadRequest, OpenStackFailureType.Conflict, OpenStackFailureType.Forbidden]);
+const refusals = new Set<string>([
+  OpenStackFailureType.BadRequest,
+  OpenStackFailureType.Conflict,
+  OpenStackFailureType.Forbidden,
+]);
 
 /**
  * Where a new server ends up under the platform's scheduling policy. The platform works in a

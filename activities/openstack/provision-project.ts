@@ -34,11 +34,27 @@ export async function ensureTenantProject(orm: Orm, cloud: Cloud, tenantId: stri
   const admin = cloud.admin();
   const name = `cmp-${tenantId}`;
   const projectId =
-    (await admin.identity.findProject(name))?.id ?? (await admin.identity.createProject({ name, description: `CMP tenant ${tenant.name}`, domain_id: 'default', enabled: true })).id;
+    (await admin.identity.findProject(name))?.id ??
+    (
+      await admin.identity.createProject({
+        name,
+        description: `CMP tenant ${tenant.name}`,
+        domain_id: 'default',
+        enabled: true,
+      })
+    ).id;
 
   const userId =
     (await admin.identity.listUsers({ name }))[0]?.id ??
-    (await admin.identity.createUser({ name, domain_id: 'default', default_project_id: projectId, enabled: true, password: randomBytes(24).toString('base64url') })).id;
+    (
+      await admin.identity.createUser({
+        name,
+        domain_id: 'default',
+        default_project_id: projectId,
+        enabled: true,
+        password: randomBytes(24).toString('base64url'),
+      })
+    ).id;
   await admin.identity.assignProjectRole(projectId, userId, await roleId(admin, 'member'));
 
   const me = (await admin.session.token()).userId;

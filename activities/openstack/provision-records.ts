@@ -6,10 +6,28 @@ import type { ProvisionRef } from './provision-types';
  * The platform's record of an object provisioning created, written as soon as OpenStack has it so a
  * rollback (or the operations views) can find it. Recording the same object again changes nothing.
  */
-export async function recordCreated(orm: Orm, ref: ProvisionRef, kind: CloudResourceKind, openstackId: string, name: string, spec: Record<string, unknown>): Promise<void> {
+export async function recordCreated(
+  orm: Orm,
+  ref: ProvisionRef,
+  kind: CloudResourceKind,
+  openstackId: string,
+  name: string,
+  spec: Record<string, unknown>,
+): Promise<void> {
   const em = orm.em.fork();
   if (await em.findOne(CloudResource, { kind, openstackId })) return;
-  em.persist(Object.assign(new CloudResource(), { tenantId: ref.tenantId, kind, openstackId, name, status: 'provisioning' as const, orderId: ref.orderId, orderItemId: ref.itemId, spec: { ...spec, tag: ref.tag } }));
+  em.persist(
+    Object.assign(new CloudResource(), {
+      tenantId: ref.tenantId,
+      kind,
+      openstackId,
+      name,
+      status: 'provisioning' as const,
+      orderId: ref.orderId,
+      orderItemId: ref.itemId,
+      spec: { ...spec, tag: ref.tag },
+    }),
+  );
   try {
     await em.flush();
   } catch (e) {
@@ -19,7 +37,13 @@ export async function recordCreated(orm: Orm, ref: ProvisionRef, kind: CloudReso
 }
 
 export async function markDeleted(orm: Orm, kind: CloudResourceKind, openstackId: string): Promise<void> {
-  await orm.em.fork().nativeUpdate(CloudResource, { kind, openstackId, status: { $ne: 'deleted' } }, { status: 'deleted', deletedAt: new Date(), updatedAt: new Date() });
+  await orm.em
+    .fork()
+    .nativeUpdate(
+      CloudResource,
+      { kind, openstackId, status: { $ne: 'deleted' } },
+      { status: 'deleted', deletedAt: new Date(), updatedAt: new Date() },
+    );
 }
 
 /** Removal order: what hangs on others goes first. */
@@ -27,10 +51,16 @@ const teardownOrder: CloudResourceKind[] = ['floating_ip', 'server', 'volume', '
 
 export async function liveRecordsOfItem(orm: Orm, itemId: string): Promise<CloudResource[]> {
   const rows = await orm.em.fork().find(CloudResource, { orderItemId: itemId, status: { $ne: 'deleted' } });
-  return rows.filter((r) => r.openstackId).sort((a, b) => teardownOrder.indexOf(a.kind) - teardownOrder.indexOf(b.kind));
+  return rows
+    .filter((r) => r.openstackId)
+    .sort((a, b) => teardownOrder.indexOf(a.kind) - teardownOrder.indexOf(b.kind));
 }
 
-export async function activateRecords(orm: Orm, itemId: string, attributes: Record<string, Record<string, unknown>>): Promise<void> {
+export async function activateRecords(
+  orm: Orm,
+  itemId: string,
+  attributes: Record<string, Record<string, unknown>>,
+): Promise<void> {
   const em = orm.em.fork();
   const rows = await em.find(CloudResource, { orderItemId: itemId, status: 'provisioning' });
   for (const r of rows) {

@@ -45,8 +45,19 @@ describe('the service account from the configuration', () => {
   });
 
   it('gives provisioning and autoscaling the same account: OS_* variables, else the embedded simulator', () => {
-    const cfg = parseConfig({ OS_AUTH_URL: 'https://keystone.example:5000/v3', OS_USERNAME: 'cmp', OS_PASSWORD: 'pw', OS_PROJECT_NAME: 'svc' });
-    expect(provisionSettingsFromConfig(cfg)).toMatchObject({ authUrl: 'https://keystone.example:5000/v3', username: 'cmp', projectName: 'svc', defaultNetwork: 'provider', externalNetwork: 'public' });
+    const cfg = parseConfig({
+      OS_AUTH_URL: 'https://keystone.example:5000/v3',
+      OS_USERNAME: 'cmp',
+      OS_PASSWORD: 'pw',
+      OS_PROJECT_NAME: 'svc',
+    });
+    expect(provisionSettingsFromConfig(cfg)).toMatchObject({
+      authUrl: 'https://keystone.example:5000/v3',
+      username: 'cmp',
+      projectName: 'svc',
+      defaultNetwork: 'provider',
+      externalNetwork: 'public',
+    });
     expect(autoscalingSettingsFromConfig(cfg).openstack).toEqual(provisionSettingsFromConfig(cfg));
     expect(provisionSettingsFromConfig(parseConfig({}))).toMatchObject({ username: 'admin', projectName: 'admin' });
     expect(provisionSettingsFromConfig(parseConfig({ SIMULATOR_EMBEDDED: 'false' }))).toBeUndefined();

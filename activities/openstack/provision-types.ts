@@ -48,14 +48,22 @@ export interface ProvisionActivities {
   ensureTenantProject(input: { tenantId: string }): Promise<{ projectId: string }>;
   validateOrderItems(input: { items: PlannedItem[] }): Promise<ValidationResult>;
   ensureFlavor(input: FlavorSizing): Promise<{ flavorId: string }>;
-  ensurePort(input: ProvisionRef & { networkId?: string | null }): Promise<{ portId: string; networkId: string; fixedIp: string | null }>;
+  ensurePort(
+    input: ProvisionRef & { networkId?: string | null },
+  ): Promise<{ portId: string; networkId: string; fixedIp: string | null }>;
   ensureServer(input: ServerRequest): Promise<{ serverId: string }>;
   waitServerActive(input: ProvisionRef & { serverId: string; timeoutMs: number }): Promise<ServerFacts>;
-  ensureVolume(input: ProvisionRef & { index: number; name: string; sizeGb: number; quota: Partial<QuotaAmounts> }): Promise<{ volumeId: string }>;
+  ensureVolume(
+    input: ProvisionRef & { index: number; name: string; sizeGb: number; quota: Partial<QuotaAmounts> },
+  ): Promise<{ volumeId: string }>;
   waitVolumeAvailable(input: ProvisionRef & { volumeId: string; timeoutMs: number }): Promise<void>;
   attachVolume(input: ProvisionRef & { serverId: string; volumeId: string }): Promise<{ device: string | null }>;
-  ensureFloatingIp(input: ProvisionRef & { portId?: string | null; quota: Partial<QuotaAmounts> }): Promise<{ floatingIpId: string; address: string }>;
-  ensureNetwork(input: ProvisionRef & { name: string; cidr: string; withRouter: boolean; quota: Partial<QuotaAmounts> }): Promise<{ networkId: string; subnetId: string; routerId: string | null }>;
+  ensureFloatingIp(
+    input: ProvisionRef & { portId?: string | null; quota: Partial<QuotaAmounts> },
+  ): Promise<{ floatingIpId: string; address: string }>;
+  ensureNetwork(
+    input: ProvisionRef & { name: string; cidr: string; withRouter: boolean; quota: Partial<QuotaAmounts> },
+  ): Promise<{ networkId: string; subnetId: string; routerId: string | null }>;
   /** Deletes one object the item created (absent already is fine) and marks its record deleted. */
   deleteCreated(input: { projectId: string; kind: CloudResourceKind; openstackId: string }): Promise<void>;
   /** Deletes everything recorded for the item, newest dependency first. */

@@ -27,7 +27,11 @@ async function pollUntil<T>(timeoutMs: number, what: string, check: () => Promis
   for (;;) {
     const v = await check();
     if (v !== undefined) return v;
-    if (Date.now() - started > timeoutMs) throw ApplicationFailure.nonRetryable(`${what} did not finish within ${Math.round(timeoutMs / 1000)} s`, OpenStackFailureType.WaitTimeout);
+    if (Date.now() - started > timeoutMs)
+      throw ApplicationFailure.nonRetryable(
+        `${what} did not finish within ${Math.round(timeoutMs / 1000)} s`,
+        OpenStackFailureType.WaitTimeout,
+      );
     ctx.heartbeat({ started });
     await Promise.race([sleep(500), ctx.cancelled]);
   }
@@ -86,7 +90,9 @@ export function createProvisionActivities(orm: Orm, settings: ProvisionCloudSett
           break;
         }
         case 'router': {
-          for (const p of (await c.network.listPorts({ device_id: id })).filter((x) => x.device_owner === 'network:router_interface')) {
+          for (const p of (await c.network.listPorts({ device_id: id })).filter(
+            (x) => x.device_owner === 'network:router_interface',
+          )) {
             await c.network.removeRouterInterface(id, { port_id: p.id });
           }
           await c.network.deleteRouter(id);
@@ -140,7 +146,11 @@ export function createProvisionActivities(orm: Orm, settings: ProvisionCloudSett
     },
 
     async ensurePort(ref) {
-      const port = await ensureTaggedPort(inProject(ref.projectId), ref.tag, ref.networkId ?? networks().defaultNetwork);
+      const port = await ensureTaggedPort(
+        inProject(ref.projectId),
+        ref.tag,
+        ref.networkId ?? networks().defaultNetwork,
+      );
       await recordCreated(orm, ref, 'port', port.portId, ref.tag, { networkId: port.networkId, fixedIp: port.fixedIp });
       return port;
     },
@@ -162,26 +172,57 @@ export function createProvisionActivities(orm: Orm, settings: ProvisionCloudSett
         };
         if (req.bootVolumeGb) {
           server.imageRef = '';
-          server.block_device_mapping_v2 = [{ boot_index: 0, uuid: req.imageId, source_type: 'image', destination_type: 'volume', volume_size: req.bootVolumeGb, delete_on_termination: true }];
+          server.block_device_mapping_v2 = [
+            {
+              boot_index: 0,
+              uuid: req.imageId,
+              source_type: 'image',
+              destination_type: 'volume',
+              volume_size: req.bootVolumeGb,
+              delete_on_termination: true,
+            },
+          ];
         } else server.imageRef = req.imageId;
         // New servers follow the platform's scheduling policy (spread or pack): see Placement.
-        placementHost = (await choosePlacement(orm.em.fork(), { vcpus: req.quota.vcpus ?? 0, memoryMb: req.quota.ramMb ?? 0 }, 'create')).host ?? null;
+        placementHost =
+          (
+            await choosePlacement(
+              orm.em.fork(),
+              { vcpus: req.quota.vcpus ?? 0, memoryMb: req.quota.ramMb ?? 0 },
+              'create',
+            )
+          ).host ?? null;
         serverId = (await c.compute.createServer(server)).id;
       }
-      await recordCreated(orm, req, 'server', serverId, req.name, { flavorId: req.flavorId, imageId: req.imageId, bootVolumeGb: req.bootVolumeGb ?? null, quota: req.quota, placementHost });
+      await recordCreated(orm, req, 'server', serverId, req.name, {
+        flavorId: req.flavorId,
+        imageId: req.imageId,
+        bootVolumeGb: req.bootVolumeGb ?? null,
+        quota: req.quota,
+        placementHost,
+      });
       return { serverId };
     },
 
     async waitServerActive(input): Promise<ServerFacts> {
       const c = inProject(input.projectId);
       const record = await orm.em.fork().findOne(CloudResource, { kind: 'server', openstackId: input.serverId });
-      const placement = new Placement(cloud.admin(), input.serverId, (record?.spec as { placementHost?: string | null } | undefined)?.placementHost ?? null);
+      const placement = new Placement(
+        cloud.admin(),
+        input.serverId,
+        (record?.spec as { placementHost?: string | null } | undefined)?.placementHost ?? null,
+      );
       return pollUntil(input.timeoutMs, `server ${input.serverId} reaching ACTIVE`, async () => {
         const server = await c.compute.getServer(input.serverId);
-        if (server.status === 'ERROR') throw ApplicationFailure.nonRetryable(`server ${input.serverId} went to ERROR: ${server.fault?.message ?? 'no fault reported'}`, OpenStackFailureType.ResourceFailed);
+        if (server.status === 'ERROR')
+          throw ApplicationFailure.nonRetryable(
+            `server ${input.serverId} went to ERROR: ${server.fault?.message ?? 'no fault reported'}`,
+            OpenStackFailureType.ResourceFailed,
+          );
         if (server.status !== 'ACTIVE' || !(await placement.settled())) return undefined;
         const addresses: ServerFacts['addresses'] = {};
-        for (const [net, list] of Object.entries(server.addresses ?? {})) addresses[net] = list.map((a) => ({ addr: a.addr, type: a['OS-EXT-IPS:type'] ?? null }));
+        for (const [net, list] of Object.entries(server.addresses ?? {}))
+          addresses[net] = list.map((a) => ({ addr: a.addr, type: a['OS-EXT-IPS:type'] ?? null }));
         return { serverId: server.id, status: server.status, addresses };
       });
     },
@@ -191,7 +232,14 @@ export function createProvisionActivities(orm: Orm, settings: ProvisionCloudSett
       const tag = `${input.tag}.v${input.index}`;
       const tagged = await c.blockStorage.listVolumes({ metadata: JSON.stringify({ cmp_tag: tag }) });
       let volumeId = tagged.find((v) => v.metadata?.cmp_tag === tag && v.status !== 'deleting')?.id;
-      if (!volumeId) volumeId = (await c.blockStorage.createVolume({ size: input.sizeGb, name: input.name, metadata: { cmp_tag: tag, cmp_item: input.itemId } })).id;
+      if (!volumeId)
+        volumeId = (
+          await c.blockStorage.createVolume({
+            size: input.sizeGb,
+            name: input.name,
+            metadata: { cmp_tag: tag, cmp_item: input.itemId },
+          })
+        ).id;
       await recordCreated(orm, input, 'volume', volumeId, input.name, { sizeGb: input.sizeGb, quota: input.quota });
       return { volumeId };
     },
@@ -200,7 +248,11 @@ export function createProvisionActivities(orm: Orm, settings: ProvisionCloudSett
       const c = inProject(input.projectId);
       await pollUntil(input.timeoutMs, `volume ${input.volumeId} becoming available`, async () => {
         const volume = await c.blockStorage.getVolume(input.volumeId);
-        if (volume.status === 'error') throw ApplicationFailure.nonRetryable(`volume ${input.volumeId} went to error`, OpenStackFailureType.ResourceFailed);
+        if (volume.status === 'error')
+          throw ApplicationFailure.nonRetryable(
+            `volume ${input.volumeId} went to error`,
+            OpenStackFailureType.ResourceFailed,
+          );
         return volume.status === 'available' || volume.status === 'in-use' ? true : undefined;
       });
     },
@@ -218,31 +270,54 @@ export function createProvisionActivities(orm: Orm, settings: ProvisionCloudSett
       if (!fip) {
         const ext = await findNetwork(c, networks().externalNetwork);
         if (input.portId) await ensureGatewayRouter(cloud.admin(), c, input.portId, ext.id);
-        fip = await c.network.createFloatingIp({ floating_network_id: ext.id, description: input.tag, ...(input.portId ? { port_id: input.portId } : {}) });
+        fip = await c.network.createFloatingIp({
+          floating_network_id: ext.id,
+          description: input.tag,
+          ...(input.portId ? { port_id: input.portId } : {}),
+        });
       } else if (input.portId && fip.port_id !== input.portId) {
         fip = await c.network.updateFloatingIp(fip.id, { port_id: input.portId });
       }
-      await recordCreated(orm, input, 'floating_ip', fip.id, fip.floating_ip_address, { address: fip.floating_ip_address, quota: input.quota });
+      await recordCreated(orm, input, 'floating_ip', fip.id, fip.floating_ip_address, {
+        address: fip.floating_ip_address,
+        quota: input.quota,
+      });
       return { floatingIpId: fip.id, address: fip.floating_ip_address };
     },
 
     async ensureNetwork(input) {
       const c = inProject(input.projectId);
-      const networkId = (await c.network.listNetworks({ description: input.tag }))[0]?.id ?? (await c.network.createNetwork({ name: input.name, description: input.tag })).id;
+      const networkId =
+        (await c.network.listNetworks({ description: input.tag }))[0]?.id ??
+        (await c.network.createNetwork({ name: input.name, description: input.tag })).id;
       await recordCreated(orm, input, 'network', networkId, input.name, { cidr: input.cidr, quota: input.quota });
       const subnetId =
         (await c.network.listSubnets({ network_id: networkId }))[0]?.id ??
-        (await c.network.createSubnet({ network_id: networkId, name: `${input.name}-subnet`, ip_version: 4, cidr: input.cidr })).id;
+        (
+          await c.network.createSubnet({
+            network_id: networkId,
+            name: `${input.name}-subnet`,
+            ip_version: 4,
+            cidr: input.cidr,
+          })
+        ).id;
       let routerId: string | null = null;
       if (input.withRouter) {
         routerId = (await c.network.listRouters({ description: input.tag }))[0]?.id ?? null;
         if (!routerId) {
           const ext = await findNetwork(c, networks().externalNetwork);
-          routerId = (await c.network.createRouter({ name: `${input.name}-router`, description: input.tag, external_gateway_info: { network_id: ext.id } })).id;
+          routerId = (
+            await c.network.createRouter({
+              name: `${input.name}-router`,
+              description: input.tag,
+              external_gateway_info: { network_id: ext.id },
+            })
+          ).id;
         }
         await recordCreated(orm, input, 'router', routerId, `${input.name}-router`, { quota: {} });
         const ports = await c.network.listPorts({ device_id: routerId });
-        if (!ports.some((p) => p.fixed_ips.some((f) => f.subnet_id === subnetId))) await c.network.addRouterInterface(routerId, { subnet_id: subnetId });
+        if (!ports.some((p) => p.fixed_ips.some((f) => f.subnet_id === subnetId)))
+          await c.network.addRouterInterface(routerId, { subnet_id: subnetId });
       }
       return { networkId, subnetId, routerId };
     },

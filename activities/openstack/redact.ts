@@ -1,5 +1,6 @@
 /** Keys whose values never reach a log line, in bodies and headers alike (case-insensitive). */
-const secretKey = /pass(word)?$|^adminpass$|secret|^token$|^x-auth-token$|^x-subject-token$|^authorization$|^credential$|^blob$/i;
+const secretKey =
+  /pass(word)?$|^adminpass$|secret|^token$|^x-auth-token$|^x-subject-token$|^authorization$|^credential$|^blob$/i;
 
 export const REDACTED = '***';
 

@@ -1,5 +1,6 @@
 /** The OpenStack services the platform calls, by their official service type. */
-export type ServiceType = 'identity' | 'compute' | 'network' | 'block-storage' | 'image' | 'load-balancer' | 'placement';
+export type ServiceType =
+  'identity' | 'compute' | 'network' | 'block-storage' | 'image' | 'load-balancer' | 'placement';
 
 /** Catalog types and old names each service is published under (service-types-authority aliases). */
 export const serviceTypeAliases: Record<ServiceType, readonly string[]> = {

@@ -6,7 +6,8 @@ type Stub = Awaited<ReturnType<typeof startStubCloud>>;
 
 function capturingLogger() {
   const lines: string[] = [];
-  const log = (level: string) => (message: string, attrs?: Record<string, unknown>) => lines.push(`${level} ${message} ${JSON.stringify(attrs ?? {})}`);
+  const log = (level: string) => (message: string, attrs?: Record<string, unknown>) =>
+    lines.push(`${level} ${message} ${JSON.stringify(attrs ?? {})}`);
   const logger: OpenStackLogger = { debug: log('debug'), info: log('info'), warn: log('warn') };
   return { lines, logger };
 }
@@ -31,8 +32,16 @@ const config = (over: Partial<CloudConfig> = {}, password = 'pw-SECRET-1'): Clou
 
 describe('Session', () => {
   it('finds endpoints by type alias and interface, honours overrides and sends microversion headers', async () => {
-    handler = (r) => (r.path.endsWith('/servers/s1') ? { body: { server: { id: 's1', status: 'ACTIVE' } } } : r.path.endsWith('/volumes/v1') ? { body: { volume: { id: 'v1' } } } : undefined);
-    const client = createOpenStackClient(config({ interface: 'internal' }), { tokenCache: new TokenCache(), microversions: { compute: '2.90' } });
+    handler = (r) =>
+      r.path.endsWith('/servers/s1')
+        ? { body: { server: { id: 's1', status: 'ACTIVE' } } }
+        : r.path.endsWith('/volumes/v1')
+          ? { body: { volume: { id: 'v1' } } }
+          : undefined;
+    const client = createOpenStackClient(config({ interface: 'internal' }), {
+      tokenCache: new TokenCache(),
+      microversions: { compute: '2.90' },
+    });
     await client.compute.getServer('s1');
     await client.blockStorage.getVolume('v1');
     const [nova, cinder] = stub.requests.filter((r) => !r.path.includes('auth') && !isVersionDocument(r.path));
@@ -42,7 +51,9 @@ describe('Session', () => {
     expect(cinder!.path).toBe('/internal/volume/v3/p1/volumes/v1');
     expect(cinder!.headers['openstack-api-version']).toBe('volume 3.60');
 
-    const overridden = createOpenStackClient(config({ endpointOverrides: { network: `${stub.url}/elsewhere` } }), { tokenCache: new TokenCache() });
+    const overridden = createOpenStackClient(config({ endpointOverrides: { network: `${stub.url}/elsewhere` } }), {
+      tokenCache: new TokenCache(),
+    });
     handler = () => ({ body: { networks: [] } });
     await overridden.network.listNetworks();
     expect(stub.requests.at(-1)!.path).toBe('/elsewhere/v2.0/networks');
@@ -50,12 +61,21 @@ describe('Session', () => {
 
   it('reads the newest microversion of each service once and never asks for a newer one', async () => {
     handler = (r) =>
-      r.path.endsWith('/compute/v2.1') ? { body: { version: { id: 'v2.1', status: 'CURRENT', version: '2.79', min_version: '2.1' } } } : r.path.includes('/servers/') ? { body: { server: { id: 's', status: 'ACTIVE' } } } : undefined;
-    const client = createOpenStackClient(config(), { tokenCache: new TokenCache(), microversions: { compute: '2.90' } });
+      r.path.endsWith('/compute/v2.1')
+        ? { body: { version: { id: 'v2.1', status: 'CURRENT', version: '2.79', min_version: '2.1' } } }
+        : r.path.includes('/servers/')
+          ? { body: { server: { id: 's', status: 'ACTIVE' } } }
+          : undefined;
+    const client = createOpenStackClient(config(), {
+      tokenCache: new TokenCache(),
+      microversions: { compute: '2.90' },
+    });
     await client.compute.getServer('s');
     await client.compute.getServer('s');
     expect(stub.requests.filter((r) => r.path.endsWith('/compute/v2.1'))).toHaveLength(1);
-    const sent = stub.requests.filter((r) => r.path.endsWith('/servers/s')).map((r) => r.headers['openstack-api-version']);
+    const sent = stub.requests
+      .filter((r) => r.path.endsWith('/servers/s'))
+      .map((r) => r.headers['openstack-api-version']);
     expect(sent).toEqual(['compute 2.79', 'compute 2.79']);
     expect(await client.session.newestMicroversion('compute')).toBe('2.79');
     expect(await client.session.newestMicroversion('block-storage')).toBeUndefined();
@@ -84,7 +104,9 @@ describe('Session', () => {
     const client = createOpenStackClient(config(), { tokenCache: new TokenCache(2 * 3600_000) });
     await client.compute.listFlavors();
     await client.compute.listFlavors();
-    const tokens = stub.requests.filter((r) => r.path.endsWith('/flavors/detail')).map((r) => r.headers['x-auth-token']);
+    const tokens = stub.requests
+      .filter((r) => r.path.endsWith('/flavors/detail'))
+      .map((r) => r.headers['x-auth-token']);
     expect(stub.requests.filter((r) => r.path.endsWith('/auth/tokens'))).toHaveLength(2);
     expect(tokens[0]).not.toBe(tokens[1]);
   });
@@ -102,10 +124,17 @@ describe('Session', () => {
       if (r.path === '/network/v2.0/ports') {
         return r.query.get('marker')
           ? { body: { ports: [{ id: 'c' }] } }
-          : { body: { ports: [{ id: 'a' }, { id: 'b' }], ports_links: [{ rel: 'next', href: `http://public.example/network/v2.0/ports?limit=2&marker=b` }] } };
+          : {
+              body: {
+                ports: [{ id: 'a' }, { id: 'b' }],
+                ports_links: [{ rel: 'next', href: `http://public.example/network/v2.0/ports?limit=2&marker=b` }],
+              },
+            };
       }
       if (r.path === '/image/v2/images') {
-        return r.query.get('marker') ? { body: { images: [{ id: 'i3' }] } } : { body: { images: [{ id: 'i1' }, { id: 'i2' }], next: '/v2/images?marker=i2&limit=2' } };
+        return r.query.get('marker')
+          ? { body: { images: [{ id: 'i3' }] } }
+          : { body: { images: [{ id: 'i1' }, { id: 'i2' }], next: '/v2/images?marker=i2&limit=2' } };
       }
       return undefined;
     };
@@ -121,14 +150,23 @@ describe('Session', () => {
     await client.compute.changePassword('s1', 'ADMIN-PASS-SECRET');
     await client.compute.listServers();
     const appCred = createOpenStackClient(
-      { ...config(), auth: { type: 'v3applicationcredential', authUrl: stub.authUrl, applicationCredentialId: 'ac1', applicationCredentialSecret: 'APP-SECRET' } },
+      {
+        ...config(),
+        auth: {
+          type: 'v3applicationcredential',
+          authUrl: stub.authUrl,
+          applicationCredentialId: 'ac1',
+          applicationCredentialSecret: 'APP-SECRET',
+        },
+      },
       { tokenCache: new TokenCache(), logger },
     );
     await appCred.compute.listServers();
     const text = lines.join('\n');
     expect(text).toMatch(/req-stub-\d+/);
     expect(text).toContain('changePassword');
-    for (const secret of ['pw-SECRET-2', 'ADMIN-PASS-SECRET', 'APP-SECRET', 'token-']) expect(text).not.toContain(secret);
+    for (const secret of ['pw-SECRET-2', 'ADMIN-PASS-SECRET', 'APP-SECRET', 'token-'])
+      expect(text).not.toContain(secret);
     // The secrets really were sent.
     expect(JSON.stringify(stub.requests.map((r) => r.body))).toContain('ADMIN-PASS-SECRET');
   });

@@ -54,7 +54,9 @@ const requestIdHeaders = ['x-openstack-request-id', 'x-compute-request-id', 'x-r
  */
 export class Session {
   readonly config: CloudConfig;
-  private readonly opts: Required<Omit<SessionOptions, 'microversions'>> & { microversions: Partial<Record<ServiceType, string>> };
+  private readonly opts: Required<Omit<SessionOptions, 'microversions'>> & {
+    microversions: Partial<Record<ServiceType, string>>;
+  };
   private readonly key: string;
   private readonly newest = new Map<ServiceType, Promise<string | undefined>>();
 
@@ -110,8 +112,12 @@ export class Session {
     const base = this.baseUrlFor(service, token);
     const root = base.replace(/(\/v[0-9.]+)\/[^/]+$/, '$1');
     const res = await this.send(service, 'GET', root, { headers: { 'X-Auth-Token': token.value } });
-    const doc = res.body as { version?: { version?: string }; versions?: Array<{ version?: string; status?: string }> } | undefined;
-    const v = doc?.version?.version ?? doc?.versions?.find((x) => x.status === 'CURRENT')?.version ?? doc?.versions?.[0]?.version;
+    const doc = res.body as
+      { version?: { version?: string }; versions?: Array<{ version?: string; status?: string }> } | undefined;
+    const v =
+      doc?.version?.version ??
+      doc?.versions?.find((x) => x.status === 'CURRENT')?.version ??
+      doc?.versions?.[0]?.version;
     return v && /^\d+\.\d+$/.test(v) ? v : undefined;
   }
 
@@ -137,9 +143,21 @@ export class Session {
     });
     const subject = res.headers.get('x-subject-token');
     if (res.status !== 201 && res.status !== 200) throw this.toError('identity', 'POST', `${base}/auth/tokens`, res);
-    if (!subject) throw new OpenStackError({ status: res.status, service: 'identity', message: 'Keystone answered without X-Subject-Token', method: 'POST', path: '/auth/tokens' });
+    if (!subject)
+      throw new OpenStackError({
+        status: res.status,
+        service: 'identity',
+        message: 'Keystone answered without X-Subject-Token',
+        method: 'POST',
+        path: '/auth/tokens',
+      });
     const token = parseTokenResponse(subject, res.body);
-    this.opts.logger.info('openstack token issued', { user: token.userId, project: token.projectId, expiresAt: token.expiresAt.toISOString(), requestId: res.requestId });
+    this.opts.logger.info('openstack token issued', {
+      user: token.userId,
+      project: token.projectId,
+      expiresAt: token.expiresAt.toISOString(),
+      requestId: res.requestId,
+    });
     return token;
   }
 
@@ -147,7 +165,12 @@ export class Session {
    * Sends an authenticated request; `path` is relative to the service's versioned base URL
    * (`/servers/detail`) or absolute (a `next` link). Non-2xx answers throw `OpenStackError`.
    */
-  async request<T = any>(service: ServiceType, method: string, path: string, opts: RequestOptions = {}): Promise<OpenStackResponse<T>> {
+  async request<T = any>(
+    service: ServiceType,
+    method: string,
+    path: string,
+    opts: RequestOptions = {},
+  ): Promise<OpenStackResponse<T>> {
     let token = await this.token();
     let res = await this.attempt(service, method, path, opts, token);
     if (res.status === 401) {
@@ -177,7 +200,9 @@ export class Session {
   }
 
   private async attempt(service: ServiceType, method: string, path: string, opts: RequestOptions, token: IssuedToken) {
-    const url = /^https?:\/\//.test(path) ? path : `${this.baseUrlFor(service, token)}${path.startsWith('/') ? '' : '/'}${path}`;
+    const url = /^https?:\/\//.test(path)
+      ? path
+      : `${this.baseUrlFor(service, token)}${path.startsWith('/') ? '' : '/'}${path}`;
     const headers: Record<string, string> = { ...opts.headers, 'X-Auth-Token': token.value };
     const mvName = microversionHeaderName[service];
     const asked = opts.microversion ?? this.opts.microversions[service];
@@ -189,7 +214,12 @@ export class Session {
     return this.send(service, method, withQuery(url, opts.query), { ...opts, headers });
   }
 
-  private async send(service: ServiceType, method: string, url: string, opts: RequestOptions & { headers: Record<string, string> }): Promise<OpenStackResponse> {
+  private async send(
+    service: ServiceType,
+    method: string,
+    url: string,
+    opts: RequestOptions & { headers: Record<string, string> },
+  ): Promise<OpenStackResponse> {
     const timeoutMs = opts.timeoutMs ?? this.opts.timeoutMs;
     const headers: Record<string, string> = { Accept: 'application/json', ...opts.headers };
     let payload: string | undefined;
@@ -198,7 +228,13 @@ export class Session {
       payload = typeof opts.body === 'string' ? opts.body : JSON.stringify(opts.body);
     }
     const path = new URL(url).pathname;
-    this.opts.logger.debug('openstack request', { service, method, path, headers: redactHeaders(headers), body: redact(opts.body) });
+    this.opts.logger.debug('openstack request', {
+      service,
+      method,
+      path,
+      headers: redactHeaders(headers),
+      body: redact(opts.body),
+    });
     const started = Date.now();
     const timeout = AbortSignal.timeout(timeoutMs);
     const signal = opts.signal ? AbortSignal.any([timeout, opts.signal]) : timeout;
@@ -213,7 +249,12 @@ export class Session {
         throw new OpenStackTimeoutError(service, method, path, timeoutMs);
       }
       if (opts.signal?.aborted) throw err;
-      this.opts.logger.warn('openstack request failed to connect', { service, method, path, error: (err as Error).message });
+      this.opts.logger.warn('openstack request failed to connect', {
+        service,
+        method,
+        path,
+        error: (err as Error).message,
+      });
       throw new OpenStackConnectionError(service, method, path, err);
     }
     const requestId = requestIdHeaders.map((h) => res.headers.get(h)).find((v) => !!v) ?? undefined;

@@ -10,6 +10,12 @@ export function principalOf(c: Context<AppEnv>): Principal {
 }
 
 /** Another tenant's object is answered as absent, so ids of other tenants cannot be probed. */
-export function assertTenantAccess(p: Principal, tenantId: string | null | undefined, mode: 'read' | 'operate', what: string, id: string): void {
+export function assertTenantAccess(
+  p: Principal,
+  tenantId: string | null | undefined,
+  mode: 'read' | 'operate',
+  what: string,
+  id: string,
+): void {
   if (!tenantId || !canAccessTenant(p, tenantId, mode)) throw notFound(what, id);
 }

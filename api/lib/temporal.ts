@@ -1,4 +1,9 @@
-import { WorkflowExecutionAlreadyStartedError, WorkflowNotFoundError, type Client, type WorkflowHandle } from '@temporalio/client';
+import {
+  WorkflowExecutionAlreadyStartedError,
+  WorkflowNotFoundError,
+  type Client,
+  type WorkflowHandle,
+} from '@temporalio/client';
 import type { QueryDefinition, SignalDefinition } from '@temporalio/common';
 import { conflict, notFound } from './api-error';
 
@@ -24,7 +29,12 @@ export async function onWorkflow<T>(what: string, id: string, fn: () => Promise<
 }
 
 /** Queries a workflow, answering 404 when it does not exist. */
-export function queryWorkflow<T>(client: Client, workflowId: string, query: QueryDefinition<T> | string, what: string): Promise<T> {
+export function queryWorkflow<T>(
+  client: Client,
+  workflowId: string,
+  query: QueryDefinition<T> | string,
+  what: string,
+): Promise<T> {
   return onWorkflow(what, workflowId, () => client.workflow.getHandle(workflowId).query<T>(query));
 }
 
@@ -32,7 +42,13 @@ export function queryWorkflow<T>(client: Client, workflowId: string, query: Quer
  * Signals a workflow that must be running: 404 when it never existed, 409 when it has closed
  * (also when it closes between the check and the signal, which Temporal reports as not found).
  */
-export async function signalRunning<A extends unknown[]>(handle: WorkflowHandle, what: string, id: string, signal: SignalDefinition<A>, ...args: A): Promise<void> {
+export async function signalRunning<A extends unknown[]>(
+  handle: WorkflowHandle,
+  what: string,
+  id: string,
+  signal: SignalDefinition<A>,
+  ...args: A
+): Promise<void> {
   const desc = await onWorkflow(what, id, () => handle.describe());
   const closed = () => conflict(`the ${what} of ${id} is not running`, { status: desc.status.name });
   if (desc.status.name !== 'RUNNING') throw closed();

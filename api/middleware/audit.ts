@@ -36,7 +36,14 @@ export const audit = createMiddleware<AppEnv>(async (c, next) => {
     tenantId: note.tenantId !== undefined ? note.tenantId : (principal?.tenantId ?? null),
     targetType: note.targetType ?? null,
     targetId: note.targetId ?? null,
-    result: status === undefined ? 'failure' : status < 400 ? 'success' : status === 401 || status === 403 ? 'denied' : 'failure',
+    result:
+      status === undefined
+        ? 'failure'
+        : status < 400
+          ? 'success'
+          : status === 401 || status === 403
+            ? 'denied'
+            : 'failure',
     statusCode: status ?? null,
     clientIp: clientAddress(c),
     requestId: c.get('requestId'),

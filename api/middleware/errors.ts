@@ -6,18 +6,29 @@ import { ApiError } from '../lib/api-error';
 import type { AppEnv } from '../deps';
 
 function body(c: Context<AppEnv>, e: ApiError) {
-  return c.json({ code: e.code, message: e.message, details: e.details ?? null, requestId: c.get('requestId') ?? null }, e.status);
+  return c.json(
+    { code: e.code, message: e.message, details: e.details ?? null, requestId: c.get('requestId') ?? null },
+    e.status,
+  );
 }
 
 /** Maps every thrown error to the one error shape; anything unexpected is a logged 500 without internals. */
 export function onError(err: Error, c: Context<AppEnv>) {
   if (err instanceof ApiError) return body(c, err);
-  if (err instanceof UniqueConstraintViolationException) return body(c, new ApiError(409, 'conflict', 'already exists'));
+  if (err instanceof UniqueConstraintViolationException)
+    return body(c, new ApiError(409, 'conflict', 'already exists'));
   if (err instanceof NotFoundError) return body(c, new ApiError(404, 'not_found', 'not found'));
   if (err instanceof WorkflowNotFoundError) return body(c, new ApiError(404, 'not_found', 'no such process'));
   if (err instanceof HTTPException) {
     const status = err.status;
-    const code = status === 413 ? 'payload_too_large' : status === 401 ? 'unauthorized' : status < 500 ? 'bad_request' : 'internal';
+    const code =
+      status === 413
+        ? 'payload_too_large'
+        : status === 401
+          ? 'unauthorized'
+          : status < 500
+            ? 'bad_request'
+            : 'internal';
     return body(c, new ApiError(status, code, err.message || 'request refused'));
   }
   c.get('deps')?.logger.error({ err, requestId: c.get('requestId') }, 'unhandled error');

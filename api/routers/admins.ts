@@ -26,13 +26,21 @@ const createBody = z
     email: z.string().email().max(254),
     displayName: z.string().min(1).max(120),
     password: z.string().min(1).max(256),
-    phone: z.string().regex(/^\+[1-9]\d{6,14}$/).optional(),
+    phone: z
+      .string()
+      .regex(/^\+[1-9]\d{6,14}$/)
+      .optional(),
     roles: rolesField,
     permissions: permissionsField.optional(),
   })
   .strict();
 const patchBody = z
-  .object({ displayName: z.string().min(1).max(120).optional(), roles: rolesField.optional(), permissions: permissionsField.optional(), status: z.enum(['active', 'disabled']).optional() })
+  .object({
+    displayName: z.string().min(1).max(120).optional(),
+    roles: rolesField.optional(),
+    permissions: permissionsField.optional(),
+    status: z.enum(['active', 'disabled']).optional(),
+  })
   .strict();
 
 /** An admin grants only what he holds himself: the new effective permissions must be a subset of his. */
@@ -56,9 +64,24 @@ async function staffUser(c: Ctx) {
 adminsRouter.get('/', async (c) => {
   const q = queryParams(c, pageQuery.strict());
   const em = c.get('em');
-  const [users, total] = await em.findAndCount(User, { tenantId: null }, { orderBy: { email: 'asc' }, limit: q.limit, offset: q.offset });
+  const [users, total] = await em.findAndCount(
+    User,
+    { tenantId: null },
+    { orderBy: { email: 'asc' }, limit: q.limit, offset: q.offset },
+  );
   const roles = await em.find(RoleAssignment, { userId: users.map((u) => u.id) });
-  return c.json(page(users.map((u) => userView(u, roles.filter((r) => r.userId === u.id).map((r) => r.role))), total, q));
+  return c.json(
+    page(
+      users.map((u) =>
+        userView(
+          u,
+          roles.filter((r) => r.userId === u.id).map((r) => r.role),
+        ),
+      ),
+      total,
+      q,
+    ),
+  );
 });
 
 adminsRouter.post('/', async (c) => {
@@ -69,7 +92,11 @@ adminsRouter.post('/', async (c) => {
   const em = c.get('em');
   const email = body.email.toLowerCase();
   const problems = passwordProblems(body.password, { minLength: deps.config.PASSWORD_MIN_LENGTH }, email);
-  if (problems.length) throw unprocessable('password does not meet the policy', problems.map((m) => ({ path: 'password', message: m })));
+  if (problems.length)
+    throw unprocessable(
+      'password does not meet the policy',
+      problems.map((m) => ({ path: 'password', message: m })),
+    );
   if (await em.findOne(User, { email })) throw conflict('an account with this e-mail already exists');
   const user = Object.assign(new User(), {
     email,
@@ -81,9 +108,16 @@ adminsRouter.post('/', async (c) => {
     permissions: body.permissions ?? null,
   });
   em.persist(user);
-  for (const role of body.roles) em.persist(Object.assign(new RoleAssignment(), { userId: user.id, role, tenantId: null }));
+  for (const role of body.roles)
+    em.persist(Object.assign(new RoleAssignment(), { userId: user.id, role, tenantId: null }));
   await em.flush();
-  c.set('audit', { action: 'admin.create', targetType: 'user', targetId: user.id, tenantId: null, details: { roles: body.roles, permissions: body.permissions ?? null } });
+  c.set('audit', {
+    action: 'admin.create',
+    targetType: 'user',
+    targetId: user.id,
+    tenantId: null,
+    details: { roles: body.roles, permissions: body.permissions ?? null },
+  });
   return c.json(userView(user, body.roles), 201);
 });
 
@@ -97,7 +131,8 @@ adminsRouter.patch('/:adminId', async (c) => {
   const { user, roles } = await staffUser(c);
   const grantor = principalOf(c);
   c.set('audit', { action: 'admin.update', targetType: 'user', targetId: user.id, tenantId: null, details: body });
-  if (user.id === grantor.userId && (body.roles || body.permissions !== undefined || body.status)) throw conflict('you cannot change your own roles, permissions or status');
+  if (user.id === grantor.userId && (body.roles || body.permissions !== undefined || body.status))
+    throw conflict('you cannot change your own roles, permissions or status');
   // He must hold what the admin has now (to change it) and what it will have.
   assertWithinGrantor(grantor, roles as Role[], user.permissions);
   const newRoles = body.roles ?? (roles as Role[]);
@@ -107,7 +142,8 @@ adminsRouter.patch('/:adminId', async (c) => {
     const row = await em.findOneOrFail(User, { id: user.id });
     if (body.roles) {
       await em.nativeDelete(RoleAssignment, { userId: user.id });
-      for (const role of body.roles) em.persist(Object.assign(new RoleAssignment(), { userId: user.id, role, tenantId: null }));
+      for (const role of body.roles)
+        em.persist(Object.assign(new RoleAssignment(), { userId: user.id, role, tenantId: null }));
     }
     if (body.permissions !== undefined) row.permissions = body.permissions;
     if (body.displayName) row.displayName = body.displayName;

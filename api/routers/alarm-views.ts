@@ -41,6 +41,15 @@ export function alarmView(a: Alarm, events?: AlarmEvent[]) {
     acknowledgedBy: a.acknowledgedBy ?? null,
     acknowledgedAt: iso(a.acknowledgedAt),
     resolvedAt: iso(a.resolvedAt),
-    ...(events ? { history: events.map((e) => ({ type: e.type, at: e.at.toISOString(), actor: e.actor ?? null, details: e.details })) } : {}),
+    ...(events
+      ? {
+          history: events.map((e) => ({
+            type: e.type,
+            at: e.at.toISOString(),
+            actor: e.actor ?? null,
+            details: e.details,
+          })),
+        }
+      : {}),
   };
 }

@@ -24,7 +24,14 @@ const selector = z.discriminatedUnion('kind', [
   z.object({ kind: z.literal('all') }).strict(),
   z.object({ kind: z.literal('ids'), ids: z.array(z.string().min(1).max(255)).min(1).max(1000) }).strict(),
   z.object({ kind: z.literal('tenant'), tenantId: z.string().uuid() }).strict(),
-  z.object({ kind: z.literal('labels'), labels: z.record(z.string().regex(labelName, 'must be a Prometheus label name'), z.string().max(255)).refine((l) => Object.keys(l).length > 0, 'give at least one label') }).strict(),
+  z
+    .object({
+      kind: z.literal('labels'),
+      labels: z
+        .record(z.string().regex(labelName, 'must be a Prometheus label name'), z.string().max(255))
+        .refine((l) => Object.keys(l).length > 0, 'give at least one label'),
+    })
+    .strict(),
 ]);
 const ruleBody = z
   .object({
@@ -38,15 +45,34 @@ const ruleBody = z
     durationSeconds: z.number().int().min(0).max(86400).default(60),
     severity: z.enum(alarmSeverities).default('major'),
     emails: z.array(z.string().email().max(254)).max(50).default([]),
-    phones: z.array(z.string().regex(/^\+[1-9]\d{6,14}$/, 'must be an E.164 number such as +33612345678')).max(20).default([]),
-    escalationSeconds: z.number().int().min(1).max(7 * 86400).default(900),
+    phones: z
+      .array(z.string().regex(/^\+[1-9]\d{6,14}$/, 'must be an E.164 number such as +33612345678'))
+      .max(20)
+      .default([]),
+    escalationSeconds: z
+      .number()
+      .int()
+      .min(1)
+      .max(7 * 86400)
+      .default(900),
     enabled: z.boolean().default(true),
   })
   .strict()
-  .refine((b) => (b.metric === undefined) !== (b.expression === undefined), { message: 'give exactly one of metric and expression', path: ['metric'] })
-  .refine((b) => b.selector.kind !== 'tenant' || b.objectType === 'server', { message: "a tenant selector watches that tenant's servers: objectType must be server", path: ['selector'] })
-  .refine((b) => b.emails.length + b.phones.length > 0, { message: 'give at least one e-mail or phone to notify', path: ['emails'] });
-const alarmsQuery = pageQuery.extend({ status: z.enum(alarmStatuses).optional(), ruleId: z.string().uuid().optional() }).strict();
+  .refine((b) => (b.metric === undefined) !== (b.expression === undefined), {
+    message: 'give exactly one of metric and expression',
+    path: ['metric'],
+  })
+  .refine((b) => b.selector.kind !== 'tenant' || b.objectType === 'server', {
+    message: "a tenant selector watches that tenant's servers: objectType must be server",
+    path: ['selector'],
+  })
+  .refine((b) => b.emails.length + b.phones.length > 0, {
+    message: 'give at least one e-mail or phone to notify',
+    path: ['emails'],
+  });
+const alarmsQuery = pageQuery
+  .extend({ status: z.enum(alarmStatuses).optional(), ruleId: z.string().uuid().optional() })
+  .strict();
 const silenceBody = z
   .object({
     ruleId: z.string().uuid().optional(),
@@ -74,16 +100,27 @@ function alertmanagerUrl(c: Ctx): string {
 /** A body's figure must exist and a tenant must be there; then promtool judges the rule alone (422 with its reason). */
 async function validated(c: Ctx, body: RuleBody, rule: AlarmRule): Promise<AlarmRule> {
   if (body.metric && !metricCatalog(settings(c).MONITORING_METRICS)[body.objectType].metrics[body.metric]) {
-    throw unprocessable(`unknown metric ${body.metric} of ${body.objectType}`, [{ path: 'metric', message: `one of ${Object.keys(metricCatalog(settings(c).MONITORING_METRICS)[body.objectType].metrics).join(', ')}` }]);
+    throw unprocessable(`unknown metric ${body.metric} of ${body.objectType}`, [
+      {
+        path: 'metric',
+        message: `one of ${Object.keys(metricCatalog(settings(c).MONITORING_METRICS)[body.objectType].metrics).join(', ')}`,
+      },
+    ]);
   }
   if (body.selector.kind === 'tenant' && !(await c.get('em').findOne(Tenant, { id: body.selector.tenantId }))) {
-    throw unprocessable(`tenant ${body.selector.tenantId} not found`, [{ path: 'selector.tenantId', message: 'no such tenant' }]);
+    throw unprocessable(`tenant ${body.selector.tenantId} not found`, [
+      { path: 'selector.tenantId', message: 'no such tenant' },
+    ]);
   }
   Object.assign(rule, { ...body, metric: body.metric ?? null, expression: body.expression ?? null });
   try {
     await checkRule(c.get('em'), settings(c), rule);
   } catch (e) {
-    if (e instanceof RulesRefused) throw unprocessable(`Prometheus refuses the rule: ${e.problems.join('; ')}`, e.problems.map((message) => ({ path: body.expression ? 'expression' : 'metric', message })));
+    if (e instanceof RulesRefused)
+      throw unprocessable(
+        `Prometheus refuses the rule: ${e.problems.join('; ')}`,
+        e.problems.map((message) => ({ path: body.expression ? 'expression' : 'metric', message })),
+      );
     if (e instanceof RuleRenderError) throw unprocessable(e.message, [{ path: 'selector', message: e.message }]);
     throw e;
   }
@@ -93,7 +130,8 @@ async function validated(c: Ctx, body: RuleBody, rule: AlarmRule): Promise<Alarm
 /** Writes the rule file from the database and reloads Prometheus, and has the Nagios mirror resync; answers whether Prometheus reloaded. */
 async function apply(c: Ctx) {
   const r = await applyRules(c.get('em'), settings(c));
-  if (r.reloadError) c.get('deps').logger.warn({ err: r.reloadError }, 'alarm rules written but Prometheus did not reload');
+  if (r.reloadError)
+    c.get('deps').logger.warn({ err: r.reloadError }, 'alarm rules written but Prometheus did not reload');
   await resyncNagios(c);
   return r.reloaded;
 }
@@ -128,7 +166,9 @@ const manage = requirePermission('alarms:manage');
 
 alarmsRouter.get('/rules', read, async (c) => {
   const q = queryParams(c, pageQuery.strict());
-  const [rows, total] = await c.get('em').findAndCount(AlarmRule, {}, { orderBy: { createdAt: 'asc', id: 'asc' }, limit: q.limit, offset: q.offset });
+  const [rows, total] = await c
+    .get('em')
+    .findAndCount(AlarmRule, {}, { orderBy: { createdAt: 'asc', id: 'asc' }, limit: q.limit, offset: q.offset });
   return c.json(page(rows.map(alarmRuleView), total, q));
 });
 
@@ -137,7 +177,13 @@ alarmsRouter.post('/rules', manage, async (c) => {
   const rule = await validated(c, body, Object.assign(new AlarmRule(), { createdBy: principalOf(c).userId }));
   const em = c.get('em');
   await em.persistAndFlush(rule);
-  c.set('audit', { action: 'alarm.rule.create', targetType: 'alarm_rule', targetId: rule.id, tenantId: null, details: { name: rule.name, objectType: rule.objectType, metric: rule.metric } });
+  c.set('audit', {
+    action: 'alarm.rule.create',
+    targetType: 'alarm_rule',
+    targetId: rule.id,
+    tenantId: null,
+    details: { name: rule.name, objectType: rule.objectType, metric: rule.metric },
+  });
   const applied = await apply(c);
   return c.json({ ...alarmRuleView(rule), applied }, 201);
 });
@@ -148,7 +194,13 @@ alarmsRouter.put('/rules/:ruleId', manage, async (c) => {
   const body = await jsonBody(c, ruleBody);
   const rule = await validated(c, body, await knownRule(c));
   await c.get('em').flush();
-  c.set('audit', { action: 'alarm.rule.update', targetType: 'alarm_rule', targetId: rule.id, tenantId: null, details: { name: rule.name } });
+  c.set('audit', {
+    action: 'alarm.rule.update',
+    targetType: 'alarm_rule',
+    targetId: rule.id,
+    tenantId: null,
+    details: { name: rule.name },
+  });
   const applied = await apply(c);
   return c.json({ ...alarmRuleView(rule), applied });
 });
@@ -156,7 +208,13 @@ alarmsRouter.put('/rules/:ruleId', manage, async (c) => {
 alarmsRouter.delete('/rules/:ruleId', manage, async (c) => {
   const rule = await knownRule(c);
   await c.get('em').removeAndFlush(rule);
-  c.set('audit', { action: 'alarm.rule.delete', targetType: 'alarm_rule', targetId: rule.id, tenantId: null, details: { name: rule.name } });
+  c.set('audit', {
+    action: 'alarm.rule.delete',
+    targetType: 'alarm_rule',
+    targetId: rule.id,
+    tenantId: null,
+    details: { name: rule.name },
+  });
   await apply(c);
   return c.body(null, 204);
 });
@@ -164,31 +222,59 @@ alarmsRouter.delete('/rules/:ruleId', manage, async (c) => {
 // --- maintenance windows
 alarmsRouter.get('/silences', read, async (c) => {
   const all = await alertmanager.listSilences(alertmanagerUrl(c));
-  return c.json({ items: all.filter((s) => s.status.state !== 'expired').map((s) => ({ id: s.id, matchers: s.matchers, startsAt: s.startsAt, endsAt: s.endsAt, createdBy: s.createdBy, comment: s.comment, state: s.status.state })) });
+  return c.json({
+    items: all
+      .filter((s) => s.status.state !== 'expired')
+      .map((s) => ({
+        id: s.id,
+        matchers: s.matchers,
+        startsAt: s.startsAt,
+        endsAt: s.endsAt,
+        createdBy: s.createdBy,
+        comment: s.comment,
+        state: s.status.state,
+      })),
+  });
 });
 
 alarmsRouter.post('/silences', manage, async (c) => {
   const b = await jsonBody(c, silenceBody);
   const startsAt = b.startsAt ?? new Date().toISOString();
-  if (Date.parse(b.endsAt) <= Date.parse(startsAt)) throw unprocessable('endsAt must be after startsAt', [{ path: 'endsAt', message: 'must be after startsAt' }]);
+  if (Date.parse(b.endsAt) <= Date.parse(startsAt))
+    throw unprocessable('endsAt must be after startsAt', [{ path: 'endsAt', message: 'must be after startsAt' }]);
   const matchers: SilenceMatcher[] = [];
   if (b.ruleId) matchers.push({ name: RULE_LABEL, value: b.ruleId, isRegex: false, isEqual: true });
   if (b.objectType) matchers.push({ name: 'cmp_object_type', value: b.objectType, isRegex: false, isEqual: true });
   if (b.objectId && b.objectType) {
     const labels = metricCatalog(settings(c).MONITORING_METRICS)[b.objectType].idLabels;
     const parts = b.objectId.split('/');
-    if (parts.length !== labels.length) throw unprocessable(`a ${b.objectType} id has ${labels.length} part(s)`, [{ path: 'objectId', message: labels.join('/') }]);
+    if (parts.length !== labels.length)
+      throw unprocessable(`a ${b.objectType} id has ${labels.length} part(s)`, [
+        { path: 'objectId', message: labels.join('/') },
+      ]);
     labels.forEach((name, i) => matchers.push({ name, value: parts[i]!, isRegex: false, isEqual: true }));
   }
   const url = alertmanagerUrl(c);
   let id: string;
   try {
-    id = await alertmanager.createSilence(url, { matchers, startsAt, endsAt: b.endsAt, createdBy: principalOf(c).email, comment: b.comment });
+    id = await alertmanager.createSilence(url, {
+      matchers,
+      startsAt,
+      endsAt: b.endsAt,
+      createdBy: principalOf(c).email,
+      comment: b.comment,
+    });
   } catch (e) {
     if (e instanceof AlertmanagerRefused) throw unprocessable(`Alertmanager refuses the silence: ${e.message}`);
     throw e;
   }
-  c.set('audit', { action: 'alarm.silence.create', targetType: 'silence', targetId: id, tenantId: null, details: { matchers, startsAt, endsAt: b.endsAt } });
+  c.set('audit', {
+    action: 'alarm.silence.create',
+    targetType: 'silence',
+    targetId: id,
+    tenantId: null,
+    details: { matchers, startsAt, endsAt: b.endsAt },
+  });
   return c.json({ id, matchers, startsAt, endsAt: b.endsAt, createdBy: principalOf(c).email, comment: b.comment }, 201);
 });
 
@@ -208,8 +294,16 @@ alarmsRouter.delete('/silences/:silenceId', manage, async (c) => {
 alarmsRouter.get('/', read, async (c) => {
   const q = queryParams(c, alarmsQuery);
   const where = { ...(q.status ? { status: q.status } : {}), ...(q.ruleId ? { ruleId: q.ruleId } : {}) };
-  const [rows, total] = await c.get('em').findAndCount(Alarm, where, { orderBy: { createdAt: 'desc', id: 'asc' }, limit: q.limit, offset: q.offset });
-  return c.json(page(rows.map((a) => alarmView(a)), total, q));
+  const [rows, total] = await c
+    .get('em')
+    .findAndCount(Alarm, where, { orderBy: { createdAt: 'desc', id: 'asc' }, limit: q.limit, offset: q.offset });
+  return c.json(
+    page(
+      rows.map((a) => alarmView(a)),
+      total,
+      q,
+    ),
+  );
 });
 
 async function knownAlarm(c: Ctx): Promise<Alarm> {
@@ -230,6 +324,12 @@ alarmsRouter.post('/:alarmId/acknowledge', manage, async (c) => {
   if (a.status !== 'firing') throw conflict(`alarm ${a.id} is ${a.status}`, { status: a.status });
   const by = principalOf(c).email;
   await c.get('deps').temporal.workflow.getHandle(a.workflowId).signal(alarmAcknowledgeSignal, { by });
-  c.set('audit', { action: 'alarm.acknowledge', targetType: 'alarm', targetId: a.id, tenantId: null, details: { ruleId: a.ruleId } });
+  c.set('audit', {
+    action: 'alarm.acknowledge',
+    targetType: 'alarm',
+    targetId: a.id,
+    tenantId: null,
+    details: { ruleId: a.ruleId },
+  });
   return c.json({ id: a.id, acknowledgedBy: by }, 202);
 });

@@ -5,7 +5,12 @@ import { z } from 'zod';
 import { metricCatalog, objectTypes, type ObjectType } from '../../domain/monitoring/catalog';
 import { idOf } from '../../domain/monitoring/promql';
 import { RULE_LABEL } from '../../domain/monitoring/rules';
-import { alarmFiringSignal, alarmResolvedSignal, alarmWorkflowId, type AlarmWorkflowInput } from '../../workflows/alarm';
+import {
+  alarmFiringSignal,
+  alarmResolvedSignal,
+  alarmWorkflowId,
+  type AlarmWorkflowInput,
+} from '../../workflows/alarm';
 import { ApiError, unauthorized } from '../lib/api-error';
 import { jsonBody } from '../lib/validate';
 import type { AppEnv, Ctx } from '../deps';
@@ -19,18 +24,23 @@ const alert = z.object({
   endsAt: z.string().optional(),
 });
 /** Alertmanager's webhook payload (version 4); fields the platform does not use pass through. */
-const payload = z.object({ version: z.string().optional(), status: z.string().optional(), alerts: z.array(alert).max(10_000) }).passthrough();
+const payload = z
+  .object({ version: z.string().optional(), status: z.string().optional(), alerts: z.array(alert).max(10_000) })
+  .passthrough();
 
 function authorised(c: Ctx): void {
   const secret = c.get('deps').config.ALARM_WEBHOOK_SECRET;
   if (!secret) throw new ApiError(503, 'alarms_unavailable', 'ALARM_WEBHOOK_SECRET is not configured');
   const given = Buffer.from((c.req.header('authorization') ?? '').replace(/^Bearer /, ''));
   const want = Buffer.from(secret);
-  if (given.length !== want.length || !timingSafeEqual(given, want)) throw unauthorized('the webhook secret does not match');
+  if (given.length !== want.length || !timingSafeEqual(given, want))
+    throw unauthorized('the webhook secret does not match');
 }
 
 function workflowInput(c: Ctx, a: z.output<typeof alert>): AlarmWorkflowInput {
-  const type = (objectTypes as readonly string[]).includes(a.labels.cmp_object_type ?? '') ? (a.labels.cmp_object_type as ObjectType) : null;
+  const type = (objectTypes as readonly string[]).includes(a.labels.cmp_object_type ?? '')
+    ? (a.labels.cmp_object_type as ObjectType)
+    : null;
   const catalog = metricCatalog(c.get('deps').config.MONITORING_METRICS);
   return {
     fingerprint: a.fingerprint,
@@ -59,7 +69,13 @@ alertmanagerHookRouter.post('/alertmanager', async (c) => {
     const workflowId = alarmWorkflowId(a.fingerprint);
     if (a.status === 'firing') {
       const input = workflowInput(c, a);
-      await temporal.workflow.signalWithStart('alarmWorkflow', { taskQueue: queues.orchestration, workflowId, args: [input], signal: alarmFiringSignal, signalArgs: [{ startsAt: input.startsAt }] });
+      await temporal.workflow.signalWithStart('alarmWorkflow', {
+        taskQueue: queues.orchestration,
+        workflowId,
+        args: [input],
+        signal: alarmFiringSignal,
+        signalArgs: [{ startsAt: input.startsAt }],
+      });
       firing++;
     } else {
       try {

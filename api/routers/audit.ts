@@ -33,6 +33,14 @@ auditRouter.get('/', async (c) => {
   if (q.result) where.result = q.result;
   if (q.targetId) where.targetId = q.targetId;
   if (q.from || q.to) where.at = { ...(q.from ? { $gte: q.from } : {}), ...(q.to ? { $lte: q.to } : {}) };
-  const [items, total] = await c.get('em').findAndCount(AuditEntry, where, { orderBy: { id: 'desc' }, limit: q.limit, offset: q.offset });
-  return c.json(page(items.map((e) => ({ ...e, at: e.at.toISOString() })), total, q));
+  const [items, total] = await c
+    .get('em')
+    .findAndCount(AuditEntry, where, { orderBy: { id: 'desc' }, limit: q.limit, offset: q.offset });
+  return c.json(
+    page(
+      items.map((e) => ({ ...e, at: e.at.toISOString() })),
+      total,
+      q,
+    ),
+  );
 });

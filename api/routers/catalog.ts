@@ -13,11 +13,20 @@ import type { AppEnv, Ctx } from '../deps';
 import type { Schemas } from '../../openapi/types';
 
 const price = z.number().min(0).max(1_000_000_000);
-const sizing = { vcpus: z.number().int().min(1).max(1024), ramMb: z.number().int().min(64).max(16_777_216), diskGb: z.number().int().min(0).max(1_000_000), bandwidthMbps: z.number().int().min(0).max(1_000_000) };
+const sizing = {
+  vcpus: z.number().int().min(1).max(1024),
+  ramMb: z.number().int().min(64).max(16_777_216),
+  diskGb: z.number().int().min(0).max(1_000_000),
+  bandwidthMbps: z.number().int().min(0).max(1_000_000),
+};
 const createBody = z
   .object({
     kind: z.enum(productKinds),
-    name: z.string().min(1).max(120).regex(/^[A-Za-z0-9._-]+$/, 'letters, digits, dot, dash and underscore only'),
+    name: z
+      .string()
+      .min(1)
+      .max(120)
+      .regex(/^[A-Za-z0-9._-]+$/, 'letters, digits, dot, dash and underscore only'),
     description: z.string().max(500).optional(),
     hourlyPrice: price,
     monthlyPrice: price,
@@ -30,14 +39,33 @@ const createBody = z
   .superRefine((b, ctx) => {
     // As the contract's CatalogFlavorCreate says: vcpus, ramMb and diskGb are required, bandwidthMbps is optional (no limit).
     for (const f of ['vcpus', 'ramMb', 'diskGb', 'bandwidthMbps'] as const) {
-      if (b.kind === 'flavor' && f !== 'bandwidthMbps' && b[f] === undefined) ctx.addIssue({ code: 'custom', path: [f], message: 'required for a flavor' });
-      if (b.kind !== 'flavor' && b[f] !== undefined) ctx.addIssue({ code: 'custom', path: [f], message: 'only a flavor has sizing' });
+      if (b.kind === 'flavor' && f !== 'bandwidthMbps' && b[f] === undefined)
+        ctx.addIssue({ code: 'custom', path: [f], message: 'required for a flavor' });
+      if (b.kind !== 'flavor' && b[f] !== undefined)
+        ctx.addIssue({ code: 'custom', path: [f], message: 'only a flavor has sizing' });
     }
   });
 const patchBody = z
-  .object({ description: z.string().max(500).nullable().optional(), hourlyPrice: price.optional(), monthlyPrice: price.optional(), ...Object.fromEntries(Object.entries(sizing).map(([k, v]) => [k, v.optional()])) })
-  .strict() as z.ZodType<Partial<{ description: string | null; hourlyPrice: number; monthlyPrice: number; vcpus: number; ramMb: number; diskGb: number; bandwidthMbps: number }>>;
-const listQuery = pageQuery.extend({ kind: z.enum(productKinds).optional(), status: z.enum(['active', 'retired', 'all']).default('active') }).strict();
+  .object({
+    description: z.string().max(500).nullable().optional(),
+    hourlyPrice: price.optional(),
+    monthlyPrice: price.optional(),
+    ...Object.fromEntries(Object.entries(sizing).map(([k, v]) => [k, v.optional()])),
+  })
+  .strict() as z.ZodType<
+  Partial<{
+    description: string | null;
+    hourlyPrice: number;
+    monthlyPrice: number;
+    vcpus: number;
+    ramMb: number;
+    diskGb: number;
+    bandwidthMbps: number;
+  }>
+>;
+const listQuery = pageQuery
+  .extend({ kind: z.enum(productKinds).optional(), status: z.enum(['active', 'retired', 'all']).default('active') })
+  .strict();
 
 export function productView(p: Product): Schemas['CatalogProduct'] {
   return {
@@ -73,7 +101,9 @@ catalogRouter.get('/products', async (c) => {
   const manager = can(principalOf(c), 'catalog:manage');
   const status = manager ? q.status : 'active';
   const where = { ...(q.kind ? { kind: q.kind } : {}), ...(status !== 'all' ? { status } : {}) };
-  const [items, total] = await c.get('em').findAndCount(Product, where, { orderBy: { kind: 'asc', name: 'asc' }, limit: q.limit, offset: q.offset });
+  const [items, total] = await c
+    .get('em')
+    .findAndCount(Product, where, { orderBy: { kind: 'asc', name: 'asc' }, limit: q.limit, offset: q.offset });
   return c.json(page(items.map(productView), total, q));
 });
 
@@ -83,7 +113,13 @@ catalogRouter.post('/products', requirePermission('catalog:manage'), async (c) =
   if (await em.findOne(Product, { name: body.name })) throw conflict(`a product named ${body.name} exists`);
   const p = Object.assign(new Product(), body);
   await em.persistAndFlush(p);
-  c.set('audit', { action: 'catalog.product.create', targetType: 'product', targetId: p.id, tenantId: null, details: { ...body } });
+  c.set('audit', {
+    action: 'catalog.product.create',
+    targetType: 'product',
+    targetId: p.id,
+    tenantId: null,
+    details: { ...body },
+  });
   return c.json(productView(p), 201);
 });
 
@@ -92,10 +128,20 @@ catalogRouter.get('/products/:productId', async (c) => c.json(productView(await 
 catalogRouter.patch('/products/:productId', requirePermission('catalog:manage'), async (c) => {
   const body = await jsonBody(c, patchBody);
   const p = await productOf(c);
-  c.set('audit', { action: 'catalog.product.update', targetType: 'product', targetId: p.id, tenantId: null, details: { ...body } });
+  c.set('audit', {
+    action: 'catalog.product.update',
+    targetType: 'product',
+    targetId: p.id,
+    tenantId: null,
+    details: { ...body },
+  });
   if (p.status === 'retired') throw conflict('product is retired', { status: p.status });
   const sized = ['vcpus', 'ramMb', 'diskGb', 'bandwidthMbps'].filter((k) => k in body);
-  if (p.kind !== 'flavor' && sized.length) throw unprocessable('only a flavor has sizing', sized.map((k) => ({ path: k, message: 'only a flavor has sizing' })));
+  if (p.kind !== 'flavor' && sized.length)
+    throw unprocessable(
+      'only a flavor has sizing',
+      sized.map((k) => ({ path: k, message: 'only a flavor has sizing' })),
+    );
   Object.assign(p, body);
   await c.get('em').flush();
   return c.json(productView(p));

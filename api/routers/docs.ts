@@ -5,7 +5,12 @@ import { absolutePath as swaggerUiDir } from 'swagger-ui-dist';
 import type { AppEnv } from '../deps';
 
 const contractPath = path.resolve(__dirname, '..', '..', 'openapi', 'cmp.yaml');
-const assets = new Set(['swagger-ui.css', 'swagger-ui-bundle.js', 'swagger-ui-standalone-preset.js', 'favicon-32x32.png']);
+const assets = new Set([
+  'swagger-ui.css',
+  'swagger-ui-bundle.js',
+  'swagger-ui-standalone-preset.js',
+  'favicon-32x32.png',
+]);
 const types: Record<string, string> = { css: 'text/css', js: 'application/javascript', png: 'image/png' };
 
 const page = `<!doctype html><html><head><meta charset="utf-8"><title>CMP API</title>
@@ -16,11 +21,16 @@ const page = `<!doctype html><html><head><meta charset="utf-8"><title>CMP API</t
 /** The REST contract, raw and as browsable docs (Swagger UI served from the package, no CDN). */
 export const docsRouter = new Hono<AppEnv>();
 
-docsRouter.get('/openapi.yaml', (c) => c.body(readFileSync(contractPath, 'utf8'), 200, { 'content-type': 'application/yaml' }));
+docsRouter.get('/openapi.yaml', (c) =>
+  c.body(readFileSync(contractPath, 'utf8'), 200, { 'content-type': 'application/yaml' }),
+);
 docsRouter.get('/docs', (c) => c.html(page));
 docsRouter.get('/docs/assets/:file', (c) => {
   const file = c.req.param('file');
   if (!assets.has(file)) return c.notFound();
   const body = readFileSync(path.join(swaggerUiDir(), file));
-  return c.body(body, 200, { 'content-type': types[file.split('.').pop()!] ?? 'application/octet-stream', 'cache-control': 'public, max-age=86400' });
+  return c.body(body, 200, {
+    'content-type': types[file.split('.').pop()!] ?? 'application/octet-stream',
+    'cache-control': 'public, max-age=86400',
+  });
 });

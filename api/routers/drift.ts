@@ -9,7 +9,13 @@ import { requirePermission } from '../middleware/authenticate';
 import type { AppEnv } from '../deps';
 import { ensureDriftSchedule } from '../services/drift-schedule';
 
-const findingsQuery = pageQuery.extend({ tenantId: z.string().uuid().optional(), kind: z.string().max(24).optional(), resolved: z.enum(['true', 'false']).default('false') }).strict();
+const findingsQuery = pageQuery
+  .extend({
+    tenantId: z.string().uuid().optional(),
+    kind: z.string().max(24).optional(),
+    resolved: z.enum(['true', 'false']).default('false'),
+  })
+  .strict();
 
 function findingView(f: DriftFinding): Schemas['OperateDriftFinding'] {
   return {
@@ -31,19 +37,31 @@ export const driftRouter = new Hono<AppEnv>();
 
 driftRouter.post('/run', requirePermission('resources:operate'), async (c) => {
   const deps = c.get('deps');
-  const scheduled = await ensureDriftSchedule(deps.temporal, deps.queues.orchestration, deps.config.DRIFT_INTERVAL_MINUTES);
+  const scheduled = await ensureDriftSchedule(
+    deps.temporal,
+    deps.queues.orchestration,
+    deps.config.DRIFT_INTERVAL_MINUTES,
+  );
   c.set('audit', { action: 'drift.run', targetType: 'drift', details: { scheduled } });
   const summary = await deps.temporal.workflow.execute(driftWorkflow, {
     workflowId: `drift-manual-${Date.now()}`,
     taskQueue: deps.queues.orchestration,
     workflowExecutionTimeout: '5 minutes',
   });
-  return c.json({ ...summary, scheduled } satisfies DriftSummary & { scheduled: boolean } as Schemas['OperateDriftSummary']);
+  return c.json({ ...summary, scheduled } satisfies DriftSummary & {
+    scheduled: boolean;
+  } as Schemas['OperateDriftSummary']);
 });
 
 driftRouter.get('/findings', requirePermission('resources:read'), async (c) => {
   const q = queryParams(c, findingsQuery);
-  const where = { resolvedAt: q.resolved === 'true' ? { $ne: null } : null, ...(q.tenantId ? { tenantId: q.tenantId } : {}), ...(q.kind ? { kind: q.kind } : {}) };
-  const [items, total] = await c.get('em').findAndCount(DriftFinding, where, { orderBy: { lastSeenAt: 'desc' }, limit: q.limit, offset: q.offset });
+  const where = {
+    resolvedAt: q.resolved === 'true' ? { $ne: null } : null,
+    ...(q.tenantId ? { tenantId: q.tenantId } : {}),
+    ...(q.kind ? { kind: q.kind } : {}),
+  };
+  const [items, total] = await c
+    .get('em')
+    .findAndCount(DriftFinding, where, { orderBy: { lastSeenAt: 'desc' }, limit: q.limit, offset: q.offset });
   return c.json(page(items.map(findingView), total, q));
 });

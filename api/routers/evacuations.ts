@@ -9,7 +9,12 @@ import { requireAuth, requirePermission } from '../middleware/authenticate';
 import type { AppEnv } from '../deps';
 import { evacuationView } from '../views/ha';
 
-const listQuery = pageQuery.extend({ hostname: z.string().max(255).optional(), status: z.enum(['running', 'completed', 'partial', 'failed']).optional() }).strict();
+const listQuery = pageQuery
+  .extend({
+    hostname: z.string().max(255).optional(),
+    status: z.enum(['running', 'completed', 'partial', 'failed']).optional(),
+  })
+  .strict();
 
 export const evacuationsRouter = new Hono<AppEnv>();
 evacuationsRouter.use('*', requireAuth);
@@ -17,7 +22,9 @@ evacuationsRouter.use('*', requireAuth);
 evacuationsRouter.get('/', requirePermission('hosts:read'), async (c) => {
   const q = queryParams(c, listQuery);
   const where = { ...(q.hostname ? { hostname: q.hostname } : {}), ...(q.status ? { status: q.status } : {}) };
-  const [rows, total] = await c.get('em').findAndCount(HaEvacuation, where, { orderBy: { startedAt: 'desc', id: 'asc' }, limit: q.limit, offset: q.offset });
+  const [rows, total] = await c
+    .get('em')
+    .findAndCount(HaEvacuation, where, { orderBy: { startedAt: 'desc', id: 'asc' }, limit: q.limit, offset: q.offset });
   return c.json(page(rows.map(evacuationView), total, q));
 });
 

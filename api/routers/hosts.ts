@@ -3,8 +3,19 @@ import { WorkflowExecutionStatusName } from '@temporalio/client';
 import { z } from 'zod';
 import { HaHost, SchedulingPolicyRecord } from '../../domain/entities';
 import { policyOf } from '../../domain/ha/policy';
-import { drainHostWorkflow, drainProgressQuery, drainWorkflowId, enableHostWorkflow, enableHostWorkflowId } from '../../workflows/drain-host';
-import { evacuateWorkflow, evacuateWorkflowId, evacuationProgressQuery, releaseHostSignal } from '../../workflows/evacuate';
+import {
+  drainHostWorkflow,
+  drainProgressQuery,
+  drainWorkflowId,
+  enableHostWorkflow,
+  enableHostWorkflowId,
+} from '../../workflows/drain-host';
+import {
+  evacuateWorkflow,
+  evacuateWorkflowId,
+  evacuationProgressQuery,
+  releaseHostSignal,
+} from '../../workflows/evacuate';
 import { conflict, notFound } from '../lib/api-error';
 import { page, pageQuery } from '../lib/pagination';
 import { principalOf } from '../lib/principal';
@@ -15,7 +26,9 @@ import type { AppEnv, Ctx } from '../deps';
 import { drainInput, evacuateInput } from '../services/ha';
 import { hostView } from '../views/ha';
 
-const listQuery = pageQuery.extend({ state: z.enum(['ok', 'suspect', 'failed', 'fenced', 'maintenance']).optional() }).strict();
+const listQuery = pageQuery
+  .extend({ state: z.enum(['ok', 'suspect', 'failed', 'fenced', 'maintenance']).optional() })
+  .strict();
 const drainBody = z.object({ concurrency: z.number().int().min(1).max(20).optional() }).strict();
 const evacuateBody = z.object({ failedAt: z.string().datetime({ offset: true }).optional() }).strict();
 
@@ -35,9 +48,21 @@ async function knownHost(c: Ctx): Promise<HaHost> {
 
 hostsRouter.get('/', requirePermission('hosts:read'), async (c) => {
   const q = queryParams(c, listQuery);
-  const [rows, total] = await c.get('em').findAndCount(HaHost, q.state ? { state: q.state } : {}, { orderBy: { hostname: 'asc' }, limit: q.limit, offset: q.offset });
+  const [rows, total] = await c
+    .get('em')
+    .findAndCount(HaHost, q.state ? { state: q.state } : {}, {
+      orderBy: { hostname: 'asc' },
+      limit: q.limit,
+      offset: q.offset,
+    });
   const p = await policy(c);
-  return c.json(page(rows.map((h) => hostView(h, p)), total, q));
+  return c.json(
+    page(
+      rows.map((h) => hostView(h, p)),
+      total,
+      q,
+    ),
+  );
 });
 
 hostsRouter.get('/:hostname', requirePermission('hosts:read'), async (c) => {
@@ -49,10 +74,15 @@ hostsRouter.post('/:hostname/drain', requirePermission('hosts:operate'), async (
   const host = await knownHost(c);
   const workflowId = drainWorkflowId(host.hostname);
   c.set('audit', { action: 'host.drain', targetType: 'host', targetId: host.hostname, details: body });
-  if (host.state === 'failed' || host.state === 'fenced') throw conflict(`host ${host.hostname} is ${host.state}`, { state: host.state });
+  if (host.state === 'failed' || host.state === 'fenced')
+    throw conflict(`host ${host.hostname} is ${host.state}`, { state: host.state });
   const deps = c.get('deps');
   try {
-    await deps.temporal.workflow.start(drainHostWorkflow, { taskQueue: deps.queues.orchestration, workflowId, args: [drainInput(deps.config, host.hostname, principalOf(c).userId, body.concurrency)] });
+    await deps.temporal.workflow.start(drainHostWorkflow, {
+      taskQueue: deps.queues.orchestration,
+      workflowId,
+      args: [drainInput(deps.config, host.hostname, principalOf(c).userId, body.concurrency)],
+    });
   } catch (e) {
     if (isAlreadyStarted(e)) throw conflict(`host ${host.hostname} is already being drained`);
     throw e;
@@ -63,16 +93,22 @@ hostsRouter.post('/:hostname/drain', requirePermission('hosts:operate'), async (
 hostsRouter.get('/:hostname/drain', requirePermission('hosts:read'), async (c) => {
   const host = hostnameParam(c.req.param('hostname'));
   const id = drainWorkflowId(host);
-  return c.json(await onWorkflow('drain', id, () => c.get('deps').temporal.workflow.getHandle(id).query(drainProgressQuery)));
+  return c.json(
+    await onWorkflow('drain', id, () => c.get('deps').temporal.workflow.getHandle(id).query(drainProgressQuery)),
+  );
 });
 
 hostsRouter.post('/:hostname/enable', requirePermission('hosts:operate'), async (c) => {
   const host = await knownHost(c);
   c.set('audit', { action: 'host.enable', targetType: 'host', targetId: host.hostname });
-  if (host.state === 'failed' || host.state === 'fenced') throw conflict(`host ${host.hostname} is ${host.state}; release it after its evacuation`, { state: host.state });
+  if (host.state === 'failed' || host.state === 'fenced')
+    throw conflict(`host ${host.hostname} is ${host.state}; release it after its evacuation`, { state: host.state });
   const deps = c.get('deps');
   const drain = deps.temporal.workflow.getHandle(drainWorkflowId(host.hostname));
-  const running = await drain.describe().then((d) => d.status.name === 'RUNNING', () => false);
+  const running = await drain.describe().then(
+    (d) => d.status.name === 'RUNNING',
+    () => false,
+  );
   if (running) throw conflict(`host ${host.hostname} is still being drained`);
   await deps.temporal.workflow.execute(enableHostWorkflow, {
     taskQueue: deps.queues.orchestration,
@@ -90,7 +126,8 @@ hostsRouter.post('/:hostname/evacuate', requirePermission('hosts:operate'), asyn
   const host = await knownHost(c);
   const workflowId = evacuateWorkflowId(host.hostname);
   c.set('audit', { action: 'host.evacuate', targetType: 'host', targetId: host.hostname, details: body });
-  if (host.state === 'fenced') throw conflict(`host ${host.hostname} is already fenced`, { state: host.state, evacuationId: host.evacuationId });
+  if (host.state === 'fenced')
+    throw conflict(`host ${host.hostname} is already fenced`, { state: host.state, evacuationId: host.evacuationId });
   const deps = c.get('deps');
   try {
     await deps.temporal.workflow.start(evacuateWorkflow, {
@@ -111,9 +148,11 @@ hostsRouter.post('/:hostname/release', requirePermission('hosts:operate'), async
   c.set('audit', { action: 'host.release', targetType: 'host', targetId: host.hostname });
   const handle = c.get('deps').temporal.workflow.getHandle(workflowId);
   const desc = await handle.describe().catch(() => undefined);
-  if (!desc || desc.status.name !== ('RUNNING' satisfies WorkflowExecutionStatusName)) throw conflict(`host ${host.hostname} has no evacuation holding it fenced`, { state: host.state });
+  if (!desc || desc.status.name !== ('RUNNING' satisfies WorkflowExecutionStatusName))
+    throw conflict(`host ${host.hostname} has no evacuation holding it fenced`, { state: host.state });
   const progress = await handle.query(evacuationProgressQuery);
-  if (progress.phase !== 'awaiting_release') throw conflict(`the evacuation of ${host.hostname} is still ${progress.phase}`, { phase: progress.phase });
+  if (progress.phase !== 'awaiting_release')
+    throw conflict(`the evacuation of ${host.hostname} is still ${progress.phase}`, { phase: progress.phase });
   await handle.signal(releaseHostSignal, { by: principalOf(c).userId });
   return c.json({ workflowId }, 202);
 });

@@ -41,12 +41,24 @@ imagesRouter.post('/', async (c) => {
   const body = await jsonBody(c, createBody);
   const tenantId = targetTenant(c, body.tenantId);
   if (body.source.type === 'instance') {
-    const server = await ownRecord(c, { kind: 'server', id: body.source.instanceId, tenantId, path: 'source.instanceId', activeOnly: false });
+    const server = await ownRecord(c, {
+      kind: 'server',
+      id: body.source.instanceId,
+      tenantId,
+      path: 'source.instanceId',
+      activeOnly: false,
+    });
     // A snapshot is an action of the server's own process: it is serialised with the server's other actions.
     return requestInstanceAction(c, server, { action: 'snapshot', imageName: body.name });
   }
   const { type: _t, ...reg } = body.source;
-  return createResource(c, { tenantId, kind: 'image', name: body.name, spec: { source: 'register', ...reg } }, { name: body.name, visibility: 'private', ...reg }, null, 'image');
+  return createResource(
+    c,
+    { tenantId, kind: 'image', name: body.name, spec: { source: 'register', ...reg } },
+    { name: body.name, visibility: 'private', ...reg },
+    null,
+    'image',
+  );
 });
 
 const publicBody = z
@@ -62,7 +74,14 @@ const publicBody = z
 
 function publicImageView(i: ObjectState): Schemas['OperatePublicImage'] {
   const a = i.attributes as { diskFormat?: string | null; minDiskGb?: number | null; sizeBytes?: number | null };
-  return { id: i.openstackId, name: i.name, status: i.osStatus ?? 'unknown', diskFormat: a.diskFormat ?? null, minDiskGb: a.minDiskGb ?? null, sizeBytes: a.sizeBytes ?? null };
+  return {
+    id: i.openstackId,
+    name: i.name,
+    status: i.osStatus ?? 'unknown',
+    diskFormat: a.diskFormat ?? null,
+    minDiskGb: a.minDiskGb ?? null,
+    sizeBytes: a.sizeBytes ?? null,
+  };
 }
 
 /** A request waits this long for the cloud before answering 503; the operation itself goes on. */
@@ -71,14 +90,29 @@ const publicAnswerWithinMs = 10_000;
 async function runPublic(c: Ctx, req: PublicImageRequest, what: string): Promise<ObjectState[]> {
   const deps = c.get('deps');
   try {
-    const handle = await deps.temporal.workflow.start(publicImageWorkflow, { workflowId: `public-image-${randomUUID()}`, taskQueue: deps.queues.orchestration, args: [req], workflowExecutionTimeout: '10 minutes' });
+    const handle = await deps.temporal.workflow.start(publicImageWorkflow, {
+      workflowId: `public-image-${randomUUID()}`,
+      taskQueue: deps.queues.orchestration,
+      args: [req],
+      workflowExecutionTimeout: '10 minutes',
+    });
     // The wait for the result is abandoned (its long poll cancelled) when the cloud is too slow.
     const abandon = new AbortController();
     const result = deps.temporal.withAbortSignal(abandon.signal, () => handle.result());
     result.catch(() => undefined);
     let timer: NodeJS.Timeout | undefined;
     const late = new Promise<never>((_, reject) => {
-      timer = setTimeout(() => reject(new ApiError(503, 'cloud_unavailable', `${what}: the cloud did not answer within ${publicAnswerWithinMs / 1000} s; try again`)), publicAnswerWithinMs);
+      timer = setTimeout(
+        () =>
+          reject(
+            new ApiError(
+              503,
+              'cloud_unavailable',
+              `${what}: the cloud did not answer within ${publicAnswerWithinMs / 1000} s; try again`,
+            ),
+          ),
+        publicAnswerWithinMs,
+      );
     });
     try {
       return await Promise.race([result, late]);
@@ -104,8 +138,17 @@ publicImagesRouter.get('/', async (c) => {
 publicImagesRouter.post('/', requirePermission('images:manage'), async (c) => {
   const body = await jsonBody(c, publicBody);
   c.set('audit', { action: 'image.public.create', targetType: 'image', details: { name: body.name } });
-  const [image] = await runPublic(c, { op: 'create', tag: randomUUID(), params: body }, 'registering the public image failed');
-  c.set('audit', { action: 'image.public.create', targetType: 'image', targetId: image.openstackId, details: { name: body.name } });
+  const [image] = await runPublic(
+    c,
+    { op: 'create', tag: randomUUID(), params: body },
+    'registering the public image failed',
+  );
+  c.set('audit', {
+    action: 'image.public.create',
+    targetType: 'image',
+    targetId: image.openstackId,
+    details: { name: body.name },
+  });
   return c.json(publicImageView(image), 201);
 });
 
@@ -115,7 +158,8 @@ publicImagesRouter.delete('/:publicImageId', requirePermission('images:manage'),
   try {
     await runPublic(c, { op: 'delete', imageId }, 'deleting the public image failed');
   } catch (e) {
-    if ((e as ApiError).details && ((e as ApiError).details as { reason?: string }).reason === 'OpenStackNotFound') throw new ApiError(404, 'not_found', `public image ${imageId} not found`);
+    if ((e as ApiError).details && ((e as ApiError).details as { reason?: string }).reason === 'OpenStackNotFound')
+      throw new ApiError(404, 'not_found', `public image ${imageId} not found`);
     throw e;
   }
   return c.body(null, 204);

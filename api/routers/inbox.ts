@@ -25,12 +25,18 @@ inboxRouter.get('/', async (c) => {
   const em = c.get('em');
   const where: FilterQuery<InboxMessage> = { userId };
   if (q.unread) where.readAt = q.unread === 'true' ? null : { $ne: null };
-  const [items, total] = await em.findAndCount(InboxMessage, where, { orderBy: { createdAt: 'desc', id: 'asc' }, limit: q.limit, offset: q.offset });
+  const [items, total] = await em.findAndCount(InboxMessage, where, {
+    orderBy: { createdAt: 'desc', id: 'asc' },
+    limit: q.limit,
+    offset: q.offset,
+  });
   const unread = await em.count(InboxMessage, { userId, readAt: null });
   return c.json({ items: items.map(inboxView), total, limit: q.limit, offset: q.offset, unread });
 });
 
-inboxRouter.get('/unread-count', async (c) => c.json({ unread: await c.get('em').count(InboxMessage, { userId: principalOf(c).userId, readAt: null }) }));
+inboxRouter.get('/unread-count', async (c) =>
+  c.json({ unread: await c.get('em').count(InboxMessage, { userId: principalOf(c).userId, readAt: null }) }),
+);
 
 async function ownMessage(c: Ctx): Promise<InboxMessage> {
   const id = pathId(c.req.param('messageId')!, 'message');
@@ -42,7 +48,9 @@ async function ownMessage(c: Ctx): Promise<InboxMessage> {
 inboxRouter.get('/:messageId', async (c) => c.json(inboxView(await ownMessage(c))));
 
 inboxRouter.post('/read-all', async (c) => {
-  const read = await c.get('em').nativeUpdate(InboxMessage, { userId: principalOf(c).userId, readAt: null }, { readAt: new Date() });
+  const read = await c
+    .get('em')
+    .nativeUpdate(InboxMessage, { userId: principalOf(c).userId, readAt: null }, { readAt: new Date() });
   c.set('audit', { action: 'inbox.read_all', targetType: 'inbox_message', details: { read } });
   return c.json({ read, unread: 0 });
 });
@@ -65,10 +73,14 @@ const composeBody = z
   })
   .strict()
   .superRefine((m, ctx) => {
-    if (m.audience === 'user' && !m.userId) ctx.addIssue({ code: 'custom', path: ['userId'], message: 'required when audience is user' });
-    if (m.audience === 'tenant' && !m.tenantId) ctx.addIssue({ code: 'custom', path: ['tenantId'], message: 'required when audience is tenant' });
-    if (m.audience !== 'user' && m.userId) ctx.addIssue({ code: 'custom', path: ['userId'], message: 'only with audience user' });
-    if (m.audience !== 'tenant' && m.tenantId) ctx.addIssue({ code: 'custom', path: ['tenantId'], message: 'only with audience tenant' });
+    if (m.audience === 'user' && !m.userId)
+      ctx.addIssue({ code: 'custom', path: ['userId'], message: 'required when audience is user' });
+    if (m.audience === 'tenant' && !m.tenantId)
+      ctx.addIssue({ code: 'custom', path: ['tenantId'], message: 'required when audience is tenant' });
+    if (m.audience !== 'user' && m.userId)
+      ctx.addIssue({ code: 'custom', path: ['userId'], message: 'only with audience user' });
+    if (m.audience !== 'tenant' && m.tenantId)
+      ctx.addIssue({ code: 'custom', path: ['tenantId'], message: 'only with audience tenant' });
   });
 
 /** Staff compose messages to one user, a tenant's users or everybody, and see how many read them. */
@@ -84,20 +96,41 @@ messagesRouter.post('/', async (c) => {
     targetType: 'staff_message',
     targetId: message.id,
     tenantId: message.tenantId ?? null,
-    details: { audience: message.audience, userId: message.userId ?? null, tenantId: message.tenantId ?? null, recipients: message.recipients },
+    details: {
+      audience: message.audience,
+      userId: message.userId ?? null,
+      tenantId: message.tenantId ?? null,
+      recipients: message.recipients,
+    },
   });
   return c.json(staffMessageView(message, 0), 201);
 });
 
 messagesRouter.get('/', async (c) => {
-  const q = queryParams(c, pageQuery.extend({ audience: z.enum(['user', 'tenant', 'all']).optional(), tenantId: uuid.optional() }).strict());
+  const q = queryParams(
+    c,
+    pageQuery.extend({ audience: z.enum(['user', 'tenant', 'all']).optional(), tenantId: uuid.optional() }).strict(),
+  );
   const em = c.get('em');
   const where: FilterQuery<StaffMessage> = {};
   if (q.audience) where.audience = q.audience;
   if (q.tenantId) where.tenantId = q.tenantId;
-  const [items, total] = await em.findAndCount(StaffMessage, where, { orderBy: { createdAt: 'desc', id: 'asc' }, limit: q.limit, offset: q.offset });
-  const read = await readCounts(em, items.map((m) => m.id));
-  return c.json(page(items.map((m) => staffMessageView(m, read.get(m.id) ?? 0)), total, q));
+  const [items, total] = await em.findAndCount(StaffMessage, where, {
+    orderBy: { createdAt: 'desc', id: 'asc' },
+    limit: q.limit,
+    offset: q.offset,
+  });
+  const read = await readCounts(
+    em,
+    items.map((m) => m.id),
+  );
+  return c.json(
+    page(
+      items.map((m) => staffMessageView(m, read.get(m.id) ?? 0)),
+      total,
+      q,
+    ),
+  );
 });
 
 messagesRouter.get('/:staffMessageId', async (c) => {

@@ -21,7 +21,12 @@ import { requireAuth } from '../middleware/authenticate';
 import type { AppEnv, Ctx } from '../deps';
 import { tenantFilter, updateRejection, visibleResource } from './operate-access';
 
-const listQuery = pageQuery.extend({ tenantId: z.string().uuid().optional(), status: z.enum(['provisioning', 'active', 'error', 'deleting', 'missing']).optional() }).strict();
+const listQuery = pageQuery
+  .extend({
+    tenantId: z.string().uuid().optional(),
+    status: z.enum(['provisioning', 'active', 'error', 'deleting', 'missing']).optional(),
+  })
+  .strict();
 const actionBody = z.discriminatedUnion('action', [
   z.object({ action: z.literal('start') }).strict(),
   z.object({ action: z.literal('stop') }).strict(),
@@ -32,7 +37,13 @@ const actionBody = z.discriminatedUnion('action', [
 ]);
 const consoleBody = z.object({ type: z.enum(['novnc', 'xvpvnc', 'spice-html5']).default('novnc') }).strict();
 
-type Flavor = { id?: string | null; name?: string | null; vcpus?: number | null; ram?: number | null; disk?: number | null };
+type Flavor = {
+  id?: string | null;
+  name?: string | null;
+  vcpus?: number | null;
+  ram?: number | null;
+  disk?: number | null;
+};
 
 function instanceView(r: CloudResource, showHost: boolean): Schemas['OperateInstance'] {
   const a = r.attributes as Record<string, unknown>;
@@ -61,18 +72,31 @@ function instanceView(r: CloudResource, showHost: boolean): Schemas['OperateInst
 
 /** The server's process, started when it is not running (USE_EXISTING makes concurrent starts share one). */
 async function serverProcess(c: Ctx, r: CloudResource) {
-  if (!r.openstackId) throw conflict(`the server is ${r.status} and not yet created in OpenStack`, { status: r.status });
+  if (!r.openstackId)
+    throw conflict(`the server is ${r.status} and not yet created in OpenStack`, { status: r.status });
   const deps = c.get('deps');
   return deps.temporal.workflow.start(instanceOpsWorkflow, {
     workflowId: instanceWorkflowId(r.id),
     taskQueue: deps.queues.orchestration,
     workflowIdConflictPolicy: 'USE_EXISTING',
-    args: [{ resourceId: r.id, tenantId: r.tenantId, serverId: r.openstackId, projectId: (await c.get('em').findOne(Tenant, { id: r.tenantId }))?.openstackProjectId ?? null, idleTimeoutMs: deps.config.INSTANCE_WORKFLOW_IDLE_SECONDS * 1000 }],
+    args: [
+      {
+        resourceId: r.id,
+        tenantId: r.tenantId,
+        serverId: r.openstackId,
+        projectId: (await c.get('em').findOne(Tenant, { id: r.tenantId }))?.openstackProjectId ?? null,
+        idleTimeoutMs: deps.config.INSTANCE_WORKFLOW_IDLE_SECONDS * 1000,
+      },
+    ],
   });
 }
 
 /** Sends an Update, starting the process again once if it ended (idle) between start and update. */
-async function update<T>(c: Ctx, r: CloudResource, send: (h: Awaited<ReturnType<typeof serverProcess>>) => Promise<T>): Promise<T> {
+async function update<T>(
+  c: Ctx,
+  r: CloudResource,
+  send: (h: Awaited<ReturnType<typeof serverProcess>>) => Promise<T>,
+): Promise<T> {
   for (let attempt = 0; ; attempt++) {
     const handle = await serverProcess(c, r);
     try {
@@ -88,7 +112,8 @@ async function progressOf(client: Client, r: CloudResource): Promise<InstanceOps
   try {
     return await client.workflow.getHandle(instanceWorkflowId(r.id)).query(instanceProgressQuery);
   } catch (e) {
-    if (e instanceof WorkflowNotFoundError) return { resourceId: r.id, serverId: r.openstackId ?? '', state: 'idle', current: null, history: [] };
+    if (e instanceof WorkflowNotFoundError)
+      return { resourceId: r.id, serverId: r.openstackId ?? '', state: 'idle', current: null, history: [] };
     throw e;
   }
 }
@@ -98,10 +123,22 @@ instancesRouter.use('*', requireAuth);
 
 instancesRouter.get('/', async (c) => {
   const q = queryParams(c, listQuery);
-  const where = { kind: 'server' as const, ...tenantFilter(c, q.tenantId), ...(q.status ? { status: q.status } : { status: { $ne: 'deleted' as const } }) };
-  const [items, total] = await c.get('em').findAndCount(CloudResource, where, { orderBy: { createdAt: 'desc' }, limit: q.limit, offset: q.offset });
+  const where = {
+    kind: 'server' as const,
+    ...tenantFilter(c, q.tenantId),
+    ...(q.status ? { status: q.status } : { status: { $ne: 'deleted' as const } }),
+  };
+  const [items, total] = await c
+    .get('em')
+    .findAndCount(CloudResource, where, { orderBy: { createdAt: 'desc' }, limit: q.limit, offset: q.offset });
   const showHost = can(principalOf(c), 'hosts:read');
-  return c.json(page(items.map((r) => instanceView(r, showHost)), total, q));
+  return c.json(
+    page(
+      items.map((r) => instanceView(r, showHost)),
+      total,
+      q,
+    ),
+  );
 });
 
 instancesRouter.get('/:instanceId', async (c) => {
@@ -111,8 +148,16 @@ instancesRouter.get('/:instanceId', async (c) => {
 
 /** Asks the server's process for an action: 202 with the accepted action, or 409 with the reason. */
 export async function requestInstanceAction(c: Ctx, r: CloudResource, request: ServerActionRequest) {
-  c.set('audit', { action: `instance.${request.action}`, targetType: 'instance', targetId: r.id, tenantId: r.tenantId, details: request.action === 'set_password' ? {} : { ...request, requestedBy: undefined } });
-  const record = await update(c, r, (h) => h.executeUpdate(requestActionUpdate, { args: [{ ...request, requestedBy: principalOf(c).userId }] }));
+  c.set('audit', {
+    action: `instance.${request.action}`,
+    targetType: 'instance',
+    targetId: r.id,
+    tenantId: r.tenantId,
+    details: request.action === 'set_password' ? {} : { ...request, requestedBy: undefined },
+  });
+  const record = await update(c, r, (h) =>
+    h.executeUpdate(requestActionUpdate, { args: [{ ...request, requestedBy: principalOf(c).userId }] }),
+  );
   return c.json(record as Schemas['OperateInstanceAction'], 202);
 }
 
@@ -126,7 +171,11 @@ instancesRouter.post('/:instanceId/actions', async (c) => {
   return requestInstanceAction(c, r, request);
 });
 
-instancesRouter.delete('/:instanceId', async (c) => requestInstanceAction(c, await visibleResource(c, 'server', 'instanceId', 'operate', 'instance'), { action: 'delete' }));
+instancesRouter.delete('/:instanceId', async (c) =>
+  requestInstanceAction(c, await visibleResource(c, 'server', 'instanceId', 'operate', 'instance'), {
+    action: 'delete',
+  }),
+);
 
 instancesRouter.get('/:instanceId/actions', async (c) => {
   const r = await visibleResource(c, 'server', 'instanceId', 'read', 'instance', { deleted: true });
@@ -136,7 +185,13 @@ instancesRouter.get('/:instanceId/actions', async (c) => {
 instancesRouter.post('/:instanceId/console', async (c) => {
   const r = await visibleResource(c, 'server', 'instanceId', 'operate', 'instance');
   const body = await jsonBody(c, consoleBody);
-  c.set('audit', { action: 'instance.console', targetType: 'instance', targetId: r.id, tenantId: r.tenantId, details: { type: body.type } });
+  c.set('audit', {
+    action: 'instance.console',
+    targetType: 'instance',
+    targetId: r.id,
+    tenantId: r.tenantId,
+    details: { type: body.type },
+  });
   const info = await update(c, r, (h) => h.executeUpdate(consoleUpdate, { args: [{ type: body.type }] }));
   return c.json(info as Schemas['OperateConsole']);
 });

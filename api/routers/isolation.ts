@@ -20,7 +20,9 @@ const bandwidthBody = z
     direction: z.enum(['egress', 'ingress']).default('egress'),
   })
   .strict();
-const sessionBody = z.object({ listenerId: z.string().min(1).max(64), connectionLimit: z.number().int().min(-1).max(2_147_483_647) }).strict();
+const sessionBody = z
+  .object({ listenerId: z.string().min(1).max(64), connectionLimit: z.number().int().min(-1).max(2_147_483_647) })
+  .strict();
 
 export const isolationRouter = new Hono<AppEnv>();
 isolationRouter.use('*', requireAuth);
@@ -45,11 +47,13 @@ async function run(c: Ctx, target: string, req: IsolationRequest): Promise<Isola
       const cause = e.cause as { cause?: { type?: string; message?: string }; message?: string } | undefined;
       const type = cause?.cause?.type;
       const message = cause?.cause?.message ?? cause?.message ?? e.message;
-      if (type === 'OpenStackNotFound') throw new ApiError(422, 'validation_failed', `the cloud does not know it: ${message}`);
+      if (type === 'OpenStackNotFound')
+        throw new ApiError(422, 'validation_failed', `the cloud does not know it: ${message}`);
       if (type === 'OpenStackBadRequest') throw new ApiError(422, 'validation_failed', message);
       throw conflict(`the cloud refused the change: ${message}`, { type: type ?? null });
     }
-    if ((e as Error).name === 'WorkflowExecutionAlreadyStartedError') throw conflict('another isolation change of this target is running');
+    if ((e as Error).name === 'WorkflowExecutionAlreadyStartedError')
+      throw conflict('another isolation change of this target is running');
     throw e;
   }
 }
@@ -61,13 +65,18 @@ async function run(c: Ctx, target: string, req: IsolationRequest): Promise<Isola
 function setterOf(c: Ctx, tenantId: string, current: LimitMark | null | undefined): LimitSetter {
   const p = principalOf(c);
   const who: LimitSetter = p.tenantId === tenantId ? 'tenant' : 'staff';
-  if (who === 'staff' && !can(p, 'limits:manage')) throw forbidden('setting limits on tenants\' objects requires limits:manage');
+  if (who === 'staff' && !can(p, 'limits:manage'))
+    throw forbidden("setting limits on tenants' objects requires limits:manage");
   const why = limitChangeRefusal(current, who);
   if (why) throw forbidden(why);
   return who;
 }
 
-const mark = (c: Ctx, setBy: LimitSetter): LimitMark => ({ setBy, userId: principalOf(c).userId, at: new Date().toISOString() });
+const mark = (c: Ctx, setBy: LimitSetter): LimitMark => ({
+  setBy,
+  userId: principalOf(c).userId,
+  at: new Date().toISOString(),
+});
 
 type BandwidthMark = LimitMark & { maxKbps: number; maxBurstKbps?: number; direction: string };
 
@@ -91,18 +100,50 @@ isolationRouter.put('/servers/:resourceId/bandwidth-limit', async (c) => {
   const r = await serverOf(c);
   const body = await jsonBody(c, bandwidthBody);
   const setBy = setterOf(c, r.tenantId, (r.attributes as { bandwidthLimit?: LimitMark | null }).bandwidthLimit);
-  c.set('audit', { action: 'isolation.bandwidth.set', targetType: 'cloud_resource', targetId: r.id, tenantId: r.tenantId, details: { ...body, setBy } });
-  const out = await run(c, `bandwidth-${r.openstackId}`, { kind: 'bandwidth', projectId: await projectOf(c, r.tenantId), serverId: r.openstackId!, ...body });
+  c.set('audit', {
+    action: 'isolation.bandwidth.set',
+    targetType: 'cloud_resource',
+    targetId: r.id,
+    tenantId: r.tenantId,
+    details: { ...body, setBy },
+  });
+  const out = await run(c, `bandwidth-${r.openstackId}`, {
+    kind: 'bandwidth',
+    projectId: await projectOf(c, r.tenantId),
+    serverId: r.openstackId!,
+    ...body,
+  });
   if (out.kind !== 'bandwidth') throw new Error('unexpected isolation result');
-  await recordBandwidth(c, r, { ...mark(c, setBy), maxKbps: body.maxKbps, maxBurstKbps: body.maxBurstKbps, direction: body.direction });
-  return c.json({ resourceId: r.id, serverId: r.openstackId!, maxKbps: body.maxKbps, direction: body.direction, setBy, ...out.result });
+  await recordBandwidth(c, r, {
+    ...mark(c, setBy),
+    maxKbps: body.maxKbps,
+    maxBurstKbps: body.maxBurstKbps,
+    direction: body.direction,
+  });
+  return c.json({
+    resourceId: r.id,
+    serverId: r.openstackId!,
+    maxKbps: body.maxKbps,
+    direction: body.direction,
+    setBy,
+    ...out.result,
+  });
 });
 
 isolationRouter.delete('/servers/:resourceId/bandwidth-limit', async (c) => {
   const r = await serverOf(c);
   setterOf(c, r.tenantId, (r.attributes as { bandwidthLimit?: LimitMark | null }).bandwidthLimit);
-  c.set('audit', { action: 'isolation.bandwidth.clear', targetType: 'cloud_resource', targetId: r.id, tenantId: r.tenantId });
-  await run(c, `bandwidth-${r.openstackId}`, { kind: 'clear-bandwidth', projectId: await projectOf(c, r.tenantId), serverId: r.openstackId! });
+  c.set('audit', {
+    action: 'isolation.bandwidth.clear',
+    targetType: 'cloud_resource',
+    targetId: r.id,
+    tenantId: r.tenantId,
+  });
+  await run(c, `bandwidth-${r.openstackId}`, {
+    kind: 'clear-bandwidth',
+    projectId: await projectOf(c, r.tenantId),
+    serverId: r.openstackId!,
+  });
   await recordBandwidth(c, r, null);
   return c.body(null, 204);
 });
@@ -114,11 +155,24 @@ isolationRouter.put('/scaling-groups/:groupId/session-limit', async (c) => {
   const body = await jsonBody(c, sessionBody);
   const group = g!;
   // The listener must be the group's tenant's own (another tenant's is unknown), resolved before the workflow.
-  const listener = await (await cloudIdsOf(c, group.tenantId)).resolve({ kind: 'listener', id: body.listenerId, path: 'listenerId', use: 'own' });
+  const listener = await (
+    await cloudIdsOf(c, group.tenantId)
+  ).resolve({ kind: 'listener', id: body.listenerId, path: 'listenerId', use: 'own' });
   const current = group.sessionLimit?.listenerId === listener.id ? group.sessionLimit : null;
   const setBy = setterOf(c, group.tenantId, current);
-  c.set('audit', { action: 'isolation.session_limit.set', targetType: 'scaling_group', targetId: id, tenantId: group.tenantId, details: { ...body, setBy } });
-  const out = await run(c, `listener-${listener.id}`, { kind: 'connection-limit', projectId: await projectOf(c, group.tenantId), listenerId: listener.id, connectionLimit: body.connectionLimit });
+  c.set('audit', {
+    action: 'isolation.session_limit.set',
+    targetType: 'scaling_group',
+    targetId: id,
+    tenantId: group.tenantId,
+    details: { ...body, setBy },
+  });
+  const out = await run(c, `listener-${listener.id}`, {
+    kind: 'connection-limit',
+    projectId: await projectOf(c, group.tenantId),
+    listenerId: listener.id,
+    connectionLimit: body.connectionLimit,
+  });
   if (out.kind !== 'connection-limit') throw new Error('unexpected isolation result');
   group.sessionLimit = { ...mark(c, setBy), listenerId: listener.id, connectionLimit: out.connectionLimit };
   await c.get('em').flush();

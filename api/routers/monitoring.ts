@@ -11,8 +11,21 @@ import { queryParams } from '../lib/validate';
 import { requireAuth } from '../middleware/authenticate';
 import type { AppEnv, Ctx } from '../deps';
 
-const historyQuery = z.object({ metric: z.string().min(1), start: z.string().optional(), end: z.string().optional(), step: z.coerce.number().int().min(1).max(86400).optional() }).strict();
-const topQuery = z.object({ type: z.enum(objectTypes), metric: z.string().min(1), limit: z.coerce.number().int().min(1).max(100).default(10) }).strict();
+const historyQuery = z
+  .object({
+    metric: z.string().min(1),
+    start: z.string().optional(),
+    end: z.string().optional(),
+    step: z.coerce.number().int().min(1).max(86400).optional(),
+  })
+  .strict();
+const topQuery = z
+  .object({
+    type: z.enum(objectTypes),
+    metric: z.string().min(1),
+    limit: z.coerce.number().int().min(1).max(100).default(10),
+  })
+  .strict();
 
 const catalogs = new Map<string, MetricCatalog>();
 function catalogOf(c: Ctx): MetricCatalog {
@@ -33,7 +46,8 @@ async function ask<T>(work: () => Promise<T>): Promise<T> {
   try {
     return await work();
   } catch (e) {
-    if ((e as { type?: string }).type === 'PrometheusBadQuery') throw new ApiError(500, 'monitoring_query_refused', (e as Error).message);
+    if ((e as { type?: string }).type === 'PrometheusBadQuery')
+      throw new ApiError(500, 'monitoring_query_refused', (e as Error).message);
     throw new ApiError(503, 'monitoring_unavailable', `Prometheus did not answer: ${(e as Error).message}`);
   }
 }
@@ -43,7 +57,14 @@ const isStaff = (c: Ctx) => principalOf(c).permissions.has('monitoring:read');
 /** The tenant's servers as their OpenStack ids (the label the exporters use). */
 async function ownServers(c: Ctx): Promise<string[]> {
   const p = principalOf(c);
-  const rows = await c.get('em').find(CloudResource, { tenantId: p.tenantId!, kind: 'server', status: { $ne: 'deleted' }, openstackId: { $ne: null } });
+  const rows = await c
+    .get('em')
+    .find(CloudResource, {
+      tenantId: p.tenantId!,
+      kind: 'server',
+      status: { $ne: 'deleted' },
+      openstackId: { $ne: null },
+    });
   return rows.map((r) => r.openstackId!);
 }
 
@@ -61,16 +82,27 @@ async function target(c: Ctx): Promise<{ type: ObjectType; id: string }> {
     return { type, id: r?.openstackId ?? id };
   }
   const p = principalOf(c);
-  if (!p.tenantId || !p.permissions.has('own:resources:read')) throw forbidden('requires permission monitoring:read or own:resources:read');
+  if (!p.tenantId || !p.permissions.has('own:resources:read'))
+    throw forbidden('requires permission monitoring:read or own:resources:read');
   if (type !== 'server') throw notFound(type, id);
-  const r = await c.get('em').findOne(CloudResource, { kind: 'server', tenantId: p.tenantId, status: { $ne: 'deleted' }, $or: [{ id }, { openstackId: id }] });
+  const r = await c
+    .get('em')
+    .findOne(CloudResource, {
+      kind: 'server',
+      tenantId: p.tenantId,
+      status: { $ne: 'deleted' },
+      $or: [{ id }, { openstackId: id }],
+    });
   if (!r?.openstackId) throw notFound('server', id);
   return { type, id: r.openstackId };
 }
 
 function figure(cat: MetricCatalog, type: ObjectType, metric: string) {
   const def = cat[type].metrics[metric];
-  if (!def) throw unprocessable(`unknown metric ${metric} of ${type}`, [{ path: 'metric', message: `one of ${Object.keys(cat[type].metrics).join(', ')}` }]);
+  if (!def)
+    throw unprocessable(`unknown metric ${metric} of ${type}`, [
+      { path: 'metric', message: `one of ${Object.keys(cat[type].metrics).join(', ')}` },
+    ]);
   return def;
 }
 
@@ -84,7 +116,12 @@ monitoringRouter.use('*', requireAuth);
 monitoringRouter.get('/catalog', (c) => {
   const cat = catalogOf(c);
   const visible = isStaff(c) ? objectTypes : (['server'] as const);
-  return c.json({ types: visible.map((t) => ({ type: t, metrics: Object.entries(cat[t].metrics).map(([name, d]) => ({ name, unit: d.unit, help: d.help })) })) });
+  return c.json({
+    types: visible.map((t) => ({
+      type: t,
+      metrics: Object.entries(cat[t].metrics).map(([name, d]) => ({ name, unit: d.unit, help: d.help })),
+    })),
+  });
 });
 
 monitoringRouter.get('/top', async (c) => {
@@ -99,8 +136,13 @@ monitoringRouter.get('/top', async (c) => {
     sel = { kind: 'ids', ids };
   }
   const rate = c.get('deps').config.MONITORING_RATE_WINDOW_SECONDS;
-  const samples = await ask(() => promInstantQuery(prometheus(c), `topk(${q.limit}, ${figureQuery(cat, q.type, q.metric, sel, rate)})`));
-  const items = samples.filter((s) => Number.isFinite(s.value)).sort((a, b) => b.value - a.value).map((s) => ({ id: idOf(cat, q.type, s.labels), value: s.value }));
+  const samples = await ask(() =>
+    promInstantQuery(prometheus(c), `topk(${q.limit}, ${figureQuery(cat, q.type, q.metric, sel, rate)})`),
+  );
+  const items = samples
+    .filter((s) => Number.isFinite(s.value))
+    .sort((a, b) => b.value - a.value)
+    .map((s) => ({ id: idOf(cat, q.type, s.labels), value: s.value }));
   return c.json({ type: q.type, metric: q.metric, unit: def.unit, items });
 });
 
@@ -111,7 +153,10 @@ monitoringRouter.get('/:type/:id/current', async (c) => {
   const values: Record<string, number | null> = {};
   await ask(async () => {
     for (const name of Object.keys(cat[t.type].metrics)) {
-      const s = await promInstantQuery(prometheus(c), figureQuery(cat, t.type, name, { kind: 'ids', ids: [t.id] }, rate));
+      const s = await promInstantQuery(
+        prometheus(c),
+        figureQuery(cat, t.type, name, { kind: 'ids', ids: [t.id] }, rate),
+      );
       values[name] = s[0] && Number.isFinite(s[0].value) ? s[0].value : null;
     }
   });
@@ -127,8 +172,24 @@ monitoringRouter.get('/:type/:id/history', async (c) => {
   if ('problems' in range) throw unprocessable('the time range is invalid', range.problems);
   const cfg = c.get('deps').config;
   const step = boundedStep(range.start.getTime(), range.end.getTime(), cfg.MONITORING_MAX_POINTS, q.step);
-  const expr = figureQuery(cat, t.type, q.metric, { kind: 'ids', ids: [t.id] }, Math.max(cfg.MONITORING_RATE_WINDOW_SECONDS, step));
+  const expr = figureQuery(
+    cat,
+    t.type,
+    q.metric,
+    { kind: 'ids', ids: [t.id] },
+    Math.max(cfg.MONITORING_RATE_WINDOW_SECONDS, step),
+  );
   const series = await ask(() => promRangeQuery(prometheus(c), expr, range.start, range.end, step));
   const points = series[0]?.points ?? [];
-  return c.json({ type: t.type, id: t.id, metric: q.metric, unit: def.unit, start: range.start.toISOString(), end: range.end.toISOString(), step, maxPoints: cfg.MONITORING_MAX_POINTS, points });
+  return c.json({
+    type: t.type,
+    id: t.id,
+    metric: q.metric,
+    unit: def.unit,
+    start: range.start.toISOString(),
+    end: range.end.toISOString(),
+    step,
+    maxPoints: cfg.MONITORING_MAX_POINTS,
+    points,
+  });
 });

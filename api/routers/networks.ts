@@ -20,7 +20,9 @@ const osId = z.string().min(1).max(64);
 /** An external network named for a gateway or floating IPs must be one (router:external), visible to the tenant. */
 async function externalNetwork(c: Ctx, tenantId: string, id: string | undefined): Promise<string | undefined> {
   if (!id) return undefined;
-  return (await (await cloudIdsOf(c, tenantId)).resolve({ kind: 'network', id, path: 'externalNetworkId', use: 'external' })).id;
+  return (
+    await (await cloudIdsOf(c, tenantId)).resolve({ kind: 'network', id, path: 'externalNetworkId', use: 'external' })
+  ).id;
 }
 
 /** Shared networks reach every project: only staff may make them. */
@@ -32,15 +34,27 @@ function assertMayShare(c: Ctx, shared: boolean | undefined) {
 export const networksRouter: Hono<AppEnv> = resourceRouter('network', 'networkId', 'network');
 
 networksRouter.post('/', async (c) => {
-  const body = await jsonBody(c, z.object({ name, shared: z.boolean().default(false), adminStateUp: z.boolean().default(true), tenantId }).strict());
+  const body = await jsonBody(
+    c,
+    z.object({ name, shared: z.boolean().default(false), adminStateUp: z.boolean().default(true), tenantId }).strict(),
+  );
   assertMayShare(c, body.shared);
   const tenant = targetTenant(c, body.tenantId);
-  return createResource(c, { tenantId: tenant, kind: 'network', name: body.name, spec: { shared: body.shared } }, body, { networks: 1 }, 'network');
+  return createResource(
+    c,
+    { tenantId: tenant, kind: 'network', name: body.name, spec: { shared: body.shared } },
+    body,
+    { networks: 1 },
+    'network',
+  );
 });
 
 networksRouter.patch('/:networkId', async (c) => {
   const r = await visibleResource(c, 'network', 'networkId', 'operate', 'network');
-  const body = await jsonBody(c, z.object({ name: name.optional(), shared: z.boolean().optional(), adminStateUp: z.boolean().optional() }).strict());
+  const body = await jsonBody(
+    c,
+    z.object({ name: name.optional(), shared: z.boolean().optional(), adminStateUp: z.boolean().optional() }).strict(),
+  );
   assertMayShare(c, body.shared);
   return changeResource(c, r, 'update', body, 'network');
 });
@@ -51,17 +65,44 @@ export const subnetsRouter: Hono<AppEnv> = resourceRouter('subnet', 'subnetId', 
 subnetsRouter.post('/', async (c) => {
   const body = await jsonBody(
     c,
-    z.object({ name, networkId: z.string().uuid(), cidr: ipv4Cidr, ipVersion: z.union([z.literal(4), z.literal(6)]).default(4), gatewayIp: ip.nullable().optional(), enableDhcp: z.boolean().default(true), dnsNameservers: z.array(ip).max(5).optional(), tenantId }).strict(),
+    z
+      .object({
+        name,
+        networkId: z.string().uuid(),
+        cidr: ipv4Cidr,
+        ipVersion: z.union([z.literal(4), z.literal(6)]).default(4),
+        gatewayIp: ip.nullable().optional(),
+        enableDhcp: z.boolean().default(true),
+        dnsNameservers: z.array(ip).max(5).optional(),
+        tenantId,
+      })
+      .strict(),
   );
   const tenant = targetTenant(c, body.tenantId);
   const network = await ownRecord(c, { kind: 'network', id: body.networkId, tenantId: tenant, path: 'networkId' });
   const { networkId: _n, tenantId: _t, ...rest } = body;
-  return createResource(c, { tenantId: tenant, kind: 'subnet', name: body.name, spec: { networkId: network.id, cidr: body.cidr } }, { ...rest, networkOpenstackId: network.openstackId }, null, 'subnet');
+  return createResource(
+    c,
+    { tenantId: tenant, kind: 'subnet', name: body.name, spec: { networkId: network.id, cidr: body.cidr } },
+    { ...rest, networkOpenstackId: network.openstackId },
+    null,
+    'subnet',
+  );
 });
 
 subnetsRouter.patch('/:subnetId', async (c) => {
   const r = await visibleResource(c, 'subnet', 'subnetId', 'operate', 'subnet');
-  const body = await jsonBody(c, z.object({ name: name.optional(), gatewayIp: ip.nullable().optional(), enableDhcp: z.boolean().optional(), dnsNameservers: z.array(ip).max(5).optional() }).strict());
+  const body = await jsonBody(
+    c,
+    z
+      .object({
+        name: name.optional(),
+        gatewayIp: ip.nullable().optional(),
+        enableDhcp: z.boolean().optional(),
+        dnsNameservers: z.array(ip).max(5).optional(),
+      })
+      .strict(),
+  );
   return changeResource(c, r, 'update', body, 'subnet');
 });
 
@@ -69,15 +110,31 @@ subnetsRouter.patch('/:subnetId', async (c) => {
 export const routersRouter: Hono<AppEnv> = resourceRouter('router', 'routerId', 'router');
 
 routersRouter.post('/', async (c) => {
-  const body = await jsonBody(c, z.object({ name, externalGateway: z.boolean().default(true), externalNetworkId: osId.optional(), tenantId }).strict());
+  const body = await jsonBody(
+    c,
+    z
+      .object({ name, externalGateway: z.boolean().default(true), externalNetworkId: osId.optional(), tenantId })
+      .strict(),
+  );
   const tenant = targetTenant(c, body.tenantId);
   const externalNetworkId = await externalNetwork(c, tenant, body.externalNetworkId);
-  return createResource(c, { tenantId: tenant, kind: 'router', name: body.name, spec: { externalGateway: body.externalGateway } }, { ...body, externalNetworkId }, { routers: 1 }, 'router');
+  return createResource(
+    c,
+    { tenantId: tenant, kind: 'router', name: body.name, spec: { externalGateway: body.externalGateway } },
+    { ...body, externalNetworkId },
+    { routers: 1 },
+    'router',
+  );
 });
 
 routersRouter.patch('/:routerId', async (c) => {
   const r = await visibleResource(c, 'router', 'routerId', 'operate', 'router');
-  const body = await jsonBody(c, z.object({ name: name.optional(), externalGateway: z.boolean().optional(), externalNetworkId: osId.optional() }).strict());
+  const body = await jsonBody(
+    c,
+    z
+      .object({ name: name.optional(), externalGateway: z.boolean().optional(), externalNetworkId: osId.optional() })
+      .strict(),
+  );
   const externalNetworkId = await externalNetwork(c, r.tenantId, body.externalNetworkId);
   return changeResource(c, r, 'update', { ...body, externalNetworkId }, 'router');
 });
@@ -86,15 +143,24 @@ routersRouter.post('/:routerId/interfaces', async (c) => {
   const r = await visibleResource(c, 'router', 'routerId', 'operate', 'router');
   const body = await jsonBody(c, z.object({ subnetId: z.string().uuid() }).strict());
   const subnet = await ownRecord(c, { kind: 'subnet', id: body.subnetId, tenantId: r.tenantId, path: 'subnetId' });
-  const res = await changeResource(c, r, 'add_interface', { subnetOpenstackId: subnet.openstackId }, 'router', { subnetId: subnet.id });
+  const res = await changeResource(c, r, 'add_interface', { subnetOpenstackId: subnet.openstackId }, 'router', {
+    subnetId: subnet.id,
+  });
   await recordInterfaces(c, r, subnet.id, true);
   return res;
 });
 
 routersRouter.delete('/:routerId/interfaces/:subnetId', async (c) => {
   const r = await visibleResource(c, 'router', 'routerId', 'operate', 'router');
-  const subnet = await ownRecord(c, { kind: 'subnet', id: pathId(c.req.param('subnetId'), 'subnet'), tenantId: r.tenantId, path: 'subnetId' });
-  const res = await changeResource(c, r, 'remove_interface', { subnetOpenstackId: subnet.openstackId }, 'router', { subnetId: subnet.id });
+  const subnet = await ownRecord(c, {
+    kind: 'subnet',
+    id: pathId(c.req.param('subnetId'), 'subnet'),
+    tenantId: r.tenantId,
+    path: 'subnetId',
+  });
+  const res = await changeResource(c, r, 'remove_interface', { subnetOpenstackId: subnet.openstackId }, 'router', {
+    subnetId: subnet.id,
+  });
   await recordInterfaces(c, r, subnet.id, false);
   return res;
 });
@@ -114,10 +180,24 @@ async function recordInterfaces(c: Ctx, r: CloudResource, subnetId: string, add:
 export const floatingIpsRouter: Hono<AppEnv> = resourceRouter('floating_ip', 'floatingIpId', 'floating IP');
 
 floatingIpsRouter.post('/', async (c) => {
-  const body = await jsonBody(c, z.object({ address: ip.optional(), externalNetworkId: osId.optional(), tenantId }).strict());
+  const body = await jsonBody(
+    c,
+    z.object({ address: ip.optional(), externalNetworkId: osId.optional(), tenantId }).strict(),
+  );
   const tenant = targetTenant(c, body.tenantId);
   const externalNetworkId = await externalNetwork(c, tenant, body.externalNetworkId);
-  return createResource(c, { tenantId: tenant, kind: 'floating_ip', name: body.address ?? 'next free', spec: { address: body.address ?? null } }, { ...body, externalNetworkId }, { floatingIps: 1 }, 'floating IP');
+  return createResource(
+    c,
+    {
+      tenantId: tenant,
+      kind: 'floating_ip',
+      name: body.address ?? 'next free',
+      spec: { address: body.address ?? null },
+    },
+    { ...body, externalNetworkId },
+    { floatingIps: 1 },
+    'floating IP',
+  );
 });
 
 /** Associates the address with an instance (its first port), or disassociates it with null. */
@@ -125,17 +205,37 @@ floatingIpsRouter.patch('/:floatingIpId', async (c) => {
   const r = await visibleResource(c, 'floating_ip', 'floatingIpId', 'operate', 'floating IP');
   const body = await jsonBody(c, z.object({ instanceId: z.string().uuid().nullable() }).strict());
   let portServer: string | null = null;
-  if (body.instanceId) portServer = (await ownRecord(c, { kind: 'server', id: body.instanceId, tenantId: r.tenantId, path: 'instanceId', activeOnly: false })).openstackId;
-  return changeResource(c, r, 'associate', { serverOpenstackId: portServer }, 'floating IP', { instanceId: body.instanceId });
+  if (body.instanceId)
+    portServer = (
+      await ownRecord(c, {
+        kind: 'server',
+        id: body.instanceId,
+        tenantId: r.tenantId,
+        path: 'instanceId',
+        activeOnly: false,
+      })
+    ).openstackId;
+  return changeResource(c, r, 'associate', { serverOpenstackId: portServer }, 'floating IP', {
+    instanceId: body.instanceId,
+  });
 });
 
 // ---------------------------------------------------------------- security groups
 export const securityGroupsRouter: Hono<AppEnv> = resourceRouter('security_group', 'securityGroupId', 'security group');
 
 securityGroupsRouter.post('/', async (c) => {
-  const body = await jsonBody(c, z.object({ name: name.refine((n) => n !== 'default', 'the name default belongs to OpenStack'), tenantId }).strict());
+  const body = await jsonBody(
+    c,
+    z.object({ name: name.refine((n) => n !== 'default', 'the name default belongs to OpenStack'), tenantId }).strict(),
+  );
   const tenant = targetTenant(c, body.tenantId);
-  return createResource(c, { tenantId: tenant, kind: 'security_group', name: body.name, spec: {} }, body, null, 'security group');
+  return createResource(
+    c,
+    { tenantId: tenant, kind: 'security_group', name: body.name, spec: {} },
+    body,
+    null,
+    'security group',
+  );
 });
 
 securityGroupsRouter.patch('/:securityGroupId', async (c) => {
@@ -158,7 +258,10 @@ securityGroupsRouter.post('/:securityGroupId/rules', async (c) => {
         remoteIpPrefix: ipv4Cidr.nullable().optional(),
       })
       .strict()
-      .refine((b) => b.portRangeMin == null || b.portRangeMax == null || b.portRangeMin <= b.portRangeMax, { message: 'portRangeMin must not exceed portRangeMax', path: ['portRangeMin'] }),
+      .refine((b) => b.portRangeMin == null || b.portRangeMax == null || b.portRangeMin <= b.portRangeMax, {
+        message: 'portRangeMin must not exceed portRangeMax',
+        path: ['portRangeMin'],
+      }),
   );
   return changeResource(c, r, 'add_rule', body, 'security group');
 });

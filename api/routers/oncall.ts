@@ -24,25 +24,55 @@ const dutyWindow = z
 const fields = {
   name: z.string().trim().min(1).max(120),
   email: z.string().email().max(254).nullable(),
-  phone: z.string().regex(/^\+[1-9]\d{6,14}$/, 'must be an E.164 number such as +33612345678').nullable(),
-  channels: z.array(z.enum(pageChannels)).min(1).max(pageChannels.length).refine((c) => new Set(c).size === c.length, 'channels must not repeat'),
+  phone: z
+    .string()
+    .regex(/^\+[1-9]\d{6,14}$/, 'must be an E.164 number such as +33612345678')
+    .nullable(),
+  channels: z
+    .array(z.enum(pageChannels))
+    .min(1)
+    .max(pageChannels.length)
+    .refine((c) => new Set(c).size === c.length, 'channels must not repeat'),
   active: z.boolean(),
   onDuty: z.boolean(),
   dutyWindow: dutyWindow.nullable(),
   minSeverity: z.enum(severities),
 };
-const createBody = z.object({ ...fields, email: fields.email.optional(), phone: fields.phone.optional(), active: fields.active.optional(), onDuty: fields.onDuty.optional(), dutyWindow: fields.dutyWindow.optional(), minSeverity: fields.minSeverity.optional() }).strict();
+const createBody = z
+  .object({
+    ...fields,
+    email: fields.email.optional(),
+    phone: fields.phone.optional(),
+    active: fields.active.optional(),
+    onDuty: fields.onDuty.optional(),
+    dutyWindow: fields.dutyWindow.optional(),
+    minSeverity: fields.minSeverity.optional(),
+  })
+  .strict();
 const patchBody = z.object(fields).partial().strict();
-const listQuery = pageQuery.extend({ active: z.enum(['true', 'false']).optional(), onDuty: z.enum(['true', 'false']).optional() }).strict();
+const listQuery = pageQuery
+  .extend({ active: z.enum(['true', 'false']).optional(), onDuty: z.enum(['true', 'false']).optional() })
+  .strict();
 const testBody = z
-  .object({ subject: z.string().min(1).max(200).optional(), body: z.string().min(1).max(2000).optional(), severity: z.enum(severities).optional() })
+  .object({
+    subject: z.string().min(1).max(200).optional(),
+    body: z.string().min(1).max(2000).optional(),
+    severity: z.enum(severities).optional(),
+  })
   .strict();
 
 /** Every channel a contact is paged on needs its address. */
 function assertReachable(c: Pick<OnCallContact, 'channels' | 'email' | 'phone'>): void {
   const missing = c.channels.filter((ch) => (ch === 'email' ? !c.email : !c.phone));
   if (missing.length) {
-    throw unprocessable('request body is invalid', missing.map((ch) => ({ path: ch === 'email' ? 'email' : 'phone', message: `required for channel ${ch}`, code: 'custom' })));
+    throw unprocessable(
+      'request body is invalid',
+      missing.map((ch) => ({
+        path: ch === 'email' ? 'email' : 'phone',
+        message: `required for channel ${ch}`,
+        code: 'custom',
+      })),
+    );
   }
 }
 
@@ -58,17 +88,32 @@ oncallRouter.use('*', requireAuth, requirePermission('oncall:manage'));
 
 oncallRouter.get('/contacts', async (c) => {
   const q = queryParams(c, listQuery);
-  const where = { ...(q.active ? { active: q.active === 'true' } : {}), ...(q.onDuty ? { onDuty: q.onDuty === 'true' } : {}) };
-  const [items, total] = await c.get('em').findAndCount(OnCallContact, where, { orderBy: { name: 'asc', id: 'asc' }, limit: q.limit, offset: q.offset });
+  const where = {
+    ...(q.active ? { active: q.active === 'true' } : {}),
+    ...(q.onDuty ? { onDuty: q.onDuty === 'true' } : {}),
+  };
+  const [items, total] = await c
+    .get('em')
+    .findAndCount(OnCallContact, where, { orderBy: { name: 'asc', id: 'asc' }, limit: q.limit, offset: q.offset });
   return c.json(page(items.map(contactView), total, q));
 });
 
 oncallRouter.post('/contacts', async (c) => {
   const body = await jsonBody(c, createBody);
-  const contact = Object.assign(new OnCallContact(), { ...body, email: body.email?.toLowerCase() ?? null, phone: body.phone ?? null });
+  const contact = Object.assign(new OnCallContact(), {
+    ...body,
+    email: body.email?.toLowerCase() ?? null,
+    phone: body.phone ?? null,
+  });
   assertReachable(contact);
   await c.get('em').persistAndFlush(contact);
-  c.set('audit', { action: 'oncall.contact.create', targetType: 'oncall_contact', targetId: contact.id, tenantId: null, details: { name: contact.name, channels: contact.channels } });
+  c.set('audit', {
+    action: 'oncall.contact.create',
+    targetType: 'oncall_contact',
+    targetId: contact.id,
+    tenantId: null,
+    details: { name: contact.name, channels: contact.channels },
+  });
   return c.json(contactView(contact), 201);
 });
 
@@ -77,7 +122,13 @@ oncallRouter.get('/contacts/:contactId', async (c) => c.json(contactView(await c
 oncallRouter.patch('/contacts/:contactId', async (c) => {
   const body = await jsonBody(c, patchBody);
   const contact = await contactOf(c);
-  c.set('audit', { action: 'oncall.contact.update', targetType: 'oncall_contact', targetId: contact.id, tenantId: null, details: { fields: Object.keys(body) } });
+  c.set('audit', {
+    action: 'oncall.contact.update',
+    targetType: 'oncall_contact',
+    targetId: contact.id,
+    tenantId: null,
+    details: { fields: Object.keys(body) },
+  });
   Object.assign(contact, body, body.email ? { email: body.email.toLowerCase() } : {});
   assertReachable(contact);
   await c.get('em').flush();
@@ -86,7 +137,12 @@ oncallRouter.patch('/contacts/:contactId', async (c) => {
 
 oncallRouter.delete('/contacts/:contactId', async (c) => {
   const contact = await contactOf(c);
-  c.set('audit', { action: 'oncall.contact.delete', targetType: 'oncall_contact', targetId: contact.id, tenantId: null });
+  c.set('audit', {
+    action: 'oncall.contact.delete',
+    targetType: 'oncall_contact',
+    targetId: contact.id,
+    tenantId: null,
+  });
   await c.get('em').removeAndFlush(contact);
   return c.body(null, 204);
 });
@@ -107,7 +163,20 @@ oncallRouter.post('/test', async (c) => {
     eventType: 'oncall.test',
   };
   const contacts = await onDutyContacts(deps.orm, page);
-  await deps.temporal.workflow.start(pageOnCallWorkflow, { workflowId, taskQueue: deps.queues.orchestration, args: [page] });
-  c.set('audit', { action: 'oncall.test', targetType: 'workflow', targetId: workflowId, tenantId: null, details: { severity, contacts: contacts.length } });
-  return c.json({ workflowId, dedupKey, contacts: contacts.map((x) => ({ id: x.id, name: x.name, channels: x.channels })) }, 202);
+  await deps.temporal.workflow.start(pageOnCallWorkflow, {
+    workflowId,
+    taskQueue: deps.queues.orchestration,
+    args: [page],
+  });
+  c.set('audit', {
+    action: 'oncall.test',
+    targetType: 'workflow',
+    targetId: workflowId,
+    tenantId: null,
+    details: { severity, contacts: contacts.length },
+  });
+  return c.json(
+    { workflowId, dedupKey, contacts: contacts.map((x) => ({ id: x.id, name: x.name, channels: x.channels })) },
+    202,
+  );
 });

@@ -7,7 +7,11 @@ import type { ObjectState, OperatedKind } from '../../activities/openstack/opera
 import { CloudResource, Tenant } from '../../domain/entities';
 import { zeroAmounts, type QuotaAmounts } from '../../domain/quota/resources';
 import type { Schemas } from '../../openapi/types';
-import { resourceOperationWorkflow, resourceWorkflowId, type ResourceOperationInput } from '../../workflows/resource-operation';
+import {
+  resourceOperationWorkflow,
+  resourceWorkflowId,
+  type ResourceOperationInput,
+} from '../../workflows/resource-operation';
 import { ApiError, conflict } from '../lib/api-error';
 import { isAlreadyStarted } from '../lib/temporal';
 import { page, pageQuery } from '../lib/pagination';
@@ -20,7 +24,9 @@ import { tenantFilter, visibleResource } from './operate-access';
 const answerWithinMs = 20_000;
 
 export function resourceView(r: CloudResource): Schemas['OperateResource'] {
-  const { error, ...attributes } = r.attributes as Record<string, unknown> & { error?: { type: string; message: string } };
+  const { error, ...attributes } = r.attributes as Record<string, unknown> & {
+    error?: { type: string; message: string };
+  };
   const { quota: _quota, ...spec } = r.spec as Record<string, unknown>;
   return {
     id: r.id,
@@ -42,12 +48,18 @@ export function resourceView(r: CloudResource): Schemas['OperateResource'] {
 /** The tenant's OpenStack project (made by provisioning's ensureTenantProject); 409 until it has one. */
 export async function tenantProject(c: Ctx, tenantId: string): Promise<string> {
   const t = await c.get('em').findOne(Tenant, { id: tenantId });
-  if (!t?.openstackProjectId) throw conflict('the tenant has no OpenStack project yet (one is made with its first order)', { tenantId });
+  if (!t?.openstackProjectId)
+    throw conflict('the tenant has no OpenStack project yet (one is made with its first order)', { tenantId });
   return t.openstackProjectId;
 }
 
 /** Reserves quota for a direct creation under the resource's id; 422 naming each quota and its numbers. */
-export async function reserveFor(c: Ctx, tenantId: string, resourceId: string, amounts: Partial<QuotaAmounts>): Promise<void> {
+export async function reserveFor(
+  c: Ctx,
+  tenantId: string,
+  resourceId: string,
+  amounts: Partial<QuotaAmounts>,
+): Promise<void> {
   try {
     await reserveQuota(c.get('deps').orm, tenantId, resourceId, { ...zeroAmounts(), ...amounts });
   } catch (e) {
@@ -67,8 +79,15 @@ export function operationError(e: unknown, what: string): ApiError {
   const f = failureOf(e);
   const type = f?.type ?? 'Error';
   const message = f?.message ?? (e as Error).message;
-  if (type === 'InvalidResourceState' || type === 'OpenStackConflict') return conflict(`${what}: ${message}`, { reason: type });
-  if (type === 'OpenStackBadRequest' || type === 'OpenStackNotFound' || type === 'OpenStackQuotaExceeded' || type === 'OpenStackForbidden') return new ApiError(422, 'validation_failed', `${what}: ${message}`, { reason: type });
+  if (type === 'InvalidResourceState' || type === 'OpenStackConflict')
+    return conflict(`${what}: ${message}`, { reason: type });
+  if (
+    type === 'OpenStackBadRequest' ||
+    type === 'OpenStackNotFound' ||
+    type === 'OpenStackQuotaExceeded' ||
+    type === 'OpenStackForbidden'
+  )
+    return new ApiError(422, 'validation_failed', `${what}: ${message}`, { reason: type });
   return new ApiError(502, 'openstack_failed', `${what}: ${message}`, { reason: type });
 }
 
@@ -76,7 +95,12 @@ export function operationError(e: unknown, what: string): ApiError {
  * Runs one operation on the resource's process and waits a while for it. Answers the final state,
  * or undefined when it still runs. A second operation while one runs is a 409.
  */
-export async function runOperation(c: Ctx, r: CloudResource, input: Omit<ResourceOperationInput, 'resourceId' | 'kind'>, what: string): Promise<{ done: boolean; state: ObjectState | null }> {
+export async function runOperation(
+  c: Ctx,
+  r: CloudResource,
+  input: Omit<ResourceOperationInput, 'resourceId' | 'kind'>,
+  what: string,
+): Promise<{ done: boolean; state: ObjectState | null }> {
   const deps = c.get('deps');
   let handle;
   try {
@@ -87,7 +111,8 @@ export async function runOperation(c: Ctx, r: CloudResource, input: Omit<Resourc
       args: [{ ...input, resourceId: r.id, kind: r.kind as OperatedKind }],
     });
   } catch (e) {
-    if (isAlreadyStarted(e)) throw conflict(`another operation on this ${r.kind.replace('_', ' ')} is in progress`, { status: r.status });
+    if (isAlreadyStarted(e))
+      throw conflict(`another operation on this ${r.kind.replace('_', ' ')} is in progress`, { status: r.status });
     throw e;
   }
   let timer: NodeJS.Timeout | undefined;
@@ -122,8 +147,19 @@ export async function createResource(
     if (quota) await settleReservation(c.get('deps').orm, r.id, 'release');
     throw e;
   }
-  c.set('audit', { action: `${fields.kind}.create`, targetType: fields.kind, targetId: r.id, tenantId: fields.tenantId, details: { name: fields.name, ...fields.spec } });
-  const { done } = await runOperation(c, r, { op: 'create', projectId, params, reservedQuota: !!quota }, `creating the ${what} failed`);
+  c.set('audit', {
+    action: `${fields.kind}.create`,
+    targetType: fields.kind,
+    targetId: r.id,
+    tenantId: fields.tenantId,
+    details: { name: fields.name, ...fields.spec },
+  });
+  const { done } = await runOperation(
+    c,
+    r,
+    { op: 'create', projectId, params, reservedQuota: !!quota },
+    `creating the ${what} failed`,
+  );
   await em.refresh(r);
   return c.json(resourceView(r), done ? 201 : 202);
 }
@@ -132,23 +168,51 @@ export async function createResource(
 export async function deleteResource(c: Ctx, r: CloudResource, what: string) {
   c.set('audit', { action: `${r.kind}.delete`, targetType: r.kind, targetId: r.id, tenantId: r.tenantId });
   const projectId = r.openstackId ? await tenantProject(c, r.tenantId) : null;
-  const { done } = await runOperation(c, r, { op: 'delete', projectId, openstackId: r.openstackId, params: {} }, `deleting the ${what} failed`);
+  const { done } = await runOperation(
+    c,
+    r,
+    { op: 'delete', projectId, openstackId: r.openstackId, params: {} },
+    `deleting the ${what} failed`,
+  );
   if (done) return c.body(null, 204);
   await c.get('em').refresh(r);
   return c.json(resourceView(r), 202);
 }
 
 /** Runs a change (update, attach...) and answers the record afterwards. */
-export async function changeResource(c: Ctx, r: CloudResource, op: ResourceOperationInput['op'], params: Record<string, unknown>, what: string, audit: Record<string, unknown> = params) {
+export async function changeResource(
+  c: Ctx,
+  r: CloudResource,
+  op: ResourceOperationInput['op'],
+  params: Record<string, unknown>,
+  what: string,
+  audit: Record<string, unknown> = params,
+) {
   if (!r.openstackId || r.status !== 'active') throw conflict(`the ${what} is ${r.status}`, { status: r.status });
-  c.set('audit', { action: `${r.kind}.${op}`, targetType: r.kind, targetId: r.id, tenantId: r.tenantId, details: audit });
+  c.set('audit', {
+    action: `${r.kind}.${op}`,
+    targetType: r.kind,
+    targetId: r.id,
+    tenantId: r.tenantId,
+    details: audit,
+  });
   const projectId = await tenantProject(c, r.tenantId);
-  const { done } = await runOperation(c, r, { op, projectId, openstackId: r.openstackId, params }, `${op.replace('_', ' ')} failed`);
+  const { done } = await runOperation(
+    c,
+    r,
+    { op, projectId, openstackId: r.openstackId, params },
+    `${op.replace('_', ' ')} failed`,
+  );
   await c.get('em').refresh(r);
   return c.json(resourceView(r), done ? 200 : 202);
 }
 
-const listQuery = pageQuery.extend({ tenantId: z.string().uuid().optional(), status: z.enum(['provisioning', 'active', 'error', 'deleting', 'missing']).optional() }).strict();
+const listQuery = pageQuery
+  .extend({
+    tenantId: z.string().uuid().optional(),
+    status: z.enum(['provisioning', 'active', 'error', 'deleting', 'missing']).optional(),
+  })
+  .strict();
 
 /** GET list, GET one and DELETE for one kind; the caller adds create and changes. */
 export function resourceRouter(kind: OperatedKind, param: string, what: string): Hono<AppEnv> {
@@ -156,11 +220,19 @@ export function resourceRouter(kind: OperatedKind, param: string, what: string):
   router.use('*', requireAuth);
   router.get('/', async (c) => {
     const q = queryParams(c, listQuery);
-    const where = { kind, ...tenantFilter(c, q.tenantId), ...(q.status ? { status: q.status } : { status: { $ne: 'deleted' as const } }) };
-    const [items, total] = await c.get('em').findAndCount(CloudResource, where, { orderBy: { createdAt: 'desc' }, limit: q.limit, offset: q.offset });
+    const where = {
+      kind,
+      ...tenantFilter(c, q.tenantId),
+      ...(q.status ? { status: q.status } : { status: { $ne: 'deleted' as const } }),
+    };
+    const [items, total] = await c
+      .get('em')
+      .findAndCount(CloudResource, where, { orderBy: { createdAt: 'desc' }, limit: q.limit, offset: q.offset });
     return c.json(page(items.map(resourceView), total, q));
   });
   router.get(`/:${param}`, async (c) => c.json(resourceView(await visibleResource(c, kind, param, 'read', what))));
-  router.delete(`/:${param}`, async (c) => deleteResource(c, await visibleResource(c, kind, param, 'operate', what), what));
+  router.delete(`/:${param}`, async (c) =>
+    deleteResource(c, await visibleResource(c, kind, param, 'operate', what), what),
+  );
   return router;
 }

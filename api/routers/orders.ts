@@ -17,7 +17,11 @@ import { cloudIdsOf } from '../services/cloud-ids';
 import { orderWorkflowId, resolveItemIds, submitOrder } from '../services/order-submit';
 import type { Schemas } from '../../openapi/types';
 
-const name = z.string().min(1).max(64).regex(/^[A-Za-z0-9][A-Za-z0-9._-]*$/, 'letters, digits, dot, dash and underscore');
+const name = z
+  .string()
+  .min(1)
+  .max(64)
+  .regex(/^[A-Za-z0-9][A-Za-z0-9._-]*$/, 'letters, digits, dot, dash and underscore');
 const serverItem = z
   .object({
     kind: z.literal('server'),
@@ -28,20 +32,67 @@ const serverItem = z
     networkId: z.string().min(1).max(64).optional(),
     securityGroupIds: z.array(z.string().min(1).max(64)).min(1).max(5).optional(),
     userData: z.string().max(32768).optional(),
-    files: z.array(z.object({ path: z.string().regex(/^\/[^\0]*$/, 'an absolute path').max(255), content: z.string().max(16384), permissions: z.string().regex(/^0?[0-7]{3}$/).optional() }).strict()).max(20).optional(),
-    metadata: z.record(z.string().max(255)).refine((m) => Object.keys(m).length <= 20 && Object.keys(m).every((k) => k.length <= 64 && !k.startsWith('cmp_')), 'at most 20 keys of up to 64 characters, not starting with cmp_').optional(),
+    files: z
+      .array(
+        z
+          .object({
+            path: z
+              .string()
+              .regex(/^\/[^\0]*$/, 'an absolute path')
+              .max(255),
+            content: z.string().max(16384),
+            permissions: z
+              .string()
+              .regex(/^0?[0-7]{3}$/)
+              .optional(),
+          })
+          .strict(),
+      )
+      .max(20)
+      .optional(),
+    metadata: z
+      .record(z.string().max(255))
+      .refine(
+        (m) => Object.keys(m).length <= 20 && Object.keys(m).every((k) => k.length <= 64 && !k.startsWith('cmp_')),
+        'at most 20 keys of up to 64 characters, not starting with cmp_',
+      )
+      .optional(),
     adminPass: z.string().min(8).max(128).optional(),
-    volumes: z.array(z.object({ sizeGb: z.number().int().min(1).max(16384) }).strict()).max(8).optional(),
+    volumes: z
+      .array(z.object({ sizeGb: z.number().int().min(1).max(16384) }).strict())
+      .max(8)
+      .optional(),
     floatingIp: z.boolean().optional(),
   })
   .strict();
 const volumeItem = z.object({ kind: z.literal('volume'), name, sizeGb: z.number().int().min(1).max(16384) }).strict();
 const floatingIpItem = z.object({ kind: z.literal('floating_ip'), name }).strict();
-const networkItem = z.object({ kind: z.literal('network'), name, cidr: z.string().regex(/^(\d{1,3}\.){3}\d{1,3}\/(1[6-9]|2\d|30)$/, 'an IPv4 CIDR /16-/30'), withRouter: z.boolean().optional() }).strict();
-const submitBody = z.object({ items: z.array(z.discriminatedUnion('kind', [serverItem, volumeItem, floatingIpItem, networkItem])).min(1).max(20), note: z.string().max(500).optional() }).strict();
+const networkItem = z
+  .object({
+    kind: z.literal('network'),
+    name,
+    cidr: z.string().regex(/^(\d{1,3}\.){3}\d{1,3}\/(1[6-9]|2\d|30)$/, 'an IPv4 CIDR /16-/30'),
+    withRouter: z.boolean().optional(),
+  })
+  .strict();
+const submitBody = z
+  .object({
+    items: z
+      .array(z.discriminatedUnion('kind', [serverItem, volumeItem, floatingIpItem, networkItem]))
+      .min(1)
+      .max(20),
+    note: z.string().max(500).optional(),
+  })
+  .strict();
 const decisionBody = z.object({ reason: z.string().min(1).max(500) }).strict();
 const cancelBody = z.object({ reason: z.string().max(500).optional() }).strict();
-const listQuery = pageQuery.extend({ status: z.enum(orderStatuses).optional(), tenantId: z.string().uuid().optional(), userId: z.string().uuid().optional() }).strict();
+const listQuery = pageQuery
+  .extend({
+    status: z.enum(orderStatuses).optional(),
+    tenantId: z.string().uuid().optional(),
+    userId: z.string().uuid().optional(),
+  })
+  .strict();
 
 function itemView(i: OrderItem): Schemas['OrderItem'] {
   const spec = { ...(i.spec as unknown as Record<string, unknown>) };
@@ -108,13 +159,40 @@ ordersRouter.post('/', requirePermission('own:orders:create'), async (c) => {
   if (!p.tenantId) throw forbidden('only tenant users order');
   const deps = c.get('deps');
   const specs = await resolveItemIds(await cloudIdsOf(c, p.tenantId), body.items);
-  const { order, items, input } = await submitOrder(c.get('em'), deps.orm, deps.config, { tenantId: p.tenantId, userId: p.userId }, specs, body.note);
-  c.set('audit', { action: 'order.submit', targetType: 'order', targetId: order.id, tenantId: order.tenantId, details: { items: items.length, monthlyPrice: order.monthlyPrice } });
+  const { order, items, input } = await submitOrder(
+    c.get('em'),
+    deps.orm,
+    deps.config,
+    { tenantId: p.tenantId, userId: p.userId },
+    specs,
+    body.note,
+  );
+  c.set('audit', {
+    action: 'order.submit',
+    targetType: 'order',
+    targetId: order.id,
+    tenantId: order.tenantId,
+    details: { items: items.length, monthlyPrice: order.monthlyPrice },
+  });
   try {
-    await deps.temporal.workflow.start('orderWorkflow', { workflowId: orderWorkflowId(order.id), taskQueue: deps.queues.orchestration, args: [input] });
+    await deps.temporal.workflow.start('orderWorkflow', {
+      workflowId: orderWorkflowId(order.id),
+      taskQueue: deps.queues.orchestration,
+      args: [input],
+    });
   } catch (e) {
     await settleReservation(deps.orm, order.id, 'release');
-    await c.get('em').nativeUpdate(Order, { id: order.id }, { status: 'failed', failure: { step: 'submit', message: `could not start the order workflow: ${(e as Error).message}` }, closedAt: new Date() });
+    await c
+      .get('em')
+      .nativeUpdate(
+        Order,
+        { id: order.id },
+        {
+          status: 'failed',
+          failure: { step: 'submit', message: `could not start the order workflow: ${(e as Error).message}` },
+          closedAt: new Date(),
+        },
+      );
     throw e;
   }
   return c.json(orderView(order, items), 201);
@@ -131,9 +209,26 @@ ordersRouter.get('/', async (c) => {
     ...(q.userId ? { userId: q.userId } : {}),
   };
   const em = c.get('em');
-  const [orders, total] = await em.findAndCount(Order, where, { orderBy: { createdAt: 'desc', id: 'asc' }, limit: q.limit, offset: q.offset });
-  const items = orders.length ? await em.find(OrderItem, { orderId: orders.map((o) => o.id) }, { orderBy: { position: 'asc' } }) : [];
-  return c.json(page(orders.map((o) => orderView(o, items.filter((i) => i.orderId === o.id))), total, q));
+  const [orders, total] = await em.findAndCount(Order, where, {
+    orderBy: { createdAt: 'desc', id: 'asc' },
+    limit: q.limit,
+    offset: q.offset,
+  });
+  const items = orders.length
+    ? await em.find(OrderItem, { orderId: orders.map((o) => o.id) }, { orderBy: { position: 'asc' } })
+    : [];
+  return c.json(
+    page(
+      orders.map((o) =>
+        orderView(
+          o,
+          items.filter((i) => i.orderId === o.id),
+        ),
+      ),
+      total,
+      q,
+    ),
+  );
 });
 
 ordersRouter.get('/:orderId', async (c) => {
@@ -145,26 +240,41 @@ ordersRouter.get('/:orderId', async (c) => {
 async function decide(c: Ctx, action: 'approve' | 'reject' | 'cancel', reason: string | null) {
   const order = await visibleOrder(c);
   const p = principalOf(c);
-  c.set('audit', { action: `order.${action}`, targetType: 'order', targetId: order.id, tenantId: order.tenantId, details: reason ? { reason } : undefined });
+  c.set('audit', {
+    action: `order.${action}`,
+    targetType: 'order',
+    targetId: order.id,
+    tenantId: order.tenantId,
+    details: reason ? { reason } : undefined,
+  });
   const why = refusal(order.status as OrderStatus, action);
   if (why) throw conflict(why, { status: order.status });
   try {
-    const progress = await c.get('deps').temporal.workflow.getHandle(orderWorkflowId(order.id)).executeUpdate<OrderProgress, [unknown]>(action, { args: [{ by: p.userId, byEmail: p.email, reason }] });
+    const progress = await c
+      .get('deps')
+      .temporal.workflow.getHandle(orderWorkflowId(order.id))
+      .executeUpdate<OrderProgress, [unknown]>(action, { args: [{ by: p.userId, byEmail: p.email, reason }] });
     return c.json(progress);
   } catch (e) {
-    if (e instanceof WorkflowUpdateFailedError) throw conflict((e.cause as Error | undefined)?.message ?? e.message, { status: order.status });
+    if (e instanceof WorkflowUpdateFailedError)
+      throw conflict((e.cause as Error | undefined)?.message ?? e.message, { status: order.status });
     throw e;
   }
 }
 
-ordersRouter.post('/:orderId/approve', requirePermission('orders:approve'), async (c) => decide(c, 'approve', (await jsonBody(c, decisionBody)).reason));
-ordersRouter.post('/:orderId/reject', requirePermission('orders:approve'), async (c) => decide(c, 'reject', (await jsonBody(c, decisionBody)).reason));
+ordersRouter.post('/:orderId/approve', requirePermission('orders:approve'), async (c) =>
+  decide(c, 'approve', (await jsonBody(c, decisionBody)).reason),
+);
+ordersRouter.post('/:orderId/reject', requirePermission('orders:approve'), async (c) =>
+  decide(c, 'reject', (await jsonBody(c, decisionBody)).reason),
+);
 
 /** The submitting tenant (or an approver) may cancel until the order is approved. */
 ordersRouter.post('/:orderId/cancel', async (c) => {
   const body = await jsonBody(c, cancelBody);
   const order = await visibleOrder(c);
   const p = principalOf(c);
-  if (!(p.tenantId === order.tenantId && can(p, 'own:orders:create')) && !can(p, 'orders:approve')) throw forbidden('requires own:orders:create or orders:approve');
+  if (!(p.tenantId === order.tenantId && can(p, 'own:orders:create')) && !can(p, 'orders:approve'))
+    throw forbidden('requires own:orders:create or orders:approve');
   return decide(c, 'cancel', body.reason ?? null);
 });

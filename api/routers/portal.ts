@@ -22,5 +22,8 @@ portalRouter.get('/portal/:file', (c) => {
   const file = c.req.param('file');
   if (!Object.hasOwn(files, file)) return c.notFound();
   const type = files[file];
-  return c.body(readFileSync(path.join(webDir, file), 'utf8'), 200, { 'content-type': type, 'cache-control': 'no-cache' });
+  return c.body(readFileSync(path.join(webDir, file), 'utf8'), 200, {
+    'content-type': type,
+    'cache-control': 'no-cache',
+  });
 });

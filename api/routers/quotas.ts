@@ -3,7 +3,13 @@ import { z } from 'zod';
 import { Tenant } from '../../domain/entities';
 import { quotaResources, type QuotaResource } from '../../domain/quota/resources';
 import { can } from '../../domain/rbac/principal';
-import { platformDefaults, readQuota, setPlatformDefaults, setTenantLimits, type QuotaView } from '../../activities/db/quota-store';
+import {
+  platformDefaults,
+  readQuota,
+  setPlatformDefaults,
+  setTenantLimits,
+  type QuotaView,
+} from '../../activities/db/quota-store';
 import { notFound } from '../lib/api-error';
 import { pathId } from '../lib/ids';
 import { principalOf } from '../lib/principal';
@@ -13,8 +19,22 @@ import type { AppEnv, Ctx } from '../deps';
 import type { Schemas } from '../../openapi/types';
 
 const limit = z.number().int().min(-1).max(1_000_000_000);
-const defaultsBody = z.object(Object.fromEntries(quotaResources.map((r) => [r, limit.optional()])) as Record<QuotaResource, z.ZodOptional<typeof limit>>).strict();
-const tenantBody = z.object(Object.fromEntries(quotaResources.map((r) => [r, limit.nullable().optional()])) as Record<QuotaResource, z.ZodOptional<z.ZodNullable<typeof limit>>>).strict();
+const defaultsBody = z
+  .object(
+    Object.fromEntries(quotaResources.map((r) => [r, limit.optional()])) as Record<
+      QuotaResource,
+      z.ZodOptional<typeof limit>
+    >,
+  )
+  .strict();
+const tenantBody = z
+  .object(
+    Object.fromEntries(quotaResources.map((r) => [r, limit.nullable().optional()])) as Record<
+      QuotaResource,
+      z.ZodOptional<z.ZodNullable<typeof limit>>
+    >,
+  )
+  .strict();
 
 function quotaView(v: QuotaView): Schemas['QuotaSet'] {
   return { tenantId: v.tenantId, limits: v.limits, own: v.own, used: v.used, reserved: v.reserved };
@@ -35,7 +55,12 @@ quotasRouter.get('/defaults', async (c) => c.json(await platformDefaults(c.get('
 
 quotasRouter.put('/defaults', requirePermission('quotas:manage'), async (c) => {
   const body = await jsonBody(c, defaultsBody);
-  c.set('audit', { action: 'quota.defaults.update', targetType: 'quota_defaults', tenantId: null, details: { ...body } });
+  c.set('audit', {
+    action: 'quota.defaults.update',
+    targetType: 'quota_defaults',
+    tenantId: null,
+    details: { ...body },
+  });
   await setPlatformDefaults(c.get('deps').orm, body);
   return c.json(await platformDefaults(c.get('deps').orm));
 });

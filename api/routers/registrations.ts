@@ -30,7 +30,15 @@ registrationsRouter.get('/', requirePermission('registrations:approve'), async (
   const names = new Map(tenants.map((t) => [t.id, t.name]));
   return c.json(
     page(
-      users.map((u) => ({ userId: u.id, email: u.email, displayName: u.displayName, tenantId: u.tenantId, tenantName: names.get(u.tenantId!) ?? null, status: u.status, requestedAt: u.createdAt.toISOString() })),
+      users.map((u) => ({
+        userId: u.id,
+        email: u.email,
+        displayName: u.displayName,
+        tenantId: u.tenantId,
+        tenantName: names.get(u.tenantId!) ?? null,
+        status: u.status,
+        requestedAt: u.createdAt.toISOString(),
+      })),
       total,
       q,
     ),
@@ -49,7 +57,13 @@ registrationsRouter.get('/:userId', requireAuth, async (c) => {
   }
   const user = await c.get('em').findOne(User, { id: userId });
   if (!user || !user.tenantId) throw notFound('registration', userId);
-  return c.json({ userId, tenantId: user.tenantId, email: user.email, status: user.status === 'active' ? 'approved' : user.status, requestedAt: user.createdAt.toISOString() });
+  return c.json({
+    userId,
+    tenantId: user.tenantId,
+    email: user.email,
+    status: user.status === 'active' ? 'approved' : user.status,
+    requestedAt: user.createdAt.toISOString(),
+  });
 });
 
 async function decide(c: Ctx, approved: boolean, reason?: string) {
@@ -57,11 +71,19 @@ async function decide(c: Ctx, approved: boolean, reason?: string) {
   const p = principalOf(c);
   const deps = c.get('deps');
   const id = registrationWorkflowId(userId);
-  c.set('audit', { action: approved ? 'registration.approve' : 'registration.reject', targetType: 'user', targetId: userId, details: reason ? { reason } : undefined });
+  c.set('audit', {
+    action: approved ? 'registration.approve' : 'registration.reject',
+    targetType: 'user',
+    targetId: userId,
+    details: reason ? { reason } : undefined,
+  });
   if (!(await workflowExists(deps.temporal, id))) throw notFound('registration', userId);
   const handle = deps.temporal.workflow.getHandle(id);
   const state = await handle.query(registrationStateQuery);
-  if (state.status !== 'pending' || state.decidedBy) throw conflict(`registration is already ${state.status === 'pending' ? 'decided' : state.status}`, { status: state.status });
+  if (state.status !== 'pending' || state.decidedBy)
+    throw conflict(`registration is already ${state.status === 'pending' ? 'decided' : state.status}`, {
+      status: state.status,
+    });
   c.set('audit', { ...c.get('audit'), tenantId: state.tenantId });
   await handle.signal(decideRegistrationSignal, { approved, by: p.userId, byEmail: p.email, reason });
   return c.json({ ...state, status: 'pending', decision: approved ? 'approved' : 'rejected' }, 202);

@@ -31,8 +31,14 @@ const policyBody = z
     enabled: z.boolean().default(true),
   })
   .strict()
-  .refine((p) => p.adjustmentType !== 'EXACT_CAPACITY' || p.adjustment >= 0, { message: 'an exact capacity cannot be negative', path: ['adjustment'] })
-  .refine((p) => p.minAdjustmentStep == null || p.adjustmentType === 'PERCENT_CHANGE_IN_CAPACITY', { message: 'minAdjustmentStep applies to PERCENT_CHANGE_IN_CAPACITY only', path: ['minAdjustmentStep'] });
+  .refine((p) => p.adjustmentType !== 'EXACT_CAPACITY' || p.adjustment >= 0, {
+    message: 'an exact capacity cannot be negative',
+    path: ['adjustment'],
+  })
+  .refine((p) => p.minAdjustmentStep == null || p.adjustmentType === 'PERCENT_CHANGE_IN_CAPACITY', {
+    message: 'minAdjustmentStep applies to PERCENT_CHANGE_IN_CAPACITY only',
+    path: ['minAdjustmentStep'],
+  });
 
 const size = z.number().int().min(0).max(1000);
 const createBody = z
@@ -85,7 +91,12 @@ async function resolveGroupIds(ids: CloudIdResolver, body: z.output<typeof creat
   const refs: CloudRef[] = [
     { kind: 'image', id: t.imageId, path: 'template.imageId', check: activeImage },
     { kind: 'network', id: t.networkId, path: 'template.networkId' },
-    ...(t.securityGroups ?? []).map((id, i): CloudRef => ({ kind: 'security_group', id, path: `template.securityGroups.${i}`, use: 'own' })),
+    ...(t.securityGroups ?? []).map((id, i): CloudRef => ({
+      kind: 'security_group',
+      id,
+      path: `template.securityGroups.${i}`,
+      use: 'own',
+    })),
     ...(body.poolId ? [{ kind: 'pool', id: body.poolId, path: 'poolId', use: 'own' } as CloudRef] : []),
     ...(body.subnetId ? [{ kind: 'subnet', id: body.subnetId, path: 'subnetId' } as CloudRef] : []),
   ];
@@ -106,8 +117,12 @@ scalingGroupsRouter.use('*', requireAuth);
 const workflowId = (groupId: string) => `autoscale-${groupId}`;
 
 function checkBounds(min: number, max: number, desired: number) {
-  if (min > max) throw unprocessable('minSize is above maxSize', [{ path: 'minSize', message: 'must not exceed maxSize' }]);
-  if (desired < min || desired > max) throw unprocessable('desiredCapacity is outside [minSize, maxSize]', [{ path: 'desiredCapacity', message: 'must lie within the bounds' }]);
+  if (min > max)
+    throw unprocessable('minSize is above maxSize', [{ path: 'minSize', message: 'must not exceed maxSize' }]);
+  if (desired < min || desired > max)
+    throw unprocessable('desiredCapacity is outside [minSize, maxSize]', [
+      { path: 'desiredCapacity', message: 'must lie within the bounds' },
+    ]);
 }
 
 /** The group named by the path, if the caller may see (or, with `operate`, change) it; 404 otherwise. */
@@ -119,12 +134,17 @@ async function groupOf(c: Ctx, mode: 'read' | 'operate'): Promise<ScalingGroup> 
 }
 
 async function view(c: Ctx, g: ScalingGroup) {
-  const policies = await c.get('em').find(ScalingPolicy, { groupId: g.id }, { orderBy: { createdAt: 'asc', id: 'asc' } });
+  const policies = await c
+    .get('em')
+    .find(ScalingPolicy, { groupId: g.id }, { orderBy: { createdAt: 'asc', id: 'asc' } });
   return scalingGroupView(g, policies);
 }
 
 async function signal(c: Ctx, g: ScalingGroup, name: string, ...args: unknown[]) {
-  await c.get('deps').temporal.workflow.getHandle(workflowId(g.id)).signal(name, ...args);
+  await c
+    .get('deps')
+    .temporal.workflow.getHandle(workflowId(g.id))
+    .signal(name, ...args);
 }
 
 scalingGroupsRouter.post('/', async (c) => {
@@ -139,13 +159,25 @@ scalingGroupsRouter.post('/', async (c) => {
   if (tenant.status !== 'active') throw conflict(`tenant is ${tenant.status}`);
   const desired = body.desiredCapacity ?? body.minSize;
   checkBounds(body.minSize, body.maxSize, desired);
-  if (body.poolId && !body.subnetId) throw unprocessable('a pool needs the subnet of its members', [{ path: 'subnetId', message: 'required with poolId' }]);
+  if (body.poolId && !body.subnetId)
+    throw unprocessable('a pool needs the subnet of its members', [
+      { path: 'subnetId', message: 'required with poolId' },
+    ]);
   const ids = await resolveGroupIds(await cloudIdsOf(c, tenantId), body);
   const flavor = await resolveFlavor(c, body.template.flavorId, 'template.flavorId');
   const group = Object.assign(new ScalingGroup(), {
     tenantId,
     name: body.name,
-    template: { ...body.template, flavorId: flavor.novaFlavorId, productId: flavor.productId, imageId: ids.imageId, networkId: ids.networkId, userData: body.template.userData ?? null, securityGroups: ids.securityGroups, maxKbps: body.template.maxKbps ?? null },
+    template: {
+      ...body.template,
+      flavorId: flavor.novaFlavorId,
+      productId: flavor.productId,
+      imageId: ids.imageId,
+      networkId: ids.networkId,
+      userData: body.template.userData ?? null,
+      securityGroups: ids.securityGroups,
+      maxKbps: body.template.maxKbps ?? null,
+    },
     minSize: body.minSize,
     maxSize: body.maxSize,
     desiredCapacity: desired,
@@ -155,12 +187,24 @@ scalingGroupsRouter.post('/', async (c) => {
     cooldownSeconds: body.cooldownSeconds,
     scaleInStrategy: body.scaleInStrategy,
   });
-  const policies = body.policies.map((pol) => Object.assign(new ScalingPolicy(), { ...pol, groupId: group.id, minAdjustmentStep: pol.minAdjustmentStep ?? null }));
+  const policies = body.policies.map((pol) =>
+    Object.assign(new ScalingPolicy(), { ...pol, groupId: group.id, minAdjustmentStep: pol.minAdjustmentStep ?? null }),
+  );
   em.persist([group, ...policies]);
   await em.flush();
   const deps = c.get('deps');
-  await deps.temporal.workflow.start('autoscaleWorkflow', { workflowId: workflowId(group.id), taskQueue: deps.queues.orchestration, args: [{ groupId: group.id }] });
-  c.set('audit', { action: 'scaling_group.create', targetType: 'scaling_group', targetId: group.id, tenantId, details: { name: group.name, minSize: group.minSize, maxSize: group.maxSize } });
+  await deps.temporal.workflow.start('autoscaleWorkflow', {
+    workflowId: workflowId(group.id),
+    taskQueue: deps.queues.orchestration,
+    args: [{ groupId: group.id }],
+  });
+  c.set('audit', {
+    action: 'scaling_group.create',
+    targetType: 'scaling_group',
+    targetId: group.id,
+    tenantId,
+    details: { name: group.name, minSize: group.minSize, maxSize: group.maxSize },
+  });
   return c.json(await view(c, group), 201);
 });
 
@@ -169,14 +213,32 @@ scalingGroupsRouter.get('/', async (c) => {
   const q = queryParams(c, listQuery);
   let tenantId: string | undefined = q.tenantId;
   if (!can(p, 'resources:read')) {
-    if (!p.tenantId || !can(p, 'own:resources:read') || (q.tenantId && q.tenantId !== p.tenantId)) return c.json(page([], 0, q));
+    if (!p.tenantId || !can(p, 'own:resources:read') || (q.tenantId && q.tenantId !== p.tenantId))
+      return c.json(page([], 0, q));
     tenantId = p.tenantId;
   }
   const where = { status: { $ne: 'deleted' as const }, ...(tenantId ? { tenantId } : {}) };
   const em = c.get('em');
-  const [groups, total] = await em.findAndCount(ScalingGroup, where, { orderBy: { createdAt: 'asc', id: 'asc' }, limit: q.limit, offset: q.offset });
-  const policies = groups.length ? await em.find(ScalingPolicy, { groupId: groups.map((g) => g.id) }, { orderBy: { createdAt: 'asc', id: 'asc' } }) : [];
-  return c.json(page(groups.map((g) => scalingGroupView(g, policies.filter((x) => x.groupId === g.id))), total, q));
+  const [groups, total] = await em.findAndCount(ScalingGroup, where, {
+    orderBy: { createdAt: 'asc', id: 'asc' },
+    limit: q.limit,
+    offset: q.offset,
+  });
+  const policies = groups.length
+    ? await em.find(ScalingPolicy, { groupId: groups.map((g) => g.id) }, { orderBy: { createdAt: 'asc', id: 'asc' } })
+    : [];
+  return c.json(
+    page(
+      groups.map((g) =>
+        scalingGroupView(
+          g,
+          policies.filter((x) => x.groupId === g.id),
+        ),
+      ),
+      total,
+      q,
+    ),
+  );
 });
 
 scalingGroupsRouter.get('/:groupId', async (c) => c.json(await view(c, await groupOf(c, 'read'))));
@@ -187,7 +249,13 @@ scalingGroupsRouter.patch('/:groupId', async (c) => {
   const min = body.minSize ?? g.minSize;
   const max = body.maxSize ?? g.maxSize;
   checkBounds(min, max, body.desiredCapacity ?? Math.min(max, Math.max(min, g.desiredCapacity)));
-  c.set('audit', { action: 'scaling_group.update', targetType: 'scaling_group', targetId: g.id, tenantId: g.tenantId, details: body });
+  c.set('audit', {
+    action: 'scaling_group.update',
+    targetType: 'scaling_group',
+    targetId: g.id,
+    tenantId: g.tenantId,
+    details: body,
+  });
   await signal(c, g, 'updateSettings', body);
   return c.json(await view(c, g), 202);
 });
@@ -205,7 +273,12 @@ for (const [path, name] of [
 ] as const) {
   scalingGroupsRouter.post(`/:groupId/${path}`, async (c) => {
     const g = await groupOf(c, 'operate');
-    c.set('audit', { action: `scaling_group.${name}`, targetType: 'scaling_group', targetId: g.id, tenantId: g.tenantId });
+    c.set('audit', {
+      action: `scaling_group.${name}`,
+      targetType: 'scaling_group',
+      targetId: g.id,
+      tenantId: g.tenantId,
+    });
     await signal(c, g, name);
     return c.json(await view(c, g), 202);
   });
@@ -214,38 +287,67 @@ for (const [path, name] of [
 scalingGroupsRouter.post('/:groupId/force-size', async (c) => {
   const body = await jsonBody(c, forceBody);
   const g = await groupOf(c, 'operate');
-  if (body.size < g.minSize || body.size > g.maxSize) throw unprocessable(`size must lie within [${g.minSize}, ${g.maxSize}]`, [{ path: 'size', message: 'outside the bounds' }]);
-  c.set('audit', { action: 'scaling_group.force_size', targetType: 'scaling_group', targetId: g.id, tenantId: g.tenantId, details: body });
+  if (body.size < g.minSize || body.size > g.maxSize)
+    throw unprocessable(`size must lie within [${g.minSize}, ${g.maxSize}]`, [
+      { path: 'size', message: 'outside the bounds' },
+    ]);
+  c.set('audit', {
+    action: 'scaling_group.force_size',
+    targetType: 'scaling_group',
+    targetId: g.id,
+    tenantId: g.tenantId,
+    details: body,
+  });
   await signal(c, g, 'forceSize', body);
   return c.json(await view(c, g), 202);
 });
 
 scalingGroupsRouter.get('/:groupId/state', async (c) => {
   const g = await groupOf(c, 'read');
-  return c.json(await queryWorkflow<AutoscaleState>(c.get('deps').temporal, workflowId(g.id), 'state', 'scaling group'));
+  return c.json(
+    await queryWorkflow<AutoscaleState>(c.get('deps').temporal, workflowId(g.id), 'state', 'scaling group'),
+  );
 });
 
 scalingGroupsRouter.get('/:groupId/members', async (c) => {
   const g = await groupOf(c, 'read');
   const q = queryParams(c, pageQuery.extend({ includeRemoved: z.enum(['true', 'false']).optional() }).strict());
   const where = { groupId: g.id, ...(q.includeRemoved === 'true' ? {} : { status: { $ne: 'removed' as const } }) };
-  const [items, total] = await c.get('em').findAndCount(ScalingMember, where, { orderBy: { createdAt: 'asc', id: 'asc' }, limit: q.limit, offset: q.offset });
+  const [items, total] = await c
+    .get('em')
+    .findAndCount(ScalingMember, where, { orderBy: { createdAt: 'asc', id: 'asc' }, limit: q.limit, offset: q.offset });
   return c.json(page(items.map(scalingMemberView), total, q));
 });
 
 scalingGroupsRouter.get('/:groupId/decisions', async (c) => {
   const g = await groupOf(c, 'read');
   const q = queryParams(c, pageQuery.strict());
-  const [items, total] = await c.get('em').findAndCount(ScalingDecisionRecord, { groupId: g.id }, { orderBy: { decidedAt: 'desc', id: 'asc' }, limit: q.limit, offset: q.offset });
+  const [items, total] = await c
+    .get('em')
+    .findAndCount(
+      ScalingDecisionRecord,
+      { groupId: g.id },
+      { orderBy: { decidedAt: 'desc', id: 'asc' }, limit: q.limit, offset: q.offset },
+    );
   return c.json(page(items.map(scalingDecisionView), total, q));
 });
 
 scalingGroupsRouter.post('/:groupId/policies', async (c) => {
   const body = await jsonBody(c, policyBody);
   const g = await groupOf(c, 'operate');
-  const pol = Object.assign(new ScalingPolicy(), { ...body, groupId: g.id, minAdjustmentStep: body.minAdjustmentStep ?? null });
+  const pol = Object.assign(new ScalingPolicy(), {
+    ...body,
+    groupId: g.id,
+    minAdjustmentStep: body.minAdjustmentStep ?? null,
+  });
   await c.get('em').persistAndFlush(pol);
-  c.set('audit', { action: 'scaling_policy.create', targetType: 'scaling_group', targetId: g.id, tenantId: g.tenantId, details: { policyId: pol.id, name: pol.name } });
+  c.set('audit', {
+    action: 'scaling_policy.create',
+    targetType: 'scaling_group',
+    targetId: g.id,
+    tenantId: g.tenantId,
+    details: { policyId: pol.id, name: pol.name },
+  });
   return c.json(scalingPolicyView(pol), 201);
 });
 
@@ -255,7 +357,13 @@ scalingGroupsRouter.delete('/:groupId/policies/:policyId', async (c) => {
   const em = c.get('em');
   const pol = await em.findOne(ScalingPolicy, { id: policyId, groupId: g.id });
   if (!pol) throw notFound('scaling policy', policyId);
-  c.set('audit', { action: 'scaling_policy.delete', targetType: 'scaling_group', targetId: g.id, tenantId: g.tenantId, details: { policyId } });
+  c.set('audit', {
+    action: 'scaling_policy.delete',
+    targetType: 'scaling_group',
+    targetId: g.id,
+    tenantId: g.tenantId,
+    details: { policyId },
+  });
   await em.removeAndFlush(pol);
   return c.body(null, 204);
 });

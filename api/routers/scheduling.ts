@@ -36,7 +36,12 @@ const policyBody = z
   })
   .strict();
 const placementBody = z
-  .object({ vcpus: z.number().int().min(1), memoryMb: z.number().int().min(1), purpose: z.enum(['create', 'migrate', 'evacuate']).default('create'), exclude: z.array(hostName).max(100).optional() })
+  .object({
+    vcpus: z.number().int().min(1),
+    memoryMb: z.number().int().min(1),
+    purpose: z.enum(['create', 'migrate', 'evacuate']).default('create'),
+    exclude: z.array(hostName).max(100).optional(),
+  })
   .strict();
 const rebalanceBody = z.object({ maxMoves: z.number().int().min(1).max(500).optional() }).strict();
 const decisionBody = z.object({ reason: z.string().max(500).optional() }).strict();
@@ -51,10 +56,20 @@ schedulingRouter.get('/policy', requirePermission('hosts:read'), async (c) => {
 
 schedulingRouter.put('/policy', requirePermission('policy:manage'), async (c) => {
   const body = await jsonBody(c, policyBody);
-  c.set('audit', { action: 'scheduling.policy.update', targetType: 'scheduling_policy', targetId: 'platform', details: body });
+  c.set('audit', {
+    action: 'scheduling.policy.update',
+    targetType: 'scheduling_policy',
+    targetId: 'platform',
+    details: body,
+  });
   const em = c.get('em');
-  const row = (await em.findOne(SchedulingPolicyRecord, { id: 'platform' })) ?? em.create(SchedulingPolicyRecord, { ...policyOf(null), id: 'platform', updatedAt: new Date() });
-  Object.assign(row, Object.fromEntries(Object.entries(body).filter(([, v]) => v !== undefined)), { updatedBy: principalOf(c).userId, updatedAt: new Date() });
+  const row =
+    (await em.findOne(SchedulingPolicyRecord, { id: 'platform' })) ??
+    em.create(SchedulingPolicyRecord, { ...policyOf(null), id: 'platform', updatedAt: new Date() });
+  Object.assign(row, Object.fromEntries(Object.entries(body).filter(([, v]) => v !== undefined)), {
+    updatedBy: principalOf(c).userId,
+    updatedAt: new Date(),
+  });
   em.persist(row);
   await em.flush();
   return c.json(policyView(row));
@@ -62,7 +77,12 @@ schedulingRouter.put('/policy', requirePermission('policy:manage'), async (c) =>
 
 schedulingRouter.post('/placement', requirePermission('hosts:read'), async (c) => {
   const body = await jsonBody(c, placementBody);
-  const { policy, host } = await choosePlacement(c.get('em'), { vcpus: body.vcpus, memoryMb: body.memoryMb }, body.purpose, body.exclude);
+  const { policy, host } = await choosePlacement(
+    c.get('em'),
+    { vcpus: body.vcpus, memoryMb: body.memoryMb },
+    body.purpose,
+    body.exclude,
+  );
   return c.json({ strategy: policy.strategy, host: host ?? null });
 });
 
@@ -72,12 +92,18 @@ schedulingRouter.post('/rebalances', requirePermission('policy:manage'), async (
   const workflowId = rebalanceWorkflowId(id);
   c.set('audit', { action: 'scheduling.rebalance.plan', targetType: 'rebalance', targetId: id, details: body });
   const deps = c.get('deps');
-  await deps.temporal.workflow.start(rebalanceWorkflow, { taskQueue: deps.queues.orchestration, workflowId, args: [rebalanceInput(deps.config, principalOf(c).userId, body.maxMoves)] });
+  await deps.temporal.workflow.start(rebalanceWorkflow, {
+    taskQueue: deps.queues.orchestration,
+    workflowId,
+    args: [rebalanceInput(deps.config, principalOf(c).userId, body.maxMoves)],
+  });
   return c.json({ id, workflowId }, 202);
 });
 
 async function rebalanceState(c: Ctx, id: string) {
-  return onWorkflow('rebalance', id, () => c.get('deps').temporal.workflow.getHandle(rebalanceWorkflowId(id)).query(rebalanceStateQuery));
+  return onWorkflow('rebalance', id, () =>
+    c.get('deps').temporal.workflow.getHandle(rebalanceWorkflowId(id)).query(rebalanceStateQuery),
+  );
 }
 
 schedulingRouter.get('/rebalances/:rebalanceId', requirePermission('hosts:read'), async (c) => {
@@ -86,13 +112,27 @@ schedulingRouter.get('/rebalances/:rebalanceId', requirePermission('hosts:read')
 });
 
 /** Signals the rebalance when it is in one of `phases`; answers its state as it was. */
-async function decide<T extends { by: string }>(c: Ctx, action: string, signal: SignalDefinition<[T]>, phases: RebalanceState['phase'][], args: Omit<T, 'by'>) {
+async function decide<T extends { by: string }>(
+  c: Ctx,
+  action: string,
+  signal: SignalDefinition<[T]>,
+  phases: RebalanceState['phase'][],
+  args: Omit<T, 'by'>,
+) {
   const id = pathId(c.req.param('rebalanceId')!, 'rebalance');
-  c.set('audit', { action: `scheduling.rebalance.${action}`, targetType: 'rebalance', targetId: id, details: Object.keys(args).length ? args : undefined });
+  c.set('audit', {
+    action: `scheduling.rebalance.${action}`,
+    targetType: 'rebalance',
+    targetId: id,
+    details: Object.keys(args).length ? args : undefined,
+  });
   const state = await rebalanceState(c, id);
   if (!phases.includes(state.phase)) throw conflict(`the rebalance is ${state.phase}`, { phase: state.phase });
   try {
-    await c.get('deps').temporal.workflow.getHandle(rebalanceWorkflowId(id)).signal(signal, { ...args, by: principalOf(c).userId } as T);
+    await c
+      .get('deps')
+      .temporal.workflow.getHandle(rebalanceWorkflowId(id))
+      .signal(signal, { ...args, by: principalOf(c).userId } as T);
   } catch (e) {
     // It closed between the query and the signal (expired, or its undo window ended).
     if (e instanceof WorkflowNotFoundError) throw conflict('the rebalance has finished', { phase: 'done' });
@@ -101,12 +141,16 @@ async function decide<T extends { by: string }>(c: Ctx, action: string, signal: 
   return c.json({ id, ...state }, 202);
 }
 
-schedulingRouter.post('/rebalances/:rebalanceId/approve', requirePermission('policy:manage'), (c) => decide(c, 'approve', approveRebalanceSignal, ['awaiting_approval'], {}));
+schedulingRouter.post('/rebalances/:rebalanceId/approve', requirePermission('policy:manage'), (c) =>
+  decide(c, 'approve', approveRebalanceSignal, ['awaiting_approval'], {}),
+);
 schedulingRouter.post('/rebalances/:rebalanceId/reject', requirePermission('policy:manage'), async (c) => {
   const body = await optionalBody(c, decisionBody);
   return decide(c, 'reject', rejectRebalanceSignal, ['awaiting_approval'], body.reason ? { reason: body.reason } : {});
 });
-schedulingRouter.post('/rebalances/:rebalanceId/cancel', requirePermission('policy:manage'), (c) => decide(c, 'cancel', cancelRebalanceSignal, ['awaiting_approval', 'running'], {}));
+schedulingRouter.post('/rebalances/:rebalanceId/cancel', requirePermission('policy:manage'), (c) =>
+  decide(c, 'cancel', cancelRebalanceSignal, ['awaiting_approval', 'running'], {}),
+);
 schedulingRouter.post('/rebalances/:rebalanceId/undo', requirePermission('policy:manage'), async (c) => {
   const body = await jsonBody(c, undoBody);
   return decide(c, 'undo', undoMoveSignal, ['undoable'], { serverId: body.serverId });

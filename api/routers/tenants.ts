@@ -14,15 +14,25 @@ import type { AppEnv, Ctx } from '../deps';
 import { hashPassword } from '../services/passwords';
 import { tenantView, userView } from '../views/identity';
 
-const listQuery = pageQuery.extend({ status: z.enum(['pending', 'active', 'refused', 'suspended']).optional(), name: z.string().max(120).optional() }).strict();
-const patchBody = z.object({ status: z.enum(['active', 'suspended']).optional(), trusted: z.boolean().optional() }).strict();
+const listQuery = pageQuery
+  .extend({
+    status: z.enum(['pending', 'active', 'refused', 'suspended']).optional(),
+    name: z.string().max(120).optional(),
+  })
+  .strict();
+const patchBody = z
+  .object({ status: z.enum(['active', 'suspended']).optional(), trusted: z.boolean().optional() })
+  .strict();
 const memberBody = z
   .object({
     email: z.string().email().max(254),
     displayName: z.string().min(1).max(120),
     password: z.string().min(1).max(256),
     role: z.enum(tenantRoles).default('tenant_member'),
-    phone: z.string().regex(/^\+[1-9]\d{6,14}$/).optional(),
+    phone: z
+      .string()
+      .regex(/^\+[1-9]\d{6,14}$/)
+      .optional(),
   })
   .strict();
 
@@ -32,7 +42,9 @@ tenantsRouter.use('*', requireAuth);
 tenantsRouter.get('/', requirePermission('tenants:read'), async (c) => {
   const q = queryParams(c, listQuery);
   const where = { ...(q.status ? { status: q.status } : {}), ...(q.name ? { name: { $like: `%${q.name}%` } } : {}) };
-  const [items, total] = await c.get('em').findAndCount(Tenant, where, { orderBy: { name: 'asc' }, limit: q.limit, offset: q.offset });
+  const [items, total] = await c
+    .get('em')
+    .findAndCount(Tenant, where, { orderBy: { name: 'asc' }, limit: q.limit, offset: q.offset });
   return c.json(page(items.map(tenantView), total, q));
 });
 
@@ -54,7 +66,13 @@ tenantsRouter.get('/:tenantId', async (c) => {
 tenantsRouter.patch('/:tenantId', requirePermission('tenants:manage'), async (c) => {
   const { tenant } = await visibleTenant(c);
   const body = await jsonBody(c, patchBody);
-  c.set('audit', { action: 'tenant.update', targetType: 'tenant', targetId: tenant.id, tenantId: tenant.id, details: body });
+  c.set('audit', {
+    action: 'tenant.update',
+    targetType: 'tenant',
+    targetId: tenant.id,
+    tenantId: tenant.id,
+    details: body,
+  });
   if (body.status && (tenant.status === 'pending' || tenant.status === 'refused')) {
     throw conflict(`tenant is ${tenant.status}; decide its registration first`, { status: tenant.status });
   }
@@ -67,9 +85,24 @@ tenantsRouter.get('/:tenantId/members', async (c) => {
   const { tenant } = await visibleTenant(c, true);
   const q = queryParams(c, pageQuery.strict());
   const em = c.get('em');
-  const [users, total] = await em.findAndCount(User, { tenantId: tenant.id }, { orderBy: { email: 'asc' }, limit: q.limit, offset: q.offset });
+  const [users, total] = await em.findAndCount(
+    User,
+    { tenantId: tenant.id },
+    { orderBy: { email: 'asc' }, limit: q.limit, offset: q.offset },
+  );
   const roles = await em.find(RoleAssignment, { userId: users.map((u) => u.id) });
-  return c.json(page(users.map((u) => userView(u, roles.filter((r) => r.userId === u.id).map((r) => r.role))), total, q));
+  return c.json(
+    page(
+      users.map((u) =>
+        userView(
+          u,
+          roles.filter((r) => r.userId === u.id).map((r) => r.role),
+        ),
+      ),
+      total,
+      q,
+    ),
+  );
 });
 
 tenantsRouter.post('/:tenantId/members', async (c) => {
@@ -80,12 +113,29 @@ tenantsRouter.post('/:tenantId/members', async (c) => {
   const em = c.get('em');
   const email = body.email.toLowerCase();
   const problems = passwordProblems(body.password, { minLength: deps.config.PASSWORD_MIN_LENGTH }, email);
-  if (problems.length) throw unprocessable('password does not meet the policy', problems.map((m) => ({ path: 'password', message: m })));
+  if (problems.length)
+    throw unprocessable(
+      'password does not meet the policy',
+      problems.map((m) => ({ path: 'password', message: m })),
+    );
   if (await em.findOne(User, { email })) throw conflict('an account with this e-mail already exists');
-  const user = Object.assign(new User(), { email, displayName: body.displayName, passwordHash: await hashPassword(body.password), phone: body.phone ?? null, status: 'active' as const, tenantId: tenant.id });
+  const user = Object.assign(new User(), {
+    email,
+    displayName: body.displayName,
+    passwordHash: await hashPassword(body.password),
+    phone: body.phone ?? null,
+    status: 'active' as const,
+    tenantId: tenant.id,
+  });
   em.persist([user, Object.assign(new RoleAssignment(), { userId: user.id, role: body.role, tenantId: tenant.id })]);
   await em.flush();
-  c.set('audit', { action: 'tenant.member.add', targetType: 'user', targetId: user.id, tenantId: tenant.id, details: { role: body.role } });
+  c.set('audit', {
+    action: 'tenant.member.add',
+    targetType: 'user',
+    targetId: user.id,
+    tenantId: tenant.id,
+    details: { role: body.role },
+  });
   return c.json(userView(user, [body.role]), 201);
 });
 

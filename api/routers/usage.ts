@@ -12,10 +12,19 @@ import { requireAuth, requirePermission } from '../middleware/authenticate';
 import type { AppEnv, Ctx } from '../deps';
 
 /** Live resources of some tenants, counted by tenant, kind and status. */
-async function resourceCounts(c: Ctx, tenantIds: string[]): Promise<Map<string, Record<string, Record<string, number>>>> {
+async function resourceCounts(
+  c: Ctx,
+  tenantIds: string[],
+): Promise<Map<string, Record<string, Record<string, number>>>> {
   const out = new Map<string, Record<string, Record<string, number>>>(tenantIds.map((t) => [t, {}]));
   if (!tenantIds.length) return out;
-  const rows = await c.get('em').find(CloudResource, { tenantId: tenantIds, status: { $ne: 'deleted' } }, { fields: ['tenantId', 'kind', 'status'] });
+  const rows = await c
+    .get('em')
+    .find(
+      CloudResource,
+      { tenantId: tenantIds, status: { $ne: 'deleted' } },
+      { fields: ['tenantId', 'kind', 'status'] },
+    );
   for (const r of rows) {
     const byKind = out.get(r.tenantId)!;
     byKind[r.kind] ??= {};
@@ -24,9 +33,18 @@ async function resourceCounts(c: Ctx, tenantIds: string[]): Promise<Map<string, 
   return out;
 }
 
-async function tenantUsage(c: Ctx, tenant: Tenant, counts: Record<string, Record<string, number>>): Promise<Schemas['OperateTenantUsage']> {
+async function tenantUsage(
+  c: Ctx,
+  tenant: Tenant,
+  counts: Record<string, Record<string, number>>,
+): Promise<Schemas['OperateTenantUsage']> {
   const q = await readQuota(c.get('deps').orm, tenant.id);
-  return { tenantId: tenant.id, tenantName: tenant.name, quota: { limits: q.limits, used: q.used, reserved: q.reserved }, resources: counts };
+  return {
+    tenantId: tenant.id,
+    tenantName: tenant.name,
+    quota: { limits: q.limits, used: q.used, reserved: q.reserved },
+    resources: counts,
+  };
 }
 
 export const usageRouter = new Hono<AppEnv>();
@@ -44,8 +62,17 @@ usageRouter.get('/', async (c) => {
 /** Every tenant's usage and resources (operators, O&M). */
 usageRouter.get('/tenants', requirePermission('resources:read'), async (c) => {
   const q = queryParams(c, pageQuery.extend({ name: z.string().max(120).optional() }).strict());
-  const [tenants, total] = await c.get('em').findAndCount(Tenant, q.name ? { name: { $like: `%${q.name}%` } } : {}, { orderBy: { name: 'asc' }, limit: q.limit, offset: q.offset });
-  const counts = await resourceCounts(c, tenants.map((t) => t.id));
+  const [tenants, total] = await c
+    .get('em')
+    .findAndCount(Tenant, q.name ? { name: { $like: `%${q.name}%` } } : {}, {
+      orderBy: { name: 'asc' },
+      limit: q.limit,
+      offset: q.offset,
+    });
+  const counts = await resourceCounts(
+    c,
+    tenants.map((t) => t.id),
+  );
   const items = [];
   for (const t of tenants) items.push(await tenantUsage(c, t, counts.get(t.id)!));
   return c.json(page(items, total, q));

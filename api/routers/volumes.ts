@@ -23,7 +23,9 @@ const createBody = z
   })
   .strict();
 const attachBody = z.object({ instanceId: z.string().uuid() }).strict();
-const snapshotBody = z.object({ volumeId: z.string().uuid(), name: z.string().min(1).max(255), tenantId: z.string().uuid().optional() }).strict();
+const snapshotBody = z
+  .object({ volumeId: z.string().uuid(), name: z.string().min(1).max(255), tenantId: z.string().uuid().optional() })
+  .strict();
 
 export const volumesRouter = resourceRouter('volume', 'volumeId', 'volume');
 
@@ -39,17 +41,31 @@ volumesRouter.post('/', async (c) => {
     source.openstackId = src.openstackId;
     const srcSize = Number((src.attributes as { sizeGb?: number }).sizeGb ?? 0);
     size ??= srcSize;
-    if (size < srcSize) throw new ApiError(422, 'validation_failed', `sizeGb ${size} is smaller than the source's ${srcSize} GB`, [{ path: 'sizeGb', message: `at least ${srcSize}` }]);
+    if (size < srcSize)
+      throw new ApiError(422, 'validation_failed', `sizeGb ${size} is smaller than the source's ${srcSize} GB`, [
+        { path: 'sizeGb', message: `at least ${srcSize}` },
+      ]);
   }
   if (body.source.type === 'image') {
     // The tenant's own image or a public one, active; another tenant's private image is unknown.
     const ids = await cloudIdsOf(c, tenantId);
-    const image = await ids.resolve({ kind: 'image', id: body.source.imageId, path: 'source.imageId', check: activeImage });
+    const image = await ids.resolve({
+      kind: 'image',
+      id: body.source.imageId,
+      path: 'source.imageId',
+      check: activeImage,
+    });
     source.imageId = image.id;
     const minDisk = Number(image.object.min_disk ?? 0);
-    if (size !== undefined && size < minDisk) throw new ApiError(422, 'validation_failed', `sizeGb ${size} is smaller than the image's minimum ${minDisk} GB`, [{ path: 'sizeGb', message: `at least ${minDisk}` }]);
+    if (size !== undefined && size < minDisk)
+      throw new ApiError(422, 'validation_failed', `sizeGb ${size} is smaller than the image's minimum ${minDisk} GB`, [
+        { path: 'sizeGb', message: `at least ${minDisk}` },
+      ]);
   }
-  if (!size) throw new ApiError(422, 'validation_failed', 'sizeGb is required', [{ path: 'sizeGb', message: 'required for a blank or image volume' }]);
+  if (!size)
+    throw new ApiError(422, 'validation_failed', 'sizeGb is required', [
+      { path: 'sizeGb', message: 'required for a blank or image volume' },
+    ]);
   return createResource(
     c,
     { tenantId, kind: 'volume', name: body.name, spec: { sizeGb: size, source } },
@@ -62,7 +78,13 @@ volumesRouter.post('/', async (c) => {
 async function attachment(c: Ctx, op: 'attach' | 'detach') {
   const volume = await visibleResource(c, 'volume', 'volumeId', 'operate', 'volume');
   const body = await jsonBody(c, attachBody);
-  const server = await ownRecord(c, { kind: 'server', id: body.instanceId, tenantId: volume.tenantId, path: 'instanceId', activeOnly: false });
+  const server = await ownRecord(c, {
+    kind: 'server',
+    id: body.instanceId,
+    tenantId: volume.tenantId,
+    path: 'instanceId',
+    activeOnly: false,
+  });
   return changeResource(c, volume, op, { serverOpenstackId: server.openstackId }, 'volume', { instanceId: server.id });
 }
 

@@ -21,14 +21,26 @@ export function resolveAuthSecret(config: Config): string {
  * Creates the first platform admin when the platform has none. Without BOOTSTRAP_ADMIN_PASSWORD a random
  * password is written to `<data>/bootstrap-admin.txt` (mode 600) for the operator to read once.
  */
-export async function ensureBootstrapAdmin(em: EntityManager, config: Config): Promise<{ created: boolean; passwordFile?: string }> {
+export async function ensureBootstrapAdmin(
+  em: EntityManager,
+  config: Config,
+): Promise<{ created: boolean; passwordFile?: string }> {
   const email = config.BOOTSTRAP_ADMIN_EMAIL.toLowerCase();
   // Only a platform without any platform admin gets one: a deleted bootstrap admin must stay deleted.
   if (await em.count(RoleAssignment, { role: 'platform_admin' })) return { created: false };
   if (await em.findOne(User, { email })) return { created: false };
   const password = config.BOOTSTRAP_ADMIN_PASSWORD ?? `${randomBytes(12).toString('base64url')}-Aa1`;
-  const user = Object.assign(new User(), { email, displayName: 'Platform admin', passwordHash: await hashPassword(password), status: 'active' as const, tenantId: null });
-  em.persist([user, Object.assign(new RoleAssignment(), { userId: user.id, role: 'platform_admin' as const, tenantId: null })]);
+  const user = Object.assign(new User(), {
+    email,
+    displayName: 'Platform admin',
+    passwordHash: await hashPassword(password),
+    status: 'active' as const,
+    tenantId: null,
+  });
+  em.persist([
+    user,
+    Object.assign(new RoleAssignment(), { userId: user.id, role: 'platform_admin' as const, tenantId: null }),
+  ]);
   await em.flush();
   if (config.BOOTSTRAP_ADMIN_PASSWORD) return { created: true };
   mkdirSync(config.dataDir, { recursive: true });

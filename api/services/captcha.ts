@@ -31,14 +31,28 @@ export async function issueCaptcha(em: EntityManager, ttlSeconds: number): Promi
  * Spends the challenge (whatever the answer: a wrong guess uses it up too) and throws a 422 unless it
  * was unused, unexpired and answered right.
  */
-export async function checkCaptcha(em: EntityManager, captcha: { captchaId?: string; captchaAnswer?: string }): Promise<void> {
+export async function checkCaptcha(
+  em: EntityManager,
+  captcha: { captchaId?: string; captchaAnswer?: string },
+): Promise<void> {
   if (!captcha.captchaId || !captcha.captchaAnswer) {
-    throw new ApiError(422, 'captcha_required', 'a captcha is required: GET /api/v1/auth/captcha, then send captchaId and captchaAnswer', [{ path: 'captchaAnswer', message: 'required' }]);
+    throw new ApiError(
+      422,
+      'captcha_required',
+      'a captcha is required: GET /api/v1/auth/captcha, then send captchaId and captchaAnswer',
+      [{ path: 'captchaAnswer', message: 'required' }],
+    );
   }
-  const invalid = new ApiError(422, 'captcha_invalid', 'the captcha is wrong, used or expired; get a new one', [{ path: 'captchaAnswer', message: 'invalid' }]);
+  const invalid = new ApiError(422, 'captcha_invalid', 'the captcha is wrong, used or expired; get a new one', [
+    { path: 'captchaAnswer', message: 'invalid' },
+  ]);
   if (!/^[0-9a-f-]{36}$/.test(captcha.captchaId)) throw invalid;
   const now = new Date();
-  const spent = await em.nativeUpdate(CaptchaChallenge, { id: captcha.captchaId, usedAt: null, expiresAt: { $gt: now } }, { usedAt: now });
+  const spent = await em.nativeUpdate(
+    CaptchaChallenge,
+    { id: captcha.captchaId, usedAt: null, expiresAt: { $gt: now } },
+    { usedAt: now },
+  );
   if (spent !== 1) throw invalid;
   const row = await em.findOneOrFail(CaptchaChallenge, { id: captcha.captchaId }, { refresh: true });
   const given = Buffer.from(answerHash(row.id, captcha.captchaAnswer), 'hex');

@@ -162,14 +162,12 @@ export async function ownRecord(
   c: Ctx,
   ref: { kind: CloudResourceKind; id: string; tenantId: string; path: string; activeOnly?: boolean },
 ): Promise<CloudResource & { openstackId: string }> {
-  const r = await c
-    .get('em')
-    .findOne(CloudResource, {
-      id: ref.id,
-      kind: ref.kind,
-      tenantId: ref.tenantId,
-      status: ref.activeOnly === false ? { $nin: ['deleted', 'deleting'] } : 'active',
-    });
+  const r = await c.get('em').findOne(CloudResource, {
+    id: ref.id,
+    kind: ref.kind,
+    tenantId: ref.tenantId,
+    status: ref.activeOnly === false ? { $nin: ['deleted', 'deleting'] } : 'active',
+  });
   const label = recordLabels[ref.kind] ?? ref.kind;
   if (!r?.openstackId)
     throw new ApiError(422, 'validation_failed', `unknown ${label} ${ref.id}`, [

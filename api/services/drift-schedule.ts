@@ -2,14 +2,19 @@ import { ScheduleAlreadyRunning, ScheduleOverlapPolicy, type Client } from '@tem
 import { driftScheduleId, driftWorkflow } from '../../workflows/drift';
 
 /** One schedule per deployment: its queues' prefix (empty in production) names it. */
-export const driftScheduleIdFor = (orchestrationQueue: string) => `${orchestrationQueue.replace(/cmp-orchestration$/, '')}${driftScheduleId}`;
+export const driftScheduleIdFor = (orchestrationQueue: string) =>
+  `${orchestrationQueue.replace(/cmp-orchestration$/, '')}${driftScheduleId}`;
 
 /**
  * Creates the drift reconciler's Temporal Schedule once (a second call finds it and leaves it),
  * running `driftWorkflow` every `intervalMinutes` on `taskQueue`; 0 disables the schedule.
  * Answers whether the schedule exists afterwards.
  */
-export async function ensureDriftSchedule(client: Client, taskQueue: string, intervalMinutes: number): Promise<boolean> {
+export async function ensureDriftSchedule(
+  client: Client,
+  taskQueue: string,
+  intervalMinutes: number,
+): Promise<boolean> {
   if (intervalMinutes <= 0) return false;
   const scheduleId = driftScheduleIdFor(taskQueue);
   try {

@@ -9,23 +9,49 @@ import type { RebalanceInput } from '../../workflows/rebalance';
 
 /** Workflow inputs built from the HA_* settings. */
 export function evacuationSettings(config: Config): HostSweepInput['evacuation'] {
-  return { concurrency: config.HA_EVACUATION_CONCURRENCY, maxAttempts: config.HA_EVACUATION_ATTEMPTS, serverTimeoutMs: config.HA_SERVER_TIMEOUT_SECONDS * 1000 };
+  return {
+    concurrency: config.HA_EVACUATION_CONCURRENCY,
+    maxAttempts: config.HA_EVACUATION_ATTEMPTS,
+    serverTimeoutMs: config.HA_SERVER_TIMEOUT_SECONDS * 1000,
+  };
 }
 
 export function hostSweepInput(config: Config): HostSweepInput {
-  return { rule: { misses: config.HA_FAILURE_MISSES, windowMs: config.HA_FAILURE_WINDOW_SECONDS * 1000 }, evacuation: evacuationSettings(config) };
+  return {
+    rule: { misses: config.HA_FAILURE_MISSES, windowMs: config.HA_FAILURE_WINDOW_SECONDS * 1000 },
+    evacuation: evacuationSettings(config),
+  };
 }
 
 export function evacuateInput(config: Config, hostname: string, failedAt: Date): EvacuateInput {
   return { ...evacuationSettings(config), hostname, failedAt: failedAt.toISOString(), trigger: 'operator' };
 }
 
-export function migrateInput(config: Config, m: Pick<MigrateInput, 'serverId' | 'targetHost' | 'requestedBy'>): MigrateInput {
-  return { ...m, reason: 'operator', pollMs: config.HA_POLL_INTERVAL_MS, timeoutMs: config.HA_MIGRATION_TIMEOUT_SECONDS * 1000 };
+export function migrateInput(
+  config: Config,
+  m: Pick<MigrateInput, 'serverId' | 'targetHost' | 'requestedBy'>,
+): MigrateInput {
+  return {
+    ...m,
+    reason: 'operator',
+    pollMs: config.HA_POLL_INTERVAL_MS,
+    timeoutMs: config.HA_MIGRATION_TIMEOUT_SECONDS * 1000,
+  };
 }
 
-export function drainInput(config: Config, hostname: string, requestedBy: string, concurrency?: number): DrainHostInput {
-  return { hostname, requestedBy, concurrency: concurrency ?? config.HA_DRAIN_CONCURRENCY, pollMs: config.HA_POLL_INTERVAL_MS, migrationTimeoutMs: config.HA_MIGRATION_TIMEOUT_SECONDS * 1000 };
+export function drainInput(
+  config: Config,
+  hostname: string,
+  requestedBy: string,
+  concurrency?: number,
+): DrainHostInput {
+  return {
+    hostname,
+    requestedBy,
+    concurrency: concurrency ?? config.HA_DRAIN_CONCURRENCY,
+    pollMs: config.HA_POLL_INTERVAL_MS,
+    migrationTimeoutMs: config.HA_MIGRATION_TIMEOUT_SECONDS * 1000,
+  };
 }
 
 export function rebalanceInput(config: Config, requestedBy: string, maxMoves?: number): RebalanceInput {
@@ -41,7 +67,8 @@ export function rebalanceInput(config: Config, requestedBy: string, maxMoves?: n
 }
 
 /** Schedule id of the host sweep for these queues (prefixed like the queues, so test suites stay apart). */
-export const hostSweepScheduleId = (queues: TaskQueues) => `${queues.orchestration.replace(/cmp-orchestration$/, '')}host-sweep`;
+export const hostSweepScheduleId = (queues: TaskQueues) =>
+  `${queues.orchestration.replace(/cmp-orchestration$/, '')}host-sweep`;
 
 /**
  * Creates the `host-sweep` Temporal Schedule (every HA_SWEEP_INTERVAL_SECONDS, one sweep at a time)
@@ -54,7 +81,13 @@ export async function ensureHostSweepSchedule(client: Client, queues: TaskQueues
       scheduleId,
       spec: { intervals: [{ every: `${config.HA_SWEEP_INTERVAL_SECONDS}s` }] },
       policies: { overlap: ScheduleOverlapPolicy.SKIP },
-      action: { type: 'startWorkflow', workflowType: 'hostSweepWorkflow', taskQueue: queues.orchestration, workflowId: scheduleId, args: [hostSweepInput(config)] },
+      action: {
+        type: 'startWorkflow',
+        workflowType: 'hostSweepWorkflow',
+        taskQueue: queues.orchestration,
+        workflowId: scheduleId,
+        args: [hostSweepInput(config)],
+      },
     });
   } catch (e) {
     if (!(e instanceof ScheduleAlreadyRunning)) throw e;

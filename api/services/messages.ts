@@ -29,7 +29,11 @@ async function recipients(em: EntityManager, m: Compose): Promise<User[]> {
 }
 
 /** Stores the message and one inbox copy per recipient (each with its own read state), in one transaction. */
-export async function sendStaffMessage(em: EntityManager, sender: { userId: string; email: string }, m: Compose): Promise<StaffMessage> {
+export async function sendStaffMessage(
+  em: EntityManager,
+  sender: { userId: string; email: string },
+  m: Compose,
+): Promise<StaffMessage> {
   const to = await recipients(em, m);
   const message = Object.assign(new StaffMessage(), {
     senderId: sender.userId,
@@ -44,7 +48,16 @@ export async function sendStaffMessage(em: EntityManager, sender: { userId: stri
   await em.transactional(async (tx) => {
     tx.persist(message);
     for (const user of to) {
-      tx.persist(Object.assign(new InboxMessage(), { userId: user.id, tenantId: user.tenantId ?? null, title: m.title, body: m.body, messageId: message.id, createdAt: message.createdAt }));
+      tx.persist(
+        Object.assign(new InboxMessage(), {
+          userId: user.id,
+          tenantId: user.tenantId ?? null,
+          title: m.title,
+          body: m.body,
+          messageId: message.id,
+          createdAt: message.createdAt,
+        }),
+      );
     }
   });
   return message;

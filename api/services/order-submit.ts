@@ -5,7 +5,13 @@ import { Order, OrderItem, Product, Tenant } from '../../domain/entities';
 import { flavorSizingName } from '../../domain/catalog/nova-flavor';
 import { sumPrices } from '../../domain/catalog/pricing';
 import type { PricedProduct, ProductKind } from '../../domain/catalog/products';
-import { itemPrice, itemQuotaNeeds, productKindsOf, type ItemProducts, type OrderItemSpec } from '../../domain/orders/items';
+import {
+  itemPrice,
+  itemQuotaNeeds,
+  productKindsOf,
+  type ItemProducts,
+  type OrderItemSpec,
+} from '../../domain/orders/items';
 import { userDataProblem } from '../../domain/orders/cloud-init';
 import { addAmounts, zeroAmounts } from '../../domain/quota/resources';
 import { QuotaExceededError, reserveQuota, settleReservation } from '../../activities/db/quota-store';
@@ -23,7 +29,10 @@ const priced = (p: Product): PricedProduct => ({
   status: p.status,
   hourlyPrice: Number(p.hourlyPrice),
   monthlyPrice: Number(p.monthlyPrice),
-  flavor: p.kind === 'flavor' ? { vcpus: p.vcpus!, ramMb: p.ramMb!, diskGb: p.diskGb!, bandwidthMbps: p.bandwidthMbps ?? 0 } : null,
+  flavor:
+    p.kind === 'flavor'
+      ? { vcpus: p.vcpus!, ramMb: p.ramMb!, diskGb: p.diskGb!, bandwidthMbps: p.bandwidthMbps ?? 0 }
+      : null,
 });
 
 /**
@@ -36,7 +45,9 @@ export async function resolveItemIds(ids: CloudIdResolver, specs: OrderItemSpec[
     if (spec.kind !== 'server') return;
     refs.push({ kind: 'image', id: spec.imageId, path: `items.${i}.imageId`, check: activeImage });
     if (spec.networkId) refs.push({ kind: 'network', id: spec.networkId, path: `items.${i}.networkId` });
-    (spec.securityGroupIds ?? []).forEach((id, j) => refs.push({ kind: 'security_group', id, path: `items.${i}.securityGroupIds.${j}`, use: 'own' }));
+    (spec.securityGroupIds ?? []).forEach((id, j) =>
+      refs.push({ kind: 'security_group', id, path: `items.${i}.securityGroupIds.${j}`, use: 'own' }),
+    );
   });
   if (!refs.length) return specs;
   const resolved = await ids.resolveAll(refs);
@@ -48,7 +59,9 @@ export async function resolveItemIds(ids: CloudIdResolver, specs: OrderItemSpec[
           ...spec,
           imageId: byPath.get(`items.${i}.imageId`)!,
           ...(spec.networkId ? { networkId: byPath.get(`items.${i}.networkId`)! } : {}),
-          ...(spec.securityGroupIds ? { securityGroupIds: spec.securityGroupIds.map((_, j) => byPath.get(`items.${i}.securityGroupIds.${j}`)!) } : {}),
+          ...(spec.securityGroupIds
+            ? { securityGroupIds: spec.securityGroupIds.map((_, j) => byPath.get(`items.${i}.securityGroupIds.${j}`)!) }
+            : {}),
         },
   );
 }
@@ -64,13 +77,26 @@ export interface Submitted {
  * caller starts its workflow. Unknown or retired products and quota shortfalls answer 422 and
  * leave nothing behind.
  */
-export async function submitOrder(em: EntityManager, orm: Orm, cfg: Config, who: { tenantId: string; userId: string }, specs: OrderItemSpec[], note?: string): Promise<Submitted> {
+export async function submitOrder(
+  em: EntityManager,
+  orm: Orm,
+  cfg: Config,
+  who: { tenantId: string; userId: string },
+  specs: OrderItemSpec[],
+  note?: string,
+): Promise<Submitted> {
   const tenant = await em.findOneOrFail(Tenant, { id: who.tenantId });
   if (tenant.status !== 'active') throw conflict(`tenant is ${tenant.status}`, { status: tenant.status });
   const active = await em.find(Product, { status: 'active' }, { orderBy: { createdAt: 'asc' } });
   const firstOf = (kind: ProductKind) => active.find((p) => p.kind === kind);
   const problems: Array<{ path: string; message: string }> = [];
-  const order = Object.assign(new Order(), { tenantId: who.tenantId, userId: who.userId, note: note ?? null, hourlyPrice: 0, monthlyPrice: 0 });
+  const order = Object.assign(new Order(), {
+    tenantId: who.tenantId,
+    userId: who.userId,
+    note: note ?? null,
+    hourlyPrice: 0,
+    monthlyPrice: 0,
+  });
   const items: OrderItem[] = [];
   const flavors: OrderWorkflowInput['flavors'] = {};
   let needs = zeroAmounts();
@@ -79,7 +105,10 @@ export async function submitOrder(em: EntityManager, orm: Orm, cfg: Config, who:
     const products: ItemProducts = {};
     const used: Product[] = [];
     for (const kind of productKindsOf(spec)) {
-      const p = kind === 'flavor' && spec.kind === 'server' ? active.find((x) => x.kind === 'flavor' && x.id === spec.flavorId) : firstOf(kind);
+      const p =
+        kind === 'flavor' && spec.kind === 'server'
+          ? active.find((x) => x.kind === 'flavor' && x.id === spec.flavorId)
+          : firstOf(kind);
       if (!p) {
         problems.push(
           kind === 'flavor' && spec.kind === 'server'
@@ -89,22 +118,40 @@ export async function submitOrder(em: EntityManager, orm: Orm, cfg: Config, who:
         continue;
       }
       used.push(p);
-      products[kind === 'flavor' ? 'flavor' : kind === 'volume' ? 'volume' : kind === 'floating_ip' ? 'floatingIp' : 'network'] = priced(p);
+      products[
+        kind === 'flavor' ? 'flavor' : kind === 'volume' ? 'volume' : kind === 'floating_ip' ? 'floatingIp' : 'network'
+      ] = priced(p);
     }
     if (spec.kind === 'server') {
       const why = userDataProblem(spec.userData, spec.files);
       if (why) problems.push({ path: `items.${position}.files`, message: why });
       if (products.flavor?.flavor && spec.bootVolumeGb && spec.bootVolumeGb < products.flavor.flavor.diskGb) {
-        problems.push({ path: `items.${position}.bootVolumeGb`, message: `boot volume must be at least the flavor's ${products.flavor.flavor.diskGb} GB` });
+        problems.push({
+          path: `items.${position}.bootVolumeGb`,
+          message: `boot volume must be at least the flavor's ${products.flavor.flavor.diskGb} GB`,
+        });
       }
     }
     if (used.length !== productKindsOf(spec).length) return;
     const price = itemPrice(spec, products);
-    const item = Object.assign(new OrderItem(), { orderId: order.id, position, kind: spec.kind, spec, productIds: used.map((p) => p.id), hourlyPrice: price.hourly, monthlyPrice: price.monthly });
+    const item = Object.assign(new OrderItem(), {
+      orderId: order.id,
+      position,
+      kind: spec.kind,
+      spec,
+      productIds: used.map((p) => p.id),
+      hourlyPrice: price.hourly,
+      monthlyPrice: price.monthly,
+    });
     if (spec.kind === 'server') {
       const f = products.flavor!;
       // The Nova flavor is named by the sizing, so a product resized later boots its new size.
-      flavors[item.id] = { name: flavorSizingName(f.flavor!), vcpus: f.flavor!.vcpus, ramMb: f.flavor!.ramMb, diskGb: f.flavor!.diskGb };
+      flavors[item.id] = {
+        name: flavorSizingName(f.flavor!),
+        vcpus: f.flavor!.vcpus,
+        ramMb: f.flavor!.ramMb,
+        diskGb: f.flavor!.diskGb,
+      };
     }
     needs = addAmounts(needs, itemQuotaNeeds(spec, products.flavor?.flavor));
     items.push(item);
@@ -118,7 +165,14 @@ export async function submitOrder(em: EntityManager, orm: Orm, cfg: Config, who:
     await reserveQuota(orm, who.tenantId, order.id, needs);
   } catch (e) {
     if (e instanceof QuotaExceededError) {
-      throw unprocessable(e.message, e.excesses.map((x) => ({ path: `quota.${x.resource}`, message: `limit ${x.limit}, used ${x.used}, reserved ${x.reserved}, requested ${x.requested}`, ...x })));
+      throw unprocessable(
+        e.message,
+        e.excesses.map((x) => ({
+          path: `quota.${x.resource}`,
+          message: `limit ${x.limit}, used ${x.used}, reserved ${x.reserved}, requested ${x.requested}`,
+          ...x,
+        })),
+      );
     }
     throw e;
   }

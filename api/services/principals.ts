@@ -9,5 +9,8 @@ export async function loadPrincipal(em: EntityManager, userId: string): Promise<
   // A suspended (or refused) tenant's users cannot act, whatever their own status.
   if (user.tenantId && (await em.findOne(Tenant, { id: user.tenantId }))?.status !== 'active') return null;
   const assignments = await em.find(RoleAssignment, { userId });
-  return buildPrincipal(user, assignments.map((a) => a.role));
+  return buildPrincipal(
+    user,
+    assignments.map((a) => a.role),
+  );
 }

@@ -17,10 +17,18 @@ export interface RegistrationRequest {
 export const registrationExpiryMs = 14 * 24 * 3600 * 1000;
 
 /** Creates the tenant, its first user (tenant admin) and decides whether an operator must approve. */
-export async function register(em: EntityManager, deps: AppDeps, req: RegistrationRequest): Promise<{ user: User; tenant: Tenant; needsApproval: boolean }> {
+export async function register(
+  em: EntityManager,
+  deps: AppDeps,
+  req: RegistrationRequest,
+): Promise<{ user: User; tenant: Tenant; needsApproval: boolean }> {
   const email = req.email.toLowerCase();
   const problems = passwordProblems(req.password, { minLength: deps.config.PASSWORD_MIN_LENGTH }, email);
-  if (problems.length) throw unprocessable('password does not meet the policy', problems.map((m) => ({ path: 'password', message: m })));
+  if (problems.length)
+    throw unprocessable(
+      'password does not meet the policy',
+      problems.map((m) => ({ path: 'password', message: m })),
+    );
   if (await em.findOne(User, { email })) throw conflict('an account with this e-mail already exists');
   if (await em.findOne(Tenant, { name: req.tenantName })) throw conflict(`tenant name ${req.tenantName} is taken`);
 
@@ -35,7 +43,11 @@ export async function register(em: EntityManager, deps: AppDeps, req: Registrati
     status,
     tenantId: tenant.id,
   });
-  const role = Object.assign(new RoleAssignment(), { userId: user.id, role: 'tenant_admin' as const, tenantId: tenant.id });
+  const role = Object.assign(new RoleAssignment(), {
+    userId: user.id,
+    role: 'tenant_admin' as const,
+    tenantId: tenant.id,
+  });
   em.persist([tenant, user, role]);
   await em.flush();
   return { user, tenant, needsApproval };

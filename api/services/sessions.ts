@@ -21,5 +21,10 @@ export async function openSession(em: EntityManager, deps: AppDeps, userId: stri
   em.persist(session);
   await em.flush();
   const ttl = deps.config.ACCESS_TOKEN_TTL_SECONDS;
-  return { accessToken: await signAccessToken(userId, session.id, deps.authSecret, ttl), refreshToken: token, tokenType: 'Bearer', expiresIn: ttl };
+  return {
+    accessToken: await signAccessToken(userId, session.id, deps.authSecret, ttl),
+    refreshToken: token,
+    tokenType: 'Bearer',
+    expiresIn: ttl,
+  };
 }

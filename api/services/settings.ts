@@ -1,7 +1,12 @@
 import type { EntityManager } from '@mikro-orm/core';
 import { z } from 'zod';
 import { QuotaDefault, SystemSetting } from '../../domain/entities';
-import { builtinQuotaDefaults, quotaResources, type QuotaAmounts, type QuotaResource } from '../../domain/quota/resources';
+import {
+  builtinQuotaDefaults,
+  quotaResources,
+  type QuotaAmounts,
+  type QuotaResource,
+} from '../../domain/quota/resources';
 import { setPlatformDefaults } from '../../activities/db/quota-store';
 import type { Orm } from '../../domain/db/orm';
 import type { Config } from '../../config';
@@ -32,12 +37,36 @@ export const settingDefs = {
     description: 'New registrations wait for an operator to approve them',
     default: (c) => c.REGISTRATION_REQUIRES_APPROVAL,
   }),
-  captchaEnabled: def({ type: 'boolean', schema: z.boolean(), description: 'Login and registration require a captcha (GET /api/v1/auth/captcha)', default: () => false }),
-  captchaTtlSeconds: def({ type: 'integer', unit: 'seconds', schema: seconds(30, 3600), description: 'How long a captcha can be answered', default: () => 300 }),
-  passwordResetTtlSeconds: def({ type: 'integer', unit: 'seconds', schema: seconds(300, 7 * 86400), description: 'How long a password reset link works (once)', default: () => 3600 }),
+  captchaEnabled: def({
+    type: 'boolean',
+    schema: z.boolean(),
+    description: 'Login and registration require a captcha (GET /api/v1/auth/captcha)',
+    default: () => false,
+  }),
+  captchaTtlSeconds: def({
+    type: 'integer',
+    unit: 'seconds',
+    schema: seconds(30, 3600),
+    description: 'How long a captcha can be answered',
+    default: () => 300,
+  }),
+  passwordResetTtlSeconds: def({
+    type: 'integer',
+    unit: 'seconds',
+    schema: seconds(300, 7 * 86400),
+    description: 'How long a password reset link works (once)',
+    default: () => 3600,
+  }),
   tenantQuotaDefaults: def({
     type: 'quotaLimits',
-    schema: z.object(Object.fromEntries(quotaResources.map((r) => [r, limit.optional()])) as Record<QuotaResource, z.ZodOptional<typeof limit>>).strict(),
+    schema: z
+      .object(
+        Object.fromEntries(quotaResources.map((r) => [r, limit.optional()])) as Record<
+          QuotaResource,
+          z.ZodOptional<typeof limit>
+        >,
+      )
+      .strict(),
     description: 'Quota limits of tenants without their own (-1 = unlimited); the same as /api/v1/quotas/defaults',
     default: () => ({ ...builtinQuotaDefaults }),
   }),
@@ -51,11 +80,19 @@ export const settingDefs = {
   nscaAddress: def({
     type: 'hostPort',
     nullable: true,
-    schema: z.string().regex(/^[A-Za-z0-9.-]{1,253}:\d{1,5}$/, 'must be host:port').nullable(),
+    schema: z
+      .string()
+      .regex(/^[A-Za-z0-9.-]{1,253}:\d{1,5}$/, 'must be host:port')
+      .nullable(),
     description: 'Alarm server: host:port of the NSCA daemon passive check results go to',
     default: (c) => c.NSCA_ADDRESS ?? null,
   }),
-  orderAutoApproveTrusted: def({ type: 'boolean', schema: z.boolean(), description: "Orders of trusted tenants are approved automatically", default: (c) => c.ORDER_AUTO_APPROVE_TRUSTED }),
+  orderAutoApproveTrusted: def({
+    type: 'boolean',
+    schema: z.boolean(),
+    description: 'Orders of trusted tenants are approved automatically',
+    default: (c) => c.ORDER_AUTO_APPROVE_TRUSTED,
+  }),
   orderAutoApproveMaxMonthly: def({
     type: 'number',
     nullable: true,
@@ -63,8 +100,20 @@ export const settingDefs = {
     description: 'Orders below this monthly price are approved automatically (null: no price rule)',
     default: (c) => c.ORDER_AUTO_APPROVE_MAX_MONTHLY ?? null,
   }),
-  orderReminderSeconds: def({ type: 'integer', unit: 'seconds', schema: seconds(1, 30 * 86400), description: 'Operators are reminded of an order waiting this long', default: (c) => c.ORDER_REMINDER_SECONDS }),
-  orderExpirySeconds: def({ type: 'integer', unit: 'seconds', schema: seconds(1, 365 * 86400), description: 'An undecided order expires (its quota released) after this', default: (c) => c.ORDER_EXPIRY_SECONDS }),
+  orderReminderSeconds: def({
+    type: 'integer',
+    unit: 'seconds',
+    schema: seconds(1, 30 * 86400),
+    description: 'Operators are reminded of an order waiting this long',
+    default: (c) => c.ORDER_REMINDER_SECONDS,
+  }),
+  orderExpirySeconds: def({
+    type: 'integer',
+    unit: 'seconds',
+    schema: seconds(1, 365 * 86400),
+    description: 'An undecided order expires (its quota released) after this',
+    default: (c) => c.ORDER_EXPIRY_SECONDS,
+  }),
   pricePlanPeriod: def({
     type: 'enum',
     enum: pricePlanPeriods,
@@ -75,11 +124,19 @@ export const settingDefs = {
 };
 
 export type SettingKey = keyof typeof settingDefs;
-export type Settings = { [K in SettingKey]: z.output<(typeof settingDefs)[K]['schema']> } & { tenantQuotaDefaults: QuotaAmounts };
+export type Settings = { [K in SettingKey]: z.output<(typeof settingDefs)[K]['schema']> } & {
+  tenantQuotaDefaults: QuotaAmounts;
+};
 export const settingKeys = Object.keys(settingDefs) as SettingKey[];
 
 /** The PATCH body: any subset of the settings, each validated by its own type. */
-export const settingsPatch = z.object(Object.fromEntries(settingKeys.map((k) => [k, settingDefs[k].schema.optional()])) as { [K in SettingKey]: z.ZodOptional<(typeof settingDefs)[K]['schema']> }).strict();
+export const settingsPatch = z
+  .object(
+    Object.fromEntries(settingKeys.map((k) => [k, settingDefs[k].schema.optional()])) as {
+      [K in SettingKey]: z.ZodOptional<(typeof settingDefs)[K]['schema']>;
+    },
+  )
+  .strict();
 export type SettingsPatch = z.output<typeof settingsPatch>;
 
 export function defaultSettings(config: Config): Settings {
@@ -88,7 +145,8 @@ export function defaultSettings(config: Config): Settings {
 
 async function quotaDefaults(em: EntityManager): Promise<QuotaAmounts> {
   const out = { ...builtinQuotaDefaults };
-  for (const row of await em.find(QuotaDefault, {})) if ((quotaResources as readonly string[]).includes(row.resource)) out[row.resource] = row.limit;
+  for (const row of await em.find(QuotaDefault, {}))
+    if ((quotaResources as readonly string[]).includes(row.resource)) out[row.resource] = row.limit;
   return out;
 }
 
@@ -122,7 +180,14 @@ export async function describeSettings(em: EntityManager, config: Config): Promi
   return Object.fromEntries(
     settingKeys.map((k) => {
       const d = settingDefs[k] as SettingDef<z.ZodTypeAny>;
-      const view: SettingView = { type: d.type, value: values[k], default: defaults[k], nullable: d.nullable ?? false, description: d.description, updatedAt: stamps.get(k) ?? null };
+      const view: SettingView = {
+        type: d.type,
+        value: values[k],
+        default: defaults[k],
+        nullable: d.nullable ?? false,
+        description: d.description,
+        updatedAt: stamps.get(k) ?? null,
+      };
       if (d.enum) view.enum = d.enum;
       if (d.unit) view.unit = d.unit;
       return [k, view];
@@ -131,7 +196,12 @@ export async function describeSettings(em: EntityManager, config: Config): Promi
 }
 
 /** Stores the changes (quota defaults where quotas keep them) and answers what changed, from what to what, for the audit log. */
-export async function writeSettings(em: EntityManager, orm: Orm, config: Config, changes: SettingsPatch): Promise<Record<string, { from: unknown; to: unknown }>> {
+export async function writeSettings(
+  em: EntityManager,
+  orm: Orm,
+  config: Config,
+  changes: SettingsPatch,
+): Promise<Record<string, { from: unknown; to: unknown }>> {
   const before = await readSettings(em, config);
   const changed: Record<string, { from: unknown; to: unknown }> = {};
   for (const key of settingKeys) {
@@ -142,7 +212,8 @@ export async function writeSettings(em: EntityManager, orm: Orm, config: Config,
       changed[key] = { from: before[key], to: { ...before[key], ...(value as Partial<QuotaAmounts>) } };
       continue;
     }
-    const row = (await em.findOne(SystemSetting, { key })) ?? em.create(SystemSetting, { key, value, updatedAt: new Date() });
+    const row =
+      (await em.findOne(SystemSetting, { key })) ?? em.create(SystemSetting, { key, value, updatedAt: new Date() });
     row.value = value;
     row.updatedAt = new Date();
     em.persist(row);

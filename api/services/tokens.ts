@@ -8,7 +8,12 @@ export interface AccessClaims {
   iat: number;
 }
 
-export async function signAccessToken(userId: string, sessionId: string, secret: string, ttlSeconds: number): Promise<string> {
+export async function signAccessToken(
+  userId: string,
+  sessionId: string,
+  secret: string,
+  ttlSeconds: number,
+): Promise<string> {
   const iat = Math.floor(Date.now() / 1000);
   return sign({ sub: userId, sid: sessionId, iat, exp: iat + ttlSeconds }, secret, 'HS256');
 }

@@ -14,12 +14,22 @@ const pollerType: Record<QueueName, number> = { orchestration: 1, openstack: 2, 
  * The queues among `wanted` that no worker polled within `pollerFreshMs` (only workers whose identity
  * passes `identity`, when given), as Temporal's DescribeTaskQueue lists them.
  */
-export async function queuesWithoutWorkers(temporal: Client, queues: TaskQueues, wanted: QueueName[], identity: (id: string) => boolean = () => true): Promise<string[]> {
+export async function queuesWithoutWorkers(
+  temporal: Client,
+  queues: TaskQueues,
+  wanted: QueueName[],
+  identity: (id: string) => boolean = () => true,
+): Promise<string[]> {
   const since = Date.now() - pollerFreshMs;
   const missing: string[] = [];
   for (const q of wanted) {
-    const r = await temporal.workflowService.describeTaskQueue({ namespace: temporal.options.namespace, taskQueue: { name: queues[q] }, taskQueueType: pollerType[q] });
-    if (!(r.pollers ?? []).some((p) => identity(p.identity ?? '') && (optionalTsToMs(p.lastAccessTime) ?? 0) > since)) missing.push(queues[q]);
+    const r = await temporal.workflowService.describeTaskQueue({
+      namespace: temporal.options.namespace,
+      taskQueue: { name: queues[q] },
+      taskQueueType: pollerType[q],
+    });
+    if (!(r.pollers ?? []).some((p) => identity(p.identity ?? '') && (optionalTsToMs(p.lastAccessTime) ?? 0) > since))
+      missing.push(queues[q]);
   }
   return missing;
 }

@@ -19,7 +19,20 @@ export function hostView(h: HaHost, policy: SchedulingPolicy): Schemas['HaHost']
     usedMemoryMb: h.usedMemoryMb ?? null,
     runningVms: h.runningVms ?? null,
     load: known
-      ? Math.round(utilisation({ name: h.hostname, schedulable: true, vcpus: h.vcpus!, memoryMb: h.memoryMb!, usedVcpus: h.usedVcpus ?? 0, usedMemoryMb: h.usedMemoryMb ?? 0, servers: h.runningVms ?? 0 }, policy).load * 1000) / 1000
+      ? Math.round(
+          utilisation(
+            {
+              name: h.hostname,
+              schedulable: true,
+              vcpus: h.vcpus!,
+              memoryMb: h.memoryMb!,
+              usedVcpus: h.usedVcpus ?? 0,
+              usedMemoryMb: h.usedMemoryMb ?? 0,
+              servers: h.runningVms ?? 0,
+            },
+            policy,
+          ).load * 1000,
+        ) / 1000
       : null,
     lastSeenAt: iso(h.lastSeenAt),
     failedAt: iso(h.failedAt),

@@ -41,5 +41,13 @@ export function notificationView(r: NotificationRecord) {
 }
 
 export function inboxView(m: InboxMessage) {
-  return { id: m.id, title: m.title, body: m.body, link: m.link ?? null, messageId: m.messageId ?? null, createdAt: m.createdAt.toISOString(), readAt: iso(m.readAt) };
+  return {
+    id: m.id,
+    title: m.title,
+    body: m.body,
+    link: m.link ?? null,
+    messageId: m.messageId ?? null,
+    createdAt: m.createdAt.toISOString(),
+    readAt: iso(m.readAt),
+  };
 }

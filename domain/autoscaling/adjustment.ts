@@ -38,7 +38,11 @@ export type ClampReason = 'min' | 'max' | 'quota';
  * Bounds a requested size: never below min, never above max, and never more new members than the
  * quota allows. A shrinking request is never raised by the quota (quota only limits growth).
  */
-export function clampCapacity(current: number, requested: number, b: CapacityBounds): { capacity: number; clampedBy?: ClampReason } {
+export function clampCapacity(
+  current: number,
+  requested: number,
+  b: CapacityBounds,
+): { capacity: number; clampedBy?: ClampReason } {
   let capacity = requested;
   let clampedBy: ClampReason | undefined;
   if (capacity > b.max) {

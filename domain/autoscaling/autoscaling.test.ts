@@ -64,32 +64,89 @@ describe('cooldown and victims', () => {
 });
 
 describe('evaluatePolicies', () => {
-  const out: PolicyRule = { id: 'out', name: 'cpu-high', comparison: 'above', threshold: 70, windowSeconds: 5, adjustment: { type: 'CHANGE_IN_CAPACITY', value: 1 }, cooldownSeconds: 0, enabled: true };
-  const inn: PolicyRule = { id: 'in', name: 'cpu-low', comparison: 'below', threshold: 20, windowSeconds: 5, adjustment: { type: 'CHANGE_IN_CAPACITY', value: -1 }, cooldownSeconds: 0, enabled: true };
+  const out: PolicyRule = {
+    id: 'out',
+    name: 'cpu-high',
+    comparison: 'above',
+    threshold: 70,
+    windowSeconds: 5,
+    adjustment: { type: 'CHANGE_IN_CAPACITY', value: 1 },
+    cooldownSeconds: 0,
+    enabled: true,
+  };
+  const inn: PolicyRule = {
+    id: 'in',
+    name: 'cpu-low',
+    comparison: 'below',
+    threshold: 20,
+    windowSeconds: 5,
+    adjustment: { type: 'CHANGE_IN_CAPACITY', value: -1 },
+    cooldownSeconds: 0,
+    enabled: true,
+  };
   const base = { current: 2, min: 1, max: 4, groupCooldownSeconds: 10, now: 100_000 };
 
   it('scales out when the average is above the threshold, in when below', () => {
-    expect(evaluatePolicies([out, inn], { ...base, metrics: { 5: 90 } })).toMatchObject({ action: 'scale_out', from: 2, to: 3, policyId: 'out', metric: 90 });
-    expect(evaluatePolicies([out, inn], { ...base, metrics: { 5: 5 } })).toMatchObject({ action: 'scale_in', from: 2, to: 1, policyId: 'in' });
+    expect(evaluatePolicies([out, inn], { ...base, metrics: { 5: 90 } })).toMatchObject({
+      action: 'scale_out',
+      from: 2,
+      to: 3,
+      policyId: 'out',
+      metric: 90,
+    });
+    expect(evaluatePolicies([out, inn], { ...base, metrics: { 5: 5 } })).toMatchObject({
+      action: 'scale_in',
+      from: 2,
+      to: 1,
+      policyId: 'in',
+    });
     expect(evaluatePolicies([out, inn], { ...base, metrics: { 5: 50 } })).toMatchObject({ action: 'none', to: 2 });
-    expect(evaluatePolicies([out, inn], { ...base, metrics: {} })).toMatchObject({ action: 'none', reason: 'no metric data' });
+    expect(evaluatePolicies([out, inn], { ...base, metrics: {} })).toMatchObject({
+      action: 'none',
+      reason: 'no metric data',
+    });
   });
   it('holds during the group cooldown and the policy cooldown', () => {
-    expect(evaluatePolicies([out], { ...base, lastScaleAt: 95_000, metrics: { 5: 90 } })).toMatchObject({ action: 'none', reason: 'group cooldown' });
-    expect(evaluatePolicies([out], { ...base, lastScaleAt: 80_000, metrics: { 5: 90 } })).toMatchObject({ action: 'scale_out' });
-    expect(evaluatePolicies([{ ...out, cooldownSeconds: 60, lastActionAt: 80_000 }], { ...base, metrics: { 5: 90 } })).toMatchObject({ action: 'none', reason: 'policy cooldown' });
+    expect(evaluatePolicies([out], { ...base, lastScaleAt: 95_000, metrics: { 5: 90 } })).toMatchObject({
+      action: 'none',
+      reason: 'group cooldown',
+    });
+    expect(evaluatePolicies([out], { ...base, lastScaleAt: 80_000, metrics: { 5: 90 } })).toMatchObject({
+      action: 'scale_out',
+    });
+    expect(
+      evaluatePolicies([{ ...out, cooldownSeconds: 60, lastActionAt: 80_000 }], { ...base, metrics: { 5: 90 } }),
+    ).toMatchObject({ action: 'none', reason: 'policy cooldown' });
   });
   it('clamps to max and quota and says so', () => {
     const big = { ...out, adjustment: { type: 'EXACT_CAPACITY' as const, value: 10 } };
-    expect(evaluatePolicies([big], { ...base, metrics: { 5: 90 } })).toMatchObject({ action: 'scale_out', to: 4, clampedBy: 'max' });
-    expect(evaluatePolicies([big], { ...base, quotaHeadroom: 1, metrics: { 5: 90 } })).toMatchObject({ action: 'scale_out', to: 3, clampedBy: 'quota' });
-    expect(evaluatePolicies([out], { ...base, current: 4, metrics: { 5: 90 } })).toMatchObject({ action: 'none', clampedBy: 'max' });
-    expect(evaluatePolicies([inn], { ...base, current: 1, metrics: { 5: 5 } })).toMatchObject({ action: 'none', clampedBy: 'min' });
+    expect(evaluatePolicies([big], { ...base, metrics: { 5: 90 } })).toMatchObject({
+      action: 'scale_out',
+      to: 4,
+      clampedBy: 'max',
+    });
+    expect(evaluatePolicies([big], { ...base, quotaHeadroom: 1, metrics: { 5: 90 } })).toMatchObject({
+      action: 'scale_out',
+      to: 3,
+      clampedBy: 'quota',
+    });
+    expect(evaluatePolicies([out], { ...base, current: 4, metrics: { 5: 90 } })).toMatchObject({
+      action: 'none',
+      clampedBy: 'max',
+    });
+    expect(evaluatePolicies([inn], { ...base, current: 1, metrics: { 5: 5 } })).toMatchObject({
+      action: 'none',
+      clampedBy: 'min',
+    });
   });
   it('prefers growth when policies on different windows disagree; ignores disabled ones', () => {
     const slowIn = { ...inn, windowSeconds: 60 };
-    expect(evaluatePolicies([slowIn, out], { ...base, metrics: { 5: 95, 60: 10 } })).toMatchObject({ action: 'scale_out' });
-    expect(evaluatePolicies([{ ...out, enabled: false }], { ...base, metrics: { 5: 95 } })).toMatchObject({ action: 'none' });
+    expect(evaluatePolicies([slowIn, out], { ...base, metrics: { 5: 95, 60: 10 } })).toMatchObject({
+      action: 'scale_out',
+    });
+    expect(evaluatePolicies([{ ...out, enabled: false }], { ...base, metrics: { 5: 95 } })).toMatchObject({
+      action: 'none',
+    });
   });
 });
 
@@ -102,7 +159,13 @@ describe('planReconcile', () => {
     expect(planReconcile(ms, 3, 'OLDEST_FIRST')).toEqual({ create: 2, replace: ['b'], remove: [] });
   });
   it('removes victims by strategy, building ones first, and never replaces above desired', () => {
-    const ms = [m('a', 'active', 1), m('b', 'active', 2), m('c', 'building', 3), m('d', 'error', 4), m('e', 'removing', 0)];
+    const ms = [
+      m('a', 'active', 1),
+      m('b', 'active', 2),
+      m('c', 'building', 3),
+      m('d', 'error', 4),
+      m('e', 'removing', 0),
+    ];
     expect(planReconcile(ms, 1, 'OLDEST_FIRST')).toEqual({ create: 0, replace: ['d'], remove: ['c', 'a'] });
     expect(planReconcile(ms, 2, 'NEWEST_FIRST')).toEqual({ create: 0, replace: ['d'], remove: ['c'] });
     expect(planReconcile(ms, 3, 'NEWEST_FIRST')).toEqual({ create: 0, replace: ['d'], remove: [] });

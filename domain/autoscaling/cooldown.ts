@@ -5,6 +5,10 @@ export function inCooldown(lastActionAt: number | null | undefined, cooldownSeco
 }
 
 /** When the cooldown of an action at `lastActionAt` ends (ms epoch), or null when none is running. */
-export function cooldownEndsAt(lastActionAt: number | null | undefined, cooldownSeconds: number, now: number): number | null {
+export function cooldownEndsAt(
+  lastActionAt: number | null | undefined,
+  cooldownSeconds: number,
+  now: number,
+): number | null {
   return inCooldown(lastActionAt, cooldownSeconds, now) ? lastActionAt! + cooldownSeconds * 1000 : null;
 }

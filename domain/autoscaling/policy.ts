@@ -60,7 +60,13 @@ function triggered(rule: PolicyRule, value: number | undefined): value is number
  */
 export function evaluatePolicies(rules: readonly PolicyRule[], input: EvaluationInput): ScalingDecision {
   const { current } = input;
-  const none = (reason: string, extra: Partial<ScalingDecision> = {}): ScalingDecision => ({ action: 'none', from: current, to: current, reason, ...extra });
+  const none = (reason: string, extra: Partial<ScalingDecision> = {}): ScalingDecision => ({
+    action: 'none',
+    from: current,
+    to: current,
+    reason,
+    ...extra,
+  });
   const fired = rules.filter((r) => r.enabled && triggered(r, input.metrics[r.windowSeconds]));
   if (!fired.length) {
     const anyData = rules.some((r) => r.enabled && input.metrics[r.windowSeconds] !== undefined);
@@ -70,7 +76,8 @@ export function evaluatePolicies(rules: readonly PolicyRule[], input: Evaluation
     return none('group cooldown', { policyId: fired[0]!.id, metric: input.metrics[fired[0]!.windowSeconds] });
   }
   const ready = fired.filter((r) => !inCooldown(r.lastActionAt, r.cooldownSeconds, input.now));
-  if (!ready.length) return none('policy cooldown', { policyId: fired[0]!.id, metric: input.metrics[fired[0]!.windowSeconds] });
+  if (!ready.length)
+    return none('policy cooldown', { policyId: fired[0]!.id, metric: input.metrics[fired[0]!.windowSeconds] });
 
   const bounds = { min: input.min, max: input.max, quotaHeadroom: input.quotaHeadroom };
   const candidates = ready.map((rule) => {
@@ -81,8 +88,19 @@ export function evaluatePolicies(rules: readonly PolicyRule[], input: Evaluation
   candidates.sort((a, b) => b.capacity - current - (a.capacity - current));
   const growth = candidates.find((c) => c.capacity > current);
   const pick = growth ?? candidates[candidates.length - 1]!;
-  const base = { policyId: pick.rule.id, metric: pick.metric, ...(pick.clampedBy ? { clampedBy: pick.clampedBy } : {}) };
+  const base = {
+    policyId: pick.rule.id,
+    metric: pick.metric,
+    ...(pick.clampedBy ? { clampedBy: pick.clampedBy } : {}),
+  };
   const why = `${pick.rule.name}: cpu ${pick.metric.toFixed(1)}% ${pick.rule.comparison} ${pick.rule.threshold}%`;
-  if (pick.capacity === current) return none(`${why}, size held at ${current} by ${pick.clampedBy ?? 'adjustment'}`, base);
-  return { action: pick.capacity > current ? 'scale_out' : 'scale_in', from: current, to: pick.capacity, reason: why, ...base };
+  if (pick.capacity === current)
+    return none(`${why}, size held at ${current} by ${pick.clampedBy ?? 'adjustment'}`, base);
+  return {
+    action: pick.capacity > current ? 'scale_out' : 'scale_in',
+    from: current,
+    to: pick.capacity,
+    reason: why,
+    ...base,
+  };
 }

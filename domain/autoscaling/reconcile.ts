@@ -23,15 +23,27 @@ export interface ReconcilePlan {
  * creating members or shrinks by removing victims chosen by the strategy (members still building
  * go first, they serve nobody yet).
  */
-export function planReconcile(members: readonly GroupMember[], desired: number, strategy: ScaleInStrategy): ReconcilePlan {
+export function planReconcile(
+  members: readonly GroupMember[],
+  desired: number,
+  strategy: ScaleInStrategy,
+): ReconcilePlan {
   const live = members.filter((m) => m.state !== 'removing');
   const errored = live.filter((m) => m.state === 'error');
   const healthy = live.filter((m) => m.state !== 'error');
   const replace = errored.map((m) => m.id);
   if (healthy.length >= desired) {
     const excess = healthy.length - desired;
-    const building = chooseVictims(healthy.filter((m) => m.state === 'building'), excess, strategy);
-    const rest = chooseVictims(healthy.filter((m) => m.state === 'active'), excess - building.length, strategy);
+    const building = chooseVictims(
+      healthy.filter((m) => m.state === 'building'),
+      excess,
+      strategy,
+    );
+    const rest = chooseVictims(
+      healthy.filter((m) => m.state === 'active'),
+      excess - building.length,
+      strategy,
+    );
     const remove = [...building, ...rest].map((m) => m.id);
     // Replacing ERROR members only fills the size back up to desired.
     return { create: Math.max(0, desired - (healthy.length - remove.length)), replace, remove };

@@ -11,7 +11,11 @@ export interface MemberAge {
  * The `count` members to remove when scaling in, oldest or newest first (ties broken by id so the
  * choice is stable across workflow replays).
  */
-export function chooseVictims<M extends MemberAge>(members: readonly M[], count: number, strategy: ScaleInStrategy): M[] {
+export function chooseVictims<M extends MemberAge>(
+  members: readonly M[],
+  count: number,
+  strategy: ScaleInStrategy,
+): M[] {
   if (count <= 0) return [];
   const sorted = [...members].sort((a, b) => a.createdAt - b.createdAt || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
   if (strategy === 'NEWEST_FIRST') sorted.reverse();

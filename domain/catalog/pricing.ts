@@ -15,5 +15,8 @@ export function scalePrice(p: PricedProduct, units: number): Price {
 }
 
 export function sumPrices(prices: Price[]): Price {
-  return prices.reduce((a, b) => ({ hourly: roundPrice(a.hourly + b.hourly), monthly: roundPrice(a.monthly + b.monthly) }), { hourly: 0, monthly: 0 });
+  return prices.reduce(
+    (a, b) => ({ hourly: roundPrice(a.hourly + b.hourly), monthly: roundPrice(a.monthly + b.monthly) }),
+    { hourly: 0, monthly: 0 },
+  );
 }

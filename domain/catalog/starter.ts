@@ -22,17 +22,50 @@ const money = (n: number) => Math.round(n * 100) / 100;
  * What a fresh platform on the embedded cloud sells at once: one flavor product per public flavor of the
  * cloud (its sizing, an example price from it), a volume product per GB, a floating IP and a private network.
  */
-export function starterCatalog(flavors: Array<{ name: string; vcpus: number; ramMb: number; diskGb: number }>): StarterProduct[] {
+export function starterCatalog(
+  flavors: Array<{ name: string; vcpus: number; ramMb: number; diskGb: number }>,
+): StarterProduct[] {
   const sized = flavors
     .filter((f) => /^[A-Za-z0-9._-]{1,120}$/.test(f.name) && f.vcpus >= 1 && f.ramMb >= 64)
     .map((f): StarterProduct => {
-      const monthly = money(f.vcpus * starterPrices.perVcpu + (f.ramMb / 1024) * starterPrices.perGbRam + f.diskGb * starterPrices.perGbDisk);
-      return { kind: 'flavor', name: f.name, description: `${f.vcpus} vCPU, ${f.ramMb} MB RAM, ${f.diskGb} GB disk`, hourlyPrice: hourly(monthly), monthlyPrice: monthly, vcpus: f.vcpus, ramMb: f.ramMb, diskGb: f.diskGb };
+      const monthly = money(
+        f.vcpus * starterPrices.perVcpu +
+          (f.ramMb / 1024) * starterPrices.perGbRam +
+          f.diskGb * starterPrices.perGbDisk,
+      );
+      return {
+        kind: 'flavor',
+        name: f.name,
+        description: `${f.vcpus} vCPU, ${f.ramMb} MB RAM, ${f.diskGb} GB disk`,
+        hourlyPrice: hourly(monthly),
+        monthlyPrice: monthly,
+        vcpus: f.vcpus,
+        ramMb: f.ramMb,
+        diskGb: f.diskGb,
+      };
     });
   return [
     ...sized,
-    { kind: 'volume', name: 'volume-standard', description: 'block storage, priced per GB', hourlyPrice: hourly(starterPrices.volumePerGb), monthlyPrice: starterPrices.volumePerGb },
-    { kind: 'floating_ip', name: 'public-ip', description: 'a public (floating) IP address', hourlyPrice: hourly(starterPrices.floatingIp), monthlyPrice: starterPrices.floatingIp },
-    { kind: 'network', name: 'private-network', description: 'a private network with its subnet', hourlyPrice: 0, monthlyPrice: starterPrices.network },
+    {
+      kind: 'volume',
+      name: 'volume-standard',
+      description: 'block storage, priced per GB',
+      hourlyPrice: hourly(starterPrices.volumePerGb),
+      monthlyPrice: starterPrices.volumePerGb,
+    },
+    {
+      kind: 'floating_ip',
+      name: 'public-ip',
+      description: 'a public (floating) IP address',
+      hourlyPrice: hourly(starterPrices.floatingIp),
+      monthlyPrice: starterPrices.floatingIp,
+    },
+    {
+      kind: 'network',
+      name: 'private-network',
+      description: 'a private network with its subnet',
+      hourlyPrice: 0,
+      monthlyPrice: starterPrices.network,
+    },
   ];
 }

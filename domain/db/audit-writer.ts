@@ -3,7 +3,14 @@ import { AuditEntry } from '../entities';
 
 export type AuditFields = Omit<AuditEntry, 'id' | 'at'> & { at?: Date };
 
-const limits: Partial<Record<keyof AuditFields, number>> = { actorEmail: 254, action: 80, targetType: 40, targetId: 80, clientIp: 64, requestId: 64 };
+const limits: Partial<Record<keyof AuditFields, number>> = {
+  actorEmail: 254,
+  action: 80,
+  targetType: 40,
+  targetId: 80,
+  clientIp: 64,
+  requestId: 64,
+};
 
 /** Cuts strings to their column sizes: MariaDB refuses longer ones, and an entry must never be lost for that. */
 function fit(fields: AuditFields): AuditFields {

@@ -41,7 +41,12 @@ export async function openOrm(db: DatabaseConfig, debug = false): Promise<Orm> {
       },
     } as Options);
   }
-  return MikroORM.init({ ...baseOptions(debug), driver: MySqlDriver, clientUrl: db.url, timezone: '+00:00' } as Options);
+  return MikroORM.init({
+    ...baseOptions(debug),
+    driver: MySqlDriver,
+    clientUrl: db.url,
+    timezone: '+00:00',
+  } as Options);
 }
 
 /** Applies every pending checked-in migration; returns the names applied. */

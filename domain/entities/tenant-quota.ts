@@ -1,7 +1,9 @@
 import { EntitySchema, type EntitySchemaProperty } from '@mikro-orm/core';
 import { quotaResources, type QuotaResource } from '../quota/resources';
 
-type Columns = { [K in QuotaResource as `${K}Limit`]: number | null } & { [K in QuotaResource as `${K}Used`]: number } & {
+type Columns = { [K in QuotaResource as `${K}Limit`]: number | null } & {
+  [K in QuotaResource as `${K}Used`]: number;
+} & {
   [K in QuotaResource as `${K}Reserved`]: number;
 };
 

@@ -4,5 +4,10 @@ import { defaultSchedulingPolicy, type SchedulingPolicy } from '../scheduling/ty
 /** The policy in force: the stored row, or the defaults while no admin has set one. */
 export function policyOf(row: SchedulingPolicyRecord | null | undefined): SchedulingPolicy {
   if (!row) return { ...defaultSchedulingPolicy, reservedHosts: [] };
-  return { strategy: row.strategy, reservedHosts: [...row.reservedHosts], cpuAllocationRatio: row.cpuAllocationRatio, ramAllocationRatio: row.ramAllocationRatio };
+  return {
+    strategy: row.strategy,
+    reservedHosts: [...row.reservedHosts],
+    cpuAllocationRatio: row.cpuAllocationRatio,
+    ramAllocationRatio: row.ramAllocationRatio,
+  };
 }

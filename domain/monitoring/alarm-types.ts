@@ -16,7 +16,14 @@ export type AlarmSelector =
 export const alarmStatuses = ['firing', 'acknowledged', 'resolved'] as const;
 export type AlarmStatus = (typeof alarmStatuses)[number];
 
-export const alarmEventTypes = ['fired', 'notified', 'escalated', 'acknowledged', 'resolved', 'resolved_notified'] as const;
+export const alarmEventTypes = [
+  'fired',
+  'notified',
+  'escalated',
+  'acknowledged',
+  'resolved',
+  'resolved_notified',
+] as const;
 export type AlarmEventType = (typeof alarmEventTypes)[number];
 
 export interface AlarmRuleSpec {

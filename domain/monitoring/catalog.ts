@@ -23,7 +23,13 @@ export interface ObjectTypeDef {
   metrics: Record<string, MetricDef>;
 }
 
-const g = (metric: string, unit: string, help: string, scale?: number): MetricDef => ({ metric, kind: 'gauge', unit, help, ...(scale ? { scale } : {}) });
+const g = (metric: string, unit: string, help: string, scale?: number): MetricDef => ({
+  metric,
+  kind: 'gauge',
+  unit,
+  help,
+  ...(scale ? { scale } : {}),
+});
 const c = (metric: string, unit: string, help: string): MetricDef => ({ metric, kind: 'counter', unit, help });
 
 export const defaultCatalog: Record<ObjectType, ObjectTypeDef> = {
@@ -96,11 +102,13 @@ export function metricCatalog(overridesJson?: string): MetricCatalog {
     if (!def) throw new Error(`MONITORING_METRICS: unknown object type in ${key}`);
     if (name === 'idLabels') {
       const labels = String(value).split(',');
-      if (labels.length !== def.idLabels.length || !labels.every((l) => labelName.test(l))) throw new Error(`MONITORING_METRICS: ${key} needs ${def.idLabels.length} label name(s)`);
+      if (labels.length !== def.idLabels.length || !labels.every((l) => labelName.test(l)))
+        throw new Error(`MONITORING_METRICS: ${key} needs ${def.idLabels.length} label name(s)`);
       def.idLabels = labels;
     } else {
       if (!def.metrics[name]) throw new Error(`MONITORING_METRICS: unknown metric ${key}`);
-      if (!metricName.test(String(value))) throw new Error(`MONITORING_METRICS: ${key} is not a Prometheus metric name`);
+      if (!metricName.test(String(value)))
+        throw new Error(`MONITORING_METRICS: ${key} is not a Prometheus metric name`);
       def.metrics[name]!.metric = String(value);
     }
   }

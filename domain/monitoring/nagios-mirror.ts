@@ -2,16 +2,31 @@ import type { ObjectType } from './catalog';
 import { hostGroups, nagiosName, type NagiosHost } from './nagios-objects';
 
 /** Where an object of the platform lives in Nagios: a host, and for a switch port the port's prefix on its switch. */
-export function nagiosPlace(type: ObjectType, id: string): { host: string; prefix: string; group: string; alias: string } {
+export function nagiosPlace(
+  type: ObjectType,
+  id: string,
+): { host: string; prefix: string; group: string; alias: string } {
   if (type === 'host') return { host: nagiosName(id), prefix: '', group: hostGroups.host, alias: `compute host ${id}` };
-  if (type === 'server') return { host: nagiosName(`server-${id}`), prefix: '', group: hostGroups.server, alias: `server ${id}` };
-  if (type === 'storage') return { host: nagiosName(`storage-${id}`), prefix: '', group: hostGroups.storage, alias: `storage backend ${id}` };
+  if (type === 'server')
+    return { host: nagiosName(`server-${id}`), prefix: '', group: hostGroups.server, alias: `server ${id}` };
+  if (type === 'storage')
+    return { host: nagiosName(`storage-${id}`), prefix: '', group: hostGroups.storage, alias: `storage backend ${id}` };
   const [sw, port] = id.split('/');
-  return { host: nagiosName(sw ?? id), prefix: `${nagiosName(port ?? '')}-`, group: hostGroups.switch, alias: `switch ${sw}` };
+  return {
+    host: nagiosName(sw ?? id),
+    prefix: `${nagiosName(port ?? '')}-`,
+    group: hostGroups.switch,
+    alias: `switch ${sw}`,
+  };
 }
 
 /** The state services each object type has in Nagios (besides its alarm services). */
-export const stateServices: Record<ObjectType, string[]> = { host: ['cpu'], server: ['cpu'], storage: ['capacity', 'latency'], switch_port: ['status'] };
+export const stateServices: Record<ObjectType, string[]> = {
+  host: ['cpu'],
+  server: ['cpu'],
+  storage: ['capacity', 'latency'],
+  switch_port: ['status'],
+};
 
 export const PLATFORM_HOST = 'cmp-platform';
 export const platformServices = ['api', 'prometheus', 'alertmanager', 'worker-notify'];
@@ -44,7 +59,12 @@ export function mirrorHosts(objects: Array<{ type: ObjectType; id: string }>, ru
       const place = nagiosPlace(r.objectType, id);
       hostOf(place).services.push(alarmService(r.name, place.prefix));
     }
-  hosts.set(PLATFORM_HOST, { name: PLATFORM_HOST, alias: 'CMP platform processes', group: hostGroups.platform, services: [...platformServices] });
+  hosts.set(PLATFORM_HOST, {
+    name: PLATFORM_HOST,
+    alias: 'CMP platform processes',
+    group: hostGroups.platform,
+    services: [...platformServices],
+  });
   for (const h of hosts.values()) h.services = [...new Set(h.services)].sort();
   return [...hosts.values()].sort((a, b) => a.name.localeCompare(b.name));
 }

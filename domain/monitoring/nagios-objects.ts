@@ -1,7 +1,9 @@
 /** One Nagios object definition: `define <type> {` with one directive per line. */
 export function define(type: string, directives: Record<string, string | number>): string {
   const width = Math.max(...Object.keys(directives).map((k) => k.length)) + 2;
-  return [`define ${type} {`, ...Object.entries(directives).map(([k, v]) => `  ${k.padEnd(width)}${v}`), '}', ''].join('\n');
+  return [`define ${type} {`, ...Object.entries(directives).map(([k, v]) => `  ${k.padEnd(width)}${v}`), '}', ''].join(
+    '\n',
+  );
 }
 
 /** Nagios forbids some characters in object names; ids are mapped onto what it accepts. */
@@ -20,11 +22,19 @@ export interface NagiosTemplateOptions {
   freshnessSeconds: number;
 }
 
-export const hostGroups = { host: 'cmp-compute-hosts', server: 'cmp-servers', storage: 'cmp-storage', switch: 'cmp-switches', platform: 'cmp-platform' } as const;
+export const hostGroups = {
+  host: 'cmp-compute-hosts',
+  server: 'cmp-servers',
+  storage: 'cmp-storage',
+  switch: 'cmp-switches',
+  platform: 'cmp-platform',
+} as const;
 
 /** Commands, templates and the contact every generated object uses: passive only, freshness turning silence into UNKNOWN. */
 export function baseObjects(o: NagiosTemplateOptions): string {
-  const days = Object.fromEntries(['sunday', 'monday', 'tuesday', 'wednesday', 'thursday', 'friday', 'saturday'].map((d) => [d, '00:00-24:00']));
+  const days = Object.fromEntries(
+    ['sunday', 'monday', 'tuesday', 'wednesday', 'thursday', 'friday', 'saturday'].map((d) => [d, '00:00-24:00']),
+  );
   const passive = {
     check_command: 'cmp-stale',
     active_checks_enabled: 0,
@@ -40,7 +50,10 @@ export function baseObjects(o: NagiosTemplateOptions): string {
   return [
     '# Written by the platform; edits here are overwritten.',
     define('timeperiod', { timeperiod_name: 'cmp-24x7', alias: 'always', ...days }),
-    define('command', { command_name: 'cmp-stale', command_line: '$USER1$/check_dummy 3 "no result from the platform within the freshness threshold"' }),
+    define('command', {
+      command_name: 'cmp-stale',
+      command_line: '$USER1$/check_dummy 3 "no result from the platform within the freshness threshold"',
+    }),
     define('command', { command_name: 'cmp-notify-none', command_line: '/bin/true' }),
     define('contact', {
       contact_name: 'cmp-admin',
@@ -57,7 +70,9 @@ export function baseObjects(o: NagiosTemplateOptions): string {
     define('contactgroup', { contactgroup_name: 'cmp-admins', alias: 'CMP O&M', members: 'cmp-admin' }),
     define('host', { name: 'cmp-host', register: 0, ...passive }),
     define('service', { name: 'cmp-service', register: 0, ...passive, check_interval: 60, retry_interval: 60 }),
-    ...Object.values(hostGroups).map((g) => define('hostgroup', { hostgroup_name: g, alias: g.replace(/^cmp-/, '').replace(/-/g, ' ') })),
+    ...Object.values(hostGroups).map((g) =>
+      define('hostgroup', { hostgroup_name: g, alias: g.replace(/^cmp-/, '').replace(/-/g, ' ') }),
+    ),
   ].join('\n');
 }
 
@@ -66,7 +81,10 @@ export function objectDefinitions(hosts: NagiosHost[]): string {
   const out: string[] = [];
   for (const h of hosts) {
     out.push(define('host', { use: 'cmp-host', host_name: nagiosName(h.name), alias: h.alias, hostgroups: h.group }));
-    for (const s of h.services) out.push(define('service', { use: 'cmp-service', host_name: nagiosName(h.name), service_description: nagiosName(s) }));
+    for (const s of h.services)
+      out.push(
+        define('service', { use: 'cmp-service', host_name: nagiosName(h.name), service_description: nagiosName(s) }),
+      );
   }
   return out.join('\n');
 }

@@ -31,9 +31,12 @@ function selectorOf(rule: AlarmRule, ctx: RenderContext): Selector {
 
 /** PromQL of the rule: its figure over the selected objects (or its own expression) compared with the threshold. */
 export function ruleExpression(rule: AlarmRule, ctx: RenderContext): string {
-  const threshold = Number.isInteger(rule.threshold) ? String(rule.threshold) : rule.threshold.toPrecision(15).replace(/0+$/, '');
+  const threshold = Number.isInteger(rule.threshold)
+    ? String(rule.threshold)
+    : rule.threshold.toPrecision(15).replace(/0+$/, '');
   if (rule.expression) return `(${rule.expression}) ${rule.comparison} ${threshold}`;
-  if (!rule.metric || !ctx.catalog[rule.objectType].metrics[rule.metric]) throw new RuleRenderError(`unknown metric ${rule.metric} of ${rule.objectType}`);
+  if (!rule.metric || !ctx.catalog[rule.objectType].metrics[rule.metric])
+    throw new RuleRenderError(`unknown metric ${rule.metric} of ${rule.objectType}`);
   return `${figureQuery(ctx.catalog, rule.objectType, rule.metric, selectorOf(rule, ctx), ctx.rateWindowSeconds)} ${rule.comparison} ${threshold}`;
 }
 
@@ -53,7 +56,10 @@ function alertingRule(rule: AlarmRule, ctx: RenderContext) {
 
 /** The Prometheus rule file of the enabled rules, one group. */
 export function renderRuleFile(rules: AlarmRule[], ctx: RenderContext, evaluationIntervalSeconds?: number): string {
-  const group: Record<string, unknown> = { name: 'cmp-alarms', rules: rules.filter((r) => r.enabled).map((r) => alertingRule(r, ctx)) };
+  const group: Record<string, unknown> = {
+    name: 'cmp-alarms',
+    rules: rules.filter((r) => r.enabled).map((r) => alertingRule(r, ctx)),
+  };
   if (evaluationIntervalSeconds) group.interval = `${evaluationIntervalSeconds}s`;
   return `# Written by the platform from its alarm rules; edits here are overwritten.\n${stringify({ groups: [group] }, { lineWidth: 0 })}`;
 }

@@ -18,7 +18,10 @@ export function parseInstant(v: string): Date | undefined {
  * A history range from query parameters: `end` defaults to now, `start` to an hour before `end`.
  * Answers the problems (field and message) when malformed, reversed or too long.
  */
-export function parseRange(q: { start?: string; end?: string }, now = new Date()): TimeRange | { problems: Array<{ path: string; message: string }> } {
+export function parseRange(
+  q: { start?: string; end?: string },
+  now = new Date(),
+): TimeRange | { problems: Array<{ path: string; message: string }> } {
   const problems: Array<{ path: string; message: string }> = [];
   const end = q.end === undefined ? now : parseInstant(q.end);
   if (!end) problems.push({ path: 'end', message: 'must be an ISO 8601 time with offset or unix seconds' });
@@ -26,7 +29,8 @@ export function parseRange(q: { start?: string; end?: string }, now = new Date()
   if (!start) problems.push({ path: 'start', message: 'must be an ISO 8601 time with offset or unix seconds' });
   if (start && end) {
     if (start >= end) problems.push({ path: 'start', message: 'must be before end' });
-    else if ((end.getTime() - start.getTime()) / 1000 > MAX_RANGE_SECONDS) problems.push({ path: 'start', message: `range must not exceed ${MAX_RANGE_SECONDS / 86400} days` });
+    else if ((end.getTime() - start.getTime()) / 1000 > MAX_RANGE_SECONDS)
+      problems.push({ path: 'start', message: `range must not exceed ${MAX_RANGE_SECONDS / 86400} days` });
   }
   return problems.length ? { problems } : { start: start!, end: end! };
 }

@@ -16,7 +16,8 @@ export function severityAtLeast(severity: Severity, min: Severity): boolean {
 export function inDutyWindow(window: DutyWindow, at: Date): boolean {
   const day = at.getUTCDay();
   const hour = at.getUTCHours();
-  if (window.fromHour < window.toHour) return window.days.includes(day) && hour >= window.fromHour && hour < window.toHour;
+  if (window.fromHour < window.toHour)
+    return window.days.includes(day) && hour >= window.fromHour && hour < window.toHour;
   if (hour >= window.fromHour) return window.days.includes(day);
   return hour < window.toHour && window.days.includes((day + 6) % 7);
 }

@@ -28,14 +28,29 @@ export interface DriftReport {
 }
 
 /** Kinds the reconciler compares (objects of other kinds are neither marked nor reported). */
-export const driftKinds = ['server', 'volume', 'snapshot', 'network', 'subnet', 'router', 'floating_ip', 'security_group', 'image'] as const;
+export const driftKinds = [
+  'server',
+  'volume',
+  'snapshot',
+  'network',
+  'subnet',
+  'router',
+  'floating_ip',
+  'security_group',
+  'image',
+] as const;
 
 /** Objects OpenStack makes on its own and the platform never records (e.g. each project's default security group). */
 function isCloudManaged(o: CloudObject): boolean {
   return o.kind === 'security_group' && o.name === 'default';
 }
 
-export function diffDrift(tracked: TrackedObject[], cloud: CloudObject[], projectTenants: Record<string, string>, listedAt: string): DriftReport {
+export function diffDrift(
+  tracked: TrackedObject[],
+  cloud: CloudObject[],
+  projectTenants: Record<string, string>,
+  listedAt: string,
+): DriftReport {
   const seen = new Set(cloud.map((o) => `${o.kind}/${o.id}`));
   const known = new Set(tracked.map((t) => `${t.kind}/${t.openstackId}`));
   const missing = tracked.filter((t) => !seen.has(`${t.kind}/${t.openstackId}`) && t.createdAt < listedAt);

@@ -41,13 +41,20 @@ function key(action: ServerAction | 'console', rebootType?: string): string {
 }
 
 /** Why `action` is refused in `state`, or null when it may go ahead. */
-export function refusalReason(action: ServerAction | 'console', state: ServerStateView, rebootType?: string): string | null {
+export function refusalReason(
+  action: ServerAction | 'console',
+  state: ServerStateView,
+  rebootType?: string,
+): string | null {
   const k = key(action, rebootType);
   const label = action === 'reboot' ? `${(rebootType ?? 'SOFT').toLowerCase()} reboot` : action.replace('_', ' ');
-  if (state.status === 'DELETED' || state.status === 'SOFT_DELETED') return `cannot ${label}: the server is ${state.status}`;
-  if (state.taskState && !ignoresTask.has(k)) return `cannot ${label}: the server is ${state.status} and busy with task ${state.taskState}`;
+  if (state.status === 'DELETED' || state.status === 'SOFT_DELETED')
+    return `cannot ${label}: the server is ${state.status}`;
+  if (state.taskState && !ignoresTask.has(k))
+    return `cannot ${label}: the server is ${state.status} and busy with task ${state.taskState}`;
   const ok = allowed[k];
-  if (ok && !ok.includes(state.status)) return `cannot ${label}: the server is ${state.status} (allowed in ${ok.join(', ')})`;
+  if (ok && !ok.includes(state.status))
+    return `cannot ${label}: the server is ${state.status} (allowed in ${ok.join(', ')})`;
   return null;
 }
 

@@ -20,6 +20,7 @@ export function composeUserData(userData: string | null | undefined, files: Inst
 
 /** Files plus a user-data that is not a cloud-config cannot both be delivered by one cloud-init document. */
 export function userDataProblem(userData: string | null | undefined, files: InstanceFile[] | undefined): string | null {
-  if (files?.length && userData && !userData.startsWith('#cloud-config')) return 'files can only be combined with a #cloud-config user_data';
+  if (files?.length && userData && !userData.startsWith('#cloud-config'))
+    return 'files can only be combined with a #cloud-config user_data';
   return null;
 }

@@ -139,6 +139,15 @@ export function itemPrice(spec: OrderItemSpec, p: ItemProducts): Price {
 }
 
 /** What the server itself holds (its boot volume included); extra volumes and the address hold their own. */
-export function serverQuota(spec: ServerItemSpec, flavor: FlavorSpec | { vcpus: number; ramMb: number }): Partial<QuotaAmounts> {
-  return { instances: 1, vcpus: flavor.vcpus, ramMb: flavor.ramMb, volumes: spec.bootVolumeGb ? 1 : 0, gigabytes: spec.bootVolumeGb ?? 0 };
+export function serverQuota(
+  spec: ServerItemSpec,
+  flavor: FlavorSpec | { vcpus: number; ramMb: number },
+): Partial<QuotaAmounts> {
+  return {
+    instances: 1,
+    vcpus: flavor.vcpus,
+    ramMb: flavor.ramMb,
+    volumes: spec.bootVolumeGb ? 1 : 0,
+    gigabytes: spec.bootVolumeGb ?? 0,
+  };
 }

@@ -1,4 +1,14 @@
-export const orderStatuses = ['submitted', 'pending_approval', 'approved', 'provisioning', 'delivered', 'rejected', 'cancelled', 'expired', 'failed'] as const;
+export const orderStatuses = [
+  'submitted',
+  'pending_approval',
+  'approved',
+  'provisioning',
+  'delivered',
+  'rejected',
+  'cancelled',
+  'expired',
+  'failed',
+] as const;
 export type OrderStatus = (typeof orderStatuses)[number];
 
 const transitions: Record<OrderStatus, readonly OrderStatus[]> = {
@@ -34,7 +44,8 @@ export function isCancellable(s: OrderStatus): boolean {
 /** Why `action` is refused in state `s`, or null when it is allowed. */
 export function refusal(s: OrderStatus, action: 'approve' | 'reject' | 'cancel'): string | null {
   const target: OrderStatus = action === 'approve' ? 'approved' : action === 'reject' ? 'rejected' : 'cancelled';
-  if (s === 'pending_approval' || (action === 'cancel' && s === 'submitted')) return canTransition(s, target) ? null : `order is ${s}`;
+  if (s === 'pending_approval' || (action === 'cancel' && s === 'submitted'))
+    return canTransition(s, target) ? null : `order is ${s}`;
   return `order is ${s}; only an order waiting for approval can be ${target}`;
 }
 

@@ -9,7 +9,10 @@ export interface QuotaExcess {
 }
 
 /** Effective limits: the tenant's own where set, the platform default elsewhere. */
-export function effectiveLimits(own: Partial<Record<QuotaResource, number | null>>, defaults: QuotaAmounts): QuotaAmounts {
+export function effectiveLimits(
+  own: Partial<Record<QuotaResource, number | null>>,
+  defaults: QuotaAmounts,
+): QuotaAmounts {
   const out = { ...defaults };
   for (const r of quotaResources) {
     const v = own[r];
@@ -19,7 +22,12 @@ export function effectiveLimits(own: Partial<Record<QuotaResource, number | null
 }
 
 /** Every resource `requested` would push over its limit (a negative limit is unlimited). */
-export function quotaExcesses(limits: QuotaAmounts, used: QuotaAmounts, reserved: QuotaAmounts, requested: QuotaAmounts): QuotaExcess[] {
+export function quotaExcesses(
+  limits: QuotaAmounts,
+  used: QuotaAmounts,
+  reserved: QuotaAmounts,
+  requested: QuotaAmounts,
+): QuotaExcess[] {
   return quotaResources
     .filter((r) => requested[r] > 0 && limits[r] >= 0 && used[r] + reserved[r] + requested[r] > limits[r])
     .map((r) => ({ resource: r, limit: limits[r], used: used[r], reserved: reserved[r], requested: requested[r] }));

@@ -1,5 +1,14 @@
 /** The quota dimensions of a tenant, named as the REST API names them. */
-export const quotaResources = ['instances', 'vcpus', 'ramMb', 'volumes', 'gigabytes', 'floatingIps', 'networks', 'routers'] as const;
+export const quotaResources = [
+  'instances',
+  'vcpus',
+  'ramMb',
+  'volumes',
+  'gigabytes',
+  'floatingIps',
+  'networks',
+  'routers',
+] as const;
 export type QuotaResource = (typeof quotaResources)[number];
 
 export type QuotaAmounts = Record<QuotaResource, number>;

@@ -38,7 +38,12 @@ export const permissions = [
 
 export type Permission = (typeof permissions)[number];
 
-const tenantMember: Permission[] = ['own:resources:read', 'own:resources:operate', 'own:orders:create', 'own:orders:read'];
+const tenantMember: Permission[] = [
+  'own:resources:read',
+  'own:resources:operate',
+  'own:orders:create',
+  'own:orders:read',
+];
 
 export const rolePermissions: Record<Role, readonly Permission[]> = {
   tenant_member: tenantMember,
@@ -62,7 +67,18 @@ export const rolePermissions: Record<Role, readonly Permission[]> = {
     'users:read',
     'users:manage',
   ],
-  om_admin: ['tenants:read', 'resources:read', 'hosts:read', 'monitoring:read', 'alarms:manage', 'oncall:manage', 'audit:read', 'reports:read', 'users:read', 'processes:read'],
+  om_admin: [
+    'tenants:read',
+    'resources:read',
+    'hosts:read',
+    'monitoring:read',
+    'alarms:manage',
+    'oncall:manage',
+    'audit:read',
+    'reports:read',
+    'users:read',
+    'processes:read',
+  ],
   platform_admin: permissions,
 };
 

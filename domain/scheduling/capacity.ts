@@ -2,7 +2,10 @@ import type { HostCapacity, SchedulingPolicy, ServerDemand } from './types';
 
 /** Capacity left under the allocation ratios. */
 export function freeOf(h: HostCapacity, p: SchedulingPolicy): { vcpus: number; memoryMb: number } {
-  return { vcpus: h.vcpus * p.cpuAllocationRatio - h.usedVcpus, memoryMb: h.memoryMb * p.ramAllocationRatio - h.usedMemoryMb };
+  return {
+    vcpus: h.vcpus * p.cpuAllocationRatio - h.usedVcpus,
+    memoryMb: h.memoryMb * p.ramAllocationRatio - h.usedMemoryMb,
+  };
 }
 
 export function fits(h: HostCapacity, d: ServerDemand, p: SchedulingPolicy): boolean {
@@ -19,5 +22,10 @@ export function utilisation(h: HostCapacity, p: SchedulingPolicy): { cpu: number
 
 /** The host after taking (sign 1) or giving up (sign -1) a server. */
 export function withDemand(h: HostCapacity, d: ServerDemand, sign: 1 | -1): HostCapacity {
-  return { ...h, usedVcpus: h.usedVcpus + sign * d.vcpus, usedMemoryMb: h.usedMemoryMb + sign * d.memoryMb, servers: h.servers + sign };
+  return {
+    ...h,
+    usedVcpus: h.usedVcpus + sign * d.vcpus,
+    usedMemoryMb: h.usedMemoryMb + sign * d.memoryMb,
+    servers: h.servers + sign,
+  };
 }

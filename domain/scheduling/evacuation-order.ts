@@ -18,6 +18,9 @@ export function haFlagsOf(metadata: Record<string, string> | undefined): { haEna
 export function evacuationOrder<T extends EvacuationCandidate>(servers: readonly T[]): T[] {
   return [...servers].sort(
     (a, b) =>
-      Number(b.haEnabled) - Number(a.haEnabled) || b.priority - a.priority || a.name.localeCompare(b.name) || a.id.localeCompare(b.id),
+      Number(b.haEnabled) - Number(a.haEnabled) ||
+      b.priority - a.priority ||
+      a.name.localeCompare(b.name) ||
+      a.id.localeCompare(b.id),
   );
 }

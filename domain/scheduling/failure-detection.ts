@@ -20,7 +20,11 @@ export interface Observation {
  * Folds one sweep's observation into the host's state. A seen heartbeat clears the run; misses
  * older than the window fall out of it, so scattered losses never add up to a failure.
  */
-export function observe(state: DetectorState, obs: Observation, rule: FailureRule): { state: DetectorState; failed: boolean } {
+export function observe(
+  state: DetectorState,
+  obs: Observation,
+  rule: FailureRule,
+): { state: DetectorState; failed: boolean } {
   if (obs.up) return { state: { missTimes: [] }, failed: false };
   const missTimes = [...state.missTimes, obs.at].filter((t) => obs.at - t <= rule.windowMs).slice(-rule.misses);
   return { state: { missTimes }, failed: missTimes.length >= rule.misses };

@@ -52,7 +52,9 @@ function effectOf(p: SchedulingPolicy, before: HostCapacity[], after: HostCapaci
     hostsInUseBefore: inUse(before),
     hostsInUseAfter: inUse(after),
     powerOffCandidates:
-      p.strategy === 'energy_saving' ? after.filter((h) => h.servers === 0 && h.schedulable && !p.reservedHosts.includes(h.name)).map((h) => h.name) : [],
+      p.strategy === 'energy_saving'
+        ? after.filter((h) => h.servers === 0 && h.schedulable && !p.reservedHosts.includes(h.name)).map((h) => h.name)
+        : [],
   };
 }
 
@@ -62,7 +64,12 @@ function effectOf(p: SchedulingPolicy, before: HostCapacity[], after: HostCapaci
  * that narrows the gap between them. Energy saving: empties the least used hosts onto the others
  * (fullest first) whenever every server of the host finds room; emptied hosts may be powered off.
  */
-export function planRebalance(policy: SchedulingPolicy, hosts: readonly HostCapacity[], servers: readonly HostedServer[], maxMoves = 50): RebalancePlan {
+export function planRebalance(
+  policy: SchedulingPolicy,
+  hosts: readonly HostCapacity[],
+  servers: readonly HostedServer[],
+  maxMoves = 50,
+): RebalancePlan {
   const reserved = new Set(policy.reservedHosts);
   let state = hosts.map((h) => ({ ...h }));
   const placed = servers.map((s) => ({ ...s }));
@@ -85,7 +92,9 @@ export function planRebalance(policy: SchedulingPolicy, hosts: readonly HostCapa
       let bestMove: { s: HostedServer; gap: number } | undefined;
       for (const s of placed.filter((x) => x.host === hi.name)) {
         if (!fits(lo, s, policy)) continue;
-        const newGap = Math.abs(utilisation(withDemand(hi, s, -1), policy).load - utilisation(withDemand(lo, s, 1), policy).load);
+        const newGap = Math.abs(
+          utilisation(withDemand(hi, s, -1), policy).load - utilisation(withDemand(lo, s, 1), policy).load,
+        );
         if (newGap < gap - 1e-9 && (!bestMove || newGap < bestMove.gap)) bestMove = { s, gap: newGap };
       }
       if (!bestMove) break;
@@ -97,21 +106,35 @@ export function planRebalance(policy: SchedulingPolicy, hosts: readonly HostCapa
       .sort((a, b) => utilisation(a, policy).load - utilisation(b, policy).load);
     for (const source of order) {
       const mine = placed.filter((s) => s.host === source.name).sort((a, b) => b.memoryMb - a.memoryMb);
-      if (mine.length === 0 || moves.length + mine.length > maxMoves || moves.some((m) => m.to === source.name)) continue;
+      if (mine.length === 0 || moves.length + mine.length > maxMoves || moves.some((m) => m.to === source.name))
+        continue;
       // Dry run: every server must find a host that is in use and not the source.
       let trial = state.map((h) => ({ ...h }));
       const targets: string[] = [];
       for (const s of mine) {
         const t = trial
-          .filter((h) => h.schedulable && !reserved.has(h.name) && h.name !== source.name && h.servers > 0 && fits(h, s, policy))
+          .filter(
+            (h) =>
+              h.schedulable && !reserved.has(h.name) && h.name !== source.name && h.servers > 0 && fits(h, s, policy),
+          )
           .sort((a, b) => utilisation(b, policy).load - utilisation(a, policy).load)[0];
         if (!t) break;
         targets.push(t.name);
-        trial = trial.map((h) => (h.name === t.name ? withDemand(h, s, 1) : h.name === source.name ? withDemand(h, s, -1) : h));
+        trial = trial.map((h) =>
+          h.name === t.name ? withDemand(h, s, 1) : h.name === source.name ? withDemand(h, s, -1) : h,
+        );
       }
       if (targets.length !== mine.length) continue;
       mine.forEach((s, i) => apply(s, targets[i]));
     }
   }
-  return { strategy: policy.strategy, moves, effect: effectOf(policy, hosts.map((h) => ({ ...h })), state) };
+  return {
+    strategy: policy.strategy,
+    moves,
+    effect: effectOf(
+      policy,
+      hosts.map((h) => ({ ...h })),
+      state,
+    ),
+  };
 }

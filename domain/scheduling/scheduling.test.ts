@@ -1,7 +1,29 @@
-import { defaultSchedulingPolicy, evacuationOrder, haFlagsOf, observe, placeAll, planRebalance, selectHost, type HostCapacity, type SchedulingPolicy } from '.';
+import {
+  defaultSchedulingPolicy,
+  evacuationOrder,
+  haFlagsOf,
+  observe,
+  placeAll,
+  planRebalance,
+  selectHost,
+  type HostCapacity,
+  type SchedulingPolicy,
+} from '.';
 
-const host = (name: string, usedVcpus: number, usedMemoryMb: number, servers: number, schedulable = true): HostCapacity => ({
-  name, schedulable, vcpus: 10, memoryMb: 10_000, usedVcpus, usedMemoryMb, servers,
+const host = (
+  name: string,
+  usedVcpus: number,
+  usedMemoryMb: number,
+  servers: number,
+  schedulable = true,
+): HostCapacity => ({
+  name,
+  schedulable,
+  vcpus: 10,
+  memoryMb: 10_000,
+  usedVcpus,
+  usedMemoryMb,
+  servers,
 });
 const flat: SchedulingPolicy = { ...defaultSchedulingPolicy, cpuAllocationRatio: 1, ramAllocationRatio: 1 };
 const small = { id: 's', vcpus: 1, memoryMb: 1000 };
@@ -24,8 +46,14 @@ describe('selectHost', () => {
 
   it('honours capacity, allocation ratios and unschedulable hosts', () => {
     const big = { id: 'x', vcpus: 5, memoryMb: 9000 };
-    expect(selectHost(flat, [host('a', 6, 6000, 6), host('down', 0, 0, 0, false)], big, { purpose: 'migrate' })).toBeUndefined();
-    expect(selectHost({ ...flat, cpuAllocationRatio: 2, ramAllocationRatio: 1.5 }, [host('a', 6, 6000, 6)], big, { purpose: 'migrate' })).toBe('a');
+    expect(
+      selectHost(flat, [host('a', 6, 6000, 6), host('down', 0, 0, 0, false)], big, { purpose: 'migrate' }),
+    ).toBeUndefined();
+    expect(
+      selectHost({ ...flat, cpuAllocationRatio: 2, ramAllocationRatio: 1.5 }, [host('a', 6, 6000, 6)], big, {
+        purpose: 'migrate',
+      }),
+    ).toBe('a');
   });
 
   it('sends evacuations to reserved hosts first and keeps other placements off them', () => {
@@ -52,7 +80,13 @@ describe('selectHost', () => {
 describe('evacuation order', () => {
   it('puts HA-enabled servers first, then higher priority, then by name', () => {
     const s = (id: string, haEnabled: boolean, priority: number) => ({ id, name: id, haEnabled, priority });
-    const order = evacuationOrder([s('d', false, 9), s('c', true, 1), s('b', true, 5), s('a', false, 0), s('e', true, 5)]);
+    const order = evacuationOrder([
+      s('d', false, 9),
+      s('c', true, 1),
+      s('b', true, 5),
+      s('a', false, 0),
+      s('e', true, 5),
+    ]);
     expect(order.map((x) => x.id)).toEqual(['b', 'e', 'c', 'd', 'a']);
   });
 
@@ -84,12 +118,20 @@ describe('failure detection', () => {
     let st = { missTimes: [] as number[] };
     for (const at of [0, 40_000, 80_000]) st = observe(st, { up: false, at }, rule).state;
     expect(observe(st, { up: false, at: 120_000 }, rule).failed).toBe(false);
-    expect(observe(observe(st, { up: false, at: 90_000 }, rule).state, { up: false, at: 100_000 }, rule).failed).toBe(true);
+    expect(observe(observe(st, { up: false, at: 90_000 }, rule).state, { up: false, at: 100_000 }, rule).failed).toBe(
+      true,
+    );
   });
 });
 
 describe('rebalance planning', () => {
-  const srv = (id: string, hostName: string, vcpus = 1, memoryMb = 1000) => ({ id, name: id, host: hostName, vcpus, memoryMb });
+  const srv = (id: string, hostName: string, vcpus = 1, memoryMb = 1000) => ({
+    id,
+    name: id,
+    host: hostName,
+    vcpus,
+    memoryMb,
+  });
 
   it('spreads servers from a hot host under load balancing and reports the narrower spread', () => {
     const servers = [...Array.from({ length: 8 }, (_, i) => srv(`a${i}`, 'a')), srv('b0', 'b')];
@@ -102,7 +144,12 @@ describe('rebalance planning', () => {
 
   it('empties lightly used hosts under energy saving and proposes them for power-off', () => {
     const p = { ...flat, strategy: 'energy_saving' as const };
-    const servers = [...Array.from({ length: 5 }, (_, i) => srv(`a${i}`, 'a')), srv('b0', 'b'), srv('c0', 'c'), srv('c1', 'c')];
+    const servers = [
+      ...Array.from({ length: 5 }, (_, i) => srv(`a${i}`, 'a')),
+      srv('b0', 'b'),
+      srv('c0', 'c'),
+      srv('c1', 'c'),
+    ];
     const plan = planRebalance(p, [host('a', 5, 5000, 5), host('b', 1, 1000, 1), host('c', 2, 2000, 2)], servers);
     expect(plan.effect.powerOffCandidates.sort()).toEqual(['b', 'c']);
     expect(plan.effect.hostsInUseAfter).toBe(1);
@@ -110,7 +157,11 @@ describe('rebalance planning', () => {
   });
 
   it('proposes nothing when hosts are already balanced', () => {
-    const plan = planRebalance(flat, [host('a', 2, 2000, 2), host('b', 2, 2000, 2)], [srv('1', 'a'), srv('2', 'a'), srv('3', 'b'), srv('4', 'b')]);
+    const plan = planRebalance(
+      flat,
+      [host('a', 2, 2000, 2), host('b', 2, 2000, 2)],
+      [srv('1', 'a'), srv('2', 'a'), srv('3', 'b'), srv('4', 'b')],
+    );
     expect(plan.moves).toEqual([]);
   });
 });

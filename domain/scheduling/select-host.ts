@@ -13,13 +13,20 @@ export interface SelectOptions {
  * Energy saving: the fullest host that still fits, so empty hosts stay empty (pack).
  * Evacuations go to reserved hosts first when any fits; other purposes never use reserved hosts.
  */
-export function selectHost(policy: SchedulingPolicy, hosts: readonly HostCapacity[], demand: ServerDemand, opts: SelectOptions): string | undefined {
+export function selectHost(
+  policy: SchedulingPolicy,
+  hosts: readonly HostCapacity[],
+  demand: ServerDemand,
+  opts: SelectOptions,
+): string | undefined {
   const excluded = new Set(opts.exclude ?? []);
   const reserved = new Set(policy.reservedHosts);
   const candidates = hosts.filter((h) => h.schedulable && !excluded.has(h.name) && fits(h, demand, policy));
   const pick = (list: HostCapacity[]) => best(policy, list, demand)?.name;
   if (opts.purpose === 'evacuate') {
-    return pick(candidates.filter((h) => reserved.has(h.name))) ?? pick(candidates.filter((h) => !reserved.has(h.name)));
+    return (
+      pick(candidates.filter((h) => reserved.has(h.name))) ?? pick(candidates.filter((h) => !reserved.has(h.name)))
+    );
   }
   return pick(candidates.filter((h) => !reserved.has(h.name)));
 }
@@ -47,7 +54,12 @@ export interface Placement {
 }
 
 /** Places servers one after the other, each claim counted before the next choice. */
-export function placeAll(policy: SchedulingPolicy, hosts: readonly HostCapacity[], demands: readonly ServerDemand[], opts: SelectOptions): Placement {
+export function placeAll(
+  policy: SchedulingPolicy,
+  hosts: readonly HostCapacity[],
+  demands: readonly ServerDemand[],
+  opts: SelectOptions,
+): Placement {
   let state = hosts.map((h) => ({ ...h }));
   const assigned: Placement['assigned'] = [];
   const unplaced: string[] = [];

@@ -22,7 +22,10 @@ export function prefixLines(name: string, stream: NodeJS.ReadableStream | null, 
  * prefixed by `name`.
  */
 export function spawnTs(name: string, entry: string, env: NodeJS.ProcessEnv, args: string[] = []): ChildProcess {
-  const proc = spawn(process.execPath, ['--import', tsxLoader, entry, ...args], { env, stdio: ['ignore', 'pipe', 'pipe'] });
+  const proc = spawn(process.execPath, ['--import', tsxLoader, entry, ...args], {
+    env,
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
   prefixLines(name, proc.stdout, process.stdout);
   prefixLines(name, proc.stderr, process.stderr);
   return proc;

@@ -31,12 +31,33 @@ export interface PrometheusSetup {
  */
 export function prometheusYaml(s: PrometheusSetup): string {
   const scrape = s.scrapeIntervalSeconds ?? 5;
-  const lines = ['global:', `  scrape_interval: ${scrape}s`, `  scrape_timeout: ${scrape}s`, `  evaluation_interval: ${s.evaluationIntervalSeconds ?? 5}s`];
+  const lines = [
+    'global:',
+    `  scrape_interval: ${scrape}s`,
+    `  scrape_timeout: ${scrape}s`,
+    `  evaluation_interval: ${s.evaluationIntervalSeconds ?? 5}s`,
+  ];
   if (s.rulesFile) lines.push('rule_files:', `  - '${s.rulesFile}'`);
-  if (s.alertmanagerTarget) lines.push('alerting:', '  alertmanagers:', '    - static_configs:', `        - targets: ['${s.alertmanagerTarget}']`);
+  if (s.alertmanagerTarget)
+    lines.push(
+      'alerting:',
+      '  alertmanagers:',
+      '    - static_configs:',
+      `        - targets: ['${s.alertmanagerTarget}']`,
+    );
   lines.push('scrape_configs:');
-  for (const [job, families] of [['simulator', ['server']], ['simulator-infrastructure', ['host', 'storage', 'switch']]] as const) {
-    lines.push(`  - job_name: ${job}`, '    metrics_path: /metrics', '    params:', `      family: [${families.join(', ')}]`, '    static_configs:', `      - targets: ['${s.simulatorTarget}']`);
+  for (const [job, families] of [
+    ['simulator', ['server']],
+    ['simulator-infrastructure', ['host', 'storage', 'switch']],
+  ] as const) {
+    lines.push(
+      `  - job_name: ${job}`,
+      '    metrics_path: /metrics',
+      '    params:',
+      `      family: [${families.join(', ')}]`,
+      '    static_configs:',
+      `      - targets: ['${s.simulatorTarget}']`,
+    );
   }
   return lines.join('\n') + '\n';
 }
@@ -62,10 +83,19 @@ export function prometheusArgs(dir: string, port: number, resendDelaySeconds = 1
  * Prometheus `bin` on loopback scraping the simulator's exporter (the embedded default of the metrics the
  * autoscaler and the statistics read), evaluating the platform's alarm rules; resolves once it listens.
  */
-export function startEmbeddedPrometheus(bin: string, dataDir: string, port: number, simulatorPort: number, extra: Omit<PrometheusSetup, 'simulatorTarget'> = {}): Promise<ChildProcess> {
+export function startEmbeddedPrometheus(
+  bin: string,
+  dataDir: string,
+  port: number,
+  simulatorPort: number,
+  extra: Omit<PrometheusSetup, 'simulatorTarget'> = {},
+): Promise<ChildProcess> {
   const dir = path.join(dataDir, 'prometheus');
   mkdirSync(path.join(dir, 'data'), { recursive: true });
-  writeFileSync(path.join(dir, 'prometheus.yml'), prometheusYaml({ simulatorTarget: `127.0.0.1:${simulatorPort}`, ...extra }));
+  writeFileSync(
+    path.join(dir, 'prometheus.yml'),
+    prometheusYaml({ simulatorTarget: `127.0.0.1:${simulatorPort}`, ...extra }),
+  );
   const proc = spawn(bin, prometheusArgs(dir, port), { stdio: 'ignore' });
   return whenReady(proc, () => waitForPort(port));
 }

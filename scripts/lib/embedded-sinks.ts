@@ -30,7 +30,11 @@ export async function startEmbeddedSinks(cfg: Config, env: NodeJS.ProcessEnv): P
   }
   if (sinks && cfg.SMS_EMBEDDED_SINK && !cfg.TWILIO_ACCOUNT_SID) {
     const sms = await sinks.startSmsSink();
-    Object.assign(env, { TWILIO_ACCOUNT_SID: 'ACembedded0000000000000000000000000', TWILIO_AUTH_TOKEN: 'embedded-sink', TWILIO_API_BASE_URL: sms.url });
+    Object.assign(env, {
+      TWILIO_ACCOUNT_SID: 'ACembedded0000000000000000000000000',
+      TWILIO_AUTH_TOKEN: 'embedded-sink',
+      TWILIO_API_BASE_URL: sms.url,
+    });
     lines.push(`  SMS sink       ${sms.url} (Twilio-compatible)`);
     closers.push(() => sms.close());
     started.sms = sms;

@@ -16,7 +16,12 @@ export interface RestartPolicy {
   maxQuickCrashes: number;
 }
 
-export const defaultRestartPolicy: RestartPolicy = { initialDelayMs: 1000, maxDelayMs: 30_000, quickCrashMs: 60_000, maxQuickCrashes: 5 };
+export const defaultRestartPolicy: RestartPolicy = {
+  initialDelayMs: 1000,
+  maxDelayMs: 30_000,
+  quickCrashMs: 60_000,
+  maxQuickCrashes: 5,
+};
 
 export interface ServiceSpec {
   name: string;

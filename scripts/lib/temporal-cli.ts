@@ -60,7 +60,8 @@ export async function startTemporalDevServer(opts: DevServerOptions): Promise<Ch
   }
   // Search attributes used by the platform's workflows for listing and filtering.
   args.push('--search-attribute', 'CmpTenantId=Keyword', '--search-attribute', 'CmpKind=Keyword');
-  for (const [key, value] of Object.entries(opts.dynamicConfig ?? {})) args.push('--dynamic-config-value', `${key}=${JSON.stringify(value)}`);
+  for (const [key, value] of Object.entries(opts.dynamicConfig ?? {}))
+    args.push('--dynamic-config-value', `${key}=${JSON.stringify(value)}`);
   const child = spawn(temporalCliPath(), args, { stdio: ['ignore', 'ignore', 'pipe'] });
   let stderr = '';
   child.stderr?.on('data', (d: Buffer) => {

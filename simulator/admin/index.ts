@@ -46,7 +46,8 @@ export const adminModule: SimModule = {
     app.use('*', async (c, next) => {
       if (!isLoopback(c)) {
         const t = cloud.service('identity').validToken(c.req.header('x-auth-token'));
-        if (!t || !cloud.service('identity').authContext(t).isAdmin) throw adminError(401, 'The simulator admin API needs an admin token from a non-loopback address.');
+        if (!t || !cloud.service('identity').authContext(t).isAdmin)
+          throw adminError(401, 'The simulator admin API needs an admin token from a non-loopback address.');
       }
       await next();
     });
@@ -63,7 +64,8 @@ export const adminModule: SimModule = {
     };
     const num = (v: unknown, field: string, min = 0, max = Infinity): number | undefined => {
       if (v === undefined) return undefined;
-      if (typeof v !== 'number' || !Number.isFinite(v) || v < min || v > max) throw bad(`${field} must be a number in [${min}, ${max}]`);
+      if (typeof v !== 'number' || !Number.isFinite(v) || v < min || v > max)
+        throw bad(`${field} must be a number in [${min}, ${max}]`);
       return v;
     };
     const hostView = (h: Host) => ({
@@ -94,7 +96,8 @@ export const adminModule: SimModule = {
       const count = num(b.count, 'count', 1, 10000) ?? 1;
       const created: Host[] = [];
       for (let i = 0; i < count; i++) {
-        const name = typeof b.name === 'string' && count === 1 ? b.name : `compute-x${compute().store.seq.hypervisor + 1}`;
+        const name =
+          typeof b.name === 'string' && count === 1 ? b.name : `compute-x${compute().store.seq.hypervisor + 1}`;
         if (compute().store.hosts.has(name)) throw adminError(409, `host ${name} exists`);
         created.push(
           compute().store.addHost(name, {
@@ -126,7 +129,10 @@ export const adminModule: SimModule = {
     app.put('/hosts/:name/load', async (c) => {
       const h = host(c.req.param('name'));
       const b = await readJsonBody(c, bad);
-      h.load = { cpu: num(b.cpu, 'cpu', 0, 1) ?? h.load?.cpu ?? 0, memoryMb: num(b.memoryMb, 'memoryMb') ?? h.load?.memoryMb ?? 0 };
+      h.load = {
+        cpu: num(b.cpu, 'cpu', 0, 1) ?? h.load?.cpu ?? 0,
+        memoryMb: num(b.memoryMb, 'memoryMb') ?? h.load?.memoryMb ?? 0,
+      };
       return c.json({ host: hostView(h) });
     });
     app.delete('/hosts/:name/load', (c) => {
@@ -240,7 +246,8 @@ export const adminModule: SimModule = {
 const resetPoints = new WeakMap<SimCloud, ReadonlyArray<readonly [string, string]>>();
 
 function isLoopback(c: Context): boolean {
-  const addr = (c.env as { incoming?: { socket?: { remoteAddress?: string } } } | undefined)?.incoming?.socket?.remoteAddress;
+  const addr = (c.env as { incoming?: { socket?: { remoteAddress?: string } } } | undefined)?.incoming?.socket
+    ?.remoteAddress;
   if (!addr) return true; // in-process app.request() calls
   return addr === '::1' || addr.startsWith('127.') || addr.startsWith('::ffff:127.');
 }
@@ -258,7 +265,11 @@ function stats(cloud: SimCloud) {
   const hosts = [...store.hosts.values()];
   const mem = process.memoryUsage();
   return {
-    hosts: { total: hosts.length, up: hosts.filter((h) => store.serviceUp(h)).length, disabled: hosts.filter((h) => h.disabled).length },
+    hosts: {
+      total: hosts.length,
+      up: hosts.filter((h) => store.serviceUp(h)).length,
+      disabled: hosts.filter((h) => h.disabled).length,
+    },
     servers: { total: live, deleted_kept: store.deletedIndex.size, by_status: byStatus },
     migrations: store.migrations.size,
     projects: cloud.services.identity?.projects.size ?? 0,

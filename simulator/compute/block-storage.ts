@@ -33,14 +33,24 @@ export class ComputeBlockStorage {
    * A boot volume for `block_device_mapping_v2` (from an image, or blank). Cinder builds it in
    * `creating`; `onReady` runs once it is available, so the caller can attach it then.
    */
-  create(caller: Caller, input: { size: number; imageId?: string; name: string }, onReady: (id: string) => void): string {
+  create(
+    caller: Caller,
+    input: { size: number; imageId?: string; name: string },
+    onReady: (id: string) => void,
+  ): string {
     const cinder = this.cloud.services.volume;
     if (!cinder) {
       const id = this.cloud.newId();
       onReady(id);
       return id;
     }
-    return cinder.createVolume({ caller, size: input.size, imageId: input.imageId, name: input.name, onAvailable: (v) => onReady(v.id) }).id;
+    return cinder.createVolume({
+      caller,
+      size: input.size,
+      imageId: input.imageId,
+      name: input.name,
+      onAvailable: (v) => onReady(v.id),
+    }).id;
   }
 
   /** Reserve + attach in Cinder; returns the attachment id. */

@@ -42,11 +42,20 @@ export function consoleRoutes(svc: ComputeService): Hono<ComputeEnv> {
     requireMv(c, 6);
     const s = svc.store.visibleServer(c.req.param('id'), c.get('auth'));
     const rc = (await readJsonBody(c, badRequest)).remote_console as Record<string, unknown> | undefined;
-    if (!rc || typeof rc !== 'object') throw badRequest("Invalid input for field/attribute remote_console. Value: None. 'remote_console' is a required property");
+    if (!rc || typeof rc !== 'object')
+      throw badRequest(
+        "Invalid input for field/attribute remote_console. Value: None. 'remote_console' is a required property",
+      );
     const protocol = String(rc.protocol);
     const type = String(rc.type);
-    if (!PROTOCOL_TYPES[protocol]) throw schemaError('remote_console/protocol', rc.protocol, "is not one of ['vnc', 'spice', 'rdp', 'serial', 'mks']");
-    if (!PROTOCOL_TYPES[protocol].includes(type)) throw badRequest(`Unsupported console type ${type} for protocol ${protocol}`);
+    if (!PROTOCOL_TYPES[protocol])
+      throw schemaError(
+        'remote_console/protocol',
+        rc.protocol,
+        "is not one of ['vnc', 'spice', 'rdp', 'serial', 'mks']",
+      );
+    if (!PROTOCOL_TYPES[protocol].includes(type))
+      throw badRequest(`Unsupported console type ${type} for protocol ${protocol}`);
     return c.json({ remote_console: { protocol, type, url: consoleUrl(c, svc, s, type) } });
   });
   return app;

@@ -26,17 +26,20 @@ export function flavorAccessRoutes(svc: ComputeService): Hono<ComputeEnv> {
   app.post('/flavors/:id/action', async (c: ComputeContext) => {
     const b = await readJsonBody(c, badRequest);
     const [action] = Object.keys(b);
-    if (action !== 'addTenantAccess' && action !== 'removeTenantAccess') throw badRequest(`There is no such action: ${action}`);
+    if (action !== 'addTenantAccess' && action !== 'removeTenantAccess')
+      throw badRequest(`There is no such action: ${action}`);
     requireAdmin(c, `os_compute_api:os-flavor-access:${action === 'addTenantAccess' ? 'add' : 'remove'}_tenant_access`);
     const tenant = (b[action] as { tenant?: unknown } | null)?.tenant;
-    if (typeof tenant !== 'string' || !tenant) throw badRequest(`Invalid input for field/attribute ${action}. 'tenant' is a required property`);
+    if (typeof tenant !== 'string' || !tenant)
+      throw badRequest(`Invalid input for field/attribute ${action}. 'tenant' is a required property`);
     const f = flavor(c.req.param('id')!);
     const projects = (f.projects ??= []);
     if (action === 'addTenantAccess') {
       if (f.isPublic) throw conflict('Can not add access to a public flavor.');
       const identity = svc.cloud.services.identity;
       if (identity && !identity.projects.has(tenant)) throw badRequest(`Project ID ${tenant} is not a valid project.`);
-      if (projects.includes(tenant)) throw conflict(`Flavor access already exists for flavor ${f.id} and project ${tenant} combination.`);
+      if (projects.includes(tenant))
+        throw conflict(`Flavor access already exists for flavor ${f.id} and project ${tenant} combination.`);
       projects.push(tenant);
     } else {
       const i = projects.indexOf(tenant);

@@ -25,12 +25,24 @@ export function flavorsRoutes(svc: ComputeService): Hono<ComputeEnv> {
     // Nova: members see public flavors and those their project has access to; admins see all unless is_public=true/false narrows it.
     const isPublic = q.is_public?.toLowerCase();
     if (!admin) items = items.filter((f) => svc.store.visibleFlavor(f.id, c.get('auth')));
-    else if (isPublic !== undefined && isPublic !== 'none') items = items.filter((f) => f.isPublic === ['true', '1', 'yes', 't', 'on'].includes(isPublic));
+    else if (isPublic !== undefined && isPublic !== 'none')
+      items = items.filter((f) => f.isPublic === ['true', '1', 'yes', 't', 'on'].includes(isPublic));
     if (q.minRam) items = items.filter((f) => f.ram >= Number(q.minRam));
     if (q.minDisk) items = items.filter((f) => f.disk >= Number(q.minDisk));
     const sortKey = (q.sort_key ?? 'flavorid') as string;
     const dir = (q.sort_dir ?? 'asc') === 'desc' ? -1 : 1;
-    const keyOf = (f: Flavor): string | number => (sortKey === 'flavorid' || sortKey === 'id' ? f.id : sortKey === 'name' ? f.name : sortKey === 'memory_mb' ? f.ram : sortKey === 'vcpus' ? f.vcpus : sortKey === 'root_gb' ? f.disk : f.id);
+    const keyOf = (f: Flavor): string | number =>
+      sortKey === 'flavorid' || sortKey === 'id'
+        ? f.id
+        : sortKey === 'name'
+          ? f.name
+          : sortKey === 'memory_mb'
+            ? f.ram
+            : sortKey === 'vcpus'
+              ? f.vcpus
+              : sortKey === 'root_gb'
+                ? f.disk
+                : f.id;
     items.sort((a, b) => (keyOf(a) < keyOf(b) ? -dir : keyOf(a) > keyOf(b) ? dir : 0));
     if (q.marker) {
       const i = items.findIndex((f) => f.id === q.marker);
@@ -40,10 +52,24 @@ export function flavorsRoutes(svc: ComputeService): Hono<ComputeEnv> {
     const limit = q.limit ? Math.min(Number(q.limit), 1000) : 1000;
     const page = items.slice(0, limit);
     const body: Record<string, unknown> = {
-      flavors: page.map((f) => (detail ? flavorView(c, f) : { id: f.id, name: f.name, links: resourceLinks(c, 'flavors', f.id), ...(c.get('mv') >= 55 ? { description: f.description } : {}) })),
+      flavors: page.map((f) =>
+        detail
+          ? flavorView(c, f)
+          : {
+              id: f.id,
+              name: f.name,
+              links: resourceLinks(c, 'flavors', f.id),
+              ...(c.get('mv') >= 55 ? { description: f.description } : {}),
+            },
+      ),
     };
     if (q.limit && page.length === limit && page.length < items.length)
-      body.flavors_links = [{ rel: 'next', href: `${computeBase(c)}/flavors${detail ? '/detail' : ''}?limit=${limit}&marker=${page[page.length - 1].id}` }];
+      body.flavors_links = [
+        {
+          rel: 'next',
+          href: `${computeBase(c)}/flavors${detail ? '/detail' : ''}?limit=${limit}&marker=${page[page.length - 1].id}`,
+        },
+      ];
     return c.json(body);
   };
   app.get('/flavors', list(false));
@@ -57,16 +83,21 @@ export function flavorsRoutes(svc: ComputeService): Hono<ComputeEnv> {
     const int = (k: string, min: number, required: boolean) => {
       const v = f[k];
       if (v === undefined) {
-        if (required) throw badRequest(`Invalid input for field/attribute flavor. Value: ${JSON.stringify(f)}. '${k}' is a required property`);
+        if (required)
+          throw badRequest(
+            `Invalid input for field/attribute flavor. Value: ${JSON.stringify(f)}. '${k}' is a required property`,
+          );
         return 0;
       }
       const n = typeof v === 'string' && /^\d+$/.test(v) ? Number(v) : v;
-      if (typeof n !== 'number' || !Number.isInteger(n) || n < min) throw schemaError(`flavor/${k}`, v, `${JSON.stringify(v)} is less than the minimum of ${min}`);
+      if (typeof n !== 'number' || !Number.isInteger(n) || n < min)
+        throw schemaError(`flavor/${k}`, v, `${JSON.stringify(v)} is less than the minimum of ${min}`);
       return n;
     };
     const id = f.id === undefined || f.id === null || f.id === 'auto' ? svc.cloud.newId() : String(f.id);
     if (svc.store.flavors.has(id)) throw conflict(`Flavor with ID ${id} already exists.`);
-    for (const x of svc.store.flavors.values()) if (x.name === name) throw conflict(`Flavor with name ${name} already exists.`);
+    for (const x of svc.store.flavors.values())
+      if (x.name === name) throw conflict(`Flavor with name ${name} already exists.`);
     const flavor: Flavor = {
       id,
       name,
@@ -89,7 +120,8 @@ export function flavorsRoutes(svc: ComputeService): Hono<ComputeEnv> {
     if (c.get('mv') < 55) throw notFound('The resource could not be found.');
     const f = get(c, c.req.param('id'));
     const u = requireObject(await readJsonBody(c, badRequest), 'flavor');
-    if (!('description' in u)) throw badRequest("Invalid input for field/attribute flavor. 'description' is a required property");
+    if (!('description' in u))
+      throw badRequest("Invalid input for field/attribute flavor. 'description' is a required property");
     f.description = u.description === null ? null : String(u.description);
     return c.json({ flavor: flavorView(c, f) });
   });
@@ -106,7 +138,8 @@ export function flavorsRoutes(svc: ComputeService): Hono<ComputeEnv> {
     requireAdmin(c, 'os_compute_api:os-flavor-extra-specs:create');
     const f = get(c, c.req.param('id'));
     const specs = (await readJsonBody(c, badRequest)).extra_specs;
-    if (!specs || typeof specs !== 'object') throw badRequest("Invalid input for field/attribute extra_specs. 'extra_specs' is a required property");
+    if (!specs || typeof specs !== 'object')
+      throw badRequest("Invalid input for field/attribute extra_specs. 'extra_specs' is a required property");
     for (const [k, v] of Object.entries(specs)) f.extraSpecs[k] = String(v);
     return c.json({ extra_specs: { ...specs } });
   });

@@ -6,7 +6,13 @@ import { badRequest, notFound } from './errors';
 import { requireAdmin } from './guards';
 import { computeBase } from './links';
 
-const cpuInfo = (h: Host) => ({ arch: 'x86_64', model: 'Cascadelake-Server', vendor: 'Intel', topology: { cells: 2, sockets: 1, cores: h.vcpus / 4, threads: 2 }, features: [] });
+const cpuInfo = (h: Host) => ({
+  arch: 'x86_64',
+  model: 'Cascadelake-Server',
+  vendor: 'Intel',
+  topology: { cells: 2, sockets: 1, cores: h.vcpus / 4, threads: 2 },
+  features: [],
+});
 
 /** os-hypervisors: list, detail, show, search/servers (old), statistics, uptime. */
 export function hypervisorsRoutes(svc: ComputeService): Hono<ComputeEnv> {
@@ -15,7 +21,10 @@ export function hypervisorsRoutes(svc: ComputeService): Hono<ComputeEnv> {
   const idOf = (c: ComputeContext, h: Host) => (c.get('mv') >= 53 ? h.hypervisorId : h.hypervisorSeq);
 
   const serversOf = (h: Host) =>
-    [...h.servers].map((id) => store.servers.get(id)).filter((s) => s && !s.deleted).map((s) => ({ uuid: s!.id, name: `instance-${s!.seq.toString(16).padStart(8, '0')}` }));
+    [...h.servers]
+      .map((id) => store.servers.get(id))
+      .filter((s) => s && !s.deleted)
+      .map((s) => ({ uuid: s!.id, name: `instance-${s!.seq.toString(16).padStart(8, '0')}` }));
 
   const summary = (c: ComputeContext, h: Host, withServers: boolean) => {
     const up = store.serviceUp(h);
@@ -68,7 +77,10 @@ export function hypervisorsRoutes(svc: ComputeService): Hono<ComputeEnv> {
     const q = c.req.query();
     let hosts = [...store.hosts.values()];
     if (mv >= 53 && q.hypervisor_hostname_pattern) {
-      if (q.limit || q.marker) throw badRequest('Paging over hypervisors with the hypervisor_hostname_pattern query parameter is not supported.');
+      if (q.limit || q.marker)
+        throw badRequest(
+          'Paging over hypervisors with the hypervisor_hostname_pattern query parameter is not supported.',
+        );
       const pat = q.hypervisor_hostname_pattern;
       hosts = hosts.filter((h) => h.name.includes(pat));
       if (hosts.length === 0) throw notFound(`No hypervisor matching '${pat}' could be found.`);
@@ -81,9 +93,16 @@ export function hypervisorsRoutes(svc: ComputeService): Hono<ComputeEnv> {
     const limit = mv >= 33 && q.limit ? Number(q.limit) : undefined;
     const page = limit !== undefined ? hosts.slice(0, limit) : hosts;
     const withServers = mv >= 53 && ['true', '1', 'yes'].includes((q.with_servers ?? '').toLowerCase());
-    const body: Record<string, unknown> = { hypervisors: page.map((h) => (isDetail ? detail(c, h, withServers) : summary(c, h, withServers))) };
+    const body: Record<string, unknown> = {
+      hypervisors: page.map((h) => (isDetail ? detail(c, h, withServers) : summary(c, h, withServers))),
+    };
     if (limit !== undefined && page.length === limit && page.length < hosts.length)
-      body.hypervisors_links = [{ rel: 'next', href: `${computeBase(c)}/os-hypervisors${isDetail ? '/detail' : ''}?limit=${limit}&marker=${idOf(c, page[page.length - 1])}` }];
+      body.hypervisors_links = [
+        {
+          rel: 'next',
+          href: `${computeBase(c)}/os-hypervisors${isDetail ? '/detail' : ''}?limit=${limit}&marker=${idOf(c, page[page.length - 1])}`,
+        },
+      ];
     return c.json(body);
   };
   app.get('/os-hypervisors', list(false));
@@ -130,7 +149,10 @@ export function hypervisorsRoutes(svc: ComputeService): Hono<ComputeEnv> {
 
   const find = (c: ComputeContext) => {
     const id = c.req.param('id')!;
-    const h = c.get('mv') >= 53 ? [...store.hosts.values()].find((x) => x.hypervisorId === id) : [...store.hosts.values()].find((x) => String(x.hypervisorSeq) === id);
+    const h =
+      c.get('mv') >= 53
+        ? [...store.hosts.values()].find((x) => x.hypervisorId === id)
+        : [...store.hosts.values()].find((x) => String(x.hypervisorSeq) === id);
     if (!h) {
       if (c.get('mv') >= 53 && !/^[0-9a-f-]{36}$/i.test(id)) throw badRequest(`Invalid uuid ${id}`);
       throw notFound(`Hypervisor with ID '${id}' could not be found.`);
@@ -139,14 +161,20 @@ export function hypervisorsRoutes(svc: ComputeService): Hono<ComputeEnv> {
   };
   app.get('/os-hypervisors/:id', (c) => {
     requireAdmin(c, 'os_compute_api:os-hypervisors:show');
-    const withServers = c.get('mv') >= 53 && ['true', '1', 'yes'].includes((c.req.query('with_servers') ?? '').toLowerCase());
+    const withServers =
+      c.get('mv') >= 53 && ['true', '1', 'yes'].includes((c.req.query('with_servers') ?? '').toLowerCase());
     return c.json({ hypervisor: detail(c, find(c), withServers) });
   });
   app.get('/os-hypervisors/:id/uptime', (c) => {
     requireAdmin(c, 'os_compute_api:os-hypervisors:uptime');
     if (c.get('mv') >= 88) throw notFound('The resource could not be found.');
     const h = find(c);
-    return c.json({ hypervisor: { ...summary(c, h, false), uptime: ' 08:32:11 up 93 days, 18:25, 12 users,  load average: 0.20, 0.12, 0.14' } });
+    return c.json({
+      hypervisor: {
+        ...summary(c, h, false),
+        uptime: ' 08:32:11 up 93 days, 18:25, 12 users,  load average: 0.20, 0.12, 0.14',
+      },
+    });
   });
   return app;
 }

@@ -8,7 +8,15 @@ import type { ComputeService } from './service';
 import { computeBase, resourceLinks } from './links';
 import { forbidden, notFound } from './errors';
 
-const statusMap: Record<string, string> = { active: 'ACTIVE', queued: 'SAVING', saving: 'SAVING', importing: 'SAVING', deleted: 'DELETED', pending_delete: 'DELETED', killed: 'ERROR' };
+const statusMap: Record<string, string> = {
+  active: 'ACTIVE',
+  queued: 'SAVING',
+  saving: 'SAVING',
+  importing: 'SAVING',
+  deleted: 'DELETED',
+  pending_delete: 'DELETED',
+  killed: 'ERROR',
+};
 const progressMap: Record<string, number> = { queued: 25, saving: 50, importing: 50, active: 100 };
 
 /** The deprecated compute image proxy to Glance (up to 2.35): list, detail, show and delete, in Nova's image view. */
@@ -17,7 +25,11 @@ export function imagesRoutes(svc: ComputeService): Hono<ComputeEnv> {
   const glance = () => svc.cloud.service('image');
   const links = (c: ComputeContext, id: string) => [
     ...resourceLinks(c, 'images', id),
-    { rel: 'alternate', type: 'application/vnd.openstack.image', href: `${new URL(computeBase(c)).origin}/image/images/${id}` },
+    {
+      rel: 'alternate',
+      type: 'application/vnd.openstack.image',
+      href: `${new URL(computeBase(c)).origin}/image/images/${id}`,
+    },
   ];
   const view = (c: ComputeContext, img: ImageRecord) => {
     const v: Record<string, unknown> = {
@@ -48,11 +60,25 @@ export function imagesRoutes(svc: ComputeService): Hono<ComputeEnv> {
   const list = (detail: boolean) => (c: ComputeContext) => {
     requireMv(c, 1, 35);
     const q = c.req.queries();
-    const filters = Object.fromEntries(['name', 'status', 'limit', 'marker'].filter((k) => q[k]).map((k) => [k, k === 'status' ? q[k].map((s) => s.toLowerCase()) : q[k]]));
+    const filters = Object.fromEntries(
+      ['name', 'status', 'limit', 'marker']
+        .filter((k) => q[k])
+        .map((k) => [k, k === 'status' ? q[k].map((s) => s.toLowerCase()) : q[k]]),
+    );
     const body = listImages(glance(), c.get('auth'), filters);
-    const images = body.images.map((img) => (detail ? view(c, img) : { id: img.id, name: img.name, links: links(c, img.id) }));
+    const images = body.images.map((img) =>
+      detail ? view(c, img) : { id: img.id, name: img.name, links: links(c, img.id) },
+    );
     const last = body.images[body.images.length - 1];
-    const next = body.next && last ? [{ rel: 'next', href: `${computeBase(c)}/images${detail ? '/detail' : ''}?limit=${q.limit?.[0]}&marker=${last.id}` }] : undefined;
+    const next =
+      body.next && last
+        ? [
+            {
+              rel: 'next',
+              href: `${computeBase(c)}/images${detail ? '/detail' : ''}?limit=${q.limit?.[0]}&marker=${last.id}`,
+            },
+          ]
+        : undefined;
     return c.json({ images, ...(next ? { images_links: next } : {}) });
   };
 
@@ -64,7 +90,8 @@ export function imagesRoutes(svc: ComputeService): Hono<ComputeEnv> {
     try {
       glance().delete(c.get('auth'), img.id);
     } catch (e) {
-      if (e instanceof SimHttpError && e.status === 403) throw forbidden((e.body as { message?: string }).message ?? 'Forbidden');
+      if (e instanceof SimHttpError && e.status === 403)
+        throw forbidden((e.body as { message?: string }).message ?? 'Forbidden');
       throw e;
     }
     return c.body(null, 204);

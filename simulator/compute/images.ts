@@ -29,7 +29,17 @@ export class ComputeImages {
   }
 
   /** createImage: Glance shows the snapshot `saving`, then `active` after actionMs. Returns its id. */
-  createSnapshot(caller: Caller, input: { name: string; serverId: string; metadata: Record<string, string>; sizeBytes: number; minDisk: number; minRam: number }): string {
+  createSnapshot(
+    caller: Caller,
+    input: {
+      name: string;
+      serverId: string;
+      metadata: Record<string, string>;
+      sizeBytes: number;
+      minDisk: number;
+      minRam: number;
+    },
+  ): string {
     const glance = this.cloud.services.image;
     if (!glance) return this.cloud.newId();
     return glance.createImage({ caller, ...input }).id;

@@ -14,7 +14,8 @@ export function instanceActionsRoutes(svc: ComputeService): Hono<ComputeEnv> {
     const s = svc.store.servers.get(id);
     const auth = c.get('auth');
     // Nova 2.21+ shows actions of deleted servers.
-    if (!s || (!auth.isAdmin && s.projectId !== auth.projectId) || (s.deleted && c.get('mv') < 21)) throw notFound(`Instance ${id} could not be found.`);
+    if (!s || (!auth.isAdmin && s.projectId !== auth.projectId) || (s.deleted && c.get('mv') < 21))
+      throw notFound(`Instance ${id} could not be found.`);
     return s;
   };
   const view = (c: ComputeContext, a: InstanceAction) => ({

@@ -33,14 +33,30 @@ export function interfacesRoutes(svc: ComputeService): Hono<ComputeEnv> {
   app.post('/servers/:id/os-interface', async (c) => {
     const s = server(c);
     const b = requireObject(await readJsonBody(c, badRequest), 'interfaceAttachment');
-    rejectUnknown(b, new Set(['net_id', 'port_id', 'fixed_ips', ...(c.get('mv') >= 49 ? ['tag'] : [])]), 'interfaceAttachment');
-    if (b.net_id !== undefined && b.port_id !== undefined) throw badRequest('Must not input both network_id and port_id');
-    if (b.port_id !== undefined && !isUuid(b.port_id)) throw badRequest(`Invalid input for field/attribute port_id. Value: ${String(b.port_id)}. is not a 'uuid'`);
+    rejectUnknown(
+      b,
+      new Set(['net_id', 'port_id', 'fixed_ips', ...(c.get('mv') >= 49 ? ['tag'] : [])]),
+      'interfaceAttachment',
+    );
+    if (b.net_id !== undefined && b.port_id !== undefined)
+      throw badRequest('Must not input both network_id and port_id');
+    if (b.port_id !== undefined && !isUuid(b.port_id))
+      throw badRequest(`Invalid input for field/attribute port_id. Value: ${String(b.port_id)}. is not a 'uuid'`);
     guard(c, s, 'attach_interface', INTERFACE_STATES);
-    const fixed = Array.isArray(b.fixed_ips) ? (b.fixed_ips[0] as { ip_address?: string } | undefined)?.ip_address : undefined;
-    const nics = b.port_id || b.net_id
-      ? [{ portId: b.port_id as string | undefined, networkId: b.net_id as string | undefined, fixedIp: fixed, tag: b.tag as string | undefined }]
-      : svc.networking.resolveRequests(c.get('auth'), undefined);
+    const fixed = Array.isArray(b.fixed_ips)
+      ? (b.fixed_ips[0] as { ip_address?: string } | undefined)?.ip_address
+      : undefined;
+    const nics =
+      b.port_id || b.net_id
+        ? [
+            {
+              portId: b.port_id as string | undefined,
+              networkId: b.net_id as string | undefined,
+              fixedIp: fixed,
+              tag: b.tag as string | undefined,
+            },
+          ]
+        : svc.networking.resolveRequests(c.get('auth'), undefined);
     svc.networking.validate(c.get('auth'), nics, notFound);
     const port = svc.networking.attach(c.get('auth'), s, nics[0]);
     s.ports.push(port);

@@ -26,7 +26,10 @@ function generate(): { publicKey: string; privateKey: string } {
     return l;
   };
   const blob = Buffer.concat([len(type), type, len(raw), raw]);
-  return { publicKey: `ssh-ed25519 ${blob.toString('base64')} Generated-by-Nova`, privateKey: privateKey.export({ format: 'pem', type: 'pkcs8' }).toString() };
+  return {
+    publicKey: `ssh-ed25519 ${blob.toString('base64')} Generated-by-Nova`,
+    privateKey: privateKey.export({ format: 'pem', type: 'pkcs8' }).toString(),
+  };
 }
 
 /** os-keypairs: per-user key pairs. */
@@ -41,13 +44,23 @@ export function keypairsRoutes(svc: ComputeService): Hono<ComputeEnv> {
     const mv = c.get('mv');
     const v: Record<string, unknown> = { name: k.name, public_key: k.publicKey, fingerprint: k.fingerprint };
     if (mv >= 2) v.type = k.type;
-    if (detail) Object.assign(v, { user_id: k.userId, created_at: k.createdAt, deleted: false, deleted_at: null, updated_at: null, id: k.id });
+    if (detail)
+      Object.assign(v, {
+        user_id: k.userId,
+        created_at: k.createdAt,
+        deleted: false,
+        deleted_at: null,
+        updated_at: null,
+        id: k.id,
+      });
     return v;
   };
 
   app.get('/os-keypairs', (c) => {
     const user = userOf(c);
-    let list = [...svc.store.keypairs.values()].filter((k) => k.userId === user).sort((a, b) => a.name.localeCompare(b.name));
+    let list = [...svc.store.keypairs.values()]
+      .filter((k) => k.userId === user)
+      .sort((a, b) => a.name.localeCompare(b.name));
     const q = c.req.query();
     if (c.get('mv') >= 35 && q.marker) {
       const i = list.findIndex((k) => k.name === q.marker);
@@ -67,13 +80,17 @@ export function keypairsRoutes(svc: ComputeService): Hono<ComputeEnv> {
       throw badRequest('Keypair data is invalid: Keypair name contains unsafe characters');
     const user = mv >= 10 && c.get('auth').isAdmin && typeof k.user_id === 'string' ? k.user_id : c.get('auth').userId;
     const type = (k.type as string | undefined) ?? 'ssh';
-    if (mv >= 2 && !['ssh', 'x509'].includes(type)) throw schemaError('keypair/type', type, "is not one of ['ssh', 'x509']");
+    if (mv >= 2 && !['ssh', 'x509'].includes(type))
+      throw schemaError('keypair/type', type, "is not one of ['ssh', 'x509']");
     if (svc.store.keypairs.has(`${user}/${name}`)) throw conflict(`Key pair '${name}' already exists.`);
     checkKeypairQuota(svc, c.get('auth').projectId, user);
     let publicKey = typeof k.public_key === 'string' ? k.public_key : undefined;
     let privateKey: string | undefined;
     if (!publicKey) {
-      if (mv >= 92) throw badRequest(`Invalid input for field/attribute keypair. Value: ${JSON.stringify(k)}. 'public_key' is a required property`);
+      if (mv >= 92)
+        throw badRequest(
+          `Invalid input for field/attribute keypair. Value: ${JSON.stringify(k)}. 'public_key' is a required property`,
+        );
       ({ publicKey, privateKey } = generate());
     } else if (type === 'ssh' && !/^(ssh-(rsa|ed25519|dss)|ecdsa-sha2-\S+) [A-Za-z0-9+/=]+/.test(publicKey.trim())) {
       throw badRequest('Keypair data is invalid: failed to generate fingerprint');
@@ -102,7 +119,8 @@ export function keypairsRoutes(svc: ComputeService): Hono<ComputeEnv> {
 
   app.delete('/os-keypairs/:name', (c) => {
     const key = `${userOf(c)}/${c.req.param('name')}`;
-    if (!svc.store.keypairs.delete(key)) throw notFound(`Keypair ${c.req.param('name')} not found for user ${userOf(c)}`);
+    if (!svc.store.keypairs.delete(key))
+      throw notFound(`Keypair ${c.req.param('name')} not found for user ${userOf(c)}`);
     return c.body(null, c.get('mv') >= 2 ? 204 : 202);
   });
   return app;

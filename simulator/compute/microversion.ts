@@ -31,9 +31,13 @@ export const microversion: MiddlewareHandler<ComputeEnv> = async (c, next) => {
     if (raw.toLowerCase() === 'latest') minor = MAX_MINOR;
     else {
       const m = /^(\d+)\.(\d+)$/.exec(raw.trim());
-      if (!m) throw badRequest(`Invalid format for API version string: '${raw}'. It must be in the format 'major.minor'.`);
+      if (!m)
+        throw badRequest(`Invalid format for API version string: '${raw}'. It must be in the format 'major.minor'.`);
       if (m[1] !== '2' || Number(m[2]) < MIN_MINOR || Number(m[2]) > MAX_MINOR)
-        throw novaError(406, `Version ${raw} is not supported by the API. Minimum is 2.${MIN_MINOR} and maximum is ${MAX_VERSION}.`);
+        throw novaError(
+          406,
+          `Version ${raw} is not supported by the API. Minimum is 2.${MIN_MINOR} and maximum is ${MAX_VERSION}.`,
+        );
       minor = Number(m[2]);
     }
   }

@@ -33,7 +33,13 @@ function moveTo(svc: ComputeService, s: Server, dest: Host, flavor = s.flavor): 
 }
 
 /** The target host of a migration: the named one (checked) or the scheduler's pick, never the source. */
-function pickDestination(svc: ComputeService, s: Server, requested: string | undefined, flavor = s.flavor, force = false): Host {
+function pickDestination(
+  svc: ComputeService,
+  s: Server,
+  requested: string | undefined,
+  flavor = s.flavor,
+  force = false,
+): Host {
   const diskGb = s.imageId ? flavor.disk : 0;
   if (requested) {
     const h = svc.store.hosts.get(requested);
@@ -48,7 +54,13 @@ function pickDestination(svc: ComputeService, s: Server, requested: string | und
   return h;
 }
 
-function newMigration(svc: ComputeService, s: Server, type: Migration['type'], dest: string | null, newFlavorId = s.flavor.id): Migration {
+function newMigration(
+  svc: ComputeService,
+  s: Server,
+  type: Migration['type'],
+  dest: string | null,
+  newFlavorId = s.flavor.id,
+): Migration {
   return svc.store.addMigration({
     serverId: s.id,
     projectId: s.projectId,
@@ -74,15 +86,37 @@ export function liveMigrate(c: ComputeContext, svc: ComputeService, s: Server, a
   const a = arg as Obj | null;
   if (!a || typeof a !== 'object') throw schemaError('os-migrateLive', arg ?? null, "is not of type 'object'");
   const mv = c.get('mv');
-  if (!('host' in a)) throw badRequest(`Invalid input for field/attribute os-migrateLive. Value: ${JSON.stringify(a)}. 'host' is a required property`);
-  if (mv < 25 && !('block_migration' in a)) throw badRequest(`Invalid input for field/attribute os-migrateLive. Value: ${JSON.stringify(a)}. 'block_migration' is a required property`);
+  if (!('host' in a))
+    throw badRequest(
+      `Invalid input for field/attribute os-migrateLive. Value: ${JSON.stringify(a)}. 'host' is a required property`,
+    );
+  if (mv < 25 && !('block_migration' in a))
+    throw badRequest(
+      `Invalid input for field/attribute os-migrateLive. Value: ${JSON.stringify(a)}. 'block_migration' is a required property`,
+    );
   const bm = a.block_migration;
-  if (bm !== undefined && typeof bm !== 'boolean' && !(mv >= 25 && bm === 'auto') && !['True', 'False', 'true', 'false'].includes(String(bm)))
-    throw schemaError('os-migrateLive/block_migration', bm, "is not one of [True, 'True', 'TRUE', 'true', '1', 'ON', ...]");
+  if (
+    bm !== undefined &&
+    typeof bm !== 'boolean' &&
+    !(mv >= 25 && bm === 'auto') &&
+    !['True', 'False', 'true', 'false'].includes(String(bm))
+  )
+    throw schemaError(
+      'os-migrateLive/block_migration',
+      bm,
+      "is not one of [True, 'True', 'TRUE', 'true', '1', 'ON', ...]",
+    );
   guard(c, s, 'os-migrateLive', [VmState.ACTIVE, VmState.PAUSED]);
   const source = s.host ? svc.store.hosts.get(s.host) : undefined;
-  if (!source || !svc.store.serviceUp(source)) throw badRequest(`Compute service of ${s.host} is unavailable at this time.`);
-  const dest = pickDestination(svc, s, typeof a.host === 'string' ? a.host : undefined, s.flavor, a.force === true && mv >= 30 && mv < 68);
+  if (!source || !svc.store.serviceUp(source))
+    throw badRequest(`Compute service of ${s.host} is unavailable at this time.`);
+  const dest = pickDestination(
+    svc,
+    s,
+    typeof a.host === 'string' ? a.host : undefined,
+    s.flavor,
+    a.force === true && mv >= 30 && mv < 68,
+  );
   claimDest(dest, s);
   const mig = newMigration(svc, s, 'live-migration', dest.name);
   const act = svc.store.recordAction(s, 'live-migration', ctxOf(c));
@@ -104,10 +138,13 @@ export function liveMigrate(c: ComputeContext, svc: ComputeService, s: Server, a
 export function abortLiveMigration(svc: ComputeService, s: Server, migrationId: number, mv: number): void {
   const mig = svc.store.migrations.get(migrationId);
   if (!mig || mig.serverId !== s.id) throw notFound(`Migration ${migrationId} not found for instance ${s.id}`);
-  if (mig.type !== 'live-migration') throw badRequest(`Migration ${migrationId} for instance ${s.id} is not a live-migration.`);
+  if (mig.type !== 'live-migration')
+    throw badRequest(`Migration ${migrationId} for instance ${s.id} is not a live-migration.`);
   const abortable = mv >= 65 ? ['running', 'queued', 'preparing'] : ['running'];
   if (!abortable.includes(mig.status))
-    throw (mv >= 65 ? badRequest : conflict)(`Migration ${migrationId} state of instance ${s.id} is ${mig.status}. Cannot abort live migration while the migration is in this state.`);
+    throw (mv >= 65 ? badRequest : conflict)(
+      `Migration ${migrationId} state of instance ${s.id} is ${mig.status}. Cannot abort live migration while the migration is in this state.`,
+    );
   const p = pendingLive.get(mig);
   if (p) unclaimDest(p.dest, s);
   pendingLive.delete(mig);
@@ -119,12 +156,21 @@ export function abortLiveMigration(svc: ComputeService, s: Server, migrationId: 
 export function forceCompleteLiveMigration(svc: ComputeService, s: Server, migrationId: number): void {
   const mig = svc.store.migrations.get(migrationId);
   if (!mig || mig.serverId !== s.id) throw notFound(`Migration ${migrationId} not found for instance ${s.id}`);
-  if (mig.status !== 'running') throw badRequest(`Migration ${migrationId} state of instance ${s.id} is ${mig.status}. Cannot force complete while the migration is in this state.`);
+  if (mig.status !== 'running')
+    throw badRequest(
+      `Migration ${migrationId} state of instance ${s.id} is ${mig.status}. Cannot force complete while the migration is in this state.`,
+    );
   pendingLive.get(mig)?.finish();
 }
 
 /** `migrate` (admin, same flavor) and `resize` (owner, new flavor) both end in VERIFY_RESIZE. */
-export function coldMigrate(c: ComputeContext, svc: ComputeService, s: Server, arg: unknown, flavorRef: string | undefined): Response {
+export function coldMigrate(
+  c: ComputeContext,
+  svc: ComputeService,
+  s: Server,
+  arg: unknown,
+  flavorRef: string | undefined,
+): Response {
   const isResize = flavorRef !== undefined;
   const action = isResize ? 'resize' : 'migrate';
   if (!isResize) requireAdmin(c, 'os_compute_api:os-migrate-server:migrate');
@@ -209,7 +255,9 @@ export function evacuate(c: ComputeContext, svc: ComputeService, s: Server, arg:
   const mv = c.get('mv');
   const a = (arg ?? {}) as Obj;
   if (mv < 14 && a.onSharedStorage === undefined)
-    throw badRequest(`Invalid input for field/attribute evacuate. Value: ${JSON.stringify(a)}. 'onSharedStorage' is a required property`);
+    throw badRequest(
+      `Invalid input for field/attribute evacuate. Value: ${JSON.stringify(a)}. 'onSharedStorage' is a required property`,
+    );
   guard(c, s, 'evacuate', [VmState.ACTIVE, VmState.STOPPED, VmState.ERROR]);
   const source = s.host ? svc.store.hosts.get(s.host) : undefined;
   if (source && svc.store.serviceUp(source)) throw conflict(`Compute service of ${source.name} is still in use.`);
@@ -227,7 +275,12 @@ export function evacuate(c: ComputeContext, svc: ComputeService, s: Server, arg:
     moveTo(svc, s, dest);
     svc.store.setMigrationStatus(mig, 'done');
     s.fault = null;
-    svc.setState(s, targetStopped ? VmState.STOPPED : VmState.ACTIVE, null, targetStopped ? PowerState.SHUTDOWN : PowerState.RUNNING);
+    svc.setState(
+      s,
+      targetStopped ? VmState.STOPPED : VmState.ACTIVE,
+      null,
+      targetStopped ? PowerState.SHUTDOWN : PowerState.RUNNING,
+    );
     svc.store.finishAction(act, true);
   });
   if (mv < 14) return c.json({ adminPass: s.adminPass }, 200);

@@ -24,7 +24,7 @@ export function migrationsRoutes(svc: ComputeService): Hono<ComputeEnv> {
       created_at: nova(m.createdAt),
       updated_at: nova(m.updatedAt),
       dest_compute: m.destCompute,
-      dest_host: m.destCompute ? store.hosts.get(m.destCompute)?.hostIp ?? null : null,
+      dest_host: m.destCompute ? (store.hosts.get(m.destCompute)?.hostIp ?? null) : null,
       dest_node: m.destCompute,
       source_compute: m.sourceCompute,
       source_node: m.sourceCompute,
@@ -40,7 +40,10 @@ export function migrationsRoutes(svc: ComputeService): Hono<ComputeEnv> {
       if (m.type === 'live-migration' && IN_PROGRESS.includes(m.status))
         v.links = [
           { rel: 'self', href: `${computeBase(c)}/servers/${m.serverId}/migrations/${m.id}` },
-          { rel: 'bookmark', href: `${computeBase(c).replace(/\/v2\.1$/, '')}/servers/${m.serverId}/migrations/${m.id}` },
+          {
+            rel: 'bookmark',
+            href: `${computeBase(c).replace(/\/v2\.1$/, '')}/servers/${m.serverId}/migrations/${m.id}`,
+          },
         ];
     }
     if (mv >= 59) v.uuid = m.uuid;
@@ -73,7 +76,9 @@ export function migrationsRoutes(svc: ComputeService): Hono<ComputeEnv> {
     const page = limit !== undefined ? list.slice(0, limit) : list;
     const body: Record<string, unknown> = { migrations: page.map((m) => listView(c, m)) };
     if (limit !== undefined && page.length === limit && page.length < list.length)
-      body.migrations_links = [{ rel: 'next', href: `${computeBase(c)}/os-migrations?limit=${limit}&marker=${page[page.length - 1].uuid}` }];
+      body.migrations_links = [
+        { rel: 'next', href: `${computeBase(c)}/os-migrations?limit=${limit}&marker=${page[page.length - 1].uuid}` },
+      ];
     return c.json(body);
   });
 
@@ -85,14 +90,15 @@ export function migrationsRoutes(svc: ComputeService): Hono<ComputeEnv> {
       created_at: nova(m.createdAt),
       updated_at: nova(m.updatedAt),
       dest_compute: m.destCompute,
-      dest_host: m.destCompute ? store.hosts.get(m.destCompute)?.hostIp ?? null : null,
+      dest_host: m.destCompute ? (store.hosts.get(m.destCompute)?.hostIp ?? null) : null,
       dest_node: m.destCompute,
       source_compute: m.sourceCompute,
       source_node: m.sourceCompute,
       status: m.status,
       memory_total_bytes: m.memoryTotal,
       memory_processed_bytes: m.memoryProcessed,
-      memory_remaining_bytes: m.memoryTotal !== null && m.memoryProcessed !== null ? m.memoryTotal - m.memoryProcessed : null,
+      memory_remaining_bytes:
+        m.memoryTotal !== null && m.memoryProcessed !== null ? m.memoryTotal - m.memoryProcessed : null,
       disk_total_bytes: m.diskTotal,
       disk_processed_bytes: m.diskProcessed,
       disk_remaining_bytes: m.diskTotal !== null && m.diskProcessed !== null ? m.diskTotal - m.diskProcessed : null,
@@ -101,7 +107,9 @@ export function migrationsRoutes(svc: ComputeService): Hono<ComputeEnv> {
     };
   };
   const inProgressLive = (serverId: string) =>
-    [...store.migrations.values()].filter((m) => m.serverId === serverId && m.type === 'live-migration' && IN_PROGRESS.includes(m.status));
+    [...store.migrations.values()].filter(
+      (m) => m.serverId === serverId && m.type === 'live-migration' && IN_PROGRESS.includes(m.status),
+    );
 
   app.get('/servers/:id/migrations', (c) => {
     requireMv(c, 23);

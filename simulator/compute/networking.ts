@@ -11,7 +11,10 @@ export interface NicRequest {
   tag?: string;
 }
 
-export type NovaAddresses = Record<string, Array<{ version: 4 | 6; addr: string; 'OS-EXT-IPS:type': string; 'OS-EXT-IPS-MAC:mac_addr': string }>>;
+export type NovaAddresses = Record<
+  string,
+  Array<{ version: 4 | 6; addr: string; 'OS-EXT-IPS:type': string; 'OS-EXT-IPS-MAC:mac_addr': string }>
+>;
 
 type Caller = { projectId: string; isAdmin: boolean };
 
@@ -36,9 +39,12 @@ export class ComputeNetworking {
     if (networks === 'none') return [];
     if (Array.isArray(networks) && networks.length > 0) return networks;
     if (!this.neutron) return [{ networkId: LOCAL_NETWORK.id }];
-    const candidates = this.neutron.store.visible(caller, this.neutron.store.networks).filter((n) => !n['router:external']);
+    const candidates = this.neutron.store
+      .visible(caller, this.neutron.store.networks)
+      .filter((n) => !n['router:external']);
     if (candidates.length === 0) {
-      if (networks === 'auto') throw conflict('Unable to automatically allocate a network for project ' + caller.projectId);
+      if (networks === 'auto')
+        throw conflict('Unable to automatically allocate a network for project ' + caller.projectId);
       return [];
     }
     const own = candidates.filter((n) => n.project_id === caller.projectId);
@@ -68,7 +74,8 @@ export class ComputeNetworking {
         const net = n.store.networks.get(nic.networkId);
         if (!net || !n.store.canSee(caller, net)) throw missing(`Network ${nic.networkId} could not be found.`);
         // network:attach_external_network is admin-only in Nova's default policy.
-        if (net['router:external'] && !net.shared && !caller.isAdmin) throw forbidden(`It is not allowed to create an interface on external network ${net.id}`);
+        if (net['router:external'] && !net.shared && !caller.isAdmin)
+          throw forbidden(`It is not allowed to create an interface on external network ${net.id}`);
       }
     }
   }
@@ -80,7 +87,9 @@ export class ComputeNetworking {
   validateGroups(caller: Caller, groups: string[]): void {
     const n = this.neutron;
     if (!n) return;
-    for (const g of groups) if (g !== 'default' && !n.findGroup(caller, g)) throw badRequest(`Unable to find security_group with name or id '${g}'`);
+    for (const g of groups)
+      if (g !== 'default' && !n.findGroup(caller, g))
+        throw badRequest(`Unable to find security_group with name or id '${g}'`);
   }
 
   /** Creates or binds the ports; Neutron errors become Nova's 400/409 wording where Nova translates them. */
@@ -112,7 +121,16 @@ export class ComputeNetworking {
     }
     const port = nic.portId
       ? n.bindPort(caller, nic.portId, server.id, host)
-      : n.createServerPort({ caller, networkId: nic.networkId!, serverId: server.id, hostId: host, fixedIp: nic.fixedIp, securityGroups: server.securityGroups.filter((g) => g !== 'default').length ? server.securityGroups : undefined });
+      : n.createServerPort({
+          caller,
+          networkId: nic.networkId!,
+          serverId: server.id,
+          hostId: host,
+          fixedIp: nic.fixedIp,
+          securityGroups: server.securityGroups.filter((g) => g !== 'default').length
+            ? server.securityGroups
+            : undefined,
+        });
     const net = n.store.networks.get(port.network_id);
     return {
       portId: port.id,
@@ -149,7 +167,9 @@ export class ComputeNetworking {
       return this.allocateOne(caller, server, nic);
     } catch (e) {
       const t = translate(e);
-      throw t instanceof NetworkAllocationFailed ? conflict(`Failed to allocate the network(s) for instance ${server.id}: ${t.message}`) : t;
+      throw t instanceof NetworkAllocationFailed
+        ? conflict(`Failed to allocate the network(s) for instance ${server.id}: ${t.message}`)
+        : t;
     }
   }
 
@@ -158,7 +178,9 @@ export class ComputeNetworking {
     const live = this.neutron?.store.ports.get(p.portId);
     return {
       port_state: live?.status ?? 'ACTIVE',
-      fixed_ips: live ? live.fixed_ips.map((f) => ({ subnet_id: f.subnet_id, ip_address: f.ip_address })) : p.ips.map((i) => ({ subnet_id: '', ip_address: i.addr })),
+      fixed_ips: live
+        ? live.fixed_ips.map((f) => ({ subnet_id: f.subnet_id, ip_address: f.ip_address }))
+        : p.ips.map((i) => ({ subnet_id: '', ip_address: i.addr })),
       port_id: p.portId,
       net_id: p.networkId,
       mac_addr: live?.mac_address ?? p.mac,
@@ -174,7 +196,12 @@ export class ComputeNetworking {
   /** Nova's `addresses`: fixed IPs per network name, followed by associated floating IPs. */
   /** `addresses` without the OS-EXT-IPS extensions (the ips API, and update answers before 2.75). */
   plainAddresses(server: Server): Record<string, Array<{ version: 4 | 6; addr: string }>> {
-    return Object.fromEntries(Object.entries(this.addresses(server)).map(([net, list]) => [net, list.map(({ version, addr }) => ({ version, addr }))]));
+    return Object.fromEntries(
+      Object.entries(this.addresses(server)).map(([net, list]) => [
+        net,
+        list.map(({ version, addr }) => ({ version, addr })),
+      ]),
+    );
   }
 
   addresses(server: Server): NovaAddresses {
@@ -186,11 +213,21 @@ export class ComputeNetworking {
       const ips = live ? live.fixed_ips.map((f) => f.ip_address) : p.ips.map((i) => i.addr);
       const mac = live?.mac_address ?? p.mac;
       for (const addr of ips)
-        list.push({ version: addr.includes(':') ? 6 : 4, addr, 'OS-EXT-IPS:type': 'fixed', 'OS-EXT-IPS-MAC:mac_addr': mac });
+        list.push({
+          version: addr.includes(':') ? 6 : 4,
+          addr,
+          'OS-EXT-IPS:type': 'fixed',
+          'OS-EXT-IPS-MAC:mac_addr': mac,
+        });
       if (n && n.store.floatingips.size > 0) {
         for (const fip of n.store.floatingips.values())
           if (fip.port_id === p.portId)
-            list.push({ version: 4, addr: fip.floating_ip_address, 'OS-EXT-IPS:type': 'floating', 'OS-EXT-IPS-MAC:mac_addr': mac });
+            list.push({
+              version: 4,
+              addr: fip.floating_ip_address,
+              'OS-EXT-IPS:type': 'floating',
+              'OS-EXT-IPS-MAC:mac_addr': mac,
+            });
       }
     }
     return out;

@@ -14,7 +14,12 @@ function resources(mv: number): string[] {
   if (mv < 36) r.push('fixed_ips', 'floating_ips', 'security_groups', 'security_group_rules');
   return r;
 }
-const legacy: Record<string, number> = { fixed_ips: -1, floating_ips: -1, security_groups: -1, security_group_rules: -1 };
+const legacy: Record<string, number> = {
+  fixed_ips: -1,
+  floating_ips: -1,
+  security_groups: -1,
+  security_group_rules: -1,
+};
 
 /** limits, os-quota-sets (show/detail/defaults/update/delete). */
 export function quotaRoutes(svc: ComputeService): Hono<ComputeEnv> {
@@ -53,8 +58,16 @@ export function quotaRoutes(svc: ComputeService): Hono<ComputeEnv> {
       totalServerGroupsUsed: 0,
     };
     if (mv < 39) absolute.maxImageMeta = 128;
-    if (mv < 57) Object.assign(absolute, { maxPersonality: q.injected_files, maxPersonalitySize: q.injected_file_content_bytes });
-    if (mv < 36) Object.assign(absolute, { maxTotalFloatingIps: -1, totalFloatingIpsUsed: 0, maxSecurityGroups: -1, totalSecurityGroupsUsed: 0, maxSecurityGroupRules: -1 });
+    if (mv < 57)
+      Object.assign(absolute, { maxPersonality: q.injected_files, maxPersonalitySize: q.injected_file_content_bytes });
+    if (mv < 36)
+      Object.assign(absolute, {
+        maxTotalFloatingIps: -1,
+        totalFloatingIpsUsed: 0,
+        maxSecurityGroups: -1,
+        totalSecurityGroupsUsed: 0,
+        maxSecurityGroupRules: -1,
+      });
     return c.json({ limits: { rate: [], absolute } });
   });
 
@@ -78,7 +91,9 @@ export function quotaRoutes(svc: ComputeService): Hono<ComputeEnv> {
     for (const r of resources(c.get('mv'))) out[r] = { in_use: used(p, r), limit: q[r], reserved: 0 };
     return c.json({ quota_set: out });
   });
-  app.get('/os-quota-sets/:project', (c) => c.json({ quota_set: quotaSet(c, targetProject(c, c.req.param('project')), true) }));
+  app.get('/os-quota-sets/:project', (c) =>
+    c.json({ quota_set: quotaSet(c, targetProject(c, c.req.param('project')), true) }),
+  );
   app.put('/os-quota-sets/:project', async (c) => {
     requireAdmin(c, 'os_compute_api:os-quota-sets:update');
     const p = c.req.param('project');
@@ -86,13 +101,19 @@ export function quotaRoutes(svc: ComputeService): Hono<ComputeEnv> {
     const allowed = new Set([...resources(c.get('mv')), 'force']);
     const next = { ...store.quotas.get(p) };
     for (const [k, v] of Object.entries(qs)) {
-      if (!allowed.has(k)) throw badRequest(`Invalid input for field/attribute quota_set. Additional properties are not allowed ('${k}' was unexpected)`);
+      if (!allowed.has(k))
+        throw badRequest(
+          `Invalid input for field/attribute quota_set. Additional properties are not allowed ('${k}' was unexpected)`,
+        );
       if (k === 'force') continue;
       const n = typeof v === 'string' && /^-?\d+$/.test(v) ? Number(v) : v;
-      if (typeof n !== 'number' || !Number.isInteger(n) || n < -1) throw schemaError(`quota_set/${k}`, v, `${JSON.stringify(v)} is less than the minimum of -1`);
+      if (typeof n !== 'number' || !Number.isInteger(n) || n < -1)
+        throw schemaError(`quota_set/${k}`, v, `${JSON.stringify(v)} is less than the minimum of -1`);
       const inUse = used(p, k);
       if (qs.force !== true && n !== -1 && n < inUse)
-        throw badRequest(`Quota limit ${n} for ${k} must be greater than or equal to already used and reserved ${inUse}.`);
+        throw badRequest(
+          `Quota limit ${n} for ${k} must be greater than or equal to already used and reserved ${inUse}.`,
+        );
       next[k] = n;
     }
     store.quotas.set(p, next);

@@ -4,7 +4,18 @@ import { selectHost, freeCapacity } from './scheduler';
 import type { Flavor } from './model';
 
 const flavor = (vcpus: number, ram: number, disk: number): Flavor => ({
-  id: 'x', name: 'x', vcpus, ram, disk, ephemeral: 0, swap: 0, rxtxFactor: 1, isPublic: true, disabled: false, description: null, extraSpecs: {},
+  id: 'x',
+  name: 'x',
+  vcpus,
+  ram,
+  disk,
+  ephemeral: 0,
+  swap: 0,
+  rxtxFactor: 1,
+  isPublic: true,
+  disabled: false,
+  description: null,
+  extraSpecs: {},
 });
 
 function store(hosts = 3) {

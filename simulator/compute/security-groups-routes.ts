@@ -1,7 +1,12 @@
 import { Hono } from 'hono';
 import { SimHttpError } from '../core/errors';
 import { readJsonBody } from '../core/http';
-import { createSecurityGroup, deleteSecurityGroup, ensureDefaultGroup, updateSecurityGroup } from '../network/security-groups';
+import {
+  createSecurityGroup,
+  deleteSecurityGroup,
+  ensureDefaultGroup,
+  updateSecurityGroup,
+} from '../network/security-groups';
 import type { SecurityGroupRecord, SecurityGroupRuleRecord } from '../network/model';
 import type { NetworkStore } from '../network/store';
 import type { ComputeContext, ComputeEnv } from './microversion';
@@ -28,8 +33,16 @@ function ruleView(store: NetworkStore, r: SecurityGroupRuleRecord) {
 }
 
 function groupView(store: NetworkStore, g: SecurityGroupRecord) {
-  const rules = [...store.securityGroupRules.values()].filter((r) => r.security_group_id === g.id && r.direction === 'ingress');
-  return { id: g.id, name: g.name, description: g.description, tenant_id: g.project_id, rules: rules.map((r) => ruleView(store, r)) };
+  const rules = [...store.securityGroupRules.values()].filter(
+    (r) => r.security_group_id === g.id && r.direction === 'ingress',
+  );
+  return {
+    id: g.id,
+    name: g.name,
+    description: g.description,
+    tenant_id: g.project_id,
+    rules: rules.map((r) => ruleView(store, r)),
+  };
 }
 
 /** Neutron's faults as the proxy turns them into Nova's: not found 404, conflicts 400, quota 403. */
@@ -37,7 +50,10 @@ function translated<T>(fn: () => T): T {
   try {
     return fn();
   } catch (e) {
-    const ne = e instanceof SimHttpError ? (e.body as { NeutronError?: { type: string; message: string } }).NeutronError : undefined;
+    const ne =
+      e instanceof SimHttpError
+        ? (e.body as { NeutronError?: { type: string; message: string } }).NeutronError
+        : undefined;
     if (!ne) throw e;
     if (ne.type === 'OverQuota') throw forbidden('Quota exceeded, too many security groups.');
     if ((e as SimHttpError).status === 404) throw notFound(ne.message);
@@ -72,24 +88,41 @@ export function securityGroupsRoutes(svc: ComputeService): Hono<ComputeEnv> {
   app.get('/os-security-groups', (c) => {
     const auth = open(c);
     ensureDefaultGroup(store(), auth.projectId);
-    const groups = store().visible(auth, store().securityGroups).filter((g) => g.project_id === auth.projectId || (auth.isAdmin && c.req.query('all_tenants')));
+    const groups = store()
+      .visible(auth, store().securityGroups)
+      .filter((g) => g.project_id === auth.projectId || (auth.isAdmin && c.req.query('all_tenants')));
     return c.json({ security_groups: groups.map((g) => groupView(store(), g)) });
   });
   app.post('/os-security-groups', async (c) => {
     const auth = open(c);
     const b = await body(c);
     const input = { name: validProperty(b, 'name'), description: validProperty(b, 'description') };
-    return c.json({ security_group: groupView(store(), translated(() => createSecurityGroup(store(), auth, { security_group: input }))) });
+    return c.json({
+      security_group: groupView(
+        store(),
+        translated(() => createSecurityGroup(store(), auth, { security_group: input })),
+      ),
+    });
   });
   app.get('/os-security-groups/:id', (c) => {
     const auth = open(c);
-    return c.json({ security_group: groupView(store(), translated(() => store().get(store().securityGroups, 'SecurityGroup', auth, c.req.param('id')))) });
+    return c.json({
+      security_group: groupView(
+        store(),
+        translated(() => store().get(store().securityGroups, 'SecurityGroup', auth, c.req.param('id'))),
+      ),
+    });
   });
   app.put('/os-security-groups/:id', async (c) => {
     const auth = open(c);
     const b = await body(c);
     const input = { name: validProperty(b, 'name'), description: validProperty(b, 'description') };
-    return c.json({ security_group: groupView(store(), translated(() => updateSecurityGroup(store(), auth, c.req.param('id'), { security_group: input }))) });
+    return c.json({
+      security_group: groupView(
+        store(),
+        translated(() => updateSecurityGroup(store(), auth, c.req.param('id'), { security_group: input })),
+      ),
+    });
   });
   app.delete('/os-security-groups/:id', (c) => {
     const auth = open(c);
@@ -105,7 +138,9 @@ export function securityGroupsRoutes(svc: ComputeService): Hono<ComputeEnv> {
     const owner = { projectId: s.projectId, isAdmin: false };
     if (s.securityGroups.includes('default')) ensureDefaultGroup(store(), s.projectId);
     const groups = store().visible(owner, store().securityGroups);
-    const found = s.securityGroups.map((n) => groups.find((g) => g.id === n) ?? groups.find((g) => g.name === n && g.project_id === s.projectId)).filter((g) => !!g);
+    const found = s.securityGroups
+      .map((n) => groups.find((g) => g.id === n) ?? groups.find((g) => g.name === n && g.project_id === s.projectId))
+      .filter((g) => !!g);
     return c.json({ security_groups: found.map((g) => groupView(store(), g)) });
   });
   return app;

@@ -21,7 +21,14 @@ export function serverActionRoutes(svc: ComputeService): Hono<ComputeEnv> {
   const ctx = (c: ComputeContext) => ({ userId: c.get('auth').userId, requestId: c.get('requestId') });
 
   /** Sets a task now and the final state after `ms`. */
-  const transition = (c: ComputeContext, s: Server, action: string, task: string, done: { vm: string; power: number }, ms = o.actionMs) => {
+  const transition = (
+    c: ComputeContext,
+    s: Server,
+    action: string,
+    task: string,
+    done: { vm: string; power: number },
+    ms = o.actionMs,
+  ) => {
     const a = svc.store.recordAction(s, action, ctx(c));
     const g = svc.setState(s, s.vmState, task);
     svc.after(s, g, ms, () => {
@@ -45,14 +52,30 @@ export function serverActionRoutes(svc: ComputeService): Hono<ComputeEnv> {
     reboot: (c, s, arg) => {
       const type = (arg as Obj | null)?.type;
       if (typeof type !== 'string' || !['SOFT', 'HARD'].includes(type.toUpperCase()))
-        throw schemaError('reboot/type', type ?? null, "is not one of ['HARD', 'Hard', 'hard', 'SOFT', 'Soft', 'soft']");
+        throw schemaError(
+          'reboot/type',
+          type ?? null,
+          "is not one of ['HARD', 'Hard', 'hard', 'SOFT', 'Soft', 'soft']",
+        );
       if (type.toUpperCase() === 'SOFT') {
         guard(c, s, 'reboot', [VmState.ACTIVE], [null]);
         transition(c, s, 'reboot', 'rebooting', { vm: VmState.ACTIVE, power: PowerState.RUNNING });
       } else {
-        guard(c, s, 'reboot', [VmState.ACTIVE, VmState.PAUSED, VmState.STOPPED, VmState.SUSPENDED, VmState.ERROR], [
-          null, 'rebooting', 'reboot_pending', 'reboot_started', 'rebooting_hard', 'reboot_pending_hard', 'reboot_started_hard',
-        ]);
+        guard(
+          c,
+          s,
+          'reboot',
+          [VmState.ACTIVE, VmState.PAUSED, VmState.STOPPED, VmState.SUSPENDED, VmState.ERROR],
+          [
+            null,
+            'rebooting',
+            'reboot_pending',
+            'reboot_started',
+            'rebooting_hard',
+            'reboot_pending_hard',
+            'reboot_started_hard',
+          ],
+        );
         transition(c, s, 'reboot', 'rebooting_hard', { vm: VmState.ACTIVE, power: PowerState.RUNNING });
       }
       return accepted(c);
@@ -78,7 +101,8 @@ export function serverActionRoutes(svc: ComputeService): Hono<ComputeEnv> {
       return accepted(c);
     },
     lock: (c, s, arg) => {
-      const reason = c.get('mv') >= 73 && arg && typeof arg === 'object' ? optString(arg as Obj, 'locked_reason') : undefined;
+      const reason =
+        c.get('mv') >= 73 && arg && typeof arg === 'object' ? optString(arg as Obj, 'locked_reason') : undefined;
       svc.store.recordAction(s, 'lock', ctx(c));
       s.locked = true;
       s.lockedReason = reason ?? null;
@@ -94,7 +118,10 @@ export function serverActionRoutes(svc: ComputeService): Hono<ComputeEnv> {
     },
     changePassword: (c, s, arg) => {
       const pw = (arg as Obj | null)?.adminPass;
-      if (typeof pw !== 'string') throw badRequest("Invalid input for field/attribute changePassword. Value: None. 'adminPass' is a required property");
+      if (typeof pw !== 'string')
+        throw badRequest(
+          "Invalid input for field/attribute changePassword. Value: None. 'adminPass' is a required property",
+        );
       guard(c, s, 'changePassword', [VmState.ACTIVE]);
       s.adminPass = pw;
       transition(c, s, 'changePassword', 'updating_password', { vm: VmState.ACTIVE, power: s.powerState });
@@ -127,10 +154,14 @@ export function serverActionRoutes(svc: ComputeService): Hono<ComputeEnv> {
     },
     'os-getVNCConsole': (c, s, arg) => {
       const type = (arg as Obj | null)?.type;
-      if (type !== 'novnc' && type !== 'xvpvnc') throw schemaError('os-getVNCConsole/type', type ?? null, "is not one of ['novnc', 'xvpvnc']");
+      if (type !== 'novnc' && type !== 'xvpvnc')
+        throw schemaError('os-getVNCConsole/type', type ?? null, "is not one of ['novnc', 'xvpvnc']");
       return c.json({ console: { type, url: consoleUrl(c, svc, s, type) } });
     },
-    'os-getSPICEConsole': (c, s, arg) => c.json({ console: { type: 'spice-html5', url: consoleUrl(c, svc, s, String((arg as Obj)?.type ?? 'spice-html5')) } }),
+    'os-getSPICEConsole': (c, s, arg) =>
+      c.json({
+        console: { type: 'spice-html5', url: consoleUrl(c, svc, s, String((arg as Obj)?.type ?? 'spice-html5')) },
+      }),
     'os-getConsoleOutput': (c, s) => {
       guard(c, s, 'get_console_output', null, [null, ...TASKS_ANY]);
       return c.json({ output: `[    0.000000] Linux version 6.1.0 (simulated) ${s.name}\nlogin: ` });
@@ -139,7 +170,8 @@ export function serverActionRoutes(svc: ComputeService): Hono<ComputeEnv> {
     migrate: (c, s, arg) => coldMigrate(c, svc, s, arg, undefined),
     resize: (c, s, arg) => {
       const ref = (arg as Obj | null)?.flavorRef;
-      if (ref === undefined) throw badRequest("Invalid input for field/attribute resize. Value: None. 'flavorRef' is a required property");
+      if (ref === undefined)
+        throw badRequest("Invalid input for field/attribute resize. Value: None. 'flavorRef' is a required property");
       return coldMigrate(c, svc, s, arg, String(ref));
     },
     confirmResize: (c, s) => confirmResize(c, svc, s),
@@ -147,7 +179,8 @@ export function serverActionRoutes(svc: ComputeService): Hono<ComputeEnv> {
     evacuate: (c, s, arg) => evacuate(c, svc, s, arg),
     rebuild: (c, s, arg) => {
       const a = (arg ?? {}) as Obj;
-      if (typeof a.imageRef !== 'string') throw badRequest("Invalid input for field/attribute rebuild. Value: None. 'imageRef' is a required property");
+      if (typeof a.imageRef !== 'string')
+        throw badRequest("Invalid input for field/attribute rebuild. Value: None. 'imageRef' is a required property");
       guard(c, s, 'rebuild', [VmState.ACTIVE, VmState.STOPPED, VmState.ERROR]);
       if (!s.imageId) throw badRequest('Unable to rebuild a volume-backed server');
       svc.images.get(c.get('auth'), a.imageRef, 'Cannot find image for rebuild');
@@ -155,14 +188,18 @@ export function serverActionRoutes(svc: ComputeService): Hono<ComputeEnv> {
       if (a.name !== undefined) s.name = validName(a.name);
       if (a.metadata !== undefined) s.metadata = validMetadata(a.metadata);
       if (typeof a.adminPass === 'string') s.adminPass = a.adminPass;
-      const target = s.vmState === VmState.STOPPED ? { vm: VmState.STOPPED, power: PowerState.SHUTDOWN } : { vm: VmState.ACTIVE, power: PowerState.RUNNING };
+      const target =
+        s.vmState === VmState.STOPPED
+          ? { vm: VmState.STOPPED, power: PowerState.SHUTDOWN }
+          : { vm: VmState.ACTIVE, power: PowerState.RUNNING };
       transition(c, s, 'rebuild', 'rebuilding', target, o.buildMs);
       return c.json({ server: { ...serverDetailView(c, svc, s, true), adminPass: s.adminPass } }, 202);
     },
     'os-resetState': (c, s, arg) => {
       requireAdmin(c, 'os_compute_api:os-admin-actions:reset_state');
       const state = (arg as Obj | null)?.state;
-      if (state !== 'active' && state !== 'error') throw schemaError('os-resetState/state', state ?? null, "is not one of ['active', 'error']");
+      if (state !== 'active' && state !== 'error')
+        throw schemaError('os-resetState/state', state ?? null, "is not one of ['active', 'error']");
       svc.setState(s, state, null);
       return accepted(c);
     },
@@ -174,7 +211,8 @@ export function serverActionRoutes(svc: ComputeService): Hono<ComputeEnv> {
     },
     removeSecurityGroup: (c, s, arg) => {
       const name = String((arg as Obj | null)?.name ?? '');
-      if (!s.securityGroups.includes(name)) throw badRequest(`Security group ${name} not associated with the instance ${s.id}`);
+      if (!s.securityGroups.includes(name))
+        throw badRequest(`Security group ${name} not associated with the instance ${s.id}`);
       s.securityGroups = s.securityGroups.filter((g) => g !== name);
       return accepted(c);
     },
@@ -186,11 +224,25 @@ export function serverActionRoutes(svc: ComputeService): Hono<ComputeEnv> {
     const keys = Object.keys(b);
     const handler = keys.length === 1 ? actions[keys[0]] : undefined;
     if (!handler) throw badRequest('There is no such action: ' + (keys[0] ?? ''));
-    if (s.taskState === 'deleting' && keys[0] !== 'os-getConsoleOutput') throw conflict(`Cannot '${keys[0]}' instance ${s.id} while it is in task_state deleting`);
+    if (s.taskState === 'deleting' && keys[0] !== 'os-getConsoleOutput')
+      throw conflict(`Cannot '${keys[0]}' instance ${s.id} while it is in task_state deleting`);
     return handler(c, s, b[keys[0]]);
   });
 
   return app;
 }
 
-const TASKS_ANY = ['rebooting', 'rebooting_hard', 'migrating', 'powering-on', 'powering-off', 'pausing', 'unpausing', 'suspending', 'resuming', 'image_snapshot', 'updating_password', 'spawning'];
+const TASKS_ANY = [
+  'rebooting',
+  'rebooting_hard',
+  'migrating',
+  'powering-on',
+  'powering-off',
+  'pausing',
+  'unpausing',
+  'suspending',
+  'resuming',
+  'image_snapshot',
+  'updating_password',
+  'spawning',
+];

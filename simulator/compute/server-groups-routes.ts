@@ -44,20 +44,37 @@ export function serverGroupsRoutes(svc: ComputeService): Hono<ComputeEnv> {
     const name = validName(b.name);
     let policy: string;
     if (mv >= 64) {
-      if (typeof b.policy !== 'string') throw badRequest(`Invalid input for field/attribute server_group. Value: ${JSON.stringify(b)}. 'policy' is a required property`);
+      if (typeof b.policy !== 'string')
+        throw badRequest(
+          `Invalid input for field/attribute server_group. Value: ${JSON.stringify(b)}. 'policy' is a required property`,
+        );
       policy = b.policy;
     } else {
-      if (!Array.isArray(b.policies) || b.policies.length !== 1) throw schemaError('server_group/policies', b.policies ?? null, 'is not a list of exactly one policy');
+      if (!Array.isArray(b.policies) || b.policies.length !== 1)
+        throw schemaError('server_group/policies', b.policies ?? null, 'is not a list of exactly one policy');
       policy = String(b.policies[0]);
     }
     if (!(POLICIES as readonly string[]).includes(policy) || (mv < 15 && policy.startsWith('soft')))
-      throw schemaError(mv >= 64 ? 'server_group/policy' : 'server_group/policies/0', policy, `is not one of ${JSON.stringify(POLICIES)}`);
+      throw schemaError(
+        mv >= 64 ? 'server_group/policy' : 'server_group/policies/0',
+        policy,
+        `is not one of ${JSON.stringify(POLICIES)}`,
+      );
     const rules = mv >= 64 && b.rules && typeof b.rules === 'object' ? (b.rules as ServerGroup['rules']) : {};
-    if (rules.max_server_per_host !== undefined && policy !== 'anti-affinity') throw badRequest('Only anti-affinity policy supports "max_server_per_host" rule.');
+    if (rules.max_server_per_host !== undefined && policy !== 'anti-affinity')
+      throw badRequest('Only anti-affinity policy supports "max_server_per_host" rule.');
     const limit = store.quotaOf(a.projectId).server_groups;
     const used = [...store.serverGroups.values()].filter((g) => g.projectId === a.projectId).length;
     if (limit >= 0 && used + 1 > limit) throw forbidden('Quota exceeded, too many server groups.');
-    const g: ServerGroup = { id: svc.cloud.newId(), name, projectId: a.projectId, userId: a.userId, policy: policy as ServerGroup['policy'], rules, members: [] };
+    const g: ServerGroup = {
+      id: svc.cloud.newId(),
+      name,
+      projectId: a.projectId,
+      userId: a.userId,
+      policy: policy as ServerGroup['policy'],
+      rules,
+      members: [],
+    };
     store.serverGroups.set(g.id, g);
     return c.json({ server_group: view(c, g) });
   });

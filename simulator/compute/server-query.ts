@@ -10,8 +10,27 @@ const MAX_LIMIT = 1000;
 
 /** Query parameters non-admins may use; Nova silently drops the others. */
 const USER_FILTERS = new Set([
-  'name', 'status', 'flavor', 'image', 'changes-since', 'changes-before', 'ip', 'ip6', 'reservation_id', 'tags', 'tags-any',
-  'not-tags', 'not-tags-any', 'locked', 'key_name', 'description', 'availability_zone', 'limit', 'marker', 'sort_key', 'sort_dir',
+  'name',
+  'status',
+  'flavor',
+  'image',
+  'changes-since',
+  'changes-before',
+  'ip',
+  'ip6',
+  'reservation_id',
+  'tags',
+  'tags-any',
+  'not-tags',
+  'not-tags-any',
+  'locked',
+  'key_name',
+  'description',
+  'availability_zone',
+  'limit',
+  'marker',
+  'sort_key',
+  'sort_dir',
 ]);
 
 export interface ServerPage {
@@ -35,7 +54,10 @@ export function queryServers(c: ComputeContext, svc: ComputeService, detail: boo
 
   let limit = MAX_LIMIT;
   if (q.limit !== undefined) {
-    if (!/^\d+$/.test(q.limit)) throw badRequest(`Invalid input for query parameters limit. Value: ${q.limit}. '${q.limit}' does not match '^[0-9]*$'`);
+    if (!/^\d+$/.test(q.limit))
+      throw badRequest(
+        `Invalid input for query parameters limit. Value: ${q.limit}. '${q.limit}' does not match '^[0-9]*$'`,
+      );
     limit = Math.min(Number(q.limit), MAX_LIMIT);
   }
   const projectFilter = q.project_id ?? q.tenant_id;
@@ -43,7 +65,8 @@ export function queryServers(c: ComputeContext, svc: ComputeService, detail: boo
 
   const changesSince = optQueryTime(q, 'changes-since');
   const changesBefore = mv >= 66 ? optQueryTime(q, 'changes-before') : undefined;
-  const includeDeleted = changesSince !== undefined || changesBefore !== undefined || (auth.isAdmin && q.deleted === 'true');
+  const includeDeleted =
+    changesSince !== undefined || changesBefore !== undefined || (auth.isAdmin && q.deleted === 'true');
 
   let nameRe: RegExp | undefined;
   if (q.name) {
@@ -60,7 +83,7 @@ export function queryServers(c: ComputeContext, svc: ComputeService, detail: boo
   const tagsAny = split('tags-any');
   const notTags = split('not-tags');
   const notTagsAny = split('not-tags-any');
-  const hostFilter = auth.isAdmin ? q.host ?? q.node : undefined;
+  const hostFilter = auth.isAdmin ? (q.host ?? q.node) : undefined;
   const flavorId = q.flavor;
   const imageId = q.image;
   const ip = q.ip;
@@ -122,7 +145,8 @@ export function queryServers(c: ComputeContext, svc: ComputeService, detail: boo
   let nextHref: string | undefined;
   if (out.length === limit && out.length > 0) {
     const params = new URLSearchParams();
-    for (const [k, vs] of Object.entries(multi)) if (k !== 'marker' && k !== 'limit') for (const v of vs) params.append(k, v);
+    for (const [k, vs] of Object.entries(multi))
+      if (k !== 'marker' && k !== 'limit') for (const v of vs) params.append(k, v);
     params.set('limit', String(limit));
     params.set('marker', out[out.length - 1].id);
     nextHref = `${computeBase(c)}/servers${detail ? '/detail' : ''}?${params.toString()}`;

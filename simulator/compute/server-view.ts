@@ -26,8 +26,17 @@ const progressStatuses = ['ACTIVE', 'BUILD', 'REBUILD', 'RESIZE', 'VERIFY_RESIZE
 
 /** Attributes of Nova's API extensions that the answers to PUT /servers/{id} and rebuild leave out before 2.75. */
 const extensionAttrs = [
-  'OS-EXT-AZ:availability_zone', 'config_drive', 'key_name', 'OS-SRV-USG:launched_at', 'OS-SRV-USG:terminated_at',
-  'OS-EXT-STS:task_state', 'OS-EXT-STS:vm_state', 'OS-EXT-STS:power_state', 'os-extended-volumes:volumes_attached', 'security_groups', 'host_status',
+  'OS-EXT-AZ:availability_zone',
+  'config_drive',
+  'key_name',
+  'OS-SRV-USG:launched_at',
+  'OS-SRV-USG:terminated_at',
+  'OS-EXT-STS:task_state',
+  'OS-EXT-STS:vm_state',
+  'OS-EXT-STS:power_state',
+  'os-extended-volumes:volumes_attached',
+  'security_groups',
+  'host_status',
 ];
 
 /**
@@ -87,7 +96,12 @@ export function serverDetailView(c: ComputeContext, svc: ComputeService, s: Serv
   }
   if (mv >= 3 && (admin || mv >= 90)) v['OS-EXT-SRV-ATTR:hostname'] = s.hostname;
   if ((status === 'ERROR' || status === 'DELETED') && s.fault) {
-    v.fault = { code: s.fault.code, created: s.fault.created, message: s.fault.message, ...(admin ? { details: s.fault.details ?? '' } : {}) };
+    v.fault = {
+      code: s.fault.code,
+      created: s.fault.created,
+      message: s.fault.message,
+      ...(admin ? { details: s.fault.details ?? '' } : {}),
+    };
   }
   if (mv >= 9) v.locked = s.locked;
   if (mv >= 16 && admin) v.host_status = hostStatus(svc, s);

@@ -65,7 +65,18 @@ export function serversRoutes(svc: ComputeService): Hono<ComputeEnv> {
     const mv = c.get('mv');
     const s = get(c);
     const u = requireObject(await body(c), 'server');
-    rejectUnknown(u, new Set(['name', 'accessIPv4', 'accessIPv6', 'OS-DCF:diskConfig', ...(mv >= 19 ? ['description'] : []), ...(mv >= 90 ? ['hostname'] : [])]), 'server');
+    rejectUnknown(
+      u,
+      new Set([
+        'name',
+        'accessIPv4',
+        'accessIPv6',
+        'OS-DCF:diskConfig',
+        ...(mv >= 19 ? ['description'] : []),
+        ...(mv >= 90 ? ['hostname'] : []),
+      ]),
+      'server',
+    );
     if (u.name !== undefined) s.name = validName(u.name);
     if (u.accessIPv4 !== undefined) s.accessIPv4 = optAccessIp(u, 'accessIPv4') ?? '';
     if (u.accessIPv6 !== undefined) s.accessIPv6 = optAccessIp(u, 'accessIPv6') ?? '';
@@ -78,14 +89,16 @@ export function serversRoutes(svc: ComputeService): Hono<ComputeEnv> {
   app.delete('/servers/:id', (c) => {
     const s = get(c);
     checkLock(c, s);
-    if (s.taskState !== 'deleting') deleteServer(svc, s, { userId: c.get('auth').userId, requestId: c.get('requestId') });
+    if (s.taskState !== 'deleting')
+      deleteServer(svc, s, { userId: c.get('auth').userId, requestId: c.get('requestId') });
     return c.body(null, 204);
   });
 
   // --- metadata
   const setMetadata = (c: ComputeContext, s: Server, md: Record<string, string>) => {
     checkLock(c, s);
-    if (s.taskState === 'deleting') throw conflict(`Cannot 'update metadata' instance ${s.id} while it is in task_state deleting`);
+    if (s.taskState === 'deleting')
+      throw conflict(`Cannot 'update metadata' instance ${s.id} while it is in task_state deleting`);
     checkMetadataQuota(svc, s.projectId, Object.keys(md).length);
     s.metadata = md;
     s.updatedAt = svc.cloud.isoNow();

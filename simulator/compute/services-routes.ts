@@ -30,7 +30,18 @@ export function servicesRoutes(svc: ComputeService): Hono<ComputeEnv> {
 
   const rows = (): ServiceRow[] => {
     const now = iso(new Date());
-    const ctl = (seq: number, uuid: string, binary: string): ServiceRow => ({ seq, uuid, binary, host: CONTROLLER_HOST, zone: 'internal', disabled: false, disabledReason: null, forcedDown: false, up: true, updatedAt: now });
+    const ctl = (seq: number, uuid: string, binary: string): ServiceRow => ({
+      seq,
+      uuid,
+      binary,
+      host: CONTROLLER_HOST,
+      zone: 'internal',
+      disabled: false,
+      disabledReason: null,
+      forcedDown: false,
+      up: true,
+      updatedAt: now,
+    });
     return [
       ctl(1, store.controllerServiceIds.scheduler, 'nova-scheduler'),
       ctl(2, store.controllerServiceIds.conductor, 'nova-conductor'),
@@ -78,10 +89,14 @@ export function servicesRoutes(svc: ComputeService): Hono<ComputeEnv> {
     if (!h) throw notFound(`Service ${id} could not be found.`);
     const b = await readJsonBody(c, badRequest);
     const extra = Object.keys(b).filter((k) => !['status', 'disabled_reason', 'forced_down'].includes(k));
-    if (extra.length || Object.keys(b).length === 0) throw badRequest('Invalid input for field/attribute service update.');
-    if (b.status !== undefined && b.status !== 'enabled' && b.status !== 'disabled') throw schemaError('status', b.status, "is not one of ['enabled', 'disabled']");
-    if (b.disabled_reason !== undefined && b.status !== 'disabled') throw badRequest("Specifying 'disabled_reason' with status 'enabled' is invalid.");
-    if (b.forced_down !== undefined && typeof b.forced_down !== 'boolean') throw schemaError('forced_down', b.forced_down, "is not of type 'boolean'");
+    if (extra.length || Object.keys(b).length === 0)
+      throw badRequest('Invalid input for field/attribute service update.');
+    if (b.status !== undefined && b.status !== 'enabled' && b.status !== 'disabled')
+      throw schemaError('status', b.status, "is not one of ['enabled', 'disabled']");
+    if (b.disabled_reason !== undefined && b.status !== 'disabled')
+      throw badRequest("Specifying 'disabled_reason' with status 'enabled' is invalid.");
+    if (b.forced_down !== undefined && typeof b.forced_down !== 'boolean')
+      throw schemaError('forced_down', b.forced_down, "is not of type 'boolean'");
     if (b.status === 'enabled') {
       h.disabled = false;
       h.disabledReason = null;
@@ -90,7 +105,12 @@ export function servicesRoutes(svc: ComputeService): Hono<ComputeEnv> {
       h.disabledReason = typeof b.disabled_reason === 'string' ? b.disabled_reason : null;
     }
     if (typeof b.forced_down === 'boolean') h.forcedDown = b.forced_down;
-    return c.json({ service: view(c, rows().find((r) => r.uuid === id)!) });
+    return c.json({
+      service: view(
+        c,
+        rows().find((r) => r.uuid === id)!,
+      ),
+    });
   });
 
   // < 2.53: enable / disable / disable-log-reason / force-down by host + binary.
@@ -98,10 +118,12 @@ export function servicesRoutes(svc: ComputeService): Hono<ComputeEnv> {
     requireAdmin(c, 'os_compute_api:os-services:update');
     const verb = c.req.param('verb');
     const mv = c.get('mv');
-    if (mv >= 53 || !['enable', 'disable', 'disable-log-reason', 'force-down'].includes(verb)) throw notFound('The resource could not be found.');
+    if (mv >= 53 || !['enable', 'disable', 'disable-log-reason', 'force-down'].includes(verb))
+      throw notFound('The resource could not be found.');
     if (verb === 'force-down' && mv < 11) throw notFound('The resource could not be found.');
     const b = await readJsonBody(c, badRequest);
-    if (typeof b.host !== 'string' || typeof b.binary !== 'string') throw badRequest("Invalid input for field/attribute service. 'host' and 'binary' are required properties");
+    if (typeof b.host !== 'string' || typeof b.binary !== 'string')
+      throw badRequest("Invalid input for field/attribute service. 'host' and 'binary' are required properties");
     const h = store.hosts.get(b.host);
     if (!h || b.binary !== 'nova-compute') throw notFound(`Service ${b.binary} on host ${b.host} could not be found.`);
     const out: Record<string, unknown> = { host: h.name, binary: b.binary };
@@ -115,7 +137,8 @@ export function servicesRoutes(svc: ComputeService): Hono<ComputeEnv> {
       out.status = 'disabled';
       if (verb === 'disable-log-reason') out.disabled_reason = h.disabledReason;
     } else {
-      if (typeof b.forced_down !== 'boolean') throw schemaError('forced_down', b.forced_down, "is not of type 'boolean'");
+      if (typeof b.forced_down !== 'boolean')
+        throw schemaError('forced_down', b.forced_down, "is not of type 'boolean'");
       h.forcedDown = b.forced_down;
       out.forced_down = h.forcedDown;
     }
@@ -127,7 +150,10 @@ export function servicesRoutes(svc: ComputeService): Hono<ComputeEnv> {
     const id = c.req.param('id');
     const h = [...store.hosts.values()].find((x) => x.serviceId === id || String(x.serviceSeq) === id);
     if (!h) throw notFound(`Service ${id} could not be found.`);
-    if (h.servers.size > 0) throw conflict(`Unable to delete compute service that is hosting instances. Migrate or delete the instances first.`);
+    if (h.servers.size > 0)
+      throw conflict(
+        `Unable to delete compute service that is hosting instances. Migrate or delete the instances first.`,
+      );
     store.hosts.delete(h.name);
     return c.body(null, 204);
   });

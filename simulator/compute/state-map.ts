@@ -53,7 +53,12 @@ const STATE_MAP: Record<string, Record<string, string>> = {
   paused: { default: 'PAUSED', migrating: 'MIGRATING' },
   suspended: { default: 'SUSPENDED' },
   rescued: { default: 'RESCUE' },
-  error: { default: 'ERROR', rebuilding: 'REBUILD', rebuild_block_device_mapping: 'REBUILD', rebuild_spawning: 'REBUILD' },
+  error: {
+    default: 'ERROR',
+    rebuilding: 'REBUILD',
+    rebuild_block_device_mapping: 'REBUILD',
+    rebuild_spawning: 'REBUILD',
+  },
   deleted: { default: 'DELETED' },
   'soft-delete': { default: 'SOFT_DELETED' },
   shelved: { default: 'SHELVED' },

@@ -135,7 +135,9 @@ export class ComputeStore implements Persistable {
   /** Nova's `hostId`: a per-project hash of the host name. */
   hostIdOf(s: Server): string {
     if (!s.host) return '';
-    return createHash('sha224').update(s.projectId + s.host).digest('hex');
+    return createHash('sha224')
+      .update(s.projectId + s.host)
+      .digest('hex');
   }
 
   // --- servers ----------------------------------------------------------------------------------
@@ -154,7 +156,8 @@ export class ComputeStore implements Persistable {
   markDeleted(s: Server): void {
     if (s.deleted) return;
     s.deleted = true;
-    for (const g of this.serverGroups.values()) if (g.members.includes(s.id)) g.members = g.members.filter((m) => m !== s.id);
+    for (const g of this.serverGroups.values())
+      if (g.members.includes(s.id)) g.members = g.members.filter((m) => m !== s.id);
     this.byProject.get(s.projectId)?.remove(s.id);
     this.allIndex.remove(s.id);
     const u = this.usageOf(s.projectId);
@@ -231,7 +234,12 @@ export class ComputeStore implements Persistable {
     m.updatedAt = this.cloud.isoNow();
   }
 
-  recordAction(s: Server, action: string, ctx: { userId: string; requestId: string }, event?: { host?: string }): InstanceAction {
+  recordAction(
+    s: Server,
+    action: string,
+    ctx: { userId: string; requestId: string },
+    event?: { host?: string },
+  ): InstanceAction {
     const now = this.cloud.isoNow();
     const a: InstanceAction = {
       requestId: ctx.requestId,
@@ -242,7 +250,15 @@ export class ComputeStore implements Persistable {
       startTime: now,
       updatedAt: now,
       message: null,
-      events: [{ event: `compute_${action}`, startTime: now, finishTime: null, result: null, host: event?.host ?? s.host ?? undefined }],
+      events: [
+        {
+          event: `compute_${action}`,
+          startTime: now,
+          finishTime: null,
+          result: null,
+          host: event?.host ?? s.host ?? undefined,
+        },
+      ],
     };
     let list = this.actions.get(s.id);
     if (!list) this.actions.set(s.id, (list = []));
@@ -269,7 +285,11 @@ export class ComputeStore implements Persistable {
       flavors: [...this.flavors.values()],
       keypairs: [...this.keypairs.values()],
       servers: [...this.servers.values()],
-      hosts: [...this.hosts.values()].map((h) => ({ ...h, servers: [...h.servers], lastHeartbeat: h.heartbeating ? Date.now() : h.lastHeartbeat })),
+      hosts: [...this.hosts.values()].map((h) => ({
+        ...h,
+        servers: [...h.servers],
+        lastHeartbeat: h.heartbeating ? Date.now() : h.lastHeartbeat,
+      })),
       migrations: [...this.migrations.values()],
       actions: [...this.actions.values()].flat(),
       aggregates: [...this.aggregates.values()],
@@ -282,8 +302,14 @@ export class ComputeStore implements Persistable {
   restore(data: unknown): void {
     const s = data as ComputeSnapshot;
     refillById(this.flavors, s.flavors);
-    refill(this.keypairs, s.keypairs.map((k) => [`${k.userId}/${k.name}`, k]));
-    refill(this.hosts, s.hosts.map((h) => [h.name, { ...h, servers: new Set(h.servers) }]));
+    refill(
+      this.keypairs,
+      s.keypairs.map((k) => [`${k.userId}/${k.name}`, k]),
+    );
+    refill(
+      this.hosts,
+      s.hosts.map((h) => [h.name, { ...h, servers: new Set(h.servers) }]),
+    );
     this.servers.clear();
     this.byProject.clear();
     this.allIndex.clear();
@@ -304,15 +330,23 @@ export class ComputeStore implements Persistable {
         this.deletedIndex.add(srv.id);
       } else this.insertServer(srv);
     }
-    refill(this.migrations, s.migrations.map((m) => [m.id, m]));
-    for (const m of this.migrations.values()) if (!['completed', 'error', 'cancelled', 'failed', 'done', 'confirmed', 'reverted'].includes(m.status)) m.status = 'error';
+    refill(
+      this.migrations,
+      s.migrations.map((m) => [m.id, m]),
+    );
+    for (const m of this.migrations.values())
+      if (!['completed', 'error', 'cancelled', 'failed', 'done', 'confirmed', 'reverted'].includes(m.status))
+        m.status = 'error';
     this.actions.clear();
     for (const a of s.actions) {
       const list = this.actions.get(a.serverId) ?? [];
       list.push(a);
       this.actions.set(a.serverId, list);
     }
-    refill(this.aggregates, s.aggregates.map((a) => [a.id, a]));
+    refill(
+      this.aggregates,
+      s.aggregates.map((a) => [a.id, a]),
+    );
     refillById(this.serverGroups, s.serverGroups);
     refill(this.quotas, s.quotas);
     Object.assign(this.seq, s.seq);

@@ -19,7 +19,14 @@ export function versionRoutes(): Hono<ComputeEnv> {
   app.get('/', (c) =>
     c.json({
       versions: [
-        { id: 'v2.0', status: 'SUPPORTED', version: '', min_version: '', updated: '2011-01-21T11:33:21Z', links: [{ rel: 'self', href: `${base(c)}/compute/v2/` }] },
+        {
+          id: 'v2.0',
+          status: 'SUPPORTED',
+          version: '',
+          min_version: '',
+          updated: '2011-01-21T11:33:21Z',
+          links: [{ rel: 'self', href: `${base(c)}/compute/v2/` }],
+        },
         v21(base(c)),
       ],
     }),

@@ -9,7 +9,15 @@ import { VmState } from './state-map';
 import { isUuid, requireObject, rejectUnknown } from './validation';
 import { nextDevice } from './server-create';
 
-const ATTACH_STATES = [VmState.ACTIVE, VmState.PAUSED, VmState.STOPPED, VmState.SUSPENDED, VmState.SHELVED, VmState.SHELVED_OFFLOADED, VmState.RESIZED];
+const ATTACH_STATES = [
+  VmState.ACTIVE,
+  VmState.PAUSED,
+  VmState.STOPPED,
+  VmState.SUSPENDED,
+  VmState.SHELVED,
+  VmState.SHELVED_OFFLOADED,
+  VmState.RESIZED,
+];
 
 /** /servers/{id}/os-volume_attachments, kept consistent with Cinder through the volume module. */
 export function volumeAttachmentsRoutes(svc: ComputeService): Hono<ComputeEnv> {
@@ -45,13 +53,24 @@ export function volumeAttachmentsRoutes(svc: ComputeService): Hono<ComputeEnv> {
     const mv = c.get('mv');
     const s = server(c);
     const va = requireObject(await readJsonBody(c, badRequest), 'volumeAttachment');
-    rejectUnknown(va, new Set(['volumeId', 'device', ...(mv >= 49 ? ['tag'] : []), ...(mv >= 79 ? ['delete_on_termination'] : [])]), 'volumeAttachment');
-    if (!isUuid(va.volumeId)) throw badRequest(`Invalid input for field/attribute volumeId. Value: ${String(va.volumeId)}. '${String(va.volumeId)}' is not a 'uuid'`);
+    rejectUnknown(
+      va,
+      new Set(['volumeId', 'device', ...(mv >= 49 ? ['tag'] : []), ...(mv >= 79 ? ['delete_on_termination'] : [])]),
+      'volumeAttachment',
+    );
+    if (!isUuid(va.volumeId))
+      throw badRequest(
+        `Invalid input for field/attribute volumeId. Value: ${String(va.volumeId)}. '${String(va.volumeId)}' is not a 'uuid'`,
+      );
     guard(c, s, 'attach_volume', ATTACH_STATES);
-    if (s.volumes.some((v) => v.volumeId === va.volumeId)) throw badRequest(`Invalid volume: volume ${va.volumeId} already attached`);
+    if (s.volumes.some((v) => v.volumeId === va.volumeId))
+      throw badRequest(`Invalid volume: volume ${va.volumeId} already attached`);
     const info = svc.blockStorage.find(c.get('auth'), va.volumeId as string);
     if (!info) throw notFound(`Volume ${va.volumeId} could not be found.`);
-    if (info.status !== 'available') throw badRequest(`Invalid volume: volume ${va.volumeId} status must be available, but current status is: ${info.status}.`);
+    if (info.status !== 'available')
+      throw badRequest(
+        `Invalid volume: volume ${va.volumeId} status must be available, but current status is: ${info.status}.`,
+      );
     const device = typeof va.device === 'string' && va.device ? va.device : nextDevice(s);
     const attachmentId = svc.blockStorage.attach(c.get('auth'), info.id, s.id, s.host, device);
     const v: ServerVolume = {

@@ -15,8 +15,15 @@ export function zonesRoutes(svc: ComputeService): Hono<ComputeEnv> {
 
   app.get('/os-availability-zone', (c) => {
     const zones = new Map<string, boolean>();
-    for (const h of store.hosts.values()) zones.set(h.az, (zones.get(h.az) ?? false) || (store.serviceUp(h) && !h.disabled));
-    return c.json({ availabilityZoneInfo: [...zones].map(([zoneName, available]) => ({ zoneName, zoneState: { available }, hosts: null })) });
+    for (const h of store.hosts.values())
+      zones.set(h.az, (zones.get(h.az) ?? false) || (store.serviceUp(h) && !h.disabled));
+    return c.json({
+      availabilityZoneInfo: [...zones].map(([zoneName, available]) => ({
+        zoneName,
+        zoneState: { available },
+        hosts: null,
+      })),
+    });
   });
   app.get('/os-availability-zone/detail', (c) => {
     requireAdmin(c, 'os_compute_api:os-availability-zone:detail');
@@ -25,12 +32,26 @@ export function zonesRoutes(svc: ComputeService): Hono<ComputeEnv> {
     info.push({
       zoneName: 'internal',
       zoneState: { available: true },
-      hosts: { [CONTROLLER_HOST]: { 'nova-scheduler': { available: true, active: true, updated_at: iso }, 'nova-conductor': { available: true, active: true, updated_at: iso } } },
+      hosts: {
+        [CONTROLLER_HOST]: {
+          'nova-scheduler': { available: true, active: true, updated_at: iso },
+          'nova-conductor': { available: true, active: true, updated_at: iso },
+        },
+      },
     });
     const byZone = new Map<string, Record<string, unknown>>();
     for (const h of store.hosts.values()) {
       const hosts = byZone.get(h.az) ?? {};
-      hosts[h.name] = { 'nova-compute': { available: store.serviceUp(h), active: !h.disabled, updated_at: store.lastSeen(h).toISOString().replace(/\.\d{3}Z$/, '.000000') } };
+      hosts[h.name] = {
+        'nova-compute': {
+          available: store.serviceUp(h),
+          active: !h.disabled,
+          updated_at: store
+            .lastSeen(h)
+            .toISOString()
+            .replace(/\.\d{3}Z$/, '.000000'),
+        },
+      };
       byZone.set(h.az, hosts);
     }
     for (const [zoneName, hosts] of byZone) info.push({ zoneName, zoneState: { available: true }, hosts });
@@ -68,8 +89,10 @@ export function zonesRoutes(svc: ComputeService): Hono<ComputeEnv> {
   app.post('/os-aggregates', async (c) => {
     requireAdmin(c, 'os_compute_api:os-aggregates:create');
     const b = requireObject(await readJsonBody(c, badRequest), 'aggregate');
-    if (typeof b.name !== 'string' || !b.name.trim()) throw badRequest("Invalid input for field/attribute aggregate. 'name' is a required property");
-    for (const a of store.aggregates.values()) if (a.name === b.name) throw conflict(`Aggregate ${b.name} already exists.`);
+    if (typeof b.name !== 'string' || !b.name.trim())
+      throw badRequest("Invalid input for field/attribute aggregate. 'name' is a required property");
+    for (const a of store.aggregates.values())
+      if (a.name === b.name) throw conflict(`Aggregate ${b.name} already exists.`);
     const a: Aggregate = {
       id: ++store.seq.aggregate,
       uuid: svc.cloud.newId(),

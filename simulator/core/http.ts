@@ -17,7 +17,8 @@ export async function readJsonBody(
   } catch {
     throw invalid('Malformed request body');
   }
-  if (!body || typeof body !== 'object' || Array.isArray(body)) throw invalid('The request body must be a JSON object.');
+  if (!body || typeof body !== 'object' || Array.isArray(body))
+    throw invalid('The request body must be a JSON object.');
   return body as Record<string, unknown>;
 }
 

@@ -64,15 +64,23 @@ export function authRoutes(cloud: SimCloud): Hono<AuthEnv> {
 
   app.get('/v3/auth/projects', (c) => {
     const base = baseUrlOf(c, cloud.baseUrl);
-    const projects = ids().projectsOfUser(c.get('auth').userId).filter((p) => p.enabled);
-    return c.json({ projects: projects.map((p) => projectView(base, p)), links: listLinks(`${base}/identity/v3/auth/projects`) });
+    const projects = ids()
+      .projectsOfUser(c.get('auth').userId)
+      .filter((p) => p.enabled);
+    return c.json({
+      projects: projects.map((p) => projectView(base, p)),
+      links: listLinks(`${base}/identity/v3/auth/projects`),
+    });
   });
 
   app.get('/v3/auth/domains', (c) => {
     const base = baseUrlOf(c, cloud.baseUrl);
     const a = c.get('auth');
     const domains = [...ids().domains.values()].filter((d) => ids().domainRoleIds(d.id, a.userId).length > 0);
-    return c.json({ domains: domains.map((d) => domainView(base, d)), links: listLinks(`${base}/identity/v3/auth/domains`) });
+    return c.json({
+      domains: domains.map((d) => domainView(base, d)),
+      links: listLinks(`${base}/identity/v3/auth/domains`),
+    });
   });
 
   return app;
@@ -106,7 +114,10 @@ export function authenticate(ids: IdentityService, identity: Obj, scopeIn: unkno
     expiresAt = t.expiresAt;
   } else if (method === 'application_credential') {
     const ac = objectField(identity, 'application_credential');
-    if (!ac) throw badRequest("Invalid input for field 'identity/application_credential': 'application_credential' is a required property");
+    if (!ac)
+      throw badRequest(
+        "Invalid input for field 'identity/application_credential': 'application_credential' is a required property",
+      );
     const cred = findAppCred(ids, ac);
     if (!cred || ac.secret !== cred.secret) throw unauthorized();
     if (cred.expiresAt && new Date(cred.expiresAt).getTime() <= Date.now()) throw unauthorized();
@@ -124,7 +135,14 @@ export function authenticate(ids: IdentityService, identity: Obj, scopeIn: unkno
 
   const scope = forcedScope ?? resolveScope(ids, user, scopeIn);
   const roleIds = forcedRoles ?? rolesFor(ids, user, scope);
-  return ids.issueToken({ userId: user.id, methods: methods.map(String), scope, roleIds, applicationCredentialId: appCredId, expiresAt });
+  return ids.issueToken({
+    userId: user.id,
+    methods: methods.map(String),
+    scope,
+    roleIds,
+    applicationCredentialId: appCredId,
+    expiresAt,
+  });
 }
 
 function findUser(ids: IdentityService, u: Obj): User {
@@ -135,7 +153,10 @@ function findUser(ids: IdentityService, u: Obj): User {
   }
   if (typeof u.name !== 'string') throw badRequest("Invalid input for field 'user': 'id' or 'name' is required");
   const domain = objectField(u, 'domain');
-  if (!domain) throw badRequest('Expecting to find domain in user. The server could not comply with the request since it is either malformed or otherwise incorrect. The client is assumed to be in error.');
+  if (!domain)
+    throw badRequest(
+      'Expecting to find domain in user. The server could not comply with the request since it is either malformed or otherwise incorrect. The client is assumed to be in error.',
+    );
   let domainId: string;
   try {
     domainId = ids.domain(domain).id;
@@ -150,7 +171,8 @@ function findUser(ids: IdentityService, u: Obj): User {
 function findAppCred(ids: IdentityService, ac: Obj) {
   if (typeof ac.id === 'string') return ids.appCreds.get(ac.id);
   const u = objectField(ac, 'user');
-  if (typeof ac.name !== 'string' || !u) throw badRequest('Could not find application credential: name and user are required.');
+  if (typeof ac.name !== 'string' || !u)
+    throw badRequest('Could not find application credential: name and user are required.');
   const user = findUser(ids, u);
   for (const cred of ids.appCreds.values()) if (cred.userId === user.id && cred.name === ac.name) return cred;
   return undefined;
@@ -159,8 +181,12 @@ function findAppCred(ids: IdentityService, ac: Obj) {
 function resolveScope(ids: IdentityService, user: User, scopeIn: unknown): TokenScope {
   if (scopeIn === undefined || scopeIn === 'unscoped') {
     // Keystone scopes to the default project when the user still has a role there.
-    if (scopeIn === undefined && user.defaultProjectId && ids.projects.get(user.defaultProjectId)?.enabled
-        && ids.projectRoleIds(user.defaultProjectId, user.id).length > 0)
+    if (
+      scopeIn === undefined &&
+      user.defaultProjectId &&
+      ids.projects.get(user.defaultProjectId)?.enabled &&
+      ids.projectRoleIds(user.defaultProjectId, user.id).length > 0
+    )
       return { kind: 'project', projectId: user.defaultProjectId };
     return { kind: 'unscoped' };
   }

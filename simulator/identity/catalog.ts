@@ -37,7 +37,13 @@ export function buildCatalog(baseUrl: string, region: string, projectId: string 
 
 /** `/v3/services` and `/v3/endpoints` views of the same catalog. */
 export function catalogServices() {
-  return catalogEntries.map((e) => ({ id: stableId(e.type), type: e.type, name: e.name, enabled: true, description: '' }));
+  return catalogEntries.map((e) => ({
+    id: stableId(e.type),
+    type: e.type,
+    name: e.name,
+    enabled: true,
+    description: '',
+  }));
 }
 
 export function catalogEndpoints(baseUrl: string, region: string) {

@@ -147,7 +147,8 @@ export function resourceRoutes(cloud: SimCloud): Hono<AuthEnv> {
     const u = await entity(c, 'user');
     const user = ids().user(id);
     if (typeof u.original_password !== 'string' || u.original_password !== user.password) throw unauthorized();
-    if (typeof u.password !== 'string' || !u.password) throw badRequest("Invalid input for field 'password': 'password' is a required property");
+    if (typeof u.password !== 'string' || !u.password)
+      throw badRequest("Invalid input for field 'password': 'password' is a required property");
     ids().updateUser(id, { password: u.password });
     return c.body(null, 204);
   });
@@ -155,7 +156,12 @@ export function resourceRoutes(cloud: SimCloud): Hono<AuthEnv> {
     const id = c.req.param('id');
     if (!c.get('auth').isAdmin && c.get('auth').userId !== id) throw forbidden('identity:list_user_projects');
     ids().user(id);
-    return c.json({ projects: ids().projectsOfUser(id).map((p) => projectView(base(c), p)), links: listLinks(self(c)) });
+    return c.json({
+      projects: ids()
+        .projectsOfUser(id)
+        .map((p) => projectView(base(c), p)),
+      links: listLinks(self(c)),
+    });
   });
 
   // --- application credentials (owned by the caller)
@@ -191,21 +197,45 @@ export function resourceRoutes(cloud: SimCloud): Hono<AuthEnv> {
       expiresAt: str(ac, 'expires_at') ?? null,
       unrestricted: bool(ac, 'unrestricted') ?? false,
     });
-    return c.json({ application_credential: appCredView(base(c), cred, roleIds.map((r) => ids().role(r)), true) }, 201);
+    return c.json(
+      {
+        application_credential: appCredView(
+          base(c),
+          cred,
+          roleIds.map((r) => ids().role(r)),
+          true,
+        ),
+      },
+      201,
+    );
   });
   app.get('/v3/users/:id/application_credentials', (c) => {
     const user = ownUser(c);
     const name = c.req.query('name');
     const list = [...ids().appCreds.values()].filter((a) => a.userId === user.id && (!name || a.name === name));
     return c.json({
-      application_credentials: list.map((a) => appCredView(base(c), a, a.roleIds.map((r) => ids().role(r)), false)),
+      application_credentials: list.map((a) =>
+        appCredView(
+          base(c),
+          a,
+          a.roleIds.map((r) => ids().role(r)),
+          false,
+        ),
+      ),
       links: listLinks(self(c)),
     });
   });
   app.get('/v3/users/:id/application_credentials/:cid', (c) => {
     const user = ownUser(c);
     const cred = ids().appCred(user.id, c.req.param('cid'));
-    return c.json({ application_credential: appCredView(base(c), cred, cred.roleIds.map((r) => ids().role(r)), false) });
+    return c.json({
+      application_credential: appCredView(
+        base(c),
+        cred,
+        cred.roleIds.map((r) => ids().role(r)),
+        false,
+      ),
+    });
   });
   app.delete('/v3/users/:id/application_credentials/:cid', (c) => {
     const user = ownUser(c);
@@ -243,7 +273,9 @@ export function resourceRoutes(cloud: SimCloud): Hono<AuthEnv> {
   app.get('/v3/projects/:p/users/:u/roles', (c) => {
     requireAdmin(c, 'identity:list_grants');
     const { p, u } = checkTriple(c);
-    const roles = ids().projectRoleIds(p.id, u.id).map((r) => ids().role(r));
+    const roles = ids()
+      .projectRoleIds(p.id, u.id)
+      .map((r) => ids().role(r));
     return c.json({ roles: roles.map((r) => roleView(base(c), r)), links: listLinks(self(c)) });
   });
   app.put('/v3/projects/:p/users/:u/roles/:r', (c) => {
@@ -256,8 +288,7 @@ export function resourceRoutes(cloud: SimCloud): Hono<AuthEnv> {
   app.get('/v3/projects/:p/users/:u/roles/:r', (c) => {
     requireAdmin(c, 'identity:check_grant');
     const { p, u, r } = checkTriple(c);
-    if (!ids().hasAssignment(`project:${p.id}`, u.id, r!.id))
-      throw notFound('role assignment', `${r!.id}`);
+    if (!ids().hasAssignment(`project:${p.id}`, u.id, r!.id)) throw notFound('role assignment', `${r!.id}`);
     return c.body(null, 204);
   });
   app.delete('/v3/projects/:p/users/:u/roles/:r', (c) => {
@@ -282,7 +313,9 @@ export function resourceRoutes(cloud: SimCloud): Hono<AuthEnv> {
         const domainRef = (id: string | undefined) => ({ id, name: id ? ids().domains.get(id)?.name : undefined });
         const project = kind === 'project' ? ids().projects.get(tid) : undefined;
         const scopeNamed =
-          kind === 'project' ? { id: tid, name: project?.name, domain: domainRef(project?.domainId) } : { id: tid, name: ids().domains.get(tid)?.name };
+          kind === 'project'
+            ? { id: tid, name: project?.name, domain: domainRef(project?.domainId) }
+            : { id: tid, name: ids().domains.get(tid)?.name };
         return {
           role: names ? { id: x.roleId, name: role?.name } : { id: x.roleId },
           user: names ? { id: x.userId, name: user?.name, domain: domainRef(user?.domainId) } : { id: x.userId },
@@ -301,12 +334,24 @@ export function resourceRoutes(cloud: SimCloud): Hono<AuthEnv> {
   });
   app.get('/v3/endpoints', (c) => {
     const list = catalogEndpoints(base(c), cloud.options.region).filter(
-      (e) => (!c.req.query('interface') || e.interface === c.req.query('interface')) && (!c.req.query('service_id') || e.service_id === c.req.query('service_id')),
+      (e) =>
+        (!c.req.query('interface') || e.interface === c.req.query('interface')) &&
+        (!c.req.query('service_id') || e.service_id === c.req.query('service_id')),
     );
     return c.json({ endpoints: list, links: listLinks(self(c)) });
   });
   app.get('/v3/regions', (c) =>
-    c.json({ regions: [{ id: cloud.options.region, description: '', parent_region_id: null, links: { self: `${base(c)}/identity/v3/regions/${cloud.options.region}` } }], links: listLinks(self(c)) }),
+    c.json({
+      regions: [
+        {
+          id: cloud.options.region,
+          description: '',
+          parent_region_id: null,
+          links: { self: `${base(c)}/identity/v3/regions/${cloud.options.region}` },
+        },
+      ],
+      links: listLinks(self(c)),
+    }),
   );
 
   return app;

@@ -37,7 +37,11 @@ export class SecurityCompliance {
     const unique = this.options.uniqueLastPasswordCount;
     const history = [user.password, ...(user.passwordHistory ?? [])];
     if (unique > 0 && history.slice(0, unique).includes(next)) {
-      throw keystoneError(400, 'Bad Request', `The new password cannot be identical to a previous password. The total number which includes the new password must be unique is ${unique}.`);
+      throw keystoneError(
+        400,
+        'Bad Request',
+        `The new password cannot be identical to a previous password. The total number which includes the new password must be unique is ${unique}.`,
+      );
     }
     user.passwordHistory = history.slice(0, Math.max(unique - 1, 0));
   }

@@ -56,11 +56,19 @@ export class IdentityService implements Persistable {
 
   private seed(): void {
     const o = this.cloud.options;
-    this.domains.set(DEFAULT_DOMAIN_ID, { id: DEFAULT_DOMAIN_ID, name: 'Default', description: 'The default domain', enabled: true });
+    this.domains.set(DEFAULT_DOMAIN_ID, {
+      id: DEFAULT_DOMAIN_ID,
+      name: 'Default',
+      description: 'The default domain',
+      enabled: true,
+    });
     const admin = this.createRole({ name: 'admin' });
     this.createRole({ name: 'member' });
     this.createRole({ name: 'reader' });
-    const project = this.createProject({ name: o.adminProject, description: 'Bootstrap project for initializing the cloud.' });
+    const project = this.createProject({
+      name: o.adminProject,
+      description: 'Bootstrap project for initializing the cloud.',
+    });
     this.createProject({ name: 'service', description: 'Service project' });
     const user = this.createUser({ name: o.adminUser, password: o.adminPassword, defaultProjectId: project.id });
     this.assign(projectTarget(project.id), user.id, admin.id);
@@ -89,7 +97,9 @@ export class IdentityService implements Persistable {
     const domainId = p.domainId ?? DEFAULT_DOMAIN_ID;
     if (!this.domains.has(domainId)) throw notFound('domain', domainId);
     if (this.findProject(p.name, domainId))
-      throw conflict(`project - it is not permitted to have two projects with the same name in the same domain : ${p.name}.`);
+      throw conflict(
+        `project - it is not permitted to have two projects with the same name in the same domain : ${p.name}.`,
+      );
     const project: Project = {
       id: p.id ?? this.hexId(),
       name: p.name,
@@ -117,7 +127,9 @@ export class IdentityService implements Persistable {
   updateProject(id: string, patch: Partial<Omit<Project, 'id'>>): Project {
     const p = this.project(id);
     if (patch.name !== undefined && patch.name !== p.name && this.findProject(patch.name, p.domainId))
-      throw conflict(`project - it is not permitted to have two projects with the same name in the same domain : ${patch.name}.`);
+      throw conflict(
+        `project - it is not permitted to have two projects with the same name in the same domain : ${patch.name}.`,
+      );
     Object.assign(p, Object.fromEntries(Object.entries(patch).filter(([, v]) => v !== undefined)));
     return p;
   }
@@ -126,7 +138,8 @@ export class IdentityService implements Persistable {
     this.project(id);
     this.projects.delete(id);
     this.dropAssignments((a) => a.target === projectTarget(id));
-    for (const [tid, t] of this.tokens) if (t.scope.kind === 'project' && t.scope.projectId === id) this.tokens.delete(tid);
+    for (const [tid, t] of this.tokens)
+      if (t.scope.kind === 'project' && t.scope.projectId === id) this.tokens.delete(tid);
   }
 
   // --- users ------------------------------------------------------------------------------------
@@ -267,7 +280,11 @@ export class IdentityService implements Persistable {
     for (const c of this.appCreds.values())
       if (c.userId === input.userId && c.name === input.name)
         throw conflict(`application_credential - Duplicate entry found with name ${input.name}.`);
-    const cred: ApplicationCredential = { ...input, id: this.hexId(), secret: input.secret ?? randomBytes(24).toString('base64url') };
+    const cred: ApplicationCredential = {
+      ...input,
+      id: this.hexId(),
+      secret: input.secret ?? randomBytes(24).toString('base64url'),
+    };
     this.appCreds.set(cred.id, cred);
     return cred;
   }
@@ -286,7 +303,14 @@ export class IdentityService implements Persistable {
 
   // --- tokens -----------------------------------------------------------------------------------
 
-  issueToken(input: { userId: string; methods: string[]; scope: TokenScope; roleIds: string[]; applicationCredentialId?: string; expiresAt?: Date }): Token {
+  issueToken(input: {
+    userId: string;
+    methods: string[];
+    scope: TokenScope;
+    roleIds: string[];
+    applicationCredentialId?: string;
+    expiresAt?: Date;
+  }): Token {
     const issuedAt = this.cloud.now();
     const ttlEnd = new Date(issuedAt.getTime() + this.cloud.options.tokenTtlMs);
     const token: Token = {
@@ -376,7 +400,11 @@ export class IdentityService implements Persistable {
       roles: [...this.roles.values()],
       assignments: [...this.assignments.values()],
       appCreds: [...this.appCreds.values()],
-      tokens: [...this.tokens.values()].map((t) => ({ ...t, issuedAt: t.issuedAt.toISOString(), expiresAt: t.expiresAt.toISOString() })),
+      tokens: [...this.tokens.values()].map((t) => ({
+        ...t,
+        issuedAt: t.issuedAt.toISOString(),
+        expiresAt: t.expiresAt.toISOString(),
+      })),
     };
   }
 
@@ -393,7 +421,8 @@ export class IdentityService implements Persistable {
       for (const a of s.assignments) this.assign(a.target, a.userId, a.roleId);
     }
     this.tokens.clear();
-    for (const t of s.tokens ?? []) this.tokens.set(t.id, { ...t, issuedAt: new Date(t.issuedAt), expiresAt: new Date(t.expiresAt) });
+    for (const t of s.tokens ?? [])
+      this.tokens.set(t.id, { ...t, issuedAt: new Date(t.issuedAt), expiresAt: new Date(t.expiresAt) });
   }
 
   private hexId(): string {

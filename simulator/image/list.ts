@@ -40,15 +40,23 @@ function sortImages(images: ImageRecord[], q: Query): ImageRecord[] {
 }
 
 /** `GET /v2/images`: visibility rules, filters, sorting, `limit`/`marker` and the `next` link. */
-export function listImages(svc: ImageService, caller: Caller, q: Query): Record<string, unknown> & { images: ImageRecord[] } {
+export function listImages(
+  svc: ImageService,
+  caller: Caller,
+  q: Query,
+): Record<string, unknown> & { images: ImageRecord[] } {
   const one = (k: string) => q[k]?.[0];
   const visibility = one('visibility');
-  if (visibility && !['public', 'private', 'shared', 'community', 'all'].includes(visibility)) throw glanceError(400, `Invalid visibility value: ${visibility}`);
+  if (visibility && !['public', 'private', 'shared', 'community', 'all'].includes(visibility))
+    throw glanceError(400, `Invalid visibility value: ${visibility}`);
   const memberStatus = one('member_status') ?? 'accepted';
   let images = [...svc.images.values()].filter((img) => svc.canSee(caller, img));
   images = images.filter((img) => {
     if (visibility === 'all') return true;
-    if (visibility) return img.visibility === visibility && (visibility !== 'shared' || inDefaultListing(svc, caller, img, memberStatus));
+    if (visibility)
+      return (
+        img.visibility === visibility && (visibility !== 'shared' || inDefaultListing(svc, caller, img, memberStatus))
+      );
     return inDefaultListing(svc, caller, img, memberStatus);
   });
   if (one('os_hidden') !== 'true') images = images.filter((i) => !i.os_hidden);
@@ -62,7 +70,8 @@ export function listImages(svc: ImageService, caller: Caller, q: Query): Record<
   for (const tag of q.tag ?? []) images = images.filter((i) => i.tags.includes(tag));
   const size = one('size');
   if (size !== undefined) images = images.filter((i) => String(i.size ?? '') === size);
-  const sizeMin = one('size_min'), sizeMax = one('size_max');
+  const sizeMin = one('size_min'),
+    sizeMax = one('size_max');
   if (sizeMin) images = images.filter((i) => (i.size ?? 0) >= Number(sizeMin));
   if (sizeMax) images = images.filter((i) => (i.size ?? 0) <= Number(sizeMax));
   images = sortImages(images, q);
@@ -73,7 +82,11 @@ export function listImages(svc: ImageService, caller: Caller, q: Query): Record<
     images = images.slice(i + 1);
   }
   const limitRaw = one('limit');
-  const body: Record<string, unknown> & { images: ImageRecord[] } = { images, first: '/v2/images', schema: '/v2/schemas/images' };
+  const body: Record<string, unknown> & { images: ImageRecord[] } = {
+    images,
+    first: '/v2/images',
+    schema: '/v2/schemas/images',
+  };
   if (limitRaw !== undefined) {
     const limit = Number(limitRaw);
     if (!Number.isInteger(limit) || limit < 0) throw glanceError(400, 'limit param must be an integer');

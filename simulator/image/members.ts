@@ -22,18 +22,33 @@ export function addMember(svc: ImageService, caller: Caller, imageId: string, bo
   const memberId = (body as { member?: unknown } | null)?.member;
   if (typeof memberId !== 'string' || !memberId) throw glanceError(400, 'Member to be added not specified');
   const list = svc.members.get(imageId) ?? [];
-  if (list.some((m) => m.member_id === memberId)) throw glanceError(409, `Member ${memberId} already associated with image ${imageId}`);
+  if (list.some((m) => m.member_id === memberId))
+    throw glanceError(409, `Member ${memberId} already associated with image ${imageId}`);
   const now = svc.cloud.isoNow();
-  const member: ImageMember = { image_id: imageId, member_id: memberId, status: 'pending', created_at: now, updated_at: now };
+  const member: ImageMember = {
+    image_id: imageId,
+    member_id: memberId,
+    status: 'pending',
+    created_at: now,
+    updated_at: now,
+  };
   svc.members.set(imageId, [...list, member]);
   return member;
 }
 
-export function updateMember(svc: ImageService, caller: Caller, imageId: string, memberId: string, body: unknown): ImageMember {
+export function updateMember(
+  svc: ImageService,
+  caller: Caller,
+  imageId: string,
+  memberId: string,
+  body: unknown,
+): ImageMember {
   const m = getMember(svc, caller, imageId, memberId);
-  if (!caller.isAdmin && caller.projectId !== memberId) throw glanceError(403, 'You are not permitted to modify the status of this member.');
+  if (!caller.isAdmin && caller.projectId !== memberId)
+    throw glanceError(403, 'You are not permitted to modify the status of this member.');
   const status = (body as { status?: unknown } | null)?.status;
-  if (status !== 'pending' && status !== 'accepted' && status !== 'rejected') throw glanceError(400, `Invalid status: ${String(status)}`);
+  if (status !== 'pending' && status !== 'accepted' && status !== 'rejected')
+    throw glanceError(400, `Invalid status: ${String(status)}`);
   m.status = status;
   m.updated_at = svc.cloud.isoNow();
   return m;
@@ -42,5 +57,8 @@ export function updateMember(svc: ImageService, caller: Caller, imageId: string,
 export function removeMember(svc: ImageService, caller: Caller, imageId: string, memberId: string): void {
   svc.getOwned(caller, imageId, 'delete_member');
   getMember(svc, caller, imageId, memberId);
-  svc.members.set(imageId, (svc.members.get(imageId) ?? []).filter((m) => m.member_id !== memberId));
+  svc.members.set(
+    imageId,
+    (svc.members.get(imageId) ?? []).filter((m) => m.member_id !== memberId),
+  );
 }

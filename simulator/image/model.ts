@@ -2,7 +2,8 @@ import type { AuthContext } from '../core/auth-context';
 
 export type Caller = Pick<AuthContext, 'projectId' | 'isAdmin'>;
 
-export type ImageStatus = 'queued' | 'saving' | 'active' | 'killed' | 'deleted' | 'pending_delete' | 'deactivated' | 'uploading' | 'importing';
+export type ImageStatus =
+  'queued' | 'saving' | 'active' | 'killed' | 'deleted' | 'pending_delete' | 'deactivated' | 'uploading' | 'importing';
 export type Visibility = 'public' | 'private' | 'shared' | 'community';
 
 /** Glance's base image attributes; custom properties live in `properties` and are shown at top level. */
@@ -41,4 +42,20 @@ export const diskFormats = ['ami', 'ari', 'aki', 'vhd', 'vhdx', 'vmdk', 'raw', '
 export const containerFormats = ['ami', 'ari', 'aki', 'bare', 'ovf', 'ova', 'docker', 'compressed'];
 
 /** Attributes users may never set directly. */
-export const readOnlyAttrs = ['id', 'status', 'checksum', 'os_hash_algo', 'os_hash_value', 'size', 'virtual_size', 'created_at', 'updated_at', 'self', 'file', 'schema', 'direct_url', 'locations', 'stores'];
+export const readOnlyAttrs = [
+  'id',
+  'status',
+  'checksum',
+  'os_hash_algo',
+  'os_hash_value',
+  'size',
+  'virtual_size',
+  'created_at',
+  'updated_at',
+  'self',
+  'file',
+  'schema',
+  'direct_url',
+  'locations',
+  'stores',
+];

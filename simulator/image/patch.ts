@@ -8,7 +8,18 @@ interface PatchOp {
   value?: unknown;
 }
 
-const baseKeys = ['name', 'visibility', 'protected', 'os_hidden', 'owner', 'min_disk', 'min_ram', 'container_format', 'disk_format', 'tags'];
+const baseKeys = [
+  'name',
+  'visibility',
+  'protected',
+  'os_hidden',
+  'owner',
+  'min_disk',
+  'min_ram',
+  'container_format',
+  'disk_format',
+  'tags',
+];
 
 /** The v2.0 media type's draft form `{ "replace": "/name", "value": ... }` as a v2.1 operation. */
 function draftOp(raw: unknown): PatchOp {
@@ -24,9 +35,11 @@ export function applyImagePatch(svc: ImageService, caller: Caller, img: ImageRec
   const working: ImageRecord = JSON.parse(JSON.stringify(img));
   for (const given of ops as unknown[]) {
     const raw = draftOp(given);
-    if (!raw || typeof raw !== 'object' || typeof raw.path !== 'string') throw glanceError(400, 'Operation objects must contain exactly one member named "op", and a "path".');
+    if (!raw || typeof raw !== 'object' || typeof raw.path !== 'string')
+      throw glanceError(400, 'Operation objects must contain exactly one member named "op", and a "path".');
     const { op, path } = raw;
-    if (!['add', 'replace', 'remove'].includes(op)) throw glanceError(400, `Invalid operation: \`${String(op)}\`: Operation "${String(op)}" not supported.`);
+    if (!['add', 'replace', 'remove'].includes(op))
+      throw glanceError(400, `Invalid operation: \`${String(op)}\`: Operation "${String(op)}" not supported.`);
     const m = /^\/([^/]+)$/.exec(path);
     if (!m) throw glanceError(400, `Invalid JSON pointer for this resource: '${path}'`);
     const key = m[1].replace(/~1/g, '/').replace(/~0/g, '~');
@@ -39,7 +52,8 @@ export function applyImagePatch(svc: ImageService, caller: Caller, img: ImageRec
       continue;
     }
     if (!('value' in raw)) throw glanceError(400, `Operation "${op}" requires a member named "value".`);
-    if (op === 'replace' && !isBase && !(key in working.properties)) throw glanceError(409, `Property ${key} does not exist.`);
+    if (op === 'replace' && !isBase && !(key in working.properties))
+      throw glanceError(409, `Property ${key} does not exist.`);
     svc.setAttr(caller, working, key, raw.value);
   }
   Object.assign(img, working);

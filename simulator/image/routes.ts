@@ -13,11 +13,33 @@ import { imageSchema, imagesSchema, memberSchema, membersSchema } from './schema
 import type { ImageService } from './service';
 
 const patchTypes = ['application/openstack-images-v2.1-json-patch', 'application/openstack-images-v2.0-json-patch'];
-const versions = ['2.16', '2.15', '2.14', '2.13', '2.12', '2.11', '2.10', '2.9', '2.8', '2.7', '2.6', '2.5', '2.4', '2.3', '2.2', '2.1', '2.0'];
+const versions = [
+  '2.16',
+  '2.15',
+  '2.14',
+  '2.13',
+  '2.12',
+  '2.11',
+  '2.10',
+  '2.9',
+  '2.8',
+  '2.7',
+  '2.6',
+  '2.5',
+  '2.4',
+  '2.3',
+  '2.2',
+  '2.1',
+  '2.0',
+];
 
 function versionsDoc(root: string) {
   return {
-    versions: versions.map((v, i) => ({ id: `v${v}`, status: i === 0 ? 'CURRENT' : 'SUPPORTED', links: [{ rel: 'self', href: `${root}/v2/` }] })),
+    versions: versions.map((v, i) => ({
+      id: `v${v}`,
+      status: i === 0 ? 'CURRENT' : 'SUPPORTED',
+      links: [{ rel: 'self', href: `${root}/v2/` }],
+    })),
   };
 }
 
@@ -100,7 +122,9 @@ export function imageRoutes(cloud: SimCloud, svc: ImageService): Hono<AuthEnv> {
   app.get('/v2/info/import', (c) =>
     c.json({ 'import-methods': { description: 'Import methods available.', type: 'array', value: importMethods } }),
   );
-  app.get('/v2/info/stores', (c) => c.json({ stores: [{ id: 'file', description: 'Local filesystem store', default: true }] }));
+  app.get('/v2/info/stores', (c) =>
+    c.json({ stores: [{ id: 'file', description: 'Local filesystem store', default: true }] }),
+  );
 
   app.put('/v2/images/:id/tags/:tag', (c) => {
     const image = svc.getOwned(caller(c), img(c));
@@ -125,10 +149,18 @@ export function imageRoutes(cloud: SimCloud, svc: ImageService): Hono<AuthEnv> {
     return c.body(null, 204);
   });
 
-  app.get('/v2/images/:id/members', (c) => c.json({ members: listMembers(svc, caller(c), img(c)).map(renderMember), schema: '/v2/schemas/members' }));
-  app.post('/v2/images/:id/members', async (c) => c.json(renderMember(addMember(svc, caller(c), img(c), await jsonOf(c)))));
-  app.get('/v2/images/:id/members/:member', (c) => c.json(renderMember(getMember(svc, caller(c), img(c), c.req.param('member')))));
-  app.put('/v2/images/:id/members/:member', async (c) => c.json(renderMember(updateMember(svc, caller(c), img(c), c.req.param('member'), await jsonOf(c)))));
+  app.get('/v2/images/:id/members', (c) =>
+    c.json({ members: listMembers(svc, caller(c), img(c)).map(renderMember), schema: '/v2/schemas/members' }),
+  );
+  app.post('/v2/images/:id/members', async (c) =>
+    c.json(renderMember(addMember(svc, caller(c), img(c), await jsonOf(c)))),
+  );
+  app.get('/v2/images/:id/members/:member', (c) =>
+    c.json(renderMember(getMember(svc, caller(c), img(c), c.req.param('member')))),
+  );
+  app.put('/v2/images/:id/members/:member', async (c) =>
+    c.json(renderMember(updateMember(svc, caller(c), img(c), c.req.param('member'), await jsonOf(c)))),
+  );
   app.delete('/v2/images/:id/members/:member', (c) => {
     removeMember(svc, caller(c), img(c), c.req.param('member'));
     return c.body(null, 204);

@@ -53,7 +53,9 @@ describe('ImageService', () => {
       { op: 'add', path: '/hw_disk_bus', value: 'scsi' },
     ]);
     expect(img).toMatchObject({ name: 'renamed', protected: true, properties: { hw_disk_bus: 'scsi' } });
-    expect(status(() => applyImagePatch(svc, alice, img, [{ op: 'replace', path: '/status', value: 'active' }]))).toBe(403);
+    expect(status(() => applyImagePatch(svc, alice, img, [{ op: 'replace', path: '/status', value: 'active' }]))).toBe(
+      403,
+    );
     expect(status(() => applyImagePatch(svc, alice, img, [{ op: 'remove', path: '/nope' }]))).toBe(409);
     expect(status(() => svc.delete(alice, img.id))).toBe(403);
     expect(status(() => svc.delete(bob, img.id))).toBe(404);
@@ -83,7 +85,14 @@ describe('ImageService', () => {
   it('takes server snapshots through queued → saving → active', async () => {
     const { svc, cloud } = setup();
     const done = new Promise((resolve) => {
-      const img = svc.createImage({ caller: alice, name: 'snap', serverId: 'srv', minDisk: 1, sizeBytes: 1024, onActive: resolve });
+      const img = svc.createImage({
+        caller: alice,
+        name: 'snap',
+        serverId: 'srv',
+        minDisk: 1,
+        sizeBytes: 1024,
+        onActive: resolve,
+      });
       expect(img.status).toBe('saving');
       expect(img.properties).toMatchObject({ image_type: 'snapshot', instance_uuid: 'srv' });
     });

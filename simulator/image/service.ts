@@ -15,13 +15,33 @@
 import { createHash } from 'node:crypto';
 import type { Persistable, SimCloud } from '../core/cloud';
 import { glanceError, imageNotFound } from './errors';
-import { containerFormats, diskFormats, readOnlyAttrs, type Caller, type ImageMember, type ImageRecord, type Visibility } from './model';
+import {
+  containerFormats,
+  diskFormats,
+  readOnlyAttrs,
+  type Caller,
+  type ImageMember,
+  type ImageRecord,
+  type Visibility,
+} from './model';
 import { refill, refillById } from '../core/collections';
 
 const visibilities: Visibility[] = ['public', 'private', 'shared', 'community'];
 /** Image data larger than this is not written to the state file (downloads then answer 204). */
 const persistedDataLimit = 1024 * 1024;
-const baseAttrs = ['name', 'visibility', 'protected', 'os_hidden', 'owner', 'min_disk', 'min_ram', 'container_format', 'disk_format', 'tags', 'id'];
+const baseAttrs = [
+  'name',
+  'visibility',
+  'protected',
+  'os_hidden',
+  'owner',
+  'min_disk',
+  'min_ram',
+  'container_format',
+  'disk_format',
+  'tags',
+  'id',
+];
 
 export interface SnapshotImageRequest {
   caller: Caller;
@@ -46,7 +66,8 @@ export class ImageService implements Persistable {
   canSee(caller: Caller, img: ImageRecord): boolean {
     if (caller.isAdmin || img.owner === caller.projectId) return true;
     if (img.visibility === 'public' || img.visibility === 'community') return true;
-    if (img.visibility === 'shared') return (this.members.get(img.id) ?? []).some((m) => m.member_id === caller.projectId);
+    if (img.visibility === 'shared')
+      return (this.members.get(img.id) ?? []).some((m) => m.member_id === caller.projectId);
     return false;
   }
 
@@ -64,7 +85,8 @@ export class ImageService implements Persistable {
   /** The image may be changed by its owner or an admin; others get 403 (visible) or 404. */
   getOwned(caller: Caller, id: string, action = 'modify_image'): ImageRecord {
     const img = this.getImage(caller, id);
-    if (!caller.isAdmin && img.owner !== caller.projectId) throw glanceError(403, `You are not authorized to complete ${action} action.`);
+    if (!caller.isAdmin && img.owner !== caller.projectId)
+      throw glanceError(403, `You are not authorized to complete ${action} action.`);
     return img;
   }
 
@@ -113,14 +135,24 @@ export class ImageService implements Persistable {
     const bad = () => glanceError(400, `Invalid value '${String(value)}' for parameter '${key}'`);
     switch (key) {
       case 'visibility':
-        if (!visibilities.includes(value as Visibility)) throw glanceError(400, `Invalid visibility value: ${String(value)}`);
-        if (value === 'public' && !caller.isAdmin) throw glanceError(403, 'You are not authorized to complete publicize_image action.');
+        if (!visibilities.includes(value as Visibility))
+          throw glanceError(400, `Invalid visibility value: ${String(value)}`);
+        if (value === 'public' && !caller.isAdmin)
+          throw glanceError(403, 'You are not authorized to complete publicize_image action.');
         return;
       case 'disk_format':
-        if (value !== null && !diskFormats.includes(String(value))) throw glanceError(400, `Invalid value '${String(value)}' for parameter 'disk_format': Allowed values are ${diskFormats.join(', ')}`);
+        if (value !== null && !diskFormats.includes(String(value)))
+          throw glanceError(
+            400,
+            `Invalid value '${String(value)}' for parameter 'disk_format': Allowed values are ${diskFormats.join(', ')}`,
+          );
         return;
       case 'container_format':
-        if (value !== null && !containerFormats.includes(String(value))) throw glanceError(400, `Invalid value '${String(value)}' for parameter 'container_format': Allowed values are ${containerFormats.join(', ')}`);
+        if (value !== null && !containerFormats.includes(String(value)))
+          throw glanceError(
+            400,
+            `Invalid value '${String(value)}' for parameter 'container_format': Allowed values are ${containerFormats.join(', ')}`,
+          );
         return;
       case 'min_disk':
       case 'min_ram':
@@ -140,7 +172,8 @@ export class ImageService implements Persistable {
         if (!caller.isAdmin && value !== caller.projectId) throw glanceError(403, "Attribute 'owner' is reserved.");
         return;
       default:
-        if (typeof value !== 'string') throw glanceError(400, `Invalid value for property '${key}': it must be a string`);
+        if (typeof value !== 'string')
+          throw glanceError(400, `Invalid value for property '${key}': it must be a string`);
     }
   }
 
@@ -149,22 +182,45 @@ export class ImageService implements Persistable {
     if (readOnlyAttrs.includes(key)) throw glanceError(403, `Attribute '${key}' is read-only.`);
     if (key === 'id') throw glanceError(403, "Attribute 'id' is read-only.");
     this.checkValue(key, value, caller);
-    if ((key === 'disk_format' || key === 'container_format') && img.status !== 'queued' && value !== (img as unknown as Record<string, unknown>)[key]) {
+    if (
+      (key === 'disk_format' || key === 'container_format') &&
+      img.status !== 'queued' &&
+      value !== (img as unknown as Record<string, unknown>)[key]
+    ) {
       throw glanceError(403, `Attribute ${key} can be only replaced for a queued image.`);
     }
-    if (baseAttrs.includes(key)) (img as unknown as Record<string, unknown>)[key] = key === 'tags' ? [...new Set(value as string[])] : value;
+    if (baseAttrs.includes(key))
+      (img as unknown as Record<string, unknown>)[key] = key === 'tags' ? [...new Set(value as string[])] : value;
     else img.properties[key] = value as string;
   }
 
   create(caller: Caller, body: Record<string, unknown>): ImageRecord {
     const id = body.id === undefined ? this.cloud.newId() : String(body.id);
-    if (body.id !== undefined && !/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(id)) throw glanceError(400, `Invalid value '${id}' for parameter 'id'`);
+    if (body.id !== undefined && !/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(id))
+      throw glanceError(400, `Invalid value '${id}' for parameter 'id'`);
     if (this.images.has(id)) throw glanceError(409, `Image with identifier ${id} already exists!`);
     const now = this.cloud.isoNow();
     const img: ImageRecord = {
-      id, name: null, status: 'queued', visibility: 'shared', protected: false, os_hidden: false, owner: caller.projectId,
-      checksum: null, os_hash_algo: null, os_hash_value: null, size: null, virtual_size: null, min_disk: 0, min_ram: 0,
-      container_format: null, disk_format: null, tags: [], created_at: now, updated_at: now, properties: {},
+      id,
+      name: null,
+      status: 'queued',
+      visibility: 'shared',
+      protected: false,
+      os_hidden: false,
+      owner: caller.projectId,
+      checksum: null,
+      os_hash_algo: null,
+      os_hash_value: null,
+      size: null,
+      virtual_size: null,
+      min_disk: 0,
+      min_ram: 0,
+      container_format: null,
+      disk_format: null,
+      tags: [],
+      created_at: now,
+      updated_at: now,
+      properties: {},
     };
     for (const [k, v] of Object.entries(body)) if (k !== 'id') this.setAttr(caller, img, k, v);
     this.images.set(id, img);
@@ -173,8 +229,10 @@ export class ImageService implements Persistable {
 
   upload(caller: Caller, id: string, bytes: Buffer): ImageRecord {
     const img = this.getOwned(caller, id, 'upload_image');
-    if (img.status !== 'queued') throw glanceError(409, `Image status transition from ${img.status} to saving is not allowed`);
-    if (!img.disk_format || !img.container_format) throw glanceError(400, 'Properties disk_format, container_format must be set prior to saving data.');
+    if (img.status !== 'queued')
+      throw glanceError(409, `Image status transition from ${img.status} to saving is not allowed`);
+    if (!img.disk_format || !img.container_format)
+      throw glanceError(400, 'Properties disk_format, container_format must be set prior to saving data.');
     this.data.set(id, bytes);
     this.activate(img, bytes);
     return img;
@@ -192,7 +250,10 @@ export class ImageService implements Persistable {
     const img = this.getOwned(caller, id, active ? 'reactivate' : 'deactivate');
     const from = active ? 'deactivated' : 'active';
     if (img.status !== from && img.status !== (active ? 'active' : 'deactivated')) {
-      throw glanceError(400, `Not allowed to ${active ? 'reactivate' : 'deactivate'} an image in status '${img.status}'`);
+      throw glanceError(
+        400,
+        `Not allowed to ${active ? 'reactivate' : 'deactivate'} an image in status '${img.status}'`,
+      );
     }
     img.status = active ? 'active' : 'deactivated';
     img.updated_at = this.cloud.isoNow();
@@ -203,17 +264,24 @@ export class ImageService implements Persistable {
   }
 
   snapshot(): unknown {
-    const data = [...this.data.entries()].filter(([, b]) => b.length <= persistedDataLimit).map(([id, b]) => [id, b.toString('base64')]);
+    const data = [...this.data.entries()]
+      .filter(([, b]) => b.length <= persistedDataLimit)
+      .map(([id, b]) => [id, b.toString('base64')]);
     return { images: [...this.images.values()], members: [...this.members.entries()], data };
   }
 
   restore(data: unknown): void {
-    const s = data as { images?: ImageRecord[]; members?: Array<[string, ImageMember[]]>; data?: Array<[string, string]> };
+    const s = data as {
+      images?: ImageRecord[];
+      members?: Array<[string, ImageMember[]]>;
+      data?: Array<[string, string]>;
+    };
     refillById(this.images, s.images);
     refill(this.members, s.members ?? []);
     this.data.clear();
     for (const [id, b64] of s.data ?? []) this.data.set(id, Buffer.from(b64, 'base64'));
     // Uploads and imports in flight when the state was saved are finished, as a restarted Glance would.
-    for (const img of this.images.values()) if (img.status === 'saving' || img.status === 'importing') this.finishImport(img);
+    for (const img of this.images.values())
+      if (img.status === 'saving' || img.status === 'importing') this.finishImport(img);
   }
 }

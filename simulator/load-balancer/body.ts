@@ -5,7 +5,8 @@ type Obj = Record<string, unknown>;
 /** The `{ "<key>": {...} }` wrapper of an Octavia request, with unknown attributes refused as WSME does. */
 export function unwrap(raw: unknown, key: string, allowed: readonly string[]): Obj {
   const inner = raw && typeof raw === 'object' ? (raw as Obj)[key] : undefined;
-  if (!inner || typeof inner !== 'object' || Array.isArray(inner)) throw octaviaError(400, `Invalid input for field/attribute ${key}. Value: 'None'. Mandatory field missing.`);
+  if (!inner || typeof inner !== 'object' || Array.isArray(inner))
+    throw octaviaError(400, `Invalid input for field/attribute ${key}. Value: 'None'. Mandatory field missing.`);
   const unknown = Object.keys(inner).filter((k) => !allowed.includes(k));
   if (unknown.length) throw octaviaError(400, `Unknown attribute for argument ${key}: ${unknown.join(', ')}`);
   return inner as Obj;
@@ -24,7 +25,8 @@ export function str(b: Obj, key: string, required = false): string | undefined {
 
 export function oneOf(b: Obj, key: string, values: string[], required = false): string | undefined {
   const v = str(b, key, required);
-  if (v !== undefined && !values.includes(v)) throw invalidField(key, v, `Value should be one of: ${values.join(', ')}`);
+  if (v !== undefined && !values.includes(v))
+    throw invalidField(key, v, `Value should be one of: ${values.join(', ')}`);
   return v;
 }
 
@@ -50,6 +52,7 @@ export function bool(b: Obj, key: string): boolean | undefined {
 export function tags(b: Obj): string[] | undefined {
   const v = b.tags;
   if (v === undefined) return undefined;
-  if (!Array.isArray(v) || v.some((t) => typeof t !== 'string')) throw invalidField('tags', v, 'Value should be a list of strings.');
+  if (!Array.isArray(v) || v.some((t) => typeof t !== 'string'))
+    throw invalidField('tags', v, 'Value should be a list of strings.');
   return v as string[];
 }

@@ -3,8 +3,38 @@ import { octaviaError, validationFailure } from './errors';
 import { monitorTypes, type Caller, type HealthMonitorRecord } from './model';
 import type { LoadBalancerService } from './service';
 
-const createAttrs = ['name', 'admin_state_up', 'pool_id', 'type', 'delay', 'timeout', 'max_retries', 'max_retries_down', 'http_method', 'url_path', 'expected_codes', 'project_id', 'tenant_id', 'tags', 'http_version', 'domain_name'] as const;
-const updateAttrs = ['name', 'admin_state_up', 'delay', 'timeout', 'max_retries', 'max_retries_down', 'http_method', 'url_path', 'expected_codes', 'tags', 'http_version', 'domain_name'] as const;
+const createAttrs = [
+  'name',
+  'admin_state_up',
+  'pool_id',
+  'type',
+  'delay',
+  'timeout',
+  'max_retries',
+  'max_retries_down',
+  'http_method',
+  'url_path',
+  'expected_codes',
+  'project_id',
+  'tenant_id',
+  'tags',
+  'http_version',
+  'domain_name',
+] as const;
+const updateAttrs = [
+  'name',
+  'admin_state_up',
+  'delay',
+  'timeout',
+  'max_retries',
+  'max_retries_down',
+  'http_method',
+  'url_path',
+  'expected_codes',
+  'tags',
+  'http_version',
+  'domain_name',
+] as const;
 const httpMethods = ['CONNECT', 'DELETE', 'GET', 'HEAD', 'OPTIONS', 'PATCH', 'POST', 'PUT', 'TRACE'];
 
 /** One health monitor per pool; `timeout` may not exceed `delay`. */
@@ -20,10 +50,24 @@ export function createHealthMonitor(svc: LoadBalancerService, caller: Caller, ra
   if (pool.healthmonitor_id) throw octaviaError(409, `This pool (${pool.id}) already has a health monitor`);
   const http = type === 'HTTP' || type === 'HTTPS';
   const hm: HealthMonitorRecord = {
-    id: svc.cloud.newId(), name: str(b, 'name') ?? '', description: '', project_id: pool.project_id, provisioning_status: 'PENDING_CREATE',
-    operating_status: 'OFFLINE', admin_state_up: bool(b, 'admin_state_up') ?? true, created_at: svc.now(), updated_at: null, tags: tags(b) ?? [],
-    pool_id: pool.id, type, delay, timeout, max_retries: maxRetries, max_retries_down: int(b, 'max_retries_down', 1, 10) ?? 3,
-    http_method: http ? (oneOf(b, 'http_method', httpMethods) ?? 'GET') : null, url_path: http ? (str(b, 'url_path') ?? '/') : null,
+    id: svc.cloud.newId(),
+    name: str(b, 'name') ?? '',
+    description: '',
+    project_id: pool.project_id,
+    provisioning_status: 'PENDING_CREATE',
+    operating_status: 'OFFLINE',
+    admin_state_up: bool(b, 'admin_state_up') ?? true,
+    created_at: svc.now(),
+    updated_at: null,
+    tags: tags(b) ?? [],
+    pool_id: pool.id,
+    type,
+    delay,
+    timeout,
+    max_retries: maxRetries,
+    max_retries_down: int(b, 'max_retries_down', 1, 10) ?? 3,
+    http_method: http ? (oneOf(b, 'http_method', httpMethods) ?? 'GET') : null,
+    url_path: http ? (str(b, 'url_path') ?? '/') : null,
     expected_codes: http ? (str(b, 'expected_codes') ?? '200') : null,
   };
   svc.startChild(lb, hm, 'PENDING_CREATE');
@@ -33,7 +77,12 @@ export function createHealthMonitor(svc: LoadBalancerService, caller: Caller, ra
   return hm;
 }
 
-export function updateHealthMonitor(svc: LoadBalancerService, caller: Caller, id: string, raw: unknown): HealthMonitorRecord {
+export function updateHealthMonitor(
+  svc: LoadBalancerService,
+  caller: Caller,
+  id: string,
+  raw: unknown,
+): HealthMonitorRecord {
   const hm = svc.healthMonitor(caller, id);
   const lb = svc.lb(caller, svc.pools.get(hm.pool_id)!.loadbalancer_id);
   const b = unwrap(raw, 'healthmonitor', updateAttrs);

@@ -27,8 +27,18 @@ export const loadBalancerModule: SimModule = {
     const root = (c: Context) => `${baseUrlOf(c, cloud.baseUrl)}/load-balancer`;
     const versions = (c: Context) => ({
       versions: [
-        { id: 'v2.0', status: 'SUPPORTED', updated: '2016-12-11T00:00:00Z', links: [{ href: `${root(c)}/v2.0`, rel: 'self' }] },
-        { id: 'v2.27', status: 'CURRENT', updated: '2023-05-05T00:00:00Z', links: [{ href: `${root(c)}/v2`, rel: 'self' }] },
+        {
+          id: 'v2.0',
+          status: 'SUPPORTED',
+          updated: '2016-12-11T00:00:00Z',
+          links: [{ href: `${root(c)}/v2.0`, rel: 'self' }],
+        },
+        {
+          id: 'v2.27',
+          status: 'CURRENT',
+          updated: '2023-05-05T00:00:00Z',
+          links: [{ href: `${root(c)}/v2`, rel: 'self' }],
+        },
       ],
     });
     app.get('/', (c) => c.json(versions(c)));

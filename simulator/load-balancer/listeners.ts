@@ -4,20 +4,60 @@ import { compatiblePools, listenerProtocols, type Caller, type ListenerRecord } 
 import type { LoadBalancerService } from './service';
 
 const createAttrs = [
-  'name', 'description', 'admin_state_up', 'loadbalancer_id', 'protocol', 'protocol_port', 'connection_limit', 'default_pool_id', 'project_id',
-  'tenant_id', 'timeout_client_data', 'timeout_member_connect', 'timeout_member_data', 'timeout_tcp_inspect', 'insert_headers', 'allowed_cidrs',
-  'tags', 'default_tls_container_ref', 'sni_container_refs', 'l7policies', 'default_pool', 'client_authentication', 'tls_ciphers', 'tls_versions', 'alpn_protocols',
+  'name',
+  'description',
+  'admin_state_up',
+  'loadbalancer_id',
+  'protocol',
+  'protocol_port',
+  'connection_limit',
+  'default_pool_id',
+  'project_id',
+  'tenant_id',
+  'timeout_client_data',
+  'timeout_member_connect',
+  'timeout_member_data',
+  'timeout_tcp_inspect',
+  'insert_headers',
+  'allowed_cidrs',
+  'tags',
+  'default_tls_container_ref',
+  'sni_container_refs',
+  'l7policies',
+  'default_pool',
+  'client_authentication',
+  'tls_ciphers',
+  'tls_versions',
+  'alpn_protocols',
 ] as const;
 const updateAttrs = [
-  'name', 'description', 'admin_state_up', 'connection_limit', 'default_pool_id', 'timeout_client_data', 'timeout_member_connect', 'timeout_member_data',
-  'timeout_tcp_inspect', 'insert_headers', 'allowed_cidrs', 'tags',
+  'name',
+  'description',
+  'admin_state_up',
+  'connection_limit',
+  'default_pool_id',
+  'timeout_client_data',
+  'timeout_member_connect',
+  'timeout_member_data',
+  'timeout_tcp_inspect',
+  'insert_headers',
+  'allowed_cidrs',
+  'tags',
 ] as const;
 
-function checkDefaultPool(svc: LoadBalancerService, caller: Caller, l: Pick<ListenerRecord, 'loadbalancer_id' | 'protocol'>, poolId: string): void {
+function checkDefaultPool(
+  svc: LoadBalancerService,
+  caller: Caller,
+  l: Pick<ListenerRecord, 'loadbalancer_id' | 'protocol'>,
+  poolId: string,
+): void {
   const pool = svc.pool(caller, poolId);
-  if (pool.loadbalancer_id !== l.loadbalancer_id) throw validationFailure(`Pool ${poolId} is on another load balancer.`);
+  if (pool.loadbalancer_id !== l.loadbalancer_id)
+    throw validationFailure(`Pool ${poolId} is on another load balancer.`);
   if (!compatiblePools[l.protocol]?.includes(pool.protocol)) {
-    throw validationFailure(`The pool protocol '${pool.protocol}' is invalid while the listener protocol is '${l.protocol}'.`);
+    throw validationFailure(
+      `The pool protocol '${pool.protocol}' is invalid while the listener protocol is '${l.protocol}'.`,
+    );
   }
 }
 
@@ -35,13 +75,27 @@ export function createListener(svc: LoadBalancerService, caller: Caller, raw: un
   }
   if (defaultPool) checkDefaultPool(svc, caller, { loadbalancer_id: lb.id, protocol }, defaultPool);
   const l: ListenerRecord = {
-    id: svc.cloud.newId(), name: str(b, 'name') ?? '', description: str(b, 'description') ?? '', project_id: lb.project_id,
-    provisioning_status: 'PENDING_CREATE', operating_status: 'OFFLINE', admin_state_up: bool(b, 'admin_state_up') ?? true,
-    created_at: svc.now(), updated_at: null, tags: tags(b) ?? [], loadbalancer_id: lb.id, protocol, protocol_port: port,
-    connection_limit: connectionLimit, default_pool_id: defaultPool ?? null,
-    timeout_client_data: int(b, 'timeout_client_data', 0, 31536000000) ?? 50000, timeout_member_connect: int(b, 'timeout_member_connect', 0, 31536000000) ?? 5000,
-    timeout_member_data: int(b, 'timeout_member_data', 0, 31536000000) ?? 50000, timeout_tcp_inspect: int(b, 'timeout_tcp_inspect', 0, 31536000000) ?? 0,
-    insert_headers: (b.insert_headers as Record<string, string>) ?? {}, allowed_cidrs: (b.allowed_cidrs as string[]) ?? null,
+    id: svc.cloud.newId(),
+    name: str(b, 'name') ?? '',
+    description: str(b, 'description') ?? '',
+    project_id: lb.project_id,
+    provisioning_status: 'PENDING_CREATE',
+    operating_status: 'OFFLINE',
+    admin_state_up: bool(b, 'admin_state_up') ?? true,
+    created_at: svc.now(),
+    updated_at: null,
+    tags: tags(b) ?? [],
+    loadbalancer_id: lb.id,
+    protocol,
+    protocol_port: port,
+    connection_limit: connectionLimit,
+    default_pool_id: defaultPool ?? null,
+    timeout_client_data: int(b, 'timeout_client_data', 0, 31536000000) ?? 50000,
+    timeout_member_connect: int(b, 'timeout_member_connect', 0, 31536000000) ?? 5000,
+    timeout_member_data: int(b, 'timeout_member_data', 0, 31536000000) ?? 50000,
+    timeout_tcp_inspect: int(b, 'timeout_tcp_inspect', 0, 31536000000) ?? 0,
+    insert_headers: (b.insert_headers as Record<string, string>) ?? {},
+    allowed_cidrs: (b.allowed_cidrs as string[]) ?? null,
   };
   svc.startChild(lb, l, 'PENDING_CREATE');
   svc.listeners.set(l.id, l);
@@ -59,7 +113,8 @@ export function updateListener(svc: LoadBalancerService, caller: Caller, id: str
   const up = bool(b, 'admin_state_up');
   const limit = int(b, 'connection_limit', -1, 2147483647);
   const newTags = tags(b);
-  if (b.default_pool_id !== undefined && b.default_pool_id !== null) checkDefaultPool(svc, caller, l, str(b, 'default_pool_id')!);
+  if (b.default_pool_id !== undefined && b.default_pool_id !== null)
+    checkDefaultPool(svc, caller, l, str(b, 'default_pool_id')!);
   svc.startChild(lb, l, 'PENDING_UPDATE');
   if (name !== undefined) l.name = name;
   if (description !== undefined) l.description = description;
@@ -67,7 +122,12 @@ export function updateListener(svc: LoadBalancerService, caller: Caller, id: str
   if (limit !== undefined) l.connection_limit = limit;
   if (newTags !== undefined) l.tags = newTags;
   if (b.default_pool_id !== undefined) l.default_pool_id = (b.default_pool_id as string | null) ?? null;
-  for (const k of ['timeout_client_data', 'timeout_member_connect', 'timeout_member_data', 'timeout_tcp_inspect'] as const) {
+  for (const k of [
+    'timeout_client_data',
+    'timeout_member_connect',
+    'timeout_member_data',
+    'timeout_tcp_inspect',
+  ] as const) {
     const v = int(b, k, 0, 31536000000);
     if (v !== undefined) l[k] = v;
   }

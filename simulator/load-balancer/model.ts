@@ -2,7 +2,8 @@ import type { AuthContext } from '../core/auth-context';
 
 export type Caller = Pick<AuthContext, 'projectId' | 'isAdmin'>;
 
-export type ProvisioningStatus = 'ACTIVE' | 'DELETED' | 'ERROR' | 'PENDING_CREATE' | 'PENDING_UPDATE' | 'PENDING_DELETE';
+export type ProvisioningStatus =
+  'ACTIVE' | 'DELETED' | 'ERROR' | 'PENDING_CREATE' | 'PENDING_UPDATE' | 'PENDING_DELETE';
 export type OperatingStatus = 'ONLINE' | 'DRAINING' | 'OFFLINE' | 'DEGRADED' | 'ERROR' | 'NO_MONITOR';
 
 interface Common {

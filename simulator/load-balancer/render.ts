@@ -57,5 +57,11 @@ export function renderMember(m: MemberRecord): Record<string, unknown> {
 
 export function renderHealthMonitor(h: HealthMonitorRecord): Record<string, unknown> {
   const { pool_id, ...rest } = h;
-  return { ...rest, tenant_id: h.project_id, pools: [{ id: pool_id }], http_version: h.type.startsWith('HTTP') ? 1.0 : null, domain_name: null };
+  return {
+    ...rest,
+    tenant_id: h.project_id,
+    pools: [{ id: pool_id }],
+    http_version: h.type.startsWith('HTTP') ? 1.0 : null,
+    domain_name: null,
+  };
 }

@@ -13,7 +13,13 @@
 import type { Persistable, SimCloud } from '../core/cloud';
 import { forbidden, immutable, notFound } from './errors';
 import type {
-  Caller, HealthMonitorRecord, ListenerRecord, LoadBalancerRecord, MemberRecord, PoolRecord, ProvisioningStatus,
+  Caller,
+  HealthMonitorRecord,
+  ListenerRecord,
+  LoadBalancerRecord,
+  MemberRecord,
+  PoolRecord,
+  ProvisioningStatus,
 } from './model';
 import { refillById } from '../core/collections';
 
@@ -127,10 +133,12 @@ export class LoadBalancerService implements Persistable {
     const s = data as LbSnapshot;
     // Work in flight when the state was saved is finished, as a restarted Octavia would: deletes are done, the rest is ACTIVE.
     const settled = <T extends { provisioning_status: ProvisioningStatus }>(xs: T[] | undefined) =>
-      (xs ?? []).filter((x) => x.provisioning_status !== 'PENDING_DELETE').map((x) => {
-        if (x.provisioning_status.startsWith('PENDING')) x.provisioning_status = 'ACTIVE';
-        return x;
-      });
+      (xs ?? [])
+        .filter((x) => x.provisioning_status !== 'PENDING_DELETE')
+        .map((x) => {
+          if (x.provisioning_status.startsWith('PENDING')) x.provisioning_status = 'ACTIVE';
+          return x;
+        });
     refillById(this.loadbalancers, settled(s.loadbalancers));
     refillById(this.listeners, settled(s.listeners));
     refillById(this.pools, settled(s.pools));

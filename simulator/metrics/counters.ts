@@ -3,7 +3,17 @@ import { serverRates, type Rates } from './rates';
 
 export type Totals = Record<keyof Rates, number>;
 
-const zero = (): Totals => ({ rxBytes: 0, txBytes: 0, rxPackets: 0, txPackets: 0, readBytes: 0, writeBytes: 0, readOps: 0, writeOps: 0, cpuSeconds: 0 });
+const zero = (): Totals => ({
+  rxBytes: 0,
+  txBytes: 0,
+  rxPackets: 0,
+  txPackets: 0,
+  readBytes: 0,
+  writeBytes: 0,
+  readOps: 0,
+  writeOps: 0,
+  cpuSeconds: 0,
+});
 
 /**
  * Counters (network, disk, CPU time) of servers, hosts and switch ports, integrated from their rates:
@@ -31,7 +41,8 @@ export class NetworkCounters {
     for (const k of Object.keys(st.totals) as Array<keyof Rates>) st.totals[k] += rates[k] * dt;
     st.at = now;
     const out = zero();
-    for (const k of Object.keys(out) as Array<keyof Rates>) out[k] = k === 'cpuSeconds' ? st.totals[k] : Math.floor(st.totals[k]);
+    for (const k of Object.keys(out) as Array<keyof Rates>)
+      out[k] = k === 'cpuSeconds' ? st.totals[k] : Math.floor(st.totals[k]);
     return out;
   }
 

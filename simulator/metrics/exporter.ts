@@ -38,12 +38,20 @@ function hostFamilies() {
     vcpus: new Family('sim_host_vcpus', 'gauge', 'Physical vCPUs of the host.'),
     vcpusUsed: new Family('sim_host_vcpus_allocated', 'gauge', 'vCPUs allocated to servers on the host.'),
     mem: new Family('sim_host_memory_bytes', 'gauge', 'Physical memory of the host in bytes.'),
-    memUsed: new Family('sim_host_memory_used_bytes', 'gauge', 'Memory in use on the host in bytes (server load plus injected host load).'),
+    memUsed: new Family(
+      'sim_host_memory_used_bytes',
+      'gauge',
+      'Memory in use on the host in bytes (server load plus injected host load).',
+    ),
     servers: new Family('sim_host_servers', 'gauge', 'Servers placed on the host.'),
     load1: new Family('sim_host_load1', 'gauge', 'One-minute load average of the host (busy vCPUs), as node_load1.'),
     disk: new Family('sim_host_disk_bytes', 'gauge', 'Local disk of the host in bytes.'),
     diskUsed: new Family('sim_host_disk_used_bytes', 'gauge', 'Local disk allocated on the host in bytes.'),
-    rx: new Family('sim_host_network_receive_bytes_total', 'counter', 'Bytes received by the host, as node_network_receive_bytes_total.'),
+    rx: new Family(
+      'sim_host_network_receive_bytes_total',
+      'counter',
+      'Bytes received by the host, as node_network_receive_bytes_total.',
+    ),
     tx: new Family('sim_host_network_transmit_bytes_total', 'counter', 'Bytes transmitted by the host.'),
   };
 }
@@ -51,7 +59,11 @@ function hostFamilies() {
 function serverFamilies() {
   return {
     cpu: new Family('sim_server_cpu_utilisation', 'gauge', 'CPU utilisation of the server, 0..1 of its vCPUs.'),
-    cpuTime: new Family('sim_server_cpu_time_seconds_total', 'counter', 'CPU time used by the server, as libvirt_domain_info_cpu_time_seconds_total.'),
+    cpuTime: new Family(
+      'sim_server_cpu_time_seconds_total',
+      'counter',
+      'CPU time used by the server, as libvirt_domain_info_cpu_time_seconds_total.',
+    ),
     vcpus: new Family('sim_server_vcpus', 'gauge', 'vCPUs of the server flavor.'),
     mem: new Family('sim_server_memory_used_bytes', 'gauge', 'Memory in use inside the server in bytes.'),
     memTotal: new Family('sim_server_memory_bytes', 'gauge', 'Memory of the server flavor in bytes.'),
@@ -59,7 +71,11 @@ function serverFamilies() {
     tx: new Family('sim_server_network_transmit_bytes_total', 'counter', 'Bytes transmitted by the server.'),
     rxPackets: new Family('sim_server_network_receive_packets_total', 'counter', 'Packets received by the server.'),
     txPackets: new Family('sim_server_network_transmit_packets_total', 'counter', 'Packets transmitted by the server.'),
-    readBytes: new Family('sim_server_disk_read_bytes_total', 'counter', 'Bytes read from the server disks, as libvirt_domain_block_stats_read_bytes_total.'),
+    readBytes: new Family(
+      'sim_server_disk_read_bytes_total',
+      'counter',
+      'Bytes read from the server disks, as libvirt_domain_block_stats_read_bytes_total.',
+    ),
     writeBytes: new Family('sim_server_disk_write_bytes_total', 'counter', 'Bytes written to the server disks.'),
     readOps: new Family('sim_server_disk_read_requests_total', 'counter', 'Read requests of the server disks.'),
     writeOps: new Family('sim_server_disk_write_requests_total', 'counter', 'Write requests of the server disks.'),
@@ -91,7 +107,8 @@ export function renderMetrics(cloud: SimCloud, counters: NetworkCounters, filter
 
   for (const h of store.hosts.values()) {
     const port = switchPortOf(h);
-    const hostAsked = (wantHosts && wanted(filter, h.name)) || (wantSwitch && wanted(filter, h.name, port.switch, port.id));
+    const hostAsked =
+      (wantHosts && wanted(filter, h.name)) || (wantSwitch && wanted(filter, h.name, port.switch, port.id));
     const up = store.serviceUp(h);
     const l = labels({ host: h.name, availability_zone: h.az });
     if (wantHosts && wanted(filter, h.name)) {

@@ -8,7 +8,11 @@ export interface ScrapeFilter {
   targets: ReadonlySet<string>;
 }
 
-const list = (values: string[]) => values.flatMap((v) => v.split(',')).map((v) => v.trim()).filter(Boolean);
+const list = (values: string[]) =>
+  values
+    .flatMap((v) => v.split(','))
+    .map((v) => v.trim())
+    .filter(Boolean);
 
 /**
  * `?family=host,server&target=<id>` (each repeatable, as Prometheus `params` sends them). Unknown
@@ -18,10 +22,14 @@ export function parseScrapeFilter(query: Record<string, string[]>): ScrapeFilter
   const fams = list(query.family ?? []);
   const bad = fams.filter((f) => !(metricFamilies as readonly string[]).includes(f));
   if (bad.length) return { error: `unknown family ${bad.join(', ')}; known: ${metricFamilies.join(', ')}` };
-  return { families: new Set((fams.length ? fams : metricFamilies) as MetricFamily[]), targets: new Set(list(query.target ?? [])) };
+  return {
+    families: new Set((fams.length ? fams : metricFamilies) as MetricFamily[]),
+    targets: new Set(list(query.target ?? [])),
+  };
 }
 
 /** Whether an object identified by any of `ids` is asked for. */
-export const wanted = (f: ScrapeFilter, ...ids: string[]) => f.targets.size === 0 || ids.some((id) => f.targets.has(id));
+export const wanted = (f: ScrapeFilter, ...ids: string[]) =>
+  f.targets.size === 0 || ids.some((id) => f.targets.has(id));
 
 export const everything: ScrapeFilter = { families: new Set(metricFamilies), targets: new Set() };

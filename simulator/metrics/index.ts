@@ -32,7 +32,9 @@ export const metricsModule: SimModule = {
     app.get('/', (c) => {
       const filter = parseScrapeFilter(c.req.queries());
       if ('error' in filter) return c.text(`${filter.error}\n`, 400);
-      return c.text(renderMetrics(cloud, cloud.service('metrics'), filter), 200, { 'content-type': 'text/plain; version=0.0.4; charset=utf-8' });
+      return c.text(renderMetrics(cloud, cloud.service('metrics'), filter), 200, {
+        'content-type': 'text/plain; version=0.0.4; charset=utf-8',
+      });
     });
     return app;
   },

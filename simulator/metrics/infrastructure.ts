@@ -25,16 +25,50 @@ export function switchPortOf(h: Host): { switch: string; port: string; id: strin
  * out-octets what the host receives; traffic above the line rate is counted as discards; a host
  * whose compute service stopped reporting has its link down (ifOperStatus 2).
  */
-export function renderSwitchPorts(cloud: SimCloud, counters: NetworkCounters, filter: ScrapeFilter, hostRates: Map<string, Rates>, now: number): string {
+export function renderSwitchPorts(
+  cloud: SimCloud,
+  counters: NetworkCounters,
+  filter: ScrapeFilter,
+  hostRates: Map<string, Rates>,
+  now: number,
+): string {
   const store = cloud.service('compute').store;
   const f = {
-    inOctets: new Family('sim_switch_if_in_octets_total', 'counter', 'Octets received on the port, as IF-MIB ifHCInOctets.'),
-    outOctets: new Family('sim_switch_if_out_octets_total', 'counter', 'Octets sent on the port, as IF-MIB ifHCOutOctets.'),
-    inErrors: new Family('sim_switch_if_in_errors_total', 'counter', 'Inbound packets with errors, as IF-MIB ifInErrors.'),
-    outErrors: new Family('sim_switch_if_out_errors_total', 'counter', 'Outbound packets with errors, as IF-MIB ifOutErrors.'),
-    inDiscards: new Family('sim_switch_if_in_discards_total', 'counter', 'Inbound packets discarded, as IF-MIB ifInDiscards.'),
-    outDiscards: new Family('sim_switch_if_out_discards_total', 'counter', 'Outbound packets discarded, as IF-MIB ifOutDiscards.'),
-    oper: new Family('sim_switch_if_oper_status', 'gauge', 'Operational status of the port, as IF-MIB ifOperStatus (1 up, 2 down).'),
+    inOctets: new Family(
+      'sim_switch_if_in_octets_total',
+      'counter',
+      'Octets received on the port, as IF-MIB ifHCInOctets.',
+    ),
+    outOctets: new Family(
+      'sim_switch_if_out_octets_total',
+      'counter',
+      'Octets sent on the port, as IF-MIB ifHCOutOctets.',
+    ),
+    inErrors: new Family(
+      'sim_switch_if_in_errors_total',
+      'counter',
+      'Inbound packets with errors, as IF-MIB ifInErrors.',
+    ),
+    outErrors: new Family(
+      'sim_switch_if_out_errors_total',
+      'counter',
+      'Outbound packets with errors, as IF-MIB ifOutErrors.',
+    ),
+    inDiscards: new Family(
+      'sim_switch_if_in_discards_total',
+      'counter',
+      'Inbound packets discarded, as IF-MIB ifInDiscards.',
+    ),
+    outDiscards: new Family(
+      'sim_switch_if_out_discards_total',
+      'counter',
+      'Outbound packets discarded, as IF-MIB ifOutDiscards.',
+    ),
+    oper: new Family(
+      'sim_switch_if_oper_status',
+      'gauge',
+      'Operational status of the port, as IF-MIB ifOperStatus (1 up, 2 down).',
+    ),
     speed: new Family('sim_switch_if_speed_bytes', 'gauge', 'Line rate of the port in bytes per second.'),
   };
   for (const h of store.hosts.values()) {
@@ -46,7 +80,11 @@ export function renderSwitchPorts(cloud: SimCloud, counters: NetworkCounters, fi
     const inBytes = Math.min(r.txBytes, PORT_SPEED_BPS);
     const outBytes = Math.min(r.rxBytes, PORT_SPEED_BPS);
     const over = (bytes: number) => Math.max(0, bytes - PORT_SPEED_BPS) / 1000;
-    const t = counters.integrate(`port:${p.id}`, { ...noRates(), rxBytes: inBytes, txBytes: outBytes, rxPackets: over(r.txBytes), txPackets: over(r.rxBytes) }, now);
+    const t = counters.integrate(
+      `port:${p.id}`,
+      { ...noRates(), rxBytes: inBytes, txBytes: outBytes, rxPackets: over(r.txBytes), txPackets: over(r.rxBytes) },
+      now,
+    );
     const l = labels({ switch: p.switch, port: p.port, host: h.name });
     f.inOctets.add(l, t.rxBytes);
     f.outOctets.add(l, t.txBytes);
@@ -85,8 +123,16 @@ export function renderStorage(cloud: SimCloud, filter: ScrapeFilter): string {
   }
   const l = labels({ backend: VOLUME_HOST, volume_backend_name: VOLUME_HOST.split('#')[1] ?? VOLUME_HOST });
   const f = {
-    capacity: new Family('sim_storage_capacity_bytes', 'gauge', 'Total capacity of the storage backend, as Cinder total_capacity_gb.'),
-    allocated: new Family('sim_storage_allocated_bytes', 'gauge', 'Capacity allocated to volumes, as Cinder allocated_capacity_gb.'),
+    capacity: new Family(
+      'sim_storage_capacity_bytes',
+      'gauge',
+      'Total capacity of the storage backend, as Cinder total_capacity_gb.',
+    ),
+    allocated: new Family(
+      'sim_storage_allocated_bytes',
+      'gauge',
+      'Capacity allocated to volumes, as Cinder allocated_capacity_gb.',
+    ),
     free: new Family('sim_storage_free_bytes', 'gauge', 'Free capacity of the backend, as Cinder free_capacity_gb.'),
     volumes: new Family('sim_storage_volumes', 'gauge', 'Volumes on the backend.'),
     iops: new Family('sim_storage_iops', 'gauge', 'I/O operations per second on the backend.'),

@@ -21,7 +21,17 @@ export const IO_BYTES = 16 * 1024;
 export const DISK_READ_BPS_PER_VCPU = 8 * 1024 * 1024;
 export const DISK_WRITE_BPS_PER_VCPU = 4 * 1024 * 1024;
 
-export const noRates = (): Rates => ({ rxBytes: 0, txBytes: 0, rxPackets: 0, txPackets: 0, readBytes: 0, writeBytes: 0, readOps: 0, writeOps: 0, cpuSeconds: 0 });
+export const noRates = (): Rates => ({
+  rxBytes: 0,
+  txBytes: 0,
+  rxPackets: 0,
+  txPackets: 0,
+  readBytes: 0,
+  writeBytes: 0,
+  readOps: 0,
+  writeOps: 0,
+  cpuSeconds: 0,
+});
 
 /** What a server does per second under its injected load (network as set, disk following CPU). */
 export function serverRates(s: Server): Rates {

@@ -6,7 +6,8 @@ type Obj = Record<string, unknown>;
 export function resourceBody(raw: unknown, key: string, allowed: readonly string[]): Obj {
   if (!raw || typeof raw !== 'object' || Array.isArray(raw)) throw badRequest('Resource body required');
   const inner = (raw as Obj)[key];
-  if (!inner || typeof inner !== 'object' || Array.isArray(inner)) throw badRequest(`Unable to find '${key}' in request body`);
+  if (!inner || typeof inner !== 'object' || Array.isArray(inner))
+    throw badRequest(`Unable to find '${key}' in request body`);
   const unknown = Object.keys(inner).filter((k) => !allowed.includes(k));
   if (unknown.length) throw badRequest(`Unrecognized attribute(s) '${unknown.join(', ')}'`);
   return inner as Obj;

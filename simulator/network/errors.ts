@@ -18,7 +18,8 @@ export const notFound = (kind: string, id: string): SimHttpError => {
 };
 
 /** webob's HTTPNotFound, which Neutron answers to hide a network a port may not be put on (an external one of another project). */
-export const resourceNotFound = (): SimHttpError => neutronError(404, 'HTTPNotFound', 'The resource could not be found.');
+export const resourceNotFound = (): SimHttpError =>
+  neutronError(404, 'HTTPNotFound', 'The resource could not be found.');
 
 /** Body validation failures come back as webob's HTTPBadRequest. */
 export const badRequest = (message: string): SimHttpError => neutronError(400, 'HTTPBadRequest', message);

@@ -60,7 +60,8 @@ export function defaultPools6(c: Cidr6, gateway?: bigint): Array<{ start: string
   const first = c.network + 1n;
   const last = cidr6Last(c);
   if (first > last) return [];
-  if (gateway === undefined || gateway < first || gateway > last) return [{ start: bigToIp6(first), end: bigToIp6(last) }];
+  if (gateway === undefined || gateway < first || gateway > last)
+    return [{ start: bigToIp6(first), end: bigToIp6(last) }];
   const pools: Array<{ start: string; end: string }> = [];
   if (gateway > first) pools.push({ start: bigToIp6(first), end: bigToIp6(gateway - 1n) });
   if (gateway < last) pools.push({ start: bigToIp6(gateway + 1n), end: bigToIp6(last) });

@@ -5,12 +5,48 @@ import type { Caller, NetworkRecord, NetworkType } from './model';
 import type { NetworkStore } from './store';
 
 const createAttrs = [
-  'name', 'description', 'admin_state_up', 'shared', 'router:external', 'mtu', 'port_security_enabled', 'qos_policy_id',
-  'provider:network_type', 'provider:physical_network', 'provider:segmentation_id', 'availability_zone_hints',
-  'project_id', 'tenant_id', 'dns_domain', 'is_default', 'tags', 'pvlan', 'qinq', 'vlan_transparent',
+  'name',
+  'description',
+  'admin_state_up',
+  'shared',
+  'router:external',
+  'mtu',
+  'port_security_enabled',
+  'qos_policy_id',
+  'provider:network_type',
+  'provider:physical_network',
+  'provider:segmentation_id',
+  'availability_zone_hints',
+  'project_id',
+  'tenant_id',
+  'dns_domain',
+  'is_default',
+  'tags',
+  'pvlan',
+  'qinq',
+  'vlan_transparent',
 ] as const;
-const updateAttrs = ['name', 'description', 'admin_state_up', 'shared', 'router:external', 'mtu', 'port_security_enabled', 'qos_policy_id', 'dns_domain', 'is_default', 'pvlan', 'qinq'] as const;
-const adminOnly = ['provider:network_type', 'provider:physical_network', 'provider:segmentation_id', 'router:external', 'shared'];
+const updateAttrs = [
+  'name',
+  'description',
+  'admin_state_up',
+  'shared',
+  'router:external',
+  'mtu',
+  'port_security_enabled',
+  'qos_policy_id',
+  'dns_domain',
+  'is_default',
+  'pvlan',
+  'qinq',
+] as const;
+const adminOnly = [
+  'provider:network_type',
+  'provider:physical_network',
+  'provider:segmentation_id',
+  'router:external',
+  'shared',
+];
 const networkTypes: NetworkType[] = ['flat', 'vlan', 'vxlan', 'geneve', 'local'];
 
 function policyRefused(action: string, attr: string): never {
@@ -18,7 +54,11 @@ function policyRefused(action: string, attr: string): never {
 }
 
 function nextSegmentationId(store: NetworkStore, type: NetworkType): number {
-  const used = new Set([...store.networks.values()].filter((n) => n['provider:network_type'] === type).map((n) => n['provider:segmentation_id']));
+  const used = new Set(
+    [...store.networks.values()]
+      .filter((n) => n['provider:network_type'] === type)
+      .map((n) => n['provider:segmentation_id']),
+  );
   let id = type === 'vlan' ? 100 : 1000;
   while (used.has(id)) id++;
   return id;
@@ -34,13 +74,26 @@ function providerAttrs(store: NetworkStore, b: Record<string, unknown>) {
     if (segId !== null) throw invalidInput('segmentation_id not allowed for flat provider network');
   } else if (type === 'vlan') {
     if (!physnet) throw invalidInput('physical_network required for VLAN provider network');
-    if (segId !== null && (segId < 1 || segId > 4094)) throw invalidInput(`segmentation_id out of range (1 through 4094)`);
+    if (segId !== null && (segId < 1 || segId > 4094))
+      throw invalidInput(`segmentation_id out of range (1 through 4094)`);
   } else if (physnet) {
     throw invalidInput(`physical_network not allowed for ${type} provider network`);
   }
   if (type !== 'flat' && type !== 'local' && segId === null) segId = nextSegmentationId(store, type);
-  if (segId !== null && [...store.networks.values()].some((n) => n['provider:network_type'] === type && n['provider:segmentation_id'] === segId && n['provider:physical_network'] === physnet)) {
-    throw neutronError(409, 'SegmentationIdInUse', `Unable to create the network. The segmentation ID ${segId} is in use.`);
+  if (
+    segId !== null &&
+    [...store.networks.values()].some(
+      (n) =>
+        n['provider:network_type'] === type &&
+        n['provider:segmentation_id'] === segId &&
+        n['provider:physical_network'] === physnet,
+    )
+  ) {
+    throw neutronError(
+      409,
+      'SegmentationIdInUse',
+      `Unable to create the network. The segmentation ID ${segId} is in use.`,
+    );
   }
   return { type, physnet, segId };
 }
@@ -112,13 +165,18 @@ export function deleteNetwork(store: NetworkStore, caller: Caller, id: string): 
   const net = store.getOwned(store.networks, 'Network', caller, id);
   const inUse = store.portsOf((p) => p.network_id === id && !p.device_owner.startsWith('network:dhcp'));
   if (inUse.length) {
-    throw neutronError(409, 'NetworkInUse', `Unable to complete operation on network ${id}. There are one or more ports still in use on the network.`);
+    throw neutronError(
+      409,
+      'NetworkInUse',
+      `Unable to complete operation on network ${id}. There are one or more ports still in use on the network.`,
+    );
   }
   for (const s of net.subnets) store.subnets.delete(s);
   store.networks.delete(id);
 }
 
 export function assertNetworkUsable(store: NetworkStore, caller: Caller, id: string): NetworkRecord {
-  if (typeof id !== 'string' || !id) throw badRequest(`Invalid input for network_id. Reason: '${String(id)}' is not a valid UUID.`);
+  if (typeof id !== 'string' || !id)
+    throw badRequest(`Invalid input for network_id. Reason: '${String(id)}' is not a valid UUID.`);
   return store.get(store.networks, 'Network', caller, id);
 }

@@ -8,16 +8,61 @@ import { ensureDefaultGroup } from './security-groups';
 import type { NetworkStore } from './store';
 
 const createAttrs = [
-  'name', 'description', 'network_id', 'admin_state_up', 'mac_address', 'fixed_ips', 'device_id', 'device_owner', 'security_groups',
-  'allowed_address_pairs', 'extra_dhcp_opts', 'port_security_enabled', 'qos_policy_id', 'binding:host_id', 'binding:vnic_type',
-  'binding:profile', 'dns_name', 'dns_domain', 'project_id', 'tenant_id', 'propagate_uplink_status', 'tags', 'data_plane_status',
-  'hints', 'numa_affinity_policy', 'hardware_offload_type', 'trusted', 'pvlan_type', 'pvlan_community',
+  'name',
+  'description',
+  'network_id',
+  'admin_state_up',
+  'mac_address',
+  'fixed_ips',
+  'device_id',
+  'device_owner',
+  'security_groups',
+  'allowed_address_pairs',
+  'extra_dhcp_opts',
+  'port_security_enabled',
+  'qos_policy_id',
+  'binding:host_id',
+  'binding:vnic_type',
+  'binding:profile',
+  'dns_name',
+  'dns_domain',
+  'project_id',
+  'tenant_id',
+  'propagate_uplink_status',
+  'tags',
+  'data_plane_status',
+  'hints',
+  'numa_affinity_policy',
+  'hardware_offload_type',
+  'trusted',
+  'pvlan_type',
+  'pvlan_community',
 ] as const;
 const updateAttrs = [
-  'name', 'description', 'admin_state_up', 'fixed_ips', 'device_id', 'device_owner', 'security_groups', 'allowed_address_pairs',
-  'extra_dhcp_opts', 'port_security_enabled', 'qos_policy_id', 'binding:host_id', 'binding:vnic_type', 'binding:profile',
-  'dns_name', 'dns_domain', 'mac_address', 'propagate_uplink_status', 'data_plane_status', 'hints', 'numa_affinity_policy',
-  'pvlan_type', 'pvlan_community', 'trusted',
+  'name',
+  'description',
+  'admin_state_up',
+  'fixed_ips',
+  'device_id',
+  'device_owner',
+  'security_groups',
+  'allowed_address_pairs',
+  'extra_dhcp_opts',
+  'port_security_enabled',
+  'qos_policy_id',
+  'binding:host_id',
+  'binding:vnic_type',
+  'binding:profile',
+  'dns_name',
+  'dns_domain',
+  'mac_address',
+  'propagate_uplink_status',
+  'data_plane_status',
+  'hints',
+  'numa_affinity_policy',
+  'pvlan_type',
+  'pvlan_community',
+  'trusted',
 ] as const;
 
 export interface NewPort {
@@ -40,7 +85,11 @@ export interface NewPort {
 export function addPort(store: NetworkStore, p: NewPort): PortRecord {
   const net = p.network;
   if (p.macAddress && store.portsOf((x) => x.network_id === net.id && x.mac_address === p.macAddress).length) {
-    throw neutronError(409, 'MacAddressInUse', `Unable to complete operation for network ${net.id}. The mac address ${p.macAddress} is in use.`);
+    throw neutronError(
+      409,
+      'MacAddressInUse',
+      `Unable to complete operation for network ${net.id}. The mac address ${p.macAddress} is in use.`,
+    );
   }
   const mac = p.macAddress ?? generateMac((m) => [...store.ports.values()].some((x) => x.mac_address === m));
   const fixedIps = allocateFixedIps(store, net, p.fixedIps, { mac, deviceOwner: p.deviceOwner });
@@ -81,7 +130,15 @@ export function addPort(store: NetworkStore, p: NewPort): PortRecord {
 export function refreshBinding(port: PortRecord): void {
   const bound = !!port['binding:host_id'];
   port['binding:vif_type'] = bound ? 'ovs' : 'unbound';
-  port['binding:vif_details'] = bound ? { port_filter: true, connectivity: 'l2', bridge_name: 'br-int', datapath_type: 'system', bound_drivers: { '0': 'openvswitch' } } : {};
+  port['binding:vif_details'] = bound
+    ? {
+        port_filter: true,
+        connectivity: 'l2',
+        bridge_name: 'br-int',
+        datapath_type: 'system',
+        bound_drivers: { '0': 'openvswitch' },
+      }
+    : {};
   const routerOwned = port.device_owner.startsWith('network:router') || port.device_owner === 'network:floatingip';
   port.status = (bound && !!port.device_id) || (routerOwned && !!port.device_id) ? 'ACTIVE' : 'DOWN';
 }
@@ -93,9 +150,11 @@ function checkGroups(store: NetworkStore, caller: Caller, ids: unknown[] | undef
 
 export function createPort(store: NetworkStore, caller: Caller, raw: unknown): PortRecord {
   const b = resourceBody(raw, 'port', createAttrs);
-  if (typeof b.network_id !== 'string') throw badRequest("Failed to parse request. Required attribute 'network_id' not specified");
+  if (typeof b.network_id !== 'string')
+    throw badRequest("Failed to parse request. Required attribute 'network_id' not specified");
   const net = store.portNetwork(caller, b.network_id);
-  if (!caller.isAdmin && b['binding:host_id'] !== undefined) throw forbidden('(rule:create_port and rule:create_port:binding:host_id) is disallowed by policy');
+  if (!caller.isAdmin && b['binding:host_id'] !== undefined)
+    throw forbidden('(rule:create_port and rule:create_port:binding:host_id) is disallowed by policy');
   const owner = store.ownerFor(caller, b);
   store.checkQuota(owner, 'port');
   const qos = optNullableString(b, 'qos_policy_id');
@@ -115,7 +174,9 @@ export function createPort(store: NetworkStore, caller: Caller, raw: unknown): P
     qosPolicyId: qos,
     adminStateUp: optBool(b, 'admin_state_up'),
   });
-  port.allowed_address_pairs = (optList<{ ip_address: string; mac_address?: string }>(b, 'allowed_address_pairs') ?? []).map((a) => ({
+  port.allowed_address_pairs = (
+    optList<{ ip_address: string; mac_address?: string }>(b, 'allowed_address_pairs') ?? []
+  ).map((a) => ({
     ip_address: a.ip_address,
     mac_address: a.mac_address ?? port.mac_address,
   }));
@@ -130,7 +191,8 @@ export function createPort(store: NetworkStore, caller: Caller, raw: unknown): P
 export function updatePort(store: NetworkStore, caller: Caller, id: string, raw: unknown): PortRecord {
   const port = store.getOwned(store.ports, 'Port', caller, id);
   const b = resourceBody(raw, 'port', updateAttrs);
-  if (!caller.isAdmin && b['binding:host_id'] !== undefined) throw forbidden('(rule:update_port and rule:update_port:binding:host_id) is disallowed by policy');
+  if (!caller.isAdmin && b['binding:host_id'] !== undefined)
+    throw forbidden('(rule:update_port and rule:update_port:binding:host_id) is disallowed by policy');
   const str = (k: string) => optString(b, k);
   port.name = str('name') ?? port.name;
   port.description = str('description') ?? port.description;
@@ -156,14 +218,21 @@ export function updatePort(store: NetworkStore, caller: Caller, id: string, raw:
     const previous = port.fixed_ips;
     port.fixed_ips = [];
     try {
-      port.fixed_ips = allocateFixedIps(store, net, requested, { mac: port.mac_address, deviceOwner: port.device_owner });
+      port.fixed_ips = allocateFixedIps(store, net, requested, {
+        mac: port.mac_address,
+        deviceOwner: port.device_owner,
+      });
     } catch (e) {
       port.fixed_ips = previous;
       throw e;
     }
   }
   const pairs = optList<{ ip_address: string; mac_address?: string }>(b, 'allowed_address_pairs');
-  if (pairs) port.allowed_address_pairs = pairs.map((a) => ({ ip_address: a.ip_address, mac_address: a.mac_address ?? port.mac_address }));
+  if (pairs)
+    port.allowed_address_pairs = pairs.map((a) => ({
+      ip_address: a.ip_address,
+      mac_address: a.mac_address ?? port.mac_address,
+    }));
   refreshBinding(port);
   store.touch(port);
   return port;
@@ -172,8 +241,15 @@ export function updatePort(store: NetworkStore, caller: Caller, id: string, raw:
 /** Deletes a port and drops floating IP associations on it; router ports must go through the router API. */
 export function deletePort(store: NetworkStore, caller: Caller, id: string, viaRouter = false): void {
   const port = store.getOwned(store.ports, 'Port', caller, id);
-  if (!viaRouter && (port.device_owner === 'network:router_interface' || port.device_owner === 'network:router_gateway')) {
-    throw neutronError(409, 'L3PortInUse', `Port ${id} cannot be deleted directly via the port API: has device owner ${port.device_owner}.`);
+  if (
+    !viaRouter &&
+    (port.device_owner === 'network:router_interface' || port.device_owner === 'network:router_gateway')
+  ) {
+    throw neutronError(
+      409,
+      'L3PortInUse',
+      `Port ${id} cannot be deleted directly via the port API: has device owner ${port.device_owner}.`,
+    );
   }
   removePort(store, id);
 }

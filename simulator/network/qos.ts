@@ -54,36 +54,68 @@ export function deleteQosPolicy(store: NetworkStore, caller: Caller, id: string)
 function parseRule(raw: unknown, partial: boolean): Partial<BandwidthLimitRule> {
   const b = resourceBody(raw, 'bandwidth_limit_rule', ruleAttrs);
   const maxKbps = optInt(b, 'max_kbps', 0, 2147483647);
-  if (!partial && maxKbps === undefined) throw badRequest("Failed to parse request. Required attribute 'max_kbps' not specified");
+  if (!partial && maxKbps === undefined)
+    throw badRequest("Failed to parse request. Required attribute 'max_kbps' not specified");
   const direction = b.direction;
   if (direction !== undefined && direction !== 'egress' && direction !== 'ingress') {
     throw badRequest(`Invalid input for direction. Reason: '${String(direction)}' is not in ['egress', 'ingress'].`);
   }
-  return { max_kbps: maxKbps, max_burst_kbps: optInt(b, 'max_burst_kbps', 0, 2147483647), direction: direction as BandwidthLimitRule['direction'] | undefined };
+  return {
+    max_kbps: maxKbps,
+    max_burst_kbps: optInt(b, 'max_burst_kbps', 0, 2147483647),
+    direction: direction as BandwidthLimitRule['direction'] | undefined,
+  };
 }
 
-export function getRule(store: NetworkStore, caller: Caller, policyId: string, ruleId: string): [QosPolicyRecord, BandwidthLimitRule] {
+export function getRule(
+  store: NetworkStore,
+  caller: Caller,
+  policyId: string,
+  ruleId: string,
+): [QosPolicyRecord, BandwidthLimitRule] {
   const policy = store.get(store.qosPolicies, 'QosPolicy', caller, policyId);
   const rule = policy.bandwidth_limit_rules.find((r) => r.id === ruleId);
-  if (!rule) throw neutronError(404, 'QosRuleNotFound', `QoS rule ${ruleId} for policy ${policyId} could not be found.`);
+  if (!rule)
+    throw neutronError(404, 'QosRuleNotFound', `QoS rule ${ruleId} for policy ${policyId} could not be found.`);
   return [policy, rule];
 }
 
-export function createBandwidthRule(store: NetworkStore, caller: Caller, policyId: string, raw: unknown): [QosPolicyRecord, BandwidthLimitRule] {
+export function createBandwidthRule(
+  store: NetworkStore,
+  caller: Caller,
+  policyId: string,
+  raw: unknown,
+): [QosPolicyRecord, BandwidthLimitRule] {
   const policy = store.getOwned(store.qosPolicies, 'QosPolicy', caller, policyId);
   const r = parseRule(raw, false);
   const direction = r.direction ?? 'egress';
   if (policy.bandwidth_limit_rules.some((x) => x.direction === direction)) {
-    throw neutronError(409, 'QoSRulesConflict', `Rule bandwidth_limit with direction ${direction} already exists in QoS policy ${policyId}.`);
+    throw neutronError(
+      409,
+      'QoSRulesConflict',
+      `Rule bandwidth_limit with direction ${direction} already exists in QoS policy ${policyId}.`,
+    );
   }
-  const rule: BandwidthLimitRule = { id: store.cloud.newId(), max_kbps: r.max_kbps!, max_burst_kbps: r.max_burst_kbps ?? 0, direction };
+  const rule: BandwidthLimitRule = {
+    id: store.cloud.newId(),
+    max_kbps: r.max_kbps!,
+    max_burst_kbps: r.max_burst_kbps ?? 0,
+    direction,
+  };
   policy.bandwidth_limit_rules.push(rule);
   store.touch(policy);
   return [policy, rule];
 }
 
-export function updateBandwidthRule(store: NetworkStore, caller: Caller, policyId: string, ruleId: string, raw: unknown): [QosPolicyRecord, BandwidthLimitRule] {
-  if (!store.qosPolicies.get(policyId) || !store.canModify(caller, store.qosPolicies.get(policyId)!)) throw notFound('QosPolicy', policyId);
+export function updateBandwidthRule(
+  store: NetworkStore,
+  caller: Caller,
+  policyId: string,
+  ruleId: string,
+  raw: unknown,
+): [QosPolicyRecord, BandwidthLimitRule] {
+  if (!store.qosPolicies.get(policyId) || !store.canModify(caller, store.qosPolicies.get(policyId)!))
+    throw notFound('QosPolicy', policyId);
   const [policy, rule] = getRule(store, caller, policyId, ruleId);
   const r = parseRule(raw, true);
   if (r.max_kbps !== undefined) rule.max_kbps = r.max_kbps;
@@ -94,7 +126,8 @@ export function updateBandwidthRule(store: NetworkStore, caller: Caller, policyI
 }
 
 export function deleteBandwidthRule(store: NetworkStore, caller: Caller, policyId: string, ruleId: string): void {
-  if (!store.qosPolicies.get(policyId) || !store.canModify(caller, store.qosPolicies.get(policyId)!)) throw notFound('QosPolicy', policyId);
+  if (!store.qosPolicies.get(policyId) || !store.canModify(caller, store.qosPolicies.get(policyId)!))
+    throw notFound('QosPolicy', policyId);
   const [policy] = getRule(store, caller, policyId, ruleId);
   policy.bandwidth_limit_rules = policy.bandwidth_limit_rules.filter((r) => r.id !== ruleId);
   store.touch(policy);

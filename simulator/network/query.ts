@@ -3,7 +3,18 @@ import { badRequest } from './errors';
 /** Query parameters as Hono's `c.req.queries()` gives them: every value of every key. */
 export type QueryParams = Record<string, string[]>;
 
-const reserved = new Set(['fields', 'limit', 'marker', 'page_reverse', 'sort_key', 'sort_dir', 'tags', 'tags-any', 'not-tags', 'not-tags-any']);
+const reserved = new Set([
+  'fields',
+  'limit',
+  'marker',
+  'page_reverse',
+  'sort_key',
+  'sort_dir',
+  'tags',
+  'tags-any',
+  'not-tags',
+  'not-tags-any',
+]);
 
 function matchesValue(actual: unknown, wanted: string): boolean {
   if (actual === null || actual === undefined) return wanted === '' || wanted === 'None';
@@ -40,7 +51,10 @@ export function filterItems<T extends object>(items: T[], q: QueryParams): T[] {
     const rec = item as Record<string, unknown>;
     for (const [key, values] of Object.entries(q)) {
       if (reserved.has(key) || !(key in rec)) continue;
-      const ok = key === 'fixed_ips' ? values.some((v) => matchesFixedIps(rec[key], v)) : values.some((v) => matchesValue(rec[key], v));
+      const ok =
+        key === 'fixed_ips'
+          ? values.some((v) => matchesFixedIps(rec[key], v))
+          : values.some((v) => matchesValue(rec[key], v));
       if (!ok) return false;
     }
     if ('tags' in rec && Array.isArray(rec.tags) && !matchesTags(rec.tags as string[], q)) return false;
@@ -74,13 +88,18 @@ export function paginate<T extends { id: string }>(items: T[], q: QueryParams, s
   }
   if (limitRaw === undefined) return { items: items.slice(start), links: [] };
   const limit = Number(limitRaw);
-  if (!Number.isInteger(limit) || limit < 0) throw badRequest(`Invalid input for limit. Reason: '${limitRaw}' is not an integer.`);
+  if (!Number.isInteger(limit) || limit < 0)
+    throw badRequest(`Invalid input for limit. Reason: '${limitRaw}' is not an integer.`);
   const page = limit === 0 ? items.slice(start) : items.slice(start, start + limit);
   const links: Page<T>['links'] = [];
   if (limit > 0 && start + limit < items.length) {
     links.push({ rel: 'next', href: `${selfUrl}?limit=${limit}&marker=${page[page.length - 1].id}` });
   }
-  if (marker) links.push({ rel: 'previous', href: `${selfUrl}?limit=${limit}&marker=${page[0]?.id ?? marker}&page_reverse=True` });
+  if (marker)
+    links.push({
+      rel: 'previous',
+      href: `${selfUrl}?limit=${limit}&marker=${page[0]?.id ?? marker}&page_reverse=True`,
+    });
   return { items: page, links };
 }
 
@@ -89,13 +108,16 @@ export function sortItems<T extends object>(items: T[], q: QueryParams): T[] {
   const keys = q.sort_key ?? [];
   if (!keys.length) return items;
   const dirs = q.sort_dir ?? [];
-  for (const d of dirs) if (d !== 'asc' && d !== 'desc') throw badRequest(`Invalid input for sort_dir. Reason: '${d}' is not in ['asc', 'desc'].`);
+  for (const d of dirs)
+    if (d !== 'asc' && d !== 'desc')
+      throw badRequest(`Invalid input for sort_dir. Reason: '${d}' is not in ['asc', 'desc'].`);
   return [...items].sort((a, b) => {
     for (let i = 0; i < keys.length; i++) {
       const av = (a as Record<string, unknown>)[keys[i]];
       const bv = (b as Record<string, unknown>)[keys[i]];
       if (av === bv) continue;
-      const cmp = typeof av === 'number' && typeof bv === 'number' ? av - bv : String(av ?? '') < String(bv ?? '') ? -1 : 1;
+      const cmp =
+        typeof av === 'number' && typeof bv === 'number' ? av - bv : String(av ?? '') < String(bv ?? '') ? -1 : 1;
       return (dirs[i] ?? 'asc') === 'desc' ? -cmp : cmp;
     }
     return 0;
@@ -103,7 +125,12 @@ export function sortItems<T extends object>(items: T[], q: QueryParams): T[] {
 }
 
 /** Whole list answer: filter, sort, page, project fields, wrap as `{ networks: [...], networks_links }`. */
-export function listBody<T extends { id: string }>(collection: string, items: T[], q: QueryParams, selfUrl: string): Record<string, unknown> {
+export function listBody<T extends { id: string }>(
+  collection: string,
+  items: T[],
+  q: QueryParams,
+  selfUrl: string,
+): Record<string, unknown> {
   const page = paginate(sortItems(filterItems(items, q), q), q, selfUrl);
   const body: Record<string, unknown> = { [collection]: page.items.map((i) => selectFields(i, q.fields)) };
   if (page.links.length) body[`${collection}_links`] = page.links;

@@ -13,12 +13,17 @@ export function showQuota(store: NetworkStore, caller: Caller, projectId: string
   return store.quotaOf(projectId);
 }
 
-export function quotaDetails(store: NetworkStore, caller: Caller, projectId: string): Record<string, { used: number; limit: number; reserved: number }> {
+export function quotaDetails(
+  store: NetworkStore,
+  caller: Caller,
+  projectId: string,
+): Record<string, { used: number; limit: number; reserved: number }> {
   checkAccess(caller, projectId);
   const limits = store.quotaOf(projectId);
   const used = store.usage(projectId);
   const out: Record<string, { used: number; limit: number; reserved: number }> = {};
-  for (const k of Object.keys(limits) as Array<keyof NeutronQuota>) out[k] = { used: used[k], limit: limits[k], reserved: 0 };
+  for (const k of Object.keys(limits) as Array<keyof NeutronQuota>)
+    out[k] = { used: used[k], limit: limits[k], reserved: 0 };
   return out;
 }
 
@@ -31,7 +36,8 @@ export function updateQuota(store: NetworkStore, caller: Caller, projectId: stri
     if (k === 'check_limit' || k === 'force') continue;
     if (!(k in defaultQuota)) throw badRequest(`Unrecognized attribute(s) '${k}'`);
     const n = typeof v === 'string' && /^-?\d+$/.test(v) ? Number(v) : v;
-    if (typeof n !== 'number' || !Number.isInteger(n) || n < -1) throw badRequest(`Invalid input for ${k}. Reason: '${String(v)}' is not an integer or -1.`);
+    if (typeof n !== 'number' || !Number.isInteger(n) || n < -1)
+      throw badRequest(`Invalid input for ${k}. Reason: '${String(v)}' is not an integer or -1.`);
     current[k as keyof NeutronQuota] = n;
   }
   store.quotas.set(projectId, current);
@@ -43,7 +49,12 @@ export function resetQuota(store: NetworkStore, caller: Caller, projectId: strin
   store.quotas.delete(projectId);
 }
 
-export function listQuotas(store: NetworkStore, caller: Caller): Array<NeutronQuota & { project_id: string; tenant_id: string }> {
-  const ids = caller.isAdmin ? [...store.quotas.keys()] : [...store.quotas.keys()].filter((p) => p === caller.projectId);
+export function listQuotas(
+  store: NetworkStore,
+  caller: Caller,
+): Array<NeutronQuota & { project_id: string; tenant_id: string }> {
+  const ids = caller.isAdmin
+    ? [...store.quotas.keys()]
+    : [...store.quotas.keys()].filter((p) => p === caller.projectId);
   return ids.map((p) => ({ ...store.quotaOf(p), project_id: p, tenant_id: p }));
 }

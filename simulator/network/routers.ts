@@ -8,8 +8,30 @@ import type { Caller, ExternalGatewayInfo, PortRecord, RouterRecord } from './mo
 import { addPort, removePort } from './ports';
 import type { NetworkStore } from './store';
 
-const createAttrs = ['name', 'description', 'admin_state_up', 'external_gateway_info', 'distributed', 'ha', 'availability_zone_hints', 'flavor_id', 'project_id', 'tenant_id', 'tags', 'enable_ndp_proxy'] as const;
-const updateAttrs = ['name', 'description', 'admin_state_up', 'external_gateway_info', 'routes', 'distributed', 'ha', 'enable_ndp_proxy'] as const;
+const createAttrs = [
+  'name',
+  'description',
+  'admin_state_up',
+  'external_gateway_info',
+  'distributed',
+  'ha',
+  'availability_zone_hints',
+  'flavor_id',
+  'project_id',
+  'tenant_id',
+  'tags',
+  'enable_ndp_proxy',
+] as const;
+const updateAttrs = [
+  'name',
+  'description',
+  'admin_state_up',
+  'external_gateway_info',
+  'routes',
+  'distributed',
+  'ha',
+  'enable_ndp_proxy',
+] as const;
 
 export function interfacePorts(store: NetworkStore, routerId: string): PortRecord[] {
   return store.portsOf((p) => p.device_id === routerId && p.device_owner === 'network:router_interface');
@@ -19,14 +41,24 @@ function fipsUsingRouter(store: NetworkStore, routerId: string) {
   return [...store.floatingips.values()].filter((f) => f.router_id === routerId);
 }
 
-function setGateway(store: NetworkStore, caller: Caller, router: RouterRecord, info: Record<string, unknown> | null): void {
+function setGateway(
+  store: NetworkStore,
+  caller: Caller,
+  router: RouterRecord,
+  info: Record<string, unknown> | null,
+): void {
   const current = router.external_gateway_info;
   const wantsNone = info === null || !info.network_id;
   if (current && (wantsNone || info!.network_id !== current.network_id)) {
     if (fipsUsingRouter(store, router.id).length) {
-      throw neutronError(409, 'RouterExternalGatewayInUseByFloatingIp', `Gateway cannot be updated for router ${router.id}, since a gateway to external network ${current.network_id} is required by one or more floating IPs.`);
+      throw neutronError(
+        409,
+        'RouterExternalGatewayInUseByFloatingIp',
+        `Gateway cannot be updated for router ${router.id}, since a gateway to external network ${current.network_id} is required by one or more floating IPs.`,
+      );
     }
-    for (const p of store.portsOf((x) => x.device_id === router.id && x.device_owner === 'network:router_gateway')) removePort(store, p.id);
+    for (const p of store.portsOf((x) => x.device_id === router.id && x.device_owner === 'network:router_gateway'))
+      removePort(store, p.id);
     router.external_gateway_info = null;
   }
   if (wantsNone) return;
@@ -39,7 +71,8 @@ function setGateway(store: NetworkStore, caller: Caller, router: RouterRecord, i
     current.enable_snat = enableSnat;
     return;
   }
-  for (const p of store.portsOf((x) => x.device_id === router.id && x.device_owner === 'network:router_gateway')) removePort(store, p.id);
+  for (const p of store.portsOf((x) => x.device_id === router.id && x.device_owner === 'network:router_gateway'))
+    removePort(store, p.id);
   const port = addPort(store, {
     network: net,
     projectId: '',
@@ -47,7 +80,11 @@ function setGateway(store: NetworkStore, caller: Caller, router: RouterRecord, i
     deviceId: router.id,
     deviceOwner: 'network:router_gateway',
   });
-  const gw: ExternalGatewayInfo = { network_id: netId, enable_snat: enableSnat, external_fixed_ips: port.fixed_ips.map((f) => ({ ...f })) };
+  const gw: ExternalGatewayInfo = {
+    network_id: netId,
+    enable_snat: enableSnat,
+    external_fixed_ips: port.fixed_ips.map((f) => ({ ...f })),
+  };
   router.external_gateway_info = gw;
 }
 
@@ -80,10 +117,15 @@ export function updateRouter(store: NetworkStore, caller: Caller, id: string, ra
   router.name = optString(b, 'name') ?? router.name;
   router.description = optString(b, 'description') ?? router.description;
   router.admin_state_up = optBool(b, 'admin_state_up') ?? router.admin_state_up;
-  if (b.external_gateway_info !== undefined) setGateway(store, caller, router, optObject(b, 'external_gateway_info') ?? null);
+  if (b.external_gateway_info !== undefined)
+    setGateway(store, caller, router, optObject(b, 'external_gateway_info') ?? null);
   const routes = optList<{ destination: string; nexthop: string }>(b, 'routes');
   if (routes) {
-    for (const r of routes) if (!r || !parseCidr(String(r.destination))) throw badRequest(`Invalid input for routes. Reason: Invalid data format for hostroute: '${JSON.stringify(r)}'.`);
+    for (const r of routes)
+      if (!r || !parseCidr(String(r.destination)))
+        throw badRequest(
+          `Invalid input for routes. Reason: Invalid data format for hostroute: '${JSON.stringify(r)}'.`,
+        );
     router.routes = routes.map((r) => ({ destination: r.destination, nexthop: r.nexthop }));
   }
   store.touch(router);
@@ -134,11 +176,17 @@ function checkNoOverlap(store: NetworkStore, router: RouterRecord, subnetIds: st
     for (const f of p.fixed_ips) {
       for (const sid of subnetIds) {
         if (f.subnet_id === sid) throw badResourceRequest('router', `Router already has a port on subnet ${sid}`);
-        const a = store.subnets.get(f.subnet_id), b = store.subnets.get(sid);
-        const ca = a && parseCidr(a.cidr), cb = b && parseCidr(b.cidr);
-        const c6a = a?.ip_version === 6 ? parseCidr6(a.cidr) : undefined, c6b = b?.ip_version === 6 ? parseCidr6(b.cidr) : undefined;
+        const a = store.subnets.get(f.subnet_id),
+          b = store.subnets.get(sid);
+        const ca = a && parseCidr(a.cidr),
+          cb = b && parseCidr(b.cidr);
+        const c6a = a?.ip_version === 6 ? parseCidr6(a.cidr) : undefined,
+          c6b = b?.ip_version === 6 ? parseCidr6(b.cidr) : undefined;
         if (a && b && ((ca && cb && cidrsOverlap(ca, cb)) || (c6a && c6b && cidrs6Overlap(c6a, c6b)))) {
-          throw badResourceRequest('router', `Cidr ${b.cidr} of subnet ${sid} overlaps with cidr ${a.cidr} of subnet ${a.id}`);
+          throw badResourceRequest(
+            'router',
+            `Cidr ${b.cidr} of subnet ${sid} overlaps with cidr ${a.cidr} of subnet ${a.id}`,
+          );
         }
       }
     }
@@ -151,10 +199,18 @@ export function addRouterInterface(store: NetworkStore, caller: Caller, id: stri
   if (portId) {
     const port = store.getOwned(store.ports, 'Port', caller, portId);
     if (port.device_id) {
-      throw neutronError(409, 'PortInUse', `Unable to complete operation on port ${portId} for network ${port.network_id}. Port already has an attached device ${port.device_id}.`);
+      throw neutronError(
+        409,
+        'PortInUse',
+        `Unable to complete operation on port ${portId} for network ${port.network_id}. Port already has an attached device ${port.device_id}.`,
+      );
     }
     if (!port.fixed_ips.length) throw badResourceRequest('router', 'Router port must have at least one fixed IP');
-    checkNoOverlap(store, router, port.fixed_ips.map((f) => f.subnet_id));
+    checkNoOverlap(
+      store,
+      router,
+      port.fixed_ips.map((f) => f.subnet_id),
+    );
     port.device_id = router.id;
     port.device_owner = 'network:router_interface';
     port.security_groups = [];
@@ -177,13 +233,21 @@ export function addRouterInterface(store: NetworkStore, caller: Caller, id: stri
   return interfaceInfo(router, port);
 }
 
-export function removeRouterInterface(store: NetworkStore, caller: Caller, id: string, raw: unknown): RouterInterfaceInfo {
+export function removeRouterInterface(
+  store: NetworkStore,
+  caller: Caller,
+  id: string,
+  raw: unknown,
+): RouterInterfaceInfo {
   const router = store.getOwned(store.routers, 'Router', caller, id);
   const { subnetId, portId } = interfaceBody(raw);
   const ports = interfacePorts(store, id);
-  const port = portId ? ports.find((p) => p.id === portId) : ports.find((p) => p.fixed_ips.some((f) => f.subnet_id === subnetId));
+  const port = portId
+    ? ports.find((p) => p.id === portId)
+    : ports.find((p) => p.fixed_ips.some((f) => f.subnet_id === subnetId));
   if (!port) {
-    if (portId) throw neutronError(404, 'RouterInterfaceNotFound', `Router ${id} does not have an interface with id ${portId}`);
+    if (portId)
+      throw neutronError(404, 'RouterInterfaceNotFound', `Router ${id} does not have an interface with id ${portId}`);
     store.get(store.subnets, 'Subnet', caller, subnetId!);
     throw neutronError(404, 'RouterInterfaceNotFoundForSubnet', `Router ${id} has no interface on subnet ${subnetId}`);
   }
@@ -194,7 +258,11 @@ export function removeRouterInterface(store: NetworkStore, caller: Caller, id: s
     return !!p && p.fixed_ips.some((x) => subnets.includes(x.subnet_id));
   });
   if (usedByFip) {
-    throw neutronError(409, 'RouterInterfaceInUseByFloatingIP', `Router interface for subnet ${subnets[0]} on router ${id} cannot be deleted, as it is required by one or more floating IPs.`);
+    throw neutronError(
+      409,
+      'RouterInterfaceInUseByFloatingIP',
+      `Router interface for subnet ${subnets[0]} on router ${id} cannot be deleted, as it is required by one or more floating IPs.`,
+    );
   }
   const info = interfaceInfo(router, port);
   removePort(store, port.id);

@@ -91,7 +91,10 @@ export class NetworkService implements Persistable {
   /** A security group the caller sees, by id or (in his project) by name, as neutronclient's find_resourceid_by_name_or_id does. */
   findGroup(caller: Caller, idOrName: string): string | undefined {
     const groups = this.store.visible(caller, this.store.securityGroups);
-    return (groups.find((x) => x.id === idOrName) ?? groups.find((x) => x.name === idOrName && x.project_id === caller.projectId))?.id;
+    return (
+      groups.find((x) => x.id === idOrName) ??
+      groups.find((x) => x.name === idOrName && x.project_id === caller.projectId)
+    )?.id;
   }
 
   private resolveGroup(caller: Caller, idOrName: string): string {
@@ -103,7 +106,11 @@ export class NetworkService implements Persistable {
   bindPort(caller: Caller, portId: string, serverId: string, hostId: string): PortRecord {
     const port = this.store.getOwned(this.store.ports, 'Port', caller, portId);
     if (port.device_id && port.device_id !== serverId) {
-      throw neutronError(409, 'PortInUse', `Unable to complete operation on port ${portId} for network ${port.network_id}. Port already has an attached device ${port.device_id}.`);
+      throw neutronError(
+        409,
+        'PortInUse',
+        `Unable to complete operation on port ${portId} for network ${port.network_id}. Port already has an attached device ${port.device_id}.`,
+      );
     }
     port.device_id = serverId;
     port.device_owner = 'compute:nova';
@@ -153,11 +160,21 @@ export class NetworkService implements Persistable {
       const net = this.store.networks.get(port.network_id);
       const list = (out[net?.name ?? port.network_id] ??= []);
       for (const f of port.fixed_ips) {
-        list.push({ version: 4, addr: f.ip_address, 'OS-EXT-IPS:type': 'fixed', 'OS-EXT-IPS-MAC:mac_addr': port.mac_address });
+        list.push({
+          version: 4,
+          addr: f.ip_address,
+          'OS-EXT-IPS:type': 'fixed',
+          'OS-EXT-IPS-MAC:mac_addr': port.mac_address,
+        });
       }
       for (const fip of this.store.floatingips.values()) {
         if (fip.port_id === port.id) {
-          list.push({ version: 4, addr: fip.floating_ip_address, 'OS-EXT-IPS:type': 'floating', 'OS-EXT-IPS-MAC:mac_addr': port.mac_address });
+          list.push({
+            version: 4,
+            addr: fip.floating_ip_address,
+            'OS-EXT-IPS:type': 'floating',
+            'OS-EXT-IPS-MAC:mac_addr': port.mac_address,
+          });
         }
       }
     }
@@ -172,7 +189,15 @@ export class NetworkService implements Persistable {
     }
     if (!networkId) throw notFound('Network', '');
     const net = this.getNetwork(req.caller, networkId);
-    const fixed = req.subnetId || req.ipAddress ? [{ ...(req.subnetId ? { subnet_id: req.subnetId } : {}), ...(req.ipAddress ? { ip_address: req.ipAddress } : {}) }] : undefined;
+    const fixed =
+      req.subnetId || req.ipAddress
+        ? [
+            {
+              ...(req.subnetId ? { subnet_id: req.subnetId } : {}),
+              ...(req.ipAddress ? { ip_address: req.ipAddress } : {}),
+            },
+          ]
+        : undefined;
     return addPort(this.store, {
       network: net,
       projectId: req.caller.projectId,

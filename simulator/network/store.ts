@@ -95,13 +95,23 @@ export class NetworkStore implements Persistable {
     return [...map.values()].filter((r) => this.canSee(caller, r));
   }
 
-  get<T extends { project_id: string; shared?: boolean }>(map: Map<string, T>, kind: string, caller: Caller, id: string): T {
+  get<T extends { project_id: string; shared?: boolean }>(
+    map: Map<string, T>,
+    kind: string,
+    caller: Caller,
+    id: string,
+  ): T {
     const rec = map.get(id);
     if (!rec || !this.canSee(caller, rec)) throw notFound(kind, id);
     return rec;
   }
 
-  getOwned<T extends { project_id: string; shared?: boolean }>(map: Map<string, T>, kind: string, caller: Caller, id: string): T {
+  getOwned<T extends { project_id: string; shared?: boolean }>(
+    map: Map<string, T>,
+    kind: string,
+    caller: Caller,
+    id: string,
+  ): T {
     const rec = map.get(id);
     if (!rec || !this.canModify(caller, rec)) throw notFound(kind, id);
     return rec;
@@ -123,7 +133,8 @@ export class NetworkStore implements Persistable {
   }
 
   usage(projectId: string): Record<keyof NeutronQuota, number> {
-    const count = (m: Map<string, { project_id: string }>) => [...m.values()].filter((r) => r.project_id === projectId).length;
+    const count = (m: Map<string, { project_id: string }>) =>
+      [...m.values()].filter((r) => r.project_id === projectId).length;
     return {
       network: count(this.networks),
       subnet: count(this.subnets),

@@ -5,8 +5,31 @@ import { cidrContains, cidrSize, cidrsOverlap, intToIp, parseCidr, type Cidr } f
 import type { Caller, SubnetPoolRecord } from './model';
 import type { NetworkStore } from './store';
 
-const createAttrs = ['name', 'description', 'prefixes', 'default_prefixlen', 'min_prefixlen', 'max_prefixlen', 'shared', 'is_default', 'default_quota', 'address_scope_id', 'project_id', 'tenant_id', 'tags'] as const;
-const updateAttrs = ['name', 'description', 'prefixes', 'default_prefixlen', 'min_prefixlen', 'max_prefixlen', 'is_default', 'default_quota'] as const;
+const createAttrs = [
+  'name',
+  'description',
+  'prefixes',
+  'default_prefixlen',
+  'min_prefixlen',
+  'max_prefixlen',
+  'shared',
+  'is_default',
+  'default_quota',
+  'address_scope_id',
+  'project_id',
+  'tenant_id',
+  'tags',
+] as const;
+const updateAttrs = [
+  'name',
+  'description',
+  'prefixes',
+  'default_prefixlen',
+  'min_prefixlen',
+  'max_prefixlen',
+  'is_default',
+  'default_quota',
+] as const;
 
 function parsePrefixes(raw: unknown[]): string[] {
   return raw.map((p) => {
@@ -18,7 +41,11 @@ function parsePrefixes(raw: unknown[]): string[] {
 
 function checkLengths(pool: Pick<SubnetPoolRecord, 'min_prefixlen' | 'default_prefixlen' | 'max_prefixlen'>): void {
   if (!(pool.min_prefixlen <= pool.default_prefixlen && pool.default_prefixlen <= pool.max_prefixlen)) {
-    throw neutronError(400, 'IllegalSubnetPoolPrefixBounds', `Illegal prefix bounds: min_prefixlen=${pool.min_prefixlen}, default_prefixlen=${pool.default_prefixlen}, max_prefixlen=${pool.max_prefixlen}.`);
+    throw neutronError(
+      400,
+      'IllegalSubnetPoolPrefixBounds',
+      `Illegal prefix bounds: min_prefixlen=${pool.min_prefixlen}, default_prefixlen=${pool.default_prefixlen}, max_prefixlen=${pool.max_prefixlen}.`,
+    );
   }
 }
 
@@ -27,7 +54,8 @@ export function createSubnetPool(store: NetworkStore, caller: Caller, raw: unkno
   const prefixes = optList(b, 'prefixes');
   if (!prefixes) throw badRequest("Failed to parse request. Required attribute 'prefixes' not specified");
   const shared = optBool(b, 'shared') ?? false;
-  if (shared && !caller.isAdmin) throw forbidden('(rule:create_subnetpool and rule:create_subnetpool:shared) is disallowed by policy');
+  if (shared && !caller.isAdmin)
+    throw forbidden('(rule:create_subnetpool and rule:create_subnetpool:shared) is disallowed by policy');
   optString(b, 'name');
   const min = optInt(b, 'min_prefixlen', 0, 32) ?? 8;
   const pool: SubnetPoolRecord = {
@@ -77,7 +105,11 @@ export function updateSubnetPool(store: NetworkStore, caller: Caller, id: string
 export function deleteSubnetPool(store: NetworkStore, caller: Caller, id: string): void {
   const pool = store.getOwned(store.subnetPools, 'SubnetPool', caller, id);
   if ([...store.subnets.values()].some((s) => s.subnetpool_id === id)) {
-    throw neutronError(409, 'SubnetPoolInUse', `Unable to complete operation on subnet pool ${id}. Subnet pool ${id} is in use.`);
+    throw neutronError(
+      409,
+      'SubnetPoolInUse',
+      `Unable to complete operation on subnet pool ${id}. Subnet pool ${id} is in use.`,
+    );
   }
   store.subnetPools.delete(pool.id);
 }
@@ -85,11 +117,20 @@ export function deleteSubnetPool(store: NetworkStore, caller: Caller, id: string
 const cidrCovers = (outer: Cidr, inner: Cidr) => outer.prefix <= inner.prefix && cidrContains(outer, inner.network);
 
 /** Neutron's subnet allocation: the first free, aligned block of `prefixlen` in the pool's prefixes. */
-export function allocateFromPool(store: NetworkStore, caller: Caller, poolId: string, prefixlenRaw: unknown): { pool: SubnetPoolRecord; cidr: string } {
+export function allocateFromPool(
+  store: NetworkStore,
+  caller: Caller,
+  poolId: string,
+  prefixlenRaw: unknown,
+): { pool: SubnetPoolRecord; cidr: string } {
   const pool = store.get(store.subnetPools, 'SubnetPool', caller, poolId);
   const prefixlen = prefixlenRaw === undefined || prefixlenRaw === null ? pool.default_prefixlen : Number(prefixlenRaw);
   if (!Number.isInteger(prefixlen) || prefixlen < pool.min_prefixlen || prefixlen > pool.max_prefixlen) {
-    throw neutronError(400, 'SubnetAllocationError', `Failed to allocate subnet: Unsupported prefix length ${String(prefixlenRaw)}, the pool allows ${pool.min_prefixlen} to ${pool.max_prefixlen}.`);
+    throw neutronError(
+      400,
+      'SubnetAllocationError',
+      `Failed to allocate subnet: Unsupported prefix length ${String(prefixlenRaw)}, the pool allows ${pool.min_prefixlen} to ${pool.max_prefixlen}.`,
+    );
   }
   const taken = [...store.subnets.values()].filter((s) => s.subnetpool_id === pool.id).map((s) => parseCidr(s.cidr)!);
   const size = 2 ** (32 - prefixlen);
@@ -100,5 +141,9 @@ export function allocateFromPool(store: NetworkStore, caller: Caller, poolId: st
       if (!taken.some((t) => cidrsOverlap(t, candidate))) return { pool, cidr: `${intToIp(n)}/${prefixlen}` };
     }
   }
-  throw neutronError(409, 'SubnetAllocationError', 'Failed to allocate subnet: Insufficient prefix space to allocate subnet size /' + prefixlen + '.');
+  throw neutronError(
+    409,
+    'SubnetAllocationError',
+    'Failed to allocate subnet: Insufficient prefix space to allocate subnet size /' + prefixlen + '.',
+  );
 }

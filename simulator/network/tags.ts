@@ -4,7 +4,10 @@ import type { Caller, OwnedRecord } from './model';
 import type { NetworkStore } from './store';
 
 /** URL collection name → store map and Neutron's NotFound kind, for `/v2.0/<collection>/{id}/tags`. */
-export function taggable(store: NetworkStore, collection: string): [Map<string, OwnedRecord & { shared?: boolean }>, string] | undefined {
+export function taggable(
+  store: NetworkStore,
+  collection: string,
+): [Map<string, OwnedRecord & { shared?: boolean }>, string] | undefined {
   const table: Record<string, [Map<string, OwnedRecord>, string]> = {
     networks: [store.networks, 'Network'],
     subnets: [store.subnets, 'Subnet'],
@@ -44,7 +47,13 @@ export function removeTag(store: NetworkStore, rec: OwnedRecord, tag: string): v
   store.touch(rec);
 }
 
-export function taggedRecord(store: NetworkStore, caller: Caller, collection: string, id: string, modify: boolean): OwnedRecord | undefined {
+export function taggedRecord(
+  store: NetworkStore,
+  caller: Caller,
+  collection: string,
+  id: string,
+  modify: boolean,
+): OwnedRecord | undefined {
   const entry = taggable(store, collection);
   if (!entry) return undefined;
   const [map, kind] = entry;

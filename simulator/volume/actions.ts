@@ -4,7 +4,12 @@ import type { VolumeService } from './service';
 import { asBool } from './snapshots';
 
 /** `POST /volumes/{id}/action`: the os-volume_actions Nova and operators use. Returns a body for 200 actions. */
-export function volumeAction(svc: VolumeService, caller: Caller, id: string, body: Record<string, unknown>): { status: 200 | 202; body?: unknown } {
+export function volumeAction(
+  svc: VolumeService,
+  caller: Caller,
+  id: string,
+  body: Record<string, unknown>,
+): { status: 200 | 202; body?: unknown } {
   const keys = Object.keys(body);
   if (keys.length !== 1) throw badRequest('Invalid request body: one action expected.');
   const action = keys[0];
@@ -23,14 +28,23 @@ export function volumeAction(svc: VolumeService, caller: Caller, id: string, bod
     }
     case 'os-attach': {
       const server = arg.instance_uuid;
-      if (typeof server !== 'string' && typeof arg.host_name !== 'string') throw badRequest('Invalid request to attach volume to an invalid target');
+      if (typeof server !== 'string' && typeof arg.host_name !== 'string')
+        throw badRequest('Invalid request to attach volume to an invalid target');
       const mode = arg.mode ?? 'rw';
-      if (mode !== 'rw' && mode !== 'ro') throw badRequest('Invalid request to attach volume with an invalid mode. Attaching mode should be \'rw\' or \'ro\'');
-      const pending = svc.volumeAttachments(id).find((a) => a.status !== 'attached' && (a.instance === '' || a.instance === server));
+      if (mode !== 'rw' && mode !== 'ro')
+        throw badRequest(
+          "Invalid request to attach volume with an invalid mode. Attaching mode should be 'rw' or 'ro'",
+        );
+      const pending = svc
+        .volumeAttachments(id)
+        .find((a) => a.status !== 'attached' && (a.instance === '' || a.instance === server));
       const att = pending ?? svc.reserveVolume(caller, id, String(server ?? ''));
       att.instance = String(server ?? att.instance);
       att.attach_mode = mode;
-      svc.attachVolume(att.id, { device: typeof arg.mountpoint === 'string' ? arg.mountpoint : undefined, hostName: typeof arg.host_name === 'string' ? arg.host_name : undefined });
+      svc.attachVolume(att.id, {
+        device: typeof arg.mountpoint === 'string' ? arg.mountpoint : undefined,
+        hostName: typeof arg.host_name === 'string' ? arg.host_name : undefined,
+      });
       return { status: 202 };
     }
     case 'os-begin_detaching':
@@ -42,7 +56,10 @@ export function volumeAction(svc: VolumeService, caller: Caller, id: string, bod
     case 'os-detach': {
       const atts = svc.volumeAttachments(id);
       const chosen = typeof arg.attachment_id === 'string' ? atts.filter((a) => a.id === arg.attachment_id) : atts;
-      if (!chosen.length) throw invalidVolume(`Volume ${id} is not attached${typeof arg.attachment_id === 'string' ? ` with attachment ${arg.attachment_id}` : ''}.`);
+      if (!chosen.length)
+        throw invalidVolume(
+          `Volume ${id} is not attached${typeof arg.attachment_id === 'string' ? ` with attachment ${arg.attachment_id}` : ''}.`,
+        );
       for (const a of chosen) svc.removeAttachment(a);
       return { status: 202 };
     }
@@ -75,7 +92,19 @@ export function volumeAction(svc: VolumeService, caller: Caller, id: string, bod
       if (!connector || typeof connector !== 'object') throw badRequest('Must specify connector.');
       return {
         status: 200,
-        body: { connection_info: { driver_volume_type: 'iscsi', data: { target_discovered: false, target_iqn: `iqn.2010-10.org.openstack:volume-${id}`, target_portal: '127.0.0.1:3260', target_lun: 1, volume_id: id, access_mode: 'rw' } } },
+        body: {
+          connection_info: {
+            driver_volume_type: 'iscsi',
+            data: {
+              target_discovered: false,
+              target_iqn: `iqn.2010-10.org.openstack:volume-${id}`,
+              target_portal: '127.0.0.1:3260',
+              target_lun: 1,
+              volume_id: id,
+              access_mode: 'rw',
+            },
+          },
+        },
       };
     }
     case 'os-terminate_connection':

@@ -3,7 +3,8 @@ import { novaError } from '../core/errors';
 /** Cinder's faults: `{ badRequest|itemNotFound|overLimit|forbidden: { code, message } }`. */
 export const volumeNotFound = (id: string) => novaError(404, `Volume ${id} could not be found.`);
 export const snapshotNotFound = (id: string) => novaError(404, `Snapshot ${id} could not be found.`);
-export const attachmentNotFound = (id: string) => novaError(404, `Volume attachment could not be found with filter: attachment_id = ${id}.`);
+export const attachmentNotFound = (id: string) =>
+  novaError(404, `Volume attachment could not be found with filter: attachment_id = ${id}.`);
 export const invalidVolume = (reason: string) => novaError(400, `Invalid volume: ${reason}`);
 export const invalidSnapshot = (reason: string) => novaError(400, `Invalid snapshot: ${reason}`);
 export const invalidInput = (reason: string) => novaError(400, `Invalid input received: ${reason}`);

@@ -7,14 +7,17 @@ export function sortRecords<T extends { id: string; created_at: string }>(items:
   const spec = q.sort?.[0] ?? (q.sort_key ? `${q.sort_key[0]}:${q.sort_dir?.[0] ?? 'desc'}` : 'created_at:desc');
   const keys = spec.split(',').map((s) => {
     const [k, d = 'desc'] = s.split(':');
-    if (d !== 'asc' && d !== 'desc') throw badRequest(`Invalid input received: Unknown sort direction, must be 'desc' or 'asc'`);
+    if (d !== 'asc' && d !== 'desc')
+      throw badRequest(`Invalid input received: Unknown sort direction, must be 'desc' or 'asc'`);
     return [k, d] as const;
   });
   return [...items].sort((a, b) => {
     for (const [k, d] of [...keys, ['id', 'desc'] as const]) {
-      const av = (a as Record<string, unknown>)[k], bv = (b as Record<string, unknown>)[k];
+      const av = (a as Record<string, unknown>)[k],
+        bv = (b as Record<string, unknown>)[k];
       if (av === bv) continue;
-      const cmp = typeof av === 'number' && typeof bv === 'number' ? av - bv : String(av ?? '') < String(bv ?? '') ? -1 : 1;
+      const cmp =
+        typeof av === 'number' && typeof bv === 'number' ? av - bv : String(av ?? '') < String(bv ?? '') ? -1 : 1;
       return d === 'asc' ? cmp : -cmp;
     }
     return 0;
@@ -22,7 +25,12 @@ export function sortRecords<T extends { id: string; created_at: string }>(items:
 }
 
 /** `limit`/`marker` with the `<collection>_links` next link Cinder adds when a page is full. */
-export function pageRecords<T extends { id: string }>(items: T[], q: Query, selfUrl: string, notFound: (id: string) => Error): { items: T[]; links?: Array<{ href: string; rel: 'next' }> } {
+export function pageRecords<T extends { id: string }>(
+  items: T[],
+  q: Query,
+  selfUrl: string,
+  notFound: (id: string) => Error,
+): { items: T[]; links?: Array<{ href: string; rel: 'next' }> } {
   let start = 0;
   const marker = q.marker?.[0];
   if (marker) {
@@ -33,10 +41,14 @@ export function pageRecords<T extends { id: string }>(items: T[], q: Query, self
   const limitRaw = q.limit?.[0];
   if (limitRaw === undefined) return { items: items.slice(start) };
   const limit = Number(limitRaw);
-  if (!Number.isInteger(limit) || limit < 0) throw badRequest(`Invalid input received: limit must be a non-negative integer`);
+  if (!Number.isInteger(limit) || limit < 0)
+    throw badRequest(`Invalid input received: limit must be a non-negative integer`);
   const page = items.slice(start, start + limit);
   if (start + limit < items.length && page.length) {
-    return { items: page, links: [{ href: `${selfUrl}?limit=${limit}&marker=${page[page.length - 1].id}`, rel: 'next' }] };
+    return {
+      items: page,
+      links: [{ href: `${selfUrl}?limit=${limit}&marker=${page[page.length - 1].id}`, rel: 'next' }],
+    };
   }
   return { items: page };
 }

@@ -24,10 +24,16 @@ export function negotiate(c: Context): Microversion {
   if (raw && raw.toLowerCase() === 'latest') v = [3, 70];
   else if (raw) {
     const m = /^(\d+)\.(\d+)$/.exec(raw.trim());
-    if (!m) throw new SimHttpError(400, { badRequest: { code: 400, message: `Invalid API version request string ${raw}.` } });
+    if (!m)
+      throw new SimHttpError(400, { badRequest: { code: 400, message: `Invalid API version request string ${raw}.` } });
     v = [Number(m[1]), Number(m[2])];
     if (v[0] !== 3 || v[1] > 70) {
-      throw new SimHttpError(406, { computeFault: { code: 406, message: `Version ${raw} is not supported by the API. Minimum is ${MIN_VERSION} and maximum is ${MAX_VERSION}.` } });
+      throw new SimHttpError(406, {
+        computeFault: {
+          code: 406,
+          message: `Version ${raw} is not supported by the API. Minimum is ${MIN_VERSION} and maximum is ${MAX_VERSION}.`,
+        },
+      });
     }
   }
   c.header('OpenStack-API-Version', `volume ${v[0]}.${v[1]}`);

@@ -3,7 +3,18 @@ import type { AuthContext } from '../core/auth-context';
 export type Caller = Pick<AuthContext, 'projectId' | 'isAdmin'> & { userId?: string };
 
 export type VolumeStatus =
-  | 'creating' | 'available' | 'reserved' | 'attaching' | 'in-use' | 'detaching' | 'deleting' | 'error' | 'error_deleting' | 'extending' | 'error_extending' | 'maintenance';
+  | 'creating'
+  | 'available'
+  | 'reserved'
+  | 'attaching'
+  | 'in-use'
+  | 'detaching'
+  | 'deleting'
+  | 'error'
+  | 'error_deleting'
+  | 'extending'
+  | 'error_extending'
+  | 'maintenance';
 
 /** One attachment of a volume to a server, as the attachments API and the volume's `attachments` show it. */
 export interface AttachmentRecord {
@@ -68,7 +79,13 @@ export interface CinderQuota {
 }
 
 export const defaultCinderQuota: CinderQuota = {
-  volumes: 10, gigabytes: 1000, snapshots: 10, per_volume_gigabytes: -1, backups: 10, backup_gigabytes: 1000, groups: 10,
+  volumes: 10,
+  gigabytes: 1000,
+  snapshots: 10,
+  per_volume_gigabytes: -1,
+  backups: 10,
+  backup_gigabytes: 1000,
+  groups: 10,
 };
 
 export const DEFAULT_TYPE_ID = '5fed9d7c-401d-46e2-8e80-f30c70cb7e1d';

@@ -27,10 +27,16 @@ export function defaultQuotaSet(projectId: string): QuotaView {
   return { id: projectId, ...withTypeKeys(defaultCinderQuota) };
 }
 
-export function updateQuotaSet(svc: VolumeService, caller: Caller, projectId: string, raw: Record<string, unknown>): QuotaView {
+export function updateQuotaSet(
+  svc: VolumeService,
+  caller: Caller,
+  projectId: string,
+  raw: Record<string, unknown>,
+): QuotaView {
   if (!caller.isAdmin) throw forbidden('volume_extension:quotas:update');
   const body = raw.quota_set;
-  if (!body || typeof body !== 'object' || Array.isArray(body)) throw badRequest("Missing required element 'quota_set' in request body.");
+  if (!body || typeof body !== 'object' || Array.isArray(body))
+    throw badRequest("Missing required element 'quota_set' in request body.");
   const current = { ...svc.quotas.get(projectId) };
   for (const [k, v] of Object.entries(body as Record<string, unknown>)) {
     if (k === 'tenant_id' || k === 'id') continue;
@@ -39,7 +45,8 @@ export function updateQuotaSet(svc: VolumeService, caller: Caller, projectId: st
       throw badRequest(`Bad key(s) in quota set: ${k}`);
     }
     const n = typeof v === 'string' && /^-?\d+$/.test(v) ? Number(v) : v;
-    if (typeof n !== 'number' || !Number.isInteger(n) || n < -1) throw badRequest(`Invalid input received: Quota limit ${String(v)} for ${k} must be -1 or greater.`);
+    if (typeof n !== 'number' || !Number.isInteger(n) || n < -1)
+      throw badRequest(`Invalid input received: Quota limit ${String(v)} for ${k} must be -1 or greater.`);
     current[k as keyof CinderQuota] = n;
   }
   svc.quotas.set(projectId, current);
@@ -60,9 +67,16 @@ export function absoluteLimits(svc: VolumeService, projectId: string) {
     limits: {
       rate: [],
       absolute: {
-        totalSnapshotsUsed: u.snapshots, maxTotalBackups: q.backups, maxTotalVolumeGigabytes: q.gigabytes, maxTotalSnapshots: q.snapshots,
-        maxTotalBackupGigabytes: q.backup_gigabytes, totalBackupGigabytesUsed: 0, maxTotalVolumes: q.volumes, totalVolumesUsed: u.volumes,
-        totalBackupsUsed: 0, totalGigabytesUsed: u.gigabytes,
+        totalSnapshotsUsed: u.snapshots,
+        maxTotalBackups: q.backups,
+        maxTotalVolumeGigabytes: q.gigabytes,
+        maxTotalSnapshots: q.snapshots,
+        maxTotalBackupGigabytes: q.backup_gigabytes,
+        totalBackupGigabytesUsed: 0,
+        maxTotalVolumes: q.volumes,
+        totalVolumesUsed: u.volumes,
+        totalBackupsUsed: 0,
+        totalGigabytesUsed: u.gigabytes,
       },
     },
   };

@@ -16,9 +16,18 @@ const links = (l: Links, kind: string, id: string) => [
 
 /** A volume's `attachments` entries, as Cinder lists them on the volume. */
 export function volumeAttachmentViews(svc: VolumeService, v: VolumeRecord) {
-  return svc.volumeAttachments(v.id).filter((a) => a.status === 'attached').map((a) => ({
-    id: v.id, attachment_id: a.id, volume_id: v.id, server_id: a.instance, host_name: a.host_name, device: a.device, attached_at: a.attached_at,
-  }));
+  return svc
+    .volumeAttachments(v.id)
+    .filter((a) => a.status === 'attached')
+    .map((a) => ({
+      id: v.id,
+      attachment_id: a.id,
+      volume_id: v.id,
+      server_id: a.instance,
+      host_name: a.host_name,
+      device: a.device,
+      attached_at: a.attached_at,
+    }));
 }
 
 /**
@@ -26,13 +35,36 @@ export function volumeAttachmentViews(svc: VolumeService, v: VolumeRecord) {
  * `volume_image_metadata`, and for admins only `os-vol-host-attr:host` and `os-vol-mig-status-attr:*`)
  * come only with show and detail (`extended`), not with the answers to create and update.
  */
-export function renderVolume(svc: VolumeService, v: VolumeRecord, mv: Microversion, l: Links, admin: boolean, extended = true): Record<string, unknown> {
+export function renderVolume(
+  svc: VolumeService,
+  v: VolumeRecord,
+  mv: Microversion,
+  l: Links,
+  admin: boolean,
+  extended = true,
+): Record<string, unknown> {
   const out: Record<string, unknown> = {
-    id: v.id, name: v.name, description: v.description, size: v.size, status: v.status, availability_zone: v.availability_zone,
-    bootable: String(v.bootable), encrypted: v.encrypted, multiattach: v.multiattach, metadata: v.metadata,
-    snapshot_id: v.snapshot_id, source_volid: v.source_volid, volume_type: v.volume_type, user_id: v.user_id,
-    created_at: v.created_at, updated_at: v.updated_at, attachments: volumeAttachmentViews(svc, v), links: links(l, 'volumes', v.id),
-    migration_status: v.migration_status, replication_status: v.replication_status, consistencygroup_id: null,
+    id: v.id,
+    name: v.name,
+    description: v.description,
+    size: v.size,
+    status: v.status,
+    availability_zone: v.availability_zone,
+    bootable: String(v.bootable),
+    encrypted: v.encrypted,
+    multiattach: v.multiattach,
+    metadata: v.metadata,
+    snapshot_id: v.snapshot_id,
+    source_volid: v.source_volid,
+    volume_type: v.volume_type,
+    user_id: v.user_id,
+    created_at: v.created_at,
+    updated_at: v.updated_at,
+    attachments: volumeAttachmentViews(svc, v),
+    links: links(l, 'volumes', v.id),
+    migration_status: v.migration_status,
+    replication_status: v.replication_status,
+    consistencygroup_id: null,
   };
   if (extended) {
     // volume_extension:volume_tenant_attribute and volume_image_metadata:show are project-reader rules (the caller sees the volume, so he may).
@@ -64,8 +96,15 @@ export function renderVolumeSummary(v: VolumeRecord, l: Links) {
 /** A snapshot; like volumes, the extended attributes (progress, project) come only with show and detail. */
 export function renderSnapshot(s: SnapshotRecord, mv: Microversion, extended = true): Record<string, unknown> {
   const out: Record<string, unknown> = {
-    id: s.id, name: s.name, description: s.description, volume_id: s.volume_id, size: s.size, status: s.status, metadata: s.metadata,
-    created_at: s.created_at, updated_at: s.updated_at,
+    id: s.id,
+    name: s.name,
+    description: s.description,
+    volume_id: s.volume_id,
+    size: s.size,
+    status: s.status,
+    metadata: s.metadata,
+    created_at: s.created_at,
+    updated_at: s.updated_at,
   };
   if (extended) {
     // volume_extension:extended_snapshot_attributes is a project-reader rule.
@@ -82,7 +121,24 @@ export function renderAttachment(a: AttachmentRecord, detail = true): Record<str
   const summary = { id: a.id, status: a.status, instance: a.instance, volume_id: a.volume_id };
   if (!detail) return summary;
   const connection_info = a.connector
-    ? { driver_volume_type: 'iscsi', data: { target_discovered: false, target_iqn: `iqn.2010-10.org.openstack:volume-${a.volume_id}`, target_portal: '127.0.0.1:3260', target_lun: 1, volume_id: a.volume_id, access_mode: a.attach_mode }, attachment_id: a.id }
+    ? {
+        driver_volume_type: 'iscsi',
+        data: {
+          target_discovered: false,
+          target_iqn: `iqn.2010-10.org.openstack:volume-${a.volume_id}`,
+          target_portal: '127.0.0.1:3260',
+          target_lun: 1,
+          volume_id: a.volume_id,
+          access_mode: a.attach_mode,
+        },
+        attachment_id: a.id,
+      }
     : {};
-  return { ...summary, attach_mode: a.attach_mode, attached_at: a.attached_at, detached_at: a.detached_at, connection_info };
+  return {
+    ...summary,
+    attach_mode: a.attach_mode,
+    attached_at: a.attached_at,
+    detached_at: a.detached_at,
+    connection_info,
+  };
 }

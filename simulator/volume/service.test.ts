@@ -14,7 +14,8 @@ function fail(fn: () => unknown): { status: number; message: string } {
   try {
     fn();
   } catch (e) {
-    if (e instanceof SimHttpError) return { status: e.status, message: Object.values(e.body as Record<string, { message: string }>)[0].message };
+    if (e instanceof SimHttpError)
+      return { status: e.status, message: Object.values(e.body as Record<string, { message: string }>)[0].message };
     throw e;
   }
   throw new Error('expected an error');
@@ -42,7 +43,11 @@ describe('VolumeService', () => {
     const v = svc.createVolume({ caller: alice, size: 10, imageId: ubuntu.id });
     expect(v.status).toBe('creating');
     await tick();
-    expect(v).toMatchObject({ status: 'available', bootable: true, volume_image_metadata: { image_id: ubuntu.id, image_name: 'ubuntu-24.04' } });
+    expect(v).toMatchObject({
+      status: 'available',
+      bootable: true,
+      volume_image_metadata: { image_id: ubuntu.id, image_name: 'ubuntu-24.04' },
+    });
     expect(svc.isAvailable(alice, v.id)).toBe(true);
     expect(svc.isAvailable(bob, v.id)).toBe(false);
     cloud.close();
@@ -58,7 +63,9 @@ describe('VolumeService', () => {
     svc.attachVolume(att.id, { device: '/dev/vdb', hostName: 'compute-1' });
     expect(v.status).toBe('in-use');
     expect(svc.serverAttachments('srv').map((a) => a.device)).toEqual(['/dev/vdb']);
-    expect(fail(() => svc.deleteVolume(alice, v.id)).message).toMatch(/^Invalid volume: Volume status must be available or error/);
+    expect(fail(() => svc.deleteVolume(alice, v.id)).message).toMatch(
+      /^Invalid volume: Volume status must be available or error/,
+    );
     svc.beginDetaching(v.id);
     expect(v.status).toBe('detaching');
     svc.detachVolume(v.id, 'srv');
@@ -116,11 +123,14 @@ describe('VolumeService', () => {
     svc.quotas.set('alice', { gigabytes: 5, volumes: 2 });
     expect(fail(() => svc.createVolume({ caller: alice, size: 6 }))).toEqual({
       status: 413,
-      message: 'VolumeSizeExceedsAvailableQuota: Requested volume or snapshot exceeds allowed gigabytes quota. Requested 6G, quota is 5G and 0G has been consumed.',
+      message:
+        'VolumeSizeExceedsAvailableQuota: Requested volume or snapshot exceeds allowed gigabytes quota. Requested 6G, quota is 5G and 0G has been consumed.',
     });
     svc.createVolume({ caller: alice, size: 1 });
     svc.createVolume({ caller: alice, size: 1 });
-    expect(fail(() => svc.createVolume({ caller: alice, size: 1 })).message).toBe("VolumeLimitExceeded: Maximum number of volumes allowed (2) exceeded for quota 'volumes'.");
+    expect(fail(() => svc.createVolume({ caller: alice, size: 1 })).message).toBe(
+      "VolumeLimitExceeded: Maximum number of volumes allowed (2) exceeded for quota 'volumes'.",
+    );
     cloud.close();
   });
 

@@ -19,7 +19,13 @@ import type { Persistable, SimCloud } from '../core/cloud';
 import { novaError } from '../core/errors';
 import { attachmentNotFound, invalidInput, invalidVolume, overLimit, snapshotNotFound, volumeNotFound } from './errors';
 import {
-  DEFAULT_TYPE_NAME, defaultCinderQuota, type AttachmentRecord, type Caller, type CinderQuota, type SnapshotRecord, type VolumeRecord,
+  DEFAULT_TYPE_NAME,
+  defaultCinderQuota,
+  type AttachmentRecord,
+  type Caller,
+  type CinderQuota,
+  type SnapshotRecord,
+  type VolumeRecord,
 } from './model';
 import { cinderNow } from './timestamps';
 import { refill, refillById } from '../core/collections';
@@ -105,14 +111,20 @@ export class VolumeService implements Persistable {
     const q = this.quotaOf(projectId);
     const used = this.usage(projectId);
     if (q.per_volume_gigabytes >= 0 && (add.volumes || add.snapshots) && add.gigabytes > q.per_volume_gigabytes) {
-      throw overLimit(`VolumeSizeExceedsLimit: Requested volume size ${add.gigabytes}G is larger than maximum allowed limit ${q.per_volume_gigabytes}G.`);
+      throw overLimit(
+        `VolumeSizeExceedsLimit: Requested volume size ${add.gigabytes}G is larger than maximum allowed limit ${q.per_volume_gigabytes}G.`,
+      );
     }
     if (q.gigabytes >= 0 && used.gigabytes + add.gigabytes > q.gigabytes) {
       const what = add.snapshots ? 'SnapshotSizeExceedsAvailableQuota' : 'VolumeSizeExceedsAvailableQuota';
-      throw overLimit(`${what}: Requested volume or snapshot exceeds allowed gigabytes quota. Requested ${add.gigabytes}G, quota is ${q.gigabytes}G and ${used.gigabytes}G has been consumed.`);
+      throw overLimit(
+        `${what}: Requested volume or snapshot exceeds allowed gigabytes quota. Requested ${add.gigabytes}G, quota is ${q.gigabytes}G and ${used.gigabytes}G has been consumed.`,
+      );
     }
     if (add.volumes && q.volumes >= 0 && used.volumes + add.volumes > q.volumes) {
-      throw overLimit(`VolumeLimitExceeded: Maximum number of volumes allowed (${q.volumes}) exceeded for quota 'volumes'.`);
+      throw overLimit(
+        `VolumeLimitExceeded: Maximum number of volumes allowed (${q.volumes}) exceeded for quota 'volumes'.`,
+      );
     }
     if (add.snapshots && q.snapshots >= 0 && used.snapshots + add.snapshots > q.snapshots) {
       throw overLimit(`SnapshotLimitExceeded: Maximum number of snapshots allowed (${q.snapshots}) exceeded`);
@@ -134,16 +146,25 @@ export class VolumeService implements Persistable {
       const snap = this.getSnapshot(caller, req.snapshotId);
       if (snap.status !== 'available') throw invalidInput(`Snapshot ${snap.id} is not in available state.`);
       size ||= snap.size;
-      if (size < snap.size) throw invalidInput(`Volume size '${size}'GB cannot be smaller than the snapshot size ${snap.size}GB. They must be >= original snapshot size.`);
+      if (size < snap.size)
+        throw invalidInput(
+          `Volume size '${size}'GB cannot be smaller than the snapshot size ${snap.size}GB. They must be >= original snapshot size.`,
+        );
       const origin = this.volumes.get(snap.volume_id);
       bootable = origin?.bootable ?? false;
       imageMeta = origin?.volume_image_metadata ?? null;
     }
     if (req.sourceVolId) {
       const src = this.getVolume(caller, req.sourceVolId);
-      if (!['available', 'in-use'].includes(src.status)) throw invalidVolume(`Volume ${src.id} status must be available or in-use, but current status is: ${src.status}.`);
+      if (!['available', 'in-use'].includes(src.status))
+        throw invalidVolume(
+          `Volume ${src.id} status must be available or in-use, but current status is: ${src.status}.`,
+        );
       size ||= src.size;
-      if (size < src.size) throw invalidInput(`Volume size '${size}'GB cannot be smaller than original volume size ${src.size}GB. They must be >= original volume size.`);
+      if (size < src.size)
+        throw invalidInput(
+          `Volume size '${size}'GB cannot be smaller than original volume size ${src.size}GB. They must be >= original volume size.`,
+        );
       bootable = src.bootable;
       imageMeta = src.volume_image_metadata;
     }
@@ -153,14 +174,22 @@ export class VolumeService implements Persistable {
       if (!img) throw novaError(404, `Image ${req.imageId} could not be found.`);
       if (img.status !== 'active') throw invalidInput(`Image ${img.id} is not active.`);
       const minGb = Math.max(img.min_disk, Math.ceil((img.size ?? 0) / 1024 ** 3));
-      if (size < minGb) throw invalidInput(`Volume size ${size}GB cannot be smaller than the image minDisk size ${minGb}GB.`);
+      if (size < minGb)
+        throw invalidInput(`Volume size ${size}GB cannot be smaller than the image minDisk size ${minGb}GB.`);
       bootable = true;
       imageMeta = {
-        image_id: img.id, image_name: img.name ?? '', container_format: img.container_format ?? '', disk_format: img.disk_format ?? '',
-        min_disk: String(img.min_disk), min_ram: String(img.min_ram), size: String(img.size ?? 0), checksum: img.checksum ?? '',
+        image_id: img.id,
+        image_name: img.name ?? '',
+        container_format: img.container_format ?? '',
+        disk_format: img.disk_format ?? '',
+        min_disk: String(img.min_disk),
+        min_ram: String(img.min_ram),
+        size: String(img.size ?? 0),
+        checksum: img.checksum ?? '',
       };
     }
-    if (!Number.isInteger(size) || size < 1) throw invalidInput(`Volume size '${size}' must be an integer and greater than 0`);
+    if (!Number.isInteger(size) || size < 1)
+      throw invalidInput(`Volume size '${size}' must be an integer and greater than 0`);
     this.checkQuota(caller.projectId, { volumes: 1, gigabytes: size });
     const vol: VolumeRecord = {
       id: this.cloud.newId(),
@@ -215,13 +244,17 @@ export class VolumeService implements Persistable {
 
   extendVolume(caller: Caller, id: string, newSize: unknown): void {
     const v = this.getVolume(caller, id);
-    if (typeof newSize !== 'number' && typeof newSize !== 'string') throw invalidInput('New volume size must be specified as an integer.');
+    if (typeof newSize !== 'number' && typeof newSize !== 'string')
+      throw invalidInput('New volume size must be specified as an integer.');
     const n = Number(newSize);
     if (!Number.isInteger(n)) throw invalidInput('New volume size must be specified as an integer.');
     if (v.status !== 'available' && v.status !== 'in-use') {
       throw invalidVolume(`Volume ${v.id} status must be 'available' or 'in-use' to extend, currently in ${v.status}.`);
     }
-    if (n <= v.size) throw invalidInput(`New size for extend must be greater than current size. (current: ${v.size}, extended: ${n}).`);
+    if (n <= v.size)
+      throw invalidInput(
+        `New size for extend must be greater than current size. (current: ${v.size}, extended: ${n}).`,
+      );
     this.checkQuota(v.project_id, { gigabytes: n - v.size });
     const back = v.status;
     v.status = 'extending';
@@ -247,14 +280,25 @@ export class VolumeService implements Persistable {
     const v = this.getVolume(caller, volumeId);
     const reattach = v.multiattach && v.status === 'in-use';
     if (v.status !== 'available' && !reattach) {
-      throw invalidVolume(`Volume ${v.id} status must be available or downloading to reserve, but the current status is ${v.status}.`);
+      throw invalidVolume(
+        `Volume ${v.id} status must be available or downloading to reserve, but the current status is ${v.status}.`,
+      );
     }
     if (this.volumeAttachments(volumeId).some((a) => a.instance === serverId)) {
       throw invalidVolume(`Volume ${v.id} is already attached to instance ${serverId}.`);
     }
     const att: AttachmentRecord = {
-      id: this.cloud.newId(), volume_id: v.id, instance: serverId, status: 'reserved', attach_mode: 'rw', attached_at: null, detached_at: null,
-      connector: null, device: null, host_name: null, project_id: v.project_id,
+      id: this.cloud.newId(),
+      volume_id: v.id,
+      instance: serverId,
+      status: 'reserved',
+      attach_mode: 'rw',
+      attached_at: null,
+      detached_at: null,
+      connector: null,
+      device: null,
+      host_name: null,
+      project_id: v.project_id,
     };
     this.attachments.set(att.id, att);
     if (!reattach) v.status = 'reserved';
@@ -272,7 +316,10 @@ export class VolumeService implements Persistable {
     if (v && v.status === 'reserved') v.status = 'attaching';
   }
 
-  attachVolume(attachmentId: string, opts: { device?: string; hostName?: string; connector?: Record<string, unknown> } = {}): AttachmentRecord {
+  attachVolume(
+    attachmentId: string,
+    opts: { device?: string; hostName?: string; connector?: Record<string, unknown> } = {},
+  ): AttachmentRecord {
     const att = this.attachments.get(attachmentId);
     if (!att || att.status === 'detached') throw attachmentNotFound(attachmentId);
     if (opts.connector) this.connectAttachment(att, opts.connector);
@@ -286,7 +333,12 @@ export class VolumeService implements Persistable {
     return att;
   }
 
-  attachToServer(caller: Caller, volumeId: string, serverId: string, opts: { device?: string; hostName?: string } = {}): AttachmentRecord {
+  attachToServer(
+    caller: Caller,
+    volumeId: string,
+    serverId: string,
+    opts: { device?: string; hostName?: string } = {},
+  ): AttachmentRecord {
     const att = this.reserveVolume(caller, volumeId, serverId);
     return this.attachVolume(att.id, opts);
   }
@@ -294,7 +346,10 @@ export class VolumeService implements Persistable {
   beginDetaching(volumeId: string): void {
     const v = this.volumes.get(volumeId);
     if (!v) throw volumeNotFound(volumeId);
-    if (v.status !== 'in-use') throw invalidVolume(`Unable to detach volume. Volume status must be 'in-use' and attach_status must be 'attached' to detach.`);
+    if (v.status !== 'in-use')
+      throw invalidVolume(
+        `Unable to detach volume. Volume status must be 'in-use' and attach_status must be 'attached' to detach.`,
+      );
     v.status = 'detaching';
     this.touch(v);
   }

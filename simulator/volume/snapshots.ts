@@ -10,7 +10,9 @@ function asBool(v: unknown): boolean {
 function stringMap(v: unknown, field: string): Record<string, string> {
   if (v === undefined || v === null) return {};
   if (typeof v !== 'object' || Array.isArray(v) || Object.values(v).some((x) => typeof x !== 'string')) {
-    throw badRequest(`Invalid input for field/attribute ${field}. Value: ${JSON.stringify(v)}. ${JSON.stringify(v)} is not of type 'object'`);
+    throw badRequest(
+      `Invalid input for field/attribute ${field}. Value: ${JSON.stringify(v)}. ${JSON.stringify(v)} is not of type 'object'`,
+    );
   }
   return v as Record<string, string>;
 }
@@ -18,11 +20,16 @@ function stringMap(v: unknown, field: string): Record<string, string> {
 /** `POST /snapshots`: an in-use volume needs `force`; creating → available after `actionMs`. */
 export function createSnapshot(svc: VolumeService, caller: Caller, raw: Record<string, unknown>): SnapshotRecord {
   const b = raw.snapshot as Record<string, unknown> | undefined;
-  if (!b || typeof b !== 'object') throw badRequest("Invalid input for field/attribute snapshot. Value: None. None is not of type 'object'");
-  if (!('volume_id' in b)) throw badRequest("Invalid input for field/attribute snapshot. 'volume_id' is a required property");
+  if (!b || typeof b !== 'object')
+    throw badRequest("Invalid input for field/attribute snapshot. Value: None. None is not of type 'object'");
+  if (!('volume_id' in b))
+    throw badRequest("Invalid input for field/attribute snapshot. 'volume_id' is a required property");
   // Cinder's schema allows a null volume_id, which then is not found (404 "Volume None could not be found.").
   if (b.volume_id === null) throw volumeNotFound('None');
-  if (typeof b.volume_id !== 'string') throw badRequest(`Invalid input for field/attribute volume_id. Value: ${JSON.stringify(b.volume_id)}. ${JSON.stringify(b.volume_id)} is not of type 'string', 'null'`);
+  if (typeof b.volume_id !== 'string')
+    throw badRequest(
+      `Invalid input for field/attribute volume_id. Value: ${JSON.stringify(b.volume_id)}. ${JSON.stringify(b.volume_id)} is not of type 'string', 'null'`,
+    );
   const vol = svc.getVolume(caller, b.volume_id);
   const force = asBool(b.force);
   if (vol.status === 'in-use' ? !force : vol.status !== 'available') {
@@ -32,7 +39,10 @@ export function createSnapshot(svc: VolumeService, caller: Caller, raw: Record<s
   const snap: SnapshotRecord = {
     id: svc.cloud.newId(),
     name: typeof (b.name ?? b.display_name) === 'string' ? String(b.name ?? b.display_name) : null,
-    description: typeof (b.description ?? b.display_description) === 'string' ? String(b.description ?? b.display_description) : null,
+    description:
+      typeof (b.description ?? b.display_description) === 'string'
+        ? String(b.description ?? b.display_description)
+        : null,
     volume_id: vol.id,
     size: vol.size,
     status: 'creating',
@@ -51,10 +61,16 @@ export function createSnapshot(svc: VolumeService, caller: Caller, raw: Record<s
   return snap;
 }
 
-export function updateSnapshot(svc: VolumeService, caller: Caller, id: string, raw: Record<string, unknown>): SnapshotRecord {
+export function updateSnapshot(
+  svc: VolumeService,
+  caller: Caller,
+  id: string,
+  raw: Record<string, unknown>,
+): SnapshotRecord {
   const snap = svc.getSnapshot(caller, id);
   const b = raw.snapshot as Record<string, unknown> | undefined;
-  if (!b || typeof b !== 'object') throw badRequest("Invalid input for field/attribute snapshot. Value: None. None is not of type 'object'");
+  if (!b || typeof b !== 'object')
+    throw badRequest("Invalid input for field/attribute snapshot. Value: None. None is not of type 'object'");
   if (b.name !== undefined) snap.name = b.name === null ? null : String(b.name);
   if (b.description !== undefined) snap.description = b.description === null ? null : String(b.description);
   if (b.metadata !== undefined) snap.metadata = stringMap(b.metadata, 'snapshot/metadata');

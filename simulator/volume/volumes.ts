@@ -4,16 +4,35 @@ import type { VolumeService } from './service';
 import { asBool, stringMap } from './snapshots';
 
 const createKeys = [
-  'size', 'name', 'description', 'display_name', 'display_description', 'availability_zone', 'source_volid', 'snapshot_id', 'imageRef',
-  'image_id', 'volume_type', 'metadata', 'consistencygroup_id', 'multiattach', 'backup_id', 'group_id', 'scheduler_hints',
+  'size',
+  'name',
+  'description',
+  'display_name',
+  'display_description',
+  'availability_zone',
+  'source_volid',
+  'snapshot_id',
+  'imageRef',
+  'image_id',
+  'volume_type',
+  'metadata',
+  'consistencygroup_id',
+  'multiattach',
+  'backup_id',
+  'group_id',
+  'scheduler_hints',
 ];
 
 /** `POST /volumes` body → VolumeService.createVolume, with Cinder's body validation messages. */
 export function createVolumeFromBody(svc: VolumeService, caller: Caller, raw: Record<string, unknown>): VolumeRecord {
   const b = raw.volume as Record<string, unknown> | undefined;
-  if (!b || typeof b !== 'object' || Array.isArray(b)) throw badRequest("Invalid input for field/attribute volume. Value: None. None is not of type 'object'");
+  if (!b || typeof b !== 'object' || Array.isArray(b))
+    throw badRequest("Invalid input for field/attribute volume. Value: None. None is not of type 'object'");
   const extra = Object.keys(b).filter((k) => !createKeys.includes(k));
-  if (extra.length) throw badRequest(`Invalid input for field/attribute volume. Additional properties are not allowed ('${extra.join("', '")}' ${extra.length > 1 ? 'were' : 'was'} unexpected)`);
+  if (extra.length)
+    throw badRequest(
+      `Invalid input for field/attribute volume. Additional properties are not allowed ('${extra.join("', '")}' ${extra.length > 1 ? 'were' : 'was'} unexpected)`,
+    );
   const sizeRaw = b.size;
   const hasSource = b.snapshot_id || b.source_volid || b.backup_id;
   let size = 0;
@@ -25,7 +44,12 @@ export function createVolumeFromBody(svc: VolumeService, caller: Caller, raw: Re
   } else if (!hasSource) {
     throw badRequest("Invalid input for field/attribute size. Value: None. None is not of type 'integer', 'string'");
   }
-  if (b.volume_type !== undefined && b.volume_type !== null && b.volume_type !== '__DEFAULT__' && b.volume_type !== '5fed9d7c-401d-46e2-8e80-f30c70cb7e1d') {
+  if (
+    b.volume_type !== undefined &&
+    b.volume_type !== null &&
+    b.volume_type !== '__DEFAULT__' &&
+    b.volume_type !== '5fed9d7c-401d-46e2-8e80-f30c70cb7e1d'
+  ) {
     throw invalidInput(`Volume type with name ${String(b.volume_type)} could not be found.`);
   }
   const str = (v: unknown) => (typeof v === 'string' ? v : v === null ? null : undefined);
@@ -43,10 +67,16 @@ export function createVolumeFromBody(svc: VolumeService, caller: Caller, raw: Re
   });
 }
 
-export function updateVolume(svc: VolumeService, caller: Caller, id: string, raw: Record<string, unknown>): VolumeRecord {
+export function updateVolume(
+  svc: VolumeService,
+  caller: Caller,
+  id: string,
+  raw: Record<string, unknown>,
+): VolumeRecord {
   const v = svc.getVolume(caller, id);
   const b = raw.volume as Record<string, unknown> | undefined;
-  if (!b || typeof b !== 'object') throw badRequest("Invalid input for field/attribute volume. Value: None. None is not of type 'object'");
+  if (!b || typeof b !== 'object')
+    throw badRequest("Invalid input for field/attribute volume. Value: None. None is not of type 'object'");
   const name = b.name ?? b.display_name;
   const description = b.description ?? b.display_description;
   if (name !== undefined) v.name = name === null ? null : String(name);

@@ -12,12 +12,23 @@ describe('audit log', () => {
   it('records every state-changing request with actor, tenant, target, result, address and request id', async () => {
     const u = await p.tenantUser('audited-co');
     const rid = 'req-audit-test-0001';
-    const patched = await p.call('PATCH', `/api/v1/tenants/${u.tenantId}`, { token: root, body: { trusted: true }, headers: { 'x-request-id': rid } });
+    const patched = await p.call('PATCH', `/api/v1/tenants/${u.tenantId}`, {
+      token: root,
+      body: { trusted: true },
+      headers: { 'x-request-id': rid },
+    });
     expect(patched.status).toBe(200);
     expect(patched.headers.get('x-request-id')).toBe(rid);
     const r = await p.call('GET', `/api/v1/audit?targetId=${u.tenantId}&action=tenant.update`, { token: root });
     expect(r.body.total).toBe(1);
-    expect(r.body.items[0]).toMatchObject({ action: 'tenant.update', tenantId: u.tenantId, result: 'success', statusCode: 200, requestId: rid, details: { trusted: true } });
+    expect(r.body.items[0]).toMatchObject({
+      action: 'tenant.update',
+      tenantId: u.tenantId,
+      result: 'success',
+      statusCode: 200,
+      requestId: rid,
+      details: { trusted: true },
+    });
     expect(r.body.items[0].actorEmail).toBe('root@cmp.test');
   });
 
@@ -39,7 +50,9 @@ describe('audit log', () => {
     expect([...ids].sort((x: number, y: number) => y - x)).toEqual(ids);
     const next = await p.call('GET', `/api/v1/audit?action=auth.*&from=${from}&limit=3&offset=3`, { token: root });
     if (next.body.items.length) expect(next.body.items[0].id).toBeLessThan(ids[ids.length - 1]);
-    const future = await p.call('GET', `/api/v1/audit?from=${new Date(Date.now() + 3600_000).toISOString()}`, { token: root });
+    const future = await p.call('GET', `/api/v1/audit?from=${new Date(Date.now() + 3600_000).toISOString()}`, {
+      token: root,
+    });
     expect(future.body.total).toBe(0);
   });
 

@@ -16,7 +16,10 @@ describe('bad input never causes a 5xx', () => {
   const limit = 4096;
   beforeAll(async () => {
     sim = await startSimulator({ buildMs: 50, actionMs: 10 });
-    p = await startTestPlatform({ env: { BODY_LIMIT_BYTES: String(limit) }, activityDeps: { provision: simulatorProvisionSettings(sim.url) } });
+    p = await startTestPlatform({
+      env: { BODY_LIMIT_BYTES: String(limit) },
+      activityDeps: { provision: simulatorProvisionSettings(sim.url) },
+    });
     admin = await p.adminToken();
   });
   afterAll(async () => {
@@ -39,7 +42,13 @@ describe('bad input never causes a 5xx', () => {
   function assertShape(label: string, r: { status: number; body: any }) {
     if (r.status >= 500) throw new Error(`${label} answered ${r.status}: ${JSON.stringify(r.body)}`);
     if (r.status >= 400 && r.status !== 405) {
-      expect(r.body).toEqual(expect.objectContaining({ code: expect.any(String), message: expect.any(String), requestId: expect.any(String) }));
+      expect(r.body).toEqual(
+        expect.objectContaining({
+          code: expect.any(String),
+          message: expect.any(String),
+          requestId: expect.any(String),
+        }),
+      );
     }
   }
 
@@ -55,11 +64,17 @@ describe('bad input never causes a 5xx', () => {
           const who = token ? 'admin' : 'anonymous';
           if (route.hasBody) {
             for (const [what, raw] of malformedBodies) {
-              assertShape(`${who} ${route.method} ${url} with ${what}`, await p.call(route.method, url, { token, raw }));
+              assertShape(
+                `${who} ${route.method} ${url} with ${what}`,
+                await p.call(route.method, url, { token, raw }),
+              );
             }
             assertShape(`${who} ${route.method} ${url} with no body`, await p.call(route.method, url, { token }));
           } else {
-            assertShape(`${who} ${route.method} ${url}`, await p.call(route.method, `${url}?limit=abc&offset=-5&status=bogus&from=yesterday`, { token }));
+            assertShape(
+              `${who} ${route.method} ${url}`,
+              await p.call(route.method, `${url}?limit=abc&offset=-5&status=bogus&from=yesterday`, { token }),
+            );
           }
         }
       }
@@ -68,7 +83,15 @@ describe('bad input never causes a 5xx', () => {
 
   it('answers odd names on the static routes with 404, never 5xx', async () => {
     for (const prefix of ['/portal/', '/docs/assets/']) {
-      for (const name of ['constructor', 'toString', '__proto__', 'hasOwnProperty', '..%2Fpackage.json', '%00', 'x'.repeat(300)]) {
+      for (const name of [
+        'constructor',
+        'toString',
+        '__proto__',
+        'hasOwnProperty',
+        '..%2Fpackage.json',
+        '%00',
+        'x'.repeat(300),
+      ]) {
         const r = await p.app.request(prefix + name);
         expect(`${prefix}${name.slice(0, 20)} ${r.status}`).toBe(`${prefix}${name.slice(0, 20)} 404`);
       }
@@ -83,7 +106,9 @@ describe('bad input never causes a 5xx', () => {
   });
 
   it('names the offending fields of a wrong-typed body', async () => {
-    const r = await p.call('POST', '/api/v1/auth/register', { body: { email: 'nope', password: 1, displayName: '', tenantName: 'x', extra: 1 } });
+    const r = await p.call('POST', '/api/v1/auth/register', {
+      body: { email: 'nope', password: 1, displayName: '', tenantName: 'x', extra: 1 },
+    });
     expect(r.status).toBe(422);
     const paths = r.body.details.map((d: { path: string }) => d.path);
     expect(paths).toEqual(expect.arrayContaining(['email', 'password', 'displayName', 'tenantName']));

@@ -5,12 +5,15 @@ import { parse } from 'yaml';
 import { startTestPlatform, type TestPlatform } from '../support/platform';
 
 const root = path.resolve(__dirname, '..', '..');
-const contract = parse(readFileSync(path.join(root, 'openapi', 'cmp.yaml'), 'utf8')) as { paths: Record<string, Record<string, unknown>> };
+const contract = parse(readFileSync(path.join(root, 'openapi', 'cmp.yaml'), 'utf8')) as {
+  paths: Record<string, Record<string, unknown>>;
+};
 const methods = ['get', 'post', 'put', 'patch', 'delete'];
 
 function contractRoutes(): Set<string> {
   const out = new Set<string>();
-  for (const [p, item] of Object.entries(contract.paths)) for (const m of methods) if (item[m]) out.add(`${m.toUpperCase()} ${p}`);
+  for (const [p, item] of Object.entries(contract.paths))
+    for (const m of methods) if (item[m]) out.add(`${m.toUpperCase()} ${p}`);
   return out;
 }
 
@@ -40,7 +43,11 @@ describe('REST contract (openapi/cmp.yaml)', () => {
   });
 
   it('has generated types that are not stale', () => {
-    expect(() => execFileSync(path.join(root, 'node_modules', '.bin', 'tsx'), [path.join(root, 'scripts', 'openapi-check.ts')], { stdio: 'pipe' })).not.toThrow();
+    expect(() =>
+      execFileSync(path.join(root, 'node_modules', '.bin', 'tsx'), [path.join(root, 'scripts', 'openapi-check.ts')], {
+        stdio: 'pipe',
+      }),
+    ).not.toThrow();
   });
 
   it('serves itself and its browsable docs', async () => {
@@ -60,7 +67,10 @@ describe('REST contract (openapi/cmp.yaml)', () => {
     const ready = await p.call('GET', '/readyz');
     expect(ready.status).toBe(200);
     // The suite's workers poll, but the test server forgets a poller seconds after its poll began, so `workers` may read either way here.
-    expect(ready.body).toEqual({ status: ready.body.checks.workers.ok ? 'ready' : 'degraded', checks: { database: { ok: true }, temporal: { ok: true }, workers: { ok: expect.any(Boolean) } } });
+    expect(ready.body).toEqual({
+      status: ready.body.checks.workers.ok ? 'ready' : 'degraded',
+      checks: { database: { ok: true }, temporal: { ok: true }, workers: { ok: expect.any(Boolean) } },
+    });
   });
 
   it('answers unknown routes with the error shape', async () => {

@@ -17,7 +17,6 @@ function simClient(sim: RunningSimulator, projectId?: string): OpenStackClient {
   );
 }
 
-
 /**
  * Tenant B owns cloud objects of every kind in his project; tenant A names them in request bodies
  * and queries. Every such request answers 404/422 before anything starts: no object appears in the

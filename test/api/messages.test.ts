@@ -43,7 +43,12 @@ describe('staff messages: one user, a tenant, everybody; inbox read state and un
   it('a message to a tenant reaches only its users; one to a user only him', async () => {
     const second = await p.call('POST', `/api/v1/tenants/${a1.tenantId}/members`, {
       token: a1.token,
-      body: { email: `second-${Date.now()}@tenant.test`, displayName: 'Second', password: 'Sturdy-Passw0rd!', role: 'tenant_member' },
+      body: {
+        email: `second-${Date.now()}@tenant.test`,
+        displayName: 'Second',
+        password: 'Sturdy-Passw0rd!',
+        role: 'tenant_member',
+      },
     });
     expect(second.status).toBe(201);
     const toTenant = await send({ audience: 'tenant', tenantId: a1.tenantId, title: 'Your quota', body: 'was raised' });
@@ -57,7 +62,9 @@ describe('staff messages: one user, a tenant, everybody; inbox read state and un
     expect((await inbox(b1.token)).items.map((m: { title: string }) => m.title)).not.toContain('Hello C');
     const list = await p.call('GET', '/api/v1/messages?audience=tenant', { token: admin });
     expect(list.body.items.map((m: { id: string }) => m.id)).toContain(toTenant.body.id);
-    const audit = await p.db.orm.em.fork().findOneOrFail(AuditEntry, { action: 'message.send', targetId: toUser.body.id });
+    const audit = await p.db.orm.em
+      .fork()
+      .findOneOrFail(AuditEntry, { action: 'message.send', targetId: toUser.body.id });
     expect(audit.details).toMatchObject({ audience: 'user', recipients: 1 });
   });
 
@@ -70,7 +77,10 @@ describe('staff messages: one user, a tenant, everybody; inbox read state and un
   it('validates the audience and refuses tenants', async () => {
     expect((await send({ audience: 'user', title: 't', body: 'b' })).status).toBe(422);
     expect((await send({ audience: 'all', tenantId: a1.tenantId, title: 't', body: 'b' })).status).toBe(422);
-    expect((await send({ audience: 'tenant', tenantId: '00000000-0000-4000-8000-000000000000', title: 't', body: 'b' })).status).toBe(404);
+    expect(
+      (await send({ audience: 'tenant', tenantId: '00000000-0000-4000-8000-000000000000', title: 't', body: 'b' }))
+        .status,
+    ).toBe(404);
     expect((await send({ audience: 'all', title: 't', body: 'b' }, a1.token)).status).toBe(403);
     expect((await p.call('GET', '/api/v1/messages', { token: a1.token })).status).toBe(403);
   });

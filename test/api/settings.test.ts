@@ -10,7 +10,10 @@ describe('system settings: typed, audited, changed at run time; the captcha swit
   /** Answers of the captchas the API issued, captured from the real generator. */
   const answers = new Map<string, string>();
   beforeAll(async () => {
-    p = await startTestPlatform({ queues: [], env: { ORDER_AUTO_APPROVE_MAX_MONTHLY: '25', ORDER_REMINDER_SECONDS: '7200' } });
+    p = await startTestPlatform({
+      queues: [],
+      env: { ORDER_AUTO_APPROVE_MAX_MONTHLY: '25', ORDER_REMINDER_SECONDS: '7200' },
+    });
     root = await p.adminToken();
     tenant = await p.tenantUser('settings-co');
   });
@@ -34,7 +37,13 @@ describe('system settings: typed, audited, changed at run time; the captcha swit
     const r = await p.call('GET', '/api/v1/settings', { token: root });
     expect(r.status).toBe(200);
     for (const [key, s] of Object.entries<any>(r.body)) {
-      expect([key, typeof s.type, typeof s.description, 'value' in s, 'default' in s]).toEqual([key, 'string', 'string', true, true]);
+      expect([key, typeof s.type, typeof s.description, 'value' in s, 'default' in s]).toEqual([
+        key,
+        'string',
+        'string',
+        true,
+        true,
+      ]);
     }
     expect(r.body.registrationRequiresApproval).toMatchObject({ type: 'boolean', value: false, default: false });
     expect(r.body.captchaEnabled).toMatchObject({ type: 'boolean', value: false });
@@ -47,7 +56,15 @@ describe('system settings: typed, audited, changed at run time; the captcha swit
   });
 
   it('refuses a value of the wrong type with 422 naming the setting, and unknown settings', async () => {
-    for (const body of [{ captchaEnabled: 'yes' }, { orderReminderSeconds: 1.5 }, { nscaAddress: 'no port' }, { alertmanagerUrl: 'not a url' }, { pricePlanPeriod: 'decade' }, { tenantQuotaDefaults: { vcpus: 'many' } }, { nope: 1 }]) {
+    for (const body of [
+      { captchaEnabled: 'yes' },
+      { orderReminderSeconds: 1.5 },
+      { nscaAddress: 'no port' },
+      { alertmanagerUrl: 'not a url' },
+      { pricePlanPeriod: 'decade' },
+      { tenantQuotaDefaults: { vcpus: 'many' } },
+      { nope: 1 },
+    ]) {
       const r = await p.call('PATCH', '/api/v1/settings', { token: root, body });
       expect([JSON.stringify(body), r.status, r.body.code]).toEqual([JSON.stringify(body), 422, 'validation_failed']);
       expect(JSON.stringify(r.body.details)).toContain(Object.keys(body)[0]);
@@ -57,7 +74,13 @@ describe('system settings: typed, audited, changed at run time; the captcha swit
   it('changes settings at run time, audited from and to; the order rules follow the setting over the environment', async () => {
     const r = await p.call('PATCH', '/api/v1/settings', {
       token: root,
-      body: { orderAutoApproveMaxMonthly: 100, orderAutoApproveTrusted: false, alertmanagerUrl: 'http://alerts.example.test:9093', nscaAddress: 'nagios.example.test:5667', tenantQuotaDefaults: { vcpus: 64 } },
+      body: {
+        orderAutoApproveMaxMonthly: 100,
+        orderAutoApproveTrusted: false,
+        alertmanagerUrl: 'http://alerts.example.test:9093',
+        nscaAddress: 'nagios.example.test:5667',
+        tenantQuotaDefaults: { vcpus: 64 },
+      },
     });
     expect(r.status).toBe(200);
     expect(r.body.orderAutoApproveMaxMonthly).toMatchObject({ value: 100, default: 25, updatedAt: expect.any(String) });
@@ -65,9 +88,23 @@ describe('system settings: typed, audited, changed at run time; the captcha swit
     expect((await p.call('GET', '/api/v1/quotas/defaults', { token: root })).body.vcpus).toBe(64);
     const em = p.db.orm.em.fork();
     const s = await readSettings(em, p.deps.config);
-    expect([s.orderAutoApproveMaxMonthly, s.orderAutoApproveTrusted, s.alertmanagerUrl, s.nscaAddress]).toEqual([100, false, 'http://alerts.example.test:9093', 'nagios.example.test:5667']);
-    const entry = await em.findOneOrFail(AuditEntry, { action: 'settings.update', result: 'success' }, { orderBy: { id: 'desc' } });
-    expect(entry.details).toMatchObject({ changes: { orderAutoApproveMaxMonthly: { from: 25, to: 100 }, orderAutoApproveTrusted: { from: true, to: false } } });
+    expect([s.orderAutoApproveMaxMonthly, s.orderAutoApproveTrusted, s.alertmanagerUrl, s.nscaAddress]).toEqual([
+      100,
+      false,
+      'http://alerts.example.test:9093',
+      'nagios.example.test:5667',
+    ]);
+    const entry = await em.findOneOrFail(
+      AuditEntry,
+      { action: 'settings.update', result: 'success' },
+      { orderBy: { id: 'desc' } },
+    );
+    expect(entry.details).toMatchObject({
+      changes: {
+        orderAutoApproveMaxMonthly: { from: 25, to: 100 },
+        orderAutoApproveTrusted: { from: true, to: false },
+      },
+    });
     const denied = await p.call('PATCH', '/api/v1/settings', { token: root, body: { orderReminderSeconds: 'soon' } });
     expect(denied.status).toBe(422);
     expect(await em.count(AuditEntry, { action: 'settings.update', result: 'failure' })).toBeGreaterThan(0);
@@ -75,45 +112,87 @@ describe('system settings: typed, audited, changed at run time; the captcha swit
 
   it('tenants may neither read nor change settings', async () => {
     expect((await p.call('GET', '/api/v1/settings', { token: tenant.token })).status).toBe(403);
-    expect((await p.call('PATCH', '/api/v1/settings', { token: tenant.token, body: { captchaEnabled: false } })).status).toBe(403);
+    expect(
+      (await p.call('PATCH', '/api/v1/settings', { token: tenant.token, body: { captchaEnabled: false } })).status,
+    ).toBe(403);
   });
 
   describe('with the captcha switched on', () => {
     beforeAll(async () => {
-      expect((await p.call('PATCH', '/api/v1/settings', { token: root, body: { captchaEnabled: true, captchaTtlSeconds: 30 } })).status).toBe(200);
+      expect(
+        (
+          await p.call('PATCH', '/api/v1/settings', {
+            token: root,
+            body: { captchaEnabled: true, captchaTtlSeconds: 30 },
+          })
+        ).status,
+      ).toBe(200);
     });
     afterAll(async () => {
       await p.call('PATCH', '/api/v1/settings', { token: root, body: { captchaEnabled: false } });
     });
 
     it('login without a captcha is refused in the error shape; with the right one it works', async () => {
-      const bare = await p.call('POST', '/api/v1/auth/login', { body: { email: tenant.email, password: strongPassword } });
+      const bare = await p.call('POST', '/api/v1/auth/login', {
+        body: { email: tenant.email, password: strongPassword },
+      });
       expect(bare.status).toBe(422);
-      expect(bare.body).toMatchObject({ code: 'captcha_required', message: expect.any(String), requestId: expect.any(String) });
-      const ok = await p.call('POST', '/api/v1/auth/login', { body: { email: tenant.email, password: strongPassword, ...(await captcha()) } });
+      expect(bare.body).toMatchObject({
+        code: 'captcha_required',
+        message: expect.any(String),
+        requestId: expect.any(String),
+      });
+      const ok = await p.call('POST', '/api/v1/auth/login', {
+        body: { email: tenant.email, password: strongPassword, ...(await captcha()) },
+      });
       expect(ok.status).toBe(200);
       expect(ok.body.accessToken).toEqual(expect.any(String));
     });
 
     it('a captcha works once; a wrong answer spends it; an expired one is refused', async () => {
       const used = await captcha();
-      expect((await p.call('POST', '/api/v1/auth/login', { body: { email: tenant.email, password: strongPassword, ...used } })).status).toBe(200);
-      const again = await p.call('POST', '/api/v1/auth/login', { body: { email: tenant.email, password: strongPassword, ...used } });
+      expect(
+        (
+          await p.call('POST', '/api/v1/auth/login', {
+            body: { email: tenant.email, password: strongPassword, ...used },
+          })
+        ).status,
+      ).toBe(200);
+      const again = await p.call('POST', '/api/v1/auth/login', {
+        body: { email: tenant.email, password: strongPassword, ...used },
+      });
       expect([again.status, again.body.code]).toEqual([422, 'captcha_invalid']);
 
       const guessed = await captcha();
-      const wrong = await p.call('POST', '/api/v1/auth/login', { body: { email: tenant.email, password: strongPassword, captchaId: guessed.captchaId, captchaAnswer: 'wrong' } });
+      const wrong = await p.call('POST', '/api/v1/auth/login', {
+        body: { email: tenant.email, password: strongPassword, captchaId: guessed.captchaId, captchaAnswer: 'wrong' },
+      });
       expect([wrong.status, wrong.body.code]).toEqual([422, 'captcha_invalid']);
-      expect((await p.call('POST', '/api/v1/auth/login', { body: { email: tenant.email, password: strongPassword, ...guessed } })).status).toBe(422);
+      expect(
+        (
+          await p.call('POST', '/api/v1/auth/login', {
+            body: { email: tenant.email, password: strongPassword, ...guessed },
+          })
+        ).status,
+      ).toBe(422);
 
       const stale = await captcha();
-      await p.db.orm.em.fork().nativeUpdate(CaptchaChallenge, { id: stale.captchaId }, { expiresAt: new Date(Date.now() - 1000) });
-      const expired = await p.call('POST', '/api/v1/auth/login', { body: { email: tenant.email, password: strongPassword, ...stale } });
+      await p.db.orm.em
+        .fork()
+        .nativeUpdate(CaptchaChallenge, { id: stale.captchaId }, { expiresAt: new Date(Date.now() - 1000) });
+      const expired = await p.call('POST', '/api/v1/auth/login', {
+        body: { email: tenant.email, password: strongPassword, ...stale },
+      });
       expect([expired.status, expired.body.code]).toEqual([422, 'captcha_invalid']);
     });
 
     it('registration needs one too; the answer is never stored in plaintext', async () => {
-      const body = { email: `cap-${Date.now()}@tenant.test`, password: strongPassword, displayName: 'Cap', tenantName: `cap-${Date.now()}` };
+      const body = {
+        email: `cap-${Date.now()}@tenant.test`,
+        password: strongPassword,
+        displayName: 'Cap',
+        tenantName: `cap-${Date.now()}`,
+      };
       expect((await p.call('POST', '/api/v1/auth/register', { body })).status).toBe(422);
       const r = await p.call('POST', '/api/v1/auth/register', { body: { ...body, ...(await captcha()) } });
       expect(r.status).toBe(201);

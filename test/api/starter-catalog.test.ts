@@ -10,7 +10,10 @@ describe('a fresh platform on the embedded cloud sells at once (starter catalog)
   let p: TestPlatform;
   beforeAll(async () => {
     sim = await startSimulator({ buildMs: 50 });
-    p = await startTestPlatform({ env: { ORDER_AUTO_APPROVE_TRUSTED: 'false', ORDER_AUTO_APPROVE_MAX_MONTHLY: '1000' }, activityDeps: { provision: simulatorProvisionSettings(sim.url) } });
+    p = await startTestPlatform({
+      env: { ORDER_AUTO_APPROVE_TRUSTED: 'false', ORDER_AUTO_APPROVE_MAX_MONTHLY: '1000' },
+      activityDeps: { provision: simulatorProvisionSettings(sim.url) },
+    });
   });
   afterAll(async () => {
     await p?.close();
@@ -28,16 +31,51 @@ describe('a fresh platform on the embedded cloud sells at once (starter catalog)
     const user = await p.tenantUser();
     const listed = await p.call('GET', '/api/v1/catalog/products?limit=200', { token: user.token });
     expect(listed.status).toBe(200);
-    const items = listed.body.items as Array<{ kind: string; name: string; vcpus: number | null; ramMb: number | null; diskGb: number | null; monthlyPrice: number }>;
-    for (const f of flavors) expect(items).toContainEqual(expect.objectContaining({ kind: 'flavor', name: f.name, vcpus: f.vcpus, ramMb: f.ram, diskGb: f.disk }));
-    expect(items.filter((i) => i.kind !== 'flavor').map((i) => i.kind).sort()).toEqual(['floating_ip', 'network', 'volume']);
+    const items = listed.body.items as Array<{
+      kind: string;
+      name: string;
+      vcpus: number | null;
+      ramMb: number | null;
+      diskGb: number | null;
+      monthlyPrice: number;
+    }>;
+    for (const f of flavors)
+      expect(items).toContainEqual(
+        expect.objectContaining({ kind: 'flavor', name: f.name, vcpus: f.vcpus, ramMb: f.ram, diskGb: f.disk }),
+      );
+    expect(
+      items
+        .filter((i) => i.kind !== 'flavor')
+        .map((i) => i.kind)
+        .sort(),
+    ).toEqual(['floating_ip', 'network', 'volume']);
     expect(items.every((i) => i.monthlyPrice >= 0)).toBe(true);
 
     const tiny = items.find((i) => i.kind === 'flavor' && i.name === 'm1.tiny')!;
-    const image = (await cloud.image.listImages({ status: 'active' })).find((i) => String(i.name).startsWith('cirros'))!;
-    const order = await p.call('POST', '/api/v1/orders', { token: user.token, body: { items: [{ kind: 'server', name: 'first-vm', flavorId: (tiny as unknown as { id: string }).id, imageId: image.id, volumes: [{ sizeGb: 1 }], floatingIp: true }] } });
+    const image = (await cloud.image.listImages({ status: 'active' })).find((i) =>
+      String(i.name).startsWith('cirros'),
+    )!;
+    const order = await p.call('POST', '/api/v1/orders', {
+      token: user.token,
+      body: {
+        items: [
+          {
+            kind: 'server',
+            name: 'first-vm',
+            flavorId: (tiny as unknown as { id: string }).id,
+            imageId: image.id,
+            volumes: [{ sizeGb: 1 }],
+            floatingIp: true,
+          },
+        ],
+      },
+    });
     expect(order.status).toBe(201);
-    const done = await eventually(() => p.call('GET', `/api/v1/orders/${order.body.id}`, { token: user.token }), (r) => ['delivered', 'failed'].includes(r.body.status), 60_000);
+    const done = await eventually(
+      () => p.call('GET', `/api/v1/orders/${order.body.id}`, { token: user.token }),
+      (r) => ['delivered', 'failed'].includes(r.body.status),
+      60_000,
+    );
     expect({ status: done.body.status, failure: done.body.failure }).toEqual({ status: 'delivered', failure: null });
   });
 });

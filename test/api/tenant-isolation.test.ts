@@ -30,7 +30,9 @@ describe('tenant isolation over the whole contract', () => {
     idsOfA.set('tenantId', new Set([a.tenantId]));
     idsOfA.set('userId', new Set([a.userId, member.body.id]));
     // Harvest ids from every parameterless list route A can read: /x → ids for the {param} of /x/{param}.
-    for (const route of contractRoutes().filter((r) => r.method === 'GET' && r.params.length === 0 && r.path.startsWith('/api/'))) {
+    for (const route of contractRoutes().filter(
+      (r) => r.method === 'GET' && r.params.length === 0 && r.path.startsWith('/api/'),
+    )) {
       const r = await p.call('GET', route.path, { token: a.token });
       if (r.status !== 200 || !Array.isArray(r.body?.items)) continue;
       const child = contractRoutes().find((c) => c.params.length === 1 && c.path.startsWith(`${route.path}/{`));
@@ -39,7 +41,8 @@ describe('tenant isolation over the whole contract', () => {
       // Shared objects (catalog products, public images) are everybody's; only A's own count.
       for (const item of r.body.items) {
         if (typeof item?.id !== 'string') continue;
-        if (item.tenantId === a.tenantId || (!('tenantId' in item) && !sharedCollections.includes(route.path))) set.add(item.id);
+        if (item.tenantId === a.tenantId || (!('tenantId' in item) && !sharedCollections.includes(route.path)))
+          set.add(item.id);
       }
       idsOfA.set(child.params[0], set);
     }
@@ -49,14 +52,40 @@ describe('tenant isolation over the whole contract', () => {
   /** Gives A something under every kind of route: an order, an inbox message, cloud resources. */
   async function seedObjectsOfA() {
     const root = await p.adminToken();
-    const volume = await p.call('POST', '/api/v1/catalog/products', { token: root, body: { kind: 'volume', name: 'iso-volume', hourlyPrice: 0.01, monthlyPrice: 5 } });
+    const volume = await p.call('POST', '/api/v1/catalog/products', {
+      token: root,
+      body: { kind: 'volume', name: 'iso-volume', hourlyPrice: 0.01, monthlyPrice: 5 },
+    });
     expect(volume.status).toBe(201);
-    const order = await p.call('POST', '/api/v1/orders', { token: a.token, body: { items: [{ kind: 'volume', name: 'iso-v1', sizeGb: 1 }] } });
+    const order = await p.call('POST', '/api/v1/orders', {
+      token: a.token,
+      body: { items: [{ kind: 'volume', name: 'iso-v1', sizeGb: 1 }] },
+    });
     expect([201, 202]).toContain(order.status);
     const em = p.db.orm.em.fork();
-    em.persist(Object.assign(new InboxMessage(), { userId: a.userId, tenantId: a.tenantId, title: 'hello', body: 'for A only' }));
-    for (const kind of ['server', 'volume', 'network', 'floating_ip', 'security_group', 'router', 'subnet', 'snapshot', 'image'] as const) {
-      em.persist(Object.assign(new CloudResource(), { tenantId: a.tenantId, kind, name: `iso-${kind}`, status: 'active' as const, openstackId: randomUUID() }));
+    em.persist(
+      Object.assign(new InboxMessage(), { userId: a.userId, tenantId: a.tenantId, title: 'hello', body: 'for A only' }),
+    );
+    for (const kind of [
+      'server',
+      'volume',
+      'network',
+      'floating_ip',
+      'security_group',
+      'router',
+      'subnet',
+      'snapshot',
+      'image',
+    ] as const) {
+      em.persist(
+        Object.assign(new CloudResource(), {
+          tenantId: a.tenantId,
+          kind,
+          name: `iso-${kind}`,
+          status: 'active' as const,
+          openstackId: randomUUID(),
+        }),
+      );
     }
     await em.flush();
   }
@@ -82,7 +111,9 @@ describe('tenant isolation over the whole contract', () => {
 
   it('never shows tenant A objects in tenant B lists', async () => {
     const all = new Set([...idsOfA.values()].flatMap((s) => [...s]));
-    for (const route of contractRoutes().filter((r) => r.method === 'GET' && r.params.length === 0 && r.path.startsWith('/api/'))) {
+    for (const route of contractRoutes().filter(
+      (r) => r.method === 'GET' && r.params.length === 0 && r.path.startsWith('/api/'),
+    )) {
       const r = await p.call('GET', route.path, { token: b.token });
       if (r.status !== 200) continue;
       const text = JSON.stringify(r.body);

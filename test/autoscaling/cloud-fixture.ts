@@ -33,11 +33,33 @@ export async function loadBalancerFixture(sim: RunningSimulator, projectId: stri
   const imageId = (await os.image.listImages()).find((i) => String(i.name).startsWith('cirros'))!.id;
   const lbStatus = async (id: string) => (await os.loadBalancer.getLoadBalancer(id)).provisioning_status;
   const loadbalancer = await os.loadBalancer.createLoadBalancer({ name: 'asg-lb', vip_subnet_id: net.subnets[0] });
-  await waitFor('lb ACTIVE', () => lbStatus(loadbalancer.id), (s) => s === 'ACTIVE');
-  const listener = await os.loadBalancer.createListener({ loadbalancer_id: loadbalancer.id, protocol: 'HTTP', protocol_port: 80, name: 'asg-http' });
-  await waitFor('lb ACTIVE', () => lbStatus(loadbalancer.id), (s) => s === 'ACTIVE');
-  const pool = await os.loadBalancer.createPool({ listener_id: listener.id, protocol: 'HTTP', lb_algorithm: 'ROUND_ROBIN', name: 'asg-pool' });
-  await waitFor('lb ACTIVE', () => lbStatus(loadbalancer.id), (s) => s === 'ACTIVE');
+  await waitFor(
+    'lb ACTIVE',
+    () => lbStatus(loadbalancer.id),
+    (s) => s === 'ACTIVE',
+  );
+  const listener = await os.loadBalancer.createListener({
+    loadbalancer_id: loadbalancer.id,
+    protocol: 'HTTP',
+    protocol_port: 80,
+    name: 'asg-http',
+  });
+  await waitFor(
+    'lb ACTIVE',
+    () => lbStatus(loadbalancer.id),
+    (s) => s === 'ACTIVE',
+  );
+  const pool = await os.loadBalancer.createPool({
+    listener_id: listener.id,
+    protocol: 'HTTP',
+    lb_algorithm: 'ROUND_ROBIN',
+    name: 'asg-pool',
+  });
+  await waitFor(
+    'lb ACTIVE',
+    () => lbStatus(loadbalancer.id),
+    (s) => s === 'ACTIVE',
+  );
   return {
     creds,
     os,
@@ -57,12 +79,17 @@ export async function poolMembers(fx: LbFixture): Promise<Array<{ id: string; na
 
 /** Sets the CPU load (0..1) of every server of the group through the simulator's admin API. */
 export async function setGroupLoad(sim: RunningSimulator, groupId: string, cpu: number): Promise<string[]> {
-  const r = await fetch(`${sim.url}/sim-admin/groups/${groupId}/load`, { method: 'PUT', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ cpu }) });
+  const r = await fetch(`${sim.url}/sim-admin/groups/${groupId}/load`, {
+    method: 'PUT',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ cpu }),
+  });
   if (r.status !== 200) throw new Error(`sim-admin load: ${r.status} ${await r.text()}`);
   return ((await r.json()) as { servers: string[] }).servers;
 }
 
 /** The tenant's OpenStack project, made as provisioning makes it (the platform's admin holds a role there). */
 export async function tenantProject(orm: Orm, sim: RunningSimulator, tenantId: string): Promise<string> {
-  return (await createProvisionActivities(orm, simulatorProvisionSettings(sim.url)).ensureTenantProject({ tenantId })).projectId;
+  return (await createProvisionActivities(orm, simulatorProvisionSettings(sim.url)).ensureTenantProject({ tenantId }))
+    .projectId;
 }

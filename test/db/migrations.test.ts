@@ -18,7 +18,9 @@ describe(`checked-in migrations on ${databaseKind()}`, () => {
     for (const meta of Object.values(db.orm.getMetadata().getAll())) {
       const cols = meta.props.flatMap((p) => p.fieldNames ?? []);
       expect(cols.length).toBeGreaterThan(0);
-      await expect(conn.execute(`select ${cols.map((c) => `\`${c}\``).join(', ')} from \`${meta.tableName}\` limit 0`)).resolves.toBeDefined();
+      await expect(
+        conn.execute(`select ${cols.map((c) => `\`${c}\``).join(', ')} from \`${meta.tableName}\` limit 0`),
+      ).resolves.toBeDefined();
     }
   });
 

@@ -30,7 +30,14 @@ function interpolate(value: string, vars: Record<string, string>): string {
 describe('docker-compose.temporal.yml', () => {
   it('parses without errors', () => {
     expect(doc.errors).toEqual([]);
-    expect(Object.keys(compose.services).sort()).toEqual(['api', 'migrate', 'mysql', 'temporal', 'temporal-ui', 'worker']);
+    expect(Object.keys(compose.services).sort()).toEqual([
+      'api',
+      'migrate',
+      'mysql',
+      'temporal',
+      'temporal-ui',
+      'worker',
+    ]);
   });
 
   it('runs Temporal on MySQL and the platform from the project Dockerfile', () => {
@@ -40,29 +47,46 @@ describe('docker-compose.temporal.yml', () => {
     expect(compose.services.api.command).toEqual(['node', '--import', 'tsx', 'api/main.ts']);
     expect(compose.services.worker.command).toEqual(['node', '--import', 'tsx', 'workers/main.ts']);
     expect(compose.services.migrate.command).toEqual(['node', '--import', 'tsx', 'scripts/migrate.ts']);
-    for (const s of ['api', 'worker', 'migrate']) expect(existsSync(path.join(root, compose.services[s].command![3]))).toBe(true);
+    for (const s of ['api', 'worker', 'migrate'])
+      expect(existsSync(path.join(root, compose.services[s].command![3]))).toBe(true);
   });
 
   it('restarts every long-running service when it dies, and health-checks the ones others wait for', () => {
-    for (const [name, s] of Object.entries(compose.services)) expect(`${name}: ${s.restart}`).toBe(`${name}: ${name === 'migrate' ? 'on-failure' : 'unless-stopped'}`);
-    for (const name of ['mysql', 'temporal', 'api', 'worker']) expect(compose.services[name].healthcheck?.test.length).toBeGreaterThan(1);
+    for (const [name, s] of Object.entries(compose.services))
+      expect(`${name}: ${s.restart}`).toBe(`${name}: ${name === 'migrate' ? 'on-failure' : 'unless-stopped'}`);
+    for (const name of ['mysql', 'temporal', 'api', 'worker'])
+      expect(compose.services[name].healthcheck?.test.length).toBeGreaterThan(1);
     expect(compose.services.api.healthcheck!.test.join(' ')).toContain('http://127.0.0.1:8080/readyz');
-    expect(compose.services.worker.healthcheck!.test).toEqual(['CMD', 'node', '--import', 'tsx', 'scripts/worker-health.ts']);
+    expect(compose.services.worker.healthcheck!.test).toEqual([
+      'CMD',
+      'node',
+      '--import',
+      'tsx',
+      'scripts/worker-health.ts',
+    ]);
     expect(existsSync(path.join(root, 'scripts', 'worker-health.ts'))).toBe(true);
-    for (const name of ['api', 'worker']) expect(compose.services[name].depends_on).toEqual({ migrate: { condition: 'service_completed_successfully' }, temporal: { condition: 'service_healthy' } });
+    for (const name of ['api', 'worker'])
+      expect(compose.services[name].depends_on).toEqual({
+        migrate: { condition: 'service_completed_successfully' },
+        temporal: { condition: 'service_healthy' },
+      });
   });
 
   it('runs two workers and one API by default, as many as API_REPLICAS and WORKER_REPLICAS say otherwise', () => {
-    const replicas = (name: string, vars: Record<string, string>) => Number(interpolate(String(compose.services[name].deploy?.replicas), vars));
+    const replicas = (name: string, vars: Record<string, string>) =>
+      Number(interpolate(String(compose.services[name].deploy?.replicas), vars));
     expect([replicas('api', {}), replicas('worker', {})]).toEqual([1, 2]);
     expect([replicas('api', { API_REPLICAS: '3' }), replicas('worker', { WORKER_REPLICAS: '6' })]).toEqual([3, 6]);
   });
 
-  it.each(['api', 'worker', 'migrate'])('gives the %s every variable production requires, and only variables the config module knows', (name) => {
-    const env = compose.services[name].environment ?? {};
-    expect(productionRequiredVariables.filter((v) => !(v in env))).toEqual([]);
-    expect(Object.keys(env).filter((k) => !configVariableNames.includes(k))).toEqual([]);
-  });
+  it.each(['api', 'worker', 'migrate'])(
+    'gives the %s every variable production requires, and only variables the config module knows',
+    (name) => {
+      const env = compose.services[name].environment ?? {};
+      expect(productionRequiredVariables.filter((v) => !(v in env))).toEqual([]);
+      expect(Object.keys(env).filter((k) => !configVariableNames.includes(k))).toEqual([]);
+    },
+  );
 
   it('yields a configuration the config module accepts once the secrets are supplied', () => {
     const secrets = {
@@ -74,7 +98,9 @@ describe('docker-compose.temporal.yml', () => {
       OS_PASSWORD: 'os-pw',
       SMTP_URL: 'smtp://mail.example:587',
     };
-    const env = Object.fromEntries(Object.entries(compose.services.api.environment ?? {}).map(([k, v]) => [k, interpolate(String(v), secrets)]));
+    const env = Object.fromEntries(
+      Object.entries(compose.services.api.environment ?? {}).map(([k, v]) => [k, interpolate(String(v), secrets)]),
+    );
     const cfg = parseConfig(env);
     expect(cfg.database).toEqual({ kind: 'mysql', url: 'mysql://cmp:cmp-pw@mysql:3306/cmp' });
     expect(cfg.TEMPORAL_EMBEDDED).toBe(false);

@@ -1,5 +1,14 @@
 import { existsSync } from 'node:fs';
-import { bootstrapAdmin, launch, launcherEnv, reportedPids, stop, waitFor, waitReady, type LauncherEnv } from '../support/launcher';
+import {
+  bootstrapAdmin,
+  launch,
+  launcherEnv,
+  reportedPids,
+  stop,
+  waitFor,
+  waitReady,
+  type LauncherEnv,
+} from '../support/launcher';
 import { pidAlive } from '../support/processes';
 
 /**
@@ -19,7 +28,11 @@ describe('the platform launcher (scripts/start.ts)', () => {
   afterAll(() => l?.cleanup());
 
   function post(url: string, body: unknown, token?: string) {
-    return fetch(`${base}${url}`, { method: 'POST', headers: { 'content-type': 'application/json', ...(token ? { authorization: `Bearer ${token}` } : {}) }, body: JSON.stringify(body) });
+    return fetch(`${base}${url}`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', ...(token ? { authorization: `Bearer ${token}` } : {}) },
+      body: JSON.stringify(body),
+    });
   }
 
   it('comes up ready, prints the URLs, and stops every child on Ctrl-C', async () => {
@@ -27,7 +40,10 @@ describe('the platform launcher (scripts/start.ts)', () => {
     try {
       // Ready once the database and Temporal answer and the worker polls every queue.
       const ready = await waitReady(base, 150_000);
-      expect(ready).toEqual({ status: 'ready', checks: { database: { ok: true }, temporal: { ok: true }, workers: { ok: true } } });
+      expect(ready).toEqual({
+        status: 'ready',
+        checks: { database: { ok: true }, temporal: { ok: true }, workers: { ok: true } },
+      });
       await waitFor('banner', async () => (output().includes('CMP is running') ? true : undefined), 10_000);
       expect(output()).toContain(`${base}/docs`);
       expect(output()).toContain('Temporal UI');
@@ -38,13 +54,28 @@ describe('the platform launcher (scripts/start.ts)', () => {
       expect(sim.status).toBe(200);
       // The worker is wired to the embedded sinks: a test page is delivered through the notify queue.
       const { email, password } = bootstrapAdmin(dataDir);
-      const token = ((await (await post('/api/v1/auth/login', { email, password })).json()) as { accessToken: string }).accessToken;
-      expect((await post('/api/v1/oncall/contacts', { name: 'On call', email: 'oncall@cmp.test', channels: ['email'] }, token)).status).toBe(201);
+      const token = ((await (await post('/api/v1/auth/login', { email, password })).json()) as { accessToken: string })
+        .accessToken;
+      expect(
+        (
+          await post(
+            '/api/v1/oncall/contacts',
+            { name: 'On call', email: 'oncall@cmp.test', channels: ['email'] },
+            token,
+          )
+        ).status,
+      ).toBe(201);
       expect((await post('/api/v1/oncall/test', { subject: 'launcher test', body: 'hello' }, token)).status).toBe(202);
-      const sent = await waitFor('a sent notification', async () => {
-        const r = (await (await fetch(`${base}/api/v1/notifications?status=sent`, { headers: { authorization: `Bearer ${token}` } })).json()) as { items: Array<{ recipient: string }> };
-        return r.items.length ? r.items : undefined;
-      }, 60_000);
+      const sent = await waitFor(
+        'a sent notification',
+        async () => {
+          const r = (await (
+            await fetch(`${base}/api/v1/notifications?status=sent`, { headers: { authorization: `Bearer ${token}` } })
+          ).json()) as { items: Array<{ recipient: string }> };
+          return r.items.length ? r.items : undefined;
+        },
+        60_000,
+      );
       expect(sent[0].recipient).toBe('oncall@cmp.test');
     } finally {
       expect(await stop(proc)).toBe(0);

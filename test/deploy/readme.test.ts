@@ -9,7 +9,10 @@ const pkg = JSON.parse(readFileSync(path.join(root, 'package.json'), 'utf8')) as
 describe('README stays true', () => {
   it('opens with the two commands, and both are npm scripts', () => {
     const firstBlock = readme.split('```')[1];
-    const commands = firstBlock.split('\n').filter((l) => l.trim() && !l.startsWith('bash')).map((l) => l.split('#')[0].trim());
+    const commands = firstBlock
+      .split('\n')
+      .filter((l) => l.trim() && !l.startsWith('bash'))
+      .map((l) => l.split('#')[0].trim());
     expect(commands).toEqual(['npm run up', 'npm test']);
     expect(pkg.scripts.up).toBeDefined();
     expect(pkg.scripts.test).toBeDefined();

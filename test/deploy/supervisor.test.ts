@@ -15,7 +15,16 @@ function recorder() {
   const lines: string[] = [];
   const started: Array<[string, number]> = [];
   const gaveUp: string[] = [];
-  return { lines, started, gaveUp, events: { log: (l: string) => lines.push(l), started: (n: string, pid: number) => started.push([n, pid]), gaveUp: (_n: string, reason: string) => gaveUp.push(reason) } };
+  return {
+    lines,
+    started,
+    gaveUp,
+    events: {
+      log: (l: string) => lines.push(l),
+      started: (n: string, pid: number) => started.push([n, pid]),
+      gaveUp: (_n: string, reason: string) => gaveUp.push(reason),
+    },
+  };
 }
 
 describe('Supervisor (scripts/lib/supervisor.ts)', () => {
@@ -25,9 +34,16 @@ describe('Supervisor (scripts/lib/supervisor.ts)', () => {
     await sup.add({ name: 'sleeper', start: () => node('setInterval(() => {}, 1000)') });
     const first = sup.pid('sleeper')!;
     process.kill(first, 'SIGKILL');
-    const second = await waitFor('a restart', () => (sup.pid('sleeper') !== undefined && sup.pid('sleeper') !== first ? sup.pid('sleeper') : undefined), 10_000);
+    const second = await waitFor(
+      'a restart',
+      () => (sup.pid('sleeper') !== undefined && sup.pid('sleeper') !== first ? sup.pid('sleeper') : undefined),
+      10_000,
+    );
     expect(r.lines).toEqual(['sleeper exited (signal SIGKILL, code 137); restart 1 in 0.1 s']);
-    expect(r.started).toEqual([['sleeper', first], ['sleeper', second]]);
+    expect(r.started).toEqual([
+      ['sleeper', first],
+      ['sleeper', second],
+    ]);
     await sup.stopAll();
     expect(pidAlive(second)).toBe(false);
     expect(r.gaveUp).toEqual([]);
@@ -46,13 +62,17 @@ describe('Supervisor (scripts/lib/supervisor.ts)', () => {
     ]);
     expect(r.gaveUp).toEqual([r.lines[3]]);
     expect(r.started.map(([, pid]) => pid).filter(pidAlive)).toEqual([]);
-    expect([1, 2, 3, 4, 5, 9].map((n) => restartDelay({ ...fast, maxDelayMs: 30_000, initialDelayMs: 1000 }, n))).toEqual([1000, 2000, 4000, 8000, 16_000, 30_000]);
+    expect(
+      [1, 2, 3, 4, 5, 9].map((n) => restartDelay({ ...fast, maxDelayMs: 30_000, initialDelayMs: 1000 }, n)),
+    ).toEqual([1000, 2000, 4000, 8000, 16_000, 30_000]);
   });
 
   it('counts a start that fails as a crash, and rejects the first add when it gives up before the service ever came up', async () => {
     const r = recorder();
     const sup = new Supervisor(r.events, { ...fast, maxQuickCrashes: 2 });
-    await expect(sup.add({ name: 'broken', start: () => Promise.reject(new Error('port 1 is taken\nmore detail')) })).rejects.toThrow(/broken failed to start: port 1 is taken: it crashed 2 times/);
+    await expect(
+      sup.add({ name: 'broken', start: () => Promise.reject(new Error('port 1 is taken\nmore detail')) }),
+    ).rejects.toThrow(/broken failed to start: port 1 is taken: it crashed 2 times/);
     expect(r.lines[0]).toBe('broken failed to start: port 1 is taken; restart 1 in 0.1 s');
   });
 

@@ -33,33 +33,43 @@ const services = readdirSync(dir).filter((f) => f.endsWith('.service'));
 
 describe('systemd units (deploy/systemd)', () => {
   it('ships the API, the migrations and a worker template per task queue, grouped by cmp.target', () => {
-    expect(services.sort()).toEqual(['cmp-api@.service', 'cmp-migrate.service', ...queueNames.map((q) => `cmp-worker-${q}@.service`).sort()].sort());
+    expect(services.sort()).toEqual(
+      ['cmp-api@.service', 'cmp-migrate.service', ...queueNames.map((q) => `cmp-worker-${q}@.service`).sort()].sort(),
+    );
     expect(existsSync(path.join(dir, 'cmp.target'))).toBe(true);
   });
 
-  it.each(services)('%s runs node on a project entry point as the unprivileged cmp user, with the environment file, a restart policy and resource limits', (file) => {
-    const u = parseUnit(file);
-    expect(one(u, 'Service', 'User')).toBe('cmp');
-    expect(one(u, 'Service', 'Group')).toBe('cmp');
-    expect(one(u, 'Service', 'EnvironmentFile')).toBe('/etc/cmp/cmp.env');
-    expect(one(u, 'Service', 'WorkingDirectory')).toBe('/opt/cmp');
-    expect(one(u, 'Service', 'Restart')).toBe('on-failure');
-    expect(one(u, 'Service', 'MemoryMax')).toMatch(/^\d+[MG]$/);
-    expect(one(u, 'Service', 'NoNewPrivileges')).toBe('yes');
-    expect(one(u, 'Service', 'ProtectSystem')).toBe('strict');
-    expect(one(u, 'Service', 'ReadWritePaths')).toBe('/var/lib/cmp');
-    expect(one(u, 'Unit', 'PartOf')).toBe('cmp.target');
-    expect(one(u, 'Install', 'WantedBy')).toBe('cmp.target');
-    const exec = one(u, 'Service', 'ExecStart')!.split(' ');
-    const node = exec.indexOf('/usr/bin/node');
-    expect(exec.slice(node, node + 3)).toEqual(['/usr/bin/node', '--import', 'tsx']);
-    expect(existsSync(path.join(root, exec[node + 3]))).toBe(true);
-  });
+  it.each(services)(
+    '%s runs node on a project entry point as the unprivileged cmp user, with the environment file, a restart policy and resource limits',
+    (file) => {
+      const u = parseUnit(file);
+      expect(one(u, 'Service', 'User')).toBe('cmp');
+      expect(one(u, 'Service', 'Group')).toBe('cmp');
+      expect(one(u, 'Service', 'EnvironmentFile')).toBe('/etc/cmp/cmp.env');
+      expect(one(u, 'Service', 'WorkingDirectory')).toBe('/opt/cmp');
+      expect(one(u, 'Service', 'Restart')).toBe('on-failure');
+      expect(one(u, 'Service', 'MemoryMax')).toMatch(/^\d+[MG]$/);
+      expect(one(u, 'Service', 'NoNewPrivileges')).toBe('yes');
+      expect(one(u, 'Service', 'ProtectSystem')).toBe('strict');
+      expect(one(u, 'Service', 'ReadWritePaths')).toBe('/var/lib/cmp');
+      expect(one(u, 'Unit', 'PartOf')).toBe('cmp.target');
+      expect(one(u, 'Install', 'WantedBy')).toBe('cmp.target');
+      const exec = one(u, 'Service', 'ExecStart')!.split(' ');
+      const node = exec.indexOf('/usr/bin/node');
+      expect(exec.slice(node, node + 3)).toEqual(['/usr/bin/node', '--import', 'tsx']);
+      expect(existsSync(path.join(root, exec[node + 3]))).toBe(true);
+    },
+  );
 
   it('gives the API its instance as port, and each worker template its own queue only', () => {
-    expect(one(parseUnit('cmp-api@.service'), 'Service', 'ExecStart')).toBe('/usr/bin/env PORT=%i /usr/bin/node --import tsx api/main.ts');
+    expect(one(parseUnit('cmp-api@.service'), 'Service', 'ExecStart')).toBe(
+      '/usr/bin/env PORT=%i /usr/bin/node --import tsx api/main.ts',
+    );
     expect(one(parseUnit('cmp-api@.service'), 'Unit', 'Requires')).toBe('cmp-migrate.service');
-    const keys = (u: Unit) => Object.entries(u).flatMap(([s, kv]) => Object.keys(kv).map((k) => `${s}.${k}`)).sort();
+    const keys = (u: Unit) =>
+      Object.entries(u)
+        .flatMap(([s, kv]) => Object.keys(kv).map((k) => `${s}.${k}`))
+        .sort();
     const first = parseUnit(`cmp-worker-${queueNames[0]}@.service`);
     for (const q of queueNames) {
       const u = parseUnit(`cmp-worker-${q}@.service`);
@@ -73,8 +83,15 @@ describe('systemd units (deploy/systemd)', () => {
 
   const analyze = ['/usr/bin/systemd-analyze', '/bin/systemd-analyze'].find(existsSync);
   (analyze ? it : it.skip)('passes systemd-analyze verify (instances of every template)', () => {
-    const instances = services.map((f) => path.join(dir, f.replace('@.service', f.startsWith('cmp-api') ? '@8080.service' : '@1.service')));
-    expect(() => execFileSync(analyze!, ['verify', '--man=no', ...instances, path.join(dir, 'cmp.target')], { stdio: 'pipe', timeout: 60_000 })).not.toThrow();
+    const instances = services.map((f) =>
+      path.join(dir, f.replace('@.service', f.startsWith('cmp-api') ? '@8080.service' : '@1.service')),
+    );
+    expect(() =>
+      execFileSync(analyze!, ['verify', '--man=no', ...instances, path.join(dir, 'cmp.target')], {
+        stdio: 'pipe',
+        timeout: 60_000,
+      }),
+    ).not.toThrow();
   });
 });
 
@@ -93,7 +110,13 @@ describe('the environment file example (deploy/cmp.env.example)', () => {
 
   it('is a configuration the config module accepts, with nothing embedded', () => {
     const cfg = parseConfig(vars);
-    expect(cfg).toMatchObject({ NODE_ENV: 'production', TEMPORAL_EMBEDDED: false, SIMULATOR_EMBEDDED: false, SMS_EMBEDDED_SINK: false, dataDir: '/var/lib/cmp' });
+    expect(cfg).toMatchObject({
+      NODE_ENV: 'production',
+      TEMPORAL_EMBEDDED: false,
+      SIMULATOR_EMBEDDED: false,
+      SMS_EMBEDDED_SINK: false,
+      dataDir: '/var/lib/cmp',
+    });
     expect(cfg.database.kind).toBe('mysql');
   });
 });

@@ -1,5 +1,12 @@
 import type { WorkflowHandle } from '@temporalio/client';
-import { embeddedSmsCredentials, sinkNotifySettings, startMailSink, startSmsSink, type MailSink, type SmsSink } from '../../activities/notify/sinks';
+import {
+  embeddedSmsCredentials,
+  sinkNotifySettings,
+  startMailSink,
+  startSmsSink,
+  type MailSink,
+  type SmsSink,
+} from '../../activities/notify/sinks';
 import { HaEvacuation, HaHost, SchedulingPolicyRecord } from '../../domain/entities';
 import type { EvacuationProgress } from '../../workflows/evacuate';
 import type { HostSweepInput, HostSweepResult } from '../../workflows/host-sweep';
@@ -20,8 +27,12 @@ describe('host-failure evacuation (real Temporal, simulator, SMTP and SMS sinks)
     h = await startHaSim();
     mail = await startMailSink();
     sms = await startSmsSink({ credentials: embeddedSmsCredentials });
-    p = await startTestPlatform({ activityDeps: { ha: { account: h.account, pollMs: 100 }, notify: sinkNotifySettings(mail, sms) } });
-    await setContacts(p.db.orm, [{ name: 'Olga', email: 'olga@ops.test', phone: '+33612345678', channels: ['email', 'sms'] }]);
+    p = await startTestPlatform({
+      activityDeps: { ha: { account: h.account, pollMs: 100 }, notify: sinkNotifySettings(mail, sms) },
+    });
+    await setContacts(p.db.orm, [
+      { name: 'Olga', email: 'olga@ops.test', phone: '+33612345678', channels: ['email', 'sms'] },
+    ]);
   }, 60_000);
   afterAll(async () => {
     await p?.close();
@@ -31,10 +42,16 @@ describe('host-failure evacuation (real Temporal, simulator, SMTP and SMS sinks)
   });
 
   const sweep = (n: number) =>
-    p.temporal.client.workflow.execute<(i: HostSweepInput) => Promise<HostSweepResult>>('hostSweepWorkflow', { taskQueue: p.deps.queues.orchestration, workflowId: `host-sweep-test-${n}-${Date.now()}`, args: [sweepInput] });
+    p.temporal.client.workflow.execute<(i: HostSweepInput) => Promise<HostSweepResult>>('hostSweepWorkflow', {
+      taskQueue: p.deps.queues.orchestration,
+      workflowId: `host-sweep-test-${n}-${Date.now()}`,
+      args: [sweepInput],
+    });
 
   it('detects the failure after consecutive misses, fences, evacuates all 50 servers elsewhere and pages on-call', async () => {
-    const ids = await h.seed('compute-01', 50, { metadata: (i): Record<string, string> => (i % 10 === 0 ? { cmp_ha: 'true', cmp_priority: String(i) } : {}) });
+    const ids = await h.seed('compute-01', 50, {
+      metadata: (i): Record<string, string> => (i % 10 === 0 ? { cmp_ha: 'true', cmp_priority: String(i) } : {}),
+    });
     expect((await sweep(0)).failed).toEqual([]);
 
     await h.admin('POST', '/hosts/compute-01/down');
@@ -48,7 +65,12 @@ describe('host-failure evacuation (real Temporal, simulator, SMTP and SMS sinks)
     expect(third.evacuationsStarted).toEqual([]); // the same failure starts nothing new
 
     const handle: WorkflowHandle = p.temporal.client.workflow.getHandle('evacuate-compute-01');
-    const progress = await eventually(() => handle.query<EvacuationProgress>('progress'), (q) => q.phase === 'awaiting_release', 60_000, 250);
+    const progress = await eventually(
+      () => handle.query<EvacuationProgress>('progress'),
+      (q) => q.phase === 'awaiting_release',
+      60_000,
+      250,
+    );
     expect(progress).toMatchObject({ status: 'completed', total: 50, recovered: 50, unrecovered: [] });
     // HA-enabled servers went first, highest priority first.
     expect(progress.items.slice(0, 5).map((i) => i.priority)).toEqual([40, 30, 20, 10, 0]);
@@ -69,22 +91,39 @@ describe('host-failure evacuation (real Temporal, simulator, SMTP and SMS sinks)
     expect(rec.finishedAt).toBeTruthy();
     expect((await em.findOneOrFail(HaHost, { hostname: 'compute-01' })).state).toBe('fenced');
 
-    const mails = await eventually(() => mail.messages(), (m) => m.length >= 2, 20_000);
-    expect(mails.map((m) => m.subject)).toEqual(
-      expect.arrayContaining([expect.stringMatching(/Host compute-01 failed: evacuating 50 servers/), expect.stringMatching(/compute-01 evacuation completed: 50\/50/)]),
+    const mails = await eventually(
+      () => mail.messages(),
+      (m) => m.length >= 2,
+      20_000,
     );
-    const texts = await eventually(() => sms.messages(), (m) => m.length >= 2, 20_000);
+    expect(mails.map((m) => m.subject)).toEqual(
+      expect.arrayContaining([
+        expect.stringMatching(/Host compute-01 failed: evacuating 50 servers/),
+        expect.stringMatching(/compute-01 evacuation completed: 50\/50/),
+      ]),
+    );
+    const texts = await eventually(
+      () => sms.messages(),
+      (m) => m.length >= 2,
+      20_000,
+    );
     expect(texts.map((t) => t.to)).toEqual(['+33612345678', '+33612345678']);
     expect(texts.map((t) => t.body).join('\n')).toMatch(/evacuation completed/);
 
     // The host comes back but stays fenced until the operator releases it.
     await h.admin('POST', '/hosts/compute-01/up');
     expect((await sweep(4)).evacuationsStarted).toEqual([]);
-    expect((await h.cloud.compute.listServices({ binary: 'nova-compute', host: 'compute-01' }))[0].forced_down).toBe(true);
+    expect((await h.cloud.compute.listServices({ binary: 'nova-compute', host: 'compute-01' }))[0].forced_down).toBe(
+      true,
+    );
     await handle.signal('releaseHost', { by: 'operator' });
     const released = await handle.result();
     expect(released.phase).toBe('released');
-    expect((await h.cloud.compute.listServices({ binary: 'nova-compute', host: 'compute-01' }))[0]).toMatchObject({ forced_down: false, status: 'enabled', state: 'up' });
+    expect((await h.cloud.compute.listServices({ binary: 'nova-compute', host: 'compute-01' }))[0]).toMatchObject({
+      forced_down: false,
+      status: 'enabled',
+      state: 'up',
+    });
     expect((await p.db.orm.em.fork().findOneOrFail(HaHost, { hostname: 'compute-01' })).state).toBe('ok');
   }, 120_000);
 
@@ -93,14 +132,33 @@ describe('host-failure evacuation (real Temporal, simulator, SMTP and SMS sinks)
     em.persist(Object.assign(new SchedulingPolicyRecord(), { reservedHosts: ['compute-04'] }));
     await em.flush();
     const ids = await h.seed('compute-02', 4, { prefix: 'retry' });
-    await h.admin('POST', '/faults', { method: 'POST', path: `^/compute/v2\\.1/servers/${ids[0]}/action$`, status: 400, count: 1 });
+    await h.admin('POST', '/faults', {
+      method: 'POST',
+      path: `^/compute/v2\\.1/servers/${ids[0]}/action$`,
+      status: 400,
+      count: 1,
+    });
     await h.admin('POST', '/hosts/compute-02/down');
     const handle = await p.temporal.client.workflow.start('evacuateWorkflow', {
       taskQueue: p.deps.queues.orchestration,
       workflowId: 'evacuate-compute-02',
-      args: [{ hostname: 'compute-02', failedAt: new Date().toISOString(), trigger: 'operator', concurrency: 2, maxAttempts: 3, serverTimeoutMs: 20_000 }],
+      args: [
+        {
+          hostname: 'compute-02',
+          failedAt: new Date().toISOString(),
+          trigger: 'operator',
+          concurrency: 2,
+          maxAttempts: 3,
+          serverTimeoutMs: 20_000,
+        },
+      ],
     });
-    const done = await eventually(() => handle.query<EvacuationProgress>('progress'), (q) => q.phase === 'awaiting_release', 60_000, 250);
+    const done = await eventually(
+      () => handle.query<EvacuationProgress>('progress'),
+      (q) => q.phase === 'awaiting_release',
+      60_000,
+      250,
+    );
     // compute-02 also holds servers the first test evacuated onto it.
     expect(done).toMatchObject({ status: 'completed', unrecovered: [] });
     expect(done.recovered).toBe(done.total);

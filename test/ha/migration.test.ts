@@ -9,7 +9,10 @@ describe('live migration and host drain (real Temporal, simulator)', () => {
   let p: TestPlatform;
   beforeAll(async () => {
     h = await startHaSim({ migrateMs: 1500 });
-    p = await startTestPlatform({ queues: ['orchestration', 'openstack'], activityDeps: { ha: { account: h.account, pollMs: 100 } } });
+    p = await startTestPlatform({
+      queues: ['orchestration', 'openstack'],
+      activityDeps: { ha: { account: h.account, pollMs: 100 } },
+    });
   }, 60_000);
   afterAll(async () => {
     await p?.close();
@@ -17,8 +20,13 @@ describe('live migration and host drain (real Temporal, simulator)', () => {
   });
 
   const start = (serverId: string, extra: Record<string, unknown> = {}) =>
-    p.temporal.client.workflow.start('migrateWorkflow', { taskQueue: p.deps.queues.orchestration, workflowId: `migrate-${serverId}`, args: [{ serverId, pollMs: 100, timeoutMs: 20_000, ...extra }] });
-  const record = (serverId: string) => p.db.orm.em.fork().findOneOrFail(HaMigration, { serverId }, { orderBy: { startedAt: 'desc' } });
+    p.temporal.client.workflow.start('migrateWorkflow', {
+      taskQueue: p.deps.queues.orchestration,
+      workflowId: `migrate-${serverId}`,
+      args: [{ serverId, pollMs: 100, timeoutMs: 20_000, ...extra }],
+    });
+  const record = (serverId: string) =>
+    p.db.orm.em.fork().findOneOrFail(HaMigration, { serverId }, { orderBy: { startedAt: 'desc' } });
 
   it('migrates to the host the policy chooses and verifies it ACTIVE there', async () => {
     const [id] = await h.seed('compute-02', 1, { prefix: 'mig' });
@@ -26,7 +34,12 @@ describe('live migration and host drain (real Temporal, simulator)', () => {
     expect(r).toMatchObject({ outcome: 'completed', sourceHost: 'compute-02', percent: expect.any(Number) });
     expect(r.targetHost).not.toBe('compute-02');
     expect(await h.server(id)).toMatchObject({ status: 'ACTIVE', host: r.targetHost, taskState: null });
-    expect(await record(id)).toMatchObject({ status: 'completed', sourceHost: 'compute-02', targetHost: r.targetHost, reason: 'operator' });
+    expect(await record(id)).toMatchObject({
+      status: 'completed',
+      sourceHost: 'compute-02',
+      targetHost: r.targetHost,
+      reason: 'operator',
+    });
   });
 
   it('refuses the same host, a down host or a server that is not ACTIVE, leaving the server where it is', async () => {
@@ -39,7 +52,10 @@ describe('live migration and host drain (real Temporal, simulator)', () => {
     expect(down).toMatchObject({ outcome: 'failed', error: 'compute service of compute-03 is down' });
     await h.admin('POST', '/hosts/compute-03/up');
     await h.cloud.compute.stop(id);
-    await eventually(() => h.server(id), (s) => s.status === 'SHUTOFF');
+    await eventually(
+      () => h.server(id),
+      (s) => s.status === 'SHUTOFF',
+    );
     const stopped = (await (await start(id)).result()) as MigrationProgress;
     expect(stopped).toMatchObject({ outcome: 'failed', error: 'server is SHUTOFF, not ACTIVE' });
     expect(await h.server(id)).toMatchObject({ status: 'SHUTOFF', host: 'compute-02' });
@@ -49,8 +65,18 @@ describe('live migration and host drain (real Temporal, simulator)', () => {
   it('aborts a running migration on signal and leaves the server ACTIVE on its source', async () => {
     const [id] = await h.seed('compute-02', 1, { prefix: 'abort' });
     const handle = await start(id, { targetHost: 'compute-03' });
-    const running = await eventually(() => handle.query<MigrationProgress>('progress'), (q) => q.phase === 'migrating' && q.migrationId !== null, 10_000, 50);
-    expect(running).toMatchObject({ phase: 'migrating', sourceHost: 'compute-02', targetHost: 'compute-03', migrationStatus: 'running' });
+    const running = await eventually(
+      () => handle.query<MigrationProgress>('progress'),
+      (q) => q.phase === 'migrating' && q.migrationId !== null,
+      10_000,
+      50,
+    );
+    expect(running).toMatchObject({
+      phase: 'migrating',
+      sourceHost: 'compute-02',
+      targetHost: 'compute-03',
+      migrationStatus: 'running',
+    });
     await handle.signal('abort', { by: 'operator' });
     const r = (await handle.result()) as MigrationProgress;
     expect(r).toMatchObject({ outcome: 'aborted', phase: 'done' });
@@ -76,11 +102,18 @@ describe('live migration and host drain (real Temporal, simulator)', () => {
     expect(await svc()).toMatchObject({ status: 'disabled', disabled_reason: 'drained for maintenance' });
     expect((await p.db.orm.em.fork().findOneOrFail(HaHost, { hostname: 'compute-04' })).state).toBe('maintenance');
     // Concurrency bound: never more than two migrations at once.
-    const migs = (await h.cloud.compute.listMigrations({ source_compute: 'compute-04' })).map((m) => [Date.parse(m.created_at), Date.parse(m.updated_at ?? '')]);
+    const migs = (await h.cloud.compute.listMigrations({ source_compute: 'compute-04' })).map((m) => [
+      Date.parse(m.created_at),
+      Date.parse(m.updated_at ?? ''),
+    ]);
     const overlapping = Math.max(...migs.map(([s]) => migs.filter(([a, b]) => a <= s && s < b).length));
     expect(overlapping).toBeLessThanOrEqual(2);
 
-    await p.temporal.client.workflow.execute('enableHostWorkflow', { taskQueue: p.deps.queues.orchestration, workflowId: 'enable-host-compute-04', args: [{ hostname: 'compute-04' }] });
+    await p.temporal.client.workflow.execute('enableHostWorkflow', {
+      taskQueue: p.deps.queues.orchestration,
+      workflowId: 'enable-host-compute-04',
+      args: [{ hostname: 'compute-04' }],
+    });
     expect(await svc()).toMatchObject({ status: 'enabled', disabled_reason: null });
     expect((await p.db.orm.em.fork().findOneOrFail(HaHost, { hostname: 'compute-04' })).state).toBe('ok');
   }, 60_000);

@@ -13,7 +13,11 @@ export interface HaSim {
   imageId: string;
   admin(method: string, path: string, body?: unknown): Promise<any>;
   /** Boots `count` servers forced onto `host` and waits until all are ACTIVE. */
-  seed(host: string, count: number, opts?: { prefix?: string; flavorRef?: string; metadata?: (i: number) => Record<string, string> }): Promise<string[]>;
+  seed(
+    host: string,
+    count: number,
+    opts?: { prefix?: string; flavorRef?: string; metadata?: (i: number) => Record<string, string> },
+  ): Promise<string[]>;
   server(id: string): Promise<{ id: string; status: string; host: string; taskState: string | null }>;
   evacuateActions(id: string): Promise<number>;
   close(): Promise<void>;
@@ -31,19 +35,35 @@ export async function startHaSim(opts: StartSimulatorOptions = {}): Promise<HaSi
     computeQuota: { instances: -1, cores: -1, ram: -1 },
     ...opts,
   });
-  const account: CloudAccount = { authUrl: `${sim.url}/identity/v3`, username: 'admin', password: 'secret', projectName: 'admin' };
+  const account: CloudAccount = {
+    authUrl: `${sim.url}/identity/v3`,
+    username: 'admin',
+    password: 'secret',
+    projectName: 'admin',
+  };
   const cloud = openCloud(account).admin();
-  const images = await fetch(`${sim.url}/image/v2/images`, { headers: { 'x-auth-token': await token(sim.url) } }).then((r) => r.json() as Promise<{ images: Array<{ id: string; name: string }> }>);
+  const images = await fetch(`${sim.url}/image/v2/images`, { headers: { 'x-auth-token': await token(sim.url) } }).then(
+    (r) => r.json() as Promise<{ images: Array<{ id: string; name: string }> }>,
+  );
   const imageId = images.images.find((i) => i.name.startsWith('cirros'))!.id;
   const admin = async (method: string, path: string, body?: unknown) => {
-    const res = await fetch(`${sim.url}/sim-admin${path}`, { method, headers: body !== undefined ? { 'content-type': 'application/json' } : {}, body: body !== undefined ? JSON.stringify(body) : undefined });
+    const res = await fetch(`${sim.url}/sim-admin${path}`, {
+      method,
+      headers: body !== undefined ? { 'content-type': 'application/json' } : {},
+      body: body !== undefined ? JSON.stringify(body) : undefined,
+    });
     const text = await res.text();
     if (res.status >= 400) throw new Error(`sim-admin ${method} ${path} → ${res.status} ${text}`);
     return text ? JSON.parse(text) : undefined;
   };
   const server = async (id: string) => {
     const s = await cloud.compute.getServer(id);
-    return { id: s.id, status: s.status, host: s['OS-EXT-SRV-ATTR:host']!, taskState: s['OS-EXT-STS:task_state'] ?? null };
+    return {
+      id: s.id,
+      status: s.status,
+      host: s['OS-EXT-SRV-ATTR:host']!,
+      taskState: s['OS-EXT-STS:task_state'] ?? null,
+    };
   };
   return {
     sim,
@@ -55,10 +75,22 @@ export async function startHaSim(opts: StartSimulatorOptions = {}): Promise<HaSi
     async seed(host, count, o = {}) {
       const ids: string[] = [];
       for (let i = 0; i < count; i++) {
-        const r = await cloud.compute.createServer({ name: `${o.prefix ?? host}-vm-${String(i).padStart(3, '0')}`, imageRef: imageId, flavorRef: o.flavorRef ?? '1', networks: 'none', availability_zone: `nova:${host}`, metadata: o.metadata?.(i) ?? {} });
+        const r = await cloud.compute.createServer({
+          name: `${o.prefix ?? host}-vm-${String(i).padStart(3, '0')}`,
+          imageRef: imageId,
+          flavorRef: o.flavorRef ?? '1',
+          networks: 'none',
+          availability_zone: `nova:${host}`,
+          metadata: o.metadata?.(i) ?? {},
+        });
         ids.push(r.id);
       }
-      const all = await eventually(() => Promise.all(ids.map(server)), (ss) => ss.every((s) => s.status === 'ACTIVE'), 20000, 50);
+      const all = await eventually(
+        () => Promise.all(ids.map(server)),
+        (ss) => ss.every((s) => s.status === 'ACTIVE'),
+        20000,
+        50,
+      );
       const wrong = all.filter((s) => s.status !== 'ACTIVE' || s.host !== host);
       if (wrong.length) throw new Error(`seeding ${host}: ${JSON.stringify(wrong.slice(0, 3))}`);
       return ids;
@@ -75,7 +107,15 @@ async function token(url: string): Promise<string> {
   const res = await fetch(`${url}/identity/v3/auth/tokens`, {
     method: 'POST',
     headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({ auth: { identity: { methods: ['password'], password: { user: { name: 'admin', password: 'secret', domain: { name: 'Default' } } } }, scope: { project: { name: 'admin', domain: { name: 'Default' } } } } }),
+    body: JSON.stringify({
+      auth: {
+        identity: {
+          methods: ['password'],
+          password: { user: { name: 'admin', password: 'secret', domain: { name: 'Default' } } },
+        },
+        scope: { project: { name: 'admin', domain: { name: 'Default' } } },
+      },
+    }),
   });
   return res.headers.get('x-subject-token')!;
 }

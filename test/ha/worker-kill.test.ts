@@ -1,7 +1,15 @@
 import path from 'node:path';
 import type { EvacuationProgress } from '../../workflows/evacuate';
 import { startTestPlatform, type TestPlatform } from '../support/platform';
-import { killAll, killWorkerAndProve, pidAlive, pollerIdentities, startWorkerChild, waitPolling, type WorkerChild } from '../support/processes';
+import {
+  killAll,
+  killWorkerAndProve,
+  pidAlive,
+  pollerIdentities,
+  startWorkerChild,
+  waitPolling,
+  type WorkerChild,
+} from '../support/processes';
 import { eventually, startHaSim, type HaSim } from './support';
 
 describe('evacuation survives a killed worker (real Temporal, simulator, worker in a child process)', () => {
@@ -36,9 +44,24 @@ describe('evacuation survives a killed worker (real Temporal, simulator, worker 
     const handle = await p.temporal.client.workflow.start('evacuateWorkflow', {
       taskQueue: p.deps.queues.orchestration,
       workflowId: 'evacuate-compute-02',
-      args: [{ hostname: 'compute-02', failedAt: new Date().toISOString(), trigger: 'operator', concurrency: 4, maxAttempts: 3, serverTimeoutMs: 20_000, heartbeatTimeoutMs: 2000 }],
+      args: [
+        {
+          hostname: 'compute-02',
+          failedAt: new Date().toISOString(),
+          trigger: 'operator',
+          concurrency: 4,
+          maxAttempts: 3,
+          serverTimeoutMs: 20_000,
+          heartbeatTimeoutMs: 2000,
+        },
+      ],
     });
-    const mid = await eventually(() => handle.query<EvacuationProgress>('progress'), (q) => q.recovered >= 6, 60_000, 50);
+    const mid = await eventually(
+      () => handle.query<EvacuationProgress>('progress'),
+      (q) => q.recovered >= 6,
+      60_000,
+      50,
+    );
     expect(mid.recovered).toBeLessThan(30);
 
     // The kill is real: the worker's pid is gone and it no longer polls any queue of the suite.
@@ -50,7 +73,12 @@ describe('evacuation survives a killed worker (real Temporal, simulator, worker 
     expect(atKill.filter((s) => s.host === 'compute-02').length).toBeGreaterThan(0);
 
     await startWorker();
-    const done = await eventually(() => handle.query<EvacuationProgress>('progress'), (q) => q.phase === 'awaiting_release', 90_000, 250);
+    const done = await eventually(
+      () => handle.query<EvacuationProgress>('progress'),
+      (q) => q.phase === 'awaiting_release',
+      90_000,
+      250,
+    );
     expect(done).toMatchObject({ status: 'completed', total: 30, recovered: 30, unrecovered: [] });
     const after = await Promise.all(ids.map((id) => h.server(id)));
     expect(after.filter((s) => s.status === 'ACTIVE' && s.host && s.host !== 'compute-02')).toHaveLength(30);

@@ -10,7 +10,12 @@ async function main() {
   Runtime.install({ logger: new DefaultLogger('ERROR') });
   const orm = await openOrm(JSON.parse(process.env.CMP_DB!));
   const connection = await NativeConnection.connect({ address: process.env.TEMPORAL_ADDRESS! });
-  const account = { authUrl: `${process.env.SIM_URL}/identity/v3`, username: 'admin', password: 'secret', projectName: 'admin' };
+  const account = {
+    authUrl: `${process.env.SIM_URL}/identity/v3`,
+    username: 'admin',
+    password: 'secret',
+    projectName: 'admin',
+  };
   const workers = await runWorkers({
     connection,
     namespace: 'default',

@@ -2,7 +2,14 @@ import { randomBytes } from 'node:crypto';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { embeddedSmsCredentials, sinkNotifySettings, startMailSink, startSmsSink, type MailSink, type SmsSink } from '../../activities/notify/sinks';
+import {
+  embeddedSmsCredentials,
+  sinkNotifySettings,
+  startMailSink,
+  startSmsSink,
+  type MailSink,
+  type SmsSink,
+} from '../../activities/notify/sinks';
 import { startSimulator, type RunningSimulator } from '../../simulator/server';
 import { freePort } from '../support/free-port';
 import { startTestPlatform, type TestPlatform } from '../support/platform';
@@ -47,7 +54,14 @@ suite('alarm rules through real Prometheus and Alertmanager, mail and SMS escala
       },
     });
     http = await serveApp(p.app.fetch, apiPort);
-    stack = await startAlarmStack({ simulatorUrl: sim.url, webhookUrl: `http://127.0.0.1:${apiPort}/hooks/alertmanager`, secret, rulesFile, prometheusPort: promPort, alertmanagerPort: amPort });
+    stack = await startAlarmStack({
+      simulatorUrl: sim.url,
+      webhookUrl: `http://127.0.0.1:${apiPort}/hooks/alertmanager`,
+      secret,
+      rulesFile,
+      prometheusPort: promPort,
+      alertmanagerPort: amPort,
+    });
     admin = (await p.staff(['om_admin'])).token;
     tenant = await p.tenantUser('alarm-co');
   });
@@ -61,7 +75,8 @@ suite('alarm rules through real Prometheus and Alertmanager, mail and SMS escala
     if (dir) rmSync(dir, { recursive: true, force: true });
   });
 
-  const api = (method: string, url: string, body?: unknown, token = admin) => p.call(method, `/api/v1/alarms${url}`, { token, body });
+  const api = (method: string, url: string, body?: unknown, token = admin) =>
+    p.call(method, `/api/v1/alarms${url}`, { token, body });
   const cpuRule = (serverId: string, extra: Record<string, unknown> = {}) => ({
     name: `cpu of ${serverId.slice(0, 8)}`,
     objectType: 'server',
@@ -85,14 +100,26 @@ suite('alarm rules through real Prometheus and Alertmanager, mail and SMS escala
   };
 
   it('refuses malformed rules with 422 naming the problem (promtool for expressions), and keeps tenants out', async () => {
-    const bad = await api('POST', '/rules', { ...cpuRule(servers[0]!), metric: undefined, expression: 'rate(sim_server_cpu_utilisation[1m] > ' });
+    const bad = await api('POST', '/rules', {
+      ...cpuRule(servers[0]!),
+      metric: undefined,
+      expression: 'rate(sim_server_cpu_utilisation[1m] > ',
+    });
     expect(bad.status).toBe(422);
     expect(bad.body.code).toBe('validation_failed');
     expect(bad.body.message).toMatch(/Prometheus refuses the rule: .*parse error/);
     expect((await api('POST', '/rules', { ...cpuRule(servers[0]!), metric: 'nope' })).status).toBe(422);
     expect((await api('POST', '/rules', { ...cpuRule(servers[0]!), comparison: '=>' })).status).toBe(422);
     expect((await api('POST', '/rules', { ...cpuRule(servers[0]!), emails: [], phones: [] })).status).toBe(422);
-    expect((await api('POST', '/rules', { ...cpuRule(servers[0]!), objectType: 'host', selector: { kind: 'tenant', tenantId: tenant.tenantId } })).status).toBe(422);
+    expect(
+      (
+        await api('POST', '/rules', {
+          ...cpuRule(servers[0]!),
+          objectType: 'host',
+          selector: { kind: 'tenant', tenantId: tenant.tenantId },
+        })
+      ).status,
+    ).toBe(422);
     expect((await api('POST', '/rules', cpuRule(servers[0]!), tenant.token)).status).toBe(403);
     expect((await api('GET', '/rules')).body.total).toBe(0);
   });
@@ -108,36 +135,65 @@ suite('alarm rules through real Prometheus and Alertmanager, mail and SMS escala
 
     await setServerLoad(sim, s, { cpu: 0.95 });
     const to = cpuRule(s).emails[0]!;
-    const [fired] = await waitFor('alarm mail', async () => mailsTo(to), (m) => m.length >= 1);
+    const [fired] = await waitFor(
+      'alarm mail',
+      async () => mailsTo(to),
+      (m) => m.length >= 1,
+    );
     expect(fired!.subject).toMatch(/^\[CRITICAL\] ALARM: cpu of /);
     expect(fired!.text).toContain(s);
-    const texts = await waitFor('escalation SMS', async () => sms.messages().filter((m) => m.body.includes(`cpu of ${s.slice(0, 8)}`)), (m) => m.length === 1);
+    const texts = await waitFor(
+      'escalation SMS',
+      async () => sms.messages().filter((m) => m.body.includes(`cpu of ${s.slice(0, 8)}`)),
+      (m) => m.length === 1,
+    );
     expect(texts[0]!.to).toBe('+15005550100');
     const alarm = await alarmOf(ruleId);
     expect(alarm).toMatchObject({ status: 'firing', objectType: 'server', objectId: s, severity: 'critical' });
 
     await setServerLoad(sim, s, { cpu: 0.1 });
-    const resolvedMail = await waitFor('resolution mail', async () => mailsTo(to).filter((m) => m.subject.includes('RESOLVED')), (m) => m.length === 1);
+    const resolvedMail = await waitFor(
+      'resolution mail',
+      async () => mailsTo(to).filter((m) => m.subject.includes('RESOLVED')),
+      (m) => m.length === 1,
+    );
     expect(resolvedMail[0]!.subject).toMatch(/^\[CRITICAL\] RESOLVED: cpu of /);
-    await waitFor('history complete', () => historyOf(alarm.id), (h) => h.includes('resolved_notified'));
+    await waitFor(
+      'history complete',
+      () => historyOf(alarm.id),
+      (h) => h.includes('resolved_notified'),
+    );
     expect(await historyOf(alarm.id)).toEqual(['fired', 'notified', 'escalated', 'resolved', 'resolved_notified']);
     expect((await alarmOf(ruleId)).status).toBe('resolved');
   });
 
   it('stops escalating once acknowledged, recording who did', async () => {
     const s = servers[1]!;
-    const ruleId = (await api('POST', '/rules', cpuRule(s, { escalationSeconds: 20, phones: ['+15005550101'] }))).body.id;
+    const ruleId = (await api('POST', '/rules', cpuRule(s, { escalationSeconds: 20, phones: ['+15005550101'] }))).body
+      .id;
     await waitFor('Prometheus loads the rule', () => prometheusHasRule(ruleId), Boolean);
     await setServerLoad(sim, s, { cpu: 0.99 });
-    const alarm = await waitFor('alarm notified', () => alarmOf(ruleId), (a) => a?.notifiedAt != null);
+    const alarm = await waitFor(
+      'alarm notified',
+      () => alarmOf(ruleId),
+      (a) => a?.notifiedAt != null,
+    );
     expect(mailsTo(cpuRule(s).emails[0]!)).toHaveLength(1);
     const ack = await api('POST', `/${alarm.id}/acknowledge`);
     expect(ack.status).toBe(202);
-    const acked = await waitFor('acknowledged', () => alarmOf(ruleId), (a) => a.status === 'acknowledged');
+    const acked = await waitFor(
+      'acknowledged',
+      () => alarmOf(ruleId),
+      (a) => a.status === 'acknowledged',
+    );
     expect(acked.acknowledgedBy).toMatch(/@cmp\.test$/);
     expect((await api('POST', `/${alarm.id}/acknowledge`)).status).toBe(409);
     await setServerLoad(sim, s, { cpu: 0 });
-    await waitFor('resolved', () => historyOf(alarm.id), (h) => h.includes('resolved_notified'));
+    await waitFor(
+      'resolved',
+      () => historyOf(alarm.id),
+      (h) => h.includes('resolved_notified'),
+    );
     expect(await historyOf(alarm.id)).toEqual(['fired', 'notified', 'acknowledged', 'resolved', 'resolved_notified']);
     expect(sms.messages().filter((m) => m.to === '+15005550101')).toEqual([]);
   });
@@ -145,24 +201,49 @@ suite('alarm rules through real Prometheus and Alertmanager, mail and SMS escala
   it('does not page for a target under a maintenance window (an Alertmanager silence)', async () => {
     const s = servers[2]!;
     const endsAt = new Date(Date.now() + 3600_000).toISOString();
-    const silence = await api('POST', '/silences', { objectType: 'server', objectId: s, endsAt, comment: 'kernel upgrade' });
+    const silence = await api('POST', '/silences', {
+      objectType: 'server',
+      objectId: s,
+      endsAt,
+      comment: 'kernel upgrade',
+    });
     expect(silence.status).toBe(201);
     expect((await api('GET', '/silences')).body.items.map((x: any) => x.id)).toContain(silence.body.id);
-    expect((await api('POST', '/silences', { objectType: 'server', objectId: s, startsAt: endsAt, endsAt: new Date().toISOString(), comment: 'x' })).status).toBe(422);
+    expect(
+      (
+        await api('POST', '/silences', {
+          objectType: 'server',
+          objectId: s,
+          startsAt: endsAt,
+          endsAt: new Date().toISOString(),
+          comment: 'x',
+        })
+      ).status,
+    ).toBe(422);
     const ruleId = (await api('POST', '/rules', cpuRule(s))).body.id;
     await waitFor('Prometheus loads the rule', () => prometheusHasRule(ruleId), Boolean);
     await setServerLoad(sim, s, { cpu: 0.97 });
     // Alertmanager has the alert and holds it back.
     await waitFor(
       'alert suppressed',
-      async () => ((await (await fetch(`${stack.alertmanagerUrl}/api/v2/alerts`)).json()) as any[]).filter((a) => a.labels.cmp_rule === ruleId),
-      (alerts) => alerts.length === 1 && alerts[0].status.state === 'suppressed' && alerts[0].status.silencedBy.includes(silence.body.id),
+      async () =>
+        ((await (await fetch(`${stack.alertmanagerUrl}/api/v2/alerts`)).json()) as any[]).filter(
+          (a) => a.labels.cmp_rule === ruleId,
+        ),
+      (alerts) =>
+        alerts.length === 1 &&
+        alerts[0].status.state === 'suppressed' &&
+        alerts[0].status.silencedBy.includes(silence.body.id),
     );
     // A non-silenced rule evaluated after it still pages, so the webhook path is live.
     const other = servers[3]!;
     const otherRule = (await api('POST', '/rules', cpuRule(other))).body.id;
     await setServerLoad(sim, other, { cpu: 0.97 });
-    await waitFor('other alarm mailed', async () => mailsTo(cpuRule(other).emails[0]!), (m) => m.length === 1);
+    await waitFor(
+      'other alarm mailed',
+      async () => mailsTo(cpuRule(other).emails[0]!),
+      (m) => m.length === 1,
+    );
     expect(mailsTo(cpuRule(s).emails[0]!)).toEqual([]);
     expect(await alarmOf(ruleId)).toBeUndefined();
     expect((await api('DELETE', `/silences/${silence.body.id}`)).status).toBe(204);
@@ -172,8 +253,18 @@ suite('alarm rules through real Prometheus and Alertmanager, mail and SMS escala
   });
 
   it('refuses webhook posts without the secret', async () => {
-    const r = await p.call('POST', '/hooks/alertmanager', { body: { alerts: [] }, headers: { authorization: 'Bearer wrong' } });
+    const r = await p.call('POST', '/hooks/alertmanager', {
+      body: { alerts: [] },
+      headers: { authorization: 'Bearer wrong' },
+    });
     expect(r.status).toBe(401);
-    expect((await p.call('POST', '/hooks/alertmanager', { body: { alerts: [] }, headers: { authorization: `Bearer ${secret}` } })).status).toBe(200);
+    expect(
+      (
+        await p.call('POST', '/hooks/alertmanager', {
+          body: { alerts: [] },
+          headers: { authorization: `Bearer ${secret}` },
+        })
+      ).status,
+    ).toBe(200);
   });
 });

@@ -17,24 +17,56 @@ const scrape = async (query = '') => {
   return r.text();
 };
 const value = (text: string, name: string, labels: Record<string, string> = {}) => {
-  const line = text.split('\n').find((l) => l.startsWith(name + '{') && Object.entries(labels).every(([k, v]) => l.includes(`${k}="${v}"`)));
+  const line = text
+    .split('\n')
+    .find((l) => l.startsWith(name + '{') && Object.entries(labels).every(([k, v]) => l.includes(`${k}="${v}"`)));
   return line === undefined ? undefined : Number(line.slice(line.lastIndexOf(' ') + 1));
 };
-const names = (text: string) => new Set(text.split('\n').filter((l) => l.startsWith('# TYPE ')).map((l) => l.split(' ')[2]));
+const names = (text: string) =>
+  new Set(
+    text
+      .split('\n')
+      .filter((l) => l.startsWith('# TYPE '))
+      .map((l) => l.split(' ')[2]),
+  );
 const pause = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 describe('simulator exporter: hosts, servers, storage, switch ports', () => {
   let serverId: string;
   let host: string;
   beforeAll(async () => {
-    serverId = await activeServer(admin, f, { flavorRef: '3', name: 'db-a', host: 'compute-01', metadata: { cmp_group: 'db' } });
+    serverId = await activeServer(admin, f, {
+      flavorRef: '3',
+      name: 'db-a',
+      host: 'compute-01',
+      metadata: { cmp_group: 'db' },
+    });
     host = (await admin.get(`/compute/v2.1/servers/${serverId}`)).body.server['OS-EXT-SRV-ATTR:host'];
   });
 
   it('exports every family, following the injected load (counters growing with it)', async () => {
-    expect((await f.anon.put(`/sim-admin/servers/${serverId}/load`, { cpu: 0.5, memoryMb: 1024, rxBps: 1_000_000, txBps: 2_000_000 })).status).toBe(200);
+    expect(
+      (
+        await f.anon.put(`/sim-admin/servers/${serverId}/load`, {
+          cpu: 0.5,
+          memoryMb: 1024,
+          rxBps: 1_000_000,
+          txBps: 2_000_000,
+        })
+      ).status,
+    ).toBe(200);
     const first = await scrape();
-    for (const n of ['sim_host_load1', 'sim_host_disk_used_bytes', 'sim_host_network_receive_bytes_total', 'sim_server_disk_read_bytes_total', 'sim_server_network_transmit_packets_total', 'sim_server_cpu_time_seconds_total', 'sim_storage_iops', 'sim_switch_if_in_octets_total', 'sim_switch_if_oper_status'])
+    for (const n of [
+      'sim_host_load1',
+      'sim_host_disk_used_bytes',
+      'sim_host_network_receive_bytes_total',
+      'sim_server_disk_read_bytes_total',
+      'sim_server_network_transmit_packets_total',
+      'sim_server_cpu_time_seconds_total',
+      'sim_storage_iops',
+      'sim_switch_if_in_octets_total',
+      'sim_switch_if_oper_status',
+    ])
       expect(names(first)).toContain(n);
     const sl = { server_id: serverId, cmp_group: 'db' };
     // The autoscaler's gauge keeps its name and labels.
@@ -42,7 +74,8 @@ describe('simulator exporter: hosts, servers, storage, switch ports', () => {
     expect(value(first, 'sim_host_load1', { host })).toBeCloseTo(0.5 * 2, 5);
     await pause(300);
     const later = await scrape();
-    const grew = (name: string, labels: Record<string, string>) => value(later, name, labels)! - (value(first, name, labels) ?? 0);
+    const grew = (name: string, labels: Record<string, string>) =>
+      value(later, name, labels)! - (value(first, name, labels) ?? 0);
     expect(grew('sim_server_network_transmit_bytes_total', sl)).toBeGreaterThan(200_000);
     expect(grew('sim_server_network_transmit_packets_total', sl)).toBeGreaterThan(200);
     expect(grew('sim_server_disk_read_bytes_total', sl)).toBeGreaterThan(0);
@@ -81,8 +114,20 @@ describe('simulator exporter: hosts, servers, storage, switch ports', () => {
 
   it('takes a switch port down when its host stops reporting', async () => {
     await f.anon.post('/sim-admin/hosts/compute-02/down', {});
-    await eventually(async () => value(await scrape('?family=switch&target=compute-02'), 'sim_switch_if_oper_status', { host: 'compute-02' }) === 2, 3000, 50);
+    await eventually(
+      async () =>
+        value(await scrape('?family=switch&target=compute-02'), 'sim_switch_if_oper_status', { host: 'compute-02' }) ===
+        2,
+      3000,
+      50,
+    );
     await f.anon.post('/sim-admin/hosts/compute-02/up', {});
-    await eventually(async () => value(await scrape('?family=switch&target=compute-02'), 'sim_switch_if_oper_status', { host: 'compute-02' }) === 1, 3000, 50);
+    await eventually(
+      async () =>
+        value(await scrape('?family=switch&target=compute-02'), 'sim_switch_if_oper_status', { host: 'compute-02' }) ===
+        1,
+      3000,
+      50,
+    );
   });
 });

@@ -1,5 +1,11 @@
 import nodemailer from 'nodemailer';
-import { embeddedSmsCredentials, startMailSink, startSmsSink, type MailSink, type SmsSink } from '../../activities/notify/sinks';
+import {
+  embeddedSmsCredentials,
+  startMailSink,
+  startSmsSink,
+  type MailSink,
+  type SmsSink,
+} from '../../activities/notify/sinks';
 import { startSinkViewer, type SinkViewer } from '../../scripts/lib/sink-viewer';
 
 describe('embedded sinks viewer (Mailpit-like page and JSON)', () => {
@@ -18,8 +24,17 @@ describe('embedded sinks viewer (Mailpit-like page and JSON)', () => {
   });
 
   it('lists what the SMTP and SMS sinks received, as JSON and as a page, and clears them', async () => {
-    await nodemailer.createTransport({ url: mail.url } as never).sendMail({ from: 'cmp@cmp.test', to: 'ops@cmp.test', subject: '[CRITICAL] ALARM: cpu <high>', text: 'server s1 is at 97 %' });
-    const auth = Buffer.from(`${embeddedSmsCredentials.accountSid}:${embeddedSmsCredentials.authToken}`).toString('base64');
+    await nodemailer
+      .createTransport({ url: mail.url } as never)
+      .sendMail({
+        from: 'cmp@cmp.test',
+        to: 'ops@cmp.test',
+        subject: '[CRITICAL] ALARM: cpu <high>',
+        text: 'server s1 is at 97 %',
+      });
+    const auth = Buffer.from(`${embeddedSmsCredentials.accountSid}:${embeddedSmsCredentials.authToken}`).toString(
+      'base64',
+    );
     const r = await fetch(`${sms.url}/2010-04-01/Accounts/${embeddedSmsCredentials.accountSid}/Messages.json`, {
       method: 'POST',
       headers: { authorization: `Basic ${auth}`, 'content-type': 'application/x-www-form-urlencoded' },
@@ -27,7 +42,13 @@ describe('embedded sinks viewer (Mailpit-like page and JSON)', () => {
     });
     expect(r.status).toBe(201);
     const json = (await (await fetch(`${viewer.url}/api/v1/messages`)).json()) as any;
-    expect(json.mail).toEqual([expect.objectContaining({ to: ['ops@cmp.test'], subject: '[CRITICAL] ALARM: cpu <high>', text: expect.stringContaining('97 %') })]);
+    expect(json.mail).toEqual([
+      expect.objectContaining({
+        to: ['ops@cmp.test'],
+        subject: '[CRITICAL] ALARM: cpu <high>',
+        text: expect.stringContaining('97 %'),
+      }),
+    ]);
     expect(json.sms).toEqual([expect.objectContaining({ to: '+15005550100', body: 'ALARM cpu of s1' })]);
     const html = await (await fetch(`${viewer.url}/`)).text();
     expect(html).toContain('cpu &#60;high&#62;');

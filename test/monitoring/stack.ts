@@ -3,7 +3,12 @@ import { mkdtempSync, rmSync, writeFileSync, mkdirSync, readdirSync, readFileSyn
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { serve, type ServerType } from '@hono/node-server';
-import { alertmanagerArgs, alertmanagerBinary, waitReady, writeAlertmanagerConfig } from '../../scripts/lib/embedded-alertmanager';
+import {
+  alertmanagerArgs,
+  alertmanagerBinary,
+  waitReady,
+  writeAlertmanagerConfig,
+} from '../../scripts/lib/embedded-alertmanager';
 import { prometheusArgs, prometheusBinary, prometheusYaml } from '../../scripts/lib/embedded-prometheus';
 import { nagiosBinaries, startNagios, startNsca, writeNagiosTree } from '../../scripts/lib/embedded-nagios';
 import { ensurePrometheus } from '../support/prometheus';
@@ -16,7 +21,8 @@ export function ensureAlarmStack(): string | null {
   const missing = ensurePrometheus();
   if (missing) return missing;
   const r = spawnSync('bash', [path.join(root, 'scripts', 'monitoring.sh')], { encoding: 'utf8', timeout: 600_000 });
-  if (r.status !== 0) return `monitoring packages cannot be installed here: ${(r.stderr || '').trim().split('\n').pop()}`;
+  if (r.status !== 0)
+    return `monitoring packages cannot be installed here: ${(r.stderr || '').trim().split('\n').pop()}`;
   return alertmanagerBinary() ? null : 'prometheus-alertmanager is not installed';
 }
 
@@ -72,16 +78,33 @@ export async function startAlarmStack(o: AlarmStackOptions): Promise<AlarmStack>
   };
   try {
     const amDir = path.join(dir, 'alertmanager');
-    writeAlertmanagerConfig(amDir, { webhookUrl: o.webhookUrl, groupWaitSeconds: 1, groupIntervalSeconds: 1, repeatIntervalSeconds: 3600 }, o.secret);
-    children.push(run(alertmanagerBinary()!, alertmanagerArgs(amDir, o.alertmanagerPort), path.join(dir, 'alertmanager.log')));
+    writeAlertmanagerConfig(
+      amDir,
+      { webhookUrl: o.webhookUrl, groupWaitSeconds: 1, groupIntervalSeconds: 1, repeatIntervalSeconds: 3600 },
+      o.secret,
+    );
+    children.push(
+      run(alertmanagerBinary()!, alertmanagerArgs(amDir, o.alertmanagerPort), path.join(dir, 'alertmanager.log')),
+    );
     const alertmanagerUrl = `http://127.0.0.1:${o.alertmanagerPort}`;
     await waitReady(`${alertmanagerUrl}/-/ready`);
 
     const promDir = path.join(dir, 'prometheus');
     mkdirSync(path.join(promDir, 'data'), { recursive: true });
     const simulatorTarget = new URL(o.simulatorUrl).host;
-    writeFileSync(path.join(promDir, 'prometheus.yml'), prometheusYaml({ simulatorTarget, rulesFile: o.rulesFile, alertmanagerTarget: `127.0.0.1:${o.alertmanagerPort}`, scrapeIntervalSeconds: 1, evaluationIntervalSeconds: 1 }));
-    children.push(run(prometheusBinary()!, prometheusArgs(promDir, o.prometheusPort, 1), path.join(dir, 'prometheus.log')));
+    writeFileSync(
+      path.join(promDir, 'prometheus.yml'),
+      prometheusYaml({
+        simulatorTarget,
+        rulesFile: o.rulesFile,
+        alertmanagerTarget: `127.0.0.1:${o.alertmanagerPort}`,
+        scrapeIntervalSeconds: 1,
+        evaluationIntervalSeconds: 1,
+      }),
+    );
+    children.push(
+      run(prometheusBinary()!, prometheusArgs(promDir, o.prometheusPort, 1), path.join(dir, 'prometheus.log')),
+    );
     const prometheusUrl = `http://127.0.0.1:${o.prometheusPort}`;
     await waitReady(`${prometheusUrl}/-/ready`);
     return { prometheusUrl, alertmanagerUrl, dir, stop };
@@ -92,7 +115,10 @@ export async function startAlarmStack(o: AlarmStackOptions): Promise<AlarmStack>
 }
 
 /** Serves the test platform's app over HTTP on `port` (Alertmanager posts to it). */
-export function serveApp(fetch: (req: Request) => Response | Promise<Response>, port: number): Promise<ServerType & { closeAll(): Promise<void> }> {
+export function serveApp(
+  fetch: (req: Request) => Response | Promise<Response>,
+  port: number,
+): Promise<ServerType & { closeAll(): Promise<void> }> {
   return new Promise((resolve) => {
     const server = serve({ fetch, hostname: '127.0.0.1', port }, () =>
       resolve(Object.assign(server, { closeAll: () => new Promise<void>((r) => server.close(() => r())) })),

@@ -21,7 +21,10 @@ suite('performance statistics from real Prometheus scraping the simulator', () =
   beforeAll(async () => {
     sim = await startSimulator({ hosts: 2 });
     prom = startPrometheus(sim.url);
-    p = await startTestPlatform({ queues: [], env: { PROMETHEUS_URL: prom.url, MONITORING_RATE_WINDOW_SECONDS: '3', MONITORING_MAX_POINTS: '100' } });
+    p = await startTestPlatform({
+      queues: [],
+      env: { PROMETHEUS_URL: prom.url, MONITORING_RATE_WINDOW_SECONDS: '3', MONITORING_MAX_POINTS: '100' },
+    });
     staff = (await p.staff(['om_admin'])).token;
     tenantA = await p.tenantUser('stats-a');
     tenantB = await p.tenantUser('stats-b');
@@ -40,7 +43,11 @@ suite('performance statistics from real Prometheus scraping the simulator', () =
   const get = (path: string, token: string) => p.call('GET', `/api/v1/monitoring${path}`, { token });
 
   it('answers a server its current values, counters as rates, to its tenant and to staff', async () => {
-    const cur = await waitFor('rates of the busy server', () => get(`/server/${busyRecord}/current`, tenantA.token), (r) => r.status === 200 && (r.body.values.network_rx ?? 0) > 450_000);
+    const cur = await waitFor(
+      'rates of the busy server',
+      () => get(`/server/${busyRecord}/current`, tenantA.token),
+      (r) => r.status === 200 && (r.body.values.network_rx ?? 0) > 450_000,
+    );
     expect(cur.body.id).toBe(busy);
     expect(cur.body.values.cpu).toBeCloseTo(90, 5);
     expect(cur.body.values.network_rx).toBeLessThan(550_000);
@@ -61,32 +68,62 @@ suite('performance statistics from real Prometheus scraping the simulator', () =
   it('bounds history points by choosing the step, and refuses malformed ranges with 422', async () => {
     const end = new Date();
     const start = new Date(end.getTime() - 3600_000);
-    const h = await get(`/server/${busy}/history?metric=cpu&start=${start.toISOString()}&end=${end.toISOString()}&step=1`, staff);
+    const h = await get(
+      `/server/${busy}/history?metric=cpu&start=${start.toISOString()}&end=${end.toISOString()}&step=1`,
+      staff,
+    );
     expect(h.status).toBe(200);
     expect(h.body.step).toBeGreaterThanOrEqual(Math.ceil(3600 / 99));
     expect(h.body.points.length).toBeLessThanOrEqual(100);
     // The last five minutes (the default step fits them in 100 points) end at the injected load.
-    const recent = await waitFor('recent history', () => get(`/server/${busy}/history?metric=cpu&start=${Math.floor(Date.now() / 1000) - 300}`, staff), (r) => r.body.points?.length > 0);
+    const recent = await waitFor(
+      'recent history',
+      () => get(`/server/${busy}/history?metric=cpu&start=${Math.floor(Date.now() / 1000) - 300}`, staff),
+      (r) => r.body.points?.length > 0,
+    );
     expect(recent.body.step).toBe(Math.ceil(300 / 99));
     expect(recent.body.points.length).toBeLessThanOrEqual(100);
     expect(recent.body.points.at(-1)[1]).toBeCloseTo(90, 5);
-    for (const bad of [`start=${end.toISOString()}&end=${start.toISOString()}`, 'start=yesterday', 'end=2026-13-45T00:00:00Z', 'start=0&end=99999999999', 'step=0'])
-      expect(await get(`/server/${busy}/history?metric=cpu&${bad}`, staff)).toMatchObject({ status: 422, body: { code: 'validation_failed' } });
+    for (const bad of [
+      `start=${end.toISOString()}&end=${start.toISOString()}`,
+      'start=yesterday',
+      'end=2026-13-45T00:00:00Z',
+      'start=0&end=99999999999',
+      'step=0',
+    ])
+      expect(await get(`/server/${busy}/history?metric=cpu&${bad}`, staff)).toMatchObject({
+        status: 422,
+        body: { code: 'validation_failed' },
+      });
     expect((await get(`/server/${busy}/history?metric=nope`, staff)).status).toBe(422);
   });
 
   it('lists the busiest servers, hosts and ports; a tenant only among his own', async () => {
-    const top = await waitFor('top servers', () => get('/top?type=server&metric=cpu&limit=2', staff), (r) => r.body.items?.length === 2);
+    const top = await waitFor(
+      'top servers',
+      () => get('/top?type=server&metric=cpu&limit=2', staff),
+      (r) => r.body.items?.length === 2,
+    );
     expect(top.body.items.map((i: any) => i.id)).toEqual([busy, idle]);
     const mine = await get('/top?type=server&metric=cpu', tenantA.token);
     expect(mine.body.items.map((i: any) => i.id)).toEqual([busy]);
     const hosts = await get('/top?type=host&metric=cpu&limit=5', staff);
     expect(hosts.body.items.length).toBe(2);
-    const ports = await waitFor('port rates', () => get('/top?type=switch_port&metric=out_octets&limit=1', staff), (r) => (r.body.items?.[0]?.value ?? 0) > 0);
+    const ports = await waitFor(
+      'port rates',
+      () => get('/top?type=switch_port&metric=out_octets&limit=1', staff),
+      (r) => (r.body.items?.[0]?.value ?? 0) > 0,
+    );
     expect(ports.body.items[0].id).toMatch(/^tor-.+\/Ethernet\d+$/);
     const port = await get(`/switch_port/${encodeURIComponent(ports.body.items[0].id)}/current`, staff);
     expect(port.body.values.oper_status).toBe(1);
-    const storage = await waitFor('storage', () => get('/top?type=storage&metric=capacity', staff), (r) => r.body.items?.length === 1);
-    expect((await get(`/storage/${encodeURIComponent(storage.body.items[0].id)}/current`, staff)).body.values.capacity).toBeGreaterThan(0);
+    const storage = await waitFor(
+      'storage',
+      () => get('/top?type=storage&metric=capacity', staff),
+      (r) => r.body.items?.length === 1,
+    );
+    expect(
+      (await get(`/storage/${encodeURIComponent(storage.body.items[0].id)}/current`, staff)).body.values.capacity,
+    ).toBeGreaterThan(0);
   });
 });

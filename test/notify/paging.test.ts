@@ -1,6 +1,13 @@
 import { randomUUID } from 'node:crypto';
 import { NotificationRecord } from '../../domain/entities';
-import { sinkNotifySettings, startMailSink, startSmsSink, embeddedSmsCredentials, type MailSink, type SmsSink } from '../../activities/notify/sinks';
+import {
+  sinkNotifySettings,
+  startMailSink,
+  startSmsSink,
+  embeddedSmsCredentials,
+  type MailSink,
+  type SmsSink,
+} from '../../activities/notify/sinks';
 import { startTestPlatform, type TestPlatform } from '../support/platform';
 import { runPage, setContacts } from './support';
 
@@ -11,7 +18,10 @@ describe('paging the on-call contacts by e-mail (SMTP) and SMS (twilio SDK), on 
   beforeAll(async () => {
     mail = await startMailSink();
     sms = await startSmsSink({ credentials: embeddedSmsCredentials });
-    p = await startTestPlatform({ queues: ['orchestration', 'notify'], activityDeps: { notify: sinkNotifySettings(mail, sms, { mailFrom: 'CMP Alerts <alerts@cmp.test>' }) } });
+    p = await startTestPlatform({
+      queues: ['orchestration', 'notify'],
+      activityDeps: { notify: sinkNotifySettings(mail, sms, { mailFrom: 'CMP Alerts <alerts@cmp.test>' }) },
+    });
   });
   afterAll(async () => {
     await p?.close();
@@ -22,7 +32,8 @@ describe('paging the on-call contacts by e-mail (SMTP) and SMS (twilio SDK), on 
     mail.clear();
     sms.clear();
   });
-  const records = (dedupKey: string) => p.db.orm.em.fork().find(NotificationRecord, { dedupKey }, { orderBy: { createdAt: 'asc' } });
+  const records = (dedupKey: string) =>
+    p.db.orm.em.fork().find(NotificationRecord, { dedupKey }, { orderBy: { createdAt: 'asc' } });
 
   it('mails the on-duty contact through SMTP and texts him through the Twilio API', async () => {
     await setContacts(p.db.orm, [
@@ -30,7 +41,13 @@ describe('paging the on-call contacts by e-mail (SMTP) and SMS (twilio SDK), on 
       { name: 'Off Duty', email: 'off@ops.test', channels: ['email'], onDuty: false },
     ]);
     const dedupKey = `host-down-${randomUUID()}`;
-    const out = await runPage(p, { dedupKey, subject: 'compute-3 is down', body: 'Nova reports compute-3 down since 10:02.', severity: 'critical', eventType: 'host.down' });
+    const out = await runPage(p, {
+      dedupKey,
+      subject: 'compute-3 is down',
+      body: 'Nova reports compute-3 down since 10:02.',
+      severity: 'critical',
+      eventType: 'host.down',
+    });
 
     expect(out).toMatchObject({ dedupKey, contacts: 1, delivered: true });
     expect(out.deliveries.map((d) => [d.channel, d.recipient, d.status])).toEqual([
@@ -75,7 +92,10 @@ describe('paging the on-call contacts by e-mail (SMTP) and SMS (twilio SDK), on 
     const first = await runPage(p, page);
     const second = await runPage(p, page);
     expect(first.deliveries[0]!.status).toBe('sent');
-    expect(second.deliveries[0]).toMatchObject({ status: 'suppressed', duplicateOf: first.deliveries[0]!.notificationId });
+    expect(second.deliveries[0]).toMatchObject({
+      status: 'suppressed',
+      duplicateOf: first.deliveries[0]!.notificationId,
+    });
     expect(second.delivered).toBe(true);
     expect(mail.messages()).toHaveLength(1);
     expect((await records(dedupKey)).map((r) => r.status)).toEqual(['sent', 'suppressed']);
@@ -110,7 +130,9 @@ describe('paging the on-call contacts by e-mail (SMTP) and SMS (twilio SDK), on 
     await setContacts(p.db.orm, [{ name: 'Sam', phone: '+15551234567', channels: ['sms'] }]);
     sms.refuse({ status: 503 });
     const retried = `sms-5xx-${randomUUID()}`;
-    expect((await runPage(p, { dedupKey: retried, subject: 'a', body: 'b', severity: 'critical' })).delivered).toBe(true);
+    expect((await runPage(p, { dedupKey: retried, subject: 'a', body: 'b', severity: 'critical' })).delivered).toBe(
+      true,
+    );
     expect(sms.messages()).toHaveLength(1);
     expect((await records(retried))[0]).toMatchObject({ status: 'sent', attempts: 2 });
 
@@ -118,13 +140,24 @@ describe('paging the on-call contacts by e-mail (SMTP) and SMS (twilio SDK), on 
     const refused = `sms-4xx-${randomUUID()}`;
     const out = await runPage(p, { dedupKey: refused, subject: 'a', body: 'b', severity: 'critical' });
     expect(out.delivered).toBe(false);
-    expect((await records(refused))[0]).toMatchObject({ status: 'failed', attempts: 1, error: expect.stringContaining('21211') });
+    expect((await records(refused))[0]).toMatchObject({
+      status: 'failed',
+      attempts: 1,
+      error: expect.stringContaining('21211'),
+    });
     expect(sms.messages()).toHaveLength(1);
   });
 
   it('does not page contacts whose minimum severity is above the page', async () => {
-    await setContacts(p.db.orm, [{ name: 'Night', email: 'night@ops.test', channels: ['email'], minSeverity: 'critical' }]);
-    const out = await runPage(p, { dedupKey: `info-${randomUUID()}`, subject: 'fyi', body: 'nothing urgent', severity: 'info' });
+    await setContacts(p.db.orm, [
+      { name: 'Night', email: 'night@ops.test', channels: ['email'], minSeverity: 'critical' },
+    ]);
+    const out = await runPage(p, {
+      dedupKey: `info-${randomUUID()}`,
+      subject: 'fyi',
+      body: 'nothing urgent',
+      severity: 'info',
+    });
     expect(out).toMatchObject({ contacts: 0, deliveries: [], delivered: false });
     expect(mail.messages()).toHaveLength(0);
   });

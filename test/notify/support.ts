@@ -7,7 +7,10 @@ import { eventually } from '../support/eventually';
 export { eventually };
 
 /** Replaces every on-call contact with these. */
-export async function setContacts(orm: Orm, contacts: Array<Partial<OnCallContact> & { name: string }>): Promise<OnCallContact[]> {
+export async function setContacts(
+  orm: Orm,
+  contacts: Array<Partial<OnCallContact> & { name: string }>,
+): Promise<OnCallContact[]> {
   const em = orm.em.fork();
   await em.nativeDelete(OnCallContact, {});
   const made = contacts.map((c) => Object.assign(new OnCallContact(), c));

@@ -1,4 +1,9 @@
-import { OpenStackError, OpenStackFailureType, OpenStackTimeoutError, toActivityFailure } from '../../activities/openstack';
+import {
+  OpenStackError,
+  OpenStackFailureType,
+  OpenStackTimeoutError,
+  toActivityFailure,
+} from '../../activities/openstack';
 import { bootable, serverStatus, startFixture, type SimFixture } from './support';
 
 let f: SimFixture;
@@ -37,7 +42,9 @@ describe('OpenStack client against the simulator', () => {
   it('reissues the token and retries once when Keystone revoked it', async () => {
     const client = f.newClient();
     const first = await client.session.token();
-    await f.client.session.request('identity', 'DELETE', '/auth/tokens', { headers: { 'X-Subject-Token': first.value } });
+    await f.client.session.request('identity', 'DELETE', '/auth/tokens', {
+      headers: { 'X-Subject-Token': first.value },
+    });
     await client.compute.listFlavors();
     const second = await client.session.token();
     expect(second.value).not.toBe(first.value);
@@ -47,7 +54,12 @@ describe('OpenStack client against the simulator', () => {
     const { flavor, image, network: net } = await firstFlavorAndImage();
     const ids: string[] = [];
     for (let i = 0; i < 5; i++) {
-      const s = await f.client.compute.createServer({ name: `paging-${i}`, flavorRef: flavor.id, imageRef: image.id, networks: [{ uuid: net.id }] });
+      const s = await f.client.compute.createServer({
+        name: `paging-${i}`,
+        flavorRef: flavor.id,
+        imageRef: image.id,
+        networks: [{ uuid: net.id }],
+      });
       ids.push(s.id);
     }
     const seen = (await f.client.compute.listServers({ name: '^paging-' }, { limit: 2 })).map((s) => s.id);
@@ -71,7 +83,12 @@ describe('OpenStack client against the simulator', () => {
 
   it('maps a wrong-state action (409) to a retryable OpenStackConflict', async () => {
     const { flavor, image, network: net } = await firstFlavorAndImage();
-    const s = await f.client.compute.createServer({ name: 'conflict', flavorRef: flavor.id, imageRef: image.id, networks: [{ uuid: net.id }] });
+    const s = await f.client.compute.createServer({
+      name: 'conflict',
+      flavorRef: flavor.id,
+      imageRef: image.id,
+      networks: [{ uuid: net.id }],
+    });
     await serverStatus(f.client, s.id, ['ACTIVE'], { pollMs: 20, timeoutMs: 10_000 });
     const { err, failure } = await failureOf(f.client.compute.start(s.id));
     expect((err as OpenStackError).status).toBe(409);

@@ -1,5 +1,13 @@
 import type { Server } from '../../activities/openstack';
-import { bootable, loadBalancerActive, migrationDone, serverStatus, startFixture, volumeStatus, type SimFixture } from './support';
+import {
+  bootable,
+  loadBalancerActive,
+  migrationDone,
+  serverStatus,
+  startFixture,
+  volumeStatus,
+  type SimFixture,
+} from './support';
 
 let f: SimFixture;
 beforeAll(async () => {
@@ -13,7 +21,12 @@ const fast = { pollMs: 20, timeoutMs: 15_000 };
 
 async function bootServer(name: string): Promise<Server> {
   const { flavor, image, network: net } = await bootable(f.client);
-  const { id } = await f.client.compute.createServer({ name, flavorRef: flavor.id, imageRef: image.id, networks: [{ uuid: net.id }] });
+  const { id } = await f.client.compute.createServer({
+    name,
+    flavorRef: flavor.id,
+    imageRef: image.id,
+    networks: [{ uuid: net.id }],
+  });
   return (await serverStatus(f.client, id, ['ACTIVE'], fast))!;
 }
 
@@ -37,7 +50,9 @@ describe('OpenStack client operations against the simulator', () => {
     expect(after!['OS-EXT-SRV-ATTR:host']).not.toBe(source);
 
     const actions = await f.client.compute.listInstanceActions(s.id);
-    expect(actions.map((a) => a.action)).toEqual(expect.arrayContaining(['create', 'stop', 'start', 'reboot', 'live-migration']));
+    expect(actions.map((a) => a.action)).toEqual(
+      expect.arrayContaining(['create', 'stop', 'start', 'reboot', 'live-migration']),
+    );
     const console = await f.client.compute.createRemoteConsole(s.id);
     expect(console.url).toMatch(/^https?:/);
   });
@@ -54,7 +69,12 @@ describe('OpenStack client operations against the simulator', () => {
   it('builds a network topology: network, subnet, router interface, floating IP, security group rule, QoS bandwidth limit', async () => {
     const n = f.client.network;
     const net = await n.createNetwork({ name: 'ops-net' });
-    const subnet = await n.createSubnet({ network_id: net.id, cidr: '10.77.0.0/24', ip_version: 4, name: 'ops-subnet' });
+    const subnet = await n.createSubnet({
+      network_id: net.id,
+      cidr: '10.77.0.0/24',
+      ip_version: 4,
+      name: 'ops-subnet',
+    });
     const router = await n.createRouter({ name: 'ops-router' });
     const iface = await n.addRouterInterface(router.id, { subnet_id: subnet.id });
     expect(iface.subnet_id).toBe(subnet.id);
@@ -67,7 +87,14 @@ describe('OpenStack client operations against the simulator', () => {
       await n.deleteFloatingIp(fip.id);
     }
     const sg = await n.createSecurityGroup({ name: 'ops-sg' });
-    const rule = await n.createSecurityGroupRule({ security_group_id: sg.id, direction: 'ingress', protocol: 'tcp', port_range_min: 443, port_range_max: 443, ethertype: 'IPv4' });
+    const rule = await n.createSecurityGroupRule({
+      security_group_id: sg.id,
+      direction: 'ingress',
+      protocol: 'tcp',
+      port_range_min: 443,
+      port_range_max: 443,
+      ethertype: 'IPv4',
+    });
     expect(rule.port_range_min).toBe(443);
     const qos = await n.createQosPolicy({ name: 'ops-qos' });
     await n.createBandwidthLimitRule(qos.id, { max_kbps: 10_000, max_burst_kbps: 1000 });
@@ -89,11 +116,20 @@ describe('OpenStack client operations against the simulator', () => {
 
   it('creates a load balancer and builds listener, pool and member', async () => {
     const subnet = (await f.client.network.listSubnets())[0]!;
-    const lb = await f.client.loadBalancer.createLoadBalancer({ name: 'ops-lb', vip_subnet_id: subnet.id, tags: ['site-9'] });
+    const lb = await f.client.loadBalancer.createLoadBalancer({
+      name: 'ops-lb',
+      vip_subnet_id: subnet.id,
+      tags: ['site-9'],
+    });
     expect((await f.client.loadBalancer.listLoadBalancers({ tags: 'site-9' })).map((l) => l.id)).toEqual([lb.id]);
     const lbApi = f.client.loadBalancer;
     await loadBalancerActive(f.client, lb.id, fast);
-    const listener = await lbApi.createListener({ loadbalancer_id: lb.id, protocol: 'HTTP', protocol_port: 80, name: 'ops-l' });
+    const listener = await lbApi.createListener({
+      loadbalancer_id: lb.id,
+      protocol: 'HTTP',
+      protocol_port: 80,
+      name: 'ops-l',
+    });
     await loadBalancerActive(f.client, lb.id, fast);
     const pool = await lbApi.createPool({ listener_id: listener.id, protocol: 'HTTP', lb_algorithm: 'ROUND_ROBIN' });
     await loadBalancerActive(f.client, lb.id, fast);
@@ -104,8 +140,15 @@ describe('OpenStack client operations against the simulator', () => {
   });
 
   it('creates an image, finds it by a custom property and patches its properties', async () => {
-    const a = await f.client.image.createImage({ name: 'ops-image', disk_format: 'qcow2', container_format: 'bare', cmp_resource: 'catalog-3' });
-    expect((await f.client.image.listImages({ name: 'ops-image' })).find((i) => i.id === a.id)?.cmp_resource).toBe('catalog-3');
+    const a = await f.client.image.createImage({
+      name: 'ops-image',
+      disk_format: 'qcow2',
+      container_format: 'bare',
+      cmp_resource: 'catalog-3',
+    });
+    expect((await f.client.image.listImages({ name: 'ops-image' })).find((i) => i.id === a.id)?.cmp_resource).toBe(
+      'catalog-3',
+    );
     const patched = await f.client.image.setImageProperties(a.id, { os_distro: 'debian', min_ram: 512 });
     expect(patched.os_distro).toBe('debian');
     await f.client.image.deleteImage(a.id);
@@ -113,7 +156,12 @@ describe('OpenStack client operations against the simulator', () => {
 
   it('manages a project, a user and their role assignment', async () => {
     const project = await f.client.identity.createProject({ name: 'ops-tenant', domain_id: 'default' });
-    const user = await f.client.identity.createUser({ name: 'ops-user', password: 'pw', domain_id: 'default', default_project_id: project.id });
+    const user = await f.client.identity.createUser({
+      name: 'ops-user',
+      password: 'pw',
+      domain_id: 'default',
+      default_project_id: project.id,
+    });
     const role = (await f.client.identity.findRole('member')) ?? (await f.client.identity.listRoles())[0]!;
     await f.client.identity.assignProjectRole(project.id, user.id, role.id);
     const assignments = await f.client.identity.listRoleAssignments({ 'scope.project.id': project.id });
@@ -131,14 +179,17 @@ describe('OpenStack client operations against the simulator', () => {
     await f.client.compute.evacuate(s.id);
     const after = await serverStatus(f.client, s.id, ['ACTIVE'], fast);
     expect(after!['OS-EXT-SRV-ATTR:host']).not.toBe(host);
-    const evacuation = (await f.client.compute.listMigrations({ instance_uuid: s.id, migration_type: 'evacuation' }))[0];
+    const evacuation = (
+      await f.client.compute.listMigrations({ instance_uuid: s.id, migration_type: 'evacuation' })
+    )[0];
     expect(evacuation?.source_compute).toBe(host);
     await f.client.compute.forceDownService(String(svc.id), false);
     await f.admin('POST', `/hosts/${host}/up`);
   });
 
   it('saw only simulator answers that match the shared specs', () => {
-    if (f.specProblems.length) console.warn(`simulator answers that disagree with the specs:\n${f.specProblems.join('\n')}`);
+    if (f.specProblems.length)
+      console.warn(`simulator answers that disagree with the specs:\n${f.specProblems.join('\n')}`);
     expect(f.specProblems).toEqual([]);
   });
 });

@@ -31,7 +31,10 @@ export function specCheckingFetch(problems: string[]): typeof fetch {
     } catch {
       /* keep text */
     }
-    const action = url.pathname.endsWith('/action') && typeof init?.body === 'string' ? Object.keys(JSON.parse(init.body))[0] : undefined;
+    const action =
+      url.pathname.endsWith('/action') && typeof init?.body === 'string'
+        ? Object.keys(JSON.parse(init.body))[0]
+        : undefined;
     const method = init?.method ?? 'GET';
     let r;
     try {

@@ -11,11 +11,15 @@ describe("a server's process after it went idle (simulator + real Temporal)", ()
   it('ends when idle and is started again by the next request', async () => {
     const owner = await rig.tenant();
     const vm = await rig.server(owner);
-    const act = (body: unknown) => rig.p.call('POST', `/api/v1/instances/${vm.id}/actions`, { token: owner.token, body });
+    const act = (body: unknown) =>
+      rig.p.call('POST', `/api/v1/instances/${vm.id}/actions`, { token: owner.token, body });
     const first = await act({ action: 'stop' });
     expect(first.status).toBe(202);
     const handle = rig.p.temporal.client.workflow.getHandle(instanceWorkflowId(vm.id));
-    const closed = await eventually(() => handle.describe().then((d) => d.status.name), (s) => s === 'COMPLETED');
+    const closed = await eventually(
+      () => handle.describe().then((d) => d.status.name),
+      (s) => s === 'COMPLETED',
+    );
     expect(closed).toBe('COMPLETED');
     // The ended run still answers its progress.
     const progress = await rig.p.call('GET', `/api/v1/instances/${vm.id}/actions`, { token: owner.token });

@@ -13,7 +13,8 @@ describe('operating instances (simulator + real Temporal)', () => {
   });
   afterAll(async () => rig?.close());
 
-  const act = (id: string, body: unknown, token = owner.token) => rig.p.call('POST', `/api/v1/instances/${id}/actions`, { token, body });
+  const act = (id: string, body: unknown, token = owner.token) =>
+    rig.p.call('POST', `/api/v1/instances/${id}/actions`, { token, body });
   const progress = (id: string, token = owner.token) => rig.p.call('GET', `/api/v1/instances/${id}/actions`, { token });
   /** Waits until the action `actionId` has finished and answers it. */
   async function finished(id: string, actionId: string) {
@@ -50,7 +51,9 @@ describe('operating instances (simulator + real Temporal)', () => {
     const done = await finished(vm.id, pw.body.id);
     expect(done.status).toBe('succeeded');
     expect(JSON.stringify(done)).not.toContain('N3w-admin-pass');
-    expect((await rig.p.call('GET', `/api/v1/instances/${vm.id}`, { token: owner.token })).body.osStatus).toBe('ACTIVE');
+    expect((await rig.p.call('GET', `/api/v1/instances/${vm.id}`, { token: owner.token })).body.osStatus).toBe(
+      'ACTIVE',
+    );
   });
 
   it('answers one of two concurrent actions with 409 busy', async () => {
@@ -77,7 +80,16 @@ describe('operating instances (simulator + real Temporal)', () => {
     expect(done.status).toBe('succeeded');
     expect(done.result.imageId).toBeTruthy();
     const images = await rig.p.call('GET', '/api/v1/images', { token: owner.token });
-    expect(images.body.items).toEqual(expect.arrayContaining([expect.objectContaining({ id: done.result.imageResourceId, openstackId: done.result.imageId, name: 'golden', status: 'active' })]));
+    expect(images.body.items).toEqual(
+      expect.arrayContaining([
+        expect.objectContaining({
+          id: done.result.imageResourceId,
+          openstackId: done.result.imageId,
+          name: 'golden',
+          status: 'active',
+        }),
+      ]),
+    );
     const glance = await owner.cloud.image.getImage(done.result.imageId);
     expect(glance.owner).toBe(owner.projectId);
   });
@@ -86,15 +98,23 @@ describe('operating instances (simulator + real Temporal)', () => {
     const vm = await rig.server(owner);
     expect((await rig.p.call('GET', `/api/v1/instances/${vm.id}`, { token: other.token })).status).toBe(404);
     expect((await act(vm.id, { action: 'stop' }, other.token)).status).toBe(404);
-    expect((await rig.p.call('POST', `/api/v1/instances/${vm.id}/console`, { token: other.token, body: {} })).status).toBe(404);
-    expect((await rig.p.call('GET', '/api/v1/instances', { token: other.token })).body.items.map((i: { id: string }) => i.id)).not.toContain(vm.id);
+    expect(
+      (await rig.p.call('POST', `/api/v1/instances/${vm.id}/console`, { token: other.token, body: {} })).status,
+    ).toBe(404);
+    expect(
+      (await rig.p.call('GET', '/api/v1/instances', { token: other.token })).body.items.map(
+        (i: { id: string }) => i.id,
+      ),
+    ).not.toContain(vm.id);
     const operator = (await rig.p.staff(['operator'])).token;
     const seen = await rig.p.call('GET', `/api/v1/instances/${vm.id}`, { token: operator });
     expect(seen.status).toBe(200);
     const stop = await act(vm.id, { action: 'stop' }, operator);
     expect(stop.status).toBe(202);
     expect((await finished(vm.id, stop.body.id)).status).toBe('succeeded');
-    expect((await rig.p.call('GET', `/api/v1/instances/${vm.id}`, { token: operator })).body.host).toMatch(/^compute-\d+$/);
+    expect((await rig.p.call('GET', `/api/v1/instances/${vm.id}`, { token: operator })).body.host).toMatch(
+      /^compute-\d+$/,
+    );
     expect((await rig.p.call('GET', `/api/v1/instances/${vm.id}`, { token: owner.token })).body.host).toBeNull();
     const om = (await rig.p.staff(['om_admin'])).token;
     expect((await act(vm.id, { action: 'start' }, om)).status).toBe(404);
@@ -102,14 +122,20 @@ describe('operating instances (simulator + real Temporal)', () => {
 
   it('shows an OpenStack failure as the failed action with its cause', async () => {
     const vm = await rig.server(owner);
-    const fault = await rig.fault({ method: 'POST', path: `^/compute/v2.1/servers/${vm.openstackId}/action$`, status: 500 });
+    const fault = await rig.fault({
+      method: 'POST',
+      path: `^/compute/v2.1/servers/${vm.openstackId}/action$`,
+      status: 500,
+    });
     try {
       const r = await act(vm.id, { action: 'reboot', type: 'SOFT' });
       expect(r.status).toBe(202);
       const done = await finished(vm.id, r.body.id);
       expect(done.status).toBe('failed');
       expect(done.error.type).toBe('OpenStackServerError');
-      expect(done.error.message).toBe(`POST /compute/v2.1/servers/${vm.openstackId}/action → 500: Internal Server Error (injected)`);
+      expect(done.error.message).toBe(
+        `POST /compute/v2.1/servers/${vm.openstackId}/action → 500: Internal Server Error (injected)`,
+      );
     } finally {
       await rig.clearFaults();
       void fault;

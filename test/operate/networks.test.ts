@@ -13,12 +13,18 @@ describe('operating networks, floating IPs and security groups (simulator + real
   });
   afterAll(async () => rig?.close());
 
-  const call = (method: string, path: string, body?: unknown, token = owner.token) => rig.p.call(method, `/api/v1${path}`, { token, body });
+  const call = (method: string, path: string, body?: unknown, token = owner.token) =>
+    rig.p.call(method, `/api/v1${path}`, { token, body });
 
   it('builds a private network with a subnet behind a router with an external gateway, then takes it down', async () => {
     const net = await call('POST', '/networks', { name: 'backend' });
     expect(net.status).toBe(201);
-    expect(net.body).toMatchObject({ kind: 'network', name: 'backend', status: 'active', attributes: { shared: false } });
+    expect(net.body).toMatchObject({
+      kind: 'network',
+      name: 'backend',
+      status: 'active',
+      attributes: { shared: false },
+    });
     const neutronNet = await owner.cloud.network.getNetwork(net.body.openstackId);
     expect(neutronNet.project_id).toBe(owner.projectId);
 
@@ -32,7 +38,10 @@ describe('operating networks, floating IPs and security groups (simulator + real
     const added = await call('POST', `/routers/${router.body.id}/interfaces`, { subnetId: subnet.body.id });
     expect(added.status).toBe(200);
     expect((await call('GET', `/routers/${router.body.id}`)).body.attributes.interfaces).toEqual([subnet.body.id]);
-    const ports = await owner.cloud.network.listPorts({ device_id: router.body.openstackId, device_owner: 'network:router_interface' });
+    const ports = await owner.cloud.network.listPorts({
+      device_id: router.body.openstackId,
+      device_owner: 'network:router_interface',
+    });
     expect(ports).toHaveLength(1);
 
     const renamed = await call('PATCH', `/networks/${net.body.id}`, { name: 'backend-2' });
@@ -42,7 +51,11 @@ describe('operating networks, floating IPs and security groups (simulator + real
 
     const usage = await call('GET', '/usage');
     expect(usage.body.quota.used).toMatchObject({ networks: 1, routers: 1 });
-    expect(usage.body.resources).toMatchObject({ network: { active: 1 }, subnet: { active: 1 }, router: { active: 1 } });
+    expect(usage.body.resources).toMatchObject({
+      network: { active: 1 },
+      subnet: { active: 1 },
+      router: { active: 1 },
+    });
 
     expect((await call('DELETE', `/routers/${router.body.id}/interfaces/${subnet.body.id}`)).status).toBe(200);
     expect((await call('DELETE', `/routers/${router.body.id}`)).status).toBe(204);
@@ -64,7 +77,11 @@ describe('operating networks, floating IPs and security groups (simulator + real
     const taken = await call('POST', '/floating-ips', { address: '203.0.113.77' }, other.token);
     expect(taken.status).toBe(409);
     expect(taken.body.message).toMatch(/203\.0\.113\.77/);
-    expect(await rig.p.db.orm.em.fork().count(CloudResource, { tenantId: other.tenantId, kind: 'floating_ip', status: { $ne: 'error' } })).toBe(0);
+    expect(
+      await rig.p.db.orm.em
+        .fork()
+        .count(CloudResource, { tenantId: other.tenantId, kind: 'floating_ip', status: { $ne: 'error' } }),
+    ).toBe(0);
     expect((await readQuota(rig.p.db.orm, other.tenantId)).reserved.floatingIps).toBe(0);
 
     // The instance's network must reach the external one through a router, as Neutron demands.
@@ -73,7 +90,9 @@ describe('operating networks, floating IPs and security groups (simulator + real
     const vm = await rig.server(owner, 'fip-vm', net.body.openstackId);
     const unrouted = await call('PATCH', `/floating-ips/${next.body.id}`, { instanceId: vm.id });
     expect(unrouted.status).toBe(422);
-    expect(unrouted.body.message).toMatch(/^associate failed: PUT \/network\/v2\.0\/floatingips\/\S+ → 404: External network .* is not reachable/);
+    expect(unrouted.body.message).toMatch(
+      /^associate failed: PUT \/network\/v2\.0\/floatingips\/\S+ → 404: External network .* is not reachable/,
+    );
     const router = await call('POST', '/routers', { name: 'fip-router' });
     await call('POST', `/routers/${router.body.id}/interfaces`, { subnetId: sub.body.id });
     const assoc = await call('PATCH', `/floating-ips/${next.body.id}`, { instanceId: vm.id });
@@ -97,7 +116,13 @@ describe('operating networks, floating IPs and security groups (simulator + real
   it('manages security groups and their rules', async () => {
     const sg = await call('POST', '/security-groups', { name: 'web' });
     expect(sg.status).toBe(201);
-    const rule = await call('POST', `/security-groups/${sg.body.id}/rules`, { direction: 'ingress', protocol: 'tcp', portRangeMin: 443, portRangeMax: 443, remoteIpPrefix: '0.0.0.0/0' });
+    const rule = await call('POST', `/security-groups/${sg.body.id}/rules`, {
+      direction: 'ingress',
+      protocol: 'tcp',
+      portRangeMin: 443,
+      portRangeMax: 443,
+      remoteIpPrefix: '0.0.0.0/0',
+    });
     expect(rule.status).toBe(200);
     const added = rule.body.attributes.rules.find((r: { portRangeMin: number }) => r.portRangeMin === 443);
     expect(added).toMatchObject({ direction: 'ingress', protocol: 'tcp', portRangeMax: 443 });
@@ -113,14 +138,23 @@ describe('operating networks, floating IPs and security groups (simulator + real
     const net = await call('POST', '/networks', { name: 'mine' });
     expect((await call('GET', `/networks/${net.body.id}`, undefined, other.token)).status).toBe(404);
     expect((await call('DELETE', `/networks/${net.body.id}`, undefined, other.token)).status).toBe(404);
-    expect((await call('POST', '/subnets', { name: 's', networkId: net.body.id, cidr: '10.9.0.0/24' }, other.token)).status).toBe(422);
+    expect(
+      (await call('POST', '/subnets', { name: 's', networkId: net.body.id, cidr: '10.9.0.0/24' }, other.token)).status,
+    ).toBe(422);
     expect((await call('POST', '/networks', { name: 'everyone', shared: true })).status).toBe(403);
     const operator = (await rig.p.staff(['operator'])).token;
-    const shared = await call('POST', '/networks', { name: 'everyone', shared: true, tenantId: owner.tenantId }, operator);
+    const shared = await call(
+      'POST',
+      '/networks',
+      { name: 'everyone', shared: true, tenantId: owner.tenantId },
+      operator,
+    );
     expect(shared.status).toBe(201);
     expect(shared.body.attributes.shared).toBe(true);
     const listed = await call('GET', `/networks?tenantId=${owner.tenantId}`, undefined, operator);
-    expect(listed.body.items.map((n: { id: string }) => n.id)).toEqual(expect.arrayContaining([net.body.id, shared.body.id]));
+    expect(listed.body.items.map((n: { id: string }) => n.id)).toEqual(
+      expect.arrayContaining([net.body.id, shared.body.id]),
+    );
   });
 
   it('fails a creation OpenStack refuses with its cause, leaving nothing behind', async () => {
@@ -129,8 +163,12 @@ describe('operating networks, floating IPs and security groups (simulator + real
       const before = await readQuota(rig.p.db.orm, owner.tenantId);
       const r = await call('POST', '/routers', { name: 'doomed' });
       expect(r.status).toBe(502);
-      expect(r.body.message).toBe('creating the router failed: POST /network/v2.0/routers → 500: Internal Server Error (injected)');
-      const row = await rig.p.db.orm.em.fork().findOneOrFail(CloudResource, { tenantId: owner.tenantId, kind: 'router', name: 'doomed' });
+      expect(r.body.message).toBe(
+        'creating the router failed: POST /network/v2.0/routers → 500: Internal Server Error (injected)',
+      );
+      const row = await rig.p.db.orm.em
+        .fork()
+        .findOneOrFail(CloudResource, { tenantId: owner.tenantId, kind: 'router', name: 'doomed' });
       expect(row).toMatchObject({ status: 'error', openstackId: null });
       expect((row.attributes as { error: { type: string } }).error.type).toBe('OpenStackServerError');
       const after = await readQuota(rig.p.db.orm, owner.tenantId);

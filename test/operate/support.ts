@@ -27,8 +27,16 @@ export interface OperateRig {
 /** The simulator as the cloud, the platform with every worker, operate activities pointed at the simulator's admin. */
 export async function startOperateRig(env: Record<string, string> = {}): Promise<OperateRig> {
   const sim = await startSimulator({ buildMs: 50, actionMs: 50 });
-  const settings: CloudAccount = { authUrl: `${sim.url}/identity/v3`, username: 'admin', password: 'secret', projectName: 'admin' };
-  const p = await startTestPlatform({ env: { DRIFT_INTERVAL_MINUTES: '0', ...env }, activityDeps: { operate: settings } });
+  const settings: CloudAccount = {
+    authUrl: `${sim.url}/identity/v3`,
+    username: 'admin',
+    password: 'secret',
+    projectName: 'admin',
+  };
+  const p = await startTestPlatform({
+    env: { DRIFT_INTERVAL_MINUTES: '0', ...env },
+    activityDeps: { operate: settings },
+  });
   const cloud = openCloud(settings);
   const admin = cloud.admin();
   const flavors = await admin.compute.listFlavors();
@@ -47,7 +55,12 @@ export async function startOperateRig(env: Record<string, string> = {}): Promise
       return { token: u.token, tenantId: u.tenantId, projectId, cloud: cloud.tenant(projectId) };
     },
     async server(t, name = `vm-${Date.now()}`, networkId = provider.id) {
-      const { id } = await t.cloud.compute.createServer({ name, flavorRef: flavor.id, imageRef: image.id, networks: [{ uuid: networkId }] });
+      const { id } = await t.cloud.compute.createServer({
+        name,
+        flavorRef: flavor.id,
+        imageRef: image.id,
+        networks: [{ uuid: networkId }],
+      });
       await eventually(
         () => t.cloud.compute.getServer(id),
         (s) => s.status === 'ACTIVE',
@@ -57,12 +70,24 @@ export async function startOperateRig(env: Record<string, string> = {}): Promise
       await reserveQuota(p.db.orm, t.tenantId, orderKey, quota);
       await settleReservation(p.db.orm, orderKey, 'commit');
       const em = p.db.orm.em.fork();
-      const r = Object.assign(new CloudResource(), { tenantId: t.tenantId, kind: 'server' as const, openstackId: id, name, status: 'active' as const, osStatus: 'ACTIVE', spec: { quota } });
+      const r = Object.assign(new CloudResource(), {
+        tenantId: t.tenantId,
+        kind: 'server' as const,
+        openstackId: id,
+        name,
+        status: 'active' as const,
+        osStatus: 'ACTIVE',
+        spec: { quota },
+      });
       await em.persistAndFlush(r);
       return r;
     },
     async fault(rule) {
-      const res = await fetch(`${sim.url}/sim-admin/faults`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(rule) });
+      const res = await fetch(`${sim.url}/sim-admin/faults`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify(rule),
+      });
       if (res.status !== 201) throw new Error(`fault injection failed: ${res.status} ${await res.text()}`);
       return ((await res.json()) as { fault: { id: string } }).fault.id;
     },

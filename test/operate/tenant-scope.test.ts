@@ -16,7 +16,11 @@ describe('tenant work with tenant rights (simulator + real Temporal)', () => {
   it('gives the service account member, not admin, in each tenant project and a token scoped to it', async () => {
     const admin = openCloud(rig.settings).admin();
     const me = (await admin.session.token()).userId;
-    const roles = await admin.identity.listRoleAssignments({ 'user.id': me, 'scope.project.id': owner.projectId, include_names: true });
+    const roles = await admin.identity.listRoleAssignments({
+      'user.id': me,
+      'scope.project.id': owner.projectId,
+      include_names: true,
+    });
     expect(roles.map((a) => a.role.name)).toEqual(['member']);
     const token = await owner.cloud.session.token();
     expect(token).toMatchObject({ projectId: owner.projectId, roles: ['member'] });
@@ -27,7 +31,9 @@ describe('tenant work with tenant rights (simulator + real Temporal)', () => {
     await expect(owner.cloud.compute.listServices()).rejects.toMatchObject({ status: 403 });
     const vm = await rig.server(other);
     await expect(owner.cloud.compute.getServer(vm.openstackId!)).rejects.toMatchObject({ status: 404 });
-    expect((await openCloud(rig.settings).admin().compute.getServer(vm.openstackId!))['OS-EXT-SRV-ATTR:host']).toEqual(expect.any(String));
+    expect((await openCloud(rig.settings).admin().compute.getServer(vm.openstackId!))['OS-EXT-SRV-ATTR:host']).toEqual(
+      expect.any(String),
+    );
     expect((await other.cloud.compute.getServer(vm.openstackId!))['OS-EXT-SRV-ATTR:host']).toBeUndefined();
   });
 });

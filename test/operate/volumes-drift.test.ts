@@ -14,12 +14,18 @@ describe('operating volumes and snapshots; drift (simulator + real Temporal)', (
   });
   afterAll(async () => rig?.close());
 
-  const call = (method: string, path: string, body?: unknown, token = owner.token) => rig.p.call(method, `/api/v1${path}`, { token, body });
+  const call = (method: string, path: string, body?: unknown, token = owner.token) =>
+    rig.p.call(method, `/api/v1${path}`, { token, body });
 
   it('creates volumes blank, from a snapshot, from a volume and from an image; attaches, detaches and deletes them', async () => {
     const blank = await call('POST', '/volumes', { name: 'data', sizeGb: 2 });
     expect(blank.status).toBe(201);
-    expect(blank.body).toMatchObject({ kind: 'volume', status: 'active', osStatus: 'available', attributes: { sizeGb: 2 } });
+    expect(blank.body).toMatchObject({
+      kind: 'volume',
+      status: 'active',
+      osStatus: 'available',
+      attributes: { sizeGb: 2 },
+    });
     const cinder = await owner.cloud.blockStorage.getVolume(blank.body.openstackId);
     expect(cinder.status).toBe('available');
 
@@ -33,23 +39,51 @@ describe('operating volumes and snapshots; drift (simulator + real Temporal)', (
 
     const snap = await call('POST', '/volume-snapshots', { volumeId: blank.body.id, name: 'data-snap' });
     expect(snap.status).toBe(201);
-    expect(snap.body).toMatchObject({ kind: 'snapshot', osStatus: 'available', attributes: { volumeId: blank.body.openstackId } });
-    expect((await call('GET', '/volume-snapshots')).body.items.map((s: { id: string }) => s.id)).toContain(snap.body.id);
+    expect(snap.body).toMatchObject({
+      kind: 'snapshot',
+      osStatus: 'available',
+      attributes: { volumeId: blank.body.openstackId },
+    });
+    expect((await call('GET', '/volume-snapshots')).body.items.map((s: { id: string }) => s.id)).toContain(
+      snap.body.id,
+    );
 
-    const fromSnap = await call('POST', '/volumes', { name: 'restored', source: { type: 'snapshot', snapshotId: snap.body.id } });
+    const fromSnap = await call('POST', '/volumes', {
+      name: 'restored',
+      source: { type: 'snapshot', snapshotId: snap.body.id },
+    });
     expect(fromSnap.status).toBe(201);
     expect(fromSnap.body.attributes).toMatchObject({ sizeGb: 2, sourceSnapshotId: snap.body.openstackId });
-    const clone = await call('POST', '/volumes', { name: 'clone', sizeGb: 3, source: { type: 'volume', volumeId: blank.body.id } });
+    const clone = await call('POST', '/volumes', {
+      name: 'clone',
+      sizeGb: 3,
+      source: { type: 'volume', volumeId: blank.body.id },
+    });
     expect(clone.body.attributes).toMatchObject({ sizeGb: 3, sourceVolumeId: blank.body.openstackId });
-    const fromImage = await call('POST', '/volumes', { name: 'boot', sizeGb: 1, source: { type: 'image', imageId: rig.imageId } });
+    const fromImage = await call('POST', '/volumes', {
+      name: 'boot',
+      sizeGb: 1,
+      source: { type: 'image', imageId: rig.imageId },
+    });
     expect(fromImage.status).toBe(201);
     expect(fromImage.body.attributes.bootable).toBe(true);
 
-    const tooSmall = await call('POST', '/volumes', { name: 'x', sizeGb: 1, source: { type: 'volume', volumeId: blank.body.id } });
+    const tooSmall = await call('POST', '/volumes', {
+      name: 'x',
+      sizeGb: 1,
+      source: { type: 'volume', volumeId: blank.body.id },
+    });
     expect(tooSmall.status).toBe(422);
-    expect((await call('POST', '/volumes', { name: 'x', source: { type: 'volume', volumeId: blank.body.id } }, other.token)).status).toBe(422);
+    expect(
+      (await call('POST', '/volumes', { name: 'x', source: { type: 'volume', volumeId: blank.body.id } }, other.token))
+        .status,
+    ).toBe(422);
     expect((await call('GET', `/volumes/${blank.body.id}`, undefined, other.token)).status).toBe(404);
-    const badImage = await call('POST', '/volumes', { name: 'x', sizeGb: 1, source: { type: 'image', imageId: '00000000-0000-4000-8000-00000000dead' } });
+    const badImage = await call('POST', '/volumes', {
+      name: 'x',
+      sizeGb: 1,
+      source: { type: 'image', imageId: '00000000-0000-4000-8000-00000000dead' },
+    });
     expect(badImage.status).toBe(422);
 
     let q = await readQuota(rig.p.db.orm, owner.tenantId);
@@ -57,7 +91,8 @@ describe('operating volumes and snapshots; drift (simulator + real Temporal)', (
     expect(q.reserved).toMatchObject({ volumes: 0, gigabytes: 0 });
 
     expect((await call('DELETE', `/volume-snapshots/${snap.body.id}`)).status).toBe(204);
-    for (const v of [fromSnap, clone, fromImage, blank]) expect((await call('DELETE', `/volumes/${v.body.id}`)).status).toBe(204);
+    for (const v of [fromSnap, clone, fromImage, blank])
+      expect((await call('DELETE', `/volumes/${v.body.id}`)).status).toBe(204);
     q = await readQuota(rig.p.db.orm, owner.tenantId);
     expect(q.used).toMatchObject({ volumes: 0, gigabytes: 0 });
   });
@@ -66,7 +101,11 @@ describe('operating volumes and snapshots; drift (simulator + real Temporal)', (
     const vm = await rig.server(owner);
     await owner.cloud.compute.deleteServer(vm.openstackId!);
     await eventually(
-      () => owner.cloud.compute.getServer(vm.openstackId!).then(() => false, () => true),
+      () =>
+        owner.cloud.compute.getServer(vm.openstackId!).then(
+          () => false,
+          () => true,
+        ),
       (gone) => gone,
     );
     const stray = await owner.cloud.network.createNetwork({ name: 'made-by-hand' });
@@ -75,19 +114,39 @@ describe('operating volumes and snapshots; drift (simulator + real Temporal)', (
     const operator = (await rig.p.staff(['operator'])).token;
     const run = await call('POST', '/admin/drift/run', undefined, operator);
     expect(run.status).toBe(200);
-    expect(run.body.markedMissing).toEqual(expect.arrayContaining([{ resourceId: vm.id, kind: 'server', openstackId: vm.openstackId, tenantId: owner.tenantId }]));
-    expect(run.body.unknown).toEqual(expect.arrayContaining([{ kind: 'network', id: stray.id, name: 'made-by-hand', tenantId: owner.tenantId }]));
+    expect(run.body.markedMissing).toEqual(
+      expect.arrayContaining([
+        { resourceId: vm.id, kind: 'server', openstackId: vm.openstackId, tenantId: owner.tenantId },
+      ]),
+    );
+    expect(run.body.unknown).toEqual(
+      expect.arrayContaining([{ kind: 'network', id: stray.id, name: 'made-by-hand', tenantId: owner.tenantId }]),
+    );
     expect((await rig.p.db.orm.em.fork().findOneOrFail(CloudResource, { id: vm.id })).status).toBe('missing');
     expect((await call('GET', `/instances/${vm.id}`)).body.status).toBe('missing');
 
     const findings = await call('GET', `/admin/drift/findings?tenantId=${owner.tenantId}`, undefined, operator);
-    expect(findings.body.items).toEqual(expect.arrayContaining([expect.objectContaining({ kind: 'network', openstackId: stray.id, projectId: owner.projectId, resolvedAt: null })]));
+    expect(findings.body.items).toEqual(
+      expect.arrayContaining([
+        expect.objectContaining({
+          kind: 'network',
+          openstackId: stray.id,
+          projectId: owner.projectId,
+          resolvedAt: null,
+        }),
+      ]),
+    );
     expect((await call('GET', '/admin/drift/findings')).status).toBe(403);
 
     // Gone from the cloud: the next run resolves the finding.
     await owner.cloud.network.deleteNetwork(stray.id);
     await call('POST', '/admin/drift/run', undefined, operator);
-    const resolved = await call('GET', `/admin/drift/findings?resolved=true&tenantId=${owner.tenantId}`, undefined, operator);
+    const resolved = await call(
+      'GET',
+      `/admin/drift/findings?resolved=true&tenantId=${owner.tenantId}`,
+      undefined,
+      operator,
+    );
     expect(resolved.body.items.map((f: { openstackId: string }) => f.openstackId)).toContain(stray.id);
   });
 
@@ -110,16 +169,25 @@ describe('operating volumes and snapshots; drift (simulator + real Temporal)', (
   it('lets operators register and delete public images that every tenant sees', async () => {
     const operator = (await rig.p.staff(['operator'])).token;
     expect((await call('POST', '/public-images', { name: 'debian-13' })).status).toBe(403);
-    const created = await call('POST', '/public-images', { name: 'debian-13', diskFormat: 'raw', minDiskGb: 2 }, operator);
+    const created = await call(
+      'POST',
+      '/public-images',
+      { name: 'debian-13', diskFormat: 'raw', minDiskGb: 2 },
+      operator,
+    );
     expect(created.status).toBe(201);
     expect(created.body).toMatchObject({ name: 'debian-13', diskFormat: 'raw', minDiskGb: 2 });
     const glance = await owner.cloud.image.getImage(created.body.id);
     expect(glance.visibility).toBe('public');
     const listed = await call('GET', '/public-images');
-    expect(listed.body.items.map((i: { id: string }) => i.id)).toEqual(expect.arrayContaining([created.body.id, rig.imageId]));
+    expect(listed.body.items.map((i: { id: string }) => i.id)).toEqual(
+      expect.arrayContaining([created.body.id, rig.imageId]),
+    );
     expect((await call('DELETE', `/public-images/${created.body.id}`)).status).toBe(403);
     expect((await call('DELETE', `/public-images/${created.body.id}`, undefined, operator)).status).toBe(204);
     expect((await call('DELETE', `/public-images/${created.body.id}`, undefined, operator)).status).toBe(404);
-    expect((await call('GET', '/public-images')).body.items.map((i: { id: string }) => i.id)).not.toContain(created.body.id);
+    expect((await call('GET', '/public-images')).body.items.map((i: { id: string }) => i.id)).not.toContain(
+      created.body.id,
+    );
   });
 });

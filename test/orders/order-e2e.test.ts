@@ -35,7 +35,14 @@ describe('order a VM with a volume and a floating IP, approved by an operator (R
     expect(submit.body.items[0].spec.adminPass).toBe('***');
 
     const quota = await p.call('GET', `/api/v1/quotas/${user.tenantId}`, { token: user.token });
-    expect(quota.body.reserved).toMatchObject({ instances: 1, vcpus: 2, ramMb: 2048, volumes: 1, gigabytes: 20, floatingIps: 1 });
+    expect(quota.body.reserved).toMatchObject({
+      instances: 1,
+      vcpus: 2,
+      ramMb: 2048,
+      volumes: 1,
+      gigabytes: 20,
+      floatingIps: 1,
+    });
 
     const waiting = await eventually(
       () => p.call('GET', `/api/v1/orders/${orderId}`, { token: user.token }),
@@ -49,8 +56,13 @@ describe('order a VM with a volume and a floating IP, approved by an operator (R
       ['deliver', 'pending'],
     ]);
     // A tenant user cannot approve.
-    expect((await p.call('POST', `/api/v1/orders/${orderId}/approve`, { token: user.token, body: { reason: 'me' } })).status).toBe(403);
-    const approve = await p.call('POST', `/api/v1/orders/${orderId}/approve`, { token: operator, body: { reason: 'budget ok' } });
+    expect(
+      (await p.call('POST', `/api/v1/orders/${orderId}/approve`, { token: user.token, body: { reason: 'me' } })).status,
+    ).toBe(403);
+    const approve = await p.call('POST', `/api/v1/orders/${orderId}/approve`, {
+      token: operator,
+      body: { reason: 'budget ok' },
+    });
     expect(approve.status).toBe(200);
     expect(approve.body.status).toBe('approved');
 
@@ -74,12 +86,21 @@ describe('order a VM with a volume and a floating IP, approved by an operator (R
     const osServer = await serverFromNova(rig, servers[0].id);
     expect(osServer.status).toBe('ACTIVE');
     expect(JSON.stringify(osServer.addresses)).toContain(item.resources.fixedIp);
-    expect(osServer['os-extended-volumes:volumes_attached'].map((v: { id: string }) => v.id)).toEqual(item.resources.volumeIds);
+    expect(osServer['os-extended-volumes:volumes_attached'].map((v: { id: string }) => v.id)).toEqual(
+      item.resources.volumeIds,
+    );
     expect(osServer.metadata).toMatchObject({ role: 'web', cmp_item: item.id });
 
     const after = await p.call('GET', `/api/v1/quotas/${user.tenantId}`, { token: user.token });
     expect(after.body.reserved).toMatchObject({ instances: 0, vcpus: 0, volumes: 0, gigabytes: 0, floatingIps: 0 });
-    expect(after.body.used).toMatchObject({ instances: 1, vcpus: 2, ramMb: 2048, volumes: 1, gigabytes: 20, floatingIps: 1 });
+    expect(after.body.used).toMatchObject({
+      instances: 1,
+      vcpus: 2,
+      ramMb: 2048,
+      volumes: 1,
+      gigabytes: 20,
+      floatingIps: 1,
+    });
 
     const em = p.db.orm.em.fork();
     const records = await em.find(CloudResource, { orderItemId: item.id });
@@ -90,7 +111,16 @@ describe('order a VM with a volume and a floating IP, approved by an operator (R
     const inbox = await em.find(InboxMessage, { userId: user.userId });
     expect(inbox.map((m) => m.title)).toContain('Your order was delivered');
     const audit = await em.find(AuditEntry, { targetId: orderId }, { orderBy: { id: 'asc' } });
-    expect(audit.map((a) => a.action)).toEqual(expect.arrayContaining(['order.submit', 'order.pending_approval', 'order.approve', 'order.approved', 'order.provisioning', 'order.delivered']));
+    expect(audit.map((a) => a.action)).toEqual(
+      expect.arrayContaining([
+        'order.submit',
+        'order.pending_approval',
+        'order.approve',
+        'order.approved',
+        'order.provisioning',
+        'order.delivered',
+      ]),
+    );
 
     // History for the user, every order for operators.
     const mine = await p.call('GET', '/api/v1/orders', { token: user.token });
@@ -99,7 +129,9 @@ describe('order a VM with a volume and a floating IP, approved by an operator (R
     expect(all.body.total).toBe(1);
     const other = await p.tenantUser();
     expect((await p.call('GET', `/api/v1/orders/${orderId}`, { token: other.token })).status).toBe(404);
-    expect((await p.call('POST', `/api/v1/orders/${orderId}/cancel`, { token: user.token, body: {} })).status).toBe(409);
+    expect((await p.call('POST', `/api/v1/orders/${orderId}/cancel`, { token: user.token, body: {} })).status).toBe(
+      409,
+    );
 
     // The user operates what he ordered: stop, start, console, snapshot, delete; the quota returns.
     const instanceId = records.find((r) => r.kind === 'server')!.id;
@@ -120,7 +152,10 @@ describe('order a VM with a volume and a floating IP, approved by an operator (R
     expect((await serverFromNova(rig, servers[0].id)).status).toBe('SHUTOFF');
     await act({ action: 'start' });
     expect((await serverFromNova(rig, servers[0].id)).status).toBe('ACTIVE');
-    const consoleAnswer = await p.call('POST', `/api/v1/instances/${instanceId}/console`, { token: user.token, body: { type: 'novnc' } });
+    const consoleAnswer = await p.call('POST', `/api/v1/instances/${instanceId}/console`, {
+      token: user.token,
+      body: { type: 'novnc' },
+    });
     expect(consoleAnswer.status).toBe(200);
     expect(consoleAnswer.body.url).toMatch(/^http:\/\/127\.0\.0\.1:\d+\//);
     await act({ action: 'snapshot', name: 'web-1-snap' });
@@ -142,9 +177,19 @@ async function serverFromNova(rig: OrderRig, id: string) {
   const auth = await fetch(`${rig.sim.url}/identity/v3/auth/tokens`, {
     method: 'POST',
     headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({ auth: { identity: { methods: ['password'], password: { user: { name: 'admin', password: 'secret', domain: { name: 'Default' } } } }, scope: { project: { name: 'admin', domain: { name: 'Default' } } } } }),
+    body: JSON.stringify({
+      auth: {
+        identity: {
+          methods: ['password'],
+          password: { user: { name: 'admin', password: 'secret', domain: { name: 'Default' } } },
+        },
+        scope: { project: { name: 'admin', domain: { name: 'Default' } } },
+      },
+    }),
   });
   const token = auth.headers.get('x-subject-token')!;
-  const res = await fetch(`${rig.sim.url}/compute/v2.1/servers/${id}`, { headers: { 'x-auth-token': token, 'x-openstack-nova-api-version': '2.60' } });
+  const res = await fetch(`${rig.sim.url}/compute/v2.1/servers/${id}`, {
+    headers: { 'x-auth-token': token, 'x-openstack-nova-api-version': '2.60' },
+  });
   return ((await res.json()) as { server: any }).server;
 }

@@ -1,6 +1,13 @@
 import path from 'node:path';
 import { CloudResource, Order } from '../../domain/entities';
-import { killAll, killWorkerAndProve, pidAlive, startWorkerChild, waitPolling, type WorkerChild } from '../support/processes';
+import {
+  killAll,
+  killWorkerAndProve,
+  pidAlive,
+  startWorkerChild,
+  waitPolling,
+  type WorkerChild,
+} from '../support/processes';
 import { eventually, simServers, startOrderRig, type OrderRig } from './support';
 
 describe('provisioning survives a worker killed mid-way', () => {
@@ -19,7 +26,11 @@ describe('provisioning survives a worker killed mid-way', () => {
   };
   beforeAll(async () => {
     // No workers in the test process: the order's workers run in child processes.
-    rig = await startOrderRig({ buildMs: 5000, env: { ORDER_AUTO_APPROVE_MAX_MONTHLY: '1000' }, platform: { queues: [] } });
+    rig = await startOrderRig({
+      buildMs: 5000,
+      env: { ORDER_AUTO_APPROVE_MAX_MONTHLY: '1000' },
+      platform: { queues: [] },
+    });
   });
   afterAll(async () => {
     await killAll(children);
@@ -30,13 +41,24 @@ describe('provisioning survives a worker killed mid-way', () => {
     const { p } = rig;
     const first = await startWorker();
     const user = await p.tenantUser();
-    const o = await p.call('POST', '/api/v1/orders', { token: user.token, body: { items: [{ kind: 'server', name: 'survivor', flavorId: rig.flavorId, imageId: rig.imageId, volumes: [{ sizeGb: 5 }] }] } });
+    const o = await p.call('POST', '/api/v1/orders', {
+      token: user.token,
+      body: {
+        items: [
+          { kind: 'server', name: 'survivor', flavorId: rig.flavorId, imageId: rig.imageId, volumes: [{ sizeGb: 5 }] },
+        ],
+      },
+    });
     expect(o.status).toBe(201);
     const itemId = o.body.items[0].id as string;
     const tag = `provision-${itemId}.1`;
 
     // Kill the worker while the server is building (it stays in BUILD for 5 s).
-    const building = await eventually(() => Promise.resolve(simServers(rig.sim).filter((s) => s.tags.includes(tag))), (s) => s.length > 0, 30000);
+    const building = await eventually(
+      () => Promise.resolve(simServers(rig.sim).filter((s) => s.tags.includes(tag))),
+      (s) => s.length > 0,
+      30000,
+    );
     expect(building).toHaveLength(1);
     // The kill is real: the pid is gone and Temporal lists the worker among no queue's pollers.
     await killWorkerAndProve(p.temporal.client, first, queues());
@@ -45,7 +67,11 @@ describe('provisioning survives a worker killed mid-way', () => {
     expect((await p.db.orm.em.fork().findOneOrFail(Order, { id: o.body.id })).status).toBe('provisioning');
 
     await startWorker();
-    const done = await eventually(() => p.call('GET', `/api/v1/orders/${o.body.id}`, { token: user.token }), (r) => ['delivered', 'failed'].includes(r.body.status), 90000);
+    const done = await eventually(
+      () => p.call('GET', `/api/v1/orders/${o.body.id}`, { token: user.token }),
+      (r) => ['delivered', 'failed'].includes(r.body.status),
+      90000,
+    );
     expect(done.body.failure).toBeNull();
     expect(done.body.status).toBe('delivered');
     expect(done.body.progress.items[0].attempts).toBe(1);

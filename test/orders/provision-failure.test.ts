@@ -17,30 +17,47 @@ describe('OpenStack failing during provisioning', () => {
       token: user.token,
       body: {
         items: [
-          { kind: 'server', name: 'doomed', flavorId: rig.flavorId, imageId: rig.imageId, volumes: [{ sizeGb: 5 }], floatingIp: true },
+          {
+            kind: 'server',
+            name: 'doomed',
+            flavorId: rig.flavorId,
+            imageId: rig.imageId,
+            volumes: [{ sizeGb: 5 }],
+            floatingIp: true,
+          },
           { kind: 'volume', name: 'extra', sizeGb: 3 },
         ],
       },
     });
     expect(o.status).toBe(201);
     const [serverItem, volumeItem] = o.body.items.map((i: { id: string }) => i.id);
-    const done = await eventually(() => p.call('GET', `/api/v1/orders/${o.body.id}`, { token: user.token }), (r) => ['delivered', 'failed'].includes(r.body.status), 60000);
+    const done = await eventually(
+      () => p.call('GET', `/api/v1/orders/${o.body.id}`, { token: user.token }),
+      (r) => ['delivered', 'failed'].includes(r.body.status),
+      60000,
+    );
     sim.cloud.faults.remove(rule.id);
 
     expect(done.body.status).toBe('failed');
     expect(done.body.failure).toMatchObject({ step: 'provision', itemId: serverItem, type: 'OpenStackBadRequest' });
     expect(done.body.failure.message).toMatch(/os-volume_attachments → 400/);
     const items = Object.fromEntries(done.body.items.map((i: { id: string }) => [i.id, i]));
-    expect(items[serverItem]).toMatchObject({ status: 'failed', failure: { itemId: serverItem, type: 'OpenStackBadRequest' } });
+    expect(items[serverItem]).toMatchObject({
+      status: 'failed',
+      failure: { itemId: serverItem, type: 'OpenStackBadRequest' },
+    });
     // The item that succeeded is rolled back with the order.
     expect(items[volumeItem].status).toBe('rolled_back');
-    expect(done.body.progress.items.find((i: { itemId: string }) => i.itemId === serverItem).error.message).toMatch(/400/);
+    expect(done.body.progress.items.find((i: { itemId: string }) => i.itemId === serverItem).error.message).toMatch(
+      /400/,
+    );
 
     const records = await p.db.orm.em.fork().find(CloudResource, { orderId: o.body.id });
     expect(records.length).toBeGreaterThanOrEqual(3);
     expect(records.filter((r) => r.status !== 'deleted')).toEqual([]);
     expect(simServers(sim).filter((s) => s.metadata.cmp_item === serverItem)).toEqual([]);
-    const volumes = (sim.cloud.services as unknown as { volume: { volumes: Map<string, { status: string }> } }).volume.volumes;
+    const volumes = (sim.cloud.services as unknown as { volume: { volumes: Map<string, { status: string }> } }).volume
+      .volumes;
     const ids = records.filter((r) => r.kind === 'volume').map((r) => r.openstackId!);
     expect(ids).toHaveLength(2);
     for (const id of ids) expect(volumes.get(id)?.status ?? 'gone').toMatch(/gone|deleting|deleted/);

@@ -5,7 +5,8 @@ import { chromiumArgs, chromiumPath } from '../support/browser';
 import { adminEmail, adminPassword, startTestPlatform, strongPassword, type TestPlatform } from '../support/platform';
 
 const describeWithBrowser = chromiumPath ? describe : describe.skip;
-if (!chromiumPath) console.warn('portal e2e skipped: no Chromium at /usr/bin/chromium (scripts/install.sh --test installs it)');
+if (!chromiumPath)
+  console.warn('portal e2e skipped: no Chromium at /usr/bin/chromium (scripts/install.sh --test installs it)');
 
 describeWithBrowser('portals in a real browser', () => {
   let p: TestPlatform;

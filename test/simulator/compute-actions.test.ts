@@ -20,7 +20,9 @@ describe('power actions', () => {
     expect(stopped['OS-EXT-STS:power_state']).toBe(4);
     const again = await act(admin, id, { 'os-stop': null });
     expect(again.status).toBe(409);
-    expect(again.body.conflictingRequest.message).toBe(`Cannot 'os-stop' instance ${id} while it is in vm_state stopped`);
+    expect(again.body.conflictingRequest.message).toBe(
+      `Cannot 'os-stop' instance ${id} while it is in vm_state stopped`,
+    );
     expect((await act(admin, id, { reboot: { type: 'SOFT' } })).body.conflictingRequest.message).toBe(
       `Cannot 'reboot' instance ${id} while it is in vm_state stopped`,
     );
@@ -38,7 +40,9 @@ describe('power actions', () => {
     expect(store.servers.get(id)!.taskState).toBe('rebooting');
     const busy = await act(admin, id, { reboot: { type: 'SOFT' } });
     expect(busy.status).toBe(409);
-    expect(busy.body.conflictingRequest.message).toBe(`Cannot 'reboot' instance ${id} while it is in task_state rebooting`);
+    expect(busy.body.conflictingRequest.message).toBe(
+      `Cannot 'reboot' instance ${id} while it is in task_state rebooting`,
+    );
     // a hard reboot may interrupt a soft one
     expect((await act(admin, id, { reboot: { type: 'HARD' } })).status).toBe(202);
     expect(store.servers.get(id)!.taskState).toBe('rebooting_hard');
@@ -57,7 +61,9 @@ describe('power actions', () => {
     await act(admin, id, { suspend: null });
     const s = await waitStatus(admin, id, 'SUSPENDED');
     expect(s['OS-EXT-STS:power_state']).toBe(7);
-    expect((await act(admin, id, { unpause: null })).body.conflictingRequest.message).toBe(`Cannot 'unpause' instance ${id} while it is in vm_state suspended`);
+    expect((await act(admin, id, { unpause: null })).body.conflictingRequest.message).toBe(
+      `Cannot 'unpause' instance ${id} while it is in vm_state suspended`,
+    );
     await act(admin, id, { resume: null });
     await waitStatus(admin, id, 'ACTIVE');
   });
@@ -127,10 +133,22 @@ describe('snapshots, consoles, security groups', () => {
     expect(vnc.body.console.type).toBe('novnc');
     const page = await fetch(vnc.body.console.url);
     expect(page.status).toBe(200);
-    const rc = await admin.post(`/compute/v2.1/servers/${id}/remote-consoles`, { remote_console: { protocol: 'vnc', type: 'novnc' } });
+    const rc = await admin.post(`/compute/v2.1/servers/${id}/remote-consoles`, {
+      remote_console: { protocol: 'vnc', type: 'novnc' },
+    });
     expect(rc.status).toBe(200);
-    expect(rc.body.remote_console).toMatchObject({ protocol: 'vnc', type: 'novnc', url: expect.stringContaining(f.sim.url) });
-    expect((await admin.post(`/compute/v2.1/servers/${id}/remote-consoles`, { remote_console: { protocol: 'vnc', type: 'spice-html5' } })).status).toBe(400);
+    expect(rc.body.remote_console).toMatchObject({
+      protocol: 'vnc',
+      type: 'novnc',
+      url: expect.stringContaining(f.sim.url),
+    });
+    expect(
+      (
+        await admin.post(`/compute/v2.1/servers/${id}/remote-consoles`, {
+          remote_console: { protocol: 'vnc', type: 'spice-html5' },
+        })
+      ).status,
+    ).toBe(400);
     expect((await fetch(`${f.sim.url}/compute/console/vnc_lite.html?path=%3Ftoken%3Dnope`)).status).toBe(401);
     await act(admin, id, { 'os-stop': null });
     await waitStatus(admin, id, 'SHUTOFF');
@@ -143,7 +161,10 @@ describe('snapshots, consoles, security groups', () => {
   it('adds and removes security groups', async () => {
     const id = await activeServer(admin, f);
     expect((await act(admin, id, { addSecurityGroup: { name: 'web' } })).status).toBe(202);
-    expect((await admin.get(`/compute/v2.1/servers/${id}`)).body.server.security_groups).toEqual([{ name: 'default' }, { name: 'web' }]);
+    expect((await admin.get(`/compute/v2.1/servers/${id}`)).body.server.security_groups).toEqual([
+      { name: 'default' },
+      { name: 'web' },
+    ]);
     expect((await act(admin, id, { removeSecurityGroup: { name: 'web' } })).status).toBe(202);
     expect((await act(admin, id, { removeSecurityGroup: { name: 'web' } })).status).toBe(400);
   });
@@ -153,16 +174,22 @@ describe('interfaces', () => {
   it('attaches a network and a pre-created port, lists and detaches them', async () => {
     const { networkId } = seeded(f);
     const id = await activeServer(admin, f);
-    const a = await admin.post(`/compute/v2.1/servers/${id}/os-interface`, { interfaceAttachment: { net_id: networkId } });
+    const a = await admin.post(`/compute/v2.1/servers/${id}/os-interface`, {
+      interfaceAttachment: { net_id: networkId },
+    });
     expect(a.status).toBe(200);
     expect(a.body.interfaceAttachment).toMatchObject({ net_id: networkId, port_state: expect.any(String) });
     const portId = a.body.interfaceAttachment.port_id;
     expect(f.sim.cloud.service('network').store.ports.get(portId)!.device_id).toBe(id);
     const own = await admin.post('/network/v2.0/ports', { port: { network_id: networkId } });
-    const b = await admin.post(`/compute/v2.1/servers/${id}/os-interface`, { interfaceAttachment: { port_id: own.body.port.id } });
+    const b = await admin.post(`/compute/v2.1/servers/${id}/os-interface`, {
+      interfaceAttachment: { port_id: own.body.port.id },
+    });
     expect(b.status).toBe(200);
     const list = await admin.get(`/compute/v2.1/servers/${id}/os-interface`);
-    expect(list.body.interfaceAttachments.map((x: { port_id: string }) => x.port_id).sort()).toEqual([portId, own.body.port.id].sort());
+    expect(list.body.interfaceAttachments.map((x: { port_id: string }) => x.port_id).sort()).toEqual(
+      [portId, own.body.port.id].sort(),
+    );
     expect((await admin.get(`/compute/v2.1/servers/${id}`)).body.server.addresses.provider).toHaveLength(2);
     expect((await admin.get(`/compute/v2.1/servers/${id}/os-interface/${portId}`)).status).toBe(200);
     expect((await admin.delete(`/compute/v2.1/servers/${id}/os-interface/${portId}`)).status).toBe(202);
@@ -170,33 +197,58 @@ describe('interfaces', () => {
     expect((await admin.delete(`/compute/v2.1/servers/${id}/os-interface/${own.body.port.id}`)).status).toBe(202);
     expect(f.sim.cloud.service('network').store.ports.get(own.body.port.id)!.device_id).toBe('');
     expect((await admin.get(`/compute/v2.1/servers/${id}/os-interface/${portId}`)).status).toBe(404);
-    const inUse = await admin.post('/network/v2.0/ports', { port: { network_id: networkId, device_id: 'someone-else' } });
-    expect((await admin.post(`/compute/v2.1/servers/${id}/os-interface`, { interfaceAttachment: { port_id: inUse.body.port.id } })).status).toBe(409);
+    const inUse = await admin.post('/network/v2.0/ports', {
+      port: { network_id: networkId, device_id: 'someone-else' },
+    });
+    expect(
+      (
+        await admin.post(`/compute/v2.1/servers/${id}/os-interface`, {
+          interfaceAttachment: { port_id: inUse.body.port.id },
+        })
+      ).status,
+    ).toBe(409);
   });
 });
 
 describe('volume attachments', () => {
   it('attaches and detaches a Cinder volume consistently', async () => {
     const id = await activeServer(admin, f);
-    const vol = await admin.post(`/volume/v3/${seeded(f).adminProjectId}/volumes`, { volume: { size: 1, name: 'data' } });
+    const vol = await admin.post(`/volume/v3/${seeded(f).adminProjectId}/volumes`, {
+      volume: { size: 1, name: 'data' },
+    });
     expect(vol.status).toBe(202);
     const volId = vol.body.volume.id;
     await eventually(async () => f.sim.cloud.service('volume').volumes.get(volId)?.status === 'available');
-    const att = await admin.post(`/compute/v2.1/servers/${id}/os-volume_attachments`, { volumeAttachment: { volumeId: volId, tag: 'data', delete_on_termination: false } });
+    const att = await admin.post(`/compute/v2.1/servers/${id}/os-volume_attachments`, {
+      volumeAttachment: { volumeId: volId, tag: 'data', delete_on_termination: false },
+    });
     expect(att.status).toBe(200);
     expect(att.body.volumeAttachment).toMatchObject({ volumeId: volId, serverId: id, device: '/dev/vdb', tag: 'data' });
     expect(f.sim.cloud.service('volume').volumes.get(volId)!.status).toBe('in-use');
-    const again = await admin.post(`/compute/v2.1/servers/${id}/os-volume_attachments`, { volumeAttachment: { volumeId: volId } });
+    const again = await admin.post(`/compute/v2.1/servers/${id}/os-volume_attachments`, {
+      volumeAttachment: { volumeId: volId },
+    });
     expect(again.status).toBe(400);
     const list = await admin.get(`/compute/v2.1/servers/${id}/os-volume_attachments`);
     expect(list.body.volumeAttachments).toHaveLength(1);
-    expect((await f.admin.mv('2.88').get(`/compute/v2.1/servers/${id}/os-volume_attachments/${volId}`)).body.volumeAttachment.id).toBe(volId);
+    expect(
+      (await f.admin.mv('2.88').get(`/compute/v2.1/servers/${id}/os-volume_attachments/${volId}`)).body.volumeAttachment
+        .id,
+    ).toBe(volId);
     expect((await admin.delete(`/compute/v2.1/servers/${id}/os-volume_attachments/${volId}`)).status).toBe(202);
     expect(f.sim.cloud.service('volume').volumes.get(volId)!.status).toBe('available');
     expect((await admin.get(`/compute/v2.1/servers/${id}/os-volume_attachments/${volId}`)).status).toBe(404);
-    const missing = await admin.post(`/compute/v2.1/servers/${id}/os-volume_attachments`, { volumeAttachment: { volumeId: '0b5f7e2a-0000-4000-8000-000000000000' } });
+    const missing = await admin.post(`/compute/v2.1/servers/${id}/os-volume_attachments`, {
+      volumeAttachment: { volumeId: '0b5f7e2a-0000-4000-8000-000000000000' },
+    });
     expect(missing.status).toBe(404);
-    expect((await admin.post(`/compute/v2.1/servers/${id}/os-volume_attachments`, { volumeAttachment: { volumeId: 'nope' } })).status).toBe(400);
+    expect(
+      (
+        await admin.post(`/compute/v2.1/servers/${id}/os-volume_attachments`, {
+          volumeAttachment: { volumeId: 'nope' },
+        })
+      ).status,
+    ).toBe(400);
   });
 
   it('detaches volumes when the server is deleted and keeps those not marked delete_on_termination', async () => {

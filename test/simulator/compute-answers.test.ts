@@ -6,11 +6,27 @@ import { eventually, SimClient, startFixture, type SimFixture } from './sim-clie
 let f: SimFixture;
 let serverId: string;
 const C = '/compute/v2.1';
-const extensionAttrs = ['OS-EXT-STS:vm_state', 'OS-EXT-AZ:availability_zone', 'key_name', 'security_groups', 'os-extended-volumes:volumes_attached', 'OS-EXT-SRV-ATTR:host'];
+const extensionAttrs = [
+  'OS-EXT-STS:vm_state',
+  'OS-EXT-AZ:availability_zone',
+  'key_name',
+  'security_groups',
+  'os-extended-volumes:volumes_attached',
+  'OS-EXT-SRV-ATTR:host',
+];
 
 beforeAll(async () => {
   f = await startFixture();
-  const r = await f.admin.mv('2.37').post(`${C}/servers`, { server: { name: 'answers', flavorRef: '1', imageRef: seeded(f).imageId, networks: [{ uuid: seeded(f).networkId }] } });
+  const r = await f.admin
+    .mv('2.37')
+    .post(`${C}/servers`, {
+      server: {
+        name: 'answers',
+        flavorRef: '1',
+        imageRef: seeded(f).imageId,
+        networks: [{ uuid: seeded(f).networkId }],
+      },
+    });
   serverId = r.body.server.id;
   await waitStatus(f.admin, serverId, 'ACTIVE');
 });
@@ -27,13 +43,16 @@ describeIfShared(
       expect(keys(old)).toEqual(keys(sample));
       expect(old.name).toBe('renamed');
       expect(Object.values(old.addresses).flat()).toEqual([{ version: 4, addr: expect.any(String) }]);
-      const full = (await f.admin.mv('2.75').put(`${C}/servers/${serverId}`, { server: { name: 'renamed-again' } })).body.server;
+      const full = (await f.admin.mv('2.75').put(`${C}/servers/${serverId}`, { server: { name: 'renamed-again' } }))
+        .body.server;
       expect(extensionAttrs.filter((k) => !(k in full))).toEqual([]);
     });
 
     it('answers a rebuild with the server (REBUILD) and its admin password', async () => {
       const sample = loadSample('compute', 'servers/server-action-rebuild-resp.json').server;
-      const r = await f.admin.post(`${C}/servers/${serverId}/action`, { rebuild: { imageRef: seeded(f).imageId, adminPass: 'seCret-1' } });
+      const r = await f.admin.post(`${C}/servers/${serverId}/action`, {
+        rebuild: { imageRef: seeded(f).imageId, adminPass: 'seCret-1' },
+      });
       expect(r.status).toBe(202);
       expect(keys(r.body.server)).toEqual(keys(sample));
       expect(r.body.server).toMatchObject({ id: serverId, status: 'REBUILD', adminPass: 'seCret-1' });
@@ -47,7 +66,10 @@ describeIfShared(
       expect(list).toEqual([{ version: 4, addr: expect.any(String) }]);
       expect((await f.admin.get(`${C}/servers/${serverId}/ips/${network}`)).body).toEqual({ [network]: list });
       const other = await f.admin.get(`${C}/servers/${serverId}/ips/nowhere`);
-      expect([other.status, other.body.itemNotFound?.message]).toEqual([404, 'Instance is not a member of specified network']);
+      expect([other.status, other.body.itemNotFound?.message]).toEqual([
+        404,
+        'Instance is not a member of specified network',
+      ]);
     });
   },
   { samples: true },
@@ -55,18 +77,36 @@ describeIfShared(
 
 describe('access addresses and date-time query parameters', () => {
   it('refuses an access address that is not one, and keeps IPv6 as Nova prints it', async () => {
-    const bad = await f.admin.mv('2.37').post(`${C}/servers`, { server: { name: 'x', flavorRef: '1', imageRef: seeded(f).imageId, networks: 'none', accessIPv4: 'notvalid' } });
-    expect([bad.status, bad.body.badRequest?.message]).toEqual([400, "Invalid input for field/attribute accessIPv4. Value: notvalid. 'notvalid' is not a 'ipv4'"]);
+    const bad = await f.admin
+      .mv('2.37')
+      .post(`${C}/servers`, {
+        server: { name: 'x', flavorRef: '1', imageRef: seeded(f).imageId, networks: 'none', accessIPv4: 'notvalid' },
+      });
+    expect([bad.status, bad.body.badRequest?.message]).toEqual([
+      400,
+      "Invalid input for field/attribute accessIPv4. Value: notvalid. 'notvalid' is not a 'ipv4'",
+    ]);
     expect((await f.admin.put(`${C}/servers/${serverId}`, { server: { accessIPv6: 'notvalid' } })).status).toBe(400);
-    const set = (await f.admin.put(`${C}/servers/${serverId}`, { server: { accessIPv4: '203.0.113.9', accessIPv6: '2001:2001:0:0::3' } })).body.server;
+    const set = (
+      await f.admin.put(`${C}/servers/${serverId}`, {
+        server: { accessIPv4: '203.0.113.9', accessIPv6: '2001:2001:0:0::3' },
+      })
+    ).body.server;
     expect([set.accessIPv4, set.accessIPv6]).toEqual(['203.0.113.9', '2001:2001::3']);
   });
 
   it('takes ISO 8601 times for changes-since and refuses others', async () => {
     const bad = await f.admin.get(`${C}/servers?changes-since=2011/01/01`);
-    expect([bad.status, bad.body.badRequest?.message]).toEqual([400, "Invalid input for query parameters changes-since. Value: 2011/01/01. '2011/01/01' is not a 'date-time'"]);
+    expect([bad.status, bad.body.badRequest?.message]).toEqual([
+      400,
+      "Invalid input for query parameters changes-since. Value: 2011/01/01. '2011/01/01' is not a 'date-time'",
+    ]);
     expect((await f.admin.get(`${C}/servers?changes-since=2011-01-01`)).status).toBe(200);
-    expect((await f.admin.get(`${C}/servers?changes-since=2011-01-01T00:00:00Z`)).body.servers.map((s: { id: string }) => s.id)).toContain(serverId);
+    expect(
+      (await f.admin.get(`${C}/servers?changes-since=2011-01-01T00:00:00Z`)).body.servers.map(
+        (s: { id: string }) => s.id,
+      ),
+    ).toContain(serverId);
   });
 });
 
@@ -77,28 +117,48 @@ describe('the os-security-groups proxy to Neutron', () => {
     const created = await f.admin.post(G, { security_group: { name: 'proxied', description: 'through nova' } });
     expect(created.status).toBe(200);
     const g = created.body.security_group;
-    expect(g).toEqual({ id: expect.any(String), name: 'proxied', description: 'through nova', tenant_id: seeded(f).adminProjectId, rules: [] });
+    expect(g).toEqual({
+      id: expect.any(String),
+      name: 'proxied',
+      description: 'through nova',
+      tenant_id: seeded(f).adminProjectId,
+      rules: [],
+    });
     expect((await f.admin.get(`${G}/${g.id}`)).body.security_group).toEqual(g);
     const listed = (await f.admin.get(G)).body.security_groups;
     expect(listed.map((x: { name: string }) => x.name)).toEqual(expect.arrayContaining(['default', 'proxied']));
     const def = listed.find((x: { name: string }) => x.name === 'default');
-    expect(def.rules[0]).toMatchObject({ parent_group_id: def.id, ip_protocol: null, group: { name: 'default' }, ip_range: {} });
+    expect(def.rules[0]).toMatchObject({
+      parent_group_id: def.id,
+      ip_protocol: null,
+      group: { name: 'default' },
+      ip_range: {},
+    });
     const updated = await f.admin.put(`${G}/${g.id}`, { security_group: { name: 'renamed', description: 'changed' } });
     expect(updated.body.security_group).toMatchObject({ id: g.id, name: 'renamed', description: 'changed' });
-    expect(await f.admin.get(`/network/v2.0/security-groups/${g.id}`).then((r) => r.body.security_group.name)).toBe('renamed');
+    expect(await f.admin.get(`/network/v2.0/security-groups/${g.id}`).then((r) => r.body.security_group.name)).toBe(
+      'renamed',
+    );
     expect((await f.admin.delete(`${G}/${g.id}`)).status).toBe(202);
     expect((await f.admin.get(`${G}/${g.id}`)).status).toBe(404);
   });
 
   it("answers Nova's errors: missing groups 404, the default group and bad names 400, 404 from 2.36", async () => {
     const missing = '6727c00b-214c-4f9e-9a52-017ac3e98411';
-    for (const r of [await f.admin.get(`${G}/${missing}`), await f.admin.delete(`${G}/${missing}`), await f.admin.put(`${G}/${missing}`, { security_group: { name: 'n', description: 'd' } })])
+    for (const r of [
+      await f.admin.get(`${G}/${missing}`),
+      await f.admin.delete(`${G}/${missing}`),
+      await f.admin.put(`${G}/${missing}`, { security_group: { name: 'n', description: 'd' } }),
+    ])
       expect(r.status).toBe(404);
     expect((await new SimClient(f.sim.url, f.admin.token, {}, false).delete(`${G}/`)).status).toBe(404); // an empty id: no operation of the spec
     const def = (await f.admin.get(G)).body.security_groups.find((x: { name: string }) => x.name === 'default');
     expect((await f.admin.delete(`${G}/${def.id}`)).status).toBe(400);
     const noName = await f.admin.post(G, { security_group: { name: '', description: 'd' } });
-    expect([noName.status, noName.body.badRequest?.message]).toEqual([400, 'name has a minimum character requirement of 1.']);
+    expect([noName.status, noName.body.badRequest?.message]).toEqual([
+      400,
+      'name has a minimum character requirement of 1.',
+    ]);
     expect((await f.admin.mv('2.36').get(G)).status).toBe(404);
   });
 
@@ -110,7 +170,9 @@ describe('the os-security-groups proxy to Neutron', () => {
 
 describe('the compute image proxy to Glance', () => {
   it('shows a server snapshot until ACTIVE, lists it and deletes it', async () => {
-    const made = await f.admin.mv('2.45').post(`${C}/servers/${serverId}/action`, { createImage: { name: 'スナップショット' } });
+    const made = await f.admin
+      .mv('2.45')
+      .post(`${C}/servers/${serverId}/action`, { createImage: { name: 'スナップショット' } });
     expect(made.status).toBe(202);
     const id = made.body.image_id;
     const shown = await eventually(async () => {

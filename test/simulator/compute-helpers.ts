@@ -11,7 +11,9 @@ export function seeded(f: SimFixture) {
 
 export async function createServer(c: SimClient, f: SimFixture, extra: Record<string, unknown> = {}): Promise<string> {
   const { imageId } = seeded(f);
-  const r = await c.post('/compute/v2.1/servers', { server: { name: 'vm', flavorRef: '1', imageRef: imageId, networks: 'none', ...extra } });
+  const r = await c.post('/compute/v2.1/servers', {
+    server: { name: 'vm', flavorRef: '1', imageRef: imageId, networks: 'none', ...extra },
+  });
   if (r.status !== 202) throw new Error(`create failed ${r.status} ${JSON.stringify(r.body)}`);
   return r.body.server.id;
 }
@@ -30,7 +32,10 @@ export async function activeServer(c: SimClient, f: SimFixture, extra: Record<st
 }
 
 /** A project with a member user, and a client logged in as that user. */
-export async function memberClient(f: SimFixture, name: string): Promise<{ client: SimClient; projectId: string; userId: string }> {
+export async function memberClient(
+  f: SimFixture,
+  name: string,
+): Promise<{ client: SimClient; projectId: string; userId: string }> {
   const ids = f.sim.cloud.service('identity');
   const project = ids.createProject({ name });
   const user = ids.createUser({ name: `${name}-user`, password: 'pw' });

@@ -18,12 +18,32 @@ interface Case {
 }
 
 const SERVED_DIRS = [
-  'servers', 'os-migrate-server', 'os-evacuate', 'os-lock-server', 'os-pause-server', 'os-suspend-server', 'os-admin-actions',
-  'os-admin-password', 'os-console-output', 'os-remote-consoles', 'os-volume_attachments', 'server-metadata', 'os-server-tags',
-  'os-services', 'os-keypairs', 'os-server-groups', 'os-attach-interfaces', 'os-quota-sets', 'os-aggregates', 'flavor-manage', 'flavor-extra-specs', 'os-security-groups',
+  'servers',
+  'os-migrate-server',
+  'os-evacuate',
+  'os-lock-server',
+  'os-pause-server',
+  'os-suspend-server',
+  'os-admin-actions',
+  'os-admin-password',
+  'os-console-output',
+  'os-remote-consoles',
+  'os-volume_attachments',
+  'server-metadata',
+  'os-server-tags',
+  'os-services',
+  'os-keypairs',
+  'os-server-groups',
+  'os-attach-interfaces',
+  'os-quota-sets',
+  'os-aggregates',
+  'flavor-manage',
+  'flavor-extra-specs',
+  'os-security-groups',
 ];
 /** Samples of operations the simulator does not serve (nova-network proxies, shelve, rescue...). */
-const NOT_SERVED = /addfloatingip|removefloatingip|trigger-crash-dump|inject-network-info|reset-network|update-volume|aggregate-images|security-group-post|security-group-rules|with-changes-before|get-rdp-console|get-serial-console|get-spice-console|create-rdp-console|create-mks-console|spice-direct/;
+const NOT_SERVED =
+  /addfloatingip|removefloatingip|trigger-crash-dump|inject-network-info|reset-network|update-volume|aggregate-images|security-group-post|security-group-rules|with-changes-before|get-rdp-console|get-serial-console|get-spice-console|create-rdp-console|create-mks-console|spice-direct/;
 
 /**
  * Samples that real Nova rejects at their own microversion, so the simulator must too:
@@ -31,7 +51,11 @@ const NOT_SERVED = /addfloatingip|removefloatingip|trigger-crash-dump|inject-net
  * (required since 2.37); the 2.92 key pair sample has no `public_key` (required since 2.92,
  * and there is no matching response sample).
  */
-const INVALID_AT_THEIR_VERSION = new Set(['servers/v2.90/server-create-req.json', 'servers/v2.94/server-create-req.json', 'os-keypairs/v2.92/keypairs-post-req.json']);
+const INVALID_AT_THEIR_VERSION = new Set([
+  'servers/v2.90/server-create-req.json',
+  'servers/v2.94/server-create-req.json',
+  'os-keypairs/v2.92/keypairs-post-req.json',
+]);
 
 function kindOf(file: string): string | undefined {
   const b = path.basename(file);
@@ -55,7 +79,11 @@ function kindOf(file: string): string | undefined {
   if (/^flavor-update-req/.test(b)) return 'flavor-update';
   if (/^flavor-extra-specs-create-req/.test(b)) return 'extra-specs-create';
   if (/^flavor-extra-specs-update-req/.test(b)) return 'extra-specs-update';
-  if (/^(server-action-|lock-server|unlock-server|pause-server|unpause-server|server-suspend|server-resume|migrate-server|live-migrate-server|server-evacuate|admin-actions-reset-server-state|admin-password-change|console-output-post-req|get-vnc-console-post-req|security-group-(add|remove)-post-req)/.test(b))
+  if (
+    /^(server-action-|lock-server|unlock-server|pause-server|unpause-server|server-suspend|server-resume|migrate-server|live-migrate-server|server-evacuate|admin-actions-reset-server-state|admin-password-change|console-output-post-req|get-vnc-console-post-req|security-group-(add|remove)-post-req)/.test(
+      b,
+    )
+  )
     return 'action';
   return undefined;
 }
@@ -104,7 +132,8 @@ describeIfShared(
       f = await startFixture({ hosts: 3, computeQuota: { instances: -1, cores: -1, ram: -1, metadata_items: -1 } });
       admin = f.admin;
       ids = seeded(f);
-      const pub = (await admin.mv('2.91').post('/compute/v2.1/os-keypairs', { keypair: { name: 'sample-key' } })).body.keypair.public_key;
+      const pub = (await admin.mv('2.91').post('/compute/v2.1/os-keypairs', { keypair: { name: 'sample-key' } })).body
+        .keypair.public_key;
       expect(pub).toBeTruthy();
     });
     afterAll(() => f.sim.close());
@@ -121,7 +150,8 @@ describeIfShared(
       if ('imageRef' in s) s.imageRef = ids.imageId;
       s.flavorRef = '1';
       if (s.availability_zone) s.availability_zone = 'nova';
-      if (Array.isArray(s.networks)) s.networks = s.networks.map((n: Obj) => ({ uuid: ids.networkId, ...(n.tag ? { tag: n.tag } : {}) }));
+      if (Array.isArray(s.networks))
+        s.networks = s.networks.map((n: Obj) => ({ uuid: ids.networkId, ...(n.tag ? { tag: n.tag } : {}) }));
       if (s.host) s.host = 'compute-02';
       if (s.hypervisor_hostname) s.hypervisor_hostname = 'compute-02';
       if (s.key_name) s.key_name = 'sample-key';
@@ -167,7 +197,13 @@ describeIfShared(
           await adaptCreate(body.server);
           for (const key of ['os:scheduler_hints', 'OS-SCH-HNT:scheduler_hints'])
             if (body[key]?.group)
-              body[key].group = (await admin.mv('2.64').post('/compute/v2.1/os-server-groups', { server_group: { name: unique('grp'), policy: 'soft-anti-affinity' } })).body.server_group.id;
+              body[key].group = (
+                await admin
+                  .mv('2.64')
+                  .post('/compute/v2.1/os-server-groups', {
+                    server_group: { name: unique('grp'), policy: 'soft-anti-affinity' },
+                  })
+              ).body.server_group.id;
           url = '/compute/v2.1/servers';
           break;
         case 'update':
@@ -195,22 +231,31 @@ describeIfShared(
         case 'service': {
           method = 'PUT';
           if (Number(c.mv.split('.')[1]) >= 53) {
-            const svc = (await admin.mv(c.mv).get('/compute/v2.1/os-services?host=compute-01&binary=nova-compute')).body.services[0];
+            const svc = (await admin.mv(c.mv).get('/compute/v2.1/os-services?host=compute-01&binary=nova-compute')).body
+              .services[0];
             url = `/compute/v2.1/os-services/${svc.id}`;
             afterwards = () => void admin.mv(c.mv).put(url, { status: 'enabled', forced_down: false });
           } else {
             body.host = 'compute-01';
             body.binary = 'nova-compute';
-            const verb = /disable-log/.test(c.file) ? 'disable-log-reason' : /force-down/.test(c.file) ? 'force-down' : /disable/.test(c.file) ? 'disable' : 'enable';
+            const verb = /disable-log/.test(c.file)
+              ? 'disable-log-reason'
+              : /force-down/.test(c.file)
+                ? 'force-down'
+                : /disable/.test(c.file)
+                  ? 'disable'
+                  : 'enable';
             url = `/compute/v2.1/os-services/${verb}`;
           }
           break;
         }
         case 'interface': {
           const a = body.interfaceAttachment;
-          if (a.port_id) a.port_id = (await admin.post('/network/v2.0/ports', { port: { network_id: ids.networkId } })).body.port.id;
+          if (a.port_id)
+            a.port_id = (await admin.post('/network/v2.0/ports', { port: { network_id: ids.networkId } })).body.port.id;
           if (a.net_id) a.net_id = ids.networkId;
-          if (Array.isArray(a.fixed_ips)) a.fixed_ips = a.fixed_ips.map(() => ({ ip_address: `192.0.2.${200 + (seq++ % 40)}` }));
+          if (Array.isArray(a.fixed_ips))
+            a.fixed_ips = a.fixed_ips.map(() => ({ ip_address: `192.0.2.${200 + (seq++ % 40)}` }));
           url = `/compute/v2.1/servers/${await activeServer(admin.mv('2.96'), f)}/os-interface`;
           break;
         }
@@ -232,8 +277,10 @@ describeIfShared(
           break;
         case 'aggregate-update':
         case 'aggregate-action': {
-          const agg = (await admin.post('/compute/v2.1/os-aggregates', { aggregate: { name: unique('agg') } })).body.aggregate;
-          if (body.remove_host) await admin.post(`/compute/v2.1/os-aggregates/${agg.id}/action`, { add_host: { host: 'compute-01' } });
+          const agg = (await admin.post('/compute/v2.1/os-aggregates', { aggregate: { name: unique('agg') } })).body
+            .aggregate;
+          if (body.remove_host)
+            await admin.post(`/compute/v2.1/os-aggregates/${agg.id}/action`, { add_host: { host: 'compute-01' } });
           if (body.add_host) body.add_host.host = 'compute-01';
           if (body.remove_host) body.remove_host.host = 'compute-01';
           if (body.aggregate) body.aggregate.name = unique('agg');
@@ -247,7 +294,9 @@ describeIfShared(
           url = '/compute/v2.1/flavors';
           break;
         case 'flavor-update': {
-          const fl = (await admin.post('/compute/v2.1/flavors', { flavor: { name: unique('flv'), ram: 64, vcpus: 1, disk: 1 } })).body.flavor;
+          const fl = (
+            await admin.post('/compute/v2.1/flavors', { flavor: { name: unique('flv'), ram: 64, vcpus: 1, disk: 1 } })
+          ).body.flavor;
           method = 'PUT';
           url = `/compute/v2.1/flavors/${fl.id}`;
           break;
@@ -293,7 +342,8 @@ describeIfShared(
         expect(r.status).toBe(400);
         return;
       }
-      if (r.status >= 300) throw new Error(`${c.file} @${c.mv}: ${method} ${url} → ${r.status} ${JSON.stringify(r.body)}`);
+      if (r.status >= 300)
+        throw new Error(`${c.file} @${c.mv}: ${method} ${url} → ${r.status} ${JSON.stringify(r.body)}`);
     });
   },
   { samples: true },

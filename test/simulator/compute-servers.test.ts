@@ -29,9 +29,13 @@ describe('versions and microversions', () => {
     expect(legacy.headers.get('x-openstack-nova-api-version')).toBe('2.53');
     const tooNew = await f.admin.get('/compute/v2.1/flavors', { 'OpenStack-API-Version': 'compute 2.200' });
     expect(tooNew.status).toBe(406);
-    expect(tooNew.body.computeFault.message).toBe('Version 2.200 is not supported by the API. Minimum is 2.1 and maximum is 2.96.');
+    expect(tooNew.body.computeFault.message).toBe(
+      'Version 2.200 is not supported by the API. Minimum is 2.1 and maximum is 2.96.',
+    );
     expect((await f.admin.get('/compute/v2.1/flavors', { 'OpenStack-API-Version': 'compute 3.0' })).status).toBe(406);
-    expect((await f.admin.get('/compute/v2.1/flavors', { 'OpenStack-API-Version': 'compute banana' })).status).toBe(400);
+    expect((await f.admin.get('/compute/v2.1/flavors', { 'OpenStack-API-Version': 'compute banana' })).status).toBe(
+      400,
+    );
   });
 
   it('accepts the legacy /v2.1/{project_id}/ prefix', async () => {
@@ -61,7 +65,16 @@ describe('server create', () => {
   it('builds a server on a Neutron port and shows Nova detail fields', async () => {
     const { networkId, imageId } = seeded(f);
     const r = await admin.post('/compute/v2.1/servers', {
-      server: { name: 'web-1', flavorRef: '2', imageRef: imageId, networks: [{ uuid: networkId }], metadata: { cmp_group: 'g1' }, user_data: Buffer.from('#!/bin/sh\necho hi').toString('base64'), tags: ['a', 'b'], description: 'd' },
+      server: {
+        name: 'web-1',
+        flavorRef: '2',
+        imageRef: imageId,
+        networks: [{ uuid: networkId }],
+        metadata: { cmp_group: 'g1' },
+        user_data: Buffer.from('#!/bin/sh\necho hi').toString('base64'),
+        tags: ['a', 'b'],
+        description: 'd',
+      },
     });
     expect(r.status).toBe(202);
     expect(r.body.server.adminPass).toHaveLength(12);
@@ -102,31 +115,84 @@ describe('server create', () => {
     const bad = async (server: Record<string, unknown>, status = 400, client = admin) => {
       const r = await client.post('/compute/v2.1/servers', { server });
       expect(r.status).toBe(status);
-      return status === 403 ? r.body.forbidden.message : status === 409 ? r.body.conflictingRequest.message : r.body.badRequest.message;
+      return status === 403
+        ? r.body.forbidden.message
+        : status === 409
+          ? r.body.conflictingRequest.message
+          : r.body.badRequest.message;
     };
-    expect(await bad({ flavorRef: '1', imageRef: imageId, networks: 'none' })).toContain("'name' is a required property");
-    expect(await bad({ name: 'x', imageRef: imageId, networks: 'none' })).toContain("'flavorRef' is a required property");
-    expect(await bad({ name: 'x', flavorRef: '999', imageRef: imageId, networks: 'none' })).toBe('Flavor 999 could not be found.');
+    expect(await bad({ flavorRef: '1', imageRef: imageId, networks: 'none' })).toContain(
+      "'name' is a required property",
+    );
+    expect(await bad({ name: 'x', imageRef: imageId, networks: 'none' })).toContain(
+      "'flavorRef' is a required property",
+    );
+    expect(await bad({ name: 'x', flavorRef: '999', imageRef: imageId, networks: 'none' })).toBe(
+      'Flavor 999 could not be found.',
+    );
     expect(await bad({ name: 'x', flavorRef: '1', imageRef: imageId })).toContain("'networks' is a required property");
-    expect(await bad({ name: 'x', flavorRef: '1', imageRef: imageId, networks: 'none', user_data: 'not base64!' })).toBe('User data needs to be valid base 64.');
-    expect(await bad({ name: 'x', flavorRef: '1', imageRef: '0b5f7e2a-0000-4000-8000-000000000000', networks: 'none' })).toBe('Can not find requested image');
-    expect(await bad({ name: 'x', flavorRef: '1', imageRef: imageId, networks: 'none', key_name: 'nope' })).toBe('Invalid key_name provided.');
-    expect(await bad({ name: 'x', flavorRef: '1', imageRef: imageId, networks: [{ uuid: '0b5f7e2a-0000-4000-8000-000000000000' }] })).toBe('Network 0b5f7e2a-0000-4000-8000-000000000000 could not be found.');
-    expect(await bad({ name: 'x', flavorRef: '1', imageRef: imageId, networks: 'none', personality: [{ path: '/a', contents: 'YQ==' }] })).toContain("'personality' was unexpected");
-    expect(await bad({ name: 'x', flavorRef: '1', imageRef: imageId, networks: 'none', availability_zone: 'mars' })).toBe('The requested availability zone is not available');
-    expect(await bad({ name: 'x', flavorRef: '1', imageRef: imageId, networks: 'none', host: 'nowhere' })).toBe('Compute host nowhere could not be found.');
+    expect(
+      await bad({ name: 'x', flavorRef: '1', imageRef: imageId, networks: 'none', user_data: 'not base64!' }),
+    ).toBe('User data needs to be valid base 64.');
+    expect(
+      await bad({ name: 'x', flavorRef: '1', imageRef: '0b5f7e2a-0000-4000-8000-000000000000', networks: 'none' }),
+    ).toBe('Can not find requested image');
+    expect(await bad({ name: 'x', flavorRef: '1', imageRef: imageId, networks: 'none', key_name: 'nope' })).toBe(
+      'Invalid key_name provided.',
+    );
+    expect(
+      await bad({
+        name: 'x',
+        flavorRef: '1',
+        imageRef: imageId,
+        networks: [{ uuid: '0b5f7e2a-0000-4000-8000-000000000000' }],
+      }),
+    ).toBe('Network 0b5f7e2a-0000-4000-8000-000000000000 could not be found.');
+    expect(
+      await bad({
+        name: 'x',
+        flavorRef: '1',
+        imageRef: imageId,
+        networks: 'none',
+        personality: [{ path: '/a', contents: 'YQ==' }],
+      }),
+    ).toContain("'personality' was unexpected");
+    expect(
+      await bad({ name: 'x', flavorRef: '1', imageRef: imageId, networks: 'none', availability_zone: 'mars' }),
+    ).toBe('The requested availability zone is not available');
+    expect(await bad({ name: 'x', flavorRef: '1', imageRef: imageId, networks: 'none', host: 'nowhere' })).toBe(
+      'Compute host nowhere could not be found.',
+    );
     expect((await admin.post('/compute/v2.1/servers', '{"server":')).status).toBe(400);
     // personality is still accepted before 2.57
-    const r = await f.admin.mv('2.56').post('/compute/v2.1/servers', { server: { name: 'p', flavorRef: '1', imageRef: imageId, networks: [{ uuid: networkId }], personality: [{ path: '/etc/motd', contents: 'aGk=' }] } });
+    const r = await f.admin
+      .mv('2.56')
+      .post('/compute/v2.1/servers', {
+        server: {
+          name: 'p',
+          flavorRef: '1',
+          imageRef: imageId,
+          networks: [{ uuid: networkId }],
+          personality: [{ path: '/etc/motd', contents: 'aGk=' }],
+        },
+      });
     expect(r.status).toBe(202);
     // forced host and requested host are admin-only
     const m = await memberClient(f, 'forcer');
-    expect(await bad({ name: 'x', flavorRef: '1', imageRef: imageId, networks: 'none', availability_zone: 'nova:compute-01' }, 403, m.client.mv('2.96'))).toBe(
-      "Policy doesn't allow os_compute_api:servers:create:forced_host to be performed.",
-    );
-    expect(await bad({ name: 'x', flavorRef: '1', imageRef: imageId, networks: 'none', host: 'compute-01' }, 403, m.client.mv('2.96'))).toBe(
-      "Policy doesn't allow compute:servers:create:requested_destination to be performed.",
-    );
+    expect(
+      await bad(
+        { name: 'x', flavorRef: '1', imageRef: imageId, networks: 'none', availability_zone: 'nova:compute-01' },
+        403,
+        m.client.mv('2.96'),
+      ),
+    ).toBe("Policy doesn't allow os_compute_api:servers:create:forced_host to be performed.");
+    expect(
+      await bad(
+        { name: 'x', flavorRef: '1', imageRef: imageId, networks: 'none', host: 'compute-01' },
+        403,
+        m.client.mv('2.96'),
+      ),
+    ).toBe("Policy doesn't allow compute:servers:create:requested_destination to be performed.");
   });
 
   it('honours forced and requested hosts for admins', async () => {
@@ -142,13 +208,17 @@ describe('server create', () => {
     expect(put.status).toBe(200);
     const c = m.client.mv('2.96');
     await createServer(c, f, { flavorRef: '3' }); // 2 vcpus
-    const r = await c.post('/compute/v2.1/servers', { server: { name: 'big', flavorRef: '3', imageRef: seeded(f).imageId, networks: 'none' } });
+    const r = await c.post('/compute/v2.1/servers', {
+      server: { name: 'big', flavorRef: '3', imageRef: seeded(f).imageId, networks: 'none' },
+    });
     expect(r.status).toBe(403);
     expect(r.body.forbidden.message).toBe('Quota exceeded for cores: Requested 2, but already used 2 of 3 cores');
   });
 
   it('puts a server in ERROR with a fault when no host fits', async () => {
-    await admin.post('/compute/v2.1/flavors', { flavor: { name: 'huge', ram: 10_000_000, vcpus: 1, disk: 1, id: 'huge' } });
+    await admin.post('/compute/v2.1/flavors', {
+      flavor: { name: 'huge', ram: 10_000_000, vcpus: 1, disk: 1, id: 'huge' },
+    });
     const id = await createServer(admin, f, { flavorRef: 'huge' });
     const s = await eventually(async () => {
       const r = await admin.get(`/compute/v2.1/servers/${id}`);
@@ -162,7 +232,12 @@ describe('server create', () => {
   it('fails the build (ERROR, not the API call) when the network has no address left', async () => {
     const net = await admin.post('/network/v2.0/networks', { network: { name: 'tiny' } });
     const sub = await admin.post('/network/v2.0/subnets', {
-      subnet: { network_id: net.body.network.id, ip_version: 4, cidr: '10.99.0.0/29', allocation_pools: [{ start: '10.99.0.2', end: '10.99.0.3' }] },
+      subnet: {
+        network_id: net.body.network.id,
+        ip_version: 4,
+        cidr: '10.99.0.0/29',
+        allocation_pools: [{ start: '10.99.0.2', end: '10.99.0.3' }],
+      },
     });
     expect(sub.status).toBe(201);
     const nets = [{ uuid: net.body.network.id }];
@@ -173,7 +248,9 @@ describe('server create', () => {
       const r = await admin.get(`/compute/v2.1/servers/${id}`);
       return r.body.server.status === 'ERROR' ? r.body.server : undefined;
     });
-    expect(s.fault.message).toBe(`Build of instance ${id} aborted: Failed to allocate the network(s), not rescheduling.`);
+    expect(s.fault.message).toBe(
+      `Build of instance ${id} aborted: Failed to allocate the network(s), not rescheduling.`,
+    );
     expect(s.addresses).toEqual({});
   });
 
@@ -181,15 +258,30 @@ describe('server create', () => {
     const { imageId } = seeded(f);
     const id = await createServer(admin, f, {
       imageRef: '',
-      block_device_mapping_v2: [{ boot_index: 0, uuid: imageId, source_type: 'image', destination_type: 'volume', volume_size: 2, delete_on_termination: true }],
+      block_device_mapping_v2: [
+        {
+          boot_index: 0,
+          uuid: imageId,
+          source_type: 'image',
+          destination_type: 'volume',
+          volume_size: 2,
+          delete_on_termination: true,
+        },
+      ],
     });
     const s = await waitStatus(admin, id, 'ACTIVE');
     expect(s.image).toBe('');
     const volId = s['os-extended-volumes:volumes_attached'][0].id;
     await eventually(async () => f.sim.cloud.service('volume').volumes.get(volId)?.status === 'in-use');
     const att = await admin.get(`/compute/v2.1/servers/${id}/os-volume_attachments`);
-    expect(att.body.volumeAttachments[0]).toMatchObject({ volumeId: volId, device: '/dev/vda', delete_on_termination: true });
-    expect((await admin.delete(`/compute/v2.1/servers/${id}/os-volume_attachments/${volId}`)).body.badRequest.message).toBe('Cannot detach a root device volume');
+    expect(att.body.volumeAttachments[0]).toMatchObject({
+      volumeId: volId,
+      device: '/dev/vda',
+      delete_on_termination: true,
+    });
+    expect(
+      (await admin.delete(`/compute/v2.1/servers/${id}/os-volume_attachments/${volId}`)).body.badRequest.message,
+    ).toBe('Cannot detach a root device volume');
     await admin.delete(`/compute/v2.1/servers/${id}`);
     await eventually(async () => !f.sim.cloud.service('volume').volumes.has(volId));
   });
@@ -221,7 +313,16 @@ describe('server create', () => {
   });
 
   it('creates several servers with min/max_count and a reservation id', async () => {
-    const r = await admin.post('/compute/v2.1/servers', { server: { name: 'multi', flavorRef: '1', imageRef: seeded(f).imageId, networks: 'none', max_count: 3, return_reservation_id: true } });
+    const r = await admin.post('/compute/v2.1/servers', {
+      server: {
+        name: 'multi',
+        flavorRef: '1',
+        imageRef: seeded(f).imageId,
+        networks: 'none',
+        max_count: 3,
+        return_reservation_id: true,
+      },
+    });
     expect(r.status).toBe(202);
     expect(r.body.reservation_id).toMatch(/^r-/);
     const list = await admin.get(`/compute/v2.1/servers?reservation_id=${r.body.reservation_id}`);
@@ -235,7 +336,8 @@ describe('server list', () => {
   beforeAll(async () => {
     m = await memberClient(f, 'lister');
     await admin.put(`/compute/v2.1/os-quota-sets/${m.projectId}`, { quota_set: { instances: 50, cores: 50 } });
-    for (let i = 0; i < 7; i++) ids.push(await createServer(m.client.mv('2.96'), f, { name: `list-${i}`, tags: i % 2 ? ['odd'] : ['even'] }));
+    for (let i = 0; i < 7; i++)
+      ids.push(await createServer(m.client.mv('2.96'), f, { name: `list-${i}`, tags: i % 2 ? ['odd'] : ['even'] }));
   });
 
   it('pages newest first with limit and marker and a next link', async () => {
@@ -274,13 +376,17 @@ describe('server list', () => {
     await eventually(async () => (await c.get(`/compute/v2.1/servers/${ids[0]}`)).status === 404);
     const r = await c.get(`/compute/v2.1/servers/detail?changes-since=${since}`);
     expect(r.body.servers.find((s: { id: string }) => s.id === ids[0]).status).toBe('DELETED');
-    expect((await c.get('/compute/v2.1/servers')).body.servers.find((s: { id: string }) => s.id === ids[0])).toBeUndefined();
+    expect(
+      (await c.get('/compute/v2.1/servers')).body.servers.find((s: { id: string }) => s.id === ids[0]),
+    ).toBeUndefined();
   });
 
   it('forbids all_tenants to members and lets admins see every project and filter by host', async () => {
     const forbidden = await m.client.get('/compute/v2.1/servers?all_tenants=1');
     expect(forbidden.status).toBe(403);
-    expect(forbidden.body.forbidden.message).toBe("Policy doesn't allow os_compute_api:servers:index:get_all_tenants to be performed.");
+    expect(forbidden.body.forbidden.message).toBe(
+      "Policy doesn't allow os_compute_api:servers:index:get_all_tenants to be performed.",
+    );
     const all = await admin.get('/compute/v2.1/servers/detail?all_tenants=1');
     expect(all.body.servers.some((s: { tenant_id: string }) => s.tenant_id === m.projectId)).toBe(true);
     const own = await admin.get('/compute/v2.1/servers');
@@ -302,9 +408,16 @@ describe('server update, metadata and tags', () => {
     expect(u.body.server).toMatchObject({ name: 'renamed', description: 'new' });
     expect((await admin.put(`/compute/v2.1/servers/${id}`, { server: { flavorRef: '2' } })).status).toBe(400);
     expect((await admin.get(`/compute/v2.1/servers/${id}/metadata`)).body.metadata).toEqual({ a: '1' });
-    expect((await admin.post(`/compute/v2.1/servers/${id}/metadata`, { metadata: { b: '2' } })).body.metadata).toEqual({ a: '1', b: '2' });
-    expect((await admin.put(`/compute/v2.1/servers/${id}/metadata`, { metadata: { c: '3' } })).body.metadata).toEqual({ c: '3' });
-    expect((await admin.put(`/compute/v2.1/servers/${id}/metadata/d`, { meta: { d: '4' } })).body.meta).toEqual({ d: '4' });
+    expect((await admin.post(`/compute/v2.1/servers/${id}/metadata`, { metadata: { b: '2' } })).body.metadata).toEqual({
+      a: '1',
+      b: '2',
+    });
+    expect((await admin.put(`/compute/v2.1/servers/${id}/metadata`, { metadata: { c: '3' } })).body.metadata).toEqual({
+      c: '3',
+    });
+    expect((await admin.put(`/compute/v2.1/servers/${id}/metadata/d`, { meta: { d: '4' } })).body.meta).toEqual({
+      d: '4',
+    });
     expect((await admin.get(`/compute/v2.1/servers/${id}/metadata/d`)).body.meta).toEqual({ d: '4' });
     expect((await admin.put(`/compute/v2.1/servers/${id}/metadata/e`, { meta: { d: '4' } })).status).toBe(400);
     expect((await admin.delete(`/compute/v2.1/servers/${id}/metadata/d`)).status).toBe(204);

@@ -11,7 +11,9 @@ beforeAll(async () => {
 afterAll(() => f.sim.close());
 
 const auth = (userId: string, password: string) =>
-  f.anon.post(`${K}/auth/tokens`, { auth: { identity: { methods: ['password'], password: { user: { id: userId, password } } } } });
+  f.anon.post(`${K}/auth/tokens`, {
+    auth: { identity: { methods: ['password'], password: { user: { id: userId, password } } } },
+  });
 
 describe('security compliance', () => {
   it('locks an account after the failed logins, even for the right password, until the lockout ends', async () => {
@@ -28,13 +30,17 @@ describe('security compliance', () => {
     const { token } = await memberProject(f.sim, 'history');
     const userId = f.sim.cloud.service('identity').findUser('history-user')!.id;
     const me = new SimClient(f.sim.url, token);
-    const change = (original: string, password: string) => me.post(`${K}/users/${userId}/password`, { user: { original_password: original, password } });
+    const change = (original: string, password: string) =>
+      me.post(`${K}/users/${userId}/password`, { user: { original_password: original, password } });
     expect((await change('pw', 'first-new')).status).toBe(204);
     // A password change revokes the user's tokens, as Keystone does: log in again with the new one.
     me.token = await login(f.sim.url, 'history-user', 'first-new', 'history');
     expect((await change('first-new', 'first-new')).status).toBe(400);
     const back = await change('first-new', 'pw');
-    expect([back.status, back.body.error?.message]).toEqual([400, 'The new password cannot be identical to a previous password. The total number which includes the new password must be unique is 2.']);
+    expect([back.status, back.body.error?.message]).toEqual([
+      400,
+      'The new password cannot be identical to a previous password. The total number which includes the new password must be unique is 2.',
+    ]);
     expect((await change('first-new', 'second-new')).status).toBe(204);
     expect((await auth(userId, 'second-new')).status).toBe(201);
   });

@@ -35,7 +35,10 @@ describeIfShared(
       }
       if (identity.token) {
         const r = await f.anon.post('/identity/v3/auth/tokens', {
-          auth: { identity: { methods: ['password'], password: { user: { id: adminId, password: 'secret' } } }, scope: 'unscoped' },
+          auth: {
+            identity: { methods: ['password'], password: { user: { id: adminId, password: 'secret' } } },
+            scope: 'unscoped',
+          },
         });
         identity.token.id = r.headers.get('x-subject-token');
       }
@@ -113,11 +116,15 @@ describeIfShared(
       const token = await login(f.sim.url, create.user.name, create.user.password, 'admin');
       const pw = loadSample<Obj>('identity', 'admin/user-password-update-request.json');
       pw.user.original_password = create.user.password;
-      expect((await new SimClient(f.sim.url, token).post(`/identity/v3/users/${u.body.user.id}/password`, pw)).status).toBe(204);
+      expect(
+        (await new SimClient(f.sim.url, token).post(`/identity/v3/users/${u.body.user.id}/password`, pw)).status,
+      ).toBe(204);
       await login(f.sim.url, create.user.name, pw.user.password, 'admin');
       pw.user.original_password = 'wrong';
       const again = await login(f.sim.url, create.user.name, pw.user.password, 'admin');
-      expect((await new SimClient(f.sim.url, again).post(`/identity/v3/users/${u.body.user.id}/password`, pw)).status).toBe(401);
+      expect(
+        (await new SimClient(f.sim.url, again).post(`/identity/v3/users/${u.body.user.id}/password`, pw)).status,
+      ).toBe(401);
     });
 
     it('role sample: create', async () => {

@@ -27,30 +27,59 @@ describe('Keystone discovery', () => {
 
 describe('tokens', () => {
   it('issues a project-scoped token with the full catalog', async () => {
-    const r = await f.anon.post('/identity/v3/auth/tokens', passwordAuth('admin', 'secret', { project: { name: 'admin', domain: { id: 'default' } } }));
+    const r = await f.anon.post(
+      '/identity/v3/auth/tokens',
+      passwordAuth('admin', 'secret', { project: { name: 'admin', domain: { id: 'default' } } }),
+    );
     expect(r.status).toBe(201);
     expect(r.headers.get('x-subject-token')).toBeTruthy();
     const t = r.body.token;
     expect(t.project.name).toBe('admin');
     expect(t.roles.map((x: { name: string }) => x.name)).toContain('admin');
-    const byType = Object.fromEntries(t.catalog.map((s: { type: string; endpoints: Array<{ interface: string; url: string; region: string }> }) => [s.type, s]));
-    expect(Object.keys(byType).sort()).toEqual(['block-storage', 'compute', 'identity', 'image', 'load-balancer', 'network', 'volumev3']);
+    const byType = Object.fromEntries(
+      t.catalog.map((s: { type: string; endpoints: Array<{ interface: string; url: string; region: string }> }) => [
+        s.type,
+        s,
+      ]),
+    );
+    expect(Object.keys(byType).sort()).toEqual([
+      'block-storage',
+      'compute',
+      'identity',
+      'image',
+      'load-balancer',
+      'network',
+      'volumev3',
+    ]);
     const pub = (type: string) => byType[type].endpoints.find((e: { interface: string }) => e.interface === 'public');
     expect(pub('compute').url).toBe(`${f.sim.url}/compute/v2.1`);
     expect(pub('volumev3').url).toBe(`${f.sim.url}/volume/v3/${t.project.id}`);
     expect(pub('identity').url).toBe(`${f.sim.url}/identity/v3`);
     expect(pub('network').region).toBe('RegionOne');
-    expect(byType.compute.endpoints.map((e: { interface: string }) => e.interface).sort()).toEqual(['admin', 'internal', 'public']);
+    expect(byType.compute.endpoints.map((e: { interface: string }) => e.interface).sort()).toEqual([
+      'admin',
+      'internal',
+      'public',
+    ]);
   });
 
   it('scopes by project id, to a domain, to the system, or not at all', async () => {
     const projectId = f.sim.cloud.service('identity').findProject('admin')!.id;
-    const byId = await f.anon.post('/identity/v3/auth/tokens', passwordAuth('admin', 'secret', { project: { id: projectId } }));
+    const byId = await f.anon.post(
+      '/identity/v3/auth/tokens',
+      passwordAuth('admin', 'secret', { project: { id: projectId } }),
+    );
     expect(byId.body.token.project.id).toBe(projectId);
-    const dom = await f.anon.post('/identity/v3/auth/tokens', passwordAuth('admin', 'secret', { domain: { id: 'default' } }));
+    const dom = await f.anon.post(
+      '/identity/v3/auth/tokens',
+      passwordAuth('admin', 'secret', { domain: { id: 'default' } }),
+    );
     expect(dom.status).toBe(201);
     expect(dom.body.token.domain).toEqual({ id: 'default', name: 'Default' });
-    const sys = await f.anon.post('/identity/v3/auth/tokens', passwordAuth('admin', 'secret', { system: { all: true } }));
+    const sys = await f.anon.post(
+      '/identity/v3/auth/tokens',
+      passwordAuth('admin', 'secret', { system: { all: true } }),
+    );
     expect(sys.body.token.system).toEqual({ all: true });
     const uns = await f.anon.post('/identity/v3/auth/tokens', passwordAuth('admin', 'secret', 'unscoped'));
     expect(uns.status).toBe(201);
@@ -60,7 +89,10 @@ describe('tokens', () => {
     expect(dflt.body.token.project.id).toBe(projectId);
     // rescoping with a token
     const re = await f.anon.post('/identity/v3/auth/tokens', {
-      auth: { identity: { methods: ['token'], token: { id: uns.headers.get('x-subject-token') } }, scope: { project: { id: projectId } } },
+      auth: {
+        identity: { methods: ['token'], token: { id: uns.headers.get('x-subject-token') } },
+        scope: { project: { id: projectId } },
+      },
     });
     expect(re.status).toBe(201);
     expect(re.body.token.methods).toEqual(['token']);
@@ -74,7 +106,11 @@ describe('tokens', () => {
     ]) {
       const r = await f.anon.post('/identity/v3/auth/tokens', body);
       expect(r.status).toBe(401);
-      expect(r.body.error).toEqual({ code: 401, title: 'Unauthorized', message: 'The request you have made requires authentication.' });
+      expect(r.body.error).toEqual({
+        code: 401,
+        title: 'Unauthorized',
+        message: 'The request you have made requires authentication.',
+      });
     }
   });
 
@@ -131,22 +167,31 @@ describe('tokens', () => {
 
 describe('projects, users, roles', () => {
   it('maps a tenant to a project with a member user', async () => {
-    const p = await f.admin.post('/identity/v3/projects', { project: { name: 'tenant-a', domain_id: 'default', description: 'A' } });
+    const p = await f.admin.post('/identity/v3/projects', {
+      project: { name: 'tenant-a', domain_id: 'default', description: 'A' },
+    });
     expect(p.status).toBe(201);
     expect(p.body.project).toMatchObject({ name: 'tenant-a', domain_id: 'default', enabled: true, is_domain: false });
     const dup = await f.admin.post('/identity/v3/projects', { project: { name: 'tenant-a' } });
     expect(dup.status).toBe(409);
     expect(dup.body.error.title).toBe('Conflict');
 
-    const u = await f.admin.post('/identity/v3/users', { user: { name: 'alice', password: 'pw', default_project_id: p.body.project.id } });
+    const u = await f.admin.post('/identity/v3/users', {
+      user: { name: 'alice', password: 'pw', default_project_id: p.body.project.id },
+    });
     expect(u.status).toBe(201);
     expect(u.body.user.password).toBeUndefined();
     const roles = await f.admin.get('/identity/v3/roles?name=member');
     const member = roles.body.roles[0];
     expect(member.name).toBe('member');
-    const put = await f.admin.put(`/identity/v3/projects/${p.body.project.id}/users/${u.body.user.id}/roles/${member.id}`);
+    const put = await f.admin.put(
+      `/identity/v3/projects/${p.body.project.id}/users/${u.body.user.id}/roles/${member.id}`,
+    );
     expect(put.status).toBe(204);
-    expect((await f.admin.head(`/identity/v3/projects/${p.body.project.id}/users/${u.body.user.id}/roles/${member.id}`)).status).toBe(204);
+    expect(
+      (await f.admin.head(`/identity/v3/projects/${p.body.project.id}/users/${u.body.user.id}/roles/${member.id}`))
+        .status,
+    ).toBe(204);
     const listed = await f.admin.get(`/identity/v3/projects/${p.body.project.id}/users/${u.body.user.id}/roles`);
     expect(listed.body.roles.map((r: { name: string }) => r.name)).toEqual(['member']);
     const ra = await f.admin.get(`/identity/v3/role_assignments?user.id=${u.body.user.id}&include_names`);
@@ -157,10 +202,16 @@ describe('projects, users, roles', () => {
     expect((await alice.get(`/identity/v3/projects/${p.body.project.id}`)).status).toBe(200);
     const forbidden = await alice.post('/identity/v3/projects', { project: { name: 'x' } });
     expect(forbidden.status).toBe(403);
-    expect(forbidden.body.error.message).toBe('You are not authorized to perform the requested action: identity:create_project.');
-    expect((await alice.get('/identity/v3/auth/projects')).body.projects.map((x: { name: string }) => x.name)).toEqual(['tenant-a']);
+    expect(forbidden.body.error.message).toBe(
+      'You are not authorized to perform the requested action: identity:create_project.',
+    );
+    expect((await alice.get('/identity/v3/auth/projects')).body.projects.map((x: { name: string }) => x.name)).toEqual([
+      'tenant-a',
+    ]);
 
-    const patched = await f.admin.patch(`/identity/v3/projects/${p.body.project.id}`, { project: { description: 'B' } });
+    const patched = await f.admin.patch(`/identity/v3/projects/${p.body.project.id}`, {
+      project: { description: 'B' },
+    });
     expect(patched.body.project.description).toBe('B');
     const up = await f.admin.patch(`/identity/v3/users/${u.body.user.id}`, { user: { email: 'a@example.org' } });
     expect(up.body.user.email).toBe('a@example.org');
@@ -168,7 +219,10 @@ describe('projects, users, roles', () => {
     expect((await f.admin.get(`/identity/v3/projects?name=tenant-a`)).body.projects).toHaveLength(1);
     expect((await f.admin.get(`/identity/v3/users/${u.body.user.id}/projects`)).body.projects).toHaveLength(1);
 
-    expect((await f.admin.delete(`/identity/v3/projects/${p.body.project.id}/users/${u.body.user.id}/roles/${member.id}`)).status).toBe(204);
+    expect(
+      (await f.admin.delete(`/identity/v3/projects/${p.body.project.id}/users/${u.body.user.id}/roles/${member.id}`))
+        .status,
+    ).toBe(204);
     expect((await alice.get('/identity/v3/auth/projects')).body.projects).toEqual([]);
     expect((await f.admin.delete(`/identity/v3/users/${u.body.user.id}`)).status).toBe(204);
     expect((await f.admin.get(`/identity/v3/users/${u.body.user.id}`)).status).toBe(404);
@@ -196,12 +250,16 @@ describe('application credentials', () => {
   it('creates one and authenticates with it', async () => {
     const ids = f.sim.cloud.service('identity');
     const adminId = ids.findUser('admin')!.id;
-    const created = await f.admin.post(`/identity/v3/users/${adminId}/application_credentials`, { application_credential: { name: 'cmp' } });
+    const created = await f.admin.post(`/identity/v3/users/${adminId}/application_credentials`, {
+      application_credential: { name: 'cmp' },
+    });
     expect(created.status).toBe(201);
     const cred = created.body.application_credential;
     expect(cred.secret).toBeTruthy();
     const auth = await f.anon.post('/identity/v3/auth/tokens', {
-      auth: { identity: { methods: ['application_credential'], application_credential: { id: cred.id, secret: cred.secret } } },
+      auth: {
+        identity: { methods: ['application_credential'], application_credential: { id: cred.id, secret: cred.secret } },
+      },
     });
     expect(auth.status).toBe(201);
     expect(auth.body.token.project.id).toBe(cred.project_id);
@@ -210,7 +268,11 @@ describe('application credentials', () => {
       auth: {
         identity: {
           methods: ['application_credential'],
-          application_credential: { name: 'cmp', secret: cred.secret, user: { name: 'admin', domain: { id: 'default' } } },
+          application_credential: {
+            name: 'cmp',
+            secret: cred.secret,
+            user: { name: 'admin', domain: { id: 'default' } },
+          },
         },
       },
     });
@@ -219,9 +281,14 @@ describe('application credentials', () => {
       auth: { identity: { methods: ['application_credential'], application_credential: { id: cred.id, secret: 'x' } } },
     });
     expect(bad.status).toBe(401);
-    expect((await f.admin.get(`/identity/v3/users/${adminId}/application_credentials`)).body.application_credentials[0].secret).toBeUndefined();
+    expect(
+      (await f.admin.get(`/identity/v3/users/${adminId}/application_credentials`)).body.application_credentials[0]
+        .secret,
+    ).toBeUndefined();
     expect((await f.admin.get(`/identity/v3/users/${adminId}/application_credentials/${cred.id}`)).status).toBe(200);
     expect((await f.admin.delete(`/identity/v3/users/${adminId}/application_credentials/${cred.id}`)).status).toBe(204);
-    expect((await new SimClient(f.sim.url, auth.headers.get('x-subject-token')!).get('/identity/v3/auth/catalog')).status).toBe(401);
+    expect(
+      (await new SimClient(f.sim.url, auth.headers.get('x-subject-token')!).get('/identity/v3/auth/catalog')).status,
+    ).toBe(401);
   });
 });

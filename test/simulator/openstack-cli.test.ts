@@ -12,7 +12,10 @@ import { startSimulator, type RunningSimulator } from '../../simulator/server';
 const CLI = '/usr/bin/openstack';
 const run = promisify(execFile);
 const describeCli = existsSync(CLI) ? describe : describe.skip;
-if (!existsSync(CLI)) console.warn(`[openstack-cli.test] ${CLI} is absent (apt-get install python3-openstackclient): skipping the official CLI test.`);
+if (!existsSync(CLI))
+  console.warn(
+    `[openstack-cli.test] ${CLI} is absent (apt-get install python3-openstackclient): skipping the official CLI test.`,
+  );
 
 jest.setTimeout(120_000);
 
@@ -37,7 +40,9 @@ async function openstack<T = any>(...args: string[]): Promise<T> {
     return JSON.parse(stdout) as T;
   } catch (e) {
     const err = e as { stderr?: string; stdout?: string; message: string };
-    throw new Error(`openstack ${args.join(' ')} failed: ${err.message}\n${err.stderr ?? ''}${err.stdout ?? ''}`, { cause: e });
+    throw new Error(`openstack ${args.join(' ')} failed: ${err.message}\n${err.stderr ?? ''}${err.stdout ?? ''}`, {
+      cause: e,
+    });
   }
 }
 
@@ -60,15 +65,39 @@ describeCli('official openstack CLI against the simulator', () => {
   it('creates and lists networks and subnets (Neutron)', async () => {
     const net = await openstack('network', 'create', 'cli-net');
     expect(net).toMatchObject({ name: 'cli-net', status: 'ACTIVE', 'router:external': false });
-    const subnet = await openstack('subnet', 'create', '--network', 'cli-net', '--subnet-range', '10.77.0.0/24', 'cli-subnet');
-    expect(subnet).toMatchObject({ name: 'cli-subnet', cidr: '10.77.0.0/24', gateway_ip: '10.77.0.1', network_id: net.id });
+    const subnet = await openstack(
+      'subnet',
+      'create',
+      '--network',
+      'cli-net',
+      '--subnet-range',
+      '10.77.0.0/24',
+      'cli-subnet',
+    );
+    expect(subnet).toMatchObject({
+      name: 'cli-subnet',
+      cidr: '10.77.0.0/24',
+      gateway_ip: '10.77.0.1',
+      network_id: net.id,
+    });
     const nets = await openstack<Array<{ ID: string; Name: string; Subnets: string[] }>>('network', 'list');
     expect(nets.map((n) => n.Name)).toEqual(expect.arrayContaining(['public', 'provider', 'cli-net']));
     expect(nets.find((n) => n.Name === 'cli-net')!.Subnets).toEqual([subnet.id]);
   });
 
   it('boots a server and lists it (Nova, with Glance and Neutron behind it)', async () => {
-    const server = await openstack('server', 'create', '--flavor', 'm1.tiny', '--image', 'cirros-0.6.2-x86_64-disk', '--network', 'cli-net', '--wait', 'cli-server');
+    const server = await openstack(
+      'server',
+      'create',
+      '--flavor',
+      'm1.tiny',
+      '--image',
+      'cirros-0.6.2-x86_64-disk',
+      '--network',
+      'cli-net',
+      '--wait',
+      'cli-server',
+    );
     expect(server).toMatchObject({ name: 'cli-server', status: 'ACTIVE' });
     expect(JSON.stringify(server.addresses)).toContain('10.77.0.');
     const servers = await openstack<Array<{ Name: string; Status: string; Networks: unknown }>>('server', 'list');
@@ -85,7 +114,17 @@ describeCli('official openstack CLI against the simulator', () => {
   it('creates and lists images (Glance)', async () => {
     const file = path.join(tmp, 'disk.raw');
     writeFileSync(file, 'not really a disk');
-    const image = await openstack('image', 'create', '--disk-format', 'raw', '--container-format', 'bare', '--file', file, 'cli-image');
+    const image = await openstack(
+      'image',
+      'create',
+      '--disk-format',
+      'raw',
+      '--container-format',
+      'bare',
+      '--file',
+      file,
+      'cli-image',
+    );
     expect(image).toMatchObject({ name: 'cli-image', disk_format: 'raw' });
     const images = await openstack<Array<{ Name: string; Status: string }>>('image', 'list');
     expect(images.find((i) => i.Name === 'cli-image')).toMatchObject({ Status: 'active' });

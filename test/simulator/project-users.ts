@@ -2,7 +2,10 @@ import type { RunningSimulator } from '../../simulator/server';
 import { login } from './sim-client';
 
 /** Creates project `name` with a `member` user `<name>-user` and returns its id and a scoped token. */
-export async function memberProject(sim: RunningSimulator, name: string): Promise<{ projectId: string; token: string }> {
+export async function memberProject(
+  sim: RunningSimulator,
+  name: string,
+): Promise<{ projectId: string; token: string }> {
   const identity = sim.cloud.service('identity');
   const project = identity.createProject({ name });
   const user = identity.createUser({ name: `${name}-user`, password: 'pw', defaultProjectId: project.id });

@@ -14,14 +14,21 @@ beforeAll(async () => {
 afterAll(() => f.sim.close());
 
 const metric = (text: string, name: string, labels: Record<string, string>) => {
-  const line = text.split('\n').find((l) => l.startsWith(name + '{') && Object.entries(labels).every(([k, v]) => l.includes(`${k}="${v}"`)));
+  const line = text
+    .split('\n')
+    .find((l) => l.startsWith(name + '{') && Object.entries(labels).every(([k, v]) => l.includes(`${k}="${v}"`)));
   return line === undefined ? undefined : Number(line.slice(line.lastIndexOf(' ') + 1));
 };
 const scrape = async () => (await fetch(`${f.sim.url}/metrics`)).text();
 
 describe('fault injection', () => {
   it('fails a share of matching requests, optionally a limited number of times', async () => {
-    const rule = await f.anon.post('/sim-admin/faults', { method: 'GET', path: '^/compute/v2\\.1/flavors$', status: 503, count: 2 });
+    const rule = await f.anon.post('/sim-admin/faults', {
+      method: 'GET',
+      path: '^/compute/v2\\.1/flavors$',
+      status: 503,
+      count: 2,
+    });
     expect(rule.status).toBe(201);
     const r1 = await admin.get('/compute/v2.1/flavors');
     expect(r1.status).toBe(503);
@@ -37,8 +44,19 @@ describe('fault injection', () => {
     const n = await admin.get('/network/v2.0/networks');
     expect(n.status).toBe(500);
     expect(n.body.NeutronError).toBeDefined();
-    await f.anon.post('/sim-admin/faults', { path: '^/compute/v2\\.1/servers$', method: 'POST', status: 409, share: 0 });
-    expect((await admin.post('/compute/v2.1/servers', { server: { name: 'x', flavorRef: '1', imageRef: seeded(f).imageId, networks: 'none' } })).status).toBe(202);
+    await f.anon.post('/sim-admin/faults', {
+      path: '^/compute/v2\\.1/servers$',
+      method: 'POST',
+      status: 409,
+      share: 0,
+    });
+    expect(
+      (
+        await admin.post('/compute/v2.1/servers', {
+          server: { name: 'x', flavorRef: '1', imageRef: seeded(f).imageId, networks: 'none' },
+        })
+      ).status,
+    ).toBe(202);
     expect((await f.anon.delete('/sim-admin/faults')).status).toBe(204);
     expect((await admin.get('/network/v2.0/networks')).status).toBe(200);
     expect((await f.anon.post('/sim-admin/faults', { path: '(' })).status).toBe(400);
@@ -56,10 +74,17 @@ describe('fault injection', () => {
 
 describe('hosts and load', () => {
   it('adds hosts and takes them down and up', async () => {
-    const added = await f.anon.post('/sim-admin/hosts', { name: 'compute-big', vcpus: 128, memoryMb: 1048576, diskGb: 4096 });
+    const added = await f.anon.post('/sim-admin/hosts', {
+      name: 'compute-big',
+      vcpus: 128,
+      memoryMb: 1048576,
+      diskGb: 4096,
+    });
     expect(added.status).toBe(201);
     const hv = await admin.get('/compute/v2.1/os-hypervisors/detail');
-    expect(hv.body.hypervisors.map((h: { hypervisor_hostname: string }) => h.hypervisor_hostname)).toContain('compute-big');
+    expect(hv.body.hypervisors.map((h: { hypervisor_hostname: string }) => h.hypervisor_hostname)).toContain(
+      'compute-big',
+    );
     expect((await f.anon.post('/sim-admin/hosts', { name: 'compute-big' })).status).toBe(409);
     expect((await f.anon.post('/sim-admin/hosts/nope/down')).status).toBe(404);
     await f.anon.post('/sim-admin/hosts/compute-big/down');
@@ -70,11 +95,18 @@ describe('hosts and load', () => {
   });
 
   it('exports injected server and host load as Prometheus metrics with the scaling group label', async () => {
-    const id = await activeServer(admin, f, { flavorRef: '3', metadata: { cmp_group: 'web' }, name: 'web-a', host: 'compute-01' });
+    const id = await activeServer(admin, f, {
+      flavorRef: '3',
+      metadata: { cmp_group: 'web' },
+      name: 'web-a',
+      host: 'compute-01',
+    });
     const host = (await admin.get(`/compute/v2.1/servers/${id}`)).body.server['OS-EXT-SRV-ATTR:host'];
     const res = await fetch(`${f.sim.url}/metrics`);
     expect(res.headers.get('content-type')).toContain('text/plain');
-    expect((await f.anon.put(`/sim-admin/servers/${id}/load`, { cpu: 0.8, memoryMb: 2048, rxBps: 1000, txBps: 500 })).status).toBe(200);
+    expect(
+      (await f.anon.put(`/sim-admin/servers/${id}/load`, { cpu: 0.8, memoryMb: 2048, rxBps: 1000, txBps: 500 })).status,
+    ).toBe(200);
     expect((await f.anon.put(`/sim-admin/servers/${id}/load`, { cpu: 2 })).status).toBe(400);
     let text = await scrape();
     const labels = { server_id: id, name: 'web-a', host, cmp_group: 'web' };
@@ -101,7 +133,11 @@ describe('hosts and load', () => {
   });
 
   it('seeds servers in bulk, reports stats and resets to the seeded cloud', async () => {
-    const seededRes = await f.anon.post('/sim-admin/servers/seed', { count: 50, namePrefix: 'bulk', metadata: { cmp_group: 'bulk' } });
+    const seededRes = await f.anon.post('/sim-admin/servers/seed', {
+      count: 50,
+      namePrefix: 'bulk',
+      metadata: { cmp_group: 'bulk' },
+    });
     expect(seededRes.body).toEqual({ created: 50, unplaced: 0 });
     const list = await admin.get('/compute/v2.1/servers?name=^bulk-&limit=1000');
     expect(list.body.servers).toHaveLength(50);
@@ -115,7 +151,9 @@ describe('hosts and load', () => {
     const fresh = new SimClient(f.sim.url, token).mv('2.96');
     expect((await fresh.get('/compute/v2.1/servers')).body.servers).toEqual([]);
     expect((await f.anon.get('/sim-admin/stats')).body.hosts.total).toBe(2);
-    expect((await fresh.get('/network/v2.0/networks')).body.networks.map((n: { name: string }) => n.name).sort()).toEqual(['provider', 'public']);
+    expect(
+      (await fresh.get('/network/v2.0/networks')).body.networks.map((n: { name: string }) => n.name).sort(),
+    ).toEqual(['provider', 'public']);
     f.admin.token = token;
   });
 
@@ -136,8 +174,12 @@ describe('persistence', () => {
       const c = new SimClient(a.url, t).mv('2.96');
       const p = await c.post('/identity/v3/projects', { project: { name: 'kept' } });
       const image = [...a.cloud.service('image').images.values()][0].id;
-      const s = await c.post('/compute/v2.1/servers', { server: { name: 'survivor', flavorRef: '1', imageRef: image, networks: 'none' } });
-      await eventually(async () => (await c.get(`/compute/v2.1/servers/${s.body.server.id}`)).body.server.status === 'ACTIVE');
+      const s = await c.post('/compute/v2.1/servers', {
+        server: { name: 'survivor', flavorRef: '1', imageRef: image, networks: 'none' },
+      });
+      await eventually(
+        async () => (await c.get(`/compute/v2.1/servers/${s.body.server.id}`)).body.server.status === 'ACTIVE',
+      );
       await a.close();
       expect(existsSync(stateFile)).toBe(true);
 

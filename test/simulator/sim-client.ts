@@ -17,7 +17,12 @@ export class SimClient {
     public validate = hasSpecs(),
   ) {}
 
-  async call<T = any>(method: string, path: string, body?: unknown, headers: Record<string, string> = {}): Promise<SimResponse<T>> {
+  async call<T = any>(
+    method: string,
+    path: string,
+    body?: unknown,
+    headers: Record<string, string> = {},
+  ): Promise<SimResponse<T>> {
     const res = await fetch(this.url + path, {
       method,
       headers: {
@@ -35,7 +40,8 @@ export class SimClient {
     } catch {
       /* keep text */
     }
-    if (this.validate && method !== 'HEAD') checkAgainstSpec(method, path, res.status, parsed, { ...this.headers, ...headers });
+    if (this.validate && method !== 'HEAD')
+      checkAgainstSpec(method, path, res.status, parsed, { ...this.headers, ...headers });
     return { status: res.status, headers: res.headers, body: parsed as T };
   }
 
@@ -64,7 +70,12 @@ export class SimClient {
 
   /** Same client with a compute microversion header. */
   mv(version: string): SimClient {
-    return new SimClient(this.url, this.token, { ...this.headers, 'OpenStack-API-Version': `compute ${version}` }, this.validate);
+    return new SimClient(
+      this.url,
+      this.token,
+      { ...this.headers, 'OpenStack-API-Version': `compute ${version}` },
+      this.validate,
+    );
   }
 }
 
@@ -120,7 +131,13 @@ const knownSpecDeviations: Array<{ path: RegExp; error: RegExp; why: string }> =
 ];
 
 /** Throws when a simulator response does not match the official spec of its service. */
-export function checkAgainstSpec(method: string, path: string, status: number, body: unknown, headers: Record<string, string>): void {
+export function checkAgainstSpec(
+  method: string,
+  path: string,
+  status: number,
+  body: unknown,
+  headers: Record<string, string>,
+): void {
   const clean = path.split('?')[0];
   const hit = servicePrefixes.find(([p]) => clean === p || clean.startsWith(p + '/'));
   if (!hit) return;
@@ -133,8 +150,13 @@ export function checkAgainstSpec(method: string, path: string, status: number, b
   const r = validateResponse(service, method, rest, status, body, microversion ? { microversion } : {});
   const unexpected = r.errors
     .split('\n')
-    .filter((e) => e.trim() && !/:\s*$/.test(e) && !knownSpecDeviations.some((d) => d.path.test(clean) && d.error.test(e)));
-  if (!r.ok && unexpected.length > 0) throw new Error(`${method} ${path} → ${status} does not match the ${service} spec${r.operation ? ` (${r.operation})` : ''}:\n${unexpected.join('\n')}\nbody: ${JSON.stringify(body).slice(0, 600)}`);
+    .filter(
+      (e) => e.trim() && !/:\s*$/.test(e) && !knownSpecDeviations.some((d) => d.path.test(clean) && d.error.test(e)),
+    );
+  if (!r.ok && unexpected.length > 0)
+    throw new Error(
+      `${method} ${path} → ${status} does not match the ${service} spec${r.operation ? ` (${r.operation})` : ''}:\n${unexpected.join('\n')}\nbody: ${JSON.stringify(body).slice(0, 600)}`,
+    );
 }
 
 /** Password-authenticates against the simulator's Keystone, project-scoped. */
@@ -158,7 +180,14 @@ export interface SimFixture {
 
 /** Starts a simulator with fast timings and an admin client. */
 export async function startFixture(opts: StartSimulatorOptions = {}): Promise<SimFixture> {
-  const sim = await startSimulator({ buildMs: 20, migrateMs: 30, evacuateMs: 30, actionMs: 10, heartbeatTimeoutMs: 100, ...opts });
+  const sim = await startSimulator({
+    buildMs: 20,
+    migrateMs: 30,
+    evacuateMs: 30,
+    actionMs: 10,
+    heartbeatTimeoutMs: 100,
+    ...opts,
+  });
   const token = await login(sim.url, 'admin', 'secret', 'admin');
   return { sim, admin: new SimClient(sim.url, token), anon: new SimClient(sim.url) };
 }
@@ -186,7 +215,9 @@ export function octaviaSpecUsable(): boolean {
     validateResponse('load-balancer', 'GET', '/v2/lbaas/listeners', 200, { listeners: [] });
     return true;
   } catch (e) {
-    console.warn(`[simulator tests] Octavia responses not validated: the spec does not compile (${(e as Error).message})`);
+    console.warn(
+      `[simulator tests] Octavia responses not validated: the spec does not compile (${(e as Error).message})`,
+    );
     return false;
   }
 }

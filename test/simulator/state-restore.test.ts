@@ -54,49 +54,152 @@ async function makeAll(f: SimFixture, tag: string, octet: number): Promise<Made>
   const lb = new SimClient(f.sim.url, c.token, {}, octaviaSpecUsable());
   const { adminProjectId, imageId: cirros } = seeded(f);
   const V = `/volume/v3/${adminProjectId}`;
-  const project = (await ok(c.post(`${K}/projects`, { project: { name: `p-${tag}`, domain_id: 'default' } }), 201, 'project')).project;
-  const user = (await ok(c.post(`${K}/users`, { user: { name: `u-${tag}`, password: 'pw', domain_id: 'default' } }), 201, 'user')).user;
-  const flavor = (await ok(c.post(`${C}/flavors`, { flavor: { name: `f-${tag}`, ram: 256, vcpus: 1, disk: 1 } }), 200, 'flavor')).flavor;
-  const image = await ok(c.post(`${I}/images`, { name: `i-${tag}`, disk_format: 'raw', container_format: 'bare' }), 201, 'image');
+  const project = (
+    await ok(c.post(`${K}/projects`, { project: { name: `p-${tag}`, domain_id: 'default' } }), 201, 'project')
+  ).project;
+  const user = (
+    await ok(c.post(`${K}/users`, { user: { name: `u-${tag}`, password: 'pw', domain_id: 'default' } }), 201, 'user')
+  ).user;
+  const flavor = (
+    await ok(c.post(`${C}/flavors`, { flavor: { name: `f-${tag}`, ram: 256, vcpus: 1, disk: 1 } }), 200, 'flavor')
+  ).flavor;
+  const image = await ok(
+    c.post(`${I}/images`, { name: `i-${tag}`, disk_format: 'raw', container_format: 'bare' }),
+    201,
+    'image',
+  );
   const network = (await ok(c.post(`${N}/networks`, { network: { name: `n-${tag}` } }), 201, 'network')).network;
-  const subnet = (await ok(c.post(`${N}/subnets`, { subnet: { network_id: network.id, ip_version: 4, cidr: `10.${octet}.0.0/24` } }), 201, 'subnet')).subnet;
+  const subnet = (
+    await ok(
+      c.post(`${N}/subnets`, { subnet: { network_id: network.id, ip_version: 4, cidr: `10.${octet}.0.0/24` } }),
+      201,
+      'subnet',
+    )
+  ).subnet;
   const port = (await ok(c.post(`${N}/ports`, { port: { network_id: network.id } }), 201, 'port')).port;
   const router = (await ok(c.post(`${N}/routers`, { router: { name: `r-${tag}` } }), 201, 'router')).router;
   const publicNet = (await c.get(`${N}/networks?name=public`)).body.networks[0];
-  const fip = (await ok(c.post(`${N}/floatingips`, { floatingip: { floating_network_id: publicNet.id } }), 201, 'floating ip')).floatingip;
-  const sg = (await ok(c.post(`${N}/security-groups`, { security_group: { name: `sg-${tag}` } }), 201, 'security group')).security_group;
+  const fip = (
+    await ok(c.post(`${N}/floatingips`, { floatingip: { floating_network_id: publicNet.id } }), 201, 'floating ip')
+  ).floatingip;
+  const sg = (
+    await ok(c.post(`${N}/security-groups`, { security_group: { name: `sg-${tag}` } }), 201, 'security group')
+  ).security_group;
   const qos = (await ok(c.post(`${N}/qos/policies`, { policy: { name: `q-${tag}` } }), 201, 'qos policy')).policy;
-  const subnetPool = (await ok(c.post(`${N}/subnetpools`, { subnetpool: { name: `sp-${tag}`, prefixes: [`10.${octet + 100}.0.0/16`] } }), 201, 'subnet pool')).subnetpool;
+  const subnetPool = (
+    await ok(
+      c.post(`${N}/subnetpools`, { subnetpool: { name: `sp-${tag}`, prefixes: [`10.${octet + 100}.0.0/16`] } }),
+      201,
+      'subnet pool',
+    )
+  ).subnetpool;
   const volume = (await ok(c.post(`${V}/volumes`, { volume: { size: 1, name: `v-${tag}` } }), 202, 'volume')).volume;
   await eventually(async () => (await c.get(`${V}/volumes/${volume.id}`)).body.volume.status === 'available');
-  const snapshot = (await ok(c.post(`${V}/snapshots`, { snapshot: { volume_id: volume.id, name: `s-${tag}` } }), 202, 'snapshot')).snapshot;
+  const snapshot = (
+    await ok(c.post(`${V}/snapshots`, { snapshot: { volume_id: volume.id, name: `s-${tag}` } }), 202, 'snapshot')
+  ).snapshot;
   await eventually(async () => (await c.get(`${V}/snapshots/${snapshot.id}`)).body.snapshot.status === 'available');
   const keypair = (await ok(c.post(`${C}/os-keypairs`, { keypair: { name: `k-${tag}` } }), 200, 'keypair')).keypair;
-  const server = (await ok(c.mv('2.37').post(`${C}/servers`, { server: { name: `vm-${tag}`, flavorRef: flavor.id, imageRef: cirros, networks: 'none', key_name: keypair.name } }), 202, 'server')).server;
+  const server = (
+    await ok(
+      c
+        .mv('2.37')
+        .post(`${C}/servers`, {
+          server: {
+            name: `vm-${tag}`,
+            flavorRef: flavor.id,
+            imageRef: cirros,
+            networks: 'none',
+            key_name: keypair.name,
+          },
+        }),
+      202,
+      'server',
+    )
+  ).server;
   await waitStatus(c, server.id, 'ACTIVE');
   // A live migration records a migration; it has to end before the server can be deleted.
   const mv = c.mv('2.25');
-  await ok(mv.post(`${C}/servers/${server.id}/action`, { 'os-migrateLive': { host: null, block_migration: 'auto' } }), 202, 'live migration');
+  await ok(
+    mv.post(`${C}/servers/${server.id}/action`, { 'os-migrateLive': { host: null, block_migration: 'auto' } }),
+    202,
+    'live migration',
+  );
   await waitStatus(c, server.id, 'ACTIVE');
   const migration = (await c.get(`${C}/os-migrations?instance_uuid=${server.id}`)).body.migrations[0];
   const host = `compute-${tag}`;
   await ok(c.post('/sim-admin/hosts', { name: host }), 201, 'host');
   const service = (await c.mv('2.53').get(`${C}/os-services?host=${host}`)).body.services[0];
-  const balancer = (await ok(lb.post(`${L}/loadbalancers`, { loadbalancer: { name: `lb-${tag}`, vip_subnet_id: subnet.id } }), 201, 'load balancer')).loadbalancer;
+  const balancer = (
+    await ok(
+      lb.post(`${L}/loadbalancers`, { loadbalancer: { name: `lb-${tag}`, vip_subnet_id: subnet.id } }),
+      201,
+      'load balancer',
+    )
+  ).loadbalancer;
   await lbSettled(lb, balancer.id);
-  const listener = (await ok(lb.post(`${L}/listeners`, { listener: { loadbalancer_id: balancer.id, protocol: 'HTTP', protocol_port: 80 } }), 201, 'listener')).listener;
+  const listener = (
+    await ok(
+      lb.post(`${L}/listeners`, { listener: { loadbalancer_id: balancer.id, protocol: 'HTTP', protocol_port: 80 } }),
+      201,
+      'listener',
+    )
+  ).listener;
   await lbSettled(lb, balancer.id);
-  const pool = (await ok(lb.post(`${L}/pools`, { pool: { listener_id: listener.id, protocol: 'HTTP', lb_algorithm: 'ROUND_ROBIN' } }), 201, 'pool')).pool;
+  const pool = (
+    await ok(
+      lb.post(`${L}/pools`, { pool: { listener_id: listener.id, protocol: 'HTTP', lb_algorithm: 'ROUND_ROBIN' } }),
+      201,
+      'pool',
+    )
+  ).pool;
   await lbSettled(lb, balancer.id);
-  const member = (await ok(lb.post(`${L}/pools/${pool.id}/members`, { member: { address: `10.${octet}.0.50`, protocol_port: 8080, subnet_id: subnet.id } }), 201, 'member')).member;
+  const member = (
+    await ok(
+      lb.post(`${L}/pools/${pool.id}/members`, {
+        member: { address: `10.${octet}.0.50`, protocol_port: 8080, subnet_id: subnet.id },
+      }),
+      201,
+      'member',
+    )
+  ).member;
   await lbSettled(lb, balancer.id);
-  const hm = (await ok(lb.post(`${L}/healthmonitors`, { healthmonitor: { pool_id: pool.id, type: 'TCP', delay: 5, timeout: 3, max_retries: 3 } }), 201, 'health monitor')).healthmonitor;
+  const hm = (
+    await ok(
+      lb.post(`${L}/healthmonitors`, {
+        healthmonitor: { pool_id: pool.id, type: 'TCP', delay: 5, timeout: 3, max_retries: 3 },
+      }),
+      201,
+      'health monitor',
+    )
+  ).healthmonitor;
   await lbSettled(lb, balancer.id);
   return {
-    tag, projectId: project.id, userId: user.id, flavorId: flavor.id, imageId: image.id, networkId: network.id, subnetId: subnet.id, portId: port.id,
-    routerId: router.id, floatingIpId: fip.id, securityGroupId: sg.id, qosPolicyId: qos.id, subnetPoolId: subnetPool.id, volumeId: volume.id, snapshotId: snapshot.id,
-    serverId: server.id, keypair: keypair.name, lbId: balancer.id, listenerId: listener.id, poolId: pool.id, memberId: member.id,
-    healthMonitorId: hm.id, host, serviceId: service.id, migrationId: migration.id,
+    tag,
+    projectId: project.id,
+    userId: user.id,
+    flavorId: flavor.id,
+    imageId: image.id,
+    networkId: network.id,
+    subnetId: subnet.id,
+    portId: port.id,
+    routerId: router.id,
+    floatingIpId: fip.id,
+    securityGroupId: sg.id,
+    qosPolicyId: qos.id,
+    subnetPoolId: subnetPool.id,
+    volumeId: volume.id,
+    snapshotId: snapshot.id,
+    serverId: server.id,
+    keypair: keypair.name,
+    lbId: balancer.id,
+    listenerId: listener.id,
+    poolId: pool.id,
+    memberId: member.id,
+    healthMonitorId: hm.id,
+    host,
+    serviceId: service.id,
+    migrationId: migration.id,
   };
 }
 
@@ -135,7 +238,11 @@ async function expectAll(f: SimFixture, m: Made): Promise<void> {
   const c = new SimClient(f.sim.url, f.admin.token, {}, false).mv('2.53');
   for (const [p, pick, want] of paths(f, m)) {
     const r = await c.get(p);
-    expect({ p, status: r.status, value: r.status === 200 ? pick(r.body) : r.body }).toEqual({ p, status: 200, value: want });
+    expect({ p, status: r.status, value: r.status === 200 ? pick(r.body) : r.body }).toEqual({
+      p,
+      status: 200,
+      value: want,
+    });
   }
 }
 

@@ -36,5 +36,7 @@ export function contractRoutes(): ContractRoute[] {
 }
 
 export function fillPath(template: string, values: Record<string, string> | ((param: string) => string)): string {
-  return template.replace(/\{([^}]+)\}/g, (_, name: string) => encodeURIComponent(typeof values === 'function' ? values(name) : values[name]));
+  return template.replace(/\{([^}]+)\}/g, (_, name: string) =>
+    encodeURIComponent(typeof values === 'function' ? values(name) : values[name]),
+  );
 }

@@ -23,7 +23,12 @@ export async function createTestDatabase(): Promise<TestDatabase> {
   if (base && /^(mysql|mariadb):\/\//.test(base)) {
     const u = new URL(base.replace(/^mariadb:/, 'mysql:'));
     const name = `cmp_t_${randomBytes(5).toString('hex')}`;
-    const admin = await createConnection({ host: u.hostname, port: Number(u.port || 3306), user: decodeURIComponent(u.username), password: decodeURIComponent(u.password) });
+    const admin = await createConnection({
+      host: u.hostname,
+      port: Number(u.port || 3306),
+      user: decodeURIComponent(u.username),
+      password: decodeURIComponent(u.password),
+    });
     await admin.query(`CREATE DATABASE \`${name}\` CHARACTER SET utf8mb4 COLLATE utf8mb4_unicode_ci`);
     await admin.end();
     u.pathname = `/${name}`;
@@ -36,7 +41,12 @@ export async function createTestDatabase(): Promise<TestDatabase> {
       url: u.toString(),
       async drop() {
         await orm.close(true);
-        const conn = await createConnection({ host: u.hostname, port: Number(u.port || 3306), user: decodeURIComponent(u.username), password: decodeURIComponent(u.password) });
+        const conn = await createConnection({
+          host: u.hostname,
+          port: Number(u.port || 3306),
+          user: decodeURIComponent(u.username),
+          password: decodeURIComponent(u.password),
+        });
         await conn.query(`DROP DATABASE IF EXISTS \`${name}\``);
         await conn.end();
       },

@@ -18,7 +18,10 @@ export default async function globalSetup(): Promise<void> {
   // Crash tests prove a kill by the worker leaving DescribeTaskQueue's pollers: live workers re-poll every
   // 5 s (long polls end after 5 s instead of 1 min) and a poller is forgotten 15 s after its last poll
   // (instead of 5 min), so a live idle worker is always listed and a dead one is gone within 15 s.
-  const child = await startTemporalDevServer({ port, dynamicConfig: { 'matching.longPollExpirationInterval': '5s', 'matching.PollerHistoryTTL': '15s' } });
+  const child = await startTemporalDevServer({
+    port,
+    dynamicConfig: { 'matching.longPollExpirationInterval': '5s', 'matching.PollerHistoryTTL': '15s' },
+  });
   (globalThis as Record<string, unknown>).__temporalDevServer = child;
   process.env.TEMPORAL_ADDRESS = `127.0.0.1:${port}`;
 

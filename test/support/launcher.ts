@@ -8,7 +8,11 @@ import { freePort } from './free-port';
 const root = path.resolve(__dirname, '..', '..');
 
 /** Polls `fn` every 500 ms until it yields something other than undefined (a throw counts as undefined). */
-export async function waitFor<T>(what: string, fn: () => Promise<T | undefined> | T | undefined, ms: number): Promise<T> {
+export async function waitFor<T>(
+  what: string,
+  fn: () => Promise<T | undefined> | T | undefined,
+  ms: number,
+): Promise<T> {
   const deadline = Date.now() + ms;
   for (;;) {
     const v = await Promise.resolve()
@@ -25,7 +29,15 @@ export interface LauncherEnv {
   /** Base URL of the API (`http://127.0.0.1:PORT`). */
   base: string;
   dataDir: string;
-  ports: { api: number; temporal: number; ui: number; simulator: number; prometheus: number; alertmanager: number; nsca: number };
+  ports: {
+    api: number;
+    temporal: number;
+    ui: number;
+    simulator: number;
+    prometheus: number;
+    alertmanager: number;
+    nsca: number;
+  };
   /** Removes the data directory and drops the database (call once every launcher on it has stopped). */
   cleanup(): Promise<void>;
 }
@@ -92,7 +104,11 @@ export interface Launched {
 
 /** Starts `scripts/start.ts` under node with the TypeScript loader, so `proc.pid` is the launcher's own pid. */
 export function launch(env: NodeJS.ProcessEnv): Launched {
-  const proc = spawn(process.execPath, ['--import', 'tsx', path.join(root, 'scripts', 'start.ts')], { cwd: root, env, stdio: ['ignore', 'pipe', 'pipe'] });
+  const proc = spawn(process.execPath, ['--import', 'tsx', path.join(root, 'scripts', 'start.ts')], {
+    cwd: root,
+    env,
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
   let out = '';
   proc.stdout?.on('data', (d) => (out += d));
   proc.stderr?.on('data', (d) => (out += d));
@@ -107,7 +123,12 @@ export async function stop(proc: ChildProcess, ms = 60_000): Promise<number | nu
   proc.kill('SIGINT');
   let timer: NodeJS.Timeout | undefined;
   try {
-    return await Promise.race([exited, new Promise<null>((_, reject) => (timer = setTimeout(() => reject(new Error(`launcher did not stop within ${ms} ms`)), ms)))]);
+    return await Promise.race([
+      exited,
+      new Promise<null>(
+        (_, reject) => (timer = setTimeout(() => reject(new Error(`launcher did not stop within ${ms} ms`)), ms)),
+      ),
+    ]);
   } catch (err) {
     proc.kill('SIGKILL');
     throw err;
@@ -132,20 +153,31 @@ export function reportedPids(output: string, name: string): number[] {
 
 /** Waits until the launcher reports a pid for `name` other than `previous` (a restart), and returns it. */
 export function nextPid(launched: Launched, name: string, previous: number | undefined, ms: number): Promise<number> {
-  return waitFor(`a new ${name} pid`, () => {
-    const pids = reportedPids(launched.output(), name);
-    const last = pids[pids.length - 1];
-    return last !== undefined && last !== previous ? last : undefined;
-  }, ms);
+  return waitFor(
+    `a new ${name} pid`,
+    () => {
+      const pids = reportedPids(launched.output(), name);
+      const last = pids[pids.length - 1];
+      return last !== undefined && last !== previous ? last : undefined;
+    },
+    ms,
+  );
 }
 
 /** Waits until `/readyz` answers 200 with every check ok (workers polling included) and returns its body. */
-export function waitReady(base: string, ms: number): Promise<{ status: string; checks: Record<string, { ok: boolean }> }> {
-  return waitFor('readyz', async () => {
-    const r = await fetch(`${base}/readyz`);
-    const body = (await r.json()) as { status: string; checks: Record<string, { ok: boolean }> };
-    return r.status === 200 && Object.values(body.checks).every((c) => c.ok) ? body : undefined;
-  }, ms);
+export function waitReady(
+  base: string,
+  ms: number,
+): Promise<{ status: string; checks: Record<string, { ok: boolean }> }> {
+  return waitFor(
+    'readyz',
+    async () => {
+      const r = await fetch(`${base}/readyz`);
+      const body = (await r.json()) as { status: string; checks: Record<string, { ok: boolean }> };
+      return r.status === 200 && Object.values(body.checks).every((c) => c.ok) ? body : undefined;
+    },
+    ms,
+  );
 }
 
 /** The bootstrap admin's e-mail and password the first run wrote. */

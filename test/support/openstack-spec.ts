@@ -95,7 +95,11 @@ function warnOnce(what: string, dir: string): void {
 }
 
 /** `describe` when the shared specs (and, with `needSamples`, samples) exist, else `describe.skip` with a note. */
-export function describeIfShared(name: string, fn: () => void, needs: { samples?: boolean; specs?: boolean } = {}): void {
+export function describeIfShared(
+  name: string,
+  fn: () => void,
+  needs: { samples?: boolean; specs?: boolean } = {},
+): void {
   const needSpecs = needs.specs ?? true;
   const missing = needSpecs && !hasSpecs() ? specDir() : needs.samples && !hasSamples() ? samplesDir() : undefined;
   if (missing) {
@@ -161,9 +165,11 @@ function cachedParse(file: string): Json {
 }
 
 function templateRegex(template: string): RegExp {
-  const parts = template.split('/').map((seg) =>
-    seg.replace(/\{[^}]+\}|[^{]+/g, (m) => (m.startsWith('{') ? '[^/]+' : m.replace(/[.*+?^${}()|[\]\\]/g, '\\$&'))),
-  );
+  const parts = template
+    .split('/')
+    .map((seg) =>
+      seg.replace(/\{[^}]+\}|[^{]+/g, (m) => (m.startsWith('{') ? '[^/]+' : m.replace(/[.*+?^${}()|[\]\\]/g, '\\$&'))),
+    );
   return new RegExp(`^${parts.join('/')}$`);
 }
 
@@ -238,7 +244,10 @@ function applyErrata(service: OpenStackService, node: Json): void {
       for (const [name, types] of Object.entries(errata)) {
         const p = n.properties[name];
         if (p && typeof p === 'object' && (p.type === 'string' || name === 'swap')) {
-          n.properties[name] = { description: p.description, type: [...types, 'string'].filter((t, i, a) => a.indexOf(t) === i) };
+          n.properties[name] = {
+            description: p.description,
+            type: [...types, 'string'].filter((t, i, a) => a.indexOf(t) === i),
+          };
         }
       }
       for (const [name, extra] of Object.entries(enums)) {
@@ -258,7 +267,10 @@ function normaliseSchemas(node: Json): Json {
     return node;
   }
   if (!node || typeof node !== 'object') return node;
-  for (const [bound, limit] of [['exclusiveMinimum', 'minimum'], ['exclusiveMaximum', 'maximum']] as const) {
+  for (const [bound, limit] of [
+    ['exclusiveMinimum', 'minimum'],
+    ['exclusiveMaximum', 'maximum'],
+  ] as const) {
     if (typeof node[bound] === 'boolean') {
       if (node[bound] && typeof node[limit] === 'number') {
         node[bound] = node[limit];
@@ -270,7 +282,14 @@ function normaliseSchemas(node: Json): Json {
   }
   // Octavia's generator wrote `additionalProperties: { type: { type: string } }` for string maps.
   const ap = node.additionalProperties;
-  if (ap && typeof ap === 'object' && ap.type && typeof ap.type === 'object' && !Array.isArray(ap.type) && Object.keys(ap).length === 1) {
+  if (
+    ap &&
+    typeof ap === 'object' &&
+    ap.type &&
+    typeof ap.type === 'object' &&
+    !Array.isArray(ap.type) &&
+    Object.keys(ap).length === 1
+  ) {
     node.additionalProperties = ap.type;
   }
   for (const v of Object.values(node)) normaliseSchemas(v);
@@ -386,10 +405,7 @@ export function findOperation(service: OpenStackService, method: string, concret
 // Variant selection
 
 function pointer(parts: Array<string | number>): string {
-  return (
-    '#/' +
-    parts.map((p) => encodeURIComponent(String(p).replace(/~/g, '~0').replace(/\//g, '~1'))).join('/')
-  );
+  return '#/' + parts.map((p) => encodeURIComponent(String(p).replace(/~/g, '~0').replace(/\//g, '~1'))).join('/');
 }
 
 function resolvePointer(doc: Json, ref: string): Json {
@@ -456,7 +472,10 @@ function selectVariants(doc: Json, at: Located, opts: SpecOptions): Located[] {
     chosen = byAction.filter((v) => actionOf(doc, v) === opts.action);
     if (chosen.length === 0) return [];
   }
-  if (opts.microversion && chosen.some((v) => v.schema?.['x-openstack']?.['min-ver'] || v.schema?.['x-openstack']?.['max-ver'])) {
+  if (
+    opts.microversion &&
+    chosen.some((v) => v.schema?.['x-openstack']?.['min-ver'] || v.schema?.['x-openstack']?.['max-ver'])
+  ) {
     const fitting = chosen.filter((v) => inRange(v.schema?.['x-openstack'], opts.microversion!));
     if (fitting.length > 0) chosen = fitting;
   }
@@ -518,7 +537,8 @@ function validateAgainst(spec: LoadedSpec, candidates: Located[], body: unknown,
     if (!best || errors.length < best.errors.length) best = { name: label(c.ref), errors };
   }
   if (!best) return ['no schema to validate against'];
-  const intro = candidates.length > 1 ? `matches none of ${candidates.length} variants; closest ${best.name}:` : `${best.name}:`;
+  const intro =
+    candidates.length > 1 ? `matches none of ${candidates.length} variants; closest ${best.name}:` : `${best.name}:`;
   return [intro, ...best.errors.map((e) => `  ${e}`)];
 }
 
@@ -570,7 +590,10 @@ const faultShapes: Record<OpenStackService, string> = {
 function schemaAt(spec: LoadedSpec, op: Operation, status: string): Located {
   const content = op.op.responses[status].content;
   const js = jsonSchemaOf(content)!;
-  return { ref: pointer(['paths', op.template, op.method, 'responses', status, 'content', js.mediaType, 'schema']), schema: js.schema };
+  return {
+    ref: pointer(['paths', op.template, op.method, 'responses', status, 'content', js.mediaType, 'schema']),
+    schema: js.schema,
+  };
 }
 
 function result(op: Operation | undefined, errors: string[]): ValidationResult {
@@ -605,7 +628,12 @@ export function validateResponse(
       const ref = `${pointer(['paths', op.template, op.method, 'responses', String(status), 'content', jsonSchema.mediaType, 'schema'])}`;
       return result(op, validateAgainst(spec, [{ ref, schema: jsonSchema.schema }], data, 'response'));
     }
-    return result(op, faultChecks[service](data) ? [] : [`error body is not a ${service} fault ${faultShapes[service]}: ${JSON.stringify(data).slice(0, 200)}`]);
+    return result(
+      op,
+      faultChecks[service](data)
+        ? []
+        : [`error body is not a ${service} fault ${faultShapes[service]}: ${JSON.stringify(data).slice(0, 200)}`],
+    );
   }
 
   let schemaStatus = String(status);
@@ -617,10 +645,17 @@ export function validateResponse(
     const withBody = documented.filter((c) => jsonSchemaOf(responses[c]?.content));
     const where = `${method.toUpperCase()} ${op.template}`;
     if (opts.strictStatus || documented.length === 0) {
-      return result(op, [`status ${status} is not documented for ${where} (documented: ${documented.join(', ') || 'none'})`]);
+      return result(op, [
+        `status ${status} is not documented for ${where} (documented: ${documented.join(', ') || 'none'})`,
+      ]);
     }
     if (withBody.length === 0) {
-      return result(op, isEmpty(data) ? [] : [`no success status of ${where} has a body in the spec, got ${JSON.stringify(data).slice(0, 200)}`]);
+      return result(
+        op,
+        isEmpty(data)
+          ? []
+          : [`no success status of ${where} has a body in the spec, got ${JSON.stringify(data).slice(0, 200)}`],
+      );
     }
     const fallback = withBody.find((c) => selectVariants(spec.doc, schemaAt(spec, op, c), opts).length > 0);
     if (!fallback) {
@@ -632,13 +667,29 @@ export function validateResponse(
   const jsonSchema = jsonSchemaOf(response.content);
   if (!jsonSchema) {
     if (isEmpty(data) || typeof data !== 'object') return result(op, []);
-    return result(op, [`status ${status} of ${method.toUpperCase()} ${op.template} has no body in the spec, got ${JSON.stringify(data).slice(0, 200)}`]);
+    return result(op, [
+      `status ${status} of ${method.toUpperCase()} ${op.template} has no body in the spec, got ${JSON.stringify(data).slice(0, 200)}`,
+    ]);
   }
-  const ref = pointer(['paths', op.template, op.method, 'responses', schemaStatus, 'content', jsonSchema.mediaType, 'schema']);
+  const ref = pointer([
+    'paths',
+    op.template,
+    op.method,
+    'responses',
+    schemaStatus,
+    'content',
+    jsonSchema.mediaType,
+    'schema',
+  ]);
   const candidates = selectVariants(spec.doc, { ref, schema: jsonSchema.schema }, opts);
   if (candidates.length === 0) {
     // The action has no response body at this status (e.g. `reboot` answers 202 with nothing).
-    return result(op, isEmpty(data) ? [] : [`action ${opts.action} has no ${status} body in the spec, got ${JSON.stringify(data).slice(0, 200)}`]);
+    return result(
+      op,
+      isEmpty(data)
+        ? []
+        : [`action ${opts.action} has no ${status} body in the spec, got ${JSON.stringify(data).slice(0, 200)}`],
+    );
   }
   if (isEmpty(data)) {
     // Action responses are version-dependent in ways the spec keeps in prose ("Available until
@@ -669,14 +720,21 @@ export function validateRequest(
   }
   if (isEmpty(data)) return result(op, requestBody?.required ? ['a request body is required'] : []);
   let action = opts.action;
-  if (action === undefined && data && typeof data === 'object' && !Array.isArray(data) && Object.keys(data).length === 1) {
+  if (
+    action === undefined &&
+    data &&
+    typeof data === 'object' &&
+    !Array.isArray(data) &&
+    Object.keys(data).length === 1
+  ) {
     const ref0 = pointer(['paths', op.template, op.method, 'requestBody', 'content', jsonSchema.mediaType, 'schema']);
     const s = deref(spec.doc, { ref: ref0, schema: jsonSchema.schema }).schema;
     if (s?.['x-openstack']?.discriminator === 'action') action = Object.keys(data)[0];
   }
   const ref = pointer(['paths', op.template, op.method, 'requestBody', 'content', jsonSchema.mediaType, 'schema']);
   // Glance's PATCH body is typed `{ type: string, format: "RFC 6902" }`; check it as a JSON patch.
-  if (deref(spec.doc, { ref, schema: jsonSchema.schema }).schema?.format === 'RFC 6902') return result(op, jsonPatchErrors(data));
+  if (deref(spec.doc, { ref, schema: jsonSchema.schema }).schema?.format === 'RFC 6902')
+    return result(op, jsonPatchErrors(data));
   const candidates = selectVariants(spec.doc, { ref, schema: jsonSchema.schema }, { ...opts, action });
   if (candidates.length === 0) return result(op, [`action ${action} is not one the spec knows for ${op.template}`]);
   return result(op, validateAgainst(spec, candidates, data, 'request'));
@@ -685,7 +743,11 @@ export function validateRequest(
 function jsonPatchErrors(data: unknown): string[] {
   if (!Array.isArray(data)) return ['(body) must be a JSON patch (an array of operations)'];
   return data.flatMap((o, i) =>
-    o && typeof o === 'object' && ['add', 'remove', 'replace', 'move', 'copy', 'test'].includes(o.op) && typeof o.path === 'string' && (o.op === 'remove' || 'value' in o || 'from' in o)
+    o &&
+    typeof o === 'object' &&
+    ['add', 'remove', 'replace', 'move', 'copy', 'test'].includes(o.op) &&
+    typeof o.path === 'string' &&
+    (o.op === 'remove' || 'value' in o || 'from' in o)
       ? []
       : [`/${i} is not a JSON patch operation: ${JSON.stringify(o).slice(0, 100)}`],
   );
@@ -707,7 +769,9 @@ export function expectValidResponse(
   const r = validateResponse(service, method, concretePath, status, body, opts);
   if (!r.ok) {
     const mv = opts.microversion ? ` @${opts.microversion}` : '';
-    throw new Error(`${describeCall('response of', service, method, concretePath, ` ${status}${mv}`)} does not match the spec${r.operation ? ` (${r.operation})` : ''}:\n${r.errors}`);
+    throw new Error(
+      `${describeCall('response of', service, method, concretePath, ` ${status}${mv}`)} does not match the spec${r.operation ? ` (${r.operation})` : ''}:\n${r.errors}`,
+    );
   }
 }
 
@@ -724,6 +788,8 @@ export function expectValidRequest(
   const r = validateRequest(service, method, concretePath, body, opts);
   if (!r.ok) {
     const mv = opts.microversion ? ` @${opts.microversion}` : '';
-    throw new Error(`${describeCall('request to', service, method, concretePath, mv)} does not match the spec${r.operation ? ` (${r.operation})` : ''}:\n${r.errors}`);
+    throw new Error(
+      `${describeCall('request to', service, method, concretePath, mv)} does not match the spec${r.operation ? ` (${r.operation})` : ''}:\n${r.errors}`,
+    );
   }
 }

@@ -85,7 +85,8 @@ export async function startTestPlatform(opts: PlatformOptions = {}): Promise<Tes
     queues: taskQueues(temporal.prefix),
   };
   // The API reads the cloud the workers act on (to resolve the OpenStack ids tenants send).
-  const cloudLogin = opts.activityDeps?.provision ?? opts.activityDeps?.operate ?? opts.activityDeps?.autoscaling?.openstack;
+  const cloudLogin =
+    opts.activityDeps?.provision ?? opts.activityDeps?.operate ?? opts.activityDeps?.autoscaling?.openstack;
   if (cloudLogin) deps.cloud = openCloud(cloudLogin).admin();
   const workers =
     opts.queues && opts.queues.length === 0
@@ -137,9 +138,17 @@ export async function startTestPlatform(opts: PlatformOptions = {}): Promise<Tes
     async staff(roles, permissions = null) {
       const em = db.orm.em.fork();
       const email = `staff${++seq}-${Date.now()}@cmp.test`;
-      const user = Object.assign(new User(), { email, displayName: email, passwordHash: await hashPassword(strongPassword), status: 'active' as const, tenantId: null, permissions });
+      const user = Object.assign(new User(), {
+        email,
+        displayName: email,
+        passwordHash: await hashPassword(strongPassword),
+        status: 'active' as const,
+        tenantId: null,
+        permissions,
+      });
       em.persist(user);
-      for (const role of roles) em.persist(Object.assign(new RoleAssignment(), { userId: user.id, role, tenantId: null }));
+      for (const role of roles)
+        em.persist(Object.assign(new RoleAssignment(), { userId: user.id, role, tenantId: null }));
       await em.flush();
       return { token: await login(email, strongPassword), userId: user.id, email };
     },
@@ -147,7 +156,12 @@ export async function startTestPlatform(opts: PlatformOptions = {}): Promise<Tes
       const n = ++seq;
       const email = `user${n}-${Date.now()}@tenant.test`;
       const r = await call('POST', '/api/v1/auth/register', {
-        body: { email, password: strongPassword, displayName: `User ${n}`, tenantName: name ?? `tenant-${n}-${Date.now()}` },
+        body: {
+          email,
+          password: strongPassword,
+          displayName: `User ${n}`,
+          tenantName: name ?? `tenant-${n}-${Date.now()}`,
+        },
       });
       if (r.status !== 201) throw new Error(`register failed: ${r.status} ${JSON.stringify(r.body)}`);
       return { token: await login(email, strongPassword), userId: r.body.userId, tenantId: r.body.tenantId, email };

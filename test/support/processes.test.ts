@@ -13,7 +13,12 @@ describe('pollers on the test Temporal server', () => {
   it('lists an idle live worker all the time and drops it once it stops', async () => {
     const queue = `${t.prefix}idle`;
     const identity = `idle-${t.prefix}`;
-    const worker = await Worker.create({ connection: t.nativeConnection, taskQueue: queue, activities: { async noop() {} }, identity });
+    const worker = await Worker.create({
+      connection: t.nativeConnection,
+      taskQueue: queue,
+      activities: { async noop() {} },
+      identity,
+    });
     const running = worker.run();
     const seen: boolean[] = [];
     // Longer than the server's poller TTL (15 s) would matter only with 1-minute long polls: it must never blink.

@@ -46,8 +46,16 @@ export function waitForOutput(child: TsChild, text: string, ms = 60_000): Promis
     };
     const check = () => child.output().includes(text) && done();
     const onExit = (code: number | null, signal: string | null) =>
-      done(new Error(`process ${child.pid} exited (${code ?? signal}) before printing "${text}": ${child.output().slice(-2000)}`));
-    const timer = setTimeout(() => done(new Error(`process ${child.pid} did not print "${text}" within ${ms} ms: ${child.output().slice(-2000)}`)), ms);
+      done(
+        new Error(
+          `process ${child.pid} exited (${code ?? signal}) before printing "${text}": ${child.output().slice(-2000)}`,
+        ),
+      );
+    const timer = setTimeout(
+      () =>
+        done(new Error(`process ${child.pid} did not print "${text}" within ${ms} ms: ${child.output().slice(-2000)}`)),
+      ms,
+    );
     child.proc.stdout!.on('data', check);
     child.proc.stderr!.on('data', check);
     child.proc.once('exit', onExit);
@@ -96,7 +104,11 @@ export async function pollerIdentities(client: Client, taskQueue: string): Promi
   const ids = new Set<string>();
   // TaskQueueType 1 = workflow, 2 = activity.
   for (const taskQueueType of [1, 2]) {
-    const r = await client.workflowService.describeTaskQueue({ namespace: client.options.namespace, taskQueue: { name: taskQueue }, taskQueueType });
+    const r = await client.workflowService.describeTaskQueue({
+      namespace: client.options.namespace,
+      taskQueue: { name: taskQueue },
+      taskQueueType,
+    });
     for (const p of r.pollers ?? []) if (p.identity) ids.add(p.identity);
   }
   return [...ids];

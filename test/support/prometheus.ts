@@ -25,7 +25,10 @@ export interface RunningPrometheus {
 export function startPrometheus(targetUrl: string, metricsPath = '/metrics'): RunningPrometheus {
   const dir = mkdtempSync(path.join(tmpdir(), 'cmp-prometheus-'));
   const target = new URL(targetUrl).host;
-  const out = execFileSync('bash', [script, '--target', target, '--metrics-path', metricsPath, '--dir', dir], { encoding: 'utf8', timeout: 120_000 });
+  const out = execFileSync('bash', [script, '--target', target, '--metrics-path', metricsPath, '--dir', dir], {
+    encoding: 'utf8',
+    timeout: 120_000,
+  });
   const url = out.trim().split('\n').pop()!;
   const pid = Number(readFileSync(path.join(dir, 'prometheus.pid'), 'utf8'));
   return {

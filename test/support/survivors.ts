@@ -22,7 +22,10 @@ export function processesMarked(name: string, value: string): Survivor[] {
       if (!readFileSync(`/proc/${d}/environ`, 'latin1').split('\0').includes(needle)) continue;
       const stat = readFileSync(`/proc/${d}/stat`, 'utf8');
       if (stat.slice(stat.lastIndexOf(')') + 2, stat.lastIndexOf(')') + 3) === 'Z') continue;
-      found.push({ pid, command: readFileSync(`/proc/${d}/cmdline`, 'utf8').split('\0').join(' ').trim().slice(0, 200) });
+      found.push({
+        pid,
+        command: readFileSync(`/proc/${d}/cmdline`, 'utf8').split('\0').join(' ').trim().slice(0, 200),
+      });
     } catch {
       // gone meanwhile, or not ours to read
     }

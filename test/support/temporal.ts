@@ -11,7 +11,10 @@ try {
 
 export function temporalAddress(): string {
   const address = process.env.TEMPORAL_ADDRESS;
-  if (!address) throw new Error('TEMPORAL_ADDRESS is not set: the jest global setup starts the Temporal dev server (unset CMP_TEST_TEMPORAL=off)');
+  if (!address)
+    throw new Error(
+      'TEMPORAL_ADDRESS is not set: the jest global setup starts the Temporal dev server (unset CMP_TEST_TEMPORAL=off)',
+    );
   return address;
 }
 

@@ -57,7 +57,10 @@ export async function startMailSink(opts: number | MailSinkOptions = {}): Promis
       stream.on('end', () => {
         const fault = faults.next();
         if (fault) {
-          const err = Object.assign(new Error(fault.message ?? (fault.code >= 500 ? 'mailbox unavailable' : 'try again later')), { responseCode: fault.code });
+          const err = Object.assign(
+            new Error(fault.message ?? (fault.code >= 500 ? 'mailbox unavailable' : 'try again later')),
+            { responseCode: fault.code },
+          );
           return callback(err);
         }
         const raw = Buffer.concat(chunks).toString('utf8');

@@ -42,7 +42,9 @@ export function decodeHeaderWords(value: string): string {
   return value
     .replace(/\?=\s+=\?/g, '?==?')
     .replace(/=\?([^?]+)\?([QqBb])\?([^?]*)\?=/g, (_m, _charset: string, enc: string, data: string) =>
-      enc.toUpperCase() === 'B' ? Buffer.from(data, 'base64').toString('utf8') : decodeQuotedPrintable(data.replace(/_/g, ' ')),
+      enc.toUpperCase() === 'B'
+        ? Buffer.from(data, 'base64').toString('utf8')
+        : decodeQuotedPrintable(data.replace(/_/g, ' ')),
     );
 }
 
@@ -70,7 +72,9 @@ function textOf(headers: Record<string, string>, body: string): string {
     return '';
   }
   if (!/^text\/plain/i.test(type)) return '';
-  return decodeBody(body, headers['content-transfer-encoding']).replace(/\r?\n$/, '').replace(/\r\n/g, '\n');
+  return decodeBody(body, headers['content-transfer-encoding'])
+    .replace(/\r?\n$/, '')
+    .replace(/\r\n/g, '\n');
 }
 
 export function parseMail(raw: string): ParsedMail {

@@ -6,7 +6,11 @@ import type { SmsSink } from './sms-sink';
 export const embeddedSmsCredentials = { accountSid: 'ACembedded0000000000000000000000000', authToken: 'embedded-sink' };
 
 /** Notify settings that send to running sinks (the embedded default, and tests). */
-export function sinkNotifySettings(mail: MailSink, sms: SmsSink, overrides: Partial<NotifySettings> = {}): NotifySettings {
+export function sinkNotifySettings(
+  mail: MailSink,
+  sms: SmsSink,
+  overrides: Partial<NotifySettings> = {},
+): NotifySettings {
   return {
     smtpUrl: mail.url,
     mailFrom: 'CMP <noreply@cmp.local>',

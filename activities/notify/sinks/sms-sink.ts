@@ -114,7 +114,11 @@ export async function startSmsSink(opts: number | SmsSinkOptions = {}): Promise<
     if (!match) return twilioError(res, 404, 20404, `The requested resource ${path} was not found`);
     const [, accountSid, messageSid] = match as unknown as [string, string, string | undefined];
     const auth = basicAuth(req);
-    const authOk = auth && (o.credentials ? auth.user === o.credentials.accountSid && auth.pass === o.credentials.authToken : auth.user === accountSid && auth.pass.length > 0);
+    const authOk =
+      auth &&
+      (o.credentials
+        ? auth.user === o.credentials.accountSid && auth.pass === o.credentials.authToken
+        : auth.user === accountSid && auth.pass.length > 0);
     if (!authOk) return twilioError(res, 401, 20003, 'Authenticate');
     if (auth.user !== accountSid) return twilioError(res, 403, 20003, 'Authenticate');
 
@@ -126,10 +130,17 @@ export async function startSmsSink(opts: number | SmsSinkOptions = {}): Promise<
 
     const params = Object.fromEntries(new URLSearchParams(await readBody(req)));
     const fault = faults.next();
-    if (fault) return twilioError(res, fault.status, fault.code ?? (fault.status >= 500 ? 20500 : 21610), fault.message ?? 'Refused by the sink');
+    if (fault)
+      return twilioError(
+        res,
+        fault.status,
+        fault.code ?? (fault.status >= 500 ? 20500 : 21610),
+        fault.message ?? 'Refused by the sink',
+      );
     if (!params.To) return twilioError(res, 400, 21604, "A 'To' phone number is required.");
     if (!e164.test(params.To)) return twilioError(res, 400, 21211, `Invalid 'To' Phone Number: ${params.To}`);
-    if (!params.From && !params.MessagingServiceSid) return twilioError(res, 400, 21603, "A 'From' phone number is required.");
+    if (!params.From && !params.MessagingServiceSid)
+      return twilioError(res, 400, 21603, "A 'From' phone number is required.");
     if (!params.Body) return twilioError(res, 400, 21602, 'Message body is required.');
 
     const message: ReceivedSms = {

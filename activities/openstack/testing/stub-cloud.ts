@@ -9,7 +9,9 @@ export interface StubRequest {
   body: any;
 }
 
-export type StubHandler = (req: StubRequest) => { status?: number; body?: unknown; headers?: Record<string, string>; delayMs?: number } | undefined;
+export type StubHandler = (
+  req: StubRequest,
+) => { status?: number; body?: unknown; headers?: Record<string, string>; delayMs?: number } | undefined;
 
 /**
  * A loopback Keystone + service stub for unit tests of the client: `/v3/auth/tokens` issues
@@ -25,30 +27,69 @@ export async function startStubCloud(handler: StubHandler, opts: { catalogTypes?
     req.on('data', (c) => (raw += c));
     req.on('end', async () => {
       const url = new URL(req.url ?? '/', 'http://stub');
-      const r: StubRequest = { method: req.method ?? 'GET', path: url.pathname, query: url.searchParams, headers: req.headers, body: raw ? safeJson(raw) : undefined };
+      const r: StubRequest = {
+        method: req.method ?? 'GET',
+        path: url.pathname,
+        query: url.searchParams,
+        headers: req.headers,
+        body: raw ? safeJson(raw) : undefined,
+      };
       requests.push(r);
       if (r.path === '/identity/v3/auth/tokens' && r.method === 'POST') {
         const value = `token-${++issued}`;
         validTokens.add(value);
-        const types = opts.catalogTypes ?? { compute: '/compute/v2.1', network: '/network', volumev3: '/volume/v3/p1', image: '/image', 'load-balancer': '/load-balancer', identity: '/identity/v3' };
+        const types = opts.catalogTypes ?? {
+          compute: '/compute/v2.1',
+          network: '/network',
+          volumev3: '/volume/v3/p1',
+          image: '/image',
+          'load-balancer': '/load-balancer',
+          identity: '/identity/v3',
+        };
         const catalog = Object.entries(types).map(([type, p]) => ({
           type,
-          endpoints: ['public', 'internal'].map((i) => ({ interface: i, region_id: 'RegionOne', region: 'RegionOne', url: `${base}${i === 'internal' ? '/internal' : ''}${p}` })),
+          endpoints: ['public', 'internal'].map((i) => ({
+            interface: i,
+            region_id: 'RegionOne',
+            region: 'RegionOne',
+            url: `${base}${i === 'internal' ? '/internal' : ''}${p}`,
+          })),
         }));
         res.writeHead(201, { 'Content-Type': 'application/json', 'X-Subject-Token': value });
-        res.end(JSON.stringify({ token: { expires_at: new Date(Date.now() + 3600_000).toISOString(), project: { id: 'p1', name: 'admin' }, user: { id: 'u1' }, roles: [{ name: 'admin' }], catalog } }));
+        res.end(
+          JSON.stringify({
+            token: {
+              expires_at: new Date(Date.now() + 3600_000).toISOString(),
+              project: { id: 'p1', name: 'admin' },
+              user: { id: 'u1' },
+              roles: [{ name: 'admin' }],
+              catalog,
+            },
+          }),
+        );
         return;
       }
       if (!validTokens.has(String(req.headers['x-auth-token']))) {
         res.writeHead(401, { 'Content-Type': 'application/json' });
-        res.end(JSON.stringify({ error: { code: 401, title: 'Unauthorized', message: 'The request you have made requires authentication.' } }));
+        res.end(
+          JSON.stringify({
+            error: { code: 401, title: 'Unauthorized', message: 'The request you have made requires authentication.' },
+          }),
+        );
         return;
       }
-      const out = handler(r) ?? { status: 404, body: { itemNotFound: { code: 404, message: 'stub has no such route' } } };
+      const out = handler(r) ?? {
+        status: 404,
+        body: { itemNotFound: { code: 404, message: 'stub has no such route' } },
+      };
       if (out.delayMs) await new Promise((resolve) => setTimeout(resolve, out.delayMs));
       if (res.destroyed) return;
       const body = out.body === undefined ? '' : typeof out.body === 'string' ? out.body : JSON.stringify(out.body);
-      res.writeHead(out.status ?? 200, { 'Content-Type': 'application/json', 'X-OpenStack-Request-Id': `req-stub-${requests.length}`, ...out.headers });
+      res.writeHead(out.status ?? 200, {
+        'Content-Type': 'application/json',
+        'X-OpenStack-Request-Id': `req-stub-${requests.length}`,
+        ...out.headers,
+      });
       res.end(body);
     });
   });

@@ -73,6 +73,7 @@ export class Migration0006Ha extends SchemaMigration {
   }
 
   override async down(): Promise<void> {
-    for (const table of ['ha_scheduling_policy', 'ha_migrations', 'ha_evacuations', 'ha_hosts']) this.schema((s) => s.dropTableIfExists(table));
+    for (const table of ['ha_scheduling_policy', 'ha_migrations', 'ha_evacuations', 'ha_hosts'])
+      this.schema((s) => s.dropTableIfExists(table));
   }
 }

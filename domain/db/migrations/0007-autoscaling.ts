@@ -69,7 +69,11 @@ export class Migration0007Autoscaling extends SchemaMigration {
 
   override async down(): Promise<void> {
     this.schema((s) =>
-      s.dropTableIfExists('scaling_decisions').dropTableIfExists('scaling_policies').dropTableIfExists('scaling_members').dropTableIfExists('scaling_groups'),
+      s
+        .dropTableIfExists('scaling_decisions')
+        .dropTableIfExists('scaling_policies')
+        .dropTableIfExists('scaling_members')
+        .dropTableIfExists('scaling_groups'),
     );
   }
 }

@@ -65,8 +65,11 @@ export class Migration20261201190000BackOffice extends SchemaMigration {
   }
 
   override async down(): Promise<void> {
-    for (const table of ['process_heartbeats', 'captcha_challenges', 'password_reset_tokens', 'staff_messages']) this.schema((s) => s.dropTable(table));
-    this.schema((s) => s.alterTable('users', (t) => t.dropColumns('department', 'company_name', 'company_address', 'deregistered_at')));
+    for (const table of ['process_heartbeats', 'captcha_challenges', 'password_reset_tokens', 'staff_messages'])
+      this.schema((s) => s.dropTable(table));
+    this.schema((s) =>
+      s.alterTable('users', (t) => t.dropColumns('department', 'company_name', 'company_address', 'deregistered_at')),
+    );
     this.schema((s) => s.alterTable('inbox_messages', (t) => t.dropColumn('message_id')));
   }
 }

@@ -5,15 +5,34 @@ import { neutronError } from '../../core/errors';
 const updated = '2013-01-01T10:00:00-00:00';
 /** The API extensions whose behaviour the simulator implements. */
 const extensions: Array<[string, string]> = [
-  ['binding', 'Port Binding'], ['external-net', 'Neutron external network'], ['router', 'Neutron L3 Router'], ['extraroute', 'Neutron Extra Route'],
-  ['provider', 'Provider Network'], ['security-group', 'security-group'], ['quotas', 'Quota management support'],
-  ['quota_details', 'Quota details management support'], ['qos', 'QoS'], ['qos-bw-limit-direction', 'Direction for QoS bandwidth limit rule'],
-  ['standard-attr-tag', 'Tag support for resources with standard attribute: subnet, trunk, network_segment_range, router, network, policy, subnetpool, port, security_group, floatingip'],
-  ['standard-attr-description', 'standard-attr-description'], ['standard-attr-revisions', 'Resource revision numbers'],
-  ['standard-attr-timestamp', 'Resource timestamps'], ['net-mtu', 'Network MTU'], ['port-security', 'Port Security'],
-  ['availability_zone', 'Availability Zone'], ['network_availability_zone', 'Network Availability Zone'], ['fip-port-details', 'Floating IP Port Details Extension'],
-  ['project-id', 'project_id field enabled'], ['pagination', 'Pagination support'], ['sorting', 'Sorting support'], ['filter-validation', 'Filter parameters validation'],
-  ['fields', 'Fields'], ['subnet_allocation', 'Subnet Allocation'],
+  ['binding', 'Port Binding'],
+  ['external-net', 'Neutron external network'],
+  ['router', 'Neutron L3 Router'],
+  ['extraroute', 'Neutron Extra Route'],
+  ['provider', 'Provider Network'],
+  ['security-group', 'security-group'],
+  ['quotas', 'Quota management support'],
+  ['quota_details', 'Quota details management support'],
+  ['qos', 'QoS'],
+  ['qos-bw-limit-direction', 'Direction for QoS bandwidth limit rule'],
+  [
+    'standard-attr-tag',
+    'Tag support for resources with standard attribute: subnet, trunk, network_segment_range, router, network, policy, subnetpool, port, security_group, floatingip',
+  ],
+  ['standard-attr-description', 'standard-attr-description'],
+  ['standard-attr-revisions', 'Resource revision numbers'],
+  ['standard-attr-timestamp', 'Resource timestamps'],
+  ['net-mtu', 'Network MTU'],
+  ['port-security', 'Port Security'],
+  ['availability_zone', 'Availability Zone'],
+  ['network_availability_zone', 'Network Availability Zone'],
+  ['fip-port-details', 'Floating IP Port Details Extension'],
+  ['project-id', 'project_id field enabled'],
+  ['pagination', 'Pagination support'],
+  ['sorting', 'Sorting support'],
+  ['filter-validation', 'Filter parameters validation'],
+  ['fields', 'Fields'],
+  ['subnet_allocation', 'Subnet Allocation'],
 ];
 
 const render = ([alias, name]: [string, string]) => ({ alias, name, description: `${name}.`, links: [], updated });

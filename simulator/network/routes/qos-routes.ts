@@ -1,7 +1,15 @@
 import { Hono } from 'hono';
 import type { AuthEnv } from '../../core/auth-context';
 import {
-  createBandwidthRule, createQosPolicy, deleteBandwidthRule, deleteQosPolicy, getRule, renderPolicy, renderRule, updateBandwidthRule, updateQosPolicy,
+  createBandwidthRule,
+  createQosPolicy,
+  deleteBandwidthRule,
+  deleteQosPolicy,
+  getRule,
+  renderPolicy,
+  renderRule,
+  updateBandwidthRule,
+  updateQosPolicy,
 } from '../qos';
 import type { QosPolicyRecord } from '../model';
 import { listBody } from '../query';
@@ -12,7 +20,9 @@ import { callerOf, jsonBody, mountCrud, selfUrl } from './http';
 export function qosRoutes(s: NetworkStore): Hono<AuthEnv> {
   const app = new Hono<AuthEnv>();
   mountCrud<QosPolicyRecord>(app, {
-    path: 'qos/policies', collection: 'policies', member: 'policy',
+    path: 'qos/policies',
+    collection: 'policies',
+    member: 'policy',
     list: (c) => s.visible(c, s.qosPolicies),
     show: (c, id) => s.get(s.qosPolicies, 'QosPolicy', c, id),
     create: (c, b) => createQosPolicy(s, c, b),
@@ -24,7 +34,14 @@ export function qosRoutes(s: NetworkStore): Hono<AuthEnv> {
   app.get(rules, (c) => {
     const policy = s.get(s.qosPolicies, 'QosPolicy', callerOf(c), c.req.param('policy'));
     const items = policy.bandwidth_limit_rules.map((r) => renderRule(policy, r)) as Array<{ id: string }>;
-    return c.json(listBody('bandwidth_limit_rules', items, c.req.queries(), selfUrl(c, `qos/policies/${policy.id}/bandwidth_limit_rules`)));
+    return c.json(
+      listBody(
+        'bandwidth_limit_rules',
+        items,
+        c.req.queries(),
+        selfUrl(c, `qos/policies/${policy.id}/bandwidth_limit_rules`),
+      ),
+    );
   });
   app.post(rules, async (c) => {
     const [policy, rule] = createBandwidthRule(s, callerOf(c), c.req.param('policy'), await jsonBody(c));
@@ -35,7 +52,13 @@ export function qosRoutes(s: NetworkStore): Hono<AuthEnv> {
     return c.json({ bandwidth_limit_rule: renderRule(policy, rule) });
   });
   app.put(`${rules}/:rule`, async (c) => {
-    const [policy, rule] = updateBandwidthRule(s, callerOf(c), c.req.param('policy'), c.req.param('rule'), await jsonBody(c));
+    const [policy, rule] = updateBandwidthRule(
+      s,
+      callerOf(c),
+      c.req.param('policy'),
+      c.req.param('rule'),
+      await jsonBody(c),
+    );
     return c.json({ bandwidth_limit_rule: renderRule(policy, rule) });
   });
   app.delete(`${rules}/:rule`, (c) => {

@@ -25,7 +25,8 @@ export function tagRoutes(s: NetworkStore): Hono<AuthEnv> {
     });
     app.get(`${prefix}/:tag`, (c) => {
       const rec = record(c, false);
-      if (!rec.tags.includes(c.req.param('tag')!)) throw neutronError(404, 'TagNotFound', `Tag ${c.req.param('tag')} could not be found.`);
+      if (!rec.tags.includes(c.req.param('tag')!))
+        throw neutronError(404, 'TagNotFound', `Tag ${c.req.param('tag')} could not be found.`);
       return c.body(null, 204);
     });
     app.put(`${prefix}/:tag`, (c) => {

@@ -3,7 +3,7 @@ import type { AuthEnv } from '../../core/auth-context';
 
 /** The Cinder API extensions the simulator serves: [alias, name, what it adds]. */
 const served: Array<[string, string, string]> = [
-  ['os-vol-tenant-attr', 'VolumeTenantAttribute', "The owning project of a volume (show and detail)."],
+  ['os-vol-tenant-attr', 'VolumeTenantAttribute', 'The owning project of a volume (show and detail).'],
   ['os-vol-host-attr', 'VolumeHostAttribute', 'The backend host of a volume (admins).'],
   ['os-vol-mig-status-attr', 'VolumeMigStatusAttribute', 'The migration status of a volume (admins).'],
   ['os-vol-image-meta', 'VolumeImageMetadata', 'The image metadata of a volume made from an image.'],
@@ -18,7 +18,13 @@ const served: Array<[string, string, string]> = [
 /** `GET /v3/{project_id}/extensions`. */
 export function extensionRoutes(): Hono<AuthEnv> {
   const app = new Hono<AuthEnv>();
-  const extensions = served.map(([alias, name, description]) => ({ alias, name, description, links: [], updated: '2011-01-01T00:00:00+00:00' }));
+  const extensions = served.map(([alias, name, description]) => ({
+    alias,
+    name,
+    description,
+    links: [],
+    updated: '2011-01-01T00:00:00+00:00',
+  }));
   app.get('/v3/:project/extensions', (c) => c.json({ extensions }));
   return app;
 }

@@ -13,8 +13,13 @@ import { createSnapshot, deleteSnapshot, updateSnapshot } from '../snapshots';
 import { bodyOf, reqOf, scoped } from './context';
 
 const defaultType = {
-  id: DEFAULT_TYPE_ID, name: DEFAULT_TYPE_NAME, description: 'Default Volume Type', is_public: true, extra_specs: {},
-  'os-volume-type-access:is_public': true, qos_specs_id: null,
+  id: DEFAULT_TYPE_ID,
+  name: DEFAULT_TYPE_NAME,
+  description: 'Default Volume Type',
+  is_public: true,
+  extra_specs: {},
+  'os-volume-type-access:is_public': true,
+  qos_specs_id: null,
 };
 
 /** Snapshots, attachments (3.27+), volume types, quota sets, limits and availability zones. */
@@ -24,8 +29,18 @@ export function otherRoutes(svc: VolumeService): Hono<AuthEnv> {
   const listSnapshots = (detail: boolean) => (c: Context<AuthEnv>) => {
     const r = reqOf(c);
     const q = c.req.queries();
-    const items = filterRecords(scoped([...svc.snapshots.values()], c, r.caller), q, ['name', 'status', 'volume_id', 'metadata']);
-    const page = pageRecords(sortRecords(items, q), q, `${r.projectUrl}/snapshots${detail ? '/detail' : ''}`, snapshotNotFound);
+    const items = filterRecords(scoped([...svc.snapshots.values()], c, r.caller), q, [
+      'name',
+      'status',
+      'volume_id',
+      'metadata',
+    ]);
+    const page = pageRecords(
+      sortRecords(items, q),
+      q,
+      `${r.projectUrl}/snapshots${detail ? '/detail' : ''}`,
+      snapshotNotFound,
+    );
     const body: Record<string, unknown> = { snapshots: page.items.map((s) => renderSnapshot(s, r.mv, detail)) };
     if (page.links) body.snapshots_links = page.links;
     return c.json(body);
@@ -42,7 +57,9 @@ export function otherRoutes(svc: VolumeService): Hono<AuthEnv> {
   });
   app.put('/v3/:project/snapshots/:id', async (c) => {
     const r = reqOf(c);
-    return c.json({ snapshot: renderSnapshot(updateSnapshot(svc, r.caller, c.req.param('id'), await bodyOf(c)), r.mv, false) });
+    return c.json({
+      snapshot: renderSnapshot(updateSnapshot(svc, r.caller, c.req.param('id'), await bodyOf(c)), r.mv, false),
+    });
   });
   app.delete('/v3/:project/snapshots/:id', (c) => {
     deleteSnapshot(svc, reqOf(c).caller, c.req.param('id'));
@@ -58,10 +75,21 @@ export function otherRoutes(svc: VolumeService): Hono<AuthEnv> {
   const listAttachments = (detail: boolean) => (c: Context<AuthEnv>) => {
     const r = attachReq(c);
     const q = c.req.queries();
-    const items = filterRecords(scoped([...svc.attachments.values()], c, r.caller), q, ['volume_id', 'instance_id', 'status']);
+    const items = filterRecords(scoped([...svc.attachments.values()], c, r.caller), q, [
+      'volume_id',
+      'instance_id',
+      'status',
+    ]);
     const sorted = items.map((a) => ({ ...a, created_at: a.attached_at ?? '' }));
-    const page = pageRecords(sortRecords(sorted, q), q, `${r.projectUrl}/attachments${detail ? '/detail' : ''}`, attachmentNotFound);
-    const body: Record<string, unknown> = { attachments: page.items.map((a) => renderAttachment(svc.attachments.get(a.id)!, detail)) };
+    const page = pageRecords(
+      sortRecords(sorted, q),
+      q,
+      `${r.projectUrl}/attachments${detail ? '/detail' : ''}`,
+      attachmentNotFound,
+    );
+    const body: Record<string, unknown> = {
+      attachments: page.items.map((a) => renderAttachment(svc.attachments.get(a.id)!, detail)),
+    };
     if (page.links) body.attachments_links = page.links;
     return c.json(body);
   };
@@ -71,10 +99,14 @@ export function otherRoutes(svc: VolumeService): Hono<AuthEnv> {
     const r = attachReq(c);
     return c.json({ attachment: renderAttachment(createAttachment(svc, r.caller, await bodyOf(c))) }, 200);
   });
-  app.get('/v3/:project/attachments/:id', (c) => c.json({ attachment: renderAttachment(svc.getAttachment(attachReq(c).caller, c.req.param('id'))) }));
+  app.get('/v3/:project/attachments/:id', (c) =>
+    c.json({ attachment: renderAttachment(svc.getAttachment(attachReq(c).caller, c.req.param('id'))) }),
+  );
   app.put('/v3/:project/attachments/:id', async (c) => {
     const r = attachReq(c);
-    return c.json({ attachment: renderAttachment(updateAttachment(svc, r.caller, c.req.param('id'), await bodyOf(c))) });
+    return c.json({
+      attachment: renderAttachment(updateAttachment(svc, r.caller, c.req.param('id'), await bodyOf(c))),
+    });
   });
   app.post('/v3/:project/attachments/:id/action', async (c) => {
     const r = attachReq(c);
@@ -100,7 +132,8 @@ export function otherRoutes(svc: VolumeService): Hono<AuthEnv> {
   app.get('/v3/:project/types/:id', (c) => {
     reqOf(c);
     const id = c.req.param('id');
-    if (id !== DEFAULT_TYPE_ID && id !== DEFAULT_TYPE_NAME) throw novaError(404, `Volume type ${id} could not be found.`);
+    if (id !== DEFAULT_TYPE_ID && id !== DEFAULT_TYPE_NAME)
+      throw novaError(404, `Volume type ${id} could not be found.`);
     return c.json({ volume_type: defaultType });
   });
 

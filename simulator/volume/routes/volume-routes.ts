@@ -22,9 +22,16 @@ export function volumeRoutes(svc: VolumeService): Hono<AuthEnv> {
       q,
       filters,
     ).map((v) => svc.volumes.get(v.id)!);
-    const page = pageRecords(sortRecords(items, q), q, `${r.projectUrl}/volumes${detail ? '/detail' : ''}`, volumeNotFound);
+    const page = pageRecords(
+      sortRecords(items, q),
+      q,
+      `${r.projectUrl}/volumes${detail ? '/detail' : ''}`,
+      volumeNotFound,
+    );
     const body: Record<string, unknown> = {
-      volumes: page.items.map((v) => (detail ? renderVolume(svc, v, r.mv, r.links, r.caller.isAdmin) : renderVolumeSummary(v, r.links))),
+      volumes: page.items.map((v) =>
+        detail ? renderVolume(svc, v, r.mv, r.links, r.caller.isAdmin) : renderVolumeSummary(v, r.links),
+      ),
     };
     if (page.links) body.volumes_links = page.links;
     return c.json(body);
@@ -35,8 +42,12 @@ export function volumeRoutes(svc: VolumeService): Hono<AuthEnv> {
     const r = reqOf(c);
     const vols = scoped([...svc.volumes.values()], c, r.caller);
     const metadata: Record<string, string[]> = {};
-    for (const v of vols) for (const [k, val] of Object.entries(v.metadata)) (metadata[k] ??= []).includes(val) || metadata[k].push(val);
-    const summary: Record<string, unknown> = { total_size: vols.reduce((n, v) => n + v.size, 0), total_count: vols.length };
+    for (const v of vols)
+      for (const [k, val] of Object.entries(v.metadata)) (metadata[k] ??= []).includes(val) || metadata[k].push(val);
+    const summary: Record<string, unknown> = {
+      total_size: vols.reduce((n, v) => n + v.size, 0),
+      total_count: vols.length,
+    };
     if (r.mv[1] >= 36) summary.metadata = metadata;
     return c.json({ 'volume-summary': summary });
   });
@@ -47,7 +58,9 @@ export function volumeRoutes(svc: VolumeService): Hono<AuthEnv> {
   });
   app.get('/v3/:project/volumes/:id', (c) => {
     const r = reqOf(c);
-    return c.json({ volume: renderVolume(svc, svc.getVolume(r.caller, c.req.param('id')), r.mv, r.links, r.caller.isAdmin) });
+    return c.json({
+      volume: renderVolume(svc, svc.getVolume(r.caller, c.req.param('id')), r.mv, r.links, r.caller.isAdmin),
+    });
   });
   app.put('/v3/:project/volumes/:id', async (c) => {
     const r = reqOf(c);
