@@ -1,4 +1,5 @@
 import { spawn, execFileSync, type ChildProcess } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { whenReady } from './children';
@@ -53,11 +54,21 @@ export function alertmanagerYaml(s: AlertmanagerSetup): string {
 
 /** Flags of an Alertmanager on loopback `port`, state under `dir`, clustering off (one instance). */
 export function alertmanagerArgs(dir: string, port: number): string[] {
-  return [`--config.file=${path.join(dir, 'alertmanager.yml')}`, `--storage.path=${path.join(dir, 'data')}`, `--web.listen-address=127.0.0.1:${port}`, '--cluster.listen-address=', '--data.retention=120h'];
+  return [
+    `--config.file=${path.join(dir, 'alertmanager.yml')}`,
+    `--storage.path=${path.join(dir, 'data')}`,
+    `--web.listen-address=127.0.0.1:${port}`,
+    '--cluster.listen-address=',
+    '--data.retention=120h',
+  ];
 }
 
 /** Writes the config and secret under `dir` (created). */
-export function writeAlertmanagerConfig(dir: string, setup: Omit<AlertmanagerSetup, 'secretFile'>, secret: string): void {
+export function writeAlertmanagerConfig(
+  dir: string,
+  setup: Omit<AlertmanagerSetup, 'secretFile'>,
+  secret: string,
+): void {
   mkdirSync(path.join(dir, 'data'), { recursive: true });
   const secretFile = path.join(dir, 'webhook-secret');
   writeFileSync(secretFile, secret, { mode: 0o600 });
@@ -68,7 +79,10 @@ export function writeAlertmanagerConfig(dir: string, setup: Omit<AlertmanagerSet
 export async function waitReady(url: string, timeoutMs = 60_000): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
-    const ok = await fetch(url, { signal: AbortSignal.timeout(2000) }).then((r) => r.ok, () => false);
+    const ok = await fetch(url, { signal: AbortSignal.timeout(2000) }).then(
+      (r) => r.ok,
+      () => false,
+    );
     if (ok) return;
     if (Date.now() > deadline) throw new Error(`${url} not ready after ${timeoutMs} ms`);
     await new Promise((r) => setTimeout(r, 200));
@@ -76,9 +90,29 @@ export async function waitReady(url: string, timeoutMs = 60_000): Promise<void> 
 }
 
 /** Alertmanager `bin` on loopback posting to the platform's webhook; resolves once it is ready. */
-export function startEmbeddedAlertmanager(bin: string, dataDir: string, port: number, setup: Omit<AlertmanagerSetup, 'secretFile'>, secret: string): Promise<ChildProcess> {
+export function startEmbeddedAlertmanager(
+  bin: string,
+  dataDir: string,
+  port: number,
+  setup: Omit<AlertmanagerSetup, 'secretFile'>,
+  secret: string,
+): Promise<ChildProcess> {
   const dir = path.join(dataDir, 'alertmanager');
   writeAlertmanagerConfig(dir, setup, secret);
   const proc = spawn(bin, alertmanagerArgs(dir, port), { stdio: 'ignore' });
   return whenReady(proc, () => waitReady(`http://127.0.0.1:${port}/-/ready`));
+}
+
+/**
+ * What the launcher sets up for alarms before Prometheus starts: the rule file Prometheus loads, and
+ * (unless set) a webhook secret generated for this run, put into `env` for the API.
+ */
+export function embeddedAlarmSettings(
+  cfg: { dataDir: string; PROMETHEUS_RULES_FILE?: string; ALARM_WEBHOOK_SECRET?: string },
+  env: NodeJS.ProcessEnv,
+): { rulesFile: string; secret: string } {
+  const rulesFile = cfg.PROMETHEUS_RULES_FILE ?? path.join(cfg.dataDir, 'prometheus', 'rules', 'cmp-alarms.yml');
+  const secret = cfg.ALARM_WEBHOOK_SECRET ?? randomBytes(24).toString('hex');
+  Object.assign(env, { PROMETHEUS_RULES_FILE: rulesFile, ALARM_WEBHOOK_SECRET: secret });
+  return { rulesFile, secret };
 }

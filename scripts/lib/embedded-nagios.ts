@@ -3,12 +3,19 @@ import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { baseObjects, objectDefinitions } from '../../domain/monitoring/nagios-objects';
 import { mirrorHosts } from '../../domain/monitoring/nagios-mirror';
+import { Client, Connection } from '@temporalio/client';
+import { taskQueues } from '../../domain/task-queues';
+import { nagiosResyncSignal, nagiosSyncWorkflowId } from '../../workflows/nagios-sync';
 import { whenReady } from './children';
 import { waitForPort } from './temporal-cli';
 
 function which(name: string): string | undefined {
   try {
-    return execFileSync('sh', ['-c', `command -v ${name} || ls /usr/sbin/${name} 2>/dev/null`], { encoding: 'utf8' }).trim().split('\n')[0] || undefined;
+    return (
+      execFileSync('sh', ['-c', `command -v ${name} || ls /usr/sbin/${name} 2>/dev/null`], { encoding: 'utf8' })
+        .trim()
+        .split('\n')[0] || undefined
+    );
   } catch {
     return undefined;
   }
@@ -46,14 +53,21 @@ export const nagiosLayout = (dir: string): NagiosLayout => ({
  * left to the site, status written every `statusSeconds`), the platform's base objects, and NSCA
  * (plain on loopback) feeding its command file. The object file itself is the platform's to write.
  */
-export function writeNagiosTree(dir: string, o: { nscaPort: number; freshnessSeconds: number; statusSeconds?: number; user?: string }): NagiosLayout {
+export function writeNagiosTree(
+  dir: string,
+  o: { nscaPort: number; freshnessSeconds: number; statusSeconds?: number; user?: string },
+): NagiosLayout {
   const l = nagiosLayout(dir);
   for (const d of ['var', 'rw', 'objects', 'spool/checkresults']) mkdirSync(path.join(dir, d), { recursive: true });
   const user = o.user ?? (process.getuid?.() === 0 ? 'root' : (process.env.USER ?? 'nagios'));
   writeFileSync(path.join(dir, 'resource.cfg'), '$USER1$=/usr/lib/nagios/plugins\n');
   // The platform rewrites this file with its objects (base templates included) on every change; until then
   // it holds the platform host alone (Nagios refuses to start without a host and a service).
-  if (!existsSync(l.objectsFile)) writeFileSync(l.objectsFile, `${baseObjects({ freshnessSeconds: o.freshnessSeconds })}\n${objectDefinitions(mirrorHosts([], []))}`);
+  if (!existsSync(l.objectsFile))
+    writeFileSync(
+      l.objectsFile,
+      `${baseObjects({ freshnessSeconds: o.freshnessSeconds })}\n${objectDefinitions(mirrorHosts([], []))}`,
+    );
   const v = (name: string) => path.join(dir, 'var', name);
   writeFileSync(
     l.mainConfig,
@@ -96,7 +110,19 @@ export function writeNagiosTree(dir: string, o: { nscaPort: number; freshnessSec
   );
   writeFileSync(
     l.nscaConfig,
-    [`server_port=${o.nscaPort}`, 'server_address=127.0.0.1', `command_file=${l.commandFile}`, `pid_file=${v('nsca.pid')}`, `alternate_dump_file=${v('nsca.dump')}`, 'debug=0', 'aggregate_writes=0', 'append_to_file=0', 'max_packet_age=30', 'decryption_method=0', ''].join('\n'),
+    [
+      `server_port=${o.nscaPort}`,
+      'server_address=127.0.0.1',
+      `command_file=${l.commandFile}`,
+      `pid_file=${v('nsca.pid')}`,
+      `alternate_dump_file=${v('nsca.dump')}`,
+      'debug=0',
+      'aggregate_writes=0',
+      'append_to_file=0',
+      'max_packet_age=30',
+      'decryption_method=0',
+      '',
+    ].join('\n'),
   );
   writeFileSync(l.sendNscaConfig, 'encryption_method=0\n');
   return l;
@@ -109,7 +135,12 @@ export function verifyNagios(bin: string, mainConfig: string): string | null {
     return null;
   } catch (e) {
     const out = `${(e as { stdout?: string }).stdout ?? ''}`;
-    return out.split('\n').filter((l) => /^\s*(Error|Warning)/.test(l)).join('\n') || (e as Error).message;
+    return (
+      out
+        .split('\n')
+        .filter((l) => /^\s*(Error|Warning)/.test(l))
+        .join('\n') || (e as Error).message
+    );
   }
 }
 
@@ -131,7 +162,28 @@ export function startNagios(bin: string, l: NagiosLayout, env: NodeJS.ProcessEnv
 }
 
 /** NSCA in the foreground on loopback, writing to Nagios's command file. */
-export function startNsca(bin: string, l: NagiosLayout, port: number, env: NodeJS.ProcessEnv = process.env): Promise<ChildProcess> {
+export function startNsca(
+  bin: string,
+  l: NagiosLayout,
+  port: number,
+  env: NodeJS.ProcessEnv = process.env,
+): Promise<ChildProcess> {
   const proc = spawn(bin, ['-f', '-c', l.nscaConfig, '--single'], { env, stdio: 'ignore' });
   return whenReady(proc, () => waitForPort(port));
+}
+
+/** Starts (or wakes) the deployment's `nagios-sync` workflow, so the periodic state push runs from the first start. */
+export async function ensureNagiosSync(address: string, namespace: string, intervalSeconds: number): Promise<void> {
+  const connection = await Connection.connect({ address });
+  try {
+    const q = taskQueues().orchestration;
+    await new Client({ connection, namespace }).workflow.signalWithStart('nagiosSyncWorkflow', {
+      taskQueue: q,
+      workflowId: nagiosSyncWorkflowId(q),
+      args: [{ intervalSeconds }],
+      signal: nagiosResyncSignal,
+    });
+  } finally {
+    await connection.close();
+  }
 }
