@@ -50,6 +50,12 @@ if ! command -v prometheus >/dev/null 2>&1; then
   apt_install prometheus || log "could not install prometheus; autoscaling will report metrics unavailable"
 fi
 
+# Alertmanager, Nagios 4 and NSCA are part of it too (alarms and the Nagios mirror); the platform starts its own.
+if ! command -v prometheus-alertmanager >/dev/null 2>&1 || ! command -v nagios4 >/dev/null 2>&1 || ! command -v send_nsca >/dev/null 2>&1; then
+  log "installing Alertmanager, Nagios 4 and NSCA from Debian packages"
+  apt_install prometheus-alertmanager nagios4-core nsca nsca-client || log "could not install them; alarms page nobody and Nagios is not mirrored"
+fi
+
 if [ "${1:-}" = "--test" ]; then
   missing=()
   command -v openstack >/dev/null 2>&1 || missing+=(python3-openstackclient)
