@@ -2,7 +2,7 @@ import { Hono } from 'hono';
 import { z } from 'zod';
 import { RefreshToken, Tenant, User } from '../../domain/entities';
 import { afterSuccess, isLocked } from '../../domain/identity/lockout';
-import { ApiError, forbidden, unauthorized } from '../lib/api-error';
+import { ApiError, forbidden, unauthorized, unprocessable } from '../lib/api-error';
 import { principalOf } from '../lib/principal';
 import { jsonBody } from '../lib/validate';
 import { requireAuth } from '../middleware/authenticate';
@@ -15,6 +15,13 @@ import { forgetRegistration, register, registrationExpiryMs } from '../services/
 import { recordFailedLogin } from '../services/login-failures';
 import { openSession } from '../services/sessions';
 import { hashToken } from '../services/tokens';
+import {
+  mailPasswordReset,
+  newPasswordHash,
+  profileBody,
+  redeemPasswordReset,
+  revokeSessions,
+} from '../services/accounts';
 
 /** Sent when the captcha setting is on (from GET /auth/captcha). */
 const captchaFields = { captchaId: z.string().max(64).optional(), captchaAnswer: z.string().max(32).optional() };
@@ -23,12 +30,19 @@ const registerBody = z
     email: z.string().email().max(254),
     password: z.string().min(1).max(256),
     displayName: z.string().min(1).max(120),
-    tenantName: z.string().regex(/^[A-Za-z0-9][A-Za-z0-9 ._-]{1,118}$/, 'letters, digits, space, dot, dash, underscore; 2-120 characters'),
-    phone: z.string().regex(/^\+[1-9]\d{6,14}$/, 'E.164 number like +15551234567').optional(),
+    tenantName: z
+      .string()
+      .regex(/^[A-Za-z0-9][A-Za-z0-9 ._-]{1,118}$/, 'letters, digits, space, dot, dash, underscore; 2-120 characters'),
+    phone: z
+      .string()
+      .regex(/^\+[1-9]\d{6,14}$/, 'E.164 number like +15551234567')
+      .optional(),
     ...captchaFields,
   })
   .strict();
-const loginBody = z.object({ email: z.string().email().max(254), password: z.string().min(1).max(256), ...captchaFields }).strict();
+const loginBody = z
+  .object({ email: z.string().email().max(254), password: z.string().min(1).max(256), ...captchaFields })
+  .strict();
 const refreshBody = z.object({ refreshToken: z.string().min(10).max(200) }).strict();
 
 export const authRouter = new Hono<AppEnv>();
@@ -40,7 +54,10 @@ async function captchaGate(c: Ctx, body: { captchaId?: string; captchaAnswer?: s
 
 authRouter.get('/captcha', async (c) => {
   const settings = await readSettings(c.get('em'), c.get('deps').config);
-  return c.json({ ...(await issueCaptcha(c.get('em'), settings.captchaTtlSeconds)), required: settings.captchaEnabled });
+  return c.json({
+    ...(await issueCaptcha(c.get('em'), settings.captchaTtlSeconds)),
+    required: settings.captchaEnabled,
+  });
 });
 
 authRouter.post('/register', async (c) => {
@@ -49,7 +66,13 @@ authRouter.post('/register', async (c) => {
   c.set('audit', { action: 'auth.register', targetType: 'user', actorEmail: body.email.toLowerCase() });
   await captchaGate(c, { captchaId, captchaAnswer });
   const { user, tenant, needsApproval } = await register(c.get('em'), deps, body);
-  c.set('audit', { action: 'auth.register', targetType: 'user', targetId: user.id, tenantId: tenant.id, actorEmail: user.email });
+  c.set('audit', {
+    action: 'auth.register',
+    targetType: 'user',
+    targetId: user.id,
+    tenantId: tenant.id,
+    actorEmail: user.email,
+  });
   if (needsApproval) {
     try {
       await deps.temporal.workflow.start(registrationWorkflow, {
@@ -78,16 +101,25 @@ authRouter.post('/login', async (c) => {
     await verifyPassword(await dummyPasswordHash(), body.password);
     throw unauthorized('wrong e-mail or password');
   }
-  c.set('audit', { action: 'auth.login', actorEmail: email, targetType: 'user', targetId: user.id, tenantId: user.tenantId ?? null });
+  c.set('audit', {
+    action: 'auth.login',
+    actorEmail: email,
+    targetType: 'user',
+    targetId: user.id,
+    tenantId: user.tenantId ?? null,
+  });
   const now = new Date();
   if (isLocked(user, now)) {
-    throw new ApiError(429, 'account_locked', 'too many failed logins; try again later', { lockedUntil: user.lockedUntil!.toISOString() });
+    throw new ApiError(429, 'account_locked', 'too many failed logins; try again later', {
+      lockedUntil: user.lockedUntil!.toISOString(),
+    });
   }
   if (!(await verifyPassword(user.passwordHash, body.password))) {
     await recordFailedLogin(em, user.id, deps.config.LOGIN_MAX_FAILURES, deps.config.LOGIN_LOCKOUT_SECONDS * 1000);
     throw unauthorized('wrong e-mail or password');
   }
-  if (user.status !== 'active') throw forbidden(user.status === 'pending' ? 'account is waiting for approval' : `account is ${user.status}`);
+  if (user.status !== 'active')
+    throw forbidden(user.status === 'pending' ? 'account is waiting for approval' : `account is ${user.status}`);
   if (user.tenantId) {
     const tenant = await em.findOne(Tenant, { id: user.tenantId });
     if (tenant?.status !== 'active') throw forbidden(`tenant is ${tenant?.status ?? 'gone'}`);
@@ -102,13 +134,20 @@ authRouter.post('/refresh', async (c) => {
   const em = c.get('em');
   c.set('audit', { action: 'auth.refresh' });
   const session = await em.findOne(RefreshToken, { tokenHash: hashToken(body.refreshToken) });
-  if (!session || session.revokedAt || session.expiresAt.getTime() < Date.now()) throw unauthorized('refresh token is not valid');
+  if (!session || session.revokedAt || session.expiresAt.getTime() < Date.now())
+    throw unauthorized('refresh token is not valid');
   // Spend the token atomically: of concurrent refreshes with one token, exactly one wins.
   const spent = await em.nativeUpdate(RefreshToken, { id: session.id, revokedAt: null }, { revokedAt: new Date() });
   if (spent !== 1) throw unauthorized('refresh token is not valid');
   const user = await em.findOne(User, { id: session.userId });
   if (!user || user.status !== 'active') throw unauthorized('account is not active');
-  c.set('audit', { action: 'auth.refresh', actorEmail: user.email, targetType: 'user', targetId: user.id, tenantId: user.tenantId ?? null });
+  c.set('audit', {
+    action: 'auth.refresh',
+    actorEmail: user.email,
+    targetType: 'user',
+    targetId: user.id,
+    tenantId: user.tenantId ?? null,
+  });
   return c.json(await openSession(em, c.get('deps'), user.id));
 });
 
@@ -123,16 +162,98 @@ authRouter.post('/logout', requireAuth, async (c) => {
   return c.body(null, 204);
 });
 
-authRouter.get('/me', requireAuth, async (c) => {
+async function me(c: Ctx) {
   const p = principalOf(c);
   const user = await c.get('em').findOneOrFail(User, { id: p.userId });
-  return c.json({
+  return {
     id: user.id,
     email: user.email,
     displayName: user.displayName,
     phone: user.phone ?? null,
+    department: user.department ?? null,
+    companyName: user.companyName ?? null,
+    companyAddress: user.companyAddress ?? null,
     tenantId: user.tenantId ?? null,
     roles: p.roles,
     permissions: [...p.permissions].sort(),
+  };
+}
+
+authRouter.get('/me', requireAuth, async (c) => c.json(await me(c)));
+
+/** The user completes his own profile: contact phone, department, company. */
+authRouter.patch('/me', requireAuth, async (c) => {
+  c.set('audit', { action: 'auth.profile', targetType: 'user', targetId: principalOf(c).userId });
+  const body = await jsonBody(c, profileBody);
+  const user = await c.get('em').findOneOrFail(User, { id: principalOf(c).userId });
+  Object.assign(user, body);
+  await c.get('em').flush();
+  c.set('audit', {
+    action: 'auth.profile',
+    targetType: 'user',
+    targetId: user.id,
+    details: { fields: Object.keys(body) },
   });
+  return c.json(await me(c));
+});
+
+const passwordBody = z
+  .object({ currentPassword: z.string().min(1).max(256), newPassword: z.string().min(1).max(256) })
+  .strict();
+const resetRequestBody = z.object({ email: z.string().email().max(254) }).strict();
+const resetConfirmBody = z
+  .object({ token: z.string().min(10).max(200), newPassword: z.string().min(1).max(256) })
+  .strict();
+
+/** Changes the caller's password (his current one required); his other sessions end. */
+authRouter.post('/password', requireAuth, async (c) => {
+  const p = principalOf(c);
+  c.set('audit', { action: 'auth.password_change', targetType: 'user', targetId: p.userId });
+  const body = await jsonBody(c, passwordBody);
+  const em = c.get('em');
+  const user = await em.findOneOrFail(User, { id: p.userId });
+  if (!(await verifyPassword(user.passwordHash, body.currentPassword))) {
+    throw unprocessable('the current password is wrong', [{ path: 'currentPassword', message: 'wrong password' }]);
+  }
+  user.passwordHash = await newPasswordHash(c.get('deps'), user, body.newPassword);
+  await em.flush();
+  await revokeSessions(em, user.id, c.get('sessionId'));
+  return c.body(null, 204);
+});
+
+/** Mails a reset link when the account exists; the answer is the same either way. */
+authRouter.post('/password-reset', async (c) => {
+  const { email } = await jsonBody(c, resetRequestBody);
+  const deps = c.get('deps');
+  c.set('audit', { action: 'auth.password_reset_request', targetType: 'user', actorEmail: email.toLowerCase() });
+  const em = deps.orm.em.fork();
+  const user = await em.findOne(User, {
+    email: email.toLowerCase(),
+    status: { $in: ['active', 'suspended', 'disabled'] },
+  });
+  // Mailed in the background, so neither the answer nor its timing tells whether the account exists.
+  if (user)
+    mailPasswordReset(em, deps, user, null).catch((err) =>
+      deps.logger.warn({ userId: user.id, err: (err as Error).message }, 'password reset mail not sent'),
+    );
+  return c.json({ accepted: true }, 202);
+});
+
+/** Sets a new password with a reset link's token: it works once, before it expires; every session ends. */
+authRouter.post('/password-reset/confirm', async (c) => {
+  c.set('audit', { action: 'auth.password_reset', targetType: 'user' });
+  const body = await jsonBody(c, resetConfirmBody);
+  const user = await redeemPasswordReset(c.get('em'), c.get('deps'), body.token, body.newPassword);
+  if (!user)
+    throw unprocessable('the reset link is not valid (unknown, used or expired)', [
+      { path: 'token', message: 'invalid' },
+    ]);
+  c.set('audit', {
+    action: 'auth.password_reset',
+    targetType: 'user',
+    targetId: user.id,
+    tenantId: user.tenantId ?? null,
+    actorEmail: user.email,
+  });
+  return c.body(null, 204);
 });

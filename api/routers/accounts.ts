@@ -1,0 +1,40 @@
+import { Hono } from 'hono';
+import { z } from 'zod';
+import { User } from '../../domain/entities';
+import { unprocessable } from '../lib/api-error';
+import { principalOf } from '../lib/principal';
+import { jsonBody } from '../lib/validate';
+import { requireAuth } from '../middleware/authenticate';
+import type { AppEnv } from '../deps';
+import { deregister } from '../services/accounts';
+import { verifyPassword } from '../services/passwords';
+
+const deregisterBody = z
+  .object({ password: z.string().min(1).max(256), reason: z.string().max(500).optional() })
+  .strict();
+
+/** The caller's own account. */
+export const accountsRouter = new Hono<AppEnv>();
+accountsRouter.use('*', requireAuth);
+
+/**
+ * Deregisters the caller (his password confirms it): the account stays for audit as `deregistered`,
+ * every session ends and login is refused. The tenant's last user must first release its resources (409 lists them).
+ */
+accountsRouter.post('/deregister', async (c) => {
+  const p = principalOf(c);
+  c.set('audit', { action: 'account.deregister', targetType: 'user', targetId: p.userId });
+  const body = await jsonBody(c, deregisterBody);
+  const em = c.get('em');
+  const user = await em.findOneOrFail(User, { id: p.userId });
+  if (!(await verifyPassword(user.passwordHash, body.password)))
+    throw unprocessable('the password is wrong', [{ path: 'password', message: 'wrong password' }]);
+  await deregister(em, user);
+  c.set('audit', {
+    action: 'account.deregister',
+    targetType: 'user',
+    targetId: user.id,
+    details: { reason: body.reason ?? null },
+  });
+  return c.json({ id: user.id, status: user.status, deregisteredAt: user.deregisteredAt!.toISOString() });
+});
