@@ -3,6 +3,7 @@ import { inCooldown } from './cooldown';
 import { evaluatePolicies, type PolicyRule } from './policy';
 import { membersWithinQuota } from './quota-headroom';
 import { currentCapacity, planReconcile, type GroupMember } from './reconcile';
+import { changeSettings } from './settings';
 import { chooseVictims } from './victims';
 
 describe('requestedCapacity (Heat semantics)', () => {
@@ -169,5 +170,24 @@ describe('planReconcile', () => {
     expect(planReconcile(ms, 1, 'OLDEST_FIRST')).toEqual({ create: 0, replace: ['d'], remove: ['c', 'a'] });
     expect(planReconcile(ms, 2, 'NEWEST_FIRST')).toEqual({ create: 0, replace: ['d'], remove: ['c'] });
     expect(planReconcile(ms, 3, 'NEWEST_FIRST')).toEqual({ create: 0, replace: ['d'], remove: [] });
+  });
+});
+
+describe('changeSettings', () => {
+  const s = { name: 'web', minSize: 1, maxSize: 3, desiredCapacity: 2 };
+  it('keeps a desired size within the new bounds, naming the bound that moved it', () => {
+    expect(changeSettings(s, { maxSize: 5 })).toEqual({ settings: { ...s, maxSize: 5 } });
+    expect(changeSettings(s, { minSize: 3 })).toEqual({
+      settings: { ...s, minSize: 3, desiredCapacity: 3 },
+      clampedBy: 'min',
+    });
+    expect(changeSettings(s, { maxSize: 1, minSize: 0 })).toEqual({
+      settings: { ...s, minSize: 0, maxSize: 1, desiredCapacity: 1 },
+      clampedBy: 'max',
+    });
+    expect(changeSettings(s, { desiredCapacity: 3 })).toEqual({ settings: { ...s, desiredCapacity: 3 } });
+  });
+  it('refuses bounds that cross', () => {
+    expect(changeSettings(s, { minSize: 4 })).toBeNull();
   });
 });

@@ -1,0 +1,40 @@
+import { proxyActivities, workflowInfo } from '@temporalio/workflow';
+import type { AutoscalingQuotaActivities } from '../activities/db/autoscaling-quota';
+import type { AutoscalingRecordActivities } from '../activities/db/autoscaling';
+import type { MetricsActivities } from '../activities/metrics/group-cpu';
+import type { AutoscaleMemberActivities, createFlavorSizeActivity } from '../activities/openstack/autoscale-members';
+import type { IsolationActivities } from '../activities/openstack/isolation';
+import type { ProvisionActivities } from '../activities/openstack/provision-types';
+import { queuesOf } from '../domain/task-queues';
+import { retryPresets } from './retry-presets';
+
+/** The scaling group workflow's activity proxies, each on its queue; call from inside the workflow function. */
+export function autoscaleActivities() {
+  const queues = queuesOf(workflowInfo().taskQueue);
+  return {
+    queues,
+    db: proxyActivities<AutoscalingRecordActivities & AutoscalingQuotaActivities>({
+      taskQueue: queues.orchestration,
+      startToCloseTimeout: '30 seconds',
+      retry: retryPresets.orchestration,
+    }),
+    /** Prometheus, tried twice: an evaluation without metrics holds the size rather than waiting. */
+    metrics: proxyActivities<MetricsActivities>({
+      taskQueue: queues.orchestration,
+      startToCloseTimeout: '10 seconds',
+      retry: { ...retryPresets.orchestration, maximumAttempts: 2 },
+    }),
+    os: proxyActivities<AutoscaleMemberActivities & ReturnType<typeof createFlavorSizeActivity> & IsolationActivities>({
+      taskQueue: queues.openstack,
+      startToCloseTimeout: '2 minutes',
+      retry: { ...retryPresets.openstack, maximumAttempts: 20 },
+    }),
+    provisioning: proxyActivities<Pick<ProvisionActivities, 'teardownItem' | 'ensureTenantProject'>>({
+      taskQueue: queues.openstack,
+      startToCloseTimeout: '10 minutes',
+      retry: { ...retryPresets.openstack, maximumAttempts: 10 },
+    }),
+  };
+}
+
+export type AutoscaleActivities = ReturnType<typeof autoscaleActivities>;
