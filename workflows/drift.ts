@@ -47,6 +47,7 @@ export async function driftWorkflow(): Promise<DriftSummary> {
       markedMissing.push({ resourceId: m.resourceId, kind: m.kind, openstackId: m.openstackId, tenantId: m.tenantId });
     }
   }
+  await db.refreshRecords({ present: report.present, listedAt: listing.listedAt });
   await db.recordDriftFindings({ unknown: report.unknown, seenAt: listing.listedAt, runId: workflowInfo().workflowId });
   return {
     startedAt,

@@ -144,6 +144,7 @@ export async function evacuateWorkflow(input: EvacuateInput): Promise<Evacuation
         continue;
       }
       const after = await waiter.haWaitServerSettled({ serverId: s.id, timeoutMs: input.serverTimeoutMs });
+      await db.haRecordServerPlacement({ server: after });
       const wanted = wasStopped ? 'SHUTOFF' : 'ACTIVE';
       if (after.host && after.host !== host && after.status === wanted) {
         item.status = 'active';

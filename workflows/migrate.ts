@@ -107,6 +107,7 @@ export async function migrateWorkflow(input: MigrateInput): Promise<MigrationPro
 
   p.phase = 'verifying';
   const after = await waiter.haWaitServerSettled({ serverId: input.serverId, timeoutMs });
+  await db.haRecordServerPlacement({ server: after });
   if (after.host === p.targetHost && after.status === 'ACTIVE') return finish('completed');
   const where = `server is ${after.status} on ${after.host ?? 'no host'}`;
   if (abortRequested)

@@ -166,14 +166,15 @@ async function provisionSpec(
       }
       const attributes: Record<string, Record<string, unknown>> = {
         [serverId]: {
-          addresses: facts.addresses,
           fixedIp: port.fixedIp,
           floatingIp: floating?.address ?? null,
           volumes: volumeIds,
           portId: port.portId,
         },
       };
-      await step('record', () => quick.activateItemResources({ itemId: input.itemId, attributes }));
+      await step('record', () =>
+        quick.activateItemResources({ itemId: input.itemId, projectId: ref.projectId, attributes }),
+      );
       return {
         serverId,
         portId: port.portId,
@@ -199,7 +200,9 @@ async function provisionSpec(
       await step('volume available', () =>
         waiting.waitVolumeAvailable({ ...ref, volumeId, timeoutMs: input.activeTimeoutMs }),
       );
-      await step('record', () => quick.activateItemResources({ itemId: input.itemId, attributes: {} }));
+      await step('record', () =>
+        quick.activateItemResources({ itemId: input.itemId, projectId: ref.projectId, attributes: {} }),
+      );
       return { volumeId };
     }
     case 'floating_ip': {
@@ -207,7 +210,9 @@ async function provisionSpec(
         quick.ensureFloatingIp({ ...ref, portId: null, quota: { floatingIps: 1 } }),
       );
       created('floating_ip', fip.floatingIpId);
-      await step('record', () => quick.activateItemResources({ itemId: input.itemId, attributes: {} }));
+      await step('record', () =>
+        quick.activateItemResources({ itemId: input.itemId, projectId: ref.projectId, attributes: {} }),
+      );
       return { floatingIpId: fip.floatingIpId, floatingIp: fip.address };
     }
     case 'network': {
@@ -222,7 +227,9 @@ async function provisionSpec(
       );
       if (net.routerId) created('router', net.routerId);
       created('network', net.networkId);
-      await step('record', () => quick.activateItemResources({ itemId: input.itemId, attributes: {} }));
+      await step('record', () =>
+        quick.activateItemResources({ itemId: input.itemId, projectId: ref.projectId, attributes: {} }),
+      );
       return { ...net };
     }
   }

@@ -1,5 +1,6 @@
 import type { Orm } from '../../domain/db/orm';
 import {
+  CloudResource,
   HaEvacuation,
   HaHost,
   HaMigration,
@@ -11,6 +12,8 @@ import {
 import { observe, type FailureRule } from '../../domain/scheduling/failure-detection';
 import type { SchedulingPolicy } from '../../domain/scheduling/types';
 import { policyOf } from '../../domain/ha/policy';
+import type { HaServer } from '../openstack/ha-types';
+import { lifecycleOf } from './resources';
 
 export interface SweepObservation {
   host: string;
@@ -52,6 +55,18 @@ export interface MigrationRecordInput {
 /** Database side of migration, drain, sweep and evacuation. Every write is an idempotent upsert. */
 export function createHaDbActivities(orm: Orm) {
   return {
+    /** Where a migration or evacuation left a server, kept on the platform's record of it. */
+    async haRecordServerPlacement(input: { server: HaServer }): Promise<void> {
+      const em = orm.em.fork();
+      const r = await em.findOne(CloudResource, { kind: 'server', openstackId: input.server.id });
+      if (!r || r.status === 'deleted') return;
+      const { host, status, taskState } = input.server;
+      r.osStatus = status;
+      r.status = lifecycleOf(status);
+      r.attributes = { ...r.attributes, host, status, taskState };
+      await em.flush();
+    },
+
     async haLoadPolicy(): Promise<SchedulingPolicy> {
       return policyOf(await orm.em.fork().findOne(SchedulingPolicyRecord, { id: 'platform' }));
     },

@@ -1,6 +1,7 @@
 import { writeAudit } from '../../domain/db/audit-writer';
 import type { Orm } from '../../domain/db/orm';
 import { CloudResource, DriftFinding, Tenant } from '../../domain/entities';
+import { lifecycleOf } from './resources';
 import { driftKinds, type CloudObject, type TrackedObject } from '../../domain/operate/drift';
 
 function audit(
@@ -48,6 +49,39 @@ export function createDriftRecordActivities(orm: Orm) {
         })),
         projectTenants: Object.fromEntries(tenants.map((t) => [t.openstackProjectId!, t.id])),
       };
+    },
+
+    /**
+     * What OpenStack reported of recorded objects in a listing taken at `listedAt`; a record changed
+     * since (by an action's own workflow) keeps its newer state.
+     */
+    async refreshRecords({
+      present,
+      listedAt,
+    }: {
+      present: Array<{
+        resourceId: string;
+        kind: string;
+        osStatus: string | null;
+        attributes: Record<string, unknown>;
+      }>;
+      listedAt: string;
+    }): Promise<number> {
+      const em = orm.em.fork();
+      const rows = await em.find(CloudResource, {
+        id: present.map((x) => x.resourceId),
+        status: ['active', 'error'],
+        updatedAt: { $lt: new Date(listedAt) },
+      });
+      const byId = new Map(present.map((x) => [x.resourceId, x]));
+      for (const r of rows) {
+        const seen = byId.get(r.id)!;
+        r.attributes = { ...r.attributes, ...seen.attributes };
+        if (seen.osStatus) r.osStatus = seen.osStatus;
+        if (r.kind === 'server' && seen.osStatus) r.status = lifecycleOf(seen.osStatus);
+      }
+      await em.flush();
+      return rows.length;
     },
 
     async markMissing({ resourceId, runId }: { resourceId: string; runId: string }): Promise<void> {

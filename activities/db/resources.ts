@@ -17,7 +17,7 @@ export interface ImageFacts {
 }
 
 /** Nova's status → the platform's lifecycle of a live server. */
-function lifecycleOf(status: string): CloudResource['status'] {
+export function lifecycleOf(status: string): CloudResource['status'] {
   if (status === 'ERROR') return 'error';
   if (status === 'BUILD') return 'provisioning';
   return 'active';

@@ -1,7 +1,10 @@
 import type { CloudObject } from '../../domain/operate/drift';
 import type { OpenStackClient } from './client';
 import type { Cloud } from './cloud';
+import type { Server } from './compute';
 import { isNotFound } from './errors';
+import { stateOf } from './operate-resources';
+import { serverSnapshotOf } from './operate-servers';
 
 type Row = Record<string, any>;
 
@@ -12,6 +15,8 @@ interface Lister {
   get: (c: OpenStackClient, id: string) => Promise<Row>;
   project: (r: Row) => string | null;
   status: (r: Row) => string | null;
+  /** The record's attributes of the object (the same view the operate workflows write). */
+  view?: (r: Row) => Record<string, unknown>;
 }
 
 const neutronProject = (r: Row) => r.project_id ?? r.tenant_id ?? null;
@@ -24,6 +29,7 @@ const listers: Lister[] = [
     get: (c, id) => c.compute.getServer(id),
     project: (r) => r.tenant_id ?? null,
     status: (r) => r.status,
+    view: (r) => ({ ...serverSnapshotOf(r as Server) }),
   },
   {
     kind: 'volume',
@@ -31,6 +37,7 @@ const listers: Lister[] = [
     get: (c, id) => c.blockStorage.getVolume(id),
     project: (r) => r['os-vol-tenant-attr:tenant_id'] ?? null,
     status: (r) => r.status,
+    view: (r) => stateOf('volume', r).attributes,
   },
   {
     kind: 'snapshot',
@@ -66,6 +73,7 @@ const listers: Lister[] = [
     get: (c, id) => c.network.getFloatingIp(id),
     project: neutronProject,
     status: (r) => r.status,
+    view: (r) => stateOf('floating_ip', r).attributes,
   },
   {
     kind: 'security_group',
@@ -107,6 +115,7 @@ export function createDriftCloudActivities(cloud: Cloud) {
             name: String(r.name ?? r.floating_ip_address ?? r.cidr ?? ''),
             projectId,
             status: l.status(r),
+            ...(l.view ? { attributes: l.view(r) } : {}),
           });
         }
       }

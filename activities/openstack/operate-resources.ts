@@ -242,7 +242,7 @@ const kinds: Record<OperatedKind, KindApi> = {
   },
 };
 
-function stateOf(kind: OperatedKind, r: Row): ObjectState {
+export function stateOf(kind: OperatedKind, r: Row): ObjectState {
   return {
     openstackId: String(r.id),
     name: String(r.name ?? r.floating_ip_address ?? ''),
@@ -251,7 +251,7 @@ function stateOf(kind: OperatedKind, r: Row): ObjectState {
   };
 }
 
-async function fetchOne(c: OpenStackClient, kind: OperatedKind, id: string): Promise<Row | null> {
+export async function fetchOne(c: OpenStackClient, kind: OperatedKind, id: string): Promise<Row | null> {
   try {
     return await kinds[kind].get(c, id);
   } catch (e) {

@@ -56,17 +56,30 @@ export async function liveRecordsOfItem(orm: Orm, itemId: string): Promise<Cloud
     .sort((a, b) => teardownOrder.indexOf(a.kind) - teardownOrder.indexOf(b.kind));
 }
 
+/** What OpenStack reports of one delivered object: its status and the attributes the operations views read. */
+export interface DeliveredState {
+  osStatus: string | null;
+  attributes: Record<string, unknown>;
+}
+
+/**
+ * Marks the item's records active with what OpenStack reports of each object at delivery (the same
+ * shape the operate workflows keep up to date), plus what provisioning itself knows (`extra`).
+ */
 export async function activateRecords(
   orm: Orm,
   itemId: string,
-  attributes: Record<string, Record<string, unknown>>,
+  describe: (r: CloudResource) => Promise<DeliveredState | null>,
+  extra: Record<string, Record<string, unknown>>,
 ): Promise<void> {
   const em = orm.em.fork();
   const rows = await em.find(CloudResource, { orderItemId: itemId, status: 'provisioning' });
   for (const r of rows) {
+    const state = r.openstackId ? await describe(r) : null;
     r.status = 'active';
-    if (r.openstackId && attributes[r.openstackId]) r.attributes = { ...r.attributes, ...attributes[r.openstackId] };
-    if (r.kind === 'server') r.osStatus = 'ACTIVE';
+    r.attributes = { ...r.attributes, ...state?.attributes, ...(r.openstackId ? extra[r.openstackId] : undefined) };
+    if (state?.osStatus) r.osStatus = state.osStatus;
+    else if (r.kind === 'server') r.osStatus = 'ACTIVE';
   }
   await em.flush();
 }

@@ -68,6 +68,10 @@ export interface ProvisionActivities {
   deleteCreated(input: { projectId: string; kind: CloudResourceKind; openstackId: string }): Promise<void>;
   /** Deletes everything recorded for the item, newest dependency first. */
   teardownItem(input: { itemId: string }): Promise<number>;
-  /** Marks the item's records active with what OpenStack reports. */
-  activateItemResources(input: { itemId: string; attributes: Record<string, Record<string, unknown>> }): Promise<void>;
+  /** Marks the item's records active with what OpenStack reports of each object, plus `attributes` by OpenStack id. */
+  activateItemResources(input: {
+    itemId: string;
+    projectId: string;
+    attributes: Record<string, Record<string, unknown>>;
+  }): Promise<void>;
 }

@@ -12,6 +12,7 @@ import { Placement } from './provision-placement';
 import { ensureTenantProject } from './provision-project';
 import { ensureGatewayRouter, ensureTaggedPort, findNetwork } from './provision-network';
 import { activateRecords, liveRecordsOfItem, markDeleted, recordCreated } from './provision-records';
+import { deliveredState } from './provision-delivered';
 import type { ProvisionCloudSettings } from './provision-settings';
 import type { ProvisionActivities, ProvisionRef, ServerFacts } from './provision-types';
 
@@ -339,8 +340,9 @@ export function createProvisionActivities(orm: Orm, settings: ProvisionCloudSett
       return records.length;
     },
 
-    async activateItemResources({ itemId, attributes }) {
-      await activateRecords(orm, itemId, attributes);
+    async activateItemResources({ itemId, projectId, attributes }) {
+      const c = inProject(projectId);
+      await activateRecords(orm, itemId, (r) => deliveredState(cloud, c, r), attributes);
     },
   });
 }

@@ -18,6 +18,8 @@ export interface CloudObject {
   name: string;
   projectId: string;
   status: string | null;
+  /** What the platform keeps of the object (CloudResource.attributes), when it has a view of the kind. */
+  attributes?: Record<string, unknown>;
 }
 
 export interface DriftReport {
@@ -25,6 +27,8 @@ export interface DriftReport {
   missing: TrackedObject[];
   /** OpenStack objects in tenants' projects the platform has no record of. */
   unknown: Array<CloudObject & { tenantId: string | null }>;
+  /** Recorded resources OpenStack lists, with what it reports of them now (to refresh the records). */
+  present: Array<{ resourceId: string; kind: string; osStatus: string | null; attributes: Record<string, unknown> }>;
 }
 
 /** Kinds the reconciler compares (objects of other kinds are neither marked nor reported). */
@@ -56,6 +60,13 @@ export function diffDrift(
   const missing = tracked.filter((t) => !seen.has(`${t.kind}/${t.openstackId}`) && t.createdAt < listedAt);
   const unknown = cloud
     .filter((o) => projectTenants[o.projectId] !== undefined && !known.has(`${o.kind}/${o.id}`) && !isCloudManaged(o))
-    .map((o) => ({ ...o, tenantId: projectTenants[o.projectId] ?? null }));
-  return { missing, unknown };
+    .map(({ attributes: _attributes, ...o }) => ({ ...o, tenantId: projectTenants[o.projectId] ?? null }));
+  const byKey = new Map(cloud.map((o) => [`${o.kind}/${o.id}`, o]));
+  const present = tracked.flatMap((t) => {
+    const o = byKey.get(`${t.kind}/${t.openstackId}`);
+    return o?.attributes
+      ? [{ resourceId: t.resourceId, kind: t.kind, osStatus: o.status, attributes: o.attributes }]
+      : [];
+  });
+  return { missing, unknown, present };
 }

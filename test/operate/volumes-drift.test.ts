@@ -150,6 +150,31 @@ describe('operating volumes and snapshots; drift (simulator + real Temporal)', (
     expect(resolved.body.items.map((f: { openstackId: string }) => f.openstackId)).toContain(stray.id);
   });
 
+  it('brings the record of a server changed behind the platform s back up to date', async () => {
+    const vm = await rig.server(owner);
+    await owner.cloud.compute.stop(vm.openstackId!);
+    await eventually(
+      () => owner.cloud.compute.getServer(vm.openstackId!),
+      (s) => s.status === 'SHUTOFF',
+    );
+    expect((await call('GET', `/instances/${vm.id}`)).body).toMatchObject({ osStatus: 'ACTIVE', vcpus: null });
+
+    const operator = (await rig.p.staff(['operator'])).token;
+    expect((await call('POST', '/admin/drift/run', undefined, operator)).status).toBe(200);
+    const admin = await owner.cloud.compute.getServer(vm.openstackId!);
+    const seen = await call('GET', `/instances/${vm.id}`, undefined, operator);
+    expect(seen.body).toMatchObject({
+      status: 'active',
+      osStatus: 'SHUTOFF',
+      powerState: 4,
+      vcpus: admin.flavor.vcpus,
+      ramMb: admin.flavor.ram,
+      imageId: rig.imageId,
+      host: expect.any(String),
+    });
+    expect(Object.keys(seen.body.addresses)).not.toHaveLength(0);
+  });
+
   it('creates the drift schedule once, every DRIFT_INTERVAL_MINUTES', async () => {
     const client = rig.p.temporal.client;
     const queue = rig.p.deps.queues.orchestration;

@@ -1,0 +1,101 @@
+import { novaFlavorName } from '../../domain/catalog/nova-flavor';
+import { CloudResource } from '../../domain/entities';
+import { eventually, startOrderRig, type OrderRig } from './support';
+
+describe("an order's records are true from delivery (REST, Temporal, simulator)", () => {
+  let rig: OrderRig;
+  beforeAll(async () => {
+    rig = await startOrderRig();
+  });
+  afterAll(async () => rig?.close());
+
+  it('answers the server sizing, image, power state, host and floating IP, and the volume and floating IP attributes, before any action', async () => {
+    const { p, operator } = rig;
+    const user = await p.tenantUser();
+    const submit = await p.call('POST', '/api/v1/orders', {
+      token: user.token,
+      body: {
+        items: [
+          {
+            kind: 'server',
+            name: 'true-1',
+            flavorId: rig.flavorId,
+            imageId: rig.imageId,
+            volumes: [{ sizeGb: 3 }],
+            floatingIp: true,
+          },
+          { kind: 'volume', name: 'data-1', sizeGb: 4 },
+          { kind: 'floating_ip', name: 'spare-ip' },
+        ],
+      },
+    });
+    expect(submit.status).toBe(201);
+    const orderId = submit.body.id as string;
+    await eventually(
+      () => p.call('GET', `/api/v1/orders/${orderId}`, { token: user.token }),
+      (r) => r.body.status === 'pending_approval',
+    );
+    expect(
+      (await p.call('POST', `/api/v1/orders/${orderId}/approve`, { token: operator, body: { reason: 'ok' } })).status,
+    ).toBe(200);
+    const done = await eventually(
+      () => p.call('GET', `/api/v1/orders/${orderId}`, { token: user.token }),
+      (r) => ['delivered', 'failed'].includes(r.body.status),
+      60000,
+    );
+    expect(done.body.failure).toBeNull();
+    const serverItem = done.body.items.find((i: { spec: { kind: string } }) => i.spec.kind === 'server');
+    const floatingIp = serverItem.resources.floatingIp as string;
+
+    const rows = await p.db.orm.em.fork().find(CloudResource, { orderId });
+    const server = rows.find((r) => r.kind === 'server')!;
+    const mine = await p.call('GET', `/api/v1/instances/${server.id}`, { token: user.token });
+    expect(mine.status).toBe(200);
+    expect(mine.body).toMatchObject({
+      status: 'active',
+      osStatus: 'ACTIVE',
+      flavor: { name: novaFlavorName({ vcpus: 2, ramMb: 2048, diskGb: 10 }) },
+      vcpus: 2,
+      ramMb: 2048,
+      diskGb: 10,
+      imageId: rig.imageId,
+      powerState: 1,
+      host: null,
+    });
+    const addrs = Object.values(mine.body.addresses as Record<string, Array<{ addr: string; type: string }>>).flat();
+    expect(addrs).toContainEqual(expect.objectContaining({ addr: floatingIp, type: 'floating' }));
+
+    const asStaff = await p.call('GET', `/api/v1/instances/${server.id}`, { token: operator });
+    const osServer = rig.sim.cloud.services as unknown as {
+      compute: { store: { servers: Map<string, { host: string }> } };
+    };
+    expect(asStaff.body.host).toBe(osServer.compute.store.servers.get(server.openstackId!)!.host);
+    expect(asStaff.body.host).toEqual(expect.any(String));
+
+    const volumes = rows.filter((r) => r.kind === 'volume');
+    expect(volumes).toHaveLength(2);
+    for (const v of volumes) {
+      const got = await p.call('GET', `/api/v1/volumes/${v.id}`, { token: user.token });
+      expect(got.status).toBe(200);
+      const attached = v.orderItemId === serverItem.id;
+      expect(got.body.attributes).toMatchObject({
+        sizeGb: attached ? 3 : 4,
+        attachments: attached ? [expect.objectContaining({ serverId: server.openstackId })] : [],
+      });
+      expect(got.body.osStatus).toBe(attached ? 'in-use' : 'available');
+    }
+    const fips = rows.filter((r) => r.kind === 'floating_ip');
+    expect(fips).toHaveLength(2);
+    for (const f of fips) {
+      const got = await p.call('GET', `/api/v1/floating-ips/${f.id}`, { token: user.token });
+      expect(got.status).toBe(200);
+      const bound = f.orderItemId === serverItem.id;
+      expect(got.body.attributes).toMatchObject({
+        address: expect.stringMatching(/^203\.0\.113\./),
+        portId: bound ? expect.any(String) : null,
+        fixedIp: bound ? serverItem.resources.fixedIp : null,
+      });
+      if (bound) expect(got.body.attributes.address).toBe(floatingIp);
+    }
+  });
+});
