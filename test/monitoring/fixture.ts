@@ -1,26 +1,16 @@
 import { CloudResource } from '../../domain/entities';
 import type { Orm } from '../../domain/db/orm';
 import type { RunningSimulator } from '../../simulator/server';
+import { waitFor as pollUntil } from '../autoscaling/cloud-fixture';
 
-export const pause = (ms: number) => new Promise((r) => setTimeout(r, ms));
-
-/** Polls `fn` until `ok` holds or `ms` pass (then throws with the last value). */
-export async function waitFor<T>(
+/** The suites' poll-until helper, with this folder's longer default (alarms go through Prometheus and Alertmanager). */
+export const waitFor = <T>(
   what: string,
   fn: () => Promise<T>,
   ok: (v: T) => boolean,
   ms = 30_000,
   everyMs = 200,
-): Promise<T> {
-  const deadline = Date.now() + ms;
-  for (;;) {
-    const v = await fn();
-    if (ok(v)) return v;
-    if (Date.now() > deadline)
-      throw new Error(`timed out waiting for ${what}; last: ${JSON.stringify(v).slice(0, 1500)}`);
-    await pause(everyMs);
-  }
-}
+): Promise<T> => pollUntil(what, fn, ok, ms, everyMs);
 
 /** `count` ACTIVE servers seeded straight into the simulator; answers their ids. */
 export async function seedServers(sim: RunningSimulator, namePrefix: string, count = 1): Promise<string[]> {

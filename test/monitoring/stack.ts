@@ -59,6 +59,8 @@ export interface AlarmStackOptions {
   rulesFile: string;
   prometheusPort: number;
   alertmanagerPort: number;
+  /** Prometheus scrape and rule evaluation interval (1 s by default). */
+  intervalSeconds?: number;
 }
 
 export interface AlarmStack {
