@@ -167,8 +167,8 @@ describe('operating volumes and snapshots; drift (simulator + real Temporal)', (
       status: 'active',
       osStatus: 'SHUTOFF',
       powerState: 4,
-      vcpus: admin.flavor.vcpus,
-      ramMb: admin.flavor.ram,
+      vcpus: admin.flavor!.vcpus,
+      ramMb: admin.flavor!.ram,
       imageId: rig.imageId,
       host: expect.any(String),
     });
