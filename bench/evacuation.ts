@@ -13,7 +13,7 @@
  */
 import { startTemporalDevServer } from '../scripts/lib/temporal-cli';
 import { HaEvacuation } from '../domain/entities';
-import type { HostSweepInput } from '../workflows/host-sweep';
+import { hostSweepWorkflow, type HostSweepInput } from '../workflows/host-sweep';
 import { freePort } from '../test/support/free-port';
 import { startTestPlatform, type TestPlatform } from '../test/support/platform';
 import { startHaSim } from '../test/ha/support';
@@ -45,7 +45,7 @@ async function trial(n: number): Promise<{ detectS: number; oursS: number; masak
       evacuation: { concurrency: CONCURRENCY, maxAttempts: 3, serverTimeoutMs: (10 * REAL.evacuateS * 1000) / F },
     };
     const sweep = (i: number) =>
-      p!.temporal.client.workflow.execute('hostSweepWorkflow', {
+      p!.temporal.client.workflow.execute(hostSweepWorkflow, {
         taskQueue: p!.deps.queues.orchestration,
         workflowId: `bench-sweep-${n}-${i}`,
         args: [sweepInput],

@@ -25,6 +25,8 @@ export type IsolationResult =
   | { kind: 'clear-bandwidth' }
   | { kind: 'connection-limit'; connectionLimit: number };
 
+export const isolationWorkflowId = (target: string) => `isolation-${target}`;
+
 export async function isolationWorkflow(req: IsolationRequest): Promise<IsolationResult> {
   const os = proxyActivities<IsolationActivities>({
     taskQueue: queuesOf(workflowInfo().taskQueue).openstack,

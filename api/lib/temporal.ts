@@ -32,7 +32,7 @@ export async function onWorkflow<T>(what: string, id: string, fn: () => Promise<
 export function queryWorkflow<T>(
   client: Client,
   workflowId: string,
-  query: QueryDefinition<T> | string,
+  query: QueryDefinition<T>,
   what: string,
 ): Promise<T> {
   return onWorkflow(what, workflowId, () => client.workflow.getHandle(workflowId).query<T>(query));

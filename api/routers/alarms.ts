@@ -8,7 +8,7 @@ import { alarmSeverities, alarmStatuses, comparisons } from '../../domain/monito
 import { metricCatalog, objectTypes } from '../../domain/monitoring/catalog';
 import { RULE_LABEL, RuleRenderError } from '../../domain/monitoring/rules';
 import { alarmAcknowledgeSignal } from '../../workflows/alarm';
-import { nagiosResyncSignal, nagiosSyncWorkflowId } from '../../workflows/nagios-sync';
+import { nagiosResyncSignal, nagiosSyncWorkflow, nagiosSyncWorkflowId } from '../../workflows/nagios-sync';
 import { nagiosSettingsFromConfig } from '../../activities/nagios/settings';
 import { ApiError, conflict, notFound, unprocessable } from '../lib/api-error';
 import { pathId } from '../lib/ids';
@@ -140,7 +140,7 @@ async function apply(c: Ctx) {
 export async function resyncNagios(c: Ctx): Promise<void> {
   const { config, temporal, queues } = c.get('deps');
   if (!nagiosSettingsFromConfig(config)) return;
-  await temporal.workflow.signalWithStart('nagiosSyncWorkflow', {
+  await temporal.workflow.signalWithStart(nagiosSyncWorkflow, {
     taskQueue: queues.orchestration,
     workflowId: nagiosSyncWorkflowId(queues.orchestration),
     args: [{ intervalSeconds: config.NAGIOS_SYNC_INTERVAL_SECONDS }],

@@ -8,6 +8,7 @@ import { RULE_LABEL } from '../../domain/monitoring/rules';
 import {
   alarmFiringSignal,
   alarmResolvedSignal,
+  alarmWorkflow,
   alarmWorkflowId,
   type AlarmWorkflowInput,
 } from '../../workflows/alarm';
@@ -69,7 +70,7 @@ alertmanagerHookRouter.post('/alertmanager', async (c) => {
     const workflowId = alarmWorkflowId(a.fingerprint);
     if (a.status === 'firing') {
       const input = workflowInput(c, a);
-      await temporal.workflow.signalWithStart('alarmWorkflow', {
+      await temporal.workflow.signalWithStart(alarmWorkflow, {
         taskQueue: queues.orchestration,
         workflowId,
         args: [input],

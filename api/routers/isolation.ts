@@ -4,7 +4,12 @@ import { z } from 'zod';
 import { CloudResource, ScalingGroup, Tenant } from '../../domain/entities';
 import { limitChangeRefusal, type LimitMark, type LimitSetter } from '../../domain/operate/operator-limits';
 import { can } from '../../domain/rbac/principal';
-import type { IsolationRequest, IsolationResult } from '../../workflows/isolation';
+import {
+  isolationWorkflow,
+  isolationWorkflowId,
+  type IsolationRequest,
+  type IsolationResult,
+} from '../../workflows/isolation';
 import { ApiError, conflict, forbidden } from '../lib/api-error';
 import { pathId } from '../lib/ids';
 import { assertTenantAccess, principalOf } from '../lib/principal';
@@ -35,8 +40,8 @@ async function projectOf(c: Ctx, tenantId: string): Promise<string | null> {
 async function run(c: Ctx, target: string, req: IsolationRequest): Promise<IsolationResult> {
   const deps = c.get('deps');
   try {
-    return await deps.temporal.workflow.execute('isolationWorkflow', {
-      workflowId: `isolation-${target}`,
+    return await deps.temporal.workflow.execute(isolationWorkflow, {
+      workflowId: isolationWorkflowId(target),
       taskQueue: deps.queues.orchestration,
       args: [req],
       workflowExecutionTimeout: '2 minutes',

@@ -5,7 +5,7 @@ import { Order, OrderItem } from '../../domain/entities';
 import { orderStatuses, refusal, type OrderStatus } from '../../domain/orders/state-machine';
 import { can } from '../../domain/rbac/principal';
 import { settleReservation } from '../../activities/db/quota-store';
-import type { OrderProgress } from '../../workflows/order';
+import { orderProgressQuery, orderWorkflow, type OrderProgress } from '../../workflows/order';
 import { conflict, forbidden, notFound } from '../lib/api-error';
 import { pathId } from '../lib/ids';
 import { page, pageQuery } from '../lib/pagination';
@@ -144,7 +144,7 @@ async function visibleOrder(c: Ctx): Promise<Order> {
 
 async function progressOf(c: Ctx, orderId: string): Promise<OrderProgress | null> {
   try {
-    return await c.get('deps').temporal.workflow.getHandle(orderWorkflowId(orderId)).query<OrderProgress>('progress');
+    return await c.get('deps').temporal.workflow.getHandle(orderWorkflowId(orderId)).query(orderProgressQuery);
   } catch {
     return null;
   }
@@ -175,24 +175,22 @@ ordersRouter.post('/', requirePermission('own:orders:create'), async (c) => {
     details: { items: items.length, monthlyPrice: order.monthlyPrice },
   });
   try {
-    await deps.temporal.workflow.start('orderWorkflow', {
+    await deps.temporal.workflow.start(orderWorkflow, {
       workflowId: orderWorkflowId(order.id),
       taskQueue: deps.queues.orchestration,
       args: [input],
     });
   } catch (e) {
     await settleReservation(deps.orm, order.id, 'release');
-    await c
-      .get('em')
-      .nativeUpdate(
-        Order,
-        { id: order.id },
-        {
-          status: 'failed',
-          failure: { step: 'submit', message: `could not start the order workflow: ${(e as Error).message}` },
-          closedAt: new Date(),
-        },
-      );
+    await c.get('em').nativeUpdate(
+      Order,
+      { id: order.id },
+      {
+        status: 'failed',
+        failure: { step: 'submit', message: `could not start the order workflow: ${(e as Error).message}` },
+        closedAt: new Date(),
+      },
+    );
     throw e;
   }
   return c.json(orderView(order, items), 201);

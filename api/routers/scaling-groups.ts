@@ -5,7 +5,17 @@ import { adjustmentTypes } from '../../domain/autoscaling/adjustment';
 import { policyComparisons } from '../../domain/autoscaling/policy';
 import { scaleInStrategies } from '../../domain/autoscaling/victims';
 import { can } from '../../domain/rbac/principal';
-import type { AutoscaleState } from '../../workflows/autoscale';
+import type { SignalDefinition } from '@temporalio/common';
+import {
+  autoscaleStateQuery,
+  autoscaleWorkflow,
+  autoscaleWorkflowId,
+  deleteGroupSignal,
+  forceSizeSignal,
+  pauseSignal,
+  resumeSignal,
+  updateSettingsSignal,
+} from '../../workflows/autoscale';
 import { conflict, notFound, unprocessable } from '../lib/api-error';
 import { pathId, uuid } from '../lib/ids';
 import { page, pageQuery } from '../lib/pagination';
@@ -114,8 +124,6 @@ async function resolveGroupIds(ids: CloudIdResolver, body: z.output<typeof creat
 export const scalingGroupsRouter = new Hono<AppEnv>();
 scalingGroupsRouter.use('*', requireAuth);
 
-const workflowId = (groupId: string) => `autoscale-${groupId}`;
-
 function checkBounds(min: number, max: number, desired: number) {
   if (min > max)
     throw unprocessable('minSize is above maxSize', [{ path: 'minSize', message: 'must not exceed maxSize' }]);
@@ -140,11 +148,11 @@ async function view(c: Ctx, g: ScalingGroup) {
   return scalingGroupView(g, policies);
 }
 
-async function signal(c: Ctx, g: ScalingGroup, name: string, ...args: unknown[]) {
+async function signal<A extends unknown[]>(c: Ctx, g: ScalingGroup, def: SignalDefinition<A>, ...args: A) {
   await c
     .get('deps')
-    .temporal.workflow.getHandle(workflowId(g.id))
-    .signal(name, ...args);
+    .temporal.workflow.getHandle(autoscaleWorkflowId(g.id))
+    .signal(def, ...args);
 }
 
 scalingGroupsRouter.post('/', async (c) => {
@@ -193,8 +201,8 @@ scalingGroupsRouter.post('/', async (c) => {
   em.persist([group, ...policies]);
   await em.flush();
   const deps = c.get('deps');
-  await deps.temporal.workflow.start('autoscaleWorkflow', {
-    workflowId: workflowId(group.id),
+  await deps.temporal.workflow.start(autoscaleWorkflow, {
+    workflowId: autoscaleWorkflowId(group.id),
     taskQueue: deps.queues.orchestration,
     args: [{ groupId: group.id }],
   });
@@ -256,22 +264,22 @@ scalingGroupsRouter.patch('/:groupId', async (c) => {
     tenantId: g.tenantId,
     details: body,
   });
-  await signal(c, g, 'updateSettings', body);
+  await signal(c, g, updateSettingsSignal, body);
   return c.json(await view(c, g), 202);
 });
 
 scalingGroupsRouter.delete('/:groupId', async (c) => {
   const g = await groupOf(c, 'operate');
   c.set('audit', { action: 'scaling_group.delete', targetType: 'scaling_group', targetId: g.id, tenantId: g.tenantId });
-  await signal(c, g, 'deleteGroup');
+  await signal(c, g, deleteGroupSignal);
   return c.json(await view(c, g), 202);
 });
 
-for (const [path, name] of [
-  ['pause', 'pause'],
-  ['resume', 'resume'],
+for (const [name, def] of [
+  ['pause', pauseSignal],
+  ['resume', resumeSignal],
 ] as const) {
-  scalingGroupsRouter.post(`/:groupId/${path}`, async (c) => {
+  scalingGroupsRouter.post(`/:groupId/${name}`, async (c) => {
     const g = await groupOf(c, 'operate');
     c.set('audit', {
       action: `scaling_group.${name}`,
@@ -279,7 +287,7 @@ for (const [path, name] of [
       targetId: g.id,
       tenantId: g.tenantId,
     });
-    await signal(c, g, name);
+    await signal(c, g, def);
     return c.json(await view(c, g), 202);
   });
 }
@@ -298,14 +306,14 @@ scalingGroupsRouter.post('/:groupId/force-size', async (c) => {
     tenantId: g.tenantId,
     details: body,
   });
-  await signal(c, g, 'forceSize', body);
+  await signal(c, g, forceSizeSignal, body);
   return c.json(await view(c, g), 202);
 });
 
 scalingGroupsRouter.get('/:groupId/state', async (c) => {
   const g = await groupOf(c, 'read');
   return c.json(
-    await queryWorkflow<AutoscaleState>(c.get('deps').temporal, workflowId(g.id), 'state', 'scaling group'),
+    await queryWorkflow(c.get('deps').temporal, autoscaleWorkflowId(g.id), autoscaleStateQuery, 'scaling group'),
   );
 });
 
