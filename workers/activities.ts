@@ -5,6 +5,7 @@ import { createAutoscalingRecordActivities } from '../activities/db/autoscaling'
 import { createAutoscalingQuotaActivities } from '../activities/db/autoscaling-quota';
 import { createMetricsActivities } from '../activities/metrics/group-cpu';
 import { createAlarmRecordActivities } from '../activities/metrics/alarm-records';
+import { createPlatformAlarmActivities } from '../activities/metrics/platform-alarms';
 import { createNagiosActivities } from '../activities/nagios/mirror';
 import type { NagiosSettings } from '../activities/nagios/settings';
 import {
@@ -38,6 +39,8 @@ export interface ActivityDeps {
   provision?: ProvisionCloudSettings;
   /** NSCA or command file and object file of the Nagios mirror; without them the mirror activities do nothing. */
   nagios?: NagiosSettings;
+  /** Alertmanager that platform events (failed host, unrecovered evacuation) are raised to as alerts; without it raisePlatformAlarm does nothing. */
+  alertmanagerUrl?: string;
 }
 
 /** Activities that run beside the workflows on `cmp-orchestration` (database work). */
@@ -55,6 +58,7 @@ export function orchestrationActivities(deps: ActivityDeps) {
     }),
     ...createOrderActivities(deps.orm),
     ...createAlarmRecordActivities(deps.orm),
+    ...createPlatformAlarmActivities(deps.alertmanagerUrl),
   };
 }
 

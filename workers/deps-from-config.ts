@@ -18,5 +18,6 @@ export function activityDepsFromConfig(cfg: Config, orm: Orm): ActivityDeps {
     autoscaling: autoscalingSettingsFromConfig(cfg),
     ha: { account: cloud, pollMs: cfg.HA_POLL_INTERVAL_MS },
     nagios: nagiosSettingsFromConfig(cfg),
+    alertmanagerUrl: cfg.ALERTMANAGER_URL,
   };
 }

@@ -90,6 +90,10 @@ export async function alarmWorkflow(input: AlarmWorkflowInput): Promise<AlarmPro
       type: 'notified',
       details: { emails: rule.emails, delivered: progress.notified },
     });
+  } else if (input.labels.cmp_event && !progress.resolved) {
+    // A platform event (no rule): the on-call contacts are paged on their channels.
+    progress.notified = await pageOnCall(`${key}-fired`, subject('ALARM'), input, severity);
+    await db.recordAlarmStep({ alarmId, type: 'notified', details: { onCall: true, delivered: progress.notified } });
   }
   const settled = () => progress.resolved || progress.acknowledgedBy !== null;
   if (rule?.phones.length && !(await condition(settled, rule.escalationSeconds * 1000))) {
@@ -130,8 +134,34 @@ export async function alarmWorkflow(input: AlarmWorkflowInput): Promise<AlarmPro
       `${key}-resolved`,
     );
     await db.recordAlarmStep({ alarmId, type: 'resolved_notified', details: { delivered: sent } });
+  } else if (input.labels.cmp_event) {
+    const sent = await pageOnCall(`${key}-resolved`, subject('RESOLVED'), input, severity);
+    await db.recordAlarmStep({ alarmId, type: 'resolved_notified', details: { onCall: true, delivered: sent } });
   }
   return progress;
+}
+
+/** Pages the on-duty contacts (their channels, their minimum severity); answers how many deliveries went out. */
+async function pageOnCall(
+  dedupKey: string,
+  subject: string,
+  input: AlarmWorkflowInput,
+  severity: string,
+): Promise<number> {
+  const body = `${input.summary}\nObject: ${input.objectType ?? '-'} ${input.objectId ?? ''}\nSince: ${input.startsAt}`;
+  try {
+    const r = await notifyProxy().notifyOnCall({
+      dedupKey,
+      subject,
+      body,
+      severity: severity === 'warning' ? 'warning' : 'critical',
+      eventType: `alarm.${input.labels.cmp_event}`,
+    });
+    return r.deliveries.filter((d) => d.status !== 'failed').length;
+  } catch (e) {
+    if (e instanceof ActivityFailure) return 0;
+    throw e;
+  }
 }
 
 /** The alarm's state into Nagios at once; the mirror being down never holds the alarm up (the periodic sync catches up). */

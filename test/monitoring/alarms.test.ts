@@ -10,7 +10,9 @@ import {
   type MailSink,
   type SmsSink,
 } from '../../activities/notify/sinks';
+import { createPlatformAlarmActivities } from '../../activities/metrics/platform-alarms';
 import { startSimulator, type RunningSimulator } from '../../simulator/server';
+import { setContacts } from '../notify/support';
 import { freePort } from '../support/free-port';
 import { startTestPlatform, type TestPlatform } from '../support/platform';
 import { seedServers, setServerLoad, waitFor } from './fixture';
@@ -250,6 +252,50 @@ suite('alarm rules through real Prometheus and Alertmanager, mail and SMS escala
     await setServerLoad(sim, s, { cpu: 0 });
     await setServerLoad(sim, other, { cpu: 0 });
     expect((await api('DELETE', `/rules/${otherRule}`)).status).toBe(204);
+  });
+
+  it('takes platform events (a failed host) the same path: Alertmanager, the alarm workflow, the on-call contacts', async () => {
+    await setContacts(p.db.orm, [
+      { name: 'Olga', email: 'olga@ops.test', channels: ['email'], minSeverity: 'warning' },
+    ]);
+    const events = createPlatformAlarmActivities(stack.alertmanagerUrl);
+    expect(
+      await events.raisePlatformAlarm({
+        event: 'host_failed',
+        objectType: 'host',
+        objectId: 'compute-02',
+        severity: 'critical',
+        summary: 'compute-02 failed its health checks',
+      }),
+    ).toBe(true);
+    const [paged] = await waitFor(
+      'on-call mail',
+      async () => mailsTo('olga@ops.test'),
+      (m) => m.length === 1,
+    );
+    expect(paged!.subject).toContain('ALARM');
+    const alarm: any = await waitFor(
+      'alarm recorded',
+      async () =>
+        (await api('GET', '?status=firing')).body.items.find((a: any) => a.labels.cmp_event === 'host_failed'),
+      Boolean,
+    );
+    expect(alarm).toMatchObject({ ruleId: null, objectType: 'host', objectId: 'compute-02' });
+    await events.raisePlatformAlarm({
+      event: 'host_failed',
+      objectType: 'host',
+      objectId: 'compute-02',
+      severity: 'critical',
+      summary: 'compute-02 failed its health checks',
+      resolved: true,
+    });
+    await waitFor(
+      'resolved',
+      () => historyOf(alarm.id),
+      (h) => h.includes('resolved_notified'),
+    );
+    expect(await historyOf(alarm.id)).toEqual(['fired', 'notified', 'resolved', 'resolved_notified']);
+    expect(mailsTo('olga@ops.test').map((m) => m.subject.includes('RESOLVED'))).toEqual([false, true]);
   });
 
   it('refuses webhook posts without the secret', async () => {
