@@ -19,6 +19,7 @@ import { tenantsRouter } from './routers/tenants';
 import { inboxRouter, messagesRouter } from './routers/inbox';
 import { usersRouter } from './routers/users';
 import { accountsRouter } from './routers/accounts';
+import { processesRouter } from './routers/processes';
 import { notificationsRouter } from './routers/notifications';
 import { oncallRouter } from './routers/oncall';
 import { scalingGroupsRouter } from './routers/scaling-groups';
@@ -63,6 +64,7 @@ export function apiRoutes(): Hono<AppEnv> {
   api.route('/messages', messagesRouter);
   api.route('/users', usersRouter);
   api.route('/account', accountsRouter);
+  api.route('/processes', processesRouter);
   api.route('/catalog', catalogRouter);
   api.route('/quotas', quotasRouter);
   api.route('/orders', ordersRouter);

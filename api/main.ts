@@ -3,6 +3,7 @@ import { Client, Connection } from '@temporalio/client';
 import { config, ConfigError } from '../config';
 import { createLogger } from '../config/logger';
 import { migrate, openOrm } from '../domain/db/orm';
+import { startHeartbeat } from '../domain/db/heartbeats';
 import { taskQueues } from '../domain/task-queues';
 import { openCloud } from '../activities/openstack';
 import { provisionSettingsFromConfig } from '../activities/openstack/provision-settings';
@@ -52,7 +53,9 @@ async function main(): Promise<void> {
   const server = serve({ fetch: app.fetch, hostname: cfg.HOST, port: cfg.PORT }, (info) => {
     logger.info({ url: `http://${info.address}:${info.port}` }, 'API listening');
   });
+  const heartbeat = await startHeartbeat(orm, { kind: 'api' }, (err) => logger.warn({ err }, 'heartbeat not written'));
   const stop = async () => {
+    await heartbeat.stop();
     server.close();
     await connection.close();
     await orm.close();

@@ -7380,6 +7380,47 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/processes": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Every management process and dependency with its state
+         * @description API processes (heartbeat, version, uptime), the workers of each task queue (Temporal's DescribeTaskQueue pollers with their last access, and the worker processes' own heartbeats: a stopped worker is gone at once, a crashed one after 2.5 heartbeats of 5 s), the Temporal server, the business database, the embedded services at their configured addresses (Prometheus, Alertmanager, SMTP, NSCA), every endpoint of the OpenStack catalog (reachability and latency) and Nova's compute services.
+         */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description the view */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ProcessOverview"];
+                    };
+                };
+                401: components["responses"]["Unauthorized"];
+                403: components["responses"]["Forbidden"];
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
 }
 export type webhooks = Record<string, never>;
 export interface components {
@@ -9183,6 +9224,107 @@ export interface components {
             /** @description from the mailed link */
             token: string;
             newPassword: string;
+        };
+        ManagedProcess: {
+            /** Format: uuid */
+            id: string;
+            /** @enum {string} */
+            kind: "api" | "worker";
+            /** @description the worker's Temporal identity */
+            identity: string;
+            host: string;
+            pid: number;
+            version: string;
+            queues: string[];
+            /** @enum {string} */
+            state: "up" | "gone";
+            /** Format: date-time */
+            startedAt: string;
+            /**
+             * Format: date-time
+             * @description its last heartbeat
+             */
+            lastSeenAt: string;
+            /** Format: date-time */
+            stoppedAt: string | null;
+            uptimeSeconds: number | null;
+        };
+        ProbeState: {
+            /** @enum {string} */
+            state: "up" | "down" | "not configured";
+            latencyMs: number | null;
+            error?: string;
+        };
+        ProcessOverview: {
+            /** Format: date-time */
+            checkedAt: string;
+            self: {
+                pid: number;
+                version: string;
+                uptimeSeconds: number;
+            };
+            api: components["schemas"]["ManagedProcess"][];
+            workers: {
+                /** @enum {string} */
+                queue: "orchestration" | "openstack" | "notify";
+                taskQueue: string;
+                /** @enum {string} */
+                state: "up" | "down";
+                pollers: {
+                    identity: string;
+                    /** Format: date-time */
+                    lastAccessTime: string | null;
+                    /** @enum {string} */
+                    state: "polling" | "gone";
+                }[];
+                processes: components["schemas"]["ManagedProcess"][];
+                error?: string;
+            }[];
+            temporal: components["schemas"]["ProbeState"] & {
+                address: string;
+                namespace: string;
+                serverVersion: string | null;
+            };
+            database: components["schemas"]["ProbeState"] & {
+                /** @enum {string} */
+                kind: "sqlite" | "mysql";
+            };
+            services: (components["schemas"]["ProbeState"] & {
+                /**
+                 * @example prometheus
+                 * @example alertmanager
+                 * @example smtp
+                 * @example nsca
+                 */
+                name: string;
+                address: string | null;
+            })[];
+            openstack: {
+                configured: boolean;
+                identity?: components["schemas"]["ProbeState"];
+                endpoints: (components["schemas"]["ProbeState"] & {
+                    service: string;
+                    name: string | null;
+                    interface: string;
+                    region: string | null;
+                    url: string;
+                    httpStatus: number | null;
+                })[];
+                computeServices: {
+                    id: string;
+                    binary: string;
+                    host: string;
+                    zone: string;
+                    /** @enum {string} */
+                    status: "enabled" | "disabled";
+                    /** @enum {string} */
+                    state: "up" | "down";
+                    forcedDown: boolean;
+                    updatedAt: string | null;
+                    disabledReason: string | null;
+                }[];
+                computeServicesError?: string;
+            };
         };
     };
     responses: {

@@ -2,6 +2,7 @@ import path from 'node:path';
 import { existsSync } from 'node:fs';
 import { NativeConnection, Worker, type WorkerOptions } from '@temporalio/worker';
 import { taskQueues, type TaskQueues } from '../domain/task-queues';
+import { startHeartbeat } from '../domain/db/heartbeats';
 import { notifyActivities, openstackActivities, orchestrationActivities, type ActivityDeps } from './activities';
 
 export type QueueName = keyof TaskQueues;
@@ -58,7 +59,15 @@ export async function runWorkers(opts: RunWorkersOptions): Promise<RunningWorker
       );
     }
   }
-  const done = Promise.all(workers.map((w) => w.run())).then(() => undefined);
+  // The process view shows this process per queue; stopped, it is gone at once (crashed, within a few beats).
+  const heartbeat = await startHeartbeat(opts.deps.orm, {
+    kind: 'worker',
+    identity: opts.overrides?.identity,
+    queues: wanted.map((q) => queues[q]),
+  });
+  const done = Promise.all(workers.map((w) => w.run()))
+    .then(() => undefined)
+    .finally(() => heartbeat.stop());
   return {
     workers,
     done,

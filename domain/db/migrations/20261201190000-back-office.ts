@@ -1,6 +1,6 @@
 import { SchemaMigration } from './schema-migration';
 
-/** Staff messages and their inbox copies, the user profile and lifecycle, password reset tokens, captchas, API process heartbeats. */
+/** Staff messages and their inbox copies, the user profile and lifecycle, password reset tokens, captchas, API and worker process heartbeats. */
 export class Migration20261201190000BackOffice extends SchemaMigration {
   override async up(): Promise<void> {
     this.schema((s) =>
@@ -54,6 +54,8 @@ export class Migration20261201190000BackOffice extends SchemaMigration {
       s.createTable('process_heartbeats', (t) => {
         t.string('id', 36).primary();
         t.string('kind', 32).notNullable();
+        t.string('identity', 255).notNullable();
+        t.json('queues').notNullable();
         t.string('host', 255).notNullable();
         t.integer('pid').notNullable();
         t.string('version', 64).notNullable();
