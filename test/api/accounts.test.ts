@@ -15,13 +15,11 @@ const newPassword = 'Another-Passw0rd!';
 describe('account lifecycle: staff user management, profile, password change and reset, deregistration', () => {
   let p: TestPlatform;
   let mail: MailSink;
-  let root: string;
   let operator: string;
   let om: string;
   beforeAll(async () => {
     mail = await startMailSink();
     p = await startTestPlatform({ queues: [], env: { SMTP_URL: mail.url, PUBLIC_URL: 'http://portal.example.test' } });
-    root = await p.adminToken();
     operator = (await p.staff(['operator'])).token;
     om = (await p.staff(['om_admin'])).token;
   });
