@@ -4003,7 +4003,7 @@ export interface paths {
             };
         };
         put?: never;
-        /** Start, stop, reboot, set the admin password, snapshot or delete (one action at a time per server) */
+        /** Start, stop, reboot, set the admin password, snapshot, set the security groups or delete (one action at a time per server) */
         post: {
             parameters: {
                 query?: never;
@@ -8774,6 +8774,8 @@ export interface components {
                     mac?: string | null;
                 }[];
             };
+            /** @description security groups the platform put on the server's ports (empty: the project default) */
+            securityGroupIds: string[];
             orderId: string | null;
             /** Format: date-time */
             createdAt: string;
@@ -8785,7 +8787,7 @@ export interface components {
         };
         OperateInstanceActionRequest: {
             /** @enum {string} */
-            action: "start" | "stop" | "reboot" | "set_password" | "snapshot" | "delete";
+            action: "start" | "stop" | "reboot" | "set_password" | "snapshot" | "set_security_groups" | "delete";
             /**
              * @description reboot only (default SOFT)
              * @enum {string}
@@ -8795,11 +8797,13 @@ export interface components {
             password?: string;
             /** @description snapshot only: the image name */
             name?: string;
+            /** @description set_security_groups only: the tenant's own security groups (OpenStack ids), put on every port of the server */
+            securityGroupIds?: string[];
         };
         OperateInstanceAction: {
             id: string;
             /** @enum {string} */
-            action: "start" | "stop" | "reboot" | "set_password" | "snapshot" | "delete";
+            action: "start" | "stop" | "reboot" | "set_password" | "snapshot" | "set_security_groups" | "delete";
             params: {
                 [key: string]: unknown;
             };
@@ -9015,6 +9019,8 @@ export interface components {
             portRangeMin?: number | null;
             portRangeMax?: number | null;
             remoteIpPrefix?: string | null;
+            /** @description the tenant's own security group whose members the rule admits (not with remoteIpPrefix) */
+            remoteGroupId?: string | null;
         };
         OperateImageCreate: {
             name: string;

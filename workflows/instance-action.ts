@@ -157,6 +157,8 @@ export async function instanceOpsWorkflow(input: InstanceOpsInput): Promise<Inst
           );
         if (request.action === 'set_password' && !request.password)
           throw ApplicationFailure.nonRetryable('a password is required', 'InvalidRequest');
+        if (request.action === 'set_security_groups' && !request.securityGroupIds?.length)
+          throw ApplicationFailure.nonRetryable('at least one security group is required', 'InvalidRequest');
       },
     },
   );
@@ -182,6 +184,7 @@ export async function instanceOpsWorkflow(input: InstanceOpsInput): Promise<Inst
       rebootType: request.rebootType,
       password: request.password,
       imageName: request.imageName,
+      securityGroupIds: request.securityGroupIds,
       tag: `${workflowInfo().workflowId}/${record.id}`,
     });
     if (request.action === 'delete') {
@@ -204,6 +207,14 @@ export async function instanceOpsWorkflow(input: InstanceOpsInput): Promise<Inst
         sourceResourceId: input.resourceId,
       });
       record.result = { imageId, imageResourceId };
+    }
+    if (request.action === 'set_security_groups') {
+      record.result = { securityGroupIds: request.securityGroupIds ?? [], portIds: submitted.portIds ?? [] };
+      step(record, 'recording security groups');
+      await db.recordServerSecurityGroups({
+        resourceId: input.resourceId,
+        securityGroupIds: request.securityGroupIds ?? [],
+      });
     }
     step(record, 'waiting for the server to settle');
     const snapshot = await waits.waitServerSettled({ serverId, projectId, statuses: settledStatuses(request) });

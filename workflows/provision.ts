@@ -118,7 +118,9 @@ async function provisionSpec(
     case 'server': {
       const flavor = input.flavor!;
       const { flavorId } = await step('flavor', () => quick.ensureFlavor(flavor));
-      const port = await step('port', () => quick.ensurePort({ ...ref, networkId: spec.networkId ?? null }));
+      const port = await step('port', () =>
+        quick.ensurePort({ ...ref, networkId: spec.networkId ?? null, securityGroupIds: spec.securityGroupIds ?? [] }),
+      );
       created('port', port.portId);
       const { serverId } = await step('server', () =>
         quick.ensureServer({
@@ -170,6 +172,7 @@ async function provisionSpec(
           floatingIp: floating?.address ?? null,
           volumes: volumeIds,
           portId: port.portId,
+          securityGroupIds: port.securityGroupIds,
         },
       };
       await step('record', () =>

@@ -39,6 +39,21 @@ export function createResourceRecordActivities(orm: Orm) {
       await em.flush();
     },
 
+    /** The security groups the server's ports were given. */
+    async recordServerSecurityGroups({
+      resourceId,
+      securityGroupIds,
+    }: {
+      resourceId: string;
+      securityGroupIds: string[];
+    }): Promise<void> {
+      const em = orm.em.fork();
+      const r = await em.findOne(CloudResource, { id: resourceId });
+      if (!r || r.status === 'deleted') return;
+      r.attributes = { ...r.attributes, securityGroupIds };
+      await em.flush();
+    },
+
     /** The object is gone from OpenStack on the platform's request: the row is closed and its quota freed. */
     async markResourceDeleted({ resourceId }: { resourceId: string }): Promise<void> {
       const em = orm.em.fork();

@@ -490,6 +490,7 @@ export function createResourceOperateActivities(cloud: Cloud) {
               port_range_min: params.portRangeMin ?? null,
               port_range_max: params.portRangeMax ?? null,
               remote_ip_prefix: params.remoteIpPrefix ?? null,
+              ...(params.remoteGroupId ? { remote_group_id: params.remoteGroupId } : {}),
             });
             break;
           case 'remove_rule':

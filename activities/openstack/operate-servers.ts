@@ -132,9 +132,10 @@ export function createServerOperateActivities(cloud: Cloud) {
         rebootType?: string;
         password?: string;
         imageName?: string;
+        securityGroupIds?: string[];
         tag: string;
       },
-    ): Promise<{ imageId?: string }> {
+    ): Promise<{ imageId?: string; portIds?: string[] }> {
       const { serverId } = req;
       const c = cloud.tenant(req.projectId);
       switch (req.action) {
@@ -166,6 +167,13 @@ export function createServerOperateActivities(cloud: Cloud) {
               OpenStackFailureType.SnapshotPending,
             );
           return { imageId };
+        }
+        case 'set_security_groups': {
+          // Setting the same list again changes nothing, so a retry is harmless.
+          const ports = await c.network.listPorts({ device_id: serverId });
+          for (const p of ports)
+            await refusingConflict(() => c.network.updatePort(p.id, { security_groups: req.securityGroupIds ?? [] }));
+          return { portIds: ports.map((p) => p.id) };
         }
         case 'delete':
           try {

@@ -13,24 +13,39 @@ export async function findNetwork(c: OpenStackClient, idOrName: string): Promise
 /**
  * The item's port, made once (named by the tag) in the tenant's project. Neutron allocates its
  * address from the network's subnet (a member may not pick addresses on a network it does not own,
- * nor see other projects' ports), so the address is known before the server boots.
+ * nor see other projects' ports), so the address is known before the server boots. The security
+ * groups chosen for the server are the port's (Neutron's project default when none are).
  */
 export async function ensureTaggedPort(
   c: OpenStackClient,
   tag: string,
   networkRef: string,
-): Promise<{ portId: string; networkId: string; fixedIp: string | null }> {
-  const view = (p: { id: string; network_id: string; fixed_ips: Array<{ ip_address: string }> }) => ({
+  securityGroupIds: string[] = [],
+): Promise<{ portId: string; networkId: string; fixedIp: string | null; securityGroupIds: string[] }> {
+  const view = (p: {
+    id: string;
+    network_id: string;
+    fixed_ips: Array<{ ip_address: string }>;
+    security_groups?: string[];
+  }) => ({
     portId: p.id,
     networkId: p.network_id,
     fixedIp: p.fixed_ips[0]?.ip_address ?? null,
+    securityGroupIds: p.security_groups ?? [],
   });
   const [existing] = await c.network.listPorts({ name: tag });
   if (existing) return view(existing);
   const net = await findNetwork(c, networkRef);
   if (!net.subnets?.length)
     throw ApplicationFailure.nonRetryable(`network ${net.name} has no subnet`, OpenStackFailureType.BadRequest);
-  return view(await c.network.createPort({ network_id: net.id, name: tag, description: tag }));
+  return view(
+    await c.network.createPort({
+      network_id: net.id,
+      name: tag,
+      description: tag,
+      ...(securityGroupIds.length ? { security_groups: securityGroupIds } : {}),
+    }),
+  );
 }
 
 /**

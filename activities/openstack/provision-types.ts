@@ -49,8 +49,8 @@ export interface ProvisionActivities {
   validateOrderItems(input: { items: PlannedItem[] }): Promise<ValidationResult>;
   ensureFlavor(input: FlavorSizing): Promise<{ flavorId: string }>;
   ensurePort(
-    input: ProvisionRef & { networkId?: string | null },
-  ): Promise<{ portId: string; networkId: string; fixedIp: string | null }>;
+    input: ProvisionRef & { networkId?: string | null; securityGroupIds?: string[] | null },
+  ): Promise<{ portId: string; networkId: string; fixedIp: string | null; securityGroupIds: string[] }>;
   ensureServer(input: ServerRequest): Promise<{ serverId: string }>;
   waitServerActive(input: ProvisionRef & { serverId: string; timeoutMs: number }): Promise<ServerFacts>;
   ensureVolume(

@@ -151,8 +151,13 @@ export function createProvisionActivities(orm: Orm, settings: ProvisionCloudSett
         inProject(ref.projectId),
         ref.tag,
         ref.networkId ?? networks().defaultNetwork,
+        ref.securityGroupIds ?? [],
       );
-      await recordCreated(orm, ref, 'port', port.portId, ref.tag, { networkId: port.networkId, fixedIp: port.fixedIp });
+      await recordCreated(orm, ref, 'port', port.portId, ref.tag, {
+        networkId: port.networkId,
+        fixedIp: port.fixedIp,
+        securityGroupIds: port.securityGroupIds,
+      });
       return port;
     },
 

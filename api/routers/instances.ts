@@ -14,6 +14,7 @@ import {
   type InstanceOpsProgress,
 } from '../../workflows/instance-action';
 import { conflict } from '../lib/api-error';
+import { cloudIdsOf } from '../services/cloud-ids';
 import { page, pageQuery } from '../lib/pagination';
 import { principalOf } from '../lib/principal';
 import { jsonBody, queryParams } from '../lib/validate';
@@ -33,6 +34,12 @@ const actionBody = z.discriminatedUnion('action', [
   z.object({ action: z.literal('reboot'), type: z.enum(['SOFT', 'HARD']).default('SOFT') }).strict(),
   z.object({ action: z.literal('set_password'), password: z.string().min(8).max(255) }).strict(),
   z.object({ action: z.literal('snapshot'), name: z.string().min(1).max(255) }).strict(),
+  z
+    .object({
+      action: z.literal('set_security_groups'),
+      securityGroupIds: z.array(z.string().min(1).max(64)).min(1).max(5),
+    })
+    .strict(),
   z.object({ action: z.literal('delete') }).strict(),
 ]);
 const consoleBody = z.object({ type: z.enum(['novnc', 'xvpvnc', 'spice-html5']).default('novnc') }).strict();
@@ -64,6 +71,7 @@ function instanceView(r: CloudResource, showHost: boolean): Schemas['OperateInst
     imageId: (a.imageId as string | null) ?? null,
     host: showHost ? ((a.host as string | null) ?? null) : null,
     addresses: (a.addresses as Schemas['OperateInstance']['addresses']) ?? {},
+    securityGroupIds: (a.securityGroupIds as string[] | undefined) ?? [],
     orderId: r.orderId ?? null,
     createdAt: r.createdAt.toISOString(),
     updatedAt: r.updatedAt.toISOString(),
@@ -168,6 +176,18 @@ instancesRouter.post('/:instanceId/actions', async (c) => {
   if (body.action === 'reboot') request.rebootType = body.type;
   if (body.action === 'set_password') request.password = body.password;
   if (body.action === 'snapshot') request.imageName = body.name;
+  if (body.action === 'set_security_groups') {
+    const ids = await cloudIdsOf(c, r.tenantId);
+    const resolved = await ids.resolveAll(
+      body.securityGroupIds.map((id, j) => ({
+        kind: 'security_group' as const,
+        id,
+        path: `securityGroupIds.${j}`,
+        use: 'own' as const,
+      })),
+    );
+    request.securityGroupIds = resolved.map((x) => x.id);
+  }
   return requestInstanceAction(c, r, request);
 });
 

@@ -256,13 +256,24 @@ securityGroupsRouter.post('/:securityGroupId/rules', async (c) => {
         portRangeMin: z.number().int().min(0).max(65535).nullable().optional(),
         portRangeMax: z.number().int().min(0).max(65535).nullable().optional(),
         remoteIpPrefix: ipv4Cidr.nullable().optional(),
+        remoteGroupId: z.string().min(1).max(64).nullable().optional(),
       })
       .strict()
       .refine((b) => b.portRangeMin == null || b.portRangeMax == null || b.portRangeMin <= b.portRangeMax, {
         message: 'portRangeMin must not exceed portRangeMax',
         path: ['portRangeMin'],
+      })
+      .refine((b) => b.remoteIpPrefix == null || b.remoteGroupId == null, {
+        message: 'a rule names either remoteIpPrefix or remoteGroupId, not both',
+        path: ['remoteGroupId'],
       }),
   );
+  if (body.remoteGroupId) {
+    const ids = await cloudIdsOf(c, r.tenantId);
+    body.remoteGroupId = (
+      await ids.resolve({ kind: 'security_group', id: body.remoteGroupId, path: 'remoteGroupId', use: 'own' })
+    ).id;
+  }
   return changeResource(c, r, 'add_rule', body, 'security group');
 });
 

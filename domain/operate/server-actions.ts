@@ -3,7 +3,15 @@
  * rules so the platform answers 409 before bothering the cloud; Nova's own 409 still wins when the
  * state moved in between.
  */
-export const serverActions = ['start', 'stop', 'reboot', 'set_password', 'snapshot', 'delete'] as const;
+export const serverActions = [
+  'start',
+  'stop',
+  'reboot',
+  'set_password',
+  'snapshot',
+  'set_security_groups',
+  'delete',
+] as const;
 export type ServerAction = (typeof serverActions)[number];
 
 export interface ServerActionRequest {
@@ -14,6 +22,8 @@ export interface ServerActionRequest {
   imageName?: string;
   /** set_password: the new admin password (never kept in progress or audit). */
   password?: string;
+  /** set_security_groups: the tenant's security groups (resolved OpenStack ids) every port of the server gets. */
+  securityGroupIds?: string[];
   requestedBy?: string;
 }
 
@@ -77,5 +87,6 @@ export function publicParams(req: ServerActionRequest): Record<string, unknown> 
   const out: Record<string, unknown> = {};
   if (req.rebootType) out.rebootType = req.rebootType;
   if (req.imageName) out.imageName = req.imageName;
+  if (req.securityGroupIds) out.securityGroupIds = req.securityGroupIds;
   return out;
 }

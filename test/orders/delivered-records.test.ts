@@ -1,3 +1,6 @@
+import { openCloud } from '../../activities/openstack';
+import { ensureTenantProject } from '../../activities/openstack/provision-project';
+import { simulatorProvisionSettings } from '../../activities/openstack/provision-settings';
 import { novaFlavorName } from '../../domain/catalog/nova-flavor';
 import { CloudResource } from '../../domain/entities';
 import { eventually, startOrderRig, type OrderRig } from './support';
@@ -97,5 +100,47 @@ describe("an order's records are true from delivery (REST, Temporal, simulator)"
       });
       if (bound) expect(got.body.attributes.address).toBe(floatingIp);
     }
+  });
+
+  it("puts the security groups chosen on the order on the server's port", async () => {
+    const { p, operator } = rig;
+    const user = await p.tenantUser();
+    const cloud = openCloud(simulatorProvisionSettings(rig.sim.url));
+    const { projectId } = await ensureTenantProject(p.db.orm, cloud, user.tenantId);
+    const mine = cloud.tenant(projectId);
+    const web = await mine.network.createSecurityGroup({ name: 'web' });
+    const ssh = await mine.network.createSecurityGroup({ name: 'ssh' });
+    const submit = await p.call('POST', '/api/v1/orders', {
+      token: user.token,
+      body: {
+        items: [
+          {
+            kind: 'server',
+            name: 'guarded-1',
+            flavorId: rig.flavorId,
+            imageId: rig.imageId,
+            securityGroupIds: [web.id, ssh.id],
+          },
+        ],
+      },
+    });
+    expect(submit.status).toBe(201);
+    const orderId = submit.body.id as string;
+    await eventually(
+      () => p.call('GET', `/api/v1/orders/${orderId}`, { token: user.token }),
+      (r) => r.body.status === 'pending_approval',
+    );
+    await p.call('POST', `/api/v1/orders/${orderId}/approve`, { token: operator, body: { reason: 'ok' } });
+    const done = await eventually(
+      () => p.call('GET', `/api/v1/orders/${orderId}`, { token: user.token }),
+      (r) => ['delivered', 'failed'].includes(r.body.status),
+      60000,
+    );
+    expect(done.body.failure).toBeNull();
+    const port = await mine.network.getPort(done.body.items[0].resources.portId);
+    expect([...port.security_groups].sort()).toEqual([web.id, ssh.id].sort());
+    const server = (await p.db.orm.em.fork().find(CloudResource, { orderId, kind: 'server' }))[0]!;
+    const view = await p.call('GET', `/api/v1/instances/${server.id}`, { token: user.token });
+    expect([...view.body.securityGroupIds].sort()).toEqual([web.id, ssh.id].sort());
   });
 });
