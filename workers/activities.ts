@@ -58,7 +58,7 @@ export function orchestrationActivities(deps: ActivityDeps) {
     }),
     ...createOrderActivities(deps.orm),
     ...createAlarmRecordActivities(deps.orm),
-    ...createPlatformAlarmActivities(deps.alertmanagerUrl),
+    ...createPlatformAlarmActivities(deps.alertmanagerUrl, undefined, deps.orm),
   };
 }
 

@@ -1,5 +1,7 @@
 import type { ObjectType } from '../../domain/monitoring/catalog';
 import { metricCatalog } from '../../domain/monitoring/catalog';
+import type { Orm } from '../../domain/db/orm';
+import { runtimeSetting } from './runtime-setting';
 
 /** A platform event that is an alarm by nature: a failed host, an evacuation that could not recover a server, a failing site. */
 export interface PlatformAlarm {
@@ -21,9 +23,10 @@ const FIRING_FOR_MS = 24 * 3600_000;
  * silenced by maintenance windows), which posts them to the webhook, which starts their
  * `alarm-<fingerprint>` workflow; without a rule they page the on-call contacts.
  */
-export function createPlatformAlarmActivities(alertmanagerUrl?: string, metricsOverrides?: string) {
+export function createPlatformAlarmActivities(configured?: string, metricsOverrides?: string, orm?: Orm) {
   return {
     async raisePlatformAlarm(a: PlatformAlarm): Promise<boolean> {
+      const alertmanagerUrl = orm ? await runtimeSetting(orm, 'alertmanagerUrl', configured) : configured;
       if (!alertmanagerUrl) return false;
       const labels: Record<string, string> = {
         alertname: `cmp_event_${a.event}`,

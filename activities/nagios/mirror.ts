@@ -17,6 +17,7 @@ import {
 } from '../../domain/monitoring/nagios-mirror';
 import { figureQuery, idOf } from '../../domain/monitoring/promql';
 import { promInstantQuery } from '../metrics/prometheus-client';
+import { runtimeSetting } from '../metrics/runtime-setting';
 import { sendNsca, writeCommandFile, type PassiveResult } from './passive';
 import type { NagiosSettings } from './settings';
 
@@ -72,7 +73,11 @@ export function createNagiosActivities(orm: Orm, s?: NagiosSettings) {
   const send = async (results: PassiveResult[]) => {
     if (!s) return;
     if (s.commandFile) writeCommandFile(s.commandFile, results);
-    else if (s.nscaAddress) await sendNsca(s.nscaAddress, s.nscaSendConfig, results);
+    else {
+      // The admins' alarm-server setting (run time, audited) overrides the configured NSCA.
+      const address = await runtimeSetting(orm, 'nscaAddress', s.nscaAddress);
+      if (address) await sendNsca(address, s.nscaSendConfig, results);
+    }
   };
 
   /** Writes the object file when it changed, verified with `nagios4 -v` (the old file is put back when refused), and restarts Nagios. */

@@ -1,6 +1,11 @@
 import { Hono } from 'hono';
 import { z } from 'zod';
-import { alertmanager, AlertmanagerRefused, type SilenceMatcher } from '../../activities/metrics/alertmanager-client';
+import {
+  alertmanager,
+  AlertmanagerRefused,
+  AlertmanagerUnavailable,
+  type SilenceMatcher,
+} from '../../activities/metrics/alertmanager-client';
 import { applyRules, checkRule } from '../../activities/metrics/apply-rules';
 import { RulesRefused } from '../../activities/metrics/rule-file';
 import { Alarm, AlarmEvent, AlarmRule, Tenant } from '../../domain/entities';
@@ -17,6 +22,7 @@ import { principalOf } from '../lib/principal';
 import { jsonBody, queryParams } from '../lib/validate';
 import { requireAuth, requirePermission } from '../middleware/authenticate';
 import type { AppEnv, Ctx } from '../deps';
+import { readSettings } from '../services/settings';
 import { alarmRuleView, alarmView } from './alarm-views';
 
 const labelName = /^[a-zA-Z_][a-zA-Z0-9_]*$/;
@@ -91,9 +97,25 @@ type RuleBody = z.output<typeof ruleBody>;
 /** Settings the rule file needs, from the request's deployment. */
 const settings = (c: Ctx) => c.get('deps').config;
 
-function alertmanagerUrl(c: Ctx): string {
-  const url = c.get('deps').config.ALERTMANAGER_URL;
-  if (!url) throw new ApiError(503, 'alarms_unavailable', 'no Alertmanager is configured (ALERTMANAGER_URL)');
+/** Alertmanager calls: an unreachable or failing one is 503 in the error shape. */
+async function onAlertmanager<T>(work: () => Promise<T>): Promise<T> {
+  try {
+    return await work();
+  } catch (e) {
+    if (e instanceof AlertmanagerUnavailable) throw new ApiError(503, 'alarms_unavailable', e.message);
+    throw e;
+  }
+}
+
+/** The alarm server in force: the admins' run-time setting (audited), ALERTMANAGER_URL by default. */
+async function alertmanagerUrl(c: Ctx): Promise<string> {
+  const url = (await readSettings(c.get('em'), c.get('deps').config)).alertmanagerUrl;
+  if (!url)
+    throw new ApiError(
+      503,
+      'alarms_unavailable',
+      'no Alertmanager is configured (ALERTMANAGER_URL or the alertmanagerUrl setting)',
+    );
   return url;
 }
 
@@ -221,7 +243,8 @@ alarmsRouter.delete('/rules/:ruleId', manage, async (c) => {
 
 // --- maintenance windows
 alarmsRouter.get('/silences', read, async (c) => {
-  const all = await alertmanager.listSilences(alertmanagerUrl(c));
+  const url = await alertmanagerUrl(c);
+  const all = await onAlertmanager(() => alertmanager.listSilences(url));
   return c.json({
     items: all
       .filter((s) => s.status.state !== 'expired')
@@ -254,16 +277,18 @@ alarmsRouter.post('/silences', manage, async (c) => {
       ]);
     labels.forEach((name, i) => matchers.push({ name, value: parts[i]!, isRegex: false, isEqual: true }));
   }
-  const url = alertmanagerUrl(c);
+  const url = await alertmanagerUrl(c);
   let id: string;
   try {
-    id = await alertmanager.createSilence(url, {
-      matchers,
-      startsAt,
-      endsAt: b.endsAt,
-      createdBy: principalOf(c).email,
-      comment: b.comment,
-    });
+    id = await onAlertmanager(() =>
+      alertmanager.createSilence(url, {
+        matchers,
+        startsAt,
+        endsAt: b.endsAt,
+        createdBy: principalOf(c).email,
+        comment: b.comment,
+      }),
+    );
   } catch (e) {
     if (e instanceof AlertmanagerRefused) throw unprocessable(`Alertmanager refuses the silence: ${e.message}`);
     throw e;
@@ -281,7 +306,8 @@ alarmsRouter.post('/silences', manage, async (c) => {
 alarmsRouter.delete('/silences/:silenceId', manage, async (c) => {
   const id = pathId(c.req.param('silenceId')!, 'silence');
   try {
-    await alertmanager.expireSilence(alertmanagerUrl(c), id);
+    const url = await alertmanagerUrl(c);
+    await onAlertmanager(() => alertmanager.expireSilence(url, id));
   } catch (e) {
     if (e instanceof AlertmanagerRefused) throw notFound('silence', id);
     throw e;

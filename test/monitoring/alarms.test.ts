@@ -298,6 +298,16 @@ suite('alarm rules through real Prometheus and Alertmanager, mail and SMS escala
     expect(mailsTo('olga@ops.test').map((m) => m.subject.includes('RESOLVED'))).toEqual([false, true]);
   });
 
+  it('takes the alarm server from the run-time setting admins change', async () => {
+    const root = await p.adminToken();
+    const set = (alertmanagerUrl: string) =>
+      p.call('PATCH', '/api/v1/settings', { token: root, body: { alertmanagerUrl } });
+    expect((await set('http://127.0.0.1:1')).status).toBe(200);
+    expect(await api('GET', '/silences')).toMatchObject({ status: 503, body: { code: 'alarms_unavailable' } });
+    expect((await set(stack.alertmanagerUrl)).status).toBe(200);
+    expect((await api('GET', '/silences')).status).toBe(200);
+  });
+
   it('refuses webhook posts without the secret', async () => {
     const r = await p.call('POST', '/hooks/alertmanager', {
       body: { alerts: [] },
