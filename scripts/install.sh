@@ -2,7 +2,7 @@
 # Installs what is missing, and nothing that is already there:
 #   - npm packages (npm ci when node_modules is absent or older than package-lock.json)
 #   - the Temporal CLI v1.5.1 into .tools/bin (unless $TEMPORAL_CLI is set or `temporal` is on PATH)
-#   - with --test: the Debian packages the test suite drives (OpenStack CLI, Prometheus)
+#   - with --test: the Debian packages the test suite drives (OpenStack CLI, Chromium, Tempest)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 ROOT="$PWD"
@@ -60,6 +60,7 @@ if [ "${1:-}" = "--test" ]; then
   missing=()
   command -v openstack >/dev/null 2>&1 || missing+=(python3-openstackclient)
   command -v chromium >/dev/null 2>&1 || missing+=(chromium)
+  command -v tempest >/dev/null 2>&1 || missing+=(tempest)
   if [ ${#missing[@]} -gt 0 ]; then
     log "installing Debian packages: ${missing[*]}"
     apt_install "${missing[@]}" || log "could not install ${missing[*]}; the suites that need them will say so"
