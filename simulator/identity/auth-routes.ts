@@ -4,7 +4,7 @@ import type { SimCloud } from '../core/cloud';
 import { baseUrlOf, objectField, readJsonBody } from '../core/http';
 import type { IdentityService } from './service';
 import type { Token, TokenScope, User } from './model';
-import { badRequest, forbidden, notFound, unauthorized } from './errors';
+import { badRequest, forbidden, notFound, tokenNotFound, unauthorized } from './errors';
 import { tokenView, domainView, projectView, listLinks } from './views';
 import { buildCatalog } from './catalog';
 import { requireToken } from './middleware';
@@ -107,8 +107,11 @@ export function authenticate(ids: IdentityService, identity: Obj, scopeIn: unkno
     ids.compliance.checkPassword(user, u.password);
   } else if (method === 'token') {
     const tok = objectField(identity, 'token');
-    const t = ids.validToken(typeof tok?.id === 'string' ? tok.id : undefined);
-    if (!t) throw unauthorized();
+    if (typeof tok?.id !== 'string') throw unauthorized();
+    // Keystone's token provider: an unknown, revoked (a password change revokes the user's tokens) or
+    // expired token is TokenNotFound, 404.
+    const t = ids.validToken(tok.id);
+    if (!t) throw tokenNotFound();
     user = ids.user(t.userId);
     if (t.applicationCredentialId) throw unauthorized();
     expiresAt = t.expiresAt;

@@ -13,3 +13,6 @@ export const badRequest = (message: string): SimHttpError => keystoneError(400, 
 
 export const conflict = (message: string): SimHttpError =>
   keystoneError(409, 'Conflict', `Conflict occurred attempting to store ${message}`);
+
+/** Keystone's TokenNotFound: a token that is unknown, revoked or expired, given to the token auth method. */
+export const tokenNotFound = (): SimHttpError => keystoneError(404, 'Not Found', 'Failed to validate token');

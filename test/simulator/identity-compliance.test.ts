@@ -44,4 +44,20 @@ describe('security compliance', () => {
     expect((await change('first-new', 'second-new')).status).toBe(204);
     expect((await auth(userId, 'second-new')).status).toBe(201);
   });
+
+  it('refuses a token revoked by a password change to the token auth method with 404, as Keystone does', async () => {
+    const { token } = await memberProject(f.sim, 'revoked');
+    const userId = f.sim.cloud.service('identity').findUser('revoked-user')!.id;
+    const viaToken = (id: string) =>
+      f.anon.post(`${K}/auth/tokens`, { auth: { identity: { methods: ['token'], token: { id } } } });
+    expect((await viaToken(token)).status).toBe(201);
+    const me = new SimClient(f.sim.url, token);
+    expect(
+      (await me.post(`${K}/users/${userId}/password`, { user: { original_password: 'pw', password: 'changed' } }))
+        .status,
+    ).toBe(204);
+    const old = await viaToken(token);
+    expect([old.status, old.body.error?.message]).toEqual([404, 'Failed to validate token']);
+    expect((await auth(userId, 'pw')).status).toBe(401);
+  });
 });
