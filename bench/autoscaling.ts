@@ -11,7 +11,14 @@ import { startSimulator } from '../simulator/server';
 import { freePort } from '../test/support/free-port';
 import { startTestPlatform } from '../test/support/platform';
 import { ensurePrometheus, startPrometheus } from '../test/support/prometheus';
-import { loadBalancerFixture, simCreds, tenantProject, setGroupLoad, waitFor } from '../test/autoscaling/cloud-fixture';
+import {
+  catalogFlavor,
+  loadBalancerFixture,
+  simCreds,
+  tenantProject,
+  setGroupLoad,
+  waitFor,
+} from '../test/autoscaling/cloud-fixture';
 
 const TRIALS = Number(process.argv[2] ?? 3);
 const PERIODS = (process.argv[3] ?? '1,2').split(',').map(Number);
@@ -32,6 +39,7 @@ async function main(): Promise<void> {
   });
   const tenant = await p.tenantUser('bench-co');
   const fx = await loadBalancerFixture(sim, await tenantProject(p.db.orm, sim, tenant.tenantId));
+  const flavorId = await catalogFlavor(p, 'bench-tiny');
   const state = (id: string) =>
     p.call('GET', `/api/v1/scaling-groups/${id}/state`, { token: tenant.token }).then((r) => r.body);
   const rows: string[] = [];
@@ -42,7 +50,7 @@ async function main(): Promise<void> {
           token: tenant.token,
           body: {
             name: `bench-${period}-${t}`,
-            template: { flavorId: fx.flavorId, imageId: fx.imageId, networkId: fx.networkId, protocolPort: 80 },
+            template: { flavorId, imageId: fx.imageId, networkId: fx.networkId, protocolPort: 80 },
             minSize: 1,
             maxSize: 2,
             poolId: fx.poolId,

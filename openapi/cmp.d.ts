@@ -7912,7 +7912,7 @@ export interface components {
             items: components["schemas"]["AuditEntry"][];
         };
         ScalingTemplate: {
-            /** @description a catalog flavor product (members boot the Nova flavor of its size), or a public Nova flavor */
+            /** @description a catalog flavor product, the only flavors groups take (members boot the Nova flavor of its size) */
             flavorId: string;
             /** @description Glance image id: the tenant's own or a public one, active */
             imageId: string;

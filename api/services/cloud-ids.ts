@@ -180,42 +180,35 @@ export async function ownRecord(
 }
 
 /**
- * A scaling group's flavor: a catalog flavor product (its Nova flavor is the one named by its sizing,
- * or a public one of the same size), or a public Nova flavor. Another project's private flavor and
- * retired products are unknown.
+ * A scaling group's flavor, from the catalog only: an active flavor product, whose Nova flavor is the
+ * one named by its sizing (or a public one of the same size). Anything else (a Nova flavor id, a
+ * retired product) is unknown.
  */
 export async function resolveFlavor(
   c: Ctx,
   flavorId: string,
   path: string,
-): Promise<{ novaFlavorId: string; productId: string | null }> {
-  const unknown = () =>
-    new ApiError(422, 'validation_failed', `unknown flavor ${flavorId}`, [
+): Promise<{ novaFlavorId: string; productId: string }> {
+  const product = uuid.safeParse(flavorId).success
+    ? await c.get('em').findOne(Product, { id: flavorId, kind: 'flavor', status: 'active' })
+    : null;
+  if (!product)
+    throw new ApiError(422, 'validation_failed', `unknown flavor ${flavorId}`, [
       { path, message: `unknown flavor ${flavorId}` },
     ]);
   const os = c.get('deps').cloud;
   if (!os) throw new ApiError(503, 'cloud_unavailable', 'the cloud is not configured, so flavors cannot be checked');
-  const product = uuid.safeParse(flavorId).success
-    ? await c.get('em').findOne(Product, { id: flavorId, kind: 'flavor', status: 'active' })
-    : null;
   const flavors = await os.compute.listFlavors({ is_public: 'None' }).catch((e: Error) => {
     throw new ApiError(503, 'cloud_unavailable', `the cloud could not list its flavors: ${e.message}`);
   });
   const isPublic = (f: (typeof flavors)[number]) => f['os-flavor-access:is_public'] !== false;
-  if (product) {
-    const sizing = { vcpus: product.vcpus!, ramMb: product.ramMb!, diskGb: product.diskGb! };
-    const nova =
-      flavors.find((f) => f.name === novaFlavorName(sizing)) ??
-      flavors.find(
-        (f) => isPublic(f) && f.vcpus === sizing.vcpus && f.ram === sizing.ramMb && f.disk === sizing.diskGb,
-      );
-    if (!nova)
-      throw new ApiError(422, 'validation_failed', `the cloud has no flavor of product ${product.name}'s size yet`, [
-        { path, message: 'order the product once, or ask an operator, so its Nova flavor exists' },
-      ]);
-    return { novaFlavorId: nova.id, productId: product.id };
-  }
-  const nova = flavors.find((f) => f.id === flavorId && isPublic(f));
-  if (!nova) throw unknown();
-  return { novaFlavorId: nova.id, productId: null };
+  const sizing = { vcpus: product.vcpus!, ramMb: product.ramMb!, diskGb: product.diskGb! };
+  const nova =
+    flavors.find((f) => f.name === novaFlavorName(sizing)) ??
+    flavors.find((f) => isPublic(f) && f.vcpus === sizing.vcpus && f.ram === sizing.ramMb && f.disk === sizing.diskGb);
+  if (!nova)
+    throw new ApiError(422, 'validation_failed', `the cloud has no flavor of product ${product.name}'s size yet`, [
+      { path, message: 'order the product once, or ask an operator, so its Nova flavor exists' },
+    ]);
+  return { novaFlavorId: nova.id, productId: product.id };
 }

@@ -239,7 +239,7 @@ describe('OpenStack ids of another tenant are refused before anything starts', (
 
   const group = (template: Record<string, unknown>, extra: Record<string, unknown> = {}) => ({
     name: 'a-asg',
-    template: { flavorId: novaFlavorId, imageId: pub.imageId, networkId: pub.networkId, ...template },
+    template: { flavorId, imageId: pub.imageId, networkId: pub.networkId, ...template },
     minSize: 0,
     maxSize: 1,
     ...extra,

@@ -5,6 +5,7 @@ import { startSimulator, type RunningSimulator } from '../../simulator/server';
 import { startTestPlatform, type TestPlatform } from '../support/platform';
 import { ensurePrometheus, startPrometheus, type RunningPrometheus } from '../support/prometheus';
 import {
+  catalogFlavor,
   loadBalancerFixture,
   simCreds,
   tenantProject,
@@ -28,6 +29,8 @@ suite('autoscaling with real Prometheus, Temporal and the simulator', () => {
   let prom: RunningPrometheus;
   let p: TestPlatform;
   let fx: LbFixture;
+  /** The catalog flavor product the groups' templates name. */
+  let flavorId: string;
   let tenant: Awaited<ReturnType<TestPlatform['tenantUser']>>;
 
   beforeAll(async () => {
@@ -41,6 +44,7 @@ suite('autoscaling with real Prometheus, Temporal and the simulator', () => {
     });
     tenant = await p.tenantUser('asg-co');
     fx = await loadBalancerFixture(sim, await tenantProject(p.db.orm, sim, tenant.tenantId));
+    flavorId = await catalogFlavor(p, 'asg-tiny');
   });
   afterAll(async () => {
     await p?.close();
@@ -51,7 +55,7 @@ suite('autoscaling with real Prometheus, Temporal and the simulator', () => {
   const groupBody = (name: string, extra: Record<string, unknown> = {}) => ({
     name,
     template: {
-      flavorId: fx.flavorId,
+      flavorId,
       imageId: fx.imageId,
       networkId: fx.networkId,
       protocolPort: 8080,
@@ -290,6 +294,15 @@ suite('autoscaling with real Prometheus, Temporal and the simulator', () => {
         })
       ).status,
     ).toBe(422);
+    // Flavors come from the catalog only: a Nova flavor id, even a public one, is unknown.
+    const novaFlavor = await p.call('POST', '/api/v1/scaling-groups', {
+      token: tenant.token,
+      body: groupBody('nova', { template: { ...groupBody('nova').template, flavorId: fx.flavorId } }),
+    });
+    expect(novaFlavor.status).toBe(422);
+    expect(novaFlavor.body.details).toEqual([
+      expect.objectContaining({ path: 'template.flavorId', message: `unknown flavor ${fx.flavorId}` }),
+    ]);
     expect(
       (await p.call('PATCH', `/api/v1/scaling-groups/${id}`, { token: tenant.token, body: { maxSize: 0 } })).status,
     ).toBe(422);

@@ -4,6 +4,7 @@ import type { Orm } from '../../domain/db/orm';
 import { createProvisionActivities } from '../../activities/openstack/provision';
 import { simulatorProvisionSettings } from '../../activities/openstack/provision-settings';
 import { waitFor } from '../support/eventually';
+import type { TestPlatform } from '../support/platform';
 
 export { waitFor };
 
@@ -71,6 +72,29 @@ export async function loadBalancerFixture(sim: RunningSimulator, projectId: stri
     listenerId: listener.id,
     poolId: pool.id,
   };
+}
+
+/**
+ * A catalog flavor product of the simulator's m1.tiny size, made by an operator: scaling group
+ * templates name their flavor by its product id (members boot the Nova flavor of its size).
+ */
+export async function catalogFlavor(p: Pick<TestPlatform, 'call' | 'staff'>, name: string): Promise<string> {
+  const operator = (await p.staff(['operator'])).token;
+  const r = await p.call('POST', '/api/v1/catalog/products', {
+    token: operator,
+    body: {
+      kind: 'flavor',
+      name,
+      vcpus: 1,
+      ramMb: 512,
+      diskGb: 1,
+      bandwidthMbps: 10,
+      hourlyPrice: 0.01,
+      monthlyPrice: 5,
+    },
+  });
+  if (r.status !== 201) throw new Error(`flavor product: ${r.status} ${JSON.stringify(r.body)}`);
+  return r.body.id as string;
 }
 
 export async function poolMembers(fx: LbFixture): Promise<Array<{ id: string; name: string; address: string }>> {

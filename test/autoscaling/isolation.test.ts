@@ -2,12 +2,14 @@ import { CloudResource } from '../../domain/entities';
 import { simulatorProvisionSettings } from '../../activities/openstack/provision-settings';
 import { startSimulator, type RunningSimulator } from '../../simulator/server';
 import { startTestPlatform, type TestPlatform } from '../support/platform';
-import { loadBalancerFixture, simCreds, tenantProject, waitFor, type LbFixture } from './cloud-fixture';
+import { catalogFlavor, loadBalancerFixture, simCreds, tenantProject, waitFor, type LbFixture } from './cloud-fixture';
 
 describe('isolation: QoS bandwidth limits on ports, listener session limits (Temporal + simulator)', () => {
   let sim: RunningSimulator;
   let p: TestPlatform;
   let fx: LbFixture;
+  /** The catalog flavor product of the groups' templates (fx.flavorId is its Nova flavor). */
+  let flavorId: string;
   let tenant: Awaited<ReturnType<TestPlatform['tenantUser']>>;
   let serverId: string;
   let resourceId: string;
@@ -19,6 +21,7 @@ describe('isolation: QoS bandwidth limits on ports, listener session limits (Tem
     });
     tenant = await p.tenantUser('iso-co');
     fx = await loadBalancerFixture(sim, await tenantProject(p.db.orm, sim, tenant.tenantId));
+    flavorId = await catalogFlavor(p, 'iso-tiny');
     const server = await fx.os.compute.createServer({
       name: 'web-1',
       flavorRef: fx.flavorId,
@@ -82,7 +85,7 @@ describe('isolation: QoS bandwidth limits on ports, listener session limits (Tem
       token: tenant.token,
       body: {
         name: 'sessions',
-        template: { flavorId: fx.flavorId, imageId: fx.imageId, networkId: fx.networkId },
+        template: { flavorId, imageId: fx.imageId, networkId: fx.networkId },
         minSize: 0,
         maxSize: 1,
         evaluationSeconds: 60,
@@ -128,7 +131,7 @@ describe('isolation: QoS bandwidth limits on ports, listener session limits (Tem
       token: tenant.token,
       body: {
         name: 'limited',
-        template: { flavorId: fx.flavorId, imageId: fx.imageId, networkId: fx.networkId, maxKbps: 3_000 },
+        template: { flavorId, imageId: fx.imageId, networkId: fx.networkId, maxKbps: 3_000 },
         minSize: 1,
         maxSize: 1,
         poolId: fx.poolId,
