@@ -22,7 +22,8 @@ export async function checkRules(promtool: string, text: string): Promise<void> 
     await run(promtool, ['check', 'rules', file], { timeout: 30_000 });
   } catch (e) {
     const err = e as { code?: unknown; stdout?: string; stderr?: string; message: string };
-    if (err.code === 'ENOENT') throw new Error(`${promtool} is not installed (Debian's prometheus package ships it)`);
+    if (err.code === 'ENOENT')
+      throw new Error(`${promtool} is not installed (Debian's prometheus package ships it)`, { cause: e });
     const lines = `${err.stderr ?? ''}\n${err.stdout ?? ''}`.split('\n').map((l) => l.replace(file, 'rules').trim());
     const problems = lines.filter((l) => l && !/^Checking |^FAILED:?$|^SUCCESS/.test(l));
     throw new RulesRefused(problems.length ? problems : [err.message]);

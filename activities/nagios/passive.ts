@@ -10,8 +10,16 @@ export interface PassiveResult {
   output: string;
 }
 
-/** Plugin output is one line; `|` starts performance data, so only the caller's perfdata may carry it. */
-const oneLine = (s: string) => s.replace(/[\r\n\x17\t;]+/g, ' ').slice(0, 1000);
+/** send_nsca's block delimiter (ETB) between results. */
+const ETB = String.fromCharCode(0x17);
+
+/** Plugin output is one line without the field and block delimiters; `|` starts the performance data. */
+const oneLine = (s: string) =>
+  s
+    .split(ETB)
+    .join(' ')
+    .replace(/[\r\n\t;]+/g, ' ')
+    .slice(0, 1000);
 
 /** Lines of Nagios's external command file for these results. */
 export function externalCommands(results: PassiveResult[], now = Date.now()): string {
@@ -43,7 +51,7 @@ export function sendNsca(
   const args = ['-H', host, '-p', port, '-to', '10', ...(configFile ? ['-c', configFile] : [])];
   const input = results
     .map((r) => [r.host, ...(r.service ? [r.service] : []), String(r.code), oneLine(r.output)].join('\t'))
-    .join('\x17');
+    .join(ETB);
   return new Promise((resolve, reject) => {
     const proc = spawn(bin, args, { stdio: ['pipe', 'pipe', 'pipe'] });
     let out = '';
@@ -55,6 +63,6 @@ export function sendNsca(
       if (code === 0 && sent && Number(sent[1]) === results.length) resolve();
       else reject(new Error(`send_nsca to ${address} failed (exit ${code}): ${out.trim()}`));
     });
-    proc.stdin.end(`${input}\x17`);
+    proc.stdin.end(`${input}${ETB}`);
   });
 }
