@@ -150,12 +150,19 @@ async function quotaDefaults(em: EntityManager): Promise<QuotaAmounts> {
   return out;
 }
 
+/** The value column is JSON NOT NULL: a setting set to null is stored as this marker. */
+const storedNull = { $null: true };
+const encode = (v: unknown) => (v === null ? storedNull : v);
+const decode = (v: unknown) =>
+  typeof v === 'object' && v !== null && (v as { $null?: unknown }).$null === true ? null : v;
+
 /** The settings in force: stored values over the configuration's defaults (a stored value of a bad type is ignored). */
 export async function readSettings(em: EntityManager, config: Config): Promise<Settings> {
   const out = defaultSettings(config) as Record<string, unknown>;
   for (const row of await em.find(SystemSetting, {})) {
     const d = settingDefs[row.key as SettingKey];
-    if (d && row.key !== 'tenantQuotaDefaults' && d.schema.safeParse(row.value).success) out[row.key] = row.value;
+    const value = decode(row.value);
+    if (d && row.key !== 'tenantQuotaDefaults' && d.schema.safeParse(value).success) out[row.key] = value;
   }
   out.tenantQuotaDefaults = await quotaDefaults(em);
   return out as Settings;
@@ -213,8 +220,9 @@ export async function writeSettings(
       continue;
     }
     const row =
-      (await em.findOne(SystemSetting, { key })) ?? em.create(SystemSetting, { key, value, updatedAt: new Date() });
-    row.value = value;
+      (await em.findOne(SystemSetting, { key })) ??
+      em.create(SystemSetting, { key, value: encode(value), updatedAt: new Date() });
+    row.value = encode(value);
     row.updatedAt = new Date();
     em.persist(row);
     changed[key] = { from: before[key], to: value };
