@@ -57,14 +57,12 @@ const isStaff = (c: Ctx) => principalOf(c).permissions.has('monitoring:read');
 /** The tenant's servers as their OpenStack ids (the label the exporters use). */
 async function ownServers(c: Ctx): Promise<string[]> {
   const p = principalOf(c);
-  const rows = await c
-    .get('em')
-    .find(CloudResource, {
-      tenantId: p.tenantId!,
-      kind: 'server',
-      status: { $ne: 'deleted' },
-      openstackId: { $ne: null },
-    });
+  const rows = await c.get('em').find(CloudResource, {
+    tenantId: p.tenantId!,
+    kind: 'server',
+    status: { $ne: 'deleted' },
+    openstackId: { $ne: null },
+  });
   return rows.map((r) => r.openstackId!);
 }
 
@@ -85,14 +83,12 @@ async function target(c: Ctx): Promise<{ type: ObjectType; id: string }> {
   if (!p.tenantId || !p.permissions.has('own:resources:read'))
     throw forbidden('requires permission monitoring:read or own:resources:read');
   if (type !== 'server') throw notFound(type, id);
-  const r = await c
-    .get('em')
-    .findOne(CloudResource, {
-      kind: 'server',
-      tenantId: p.tenantId,
-      status: { $ne: 'deleted' },
-      $or: [{ id }, { openstackId: id }],
-    });
+  const r = await c.get('em').findOne(CloudResource, {
+    kind: 'server',
+    tenantId: p.tenantId,
+    status: { $ne: 'deleted' },
+    $or: [{ id }, { openstackId: id }],
+  });
   if (!r?.openstackId) throw notFound('server', id);
   return { type, id: r.openstackId };
 }

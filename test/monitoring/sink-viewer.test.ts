@@ -24,14 +24,12 @@ describe('embedded sinks viewer (Mailpit-like page and JSON)', () => {
   });
 
   it('lists what the SMTP and SMS sinks received, as JSON and as a page, and clears them', async () => {
-    await nodemailer
-      .createTransport({ url: mail.url } as never)
-      .sendMail({
-        from: 'cmp@cmp.test',
-        to: 'ops@cmp.test',
-        subject: '[CRITICAL] ALARM: cpu <high>',
-        text: 'server s1 is at 97 %',
-      });
+    await nodemailer.createTransport({ url: mail.url } as never).sendMail({
+      from: 'cmp@cmp.test',
+      to: 'ops@cmp.test',
+      subject: '[CRITICAL] ALARM: cpu <high>',
+      text: 'server s1 is at 97 %',
+    });
     const auth = Buffer.from(`${embeddedSmsCredentials.accountSid}:${embeddedSmsCredentials.authToken}`).toString(
       'base64',
     );
