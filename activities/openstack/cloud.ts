@@ -30,7 +30,8 @@ export interface Cloud {
   admin(): OpenStackClient;
   /**
    * The account scoped to a tenant's project, where it holds `member`: all work done for the tenant.
-   * A tenant without a project of its own (null) has its objects in the account's project.
+   * There is no fallback: without the tenant's project (made on his first need) it fails, rather than
+   * acting in the account's own project, where it is admin.
    */
   tenant(projectId: string | null | undefined): OpenStackClient;
 }
@@ -77,6 +78,13 @@ export function openCloud(account: CloudAccount | undefined, what = 'the platfor
       return need();
     },
     admin: () => scopedClient(need(), null),
-    tenant: (projectId) => scopedClient(need(), projectId || null),
+    tenant: (projectId) => {
+      if (!projectId)
+        throw ApplicationFailure.nonRetryable(
+          "tenant work needs the tenant's OpenStack project, and none was given",
+          OpenStackFailureType.BadRequest,
+        );
+      return scopedClient(need(), projectId);
+    },
   };
 }

@@ -277,6 +277,14 @@ async function externalNetwork(c: OpenStackClient): Promise<string> {
 }
 
 /**
+ * Where an object lives: the tenant's project, or (null) the platform's own objects such as the
+ * public images operators register, which the admin scope manages.
+ */
+function inProject(cloud: Cloud, projectId: string | null): OpenStackClient {
+  return projectId === null ? cloud.admin() : cloud.tenant(projectId);
+}
+
+/**
  * The scope a change runs in: the tenant's project, except for what Neutron lets only admins set
  * (sharing a network: `create_network:shared`), which the admin scope does on the tenant's network.
  */
@@ -289,7 +297,7 @@ function scopeOf(
 ): OpenStackClient {
   const sharing =
     kind === 'network' && (op === 'create' ? params.shared === true : op === 'update' && params.shared !== undefined);
-  return sharing ? cloud.admin() : cloud.tenant(projectId);
+  return sharing ? cloud.admin() : inProject(cloud, projectId);
 }
 
 /** Operations on the tenant's objects, in the tenant's project. */
@@ -342,7 +350,7 @@ export function createResourceOperateActivities(cloud: Cloud) {
       openstackId: string;
       projectId: string | null;
     }): Promise<ObjectState> {
-      const c = cloud.tenant(projectId);
+      const c = inProject(cloud, projectId);
       const k = kinds[kind];
       for (;;) {
         const r = await fetchOne(c, kind, openstackId);
@@ -372,7 +380,7 @@ export function createResourceOperateActivities(cloud: Cloud) {
       openstackId: string;
       projectId: string | null;
     }): Promise<ObjectState | null> {
-      const r = await fetchOne(cloud.tenant(projectId), kind, openstackId);
+      const r = await fetchOne(inProject(cloud, projectId), kind, openstackId);
       return r ? stateOf(kind, r) : null;
     },
 
@@ -386,7 +394,7 @@ export function createResourceOperateActivities(cloud: Cloud) {
       openstackId: string;
       projectId: string | null;
     }): Promise<void> {
-      const c = cloud.tenant(projectId);
+      const c = inProject(cloud, projectId);
       try {
         if (kind === 'router') {
           // Neutron refuses to delete a router with interfaces: detach them first.

@@ -3,6 +3,7 @@ import type { Orm } from '../../domain/db/orm';
 import { Tenant } from '../../domain/entities';
 import type { Cloud } from './cloud';
 import type { OpenStackClient } from './client';
+import { failureTypeOf, OpenStackFailureType } from './errors';
 
 async function roleId(admin: OpenStackClient, name: string): Promise<string> {
   const role = await admin.identity.findRole(name);
@@ -20,41 +21,64 @@ async function liftProjectQuotas(admin: OpenStackClient, projectId: string): Pro
   await admin.network.updateQuota(projectId, { floatingip: -1, network: -1, subnet: -1, router: -1, port: -1 });
 }
 
+/** Finds the object, else creates it; a concurrent creator's 409 means it exists now: found again. */
+async function findOrCreate(find: () => Promise<string | undefined>, create: () => Promise<string>): Promise<string> {
+  const found = await find();
+  if (found) return found;
+  try {
+    return await create();
+  } catch (e) {
+    if (failureTypeOf(e) !== OpenStackFailureType.Conflict) throw e;
+    const now = await find();
+    if (!now) throw e;
+    return now;
+  }
+}
+
 /**
- * The tenant's Keystone project, made on first need: project `cmp-<tenantId>`, a user of the same
+ * The tenant's Keystone project, made on first need (his first order, or his first network, volume,
+ * router... made directly): project `cmp-<tenantId>`, a user of the same
  * name with the `member` role in it, and the `member` role (not `admin`) for the platform's own
  * account, which acts there with a token scoped to the project: OpenStack's own policies then keep
  * the platform's tenant work inside the tenant's project. Looked up by name before anything is created, so a retry or a concurrent call finds it;
  * the id is stored on the tenant.
  */
-export async function ensureTenantProject(orm: Orm, cloud: Cloud, tenantId: string): Promise<{ projectId: string }> {
+export async function ensureTenantProject(
+  orm: Orm,
+  cloud: Pick<Cloud, 'admin'>,
+  tenantId: string,
+): Promise<{ projectId: string }> {
   const em = orm.em.fork();
   const tenant = await em.findOneOrFail(Tenant, { id: tenantId });
   if (tenant.openstackProjectId) return { projectId: tenant.openstackProjectId };
   const admin = cloud.admin();
   const name = `cmp-${tenantId}`;
-  const projectId =
-    (await admin.identity.findProject(name))?.id ??
-    (
-      await admin.identity.createProject({
-        name,
-        description: `CMP tenant ${tenant.name}`,
-        domain_id: 'default',
-        enabled: true,
-      })
-    ).id;
+  const projectId = await findOrCreate(
+    async () => (await admin.identity.findProject(name))?.id,
+    async () =>
+      (
+        await admin.identity.createProject({
+          name,
+          description: `CMP tenant ${tenant.name}`,
+          domain_id: 'default',
+          enabled: true,
+        })
+      ).id,
+  );
 
-  const userId =
-    (await admin.identity.listUsers({ name }))[0]?.id ??
-    (
-      await admin.identity.createUser({
-        name,
-        domain_id: 'default',
-        default_project_id: projectId,
-        enabled: true,
-        password: randomBytes(24).toString('base64url'),
-      })
-    ).id;
+  const userId = await findOrCreate(
+    async () => (await admin.identity.listUsers({ name }))[0]?.id,
+    async () =>
+      (
+        await admin.identity.createUser({
+          name,
+          domain_id: 'default',
+          default_project_id: projectId,
+          enabled: true,
+          password: randomBytes(24).toString('base64url'),
+        })
+      ).id,
+  );
   await admin.identity.assignProjectRole(projectId, userId, await roleId(admin, 'member'));
 
   const me = (await admin.session.token()).userId;

@@ -4,6 +4,7 @@ import { ApplicationFailure } from '@temporalio/common';
 import { z } from 'zod';
 import { QuotaExceededError, reserveQuota, settleReservation } from '../../activities/db/quota-store';
 import type { ObjectState, OperatedKind } from '../../activities/openstack/operate-resources';
+import { ensureTenantProject } from '../../activities/openstack/provision-project';
 import { CloudResource, Tenant } from '../../domain/entities';
 import { zeroAmounts, type QuotaAmounts } from '../../domain/quota/resources';
 import type { Schemas } from '../../openapi/types';
@@ -46,11 +47,15 @@ export function resourceView(r: CloudResource): Schemas['OperateResource'] {
 }
 
 /** The tenant's OpenStack project (made by provisioning's ensureTenantProject); 409 until it has one. */
+/** The tenant's OpenStack project, made on his first need (a network, volume, router... before any order). */
 export async function tenantProject(c: Ctx, tenantId: string): Promise<string> {
   const t = await c.get('em').findOne(Tenant, { id: tenantId });
-  if (!t?.openstackProjectId)
-    throw conflict('the tenant has no OpenStack project yet (one is made with its first order)', { tenantId });
-  return t.openstackProjectId;
+  if (t?.openstackProjectId) return t.openstackProjectId;
+  const deps = c.get('deps');
+  const admin = deps.cloud;
+  if (!admin)
+    throw new ApiError(503, 'cloud_unavailable', 'the cloud is not configured, so no OpenStack project can be made');
+  return (await ensureTenantProject(deps.orm, { admin: () => admin }, tenantId)).projectId;
 }
 
 /** Reserves quota for a direct creation under the resource's id; 422 naming each quota and its numbers. */
