@@ -2,7 +2,8 @@ import { randomBytes } from 'node:crypto';
 import type { SimCloud } from '../core/cloud';
 import { SimHttpError } from '../core/errors';
 import type { Server, ServerPort } from './model';
-import { badRequest, conflict, forbidden } from './errors';
+import { ensureDefaultGroup } from '../network/security-groups';
+import { badRequest, conflict, forbidden, notFound } from './errors';
 
 export interface NicRequest {
   networkId?: string;
@@ -90,6 +91,44 @@ export class ComputeNetworking {
     for (const g of groups)
       if (g !== 'default' && !n.findGroup(caller, g))
         throw badRequest(`Unable to find security_group with name or id '${g}'`);
+  }
+
+  /**
+   * addSecurityGroup (nova.network.security_group_api.add_to_instance): the group, by name or id as the
+   * caller sees it, is added to every port of the server; a server without ports cannot take one.
+   */
+  addGroup(caller: Caller, server: Server, name: string): void {
+    const n = this.neutron;
+    if (n) {
+      if (name === 'default') ensureDefaultGroup(n.store, caller.projectId);
+      const id = n.findGroup(caller, name);
+      if (!id) throw notFound(`Security group ${name} is not found for project ${caller.projectId}`);
+      const ports = n.serverPorts(server.id);
+      if (!ports.length) throw notFound(`instance_id ${server.id} could not be found as device id on any ports`);
+      if (ports.some((p) => !p.port_security_enabled || !p.fixed_ips.length))
+        throw badRequest(
+          'Network requires port_security_enabled and subnet associated in order to apply security groups.',
+        );
+      for (const p of ports) if (!p.security_groups.includes(id)) p.security_groups = [...p.security_groups, id];
+    }
+    if (!server.securityGroups.includes(name)) server.securityGroups.push(name);
+  }
+
+  /** removeSecurityGroup (remove_from_instance): the group leaves every port of the server that has it. */
+  removeGroup(caller: Caller, server: Server, name: string): void {
+    const n = this.neutron;
+    const notAssociated = () => badRequest(`Security group ${name} not associated with the instance ${server.id}`);
+    if (n) {
+      if (name === 'default') ensureDefaultGroup(n.store, caller.projectId);
+      const id = n.findGroup(caller, name);
+      if (!id) throw notFound(`Security group ${name} is not found for project ${caller.projectId}`);
+      if (!n.serverPorts(server.id).length)
+        throw notFound(`instance_id ${server.id} could not be found as device id on any ports`);
+      const ports = n.serverPorts(server.id).filter((p) => p.security_groups.includes(id));
+      if (!ports.length) throw notAssociated();
+      for (const p of ports) p.security_groups = p.security_groups.filter((g) => g !== id);
+    } else if (!server.securityGroups.includes(name)) throw notAssociated();
+    server.securityGroups = server.securityGroups.filter((g) => g !== name);
   }
 
   /** Creates or binds the ports; Neutron errors become Nova's 400/409 wording where Nova translates them. */

@@ -61,14 +61,15 @@ function translated<T>(fn: () => T): T {
   }
 }
 
-/** Nova's checks of a group's name and description (validate_property): strings of 1 to 255 characters. */
+/** Nova's checks of a group's name and description (validate_property): strings of 1 to 255 characters once
+ * stripped; the value itself is kept as given, spaces included. */
 function validProperty(b: Obj, key: 'name' | 'description'): string {
   const v = b[key];
   if (typeof v !== 'string') throw badRequest(`Security group ${key} is not a string or unicode`);
   const t = v.trim();
   if (t.length < 1) throw badRequest(`${key} has a minimum character requirement of 1.`);
   if (t.length > 255) throw badRequest(`${key} has more than 255 characters.`);
-  return t;
+  return v;
 }
 
 /** The deprecated os-security-groups proxy to Neutron (up to 2.35), and a server's groups. */

@@ -206,14 +206,12 @@ export function serverActionRoutes(svc: ComputeService): Hono<ComputeEnv> {
     addSecurityGroup: (c, s, arg) => {
       const name = String((arg as Obj | null)?.name ?? '');
       if (!name) throw badRequest('Security group name cannot be empty');
-      if (!s.securityGroups.includes(name)) s.securityGroups.push(name);
+      svc.networking.addGroup(c.get('auth'), s, name);
       return accepted(c);
     },
     removeSecurityGroup: (c, s, arg) => {
       const name = String((arg as Obj | null)?.name ?? '');
-      if (!s.securityGroups.includes(name))
-        throw badRequest(`Security group ${name} not associated with the instance ${s.id}`);
-      s.securityGroups = s.securityGroups.filter((g) => g !== name);
+      svc.networking.removeGroup(c.get('auth'), s, name);
       return accepted(c);
     },
   };

@@ -91,22 +91,34 @@ export class ImageService implements Persistable {
   }
 
   createImage(req: SnapshotImageRequest): ImageRecord {
-    const img = this.create(req.caller, {
+    const props = {
       name: req.name,
       container_format: 'bare',
       disk_format: 'qcow2',
       min_disk: req.minDisk ?? 0,
       min_ram: req.minRam ?? 0,
       visibility: 'private',
-      ...(req.metadata ?? {}),
       image_type: 'snapshot',
       instance_uuid: req.serverId,
-    });
+      // Nova: the createImage metadata has precedence over the snapshot's own properties.
+      ...(req.metadata ?? {}),
+    };
+    return this.createFromDisk(req.caller, props, req.sizeBytes ?? 0, req.onActive);
+  }
+
+  /** An image Nova (server snapshot) or Cinder (volume upload) writes from a disk: saving, then active with the disk's size. */
+  createFromDisk(
+    caller: Caller,
+    props: Record<string, unknown>,
+    sizeBytes: number,
+    onActive?: (img: ImageRecord) => void,
+  ): ImageRecord {
+    const img = this.create(caller, props);
     img.status = 'saving';
     this.cloud.later(this.cloud.options.actionMs, () => {
       if (img.status !== 'saving') return;
-      this.activate(img, Buffer.alloc(0), req.sizeBytes ?? 0);
-      req.onActive?.(img);
+      this.activate(img, Buffer.alloc(0), sizeBytes);
+      onActive?.(img);
     });
     return img;
   }

@@ -159,7 +159,15 @@ describe('snapshots, consoles, security groups', () => {
   });
 
   it('adds and removes security groups', async () => {
-    const id = await activeServer(admin, f);
+    const portless = await activeServer(admin, f);
+    const noPorts = await act(admin, portless, { addSecurityGroup: { name: 'default' } });
+    expect([noPorts.status, noPorts.body.itemNotFound?.message]).toEqual([
+      404,
+      `instance_id ${portless} could not be found as device id on any ports`,
+    ]);
+    const id = await activeServer(admin, f, { networks: [{ uuid: seeded(f).networkId }] });
+    expect((await act(admin, id, { addSecurityGroup: { name: 'web' } })).status).toBe(404);
+    expect((await admin.post('/network/v2.0/security-groups', { security_group: { name: 'web' } })).status).toBe(201);
     expect((await act(admin, id, { addSecurityGroup: { name: 'web' } })).status).toBe(202);
     expect((await admin.get(`/compute/v2.1/servers/${id}`)).body.server.security_groups).toEqual([
       { name: 'default' },

@@ -17,16 +17,14 @@ const extensionAttrs = [
 
 beforeAll(async () => {
   f = await startFixture();
-  const r = await f.admin
-    .mv('2.37')
-    .post(`${C}/servers`, {
-      server: {
-        name: 'answers',
-        flavorRef: '1',
-        imageRef: seeded(f).imageId,
-        networks: [{ uuid: seeded(f).networkId }],
-      },
-    });
+  const r = await f.admin.mv('2.37').post(`${C}/servers`, {
+    server: {
+      name: 'answers',
+      flavorRef: '1',
+      imageRef: seeded(f).imageId,
+      networks: [{ uuid: seeded(f).networkId }],
+    },
+  });
   serverId = r.body.server.id;
   await waitStatus(f.admin, serverId, 'ACTIVE');
 });
@@ -77,11 +75,9 @@ describeIfShared(
 
 describe('access addresses and date-time query parameters', () => {
   it('refuses an access address that is not one, and keeps IPv6 as Nova prints it', async () => {
-    const bad = await f.admin
-      .mv('2.37')
-      .post(`${C}/servers`, {
-        server: { name: 'x', flavorRef: '1', imageRef: seeded(f).imageId, networks: 'none', accessIPv4: 'notvalid' },
-      });
+    const bad = await f.admin.mv('2.37').post(`${C}/servers`, {
+      server: { name: 'x', flavorRef: '1', imageRef: seeded(f).imageId, networks: 'none', accessIPv4: 'notvalid' },
+    });
     expect([bad.status, bad.body.badRequest?.message]).toEqual([
       400,
       "Invalid input for field/attribute accessIPv4. Value: notvalid. 'notvalid' is not a 'ipv4'",
@@ -166,15 +162,51 @@ describe('the os-security-groups proxy to Neutron', () => {
     const groups = (await f.admin.get(`/compute/v2.1/servers/${serverId}/os-security-groups`)).body.security_groups;
     expect(groups.map((g: { name: string }) => g.name)).toEqual(['default']);
   });
+
+  it('keeps a name as given, spaces included (Nova checks it stripped)', async () => {
+    const g = (await f.admin.post(G, { security_group: { name: ' spaced name ', description: 'd' } })).body
+      .security_group;
+    expect(g.name).toBe(' spaced name ');
+    expect((await f.admin.get(`${G}/${g.id}`)).body.security_group).toEqual(g);
+    expect((await f.admin.delete(`${G}/${g.id}`)).status).toBe(202);
+  });
+
+  it("adds a group to the server's ports, which keeps it from deletion until removed", async () => {
+    const g = (await f.admin.post(G, { security_group: { name: 'on-server', description: 'd' } })).body.security_group;
+    const act = (body: unknown) => f.admin.post(`${C}/servers/${serverId}/action`, body);
+    expect((await act({ addSecurityGroup: { name: 'on-server' } })).status).toBe(202);
+    const ports = (await f.admin.get(`/network/v2.0/ports?device_id=${serverId}`)).body.ports;
+    expect(ports.length).toBeGreaterThan(0);
+    for (const p of ports) expect(p.security_groups).toContain(g.id);
+    const inUse = await f.admin.delete(`${G}/${g.id}`);
+    expect([inUse.status, inUse.body.badRequest?.message]).toEqual([400, `Security Group ${g.id} in use.`]);
+    const unknown = await act({ addSecurityGroup: { name: 'no-such-group' } });
+    expect([unknown.status, unknown.body.itemNotFound?.message]).toEqual([
+      404,
+      `Security group no-such-group is not found for project ${seeded(f).adminProjectId}`,
+    ]);
+    expect((await act({ removeSecurityGroup: { name: 'on-server' } })).status).toBe(202);
+    for (const p of (await f.admin.get(`/network/v2.0/ports?device_id=${serverId}`)).body.ports)
+      expect(p.security_groups).not.toContain(g.id);
+    expect((await act({ removeSecurityGroup: { name: 'on-server' } })).status).toBe(400);
+    expect((await f.admin.delete(`${G}/${g.id}`)).status).toBe(202);
+  });
 });
 
 describe('the compute image proxy to Glance', () => {
   it('shows a server snapshot until ACTIVE, lists it and deletes it', async () => {
     const made = await f.admin
       .mv('2.45')
-      .post(`${C}/servers/${serverId}/action`, { createImage: { name: 'スナップショット' } });
+      .post(`${C}/servers/${serverId}/action`, {
+        createImage: { name: 'スナップショット', metadata: { image_type: 'test' } },
+      });
     expect(made.status).toBe(202);
     const id = made.body.image_id;
+    // The request's metadata has precedence over the snapshot's own properties, as in Nova.
+    expect((await f.admin.get(`/image/v2/images/${id}`)).body).toMatchObject({
+      image_type: 'test',
+      instance_uuid: serverId,
+    });
     const shown = await eventually(async () => {
       const img = (await f.admin.get(`${C}/images/${id}`)).body.image;
       return img?.status === 'ACTIVE' && img;

@@ -165,7 +165,9 @@ describeIfShared(
     /** Puts a fresh server into the state the action needs. */
     async function serverFor(action: string, mv: string): Promise<string> {
       const c = admin.mv(mv);
-      const id = await activeServer(admin.mv('2.96'), f);
+      // Security groups go onto a server's ports: those servers get one.
+      const onNetwork = /SecurityGroup$/.test(action) ? { networks: [{ uuid: ids.networkId }] } : {};
+      const id = await activeServer(admin.mv('2.96'), f, onNetwork);
       const go = (body: Obj) => c.post(`/compute/v2.1/servers/${id}/action`, body);
       if (action === 'os-start') {
         await go({ 'os-stop': null });
@@ -198,11 +200,9 @@ describeIfShared(
           for (const key of ['os:scheduler_hints', 'OS-SCH-HNT:scheduler_hints'])
             if (body[key]?.group)
               body[key].group = (
-                await admin
-                  .mv('2.64')
-                  .post('/compute/v2.1/os-server-groups', {
-                    server_group: { name: unique('grp'), policy: 'soft-anti-affinity' },
-                  })
+                await admin.mv('2.64').post('/compute/v2.1/os-server-groups', {
+                  server_group: { name: unique('grp'), policy: 'soft-anti-affinity' },
+                })
               ).body.server_group.id;
           url = '/compute/v2.1/servers';
           break;
@@ -328,7 +328,13 @@ describeIfShared(
           if (action === 'resize') a.flavorRef = '2';
           if (action === 'addSecurityGroup' || action === 'removeSecurityGroup') {
             a.name = 'default';
-            if (action === 'addSecurityGroup') a.name = 'web';
+            if (action === 'addSecurityGroup') {
+              // Nova looks the group up in Neutron: the sample's group must exist.
+              a.name = 'web';
+              const groups = (await admin.get('/network/v2.0/security-groups?name=web')).body.security_groups;
+              if (!groups.length)
+                await admin.post('/network/v2.0/security-groups', { security_group: { name: 'web' } });
+            }
           }
           url = `/compute/v2.1/servers/${id}/action`;
           break;
