@@ -2,6 +2,7 @@ import { badRequest, forbidden, invalidVolume } from './errors';
 import type { Caller, VolumeStatus } from './model';
 import type { VolumeService } from './service';
 import { asBool } from './snapshots';
+import { uploadToImage } from './upload';
 
 /** `POST /volumes/{id}/action`: the os-volume_actions Nova and operators use. Returns a body for 200 actions. */
 export function volumeAction(
@@ -71,7 +72,8 @@ export function volumeAction(
       svc.touch(v);
       return { status: 200 };
     case 'os-update_readonly_flag':
-      v.metadata = { ...v.metadata, readonly: String(asBool(arg.readonly)) };
+      // Cinder keeps the flag as Python prints a boolean.
+      v.metadata = { ...v.metadata, readonly: asBool(arg.readonly) ? 'True' : 'False' };
       svc.touch(v);
       return { status: 202 };
     case 'os-reset_status': {
@@ -109,6 +111,8 @@ export function volumeAction(
     }
     case 'os-terminate_connection':
       return { status: 202 };
+    case 'os-volume_upload_image':
+      return { status: 202, body: { 'os-volume_upload_image': uploadToImage(svc, caller, v, arg) } };
     default:
       throw badRequest(`There is no such action: ${action}`);
   }

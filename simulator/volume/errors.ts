@@ -11,3 +11,7 @@ export const invalidInput = (reason: string) => novaError(400, `Invalid input re
 export const badRequest = (message: string) => novaError(400, message);
 export const forbidden = (action: string) => novaError(403, `Policy doesn't allow ${action} to be performed.`);
 export const overLimit = (message: string) => novaError(413, message);
+export const resourceNotFound = () => novaError(404, 'The resource could not be found.');
+export const volumeTypeNotFound = (name: string) => novaError(404, `Volume type with name ${name} could not be found.`);
+export const snapshotMetadataNotFound = (id: string, key: string) =>
+  novaError(404, `Snapshot ${id} has no metadata with key ${key}.`);

@@ -6,7 +6,9 @@ type Query = Record<string, string[]>;
 export function sortRecords<T extends { id: string; created_at: string }>(items: T[], q: Query): T[] {
   const spec = q.sort?.[0] ?? (q.sort_key ? `${q.sort_key[0]}:${q.sort_dir?.[0] ?? 'desc'}` : 'created_at:desc');
   const keys = spec.split(',').map((s) => {
-    const [k, d = 'desc'] = s.split(':');
+    const [key, d = 'desc'] = s.split(':');
+    // Cinder takes display_name as a sort key for what its views show as name.
+    const k = key === 'display_name' ? 'name' : key;
     if (d !== 'asc' && d !== 'desc')
       throw badRequest(`Invalid input received: Unknown sort direction, must be 'desc' or 'asc'`);
     return [k, d] as const;
@@ -24,7 +26,7 @@ export function sortRecords<T extends { id: string; created_at: string }>(items:
   });
 }
 
-/** `limit`/`marker` with the `<collection>_links` next link Cinder adds when a page is full. */
+/** `marker`/`offset`/`limit` with the `<collection>_links` next link Cinder adds whenever a page is full. */
 export function pageRecords<T extends { id: string }>(
   items: T[],
   q: Query,
@@ -38,13 +40,20 @@ export function pageRecords<T extends { id: string }>(
     if (i < 0) throw notFound(marker);
     start = i + 1;
   }
+  const offsetRaw = q.offset?.[0];
+  if (offsetRaw !== undefined) {
+    const offset = Number(offsetRaw);
+    if (!Number.isInteger(offset) || offset < 0)
+      throw badRequest(`Invalid input received: offset must be a non-negative integer`);
+    start += offset;
+  }
   const limitRaw = q.limit?.[0];
   if (limitRaw === undefined) return { items: items.slice(start) };
   const limit = Number(limitRaw);
   if (!Number.isInteger(limit) || limit < 0)
     throw badRequest(`Invalid input received: limit must be a non-negative integer`);
   const page = items.slice(start, start + limit);
-  if (start + limit < items.length && page.length) {
+  if (limit > 0 && page.length === limit) {
     return {
       items: page,
       links: [{ href: `${selfUrl}?limit=${limit}&marker=${page[page.length - 1].id}`, rel: 'next' }],

@@ -14,6 +14,7 @@ export type VolumeStatus =
   | 'error_deleting'
   | 'extending'
   | 'error_extending'
+  | 'uploading'
   | 'maintenance';
 
 /** One attachment of a volume to a server, as the attachments API and the volume's `attachments` show it. */

@@ -1,4 +1,4 @@
-import { badRequest, invalidInput } from './errors';
+import { badRequest, invalidInput, volumeTypeNotFound } from './errors';
 import type { Caller, VolumeRecord } from './model';
 import type { VolumeService } from './service';
 import { asBool, stringMap } from './snapshots';
@@ -50,7 +50,7 @@ export function createVolumeFromBody(svc: VolumeService, caller: Caller, raw: Re
     b.volume_type !== '__DEFAULT__' &&
     b.volume_type !== '5fed9d7c-401d-46e2-8e80-f30c70cb7e1d'
   ) {
-    throw invalidInput(`Volume type with name ${String(b.volume_type)} could not be found.`);
+    throw volumeTypeNotFound(String(b.volume_type));
   }
   const str = (v: unknown) => (typeof v === 'string' ? v : v === null ? null : undefined);
   return svc.createVolume({

@@ -2,7 +2,7 @@ import { Hono, type Context } from 'hono';
 import type { AuthEnv } from '../../core/auth-context';
 import { novaError } from '../../core/errors';
 import { completeAttachment, createAttachment, deleteAttachment, updateAttachment } from '../attachments';
-import { attachmentNotFound, badRequest, snapshotNotFound } from '../errors';
+import { attachmentNotFound, badRequest, snapshotMetadataNotFound, snapshotNotFound } from '../errors';
 import { filterRecords, pageRecords, sortRecords } from '../list';
 import { atLeast } from '../microversion';
 import { DEFAULT_TYPE_ID, DEFAULT_TYPE_NAME } from '../model';
@@ -11,6 +11,7 @@ import { renderAttachment, renderSnapshot } from '../render';
 import type { VolumeService } from '../service';
 import { createSnapshot, deleteSnapshot, updateSnapshot } from '../snapshots';
 import { bodyOf, reqOf, scoped } from './context';
+import { metadataRoutes } from './metadata-routes';
 
 const defaultType = {
   id: DEFAULT_TYPE_ID,
@@ -61,6 +62,13 @@ export function otherRoutes(svc: VolumeService): Hono<AuthEnv> {
       snapshot: renderSnapshot(updateSnapshot(svc, r.caller, c.req.param('id'), await bodyOf(c)), r.mv, false),
     });
   });
+  metadataRoutes(
+    app,
+    '/v3/:project/snapshots',
+    (caller, id) => svc.getSnapshot(caller, id),
+    (s) => svc.touch(s),
+    (s, key) => snapshotMetadataNotFound(s.id, key),
+  );
   app.delete('/v3/:project/snapshots/:id', (c) => {
     deleteSnapshot(svc, reqOf(c).caller, c.req.param('id'));
     return c.body(null, 202);

@@ -1,12 +1,13 @@
 import { Hono, type Context } from 'hono';
 import type { AuthEnv } from '../../core/auth-context';
 import { volumeAction } from '../actions';
-import { badRequest, volumeNotFound } from '../errors';
+import { badRequest, resourceNotFound, volumeNotFound } from '../errors';
 import { filterRecords, pageRecords, sortRecords } from '../list';
 import { renderVolume, renderVolumeSummary } from '../render';
 import type { VolumeService } from '../service';
 import { createVolumeFromBody, updateVolume } from '../volumes';
 import { bodyOf, reqOf, scoped } from './context';
+import { metadataRoutes } from './metadata-routes';
 
 const filters = ['name', 'status', 'bootable', 'availability_zone', 'metadata'];
 
@@ -14,6 +15,8 @@ const filters = ['name', 'status', 'bootable', 'availability_zone', 'metadata'];
 export function volumeRoutes(svc: VolumeService): Hono<AuthEnv> {
   const app = new Hono<AuthEnv>();
   const list = (detail: boolean) => (c: Context<AuthEnv>) => {
+    // Routes are not strict about a trailing slash; Cinder answers `GET /volumes/` (an empty id) with 404.
+    if (new URL(c.req.url).pathname.endsWith('/')) throw resourceNotFound();
     const r = reqOf(c);
     const q = c.req.queries();
     let items = scoped([...svc.volumes.values()], c, r.caller);
@@ -79,48 +82,12 @@ export function volumeRoutes(svc: VolumeService): Hono<AuthEnv> {
     return res.body ? c.json(res.body as object, res.status) : c.body(null, res.status);
   });
 
-  const meta = (c: Context<AuthEnv>) => svc.getVolume(reqOf(c).caller, c.req.param('id')!);
-  const metaBody = async (c: Context<AuthEnv>, key: 'metadata' | 'meta') => {
-    const b = (await bodyOf(c))[key];
-    if (!b || typeof b !== 'object' || Array.isArray(b)) throw badRequest('Malformed request body');
-    return Object.fromEntries(Object.entries(b).map(([k, v]) => [k, String(v)]));
-  };
-  app.get('/v3/:project/volumes/:id/metadata', (c) => c.json({ metadata: meta(c).metadata }));
-  app.post('/v3/:project/volumes/:id/metadata', async (c) => {
-    const v = meta(c);
-    v.metadata = { ...v.metadata, ...(await metaBody(c, 'metadata')) };
-    svc.touch(v);
-    return c.json({ metadata: v.metadata });
-  });
-  app.put('/v3/:project/volumes/:id/metadata', async (c) => {
-    const v = meta(c);
-    v.metadata = await metaBody(c, 'metadata');
-    svc.touch(v);
-    return c.json({ metadata: v.metadata });
-  });
-  app.get('/v3/:project/volumes/:id/metadata/:key', (c) => {
-    const v = meta(c);
-    const key = c.req.param('key');
-    if (!(key in v.metadata)) throw volumeNotFound(`${v.id} metadata ${key}`);
-    return c.json({ meta: { [key]: v.metadata[key] } });
-  });
-  app.put('/v3/:project/volumes/:id/metadata/:key', async (c) => {
-    const v = meta(c);
-    const m = await metaBody(c, 'meta');
-    const key = c.req.param('key');
-    if (Object.keys(m).length !== 1 || !(key in m)) throw badRequest('Request body and URI mismatch');
-    v.metadata = { ...v.metadata, ...m };
-    svc.touch(v);
-    return c.json({ meta: m });
-  });
-  app.delete('/v3/:project/volumes/:id/metadata/:key', (c) => {
-    const v = meta(c);
-    const key = c.req.param('key');
-    if (!(key in v.metadata)) throw volumeNotFound(`${v.id} metadata ${key}`);
-    const { [key]: _gone, ...rest } = v.metadata;
-    v.metadata = rest;
-    svc.touch(v);
-    return c.body(null, 200);
-  });
+  metadataRoutes(
+    app,
+    '/v3/:project/volumes',
+    (caller, id) => svc.getVolume(caller, id),
+    (v) => svc.touch(v),
+    (v, key) => volumeNotFound(`${v.id} metadata ${key}`),
+  );
   return app;
 }
