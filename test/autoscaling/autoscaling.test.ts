@@ -1,7 +1,9 @@
+import { Worker } from '@temporalio/worker';
 import { setTenantLimits } from '../../activities/db/quota-store';
 import { openCloud } from '../../activities/openstack';
 import { simulatorProvisionSettings } from '../../activities/openstack/provision-settings';
 import { startSimulator, type RunningSimulator } from '../../simulator/server';
+import { autoscaleWorkflowId } from '../../workflows/autoscale';
 import { startTestPlatform, type TestPlatform } from '../support/platform';
 import { ensurePrometheus, startPrometheus, type RunningPrometheus } from '../support/prometheus';
 import {
@@ -93,9 +95,12 @@ suite('autoscaling with real Prometheus, Temporal and the simulator', () => {
     p.call('GET', `/api/v1/scaling-groups/${id}/state`, { token: tenant.token }).then((r) => r.body);
   const activeMembers = (s: any) => (s?.members ?? []).filter((m: any) => m.status === 'active');
 
+  /** Every group the suite made, whose workflow history the last test replays. */
+  const made: string[] = [];
   async function createGroup(name: string, extra: Record<string, unknown> = {}) {
     const r = await p.call('POST', '/api/v1/scaling-groups', { token: tenant.token, body: groupBody(name, extra) });
     expect(r.status).toBe(201);
+    made.push(r.body.id);
     return r.body.id as string;
   }
 
@@ -307,5 +312,17 @@ suite('autoscaling with real Prometheus, Temporal and the simulator', () => {
       (await p.call('PATCH', `/api/v1/scaling-groups/${id}`, { token: tenant.token, body: { maxSize: 0 } })).status,
     ).toBe(422);
     await deleteGroup(id);
+  });
+
+  it("replays every group's history with the workflow code: scaling, replacement, signals, quota and deletion", async () => {
+    expect(made.length).toBeGreaterThanOrEqual(4);
+    const bundle = process.env.CMP_WORKFLOW_BUNDLE
+      ? { workflowBundle: { codePath: process.env.CMP_WORKFLOW_BUNDLE } }
+      : { workflowsPath: require.resolve('../../workflows') };
+    for (const id of made) {
+      const handle = p.temporal.client.workflow.getHandle(autoscaleWorkflowId(id));
+      expect(await handle.result()).toMatchObject({ groupId: id, status: 'deleted' });
+      await Worker.runReplayHistory(bundle, await handle.fetchHistory(), autoscaleWorkflowId(id));
+    }
   });
 });
