@@ -190,6 +190,11 @@ export async function instanceOpsWorkflow(input: InstanceOpsInput): Promise<Inst
     if (request.action === 'delete') {
       step(record, 'waiting for the server to go');
       await waits.waitServerGone({ serverId, projectId });
+      step(record, 'removing its port and address');
+      for (const companion of await db.serverCompanions({ resourceId: input.resourceId })) {
+        await os.deleteServerCompanion({ kind: companion.kind, openstackId: companion.openstackId, projectId });
+        await db.markResourceDeleted({ resourceId: companion.resourceId });
+      }
       step(record, 'releasing quota');
       await db.markResourceDeleted({ resourceId: input.resourceId });
       deleted = true;

@@ -54,6 +54,29 @@ export function createResourceRecordActivities(orm: Orm) {
       await em.flush();
     },
 
+    /**
+     * What provisioning made for a server alone and goes with it: the port (and so its address) and
+     * the floating IP of the same order item, floating IP first. Volumes stay: they hold data.
+     */
+    async serverCompanions({
+      resourceId,
+    }: {
+      resourceId: string;
+    }): Promise<Array<{ resourceId: string; kind: 'port' | 'floating_ip'; openstackId: string }>> {
+      const em = orm.em.fork();
+      const server = await em.findOne(CloudResource, { id: resourceId });
+      if (!server?.orderItemId) return [];
+      const rows = await em.find(CloudResource, {
+        orderItemId: server.orderItemId,
+        kind: ['floating_ip', 'port'],
+        status: { $ne: 'deleted' },
+        openstackId: { $ne: null },
+      });
+      return rows
+        .sort((a, b) => (a.kind === b.kind ? 0 : a.kind === 'floating_ip' ? -1 : 1))
+        .map((r) => ({ resourceId: r.id, kind: r.kind as 'port' | 'floating_ip', openstackId: r.openstackId! }));
+    },
+
     /** The object is gone from OpenStack on the platform's request: the row is closed and its quota freed. */
     async markResourceDeleted({ resourceId }: { resourceId: string }): Promise<void> {
       const em = orm.em.fork();

@@ -212,6 +212,25 @@ export function createServerOperateActivities(cloud: Cloud) {
       }
     },
 
+    /** Deletes a port or floating IP provisioning made for a server (already gone is fine). */
+    async deleteServerCompanion({
+      kind,
+      openstackId,
+      projectId,
+    }: {
+      kind: 'port' | 'floating_ip';
+      openstackId: string;
+      projectId?: string | null;
+    }): Promise<void> {
+      const c = cloud.tenant(projectId);
+      try {
+        if (kind === 'port') await c.network.deletePort(openstackId);
+        else await c.network.deleteFloatingIp(openstackId);
+      } catch (e) {
+        if (!isNotFound(e)) throw e;
+      }
+    },
+
     async waitServerGone({ serverId, projectId }: ServerCall): Promise<void> {
       for (;;) {
         const s = await fetchServer(serverId, projectId);

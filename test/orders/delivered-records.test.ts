@@ -143,4 +143,67 @@ describe("an order's records are true from delivery (REST, Temporal, simulator)"
     const view = await p.call('GET', `/api/v1/instances/${server.id}`, { token: user.token });
     expect([...view.body.securityGroupIds].sort()).toEqual([web.id, ssh.id].sort());
   });
+
+  it('deletes with the instance the port, its address and the floating IP the order made for it, and returns their quota', async () => {
+    const { p, operator } = rig;
+    const user = await p.tenantUser();
+    const submit = await p.call('POST', '/api/v1/orders', {
+      token: user.token,
+      body: {
+        items: [
+          {
+            kind: 'server',
+            name: 'short-lived',
+            flavorId: rig.flavorId,
+            imageId: rig.imageId,
+            volumes: [{ sizeGb: 2 }],
+            floatingIp: true,
+          },
+        ],
+      },
+    });
+    const orderId = submit.body.id as string;
+    await eventually(
+      () => p.call('GET', `/api/v1/orders/${orderId}`, { token: user.token }),
+      (r) => r.body.status === 'pending_approval',
+    );
+    await p.call('POST', `/api/v1/orders/${orderId}/approve`, { token: operator, body: { reason: 'ok' } });
+    const done = await eventually(
+      () => p.call('GET', `/api/v1/orders/${orderId}`, { token: user.token }),
+      (r) => ['delivered', 'failed'].includes(r.body.status),
+      60000,
+    );
+    expect(done.body.failure).toBeNull();
+    const { portId, floatingIpId, fixedIp } = done.body.items[0].resources;
+    const cloud = openCloud(simulatorProvisionSettings(rig.sim.url));
+    const { projectId } = await ensureTenantProject(p.db.orm, cloud, user.tenantId);
+    const mine = cloud.tenant(projectId);
+    expect((await mine.network.getPort(portId)).fixed_ips[0]!.ip_address).toBe(fixedIp);
+    const before = await p.call('GET', `/api/v1/quotas/${user.tenantId}`, { token: user.token });
+    expect(before.body.used).toMatchObject({ instances: 1, floatingIps: 1, volumes: 1 });
+
+    const server = (await p.db.orm.em.fork().find(CloudResource, { orderId, kind: 'server' }))[0]!;
+    expect((await p.call('DELETE', `/api/v1/instances/${server.id}`, { token: user.token })).status).toBe(202);
+    const after = await eventually(
+      () => p.call('GET', `/api/v1/quotas/${user.tenantId}`, { token: user.token }),
+      (r) => r.body.used.instances === 0,
+      60000,
+    );
+    expect(after.body.used).toMatchObject({ instances: 0, floatingIps: 0, volumes: 1 });
+    await expect(mine.network.getPort(portId)).rejects.toMatchObject({ status: 404 });
+    await expect(mine.network.getFloatingIp(floatingIpId)).rejects.toMatchObject({ status: 404 });
+    const ports = await mine.network.listPorts();
+    expect(ports.some((x) => x.fixed_ips.some((f) => f.ip_address === fixedIp))).toBe(false);
+    const rows = await p.db.orm.em.fork().find(CloudResource, { orderId });
+    expect(Object.fromEntries(rows.map((r) => [r.kind, r.status]))).toEqual({
+      server: 'deleted',
+      port: 'deleted',
+      floating_ip: 'deleted',
+      volume: 'active',
+    });
+    const progress = await p.call('GET', `/api/v1/instances/${server.id}/actions`, { token: user.token });
+    expect(progress.body.history[0].steps.map((s: { step: string }) => s.step)).toContain(
+      'removing its port and address',
+    );
+  });
 });
