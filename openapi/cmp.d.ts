@@ -6847,7 +6847,6 @@ export interface paths {
                 400: components["responses"]["BadRequest"];
                 401: components["responses"]["Unauthorized"];
                 422: components["responses"]["Invalid"];
-                503: components["responses"]["AlarmsUnavailable"];
             };
         };
         delete?: never;

@@ -12,7 +12,7 @@ import {
   alarmWorkflowId,
   type AlarmWorkflowInput,
 } from '../../workflows/alarm';
-import { ApiError, unauthorized } from '../lib/api-error';
+import { unauthorized } from '../lib/api-error';
 import { jsonBody } from '../lib/validate';
 import type { AppEnv, Ctx } from '../deps';
 
@@ -31,7 +31,8 @@ const payload = z
 
 function authorised(c: Ctx): void {
   const secret = c.get('deps').config.ALARM_WEBHOOK_SECRET;
-  if (!secret) throw new ApiError(503, 'alarms_unavailable', 'ALARM_WEBHOOK_SECRET is not configured');
+  // Without a configured secret nobody can authenticate: the hook is closed (the launcher always sets one).
+  if (!secret) throw unauthorized('the alarm webhook is closed: ALARM_WEBHOOK_SECRET is not configured');
   const given = Buffer.from((c.req.header('authorization') ?? '').replace(/^Bearer /, ''));
   const want = Buffer.from(secret);
   if (given.length !== want.length || !timingSafeEqual(given, want))
