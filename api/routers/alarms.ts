@@ -23,7 +23,7 @@ import { jsonBody, queryParams } from '../lib/validate';
 import { requireAuth, requirePermission } from '../middleware/authenticate';
 import type { AppEnv, Ctx } from '../deps';
 import { readSettings } from '../services/settings';
-import { alarmRuleView, alarmView } from './alarm-views';
+import { alarmRuleView, alarmView } from '../views/alarms';
 
 const labelName = /^[a-zA-Z_][a-zA-Z0-9_]*$/;
 const selector = z.discriminatedUnion('kind', [
