@@ -195,11 +195,9 @@ describe('the os-security-groups proxy to Neutron', () => {
 
 describe('the compute image proxy to Glance', () => {
   it('shows a server snapshot until ACTIVE, lists it and deletes it', async () => {
-    const made = await f.admin
-      .mv('2.45')
-      .post(`${C}/servers/${serverId}/action`, {
-        createImage: { name: 'スナップショット', metadata: { image_type: 'test' } },
-      });
+    const made = await f.admin.mv('2.45').post(`${C}/servers/${serverId}/action`, {
+      createImage: { name: 'スナップショット', metadata: { image_type: 'test' } },
+    });
     expect(made.status).toBe(202);
     const id = made.body.image_id;
     // The request's metadata has precedence over the snapshot's own properties, as in Nova.

@@ -1,7 +1,7 @@
 import { Hono, type Context } from 'hono';
 import type { AuthEnv } from '../../core/auth-context';
 import { volumeAction } from '../actions';
-import { badRequest, resourceNotFound, volumeNotFound } from '../errors';
+import { resourceNotFound, volumeNotFound } from '../errors';
 import { filterRecords, pageRecords, sortRecords } from '../list';
 import { renderVolume, renderVolumeSummary } from '../render';
 import type { VolumeService } from '../service';
