@@ -139,7 +139,7 @@ export async function orderWorkflow(input: OrderWorkflowInput): Promise<OrderPro
   mark('validate', 'running');
   const items = await db.loadOrderItems(input.orderId);
   progress.items = items.map((i) => ({ itemId: i.id, kind: i.kind, state: 'pending', attempts: 0 }));
-  const validation = await cloud.validateOrderItems({ items });
+  const validation = await cloud.validateOrderItems({ tenantId: input.tenantId, items });
   if (validation.problem) {
     mark('validate', 'failed', validation.problem);
     progress.failure = {

@@ -46,7 +46,7 @@ export interface ValidationResult {
 
 export interface ProvisionActivities {
   ensureTenantProject(input: { tenantId: string }): Promise<{ projectId: string }>;
-  validateOrderItems(input: { items: PlannedItem[] }): Promise<ValidationResult>;
+  validateOrderItems(input: { tenantId: string; items: PlannedItem[] }): Promise<ValidationResult>;
   ensureFlavor(input: FlavorSizing): Promise<{ flavorId: string }>;
   ensurePort(
     input: ProvisionRef & { networkId?: string | null; securityGroupIds?: string[] | null },

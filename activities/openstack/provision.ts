@@ -116,20 +116,21 @@ export function createProvisionActivities(orm: Orm, settings: ProvisionCloudSett
       return ensureTenantProject(orm, cloud, tenantId);
     },
 
-    async validateOrderItems({ items }) {
+    /** Reads what the servers boot from and port onto as the tenant sees it: in his project (made on this first need). */
+    async validateOrderItems({ tenantId, items }) {
       if (!items.some((i) => i.kind === 'server')) return { problem: null };
-      const admin = cloud.admin();
+      const c = inProject(await projectOfTenant(tenantId));
       for (const item of items) {
         if (item.spec.kind !== 'server') continue;
         try {
-          await admin.image.getImage(item.spec.imageId);
+          await c.image.getImage(item.spec.imageId);
         } catch (e) {
           if (isNotFound(e)) return { problem: `image ${item.spec.imageId} not found`, itemId: item.id };
           throw e;
         }
         const net = item.spec.networkId ?? networks().defaultNetwork;
         try {
-          await findNetwork(admin, net);
+          await findNetwork(c, net);
         } catch (e) {
           if (isNotFound(e)) return { problem: `network ${net} not found`, itemId: item.id };
           throw e;
