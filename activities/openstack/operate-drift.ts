@@ -45,6 +45,7 @@ const listers: Lister[] = [
     get: (c, id) => c.blockStorage.getSnapshot(id),
     project: (r) => r['os-extended-snapshot-attributes:project_id'] ?? null,
     status: (r) => r.status,
+    view: (r) => stateOf('snapshot', r).attributes,
   },
   {
     kind: 'network',
@@ -52,6 +53,7 @@ const listers: Lister[] = [
     get: (c, id) => c.network.getNetwork(id),
     project: neutronProject,
     status: (r) => r.status,
+    view: (r) => stateOf('network', r).attributes,
   },
   {
     kind: 'subnet',
@@ -59,6 +61,7 @@ const listers: Lister[] = [
     get: (c, id) => c.network.getSubnet(id),
     project: neutronProject,
     status: () => null,
+    view: (r) => stateOf('subnet', r).attributes,
   },
   {
     kind: 'router',
@@ -66,6 +69,7 @@ const listers: Lister[] = [
     get: (c, id) => c.network.getRouter(id),
     project: neutronProject,
     status: (r) => r.status,
+    view: (r) => stateOf('router', r).attributes,
   },
   {
     kind: 'floating_ip',
@@ -81,6 +85,7 @@ const listers: Lister[] = [
     get: (c, id) => c.network.getSecurityGroup(id),
     project: neutronProject,
     status: () => null,
+    view: (r) => stateOf('security_group', r).attributes,
   },
   {
     kind: 'image',

@@ -152,6 +152,9 @@ describe('operating volumes and snapshots; drift (simulator + real Temporal)', (
 
   it('brings the record of a server changed behind the platform s back up to date', async () => {
     const vm = await rig.server(owner);
+    const net = await call('POST', '/networks', { name: 'drifting' });
+    expect(net.body.attributes.adminStateUp).toBe(true);
+    await owner.cloud.network.updateNetwork(net.body.openstackId, { admin_state_up: false });
     await owner.cloud.compute.stop(vm.openstackId!);
     await eventually(
       () => owner.cloud.compute.getServer(vm.openstackId!),
@@ -173,6 +176,7 @@ describe('operating volumes and snapshots; drift (simulator + real Temporal)', (
       host: expect.any(String),
     });
     expect(Object.keys(seen.body.addresses)).not.toHaveLength(0);
+    expect((await call('GET', `/networks/${net.body.id}`)).body.attributes).toMatchObject({ adminStateUp: false });
   });
 
   it('creates the drift schedule once, every DRIFT_INTERVAL_MINUTES', async () => {
