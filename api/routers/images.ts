@@ -10,8 +10,8 @@ import type { AppEnv, Ctx } from '../deps';
 import { ApiError } from '../lib/api-error';
 import { jsonBody, queryParams } from '../lib/validate';
 import { ownRecord } from '../services/cloud-ids';
-import { targetTenant } from './operate-access';
-import { createResource, operationError, resourceRouter } from './operate-run';
+import { targetTenant } from '../lib/resource-access';
+import { createResource, operationError, resourceRouter } from '../services/resource-operations';
 import { requestInstanceAction } from './instances';
 
 const createBody = z

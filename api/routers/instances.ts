@@ -20,7 +20,7 @@ import { principalOf } from '../lib/principal';
 import { jsonBody, queryParams } from '../lib/validate';
 import { requireAuth } from '../middleware/authenticate';
 import type { AppEnv, Ctx } from '../deps';
-import { tenantFilter, updateRejection, visibleResource } from './operate-access';
+import { tenantFilter, updateRejection, visibleResource } from '../lib/resource-access';
 
 const listQuery = pageQuery
   .extend({

@@ -8,8 +8,8 @@ import { jsonBody } from '../lib/validate';
 import type { AppEnv, Ctx } from '../deps';
 import { pathId } from '../lib/ids';
 import { cloudIdsOf, ownRecord } from '../services/cloud-ids';
-import { targetTenant, visibleResource } from './operate-access';
-import { changeResource, createResource, resourceRouter } from './operate-run';
+import { targetTenant, visibleResource } from '../lib/resource-access';
+import { changeResource, createResource, resourceRouter } from '../services/resource-operations';
 
 const name = z.string().min(1).max(255);
 const tenantId = z.string().uuid().optional();

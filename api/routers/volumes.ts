@@ -3,8 +3,8 @@ import { ApiError } from '../lib/api-error';
 import { jsonBody } from '../lib/validate';
 import type { Ctx } from '../deps';
 import { activeImage, cloudIdsOf, ownRecord } from '../services/cloud-ids';
-import { targetTenant, visibleResource } from './operate-access';
-import { changeResource, createResource, resourceRouter } from './operate-run';
+import { targetTenant, visibleResource } from '../lib/resource-access';
+import { changeResource, createResource, resourceRouter } from '../services/resource-operations';
 
 const createBody = z
   .object({

@@ -1,9 +1,9 @@
 import { WorkflowUpdateFailedError } from '@temporalio/client';
 import { ApplicationFailure } from '@temporalio/common';
 import { CloudResource, type CloudResourceKind } from '../../domain/entities';
-import { ApiError, conflict, notFound } from '../lib/api-error';
-import { pathId } from '../lib/ids';
-import { assertTenantAccess, principalOf } from '../lib/principal';
+import { ApiError, conflict, notFound } from './api-error';
+import { pathId } from './ids';
+import { assertTenantAccess, principalOf } from './principal';
 import type { Ctx } from '../deps';
 
 /**

@@ -7,7 +7,6 @@ import type { ObjectState, OperatedKind } from '../../activities/openstack/opera
 import { ensureTenantProject } from '../../activities/openstack/provision-project';
 import { CloudResource, Tenant } from '../../domain/entities';
 import { zeroAmounts, type QuotaAmounts } from '../../domain/quota/resources';
-import type { Schemas } from '../../openapi/types';
 import {
   resourceOperationWorkflow,
   resourceWorkflowId,
@@ -19,34 +18,12 @@ import { page, pageQuery } from '../lib/pagination';
 import { queryParams } from '../lib/validate';
 import { requireAuth } from '../middleware/authenticate';
 import type { AppEnv, Ctx } from '../deps';
-import { tenantFilter, visibleResource } from './operate-access';
+import { tenantFilter, visibleResource } from '../lib/resource-access';
+import { resourceView } from '../views/resources';
 
 /** How long a request waits for its operation before answering 202 (the record then shows the outcome). */
 const answerWithinMs = 20_000;
 
-export function resourceView(r: CloudResource): Schemas['OperateResource'] {
-  const { error, ...attributes } = r.attributes as Record<string, unknown> & {
-    error?: { type: string; message: string };
-  };
-  const { quota: _quota, ...spec } = r.spec as Record<string, unknown>;
-  return {
-    id: r.id,
-    tenantId: r.tenantId,
-    kind: r.kind,
-    name: r.name,
-    openstackId: r.openstackId ?? null,
-    status: r.status,
-    osStatus: r.osStatus ?? null,
-    spec,
-    attributes,
-    error: error ?? null,
-    orderId: r.orderId ?? null,
-    createdAt: r.createdAt.toISOString(),
-    updatedAt: r.updatedAt.toISOString(),
-  };
-}
-
-/** The tenant's OpenStack project (made by provisioning's ensureTenantProject); 409 until it has one. */
 /** The tenant's OpenStack project, made on his first need (a network, volume, router... before any order). */
 export async function tenantProject(c: Ctx, tenantId: string): Promise<string> {
   const t = await c.get('em').findOne(Tenant, { id: tenantId });
