@@ -48,13 +48,11 @@ async function knownHost(c: Ctx): Promise<HaHost> {
 
 hostsRouter.get('/', requirePermission('hosts:read'), async (c) => {
   const q = queryParams(c, listQuery);
-  const [rows, total] = await c
-    .get('em')
-    .findAndCount(HaHost, q.state ? { state: q.state } : {}, {
-      orderBy: { hostname: 'asc' },
-      limit: q.limit,
-      offset: q.offset,
-    });
+  const [rows, total] = await c.get('em').findAndCount(HaHost, q.state ? { state: q.state } : {}, {
+    orderBy: { hostname: 'asc' },
+    limit: q.limit,
+    offset: q.offset,
+  });
   const p = await policy(c);
   return c.json(
     page(

@@ -38,13 +38,11 @@ notificationsRouter.get('/', async (c) => {
   if (q.eventType) where.eventType = q.eventType;
   if (q.workflowId) where.workflowId = q.workflowId;
   if (q.from || q.to) where.createdAt = { ...(q.from ? { $gte: q.from } : {}), ...(q.to ? { $lte: q.to } : {}) };
-  const [items, total] = await c
-    .get('em')
-    .findAndCount(NotificationRecord, where, {
-      orderBy: { createdAt: 'desc', id: 'asc' },
-      limit: q.limit,
-      offset: q.offset,
-    });
+  const [items, total] = await c.get('em').findAndCount(NotificationRecord, where, {
+    orderBy: { createdAt: 'desc', id: 'asc' },
+    limit: q.limit,
+    offset: q.offset,
+  });
   return c.json(page(items.map(notificationView), total, q));
 });
 

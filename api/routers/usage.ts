@@ -62,13 +62,11 @@ usageRouter.get('/', async (c) => {
 /** Every tenant's usage and resources (operators, O&M). */
 usageRouter.get('/tenants', requirePermission('resources:read'), async (c) => {
   const q = queryParams(c, pageQuery.extend({ name: z.string().max(120).optional() }).strict());
-  const [tenants, total] = await c
-    .get('em')
-    .findAndCount(Tenant, q.name ? { name: { $like: `%${q.name}%` } } : {}, {
-      orderBy: { name: 'asc' },
-      limit: q.limit,
-      offset: q.offset,
-    });
+  const [tenants, total] = await c.get('em').findAndCount(Tenant, q.name ? { name: { $like: `%${q.name}%` } } : {}, {
+    orderBy: { name: 'asc' },
+    limit: q.limit,
+    offset: q.offset,
+  });
   const counts = await resourceCounts(
     c,
     tenants.map((t) => t.id),

@@ -7,7 +7,7 @@ import { FaultTable } from './faults';
  *   declare module '../core/cloud' { interface SimServices { network: NetworkService } }
  * so modules can call each other (Nova allocating a Neutron port) without the core knowing them.
  */
-// eslint-disable-next-line @typescript-eslint/no-empty-interface
+// eslint-disable-next-line @typescript-eslint/no-empty-object-type
 export interface SimServices {}
 
 /** Something that keeps state worth saving across restarts. */

@@ -70,7 +70,7 @@ export function filterRecords<T extends object>(items: T[], q: Query, allowed: s
       const wanted = q[key]?.[0];
       if (wanted === undefined) continue;
       if (key === 'metadata') {
-        let meta: Record<string, unknown> = {};
+        let meta: Record<string, unknown>;
         try {
           meta = JSON.parse(wanted.replace(/'/g, '"'));
         } catch {

@@ -165,17 +165,15 @@ describe('server create', () => {
     );
     expect((await admin.post('/compute/v2.1/servers', '{"server":')).status).toBe(400);
     // personality is still accepted before 2.57
-    const r = await f.admin
-      .mv('2.56')
-      .post('/compute/v2.1/servers', {
-        server: {
-          name: 'p',
-          flavorRef: '1',
-          imageRef: imageId,
-          networks: [{ uuid: networkId }],
-          personality: [{ path: '/etc/motd', contents: 'aGk=' }],
-        },
-      });
+    const r = await f.admin.mv('2.56').post('/compute/v2.1/servers', {
+      server: {
+        name: 'p',
+        flavorRef: '1',
+        imageRef: imageId,
+        networks: [{ uuid: networkId }],
+        personality: [{ path: '/etc/motd', contents: 'aGk=' }],
+      },
+    });
     expect(r.status).toBe(202);
     // forced host and requested host are admin-only
     const m = await memberClient(f, 'forcer');

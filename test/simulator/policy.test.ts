@@ -115,11 +115,9 @@ beforeAll(async () => {
   await eventually(async () => (await b.get(`${VB}/snapshots/${B.snapshot}`)).body.snapshot.status === 'available');
 
   const server = await created(
-    b
-      .mv(mv)
-      .post(`${C}/servers`, {
-        server: { name: 'b-vm', flavorRef: '1', imageRef: seeded(f).imageId, networks: 'none' },
-      }),
+    b.mv(mv).post(`${C}/servers`, {
+      server: { name: 'b-vm', flavorRef: '1', imageRef: seeded(f).imageId, networks: 'none' },
+    }),
     'server',
   );
   B.server = server.id;
@@ -273,11 +271,9 @@ describe('Glance: get_image by visibility', () => {
 describe('Nova: servers, flavors, images, networks and volumes of other projects; admin-only APIs', () => {
   const boot = (c: SimClient, server: Record<string, unknown>) =>
     answer(
-      c
-        .mv(mv)
-        .post(`${C}/servers`, {
-          server: { name: 'a-vm', flavorRef: '1', imageRef: seeded(f).imageId, networks: 'none', ...server },
-        }),
+      c.mv(mv).post(`${C}/servers`, {
+        server: { name: 'a-vm', flavorRef: '1', imageRef: seeded(f).imageId, networks: 'none', ...server },
+      }),
     );
 
   it("hides another project's server (404) and lets the admin see it", async () => {
@@ -328,11 +324,9 @@ describe('Nova: servers, flavors, images, networks and volumes of other projects
 
   it("refuses another project's volume, network and port for attach (404)", async () => {
     const own = (
-      await a
-        .mv(mv)
-        .post(`${C}/servers`, {
-          server: { name: 'a-own', flavorRef: '1', imageRef: seeded(f).imageId, networks: 'none' },
-        })
+      await a.mv(mv).post(`${C}/servers`, {
+        server: { name: 'a-own', flavorRef: '1', imageRef: seeded(f).imageId, networks: 'none' },
+      })
     ).body.server.id;
     await waitStatus(a, own, 'ACTIVE');
     expect(
@@ -386,11 +380,9 @@ describe('Nova: servers, flavors, images, networks and volumes of other projects
 
   it('answers 403 with the policy name on admin-only APIs', async () => {
     const own = (
-      await a
-        .mv(mv)
-        .post(`${C}/servers`, {
-          server: { name: 'a-evac', flavorRef: '1', imageRef: seeded(f).imageId, networks: 'none' },
-        })
+      await a.mv(mv).post(`${C}/servers`, {
+        server: { name: 'a-evac', flavorRef: '1', imageRef: seeded(f).imageId, networks: 'none' },
+      })
     ).body.server.id;
     await waitStatus(a, own, 'ACTIVE');
     const forbidden = (rule: string) => ({ status: 403, message: `Policy doesn't allow ${rule} to be performed.` });

@@ -102,17 +102,15 @@ async function makeAll(f: SimFixture, tag: string, octet: number): Promise<Made>
   const keypair = (await ok(c.post(`${C}/os-keypairs`, { keypair: { name: `k-${tag}` } }), 200, 'keypair')).keypair;
   const server = (
     await ok(
-      c
-        .mv('2.37')
-        .post(`${C}/servers`, {
-          server: {
-            name: `vm-${tag}`,
-            flavorRef: flavor.id,
-            imageRef: cirros,
-            networks: 'none',
-            key_name: keypair.name,
-          },
-        }),
+      c.mv('2.37').post(`${C}/servers`, {
+        server: {
+          name: `vm-${tag}`,
+          flavorRef: flavor.id,
+          imageRef: cirros,
+          networks: 'none',
+          key_name: keypair.name,
+        },
+      }),
       202,
       'server',
     )

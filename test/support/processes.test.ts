@@ -1,4 +1,4 @@
-import { NativeConnection, Worker } from '@temporalio/worker';
+import { Worker } from '@temporalio/worker';
 import { pollerIdentities, waitPollerGone } from './processes';
 import { connectTestTemporal, type TestTemporal } from './temporal';
 

@@ -46,7 +46,7 @@ export function volumeRoutes(svc: VolumeService): Hono<AuthEnv> {
     const vols = scoped([...svc.volumes.values()], c, r.caller);
     const metadata: Record<string, string[]> = {};
     for (const v of vols)
-      for (const [k, val] of Object.entries(v.metadata)) (metadata[k] ??= []).includes(val) || metadata[k].push(val);
+      for (const [k, val] of Object.entries(v.metadata)) if (!(metadata[k] ??= []).includes(val)) metadata[k].push(val);
     const summary: Record<string, unknown> = {
       total_size: vols.reduce((n, v) => n + v.size, 0),
       total_count: vols.length,
