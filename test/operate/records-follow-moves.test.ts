@@ -2,6 +2,7 @@ import { ensureHostSweepSchedule } from '../../api/services/ha';
 import { CloudResource } from '../../domain/entities';
 import { startTestPlatform, type TestPlatform } from '../support/platform';
 import { eventually, startHaSim, type HaSim } from '../ha/support';
+import { evacuateWorkflowId } from '../../workflows/evacuate';
 
 describe('the record of a server follows it when it is migrated, drained or evacuated (REST, Temporal, simulator)', () => {
   let h: HaSim;
@@ -103,5 +104,14 @@ describe('the record of a server follows it when it is migrated, drained or evac
       expect(onCloud).not.toBe('compute-03');
       expect(await hostShown(r)).toBe(onCloud);
     }
+    // Release the host so evacuate-compute-03 ends: workflow ids are the namespace's, and other suites evacuate compute-03 too.
+    const released = await eventually(
+      () => p.call('POST', '/api/v1/hosts/compute-03/release', { token: op }),
+      (x) => x.status === 202,
+      30_000,
+      200,
+    );
+    expect(released.status).toBe(202);
+    await p.temporal.client.workflow.getHandle(evacuateWorkflowId('compute-03')).result();
   }, 60_000);
 });
