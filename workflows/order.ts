@@ -64,6 +64,7 @@ export interface OrderProgress {
   failure?: OrderFailure;
 }
 
+export const orderWorkflowId = (orderId: string) => `order-${orderId}`;
 export const approveOrderUpdate = defineUpdate<OrderProgress, [OrderDecision]>('approve');
 export const rejectOrderUpdate = defineUpdate<OrderProgress, [OrderDecision]>('reject');
 export const cancelOrderUpdate = defineUpdate<OrderProgress, [OrderDecision]>('cancel');

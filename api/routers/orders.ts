@@ -5,7 +5,7 @@ import { Order, OrderItem } from '../../domain/entities';
 import { orderStatuses, refusal, type OrderStatus } from '../../domain/orders/state-machine';
 import { can } from '../../domain/rbac/principal';
 import { settleReservation } from '../../activities/db/quota-store';
-import { orderProgressQuery, orderWorkflow, type OrderProgress } from '../../workflows/order';
+import { orderProgressQuery, orderWorkflow, orderWorkflowId, type OrderProgress } from '../../workflows/order';
 import { conflict, forbidden, notFound } from '../lib/api-error';
 import { pathId } from '../lib/ids';
 import { page, pageQuery } from '../lib/pagination';
@@ -14,7 +14,7 @@ import { jsonBody, queryParams } from '../lib/validate';
 import { requireAuth, requirePermission } from '../middleware/authenticate';
 import type { AppEnv, Ctx } from '../deps';
 import { cloudIdsOf } from '../services/cloud-ids';
-import { orderWorkflowId, resolveItemIds, submitOrder } from '../services/order-submit';
+import { resolveItemIds, submitOrder } from '../services/order-submit';
 import type { Schemas } from '../../openapi/types';
 
 const name = z

@@ -20,8 +20,6 @@ import { conflict, unprocessable } from '../lib/api-error';
 import { activeImage, type CloudIdResolver, type CloudRef } from './cloud-ids';
 import { readSettings } from './settings';
 
-export const orderWorkflowId = (orderId: string) => `order-${orderId}`;
-
 const priced = (p: Product): PricedProduct => ({
   id: p.id,
   kind: p.kind,
