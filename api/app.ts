@@ -21,6 +21,7 @@ import { usersRouter } from './routers/users';
 import { accountsRouter } from './routers/accounts';
 import { processesRouter } from './routers/processes';
 import { notificationsRouter } from './routers/notifications';
+import { sinksRouter } from './routers/sinks';
 import { oncallRouter } from './routers/oncall';
 import { scalingGroupsRouter } from './routers/scaling-groups';
 import { isolationRouter } from './routers/isolation';
@@ -60,6 +61,7 @@ export function apiRoutes(): Hono<AppEnv> {
   api.route('/isolation', isolationRouter);
   api.route('/oncall', oncallRouter);
   api.route('/notifications', notificationsRouter);
+  api.route('/sinks', sinksRouter);
   api.route('/inbox', inboxRouter);
   api.route('/messages', messagesRouter);
   api.route('/users', usersRouter);

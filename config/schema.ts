@@ -70,6 +70,8 @@ export const configSchema = z.object({
   MAIL_FROM: z.string().default('CMP <noreply@cmp.local>'),
   SMS_EMBEDDED_SINK: bool.default('true'),
   SINKS_UI_PORT: port.default(8025),
+  /** Set by the launcher for the API: where its embedded sinks viewer answers (the portal shows what they hold). */
+  SINKS_VIEWER_URL: z.string().url().optional(),
   TWILIO_ACCOUNT_SID: z.string().optional(),
   TWILIO_AUTH_TOKEN: z.string().optional(),
   TWILIO_FROM: z.string().default('+15005550006'),

@@ -2750,6 +2750,71 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/sinks/messages": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * What the embedded mail and SMS sinks received, newest first (monitoring:read or oncall:manage)
+         * @description Only when the platform runs its embedded sinks (no SMTP_URL and no Twilio account configured); otherwise 404.
+         */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description the sinks' messages */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["SinkMessages"];
+                    };
+                };
+                401: components["responses"]["Unauthorized"];
+                403: components["responses"]["Forbidden"];
+                404: components["responses"]["NotFound"];
+                503: components["responses"]["SinksUnavailable"];
+            };
+        };
+        put?: never;
+        post?: never;
+        /** Empty both sinks (monitoring:read or oncall:manage) */
+        delete: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description emptied */
+                204: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+                401: components["responses"]["Unauthorized"];
+                403: components["responses"]["Forbidden"];
+                404: components["responses"]["NotFound"];
+                503: components["responses"]["SinksUnavailable"];
+            };
+        };
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/inbox": {
         parameters: {
             query?: never;
@@ -7424,6 +7489,24 @@ export interface paths {
 export type webhooks = Record<string, never>;
 export interface components {
     schemas: {
+        SinkMessages: {
+            mail: {
+                /** Format: date-time */
+                receivedAt: string;
+                from: string;
+                to: string[];
+                subject: string;
+                text: string;
+            }[];
+            sms: {
+                /** Format: date-time */
+                receivedAt: string;
+                sid: string;
+                from: string;
+                to: string;
+                body: string;
+            }[];
+        };
         AlarmSelector: {
             /** @constant */
             kind: "all";
@@ -9425,6 +9508,15 @@ export interface components {
         };
         /** @description no Prometheus is configured or it did not answer (code monitoring_unavailable) */
         MonitoringUnavailable: {
+            headers: {
+                [name: string]: unknown;
+            };
+            content: {
+                "application/json": components["schemas"]["Error"];
+            };
+        };
+        /** @description the embedded sinks viewer did not answer (code unavailable) */
+        SinksUnavailable: {
             headers: {
                 [name: string]: unknown;
             };

@@ -42,6 +42,7 @@ export async function startEmbeddedSinks(cfg: Config, env: NodeJS.ProcessEnv): P
   if (started.mail || started.sms) {
     // A taken port (another platform on this machine) moves the viewer to a free one rather than failing the start.
     const viewer = await startSinkViewer(started, cfg.SINKS_UI_PORT).catch(() => startSinkViewer(started, 0));
+    env.SINKS_VIEWER_URL = viewer.url;
     lines.push(`  Sink messages  ${viewer.url} (page; JSON at ${viewer.url}/api/v1/messages)`);
     closers.push(() => viewer.close());
   }
