@@ -17,6 +17,11 @@ type C = Context<AuthEnv>;
 /** `/lbaas/...` of Octavia v2, mounted under both `/v2` and `/v2.0`. */
 export function lbaasRoutes(svc: LoadBalancerService): Hono<AuthEnv> {
   const app = new Hono<AuthEnv>();
+  // Members' health follows their servers between changes, as the health manager's probes do.
+  app.use('*', async (c, next) => {
+    if (c.req.method === 'GET') svc.refreshOperatingStatus();
+    await next();
+  });
   const caller = (c: C) => c.get('auth');
   const body = (c: C) => readJsonBody(c, (m) => octaviaError(400, m));
   const selfUrl = (c: C, path: string) =>

@@ -22,6 +22,7 @@ import type {
   ProvisioningStatus,
 } from './model';
 import { refillById } from '../core/collections';
+import { memberAnswers } from './member-health';
 
 type Child = ListenerRecord | PoolRecord | MemberRecord | HealthMonitorRecord;
 
@@ -104,13 +105,29 @@ export class LoadBalancerService implements Persistable {
     return child;
   }
 
-  /** Operating status as Octavia's health manager would report it without real traffic. */
+  /**
+   * Operating status as Octavia's health manager reports it: a monitored member is ONLINE while its
+   * server answers (see memberAnswers), ERROR otherwise; unmonitored members are NO_MONITOR.
+   */
   refreshOperatingStatus(): void {
     for (const m of this.members.values()) {
       const pool = this.pools.get(m.pool_id);
-      m.operating_status = !m.admin_state_up ? 'OFFLINE' : pool?.healthmonitor_id ? 'ONLINE' : 'NO_MONITOR';
+      const monitored = !!pool?.healthmonitor_id && this.healthmonitors.get(pool.healthmonitor_id)?.admin_state_up;
+      m.operating_status = !m.admin_state_up
+        ? 'OFFLINE'
+        : !monitored
+          ? 'NO_MONITOR'
+          : memberAnswers(this, m)
+            ? 'ONLINE'
+            : 'ERROR';
     }
-    for (const p of this.pools.values()) p.operating_status = p.admin_state_up ? 'ONLINE' : 'OFFLINE';
+    for (const p of this.pools.values()) {
+      const errors = [...this.members.values()]
+        .filter((m) => m.pool_id === p.id)
+        .map((m) => m.operating_status === 'ERROR');
+      const health = !errors.length || !errors.some(Boolean) ? 'ONLINE' : errors.every(Boolean) ? 'ERROR' : 'DEGRADED';
+      p.operating_status = p.admin_state_up ? health : 'OFFLINE';
+    }
     for (const h of this.healthmonitors.values()) h.operating_status = h.admin_state_up ? 'ONLINE' : 'OFFLINE';
     for (const l of this.listeners.values()) l.operating_status = l.admin_state_up ? 'ONLINE' : 'OFFLINE';
     for (const lb of this.loadbalancers.values()) {

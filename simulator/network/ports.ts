@@ -2,7 +2,7 @@ import { neutronError } from '../core/errors';
 import { optBool, optList, optNullableString, optObject, optString, resourceBody } from './body';
 import { badRequest, forbidden } from './errors';
 import { allocateFixedIps, type RequestedIp } from './ip-allocation';
-import { generateMac } from './mac';
+import { generateMac, normalizeMac } from './mac';
 import type { Caller, NetworkRecord, PortRecord } from './model';
 import { ensureDefaultGroup } from './security-groups';
 import type { NetworkStore } from './store';
@@ -155,6 +155,16 @@ export function createPort(store: NetworkStore, caller: Caller, raw: unknown): P
   const net = store.portNetwork(caller, b.network_id);
   if (!caller.isAdmin && b['binding:host_id'] !== undefined)
     throw forbidden('(rule:create_port and rule:create_port:binding:host_id) is disallowed by policy');
+  const requestedIps = optList<RequestedIp>(b, 'fixed_ips');
+  const mac = b.mac_address === undefined ? undefined : normalizeMac(b.mac_address);
+  if (b.mac_address !== undefined && !mac)
+    throw badRequest(`Invalid input for mac_address. Reason: '${String(b.mac_address)}' is not a valid MAC address.`);
+  // Neutron's default policy: only the network's owner (or an admin) picks a port's address or MAC.
+  if (!caller.isAdmin && net.project_id !== caller.projectId) {
+    const picked = requestedIps?.some((r) => r && typeof r === 'object' && r.ip_address !== undefined);
+    if (picked) throw forbidden('(rule:create_port and rule:create_port:fixed_ips:ip_address) is disallowed by policy');
+    if (mac) throw forbidden('(rule:create_port and rule:create_port:mac_address) is disallowed by policy');
+  }
   const owner = store.ownerFor(caller, b);
   store.checkQuota(owner, 'port');
   const qos = optNullableString(b, 'qos_policy_id');
@@ -164,8 +174,8 @@ export function createPort(store: NetworkStore, caller: Caller, raw: unknown): P
     projectId: owner,
     name: optString(b, 'name'),
     description: optString(b, 'description'),
-    fixedIps: optList<RequestedIp>(b, 'fixed_ips'),
-    macAddress: optString(b, 'mac_address'),
+    fixedIps: requestedIps,
+    macAddress: mac,
     deviceId: optString(b, 'device_id'),
     deviceOwner: optString(b, 'device_owner'),
     hostId: optString(b, 'binding:host_id'),
