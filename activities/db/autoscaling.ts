@@ -10,6 +10,7 @@ import {
 } from '../../domain/entities';
 import type { PolicyRule } from '../../domain/autoscaling/policy';
 import type { ScaleInStrategy } from '../../domain/autoscaling/victims';
+import { activityRowId } from './activity-key';
 
 export interface GroupSettings {
   name: string;
@@ -141,10 +142,14 @@ export function createAutoscalingRecordActivities(orm: Orm) {
       await em.flush();
     },
 
+    /** Keyed by the activity execution: a retry after a lost reply finds the row it wrote and adds none. */
     async recordScalingDecision(d: DecisionInput): Promise<void> {
       const em = orm.em.fork();
+      const id = activityRowId();
+      if (await em.findOne(ScalingDecisionRecord, { id })) return;
       em.persist(
         Object.assign(new ScalingDecisionRecord(), {
+          id,
           groupId: d.groupId,
           action: d.action,
           fromCapacity: d.from,

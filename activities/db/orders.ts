@@ -1,6 +1,6 @@
 import { writeAudit } from '../../domain/db/audit-writer';
 import type { Orm } from '../../domain/db/orm';
-import { InboxMessage, Order, OrderItem, RoleAssignment, type OrderFailure } from '../../domain/entities';
+import { AuditEntry, InboxMessage, Order, OrderItem, RoleAssignment, type OrderFailure } from '../../domain/entities';
 import type { OrderItemSpec } from '../../domain/orders/items';
 import { sourcesOf, type OrderItemStatus, type OrderStatus } from '../../domain/orders/state-machine';
 import { rolePermissions } from '../../domain/rbac/permissions';
@@ -86,6 +86,23 @@ export function createOrderActivities(orm: Orm) {
     await em.flush();
   }
 
+  /**
+   * The audit entry and the owner's message of the order reaching `t.to`. An order reaches each status once, so
+   * (order, action) keys the entry and (user, link, title) the message: a repeat finds them and adds nothing.
+   */
+  async function completeTransition(order: Order, t: OrderTransition, from: OrderStatus | null) {
+    const action = `order.${t.to}`;
+    if (!(await orm.em.fork().findOne(AuditEntry, { targetType: 'order', targetId: order.id, action }))) {
+      await audit(action, order, t, {
+        from,
+        ...(t.reason ? { reason: t.reason } : {}),
+        ...(t.failure ? { failure: t.failure } : {}),
+      });
+    }
+    const msg = ownerMessages[t.to]?.(order);
+    if (msg) await postInbox([order.userId], order.tenantId, `/orders/${order.id}`, msg);
+  }
+
   return {
     async loadOrderItems(orderId: string): Promise<PlannedItem[]> {
       const items = await orm.em.fork().find(OrderItem, { orderId }, { orderBy: { position: 'asc' } });
@@ -99,7 +116,12 @@ export function createOrderActivities(orm: Orm) {
     async transitionOrder(t: OrderTransition): Promise<OrderStatus> {
       const em = orm.em.fork();
       const order = await em.findOneOrFail(Order, { id: t.orderId });
-      if (order.status === t.to) return order.status;
+      // A retry after the update committed (its reply lost, or the worker died before the audit) finds the order
+      // there already: the entries keyed by (order, status) are written if they are missing, never twice.
+      if (order.status === t.to) {
+        await completeTransition(order, t, null);
+        return order.status;
+      }
       const changed = await em.nativeUpdate(
         Order,
         { id: t.orderId, status: { $in: sourcesOf(t.to) } },
@@ -115,13 +137,7 @@ export function createOrderActivities(orm: Orm) {
       );
       const fresh = await orm.em.fork().findOneOrFail(Order, { id: t.orderId });
       if (changed !== 1) return fresh.status;
-      await audit(`order.${t.to}`, fresh, t, {
-        from: order.status,
-        ...(t.reason ? { reason: t.reason } : {}),
-        ...(t.failure ? { failure: t.failure } : {}),
-      });
-      const msg = ownerMessages[t.to]?.(fresh);
-      if (msg) await postInbox([fresh.userId], fresh.tenantId, `/orders/${fresh.id}`, msg);
+      await completeTransition(fresh, t, order.status);
       return fresh.status;
     },
 

@@ -3,6 +3,7 @@ import { Context, sleep } from '@temporalio/activity';
 import type { OpenStackClient } from './client';
 import type { Cloud } from './cloud';
 import { failureTypeOf, isNotFound, OpenStackFailureType } from './errors';
+import type { SecurityGroupRule } from './network';
 
 /**
  * Volumes, volume snapshots, networks, subnets, routers, floating IPs, security groups and images:
@@ -269,6 +270,26 @@ function refusal(e: unknown): unknown {
 
 const pollMs = 300;
 
+/** Is the volume attached to the server now? */
+async function attachedTo(c: OpenStackClient, volumeId: string, serverId: string): Promise<boolean> {
+  const volume = await c.blockStorage.getVolume(volumeId);
+  return (volume.attachments ?? []).some((a) => a.server_id === serverId);
+}
+
+/** Neutron's rule and the one asked for allow the same traffic (its unset fields come back null). */
+function sameRule(have: SecurityGroupRule, want: Partial<SecurityGroupRule>): boolean {
+  const keys = [
+    'direction',
+    'ethertype',
+    'protocol',
+    'port_range_min',
+    'port_range_max',
+    'remote_ip_prefix',
+    'remote_group_id',
+  ] as const;
+  return keys.every((k) => (have[k] ?? null) === (want[k] ?? null));
+}
+
 /** The cloud's external network (floating IPs and router gateways come from it when none is named). */
 async function externalNetwork(c: OpenStackClient): Promise<string> {
   const [net] = await c.network.listNetworks({ 'router:external': true });
@@ -462,11 +483,15 @@ export function createResourceOperateActivities(cloud: Cloud) {
             await k.update(c, openstackId, fields);
             break;
           }
+          // Attachments and rules are looked at before they are changed: a retry after a lost reply finds the
+          // change made and succeeds, instead of meeting Nova's or Neutron's 409/404 for it.
           case 'attach':
-            await c.compute.attachVolume(params.serverOpenstackId, openstackId);
+            if (!(await attachedTo(c, openstackId, params.serverOpenstackId)))
+              await c.compute.attachVolume(params.serverOpenstackId, openstackId);
             break;
           case 'detach':
-            await c.compute.detachVolume(params.serverOpenstackId, openstackId);
+            if (await attachedTo(c, openstackId, params.serverOpenstackId))
+              await c.compute.detachVolume(params.serverOpenstackId, openstackId);
             break;
           case 'add_interface':
             await c.network.addRouterInterface(openstackId, { subnet_id: params.subnetOpenstackId });
@@ -489,8 +514,8 @@ export function createResourceOperateActivities(cloud: Cloud) {
             await c.network.updateFloatingIp(openstackId, { port_id: portId });
             break;
           }
-          case 'add_rule':
-            await c.network.createSecurityGroupRule({
+          case 'add_rule': {
+            const rule = {
               security_group_id: openstackId,
               direction: params.direction,
               ethertype: params.ethertype ?? 'IPv4',
@@ -499,10 +524,18 @@ export function createResourceOperateActivities(cloud: Cloud) {
               port_range_max: params.portRangeMax ?? null,
               remote_ip_prefix: params.remoteIpPrefix ?? null,
               ...(params.remoteGroupId ? { remote_group_id: params.remoteGroupId } : {}),
-            });
+            };
+            const existing = await c.network.listSecurityGroupRules({ security_group_id: openstackId });
+            if (!existing.some((r) => sameRule(r, rule))) await c.network.createSecurityGroupRule(rule);
             break;
+          }
           case 'remove_rule':
-            await c.network.deleteSecurityGroupRule(params.ruleId);
+            try {
+              await c.network.deleteSecurityGroupRule(params.ruleId);
+            } catch (e) {
+              // Gone already: an earlier attempt removed it.
+              if (!isNotFound(e)) throw e;
+            }
             break;
         }
       } catch (e) {
