@@ -42,7 +42,16 @@ export const configSchema = z.object({
 
   AUTH_SECRET: z.string().min(32, 'must be at least 32 characters').optional(),
   ACCESS_TOKEN_TTL_SECONDS: seconds.default(900),
-  REFRESH_TOKEN_TTL_SECONDS: seconds.default(30 * 24 * 3600),
+  REFRESH_TOKEN_TTL_SECONDS: seconds.default(7 * 24 * 3600),
+  SESSION_MAX_SECONDS: seconds.default(30 * 24 * 3600),
+  RATE_LIMITS: z
+    .string()
+    .regex(
+      /^(off|([a-z]+\.(address|account)=(off|\d+\/\d+))?(,[a-z]+\.(address|account)=(off|\d+\/\d+))*)$/,
+      'off, or overrides like login.address=30/60,refresh.account=off (requests/seconds)',
+    )
+    .default(''),
+  WEB_DOWNLOAD_ALLOWED_HOSTS: z.string().default(''),
   LOGIN_MAX_FAILURES: z.coerce.number().int().min(1).default(5),
   LOGIN_LOCKOUT_SECONDS: seconds.default(900),
   PASSWORD_MIN_LENGTH: z.coerce.number().int().min(8).default(10),

@@ -312,6 +312,7 @@ export interface paths {
                 409: components["responses"]["Conflict"];
                 413: components["responses"]["TooLarge"];
                 422: components["responses"]["Invalid"];
+                429: components["responses"]["TooManyRequests"];
             };
         };
         delete?: never;
@@ -365,7 +366,10 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** Log in; returns an access token and a refresh token */
+        /**
+         * Log in; returns an access token and a refresh token (a new session, ending SESSION_MAX_SECONDS later whatever its refreshes)
+         * @description An unknown e-mail is answered exactly like a wrong password, and is locked after as many guesses.
+         */
         post: {
             parameters: {
                 query?: never;
@@ -391,15 +395,7 @@ export interface paths {
                 401: components["responses"]["Unauthorized"];
                 403: components["responses"]["Forbidden"];
                 422: components["responses"]["Invalid"];
-                /** @description account locked after repeated failures */
-                429: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["Error"];
-                    };
-                };
+                429: components["responses"]["TooManyRequests"];
             };
         };
         delete?: never;
@@ -417,7 +413,7 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** Exchange a refresh token for new tokens (the old one is revoked) */
+        /** Exchange a refresh token for new tokens of the same session (the old one is spent; presenting a spent one again revokes the whole session) */
         post: {
             parameters: {
                 query?: never;
@@ -442,6 +438,7 @@ export interface paths {
                 };
                 401: components["responses"]["Unauthorized"];
                 422: components["responses"]["Invalid"];
+                429: components["responses"]["TooManyRequests"];
             };
         };
         delete?: never;
@@ -626,6 +623,7 @@ export interface paths {
                 };
                 400: components["responses"]["BadRequest"];
                 422: components["responses"]["Invalid"];
+                429: components["responses"]["TooManyRequests"];
             };
         };
         delete?: never;
@@ -9473,6 +9471,17 @@ export interface components {
         /** @description well-formed but invalid */
         Invalid: {
             headers: {
+                [name: string]: unknown;
+            };
+            content: {
+                "application/json": components["schemas"]["Error"];
+            };
+        };
+        /** @description too many requests from the client address or for the account (code rate_limited, details scope, limit, windowSeconds, retryAfterSeconds), or a login to a locked account (code account_locked) */
+        TooManyRequests: {
+            headers: {
+                /** @description seconds to wait */
+                "Retry-After"?: number;
                 [name: string]: unknown;
             };
             content: {

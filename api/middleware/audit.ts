@@ -1,18 +1,10 @@
 import { createMiddleware } from 'hono/factory';
-import { getConnInfo } from '@hono/node-server/conninfo';
 import { routePath } from 'hono/route';
 import type { AppEnv, Ctx } from '../deps';
 import { writeAudit } from '../../domain/db/audit-writer';
+import { clientAddress } from '../lib/client-address';
 
 const changing = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
-
-function clientAddress(c: Ctx): string | null {
-  try {
-    return getConnInfo(c).remote.address ?? null;
-  } catch {
-    return null;
-  }
-}
 
 /**
  * Writes one audit entry for every state-changing request, whatever its outcome. Handlers name the

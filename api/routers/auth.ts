@@ -1,7 +1,6 @@
 import { Hono } from 'hono';
 import { z } from 'zod';
 import { RefreshToken, Tenant, User } from '../../domain/entities';
-import { afterSuccess, isLocked } from '../../domain/identity/lockout';
 import { ApiError, forbidden, unauthorized, unprocessable } from '../lib/api-error';
 import { principalOf } from '../lib/principal';
 import { jsonBody } from '../lib/validate';
@@ -12,8 +11,9 @@ import { readSettings } from '../services/settings';
 import { dummyPasswordHash, verifyPassword } from '../services/passwords';
 import { registrationWorkflow, registrationWorkflowId } from '../../workflows/registration';
 import { forgetRegistration, register, registrationExpiryMs } from '../services/registration';
-import { recordFailedLogin } from '../services/login-failures';
-import { openSession } from '../services/sessions';
+import { claimLoginAttempt, clearLoginFailures, recordFailedLogin } from '../services/login-failures';
+import { enforceRateLimit, hit } from '../services/rate-limits';
+import { openSession, rotateSession } from '../services/sessions';
 import { hashToken } from '../services/tokens';
 import {
   mailPasswordReset,
@@ -64,6 +64,7 @@ authRouter.post('/register', async (c) => {
   const { captchaId, captchaAnswer, ...body } = await jsonBody(c, registerBody);
   const deps = c.get('deps');
   c.set('audit', { action: 'auth.register', targetType: 'user', actorEmail: body.email.toLowerCase() });
+  await enforceRateLimit(c, 'register', body.email);
   await captchaGate(c, { captchaId, captchaAnswer });
   const { user, tenant, needsApproval } = await register(c.get('em'), deps, body);
   c.set('audit', {
@@ -89,15 +90,31 @@ authRouter.post('/register', async (c) => {
   return c.json({ userId: user.id, tenantId: tenant.id, status: user.status }, needsApproval ? 202 : 201);
 });
 
+/** The one answer to a locked account, and to an e-mail nobody has that is guessed as often. */
+function accountLocked(c: Ctx, lockoutSeconds: number): ApiError {
+  c.header('Retry-After', String(lockoutSeconds));
+  return new ApiError(429, 'account_locked', 'too many failed logins; try again later', {
+    retryAfterSeconds: lockoutSeconds,
+  });
+}
+
 authRouter.post('/login', async (c) => {
   const body = await jsonBody(c, loginBody);
   const deps = c.get('deps');
   const em = c.get('em');
   const email = body.email.toLowerCase();
   c.set('audit', { action: 'auth.login', actorEmail: email, targetType: 'user' });
+  await enforceRateLimit(c, 'login', email);
   await captchaGate(c, body);
+  const policy = { maxFailures: deps.config.LOGIN_MAX_FAILURES, lockoutMs: deps.config.LOGIN_LOCKOUT_SECONDS * 1000 };
   const user = await em.findOne(User, { email });
   if (!user) {
+    // An unknown e-mail is answered like a known one: wrong password, then locked after as many guesses.
+    const guessed = !(await hit(em, `login-failures:${email}`, {
+      requests: policy.maxFailures,
+      seconds: deps.config.LOGIN_LOCKOUT_SECONDS,
+    }));
+    if (guessed) throw accountLocked(c, deps.config.LOGIN_LOCKOUT_SECONDS);
     await verifyPassword(await dummyPasswordHash(), body.password);
     throw unauthorized('wrong e-mail or password');
   }
@@ -108,24 +125,18 @@ authRouter.post('/login', async (c) => {
     targetId: user.id,
     tenantId: user.tenantId ?? null,
   });
-  const now = new Date();
-  if (isLocked(user, now)) {
-    throw new ApiError(429, 'account_locked', 'too many failed logins; try again later', {
-      lockedUntil: user.lockedUntil!.toISOString(),
-    });
-  }
+  if (!(await claimLoginAttempt(em, user.id, policy))) throw accountLocked(c, deps.config.LOGIN_LOCKOUT_SECONDS);
   if (!(await verifyPassword(user.passwordHash, body.password))) {
-    await recordFailedLogin(em, user.id, deps.config.LOGIN_MAX_FAILURES, deps.config.LOGIN_LOCKOUT_SECONDS * 1000);
+    await recordFailedLogin(em, user.id, policy);
     throw unauthorized('wrong e-mail or password');
   }
+  await clearLoginFailures(em, user.id, new Date());
   if (user.status !== 'active')
     throw forbidden(user.status === 'pending' ? 'account is waiting for approval' : `account is ${user.status}`);
   if (user.tenantId) {
     const tenant = await em.findOne(Tenant, { id: user.tenantId });
     if (tenant?.status !== 'active') throw forbidden(`tenant is ${tenant?.status ?? 'gone'}`);
   }
-  Object.assign(user, afterSuccess(), { lastLoginAt: now });
-  await em.flush();
   return c.json(await openSession(em, deps, user.id));
 });
 
@@ -133,22 +144,24 @@ authRouter.post('/refresh', async (c) => {
   const body = await jsonBody(c, refreshBody);
   const em = c.get('em');
   c.set('audit', { action: 'auth.refresh' });
-  const session = await em.findOne(RefreshToken, { tokenHash: hashToken(body.refreshToken) });
-  if (!session || session.revokedAt || session.expiresAt.getTime() < Date.now())
-    throw unauthorized('refresh token is not valid');
-  // Spend the token atomically: of concurrent refreshes with one token, exactly one wins.
-  const spent = await em.nativeUpdate(RefreshToken, { id: session.id, revokedAt: null }, { revokedAt: new Date() });
-  if (spent !== 1) throw unauthorized('refresh token is not valid');
-  const user = await em.findOne(User, { id: session.userId });
-  if (!user || user.status !== 'active') throw unauthorized('account is not active');
+  await enforceRateLimit(c, 'refresh');
+  const owner = await em.findOne(RefreshToken, { tokenHash: hashToken(body.refreshToken) });
+  if (owner) await enforceRateLimit(c, 'refresh', `user:${owner.userId}`, ['account']);
+  let user: User | null = null;
+  const pair = await rotateSession(em, c.get('deps'), body.refreshToken, async (userId) => {
+    user = await em.findOne(User, { id: userId });
+    return user?.status === 'active';
+  });
+  const u = user as unknown as User;
   c.set('audit', {
     action: 'auth.refresh',
-    actorEmail: user.email,
+    actorEmail: u.email,
     targetType: 'user',
-    targetId: user.id,
-    tenantId: user.tenantId ?? null,
+    targetId: u.id,
+    tenantId: u.tenantId ?? null,
   });
-  return c.json(await openSession(em, c.get('deps'), user.id));
+  const { userId: _u, ...tokens } = pair;
+  return c.json(tokens);
 });
 
 authRouter.post('/logout', requireAuth, async (c) => {
@@ -226,6 +239,7 @@ authRouter.post('/password-reset', async (c) => {
   const { email } = await jsonBody(c, resetRequestBody);
   const deps = c.get('deps');
   c.set('audit', { action: 'auth.password_reset_request', targetType: 'user', actorEmail: email.toLowerCase() });
+  await enforceRateLimit(c, 'reset', email);
   const em = deps.orm.em.fork();
   const user = await em.findOne(User, {
     email: email.toLowerCase(),

@@ -1,20 +1,41 @@
-import type { EntityManager } from '@mikro-orm/core';
+import { raw, type EntityManager } from '@mikro-orm/core';
 import { User } from '../../domain/entities';
+import { afterSuccess } from '../../domain/identity/lockout';
+
+export interface LockPolicy {
+  maxFailures: number;
+  lockoutMs: number;
+}
 
 /**
- * Counts a failed login in the database itself, so parallel guesses cannot overwrite each other's
- * count, and locks the account once the count reaches the limit.
+ * Claims one password check of the account, atomically in the database: the failure count is raised
+ * before the password is verified, and only while the account is unlocked and below the limit. Of
+ * parallel attempts at most `maxFailures` pass, whatever their passwords; the rest (false) are locked out.
  */
-export async function recordFailedLogin(
-  em: EntityManager,
-  userId: string,
-  maxFailures: number,
-  lockoutMs: number,
-): Promise<void> {
-  await em.getConnection().execute('update users set failed_logins = failed_logins + 1 where id = ?', [userId]);
+export async function claimLoginAttempt(em: EntityManager, userId: string, policy: LockPolicy): Promise<boolean> {
+  const now = new Date();
+  const claimed = await em.nativeUpdate(
+    User,
+    {
+      id: userId,
+      failedLogins: { $lt: policy.maxFailures },
+      $or: [{ lockedUntil: null }, { lockedUntil: { $lte: now } }],
+    },
+    { failedLogins: raw('failed_logins + 1') },
+  );
+  return claimed === 1;
+}
+
+/** A claimed attempt failed: it stays counted, and the account locks once the count reaches the limit. */
+export async function recordFailedLogin(em: EntityManager, userId: string, policy: LockPolicy): Promise<void> {
   await em.nativeUpdate(
     User,
-    { id: userId, failedLogins: { $gte: maxFailures } },
-    { lockedUntil: new Date(Date.now() + lockoutMs), failedLogins: 0 },
+    { id: userId, failedLogins: { $gte: policy.maxFailures } },
+    { lockedUntil: new Date(Date.now() + policy.lockoutMs), failedLogins: 0 },
   );
+}
+
+/** The right password: the count starts again. */
+export async function clearLoginFailures(em: EntityManager, userId: string, lastLoginAt: Date): Promise<void> {
+  await em.nativeUpdate(User, { id: userId }, { ...afterSuccess(), lastLoginAt });
 }

@@ -28,6 +28,7 @@ import { StaffMessageSchema } from './staff-message';
 import { PasswordResetTokenSchema } from './password-reset-token';
 import { CaptchaChallengeSchema } from './captcha-challenge';
 import { ProcessHeartbeatSchema } from './process-heartbeat';
+import { RateLimitCounterSchema } from './rate-limit-counter';
 
 export * from './audit-entry';
 export * from './cloud-resource';
@@ -59,6 +60,7 @@ export * from './staff-message';
 export * from './password-reset-token';
 export * from './captcha-challenge';
 export * from './process-heartbeat';
+export * from './rate-limit-counter';
 
 /** Every entity schema the ORM knows; a capability adds its own here with its migration. */
 export const entitySchemas = [
@@ -94,4 +96,5 @@ export const entitySchemas = [
   PasswordResetTokenSchema,
   CaptchaChallengeSchema,
   ProcessHeartbeatSchema,
+  RateLimitCounterSchema,
 ];

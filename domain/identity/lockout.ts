@@ -3,10 +3,6 @@ export interface LoginCounters {
   lockedUntil?: Date | null;
 }
 
-export function isLocked(u: LoginCounters, now: Date): boolean {
-  return !!u.lockedUntil && u.lockedUntil.getTime() > now.getTime();
-}
-
 export function afterSuccess(): LoginCounters {
   return { failedLogins: 0, lockedUntil: null };
 }

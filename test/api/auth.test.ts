@@ -1,4 +1,5 @@
-import { AuditEntry, User } from '../../domain/entities';
+import { AuditEntry, RefreshToken, User } from '../../domain/entities';
+import { hashToken } from '../../api/services/tokens';
 import { startTestPlatform, strongPassword, type TestPlatform } from '../support/platform';
 
 describe('identity: register, login, refresh, logout, lockout', () => {
@@ -43,7 +44,7 @@ describe('identity: register, login, refresh, logout, lockout', () => {
     expect(user.passwordHash).not.toContain(strongPassword);
   });
 
-  it('rotates refresh tokens: the old one stops working', async () => {
+  it('rotates refresh tokens; a spent one presented again revokes its whole family', async () => {
     const login = await p.call('POST', '/api/v1/auth/login', {
       body: { email: 'ann@example.test', password: strongPassword },
     });
@@ -53,7 +54,19 @@ describe('identity: register, login, refresh, logout, lockout', () => {
     const again = await p.call('POST', '/api/v1/auth/refresh', { body: { refreshToken: login.body.refreshToken } });
     expect(again.status).toBe(401);
     expect((await p.call('GET', '/api/v1/auth/me', { token: login.body.accessToken })).status).toBe(401);
-    expect((await p.call('GET', '/api/v1/auth/me', { token: first.body.accessToken })).status).toBe(200);
+    // The reuse ended the session the rotation continued: whoever holds the newer tokens is out too.
+    expect((await p.call('GET', '/api/v1/auth/me', { token: first.body.accessToken })).status).toBe(401);
+    expect(
+      (await p.call('POST', '/api/v1/auth/refresh', { body: { refreshToken: first.body.refreshToken } })).status,
+    ).toBe(401);
+    const em = p.db.orm.em.fork();
+    const root = await em.findOneOrFail(RefreshToken, { tokenHash: hashToken(login.body.refreshToken) });
+    const family = await em.find(RefreshToken, { familyId: root.familyId });
+    expect(family).toHaveLength(2);
+    expect(family.every((t) => t.revokedAt)).toBe(true);
+    // Another login (another family) is untouched.
+    const other = await p.login('ann@example.test', strongPassword);
+    expect((await p.call('GET', '/api/v1/auth/me', { token: other })).status).toBe(200);
   });
 
   it('logout revokes the session at once', async () => {
@@ -119,6 +132,9 @@ describe('identity: register, login, refresh, logout, lockout', () => {
     );
     expect(attempts.filter((a) => a.status === 200)).toHaveLength(1);
     expect(attempts.filter((a) => a.status === 401)).toHaveLength(4);
+    // The others were reuse of a spent token: the winner's successor is revoked with its family.
+    const winner = attempts.find((a) => a.status === 200)!;
+    expect((await p.call('GET', '/api/v1/auth/me', { token: winner.body.accessToken })).status).toBe(401);
   });
 
   it('shuts out the users of a suspended tenant at once, and lets them back on reactivation', async () => {

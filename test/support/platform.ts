@@ -73,6 +73,8 @@ export async function startTestPlatform(opts: PlatformOptions = {}): Promise<Tes
     BOOTSTRAP_ADMIN_PASSWORD: adminPassword,
     REGISTRATION_REQUIRES_APPROVAL: 'false',
     LOG_LEVEL: 'silent',
+    // Suites log in and register far more often than a person; the rate-limit suite sets its own limits.
+    RATE_LIMITS: 'off',
     ...opts.env,
   });
   await ensureBootstrapAdmin(db.orm.em.fork(), config);
