@@ -48,6 +48,7 @@ import { monitoringRouter } from './routers/monitoring';
 import { alarmsRouter } from './routers/alarms';
 import { alertmanagerHookRouter } from './routers/alertmanager-hook';
 import { volumeSnapshotsRouter, volumesRouter } from './routers/volumes';
+import { codecRouter } from './routers/codec';
 /** Routers of the REST contract, mounted under `/api/v1`. */
 export function apiRoutes(): Hono<AppEnv> {
   const api = new Hono<AppEnv>();
@@ -113,5 +114,6 @@ export function createApp(deps: AppDeps): Hono<AppEnv> {
   app.route('/', portalRouter);
   app.route('/api/v1', apiRoutes());
   app.route('/hooks', alertmanagerHookRouter);
+  app.route('/codec', codecRouter);
   return app;
 }

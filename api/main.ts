@@ -7,6 +7,7 @@ import { startHeartbeat } from '../domain/db/heartbeats';
 import { taskQueues } from '../domain/task-queues';
 import { openCloud } from '../activities/openstack';
 import { provisionSettingsFromConfig } from '../activities/openstack/provision-settings';
+import { dataConverter } from '../workers/data-converter';
 import { createApp } from './app';
 import { ensureBootstrapAdmin, resolveAuthSecret } from './services/bootstrap';
 import { ensureDriftSchedule } from './services/drift-schedule';
@@ -24,6 +25,7 @@ async function main(): Promise<void> {
     logger.warn({ file: boot.passwordFile }, 'bootstrap admin created; its password is in this file');
   const connection = await Connection.connect({ address: cfg.TEMPORAL_ADDRESS });
   const temporal = new Client({ connection, namespace: cfg.TEMPORAL_NAMESPACE });
+  const temporal = new Client({ connection, namespace: cfg.TEMPORAL_NAMESPACE, dataConverter: dataConverter() });
   const cloudLogin = provisionSettingsFromConfig(cfg);
   const cloud = cloudLogin ? openCloud(cloudLogin).admin() : undefined;
   const app = createApp({

@@ -9,6 +9,7 @@ import path from 'node:path';
 import { Worker } from '@temporalio/worker';
 import { startTemporalDevServer } from '../scripts/lib/temporal-cli';
 import { startSimulator } from '../simulator/server';
+import { dataConverter } from '../workers/data-converter';
 import { simulatorProvisionSettings } from '../activities/openstack/provision-settings';
 import { freePort } from '../test/support/free-port';
 import { startTestPlatform } from '../test/support/platform';
@@ -90,6 +91,7 @@ async function main(): Promise<void> {
       connection: p.temporal.nativeConnection,
       namespace: 'default',
       taskQueue: queue,
+      dataConverter: dataConverter(),
       workflowsPath: path.join(__dirname, 'orders-noop-workflow.ts'),
       activities: { async noop() {} },
     });

@@ -40,6 +40,15 @@ export const configSchema = z.object({
     )
     .optional(),
 
+  ENCRYPTION_KEYS: z
+    .string()
+    .regex(
+      /^[A-Za-z0-9._-]{1,64}:[A-Za-z0-9+/]{43}=(,[A-Za-z0-9._-]{1,64}:[A-Za-z0-9+/]{43}=)*$/,
+      'comma-separated <id>:<base64 of 32 bytes>',
+    )
+    .optional(),
+  ENCRYPTION_KEY_ID: z.string().min(1).optional(),
+  CODEC_CORS_ORIGINS: z.string().default('http://127.0.0.1:8233,http://localhost:8233'),
   AUTH_SECRET: z.string().min(32, 'must be at least 32 characters').optional(),
   ACCESS_TOKEN_TTL_SECONDS: seconds.default(900),
   REFRESH_TOKEN_TTL_SECONDS: seconds.default(7 * 24 * 3600),

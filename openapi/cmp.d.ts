@@ -6918,6 +6918,94 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/codec/encode": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Seals payloads with the current key (AES-256-GCM, the key id in their metadata) (Temporal remote codec protocol; platform_admin; CORS for CODEC_CORS_ORIGINS) */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": components["schemas"]["CodecPayloads"];
+                };
+            };
+            responses: {
+                /** @description the payloads in the same order */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["CodecPayloads"];
+                    };
+                };
+                400: components["responses"]["BadRequest"];
+                401: components["responses"]["Unauthorized"];
+                403: components["responses"]["Forbidden"];
+                422: components["responses"]["Invalid"];
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/codec/decode": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Opens sealed payloads with any configured key; payloads that are not sealed pass unchanged (Temporal remote codec protocol; platform_admin; CORS for CODEC_CORS_ORIGINS) */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": components["schemas"]["CodecPayloads"];
+                };
+            };
+            responses: {
+                /** @description the payloads in the same order */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["CodecPayloads"];
+                    };
+                };
+                400: components["responses"]["BadRequest"];
+                401: components["responses"]["Unauthorized"];
+                403: components["responses"]["Forbidden"];
+                422: components["responses"]["Invalid"];
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/inbox/unread-count": {
         parameters: {
             query?: never;
@@ -7487,6 +7575,15 @@ export interface paths {
 export type webhooks = Record<string, never>;
 export interface components {
     schemas: {
+        CodecPayloads: {
+            payloads: {
+                metadata?: {
+                    [key: string]: string;
+                };
+                /** @description base64 */
+                data?: string;
+            }[];
+        };
         SinkMessages: {
             mail: {
                 /** Format: date-time */

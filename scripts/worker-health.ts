@@ -7,6 +7,7 @@
 import { hostname } from 'node:os';
 import { Client, Connection } from '@temporalio/client';
 import { config } from '../config';
+import { dataConverter } from '../workers/data-converter';
 import { taskQueues } from '../domain/task-queues';
 import { queuesWithoutWorkers } from '../api/services/worker-pollers';
 import type { QueueName } from '../workers/run';
@@ -24,6 +25,7 @@ async function main(): Promise<number> {
     const wanted = args.length ? (args as QueueName[]) : queueNames;
     const missing = await queuesWithoutWorkers(
       new Client({ connection, namespace: cfg.TEMPORAL_NAMESPACE }),
+      new Client({ connection, namespace: cfg.TEMPORAL_NAMESPACE, dataConverter: dataConverter() }),
       taskQueues(),
       wanted,
       (id) => id.endsWith(suffix),

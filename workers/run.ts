@@ -1,8 +1,10 @@
 import path from 'node:path';
 import { existsSync } from 'node:fs';
+import type { DataConverter } from '@temporalio/common';
 import { NativeConnection, Worker, type WorkerOptions } from '@temporalio/worker';
 import { taskQueues, type TaskQueues } from '../domain/task-queues';
 import { startHeartbeat } from '../domain/db/heartbeats';
+import { dataConverter } from './data-converter';
 import { notifyActivities, openstackActivities, orchestrationActivities, type ActivityDeps } from './activities';
 
 export type QueueName = keyof TaskQueues;
@@ -16,6 +18,8 @@ export interface RunWorkersOptions {
   queues?: QueueName[];
   /** A prebuilt workflow bundle (built once); the workflow sources are bundled when absent. */
   workflowBundlePath?: string;
+  /** The payload codec's converter: the process keyring's by default. */
+  dataConverter?: DataConverter;
   /** Extra worker options (e.g. shorter shutdown grace in tests). */
   overrides?: Partial<WorkerOptions>;
 }
@@ -36,7 +40,12 @@ export function defaultBundlePath(): string | undefined {
 export async function runWorkers(opts: RunWorkersOptions): Promise<RunningWorkers> {
   const queues = taskQueues(opts.prefix);
   const wanted = opts.queues ?? (['orchestration', 'openstack', 'notify'] as QueueName[]);
-  const common = { connection: opts.connection, namespace: opts.namespace, ...opts.overrides };
+  const common = {
+    connection: opts.connection,
+    namespace: opts.namespace,
+    dataConverter: opts.dataConverter ?? dataConverter(),
+    ...opts.overrides,
+  };
   const workers: Worker[] = [];
   for (const q of wanted) {
     if (q === 'orchestration') {

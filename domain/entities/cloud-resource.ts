@@ -1,5 +1,6 @@
 import { EntitySchema } from '@mikro-orm/core';
 import { randomUUID } from 'node:crypto';
+import { SealedJsonType } from '../secrets/sealed-json-type';
 
 export type CloudResourceKind =
   | 'server'
@@ -55,6 +56,8 @@ export const CloudResourceSchema = new EntitySchema<CloudResource>({
     orderItemId: { type: 'string', length: 36, nullable: true },
     spec: { type: 'json' },
     attributes: { type: 'json' },
+    spec: { type: new SealedJsonType() },
+    attributes: { type: new SealedJsonType() },
     createdAt: { type: 'datetime' },
     updatedAt: { type: 'datetime', onUpdate: () => new Date() },
     deletedAt: { type: 'datetime', nullable: true },

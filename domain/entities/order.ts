@@ -1,5 +1,6 @@
 import { DecimalType, EntitySchema } from '@mikro-orm/core';
 import { randomUUID } from 'node:crypto';
+import { SealedJsonType } from '../secrets/sealed-json-type';
 import type { OrderItemSpec, OrderItemKind } from '../orders/items';
 import type { OrderItemStatus, OrderStatus } from '../orders/state-machine';
 
@@ -81,6 +82,7 @@ export const OrderItemSchema = new EntitySchema<OrderItem>({
     position: { type: 'integer' },
     kind: { type: 'string', length: 16 },
     spec: { type: 'json' },
+    spec: { type: new SealedJsonType() },
     productIds: { type: 'json' },
     hourlyPrice: money(),
     monthlyPrice: money(),

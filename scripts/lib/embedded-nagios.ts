@@ -5,6 +5,7 @@ import { baseObjects, objectDefinitions } from '../../domain/monitoring/nagios-o
 import { mirrorHosts } from '../../domain/monitoring/nagios-mirror';
 import { Client, Connection } from '@temporalio/client';
 import { taskQueues } from '../../domain/task-queues';
+import { dataConverter } from '../../workers/data-converter';
 import { nagiosResyncSignal, nagiosSyncWorkflow, nagiosSyncWorkflowId } from '../../workflows/nagios-sync';
 import { whenReady } from './children';
 import { waitForPort } from './temporal-cli';
@@ -177,7 +178,8 @@ export async function ensureNagiosSync(address: string, namespace: string, inter
   const connection = await Connection.connect({ address });
   try {
     const q = taskQueues().orchestration;
-    await new Client({ connection, namespace }).workflow.signalWithStart(nagiosSyncWorkflow, {
+    const client = new Client({ connection, namespace, dataConverter: dataConverter() });
+    await client.workflow.signalWithStart(nagiosSyncWorkflow, {
       taskQueue: q,
       workflowId: nagiosSyncWorkflowId(q),
       args: [{ intervalSeconds }],

@@ -4,6 +4,7 @@ import { openCloud } from '../../activities/openstack';
 import { simulatorProvisionSettings } from '../../activities/openstack/provision-settings';
 import { startSimulator, type RunningSimulator } from '../../simulator/server';
 import { autoscaleWorkflowId } from '../../workflows/autoscale';
+import { dataConverter } from '../../workers/data-converter';
 import { startTestPlatform, type TestPlatform } from '../support/platform';
 import { ensurePrometheus, startPrometheus, type RunningPrometheus } from '../support/prometheus';
 import {
@@ -322,7 +323,11 @@ suite('autoscaling with real Prometheus, Temporal and the simulator', () => {
     for (const id of made) {
       const handle = p.temporal.client.workflow.getHandle(autoscaleWorkflowId(id));
       expect(await handle.result()).toMatchObject({ groupId: id, status: 'deleted' });
-      await Worker.runReplayHistory(bundle, await handle.fetchHistory(), autoscaleWorkflowId(id));
+      await Worker.runReplayHistory(
+        { ...bundle, dataConverter: dataConverter() },
+        await handle.fetchHistory(),
+        autoscaleWorkflowId(id),
+      );
     }
   });
 });

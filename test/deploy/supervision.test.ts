@@ -3,6 +3,7 @@ import path from 'node:path';
 import { Client, Connection } from '@temporalio/client';
 import { hostSweepScheduleId } from '../../api/services/ha';
 import { taskQueues } from '../../domain/task-queues';
+import { dataConverter } from '../../workers/data-converter';
 import {
   bootstrapAdmin,
   childPid,
@@ -129,6 +130,7 @@ describe('the launcher restarts what dies (scripts/start.ts)', () => {
     });
     connection = await Connection.connect({ address: process.env.TEMPORAL_ADDRESS });
     temporal = new Client({ connection });
+    temporal = new Client({ connection, dataConverter: dataConverter() });
     run = launch(l.env);
     await waitReady(l.base, 180_000);
 

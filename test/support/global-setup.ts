@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { projectRoot, startTemporalDevServer } from '../../scripts/lib/temporal-cli';
+import { newKeySpec } from '../../domain/secrets/keyring';
 import { freePort } from './free-port';
 import { TEST_RUN_MARKER } from './processes';
 
@@ -13,6 +14,8 @@ import { TEST_RUN_MARKER } from './processes';
  */
 export default async function globalSetup(): Promise<void> {
   process.env[TEST_RUN_MARKER] = randomUUID();
+  // One payload and database key for the whole run (every process a test spawns inherits it), unless the caller set one.
+  process.env.ENCRYPTION_KEYS ??= newKeySpec('test-run');
   if (process.env.CMP_TEST_TEMPORAL === 'off') return;
   const port = await freePort();
   // Crash tests prove a kill by the worker leaving DescribeTaskQueue's pollers: live workers re-poll every

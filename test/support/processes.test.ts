@@ -1,4 +1,5 @@
 import { Worker } from '@temporalio/worker';
+import { dataConverter } from '../../workers/data-converter';
 import { pollerIdentities, waitPollerGone } from './processes';
 import { connectTestTemporal, type TestTemporal } from './temporal';
 
@@ -16,6 +17,7 @@ describe('pollers on the test Temporal server', () => {
     const worker = await Worker.create({
       connection: t.nativeConnection,
       taskQueue: queue,
+      dataConverter: dataConverter(),
       activities: { async noop() {} },
       identity,
     });

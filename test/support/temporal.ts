@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { Client, Connection } from '@temporalio/client';
 import { DefaultLogger, NativeConnection, Runtime } from '@temporalio/worker';
+import { dataConverter } from '../../workers/data-converter';
 
 // One Runtime per process, quiet below warnings; a second install in the same process is refused and harmless.
 try {
@@ -32,6 +33,7 @@ export async function connectTestTemporal(): Promise<TestTemporal> {
   const nativeConnection = await NativeConnection.connect({ address });
   return {
     client: new Client({ connection, namespace: 'default' }),
+    client: new Client({ connection, namespace: 'default', dataConverter: dataConverter() }),
     nativeConnection,
     prefix: `t${randomBytes(4).toString('hex')}-`,
     async close() {
