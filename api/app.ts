@@ -7,6 +7,7 @@ import { audit } from './middleware/audit';
 import { authenticate } from './middleware/authenticate';
 import { onError, onNotFound } from './middleware/errors';
 import { requestContext } from './middleware/request-context';
+import { securityHeaders } from './middleware/security-headers';
 import { adminsRouter } from './routers/admins';
 import { auditRouter } from './routers/audit';
 import { authRouter } from './routers/auth';
@@ -98,6 +99,7 @@ export function createApp(deps: AppDeps): Hono<AppEnv> {
   app.notFound(onNotFound);
   app.use('*', requestContext(deps));
   app.use('*', accessLog);
+  app.use('*', securityHeaders);
   app.use(
     '/api/*',
     bodyLimit({

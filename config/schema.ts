@@ -109,6 +109,10 @@ export const configSchema = z.object({
   HA_REBALANCE_UNDO_SECONDS: seconds.default(24 * 3600),
   INSTANCE_WORKFLOW_IDLE_SECONDS: seconds.default(3600),
   DRIFT_INTERVAL_MINUTES: z.coerce.number().int().min(0).default(15),
+  /** Length of a bill: a calendar month (default) or a UTC day. */
+  BILLING_PERIOD: z.enum(['monthly', 'daily']).default('monthly'),
+  /** How often the rating schedule turns usage into charges; 0 disables the schedule (on-demand runs still work). */
+  RATING_INTERVAL_MINUTES: z.coerce.number().int().min(0).default(60),
   OS_DEFAULT_NETWORK: z.string().min(1).default('provider'),
   OS_EXTERNAL_NETWORK: z.string().min(1).default('public'),
   ORDER_AUTO_APPROVE_TRUSTED: bool.default('true'),

@@ -5965,7 +5965,10 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** The cloud's public images (no query parameters; 503 when the cloud does not answer within 10 s) */
+        /**
+         * The cloud's public images (no query parameters; 503 when the cloud does not answer within 10 s)
+         * @description Cached for PUBLIC_IMAGES_CACHE_SECONDS (one listing of the cloud serves every caller meanwhile); a registration or deletion through this API drops the cache.
+         */
         get: {
             parameters: {
                 query?: never;
@@ -9211,7 +9214,7 @@ export interface components {
                 type: "register";
                 /**
                  * Format: uri
-                 * @description imported with Glance's web-download
+                 * @description imported with Glance's web-download: http or https only, from a host that resolves to no private, loopback, link-local, multicast or unique-local address (IPv4 or IPv6, IPv4-mapped included) unless it is in WEB_DOWNLOAD_ALLOWED_HOSTS; otherwise 422 url_not_allowed naming the reason
                  */
                 url?: string;
                 /**
@@ -9246,7 +9249,7 @@ export interface components {
             name: string;
             /**
              * Format: uri
-             * @description imported with Glance's web-download
+             * @description imported with Glance's web-download: http or https only, from a host that resolves to no private, loopback, link-local, multicast or unique-local address (IPv4 or IPv6, IPv4-mapped included) unless it is in WEB_DOWNLOAD_ALLOWED_HOSTS; otherwise 422 url_not_allowed naming the reason
              */
             url?: string;
             /**

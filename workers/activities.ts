@@ -20,6 +20,7 @@ import { createProvisionActivities } from '../activities/openstack/provision';
 import type { ProvisionCloudSettings } from '../activities/openstack/provision-settings';
 
 import { createResourceRecordActivities } from '../activities/db/resources';
+import { createBillingActivities } from '../activities/billing';
 import { createDriftRecordActivities } from '../activities/db/resources-drift';
 import { createOperateOpenStackActivities } from '../activities/openstack/operate';
 import type { CloudAccount } from '../activities/openstack/cloud';
@@ -59,6 +60,7 @@ export function orchestrationActivities(deps: ActivityDeps) {
     ...createOrderActivities(deps.orm),
     ...createAlarmRecordActivities(deps.orm),
     ...createPlatformAlarmActivities(deps.alertmanagerUrl, undefined, deps.orm),
+    ...createBillingActivities(deps.orm),
   };
 }
 

@@ -15,3 +15,4 @@ export { driftWorkflow } from './drift';
 export { publicImageWorkflow } from './public-image';
 export { alarmWorkflow } from './alarm';
 export { nagiosSyncWorkflow } from './nagios-sync';
+export { ratingWorkflow } from './rating';

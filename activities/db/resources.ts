@@ -1,5 +1,6 @@
 import { writeAudit } from '../../domain/db/audit-writer';
 import type { Orm } from '../../domain/db/orm';
+import { meterResourceIds } from '../../domain/db/usage-meter';
 import { CloudResource, QuotaReservation } from '../../domain/entities';
 import type { QuotaAmounts } from '../../domain/quota/resources';
 import type { ServerSnapshot } from '../openstack/operate-types';
@@ -89,6 +90,8 @@ export function createResourceRecordActivities(orm: Orm) {
         { status: 'deleted', osStatus: 'DELETED', deletedAt: new Date(), updatedAt: new Date() },
       );
       if (closed !== 1) return;
+      // A native update bypasses the flush that meters records: its usage interval is closed here.
+      await meterResourceIds(orm.em, [resourceId]);
       const quota = (r.spec as { quota?: Partial<QuotaAmounts> }).quota;
       if (quota) await returnUsage(orm, r.tenantId, quota);
     },

@@ -1,4 +1,5 @@
 import type { Orm } from '../../domain/db/orm';
+import { meterResources } from '../../domain/db/usage-meter';
 import { CloudResource, type CloudResourceKind } from '../../domain/entities';
 import type { ProvisionRef } from './provision-types';
 
@@ -37,13 +38,14 @@ export async function recordCreated(
 }
 
 export async function markDeleted(orm: Orm, kind: CloudResourceKind, openstackId: string): Promise<void> {
-  await orm.em
-    .fork()
-    .nativeUpdate(
-      CloudResource,
-      { kind, openstackId, status: { $ne: 'deleted' } },
-      { status: 'deleted', deletedAt: new Date(), updatedAt: new Date() },
-    );
+  const em = orm.em.fork();
+  const closed = await em.nativeUpdate(
+    CloudResource,
+    { kind, openstackId, status: { $ne: 'deleted' } },
+    { status: 'deleted', deletedAt: new Date(), updatedAt: new Date() },
+  );
+  // A native update bypasses the flush that meters records: its usage interval is closed here.
+  if (closed) await meterResources(em, await em.fork().find(CloudResource, { kind, openstackId }));
 }
 
 /** Removal order: what hangs on others goes first. */

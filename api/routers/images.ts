@@ -13,6 +13,13 @@ import { ownRecord } from '../services/cloud-ids';
 import { targetTenant } from '../lib/resource-access';
 import { createResource, operationError, resourceRouter } from '../services/resource-operations';
 import { requestInstanceAction } from './instances';
+import { cachedPublicImages, forgetPublicImages } from '../services/public-image-cache';
+import { allowedHosts, checkWebDownloadUrl } from '../services/web-download-guard';
+
+/** The URL Glance will fetch, checked (scheme, host, resolved addresses) and as parsed here; 422 naming why not. */
+function webDownloadUrl(c: Ctx, url: string, path: string): Promise<string> {
+  return checkWebDownloadUrl(url, allowedHosts(c.get('deps').config.WEB_DOWNLOAD_ALLOWED_HOSTS), path);
+}
 
 const createBody = z
   .object({
@@ -52,6 +59,7 @@ imagesRouter.post('/', async (c) => {
     return requestInstanceAction(c, server, { action: 'snapshot', imageName: body.name });
   }
   const { type: _t, ...reg } = body.source;
+  if (reg.url) reg.url = await webDownloadUrl(c, reg.url, 'source.url');
   return createResource(
     c,
     { tenantId, kind: 'image', name: body.name, spec: { source: 'register', ...reg } },
@@ -91,7 +99,7 @@ async function runPublic(c: Ctx, req: PublicImageRequest, what: string): Promise
   const deps = c.get('deps');
   try {
     const handle = await deps.temporal.workflow.start(publicImageWorkflow, {
-      workflowId: `public-image-${randomUUID()}`,
+      workflowId: `public-image-${req.op === 'list' ? 'list-' : ''}${randomUUID()}`,
       taskQueue: deps.queues.orchestration,
       args: [req],
       workflowExecutionTimeout: '10 minutes',
@@ -132,12 +140,17 @@ publicImagesRouter.use('*', requireAuth);
 
 publicImagesRouter.get('/', async (c) => {
   queryParams(c, z.object({}).strict());
-  return c.json({ items: (await runPublic(c, { op: 'list' }, 'listing public images failed')).map(publicImageView) });
+  const images = await cachedPublicImages(c.get('deps'), () =>
+    runPublic(c, { op: 'list' }, 'listing public images failed'),
+  );
+  return c.json({ items: images.map(publicImageView) });
 });
 
 publicImagesRouter.post('/', requirePermission('images:manage'), async (c) => {
   const body = await jsonBody(c, publicBody);
   c.set('audit', { action: 'image.public.create', targetType: 'image', details: { name: body.name } });
+  if (body.url) body.url = await webDownloadUrl(c, body.url, 'url');
+  forgetPublicImages(c.get('deps'));
   const [image] = await runPublic(
     c,
     { op: 'create', tag: randomUUID(), params: body },
@@ -149,6 +162,7 @@ publicImagesRouter.post('/', requirePermission('images:manage'), async (c) => {
     targetId: image.openstackId,
     details: { name: body.name },
   });
+  forgetPublicImages(c.get('deps'));
   return c.json(publicImageView(image), 201);
 });
 
@@ -162,5 +176,6 @@ publicImagesRouter.delete('/:publicImageId', requirePermission('images:manage'),
       throw new ApiError(404, 'not_found', `public image ${imageId} not found`);
     throw e;
   }
+  forgetPublicImages(c.get('deps'));
   return c.body(null, 204);
 });

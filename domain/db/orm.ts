@@ -7,6 +7,7 @@ import path from 'node:path';
 import type { DatabaseConfig } from '../../config';
 import { entitySchemas } from '../entities';
 import { migrationsList } from './migrations';
+import { UsageMeterSubscriber } from './usage-meter';
 
 export type Orm = MikroORM;
 
@@ -14,6 +15,8 @@ function baseOptions(debug: boolean): Options {
   return {
     entities: entitySchemas,
     extensions: [Migrator],
+    // Cloud resource writes are metered as they flush (usage intervals for billing).
+    subscribers: [new UsageMeterSubscriber()],
     migrations: { migrationsList, transactional: true, allOrNothing: true, tableName: 'mikro_orm_migrations' },
     debug,
     logger: debug ? console.log : () => undefined,

@@ -28,6 +28,10 @@ import { StaffMessageSchema } from './staff-message';
 import { PasswordResetTokenSchema } from './password-reset-token';
 import { CaptchaChallengeSchema } from './captcha-challenge';
 import { ProcessHeartbeatSchema } from './process-heartbeat';
+import { UsageIntervalSchema } from './usage-interval';
+import { PeriodPriceSchema, PricePlanSchema } from './price-plan';
+import { ChargeSchema, RatingCursorSchema } from './charge';
+import { BillLineSchema, BillSchema } from './bill';
 import { RateLimitCounterSchema } from './rate-limit-counter';
 
 export * from './audit-entry';
@@ -60,6 +64,10 @@ export * from './staff-message';
 export * from './password-reset-token';
 export * from './captcha-challenge';
 export * from './process-heartbeat';
+export * from './usage-interval';
+export * from './price-plan';
+export * from './charge';
+export * from './bill';
 export * from './rate-limit-counter';
 
 /** Every entity schema the ORM knows; a capability adds its own here with its migration. */
@@ -96,5 +104,12 @@ export const entitySchemas = [
   PasswordResetTokenSchema,
   CaptchaChallengeSchema,
   ProcessHeartbeatSchema,
+  UsageIntervalSchema,
+  PricePlanSchema,
+  PeriodPriceSchema,
+  ChargeSchema,
+  RatingCursorSchema,
+  BillSchema,
+  BillLineSchema,
   RateLimitCounterSchema,
 ];

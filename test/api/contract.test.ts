@@ -56,7 +56,8 @@ describe('REST contract (openapi/cmp.yaml)', () => {
     expect(String(yaml.body)).toContain('openapi: 3.1.0');
     const docs = await p.app.request('/docs');
     expect(docs.status).toBe(200);
-    expect(await docs.text()).toContain('SwaggerUIBundle');
+    expect(await docs.text()).toContain('/docs/assets/init.js');
+    expect(await (await p.app.request('/docs/assets/init.js')).text()).toContain('SwaggerUIBundle');
     const asset = await p.app.request('/docs/assets/swagger-ui-bundle.js');
     expect(asset.status).toBe(200);
     expect((await p.app.request('/docs/assets/..%2Fpackage.json')).status).toBe(404);

@@ -9,6 +9,7 @@ import { Migration0005Operate } from './0005-operate';
 import { Migration0008SessionLimits } from './0008-session-limits';
 import { Migration20261201183000Monitoring } from './20261201183000-monitoring';
 import { Migration20261201190000BackOffice } from './20261201190000-back-office';
+import { Migration20261201215500Billing } from './20261201215500-billing';
 import { Migration20261201213000SessionFamilies } from './20261201213000-session-families';
 
 /** Checked-in migrations, applied in this order on SQLite and MySQL/MariaDB alike. */
@@ -23,5 +24,6 @@ export const migrationsList: MigrationObject[] = [
   { name: '0008-session-limits', class: Migration0008SessionLimits },
   { name: '20261201183000-monitoring', class: Migration20261201183000Monitoring },
   { name: '20261201190000-back-office', class: Migration20261201190000BackOffice },
+  { name: '20261201215500-billing', class: Migration20261201215500Billing },
   { name: '20261201213000-session-families', class: Migration20261201213000SessionFamilies },
 ];

@@ -1,0 +1,113 @@
+import {
+  UniqueConstraintViolationException,
+  type EntityManager,
+  type EventSubscriber,
+  type FlushEventArgs,
+} from '@mikro-orm/core';
+import { meteredState, usageEvent, type Metered, type MeteredProduct, type UsageEvent } from '../billing/meter';
+import { CloudResource } from '../entities/cloud-resource';
+import { OrderItem } from '../entities/order';
+import { Product } from '../entities/product';
+import { UsageInterval } from '../entities/usage-interval';
+
+/** A metering step that lost a race with another writer of the same resource: it reads again. */
+class StaleInterval extends Error {}
+
+/** When the record's change happened: its deletion, or its last write. */
+const eventTime = (r: CloudResource): Date => r.deletedAt ?? r.updatedAt;
+
+async function meterOne(
+  em: EntityManager,
+  r: CloudResource,
+  ordered: MeteredProduct[],
+  catalog: MeteredProduct[],
+): Promise<UsageEvent | null> {
+  for (let attempt = 0; ; attempt++) {
+    const db = em.fork();
+    const last = await db.findOne(UsageInterval, { resourceId: r.id }, { orderBy: { seq: 'desc' } });
+    const open = last && !last.endedAt ? last : null;
+    const was: Metered | null = open ? { productId: open.productId, quantity: open.quantity, state: open.state } : null;
+    const now = meteredState(r, ordered, catalog);
+    const event = usageEvent(was, now, r.status);
+    if (!event) return null;
+    const at = new Date(Math.max(eventTime(r).getTime(), last?.startedAt.getTime() ?? 0, last?.endedAt?.getTime() ?? 0));
+    try {
+      await db.transactional(async (tx) => {
+        if (open) {
+          const closed = await tx.nativeUpdate(UsageInterval, { id: open.id, endedAt: null }, { endedAt: at, endEvent: event, updatedAt: new Date() });
+          if (closed !== 1) throw new StaleInterval();
+        }
+        if (now)
+          tx.persist(
+            Object.assign(new UsageInterval(), {
+              tenantId: r.tenantId,
+              resourceId: r.id,
+              resourceKind: r.kind,
+              resourceName: r.name,
+              seq: (last?.seq ?? 0) + 1,
+              ...now,
+              startedAt: at,
+              startEvent: event === 'delivered' && last ? 'restored' : event,
+            }),
+          );
+      });
+      return event;
+    } catch (e) {
+      // Another writer recorded this change first: (resourceId, seq) is unique, so it exists once.
+      if (!(e instanceof UniqueConstraintViolationException || e instanceof StaleInterval) || attempt >= 3) throw e;
+    }
+  }
+}
+
+/**
+ * Brings the usage intervals of these records up to their current state: each lifecycle change
+ * (delivered, resized, stopped, started, deleted, missing) closes the open interval and opens the
+ * next one, once. Returns how many events were recorded.
+ */
+export async function meterResources(em: EntityManager, resources: CloudResource[]): Promise<number> {
+  if (!resources.length) return 0;
+  const db = em.fork();
+  const catalog: MeteredProduct[] = await db.find(Product, {}, { orderBy: { name: 'asc' } });
+  const itemIds = [...new Set(resources.map((r) => r.orderItemId).filter((x): x is string => !!x))];
+  const items = itemIds.length ? await db.find(OrderItem, { id: itemIds }, { fields: ['id', 'productIds'] }) : [];
+  const productsOf = new Map(items.map((i) => [i.id, catalog.filter((p) => i.productIds.includes(p.id))]));
+  let events = 0;
+  for (const r of resources)
+    if (await meterOne(em, r, (r.orderItemId && productsOf.get(r.orderItemId)) || [], catalog)) events++;
+  return events;
+}
+
+/** Meters records by id (after a write that bypassed the unit of work, such as a native update). */
+export async function meterResourceIds(em: EntityManager, ids: string[]): Promise<number> {
+  if (!ids.length) return 0;
+  return meterResources(em, await em.fork().find(CloudResource, { id: ids }));
+}
+
+/** Every record that may need an event: live ones, and those whose interval is still open. */
+export async function meterAll(em: EntityManager): Promise<number> {
+  const db = em.fork();
+  const openIds = (await db.find(UsageInterval, { endedAt: null }, { fields: ['resourceId'] })).map((i) => i.resourceId);
+  const rows = await db.find(CloudResource, {
+    $or: [{ status: ['active', 'deleting'] }, ...(openIds.length ? [{ id: openIds }] : [])],
+  });
+  return meterResources(em, rows);
+}
+
+/**
+ * Meters every cloud resource a flush wrote, right after it, so a tenant sees the change in his
+ * usage at once. A failure here never fails the write: the rating run's sweep (meterAll) records it.
+ */
+export class UsageMeterSubscriber implements EventSubscriber {
+  async afterFlush({ em, uow }: FlushEventArgs): Promise<void> {
+    const written = uow
+      .getChangeSets()
+      .map((cs) => cs.entity)
+      .filter((e): e is CloudResource => e instanceof CloudResource);
+    if (!written.length) return;
+    try {
+      await meterResources(em, written);
+    } catch {
+      /* recorded by the next sweep */
+    }
+  }
+}

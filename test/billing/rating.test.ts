@@ -1,0 +1,80 @@
+import { Bill, BillLine, Charge, PricePlan } from '../../domain/entities';
+import { hourMs, periodOf } from '../../domain/billing/period';
+import { startTestPlatform, type TestPlatform } from '../support/platform';
+import { delivered, product, rate } from './support';
+
+/** Rating on real Temporal with the suite's orchestration worker; usage backdated into past periods. */
+describe('rating usage into charges and bills (Temporal workflow, daily periods)', () => {
+  let p: TestPlatform;
+  beforeAll(async () => {
+    p = await startTestPlatform({ queues: ['orchestration'] });
+  }, 60_000);
+  afterAll(async () => {
+    await p?.close();
+  });
+
+  // Three whole days back from today's start: day0, day1, day2 are past periods.
+  const today = periodOf(new Date(), 'daily').start.getTime();
+  const day = (n: number) => new Date(today - (3 - n) * 24 * hourMs);
+
+  it('charges each interval once per hour, fixes the price per period and applies a change from the next period', async () => {
+    const em = p.db.orm.em.fork();
+    const fip = await product(p.db.orm, 'floating_ip', 1, 720);
+    // Running since 06:00 of day0.
+    const r = await delivered(p.db.orm, 'tenant-rate', 'floating_ip', new Date(day(0).getTime() + 6 * hourMs), {
+      productId: fip.id,
+    });
+    const first = await rate(p, { period: 'daily', until: new Date(day(0).getTime() + 12 * hourMs).toISOString() });
+    expect(first.charges).toBe(6);
+    // A plan made mid-day0 applies from day1 (the next period); the catalog price changes too, but day0 is fixed.
+    em.persist(Object.assign(new PricePlan(), { productId: fip.id, effectiveFrom: day(1), hourlyPrice: 2, monthlyPrice: 1440 }));
+    fip.hourlyPrice = 5;
+    await em.upsert(fip);
+    await em.flush();
+    const again = await rate(p, { period: 'daily', until: day(2).toISOString() });
+    expect(again.charges).toBe(12 + 24);
+    // A repeated run over the same hours adds nothing.
+    expect((await rate(p, { period: 'daily', until: day(2).toISOString() })).charges).toBe(0);
+
+    const charges = await p.db.orm.em.fork().find(Charge, { resourceId: r.id }, { orderBy: { hourStart: 'asc' } });
+    expect(charges.length).toBe(18 + 24);
+    expect(new Set(charges.map((c) => c.hourStart.getTime())).size).toBe(charges.length);
+    expect(charges.filter((c) => c.hourStart < day(1)).every((c) => c.unitPrice === 1 && c.amount === 1)).toBe(true);
+    expect(charges.filter((c) => c.hourStart >= day(1)).every((c) => c.unitPrice === 2 && c.amount === 2)).toBe(true);
+
+    const bills = await p.db.orm.em.fork().find(Bill, { tenantId: 'tenant-rate' }, { orderBy: { periodStart: 'asc' } });
+    expect(bills.map((b) => [b.periodStart.getTime(), b.status, b.usageTotal])).toEqual([
+      [day(0).getTime(), 'closed', 18],
+      [day(1).getTime(), 'closed', 48],
+    ]);
+  }, 120_000);
+
+  it('a backfill after a price correction adds adjustment lines and leaves the closed bill as it was', async () => {
+    const vol = await product(p.db.orm, 'volume', 0.01, 7.2);
+    const r = await delivered(p.db.orm, 'tenant-fix', 'volume', day(0), { productId: vol.id, spec: { sizeGb: 100 } });
+    await rate(p, { period: 'daily', until: day(2).toISOString() });
+    const em = p.db.orm.em.fork();
+    const before = await em.findOneOrFail(Bill, { tenantId: 'tenant-fix', periodStart: day(1) });
+    const usageBefore = await em.find(BillLine, { billId: before.id }, { orderBy: { resourceId: 'asc' } });
+    expect(before.status).toBe('closed');
+    expect(before.usageTotal).toBe(24);
+
+    // The day1 price was wrong: a correction (a later revision from day1) and a backfill of day1.
+    em.persist(Object.assign(new PricePlan(), { productId: vol.id, effectiveFrom: day(1), revision: 2, hourlyPrice: 0.015, monthlyPrice: 10.8 }));
+    await em.flush();
+    const backfill = await rate(p, { period: 'daily', backfill: { periodStart: day(1).toISOString() } });
+    expect(backfill.adjustments).toBe(1);
+
+    const after = await p.db.orm.em.fork().findOneOrFail(Bill, { id: before.id });
+    expect([after.status, after.usageTotal, after.closedAt?.getTime()]).toEqual(['closed', 24, before.closedAt?.getTime()]);
+    expect(after.adjustmentTotal).toBe(12);
+    const lines = await p.db.orm.em.fork().find(BillLine, { billId: before.id });
+    expect(lines.filter((l) => l.kind === 'usage').map((l) => [l.resourceId, l.amount])).toEqual(
+      usageBefore.map((l) => [l.resourceId, l.amount]),
+    );
+    expect(lines.filter((l) => l.kind === 'adjustment').map((l) => [l.resourceId, l.amount])).toEqual([[r.id, 12]]);
+    // Day0's bill is another period: untouched.
+    const day0 = await p.db.orm.em.fork().findOneOrFail(Bill, { tenantId: 'tenant-fix', periodStart: day(0) });
+    expect(day0.adjustmentTotal).toBe(0);
+  }, 120_000);
+});

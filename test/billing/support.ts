@@ -1,0 +1,54 @@
+import type { Orm } from '../../domain/db/orm';
+import { CloudResource, Product, type CloudResourceKind } from '../../domain/entities';
+import type { RatingInput, RatingSummary } from '../../workflows/rating';
+import type { TestPlatform } from '../support/platform';
+
+let seq = 0;
+
+/** A catalog product; a flavor gets a sizing Nova reports back. */
+export async function product(orm: Orm, kind: Product['kind'], hourlyPrice: number, monthlyPrice = hourlyPrice * 720, sizing = { vcpus: 2, ramMb: 2048, diskGb: 20 }): Promise<Product> {
+  const p = Object.assign(new Product(), {
+    kind,
+    name: `${kind}-${++seq}-${Date.now()}`,
+    hourlyPrice,
+    monthlyPrice,
+    ...(kind === 'flavor' ? sizing : {}),
+  });
+  await orm.em.fork().persistAndFlush(p);
+  return p;
+}
+
+/** A delivered record written as the record activities write it, at `at` (a past instant for rating tests). */
+export async function delivered(
+  orm: Orm,
+  tenantId: string,
+  kind: CloudResourceKind,
+  at: Date,
+  opts: { productId?: string; osStatus?: string; attributes?: Record<string, unknown>; spec?: Record<string, unknown> } = {},
+): Promise<CloudResource> {
+  const r = Object.assign(new CloudResource(), {
+    tenantId,
+    kind,
+    openstackId: `os-${++seq}-${Date.now()}`,
+    name: `${kind}-${seq}`,
+    status: 'active' as const,
+    osStatus: opts.osStatus ?? 'ACTIVE',
+    spec: { ...(opts.productId ? { productId: opts.productId } : {}), ...opts.spec },
+    attributes: opts.attributes ?? {},
+    createdAt: at,
+    updatedAt: at,
+  });
+  await orm.em.fork().persistAndFlush(r);
+  return r;
+}
+
+let run = 0;
+
+/** Runs the rating workflow on the suite's workers and answers its summary. */
+export async function rate(p: TestPlatform, input: RatingInput): Promise<RatingSummary> {
+  return p.temporal.client.workflow.execute('ratingWorkflow', {
+    taskQueue: p.deps.queues.orchestration,
+    workflowId: `billing-rate-test-${++run}-${Date.now()}`,
+    args: [input],
+  });
+}
