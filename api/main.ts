@@ -25,7 +25,6 @@ async function main(): Promise<void> {
   if (boot.passwordFile)
     logger.warn({ file: boot.passwordFile }, 'bootstrap admin created; its password is in this file');
   const connection = await Connection.connect({ address: cfg.TEMPORAL_ADDRESS });
-  const temporal = new Client({ connection, namespace: cfg.TEMPORAL_NAMESPACE });
   const temporal = new Client({ connection, namespace: cfg.TEMPORAL_NAMESPACE, dataConverter: dataConverter() });
   const cloudLogin = provisionSettingsFromConfig(cfg);
   const cloud = cloudLogin ? openCloud(cloudLogin).admin() : undefined;

@@ -24,7 +24,6 @@ async function main(): Promise<number> {
     const suffix = `@${hostname()}`;
     const wanted = args.length ? (args as QueueName[]) : queueNames;
     const missing = await queuesWithoutWorkers(
-      new Client({ connection, namespace: cfg.TEMPORAL_NAMESPACE }),
       new Client({ connection, namespace: cfg.TEMPORAL_NAMESPACE, dataConverter: dataConverter() }),
       taskQueues(),
       wanted,

@@ -54,8 +54,6 @@ export const CloudResourceSchema = new EntitySchema<CloudResource>({
     osStatus: { type: 'string', length: 32, nullable: true },
     orderId: { type: 'string', length: 36, nullable: true },
     orderItemId: { type: 'string', length: 36, nullable: true },
-    spec: { type: 'json' },
-    attributes: { type: 'json' },
     spec: { type: new SealedJsonType() },
     attributes: { type: new SealedJsonType() },
     createdAt: { type: 'datetime' },

@@ -81,7 +81,6 @@ export const OrderItemSchema = new EntitySchema<OrderItem>({
     orderId: { type: 'string', length: 36 },
     position: { type: 'integer' },
     kind: { type: 'string', length: 16 },
-    spec: { type: 'json' },
     spec: { type: new SealedJsonType() },
     productIds: { type: 'json' },
     hourlyPrice: money(),

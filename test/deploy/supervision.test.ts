@@ -129,7 +129,6 @@ describe('the launcher restarts what dies (scripts/start.ts)', () => {
       DRIFT_INTERVAL_MINUTES: '0',
     });
     connection = await Connection.connect({ address: process.env.TEMPORAL_ADDRESS });
-    temporal = new Client({ connection });
     temporal = new Client({ connection, dataConverter: dataConverter() });
     run = launch(l.env);
     await waitReady(l.base, 180_000);

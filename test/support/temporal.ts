@@ -32,7 +32,6 @@ export async function connectTestTemporal(): Promise<TestTemporal> {
   const connection = await Connection.connect({ address });
   const nativeConnection = await NativeConnection.connect({ address });
   return {
-    client: new Client({ connection, namespace: 'default' }),
     client: new Client({ connection, namespace: 'default', dataConverter: dataConverter() }),
     nativeConnection,
     prefix: `t${randomBytes(4).toString('hex')}-`,
