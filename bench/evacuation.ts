@@ -37,7 +37,7 @@ async function trial(n: number): Promise<{ detectS: number; oursS: number; masak
   const pollMs = Math.max(20, Math.round((REAL.pollS * 1000) / F));
   let p: TestPlatform | undefined;
   try {
-    p = await startTestPlatform({ activityDeps: { ha: { account: h.account, pollMs } } });
+    p = await startTestPlatform({ activityDeps: { ha: { ...h.ha, pollMs } } });
     const ids = await h.seed('compute-01', n, { prefix: `bench${n}` });
     await h.admin('POST', '/faults', { path: '^/compute/', latencyMs: Math.max(1, Math.round(REAL.apiMs / F)) });
     const sweepInput: HostSweepInput = {

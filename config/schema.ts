@@ -107,6 +107,9 @@ export const configSchema = z.object({
   HA_REBALANCE_INTERVAL_SECONDS: z.coerce.number().int().min(0).default(30),
   HA_REBALANCE_APPROVAL_SECONDS: seconds.default(24 * 3600),
   HA_REBALANCE_UNDO_SECONDS: seconds.default(24 * 3600),
+  /** Power fencing per host, JSON (see domain/ha/fencing.ts); unset with the embedded simulator: its power API for every host. */
+  HA_FENCING: z.string().optional(),
+  HA_FENCE_TIMEOUT_SECONDS: seconds.default(60),
   INSTANCE_WORKFLOW_IDLE_SECONDS: seconds.default(3600),
   DRIFT_INTERVAL_MINUTES: z.coerce.number().int().min(0).default(15),
   /** Length of a bill: a calendar month (default) or a UTC day. */

@@ -3036,7 +3036,7 @@ export interface paths {
                 query?: {
                     limit?: components["parameters"]["Limit"];
                     offset?: components["parameters"]["Offset"];
-                    state?: "ok" | "suspect" | "failed" | "fenced" | "maintenance";
+                    state?: "ok" | "suspect" | "degraded" | "failed" | "fenced" | "maintenance";
                 };
                 header?: never;
                 path?: never;
@@ -3230,7 +3230,7 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** Declare the host failed and evacuate it now (hosts:operate) */
+        /** Declare the host failed, power-fence it and evacuate it now (hosts:operate; force for a host not failed) */
         post: {
             parameters: {
                 query?: never;
@@ -5965,10 +5965,7 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /**
-         * The cloud's public images (no query parameters; 503 when the cloud does not answer within 10 s)
-         * @description Cached for PUBLIC_IMAGES_CACHE_SECONDS (one listing of the cloud serves every caller meanwhile); a registration or deletion through this API drops the cache.
-         */
+        /** The cloud's public images (no query parameters; 503 when the cloud does not answer within 10 s) */
         get: {
             parameters: {
                 query?: never;
@@ -8714,8 +8711,11 @@ export interface components {
         };
         HaHost: {
             hostname: string;
-            /** @enum {string} */
-            state: "ok" | "suspect" | "failed" | "fenced" | "maintenance";
+            /**
+             * @description degraded: Nova reports the compute service down while the host still runs (not evacuated); failed also holds a host that could not be fenced
+             * @enum {string}
+             */
+            state: "ok" | "suspect" | "degraded" | "failed" | "fenced" | "maintenance";
             up: boolean | null;
             enabled: boolean | null;
             vcpus: number | null;
@@ -8733,6 +8733,13 @@ export interface components {
             fencedAt: string | null;
             evacuationId: string | null;
             note: string | null;
+            /** @description how the host is powered off before an evacuation (no credential is ever shown); null when it cannot be fenced */
+            fencing?: {
+                /** @enum {string} */
+                driver: "ipmi" | "simulator";
+                /** @description the BMC address (ipmi) or the simulator URL */
+                address: string | null;
+            } | null;
             /** Format: date-time */
             updatedAt: string;
         };
@@ -8762,6 +8769,8 @@ export interface components {
              * @description when the host failed (recovery time starts there); now by default
              */
             failedAt?: string;
+            /** @description needed for a host the platform has not seen fail (ok, suspect, degraded, maintenance): it is powered off and evacuated; without it 409 naming the state. Audited. */
+            force?: boolean;
         };
         HaMigrationRequest: {
             /** Format: uuid */
@@ -9214,7 +9223,7 @@ export interface components {
                 type: "register";
                 /**
                  * Format: uri
-                 * @description imported with Glance's web-download: http or https only, from a host that resolves to no private, loopback, link-local, multicast or unique-local address (IPv4 or IPv6, IPv4-mapped included) unless it is in WEB_DOWNLOAD_ALLOWED_HOSTS; otherwise 422 url_not_allowed naming the reason
+                 * @description imported with Glance's web-download
                  */
                 url?: string;
                 /**
@@ -9249,7 +9258,7 @@ export interface components {
             name: string;
             /**
              * Format: uri
-             * @description imported with Glance's web-download: http or https only, from a host that resolves to no private, loopback, link-local, multicast or unique-local address (IPv4 or IPv6, IPv4-mapped included) unless it is in WEB_DOWNLOAD_ALLOWED_HOSTS; otherwise 422 url_not_allowed naming the reason
+             * @description imported with Glance's web-download
              */
             url?: string;
             /**

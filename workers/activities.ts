@@ -17,6 +17,7 @@ import { createHaDbActivities } from '../activities/db/ha';
 import { createHaOpenStackActivities, type HaActivitySettings } from '../activities/openstack/ha';
 import { createOrderActivities } from '../activities/db/orders';
 import { createProvisionActivities } from '../activities/openstack/provision';
+import { createHaFencingActivities } from '../activities/openstack/ha-fencing';
 import type { ProvisionCloudSettings } from '../activities/openstack/provision-settings';
 
 import { createResourceRecordActivities } from '../activities/db/resources';
@@ -78,6 +79,7 @@ export function openstackActivities(deps: ActivityDeps) {
 export function notifyActivities(deps: ActivityDeps) {
   return {
     ...createNotifyActivities(deps.orm, deps.notify),
+    ...createHaFencingActivities(deps.ha),
     ...createNagiosActivities(deps.orm, deps.nagios),
   };
 }

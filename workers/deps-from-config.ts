@@ -5,6 +5,7 @@ import { provisionSettingsFromConfig } from '../activities/openstack/provision-s
 import { autoscalingSettingsFromConfig } from '../activities/openstack/autoscale-settings';
 import { nagiosSettingsFromConfig } from '../activities/nagios/settings';
 import type { ActivityDeps } from './activities';
+import { fencingFromConfig } from '../domain/ha/fencing';
 
 /** Activity dependencies of a worker process, from the one configuration module. */
 export function activityDepsFromConfig(cfg: Config, orm: Orm): ActivityDeps {
@@ -16,7 +17,14 @@ export function activityDepsFromConfig(cfg: Config, orm: Orm): ActivityDeps {
     provision: cloud,
     operate: cloud,
     autoscaling: autoscalingSettingsFromConfig(cfg),
-    ha: { account: cloud, pollMs: cfg.HA_POLL_INTERVAL_MS },
+    ha: {
+      account: cloud,
+      pollMs: cfg.HA_POLL_INTERVAL_MS,
+      fencing: fencingFromConfig(cfg),
+      fenceTimeoutMs: cfg.HA_FENCE_TIMEOUT_SECONDS * 1000,
+      prometheusUrl: cfg.PROMETHEUS_URL,
+      metricsOverrides: cfg.MONITORING_METRICS,
+    },
     nagios: nagiosSettingsFromConfig(cfg),
     alertmanagerUrl: cfg.ALERTMANAGER_URL,
   };

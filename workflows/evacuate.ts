@@ -4,6 +4,7 @@ import {
   defineQuery,
   defineSignal,
   ParentClosePolicy,
+  patched,
   setHandler,
   startChild,
   uuid4,
@@ -15,7 +16,7 @@ import { withDemand } from '../domain/scheduling/capacity';
 import { evacuationOrder, haFlagsOf } from '../domain/scheduling/evacuation-order';
 import { selectHost } from '../domain/scheduling/select-host';
 import type { HostCapacity } from '../domain/scheduling/types';
-import { haActivities } from './ha-activities';
+import { haActivities, raiseAlarm } from './ha-activities';
 import { pageOnCallWorkflow, pageWorkflowId, type PageInput } from './page';
 
 export interface EvacuateInput {
@@ -48,16 +49,20 @@ export interface EvacuationProgress {
 }
 
 export const evacuateWorkflowId = (hostname: string) => `evacuate-${hostname}`;
+/** Patch of the power fence (and the platform alarms): the host is powered off, confirmed off, before forced_down and evacuation. */
+export const POWER_FENCE_PATCH = 'ha-power-fence';
 export const releaseHostSignal = defineSignal<[{ by: string }]>('releaseHost');
 export const evacuationProgressQuery = defineQuery<EvacuationProgress>('progress');
 
 /**
- * `evacuate-<hostname>`: fence the failed host, evacuate its servers in priority order onto targets
+ * `evacuate-<hostname>`: power the failed host off through its fencing driver and confirm it is off
+ * (a host that cannot be fenced is not evacuated: a platform alarm pages on-call and the workflow
+ * waits for the operator's release), force its compute service down, evacuate its servers in priority order onto targets
  * the scheduling policy picks (bounded concurrency, retried elsewhere), page on-call at start and
  * end, record recovery time, then keep the host fenced until an operator releases it.
  */
 export async function evacuateWorkflow(input: EvacuateInput): Promise<EvacuationProgress> {
-  const { db, cloud, waiter } = haActivities({
+  const { db, cloud, waiter, fencer, alarms } = haActivities({
     heartbeatTimeoutMs: input.heartbeatTimeoutMs,
     waitTimeoutMs: input.serverTimeoutMs,
   });
@@ -87,6 +92,37 @@ export async function evacuateWorkflow(input: EvacuateInput): Promise<Evacuation
     failedAt: input.failedAt,
     trigger: input.trigger,
   });
+  const powerFence = patched(POWER_FENCE_PATCH);
+  if (powerFence) {
+    await raiseAlarm(alarms, {
+      event: 'host_failed',
+      objectType: 'host',
+      objectId: host,
+      severity: 'critical',
+      summary:
+        input.trigger === 'operator'
+          ? `${host} declared failed by an operator: fencing and evacuating it`
+          : `${host} failed (nova-compute down and the host unreachable): fencing and evacuating it`,
+    });
+    const fence = await fencer.haPowerFenceHost({ host });
+    if (!fence.fenced) {
+      const error = fence.error ?? `power still ${fence.power}`;
+      await db.haHostNotFenced({ hostname: host, evacuationId: p.evacuationId, error });
+      p.status = 'failed';
+      p.phase = 'awaiting_release';
+      await raiseAlarm(alarms, {
+        event: 'host_unfenceable',
+        objectType: 'host',
+        objectId: host,
+        severity: 'critical',
+        summary: `${host} failed and cannot be fenced (${error}): its servers are NOT evacuated. Power it off by hand, then release and evacuate it.`,
+      });
+      await condition(() => releasedBy !== undefined);
+      await db.haReleaseHost({ hostname: host });
+      p.phase = 'released';
+      return p;
+    }
+  }
   await cloud.haFenceHost({ host, reason: `fenced by evacuate-${host}` });
   await db.haUpdateEvacuation({ id: p.evacuationId, patch: { fencedAt: new Date().toISOString() } });
 
@@ -108,7 +144,7 @@ export async function evacuateWorkflow(input: EvacuateInput): Promise<Evacuation
     eventType: 'host.evacuation.started',
     severity: 'critical',
     subject: `Host ${host} failed: evacuating ${p.total} servers`,
-    body: `Compute host ${host} stopped reporting (first miss ${input.failedAt}). It is fenced (forced down) and its ${p.total} servers are being evacuated in priority order.`,
+    body: `Compute host ${host} stopped reporting (first miss ${input.failedAt}). It is fenced (${powerFence ? 'powered off and ' : ''}forced down) and its ${p.total} servers are being evacuated in priority order.`,
   });
 
   const [policy, hosts, unavailable] = await Promise.all([
@@ -196,6 +232,18 @@ export async function evacuateWorkflow(input: EvacuateInput): Promise<Evacuation
         : '') +
       ` The host stays fenced until an operator releases it.`,
   });
+
+  if (powerFence && lost.length > 0)
+    await raiseAlarm(alarms, {
+      event: 'evacuation_unrecovered',
+      objectType: 'host',
+      objectId: host,
+      severity: 'critical',
+      summary: `evacuation of ${host} ${p.status}: ${lost.length} of ${p.total} servers not recovered (${lost
+        .slice(0, 10)
+        .map((x) => x.name)
+        .join(', ')}${lost.length > 10 ? ', ...' : ''})`,
+    });
 
   await condition(() => releasedBy !== undefined);
   await cloud.haUnfenceHost({ host });

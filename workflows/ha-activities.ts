@@ -1,6 +1,8 @@
 import { proxyActivities, workflowInfo } from '@temporalio/workflow';
 import type { HaDbActivities } from '../activities/db/ha';
 import type { HaOpenStackActivities } from '../activities/openstack/ha';
+import type { HaFencingActivities } from '../activities/openstack/ha-fencing';
+import type { PlatformAlarm, PlatformAlarmActivities } from '../activities/metrics/platform-alarms';
 import { queuesOf } from '../domain/task-queues';
 import { retryPresets } from './retry-presets';
 
@@ -22,5 +24,26 @@ export function haActivities(opts: { heartbeatTimeoutMs?: number; waitTimeoutMs?
     heartbeatTimeout: opts.heartbeatTimeoutMs ?? 10_000,
     retry: { ...retryPresets.openstack, maximumAttempts: 10 },
   });
-  return { db, cloud, waiter };
+  /** Power fencing polls the BMC until it reads off (the activity bounds it); liveness signals never throw for a dead host. */
+  const fencer = proxyActivities<HaFencingActivities>({
+    taskQueue: queues.openstack,
+    startToCloseTimeout: '3 minutes',
+    heartbeatTimeout: '30 seconds',
+    retry: { ...retryPresets.openstack, maximumAttempts: 5 },
+  });
+  /** Platform alarms go to Alertmanager; a few attempts, then the workflow goes on (it pages on-call itself too). */
+  const alarms = proxyActivities<PlatformAlarmActivities>({
+    startToCloseTimeout: '30 seconds',
+    retry: { ...retryPresets.orchestration, maximumAttempts: 5 },
+  });
+  return { db, cloud, waiter, fencer, alarms };
+}
+
+/** Raises a platform alarm through the alarm path; an Alertmanager that stays unreachable does not stop the HA work. */
+export async function raiseAlarm(alarms: PlatformAlarmActivities, a: PlatformAlarm): Promise<void> {
+  try {
+    await alarms.raisePlatformAlarm(a);
+  } catch {
+    // Already retried by the proxy's policy; evacuations page on-call through their own workflow too.
+  }
 }

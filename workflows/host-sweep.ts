@@ -1,8 +1,9 @@
 import { WorkflowExecutionAlreadyStartedError } from '@temporalio/common';
-import { ParentClosePolicy, startChild } from '@temporalio/workflow';
+import { ParentClosePolicy, patched, startChild } from '@temporalio/workflow';
+import { failureConfirmed } from '../domain/ha/signals';
 import type { FailureRule } from '../domain/scheduling/failure-detection';
 import { evacuateWorkflow, evacuateWorkflowId, type EvacuateInput } from './evacuate';
-import { haActivities } from './ha-activities';
+import { haActivities, raiseAlarm } from './ha-activities';
 
 export interface HostSweepInput {
   rule: FailureRule;
@@ -15,7 +16,12 @@ export interface HostSweepResult {
   down: string[];
   failed: string[];
   evacuationsStarted: string[];
+  /** Nova reports them down while no second signal confirms it: alarmed, not evacuated. */
+  degraded?: string[];
 }
+
+/** Patch of the two-signal rule: a host counts as missed only when its metrics are gone or its probe fails too. */
+export const TWO_SIGNALS_PATCH = 'ha-two-signal-detection';
 
 /**
  * One sweep (run by the `host-sweep` Temporal Schedule): read every compute service, fold the
@@ -23,14 +29,32 @@ export interface HostSweepResult {
  * the failure rule. A failure already being handled starts nothing new.
  */
 export async function hostSweepWorkflow(input: HostSweepInput): Promise<HostSweepResult> {
-  const { db, cloud } = haActivities();
+  const { db, cloud, fencer, alarms } = haActivities();
   const hosts = await cloud.haListComputeHosts();
   const at = Date.now();
+  const degraded = new Set<string>();
+  if (patched(TWO_SIGNALS_PATCH)) {
+    const novaDown = hosts.filter((h) => !h.up && !h.forcedDown).map((h) => h.name);
+    const signals = novaDown.length ? await fencer.haHostSignals({ hosts: novaDown }) : [];
+    for (const s of signals) if (!failureConfirmed(s)) degraded.add(s.host);
+    const moved = await db.haMarkDegraded({ degraded: [...degraded] });
+    for (const host of [...moved.entered, ...moved.left]) {
+      const s = signals.find((x) => x.host === host);
+      await raiseAlarm(alarms, {
+        event: 'host_degraded',
+        objectType: 'host',
+        objectId: host,
+        severity: 'warning',
+        summary: `nova-compute of ${host} is down while the host still runs (metrics ${s?.metricsPresent ?? 'unknown'}, probe ${s?.probeOk ?? 'unknown'}): not evacuated`,
+        resolved: moved.left.includes(host),
+      });
+    }
+  }
   const failed = await db.haRecordSweep({
     observations: hosts.map((h) => ({
       host: h.name,
       up: h.up,
-      ignored: h.forcedDown,
+      ignored: h.forcedDown || degraded.has(h.name),
       enabled: h.enabled,
       vcpus: h.vcpus,
       memoryMb: h.memoryMb,
@@ -59,5 +83,6 @@ export async function hostSweepWorkflow(input: HostSweepInput): Promise<HostSwee
     down: hosts.filter((h) => !h.up).map((h) => h.name),
     failed: failed.map((f) => f.host),
     evacuationsStarted: started,
+    degraded: [...degraded],
   };
 }

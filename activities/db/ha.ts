@@ -120,6 +120,51 @@ export function createHaDbActivities(orm: Orm) {
       return failed;
     },
 
+    /**
+     * Marks `degraded` the hosts Nova reports down with no second signal confirming it (and only
+     * hosts that are `ok`, `suspect` or `degraded`); hosts that were degraded and are no longer go
+     * back to `ok`. Answers which entered and which left the state, for their alarms.
+     */
+    async haMarkDegraded(input: { degraded: string[] }): Promise<{ entered: string[]; left: string[] }> {
+      const em = orm.em.fork();
+      const out = { entered: [] as string[], left: [] as string[] };
+      await em.transactional(async (tx) => {
+        const rows = await tx.find(HaHost, {
+          $or: [{ state: 'degraded' }, { hostname: { $in: input.degraded } }],
+        });
+        for (const h of input.degraded) {
+          const row = rows.find((r) => r.hostname === h);
+          if (row && row.state !== 'ok' && row.state !== 'suspect') continue;
+          if (!row)
+            tx.persist(tx.create(HaHost, { hostname: h, state: 'degraded', missTimes: [], updatedAt: new Date() }));
+          else Object.assign(row, { state: 'degraded', missTimes: [] });
+          out.entered.push(h);
+        }
+        for (const row of rows)
+          if (
+            row.state === 'degraded' &&
+            !input.degraded.includes(row.hostname) &&
+            !out.entered.includes(row.hostname)
+          ) {
+            Object.assign(row, { state: 'ok', missTimes: [] });
+            out.left.push(row.hostname);
+          }
+      });
+      return out;
+    },
+
+    /** A host whose power fence failed: `failed` (never a placement target), with why; its evacuation ends failed without evacuating. */
+    async haHostNotFenced(input: { hostname: string; evacuationId: string; error: string }): Promise<void> {
+      const em = orm.em.fork();
+      await em.transactional(async (tx) => {
+        const host = await tx.findOne(HaHost, { hostname: input.hostname });
+        if (host)
+          Object.assign(host, { state: 'failed', fencedAt: null, note: `not fenced: ${input.error}`.slice(0, 250) });
+        const ev = await tx.findOne(HaEvacuation, { id: input.evacuationId });
+        if (ev && ev.status === 'running') Object.assign(ev, { status: 'failed', finishedAt: new Date() });
+      });
+    },
+
     /** Creates the evacuation record (once per id) and marks its host fenced. */
     async haBeginEvacuation(input: {
       id: string;

@@ -3,6 +3,7 @@ import { ApplicationFailure } from '@temporalio/common';
 import { openCloud, type CloudAccount } from './cloud';
 import type { ComputeService, Server } from './compute';
 import { failureTypeOf, OpenStackFailureType, withFailureTypes } from './errors';
+import type { HaFencingSettings } from './ha-fencing';
 import type { ComputeHost, EvacuateRequest, HaServer, LiveMigrationProgress, WaitSettledRequest } from './ha-types';
 
 const serverOf = (s: Server): HaServer => ({
@@ -16,8 +17,8 @@ const serverOf = (s: Server): HaServer => ({
   metadata: s.metadata ?? {},
 });
 
-/** What the HA OpenStack activities need from the worker. */
-export interface HaActivitySettings {
+/** What the HA OpenStack activities need from the worker (the fencing and liveness settings with them). */
+export interface HaActivitySettings extends HaFencingSettings {
   /** The platform's service account (HA works in its admin scope); without it every HA cloud call fails as not configured. */
   account?: CloudAccount;
   /** How often waiters poll Nova (default 2 s). */

@@ -2,6 +2,7 @@ import { Hono } from 'hono';
 import { WorkflowExecutionStatusName } from '@temporalio/client';
 import { z } from 'zod';
 import { HaHost, SchedulingPolicyRecord } from '../../domain/entities';
+import { fencingFromConfig } from '../../domain/ha/fencing';
 import { policyOf } from '../../domain/ha/policy';
 import {
   drainHostWorkflow,
@@ -27,10 +28,12 @@ import { drainInput, evacuateInput } from '../services/ha';
 import { hostView } from '../views/ha';
 
 const listQuery = pageQuery
-  .extend({ state: z.enum(['ok', 'suspect', 'failed', 'fenced', 'maintenance']).optional() })
+  .extend({ state: z.enum(['ok', 'suspect', 'degraded', 'failed', 'fenced', 'maintenance']).optional() })
   .strict();
 const drainBody = z.object({ concurrency: z.number().int().min(1).max(20).optional() }).strict();
-const evacuateBody = z.object({ failedAt: z.string().datetime({ offset: true }).optional() }).strict();
+const evacuateBody = z
+  .object({ failedAt: z.string().datetime({ offset: true }).optional(), force: z.boolean().optional() })
+  .strict();
 
 export const hostsRouter = new Hono<AppEnv>();
 hostsRouter.use('*', requireAuth);
@@ -38,6 +41,8 @@ hostsRouter.use('*', requireAuth);
 async function policy(c: Ctx) {
   return policyOf(await c.get('em').findOne(SchedulingPolicyRecord, { id: 'platform' }));
 }
+
+const fencing = (c: Ctx) => fencingFromConfig(c.get('deps').config);
 
 async function knownHost(c: Ctx): Promise<HaHost> {
   const name = hostnameParam(c.req.param('hostname')!);
@@ -56,7 +61,7 @@ hostsRouter.get('/', requirePermission('hosts:read'), async (c) => {
   const p = await policy(c);
   return c.json(
     page(
-      rows.map((h) => hostView(h, p)),
+      rows.map((h) => hostView(h, p, fencing(c))),
       total,
       q,
     ),
@@ -64,7 +69,7 @@ hostsRouter.get('/', requirePermission('hosts:read'), async (c) => {
 });
 
 hostsRouter.get('/:hostname', requirePermission('hosts:read'), async (c) => {
-  return c.json(hostView(await knownHost(c), await policy(c)));
+  return c.json(hostView(await knownHost(c), await policy(c), fencing(c)));
 });
 
 hostsRouter.post('/:hostname/drain', requirePermission('hosts:operate'), async (c) => {
@@ -116,16 +121,26 @@ hostsRouter.post('/:hostname/enable', requirePermission('hosts:operate'), async 
   });
   const em = c.get('em');
   em.clear();
-  return c.json(hostView(await em.findOneOrFail(HaHost, { hostname: host.hostname }), await policy(c)));
+  return c.json(hostView(await em.findOneOrFail(HaHost, { hostname: host.hostname }), await policy(c), fencing(c)));
 });
 
 hostsRouter.post('/:hostname/evacuate', requirePermission('hosts:operate'), async (c) => {
   const body = await optionalBody(c, evacuateBody);
   const host = await knownHost(c);
   const workflowId = evacuateWorkflowId(host.hostname);
-  c.set('audit', { action: 'host.evacuate', targetType: 'host', targetId: host.hostname, details: body });
+  c.set('audit', {
+    action: 'host.evacuate',
+    targetType: 'host',
+    targetId: host.hostname,
+    details: { ...body, force: body.force === true, state: host.state },
+  });
   if (host.state === 'fenced')
     throw conflict(`host ${host.hostname} is already fenced`, { state: host.state, evacuationId: host.evacuationId });
+  // A host the platform has not seen fail is powered off and evacuated only when the operator insists.
+  if (host.state !== 'failed' && body.force !== true)
+    throw conflict(`host ${host.hostname} is ${host.state}: evacuating it powers it off; send force: true to do so`, {
+      state: host.state,
+    });
   const deps = c.get('deps');
   try {
     await deps.temporal.workflow.start(evacuateWorkflow, {

@@ -1,4 +1,5 @@
 import type { HaEvacuation, HaHost, HaMigration, SchedulingPolicyRecord } from '../../domain/entities';
+import { fenceTargetOf, fencingView, type FencingConfig } from '../../domain/ha/fencing';
 import { policyOf } from '../../domain/ha/policy';
 import { utilisation } from '../../domain/scheduling/capacity';
 import type { SchedulingPolicy } from '../../domain/scheduling/types';
@@ -6,7 +7,8 @@ import type { Schemas } from '../../openapi/types';
 
 const iso = (d: Date | null | undefined) => (d ? d.toISOString() : null);
 
-export function hostView(h: HaHost, policy: SchedulingPolicy): Schemas['HaHost'] {
+/** A host as the API shows it; its fencing shows the driver and address only, never a credential or its reference. */
+export function hostView(h: HaHost, policy: SchedulingPolicy, fencing?: FencingConfig): Schemas['HaHost'] {
   const known = h.vcpus != null && h.memoryMb != null;
   return {
     hostname: h.hostname,
@@ -38,6 +40,7 @@ export function hostView(h: HaHost, policy: SchedulingPolicy): Schemas['HaHost']
     failedAt: iso(h.failedAt),
     fencedAt: iso(h.fencedAt),
     evacuationId: h.evacuationId ?? null,
+    fencing: fencingView(fenceTargetOf(fencing, h.hostname)),
     note: h.note ?? null,
     updatedAt: h.updatedAt.toISOString(),
   };

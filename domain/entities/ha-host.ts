@@ -1,10 +1,12 @@
 import { EntitySchema } from '@mikro-orm/core';
 
 /**
- * ok → suspect (missed heartbeats) → failed (rule met) → fenced (forced down, evacuating or
- * evacuated) → ok only when an operator releases it. `maintenance` is a drained host.
+ * ok → suspect (missed heartbeats confirmed by a second signal) → failed (rule met) → fenced (powered
+ * off and forced down, evacuating or evacuated) → ok only when an operator releases it. `degraded`:
+ * Nova reports the compute service down while the host itself still runs (metrics, probe): alarmed,
+ * never evacuated. `failed` also holds a host that could not be fenced. `maintenance` is a drained host.
  */
-export type HaHostState = 'ok' | 'suspect' | 'failed' | 'fenced' | 'maintenance';
+export type HaHostState = 'ok' | 'suspect' | 'degraded' | 'failed' | 'fenced' | 'maintenance';
 
 /** The HA view of one compute host: detector memory and fencing state. */
 export class HaHost {

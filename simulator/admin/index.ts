@@ -7,6 +7,7 @@ import { readJsonBody } from '../core/http';
 import { statusFromState } from '../compute/state-map';
 import type { Host, Server } from '../compute/model';
 import { bulkSeedServers } from './bulk-seed';
+import { powerRoutes } from './power';
 import { hostCpuUtilisation, hostMemoryUsedMb } from '../metrics/exporter';
 
 const adminError = (status: number, message: string) => new SimHttpError(status, { error: { code: status, message } });
@@ -21,7 +22,9 @@ const bad = (m: string) => adminError(400, m);
  *   POST   /sim-admin/hosts                      { name?, count?, vcpus?, memoryMb?, diskGb?, availabilityZone? } → 201
  *   GET    /sim-admin/hosts/{name}
  *   POST   /sim-admin/hosts/{name}/down          stop heartbeats: nova-compute is `down` after heartbeatTimeoutMs
- *   POST   /sim-admin/hosts/{name}/up            heartbeats again (forced_down stays as set through os-services)
+ *   POST   /sim-admin/hosts/{name}/up            heartbeats again (forced_down stays as set through os-services); 409 while powered off or hung
+ *   GET|POST /sim-admin/hosts/{name}/power        chassis power status / on|off (the host's servers really stop), see power.ts
+ *   POST   /sim-admin/hosts/{name}/crash         the host hangs; PUT .../bmc { reachable }; GET .../probe management network
  *   PUT    /sim-admin/hosts/{name}/load          { cpu?: 0..1, memoryMb? } load outside of servers; DELETE clears it
  *   PUT    /sim-admin/servers/{id}/load          { cpu?: 0..1, memoryMb?, rxBps?, txBps? }
  *   PUT    /sim-admin/groups/{group}/load        same body, every server with metadata cmp_group={group}
@@ -78,6 +81,8 @@ export const adminModule: SimModule = {
       disabled: h.disabled,
       forced_down: h.forcedDown,
       vcpus: h.vcpus,
+      power: h.powerOff ? 'off' : 'on',
+      crashed: h.crashed === true,
       vcpus_used: h.usedVcpus,
       memory_mb: h.memoryMb,
       memory_mb_used: h.usedMemoryMb,
@@ -123,10 +128,12 @@ export const adminModule: SimModule = {
     app.post('/hosts/:name/up', (c) => {
       const h = host(c.req.param('name'));
       h.heartbeating = true;
+      if (h.powerOff || h.crashed) throw adminError(409, `host ${h.name} is ${h.powerOff ? 'powered off' : 'hung'}`);
       h.lastHeartbeat = Date.now();
       return c.json({ host: hostView(h) });
     });
     app.put('/hosts/:name/load', async (c) => {
+    app.route('/', powerRoutes(cloud, host));
       const h = host(c.req.param('name'));
       const b = await readJsonBody(c, bad);
       h.load = {

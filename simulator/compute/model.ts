@@ -126,6 +126,12 @@ export interface Host {
   /** Injected load outside of servers: 0..1 cpu and MiB memory. */
   load: { cpu: number; memoryMb: number } | null;
   createdAt: string;
+  /** Chassis powered off through the simulated BMC (see admin/power.ts): no heartbeat, no metrics, servers stopped. */
+  powerOff?: boolean;
+  /** Hung (kernel panic): no heartbeat, no metrics, no management-network answer, while the power stays on. */
+  crashed?: boolean;
+  /** The BMC does not answer: power control and status fail (a host that cannot be fenced). */
+  bmcUnreachable?: boolean;
 }
 
 export interface Migration {

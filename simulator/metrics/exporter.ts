@@ -1,4 +1,5 @@
 import type { SimCloud } from '../core/cloud';
+import { hostAlive } from '../admin/power';
 import type { Host, Server } from '../compute/model';
 import type { NetworkCounters } from './counters';
 import { everything, wanted, type ScrapeFilter } from './filter';
@@ -90,8 +91,9 @@ function serverLabels(s: Server, host: string): string {
 
 /**
  * Prometheus text exposition of hosts, servers, storage backends and switch ports, limited to the
- * families and targets of `filter`. Servers on hosts whose compute service is down are not
- * reported (their exporter would be unreachable), nor are stopped servers.
+ * families and targets of `filter`. A host powered off or hung reports only Nova's view of it
+ * (up, capacity), no usage, and its servers are not reported (their exporter is unreachable), nor
+ * are stopped servers. A host whose nova-compute alone stopped keeps reporting.
  */
 export function renderMetrics(cloud: SimCloud, counters: NetworkCounters, filter: ScrapeFilter = everything): string {
   const compute = cloud.services.compute;
@@ -120,7 +122,8 @@ export function renderMetrics(cloud: SimCloud, counters: NetworkCounters, filter
       hf.disk.add(l, h.localGb * GiB);
       hf.diskUsed.add(l, h.usedDiskGb * GiB);
     }
-    if (!up) {
+    // The host's exporters run beside nova-compute, not through it: they answer while the host is alive.
+    if (!hostAlive(h)) {
       hostRates.set(h.name, noRates());
       continue;
     }

@@ -18,7 +18,7 @@ describe('hosts, migrations, evacuations and scheduling API (real Temporal, simu
         HA_REBALANCE_UNDO_SECONDS: '60',
         HA_SERVER_TIMEOUT_SECONDS: '20',
       },
-      activityDeps: { ha: { account: h.account, pollMs: 100 } },
+      activityDeps: { ha: h.ha },
     });
     op = (await p.staff(['operator'])).token;
     om = (await p.staff(['om_admin'])).token;
@@ -193,8 +193,20 @@ describe('hosts, migrations, evacuations and scheduling API (real Temporal, simu
   it('evacuates a host an operator declares failed, records it, and releases the host on request', async () => {
     const before = (await p.call('GET', '/api/v1/hosts/compute-03', { token: om })).body;
     expect(before.state).toBe('ok');
-    const r = await p.call('POST', '/api/v1/hosts/compute-03/evacuate', { token: op, body: {} });
+    expect(before.fencing).toEqual({ driver: 'simulator', address: null });
+    // A healthy host is evacuated (so powered off) only with an explicit force, and audited either way.
+    const refused = await p.call('POST', '/api/v1/hosts/compute-03/evacuate', { token: op, body: {} });
+    expect(refused.status).toBe(409);
+    expect(refused.body.message).toMatch(/compute-03 is ok/);
+    const r = await p.call('POST', '/api/v1/hosts/compute-03/evacuate', { token: op, body: { force: true } });
     expect(r.status).toBe(202);
+    const audit = await p.call('GET', '/api/v1/audit?action=host.evacuate&targetId=compute-03', {
+      token: await p.adminToken(),
+    });
+    expect(audit.body.items.slice(0, 2).map((a: any) => [a.result, a.details?.force, a.details?.state])).toEqual([
+      ['success', true, 'ok'],
+      ['failure', false, 'ok'],
+    ]);
     expect((await p.call('POST', '/api/v1/hosts/compute-03/evacuate', { token: op })).status).toBe(409);
     const list = await eventually(
       () => p.call('GET', '/api/v1/evacuations?hostname=compute-03', { token: om }),

@@ -28,7 +28,7 @@ describe('host-failure evacuation (real Temporal, simulator, SMTP and SMS sinks)
     mail = await startMailSink();
     sms = await startSmsSink({ credentials: embeddedSmsCredentials });
     p = await startTestPlatform({
-      activityDeps: { ha: { account: h.account, pollMs: 100 }, notify: sinkNotifySettings(mail, sms) },
+      activityDeps: { ha: h.ha, notify: sinkNotifySettings(mail, sms) },
     });
     await setContacts(p.db.orm, [
       { name: 'Olga', email: 'olga@ops.test', phone: '+33612345678', channels: ['email', 'sms'] },
@@ -48,14 +48,15 @@ describe('host-failure evacuation (real Temporal, simulator, SMTP and SMS sinks)
       args: [sweepInput],
     });
 
-  it('detects the failure after consecutive misses, fences, evacuates all 50 servers elsewhere and pages on-call', async () => {
+  it('detects the failure after consecutive misses confirmed by the probe, powers the host off, evacuates all 50 servers elsewhere and pages on-call', async () => {
     const ids = await h.seed('compute-01', 50, {
       metadata: (i): Record<string, string> => (i % 10 === 0 ? { cmp_ha: 'true', cmp_priority: String(i) } : {}),
     });
     expect((await sweep(0)).failed).toEqual([]);
 
-    await h.admin('POST', '/hosts/compute-01/down');
+    await h.admin('POST', '/hosts/compute-01/crash'); // hung: no heartbeat, and its management probe fails
     await new Promise((r) => setTimeout(r, 500)); // past the simulator's heartbeat timeout
+    expect(await h.power('compute-01')).toBe('on');
     const first = await sweep(1);
     expect(first.down).toEqual(['compute-01']);
     expect(first.failed).toEqual([]); // one missed heartbeat is no failure
@@ -83,6 +84,7 @@ describe('host-failure evacuation (real Temporal, simulator, SMTP and SMS sinks)
 
     const svc = (await h.cloud.compute.listServices({ binary: 'nova-compute', host: 'compute-01' }))[0];
     expect(svc).toMatchObject({ forced_down: true, status: 'disabled', state: 'down' });
+    expect(await h.power('compute-01')).toBe('off'); // power-fenced before forced_down and evacuation
 
     const em = p.db.orm.em.fork();
     const rec = await em.findOneOrFail(HaEvacuation, { hostname: 'compute-01' });
@@ -110,8 +112,8 @@ describe('host-failure evacuation (real Temporal, simulator, SMTP and SMS sinks)
     expect(texts.map((t) => t.to)).toEqual(['+33612345678', '+33612345678']);
     expect(texts.map((t) => t.body).join('\n')).toMatch(/evacuation completed/);
 
-    // The host comes back but stays fenced until the operator releases it.
-    await h.admin('POST', '/hosts/compute-01/up');
+    // The host is powered back on but stays fenced until the operator releases it.
+    await h.admin('POST', '/hosts/compute-01/power', { action: 'on' });
     expect((await sweep(4)).evacuationsStarted).toEqual([]);
     expect((await h.cloud.compute.listServices({ binary: 'nova-compute', host: 'compute-01' }))[0].forced_down).toBe(
       true,
@@ -138,7 +140,7 @@ describe('host-failure evacuation (real Temporal, simulator, SMTP and SMS sinks)
       status: 400,
       count: 1,
     });
-    await h.admin('POST', '/hosts/compute-02/down');
+    await h.admin('POST', '/hosts/compute-02/crash');
     const handle = await p.temporal.client.workflow.start('evacuateWorkflow', {
       taskQueue: p.deps.queues.orchestration,
       workflowId: 'evacuate-compute-02',

@@ -1,4 +1,5 @@
 import { openCloud, type CloudAccount, type OpenStackClient } from '../../activities/openstack';
+import type { HaActivitySettings } from '../../activities/openstack/ha';
 import { startSimulator, type RunningSimulator, type StartSimulatorOptions } from '../../simulator/server';
 import { eventually } from '../support/eventually';
 
@@ -10,6 +11,10 @@ export interface HaSim {
   account: CloudAccount;
   /** Its admin client (the scope HA works in). */
   cloud: OpenStackClient;
+  /** HA activity settings on this simulator: its account, fast polling, every host fenced through its power API. */
+  ha: HaActivitySettings;
+  /** The host's chassis power as the simulator's BMC reports it. */
+  power(host: string): Promise<'on' | 'off'>;
   imageId: string;
   admin(method: string, path: string, body?: unknown): Promise<any>;
   /** Boots `count` servers forced onto `host` and waits until all are ACTIVE. */
@@ -69,6 +74,8 @@ export async function startHaSim(opts: StartSimulatorOptions = {}): Promise<HaSi
     sim,
     account,
     cloud,
+    ha: { account, pollMs: 100, fencing: { '*': { driver: 'simulator' } }, fenceTimeoutMs: 5000 },
+    power: async (host) => (await admin('GET', `/hosts/${host}/power`)).power,
     imageId,
     admin,
     server,

@@ -20,7 +20,7 @@ async function main() {
     connection,
     namespace: 'default',
     prefix: process.env.CMP_PREFIX,
-    deps: { orm, ha: { account, pollMs: 100 } },
+    deps: { orm, ha: { account, pollMs: 100, fencing: { '*': { driver: 'simulator' } }, fenceTimeoutMs: 5000 } },
     workflowBundlePath: process.env.CMP_WORKFLOW_BUNDLE,
   });
   process.stdout.write(`worker-ready ${workers.workers[0].options.identity}\n`);

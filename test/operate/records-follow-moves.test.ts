@@ -19,7 +19,7 @@ describe('the record of a server follows it when it is migrated, drained or evac
         HA_REBALANCE_INTERVAL_SECONDS: '0',
         HA_SERVER_TIMEOUT_SECONDS: '20',
       },
-      activityDeps: { ha: { account: h.account, pollMs: 100 } },
+      activityDeps: { ha: h.ha },
     });
     op = (await p.staff(['operator'])).token;
     tenantId = (await p.tenantUser()).tenantId;
@@ -92,7 +92,9 @@ describe('the record of a server follows it when it is migrated, drained or evac
 
   it('shows the new host after an evacuation', async () => {
     const rows = await recorded('compute-03', await h.seed('compute-03', 2, { prefix: 'rec-evac' }));
-    expect((await p.call('POST', '/api/v1/hosts/compute-03/evacuate', { token: op, body: {} })).status).toBe(202);
+    expect(
+      (await p.call('POST', '/api/v1/hosts/compute-03/evacuate', { token: op, body: { force: true } })).status,
+    ).toBe(202);
     await eventually(
       () => p.call('GET', '/api/v1/evacuations?hostname=compute-03', { token: op }),
       (x) => x.body.items[0]?.status === 'completed',

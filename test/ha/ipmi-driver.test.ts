@@ -1,0 +1,85 @@
+import { chmodSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { MockActivityEnvironment } from '@temporalio/testing';
+import { ipmiDriver } from '../../activities/openstack/ha-fence-drivers';
+import { createHaFencingActivities } from '../../activities/openstack/ha-fencing';
+import { parseFencing } from '../../domain/ha/fencing';
+
+/** A stand-in for Debian's ipmitool on PATH: records its argv and the password it got, keeps the chassis state in a file. */
+const fakeIpmitool = `#!/bin/sh
+printf '%s\\n' "$*" >> "$FAKE_IPMI_DIR/argv.log"
+printf '%s' "$IPMI_PASSWORD" > "$FAKE_IPMI_DIR/password.seen"
+if [ -f "$FAKE_IPMI_DIR/fail" ]; then echo "Error: Unable to establish IPMI v2 / RMCP+ session" >&2; exit 1; fi
+case "$*" in
+  *"chassis power status"*) if [ -f "$FAKE_IPMI_DIR/off" ]; then echo "Chassis Power is off"; else echo "Chassis Power is on"; fi ;;
+  *"chassis power off"*) touch "$FAKE_IPMI_DIR/off"; echo "Chassis Power Control: Down/Off" ;;
+  *) echo "unknown command" >&2; exit 1 ;;
+esac
+`;
+
+describe('IPMI fencing driver (a fake ipmitool on PATH)', () => {
+  const password = 'bmc-S3cret-pw';
+  let dir: string;
+  const saved = { PATH: process.env.PATH, FAKE_IPMI_DIR: process.env.FAKE_IPMI_DIR };
+  const target = parseFencing(
+    JSON.stringify({
+      'compute-07': { driver: 'ipmi', address: '10.20.0.7', username: 'fence', passwordEnv: 'CMP_TEST_BMC_PASSWORD' },
+    }),
+  );
+
+  beforeAll(() => {
+    dir = mkdtempSync(path.join(tmpdir(), 'cmp-ipmi-'));
+    writeFileSync(path.join(dir, 'ipmitool'), fakeIpmitool);
+    chmodSync(path.join(dir, 'ipmitool'), 0o755);
+    process.env.PATH = `${dir}:${saved.PATH}`;
+    process.env.FAKE_IPMI_DIR = dir;
+    process.env.CMP_TEST_BMC_PASSWORD = password;
+  });
+  afterAll(() => {
+    process.env.PATH = saved.PATH;
+    if (saved.FAKE_IPMI_DIR === undefined) delete process.env.FAKE_IPMI_DIR;
+    delete process.env.CMP_TEST_BMC_PASSWORD;
+    rmSync(dir, { recursive: true, force: true });
+  });
+  beforeEach(() => {
+    for (const f of ['argv.log', 'password.seen', 'off', 'fail']) rmSync(path.join(dir, f), { force: true });
+  });
+  const argv = () => readFileSync(path.join(dir, 'argv.log'), 'utf8').trim().split('\n');
+
+  it('powers off with lanplus and -E, the password only in the environment, then confirms power off', async () => {
+    const fencing = createHaFencingActivities({ fencing: target, fenceTimeoutMs: 5000, pollMs: 50 });
+    const r = await new MockActivityEnvironment().run(fencing.haPowerFenceHost, { host: 'compute-07' });
+    expect(r).toEqual({ fenced: true, driver: 'ipmi', power: 'off' });
+    const base = '-I lanplus -H 10.20.0.7 -U fence -E chassis power';
+    expect(argv()).toEqual([`${base} status`, `${base} off`, `${base} status`]);
+    expect(argv().join('\n')).not.toContain(password);
+    expect(readFileSync(path.join(dir, 'password.seen'), 'utf8')).toBe(password);
+    expect(existsSync(path.join(dir, 'off'))).toBe(true);
+  });
+
+  it('reports a BMC that does not answer as not fenced, without the password in the error', async () => {
+    writeFileSync(path.join(dir, 'fail'), '');
+    const fencing = createHaFencingActivities({ fencing: target, fenceTimeoutMs: 300, pollMs: 50 });
+    const r = await new MockActivityEnvironment().run(fencing.haPowerFenceHost, { host: 'compute-07' });
+    expect(r).toMatchObject({ fenced: false, driver: 'ipmi', power: 'unknown' });
+    expect(r.error).toMatch(/Unable to establish IPMI v2/);
+    expect(JSON.stringify(r)).not.toContain(password);
+    await expect(
+      createHaFencingActivities({ fencing: {} }).haPowerFenceHost({ host: 'compute-07' }),
+    ).resolves.toMatchObject({ fenced: false, error: 'no fencing driver configured for compute-07' });
+  });
+
+  it('refuses to run ipmitool when the credentials reference is not set, and never takes a password in the configuration', async () => {
+    const t = { ...target['compute-07']!, passwordEnv: 'CMP_TEST_UNSET_PASSWORD' } as const;
+    await expect(ipmiDriver(t, { host: 'compute-07' }).powerStatus()).rejects.toThrow(
+      /CMP_TEST_UNSET_PASSWORD is not set/,
+    );
+    expect(existsSync(path.join(dir, 'argv.log'))).toBe(false);
+    expect(() =>
+      parseFencing(
+        JSON.stringify({ x: { driver: 'ipmi', address: 'a', username: 'u', passwordEnv: 'P', password: 'p' } }),
+      ),
+    ).toThrow(/HA_FENCING x/);
+  });
+});
