@@ -1,6 +1,6 @@
 import { createMiddleware } from 'hono/factory';
 import { routePath } from 'hono/route';
-import type { AppEnv, Ctx } from '../deps';
+import type { AppEnv } from '../deps';
 import { writeAudit } from '../../domain/db/audit-writer';
 import { clientAddress } from '../lib/client-address';
 

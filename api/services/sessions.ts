@@ -87,7 +87,10 @@ export async function rotateSession(
   const spent = await em.nativeUpdate(RefreshToken, { id: session.id, revokedAt: null }, { revokedAt: new Date() });
   if (spent !== 1) {
     await revokeFamily(em, session.familyId);
-    deps.logger.warn({ userId: session.userId, familyId: session.familyId }, 'refresh token presented twice: family revoked');
+    deps.logger.warn(
+      { userId: session.userId, familyId: session.familyId },
+      'refresh token presented twice: family revoked',
+    );
     throw invalid;
   }
   return { ...pair, userId: session.userId };

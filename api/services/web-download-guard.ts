@@ -71,7 +71,12 @@ const resolveAll: Resolve = async (host) => (await lookup(host, { all: true, ver
 export function allowedHosts(setting: string): string[] {
   return setting
     .split(',')
-    .map((h) => h.trim().toLowerCase().replace(/^\[|\]$/g, ''))
+    .map((h) =>
+      h
+        .trim()
+        .toLowerCase()
+        .replace(/^\[|\]$/g, ''),
+    )
     .filter(Boolean);
 }
 
