@@ -61,6 +61,7 @@ export const configSchema = z.object({
     )
     .default(''),
   WEB_DOWNLOAD_ALLOWED_HOSTS: z.string().default(''),
+  PUBLIC_IMAGES_CACHE_SECONDS: z.coerce.number().int().min(0).default(60),
   LOGIN_MAX_FAILURES: z.coerce.number().int().min(1).default(5),
   LOGIN_LOCKOUT_SECONDS: seconds.default(900),
   PASSWORD_MIN_LENGTH: z.coerce.number().int().min(8).default(10),
