@@ -114,6 +114,10 @@ export const configSchema = z.object({
   INSTANCE_WORKFLOW_IDLE_SECONDS: seconds.default(3600),
   DRIFT_INTERVAL_MINUTES: z.coerce.number().int().min(0).default(15),
   /** Length of a bill: a calendar month (default) or a UTC day. */
+  /** Nova's resize_confirm_window: a resize not confirmed or reverted within this long is confirmed by the platform. */
+  INSTANCE_RESIZE_CONFIRM_SECONDS: seconds.default(24 * 3600),
+  /** A server's workflow continues as new after this many actions (or when Temporal suggests it sooner). */
+  INSTANCE_WORKFLOW_ACTIONS_PER_RUN: z.coerce.number().int().min(1).default(500),
   BILLING_PERIOD: z.enum(['monthly', 'daily']).default('monthly'),
   /** How often the rating schedule turns usage into charges; 0 disables the schedule (on-demand runs still work). */
   RATING_INTERVAL_MINUTES: z.coerce.number().int().min(0).default(60),

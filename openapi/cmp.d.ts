@@ -4066,7 +4066,7 @@ export interface paths {
             };
         };
         put?: never;
-        /** Start, stop, reboot, set the admin password, snapshot, set the security groups or delete (one action at a time per server) */
+        /** Start, stop, reboot, set the admin password, snapshot, set the security groups, pause/unpause, suspend/resume, resize (then confirm or revert), rebuild, rescue/unrescue, shelve/unshelve or delete (one action at a time per server, Nova's state rules) */
         post: {
             parameters: {
                 query?: never;
@@ -8976,7 +8976,7 @@ export interface components {
         };
         OperateInstanceActionRequest: {
             /** @enum {string} */
-            action: "start" | "stop" | "reboot" | "set_password" | "snapshot" | "set_security_groups" | "delete";
+            action: "start" | "stop" | "reboot" | "set_password" | "snapshot" | "set_security_groups" | "pause" | "unpause" | "suspend" | "resume" | "resize" | "confirm_resize" | "revert_resize" | "rebuild" | "rescue" | "unrescue" | "shelve" | "unshelve" | "delete";
             /**
              * @description reboot only (default SOFT)
              * @enum {string}
@@ -8992,7 +8992,7 @@ export interface components {
         OperateInstanceAction: {
             id: string;
             /** @enum {string} */
-            action: "start" | "stop" | "reboot" | "set_password" | "snapshot" | "set_security_groups" | "delete";
+            action: "start" | "stop" | "reboot" | "set_password" | "snapshot" | "set_security_groups" | "pause" | "unpause" | "suspend" | "resume" | "resize" | "confirm_resize" | "revert_resize" | "rebuild" | "rescue" | "unrescue" | "shelve" | "unshelve" | "delete";
             params: {
                 [key: string]: unknown;
             };
@@ -9254,6 +9254,10 @@ export interface components {
         OperatePublicImageList: {
             items: components["schemas"]["OperatePublicImage"][];
         };
+            /** @description the catalog flavor product the server is priced as (changes when a resize is confirmed) */
+            catalogFlavorId: string | null;
+            /** @description the actions Nova's state rules allow now (what the portal offers; reboot when either kind is allowed) */
+            allowedActions: ("start" | "stop" | "reboot" | "set_password" | "snapshot" | "set_security_groups" | "pause" | "unpause" | "suspend" | "resume" | "resize" | "confirm_resize" | "revert_resize" | "rebuild" | "rescue" | "unrescue" | "shelve" | "unshelve" | "delete")[];
         OperatePublicImageCreate: {
             name: string;
             /**
@@ -9277,6 +9281,13 @@ export interface components {
         OperateQuotaAmounts: {
             instances: number;
             vcpus: number;
+            /**
+             * Format: uuid
+             * @description resize only: the catalog flavor product to resize to (quota reserved for the difference; priced from confirmation on)
+             */
+            flavorId?: string;
+            /** @description rebuild only: an image the tenant may use (own, shared or public); the server keeps its id and addresses */
+            imageId?: string;
             ramMb: number;
             volumes: number;
             gigabytes: number;
@@ -9312,6 +9323,14 @@ export interface components {
             tenantId: string | null;
             name: string;
             osStatus: string | null;
+            /** @description a resize in VERIFY_RESIZE waiting for confirm_resize or revert_resize, confirmed automatically at autoConfirmAt */
+            resize?: {
+                flavor: {
+                    [key: string]: unknown;
+                };
+                /** Format: date-time */
+                autoConfirmAt: string;
+            } | null;
             /** Format: date-time */
             firstSeenAt: string;
             /** Format: date-time */

@@ -48,7 +48,11 @@ export function createSimApp(cloud: SimCloud, modules: SimModule[]): Hono<AuthEn
     if (!faultExempt(path)) {
       const d = cloud.faults.decide(c.req.method, path);
       if (d.latencyMs > 0) await new Promise((r) => setTimeout(r, d.latencyMs));
-      if (d.status) throw injectedFault(path, d.status);
+      if (d.status && !d.lostReply) throw injectedFault(path, d.status);
+      if (d.status) {
+        await next();
+        throw injectedFault(path, d.status);
+      }
     }
     await next();
   });

@@ -23,6 +23,7 @@ import type { ProvisionCloudSettings } from '../activities/openstack/provision-s
 import { createResourceRecordActivities } from '../activities/db/resources';
 import { createBillingActivities } from '../activities/billing';
 import { createDriftRecordActivities } from '../activities/db/resources-drift';
+import { createServerChangeActivities } from '../activities/db/server-changes';
 import { createOperateOpenStackActivities } from '../activities/openstack/operate';
 import type { CloudAccount } from '../activities/openstack/cloud';
 
@@ -55,6 +56,7 @@ export function orchestrationActivities(deps: ActivityDeps) {
     ...createAutoscalingRecordActivities(deps.orm),
     ...createAutoscalingQuotaActivities(deps.orm),
     ...createMetricsActivities({
+    ...createServerChangeActivities(deps.orm),
       prometheusUrl: deps.autoscaling?.prometheusUrl,
       cpuMetric: deps.autoscaling?.cpuMetric ?? defaultCpuMetric,
     }),

@@ -16,6 +16,7 @@ import {
   continueAsNew,
   defineQuery,
   defineUpdate,
+  patched,
   proxyActivities,
   setHandler,
   uuid4,
@@ -24,8 +25,14 @@ import {
 } from '@temporalio/workflow';
 import type { ServerOperateActivities } from '../activities/openstack/operate-servers';
 import type { ResourceRecordActivities } from '../activities/db/resources';
-import type { ConsoleInfo } from '../activities/openstack/operate-types';
-import { publicParams, settledStatuses, type ServerActionRequest } from '../domain/operate/server-actions';
+import type { ServerChangeActivities } from '../activities/db/server-changes';
+import type { ConsoleInfo, ServerSnapshot } from '../activities/openstack/operate-types';
+import {
+  publicParams,
+  settledStatuses,
+  type ResizeTarget,
+  type ServerActionRequest,
+} from '../domain/operate/server-actions';
 import { queuesOf } from '../domain/task-queues';
 import { retryPresets } from './retry-presets';
 
@@ -39,6 +46,23 @@ export interface InstanceOpsInput {
   idleTimeoutMs: number;
   /** Carried over by continue-as-new. */
   history?: ActionRecord[];
+  /** Nova's resize_confirm_window: a resize left in VERIFY_RESIZE this long is confirmed by the workflow (absent: never). */
+  resizeConfirmMs?: number;
+  /** Continue as new after this many actions (or sooner when Temporal suggests it). */
+  actionsPerRun?: number;
+  /** An action accepted while the previous run was ending: this run performs it first. */
+  pending?: { record: ActionRecord; request: ServerActionRequest } | null;
+  /** A resize waiting in VERIFY_RESIZE for confirmation, carried over too. */
+  awaitingConfirm?: AwaitingConfirm | null;
+}
+
+/** A resize the server has made and Nova waits to have confirmed or reverted. */
+export interface AwaitingConfirm {
+  /** The resize action's id: the key of its quota reservation and of its lifecycle event. */
+  key: string;
+  flavor: ResizeTarget;
+  /** When it is confirmed automatically (ms since epoch). */
+  deadline: number;
 }
 
 export type ActionStatus = 'accepted' | 'running' | 'succeeded' | 'failed';
@@ -63,6 +87,8 @@ export interface InstanceOpsProgress {
   serverId: string;
   state: 'idle' | 'busy' | 'deleted';
   current: ActionRecord | null;
+  /** A resize waiting for confirmResize or revertResize, and when it is confirmed automatically. */
+  resize?: { flavor: ResizeTarget; autoConfirmAt: string } | null;
   /** Finished actions, newest first. */
   history: ActionRecord[];
 }
@@ -89,16 +115,18 @@ export async function instanceOpsWorkflow(input: InstanceOpsInput): Promise<Inst
     heartbeatTimeout: '30 seconds',
     retry,
   });
-  const db = proxyActivities<ResourceRecordActivities>({
+  const db = proxyActivities<ResourceRecordActivities & ServerChangeActivities>({
     taskQueue: queues.orchestration,
     startToCloseTimeout: '30 seconds',
     retry: retryPresets.orchestration,
   });
 
   const history: ActionRecord[] = input.history ?? [];
-  let current: ActionRecord | null = null;
-  let pending: { record: ActionRecord; request: ServerActionRequest } | null = null;
+  let pending: { record: ActionRecord; request: ServerActionRequest } | null = input.pending ?? null;
+  let current: ActionRecord | null = pending?.record ?? null;
+  let awaitingConfirm: AwaitingConfirm | null = input.awaitingConfirm ?? null;
   let deleted = false;
+  let actionsThisRun = 0;
 
   const progress = (): InstanceOpsProgress => ({
     resourceId: input.resourceId,
@@ -106,6 +134,22 @@ export async function instanceOpsWorkflow(input: InstanceOpsInput): Promise<Inst
     state: deleted ? 'deleted' : current ? 'busy' : 'idle',
     current,
     history,
+    ...(awaitingConfirm
+      ? { resize: { flavor: awaitingConfirm.flavor, autoConfirmAt: new Date(awaitingConfirm.deadline).toISOString() } }
+      : {}),
+  });
+  const newRecord = (request: ServerActionRequest): ActionRecord => ({
+    id: uuid4(),
+    action: request.action,
+    params: publicParams(request),
+    status: 'accepted',
+    step: 'checking state',
+    steps: [{ step: 'checking state', at: new Date().toISOString() }],
+    requestedBy: request.requestedBy ?? null,
+    requestedAt: new Date().toISOString(),
+    finishedAt: null,
+    error: null,
+    result: null,
   });
   const step = (r: ActionRecord, name: string) => {
     r.step = name;
@@ -117,19 +161,7 @@ export async function instanceOpsWorkflow(input: InstanceOpsInput): Promise<Inst
   setHandler(
     requestActionUpdate,
     async (request) => {
-      const record: ActionRecord = {
-        id: uuid4(),
-        action: request.action,
-        params: publicParams(request),
-        status: 'accepted',
-        step: 'checking state',
-        steps: [{ step: 'checking state', at: new Date().toISOString() }],
-        requestedBy: request.requestedBy ?? null,
-        requestedAt: new Date().toISOString(),
-        finishedAt: null,
-        error: null,
-        result: null,
-      };
+      const record = newRecord(request);
       // Taken before the first await: a second request arriving meanwhile sees the server busy.
       current = record;
       try {
@@ -138,7 +170,13 @@ export async function instanceOpsWorkflow(input: InstanceOpsInput): Promise<Inst
           projectId: input.projectId,
           action: request.action,
           rebootType: request.rebootType,
+          flavor: request.flavor,
         });
+        // The quota a resize adds, or an offloaded server takes again, is held before Nova is asked.
+        if (request.action === 'resize')
+          await db.reserveResizeQuota({ resourceId: input.resourceId, key: record.id, flavor: request.flavor! });
+        if (request.action === 'unshelve')
+          await db.reserveUnshelveQuota({ resourceId: input.resourceId, key: record.id });
       } catch (e) {
         current = null;
         throw e;
@@ -159,6 +197,10 @@ export async function instanceOpsWorkflow(input: InstanceOpsInput): Promise<Inst
           throw ApplicationFailure.nonRetryable('a password is required', 'InvalidRequest');
         if (request.action === 'set_security_groups' && !request.securityGroupIds?.length)
           throw ApplicationFailure.nonRetryable('at least one security group is required', 'InvalidRequest');
+        if (request.action === 'resize' && !request.flavor)
+          throw ApplicationFailure.nonRetryable('a flavor is required', 'InvalidRequest');
+        if (request.action === 'rebuild' && !request.imageId)
+          throw ApplicationFailure.nonRetryable('an image is required', 'InvalidRequest');
       },
     },
   );
@@ -177,6 +219,7 @@ export async function instanceOpsWorkflow(input: InstanceOpsInput): Promise<Inst
   async function perform(record: ActionRecord, request: ServerActionRequest): Promise<void> {
     const { serverId, projectId } = input;
     step(record, 'requesting from OpenStack');
+    if (request.action === 'resize') step(record, 'resizing');
     const submitted = await os.submitServerAction({
       serverId,
       projectId,
@@ -185,6 +228,8 @@ export async function instanceOpsWorkflow(input: InstanceOpsInput): Promise<Inst
       password: request.password,
       imageName: request.imageName,
       securityGroupIds: request.securityGroupIds,
+      imageId: request.imageId,
+      flavorRef: request.flavor ? (await os.ensureResizeFlavor({ flavor: request.flavor })).flavorRef : undefined,
       tag: `${workflowInfo().workflowId}/${record.id}`,
     });
     if (request.action === 'delete') {
@@ -197,6 +242,8 @@ export async function instanceOpsWorkflow(input: InstanceOpsInput): Promise<Inst
       }
       step(record, 'releasing quota');
       await db.markResourceDeleted({ resourceId: input.resourceId });
+      if (awaitingConfirm) await db.releaseServerQuota({ key: awaitingConfirm.key });
+      awaitingConfirm = null;
       deleted = true;
       return;
     }
@@ -222,21 +269,111 @@ export async function instanceOpsWorkflow(input: InstanceOpsInput): Promise<Inst
       });
     }
     step(record, 'waiting for the server to settle');
-    const snapshot = await waits.waitServerSettled({ serverId, projectId, statuses: settledStatuses(request) });
+    let snapshot = await waits.waitServerSettled({ serverId, projectId, statuses: settledStatuses(request) });
+    const at = new Date().toISOString();
+    if (request.action === 'resize') {
+      awaitingConfirm = {
+        key: record.id,
+        flavor: request.flavor!,
+        deadline: Date.now() + (input.resizeConfirmMs ?? 0),
+      };
+      record.result = { autoConfirmAt: new Date(awaitingConfirm.deadline).toISOString() };
+    }
+    if (request.action === 'confirm_resize' && awaitingConfirm) {
+      step(record, 'recording the new flavor and price');
+      await db.recordServerResized({
+        resourceId: input.resourceId,
+        key: awaitingConfirm.key,
+        flavor: awaitingConfirm.flavor,
+        confirmedAt: at,
+      });
+      record.result = { flavor: awaitingConfirm.flavor, confirmedAt: at };
+      awaitingConfirm = null;
+    }
+    if (request.action === 'revert_resize' && awaitingConfirm) {
+      step(record, 'releasing quota');
+      await db.releaseServerQuota({ key: awaitingConfirm.key });
+      awaitingConfirm = null;
+    }
+    if (request.action === 'shelve') {
+      // Nova offloads at once by default (shelved_offload_time 0); otherwise the platform asks for it.
+      if (snapshot.status === 'SHELVED') {
+        step(record, 'offloading');
+        await os.offloadShelvedServer({ serverId, projectId });
+        snapshot = await waits.waitServerSettled({ serverId, projectId, statuses: ['SHELVED_OFFLOADED'] });
+      }
+      step(record, 'releasing cores and RAM');
+      await db.recordServerOffloaded({ resourceId: input.resourceId, key: record.id, at });
+    }
+    if (request.action === 'unshelve') {
+      step(record, 'taking cores and RAM again');
+      await db.recordServerUnshelved({ resourceId: input.resourceId, key: record.id, at });
+    }
     step(record, 'recording state');
     await db.recordServerState({ resourceId: input.resourceId, snapshot });
   }
 
+  /** What an action that failed half way held goes back (a resize's or unshelve's reservation). */
+  async function undoFailed(request: ServerActionRequest, record: ActionRecord): Promise<void> {
+    if (request.action === 'resize' && awaitingConfirm?.key !== record.id)
+      await db.releaseServerQuota({ key: record.id });
+    if (request.action === 'unshelve') await db.releaseServerQuota({ key: record.id });
+  }
+
+  /**
+   * A confirm or revert failed: the server tells how the resize ended. Still waiting: try again in a
+   * minute. Otherwise (someone else confirmed or reverted, or the server is gone) the record follows
+   * the flavor the server has.
+   */
+  async function settleAwaiting(snapshot: ServerSnapshot | null): Promise<void> {
+    const a = awaitingConfirm;
+    if (!a) return;
+    if (snapshot?.status === 'VERIFY_RESIZE') {
+      awaitingConfirm = { ...a, deadline: Math.max(a.deadline, Date.now() + 60_000) };
+      return;
+    }
+    const f = snapshot?.flavor;
+    if (f && f.vcpus === a.flavor.vcpus && f.ram === a.flavor.ramMb && f.disk === a.flavor.diskGb)
+      await db.recordServerResized({
+        resourceId: input.resourceId,
+        key: a.key,
+        flavor: a.flavor,
+        confirmedAt: new Date().toISOString(),
+      });
+    else await db.releaseServerQuota({ key: a.key });
+    awaitingConfirm = null;
+  }
+
+  /** Whether this run has done enough to hand over to a fresh one (history kept short). */
+  const shouldRollOver = () =>
+    workflowInfo().continueAsNewSuggested ||
+    (input.actionsPerRun !== undefined &&
+      actionsThisRun >= input.actionsPerRun &&
+      patched('server-roll-over-by-count'));
+
   for (;;) {
-    const woke = await condition(() => pending !== null, input.idleTimeoutMs);
-    if (!woke) {
-      if (current) continue;
+    const confirmIn = awaitingConfirm ? Math.max(1, awaitingConfirm.deadline - Date.now()) : null;
+    const woke = await condition(
+      () => pending !== null,
+      confirmIn !== null ? Math.min(confirmIn, input.idleTimeoutMs) : input.idleTimeoutMs,
+    );
+    if (!woke && awaitingConfirm && !current && Date.now() >= awaitingConfirm.deadline) {
+      // Nova's resize_confirm_window: the tenant neither confirmed nor reverted in time.
+      const request: ServerActionRequest = { action: 'confirm_resize', requestedBy: 'system:resize-confirm-window' };
+      const record = newRecord(request);
+      current = record;
+      pending = { record, request };
+    }
+    if (!woke && !pending) {
+      if (current && awaitingConfirm) await condition(() => pending !== null || current === null);
+      if (current || awaitingConfirm) continue;
       await condition(allHandlersFinished);
       if (pending === null && current === null) return progress();
       continue;
     }
     const { record, request } = pending!;
     pending = null;
+    actionsThisRun++;
     record.status = 'running';
     try {
       await perform(record, request);
@@ -246,11 +383,17 @@ export async function instanceOpsWorkflow(input: InstanceOpsInput): Promise<Inst
       record.status = 'failed';
       record.error = describe(e);
       step(record, 'failed');
+      try {
+        await undoFailed(request, record);
+      } catch {
+        /* the reservation stays for the reconciler; the failure above is what the user needs to see */
+      }
       // The platform's record follows the cloud even when an action failed half way.
       if (!deleted) {
         try {
           const snapshot = await os.getServerSnapshot({ serverId: input.serverId, projectId: input.projectId });
           if (snapshot) await db.recordServerState({ resourceId: input.resourceId, snapshot });
+          if (request.action === 'confirm_resize' || request.action === 'revert_resize') await settleAwaiting(snapshot);
         } catch {
           /* the failure above is what the user needs to see */
         }
@@ -264,8 +407,12 @@ export async function instanceOpsWorkflow(input: InstanceOpsInput): Promise<Inst
       await condition(allHandlersFinished);
       return progress();
     }
-    if (workflowInfo().continueAsNewSuggested) {
+    if (shouldRollOver()) {
       await condition(allHandlersFinished);
+      if (patched('server-pending-over-continue-as-new')) {
+        // An action accepted (202) while the handlers finished is carried over, never dropped.
+        await continueAsNew<typeof instanceOpsWorkflow>({ ...input, history, pending, awaitingConfirm });
+      }
       await continueAsNew<typeof instanceOpsWorkflow>({ ...input, history });
     }
   }

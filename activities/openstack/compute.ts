@@ -303,6 +303,48 @@ export class ComputeApi {
       evacuate: { ...(opts.host ? { host: opts.host } : {}), ...(opts.adminPass ? { adminPass: opts.adminPass } : {}) },
     });
   }
+  async pause(id: string): Promise<void> {
+    await this.action(id, { pause: null });
+  }
+  async unpause(id: string): Promise<void> {
+    await this.action(id, { unpause: null });
+  }
+  async suspend(id: string): Promise<void> {
+    await this.action(id, { suspend: null });
+  }
+  async resume(id: string): Promise<void> {
+    await this.action(id, { resume: null });
+  }
+  /** Resize to another flavor; the server waits in VERIFY_RESIZE for confirmResize or revertResize. */
+  async resize(id: string, flavorRef: string): Promise<void> {
+    await this.action(id, { resize: { flavorRef } });
+  }
+  async confirmResize(id: string): Promise<void> {
+    await this.action(id, { confirmResize: null });
+  }
+  async revertResize(id: string): Promise<void> {
+    await this.action(id, { revertResize: null });
+  }
+  /** Rebuilds the server from an image: same id, same ports and addresses. */
+  async rebuild(id: string, imageRef: string): Promise<void> {
+    await this.action(id, { rebuild: { imageRef } });
+  }
+  /** Boots the server from a rescue image; Nova answers the rescue password, which is not kept. */
+  async rescue(id: string): Promise<void> {
+    await this.action(id, { rescue: null });
+  }
+  async unrescue(id: string): Promise<void> {
+    await this.action(id, { unrescue: null });
+  }
+  async shelve(id: string): Promise<void> {
+    await this.action(id, { shelve: null });
+  }
+  async shelveOffload(id: string): Promise<void> {
+    await this.action(id, { shelveOffload: null });
+  }
+  async unshelve(id: string): Promise<void> {
+    await this.action(id, { unshelve: null });
+  }
   async changePassword(id: string, adminPass: string): Promise<void> {
     await this.action(id, { changePassword: { adminPass } });
   }

@@ -1,10 +1,17 @@
 import { ApplicationFailure } from '@temporalio/common';
 import { Context, sleep } from '@temporalio/activity';
-import { refusalReason, type ServerAction } from '../../domain/operate/server-actions';
+import { refusalReason, type ResizeTarget, type ServerAction } from '../../domain/operate/server-actions';
 import type { ImageFacts } from '../db/resources';
 import type { Cloud } from './cloud';
 import type { RemoteConsole, Server } from './compute';
-import { failureTypeOf, isNotFound, OpenStackFailureType } from './errors';
+import { isNotFound, OpenStackFailureType } from './errors';
+import {
+  ensureNovaFlavor,
+  reachedNovaBefore,
+  refusingConflict,
+  sendServerAction,
+  type ServerActionCall,
+} from './operate-server-requests';
 import type { Image } from './image';
 import type { ConsoleInfo, ServerSnapshot } from './operate-types';
 
@@ -56,6 +63,15 @@ export function imageFactsOf(i: Image): ImageFacts {
 
 const pollMs = 300;
 
+/** Nova's refusals of a resize target: the same size, or a smaller root disk of an image-backed server. */
+function resizeProblem(current: ServerSnapshot['flavor'], to: ResizeTarget): string | null {
+  if (current.vcpus === to.vcpus && current.ram === to.ramMb && current.disk === to.diskGb)
+    return `When resizing, instances must change flavor! The server already has ${to.vcpus} vCPUs, ${to.ramMb} MB RAM and ${to.diskGb} GB disk`;
+  if (current.disk !== null && current.disk > 0 && to.diskGb < current.disk)
+    return `Resize error: Unable to resize disk down (from ${current.disk} GB to ${to.diskGb} GB)`;
+  return null;
+}
+
 /** A server, and the tenant project to act in (the admin's own project when null). */
 export interface ServerCall {
   serverId: string;
@@ -89,17 +105,6 @@ export function createServerOperateActivities(cloud: Cloud) {
     }
   }
 
-  /** Nova's 409 names the state that refused the action; that is the user's answer, not a retry. */
-  async function refusingConflict<T>(call: () => Promise<T>): Promise<T> {
-    try {
-      return await call();
-    } catch (e) {
-      if (failureTypeOf(e) === OpenStackFailureType.Conflict)
-        throw ApplicationFailure.nonRetryable((e as Error).message, OpenStackFailureType.InvalidServerState);
-      throw e;
-    }
-  }
-
   return {
     async getServerSnapshot({ serverId, projectId }: ServerCall): Promise<ServerSnapshot | null> {
       const s = await fetchServer(serverId, projectId);
@@ -112,7 +117,8 @@ export function createServerOperateActivities(cloud: Cloud) {
       projectId,
       action: name,
       rebootType,
-    }: ServerCall & { action: ServerAction | 'console'; rebootType?: string }): Promise<void> {
+      flavor,
+    }: ServerCall & { action: ServerAction | 'console'; rebootType?: string; flavor?: ResizeTarget }): Promise<void> {
       const s = await fetchServer(serverId, projectId);
       if (!s)
         throw ApplicationFailure.nonRetryable(
@@ -123,66 +129,38 @@ export function createServerOperateActivities(cloud: Cloud) {
       const state = { status: s.status as string, taskState: s['OS-EXT-STS:task_state'] ?? null };
       const reason = refusalReason(name, state, rebootType);
       if (reason) throw ApplicationFailure.nonRetryable(reason, OpenStackFailureType.InvalidServerState, state);
+      if (name === 'resize' && flavor) {
+        const problem = resizeProblem(serverSnapshotOf(s).flavor, flavor);
+        if (problem) throw ApplicationFailure.nonRetryable(problem, 'BadRequest', { flavorId: flavor.productId });
+      }
     },
 
-    /** Sends the action to Nova. Snapshots are tagged with the workflow step so a retry finds the image already asked for. */
+    /** The Nova flavor a resize goes to (made on first need, as provisioning makes them). */
+    async ensureResizeFlavor({ flavor }: { flavor: ResizeTarget }): Promise<{ flavorRef: string }> {
+      return { flavorRef: await ensureNovaFlavor(cloud.admin(), flavor) };
+    },
+
+    /**
+     * Sends the action to Nova. A retry first looks whether the earlier attempt reached Nova (its reply
+     * was lost): then the action is under way and this is success, not Nova's 409.
+     */
     async submitServerAction(
-      req: ServerCall & {
-        action: ServerAction;
-        rebootType?: string;
-        password?: string;
-        imageName?: string;
-        securityGroupIds?: string[];
-        tag: string;
-      },
+      req: ServerCall & Omit<ServerActionCall, 'serverId'>,
     ): Promise<{ imageId?: string; portIds?: string[] }> {
-      const { serverId } = req;
       const c = cloud.tenant(req.projectId);
-      switch (req.action) {
-        case 'start':
-          await refusingConflict(() => c.compute.start(serverId));
-          return {};
-        case 'stop':
-          await refusingConflict(() => c.compute.stop(serverId));
-          return {};
-        case 'reboot':
-          await refusingConflict(() => c.compute.reboot(serverId, req.rebootType === 'HARD' ? 'HARD' : 'SOFT'));
-          return {};
-        case 'set_password':
-          await refusingConflict(() => c.compute.changePassword(serverId, req.password ?? ''));
-          return {};
-        case 'snapshot': {
-          // Glance filters by name only; the step tag (an image property) tells our image from a namesake.
-          const ours = async () =>
-            (await c.image.listImages({ name: req.imageName ?? '' })).find((i) => i.cmp_step === req.tag)?.id;
-          const existing = await ours();
-          if (existing) return { imageId: existing };
-          const imageId =
-            (await refusingConflict(() =>
-              c.compute.createImage(serverId, req.imageName ?? '', { cmp_step: req.tag }),
-            )) ?? (await ours());
-          if (!imageId)
-            throw ApplicationFailure.retryable(
-              'Nova accepted the snapshot but Glance does not list it yet',
-              OpenStackFailureType.SnapshotPending,
-            );
-          return { imageId };
-        }
-        case 'set_security_groups': {
-          // Setting the same list again changes nothing, so a retry is harmless.
-          const ports = await c.network.listPorts({ device_id: serverId });
-          for (const p of ports)
-            await refusingConflict(() => c.network.updatePort(p.id, { security_groups: req.securityGroupIds ?? [] }));
-          return { portIds: ports.map((p) => p.id) };
-        }
-        case 'delete':
-          try {
-            await c.compute.deleteServer(serverId);
-          } catch (e) {
-            if (!isNotFound(e)) throw e;
-          }
-          return {};
+      const info = Context.current().info;
+      const call: ServerActionCall = { ...req, serverId: req.serverId };
+      if (info.attempt > 1 && !['snapshot', 'set_security_groups', 'delete'].includes(req.action)) {
+        if (await reachedNovaBefore(c, call, { since: info.scheduledTimestampMs })) return {};
       }
+      return sendServerAction(c, call);
+    },
+
+    /** Frees the host of a SHELVED server (Nova's shelveOffload); already offloaded is fine. */
+    async offloadShelvedServer({ serverId, projectId }: ServerCall): Promise<void> {
+      const s = await fetchServer(serverId, projectId);
+      if (!s || s.status === 'SHELVED_OFFLOADED' || s['OS-EXT-STS:task_state'] === 'shelving_offloading') return;
+      await refusingConflict(() => cloud.tenant(projectId).compute.shelveOffload(serverId));
     },
 
     /** Polls until no task runs and the status is one of `statuses` (any when empty); ERROR fails. */

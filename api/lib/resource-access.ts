@@ -56,6 +56,7 @@ const conflictTypes = new Set([
   'OpenStackConflict',
   'ResourceBusy',
   'InvalidResourceState',
+  'QuotaExceeded',
 ]);
 
 /** Turns a rejected Update into the API's answer: 409 with the workflow's reason, 422, or 502 with OpenStack's. */
@@ -70,6 +71,11 @@ export function updateRejection(e: unknown): unknown {
   const details = failure?.details?.[0] ?? null;
   if (conflictTypes.has(type))
     return conflict(message, { reason: type, ...(details && typeof details === 'object' ? details : {}) });
+  if (type === 'BadRequest')
+    return new ApiError(400, 'bad_request', message, {
+      reason: type,
+      ...(details && typeof details === 'object' ? details : {}),
+    });
   if (type === 'InvalidRequest' || type === 'OpenStackBadRequest')
     return new ApiError(422, 'validation_failed', message, { reason: type });
   if (type === 'OpenStackNotFound')

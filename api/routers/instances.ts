@@ -3,7 +3,7 @@ import { WorkflowNotFoundError, type Client } from '@temporalio/client';
 import { z } from 'zod';
 import { CloudResource, Tenant } from '../../domain/entities';
 import { can } from '../../domain/rbac/principal';
-import type { ServerActionRequest } from '../../domain/operate/server-actions';
+import { allowedActions, type ServerActionRequest } from '../../domain/operate/server-actions';
 import type { Schemas } from '../../openapi/types';
 import {
   consoleUpdate,
@@ -14,7 +14,7 @@ import {
   type InstanceOpsProgress,
 } from '../../workflows/instance-action';
 import { conflict } from '../lib/api-error';
-import { cloudIdsOf } from '../services/cloud-ids';
+import { instanceActionBody, instanceActionRequest, type InstanceActionBody } from '../services/instance-requests';
 import { page, pageQuery } from '../lib/pagination';
 import { principalOf } from '../lib/principal';
 import { jsonBody, queryParams } from '../lib/validate';
@@ -28,20 +28,6 @@ const listQuery = pageQuery
     status: z.enum(['provisioning', 'active', 'error', 'deleting', 'missing']).optional(),
   })
   .strict();
-const actionBody = z.discriminatedUnion('action', [
-  z.object({ action: z.literal('start') }).strict(),
-  z.object({ action: z.literal('stop') }).strict(),
-  z.object({ action: z.literal('reboot'), type: z.enum(['SOFT', 'HARD']).default('SOFT') }).strict(),
-  z.object({ action: z.literal('set_password'), password: z.string().min(8).max(255) }).strict(),
-  z.object({ action: z.literal('snapshot'), name: z.string().min(1).max(255) }).strict(),
-  z
-    .object({
-      action: z.literal('set_security_groups'),
-      securityGroupIds: z.array(z.string().min(1).max(64)).min(1).max(5),
-    })
-    .strict(),
-  z.object({ action: z.literal('delete') }).strict(),
-]);
 const consoleBody = z.object({ type: z.enum(['novnc', 'xvpvnc', 'spice-html5']).default('novnc') }).strict();
 
 type Flavor = {
@@ -72,6 +58,11 @@ function instanceView(r: CloudResource, showHost: boolean): Schemas['OperateInst
     host: showHost ? ((a.host as string | null) ?? null) : null,
     addresses: (a.addresses as Schemas['OperateInstance']['addresses']) ?? {},
     securityGroupIds: (a.securityGroupIds as string[] | undefined) ?? [],
+    catalogFlavorId: ((r.spec as { flavorId?: string }).flavorId as string | undefined) ?? null,
+    allowedActions:
+      r.status === 'deleted' || !r.osStatus
+        ? []
+        : allowedActions({ status: r.osStatus, taskState: a.taskState as string | null }),
     orderId: r.orderId ?? null,
     createdAt: r.createdAt.toISOString(),
     updatedAt: r.updatedAt.toISOString(),
@@ -94,6 +85,8 @@ async function serverProcess(c: Ctx, r: CloudResource) {
         serverId: r.openstackId,
         projectId: (await c.get('em').findOne(Tenant, { id: r.tenantId }))?.openstackProjectId ?? null,
         idleTimeoutMs: deps.config.INSTANCE_WORKFLOW_IDLE_SECONDS * 1000,
+        resizeConfirmMs: deps.config.INSTANCE_RESIZE_CONFIRM_SECONDS * 1000,
+        actionsPerRun: deps.config.INSTANCE_WORKFLOW_ACTIONS_PER_RUN,
       },
     ],
   });
@@ -171,24 +164,8 @@ export async function requestInstanceAction(c: Ctx, r: CloudResource, request: S
 
 instancesRouter.post('/:instanceId/actions', async (c) => {
   const r = await visibleResource(c, 'server', 'instanceId', 'operate', 'instance');
-  const body = await jsonBody(c, actionBody);
-  const request: ServerActionRequest = { action: body.action };
-  if (body.action === 'reboot') request.rebootType = body.type;
-  if (body.action === 'set_password') request.password = body.password;
-  if (body.action === 'snapshot') request.imageName = body.name;
-  if (body.action === 'set_security_groups') {
-    const ids = await cloudIdsOf(c, r.tenantId);
-    const resolved = await ids.resolveAll(
-      body.securityGroupIds.map((id, j) => ({
-        kind: 'security_group' as const,
-        id,
-        path: `securityGroupIds.${j}`,
-        use: 'own' as const,
-      })),
-    );
-    request.securityGroupIds = resolved.map((x) => x.id);
-  }
-  return requestInstanceAction(c, r, request);
+  const body = (await jsonBody(c, instanceActionBody)) as InstanceActionBody;
+  return requestInstanceAction(c, r, await instanceActionRequest(c, r, body));
 });
 
 instancesRouter.delete('/:instanceId', async (c) =>

@@ -30,7 +30,8 @@ const bad = (m: string) => adminError(400, m);
  *   PUT    /sim-admin/groups/{group}/load        same body, every server with metadata cmp_group={group}
  *   POST   /sim-admin/servers/seed               { count, projectId?, flavorId?, namePrefix?, metadata? } ACTIVE servers, no ports
  *   GET    /sim-admin/faults                     injected rules with hit counts
- *   POST   /sim-admin/faults                     { path: regex, method?, status?: 4xx/5xx, share?: 0..1, count?, latencyMs? } → 201
+ *   POST   /sim-admin/faults                     { path: regex, method?, status?: 4xx/5xx, share?: 0..1, count?, latencyMs?, lostReply? } → 201
+ *                                                 (lostReply: the request is carried out, then answered with status)
  *   DELETE /sim-admin/faults/{id} | /sim-admin/faults
  *   POST   /sim-admin/tokens/expire              { token }
  *   POST   /sim-admin/reset                      back to the seeded cloud (all services, faults, counters) → 204
@@ -213,6 +214,7 @@ export const adminModule: SimModule = {
         share: num(b.share, 'share', 0, 1),
         remaining: num(b.count, 'count', 0),
         latencyMs,
+        lostReply: b.lostReply === true,
       });
       return c.json({ fault: rule }, 201);
     });

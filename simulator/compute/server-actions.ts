@@ -9,6 +9,7 @@ import { PowerState, VmState } from './state-map';
 import { schemaError, validMetadata, validName, optString } from './validation';
 import { liveMigrate, coldMigrate, confirmResize, revertResize, evacuate } from './migration-actions';
 import { consoleUrl } from './consoles';
+import { rescue, shelve, shelveOffload, unrescue, unshelve } from './shelve-rescue-actions';
 import { serverDetailView } from './server-view';
 
 type Obj = Record<string, unknown>;
@@ -177,6 +178,11 @@ export function serverActionRoutes(svc: ComputeService): Hono<ComputeEnv> {
     confirmResize: (c, s) => confirmResize(c, svc, s),
     revertResize: (c, s) => revertResize(c, svc, s),
     evacuate: (c, s, arg) => evacuate(c, svc, s, arg),
+    rescue: (c, s, arg) => rescue(c, svc, s, arg),
+    unrescue: (c, s) => unrescue(c, svc, s),
+    shelve: (c, s) => shelve(c, svc, s),
+    shelveOffload: (c, s) => shelveOffload(c, svc, s),
+    unshelve: (c, s, arg) => unshelve(c, svc, s, arg),
     rebuild: (c, s, arg) => {
       const a = (arg ?? {}) as Obj;
       if (typeof a.imageRef !== 'string')
@@ -243,4 +249,9 @@ const TASKS_ANY = [
   'image_snapshot',
   'updating_password',
   'spawning',
+  'rescuing',
+  'unrescuing',
+  'shelving',
+  'shelving_offloading',
+  'unshelving',
 ];

@@ -13,6 +13,8 @@ export interface FaultRule {
   share: number;
   /** Failures left before the rule stops failing; unlimited when absent. */
   remaining?: number;
+  /** The request is handled and only then answered with `status`: the reply is lost, the change happened. */
+  lostReply?: boolean;
   /** Extra delay before matching requests are handled. */
   latencyMs?: number;
   /** How many requests this rule has failed so far. */
@@ -25,6 +27,7 @@ export interface FaultDecision {
   latencyMs: number;
   status?: number;
   ruleId?: string;
+  lostReply?: boolean;
 }
 
 /** The table consulted by app.ts's global middleware for every request. */
@@ -61,6 +64,7 @@ export class FaultTable {
       if (d.status === undefined && r.status && (r.remaining === undefined || r.remaining > 0) && random() < r.share) {
         d.status = r.status;
         d.ruleId = r.id;
+        d.lostReply = r.lostReply === true;
         r.hits++;
         if (r.remaining !== undefined) r.remaining--;
       }

@@ -10,6 +10,8 @@ export interface SimOptions {
   evacuateMs: number;
   /** Time other short transitions take (start, stop, reboot, volume create, LB provisioning...). */
   actionMs: number;
+  /** Nova's shelved_offload_time: a shelved server frees its host after this long (0 = at once, -1 = never). */
+  shelvedOffloadMs: number;
   /** A compute service whose host stopped sending heartbeats is reported down after this long. */
   heartbeatTimeoutMs: number;
   /** Lifetime of a Keystone token. */
@@ -45,6 +47,7 @@ export const defaultSimOptions: SimOptions = {
   migrateMs: 300,
   evacuateMs: 300,
   actionMs: 50,
+  shelvedOffloadMs: 0,
   heartbeatTimeoutMs: 2000,
   tokenTtlMs: 3600_000,
   adminUser: 'admin',

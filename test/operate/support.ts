@@ -19,7 +19,14 @@ export interface OperateRig {
   tenant(): Promise<{ token: string; tenantId: string; projectId: string; cloud: OpenStackClient }>;
   /** A server made directly in the tenant's project (as provisioning would), recorded as the tenant's resource using one instance of quota. */
   server(t: { tenantId: string; cloud: OpenStackClient }, name?: string, networkId?: string): Promise<CloudResource>;
-  fault(rule: { method?: string; path: string; status: number; count?: number }): Promise<string>;
+  fault(rule: {
+    method?: string;
+    path: string;
+    status?: number;
+    count?: number;
+    latencyMs?: number;
+    lostReply?: boolean;
+  }): Promise<string>;
   clearFaults(): Promise<void>;
   close(): Promise<void>;
 }

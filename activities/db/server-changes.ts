@@ -1,0 +1,219 @@
+import { ApplicationFailure } from '@temporalio/common';
+import type { Orm } from '../../domain/db/orm';
+import { CloudResource } from '../../domain/entities';
+import type { ResizeTarget } from '../../domain/operate/server-actions';
+import { zeroAmounts, type QuotaAmounts } from '../../domain/quota/resources';
+import { QuotaExceededError, reserveQuota, returnUsage, settleReservation } from './quota-store';
+
+/** One change of a server's billable life, kept on its record (`spec.lifecycle`) for metering and billing. */
+export interface ServerLifecycleEvent {
+  /** The action that made it (also the key of its quota reservation). */
+  id: string;
+  type: 'resized' | 'shelved_offloaded' | 'unshelved';
+  /** When the change took effect (a resize: when it was confirmed). */
+  at: string;
+  from?: { flavorId: string | null; vcpus: number; ramMb: number; diskGb: number | null };
+  to?: { flavorId: string; name: string; vcpus: number; ramMb: number; diskGb: number };
+  /** The price from `at` on (a resize: the new catalog flavor's). */
+  price?: { hourly: number; monthly: number };
+}
+
+interface ServerSpec {
+  flavorId?: string;
+  quota?: Partial<QuotaAmounts>;
+  /** The vCPUs and RAM a shelved-offloaded server gave back, taken again on unshelve. */
+  shelvedQuota?: { vcpus: number; ramMb: number } | null;
+  lifecycle?: ServerLifecycleEvent[];
+  [k: string]: unknown;
+}
+
+/** vCPUs and RAM the server counts against its tenant's quota now (its record's, else Nova's flavor). */
+function countedSize(r: CloudResource): { vcpus: number; ramMb: number } {
+  const spec = r.spec as ServerSpec;
+  const f = ((r.attributes as { flavor?: { vcpus?: number | null; ram?: number | null } }).flavor ?? {}) as {
+    vcpus?: number | null;
+    ram?: number | null;
+  };
+  return { vcpus: spec.quota?.vcpus ?? f.vcpus ?? 0, ramMb: spec.quota?.ramMb ?? f.ram ?? 0 };
+}
+
+async function serverRow(orm: Orm, resourceId: string) {
+  const em = orm.em.fork();
+  const r = await em.findOne(CloudResource, { id: resourceId, kind: 'server' });
+  if (!r) throw ApplicationFailure.nonRetryable(`no server record ${resourceId}`, 'ServerDeleted');
+  return { em, r, spec: r.spec as ServerSpec };
+}
+
+/** Reserves `amounts` under `key`, answering Nova-style QuotaExceeded (a 409 for the user) when they do not fit. */
+async function reserveOrRefuse(
+  orm: Orm,
+  tenantId: string,
+  key: string,
+  amounts: QuotaAmounts,
+  what: string,
+): Promise<void> {
+  try {
+    await reserveQuota(orm, tenantId, key, amounts);
+  } catch (e) {
+    if (e instanceof QuotaExceededError)
+      throw ApplicationFailure.nonRetryable(`Quota exceeded for ${what}: ${e.message}`, 'QuotaExceeded', {
+        excesses: e.excesses,
+      });
+    throw e;
+  }
+}
+
+const withEvent = (spec: ServerSpec, e: ServerLifecycleEvent): ServerLifecycleEvent[] => [...(spec.lifecycle ?? []), e];
+const hasEvent = (spec: ServerSpec, id: string) => (spec.lifecycle ?? []).some((e) => e.id === id);
+
+/**
+ * Quota of the per-server workflow's resize and shelve: a resize reserves the growth before it is
+ * asked of Nova (and commits it on confirm, releases it on revert); shelve offload gives the
+ * server's vCPUs and RAM back (Nova stops counting them), unshelve reserves them again first.
+ * Every write is keyed by the action, so a retried activity changes nothing twice.
+ */
+export function createServerChangeActivities(orm: Orm) {
+  return {
+    /** Reserves what the resize adds (nothing when it shrinks); QuotaExceeded when it does not fit. */
+    async reserveResizeQuota({ resourceId, key, flavor }: { resourceId: string; key: string; flavor: ResizeTarget }) {
+      const { r } = await serverRow(orm, resourceId);
+      const now = countedSize(r);
+      const amounts = {
+        ...zeroAmounts(),
+        vcpus: Math.max(0, flavor.vcpus - now.vcpus),
+        ramMb: Math.max(0, flavor.ramMb - now.ramMb),
+      };
+      await reserveOrRefuse(orm, r.tenantId, key, amounts, 'resize');
+      return { from: now };
+    },
+
+    /** Gives back a reservation of a resize that was reverted or failed, or of an unshelve that failed. */
+    async releaseServerQuota({ key }: { key: string }): Promise<void> {
+      await settleReservation(orm, key, 'release');
+    },
+
+    /**
+     * The resize is confirmed: the reserved growth becomes usage (a shrink gives usage back), and the
+     * record takes the new flavor, its quota and its price from `confirmedAt`, with a `resized` event.
+     */
+    async recordServerResized({
+      resourceId,
+      key,
+      flavor,
+      confirmedAt,
+    }: {
+      resourceId: string;
+      key: string;
+      flavor: ResizeTarget;
+      confirmedAt: string;
+    }): Promise<void> {
+      const { em, r, spec } = await serverRow(orm, resourceId);
+      if (!hasEvent(spec, key)) {
+        const from = countedSize(r);
+        const oldFlavor = ((r.attributes as { flavor?: { disk?: number | null } }).flavor ?? {}) as {
+          disk?: number | null;
+        };
+        const price = { hourly: flavor.hourlyPrice, monthly: flavor.monthlyPrice };
+        r.spec = {
+          ...spec,
+          flavorId: flavor.productId,
+          flavor: {
+            productId: flavor.productId,
+            name: flavor.name,
+            vcpus: flavor.vcpus,
+            ramMb: flavor.ramMb,
+            diskGb: flavor.diskGb,
+          },
+          price,
+          quota: { ...zeroAmounts(), instances: 1, ...spec.quota, vcpus: flavor.vcpus, ramMb: flavor.ramMb },
+          lifecycle: withEvent(spec, {
+            id: key,
+            type: 'resized',
+            at: confirmedAt,
+            from: {
+              flavorId: spec.flavorId ?? null,
+              vcpus: from.vcpus,
+              ramMb: from.ramMb,
+              diskGb: oldFlavor.disk ?? null,
+            },
+            to: {
+              flavorId: flavor.productId,
+              name: flavor.name,
+              vcpus: flavor.vcpus,
+              ramMb: flavor.ramMb,
+              diskGb: flavor.diskGb,
+            },
+            price,
+          }),
+        };
+        await em.flush();
+        const shrink = { vcpus: Math.max(0, from.vcpus - flavor.vcpus), ramMb: Math.max(0, from.ramMb - flavor.ramMb) };
+        if (shrink.vcpus || shrink.ramMb) await returnUsage(orm, r.tenantId, shrink);
+      }
+      await settleReservation(orm, key, 'commit');
+    },
+
+    /** The server is shelved and offloaded: its vCPUs and RAM stop counting (its instance still counts). */
+    async recordServerOffloaded({
+      resourceId,
+      key,
+      at,
+    }: {
+      resourceId: string;
+      key: string;
+      at: string;
+    }): Promise<void> {
+      const { em, r, spec } = await serverRow(orm, resourceId);
+      if (hasEvent(spec, key) || spec.shelvedQuota) return;
+      const size = countedSize(r);
+      r.spec = {
+        ...spec,
+        quota: { ...zeroAmounts(), instances: 1, ...spec.quota, vcpus: 0, ramMb: 0 },
+        shelvedQuota: size,
+        lifecycle: withEvent(spec, { id: key, type: 'shelved_offloaded', at }),
+      };
+      await em.flush();
+      await returnUsage(orm, r.tenantId, size);
+    },
+
+    /** Reserves what an offloaded server will use again before it is unshelved; QuotaExceeded when it does not fit. */
+    async reserveUnshelveQuota({ resourceId, key }: { resourceId: string; key: string }): Promise<void> {
+      const { r, spec } = await serverRow(orm, resourceId);
+      const back = spec.shelvedQuota;
+      if (!back) return;
+      await reserveOrRefuse(
+        orm,
+        r.tenantId,
+        key,
+        { ...zeroAmounts(), vcpus: back.vcpus, ramMb: back.ramMb },
+        'unshelve',
+      );
+    },
+
+    /** The server runs again: the reservation becomes usage and the record counts its size again. */
+    async recordServerUnshelved({
+      resourceId,
+      key,
+      at,
+    }: {
+      resourceId: string;
+      key: string;
+      at: string;
+    }): Promise<void> {
+      const { em, spec, r } = await serverRow(orm, resourceId);
+      const back = spec.shelvedQuota;
+      if (back && !hasEvent(spec, key)) {
+        r.spec = {
+          ...spec,
+          quota: { ...zeroAmounts(), instances: 1, ...spec.quota, vcpus: back.vcpus, ramMb: back.ramMb },
+          shelvedQuota: null,
+          lifecycle: withEvent(spec, { id: key, type: 'unshelved', at }),
+        };
+        await em.flush();
+      }
+      await settleReservation(orm, key, 'commit');
+    },
+  };
+}
+
+export type ServerChangeActivities = ReturnType<typeof createServerChangeActivities>;
