@@ -23,6 +23,7 @@ import { accountsRouter } from './routers/accounts';
 import { processesRouter } from './routers/processes';
 import { notificationsRouter } from './routers/notifications';
 import { sinksRouter } from './routers/sinks';
+import { reportsRouter } from './routers/reports';
 import { oncallRouter } from './routers/oncall';
 import { scalingGroupsRouter } from './routers/scaling-groups';
 import { isolationRouter } from './routers/isolation';
@@ -64,6 +65,7 @@ export function apiRoutes(): Hono<AppEnv> {
   api.route('/oncall', oncallRouter);
   api.route('/notifications', notificationsRouter);
   api.route('/sinks', sinksRouter);
+  api.route('/reports', reportsRouter);
   api.route('/inbox', inboxRouter);
   api.route('/messages', messagesRouter);
   api.route('/users', usersRouter);

@@ -91,6 +91,8 @@ export const configSchema = z.object({
   SINKS_UI_PORT: port.default(8025),
   /** Set by the launcher for the API: where its embedded sinks viewer answers (the portal shows what they hold). */
   SINKS_VIEWER_URL: z.string().url().optional(),
+  /** Where workers write report exports and the API reads them (storage both share); default `<DATA_DIR>/reports`. */
+  REPORTS_DIR: z.string().min(1).optional(),
   TWILIO_ACCOUNT_SID: z.string().optional(),
   TWILIO_AUTH_TOKEN: z.string().optional(),
   TWILIO_FROM: z.string().default('+15005550006'),

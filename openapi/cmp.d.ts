@@ -2748,6 +2748,188 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/reports": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The caller's reports (staff with reports:read see everybody's), newest first */
+        get: {
+            parameters: {
+                query?: {
+                    limit?: components["parameters"]["Limit"];
+                    offset?: components["parameters"]["Offset"];
+                    status?: "queued" | "running" | "ready" | "failed" | "cancelled";
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description a page */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ReportPage"];
+                    };
+                };
+                401: components["responses"]["Unauthorized"];
+                403: components["responses"]["Forbidden"];
+                422: components["responses"]["Invalid"];
+            };
+        };
+        put?: never;
+        /**
+         * Ask for a report export (XLSX or CSV), written in the background by the report-<id> workflow
+         * @description Tenants export orders and the resource inventory of their own tenant; staff with reports:read also the audit log and alarms, of one tenant or all. XLSX has one sheet per section with typed cells, number and date formats (times in UTC) and a frozen header row; CSV (UTF-8 with a byte order mark) holds exactly one section. The tenant and period filters apply to every section that has them; `resourceType` is the resource kind (orders holding an item of that kind, inventory), the audit target type, or the alarm object type.
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": components["schemas"]["ReportRequest"];
+                };
+            };
+            responses: {
+                /** @description accepted; follow its progress with GET */
+                202: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Report"];
+                    };
+                };
+                400: components["responses"]["BadRequest"];
+                401: components["responses"]["Unauthorized"];
+                403: components["responses"]["Forbidden"];
+                404: components["responses"]["NotFound"];
+                422: components["responses"]["Invalid"];
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/reports/{reportId}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** One report with its progress (rows written of rows to write) */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    reportId: components["parameters"]["ReportId"];
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description the report */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Report"];
+                    };
+                };
+                401: components["responses"]["Unauthorized"];
+                403: components["responses"]["Forbidden"];
+                404: components["responses"]["NotFound"];
+            };
+        };
+        put?: never;
+        post?: never;
+        /** Cancel a report being written, or delete a finished one and its file */
+        delete: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    reportId: components["parameters"]["ReportId"];
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description cancelled or deleted */
+                204: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+                401: components["responses"]["Unauthorized"];
+                403: components["responses"]["Forbidden"];
+                404: components["responses"]["NotFound"];
+            };
+        };
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/reports/{reportId}/download": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The report's file, streamed (409 until it is ready) */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    reportId: components["parameters"]["ReportId"];
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description the file */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": string;
+                        "text/csv": string;
+                    };
+                };
+                401: components["responses"]["Unauthorized"];
+                403: components["responses"]["Forbidden"];
+                404: components["responses"]["NotFound"];
+                409: components["responses"]["Conflict"];
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/sinks/messages": {
         parameters: {
             query?: never;
@@ -5965,7 +6147,10 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** The cloud's public images (no query parameters; 503 when the cloud does not answer within 10 s) */
+        /**
+         * The cloud's public images (no query parameters; 503 when the cloud does not answer within 10 s)
+         * @description Cached for PUBLIC_IMAGES_CACHE_SECONDS (one listing of the cloud serves every caller meanwhile); a registration or deletion through this API drops the cache.
+         */
         get: {
             parameters: {
                 query?: never;
@@ -6275,6 +6460,402 @@ export interface paths {
         };
         put?: never;
         post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/billing/usage": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Usage intervals metered from resource lifecycle events (own tenant; staff any or all) */
+        get: {
+            parameters: {
+                query?: {
+                    limit?: components["parameters"]["Limit"];
+                    offset?: components["parameters"]["Offset"];
+                    tenantId?: string;
+                    resourceId?: string;
+                    kind?: string;
+                    open?: "true" | "false";
+                    /** @description intervals still running at or after */
+                    from?: string;
+                    /** @description intervals started before */
+                    to?: string;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description a page */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["BillingUsagePage"];
+                    };
+                };
+                401: components["responses"]["Unauthorized"];
+                403: components["responses"]["Forbidden"];
+                404: components["responses"]["NotFound"];
+                422: components["responses"]["Invalid"];
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/billing/charges": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Hourly charges rating made of the intervals (own tenant; staff any or all) */
+        get: {
+            parameters: {
+                query?: {
+                    limit?: components["parameters"]["Limit"];
+                    offset?: components["parameters"]["Offset"];
+                    tenantId?: string;
+                    resourceId?: string;
+                    periodStart?: string;
+                    /** @description hours starting at or after */
+                    from?: string;
+                    /** @description hours starting before */
+                    to?: string;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description a page */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["BillingChargePage"];
+                    };
+                };
+                401: components["responses"]["Unauthorized"];
+                403: components["responses"]["Forbidden"];
+                404: components["responses"]["NotFound"];
+                422: components["responses"]["Invalid"];
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/billing/bills": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Bills per tenant and billing period (own tenant; staff any or all) */
+        get: {
+            parameters: {
+                query?: {
+                    limit?: components["parameters"]["Limit"];
+                    offset?: components["parameters"]["Offset"];
+                    tenantId?: string;
+                    status?: "open" | "closed";
+                    periodStart?: string;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description a page */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["BillingBillPage"];
+                    };
+                };
+                401: components["responses"]["Unauthorized"];
+                403: components["responses"]["Forbidden"];
+                404: components["responses"]["NotFound"];
+                422: components["responses"]["Invalid"];
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/billing/bills/{billId}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** One bill with its usage and adjustment lines (another tenant's is 404) */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    billId: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description the bill */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["BillingBillDetail"];
+                    };
+                };
+                401: components["responses"]["Unauthorized"];
+                403: components["responses"]["Forbidden"];
+                404: components["responses"]["NotFound"];
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/billing/summary": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Bill totals per tenant and in all (tenants:read) */
+        get: {
+            parameters: {
+                query?: {
+                    periodStart?: string;
+                    tenantId?: string;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description totals */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["BillingSummary"];
+                    };
+                };
+                401: components["responses"]["Unauthorized"];
+                403: components["responses"]["Forbidden"];
+                422: components["responses"]["Invalid"];
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/billing/price-plans": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Price plan versions (catalog:manage) */
+        get: {
+            parameters: {
+                query?: {
+                    limit?: components["parameters"]["Limit"];
+                    offset?: components["parameters"]["Offset"];
+                    productId?: string;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description a page */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["BillingPricePlanPage"];
+                    };
+                };
+                401: components["responses"]["Unauthorized"];
+                403: components["responses"]["Forbidden"];
+                422: components["responses"]["Invalid"];
+            };
+        };
+        put?: never;
+        /** A new price version of a product, from the next billing period by default (catalog:manage); a correction of a past period needs a backfill */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": components["schemas"]["BillingPricePlanRequest"];
+                };
+            };
+            responses: {
+                /** @description the plan */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["BillingPricePlan"];
+                    };
+                };
+                400: components["responses"]["BadRequest"];
+                401: components["responses"]["Unauthorized"];
+                403: components["responses"]["Forbidden"];
+                404: components["responses"]["NotFound"];
+                422: components["responses"]["Invalid"];
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/billing/rating-runs": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Rate usage now, up to an hour (default the current one), beside the hourly schedule (catalog:manage) */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: {
+                content: {
+                    "application/json": {
+                        /** Format: date-time */
+                        until?: string;
+                    };
+                };
+            };
+            responses: {
+                /** @description the run started */
+                202: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["BillingRun"];
+                    };
+                };
+                400: components["responses"]["BadRequest"];
+                401: components["responses"]["Unauthorized"];
+                403: components["responses"]["Forbidden"];
+                422: components["responses"]["Invalid"];
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/billing/backfills": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Re-rate a past period (its prices taken again from the plans); closed bills get adjustment lines (catalog:manage) */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        /** Format: date-time */
+                        periodStart: string;
+                    };
+                };
+            };
+            responses: {
+                /** @description the backfill started */
+                202: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["BillingRun"];
+                    };
+                };
+                400: components["responses"]["BadRequest"];
+                401: components["responses"]["Unauthorized"];
+                403: components["responses"]["Forbidden"];
+                422: components["responses"]["Invalid"];
+            };
+        };
         delete?: never;
         options?: never;
         head?: never;
@@ -7584,6 +8165,68 @@ export interface components {
                 data?: string;
             }[];
         };
+        /** @enum {string} */
+        ReportSection: "orders" | "inventory" | "audit" | "alarms";
+        ReportRequest: {
+            sections: components["schemas"]["ReportSection"][];
+            /**
+             * @default xlsx
+             * @enum {string}
+             */
+            format: "xlsx" | "csv";
+            /**
+             * @description language of sheet names and headers
+             * @default en
+             * @enum {string}
+             */
+            language: "en" | "zh-CN";
+            /**
+             * Format: uuid
+             * @description staff only; a tenant's reports always cover his own tenant
+             */
+            tenantId?: string | null;
+            resourceType?: string | null;
+            /** Format: date-time */
+            from?: string | null;
+            /** Format: date-time */
+            to?: string | null;
+        };
+        Report: {
+            /** Format: uuid */
+            id: string;
+            /** Format: uuid */
+            requestedBy: string;
+            sections: components["schemas"]["ReportSection"][];
+            /** @enum {string} */
+            format: "xlsx" | "csv";
+            /** @enum {string} */
+            language: "en" | "zh-CN";
+            filters: {
+                /** Format: uuid */
+                tenantId: string | null;
+                resourceType: string | null;
+                /** Format: date-time */
+                from: string | null;
+                /** Format: date-time */
+                to: string | null;
+            };
+            /** @enum {string} */
+            status: "queued" | "running" | "ready" | "failed" | "cancelled";
+            progress: {
+                rowsWritten: number;
+                totalRows: number | null;
+            };
+            sizeBytes: number | null;
+            error: string | null;
+            /** Format: date-time */
+            createdAt: string;
+            /** Format: date-time */
+            finishedAt: string | null;
+            downloadUrl: string | null;
+        };
+        ReportPage: components["schemas"]["PageMeta"] & {
+            items: components["schemas"]["Report"][];
+        };
         SinkMessages: {
             mail: {
                 /** Format: date-time */
@@ -7831,6 +8474,162 @@ export interface components {
                     ok: boolean;
                 };
             };
+        };
+        BillingUsageInterval: {
+            /** Format: uuid */
+            id: string;
+            tenantId: string;
+            resourceId: string;
+            resourceKind: string;
+            resourceName: string;
+            productId: string;
+            quantity: number;
+            /** @enum {string} */
+            state: "running" | "stopped";
+            /** Format: date-time */
+            startedAt: string;
+            startEvent: components["schemas"]["BillingUsageEvent"];
+            /** Format: date-time */
+            endedAt: string | null;
+            endEvent: components["schemas"]["BillingUsageEvent"] | null;
+            /** @description hours so far (an open interval counts up to now) */
+            hours: number;
+        };
+        /** @enum {string} */
+        BillingUsageEvent: "delivered" | "resized" | "stopped" | "started" | "deleted" | "missing" | "failed" | "restored";
+        BillingUsagePage: components["schemas"]["PageMeta"] & {
+            items: components["schemas"]["BillingUsageInterval"][];
+        };
+        BillingCharge: {
+            /** Format: uuid */
+            id: string;
+            /** Format: uuid */
+            intervalId: string;
+            tenantId: string;
+            resourceId: string;
+            productId: string;
+            /** Format: date-time */
+            hourStart: string;
+            /** Format: date-time */
+            periodStart: string;
+            quantity: number;
+            seconds: number;
+            unitPrice: number;
+            amount: number;
+        };
+        BillingChargePage: components["schemas"]["PageMeta"] & {
+            items: components["schemas"]["BillingCharge"][];
+        };
+        BillingBill: {
+            /** Format: uuid */
+            id: string;
+            tenantId: string;
+            /** @enum {string} */
+            periodKind: "monthly" | "daily";
+            /** Format: date-time */
+            periodStart: string;
+            /** Format: date-time */
+            periodEnd: string;
+            /** @enum {string} */
+            status: "open" | "closed";
+            /** @description the usage lines (fixed once closed) */
+            usageTotal: number;
+            /** @description what backfills found since */
+            adjustmentTotal: number;
+            total: number;
+            /** Format: date-time */
+            closedAt: string | null;
+        };
+        BillingBillLine: {
+            /** Format: uuid */
+            id: string;
+            /** @enum {string} */
+            kind: "usage" | "adjustment";
+            resourceId: string;
+            resourceKind: string;
+            resourceName: string;
+            productId: string;
+            quantity: number;
+            hours: number;
+            unitPrice: number | null;
+            amount: number;
+            /** @description the backfill that wrote an adjustment */
+            runId: string | null;
+            /** Format: date-time */
+            createdAt: string;
+        };
+        BillingBillDetail: components["schemas"]["BillingBill"] & {
+            lines: components["schemas"]["BillingBillLine"][];
+        };
+        BillingBillPage: components["schemas"]["PageMeta"] & {
+            items: components["schemas"]["BillingBill"][];
+        };
+        BillingSummary: {
+            tenants: {
+                tenantId: string;
+                bills: number;
+                usageTotal: number;
+                adjustmentTotal: number;
+            }[];
+            usageTotal: number;
+            adjustmentTotal: number;
+        };
+        BillingPricePlan: {
+            /** Format: uuid */
+            id: string;
+            /** Format: uuid */
+            productId: string;
+            /** Format: date-time */
+            effectiveFrom: string;
+            revision: number;
+            /** @enum {string} */
+            unit: "hour" | "month";
+            hourlyPrice: number;
+            monthlyPrice: number;
+            chargeStopped: boolean;
+            note: string | null;
+            createdBy: string | null;
+            /** Format: date-time */
+            createdAt: string;
+        };
+        BillingPricePlanPage: components["schemas"]["PageMeta"] & {
+            items: components["schemas"]["BillingPricePlan"][];
+        };
+        BillingPricePlanRequest: {
+            /** Format: uuid */
+            productId: string;
+            /**
+             * @default hour
+             * @enum {string}
+             */
+            unit: "hour" | "month";
+            hourlyPrice: number;
+            monthlyPrice: number;
+            /**
+             * @description whether a stopped server is still charged
+             * @default true
+             */
+            chargeStopped: boolean;
+            /**
+             * Format: date-time
+             * @description a period start; default the next period
+             */
+            effectiveFrom?: string;
+            /**
+             * @description a past (or the current) period's price; applied by a backfill
+             * @default false
+             */
+            correction: boolean;
+            note?: string;
+        };
+        BillingRun: {
+            workflowId: string;
+            /** @enum {string} */
+            period: "monthly" | "daily";
+            /** Format: date-time */
+            until: string | null;
+            /** Format: date-time */
+            backfillPeriodStart: string | null;
         };
         PageMeta: {
             total: number;
@@ -8305,7 +9104,7 @@ export interface components {
             /** Format: uuid */
             id: string;
             /** @enum {string} */
-            kind: "flavor" | "volume" | "floating_ip" | "network";
+            kind: "flavor" | "volume" | "floating_ip" | "network" | "bandwidth" | "load_balancer";
             name: string;
             description: string | null;
             /** @enum {string} */
@@ -8348,10 +9147,10 @@ export interface components {
         };
         CatalogUnsizedProductCreate: {
             /**
-             * @description discriminator enum property added by openapi-typescript
+             * @description bandwidth: priced per Mbit/s of a limit; load_balancer: per small load balancer (medium 2, large 4) (enum property replaced by openapi-typescript)
              * @enum {string}
              */
-            kind: "volume" | "floating_ip" | "network";
+            kind: "volume" | "floating_ip" | "network" | "bandwidth" | "load_balancer";
             name: string;
             description?: string;
             hourlyPrice: number;
@@ -8422,10 +9221,10 @@ export interface components {
             message: string;
             itemId?: string | null;
         };
-        /** @description server: flavorId, imageId, bootVolumeGb, networkId, securityGroupIds, userData, files, metadata, adminPass, volumes, floatingIp; volume: sizeGb; network: cidr, withRouter */
+        /** @description server: flavorId, imageId, bootVolumeGb, networkId, securityGroupIds, userData, files, metadata, adminPass, volumes, floatingIp, fixedIp, macAddress, bandwidth; volume: sizeGb; floating_ip: bandwidth; network: cidr, withRouter; load_balancer: size, networkId, listeners, floatingIp */
         OrderItemSpec: {
             /** @enum {string} */
-            kind: "server" | "volume" | "floating_ip" | "network";
+            kind: "server" | "volume" | "floating_ip" | "network" | "load_balancer";
             name: string;
             /**
              * Format: uuid
@@ -8457,6 +9256,48 @@ export interface components {
             sizeGb?: number;
             cidr?: string;
             withRouter?: boolean;
+            /**
+             * Format: ipv4
+             * @description the port's address: free and inside an allocation pool of the network, else 422 saying why
+             */
+            fixedIp?: string;
+            /** @description the port's MAC: unicast and unused, else 422 */
+            macAddress?: string;
+            bandwidth?: components["schemas"]["BandwidthLimit"];
+            /**
+             * @description load balancer size (connections it is sold for)
+             * @enum {string}
+             */
+            size?: "small" | "medium" | "large";
+            listeners?: components["schemas"]["LbListenerSpec"][];
+        };
+        /** @description Neutron QoS bandwidth limits in Mbit/s; at least one; priced per Mbit/s of the higher; never above an operator's isolation cap (422) */
+        BandwidthLimit: {
+            egressMbps?: number;
+            ingressMbps?: number;
+        };
+        LbHealthMonitorSpec: {
+            /** @enum {string} */
+            type: "HTTP" | "HTTPS" | "TCP" | "PING" | "UDP-CONNECT";
+            delay: number;
+            timeout: number;
+            maxRetries: number;
+            urlPath?: string;
+        };
+        LbPoolSpec: {
+            /** @enum {string} */
+            algorithm: "ROUND_ROBIN" | "LEAST_CONNECTIONS" | "SOURCE_IP";
+            memberPort: number;
+            /** @description the tenant's instances (platform ids) */
+            members: string[];
+            healthMonitor?: components["schemas"]["LbHealthMonitorSpec"];
+        };
+        LbListenerSpec: {
+            /** @enum {string} */
+            protocol: "HTTP" | "HTTPS" | "TCP" | "UDP";
+            port: number;
+            connectionLimit?: number;
+            pool: components["schemas"]["LbPoolSpec"];
         };
         OrderSubmit: {
             items: components["schemas"]["OrderItemSpec"][];
@@ -8467,7 +9308,7 @@ export interface components {
             id: string;
             position: number;
             /** @enum {string} */
-            kind: "server" | "volume" | "floating_ip" | "network";
+            kind: "server" | "volume" | "floating_ip" | "network" | "load_balancer";
             spec: {
                 [key: string]: unknown;
             };
@@ -8965,6 +9806,10 @@ export interface components {
             };
             /** @description security groups the platform put on the server's ports (empty: the project default) */
             securityGroupIds: string[];
+            /** @description the catalog flavor product the server is priced as (changes when a resize is confirmed) */
+            catalogFlavorId: string | null;
+            /** @description the actions Nova's state rules allow now (what the portal offers; reboot when either kind is allowed) */
+            allowedActions: ("start" | "stop" | "reboot" | "set_password" | "snapshot" | "set_security_groups" | "pause" | "unpause" | "suspend" | "resume" | "resize" | "confirm_resize" | "revert_resize" | "rebuild" | "rescue" | "unrescue" | "shelve" | "unshelve" | "delete")[];
             orderId: string | null;
             /** Format: date-time */
             createdAt: string;
@@ -8988,6 +9833,13 @@ export interface components {
             name?: string;
             /** @description set_security_groups only: the tenant's own security groups (OpenStack ids), put on every port of the server */
             securityGroupIds?: string[];
+            /**
+             * Format: uuid
+             * @description resize only: the catalog flavor product to resize to (quota reserved for the difference; priced from confirmation on)
+             */
+            flavorId?: string;
+            /** @description rebuild only: an image the tenant may use (own, shared or public); the server keeps its id and addresses */
+            imageId?: string;
         };
         OperateInstanceAction: {
             id: string;
@@ -9023,6 +9875,14 @@ export interface components {
             serverId: string;
             /** @enum {string} */
             state: "idle" | "busy" | "deleted";
+            /** @description a resize in VERIFY_RESIZE waiting for confirm_resize or revert_resize, confirmed automatically at autoConfirmAt */
+            resize?: {
+                flavor: {
+                    [key: string]: unknown;
+                };
+                /** Format: date-time */
+                autoConfirmAt: string;
+            } | null;
             current: components["schemas"]["OperateInstanceAction"] | null;
             history: components["schemas"]["OperateInstanceAction"][];
         };
@@ -9223,7 +10083,7 @@ export interface components {
                 type: "register";
                 /**
                  * Format: uri
-                 * @description imported with Glance's web-download
+                 * @description imported with Glance's web-download: http or https only, from a host that resolves to no private, loopback, link-local, multicast or unique-local address (IPv4 or IPv6, IPv4-mapped included) unless it is in WEB_DOWNLOAD_ALLOWED_HOSTS; otherwise 422 url_not_allowed naming the reason
                  */
                 url?: string;
                 /**
@@ -9254,15 +10114,11 @@ export interface components {
         OperatePublicImageList: {
             items: components["schemas"]["OperatePublicImage"][];
         };
-            /** @description the catalog flavor product the server is priced as (changes when a resize is confirmed) */
-            catalogFlavorId: string | null;
-            /** @description the actions Nova's state rules allow now (what the portal offers; reboot when either kind is allowed) */
-            allowedActions: ("start" | "stop" | "reboot" | "set_password" | "snapshot" | "set_security_groups" | "pause" | "unpause" | "suspend" | "resume" | "resize" | "confirm_resize" | "revert_resize" | "rebuild" | "rescue" | "unrescue" | "shelve" | "unshelve" | "delete")[];
         OperatePublicImageCreate: {
             name: string;
             /**
              * Format: uri
-             * @description imported with Glance's web-download
+             * @description imported with Glance's web-download: http or https only, from a host that resolves to no private, loopback, link-local, multicast or unique-local address (IPv4 or IPv6, IPv4-mapped included) unless it is in WEB_DOWNLOAD_ALLOWED_HOSTS; otherwise 422 url_not_allowed naming the reason
              */
             url?: string;
             /**
@@ -9281,13 +10137,6 @@ export interface components {
         OperateQuotaAmounts: {
             instances: number;
             vcpus: number;
-            /**
-             * Format: uuid
-             * @description resize only: the catalog flavor product to resize to (quota reserved for the difference; priced from confirmation on)
-             */
-            flavorId?: string;
-            /** @description rebuild only: an image the tenant may use (own, shared or public); the server keeps its id and addresses */
-            imageId?: string;
             ramMb: number;
             volumes: number;
             gigabytes: number;
@@ -9323,14 +10172,6 @@ export interface components {
             tenantId: string | null;
             name: string;
             osStatus: string | null;
-            /** @description a resize in VERIFY_RESIZE waiting for confirm_resize or revert_resize, confirmed automatically at autoConfirmAt */
-            resize?: {
-                flavor: {
-                    [key: string]: unknown;
-                };
-                /** Format: date-time */
-                autoConfirmAt: string;
-            } | null;
             /** Format: date-time */
             firstSeenAt: string;
             /** Format: date-time */
@@ -9677,6 +10518,7 @@ export interface components {
         ScalingGroupId: string;
         OncallContactId: string;
         NotifyNotificationId: string;
+        ReportId: string;
         InboxMessageId: string;
         OperateFloatingIpId: string;
         OperateImageId: string;

@@ -1,3 +1,5 @@
+import { tmpdir } from 'node:os';
+import path from 'node:path';
 import type { Orm } from '../domain/db/orm';
 import { createRegistrationActivities } from '../activities/db/registration';
 import { createNotifyActivities, type NotifySettings } from '../activities/notify';
@@ -23,6 +25,7 @@ import type { ProvisionCloudSettings } from '../activities/openstack/provision-s
 import { createResourceRecordActivities } from '../activities/db/resources';
 import { createBillingActivities } from '../activities/billing';
 import { createDriftRecordActivities } from '../activities/db/resources-drift';
+import { createReportActivities } from '../activities/reports/write-report';
 import { createServerChangeActivities } from '../activities/db/server-changes';
 import { createOperateOpenStackActivities } from '../activities/openstack/operate';
 import type { CloudAccount } from '../activities/openstack/cloud';
@@ -44,6 +47,8 @@ export interface ActivityDeps {
   nagios?: NagiosSettings;
   /** Alertmanager that platform events (failed host, unrecovered evacuation) are raised to as alerts; without it raisePlatformAlarm does nothing. */
   alertmanagerUrl?: string;
+  /** Where report exports are written (storage the API reads too); without it a directory under the system's temp dir. */
+  reportsDir?: string;
 }
 
 /** Activities that run beside the workflows on `cmp-orchestration` (database work). */
@@ -64,6 +69,7 @@ export function orchestrationActivities(deps: ActivityDeps) {
     ...createAlarmRecordActivities(deps.orm),
     ...createPlatformAlarmActivities(deps.alertmanagerUrl, undefined, deps.orm),
     ...createBillingActivities(deps.orm),
+    ...createReportActivities(deps.orm, deps.reportsDir ?? path.join(tmpdir(), 'cmp-reports')),
   };
 }
 

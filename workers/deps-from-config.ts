@@ -1,3 +1,4 @@
+import path from 'node:path';
 import type { Config } from '../config';
 import type { Orm } from '../domain/db/orm';
 import { notifySettingsFromConfig } from '../activities/notify/settings';
@@ -27,5 +28,6 @@ export function activityDepsFromConfig(cfg: Config, orm: Orm): ActivityDeps {
     },
     nagios: nagiosSettingsFromConfig(cfg),
     alertmanagerUrl: cfg.ALERTMANAGER_URL,
+    reportsDir: cfg.REPORTS_DIR ?? path.join(cfg.dataDir, 'reports'),
   };
 }

@@ -13,6 +13,7 @@ export { instanceOpsWorkflow } from './instance-action';
 export { resourceOperationWorkflow } from './resource-operation';
 export { driftWorkflow } from './drift';
 export { publicImageWorkflow } from './public-image';
+export { reportWorkflow } from './report';
 export { alarmWorkflow } from './alarm';
 export { nagiosSyncWorkflow } from './nagios-sync';
 export { ratingWorkflow } from './rating';

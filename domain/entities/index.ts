@@ -28,6 +28,7 @@ import { StaffMessageSchema } from './staff-message';
 import { PasswordResetTokenSchema } from './password-reset-token';
 import { CaptchaChallengeSchema } from './captcha-challenge';
 import { ProcessHeartbeatSchema } from './process-heartbeat';
+import { ReportSchema } from './report';
 import { UsageIntervalSchema } from './usage-interval';
 import { PeriodPriceSchema, PricePlanSchema } from './price-plan';
 import { ChargeSchema, RatingCursorSchema } from './charge';
@@ -64,6 +65,7 @@ export * from './staff-message';
 export * from './password-reset-token';
 export * from './captcha-challenge';
 export * from './process-heartbeat';
+export * from './report';
 export * from './usage-interval';
 export * from './price-plan';
 export * from './charge';
@@ -104,6 +106,7 @@ export const entitySchemas = [
   PasswordResetTokenSchema,
   CaptchaChallengeSchema,
   ProcessHeartbeatSchema,
+  ReportSchema,
   UsageIntervalSchema,
   PricePlanSchema,
   PeriodPriceSchema,

@@ -9,6 +9,7 @@ import { Migration0005Operate } from './0005-operate';
 import { Migration0008SessionLimits } from './0008-session-limits';
 import { Migration20261201183000Monitoring } from './20261201183000-monitoring';
 import { Migration20261201190000BackOffice } from './20261201190000-back-office';
+import { Migration20261201214500Reports } from './20261201214500-reports';
 import { Migration20261201215500Billing } from './20261201215500-billing';
 import { Migration20261201213000SessionFamilies } from './20261201213000-session-families';
 
@@ -26,4 +27,5 @@ export const migrationsList: MigrationObject[] = [
   { name: '20261201190000-back-office', class: Migration20261201190000BackOffice },
   { name: '20261201215500-billing', class: Migration20261201215500Billing },
   { name: '20261201213000-session-families', class: Migration20261201213000SessionFamilies },
+  { name: '20261201214500-reports', class: Migration20261201214500Reports },
 ];

@@ -1,0 +1,203 @@
+import type { FilterQuery } from '@mikro-orm/core';
+import type { Orm } from '../../domain/db/orm';
+import { Alarm, AuditEntry, CloudResource, Order, OrderItem, Tenant, type ReportFilters } from '../../domain/entities';
+import type { ReportCell, ReportSectionName } from '../../domain/reports/sections';
+
+type Row = Record<string, ReportCell>;
+
+/** One section's rows in batches, oldest first, read by keyset so a 100,000-row section is never held whole. */
+interface SectionSource {
+  count(): Promise<number>;
+  batches(size: number): AsyncGenerator<Row[]>;
+}
+
+interface Scope {
+  orm: Orm;
+  filters: ReportFilters;
+  tenantName: (id: string | null | undefined) => string | null;
+}
+
+const period = (f: ReportFilters) =>
+  f.from || f.to
+    ? { ...(f.from ? { $gte: new Date(f.from) } : {}), ...(f.to ? { $lte: new Date(f.to) } : {}) }
+    : undefined;
+
+/** Keyset over (time, id): rows strictly after the last one of the previous batch. */
+function after<T>(timeKey: string, last: { time: Date; id: string | number } | null): FilterQuery<T> {
+  if (!last) return {} as FilterQuery<T>;
+  return {
+    $or: [{ [timeKey]: { $gt: last.time } }, { [timeKey]: last.time, id: { $gt: last.id } }],
+  } as FilterQuery<T>;
+}
+
+async function* keyset<T extends { id: string | number }>(
+  orm: Orm,
+  entity: new () => T,
+  where: FilterQuery<T>,
+  timeKey: keyof T & string,
+  size: number,
+): AsyncGenerator<T[]> {
+  let last: { time: Date; id: string | number } | null = null;
+  for (;;) {
+    // A fresh context per batch: the identity map would otherwise keep every row read so far.
+    const em = orm.em.fork();
+    const rows = (await em.find(entity, { $and: [where, after<T>(timeKey, last)] } as FilterQuery<T>, {
+      orderBy: { [timeKey]: 'asc', id: 'asc' } as never,
+      limit: size,
+    })) as T[];
+    if (!rows.length) return;
+    const tail = rows[rows.length - 1]!;
+    last = { time: (tail as Record<string, unknown>)[timeKey] as Date, id: tail.id };
+    yield rows;
+    if (rows.length < size) return;
+  }
+}
+
+function orders(s: Scope): SectionSource {
+  const f = s.filters;
+  const created = period(f);
+  const where: FilterQuery<Order> = {
+    ...(f.tenantId ? { tenantId: f.tenantId } : {}),
+    ...(created ? { createdAt: created } : {}),
+  };
+  return {
+    async count() {
+      if (!f.resourceType) return s.orm.em.fork().count(Order, where);
+      // Orders that hold at least one item of the type.
+      const params: unknown[] = [f.resourceType];
+      let sql =
+        'select count(distinct o.id) as n from orders o join order_items i on i.order_id = o.id where i.kind = ?';
+      const clauses: Array<[string, unknown]> = [];
+      if (f.tenantId) clauses.push(['o.tenant_id = ?', f.tenantId]);
+      if (f.from) clauses.push(['o.created_at >= ?', new Date(f.from)]);
+      if (f.to) clauses.push(['o.created_at <= ?', new Date(f.to)]);
+      for (const [clause, value] of clauses) {
+        sql += ` and ${clause}`;
+        params.push(value);
+      }
+      const [row] = await s.orm.em.fork().getConnection().execute<Array<{ n: number | string }>>(sql, params);
+      return Number(row?.n ?? 0);
+    },
+    async *batches(size) {
+      for await (const batch of keyset(s.orm, Order, where, 'createdAt', size)) {
+        const items = await s.orm.em
+          .fork()
+          .find(OrderItem, { orderId: batch.map((o) => o.id) }, { fields: ['orderId', 'kind'] });
+        const kinds = new Map<string, string[]>();
+        for (const i of items) kinds.set(i.orderId, [...(kinds.get(i.orderId) ?? []), i.kind]);
+        yield batch
+          .filter((o) => !f.resourceType || kinds.get(o.id)?.includes(f.resourceType))
+          .map((o) => ({
+            id: o.id,
+            tenant: s.tenantName(o.tenantId),
+            status: o.status,
+            items: kinds.get(o.id)?.length ?? 0,
+            kinds: [...new Set(kinds.get(o.id) ?? [])].join(', '),
+            hourlyPrice: Number(o.hourlyPrice),
+            monthlyPrice: Number(o.monthlyPrice),
+            createdAt: o.createdAt,
+            decidedAt: o.decidedAt ?? null,
+            decisionReason: o.decisionReason ?? null,
+            closedAt: o.closedAt ?? null,
+          }));
+      }
+    },
+  };
+}
+
+function inventory(s: Scope): SectionSource {
+  const f = s.filters;
+  // Resources that existed at some time in the period: created before its end, not deleted before its start.
+  const where: FilterQuery<CloudResource> = {
+    ...(f.tenantId ? { tenantId: f.tenantId } : {}),
+    ...(f.resourceType ? { kind: f.resourceType as CloudResource['kind'] } : {}),
+    ...(f.to ? { createdAt: { $lte: new Date(f.to) } } : {}),
+    ...(f.from ? { $or: [{ deletedAt: null }, { deletedAt: { $gte: new Date(f.from) } }] } : {}),
+  };
+  return {
+    count: () => s.orm.em.fork().count(CloudResource, where),
+    async *batches(size) {
+      for await (const batch of keyset(s.orm, CloudResource, where, 'createdAt', size))
+        yield batch.map((r) => ({
+          id: r.id,
+          tenant: s.tenantName(r.tenantId),
+          kind: r.kind,
+          name: r.name,
+          status: r.status,
+          osStatus: r.osStatus ?? null,
+          openstackId: r.openstackId ?? null,
+          orderId: r.orderId ?? null,
+          createdAt: r.createdAt,
+          deletedAt: r.deletedAt ?? null,
+        }));
+    },
+  };
+}
+
+function audit(s: Scope): SectionSource {
+  const f = s.filters;
+  const at = period(f);
+  const where: FilterQuery<AuditEntry> = {
+    ...(f.tenantId ? { tenantId: f.tenantId } : {}),
+    ...(f.resourceType ? { targetType: f.resourceType } : {}),
+    ...(at ? { at } : {}),
+  };
+  return {
+    count: () => s.orm.em.fork().count(AuditEntry, where),
+    async *batches(size) {
+      for await (const batch of keyset(s.orm, AuditEntry, where, 'at', size))
+        yield batch.map((a) => ({
+          id: a.id,
+          at: a.at,
+          actor: a.actorEmail ?? a.actorId ?? null,
+          tenant: s.tenantName(a.tenantId),
+          action: a.action,
+          target: a.targetType ? `${a.targetType}${a.targetId ? ` ${a.targetId}` : ''}` : null,
+          result: a.result,
+          statusCode: a.statusCode ?? null,
+          clientIp: a.clientIp ?? null,
+        }));
+    },
+  };
+}
+
+function alarms(s: Scope): SectionSource {
+  const f = s.filters;
+  const startsAt = period(f);
+  const where: FilterQuery<Alarm> = {
+    ...(f.resourceType ? { objectType: f.resourceType } : {}),
+    ...(startsAt ? { startsAt } : {}),
+  };
+  return {
+    count: () => s.orm.em.fork().count(Alarm, where),
+    async *batches(size) {
+      for await (const batch of keyset(s.orm, Alarm, where, 'startsAt', size))
+        yield batch.map((a) => ({
+          id: a.id,
+          rule: a.ruleName,
+          severity: a.severity,
+          object: a.objectType ? `${a.objectType}${a.objectId ? ` ${a.objectId}` : ''}` : null,
+          summary: a.summary,
+          status: a.status,
+          startsAt: a.startsAt,
+          notifiedAt: a.notifiedAt ?? null,
+          escalatedAt: a.escalatedAt ?? null,
+          acknowledgedBy: a.acknowledgedBy ?? null,
+          resolvedAt: a.resolvedAt ?? null,
+        }));
+    },
+  };
+}
+
+const sources: Record<ReportSectionName, (s: Scope) => SectionSource> = { orders, inventory, audit, alarms };
+
+/** The sources of a report's sections, with tenant ids shown as names. */
+export async function reportSources(
+  orm: Orm,
+  filters: ReportFilters,
+): Promise<(section: ReportSectionName) => SectionSource> {
+  const tenants = await orm.em.fork().find(Tenant, {}, { fields: ['id', 'name'] });
+  const names = new Map(tenants.map((t) => [t.id, t.name]));
+  const scope: Scope = { orm, filters, tenantName: (id) => (id ? (names.get(id) ?? id) : null) };
+  return (section) => sources[section](scope);
+}

@@ -1,0 +1,105 @@
+/**
+ * Report export bench: a 100,000-row audit log written as XLSX and as CSV by the report workflow on a
+ * worker in its own process, with that worker's peak resident memory (sampled from /proc while it
+ * writes, and the kernel's high-water mark) next to the 300 MB bound the streaming writer must keep.
+ * CMP_BENCH_WORKER_NODE_OPTIONS passes node options to the worker (e.g. --max-old-space-size=128 shows
+ * what the export really keeps: it still completes). Prints figures; asserts nothing.
+ *   npx tsx bench/report-export.ts [rows]
+ */
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { AuditEntry } from '../domain/entities';
+import { startTemporalDevServer } from '../scripts/lib/temporal-cli';
+import { freePort } from '../test/support/free-port';
+import { startTestPlatform } from '../test/support/platform';
+import { killAndProve, startWorkerChild } from '../test/support/processes';
+
+const ROWS = Number(process.argv[2] ?? 100_000);
+const BOUND_MB = 300;
+const quiet = { trace() {}, debug() {}, info() {}, warn() {}, error() {}, log() {} };
+
+const statusMb = (pid: number, field: 'VmRSS' | 'VmHWM') => {
+  const m = new RegExp(`${field}:\\s+(\\d+) kB`).exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
+  return m ? Number(m[1]) / 1024 : NaN;
+};
+
+async function main(): Promise<void> {
+  const dir = mkdtempSync(path.join(tmpdir(), 'cmp-bench-reports-'));
+  const tport = await freePort();
+  const temporal = await startTemporalDevServer({ port: tport });
+  process.env.TEMPORAL_ADDRESS = `127.0.0.1:${tport}`;
+  const p = await startTestPlatform({ queues: [] });
+  // A prebuilt workflow bundle, as the test suites use: bundling at start would count webpack's memory.
+  const bundle = path.join(dir, 'workflow-bundle.js');
+  const { bundleWorkflowCode } = await import('@temporalio/worker');
+  writeFileSync(
+    bundle,
+    (await bundleWorkflowCode({ workflowsPath: path.join(__dirname, '..', 'workflows', 'index.ts'), logger: quiet }))
+      .code,
+  );
+  const lines: string[] = [];
+  const worker = await startWorkerChild(path.join(__dirname, 'report-export-worker.ts'), {
+    ...process.env,
+    CMP_DATABASE_URL: p.db.url,
+    CMP_QUEUE_PREFIX: p.temporal.prefix,
+    CMP_REPORTS_DIR: dir,
+    CMP_WORKFLOW_BUNDLE: bundle,
+    NODE_OPTIONS: [process.env.NODE_OPTIONS, process.env.CMP_BENCH_WORKER_NODE_OPTIONS].filter(Boolean).join(' '),
+  });
+  try {
+    const em = p.db.orm.em.fork();
+    const t0 = Date.UTC(2026, 0, 1);
+    for (let i = 0; i < ROWS; i += 1000) {
+      const batch = Array.from({ length: Math.min(1000, ROWS - i) }, (_, k) => ({
+        at: new Date(t0 + (i + k) * 1000),
+        actorEmail: `user${(i + k) % 500}@tenant.test`,
+        action: 'instance.action',
+        targetType: 'server',
+        targetId: `srv-${i + k}`,
+        result: 'success' as const,
+        statusCode: 202,
+        clientIp: '127.0.0.1',
+        details: { action: 'reboot', n: i + k },
+      }));
+      await em.insertMany(AuditEntry, batch);
+    }
+    const staff = (await p.staff(['om_admin'])).token;
+    const idleMb = statusMb(worker.pid, 'VmRSS');
+    for (const format of ['xlsx', 'csv'] as const) {
+      const started = Date.now();
+      const r = await p.call('POST', '/api/v1/reports', { token: staff, body: { sections: ['audit'], format } });
+      let peak = 0;
+      let body = r.body;
+      while (body.status === 'queued' || body.status === 'running') {
+        peak = Math.max(peak, statusMb(worker.pid, 'VmRSS'));
+        await new Promise((res) => setTimeout(res, 100));
+        body = (await p.call('GET', `/api/v1/reports/${r.body.id}`, { token: staff })).body;
+      }
+      const seconds = (Date.now() - started) / 1000;
+      if (body.status !== 'ready') throw new Error(`report ${format} ended ${body.status}: ${body.error}`);
+      const hwm = statusMb(worker.pid, 'VmHWM');
+      lines.push(
+        `${ROWS.toLocaleString('en')} rows as ${format}: ${seconds.toFixed(1)} s, ${(body.sizeBytes / 1e6).toFixed(1)} MB file; ` +
+          `worker peak RSS ${peak.toFixed(0)} MB (high-water mark ${hwm.toFixed(0)} MB; idle ${idleMb.toFixed(0)} MB, so the export's own ${(Math.max(peak, hwm) - idleMb).toFixed(0)} MB), ` +
+          `reference ${BOUND_MB} MB, ratio ${(Math.max(peak, hwm) / BOUND_MB).toFixed(2)}`,
+      );
+      console.log(lines[lines.length - 1]);
+    }
+  } finally {
+    await killAndProve(worker);
+    await p.close();
+    temporal.kill('SIGTERM');
+    rmSync(dir, { recursive: true, force: true });
+  }
+  console.log('\nReport export (streaming writer, worker in its own process):');
+  for (const l of lines) console.log(`  ${l}`);
+}
+
+main().then(
+  () => process.exit(0),
+  (e) => {
+    console.error(e);
+    process.exit(1);
+  },
+);
