@@ -11,6 +11,7 @@ import { dataConverter } from '../workers/data-converter';
 import { createApp } from './app';
 import { ensureBootstrapAdmin, resolveAuthSecret } from './services/bootstrap';
 import { ensureDriftSchedule } from './services/drift-schedule';
+import { ensureOrderReconcileSchedule } from './services/order-reconcile-schedule';
 import { ensureRatingSchedule } from './services/rating-schedule';
 import { ensureHostSweepSchedule } from './services/ha';
 import { ensureStarterCatalog } from './services/starter-catalog';
@@ -47,6 +48,10 @@ async function main(): Promise<void> {
   // The drift reconciler's schedule is created once per deployment (a later start finds it); the API serves without it.
   await ensureDriftSchedule(temporal, taskQueues().orchestration, cfg.DRIFT_INTERVAL_MINUTES).catch((err) =>
     logger.warn({ err }, 'drift schedule not created'),
+  );
+  // Likewise the reconciler of orders whose workflow is gone.
+  await ensureOrderReconcileSchedule(temporal, taskQueues().orchestration, cfg.ORDER_RECONCILE_MINUTES).catch((err) =>
+    logger.warn({ err }, 'order reconcile schedule not created'),
   );
   // Likewise the hourly rating of usage into charges and bills.
   await ensureRatingSchedule(temporal, taskQueues().orchestration, cfg.RATING_INTERVAL_MINUTES, cfg.BILLING_PERIOD).catch(

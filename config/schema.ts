@@ -115,6 +115,8 @@ export const configSchema = z.object({
   HA_FENCE_TIMEOUT_SECONDS: seconds.default(60),
   INSTANCE_WORKFLOW_IDLE_SECONDS: seconds.default(3600),
   DRIFT_INTERVAL_MINUTES: z.coerce.number().int().min(0).default(15),
+  /** How often the order reconciler settles orders whose workflow is gone; 0 disables its schedule. */
+  ORDER_RECONCILE_MINUTES: z.coerce.number().int().min(0).default(5),
   /** Length of a bill: a calendar month (default) or a UTC day. */
   /** Nova's resize_confirm_window: a resize not confirmed or reverted within this long is confirmed by the platform. */
   INSTANCE_RESIZE_CONFIRM_SECONDS: seconds.default(24 * 3600),

@@ -18,6 +18,7 @@ import {
 import { createHaDbActivities } from '../activities/db/ha';
 import { createHaOpenStackActivities, type HaActivitySettings } from '../activities/openstack/ha';
 import { createOrderActivities } from '../activities/db/orders';
+import { createOrderReconcileActivities } from '../activities/db/order-reconcile';
 import { createProvisionActivities } from '../activities/openstack/provision';
 import { createHaFencingActivities } from '../activities/openstack/ha-fencing';
 import type { ProvisionCloudSettings } from '../activities/openstack/provision-settings';
@@ -66,6 +67,7 @@ export function orchestrationActivities(deps: ActivityDeps) {
       cpuMetric: deps.autoscaling?.cpuMetric ?? defaultCpuMetric,
     }),
     ...createOrderActivities(deps.orm),
+    ...createOrderReconcileActivities(deps.orm),
     ...createAlarmRecordActivities(deps.orm),
     ...createPlatformAlarmActivities(deps.alertmanagerUrl, undefined, deps.orm),
     ...createBillingActivities(deps.orm),

@@ -1,6 +1,7 @@
 export { registrationWorkflow } from './registration';
 export { pageOnCallWorkflow } from './page';
 export { orderWorkflow } from './order';
+export { orderReconcileWorkflow } from './order-reconcile';
 export { provisionItemWorkflow } from './provision';
 export { autoscaleWorkflow } from './autoscale';
 export { isolationWorkflow } from './isolation';
