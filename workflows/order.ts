@@ -1,11 +1,14 @@
 import {
   allHandlersFinished,
   ApplicationFailure,
+  CancellationScope,
   ChildWorkflowFailure,
   condition,
   defineQuery,
   defineUpdate,
   executeChild,
+  isCancellation,
+  patched,
   proxyActivities,
   setHandler,
   workflowInfo,
@@ -19,6 +22,7 @@ import { queuesOf } from '../domain/task-queues';
 import { provisionItemWorkflow, type ProvisionInput, type ProvisionResult } from './provision';
 import { nonRetryableOpenStackFailures } from '../activities/openstack/errors';
 import { retryPresets } from './retry-presets';
+import { failureOfError, settleCloud } from './order-settle';
 
 export interface OrderWorkflowInput {
   orderId: string;
@@ -65,6 +69,8 @@ export interface OrderProgress {
 }
 
 export const orderWorkflowId = (orderId: string) => `order-${orderId}`;
+/** The failure envelope (settlement after any failure): histories from before it replay without it. */
+export const orderEnvelopePatch = 'order-failure-envelope';
 export const approveOrderUpdate = defineUpdate<OrderProgress, [OrderDecision]>('approve');
 export const rejectOrderUpdate = defineUpdate<OrderProgress, [OrderDecision]>('reject');
 export const cancelOrderUpdate = defineUpdate<OrderProgress, [OrderDecision]>('cancel');
@@ -136,100 +142,139 @@ export async function orderWorkflow(input: OrderWorkflowInput): Promise<OrderPro
     return progress;
   };
 
-  // validate
-  mark('validate', 'running');
-  const items = await db.loadOrderItems(input.orderId);
-  progress.items = items.map((i) => ({ itemId: i.id, kind: i.kind, state: 'pending', attempts: 0 }));
-  const validation = await cloud.validateOrderItems({ tenantId: input.tenantId, items });
-  if (validation.problem) {
-    mark('validate', 'failed', validation.problem);
-    progress.failure = {
-      step: 'validate',
-      type: 'InvalidOrder',
-      message: validation.problem,
-      itemId: validation.itemId ?? null,
-    };
-    return end('failed', { by: 'system', failure: progress.failure });
+  try {
+    return await runOrder();
+  } catch (err) {
+    // Histories recorded before the failure envelope fail as they did.
+    if (!patched(orderEnvelopePatch)) throw err;
+    // Whatever failed (OpenStack down past every retry, a cancellation of the workflow itself), the order ends in a
+    // state the user sees, with its quota settled: the settlement cannot be cancelled and retries without limit.
+    return CancellationScope.nonCancellable(() => settleAfter(err));
   }
-  mark('validate', 'done');
-  mark('reserve', 'done', 'quota reserved at submission');
 
-  // approval: a cancellation that came in while the order was validated takes effect first.
-  if (decision?.kind === 'cancel') {
-    const { d } = decision;
-    progress.decision = { by: d.by, reason: d.reason ?? null, auto: false };
-    mark('approval', 'failed', 'cancelled by the user');
-    for (const i of progress.items) i.state = 'cancelled';
-    return end('cancelled', { by: d.by, byEmail: d.byEmail, reason: d.reason ?? null });
-  }
-  const auto = autoApprovalReason(input.rules, {
-    tenantTrusted: input.tenantTrusted,
-    monthlyPrice: input.monthlyPrice,
-  });
-  if (auto) {
-    progress.decision = { by: 'system', reason: auto, auto: true };
-    await transition('approved', { by: 'system', reason: auto });
-    mark('approval', 'done', auto);
-    // A cancellation that raced the rule is answered with the approval it lost to.
-    decided = true;
-  } else {
-    await transition('pending_approval');
-    mark('approval', 'running');
-    const started = Date.now();
-    const deadline = started + input.expiryMs;
-    progress.expiresAt = new Date(deadline).toISOString();
-    let reminded = false;
-    while (!decision && Date.now() < deadline) {
-      const wait = reminded ? deadline - Date.now() : Math.min(input.reminderMs, deadline - Date.now());
-      if (await condition(() => decision !== undefined, wait)) break;
-      if (!reminded && Date.now() < deadline) {
-        reminded = true;
-        await db.remindApprovers({ orderId: input.orderId, waitedMs: Date.now() - started });
-        progress.remindedAt = new Date().toISOString();
+  async function settleAfter(err: unknown): Promise<OrderProgress> {
+    const running = progress.steps.find((s) => s.state === 'running');
+    const cancellable = progress.status === 'submitted' || progress.status === 'pending_approval';
+    if (cancellable && (decision?.kind === 'cancel' || isCancellation(err))) {
+      if (running) mark(running.name, 'failed', 'cancelled');
+      for (const i of progress.items) i.state = 'cancelled';
+      const d = decision?.kind === 'cancel' ? decision.d : { by: 'system', reason: 'the order process was cancelled' };
+      progress.decision = { by: d.by, reason: d.reason ?? null, auto: false };
+      return end('cancelled', { by: d.by, byEmail: d.byEmail, reason: d.reason ?? null });
+    }
+    // A failure during the rollback of a failed provisioning keeps that failure as the cause.
+    const failure = progress.failure ? { ...progress.failure } : failureOfError(err, running?.name ?? 'settle');
+    if (running) mark(running.name, 'failed', failure.message);
+    // Whatever provisioning made is removed; a removal that cannot succeed is named in the cause, its records kept.
+    if (progress.status === 'approved' || progress.status === 'provisioning') {
+      const undone = await settleCloud().teardownItems(progress.items.map((i) => i.itemId));
+      if (undone.problem) failure.message = `${failure.message}; clean-up incomplete: ${undone.problem}`;
+      for (const p of progress.items) {
+        if (p.state !== 'failed') p.state = 'rolled_back';
+        await db.updateOrderItem({ itemId: p.itemId, status: p.state });
       }
     }
-    if (!decision) {
-      mark('approval', 'failed', 'expired without a decision');
-      return end('expired', { by: 'system', reason: 'no decision before expiry' });
-    }
-    const { kind, d } = decision;
-    progress.decision = { by: d.by, reason: d.reason ?? null, auto: false };
-    if (kind !== 'approve') {
-      mark('approval', 'failed', kind === 'reject' ? `rejected: ${d.reason ?? ''}` : 'cancelled by the user');
-      for (const i of progress.items) i.state = 'cancelled';
-      return end(kind === 'reject' ? 'rejected' : 'cancelled', {
-        by: d.by,
-        byEmail: d.byEmail,
-        reason: d.reason ?? null,
-      });
-    }
-    await transition('approved', { by: d.by, byEmail: d.byEmail, reason: d.reason ?? null });
-    mark('approval', 'done', d.reason ?? undefined);
-    decided = true;
+    progress.failure = failure;
+    return end('failed', { by: 'system', failure });
   }
 
-  // provision
-  await transition('provisioning');
-  mark('provision', 'running');
-  const results = await Promise.all(items.map((item) => provisionWithRetries(input, item, progress)));
-  const failed = results.find((r): r is { failure: OrderFailure } => 'failure' in r);
-  if (failed) {
-    mark('provision', 'failed', failed.failure.message);
-    // Saga across items: what the delivered items created is removed too, nothing half-made stays.
-    for (const [idx, item] of items.entries()) {
-      await cloud.teardownItem({ itemId: item.id });
-      const p = progress.items[idx];
-      if (p.state !== 'failed') p.state = 'rolled_back';
-      await db.updateOrderItem({ itemId: item.id, status: p.state });
+  async function runOrder(): Promise<OrderProgress> {
+    // validate
+    mark('validate', 'running');
+    const items = await db.loadOrderItems(input.orderId);
+    progress.items = items.map((i) => ({ itemId: i.id, kind: i.kind, state: 'pending', attempts: 0 }));
+    const validation = await cloud.validateOrderItems({ tenantId: input.tenantId, items });
+    if (validation.problem && decision?.kind !== 'cancel') {
+      mark('validate', 'failed', validation.problem);
+      progress.failure = {
+        step: 'validate',
+        type: 'InvalidOrder',
+        message: validation.problem,
+        itemId: validation.itemId ?? null,
+      };
+      return end('failed', { by: 'system', failure: progress.failure });
     }
-    progress.failure = failed.failure;
-    return end('failed', { by: 'system', failure: failed.failure });
+    mark('validate', 'done');
+    mark('reserve', 'done', 'quota reserved at submission');
+
+    // approval: a cancellation that came in while the order was validated takes effect first.
+    if (decision?.kind === 'cancel') {
+      const { d } = decision;
+      progress.decision = { by: d.by, reason: d.reason ?? null, auto: false };
+      mark('approval', 'failed', 'cancelled by the user');
+      for (const i of progress.items) i.state = 'cancelled';
+      return end('cancelled', { by: d.by, byEmail: d.byEmail, reason: d.reason ?? null });
+    }
+    const auto = autoApprovalReason(input.rules, {
+      tenantTrusted: input.tenantTrusted,
+      monthlyPrice: input.monthlyPrice,
+    });
+    if (auto) {
+      progress.decision = { by: 'system', reason: auto, auto: true };
+      // From here the rule's approval is the decision: a cancellation is refused (409), never accepted and ignored.
+      decision = { kind: 'approve', d: { by: 'system', reason: auto } };
+      await transition('approved', { by: 'system', reason: auto });
+      mark('approval', 'done', auto);
+      decided = true;
+    } else {
+      await transition('pending_approval');
+      mark('approval', 'running');
+      const started = Date.now();
+      const deadline = started + input.expiryMs;
+      progress.expiresAt = new Date(deadline).toISOString();
+      let reminded = false;
+      while (!decision && Date.now() < deadline) {
+        const wait = reminded ? deadline - Date.now() : Math.min(input.reminderMs, deadline - Date.now());
+        if (await condition(() => decision !== undefined, wait)) break;
+        if (!reminded && Date.now() < deadline) {
+          reminded = true;
+          await db.remindApprovers({ orderId: input.orderId, waitedMs: Date.now() - started });
+          progress.remindedAt = new Date().toISOString();
+        }
+      }
+      if (!decision) {
+        mark('approval', 'failed', 'expired without a decision');
+        return end('expired', { by: 'system', reason: 'no decision before expiry' });
+      }
+      const { kind, d } = decision;
+      progress.decision = { by: d.by, reason: d.reason ?? null, auto: false };
+      if (kind !== 'approve') {
+        mark('approval', 'failed', kind === 'reject' ? `rejected: ${d.reason ?? ''}` : 'cancelled by the user');
+        for (const i of progress.items) i.state = 'cancelled';
+        return end(kind === 'reject' ? 'rejected' : 'cancelled', {
+          by: d.by,
+          byEmail: d.byEmail,
+          reason: d.reason ?? null,
+        });
+      }
+      await transition('approved', { by: d.by, byEmail: d.byEmail, reason: d.reason ?? null });
+      mark('approval', 'done', d.reason ?? undefined);
+      decided = true;
+    }
+
+    // provision
+    await transition('provisioning');
+    mark('provision', 'running');
+    const results = await Promise.all(items.map((item) => provisionWithRetries(input, item, progress)));
+    const failed = results.find((r): r is { failure: OrderFailure } => 'failure' in r);
+    if (failed) {
+      mark('provision', 'failed', failed.failure.message);
+      progress.failure = failed.failure;
+      // Saga across items: what the delivered items created is removed too, nothing half-made stays.
+      for (const [idx, item] of items.entries()) {
+        await cloud.teardownItem({ itemId: item.id });
+        const p = progress.items[idx];
+        if (p.state !== 'failed') p.state = 'rolled_back';
+        await db.updateOrderItem({ itemId: item.id, status: p.state });
+      }
+      return end('failed', { by: 'system', failure: failed.failure });
+    }
+    mark('provision', 'done');
+    mark('deliver', 'running');
+    await end('delivered', { by: 'system' });
+    mark('deliver', 'done');
+    return progress;
   }
-  mark('provision', 'done');
-  mark('deliver', 'running');
-  await end('delivered', { by: 'system' });
-  mark('deliver', 'done');
-  return progress;
 }
 
 async function provisionWithRetries(

@@ -2,7 +2,7 @@ import { writeAudit } from '../../domain/db/audit-writer';
 import type { Orm } from '../../domain/db/orm';
 import { AuditEntry, InboxMessage, Order, OrderItem, RoleAssignment, type OrderFailure } from '../../domain/entities';
 import type { OrderItemSpec } from '../../domain/orders/items';
-import { sourcesOf, type OrderItemStatus, type OrderStatus } from '../../domain/orders/state-machine';
+import { canTransition, sourcesOf, type OrderItemStatus, type OrderStatus } from '../../domain/orders/state-machine';
 import { rolePermissions } from '../../domain/rbac/permissions';
 import type { Role } from '../../domain/rbac/roles';
 import { settleReservation } from './quota-store';
@@ -103,7 +103,7 @@ export function createOrderActivities(orm: Orm) {
     if (msg) await postInbox([order.userId], order.tenantId, `/orders/${order.id}`, msg);
   }
 
-  return {
+  const activities = {
     async loadOrderItems(orderId: string): Promise<PlannedItem[]> {
       const items = await orm.em.fork().find(OrderItem, { orderId }, { orderBy: { position: 'asc' } });
       return items.map((i) => ({ id: i.id, kind: i.kind, spec: i.spec }));
@@ -155,6 +155,23 @@ export function createOrderActivities(orm: Orm) {
       return settleReservation(orm, input.orderId, input.outcome);
     },
 
+    /**
+     * Ends an order whose workflow is gone (what provisioning made is already removed): open items closed
+     * (never tried: cancelled; tried: rolled back), its quota released, its status `to` with audit and inbox.
+     */
+    async settleStrandedOrder(t: OrderTransition & { to: 'cancelled' | 'failed' }): Promise<OrderStatus> {
+      const em = orm.em.fork();
+      const order = await em.findOneOrFail(Order, { id: t.orderId });
+      if (order.status !== t.to && !canTransition(order.status, t.to)) return order.status;
+      for (const i of await em.find(OrderItem, { orderId: t.orderId })) {
+        if (i.status === 'pending' && t.to === 'cancelled') i.status = 'cancelled';
+        if (i.status === 'provisioning' || i.status === 'delivered') i.status = 'rolled_back';
+      }
+      await em.flush();
+      await settleReservation(orm, t.orderId, 'release');
+      return activities.transitionOrder(t);
+    },
+
     /** Reminds every approver (inbox) that the order still waits, and audits the reminder. */
     async remindApprovers(input: { orderId: string; waitedMs: number }): Promise<number> {
       const em = orm.em.fork();
@@ -173,6 +190,7 @@ export function createOrderActivities(orm: Orm) {
       return userIds.length;
     },
   };
+  return activities;
 }
 
 export type OrderActivities = ReturnType<typeof createOrderActivities>;

@@ -1,5 +1,5 @@
 import { Hono } from 'hono';
-import { WorkflowUpdateFailedError } from '@temporalio/client';
+import { WorkflowNotFoundError, WorkflowUpdateFailedError } from '@temporalio/client';
 import { z } from 'zod';
 import { Order, OrderItem } from '../../domain/entities';
 import { orderStatuses, refusal, type OrderStatus } from '../../domain/orders/state-machine';
@@ -15,6 +15,7 @@ import { requireAuth, requirePermission } from '../middleware/authenticate';
 import type { AppEnv, Ctx } from '../deps';
 import { cloudIdsOf } from '../services/cloud-ids';
 import { resolveItemIds, submitOrder } from '../services/order-submit';
+import { cancelWithoutWorkflow } from '../services/order-cancel';
 import type { Schemas } from '../../openapi/types';
 
 const name = z
@@ -256,7 +257,12 @@ async function decide(c: Ctx, action: 'approve' | 'reject' | 'cancel', reason: s
   } catch (e) {
     if (e instanceof WorkflowUpdateFailedError)
       throw conflict((e.cause as Error | undefined)?.message ?? e.message, { status: order.status });
-    throw e;
+    if (!(e instanceof WorkflowNotFoundError)) throw e;
+    // The order's workflow is gone (never started, or ended without settling): a cancellation is honoured here;
+    // approve and reject are refused, the reconciler settles the order.
+    if (action !== 'cancel')
+      throw conflict('the order has no running process; it is being settled', { status: order.status });
+    return c.json(await cancelWithoutWorkflow(c.get('deps').orm, order, { by: p.userId, byEmail: p.email, reason }));
   }
 }
 

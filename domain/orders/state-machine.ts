@@ -13,7 +13,7 @@ export type OrderStatus = (typeof orderStatuses)[number];
 
 const transitions: Record<OrderStatus, readonly OrderStatus[]> = {
   submitted: ['pending_approval', 'approved', 'failed', 'cancelled'],
-  pending_approval: ['approved', 'rejected', 'cancelled', 'expired'],
+  pending_approval: ['approved', 'rejected', 'cancelled', 'expired', 'failed'],
   approved: ['provisioning', 'failed'],
   provisioning: ['delivered', 'failed'],
   delivered: [],

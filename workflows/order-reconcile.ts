@@ -1,0 +1,61 @@
+/**
+ * `order-reconcile-*`: run by the Temporal Schedule `order-reconcile` every ORDER_RECONCILE_MINUTES. Finds open
+ * orders whose workflow is gone (never started: the API stopped between storing the order and starting it; or
+ * ended without settling) and settles them as the workflow would have: what provisioning made is removed, the
+ * order failed with the cause shown, its quota returned. Orders closed with their quota still held get it settled.
+ */
+import { proxyActivities, workflowInfo } from '@temporalio/workflow';
+import type { OrderActivities } from '../activities/db/orders';
+import type { OrderReconcileActivities } from '../activities/db/order-reconcile';
+import type { OrderFailure } from '../domain/entities/order';
+import { queuesOf } from '../domain/task-queues';
+import { settleCloud } from './order-settle';
+import { retryPresets } from './retry-presets';
+
+export const orderReconcileScheduleId = 'order-reconcile';
+
+export interface OrderReconcileInput {
+  /** Orders changed more recently than this are left alone (their workflow may be starting). Default 10 minutes. */
+  graceMs?: number;
+  /** Orders looked at per run (default 200). */
+  limit?: number;
+}
+
+export interface OrderReconcileSummary {
+  checked: number;
+  settled: Array<{ orderId: string; from: string; cause: string }>;
+  quotaSettled: string[];
+}
+
+export async function orderReconcileWorkflow(input: OrderReconcileInput = {}): Promise<OrderReconcileSummary> {
+  const db = proxyActivities<OrderReconcileActivities & OrderActivities>({
+    taskQueue: queuesOf(workflowInfo().taskQueue).orchestration,
+    startToCloseTimeout: '1 minute',
+    retry: retryPresets.orchestration,
+  });
+  const limit = input.limit ?? 200;
+  const open = await db.findOpenOrders({ graceMs: input.graceMs ?? 10 * 60_000, limit });
+  const settled: OrderReconcileSummary['settled'] = [];
+  for (const o of open) {
+    const process = await db.orderProcessState({ orderId: o.orderId });
+    if (process === 'running') continue;
+    const failure: OrderFailure = {
+      step: 'reconcile',
+      type: process === 'missing' ? 'OrderNeverStarted' : 'OrderProcessEnded',
+      message:
+        process === 'missing'
+          ? 'the order was stored but its processing never started (the platform stopped in between); its quota is returned, please order again'
+          : `the order's processing ended while it was ${o.status}; what it made is removed and its quota returned`,
+    };
+    if (o.status === 'approved' || o.status === 'provisioning') {
+      const undone = await settleCloud().teardownItems(o.itemIds);
+      if (undone.problem) failure.message = `${failure.message}; clean-up incomplete: ${undone.problem}`;
+    }
+    const to = await db.settleStrandedOrder({ orderId: o.orderId, to: 'failed', by: 'system', failure });
+    if (to === 'failed') settled.push({ orderId: o.orderId, from: o.status, cause: failure.type! });
+  }
+  const holding = await db.closedOrdersHoldingQuota({ limit });
+  for (const h of holding)
+    await db.settleOrderQuota({ orderId: h.orderId, outcome: h.status === 'delivered' ? 'commit' : 'release' });
+  return { checked: open.length, settled, quotaSettled: holding.map((h) => h.orderId) };
+}
