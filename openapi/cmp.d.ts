@@ -555,7 +555,10 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** Change the caller's password (the current one required; his other sessions end) */
+        /**
+         * Change the caller's password (the current one required; his other sessions end)
+         * @description A wrong current password counts against the account's login lock (LOGIN_MAX_FAILURES); a locked account answers 429 account_locked.
+         */
         post: {
             parameters: {
                 query?: never;
@@ -579,6 +582,7 @@ export interface paths {
                 400: components["responses"]["BadRequest"];
                 401: components["responses"]["Unauthorized"];
                 422: components["responses"]["Invalid"];
+                429: components["responses"]["TooManyRequests"];
             };
         };
         delete?: never;

@@ -11,7 +11,7 @@ import { readSettings } from '../services/settings';
 import { dummyPasswordHash, verifyPassword } from '../services/passwords';
 import { registrationWorkflow, registrationWorkflowId } from '../../workflows/registration';
 import { forgetRegistration, register, registrationExpiryMs } from '../services/registration';
-import { claimLoginAttempt, clearLoginFailures, recordFailedLogin } from '../services/login-failures';
+import { claimLoginAttempt, clearLoginFailures, lockPolicy, recordFailedLogin } from '../services/login-failures';
 import { enforceRateLimit, hit } from '../services/rate-limits';
 import { openSession, rotateSession } from '../services/sessions';
 import { hashToken } from '../services/tokens';
@@ -106,7 +106,7 @@ authRouter.post('/login', async (c) => {
   c.set('audit', { action: 'auth.login', actorEmail: email, targetType: 'user' });
   await enforceRateLimit(c, 'login', email);
   await captchaGate(c, body);
-  const policy = { maxFailures: deps.config.LOGIN_MAX_FAILURES, lockoutMs: deps.config.LOGIN_LOCKOUT_SECONDS * 1000 };
+  const policy = lockPolicy(deps.config);
   const user = await em.findOne(User, { email });
   if (!user) {
     // An unknown e-mail is answered like a known one: wrong password, then locked after as many guesses.
@@ -225,9 +225,15 @@ authRouter.post('/password', requireAuth, async (c) => {
   const body = await jsonBody(c, passwordBody);
   const em = c.get('em');
   const user = await em.findOneOrFail(User, { id: p.userId });
+  // Guessing the current password (with a stolen access token) counts against the same lock as logins.
+  const deps = c.get('deps');
+  const policy = lockPolicy(deps.config);
+  if (!(await claimLoginAttempt(em, user.id, policy))) throw accountLocked(c, deps.config.LOGIN_LOCKOUT_SECONDS);
   if (!(await verifyPassword(user.passwordHash, body.currentPassword))) {
+    await recordFailedLogin(em, user.id, policy);
     throw unprocessable('the current password is wrong', [{ path: 'currentPassword', message: 'wrong password' }]);
   }
+  await clearLoginFailures(em, user.id);
   user.passwordHash = await newPasswordHash(c.get('deps'), user, body.newPassword);
   await em.flush();
   await revokeSessions(em, user.id, c.get('sessionId'));

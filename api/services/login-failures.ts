@@ -1,10 +1,15 @@
 import { raw, type EntityManager } from '@mikro-orm/core';
 import { User } from '../../domain/entities';
 import { afterSuccess } from '../../domain/identity/lockout';
+import type { Config } from '../../config';
 
 export interface LockPolicy {
   maxFailures: number;
   lockoutMs: number;
+}
+
+export function lockPolicy(config: Pick<Config, 'LOGIN_MAX_FAILURES' | 'LOGIN_LOCKOUT_SECONDS'>): LockPolicy {
+  return { maxFailures: config.LOGIN_MAX_FAILURES, lockoutMs: config.LOGIN_LOCKOUT_SECONDS * 1000 };
 }
 
 /**
@@ -35,7 +40,7 @@ export async function recordFailedLogin(em: EntityManager, userId: string, polic
   );
 }
 
-/** The right password: the count starts again. */
-export async function clearLoginFailures(em: EntityManager, userId: string, lastLoginAt: Date): Promise<void> {
-  await em.nativeUpdate(User, { id: userId }, { ...afterSuccess(), lastLoginAt });
+/** The right password: the count starts again (and a login is noted). */
+export async function clearLoginFailures(em: EntityManager, userId: string, lastLoginAt?: Date): Promise<void> {
+  await em.nativeUpdate(User, { id: userId }, { ...afterSuccess(), ...(lastLoginAt ? { lastLoginAt } : {}) });
 }

@@ -83,6 +83,26 @@ describe('sessions and accounts: absolute lifetime, atomic lockout, rate limits,
     expect(unknown).toEqual(known);
   });
 
+  it('refuses a password change with a wrong current password, and counts it against the lock', async () => {
+    const u = await p.tenantUser('change-lock-co');
+    const change = (currentPassword: string) =>
+      p.call('POST', '/api/v1/auth/password', {
+        token: u.token,
+        body: { currentPassword, newPassword: 'Brand-New-Passw0rd!' },
+      });
+    for (let i = 0; i < maxFailures; i++) {
+      const wrong = await change('Wrong-Password-1');
+      expect(wrong.status).toBe(422);
+      expect(wrong.body.details).toEqual([{ path: 'currentPassword', message: 'wrong password' }]);
+    }
+    const locked = await change(strongPassword);
+    expect(locked.status).toBe(429);
+    expect(locked.body.code).toBe('account_locked');
+    expect((await login(u.email)).status).toBe(429);
+    const user = await p.db.orm.em.fork().findOneOrFail(User, { id: u.userId });
+    expect(user.lockedUntil!.getTime()).toBeGreaterThan(Date.now());
+  });
+
   it('limits logins per account (429 rate_limited with Retry-After), another account still logs in', async () => {
     const a = await p.tenantUser('rl-login-account-a');
     const b = await p.tenantUser('rl-login-account-b');
