@@ -42,6 +42,7 @@ import {
   subnetsRouter,
 } from './routers/networks';
 import { usageRouter } from './routers/usage';
+import { billingRouter } from './routers/billing';
 import { evacuationsRouter } from './routers/evacuations';
 import { hostsRouter } from './routers/hosts';
 import { migrationsRouter } from './routers/migrations';
@@ -85,6 +86,7 @@ export function apiRoutes(): Hono<AppEnv> {
   api.route('/images', imagesRouter);
   api.route('/public-images', publicImagesRouter);
   api.route('/usage', usageRouter);
+  api.route('/billing', billingRouter);
   api.route('/admin/drift', driftRouter);
   api.route('/hosts', hostsRouter);
   api.route('/migrations', migrationsRouter);
