@@ -29,6 +29,7 @@ import { createDriftRecordActivities } from '../activities/db/resources-drift';
 import { createReportActivities } from '../activities/reports/write-report';
 import { createServerChangeActivities } from '../activities/db/server-changes';
 import { createOperateOpenStackActivities } from '../activities/openstack/operate';
+import { createProductActivities } from '../activities/openstack/products';
 import type { CloudAccount } from '../activities/openstack/cloud';
 
 /** What activities need from the outside world. */
@@ -82,6 +83,7 @@ export function openstackActivities(deps: ActivityDeps) {
     ...autoscalingOpenstackActivities(deps.autoscaling),
     ...createHaOpenStackActivities(deps.ha),
     ...createProvisionActivities(deps.orm, deps.provision),
+    ...createProductActivities(deps.orm, deps.provision),
   };
 }
 

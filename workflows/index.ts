@@ -12,6 +12,7 @@ export { hostSweepWorkflow } from './host-sweep';
 export { rebalanceWorkflow } from './rebalance';
 export { instanceOpsWorkflow } from './instance-action';
 export { resourceOperationWorkflow } from './resource-operation';
+export { productChangeWorkflow } from './product-change';
 export { driftWorkflow } from './drift';
 export { publicImageWorkflow } from './public-image';
 export { reportWorkflow } from './report';

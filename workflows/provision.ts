@@ -7,6 +7,7 @@ import { serverQuota } from '../domain/orders/items';
 import { queuesOf } from '../domain/task-queues';
 import { OpenStackFailureType } from '../activities/openstack/errors';
 import { retryPresets } from './retry-presets';
+import { provisionBandwidth, provisionLoadBalancerItem } from './provision-products';
 
 export interface ProvisionInput {
   orderId: string;
@@ -119,7 +120,13 @@ async function provisionSpec(
       const flavor = input.flavor!;
       const { flavorId } = await step('flavor', () => quick.ensureFlavor(flavor));
       const port = await step('port', () =>
-        quick.ensurePort({ ...ref, networkId: spec.networkId ?? null, securityGroupIds: spec.securityGroupIds ?? [] }),
+        quick.ensurePort({
+          ...ref,
+          networkId: spec.networkId ?? null,
+          securityGroupIds: spec.securityGroupIds ?? [],
+          fixedIp: spec.fixedIp ?? null,
+          macAddress: spec.macAddress ?? null,
+        }),
       );
       created('port', port.portId);
       const { serverId } = await step('server', () =>
@@ -166,6 +173,7 @@ async function provisionSpec(
         );
         created('floating_ip', floating.floatingIpId);
       }
+      await provisionBandwidth(step, ref, { kind: 'server', openstackId: serverId }, spec);
       const attributes: Record<string, Record<string, unknown>> = {
         [serverId]: {
           fixedIp: port.fixedIp,
@@ -213,6 +221,7 @@ async function provisionSpec(
         quick.ensureFloatingIp({ ...ref, portId: null, quota: { floatingIps: 1 } }),
       );
       created('floating_ip', fip.floatingIpId);
+      await provisionBandwidth(step, ref, { kind: 'floating_ip', openstackId: fip.floatingIpId }, spec);
       await step('record', () =>
         quick.activateItemResources({ itemId: input.itemId, projectId: ref.projectId, attributes: {} }),
       );
@@ -235,5 +244,7 @@ async function provisionSpec(
       );
       return { ...net };
     }
+    case 'load_balancer':
+      return provisionLoadBalancerItem(spec, ref, step, created);
   }
 }

@@ -17,7 +17,8 @@ export interface BandwidthLimitResult {
   portIds: string[];
 }
 
-const policyName = (serverId: string) => `cmp-bw-${serverId}`;
+/** The one QoS policy of a server's ports, shared by operators' isolation limits and the tenant's bandwidth product. */
+export const policyName = (serverId: string) => `cmp-bw-${serverId}`;
 
 /**
  * Isolation: Neutron QoS bandwidth-limit rules bound to a server's ports, and Octavia listener

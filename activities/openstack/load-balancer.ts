@@ -59,6 +59,15 @@ export interface Member extends LbResource {
   backup?: boolean;
 }
 
+export interface HealthMonitor extends LbResource {
+  type: string;
+  delay: number;
+  timeout: number;
+  max_retries: number;
+  url_path?: string | null;
+  pools: Array<{ id: string }>;
+}
+
 type Common = { name?: string; description?: string; admin_state_up?: boolean; tags?: string[] };
 
 /** Octavia v2 (paths relative to `<endpoint>/v2`). Every write needs the LB ACTIVE (else 409). */
@@ -138,4 +147,20 @@ export class LoadBalancerApi {
     },
   ) => this.create<Member>(`pools/${enc(poolId)}/members`, 'member', b);
   deleteMember = (poolId: string, id: string) => this.remove(`pools/${enc(poolId)}/members`, id);
+
+  listListeners = (q?: Query) => this.list<Listener>('listeners', 'listeners', q);
+  deleteListener = (id: string) => this.remove('listeners', id);
+  listPools = (q?: Query) => this.list<Pool>('pools', 'pools', q);
+  deletePool = (id: string) => this.remove('pools', id);
+  listHealthMonitors = (q?: Query) => this.list<HealthMonitor>('healthmonitors', 'healthmonitors', q);
+  createHealthMonitor = (
+    b: Common & {
+      pool_id: string;
+      type: string;
+      delay: number;
+      timeout: number;
+      max_retries: number;
+      url_path?: string;
+    },
+  ) => this.create<HealthMonitor>('healthmonitors', 'healthmonitor', b);
 }

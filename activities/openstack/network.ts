@@ -101,6 +101,7 @@ export interface FloatingIp extends Tagged {
   project_id: string;
   description?: string;
   port_details?: Record<string, unknown> | null;
+  qos_policy_id?: string | null;
 }
 
 export interface SecurityGroupRule {
@@ -180,7 +181,13 @@ export class NetworkApi {
 
   listPorts = (q?: Query) => this.list<Port>('ports', 'ports', q);
   getPort = (id: string) => this.show<Port>('ports', 'port', id);
-  createPort = (b: Create<Port> & { network_id: string }) => this.create<Port>('ports', 'port', b);
+  /** `fixed_ips` may name an address, a subnet or both (Neutron picks the rest). */
+  createPort = (
+    b: Omit<Create<Port>, 'fixed_ips'> & {
+      network_id: string;
+      fixed_ips?: Array<{ subnet_id?: string; ip_address?: string }>;
+    },
+  ) => this.create<Port>('ports', 'port', b);
   updatePort = (id: string, b: Create<Port>) => this.update<Port>('ports', 'port', id, b);
   deletePort = (id: string) => this.remove('ports', id);
 
@@ -199,8 +206,10 @@ export class NetworkApi {
   createFloatingIp = (b: Create<FloatingIp> & { floating_network_id: string }) =>
     this.create<FloatingIp>('floatingips', 'floatingip', b);
   /** Associates with `port_id`, or disassociates with `null`. */
-  updateFloatingIp = (id: string, b: { port_id?: string | null; fixed_ip_address?: string; description?: string }) =>
-    this.update<FloatingIp>('floatingips', 'floatingip', id, b);
+  updateFloatingIp = (
+    id: string,
+    b: { port_id?: string | null; fixed_ip_address?: string; description?: string; qos_policy_id?: string | null },
+  ) => this.update<FloatingIp>('floatingips', 'floatingip', id, b);
   deleteFloatingIp = (id: string) => this.remove('floatingips', id);
 
   listSecurityGroups = (q?: Query) => this.list<SecurityGroup>('security-groups', 'security_groups', q);
@@ -241,6 +250,9 @@ export class NetworkApi {
       ruleId,
       b,
     );
+
+  deleteBandwidthLimitRule = (policyId: string, ruleId: string) =>
+    this.remove(`qos/policies/${enc(policyId)}/bandwidth_limit_rules`, ruleId);
 
   /** Admin: a project's Neutron quotas (`-1` lifts one). */
   updateQuota = async (projectId: string, quota: Record<string, number>): Promise<Record<string, number>> =>

@@ -1,6 +1,6 @@
 import { ApplicationFailure } from '@temporalio/common';
 import type { OpenStackClient } from './client';
-import { OpenStackFailureType } from './errors';
+import { OpenStackError, OpenStackFailureType } from './errors';
 import type { Network } from './network';
 
 export async function findNetwork(c: OpenStackClient, idOrName: string): Promise<Network> {
@@ -10,17 +10,29 @@ export async function findNetwork(c: OpenStackClient, idOrName: string): Promise
   return net;
 }
 
+/** An address or MAC the order asked for, as the admin scope picks it for the tenant's project. */
+export interface ChosenAddress {
+  fixedIp?: string | null;
+  macAddress?: string | null;
+  /** The admin scope and the tenant's project: a member may not pick addresses on a network it does not own. */
+  admin: OpenStackClient;
+  projectId: string;
+}
+
 /**
  * The item's port, made once (named by the tag) in the tenant's project. Neutron allocates its
  * address from the network's subnet (a member may not pick addresses on a network it does not own,
- * nor see other projects' ports), so the address is known before the server boots. The security
- * groups chosen for the server are the port's (Neutron's project default when none are).
+ * nor see other projects' ports), so the address is known before the server boots; an address or
+ * MAC the order chose is asked for by the admin scope on the project's behalf, and one taken since
+ * the order was checked fails the item (not retried). The security groups chosen for the server
+ * are the port's (Neutron's project default when none are).
  */
 export async function ensureTaggedPort(
   c: OpenStackClient,
   tag: string,
   networkRef: string,
   securityGroupIds: string[] = [],
+  chosen?: ChosenAddress,
 ): Promise<{ portId: string; networkId: string; fixedIp: string | null; securityGroupIds: string[] }> {
   const view = (p: {
     id: string;
@@ -38,14 +50,31 @@ export async function ensureTaggedPort(
   const net = await findNetwork(c, networkRef);
   if (!net.subnets?.length)
     throw ApplicationFailure.nonRetryable(`network ${net.name} has no subnet`, OpenStackFailureType.BadRequest);
-  return view(
-    await c.network.createPort({
-      network_id: net.id,
-      name: tag,
-      description: tag,
-      ...(securityGroupIds.length ? { security_groups: securityGroupIds } : {}),
-    }),
-  );
+  const body = {
+    network_id: net.id,
+    name: tag,
+    description: tag,
+    ...(securityGroupIds.length ? { security_groups: securityGroupIds } : {}),
+  };
+  if (!chosen?.fixedIp && !chosen?.macAddress) return view(await c.network.createPort(body));
+  try {
+    return view(
+      await chosen.admin.network.createPort({
+        ...body,
+        project_id: chosen.projectId,
+        ...(chosen.fixedIp ? { fixed_ips: [{ ip_address: chosen.fixedIp }] } : {}),
+        ...(chosen.macAddress ? { mac_address: chosen.macAddress } : {}),
+      }),
+    );
+  } catch (e) {
+    if (
+      e instanceof OpenStackError &&
+      e.status === 409 &&
+      /IpAddressAlreadyAllocated|MacAddressInUse/.test(e.code ?? '')
+    )
+      throw ApplicationFailure.nonRetryable(e.message, OpenStackFailureType.InvalidResourceState);
+    throw e;
+  }
 }
 
 /**

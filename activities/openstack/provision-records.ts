@@ -49,7 +49,16 @@ export async function markDeleted(orm: Orm, kind: CloudResourceKind, openstackId
 }
 
 /** Removal order: what hangs on others goes first. */
-const teardownOrder: CloudResourceKind[] = ['floating_ip', 'server', 'volume', 'router', 'port', 'subnet', 'network'];
+const teardownOrder: CloudResourceKind[] = [
+  'floating_ip',
+  'load_balancer',
+  'server',
+  'volume',
+  'router',
+  'port',
+  'subnet',
+  'network',
+];
 
 export async function liveRecordsOfItem(orm: Orm, itemId: string): Promise<CloudResource[]> {
   const rows = await orm.em.fork().find(CloudResource, { orderItemId: itemId, status: { $ne: 'deleted' } });

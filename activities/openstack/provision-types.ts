@@ -49,7 +49,12 @@ export interface ProvisionActivities {
   validateOrderItems(input: { tenantId: string; items: PlannedItem[] }): Promise<ValidationResult>;
   ensureFlavor(input: FlavorSizing): Promise<{ flavorId: string }>;
   ensurePort(
-    input: ProvisionRef & { networkId?: string | null; securityGroupIds?: string[] | null },
+    input: ProvisionRef & {
+      networkId?: string | null;
+      securityGroupIds?: string[] | null;
+      fixedIp?: string | null;
+      macAddress?: string | null;
+    },
   ): Promise<{ portId: string; networkId: string; fixedIp: string | null; securityGroupIds: string[] }>;
   ensureServer(input: ServerRequest): Promise<{ serverId: string }>;
   waitServerActive(input: ProvisionRef & { serverId: string; timeoutMs: number }): Promise<ServerFacts>;

@@ -68,6 +68,19 @@ export function createProvisionActivities(orm: Orm, settings: ProvisionCloudSett
         case 'port':
           await c.network.deletePort(id);
           break;
+        case 'load_balancer':
+          // Its listeners, pools, members and monitors go with it; the VIP port is freed once it is gone.
+          await c.loadBalancer.deleteLoadBalancer(id, true);
+          await pollUntil(120_000, `deleting load balancer ${id}`, async () => {
+            try {
+              await c.loadBalancer.getLoadBalancer(id);
+              return undefined;
+            } catch (e) {
+              if (isNotFound(e)) return true;
+              throw e;
+            }
+          });
+          break;
         case 'floating_ip':
           await c.network.deleteFloatingIp(id);
           break;
@@ -153,11 +166,16 @@ export function createProvisionActivities(orm: Orm, settings: ProvisionCloudSett
         ref.tag,
         ref.networkId ?? networks().defaultNetwork,
         ref.securityGroupIds ?? [],
+        ref.fixedIp || ref.macAddress
+          ? { fixedIp: ref.fixedIp, macAddress: ref.macAddress, admin: cloud.admin(), projectId: ref.projectId }
+          : undefined,
       );
       await recordCreated(orm, ref, 'port', port.portId, ref.tag, {
         networkId: port.networkId,
         fixedIp: port.fixedIp,
         securityGroupIds: port.securityGroupIds,
+        ...(ref.fixedIp ? { chosenFixedIp: ref.fixedIp } : {}),
+        ...(ref.macAddress ? { macAddress: ref.macAddress } : {}),
       });
       return port;
     },

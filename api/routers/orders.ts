@@ -16,6 +16,9 @@ import type { AppEnv, Ctx } from '../deps';
 import { cloudIdsOf } from '../services/cloud-ids';
 import { resolveItemIds, submitOrder } from '../services/order-submit';
 import { cancelWithoutWorkflow } from '../services/order-cancel';
+import { checkItemAddresses } from '../services/order-addresses';
+import { resolveLbMembers } from '../services/order-load-balancers';
+import { lbAlgorithms, lbMonitorTypes, lbProtocols, lbSizes, type LbSize } from '../../domain/orders/items';
 import type { Schemas } from '../../openapi/types';
 
 const name = z
@@ -23,6 +26,13 @@ const name = z
   .min(1)
   .max(64)
   .regex(/^[A-Za-z0-9][A-Za-z0-9._-]*$/, 'letters, digits, dot, dash and underscore');
+const bandwidth = z
+  .object({
+    egressMbps: z.number().int().min(1).max(100_000).optional(),
+    ingressMbps: z.number().int().min(1).max(100_000).optional(),
+  })
+  .strict()
+  .refine((b) => b.egressMbps !== undefined || b.ingressMbps !== undefined, 'egressMbps, ingressMbps or both');
 const serverItem = z
   .object({
     kind: z.literal('server'),
@@ -64,10 +74,56 @@ const serverItem = z
       .max(8)
       .optional(),
     floatingIp: z.boolean().optional(),
+    fixedIp: z.string().ip({ version: 'v4' }).optional(),
+    macAddress: z
+      .string()
+      .regex(/^[0-9A-Fa-f]{2}(:[0-9A-Fa-f]{2}){5}$/, 'six hex pairs separated by colons')
+      .optional(),
+    bandwidth: bandwidth.optional(),
   })
   .strict();
 const volumeItem = z.object({ kind: z.literal('volume'), name, sizeGb: z.number().int().min(1).max(16384) }).strict();
-const floatingIpItem = z.object({ kind: z.literal('floating_ip'), name }).strict();
+const floatingIpItem = z.object({ kind: z.literal('floating_ip'), name, bandwidth: bandwidth.optional() }).strict();
+const healthMonitor = z
+  .object({
+    type: z.enum(lbMonitorTypes),
+    delay: z.number().int().min(1).max(3600),
+    timeout: z.number().int().min(1).max(3600),
+    maxRetries: z.number().int().min(1).max(10),
+    urlPath: z.string().regex(/^\//).max(255).optional(),
+  })
+  .strict()
+  .refine((h) => h.timeout <= h.delay, 'timeout must not exceed delay');
+const loadBalancerItem = z
+  .object({
+    kind: z.literal('load_balancer'),
+    name,
+    size: z.enum(Object.keys(lbSizes) as [LbSize, ...LbSize[]]).optional(),
+    networkId: z.string().min(1).max(64).optional(),
+    floatingIp: z.boolean().optional(),
+    listeners: z
+      .array(
+        z
+          .object({
+            protocol: z.enum(lbProtocols),
+            port: z.number().int().min(1).max(65535),
+            connectionLimit: z.number().int().min(-1).max(1_000_000).optional(),
+            pool: z
+              .object({
+                algorithm: z.enum(lbAlgorithms),
+                memberPort: z.number().int().min(1).max(65535),
+                members: z.array(z.string().uuid()).max(50),
+                healthMonitor: healthMonitor.optional(),
+              })
+              .strict(),
+          })
+          .strict(),
+      )
+      .min(1)
+      .max(10)
+      .refine((ls) => new Set(ls.map((l) => `${l.protocol}/${l.port}`)).size === ls.length, 'one listener per port'),
+  })
+  .strict();
 const networkItem = z
   .object({
     kind: z.literal('network'),
@@ -79,7 +135,7 @@ const networkItem = z
 const submitBody = z
   .object({
     items: z
-      .array(z.discriminatedUnion('kind', [serverItem, volumeItem, floatingIpItem, networkItem]))
+      .array(z.discriminatedUnion('kind', [serverItem, volumeItem, floatingIpItem, networkItem, loadBalancerItem]))
       .min(1)
       .max(20),
     note: z.string().max(500).optional(),
@@ -159,7 +215,9 @@ ordersRouter.post('/', requirePermission('own:orders:create'), async (c) => {
   const p = principalOf(c);
   if (!p.tenantId) throw forbidden('only tenant users order');
   const deps = c.get('deps');
-  const specs = await resolveItemIds(await cloudIdsOf(c, p.tenantId), body.items);
+  const resolved = await resolveItemIds(await cloudIdsOf(c, p.tenantId), body.items);
+  const addressed = await checkItemAddresses(deps.cloud, deps.config.OS_DEFAULT_NETWORK, resolved);
+  const specs = await resolveLbMembers(c, p.tenantId, addressed);
   const { order, items, input } = await submitOrder(
     c.get('em'),
     deps.orm,

@@ -6,7 +6,10 @@ import { flavorSizingName } from '../../domain/catalog/nova-flavor';
 import { sumPrices } from '../../domain/catalog/pricing';
 import type { PricedProduct, ProductKind } from '../../domain/catalog/products';
 import {
+  bandwidthPrice,
+  bandwidthUnits,
   itemPrice,
+  itemProductField,
   itemQuotaNeeds,
   productKindsOf,
   type ItemProducts,
@@ -40,6 +43,8 @@ const priced = (p: Product): PricedProduct => ({
 export async function resolveItemIds(ids: CloudIdResolver, specs: OrderItemSpec[]): Promise<OrderItemSpec[]> {
   const refs: CloudRef[] = [];
   specs.forEach((spec, i) => {
+    if (spec.kind === 'load_balancer' && spec.networkId)
+      refs.push({ kind: 'network', id: spec.networkId, path: `items.${i}.networkId` });
     if (spec.kind !== 'server') return;
     refs.push({ kind: 'image', id: spec.imageId, path: `items.${i}.imageId`, check: activeImage });
     if (spec.networkId) refs.push({ kind: 'network', id: spec.networkId, path: `items.${i}.networkId` });
@@ -51,7 +56,9 @@ export async function resolveItemIds(ids: CloudIdResolver, specs: OrderItemSpec[
   const resolved = await ids.resolveAll(refs);
   const byPath = new Map(refs.map((r, k) => [r.path, resolved[k]!.id]));
   return specs.map((spec, i) =>
-    spec.kind !== 'server'
+    spec.kind === 'load_balancer' && spec.networkId
+      ? { ...spec, networkId: byPath.get(`items.${i}.networkId`)! }
+      : spec.kind !== 'server'
       ? spec
       : {
           ...spec,
@@ -116,11 +123,16 @@ export async function submitOrder(
         continue;
       }
       used.push(p);
-      products[
-        kind === 'flavor' ? 'flavor' : kind === 'volume' ? 'volume' : kind === 'floating_ip' ? 'floatingIp' : 'network'
-      ] = priced(p);
+      products[itemProductField[kind]] = priced(p);
     }
     if (spec.kind === 'server') {
+      // The flavor's bandwidth is the operator's cap on what the tenant may buy for the server.
+      const cap = products.flavor?.flavor?.bandwidthMbps;
+      if (cap && bandwidthUnits(spec.bandwidth) > cap)
+        problems.push({
+          path: `items.${position}.bandwidth`,
+          message: `bandwidth above the operator's cap of ${cap} Mbit/s for this flavor`,
+        });
       const why = userDataProblem(spec.userData, spec.files);
       if (why) problems.push({ path: `items.${position}.files`, message: why });
       if (products.flavor?.flavor && spec.bootVolumeGb && spec.bootVolumeGb < products.flavor.flavor.diskGb) {
@@ -132,11 +144,15 @@ export async function submitOrder(
     }
     if (used.length !== productKindsOf(spec).length) return;
     const price = itemPrice(spec, products);
+    const kept =
+      (spec.kind === 'server' || spec.kind === 'floating_ip') && products.bandwidth
+        ? { ...spec, bandwidthPrice: bandwidthPrice(spec.bandwidth, products.bandwidth) }
+        : spec;
     const item = Object.assign(new OrderItem(), {
       orderId: order.id,
       position,
       kind: spec.kind,
-      spec,
+      spec: kept,
       productIds: used.map((p) => p.id),
       hourlyPrice: price.hourly,
       monthlyPrice: price.monthly,

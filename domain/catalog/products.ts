@@ -1,5 +1,8 @@
-/** What the catalog sells. A flavor is a VM size; the others are priced per unit (GB, address, network). */
-export const productKinds = ['flavor', 'volume', 'floating_ip', 'network'] as const;
+/**
+ * What the catalog sells. A flavor is a VM size; the others are priced per unit (GB, address,
+ * network, Mbps of a bandwidth limit, load balancer).
+ */
+export const productKinds = ['flavor', 'volume', 'floating_ip', 'network', 'bandwidth', 'load_balancer'] as const;
 export type ProductKind = (typeof productKinds)[number];
 
 export type ProductStatus = 'active' | 'retired';

@@ -29,6 +29,80 @@ export interface ServerItemSpec {
   /** Extra volumes created and attached. */
   volumes?: Array<{ sizeGb: number }>;
   floatingIp?: boolean;
+  /** The port's IPv4 address, free and inside an allocation pool of the network (checked at submission). */
+  fixedIp?: string | null;
+  /** The port's MAC: unicast and unused (checked at submission). */
+  macAddress?: string | null;
+  /** The port's bandwidth limits (Neutron QoS). */
+  bandwidth?: BandwidthSpec | null;
+  /** Set at submission: the bandwidth's share of the item's price (the record keeps it for metering). */
+  bandwidthPrice?: BandwidthPrice | null;
+}
+
+export interface BandwidthPrice {
+  productId: string;
+  hourlyPrice: number;
+  monthlyPrice: number;
+}
+
+/** A bandwidth limit in Mbit/s per direction (egress: out of the server or address); at least one is set. */
+export interface BandwidthSpec {
+  egressMbps?: number | null;
+  ingressMbps?: number | null;
+}
+
+/** Bandwidth is priced per Mbit/s of the higher of the two limits. */
+export function bandwidthUnits(b: BandwidthSpec | null | undefined): number {
+  return Math.max(b?.egressMbps ?? 0, b?.ingressMbps ?? 0);
+}
+
+/** The price of a bandwidth limit with the catalog's bandwidth product. */
+export function bandwidthPrice(b: BandwidthSpec | null | undefined, product: PricedProduct): BandwidthPrice {
+  const p = scalePrice(product, bandwidthUnits(b));
+  return { productId: product.id, hourlyPrice: p.hourly, monthlyPrice: p.monthly };
+}
+
+export const lbProtocols = ['HTTP', 'HTTPS', 'TCP', 'UDP'] as const;
+export const lbAlgorithms = ['ROUND_ROBIN', 'LEAST_CONNECTIONS', 'SOURCE_IP'] as const;
+export const lbMonitorTypes = ['HTTP', 'HTTPS', 'TCP', 'PING', 'UDP-CONNECT'] as const;
+/** Sizes of a load balancer: the connections it is sold for (recorded for metering). */
+export const lbSizes = { small: 10_000, medium: 50_000, large: 200_000 } as const;
+export type LbSize = keyof typeof lbSizes;
+
+export interface LbHealthMonitorSpec {
+  type: (typeof lbMonitorTypes)[number];
+  delay: number;
+  timeout: number;
+  maxRetries: number;
+  urlPath?: string | null;
+}
+
+export interface LbListenerSpec {
+  protocol: (typeof lbProtocols)[number];
+  port: number;
+  /** Octavia's connection_limit (-1: unlimited). */
+  connectionLimit?: number | null;
+  pool: {
+    algorithm: (typeof lbAlgorithms)[number];
+    /** Port the members answer on. */
+    memberPort: number;
+    /** The tenant's instances (platform ids, resolved at submission to their servers and addresses). */
+    members: string[];
+    healthMonitor?: LbHealthMonitorSpec | null;
+  };
+}
+
+export interface LoadBalancerItemSpec {
+  kind: 'load_balancer';
+  name: string;
+  size?: LbSize;
+  /** The VIP's network (resolved at submission); the platform's default network when absent. */
+  networkId?: string | null;
+  listeners: LbListenerSpec[];
+  /** A floating IP on the VIP. */
+  floatingIp?: boolean;
+  /** Resolved at submission: each member instance's OpenStack server id and address. */
+  memberAddresses?: Record<string, { serverId: string; address: string; subnetId?: string | null }>;
 }
 
 export interface VolumeItemSpec {
@@ -40,6 +114,9 @@ export interface VolumeItemSpec {
 export interface FloatingIpItemSpec {
   kind: 'floating_ip';
   name: string;
+  /** The address's bandwidth limits (Neutron QoS on the floating IP). */
+  bandwidth?: BandwidthSpec | null;
+  bandwidthPrice?: BandwidthPrice | null;
 }
 
 export interface NetworkItemSpec {
@@ -49,7 +126,8 @@ export interface NetworkItemSpec {
   withRouter?: boolean;
 }
 
-export type OrderItemSpec = ServerItemSpec | VolumeItemSpec | FloatingIpItemSpec | NetworkItemSpec;
+export type OrderItemSpec =
+  ServerItemSpec | VolumeItemSpec | FloatingIpItemSpec | NetworkItemSpec | LoadBalancerItemSpec;
 export type OrderItemKind = OrderItemSpec['kind'];
 
 /** The catalog products an item is priced with, looked up by the caller. */
@@ -58,7 +136,19 @@ export interface ItemProducts {
   volume?: PricedProduct;
   floatingIp?: PricedProduct;
   network?: PricedProduct;
+  bandwidth?: PricedProduct;
+  loadBalancer?: PricedProduct;
 }
+
+/** Which ItemProducts field prices each product kind. */
+export const itemProductField: Record<ProductKind, keyof ItemProducts> = {
+  flavor: 'flavor',
+  volume: 'volume',
+  floating_ip: 'floatingIp',
+  network: 'network',
+  bandwidth: 'bandwidth',
+  load_balancer: 'loadBalancer',
+};
 
 /** Which product kinds an item needs priced. */
 export function productKindsOf(spec: OrderItemSpec): ProductKind[] {
@@ -67,14 +157,17 @@ export function productKindsOf(spec: OrderItemSpec): ProductKind[] {
       const kinds: ProductKind[] = ['flavor'];
       if (spec.bootVolumeGb || spec.volumes?.length) kinds.push('volume');
       if (spec.floatingIp) kinds.push('floating_ip');
+      if (bandwidthUnits(spec.bandwidth) > 0) kinds.push('bandwidth');
       return kinds;
     }
     case 'volume':
       return ['volume'];
     case 'floating_ip':
-      return ['floating_ip'];
+      return bandwidthUnits(spec.bandwidth) > 0 ? ['floating_ip', 'bandwidth'] : ['floating_ip'];
     case 'network':
       return ['network'];
+    case 'load_balancer':
+      return spec.floatingIp ? ['load_balancer', 'floating_ip'] : ['load_balancer'];
   }
 }
 
@@ -106,6 +199,9 @@ export function itemQuotaNeeds(spec: OrderItemSpec, flavor?: FlavorSpec | null):
       need.networks = 1;
       need.routers = spec.withRouter ? 1 : 0;
       break;
+    case 'load_balancer':
+      need.floatingIps = spec.floatingIp ? 1 : 0;
+      break;
   }
   return need;
 }
@@ -123,6 +219,8 @@ export function itemPrice(spec: OrderItemSpec, p: ItemProducts): Price {
       const gb = volumeGb(spec);
       if (gb > 0) parts.push(scalePrice(need(p.volume, 'volume'), gb));
       if (spec.floatingIp) parts.push(scalePrice(need(p.floatingIp, 'floating IP'), 1));
+      if (bandwidthUnits(spec.bandwidth) > 0)
+        parts.push(scalePrice(need(p.bandwidth, 'bandwidth'), bandwidthUnits(spec.bandwidth)));
       break;
     }
     case 'volume':
@@ -130,13 +228,22 @@ export function itemPrice(spec: OrderItemSpec, p: ItemProducts): Price {
       break;
     case 'floating_ip':
       parts.push(scalePrice(need(p.floatingIp, 'floating IP'), 1));
+      if (bandwidthUnits(spec.bandwidth) > 0)
+        parts.push(scalePrice(need(p.bandwidth, 'bandwidth'), bandwidthUnits(spec.bandwidth)));
       break;
     case 'network':
       parts.push(scalePrice(need(p.network, 'network'), 1));
       break;
+    case 'load_balancer':
+      // A load balancer product is priced for the small size; medium and large count 2 and 4 units.
+      parts.push(scalePrice(need(p.loadBalancer, 'load balancer'), lbSizeUnits[spec.size ?? 'small']));
+      if (spec.floatingIp) parts.push(scalePrice(need(p.floatingIp, 'floating IP'), 1));
+      break;
   }
   return sumPrices(parts);
 }
+
+export const lbSizeUnits: Record<LbSize, number> = { small: 1, medium: 2, large: 4 };
 
 /** What the server itself holds (its boot volume included); extra volumes and the address hold their own. */
 export function serverQuota(

@@ -18,7 +18,7 @@ export function memberAnswers(svc: LoadBalancerService, m: MemberRecord): boolea
   );
   if (!port) return true;
   const server = port.device_id ? compute.store.servers.get(port.device_id) : undefined;
-  if (!server || server.deleted || server.status !== 'ACTIVE') return false;
+  if (!server || server.deleted || server.vmState !== 'active') return false;
   const host = server.host ? compute.store.hosts.get(server.host) : undefined;
   return !host || compute.store.serviceUp(host);
 }
