@@ -42,7 +42,10 @@ export async function checkItemAddresses(
         const path = `items.${i}.fixedIp`;
         const placed = poolOf(spec.fixedIp, await os.network.listSubnets({ network_id: net.id }), net.name || net.id);
         if (placed.problem) problems.push({ path, message: placed.problem });
-        else if (seenIps.has(`${net.id}/${spec.fixedIp}`) || ports.some((p) => p.fixed_ips.some((f) => f.ip_address === spec.fixedIp)))
+        else if (
+          seenIps.has(`${net.id}/${spec.fixedIp}`) ||
+          ports.some((p) => p.fixed_ips.some((f) => f.ip_address === spec.fixedIp))
+        )
           problems.push({ path, message: `${spec.fixedIp} is already in use on network ${net.name || net.id}` });
         seenIps.add(`${net.id}/${spec.fixedIp}`);
       }
@@ -60,7 +63,11 @@ export async function checkItemAddresses(
     }
   } catch (e) {
     if (e instanceof ApiError) throw e;
-    throw new ApiError(503, 'cloud_unavailable', `the cloud could not be asked about addresses: ${(e as Error).message}`);
+    throw new ApiError(
+      503,
+      'cloud_unavailable',
+      `the cloud could not be asked about addresses: ${(e as Error).message}`,
+    );
   }
   if (problems.length) throw unprocessable(problems.map((p) => p.message).join('; '), problems);
   return out;

@@ -59,15 +59,19 @@ export async function resolveItemIds(ids: CloudIdResolver, specs: OrderItemSpec[
     spec.kind === 'load_balancer' && spec.networkId
       ? { ...spec, networkId: byPath.get(`items.${i}.networkId`)! }
       : spec.kind !== 'server'
-      ? spec
-      : {
-          ...spec,
-          imageId: byPath.get(`items.${i}.imageId`)!,
-          ...(spec.networkId ? { networkId: byPath.get(`items.${i}.networkId`)! } : {}),
-          ...(spec.securityGroupIds
-            ? { securityGroupIds: spec.securityGroupIds.map((_, j) => byPath.get(`items.${i}.securityGroupIds.${j}`)!) }
-            : {}),
-        },
+        ? spec
+        : {
+            ...spec,
+            imageId: byPath.get(`items.${i}.imageId`)!,
+            ...(spec.networkId ? { networkId: byPath.get(`items.${i}.networkId`)! } : {}),
+            ...(spec.securityGroupIds
+              ? {
+                  securityGroupIds: spec.securityGroupIds.map((_, j) =>
+                    byPath.get(`items.${i}.securityGroupIds.${j}`)!,
+                  ),
+                }
+              : {}),
+          },
   );
 }
 
