@@ -63,7 +63,9 @@ export function meteredState(
 ): Metered | null {
   if (r.status !== 'active' && r.status !== 'deleting') return null;
   const productKind = productKindOfResource[r.kind] ?? r.kind;
-  const explicit = typeof r.spec.productId === 'string' ? catalog.find((p) => p.id === r.spec.productId) : undefined;
+  // A product named on the record: spec.productId, or (after a resize) the catalog flavor in spec.flavorId.
+  const named = [r.spec.productId, r.spec.flavorId].filter((x): x is string => typeof x === 'string');
+  const explicit = catalog.find((p) => named.includes(p.id));
   const orderedOfKind = ordered.filter((p) => p.kind === productKind);
   const catalogOfKind = catalog
     .filter((p) => p.kind === productKind)
