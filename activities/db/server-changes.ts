@@ -27,6 +27,13 @@ interface ServerSpec {
   [k: string]: unknown;
 }
 
+/** A change of the server made by the action `key`, taking effect `at`. */
+interface LifecycleCall {
+  resourceId: string;
+  key: string;
+  at: string;
+}
+
 /** vCPUs and RAM the server counts against its tenant's quota now (its record's, else Nova's flavor). */
 function countedSize(r: CloudResource): { vcpus: number; ramMb: number } {
   const spec = r.spec as ServerSpec;
@@ -154,15 +161,7 @@ export function createServerChangeActivities(orm: Orm) {
     },
 
     /** The server is shelved and offloaded: its vCPUs and RAM stop counting (its instance still counts). */
-    async recordServerOffloaded({
-      resourceId,
-      key,
-      at,
-    }: {
-      resourceId: string;
-      key: string;
-      at: string;
-    }): Promise<void> {
+    async recordServerOffloaded({ resourceId, key, at }: LifecycleCall): Promise<void> {
       const { em, r, spec } = await serverRow(orm, resourceId);
       if (hasEvent(spec, key) || spec.shelvedQuota) return;
       const size = countedSize(r);
@@ -191,15 +190,7 @@ export function createServerChangeActivities(orm: Orm) {
     },
 
     /** The server runs again: the reservation becomes usage and the record counts its size again. */
-    async recordServerUnshelved({
-      resourceId,
-      key,
-      at,
-    }: {
-      resourceId: string;
-      key: string;
-      at: string;
-    }): Promise<void> {
+    async recordServerUnshelved({ resourceId, key, at }: LifecycleCall): Promise<void> {
       const { em, spec, r } = await serverRow(orm, resourceId);
       const back = spec.shelvedQuota;
       if (back && !hasEvent(spec, key)) {
