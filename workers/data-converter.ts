@@ -8,23 +8,29 @@ export const KEY_ID_METADATA = 'encryption-key-id';
 const utf8 = new TextEncoder();
 const text = new TextDecoder();
 
-/** A payload as JSON bytes (metadata and data in base64), the plaintext the codec seals. */
-function payloadBytes(p: Payload): Uint8Array {
-  const metadata = Object.fromEntries(
-    Object.entries(p.metadata ?? {}).map(([k, v]) => [k, Buffer.from(v ?? new Uint8Array()).toString('base64')]),
-  );
-  return utf8.encode(JSON.stringify({ metadata, data: Buffer.from(p.data ?? new Uint8Array()).toString('base64') }));
+/** A payload in proto JSON form (metadata values and data in base64), as the remote codec protocol carries it. */
+export interface JsonPayload {
+  metadata?: Record<string, string> | null;
+  data?: string | null;
 }
 
-function bytesPayload(b: Uint8Array): Payload {
-  const j = JSON.parse(text.decode(b)) as { metadata: Record<string, string>; data: string };
-  return {
-    metadata: Object.fromEntries(
-      Object.entries(j.metadata).map(([k, v]) => [k, new Uint8Array(Buffer.from(v, 'base64'))]),
-    ),
-    data: new Uint8Array(Buffer.from(j.data, 'base64')),
-  };
-}
+export const payloadToJson = (p: Payload): JsonPayload => ({
+  metadata: Object.fromEntries(
+    Object.entries(p.metadata ?? {}).map(([k, v]) => [k, Buffer.from(v ?? new Uint8Array()).toString('base64')]),
+  ),
+  data: Buffer.from(p.data ?? new Uint8Array()).toString('base64'),
+});
+
+export const jsonToPayload = (j: JsonPayload): Payload => ({
+  metadata: Object.fromEntries(
+    Object.entries(j.metadata ?? {}).map(([k, v]) => [k, new Uint8Array(Buffer.from(v, 'base64'))]),
+  ),
+  data: new Uint8Array(Buffer.from(j.data ?? '', 'base64')),
+});
+
+/** The plaintext the codec seals: the payload's proto JSON. */
+const payloadBytes = (p: Payload) => utf8.encode(JSON.stringify(payloadToJson(p)));
+const bytesPayload = (b: Uint8Array) => jsonToPayload(JSON.parse(text.decode(b)) as JsonPayload);
 
 /**
  * AES-256-GCM over every payload (workflow and activity inputs and results, signals, updates, queries, memo,

@@ -1,10 +1,9 @@
 import { Hono } from 'hono';
 import { cors } from 'hono/cors';
 import { createMiddleware } from 'hono/factory';
-import type { Payload } from '@temporalio/common';
 import { z } from 'zod';
 import { processKeyring } from '../../domain/secrets/config-keys';
-import { EncryptionCodec } from '../../workers/data-converter';
+import { EncryptionCodec, jsonToPayload, payloadToJson } from '../../workers/data-converter';
 import { badRequest, forbidden, unauthorized } from '../lib/api-error';
 import { jsonBody } from '../lib/validate';
 import { authenticate } from '../middleware/authenticate';
@@ -16,19 +15,6 @@ const jsonPayload = z.object({
   data: z.string().optional(),
 });
 const codecBody = z.object({ payloads: z.array(jsonPayload).max(1000) });
-
-type JsonPayload = z.infer<typeof jsonPayload>;
-
-const fromJson = (p: JsonPayload): Payload => ({
-  metadata: Object.fromEntries(Object.entries(p.metadata ?? {}).map(([k, v]) => [k, Buffer.from(v, 'base64')])),
-  data: Buffer.from(p.data ?? '', 'base64'),
-});
-const toJson = (p: Payload): JsonPayload => ({
-  metadata: Object.fromEntries(
-    Object.entries(p.metadata ?? {}).map(([k, v]) => [k, Buffer.from(v ?? []).toString('base64')]),
-  ),
-  data: Buffer.from(p.data ?? []).toString('base64'),
-});
 
 const platformAdmin = createMiddleware<AppEnv>(async (c, next) => {
   const p = c.get('principal');
@@ -62,8 +48,8 @@ for (const op of ['encode', 'decode'] as const)
   codecRouter.post(`/${op}`, async (c) => {
     const body = await jsonBody(c, codecBody);
     const codec = new EncryptionCodec(processKeyring());
-    const payloads = await codec[op](body.payloads.map(fromJson)).catch((e: Error) => {
+    const payloads = await codec[op](body.payloads.map(jsonToPayload)).catch((e: Error) => {
       throw badRequest(`payloads cannot be ${op}d`, { reason: e.message });
     });
-    return c.json({ payloads: payloads.map(toJson) });
+    return c.json({ payloads: payloads.map(payloadToJson) });
   });
