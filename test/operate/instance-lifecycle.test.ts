@@ -202,6 +202,14 @@ describe('the whole server lifecycle through the API (simulator + real Temporal)
     expect(q0.used.ramMb - q1.used.ramMb).toBe(512);
     expect(q1.used.instances).toBe(q0.used.instances);
 
+    // Unshelving takes the cores again: refused while they do not fit.
+    await setTenantLimits(rig.p.db.orm, owner.tenantId, { vcpus: q1.used.vcpus + q1.reserved.vcpus });
+    const refused = await act(vm.id, { action: 'unshelve' });
+    expect(refused.status).toBe(409);
+    expect(refused.body.details).toMatchObject({ reason: 'QuotaExceeded' });
+    await setTenantLimits(rig.p.db.orm, owner.tenantId, { vcpus: null });
+    expect((await quota()).reserved.vcpus).toBe(q1.reserved.vcpus);
+
     const unshelved = await run(vm.id, { action: 'unshelve' });
     expect(unshelved.status).toBe('succeeded');
     expect((await view(vm.id)).osStatus).toBe('ACTIVE');
