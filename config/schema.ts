@@ -62,6 +62,10 @@ export const configSchema = z.object({
     .default(''),
   WEB_DOWNLOAD_ALLOWED_HOSTS: z.string().default(''),
   PUBLIC_IMAGES_CACHE_SECONDS: z.coerce.number().int().min(0).default(60),
+  TRUSTED_PROXIES: z
+    .string()
+    .regex(/^([0-9A-Fa-f:.]+(\/\d{1,3})?(,\s*[0-9A-Fa-f:.]+(\/\d{1,3})?)*)?$/, 'addresses or CIDR ranges, comma-separated')
+    .default(''),
   LOGIN_MAX_FAILURES: z.coerce.number().int().min(1).default(5),
   LOGIN_LOCKOUT_SECONDS: seconds.default(900),
   PASSWORD_MIN_LENGTH: z.coerce.number().int().min(8).default(10),

@@ -1,3 +1,5 @@
+import { serve } from '@hono/node-server';
+import type { AddressInfo } from 'node:net';
 import { RefreshToken, User } from '../../domain/entities';
 import { hashToken } from '../../api/services/tokens';
 import { startTestPlatform, strongPassword, type TestPlatform } from '../support/platform';
@@ -129,6 +131,42 @@ describe('sessions and accounts: absolute lifetime, atomic lockout, rate limits,
     expect(limited.status).toBe(429);
     expect(limited.body).toMatchObject({ code: 'rate_limited', details: { scope: 'address' } });
     expect(limited.headers.get('retry-after')).toMatch(/^\d+$/);
+  });
+
+  it('takes the client address from X-Forwarded-For only behind a trusted proxy', async () => {
+    const users = [await p.tenantUser('rl-proxy-a'), await p.tenantUser('rl-proxy-b')];
+    const server = serve({ fetch: p.app.fetch, hostname: '127.0.0.1', port: 0 });
+    await new Promise((resolve) => server.once('listening', resolve));
+    const { port } = server.address() as AddressInfo;
+    const viaProxy = async (email: string, forwardedFor: string) => {
+      const res = await fetch(`http://127.0.0.1:${port}/api/v1/auth/login`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', 'x-forwarded-for': forwardedFor },
+        body: JSON.stringify({ email, password: strongPassword }),
+      });
+      return { status: res.status, body: await res.json() };
+    };
+    try {
+      p.deps.config.TRUSTED_PROXIES = '127.0.0.1,10.0.0.0/8';
+      p.deps.config.RATE_LIMITS = `login.account=off,login.address=${perWindow(2)}`;
+      // The client wrote the left entry itself; the load balancer (trusted) appended the real address.
+      expect((await viaProxy(users[0].email, '192.0.2.99, 203.0.113.1, 10.1.1.1')).status).toBe(200);
+      expect((await viaProxy(users[1].email, '198.51.100.5, 203.0.113.1')).status).toBe(200);
+      const limited = await viaProxy(users[0].email, '203.0.113.1');
+      expect(limited.status).toBe(429);
+      expect(limited.body.details.scope).toBe('address');
+      expect((await viaProxy(users[0].email, '203.0.113.2')).status).toBe(200);
+      // Without trusted proxies the header is the client's own word: every request counts for the peer.
+      p.deps.config.TRUSTED_PROXIES = '';
+      p.deps.config.RATE_LIMITS = `login.account=off,login.address=${perWindow(2)}`;
+      expect((await viaProxy(users[0].email, '203.0.113.10')).status).toBe(200);
+      expect((await viaProxy(users[1].email, '203.0.113.11')).status).toBe(200);
+      expect((await viaProxy(users[0].email, '203.0.113.12')).status).toBe(429);
+    } finally {
+      p.deps.config.TRUSTED_PROXIES = '';
+      (server as { closeAllConnections?: () => void }).closeAllConnections?.();
+      await new Promise((resolve) => server.close(resolve));
+    }
   });
 
   it('limits registrations per address and per e-mail', async () => {
