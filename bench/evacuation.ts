@@ -24,7 +24,9 @@ const SIZES = (process.argv[3] ?? '50,200').split(',').map(Number);
 const REAL = { evacuateS: 30, serviceDownS: 60, sweepS: 10, misses: 3, windowS: 120, apiMs: 200, pollS: 2 };
 /** Masakari's defaults: host_failure_recovery_threads and wait_period_after_service_update. */
 const MASAKARI = { threads: 3, waitAfterDisableS: 180 };
-const CONCURRENCY = 10;
+/** Global cap and per-target bound (HA_EVACUATION_CONCURRENCY, HA_EVACUATION_PER_HOST defaults). */
+const CONCURRENCY = 40;
+const PER_HOST = 10;
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
@@ -42,7 +44,12 @@ async function trial(n: number): Promise<{ detectS: number; oursS: number; masak
     await h.admin('POST', '/faults', { path: '^/compute/', latencyMs: Math.max(1, Math.round(REAL.apiMs / F)) });
     const sweepInput: HostSweepInput = {
       rule: { misses: REAL.misses, windowMs: (REAL.windowS * 1000) / F },
-      evacuation: { concurrency: CONCURRENCY, maxAttempts: 3, serverTimeoutMs: (10 * REAL.evacuateS * 1000) / F },
+      evacuation: {
+        concurrency: CONCURRENCY,
+        perHostConcurrency: PER_HOST,
+        maxAttempts: 3,
+        serverTimeoutMs: (10 * REAL.evacuateS * 1000) / F,
+      },
     };
     const sweep = (i: number) =>
       p!.temporal.client.workflow.execute(hostSweepWorkflow, {
@@ -53,7 +60,7 @@ async function trial(n: number): Promise<{ detectS: number; oursS: number; masak
     for (let i = 0; i < 2; i++) await sweep(-i - 1); // the host is watched before it fails
 
     const t0 = Date.now();
-    await h.admin('POST', '/hosts/compute-01/down');
+    await h.admin('POST', '/hosts/compute-01/crash'); // heartbeat and management probe stop: both signals
     let detectedAt = 0;
     for (let i = 0; !detectedAt; i++) {
       const started = Date.now();
@@ -105,7 +112,7 @@ async function main(): Promise<void> {
     /* installed */
   }
   console.log(
-    `evacuation bench: time factor ${F} (figures scaled back to real seconds), concurrency ${CONCURRENCY}, evacuation ${REAL.evacuateS} s, Nova call ${REAL.apiMs} ms, service down after ${REAL.serviceDownS} s, sweep every ${REAL.sweepS} s, ${REAL.misses} misses`,
+    `evacuation bench: time factor ${F} (figures scaled back to real seconds), concurrency ${CONCURRENCY} (${PER_HOST} per target host), evacuation ${REAL.evacuateS} s, Nova call ${REAL.apiMs} ms, service down after ${REAL.serviceDownS} s, sweep every ${REAL.sweepS} s, ${REAL.misses} misses`,
   );
   console.log(
     'servers | detection s | platform recovery s | Masakari-model recovery s | ratio (Masakari / platform) | platform wall-clock s (unscaled)',

@@ -9667,6 +9667,11 @@ export interface components {
             /** @description hosts tried */
             targets: string[];
             error?: string;
+            /**
+             * Format: date-time
+             * @description when its (last) rebuild was asked for
+             */
+            startedAt?: string;
             /** Format: date-time */
             activeAt?: string;
         };

@@ -16,6 +16,7 @@ import { withDemand } from '../domain/scheduling/capacity';
 import { evacuationOrder, haFlagsOf } from '../domain/scheduling/evacuation-order';
 import { selectHost } from '../domain/scheduling/select-host';
 import type { HostCapacity } from '../domain/scheduling/types';
+import { TargetSlots } from '../domain/ha/target-slots';
 import { haActivities, raiseAlarm } from './ha-activities';
 import { pageOnCallWorkflow, pageWorkflowId, type PageInput } from './page';
 
@@ -24,8 +25,10 @@ export interface EvacuateInput {
   /** When the host failed (first missed heartbeat, or the operator's declaration): recovery time starts here. */
   failedAt: string;
   trigger: 'sweep' | 'operator';
-  /** Servers evacuated at the same time. */
+  /** Servers evacuated at the same time, over all targets (the global cap). */
   concurrency: number;
+  /** Rebuilds in flight per target host, as Nova's max_concurrent_builds (10 by default). */
+  perHostConcurrency?: number;
   /** Targets tried per server before it is listed as unrecovered. */
   maxAttempts: number;
   /** How long one server may take to come back ACTIVE. */
@@ -51,6 +54,9 @@ export interface EvacuationProgress {
 export const evacuateWorkflowId = (hostname: string) => `evacuate-${hostname}`;
 /** Patch of the power fence (and the platform alarms): the host is powered off, confirmed off, before forced_down and evacuation. */
 export const POWER_FENCE_PATCH = 'ha-power-fence';
+/** Patch of the per-target bound: each target host takes at most perHostConcurrency rebuilds at once. */
+export const PER_HOST_PATCH = 'ha-per-target-concurrency';
+const WAIT = 'wait: every fitting target is at its bound';
 export const releaseHostSignal = defineSignal<[{ by: string }]>('releaseHost');
 export const evacuationProgressQuery = defineQuery<EvacuationProgress>('progress');
 
@@ -158,13 +164,32 @@ export async function evacuateWorkflow(input: EvacuateInput): Promise<Evacuation
   };
   let lastActiveAt = 0;
 
+  const slots = patched(PER_HOST_PATCH) ? new TargetSlots(input.perHostConcurrency ?? 10) : undefined;
+
+  /**
+   * The policy's target among hosts below their bound, its slot taken, or `wait` while only hosts at
+   * their bound would fit. Synchronous, so no other runner places a server between choice and claim.
+   */
+  function pickTarget(demand: { id: string; vcpus: number; memoryMb: number }, tried: string[]): string | undefined {
+    const full = slots?.full() ?? [];
+    const target = selectHost(policy, capacity, demand, { purpose: 'evacuate', exclude: [...tried, ...full] });
+    if (target) slots?.take(target);
+    if (target || full.length === 0) return target;
+    return selectHost(policy, capacity, demand, { purpose: 'evacuate', exclude: tried }) ? WAIT : undefined;
+  }
+
   async function evacuateOne(index: number): Promise<void> {
     const s = ordered[index];
     const item = p.items[index];
     const demand = { id: s.id, vcpus: s.vcpus, memoryMb: s.memoryMb };
     const wasStopped = s.status === 'SHUTOFF';
     for (let attempt = 1; attempt <= input.maxAttempts; attempt++) {
-      const target = selectHost(policy, capacity, demand, { purpose: 'evacuate', exclude: item.targets });
+      let target = pickTarget(demand, item.targets);
+      while (target === WAIT) {
+        const seen = slots!.releases;
+        await condition(() => slots!.releases !== seen);
+        target = pickTarget(demand, item.targets);
+      }
       if (!target) {
         item.error = 'no host with enough capacity';
         break;
@@ -172,15 +197,18 @@ export async function evacuateWorkflow(input: EvacuateInput): Promise<Evacuation
       item.targets.push(target);
       item.status = 'evacuating';
       claim(target, demand, 1);
+      item.startedAt = new Date().toISOString();
       try {
         await cloud.haEvacuateServer({ serverId: s.id, sourceHost: host, targetHost: target });
       } catch (e) {
+        slots?.release(target);
         claim(target, demand, -1);
         item.error = (e as Error).message;
         continue;
       }
       const after = await waiter.haWaitServerSettled({ serverId: s.id, timeoutMs: input.serverTimeoutMs });
       await db.haRecordServerPlacement({ server: after });
+      slots?.release(target);
       const wanted = wasStopped ? 'SHUTOFF' : 'ACTIVE';
       if (after.host && after.host !== host && after.status === wanted) {
         item.status = 'active';

@@ -11,6 +11,7 @@ import type { RebalanceInput } from '../../workflows/rebalance';
 export function evacuationSettings(config: Config): HostSweepInput['evacuation'] {
   return {
     concurrency: config.HA_EVACUATION_CONCURRENCY,
+    perHostConcurrency: config.HA_EVACUATION_PER_HOST,
     maxAttempts: config.HA_EVACUATION_ATTEMPTS,
     serverTimeoutMs: config.HA_SERVER_TIMEOUT_SECONDS * 1000,
   };

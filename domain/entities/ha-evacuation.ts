@@ -13,6 +13,8 @@ export interface EvacuationItem {
   /** Hosts tried, in order; the last is the current or final one. */
   targets: string[];
   error?: string;
+  /** When its (last) rebuild was asked for. */
+  startedAt?: string;
   activeAt?: string;
 }
 

@@ -12,7 +12,7 @@ import type { EvacuationProgress } from '../../workflows/evacuate';
 import type { HostSweepInput, HostSweepResult } from '../../workflows/host-sweep';
 import { setContacts } from '../notify/support';
 import { startTestPlatform, type TestPlatform } from '../support/platform';
-import { eventually, startHaSim, type HaSim } from './support';
+import { eventually, startHaSim, untilAwaitingRelease, type HaSim } from './support';
 
 describe('host-failure evacuation (real Temporal, simulator, SMTP and SMS sinks)', () => {
   let h: HaSim;
@@ -170,6 +170,47 @@ describe('host-failure evacuation (real Temporal, simulator, SMTP and SMS sinks)
     expect(refused.targets).toHaveLength(2);
     expect((await h.server(ids[0])).host).toBe(refused.targets[1]);
     for (const id of ids.slice(1)) expect((await h.server(id)).host).toBe('compute-04');
+    await handle.signal('releaseHost', { by: 'operator' });
+    await handle.result();
+  }, 90_000);
+
+  it('bounds rebuilds per target host (as max_concurrent_builds) while running several targets at once', async () => {
+    const ids = await h.seed('compute-03', 6, { prefix: 'bounded' });
+    await h.admin('POST', '/hosts/compute-03/crash');
+    const handle = await p.temporal.client.workflow.start('evacuateWorkflow', {
+      taskQueue: p.deps.queues.orchestration,
+      workflowId: 'evacuate-compute-03',
+      args: [
+        {
+          hostname: 'compute-03',
+          failedAt: new Date().toISOString(),
+          trigger: 'operator',
+          concurrency: 10,
+          perHostConcurrency: 1,
+          maxAttempts: 3,
+          serverTimeoutMs: 20_000,
+        },
+      ],
+    });
+    const done = await untilAwaitingRelease(handle);
+    expect(done).toMatchObject({ status: 'completed', unrecovered: [] });
+    const mine = done.items.filter((i) => ids.includes(i.serverId));
+    expect(mine).toHaveLength(6);
+    const byTarget = new Map<string, Array<[number, number]>>();
+    for (const i of done.items) {
+      const target = i.targets[i.targets.length - 1]!;
+      byTarget.set(target, [...(byTarget.get(target) ?? []), [Date.parse(i.startedAt!), Date.parse(i.activeAt!)]]);
+    }
+    // One rebuild at a time on each target: its intervals follow one another.
+    for (const spans of byTarget.values()) {
+      spans.sort((a, b) => a[0] - b[0]);
+      for (let k = 1; k < spans.length; k++) expect(spans[k]![0]).toBeGreaterThanOrEqual(spans[k - 1]![1]);
+    }
+    // The global cap is not one: rebuilds on different targets overlapped.
+    expect(byTarget.size).toBeGreaterThan(1);
+    const all = [...byTarget.values()].flat().sort((a, b) => a[0] - b[0]);
+    expect(all.some((x, k) => k > 0 && x[0] < all[k - 1]![1])).toBe(true);
+    await h.admin('POST', '/hosts/compute-03/power', { action: 'on' });
     await handle.signal('releaseHost', { by: 'operator' });
     await handle.result();
   }, 90_000);

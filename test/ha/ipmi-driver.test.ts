@@ -3,8 +3,8 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { MockActivityEnvironment } from '@temporalio/testing';
 import { ipmiDriver } from '../../activities/openstack/ha-fence-drivers';
-import { createHaFencingActivities } from '../../activities/openstack/ha-fencing';
-import { parseFencing } from '../../domain/ha/fencing';
+import { createHaFencingActivities, type FenceResult } from '../../activities/openstack/ha-fencing';
+import { parseFencing, type FenceTarget } from '../../domain/ha/fencing';
 
 /** A stand-in for Debian's ipmitool on PATH: records its argv and the password it got, keeps the chassis state in a file. */
 const fakeIpmitool = `#!/bin/sh
@@ -61,7 +61,7 @@ describe('IPMI fencing driver (a fake ipmitool on PATH)', () => {
   it('reports a BMC that does not answer as not fenced, without the password in the error', async () => {
     writeFileSync(path.join(dir, 'fail'), '');
     const fencing = createHaFencingActivities({ fencing: target, fenceTimeoutMs: 300, pollMs: 50 });
-    const r = await new MockActivityEnvironment().run(fencing.haPowerFenceHost, { host: 'compute-07' });
+    const r: FenceResult = await new MockActivityEnvironment().run(fencing.haPowerFenceHost, { host: 'compute-07' });
     expect(r).toMatchObject({ fenced: false, driver: 'ipmi', power: 'unknown' });
     expect(r.error).toMatch(/Unable to establish IPMI v2/);
     expect(JSON.stringify(r)).not.toContain(password);
@@ -71,7 +71,10 @@ describe('IPMI fencing driver (a fake ipmitool on PATH)', () => {
   });
 
   it('refuses to run ipmitool when the credentials reference is not set, and never takes a password in the configuration', async () => {
-    const t = { ...target['compute-07']!, passwordEnv: 'CMP_TEST_UNSET_PASSWORD' } as const;
+    const t = {
+      ...(target['compute-07'] as Extract<FenceTarget, { driver: 'ipmi' }>),
+      passwordEnv: 'CMP_TEST_UNSET_PASSWORD',
+    };
     await expect(ipmiDriver(t, { host: 'compute-07' }).powerStatus()).rejects.toThrow(
       /CMP_TEST_UNSET_PASSWORD is not set/,
     );

@@ -13,13 +13,12 @@ import {
 } from '../../activities/notify/sinks';
 import { promInstantQuery } from '../../activities/metrics/prometheus-client';
 import { HaEvacuation, HaHost } from '../../domain/entities';
-import type { EvacuationProgress } from '../../workflows/evacuate';
 import type { HostSweepInput, HostSweepResult } from '../../workflows/host-sweep';
 import { ensureAlarmStack, serveApp, startAlarmStack, type AlarmStack } from '../monitoring/stack';
 import { setContacts } from '../notify/support';
 import { freePort } from '../support/free-port';
 import { startTestPlatform, type TestPlatform } from '../support/platform';
-import { eventually, startHaSim, type HaSim } from './support';
+import { eventually, startHaSim, untilAwaitingRelease, type HaSim } from './support';
 
 const missing = ensureAlarmStack();
 if (missing) console.warn(`safe evacuation suite skipped: ${missing}`);
@@ -165,12 +164,7 @@ suite(
       expect((await sweep('failing')).evacuationsStarted).toEqual([]);
 
       const handle: WorkflowHandle = p.temporal.client.workflow.getHandle('evacuate-compute-05');
-      const done = await eventually(
-        () => handle.query<EvacuationProgress>('progress'),
-        (q) => q.phase === 'awaiting_release',
-        60_000,
-        250,
-      );
+      const done = await untilAwaitingRelease(handle);
       expect(done).toMatchObject({ status: 'completed', total: 5, recovered: 5, unrecovered: [] });
       expect(await h.power('compute-05')).toBe('off');
       expect(await service('compute-05')).toMatchObject({ forced_down: true, status: 'disabled' });
@@ -197,6 +191,35 @@ suite(
       expect((await hostRow('compute-05')).state).toBe('ok');
     }, 120_000);
 
+    it('raises a platform alarm when an evacuation cannot recover a server', async () => {
+      const ids = await h.seed('compute-04', 2, { prefix: 'unrecovered' });
+      await h.admin('POST', '/faults', {
+        method: 'POST',
+        path: `^/compute/v2\\.1/servers/${ids[0]}/action$`,
+        status: 400,
+        count: 10,
+      });
+      await h.admin('POST', '/hosts/compute-04/crash');
+      await pastHeartbeatTimeout();
+      await sweep('unrecovered');
+      expect((await sweep('unrecovered')).evacuationsStarted).toEqual(['compute-04']);
+      const handle: WorkflowHandle = p.temporal.client.workflow.getHandle('evacuate-compute-04');
+      const done = await untilAwaitingRelease(handle);
+      expect(done.unrecovered).toContain(ids[0]);
+      expect(done.status).toBe('partial');
+      const [alarm] = await eventually(
+        () => mailsAbout('evacuation_unrecovered'),
+        (m) => m.length >= 1,
+        30_000,
+        250,
+      );
+      expect(alarm!.subject).toMatch(/\[CRITICAL\] ALARM: cmp_event_evacuation_unrecovered/);
+      await h.admin('DELETE', '/faults');
+      await h.admin('POST', '/hosts/compute-04/power', { action: 'on' });
+      await handle.signal('releaseHost', { by: 'operator' });
+      expect((await handle.result()).phase).toBe('released');
+    }, 120_000);
+
     it('does not evacuate a failed host that cannot be fenced, and pages on-call through the alarm path', async () => {
       const ids = await h.seed('compute-06', 3, { prefix: 'unfenceable' });
       await h.admin('PUT', '/hosts/compute-06/bmc', { reachable: false });
@@ -206,12 +229,7 @@ suite(
       expect((await sweep('unfenceable')).evacuationsStarted).toEqual(['compute-06']);
 
       const handle: WorkflowHandle = p.temporal.client.workflow.getHandle('evacuate-compute-06');
-      const done = await eventually(
-        () => handle.query<EvacuationProgress>('progress'),
-        (q) => q.phase === 'awaiting_release',
-        60_000,
-        250,
-      );
+      const done = await untilAwaitingRelease(handle);
       expect(done).toMatchObject({ status: 'failed', total: 0, recovered: 0 });
       const [paged] = await eventually(
         () => mailsAbout('host_unfenceable'),

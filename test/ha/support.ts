@@ -1,9 +1,20 @@
+import type { WorkflowHandle } from '@temporalio/client';
 import { openCloud, type CloudAccount, type OpenStackClient } from '../../activities/openstack';
 import type { HaActivitySettings } from '../../activities/openstack/ha';
+import type { EvacuationProgress } from '../../workflows/evacuate';
 import { startSimulator, type RunningSimulator, type StartSimulatorOptions } from '../../simulator/server';
 import { eventually } from '../support/eventually';
 
 export { eventually };
+
+/** The evacuation's progress once it has done its work and waits for the operator's release. */
+export const untilAwaitingRelease = (handle: WorkflowHandle, ms = 60_000) =>
+  eventually(
+    () => handle.query<EvacuationProgress>('progress'),
+    (q) => q.phase === 'awaiting_release',
+    ms,
+    250,
+  );
 
 export interface HaSim {
   sim: RunningSimulator;
