@@ -4,4 +4,6 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/install.sh
+# The portals (web/ → dist/web), rebuilt only when their sources changed.
+node --import tsx scripts/build-web.ts
 exec node --import tsx scripts/start.ts

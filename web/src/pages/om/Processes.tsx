@@ -1,0 +1,89 @@
+// Process management: every API and worker process, the task queues' pollers, Temporal, the database, services, OpenStack.
+import { Card, Descriptions, Space, Table, Tag } from 'antd';
+import { useTranslation } from 'react-i18next';
+import { api, ok } from '../../api/client';
+import type { Schemas } from '../../api/types';
+import { ErrorAlert } from '../../components/feedback';
+import { Status, when } from '../../components/Status';
+import { useAsync } from '../../components/use-async';
+
+type Proc = Schemas['ManagedProcess'];
+
+function Probe({ p }: { p: { state: string; latencyMs: number | null; error?: string } }) {
+  return (
+    <span>
+      <Status value={p.state === 'not configured' ? 'not_configured' : p.state} />{' '}
+      {p.latencyMs != null ? `${p.latencyMs} ms` : ''} {p.error ?? ''}
+    </span>
+  );
+}
+
+export function OmProcesses() {
+  const { t } = useTranslation();
+  const overview = useAsync(() => ok(() => api.GET('/api/v1/processes')), [], 5_000);
+  const o = overview.data;
+  const processColumns = [
+    { title: t('process.kind'), render: (_: unknown, p: Proc) => t(`process.kinds.${p.kind}`) },
+    { title: t('process.identity'), dataIndex: 'identity' },
+    { title: t('process.host'), dataIndex: 'host' },
+    { title: t('process.pid'), dataIndex: 'pid' },
+    { title: t('process.queues'), render: (_: unknown, p: Proc) => p.queues.map((q) => <Tag key={q}>{q}</Tag>) },
+    { title: t('common.status'), render: (_: unknown, p: Proc) => <Status value={p.state} /> },
+    { title: t('process.started'), render: (_: unknown, p: Proc) => when(p.startedAt) },
+    { title: t('process.lastSeen'), render: (_: unknown, p: Proc) => when(p.lastSeenAt) },
+  ];
+  return (
+    <Space orientation="vertical" style={{ width: '100%' }}>
+      <ErrorAlert error={overview.error} />
+      {o && (
+        <>
+          <Card size="small" title={t('process.platform')}>
+            <Descriptions size="small" column={2}>
+              <Descriptions.Item label={t('process.temporal')}>
+                <Probe p={o.temporal} /> {o.temporal.address}
+              </Descriptions.Item>
+              <Descriptions.Item label={t('process.database')}>
+                <Probe p={o.database} /> {o.database.kind}
+              </Descriptions.Item>
+              {o.services.map((s) => (
+                <Descriptions.Item key={s.name} label={s.name}>
+                  <Probe p={s} /> {s.address ?? ''}
+                </Descriptions.Item>
+              ))}
+              <Descriptions.Item label={t('process.openstack')}>
+                {o.openstack.identity ? <Probe p={o.openstack.identity} /> : t('process.notConfigured')}
+              </Descriptions.Item>
+              <Descriptions.Item label={t('process.checkedAt')}>{when(o.checkedAt)}</Descriptions.Item>
+            </Descriptions>
+          </Card>
+          <Card size="small" title={t('process.queuesTitle')}>
+            <Table
+              aria-label={t('process.queuesTitle')}
+              size="small"
+              rowKey="queue"
+              pagination={false}
+              dataSource={o.workers}
+              columns={[
+                { title: t('process.queue'), dataIndex: 'taskQueue' },
+                { title: t('common.status'), render: (_, w) => <Status value={w.state === 'down' ? 'gone' : 'up'} /> },
+                {
+                  title: t('process.pollers'),
+                  render: (_, w) => w.pollers.filter((p) => p.state === 'polling').length,
+                },
+              ]}
+            />
+          </Card>
+          <Card size="small" title={t('process.processes')}>
+            <Table<Proc>
+              aria-label={t('process.processes')}
+              size="small"
+              rowKey="id"
+              dataSource={[...o.api, ...o.workers.flatMap((w) => w.processes)]}
+              columns={processColumns}
+            />
+          </Card>
+        </>
+      )}
+    </Space>
+  );
+}
