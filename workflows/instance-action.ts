@@ -8,6 +8,12 @@
  * can never both pass the check; a workflow per action would need a separate lock and would lose
  * the previous actions' history that the progress query shows. The workflow ends when the server is
  * deleted or after an idle period (the API starts it again with USE_EXISTING on the next request).
+ *
+ * A resize waits in VERIFY_RESIZE for confirm_resize or revert_resize; after `resizeConfirmMs`
+ * (Nova's resize_confirm_window) the workflow confirms it itself, and it does not end while one
+ * waits. It continues as new when Temporal suggests it or after `actionsPerRun` actions, carrying
+ * over the history, a waiting resize and an action accepted while its handlers finished (patched
+ * `server-pending-over-continue-as-new`: older runs hand over as they always did).
  */
 import {
   ApplicationFailure,
