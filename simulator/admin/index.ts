@@ -8,6 +8,7 @@ import { statusFromState } from '../compute/state-map';
 import type { Host, Server } from '../compute/model';
 import { bulkSeedServers } from './bulk-seed';
 import { powerRoutes } from './power';
+import { volumePoolRoutes } from './volume-pools';
 import { hostCpuUtilisation, hostMemoryUsedMb } from '../metrics/exporter';
 
 const adminError = (status: number, message: string) => new SimHttpError(status, { error: { code: status, message } });
@@ -24,6 +25,7 @@ const bad = (m: string) => adminError(400, m);
  *   POST   /sim-admin/hosts/{name}/down          stop heartbeats: nova-compute is `down` after heartbeatTimeoutMs
  *   POST   /sim-admin/hosts/{name}/up            heartbeats again (forced_down stays as set through os-services); 409 while powered off or hung
  *   GET|POST /sim-admin/hosts/{name}/power        chassis power status / on|off (the host's servers really stop), see power.ts
+ *   GET|POST /sim-admin/volume-pools, DELETE /sim-admin/volume-pools/{name}   Cinder backend pools, see volume-pools.ts
  *   POST   /sim-admin/hosts/{name}/crash         the host hangs; PUT .../bmc { reachable }; GET .../probe management network
  *   PUT    /sim-admin/hosts/{name}/load          { cpu?: 0..1, memoryMb? } load outside of servers; DELETE clears it
  *   PUT    /sim-admin/servers/{id}/load          { cpu?: 0..1, memoryMb?, rxBps?, txBps? }
@@ -81,9 +83,9 @@ export const adminModule: SimModule = {
       heartbeating: h.heartbeating,
       disabled: h.disabled,
       forced_down: h.forcedDown,
-      vcpus: h.vcpus,
       power: h.powerOff ? 'off' : 'on',
       crashed: h.crashed === true,
+      vcpus: h.vcpus,
       vcpus_used: h.usedVcpus,
       memory_mb: h.memoryMb,
       memory_mb_used: h.usedMemoryMb,
@@ -128,13 +130,14 @@ export const adminModule: SimModule = {
     });
     app.post('/hosts/:name/up', (c) => {
       const h = host(c.req.param('name'));
-      h.heartbeating = true;
       if (h.powerOff || h.crashed) throw adminError(409, `host ${h.name} is ${h.powerOff ? 'powered off' : 'hung'}`);
+      h.heartbeating = true;
       h.lastHeartbeat = Date.now();
       return c.json({ host: hostView(h) });
     });
-    app.put('/hosts/:name/load', async (c) => {
     app.route('/', powerRoutes(cloud, host));
+    app.route('/', volumePoolRoutes(cloud));
+    app.put('/hosts/:name/load', async (c) => {
       const h = host(c.req.param('name'));
       const b = await readJsonBody(c, bad);
       h.load = {

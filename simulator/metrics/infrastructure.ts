@@ -5,10 +5,11 @@ import type { NetworkCounters } from './counters';
 import { wanted, type ScrapeFilter } from './filter';
 import { noRates, serverRates, type Rates } from './rates';
 import { Family, exposition, labels } from './text-format';
+import { DEFAULT_POOL_CAPACITY_GB } from '../volume/types';
 
 const GiB = 1024 * 1024 * 1024;
-/** Capacity of the simulated Cinder pool and the IOPS at which its latency saturates. */
-export const STORAGE_CAPACITY_BYTES = 100 * 1024 * GiB;
+/** Capacity of the simulator's default Cinder pool, and the IOPS at which a pool's latency saturates. */
+export const STORAGE_CAPACITY_BYTES = DEFAULT_POOL_CAPACITY_GB * GiB;
 export const STORAGE_MAX_IOPS = 20_000;
 /** Line rate of a top-of-rack port (10 Gbit/s); traffic above it is discarded. */
 export const PORT_SPEED_BPS = 10_000_000_000 / 8;
@@ -99,29 +100,13 @@ export function renderSwitchPorts(
 }
 
 /**
- * The Cinder pool as its volume stats report it: capacity, what volumes allocate, and the IOPS of
+ * Each Cinder pool as its volume stats report it: capacity, what volumes allocate, and the IOPS of
  * the attached servers' disk load with a latency that grows as the pool nears saturation.
  */
 export function renderStorage(cloud: SimCloud, filter: ScrapeFilter): string {
   const volume = cloud.services.volume;
-  if (!volume || !wanted(filter, VOLUME_HOST)) return '';
+  if (!volume) return '';
   const servers = cloud.services.compute?.store.servers;
-  let allocated = 0;
-  let volumes = 0;
-  for (const v of volume.volumes.values()) {
-    allocated += v.size * GiB;
-    volumes++;
-  }
-  let iops = 0;
-  for (const a of volume.attachments.values()) {
-    if (a.status !== 'attached') continue;
-    const s = servers?.get(a.instance);
-    if (s) {
-      const r = serverRates(s);
-      iops += r.readOps + r.writeOps;
-    }
-  }
-  const l = labels({ backend: VOLUME_HOST, volume_backend_name: VOLUME_HOST.split('#')[1] ?? VOLUME_HOST });
   const f = {
     capacity: new Family(
       'sim_storage_capacity_bytes',
@@ -138,11 +123,35 @@ export function renderStorage(cloud: SimCloud, filter: ScrapeFilter): string {
     iops: new Family('sim_storage_iops', 'gauge', 'I/O operations per second on the backend.'),
     latency: new Family('sim_storage_latency_seconds', 'gauge', 'Average I/O latency on the backend.'),
   };
-  f.capacity.add(l, STORAGE_CAPACITY_BYTES);
-  f.allocated.add(l, allocated);
-  f.free.add(l, Math.max(0, STORAGE_CAPACITY_BYTES - allocated));
-  f.volumes.add(l, volumes);
-  f.iops.add(l, Math.round(iops * 100) / 100);
-  f.latency.add(l, Math.round((0.0005 + 0.02 * Math.min(1, iops / STORAGE_MAX_IOPS)) * 1e6) / 1e6);
+  const per = new Map<string, { allocated: number; volumes: number; iops: number }>();
+  for (const p of volume.pools.values()) per.set(p.name, { allocated: 0, volumes: 0, iops: 0 });
+  const poolOf = (host: string | null | undefined) => per.get(host === undefined ? VOLUME_HOST : (host ?? ''));
+  for (const v of volume.volumes.values()) {
+    const p = poolOf(v.host);
+    if (!p) continue;
+    p.allocated += v.size * GiB;
+    p.volumes++;
+  }
+  for (const a of volume.attachments.values()) {
+    if (a.status !== 'attached') continue;
+    const s = servers?.get(a.instance);
+    const p = poolOf(volume.volumes.get(a.volume_id)?.host);
+    if (s && p) {
+      const r = serverRates(s);
+      p.iops += r.readOps + r.writeOps;
+    }
+  }
+  for (const pool of volume.pools.values()) {
+    if (!wanted(filter, pool.name)) continue;
+    const m = per.get(pool.name)!;
+    const capacity = pool.totalCapacityGb * GiB;
+    const l = labels({ backend: pool.name, volume_backend_name: pool.backend });
+    f.capacity.add(l, capacity);
+    f.allocated.add(l, m.allocated);
+    f.free.add(l, Math.max(0, capacity - m.allocated));
+    f.volumes.add(l, m.volumes);
+    f.iops.add(l, Math.round(m.iops * 100) / 100);
+    f.latency.add(l, Math.round((0.0005 + 0.02 * Math.min(1, m.iops / STORAGE_MAX_IOPS)) * 1e6) / 1e6);
+  }
   return exposition(Object.values(f));
 }

@@ -4,6 +4,7 @@ import type { SimModule } from '../core/module';
 import { requireToken } from '../identity/middleware';
 import { extensionRoutes } from './routes/extension-routes';
 import { otherRoutes } from './routes/other-routes';
+import { typeRoutes } from './routes/type-routes';
 import { versionRoutes } from './routes/versions';
 import { volumeRoutes } from './routes/volume-routes';
 import { VolumeService } from './service';
@@ -29,6 +30,7 @@ export const volumeModule: SimModule = {
     app.route('/', versionRoutes(cloud));
     app.use('/v3/:project/*', requireToken);
     app.route('/', volumeRoutes(svc));
+    app.route('/', typeRoutes(svc));
     app.route('/', otherRoutes(svc));
     app.route('/', extensionRoutes());
     return app;

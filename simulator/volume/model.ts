@@ -49,6 +49,10 @@ export interface VolumeRecord {
   snapshot_id: string | null;
   source_volid: string | null;
   volume_type: string;
+  /** The type's id (3.63+ shows it); absent in states saved before types could be made: the default type. */
+  volume_type_id?: string;
+  /** The backend pool (`host@backend#pool`) the scheduler placed it on; null when none fit (status `error`). */
+  host?: string | null;
   created_at: string;
   updated_at: string | null;
   migration_status: null;

@@ -73,7 +73,7 @@ export function renderVolume(
   }
   if (extended && admin) {
     // volume_extension:volume_host_attribute and volume_mig_status_attribute are admin-only.
-    out['os-vol-host-attr:host'] = VOLUME_HOST;
+    out['os-vol-host-attr:host'] = v.host === undefined ? VOLUME_HOST : v.host;
     out['os-vol-mig-status-attr:migstat'] = null;
     out['os-vol-mig-status-attr:name_id'] = null;
   }
@@ -84,7 +84,7 @@ export function renderVolume(
     out.service_uuid = 'a2bc5fa3-6b8f-4f5b-8d2c-5a1e2b3c4d5e';
   }
   if (atLeast(mv, 61) && admin) out.cluster_name = null;
-  if (atLeast(mv, 63)) out.volume_type_id = DEFAULT_TYPE_ID;
+  if (atLeast(mv, 63)) out.volume_type_id = v.volume_type_id ?? DEFAULT_TYPE_ID;
   if (atLeast(mv, 65)) out.consumes_quota = true;
   return out;
 }

@@ -19,7 +19,7 @@ import type { Persistable, SimCloud } from '../core/cloud';
 import { novaError } from '../core/errors';
 import { attachmentNotFound, invalidInput, invalidVolume, overLimit, snapshotNotFound, volumeNotFound } from './errors';
 import {
-  DEFAULT_TYPE_NAME,
+  DEFAULT_TYPE_ID,
   defaultCinderQuota,
   type AttachmentRecord,
   type Caller,
@@ -29,6 +29,7 @@ import {
 } from './model';
 import { cinderNow } from './timestamps';
 import { refill, refillById } from '../core/collections';
+import { defaultPool, defaultVolumeType, typeNotFound, type BackendPool, type VolumeTypeRecord } from './types';
 
 export interface CreateVolumeRequest {
   caller: Caller;
@@ -41,6 +42,8 @@ export interface CreateVolumeRequest {
   metadata?: Record<string, string>;
   availabilityZone?: string;
   multiattach?: boolean;
+  /** Name or id of a volume type; the default type when absent. */
+  volumeType?: string;
   onAvailable?: (v: VolumeRecord) => void;
 }
 
@@ -49,6 +52,8 @@ interface VolumeSnapshot {
   snapshots: SnapshotRecord[];
   attachments: AttachmentRecord[];
   quotas: Array<[string, Partial<CinderQuota>]>;
+  types?: VolumeTypeRecord[];
+  pools?: BackendPool[];
 }
 
 const deletable = ['available', 'error', 'error_restoring', 'error_extending', 'error_managing'];
@@ -58,8 +63,39 @@ export class VolumeService implements Persistable {
   readonly snapshots = new Map<string, SnapshotRecord>();
   readonly attachments = new Map<string, AttachmentRecord>();
   readonly quotas = new Map<string, Partial<CinderQuota>>();
+  readonly types = new Map<string, VolumeTypeRecord>([[DEFAULT_TYPE_ID, defaultVolumeType()]]);
+  readonly pools = new Map<string, BackendPool>([[defaultPool().name, defaultPool()]]);
 
   constructor(readonly cloud: SimCloud) {}
+
+  // --- volume types and pools ---------------------------------------------------------------------
+
+  /** A type by id or name; a private one only for admins. */
+  findType(caller: Caller, idOrName: string): VolumeTypeRecord {
+    const t = this.types.get(idOrName) ?? [...this.types.values()].find((x) => x.name === idOrName);
+    if (!t || (!t.is_public && !caller.isAdmin)) throw typeNotFound(idOrName);
+    return t;
+  }
+
+  /** GiB the volumes placed on a pool hold. */
+  allocatedGb(pool: string): number {
+    let gb = 0;
+    for (const v of this.volumes.values()) if ((v.host ?? defaultPool().name) === pool) gb += v.size;
+    return gb;
+  }
+
+  /** Where c-sch would put a volume of this type and size: the fitting pool with the most free capacity, or null. */
+  placeVolume(type: VolumeTypeRecord, size: number): BackendPool | null {
+    const backend = type.extra_specs.volume_backend_name;
+    let best: { pool: BackendPool; free: number } | null = null;
+    for (const pool of this.pools.values()) {
+      if (backend && pool.backend !== backend) continue;
+      const usable = pool.totalCapacityGb * (1 - pool.reservedPercentage / 100);
+      const free = usable - this.allocatedGb(pool.name);
+      if (free >= size && (!best || free > best.free)) best = { pool, free };
+    }
+    return best?.pool ?? null;
+  }
 
   // --- visibility ---------------------------------------------------------------------------------
 
@@ -190,7 +226,9 @@ export class VolumeService implements Persistable {
     }
     if (!Number.isInteger(size) || size < 1)
       throw invalidInput(`Volume size '${size}' must be an integer and greater than 0`);
+    const type = this.findType(caller, req.volumeType ?? DEFAULT_TYPE_ID);
     this.checkQuota(caller.projectId, { volumes: 1, gigabytes: size });
+    const pool = this.placeVolume(type, size);
     const vol: VolumeRecord = {
       id: this.cloud.newId(),
       name: req.name ?? null,
@@ -207,7 +245,9 @@ export class VolumeService implements Persistable {
       volume_image_metadata: imageMeta,
       snapshot_id: req.snapshotId ?? null,
       source_volid: req.sourceVolId ?? null,
-      volume_type: DEFAULT_TYPE_NAME,
+      volume_type: type.name,
+      volume_type_id: type.id,
+      host: pool?.name ?? null,
       created_at: cinderNow(),
       updated_at: null,
       migration_status: null,
@@ -216,7 +256,9 @@ export class VolumeService implements Persistable {
     this.volumes.set(vol.id, vol);
     this.cloud.later(this.cloud.options.actionMs, () => {
       if (vol.status !== 'creating') return;
-      vol.status = 'available';
+      // No backend pool fits: the scheduler sets the volume to error, as Cinder does.
+      vol.status = pool ? 'available' : 'error';
+      if (!pool) return this.touch(vol);
       this.touch(vol);
       req.onAvailable?.(vol);
     });
@@ -379,6 +421,8 @@ export class VolumeService implements Persistable {
       snapshots: [...this.snapshots.values()],
       attachments: [...this.attachments.values()],
       quotas: [...this.quotas.entries()],
+      types: [...this.types.values()],
+      pools: [...this.pools.values()],
     };
   }
 
@@ -388,6 +432,12 @@ export class VolumeService implements Persistable {
     refillById(this.snapshots, s.snapshots);
     refillById(this.attachments, s.attachments);
     refill(this.quotas, s.quotas ?? []);
+    if (s.types) refillById(this.types, s.types);
+    if (s.pools)
+      refill(
+        this.pools,
+        s.pools.map((p) => [p.name, p]),
+      );
     // Transitions in flight when the state was saved are finished, as a restarted c-vol would.
     for (const v of this.volumes.values()) {
       if (v.status === 'creating' || v.status === 'extending') v.status = 'available';

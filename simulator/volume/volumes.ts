@@ -44,13 +44,14 @@ export function createVolumeFromBody(svc: VolumeService, caller: Caller, raw: Re
   } else if (!hasSource) {
     throw badRequest("Invalid input for field/attribute size. Value: None. None is not of type 'integer', 'string'");
   }
-  if (
-    b.volume_type !== undefined &&
-    b.volume_type !== null &&
-    b.volume_type !== '__DEFAULT__' &&
-    b.volume_type !== '5fed9d7c-401d-46e2-8e80-f30c70cb7e1d'
-  ) {
-    throw volumeTypeNotFound(String(b.volume_type));
+  let volumeType: string | undefined;
+  if (b.volume_type !== undefined && b.volume_type !== null) {
+    volumeType = String(b.volume_type);
+    try {
+      svc.findType(caller, volumeType);
+    } catch {
+      throw volumeTypeNotFound(volumeType);
+    }
   }
   const str = (v: unknown) => (typeof v === 'string' ? v : v === null ? null : undefined);
   return svc.createVolume({
@@ -64,6 +65,7 @@ export function createVolumeFromBody(svc: VolumeService, caller: Caller, raw: Re
     metadata: stringMap(b.metadata, 'volume/metadata'),
     availabilityZone: str(b.availability_zone) ?? undefined,
     multiattach: b.multiattach === undefined ? undefined : asBool(b.multiattach),
+    volumeType,
   });
 }
 

@@ -5,7 +5,6 @@ import { completeAttachment, createAttachment, deleteAttachment, updateAttachmen
 import { attachmentNotFound, badRequest, snapshotMetadataNotFound, snapshotNotFound } from '../errors';
 import { filterRecords, pageRecords, sortRecords } from '../list';
 import { atLeast } from '../microversion';
-import { DEFAULT_TYPE_ID, DEFAULT_TYPE_NAME } from '../model';
 import { absoluteLimits, defaultQuotaSet, resetQuotaSet, showQuotaSet, updateQuotaSet } from '../quotas';
 import { renderAttachment, renderSnapshot } from '../render';
 import type { VolumeService } from '../service';
@@ -13,17 +12,7 @@ import { createSnapshot, deleteSnapshot, updateSnapshot } from '../snapshots';
 import { bodyOf, reqOf, scoped } from './context';
 import { metadataRoutes } from './metadata-routes';
 
-const defaultType = {
-  id: DEFAULT_TYPE_ID,
-  name: DEFAULT_TYPE_NAME,
-  description: 'Default Volume Type',
-  is_public: true,
-  extra_specs: {},
-  'os-volume-type-access:is_public': true,
-  qos_specs_id: null,
-};
-
-/** Snapshots, attachments (3.27+), volume types, quota sets, limits and availability zones. */
+/** Snapshots, attachments (3.27+), quota sets, limits and availability zones. */
 export function otherRoutes(svc: VolumeService): Hono<AuthEnv> {
   const app = new Hono<AuthEnv>();
 
@@ -127,22 +116,6 @@ export function otherRoutes(svc: VolumeService): Hono<AuthEnv> {
   app.delete('/v3/:project/attachments/:id', (c) => {
     deleteAttachment(svc, attachReq(c).caller, c.req.param('id'));
     return c.body(null, 204);
-  });
-
-  app.get('/v3/:project/types', (c) => {
-    reqOf(c);
-    return c.json({ volume_types: [defaultType] });
-  });
-  app.get('/v3/:project/types/default', (c) => {
-    reqOf(c);
-    return c.json({ volume_type: defaultType });
-  });
-  app.get('/v3/:project/types/:id', (c) => {
-    reqOf(c);
-    const id = c.req.param('id');
-    if (id !== DEFAULT_TYPE_ID && id !== DEFAULT_TYPE_NAME)
-      throw novaError(404, `Volume type ${id} could not be found.`);
-    return c.json({ volume_type: defaultType });
   });
 
   app.get('/v3/:project/os-quota-sets/:target/defaults', (c) => {
