@@ -46,6 +46,11 @@ const loginBody = z
 const refreshBody = z.object({ refreshToken: z.string().min(10).max(200) }).strict();
 
 export const authRouter = new Hono<AppEnv>();
+/** Answers carrying tokens or account data are never stored by a browser or proxy (RFC 6749 §5.1). */
+authRouter.use('*', async (c, next) => {
+  c.header('Cache-Control', 'no-store');
+  await next();
+});
 
 /** Whether the captcha setting is on; then the request's captcha must be right (spent either way). */
 async function captchaGate(c: Ctx, body: { captchaId?: string; captchaAnswer?: string }): Promise<void> {

@@ -30,6 +30,7 @@ describe('sessions and accounts: absolute lifetime, atomic lockout, rate limits,
     const u = await p.tenantUser('lifetime-co');
     const first = await login(u.email);
     expect(first.status).toBe(200);
+    expect(first.headers.get('cache-control')).toBe('no-store');
     expect(first.body.expiresIn).toBeLessThanOrEqual(6);
     const second = await refresh(first.body.refreshToken);
     expect(second.status).toBe(200);
@@ -212,8 +213,10 @@ describe('sessions and accounts: absolute lifetime, atomic lockout, rate limits,
     const first = await login(u.email);
     const ok = await refresh(first.body.refreshToken);
     expect(ok.status).toBe(200);
+    expect(ok.headers.get('cache-control')).toBe('no-store');
     const limited = await refresh(ok.body.refreshToken);
     expect(limited.status).toBe(429);
+    expect(limited.headers.get('cache-control')).toBe('no-store');
     expect(limited.body).toMatchObject({ code: 'rate_limited', details: { scope: 'account' } });
     // Refused before the token was looked at: it is still good once the limit allows.
     p.deps.config.RATE_LIMITS = `refresh.account=off,refresh.address=${perWindow(1)}`;
