@@ -56,15 +56,18 @@ export const configSchema = z.object({
   RATE_LIMITS: z
     .string()
     .regex(
-      /^(off|([a-z]+\.(address|account)=(off|\d+\/\d+))?(,[a-z]+\.(address|account)=(off|\d+\/\d+))*)$/,
-      'off, or overrides like login.address=30/60,refresh.account=off (requests/seconds)',
+      /^(off|((login|register|reset|refresh)\.(address|account)=(off|\d+\/[1-9]\d*))(,(login|register|reset|refresh)\.(address|account)=(off|\d+\/[1-9]\d*))*|)$/,
+      'off, or overrides of login, register, reset, refresh per address or account: login.address=30/60,refresh.account=off (requests/seconds)',
     )
     .default(''),
   WEB_DOWNLOAD_ALLOWED_HOSTS: z.string().default(''),
   PUBLIC_IMAGES_CACHE_SECONDS: z.coerce.number().int().min(0).default(60),
   TRUSTED_PROXIES: z
     .string()
-    .regex(/^([0-9A-Fa-f:.]+(\/\d{1,3})?(,\s*[0-9A-Fa-f:.]+(\/\d{1,3})?)*)?$/, 'addresses or CIDR ranges, comma-separated')
+    .regex(
+      /^([0-9A-Fa-f:.]+(\/\d{1,3})?(,\s*[0-9A-Fa-f:.]+(\/\d{1,3})?)*)?$/,
+      'addresses or CIDR ranges, comma-separated',
+    )
     .default(''),
   LOGIN_MAX_FAILURES: z.coerce.number().int().min(1).default(5),
   LOGIN_LOCKOUT_SECONDS: seconds.default(900),
