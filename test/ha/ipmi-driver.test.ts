@@ -1,10 +1,12 @@
 import { chmodSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import { createServer, type AddressInfo } from 'node:net';
 import { MockActivityEnvironment } from '@temporalio/testing';
 import { ipmiDriver } from '../../activities/openstack/ha-fence-drivers';
 import { createHaFencingActivities, type FenceResult } from '../../activities/openstack/ha-fencing';
 import { parseFencing, type FenceTarget } from '../../domain/ha/fencing';
+import { freePort } from '../support/free-port';
 
 /** A stand-in for Debian's ipmitool on PATH: records its argv and the password it got, keeps the chassis state in a file. */
 const fakeIpmitool = `#!/bin/sh
@@ -68,6 +70,32 @@ describe('IPMI fencing driver (a fake ipmitool on PATH)', () => {
     await expect(
       createHaFencingActivities({ fencing: {} }).haPowerFenceHost({ host: 'compute-07' }),
     ).resolves.toMatchObject({ fenced: false, error: 'no fencing driver configured for compute-07' });
+  });
+
+  it('probes the management address over TCP as the second signal of a host Nova reports down', async () => {
+    const server = createServer((sock) => sock.end());
+    await new Promise<void>((r) => server.listen(0, '127.0.0.1', () => r()));
+    const open = (server.address() as AddressInfo).port;
+    const closed = await freePort();
+    const ipmi = (probePort: number) => ({
+      driver: 'ipmi' as const,
+      address: '10.20.0.7',
+      username: 'fence',
+      passwordEnv: 'CMP_TEST_BMC_PASSWORD',
+      interface: 'lanplus' as const,
+      managementAddress: '127.0.0.1',
+      probePort,
+    });
+    try {
+      const fencing = createHaFencingActivities({ fencing: { alive: ipmi(open), dead: ipmi(closed) } });
+      expect(await fencing.haHostSignals({ hosts: ['alive', 'dead', 'unknown'] })).toEqual([
+        { host: 'alive', metricsPresent: null, probeOk: true },
+        { host: 'dead', metricsPresent: null, probeOk: false },
+        { host: 'unknown', metricsPresent: null, probeOk: null },
+      ]);
+    } finally {
+      await new Promise((r) => server.close(r));
+    }
   });
 
   it('refuses to run ipmitool when the credentials reference is not set, and never takes a password in the configuration', async () => {
