@@ -20,11 +20,39 @@ async function main(): Promise<void> {
   const orm = await openOrm({ kind: 'sqlite', file: path.join(dir, 'cmp.sqlite') });
   await migrate(orm);
   const records = createResourceRecordActivities(orm);
-  const small = Object.assign(new Product(), { kind: 'flavor' as const, name: 'small', vcpus: 1, ramMb: 1024, diskGb: 10, hourlyPrice: 0.1, monthlyPrice: 60 });
-  const big = Object.assign(new Product(), { kind: 'flavor' as const, name: 'big', vcpus: 4, ramMb: 8192, diskGb: 10, hourlyPrice: 0.4, monthlyPrice: 240 });
+  const small = Object.assign(new Product(), {
+    kind: 'flavor' as const,
+    name: 'small',
+    vcpus: 1,
+    ramMb: 1024,
+    diskGb: 10,
+    hourlyPrice: 0.1,
+    monthlyPrice: 60,
+  });
+  const big = Object.assign(new Product(), {
+    kind: 'flavor' as const,
+    name: 'big',
+    vcpus: 4,
+    ramMb: 8192,
+    diskGb: 10,
+    hourlyPrice: 0.4,
+    monthlyPrice: 240,
+  });
   await orm.em.fork().persistAndFlush([small, big]);
   const flavor = (p: Product) => ({ id: p.id, name: p.name, vcpus: p.vcpus!, ram: p.ramMb!, disk: p.diskGb! });
-  const snap = (status: string, p: Product) => ({ id: 'x', name: 'vm', status, taskState: null, powerState: null, projectId: null, flavor: flavor(p), imageId: null, host: null, addresses: {}, updated: null });
+  const snap = (status: string, p: Product) => ({
+    id: 'x',
+    name: 'vm',
+    status,
+    taskState: null,
+    powerState: null,
+    projectId: null,
+    flavor: flavor(p),
+    imageId: null,
+    host: null,
+    addresses: {},
+    updated: null,
+  });
   const lags: number[] = [];
   // The tenant's view: what a fresh read of his intervals shows (the query behind GET /billing/usage).
   const visible = async (resourceId: string, event: string) => {
@@ -36,7 +64,15 @@ async function main(): Promise<void> {
     }
   };
   for (let k = 0; k < RESOURCES; k++) {
-    const r = Object.assign(new CloudResource(), { tenantId: 'bench', kind: 'server' as const, openstackId: `os-${k}`, name: `vm-${k}`, status: 'provisioning' as const, spec: {}, attributes: {} });
+    const r = Object.assign(new CloudResource(), {
+      tenantId: 'bench',
+      kind: 'server' as const,
+      openstackId: `os-${k}`,
+      name: `vm-${k}`,
+      status: 'provisioning' as const,
+      spec: {},
+      attributes: {},
+    });
     await orm.em.fork().persistAndFlush(r);
     const steps: Array<[string, () => Promise<unknown>]> = [
       ['delivered', () => records.recordServerState({ resourceId: r.id, snapshot: snap('ACTIVE', small) })],
@@ -55,8 +91,12 @@ async function main(): Promise<void> {
   lags.sort((a, b) => a - b);
   const p = (q: number) => lags[Math.min(lags.length - 1, Math.floor(q * lags.length))];
   const maxS = lags[lags.length - 1] / 1000;
-  console.log(`\nMetering lag (lifecycle event → visible usage interval, ${lags.length} events on ${RESOURCES} servers, SQLite):`);
-  console.log(`  p50 ${p(0.5).toFixed(1)} ms, p95 ${p(0.95).toFixed(1)} ms, max ${lags[lags.length - 1].toFixed(1)} ms`);
+  console.log(
+    `\nMetering lag (lifecycle event → visible usage interval, ${lags.length} events on ${RESOURCES} servers, SQLite):`,
+  );
+  console.log(
+    `  p50 ${p(0.5).toFixed(1)} ms, p95 ${p(0.95).toFixed(1)} ms, max ${lags[lags.length - 1].toFixed(1)} ms`,
+  );
   console.log(
     `  CloudKitty ${CLOUDKITTY_S[0] / 3600}–${CLOUDKITTY_S[1] / 3600} h (hourly collection + processing): ${Math.round(CLOUDKITTY_S[0] / maxS)}×–${Math.round(CLOUDKITTY_S[1] / maxS)}× slower than the worst lag here`,
   );

@@ -53,7 +53,10 @@ export async function ratingWorkflow(input: RatingInput): Promise<RatingSummary>
   let charges = 0;
   const end = new Date(window.to).getTime();
   for (let t = new Date(window.from).getTime(); t < end; t += batchHours * hourMs) {
-    const batch = { from: new Date(t).toISOString(), to: new Date(Math.min(end, t + batchHours * hourMs)).toISOString() };
+    const batch = {
+      from: new Date(t).toISOString(),
+      to: new Date(Math.min(end, t + batchHours * hourMs)).toISOString(),
+    };
     charges += await db.rateUsageHours({ ...batch, period, rerateBefore: window.rerateBefore });
     if ('readAt' in window) await db.advanceRatingCursor({ to: batch.to, readAt: window.readAt });
   }

@@ -15,14 +15,25 @@ async function chargeSums(em: EntityManager, tenantId: string, period: BillingPe
   const sums = new Map<string, ChargeSum & { seconds: number }>();
   for (const c of charges) {
     const k = `${c.resourceId}/${c.productId}`;
-    const s = sums.get(k) ?? { resourceId: c.resourceId, productId: c.productId, amount: 0, quantity: 0, hours: 0, seconds: 0, unitPrice: c.unitPrice };
+    const s = sums.get(k) ?? {
+      resourceId: c.resourceId,
+      productId: c.productId,
+      amount: 0,
+      quantity: 0,
+      hours: 0,
+      seconds: 0,
+      unitPrice: c.unitPrice,
+    };
     s.amount = roundPrice(s.amount + c.amount);
     s.seconds += c.seconds;
     s.quantity = Math.max(s.quantity, c.quantity);
     s.unitPrice = c.unitPrice;
     sums.set(k, s);
   }
-  return [...sums.values()].map(({ seconds, ...s }) => ({ ...s, hours: Math.round((seconds / 3600) * 10_000) / 10_000 }));
+  return [...sums.values()].map(({ seconds, ...s }) => ({
+    ...s,
+    hours: Math.round((seconds / 3600) * 10_000) / 10_000,
+  }));
 }
 
 async function namesOf(em: EntityManager, resourceIds: string[]): Promise<Map<string, { kind: string; name: string }>> {
@@ -53,12 +64,20 @@ async function billOf(em: EntityManager, tenantId: string, period: BillingPeriod
 }
 
 /** Writes an open bill's usage lines from the charges, and closes it once the period is rated through. */
-async function refreshBill(em: EntityManager, tenantId: string, period: BillingPeriod, ratedThrough: Date): Promise<void> {
+async function refreshBill(
+  em: EntityManager,
+  tenantId: string,
+  period: BillingPeriod,
+  ratedThrough: Date,
+): Promise<void> {
   await em.transactional(async (tx) => {
     const bill = await billOf(tx, tenantId, period);
     if (bill.status === 'closed') return;
     const sums = await chargeSums(tx, tenantId, period);
-    const names = await namesOf(tx, sums.map((s) => s.resourceId));
+    const names = await namesOf(
+      tx,
+      sums.map((s) => s.resourceId),
+    );
     await tx.nativeDelete(BillLine, { billId: bill.id, kind: 'usage' });
     for (const s of sums)
       tx.persist(
@@ -125,7 +144,10 @@ export async function adjustClosedBills(em: EntityManager, period: BillingPeriod
       if (await tx.count(BillLine, { billId: b.id, kind: 'adjustment', runId })) return;
       const billed = await tx.find(BillLine, { billId: b.id });
       const diff = adjustmentsOf(await chargeSums(tx, b.tenantId, period), billed);
-      const names = await namesOf(tx, diff.map((d) => d.resourceId));
+      const names = await namesOf(
+        tx,
+        diff.map((d) => d.resourceId),
+      );
       for (const d of diff)
         tx.persist(
           Object.assign(new BillLine(), {

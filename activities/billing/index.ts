@@ -22,9 +22,18 @@ export function createBillingActivities(orm: Orm) {
       return meterAll(orm.em);
     },
 
-    async billingWindow({ until }: { until: string }): Promise<{ from: string; to: string; rerateBefore: string; readAt: string }> {
+    async billingWindow({
+      until,
+    }: {
+      until: string;
+    }): Promise<{ from: string; to: string; rerateBefore: string; readAt: string }> {
       const w = await ratingWindow(orm.em, new Date(until));
-      return { from: w.from.toISOString(), to: w.to.toISOString(), rerateBefore: w.rerateBefore.toISOString(), readAt: w.readAt.toISOString() };
+      return {
+        from: w.from.toISOString(),
+        to: w.to.toISOString(),
+        rerateBefore: w.rerateBefore.toISOString(),
+        readAt: w.readAt.toISOString(),
+      };
     },
 
     async rateUsageHours({
@@ -38,14 +47,26 @@ export function createBillingActivities(orm: Orm) {
       period: BillingPeriodKind;
       rerateBefore: string;
     }): Promise<number> {
-      return rateHours(orm.em, { from: new Date(from), to: new Date(to), period, rerateBefore: new Date(rerateBefore) }, heartbeat);
+      return rateHours(
+        orm.em,
+        { from: new Date(from), to: new Date(to), period, rerateBefore: new Date(rerateBefore) },
+        heartbeat,
+      );
     },
 
     async advanceRatingCursor({ to, readAt }: { to: string; readAt: string }): Promise<void> {
       await advanceCursor(orm.em, new Date(to), new Date(readAt));
     },
 
-    async refreshTenantBills({ from, to, period }: { from: string; to: string; period: BillingPeriodKind }): Promise<number> {
+    async refreshTenantBills({
+      from,
+      to,
+      period,
+    }: {
+      from: string;
+      to: string;
+      period: BillingPeriodKind;
+    }): Promise<number> {
       const through = (await ratedThrough(orm.em)) ?? new Date(from);
       return refreshBills(orm.em, { from: new Date(from), to: new Date(to), period, ratedThrough: through });
     },
@@ -61,10 +82,23 @@ export function createBillingActivities(orm: Orm) {
       const through = (await ratedThrough(orm.em)) ?? p.start;
       const to = through < p.end ? through : p.end;
       const end = (to > p.start ? to : p.start).toISOString();
-      return { from: p.start.toISOString(), to: end, rerateBefore: end, repriced: await refreezePeriodPrices(orm.em, p) };
+      return {
+        from: p.start.toISOString(),
+        to: end,
+        rerateBefore: end,
+        repriced: await refreezePeriodPrices(orm.em, p),
+      };
     },
 
-    async adjustClosedBills({ periodStart, period, runId }: { periodStart: string; period: BillingPeriodKind; runId: string }): Promise<number> {
+    async adjustClosedBills({
+      periodStart,
+      period,
+      runId,
+    }: {
+      periodStart: string;
+      period: BillingPeriodKind;
+      runId: string;
+    }): Promise<number> {
       return adjustClosedBills(orm.em, periodOf(new Date(periodStart), period), runId);
     },
   };

@@ -13,7 +13,11 @@ export async function planInEffect(em: EntityManager, productId: string, periodS
   );
 }
 
-async function priceFromPlans(em: EntityManager, productId: string, period: BillingPeriod): Promise<Omit<PeriodPrice, 'id' | 'fixedAt'> | null> {
+async function priceFromPlans(
+  em: EntityManager,
+  productId: string,
+  period: BillingPeriod,
+): Promise<Omit<PeriodPrice, 'id' | 'fixedAt'> | null> {
   const plan = await planInEffect(em, productId, period.start);
   if (plan)
     return {
@@ -44,7 +48,11 @@ async function priceFromPlans(em: EntityManager, productId: string, period: Bill
  * The unit price of a product for a period, fixed the first time the period is rated: later plan or
  * catalog changes do not reach a period already priced (only a backfill's refreeze does).
  */
-export async function periodPrice(em: EntityManager, productId: string, period: BillingPeriod): Promise<UnitPrice | null> {
+export async function periodPrice(
+  em: EntityManager,
+  productId: string,
+  period: BillingPeriod,
+): Promise<UnitPrice | null> {
   const db = em.fork();
   let fixed = await db.findOne(PeriodPrice, { productId, periodStart: period.start });
   if (!fixed) {
@@ -58,7 +66,12 @@ export async function periodPrice(em: EntityManager, productId: string, period: 
       .execute();
     fixed = await em.fork().findOneOrFail(PeriodPrice, { productId, periodStart: period.start });
   }
-  return { unit: fixed.unit, hourlyPrice: fixed.hourlyPrice, monthlyPrice: fixed.monthlyPrice, chargeStopped: fixed.chargeStopped };
+  return {
+    unit: fixed.unit,
+    hourlyPrice: fixed.hourlyPrice,
+    monthlyPrice: fixed.monthlyPrice,
+    chargeStopped: fixed.chargeStopped,
+  };
 }
 
 /** A correction: the period's fixed prices are taken again from the plans (used by a backfill only). */

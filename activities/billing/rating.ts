@@ -56,7 +56,11 @@ export async function advanceCursor(em: EntityManager, to: Date, readAt: Date): 
     .onConflict('id')
     .ignore()
     .execute();
-  await db.nativeUpdate(RatingCursor, { id: hourlyCursorId, ratedThrough: { $lte: to } }, { ratedThrough: to, changesSince: readAt });
+  await db.nativeUpdate(
+    RatingCursor,
+    { id: hourlyCursorId, ratedThrough: { $lte: to } },
+    { ratedThrough: to, changesSince: readAt },
+  );
 }
 
 /**

@@ -23,7 +23,15 @@ billingRouter.use('*', requireAuth);
 billingRouter.get('/usage', async (c) => {
   const q = queryParams(
     c,
-    pageQuery.extend({ tenantId: uuid.optional(), resourceId: uuid.optional(), kind: z.string().max(24).optional(), open: z.enum(['true', 'false']).optional(), ...range }).strict(),
+    pageQuery
+      .extend({
+        tenantId: uuid.optional(),
+        resourceId: uuid.optional(),
+        kind: z.string().max(24).optional(),
+        open: z.enum(['true', 'false']).optional(),
+        ...range,
+      })
+      .strict(),
   );
   const tenantId = billingScope(principalOf(c), q.tenantId);
   const where = {
@@ -34,13 +42,30 @@ billingRouter.get('/usage', async (c) => {
     ...(q.to ? { startedAt: { $lt: new Date(q.to) } } : {}),
     ...(q.from ? { $or: [{ endedAt: null }, { endedAt: { $gt: new Date(q.from) } }] } : {}),
   };
-  const [rows, total] = await c.get('em').findAndCount(UsageInterval, where, { orderBy: { startedAt: 'desc', seq: 'desc' }, limit: q.limit, offset: q.offset });
+  const [rows, total] = await c
+    .get('em')
+    .findAndCount(UsageInterval, where, {
+      orderBy: { startedAt: 'desc', seq: 'desc' },
+      limit: q.limit,
+      offset: q.offset,
+    });
   const now = new Date();
-  return c.json(page(rows.map((r) => usageView(r, now)), total, q));
+  return c.json(
+    page(
+      rows.map((r) => usageView(r, now)),
+      total,
+      q,
+    ),
+  );
 });
 
 billingRouter.get('/charges', async (c) => {
-  const q = queryParams(c, pageQuery.extend({ tenantId: uuid.optional(), resourceId: uuid.optional(), periodStart: isoDate.optional(), ...range }).strict());
+  const q = queryParams(
+    c,
+    pageQuery
+      .extend({ tenantId: uuid.optional(), resourceId: uuid.optional(), periodStart: isoDate.optional(), ...range })
+      .strict(),
+  );
   const tenantId = billingScope(principalOf(c), q.tenantId);
   const hour = { ...(q.from ? { $gte: new Date(q.from) } : {}), ...(q.to ? { $lt: new Date(q.to) } : {}) };
   const where = {
@@ -49,19 +74,32 @@ billingRouter.get('/charges', async (c) => {
     ...(q.periodStart ? { periodStart: new Date(q.periodStart) } : {}),
     ...(q.from || q.to ? { hourStart: hour } : {}),
   };
-  const [rows, total] = await c.get('em').findAndCount(Charge, where, { orderBy: { hourStart: 'desc', id: 'asc' }, limit: q.limit, offset: q.offset });
+  const [rows, total] = await c
+    .get('em')
+    .findAndCount(Charge, where, { orderBy: { hourStart: 'desc', id: 'asc' }, limit: q.limit, offset: q.offset });
   return c.json(page(rows.map(chargeView), total, q));
 });
 
 billingRouter.get('/bills', async (c) => {
-  const q = queryParams(c, pageQuery.extend({ tenantId: uuid.optional(), status: z.enum(['open', 'closed']).optional(), periodStart: isoDate.optional() }).strict());
+  const q = queryParams(
+    c,
+    pageQuery
+      .extend({
+        tenantId: uuid.optional(),
+        status: z.enum(['open', 'closed']).optional(),
+        periodStart: isoDate.optional(),
+      })
+      .strict(),
+  );
   const tenantId = billingScope(principalOf(c), q.tenantId);
   const where = {
     ...(tenantId ? { tenantId } : {}),
     ...(q.status ? { status: q.status } : {}),
     ...(q.periodStart ? { periodStart: new Date(q.periodStart) } : {}),
   };
-  const [rows, total] = await c.get('em').findAndCount(Bill, where, { orderBy: { periodStart: 'desc', tenantId: 'asc' }, limit: q.limit, offset: q.offset });
+  const [rows, total] = await c
+    .get('em')
+    .findAndCount(Bill, where, { orderBy: { periodStart: 'desc', tenantId: 'asc' }, limit: q.limit, offset: q.offset });
   return c.json(page(rows.map(billView), total, q));
 });
 
@@ -70,14 +108,21 @@ billingRouter.get('/bills/:billId', async (c) => {
   const scope = billingScope(principalOf(c));
   const bill = await c.get('em').findOne(Bill, { id, ...(scope ? { tenantId: scope } : {}) });
   if (!bill) throw notFound('bill', id);
-  const lines = await c.get('em').find(BillLine, { billId: id }, { orderBy: { kind: 'desc', createdAt: 'asc', resourceName: 'asc' } });
+  const lines = await c
+    .get('em')
+    .find(BillLine, { billId: id }, { orderBy: { kind: 'desc', createdAt: 'asc', resourceName: 'asc' } });
   return c.json({ ...billView(bill), lines: lines.map(billLineView) });
 });
 
 /** Bill totals per tenant and in all (staff), for one period or every one. */
 billingRouter.get('/summary', requirePermission('tenants:read'), async (c) => {
   const q = queryParams(c, z.object({ periodStart: isoDate.optional(), tenantId: uuid.optional() }).strict());
-  return c.json(await billingTotals(c.get('em'), { periodStart: q.periodStart ? new Date(q.periodStart) : undefined, tenantId: q.tenantId }));
+  return c.json(
+    await billingTotals(c.get('em'), {
+      periodStart: q.periodStart ? new Date(q.periodStart) : undefined,
+      tenantId: q.tenantId,
+    }),
+  );
 });
 
 billingRouter.get('/price-plans', requirePermission('catalog:manage'), async (c) => {
@@ -108,20 +153,47 @@ billingRouter.post('/price-plans', requirePermission('catalog:manage'), async (c
   const body = await jsonBody(c, newPlan);
   const p = principalOf(c);
   const plan = await createPricePlan(c.get('em'), body, c.get('deps').config.BILLING_PERIOD, p.email);
-  c.set('audit', { action: 'billing.price_plan.create', targetType: 'product', targetId: plan.productId, details: { planId: plan.id, effectiveFrom: plan.effectiveFrom.toISOString(), revision: plan.revision, correction: body.correction } });
+  c.set('audit', {
+    action: 'billing.price_plan.create',
+    targetType: 'product',
+    targetId: plan.productId,
+    details: {
+      planId: plan.id,
+      effectiveFrom: plan.effectiveFrom.toISOString(),
+      revision: plan.revision,
+      correction: body.correction,
+    },
+  });
   return c.json(pricePlanView(plan), 201);
 });
 
 async function startRating(c: Ctx, workflowId: string, input: RatingInput) {
   const deps = c.get('deps');
-  await deps.temporal.workflow.start(ratingWorkflow, { workflowId, taskQueue: deps.queues.orchestration, args: [input] });
-  return c.json({ workflowId, period: input.period, until: input.until ?? null, backfillPeriodStart: input.backfill?.periodStart ?? null }, 202);
+  await deps.temporal.workflow.start(ratingWorkflow, {
+    workflowId,
+    taskQueue: deps.queues.orchestration,
+    args: [input],
+  });
+  return c.json(
+    {
+      workflowId,
+      period: input.period,
+      until: input.until ?? null,
+      backfillPeriodStart: input.backfill?.periodStart ?? null,
+    },
+    202,
+  );
 }
 
 billingRouter.post('/rating-runs', requirePermission('catalog:manage'), async (c) => {
   const body = await optionalBody(c, z.object({ until: isoDate.optional() }).strict());
   const workflowId = ratingRunWorkflowId(randomUUID());
-  c.set('audit', { action: 'billing.rate', targetType: 'billing', targetId: workflowId, details: { until: body.until ?? null } });
+  c.set('audit', {
+    action: 'billing.rate',
+    targetType: 'billing',
+    targetId: workflowId,
+    details: { until: body.until ?? null },
+  });
   return startRating(c, workflowId, { period: c.get('deps').config.BILLING_PERIOD, until: body.until });
 });
 
@@ -130,6 +202,11 @@ billingRouter.post('/backfills', requirePermission('catalog:manage'), async (c) 
   const period = c.get('deps').config.BILLING_PERIOD;
   const start = backfillPeriod(body.periodStart, period).toISOString();
   const workflowId = backfillWorkflowId(start, randomUUID());
-  c.set('audit', { action: 'billing.backfill', targetType: 'billing', targetId: workflowId, details: { periodStart: start } });
+  c.set('audit', {
+    action: 'billing.backfill',
+    targetType: 'billing',
+    targetId: workflowId,
+    details: { periodStart: start },
+  });
   return startRating(c, workflowId, { period, backfill: { periodStart: start } });
 });

@@ -46,12 +46,20 @@ export async function createPricePlan(
   const next = nextPeriod(now, period).start;
   const from = input.effectiveFrom ? new Date(input.effectiveFrom) : next;
   if (!isPeriodStart(from, period))
-    throw unprocessable(`effectiveFrom must be the start of a ${period} billing period (00:00 UTC${period === 'monthly' ? ' on the 1st' : ''})`);
+    throw unprocessable(
+      `effectiveFrom must be the start of a ${period} billing period (00:00 UTC${period === 'monthly' ? ' on the 1st' : ''})`,
+    );
   if (!input.correction && from < next)
-    throw unprocessable(`a price change applies from the next period (${next.toISOString()}) or later; a past period takes correction: true and a backfill`);
+    throw unprocessable(
+      `a price change applies from the next period (${next.toISOString()}) or later; a past period takes correction: true and a backfill`,
+    );
   if (input.correction && from > periodOf(now, period).start)
     throw unprocessable('a correction names the current or a past period');
-  const last = await em.findOne(PricePlan, { productId: input.productId, effectiveFrom: from }, { orderBy: { revision: 'desc' } });
+  const last = await em.findOne(
+    PricePlan,
+    { productId: input.productId, effectiveFrom: from },
+    { orderBy: { revision: 'desc' } },
+  );
   const plan = Object.assign(new PricePlan(), {
     productId: input.productId,
     effectiveFrom: from,
@@ -79,8 +87,15 @@ export function backfillPeriod(periodStart: string, period: BillingPeriodKind, n
 export async function billingTotals(
   em: EntityManager,
   where: { periodStart?: Date; tenantId?: string },
-): Promise<{ tenants: Array<{ tenantId: string; bills: number; usageTotal: number; adjustmentTotal: number }>; usageTotal: number; adjustmentTotal: number }> {
-  const bills = await em.find(Bill, { ...(where.periodStart ? { periodStart: where.periodStart } : {}), ...(where.tenantId ? { tenantId: where.tenantId } : {}) });
+): Promise<{
+  tenants: Array<{ tenantId: string; bills: number; usageTotal: number; adjustmentTotal: number }>;
+  usageTotal: number;
+  adjustmentTotal: number;
+}> {
+  const bills = await em.find(Bill, {
+    ...(where.periodStart ? { periodStart: where.periodStart } : {}),
+    ...(where.tenantId ? { tenantId: where.tenantId } : {}),
+  });
   const byTenant = new Map<string, { tenantId: string; bills: number; usageTotal: number; adjustmentTotal: number }>();
   const r4 = (n: number) => Math.round(n * 10_000) / 10_000;
   for (const b of bills) {

@@ -23,7 +23,13 @@ export async function ensureRatingSchedule(
     await client.schedule.create({
       scheduleId,
       spec: { intervals: [{ every: `${intervalMinutes} minutes` }] },
-      action: { type: 'startWorkflow', workflowType: ratingWorkflow, taskQueue, workflowId: `billing-rate-${scheduleId}`, args: [input] },
+      action: {
+        type: 'startWorkflow',
+        workflowType: ratingWorkflow,
+        taskQueue,
+        workflowId: `billing-rate-${scheduleId}`,
+        args: [input],
+      },
       policies: { overlap: ScheduleOverlapPolicy.SKIP },
     });
   } catch (e) {

@@ -5,7 +5,8 @@
 export type UsageState = 'running' | 'stopped';
 
 /** Lifecycle events that open or close a usage interval. */
-export type UsageEvent = 'delivered' | 'resized' | 'stopped' | 'started' | 'deleted' | 'missing' | 'failed' | 'restored';
+export type UsageEvent =
+  'delivered' | 'resized' | 'stopped' | 'started' | 'deleted' | 'missing' | 'failed' | 'restored';
 
 export interface MeteredProduct {
   id: string;

@@ -30,11 +30,17 @@ async function meterOne(
     const now = meteredState(r, ordered, catalog);
     const event = usageEvent(was, now, r.status);
     if (!event) return null;
-    const at = new Date(Math.max(eventTime(r).getTime(), last?.startedAt.getTime() ?? 0, last?.endedAt?.getTime() ?? 0));
+    const at = new Date(
+      Math.max(eventTime(r).getTime(), last?.startedAt.getTime() ?? 0, last?.endedAt?.getTime() ?? 0),
+    );
     try {
-      await db.transactional(async (tx) => {
+      await em.fork().transactional(async (tx) => {
         if (open) {
-          const closed = await tx.nativeUpdate(UsageInterval, { id: open.id, endedAt: null }, { endedAt: at, endEvent: event, updatedAt: new Date() });
+          const closed = await tx.nativeUpdate(
+            UsageInterval,
+            { id: open.id, endedAt: null },
+            { endedAt: at, endEvent: event, updatedAt: new Date() },
+          );
           if (closed !== 1) throw new StaleInterval();
         }
         if (now)
@@ -86,7 +92,9 @@ export async function meterResourceIds(em: EntityManager, ids: string[]): Promis
 /** Every record that may need an event: live ones, and those whose interval is still open. */
 export async function meterAll(em: EntityManager): Promise<number> {
   const db = em.fork();
-  const openIds = (await db.find(UsageInterval, { endedAt: null }, { fields: ['resourceId'] })).map((i) => i.resourceId);
+  const openIds = (await db.find(UsageInterval, { endedAt: null }, { fields: ['resourceId'] })).map(
+    (i) => i.resourceId,
+  );
   const rows = await db.find(CloudResource, {
     $or: [{ status: ['active', 'deleting'] }, ...(openIds.length ? [{ id: openIds }] : [])],
   });

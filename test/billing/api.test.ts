@@ -1,5 +1,6 @@
 import { createResourceRecordActivities } from '../../activities/db/resources';
 import { nextPeriod, periodOf } from '../../domain/billing/period';
+import { ensureRatingSchedule, ratingScheduleIdFor } from '../../api/services/rating-schedule';
 import { startTestPlatform, type TestPlatform } from '../support/platform';
 import { waitFor } from '../support/eventually';
 import { delivered, product } from './support';
@@ -15,7 +16,7 @@ describe('billing API: usage, charges, bills, price plans, runs (real Temporal, 
     await p?.close();
   });
 
-  it('shows a tenant his usage at once, his bills, and answers another tenant\'s bill with 404', async () => {
+  it("shows a tenant his usage at once, his bills, and answers another tenant's bill with 404", async () => {
     const a = await p.tenantUser();
     const b = await p.tenantUser();
     const fip = await product(p.db.orm, 'floating_ip', 0.5);
@@ -26,7 +27,9 @@ describe('billing API: usage, charges, bills, price plans, runs (real Temporal, 
     await createResourceRecordActivities(p.db.orm).markResourceDeleted({ resourceId: mine.id });
     const usage = await p.call('GET', '/api/v1/billing/usage', { token: b.token });
     expect(usage.status).toBe(200);
-    expect(usage.body.items.map((i: any) => [i.resourceId, i.startEvent, i.endEvent])).toEqual([[mine.id, 'delivered', 'deleted']]);
+    expect(usage.body.items.map((i: any) => [i.resourceId, i.startEvent, i.endEvent])).toEqual([
+      [mine.id, 'delivered', 'deleted'],
+    ]);
 
     const run = await p.call('POST', '/api/v1/billing/rating-runs', { token: admin });
     expect([run.status, run.body]).toEqual([202, expect.anything()]);
@@ -37,13 +40,21 @@ describe('billing API: usage, charges, bills, price plans, runs (real Temporal, 
     ]);
     const billId = billsA.body.items[0].id;
     const detail = await p.call('GET', `/api/v1/billing/bills/${billId}`, { token: a.token });
-    expect(detail.body.lines.map((l: any) => [l.kind, l.resourceKind, l.unitPrice])).toEqual([['usage', 'floating_ip', 0.5]]);
+    expect(detail.body.lines.map((l: any) => [l.kind, l.resourceKind, l.unitPrice])).toEqual([
+      ['usage', 'floating_ip', 0.5],
+    ]);
     expect((await p.call('GET', `/api/v1/billing/bills/${billId}`, { token: b.token })).status).toBe(404);
     expect((await p.call('GET', `/api/v1/billing/bills?tenantId=${a.tenantId}`, { token: b.token })).status).toBe(404);
-    expect((await p.call('GET', '/api/v1/billing/charges?limit=5', { token: b.token })).body.items.every((c: any) => c.tenantId === b.tenantId)).toBe(true);
+    expect(
+      (await p.call('GET', '/api/v1/billing/charges?limit=5', { token: b.token })).body.items.every(
+        (c: any) => c.tenantId === b.tenantId,
+      ),
+    ).toBe(true);
 
     // Operators see every tenant, per tenant and in total.
-    const summary = await p.call('GET', `/api/v1/billing/summary?periodStart=${lastMonth.start.toISOString()}`, { token: admin });
+    const summary = await p.call('GET', `/api/v1/billing/summary?periodStart=${lastMonth.start.toISOString()}`, {
+      token: admin,
+    });
     expect(summary.body.tenants.map((t: any) => t.tenantId)).toContain(a.tenantId);
     expect(summary.body.usageTotal).toBe(summary.body.tenants.reduce((s: number, t: any) => s + t.usageTotal, 0));
     expect((await p.call('GET', '/api/v1/billing/summary', { token: a.token })).status).toBe(403);
@@ -59,18 +70,51 @@ describe('billing API: usage, charges, bills, price plans, runs (real Temporal, 
     expect(made.status).toBe(201);
     expect(made.body.effectiveFrom).toBe(nextPeriod(new Date(), 'monthly').start.toISOString());
     const current = periodOf(new Date(), 'monthly').start.toISOString();
-    const inside = await p.call('POST', '/api/v1/billing/price-plans', { token: admin, body: { ...body, effectiveFrom: current } });
+    const inside = await p.call('POST', '/api/v1/billing/price-plans', {
+      token: admin,
+      body: { ...body, effectiveFrom: current },
+    });
     expect(inside.status).toBe(422);
-    const fix = await p.call('POST', '/api/v1/billing/price-plans', { token: admin, body: { ...body, effectiveFrom: current, correction: true } });
+    const fix = await p.call('POST', '/api/v1/billing/price-plans', {
+      token: admin,
+      body: { ...body, effectiveFrom: current, correction: true },
+    });
     expect([fix.status, fix.body.revision]).toEqual([201, 1]);
     const list = await p.call('GET', `/api/v1/billing/price-plans?productId=${vol.id}`, { token: admin });
     expect(list.body.total).toBe(2);
     const tenant = await p.tenantUser();
     expect((await p.call('POST', '/api/v1/billing/price-plans', { token: tenant.token, body })).status).toBe(403);
-    expect((await p.call('POST', '/api/v1/billing/backfills', { token: admin, body: { periodStart: nextPeriod(new Date(), 'monthly').start.toISOString() } })).status).toBe(422);
-    const backfill = await p.call('POST', '/api/v1/billing/backfills', { token: admin, body: { periodStart: current } });
+    expect(
+      (
+        await p.call('POST', '/api/v1/billing/backfills', {
+          token: admin,
+          body: { periodStart: nextPeriod(new Date(), 'monthly').start.toISOString() },
+        })
+      ).status,
+    ).toBe(422);
+    const backfill = await p.call('POST', '/api/v1/billing/backfills', {
+      token: admin,
+      body: { periodStart: current },
+    });
     expect([backfill.status, backfill.body]).toEqual([202, expect.anything()]);
-    const summary = await waitFor('backfill', () => p.temporal.client.workflow.getHandle(backfill.body.workflowId).result(), (s) => !!s);
+    const summary = await waitFor(
+      'backfill',
+      () => p.temporal.client.workflow.getHandle(backfill.body.workflowId).result(),
+      (s) => !!s,
+    );
     expect(summary.from).toBe(current);
   }, 120_000);
+
+  it('creates the hourly rating schedule once, and none when the interval is 0', async () => {
+    const client = p.temporal.client;
+    const queue = p.deps.queues.orchestration;
+    expect(await ensureRatingSchedule(client, queue, 0, 'monthly')).toBe(false);
+    expect(await ensureRatingSchedule(client, queue, 60, 'monthly')).toBe(true);
+    expect(await ensureRatingSchedule(client, queue, 60, 'monthly')).toBe(true);
+    const handle = client.schedule.getHandle(ratingScheduleIdFor(queue));
+    const d = await handle.describe();
+    expect(d.spec.intervals?.[0]?.every).toBe(3_600_000);
+    expect(d.action.type === 'startWorkflow' && d.action.workflowType).toBe('ratingWorkflow');
+    await handle.delete();
+  });
 });

@@ -20,7 +20,13 @@ describe('metering from the platform lifecycle (record activities, drift)', () =
     const small = await product(db.orm, 'flavor', 0.1, 60, { vcpus: 1, ramMb: 1024, diskGb: 10 });
     const big = await product(db.orm, 'flavor', 0.4, 240, { vcpus: 4, ramMb: 8192, diskGb: 10 });
     const records = createResourceRecordActivities(db.orm);
-    const flavor = (p: typeof small) => ({ id: 'f', name: 'n', vcpus: p.vcpus ?? null, ram: p.ramMb ?? null, disk: p.diskGb ?? null });
+    const flavor = (p: typeof small) => ({
+      id: 'f',
+      name: 'n',
+      vcpus: p.vcpus ?? null,
+      ram: p.ramMb ?? null,
+      disk: p.diskGb ?? null,
+    });
     const snap = (status: string, p: typeof small) => ({
       id: 'x',
       name: 'vm',
@@ -85,6 +91,7 @@ describe('metering from the platform lifecycle (record activities, drift)', () =
       .nativeUpdate(CloudResource, { id: rows.map((r) => r.id) }, { status: 'deleted', deletedAt: new Date() });
     const counts = await Promise.all(Array.from({ length: 4 }, () => meterAll(db.orm.em)));
     expect(counts.reduce((a, b) => a + b, 0)).toBe(rows.length);
-    for (const r of rows) expect((await intervals(r.id)).map((i) => [i.startEvent, i.endEvent])).toEqual([['delivered', 'deleted']]);
+    for (const r of rows)
+      expect((await intervals(r.id)).map((i) => [i.startEvent, i.endEvent])).toEqual([['delivered', 'deleted']]);
   });
 });

@@ -1,4 +1,5 @@
-import { Bill, BillLine, Charge, PricePlan } from '../../domain/entities';
+import { meterResourceIds } from '../../domain/db/usage-meter';
+import { Bill, BillLine, Charge, CloudResource, PricePlan } from '../../domain/entities';
 import { hourMs, periodOf } from '../../domain/billing/period';
 import { startTestPlatform, type TestPlatform } from '../support/platform';
 import { delivered, product, rate } from './support';
@@ -27,7 +28,9 @@ describe('rating usage into charges and bills (Temporal workflow, daily periods)
     const first = await rate(p, { period: 'daily', until: new Date(day(0).getTime() + 12 * hourMs).toISOString() });
     expect(first.charges).toBe(6);
     // A plan made mid-day0 applies from day1 (the next period); the catalog price changes too, but day0 is fixed.
-    em.persist(Object.assign(new PricePlan(), { productId: fip.id, effectiveFrom: day(1), hourlyPrice: 2, monthlyPrice: 1440 }));
+    em.persist(
+      Object.assign(new PricePlan(), { productId: fip.id, effectiveFrom: day(1), hourlyPrice: 2, monthlyPrice: 1440 }),
+    );
     fip.hourlyPrice = 5;
     await em.upsert(fip);
     await em.flush();
@@ -60,13 +63,25 @@ describe('rating usage into charges and bills (Temporal workflow, daily periods)
     expect(before.usageTotal).toBe(24);
 
     // The day1 price was wrong: a correction (a later revision from day1) and a backfill of day1.
-    em.persist(Object.assign(new PricePlan(), { productId: vol.id, effectiveFrom: day(1), revision: 2, hourlyPrice: 0.015, monthlyPrice: 10.8 }));
+    em.persist(
+      Object.assign(new PricePlan(), {
+        productId: vol.id,
+        effectiveFrom: day(1),
+        revision: 2,
+        hourlyPrice: 0.015,
+        monthlyPrice: 10.8,
+      }),
+    );
     await em.flush();
     const backfill = await rate(p, { period: 'daily', backfill: { periodStart: day(1).toISOString() } });
     expect(backfill.adjustments).toBe(1);
 
     const after = await p.db.orm.em.fork().findOneOrFail(Bill, { id: before.id });
-    expect([after.status, after.usageTotal, after.closedAt?.getTime()]).toEqual(['closed', 24, before.closedAt?.getTime()]);
+    expect([after.status, after.usageTotal, after.closedAt?.getTime()]).toEqual([
+      'closed',
+      24,
+      before.closedAt?.getTime(),
+    ]);
     expect(after.adjustmentTotal).toBe(12);
     const lines = await p.db.orm.em.fork().find(BillLine, { billId: before.id });
     expect(lines.filter((l) => l.kind === 'usage').map((l) => [l.resourceId, l.amount])).toEqual(
@@ -76,5 +91,45 @@ describe('rating usage into charges and bills (Temporal workflow, daily periods)
     // Day0's bill is another period: untouched.
     const day0 = await p.db.orm.em.fork().findOneOrFail(Bill, { tenantId: 'tenant-fix', periodStart: day(0) });
     expect(day0.adjustmentTotal).toBe(0);
+  }, 120_000);
+
+  it('re-rates the hours a late event reaches, and does not charge a stopped server its product says is free when stopped', async () => {
+    const flavor = await product(p.db.orm, 'flavor', 0.5, 360);
+    const em = p.db.orm.em.fork();
+    em.persist(
+      Object.assign(new PricePlan(), {
+        productId: flavor.id,
+        effectiveFrom: day(0),
+        hourlyPrice: 0.5,
+        monthlyPrice: 360,
+        chargeStopped: false,
+      }),
+    );
+    await em.flush();
+    const stopped = await delivered(p.db.orm, 'tenant-late', 'server', day(0), {
+      productId: flavor.id,
+      osStatus: 'SHUTOFF',
+    });
+    const running = await delivered(p.db.orm, 'tenant-late', 'server', day(0), { productId: flavor.id });
+    await rate(p, { period: 'daily', until: day(2).toISOString() });
+    const charges = (resourceId: string) =>
+      p.db.orm.em.fork().find(Charge, { resourceId }, { orderBy: { hourStart: 'asc' } });
+    expect((await charges(stopped.id)).every((c) => c.amount === 0)).toBe(true);
+    expect((await charges(running.id)).length).toBe(48);
+
+    // The deletion (at 10:30 of day1) reaches the records late, behind the unit of work: the next run goes back to it.
+    const goneAt = new Date(day(1).getTime() + 10.5 * hourMs);
+    await p.db.orm.em
+      .fork()
+      .nativeUpdate(CloudResource, { id: running.id }, { status: 'deleted', deletedAt: goneAt, updatedAt: goneAt });
+    expect(await meterResourceIds(p.db.orm.em, [running.id])).toBe(1);
+    await rate(p, { period: 'daily', until: day(2).toISOString() });
+    const after = await charges(running.id);
+    expect(after.length).toBe(24 + 11);
+    expect(after[after.length - 1]).toMatchObject({
+      hourStart: new Date(day(1).getTime() + 10 * hourMs),
+      seconds: 1800,
+      amount: 0.25,
+    });
   }, 120_000);
 });

@@ -6,7 +6,13 @@ import type { TestPlatform } from '../support/platform';
 let seq = 0;
 
 /** A catalog product; a flavor gets a sizing Nova reports back. */
-export async function product(orm: Orm, kind: Product['kind'], hourlyPrice: number, monthlyPrice = hourlyPrice * 720, sizing = { vcpus: 2, ramMb: 2048, diskGb: 20 }): Promise<Product> {
+export async function product(
+  orm: Orm,
+  kind: Product['kind'],
+  hourlyPrice: number,
+  monthlyPrice = hourlyPrice * 720,
+  sizing = { vcpus: 2, ramMb: 2048, diskGb: 20 },
+): Promise<Product> {
   const p = Object.assign(new Product(), {
     kind,
     name: `${kind}-${++seq}-${Date.now()}`,
@@ -24,7 +30,12 @@ export async function delivered(
   tenantId: string,
   kind: CloudResourceKind,
   at: Date,
-  opts: { productId?: string; osStatus?: string; attributes?: Record<string, unknown>; spec?: Record<string, unknown> } = {},
+  opts: {
+    productId?: string;
+    osStatus?: string;
+    attributes?: Record<string, unknown>;
+    spec?: Record<string, unknown>;
+  } = {},
 ): Promise<CloudResource> {
   const r = Object.assign(new CloudResource(), {
     tenantId,

@@ -42,7 +42,13 @@ describe('rating survives a killed worker (real Temporal, worker in a child proc
       args: [{ period: 'daily', until: new Date(today).toISOString() }],
     });
     // Killed once rating has begun and before it is done: some batches rated, some not.
-    await waitFor('the first rated batch', () => p.db.orm.em.fork().findOne(RatingCursor, { id: 'hourly' }), (c) => !!c, 60_000, 20);
+    await waitFor(
+      'the first rated batch',
+      () => p.db.orm.em.fork().findOne(RatingCursor, { id: 'hourly' }),
+      (c) => !!c,
+      60_000,
+      20,
+    );
     await killWorkerAndProve(p.temporal.client, first, [p.deps.queues.orchestration]);
     const atKill = await p.db.orm.em.fork().count(Charge, {});
     expect(atKill).toBeLessThan(resources.length * days * 24);
