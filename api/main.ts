@@ -4,6 +4,7 @@ import { config, ConfigError } from '../config';
 import { createLogger } from '../config/logger';
 import { migrate, openOrm } from '../domain/db/orm';
 import { startHeartbeat } from '../domain/db/heartbeats';
+import { resealStoredSecrets } from '../domain/secrets/reseal';
 import { taskQueues } from '../domain/task-queues';
 import { openCloud } from '../activities/openstack';
 import { provisionSettingsFromConfig } from '../activities/openstack/provision-settings';
@@ -22,6 +23,9 @@ async function main(): Promise<void> {
   const orm = await openOrm(cfg.database, cfg.DATABASE_DEBUG);
   const applied = await migrate(orm);
   if (applied.length) logger.info({ applied }, 'migrations applied');
+  // Secrets stored before sealing, or sealed with a key since rotated out of first place, are sealed anew.
+  const resealed = await resealStoredSecrets(orm);
+  if (resealed) logger.info({ rows: resealed }, 'stored secrets sealed with the current key');
   const boot = await ensureBootstrapAdmin(orm.em.fork(), cfg);
   if (boot.passwordFile)
     logger.warn({ file: boot.passwordFile }, 'bootstrap admin created; its password is in this file');

@@ -35,3 +35,10 @@ export function processKeyring(): Keyring {
   processRing ??= keyringFromConfig(config());
   return processRing;
 }
+
+/** Replaces this process's keyring (a rotation in a test); answers the one it replaced. */
+export function useProcessKeyring(ring: Keyring): Keyring {
+  const before = processKeyring();
+  processRing = ring;
+  return before;
+}

@@ -38,6 +38,17 @@ export function openSecrets(value: Json, ring: Keyring): Json {
   });
 }
 
+/** Does a stored value hold a secret in clear, or one sealed with a key other than the current (after a rotation)? */
+export function needsSealing(value: Json, ring: Keyring): boolean {
+  let stale = false;
+  walk(value, (_k, v) => {
+    if (typeof v !== 'string' || !v.startsWith(PREFIX)) stale = true;
+    else if (!v.startsWith(`${PREFIX}${ring.current}:`)) stale = true;
+    return v;
+  });
+  return stale;
+}
+
 /**
  * A JSON column whose secret fields (adminPass, passwords, tokens, secrets) are encrypted at rest with the
  * platform's keys (the payload codec's), so every writer stores them sealed without knowing it.

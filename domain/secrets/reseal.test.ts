@@ -1,0 +1,51 @@
+import { OrderItem } from '../../domain/entities';
+import { createTestDatabase, type TestDatabase } from '../../test/support/db';
+import { processKeyring, useProcessKeyring } from './config-keys';
+import { newKeySpec, parseKeyring } from './keyring';
+import { resealStoredSecrets } from './reseal';
+import { sealSecrets } from './sealed-json-type';
+
+describe('resealing stored secrets', () => {
+  let db: TestDatabase;
+  beforeAll(async () => {
+    db = await createTestDatabase();
+  });
+  afterAll(async () => db?.drop());
+
+  const raw = async (id: string) =>
+    JSON.stringify(await db.orm.em.getConnection().execute(`select spec from order_items where id = '${id}'`));
+  const insert = async (id: string, spec: unknown) =>
+    db.orm.em
+      .getConnection()
+      .execute(
+        `insert into order_items (id, order_id, position, kind, spec, product_ids, hourly_price, monthly_price, status, resources, created_at, updated_at) values (?, ?, 0, 'server', ?, '[]', 0, 0, 'pending', '{}', ?, ?)`,
+        [id, crypto.randomUUID(), JSON.stringify(spec), new Date(), new Date()],
+      );
+
+  it('seals secrets stored in clear, and those sealed with an older key, once', async () => {
+    const plain = crypto.randomUUID();
+    await insert(plain, { name: 'vm', adminPass: 'Old-plain-Pass-1' });
+    const old = parseKeyring(newKeySpec('retired'));
+    const stale = crypto.randomUUID();
+    await insert(stale, sealSecrets({ name: 'vm2', adminPass: 'Old-sealed-Pass-2' }, old));
+    const untouched = crypto.randomUUID();
+    await insert(untouched, { name: 'vm3' });
+    expect(await raw(plain)).toContain('Old-plain-Pass-1');
+
+    // A rotation: the retired key is still configured after the current one, so its data opens and is sealed anew.
+    const before = processKeyring();
+    useProcessKeyring({ current: before.current, keys: new Map([...before.keys, ...old.keys]) });
+    try {
+      expect(await resealStoredSecrets(db.orm)).toBe(2);
+      expect(await resealStoredSecrets(db.orm)).toBe(0);
+    } finally {
+      useProcessKeyring(before);
+    }
+    expect(await raw(plain)).not.toContain('Old-plain-Pass-1');
+    expect(await raw(stale)).not.toContain('sealed:v1:retired:');
+    const em = db.orm.em.fork();
+    expect((await em.findOneOrFail(OrderItem, { id: plain })).spec).toMatchObject({ adminPass: 'Old-plain-Pass-1' });
+    expect((await em.findOneOrFail(OrderItem, { id: stale })).spec).toMatchObject({ adminPass: 'Old-sealed-Pass-2' });
+    expect((await em.findOneOrFail(OrderItem, { id: untouched })).spec).toEqual({ name: 'vm3' });
+  });
+});
