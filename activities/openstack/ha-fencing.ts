@@ -6,6 +6,9 @@ import { promInstantQuery } from '../metrics/prometheus-client';
 import type { CloudAccount } from './cloud';
 import { fenceDriver, type DriverContext, type PowerState } from './ha-fence-drivers';
 
+/** How far back a host must have had metrics for their absence now to count as a signal. */
+const KNOWN_WINDOW = '1h';
+
 /** What host liveness and power fencing need from the worker; credentials stay here, never in a workflow's input. */
 export interface HaFencingSettings {
   account?: CloudAccount;
@@ -38,13 +41,23 @@ export function createHaFencingActivities(settings: HaFencingSettings = {}) {
   const ctx = (host: string): DriverContext => ({ host, simulatorUrl, ipmitool: settings.ipmitool });
   const pollMs = settings.pollMs ?? 1000;
 
-  async function hostsWithMetrics(): Promise<Set<string> | null> {
+  /**
+   * Per host: its host metric is in Prometheus now (true), was there within the last hour but is gone
+   * (false), or Prometheus never had it (absent from the map: no signal, rather than a false "gone").
+   */
+  async function hostsWithMetrics(): Promise<Map<string, boolean> | null> {
     if (!settings.prometheusUrl) return null;
     const def = metricCatalog(settings.metricsOverrides).host;
     const label = def.idLabels[0]!;
+    const metric = def.metrics.load1!.metric;
+    const hostsOf = async (q: string) =>
+      (await promInstantQuery(settings.prometheusUrl!, q)).map((r) => r.labels[label]!).filter(Boolean);
     try {
-      const rows = await promInstantQuery(settings.prometheusUrl, `count by (${label}) (${def.metrics.load1!.metric})`);
-      return new Set(rows.map((r) => r.labels[label]!).filter(Boolean));
+      const [now, known] = await Promise.all([
+        hostsOf(`count by (${label}) (${metric})`),
+        hostsOf(`count by (${label}) (last_over_time(${metric}[${KNOWN_WINDOW}]))`),
+      ]);
+      return new Map(known.map((h) => [h, now.includes(h)]));
     } catch {
       return null;
     }
@@ -62,7 +75,7 @@ export function createHaFencingActivities(settings: HaFencingSettings = {}) {
                 .probe()
                 .catch(() => null)
             : null;
-          return { host, metricsPresent: present ? present.has(host) : null, probeOk };
+          return { host, metricsPresent: present?.get(host) ?? null, probeOk };
         }),
       );
     },
