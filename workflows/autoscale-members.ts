@@ -10,6 +10,7 @@ import { flavorSizingName } from '../domain/catalog/nova-flavor';
 import { planReconcile } from '../domain/autoscaling/reconcile';
 import {
   asGroupMember,
+  backoffMs,
   capacityOf,
   failureText,
   failureType,
@@ -48,7 +49,10 @@ export async function reconcileMembers(run: GroupRun, group: GroupSnapshot, size
   const decided = run.periodAction;
   const { settings } = group;
   const plan = planReconcile(group.members.map(asGroupMember), settings.desiredCapacity, settings.scaleInStrategy);
-  const replace = run.carried.paused ? [] : plan.replace;
+  // Members that keep failing to build are not rebuilt every period: after a failed build none is made until its
+  // backoff has passed (doubling with each failure in a row); members leaving still leave.
+  const holdBuilds = run.survive === true && (run.carried.buildBackoffUntil ?? 0) > Date.now();
+  const replace = run.carried.paused || holdBuilds ? [] : plan.replace;
   if (replace.length)
     await recordDecision(run, {
       action: 'replace',
@@ -59,7 +63,7 @@ export async function reconcileMembers(run: GroupRun, group: GroupSnapshot, size
   const leaving = [...replace, ...plan.remove].map((id) => group.members.find((m) => m.id === id)!);
   const cause = (i: number) =>
     i < replace.length ? 'replace' : (decided ?? (run.carried.evaluations <= 1 ? 'initial' : 'reconcile'));
-  const launches = await admitMembers(run, group, size, plan.create, cause);
+  const launches = await admitMembers(run, group, size, holdBuilds ? 0 : plan.create, cause);
   await Promise.all([
     ...leaving.map((m) => removeMember(run, group, m, size)),
     ...launches.map((m) => launchMember(run, group, m, size)),
@@ -165,11 +169,16 @@ async function launchMember(run: GroupRun, group: GroupSnapshot, m: MemberRow, s
     }
     await setMember(run, m, { status: 'active', poolMemberId });
     await db.settleMemberQuota({ memberId: m.id, outcome: 'commit' });
+    if (run.survive) run.carried.buildFailures = 0;
   } catch (e) {
     // Provisioning failed (it unwound what it made) or the member could not join the pool: an ERROR
     // member, replaced at the next evaluation; its quota is held until that removal gives it back.
     await setMember(run, m, { status: 'error', fault: `${failureType(e) ?? 'failure'}: ${failureText(e)}` });
     await db.settleMemberQuota({ memberId: m.id, outcome: 'commit' });
+    if (run.survive) {
+      const n = (run.carried.buildFailures = (run.carried.buildFailures ?? 0) + 1);
+      run.carried.buildBackoffUntil = Date.now() + backoffMs(group.settings.evaluationSeconds, n);
+    }
   }
 }
 

@@ -28,6 +28,11 @@ export interface Carried {
   forced: number | null;
   settings: SettingsPatch | null;
   evaluations: number;
+  /** Evaluations in a row that failed (the next waits longer each time); absent in runs from before the patch. */
+  failures?: number;
+  /** Member builds in a row that failed, and until when no new member is built (ms epoch). */
+  buildFailures?: number;
+  buildBackoffUntil?: number | null;
 }
 
 export const freshCarried = (): Carried => ({
@@ -58,7 +63,15 @@ export interface GroupRun {
   carried: Carried;
   /** The action decided in the current evaluation: the cause written on the members it creates. */
   periodAction: string | null;
+  /** Failing evaluations and member builds are survived with backoff (patch `autoscale-survive-failures`). */
+  survive?: boolean;
 }
+
+export const autoscaleSurvivePatch = 'autoscale-survive-failures';
+
+/** The wait after the `n`th failure in a row: the evaluation period doubled each time, at most ten minutes. */
+export const backoffMs = (evaluationSeconds: number, n: number): number =>
+  Math.min(evaluationSeconds * 1000 * 2 ** Math.min(Math.max(n - 1, 0), 20), 10 * 60_000);
 
 const MAX_DECISIONS = 20;
 

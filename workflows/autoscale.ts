@@ -7,13 +7,24 @@
  * first, then torn down; members in ERROR replaced). It continues-as-new to keep its history short,
  * carrying cooldowns and the last decisions.
  */
-import { condition, continueAsNew, defineQuery, defineSignal, setHandler, workflowInfo } from '@temporalio/workflow';
+import {
+  condition,
+  continueAsNew,
+  defineQuery,
+  defineSignal,
+  patched,
+  setHandler,
+  workflowInfo,
+} from '@temporalio/workflow';
 import type { GroupSnapshot, MemberRow, SettingsPatch } from '../activities/db/autoscaling';
 import { cooldownEndsAt } from '../domain/autoscaling/cooldown';
 import { autoscaleActivities } from './autoscale-activities';
 import { deleteGroup, markFailedMembers, reconcileMembers } from './autoscale-members';
 import {
+  autoscaleSurvivePatch,
+  backoffMs,
   capacityOf,
+  failureText,
   freshCarried,
   type Carried,
   type DecisionView,
@@ -69,7 +80,12 @@ interface Shown {
   group: GroupSnapshot | null;
   evaluation: Evaluation | null;
   finished: boolean;
+  /** The last evaluation failed: why, and when the next one runs. */
+  failure: { at: number; text: string } | null;
 }
+
+/** The size of a group whose flavor cannot be read: enough to delete it (members give back what they hold). */
+const unknownSize: FlavorFacts = { name: 'unknown', vcpus: 0, ramMb: 0, diskGb: 0 };
 
 export async function autoscaleWorkflow(input: AutoscaleInput): Promise<AutoscaleState> {
   const run: GroupRun = {
@@ -79,7 +95,7 @@ export async function autoscaleWorkflow(input: AutoscaleInput): Promise<Autoscal
     periodAction: null,
   };
   const { carried } = run;
-  const shown: Shown = { group: null, evaluation: null, finished: false };
+  const shown: Shown = { group: null, evaluation: null, finished: false, failure: null };
   let wake = false;
   const signalled = (apply: () => void) => {
     apply();
@@ -97,16 +113,21 @@ export async function autoscaleWorkflow(input: AutoscaleInput): Promise<Autoscal
   };
 
   const perRun = input.evaluationsPerRun ?? 200;
-  for (let i = 0; ; i++) {
+  // A failing evaluation (a bad flavor, Octavia or Nova down past every retry) is survived: the group keeps its
+  // workflow, shows why, and tries again after a backoff; a signal (delete, settings) tries again at once.
+  run.survive = patched(autoscaleSurvivePatch);
+  const evaluate = async (): Promise<'finished' | 'evaluated'> => {
     const group = (shown.group = await run.acts.db.loadScalingGroup({ groupId: run.groupId }));
-    if (!group || group.status === 'deleted') return finish();
-    const size: FlavorFacts = await run.acts.os.memberFlavorSize({
-      projectId: group.projectId,
-      flavorId: group.settings.template.flavorId,
-    });
+    if (!group || group.status === 'deleted') return 'finished';
+    const flavor = { projectId: group.projectId, flavorId: group.settings.template.flavorId };
+    // Deleting does not need the flavor: members give back the quota their reservations hold.
+    const size: FlavorFacts =
+      run.survive && carried.deleting
+        ? await run.acts.os.memberFlavorSize(flavor).catch(() => unknownSize)
+        : await run.acts.os.memberFlavorSize(flavor);
     if (carried.deleting) {
       await deleteGroup(run, group, size);
-      return finish();
+      return 'finished';
     }
 
     run.periodAction = null;
@@ -121,9 +142,37 @@ export async function autoscaleWorkflow(input: AutoscaleInput): Promise<Autoscal
       await scaleBy(run, group, decision, evaluation.at);
     }
     await reconcileMembers(run, group, size);
+    return 'evaluated';
+  };
+  for (let i = 0; ; i++) {
+    let waitMs: number;
+    try {
+      if ((await evaluate()) === 'finished') return finish();
+      carried.failures = 0;
+      shown.failure = null;
+      waitMs = shown.group!.settings.evaluationSeconds * 1000;
+    } catch (e) {
+      if (!run.survive) throw e;
+      const n = (carried.failures = (carried.failures ?? 0) + 1);
+      waitMs = backoffMs(shown.group?.settings.evaluationSeconds ?? 60, n);
+      shown.failure = {
+        at: Date.now(),
+        text: `evaluation failed (${n} in a row, next in ${Math.round(waitMs / 1000)} s): ${failureText(e)}`,
+      };
+      // The first failure of a streak goes into the group's decision history; the state query shows every one.
+      if (n === 1)
+        await run.acts.db.recordScalingDecision({
+          groupId: run.groupId,
+          action: 'error',
+          from: capacityOf(shown.group?.members ?? []),
+          to: shown.group?.settings.desiredCapacity ?? 0,
+          reason: shown.failure.text,
+          at: Date.now(),
+        });
+    }
 
     wake = false;
-    await condition(() => wake, group.settings.evaluationSeconds * 1000);
+    await condition(() => wake, waitMs);
     if (i + 1 >= perRun || workflowInfo().continueAsNewSuggested) {
       await continueAsNew<typeof autoscaleWorkflow>({
         groupId: run.groupId,
@@ -159,8 +208,12 @@ function stateOf(run: GroupRun, shown: Shown): AutoscaleState {
       activeAt: m.activeAt ? new Date(m.activeAt).toISOString() : null,
     })),
     lastMetrics: ev?.metrics ?? {},
-    lastEvaluationAt: ev ? new Date(ev.at).toISOString() : null,
-    lastEvaluation: ev?.summary ?? null,
+    lastEvaluationAt: shown.failure
+      ? new Date(shown.failure.at).toISOString()
+      : ev
+        ? new Date(ev.at).toISOString()
+        : null,
+    lastEvaluation: shown.failure?.text ?? ev?.summary ?? null,
     cooldownEndsAt: cooldown ? new Date(cooldown).toISOString() : null,
     evaluations: carried.evaluations,
     decisions: carried.decisions,

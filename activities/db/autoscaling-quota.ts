@@ -1,7 +1,15 @@
 import type { Orm } from '../../domain/db/orm';
 import { quotaExcesses } from '../../domain/quota/arithmetic';
 import { zeroAmounts, type QuotaAmounts } from '../../domain/quota/resources';
-import { QuotaExceededError, readQuota, reserveQuota, returnUsage, settleReservation } from './quota-store';
+import { QuotaReservation } from '../../domain/entities';
+import {
+  QuotaExceededError,
+  readQuota,
+  reserveQuota,
+  returnCommitted,
+  returnUsage,
+  settleReservation,
+} from './quota-store';
 
 export interface MemberSize {
   vcpus: number;
@@ -58,7 +66,11 @@ export function createAutoscalingQuotaActivities(orm: Orm) {
       await settleReservation(orm, memberId, outcome);
     },
 
-    /** A deleted member's usage goes back; a member whose reservation was still open is released instead. */
+    /**
+     * A deleted member's usage goes back, once, as its reservation holds it (so a retry, or a group whose flavor
+     * can no longer be read, returns the right amounts); a member whose reservation was still open is released.
+     * `size` only counts for members without a reservation.
+     */
     async returnMemberQuota({
       tenantId,
       memberId,
@@ -69,6 +81,10 @@ export function createAutoscalingQuotaActivities(orm: Orm) {
       size: MemberSize;
     }): Promise<void> {
       if (await settleReservation(orm, memberId, 'release')) return;
+      if (await orm.em.fork().findOne(QuotaReservation, { orderId: memberId })) {
+        await returnCommitted(orm, memberId);
+        return;
+      }
       await returnUsage(orm, tenantId, amountsOf(1, size));
     },
   };

@@ -161,13 +161,9 @@ export async function reserveQuota(orm: Orm, tenantId: string, orderId: string, 
 export async function settleReservation(orm: Orm, orderId: string, outcome: 'commit' | 'release'): Promise<boolean> {
   const knex = knexOf(orm);
   return knex.transaction(async (trx) => {
-    const row = await trx('quota_reservations').where({ order_id: orderId }).first('tenant_id', 'amounts', 'state');
-    if (!row || row.state !== 'reserved') return false;
-    const changed = await trx('quota_reservations')
-      .where({ order_id: orderId, state: 'reserved' })
-      .update({ state: outcome === 'commit' ? 'committed' : 'released', updated_at: new Date() });
-    if (changed !== 1) return false;
-    const amounts = (typeof row.amounts === 'string' ? JSON.parse(row.amounts) : row.amounts) as QuotaAmounts;
+    const moved = await moveReservation(trx, orderId, 'reserved', outcome === 'commit' ? 'committed' : 'released');
+    if (!moved) return false;
+    const { amounts } = moved;
     if (isZero(amounts)) return true;
     const set: Record<string, Knex.Raw> = {};
     for (const r of quotaResources) {
@@ -178,8 +174,51 @@ export async function settleReservation(orm: Orm, orderId: string, outcome: 'com
       if (outcome === 'commit') set[`${c}_used`] = trx.raw('?? + ?', [`${c}_used`, n]);
     }
     await trx('tenant_quotas')
-      .where({ tenant_id: row.tenant_id })
+      .where({ tenant_id: moved.tenantId })
       .update({ ...set, updated_at: new Date() });
+    return true;
+  });
+}
+
+/** Moves the reservation from state `from` to `to` (guarded by `from`); answers what it holds, or null if it was not in `from`. */
+async function moveReservation(
+  trx: Knex.Transaction,
+  orderId: string,
+  from: QuotaReservation['state'],
+  to: QuotaReservation['state'],
+): Promise<{ tenantId: string; amounts: QuotaAmounts } | null> {
+  const row = await trx('quota_reservations').where({ order_id: orderId }).first('tenant_id', 'amounts', 'state');
+  if (!row || row.state !== from) return null;
+  const changed = await trx('quota_reservations')
+    .where({ order_id: orderId, state: from })
+    .update({ state: to, updated_at: new Date() });
+  if (changed !== 1) return null;
+  const amounts = (typeof row.amounts === 'string' ? JSON.parse(row.amounts) : row.amounts) as QuotaAmounts;
+  return { tenantId: row.tenant_id as string, amounts };
+}
+
+/**
+ * Gives back, once, what a committed reservation put into use (its resource is deleted): the reservation moves from
+ * `committed` to `released` in the same transaction, so a retry finds it released and returns nothing again.
+ * Answers whether this call gave the usage back.
+ */
+export async function returnCommitted(orm: Orm, orderId: string): Promise<boolean> {
+  const knex = knexOf(orm);
+  return knex.transaction(async (trx) => {
+    const moved = await moveReservation(trx, orderId, 'committed', 'released');
+    if (!moved) return false;
+    const { amounts } = moved;
+    const set: Record<string, Knex.Raw> = {};
+    for (const r of quotaResources) {
+      const n = amounts[r] ?? 0;
+      if (n <= 0) continue;
+      const c = quotaColumn(r);
+      set[`${c}_used`] = trx.raw('case when ?? >= ? then ?? - ? else 0 end', [`${c}_used`, n, `${c}_used`, n]);
+    }
+    if (Object.keys(set).length)
+      await trx('tenant_quotas')
+        .where({ tenant_id: moved.tenantId })
+        .update({ ...set, updated_at: new Date() });
     return true;
   });
 }

@@ -148,11 +148,19 @@ async function view(c: Ctx, g: ScalingGroup) {
   return scalingGroupView(g, policies);
 }
 
+/**
+ * Signals the group's workflow, starting it first when it is not running (it failed or was terminated): a group
+ * is always operable, and deletable, whether or not its workflow survived.
+ */
 async function signal<A extends unknown[]>(c: Ctx, g: ScalingGroup, def: SignalDefinition<A>, ...args: A) {
-  await c
-    .get('deps')
-    .temporal.workflow.getHandle(autoscaleWorkflowId(g.id))
-    .signal(def, ...args);
+  const deps = c.get('deps');
+  await deps.temporal.workflow.signalWithStart(autoscaleWorkflow, {
+    workflowId: autoscaleWorkflowId(g.id),
+    taskQueue: deps.queues.orchestration,
+    args: [{ groupId: g.id }],
+    signal: def as SignalDefinition<unknown[]>,
+    signalArgs: args as unknown[],
+  });
 }
 
 scalingGroupsRouter.post('/', async (c) => {

@@ -1,0 +1,123 @@
+import { simulatorProvisionSettings } from '../../activities/openstack/provision-settings';
+import { openCloud } from '../../activities/openstack';
+import { ScalingDecisionRecord } from '../../domain/entities';
+import { startSimulator, type RunningSimulator } from '../../simulator/server';
+import { autoscaleWorkflowId } from '../../workflows/autoscale';
+import { startTestPlatform, type TestPlatform } from '../support/platform';
+import { catalogFlavor, simCreds, waitFor } from './cloud-fixture';
+
+/**
+ * A scaling group keeps a workflow whatever its iterations meet (here a template flavor Nova no longer has),
+ * shows why it cannot evaluate, and stays operable and deletable; a group whose workflow is gone is too.
+ * No metrics are needed: the groups never get as far as evaluating load.
+ */
+describe('scaling groups whose evaluations fail, or whose workflow is gone (real Temporal, simulator)', () => {
+  let sim: RunningSimulator;
+  let p: TestPlatform;
+  let flavorId: string;
+  let novaFlavorId: string;
+  let imageId: string;
+  let networkId: string;
+  let tenant: Awaited<ReturnType<TestPlatform['tenantUser']>>;
+
+  beforeAll(async () => {
+    sim = await startSimulator({ buildMs: 100, actionMs: 20 });
+    p = await startTestPlatform({
+      activityDeps: {
+        autoscaling: { openstack: simCreds(sim) },
+        provision: simulatorProvisionSettings(sim.url),
+      },
+    });
+    tenant = await p.tenantUser('asg-faults');
+    flavorId = await catalogFlavor(p, 'asg-faults-tiny');
+    const admin = openCloud(simCreds(sim)).admin();
+    novaFlavorId = (await admin.compute.listFlavors()).find((f) => f.vcpus === 1 && f.ram === 512 && f.disk === 1)!.id;
+    imageId = (await admin.image.listImages()).find((i) => String(i.name).startsWith('cirros'))!.id;
+    networkId = (await admin.network.listNetworks({ name: 'provider' }))[0]!.id;
+  });
+  afterEach(() => sim?.cloud.faults.clear());
+  afterAll(async () => {
+    await p?.close();
+    await sim?.close();
+  });
+
+  const call = (method: string, path: string, body?: unknown) =>
+    p.call(method, `/api/v1/scaling-groups${path}`, { token: tenant.token, body });
+  const create = async (name: string) => {
+    const r = await call('POST', '', {
+      name,
+      template: { flavorId, imageId, networkId, protocolPort: 8080 },
+      minSize: 1,
+      maxSize: 2,
+      evaluationSeconds: 1,
+      cooldownSeconds: 0,
+      policies: [],
+    });
+    expect(r.status).toBe(201);
+    return r.body.id as string;
+  };
+  const workflowStatus = async (id: string) =>
+    (await p.temporal.client.workflow.getHandle(autoscaleWorkflowId(id)).describe()).status.name;
+  const deleted = (id: string) =>
+    waitFor(
+      'group deleted',
+      () => call('GET', `/${id}`),
+      (r) => r.status === 404,
+      60_000,
+    );
+
+  it('survives a template flavor Nova no longer has, with backoff, and is then deleted', async () => {
+    // Nova answers 404 for the template's flavor: every evaluation fails at its first cloud call.
+    sim.cloud.faults.add({ method: 'GET', path: `/flavors/${novaFlavorId}$`, status: 404 });
+    const id = await create('bad-flavor');
+    const failing = await waitFor(
+      'failed evaluations',
+      () => call('GET', `/${id}/state`),
+      (r) => /evaluation failed \([2-9]\d* in a row/.test(r.body?.lastEvaluation ?? ''),
+      60_000,
+    );
+    expect(failing.body).toMatchObject({ status: 'running', currentCapacity: 0 });
+    expect(failing.body.lastEvaluation).toMatch(/404/);
+    expect(await workflowStatus(id)).toBe('RUNNING');
+    // The streak is one entry in the decision history, however many evaluations failed.
+    const errors = await p.db.orm.em.fork().find(ScalingDecisionRecord, { groupId: id, action: 'error' });
+    expect(errors).toHaveLength(1);
+
+    expect((await call('PATCH', `/${id}`, { maxSize: 3 })).status).toBe(202);
+    expect((await call('POST', `/${id}/pause`)).status).toBe(202);
+    await waitFor(
+      'paused',
+      () => call('GET', `/${id}/state`),
+      (r) => r.body?.status === 'paused',
+    );
+    expect((await call('DELETE', `/${id}`)).status).toBe(202);
+    await deleted(id);
+    expect(
+      await waitFor(
+        'workflow ended',
+        () => workflowStatus(id),
+        (st) => st !== 'RUNNING',
+      ),
+    ).toBe('COMPLETED');
+  });
+
+  it('deletes a group whose workflow is gone: its members are removed and their quota returned', async () => {
+    const id = await create('orphaned');
+    await waitFor(
+      'member active',
+      () => call('GET', `/${id}/state`),
+      (r) => (r.body?.members ?? []).some((m: { status: string }) => m.status === 'active'),
+      60_000,
+    );
+    const quota = () => p.call('GET', `/api/v1/quotas/${tenant.tenantId}`, { token: tenant.token });
+    expect((await quota()).body.used.instances).toBe(1);
+    await p.temporal.client.workflow.getHandle(autoscaleWorkflowId(id)).terminate('lost');
+    expect(await workflowStatus(id)).toBe('TERMINATED');
+
+    expect((await call('DELETE', `/${id}`)).status).toBe(202);
+    await deleted(id);
+    const q = (await quota()).body;
+    expect(q.used).toMatchObject({ instances: 0, vcpus: 0, ramMb: 0 });
+    expect(q.reserved).toMatchObject({ instances: 0, vcpus: 0, ramMb: 0 });
+  });
+});
