@@ -49,6 +49,9 @@ import { migrationsRouter } from './routers/migrations';
 import { schedulingRouter } from './routers/scheduling';
 import { monitoringRouter } from './routers/monitoring';
 import { alarmsRouter } from './routers/alarms';
+import { loadBalancersRouter } from './routers/load-balancers';
+import { bandwidthRouter } from './routers/bandwidth';
+import { firewallPoliciesRouter } from './routers/firewall-policies';
 import { alertmanagerHookRouter } from './routers/alertmanager-hook';
 import { volumeSnapshotsRouter, volumesRouter } from './routers/volumes';
 import { codecRouter } from './routers/codec';
@@ -94,6 +97,9 @@ export function apiRoutes(): Hono<AppEnv> {
   api.route('/scheduling', schedulingRouter);
   api.route('/monitoring', monitoringRouter);
   api.route('/alarms', alarmsRouter);
+  api.route('/load-balancers', loadBalancersRouter);
+  api.route('/bandwidth', bandwidthRouter);
+  api.route('/firewall-policies', firewallPoliciesRouter);
   return api;
 }
 

@@ -8156,6 +8156,745 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/load-balancers": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Load balancers (own tenant; every tenant's with resources:read); ordered as order items of kind load_balancer */
+        get: {
+            parameters: {
+                query?: {
+                    limit?: components["parameters"]["Limit"];
+                    offset?: components["parameters"]["Offset"];
+                    tenantId?: string;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description a page */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["OperateResourcePage"];
+                    };
+                };
+                401: components["responses"]["Unauthorized"];
+                403: components["responses"]["Forbidden"];
+                422: components["responses"]["Invalid"];
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/load-balancers/{loadBalancerId}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** One load balancer with what Octavia reports now: VIP, listeners, pools, monitors and each member's health (ONLINE while its server answers, ERROR otherwise) */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    loadBalancerId: components["parameters"]["LoadBalancerId"];
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description the record */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["OperateResource"];
+                    };
+                };
+                401: components["responses"]["Unauthorized"];
+                404: components["responses"]["NotFound"];
+            };
+        };
+        put?: never;
+        post?: never;
+        /** Delete the load balancer with its listeners, pools, members and the floating IP ordered on its VIP */
+        delete: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    loadBalancerId: components["parameters"]["LoadBalancerId"];
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description still being deleted */
+                202: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["OperateResource"];
+                    };
+                };
+                /** @description deleted */
+                204: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+                401: components["responses"]["Unauthorized"];
+                404: components["responses"]["NotFound"];
+                409: components["responses"]["Conflict"];
+                502: components["responses"]["OperateOpenStackFailed"];
+            };
+        };
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/load-balancers/{loadBalancerId}/listeners": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Add a listener with its pool, members (the tenant's instances) and health monitor */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    loadBalancerId: components["parameters"]["LoadBalancerId"];
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": components["schemas"]["LbListenerSpec"];
+                };
+            };
+            responses: {
+                /** @description done */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["OperateResource"];
+                    };
+                };
+                /** @description still running */
+                202: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["OperateResource"];
+                    };
+                };
+                400: components["responses"]["BadRequest"];
+                401: components["responses"]["Unauthorized"];
+                404: components["responses"]["NotFound"];
+                409: components["responses"]["Conflict"];
+                422: components["responses"]["Invalid"];
+                502: components["responses"]["OperateOpenStackFailed"];
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/load-balancers/{loadBalancerId}/listeners/{listenerId}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        /** Remove a listener and its pool */
+        delete: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    loadBalancerId: components["parameters"]["LoadBalancerId"];
+                    listenerId: components["parameters"]["ListenerId"];
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description done */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["OperateResource"];
+                    };
+                };
+                /** @description still running */
+                202: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["OperateResource"];
+                    };
+                };
+                400: components["responses"]["BadRequest"];
+                401: components["responses"]["Unauthorized"];
+                404: components["responses"]["NotFound"];
+                409: components["responses"]["Conflict"];
+                422: components["responses"]["Invalid"];
+                502: components["responses"]["OperateOpenStackFailed"];
+            };
+        };
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/load-balancers/{loadBalancerId}/listeners/{listenerId}/members/{instanceId}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        /** Add one of the tenant's instances to the listener's pool (another tenant's is 404) */
+        put: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    loadBalancerId: components["parameters"]["LoadBalancerId"];
+                    listenerId: components["parameters"]["ListenerId"];
+                    instanceId: components["parameters"]["OperateInstanceId"];
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description done */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["OperateResource"];
+                    };
+                };
+                /** @description still running */
+                202: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["OperateResource"];
+                    };
+                };
+                400: components["responses"]["BadRequest"];
+                401: components["responses"]["Unauthorized"];
+                404: components["responses"]["NotFound"];
+                409: components["responses"]["Conflict"];
+                422: components["responses"]["Invalid"];
+                502: components["responses"]["OperateOpenStackFailed"];
+            };
+        };
+        post?: never;
+        /** Remove the instance from the listener's pool */
+        delete: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    loadBalancerId: components["parameters"]["LoadBalancerId"];
+                    listenerId: components["parameters"]["ListenerId"];
+                    instanceId: components["parameters"]["OperateInstanceId"];
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description done */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["OperateResource"];
+                    };
+                };
+                /** @description still running */
+                202: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["OperateResource"];
+                    };
+                };
+                400: components["responses"]["BadRequest"];
+                401: components["responses"]["Unauthorized"];
+                404: components["responses"]["NotFound"];
+                409: components["responses"]["Conflict"];
+                422: components["responses"]["Invalid"];
+                502: components["responses"]["OperateOpenStackFailed"];
+            };
+        };
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/bandwidth/instances/{instanceId}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        /** Change an instance's bandwidth: priced from the catalog's bandwidth product and recorded (spec.bandwidth, spec.bandwidthChanges); above an operator's isolation limit is 422 */
+        put: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    instanceId: components["parameters"]["OperateInstanceId"];
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": components["schemas"]["BandwidthLimit"];
+                };
+            };
+            responses: {
+                /** @description done */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["OperateResource"];
+                    };
+                };
+                /** @description still running */
+                202: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["OperateResource"];
+                    };
+                };
+                400: components["responses"]["BadRequest"];
+                401: components["responses"]["Unauthorized"];
+                404: components["responses"]["NotFound"];
+                409: components["responses"]["Conflict"];
+                422: components["responses"]["Invalid"];
+                502: components["responses"]["OperateOpenStackFailed"];
+            };
+        };
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/bandwidth/floating-ips/{floatingIpId}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        /** Change a floating IP's bandwidth (QoS on the address), priced and recorded */
+        put: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    floatingIpId: components["parameters"]["OperateFloatingIpId"];
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": components["schemas"]["BandwidthLimit"];
+                };
+            };
+            responses: {
+                /** @description done */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["OperateResource"];
+                    };
+                };
+                /** @description still running */
+                202: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["OperateResource"];
+                    };
+                };
+                400: components["responses"]["BadRequest"];
+                401: components["responses"]["Unauthorized"];
+                404: components["responses"]["NotFound"];
+                409: components["responses"]["Conflict"];
+                422: components["responses"]["Invalid"];
+                502: components["responses"]["OperateOpenStackFailed"];
+            };
+        };
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/firewall-policies": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Firewall policies (a tenant's default policy, ping and SSH in, is made on his first need) */
+        get: {
+            parameters: {
+                query?: {
+                    limit?: components["parameters"]["Limit"];
+                    offset?: components["parameters"]["Offset"];
+                    tenantId?: string;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description a page */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["OperateResourcePage"];
+                    };
+                };
+                401: components["responses"]["Unauthorized"];
+                403: components["responses"]["Forbidden"];
+                422: components["responses"]["Invalid"];
+            };
+        };
+        put?: never;
+        /** Create a named policy (its security group in the tenant's project) */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": components["schemas"]["FirewallPolicyCreate"];
+                };
+            };
+            responses: {
+                /** @description created */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["OperateResource"];
+                    };
+                };
+                /** @description still being created */
+                202: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["OperateResource"];
+                    };
+                };
+                400: components["responses"]["BadRequest"];
+                401: components["responses"]["Unauthorized"];
+                404: components["responses"]["NotFound"];
+                409: components["responses"]["Conflict"];
+                422: components["responses"]["Invalid"];
+                502: components["responses"]["OperateOpenStackFailed"];
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/firewall-policies/{policyId}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** One policy with its rules (spec.rules) and the servers it is applied to (attributes.servers) */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    policyId: components["parameters"]["FirewallPolicyId"];
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description the record */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["OperateResource"];
+                    };
+                };
+                401: components["responses"]["Unauthorized"];
+                404: components["responses"]["NotFound"];
+            };
+        };
+        put?: never;
+        post?: never;
+        /** Delete the policy (taken off its servers first); the default policy stays (409) */
+        delete: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    policyId: components["parameters"]["FirewallPolicyId"];
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description still being deleted */
+                202: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["OperateResource"];
+                    };
+                };
+                /** @description deleted */
+                204: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+                401: components["responses"]["Unauthorized"];
+                404: components["responses"]["NotFound"];
+                409: components["responses"]["Conflict"];
+                502: components["responses"]["OperateOpenStackFailed"];
+            };
+        };
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/firewall-policies/{policyId}/rules": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        /** Replace the policy's rules (its servers' ports follow at once) */
+        put: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    policyId: components["parameters"]["FirewallPolicyId"];
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": components["schemas"]["FirewallRules"];
+                };
+            };
+            responses: {
+                /** @description done */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["OperateResource"];
+                    };
+                };
+                /** @description still running */
+                202: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["OperateResource"];
+                    };
+                };
+                400: components["responses"]["BadRequest"];
+                401: components["responses"]["Unauthorized"];
+                404: components["responses"]["NotFound"];
+                409: components["responses"]["Conflict"];
+                422: components["responses"]["Invalid"];
+                502: components["responses"]["OperateOpenStackFailed"];
+            };
+        };
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/firewall-policies/{policyId}/servers/{instanceId}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        /** Apply the policy to one of the tenant's instances (its ports get the policy's group; another tenant's is 404) */
+        put: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    policyId: components["parameters"]["FirewallPolicyId"];
+                    instanceId: components["parameters"]["OperateInstanceId"];
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description done */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["OperateResource"];
+                    };
+                };
+                /** @description still running */
+                202: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["OperateResource"];
+                    };
+                };
+                400: components["responses"]["BadRequest"];
+                401: components["responses"]["Unauthorized"];
+                404: components["responses"]["NotFound"];
+                409: components["responses"]["Conflict"];
+                422: components["responses"]["Invalid"];
+                502: components["responses"]["OperateOpenStackFailed"];
+            };
+        };
+        post?: never;
+        /** Take the policy off the instance */
+        delete: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    policyId: components["parameters"]["FirewallPolicyId"];
+                    instanceId: components["parameters"]["OperateInstanceId"];
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description done */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["OperateResource"];
+                    };
+                };
+                /** @description still running */
+                202: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["OperateResource"];
+                    };
+                };
+                400: components["responses"]["BadRequest"];
+                401: components["responses"]["Unauthorized"];
+                404: components["responses"]["NotFound"];
+                409: components["responses"]["Conflict"];
+                422: components["responses"]["Invalid"];
+                502: components["responses"]["OperateOpenStackFailed"];
+            };
+        };
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
 }
 export type webhooks = Record<string, never>;
 export interface components {
@@ -9275,6 +10014,29 @@ export interface components {
             size?: "small" | "medium" | "large";
             listeners?: components["schemas"]["LbListenerSpec"][];
         };
+        FirewallRule: {
+            /** @enum {string} */
+            direction: "ingress" | "egress";
+            /** @enum {string} */
+            protocol: "tcp" | "udp" | "icmp" | "any";
+            /** @description tcp and udp only */
+            portMin?: number;
+            portMax?: number;
+            /** @description IPv4 CIDR; anywhere when absent */
+            remoteCidr?: string;
+        };
+        FirewallRules: {
+            rules: components["schemas"]["FirewallRule"][];
+        };
+        FirewallPolicyCreate: {
+            name: string;
+            rules: components["schemas"]["FirewallRule"][];
+            /**
+             * Format: uuid
+             * @description staff only
+             */
+            tenantId?: string;
+        };
         /** @description Neutron QoS bandwidth limits in Mbit/s; at least one; priced per Mbit/s of the higher; never above an operator's isolation cap (422) */
         BandwidthLimit: {
             egressMbps?: number;
@@ -9913,7 +10675,7 @@ export interface components {
             /** Format: uuid */
             tenantId: string;
             /** @enum {string} */
-            kind: "server" | "volume" | "snapshot" | "network" | "subnet" | "router" | "port" | "floating_ip" | "security_group" | "image" | "load_balancer";
+            kind: "server" | "volume" | "snapshot" | "network" | "subnet" | "router" | "port" | "floating_ip" | "security_group" | "image" | "load_balancer" | "firewall_policy";
             name: string;
             openstackId: string | null;
             /** @enum {string} */
@@ -10532,6 +11294,9 @@ export interface components {
         OperateFloatingIpId: string;
         OperateImageId: string;
         OperateInstanceId: string;
+        LoadBalancerId: string;
+        ListenerId: string;
+        FirewallPolicyId: string;
         OperateNetworkId: string;
         OperateRouterId: string;
         OperateRuleId: string;

@@ -28,7 +28,12 @@ export interface BandwidthRecord {
 
 /** One change of a tenant product (bandwidth, load balancer, firewall policy) on its record. */
 export type ProductChange =
-  | { op: 'bandwidth'; bandwidth: BandwidthRecord }
+  | {
+      op: 'bandwidth';
+      bandwidth: BandwidthRecord;
+      /** An operator's isolation limit (Kbit/s) kept in a direction the tenant leaves unlimited. */
+      operatorKbps?: { egress?: number | null; ingress?: number | null };
+    }
   | { op: 'lb_add_member'; listenerId: string; port: number; member: LbMemberTarget }
   | { op: 'lb_remove_member'; memberId: string }
   | { op: 'lb_add_listener'; listener: LbListenerSpec; members: LbMemberTarget[] }
@@ -65,7 +70,12 @@ export function createProductActivities(orm: Orm, settings: ProvisionCloudSettin
   }
 
   /** Applies the limits in QoS and keeps them, priced, on the record with the history of changes. */
-  async function setBandwidth(r: CloudResource, projectId: string, bw: BandwidthRecord) {
+  async function setBandwidth(
+    r: CloudResource,
+    projectId: string,
+    bw: BandwidthRecord,
+    operatorKbps: { egress?: number | null; ingress?: number | null } = {},
+  ) {
     const target: BandwidthTarget =
       r.kind === 'server'
         ? { kind: 'server', serverId: r.openstackId! }
@@ -73,8 +83,8 @@ export function createProductActivities(orm: Orm, settings: ProvisionCloudSettin
     const state = await bandwidth.applyBandwidth({
       projectId,
       target,
-      egressKbps: kbps(bw.egressMbps),
-      ingressKbps: kbps(bw.ingressMbps),
+      egressKbps: kbps(bw.egressMbps) ?? operatorKbps.egress ?? null,
+      ingressKbps: kbps(bw.ingressMbps) ?? operatorKbps.ingress ?? null,
     });
     const done = await update(r.id, (x) => {
       const before = (x.spec.bandwidth as BandwidthRecord | undefined) ?? null;
@@ -272,7 +282,7 @@ export function createProductActivities(orm: Orm, settings: ProvisionCloudSettin
     }): Promise<Record<string, unknown>> {
       const r = await orm.em.fork().findOneOrFail(CloudResource, { id: input.resourceId });
       const { change, projectId } = input;
-      if (change.op === 'bandwidth') return setBandwidth(r, projectId, change.bandwidth);
+      if (change.op === 'bandwidth') return setBandwidth(r, projectId, change.bandwidth, change.operatorKbps);
       if (change.op === 'lb_delete') {
         const c = cloud.tenant(projectId);
         try {

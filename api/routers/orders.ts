@@ -18,7 +18,8 @@ import { resolveItemIds, submitOrder } from '../services/order-submit';
 import { cancelWithoutWorkflow } from '../services/order-cancel';
 import { checkItemAddresses } from '../services/order-addresses';
 import { resolveLbMembers } from '../services/order-load-balancers';
-import { lbAlgorithms, lbMonitorTypes, lbProtocols, lbSizes, type LbSize } from '../../domain/orders/items';
+import { lbSizes, type LbSize } from '../../domain/orders/items';
+import { bandwidth, lbListener } from '../lib/product-schemas';
 import type { Schemas } from '../../openapi/types';
 
 const name = z
@@ -26,13 +27,6 @@ const name = z
   .min(1)
   .max(64)
   .regex(/^[A-Za-z0-9][A-Za-z0-9._-]*$/, 'letters, digits, dot, dash and underscore');
-const bandwidth = z
-  .object({
-    egressMbps: z.number().int().min(1).max(100_000).optional(),
-    ingressMbps: z.number().int().min(1).max(100_000).optional(),
-  })
-  .strict()
-  .refine((b) => b.egressMbps !== undefined || b.ingressMbps !== undefined, 'egressMbps, ingressMbps or both');
 const serverItem = z
   .object({
     kind: z.literal('server'),
@@ -84,16 +78,6 @@ const serverItem = z
   .strict();
 const volumeItem = z.object({ kind: z.literal('volume'), name, sizeGb: z.number().int().min(1).max(16384) }).strict();
 const floatingIpItem = z.object({ kind: z.literal('floating_ip'), name, bandwidth: bandwidth.optional() }).strict();
-const healthMonitor = z
-  .object({
-    type: z.enum(lbMonitorTypes),
-    delay: z.number().int().min(1).max(3600),
-    timeout: z.number().int().min(1).max(3600),
-    maxRetries: z.number().int().min(1).max(10),
-    urlPath: z.string().regex(/^\//).max(255).optional(),
-  })
-  .strict()
-  .refine((h) => h.timeout <= h.delay, 'timeout must not exceed delay');
 const loadBalancerItem = z
   .object({
     kind: z.literal('load_balancer'),
@@ -102,23 +86,7 @@ const loadBalancerItem = z
     networkId: z.string().min(1).max(64).optional(),
     floatingIp: z.boolean().optional(),
     listeners: z
-      .array(
-        z
-          .object({
-            protocol: z.enum(lbProtocols),
-            port: z.number().int().min(1).max(65535),
-            connectionLimit: z.number().int().min(-1).max(1_000_000).optional(),
-            pool: z
-              .object({
-                algorithm: z.enum(lbAlgorithms),
-                memberPort: z.number().int().min(1).max(65535),
-                members: z.array(z.string().uuid()).max(50),
-                healthMonitor: healthMonitor.optional(),
-              })
-              .strict(),
-          })
-          .strict(),
-      )
+      .array(lbListener)
       .min(1)
       .max(10)
       .refine((ls) => new Set(ls.map((l) => `${l.protocol}/${l.port}`)).size === ls.length, 'one listener per port'),

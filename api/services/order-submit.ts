@@ -23,7 +23,8 @@ import { conflict, unprocessable } from '../lib/api-error';
 import { activeImage, type CloudIdResolver, type CloudRef } from './cloud-ids';
 import { readSettings } from './settings';
 
-const priced = (p: Product): PricedProduct => ({
+/** A catalog product as pricing rules read it. */
+export const priced = (p: Product): PricedProduct => ({
   id: p.id,
   kind: p.kind,
   name: p.name,

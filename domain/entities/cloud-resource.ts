@@ -13,7 +13,8 @@ export type CloudResourceKind =
   | 'floating_ip'
   | 'security_group'
   | 'image'
-  | 'load_balancer';
+  | 'load_balancer'
+  | 'firewall_policy';
 
 /** Platform-side lifecycle; OpenStack's own status is kept in `osStatus`. */
 export type CloudResourceStatus = 'provisioning' | 'active' | 'error' | 'deleting' | 'deleted' | 'missing';

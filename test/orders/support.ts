@@ -22,7 +22,12 @@ export async function startOrderRig(
   const p = await startTestPlatform({
     ...opts.platform,
     env: { ORDER_AUTO_APPROVE_TRUSTED: 'false', ...opts.env },
-    activityDeps: { provision: simulatorProvisionSettings(sim.url), ...opts.platform?.activityDeps },
+    activityDeps: {
+      provision: simulatorProvisionSettings(sim.url),
+      // Isolation limits (operators' caps on tenants' products) run with the autoscaling account.
+      autoscaling: { openstack: simulatorProvisionSettings(sim.url) },
+      ...opts.platform?.activityDeps,
+    },
   });
   const operator = (await p.staff(['operator'])).token;
   const mk = async (body: Record<string, unknown>) => {

@@ -1,0 +1,61 @@
+import { WorkflowFailedError } from '@temporalio/client';
+import type { ProductChange } from '../../activities/openstack/products';
+import { CloudResource } from '../../domain/entities';
+import { productChangeWorkflow, productWorkflowId } from '../../workflows/product-change';
+import { conflict } from '../lib/api-error';
+import { isAlreadyStarted } from '../lib/temporal';
+import type { Ctx } from '../deps';
+import { resourceView } from '../views/resources';
+import { operationError, tenantProject } from './resource-operations';
+
+/** How long a request waits for the change before answering 202 (the record then shows the outcome). */
+const answerWithinMs = 30_000;
+
+/**
+ * Runs one change of a tenant product in its `product-<resourceId>` process and answers the record
+ * afterwards (200), or 202 while it still runs; a second change while one runs is a 409, a cloud
+ * refusal the 409/422/502 of the operate routes.
+ */
+export async function runProductChange(
+  c: Ctx,
+  r: CloudResource,
+  change: ProductChange,
+  what: string,
+  audit: Record<string, unknown> = {},
+) {
+  c.set('audit', {
+    action: `${r.kind}.${change.op}`,
+    targetType: r.kind,
+    targetId: r.id,
+    tenantId: r.tenantId,
+    details: audit,
+  });
+  const deps = c.get('deps');
+  const projectId = await tenantProject(c, r.tenantId);
+  let handle;
+  try {
+    handle = await deps.temporal.workflow.start(productChangeWorkflow, {
+      workflowId: productWorkflowId(r.id),
+      taskQueue: deps.queues.orchestration,
+      workflowIdConflictPolicy: 'FAIL',
+      args: [{ resourceId: r.id, projectId, change }],
+    });
+  } catch (e) {
+    if (isAlreadyStarted(e)) throw conflict(`another change of this ${what} is in progress`, { status: r.status });
+    throw e;
+  }
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<'pending'>((resolve) => (timer = setTimeout(() => resolve('pending'), answerWithinMs)));
+  let done = true;
+  try {
+    done = (await Promise.race([handle.result(), timeout])) !== 'pending';
+  } catch (e) {
+    if (e instanceof WorkflowFailedError) throw operationError(e, `${change.op.replace(/_/g, ' ')} failed`);
+    throw e;
+  } finally {
+    clearTimeout(timer);
+  }
+  const fresh = await c.get('em').fork().findOne(CloudResource, { id: r.id });
+  if (!fresh || fresh.status === 'deleted') return c.body(null, 204);
+  return c.json(resourceView(fresh), done ? 200 : 202);
+}
