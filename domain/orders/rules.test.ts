@@ -79,7 +79,9 @@ describe('order state machine', () => {
     expect(refusal('delivered', 'approve')).toMatch(/order is delivered/);
     expect(refusal('provisioning', 'cancel')).toMatch(/order is provisioning/);
     expect(canTransition('delivered', 'failed')).toBe(false);
-    expect(sourcesOf('failed').sort()).toEqual(['approved', 'provisioning', 'submitted']);
+    // An order waiting for approval whose workflow is gone is settled as failed by the reconciler.
+    expect(canTransition('pending_approval', 'failed')).toBe(true);
+    expect(sourcesOf('failed').sort()).toEqual(['approved', 'pending_approval', 'provisioning', 'submitted']);
   });
 });
 
