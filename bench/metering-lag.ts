@@ -11,6 +11,7 @@ import path from 'node:path';
 import { createResourceRecordActivities } from '../activities/db/resources';
 import { migrate, openOrm } from '../domain/db/orm';
 import { CloudResource, Product, UsageInterval } from '../domain/entities';
+import { serverSnapshot } from '../test/billing/support';
 
 const RESOURCES = Number(process.argv[2] ?? 50);
 const CLOUDKITTY_S = [2 * 3600, 3 * 3600];
@@ -39,20 +40,7 @@ async function main(): Promise<void> {
     monthlyPrice: 240,
   });
   await orm.em.fork().persistAndFlush([small, big]);
-  const flavor = (p: Product) => ({ id: p.id, name: p.name, vcpus: p.vcpus!, ram: p.ramMb!, disk: p.diskGb! });
-  const snap = (status: string, p: Product) => ({
-    id: 'x',
-    name: 'vm',
-    status,
-    taskState: null,
-    powerState: null,
-    projectId: null,
-    flavor: flavor(p),
-    imageId: null,
-    host: null,
-    addresses: {},
-    updated: null,
-  });
+  const snap = serverSnapshot;
   const lags: number[] = [];
   // The tenant's view: what a fresh read of his intervals shows (the query behind GET /billing/usage).
   const visible = async (resourceId: string, event: string) => {

@@ -3,7 +3,7 @@ import { createDriftRecordActivities } from '../../activities/db/resources-drift
 import { meterAll } from '../../domain/db/usage-meter';
 import { CloudResource, UsageInterval } from '../../domain/entities';
 import { createTestDatabase, type TestDatabase } from '../support/db';
-import { delivered, product } from './support';
+import { delivered, product, serverSnapshot } from './support';
 
 describe('metering from the platform lifecycle (record activities, drift)', () => {
   let db: TestDatabase;
@@ -20,27 +20,10 @@ describe('metering from the platform lifecycle (record activities, drift)', () =
     const small = await product(db.orm, 'flavor', 0.1, 60, { vcpus: 1, ramMb: 1024, diskGb: 10 });
     const big = await product(db.orm, 'flavor', 0.4, 240, { vcpus: 4, ramMb: 8192, diskGb: 10 });
     const records = createResourceRecordActivities(db.orm);
-    const flavor = (p: typeof small) => ({
-      id: 'f',
-      name: 'n',
-      vcpus: p.vcpus ?? null,
-      ram: p.ramMb ?? null,
-      disk: p.diskGb ?? null,
+    const snap = serverSnapshot;
+    const r = await delivered(db.orm, 'tenant-a', 'server', new Date(), {
+      attributes: { flavor: serverSnapshot('ACTIVE', small).flavor },
     });
-    const snap = (status: string, p: typeof small) => ({
-      id: 'x',
-      name: 'vm',
-      status,
-      taskState: null,
-      powerState: null,
-      projectId: null,
-      flavor: flavor(p),
-      imageId: null,
-      host: null,
-      addresses: {},
-      updated: null,
-    });
-    const r = await delivered(db.orm, 'tenant-a', 'server', new Date(), { attributes: { flavor: flavor(small) } });
     expect((await intervals(r.id)).map((i) => [i.startEvent, i.productId])).toEqual([['delivered', small.id]]);
 
     await records.recordServerState({ resourceId: r.id, snapshot: snap('SHUTOFF', small) });

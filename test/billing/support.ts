@@ -1,6 +1,7 @@
 import type { Orm } from '../../domain/db/orm';
 import { CloudResource, Product, type CloudResourceKind } from '../../domain/entities';
 import type { RatingInput, RatingSummary } from '../../workflows/rating';
+import type { ServerSnapshot } from '../../activities/openstack/operate-types';
 import type { TestPlatform } from '../support/platform';
 
 let seq = 0;
@@ -62,4 +63,25 @@ export async function rate(p: TestPlatform, input: RatingInput): Promise<RatingS
     workflowId: `billing-rate-test-${++run}-${Date.now()}`,
     args: [input],
   });
+}
+
+/** What Nova reports of a server of this catalog flavor in this status (as the instance workflows record it). */
+export function serverSnapshot(
+  status: string,
+  p: Pick<Product, 'id' | 'name' | 'vcpus' | 'ramMb' | 'diskGb'>,
+): ServerSnapshot {
+  const flavor = { id: p.id, name: p.name, vcpus: p.vcpus ?? null, ram: p.ramMb ?? null, disk: p.diskGb ?? null };
+  return {
+    id: 'x',
+    name: 'vm',
+    status,
+    taskState: null,
+    powerState: null,
+    projectId: null,
+    flavor,
+    imageId: null,
+    host: null,
+    addresses: {},
+    updated: null,
+  };
 }
