@@ -46,7 +46,7 @@ export async function runProductChange(
   }
   let timer: NodeJS.Timeout | undefined;
   const timeout = new Promise<'pending'>((resolve) => (timer = setTimeout(() => resolve('pending'), answerWithinMs)));
-  let done = true;
+  let done: boolean;
   try {
     done = (await Promise.race([handle.result(), timeout])) !== 'pending';
   } catch (e) {
