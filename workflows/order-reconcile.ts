@@ -6,7 +6,7 @@
  */
 import { proxyActivities, workflowInfo } from '@temporalio/workflow';
 import type { OrderActivities } from '../activities/db/orders';
-import type { OrderReconcileActivities } from '../activities/db/order-reconcile';
+import type { OpenOrder, OrderReconcileActivities } from '../activities/db/order-reconcile';
 import type { OrderFailure } from '../domain/entities/order';
 import { queuesOf } from '../domain/task-queues';
 import { settleCloud } from './order-settle';
@@ -34,11 +34,26 @@ export async function orderReconcileWorkflow(input: OrderReconcileInput = {}): P
     retry: retryPresets.orchestration,
   });
   const limit = input.limit ?? 200;
-  const open = await db.findOpenOrders({ graceMs: input.graceMs ?? 10 * 60_000, limit });
+  const graceMs = input.graceMs ?? 10 * 60_000;
   const settled: OrderReconcileSummary['settled'] = [];
-  for (const o of open) {
+  let checked = 0;
+  // Every open order is looked at, a page at a time; the orders settled here leave the list, the next page starts
+  // after those left open.
+  for (let offset = 0; ;) {
+    const page = await db.findOpenOrders({ graceMs, limit, offset });
+    checked += page.length;
+    for (const o of page) if (!(await settleIfStranded(o))) offset++;
+    if (page.length < limit) break;
+  }
+  const holding = await db.closedOrdersHoldingQuota({ limit });
+  for (const h of holding)
+    await db.settleOrderQuota({ orderId: h.orderId, outcome: h.status === 'delivered' ? 'commit' : 'release' });
+  return { checked, settled, quotaSettled: holding.map((h) => h.orderId) };
+
+  /** Settles the order if its workflow is gone; answers whether it left the open orders. */
+  async function settleIfStranded(o: OpenOrder): Promise<boolean> {
     const process = await db.orderProcessState({ orderId: o.orderId });
-    if (process === 'running') continue;
+    if (process === 'running') return false;
     const failure: OrderFailure = {
       step: 'reconcile',
       type: process === 'missing' ? 'OrderNeverStarted' : 'OrderProcessEnded',
@@ -53,9 +68,6 @@ export async function orderReconcileWorkflow(input: OrderReconcileInput = {}): P
     }
     const to = await db.settleStrandedOrder({ orderId: o.orderId, to: 'failed', by: 'system', failure });
     if (to === 'failed') settled.push({ orderId: o.orderId, from: o.status, cause: failure.type! });
+    return to !== o.status;
   }
-  const holding = await db.closedOrdersHoldingQuota({ limit });
-  for (const h of holding)
-    await db.settleOrderQuota({ orderId: h.orderId, outcome: h.status === 'delivered' ? 'commit' : 'release' });
-  return { checked: open.length, settled, quotaSettled: holding.map((h) => h.orderId) };
 }

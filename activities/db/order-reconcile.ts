@@ -20,12 +20,20 @@ const open: OrderStatus[] = ['submitted', 'pending_approval', 'approved', 'provi
 export function createOrderReconcileActivities(orm: Orm) {
   return {
     /** Orders still open whose last change is older than `graceMs` (a fresh one may be starting its workflow now). */
-    async findOpenOrders({ graceMs, limit }: { graceMs: number; limit: number }): Promise<OpenOrder[]> {
+    async findOpenOrders({
+      graceMs,
+      limit,
+      offset = 0,
+    }: {
+      graceMs: number;
+      limit: number;
+      offset?: number;
+    }): Promise<OpenOrder[]> {
       const em = orm.em.fork();
       const orders = await em.find(
         Order,
         { status: { $in: open }, updatedAt: { $lt: new Date(Date.now() - graceMs) } },
-        { orderBy: { updatedAt: 'asc', id: 'asc' }, limit },
+        { orderBy: { updatedAt: 'asc', id: 'asc' }, limit, offset },
       );
       if (!orders.length) return [];
       const items = await em.find(OrderItem, { orderId: orders.map((o) => o.id) }, { orderBy: { position: 'asc' } });

@@ -49,10 +49,19 @@ describe('orders without a workflow (real Temporal, SQLite, simulator)', () => {
   it('honours a cancellation without a workflow, settles a never-started order and one whose workflow ended', async () => {
     const { p } = rig;
     const user = await p.tenantUser();
+    // An order waiting for approval with its workflow running is left alone.
+    const running = await p.call('POST', '/api/v1/orders', {
+      token: user.token,
+      body: { items: [{ kind: 'volume', name: 'kept', sizeGb: 1 }] },
+    });
+    await eventually(
+      () => orderOf(running.body.id, user.token),
+      (r) => r.body.status === 'pending_approval',
+    );
     const cancelled = await storedOnly(user);
     const neverStarted = await storedOnly(user);
     expect((await p.call('GET', `/api/v1/quotas/${user.tenantId}`, { token: user.token })).body.reserved.volumes).toBe(
-      2,
+      3,
     );
 
     const cancel = await p.call('POST', `/api/v1/orders/${cancelled}/cancel`, {
@@ -86,7 +95,8 @@ describe('orders without a workflow (real Temporal, SQLite, simulator)', () => {
     const summary = await p.temporal.client.workflow.execute(orderReconcileWorkflow, {
       taskQueue: p.deps.queues.orchestration,
       workflowId: `order-reconcile-test-${randomUUID()}`,
-      args: [{ graceMs: 0 }],
+      // One order a page: the pages go on past the orders settled and those left running.
+      args: [{ graceMs: 0, limit: 1 }],
     });
     expect(summary.settled).toEqual(
       expect.arrayContaining([
@@ -102,8 +112,10 @@ describe('orders without a workflow (real Temporal, SQLite, simulator)', () => {
       failure: { type: 'OrderProcessEnded' },
     });
     for (const id of [neverStarted, waiting.body.id]) expect((await reservation(id)).state).toBe('released');
+    expect(summary.settled.map((s) => s.orderId)).not.toContain(running.body.id);
+    expect((await orderOf(running.body.id, user.token)).body.status).toBe('pending_approval');
     const q = await p.call('GET', `/api/v1/quotas/${user.tenantId}`, { token: user.token });
-    expect(q.body.reserved).toMatchObject({ volumes: 0, gigabytes: 0 });
+    expect(q.body.reserved).toMatchObject({ volumes: 1, gigabytes: 1 });
     const audit = await p.db.orm.em.fork().find(AuditEntry, { targetId: neverStarted, action: 'order.failed' });
     expect(audit).toHaveLength(1);
 
