@@ -7978,11 +7978,20 @@ export interface paths {
                         "application/json": components["schemas"]["Account"];
                     };
                 };
+                /** @description the user, suspended while deregister-<userId> releases his tenant's resources (GET .../deregistration) */
+                202: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Account"];
+                    };
+                };
                 400: components["responses"]["BadRequest"];
                 401: components["responses"]["Unauthorized"];
                 403: components["responses"]["Forbidden"];
                 404: components["responses"]["NotFound"];
-                /** @description his own status, a pending registration, or the tenant's last user still owning cloud resources (details.resources lists them) */
+                /** @description his own status, a pending registration, or the tenant's last user still owning cloud resources without releaseResources (details.resources lists them) */
                 409: {
                     headers: {
                         [name: string]: unknown;
@@ -7994,6 +8003,47 @@ export interface paths {
                 422: components["responses"]["Invalid"];
             };
         };
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/users/{userId}/deregistration": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** How the release of a deregistering user's cloud resources goes (404 when none was asked for) */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    userId: components["parameters"]["UserId"];
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description its progress */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["DeregistrationProgress"];
+                    };
+                };
+                401: components["responses"]["Unauthorized"];
+                403: components["responses"]["Forbidden"];
+                404: components["responses"]["NotFound"];
+            };
+        };
+        put?: never;
         post?: never;
         delete?: never;
         options?: never;
@@ -8085,19 +8135,21 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
-                            /** Format: uuid */
-                            id: string;
-                            /** @enum {string} */
-                            status: "deregistered";
-                            /** Format: date-time */
-                            deregisteredAt: string;
-                        };
+                        "application/json": components["schemas"]["Deregistration"];
+                    };
+                };
+                /** @description suspended now; deregister-<userId> deletes the tenant's resources, then deregisters him */
+                202: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Deregistration"];
                     };
                 };
                 400: components["responses"]["BadRequest"];
                 401: components["responses"]["Unauthorized"];
-                /** @description the tenant's last user still owns cloud resources (details.resources lists them) */
+                /** @description the tenant's last user still owns cloud resources and did not ask to release them (details.resources lists them) */
                 409: {
                     headers: {
                         [name: string]: unknown;
@@ -11032,11 +11084,46 @@ export interface components {
             /** @enum {string} */
             status: "active" | "suspended" | "deregistered";
             reason?: string;
+            /** @description with deregistered: delete the tenant's cloud resources first (the last user of a tenant that still owns some) */
+            releaseResources?: boolean;
         };
         DeregisterRequest: {
             /** @description the caller's password confirms it */
             password: string;
             reason?: string;
+            /** @description the last user of a tenant owning cloud resources: suspend now, delete them through their workflows, then deregister */
+            releaseResources?: boolean;
+        };
+        Deregistration: {
+            /** Format: uuid */
+            id: string;
+            /** @enum {string} */
+            status: "deregistered" | "releasing";
+            /** Format: date-time */
+            deregisteredAt: string | null;
+            /** @description the release workflow while resources are released */
+            workflowId: string | null;
+        };
+        DeregistrationProgress: {
+            workflowId: string;
+            /**
+             * @description suspended: something could not be released (failed lists it); the account is kept suspended for staff
+             * @enum {string}
+             */
+            state: "releasing" | "deregistered" | "suspended";
+            total: number;
+            released: number;
+            current: {
+                resourceId: string;
+                kind: string;
+                name: string;
+            } | null;
+            failed: {
+                resourceId: string;
+                kind: string;
+                name: string;
+                error: string;
+            }[];
         };
         PasswordChange: {
             currentPassword: string;

@@ -27,6 +27,7 @@ import { createResourceRecordActivities } from '../activities/db/resources';
 import { createBillingActivities } from '../activities/billing';
 import { createDriftRecordActivities } from '../activities/db/resources-drift';
 import { createReportActivities } from '../activities/reports/write-report';
+import { createAccountReleaseActivities } from '../activities/db/account-release';
 import { createServerChangeActivities } from '../activities/db/server-changes';
 import { createOperateOpenStackActivities } from '../activities/openstack/operate';
 import { createProductActivities } from '../activities/openstack/products';
@@ -73,6 +74,7 @@ export function orchestrationActivities(deps: ActivityDeps) {
     ...createPlatformAlarmActivities(deps.alertmanagerUrl, undefined, deps.orm),
     ...createBillingActivities(deps.orm),
     ...createReportActivities(deps.orm, deps.reportsDir ?? path.join(tmpdir(), 'cmp-reports')),
+    ...createAccountReleaseActivities(deps.orm),
   };
 }
 

@@ -16,6 +16,7 @@ export { productChangeWorkflow } from './product-change';
 export { driftWorkflow } from './drift';
 export { publicImageWorkflow } from './public-image';
 export { reportWorkflow } from './report';
+export { accountReleaseWorkflow } from './account-release';
 export { alarmWorkflow } from './alarm';
 export { nagiosSyncWorkflow } from './nagios-sync';
 export { ratingWorkflow } from './rating';

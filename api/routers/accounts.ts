@@ -10,7 +10,11 @@ import { deregister } from '../services/accounts';
 import { verifyPassword } from '../services/passwords';
 
 const deregisterBody = z
-  .object({ password: z.string().min(1).max(256), reason: z.string().max(500).optional() })
+  .object({
+    password: z.string().min(1).max(256),
+    reason: z.string().max(500).optional(),
+    releaseResources: z.boolean().optional(),
+  })
   .strict();
 
 /** The caller's own account. */
@@ -19,7 +23,8 @@ accountsRouter.use('*', requireAuth);
 
 /**
  * Deregisters the caller (his password confirms it): the account stays for audit as `deregistered`,
- * every session ends and login is refused. The tenant's last user must first release its resources (409 lists them).
+ * every session ends and login is refused. The tenant's last user still owning resources is refused (409 lists
+ * them) unless he asks with `releaseResources`: then he is suspended at once and `deregister-<userId>` deletes them first.
  */
 accountsRouter.post('/deregister', async (c) => {
   const p = principalOf(c);
@@ -29,12 +34,26 @@ accountsRouter.post('/deregister', async (c) => {
   const user = await em.findOneOrFail(User, { id: p.userId });
   if (!(await verifyPassword(user.passwordHash, body.password)))
     throw unprocessable('the password is wrong', [{ path: 'password', message: 'wrong password' }]);
-  await deregister(em, user);
+  const done = await deregister(
+    em,
+    user,
+    body.releaseResources ? { deps: c.get('deps'), requestedBy: user.id } : undefined,
+  );
   c.set('audit', {
     action: 'account.deregister',
     targetType: 'user',
     targetId: user.id,
-    details: { reason: body.reason ?? null },
+    details: { reason: body.reason ?? null, releaseResources: body.releaseResources ?? false },
   });
-  return c.json({ id: user.id, status: user.status, deregisteredAt: user.deregisteredAt!.toISOString() });
+  if (done.status === 'releasing')
+    return c.json(
+      { id: user.id, status: 'releasing' as const, deregisteredAt: null, workflowId: done.workflowId },
+      202,
+    );
+  return c.json({
+    id: user.id,
+    status: 'deregistered' as const,
+    deregisteredAt: user.deregisteredAt!.toISOString(),
+    workflowId: null,
+  });
 });

@@ -4,7 +4,7 @@ import type { FilterQuery } from '@mikro-orm/core';
 import { RoleAssignment, User } from '../../domain/entities';
 import { can } from '../../domain/rbac/principal';
 import { roles } from '../../domain/rbac/roles';
-import { ApiError, conflict, forbidden, notFound } from '../lib/api-error';
+import { ApiError, conflict, forbidden, notFound, unprocessable } from '../lib/api-error';
 import { pathId, uuid } from '../lib/ids';
 import { page, pageQuery } from '../lib/pagination';
 import { principalOf } from '../lib/principal';
@@ -13,6 +13,8 @@ import { requireAuth, requirePermission } from '../middleware/authenticate';
 import type { AppEnv, Ctx } from '../deps';
 import { deregister, mailPasswordReset, profileBody, rolesOf, setStatus } from '../services/accounts';
 import { accountView } from '../views/accounts';
+import { queryWorkflow } from '../lib/temporal';
+import { accountReleaseProgressQuery, accountReleaseWorkflowId } from '../../workflows/account-release';
 
 const listQuery = pageQuery
   .extend({
@@ -24,7 +26,11 @@ const listQuery = pageQuery
   })
   .strict();
 const statusBody = z
-  .object({ status: z.enum(['active', 'suspended', 'deregistered']), reason: z.string().max(500).optional() })
+  .object({
+    status: z.enum(['active', 'suspended', 'deregistered']),
+    reason: z.string().max(500).optional(),
+    releaseResources: z.boolean().optional(),
+  })
   .strict();
 
 /** Staff query and manage every user: profile, status, password reset. Staff accounts only with admins:manage. */
@@ -109,16 +115,38 @@ usersRouter.put('/:userId/status', async (c) => {
   const from = user.status;
   if (from === 'pending' || from === 'refused')
     throw conflict(`the account is ${from}: decide on its registration instead`);
-  if (body.status === 'deregistered') await deregister(c.get('em'), user);
-  else await setStatus(c.get('em'), user, body.status);
+  if (body.releaseResources && body.status !== 'deregistered')
+    throw unprocessable('releaseResources goes with status deregistered');
+  let releasing = false;
+  if (body.status === 'deregistered') {
+    const release = body.releaseResources ? { deps: c.get('deps'), requestedBy: principalOf(c).userId } : undefined;
+    releasing = (await deregister(c.get('em'), user, release)).status === 'releasing';
+  } else await setStatus(c.get('em'), user, body.status);
   c.set('audit', {
     action: 'user.status',
     targetType: 'user',
     targetId: user.id,
     tenantId: user.tenantId ?? null,
-    details: { from, to: body.status, reason: body.reason ?? null },
+    details: { from, to: body.status, reason: body.reason ?? null, releaseResources: body.releaseResources ?? false },
   });
+  // Resources being released first: the user is suspended now, deregistered when the release ends.
+  if (releasing) return c.json(await view(c, user), 202);
   return c.json(await view(c, user));
+});
+
+/** How the release of a deregistering user's resources goes (404 when none was asked for). */
+usersRouter.get('/:userId/deregistration', async (c) => {
+  const id = pathId(c.req.param('userId')!, 'user');
+  const user = await c.get('em').findOne(User, { id });
+  if (!user || (!can(principalOf(c), 'admins:manage') && !user.tenantId)) throw notFound('user', id);
+  const workflowId = accountReleaseWorkflowId(user.id);
+  const progress = await queryWorkflow(
+    c.get('deps').temporal,
+    workflowId,
+    accountReleaseProgressQuery,
+    'deregistration',
+  );
+  return c.json({ workflowId, ...progress });
 });
 
 usersRouter.post('/:userId/password-reset', async (c) => {

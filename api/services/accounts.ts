@@ -5,6 +5,7 @@ import {
   PasswordResetToken,
   RefreshToken,
   RoleAssignment,
+  Tenant,
   User,
   type UserStatus,
 } from '../../domain/entities';
@@ -12,6 +13,7 @@ import { passwordProblems } from '../../domain/identity/password-policy';
 import { createMailer } from '../../activities/notify/mail';
 import { conflict, unprocessable } from '../lib/api-error';
 import type { AppDeps } from '../deps';
+import { accountReleaseWorkflow, accountReleaseWorkflowId } from '../../workflows/account-release';
 import { hashPassword } from './passwords';
 import { readSettings } from './settings';
 import { hashToken, newRefreshToken } from './tokens';
@@ -129,24 +131,60 @@ async function liveResources(em: EntityManager, tenantId: string) {
   );
 }
 
+/** A deregistration done at once, or one whose resources are being released by `deregister-<userId>` first. */
+export type Deregistration = { status: 'deregistered' } | { status: 'releasing'; workflowId: string };
+
 /**
  * Deregisters the account: kept for audit with status `deregistered`, sessions revoked, login refused.
- * The last active user of a tenant still holding cloud resources is refused (409 listing them): they
- * are released first (deleted through their workflows), then he deregisters.
+ * The last active user of a tenant still holding cloud resources is refused (409 listing them) unless
+ * `release` is given: then he is suspended at once and the `deregister-<userId>` workflow deletes the
+ * resources, each through its own process, and deregisters him (or leaves him suspended, naming what is left).
  */
-export async function deregister(em: EntityManager, user: User): Promise<void> {
+export async function deregister(
+  em: EntityManager,
+  user: User,
+  release?: { deps: AppDeps; requestedBy: string },
+): Promise<Deregistration> {
   if (user.tenantId) {
     const others = await em.count(User, { tenantId: user.tenantId, status: 'active', id: { $ne: user.id } });
     if (!others) {
       const resources = await liveResources(em, user.tenantId);
-      if (resources.length) {
-        throw conflict(`the account still owns ${resources.length} cloud resource(s); delete them first`, {
-          resources: resources.map((r) => ({ id: r.id, kind: r.kind, name: r.name, status: r.status })),
+      if (resources.length && !release) {
+        throw conflict(
+          `the account still owns ${resources.length} cloud resource(s); delete them first, or ask with releaseResources: true to have them deleted`,
+          { resources: resources.map((r) => ({ id: r.id, kind: r.kind, name: r.name, status: r.status })) },
+        );
+      }
+      if (resources.length && release) {
+        await setStatus(em, user, 'suspended');
+        const { deps, requestedBy } = release;
+        const tenant = await em.findOne(Tenant, { id: user.tenantId });
+        const workflowId = accountReleaseWorkflowId(user.id);
+        await deps.temporal.workflow.start(accountReleaseWorkflow, {
+          workflowId,
+          taskQueue: deps.queues.orchestration,
+          // Asking again while the release runs is the same release.
+          workflowIdConflictPolicy: 'USE_EXISTING',
+          args: [
+            {
+              userId: user.id,
+              tenantId: user.tenantId,
+              projectId: tenant?.openstackProjectId ?? null,
+              requestedBy,
+              server: {
+                idleTimeoutMs: deps.config.INSTANCE_WORKFLOW_IDLE_SECONDS * 1000,
+                resizeConfirmMs: deps.config.INSTANCE_RESIZE_CONFIRM_SECONDS * 1000,
+                actionsPerRun: deps.config.INSTANCE_WORKFLOW_ACTIONS_PER_RUN,
+              },
+            },
+          ],
         });
+        return { status: 'releasing', workflowId };
       }
     }
   }
   await setStatus(em, user, 'deregistered');
+  return { status: 'deregistered' };
 }
 
 /** Sets the status; any status but active ends the user's sessions at once. */
