@@ -33,8 +33,9 @@ export function createDriftRecordActivities(orm: Orm) {
     /** Recorded live objects, and which OpenStack project belongs to which tenant. */
     async driftInventory(): Promise<{ tracked: TrackedObject[]; projectTenants: Record<string, string> }> {
       const em = orm.em.fork();
+      // A firewall policy's security group is the policy's record's object.
       const rows = await em.find(CloudResource, {
-        kind: [...driftKinds],
+        kind: [...driftKinds, 'firewall_policy'],
         status: ['active', 'error'],
         openstackId: { $ne: null },
       });
@@ -42,7 +43,7 @@ export function createDriftRecordActivities(orm: Orm) {
       return {
         tracked: rows.map((r) => ({
           resourceId: r.id,
-          kind: r.kind,
+          kind: r.kind === 'firewall_policy' ? 'security_group' : r.kind,
           openstackId: r.openstackId!,
           tenantId: r.tenantId,
           createdAt: r.createdAt.toISOString(),

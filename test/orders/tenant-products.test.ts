@@ -139,6 +139,9 @@ describe('tenant network products (REST, Temporal, simulator)', () => {
       ['tcp', 443, '198.51.100.0/24'],
       ['tcp', 80, null],
     ]);
+    const drift = await call('POST', '/admin/drift/run', undefined, rig.operator);
+    expect(drift.status).toBe(200);
+    expect(drift.body.unknown.map((u: { id: string }) => u.id)).not.toContain(groupId);
     for (const s of instances) {
       const applied = await call('PUT', `/firewall-policies/${made.body.id}/servers/${s.id}`);
       expect(applied.status).toBe(200);
