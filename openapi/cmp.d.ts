@@ -2862,7 +2862,7 @@ export interface paths {
         };
         put?: never;
         post?: never;
-        /** Cancel a report being written, or delete a finished one and its file */
+        /** Cancel a report being written (it ends cancelled, its file removed), or delete a finished one and its file (the requester, or admins:manage) */
         delete: {
             parameters: {
                 query?: never;

@@ -13,7 +13,7 @@ import {
   reportSectionNames,
 } from '../../domain/reports/sections';
 import { reportWorkflow, reportWorkflowId } from '../../workflows/report';
-import { conflict, notFound, unprocessable } from '../lib/api-error';
+import { conflict, forbidden, notFound, unprocessable } from '../lib/api-error';
 import { pathId } from '../lib/ids';
 import { page, pageQuery } from '../lib/pagination';
 import { principalOf } from '../lib/principal';
@@ -80,6 +80,8 @@ reportsRouter.post('/', async (c) => {
   const isStaff = staff(c);
   // A tenant's report covers his own tenant; naming another is answered as for any object not his.
   if (!isStaff && body.tenantId && body.tenantId !== p.tenantId) throw notFound('tenant', body.tenantId);
+  // Without reports:read a report covers the caller's own tenant; a caller with none has nothing to export.
+  if (!isStaff && !p.tenantId) throw forbidden('requires permission reports:read');
   const from = body.from ? new Date(body.from) : null;
   const to = body.to ? new Date(body.to) : null;
   const problem = reportRequestProblem({ sections: body.sections, format: body.format, staff: isStaff, from, to });
@@ -157,15 +159,20 @@ reportsRouter.get('/:reportId/download', async (c) => {
 
 reportsRouter.delete('/:reportId', async (c) => {
   const r = await visibleReport(c);
+  const p = principalOf(c);
+  if (r.requestedBy !== p.userId && !can(p, 'admins:manage'))
+    throw forbidden('only the requester (or an administrator) deletes a report');
+  c.set('audit', { action: 'report.delete', targetType: 'report', targetId: r.id, tenantId: r.filters.tenantId });
   if (r.status === 'queued' || r.status === 'running') {
     try {
+      // The workflow's settlement marks it cancelled and removes whatever file it wrote.
       await c.get('deps').temporal.workflow.getHandle(reportWorkflowId(r.id)).cancel();
+      return c.body(null, 204);
     } catch (e) {
       if (!(e instanceof WorkflowNotFoundError)) throw e;
     }
   }
   if (r.filePath) rmSync(r.filePath, { force: true });
-  c.set('audit', { action: 'report.delete', targetType: 'report', targetId: r.id, tenantId: r.filters.tenantId });
   await c.get('em').removeAndFlush(r);
   return c.body(null, 204);
 });

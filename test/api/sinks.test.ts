@@ -2,7 +2,8 @@ import nodemailer from 'nodemailer';
 import { startMailSink, type MailSink } from '../../activities/notify/sinks';
 import { startSinkViewer, type SinkViewer } from '../../scripts/lib/sink-viewer';
 import { freePort } from '../support/free-port';
-import { startTestPlatform, type TestPlatform } from '../support/platform';
+import { waitFor } from '../support/eventually';
+import { adminEmail, startTestPlatform, type TestPlatform } from '../support/platform';
 
 describe('the embedded sinks through the API (what the portal shows O&M staff)', () => {
   let mail: MailSink;
@@ -38,6 +39,21 @@ describe('the embedded sinks through the API (what the portal shows O&M staff)',
     expect((await p.call('GET', '/api/v1/sinks/messages', { token: tenant.token })).status).toBe(403);
     expect((await p.call('DELETE', '/api/v1/sinks/messages', { token: om })).status).toBe(204);
     expect((await p.call('GET', '/api/v1/sinks/messages', { token: om })).body).toEqual({ mail: [], sms: [] });
+  });
+
+  it('hides single-use links and passwords, so a password reset mail cannot be read off by staff', async () => {
+    const r = await p.call('POST', '/api/v1/auth/password-reset', { body: { email: adminEmail } });
+    expect(r.status).toBe(202);
+    const raw = await waitFor(
+      'the reset mail at the sink',
+      async () => (await (await fetch(`${viewer.url}/api/v1/messages`)).json()) as { mail: Array<{ text: string }> },
+      (m) => m.mail.some((x) => x.text.includes('token=')),
+    );
+    const token = /token=([^&\s]+)/.exec(raw.mail.find((x) => x.text.includes('token='))!.text)![1]!;
+    const shown = await p.call('GET', '/api/v1/sinks/messages', { token: om });
+    const text = JSON.stringify(shown.body);
+    expect(text).toContain('token=[hidden]');
+    expect(text).not.toContain(token);
   });
 
   it('answers 503 when the viewer is gone and 404 when the platform has no embedded sinks', async () => {

@@ -140,7 +140,7 @@ describe('report exports: XLSX and CSV written by the report workflow, downloade
     expect(rows.join('\n')).toContain('2026-01-02T10:30:00.000Z');
   });
 
-  it("exports the audit log and alarms for staff, the audit log filtered to one tenant", async () => {
+  it('exports the audit log and alarms for staff, the audit log filtered to one tenant', async () => {
     const r = await p.call('POST', '/api/v1/reports', {
       token: staff,
       body: { sections: ['audit', 'alarms'], tenantId: a.tenantId },
@@ -189,6 +189,9 @@ describe('report exports: XLSX and CSV written by the report workflow, downloade
     await bad(a.token, { sections: ['orders'], tenantId: b.tenantId }, 404);
     const r = await p.call('POST', '/api/v1/reports', { token: a.token, raw: '{"sections":' });
     expect(r.status).toBe(400);
+    // An administrator narrowed to a tenant's permissions has no tenant: no report of everybody's rows.
+    const narrowed = (await p.staff(['platform_admin'], ['own:orders:read', 'own:resources:read'])).token;
+    await bad(narrowed, { sections: ['orders'] }, 403);
   });
 
   it("keeps one user's reports from another, and deletes a report with its file", async () => {
@@ -203,6 +206,7 @@ describe('report exports: XLSX and CSV written by the report workflow, downloade
     expect(mine.body.items.map((x: { id: string }) => x.id)).toContain(r.body.id);
     const theirs = await p.call('GET', '/api/v1/reports', { token: b.token });
     expect(theirs.body.total).toBe(0);
+    expect((await p.call('DELETE', `/api/v1/reports/${r.body.id}`, { token: staff })).status).toBe(403);
     expect((await p.call('DELETE', `/api/v1/reports/${r.body.id}`, { token: a.token })).status).toBe(204);
     expect(existsSync(file)).toBe(false);
     expect((await p.call('GET', `/api/v1/reports/${r.body.id}`, { token: a.token })).status).toBe(404);
