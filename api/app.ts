@@ -44,6 +44,7 @@ import {
 import { usageRouter } from './routers/usage';
 import { billingRouter } from './routers/billing';
 import { evacuationsRouter } from './routers/evacuations';
+import { poolRouter } from './routers/pool';
 import { hostsRouter } from './routers/hosts';
 import { migrationsRouter } from './routers/migrations';
 import { schedulingRouter } from './routers/scheduling';
@@ -92,6 +93,7 @@ export function apiRoutes(): Hono<AppEnv> {
   api.route('/billing', billingRouter);
   api.route('/admin/drift', driftRouter);
   api.route('/hosts', hostsRouter);
+  api.route('/pool', poolRouter);
   api.route('/migrations', migrationsRouter);
   api.route('/evacuations', evacuationsRouter);
   api.route('/scheduling', schedulingRouter);

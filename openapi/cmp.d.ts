@@ -3209,6 +3209,960 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/pool/availability-zones": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Availability zones with their compute hosts (hosts:read) */
+        get: {
+            parameters: {
+                query?: {
+                    limit?: components["parameters"]["Limit"];
+                    offset?: components["parameters"]["Offset"];
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description a page */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["PoolZonePage"];
+                    };
+                };
+                401: components["responses"]["Unauthorized"];
+                403: components["responses"]["Forbidden"];
+                422: components["responses"]["Invalid"];
+                502: components["responses"]["OperateOpenStackFailed"];
+                503: components["responses"]["CloudUnavailable"];
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/pool/aggregates": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Host aggregates (hosts:read); filters name (substring), availabilityZone, host */
+        get: {
+            parameters: {
+                query?: {
+                    limit?: components["parameters"]["Limit"];
+                    offset?: components["parameters"]["Offset"];
+                    name?: string;
+                    availabilityZone?: string;
+                    host?: string;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description a page */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["PoolAggregatePage"];
+                    };
+                };
+                401: components["responses"]["Unauthorized"];
+                403: components["responses"]["Forbidden"];
+                422: components["responses"]["Invalid"];
+                502: components["responses"]["OperateOpenStackFailed"];
+                503: components["responses"]["CloudUnavailable"];
+            };
+        };
+        put?: never;
+        /** Create a host aggregate, optionally as an availability zone (pool:manage) */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": components["schemas"]["PoolAggregateCreate"];
+                };
+            };
+            responses: {
+                /** @description the aggregate */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["PoolAggregate"];
+                    };
+                };
+                401: components["responses"]["Unauthorized"];
+                403: components["responses"]["Forbidden"];
+                409: components["responses"]["Conflict"];
+                422: components["responses"]["Invalid"];
+                502: components["responses"]["OperateOpenStackFailed"];
+                503: components["responses"]["CloudUnavailable"];
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/pool/aggregates/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** One host aggregate (hosts:read) */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: number;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description the aggregate */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["PoolAggregate"];
+                    };
+                };
+                401: components["responses"]["Unauthorized"];
+                403: components["responses"]["Forbidden"];
+                404: components["responses"]["NotFound"];
+                502: components["responses"]["OperateOpenStackFailed"];
+                503: components["responses"]["CloudUnavailable"];
+            };
+        };
+        put?: never;
+        post?: never;
+        /** Delete an aggregate without hosts (pool:manage) */
+        delete: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: number;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description removed */
+                204: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+                401: components["responses"]["Unauthorized"];
+                403: components["responses"]["Forbidden"];
+                404: components["responses"]["NotFound"];
+                409: components["responses"]["Conflict"];
+                502: components["responses"]["OperateOpenStackFailed"];
+                503: components["responses"]["CloudUnavailable"];
+            };
+        };
+        options?: never;
+        head?: never;
+        /** Rename an aggregate or change its availability zone (null: none) (pool:manage) */
+        patch: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: number;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": components["schemas"]["PoolAggregateUpdate"];
+                };
+            };
+            responses: {
+                /** @description the aggregate */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["PoolAggregate"];
+                    };
+                };
+                401: components["responses"]["Unauthorized"];
+                403: components["responses"]["Forbidden"];
+                404: components["responses"]["NotFound"];
+                409: components["responses"]["Conflict"];
+                422: components["responses"]["Invalid"];
+                502: components["responses"]["OperateOpenStackFailed"];
+                503: components["responses"]["CloudUnavailable"];
+            };
+        };
+        trace?: never;
+    };
+    "/api/v1/pool/aggregates/{id}/hosts": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Add a compute host to the aggregate (its zone applies to the host) (pool:manage) */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: number;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": components["schemas"]["PoolAggregateHost"];
+                };
+            };
+            responses: {
+                /** @description the aggregate */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["PoolAggregate"];
+                    };
+                };
+                401: components["responses"]["Unauthorized"];
+                403: components["responses"]["Forbidden"];
+                404: components["responses"]["NotFound"];
+                409: components["responses"]["Conflict"];
+                422: components["responses"]["Invalid"];
+                502: components["responses"]["OperateOpenStackFailed"];
+                503: components["responses"]["CloudUnavailable"];
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/pool/aggregates/{id}/hosts/{hostname}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        /** Remove a host from the aggregate (pool:manage) */
+        delete: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: number;
+                    hostname: components["parameters"]["HaHostname"];
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description the aggregate */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["PoolAggregate"];
+                    };
+                };
+                401: components["responses"]["Unauthorized"];
+                403: components["responses"]["Forbidden"];
+                404: components["responses"]["NotFound"];
+                409: components["responses"]["Conflict"];
+                502: components["responses"]["OperateOpenStackFailed"];
+                503: components["responses"]["CloudUnavailable"];
+            };
+        };
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/pool/aggregates/{id}/metadata": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        /** Set aggregate metadata keys; a null value removes the key (pool:manage) */
+        put: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: number;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": components["schemas"]["PoolAggregateMetadata"];
+                };
+            };
+            responses: {
+                /** @description the aggregate */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["PoolAggregate"];
+                    };
+                };
+                401: components["responses"]["Unauthorized"];
+                403: components["responses"]["Forbidden"];
+                404: components["responses"]["NotFound"];
+                422: components["responses"]["Invalid"];
+                502: components["responses"]["OperateOpenStackFailed"];
+                503: components["responses"]["CloudUnavailable"];
+            };
+        };
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/pool/hosts/{hostname}/decommission": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Progress and end state of the host's decommission (hosts:read) */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    hostname: components["parameters"]["HaHostname"];
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description progress */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["PoolDecommission"];
+                    };
+                };
+                401: components["responses"]["Unauthorized"];
+                403: components["responses"]["Forbidden"];
+                404: components["responses"]["NotFound"];
+            };
+        };
+        put?: never;
+        /** Decommission a host - the decommission-<host> workflow drains it, then removes its compute service (pool:manage) */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    hostname: components["parameters"]["HaHostname"];
+                };
+                cookie?: never;
+            };
+            requestBody?: {
+                content: {
+                    "application/json": components["schemas"]["HaDrainRequest"];
+                };
+            };
+            responses: {
+                /** @description started */
+                202: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["HaWorkflowStarted"];
+                    };
+                };
+                401: components["responses"]["Unauthorized"];
+                403: components["responses"]["Forbidden"];
+                404: components["responses"]["NotFound"];
+                409: components["responses"]["Conflict"];
+                422: components["responses"]["Invalid"];
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/pool/volume-pools": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Cinder backend pools with their capacity (resources:read); filter backend */
+        get: {
+            parameters: {
+                query?: {
+                    limit?: components["parameters"]["Limit"];
+                    offset?: components["parameters"]["Offset"];
+                    backend?: string;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description a page */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["PoolVolumePoolPage"];
+                    };
+                };
+                401: components["responses"]["Unauthorized"];
+                403: components["responses"]["Forbidden"];
+                422: components["responses"]["Invalid"];
+                502: components["responses"]["OperateOpenStackFailed"];
+                503: components["responses"]["CloudUnavailable"];
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/pool/volume-types": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Volume types, private ones included (resources:read); filters name, isPublic, backend */
+        get: {
+            parameters: {
+                query?: {
+                    limit?: components["parameters"]["Limit"];
+                    offset?: components["parameters"]["Offset"];
+                    name?: string;
+                    isPublic?: "true" | "false";
+                    backend?: string;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description a page */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["PoolVolumeTypePage"];
+                    };
+                };
+                401: components["responses"]["Unauthorized"];
+                403: components["responses"]["Forbidden"];
+                422: components["responses"]["Invalid"];
+                502: components["responses"]["OperateOpenStackFailed"];
+                503: components["responses"]["CloudUnavailable"];
+            };
+        };
+        put?: never;
+        /** Create a volume type mapped to a backend (volume_backend_name) (pool:manage) */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": components["schemas"]["PoolVolumeTypeCreate"];
+                };
+            };
+            responses: {
+                /** @description the type */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["PoolVolumeType"];
+                    };
+                };
+                401: components["responses"]["Unauthorized"];
+                403: components["responses"]["Forbidden"];
+                409: components["responses"]["Conflict"];
+                422: components["responses"]["Invalid"];
+                502: components["responses"]["OperateOpenStackFailed"];
+                503: components["responses"]["CloudUnavailable"];
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/pool/volume-types/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** One volume type (resources:read) */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description the type */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["PoolVolumeType"];
+                    };
+                };
+                401: components["responses"]["Unauthorized"];
+                403: components["responses"]["Forbidden"];
+                404: components["responses"]["NotFound"];
+                422: components["responses"]["Invalid"];
+                502: components["responses"]["OperateOpenStackFailed"];
+                503: components["responses"]["CloudUnavailable"];
+            };
+        };
+        put?: never;
+        post?: never;
+        /** Delete a volume type no volume uses (pool:manage) */
+        delete: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description removed */
+                204: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+                401: components["responses"]["Unauthorized"];
+                403: components["responses"]["Forbidden"];
+                404: components["responses"]["NotFound"];
+                409: components["responses"]["Conflict"];
+                422: components["responses"]["Invalid"];
+                502: components["responses"]["OperateOpenStackFailed"];
+                503: components["responses"]["CloudUnavailable"];
+            };
+        };
+        options?: never;
+        head?: never;
+        /** Change a volume type: name, description, public, backend (null: none) (pool:manage) */
+        patch: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": components["schemas"]["PoolVolumeTypeUpdate"];
+                };
+            };
+            responses: {
+                /** @description the type */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["PoolVolumeType"];
+                    };
+                };
+                401: components["responses"]["Unauthorized"];
+                403: components["responses"]["Forbidden"];
+                404: components["responses"]["NotFound"];
+                409: components["responses"]["Conflict"];
+                422: components["responses"]["Invalid"];
+                502: components["responses"]["OperateOpenStackFailed"];
+                503: components["responses"]["CloudUnavailable"];
+            };
+        };
+        trace?: never;
+    };
+    "/api/v1/pool/networks": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Provider networks: external and shared (resources:read); filters external, networkType, name */
+        get: {
+            parameters: {
+                query?: {
+                    limit?: components["parameters"]["Limit"];
+                    offset?: components["parameters"]["Offset"];
+                    external?: "true" | "false";
+                    networkType?: string;
+                    name?: string;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description a page */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["PoolNetworkPage"];
+                    };
+                };
+                401: components["responses"]["Unauthorized"];
+                403: components["responses"]["Forbidden"];
+                422: components["responses"]["Invalid"];
+                502: components["responses"]["OperateOpenStackFailed"];
+                503: components["responses"]["CloudUnavailable"];
+            };
+        };
+        put?: never;
+        /** Create a provider network (type, physical network, segmentation id; external and/or shared) (pool:manage) */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": components["schemas"]["PoolNetworkCreate"];
+                };
+            };
+            responses: {
+                /** @description the network */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["PoolNetwork"];
+                    };
+                };
+                401: components["responses"]["Unauthorized"];
+                403: components["responses"]["Forbidden"];
+                409: components["responses"]["Conflict"];
+                422: components["responses"]["Invalid"];
+                502: components["responses"]["OperateOpenStackFailed"];
+                503: components["responses"]["CloudUnavailable"];
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/pool/networks/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** One provider network (resources:read) */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description the network */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["PoolNetwork"];
+                    };
+                };
+                401: components["responses"]["Unauthorized"];
+                403: components["responses"]["Forbidden"];
+                404: components["responses"]["NotFound"];
+                502: components["responses"]["OperateOpenStackFailed"];
+                503: components["responses"]["CloudUnavailable"];
+            };
+        };
+        put?: never;
+        post?: never;
+        /** Delete a provider network without IP pools (pool:manage) */
+        delete: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description removed */
+                204: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+                401: components["responses"]["Unauthorized"];
+                403: components["responses"]["Forbidden"];
+                404: components["responses"]["NotFound"];
+                409: components["responses"]["Conflict"];
+                502: components["responses"]["OperateOpenStackFailed"];
+                503: components["responses"]["CloudUnavailable"];
+            };
+        };
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/pool/ip-pools": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Public IP pools (IPv4 subnets of external networks) with used and free addresses (resources:read); filter networkId */
+        get: {
+            parameters: {
+                query?: {
+                    limit?: components["parameters"]["Limit"];
+                    offset?: components["parameters"]["Offset"];
+                    networkId?: string;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description a page */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["PoolIpPoolPage"];
+                    };
+                };
+                401: components["responses"]["Unauthorized"];
+                403: components["responses"]["Forbidden"];
+                404: components["responses"]["NotFound"];
+                422: components["responses"]["Invalid"];
+                502: components["responses"]["OperateOpenStackFailed"];
+                503: components["responses"]["CloudUnavailable"];
+            };
+        };
+        put?: never;
+        /** Add a public IP pool to an external network (pool:manage) */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": components["schemas"]["PoolIpPoolCreate"];
+                };
+            };
+            responses: {
+                /** @description the pool */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["PoolIpPool"];
+                    };
+                };
+                401: components["responses"]["Unauthorized"];
+                403: components["responses"]["Forbidden"];
+                409: components["responses"]["Conflict"];
+                422: components["responses"]["Invalid"];
+                502: components["responses"]["OperateOpenStackFailed"];
+                503: components["responses"]["CloudUnavailable"];
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/pool/ip-pools/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** One public IP pool with its usage (resources:read) */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description the pool */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["PoolIpPool"];
+                    };
+                };
+                401: components["responses"]["Unauthorized"];
+                403: components["responses"]["Forbidden"];
+                404: components["responses"]["NotFound"];
+                502: components["responses"]["OperateOpenStackFailed"];
+                503: components["responses"]["CloudUnavailable"];
+            };
+        };
+        put?: never;
+        post?: never;
+        /** Remove a public IP pool no address of which is used (pool:manage) */
+        delete: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description removed */
+                204: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+                401: components["responses"]["Unauthorized"];
+                403: components["responses"]["Forbidden"];
+                404: components["responses"]["NotFound"];
+                409: components["responses"]["Conflict"];
+                502: components["responses"]["OperateOpenStackFailed"];
+                503: components["responses"]["CloudUnavailable"];
+            };
+        };
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/hosts": {
         parameters: {
             query?: never;
@@ -10368,6 +11322,164 @@ export interface components {
             listenerId: string;
             connectionLimit: number;
         };
+        PoolZone: {
+            name: string;
+            available: boolean;
+            /** @description compute hosts in the zone */
+            hosts: string[];
+        };
+        PoolZonePage: components["schemas"]["PageMeta"] & {
+            items: components["schemas"]["PoolZone"][];
+        };
+        PoolAggregate: {
+            id: number;
+            uuid: string | null;
+            name: string;
+            availabilityZone: string | null;
+            hosts: string[];
+            /** @description the aggregate's metadata without availability_zone */
+            metadata: {
+                [key: string]: string;
+            };
+            createdAt: string;
+            updatedAt: string | null;
+        };
+        PoolAggregatePage: components["schemas"]["PageMeta"] & {
+            items: components["schemas"]["PoolAggregate"][];
+        };
+        PoolAggregateCreate: {
+            name: string;
+            availabilityZone?: string;
+        };
+        PoolAggregateUpdate: {
+            name?: string;
+            availabilityZone?: string | null;
+        };
+        PoolAggregateHost: {
+            host: string;
+        };
+        PoolAggregateMetadata: {
+            /** @description keys to set; null removes a key; availability_zone is set with availabilityZone */
+            metadata: {
+                [key: string]: string | null;
+            };
+        };
+        PoolDecommission: {
+            workflowId: string;
+            /** @description the workflow status: RUNNING, COMPLETED, FAILED, ... */
+            status: string;
+            hostname: string;
+            /** @enum {string} */
+            phase: "draining" | "removing" | "done" | "failed";
+            /** @description the drain child's result once it ended */
+            drain: components["schemas"]["HaDrainProgress"] | null;
+            /** @description why the host was not decommissioned (its compute service stays) */
+            error: string | null;
+        };
+        PoolVolumePool: {
+            /** @description host@backend#pool */
+            name: string;
+            /** @description volume_backend_name */
+            backend: string | null;
+            poolName: string | null;
+            totalCapacityGb: number | null;
+            freeCapacityGb: number | null;
+            allocatedCapacityGb: number | null;
+            reservedPercentage: number | null;
+            storageProtocol: string | null;
+            updatedAt: string | null;
+        };
+        PoolVolumePoolPage: components["schemas"]["PageMeta"] & {
+            items: components["schemas"]["PoolVolumePool"][];
+        };
+        PoolVolumeType: {
+            id: string;
+            name: string;
+            description: string | null;
+            isPublic: boolean;
+            /** @description the volume_backend_name its volumes are placed on */
+            backend: string | null;
+            extraSpecs: {
+                [key: string]: string;
+            };
+        };
+        PoolVolumeTypePage: components["schemas"]["PageMeta"] & {
+            items: components["schemas"]["PoolVolumeType"][];
+        };
+        PoolVolumeTypeCreate: {
+            name: string;
+            description?: string;
+            /** @default true */
+            isPublic: boolean;
+            /** @description a backend some pool serves (else 422) */
+            backend?: string;
+        };
+        PoolVolumeTypeUpdate: {
+            name?: string;
+            description?: string;
+            isPublic?: boolean;
+            backend?: string | null;
+        };
+        PoolNetwork: {
+            id: string;
+            name: string;
+            projectId: string;
+            status: string;
+            networkType: string | null;
+            physicalNetwork: string | null;
+            segmentationId: number | null;
+            external: boolean;
+            shared: boolean;
+            subnets: string[];
+        };
+        PoolNetworkPage: components["schemas"]["PageMeta"] & {
+            items: components["schemas"]["PoolNetwork"][];
+        };
+        /** @description flat and vlan need physicalNetwork; the network is external, shared or both */
+        PoolNetworkCreate: {
+            name: string;
+            /** @enum {string} */
+            networkType: "flat" | "vlan" | "vxlan" | "geneve";
+            physicalNetwork?: string;
+            segmentationId?: number;
+            /** @default false */
+            external: boolean;
+            /** @default false */
+            shared: boolean;
+        };
+        PoolIpPool: {
+            /** @description the subnet id */
+            id: string;
+            networkId: string;
+            name: string;
+            cidr: string;
+            gatewayIp: string | null;
+            allocationPools: components["schemas"]["PoolAllocationRange"][];
+            /** @description addresses in the allocation pools */
+            total: number;
+            /** @description held by a port (router gateway */
+            used: number;
+            free: number;
+        };
+        PoolAllocationRange: {
+            start: string;
+            end: string;
+        };
+        PoolIpPoolPage: components["schemas"]["PageMeta"] & {
+            items: components["schemas"]["PoolIpPool"][];
+        };
+        PoolIpPoolCreate: {
+            /**
+             * Format: uuid
+             * @description an external network
+             */
+            networkId: string;
+            name?: string;
+            /** @description IPv4 CIDR, prefix /30 or shorter */
+            cidr: string;
+            gatewayIp?: string | null;
+            allocationPools: components["schemas"]["PoolAllocationRange"][];
+        };
         HaHost: {
             hostname: string;
             /**
@@ -10760,6 +11872,8 @@ export interface components {
             /** @description required for blank and image volumes; at least the source size otherwise */
             sizeGb?: number;
             description?: string;
+            /** @description a public volume type by id or name (the backend pool it maps to holds the volume); unknown: 422 */
+            volumeType?: string;
             source?: {
                 /** @constant */
                 type: "blank";

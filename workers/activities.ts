@@ -17,6 +17,8 @@ import {
 } from '../activities/openstack/autoscale-activities';
 import { createHaDbActivities } from '../activities/db/ha';
 import { createHaOpenStackActivities, type HaActivitySettings } from '../activities/openstack/ha';
+import { createPoolOpenStackActivities } from '../activities/openstack/pool';
+import { createPoolDbActivities } from '../activities/db/pool';
 import { createOrderActivities } from '../activities/db/orders';
 import { createOrderReconcileActivities } from '../activities/db/order-reconcile';
 import { createProvisionActivities } from '../activities/openstack/provision';
@@ -61,6 +63,7 @@ export function orchestrationActivities(deps: ActivityDeps) {
     ...createResourceRecordActivities(deps.orm),
     ...createDriftRecordActivities(deps.orm),
     ...createHaDbActivities(deps.orm),
+    ...createPoolDbActivities(deps.orm),
     ...createAutoscalingRecordActivities(deps.orm),
     ...createAutoscalingQuotaActivities(deps.orm),
     ...createMetricsActivities({
@@ -84,6 +87,7 @@ export function openstackActivities(deps: ActivityDeps) {
     ...createOperateOpenStackActivities(deps.operate ?? deps.provision),
     ...autoscalingOpenstackActivities(deps.autoscaling),
     ...createHaOpenStackActivities(deps.ha),
+    ...createPoolOpenStackActivities(deps.ha),
     ...createProvisionActivities(deps.orm, deps.provision),
     ...createProductActivities(deps.orm, deps.provision),
   };

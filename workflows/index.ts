@@ -7,6 +7,7 @@ export { autoscaleWorkflow } from './autoscale';
 export { isolationWorkflow } from './isolation';
 export { migrateWorkflow } from './migrate';
 export { drainHostWorkflow, enableHostWorkflow } from './drain-host';
+export { decommissionHostWorkflow } from './decommission-host';
 export { evacuateWorkflow } from './evacuate';
 export { hostSweepWorkflow } from './host-sweep';
 export { rebalanceWorkflow } from './rebalance';

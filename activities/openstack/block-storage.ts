@@ -78,6 +78,32 @@ export interface VolumeQuotaSet {
   [key: string]: unknown;
 }
 
+export interface VolumeType {
+  id: string;
+  name: string;
+  description: string | null;
+  is_public: boolean;
+  extra_specs?: Record<string, string>;
+  'os-volume-type-access:is_public'?: boolean;
+  qos_specs_id?: string | null;
+}
+
+/** A scheduler pool (`host@backend#pool`) with its capacity (get_pools?detail=true). */
+export interface BackendPoolStats {
+  name: string;
+  capabilities?: {
+    total_capacity_gb: number | string;
+    free_capacity_gb: number | string;
+    allocated_capacity_gb?: number;
+    volume_backend_name?: string;
+    reserved_percentage?: number;
+    storage_protocol?: string;
+    pool_name?: string;
+    updated?: string | null;
+    [key: string]: unknown;
+  };
+}
+
 /** Cinder v3 (paths relative to `<endpoint>` = `/v3/<project_id>`). */
 export class BlockStorageApi {
   constructor(private readonly s: Session) {}
@@ -138,5 +164,51 @@ export class BlockStorageApi {
         quota_set: quota,
       })
     ).quota_set;
+  }
+
+  // --- volume types and backend pools (admin)
+  /** Every type the caller sees; admins pass `is_public: 'None'` to see private types too. */
+  async listVolumeTypes(query?: Query): Promise<VolumeType[]> {
+    return (await this.s.get<{ volume_types: VolumeType[] }>('block-storage', '/types', { query })).volume_types;
+  }
+  async getVolumeType(id: string): Promise<VolumeType> {
+    return (await this.s.get<{ volume_type: VolumeType }>('block-storage', `/types/${enc(id)}`)).volume_type;
+  }
+  async createVolumeType(volumeType: {
+    name: string;
+    description?: string;
+    'os-volume-type-access:is_public'?: boolean;
+    extra_specs?: Record<string, string>;
+  }): Promise<VolumeType> {
+    return (await this.s.post<{ volume_type: VolumeType }>('block-storage', '/types', { volume_type: volumeType }))
+      .volume_type;
+  }
+  async updateVolumeType(
+    id: string,
+    volumeType: { name?: string; description?: string; is_public?: boolean },
+  ): Promise<VolumeType> {
+    return (
+      await this.s.put<{ volume_type: VolumeType }>('block-storage', `/types/${enc(id)}`, { volume_type: volumeType })
+    ).volume_type;
+  }
+  deleteVolumeType(id: string): Promise<void> {
+    return this.s.delete('block-storage', `/types/${enc(id)}`);
+  }
+  async setVolumeTypeExtraSpecs(id: string, extraSpecs: Record<string, string>): Promise<Record<string, string>> {
+    return (
+      await this.s.post<{ extra_specs: Record<string, string> }>('block-storage', `/types/${enc(id)}/extra_specs`, {
+        extra_specs: extraSpecs,
+      })
+    ).extra_specs;
+  }
+  deleteVolumeTypeExtraSpec(id: string, key: string): Promise<void> {
+    return this.s.delete('block-storage', `/types/${enc(id)}/extra_specs/${enc(key)}`);
+  }
+  async listBackendPools(): Promise<BackendPoolStats[]> {
+    return (
+      await this.s.get<{ pools: BackendPoolStats[] }>('block-storage', '/scheduler-stats/get_pools', {
+        query: { detail: true },
+      })
+    ).pools;
   }
 }

@@ -173,6 +173,23 @@ export interface ComputeService {
   forced_down?: boolean;
 }
 
+export interface HostAggregate {
+  id: number;
+  uuid?: string;
+  name: string;
+  availability_zone: string | null;
+  hosts?: string[];
+  metadata?: Record<string, string>;
+  created_at: string;
+  updated_at: string | null;
+}
+
+export interface AvailabilityZone {
+  zoneName: string;
+  zoneState: { available: boolean };
+  hosts: Record<string, Record<string, { available: boolean; active: boolean; updated_at: string | null }>> | null;
+}
+
 export interface Migration {
   id: number;
   uuid?: string;
@@ -417,6 +434,50 @@ export class ComputeApi {
   }
   enableService(id: string): Promise<ComputeService> {
     return this.updateService(id, { status: 'enabled' });
+  }
+  /** Removes a compute service (and its host) from Nova; refused (409) while the host still has instances. */
+  deleteService(id: string | number): Promise<void> {
+    return this.s.delete('compute', `/os-services/${enc(String(id))}`);
+  }
+
+  // --- availability zones and host aggregates (admin)
+  async listAvailabilityZones(detail = false): Promise<AvailabilityZone[]> {
+    const path = detail ? '/os-availability-zone/detail' : '/os-availability-zone';
+    return (await this.s.get<{ availabilityZoneInfo: AvailabilityZone[] }>('compute', path)).availabilityZoneInfo;
+  }
+  async listAggregates(): Promise<HostAggregate[]> {
+    return (await this.s.get<{ aggregates: HostAggregate[] }>('compute', '/os-aggregates')).aggregates;
+  }
+  async getAggregate(id: number): Promise<HostAggregate> {
+    return (await this.s.get<{ aggregate: HostAggregate }>('compute', `/os-aggregates/${id}`)).aggregate;
+  }
+  async createAggregate(name: string, availabilityZone?: string): Promise<HostAggregate> {
+    const aggregate = { name, ...(availabilityZone ? { availability_zone: availabilityZone } : {}) };
+    return (await this.s.post<{ aggregate: HostAggregate }>('compute', '/os-aggregates', { aggregate })).aggregate;
+  }
+  async updateAggregate(
+    id: number,
+    update: { name?: string; availability_zone?: string | null },
+  ): Promise<HostAggregate> {
+    return (await this.s.put<{ aggregate: HostAggregate }>('compute', `/os-aggregates/${id}`, { aggregate: update }))
+      .aggregate;
+  }
+  deleteAggregate(id: number): Promise<void> {
+    return this.s.delete('compute', `/os-aggregates/${id}`);
+  }
+  private async aggregateAction(id: number, action: Record<string, unknown>): Promise<HostAggregate> {
+    return (await this.s.post<{ aggregate: HostAggregate }>('compute', `/os-aggregates/${id}/action`, action))
+      .aggregate;
+  }
+  addAggregateHost(id: number, host: string): Promise<HostAggregate> {
+    return this.aggregateAction(id, { add_host: { host } });
+  }
+  removeAggregateHost(id: number, host: string): Promise<HostAggregate> {
+    return this.aggregateAction(id, { remove_host: { host } });
+  }
+  /** Sets metadata keys; a null value removes the key. */
+  setAggregateMetadata(id: number, metadata: Record<string, string | null>): Promise<HostAggregate> {
+    return this.aggregateAction(id, { set_metadata: { metadata } });
   }
 
   // --- migrations

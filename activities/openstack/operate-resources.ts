@@ -57,6 +57,7 @@ const kinds: Record<OperatedKind, KindApi> = {
         ...(p.source?.type === 'snapshot' ? { snapshot_id: p.source.openstackId } : {}),
         ...(p.source?.type === 'volume' ? { source_volid: p.source.openstackId } : {}),
         ...(p.source?.type === 'image' ? { imageRef: p.source.imageId } : {}),
+        ...(p.volumeTypeId ? { volume_type: p.volumeTypeId } : {}),
         metadata: { cmp_resource: tag },
       }),
     update: (c, id, f) => c.blockStorage.updateVolume(id, f),

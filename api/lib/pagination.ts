@@ -15,3 +15,8 @@ export interface Page<T> {
 export function page<T>(items: T[], total: number, q: { limit: number; offset: number }): Page<T> {
   return { items, total, limit: q.limit, offset: q.offset };
 }
+
+/** One page of a list held whole (what the cloud answered). */
+export function pageOf<T>(items: T[], q: { limit: number; offset: number }): Page<T> {
+  return page(items.slice(q.offset, q.offset + q.limit), items.length, q);
+}

@@ -5,12 +5,15 @@ import type { Ctx } from '../deps';
 import { activeImage, cloudIdsOf, ownRecord } from '../services/cloud-ids';
 import { targetTenant, visibleResource } from '../lib/resource-access';
 import { changeResource, createResource, resourceRouter } from '../services/resource-operations';
+import { visibleVolumeTypeId } from '../services/volume-types';
 
 const createBody = z
   .object({
     name: z.string().min(1).max(255),
     sizeGb: z.number().int().min(1).max(16384).optional(),
     description: z.string().max(255).optional(),
+    /** A public volume type, by id or name (the backend it maps to places the volume). */
+    volumeType: z.string().min(1).max(255).optional(),
     source: z
       .discriminatedUnion('type', [
         z.object({ type: z.literal('blank') }).strict(),
@@ -66,10 +69,16 @@ volumesRouter.post('/', async (c) => {
     throw new ApiError(422, 'validation_failed', 'sizeGb is required', [
       { path: 'sizeGb', message: 'required for a blank or image volume' },
     ]);
+  const volumeTypeId = body.volumeType ? await visibleVolumeTypeId(c, body.volumeType, 'volumeType') : undefined;
   return createResource(
     c,
-    { tenantId, kind: 'volume', name: body.name, spec: { sizeGb: size, source } },
-    { name: body.name, sizeGb: size, description: body.description, source },
+    {
+      tenantId,
+      kind: 'volume',
+      name: body.name,
+      spec: { sizeGb: size, source, ...(volumeTypeId ? { volumeTypeId } : {}) },
+    },
+    { name: body.name, sizeGb: size, description: body.description, source, ...(volumeTypeId ? { volumeTypeId } : {}) },
     { volumes: 1, gigabytes: size },
     'volume',
   );

@@ -154,6 +154,8 @@ export function servicesRoutes(svc: ComputeService): Hono<ComputeEnv> {
       throw conflict(
         `Unable to delete compute service that is hosting instances. Migrate or delete the instances first.`,
       );
+    // As Nova does, the host leaves its aggregates with its service.
+    for (const agg of store.aggregates.values()) agg.hosts = agg.hosts.filter((x) => x !== h.name);
     store.hosts.delete(h.name);
     return c.body(null, 204);
   });

@@ -1,0 +1,82 @@
+import {
+  ApplicationFailure,
+  defineQuery,
+  executeChild,
+  proxyActivities,
+  setHandler,
+  workflowInfo,
+} from '@temporalio/workflow';
+import type { PoolDbActivities } from '../activities/db/pool';
+import type { PoolOpenStackActivities } from '../activities/openstack/pool';
+import { queuesOf } from '../domain/task-queues';
+import { drainHostWorkflow, drainWorkflowId, type DrainHostInput, type DrainProgress } from './drain-host';
+import { retryPresets } from './retry-presets';
+
+export type DecommissionInput = DrainHostInput;
+
+export interface DecommissionProgress {
+  hostname: string;
+  phase: 'draining' | 'removing' | 'done' | 'failed';
+  /** The drain child's result once it ended. */
+  drain: DrainProgress | null;
+  /** Why the host was not decommissioned (phase failed). */
+  error: string | null;
+}
+
+export const decommissionWorkflowId = (hostname: string) => `decommission-${hostname}`;
+export const decommissionProgressQuery = defineQuery<DecommissionProgress>('progress');
+
+/**
+ * `decommission-<hostname>`: drains the host (the `drain-<hostname>` child disables it and
+ * live-migrates its servers away), then deletes its nova-compute service and forgets the host.
+ * A host that keeps a server ends the workflow failed with the cause; its service stays (disabled).
+ */
+export async function decommissionHostWorkflow(input: DecommissionInput): Promise<DecommissionProgress> {
+  const queues = queuesOf(workflowInfo().taskQueue);
+  const db = proxyActivities<PoolDbActivities>({
+    startToCloseTimeout: '30 seconds',
+    retry: retryPresets.orchestration,
+  });
+  const cloud = proxyActivities<PoolOpenStackActivities>({
+    taskQueue: queues.openstack,
+    startToCloseTimeout: '30 seconds',
+    retry: { ...retryPresets.openstack, maximumAttempts: 20 },
+  });
+  const p: DecommissionProgress = { hostname: input.hostname, phase: 'draining', drain: null, error: null };
+  setHandler(decommissionProgressQuery, () => p);
+
+  const fail = async (error: string): Promise<never> => {
+    p.phase = 'failed';
+    p.error = error;
+    await db.poolNoteHost({ hostname: input.hostname, note: `decommission failed: ${error}`.slice(0, 255) });
+    throw ApplicationFailure.nonRetryable(error, 'DecommissionFailed');
+  };
+
+  await db.poolNoteHost({ hostname: input.hostname, note: 'decommissioning' });
+  try {
+    p.drain = await executeChild(drainHostWorkflow, { workflowId: drainWorkflowId(input.hostname), args: [input] });
+  } catch (e) {
+    return fail(`host ${input.hostname} could not be drained: ${(e as Error).message}`);
+  }
+  if (p.drain.failed.length > 0)
+    return fail(
+      `host ${input.hostname} could not be drained: ${p.drain.failed.length} of ${p.drain.total} server(s) stayed (` +
+        p.drain.failed.map((f) => `${f.serverId}: ${f.error}`).join('; ') +
+        ')',
+    );
+
+  p.phase = 'removing';
+  try {
+    await cloud.poolRemoveComputeService({ host: input.hostname });
+  } catch (e) {
+    return fail(`the compute service of ${input.hostname} was not removed: ${causeOf(e)}`);
+  }
+  await db.poolForgetHost({ hostname: input.hostname });
+  p.phase = 'done';
+  return p;
+}
+
+function causeOf(e: unknown): string {
+  const err = e as Error & { cause?: Error };
+  return err.cause?.message ?? err.message;
+}
