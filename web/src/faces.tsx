@@ -10,7 +10,9 @@ import { OmHosts } from './pages/om/Hosts';
 import { OmOncall } from './pages/om/Oncall';
 import { OmPerformance } from './pages/om/Performance';
 import { OmProcesses } from './pages/om/Processes';
+import { OmReports } from './pages/om/Reports';
 import { OpsApprovals } from './pages/ops/Approvals';
+import { OpsBilling } from './pages/ops/Billing';
 import { OpsCatalog } from './pages/ops/Catalog';
 import { OpsMessages } from './pages/ops/Messages';
 import { OpsQuotas } from './pages/ops/Quotas';
@@ -20,14 +22,17 @@ import { OpsScheduling } from './pages/ops/Scheduling';
 import { OpsSettings } from './pages/ops/Settings';
 import { OpsTenants } from './pages/ops/Tenants';
 import { OpsUsers } from './pages/ops/Users';
+import { SelfBilling } from './pages/self/Billing';
 import { SelfCatalog } from './pages/self/Catalog';
 import { SelfDashboard } from './pages/self/Dashboard';
 import { SelfImages } from './pages/self/Images';
 import { SelfInbox } from './pages/self/Inbox';
 import { SelfInstances } from './pages/self/Instances';
+import { SelfLoadBalancers } from './pages/self/LoadBalancers';
 import { SelfNetworks } from './pages/self/Networks';
 import { SelfOrders } from './pages/self/Orders';
 import { SelfProfile } from './pages/self/Profile';
+import { SelfScaling } from './pages/self/Scaling';
 import { SelfVolumes } from './pages/self/Volumes';
 
 export interface PageDef {
@@ -51,7 +56,10 @@ export const faces: FaceDef[] = [
       { id: 'instances', perms: ['own:resources:read'], component: SelfInstances },
       { id: 'volumes', perms: ['own:resources:read'], component: SelfVolumes },
       { id: 'networks', perms: ['own:resources:read'], component: SelfNetworks },
+      { id: 'loadbalancers', perms: ['own:resources:read'], component: SelfLoadBalancers },
       { id: 'images', perms: ['own:resources:read'], component: SelfImages },
+      { id: 'scaling', perms: ['own:resources:read'], component: SelfScaling },
+      { id: 'billing', perms: ['own:resources:read'], component: SelfBilling },
       { id: 'inbox', perms: ['own:resources:read'], component: SelfInbox },
       { id: 'profile', perms: ['own:resources:read'], component: SelfProfile },
     ],
@@ -65,6 +73,7 @@ export const faces: FaceDef[] = [
       { id: 'users', perms: ['users:manage'], component: OpsUsers },
       { id: 'catalog', perms: ['catalog:manage'], component: OpsCatalog },
       { id: 'quotas', perms: ['quotas:manage'], component: OpsQuotas },
+      { id: 'billing', perms: ['catalog:manage'], component: OpsBilling },
       { id: 'instances', perms: ['resources:operate'], component: OpsResources },
       { id: 'messages', perms: ['messages:send'], component: OpsMessages },
       { id: 'scheduling', perms: ['policy:manage'], component: OpsScheduling },
@@ -79,6 +88,7 @@ export const faces: FaceDef[] = [
       { id: 'alarms', perms: ['monitoring:read', 'alarms:manage'], component: OmAlarms },
       { id: 'hosts', perms: ['hosts:read'], component: OmHosts },
       { id: 'audit', perms: ['audit:read'], component: OmAudit },
+      { id: 'reports', perms: ['reports:read'], component: OmReports },
       { id: 'processes', perms: ['processes:read'], component: OmProcesses },
       { id: 'admins', perms: ['admins:manage'], component: OmAdmins },
       { id: 'oncall', perms: ['oncall:manage'], component: OmOncall },

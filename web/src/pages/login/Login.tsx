@@ -164,8 +164,46 @@ function ForgotPassword() {
   );
 }
 
+/** The page the reset mail links to (#reset-password?token=…): a new password for the link's token. */
+function ResetPassword({ token }: { token: string }) {
+  const { t } = useTranslation();
+  const [result, setResult] = useState<{ type: 'success' | 'error'; text: string }>();
+  return (
+    <Form
+      layout="vertical"
+      aria-label={t('login.resetTitle')}
+      onFinish={async (v: { newPassword: string }) => {
+        try {
+          await ok(() =>
+            api.POST('/api/v1/auth/password-reset/confirm', { body: { token, newPassword: v.newPassword } }),
+          );
+          setResult({ type: 'success', text: t('login.resetDone') });
+          history.replaceState(null, '', location.pathname);
+        } catch (e) {
+          setResult({ type: 'error', text: errorText(e) });
+        }
+      }}
+    >
+      <Form.Item
+        name="newPassword"
+        label={t('profile.newPassword')}
+        extra={t('login.passwordPolicy')}
+        htmlFor="reset-new"
+        rules={[{ required: true, message: t('common.required') }]}
+      >
+        <Input.Password id="reset-new" autoComplete="new-password" />
+      </Form.Item>
+      {result && <Alert type={result.type} showIcon role="status" title={result.text} style={{ marginBottom: 16 }} />}
+      <Button type="primary" htmlType="submit" block>
+        {t('login.resetTitle')}
+      </Button>
+    </Form>
+  );
+}
+
 export function Login({ onSignedIn }: Props) {
   const { t } = useTranslation();
+  const resetToken = /^#reset-password\?token=([^&]+)/.exec(location.hash)?.[1];
   return (
     <main style={{ minHeight: '100vh', display: 'grid', placeItems: 'center', background: '#eef2f8' }}>
       <Card style={{ width: 440 }}>
@@ -177,7 +215,11 @@ export function Login({ onSignedIn }: Props) {
         </div>
         <Typography.Paragraph type="secondary">{t('login.subtitle')}</Typography.Paragraph>
         <Tabs
+          defaultActiveKey={resetToken ? 'reset' : 'signin'}
           items={[
+            ...(resetToken
+              ? [{ key: 'reset', label: t('login.resetTitle'), children: <ResetPassword token={resetToken} /> }]
+              : []),
             { key: 'signin', label: t('login.signIn'), children: <SignIn onSignedIn={onSignedIn} /> },
             { key: 'register', label: t('login.register'), children: <Register /> },
             { key: 'forgot', label: t('login.forgot'), children: <ForgotPassword /> },

@@ -44,9 +44,14 @@ function HostList({ onDrain }: { onDrain: (h: string) => void }) {
   const { can } = useSession();
   const operate = can('hosts:operate');
   const [version, setVersion] = useState(0);
-  const post = (path: '/api/v1/hosts/{hostname}/enable' | '/api/v1/hosts/{hostname}/release', hostname: string) =>
+  const enable = (hostname: string) =>
     act(async () => {
-      await ok(() => api.POST(path, { params: { path: { hostname } } }));
+      await ok(() => api.POST('/api/v1/hosts/{hostname}/enable', { params: { path: { hostname } } }));
+      setVersion((v) => v + 1);
+    });
+  const release = (hostname: string) =>
+    act(async () => {
+      await ok(() => api.POST('/api/v1/hosts/{hostname}/release', { params: { path: { hostname } } }));
       setVersion((v) => v + 1);
     });
   return (
@@ -114,7 +119,7 @@ function HostList({ onDrain }: { onDrain: (h: string) => void }) {
                     <Button size="small" onClick={() => onDrain(h.hostname)}>
                       {t('host.showDrain')}
                     </Button>
-                    <Button size="small" onClick={() => void post('/api/v1/hosts/{hostname}/enable', h.hostname)}>
+                    <Button size="small" onClick={() => void enable(h.hostname)}>
                       {t('host.enable')}
                     </Button>
                   </>
@@ -142,7 +147,7 @@ function HostList({ onDrain }: { onDrain: (h: string) => void }) {
                   </Popconfirm>
                 )}
                 {h.state === 'fenced' && (
-                  <Button size="small" onClick={() => void post('/api/v1/hosts/{hostname}/release', h.hostname)}>
+                  <Button size="small" onClick={() => void release(h.hostname)}>
                     {t('host.release')}
                   </Button>
                 )}

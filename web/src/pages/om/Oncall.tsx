@@ -8,6 +8,7 @@ import { CreateButton } from '../../components/CreateForm';
 import { useAct } from '../../components/feedback';
 import { PagedTable } from '../../components/PagedTable';
 import { Status, when } from '../../components/Status';
+import { SinkMessages } from './Sinks';
 
 const severities = ['info', 'warning', 'critical'];
 
@@ -167,6 +168,7 @@ export function OmOncall() {
       items={[
         { key: 'contacts', label: t('oncall.contacts'), children: <Contacts /> },
         { key: 'notifications', label: t('oncall.notifications'), children: <Notifications /> },
+        { key: 'sinks', label: t('sinks.title'), children: <SinkMessages /> },
       ]}
     />
   );

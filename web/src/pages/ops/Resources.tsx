@@ -6,6 +6,7 @@ import { api, ok } from '../../api/client';
 import type { Schemas } from '../../api/types';
 import { CreateButton } from '../../components/CreateForm';
 import { ResourceTab } from '../../components/ResourceTab';
+import { DriftFindings } from './Drift';
 import { InstanceDetail } from '../self/InstanceDetail';
 import { PublicImages } from '../self/Images';
 import { InstancesTable } from '../self/Instances';
@@ -75,6 +76,7 @@ export function OpsResources({ id }: { id?: string }) {
         },
         { key: 'networks', label: t('page.self.networks'), children: <NetworkTabs withOwner /> },
         { key: 'images', label: t('image.public'), children: <PublicImageAdmin /> },
+        { key: 'drift', label: t('drift.findings'), children: <DriftFindings /> },
       ]}
     />
   );

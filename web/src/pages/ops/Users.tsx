@@ -5,6 +5,7 @@ import { useTranslation } from 'react-i18next';
 import { api, ok } from '../../api/client';
 import type { Schemas } from '../../api/types';
 import { useSession } from '../../auth';
+import { CreateButton } from '../../components/CreateForm';
 import { useAct } from '../../components/feedback';
 import { PagedTable } from '../../components/PagedTable';
 import { ReasonButton } from '../../components/ReasonButton';
@@ -83,6 +84,20 @@ export function OpsUsers() {
                     {t('tenant.reactivate')}
                   </Button>
                 )}
+                <CreateButton<Schemas['ProfilePatch']>
+                  id={`user-${u.id}`}
+                  title={t('user.edit')}
+                  fields={[
+                    { name: 'displayName', label: t('login.displayName'), initial: u.displayName },
+                    { name: 'phone', label: t('login.phone'), initial: u.phone ?? undefined },
+                    { name: 'department', label: t('profile.department'), initial: u.department ?? undefined },
+                    { name: 'companyName', label: t('profile.companyName'), initial: u.companyName ?? undefined },
+                  ]}
+                  submit={(body) =>
+                    ok(() => api.PATCH('/api/v1/users/{userId}', { params: { path: { userId: u.id } }, body }))
+                  }
+                  onDone={bump}
+                />
                 <Button
                   size="small"
                   onClick={() =>

@@ -62,6 +62,10 @@ export function PublicImages({ admin }: { admin?: boolean }) {
 
 export function SelfImages() {
   const { t } = useTranslation();
+  const instances = useAsync(
+    () => ok(() => api.GET('/api/v1/instances', { params: { query: { limit: 200, offset: 0, status: 'active' } } })),
+    [],
+  );
   return (
     <Tabs
       items={[
@@ -77,6 +81,25 @@ export function SelfImages() {
                 ok(() => api.GET('/api/v1/images', { params: { query: { limit: q.limit, offset: q.offset } } }))
               }
               remove={(r) => ok(() => api.DELETE('/api/v1/images/{imageId}', { params: { path: { imageId: r.id } } }))}
+              create={{
+                title: t('image.fromInstance'),
+                fields: [
+                  { name: 'name', label: t('common.name'), required: true },
+                  {
+                    name: 'instanceId',
+                    label: t('volume.instance'),
+                    type: 'select',
+                    required: true,
+                    options: (instances.data?.items ?? []).map((i) => ({ value: i.id, label: i.name })),
+                  },
+                ],
+                submit: (v: { name: string; instanceId: string }) =>
+                  ok(() =>
+                    api.POST('/api/v1/images', {
+                      body: { name: v.name, source: { type: 'instance', instanceId: v.instanceId } },
+                    }),
+                  ),
+              }}
             />
           ),
         },

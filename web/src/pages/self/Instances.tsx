@@ -73,15 +73,17 @@ export function InstancesTable({ face, withOwner }: { face: string; withOwner?: 
           render: (_, i) =>
             operate && i.status === 'active' ? (
               <Space>
-                {(['start', 'stop', 'reboot'] as const).map((a) => (
-                  <Button
-                    key={a}
-                    size="small"
-                    onClick={() => void act(() => runAction(i.id, { action: a }), t('instance.actionAccepted'))}
-                  >
-                    {t(`instance.action.${a}`)}
-                  </Button>
-                ))}
+                {(['start', 'stop', 'reboot'] as const)
+                  .filter((a) => i.allowedActions.includes(a))
+                  .map((a) => (
+                    <Button
+                      key={a}
+                      size="small"
+                      onClick={() => void act(() => runAction(i.id, { action: a }), t('instance.actionAccepted'))}
+                    >
+                      {t(`instance.action.${a}`)}
+                    </Button>
+                  ))}
               </Space>
             ) : null,
         },

@@ -1,9 +1,10 @@
 // Networks, subnets, routers, floating IPs and security groups of the tenant (every tenant's for staff).
-import { Button, Modal, Select, Tabs } from 'antd';
+import { Button, Modal, Select, Table, Tabs } from 'antd';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { api, ok } from '../../api/client';
 import type { Schemas } from '../../api/types';
+import { CreateButton } from '../../components/CreateForm';
 import { useAct } from '../../components/feedback';
 import type { PageQuery } from '../../components/PagedTable';
 import { ResourceTab } from '../../components/ResourceTab';
@@ -69,6 +70,156 @@ function Associate({ fip, done }: { fip: Resource; done: () => void }) {
   );
 }
 
+function Rename({ r, done, patch }: { r: Resource; done: () => void; patch: (name: string) => Promise<unknown> }) {
+  const { t } = useTranslation();
+  return (
+    <CreateButton<{ name: string }>
+      id={`rename-${r.id}`}
+      title={t('network.rename')}
+      fields={[{ name: 'name', label: t('common.name'), required: true, initial: r.name }]}
+      submit={(v) => patch(v.name)}
+      onDone={done}
+    />
+  );
+}
+
+function RouterInterfaces({
+  router,
+  subnets,
+  done,
+}: {
+  router: Resource;
+  subnets: Array<{ value: string; label: string }>;
+  done: () => void;
+}) {
+  const { t } = useTranslation();
+  const path = { routerId: router.id };
+  return (
+    <>
+      <CreateButton<{ subnetId: string }>
+        id={`rif-add-${router.id}`}
+        title={t('network.addInterface')}
+        fields={[{ name: 'subnetId', label: t('network.subnet'), type: 'select', required: true, options: subnets }]}
+        submit={(body) => ok(() => api.POST('/api/v1/routers/{routerId}/interfaces', { params: { path }, body }))}
+        onDone={done}
+      />
+      <CreateButton<{ subnetId: string }>
+        id={`rif-del-${router.id}`}
+        title={t('network.removeInterface')}
+        fields={[{ name: 'subnetId', label: t('network.subnet'), type: 'select', required: true, options: subnets }]}
+        submit={(v) =>
+          ok(() =>
+            api.DELETE('/api/v1/routers/{routerId}/interfaces/{subnetId}', {
+              params: { path: { routerId: router.id, subnetId: v.subnetId } },
+            }),
+          )
+        }
+        onDone={done}
+      />
+    </>
+  );
+}
+
+type Rule = {
+  id: string;
+  direction: string;
+  protocol: string | null;
+  portRangeMin: number | null;
+  portRangeMax: number | null;
+  remoteIpPrefix: string | null;
+};
+
+function SecurityGroupRules({ sg, done }: { sg: Resource; done: () => void }) {
+  const { t } = useTranslation();
+  const act = useAct();
+  const [open, setOpen] = useState(false);
+  const rules = ((sg.attributes as { rules?: Rule[] }).rules ?? []) as Rule[];
+  const path = { securityGroupId: sg.id };
+  return (
+    <>
+      <Button size="small" onClick={() => setOpen(true)}>
+        {t('network.rules')}
+      </Button>
+      <Modal
+        open={open}
+        width={720}
+        title={t('network.rulesOf', { name: sg.name })}
+        footer={null}
+        onCancel={() => setOpen(false)}
+      >
+        <CreateButton<Schemas['OperateSecurityGroupRuleCreate']>
+          id={`rule-${sg.id}`}
+          title={t('network.addRule')}
+          fields={[
+            {
+              name: 'direction',
+              label: t('network.direction'),
+              type: 'select',
+              required: true,
+              initial: 'ingress',
+              options: ['ingress', 'egress'].map((d) => ({ value: d, label: t(`network.${d}`) })),
+            },
+            {
+              name: 'protocol',
+              label: t('network.protocol'),
+              type: 'select',
+              options: ['tcp', 'udp', 'icmp'].map((p) => ({ value: p, label: p.toUpperCase() })),
+            },
+            { name: 'portRangeMin', label: t('network.portMin'), type: 'number', min: 1 },
+            { name: 'portRangeMax', label: t('network.portMax'), type: 'number', min: 1 },
+            { name: 'remoteIpPrefix', label: t('network.remotePrefix') },
+          ]}
+          submit={(body) =>
+            ok(() => api.POST('/api/v1/security-groups/{securityGroupId}/rules', { params: { path }, body }))
+          }
+          onDone={done}
+        />
+        <Table<Rule>
+          aria-label={t('network.rulesOf', { name: sg.name })}
+          size="small"
+          rowKey="id"
+          dataSource={rules}
+          pagination={false}
+          locale={{ emptyText: t('common.empty') }}
+          columns={[
+            {
+              title: t('network.direction'),
+              render: (_, r) => t(`network.${r.direction === 'egress' ? 'egress' : 'ingress'}`),
+            },
+            { title: t('network.protocol'), render: (_, r) => r.protocol ?? t('network.any') },
+            {
+              title: t('network.ports'),
+              render: (_, r) =>
+                r.portRangeMin ? `${r.portRangeMin}-${r.portRangeMax ?? r.portRangeMin}` : t('network.any'),
+            },
+            { title: t('network.remotePrefix'), render: (_, r) => r.remoteIpPrefix ?? t('network.any') },
+            {
+              title: t('common.actions'),
+              render: (_, r) => (
+                <Button
+                  size="small"
+                  danger
+                  onClick={() =>
+                    void act(() =>
+                      ok(() =>
+                        api.DELETE('/api/v1/security-groups/{securityGroupId}/rules/{ruleId}', {
+                          params: { path: { securityGroupId: sg.id, ruleId: r.id } },
+                        }),
+                      ).then(done),
+                    )
+                  }
+                >
+                  {t('common.delete')}
+                </Button>
+              ),
+            },
+          ]}
+        />
+      </Modal>
+    </>
+  );
+}
+
 export function NetworkTabs({ withOwner }: { withOwner?: boolean }) {
   const { t } = useTranslation();
   const networks = useAsync(
@@ -76,6 +227,11 @@ export function NetworkTabs({ withOwner }: { withOwner?: boolean }) {
     [],
   );
   const netOptions = (networks.data?.items ?? []).map((n) => ({ value: n.id, label: n.name }));
+  const subnets = useAsync(
+    () => ok(() => api.GET('/api/v1/subnets', { params: { query: { limit: 200, offset: 0 } } })),
+    [],
+  );
+  const subnetOptions = (subnets.data?.items ?? []).map((n) => ({ value: n.id, label: n.name }));
   return (
     <Tabs
       items={[
@@ -91,6 +247,20 @@ export function NetworkTabs({ withOwner }: { withOwner?: boolean }) {
               remove={(r) =>
                 ok(() => api.DELETE('/api/v1/networks/{networkId}', { params: { path: { networkId: r.id } } }))
               }
+              extraActions={(r, reload) => (
+                <Rename
+                  r={r}
+                  done={reload}
+                  patch={(name) =>
+                    ok(() =>
+                      api.PATCH('/api/v1/networks/{networkId}', {
+                        params: { path: { networkId: r.id } },
+                        body: { name },
+                      }),
+                    )
+                  }
+                />
+              )}
               create={{
                 title: t('network.createNetwork'),
                 fields: [{ name: 'name', label: t('common.name'), required: true }],
@@ -112,6 +282,17 @@ export function NetworkTabs({ withOwner }: { withOwner?: boolean }) {
                 ok(() => api.DELETE('/api/v1/subnets/{subnetId}', { params: { path: { subnetId: r.id } } }))
               }
               extraColumns={[{ title: t('catalog.cidr'), render: (r) => attr(r, 'cidr') }]}
+              extraActions={(r, reload) => (
+                <Rename
+                  r={r}
+                  done={reload}
+                  patch={(name) =>
+                    ok(() =>
+                      api.PATCH('/api/v1/subnets/{subnetId}', { params: { path: { subnetId: r.id } }, body: { name } }),
+                    )
+                  }
+                />
+              )}
               create={{
                 title: t('network.createSubnet'),
                 fields: [
@@ -142,6 +323,23 @@ export function NetworkTabs({ withOwner }: { withOwner?: boolean }) {
               remove={(r) =>
                 ok(() => api.DELETE('/api/v1/routers/{routerId}', { params: { path: { routerId: r.id } } }))
               }
+              extraActions={(r, reload) => (
+                <>
+                  <Rename
+                    r={r}
+                    done={reload}
+                    patch={(name) =>
+                      ok(() =>
+                        api.PATCH('/api/v1/routers/{routerId}', {
+                          params: { path: { routerId: r.id } },
+                          body: { name },
+                        }),
+                      )
+                    }
+                  />
+                  <RouterInterfaces router={r} subnets={subnetOptions} done={reload} />
+                </>
+              )}
               create={{
                 title: t('network.createRouter'),
                 fields: [{ name: 'name', label: t('common.name'), required: true }],
@@ -165,7 +363,28 @@ export function NetworkTabs({ withOwner }: { withOwner?: boolean }) {
                 )
               }
               extraColumns={[{ title: t('network.address'), render: (r) => attr(r, 'address') }]}
-              extraActions={(r, reload) => <Associate fip={r} done={reload} />}
+              extraActions={(r, reload) => (
+                <>
+                  <Associate fip={r} done={reload} />
+                  <CreateButton<Schemas['BandwidthLimit']>
+                    id={`fip-bw-${r.id}`}
+                    title={t('instance.bandwidth')}
+                    fields={[
+                      { name: 'egressMbps', label: t('instance.egressMbps'), type: 'number', min: 1 },
+                      { name: 'ingressMbps', label: t('instance.ingressMbps'), type: 'number', min: 1 },
+                    ]}
+                    submit={(body) =>
+                      ok(() =>
+                        api.PUT('/api/v1/bandwidth/floating-ips/{floatingIpId}', {
+                          params: { path: { floatingIpId: r.id } },
+                          body,
+                        }),
+                      )
+                    }
+                    onDone={reload}
+                  />
+                </>
+              )}
               create={{
                 title: t('network.createFloatingIp'),
                 fields: [],
@@ -190,6 +409,23 @@ export function NetworkTabs({ withOwner }: { withOwner?: boolean }) {
                   }),
                 )
               }
+              extraActions={(r, reload) => (
+                <>
+                  <Rename
+                    r={r}
+                    done={reload}
+                    patch={(name) =>
+                      ok(() =>
+                        api.PATCH('/api/v1/security-groups/{securityGroupId}', {
+                          params: { path: { securityGroupId: r.id } },
+                          body: { name },
+                        }),
+                      )
+                    }
+                  />
+                  <SecurityGroupRules sg={r} done={reload} />
+                </>
+              )}
               extraColumns={[
                 {
                   title: t('network.rules'),
