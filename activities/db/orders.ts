@@ -186,7 +186,9 @@ export function createOrderActivities(orm: Orm) {
         title: 'An order waits for approval',
         body: `Order ${order.id} of tenant ${order.tenantId} has waited ${minutes} minute(s) for approval.`,
       });
-      await audit('order.reminder', order, { by: 'system' }, { waitedMs: input.waitedMs, approvers: userIds.length });
+      // An order is reminded once: (order, action) keys the entry, so a retry adds no second one.
+      if (!(await em.findOne(AuditEntry, { targetType: 'order', targetId: order.id, action: 'order.reminder' })))
+        await audit('order.reminder', order, { by: 'system' }, { waitedMs: input.waitedMs, approvers: userIds.length });
       return userIds.length;
     },
   };

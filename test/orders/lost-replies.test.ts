@@ -75,6 +75,10 @@ describe('activities retried after a lost reply (SQLite, simulator)', () => {
     expect(audit).toHaveLength(1);
     const inbox = await p.db.orm.em.fork().find(InboxMessage, { userId: tenant.userId, link: `/orders/${order.id}` });
     expect(inbox.map((m) => m.title)).toEqual(['Your order failed']);
+    // The approvers' reminder, retried, is one audit entry too.
+    await acts.remindApprovers({ orderId: order.id, waitedMs: 60_000 });
+    await acts.remindApprovers({ orderId: order.id, waitedMs: 60_000 });
+    expect(await p.db.orm.em.fork().count(AuditEntry, { targetId: order.id, action: 'order.reminder' })).toBe(1);
   });
 
   it('adding a rule, removing it and detaching a volume again succeed when the first attempt did the work', async () => {

@@ -91,6 +91,19 @@ describe('orders without a workflow (real Temporal, SQLite, simulator)', () => {
       body: { reason: 'ok' },
     });
     expect(approve.status).toBe(409);
+    // Another whose workflow was terminated is cancelled by its tenant: honoured, not 404.
+    const dropped = await p.call('POST', '/api/v1/orders', {
+      token: user.token,
+      body: { items: [{ kind: 'volume', name: 'dropped', sizeGb: 1 }] },
+    });
+    await eventually(
+      () => orderOf(dropped.body.id, user.token),
+      (r) => r.body.status === 'pending_approval',
+    );
+    await p.temporal.client.workflow.getHandle(orderWorkflowId(dropped.body.id)).terminate('operator mistake');
+    const late = await p.call('POST', `/api/v1/orders/${dropped.body.id}/cancel`, { token: user.token, body: {} });
+    expect([late.status, late.body.status]).toEqual([200, 'cancelled']);
+    expect((await reservation(dropped.body.id)).state).toBe('released');
 
     const summary = await p.temporal.client.workflow.execute(orderReconcileWorkflow, {
       taskQueue: p.deps.queues.orchestration,
