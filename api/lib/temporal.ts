@@ -63,3 +63,14 @@ export async function signalRunning<A extends unknown[]>(
 export function isAlreadyStarted(e: unknown): boolean {
   return e instanceof WorkflowExecutionAlreadyStartedError;
 }
+
+/** The workflow's result, or 'pending' when it has not ended within `ms` (the caller answers 202 then). */
+export async function resultWithin<T>(handle: { result(): Promise<T> }, ms: number): Promise<T | 'pending'> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<'pending'>((resolve) => (timer = setTimeout(() => resolve('pending'), ms)));
+  try {
+    return await Promise.race([handle.result(), timeout]);
+  } finally {
+    clearTimeout(timer);
+  }
+}

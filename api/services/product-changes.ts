@@ -3,7 +3,7 @@ import type { ProductChange } from '../../activities/openstack/products';
 import { CloudResource } from '../../domain/entities';
 import { productChangeWorkflow, productWorkflowId } from '../../workflows/product-change';
 import { conflict } from '../lib/api-error';
-import { isAlreadyStarted } from '../lib/temporal';
+import { isAlreadyStarted, resultWithin } from '../lib/temporal';
 import type { Ctx } from '../deps';
 import { resourceView } from '../views/resources';
 import { operationError, tenantProject } from './resource-operations';
@@ -44,16 +44,12 @@ export async function runProductChange(
     if (isAlreadyStarted(e)) throw conflict(`another change of this ${what} is in progress`, { status: r.status });
     throw e;
   }
-  let timer: NodeJS.Timeout | undefined;
-  const timeout = new Promise<'pending'>((resolve) => (timer = setTimeout(() => resolve('pending'), answerWithinMs)));
   let done: boolean;
   try {
-    done = (await Promise.race([handle.result(), timeout])) !== 'pending';
+    done = (await resultWithin(handle, answerWithinMs)) !== 'pending';
   } catch (e) {
     if (e instanceof WorkflowFailedError) throw operationError(e, `${change.op.replace(/_/g, ' ')} failed`);
     throw e;
-  } finally {
-    clearTimeout(timer);
   }
   const fresh = await c.get('em').fork().findOne(CloudResource, { id: r.id });
   if (!fresh || fresh.status === 'deleted') return c.body(null, 204);

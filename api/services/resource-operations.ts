@@ -13,7 +13,7 @@ import {
   type ResourceOperationInput,
 } from '../../workflows/resource-operation';
 import { ApiError, conflict } from '../lib/api-error';
-import { isAlreadyStarted } from '../lib/temporal';
+import { isAlreadyStarted, resultWithin } from '../lib/temporal';
 import { page, pageQuery } from '../lib/pagination';
 import { queryParams } from '../lib/validate';
 import { requireAuth } from '../middleware/authenticate';
@@ -97,17 +97,13 @@ export async function runOperation(
       throw conflict(`another operation on this ${r.kind.replace('_', ' ')} is in progress`, { status: r.status });
     throw e;
   }
-  let timer: NodeJS.Timeout | undefined;
-  const timeout = new Promise<'pending'>((resolve) => (timer = setTimeout(() => resolve('pending'), answerWithinMs)));
   try {
-    const outcome = await Promise.race([handle.result(), timeout]);
+    const outcome = await resultWithin(handle, answerWithinMs);
     if (outcome === 'pending') return { done: false, state: null };
     return { done: true, state: outcome };
   } catch (e) {
     if (e instanceof WorkflowFailedError) throw operationError(e, what);
     throw e;
-  } finally {
-    clearTimeout(timer);
   }
 }
 
