@@ -13,14 +13,24 @@ export interface StarterProduct {
 }
 
 /** Example unit prices of the starter catalog (per month; an hour is a 720th, rounded up to 4 places). */
-export const starterPrices = { perVcpu: 10, perGbRam: 5, perGbDisk: 0.1, volumePerGb: 0.1, floatingIp: 3, network: 0 };
+export const starterPrices = {
+  perVcpu: 10,
+  perGbRam: 5,
+  perGbDisk: 0.1,
+  volumePerGb: 0.1,
+  floatingIp: 3,
+  network: 0,
+  bandwidthPerMbps: 0.5,
+  loadBalancer: 15,
+};
 
 const hourly = (monthly: number) => Math.ceil((monthly / 720) * 10_000) / 10_000;
 const money = (n: number) => Math.round(n * 100) / 100;
 
 /**
  * What a fresh platform on the embedded cloud sells at once: one flavor product per public flavor of the
- * cloud (its sizing, an example price from it), a volume product per GB, a floating IP and a private network.
+ * cloud (its sizing, an example price from it), a volume product per GB, a floating IP, a private network, bandwidth
+ * per Mbit/s and a (small) load balancer.
  */
 export function starterCatalog(
   flavors: Array<{ name: string; vcpus: number; ramMb: number; diskGb: number }>,
@@ -66,6 +76,20 @@ export function starterCatalog(
       description: 'a private network with its subnet',
       hourlyPrice: 0,
       monthlyPrice: starterPrices.network,
+    },
+    {
+      kind: 'bandwidth',
+      name: 'bandwidth-mbps',
+      description: 'a bandwidth limit, priced per Mbit/s of the higher of egress and ingress',
+      hourlyPrice: hourly(starterPrices.bandwidthPerMbps),
+      monthlyPrice: starterPrices.bandwidthPerMbps,
+    },
+    {
+      kind: 'load_balancer',
+      name: 'load-balancer',
+      description: 'a small load balancer (medium counts 2, large 4)',
+      hourlyPrice: hourly(starterPrices.loadBalancer),
+      monthlyPrice: starterPrices.loadBalancer,
     },
   ];
 }
