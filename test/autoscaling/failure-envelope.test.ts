@@ -101,6 +101,27 @@ describe('scaling groups whose evaluations fail, or whose workflow is gone (real
     ).toBe('COMPLETED');
   });
 
+  it('builds a member that keeps failing less and less often', async () => {
+    // Nova refuses every server create: each member build fails at once.
+    const refused = sim.cloud.faults.add({ method: 'POST', path: '/servers$', status: 400 });
+    const id = await create('never-builds');
+    const started = Date.now();
+    await new Promise((r) => setTimeout(r, 30_000));
+    const builds = sim.cloud.faults.list().find((f) => f.id === refused.id)!.hits;
+    const elapsed = (Date.now() - started) / 1000;
+    // Rebuilt every period, a member would be built about ten times in 30 s here; the backoff doubles after each
+    // failure (1, 2, 4, 8, 16 s), so no more than six builds can start in 30 s however fast the machine is.
+    expect(builds).toBeGreaterThanOrEqual(2);
+    expect(builds).toBeLessThanOrEqual(6);
+    expect(elapsed).toBeGreaterThanOrEqual(30);
+    const st = (await call('GET', `/${id}/state`)).body;
+    expect(st.status).toBe('running');
+    expect(st.members.some((m: { status: string }) => m.status === 'error')).toBe(true);
+    sim.cloud.faults.remove(refused.id);
+    expect((await call('DELETE', `/${id}`)).status).toBe(202);
+    await deleted(id);
+  }, 90_000);
+
   it('deletes a group whose workflow is gone: its members are removed and their quota returned', async () => {
     const id = await create('orphaned');
     await waitFor(
