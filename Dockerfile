@@ -6,6 +6,8 @@ COPY package.json package-lock.json ./
 RUN npm ci --no-audit --no-fund
 COPY . .
 RUN npx tsx scripts/build-workflows.ts
+# The portals (web/ → dist/web), served by the API at /.
+RUN node --import tsx scripts/build-web.ts
 ENV NODE_ENV=production HOST=0.0.0.0 PORT=8080 TEMPORAL_EMBEDDED=false DATA_DIR=/app/data
 RUN mkdir -p /app/data && chown node:node /app/data
 EXPOSE 8080

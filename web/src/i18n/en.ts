@@ -219,7 +219,14 @@ export const en = {
     byTenant: 'Usage by tenant',
     ofTenant: 'Quota of tenant {{id}}',
   },
-  self: { dashboard: { unread: 'Unread messages', quota: 'Quota used', latestOrders: 'Latest orders' } },
+  self: {
+    dashboard: {
+      spend: 'Spend this period',
+      unread: 'Unread messages',
+      quota: 'Quota used',
+      latestOrders: 'Latest orders',
+    },
+  },
   order: {
     title: 'Order {{id}}',
     id: 'Order',

@@ -221,7 +221,7 @@ export const zh: typeof en = {
     byTenant: '各租户用量',
     ofTenant: '租户 {{id}} 的额度',
   },
-  self: { dashboard: { unread: '未读消息', quota: '额度使用', latestOrders: '最近订单' } },
+  self: { dashboard: { spend: '本期消费', unread: '未读消息', quota: '额度使用', latestOrders: '最近订单' } },
   order: {
     title: '订单 {{id}}',
     id: '订单',

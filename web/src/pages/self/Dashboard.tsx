@@ -22,6 +22,11 @@ export function SelfDashboard() {
   const { t } = useTranslation();
   const usage = useAsync(() => ok(() => api.GET('/api/v1/usage')), [], 10_000);
   const unread = useAsync(() => ok(() => api.GET('/api/v1/inbox/unread-count')), [], 10_000);
+  const bill = useAsync(
+    () => ok(() => api.GET('/api/v1/billing/bills', { params: { query: { limit: 1, offset: 0, status: 'open' } } })),
+    [],
+    30_000,
+  );
   const orders = useAsync(
     () => ok(() => api.GET('/api/v1/orders', { params: { query: { limit: 5, offset: 0 } } })),
     [],
@@ -40,6 +45,13 @@ export function SelfDashboard() {
             </Card>
           </Col>
         ))}
+        <Col xs={12} md={6}>
+          <Card>
+            <a href={href('self', 'billing')}>
+              <Statistic title={t('self.dashboard.spend')} value={(bill.data?.items[0]?.total ?? 0).toFixed(2)} />
+            </a>
+          </Card>
+        </Col>
         <Col xs={12} md={6}>
           <Card>
             <a href={href('self', 'inbox')}>
