@@ -54,6 +54,19 @@ export interface MigrationRecordInput {
 
 /** Database side of migration, drain, sweep and evacuation. Every write is an idempotent upsert. */
 export function createHaDbActivities(orm: Orm) {
+  async function updateEvacuation(id: string, p: EvacuationPatch): Promise<void> {
+    const em = orm.em.fork();
+    const row = await em.findOneOrFail(HaEvacuation, { id });
+    if (p.fencedAt) row.fencedAt = new Date(p.fencedAt);
+    if (p.finishedAt) row.finishedAt = new Date(p.finishedAt);
+    if (p.status) row.status = p.status;
+    if (p.totalServers !== undefined) row.totalServers = p.totalServers;
+    if (p.evacuatedServers !== undefined) row.evacuatedServers = p.evacuatedServers;
+    if (p.items) row.items = p.items;
+    if (p.recoveryMs !== undefined) row.recoveryMs = p.recoveryMs;
+    await em.flush();
+  }
+
   return {
     /** Where a migration or evacuation left a server, kept on the platform's record of it. */
     async haRecordServerPlacement(input: { server: HaServer }): Promise<void> {
@@ -204,16 +217,24 @@ export function createHaDbActivities(orm: Orm) {
     },
 
     async haUpdateEvacuation(input: { id: string; patch: EvacuationPatch }): Promise<void> {
+      await updateEvacuation(input.id, input.patch);
+    },
+
+    /**
+     * An evacuation that stopped on a failure: the record ends `failed` with what it had done, and the
+     * host (still held fenced) notes why. Plain overwrites, so running it twice changes nothing.
+     */
+    async haEvacuationFailed(input: {
+      id: string;
+      hostname: string;
+      error: string;
+      patch: EvacuationPatch;
+    }): Promise<void> {
+      await updateEvacuation(input.id, { ...input.patch, status: 'failed' });
       const em = orm.em.fork();
-      const row = await em.findOneOrFail(HaEvacuation, { id: input.id });
-      const p = input.patch;
-      if (p.fencedAt) row.fencedAt = new Date(p.fencedAt);
-      if (p.finishedAt) row.finishedAt = new Date(p.finishedAt);
-      if (p.status) row.status = p.status;
-      if (p.totalServers !== undefined) row.totalServers = p.totalServers;
-      if (p.evacuatedServers !== undefined) row.evacuatedServers = p.evacuatedServers;
-      if (p.items) row.items = p.items;
-      if (p.recoveryMs !== undefined) row.recoveryMs = p.recoveryMs;
+      const host = await em.findOne(HaHost, { hostname: input.hostname });
+      if (!host || (host.state !== 'fenced' && host.state !== 'failed')) return;
+      host.note = `evacuation failed: ${input.error}`.slice(0, 250);
       await em.flush();
     },
 
