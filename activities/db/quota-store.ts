@@ -224,11 +224,44 @@ export async function returnCommitted(orm: Orm, orderId: string): Promise<boolea
 }
 
 /**
- * Gives back what a deleted resource used (`CloudResource.spec.quota` holds it for resources orders
- * created). Never goes below zero.
+ * Gives back `amounts` of usage once for `key` (at most 36 characters, not another reservation's key): a
+ * `released` reservation row under `key` is written in the same transaction as the give-back, so a
+ * retry after a crash finds it and returns nothing again. Answers whether this call gave it back.
  */
-export async function returnUsage(orm: Orm, tenantId: string, amounts: Partial<QuotaAmounts>): Promise<void> {
-  const knex = knexOf(orm);
+export async function returnUsageOnce(
+  orm: Orm,
+  tenantId: string,
+  key: string,
+  amounts: Partial<QuotaAmounts>,
+): Promise<boolean> {
+  await ensureQuotaRow(orm, tenantId);
+  return knexOf(orm).transaction(async (trx) => {
+    if (await trx('quota_reservations').where({ order_id: key }).first('id')) return false;
+    await trx('quota_reservations').insert({
+      id: new QuotaReservation().id,
+      tenant_id: tenantId,
+      order_id: key,
+      amounts: JSON.stringify({ ...zeroAmounts(), ...amounts }),
+      state: 'released',
+      created_at: new Date(),
+      updated_at: new Date(),
+    });
+    await returnUsage(orm, tenantId, amounts, trx);
+    return true;
+  });
+}
+
+/**
+ * Gives back what a deleted resource used (`CloudResource.spec.quota` holds it for resources orders
+ * created). Never goes below zero. Inside `trx` when given, so it commits with the change that frees the usage.
+ */
+export async function returnUsage(
+  orm: Orm,
+  tenantId: string,
+  amounts: Partial<QuotaAmounts>,
+  trx?: Knex.Transaction,
+): Promise<void> {
+  const knex = trx ?? knexOf(orm);
   const set: Record<string, Knex.Raw> = {};
   for (const r of quotaResources) {
     const n = amounts[r] ?? 0;

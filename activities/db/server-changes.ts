@@ -1,9 +1,10 @@
+import { createHash } from 'node:crypto';
 import { ApplicationFailure } from '@temporalio/common';
 import type { Orm } from '../../domain/db/orm';
 import { CloudResource } from '../../domain/entities';
 import type { ResizeTarget } from '../../domain/operate/server-actions';
 import { zeroAmounts, type QuotaAmounts } from '../../domain/quota/resources';
-import { QuotaExceededError, reserveQuota, returnUsage, settleReservation } from './quota-store';
+import { QuotaExceededError, reserveQuota, returnUsageOnce, settleReservation } from './quota-store';
 
 /** One change of a server's billable life, kept on its record (`spec.lifecycle`) for metering and billing. */
 export interface ServerLifecycleEvent {
@@ -70,6 +71,15 @@ async function reserveOrRefuse(
   }
 }
 
+/**
+ * The key of the usage the action `key` gives back (a name-based UUID, apart from its own reservation's key):
+ * the give-back is written before the record's event, so a retry after a crash in between returns nothing twice.
+ */
+export function giveBackKey(key: string): string {
+  const h = createHash('sha1').update(`server-change/${key}/returned`).digest('hex');
+  return `${h.slice(0, 8)}-${h.slice(8, 12)}-5${h.slice(13, 16)}-8${h.slice(17, 20)}-${h.slice(20, 32)}`;
+}
+
 const withEvent = (spec: ServerSpec, e: ServerLifecycleEvent): ServerLifecycleEvent[] => [...(spec.lifecycle ?? []), e];
 const hasEvent = (spec: ServerSpec, id: string) => (spec.lifecycle ?? []).some((e) => e.id === id);
 
@@ -77,7 +87,8 @@ const hasEvent = (spec: ServerSpec, id: string) => (spec.lifecycle ?? []).some((
  * Quota of the per-server workflow's resize and shelve: a resize reserves the growth before it is
  * asked of Nova (and commits it on confirm, releases it on revert); shelve offload gives the
  * server's vCPUs and RAM back (Nova stops counting them), unshelve reserves them again first.
- * Every write is keyed by the action, so a retried activity changes nothing twice.
+ * Every write is keyed by the action, so a retried activity changes nothing twice (a give-back of
+ * usage by its own row, written before the record's event: see giveBackKey).
  */
 export function createServerChangeActivities(orm: Orm) {
   return {
@@ -121,6 +132,8 @@ export function createServerChangeActivities(orm: Orm) {
           disk?: number | null;
         };
         const price = { hourly: flavor.hourlyPrice, monthly: flavor.monthlyPrice };
+        const shrink = { vcpus: Math.max(0, from.vcpus - flavor.vcpus), ramMb: Math.max(0, from.ramMb - flavor.ramMb) };
+        if (shrink.vcpus || shrink.ramMb) await returnUsageOnce(orm, r.tenantId, giveBackKey(key), shrink);
         r.spec = {
           ...spec,
           flavorId: flavor.productId,
@@ -154,8 +167,6 @@ export function createServerChangeActivities(orm: Orm) {
           }),
         };
         await em.flush();
-        const shrink = { vcpus: Math.max(0, from.vcpus - flavor.vcpus), ramMb: Math.max(0, from.ramMb - flavor.ramMb) };
-        if (shrink.vcpus || shrink.ramMb) await returnUsage(orm, r.tenantId, shrink);
       }
       await settleReservation(orm, key, 'commit');
     },
@@ -165,6 +176,7 @@ export function createServerChangeActivities(orm: Orm) {
       const { em, r, spec } = await serverRow(orm, resourceId);
       if (hasEvent(spec, key) || spec.shelvedQuota) return;
       const size = countedSize(r);
+      await returnUsageOnce(orm, r.tenantId, giveBackKey(key), size);
       r.spec = {
         ...spec,
         quota: { ...zeroAmounts(), instances: 1, ...spec.quota, vcpus: 0, ramMb: 0 },
@@ -172,7 +184,6 @@ export function createServerChangeActivities(orm: Orm) {
         lifecycle: withEvent(spec, { id: key, type: 'shelved_offloaded', at }),
       };
       await em.flush();
-      await returnUsage(orm, r.tenantId, size);
     },
 
     /** Reserves what an offloaded server will use again before it is unshelved; QuotaExceeded when it does not fit. */
