@@ -42,13 +42,11 @@ billingRouter.get('/usage', async (c) => {
     ...(q.to ? { startedAt: { $lt: new Date(q.to) } } : {}),
     ...(q.from ? { $or: [{ endedAt: null }, { endedAt: { $gt: new Date(q.from) } }] } : {}),
   };
-  const [rows, total] = await c
-    .get('em')
-    .findAndCount(UsageInterval, where, {
-      orderBy: { startedAt: 'desc', seq: 'desc' },
-      limit: q.limit,
-      offset: q.offset,
-    });
+  const [rows, total] = await c.get('em').findAndCount(UsageInterval, where, {
+    orderBy: { startedAt: 'desc', seq: 'desc' },
+    limit: q.limit,
+    offset: q.offset,
+  });
   const now = new Date();
   return c.json(
     page(
