@@ -50,6 +50,9 @@ export interface LbProvisionInput extends ProvisionRef {
 }
 
 const kbps = (mbps: number | null) => (mbps == null ? null : mbps * 1000);
+/** What Neutron enforces in a direction: the tenant's limit under the operator's, else whichever is set. */
+const effective = (tenant: number | null, operator: number | null | undefined) =>
+  tenant == null ? (operator ?? null) : operator == null ? tenant : Math.min(tenant, operator);
 
 /**
  * Tenant products over OpenStack on `cmp-openstack`: a load balancer's provisioning for an order,
@@ -83,8 +86,8 @@ export function createProductActivities(orm: Orm, settings: ProvisionCloudSettin
     const state = await bandwidth.applyBandwidth({
       projectId,
       target,
-      egressKbps: kbps(bw.egressMbps) ?? operatorKbps.egress ?? null,
-      ingressKbps: kbps(bw.ingressMbps) ?? operatorKbps.ingress ?? null,
+      egressKbps: effective(kbps(bw.egressMbps), operatorKbps.egress),
+      ingressKbps: effective(kbps(bw.ingressMbps), operatorKbps.ingress),
     });
     const done = await update(r.id, (x) => {
       const before = (x.spec.bandwidth as BandwidthRecord | undefined) ?? null;

@@ -17,6 +17,7 @@ import { jsonBody } from '../lib/validate';
 import { requireAuth } from '../middleware/authenticate';
 import type { AppEnv, Ctx } from '../deps';
 import { cloudIdsOf } from '../services/cloud-ids';
+import { reapplyBandwidth } from '../services/product-changes';
 
 const bandwidthBody = z
   .object({
@@ -125,6 +126,8 @@ isolationRouter.put('/servers/:resourceId/bandwidth-limit', async (c) => {
     maxBurstKbps: body.maxBurstKbps,
     direction: body.direction,
   });
+  // The tenant's bandwidth product shares the server's policy: enforced again under this limit.
+  await reapplyBandwidth(c, r, { [body.direction]: body.maxKbps });
   return c.json({
     resourceId: r.id,
     serverId: r.openstackId!,
@@ -150,6 +153,7 @@ isolationRouter.delete('/servers/:resourceId/bandwidth-limit', async (c) => {
     serverId: r.openstackId!,
   });
   await recordBandwidth(c, r, null);
+  await reapplyBandwidth(c, r, {});
   return c.body(null, 204);
 });
 

@@ -1,5 +1,5 @@
 import { WorkflowFailedError } from '@temporalio/client';
-import type { ProductChange } from '../../activities/openstack/products';
+import type { BandwidthRecord, ProductChange } from '../../activities/openstack/products';
 import { CloudResource } from '../../domain/entities';
 import { productChangeWorkflow, productWorkflowId } from '../../workflows/product-change';
 import { conflict } from '../lib/api-error';
@@ -54,4 +54,38 @@ export async function runProductChange(
   const fresh = await c.get('em').fork().findOne(CloudResource, { id: r.id });
   if (!fresh || fresh.status === 'deleted') return c.body(null, 204);
   return c.json(resourceView(fresh), done ? 200 : 202);
+}
+
+/**
+ * After an operator set or lifted an isolation limit on the server's shared QoS policy: the tenant's
+ * bandwidth product is enforced again under the operator's limit (`operatorKbps`), without a new
+ * priced change. Nothing to do when the tenant bought none.
+ */
+export async function reapplyBandwidth(
+  c: Ctx,
+  r: CloudResource,
+  operatorKbps: { egress?: number | null; ingress?: number | null },
+): Promise<void> {
+  const fresh = await c.get('em').fork().findOne(CloudResource, { id: r.id });
+  const bandwidth = (fresh?.spec as { bandwidth?: BandwidthRecord } | undefined)?.bandwidth;
+  if (!fresh || !bandwidth) return;
+  const deps = c.get('deps');
+  try {
+    await deps.temporal.workflow.execute(productChangeWorkflow, {
+      workflowId: productWorkflowId(r.id),
+      taskQueue: deps.queues.orchestration,
+      workflowIdConflictPolicy: 'FAIL',
+      args: [
+        {
+          resourceId: r.id,
+          projectId: await tenantProject(c, r.tenantId),
+          change: { op: 'bandwidth', bandwidth, operatorKbps },
+        },
+      ],
+    });
+  } catch (e) {
+    if (isAlreadyStarted(e)) throw conflict('a change of the bandwidth product is in progress', { status: r.status });
+    if (e instanceof WorkflowFailedError) throw operationError(e, 'bandwidth failed');
+    throw e;
+  }
 }

@@ -99,6 +99,21 @@ describe('tenant network products (REST, Temporal, simulator)', () => {
     expect(onlyIngress.status).toBe(200);
     // The operator's egress limit stays in force where the tenant buys none.
     expect(await rulesOf(port.qos_policy_id!)).toEqual({ egress: 30_000, ingress: 5_000 });
+    const lower = await rig.p.call('PUT', `/api/v1/isolation/servers/${web1!.id}/bandwidth-limit`, {
+      token: rig.operator,
+      body: { maxKbps: 2_000, direction: 'ingress' },
+    });
+    expect(lower.status).toBe(200);
+    // The operator's limit is now on ingress only: the tenant's 5 Mbit/s is held under its 2, and egress, which
+    // neither limits any more, is free.
+    expect(await rulesOf(port.qos_policy_id!)).toEqual({ ingress: 2_000 });
+    expect(
+      (await rig.p.call('DELETE', `/api/v1/isolation/servers/${web1!.id}/bandwidth-limit`, { token: rig.operator }))
+        .status,
+    ).toBe(204);
+    // Lifted: what the tenant bought is enforced again on a fresh policy.
+    const again = (await cloud.mine.network.listPorts({ device_id: web1!.openstackId }))[0]!;
+    expect(await rulesOf(again.qos_policy_id!)).toEqual({ ingress: 5_000 });
 
     const fipChange = await call('PUT', `/bandwidth/floating-ips/${floatingIp.id}`, { ingressMbps: 100 });
     expect(fipChange.body.spec.bandwidth).toMatchObject({ ingressMbps: 100, monthlyPrice: 100 * bwMonthly });
