@@ -3574,6 +3574,54 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/pool/hosts/{hostname}/disable": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Disable the compute service: nothing new is placed there, its servers stay (pool:manage; POST /hosts/{hostname}/enable takes it back) */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    hostname: components["parameters"]["HaHostname"];
+                };
+                cookie?: never;
+            };
+            requestBody?: {
+                content: {
+                    "application/json": components["schemas"]["PoolHostDisable"];
+                };
+            };
+            responses: {
+                /** @description the compute service */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["PoolComputeService"];
+                    };
+                };
+                401: components["responses"]["Unauthorized"];
+                403: components["responses"]["Forbidden"];
+                404: components["responses"]["NotFound"];
+                422: components["responses"]["Invalid"];
+                502: components["responses"]["OperateOpenStackFailed"];
+                503: components["responses"]["CloudUnavailable"];
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/pool/hosts/{hostname}/decommission": {
         parameters: {
             query?: never;
@@ -11363,6 +11411,19 @@ export interface components {
             metadata: {
                 [key: string]: string | null;
             };
+        };
+        PoolHostDisable: {
+            reason?: string;
+        };
+        PoolComputeService: {
+            host: string;
+            zone: string;
+            /** @enum {string} */
+            status: "enabled" | "disabled";
+            /** @enum {string} */
+            state: "up" | "down";
+            disabledReason: string | null;
+            forcedDown: boolean;
         };
         PoolDecommission: {
             workflowId: string;

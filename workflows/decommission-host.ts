@@ -4,6 +4,7 @@ import {
   executeChild,
   proxyActivities,
   setHandler,
+  sleep,
   workflowInfo,
 } from '@temporalio/workflow';
 import type { PoolDbActivities } from '../activities/db/pool';
@@ -12,7 +13,13 @@ import { queuesOf } from '../domain/task-queues';
 import { drainHostWorkflow, drainWorkflowId, type DrainHostInput, type DrainProgress } from './drain-host';
 import { retryPresets } from './retry-presets';
 
-export type DecommissionInput = DrainHostInput;
+export interface DecommissionInput extends DrainHostInput {
+  /**
+   * How long after the service is gone the host's record is dropped: a host sweep that listed the
+   * services just before would otherwise write the host back (default 60 s: two sweeps of 30 s).
+   */
+  settleMs?: number;
+}
 
 export interface DecommissionProgress {
   hostname: string;
@@ -54,7 +61,10 @@ export async function decommissionHostWorkflow(input: DecommissionInput): Promis
 
   await db.poolNoteHost({ hostname: input.hostname, note: 'decommissioning' });
   try {
-    p.drain = await executeChild(drainHostWorkflow, { workflowId: drainWorkflowId(input.hostname), args: [input] });
+    p.drain = await executeChild(drainHostWorkflow, {
+      workflowId: drainWorkflowId(input.hostname),
+      args: [drainArgs(input)],
+    });
   } catch (e) {
     return fail(`host ${input.hostname} could not be drained: ${(e as Error).message}`);
   }
@@ -71,6 +81,7 @@ export async function decommissionHostWorkflow(input: DecommissionInput): Promis
   } catch (e) {
     return fail(`the compute service of ${input.hostname} was not removed: ${causeOf(e)}`);
   }
+  await sleep(input.settleMs ?? 60_000);
   await db.poolForgetHost({ hostname: input.hostname });
   p.phase = 'done';
   return p;
@@ -79,4 +90,8 @@ export async function decommissionHostWorkflow(input: DecommissionInput): Promis
 function causeOf(e: unknown): string {
   const err = e as Error & { cause?: Error };
   return err.cause?.message ?? err.message;
+}
+
+function drainArgs({ settleMs: _settle, ...drain }: DecommissionInput): DrainHostInput {
+  return drain;
 }

@@ -1,13 +1,14 @@
 import { Hono } from 'hono';
-import { WorkflowExecutionStatusName } from '@temporalio/client';
+import type { WorkflowExecutionStatusName, WorkflowHandle } from '@temporalio/client';
 import { z } from 'zod';
 import { HaHost } from '../../domain/entities';
 import {
   decommissionHostWorkflow,
   decommissionProgressQuery,
   decommissionWorkflowId,
+  type DecommissionProgress,
 } from '../../workflows/decommission-host';
-import { conflict, notFound } from '../lib/api-error';
+import { ApiError, conflict, notFound } from '../lib/api-error';
 import { adminCloud, cloudCall } from '../lib/cloud-call';
 import { pageOf, pageQuery } from '../lib/pagination';
 import { principalOf } from '../lib/principal';
@@ -16,7 +17,7 @@ import { hostnameParam, jsonBody, optionalBody, queryParams } from '../lib/valid
 import { requirePermission } from '../middleware/authenticate';
 import type { AppEnv, Ctx } from '../deps';
 import { drainInput } from '../services/ha';
-import { aggregateView, zoneView } from '../views/pool';
+import { aggregateView, serviceView, zoneView } from '../views/pool';
 
 const name = z.string().trim().min(1).max(255);
 const zone = z
@@ -50,6 +51,7 @@ const metadataBody = z
       .refine((m) => Object.keys(m).length > 0, 'at least one key'),
   })
   .strict();
+const disableBody = z.object({ reason: z.string().trim().min(1).max(255).optional() }).strict();
 const decommissionBody = z.object({ concurrency: z.number().int().min(1).max(20).optional() }).strict();
 
 function aggregateId(c: Ctx): number {
@@ -155,6 +157,25 @@ poolComputeRouter.put('/aggregates/:id/metadata', requirePermission('pool:manage
   return c.json(aggregateView(a));
 });
 
+/**
+ * Disables the host's compute service: the scheduler places nothing new there, its servers stay
+ * (drain moves them too; `POST /hosts/{hostname}/enable` takes the host back).
+ */
+poolComputeRouter.post('/hosts/:hostname/disable', requirePermission('pool:manage'), async (c) => {
+  const body = await optionalBody(c, disableBody);
+  const hostname = hostnameParam(c.req.param('hostname'));
+  c.set('audit', { action: 'pool.host.disable', targetType: 'host', targetId: hostname, details: body });
+  const os = adminCloud(c);
+  const [svc] = await cloudCall(`compute service of ${hostname}`, () =>
+    os.compute.listServices({ binary: 'nova-compute', host: hostname }),
+  );
+  if (!svc) throw notFound('host', hostname);
+  const done = await cloudCall(`compute service of ${hostname}`, () =>
+    os.compute.disableService(String(svc.id), body.reason ?? 'disabled by an operator'),
+  );
+  return c.json(serviceView(done));
+});
+
 poolComputeRouter.post('/hosts/:hostname/decommission', requirePermission('pool:manage'), async (c) => {
   const body = await optionalBody(c, decommissionBody);
   const hostname = hostnameParam(c.req.param('hostname'));
@@ -169,7 +190,12 @@ poolComputeRouter.post('/hosts/:hostname/decommission', requirePermission('pool:
     await deps.temporal.workflow.start(decommissionHostWorkflow, {
       taskQueue: deps.queues.orchestration,
       workflowId,
-      args: [drainInput(deps.config, hostname, principalOf(c).userId, body.concurrency)],
+      args: [
+        {
+          ...drainInput(deps.config, hostname, principalOf(c).userId, body.concurrency),
+          settleMs: 2 * deps.config.HA_SWEEP_INTERVAL_SECONDS * 1000,
+        },
+      ],
     });
   } catch (e) {
     if (isAlreadyStarted(e)) throw conflict(`host ${hostname} is already being decommissioned`);
@@ -182,10 +208,27 @@ poolComputeRouter.get('/hosts/:hostname/decommission', requirePermission('hosts:
   const hostname = hostnameParam(c.req.param('hostname'));
   const workflowId = decommissionWorkflowId(hostname);
   const handle = c.get('deps').temporal.workflow.getHandle(workflowId);
-  return c.json(
-    await onWorkflow('decommission', workflowId, async () => {
-      const [d, progress] = await Promise.all([handle.describe(), handle.query(decommissionProgressQuery)]);
-      return { workflowId, status: d.status.name as WorkflowExecutionStatusName, ...progress };
-    }),
-  );
+  const d = await onWorkflow('decommission', workflowId, () => handle.describe());
+  const status = d.status.name as WorkflowExecutionStatusName;
+  return c.json({ workflowId, status, ...(await progressOf(handle, hostname, status)) });
 });
+
+/** The workflow's progress; an ended one that no worker answers for in time is read from its result. */
+async function progressOf(
+  handle: WorkflowHandle<typeof decommissionHostWorkflow>,
+  hostname: string,
+  status: WorkflowExecutionStatusName,
+): Promise<DecommissionProgress> {
+  try {
+    return await handle.query(decommissionProgressQuery);
+  } catch (e) {
+    if (status === 'RUNNING')
+      throw new ApiError(503, 'unavailable', `the decommission of ${hostname} did not answer: ${(e as Error).message}`);
+  }
+  try {
+    return await handle.result();
+  } catch (e) {
+    const err = e as Error & { cause?: Error };
+    return { hostname, phase: 'failed', drain: null, error: err.cause?.message ?? err.message };
+  }
+}

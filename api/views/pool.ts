@@ -1,4 +1,4 @@
-import type { HostAggregate, AvailabilityZone } from '../../activities/openstack/compute';
+import type { ComputeService, HostAggregate, AvailabilityZone } from '../../activities/openstack/compute';
 import type { BackendPoolStats, VolumeType } from '../../activities/openstack/block-storage';
 import type { Network, Subnet } from '../../activities/openstack/network';
 import type { Schemas } from '../../openapi/types';
@@ -86,5 +86,16 @@ export function ipPoolView(s: Subnet, usage: IpPoolUsage): Schemas['PoolIpPool']
     gatewayIp: s.gateway_ip ?? null,
     allocationPools: (s.allocation_pools ?? []).map((p) => ({ start: p.start, end: p.end })),
     ...usage,
+  };
+}
+
+export function serviceView(s: ComputeService): Schemas['PoolComputeService'] {
+  return {
+    host: s.host,
+    zone: s.zone,
+    status: s.status,
+    state: s.state,
+    disabledReason: s.disabled_reason ?? null,
+    forcedDown: s.forced_down === true,
   };
 }

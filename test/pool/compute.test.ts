@@ -123,7 +123,7 @@ describe('pool management: availability zones, host aggregates and decommission 
     expect(r.body).toEqual({ workflowId: 'decommission-compute-04' });
     const done = await eventually(
       () => p.call('GET', '/api/v1/pool/hosts/compute-04/decommission', { token: om }),
-      (x) => x.body.status !== 'RUNNING',
+      (x) => x.status === 200 && x.body.status !== 'RUNNING',
       60_000,
       250,
     );
@@ -142,16 +142,17 @@ describe('pool management: availability zones, host aggregates and decommission 
     await h.seed('compute-01', 1, { prefix: 'stuck' });
     const onHost = (await h.cloud.compute.listServers({ all_tenants: true, host: 'compute-01' })).length;
     expect(onHost).toBeGreaterThan(0);
-    // No other host takes servers: every other compute service is disabled.
+    // No other host takes servers: the operator disables every other compute service (its servers stay).
     for (const host of ['compute-02', 'compute-03']) {
-      const [svc] = await h.cloud.compute.listServices({ binary: 'nova-compute', host });
-      await h.cloud.compute.disableService(String(svc!.id), 'test: no room');
+      const d = await p.call('POST', `/api/v1/pool/hosts/${host}/disable`, { token: op, body: { reason: 'no room' } });
+      expect(d.status).toBe(200);
+      expect(d.body).toMatchObject({ host, status: 'disabled', disabledReason: 'no room' });
     }
     const r = await p.call('POST', '/api/v1/pool/hosts/compute-01/decommission', { token: op });
     expect(r.status).toBe(202);
     const end = await eventually(
       () => p.call('GET', '/api/v1/pool/hosts/compute-01/decommission', { token: om }),
-      (x) => x.body.status !== 'RUNNING',
+      (x) => x.status === 200 && x.body.status !== 'RUNNING',
       60_000,
       250,
     );
@@ -177,6 +178,7 @@ describe('pool management: availability zones, host aggregates and decommission 
       ['POST', '/api/v1/pool/aggregates/1/hosts'],
       ['DELETE', '/api/v1/pool/aggregates/1/hosts/compute-01'],
       ['PUT', '/api/v1/pool/aggregates/1/metadata'],
+      ['POST', '/api/v1/pool/hosts/compute-01/disable'],
       ['POST', '/api/v1/pool/hosts/compute-01/decommission'],
       ['GET', '/api/v1/pool/hosts/compute-01/decommission'],
     ])
