@@ -17,20 +17,20 @@ import {
 } from '../activities/openstack/autoscale-activities';
 import { createHaDbActivities } from '../activities/db/ha';
 import { createHaOpenStackActivities, type HaActivitySettings } from '../activities/openstack/ha';
+import { createHaFencingActivities } from '../activities/openstack/ha-fencing';
 import { createPoolOpenStackActivities } from '../activities/openstack/pool';
 import { createPoolDbActivities } from '../activities/db/pool';
 import { createOrderActivities } from '../activities/db/orders';
 import { createOrderReconcileActivities } from '../activities/db/order-reconcile';
 import { createProvisionActivities } from '../activities/openstack/provision';
-import { createHaFencingActivities } from '../activities/openstack/ha-fencing';
 import type { ProvisionCloudSettings } from '../activities/openstack/provision-settings';
 
 import { createResourceRecordActivities } from '../activities/db/resources';
+import { createServerChangeActivities } from '../activities/db/server-changes';
 import { createBillingActivities } from '../activities/billing';
 import { createDriftRecordActivities } from '../activities/db/resources-drift';
 import { createReportActivities } from '../activities/reports/write-report';
 import { createAccountReleaseActivities } from '../activities/db/account-release';
-import { createServerChangeActivities } from '../activities/db/server-changes';
 import { createOperateOpenStackActivities } from '../activities/openstack/operate';
 import { createProductActivities } from '../activities/openstack/products';
 import type { CloudAccount } from '../activities/openstack/cloud';
@@ -61,13 +61,13 @@ export function orchestrationActivities(deps: ActivityDeps) {
   return {
     ...createRegistrationActivities(deps.orm),
     ...createResourceRecordActivities(deps.orm),
+    ...createServerChangeActivities(deps.orm),
     ...createDriftRecordActivities(deps.orm),
     ...createHaDbActivities(deps.orm),
     ...createPoolDbActivities(deps.orm),
     ...createAutoscalingRecordActivities(deps.orm),
     ...createAutoscalingQuotaActivities(deps.orm),
     ...createMetricsActivities({
-    ...createServerChangeActivities(deps.orm),
       prometheusUrl: deps.autoscaling?.prometheusUrl,
       cpuMetric: deps.autoscaling?.cpuMetric ?? defaultCpuMetric,
     }),
@@ -87,6 +87,7 @@ export function openstackActivities(deps: ActivityDeps) {
     ...createOperateOpenStackActivities(deps.operate ?? deps.provision),
     ...autoscalingOpenstackActivities(deps.autoscaling),
     ...createHaOpenStackActivities(deps.ha),
+    ...createHaFencingActivities(deps.ha),
     ...createPoolOpenStackActivities(deps.ha),
     ...createProvisionActivities(deps.orm, deps.provision),
     ...createProductActivities(deps.orm, deps.provision),
@@ -97,7 +98,6 @@ export function openstackActivities(deps: ActivityDeps) {
 export function notifyActivities(deps: ActivityDeps) {
   return {
     ...createNotifyActivities(deps.orm, deps.notify),
-    ...createHaFencingActivities(deps.ha),
     ...createNagiosActivities(deps.orm, deps.nagios),
   };
 }
