@@ -39,40 +39,12 @@ const notCalledByAPage: Record<string, string> = {
   'GET /api/v1/alarms/rules/{ruleId}': 'the rule list carries every field',
   'GET /api/v1/load-balancers/{loadBalancerId}': 'the load balancer list carries every field',
   'GET /api/v1/firewall-policies/{policyId}': 'the policy list carries every field',
-  'GET /api/v1/pool/availability-zones': 'landed after the portals (resource pool, deregistration record): no page yet',
-  'GET /api/v1/pool/aggregates': 'landed after the portals (resource pool, deregistration record): no page yet',
-  'POST /api/v1/pool/aggregates': 'landed after the portals (resource pool, deregistration record): no page yet',
-  'GET /api/v1/pool/aggregates/{id}': 'landed after the portals (resource pool, deregistration record): no page yet',
-  'PATCH /api/v1/pool/aggregates/{id}': 'landed after the portals (resource pool, deregistration record): no page yet',
-  'DELETE /api/v1/pool/aggregates/{id}': 'landed after the portals (resource pool, deregistration record): no page yet',
-  'POST /api/v1/pool/aggregates/{id}/hosts':
-    'landed after the portals (resource pool, deregistration record): no page yet',
-  'DELETE /api/v1/pool/aggregates/{id}/hosts/{hostname}':
-    'landed after the portals (resource pool, deregistration record): no page yet',
-  'PUT /api/v1/pool/aggregates/{id}/metadata':
-    'landed after the portals (resource pool, deregistration record): no page yet',
-  'GET /api/v1/pool/hosts/{hostname}/decommission':
-    'landed after the portals (resource pool, deregistration record): no page yet',
-  'POST /api/v1/pool/hosts/{hostname}/decommission':
-    'landed after the portals (resource pool, deregistration record): no page yet',
-  'GET /api/v1/pool/volume-pools': 'landed after the portals (resource pool, deregistration record): no page yet',
-  'GET /api/v1/pool/volume-types': 'landed after the portals (resource pool, deregistration record): no page yet',
-  'POST /api/v1/pool/volume-types': 'landed after the portals (resource pool, deregistration record): no page yet',
-  'GET /api/v1/pool/volume-types/{id}': 'landed after the portals (resource pool, deregistration record): no page yet',
-  'PATCH /api/v1/pool/volume-types/{id}':
-    'landed after the portals (resource pool, deregistration record): no page yet',
-  'DELETE /api/v1/pool/volume-types/{id}':
-    'landed after the portals (resource pool, deregistration record): no page yet',
-  'GET /api/v1/pool/networks': 'landed after the portals (resource pool, deregistration record): no page yet',
-  'POST /api/v1/pool/networks': 'landed after the portals (resource pool, deregistration record): no page yet',
-  'GET /api/v1/pool/networks/{id}': 'landed after the portals (resource pool, deregistration record): no page yet',
-  'DELETE /api/v1/pool/networks/{id}': 'landed after the portals (resource pool, deregistration record): no page yet',
-  'GET /api/v1/pool/ip-pools': 'landed after the portals (resource pool, deregistration record): no page yet',
-  'POST /api/v1/pool/ip-pools': 'landed after the portals (resource pool, deregistration record): no page yet',
-  'GET /api/v1/pool/ip-pools/{id}': 'landed after the portals (resource pool, deregistration record): no page yet',
-  'DELETE /api/v1/pool/ip-pools/{id}': 'landed after the portals (resource pool, deregistration record): no page yet',
-  'GET /api/v1/users/{userId}/deregistration':
-    'landed after the portals (resource pool, deregistration record): no page yet',
+  'GET /api/v1/pool/aggregates/{id}': 'the aggregate list carries every field',
+  'GET /api/v1/pool/volume-types/{id}': 'the volume type list carries every field',
+  'GET /api/v1/pool/networks/{id}': 'the provider network list carries every field',
+  'GET /api/v1/pool/ip-pools/{id}': 'the IP pool list carries every field and its usage',
+  'POST /api/v1/pool/hosts/{hostname}/disable':
+    'landed after the portals: no page yet (the hosts page drains and enables)',
 };
 
 function sources(dir: string): string[] {

@@ -9,6 +9,7 @@ import { OmDashboard } from './pages/om/Dashboard';
 import { OmHosts } from './pages/om/Hosts';
 import { OmOncall } from './pages/om/Oncall';
 import { OmPerformance } from './pages/om/Performance';
+import { OmPool } from './pages/om/Pool';
 import { OmProcesses } from './pages/om/Processes';
 import { OmReports } from './pages/om/Reports';
 import { OpsApprovals } from './pages/ops/Approvals';
@@ -87,6 +88,7 @@ export const faces: FaceDef[] = [
       { id: 'performance', perms: ['monitoring:read'], component: OmPerformance },
       { id: 'alarms', perms: ['monitoring:read', 'alarms:manage'], component: OmAlarms },
       { id: 'hosts', perms: ['hosts:read'], component: OmHosts },
+      { id: 'pool', perms: ['hosts:read'], component: OmPool },
       { id: 'audit', perms: ['audit:read'], component: OmAudit },
       { id: 'reports', perms: ['reports:read'], component: OmReports },
       { id: 'processes', perms: ['processes:read'], component: OmProcesses },

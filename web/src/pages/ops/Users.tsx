@@ -1,5 +1,5 @@
 // Every user (tenants' and staff) with filters: suspend, reactivate, deregister, mail a password reset link.
-import { Button, Space, Tag } from 'antd';
+import { App, Button, Space, Tag } from 'antd';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { api, ok } from '../../api/client';
@@ -16,6 +16,7 @@ const statuses = ['pending', 'active', 'refused', 'disabled', 'suspended', 'dere
 export function OpsUsers() {
   const { t } = useTranslation();
   const act = useAct();
+  const { message } = App.useApp();
   const { can, me } = useSession();
   const [version, setVersion] = useState(0);
   const bump = () => setVersion((v) => v + 1);
@@ -82,6 +83,31 @@ export function OpsUsers() {
                 {u.status === 'suspended' && (
                   <Button size="small" onClick={() => void act(() => setStatus(u.id, 'active'))}>
                     {t('tenant.reactivate')}
+                  </Button>
+                )}
+                {u.status === 'deregistered' && (
+                  <Button
+                    size="small"
+                    onClick={() =>
+                      void act(async () => {
+                        const d = await ok(() =>
+                          api.GET('/api/v1/users/{userId}/deregistration', { params: { path: { userId: u.id } } }),
+                        );
+                        return d;
+                      }).then(
+                        (d) =>
+                          d &&
+                          message.info(
+                            t('user.deregistration', {
+                              state: t(`user.deregistrationState.${d.state}`),
+                              released: d.released,
+                              total: d.total,
+                            }),
+                          ),
+                      )
+                    }
+                  >
+                    {t('user.deregistrationButton')}
                   </Button>
                 )}
                 <CreateButton<Schemas['ProfilePatch']>
