@@ -14,6 +14,11 @@
  * waits. It continues as new when Temporal suggests it or after `actionsPerRun` actions, carrying
  * over the history, a waiting resize and an action accepted while its handlers finished (patched
  * `server-pending-over-continue-as-new`: older runs hand over as they always did).
+ *
+ * A resize whose wait failed while Nova went on to VERIFY_RESIZE keeps its reservation and waits for
+ * confirmation like any other, and a confirm_resize the workflow has no waiting resize for takes its
+ * target from the server's flavor, matched to the catalog (refused when none matches), reserving and
+ * recording it (patched `server-resize-follows-nova`: older runs keep their old path).
  */
 import {
   ApplicationFailure,
@@ -34,6 +39,7 @@ import type { ResourceRecordActivities } from '../activities/db/resources';
 import type { ServerChangeActivities } from '../activities/db/server-changes';
 import type { ConsoleInfo, ServerSnapshot } from '../activities/openstack/operate-types';
 import {
+  hasSizing,
   publicParams,
   settledStatuses,
   type ResizeTarget,
@@ -106,6 +112,7 @@ export const instanceProgressQuery = defineQuery<InstanceOpsProgress>('progress'
 export const instanceWorkflowId = (resourceId: string) => `server-${resourceId}`;
 
 const keptHistory = 20;
+const resizeFollowsNova = 'server-resize-follows-nova';
 
 export async function instanceOpsWorkflow(input: InstanceOpsInput): Promise<InstanceOpsProgress> {
   const queues = queuesOf(workflowInfo().taskQueue);
@@ -183,6 +190,8 @@ export async function instanceOpsWorkflow(input: InstanceOpsInput): Promise<Inst
           await db.reserveResizeQuota({ resourceId: input.resourceId, key: record.id, flavor: request.flavor! });
         if (request.action === 'unshelve')
           await db.reserveUnshelveQuota({ resourceId: input.resourceId, key: record.id });
+        if (request.action === 'confirm_resize' && !awaitingConfirm && patched(resizeFollowsNova))
+          awaitingConfirm = await resizeNovaMade(record);
       } catch (e) {
         current = null;
         throw e;
@@ -319,6 +328,40 @@ export async function instanceOpsWorkflow(input: InstanceOpsInput): Promise<Inst
     await db.recordServerState({ resourceId: input.resourceId, snapshot });
   }
 
+  /**
+   * A server in VERIFY_RESIZE the workflow waits for no resize of (its resize's wait failed before Nova got
+   * there, or someone resized it past the platform): the catalog flavor of its new sizing, reserved under
+   * `record` so the confirm records it. InvalidServerState (a 409) when no catalog flavor has that sizing.
+   */
+  async function resizeNovaMade(record: ActionRecord): Promise<AwaitingConfirm> {
+    const f = (await os.getServerSnapshot({ serverId: input.serverId, projectId: input.projectId }))?.flavor;
+    const lastAsked = history.find((r) => r.action === 'resize')?.params.flavor as ResizeTarget | undefined;
+    const flavor =
+      f?.vcpus != null && f.ram != null && f.disk != null
+        ? await db.catalogFlavorOf({ vcpus: f.vcpus, ramMb: f.ram, diskGb: f.disk, prefer: lastAsked?.productId })
+        : null;
+    if (!flavor)
+      throw ApplicationFailure.nonRetryable(
+        `cannot confirm resize: the server's flavor (${f?.vcpus ?? '?'} vCPUs, ${f?.ram ?? '?'} MB RAM, ${f?.disk ?? '?'} GB disk) matches no catalog flavor; revert the resize instead`,
+        'InvalidServerState',
+        { status: 'VERIFY_RESIZE', flavor: f ?? null },
+      );
+    await db.reserveResizeQuota({ resourceId: input.resourceId, key: record.id, flavor });
+    return { key: record.id, flavor, deadline: Date.now() };
+  }
+
+  /**
+   * A resize whose wait failed: when Nova went on with it (VERIFY_RESIZE, or the new flavor already), it
+   * keeps its reservation and waits for confirmation; one Nova has confirmed itself is recorded at once.
+   */
+  async function keepFailedResize(record: ActionRecord, request: ServerActionRequest, s: ServerSnapshot | null) {
+    const flavor = request.flavor!;
+    if (!s || (s.status !== 'VERIFY_RESIZE' && !hasSizing(s.flavor, flavor))) return;
+    awaitingConfirm = { key: record.id, flavor, deadline: Date.now() + (input.resizeConfirmMs ?? 0) };
+    record.result = { autoConfirmAt: new Date(awaitingConfirm.deadline).toISOString() };
+    if (s.status !== 'VERIFY_RESIZE' && !s.taskState) await settleAwaiting(s);
+  }
+
   /** What an action that failed half way held goes back (a resize's or unshelve's reservation). */
   async function undoFailed(request: ServerActionRequest, record: ActionRecord): Promise<void> {
     if (request.action === 'resize' && awaitingConfirm?.key !== record.id)
@@ -338,8 +381,7 @@ export async function instanceOpsWorkflow(input: InstanceOpsInput): Promise<Inst
       awaitingConfirm = { ...a, deadline: Math.max(a.deadline, Date.now() + 60_000) };
       return;
     }
-    const f = snapshot?.flavor;
-    if (f && f.vcpus === a.flavor.vcpus && f.ram === a.flavor.ramMb && f.disk === a.flavor.diskGb)
+    if (hasSizing(snapshot?.flavor, a.flavor))
       await db.recordServerResized({
         resourceId: input.resourceId,
         key: a.key,
@@ -389,6 +431,16 @@ export async function instanceOpsWorkflow(input: InstanceOpsInput): Promise<Inst
       record.status = 'failed';
       record.error = describe(e);
       step(record, 'failed');
+      // A failed resize reads the server before its reservation may go back (undefined: not read).
+      let seen: ServerSnapshot | null | undefined;
+      if (request.action === 'resize' && patched(resizeFollowsNova)) {
+        try {
+          seen = await os.getServerSnapshot({ serverId: input.serverId, projectId: input.projectId });
+          await keepFailedResize(record, request, seen);
+        } catch {
+          /* not read: the reservation goes back, and a later confirm_resize takes the server's flavor */
+        }
+      }
       try {
         await undoFailed(request, record);
       } catch {
@@ -397,7 +449,10 @@ export async function instanceOpsWorkflow(input: InstanceOpsInput): Promise<Inst
       // The platform's record follows the cloud even when an action failed half way.
       if (!deleted) {
         try {
-          const snapshot = await os.getServerSnapshot({ serverId: input.serverId, projectId: input.projectId });
+          const snapshot =
+            seen !== undefined
+              ? seen
+              : await os.getServerSnapshot({ serverId: input.serverId, projectId: input.projectId });
           if (snapshot) await db.recordServerState({ resourceId: input.resourceId, snapshot });
           if (request.action === 'confirm_resize' || request.action === 'revert_resize') await settleAwaiting(snapshot);
         } catch {

@@ -1,8 +1,8 @@
 import { createHash } from 'node:crypto';
 import { ApplicationFailure } from '@temporalio/common';
 import type { Orm } from '../../domain/db/orm';
-import { CloudResource } from '../../domain/entities';
-import type { ResizeTarget } from '../../domain/operate/server-actions';
+import { CloudResource, Product } from '../../domain/entities';
+import { resizeTargetOf, type ResizeTarget } from '../../domain/operate/server-actions';
 import { zeroAmounts, type QuotaAmounts } from '../../domain/quota/resources';
 import { QuotaExceededError, reserveQuota, returnUsageOnce, settleReservation } from './quota-store';
 
@@ -103,6 +103,28 @@ export function createServerChangeActivities(orm: Orm) {
       };
       await reserveOrRefuse(orm, r.tenantId, key, amounts, 'resize');
       return { from: now };
+    },
+
+    /**
+     * The catalog flavor product of a server's Nova flavor sizing (`prefer` first when it fits, else the oldest
+     * active one), or null when none fits: what a resize the platform lost track of is confirmed as.
+     */
+    async catalogFlavorOf({
+      vcpus,
+      ramMb,
+      diskGb,
+      prefer,
+    }: {
+      vcpus: number;
+      ramMb: number;
+      diskGb: number;
+      prefer?: string | null;
+    }): Promise<ResizeTarget | null> {
+      const fits = await orm.em
+        .fork()
+        .find(Product, { kind: 'flavor', vcpus, ramMb, diskGb }, { orderBy: { createdAt: 'asc' } });
+      const p = fits.find((f) => f.id === prefer) ?? fits.find((f) => f.status === 'active');
+      return p ? resizeTargetOf(p) : null;
     },
 
     /** Gives back a reservation of a resize that was reverted or failed, or of an unshelve that failed. */

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { CloudResource, Product } from '../../domain/entities';
-import type { ResizeTarget, ServerActionRequest } from '../../domain/operate/server-actions';
+import { resizeTargetOf, type ResizeTarget, type ServerActionRequest } from '../../domain/operate/server-actions';
 import { ApiError, badRequest } from '../lib/api-error';
 import type { Ctx } from '../deps';
 import { activeImage, cloudIdsOf } from './cloud-ids';
@@ -47,15 +47,7 @@ async function resizeTarget(c: Ctx, r: CloudResource, flavorId: string): Promise
     ]);
   if ((r.spec as { flavorId?: string }).flavorId === p.id)
     throw badRequest('When resizing, instances must change flavor!', { flavorId: p.id });
-  return {
-    productId: p.id,
-    name: p.name,
-    vcpus: p.vcpus!,
-    ramMb: p.ramMb!,
-    diskGb: p.diskGb!,
-    hourlyPrice: Number(p.hourlyPrice),
-    monthlyPrice: Number(p.monthlyPrice),
-  };
+  return resizeTargetOf(p);
 }
 
 /** What the server's workflow is asked for: ids resolved to what the tenant may use, secrets only where needed. */

@@ -37,6 +37,35 @@ export interface ResizeTarget {
   monthlyPrice: number;
 }
 
+/** The resize target of a catalog flavor product (its sizing and its prices). */
+export function resizeTargetOf(p: {
+  id: string;
+  name: string;
+  vcpus?: number | null;
+  ramMb?: number | null;
+  diskGb?: number | null;
+  hourlyPrice: number | string;
+  monthlyPrice: number | string;
+}): ResizeTarget {
+  return {
+    productId: p.id,
+    name: p.name,
+    vcpus: p.vcpus!,
+    ramMb: p.ramMb!,
+    diskGb: p.diskGb!,
+    hourlyPrice: Number(p.hourlyPrice),
+    monthlyPrice: Number(p.monthlyPrice),
+  };
+}
+
+/** Whether a Nova flavor (as a server shows it) has the sizing of the catalog flavor `t`. */
+export function hasSizing(
+  f: { vcpus: number | null; ram: number | null; disk: number | null } | null | undefined,
+  t: Pick<ResizeTarget, 'vcpus' | 'ramMb' | 'diskGb'>,
+): boolean {
+  return !!f && f.vcpus === t.vcpus && f.ram === t.ramMb && f.disk === t.diskGb;
+}
+
 export interface ServerActionRequest {
   action: ServerAction;
   /** reboot: SOFT (default) or HARD. */

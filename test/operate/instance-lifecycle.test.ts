@@ -1,4 +1,6 @@
 import { readQuota, setTenantLimits } from '../../activities/db/quota-store';
+import { openCloud } from '../../activities/openstack';
+import { ensureNovaFlavor } from '../../activities/openstack/operate-server-requests';
 import { CloudResource } from '../../domain/entities';
 import { eventually, startOperateRig, type OperateRig } from './support';
 
@@ -167,6 +169,88 @@ describe('the whole server lifecycle through the API (simulator + real Temporal)
     expect(await view(vm.id)).toMatchObject({ osStatus: 'ACTIVE', vcpus: 2, catalogFlavorId: small });
     expect(((await record(vm.id)).spec as Record<string, any>).lifecycle).toHaveLength(1);
     expect((await progress(vm.id)).resize ?? null).toBeNull();
+  });
+
+  /** Confirms through the platform and checks that the resize to `productId` is recorded: quota, flavor, price, event. */
+  async function confirmsRecorded(
+    vmId: string,
+    to: { productId: string; vcpus: number; ramMb: number },
+    q0: Awaited<ReturnType<typeof quota>>,
+  ) {
+    const { productId, vcpus, ramMb } = to;
+    const confirmed = await run(vmId, { action: 'confirm_resize' });
+    expect(confirmed).toMatchObject({ status: 'succeeded', result: { flavor: { productId } } });
+    const q = await quota();
+    expect(q.used.vcpus - q0.used.vcpus).toBe(vcpus - 1);
+    expect(q.used.ramMb - q0.used.ramMb).toBe(ramMb - 512);
+    expect(q.reserved.vcpus).toBe(q0.reserved.vcpus);
+    expect(q.reserved.ramMb).toBe(q0.reserved.ramMb);
+    const spec = (await record(vmId)).spec as Record<string, any>;
+    expect(spec).toMatchObject({ flavorId: productId, price: { hourly: 0.06 }, quota: { vcpus, ramMb } });
+    expect(spec.lifecycle).toEqual([
+      expect.objectContaining({ type: 'resized', to: expect.objectContaining({ flavorId: productId, vcpus }) }),
+    ]);
+    expect(await view(vmId)).toMatchObject({ osStatus: 'ACTIVE', vcpus, ramMb, catalogFlavorId: productId });
+  }
+
+  it('keeps the reservation of a resize whose wait failed while Nova went on to VERIFY_RESIZE, and records its confirm', async () => {
+    const target = await flavorProduct('resize-lost-wait', 3, 2048, 1, 0.06);
+    const vm = await rig.server(owner);
+    const q0 = await quota();
+    // Nova takes the resize a moment late; every read of the server by the wait fails (three attempts).
+    await rig.fault({ method: 'POST', path: `^/compute/v2.1/servers/${vm.openstackId}/action$`, latencyMs: 1000 });
+    let resized;
+    try {
+      const r = await act(vm.id, { action: 'resize', flavorId: target });
+      expect(r.status).toBe(202);
+      await rig.fault({ method: 'GET', path: `^/compute/v2.1/servers/${vm.openstackId}$`, status: 500, count: 3 });
+      resized = (
+        await eventually(
+          () => progress(vm.id),
+          (x) => x.history?.some((a: { id: string }) => a.id === r.body.id),
+        )
+      ).history.find((a: { id: string }) => a.id === r.body.id);
+    } finally {
+      await rig.clearFaults();
+    }
+    expect(resized.status).toBe('failed');
+    expect((await owner.cloud.compute.getServer(vm.openstackId!)).status).toBe('VERIFY_RESIZE');
+    expect((await progress(vm.id)).resize).toMatchObject({ flavor: { productId: target, vcpus: 3 } });
+    const held = await quota();
+    expect(held.reserved.vcpus - q0.reserved.vcpus).toBe(2);
+    expect(held.reserved.ramMb - q0.reserved.ramMb).toBe(1536);
+
+    await confirmsRecorded(vm.id, { productId: target, vcpus: 3, ramMb: 2048 }, q0);
+  });
+
+  it('confirms a resize it has no record of with the catalog flavor of the server’s new size, or refuses when none fits', async () => {
+    const target = await flavorProduct('resize-past-platform', 5, 2560, 1, 0.06);
+    const admin = openCloud(rig.settings).admin();
+    const vm = await rig.server(owner);
+    const q0 = await quota();
+    const verifying = () =>
+      eventually(
+        () => owner.cloud.compute.getServer(vm.openstackId!),
+        (s) => s.status === 'VERIFY_RESIZE',
+      );
+
+    // A size no catalog flavor has: 409 naming it, nothing held; revert stays possible.
+    const odd = (await admin.compute.listFlavors()).find((f) => f.name === 'm1.small')!;
+    await owner.cloud.compute.resize(vm.openstackId!, odd.id);
+    await verifying();
+    const refused = await act(vm.id, { action: 'confirm_resize' });
+    expect(refused.status).toBe(409);
+    expect(refused.body.message).toContain('matches no catalog flavor');
+    expect((await quota()).reserved).toEqual(q0.reserved);
+    expect((await run(vm.id, { action: 'revert_resize' })).status).toBe('succeeded');
+
+    // Resized in Nova past the platform to a catalog flavor's size: the confirm reserves and records it.
+    await owner.cloud.compute.resize(
+      vm.openstackId!,
+      await ensureNovaFlavor(admin, { vcpus: 5, ramMb: 2560, diskGb: 1 }),
+    );
+    await verifying();
+    await confirmsRecorded(vm.id, { productId: target, vcpus: 5, ramMb: 2560 }, q0);
   });
 
   it('refuses a resize over quota (409 quota exceeded) and holds nothing', async () => {
