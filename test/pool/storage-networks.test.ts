@@ -46,6 +46,18 @@ describe('pool management: Cinder pools and volume types, provider networks and 
     });
 
     expect((await call('POST', '/api/v1/pool/volume-types', { token: om, body: { name: 'ssd' } })).status).toBe(403);
+    for (const body of [
+      {},
+      { name: '' },
+      { name: 'x', backend: 'a b' },
+      { name: 'x', isPublic: 'yes' },
+      { name: 'x', extra: 1 },
+    ])
+      expect((await call('POST', '/api/v1/pool/volume-types', { token: op, body })).status).toBe(422);
+    expect(
+      (await call('PATCH', `/api/v1/pool/volume-types/${crypto.randomUUID()}`, { token: op, body: {} })).status,
+    ).toBe(422);
+    expect((await call('GET', '/api/v1/pool/volume-pools?limit=0', { token: om })).status).toBe(422);
     const unknown = await call('POST', '/api/v1/pool/volume-types', {
       token: op,
       body: { name: 'x', backend: 'nope' },
