@@ -43,8 +43,6 @@ const notCalledByAPage: Record<string, string> = {
   'GET /api/v1/pool/volume-types/{id}': 'the volume type list carries every field',
   'GET /api/v1/pool/networks/{id}': 'the provider network list carries every field',
   'GET /api/v1/pool/ip-pools/{id}': 'the IP pool list carries every field and its usage',
-  'POST /api/v1/pool/hosts/{hostname}/disable':
-    'landed after the portals: no page yet (the hosts page drains and enables)',
 };
 
 function sources(dir: string): string[] {

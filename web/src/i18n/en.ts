@@ -582,6 +582,7 @@ export const en = {
     endSilence: 'End it',
   },
   host: {
+    disable: 'Disable (no new servers)',
     hostname: 'Host',
     state: 'State',
     up: 'Up',

@@ -571,6 +571,7 @@ export const zh: typeof en = {
     endSilence: '结束',
   },
   host: {
+    disable: '停止调度',
     hostname: '物理机',
     state: '状态',
     up: '在线',

@@ -7,6 +7,7 @@ import type { Schemas } from '../../api/types';
 import { useSession } from '../../auth';
 import { ErrorAlert, useAct } from '../../components/feedback';
 import { PagedTable } from '../../components/PagedTable';
+import { ReasonButton } from '../../components/ReasonButton';
 import { Status, when } from '../../components/Status';
 import { useAsync } from '../../components/use-async';
 
@@ -113,6 +114,20 @@ function HostList({ onDrain }: { onDrain: (h: string) => void }) {
                   >
                     <Button size="small">{t('host.drain')}</Button>
                   </Popconfirm>
+                )}
+                {h.enabled && (
+                  <ReasonButton
+                    id={`disable-${h.hostname}`}
+                    label={t('host.disable')}
+                    run={(reason) =>
+                      ok(() =>
+                        api.POST('/api/v1/pool/hosts/{hostname}/disable', {
+                          params: { path: { hostname: h.hostname } },
+                          body: { reason },
+                        }),
+                      ).then(() => setVersion((v) => v + 1))
+                    }
+                  />
                 )}
                 {h.state === 'maintenance' && (
                   <>
