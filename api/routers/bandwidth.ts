@@ -1,7 +1,7 @@
 import { Hono } from 'hono';
 import type { BandwidthRecord } from '../../activities/openstack/products';
-import { Product, type CloudResource } from '../../domain/entities';
-import { bandwidthPrice } from '../../domain/orders/items';
+import { OrderItem, Product, type CloudResource } from '../../domain/entities';
+import { bandwidthPrice, bandwidthUnits } from '../../domain/orders/items';
 import type { LimitMark } from '../../domain/operate/operator-limits';
 import { conflict, unprocessable } from '../lib/api-error';
 import { visibleResource } from '../lib/resource-access';
@@ -13,6 +13,17 @@ import { priced } from '../services/order-submit';
 import { runProductChange } from '../services/product-changes';
 
 type OperatorLimit = LimitMark & { maxKbps: number; direction?: 'egress' | 'ingress' };
+
+/** The catalog flavor a server is sold as: the one a resize recorded, else its order item's. */
+async function catalogFlavor(c: Ctx, r: CloudResource): Promise<Product | null> {
+  const em = c.get('em');
+  const recorded = (r.spec as { flavorId?: string }).flavorId;
+  const direct = recorded ? await em.findOne(Product, { id: recorded, kind: 'flavor' }) : null;
+  if (direct || !r.orderItemId) return direct;
+  const ordered = ((await em.findOne(OrderItem, { id: r.orderItemId }))?.spec as { flavorId?: string } | undefined)
+    ?.flavorId;
+  return ordered ? em.findOne(Product, { id: ordered, kind: 'flavor' }) : null;
+}
 
 /**
  * Changes a server's or floating IP's bandwidth product: priced from the catalog's bandwidth
@@ -33,6 +44,12 @@ async function change(c: Ctx, r: CloudResource, what: string) {
         path: `${direction}Mbps`,
         message: `${asked} Mbit/s is above the operator's ${direction} limit of ${operator.maxKbps / 1000} Mbit/s`,
       });
+  }
+  if (r.kind === 'server') {
+    // The flavor's bandwidth caps a change as it caps the order (the operator's price of the flavor assumes it).
+    const cap = (await catalogFlavor(c, r))?.bandwidthMbps;
+    if (cap && bandwidthUnits({ egressMbps: b.egressMbps, ingressMbps: b.ingressMbps }) > cap)
+      problems.push({ path: '', message: `bandwidth above the operator's cap of ${cap} Mbit/s for this flavor` });
   }
   if (problems.length) throw unprocessable(problems.map((p) => p.message).join('; '), problems);
   const product = await c

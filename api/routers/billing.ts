@@ -3,7 +3,7 @@ import { randomUUID } from 'node:crypto';
 import { z } from 'zod';
 import { Bill, BillLine, Charge, PricePlan, UsageInterval } from '../../domain/entities';
 import { backfillWorkflowId, ratingRunWorkflowId, ratingWorkflow, type RatingInput } from '../../workflows/rating';
-import { notFound } from '../lib/api-error';
+import { notFound, unprocessable } from '../lib/api-error';
 import { pathId, uuid } from '../lib/ids';
 import { page, pageQuery } from '../lib/pagination';
 import { principalOf } from '../lib/principal';
@@ -185,6 +185,9 @@ async function startRating(c: Ctx, workflowId: string, input: RatingInput) {
 
 billingRouter.post('/rating-runs', requirePermission('catalog:manage'), async (c) => {
   const body = await optionalBody(c, z.object({ until: isoDate.optional() }).strict());
+  // Rating ahead of time would charge hours not yet used, move the cursor past them and close bills early.
+  if (body.until && new Date(body.until).getTime() > Date.now())
+    throw unprocessable('`until` is in the future: only hours that have passed are rated');
   const workflowId = ratingRunWorkflowId(randomUUID());
   c.set('audit', {
     action: 'billing.rate',

@@ -1,7 +1,7 @@
 import { Hono } from 'hono';
 import { WorkflowNotFoundError, WorkflowUpdateFailedError } from '@temporalio/client';
 import { z } from 'zod';
-import { Order, OrderItem } from '../../domain/entities';
+import { Order, OrderItem, Tenant } from '../../domain/entities';
 import { orderStatuses, refusal, type OrderStatus } from '../../domain/orders/state-machine';
 import { can } from '../../domain/rbac/principal';
 import { settleReservation } from '../../activities/db/quota-store';
@@ -184,7 +184,8 @@ ordersRouter.post('/', requirePermission('own:orders:create'), async (c) => {
   if (!p.tenantId) throw forbidden('only tenant users order');
   const deps = c.get('deps');
   const resolved = await resolveItemIds(await cloudIdsOf(c, p.tenantId), body.items);
-  const addressed = await checkItemAddresses(deps.cloud, deps.config.OS_DEFAULT_NETWORK, resolved);
+  const projectId = (await c.get('em').findOne(Tenant, { id: p.tenantId }))?.openstackProjectId ?? null;
+  const addressed = await checkItemAddresses(deps.cloud, deps.config.OS_DEFAULT_NETWORK, projectId, resolved);
   const specs = await resolveLbMembers(c, p.tenantId, addressed);
   const { order, items, input } = await submitOrder(
     c.get('em'),

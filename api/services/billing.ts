@@ -1,9 +1,9 @@
-import type { EntityManager } from '@mikro-orm/core';
+import { UniqueConstraintViolationException, type EntityManager } from '@mikro-orm/core';
 import { isPeriodStart, nextPeriod, periodOf, type BillingPeriodKind } from '../../domain/billing/period';
 import type { PriceUnit } from '../../domain/billing/rate';
 import { Bill, PricePlan, Product } from '../../domain/entities';
 import { can, type Principal } from '../../domain/rbac/principal';
-import { forbidden, notFound, unprocessable } from '../lib/api-error';
+import { conflict, forbidden, notFound, unprocessable } from '../lib/api-error';
 
 /** Staff who see every tenant's billing; everyone else sees his own tenant's only. */
 export const seesAllBilling = (p: Principal) => can(p, 'tenants:read') || can(p, 'resources:read');
@@ -71,7 +71,14 @@ export async function createPricePlan(
     note: input.note ?? null,
     createdBy: by,
   });
-  await em.persistAndFlush(plan);
+  try {
+    await em.persistAndFlush(plan);
+  } catch (e) {
+    // Two changes of the same period at once: the later one lost the race for the revision number.
+    if (e instanceof UniqueConstraintViolationException)
+      throw conflict('another change of this price plan was saved at the same time; read it and try again');
+    throw e;
+  }
   return plan;
 }
 

@@ -21,6 +21,8 @@ async function networkOf(os: OpenStackClient, ref: string) {
 export async function checkItemAddresses(
   os: OpenStackClient | undefined,
   defaultNetwork: string,
+  /** The tenant's OpenStack project: only on his own networks (or the platform's) does he pick addresses. */
+  tenantProjectId: string | null,
   specs: OrderItemSpec[],
 ): Promise<OrderItemSpec[]> {
   const wanted = specs.some((s) => s.kind === 'server' && (s.fixedIp || s.macAddress));
@@ -37,6 +39,16 @@ export async function checkItemAddresses(
         continue;
       }
       const net = await networkOf(os, spec.networkId ?? defaultNetwork);
+      // As Neutron's policy: picking an address on a network another project shares with you is squatting on it.
+      const owner = (net as { project_id?: string; tenant_id?: string }).project_id ?? net.tenant_id;
+      if (spec.networkId && spec.networkId !== defaultNetwork && (!tenantProjectId || owner !== tenantProjectId)) {
+        problems.push({
+          path: `items.${i}.${spec.fixedIp ? 'fixedIp' : 'macAddress'}`,
+          message: `a fixed IP or MAC is chosen only on your own networks or the platform's network, not on ${net.name || net.id}`,
+        });
+        out.push(spec);
+        continue;
+      }
       const ports = await os.network.listPorts({ network_id: net.id });
       if (spec.fixedIp) {
         const path = `items.${i}.fixedIp`;

@@ -31,6 +31,10 @@ describe('billing API: usage, charges, bills, price plans, runs (real Temporal, 
       [mine.id, 'delivered', 'deleted'],
     ]);
 
+    // Rating hours that have not passed would charge them and close this period's bills early.
+    const ahead = new Date(Date.now() + 40 * 24 * 3_600_000).toISOString();
+    const future = await p.call('POST', '/api/v1/billing/rating-runs', { token: admin, body: { until: ahead } });
+    expect([future.status, future.body.message]).toEqual([422, expect.stringContaining('future')]);
     const run = await p.call('POST', '/api/v1/billing/rating-runs', { token: admin });
     expect([run.status, run.body]).toEqual([202, expect.anything()]);
     await p.temporal.client.workflow.getHandle(run.body.workflowId).result();

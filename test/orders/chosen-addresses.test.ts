@@ -79,4 +79,19 @@ describe('orders naming a fixed IP and a MAC (REST, Temporal, simulator)', () =>
     expect(foreign.status).toBe(422);
     expect(foreign.body.details).toEqual([{ path: 'items.0.networkId', message: `unknown network ${net.id}` }]);
   });
+
+  it('refuses a chosen address on a network another project shares with the tenant (no squatting)', async () => {
+    const user = await rig.p.tenantUser();
+    const { admin } = await tenantCloud(rig, user);
+    const shared = await admin.network.createNetwork({ name: `shared-${Date.now()}`, shared: true });
+    await admin.network.createSubnet({ network_id: shared.id, ip_version: 4, cidr: '10.30.0.0/24' });
+    const r = await rig.p.call('POST', '/api/v1/orders', {
+      token: user.token,
+      body: { items: [server({ networkId: shared.id, fixedIp: '10.30.0.50' })] },
+    });
+    expect(r.status).toBe(422);
+    expect(r.body.details).toEqual([
+      { path: 'items.0.fixedIp', message: expect.stringContaining('only on your own networks') },
+    ]);
+  });
 });

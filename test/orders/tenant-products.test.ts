@@ -1,4 +1,4 @@
-import { CloudResource } from '../../domain/entities';
+import { CloudResource, Product } from '../../domain/entities';
 import { eventually, startOrderRig, type OrderRig } from './support';
 import { orderAndDeliver, tenantCloud } from './product-orders';
 
@@ -52,6 +52,20 @@ describe('tenant network products (REST, Temporal, simulator)', () => {
     Object.fromEntries(
       (await cloud.admin.network.listBandwidthLimitRules(policyId)).map((r) => [r.direction ?? 'egress', r.max_kbps]),
     );
+
+  it("refuses a bandwidth change above the cap of the server's catalog flavor, as the order does", async () => {
+    const [web1] = instances;
+    const em = rig.p.db.orm.em.fork();
+    const before = (await em.findOneOrFail(Product, { id: rig.flavorId })).bandwidthMbps ?? null;
+    await em.nativeUpdate(Product, { id: rig.flavorId }, { bandwidthMbps: 60 });
+    try {
+      const r = await call('PUT', `/bandwidth/instances/${web1!.id}`, { egressMbps: 100 });
+      expect(r.status).toBe(422);
+      expect(r.body.message).toContain('cap of 60 Mbit/s');
+    } finally {
+      await em.nativeUpdate(Product, { id: rig.flavorId }, { bandwidthMbps: before });
+    }
+  });
 
   it('limits the ordered bandwidth in Neutron QoS and re-prices a change, below the operator cap only', async () => {
     const [web1] = instances;
