@@ -18,12 +18,14 @@ const eventTime = (r: CloudResource): Date => r.deletedAt ?? r.updatedAt;
 
 async function meterOne(
   em: EntityManager,
-  r: CloudResource,
+  read: CloudResource,
   ordered: MeteredProduct[],
   catalog: MeteredProduct[],
 ): Promise<UsageEvent | null> {
   for (let attempt = 0; ; attempt++) {
     const db = em.fork();
+    // The record as it is now: a sweep's copy may be older than a write metered meanwhile, and must not undo it.
+    const r = (await db.findOne(CloudResource, { id: read.id })) ?? read;
     const last = await db.findOne(UsageInterval, { resourceId: r.id }, { orderBy: { seq: 'desc' } });
     const open = last && !last.endedAt ? last : null;
     const was: Metered | null = open ? { productId: open.productId, quantity: open.quantity, state: open.state } : null;
