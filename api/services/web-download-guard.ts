@@ -105,6 +105,9 @@ export async function checkWebDownloadUrl(
   if (url.username || url.password) throw refuse('credentials in the URL are not allowed');
   const host = url.hostname.toLowerCase().replace(/^\[|\]$/g, '');
   if (allowList.includes(host)) return url.href;
+  // Other ports reach services that are not web servers (SMTP, databases, admin consoles): only an allowed host uses them.
+  if (url.port && url.port !== (url.protocol === 'https:' ? '443' : '80'))
+    throw refuse(`port ${url.port} is not allowed (the scheme's own port only, unless an operator allows the host)`);
   let addresses: string[];
   try {
     addresses = isIP(host) ? [host] : await resolve(host);

@@ -30,6 +30,7 @@ describe('images: web-download limited to allowed hosts, public image list cache
     ['http://localhost/disk.raw', 'host localhost resolves to'],
     ['ftp://images.example.org/disk.raw', 'scheme ftp is not allowed (http or https only)'],
     ['file:///etc/passwd', 'scheme file is not allowed'],
+    ['http://images.example.org:25/disk.raw', 'port 25 is not allowed'],
   ])('refuses %s with a 422 naming why', async (url, reason) => {
     const r = await register(url);
     expect(r.status).toBe(422);
