@@ -19,7 +19,9 @@ const codecBody = z.object({ payloads: z.array(jsonPayload).max(1000) });
 const platformAdmin = createMiddleware<AppEnv>(async (c, next) => {
   const p = c.get('principal');
   if (!p) throw unauthorized();
-  if (!p.roles.includes('platform_admin')) throw forbidden('the payload codec is for platform admins');
+  // The role and its full trust: an admin narrowed to some permissions does not read every history in clear.
+  if (!p.roles.includes('platform_admin') || !p.permissions.has('admins:manage'))
+    throw forbidden('the payload codec is for platform admins (with admins:manage)');
   await next();
 });
 

@@ -46,6 +46,8 @@ describe('payload codec endpoint (/codec/encode, /codec/decode)', () => {
     expect((await p.call('POST', '/codec/decode', { body: { payloads: [] } })).status).toBe(401);
     const operator = (await p.staff(['operator'])).token;
     expect((await p.call('POST', '/codec/decode', { token: operator, body: { payloads: [] } })).status).toBe(403);
+    const narrowed = (await p.staff(['platform_admin'], ['monitoring:read'])).token;
+    expect((await p.call('POST', '/codec/decode', { token: narrowed, body: { payloads: [] } })).status).toBe(403);
     const tenant = (await p.tenantUser()).token;
     expect((await p.call('POST', '/codec/encode', { token: tenant, body: { payloads: [] } })).status).toBe(403);
     const forged = {
