@@ -155,7 +155,7 @@ describe('sessions and accounts: absolute lifetime, atomic lockout, rate limits,
       expect((await viaProxy(users[1].email, '198.51.100.5, 203.0.113.1')).status).toBe(200);
       const limited = await viaProxy(users[0].email, '203.0.113.1');
       expect(limited.status).toBe(429);
-      expect(limited.body.details.scope).toBe('address');
+      expect((limited.body as { details: { scope: string } }).details.scope).toBe('address');
       expect((await viaProxy(users[0].email, '203.0.113.2')).status).toBe(200);
       // Without trusted proxies the header is the client's own word: every request counts for the peer.
       p.deps.config.TRUSTED_PROXIES = '';
