@@ -28,6 +28,9 @@ function indexPage(c: Context<AppEnv>) {
   return c.body(readFileSync(index), 200, { 'content-type': types['.html']!, 'cache-control': 'no-cache' });
 }
 
+/** The faces of web/src/faces.tsx: `/portal/<face>` opens the application on it. */
+const faceNames = ['self', 'ops', 'om'];
+
 portalRouter.get('/', (c) => indexPage(c));
 portalRouter.get('/portal/:file', (c) => {
   const file = c.req.param('file');
@@ -35,8 +38,8 @@ portalRouter.get('/portal/:file', (c) => {
   const full = path.join(distDir, file);
   // One flat folder: no separators, no dot files (the build's source hash), only known types.
   if (file.startsWith('.') || file.includes('/') || file.includes('\\') || !type || !existsSync(full)) {
-    // A screen's address without a file type is the application itself (its routes live in the hash).
-    if (!path.extname(file) && /^[a-z-]+$/.test(file)) return indexPage(c);
+    // A face's address is the application itself (its screens live in the hash); any other name is not a page.
+    if (faceNames.includes(file)) return indexPage(c);
     return c.notFound();
   }
   return c.body(readFileSync(full), 200, {
