@@ -217,8 +217,9 @@ export async function orderWorkflow(input: OrderWorkflowInput): Promise<OrderPro
       mark('approval', 'done', auto);
       decided = true;
     } else {
-      await transition('pending_approval');
+      // The step is marked before the status is written: a reader who sees pending_approval sees the step running.
       mark('approval', 'running');
+      await transition('pending_approval');
       const started = Date.now();
       const deadline = started + input.expiryMs;
       progress.expiresAt = new Date(deadline).toISOString();
