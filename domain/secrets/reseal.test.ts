@@ -2,7 +2,7 @@ import { OrderItem } from '../../domain/entities';
 import { createTestDatabase, type TestDatabase } from '../../test/support/db';
 import { processKeyring, useProcessKeyring } from './config-keys';
 import { newKeySpec, parseKeyring } from './keyring';
-import { resealStoredSecrets } from './reseal';
+import { resealRow, resealStoredSecrets } from './reseal';
 import { sealSecrets } from './sealed-json-type';
 
 describe('resealing stored secrets', () => {
@@ -47,5 +47,53 @@ describe('resealing stored secrets', () => {
     expect((await em.findOneOrFail(OrderItem, { id: plain })).spec).toMatchObject({ adminPass: 'Old-plain-Pass-1' });
     expect((await em.findOneOrFail(OrderItem, { id: stale })).spec).toMatchObject({ adminPass: 'Old-sealed-Pass-2' });
     expect((await em.findOneOrFail(OrderItem, { id: untouched })).spec).toEqual({ name: 'vm3' });
+  });
+});
+
+describe('resealing a row written concurrently', () => {
+  let db: TestDatabase;
+  beforeAll(async () => {
+    db = await createTestDatabase();
+  });
+  afterAll(async () => db?.drop());
+
+  it('never overwrites a write that landed after the row was read, and seals what it finds then', async () => {
+    const old = parseKeyring(newKeySpec('rotated'));
+    const id = crypto.randomUUID();
+    await db.orm.em
+      .getConnection()
+      .execute(
+        `insert into order_items (id, order_id, position, kind, spec, product_ids, hourly_price, monthly_price, status, resources, created_at, updated_at) values (?, ?, 0, 'server', ?, '[]', 0, 0, 'pending', '{}', ?, ?)`,
+        [
+          id,
+          crypto.randomUUID(),
+          JSON.stringify(sealSecrets({ name: 'vm', adminPass: 'Before-Pass-1' }, old)),
+          new Date(),
+          new Date(),
+        ],
+      );
+    const before = processKeyring();
+    // The rotation again, with a second retired key that the concurrent writer still seals with.
+    const other = parseKeyring(newKeySpec('other'));
+    useProcessKeyring({ current: before.current, keys: new Map([...before.keys, ...old.keys, ...other.keys]) });
+    try {
+      const em = db.orm.em.fork();
+      const stale = (await em.getConnection().execute(`select id, spec from order_items where id = ?`, [id]))[0];
+      // Another writer changes the row between the reseal's read and its update.
+      const written = JSON.stringify(sealSecrets({ name: 'vm-renamed', adminPass: 'Concurrent-Pass-2' }, other));
+      await em.getConnection().execute(`update order_items set spec = ? where id = ?`, [written, id]);
+
+      expect(await resealRow(em, OrderItem, ['spec'], stale)).toBe(true);
+      const spec = (await db.orm.em.fork().findOneOrFail(OrderItem, { id })).spec;
+      expect(spec).toMatchObject({ name: 'vm-renamed', adminPass: 'Concurrent-Pass-2' });
+      const raw = JSON.stringify(await em.getConnection().execute(`select spec from order_items where id = ?`, [id]));
+      expect(raw).toContain(`sealed:v1:${before.current}:`);
+      expect(raw).not.toContain('sealed:v1:other:');
+      // The stale read again: the row needs nothing any more, so nothing is written.
+      expect(await resealRow(em, OrderItem, ['spec'], stale)).toBe(false);
+      expect((await db.orm.em.fork().findOneOrFail(OrderItem, { id })).spec).toMatchObject({ name: 'vm-renamed' });
+    } finally {
+      useProcessKeyring(before);
+    }
   });
 });
