@@ -6,6 +6,7 @@ import { accessLog } from './middleware/access-log';
 import { audit } from './middleware/audit';
 import { authenticate } from './middleware/authenticate';
 import { onError, onNotFound } from './middleware/errors';
+import { methodNotAllowed } from './middleware/method-not-allowed';
 import { requestContext } from './middleware/request-context';
 import { securityHeaders } from './middleware/security-headers';
 import { adminsRouter } from './routers/admins';
@@ -112,6 +113,7 @@ export function createApp(deps: AppDeps): Hono<AppEnv> {
   app.use('*', requestContext(deps));
   app.use('*', accessLog);
   app.use('*', securityHeaders);
+  app.use('*', methodNotAllowed(app));
   app.use(
     '/api/*',
     bodyLimit({

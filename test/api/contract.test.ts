@@ -74,6 +74,25 @@ describe('REST contract (openapi/cmp.yaml)', () => {
     });
   });
 
+  it('answers 405 with Allow for a method a known path lacks, 404 for an unknown path', async () => {
+    const token = await p.adminToken();
+    const refused: string[] = [];
+    for (const [template, item] of Object.entries(contract.paths)) {
+      const documented = methods.filter((m) => item[m]).map((m) => m.toUpperCase());
+      const expected = [...documented, ...(documented.includes('GET') ? ['HEAD'] : [])].sort().join(', ');
+      const url = template.replace(/\{[^}]+\}/g, 'x1');
+      for (const m of ['GET', 'POST', 'PUT', 'PATCH', 'DELETE', 'OPTIONS'].filter((x) => !documented.includes(x))) {
+        const r = await p.call(m, url, { token });
+        if (r.status !== 405 || r.headers.get('allow') !== expected || r.body.code !== 'method_not_allowed')
+          refused.push(`${m} ${template}: ${r.status} allow=${r.headers.get('allow')} (expected ${expected})`);
+      }
+    }
+    expect(refused).toEqual([]);
+    const unknown = await p.call('POST', '/api/v1/nothing-here', { token });
+    expect(unknown.status).toBe(404);
+    expect(unknown.headers.get('allow')).toBeNull();
+  });
+
   it('answers unknown routes with the error shape', async () => {
     const r = await p.call('GET', '/api/v1/nothing-here');
     expect(r.status).toBe(404);
