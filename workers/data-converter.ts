@@ -61,7 +61,13 @@ export class EncryptionCodec implements PayloadCodec {
   }
 }
 
-/** The one data converter of every Temporal client and worker the platform makes (the process keyring by default). */
+/** The failure converter module (`failureConverter` export) every client, worker and workflow bundle loads. */
+export const failureConverterPath = require.resolve('./failure-converter');
+
+/**
+ * The one data converter of every Temporal client and worker the platform makes (the process keyring by default):
+ * failures' messages and stack traces travel as encoded attributes, so the codec seals them too.
+ */
 export function dataConverter(ring: Keyring = processKeyring()): DataConverter {
-  return { payloadCodecs: [new EncryptionCodec(ring)] };
+  return { payloadCodecs: [new EncryptionCodec(ring)], failureConverterPath };
 }

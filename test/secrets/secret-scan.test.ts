@@ -1,10 +1,11 @@
-import { Client } from '@temporalio/client';
+import { Client, WorkflowFailedError } from '@temporalio/client';
 import type { Payload } from '@temporalio/common';
 import { processKeyring } from '../../domain/secrets/config-keys';
 import { EncryptionCodec } from '../../workers/data-converter';
-import { OrderItem } from '../../domain/entities';
+import { CloudResource, OrderItem } from '../../domain/entities';
 import { instanceWorkflowId } from '../../workflows/instance-action';
 import { orderWorkflowId } from '../../workflows/order';
+import { resourceWorkflowId } from '../../workflows/resource-operation';
 import { eventually, startOrderRig, type OrderRig } from '../orders/support';
 
 const adminPass = 'Scan-admin-Pass-91';
@@ -128,5 +129,38 @@ describe('no secret in Temporal history or the business database (adminPass, set
     // Through the ORM the order item still knows its adminPass (sealed at rest, not lost).
     const item = await p.db.orm.em.fork().findOneOrFail(OrderItem, { orderId });
     expect((item.spec as { adminPass?: string }).adminPass).toBe(adminPass);
+  });
+
+  it("seals a failed activity's message and stack in raw history; the platform's client reads them", async () => {
+    const { p, sim } = rig;
+    const user = await p.tenantUser();
+    // Neutron refuses the creation once (400, not retried): the activity fails, then the workflow with it.
+    sim.cloud.faults.add({ method: 'POST', path: '^/network/v2.0/networks$', status: 400, remaining: 1 });
+    const name = `fail-net-${Date.now()}`;
+    const r = await p.call('POST', '/api/v1/networks', { token: user.token, body: { name } });
+    // The API shows the failure's message, read through its client (codec and failure converter).
+    expect(r.status).toBe(422);
+    expect(r.body.message).toContain('(injected)');
+    const resource = await p.db.orm.em.fork().findOneOrFail(CloudResource, { name, tenantId: user.tenantId });
+
+    const raw = new Client({ connection: p.temporal.client.connection, namespace: 'default' });
+    const history = await raw.workflow.getHandle(resourceWorkflowId(resource.id)).fetchHistory();
+    const failed = (history.events ?? []).filter((e) => e.activityTaskFailedEventAttributes);
+    expect(failed.length).toBeGreaterThan(0);
+    const text = texts(history).join('\n');
+    expect(text).not.toContain('(injected)');
+    expect(text).not.toContain('.ts:'); // no stack trace with source positions
+    expect(failed[0].activityTaskFailedEventAttributes!.failure!.message).toBe('Encoded failure');
+    expect([...encodings(history)]).toEqual(['binary/encrypted']);
+
+    const seen = await p.temporal.client.workflow
+      .getHandle(resourceWorkflowId(resource.id))
+      .result()
+      .catch((e: unknown) => e);
+    expect(seen).toBeInstanceOf(WorkflowFailedError);
+    const messages: string[] = [];
+    for (let e = seen as { message?: string; cause?: unknown } | undefined; e; e = e.cause as typeof e)
+      messages.push(e.message ?? '');
+    expect(messages.join(' | ')).toContain('(injected)');
   });
 });

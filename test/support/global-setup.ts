@@ -31,6 +31,7 @@ export default async function globalSetup(): Promise<void> {
   const { bundleWorkflowCode } = await import('@temporalio/worker');
   const { code } = await bundleWorkflowCode({
     workflowsPath: path.join(projectRoot, 'workflows', 'index.ts'),
+    failureConverterPath: path.join(projectRoot, 'workers', 'failure-converter.ts'),
     logger: { log() {}, trace() {}, debug() {}, info() {}, warn: console.warn, error: console.error },
   });
   const dir = path.join(projectRoot, 'tmp');
