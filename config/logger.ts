@@ -15,6 +15,7 @@ export const secretKeys = [
   'TWILIO_AUTH_TOKEN',
   'SMTP_URL',
   'DATABASE_URL',
+  'DBSERVICE_URL',
 ];
 
 const paths = secretKeys.flatMap((k) => [k, `*.${k}`, `*.*.${k}`, `headers.${k}`, `req.headers.${k}`]);

@@ -166,6 +166,23 @@ export const configSchema = z.object({
   NAGIOS_MAIN_CONFIG: z.string().optional(),
   NSCA_SEND_CONFIG: z.string().optional(),
   NAGIOS_SYNC_INTERVAL_SECONDS: seconds.default(60),
+  /** The database service's MySQL/MariaDB server as an account allowed to create databases and users (mysql://user:password@host:port); unset: the embedded instance. */
+  DBSERVICE_URL: z
+    .string()
+    .regex(/^(mysql|mariadb):\/\//, 'must start with mysql:// or mariadb://')
+    .optional(),
+  /** Start the embedded tenant-database instance (Debian's mariadb-server, data under <DATA_DIR>/dbservice) when DBSERVICE_URL is unset. */
+  DBSERVICE_EMBEDDED: bool.default('true'),
+  DBSERVICE_PORT: port.default(3316),
+  /** The host name tenants are given to connect to; default the server's host. */
+  DBSERVICE_PUBLIC_HOST: z.string().min(1).optional(),
+  /** The host part of the accounts made for tenants' databases. */
+  DBSERVICE_USER_HOST: z
+    .string()
+    .regex(/^[A-Za-z0-9.%_:-]{1,255}$/, 'a host, address or pattern such as % or 10.0.%')
+    .default('%'),
+  /** Where database backups (gzipped dumps) are written; default <DATA_DIR>/db-backups. */
+  DBSERVICE_BACKUP_DIR: z.string().min(1).optional(),
 });
 
 export type RawConfig = z.infer<typeof configSchema>;

@@ -34,6 +34,8 @@ import { createAccountReleaseActivities } from '../activities/db/account-release
 import { createOperateOpenStackActivities } from '../activities/openstack/operate';
 import { createProductActivities } from '../activities/openstack/products';
 import type { CloudAccount } from '../activities/openstack/cloud';
+import { createDbServiceActivities } from '../activities/dbservice/activities';
+import type { DbServiceSettings } from '../activities/dbservice/settings';
 
 /** What activities need from the outside world. */
 export interface ActivityDeps {
@@ -54,6 +56,8 @@ export interface ActivityDeps {
   alertmanagerUrl?: string;
   /** Where report exports are written (storage the API reads too); without it a directory under the system's temp dir. */
   reportsDir?: string;
+  /** The database service's server, account host and backup directory; without it its activities fail as not configured. */
+  dbservice?: DbServiceSettings;
 }
 
 /** Activities that run beside the workflows on `cmp-orchestration` (database work). */
@@ -78,6 +82,7 @@ export function orchestrationActivities(deps: ActivityDeps) {
     ...createBillingActivities(deps.orm),
     ...createReportActivities(deps.orm, deps.reportsDir ?? path.join(tmpdir(), 'cmp-reports')),
     ...createAccountReleaseActivities(deps.orm),
+    ...createDbServiceActivities(deps.orm, deps.dbservice),
   };
 }
 

@@ -7,6 +7,7 @@ import { autoscalingSettingsFromConfig } from '../activities/openstack/autoscale
 import { nagiosSettingsFromConfig } from '../activities/nagios/settings';
 import type { ActivityDeps } from './activities';
 import { fencingFromConfig } from '../domain/ha/fencing';
+import { dbServiceSettingsFromConfig } from '../activities/dbservice/settings';
 
 /** Activity dependencies of a worker process, from the one configuration module. */
 export function activityDepsFromConfig(cfg: Config, orm: Orm): ActivityDeps {
@@ -29,5 +30,6 @@ export function activityDepsFromConfig(cfg: Config, orm: Orm): ActivityDeps {
     nagios: nagiosSettingsFromConfig(cfg),
     alertmanagerUrl: cfg.ALERTMANAGER_URL,
     reportsDir: cfg.REPORTS_DIR ?? path.join(cfg.dataDir, 'reports'),
+    dbservice: dbServiceSettingsFromConfig(cfg),
   };
 }

@@ -34,6 +34,7 @@ import { PeriodPriceSchema, PricePlanSchema } from './price-plan';
 import { ChargeSchema, RatingCursorSchema } from './charge';
 import { BillLineSchema, BillSchema } from './bill';
 import { RateLimitCounterSchema } from './rate-limit-counter';
+import { DatabaseBackupSchema, TenantDatabaseSchema } from './tenant-database';
 
 export * from './audit-entry';
 export * from './cloud-resource';
@@ -71,6 +72,7 @@ export * from './price-plan';
 export * from './charge';
 export * from './bill';
 export * from './rate-limit-counter';
+export * from './tenant-database';
 
 /** Every entity schema the ORM knows; a capability adds its own here with its migration. */
 export const entitySchemas = [
@@ -115,4 +117,6 @@ export const entitySchemas = [
   BillSchema,
   BillLineSchema,
   RateLimitCounterSchema,
+  TenantDatabaseSchema,
+  DatabaseBackupSchema,
 ];
