@@ -58,12 +58,9 @@ async function main(): Promise<void> {
     logger.warn({ err }, 'order reconcile schedule not created'),
   );
   // Likewise the hourly rating of usage into charges and bills.
-  await ensureRatingSchedule(
-    temporal,
-    taskQueues().orchestration,
-    cfg.RATING_INTERVAL_MINUTES,
-    cfg.BILLING_PERIOD,
-  ).catch((err) => logger.warn({ err }, 'rating schedule not created'));
+  await ensureRatingSchedule(temporal, taskQueues().orchestration, cfg.RATING_INTERVAL_MINUTES).catch((err) =>
+    logger.warn({ err }, 'rating schedule not created'),
+  );
   // Likewise the host-failure sweep behind evacuation.
   await ensureHostSweepSchedule(temporal, taskQueues(), cfg).catch((err) =>
     logger.warn({ err }, 'host sweep schedule not created'),

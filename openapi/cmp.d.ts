@@ -10661,7 +10661,7 @@ export interface components {
             orderReminderSeconds?: number;
             orderExpirySeconds?: number;
             /** @enum {string} */
-            pricePlanPeriod?: "hour" | "day" | "month";
+            pricePlanPeriod?: "monthly" | "daily";
         };
         Captcha: {
             /** Format: uuid */

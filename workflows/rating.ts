@@ -3,7 +3,8 @@
  * Schedule `billing-rating` every RATING_INTERVAL_MINUTES and on demand by operators. Each step is
  * idempotent (charges unique per interval and hour, bills per tenant and period), so a run a worker
  * died in is finished by another without a charge counted twice. With `backfill` it re-rates a past
- * period: open bills follow, closed ones get adjustment lines.
+ * period: open bills follow, closed ones get adjustment lines. Periods are those of the operators'
+ * `pricePlanPeriod` setting (activities/billing/period-kind.ts).
  */
 import { proxyActivities, workflowInfo } from '@temporalio/workflow';
 import type { BillingActivities } from '../activities/billing';
@@ -12,7 +13,11 @@ import { queuesOf } from '../domain/task-queues';
 import { retryPresets } from './retry-presets';
 
 export interface RatingInput {
-  period: BillingPeriodKind;
+  /**
+   * Ignored: the activities bill in the periods of the `pricePlanPeriod` setting (BILLING_PERIOD by
+   * default). Runs started before the setting was read passed it; their histories still replay.
+   */
+  period?: BillingPeriodKind;
   /** Rate the hours before this instant (default: the run's start). */
   until?: string;
   /** Re-rate this past period (its start) instead of moving on. */
@@ -45,10 +50,9 @@ export async function ratingWorkflow(input: RatingInput): Promise<RatingSummary>
     heartbeatTimeout: '30 seconds',
     retry: { ...retryPresets.orchestration, maximumAttempts: 10 },
   });
-  const { period } = input;
   const metered = await db.meterSweep();
   const window = input.backfill
-    ? await db.prepareBackfill({ periodStart: input.backfill.periodStart, period })
+    ? await db.prepareBackfill({ periodStart: input.backfill.periodStart })
     : await db.billingWindow({ until: input.until ?? new Date(workflowInfo().startTime).toISOString() });
   let charges = 0;
   const end = new Date(window.to).getTime();
@@ -57,12 +61,12 @@ export async function ratingWorkflow(input: RatingInput): Promise<RatingSummary>
       from: new Date(t).toISOString(),
       to: new Date(Math.min(end, t + batchHours * hourMs)).toISOString(),
     };
-    charges += await db.rateUsageHours({ ...batch, period, rerateBefore: window.rerateBefore });
+    charges += await db.rateUsageHours({ ...batch, rerateBefore: window.rerateBefore });
     if ('readAt' in window) await db.advanceRatingCursor({ to: batch.to, readAt: window.readAt });
   }
-  const bills = await db.refreshTenantBills({ from: window.from, to: window.to, period });
+  const bills = await db.refreshTenantBills({ from: window.from, to: window.to });
   const adjustments = input.backfill
-    ? await db.adjustClosedBills({ periodStart: input.backfill.periodStart, period, runId: workflowInfo().workflowId })
+    ? await db.adjustClosedBills({ periodStart: input.backfill.periodStart, runId: workflowInfo().workflowId })
     : 0;
   return { from: window.from, to: window.to, metered, charges, bills, adjustments };
 }

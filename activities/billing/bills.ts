@@ -1,8 +1,9 @@
 import type { EntityManager } from '@mikro-orm/core';
 import { roundPrice } from '../../domain/catalog/pricing';
-import { periodOf, type BillingPeriod, type BillingPeriodKind } from '../../domain/billing/period';
+import type { BillingPeriod } from '../../domain/billing/period';
 import { adjustmentsOf, type LineSum } from '../../domain/billing/rate';
 import { Bill, BillLine, Charge, UsageInterval } from '../../domain/entities';
+import { periodResolver } from './period-kind';
 import { sqlOf } from './sql';
 
 interface ChargeSum extends LineSum {
@@ -103,10 +104,11 @@ async function refreshBill(
   });
 }
 
-/** Periods [from, to) touches. */
-function periodsOf(from: Date, to: Date, kind: BillingPeriodKind): BillingPeriod[] {
+/** Periods [from, to) touches, each of the kind in force at its start. */
+async function periodsOf(em: EntityManager, from: Date, to: Date): Promise<BillingPeriod[]> {
+  const periodAt = periodResolver(em);
   const out: BillingPeriod[] = [];
-  for (let p = periodOf(from, kind); p.start < to; p = periodOf(p.end, kind)) out.push(p);
+  for (let p = await periodAt(from); p.start < to; p = await periodAt(p.end)) out.push(p);
   return out;
 }
 
@@ -116,11 +118,11 @@ function periodsOf(from: Date, to: Date, kind: BillingPeriodKind): BillingPeriod
  */
 export async function refreshBills(
   em: EntityManager,
-  range: { from: Date; to: Date; period: BillingPeriodKind; ratedThrough: Date },
+  range: { from: Date; to: Date; ratedThrough: Date },
 ): Promise<number> {
   let n = 0;
   const db = em.fork();
-  for (const period of periodsOf(range.from, range.to, range.period)) {
+  for (const period of await periodsOf(db, range.from, range.to)) {
     const charged = await db.find(Charge, { periodStart: period.start }, { fields: ['tenantId'] });
     const open = await db.find(Bill, { periodStart: period.start, status: 'open' }, { fields: ['tenantId'] });
     for (const tenantId of new Set([...charged, ...open].map((x) => x.tenantId))) {

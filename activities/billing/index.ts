@@ -1,8 +1,8 @@
 import { Context } from '@temporalio/activity';
 import type { Orm } from '../../domain/db/orm';
 import { meterAll } from '../../domain/db/usage-meter';
-import { periodOf, type BillingPeriodKind } from '../../domain/billing/period';
 import { adjustClosedBills, refreshBills } from './bills';
+import { billingPeriodAt } from './period-kind';
 import { refreezePeriodPrices } from './prices';
 import { advanceCursor, rateHours, ratedThrough, ratingWindow } from './rating';
 
@@ -36,20 +36,19 @@ export function createBillingActivities(orm: Orm) {
       };
     },
 
+    /** Rates hours in the billing periods of the `pricePlanPeriod` setting (a `period` argument of older runs is ignored). */
     async rateUsageHours({
       from,
       to,
-      period,
       rerateBefore,
     }: {
       from: string;
       to: string;
-      period: BillingPeriodKind;
       rerateBefore: string;
     }): Promise<number> {
       return rateHours(
         orm.em,
-        { from: new Date(from), to: new Date(to), period, rerateBefore: new Date(rerateBefore) },
+        { from: new Date(from), to: new Date(to), rerateBefore: new Date(rerateBefore) },
         heartbeat,
       );
     },
@@ -58,27 +57,19 @@ export function createBillingActivities(orm: Orm) {
       await advanceCursor(orm.em, new Date(to), new Date(readAt));
     },
 
-    async refreshTenantBills({
-      from,
-      to,
-      period,
-    }: {
-      from: string;
-      to: string;
-      period: BillingPeriodKind;
-    }): Promise<number> {
+    async refreshTenantBills({ from, to }: { from: string; to: string }): Promise<number> {
       const through = (await ratedThrough(orm.em)) ?? new Date(from);
-      return refreshBills(orm.em, { from: new Date(from), to: new Date(to), period, ratedThrough: through });
+      return refreshBills(orm.em, { from: new Date(from), to: new Date(to), ratedThrough: through });
     },
 
     /** The hours of a past period that rating has reached, with its prices taken again from the plans. */
-    async prepareBackfill({ periodStart, period }: { periodStart: string; period: BillingPeriodKind }): Promise<{
+    async prepareBackfill({ periodStart }: { periodStart: string }): Promise<{
       from: string;
       to: string;
       rerateBefore: string;
       repriced: number;
     }> {
-      const p = periodOf(new Date(periodStart), period);
+      const p = await billingPeriodAt(orm.em, new Date(periodStart));
       const through = (await ratedThrough(orm.em)) ?? p.start;
       const to = through < p.end ? through : p.end;
       const end = (to > p.start ? to : p.start).toISOString();
@@ -90,16 +81,8 @@ export function createBillingActivities(orm: Orm) {
       };
     },
 
-    async adjustClosedBills({
-      periodStart,
-      period,
-      runId,
-    }: {
-      periodStart: string;
-      period: BillingPeriodKind;
-      runId: string;
-    }): Promise<number> {
-      return adjustClosedBills(orm.em, periodOf(new Date(periodStart), period), runId);
+    async adjustClosedBills({ periodStart, runId }: { periodStart: string; runId: string }): Promise<number> {
+      return adjustClosedBills(orm.em, await billingPeriodAt(orm.em, new Date(periodStart)), runId);
     },
   };
 }

@@ -1,7 +1,8 @@
 import type { EntityManager } from '@mikro-orm/core';
-import { hourMs, hourOf, periodOf, type BillingPeriodKind } from '../../domain/billing/period';
+import { hourMs, hourOf } from '../../domain/billing/period';
 import { rateSlice, type UnitPrice } from '../../domain/billing/rate';
 import { Charge, RatingCursor, UsageInterval } from '../../domain/entities';
+import { periodResolver } from './period-kind';
 import { periodPrice } from './prices';
 import { sqlOf } from './sql';
 
@@ -72,7 +73,7 @@ export async function advanceCursor(em: EntityManager, to: Date, readAt: Date): 
  */
 export async function rateHours(
   em: EntityManager,
-  range: { from: Date; to: Date; period: BillingPeriodKind; rerateBefore?: Date },
+  range: { from: Date; to: Date; rerateBefore?: Date },
   onHour: () => void = () => undefined,
 ): Promise<number> {
   const db = em.fork();
@@ -80,9 +81,10 @@ export async function rateHours(
     startedAt: { $lt: range.to },
     $or: [{ endedAt: null }, { endedAt: { $gt: range.from } }],
   });
+  const periodAt = periodResolver(db);
   const prices = new Map<string, UnitPrice | null>();
   const priceOf = async (productId: string, hour: Date) => {
-    const period = periodOf(hour, range.period);
+    const period = await periodAt(hour);
     const key = `${productId}/${period.start.toISOString()}`;
     if (!prices.has(key)) prices.set(key, await periodPrice(db, productId, period));
     return prices.get(key)!;
@@ -90,7 +92,7 @@ export async function rateHours(
   let written = 0;
   for (let h = hourOf(range.from).getTime(); h < range.to.getTime(); h += hourMs) {
     const hour = new Date(h);
-    const period = periodOf(hour, range.period);
+    const period = await periodAt(hour);
     const rows: Array<Omit<Charge, never>> = [];
     for (const i of intervals) {
       const price = await priceOf(i.productId, hour);

@@ -9,7 +9,7 @@ import { page, pageQuery } from '../lib/pagination';
 import { principalOf } from '../lib/principal';
 import { jsonBody, optionalBody, queryParams } from '../lib/validate';
 import { requireAuth, requirePermission } from '../middleware/authenticate';
-import { backfillPeriod, billingScope, billingTotals, createPricePlan } from '../services/billing';
+import { backfillPeriod, billingScope, billingTotals, createPricePlan, currentPeriodKind } from '../services/billing';
 import { billLineView, billView, chargeView, pricePlanView, usageView } from '../views/billing';
 import type { AppEnv, Ctx } from '../deps';
 
@@ -167,6 +167,7 @@ billingRouter.post('/price-plans', requirePermission('catalog:manage'), async (c
 
 async function startRating(c: Ctx, workflowId: string, input: RatingInput) {
   const deps = c.get('deps');
+  const period = await currentPeriodKind(c.get('em'), deps.config.BILLING_PERIOD);
   await deps.temporal.workflow.start(ratingWorkflow, {
     workflowId,
     taskQueue: deps.queues.orchestration,
@@ -175,7 +176,7 @@ async function startRating(c: Ctx, workflowId: string, input: RatingInput) {
   return c.json(
     {
       workflowId,
-      period: input.period,
+      period,
       until: input.until ?? null,
       backfillPeriodStart: input.backfill?.periodStart ?? null,
     },
@@ -195,13 +196,14 @@ billingRouter.post('/rating-runs', requirePermission('catalog:manage'), async (c
     targetId: workflowId,
     details: { until: body.until ?? null },
   });
-  return startRating(c, workflowId, { period: c.get('deps').config.BILLING_PERIOD, until: body.until });
+  return startRating(c, workflowId, { until: body.until });
 });
 
 billingRouter.post('/backfills', requirePermission('catalog:manage'), async (c) => {
   const body = await jsonBody(c, z.object({ periodStart: isoDate }).strict());
-  const period = c.get('deps').config.BILLING_PERIOD;
-  const start = backfillPeriod(body.periodStart, period).toISOString();
+  const start = (
+    await backfillPeriod(c.get('em'), body.periodStart, c.get('deps').config.BILLING_PERIOD)
+  ).toISOString();
   const workflowId = backfillWorkflowId(start, randomUUID());
   c.set('audit', {
     action: 'billing.backfill',
@@ -209,5 +211,5 @@ billingRouter.post('/backfills', requirePermission('catalog:manage'), async (c) 
     targetId: workflowId,
     details: { periodStart: start },
   });
-  return startRating(c, workflowId, { period, backfill: { periodStart: start } });
+  return startRating(c, workflowId, { backfill: { periodStart: start } });
 });

@@ -1,4 +1,5 @@
 import { UniqueConstraintViolationException, type EntityManager } from '@mikro-orm/core';
+import { periodKindAt } from '../../activities/billing/period-kind';
 import { isPeriodStart, nextPeriod, periodOf, type BillingPeriodKind } from '../../domain/billing/period';
 import type { PriceUnit } from '../../domain/billing/rate';
 import { Bill, PricePlan, Product } from '../../domain/entities';
@@ -30,30 +31,34 @@ export interface NewPricePlan {
   note?: string;
 }
 
+const periodStartRule = (kind: BillingPeriodKind) =>
+  `the start of a ${kind} billing period (00:00 UTC${kind === 'monthly' ? ' on the 1st' : ''})`;
+
 /**
  * A new price plan version. It applies from the start of a period: by default the next one, so a
  * tenant's unit price stays what it was for the current period. A correction names a past (or the
- * current) period start instead; it reaches bills through a backfill of that period.
+ * current) period start instead; it reaches bills through a backfill of that period. Periods are of
+ * the kind in force at each instant (the `pricePlanPeriod` setting, `defaultKind` when unset).
  */
 export async function createPricePlan(
   em: EntityManager,
   input: NewPricePlan,
-  period: BillingPeriodKind,
+  defaultKind: BillingPeriodKind,
   by: string,
   now = new Date(),
 ): Promise<PricePlan> {
   if (!(await em.findOne(Product, { id: input.productId }))) throw notFound('product', input.productId);
-  const next = nextPeriod(now, period).start;
+  const kindNow = await periodKindAt(em, now, defaultKind);
+  // The next period starts where the current one ends: a period start of whichever kind follows.
+  const next = nextPeriod(now, kindNow).start;
   const from = input.effectiveFrom ? new Date(input.effectiveFrom) : next;
-  if (!isPeriodStart(from, period))
-    throw unprocessable(
-      `effectiveFrom must be the start of a ${period} billing period (00:00 UTC${period === 'monthly' ? ' on the 1st' : ''})`,
-    );
+  const kindFrom = await periodKindAt(em, from, defaultKind);
+  if (!isPeriodStart(from, kindFrom)) throw unprocessable(`effectiveFrom must be ${periodStartRule(kindFrom)}`);
   if (!input.correction && from < next)
     throw unprocessable(
       `a price change applies from the next period (${next.toISOString()}) or later; a past period takes correction: true and a backfill`,
     );
-  if (input.correction && from > periodOf(now, period).start)
+  if (input.correction && from > periodOf(now, kindNow).start)
     throw unprocessable('a correction names the current or a past period');
   const last = await em.findOne(
     PricePlan,
@@ -83,12 +88,22 @@ export async function createPricePlan(
 }
 
 /** A past period a backfill may re-rate: one that has started. */
-export function backfillPeriod(periodStart: string, period: BillingPeriodKind, now = new Date()): Date {
+export async function backfillPeriod(
+  em: EntityManager,
+  periodStart: string,
+  defaultKind: BillingPeriodKind,
+  now = new Date(),
+): Promise<Date> {
   const start = new Date(periodStart);
-  if (!isPeriodStart(start, period)) throw unprocessable(`periodStart must be the start of a ${period} billing period`);
-  if (start > periodOf(now, period).start) throw unprocessable('a backfill re-rates a period that has started');
+  const kind = await periodKindAt(em, start, defaultKind);
+  if (!isPeriodStart(start, kind)) throw unprocessable(`periodStart must be ${periodStartRule(kind)}`);
+  if (start > now) throw unprocessable('a backfill re-rates a period that has started');
   return start;
 }
+
+/** The kind of billing period in force now. */
+export const currentPeriodKind = (em: EntityManager, defaultKind: BillingPeriodKind) =>
+  periodKindAt(em, new Date(), defaultKind);
 
 /** Per-tenant totals of bills (one period, or all), and the grand total. */
 export async function billingTotals(

@@ -10,6 +10,7 @@ import {
 import { setPlatformDefaults } from '../../activities/db/quota-store';
 import type { Orm } from '../../domain/db/orm';
 import type { Config } from '../../config';
+import { billingPeriodKinds } from '../../domain/billing/period';
 
 /** How a setting's value is typed, for the portal to render it. */
 export type SettingType = 'boolean' | 'integer' | 'number' | 'string' | 'url' | 'hostPort' | 'enum' | 'quotaLimits';
@@ -27,7 +28,6 @@ interface SettingDef<S extends z.ZodTypeAny> {
 const def = <S extends z.ZodTypeAny>(d: SettingDef<S>) => d;
 const limit = z.number().int().min(-1);
 const seconds = (min: number, max: number) => z.number().int().min(min).max(max);
-const pricePlanPeriods = ['hour', 'day', 'month'] as const;
 
 /** Every run-time setting: its type, validation, default (from the configuration) and meaning. */
 export const settingDefs = {
@@ -116,10 +116,11 @@ export const settingDefs = {
   }),
   pricePlanPeriod: def({
     type: 'enum',
-    enum: pricePlanPeriods,
-    schema: z.enum(pricePlanPeriods),
-    description: "Period a tenant's unit price stays fixed for; a price change applies from the next one",
-    default: () => 'month' as const,
+    enum: billingPeriodKinds,
+    schema: z.enum(billingPeriodKinds),
+    description:
+      "Billing period: a bill's length, and the period a tenant's unit price stays fixed for (a price change applies from the next one); a change applies from the next month not yet rated",
+    default: (c) => c.BILLING_PERIOD,
   }),
 };
 

@@ -49,7 +49,7 @@ describe('system settings: typed, audited, changed at run time; the captcha swit
     expect(r.body.captchaEnabled).toMatchObject({ type: 'boolean', value: false });
     expect(r.body.orderAutoApproveMaxMonthly).toMatchObject({ type: 'number', value: 25, default: 25, nullable: true });
     expect(r.body.orderReminderSeconds).toMatchObject({ type: 'integer', value: 7200, unit: 'seconds' });
-    expect(r.body.pricePlanPeriod).toMatchObject({ type: 'enum', value: 'month', enum: ['hour', 'day', 'month'] });
+    expect(r.body.pricePlanPeriod).toMatchObject({ type: 'enum', value: 'monthly', enum: ['monthly', 'daily'] });
     expect(r.body.tenantQuotaDefaults.value).toMatchObject({ instances: 10, vcpus: 20 });
     expect(r.body).toHaveProperty('alertmanagerUrl.type', 'url');
     expect(r.body).toHaveProperty('nscaAddress.type', 'hostPort');

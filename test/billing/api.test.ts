@@ -109,12 +109,42 @@ describe('billing API: usage, charges, bills, price plans, runs (real Temporal, 
     expect(summary.from).toBe(current);
   }, 120_000);
 
+  it('bills in the periods of the pricePlanPeriod setting, BILLING_PERIOD being only its default', async () => {
+    const settings = await p.call('GET', '/api/v1/settings', { token: admin });
+    expect(settings.body.pricePlanPeriod).toMatchObject({
+      value: 'monthly',
+      default: 'monthly',
+      enum: ['monthly', 'daily'],
+    });
+    const vol = await product(p.db.orm, 'volume', 0.01);
+    // The second day of next month starts a period only once periods are days.
+    const secondDay = new Date(nextPeriod(new Date(), 'monthly').start.getTime() + 24 * 3_600_000).toISOString();
+    const body = { productId: vol.id, hourlyPrice: 0.02, monthlyPrice: 14.4, effectiveFrom: secondDay };
+    expect((await p.call('POST', '/api/v1/billing/price-plans', { token: admin, body })).status).toBe(422);
+    const patched = await p.call('PATCH', '/api/v1/settings', { token: admin, body: { pricePlanPeriod: 'daily' } });
+    expect(patched.status).toBe(200);
+    const plan = await p.call('POST', '/api/v1/billing/price-plans', { token: admin, body });
+    expect([plan.status, plan.body.effectiveFrom]).toEqual([201, secondDay]);
+    // This month was rated in monthly periods already (above): it keeps them until its end.
+    const run = await p.call('POST', '/api/v1/billing/rating-runs', { token: admin });
+    expect([run.status, run.body.period]).toEqual([202, 'monthly']);
+    await p.temporal.client.workflow.getHandle(run.body.workflowId).result();
+    const thisMonth = periodOf(new Date(), 'monthly');
+    const open = await p.call('GET', `/api/v1/billing/bills?status=open`, { token: admin });
+    expect(open.body.items.map((b: any) => [b.periodKind, b.periodStart])).toContainEqual([
+      'monthly',
+      thisMonth.start.toISOString(),
+    ]);
+    expect(open.body.items.every((b: any) => b.periodKind === 'monthly')).toBe(true);
+    await p.call('PATCH', '/api/v1/settings', { token: admin, body: { pricePlanPeriod: 'monthly' } });
+  }, 120_000);
+
   it('creates the hourly rating schedule once, and none when the interval is 0', async () => {
     const client = p.temporal.client;
     const queue = p.deps.queues.orchestration;
-    expect(await ensureRatingSchedule(client, queue, 0, 'monthly')).toBe(false);
-    expect(await ensureRatingSchedule(client, queue, 60, 'monthly')).toBe(true);
-    expect(await ensureRatingSchedule(client, queue, 60, 'monthly')).toBe(true);
+    expect(await ensureRatingSchedule(client, queue, 0)).toBe(false);
+    expect(await ensureRatingSchedule(client, queue, 60)).toBe(true);
+    expect(await ensureRatingSchedule(client, queue, 60)).toBe(true);
     const handle = client.schedule.getHandle(ratingScheduleIdFor(queue));
     const d = await handle.describe();
     expect(d.spec.intervals?.[0]?.every).toBe(3_600_000);

@@ -1,5 +1,7 @@
 import type { Orm } from '../../domain/db/orm';
-import { CloudResource, Product, type CloudResourceKind } from '../../domain/entities';
+import { CloudResource, Product, SystemSetting, type CloudResourceKind } from '../../domain/entities';
+import type { BillingPeriodKind } from '../../domain/billing/period';
+import { periodSettingKey } from '../../activities/billing/period-kind';
 import type { RatingInput, RatingSummary } from '../../workflows/rating';
 import type { ServerSnapshot } from '../../activities/openstack/operate-types';
 import type { TestPlatform } from '../support/platform';
@@ -52,6 +54,11 @@ export async function delivered(
   });
   await orm.em.fork().persistAndFlush(r);
   return r;
+}
+
+/** Stores the operators' `pricePlanPeriod` setting as PATCH /settings does (billing reads it from the database). */
+export async function setBillingPeriod(orm: Orm, kind: BillingPeriodKind): Promise<void> {
+  await orm.em.fork().upsert(SystemSetting, { key: periodSettingKey, value: kind, updatedAt: new Date() });
 }
 
 let run = 0;

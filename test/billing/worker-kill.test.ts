@@ -4,7 +4,7 @@ import { Bill, Charge, RatingCursor } from '../../domain/entities';
 import { waitFor } from '../support/eventually';
 import { startTestPlatform, type TestPlatform } from '../support/platform';
 import { killAll, killWorkerAndProve, startWorkerChild, waitPolling, type WorkerChild } from '../support/processes';
-import { delivered, product } from './support';
+import { delivered, product, setBillingPeriod } from './support';
 
 describe('rating survives a killed worker (real Temporal, worker in a child process)', () => {
   let p: TestPlatform;
@@ -20,6 +20,7 @@ describe('rating survives a killed worker (real Temporal, worker in a child proc
   };
   beforeAll(async () => {
     p = await startTestPlatform({ queues: [] });
+    await setBillingPeriod(p.db.orm, 'daily');
   }, 60_000);
   afterAll(async () => {
     await killAll(children);
@@ -39,7 +40,7 @@ describe('rating survives a killed worker (real Temporal, worker in a child proc
     const handle = await p.temporal.client.workflow.start('ratingWorkflow', {
       taskQueue: p.deps.queues.orchestration,
       workflowId: `billing-rate-kill-${Date.now()}`,
-      args: [{ period: 'daily', until: new Date(today).toISOString() }],
+      args: [{ until: new Date(today).toISOString() }],
     });
     // Killed once rating has begun and before it is done: some batches rated, some not.
     await waitFor(
