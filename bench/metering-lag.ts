@@ -11,6 +11,7 @@ import path from 'node:path';
 import { createResourceRecordActivities } from '../activities/db/resources';
 import { migrate, openOrm } from '../domain/db/orm';
 import { CloudResource, Product, UsageInterval } from '../domain/entities';
+import { reportFigures } from './lib/figures';
 import { serverSnapshot } from '../test/billing/support';
 
 const RESOURCES = Number(process.argv[2] ?? 50);
@@ -88,6 +89,17 @@ async function main(): Promise<void> {
   console.log(
     `  CloudKitty ${CLOUDKITTY_S[0] / 3600}–${CLOUDKITTY_S[1] / 3600} h (hourly collection + processing): ${Math.round(CLOUDKITTY_S[0] / maxS)}×–${Math.round(CLOUDKITTY_S[1] / maxS)}× slower than the worst lag here`,
   );
+  reportFigures('metering-lag', [
+    {
+      figure: `metering: lifecycle event → usage interval visible (worst of ${lags.length})`,
+      unit: 's',
+      platform: maxS,
+      reference: CLOUDKITTY_S[0],
+      referenceName: 'CloudKitty hourly collection',
+      better: 'lower',
+      target: 1,
+    },
+  ]);
   await orm.close(true);
   rmSync(dir, { recursive: true, force: true });
 }

@@ -2,7 +2,8 @@
  * Orders per second end to end — submit through the REST API, auto-approve, provision one VM on the
  * simulator (zero latency, zero build time), deliver — beside the same Temporal server running a bare
  * workflow with as many no-op activities as one order ran (counted from its history). Prints both
- * and their ratio; asserts nothing.
+ * and their ratio, and where one order's time went (each activity's queue wait and run, from its
+ * history); asserts nothing.
  *   npx tsx bench/orders-throughput.ts [orders] [concurrency]
  */
 import path from 'node:path';
@@ -13,6 +14,8 @@ import { dataConverter } from '../workers/data-converter';
 import { simulatorProvisionSettings } from '../activities/openstack/provision-settings';
 import { freePort } from '../test/support/free-port';
 import { startTestPlatform } from '../test/support/platform';
+import { reportFigures } from './lib/figures';
+import { formatTimeline, historyTimeline } from './lib/history-timeline';
 
 const ORDERS = Number(process.argv[2] ?? 40);
 const CONCURRENCY = Number(process.argv[3] ?? 8);
@@ -82,8 +85,9 @@ async function main(): Promise<void> {
 
     let activities = 0;
     for (const wf of [`order-${ids[0].id}`, `provision-${ids[0].items[0].id}`]) {
-      const history = await p.temporal.client.workflow.getHandle(wf).fetchHistory();
-      activities += (history.events ?? []).filter((e) => e.activityTaskScheduledEventAttributes).length;
+      const timeline = await historyTimeline(p.temporal.client, wf);
+      activities += timeline.rows.filter((r) => r.kind === 'activity').length;
+      console.log(formatTimeline(wf, timeline));
     }
 
     const queue = `${p.temporal.prefix}bench-noop`;
@@ -117,6 +121,17 @@ async function main(): Promise<void> {
       `bare workflow with ${activities} no-op activities: ${ORDERS} in ${bareSeconds.toFixed(2)} s = ${bareRate.toFixed(2)} workflows/s`,
     );
     console.log(`ratio orders/bare: ${(orderRate / bareRate).toFixed(2)}`);
+    reportFigures('orders-throughput', [
+      {
+        figure: `orders end to end, ${ORDERS} at concurrency ${CONCURRENCY}`,
+        unit: '/s',
+        platform: orderRate,
+        reference: bareRate,
+        referenceName: `bare workflow, ${activities} no-op activities`,
+        better: 'higher',
+        target: 0.8,
+      },
+    ]);
   } finally {
     await p.close();
     await sim.close();

@@ -1,9 +1,12 @@
 /**
  * Scale bench of the OpenStack simulator: 1,000 hypervisors, 20,000 servers, then latency of a
- * page of GET /servers/detail and of server creates. Prints figures; asserts nothing.
+ * page of GET /servers/detail and of server creates, and of a /metrics scrape: whole, and narrowed
+ * to each of the two jobs the platform's Prometheus scrapes (family=server; family=host,storage,switch).
+ * Prints figures; asserts nothing.
  *   npx tsx bench/simulator-scale.ts [hosts] [servers]
  */
 import { startSimulator } from '../simulator/server';
+import { reportFigures, type Figure } from './lib/figures';
 
 const HOSTS = Number(process.argv[2] ?? 1000);
 const SERVERS = Number(process.argv[3] ?? 20000);
@@ -99,15 +102,36 @@ async function main(): Promise<void> {
   }, 200);
   console.log(`POST /servers: p50 ${pct(createTimes, 50).toFixed(2)} ms, p99 ${pct(createTimes, 99).toFixed(2)} ms`);
 
-  const metricsTimes = await timed(async () => {
-    await (await fetch(`${sim.url}/metrics`)).text();
-  }, 5);
-  console.log(`GET /metrics (${SERVERS} servers): p50 ${pct(metricsTimes, 50).toFixed(1)} ms`);
+  const figures: Figure[] = [];
+  for (const [query, what] of [
+    ['', 'whole'],
+    ['?family=server', 'job simulator'],
+    ['?family=host,storage,switch', 'job simulator-infrastructure'],
+  ]) {
+    let bytes = 0;
+    const times = await timed(async () => {
+      bytes = (await (await fetch(`${sim.url}/metrics${query}`)).arrayBuffer()).byteLength;
+    }, 10);
+    console.log(
+      `GET /metrics${query} (${SERVERS} servers, ${what}): ${(bytes / 2 ** 20).toFixed(1)} MiB, p50 ${pct(times, 50).toFixed(1)} ms, p99 ${pct(times, 99).toFixed(1)} ms`,
+    );
+    if (query)
+      figures.push({
+        figure: `simulator scrape ${query} at ${SERVERS} servers (p50 of 10)`,
+        unit: 'ms',
+        platform: pct(times, 50),
+        reference: 50,
+        referenceName: 'bound',
+        better: 'lower',
+        target: 1,
+      });
+  }
 
   const mem = process.memoryUsage();
   console.log(
     `process RSS ${(mem.rss / 2 ** 20).toFixed(0)} MiB, heap used ${(mem.heapUsed / 2 ** 20).toFixed(0)} MiB`,
   );
+  reportFigures('simulator-scale', figures);
   await sim.close();
 }
 
