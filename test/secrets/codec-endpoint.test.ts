@@ -77,4 +77,48 @@ describe('payload codec endpoint (/codec/encode, /codec/decode)', () => {
     const other = await preflight('http://evil.example');
     expect(other.headers.get('access-control-allow-origin')).toBeNull();
   });
+
+  it("accepts the Temporal UI's cookie credential (include credentials) from the configured origin only", async () => {
+    const sealed = (await p.call('POST', '/codec/encode', { token: admin, body: { payloads: [plain()] } })).body
+      .payloads[0];
+    const session = await p.app.request('/codec/session', {
+      method: 'POST',
+      headers: { authorization: `Bearer ${admin}` },
+    });
+    expect(session.status).toBe(204);
+    const set = session.headers.get('set-cookie') ?? '';
+    expect(set).toMatch(/^cmp_codec=[^;]+;/);
+    expect(set).toMatch(/Path=\/codec/);
+    expect(set).toMatch(/HttpOnly/);
+    expect(Number(/Max-Age=(\d+)/.exec(set)?.[1])).toBeGreaterThan(0);
+    const cookie = set.split(';')[0];
+    // What the UI sends: its origin, the cookie, no Authorization header.
+    const decode = (headers: Record<string, string>) =>
+      p.app.request('/codec/decode', {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', 'x-namespace': 'default', ...headers },
+        body: JSON.stringify({ payloads: [sealed] }),
+      });
+    const ok = await decode({ cookie, origin: 'http://ui.example:8233' });
+    expect(ok.status).toBe(200);
+    expect(ok.headers.get('access-control-allow-credentials')).toBe('true');
+    expect(((await ok.json()) as { payloads: unknown[] }).payloads[0]).toEqual(plain());
+    // Another page in the same browser, or a caller naming no origin, cannot use it.
+    expect((await decode({ cookie, origin: 'http://evil.example' })).status).toBe(403);
+    expect((await decode({ cookie })).status).toBe(403);
+    // Only a platform admin's token makes a cookie that decodes; a forged cookie is no credential.
+    const operator = (await p.staff(['operator'])).token;
+    const opSession = await p.app.request('/codec/session', {
+      method: 'POST',
+      headers: { authorization: `Bearer ${operator}` },
+    });
+    expect(opSession.status).toBe(403);
+    const opCookie = `cmp_codec=${operator}`;
+    expect((await decode({ cookie: opCookie, origin: 'http://ui.example:8233' })).status).toBe(403);
+    expect((await decode({ cookie: 'cmp_codec=forged', origin: 'http://ui.example:8233' })).status).toBe(401);
+    // Signing the cookie out.
+    const out = await p.app.request('/codec/session', { method: 'DELETE', headers: { cookie } });
+    expect(out.status).toBe(204);
+    expect(out.headers.get('set-cookie')).toMatch(/^cmp_codec=;.*Max-Age=0/);
+  });
 });

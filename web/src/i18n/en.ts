@@ -625,6 +625,8 @@ export const en = {
   },
   process: {
     platform: 'Platform',
+    codec: 'Decode in the Temporal UI',
+    codecOn: 'The Temporal UI in this browser can decode payloads until your sign-in token expires',
     temporal: 'Temporal',
     database: 'Database',
     openstack: 'OpenStack',

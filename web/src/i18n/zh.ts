@@ -614,6 +614,8 @@ export const zh: typeof en = {
   },
   process: {
     platform: '平台组件',
+    codec: '在 Temporal UI 中解密',
+    codecOn: '在登录令牌过期前，此浏览器中的 Temporal UI 可以解密载荷',
     temporal: 'Temporal',
     database: '数据库',
     openstack: 'OpenStack',

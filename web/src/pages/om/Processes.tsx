@@ -1,9 +1,10 @@
 // Process management: every API and worker process, the task queues' pollers, Temporal, the database, services, OpenStack.
-import { Card, Descriptions, Space, Table, Tag } from 'antd';
+import { Button, Card, Descriptions, Space, Table, Tag } from 'antd';
 import { useTranslation } from 'react-i18next';
 import { api, ok } from '../../api/client';
 import type { Schemas } from '../../api/types';
-import { ErrorAlert } from '../../components/feedback';
+import { ErrorAlert, useAct } from '../../components/feedback';
+import { useSession } from '../../auth';
 import { Status, when } from '../../components/Status';
 import { useAsync } from '../../components/use-async';
 
@@ -15,6 +16,19 @@ function Probe({ p }: { p: { state: string; latencyMs: number | null; error?: st
       <Status value={p.state === 'not configured' ? 'not_configured' : p.state} />{' '}
       {p.latencyMs != null ? `${p.latencyMs} ms` : ''} {p.error ?? ''}
     </span>
+  );
+}
+
+/** Lets the Temporal UI in this browser decode through /codec: the codec's cookie (platform admins; README "Secrets"). */
+function TemporalUiCodec() {
+  const { t } = useTranslation();
+  const act = useAct();
+  const { me, can } = useSession();
+  if (!me.roles.includes('platform_admin') || !can('admins:manage')) return null;
+  return (
+    <Button size="small" onClick={() => act(() => ok(() => api.POST('/codec/session')), t('process.codecOn'))}>
+      {t('process.codec')}
+    </Button>
   );
 }
 
@@ -37,7 +51,7 @@ export function OmProcesses() {
       <ErrorAlert error={overview.error} />
       {o && (
         <>
-          <Card size="small" title={t('process.platform')}>
+          <Card size="small" title={t('process.platform')} extra={<TemporalUiCodec />}>
             <Descriptions size="small" column={2}>
               <Descriptions.Item label={t('process.temporal')}>
                 <Probe p={o.temporal} /> {o.temporal.address}
