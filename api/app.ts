@@ -57,6 +57,7 @@ import { firewallPoliciesRouter } from './routers/firewall-policies';
 import { alertmanagerHookRouter } from './routers/alertmanager-hook';
 import { volumeSnapshotsRouter, volumesRouter } from './routers/volumes';
 import { codecRouter } from './routers/codec';
+import { databasesRouter } from './routers/databases';
 /** Routers of the REST contract, mounted under `/api/v1`. */
 export function apiRoutes(): Hono<AppEnv> {
   const api = new Hono<AppEnv>();
@@ -103,6 +104,7 @@ export function apiRoutes(): Hono<AppEnv> {
   api.route('/load-balancers', loadBalancersRouter);
   api.route('/bandwidth', bandwidthRouter);
   api.route('/firewall-policies', firewallPoliciesRouter);
+  api.route('/databases', databasesRouter);
   return api;
 }
 

@@ -2934,6 +2934,396 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/databases": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The caller's tenant's databases (staff with resources:read every tenant's), newest first */
+        get: {
+            parameters: {
+                query?: {
+                    limit?: components["parameters"]["Limit"];
+                    offset?: components["parameters"]["Offset"];
+                    tenantId?: string;
+                    status?: components["schemas"]["DatabaseStatus"];
+                    name?: string;
+                    siteId?: string;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description a page */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["DatabasePage"];
+                    };
+                };
+                401: components["responses"]["Unauthorized"];
+                403: components["responses"]["Forbidden"];
+                422: components["responses"]["Invalid"];
+                503: components["responses"]["DbServiceUnavailable"];
+            };
+        };
+        put?: never;
+        /**
+         * Create a MySQL database with its own account on the database service (the password is answered once)
+         * @description Makes the database, an account and a grant of every right on that database only (real CREATE DATABASE, CREATE USER, GRANT). The answer holds the password; it is kept encrypted and never answered again (change it to get a new one). Staff with resources:operate name the tenant; a tenant's database is always his own.
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": components["schemas"]["DatabaseCreate"];
+                };
+            };
+            responses: {
+                /** @description created */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["DatabaseWithPassword"];
+                    };
+                };
+                400: components["responses"]["BadRequest"];
+                401: components["responses"]["Unauthorized"];
+                403: components["responses"]["Forbidden"];
+                404: components["responses"]["NotFound"];
+                409: components["responses"]["Conflict"];
+                422: components["responses"]["Invalid"];
+                503: components["responses"]["DbServiceUnavailable"];
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/databases/{databaseId}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** One database with its last restore's progress (never its password) */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    databaseId: components["parameters"]["DatabaseId"];
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description the database */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Database"];
+                    };
+                };
+                401: components["responses"]["Unauthorized"];
+                403: components["responses"]["Forbidden"];
+                404: components["responses"]["NotFound"];
+                503: components["responses"]["DbServiceUnavailable"];
+            };
+        };
+        put?: never;
+        post?: never;
+        /** Drop the database, its account and its backups (409 while it is restored or backed up, or serves a site) */
+        delete: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    databaseId: components["parameters"]["DatabaseId"];
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description deleted */
+                204: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+                401: components["responses"]["Unauthorized"];
+                403: components["responses"]["Forbidden"];
+                404: components["responses"]["NotFound"];
+                409: components["responses"]["Conflict"];
+                503: components["responses"]["DbServiceUnavailable"];
+            };
+        };
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/databases/{databaseId}/password": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Set a new password on the account (the one given, or a drawn one), answered once; the old one stops working */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    databaseId: components["parameters"]["DatabaseId"];
+                };
+                cookie?: never;
+            };
+            requestBody?: {
+                content: {
+                    "application/json": components["schemas"]["DatabasePasswordChange"];
+                };
+            };
+            responses: {
+                /** @description changed */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["DatabaseWithPassword"];
+                    };
+                };
+                400: components["responses"]["BadRequest"];
+                401: components["responses"]["Unauthorized"];
+                403: components["responses"]["Forbidden"];
+                404: components["responses"]["NotFound"];
+                409: components["responses"]["Conflict"];
+                422: components["responses"]["Invalid"];
+                503: components["responses"]["DbServiceUnavailable"];
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/databases/{databaseId}/backups": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The database's backups, newest first */
+        get: {
+            parameters: {
+                query?: {
+                    limit?: components["parameters"]["Limit"];
+                    offset?: components["parameters"]["Offset"];
+                    status?: "running" | "ready" | "failed";
+                };
+                header?: never;
+                path: {
+                    databaseId: components["parameters"]["DatabaseId"];
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description a page */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["DatabaseBackupPage"];
+                    };
+                };
+                401: components["responses"]["Unauthorized"];
+                403: components["responses"]["Forbidden"];
+                404: components["responses"]["NotFound"];
+                422: components["responses"]["Invalid"];
+            };
+        };
+        put?: never;
+        /** Back the database up now (mysqldump, gzip) in the db-backup-<id> workflow; follow it with GET */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    databaseId: components["parameters"]["DatabaseId"];
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description started */
+                202: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["DatabaseBackup"];
+                    };
+                };
+                401: components["responses"]["Unauthorized"];
+                403: components["responses"]["Forbidden"];
+                404: components["responses"]["NotFound"];
+                409: components["responses"]["Conflict"];
+                503: components["responses"]["DbServiceUnavailable"];
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/databases/{databaseId}/backups/{backupId}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** One backup (its size grows while it is written) */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    databaseId: components["parameters"]["DatabaseId"];
+                    backupId: components["parameters"]["DatabaseBackupId"];
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description the backup */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["DatabaseBackup"];
+                    };
+                };
+                401: components["responses"]["Unauthorized"];
+                403: components["responses"]["Forbidden"];
+                404: components["responses"]["NotFound"];
+            };
+        };
+        put?: never;
+        post?: never;
+        /** Delete a backup and its file (409 while it is written or restored) */
+        delete: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    databaseId: components["parameters"]["DatabaseId"];
+                    backupId: components["parameters"]["DatabaseBackupId"];
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description deleted */
+                204: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+                401: components["responses"]["Unauthorized"];
+                403: components["responses"]["Forbidden"];
+                404: components["responses"]["NotFound"];
+                409: components["responses"]["Conflict"];
+                503: components["responses"]["DbServiceUnavailable"];
+            };
+        };
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/databases/{databaseId}/restore": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Restore one of the database's ready backups in the db-restore-<databaseId> workflow (the database is emptied first)
+         * @description The database is `restoring` until the workflow ends; its `restore` shows the bytes of the backup read so far. One restore at a time (409).
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    databaseId: components["parameters"]["DatabaseId"];
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": components["schemas"]["DatabaseRestoreRequest"];
+                };
+            };
+            responses: {
+                /** @description started */
+                202: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Database"];
+                    };
+                };
+                400: components["responses"]["BadRequest"];
+                401: components["responses"]["Unauthorized"];
+                403: components["responses"]["Forbidden"];
+                404: components["responses"]["NotFound"];
+                409: components["responses"]["Conflict"];
+                422: components["responses"]["Invalid"];
+                503: components["responses"]["DbServiceUnavailable"];
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/sinks/messages": {
         parameters: {
             query?: never;
@@ -10016,6 +10406,102 @@ export interface paths {
 export type webhooks = Record<string, never>;
 export interface components {
     schemas: {
+        /** @enum {string} */
+        DatabaseStatus: "creating" | "ready" | "restoring" | "deleting" | "failed";
+        DatabaseCreate: {
+            /** @description the tenant's name for it; on the server it is t<tenant>_<name> */
+            name: string;
+            /**
+             * Format: uuid
+             * @description staff only
+             */
+            tenantId?: string;
+        };
+        DatabasePasswordChange: {
+            /** @description the new password; left out */
+            password?: string;
+        };
+        DatabaseRestoreRequest: {
+            /** Format: uuid */
+            backupId: string;
+        };
+        DatabaseRestoreState: {
+            /** Format: uuid */
+            backupId: string;
+            /** @enum {string} */
+            status: "running" | "done" | "failed";
+            bytesDone: number;
+            bytesTotal: number;
+            error?: string | null;
+            /** Format: date-time */
+            startedAt: string;
+            /** Format: date-time */
+            finishedAt?: string | null;
+        };
+        Database: {
+            /** Format: uuid */
+            id: string;
+            /** Format: uuid */
+            tenantId: string;
+            name: string;
+            /** @description the database's name on the server */
+            database: string;
+            username: string;
+            host: string;
+            port: number;
+            status: components["schemas"]["DatabaseStatus"];
+            /** Format: uuid */
+            siteId: string | null;
+            restore: components["schemas"]["DatabaseRestoreState"] | null;
+            /** Format: date-time */
+            createdAt: string;
+            /** Format: date-time */
+            updatedAt: string;
+        };
+        /** @description a Database and its password, answered only on create and password change (kept encrypted) */
+        DatabaseWithPassword: {
+            /** Format: uuid */
+            id: string;
+            /** Format: uuid */
+            tenantId: string;
+            name: string;
+            database: string;
+            username: string;
+            host: string;
+            port: number;
+            status: components["schemas"]["DatabaseStatus"];
+            /** Format: uuid */
+            siteId: string | null;
+            restore: components["schemas"]["DatabaseRestoreState"] | null;
+            /** Format: date-time */
+            createdAt: string;
+            /** Format: date-time */
+            updatedAt: string;
+            password: string;
+        };
+        DatabasePage: components["schemas"]["PageMeta"] & {
+            items: components["schemas"]["Database"][];
+        };
+        DatabaseBackup: {
+            /** Format: uuid */
+            id: string;
+            /** Format: uuid */
+            databaseId: string;
+            /** Format: uuid */
+            tenantId: string;
+            /** @enum {string} */
+            status: "running" | "ready" | "failed";
+            /** @description bytes of the gzipped dump (written so far while running) */
+            sizeBytes: number;
+            error: string | null;
+            /** Format: date-time */
+            createdAt: string;
+            /** Format: date-time */
+            finishedAt: string | null;
+        };
+        DatabaseBackupPage: components["schemas"]["PageMeta"] & {
+            items: components["schemas"]["DatabaseBackup"][];
+        };
         CodecPayloads: {
             payloads: {
                 metadata?: {
@@ -12598,6 +13084,15 @@ export interface components {
                 "application/json": components["schemas"]["Error"];
             };
         };
+        /** @description the database service is not configured or its server did not answer (code dbservice_unavailable) */
+        DbServiceUnavailable: {
+            headers: {
+                [name: string]: unknown;
+            };
+            content: {
+                "application/json": components["schemas"]["Error"];
+            };
+        };
     };
     parameters: {
         HaHostname: string;
@@ -12634,6 +13129,8 @@ export interface components {
         AlarmId: string;
         /** @description host name, server id (platform or OpenStack), storage backend, or switch/port (URL-encoded) */
         MonitoringObjectId: string;
+        DatabaseId: string;
+        DatabaseBackupId: string;
     };
     requestBodies: never;
     headers: never;

@@ -40,6 +40,7 @@ const RECORD_SUITES = [
   'test/monitoring/nagios.test.ts',
   'test/reports/export.test.ts',
   'test/billing/rating.test.ts',
+  'test/dbservice/databases.test.ts',
 ];
 const MAX_EVENTS = 1500;
 

@@ -21,3 +21,5 @@ export { accountReleaseWorkflow } from './account-release';
 export { alarmWorkflow } from './alarm';
 export { nagiosSyncWorkflow } from './nagios-sync';
 export { ratingWorkflow } from './rating';
+export { dbBackupWorkflow } from './db-backup';
+export { dbRestoreWorkflow } from './db-restore';
