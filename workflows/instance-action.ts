@@ -18,7 +18,10 @@
  * A resize whose wait failed while Nova went on to VERIFY_RESIZE keeps its reservation and waits for
  * confirmation like any other, and a confirm_resize the workflow has no waiting resize for takes its
  * target from the server's flavor, matched to the catalog (refused when none matches), reserving and
- * recording it (patched `server-resize-follows-nova`: older runs keep their old path).
+ * recording it (patched `server-resize-follows-nova`: older runs keep their old path). One whose wait failed while
+ * Nova was still resizing (RESIZE) keeps its reservation and is read again until it ends: waiting for confirmation
+ * in VERIFY_RESIZE, or recorded as the server ended (Nova confirmed or reverted it itself; patched
+ * `server-resize-still-resizing`).
  */
 import {
   ApplicationFailure,
@@ -73,8 +76,10 @@ export interface AwaitingConfirm {
   /** The resize action's id: the key of its quota reservation and of its lifecycle event. */
   key: string;
   flavor: ResizeTarget;
-  /** When it is confirmed automatically (ms since epoch). */
+  /** When it is confirmed automatically (ms since epoch); while `resizing`, when the server is read again. */
   deadline: number;
+  /** Nova was still resizing (RESIZE) when the resize's wait failed: followed until it ends, never auto-confirmed. */
+  resizing?: boolean;
 }
 
 export type ActionStatus = 'accepted' | 'running' | 'succeeded' | 'failed';
@@ -113,6 +118,10 @@ export const instanceWorkflowId = (resourceId: string) => `server-${resourceId}`
 
 const keptHistory = 20;
 const resizeFollowsNova = 'server-resize-follows-nova';
+/** A failed resize's wait with Nova still in RESIZE: the reservation is kept and the server read until it ends. */
+const resizeStillResizing = 'server-resize-still-resizing';
+/** How often a resize Nova is still making (after its wait failed) is looked at again. */
+const resizeRecheckMs = 10_000;
 
 export async function instanceOpsWorkflow(input: InstanceOpsInput): Promise<InstanceOpsProgress> {
   const queues = queuesOf(workflowInfo().taskQueue);
@@ -356,6 +365,11 @@ export async function instanceOpsWorkflow(input: InstanceOpsInput): Promise<Inst
    */
   async function keepFailedResize(record: ActionRecord, request: ServerActionRequest, s: ServerSnapshot | null) {
     const flavor = request.flavor!;
+    // Still resizing: Nova may yet finish it (and even confirm it itself), so it is followed (`followResize`).
+    if (s?.status === 'RESIZE' && patched(resizeStillResizing)) {
+      awaitingConfirm = { key: record.id, flavor, deadline: Date.now() + resizeRecheckMs, resizing: true };
+      return;
+    }
     if (!s || (s.status !== 'VERIFY_RESIZE' && !hasSizing(s.flavor, flavor))) return;
     awaitingConfirm = { key: record.id, flavor, deadline: Date.now() + (input.resizeConfirmMs ?? 0) };
     record.result = { autoConfirmAt: new Date(awaitingConfirm.deadline).toISOString() };
@@ -377,7 +391,7 @@ export async function instanceOpsWorkflow(input: InstanceOpsInput): Promise<Inst
   async function settleAwaiting(snapshot: ServerSnapshot | null): Promise<void> {
     const a = awaitingConfirm;
     if (!a) return;
-    if (snapshot?.status === 'VERIFY_RESIZE') {
+    if (snapshot?.status === 'VERIFY_RESIZE' || (a.resizing && snapshot?.status === 'RESIZE')) {
       awaitingConfirm = { ...a, deadline: Math.max(a.deadline, Date.now() + 60_000) };
       return;
     }
@@ -390,6 +404,29 @@ export async function instanceOpsWorkflow(input: InstanceOpsInput): Promise<Inst
       });
     else await db.releaseServerQuota({ key: a.key });
     awaitingConfirm = null;
+  }
+
+  /**
+   * A resize Nova was still making when its wait failed, read again: still RESIZE, later again; VERIFY_RESIZE,
+   * it waits for confirmation as any other; ended (Nova confirmed or reverted it itself, or the server is gone),
+   * the record follows the server's flavor (recorded resized, or the reservation goes back).
+   */
+  async function followResize(): Promise<void> {
+    const a = awaitingConfirm!;
+    let s: ServerSnapshot | null;
+    try {
+      s = await os.getServerSnapshot({ serverId: input.serverId, projectId: input.projectId });
+    } catch {
+      awaitingConfirm = { ...a, deadline: Date.now() + resizeRecheckMs };
+      return;
+    }
+    if (s?.status === 'RESIZE') awaitingConfirm = { ...a, deadline: Date.now() + resizeRecheckMs };
+    else if (s?.status === 'VERIFY_RESIZE')
+      awaitingConfirm = { key: a.key, flavor: a.flavor, deadline: Date.now() + (input.resizeConfirmMs ?? 0) };
+    else {
+      if (s && !deleted) await db.recordServerState({ resourceId: input.resourceId, snapshot: s });
+      await settleAwaiting(s);
+    }
   }
 
   /** Whether this run has done enough to hand over to a fresh one (history kept short). */
@@ -405,6 +442,10 @@ export async function instanceOpsWorkflow(input: InstanceOpsInput): Promise<Inst
       () => pending !== null,
       confirmIn !== null ? Math.min(confirmIn, input.idleTimeoutMs) : input.idleTimeoutMs,
     );
+    if (!woke && awaitingConfirm?.resizing && !current && Date.now() >= awaitingConfirm.deadline) {
+      await followResize();
+      continue;
+    }
     if (!woke && awaitingConfirm && !current && Date.now() >= awaitingConfirm.deadline) {
       // Nova's resize_confirm_window: the tenant neither confirmed nor reverted in time.
       const request: ServerActionRequest = { action: 'confirm_resize', requestedBy: 'system:resize-confirm-window' };

@@ -223,6 +223,59 @@ describe('the whole server lifecycle through the API (simulator + real Temporal)
     await confirmsRecorded(vm.id, { productId: target, vcpus: 3, ramMb: 2048 }, q0);
   });
 
+  it('follows a resize whose wait failed while Nova was still resizing, and records it when Nova confirms it itself', async () => {
+    const target = await flavorProduct('resize-still-resizing', 3, 2048, 1, 0.06);
+    const vm = await rig.server(owner);
+    const q0 = await quota();
+    const options = rig.sim.cloud.options as { migrateMs: number };
+    const migrateMs = options.migrateMs;
+    // Nova takes the resize a moment late and then resizes for a while; every read by the wait fails.
+    options.migrateMs = 6000;
+    await rig.fault({ method: 'POST', path: `^/compute/v2.1/servers/${vm.openstackId}/action$`, latencyMs: 1000 });
+    let resized;
+    try {
+      const r = await act(vm.id, { action: 'resize', flavorId: target });
+      expect(r.status).toBe(202);
+      await rig.fault({ method: 'GET', path: `^/compute/v2.1/servers/${vm.openstackId}$`, status: 500, count: 3 });
+      resized = (
+        await eventually(
+          () => progress(vm.id),
+          (x) => x.history?.some((a: { id: string }) => a.id === r.body.id),
+        )
+      ).history.find((a: { id: string }) => a.id === r.body.id);
+    } finally {
+      await rig.clearFaults();
+      options.migrateMs = migrateMs;
+    }
+    expect(resized.status).toBe('failed');
+    expect((await owner.cloud.compute.getServer(vm.openstackId!)).status).toBe('RESIZE');
+    // Still resizing: the reservation is held and the resize followed.
+    const held = await quota();
+    expect(held.reserved.vcpus - q0.reserved.vcpus).toBe(2);
+    expect((await progress(vm.id)).resize).toMatchObject({ flavor: { productId: target, vcpus: 3 } });
+
+    // Nova ends the resize and, its resize_confirm_window spent, confirms it itself.
+    await eventually(
+      () => owner.cloud.compute.getServer(vm.openstackId!),
+      (s) => s.status === 'VERIFY_RESIZE',
+      20_000,
+    );
+    await owner.cloud.compute.confirmResize(vm.openstackId!);
+    const recorded = await eventually(
+      () => record(vm.id),
+      (r) => (r.spec as Record<string, any>).flavorId === target,
+      30_000,
+    );
+    expect(recorded.spec).toMatchObject({ price: { hourly: 0.06 }, quota: { vcpus: 3, ramMb: 2048 } });
+    expect((recorded.spec as Record<string, any>).lifecycle).toEqual([
+      expect.objectContaining({ type: 'resized', to: expect.objectContaining({ flavorId: target, vcpus: 3 }) }),
+    ]);
+    const q = await quota();
+    expect(q.used.vcpus - q0.used.vcpus).toBe(2);
+    expect(q.reserved.vcpus).toBe(q0.reserved.vcpus);
+    expect((await progress(vm.id)).resize ?? null).toBeNull();
+  }, 90_000);
+
   it('confirms a resize it has no record of with the catalog flavor of the server’s new size, or refuses when none fits', async () => {
     const target = await flavorProduct('resize-past-platform', 5, 2560, 1, 0.06);
     const admin = openCloud(rig.settings).admin();
