@@ -17,9 +17,9 @@ const heartbeat = () => {
 /** Database side of rating and billing; every step is idempotent (unique keys, upserts). */
 export function createBillingActivities(orm: Orm) {
   return {
-    /** Records any lifecycle change a write did not meter at once. */
+    /** Records any lifecycle change a write did not meter at once (heartbeating: a sweep of many records outlasts the heartbeat timeout). */
     async meterSweep(): Promise<number> {
-      return meterAll(orm.em);
+      return meterAll(orm.em, heartbeat);
     },
 
     async billingWindow({

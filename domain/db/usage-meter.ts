@@ -72,7 +72,11 @@ async function meterOne(
  * (delivered, resized, stopped, started, deleted, missing) closes the open interval and opens the
  * next one, once. Returns how many events were recorded.
  */
-export async function meterResources(em: EntityManager, resources: CloudResource[]): Promise<number> {
+export async function meterResources(
+  em: EntityManager,
+  resources: CloudResource[],
+  onEach: () => void = () => undefined,
+): Promise<number> {
   if (!resources.length) return 0;
   const db = em.fork();
   const catalog: MeteredProduct[] = await db.find(Product, {}, { orderBy: { name: 'asc' } });
@@ -80,8 +84,10 @@ export async function meterResources(em: EntityManager, resources: CloudResource
   const items = itemIds.length ? await db.find(OrderItem, { id: itemIds }, { fields: ['id', 'productIds'] }) : [];
   const productsOf = new Map(items.map((i) => [i.id, catalog.filter((p) => i.productIds.includes(p.id))]));
   let events = 0;
-  for (const r of resources)
+  for (const r of resources) {
     if (await meterOne(em, r, (r.orderItemId && productsOf.get(r.orderItemId)) || [], catalog)) events++;
+    onEach();
+  }
   return events;
 }
 
@@ -92,7 +98,7 @@ export async function meterResourceIds(em: EntityManager, ids: string[]): Promis
 }
 
 /** Every record that may need an event: live ones, and those whose interval is still open. */
-export async function meterAll(em: EntityManager): Promise<number> {
+export async function meterAll(em: EntityManager, onEach?: () => void): Promise<number> {
   const db = em.fork();
   const openIds = (await db.find(UsageInterval, { endedAt: null }, { fields: ['resourceId'] })).map(
     (i) => i.resourceId,
@@ -100,7 +106,7 @@ export async function meterAll(em: EntityManager): Promise<number> {
   const rows = await db.find(CloudResource, {
     $or: [{ status: ['active', 'deleting'] }, ...(openIds.length ? [{ id: openIds }] : [])],
   });
-  return meterResources(em, rows);
+  return meterResources(em, rows, onEach);
 }
 
 /**

@@ -1,9 +1,17 @@
 import path from 'node:path';
-import { hourMs, periodOf } from '../../domain/billing/period';
-import { Bill, Charge, RatingCursor } from '../../domain/entities';
+import { hourMs, hourOf, periodOf } from '../../domain/billing/period';
+import { Bill, Charge, CloudResource, RatingCursor, UsageInterval } from '../../domain/entities';
 import { waitFor } from '../support/eventually';
 import { startTestPlatform, type TestPlatform } from '../support/platform';
-import { killAll, killWorkerAndProve, startWorkerChild, waitPolling, type WorkerChild } from '../support/processes';
+import {
+  killAll,
+  killAndProve,
+  killWorkerAndProve,
+  startWorkerChild,
+  waitPollerGone,
+  waitPolling,
+  type WorkerChild,
+} from '../support/processes';
 import { delivered, product, setBillingPeriod } from './support';
 
 describe('rating survives a killed worker (real Temporal, worker in a child process)', () => {
@@ -35,7 +43,6 @@ describe('rating survives a killed worker (real Temporal, worker in a child proc
     const resources = [];
     for (let k = 0; k < 20; k++)
       resources.push(await delivered(p.db.orm, `tenant-kill-${k % 4}`, 'floating_ip', since, { productId: fip.id }));
-
     const first = await startWorker();
     const handle = await p.temporal.client.workflow.start('ratingWorkflow', {
       taskQueue: p.deps.queues.orchestration,
@@ -63,5 +70,78 @@ describe('rating survives a killed worker (real Temporal, worker in a child proc
     const bills = await em.find(Bill, {});
     expect(bills.length).toBe(4 * days);
     expect(bills.every((b) => b.status === 'closed' && b.usageTotal === 5 * 24 * 0.25)).toBe(true);
+  }, 180_000);
+
+  it('meters every change once after SIGKILL in the middle of the metering sweep', async () => {
+    // One worker at a time: the one the earlier test left running goes first (SIGKILL, pid proved gone).
+    await killAll(children.splice(0));
+    // Records written behind the unit of work (as by a process that died after its writes): only the sweep meters them.
+    const n = 600;
+    const until = hourOf(new Date());
+    const since = new Date(until.getTime() - 3 * hourMs);
+    const fip = await product(p.db.orm, 'floating_ip', 0.5);
+    const rows = Array.from({ length: n }, (_, k) =>
+      Object.assign(new CloudResource(), {
+        tenantId: `tenant-sweep-${k % 5}`,
+        kind: 'floating_ip' as const,
+        openstackId: `os-sweep-${k}-${Date.now()}`,
+        name: `fip-sweep-${k}`,
+        status: 'active' as const,
+        osStatus: 'ACTIVE',
+        spec: { productId: fip.id },
+        attributes: {},
+        createdAt: since,
+        updatedAt: since,
+      }),
+    );
+    await p.db.orm.em.fork().insertMany(CloudResource, rows);
+    const ids = rows.map((r) => r.id);
+    const before = await p.db.orm.em.fork().count(UsageInterval, {});
+    const metered = async () => (await p.db.orm.em.fork().count(UsageInterval, {})) - before;
+    expect(await metered()).toBe(0);
+    const earlier = await p.db.orm.em.fork().find(CloudResource, { id: { $nin: ids } });
+    const earlierCharges = new Map<string, number>();
+    for (const r of earlier) earlierCharges.set(r.id, await p.db.orm.em.fork().count(Charge, { resourceId: r.id }));
+
+    const first = await startWorker();
+    const handle = await p.temporal.client.workflow.start('ratingWorkflow', {
+      taskQueue: p.deps.queues.orchestration,
+      workflowId: `billing-rate-sweep-kill-${Date.now()}`,
+      args: [{ until: until.toISOString() }],
+    });
+    await waitFor('the sweep to begin', metered, (c) => c > 0, 60_000, 10);
+    // SIGKILL; the pid is proved gone (the poller leaves Temporal's list while the next worker starts).
+    await killAndProve(first);
+    const atKill = await metered();
+    // Killed in the middle: some records metered, the others not yet.
+    expect(atKill).toBeGreaterThan(0);
+    expect(atKill).toBeLessThan(n);
+
+    // The next worker starts while Temporal lets go of the killed one's poller.
+    await Promise.all([
+      waitPollerGone(p.temporal.client, [p.deps.queues.orchestration], first.identity),
+      startWorker(),
+    ]);
+    const summary = await handle.result();
+    // The retried sweep recorded exactly what the killed one had not.
+    expect(summary.metered).toBe(n - atKill);
+    const em = p.db.orm.em.fork();
+    const intervals = await em.find(UsageInterval, { resourceId: ids });
+    expect(intervals.length).toBe(n);
+    expect(new Set(intervals.map((i) => i.resourceId)).size).toBe(n);
+    expect(
+      intervals.every((i) => i.seq === 1 && i.startEvent === 'delivered' && i.startedAt.getTime() === since.getTime()),
+    ).toBe(true);
+    // No usage lost, none counted twice: three hourly charges per record, and one more per hour for the earlier ones.
+    expect(await em.count(Charge, { resourceId: ids })).toBe(3 * n);
+    const perHour = await em.find(Charge, { resourceId: ids }, { fields: ['intervalId', 'hourStart'] });
+    expect(new Set(perHour.map((c) => `${c.intervalId}/${c.hourStart.getTime()}`)).size).toBe(3 * n);
+    const today = periodOf(new Date(), 'daily').start;
+    const hoursSince = (until.getTime() - today.getTime()) / hourMs;
+    for (const r of earlier)
+      expect([r.id, await em.count(Charge, { resourceId: r.id })]).toEqual([
+        r.id,
+        earlierCharges.get(r.id)! + hoursSince,
+      ]);
   }, 180_000);
 });
