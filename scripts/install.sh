@@ -56,6 +56,12 @@ if ! command -v prometheus-alertmanager >/dev/null 2>&1 || ! command -v nagios4 
   apt_install prometheus-alertmanager nagios4-core nsca nsca-client || log "could not install them; alarms page nobody and Nagios is not mirrored"
 fi
 
+# The database service's server (tenants' MySQL databases): Debian's mariadb-server; the platform starts its own instance.
+if ! command -v mariadbd >/dev/null 2>&1 && ! command -v mysqld >/dev/null 2>&1; then
+  log "installing mariadb-server from Debian packages (the database service)"
+  apt_install mariadb-server mariadb-client || log "could not install mariadb-server; the database service answers 503"
+fi
+
 if [ "${1:-}" = "--test" ]; then
   missing=()
   command -v openstack >/dev/null 2>&1 || missing+=(python3-openstackclient)

@@ -26,6 +26,8 @@ import {
 import { GaveUpError, Supervisor } from './lib/supervisor';
 import { PidFiles } from './lib/pid-files';
 import { workerPlan } from './lib/worker-plan';
+import { dbServiceServerInstalled, startEmbeddedDbService } from './lib/embedded-dbservice';
+import { embeddedDbServiceDir } from '../activities/dbservice/settings';
 
 const root = path.resolve(__dirname, '..');
 
@@ -135,6 +137,18 @@ async function main(): Promise<void> {
     }
   }
 
+  // The database service's own MariaDB (tenants' databases, apart from the platform's), unless DBSERVICE_URL names one.
+  const dbService = cfg.DBSERVICE_EMBEDDED && !cfg.DBSERVICE_URL && dbServiceServerInstalled();
+  if (dbService)
+    await supervisor.add({
+      name: 'dbservice',
+      start: () => startEmbeddedDbService(embeddedDbServiceDir(cfg.dataDir), cfg.DBSERVICE_PORT, { env }),
+    });
+  else if (cfg.DBSERVICE_EMBEDDED && !cfg.DBSERVICE_URL)
+    console.warn(
+      'mariadb-server is not installed: the database service answers 503 (scripts/dbservice-mariadb.sh install)',
+    );
+
   sinks = await startEmbeddedSinks(cfg, env);
 
   const orm = await openOrm(cfg.database);
@@ -176,6 +190,13 @@ async function main(): Promise<void> {
         ]
       : []),
     ...sinks.describe(),
+    ...(dbService
+      ? [
+          `  Database svc   127.0.0.1:${cfg.DBSERVICE_PORT} (tenants' MySQL databases; admin password in ${path.join(embeddedDbServiceDir(cfg.dataDir), 'admin-password')})`,
+        ]
+      : cfg.DBSERVICE_URL
+        ? ['  Database svc   DBSERVICE_URL']
+        : []),
     applied.length
       ? `  Database       migrated: ${applied.join(', ')}`
       : `  Database       ${cfg.database.kind}, up to date`,

@@ -1,4 +1,4 @@
-import { spawn, type ChildProcess } from 'node:child_process';
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import path from 'node:path';
 import { createConnection } from 'mysql2/promise';
 import { adminAccount } from '../../activities/dbservice/settings';
@@ -45,4 +45,9 @@ export function startEmbeddedDbService(
     proc.stderr?.resume();
   }
   return whenReady(proc, () => adminAnswers(dir, port, opts.timeoutMs ?? 90_000));
+}
+
+/** Is Debian's mariadb-server installed (scripts/install.sh installs it)? */
+export function dbServiceServerInstalled(): boolean {
+  return spawnSync('bash', ['-c', 'command -v mariadbd || command -v mysqld'], { stdio: 'ignore' }).status === 0;
 }

@@ -13,6 +13,8 @@ export interface TestDbService {
   /** The admin account URL (what DBSERVICE_URL would hold in production). */
   adminUrl: string;
   settings: DbServiceSettings;
+  /** The same server as the embedded default finds it: the admin password read from its data directory. */
+  embeddedSettings: DbServiceSettings;
   backupDir: string;
   stop(): Promise<void>;
 }
@@ -36,6 +38,7 @@ export async function startTestDbService(): Promise<TestDbService> {
     adminUrl,
     backupDir,
     settings: { admin: { url: adminUrl }, userHost: '%', backupDir },
+    embeddedSettings: { admin: { embeddedDir: path.join(dir, 'server'), port }, userHost: '%', backupDir },
     async stop() {
       await closeAdminPools();
       if (proc) await stopProcess(proc, 20_000);

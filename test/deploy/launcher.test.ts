@@ -77,11 +77,17 @@ describe('the platform launcher (scripts/start.ts)', () => {
         60_000,
       );
       expect(sent[0].recipient).toBe('oncall@cmp.test');
+      // The database service's own MariaDB is up and the API finds its administrator (503 otherwise).
+      expect(output()).toContain(`Database svc   127.0.0.1:${l.ports.dbservice}`);
+      const dbs = await fetch(`${base}/api/v1/databases`, { headers: { authorization: `Bearer ${token}` } });
+      expect(dbs.status).toBe(200);
     } finally {
       expect(await stop(proc)).toBe(0);
     }
     // Every child it reported is gone, and nothing keeps listening.
-    const pids = ['temporal', 'simulator', 'prometheus', 'worker', 'api'].flatMap((n) => reportedPids(output(), n));
+    const pids = ['temporal', 'simulator', 'prometheus', 'dbservice', 'worker', 'api'].flatMap((n) =>
+      reportedPids(output(), n),
+    );
     expect(pids.length).toBeGreaterThanOrEqual(4);
     expect(pids.filter(pidAlive)).toEqual([]);
     await expect(fetch(`${base}/healthz`)).rejects.toThrow();

@@ -37,6 +37,7 @@ export interface LauncherEnv {
     prometheus: number;
     alertmanager: number;
     nsca: number;
+    dbservice: number;
   };
   /** Removes the data directory and drops the database (call once every launcher on it has stopped). */
   cleanup(): Promise<void>;
@@ -53,12 +54,12 @@ export async function launcherEnv(overrides: NodeJS.ProcessEnv = {}): Promise<La
   const dataDir = mkdtempSync(path.join(tmpdir(), 'cmp-launch-'));
   // One after another: a port freed by one probe could be handed to a concurrent one.
   const free: number[] = [];
-  while (free.length < 7) {
+  while (free.length < 8) {
     const p = await freePort();
     if (!free.includes(p)) free.push(p);
   }
-  const [api, temporal, ui, simulator, prometheus, alertmanager, nsca] = free;
-  const ports = { api, temporal, ui, simulator, prometheus, alertmanager, nsca };
+  const [api, temporal, ui, simulator, prometheus, alertmanager, nsca, dbservice] = free;
+  const ports = { api, temporal, ui, simulator, prometheus, alertmanager, nsca, dbservice };
   const env: NodeJS.ProcessEnv = {
     ...process.env,
     NODE_ENV: 'development',
@@ -77,10 +78,13 @@ export async function launcherEnv(overrides: NodeJS.ProcessEnv = {}): Promise<La
     // Embedded monitoring daemons the launcher may start get their own ports too.
     ALERTMANAGER_PORT: String(ports.alertmanager),
     NSCA_PORT: String(ports.nsca),
+    DBSERVICE_PORT: String(ports.dbservice),
     PROMETHEUS_URL: '',
     OS_AUTH_URL: '',
     OS_CLOUD: '',
     SMTP_URL: '',
+    // No mail sink here: registration in one step, as the suites that launch the platform register.
+    REGISTRATION_EMAIL_VERIFICATION: 'false',
     TWILIO_ACCOUNT_SID: '',
     LOG_LEVEL: 'warn',
     CMP_WORKFLOW_BUNDLE: process.env.CMP_WORKFLOW_BUNDLE ?? '',
