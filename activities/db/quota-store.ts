@@ -111,6 +111,10 @@ export async function reserveQuota(orm: Orm, tenantId: string, orderId: string, 
   await ensureQuotaRow(orm, tenantId);
   const knex = knexOf(orm);
   const fitted = await knex.transaction(async (trx) => {
+    // The first statement writes, so the transaction holds the write lock before it reads: on SQLite a transaction
+    // that read first cannot take it once another process wrote meanwhile (SQLITE_BUSY at once, busy_timeout or not),
+    // which answered concurrent orders of two API processes 500 (the fault campaign found it). On MySQL it locks the row.
+    await trx('tenant_quotas').where({ tenant_id: tenantId }).update({ updated_at: new Date() });
     const existing = await trx('quota_reservations').where({ order_id: orderId }).first('id');
     if (existing) return true;
     const set: Record<string, Knex.Raw> = {};

@@ -1,0 +1,236 @@
+/**
+ * Fault campaign: two API and two worker processes on one Temporal dev server (on a file, so it can restart), one
+ * business database and the simulator, all on loopback. For each fault, one at a time, a batch of orders (a server with
+ * a volume each: the order, its approval and the provisioning workflows) runs while the fault is injected; then every
+ * order is awaited (the order reconciler runs once if some are still open, as its schedule would) and the row counts:
+ * workflows run, completed, failed with a reason the user sees, lost, duplicated cloud objects and quota drift
+ * (used + reserved minus what exists in the cloud). Target: zero lost, duplicated and drifted. Prints; asserts nothing.
+ *   npx tsx bench/faults.ts [orders per batch] [concurrency]
+ * FAULTS_MARIADB=1 runs the business database on a private MariaDB (scripts/mariadb.sh on its own port and data
+ * directory, never a shared server), which the MariaDB fault restarts; otherwise that row is skipped with its reason.
+ */
+import { execFileSync, type ChildProcess } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { bundleWorkflowCode } from '@temporalio/worker';
+import { projectRoot, startTemporalDevServer, type DevServerOptions } from '../scripts/lib/temporal-cli';
+import { freePort } from '../test/support/free-port';
+import { startFaultRig, type FaultRig } from '../test/faults/rig';
+import { runOrderBatch, type FaultRow } from '../test/faults/orders-batch';
+
+const ORDERS = Number(process.argv[2] ?? 16);
+const CONCURRENCY = Number(process.argv[3] ?? 4);
+const DEADLINE_MS = 240_000;
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+const until = async (cond: () => boolean) => {
+  while (!cond()) await sleep(50);
+};
+/** A random wait in [min, max) ms. */
+const jitter = (min: number, max: number) => sleep(min + Math.random() * (max - min));
+
+async function stopChild(child: ChildProcess, signal: NodeJS.Signals): Promise<void> {
+  if (child.exitCode !== null || child.signalCode !== null) return;
+  const exited = new Promise((r) => child.once('exit', r));
+  child.kill(signal);
+  await exited;
+}
+
+/** The Temporal dev server on a SQLite file: a restart keeps every workflow. */
+async function startTemporal(dir: string) {
+  const port = await freePort();
+  const opts: DevServerOptions = {
+    port,
+    dbFile: path.join(dir, 'temporal.sqlite'),
+    dynamicConfig: { 'matching.longPollExpirationInterval': '5s', 'matching.PollerHistoryTTL': '15s' },
+  };
+  let child = await startTemporalDevServer(opts);
+  return {
+    address: `127.0.0.1:${port}`,
+    /** Kills the server (SIGKILL: no clean shutdown), waits `downMs`, and starts it again on the same port and file. */
+    async restart(downMs: number) {
+      await stopChild(child, 'SIGKILL');
+      await sleep(downMs);
+      child = await startTemporalDevServer(opts);
+    },
+    stop: () => stopChild(child, 'SIGTERM'),
+  };
+}
+
+/** A private MariaDB for the campaign (its own port and data directory), restartable through scripts/mariadb.sh. */
+async function startPrivateMariadb(dir: string) {
+  const env = { ...process.env, MARIADB_PORT: String(await freePort()), MARIADB_DIR: path.join(dir, 'mariadb') };
+  const script = path.join(projectRoot, 'scripts', 'mariadb.sh');
+  const start = () => execFileSync('bash', [script], { env, encoding: 'utf8' }).trim().split('\n').pop()!;
+  const url = start();
+  return {
+    url,
+    async restart(downMs: number) {
+      execFileSync('bash', [script, 'stop'], { env });
+      await sleep(downMs);
+      start();
+    },
+    stop: () => execFileSync('bash', [script, 'stop'], { env }),
+  };
+}
+
+interface Fault {
+  name: string;
+  skip?: string;
+  /** Runs while the batch's orders are submitted; answers notes for the table. */
+  inject?: (fr: FaultRig, submitted: () => number) => Promise<string[]>;
+  /** Set up before the batch and undone after it. */
+  around?: (fr: FaultRig) => () => string[];
+}
+
+function faults(
+  temporal: Awaited<ReturnType<typeof startTemporal>>,
+  mariadb?: Awaited<ReturnType<typeof startPrivateMariadb>>,
+): Fault[] {
+  return [
+    { name: 'none (baseline)' },
+    {
+      name: 'worker SIGKILL at random moments (x4), restarted',
+      async inject(fr, submitted) {
+        const killed: number[] = [];
+        await until(() => submitted() >= 1);
+        for (let i = 0; i < 4; i++) {
+          await jitter(500, 4000);
+          const live = fr.workers.filter((w) => w.proc.exitCode === null && !w.proc.signalCode);
+          const victim = live[Math.floor(Math.random() * live.length)];
+          await fr.killWorker(victim);
+          killed.push(victim.pid);
+          await fr.startWorker();
+        }
+        return [`killed workers ${killed.join(', ')} (each pid proven gone), each replaced`];
+      },
+    },
+    {
+      name: 'Temporal dev server restarted (SIGKILL, 3 s down)',
+      async inject(_fr, submitted) {
+        await until(() => submitted() >= Math.min(3, ORDERS));
+        await temporal.restart(3000);
+        return ['Temporal server killed and started again on its file'];
+      },
+    },
+    mariadb
+      ? {
+          name: 'MariaDB restarted (3 s down)',
+          async inject(_fr, submitted) {
+            await until(() => submitted() >= Math.min(3, ORDERS));
+            await mariadb.restart(3000);
+            return ['MariaDB shut down and started again'];
+          },
+        }
+      : {
+          name: 'MariaDB restarted',
+          skip: 'the business database is SQLite here; FAULTS_MARIADB=1 runs it on a private MariaDB that this row restarts',
+        },
+    {
+      name: '20% of OpenStack calls answer 503',
+      around(fr) {
+        const rule = fr.rig.sim.cloud.faults.add({ path: '^/(?!sim-admin)', status: 503, share: 0.2 });
+        return () => {
+          const hits = fr.rig.sim.cloud.faults.list().find((r) => r.id === rule.id)?.hits ?? 0;
+          fr.rig.sim.cloud.faults.remove(rule.id);
+          return [`the simulator failed ${hits} calls`];
+        };
+      },
+    },
+    {
+      name: 'API SIGKILL (x2), restarted',
+      async inject(fr, submitted) {
+        const killed: number[] = [];
+        for (const at of [2, Math.ceil(ORDERS / 2)]) {
+          await until(() => submitted() >= Math.min(at, ORDERS));
+          const victim = fr.apis.find((a) => a.proc.exitCode === null && !a.proc.signalCode)!;
+          await fr.killApi(victim);
+          killed.push(victim.pid);
+          await fr.startApi();
+        }
+        return [`killed APIs ${killed.join(', ')} (pid gone, port refused), each replaced`];
+      },
+    },
+  ];
+}
+
+function printTable(rows: Array<FaultRow | { fault: string; skip: string }>): void {
+  const head = ['fault', 'run', 'completed', 'failed (reason shown)', 'lost', 'duplicated', 'quota drift'];
+  const body = rows.map((r) =>
+    'skip' in r
+      ? [r.fault, 'skipped', '', '', '', '', '']
+      : [r.fault, r.run, r.completed, r.failed, r.lost, r.duplicated, r.drift].map(String),
+  );
+  const widths = head.map((h, i) => Math.max(h.length, ...body.map((b) => String(b[i]).length)));
+  const line = (cells: string[]) => `| ${cells.map((c, i) => c.padEnd(widths[i])).join(' | ')} |`;
+  console.log(line(head));
+  console.log(`|${widths.map((w) => '-'.repeat(w + 2)).join('|')}|`);
+  for (const b of body) console.log(line(b.map(String)));
+  console.log('');
+  for (const r of rows) {
+    if ('skip' in r) console.log(`${r.fault}: skipped: ${r.skip}`);
+    else if (r.notes.length) console.log(`${r.fault}: ${r.notes.join('; ')}`);
+  }
+}
+
+async function main(): Promise<void> {
+  const dir = mkdtempSync(path.join(tmpdir(), 'cmp-bench-faults-'));
+  const mariadb = process.env.FAULTS_MARIADB === '1' ? await startPrivateMariadb(dir) : undefined;
+  if (mariadb) process.env.DATABASE_URL = mariadb.url;
+  else delete process.env.DATABASE_URL;
+  const temporal = await startTemporal(dir);
+  process.env.TEMPORAL_ADDRESS = temporal.address;
+  const { code } = await bundleWorkflowCode({
+    workflowsPath: path.join(projectRoot, 'workflows', 'index.ts'),
+    logger: { log() {}, trace() {}, debug() {}, info() {}, warn() {}, error: console.error },
+  });
+  process.env.CMP_WORKFLOW_BUNDLE = path.join(dir, 'workflow-bundle.js');
+  writeFileSync(process.env.CMP_WORKFLOW_BUNDLE, code);
+
+  const fr = await startFaultRig({ apis: 2, workers: 2 });
+  const rows: Array<FaultRow | { fault: string; skip: string }> = [];
+  try {
+    for (const f of faults(temporal, mariadb)) {
+      if (f.skip) {
+        rows.push({ fault: f.name, skip: f.skip });
+        continue;
+      }
+      const undo = f.around?.(fr);
+      const started = Date.now();
+      let row: FaultRow;
+      let undone: string[] = [];
+      try {
+        row = await runOrderBatch(fr, {
+          fault: f.name,
+          orders: ORDERS,
+          concurrency: CONCURRENCY,
+          deadlineMs: DEADLINE_MS,
+          inject: f.inject && ((submitted) => f.inject!(fr, submitted)),
+        });
+      } finally {
+        undone = undo?.() ?? [];
+      }
+      row.notes.push(...undone, `${((Date.now() - started) / 1000).toFixed(1)} s`);
+      rows.push(row);
+      console.error(`${f.name}: ${JSON.stringify(row)}`);
+    }
+  } finally {
+    await fr.close();
+    await temporal.stop();
+    mariadb?.stop();
+    rmSync(dir, { recursive: true, force: true });
+  }
+  console.log(
+    `\nFault campaign: ${ORDERS} orders per fault (one server with a 1 GB volume each), ${CONCURRENCY} at a time, 2 APIs, 2 workers\n`,
+  );
+  printTable(rows);
+}
+
+main().then(
+  () => process.exit(0),
+  (err) => {
+    console.error(err);
+    process.exit(1);
+  },
+);

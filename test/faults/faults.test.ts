@@ -1,0 +1,76 @@
+import { pidAlive } from '../support/processes';
+import { waitForPort } from '../../scripts/lib/temporal-cli';
+import { runOrderBatch, type FaultRow } from './orders-batch';
+import { startFaultRig, type FaultRig } from './rig';
+
+/**
+ * The bounded fault campaign (bench/faults.ts runs the whole one): two API and two worker processes on one Temporal
+ * server and one database, a batch of orders under each fault, and nothing lost, duplicated or miscounted.
+ */
+describe('fault campaign: orders under faults on two APIs and two workers', () => {
+  let fr: FaultRig;
+  const rows: FaultRow[] = [];
+  beforeAll(async () => {
+    fr = await startFaultRig({ apis: 2, workers: 2 });
+  }, 120_000);
+  afterAll(async () => {
+    if (rows.length) console.log(rows.map((r) => JSON.stringify(r)).join('\n'));
+    await fr?.close();
+  });
+
+  const expectClean = (row: FaultRow) => {
+    expect({ lost: row.lost, duplicated: row.duplicated, drift: row.drift, notes: row.notes }).toEqual({
+      lost: 0,
+      duplicated: 0,
+      drift: 0,
+      notes: expect.any(Array),
+    });
+    expect(row.completed + row.failed).toBe(row.run);
+  };
+
+  it('20% of OpenStack calls answering 503: every order ends delivered or failed with its reason, nothing left over', async () => {
+    const rule = fr.rig.sim.cloud.faults.add({ path: '^/(?!sim-admin)', status: 503, share: 0.2 });
+    let row: FaultRow;
+    let hits: number;
+    try {
+      row = await runOrderBatch(fr, { fault: '20% 5xx', orders: 6, concurrency: 3, deadlineMs: 60_000 });
+    } finally {
+      hits = fr.rig.sim.cloud.faults.list().find((r) => r.id === rule.id)?.hits ?? 0;
+      fr.rig.sim.cloud.faults.remove(rule.id);
+    }
+    // The fault happened: the simulator failed that many calls.
+    expect(hits).toBeGreaterThan(0);
+    rows.push(row);
+    expectClean(row);
+    expect(row.completed).toBeGreaterThan(0);
+  }, 120_000);
+
+  it('one API and one worker SIGKILLed under load, then the restarted worker killed too: every accepted order completes', async () => {
+    const [api] = fr.apis;
+    const row = await runOrderBatch(fr, {
+      fault: 'API + worker SIGKILL (x2)',
+      orders: 8,
+      concurrency: 4,
+      deadlineMs: 120_000,
+      async inject(submitted) {
+        while (submitted() < 3) await new Promise((r) => setTimeout(r, 50));
+        const [first] = fr.workers;
+        await Promise.all([fr.killApi(api), fr.killWorker(first)]);
+        // The kills are real: both pids are gone and the API's port refuses connections.
+        expect(pidAlive(api.pid)).toBe(false);
+        expect(pidAlive(first.pid)).toBe(false);
+        await expect(waitForPort(api.port, '127.0.0.1', 300)).rejects.toThrow(/nothing listens/);
+        const second = await fr.startWorker();
+        await new Promise((r) => setTimeout(r, 1000));
+        await fr.killWorker(second);
+        expect(pidAlive(second.pid)).toBe(false);
+        return [`killed API ${api.pid}, workers ${first.pid} and ${second.pid}`];
+      },
+    });
+    rows.push(row);
+    expectClean(row);
+    // Only submissions cut by the API's death may fail (the client saw the error); every accepted order is delivered.
+    expect(row.failed).toBeLessThanOrEqual(row.run - row.accepted);
+    expect(row.acceptedDelivered).toBe(row.accepted);
+  }, 180_000);
+});
