@@ -58,6 +58,7 @@ import { alertmanagerHookRouter } from './routers/alertmanager-hook';
 import { volumeSnapshotsRouter, volumesRouter } from './routers/volumes';
 import { codecRouter } from './routers/codec';
 import { databasesRouter } from './routers/databases';
+import { siteHostsRouter, sitesRouter } from './routers/sites';
 /** Routers of the REST contract, mounted under `/api/v1`. */
 export function apiRoutes(): Hono<AppEnv> {
   const api = new Hono<AppEnv>();
@@ -105,6 +106,8 @@ export function apiRoutes(): Hono<AppEnv> {
   api.route('/bandwidth', bandwidthRouter);
   api.route('/firewall-policies', firewallPoliciesRouter);
   api.route('/databases', databasesRouter);
+  api.route('/sites', sitesRouter);
+  api.route('/site-hosts', siteHostsRouter);
   return api;
 }
 
@@ -116,15 +119,15 @@ export function createApp(deps: AppDeps): Hono<AppEnv> {
   app.use('*', accessLog);
   app.use('*', securityHeaders);
   app.use('*', methodNotAllowed(app));
-  app.use(
-    '/api/*',
-    bodyLimit({
-      maxSize: deps.config.BODY_LIMIT_BYTES,
-      onError: () => {
-        throw new ApiError(413, 'payload_too_large', `request body exceeds ${deps.config.BODY_LIMIT_BYTES} bytes`);
-      },
-    }),
-  );
+  const limit = bodyLimit({
+    maxSize: deps.config.BODY_LIMIT_BYTES,
+    onError: () => {
+      throw new ApiError(413, 'payload_too_large', `request body exceeds ${deps.config.BODY_LIMIT_BYTES} bytes`);
+    },
+  });
+  // A site's code package streams to disk under the hosting tier's own limit (api/services/site-packages.ts).
+  const sitePackage = /^\/api\/v1\/sites\/[^/]+\/releases$/;
+  app.use('/api/*', (c, next) => (c.req.method === 'POST' && sitePackage.test(c.req.path) ? next() : limit(c, next)));
   app.use('/api/*', audit);
   app.use('/api/*', authenticate);
   app.route('/', healthRouter);

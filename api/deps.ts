@@ -2,6 +2,7 @@ import type { Client } from '@temporalio/client';
 import type { EntityManager } from '@mikro-orm/core';
 import type { Logger } from 'pino';
 import type { OpenStackClient } from '../activities/openstack';
+import type { SitesSettings } from '../activities/sites/settings';
 import type { Config } from '../config';
 import type { Orm } from '../domain/db/orm';
 import type { Principal } from '../domain/rbac/principal';
@@ -18,6 +19,8 @@ export interface AppDeps {
   queues: TaskQueues;
   /** The service account in its admin scope, reading the objects tenants name (ownership, visibility) to resolve their ids; without it such requests answer 503. */
   cloud?: OpenStackClient;
+  /** Shared web hosting (hosts' agents, package limit); without it site uploads answer 503. */
+  sites?: SitesSettings;
 }
 
 /** What a handler tells the audit middleware about the request. */

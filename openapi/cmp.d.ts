@@ -10402,10 +10402,455 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/site-hosts": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The shared hosts of the virtual hosting pool with their capacity and what their sites hold */
+        get: {
+            parameters: {
+                query?: {
+                    limit?: components["parameters"]["Limit"];
+                    offset?: components["parameters"]["Offset"];
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description a page */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["SiteHostPage"];
+                    };
+                };
+                401: components["responses"]["Unauthorized"];
+                403: components["responses"]["Forbidden"];
+                422: components["responses"]["Invalid"];
+            };
+        };
+        put?: never;
+        /** Register a shared host (address, capacity in sites and disk); requires pool:manage */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": components["schemas"]["SiteHostCreate"];
+                };
+            };
+            responses: {
+                /** @description registered */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["SiteHost"];
+                    };
+                };
+                400: components["responses"]["BadRequest"];
+                401: components["responses"]["Unauthorized"];
+                403: components["responses"]["Forbidden"];
+                409: components["responses"]["Conflict"];
+                422: components["responses"]["Invalid"];
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/sites": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The caller's tenant's sites (staff with resources:read every tenant's), newest first */
+        get: {
+            parameters: {
+                query?: {
+                    limit?: components["parameters"]["Limit"];
+                    offset?: components["parameters"]["Offset"];
+                    tenantId?: string;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description a page */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["SitePage"];
+                    };
+                };
+                401: components["responses"]["Unauthorized"];
+                403: components["responses"]["Forbidden"];
+                422: components["responses"]["Invalid"];
+            };
+        };
+        put?: never;
+        /**
+         * Order a site on the shared hosting tier (placed on the shared host with the most free room, then through the order approval flow)
+         * @description The site is placed at once (a pool without room answers 409 with code site_pool_full) and ordered with the catalog's site product; after approval the order's provisioning builds the code space, its system user, php-fpm pool and nginx vhost, and starts the site's process site-<siteId>.
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": components["schemas"]["SiteCreate"];
+                };
+            };
+            responses: {
+                /** @description ordered */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["SiteOrdered"];
+                    };
+                };
+                400: components["responses"]["BadRequest"];
+                401: components["responses"]["Unauthorized"];
+                403: components["responses"]["Forbidden"];
+                409: components["responses"]["Conflict"];
+                422: components["responses"]["Invalid"];
+                503: components["responses"]["SitesUnavailable"];
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/sites/{siteId}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** One site with its releases, live release and URL (another tenant's is 404) */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    siteId: components["parameters"]["SiteId"];
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description the site */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Site"];
+                    };
+                };
+                401: components["responses"]["Unauthorized"];
+                404: components["responses"]["NotFound"];
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/sites/{siteId}/releases": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Upload a code package (zip or tar.gz, streamed) as the site's next numbered release (not yet live)
+         * @description The body is the package itself, streamed to disk and refused past the hosting tier's package limit (413). An absolute path, a `..`, a symbolic or hard link or a device file answers 422 naming the entry; a package that does not fit in the site's disk size answers 422 too.
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    siteId: components["parameters"]["SiteId"];
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/zip": string;
+                    "application/gzip": string;
+                    "application/octet-stream": string;
+                };
+            };
+            responses: {
+                /** @description unpacked */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["SiteRelease"];
+                    };
+                };
+                400: components["responses"]["BadRequest"];
+                401: components["responses"]["Unauthorized"];
+                404: components["responses"]["NotFound"];
+                409: components["responses"]["Conflict"];
+                413: components["responses"]["TooLarge"];
+                422: components["responses"]["Invalid"];
+                503: components["responses"]["SitesUnavailable"];
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/sites/{siteId}/releases/{release}/publish": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Make a release live (current switched atomically, then an HTTP health check); an unhealthy one is switched back and answers 422 */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    siteId: components["parameters"]["SiteId"];
+                    release: components["parameters"]["SiteReleaseNumber"];
+                };
+                cookie?: never;
+            };
+            requestBody?: {
+                content: {
+                    "application/json": components["schemas"]["SitePublish"];
+                };
+            };
+            responses: {
+                /** @description live */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Site"];
+                    };
+                };
+                400: components["responses"]["BadRequest"];
+                401: components["responses"]["Unauthorized"];
+                404: components["responses"]["NotFound"];
+                409: components["responses"]["Conflict"];
+                422: components["responses"]["Invalid"];
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/sites/{siteId}/rollback": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Roll back to the release before the live one (or the one named), health-checked like a publish */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    siteId: components["parameters"]["SiteId"];
+                };
+                cookie?: never;
+            };
+            requestBody?: {
+                content: {
+                    "application/json": components["schemas"]["SiteRollback"];
+                };
+            };
+            responses: {
+                /** @description live */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Site"];
+                    };
+                };
+                400: components["responses"]["BadRequest"];
+                401: components["responses"]["Unauthorized"];
+                404: components["responses"]["NotFound"];
+                409: components["responses"]["Conflict"];
+                422: components["responses"]["Invalid"];
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
 }
 export type webhooks = Record<string, never>;
 export interface components {
     schemas: {
+        SiteHostCreate: {
+            name: string;
+            /** @description the address its web server answers on */
+            address: string;
+            /**
+             * @description how the host agent reaches it: this machine, or SSH
+             * @default local
+             * @enum {string}
+             */
+            driver: "local" | "ssh";
+            capacitySites: number;
+            capacityDiskMb: number;
+        };
+        SiteHost: {
+            /** Format: uuid */
+            id: string;
+            name: string;
+            address: string;
+            /** @enum {string} */
+            driver: "local" | "ssh";
+            /** @enum {string} */
+            status: "active" | "disabled";
+            capacitySites: number;
+            capacityDiskMb: number;
+            usedSites: number;
+            usedDiskMb: number;
+            freeSites: number;
+            freeDiskMb: number;
+            /** Format: date-time */
+            createdAt: string;
+        };
+        SiteHostPage: {
+            items: components["schemas"]["SiteHost"][];
+            total: number;
+            limit: number;
+            offset: number;
+        };
+        SiteCreate: {
+            /** @description the site is served as <name>.<hosting domain> */
+            name: string;
+            /** @description the code space's size (enforced on every upload) */
+            diskMb: number;
+            /**
+             * @default 8.2
+             * @enum {string}
+             */
+            phpVersion: "8.2";
+            note?: string;
+        };
+        SiteRelease: {
+            number: number;
+            sizeBytes: number;
+            entries: number;
+            /** Format: date-time */
+            createdAt: string;
+            /** Format: date-time */
+            publishedAt: string | null;
+        };
+        Site: {
+            /** Format: uuid */
+            id: string;
+            /** Format: uuid */
+            tenantId: string;
+            /** Format: uuid */
+            orderId: string | null;
+            name: string;
+            hostname: string;
+            /** Format: uuid */
+            hostId: string;
+            diskMb: number;
+            phpVersion: string;
+            /** @enum {string} */
+            status: "ordered" | "provisioning" | "ready" | "live" | "failed" | "removed";
+            releases: components["schemas"]["SiteRelease"][];
+            liveRelease: number | null;
+            url: string | null;
+            failure: string | null;
+            /** Format: date-time */
+            createdAt: string;
+            /** Format: date-time */
+            updatedAt: string;
+        };
+        SitePage: {
+            items: components["schemas"]["Site"][];
+            total: number;
+            limit: number;
+            offset: number;
+        };
+        SiteOrdered: {
+            site: components["schemas"]["Site"];
+            /** Format: uuid */
+            orderId: string;
+        };
+        SiteHealthCheck: {
+            /** @default / */
+            path: string;
+            /** @default 200 */
+            status: number;
+            /** @description text the answer must contain */
+            text?: string;
+        };
+        SitePublish: {
+            health?: components["schemas"]["SiteHealthCheck"];
+        };
+        SiteRollback: {
+            /** @description the release to go back to (the one before the live one by default) */
+            release?: number;
+            health?: components["schemas"]["SiteHealthCheck"];
+        };
         /** @enum {string} */
         DatabaseStatus: "creating" | "ready" | "restoring" | "deleting" | "failed";
         DatabaseCreate: {
@@ -11450,7 +11895,7 @@ export interface components {
             /** Format: uuid */
             id: string;
             /** @enum {string} */
-            kind: "flavor" | "volume" | "floating_ip" | "network" | "bandwidth" | "load_balancer";
+            kind: "flavor" | "volume" | "floating_ip" | "network" | "bandwidth" | "load_balancer" | "site";
             name: string;
             description: string | null;
             /** @enum {string} */
@@ -11493,7 +11938,7 @@ export interface components {
         };
         CatalogUnsizedProductCreate: {
             /**
-             * @description bandwidth: priced per Mbit/s of a limit; load_balancer: per small load balancer (medium 2, large 4) (enum property replaced by openapi-typescript)
+             * @description bandwidth: priced per Mbit/s of a limit; load_balancer: per small load balancer (medium 2, large 4); site: per shared-hosting site (enum property replaced by openapi-typescript)
              * @enum {string}
              */
             kind: "volume" | "floating_ip" | "network" | "bandwidth" | "load_balancer";
@@ -11677,7 +12122,7 @@ export interface components {
             id: string;
             position: number;
             /** @enum {string} */
-            kind: "server" | "volume" | "floating_ip" | "network" | "load_balancer";
+            kind: "server" | "volume" | "floating_ip" | "network" | "load_balancer" | "site";
             spec: {
                 [key: string]: unknown;
             };
@@ -12965,6 +13410,15 @@ export interface components {
         };
     };
     responses: {
+        /** @description shared web hosting is not configured (code not_configured) */
+        SitesUnavailable: {
+            headers: {
+                [name: string]: unknown;
+            };
+            content: {
+                "application/json": components["schemas"]["Error"];
+            };
+        };
         /** @description malformed request */
         BadRequest: {
             headers: {
@@ -13095,6 +13549,8 @@ export interface components {
         };
     };
     parameters: {
+        SiteId: string;
+        SiteReleaseNumber: number;
         HaHostname: string;
         HaServerId: string;
         HaEvacuationId: string;

@@ -41,6 +41,7 @@ const RECORD_SUITES = [
   'test/reports/export.test.ts',
   'test/billing/rating.test.ts',
   'test/dbservice/databases.test.ts',
+  'test/sites/sites.test.ts',
 ];
 const MAX_EVENTS = 1500;
 

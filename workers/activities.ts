@@ -34,6 +34,8 @@ import { createAccountReleaseActivities } from '../activities/db/account-release
 import { createOperateOpenStackActivities } from '../activities/openstack/operate';
 import { createProductActivities } from '../activities/openstack/products';
 import type { CloudAccount } from '../activities/openstack/cloud';
+import { createSiteActivities } from '../activities/sites/activities';
+import type { SitesSettings } from '../activities/sites/settings';
 import { createDbServiceActivities } from '../activities/dbservice/activities';
 import type { DbServiceSettings } from '../activities/dbservice/settings';
 
@@ -58,6 +60,8 @@ export interface ActivityDeps {
   reportsDir?: string;
   /** The database service's server, account host and backup directory; without it its activities fail as not configured. */
   dbservice?: DbServiceSettings;
+  /** Shared web hosting: the hosts' agents the site activities drive; without it they fail as not configured. */
+  sites?: SitesSettings;
 }
 
 /** Activities that run beside the workflows on `cmp-orchestration` (database work). */
@@ -83,6 +87,7 @@ export function orchestrationActivities(deps: ActivityDeps) {
     ...createReportActivities(deps.orm, deps.reportsDir ?? path.join(tmpdir(), 'cmp-reports')),
     ...createAccountReleaseActivities(deps.orm),
     ...createDbServiceActivities(deps.orm, deps.dbservice),
+    ...createSiteActivities(deps.orm, deps.sites),
   };
 }
 

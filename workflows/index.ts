@@ -23,3 +23,4 @@ export { nagiosSyncWorkflow } from './nagios-sync';
 export { ratingWorkflow } from './rating';
 export { dbBackupWorkflow } from './db-backup';
 export { dbRestoreWorkflow } from './db-restore';
+export { siteWorkflow } from './site';

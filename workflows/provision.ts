@@ -8,6 +8,7 @@ import { queuesOf } from '../domain/task-queues';
 import { OpenStackFailureType } from '../activities/openstack/errors';
 import { retryPresets } from './retry-presets';
 import { provisionBandwidth, provisionLoadBalancerItem } from './provision-products';
+import { provisionSiteItem } from './site-provision';
 
 export interface ProvisionInput {
   orderId: string;
@@ -71,6 +72,9 @@ export async function provisionItemWorkflow(input: ProvisionInput): Promise<Prov
   const created = (kind: CloudResourceKind, openstackId: string) => compensations.unshift({ kind, openstackId });
 
   try {
+    // A shared-hosting site lives on a shared host, not in the tenant's cloud project.
+    if (input.spec.kind === 'site')
+      return { itemId: input.itemId, resources: await provisionSiteItem(input.spec, step) };
     ({ projectId } = await step('project', () => quick.ensureTenantProject({ tenantId: input.tenantId })));
     const ref: ProvisionRef = {
       tag: `${workflowInfo().workflowId}.${input.attempt}`,
@@ -246,5 +250,7 @@ async function provisionSpec(
     }
     case 'load_balancer':
       return provisionLoadBalancerItem(spec, ref, step, created);
+    case 'site':
+      return provisionSiteItem(spec, step);
   }
 }

@@ -1,8 +1,16 @@
 /**
  * What the catalog sells. A flavor is a VM size; the others are priced per unit (GB, address,
- * network, Mbps of a bandwidth limit, load balancer).
+ * network, Mbps of a bandwidth limit, load balancer, shared-hosting site).
  */
-export const productKinds = ['flavor', 'volume', 'floating_ip', 'network', 'bandwidth', 'load_balancer'] as const;
+export const productKinds = [
+  'flavor',
+  'volume',
+  'floating_ip',
+  'network',
+  'bandwidth',
+  'load_balancer',
+  'site',
+] as const;
 export type ProductKind = (typeof productKinds)[number];
 
 export type ProductStatus = 'active' | 'retired';

@@ -34,6 +34,8 @@ import { PeriodPriceSchema, PricePlanSchema } from './price-plan';
 import { ChargeSchema, RatingCursorSchema } from './charge';
 import { BillLineSchema, BillSchema } from './bill';
 import { RateLimitCounterSchema } from './rate-limit-counter';
+import { SiteHostSchema } from './site-host';
+import { SiteSchema } from './site';
 import { DatabaseBackupSchema, TenantDatabaseSchema } from './tenant-database';
 
 export * from './audit-entry';
@@ -72,6 +74,8 @@ export * from './price-plan';
 export * from './charge';
 export * from './bill';
 export * from './rate-limit-counter';
+export * from './site-host';
+export * from './site';
 export * from './tenant-database';
 
 /** Every entity schema the ORM knows; a capability adds its own here with its migration. */
@@ -117,6 +121,8 @@ export const entitySchemas = [
   BillSchema,
   BillLineSchema,
   RateLimitCounterSchema,
+  SiteHostSchema,
+  SiteSchema,
   TenantDatabaseSchema,
   DatabaseBackupSchema,
 ];

@@ -126,8 +126,17 @@ export interface NetworkItemSpec {
   withRouter?: boolean;
 }
 
+/** A site on the shared hosting tier; its record (placed on a shared host) is made at submission. */
+export interface SiteItemSpec {
+  kind: 'site';
+  name: string;
+  siteId: string;
+  diskMb: number;
+  phpVersion: string;
+}
+
 export type OrderItemSpec =
-  ServerItemSpec | VolumeItemSpec | FloatingIpItemSpec | NetworkItemSpec | LoadBalancerItemSpec;
+  ServerItemSpec | VolumeItemSpec | FloatingIpItemSpec | NetworkItemSpec | LoadBalancerItemSpec | SiteItemSpec;
 export type OrderItemKind = OrderItemSpec['kind'];
 
 /** The catalog products an item is priced with, looked up by the caller. */
@@ -138,6 +147,7 @@ export interface ItemProducts {
   network?: PricedProduct;
   bandwidth?: PricedProduct;
   loadBalancer?: PricedProduct;
+  site?: PricedProduct;
 }
 
 /** Which ItemProducts field prices each product kind. */
@@ -148,6 +158,7 @@ export const itemProductField: Record<ProductKind, keyof ItemProducts> = {
   network: 'network',
   bandwidth: 'bandwidth',
   load_balancer: 'loadBalancer',
+  site: 'site',
 };
 
 /** Which product kinds an item needs priced. */
@@ -168,6 +179,8 @@ export function productKindsOf(spec: OrderItemSpec): ProductKind[] {
       return ['network'];
     case 'load_balancer':
       return spec.floatingIp ? ['load_balancer', 'floating_ip'] : ['load_balancer'];
+    case 'site':
+      return ['site'];
   }
 }
 
@@ -201,6 +214,9 @@ export function itemQuotaNeeds(spec: OrderItemSpec, flavor?: FlavorSpec | null):
       break;
     case 'load_balancer':
       need.floatingIps = spec.floatingIp ? 1 : 0;
+      break;
+    case 'site':
+      // A site holds room on a shared host (placement), not cloud quota.
       break;
   }
   return need;
@@ -238,6 +254,9 @@ export function itemPrice(spec: OrderItemSpec, p: ItemProducts): Price {
       // A load balancer product is priced for the small size; medium and large count 2 and 4 units.
       parts.push(scalePrice(need(p.loadBalancer, 'load balancer'), lbSizeUnits[spec.size ?? 'small']));
       if (spec.floatingIp) parts.push(scalePrice(need(p.floatingIp, 'floating IP'), 1));
+      break;
+    case 'site':
+      parts.push(scalePrice(need(p.site, 'site'), 1));
       break;
   }
   return sumPrices(parts);

@@ -1,0 +1,110 @@
+import { ApplicationFailure } from '@temporalio/common';
+import type { Orm } from '../../domain/db/orm';
+import { Site } from '../../domain/entities';
+import { healthProblem, type HealthExpectation } from '../../domain/sites/health';
+import { pruneReleases } from '../../domain/sites/releases';
+import { httpGet } from './health-check';
+import type { SitesSettings } from './settings';
+import { siteOnHost } from './space';
+
+export interface SiteView {
+  siteId: string;
+  status: string;
+  liveRelease: number | null;
+  url: string | null;
+}
+
+/** Activities of `site-<siteId>` and of a site order's provisioning (cmp-orchestration: the database and the hosts' agents). */
+export function createSiteActivities(orm: Orm, settings: SitesSettings | undefined) {
+  const need = () => {
+    if (!settings) throw ApplicationFailure.nonRetryable('shared web hosting is not configured', 'NotConfigured');
+    return settings;
+  };
+  const view = (s: Site): SiteView => ({
+    siteId: s.id,
+    status: s.status,
+    liveRelease: s.liveRelease ?? null,
+    url: s.url ?? null,
+  });
+
+  return {
+    /** Code space, system user, php-fpm pool and vhost on the site's host; the site is then ready for its first release. */
+    async setupSite({ siteId }: { siteId: string }): Promise<SiteView> {
+      const em = orm.em.fork();
+      const { site, agent, space } = await siteOnHost(em, need(), siteId);
+      site.status = 'provisioning';
+      await em.flush();
+      try {
+        const layout = await agent.createSite(space);
+        site.systemUser = layout.user;
+        site.status = 'ready';
+        site.failure = null;
+      } catch (e) {
+        site.status = 'failed';
+        site.failure = (e as Error).message.slice(0, 2000);
+        await em.flush();
+        throw ApplicationFailure.nonRetryable(
+          `the site could not be set up: ${(e as Error).message}`,
+          'SiteSetupFailed',
+        );
+      }
+      await em.flush();
+      return view(site);
+    },
+
+    /** Points the site's `current` at a release; answers the release it pointed at before. */
+    async activateSiteRelease({ siteId, release }: { siteId: string; release: number }): Promise<number | null> {
+      const em = orm.em.fork();
+      const { site, agent, space } = await siteOnHost(em, need(), siteId);
+      if (!site.releases.some((r) => r.number === release))
+        throw ApplicationFailure.nonRetryable(`site ${siteId} has no release ${release}`, 'SiteReleaseNotFound');
+      return agent.activateRelease(space, release);
+    },
+
+    /** GET on the site through its host's nginx, retried a few times while a reload settles; a problem or null. */
+    async checkSiteHealth({ siteId, expect }: { siteId: string; expect: HealthExpectation }): Promise<string | null> {
+      const em = orm.em.fork();
+      const { site, host, agent } = await siteOnHost(em, need(), siteId);
+      const { httpPort } = await agent.ensureStack();
+      let problem: string | null = null;
+      for (let attempt = 0; attempt < 10; attempt++) {
+        try {
+          problem = healthProblem(expect, await httpGet(host.address, httpPort, site.hostname, expect.path));
+        } catch (e) {
+          problem = `GET ${expect.path} failed: ${(e as Error).message}`;
+        }
+        if (!problem) return null;
+        await new Promise((r) => setTimeout(r, 300));
+      }
+      return problem;
+    },
+
+    /** The release is live: recorded with the site's URL; releases past the kept number are removed from the host. */
+    async recordSiteLive({ siteId, release }: { siteId: string; release: number }): Promise<SiteView> {
+      const s = need();
+      const em = orm.em.fork();
+      const { site, agent, space } = await siteOnHost(em, s, siteId);
+      const { httpPort } = await agent.ensureStack();
+      const now = new Date().toISOString();
+      const { kept, dropped } = pruneReleases(site.releases, s.keepReleases, release);
+      for (const r of dropped) await agent.removeRelease(space, r.number);
+      site.releases = kept.map((r) => (r.number === release ? { ...r, publishedAt: now } : r));
+      site.liveRelease = release;
+      site.status = 'live';
+      site.url = `http://${site.hostname}:${httpPort}/`;
+      site.failure = null;
+      await em.flush();
+      return view(site);
+    },
+
+    /** A publish that failed its health check: the cause is kept on the site (its live release, if any, is unchanged). */
+    async recordSitePublishFailed({ siteId, message }: { siteId: string; message: string }): Promise<void> {
+      const em = orm.em.fork();
+      const site = await em.findOneOrFail(Site, { id: siteId });
+      site.failure = message.slice(0, 2000);
+      await em.flush();
+    },
+  };
+}
+
+export type SiteActivities = ReturnType<typeof createSiteActivities>;

@@ -1,0 +1,62 @@
+import type { PackageFormat } from '../../domain/sites/archive-entries';
+
+/** What the agent needs to know of a site to build and serve its code space. */
+export interface SiteSpace {
+  siteId: string;
+  /** Short unique key: directory, pool and system user names derive from it. */
+  key: string;
+  /** The vhost's server name. */
+  hostname: string;
+  diskMb: number;
+  phpVersion: string;
+  /** The site's slot on its host (1, 2, ...): its php-fpm pool's loopback port derives from it. */
+  slot: number;
+}
+
+export interface SiteLayout {
+  root: string;
+  /** The site's system user (null where the agent cannot create users: not root). */
+  user: string | null;
+}
+
+export interface UnpackedRelease {
+  sizeBytes: number;
+  entries: number;
+}
+
+/** A code package does not fit in the code space: its quota is the site's disk size. */
+export class SiteQuotaError extends Error {
+  constructor(
+    readonly neededBytes: number,
+    readonly freeBytes: number,
+  ) {
+    super(`the package needs ${neededBytes} bytes unpacked; the code space has ${Math.max(0, freeBytes)} bytes free`);
+  }
+}
+
+/**
+ * One shared host's web stack as the platform drives it. The local driver runs it on this machine
+ * (embedded default and tests); an SSH driver would run the same steps on a shared host VM.
+ */
+export interface HostAgent {
+  /** Starts the host's nginx and php-fpm if they are not running; answers the port nginx serves on. */
+  ensureStack(): Promise<{ httpPort: number }>;
+  /** Code space, system user, php-fpm pool and nginx vhost (checked with `nginx -t`, then reloaded). Idempotent. */
+  createSite(space: SiteSpace): Promise<SiteLayout>;
+  /** Bytes the site's code space holds. */
+  usageBytes(space: SiteSpace): Promise<number>;
+  /** Unpacks a checked package into release directory `number` (removed again if it would exceed the quota). */
+  unpackRelease(space: SiteSpace, archive: string, format: PackageFormat, number: number): Promise<UnpackedRelease>;
+  /** Points `current` at release `number` (one atomic rename); answers the release it pointed at before. */
+  activateRelease(space: SiteSpace, number: number): Promise<number | null>;
+  removeRelease(space: SiteSpace, number: number): Promise<void>;
+  /** Vhost, pool, code space and system user removed (nginx and php-fpm reloaded). */
+  removeSite(space: SiteSpace): Promise<void>;
+  /** Stops the web stack this agent started. */
+  stop(): Promise<void>;
+}
+
+/** The agent of each registered host, by the host's driver. */
+export interface SiteAgents {
+  forHost(host: { id: string; driver: string; address: string }): HostAgent;
+}

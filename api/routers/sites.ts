@@ -1,0 +1,263 @@
+import { Hono } from 'hono';
+import { WorkflowUpdateFailedError } from '@temporalio/client';
+import { ApplicationFailure } from '@temporalio/common';
+import { z } from 'zod';
+import { Site, SiteHost } from '../../domain/entities';
+import { nextReleaseNumber, previousRelease } from '../../domain/sites/releases';
+import { freeDiskMb, freeSites } from '../../domain/sites/placement';
+import { SiteQuotaError } from '../../activities/sites/agent';
+import { spaceOf } from '../../activities/sites/space';
+import type { SitesSettings } from '../../activities/sites/settings';
+import { publishSiteUpdate, siteWorkflowId, type PublishRequest } from '../../workflows/site';
+import { ApiError, conflict, forbidden, notFound, unprocessable } from '../lib/api-error';
+import { pathId } from '../lib/ids';
+import { page, pageQuery } from '../lib/pagination';
+import { assertTenantAccess, principalOf } from '../lib/principal';
+import { tenantFilter } from '../lib/resource-access';
+import { jsonBody, optionalBody, queryParams } from '../lib/validate';
+import { requireAuth, requirePermission } from '../middleware/authenticate';
+import type { AppEnv, Ctx } from '../deps';
+import { hostLoads, orderSite } from '../services/site-orders';
+import { stagePackage } from '../services/site-packages';
+
+const hostBody = z
+  .object({
+    name: z.string().regex(/^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/),
+    address: z
+      .string()
+      .min(1)
+      .max(255)
+      .regex(/^[A-Za-z0-9.:-]+$/),
+    driver: z.enum(['local', 'ssh']).default('local'),
+    capacitySites: z.number().int().min(1).max(10_000),
+    capacityDiskMb: z.number().int().min(1),
+  })
+  .strict();
+const siteBody = z
+  .object({
+    name: z
+      .string()
+      .regex(/^[a-z0-9]([a-z0-9-]{0,30}[a-z0-9])?$/, 'lower-case letters, digits and inner dashes (a DNS label)'),
+    diskMb: z.number().int().min(1).max(102_400),
+    phpVersion: z.enum(['8.2']).default('8.2'),
+    note: z.string().max(500).optional(),
+  })
+  .strict();
+const healthBody = z
+  .object({
+    path: z
+      .string()
+      .regex(/^\/[^\s]*$/)
+      .max(500)
+      .default('/'),
+    status: z.number().int().min(100).max(599).default(200),
+    text: z.string().min(1).max(500).optional(),
+  })
+  .strict();
+const publishBody = z.object({ health: healthBody.optional() }).strict();
+const rollbackBody = z.object({ release: z.number().int().min(1).optional(), health: healthBody.optional() }).strict();
+const listQuery = pageQuery.extend({ tenantId: z.string().uuid().optional() }).strict();
+
+export function siteView(s: Site) {
+  return {
+    id: s.id,
+    tenantId: s.tenantId,
+    orderId: s.orderId ?? null,
+    name: s.name,
+    hostname: s.hostname,
+    hostId: s.hostId,
+    diskMb: s.diskMb,
+    phpVersion: s.phpVersion,
+    status: s.status,
+    releases: s.releases.map((r) => ({ ...r, publishedAt: r.publishedAt ?? null })),
+    liveRelease: s.liveRelease ?? null,
+    url: s.url ?? null,
+    failure: s.failure ?? null,
+    createdAt: s.createdAt.toISOString(),
+    updatedAt: s.updatedAt.toISOString(),
+  };
+}
+
+function settingsOf(c: Ctx): SitesSettings {
+  const s = c.get('deps').sites;
+  if (!s) throw new ApiError(503, 'not_configured', 'shared web hosting is not configured');
+  return s;
+}
+
+/** The site if the caller may see it (in `mode`); another tenant's is 404. */
+async function visibleSite(c: Ctx, mode: 'read' | 'operate'): Promise<Site> {
+  const id = pathId(c.req.param('siteId')!, 'site');
+  const site = await c.get('em').findOne(Site, { id });
+  if (!site || site.status === 'removed') throw notFound('site', id);
+  assertTenantAccess(principalOf(c), site.tenantId, mode, 'site', id);
+  return site;
+}
+
+/** Runs the site process's publish; an unhealthy release answers 422 with the cause (the live one is kept). */
+async function publish(c: Ctx, site: Site, req: PublishRequest) {
+  if (!['ready', 'live'].includes(site.status)) throw conflict(`site is ${site.status}`, { status: site.status });
+  try {
+    await c
+      .get('deps')
+      .temporal.workflow.getHandle(siteWorkflowId(site.id))
+      .executeUpdate(publishSiteUpdate, { args: [req] });
+  } catch (e) {
+    if (e instanceof WorkflowUpdateFailedError && e.cause instanceof ApplicationFailure)
+      throw unprocessable(e.cause.message, [{ path: 'health', message: e.cause.message, type: e.cause.type }]);
+    throw e;
+  }
+  const em = c.get('em');
+  await em.refresh(site);
+  return siteView(site);
+}
+
+export const siteHostsRouter = new Hono<AppEnv>();
+siteHostsRouter.use('*', requireAuth);
+
+siteHostsRouter.get('/', requirePermission('hosts:read'), async (c) => {
+  const q = queryParams(c, pageQuery.strict());
+  const loads = await hostLoads(c.get('em'));
+  const items = loads.map(({ host, load }) => ({
+    id: host.id,
+    name: host.name,
+    address: host.address,
+    driver: host.driver,
+    status: host.status,
+    capacitySites: host.capacitySites,
+    capacityDiskMb: host.capacityDiskMb,
+    usedSites: load.usedSites,
+    usedDiskMb: load.usedDiskMb,
+    freeSites: freeSites(load),
+    freeDiskMb: freeDiskMb(load),
+    createdAt: host.createdAt.toISOString(),
+  }));
+  return c.json(page(items.slice(q.offset, q.offset + q.limit), items.length, q));
+});
+
+siteHostsRouter.post('/', requirePermission('pool:manage'), async (c) => {
+  const body = await jsonBody(c, hostBody);
+  const em = c.get('em');
+  if (await em.findOne(SiteHost, { name: body.name })) throw conflict(`shared host ${body.name} is already registered`);
+  const host = em.create(SiteHost, { ...body, status: 'active', createdAt: new Date(), updatedAt: new Date() });
+  await em.flush();
+  c.set('audit', { action: 'site_host.register', targetType: 'site_host', targetId: host.id, details: body });
+  return c.json(
+    {
+      id: host.id,
+      name: host.name,
+      address: host.address,
+      driver: host.driver,
+      status: host.status,
+      capacitySites: host.capacitySites,
+      capacityDiskMb: host.capacityDiskMb,
+      usedSites: 0,
+      usedDiskMb: 0,
+      freeSites: host.capacitySites,
+      freeDiskMb: host.capacityDiskMb,
+      createdAt: host.createdAt.toISOString(),
+    },
+    201,
+  );
+});
+
+export const sitesRouter = new Hono<AppEnv>();
+sitesRouter.use('*', requireAuth);
+
+sitesRouter.get('/', async (c) => {
+  const q = queryParams(c, listQuery);
+  const where = { ...tenantFilter(c, q.tenantId), status: { $ne: 'removed' as const } };
+  const [rows, total] = await c
+    .get('em')
+    .findAndCount(Site, where, { orderBy: { createdAt: 'desc', id: 'asc' }, limit: q.limit, offset: q.offset });
+  return c.json(page(rows.map(siteView), total, q));
+});
+
+sitesRouter.post('/', requirePermission('own:orders:create'), async (c) => {
+  const body = await jsonBody(c, siteBody);
+  const p = principalOf(c);
+  if (!p.tenantId) throw forbidden('only tenant users order sites');
+  const { site, orderId } = await orderSite(c, settingsOf(c), { tenantId: p.tenantId, userId: p.userId }, body);
+  c.set('audit', {
+    action: 'site.order',
+    targetType: 'site',
+    targetId: site.id,
+    tenantId: site.tenantId,
+    details: { orderId, name: site.name, diskMb: site.diskMb },
+  });
+  return c.json({ site: siteView(site), orderId }, 201);
+});
+
+sitesRouter.get('/:siteId', async (c) => c.json(siteView(await visibleSite(c, 'read'))));
+
+sitesRouter.post('/:siteId/releases', async (c) => {
+  const site = await visibleSite(c, 'operate');
+  const settings = settingsOf(c);
+  if (!['ready', 'live'].includes(site.status)) throw conflict(`site is ${site.status}`, { status: site.status });
+  const staged = await stagePackage(c.req.raw.body, c.req.header('content-type'), settings.packageLimitBytes);
+  const em = c.get('em');
+  try {
+    const host = await em.findOneOrFail(SiteHost, { id: site.hostId });
+    const number = nextReleaseNumber(site.releases);
+    let unpacked;
+    try {
+      unpacked = await settings.agents.forHost(host).unpackRelease(spaceOf(site), staged.file, staged.format, number);
+    } catch (e) {
+      if (e instanceof SiteQuotaError)
+        throw unprocessable(`the code package does not fit in the site's ${site.diskMb} MB: ${e.message}`, [
+          { path: 'body', message: e.message, neededBytes: e.neededBytes, freeBytes: Math.max(0, e.freeBytes) },
+        ]);
+      throw e;
+    }
+    const release = {
+      number,
+      sizeBytes: unpacked.sizeBytes,
+      entries: unpacked.entries,
+      createdAt: new Date().toISOString(),
+      publishedAt: null,
+    };
+    site.releases = [...site.releases, release];
+    await em.flush();
+    c.set('audit', {
+      action: 'site.release.upload',
+      targetType: 'site',
+      targetId: site.id,
+      tenantId: site.tenantId,
+      details: { release: number, sizeBytes: release.sizeBytes },
+    });
+    return c.json(release, 201);
+  } finally {
+    await staged.discard();
+  }
+});
+
+sitesRouter.post('/:siteId/releases/:release/publish', async (c) => {
+  const site = await visibleSite(c, 'operate');
+  const number = Number(c.req.param('release'));
+  if (!Number.isInteger(number) || !site.releases.some((r) => r.number === number))
+    throw notFound('release', c.req.param('release'));
+  const body = await optionalBody(c, publishBody);
+  c.set('audit', {
+    action: 'site.publish',
+    targetType: 'site',
+    targetId: site.id,
+    tenantId: site.tenantId,
+    details: { release: number },
+  });
+  return c.json(await publish(c, site, { release: number, health: body.health ?? null }));
+});
+
+sitesRouter.post('/:siteId/rollback', async (c) => {
+  const site = await visibleSite(c, 'operate');
+  const body = await optionalBody(c, rollbackBody);
+  const target = body.release ?? previousRelease(site.releases, site.liveRelease ?? null)?.number;
+  if (target === undefined) throw conflict('the site has no earlier release to roll back to');
+  if (!site.releases.some((r) => r.number === target)) throw notFound('release', String(target));
+  c.set('audit', {
+    action: 'site.rollback',
+    targetType: 'site',
+    targetId: site.id,
+    tenantId: site.tenantId,
+    details: { release: target, from: site.liveRelease ?? null },
+  });
+  return c.json(await publish(c, site, { release: target, health: body.health ?? null }));
+});

@@ -1,0 +1,104 @@
+import type { EntityManager } from '@mikro-orm/core';
+import { Order, Site, SiteHost } from '../../domain/entities';
+import { placeSite, SitePoolFullError, type HostLoad } from '../../domain/sites/placement';
+import { settleReservation } from '../../activities/db/quota-store';
+import type { SitesSettings } from '../../activities/sites/settings';
+import { orderWorkflow, orderWorkflowId } from '../../workflows/order';
+import { ApiError, conflict } from '../lib/api-error';
+import type { Ctx } from '../deps';
+import { submitOrder } from './order-submit';
+
+/** Every active shared host with what its sites hold (a removed site frees its room). */
+export async function hostLoads(em: EntityManager): Promise<Array<{ host: SiteHost; load: HostLoad }>> {
+  const hosts = await em.find(SiteHost, { status: 'active' }, { orderBy: { name: 'asc' } });
+  const sites = await em.find(Site, { status: { $ne: 'removed' } }, { fields: ['hostId', 'diskMb', 'slot'] });
+  return hosts.map((host) => {
+    const mine = sites.filter((s) => s.hostId === host.id);
+    return {
+      host,
+      load: {
+        id: host.id,
+        name: host.name,
+        capacitySites: host.capacitySites,
+        capacityDiskMb: host.capacityDiskMb,
+        usedSites: mine.length,
+        usedDiskMb: mine.reduce((n, s) => n + s.diskMb, 0),
+      },
+    };
+  });
+}
+
+/**
+ * A tenant's site order: the site is placed on the shared host with the most free room (a full pool is a
+ * 409 naming it), recorded, and ordered through the order approval flow with the catalog's site product.
+ */
+export async function orderSite(
+  c: Ctx,
+  settings: SitesSettings,
+  who: { tenantId: string; userId: string },
+  body: { name: string; diskMb: number; phpVersion: string; note?: string },
+): Promise<{ site: Site; orderId: string }> {
+  const em = c.get('em');
+  const deps = c.get('deps');
+  if (await em.findOne(Site, { name: body.name, status: { $ne: 'removed' } }))
+    throw conflict(`site name ${body.name} is taken`);
+  const loads = await hostLoads(em);
+  let placed: HostLoad;
+  try {
+    placed = placeSite(
+      loads.map((l) => l.load),
+      body.diskMb,
+    );
+  } catch (e) {
+    if (e instanceof SitePoolFullError)
+      throw new ApiError(409, 'site_pool_full', e.message, { diskMb: e.diskMb, hosts: e.hosts });
+    throw e;
+  }
+  const slots = await em.find(Site, { hostId: placed.id }, { fields: ['slot'] });
+  const site = em.create(Site, {
+    tenantId: who.tenantId,
+    name: body.name,
+    hostname: `${body.name}.${settings.domain}`,
+    hostId: placed.id,
+    slot: slots.reduce((n, s) => Math.max(n, s.slot), 0) + 1,
+    diskMb: body.diskMb,
+    phpVersion: body.phpVersion,
+    status: 'ordered',
+    releases: [],
+    createdAt: new Date(),
+    updatedAt: new Date(),
+  });
+  await em.flush();
+  let submitted;
+  try {
+    submitted = await submitOrder(
+      em,
+      deps.orm,
+      deps.config,
+      who,
+      [{ kind: 'site', name: body.name, siteId: site.id, diskMb: body.diskMb, phpVersion: body.phpVersion }],
+      body.note,
+    );
+  } catch (e) {
+    em.remove(site);
+    await em.flush();
+    throw e;
+  }
+  site.orderId = submitted.order.id;
+  await em.flush();
+  try {
+    await deps.temporal.workflow.start(orderWorkflow, {
+      workflowId: orderWorkflowId(submitted.order.id),
+      taskQueue: deps.queues.orchestration,
+      args: [submitted.input],
+    });
+  } catch (e) {
+    await settleReservation(deps.orm, submitted.order.id, 'release');
+    await em.nativeUpdate(Order, { id: submitted.order.id }, { status: 'failed', closedAt: new Date() });
+    site.status = 'failed';
+    site.failure = `could not start the order workflow: ${(e as Error).message}`;
+    await em.flush();
+    throw e;
+  }
+  return { site, orderId: submitted.order.id };
+}

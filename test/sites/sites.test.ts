@@ -1,0 +1,247 @@
+import { execFileSync } from 'node:child_process';
+import { chmodSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { LocalHostAgent } from '../../activities/sites/local-agent';
+import { httpGet } from '../../activities/sites/health-check';
+import { siteKey, type SitesSettings } from '../../activities/sites/settings';
+import { eventually } from '../support/eventually';
+import { freePort } from '../support/free-port';
+import { startTestPlatform, type TestPlatform } from '../support/platform';
+
+jest.setTimeout(60_000);
+
+let platform: TestPlatform;
+let agent: LocalHostAgent;
+let work: string;
+let httpPort: number;
+let admin: string;
+let tenantA: { token: string; tenantId: string };
+let tenantB: { token: string; tenantId: string };
+let siteId: string;
+
+/** A tar.gz of the files given (path → content), made with tar from a scratch directory. */
+function tarGz(name: string, files: Record<string, string | { link: string }>): Buffer {
+  const dir = path.join(work, `${name}-src`);
+  mkdirSync(dir, { recursive: true });
+  for (const [p, content] of Object.entries(files)) {
+    mkdirSync(path.dirname(path.join(dir, p)), { recursive: true });
+    if (typeof content === 'string') writeFileSync(path.join(dir, p), content);
+    else symlinkSync(content.link, path.join(dir, p));
+  }
+  const out = path.join(work, `${name}.tar.gz`);
+  execFileSync('tar', ['-czf', out, '-C', dir, '.']);
+  return readFileSync(out);
+}
+
+/** A zip whose entry names are taken as given (python's zipfile writes `../` names as they are). */
+function zipOf(name: string, files: Record<string, string>): Buffer {
+  const out = path.join(work, `${name}.zip`);
+  const script = [
+    'import sys, json, zipfile',
+    'files = json.loads(sys.argv[2])',
+    "with zipfile.ZipFile(sys.argv[1], 'w') as z:",
+    '    for n, c in files.items(): z.writestr(n, c)',
+  ].join('\n');
+  execFileSync('python3', ['-c', script, out, JSON.stringify(files)]);
+  return readFileSync(out);
+}
+
+async function upload(token: string, id: string, body: Buffer, type = 'application/gzip') {
+  const res = await platform.app.request(`/api/v1/sites/${id}/releases`, {
+    method: 'POST',
+    headers: { authorization: `Bearer ${token}`, 'content-type': type },
+    body,
+  });
+  return { status: res.status, body: (await res.json()) as any };
+}
+
+async function page(hostname: string, urlPath = '/') {
+  return httpGet('127.0.0.1', httpPort, hostname, urlPath);
+}
+
+beforeAll(async () => {
+  work = mkdtempSync(path.join(tmpdir(), 'cmp-sites-'));
+  // nginx's workers and the sites' users walk through it to the code spaces.
+  chmodSync(work, 0o755);
+  httpPort = await freePort();
+  agent = new LocalHostAgent({
+    root: path.join(work, 'host'),
+    httpPort,
+    fpmBasePort: 20_000 + (process.pid % 2000) * 10,
+  });
+  await agent.ensureStack();
+  const sites: SitesSettings = {
+    agents: { forHost: () => agent },
+    domain: 'sites.localhost',
+    packageLimitBytes: 4 * 1024 * 1024,
+    keepReleases: 2,
+  };
+  platform = await startTestPlatform({ activityDeps: { sites } });
+  platform.deps.sites = sites;
+  admin = await platform.adminToken();
+  tenantA = await platform.tenantUser('site-tenant-a');
+  tenantB = await platform.tenantUser('site-tenant-b');
+  const product = await platform.call('POST', '/api/v1/catalog/products', {
+    token: admin,
+    body: { kind: 'site', name: 'shared-site', hourlyPrice: 0.01, monthlyPrice: 5 },
+  });
+  expect(product.status).toBe(201);
+});
+
+afterAll(async () => {
+  for (const id of [siteId].filter(Boolean)) {
+    const row = await platform.call('GET', `/api/v1/sites/${id}`, { token: admin });
+    if (row.status === 200)
+      await agent.removeSite({
+        siteId: id,
+        key: siteKey(id),
+        hostname: row.body.hostname,
+        diskMb: 1,
+        phpVersion: '8.2',
+        slot: 1,
+      });
+  }
+  await platform?.close();
+  await agent?.stop();
+  rmSync(work, { recursive: true, force: true });
+});
+
+test('an empty pool is a clear error at order time; operators register hosts with their capacity', async () => {
+  const none = await platform.call('POST', '/api/v1/sites', {
+    token: tenantA.token,
+    body: { name: 'early', diskMb: 5 },
+  });
+  expect(none.status).toBe(409);
+  expect(none.body.code).toBe('site_pool_full');
+  const refused = await platform.call('POST', '/api/v1/site-hosts', {
+    token: tenantA.token,
+    body: { name: 'web-1', address: '127.0.0.1', capacitySites: 2, capacityDiskMb: 40 },
+  });
+  expect(refused.status).toBe(403);
+  const host = await platform.call('POST', '/api/v1/site-hosts', {
+    token: admin,
+    body: { name: 'web-1', address: '127.0.0.1', capacitySites: 2, capacityDiskMb: 40 },
+  });
+  expect(host.status).toBe(201);
+  expect(host.body).toMatchObject({ freeSites: 2, freeDiskMb: 40, driver: 'local' });
+  const tooBig = await platform.call('POST', '/api/v1/sites', {
+    token: tenantA.token,
+    body: { name: 'huge', diskMb: 41 },
+  });
+  expect(tooBig.status).toBe(409);
+  expect(tooBig.body.message).toMatch(/no shared host has room for a site of 41 MB/);
+});
+
+test('a site is ordered, approved, set up, uploaded and published: its PHP page answers over HTTP', async () => {
+  const ordered = await platform.call('POST', '/api/v1/sites', {
+    token: tenantA.token,
+    body: { name: 'shop', diskMb: 5 },
+  });
+  expect(ordered.status).toBe(201);
+  siteId = ordered.body.site.id;
+  expect(ordered.body.site).toMatchObject({ status: 'ordered', hostname: 'shop.sites.localhost', diskMb: 5 });
+  const order = await eventually(
+    () => platform.call('GET', `/api/v1/orders/${ordered.body.orderId}`, { token: admin }),
+    (r) => r.body.status === 'pending_approval',
+  );
+  expect(order.body.items[0]).toMatchObject({ kind: 'site', monthlyPrice: 5 });
+  const approved = await platform.call('POST', `/api/v1/orders/${ordered.body.orderId}/approve`, {
+    token: admin,
+    body: { reason: 'site test' },
+  });
+  expect(approved.status).toBe(200);
+  const ready = await eventually(
+    () => platform.call('GET', `/api/v1/sites/${siteId}`, { token: tenantA.token }),
+    (r) => r.body.status === 'ready' || r.body.status === 'failed',
+  );
+  expect(ready.body).toMatchObject({ status: 'ready', failure: null });
+  const delivered = await eventually(
+    () => platform.call('GET', `/api/v1/orders/${ordered.body.orderId}`, { token: admin }),
+    (r) => r.body.status === 'delivered' || r.body.status === 'failed',
+  );
+  expect(delivered.body.status).toBe('delivered');
+
+  const pkg = tarGz('v1', {
+    'index.php': '<?php echo "release one on ", PHP_VERSION, " basedir=", ini_get("open_basedir");',
+    'static/hello.txt': 'plain file',
+  });
+  const up = await upload(tenantA.token, siteId, pkg);
+  expect(up.status).toBe(201);
+  expect(up.body).toMatchObject({ number: 1, entries: expect.any(Number), publishedAt: null });
+  const live = await platform.call('POST', `/api/v1/sites/${siteId}/releases/1/publish`, {
+    token: tenantA.token,
+    body: { health: { path: '/', status: 200, text: 'release one' } },
+  });
+  expect(live.status).toBe(200);
+  expect(live.body).toMatchObject({ status: 'live', liveRelease: 1, url: `http://shop.sites.localhost:${httpPort}/` });
+  const got = await page('shop.sites.localhost');
+  expect(got.status).toBe(200);
+  expect(got.body).toContain('release one on 8.2');
+  // PHP sees only the site's own code space.
+  expect(got.body).toMatch(/basedir=\S+\/sites\/s[0-9a-f]{12}\/$/);
+  expect((await page('shop.sites.localhost', '/static/hello.txt')).body).toBe('plain file');
+});
+
+test('packages that climb out, link, or do not fit are refused with a 422 naming the entry', async () => {
+  const slip = await upload(
+    tenantA.token,
+    siteId,
+    zipOf('slip', { 'ok.php': 'x', '../../evil.php': '<?php' }),
+    'application/zip',
+  );
+  expect(slip.status).toBe(422);
+  expect(slip.body.message).toContain('../../evil.php');
+  const abs = await upload(tenantA.token, siteId, zipOf('abs', { '/etc/cron.d/evil': 'x' }), 'application/zip');
+  expect(abs.status).toBe(422);
+  expect(abs.body.message).toContain('/etc/cron.d/evil');
+  const link = await upload(
+    tenantA.token,
+    siteId,
+    tarGz('link', { 'index.php': 'x', passwd: { link: '/etc/passwd' } }),
+  );
+  expect(link.status).toBe(422);
+  expect(link.body.message).toMatch(/passwd.*symbolic link/);
+  // 6 MB of zeros: a tiny package, too big unpacked for the 5 MB code space.
+  const big = tarGz('big', { 'index.php': 'x', 'blob.bin': '\0'.repeat(6 * 1024 * 1024) });
+  const over = await upload(tenantA.token, siteId, big);
+  expect(over.status).toBe(422);
+  expect(over.body.message).toMatch(/does not fit in the site's 5 MB/);
+  const site = await platform.call('GET', `/api/v1/sites/${siteId}`, { token: tenantA.token });
+  expect(site.body.releases.map((r: { number: number }) => r.number)).toEqual([1]);
+  expect((await page('shop.sites.localhost')).body).toContain('release one');
+});
+
+test('a second release goes live, an unhealthy one is switched back, and rollback is one call', async () => {
+  expect((await upload(tenantA.token, siteId, tarGz('v2', { 'index.php': '<?php echo "release two";' }))).status).toBe(
+    201,
+  );
+  const two = await platform.call('POST', `/api/v1/sites/${siteId}/releases/2/publish`, { token: tenantA.token });
+  expect(two.body).toMatchObject({ status: 'live', liveRelease: 2 });
+  expect((await page('shop.sites.localhost')).body).toBe('release two');
+
+  expect(
+    (await upload(tenantA.token, siteId, tarGz('v3', { 'index.php': '<?php http_response_code(500); echo "broken";' })))
+      .status,
+  ).toBe(201);
+  const bad = await platform.call('POST', `/api/v1/sites/${siteId}/releases/3/publish`, { token: tenantA.token });
+  expect(bad.status).toBe(422);
+  expect(bad.body.message).toMatch(/answered 500, expected 200/);
+  expect((await page('shop.sites.localhost')).body).toBe('release two');
+
+  const back = await platform.call('POST', `/api/v1/sites/${siteId}/rollback`, { token: tenantA.token });
+  expect(back.status).toBe(200);
+  expect(back.body).toMatchObject({ liveRelease: 1, status: 'live' });
+  expect((await page('shop.sites.localhost')).body).toContain('release one');
+});
+
+test("another tenant's site id is 404 to read, upload to, publish or roll back", async () => {
+  const b = tenantB.token;
+  expect((await platform.call('GET', `/api/v1/sites/${siteId}`, { token: b })).status).toBe(404);
+  expect((await upload(b, siteId, tarGz('b', { 'index.php': 'x' }))).status).toBe(404);
+  expect((await platform.call('POST', `/api/v1/sites/${siteId}/releases/1/publish`, { token: b })).status).toBe(404);
+  expect((await platform.call('POST', `/api/v1/sites/${siteId}/rollback`, { token: b })).status).toBe(404);
+  const list = await platform.call('GET', '/api/v1/sites', { token: b });
+  expect(list.body.total).toBe(0);
+  expect((await platform.call('GET', '/api/v1/sites', { token: tenantA.token })).body.total).toBe(1);
+});

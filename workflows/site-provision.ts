@@ -1,0 +1,33 @@
+import { ParentClosePolicy, proxyActivities, startChild, WorkflowIdReusePolicy } from '@temporalio/workflow';
+import type { SiteActivities } from '../activities/sites/activities';
+import type { SiteItemSpec } from '../domain/orders/items';
+import { retryPresets } from './retry-presets';
+import { siteWorkflow, siteWorkflowId } from './site';
+
+type Step = <T>(name: string, fn: () => Promise<T>) => Promise<T>;
+
+/**
+ * A site order's item inside `provision-<itemId>`: the code space, user, pool and vhost on the site's shared
+ * host, then the site's own long-lived process `site-<siteId>` (left running when the order ends).
+ */
+export async function provisionSiteItem(spec: SiteItemSpec, step: Step): Promise<Record<string, unknown>> {
+  const sites = proxyActivities<SiteActivities>({
+    startToCloseTimeout: '2 minutes',
+    retry: { ...retryPresets.orchestration, maximumAttempts: 5 },
+  });
+  const set = await step('site', () => sites.setupSite({ siteId: spec.siteId }));
+  await step('site process', async () => {
+    try {
+      await startChild(siteWorkflow, {
+        workflowId: siteWorkflowId(spec.siteId),
+        args: [{ siteId: spec.siteId }],
+        parentClosePolicy: ParentClosePolicy.ABANDON,
+        workflowIdReusePolicy: WorkflowIdReusePolicy.ALLOW_DUPLICATE_FAILED_ONLY,
+      });
+    } catch (e) {
+      // A retried provisioning finds the site's process already running.
+      if ((e as Error).name !== 'WorkflowExecutionAlreadyStartedError') throw e;
+    }
+  });
+  return { siteId: spec.siteId, status: set.status };
+}
