@@ -25,7 +25,8 @@ const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 async function pollUntil<T>(timeoutMs: number, what: string, check: () => Promise<T | undefined>): Promise<T> {
   const ctx = Context.current();
   const started = (ctx.info.heartbeatDetails as { started?: number } | undefined)?.started ?? Date.now();
-  for (;;) {
+  // The first checks come quickly (a fast build is seen within 100 ms), then every 500 ms.
+  for (let n = 0; ; n++) {
     const v = await check();
     if (v !== undefined) return v;
     if (Date.now() - started > timeoutMs)
@@ -34,7 +35,7 @@ async function pollUntil<T>(timeoutMs: number, what: string, check: () => Promis
         OpenStackFailureType.WaitTimeout,
       );
     ctx.heartbeat({ started });
-    await Promise.race([sleep(500), ctx.cancelled]);
+    await Promise.race([sleep(Math.min(500, 100 * 2 ** n)), ctx.cancelled]);
   }
 }
 

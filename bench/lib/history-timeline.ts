@@ -6,7 +6,8 @@
 import type { Client } from '@temporalio/client';
 
 export interface TimelineRow {
-  kind: 'activity' | 'child';
+  /** A local activity is known by its marker only: its times are not in the history. */
+  kind: 'activity' | 'local activity' | 'child';
   name: string;
   queuedMs: number;
   runMs: number;
@@ -19,16 +20,29 @@ const ms = (t: unknown): number => {
   return s * 1000 + (ts.nanos ?? 0) / 1e6;
 };
 
-export async function historyTimeline(
-  client: Client,
-  workflowId: string,
-): Promise<{ totalMs: number; rows: TimelineRow[] }> {
+export interface Timeline {
+  totalMs: number;
+  rows: TimelineRow[];
+  /** Workflow tasks: how many, their wait in the queue and their run on the worker (local activities run inside). */
+  workflowTasks: { count: number; queuedMs: number; runMs: number };
+}
+
+export async function historyTimeline(client: Client, workflowId: string): Promise<Timeline> {
   const events = (await client.workflow.getHandle(workflowId).fetchHistory()).events ?? [];
   const byId = new Map<string, { name: string; kind: TimelineRow['kind']; scheduled: number; started?: number }>();
   const rows: TimelineRow[] = [];
+  const workflowTasks = { count: 0, queuedMs: 0, runMs: 0 };
+  let wft = { scheduled: 0, started: 0 };
   for (const e of events) {
     const id = String(e.eventId);
     const at = ms(e.eventTime);
+    if (e.workflowTaskScheduledEventAttributes) wft = { scheduled: at, started: at };
+    else if (e.workflowTaskStartedEventAttributes) wft.started = at;
+    else if (e.workflowTaskCompletedEventAttributes) {
+      workflowTasks.count++;
+      workflowTasks.queuedMs += wft.started - wft.scheduled;
+      workflowTasks.runMs += at - wft.started;
+    }
     if (e.activityTaskScheduledEventAttributes)
       byId.set(id, {
         kind: 'activity',
@@ -47,7 +61,9 @@ export async function historyTimeline(
           queuedMs: (a.started ?? at) - a.scheduled,
           runMs: at - (a.started ?? at),
         });
-    } else if (e.startChildWorkflowExecutionInitiatedEventAttributes)
+    } else if (e.markerRecordedEventAttributes?.markerName === 'core_local_activity')
+      rows.push({ kind: 'local activity', name: 'local', queuedMs: 0, runMs: 0 });
+    else if (e.startChildWorkflowExecutionInitiatedEventAttributes)
       byId.set(id, {
         kind: 'child',
         name: e.startChildWorkflowExecutionInitiatedEventAttributes.workflowType?.name ?? '?',
@@ -68,14 +84,15 @@ export async function historyTimeline(
     }
   }
   const totalMs = events.length ? ms(events[events.length - 1].eventTime) - ms(events[0].eventTime) : 0;
-  return { totalMs, rows };
+  return { totalMs, rows, workflowTasks };
 }
 
 /** One line per activity or child: `name queued x ms, ran y ms`, then the share of the span they explain. */
-export function formatTimeline(workflowId: string, t: { totalMs: number; rows: TimelineRow[] }): string {
-  const busy = t.rows.filter((r) => r.kind === 'activity').reduce((a, r) => a + r.queuedMs + r.runMs, 0);
+export function formatTimeline(workflowId: string, t: Timeline): string {
+  const busy = t.rows.filter((r) => r.kind !== 'child').reduce((a, r) => a + r.queuedMs + r.runMs, 0);
   return [
-    `${workflowId}: ${t.totalMs.toFixed(0)} ms in all, ${busy.toFixed(0)} ms in its activities`,
+    `${workflowId}: ${t.totalMs.toFixed(0)} ms in all, ${busy.toFixed(0)} ms in its activities, ` +
+      `${t.workflowTasks.count} workflow tasks queued ${t.workflowTasks.queuedMs.toFixed(0)} ms and ran ${t.workflowTasks.runMs.toFixed(0)} ms (local activities inside)`,
     ...t.rows.map((r) => `  ${r.kind} ${r.name}: queued ${r.queuedMs.toFixed(0)} ms, ran ${r.runMs.toFixed(0)} ms`),
   ].join('\n');
 }
