@@ -1,6 +1,8 @@
+import { UniqueConstraintViolationException } from '@mikro-orm/core';
 import { Hono } from 'hono';
 import { z } from 'zod';
 import { CloudResource } from '../../domain/entities';
+import { nameUuid } from '../../domain/name-uuid';
 import {
   defaultFirewallRules,
   defaultPolicyName,
@@ -17,6 +19,7 @@ import { requireAuth } from '../middleware/authenticate';
 import type { AppEnv, Ctx } from '../deps';
 import { runProductChange } from '../services/product-changes';
 import { resourceView } from '../views/resources';
+import { requestBody } from '../lib/request-schemas';
 
 const name = z
   .string()
@@ -65,7 +68,42 @@ async function createPolicy(c: Ctx, tenantId: string, policyName: string, list: 
   return r;
 }
 
-/** Each tenant's default policy (ping and SSH in), made on his first need. */
+/** The record id of a tenant's default policy: one per tenant by the primary key, however many requests race to make it. */
+export const defaultPolicyId = (tenantId: string) => nameUuid(`firewall-policy/default/${tenantId}`);
+
+/** The default policy's record, written once (a deleted one is made live again). */
+async function defaultPolicyRecord(c: Ctx, tenantId: string): Promise<CloudResource> {
+  const id = defaultPolicyId(tenantId);
+  const r = Object.assign(new CloudResource(), {
+    id,
+    tenantId,
+    kind: 'firewall_policy' as const,
+    name: defaultPolicyName,
+    status: 'provisioning' as const,
+    spec: { rules: defaultFirewallRules, isDefault: true },
+    attributes: { servers: [] },
+  });
+  const em = c.get('em').fork();
+  try {
+    await em.persistAndFlush(r);
+  } catch (e) {
+    if (!(e instanceof UniqueConstraintViolationException)) throw e;
+    await em.fork().nativeUpdate(
+      CloudResource,
+      { id, status: 'deleted' },
+      {
+        status: 'provisioning',
+        openstackId: null,
+        deletedAt: null,
+        attributes: { servers: [] },
+        updatedAt: new Date(),
+      },
+    );
+  }
+  return c.get('em').fork().findOneOrFail(CloudResource, { id });
+}
+
+/** Each tenant's default policy (ping and SSH in), made on his first need; requests at once make and wait for one. */
 async function ensureDefaultPolicy(c: Ctx, tenantId: string): Promise<void> {
   const em = c.get('em');
   const have = await em.findOne(CloudResource, {
@@ -75,8 +113,9 @@ async function ensureDefaultPolicy(c: Ctx, tenantId: string): Promise<void> {
     status: { $ne: 'deleted' },
   });
   if (have?.status === 'active') return;
-  const r = have ?? (await createPolicy(c, tenantId, defaultPolicyName, defaultFirewallRules, true));
-  await runProductChange(c, r, { op: 'fw_create' }, 'firewall policy');
+  const r = have ?? (await defaultPolicyRecord(c, tenantId));
+  if (r.status === 'active') return;
+  await runProductChange(c, r, { op: 'fw_create' }, 'firewall policy', {}, { join: true });
 }
 
 async function policyOf(c: Ctx, mode: 'read' | 'operate') {
@@ -108,8 +147,12 @@ firewallPoliciesRouter.get('/', async (c) => {
   return c.json(page(items.map(resourceView), total, q));
 });
 
+const postFirewallPoliciesBody = requestBody(
+  'POST /api/v1/firewall-policies',
+  z.object({ name, rules, tenantId: z.string().uuid().optional() }).strict(),
+);
 firewallPoliciesRouter.post('/', async (c) => {
-  const body = await jsonBody(c, z.object({ name, rules, tenantId: z.string().uuid().optional() }).strict());
+  const body = await jsonBody(c, postFirewallPoliciesBody);
   const tenantId = targetTenant(c, body.tenantId);
   await ensureDefaultPolicy(c, tenantId);
   const r = await createPolicy(c, tenantId, body.name, checkRules(body.rules), false);
@@ -119,9 +162,13 @@ firewallPoliciesRouter.post('/', async (c) => {
 
 firewallPoliciesRouter.get('/:policyId', async (c) => c.json(resourceView(await policyOf(c, 'read'))));
 
+const putFirewallPoliciesPolicyidRulesBody = requestBody(
+  'PUT /api/v1/firewall-policies/{policyId}/rules',
+  z.object({ rules }).strict(),
+);
 firewallPoliciesRouter.put('/:policyId/rules', async (c) => {
   const r = await policyOf(c, 'operate');
-  const body = await jsonBody(c, z.object({ rules }).strict());
+  const body = await jsonBody(c, putFirewallPoliciesPolicyidRulesBody);
   if (r.status !== 'active') throw conflict(`the firewall policy is ${r.status}`, { status: r.status });
   return runProductChange(c, r, { op: 'fw_rules', rules: checkRules(body.rules) }, 'firewall policy', body);
 });

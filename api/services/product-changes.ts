@@ -13,8 +13,8 @@ const answerWithinMs = 30_000;
 
 /**
  * Runs one change of a tenant product in its `product-<resourceId>` process and answers the record
- * afterwards (200), or 202 while it still runs; a second change while one runs is a 409, a cloud
- * refusal the 409/422/502 of the operate routes.
+ * afterwards (200), or 202 while it still runs; a second change while one runs is a 409 (unless `join`:
+ * then it waits for the running one), a cloud refusal the 409/422/502 of the operate routes.
  */
 export async function runProductChange(
   c: Ctx,
@@ -22,6 +22,7 @@ export async function runProductChange(
   change: ProductChange,
   what: string,
   audit: Record<string, unknown> = {},
+  opts: { join?: boolean } = {},
 ) {
   c.set('audit', {
     action: `${r.kind}.${change.op}`,
@@ -37,7 +38,8 @@ export async function runProductChange(
     handle = await deps.temporal.workflow.start(productChangeWorkflow, {
       workflowId: productWorkflowId(r.id),
       taskQueue: deps.queues.orchestration,
-      workflowIdConflictPolicy: 'FAIL',
+      // join: a request that finds the same change already running waits for it instead of a 409.
+      workflowIdConflictPolicy: opts.join ? 'USE_EXISTING' : 'FAIL',
       args: [{ resourceId: r.id, projectId, change }],
     });
   } catch (e) {
