@@ -1,3 +1,4 @@
+import { rmSync } from 'node:fs';
 import { Hono } from 'hono';
 import { z } from 'zod';
 import type { FilterQuery } from '@mikro-orm/core';
@@ -25,7 +26,6 @@ import { jsonBody, optionalBody, queryParams } from '../lib/validate';
 import { requireAuth, requirePermission } from '../middleware/authenticate';
 import type { AppEnv, Ctx } from '../deps';
 import { databaseBackupView, databaseView } from '../views/database';
-import { rmSync } from 'node:fs';
 
 const name = z.string().regex(databaseNamePattern, databaseNameRule);
 const createBody = z.object({ name, tenantId: z.string().uuid().optional() }).strict();
@@ -110,6 +110,12 @@ async function backupOf(c: Ctx, db: TenantDatabase, id: string): Promise<Databas
   return b;
 }
 
+/** Starts one of the service's workflows on the deployment's orchestration queue. */
+async function startOnOrchestration<A>(c: Ctx, workflow: (input: A) => Promise<unknown>, workflowId: string, input: A) {
+  const deps = c.get('deps');
+  await deps.temporal.workflow.start(workflow, { taskQueue: deps.queues.orchestration, workflowId, args: [input] });
+}
+
 const note = (c: Ctx, action: string, db: TenantDatabase, details?: Record<string, unknown>) =>
   c.set('audit', { action, targetType: 'database', targetId: db.id, tenantId: db.tenantId, details });
 
@@ -149,13 +155,11 @@ databasesRouter.get('/', async (c) => {
     ...(q.name ? { name: q.name } : {}),
     ...(q.siteId ? { siteId: q.siteId } : {}),
   };
-  const [rows, total] = await c
-    .get('em')
-    .findAndCount(TenantDatabase, where, {
-      orderBy: { createdAt: 'desc', id: 'desc' },
-      limit: q.limit,
-      offset: q.offset,
-    });
+  const [rows, total] = await c.get('em').findAndCount(TenantDatabase, where, {
+    orderBy: { createdAt: 'desc', id: 'desc' },
+    limit: q.limit,
+    offset: q.offset,
+  });
   const server = serverOf(s);
   return c.json(
     page(
@@ -203,13 +207,8 @@ databasesRouter.post('/:databaseId/backups', async (c) => {
   const b = newBackup(db);
   await em.persistAndFlush(b);
   note(c, 'database.backup', db, { backupId: b.id });
-  const deps = c.get('deps');
   try {
-    await deps.temporal.workflow.start(dbBackupWorkflow, {
-      taskQueue: deps.queues.orchestration,
-      workflowId: dbBackupWorkflowId(b.id),
-      args: [{ backupId: b.id }],
-    });
+    await startOnOrchestration(c, dbBackupWorkflow, dbBackupWorkflowId(b.id), { backupId: b.id });
   } catch (e) {
     Object.assign(b, { status: 'failed', error: 'the backup could not be started; ask again', finishedAt: new Date() });
     await em.flush();
@@ -269,13 +268,8 @@ databasesRouter.post('/:databaseId/restore', async (c) => {
   const taken = await em.nativeUpdate(TenantDatabase, { id: db.id, status: 'ready' }, { status: 'restoring', restore });
   if (!taken) throw conflict(`database ${db.id} is ${db.status}`, { status: db.status });
   note(c, 'database.restore', db, { backupId: b.id });
-  const deps = c.get('deps');
   try {
-    await deps.temporal.workflow.start(dbRestoreWorkflow, {
-      taskQueue: deps.queues.orchestration,
-      workflowId: dbRestoreWorkflowId(db.id),
-      args: [{ databaseId: db.id, backupId: b.id }],
-    });
+    await startOnOrchestration(c, dbRestoreWorkflow, dbRestoreWorkflowId(db.id), { databaseId: db.id, backupId: b.id });
   } catch (e) {
     await em.nativeUpdate(TenantDatabase, { id: db.id }, { status: 'ready', restore: previous });
     if (isAlreadyStarted(e)) throw conflict(`a restore of database ${db.id} is running`);
