@@ -73,6 +73,8 @@ export const configSchema = z.object({
   LOGIN_LOCKOUT_SECONDS: seconds.default(900),
   PASSWORD_MIN_LENGTH: z.coerce.number().int().min(8).default(10),
   REGISTRATION_REQUIRES_APPROVAL: bool.default('true'),
+  /** Self-registration answers 202 alike for every address and completes through the link it mails. */
+  REGISTRATION_EMAIL_VERIFICATION: bool.default('true'),
   BOOTSTRAP_ADMIN_EMAIL: z.string().email().default('admin@cmp.local'),
   BOOTSTRAP_ADMIN_PASSWORD: z.string().min(10).optional(),
 

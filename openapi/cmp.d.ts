@@ -276,7 +276,10 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** Self-registration of a user and his tenant */
+        /**
+         * Self-registration of a user and his tenant
+         * @description With REGISTRATION_EMAIL_VERIFICATION (the default) every address is answered alike, 202 `verification_sent`: a new address is mailed a link that completes the registration (POST /api/v1/auth/register/verify), a known one a note that it has an account and the way to a password reset. Without it the account is made at once (201, or 202 pending approval; 409 for a known e-mail or a taken tenant name).
+         */
         post: {
             parameters: {
                 query?: never;
@@ -287,6 +290,62 @@ export interface paths {
             requestBody: {
                 content: {
                     "application/json": components["schemas"]["RegisterRequest"];
+                };
+            };
+            responses: {
+                /** @description active at once */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["RegisterResponse"];
+                    };
+                };
+                /** @description the verification mail is on its way, or (without verification) waiting for an operator's approval */
+                202: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["RegistrationMailed"] | components["schemas"]["RegisterResponse"];
+                    };
+                };
+                400: components["responses"]["BadRequest"];
+                409: components["responses"]["Conflict"];
+                413: components["responses"]["TooLarge"];
+                422: components["responses"]["Invalid"];
+                429: components["responses"]["TooManyRequests"];
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/auth/register/verify": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Completes a self-registration with the token of its mailed link (valid 24 hours); the account is made as a registration without verification makes it */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        token: string;
+                    };
                 };
             };
             responses: {
@@ -11439,6 +11498,10 @@ export interface components {
             /** @description required while the captchaEnabled setting is on (GET /api/v1/auth/captcha) */
             captchaId?: string;
             captchaAnswer?: string;
+        };
+        RegistrationMailed: {
+            /** @enum {string} */
+            status: "verification_sent";
         };
         RegisterResponse: {
             /** Format: uuid */

@@ -10,7 +10,12 @@ import { checkCaptcha, issueCaptcha } from '../services/captcha';
 import { readSettings } from '../services/settings';
 import { dummyPasswordHash, verifyPassword } from '../services/passwords';
 import { registrationWorkflow, registrationWorkflowId } from '../../workflows/registration';
-import { forgetRegistration, register, registrationExpiryMs } from '../services/registration';
+import { forgetRegistration, register, registrationExpiryMs, type RegistrationRequest } from '../services/registration';
+import {
+  openRegistrationToken,
+  requestRegistration,
+  type VerifiedRegistration,
+} from '../services/registration-verification';
 import { claimLoginAttempt, clearLoginFailures, lockPolicy, recordFailedLogin } from '../services/login-failures';
 import { enforceRateLimit, hit } from '../services/rate-limits';
 import { openSession, rotateSession } from '../services/sessions';
@@ -71,6 +76,34 @@ authRouter.post('/register', async (c) => {
   c.set('audit', { action: 'auth.register', targetType: 'user', actorEmail: body.email.toLowerCase() });
   await enforceRateLimit(c, 'register', body.email);
   await captchaGate(c, { captchaId, captchaAnswer });
+  if (deps.config.REGISTRATION_EMAIL_VERIFICATION) {
+    // The same answer for a known address and a new one: what happens next is in the mail.
+    await requestRegistration(c.get('em'), deps, body);
+    return c.json({ status: 'verification_sent' as const }, 202);
+  }
+  return createRegistration(c, body);
+});
+
+const verifyBody = z.object({ token: z.string().min(10).max(4000) }).strict();
+
+/** The registration mail's link: makes the tenant and its admin as registration without verification does. */
+authRouter.post('/register/verify', async (c) => {
+  const { token } = await jsonBody(c, verifyBody);
+  c.set('audit', { action: 'auth.register', targetType: 'user' });
+  // Per address: guessing links is limited like registering (the link's own address has had its share).
+  await enforceRateLimit(c, 'register', null, ['address']);
+  const req = openRegistrationToken(token);
+  if (!req)
+    throw unprocessable('the registration link is not valid (unknown or expired)', [
+      { path: 'token', message: 'invalid' },
+    ]);
+  c.set('audit', { action: 'auth.register', targetType: 'user', actorEmail: req.email });
+  return createRegistration(c, req);
+});
+
+/** Creates the account and, when operators approve registrations, its `registration-<userId>` workflow. */
+async function createRegistration(c: Ctx, body: RegistrationRequest | VerifiedRegistration) {
+  const deps = c.get('deps');
   const { user, tenant, needsApproval } = await register(c.get('em'), deps, body);
   c.set('audit', {
     action: 'auth.register',
@@ -93,7 +126,7 @@ authRouter.post('/register', async (c) => {
     }
   }
   return c.json({ userId: user.id, tenantId: tenant.id, status: user.status }, needsApproval ? 202 : 201);
-});
+}
 
 /** The one answer to a locked account, and to an e-mail nobody has that is guessed as often. */
 function accountLocked(c: Ctx, lockoutSeconds: number): ApiError {

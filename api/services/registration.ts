@@ -16,19 +16,24 @@ export interface RegistrationRequest {
 
 export const registrationExpiryMs = 14 * 24 * 3600 * 1000;
 
-/** Creates the tenant, its first user (tenant admin) and decides whether an operator must approve. */
+/**
+ * Creates the tenant, its first user (tenant admin) and decides whether an operator must approve. A verified
+ * registration (its mail's link) brings its password already checked and hashed.
+ */
 export async function register(
   em: EntityManager,
   deps: AppDeps,
-  req: RegistrationRequest,
+  req: RegistrationRequest | (Omit<RegistrationRequest, 'password'> & { passwordHash: string }),
 ): Promise<{ user: User; tenant: Tenant; needsApproval: boolean }> {
   const email = req.email.toLowerCase();
-  const problems = passwordProblems(req.password, { minLength: deps.config.PASSWORD_MIN_LENGTH }, email);
-  if (problems.length)
-    throw unprocessable(
-      'password does not meet the policy',
-      problems.map((m) => ({ path: 'password', message: m })),
-    );
+  if ('password' in req) {
+    const problems = passwordProblems(req.password, { minLength: deps.config.PASSWORD_MIN_LENGTH }, email);
+    if (problems.length)
+      throw unprocessable(
+        'password does not meet the policy',
+        problems.map((m) => ({ path: 'password', message: m })),
+      );
+  }
   if (await em.findOne(User, { email })) throw conflict('an account with this e-mail already exists');
   if (await em.findOne(Tenant, { name: req.tenantName })) throw conflict(`tenant name ${req.tenantName} is taken`);
 
@@ -38,7 +43,7 @@ export async function register(
   const user = Object.assign(new User(), {
     email,
     displayName: req.displayName,
-    passwordHash: await hashPassword(req.password),
+    passwordHash: 'password' in req ? await hashPassword(req.password) : req.passwordHash,
     phone: req.phone ?? null,
     status,
     tenantId: tenant.id,

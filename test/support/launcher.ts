@@ -83,6 +83,8 @@ export async function launcherEnv(overrides: NodeJS.ProcessEnv = {}): Promise<La
     OS_AUTH_URL: '',
     OS_CLOUD: '',
     SMTP_URL: '',
+    // No mail sink here: registration in one step, as the suites that launch the platform register.
+    REGISTRATION_EMAIL_VERIFICATION: 'false',
     TWILIO_ACCOUNT_SID: '',
     LOG_LEVEL: 'warn',
     CMP_WORKFLOW_BUNDLE: process.env.CMP_WORKFLOW_BUNDLE ?? '',

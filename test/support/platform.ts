@@ -72,6 +72,8 @@ export async function startTestPlatform(opts: PlatformOptions = {}): Promise<Tes
     BOOTSTRAP_ADMIN_EMAIL: adminEmail,
     BOOTSTRAP_ADMIN_PASSWORD: adminPassword,
     REGISTRATION_REQUIRES_APPROVAL: 'false',
+    // Suites register in one step (201/202 with the account); the verification suite turns the mailed link on.
+    REGISTRATION_EMAIL_VERIFICATION: 'false',
     LOG_LEVEL: 'silent',
     // Suites log in and register far more often than a person; the rate-limit suite sets its own limits.
     RATE_LIMITS: 'off',

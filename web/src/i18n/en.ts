@@ -95,6 +95,8 @@ export const en = {
     captchaNew: 'Another one',
     registeredPending: 'Registered: an operator will review your account; you will get an e-mail.',
     registeredActive: 'Registered: you can sign in now.',
+    registeredCheckMail: 'Check your mail: the link in it completes the registration.',
+    verifying: 'Completing the registration…',
     resetSent: 'If the address is known, a reset link is on its way.',
     sendReset: 'Send the reset link',
   },

@@ -97,6 +97,8 @@ export const zh: typeof en = {
     captchaNew: '换一张',
     registeredPending: '注册成功：运营管理员审核后将以邮件通知您。',
     registeredActive: '注册成功：现在即可登录。',
+    registeredCheckMail: '请查收邮件：点击邮件中的链接完成注册。',
+    verifying: '正在完成注册…',
     resetSent: '如果该邮箱已注册，重置链接已发出。',
     sendReset: '发送重置链接',
   },

@@ -1,6 +1,6 @@
 // Unified sign-in for tenants and staff, self-registration of a tenant, and the password reset link.
 import { Alert, Button, Card, Form, Input, Tabs, Typography } from 'antd';
-import { useState } from 'react';
+import { useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { api, ok, tokens } from '../../api/client';
 import { errorText } from '../../components/feedback';
@@ -79,7 +79,12 @@ function Register() {
           const r = await ok(() => api.POST('/api/v1/auth/register', { body: v }));
           setResult({
             type: 'success',
-            text: r.status === 'pending' ? t('login.registeredPending') : t('login.registeredActive'),
+            text:
+              r.status === 'verification_sent'
+                ? t('login.registeredCheckMail')
+                : r.status === 'pending'
+                  ? t('login.registeredPending')
+                  : t('login.registeredActive'),
           });
           form.resetFields();
         } catch (e) {
@@ -130,6 +135,27 @@ function Register() {
       </Button>
     </Form>
   );
+}
+
+/** The page the registration mail links to (#register?verify=…): completes the registration at once. */
+function VerifyRegistration({ token }: { token: string }) {
+  const { t } = useTranslation();
+  const [result, setResult] = useState<{ type: 'success' | 'error' | 'info'; text: string }>({
+    type: 'info',
+    text: t('login.verifying'),
+  });
+  useEffect(() => {
+    ok(() => api.POST('/api/v1/auth/register/verify', { body: { token } }))
+      .then((r) => {
+        setResult({
+          type: 'success',
+          text: r.status === 'pending' ? t('login.registeredPending') : t('login.registeredActive'),
+        });
+        history.replaceState(null, '', location.pathname);
+      })
+      .catch((e: unknown) => setResult({ type: 'error', text: errorText(e) }));
+  }, [token, t]);
+  return <Alert type={result.type} showIcon role="status" title={result.text} />;
 }
 
 function ForgotPassword() {
@@ -204,6 +230,7 @@ function ResetPassword({ token }: { token: string }) {
 export function Login({ onSignedIn }: Props) {
   const { t } = useTranslation();
   const resetToken = /^#reset-password\?token=([^&]+)/.exec(location.hash)?.[1];
+  const verifyToken = /^#register\?verify=([^&]+)/.exec(location.hash)?.[1];
   return (
     <main style={{ minHeight: '100vh', display: 'grid', placeItems: 'center', background: '#eef2f8' }}>
       <Card style={{ width: 440 }}>
@@ -215,10 +242,21 @@ export function Login({ onSignedIn }: Props) {
         </div>
         <Typography.Paragraph type="secondary">{t('login.subtitle')}</Typography.Paragraph>
         <Tabs
-          defaultActiveKey={resetToken ? 'reset' : 'signin'}
+          defaultActiveKey={
+            resetToken ? 'reset' : verifyToken ? 'verify' : location.hash === '#forgot-password' ? 'forgot' : 'signin'
+          }
           items={[
             ...(resetToken
               ? [{ key: 'reset', label: t('login.resetTitle'), children: <ResetPassword token={resetToken} /> }]
+              : []),
+            ...(verifyToken
+              ? [
+                  {
+                    key: 'verify',
+                    label: t('login.register'),
+                    children: <VerifyRegistration token={decodeURIComponent(verifyToken)} />,
+                  },
+                ]
               : []),
             { key: 'signin', label: t('login.signIn'), children: <SignIn onSignedIn={onSignedIn} /> },
             { key: 'register', label: t('login.register'), children: <Register /> },
