@@ -265,6 +265,20 @@ describe('database service: tenants’ MySQL databases on their own MariaDB inst
     await acts.dropDatabase({ tenantId: b.tenantId, databaseId: first.databaseId });
   });
 
+  it('grants by exact name: `_` in a name is no wildcard reaching a look-alike database', async () => {
+    const c = await p.tenantUser();
+    const under = await create(c, 'a_b');
+    const alike = await create(c, 'axb');
+    const conn = await connect({ ...under, database: under.database });
+    await conn.query('CREATE TABLE t (id INT)');
+    await expect(conn.query(`CREATE TABLE \`${alike.database}\`.t (id INT)`)).rejects.toThrow(/denied/);
+    await expect(connect({ ...under, database: alike.database })).rejects.toMatchObject({
+      code: 'ER_DBACCESS_DENIED_ERROR',
+    });
+    const [grants] = await conn.query('SHOW GRANTS');
+    expect(JSON.stringify(grants)).toContain(under.database.replace(/_/g, '\\\\_'));
+  });
+
   it('keeps passwords out of answers after creation, out of the logs and the audit trail, and sealed in the database', async () => {
     expect(passwords.length).toBeGreaterThanOrEqual(5);
     const answers = [
