@@ -8,6 +8,7 @@ import { resealStoredSecrets } from '../domain/secrets/reseal';
 import { taskQueues } from '../domain/task-queues';
 import { openCloud } from '../activities/openstack';
 import { provisionSettingsFromConfig } from '../activities/openstack/provision-settings';
+import { sitesSettingsFromConfig } from '../activities/sites/settings';
 import { dataConverter } from '../workers/data-converter';
 import { createApp } from './app';
 import { ensureBootstrapAdmin, resolveAuthSecret } from './services/bootstrap';
@@ -41,6 +42,7 @@ async function main(): Promise<void> {
     authSecret: resolveAuthSecret(cfg),
     queues: taskQueues(),
     cloud,
+    sites: sitesSettingsFromConfig(cfg),
   });
   // The embedded default is usable at once: its first start sells the simulator's flavors, volumes, addresses and networks.
   if (cloud && cfg.SIMULATOR_EMBEDDED && !cfg.OS_AUTH_URL && !cfg.OS_CLOUD) {

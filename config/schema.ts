@@ -185,6 +185,21 @@ export const configSchema = z.object({
     .default('%'),
   /** Where database backups (gzipped dumps) are written; default <DATA_DIR>/db-backups. */
   DBSERVICE_BACKUP_DIR: z.string().min(1).optional(),
+  /** Shared web hosting on this machine: the local host agent runs its own nginx and php-fpm on loopback (Debian's packages). */
+  SITES_LOCAL_AGENT: bool.default('true'),
+  /** Where the local agent keeps its configs and every site's code space; default <DATA_DIR>/sites. */
+  SITES_DIR: z.string().min(1).optional(),
+  SITES_HTTP_PORT: port.default(8480),
+  /** The sites' php-fpm pools listen on this port plus their slot (the idle pool on the port itself). */
+  SITES_FPM_BASE_PORT: port.default(9400),
+  /** Sites are served as <name>.<SITES_DOMAIN> (*.localhost resolves to loopback in browsers). */
+  SITES_DOMAIN: z
+    .string()
+    .regex(/^[a-z0-9]([a-z0-9.-]*[a-z0-9])?$/, 'a DNS domain')
+    .default('sites.localhost'),
+  SITES_PACKAGE_LIMIT_BYTES: z.coerce.number().int().positive().default(67_108_864),
+  /** Releases kept per site besides the live one. */
+  SITES_KEEP_RELEASES: z.coerce.number().int().min(1).max(50).default(5),
 });
 
 export type RawConfig = z.infer<typeof configSchema>;

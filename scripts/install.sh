@@ -62,6 +62,13 @@ if ! command -v mariadbd >/dev/null 2>&1 && ! command -v mysqld >/dev/null 2>&1;
   apt_install mariadb-server mariadb-client || log "could not install mariadb-server; the database service answers 503"
 fi
 
+# Shared web hosting: the local host agent runs its own nginx and php-fpm on loopback (not the system services),
+# unpacks zip packages with unzip, and the sites' FTP access is pure-ftpd's.
+if ! command -v nginx >/dev/null 2>&1 || ! command -v php-fpm8.2 >/dev/null 2>&1 || ! command -v unzip >/dev/null 2>&1 || ! command -v pure-pw >/dev/null 2>&1; then
+  log "installing nginx, php8.2-fpm, php8.2-mysql, pure-ftpd and unzip from Debian packages"
+  apt_install nginx-light php8.2-fpm php8.2-mysql pure-ftpd unzip || log "could not install them; shared web hosting will fail to set sites up"
+fi
+
 if [ "${1:-}" = "--test" ]; then
   missing=()
   command -v openstack >/dev/null 2>&1 || missing+=(python3-openstackclient)

@@ -8,6 +8,7 @@ import { nagiosSettingsFromConfig } from '../activities/nagios/settings';
 import type { ActivityDeps } from './activities';
 import { fencingFromConfig } from '../domain/ha/fencing';
 import { dbServiceSettingsFromConfig } from '../activities/dbservice/settings';
+import { sitesSettingsFromConfig } from '../activities/sites/settings';
 
 /** Activity dependencies of a worker process, from the one configuration module. */
 export function activityDepsFromConfig(cfg: Config, orm: Orm): ActivityDeps {
@@ -31,5 +32,6 @@ export function activityDepsFromConfig(cfg: Config, orm: Orm): ActivityDeps {
     alertmanagerUrl: cfg.ALERTMANAGER_URL,
     reportsDir: cfg.REPORTS_DIR ?? path.join(cfg.dataDir, 'reports'),
     dbservice: dbServiceSettingsFromConfig(cfg),
+    sites: sitesSettingsFromConfig(cfg),
   };
 }

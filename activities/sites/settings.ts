@@ -1,4 +1,7 @@
+import path from 'node:path';
+import type { Config } from '../../config';
 import type { SiteAgents } from './agent';
+import { LocalHostAgent } from './local-agent';
 
 /** What the shared hosting tier needs beside the database: the hosts' agents and its limits. */
 export interface SitesSettings {
@@ -12,3 +15,28 @@ export interface SitesSettings {
 }
 
 export const siteKey = (siteId: string) => `s${siteId.replace(/-/g, '').slice(0, 12)}`;
+
+/**
+ * The embedded default: one local agent (this machine's nginx and php-fpm, started on first need) for every
+ * host registered with the local driver; hosts of the SSH driver are refused until that driver exists.
+ */
+export function sitesSettingsFromConfig(cfg: Config): SitesSettings | undefined {
+  if (!cfg.SITES_LOCAL_AGENT) return undefined;
+  let local: LocalHostAgent | undefined;
+  return {
+    agents: {
+      forHost(host) {
+        if (host.driver !== 'local') throw new Error(`host ${host.id}: the ${host.driver} driver is not available`);
+        local ??= new LocalHostAgent({
+          root: path.resolve(cfg.SITES_DIR ?? path.join(cfg.dataDir, 'sites')),
+          httpPort: cfg.SITES_HTTP_PORT,
+          fpmBasePort: cfg.SITES_FPM_BASE_PORT,
+        });
+        return local;
+      },
+    },
+    domain: cfg.SITES_DOMAIN,
+    packageLimitBytes: cfg.SITES_PACKAGE_LIMIT_BYTES,
+    keepReleases: cfg.SITES_KEEP_RELEASES,
+  };
+}

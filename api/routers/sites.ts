@@ -4,14 +4,14 @@ import { ApplicationFailure } from '@temporalio/common';
 import { z } from 'zod';
 import { Site, SiteHost } from '../../domain/entities';
 import { nextReleaseNumber, previousRelease } from '../../domain/sites/releases';
-import { freeDiskMb, freeSites } from '../../domain/sites/placement';
+import { freeDiskMb, freeSites, type HostLoad } from '../../domain/sites/placement';
 import { SiteQuotaError } from '../../activities/sites/agent';
 import { spaceOf } from '../../activities/sites/space';
 import type { SitesSettings } from '../../activities/sites/settings';
 import { publishSiteUpdate, siteWorkflowId, type PublishRequest } from '../../workflows/site';
 import { ApiError, conflict, forbidden, notFound, unprocessable } from '../lib/api-error';
 import { pathId } from '../lib/ids';
-import { page, pageQuery } from '../lib/pagination';
+import { page, pageOf, pageQuery } from '../lib/pagination';
 import { assertTenantAccess, principalOf } from '../lib/principal';
 import { tenantFilter } from '../lib/resource-access';
 import { jsonBody, optionalBody, queryParams } from '../lib/validate';
@@ -78,6 +78,23 @@ export function siteView(s: Site) {
   };
 }
 
+function hostView(host: SiteHost, load: HostLoad) {
+  return {
+    id: host.id,
+    name: host.name,
+    address: host.address,
+    driver: host.driver,
+    status: host.status,
+    capacitySites: host.capacitySites,
+    capacityDiskMb: host.capacityDiskMb,
+    usedSites: load.usedSites,
+    usedDiskMb: load.usedDiskMb,
+    freeSites: freeSites(load),
+    freeDiskMb: freeDiskMb(load),
+    createdAt: host.createdAt.toISOString(),
+  };
+}
+
 function settingsOf(c: Ctx): SitesSettings {
   const s = c.get('deps').sites;
   if (!s) throw new ApiError(503, 'not_configured', 'shared web hosting is not configured');
@@ -117,21 +134,8 @@ siteHostsRouter.use('*', requireAuth);
 siteHostsRouter.get('/', requirePermission('hosts:read'), async (c) => {
   const q = queryParams(c, pageQuery.strict());
   const loads = await hostLoads(c.get('em'));
-  const items = loads.map(({ host, load }) => ({
-    id: host.id,
-    name: host.name,
-    address: host.address,
-    driver: host.driver,
-    status: host.status,
-    capacitySites: host.capacitySites,
-    capacityDiskMb: host.capacityDiskMb,
-    usedSites: load.usedSites,
-    usedDiskMb: load.usedDiskMb,
-    freeSites: freeSites(load),
-    freeDiskMb: freeDiskMb(load),
-    createdAt: host.createdAt.toISOString(),
-  }));
-  return c.json(page(items.slice(q.offset, q.offset + q.limit), items.length, q));
+  const items = loads.map(({ host, load }) => hostView(host, load));
+  return c.json(pageOf(items, q));
 });
 
 siteHostsRouter.post('/', requirePermission('pool:manage'), async (c) => {
@@ -142,20 +146,14 @@ siteHostsRouter.post('/', requirePermission('pool:manage'), async (c) => {
   await em.flush();
   c.set('audit', { action: 'site_host.register', targetType: 'site_host', targetId: host.id, details: body });
   return c.json(
-    {
+    hostView(host, {
       id: host.id,
       name: host.name,
-      address: host.address,
-      driver: host.driver,
-      status: host.status,
       capacitySites: host.capacitySites,
       capacityDiskMb: host.capacityDiskMb,
       usedSites: 0,
       usedDiskMb: 0,
-      freeSites: host.capacitySites,
-      freeDiskMb: host.capacityDiskMb,
-      createdAt: host.createdAt.toISOString(),
-    },
+    }),
     201,
   );
 });
