@@ -61,6 +61,11 @@ export const evacuateWorkflowId = (hostname: string) => `evacuate-${hostname}`;
 export const POWER_FENCE_PATCH = 'ha-power-fence';
 /** Patch of the per-target bound: each target host takes at most perHostConcurrency rebuilds at once. */
 export const PER_HOST_PATCH = 'ha-per-target-concurrency';
+/**
+ * Progress (recovered count and items) written by one writer that coalesces: a server recovered while a write is in
+ * flight is in the next one, instead of every runner writing every item after each server (quadratic in servers).
+ */
+export const PROGRESS_COALESCED_PATCH = 'ha-progress-coalesced';
 /** Patch of the failure envelope: a server whose step fails is unrecovered, and any other failure settles the evacuation as failed. */
 export const ENVELOPE_PATCH = 'ha-evacuation-envelope';
 const WAIT = 'wait: every fitting target is at its bound';
@@ -301,14 +306,44 @@ export async function evacuateWorkflow(input: EvacuateInput): Promise<Evacuation
       item.status = 'unrecovered';
     }
 
+    const writeProgress = () => {
+      p.recovered = p.items.filter((x) => x.status === 'active').length;
+      return db.haUpdateEvacuation({ id: p.evacuationId, patch: { evacuatedServers: p.recovered, items: p.items } });
+    };
+    const coalesced = patched(PROGRESS_COALESCED_PATCH);
+    let dirty = false;
+    let writing: Promise<void> | null = null;
+    let writeError: unknown;
+    /** Marks progress changed and starts the writer unless it runs; a runner goes on with its next server at once. */
+    const progressChanged = () => {
+      dirty = true;
+      writing ??= (async () => {
+        try {
+          while (dirty) {
+            dirty = false;
+            await writeProgress();
+          }
+        } catch (e) {
+          writeError ??= e;
+        } finally {
+          // In the same step as the last check of `dirty`: a change after it starts a new writer.
+          writing = null;
+        }
+      })();
+      if (writeError) throw writeError;
+    };
+
     let next = 0;
     const runners = Array.from({ length: Math.max(1, Math.min(input.concurrency, ordered.length)) }, async () => {
       while (next < ordered.length) {
         const i = next++;
         await evacuateOne(i);
-        p.recovered = p.items.filter((x) => x.status === 'active').length;
-        await db.haUpdateEvacuation({ id: p.evacuationId, patch: { evacuatedServers: p.recovered, items: p.items } });
+        if (coalesced) progressChanged();
+        else await writeProgress();
       }
+      // The last write is done before the runners are; its failure fails them as a direct write's would.
+      while (writing) await writing;
+      if (writeError) throw writeError;
     });
     if (!envelope) await Promise.all(runners);
     else {
