@@ -2,7 +2,8 @@
  * `deregister-<userId>`: a tenant's last user deregisters, and his cloud resources are released first,
  * each through the process that owns it: a server through its `server-<id>` workflow (started here as
  * a child with the delete as its first action; a run already going ends when idle, the suspended user
- * can send it nothing, and the start is tried again), every other object through a `resource-<id>`
+ * can send it nothing, and the start is tried again), a load balancer or firewall policy through its
+ * `product-<id>` delete (patch `release-tenant-products`), every other object through a `resource-<id>`
  * delete. Then the account is deregistered; if something could not be released, it stays suspended
  * and the audit log names what is left, so staff can act and ask again.
  */
@@ -10,6 +11,7 @@ import {
   ApplicationFailure,
   defineQuery,
   executeChild,
+  patched,
   proxyActivities,
   setHandler,
   sleep,
@@ -19,8 +21,10 @@ import {
 import { WorkflowExecutionAlreadyStartedError } from '@temporalio/common';
 import type { AccountReleaseActivities, ReleaseFailure, ReleaseItem } from '../activities/db/account-release';
 import type { OperatedKind } from '../activities/openstack/operate-resources';
+import type { ProductChange } from '../activities/openstack/products';
 import { queuesOf } from '../domain/task-queues';
 import { instanceOpsWorkflow, instanceWorkflowId } from './instance-action';
+import { productChangeWorkflow, productWorkflowId } from './product-change';
 import { resourceOperationWorkflow, resourceWorkflowId } from './resource-operation';
 import { retryPresets } from './retry-presets';
 
@@ -58,6 +62,12 @@ const operatedKinds: readonly string[] = [
   'security_group',
   'image',
 ] satisfies OperatedKind[];
+
+/** The tenant products a release deletes through their `product-<id>` process. */
+const productDeletes: Partial<Record<string, ProductChange>> = {
+  load_balancer: { op: 'lb_delete' },
+  firewall_policy: { op: 'fw_delete' },
+};
 
 const message = (e: unknown): string => {
   let err = e as { cause?: unknown; message?: string };
@@ -157,6 +167,28 @@ export async function accountReleaseWorkflow(input: AccountReleaseInput): Promis
     }
   };
 
+  const releaseProduct = async (r: ReleaseItem, change: ProductChange) => {
+    if (!input.projectId) throw new Error(`the tenant has no OpenStack project to delete the ${r.kind} in`);
+    const deadline = Date.now() + 30 * 60_000;
+    for (;;) {
+      try {
+        await executeChild(productChangeWorkflow, {
+          workflowId: productWorkflowId(r.resourceId),
+          taskQueue: queue,
+          args: [{ resourceId: r.resourceId, projectId: input.projectId, change }],
+        });
+        return;
+      } catch (e) {
+        // Another change of the product is running (it ends within minutes): the delete comes after it.
+        if (e instanceof WorkflowExecutionAlreadyStartedError && Date.now() < deadline) {
+          await sleep(retryMs);
+          continue;
+        }
+        throw e;
+      }
+    }
+  };
+
   const plan = await db.releasePlan({ tenantId: input.tenantId });
   progress.total = plan.length;
   for (const r of plan) {
@@ -166,6 +198,8 @@ export async function accountReleaseWorkflow(input: AccountReleaseInput): Promis
         // Gone with what owned it (a server's port and floating IP).
       } else if (r.kind === 'server' && r.openstackId) await releaseServer(r);
       else if (operatedKinds.includes(r.kind)) await releaseObject(r);
+      else if (productDeletes[r.kind] && patched('release-tenant-products'))
+        await releaseProduct(r, productDeletes[r.kind]!);
       else throw new Error(`the platform has no release path for a ${r.kind}; staff delete it`);
       progress.released++;
     } catch (e) {
