@@ -30,6 +30,7 @@ export interface paths {
                         "application/json": components["schemas"]["Health"];
                     };
                 };
+                500: components["responses"]["InternalError"];
             };
         };
         put?: never;
@@ -66,6 +67,7 @@ export interface paths {
                         "application/json": components["schemas"]["Readiness"];
                     };
                 };
+                500: components["responses"]["InternalError"];
                 /** @description not ready */
                 503: {
                     headers: {
@@ -111,6 +113,7 @@ export interface paths {
                         "application/yaml": string;
                     };
                 };
+                500: components["responses"]["InternalError"];
             };
         };
         put?: never;
@@ -147,6 +150,7 @@ export interface paths {
                         "text/html": string;
                     };
                 };
+                500: components["responses"]["InternalError"];
             };
         };
         put?: never;
@@ -184,6 +188,8 @@ export interface paths {
                     content?: never;
                 };
                 404: components["responses"]["NotFound"];
+                422: components["responses"]["Invalid"];
+                500: components["responses"]["InternalError"];
             };
         };
         put?: never;
@@ -220,6 +226,7 @@ export interface paths {
                         "text/html": string;
                     };
                 };
+                500: components["responses"]["InternalError"];
             };
         };
         put?: never;
@@ -257,6 +264,8 @@ export interface paths {
                     content?: never;
                 };
                 404: components["responses"]["NotFound"];
+                422: components["responses"]["Invalid"];
+                500: components["responses"]["InternalError"];
             };
         };
         put?: never;
@@ -312,10 +321,12 @@ export interface paths {
                     };
                 };
                 400: components["responses"]["BadRequest"];
+                401: components["responses"]["Unauthorized"];
                 409: components["responses"]["Conflict"];
                 413: components["responses"]["TooLarge"];
                 422: components["responses"]["Invalid"];
                 429: components["responses"]["TooManyRequests"];
+                500: components["responses"]["InternalError"];
             };
         };
         delete?: never;
@@ -406,6 +417,8 @@ export interface paths {
                         "application/json": components["schemas"]["Captcha"];
                     };
                 };
+                401: components["responses"]["Unauthorized"];
+                500: components["responses"]["InternalError"];
             };
         };
         put?: never;
@@ -451,10 +464,13 @@ export interface paths {
                         "application/json": components["schemas"]["TokenPair"];
                     };
                 };
+                400: components["responses"]["BadRequest"];
                 401: components["responses"]["Unauthorized"];
                 403: components["responses"]["Forbidden"];
+                413: components["responses"]["TooLarge"];
                 422: components["responses"]["Invalid"];
                 429: components["responses"]["TooManyRequests"];
+                500: components["responses"]["InternalError"];
             };
         };
         delete?: never;
@@ -495,9 +511,12 @@ export interface paths {
                         "application/json": components["schemas"]["TokenPair"];
                     };
                 };
+                400: components["responses"]["BadRequest"];
                 401: components["responses"]["Unauthorized"];
+                413: components["responses"]["TooLarge"];
                 422: components["responses"]["Invalid"];
                 429: components["responses"]["TooManyRequests"];
+                500: components["responses"]["InternalError"];
             };
         };
         delete?: never;
@@ -533,6 +552,8 @@ export interface paths {
                     content?: never;
                 };
                 401: components["responses"]["Unauthorized"];
+                403: components["responses"]["Forbidden"];
+                500: components["responses"]["InternalError"];
             };
         };
         delete?: never;
@@ -568,6 +589,8 @@ export interface paths {
                     };
                 };
                 401: components["responses"]["Unauthorized"];
+                403: components["responses"]["Forbidden"];
+                500: components["responses"]["InternalError"];
             };
         };
         put?: never;
@@ -600,7 +623,10 @@ export interface paths {
                 };
                 400: components["responses"]["BadRequest"];
                 401: components["responses"]["Unauthorized"];
+                403: components["responses"]["Forbidden"];
+                413: components["responses"]["TooLarge"];
                 422: components["responses"]["Invalid"];
+                500: components["responses"]["InternalError"];
             };
         };
         trace?: never;
@@ -640,8 +666,11 @@ export interface paths {
                 };
                 400: components["responses"]["BadRequest"];
                 401: components["responses"]["Unauthorized"];
+                403: components["responses"]["Forbidden"];
+                413: components["responses"]["TooLarge"];
                 422: components["responses"]["Invalid"];
                 429: components["responses"]["TooManyRequests"];
+                500: components["responses"]["InternalError"];
             };
         };
         delete?: never;
@@ -685,8 +714,11 @@ export interface paths {
                     };
                 };
                 400: components["responses"]["BadRequest"];
+                401: components["responses"]["Unauthorized"];
+                413: components["responses"]["TooLarge"];
                 422: components["responses"]["Invalid"];
                 429: components["responses"]["TooManyRequests"];
+                500: components["responses"]["InternalError"];
             };
         };
         delete?: never;
@@ -726,7 +758,10 @@ export interface paths {
                     content?: never;
                 };
                 400: components["responses"]["BadRequest"];
+                401: components["responses"]["Unauthorized"];
+                413: components["responses"]["TooLarge"];
                 422: components["responses"]["Invalid"];
+                500: components["responses"]["InternalError"];
             };
         };
         delete?: never;
@@ -768,6 +803,7 @@ export interface paths {
                 401: components["responses"]["Unauthorized"];
                 403: components["responses"]["Forbidden"];
                 422: components["responses"]["Invalid"];
+                500: components["responses"]["InternalError"];
             };
         };
         put?: never;
@@ -807,7 +843,10 @@ export interface paths {
                     };
                 };
                 401: components["responses"]["Unauthorized"];
+                403: components["responses"]["Forbidden"];
                 404: components["responses"]["NotFound"];
+                422: components["responses"]["Invalid"];
+                500: components["responses"]["InternalError"];
             };
         };
         put?: never;
@@ -852,11 +891,14 @@ export interface paths {
                         "application/json": components["schemas"]["RegistrationState"];
                     };
                 };
+                400: components["responses"]["BadRequest"];
                 401: components["responses"]["Unauthorized"];
                 403: components["responses"]["Forbidden"];
                 404: components["responses"]["NotFound"];
                 409: components["responses"]["Conflict"];
+                413: components["responses"]["TooLarge"];
                 422: components["responses"]["Invalid"];
+                500: components["responses"]["InternalError"];
             };
         };
         delete?: never;
@@ -899,11 +941,14 @@ export interface paths {
                         "application/json": components["schemas"]["RegistrationState"];
                     };
                 };
+                400: components["responses"]["BadRequest"];
                 401: components["responses"]["Unauthorized"];
                 403: components["responses"]["Forbidden"];
                 404: components["responses"]["NotFound"];
                 409: components["responses"]["Conflict"];
+                413: components["responses"]["TooLarge"];
                 422: components["responses"]["Invalid"];
+                500: components["responses"]["InternalError"];
             };
         };
         delete?: never;
@@ -946,6 +991,7 @@ export interface paths {
                 401: components["responses"]["Unauthorized"];
                 403: components["responses"]["Forbidden"];
                 422: components["responses"]["Invalid"];
+                500: components["responses"]["InternalError"];
             };
         };
         put?: never;
@@ -985,7 +1031,10 @@ export interface paths {
                     };
                 };
                 401: components["responses"]["Unauthorized"];
+                403: components["responses"]["Forbidden"];
                 404: components["responses"]["NotFound"];
+                422: components["responses"]["Invalid"];
+                500: components["responses"]["InternalError"];
             };
         };
         put?: never;
@@ -1018,11 +1067,14 @@ export interface paths {
                         "application/json": components["schemas"]["Tenant"];
                     };
                 };
+                400: components["responses"]["BadRequest"];
                 401: components["responses"]["Unauthorized"];
                 403: components["responses"]["Forbidden"];
                 404: components["responses"]["NotFound"];
                 409: components["responses"]["Conflict"];
+                413: components["responses"]["TooLarge"];
                 422: components["responses"]["Invalid"];
+                500: components["responses"]["InternalError"];
             };
         };
         trace?: never;
@@ -1059,7 +1111,10 @@ export interface paths {
                     };
                 };
                 401: components["responses"]["Unauthorized"];
+                403: components["responses"]["Forbidden"];
                 404: components["responses"]["NotFound"];
+                422: components["responses"]["Invalid"];
+                500: components["responses"]["InternalError"];
             };
         };
         put?: never;
@@ -1088,11 +1143,14 @@ export interface paths {
                         "application/json": components["schemas"]["User"];
                     };
                 };
+                400: components["responses"]["BadRequest"];
                 401: components["responses"]["Unauthorized"];
                 403: components["responses"]["Forbidden"];
                 404: components["responses"]["NotFound"];
                 409: components["responses"]["Conflict"];
+                413: components["responses"]["TooLarge"];
                 422: components["responses"]["Invalid"];
+                500: components["responses"]["InternalError"];
             };
         };
         delete?: never;
@@ -1135,6 +1193,8 @@ export interface paths {
                 403: components["responses"]["Forbidden"];
                 404: components["responses"]["NotFound"];
                 409: components["responses"]["Conflict"];
+                422: components["responses"]["Invalid"];
+                500: components["responses"]["InternalError"];
             };
         };
         options?: never;
@@ -1173,6 +1233,8 @@ export interface paths {
                 };
                 401: components["responses"]["Unauthorized"];
                 403: components["responses"]["Forbidden"];
+                422: components["responses"]["Invalid"];
+                500: components["responses"]["InternalError"];
             };
         };
         put?: never;
@@ -1199,10 +1261,13 @@ export interface paths {
                         "application/json": components["schemas"]["User"];
                     };
                 };
+                400: components["responses"]["BadRequest"];
                 401: components["responses"]["Unauthorized"];
                 403: components["responses"]["Forbidden"];
                 409: components["responses"]["Conflict"];
+                413: components["responses"]["TooLarge"];
                 422: components["responses"]["Invalid"];
+                500: components["responses"]["InternalError"];
             };
         };
         delete?: never;
@@ -1242,6 +1307,8 @@ export interface paths {
                 401: components["responses"]["Unauthorized"];
                 403: components["responses"]["Forbidden"];
                 404: components["responses"]["NotFound"];
+                422: components["responses"]["Invalid"];
+                500: components["responses"]["InternalError"];
             };
         };
         put?: never;
@@ -1269,6 +1336,8 @@ export interface paths {
                 403: components["responses"]["Forbidden"];
                 404: components["responses"]["NotFound"];
                 409: components["responses"]["Conflict"];
+                422: components["responses"]["Invalid"];
+                500: components["responses"]["InternalError"];
             };
         };
         options?: never;
@@ -1298,11 +1367,14 @@ export interface paths {
                         "application/json": components["schemas"]["User"];
                     };
                 };
+                400: components["responses"]["BadRequest"];
                 401: components["responses"]["Unauthorized"];
                 403: components["responses"]["Forbidden"];
                 404: components["responses"]["NotFound"];
                 409: components["responses"]["Conflict"];
+                413: components["responses"]["TooLarge"];
                 422: components["responses"]["Invalid"];
+                500: components["responses"]["InternalError"];
             };
         };
         trace?: never;
@@ -1335,6 +1407,7 @@ export interface paths {
                 };
                 401: components["responses"]["Unauthorized"];
                 403: components["responses"]["Forbidden"];
+                500: components["responses"]["InternalError"];
             };
         };
         put?: never;
@@ -1365,9 +1438,12 @@ export interface paths {
                         "application/json": components["schemas"]["Settings"];
                     };
                 };
+                400: components["responses"]["BadRequest"];
                 401: components["responses"]["Unauthorized"];
                 403: components["responses"]["Forbidden"];
+                413: components["responses"]["TooLarge"];
                 422: components["responses"]["Invalid"];
+                500: components["responses"]["InternalError"];
             };
         };
         trace?: never;
@@ -1413,6 +1489,7 @@ export interface paths {
                 401: components["responses"]["Unauthorized"];
                 403: components["responses"]["Forbidden"];
                 422: components["responses"]["Invalid"];
+                500: components["responses"]["InternalError"];
             };
         };
         put?: never;
@@ -1454,7 +1531,9 @@ export interface paths {
                     };
                 };
                 401: components["responses"]["Unauthorized"];
+                403: components["responses"]["Forbidden"];
                 422: components["responses"]["Invalid"];
+                500: components["responses"]["InternalError"];
             };
         };
         put?: never;
@@ -1486,9 +1565,12 @@ export interface paths {
                 };
                 400: components["responses"]["BadRequest"];
                 401: components["responses"]["Unauthorized"];
+                403: components["responses"]["Forbidden"];
                 404: components["responses"]["NotFound"];
                 409: components["responses"]["Conflict"];
+                413: components["responses"]["TooLarge"];
                 422: components["responses"]["Invalid"];
+                500: components["responses"]["InternalError"];
                 503: components["responses"]["CloudUnavailable"];
             };
         };
@@ -1527,7 +1609,10 @@ export interface paths {
                     };
                 };
                 401: components["responses"]["Unauthorized"];
+                403: components["responses"]["Forbidden"];
                 404: components["responses"]["NotFound"];
+                422: components["responses"]["Invalid"];
+                500: components["responses"]["InternalError"];
             };
         };
         put?: never;
@@ -1554,7 +1639,10 @@ export interface paths {
                     };
                 };
                 401: components["responses"]["Unauthorized"];
+                403: components["responses"]["Forbidden"];
                 404: components["responses"]["NotFound"];
+                422: components["responses"]["Invalid"];
+                500: components["responses"]["InternalError"];
             };
         };
         options?: never;
@@ -1586,8 +1674,11 @@ export interface paths {
                 };
                 400: components["responses"]["BadRequest"];
                 401: components["responses"]["Unauthorized"];
+                403: components["responses"]["Forbidden"];
                 404: components["responses"]["NotFound"];
+                413: components["responses"]["TooLarge"];
                 422: components["responses"]["Invalid"];
+                500: components["responses"]["InternalError"];
             };
         };
         trace?: never;
@@ -1623,7 +1714,10 @@ export interface paths {
                     };
                 };
                 401: components["responses"]["Unauthorized"];
+                403: components["responses"]["Forbidden"];
                 404: components["responses"]["NotFound"];
+                422: components["responses"]["Invalid"];
+                500: components["responses"]["InternalError"];
             };
         };
         delete?: never;
@@ -1663,7 +1757,10 @@ export interface paths {
                     };
                 };
                 401: components["responses"]["Unauthorized"];
+                403: components["responses"]["Forbidden"];
                 404: components["responses"]["NotFound"];
+                422: components["responses"]["Invalid"];
+                500: components["responses"]["InternalError"];
             };
         };
         delete?: never;
@@ -1708,8 +1805,11 @@ export interface paths {
                 };
                 400: components["responses"]["BadRequest"];
                 401: components["responses"]["Unauthorized"];
+                403: components["responses"]["Forbidden"];
                 404: components["responses"]["NotFound"];
+                413: components["responses"]["TooLarge"];
                 422: components["responses"]["Invalid"];
+                500: components["responses"]["InternalError"];
             };
         };
         delete?: never;
@@ -1747,7 +1847,10 @@ export interface paths {
                     };
                 };
                 401: components["responses"]["Unauthorized"];
+                403: components["responses"]["Forbidden"];
                 404: components["responses"]["NotFound"];
+                422: components["responses"]["Invalid"];
+                500: components["responses"]["InternalError"];
             };
         };
         put?: never;
@@ -1791,8 +1894,10 @@ export interface paths {
                     };
                 };
                 401: components["responses"]["Unauthorized"];
+                403: components["responses"]["Forbidden"];
                 404: components["responses"]["NotFound"];
                 422: components["responses"]["Invalid"];
+                500: components["responses"]["InternalError"];
             };
         };
         put?: never;
@@ -1835,8 +1940,10 @@ export interface paths {
                     };
                 };
                 401: components["responses"]["Unauthorized"];
+                403: components["responses"]["Forbidden"];
                 404: components["responses"]["NotFound"];
                 422: components["responses"]["Invalid"];
+                500: components["responses"]["InternalError"];
             };
         };
         put?: never;
@@ -1883,8 +1990,11 @@ export interface paths {
                 };
                 400: components["responses"]["BadRequest"];
                 401: components["responses"]["Unauthorized"];
+                403: components["responses"]["Forbidden"];
                 404: components["responses"]["NotFound"];
+                413: components["responses"]["TooLarge"];
                 422: components["responses"]["Invalid"];
+                500: components["responses"]["InternalError"];
             };
         };
         delete?: never;
@@ -1924,7 +2034,10 @@ export interface paths {
                     content?: never;
                 };
                 401: components["responses"]["Unauthorized"];
+                403: components["responses"]["Forbidden"];
                 404: components["responses"]["NotFound"];
+                422: components["responses"]["Invalid"];
+                500: components["responses"]["InternalError"];
             };
         };
         options?: never;
@@ -1964,7 +2077,9 @@ export interface paths {
                     };
                 };
                 401: components["responses"]["Unauthorized"];
+                403: components["responses"]["Forbidden"];
                 422: components["responses"]["Invalid"];
+                500: components["responses"]["InternalError"];
             };
         };
         put?: never;
@@ -1991,10 +2106,13 @@ export interface paths {
                         "application/json": components["schemas"]["CatalogProduct"];
                     };
                 };
+                400: components["responses"]["BadRequest"];
                 401: components["responses"]["Unauthorized"];
                 403: components["responses"]["Forbidden"];
                 409: components["responses"]["Conflict"];
+                413: components["responses"]["TooLarge"];
                 422: components["responses"]["Invalid"];
+                500: components["responses"]["InternalError"];
             };
         };
         delete?: never;
@@ -2032,7 +2150,10 @@ export interface paths {
                     };
                 };
                 401: components["responses"]["Unauthorized"];
+                403: components["responses"]["Forbidden"];
                 404: components["responses"]["NotFound"];
+                422: components["responses"]["Invalid"];
+                500: components["responses"]["InternalError"];
             };
         };
         put?: never;
@@ -2065,11 +2186,14 @@ export interface paths {
                         "application/json": components["schemas"]["CatalogProduct"];
                     };
                 };
+                400: components["responses"]["BadRequest"];
                 401: components["responses"]["Unauthorized"];
                 403: components["responses"]["Forbidden"];
                 404: components["responses"]["NotFound"];
                 409: components["responses"]["Conflict"];
+                413: components["responses"]["TooLarge"];
                 422: components["responses"]["Invalid"];
+                500: components["responses"]["InternalError"];
             };
         };
         trace?: never;
@@ -2108,6 +2232,8 @@ export interface paths {
                 403: components["responses"]["Forbidden"];
                 404: components["responses"]["NotFound"];
                 409: components["responses"]["Conflict"];
+                422: components["responses"]["Invalid"];
+                500: components["responses"]["InternalError"];
             };
         };
         delete?: never;
@@ -2143,6 +2269,8 @@ export interface paths {
                     };
                 };
                 401: components["responses"]["Unauthorized"];
+                403: components["responses"]["Forbidden"];
+                500: components["responses"]["InternalError"];
             };
         };
         /** Set some platform default limits (quotas:manage) */
@@ -2168,9 +2296,12 @@ export interface paths {
                         "application/json": components["schemas"]["QuotaAmounts"];
                     };
                 };
+                400: components["responses"]["BadRequest"];
                 401: components["responses"]["Unauthorized"];
                 403: components["responses"]["Forbidden"];
+                413: components["responses"]["TooLarge"];
                 422: components["responses"]["Invalid"];
+                500: components["responses"]["InternalError"];
             };
         };
         post?: never;
@@ -2209,7 +2340,10 @@ export interface paths {
                     };
                 };
                 401: components["responses"]["Unauthorized"];
+                403: components["responses"]["Forbidden"];
                 404: components["responses"]["NotFound"];
+                422: components["responses"]["Invalid"];
+                500: components["responses"]["InternalError"];
             };
         };
         /** Set a tenant's own limits; null returns a resource to the default (quotas:manage) */
@@ -2237,10 +2371,13 @@ export interface paths {
                         "application/json": components["schemas"]["QuotaSet"];
                     };
                 };
+                400: components["responses"]["BadRequest"];
                 401: components["responses"]["Unauthorized"];
                 403: components["responses"]["Forbidden"];
                 404: components["responses"]["NotFound"];
+                413: components["responses"]["TooLarge"];
                 422: components["responses"]["Invalid"];
+                500: components["responses"]["InternalError"];
             };
         };
         post?: never;
@@ -2285,6 +2422,7 @@ export interface paths {
                 401: components["responses"]["Unauthorized"];
                 403: components["responses"]["Forbidden"];
                 422: components["responses"]["Invalid"];
+                500: components["responses"]["InternalError"];
             };
         };
         put?: never;
@@ -2318,7 +2456,9 @@ export interface paths {
                 401: components["responses"]["Unauthorized"];
                 403: components["responses"]["Forbidden"];
                 409: components["responses"]["Conflict"];
+                413: components["responses"]["TooLarge"];
                 422: components["responses"]["Invalid"];
+                500: components["responses"]["InternalError"];
                 503: components["responses"]["CloudUnavailable"];
             };
         };
@@ -2357,7 +2497,10 @@ export interface paths {
                     };
                 };
                 401: components["responses"]["Unauthorized"];
+                403: components["responses"]["Forbidden"];
                 404: components["responses"]["NotFound"];
+                422: components["responses"]["Invalid"];
+                500: components["responses"]["InternalError"];
             };
         };
         put?: never;
@@ -2402,11 +2545,14 @@ export interface paths {
                         "application/json": components["schemas"]["OrderProgress"];
                     };
                 };
+                400: components["responses"]["BadRequest"];
                 401: components["responses"]["Unauthorized"];
                 403: components["responses"]["Forbidden"];
                 404: components["responses"]["NotFound"];
                 409: components["responses"]["Conflict"];
+                413: components["responses"]["TooLarge"];
                 422: components["responses"]["Invalid"];
+                500: components["responses"]["InternalError"];
             };
         };
         delete?: never;
@@ -2449,11 +2595,14 @@ export interface paths {
                         "application/json": components["schemas"]["OrderProgress"];
                     };
                 };
+                400: components["responses"]["BadRequest"];
                 401: components["responses"]["Unauthorized"];
                 403: components["responses"]["Forbidden"];
                 404: components["responses"]["NotFound"];
                 409: components["responses"]["Conflict"];
+                413: components["responses"]["TooLarge"];
                 422: components["responses"]["Invalid"];
+                500: components["responses"]["InternalError"];
             };
         };
         delete?: never;
@@ -2496,11 +2645,14 @@ export interface paths {
                         "application/json": components["schemas"]["OrderProgress"];
                     };
                 };
+                400: components["responses"]["BadRequest"];
                 401: components["responses"]["Unauthorized"];
                 403: components["responses"]["Forbidden"];
                 404: components["responses"]["NotFound"];
                 409: components["responses"]["Conflict"];
+                413: components["responses"]["TooLarge"];
                 422: components["responses"]["Invalid"];
+                500: components["responses"]["InternalError"];
             };
         };
         delete?: never;
@@ -2543,6 +2695,7 @@ export interface paths {
                 401: components["responses"]["Unauthorized"];
                 403: components["responses"]["Forbidden"];
                 422: components["responses"]["Invalid"];
+                500: components["responses"]["InternalError"];
             };
         };
         put?: never;
@@ -2572,7 +2725,9 @@ export interface paths {
                 400: components["responses"]["BadRequest"];
                 401: components["responses"]["Unauthorized"];
                 403: components["responses"]["Forbidden"];
+                413: components["responses"]["TooLarge"];
                 422: components["responses"]["Invalid"];
+                500: components["responses"]["InternalError"];
             };
         };
         delete?: never;
@@ -2612,6 +2767,8 @@ export interface paths {
                 401: components["responses"]["Unauthorized"];
                 403: components["responses"]["Forbidden"];
                 404: components["responses"]["NotFound"];
+                422: components["responses"]["Invalid"];
+                500: components["responses"]["InternalError"];
             };
         };
         put?: never;
@@ -2638,6 +2795,8 @@ export interface paths {
                 401: components["responses"]["Unauthorized"];
                 403: components["responses"]["Forbidden"];
                 404: components["responses"]["NotFound"];
+                422: components["responses"]["Invalid"];
+                500: components["responses"]["InternalError"];
             };
         };
         options?: never;
@@ -2671,7 +2830,9 @@ export interface paths {
                 401: components["responses"]["Unauthorized"];
                 403: components["responses"]["Forbidden"];
                 404: components["responses"]["NotFound"];
+                413: components["responses"]["TooLarge"];
                 422: components["responses"]["Invalid"];
+                500: components["responses"]["InternalError"];
             };
         };
         trace?: never;
@@ -2711,7 +2872,9 @@ export interface paths {
                 400: components["responses"]["BadRequest"];
                 401: components["responses"]["Unauthorized"];
                 403: components["responses"]["Forbidden"];
+                413: components["responses"]["TooLarge"];
                 422: components["responses"]["Invalid"];
+                500: components["responses"]["InternalError"];
             };
         };
         delete?: never;
@@ -2760,6 +2923,7 @@ export interface paths {
                 401: components["responses"]["Unauthorized"];
                 403: components["responses"]["Forbidden"];
                 422: components["responses"]["Invalid"];
+                500: components["responses"]["InternalError"];
             };
         };
         put?: never;
@@ -2801,6 +2965,8 @@ export interface paths {
                 401: components["responses"]["Unauthorized"];
                 403: components["responses"]["Forbidden"];
                 404: components["responses"]["NotFound"];
+                422: components["responses"]["Invalid"];
+                500: components["responses"]["InternalError"];
             };
         };
         put?: never;
@@ -2844,6 +3010,7 @@ export interface paths {
                 401: components["responses"]["Unauthorized"];
                 403: components["responses"]["Forbidden"];
                 422: components["responses"]["Invalid"];
+                500: components["responses"]["InternalError"];
             };
         };
         put?: never;
@@ -2877,7 +3044,9 @@ export interface paths {
                 401: components["responses"]["Unauthorized"];
                 403: components["responses"]["Forbidden"];
                 404: components["responses"]["NotFound"];
+                413: components["responses"]["TooLarge"];
                 422: components["responses"]["Invalid"];
+                500: components["responses"]["InternalError"];
             };
         };
         delete?: never;
@@ -2917,6 +3086,8 @@ export interface paths {
                 401: components["responses"]["Unauthorized"];
                 403: components["responses"]["Forbidden"];
                 404: components["responses"]["NotFound"];
+                422: components["responses"]["Invalid"];
+                500: components["responses"]["InternalError"];
             };
         };
         put?: never;
@@ -2943,6 +3114,8 @@ export interface paths {
                 401: components["responses"]["Unauthorized"];
                 403: components["responses"]["Forbidden"];
                 404: components["responses"]["NotFound"];
+                422: components["responses"]["Invalid"];
+                500: components["responses"]["InternalError"];
             };
         };
         options?: never;
@@ -2983,6 +3156,8 @@ export interface paths {
                 403: components["responses"]["Forbidden"];
                 404: components["responses"]["NotFound"];
                 409: components["responses"]["Conflict"];
+                422: components["responses"]["Invalid"];
+                500: components["responses"]["InternalError"];
             };
         };
         put?: never;
@@ -3029,6 +3204,7 @@ export interface paths {
                 401: components["responses"]["Unauthorized"];
                 403: components["responses"]["Forbidden"];
                 422: components["responses"]["Invalid"];
+                500: components["responses"]["InternalError"];
                 503: components["responses"]["DbServiceUnavailable"];
             };
         };
@@ -3064,7 +3240,9 @@ export interface paths {
                 403: components["responses"]["Forbidden"];
                 404: components["responses"]["NotFound"];
                 409: components["responses"]["Conflict"];
+                413: components["responses"]["TooLarge"];
                 422: components["responses"]["Invalid"];
+                500: components["responses"]["InternalError"];
                 503: components["responses"]["DbServiceUnavailable"];
             };
         };
@@ -3105,6 +3283,8 @@ export interface paths {
                 401: components["responses"]["Unauthorized"];
                 403: components["responses"]["Forbidden"];
                 404: components["responses"]["NotFound"];
+                422: components["responses"]["Invalid"];
+                500: components["responses"]["InternalError"];
                 503: components["responses"]["DbServiceUnavailable"];
             };
         };
@@ -3133,6 +3313,8 @@ export interface paths {
                 403: components["responses"]["Forbidden"];
                 404: components["responses"]["NotFound"];
                 409: components["responses"]["Conflict"];
+                422: components["responses"]["Invalid"];
+                500: components["responses"]["InternalError"];
                 503: components["responses"]["DbServiceUnavailable"];
             };
         };
@@ -3180,7 +3362,9 @@ export interface paths {
                 403: components["responses"]["Forbidden"];
                 404: components["responses"]["NotFound"];
                 409: components["responses"]["Conflict"];
+                413: components["responses"]["TooLarge"];
                 422: components["responses"]["Invalid"];
+                500: components["responses"]["InternalError"];
                 503: components["responses"]["DbServiceUnavailable"];
             };
         };
@@ -3226,6 +3410,7 @@ export interface paths {
                 403: components["responses"]["Forbidden"];
                 404: components["responses"]["NotFound"];
                 422: components["responses"]["Invalid"];
+                500: components["responses"]["InternalError"];
             };
         };
         put?: never;
@@ -3254,6 +3439,8 @@ export interface paths {
                 403: components["responses"]["Forbidden"];
                 404: components["responses"]["NotFound"];
                 409: components["responses"]["Conflict"];
+                422: components["responses"]["Invalid"];
+                500: components["responses"]["InternalError"];
                 503: components["responses"]["DbServiceUnavailable"];
             };
         };
@@ -3295,6 +3482,8 @@ export interface paths {
                 401: components["responses"]["Unauthorized"];
                 403: components["responses"]["Forbidden"];
                 404: components["responses"]["NotFound"];
+                422: components["responses"]["Invalid"];
+                500: components["responses"]["InternalError"];
             };
         };
         put?: never;
@@ -3323,6 +3512,8 @@ export interface paths {
                 403: components["responses"]["Forbidden"];
                 404: components["responses"]["NotFound"];
                 409: components["responses"]["Conflict"];
+                422: components["responses"]["Invalid"];
+                500: components["responses"]["InternalError"];
                 503: components["responses"]["DbServiceUnavailable"];
             };
         };
@@ -3373,7 +3564,9 @@ export interface paths {
                 403: components["responses"]["Forbidden"];
                 404: components["responses"]["NotFound"];
                 409: components["responses"]["Conflict"];
+                413: components["responses"]["TooLarge"];
                 422: components["responses"]["Invalid"];
+                500: components["responses"]["InternalError"];
                 503: components["responses"]["DbServiceUnavailable"];
             };
         };
@@ -3415,6 +3608,7 @@ export interface paths {
                 401: components["responses"]["Unauthorized"];
                 403: components["responses"]["Forbidden"];
                 404: components["responses"]["NotFound"];
+                500: components["responses"]["InternalError"];
                 503: components["responses"]["SinksUnavailable"];
             };
         };
@@ -3440,6 +3634,7 @@ export interface paths {
                 401: components["responses"]["Unauthorized"];
                 403: components["responses"]["Forbidden"];
                 404: components["responses"]["NotFound"];
+                500: components["responses"]["InternalError"];
                 503: components["responses"]["SinksUnavailable"];
             };
         };
@@ -3479,7 +3674,9 @@ export interface paths {
                     };
                 };
                 401: components["responses"]["Unauthorized"];
+                403: components["responses"]["Forbidden"];
                 422: components["responses"]["Invalid"];
+                500: components["responses"]["InternalError"];
             };
         };
         put?: never;
@@ -3521,7 +3718,10 @@ export interface paths {
                     };
                 };
                 401: components["responses"]["Unauthorized"];
+                403: components["responses"]["Forbidden"];
                 404: components["responses"]["NotFound"];
+                422: components["responses"]["Invalid"];
+                500: components["responses"]["InternalError"];
             };
         };
         delete?: never;
@@ -3572,7 +3772,9 @@ export interface paths {
                 403: components["responses"]["Forbidden"];
                 404: components["responses"]["NotFound"];
                 409: components["responses"]["Conflict"];
+                413: components["responses"]["TooLarge"];
                 422: components["responses"]["Invalid"];
+                500: components["responses"]["InternalError"];
             };
         };
         post?: never;
@@ -3599,6 +3801,8 @@ export interface paths {
                 403: components["responses"]["Forbidden"];
                 404: components["responses"]["NotFound"];
                 409: components["responses"]["Conflict"];
+                422: components["responses"]["Invalid"];
+                500: components["responses"]["InternalError"];
             };
         };
         options?: never;
@@ -3647,7 +3851,9 @@ export interface paths {
                 403: components["responses"]["Forbidden"];
                 404: components["responses"]["NotFound"];
                 409: components["responses"]["Conflict"];
+                413: components["responses"]["TooLarge"];
                 422: components["responses"]["Invalid"];
+                500: components["responses"]["InternalError"];
                 503: components["responses"]["CloudUnavailable"];
             };
         };
@@ -3690,6 +3896,7 @@ export interface paths {
                 401: components["responses"]["Unauthorized"];
                 403: components["responses"]["Forbidden"];
                 422: components["responses"]["Invalid"];
+                500: components["responses"]["InternalError"];
                 502: components["responses"]["OperateOpenStackFailed"];
                 503: components["responses"]["CloudUnavailable"];
             };
@@ -3737,6 +3944,7 @@ export interface paths {
                 401: components["responses"]["Unauthorized"];
                 403: components["responses"]["Forbidden"];
                 422: components["responses"]["Invalid"];
+                500: components["responses"]["InternalError"];
                 502: components["responses"]["OperateOpenStackFailed"];
                 503: components["responses"]["CloudUnavailable"];
             };
@@ -3765,10 +3973,13 @@ export interface paths {
                         "application/json": components["schemas"]["PoolAggregate"];
                     };
                 };
+                400: components["responses"]["BadRequest"];
                 401: components["responses"]["Unauthorized"];
                 403: components["responses"]["Forbidden"];
                 409: components["responses"]["Conflict"];
+                413: components["responses"]["TooLarge"];
                 422: components["responses"]["Invalid"];
+                500: components["responses"]["InternalError"];
                 502: components["responses"]["OperateOpenStackFailed"];
                 503: components["responses"]["CloudUnavailable"];
             };
@@ -3810,6 +4021,8 @@ export interface paths {
                 401: components["responses"]["Unauthorized"];
                 403: components["responses"]["Forbidden"];
                 404: components["responses"]["NotFound"];
+                422: components["responses"]["Invalid"];
+                500: components["responses"]["InternalError"];
                 502: components["responses"]["OperateOpenStackFailed"];
                 503: components["responses"]["CloudUnavailable"];
             };
@@ -3839,6 +4052,8 @@ export interface paths {
                 403: components["responses"]["Forbidden"];
                 404: components["responses"]["NotFound"];
                 409: components["responses"]["Conflict"];
+                422: components["responses"]["Invalid"];
+                500: components["responses"]["InternalError"];
                 502: components["responses"]["OperateOpenStackFailed"];
                 503: components["responses"]["CloudUnavailable"];
             };
@@ -3870,11 +4085,14 @@ export interface paths {
                         "application/json": components["schemas"]["PoolAggregate"];
                     };
                 };
+                400: components["responses"]["BadRequest"];
                 401: components["responses"]["Unauthorized"];
                 403: components["responses"]["Forbidden"];
                 404: components["responses"]["NotFound"];
                 409: components["responses"]["Conflict"];
+                413: components["responses"]["TooLarge"];
                 422: components["responses"]["Invalid"];
+                500: components["responses"]["InternalError"];
                 502: components["responses"]["OperateOpenStackFailed"];
                 503: components["responses"]["CloudUnavailable"];
             };
@@ -3915,11 +4133,14 @@ export interface paths {
                         "application/json": components["schemas"]["PoolAggregate"];
                     };
                 };
+                400: components["responses"]["BadRequest"];
                 401: components["responses"]["Unauthorized"];
                 403: components["responses"]["Forbidden"];
                 404: components["responses"]["NotFound"];
                 409: components["responses"]["Conflict"];
+                413: components["responses"]["TooLarge"];
                 422: components["responses"]["Invalid"];
+                500: components["responses"]["InternalError"];
                 502: components["responses"]["OperateOpenStackFailed"];
                 503: components["responses"]["CloudUnavailable"];
             };
@@ -3966,6 +4187,8 @@ export interface paths {
                 403: components["responses"]["Forbidden"];
                 404: components["responses"]["NotFound"];
                 409: components["responses"]["Conflict"];
+                422: components["responses"]["Invalid"];
+                500: components["responses"]["InternalError"];
                 502: components["responses"]["OperateOpenStackFailed"];
                 503: components["responses"]["CloudUnavailable"];
             };
@@ -4008,10 +4231,13 @@ export interface paths {
                         "application/json": components["schemas"]["PoolAggregate"];
                     };
                 };
+                400: components["responses"]["BadRequest"];
                 401: components["responses"]["Unauthorized"];
                 403: components["responses"]["Forbidden"];
                 404: components["responses"]["NotFound"];
+                413: components["responses"]["TooLarge"];
                 422: components["responses"]["Invalid"];
+                500: components["responses"]["InternalError"];
                 502: components["responses"]["OperateOpenStackFailed"];
                 503: components["responses"]["CloudUnavailable"];
             };
@@ -4057,10 +4283,13 @@ export interface paths {
                         "application/json": components["schemas"]["PoolComputeService"];
                     };
                 };
+                400: components["responses"]["BadRequest"];
                 401: components["responses"]["Unauthorized"];
                 403: components["responses"]["Forbidden"];
                 404: components["responses"]["NotFound"];
+                413: components["responses"]["TooLarge"];
                 422: components["responses"]["Invalid"];
+                500: components["responses"]["InternalError"];
                 502: components["responses"]["OperateOpenStackFailed"];
                 503: components["responses"]["CloudUnavailable"];
             };
@@ -4102,6 +4331,8 @@ export interface paths {
                 401: components["responses"]["Unauthorized"];
                 403: components["responses"]["Forbidden"];
                 404: components["responses"]["NotFound"];
+                422: components["responses"]["Invalid"];
+                500: components["responses"]["InternalError"];
             };
         };
         put?: never;
@@ -4130,11 +4361,14 @@ export interface paths {
                         "application/json": components["schemas"]["HaWorkflowStarted"];
                     };
                 };
+                400: components["responses"]["BadRequest"];
                 401: components["responses"]["Unauthorized"];
                 403: components["responses"]["Forbidden"];
                 404: components["responses"]["NotFound"];
                 409: components["responses"]["Conflict"];
+                413: components["responses"]["TooLarge"];
                 422: components["responses"]["Invalid"];
+                500: components["responses"]["InternalError"];
             };
         };
         delete?: never;
@@ -4176,6 +4410,7 @@ export interface paths {
                 401: components["responses"]["Unauthorized"];
                 403: components["responses"]["Forbidden"];
                 422: components["responses"]["Invalid"];
+                500: components["responses"]["InternalError"];
                 502: components["responses"]["OperateOpenStackFailed"];
                 503: components["responses"]["CloudUnavailable"];
             };
@@ -4223,6 +4458,7 @@ export interface paths {
                 401: components["responses"]["Unauthorized"];
                 403: components["responses"]["Forbidden"];
                 422: components["responses"]["Invalid"];
+                500: components["responses"]["InternalError"];
                 502: components["responses"]["OperateOpenStackFailed"];
                 503: components["responses"]["CloudUnavailable"];
             };
@@ -4251,10 +4487,13 @@ export interface paths {
                         "application/json": components["schemas"]["PoolVolumeType"];
                     };
                 };
+                400: components["responses"]["BadRequest"];
                 401: components["responses"]["Unauthorized"];
                 403: components["responses"]["Forbidden"];
                 409: components["responses"]["Conflict"];
+                413: components["responses"]["TooLarge"];
                 422: components["responses"]["Invalid"];
+                500: components["responses"]["InternalError"];
                 502: components["responses"]["OperateOpenStackFailed"];
                 503: components["responses"]["CloudUnavailable"];
             };
@@ -4297,6 +4536,7 @@ export interface paths {
                 403: components["responses"]["Forbidden"];
                 404: components["responses"]["NotFound"];
                 422: components["responses"]["Invalid"];
+                500: components["responses"]["InternalError"];
                 502: components["responses"]["OperateOpenStackFailed"];
                 503: components["responses"]["CloudUnavailable"];
             };
@@ -4327,6 +4567,7 @@ export interface paths {
                 404: components["responses"]["NotFound"];
                 409: components["responses"]["Conflict"];
                 422: components["responses"]["Invalid"];
+                500: components["responses"]["InternalError"];
                 502: components["responses"]["OperateOpenStackFailed"];
                 503: components["responses"]["CloudUnavailable"];
             };
@@ -4358,11 +4599,14 @@ export interface paths {
                         "application/json": components["schemas"]["PoolVolumeType"];
                     };
                 };
+                400: components["responses"]["BadRequest"];
                 401: components["responses"]["Unauthorized"];
                 403: components["responses"]["Forbidden"];
                 404: components["responses"]["NotFound"];
                 409: components["responses"]["Conflict"];
+                413: components["responses"]["TooLarge"];
                 422: components["responses"]["Invalid"];
+                500: components["responses"]["InternalError"];
                 502: components["responses"]["OperateOpenStackFailed"];
                 503: components["responses"]["CloudUnavailable"];
             };
@@ -4404,6 +4648,7 @@ export interface paths {
                 401: components["responses"]["Unauthorized"];
                 403: components["responses"]["Forbidden"];
                 422: components["responses"]["Invalid"];
+                500: components["responses"]["InternalError"];
                 502: components["responses"]["OperateOpenStackFailed"];
                 503: components["responses"]["CloudUnavailable"];
             };
@@ -4432,10 +4677,13 @@ export interface paths {
                         "application/json": components["schemas"]["PoolNetwork"];
                     };
                 };
+                400: components["responses"]["BadRequest"];
                 401: components["responses"]["Unauthorized"];
                 403: components["responses"]["Forbidden"];
                 409: components["responses"]["Conflict"];
+                413: components["responses"]["TooLarge"];
                 422: components["responses"]["Invalid"];
+                500: components["responses"]["InternalError"];
                 502: components["responses"]["OperateOpenStackFailed"];
                 503: components["responses"]["CloudUnavailable"];
             };
@@ -4477,6 +4725,8 @@ export interface paths {
                 401: components["responses"]["Unauthorized"];
                 403: components["responses"]["Forbidden"];
                 404: components["responses"]["NotFound"];
+                422: components["responses"]["Invalid"];
+                500: components["responses"]["InternalError"];
                 502: components["responses"]["OperateOpenStackFailed"];
                 503: components["responses"]["CloudUnavailable"];
             };
@@ -4506,6 +4756,8 @@ export interface paths {
                 403: components["responses"]["Forbidden"];
                 404: components["responses"]["NotFound"];
                 409: components["responses"]["Conflict"];
+                422: components["responses"]["Invalid"];
+                500: components["responses"]["InternalError"];
                 502: components["responses"]["OperateOpenStackFailed"];
                 503: components["responses"]["CloudUnavailable"];
             };
@@ -4549,6 +4801,7 @@ export interface paths {
                 403: components["responses"]["Forbidden"];
                 404: components["responses"]["NotFound"];
                 422: components["responses"]["Invalid"];
+                500: components["responses"]["InternalError"];
                 502: components["responses"]["OperateOpenStackFailed"];
                 503: components["responses"]["CloudUnavailable"];
             };
@@ -4577,10 +4830,13 @@ export interface paths {
                         "application/json": components["schemas"]["PoolIpPool"];
                     };
                 };
+                400: components["responses"]["BadRequest"];
                 401: components["responses"]["Unauthorized"];
                 403: components["responses"]["Forbidden"];
                 409: components["responses"]["Conflict"];
+                413: components["responses"]["TooLarge"];
                 422: components["responses"]["Invalid"];
+                500: components["responses"]["InternalError"];
                 502: components["responses"]["OperateOpenStackFailed"];
                 503: components["responses"]["CloudUnavailable"];
             };
@@ -4622,6 +4878,8 @@ export interface paths {
                 401: components["responses"]["Unauthorized"];
                 403: components["responses"]["Forbidden"];
                 404: components["responses"]["NotFound"];
+                422: components["responses"]["Invalid"];
+                500: components["responses"]["InternalError"];
                 502: components["responses"]["OperateOpenStackFailed"];
                 503: components["responses"]["CloudUnavailable"];
             };
@@ -4651,6 +4909,8 @@ export interface paths {
                 403: components["responses"]["Forbidden"];
                 404: components["responses"]["NotFound"];
                 409: components["responses"]["Conflict"];
+                422: components["responses"]["Invalid"];
+                500: components["responses"]["InternalError"];
                 502: components["responses"]["OperateOpenStackFailed"];
                 503: components["responses"]["CloudUnavailable"];
             };
@@ -4693,6 +4953,7 @@ export interface paths {
                 401: components["responses"]["Unauthorized"];
                 403: components["responses"]["Forbidden"];
                 422: components["responses"]["Invalid"];
+                500: components["responses"]["InternalError"];
             };
         };
         put?: never;
@@ -4734,6 +4995,8 @@ export interface paths {
                 401: components["responses"]["Unauthorized"];
                 403: components["responses"]["Forbidden"];
                 404: components["responses"]["NotFound"];
+                422: components["responses"]["Invalid"];
+                500: components["responses"]["InternalError"];
             };
         };
         put?: never;
@@ -4775,6 +5038,8 @@ export interface paths {
                 401: components["responses"]["Unauthorized"];
                 403: components["responses"]["Forbidden"];
                 404: components["responses"]["NotFound"];
+                422: components["responses"]["Invalid"];
+                500: components["responses"]["InternalError"];
             };
         };
         put?: never;
@@ -4803,11 +5068,14 @@ export interface paths {
                         "application/json": components["schemas"]["HaWorkflowStarted"];
                     };
                 };
+                400: components["responses"]["BadRequest"];
                 401: components["responses"]["Unauthorized"];
                 403: components["responses"]["Forbidden"];
                 404: components["responses"]["NotFound"];
                 409: components["responses"]["Conflict"];
+                413: components["responses"]["TooLarge"];
                 422: components["responses"]["Invalid"];
+                500: components["responses"]["InternalError"];
             };
         };
         delete?: never;
@@ -4850,6 +5118,8 @@ export interface paths {
                 403: components["responses"]["Forbidden"];
                 404: components["responses"]["NotFound"];
                 409: components["responses"]["Conflict"];
+                422: components["responses"]["Invalid"];
+                500: components["responses"]["InternalError"];
             };
         };
         delete?: never;
@@ -4892,11 +5162,14 @@ export interface paths {
                         "application/json": components["schemas"]["HaWorkflowStarted"];
                     };
                 };
+                400: components["responses"]["BadRequest"];
                 401: components["responses"]["Unauthorized"];
                 403: components["responses"]["Forbidden"];
                 404: components["responses"]["NotFound"];
                 409: components["responses"]["Conflict"];
+                413: components["responses"]["TooLarge"];
                 422: components["responses"]["Invalid"];
+                500: components["responses"]["InternalError"];
             };
         };
         delete?: never;
@@ -4939,6 +5212,8 @@ export interface paths {
                 403: components["responses"]["Forbidden"];
                 404: components["responses"]["NotFound"];
                 409: components["responses"]["Conflict"];
+                422: components["responses"]["Invalid"];
+                500: components["responses"]["InternalError"];
             };
         };
         delete?: never;
@@ -4981,6 +5256,7 @@ export interface paths {
                 401: components["responses"]["Unauthorized"];
                 403: components["responses"]["Forbidden"];
                 422: components["responses"]["Invalid"];
+                500: components["responses"]["InternalError"];
             };
         };
         put?: never;
@@ -5011,7 +5287,9 @@ export interface paths {
                 401: components["responses"]["Unauthorized"];
                 403: components["responses"]["Forbidden"];
                 409: components["responses"]["Conflict"];
+                413: components["responses"]["TooLarge"];
                 422: components["responses"]["Invalid"];
+                500: components["responses"]["InternalError"];
             };
         };
         delete?: never;
@@ -5051,6 +5329,8 @@ export interface paths {
                 401: components["responses"]["Unauthorized"];
                 403: components["responses"]["Forbidden"];
                 404: components["responses"]["NotFound"];
+                422: components["responses"]["Invalid"];
+                500: components["responses"]["InternalError"];
             };
         };
         put?: never;
@@ -5095,6 +5375,8 @@ export interface paths {
                 403: components["responses"]["Forbidden"];
                 404: components["responses"]["NotFound"];
                 409: components["responses"]["Conflict"];
+                422: components["responses"]["Invalid"];
+                500: components["responses"]["InternalError"];
             };
         };
         delete?: never;
@@ -5137,6 +5419,7 @@ export interface paths {
                 401: components["responses"]["Unauthorized"];
                 403: components["responses"]["Forbidden"];
                 422: components["responses"]["Invalid"];
+                500: components["responses"]["InternalError"];
             };
         };
         put?: never;
@@ -5178,6 +5461,8 @@ export interface paths {
                 401: components["responses"]["Unauthorized"];
                 403: components["responses"]["Forbidden"];
                 404: components["responses"]["NotFound"];
+                422: components["responses"]["Invalid"];
+                500: components["responses"]["InternalError"];
             };
         };
         put?: never;
@@ -5216,6 +5501,7 @@ export interface paths {
                 };
                 401: components["responses"]["Unauthorized"];
                 403: components["responses"]["Forbidden"];
+                500: components["responses"]["InternalError"];
             };
         };
         /** Set the policy - load balancing or energy saving, reserved hosts, allocation ratios (policy:manage) */
@@ -5244,7 +5530,9 @@ export interface paths {
                 400: components["responses"]["BadRequest"];
                 401: components["responses"]["Unauthorized"];
                 403: components["responses"]["Forbidden"];
+                413: components["responses"]["TooLarge"];
                 422: components["responses"]["Invalid"];
+                500: components["responses"]["InternalError"];
             };
         };
         post?: never;
@@ -5289,7 +5577,9 @@ export interface paths {
                 400: components["responses"]["BadRequest"];
                 401: components["responses"]["Unauthorized"];
                 403: components["responses"]["Forbidden"];
+                413: components["responses"]["TooLarge"];
                 422: components["responses"]["Invalid"];
+                500: components["responses"]["InternalError"];
             };
         };
         delete?: never;
@@ -5330,9 +5620,12 @@ export interface paths {
                         "application/json": components["schemas"]["SchedulingRebalanceStarted"];
                     };
                 };
+                400: components["responses"]["BadRequest"];
                 401: components["responses"]["Unauthorized"];
                 403: components["responses"]["Forbidden"];
+                413: components["responses"]["TooLarge"];
                 422: components["responses"]["Invalid"];
+                500: components["responses"]["InternalError"];
             };
         };
         delete?: never;
@@ -5372,6 +5665,8 @@ export interface paths {
                 401: components["responses"]["Unauthorized"];
                 403: components["responses"]["Forbidden"];
                 404: components["responses"]["NotFound"];
+                422: components["responses"]["Invalid"];
+                500: components["responses"]["InternalError"];
             };
         };
         put?: never;
@@ -5416,6 +5711,8 @@ export interface paths {
                 403: components["responses"]["Forbidden"];
                 404: components["responses"]["NotFound"];
                 409: components["responses"]["Conflict"];
+                422: components["responses"]["Invalid"];
+                500: components["responses"]["InternalError"];
             };
         };
         delete?: never;
@@ -5458,11 +5755,14 @@ export interface paths {
                         "application/json": components["schemas"]["SchedulingRebalance"];
                     };
                 };
+                400: components["responses"]["BadRequest"];
                 401: components["responses"]["Unauthorized"];
                 403: components["responses"]["Forbidden"];
                 404: components["responses"]["NotFound"];
                 409: components["responses"]["Conflict"];
+                413: components["responses"]["TooLarge"];
                 422: components["responses"]["Invalid"];
+                500: components["responses"]["InternalError"];
             };
         };
         delete?: never;
@@ -5505,6 +5805,8 @@ export interface paths {
                 403: components["responses"]["Forbidden"];
                 404: components["responses"]["NotFound"];
                 409: components["responses"]["Conflict"];
+                422: components["responses"]["Invalid"];
+                500: components["responses"]["InternalError"];
             };
         };
         delete?: never;
@@ -5547,11 +5849,14 @@ export interface paths {
                         "application/json": components["schemas"]["SchedulingRebalance"];
                     };
                 };
+                400: components["responses"]["BadRequest"];
                 401: components["responses"]["Unauthorized"];
                 403: components["responses"]["Forbidden"];
                 404: components["responses"]["NotFound"];
                 409: components["responses"]["Conflict"];
+                413: components["responses"]["TooLarge"];
                 422: components["responses"]["Invalid"];
+                500: components["responses"]["InternalError"];
             };
         };
         delete?: never;
@@ -5594,6 +5899,7 @@ export interface paths {
                 401: components["responses"]["Unauthorized"];
                 403: components["responses"]["Forbidden"];
                 422: components["responses"]["Invalid"];
+                500: components["responses"]["InternalError"];
             };
         };
         put?: never;
@@ -5633,7 +5939,10 @@ export interface paths {
                     };
                 };
                 401: components["responses"]["Unauthorized"];
+                403: components["responses"]["Forbidden"];
                 404: components["responses"]["NotFound"];
+                422: components["responses"]["Invalid"];
+                500: components["responses"]["InternalError"];
             };
         };
         put?: never;
@@ -5660,8 +5969,11 @@ export interface paths {
                     };
                 };
                 401: components["responses"]["Unauthorized"];
+                403: components["responses"]["Forbidden"];
                 404: components["responses"]["NotFound"];
                 409: components["responses"]["Conflict"];
+                422: components["responses"]["Invalid"];
+                500: components["responses"]["InternalError"];
                 502: components["responses"]["OperateOpenStackFailed"];
             };
         };
@@ -5699,7 +6011,10 @@ export interface paths {
                     };
                 };
                 401: components["responses"]["Unauthorized"];
+                403: components["responses"]["Forbidden"];
                 404: components["responses"]["NotFound"];
+                422: components["responses"]["Invalid"];
+                500: components["responses"]["InternalError"];
             };
         };
         put?: never;
@@ -5730,9 +6045,12 @@ export interface paths {
                 };
                 400: components["responses"]["BadRequest"];
                 401: components["responses"]["Unauthorized"];
+                403: components["responses"]["Forbidden"];
                 404: components["responses"]["NotFound"];
                 409: components["responses"]["Conflict"];
+                413: components["responses"]["TooLarge"];
                 422: components["responses"]["Invalid"];
+                500: components["responses"]["InternalError"];
                 502: components["responses"]["OperateOpenStackFailed"];
             };
         };
@@ -5776,10 +6094,14 @@ export interface paths {
                         "application/json": components["schemas"]["OperateConsole"];
                     };
                 };
+                400: components["responses"]["BadRequest"];
                 401: components["responses"]["Unauthorized"];
+                403: components["responses"]["Forbidden"];
                 404: components["responses"]["NotFound"];
                 409: components["responses"]["Conflict"];
+                413: components["responses"]["TooLarge"];
                 422: components["responses"]["Invalid"];
+                500: components["responses"]["InternalError"];
                 502: components["responses"]["OperateOpenStackFailed"];
             };
         };
@@ -5823,6 +6145,7 @@ export interface paths {
                 401: components["responses"]["Unauthorized"];
                 403: components["responses"]["Forbidden"];
                 422: components["responses"]["Invalid"];
+                500: components["responses"]["InternalError"];
             };
         };
         put?: never;
@@ -5863,7 +6186,9 @@ export interface paths {
                 403: components["responses"]["Forbidden"];
                 404: components["responses"]["NotFound"];
                 409: components["responses"]["Conflict"];
+                413: components["responses"]["TooLarge"];
                 422: components["responses"]["Invalid"];
+                500: components["responses"]["InternalError"];
                 502: components["responses"]["OperateOpenStackFailed"];
                 503: components["responses"]["CloudUnavailable"];
             };
@@ -5903,7 +6228,10 @@ export interface paths {
                     };
                 };
                 401: components["responses"]["Unauthorized"];
+                403: components["responses"]["Forbidden"];
                 404: components["responses"]["NotFound"];
+                422: components["responses"]["Invalid"];
+                500: components["responses"]["InternalError"];
             };
         };
         put?: never;
@@ -5937,8 +6265,11 @@ export interface paths {
                     content?: never;
                 };
                 401: components["responses"]["Unauthorized"];
+                403: components["responses"]["Forbidden"];
                 404: components["responses"]["NotFound"];
                 409: components["responses"]["Conflict"];
+                422: components["responses"]["Invalid"];
+                500: components["responses"]["InternalError"];
                 502: components["responses"]["OperateOpenStackFailed"];
             };
         };
@@ -5992,9 +6323,12 @@ export interface paths {
                 };
                 400: components["responses"]["BadRequest"];
                 401: components["responses"]["Unauthorized"];
+                403: components["responses"]["Forbidden"];
                 404: components["responses"]["NotFound"];
                 409: components["responses"]["Conflict"];
+                413: components["responses"]["TooLarge"];
                 422: components["responses"]["Invalid"];
+                500: components["responses"]["InternalError"];
                 502: components["responses"]["OperateOpenStackFailed"];
             };
         };
@@ -6049,9 +6383,12 @@ export interface paths {
                 };
                 400: components["responses"]["BadRequest"];
                 401: components["responses"]["Unauthorized"];
+                403: components["responses"]["Forbidden"];
                 404: components["responses"]["NotFound"];
                 409: components["responses"]["Conflict"];
+                413: components["responses"]["TooLarge"];
                 422: components["responses"]["Invalid"];
+                500: components["responses"]["InternalError"];
                 502: components["responses"]["OperateOpenStackFailed"];
             };
         };
@@ -6095,6 +6432,7 @@ export interface paths {
                 401: components["responses"]["Unauthorized"];
                 403: components["responses"]["Forbidden"];
                 422: components["responses"]["Invalid"];
+                500: components["responses"]["InternalError"];
             };
         };
         put?: never;
@@ -6135,7 +6473,9 @@ export interface paths {
                 403: components["responses"]["Forbidden"];
                 404: components["responses"]["NotFound"];
                 409: components["responses"]["Conflict"];
+                413: components["responses"]["TooLarge"];
                 422: components["responses"]["Invalid"];
+                500: components["responses"]["InternalError"];
                 502: components["responses"]["OperateOpenStackFailed"];
             };
         };
@@ -6174,7 +6514,10 @@ export interface paths {
                     };
                 };
                 401: components["responses"]["Unauthorized"];
+                403: components["responses"]["Forbidden"];
                 404: components["responses"]["NotFound"];
+                422: components["responses"]["Invalid"];
+                500: components["responses"]["InternalError"];
             };
         };
         put?: never;
@@ -6208,8 +6551,11 @@ export interface paths {
                     content?: never;
                 };
                 401: components["responses"]["Unauthorized"];
+                403: components["responses"]["Forbidden"];
                 404: components["responses"]["NotFound"];
                 409: components["responses"]["Conflict"];
+                422: components["responses"]["Invalid"];
+                500: components["responses"]["InternalError"];
                 502: components["responses"]["OperateOpenStackFailed"];
             };
         };
@@ -6252,6 +6598,7 @@ export interface paths {
                 401: components["responses"]["Unauthorized"];
                 403: components["responses"]["Forbidden"];
                 422: components["responses"]["Invalid"];
+                500: components["responses"]["InternalError"];
             };
         };
         put?: never;
@@ -6292,7 +6639,9 @@ export interface paths {
                 403: components["responses"]["Forbidden"];
                 404: components["responses"]["NotFound"];
                 409: components["responses"]["Conflict"];
+                413: components["responses"]["TooLarge"];
                 422: components["responses"]["Invalid"];
+                500: components["responses"]["InternalError"];
                 502: components["responses"]["OperateOpenStackFailed"];
             };
         };
@@ -6331,7 +6680,10 @@ export interface paths {
                     };
                 };
                 401: components["responses"]["Unauthorized"];
+                403: components["responses"]["Forbidden"];
                 404: components["responses"]["NotFound"];
+                422: components["responses"]["Invalid"];
+                500: components["responses"]["InternalError"];
             };
         };
         put?: never;
@@ -6365,8 +6717,11 @@ export interface paths {
                     content?: never;
                 };
                 401: components["responses"]["Unauthorized"];
+                403: components["responses"]["Forbidden"];
                 404: components["responses"]["NotFound"];
                 409: components["responses"]["Conflict"];
+                422: components["responses"]["Invalid"];
+                500: components["responses"]["InternalError"];
                 502: components["responses"]["OperateOpenStackFailed"];
             };
         };
@@ -6411,7 +6766,9 @@ export interface paths {
                 403: components["responses"]["Forbidden"];
                 404: components["responses"]["NotFound"];
                 409: components["responses"]["Conflict"];
+                413: components["responses"]["TooLarge"];
                 422: components["responses"]["Invalid"];
+                500: components["responses"]["InternalError"];
                 502: components["responses"]["OperateOpenStackFailed"];
             };
         };
@@ -6451,6 +6808,7 @@ export interface paths {
                 401: components["responses"]["Unauthorized"];
                 403: components["responses"]["Forbidden"];
                 422: components["responses"]["Invalid"];
+                500: components["responses"]["InternalError"];
             };
         };
         put?: never;
@@ -6491,7 +6849,9 @@ export interface paths {
                 403: components["responses"]["Forbidden"];
                 404: components["responses"]["NotFound"];
                 409: components["responses"]["Conflict"];
+                413: components["responses"]["TooLarge"];
                 422: components["responses"]["Invalid"];
+                500: components["responses"]["InternalError"];
                 502: components["responses"]["OperateOpenStackFailed"];
             };
         };
@@ -6530,7 +6890,10 @@ export interface paths {
                     };
                 };
                 401: components["responses"]["Unauthorized"];
+                403: components["responses"]["Forbidden"];
                 404: components["responses"]["NotFound"];
+                422: components["responses"]["Invalid"];
+                500: components["responses"]["InternalError"];
             };
         };
         put?: never;
@@ -6564,8 +6927,11 @@ export interface paths {
                     content?: never;
                 };
                 401: components["responses"]["Unauthorized"];
+                403: components["responses"]["Forbidden"];
                 404: components["responses"]["NotFound"];
                 409: components["responses"]["Conflict"];
+                422: components["responses"]["Invalid"];
+                500: components["responses"]["InternalError"];
                 502: components["responses"]["OperateOpenStackFailed"];
             };
         };
@@ -6610,7 +6976,9 @@ export interface paths {
                 403: components["responses"]["Forbidden"];
                 404: components["responses"]["NotFound"];
                 409: components["responses"]["Conflict"];
+                413: components["responses"]["TooLarge"];
                 422: components["responses"]["Invalid"];
+                500: components["responses"]["InternalError"];
                 502: components["responses"]["OperateOpenStackFailed"];
             };
         };
@@ -6650,6 +7018,7 @@ export interface paths {
                 401: components["responses"]["Unauthorized"];
                 403: components["responses"]["Forbidden"];
                 422: components["responses"]["Invalid"];
+                500: components["responses"]["InternalError"];
             };
         };
         put?: never;
@@ -6690,7 +7059,9 @@ export interface paths {
                 403: components["responses"]["Forbidden"];
                 404: components["responses"]["NotFound"];
                 409: components["responses"]["Conflict"];
+                413: components["responses"]["TooLarge"];
                 422: components["responses"]["Invalid"];
+                500: components["responses"]["InternalError"];
                 502: components["responses"]["OperateOpenStackFailed"];
                 503: components["responses"]["CloudUnavailable"];
             };
@@ -6730,7 +7101,10 @@ export interface paths {
                     };
                 };
                 401: components["responses"]["Unauthorized"];
+                403: components["responses"]["Forbidden"];
                 404: components["responses"]["NotFound"];
+                422: components["responses"]["Invalid"];
+                500: components["responses"]["InternalError"];
             };
         };
         put?: never;
@@ -6764,8 +7138,11 @@ export interface paths {
                     content?: never;
                 };
                 401: components["responses"]["Unauthorized"];
+                403: components["responses"]["Forbidden"];
                 404: components["responses"]["NotFound"];
                 409: components["responses"]["Conflict"];
+                422: components["responses"]["Invalid"];
+                500: components["responses"]["InternalError"];
                 502: components["responses"]["OperateOpenStackFailed"];
             };
         };
@@ -6810,7 +7187,9 @@ export interface paths {
                 403: components["responses"]["Forbidden"];
                 404: components["responses"]["NotFound"];
                 409: components["responses"]["Conflict"];
+                413: components["responses"]["TooLarge"];
                 422: components["responses"]["Invalid"];
+                500: components["responses"]["InternalError"];
                 502: components["responses"]["OperateOpenStackFailed"];
                 503: components["responses"]["CloudUnavailable"];
             };
@@ -6862,9 +7241,12 @@ export interface paths {
                 };
                 400: components["responses"]["BadRequest"];
                 401: components["responses"]["Unauthorized"];
+                403: components["responses"]["Forbidden"];
                 404: components["responses"]["NotFound"];
                 409: components["responses"]["Conflict"];
+                413: components["responses"]["TooLarge"];
                 422: components["responses"]["Invalid"];
+                500: components["responses"]["InternalError"];
                 502: components["responses"]["OperateOpenStackFailed"];
             };
         };
@@ -6917,9 +7299,11 @@ export interface paths {
                 };
                 400: components["responses"]["BadRequest"];
                 401: components["responses"]["Unauthorized"];
+                403: components["responses"]["Forbidden"];
                 404: components["responses"]["NotFound"];
                 409: components["responses"]["Conflict"];
                 422: components["responses"]["Invalid"];
+                500: components["responses"]["InternalError"];
                 502: components["responses"]["OperateOpenStackFailed"];
             };
         };
@@ -6962,6 +7346,7 @@ export interface paths {
                 401: components["responses"]["Unauthorized"];
                 403: components["responses"]["Forbidden"];
                 422: components["responses"]["Invalid"];
+                500: components["responses"]["InternalError"];
             };
         };
         put?: never;
@@ -7002,7 +7387,9 @@ export interface paths {
                 403: components["responses"]["Forbidden"];
                 404: components["responses"]["NotFound"];
                 409: components["responses"]["Conflict"];
+                413: components["responses"]["TooLarge"];
                 422: components["responses"]["Invalid"];
+                500: components["responses"]["InternalError"];
                 502: components["responses"]["OperateOpenStackFailed"];
                 503: components["responses"]["CloudUnavailable"];
             };
@@ -7042,7 +7429,10 @@ export interface paths {
                     };
                 };
                 401: components["responses"]["Unauthorized"];
+                403: components["responses"]["Forbidden"];
                 404: components["responses"]["NotFound"];
+                422: components["responses"]["Invalid"];
+                500: components["responses"]["InternalError"];
             };
         };
         put?: never;
@@ -7076,8 +7466,11 @@ export interface paths {
                     content?: never;
                 };
                 401: components["responses"]["Unauthorized"];
+                403: components["responses"]["Forbidden"];
                 404: components["responses"]["NotFound"];
                 409: components["responses"]["Conflict"];
+                422: components["responses"]["Invalid"];
+                500: components["responses"]["InternalError"];
                 502: components["responses"]["OperateOpenStackFailed"];
             };
         };
@@ -7122,7 +7515,9 @@ export interface paths {
                 403: components["responses"]["Forbidden"];
                 404: components["responses"]["NotFound"];
                 409: components["responses"]["Conflict"];
+                413: components["responses"]["TooLarge"];
                 422: components["responses"]["Invalid"];
+                500: components["responses"]["InternalError"];
                 502: components["responses"]["OperateOpenStackFailed"];
             };
         };
@@ -7162,6 +7557,7 @@ export interface paths {
                 401: components["responses"]["Unauthorized"];
                 403: components["responses"]["Forbidden"];
                 422: components["responses"]["Invalid"];
+                500: components["responses"]["InternalError"];
             };
         };
         put?: never;
@@ -7202,7 +7598,9 @@ export interface paths {
                 403: components["responses"]["Forbidden"];
                 404: components["responses"]["NotFound"];
                 409: components["responses"]["Conflict"];
+                413: components["responses"]["TooLarge"];
                 422: components["responses"]["Invalid"];
+                500: components["responses"]["InternalError"];
                 502: components["responses"]["OperateOpenStackFailed"];
             };
         };
@@ -7241,7 +7639,10 @@ export interface paths {
                     };
                 };
                 401: components["responses"]["Unauthorized"];
+                403: components["responses"]["Forbidden"];
                 404: components["responses"]["NotFound"];
+                422: components["responses"]["Invalid"];
+                500: components["responses"]["InternalError"];
             };
         };
         put?: never;
@@ -7275,8 +7676,11 @@ export interface paths {
                     content?: never;
                 };
                 401: components["responses"]["Unauthorized"];
+                403: components["responses"]["Forbidden"];
                 404: components["responses"]["NotFound"];
                 409: components["responses"]["Conflict"];
+                422: components["responses"]["Invalid"];
+                500: components["responses"]["InternalError"];
                 502: components["responses"]["OperateOpenStackFailed"];
             };
         };
@@ -7321,7 +7725,9 @@ export interface paths {
                 403: components["responses"]["Forbidden"];
                 404: components["responses"]["NotFound"];
                 409: components["responses"]["Conflict"];
+                413: components["responses"]["TooLarge"];
                 422: components["responses"]["Invalid"];
+                500: components["responses"]["InternalError"];
                 502: components["responses"]["OperateOpenStackFailed"];
             };
         };
@@ -7372,9 +7778,12 @@ export interface paths {
                 };
                 400: components["responses"]["BadRequest"];
                 401: components["responses"]["Unauthorized"];
+                403: components["responses"]["Forbidden"];
                 404: components["responses"]["NotFound"];
                 409: components["responses"]["Conflict"];
+                413: components["responses"]["TooLarge"];
                 422: components["responses"]["Invalid"];
+                500: components["responses"]["InternalError"];
                 502: components["responses"]["OperateOpenStackFailed"];
             };
         };
@@ -7427,9 +7836,11 @@ export interface paths {
                 };
                 400: components["responses"]["BadRequest"];
                 401: components["responses"]["Unauthorized"];
+                403: components["responses"]["Forbidden"];
                 404: components["responses"]["NotFound"];
                 409: components["responses"]["Conflict"];
                 422: components["responses"]["Invalid"];
+                500: components["responses"]["InternalError"];
                 502: components["responses"]["OperateOpenStackFailed"];
             };
         };
@@ -7472,6 +7883,7 @@ export interface paths {
                 401: components["responses"]["Unauthorized"];
                 403: components["responses"]["Forbidden"];
                 422: components["responses"]["Invalid"];
+                500: components["responses"]["InternalError"];
             };
         };
         put?: never;
@@ -7512,7 +7924,9 @@ export interface paths {
                 403: components["responses"]["Forbidden"];
                 404: components["responses"]["NotFound"];
                 409: components["responses"]["Conflict"];
+                413: components["responses"]["TooLarge"];
                 422: components["responses"]["Invalid"];
+                500: components["responses"]["InternalError"];
                 502: components["responses"]["OperateOpenStackFailed"];
             };
         };
@@ -7551,7 +7965,10 @@ export interface paths {
                     };
                 };
                 401: components["responses"]["Unauthorized"];
+                403: components["responses"]["Forbidden"];
                 404: components["responses"]["NotFound"];
+                422: components["responses"]["Invalid"];
+                500: components["responses"]["InternalError"];
             };
         };
         put?: never;
@@ -7585,8 +8002,11 @@ export interface paths {
                     content?: never;
                 };
                 401: components["responses"]["Unauthorized"];
+                403: components["responses"]["Forbidden"];
                 404: components["responses"]["NotFound"];
                 409: components["responses"]["Conflict"];
+                422: components["responses"]["Invalid"];
+                500: components["responses"]["InternalError"];
                 502: components["responses"]["OperateOpenStackFailed"];
             };
         };
@@ -7625,7 +8045,9 @@ export interface paths {
                     };
                 };
                 401: components["responses"]["Unauthorized"];
+                403: components["responses"]["Forbidden"];
                 422: components["responses"]["Invalid"];
+                500: components["responses"]["InternalError"];
                 502: components["responses"]["OperateOpenStackFailed"];
                 /** @description the cloud did not answer in time */
                 503: {
@@ -7665,7 +8087,9 @@ export interface paths {
                 400: components["responses"]["BadRequest"];
                 401: components["responses"]["Unauthorized"];
                 403: components["responses"]["Forbidden"];
+                413: components["responses"]["TooLarge"];
                 422: components["responses"]["Invalid"];
+                500: components["responses"]["InternalError"];
                 502: components["responses"]["OperateOpenStackFailed"];
             };
         };
@@ -7709,6 +8133,8 @@ export interface paths {
                 403: components["responses"]["Forbidden"];
                 404: components["responses"]["NotFound"];
                 409: components["responses"]["Conflict"];
+                422: components["responses"]["Invalid"];
+                500: components["responses"]["InternalError"];
                 502: components["responses"]["OperateOpenStackFailed"];
             };
         };
@@ -7744,7 +8170,9 @@ export interface paths {
                     };
                 };
                 401: components["responses"]["Unauthorized"];
+                403: components["responses"]["Forbidden"];
                 404: components["responses"]["NotFound"];
+                500: components["responses"]["InternalError"];
             };
         };
         put?: never;
@@ -7788,6 +8216,7 @@ export interface paths {
                 401: components["responses"]["Unauthorized"];
                 403: components["responses"]["Forbidden"];
                 422: components["responses"]["Invalid"];
+                500: components["responses"]["InternalError"];
             };
         };
         put?: never;
@@ -7827,7 +8256,10 @@ export interface paths {
                     };
                 };
                 401: components["responses"]["Unauthorized"];
+                403: components["responses"]["Forbidden"];
                 404: components["responses"]["NotFound"];
+                422: components["responses"]["Invalid"];
+                500: components["responses"]["InternalError"];
             };
         };
         put?: never;
@@ -7868,6 +8300,7 @@ export interface paths {
                 };
                 401: components["responses"]["Unauthorized"];
                 403: components["responses"]["Forbidden"];
+                500: components["responses"]["InternalError"];
             };
         };
         delete?: never;
@@ -7911,6 +8344,7 @@ export interface paths {
                 401: components["responses"]["Unauthorized"];
                 403: components["responses"]["Forbidden"];
                 422: components["responses"]["Invalid"];
+                500: components["responses"]["InternalError"];
             };
         };
         put?: never;
@@ -7962,6 +8396,7 @@ export interface paths {
                 403: components["responses"]["Forbidden"];
                 404: components["responses"]["NotFound"];
                 422: components["responses"]["Invalid"];
+                500: components["responses"]["InternalError"];
             };
         };
         put?: never;
@@ -8012,6 +8447,7 @@ export interface paths {
                 403: components["responses"]["Forbidden"];
                 404: components["responses"]["NotFound"];
                 422: components["responses"]["Invalid"];
+                500: components["responses"]["InternalError"];
             };
         };
         put?: never;
@@ -8058,6 +8494,7 @@ export interface paths {
                 403: components["responses"]["Forbidden"];
                 404: components["responses"]["NotFound"];
                 422: components["responses"]["Invalid"];
+                500: components["responses"]["InternalError"];
             };
         };
         put?: never;
@@ -8099,6 +8536,8 @@ export interface paths {
                 401: components["responses"]["Unauthorized"];
                 403: components["responses"]["Forbidden"];
                 404: components["responses"]["NotFound"];
+                422: components["responses"]["Invalid"];
+                500: components["responses"]["InternalError"];
             };
         };
         put?: never;
@@ -8141,6 +8580,7 @@ export interface paths {
                 401: components["responses"]["Unauthorized"];
                 403: components["responses"]["Forbidden"];
                 422: components["responses"]["Invalid"];
+                500: components["responses"]["InternalError"];
             };
         };
         put?: never;
@@ -8184,6 +8624,7 @@ export interface paths {
                 401: components["responses"]["Unauthorized"];
                 403: components["responses"]["Forbidden"];
                 422: components["responses"]["Invalid"];
+                500: components["responses"]["InternalError"];
             };
         };
         put?: never;
@@ -8223,7 +8664,9 @@ export interface paths {
                         "application/json": components["schemas"]["Error"];
                     };
                 };
+                413: components["responses"]["TooLarge"];
                 422: components["responses"]["Invalid"];
+                500: components["responses"]["InternalError"];
             };
         };
         delete?: never;
@@ -8270,7 +8713,9 @@ export interface paths {
                 400: components["responses"]["BadRequest"];
                 401: components["responses"]["Unauthorized"];
                 403: components["responses"]["Forbidden"];
+                413: components["responses"]["TooLarge"];
                 422: components["responses"]["Invalid"];
+                500: components["responses"]["InternalError"];
             };
         };
         delete?: never;
@@ -8317,7 +8762,9 @@ export interface paths {
                 400: components["responses"]["BadRequest"];
                 401: components["responses"]["Unauthorized"];
                 403: components["responses"]["Forbidden"];
+                413: components["responses"]["TooLarge"];
                 422: components["responses"]["Invalid"];
+                500: components["responses"]["InternalError"];
             };
         };
         delete?: never;
@@ -8353,6 +8800,8 @@ export interface paths {
                     };
                 };
                 401: components["responses"]["Unauthorized"];
+                403: components["responses"]["Forbidden"];
+                500: components["responses"]["InternalError"];
             };
         };
         put?: never;
@@ -8396,6 +8845,7 @@ export interface paths {
                 401: components["responses"]["Unauthorized"];
                 403: components["responses"]["Forbidden"];
                 422: components["responses"]["Invalid"];
+                500: components["responses"]["InternalError"];
                 503: components["responses"]["MonitoringUnavailable"];
             };
         };
@@ -8440,6 +8890,8 @@ export interface paths {
                 401: components["responses"]["Unauthorized"];
                 403: components["responses"]["Forbidden"];
                 404: components["responses"]["NotFound"];
+                422: components["responses"]["Invalid"];
+                500: components["responses"]["InternalError"];
                 503: components["responses"]["MonitoringUnavailable"];
             };
         };
@@ -8493,6 +8945,7 @@ export interface paths {
                 403: components["responses"]["Forbidden"];
                 404: components["responses"]["NotFound"];
                 422: components["responses"]["Invalid"];
+                500: components["responses"]["InternalError"];
                 503: components["responses"]["MonitoringUnavailable"];
             };
         };
@@ -8536,6 +8989,7 @@ export interface paths {
                 401: components["responses"]["Unauthorized"];
                 403: components["responses"]["Forbidden"];
                 422: components["responses"]["Invalid"];
+                500: components["responses"]["InternalError"];
             };
         };
         put?: never;
@@ -8565,6 +9019,7 @@ export interface paths {
                 400: components["responses"]["BadRequest"];
                 401: components["responses"]["Unauthorized"];
                 403: components["responses"]["Forbidden"];
+                413: components["responses"]["TooLarge"];
                 /** @description invalid, or refused by promtool (the message names the problem) */
                 422: {
                     headers: {
@@ -8574,6 +9029,7 @@ export interface paths {
                         "application/json": components["schemas"]["Error"];
                     };
                 };
+                500: components["responses"]["InternalError"];
             };
         };
         delete?: never;
@@ -8613,6 +9069,8 @@ export interface paths {
                 401: components["responses"]["Unauthorized"];
                 403: components["responses"]["Forbidden"];
                 404: components["responses"]["NotFound"];
+                422: components["responses"]["Invalid"];
+                500: components["responses"]["InternalError"];
             };
         };
         /** Replaces a rule (alarms:manage) */
@@ -8644,7 +9102,9 @@ export interface paths {
                 401: components["responses"]["Unauthorized"];
                 403: components["responses"]["Forbidden"];
                 404: components["responses"]["NotFound"];
+                413: components["responses"]["TooLarge"];
                 422: components["responses"]["Invalid"];
+                500: components["responses"]["InternalError"];
             };
         };
         post?: never;
@@ -8670,6 +9130,8 @@ export interface paths {
                 401: components["responses"]["Unauthorized"];
                 403: components["responses"]["Forbidden"];
                 404: components["responses"]["NotFound"];
+                422: components["responses"]["Invalid"];
+                500: components["responses"]["InternalError"];
             };
         };
         options?: never;
@@ -8707,6 +9169,7 @@ export interface paths {
                 };
                 401: components["responses"]["Unauthorized"];
                 403: components["responses"]["Forbidden"];
+                500: components["responses"]["InternalError"];
                 503: components["responses"]["AlarmsUnavailable"];
             };
         };
@@ -8737,7 +9200,9 @@ export interface paths {
                 400: components["responses"]["BadRequest"];
                 401: components["responses"]["Unauthorized"];
                 403: components["responses"]["Forbidden"];
+                413: components["responses"]["TooLarge"];
                 422: components["responses"]["Invalid"];
+                500: components["responses"]["InternalError"];
                 503: components["responses"]["AlarmsUnavailable"];
             };
         };
@@ -8779,6 +9244,8 @@ export interface paths {
                 401: components["responses"]["Unauthorized"];
                 403: components["responses"]["Forbidden"];
                 404: components["responses"]["NotFound"];
+                422: components["responses"]["Invalid"];
+                500: components["responses"]["InternalError"];
                 503: components["responses"]["AlarmsUnavailable"];
             };
         };
@@ -8821,6 +9288,7 @@ export interface paths {
                 401: components["responses"]["Unauthorized"];
                 403: components["responses"]["Forbidden"];
                 422: components["responses"]["Invalid"];
+                500: components["responses"]["InternalError"];
             };
         };
         put?: never;
@@ -8862,6 +9330,8 @@ export interface paths {
                 401: components["responses"]["Unauthorized"];
                 403: components["responses"]["Forbidden"];
                 404: components["responses"]["NotFound"];
+                422: components["responses"]["Invalid"];
+                500: components["responses"]["InternalError"];
             };
         };
         put?: never;
@@ -8909,6 +9379,8 @@ export interface paths {
                 403: components["responses"]["Forbidden"];
                 404: components["responses"]["NotFound"];
                 409: components["responses"]["Conflict"];
+                422: components["responses"]["Invalid"];
+                500: components["responses"]["InternalError"];
             };
         };
         delete?: never;
@@ -8954,7 +9426,10 @@ export interface paths {
                 };
                 400: components["responses"]["BadRequest"];
                 401: components["responses"]["Unauthorized"];
+                403: components["responses"]["Forbidden"];
+                413: components["responses"]["TooLarge"];
                 422: components["responses"]["Invalid"];
+                500: components["responses"]["InternalError"];
             };
         };
         delete?: never;
@@ -8998,7 +9473,9 @@ export interface paths {
                 400: components["responses"]["BadRequest"];
                 401: components["responses"]["Unauthorized"];
                 403: components["responses"]["Forbidden"];
+                413: components["responses"]["TooLarge"];
                 422: components["responses"]["Invalid"];
+                500: components["responses"]["InternalError"];
             };
         };
         delete?: never;
@@ -9042,7 +9519,9 @@ export interface paths {
                 400: components["responses"]["BadRequest"];
                 401: components["responses"]["Unauthorized"];
                 403: components["responses"]["Forbidden"];
+                413: components["responses"]["TooLarge"];
                 422: components["responses"]["Invalid"];
+                500: components["responses"]["InternalError"];
             };
         };
         delete?: never;
@@ -9079,6 +9558,7 @@ export interface paths {
                 };
                 401: components["responses"]["Unauthorized"];
                 403: components["responses"]["Forbidden"];
+                500: components["responses"]["InternalError"];
             };
         };
         /** Drops the codec cookie */
@@ -9098,6 +9578,7 @@ export interface paths {
                     };
                     content?: never;
                 };
+                500: components["responses"]["InternalError"];
             };
         };
         options?: never;
@@ -9134,6 +9615,8 @@ export interface paths {
                     };
                 };
                 401: components["responses"]["Unauthorized"];
+                403: components["responses"]["Forbidden"];
+                500: components["responses"]["InternalError"];
             };
         };
         put?: never;
@@ -9176,6 +9659,8 @@ export interface paths {
                     };
                 };
                 401: components["responses"]["Unauthorized"];
+                403: components["responses"]["Forbidden"];
+                500: components["responses"]["InternalError"];
             };
         };
         delete?: never;
@@ -9213,7 +9698,10 @@ export interface paths {
                     };
                 };
                 401: components["responses"]["Unauthorized"];
+                403: components["responses"]["Forbidden"];
                 404: components["responses"]["NotFound"];
+                422: components["responses"]["Invalid"];
+                500: components["responses"]["InternalError"];
             };
         };
         put?: never;
@@ -9258,6 +9746,7 @@ export interface paths {
                 401: components["responses"]["Unauthorized"];
                 403: components["responses"]["Forbidden"];
                 422: components["responses"]["Invalid"];
+                500: components["responses"]["InternalError"];
             };
         };
         put?: never;
@@ -9288,7 +9777,9 @@ export interface paths {
                 401: components["responses"]["Unauthorized"];
                 403: components["responses"]["Forbidden"];
                 404: components["responses"]["NotFound"];
+                413: components["responses"]["TooLarge"];
                 422: components["responses"]["Invalid"];
+                500: components["responses"]["InternalError"];
             };
         };
         delete?: never;
@@ -9328,6 +9819,8 @@ export interface paths {
                 401: components["responses"]["Unauthorized"];
                 403: components["responses"]["Forbidden"];
                 404: components["responses"]["NotFound"];
+                422: components["responses"]["Invalid"];
+                500: components["responses"]["InternalError"];
             };
         };
         put?: never;
@@ -9377,6 +9870,7 @@ export interface paths {
                 401: components["responses"]["Unauthorized"];
                 403: components["responses"]["Forbidden"];
                 422: components["responses"]["Invalid"];
+                500: components["responses"]["InternalError"];
             };
         };
         put?: never;
@@ -9418,6 +9912,8 @@ export interface paths {
                 401: components["responses"]["Unauthorized"];
                 403: components["responses"]["Forbidden"];
                 404: components["responses"]["NotFound"];
+                422: components["responses"]["Invalid"];
+                500: components["responses"]["InternalError"];
             };
         };
         put?: never;
@@ -9454,7 +9950,9 @@ export interface paths {
                 401: components["responses"]["Unauthorized"];
                 403: components["responses"]["Forbidden"];
                 404: components["responses"]["NotFound"];
+                413: components["responses"]["TooLarge"];
                 422: components["responses"]["Invalid"];
+                500: components["responses"]["InternalError"];
             };
         };
         trace?: never;
@@ -9514,7 +10012,9 @@ export interface paths {
                         "application/json": components["schemas"]["Error"];
                     };
                 };
+                413: components["responses"]["TooLarge"];
                 422: components["responses"]["Invalid"];
+                500: components["responses"]["InternalError"];
             };
         };
         post?: never;
@@ -9555,6 +10055,8 @@ export interface paths {
                 401: components["responses"]["Unauthorized"];
                 403: components["responses"]["Forbidden"];
                 404: components["responses"]["NotFound"];
+                422: components["responses"]["Invalid"];
+                500: components["responses"]["InternalError"];
             };
         };
         put?: never;
@@ -9603,6 +10105,8 @@ export interface paths {
                 403: components["responses"]["Forbidden"];
                 404: components["responses"]["NotFound"];
                 409: components["responses"]["Conflict"];
+                422: components["responses"]["Invalid"];
+                500: components["responses"]["InternalError"];
                 /** @description the mail could not be sent (code mail_failed) */
                 502: {
                     headers: {
@@ -9663,6 +10167,7 @@ export interface paths {
                 };
                 400: components["responses"]["BadRequest"];
                 401: components["responses"]["Unauthorized"];
+                403: components["responses"]["Forbidden"];
                 /** @description the tenant's last user still owns cloud resources and did not ask to release them (details.resources lists them) */
                 409: {
                     headers: {
@@ -9672,7 +10177,9 @@ export interface paths {
                         "application/json": components["schemas"]["Error"];
                     };
                 };
+                413: components["responses"]["TooLarge"];
                 422: components["responses"]["Invalid"];
+                500: components["responses"]["InternalError"];
             };
         };
         delete?: never;
@@ -9712,6 +10219,7 @@ export interface paths {
                 };
                 401: components["responses"]["Unauthorized"];
                 403: components["responses"]["Forbidden"];
+                500: components["responses"]["InternalError"];
             };
         };
         put?: never;
@@ -9755,6 +10263,7 @@ export interface paths {
                 401: components["responses"]["Unauthorized"];
                 403: components["responses"]["Forbidden"];
                 422: components["responses"]["Invalid"];
+                500: components["responses"]["InternalError"];
             };
         };
         put?: never;
@@ -9794,7 +10303,10 @@ export interface paths {
                     };
                 };
                 401: components["responses"]["Unauthorized"];
+                403: components["responses"]["Forbidden"];
                 404: components["responses"]["NotFound"];
+                422: components["responses"]["Invalid"];
+                500: components["responses"]["InternalError"];
             };
         };
         put?: never;
@@ -9828,8 +10340,11 @@ export interface paths {
                     content?: never;
                 };
                 401: components["responses"]["Unauthorized"];
+                403: components["responses"]["Forbidden"];
                 404: components["responses"]["NotFound"];
                 409: components["responses"]["Conflict"];
+                422: components["responses"]["Invalid"];
+                500: components["responses"]["InternalError"];
                 502: components["responses"]["OperateOpenStackFailed"];
             };
         };
@@ -9883,9 +10398,12 @@ export interface paths {
                 };
                 400: components["responses"]["BadRequest"];
                 401: components["responses"]["Unauthorized"];
+                403: components["responses"]["Forbidden"];
                 404: components["responses"]["NotFound"];
                 409: components["responses"]["Conflict"];
+                413: components["responses"]["TooLarge"];
                 422: components["responses"]["Invalid"];
+                500: components["responses"]["InternalError"];
                 502: components["responses"]["OperateOpenStackFailed"];
             };
         };
@@ -9938,9 +10456,11 @@ export interface paths {
                 };
                 400: components["responses"]["BadRequest"];
                 401: components["responses"]["Unauthorized"];
+                403: components["responses"]["Forbidden"];
                 404: components["responses"]["NotFound"];
                 409: components["responses"]["Conflict"];
                 422: components["responses"]["Invalid"];
+                500: components["responses"]["InternalError"];
                 502: components["responses"]["OperateOpenStackFailed"];
             };
         };
@@ -9991,9 +10511,11 @@ export interface paths {
                 };
                 400: components["responses"]["BadRequest"];
                 401: components["responses"]["Unauthorized"];
+                403: components["responses"]["Forbidden"];
                 404: components["responses"]["NotFound"];
                 409: components["responses"]["Conflict"];
                 422: components["responses"]["Invalid"];
+                500: components["responses"]["InternalError"];
                 502: components["responses"]["OperateOpenStackFailed"];
             };
         };
@@ -10032,9 +10554,11 @@ export interface paths {
                 };
                 400: components["responses"]["BadRequest"];
                 401: components["responses"]["Unauthorized"];
+                403: components["responses"]["Forbidden"];
                 404: components["responses"]["NotFound"];
                 409: components["responses"]["Conflict"];
                 422: components["responses"]["Invalid"];
+                500: components["responses"]["InternalError"];
                 502: components["responses"]["OperateOpenStackFailed"];
             };
         };
@@ -10087,9 +10611,12 @@ export interface paths {
                 };
                 400: components["responses"]["BadRequest"];
                 401: components["responses"]["Unauthorized"];
+                403: components["responses"]["Forbidden"];
                 404: components["responses"]["NotFound"];
                 409: components["responses"]["Conflict"];
+                413: components["responses"]["TooLarge"];
                 422: components["responses"]["Invalid"];
+                500: components["responses"]["InternalError"];
                 502: components["responses"]["OperateOpenStackFailed"];
             };
         };
@@ -10144,9 +10671,12 @@ export interface paths {
                 };
                 400: components["responses"]["BadRequest"];
                 401: components["responses"]["Unauthorized"];
+                403: components["responses"]["Forbidden"];
                 404: components["responses"]["NotFound"];
                 409: components["responses"]["Conflict"];
+                413: components["responses"]["TooLarge"];
                 422: components["responses"]["Invalid"];
+                500: components["responses"]["InternalError"];
                 502: components["responses"]["OperateOpenStackFailed"];
             };
         };
@@ -10190,6 +10720,7 @@ export interface paths {
                 401: components["responses"]["Unauthorized"];
                 403: components["responses"]["Forbidden"];
                 422: components["responses"]["Invalid"];
+                500: components["responses"]["InternalError"];
             };
         };
         put?: never;
@@ -10227,9 +10758,12 @@ export interface paths {
                 };
                 400: components["responses"]["BadRequest"];
                 401: components["responses"]["Unauthorized"];
+                403: components["responses"]["Forbidden"];
                 404: components["responses"]["NotFound"];
                 409: components["responses"]["Conflict"];
+                413: components["responses"]["TooLarge"];
                 422: components["responses"]["Invalid"];
+                500: components["responses"]["InternalError"];
                 502: components["responses"]["OperateOpenStackFailed"];
             };
         };
@@ -10268,7 +10802,10 @@ export interface paths {
                     };
                 };
                 401: components["responses"]["Unauthorized"];
+                403: components["responses"]["Forbidden"];
                 404: components["responses"]["NotFound"];
+                422: components["responses"]["Invalid"];
+                500: components["responses"]["InternalError"];
             };
         };
         put?: never;
@@ -10302,8 +10839,11 @@ export interface paths {
                     content?: never;
                 };
                 401: components["responses"]["Unauthorized"];
+                403: components["responses"]["Forbidden"];
                 404: components["responses"]["NotFound"];
                 409: components["responses"]["Conflict"];
+                422: components["responses"]["Invalid"];
+                500: components["responses"]["InternalError"];
                 502: components["responses"]["OperateOpenStackFailed"];
             };
         };
@@ -10356,9 +10896,12 @@ export interface paths {
                 };
                 400: components["responses"]["BadRequest"];
                 401: components["responses"]["Unauthorized"];
+                403: components["responses"]["Forbidden"];
                 404: components["responses"]["NotFound"];
                 409: components["responses"]["Conflict"];
+                413: components["responses"]["TooLarge"];
                 422: components["responses"]["Invalid"];
+                500: components["responses"]["InternalError"];
                 502: components["responses"]["OperateOpenStackFailed"];
             };
         };
@@ -10410,9 +10953,11 @@ export interface paths {
                 };
                 400: components["responses"]["BadRequest"];
                 401: components["responses"]["Unauthorized"];
+                403: components["responses"]["Forbidden"];
                 404: components["responses"]["NotFound"];
                 409: components["responses"]["Conflict"];
                 422: components["responses"]["Invalid"];
+                500: components["responses"]["InternalError"];
                 502: components["responses"]["OperateOpenStackFailed"];
             };
         };
@@ -10450,9 +10995,11 @@ export interface paths {
                 };
                 400: components["responses"]["BadRequest"];
                 401: components["responses"]["Unauthorized"];
+                403: components["responses"]["Forbidden"];
                 404: components["responses"]["NotFound"];
                 409: components["responses"]["Conflict"];
                 422: components["responses"]["Invalid"];
+                500: components["responses"]["InternalError"];
                 502: components["responses"]["OperateOpenStackFailed"];
             };
         };
@@ -10493,6 +11040,7 @@ export interface paths {
                 401: components["responses"]["Unauthorized"];
                 403: components["responses"]["Forbidden"];
                 422: components["responses"]["Invalid"];
+                500: components["responses"]["InternalError"];
             };
         };
         put?: never;
@@ -10523,7 +11071,9 @@ export interface paths {
                 401: components["responses"]["Unauthorized"];
                 403: components["responses"]["Forbidden"];
                 409: components["responses"]["Conflict"];
+                413: components["responses"]["TooLarge"];
                 422: components["responses"]["Invalid"];
+                500: components["responses"]["InternalError"];
             };
         };
         delete?: never;
@@ -10565,6 +11115,7 @@ export interface paths {
                 401: components["responses"]["Unauthorized"];
                 403: components["responses"]["Forbidden"];
                 422: components["responses"]["Invalid"];
+                500: components["responses"]["InternalError"];
             };
         };
         put?: never;
@@ -10598,7 +11149,9 @@ export interface paths {
                 401: components["responses"]["Unauthorized"];
                 403: components["responses"]["Forbidden"];
                 409: components["responses"]["Conflict"];
+                413: components["responses"]["TooLarge"];
                 422: components["responses"]["Invalid"];
+                500: components["responses"]["InternalError"];
                 503: components["responses"]["SitesUnavailable"];
             };
         };
@@ -10637,7 +11190,10 @@ export interface paths {
                     };
                 };
                 401: components["responses"]["Unauthorized"];
+                403: components["responses"]["Forbidden"];
                 404: components["responses"]["NotFound"];
+                422: components["responses"]["Invalid"];
+                500: components["responses"]["InternalError"];
             };
         };
         put?: never;
@@ -10689,10 +11245,12 @@ export interface paths {
                 };
                 400: components["responses"]["BadRequest"];
                 401: components["responses"]["Unauthorized"];
+                403: components["responses"]["Forbidden"];
                 404: components["responses"]["NotFound"];
                 409: components["responses"]["Conflict"];
                 413: components["responses"]["TooLarge"];
                 422: components["responses"]["Invalid"];
+                500: components["responses"]["InternalError"];
                 503: components["responses"]["SitesUnavailable"];
             };
         };
@@ -10739,9 +11297,12 @@ export interface paths {
                 };
                 400: components["responses"]["BadRequest"];
                 401: components["responses"]["Unauthorized"];
+                403: components["responses"]["Forbidden"];
                 404: components["responses"]["NotFound"];
                 409: components["responses"]["Conflict"];
+                413: components["responses"]["TooLarge"];
                 422: components["responses"]["Invalid"];
+                500: components["responses"]["InternalError"];
             };
         };
         delete?: never;
@@ -10786,9 +11347,12 @@ export interface paths {
                 };
                 400: components["responses"]["BadRequest"];
                 401: components["responses"]["Unauthorized"];
+                403: components["responses"]["Forbidden"];
                 404: components["responses"]["NotFound"];
                 409: components["responses"]["Conflict"];
+                413: components["responses"]["TooLarge"];
                 422: components["responses"]["Invalid"];
+                500: components["responses"]["InternalError"];
             };
         };
         delete?: never;
@@ -11018,18 +11582,14 @@ export interface components {
         /** @enum {string} */
         ReportSection: "orders" | "inventory" | "audit" | "alarms";
         ReportRequest: {
-            sections: components["schemas"]["ReportSection"][];
-            /**
-             * @default xlsx
-             * @enum {string}
-             */
-            format: "xlsx" | "csv";
+            sections: ("orders" | "inventory" | "audit" | "alarms")[];
+            /** @enum {string} */
+            format?: "xlsx" | "csv";
             /**
              * @description language of sheet names and headers
-             * @default en
              * @enum {string}
              */
-            language: "en" | "zh-CN";
+            language?: "en" | "zh-CN";
             /**
              * Format: uuid
              * @description staff only; a tenant's reports always cover his own tenant
@@ -11117,26 +11677,39 @@ export interface components {
         /** @description exactly one of metric (a catalog figure) and expression (PromQL); at least one e-mail or phone */
         AlarmRuleInput: {
             name: string;
-            objectType: components["schemas"]["MonitoringObjectType"];
-            selector?: components["schemas"]["AlarmSelector"];
+            /** @enum {string} */
+            objectType: "host" | "server" | "storage" | "switch_port";
+            selector?: {
+                /** @constant */
+                kind: "all";
+            } | {
+                /** @constant */
+                kind: "ids";
+                ids: string[];
+            } | {
+                /** @constant */
+                kind: "tenant";
+                /** Format: uuid */
+                tenantId: string;
+            } | {
+                /** @constant */
+                kind: "labels";
+                labels: {
+                    [key: string]: string;
+                };
+            };
             metric?: string;
             expression?: string;
             /** @enum {string} */
             comparison: ">" | ">=" | "<" | "<=" | "==" | "!=";
             threshold: number;
-            /** @default 60 */
-            durationSeconds: number;
-            /**
-             * @default major
-             * @enum {string}
-             */
-            severity: "warning" | "major" | "critical";
+            durationSeconds?: number;
+            /** @enum {string} */
+            severity?: "warning" | "major" | "critical";
             emails?: string[];
             phones?: string[];
-            /** @default 900 */
-            escalationSeconds: number;
-            /** @default true */
-            enabled: boolean;
+            escalationSeconds?: number;
+            enabled?: boolean;
         };
         AlarmRule: {
             /** Format: uuid */
@@ -11214,7 +11787,8 @@ export interface components {
         AlarmSilenceInput: {
             /** Format: uuid */
             ruleId?: string;
-            objectType?: components["schemas"]["MonitoringObjectType"];
+            /** @enum {string} */
+            objectType?: "host" | "server" | "storage" | "switch_port";
             objectId?: string;
             /** Format: date-time */
             startsAt?: string;
@@ -11448,28 +12022,19 @@ export interface components {
         BillingPricePlanRequest: {
             /** Format: uuid */
             productId: string;
-            /**
-             * @default hour
-             * @enum {string}
-             */
-            unit: "hour" | "month";
+            /** @enum {string} */
+            unit?: "hour" | "month";
             hourlyPrice: number;
             monthlyPrice: number;
-            /**
-             * @description whether a stopped server is still charged
-             * @default true
-             */
-            chargeStopped: boolean;
+            /** @description whether a stopped server is still charged */
+            chargeStopped?: boolean;
             /**
              * Format: date-time
              * @description a period start; default the next period
              */
             effectiveFrom?: string;
-            /**
-             * @description a past (or the current) period's price; applied by a backfill
-             * @default false
-             */
-            correction: boolean;
+            /** @description a past (or the current) period's price; applied by a backfill */
+            correction?: boolean;
             note?: string;
         };
         BillingRun: {
@@ -11623,11 +12188,8 @@ export interface components {
             email: string;
             displayName: string;
             password: string;
-            /**
-             * @default tenant_member
-             * @enum {string}
-             */
-            role: "tenant_member" | "tenant_admin";
+            /** @enum {string} */
+            role?: "tenant_member" | "tenant_admin";
             phone?: string;
         };
         AdminCreate: {
@@ -11636,14 +12198,14 @@ export interface components {
             displayName: string;
             password: string;
             phone?: string;
-            roles: components["schemas"]["StaffRole"][];
+            roles: ("operator" | "om_admin" | "platform_admin")[];
             /** @description narrows the roles; null = all the roles allow */
-            permissions?: string[] | null;
+            permissions?: ("own:resources:read" | "own:resources:operate" | "own:orders:create" | "own:orders:read" | "own:members:manage" | "tenants:read" | "tenants:manage" | "registrations:approve" | "quotas:manage" | "orders:read" | "orders:approve" | "resources:read" | "resources:operate" | "catalog:manage" | "images:manage" | "limits:manage" | "hosts:read" | "hosts:operate" | "pool:manage" | "policy:manage" | "monitoring:read" | "alarms:manage" | "oncall:manage" | "audit:read" | "reports:read" | "admins:manage" | "settings:manage" | "messages:send" | "users:read" | "users:manage" | "processes:read")[] | null;
         };
         AdminPatch: {
             displayName?: string;
-            roles?: components["schemas"]["StaffRole"][];
-            permissions?: string[] | null;
+            roles?: ("operator" | "om_admin" | "platform_admin")[];
+            permissions?: ("own:resources:read" | "own:resources:operate" | "own:orders:create" | "own:orders:read" | "own:members:manage" | "tenants:read" | "tenants:manage" | "registrations:approve" | "quotas:manage" | "orders:read" | "orders:approve" | "resources:read" | "resources:operate" | "catalog:manage" | "images:manage" | "limits:manage" | "hosts:read" | "hosts:operate" | "pool:manage" | "policy:manage" | "monitoring:read" | "alarms:manage" | "oncall:manage" | "audit:read" | "reports:read" | "admins:manage" | "settings:manage" | "messages:send" | "users:read" | "users:manage" | "processes:read")[] | null;
             /** @enum {string} */
             status?: "active" | "disabled";
         };
@@ -11762,16 +12324,13 @@ export interface components {
             comparison: "above" | "below";
             /** @description average CPU percent of the members */
             threshold: number;
-            /** @default 60 */
-            windowSeconds: number;
+            windowSeconds?: number;
             /** @enum {string} */
             adjustmentType: "CHANGE_IN_CAPACITY" | "EXACT_CAPACITY" | "PERCENT_CHANGE_IN_CAPACITY";
             adjustment: number;
             minAdjustmentStep?: number | null;
-            /** @default 0 */
-            cooldownSeconds: number;
-            /** @default true */
-            enabled: boolean;
+            cooldownSeconds?: number;
+            enabled?: boolean;
         };
         ScalingPolicy: {
             /** Format: uuid */
@@ -11799,7 +12358,20 @@ export interface components {
              */
             tenantId?: string;
             name: string;
-            template: components["schemas"]["ScalingTemplate"];
+            template: {
+                /** @description a catalog flavor product, the only flavors groups take (members boot the Nova flavor of its size) */
+                flavorId: string;
+                /** @description Glance image id: the tenant's own or a public one, active */
+                imageId: string;
+                /** @description Neutron network id: the tenant's own or a shared one */
+                networkId: string;
+                userData?: string | null;
+                /** @description ids of the tenant's own Neutron security groups, set on each member's port */
+                securityGroups?: string[];
+                protocolPort?: number;
+                /** @description Neutron QoS bandwidth limit applied to each member's ports */
+                maxKbps?: number | null;
+            };
             minSize: number;
             maxSize: number;
             /** @description defaults to minSize */
@@ -11808,16 +12380,24 @@ export interface components {
             poolId?: string | null;
             /** @description subnet of the pool members (required with poolId): the tenant's own or on a shared network */
             subnetId?: string | null;
-            /** @default 60 */
-            evaluationSeconds: number;
-            /** @default 300 */
-            cooldownSeconds: number;
-            /**
-             * @default OLDEST_FIRST
-             * @enum {string}
-             */
-            scaleInStrategy: "OLDEST_FIRST" | "NEWEST_FIRST";
-            policies?: components["schemas"]["ScalingPolicyCreate"][];
+            evaluationSeconds?: number;
+            cooldownSeconds?: number;
+            /** @enum {string} */
+            scaleInStrategy?: "OLDEST_FIRST" | "NEWEST_FIRST";
+            policies?: {
+                name: string;
+                /** @enum {string} */
+                comparison: "above" | "below";
+                /** @description average CPU percent of the members */
+                threshold: number;
+                windowSeconds?: number;
+                /** @enum {string} */
+                adjustmentType: "CHANGE_IN_CAPACITY" | "EXACT_CAPACITY" | "PERCENT_CHANGE_IN_CAPACITY";
+                adjustment: number;
+                minAdjustmentStep?: number | null;
+                cooldownSeconds?: number;
+                enabled?: boolean;
+            }[];
         };
         ScalingGroupPatch: {
             minSize?: number;
@@ -11982,12 +12562,20 @@ export interface components {
             items: components["schemas"]["CatalogProduct"][];
         };
         /** @description A flavor (with its sizing) or a priced volume, floating IP or network product. */
-        CatalogProductCreate: components["schemas"]["CatalogFlavorCreate"] | components["schemas"]["CatalogUnsizedProductCreate"];
+        CatalogProductCreate: {
+            /** @enum {string} */
+            kind: "flavor" | "volume" | "floating_ip" | "network" | "bandwidth" | "load_balancer" | "site";
+            name: string;
+            description?: string;
+            hourlyPrice: number;
+            monthlyPrice: number;
+            vcpus?: number;
+            ramMb?: number;
+            diskGb?: number;
+            bandwidthMbps?: number;
+        };
         CatalogFlavorCreate: {
-            /**
-             * @description discriminator enum property added by openapi-typescript
-             * @enum {string}
-             */
+            /** @enum {string} */
             kind: "flavor";
             name: string;
             description?: string;
@@ -12001,10 +12589,10 @@ export interface components {
         };
         CatalogUnsizedProductCreate: {
             /**
-             * @description bandwidth: priced per Mbit/s of a limit; load_balancer: per small load balancer (medium 2, large 4); site: per shared-hosting site (enum property replaced by openapi-typescript)
+             * @description bandwidth: priced per Mbit/s of a limit; load_balancer: per small load balancer (medium 2, large 4); site: per shared-hosting site
              * @enum {string}
              */
-            kind: "volume" | "floating_ip" | "network" | "bandwidth" | "load_balancer";
+            kind: "volume" | "floating_ip" | "network" | "bandwidth" | "load_balancer" | "site";
             name: string;
             description?: string;
             hourlyPrice: number;
@@ -12137,11 +12725,31 @@ export interface components {
             remoteCidr?: string;
         };
         FirewallRules: {
-            rules: components["schemas"]["FirewallRule"][];
+            rules: {
+                /** @enum {string} */
+                direction: "ingress" | "egress";
+                /** @enum {string} */
+                protocol: "tcp" | "udp" | "icmp" | "any";
+                /** @description tcp and udp only */
+                portMin?: number;
+                portMax?: number;
+                /** @description IPv4 CIDR; anywhere when absent */
+                remoteCidr?: string;
+            }[];
         };
         FirewallPolicyCreate: {
             name: string;
-            rules: components["schemas"]["FirewallRule"][];
+            rules: {
+                /** @enum {string} */
+                direction: "ingress" | "egress";
+                /** @enum {string} */
+                protocol: "tcp" | "udp" | "icmp" | "any";
+                /** @description tcp and udp only */
+                portMin?: number;
+                portMax?: number;
+                /** @description IPv4 CIDR; anywhere when absent */
+                remoteCidr?: string;
+            }[];
             /**
              * Format: uuid
              * @description staff only
@@ -12174,7 +12782,21 @@ export interface components {
             protocol: "HTTP" | "HTTPS" | "TCP" | "UDP";
             port: number;
             connectionLimit?: number;
-            pool: components["schemas"]["LbPoolSpec"];
+            pool: {
+                /** @enum {string} */
+                algorithm: "ROUND_ROBIN" | "LEAST_CONNECTIONS" | "SOURCE_IP";
+                memberPort: number;
+                /** @description the tenant's instances (platform ids) */
+                members: string[];
+                healthMonitor?: {
+                    /** @enum {string} */
+                    type: "HTTP" | "HTTPS" | "TCP" | "PING" | "UDP-CONNECT";
+                    delay: number;
+                    timeout: number;
+                    maxRetries: number;
+                    urlPath?: string;
+                };
+            };
         };
         OrderSubmit: {
             items: components["schemas"]["OrderItemSpec"][];
@@ -12307,24 +12929,32 @@ export interface components {
             /** Format: email */
             email?: string | null;
             phone?: string | null;
-            channels: components["schemas"]["OncallChannel"][];
-            /** @default true */
-            active: boolean;
-            /** @default true */
-            onDuty: boolean;
-            dutyWindow?: components["schemas"]["OncallDutyWindow"] | null;
-            minSeverity?: components["schemas"]["NotifySeverity"];
+            channels: ("email" | "sms")[];
+            active?: boolean;
+            onDuty?: boolean;
+            dutyWindow?: {
+                days: number[];
+                fromHour: number;
+                toHour: number;
+            } | null;
+            /** @enum {string} */
+            minSeverity?: "info" | "warning" | "critical";
         };
         OncallContactPatch: {
             name?: string;
             /** Format: email */
             email?: string | null;
             phone?: string | null;
-            channels?: components["schemas"]["OncallChannel"][];
+            channels?: ("email" | "sms")[];
             active?: boolean;
             onDuty?: boolean;
-            dutyWindow?: components["schemas"]["OncallDutyWindow"] | null;
-            minSeverity?: components["schemas"]["NotifySeverity"];
+            dutyWindow?: {
+                days: number[];
+                fromHour: number;
+                toHour: number;
+            } | null;
+            /** @enum {string} */
+            minSeverity?: "info" | "warning" | "critical";
         };
         OncallTestPage: {
             subject?: string;
@@ -12390,11 +13020,8 @@ export interface components {
             maxKbps: number;
             /** @description defaults to 80% of maxKbps */
             maxBurstKbps?: number;
-            /**
-             * @default egress
-             * @enum {string}
-             */
-            direction: "egress" | "ingress";
+            /** @enum {string} */
+            direction?: "egress" | "ingress";
         };
         IsolationBandwidthResult: {
             /**
@@ -12765,11 +13392,8 @@ export interface components {
         SchedulingPlacementRequest: {
             vcpus: number;
             memoryMb: number;
-            /**
-             * @default create
-             * @enum {string}
-             */
-            purpose: "create" | "migrate" | "evacuate";
+            /** @enum {string} */
+            purpose?: "create" | "migrate" | "evacuate";
             exclude?: string[];
         };
         SchedulingPlacement: {
@@ -12873,26 +13497,70 @@ export interface components {
             items: components["schemas"]["OperateInstance"][];
         };
         OperateInstanceActionRequest: {
+            /** @constant */
+            action: "start";
+        } | {
+            /** @constant */
+            action: "stop";
+        } | {
+            /** @constant */
+            action: "reboot";
             /** @enum {string} */
-            action: "start" | "stop" | "reboot" | "set_password" | "snapshot" | "set_security_groups" | "pause" | "unpause" | "suspend" | "resume" | "resize" | "confirm_resize" | "revert_resize" | "rebuild" | "rescue" | "unrescue" | "shelve" | "unshelve" | "delete";
-            /**
-             * @description reboot only (default SOFT)
-             * @enum {string}
-             */
             type?: "SOFT" | "HARD";
-            /** @description set_password only */
-            password?: string;
-            /** @description snapshot only: the image name */
-            name?: string;
-            /** @description set_security_groups only: the tenant's own security groups (OpenStack ids), put on every port of the server */
-            securityGroupIds?: string[];
-            /**
-             * Format: uuid
-             * @description resize only: the catalog flavor product to resize to (quota reserved for the difference; priced from confirmation on)
-             */
-            flavorId?: string;
-            /** @description rebuild only: an image the tenant may use (own, shared or public); the server keeps its id and addresses */
-            imageId?: string;
+        } | {
+            /** @constant */
+            action: "set_password";
+            password: string;
+        } | {
+            /** @constant */
+            action: "snapshot";
+            name: string;
+        } | {
+            /** @constant */
+            action: "set_security_groups";
+            securityGroupIds: string[];
+        } | {
+            /** @constant */
+            action: "pause";
+        } | {
+            /** @constant */
+            action: "unpause";
+        } | {
+            /** @constant */
+            action: "suspend";
+        } | {
+            /** @constant */
+            action: "resume";
+        } | {
+            /** @constant */
+            action: "confirm_resize";
+        } | {
+            /** @constant */
+            action: "revert_resize";
+        } | {
+            /** @constant */
+            action: "rescue";
+        } | {
+            /** @constant */
+            action: "unrescue";
+        } | {
+            /** @constant */
+            action: "shelve";
+        } | {
+            /** @constant */
+            action: "unshelve";
+        } | {
+            /** @constant */
+            action: "resize";
+            /** Format: uuid */
+            flavorId: string;
+        } | {
+            /** @constant */
+            action: "rebuild";
+            imageId: string;
+        } | {
+            /** @constant */
+            action: "delete";
         };
         OperateInstanceAction: {
             id: string;
@@ -12940,11 +13608,8 @@ export interface components {
             history: components["schemas"]["OperateInstanceAction"][];
         };
         OperateConsoleRequest: {
-            /**
-             * @default novnc
-             * @enum {string}
-             */
-            type: "novnc" | "xvpvnc" | "spice-html5";
+            /** @enum {string} */
+            type?: "novnc" | "xvpvnc" | "spice-html5";
         };
         OperateConsole: {
             type: string;
@@ -13008,7 +13673,6 @@ export interface components {
             } | {
                 /** @constant */
                 type: "image";
-                /** @description Glance image id: the tenant's own or a public one, active (another tenant's private image is a 422 as unknown) */
                 imageId: string;
             };
             /**
@@ -13030,13 +13694,9 @@ export interface components {
         };
         OperateNetworkCreate: {
             name: string;
-            /**
-             * @description operators only
-             * @default false
-             */
-            shared: boolean;
-            /** @default true */
-            adminStateUp: boolean;
+            /** @description operators only */
+            shared?: boolean;
+            adminStateUp?: boolean;
             /** Format: uuid */
             tenantId?: string;
         };
@@ -13050,14 +13710,10 @@ export interface components {
             /** Format: uuid */
             networkId: string;
             cidr: string;
-            /**
-             * @default 4
-             * @enum {integer}
-             */
-            ipVersion: 4 | 6;
+            /** @enum {number} */
+            ipVersion?: 4 | 6;
             gatewayIp?: string | null;
-            /** @default true */
-            enableDhcp: boolean;
+            enableDhcp?: boolean;
             dnsNameservers?: string[];
             /** Format: uuid */
             tenantId?: string;
@@ -13070,8 +13726,7 @@ export interface components {
         };
         OperateRouterCreate: {
             name: string;
-            /** @default true */
-            externalGateway: boolean;
+            externalGateway?: boolean;
             /** @description OpenStack id of an external network (router:external) the tenant can see, else 422; the cloud's external network when absent */
             externalNetworkId?: string;
             /** Format: uuid */
@@ -13113,11 +13768,8 @@ export interface components {
         OperateSecurityGroupRuleCreate: {
             /** @enum {string} */
             direction: "ingress" | "egress";
-            /**
-             * @default IPv4
-             * @enum {string}
-             */
-            ethertype: "IPv4" | "IPv6";
+            /** @enum {string} */
+            ethertype?: "IPv4" | "IPv6";
             /** @enum {string|null} */
             protocol?: "tcp" | "udp" | "icmp" | null;
             portRangeMin?: number | null;
@@ -13136,21 +13788,12 @@ export interface components {
             } | {
                 /** @constant */
                 type: "register";
-                /**
-                 * Format: uri
-                 * @description imported with Glance's web-download: http or https only, from a host that resolves to no private, loopback, link-local, multicast or unique-local address (IPv4 or IPv6, IPv4-mapped included) unless it is in WEB_DOWNLOAD_ALLOWED_HOSTS; otherwise 422 url_not_allowed naming the reason
-                 */
+                /** Format: uri */
                 url?: string;
-                /**
-                 * @default qcow2
-                 * @enum {string}
-                 */
-                diskFormat: "qcow2" | "raw" | "vmdk" | "vdi" | "iso" | "vhd";
-                /**
-                 * @default bare
-                 * @enum {string}
-                 */
-                containerFormat: "bare" | "ovf" | "ova";
+                /** @enum {string} */
+                diskFormat?: "qcow2" | "raw" | "vmdk" | "vdi" | "iso" | "vhd";
+                /** @enum {string} */
+                containerFormat?: "bare" | "ovf" | "ova";
                 minDiskGb?: number;
                 minRamMb?: number;
             };
@@ -13176,16 +13819,10 @@ export interface components {
              * @description imported with Glance's web-download: http or https only, from a host that resolves to no private, loopback, link-local, multicast or unique-local address (IPv4 or IPv6, IPv4-mapped included) unless it is in WEB_DOWNLOAD_ALLOWED_HOSTS; otherwise 422 url_not_allowed naming the reason
              */
             url?: string;
-            /**
-             * @default qcow2
-             * @enum {string}
-             */
-            diskFormat: "qcow2" | "raw" | "vmdk" | "vdi" | "iso" | "vhd";
-            /**
-             * @default bare
-             * @enum {string}
-             */
-            containerFormat: "bare" | "ovf" | "ova";
+            /** @enum {string} */
+            diskFormat?: "qcow2" | "raw" | "vmdk" | "vdi" | "iso" | "vhd";
+            /** @enum {string} */
+            containerFormat?: "bare" | "ovf" | "ova";
             minDiskGb?: number;
             minRamMb?: number;
         };
@@ -13538,6 +14175,26 @@ export interface components {
         };
         /** @description well-formed but invalid */
         Invalid: {
+            headers: {
+                [name: string]: unknown;
+            };
+            content: {
+                "application/json": components["schemas"]["Error"];
+            };
+        };
+        /** @description the path has no such method (code method_not_allowed); Allow lists the ones it has */
+        MethodNotAllowed: {
+            headers: {
+                /** @description the path's methods */
+                Allow?: string;
+                [name: string]: unknown;
+            };
+            content: {
+                "application/json": components["schemas"]["Error"];
+            };
+        };
+        /** @description an unexpected failure (code internal), logged with the request id */
+        InternalError: {
             headers: {
                 [name: string]: unknown;
             };

@@ -1,8 +1,9 @@
 import { z } from 'zod';
+import { queryInt } from './validate';
 
 export const pageQuery = z.object({
-  limit: z.coerce.number().int().min(1).max(200).default(50),
-  offset: z.coerce.number().int().min(0).default(0),
+  limit: queryInt(z.number().int().min(1).max(200)).default('50'),
+  offset: queryInt(z.number().int().min(0)).default('0'),
 });
 
 export interface Page<T> {

@@ -1,5 +1,5 @@
 import type { Context } from 'hono';
-import type { z } from 'zod';
+import { z } from 'zod';
 import { badRequest, notFound, unprocessable } from './api-error';
 
 function issues(err: z.ZodError) {
@@ -39,4 +39,16 @@ export async function optionalBody<S extends z.ZodTypeAny>(c: Context, schema: S
 export function hostnameParam(value: string): string {
   if (!/^[A-Za-z0-9._-]{1,255}$/.test(value)) throw notFound('host', value);
   return value;
+}
+
+/**
+ * An integer query parameter within `bounds` (`z.number().int().min(..)...`): digits only, so `?offset=` or
+ * `?limit=1.5` is a 422 (as the contract's `type: integer` says) instead of coercing to a number.
+ */
+export function queryInt<B extends z.ZodTypeAny>(bounds: B) {
+  return z
+    .string()
+    .regex(/^-?[0-9]{1,15}$/, 'must be an integer')
+    .transform(Number)
+    .pipe(bounds);
 }

@@ -8,14 +8,18 @@ import { requireAuth } from '../middleware/authenticate';
 import type { AppEnv } from '../deps';
 import { deregister } from '../services/accounts';
 import { verifyPassword } from '../services/passwords';
+import { requestBody } from '../lib/request-schemas';
 
-const deregisterBody = z
-  .object({
-    password: z.string().min(1).max(256),
-    reason: z.string().max(500).optional(),
-    releaseResources: z.boolean().optional(),
-  })
-  .strict();
+const deregisterBody = requestBody(
+  'POST /api/v1/account/deregister',
+  z
+    .object({
+      password: z.string().min(1).max(256),
+      reason: z.string().max(500).optional(),
+      releaseResources: z.boolean().optional(),
+    })
+    .strict(),
+);
 
 /** The caller's own account. */
 export const accountsRouter = new Hono<AppEnv>();

@@ -14,6 +14,7 @@ import { requireAuth, requirePermission } from '../middleware/authenticate';
 import type { AppEnv, Ctx } from '../deps';
 import { hashPassword } from '../services/passwords';
 import { userView } from '../views/identity';
+import { requestBody } from '../lib/request-schemas';
 
 const rolesField = z
   .array(z.enum(staffRoles))
@@ -84,6 +85,7 @@ adminsRouter.get('/', async (c) => {
   );
 });
 
+requestBody('POST /api/v1/admins', createBody);
 adminsRouter.post('/', async (c) => {
   const body = await jsonBody(c, createBody);
   const grantor = principalOf(c);
@@ -126,6 +128,7 @@ adminsRouter.get('/:adminId', async (c) => {
   return c.json(userView(user, roles));
 });
 
+requestBody('PATCH /api/v1/admins/{adminId}', patchBody);
 adminsRouter.patch('/:adminId', async (c) => {
   const body = await jsonBody(c, patchBody);
   const { user, roles } = await staffUser(c);

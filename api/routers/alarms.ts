@@ -24,6 +24,7 @@ import { requireAuth, requirePermission } from '../middleware/authenticate';
 import type { AppEnv, Ctx } from '../deps';
 import { readSettings } from '../services/settings';
 import { alarmRuleView, alarmView } from '../views/alarms';
+import { requestBody } from '../lib/request-schemas';
 
 const labelName = /^[a-zA-Z_][a-zA-Z0-9_]*$/;
 const selector = z.discriminatedUnion('kind', [
@@ -194,6 +195,7 @@ alarmsRouter.get('/rules', read, async (c) => {
   return c.json(page(rows.map(alarmRuleView), total, q));
 });
 
+requestBody('POST /api/v1/alarms/rules', ruleBody);
 alarmsRouter.post('/rules', manage, async (c) => {
   const body = await jsonBody(c, ruleBody);
   const rule = await validated(c, body, Object.assign(new AlarmRule(), { createdBy: principalOf(c).userId }));
@@ -212,6 +214,7 @@ alarmsRouter.post('/rules', manage, async (c) => {
 
 alarmsRouter.get('/rules/:ruleId', read, async (c) => c.json(alarmRuleView(await knownRule(c))));
 
+requestBody('PUT /api/v1/alarms/rules/{ruleId}', ruleBody);
 alarmsRouter.put('/rules/:ruleId', manage, async (c) => {
   const body = await jsonBody(c, ruleBody);
   const rule = await validated(c, body, await knownRule(c));
@@ -260,6 +263,7 @@ alarmsRouter.get('/silences', read, async (c) => {
   });
 });
 
+requestBody('POST /api/v1/alarms/silences', silenceBody);
 alarmsRouter.post('/silences', manage, async (c) => {
   const b = await jsonBody(c, silenceBody);
   const startsAt = b.startsAt ?? new Date().toISOString();

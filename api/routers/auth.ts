@@ -3,6 +3,7 @@ import { z } from 'zod';
 import { RefreshToken, Tenant, User } from '../../domain/entities';
 import { ApiError, forbidden, unauthorized, unprocessable } from '../lib/api-error';
 import { principalOf } from '../lib/principal';
+import { requestBody } from '../lib/request-schemas';
 import { jsonBody } from '../lib/validate';
 import { requireAuth } from '../middleware/authenticate';
 import type { AppEnv, Ctx } from '../deps';
@@ -30,25 +31,36 @@ import {
 
 /** Sent when the captcha setting is on (from GET /auth/captcha). */
 const captchaFields = { captchaId: z.string().max(64).optional(), captchaAnswer: z.string().max(32).optional() };
-const registerBody = z
-  .object({
-    email: z.string().email().max(254),
-    password: z.string().min(1).max(256),
-    displayName: z.string().min(1).max(120),
-    tenantName: z
-      .string()
-      .regex(/^[A-Za-z0-9][A-Za-z0-9 ._-]{1,118}$/, 'letters, digits, space, dot, dash, underscore; 2-120 characters'),
-    phone: z
-      .string()
-      .regex(/^\+[1-9]\d{6,14}$/, 'E.164 number like +15551234567')
-      .optional(),
-    ...captchaFields,
-  })
-  .strict();
-const loginBody = z
-  .object({ email: z.string().email().max(254), password: z.string().min(1).max(256), ...captchaFields })
-  .strict();
-const refreshBody = z.object({ refreshToken: z.string().min(10).max(200) }).strict();
+const registerBody = requestBody(
+  'POST /api/v1/auth/register',
+  z
+    .object({
+      email: z.string().email().max(254),
+      password: z.string().min(1).max(256),
+      displayName: z.string().min(1).max(120),
+      tenantName: z
+        .string()
+        .regex(
+          /^[A-Za-z0-9][A-Za-z0-9 ._-]{1,118}$/,
+          'letters, digits, space, dot, dash, underscore; 2-120 characters',
+        ),
+      phone: z
+        .string()
+        .regex(/^\+[1-9]\d{6,14}$/, 'E.164 number like +15551234567')
+        .optional(),
+      ...captchaFields,
+    })
+    .strict(),
+);
+const loginBody = requestBody(
+  'POST /api/v1/auth/login',
+  z.object({ email: z.string().email().max(254), password: z.string().min(1).max(256), ...captchaFields }).strict(),
+);
+const refreshBody = requestBody(
+  'POST /api/v1/auth/refresh',
+  z.object({ refreshToken: z.string().min(10).max(200) }).strict(),
+);
+requestBody('PATCH /api/v1/auth/me', profileBody);
 
 export const authRouter = new Hono<AppEnv>();
 /** Answers carrying tokens or account data are never stored by a browser or proxy (RFC 6749 §5.1). */
@@ -248,13 +260,18 @@ authRouter.patch('/me', requireAuth, async (c) => {
   return c.json(await me(c));
 });
 
-const passwordBody = z
-  .object({ currentPassword: z.string().min(1).max(256), newPassword: z.string().min(1).max(256) })
-  .strict();
-const resetRequestBody = z.object({ email: z.string().email().max(254) }).strict();
-const resetConfirmBody = z
-  .object({ token: z.string().min(10).max(200), newPassword: z.string().min(1).max(256) })
-  .strict();
+const passwordBody = requestBody(
+  'POST /api/v1/auth/password',
+  z.object({ currentPassword: z.string().min(1).max(256), newPassword: z.string().min(1).max(256) }).strict(),
+);
+const resetRequestBody = requestBody(
+  'POST /api/v1/auth/password-reset',
+  z.object({ email: z.string().email().max(254) }).strict(),
+);
+const resetConfirmBody = requestBody(
+  'POST /api/v1/auth/password-reset/confirm',
+  z.object({ token: z.string().min(10).max(200), newPassword: z.string().min(1).max(256) }).strict(),
+);
 
 /** Changes the caller's password (his current one required); his other sessions end. */
 authRouter.post('/password', requireAuth, async (c) => {

@@ -12,6 +12,7 @@ import { requireAuth, requirePermission } from '../middleware/authenticate';
 import { backfillPeriod, billingScope, billingTotals, createPricePlan, currentPeriodKind } from '../services/billing';
 import { billLineView, billView, chargeView, pricePlanView, usageView } from '../views/billing';
 import type { AppEnv, Ctx } from '../deps';
+import { requestBody } from '../lib/request-schemas';
 
 const isoDate = z.string().datetime({ offset: true });
 const range = { from: isoDate.optional(), to: isoDate.optional() };
@@ -147,6 +148,7 @@ const newPlan = z
   })
   .strict();
 
+requestBody('POST /api/v1/billing/price-plans', newPlan);
 billingRouter.post('/price-plans', requirePermission('catalog:manage'), async (c) => {
   const body = await jsonBody(c, newPlan);
   const p = principalOf(c);
@@ -184,8 +186,12 @@ async function startRating(c: Ctx, workflowId: string, input: RatingInput) {
   );
 }
 
+const postBillingRatingRunsBody = requestBody(
+  'POST /api/v1/billing/rating-runs',
+  z.object({ until: isoDate.optional() }).strict(),
+);
 billingRouter.post('/rating-runs', requirePermission('catalog:manage'), async (c) => {
-  const body = await optionalBody(c, z.object({ until: isoDate.optional() }).strict());
+  const body = await optionalBody(c, postBillingRatingRunsBody);
   // Rating ahead of time would charge hours not yet used, move the cursor past them and close bills early.
   if (body.until && new Date(body.until).getTime() > Date.now())
     throw unprocessable('`until` is in the future: only hours that have passed are rated');
@@ -199,8 +205,12 @@ billingRouter.post('/rating-runs', requirePermission('catalog:manage'), async (c
   return startRating(c, workflowId, { until: body.until });
 });
 
+const postBillingBackfillsBody = requestBody(
+  'POST /api/v1/billing/backfills',
+  z.object({ periodStart: isoDate }).strict(),
+);
 billingRouter.post('/backfills', requirePermission('catalog:manage'), async (c) => {
-  const body = await jsonBody(c, z.object({ periodStart: isoDate }).strict());
+  const body = await jsonBody(c, postBillingBackfillsBody);
   const start = (
     await backfillPeriod(c.get('em'), body.periodStart, c.get('deps').config.BILLING_PERIOD)
   ).toISOString();

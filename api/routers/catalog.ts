@@ -11,6 +11,7 @@ import { jsonBody, queryParams } from '../lib/validate';
 import { requireAuth, requirePermission } from '../middleware/authenticate';
 import type { AppEnv, Ctx } from '../deps';
 import type { Schemas } from '../../openapi/types';
+import { requestBody } from '../lib/request-schemas';
 
 const price = z.number().min(0).max(1_000_000_000);
 const sizing = {
@@ -107,6 +108,7 @@ catalogRouter.get('/products', async (c) => {
   return c.json(page(items.map(productView), total, q));
 });
 
+requestBody('POST /api/v1/catalog/products', createBody);
 catalogRouter.post('/products', requirePermission('catalog:manage'), async (c) => {
   const body = await jsonBody(c, createBody);
   const em = c.get('em');
@@ -125,6 +127,7 @@ catalogRouter.post('/products', requirePermission('catalog:manage'), async (c) =
 
 catalogRouter.get('/products/:productId', async (c) => c.json(productView(await productOf(c))));
 
+requestBody('PATCH /api/v1/catalog/products/{productId}', patchBody);
 catalogRouter.patch('/products/:productId', requirePermission('catalog:manage'), async (c) => {
   const body = await jsonBody(c, patchBody);
   const p = await productOf(c);

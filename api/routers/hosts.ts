@@ -26,6 +26,7 @@ import { requireAuth, requirePermission } from '../middleware/authenticate';
 import type { AppEnv, Ctx } from '../deps';
 import { drainInput, evacuateInput } from '../services/ha';
 import { hostView } from '../views/ha';
+import { requestBody } from '../lib/request-schemas';
 
 const listQuery = pageQuery
   .extend({ state: z.enum(['ok', 'suspect', 'degraded', 'failed', 'fenced', 'maintenance']).optional() })
@@ -72,6 +73,7 @@ hostsRouter.get('/:hostname', requirePermission('hosts:read'), async (c) => {
   return c.json(hostView(await knownHost(c), await policy(c), fencing(c)));
 });
 
+requestBody('POST /api/v1/hosts/{hostname}/drain', drainBody);
 hostsRouter.post('/:hostname/drain', requirePermission('hosts:operate'), async (c) => {
   const body = await optionalBody(c, drainBody);
   const host = await knownHost(c);
@@ -124,6 +126,7 @@ hostsRouter.post('/:hostname/enable', requirePermission('hosts:operate'), async 
   return c.json(hostView(await em.findOneOrFail(HaHost, { hostname: host.hostname }), await policy(c), fencing(c)));
 });
 
+requestBody('POST /api/v1/hosts/{hostname}/evacuate', evacuateBody);
 hostsRouter.post('/:hostname/evacuate', requirePermission('hosts:operate'), async (c) => {
   const body = await optionalBody(c, evacuateBody);
   const host = await knownHost(c);

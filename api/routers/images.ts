@@ -15,6 +15,7 @@ import { createResource, operationError, resourceRouter } from '../services/reso
 import { requestInstanceAction } from './instances';
 import { cachedPublicImages, forgetPublicImages } from '../services/public-image-cache';
 import { allowedHosts, checkWebDownloadUrl } from '../services/web-download-guard';
+import { requestBody } from '../lib/request-schemas';
 
 /** The URL Glance will fetch, checked (scheme, host, resolved addresses) and as parsed here; 422 naming why not. */
 function webDownloadUrl(c: Ctx, url: string, path: string): Promise<string> {
@@ -44,6 +45,7 @@ const createBody = z
 /** Tenants' own images: server snapshots and registered images, each a record of the tenant. */
 export const imagesRouter = resourceRouter('image', 'imageId', 'image');
 
+requestBody('POST /api/v1/images', createBody);
 imagesRouter.post('/', async (c) => {
   const body = await jsonBody(c, createBody);
   const tenantId = targetTenant(c, body.tenantId);
@@ -146,6 +148,7 @@ publicImagesRouter.get('/', async (c) => {
   return c.json({ items: images.map(publicImageView) });
 });
 
+requestBody('POST /api/v1/public-images', publicBody);
 publicImagesRouter.post('/', requirePermission('images:manage'), async (c) => {
   const body = await jsonBody(c, publicBody);
   c.set('audit', { action: 'image.public.create', targetType: 'image', details: { name: body.name } });

@@ -12,6 +12,7 @@ import type { AppEnv, Ctx } from '../deps';
 import { inboxView } from '../views/notify';
 import { staffMessageView } from '../views/messages';
 import { readCounts, sendStaffMessage } from '../services/messages';
+import { requestBody } from '../lib/request-schemas';
 
 const listQuery = pageQuery.extend({ unread: z.enum(['true', 'false']).optional() }).strict();
 
@@ -87,6 +88,7 @@ const composeBody = z
 export const messagesRouter = new Hono<AppEnv>();
 messagesRouter.use('*', requireAuth, requirePermission('messages:send'));
 
+requestBody('POST /api/v1/messages', composeBody);
 messagesRouter.post('/', async (c) => {
   const body = await jsonBody(c, composeBody);
   const p = principalOf(c);

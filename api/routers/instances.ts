@@ -21,6 +21,7 @@ import { jsonBody, queryParams } from '../lib/validate';
 import { requireAuth } from '../middleware/authenticate';
 import type { AppEnv, Ctx } from '../deps';
 import { tenantFilter, updateRejection, visibleResource } from '../lib/resource-access';
+import { requestBody } from '../lib/request-schemas';
 
 const listQuery = pageQuery
   .extend({
@@ -37,6 +38,19 @@ type Flavor = {
   ram?: number | null;
   disk?: number | null;
 };
+
+/** A server's addresses per network, each with its IP version (records written at provisioning carry none). */
+function addressesView(value: unknown): Schemas['OperateInstance']['addresses'] {
+  const out: Schemas['OperateInstance']['addresses'] = {};
+  for (const [net, list] of Object.entries((value ?? {}) as Record<string, Array<Record<string, unknown>>>))
+    out[net] = (Array.isArray(list) ? list : []).map((x) => ({
+      addr: String(x.addr),
+      version: typeof x.version === 'number' ? x.version : String(x.addr).includes(':') ? 6 : 4,
+      type: typeof x.type === 'string' ? x.type : null,
+      mac: typeof x.mac === 'string' ? x.mac : null,
+    }));
+  return out;
+}
 
 function instanceView(r: CloudResource, showHost: boolean): Schemas['OperateInstance'] {
   const a = r.attributes as Record<string, unknown>;
@@ -56,7 +70,7 @@ function instanceView(r: CloudResource, showHost: boolean): Schemas['OperateInst
     diskGb: flavor.disk ?? null,
     imageId: (a.imageId as string | null) ?? null,
     host: showHost ? ((a.host as string | null) ?? null) : null,
-    addresses: (a.addresses as Schemas['OperateInstance']['addresses']) ?? {},
+    addresses: addressesView(a.addresses),
     securityGroupIds: (a.securityGroupIds as string[] | undefined) ?? [],
     catalogFlavorId: ((r.spec as { flavorId?: string }).flavorId as string | undefined) ?? null,
     allowedActions:
@@ -162,6 +176,7 @@ export async function requestInstanceAction(c: Ctx, r: CloudResource, request: S
   return c.json(record as Schemas['OperateInstanceAction'], 202);
 }
 
+requestBody('POST /api/v1/instances/{instanceId}/actions', instanceActionBody);
 instancesRouter.post('/:instanceId/actions', async (c) => {
   const r = await visibleResource(c, 'server', 'instanceId', 'operate', 'instance');
   const body = (await jsonBody(c, instanceActionBody)) as InstanceActionBody;
@@ -179,6 +194,7 @@ instancesRouter.get('/:instanceId/actions', async (c) => {
   return c.json((await progressOf(c.get('deps').temporal, r)) as Schemas['OperateInstanceProgress']);
 });
 
+requestBody('POST /api/v1/instances/{instanceId}/console', consoleBody);
 instancesRouter.post('/:instanceId/console', async (c) => {
   const r = await visibleResource(c, 'server', 'instanceId', 'operate', 'instance');
   const body = await jsonBody(c, consoleBody);

@@ -18,6 +18,7 @@ import { requireAuth } from '../middleware/authenticate';
 import type { AppEnv, Ctx } from '../deps';
 import { cloudIdsOf } from '../services/cloud-ids';
 import { reapplyBandwidth } from '../services/product-changes';
+import { requestBody } from '../lib/request-schemas';
 
 const bandwidthBody = z
   .object({
@@ -102,6 +103,7 @@ async function serverOf(c: Ctx): Promise<CloudResource> {
   return r!;
 }
 
+requestBody('PUT /api/v1/isolation/servers/{resourceId}/bandwidth-limit', bandwidthBody);
 isolationRouter.put('/servers/:resourceId/bandwidth-limit', async (c) => {
   const r = await serverOf(c);
   const body = await jsonBody(c, bandwidthBody);
@@ -157,6 +159,7 @@ isolationRouter.delete('/servers/:resourceId/bandwidth-limit', async (c) => {
   return c.body(null, 204);
 });
 
+requestBody('PUT /api/v1/isolation/scaling-groups/{groupId}/session-limit', sessionBody);
 isolationRouter.put('/scaling-groups/:groupId/session-limit', async (c) => {
   const id = pathId(c.req.param('groupId'), 'scaling group');
   const g = await c.get('em').findOne(ScalingGroup, { id, status: { $ne: 'deleted' } });

@@ -14,6 +14,7 @@ import { ownRecord } from '../services/cloud-ids';
 import { memberAddressOf } from '../services/order-load-balancers';
 import { runProductChange } from '../services/product-changes';
 import { resourceView } from '../views/resources';
+import { requestBody } from '../lib/request-schemas';
 
 type ListenerView = {
   id: string;
@@ -77,6 +78,7 @@ loadBalancersRouter.delete('/:loadBalancerId', async (c) =>
   runProductChange(c, await balancerOf(c, 'operate'), { op: 'lb_delete' }, 'load balancer'),
 );
 
+requestBody('POST /api/v1/load-balancers/{loadBalancerId}/listeners', lbListener);
 loadBalancersRouter.post('/:loadBalancerId/listeners', async (c) => {
   const r = await balancerOf(c, 'operate');
   const listener = (await jsonBody(c, lbListener)) as LbListenerSpec;

@@ -17,6 +17,7 @@ import { requireAuth, requirePermission } from '../middleware/authenticate';
 import type { AppEnv } from '../deps';
 import { migrateInput } from '../services/ha';
 import { migrationView } from '../views/ha';
+import { requestBody } from '../lib/request-schemas';
 
 const listQuery = pageQuery
   .extend({
@@ -46,6 +47,7 @@ migrationsRouter.get('/', requirePermission('hosts:read'), async (c) => {
   return c.json(page(rows.map(migrationView), total, q));
 });
 
+requestBody('POST /api/v1/migrations', createBody);
 migrationsRouter.post('/', requirePermission('hosts:operate'), async (c) => {
   const body = await jsonBody(c, createBody);
   const workflowId = migrateWorkflowId(body.serverId);

@@ -7,7 +7,7 @@ import { parseRange } from '../../domain/monitoring/time-range';
 import { CloudResource } from '../../domain/entities';
 import { ApiError, forbidden, notFound, unprocessable } from '../lib/api-error';
 import { principalOf } from '../lib/principal';
-import { queryParams } from '../lib/validate';
+import { queryInt, queryParams } from '../lib/validate';
 import { requireAuth } from '../middleware/authenticate';
 import type { AppEnv, Ctx } from '../deps';
 
@@ -16,14 +16,14 @@ const historyQuery = z
     metric: z.string().min(1),
     start: z.string().optional(),
     end: z.string().optional(),
-    step: z.coerce.number().int().min(1).max(86400).optional(),
+    step: queryInt(z.number().int().min(1).max(86400)).optional(),
   })
   .strict();
 const topQuery = z
   .object({
     type: z.enum(objectTypes),
     metric: z.string().min(1),
-    limit: z.coerce.number().int().min(1).max(100).default(10),
+    limit: queryInt(z.number().int().min(1).max(100)).default('10'),
   })
   .strict();
 

@@ -10,6 +10,7 @@ import { pathId } from '../lib/ids';
 import { cloudIdsOf, ownRecord } from '../services/cloud-ids';
 import { targetTenant, visibleResource } from '../lib/resource-access';
 import { changeResource, createResource, resourceRouter } from '../services/resource-operations';
+import { requestBody } from '../lib/request-schemas';
 
 const name = z.string().min(1).max(255);
 const tenantId = z.string().uuid().optional();
@@ -33,11 +34,12 @@ function assertMayShare(c: Ctx, shared: boolean | undefined) {
 // ---------------------------------------------------------------- networks
 export const networksRouter: Hono<AppEnv> = resourceRouter('network', 'networkId', 'network');
 
+const postNetworksBody = requestBody(
+  'POST /api/v1/networks',
+  z.object({ name, shared: z.boolean().default(false), adminStateUp: z.boolean().default(true), tenantId }).strict(),
+);
 networksRouter.post('/', async (c) => {
-  const body = await jsonBody(
-    c,
-    z.object({ name, shared: z.boolean().default(false), adminStateUp: z.boolean().default(true), tenantId }).strict(),
-  );
+  const body = await jsonBody(c, postNetworksBody);
   assertMayShare(c, body.shared);
   const tenant = targetTenant(c, body.tenantId);
   return createResource(
@@ -49,12 +51,13 @@ networksRouter.post('/', async (c) => {
   );
 });
 
+const patchNetworksNetworkidBody = requestBody(
+  'PATCH /api/v1/networks/{networkId}',
+  z.object({ name: name.optional(), shared: z.boolean().optional(), adminStateUp: z.boolean().optional() }).strict(),
+);
 networksRouter.patch('/:networkId', async (c) => {
   const r = await visibleResource(c, 'network', 'networkId', 'operate', 'network');
-  const body = await jsonBody(
-    c,
-    z.object({ name: name.optional(), shared: z.boolean().optional(), adminStateUp: z.boolean().optional() }).strict(),
-  );
+  const body = await jsonBody(c, patchNetworksNetworkidBody);
   assertMayShare(c, body.shared);
   return changeResource(c, r, 'update', body, 'network');
 });
@@ -62,22 +65,23 @@ networksRouter.patch('/:networkId', async (c) => {
 // ---------------------------------------------------------------- subnets
 export const subnetsRouter: Hono<AppEnv> = resourceRouter('subnet', 'subnetId', 'subnet');
 
+const postSubnetsBody = requestBody(
+  'POST /api/v1/subnets',
+  z
+    .object({
+      name,
+      networkId: z.string().uuid(),
+      cidr: ipv4Cidr,
+      ipVersion: z.union([z.literal(4), z.literal(6)]).default(4),
+      gatewayIp: ip.nullable().optional(),
+      enableDhcp: z.boolean().default(true),
+      dnsNameservers: z.array(ip).max(5).optional(),
+      tenantId,
+    })
+    .strict(),
+);
 subnetsRouter.post('/', async (c) => {
-  const body = await jsonBody(
-    c,
-    z
-      .object({
-        name,
-        networkId: z.string().uuid(),
-        cidr: ipv4Cidr,
-        ipVersion: z.union([z.literal(4), z.literal(6)]).default(4),
-        gatewayIp: ip.nullable().optional(),
-        enableDhcp: z.boolean().default(true),
-        dnsNameservers: z.array(ip).max(5).optional(),
-        tenantId,
-      })
-      .strict(),
-  );
+  const body = await jsonBody(c, postSubnetsBody);
   const tenant = targetTenant(c, body.tenantId);
   const network = await ownRecord(c, { kind: 'network', id: body.networkId, tenantId: tenant, path: 'networkId' });
   const { networkId: _n, tenantId: _t, ...rest } = body;
@@ -90,32 +94,32 @@ subnetsRouter.post('/', async (c) => {
   );
 });
 
+const patchSubnetsSubnetidBody = requestBody(
+  'PATCH /api/v1/subnets/{subnetId}',
+  z
+    .object({
+      name: name.optional(),
+      gatewayIp: ip.nullable().optional(),
+      enableDhcp: z.boolean().optional(),
+      dnsNameservers: z.array(ip).max(5).optional(),
+    })
+    .strict(),
+);
 subnetsRouter.patch('/:subnetId', async (c) => {
   const r = await visibleResource(c, 'subnet', 'subnetId', 'operate', 'subnet');
-  const body = await jsonBody(
-    c,
-    z
-      .object({
-        name: name.optional(),
-        gatewayIp: ip.nullable().optional(),
-        enableDhcp: z.boolean().optional(),
-        dnsNameservers: z.array(ip).max(5).optional(),
-      })
-      .strict(),
-  );
+  const body = await jsonBody(c, patchSubnetsSubnetidBody);
   return changeResource(c, r, 'update', body, 'subnet');
 });
 
 // ---------------------------------------------------------------- routers
 export const routersRouter: Hono<AppEnv> = resourceRouter('router', 'routerId', 'router');
 
+const postRoutersBody = requestBody(
+  'POST /api/v1/routers',
+  z.object({ name, externalGateway: z.boolean().default(true), externalNetworkId: osId.optional(), tenantId }).strict(),
+);
 routersRouter.post('/', async (c) => {
-  const body = await jsonBody(
-    c,
-    z
-      .object({ name, externalGateway: z.boolean().default(true), externalNetworkId: osId.optional(), tenantId })
-      .strict(),
-  );
+  const body = await jsonBody(c, postRoutersBody);
   const tenant = targetTenant(c, body.tenantId);
   const externalNetworkId = await externalNetwork(c, tenant, body.externalNetworkId);
   return createResource(
@@ -127,21 +131,26 @@ routersRouter.post('/', async (c) => {
   );
 });
 
+const patchRoutersRouteridBody = requestBody(
+  'PATCH /api/v1/routers/{routerId}',
+  z
+    .object({ name: name.optional(), externalGateway: z.boolean().optional(), externalNetworkId: osId.optional() })
+    .strict(),
+);
 routersRouter.patch('/:routerId', async (c) => {
   const r = await visibleResource(c, 'router', 'routerId', 'operate', 'router');
-  const body = await jsonBody(
-    c,
-    z
-      .object({ name: name.optional(), externalGateway: z.boolean().optional(), externalNetworkId: osId.optional() })
-      .strict(),
-  );
+  const body = await jsonBody(c, patchRoutersRouteridBody);
   const externalNetworkId = await externalNetwork(c, r.tenantId, body.externalNetworkId);
   return changeResource(c, r, 'update', { ...body, externalNetworkId }, 'router');
 });
 
+const postRoutersRouteridInterfacesBody = requestBody(
+  'POST /api/v1/routers/{routerId}/interfaces',
+  z.object({ subnetId: z.string().uuid() }).strict(),
+);
 routersRouter.post('/:routerId/interfaces', async (c) => {
   const r = await visibleResource(c, 'router', 'routerId', 'operate', 'router');
-  const body = await jsonBody(c, z.object({ subnetId: z.string().uuid() }).strict());
+  const body = await jsonBody(c, postRoutersRouteridInterfacesBody);
   const subnet = await ownRecord(c, { kind: 'subnet', id: body.subnetId, tenantId: r.tenantId, path: 'subnetId' });
   const res = await changeResource(c, r, 'add_interface', { subnetOpenstackId: subnet.openstackId }, 'router', {
     subnetId: subnet.id,
@@ -179,11 +188,12 @@ async function recordInterfaces(c: Ctx, r: CloudResource, subnetId: string, add:
 // ---------------------------------------------------------------- floating IPs
 export const floatingIpsRouter: Hono<AppEnv> = resourceRouter('floating_ip', 'floatingIpId', 'floating IP');
 
+const postFloatingIpsBody = requestBody(
+  'POST /api/v1/floating-ips',
+  z.object({ address: ip.optional(), externalNetworkId: osId.optional(), tenantId }).strict(),
+);
 floatingIpsRouter.post('/', async (c) => {
-  const body = await jsonBody(
-    c,
-    z.object({ address: ip.optional(), externalNetworkId: osId.optional(), tenantId }).strict(),
-  );
+  const body = await jsonBody(c, postFloatingIpsBody);
   const tenant = targetTenant(c, body.tenantId);
   const externalNetworkId = await externalNetwork(c, tenant, body.externalNetworkId);
   return createResource(
@@ -201,9 +211,13 @@ floatingIpsRouter.post('/', async (c) => {
 });
 
 /** Associates the address with an instance (its first port), or disassociates it with null. */
+const patchFloatingIpsFloatingipidBody = requestBody(
+  'PATCH /api/v1/floating-ips/{floatingIpId}',
+  z.object({ instanceId: z.string().uuid().nullable() }).strict(),
+);
 floatingIpsRouter.patch('/:floatingIpId', async (c) => {
   const r = await visibleResource(c, 'floating_ip', 'floatingIpId', 'operate', 'floating IP');
-  const body = await jsonBody(c, z.object({ instanceId: z.string().uuid().nullable() }).strict());
+  const body = await jsonBody(c, patchFloatingIpsFloatingipidBody);
   let portServer: string | null = null;
   if (body.instanceId)
     portServer = (
@@ -223,11 +237,12 @@ floatingIpsRouter.patch('/:floatingIpId', async (c) => {
 // ---------------------------------------------------------------- security groups
 export const securityGroupsRouter: Hono<AppEnv> = resourceRouter('security_group', 'securityGroupId', 'security group');
 
+const postSecurityGroupsBody = requestBody(
+  'POST /api/v1/security-groups',
+  z.object({ name: name.refine((n) => n !== 'default', 'the name default belongs to OpenStack'), tenantId }).strict(),
+);
 securityGroupsRouter.post('/', async (c) => {
-  const body = await jsonBody(
-    c,
-    z.object({ name: name.refine((n) => n !== 'default', 'the name default belongs to OpenStack'), tenantId }).strict(),
-  );
+  const body = await jsonBody(c, postSecurityGroupsBody);
   const tenant = targetTenant(c, body.tenantId);
   return createResource(
     c,
@@ -238,36 +253,41 @@ securityGroupsRouter.post('/', async (c) => {
   );
 });
 
+const patchSecurityGroupsSecuritygroupidBody = requestBody(
+  'PATCH /api/v1/security-groups/{securityGroupId}',
+  z.object({ name }).strict(),
+);
 securityGroupsRouter.patch('/:securityGroupId', async (c) => {
   const r = await visibleResource(c, 'security_group', 'securityGroupId', 'operate', 'security group');
-  const body = await jsonBody(c, z.object({ name }).strict());
+  const body = await jsonBody(c, patchSecurityGroupsSecuritygroupidBody);
   return changeResource(c, r, 'update', body, 'security group');
 });
 
+const postSecurityGroupsSecuritygroupidRulesBody = requestBody(
+  'POST /api/v1/security-groups/{securityGroupId}/rules',
+  z
+    .object({
+      direction: z.enum(['ingress', 'egress']),
+      ethertype: z.enum(['IPv4', 'IPv6']).default('IPv4'),
+      protocol: z.enum(['tcp', 'udp', 'icmp']).nullable().default(null),
+      portRangeMin: z.number().int().min(0).max(65535).nullable().optional(),
+      portRangeMax: z.number().int().min(0).max(65535).nullable().optional(),
+      remoteIpPrefix: ipv4Cidr.nullable().optional(),
+      remoteGroupId: z.string().min(1).max(64).nullable().optional(),
+    })
+    .strict()
+    .refine((b) => b.portRangeMin == null || b.portRangeMax == null || b.portRangeMin <= b.portRangeMax, {
+      message: 'portRangeMin must not exceed portRangeMax',
+      path: ['portRangeMin'],
+    })
+    .refine((b) => b.remoteIpPrefix == null || b.remoteGroupId == null, {
+      message: 'a rule names either remoteIpPrefix or remoteGroupId, not both',
+      path: ['remoteGroupId'],
+    }),
+);
 securityGroupsRouter.post('/:securityGroupId/rules', async (c) => {
   const r = await visibleResource(c, 'security_group', 'securityGroupId', 'operate', 'security group');
-  const body = await jsonBody(
-    c,
-    z
-      .object({
-        direction: z.enum(['ingress', 'egress']),
-        ethertype: z.enum(['IPv4', 'IPv6']).default('IPv4'),
-        protocol: z.enum(['tcp', 'udp', 'icmp']).nullable().default(null),
-        portRangeMin: z.number().int().min(0).max(65535).nullable().optional(),
-        portRangeMax: z.number().int().min(0).max(65535).nullable().optional(),
-        remoteIpPrefix: ipv4Cidr.nullable().optional(),
-        remoteGroupId: z.string().min(1).max(64).nullable().optional(),
-      })
-      .strict()
-      .refine((b) => b.portRangeMin == null || b.portRangeMax == null || b.portRangeMin <= b.portRangeMax, {
-        message: 'portRangeMin must not exceed portRangeMax',
-        path: ['portRangeMin'],
-      })
-      .refine((b) => b.remoteIpPrefix == null || b.remoteGroupId == null, {
-        message: 'a rule names either remoteIpPrefix or remoteGroupId, not both',
-        path: ['remoteGroupId'],
-      }),
-  );
+  const body = await jsonBody(c, postSecurityGroupsSecuritygroupidRulesBody);
   if (body.remoteGroupId) {
     const ids = await cloudIdsOf(c, r.tenantId);
     body.remoteGroupId = (

@@ -12,6 +12,7 @@ import { jsonBody, queryParams } from '../lib/validate';
 import { requireAuth, requirePermission } from '../middleware/authenticate';
 import type { AppEnv, Ctx } from '../deps';
 import { contactView } from '../views/notify';
+import { requestBody } from '../lib/request-schemas';
 
 const dutyWindow = z
   .object({
@@ -98,6 +99,7 @@ oncallRouter.get('/contacts', async (c) => {
   return c.json(page(items.map(contactView), total, q));
 });
 
+requestBody('POST /api/v1/oncall/contacts', createBody);
 oncallRouter.post('/contacts', async (c) => {
   const body = await jsonBody(c, createBody);
   const contact = Object.assign(new OnCallContact(), {
@@ -119,6 +121,7 @@ oncallRouter.post('/contacts', async (c) => {
 
 oncallRouter.get('/contacts/:contactId', async (c) => c.json(contactView(await contactOf(c))));
 
+requestBody('PATCH /api/v1/oncall/contacts/{contactId}', patchBody);
 oncallRouter.patch('/contacts/:contactId', async (c) => {
   const body = await jsonBody(c, patchBody);
   const contact = await contactOf(c);
@@ -148,6 +151,7 @@ oncallRouter.delete('/contacts/:contactId', async (c) => {
 });
 
 /** Sends a test page to whoever is on duty now, through the same workflow alarms use. */
+requestBody('POST /api/v1/oncall/test', testBody);
 oncallRouter.post('/test', async (c) => {
   const body = await jsonBody(c, testBody);
   const deps = c.get('deps');

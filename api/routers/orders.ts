@@ -21,6 +21,7 @@ import { resolveLbMembers } from '../services/order-load-balancers';
 import { lbSizes, type LbSize } from '../../domain/orders/items';
 import { bandwidth, lbListener } from '../lib/product-schemas';
 import type { Schemas } from '../../openapi/types';
+import { requestBody } from '../lib/request-schemas';
 
 const name = z
   .string()
@@ -293,14 +294,17 @@ async function decide(c: Ctx, action: 'approve' | 'reject' | 'cancel', reason: s
   }
 }
 
+requestBody('POST /api/v1/orders/{orderId}/approve', decisionBody);
 ordersRouter.post('/:orderId/approve', requirePermission('orders:approve'), async (c) =>
   decide(c, 'approve', (await jsonBody(c, decisionBody)).reason),
 );
+requestBody('POST /api/v1/orders/{orderId}/reject', decisionBody);
 ordersRouter.post('/:orderId/reject', requirePermission('orders:approve'), async (c) =>
   decide(c, 'reject', (await jsonBody(c, decisionBody)).reason),
 );
 
 /** The submitting tenant (or an approver) may cancel until the order is approved. */
+requestBody('POST /api/v1/orders/{orderId}/cancel', cancelBody);
 ordersRouter.post('/:orderId/cancel', async (c) => {
   const body = await jsonBody(c, cancelBody);
   const order = await visibleOrder(c);

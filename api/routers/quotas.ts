@@ -17,6 +17,7 @@ import { jsonBody } from '../lib/validate';
 import { requireAuth, requirePermission } from '../middleware/authenticate';
 import type { AppEnv, Ctx } from '../deps';
 import type { Schemas } from '../../openapi/types';
+import { requestBody } from '../lib/request-schemas';
 
 const limit = z.number().int().min(-1).max(1_000_000_000);
 const defaultsBody = z
@@ -53,6 +54,7 @@ quotasRouter.use('*', requireAuth);
 
 quotasRouter.get('/defaults', async (c) => c.json(await platformDefaults(c.get('deps').orm)));
 
+requestBody('PUT /api/v1/quotas/defaults', defaultsBody);
 quotasRouter.put('/defaults', requirePermission('quotas:manage'), async (c) => {
   const body = await jsonBody(c, defaultsBody);
   c.set('audit', {
@@ -67,6 +69,7 @@ quotasRouter.put('/defaults', requirePermission('quotas:manage'), async (c) => {
 
 quotasRouter.get('/:tenantId', async (c) => c.json(quotaView(await readQuota(c.get('deps').orm, await tenantOf(c)))));
 
+requestBody('PUT /api/v1/quotas/{tenantId}', tenantBody);
 quotasRouter.put('/:tenantId', requirePermission('quotas:manage'), async (c) => {
   const body = await jsonBody(c, tenantBody);
   const tenantId = await tenantOf(c);

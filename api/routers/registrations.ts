@@ -11,6 +11,7 @@ import { jsonBody, queryParams } from '../lib/validate';
 import { requireAuth, requirePermission } from '../middleware/authenticate';
 import type { AppEnv, Ctx } from '../deps';
 import { decideRegistrationSignal, registrationStateQuery, registrationWorkflowId } from '../../workflows/registration';
+import { requestBody } from '../lib/request-schemas';
 
 const decisionBody = z.object({ reason: z.string().max(500).optional() }).strict();
 const rejectBody = z.object({ reason: z.string().min(1).max(500) }).strict();
@@ -89,11 +90,13 @@ async function decide(c: Ctx, approved: boolean, reason?: string) {
   return c.json({ ...state, status: 'pending', decision: approved ? 'approved' : 'rejected' }, 202);
 }
 
+requestBody('POST /api/v1/registrations/{userId}/approve', decisionBody);
 registrationsRouter.post('/:userId/approve', requirePermission('registrations:approve'), async (c) => {
   const body = await jsonBody(c, decisionBody);
   return decide(c, true, body.reason);
 });
 
+requestBody('POST /api/v1/registrations/{userId}/reject', rejectBody);
 registrationsRouter.post('/:userId/reject', requirePermission('registrations:approve'), async (c) => {
   const body = await jsonBody(c, rejectBody);
   return decide(c, false, body.reason);

@@ -21,6 +21,7 @@ import { jsonBody, queryParams } from '../lib/validate';
 import { requireAuth, requirePermission } from '../middleware/authenticate';
 import type { AppEnv, Ctx } from '../deps';
 import { reportView } from '../views/report';
+import { requestBody as contractBody } from '../lib/request-schemas';
 
 const requestBody = z
   .object({
@@ -74,6 +75,7 @@ async function settleOrphan(c: Ctx, r: Report): Promise<void> {
   }
 }
 
+contractBody('POST /api/v1/reports', requestBody);
 reportsRouter.post('/', async (c) => {
   const body = await jsonBody(c, requestBody);
   const p = principalOf(c);

@@ -26,6 +26,7 @@ import { requireAuth } from '../middleware/authenticate';
 import type { AppEnv, Ctx } from '../deps';
 import { activeImage, cloudIdsOf, resolveFlavor, type CloudIdResolver, type CloudRef } from '../services/cloud-ids';
 import { scalingDecisionView, scalingGroupView, scalingMemberView, scalingPolicyView } from '../views/autoscaling';
+import { requestBody } from '../lib/request-schemas';
 
 const osId = z.string().min(1).max(64);
 const policyBody = z
@@ -163,6 +164,7 @@ async function signal<A extends unknown[]>(c: Ctx, g: ScalingGroup, def: SignalD
   });
 }
 
+requestBody('POST /api/v1/scaling-groups', createBody);
 scalingGroupsRouter.post('/', async (c) => {
   const p = principalOf(c);
   const body = await jsonBody(c, createBody);
@@ -259,6 +261,7 @@ scalingGroupsRouter.get('/', async (c) => {
 
 scalingGroupsRouter.get('/:groupId', async (c) => c.json(await view(c, await groupOf(c, 'read'))));
 
+requestBody('PATCH /api/v1/scaling-groups/{groupId}', patchBody);
 scalingGroupsRouter.patch('/:groupId', async (c) => {
   const body = await jsonBody(c, patchBody);
   const g = await groupOf(c, 'operate');
@@ -300,6 +303,7 @@ for (const [name, def] of [
   });
 }
 
+requestBody('POST /api/v1/scaling-groups/{groupId}/force-size', forceBody);
 scalingGroupsRouter.post('/:groupId/force-size', async (c) => {
   const body = await jsonBody(c, forceBody);
   const g = await groupOf(c, 'operate');
@@ -348,6 +352,7 @@ scalingGroupsRouter.get('/:groupId/decisions', async (c) => {
   return c.json(page(items.map(scalingDecisionView), total, q));
 });
 
+requestBody('POST /api/v1/scaling-groups/{groupId}/policies', policyBody);
 scalingGroupsRouter.post('/:groupId/policies', async (c) => {
   const body = await jsonBody(c, policyBody);
   const g = await groupOf(c, 'operate');

@@ -25,6 +25,7 @@ import { requireAuth, requirePermission } from '../middleware/authenticate';
 import type { AppEnv, Ctx } from '../deps';
 import { rebalanceInput } from '../services/ha';
 import { policyView } from '../views/ha';
+import { requestBody } from '../lib/request-schemas';
 
 const hostName = z.string().regex(/^[A-Za-z0-9._-]{1,255}$/);
 const policyBody = z
@@ -54,6 +55,7 @@ schedulingRouter.get('/policy', requirePermission('hosts:read'), async (c) => {
   return c.json(policyView(await c.get('em').findOne(SchedulingPolicyRecord, { id: 'platform' })));
 });
 
+requestBody('PUT /api/v1/scheduling/policy', policyBody);
 schedulingRouter.put('/policy', requirePermission('policy:manage'), async (c) => {
   const body = await jsonBody(c, policyBody);
   c.set('audit', {
@@ -75,6 +77,7 @@ schedulingRouter.put('/policy', requirePermission('policy:manage'), async (c) =>
   return c.json(policyView(row));
 });
 
+requestBody('POST /api/v1/scheduling/placement', placementBody);
 schedulingRouter.post('/placement', requirePermission('hosts:read'), async (c) => {
   const body = await jsonBody(c, placementBody);
   const { policy, host } = await choosePlacement(
@@ -86,6 +89,7 @@ schedulingRouter.post('/placement', requirePermission('hosts:read'), async (c) =
   return c.json({ strategy: policy.strategy, host: host ?? null });
 });
 
+requestBody('POST /api/v1/scheduling/rebalances', rebalanceBody);
 schedulingRouter.post('/rebalances', requirePermission('policy:manage'), async (c) => {
   const body = await optionalBody(c, rebalanceBody);
   const id = randomUUID();
@@ -144,6 +148,7 @@ async function decide<T extends { by: string }>(
 schedulingRouter.post('/rebalances/:rebalanceId/approve', requirePermission('policy:manage'), (c) =>
   decide(c, 'approve', approveRebalanceSignal, ['awaiting_approval'], {}),
 );
+requestBody('POST /api/v1/scheduling/rebalances/{rebalanceId}/reject', decisionBody);
 schedulingRouter.post('/rebalances/:rebalanceId/reject', requirePermission('policy:manage'), async (c) => {
   const body = await optionalBody(c, decisionBody);
   return decide(c, 'reject', rejectRebalanceSignal, ['awaiting_approval'], body.reason ? { reason: body.reason } : {});
@@ -151,6 +156,7 @@ schedulingRouter.post('/rebalances/:rebalanceId/reject', requirePermission('poli
 schedulingRouter.post('/rebalances/:rebalanceId/cancel', requirePermission('policy:manage'), (c) =>
   decide(c, 'cancel', cancelRebalanceSignal, ['awaiting_approval', 'running'], {}),
 );
+requestBody('POST /api/v1/scheduling/rebalances/{rebalanceId}/undo', undoBody);
 schedulingRouter.post('/rebalances/:rebalanceId/undo', requirePermission('policy:manage'), async (c) => {
   const body = await jsonBody(c, undoBody);
   return decide(c, 'undo', undoMoveSignal, ['undoable'], { serverId: body.serverId });

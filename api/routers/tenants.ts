@@ -13,6 +13,7 @@ import { requireAuth, requirePermission } from '../middleware/authenticate';
 import type { AppEnv, Ctx } from '../deps';
 import { hashPassword } from '../services/passwords';
 import { tenantView, userView } from '../views/identity';
+import { requestBody } from '../lib/request-schemas';
 
 const listQuery = pageQuery
   .extend({
@@ -63,6 +64,7 @@ tenantsRouter.get('/:tenantId', async (c) => {
   return c.json(tenantView(tenant));
 });
 
+requestBody('PATCH /api/v1/tenants/{tenantId}', patchBody);
 tenantsRouter.patch('/:tenantId', requirePermission('tenants:manage'), async (c) => {
   const { tenant } = await visibleTenant(c);
   const body = await jsonBody(c, patchBody);
@@ -105,6 +107,7 @@ tenantsRouter.get('/:tenantId/members', async (c) => {
   );
 });
 
+requestBody('POST /api/v1/tenants/{tenantId}/members', memberBody);
 tenantsRouter.post('/:tenantId/members', async (c) => {
   const { tenant, own } = await visibleTenant(c, true);
   if (!own && !can(principalOf(c), 'tenants:manage')) throw forbidden('requires own:members:manage or tenants:manage');

@@ -15,6 +15,7 @@ import { deregister, mailPasswordReset, profileBody, rolesOf, setStatus } from '
 import { accountView } from '../views/accounts';
 import { queryWorkflow } from '../lib/temporal';
 import { accountReleaseProgressQuery, accountReleaseWorkflowId } from '../../workflows/account-release';
+import { requestBody } from '../lib/request-schemas';
 
 const listQuery = pageQuery
   .extend({
@@ -25,13 +26,17 @@ const listQuery = pageQuery
     q: z.string().trim().min(1).max(120).optional(),
   })
   .strict();
-const statusBody = z
-  .object({
-    status: z.enum(['active', 'suspended', 'deregistered']),
-    reason: z.string().max(500).optional(),
-    releaseResources: z.boolean().optional(),
-  })
-  .strict();
+const statusBody = requestBody(
+  'PUT /api/v1/users/{userId}/status',
+  z
+    .object({
+      status: z.enum(['active', 'suspended', 'deregistered']),
+      reason: z.string().max(500).optional(),
+      releaseResources: z.boolean().optional(),
+    })
+    .strict(),
+);
+requestBody('PATCH /api/v1/users/{userId}', profileBody);
 
 /** Staff query and manage every user: profile, status, password reset. Staff accounts only with admins:manage. */
 export const usersRouter = new Hono<AppEnv>();

@@ -6,6 +6,7 @@ import { activeImage, cloudIdsOf, ownRecord } from '../services/cloud-ids';
 import { targetTenant, visibleResource } from '../lib/resource-access';
 import { changeResource, createResource, resourceRouter } from '../services/resource-operations';
 import { visibleVolumeTypeId } from '../services/volume-types';
+import { requestBody } from '../lib/request-schemas';
 
 const createBody = z
   .object({
@@ -32,6 +33,7 @@ const snapshotBody = z
 
 export const volumesRouter = resourceRouter('volume', 'volumeId', 'volume');
 
+requestBody('POST /api/v1/volumes', createBody);
 volumesRouter.post('/', async (c) => {
   const body = await jsonBody(c, createBody);
   const tenantId = targetTenant(c, body.tenantId);
@@ -102,6 +104,7 @@ volumesRouter.post('/:volumeId/detach', (c) => attachment(c, 'detach'));
 
 export const volumeSnapshotsRouter = resourceRouter('snapshot', 'snapshotId', 'volume snapshot');
 
+requestBody('POST /api/v1/volume-snapshots', snapshotBody);
 volumeSnapshotsRouter.post('/', async (c) => {
   const body = await jsonBody(c, snapshotBody);
   const tenantId = targetTenant(c, body.tenantId);

@@ -93,6 +93,48 @@ describe('REST contract (openapi/cmp.yaml)', () => {
     expect(unknown.headers.get('allow')).toBeNull();
   });
 
+  it('answers only status codes an operation documents (no token, a bad token, malformed JSON, unknown ids, offset=)', async () => {
+    const token = await p.adminToken();
+    const undocumented: string[] = [];
+    for (const [template, item] of Object.entries(contract.paths)) {
+      for (const m of methods) {
+        const op = item[m] as
+          | {
+              responses: Record<string, unknown>;
+              requestBody?: unknown;
+              security?: unknown[];
+              parameters?: Array<{ $ref?: string }>;
+            }
+          | undefined;
+        if (!op || !template.startsWith('/api/')) continue;
+        const url = template.replace(/\{[^}]+\}/g, '00000000-0000-4000-8000-000000000000');
+        const probes: Array<[string, string, Parameters<typeof p.call>[2]]> = [['no token', url, {}]];
+        if (!(Array.isArray(op.security) && op.security.length === 0))
+          probes.push(['a bad token', url, { token: 'not-a-token' }]);
+        if (op.requestBody) probes.push(['malformed JSON', url, { token, raw: '{"' }]);
+        if (template.includes('{') && m === 'get') probes.push(['unknown ids', url, { token }]);
+        if (op.parameters?.some((x) => x.$ref === '#/components/parameters/Offset'))
+          probes.push(['offset=', `${url}?offset=`, { token }]);
+        for (const [what, target, opts] of probes) {
+          const r = await p.call(m.toUpperCase(), target, opts);
+          if (!(String(r.status) in op.responses))
+            undocumented.push(`${m.toUpperCase()} ${template} with ${what}: ${r.status} is not documented`);
+          else if (
+            r.status >= 400 &&
+            Object.keys(r.body ?? {})
+              .sort()
+              .join() !== 'code,details,message,requestId'
+          )
+            undocumented.push(`${m.toUpperCase()} ${template} with ${what}: ${r.status} without the error shape`);
+          // (an unknown parent answers 404 before its list's parameters are read)
+          if (what === 'offset=' && r.status !== 422 && !(template.includes('{') && r.status === 404))
+            undocumented.push(`${m.toUpperCase()} ${template}: offset= answered ${r.status}`);
+        }
+      }
+    }
+    expect(undocumented).toEqual([]);
+  });
+
   it('answers unknown routes with the error shape', async () => {
     const r = await p.call('GET', '/api/v1/nothing-here');
     expect(r.status).toBe(404);
