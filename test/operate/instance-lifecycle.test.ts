@@ -13,6 +13,8 @@ describe('the whole server lifecycle through the API (simulator + real Temporal)
   beforeAll(async () => {
     rig = await startOperateRig();
     owner = await rig.tenant();
+    // The suite makes more servers for its owner than a tenant's default 10 instances.
+    await setTenantLimits(rig.p.db.orm, owner.tenantId, { instances: 30 });
     operator = (await rig.p.staff(['operator'])).token;
   });
   afterAll(async () => rig?.close());
