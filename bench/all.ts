@@ -26,6 +26,8 @@ const BENCHES: Bench[] = [
   { name: 'autoscaling', args: ['2', '1,2'], timeoutS: 180 },
   { name: 'alarm-latency', args: ['2', '0,5'], timeoutS: 180 },
   { name: 'metering-lag', args: [], timeoutS: 120 },
+  { name: 'worker-scale', args: ['1000', '8'], timeoutS: 300 },
+  { name: 'api-lists', args: ['20000', '200', '5'], timeoutS: 240 },
 ];
 
 function run(b: Bench, results: string): Promise<{ code: number | null; seconds: number; timedOut: boolean }> {

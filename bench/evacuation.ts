@@ -143,6 +143,7 @@ async function main(): Promise<void> {
           referenceName: `Masakari defaults, ${MASAKARI.threads} at a time after ${MASAKARI.waitAfterDisableS} s`,
           better: 'lower',
           target: 10,
+          note: `ideal with ${CONCURRENCY} rebuilds at once: ${Math.ceil(n / CONCURRENCY) * REAL.evacuateS} s; the platform's own time (Temporal, database, polling) is real time multiplied by ${F} (wall-clock ${(r.wallS - r.detectS / F).toFixed(1)} s)`,
         },
         {
           figure: `evacuation of ${n} servers: failure → detected`,
@@ -152,6 +153,7 @@ async function main(): Promise<void> {
           referenceName: `service down after ${REAL.serviceDownS} s + ${REAL.misses} sweeps`,
           better: 'lower',
           target: 1,
+          note: `the Masakari model takes the same detection; the sweeps' own run time is real time, multiplied by ${F} like the rest`,
         },
       );
     }
