@@ -48,7 +48,7 @@ export function hostnameParam(value: string): string {
 export function queryInt<B extends z.ZodTypeAny>(bounds: B) {
   return z
     .string()
-    .regex(/^-?[0-9]{1,15}$/, 'must be an integer')
+    .regex(/^-?[0-9]+$/, 'must be an integer')
     .transform(Number)
     .pipe(bounds);
 }
