@@ -1,5 +1,6 @@
 import { rmSync } from 'node:fs';
 import { Hono } from 'hono';
+import { WorkflowNotFoundError } from '@temporalio/client';
 import { z } from 'zod';
 import type { FilterQuery } from '@mikro-orm/core';
 import { DatabaseBackup, TenantDatabase } from '../../domain/entities';
@@ -116,6 +117,45 @@ async function startOnOrchestration<A>(c: Ctx, workflow: (input: A) => Promise<u
   await deps.temporal.workflow.start(workflow, { taskQueue: deps.queues.orchestration, workflowId, args: [input] });
 }
 
+/** Is the workflow running? (Not found, or closed, is no.) */
+async function workflowRunning(c: Ctx, workflowId: string): Promise<boolean> {
+  try {
+    return (await c.get('deps').temporal.workflow.getHandle(workflowId).describe()).status.name === 'RUNNING';
+  } catch (e) {
+    if (e instanceof WorkflowNotFoundError) return false;
+    throw e;
+  }
+}
+
+/** How long after its start a backup or restore may still be waiting for its workflow to be started. */
+const startGraceMs = 60_000;
+
+/**
+ * A backup or restore whose workflow is not running (the API stopped before starting it, its workflow was
+ * terminated or its history removed) is settled as failed when it is read, not left running.
+ */
+async function settleOrphans(c: Ctx, db: TenantDatabase, backups: DatabaseBackup[]): Promise<void> {
+  const lost = 'the process was lost; ask again';
+  const old = (at: Date | string) => Date.now() - new Date(at).getTime() > startGraceMs;
+  let changed = false;
+  for (const b of backups)
+    if (b.status === 'running' && old(b.createdAt) && !(await workflowRunning(c, dbBackupWorkflowId(b.id)))) {
+      Object.assign(b, { status: 'failed', error: lost, finishedAt: new Date() });
+      changed = true;
+    }
+  const r = db.restore;
+  if (
+    db.status === 'restoring' &&
+    (!r || old(r.startedAt)) &&
+    !(await workflowRunning(c, dbRestoreWorkflowId(db.id)))
+  ) {
+    db.status = 'ready';
+    if (r) db.restore = { ...r, status: 'failed', error: lost, finishedAt: new Date().toISOString() };
+    changed = true;
+  }
+  if (changed) await c.get('em').flush();
+}
+
 const note = (c: Ctx, action: string, db: TenantDatabase, details?: Record<string, unknown>) =>
   c.set('audit', { action, targetType: 'database', targetId: db.id, tenantId: db.tenantId, details });
 
@@ -172,6 +212,7 @@ databasesRouter.get('/', async (c) => {
 
 databasesRouter.get('/:databaseId', async (c) => {
   const db = await visibleDatabase(c, 'read');
+  await settleOrphans(c, db, []);
   return c.json(databaseView(db, serverOf(settingsOf(c))));
 });
 
@@ -227,12 +268,15 @@ databasesRouter.get('/:databaseId/backups', async (c) => {
       { databaseId: db.id, ...(q.status ? { status: q.status } : {}) },
       { orderBy: { createdAt: 'desc', id: 'desc' }, limit: q.limit, offset: q.offset },
     );
+  await settleOrphans(c, db, rows);
   return c.json(page(rows.map(databaseBackupView), total, q));
 });
 
 databasesRouter.get('/:databaseId/backups/:backupId', async (c) => {
   const db = await visibleDatabase(c, 'read');
-  return c.json(databaseBackupView(await backupOf(c, db, c.req.param('backupId') ?? '')));
+  const b = await backupOf(c, db, c.req.param('backupId') ?? '');
+  await settleOrphans(c, db, [b]);
+  return c.json(databaseBackupView(b));
 });
 
 databasesRouter.delete('/:databaseId/backups/:backupId', async (c) => {

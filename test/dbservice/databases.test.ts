@@ -2,6 +2,7 @@ import { Writable } from 'node:stream';
 import { createConnection, type Connection } from 'mysql2/promise';
 import { createLogger } from '../../config/logger';
 import { createDbServiceActivities } from '../../activities/dbservice/activities';
+import { newBackup } from '../../activities/dbservice/service';
 import { AuditEntry, TenantDatabase } from '../../domain/entities';
 import { waitFor } from '../support/eventually';
 import { startTestPlatform, type TestPlatform } from '../support/platform';
@@ -277,6 +278,28 @@ describe('database service: tenants’ MySQL databases on their own MariaDB inst
     });
     const [grants] = await conn.query('SHOW GRANTS');
     expect(JSON.stringify(grants)).toContain(under.database.replace(/_/g, '\\\\_'));
+  });
+
+  it('settles a backup and a restore whose workflow is gone as failed when they are read', async () => {
+    const shop = (await p.call('GET', '/api/v1/databases?name=shop', { token: a.token })).body.items[0];
+    const em = p.db.orm.em.fork();
+    const db = await em.findOneOrFail(TenantDatabase, { id: shop.id });
+    // Both began two minutes ago and no workflow runs them (the database's last restore workflow has ended).
+    const began = new Date(Date.now() - 120_000);
+    const orphan = Object.assign(newBackup(db), { createdAt: began });
+    db.status = 'restoring';
+    db.restore = {
+      backupId: orphan.id,
+      status: 'running',
+      bytesDone: 0,
+      bytesTotal: 1,
+      startedAt: began.toISOString(),
+    };
+    await em.persistAndFlush(orphan);
+    const backup = await p.call('GET', `/api/v1/databases/${shop.id}/backups/${orphan.id}`, { token: a.token });
+    expect(backup.body).toMatchObject({ status: 'failed', error: expect.stringMatching(/lost/) });
+    const read = await p.call('GET', `/api/v1/databases/${shop.id}`, { token: a.token });
+    expect(read.body).toMatchObject({ status: 'ready', restore: { backupId: orphan.id, status: 'failed' } });
   });
 
   it('keeps passwords out of answers after creation, out of the logs and the audit trail, and sealed in the database', async () => {
