@@ -12,6 +12,7 @@ import { OmPerformance } from './pages/om/Performance';
 import { OmPool } from './pages/om/Pool';
 import { OmProcesses } from './pages/om/Processes';
 import { OmReports } from './pages/om/Reports';
+import { OmSiteHosts } from './pages/om/SiteHosts';
 import { OpsApprovals } from './pages/ops/Approvals';
 import { OpsBilling } from './pages/ops/Billing';
 import { OpsCatalog } from './pages/ops/Catalog';
@@ -26,6 +27,7 @@ import { OpsUsers } from './pages/ops/Users';
 import { SelfBilling } from './pages/self/Billing';
 import { SelfCatalog } from './pages/self/Catalog';
 import { SelfDashboard } from './pages/self/Dashboard';
+import { SelfDatabases } from './pages/self/Databases';
 import { SelfImages } from './pages/self/Images';
 import { SelfInbox } from './pages/self/Inbox';
 import { SelfInstances } from './pages/self/Instances';
@@ -34,6 +36,7 @@ import { SelfNetworks } from './pages/self/Networks';
 import { SelfOrders } from './pages/self/Orders';
 import { SelfProfile } from './pages/self/Profile';
 import { SelfScaling } from './pages/self/Scaling';
+import { SelfSites } from './pages/self/Sites';
 import { SelfVolumes } from './pages/self/Volumes';
 
 export interface PageDef {
@@ -58,6 +61,8 @@ export const faces: FaceDef[] = [
       { id: 'volumes', perms: ['own:resources:read'], component: SelfVolumes },
       { id: 'networks', perms: ['own:resources:read'], component: SelfNetworks },
       { id: 'loadbalancers', perms: ['own:resources:read'], component: SelfLoadBalancers },
+      { id: 'sites', perms: ['own:resources:read'], component: SelfSites },
+      { id: 'databases', perms: ['own:resources:read'], component: SelfDatabases },
       { id: 'images', perms: ['own:resources:read'], component: SelfImages },
       { id: 'scaling', perms: ['own:resources:read'], component: SelfScaling },
       { id: 'billing', perms: ['own:resources:read'], component: SelfBilling },
@@ -89,6 +94,7 @@ export const faces: FaceDef[] = [
       { id: 'alarms', perms: ['monitoring:read', 'alarms:manage'], component: OmAlarms },
       { id: 'hosts', perms: ['hosts:read'], component: OmHosts },
       { id: 'pool', perms: ['hosts:read'], component: OmPool },
+      { id: 'sitehosts', perms: ['hosts:read'], component: OmSiteHosts },
       { id: 'audit', perms: ['audit:read'], component: OmAudit },
       { id: 'reports', perms: ['reports:read'], component: OmReports },
       { id: 'processes', perms: ['processes:read'], component: OmProcesses },

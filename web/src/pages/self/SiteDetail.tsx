@@ -1,0 +1,186 @@
+// One site: its state and health, code package upload, and its releases with publish and rollback (each health-checked).
+import {
+  Alert,
+  Button,
+  Card,
+  Descriptions,
+  Form,
+  Input,
+  InputNumber,
+  Popconfirm,
+  Space,
+  Table,
+  Typography,
+  Upload,
+} from 'antd';
+import { useState } from 'react';
+import { useTranslation } from 'react-i18next';
+import { api, ok } from '../../api/client';
+import type { Schemas } from '../../api/types';
+import { ErrorAlert, useAct } from '../../components/feedback';
+import { Status, when } from '../../components/Status';
+import { useAsync } from '../../components/use-async';
+import { href } from '../../router';
+
+type Health = Schemas['SiteHealthCheck'];
+
+/** The package's own type, so the API unpacks it as what it is. */
+function packageType(f: File): string {
+  if (/\.zip$/i.test(f.name)) return 'application/zip';
+  if (/\.(tar\.gz|tgz)$/i.test(f.name)) return 'application/gzip';
+  return 'application/octet-stream';
+}
+
+export function SiteDetail({ id }: { id: string }) {
+  const { t } = useTranslation();
+  const act = useAct();
+  const [busy, setBusy] = useState(false);
+  const [health, setHealth] = useState<Partial<Health>>({});
+  const site = useAsync(
+    () => ok(() => api.GET('/api/v1/sites/{siteId}', { params: { path: { siteId: id } } })),
+    [id],
+    4_000,
+  );
+  const run = async (work: () => Promise<unknown>, done?: string) => {
+    setBusy(true);
+    await act(work, done).finally(() => setBusy(false));
+    await site.reload();
+  };
+  // Left empty, the API checks / for a 200.
+  const check = Object.keys(health).length
+    ? {
+        health: {
+          path: health.path ?? '/',
+          status: health.status ?? 200,
+          ...(health.text ? { text: health.text } : {}),
+        },
+      }
+    : {};
+  const upload = (file: File) =>
+    run(
+      () =>
+        ok(() =>
+          api.POST('/api/v1/sites/{siteId}/releases', {
+            params: { path: { siteId: id } },
+            body: file as unknown as string,
+            bodySerializer: (b: unknown) => b as string,
+            headers: { 'content-type': packageType(file) },
+          }),
+        ),
+      t('site.uploaded'),
+    );
+  const publish = (release: number) =>
+    run(
+      () =>
+        ok(() =>
+          api.POST('/api/v1/sites/{siteId}/releases/{release}/publish', {
+            params: { path: { siteId: id, release } },
+            body: check,
+          }),
+        ),
+      t('site.published'),
+    );
+  const rollback = () =>
+    run(
+      () => ok(() => api.POST('/api/v1/sites/{siteId}/rollback', { params: { path: { siteId: id } }, body: check })),
+      t('site.rolledBack'),
+    );
+  const s = site.data;
+  if (!s) return <ErrorAlert error={site.error} />;
+  const operable = s.status === 'ready' || s.status === 'live';
+  return (
+    <Space orientation="vertical" style={{ width: '100%' }}>
+      <a href={href('self', 'sites')}>{t('site.back')}</a>
+      <Descriptions bordered size="small" column={2} title={s.name}>
+        <Descriptions.Item label={t('common.status')}>
+          <Status value={s.status} />
+        </Descriptions.Item>
+        <Descriptions.Item label={t('site.url')}>
+          {s.url ? (
+            <Typography.Link href={s.url} target="_blank" rel="noreferrer">
+              {s.url}
+            </Typography.Link>
+          ) : (
+            '—'
+          )}
+        </Descriptions.Item>
+        <Descriptions.Item label={t('site.liveRelease')}>{s.liveRelease ?? '—'}</Descriptions.Item>
+        <Descriptions.Item label={t('site.hostname')}>{s.hostname}</Descriptions.Item>
+        <Descriptions.Item label={t('site.diskMb')}>{s.diskMb}</Descriptions.Item>
+        <Descriptions.Item label={t('site.php')}>{s.phpVersion}</Descriptions.Item>
+      </Descriptions>
+      {s.failure && <Alert type="warning" showIcon role="alert" title={t('site.health')} description={s.failure} />}
+      <Card size="small" title={t('site.healthCheck')}>
+        <Form
+          layout="inline"
+          aria-label={t('site.healthCheck')}
+          onValuesChange={(_, v: Partial<Health>) =>
+            setHealth(
+              Object.fromEntries(Object.entries(v).filter(([, x]) => x !== undefined && x !== '')) as Partial<Health>,
+            )
+          }
+        >
+          <Form.Item name="path" label={t('site.checkPath')} htmlFor="health-path">
+            <Input id="health-path" placeholder="/" />
+          </Form.Item>
+          <Form.Item name="status" label={t('site.checkStatus')} htmlFor="health-status">
+            <InputNumber id="health-status" min={100} max={599} placeholder="200" />
+          </Form.Item>
+          <Form.Item name="text" label={t('site.checkText')} htmlFor="health-text">
+            <Input id="health-text" />
+          </Form.Item>
+        </Form>
+      </Card>
+      <Space>
+        <Upload
+          accept=".zip,.tar.gz,.tgz"
+          showUploadList={false}
+          disabled={!operable || busy}
+          beforeUpload={(f) => {
+            void upload(f);
+            return false;
+          }}
+        >
+          <Button type="primary" disabled={!operable || busy}>
+            {t('site.upload')}
+          </Button>
+        </Upload>
+        <Popconfirm
+          title={t('site.rollbackConfirm')}
+          okText={t('common.yes')}
+          cancelText={t('common.no')}
+          disabled={s.liveRelease == null || busy}
+          onConfirm={() => void rollback()}
+        >
+          <Button disabled={s.liveRelease == null || busy}>{t('site.rollback')}</Button>
+        </Popconfirm>
+      </Space>
+      <Table<Schemas['SiteRelease']>
+        aria-label={t('site.releases')}
+        rowKey="number"
+        size="small"
+        loading={busy}
+        pagination={false}
+        dataSource={[...s.releases].reverse()}
+        columns={[
+          { title: t('site.release'), dataIndex: 'number' },
+          { title: t('site.size'), render: (_, r) => `${(r.sizeBytes / 1024).toFixed(1)} KB` },
+          { title: t('site.entries'), dataIndex: 'entries' },
+          { title: t('order.created'), render: (_, r) => when(r.createdAt) },
+          { title: t('site.publishedAt'), render: (_, r) => when(r.publishedAt) },
+          {
+            title: t('common.actions'),
+            render: (_, r) =>
+              r.number === s.liveRelease ? (
+                <Status value="live" />
+              ) : (
+                <Button size="small" disabled={!operable || busy} onClick={() => void publish(r.number)}>
+                  {t('site.publish')}
+                </Button>
+              ),
+          },
+        ]}
+      />
+    </Space>
+  );
+}

@@ -1,0 +1,70 @@
+// Sites on the shared hosting tier: the list with status and URL, and ordering one (through the order approval flow).
+import { Typography } from 'antd';
+import { useTranslation } from 'react-i18next';
+import { api, ok } from '../../api/client';
+import type { Schemas } from '../../api/types';
+import { useSession } from '../../auth';
+import { CreateButton } from '../../components/CreateForm';
+import { PagedTable } from '../../components/PagedTable';
+import { Status, when } from '../../components/Status';
+import { go, href } from '../../router';
+import { SiteDetail } from './SiteDetail';
+
+type Site = Schemas['Site'];
+
+function SiteList() {
+  const { t } = useTranslation();
+  const { can } = useSession();
+  return (
+    <PagedTable<Site>
+      label={t('page.self.sites')}
+      rowKey="id"
+      refreshMs={5_000}
+      toolbar={() =>
+        can('own:orders:create') && (
+          <CreateButton<{ name: string; diskMb: number; database?: boolean; note?: string }>
+            id="site-order"
+            title={t('site.order')}
+            fields={[
+              { name: 'name', label: t('site.name'), required: true },
+              { name: 'diskMb', label: t('site.diskMb'), type: 'number', min: 1, required: true, initial: 500 },
+              { name: 'database', label: t('site.withDatabase'), type: 'switch', initial: false },
+              { name: 'note', label: t('site.note'), type: 'textarea' },
+            ]}
+            submit={async (body) => {
+              const r = await ok(() =>
+                api.POST('/api/v1/sites', { body: { ...body, phpVersion: '8.2', database: !!body.database } }),
+              );
+              go('self', 'orders', r.orderId);
+              return r;
+            }}
+          />
+        )
+      }
+      load={(q) => ok(() => api.GET('/api/v1/sites', { params: { query: { limit: q.limit, offset: q.offset } } }))}
+      columns={[
+        { title: t('common.name'), render: (_, s) => <a href={href('self', 'sites', s.id)}>{s.name}</a> },
+        { title: t('common.status'), render: (_, s) => <Status value={s.status} /> },
+        {
+          title: t('site.url'),
+          render: (_, s) =>
+            s.url ? (
+              <Typography.Link href={s.url} target="_blank" rel="noreferrer">
+                {s.url}
+              </Typography.Link>
+            ) : (
+              '—'
+            ),
+        },
+        { title: t('site.liveRelease'), render: (_, s) => s.liveRelease ?? '—' },
+        { title: t('site.diskMb'), dataIndex: 'diskMb' },
+        { title: t('site.php'), dataIndex: 'phpVersion' },
+        { title: t('order.created'), render: (_, s) => when(s.createdAt) },
+      ]}
+    />
+  );
+}
+
+export function SelfSites({ id }: { id?: string }) {
+  return id ? <SiteDetail id={id} /> : <SiteList />;
+}
