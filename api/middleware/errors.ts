@@ -1,6 +1,11 @@
 import type { Context } from 'hono';
 import { HTTPException } from 'hono/http-exception';
-import { UniqueConstraintViolationException, NotFoundError } from '@mikro-orm/core';
+import {
+  ConnectionException,
+  DriverException,
+  UniqueConstraintViolationException,
+  NotFoundError,
+} from '@mikro-orm/core';
 import { WorkflowNotFoundError } from '@temporalio/client';
 import { ApiError } from '../lib/api-error';
 import type { AppEnv } from '../deps';
@@ -19,6 +24,13 @@ export function onError(err: Error, c: Context<AppEnv>) {
     return body(c, new ApiError(409, 'conflict', 'already exists'));
   if (err instanceof NotFoundError) return body(c, new ApiError(404, 'not_found', 'not found'));
   if (err instanceof WorkflowNotFoundError) return body(c, new ApiError(404, 'not_found', 'no such process'));
+  if (databaseUnreachable(err)) {
+    c.get('deps')?.logger.error({ err, requestId: c.get('requestId') }, 'database unreachable');
+    return body(
+      c,
+      new ApiError(503, 'database_unavailable', 'the database is not reachable; please try again shortly'),
+    );
+  }
   if (err instanceof HTTPException) {
     const status = err.status;
     const code =
@@ -33,6 +45,15 @@ export function onError(err: Error, c: Context<AppEnv>) {
   }
   c.get('deps')?.logger.error({ err, requestId: c.get('requestId') }, 'unhandled error');
   return body(c, new ApiError(500, 'internal', 'internal error'));
+}
+
+const unreachableCodes = ['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EPIPE', 'PROTOCOL_CONNECTION_LOST'];
+
+/** A request that failed because the database was away (restarting, unreachable), not because of the request. */
+function databaseUnreachable(err: Error): boolean {
+  if (err instanceof ConnectionException) return true;
+  const code = (err as { code?: string }).code;
+  return (err instanceof DriverException || /^connect /.test(err.message)) && !!code && unreachableCodes.includes(code);
 }
 
 export function onNotFound(c: Context<AppEnv>) {
