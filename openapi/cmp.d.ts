@@ -11412,6 +11412,11 @@ export interface components {
              * @enum {string}
              */
             phpVersion: "8.2";
+            /**
+             * @description a MySQL database on the database service for the site; PHP reads it as CMP_DB_HOST, CMP_DB_PORT, CMP_DB_NAME, CMP_DB_USER and CMP_DB_PASSWORD
+             * @default false
+             */
+            database: boolean;
             note?: string;
         };
         SiteRelease: {

@@ -74,7 +74,7 @@ export async function provisionItemWorkflow(input: ProvisionInput): Promise<Prov
   try {
     // A shared-hosting site lives on a shared host, not in the tenant's cloud project.
     if (input.spec.kind === 'site')
-      return { itemId: input.itemId, resources: await provisionSiteItem(input.spec, step) };
+      return { itemId: input.itemId, resources: await provisionSiteItem(input.spec, step, input.tenantId) };
     ({ projectId } = await step('project', () => quick.ensureTenantProject({ tenantId: input.tenantId })));
     const ref: ProvisionRef = {
       tag: `${workflowInfo().workflowId}.${input.attempt}`,
@@ -251,6 +251,6 @@ async function provisionSpec(
     case 'load_balancer':
       return provisionLoadBalancerItem(spec, ref, step, created);
     case 'site':
-      return provisionSiteItem(spec, step);
+      return provisionSiteItem(spec, step, input.tenantId);
   }
 }

@@ -1,5 +1,7 @@
 import { ParentClosePolicy, proxyActivities, startChild, WorkflowIdReusePolicy } from '@temporalio/workflow';
 import type { SiteActivities } from '../activities/sites/activities';
+import type { DbServiceActivities } from '../activities/dbservice/activities';
+import { siteDatabaseName } from '../domain/sites/database';
 import type { SiteItemSpec } from '../domain/orders/items';
 import { retryPresets } from './retry-presets';
 import { siteWorkflow, siteWorkflowId } from './site';
@@ -10,12 +12,22 @@ type Step = <T>(name: string, fn: () => Promise<T>) => Promise<T>;
  * A site order's item inside `provision-<itemId>`: the code space, user, pool and vhost on the site's shared
  * host, then the site's own long-lived process `site-<siteId>` (left running when the order ends).
  */
-export async function provisionSiteItem(spec: SiteItemSpec, step: Step): Promise<Record<string, unknown>> {
-  const sites = proxyActivities<SiteActivities>({
+export async function provisionSiteItem(
+  spec: SiteItemSpec,
+  step: Step,
+  tenantId: string,
+): Promise<Record<string, unknown>> {
+  const sites = proxyActivities<SiteActivities & Pick<DbServiceActivities, 'createDatabase'>>({
     startToCloseTimeout: '2 minutes',
     retry: { ...retryPresets.orchestration, maximumAttempts: 5 },
   });
-  const set = await step('site', () => sites.setupSite({ siteId: spec.siteId }));
+  // The site's database first: its pool is written with the credentials in its environment.
+  const database = spec.database
+    ? await step('database', () =>
+        sites.createDatabase({ tenantId, name: siteDatabaseName(spec.siteId), siteId: spec.siteId }),
+      )
+    : null;
+  const set = await step('site', () => sites.setupSite({ siteId: spec.siteId, database }));
   await step('site process', async () => {
     try {
       await startChild(siteWorkflow, {

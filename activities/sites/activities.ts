@@ -5,6 +5,16 @@ import { healthProblem, type HealthExpectation } from '../../domain/sites/health
 import { pruneReleases } from '../../domain/sites/releases';
 import { httpGet } from './health-check';
 import type { SitesSettings } from './settings';
+import type { DatabaseCredentials } from '../dbservice/activities';
+
+/** What the site's PHP reads to reach its database. */
+const databaseEnv = (d: DatabaseCredentials): Record<string, string> => ({
+  CMP_DB_HOST: d.host,
+  CMP_DB_PORT: String(d.port),
+  CMP_DB_NAME: d.database,
+  CMP_DB_USER: d.username,
+  CMP_DB_PASSWORD: d.password,
+});
 import { siteOnHost } from './space';
 
 export interface SiteView {
@@ -29,13 +39,19 @@ export function createSiteActivities(orm: Orm, settings: SitesSettings | undefin
 
   return {
     /** Code space, system user, php-fpm pool and vhost on the site's host; the site is then ready for its first release. */
-    async setupSite({ siteId }: { siteId: string }): Promise<SiteView> {
+    async setupSite({
+      siteId,
+      database,
+    }: {
+      siteId: string;
+      database?: DatabaseCredentials | null;
+    }): Promise<SiteView> {
       const em = orm.em.fork();
       const { site, agent, space } = await siteOnHost(em, need(), siteId);
       site.status = 'provisioning';
       await em.flush();
       try {
-        const layout = await agent.createSite(space);
+        const layout = await agent.createSite(space, database ? databaseEnv(database) : {});
         site.systemUser = layout.user;
         site.status = 'ready';
         site.failure = null;

@@ -41,8 +41,8 @@ export class SiteQuotaError extends Error {
 export interface HostAgent {
   /** Starts the host's nginx and php-fpm if they are not running; answers the port nginx serves on. */
   ensureStack(): Promise<{ httpPort: number }>;
-  /** Code space, system user, php-fpm pool and nginx vhost (checked with `nginx -t`, then reloaded). Idempotent. */
-  createSite(space: SiteSpace): Promise<SiteLayout>;
+  /** Code space, system user, php-fpm pool (with `env` for PHP) and nginx vhost (checked with `nginx -t`, then reloaded). Idempotent. */
+  createSite(space: SiteSpace, env?: Record<string, string>): Promise<SiteLayout>;
   /** Bytes the site's code space holds. */
   usageBytes(space: SiteSpace): Promise<number>;
   /** Unpacks a checked package into release directory `number` (removed again if it would exceed the quota). */

@@ -200,7 +200,7 @@ export class LocalHostAgent implements HostAgent {
     process.kill(await this.pidOf('nginx.pid'), 'SIGHUP');
   }
 
-  async createSite(space: SiteSpace): Promise<SiteLayout> {
+  async createSite(space: SiteSpace, env: Record<string, string> = {}): Promise<SiteLayout> {
     if (!/^[a-z0-9-]{1,24}$/.test(space.key)) throw new Error(`bad site key ${space.key}`);
     await this.ensureStack();
     const root = this.siteRoot(space);
@@ -240,12 +240,16 @@ export class LocalHostAgent implements HostAgent {
         fpmPort,
         pool: `site-${space.key}`,
         userLines: user ? `user = ${user}\ngroup = ${user}` : '',
+        envLines: envLines(env),
         maxChildren: this.s.maxChildren ?? 4,
         memoryLimitMb: this.s.memoryLimitMb ?? 128,
         requestTimeoutSeconds: 30,
         bodyLimitMb: 16,
       };
-      await writeFile(this.p('fpm-pools', `site-${space.key}.conf`), renderTemplate('php-fpm-pool.conf', values));
+      // The pool may carry the database's password: only the php-fpm master reads it.
+      await writeFile(this.p('fpm-pools', `site-${space.key}.conf`), renderTemplate('php-fpm-pool.conf', values), {
+        mode: 0o600,
+      });
       const vhost = this.p('vhosts', `site-${space.key}.conf`);
       const before = existsSync(vhost) ? await readFile(vhost, 'utf8') : null;
       await writeFile(vhost, renderTemplate('nginx-vhost.conf', values));
@@ -338,6 +342,17 @@ export class LocalHostAgent implements HostAgent {
     this.nginx = this.fpm = null;
     this.starting = null;
   }
+}
+
+/** `env[NAME] = "value"` lines of a pool; a value that could end the line or the quotes is refused. */
+function envLines(env: Record<string, string>): string {
+  return Object.entries(env)
+    .map(([k, v]) => {
+      if (!/^[A-Z][A-Z0-9_]*$/.test(k) || /["\n\r\\$]/.test(v))
+        throw new Error(`environment value ${k} cannot be written to a pool`);
+      return `env[${k}] = "${v}"`;
+    })
+    .join('\n');
 }
 
 /** Apparent size, entry count and symbolic links under a directory (links are not followed). */

@@ -40,6 +40,7 @@ const siteBody = z
       .regex(/^[a-z0-9]([a-z0-9-]{0,30}[a-z0-9])?$/, 'lower-case letters, digits and inner dashes (a DNS label)'),
     diskMb: z.number().int().min(1).max(102_400),
     phpVersion: z.enum(['8.2']).default('8.2'),
+    database: z.boolean().default(false),
     note: z.string().max(500).optional(),
   })
   .strict();

@@ -36,7 +36,7 @@ export async function orderSite(
   c: Ctx,
   settings: SitesSettings,
   who: { tenantId: string; userId: string },
-  body: { name: string; diskMb: number; phpVersion: string; note?: string },
+  body: { name: string; diskMb: number; phpVersion: string; database: boolean; note?: string },
 ): Promise<{ site: Site; orderId: string }> {
   const em = c.get('em');
   const deps = c.get('deps');
@@ -76,7 +76,16 @@ export async function orderSite(
       deps.orm,
       deps.config,
       who,
-      [{ kind: 'site', name: body.name, siteId: site.id, diskMb: body.diskMb, phpVersion: body.phpVersion }],
+      [
+        {
+          kind: 'site',
+          name: body.name,
+          siteId: site.id,
+          diskMb: body.diskMb,
+          phpVersion: body.phpVersion,
+          database: body.database,
+        },
+      ],
       body.note,
     );
   } catch (e) {

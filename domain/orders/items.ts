@@ -133,6 +133,8 @@ export interface SiteItemSpec {
   siteId: string;
   diskMb: number;
   phpVersion: string;
+  /** A MySQL database on the database service for the site (its credentials reach PHP as CMP_DB_* variables). */
+  database?: boolean;
 }
 
 export type OrderItemSpec =

@@ -5,6 +5,8 @@ import path from 'node:path';
 import { LocalHostAgent } from '../../activities/sites/local-agent';
 import { httpGet } from '../../activities/sites/health-check';
 import { siteKey, type SitesSettings } from '../../activities/sites/settings';
+import { createConnection } from 'mysql2/promise';
+import { startTestDbService, type TestDbService } from '../dbservice/instance';
 import { eventually } from '../support/eventually';
 import { freePort } from '../support/free-port';
 import { startTestPlatform, type TestPlatform } from '../support/platform';
@@ -12,6 +14,7 @@ import { startTestPlatform, type TestPlatform } from '../support/platform';
 jest.setTimeout(60_000);
 
 let platform: TestPlatform;
+let dbsvc: TestDbService;
 let agent: LocalHostAgent;
 let work: string;
 let httpPort: number;
@@ -77,7 +80,11 @@ beforeAll(async () => {
     packageLimitBytes: 4 * 1024 * 1024,
     keepReleases: 2,
   };
-  platform = await startTestPlatform({ activityDeps: { sites } });
+  dbsvc = await startTestDbService();
+  platform = await startTestPlatform({
+    env: { DBSERVICE_URL: dbsvc.adminUrl, DBSERVICE_BACKUP_DIR: dbsvc.backupDir },
+    activityDeps: { sites, dbservice: dbsvc.settings },
+  });
   platform.deps.sites = sites;
   admin = await platform.adminToken();
   tenantA = await platform.tenantUser('site-tenant-a');
@@ -104,6 +111,7 @@ afterAll(async () => {
   }
   await platform?.close();
   await agent?.stop();
+  await dbsvc?.stop();
   rmSync(work, { recursive: true, force: true });
 });
 
@@ -133,10 +141,10 @@ test('an empty pool is a clear error at order time; operators register hosts wit
   expect(tooBig.body.message).toMatch(/no shared host has room for a site of 41 MB/);
 });
 
-test('a site is ordered, approved, set up, uploaded and published: its PHP page answers over HTTP', async () => {
+test('a site is ordered, approved, set up, uploaded and published: its PHP page reads its database over HTTP', async () => {
   const ordered = await platform.call('POST', '/api/v1/sites', {
     token: tenantA.token,
-    body: { name: 'shop', diskMb: 5 },
+    body: { name: 'shop', diskMb: 5, database: true },
   });
   expect(ordered.status).toBe(201);
   siteId = ordered.body.site.id;
@@ -162,8 +170,22 @@ test('a site is ordered, approved, set up, uploaded and published: its PHP page 
   );
   expect(delivered.body.status).toBe('delivered');
 
+  // The site's database, made by its order on the database service: a row written there is what the page shows.
+  const dbs = await platform.call('GET', `/api/v1/databases?siteId=${siteId}`, { token: tenantA.token });
+  expect(dbs.body.total).toBe(1);
+  const conn = await createConnection(dbsvc.adminUrl);
+  try {
+    const name = dbs.body.items[0].database;
+    await conn.query(`CREATE TABLE \`${name}\`.notes (note VARCHAR(64))`);
+    await conn.query(`INSERT INTO \`${name}\`.notes VALUES ('row from the database')`);
+  } finally {
+    await conn.end();
+  }
   const pkg = tarGz('v1', {
-    'index.php': '<?php echo "release one on ", PHP_VERSION, " basedir=", ini_get("open_basedir");',
+    'index.php': [
+      '<?php $db = new mysqli(getenv("CMP_DB_HOST"), getenv("CMP_DB_USER"), getenv("CMP_DB_PASSWORD"), getenv("CMP_DB_NAME"), (int) getenv("CMP_DB_PORT"));',
+      'echo "release one on ", PHP_VERSION, " says ", $db->query("SELECT note FROM notes")->fetch_row()[0], " basedir=", ini_get("open_basedir");',
+    ].join('\n'),
     'static/hello.txt': 'plain file',
   });
   const up = await upload(tenantA.token, siteId, pkg);
@@ -177,7 +199,7 @@ test('a site is ordered, approved, set up, uploaded and published: its PHP page 
   expect(live.body).toMatchObject({ status: 'live', liveRelease: 1, url: `http://shop.sites.localhost:${httpPort}/` });
   const got = await page('shop.sites.localhost');
   expect(got.status).toBe(200);
-  expect(got.body).toContain('release one on 8.2');
+  expect(got.body).toMatch(/release one on 8\.2\.\d+ says row from the database/);
   // PHP sees only the site's own code space.
   expect(got.body).toMatch(/basedir=\S+\/sites\/s[0-9a-f]{12}\/$/);
   expect((await page('shop.sites.localhost', '/static/hello.txt')).body).toBe('plain file');
