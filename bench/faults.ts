@@ -5,7 +5,9 @@
  * order is awaited (the order reconciler runs once if some are still open, as its schedule would) and the row counts:
  * workflows run, completed, failed with a reason the user sees, lost, duplicated cloud objects and quota drift
  * (used + reserved minus what exists in the cloud). Target: zero lost, duplicated and drifted. Prints; asserts nothing.
- *   npx tsx bench/faults.ts [orders per batch] [concurrency]
+ * The same faults then hit a batch of instance actions (a hard reboot of each of a tenant's servers, through the
+ * instance workflow's Update).
+ *   npx tsx bench/faults.ts [orders per batch] [concurrency] [servers per action batch]
  * FAULTS_MARIADB=1 runs the business database on a private MariaDB (scripts/mariadb.sh on its own port and data
  * directory, never a shared server), which the MariaDB fault restarts; otherwise that row is skipped with its reason.
  */
@@ -18,9 +20,12 @@ import { projectRoot, startTemporalDevServer, type DevServerOptions } from '../s
 import { freePort } from '../test/support/free-port';
 import { startFaultRig, type FaultRig } from '../test/faults/rig';
 import { runOrderBatch, type FaultRow } from '../test/faults/orders-batch';
+import { runActionBatch } from '../test/faults/actions-batch';
 
 const ORDERS = Number(process.argv[2] ?? 16);
 const CONCURRENCY = Number(process.argv[3] ?? 4);
+/** Servers whose hard reboots make each instance-action batch. */
+const SERVERS = Number(process.argv[4] ?? 8);
 const DEADLINE_MS = 240_000;
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
@@ -191,29 +196,46 @@ async function main(): Promise<void> {
   const fr = await startFaultRig({ apis: 2, workers: 2 });
   const rows: Array<FaultRow | { fault: string; skip: string }> = [];
   try {
-    for (const f of faults(temporal, mariadb)) {
-      if (f.skip) {
-        rows.push({ fault: f.name, skip: f.skip });
-        continue;
+    for (const workload of ['order', 'instance action'] as const) {
+      for (const f of faults(temporal, mariadb)) {
+        const fault = `${workload}: ${f.name}`;
+        if (f.skip) {
+          rows.push({ fault, skip: f.skip });
+          continue;
+        }
+        const started = Date.now();
+        const inject = f.inject && ((count: () => number) => f.inject!(fr, count));
+        let row: FaultRow;
+        if (workload === 'order') {
+          const undo = f.around?.(fr);
+          let undone: string[] = [];
+          try {
+            row = await runOrderBatch(fr, {
+              fault,
+              orders: ORDERS,
+              concurrency: CONCURRENCY,
+              deadlineMs: DEADLINE_MS,
+              inject,
+            });
+          } finally {
+            undone = undo?.() ?? [];
+          }
+          row.notes.push(...undone);
+        } else {
+          const around = f.around && (() => f.around!(fr));
+          row = await runActionBatch(fr, {
+            fault,
+            servers: SERVERS,
+            concurrency: CONCURRENCY,
+            deadlineMs: DEADLINE_MS,
+            inject,
+            around,
+          });
+        }
+        row.notes.push(`${((Date.now() - started) / 1000).toFixed(1)} s`);
+        rows.push(row);
+        console.error(`${fault}: ${JSON.stringify(row)}`);
       }
-      const undo = f.around?.(fr);
-      const started = Date.now();
-      let row: FaultRow;
-      let undone: string[] = [];
-      try {
-        row = await runOrderBatch(fr, {
-          fault: f.name,
-          orders: ORDERS,
-          concurrency: CONCURRENCY,
-          deadlineMs: DEADLINE_MS,
-          inject: f.inject && ((submitted) => f.inject!(fr, submitted)),
-        });
-      } finally {
-        undone = undo?.() ?? [];
-      }
-      row.notes.push(...undone, `${((Date.now() - started) / 1000).toFixed(1)} s`);
-      rows.push(row);
-      console.error(`${f.name}: ${JSON.stringify(row)}`);
     }
   } finally {
     await fr.close();
@@ -222,7 +244,7 @@ async function main(): Promise<void> {
     rmSync(dir, { recursive: true, force: true });
   }
   console.log(
-    `\nFault campaign: ${ORDERS} orders per fault (one server with a 1 GB volume each), ${CONCURRENCY} at a time, 2 APIs, 2 workers\n`,
+    `\nFault campaign: 2 APIs, 2 workers; per fault ${ORDERS} orders (one server with a 1 GB volume each) and ${SERVERS} hard reboots, ${CONCURRENCY} at a time\n`,
   );
   printTable(rows);
 }

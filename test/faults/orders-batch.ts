@@ -67,10 +67,12 @@ export async function runOrderBatch(
     orders: number;
     concurrency: number;
     deadlineMs: number;
+    /** The tenant ordering (a fresh one with roomy quotas by default). */
+    user?: Awaited<ReturnType<typeof batchTenant>>;
     inject?: (submitted: () => number) => Promise<string[]>;
   },
 ): Promise<OrderBatchResult> {
-  const user = await batchTenant(fr);
+  const user = opts.user ?? (await batchTenant(fr));
   const errorsBefore = fr.apiErrors().length;
   const em = () => fr.rig.p.db.orm.em.fork();
   const notes: string[] = [];
