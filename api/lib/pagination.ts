@@ -3,7 +3,7 @@ import { queryInt } from './validate';
 
 export const pageQuery = z.object({
   limit: queryInt(z.number().int().min(1).max(200)).default('50'),
-  offset: queryInt(z.number().int().min(0)).default('0'),
+  offset: queryInt(z.number().int().min(0).max(1_000_000_000)).default('0'),
 });
 
 export interface Page<T> {

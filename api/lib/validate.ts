@@ -52,3 +52,9 @@ export function queryInt<B extends z.ZodTypeAny>(bounds: B) {
     .transform(Number)
     .pipe(bounds);
 }
+
+/** A date-time query parameter (RFC 3339, as the contract's `format: date-time`), read as a Date. */
+export const dateTime = z
+  .string()
+  .datetime({ offset: true })
+  .transform((s) => new Date(s));

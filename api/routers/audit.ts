@@ -3,7 +3,7 @@ import { z } from 'zod';
 import type { FilterQuery } from '@mikro-orm/core';
 import { AuditEntry } from '../../domain/entities';
 import { page, pageQuery } from '../lib/pagination';
-import { queryParams } from '../lib/validate';
+import { dateTime, queryParams } from '../lib/validate';
 import { requireAuth, requirePermission } from '../middleware/authenticate';
 import type { AppEnv } from '../deps';
 
@@ -15,8 +15,8 @@ const listQuery = pageQuery
     action: z.string().max(80).optional(),
     result: z.enum(['success', 'failure', 'denied']).optional(),
     targetId: z.string().max(80).optional(),
-    from: z.coerce.date().optional(),
-    to: z.coerce.date().optional(),
+    from: dateTime.optional(),
+    to: dateTime.optional(),
   })
   .strict();
 

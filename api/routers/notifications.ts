@@ -6,7 +6,7 @@ import { notificationStatuses, notifyChannels } from '../../domain/notify/types'
 import { notFound } from '../lib/api-error';
 import { pathId } from '../lib/ids';
 import { page, pageQuery } from '../lib/pagination';
-import { queryParams } from '../lib/validate';
+import { dateTime, queryParams } from '../lib/validate';
 import { requireAuth, requirePermission } from '../middleware/authenticate';
 import type { AppEnv } from '../deps';
 import { notificationView } from '../views/notify';
@@ -19,8 +19,8 @@ const listQuery = pageQuery
     dedupKey: z.string().max(200).optional(),
     eventType: z.string().max(80).optional(),
     workflowId: z.string().max(255).optional(),
-    from: z.coerce.date().optional(),
-    to: z.coerce.date().optional(),
+    from: dateTime.optional(),
+    to: dateTime.optional(),
   })
   .strict();
 
