@@ -213,6 +213,7 @@ export const en = {
     port: 'Port',
     security_group: 'Security group',
     image: 'Image',
+    site: 'Site',
   },
   quota: {
     instances: 'Instances',

@@ -215,6 +215,7 @@ export const zh: typeof en = {
     port: '端口',
     security_group: '安全组',
     image: '镜像',
+    site: '网站',
   },
   quota: {
     instances: '虚拟机数',

@@ -18,7 +18,7 @@ export function OpsCatalog() {
   const [editing, setEditing] = useState<Product>();
   const [form] = Form.useForm<Schemas['CatalogProductPatch']>();
   const bump = () => setVersion((v) => v + 1);
-  const kinds = ['flavor', 'volume', 'floating_ip', 'network', 'bandwidth', 'load_balancer'];
+  const kinds = ['flavor', 'volume', 'floating_ip', 'network', 'bandwidth', 'load_balancer', 'site'];
   return (
     <>
       <PagedTable<Product>

@@ -4,6 +4,7 @@ import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { api, ok } from '../../api/client';
 import type { Schemas } from '../../api/types';
+import { bytes } from '../../components/bytes';
 import { ErrorAlert, useAct } from '../../components/feedback';
 import { PagedTable } from '../../components/PagedTable';
 import { Status, when } from '../../components/Status';
@@ -17,7 +18,9 @@ function RestoreState({ db }: { db: Schemas['Database'] }) {
   if (!r) return null;
   return (
     <Space orientation="vertical" style={{ width: '100%' }} aria-live="polite">
-      {t('database.restoreOf', { when: when(r.startedAt) })}: <Status value={r.status} />
+      <span>
+        {t('database.restoreOf', { when: when(r.startedAt) })}: <Status value={r.status} />
+      </span>
       <Progress
         percent={r.bytesTotal ? Math.round((r.bytesDone / r.bytesTotal) * 100) : r.status === 'done' ? 100 : 0}
         status={r.status === 'failed' ? 'exception' : r.status === 'done' ? 'success' : 'active'}
@@ -73,7 +76,7 @@ export function DatabaseBackups({ databaseId }: { databaseId: string }) {
         columns={[
           { title: t('order.created'), render: (_, b) => when(b.createdAt) },
           { title: t('common.status'), render: (_, b) => <Status value={b.status} /> },
-          { title: t('site.size'), render: (_, b) => `${(b.sizeBytes / 1024).toFixed(1)} KB` },
+          { title: t('site.size'), render: (_, b) => bytes(b.sizeBytes) },
           { title: t('instance.finishedAt'), render: (_, b) => when(b.finishedAt) },
           { title: t('order.error'), render: (_, b) => b.error ?? '' },
           {

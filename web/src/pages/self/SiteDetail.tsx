@@ -17,6 +17,7 @@ import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { api, ok } from '../../api/client';
 import type { Schemas } from '../../api/types';
+import { bytes } from '../../components/bytes';
 import { ErrorAlert, useAct } from '../../components/feedback';
 import { Status, when } from '../../components/Status';
 import { useAsync } from '../../components/use-async';
@@ -164,7 +165,7 @@ export function SiteDetail({ id }: { id: string }) {
         dataSource={[...s.releases].reverse()}
         columns={[
           { title: t('site.release'), dataIndex: 'number' },
-          { title: t('site.size'), render: (_, r) => `${(r.sizeBytes / 1024).toFixed(1)} KB` },
+          { title: t('site.size'), render: (_, r) => bytes(r.sizeBytes) },
           { title: t('site.entries'), dataIndex: 'entries' },
           { title: t('order.created'), render: (_, r) => when(r.createdAt) },
           { title: t('site.publishedAt'), render: (_, r) => when(r.publishedAt) },
