@@ -35,11 +35,11 @@ cleanup() {
 trap cleanup EXIT
 trap 'exit 130' INT TERM
 
-read -r API TEMPORAL UI SIM PROM AM NSCA SINKS < <(node -e "
+read -r API TEMPORAL UI SIM PROM AM NSCA SINKS DBS < <(node -e "
 const net = require('net');
 (async () => {
   const ports = [];
-  while (ports.length < 8) {
+  while (ports.length < 9) {
     const p = await new Promise((r) => { const s = net.createServer(); s.listen(0, '127.0.0.1', () => { const n = s.address().port; s.close(() => r(n)); }); });
     if (!ports.includes(p)) ports.push(p);
   }
@@ -51,7 +51,7 @@ BASE="http://127.0.0.1:$API"
 DATA_DIR="$WORK/data" DATABASE_URL="sqlite:$WORK/data/cmp.sqlite" NODE_ENV=development LOG_LEVEL=warn \
   HOST=127.0.0.1 PORT="$API" PUBLIC_URL='' TEMPORAL_EMBEDDED=true TEMPORAL_ADDRESS="127.0.0.1:$TEMPORAL" TEMPORAL_UI_PORT="$UI" \
   SIMULATOR_EMBEDDED=true SIMULATOR_PORT="$SIM" SIMULATOR_STATE_FILE='' PROMETHEUS_PORT="$PROM" PROMETHEUS_URL='' \
-  ALERTMANAGER_PORT="$AM" NSCA_PORT="$NSCA" SINKS_UI_PORT="$SINKS" OS_AUTH_URL='' OS_CLOUD='' SMTP_URL='' TWILIO_ACCOUNT_SID='' \
+  ALERTMANAGER_PORT="$AM" NSCA_PORT="$NSCA" SINKS_UI_PORT="$SINKS" DBSERVICE_PORT="$DBS" OS_AUTH_URL='' OS_CLOUD='' SMTP_URL='' TWILIO_ACCOUNT_SID='' \
   BOOTSTRAP_ADMIN_EMAIL="$ADMIN_EMAIL" BOOTSTRAP_ADMIN_PASSWORD="$ADMIN_PASSWORD" REGISTRATION_REQUIRES_APPROVAL=false REGISTRATION_EMAIL_VERIFICATION=false \
   RATE_LIMITS=off ACCESS_TOKEN_TTL_SECONDS=3600 \
   node --import tsx scripts/start.ts >"$WORK/platform.log" 2>&1 &
