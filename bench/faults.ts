@@ -84,7 +84,7 @@ interface Fault {
   name: string;
   skip?: string;
   /** Runs while the batch's orders are submitted; answers notes for the table. */
-  inject?: (fr: FaultRig, submitted: () => number) => Promise<string[]>;
+  inject?: (fr: FaultRig, submitted: () => number, total: number) => Promise<string[]>;
   /** Set up before the batch and undone after it. */
   around?: (fr: FaultRig) => () => string[];
 }
@@ -113,8 +113,8 @@ function faults(
     },
     {
       name: 'Temporal dev server restarted (SIGKILL, 3 s down)',
-      async inject(_fr, submitted) {
-        await until(() => submitted() >= Math.min(3, ORDERS));
+      async inject(_fr, submitted, total) {
+        await until(() => submitted() >= Math.min(3, total));
         await temporal.restart(3000);
         return ['Temporal server killed and started again on its file'];
       },
@@ -122,8 +122,8 @@ function faults(
     mariadb
       ? {
           name: 'MariaDB restarted (3 s down)',
-          async inject(_fr, submitted) {
-            await until(() => submitted() >= Math.min(3, ORDERS));
+          async inject(_fr, submitted, total) {
+            await until(() => submitted() >= Math.min(3, total));
             await mariadb.restart(3000);
             return ['MariaDB shut down and started again'];
           },
@@ -145,10 +145,10 @@ function faults(
     },
     {
       name: 'API SIGKILL (x2), restarted',
-      async inject(fr, submitted) {
+      async inject(fr, submitted, total) {
         const killed: number[] = [];
-        for (const at of [2, Math.ceil(ORDERS / 2)]) {
-          await until(() => submitted() >= Math.min(at, ORDERS));
+        for (const at of [Math.min(2, total), Math.ceil(total / 2)]) {
+          await until(() => submitted() >= at);
           const victim = fr.apis.find((a) => a.proc.exitCode === null && !a.proc.signalCode)!;
           await fr.killApi(victim);
           killed.push(victim.pid);
@@ -204,7 +204,7 @@ async function main(): Promise<void> {
           continue;
         }
         const started = Date.now();
-        const inject = f.inject && ((count: () => number) => f.inject!(fr, count));
+        const inject = f.inject && ((count: () => number, total: number) => f.inject!(fr, count, total));
         let row: FaultRow;
         if (workload === 'order') {
           const undo = f.around?.(fr);

@@ -18,7 +18,8 @@ export async function runActionBatch(
     servers: number;
     concurrency: number;
     deadlineMs: number;
-    inject?: (requested: () => number) => Promise<string[]>;
+    /** Runs beside the requests; `requested()` counts those answered (or cut) so far, of `total`. */
+    inject?: (requested: () => number, total: number) => Promise<string[]>;
     /** Sets a fault up once the servers exist; what it answers undoes it after the actions ended. */
     around?: () => () => string[];
   },
@@ -63,7 +64,7 @@ export async function runActionBatch(
       }
     }),
   );
-  const injected = opts.inject ? opts.inject(() => accepted.size) : Promise.resolve([]);
+  const injected = opts.inject ? opts.inject(() => accepted.size + refused, ids.length) : Promise.resolve([]);
   await requestAll;
   notes.push(...(await injected));
 

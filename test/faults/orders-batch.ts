@@ -69,7 +69,8 @@ export async function runOrderBatch(
     deadlineMs: number;
     /** The tenant ordering (a fresh one with roomy quotas by default). */
     user?: Awaited<ReturnType<typeof batchTenant>>;
-    inject?: (submitted: () => number) => Promise<string[]>;
+    /** Runs beside the submissions; `submitted()` counts those answered (or cut) so far, of `total`. */
+    inject?: (submitted: () => number, total: number) => Promise<string[]>;
   },
 ): Promise<OrderBatchResult> {
   const user = opts.user ?? (await batchTenant(fr));
@@ -79,7 +80,7 @@ export async function runOrderBatch(
   const reasons = new Map<string, number>();
   const why = (r: string) => reasons.set(r, (reasons.get(r) ?? 0) + 1);
   const accepted: string[] = [];
-  const submitted = () => accepted.length;
+  const submitted = () => accepted.length + refused;
   let refused = 0;
   let next = 0;
   const submitAll = Promise.all(
@@ -112,7 +113,7 @@ export async function runOrderBatch(
       }
     }),
   );
-  const injected = opts.inject ? opts.inject(submitted) : Promise.resolve([]);
+  const injected = opts.inject ? opts.inject(submitted, opts.orders) : Promise.resolve([]);
   await submitAll;
   notes.push(...(await injected));
   for (const [r, n] of reasons) notes.push(`${n}x ${r}`);
