@@ -104,13 +104,15 @@ export interface paths {
             };
             requestBody?: never;
             responses: {
-                /** @description the contract */
+                /** @description the contract (a YAML document) */
                 200: {
                     headers: {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/yaml": string;
+                        "application/yaml": {
+                            [key: string]: unknown;
+                        };
                     };
                 };
                 500: components["responses"]["InternalError"];
