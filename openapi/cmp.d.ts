@@ -5122,6 +5122,7 @@ export interface paths {
                 409: components["responses"]["Conflict"];
                 422: components["responses"]["Invalid"];
                 500: components["responses"]["InternalError"];
+                502: components["responses"]["OperateOpenStackFailed"];
             };
         };
         delete?: never;

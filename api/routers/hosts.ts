@@ -1,5 +1,5 @@
 import { Hono } from 'hono';
-import { WorkflowExecutionStatusName } from '@temporalio/client';
+import { WorkflowExecutionStatusName, WorkflowFailedError } from '@temporalio/client';
 import { z } from 'zod';
 import { HaHost, SchedulingPolicyRecord } from '../../domain/entities';
 import { fencingFromConfig } from '../../domain/ha/fencing';
@@ -25,6 +25,7 @@ import { hostnameParam, optionalBody, queryParams } from '../lib/validate';
 import { requireAuth, requirePermission } from '../middleware/authenticate';
 import type { AppEnv, Ctx } from '../deps';
 import { drainInput, evacuateInput } from '../services/ha';
+import { operationError } from '../services/resource-operations';
 import { hostView } from '../views/ha';
 import { requestBody } from '../lib/request-schemas';
 
@@ -115,15 +116,24 @@ hostsRouter.post('/:hostname/enable', requirePermission('hosts:operate'), async 
     () => false,
   );
   if (running) throw conflict(`host ${host.hostname} is still being drained`);
-  await deps.temporal.workflow.execute(enableHostWorkflow, {
-    taskQueue: deps.queues.orchestration,
-    workflowId: enableHostWorkflowId(host.hostname),
-    args: [{ hostname: host.hostname }],
-    workflowExecutionTimeout: '2 minutes',
-  });
+  try {
+    await deps.temporal.workflow.execute(enableHostWorkflow, {
+      taskQueue: deps.queues.orchestration,
+      workflowId: enableHostWorkflowId(host.hostname),
+      args: [{ hostname: host.hostname }],
+      workflowExecutionTimeout: '2 minutes',
+    });
+  } catch (e) {
+    // Two enables at once: the second is refused; the cloud refusing it is its answer, not an internal error.
+    if (isAlreadyStarted(e)) throw conflict(`host ${host.hostname} is already being enabled`);
+    if (e instanceof WorkflowFailedError) throw operationError(e, `enable host ${host.hostname}`);
+    throw e;
+  }
   const em = c.get('em');
   em.clear();
-  return c.json(hostView(await em.findOneOrFail(HaHost, { hostname: host.hostname }), await policy(c), fencing(c)));
+  const enabled = await em.findOne(HaHost, { hostname: host.hostname });
+  if (!enabled) throw notFound('host', host.hostname);
+  return c.json(hostView(enabled, await policy(c), fencing(c)));
 });
 
 requestBody('POST /api/v1/hosts/{hostname}/evacuate', evacuateBody);

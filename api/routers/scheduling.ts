@@ -32,8 +32,9 @@ const policyBody = z
   .object({
     strategy: z.enum(['load_balancing', 'energy_saving']).optional(),
     reservedHosts: z.array(hostName).max(100).optional(),
-    cpuAllocationRatio: z.number().positive().max(64).optional(),
-    ramAllocationRatio: z.number().positive().max(16).optional(),
+    // At least 0.1: a ratio near zero makes every host's load overflow (a load the plan's JSON cannot carry).
+    cpuAllocationRatio: z.number().min(0.1).max(64).optional(),
+    ramAllocationRatio: z.number().min(0.1).max(16).optional(),
   })
   .strict();
 const placementBody = z

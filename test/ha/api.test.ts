@@ -245,4 +245,27 @@ describe('hosts, migrations, evacuations and scheduling API (real Temporal, simu
     expect(svc).toMatchObject({ forced_down: false, status: 'enabled' });
     expect((await p.call('POST', '/api/v1/hosts/compute-03/release', { token: op })).status).toBe(409);
   }, 60_000);
+
+  it('answers the cloud refusing to end a maintenance with its reason, and refuses allocation ratios that would overflow the loads', async () => {
+    const svc = (await h.cloud.compute.listServices({ binary: 'nova-compute', host: 'compute-02' }))[0]!;
+    await h.cloud.compute.disableService(String(svc.id), 'maintenance');
+    const { fault } = await h.admin('POST', '/faults', { path: 'os-services', method: 'PUT', status: 400 });
+    try {
+      const refused = await p.call('POST', '/api/v1/hosts/compute-02/enable', { token: op });
+      expect(refused.status).toBe(422);
+      expect(refused.body.message).toMatch(/^enable host compute-02: /);
+    } finally {
+      await h.admin('DELETE', `/faults/${fault.id}`);
+    }
+    const enabled = await p.call('POST', '/api/v1/hosts/compute-02/enable', { token: op });
+    expect(enabled.status).toBe(200);
+    expect((await h.cloud.compute.listServices({ binary: 'nova-compute', host: 'compute-02' }))[0]).toMatchObject({
+      status: 'enabled',
+    });
+
+    for (const cpuAllocationRatio of [5e-324, 0.01])
+      expect(
+        (await p.call('PUT', '/api/v1/scheduling/policy', { token: op, body: { cpuAllocationRatio } })).status,
+      ).toBe(422);
+  }, 60_000);
 });
