@@ -21,6 +21,26 @@ if [ "$("$VENV/bin/st" --version 2>/dev/null)" != "st, version $VERSION" ]; then
   python3 -m venv "$VENV" && "$VENV/bin/pip" install -q --disable-pip-version-check "schemathesis==$VERSION" >&2 ||
     { log "could not install Schemathesis $VERSION"; exit 1; }
 fi
+# Debian's Python 3.11 (before 3.11.8) can raise a spurious SystemError ("AST constructor recursion depth
+# mismatch", CPython gh-106905) when Hypothesis parses a large module's source only to print a lambda's name;
+# Schemathesis then reports the operation as a runtime error. The guard answers such a name as unknown.
+SITE="$("$VENV/bin/python" -c 'import sysconfig; print(sysconfig.get_paths()["purelib"])')"
+cat >"$SITE/cmp_lambda_names.py" <<'EOF'
+import hypothesis.internal.lambda_sources as sources
+
+_describe = sources._lambda_description
+
+
+def _guarded(f, *args, **kwargs):
+    try:
+        return _describe(f, *args, **kwargs)
+    except SystemError:
+        return "lambda: <unknown>"
+
+
+sources._lambda_description = _guarded
+EOF
+echo 'import cmp_lambda_names' >"$SITE/cmp-lambda-names.pth"
 
 WORK="$(mktemp -d "${TMPDIR:-/tmp}/cmp-schemathesis.XXXXXX")"
 LAUNCHER_PID=""
