@@ -15,6 +15,7 @@ import { simulatorProvisionSettings } from '../activities/openstack/provision-se
 import { freePort } from '../test/support/free-port';
 import { startTestPlatform } from '../test/support/platform';
 import { reportFigures } from './lib/figures';
+import { orderBenchFixture } from './lib/order-fixture';
 import { formatTimeline, historyTimeline } from './lib/history-timeline';
 
 const ORDERS = Number(process.argv[2] ?? 40);
@@ -44,29 +45,8 @@ async function main(): Promise<void> {
     activityDeps: { provision: simulatorProvisionSettings(sim.url) },
   });
   try {
-    const operator = (await p.staff(['operator'])).token;
-    const flavor = await p.call('POST', '/api/v1/catalog/products', {
-      token: operator,
-      body: {
-        kind: 'flavor',
-        name: 'bench.tiny',
-        vcpus: 1,
-        ramMb: 512,
-        diskGb: 1,
-        bandwidthMbps: 10,
-        hourlyPrice: 0.01,
-        monthlyPrice: 5,
-      },
-    });
-    const images = (sim.cloud.services as unknown as { image: { images: Map<string, { id: string; name: string }> } })
-      .image.images;
-    const imageId = [...images.values()].find((i) => i.name.startsWith('cirros'))!.id;
-    const user = await p.tenantUser('bench-orders');
-    await p.call('PUT', `/api/v1/quotas/${user.tenantId}`, {
-      token: operator,
-      body: { instances: -1, vcpus: -1, ramMb: -1 },
-    });
-    const order = () => ({ items: [{ kind: 'server', name: 'b', flavorId: flavor.body.id, imageId }] });
+    const { flavorId, imageId, user } = await orderBenchFixture(p, sim, 'bench-orders');
+    const order = () => ({ items: [{ kind: 'server', name: 'b', flavorId, imageId }] });
 
     // Warm-up: the tenant's project, the flavor and the workers' caches.
     const warm = await p.call('POST', '/api/v1/orders', { token: user.token, body: order() });

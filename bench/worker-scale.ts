@@ -20,6 +20,7 @@ import { freePort } from '../test/support/free-port';
 import { startTestPlatform } from '../test/support/platform';
 import { killAndProve, startWorkerChild, waitPolling } from '../test/support/processes';
 import { reportFigures } from './lib/figures';
+import { orderBenchFixture } from './lib/order-fixture';
 
 const ORDERS = Number(process.argv[2] ?? 1000);
 const CONCURRENCY = Number(process.argv[3] ?? 8);
@@ -67,28 +68,7 @@ async function main(): Promise<void> {
     let peak = idle;
     const sampler = setInterval(() => (peak = Math.max(peak, rssMb(worker!.pid))), 250);
 
-    const operator = (await p.staff(['operator'])).token;
-    const flavor = await p.call('POST', '/api/v1/catalog/products', {
-      token: operator,
-      body: {
-        kind: 'flavor',
-        name: 'bench.tiny',
-        vcpus: 1,
-        ramMb: 512,
-        diskGb: 1,
-        bandwidthMbps: 10,
-        hourlyPrice: 0.01,
-        monthlyPrice: 5,
-      },
-    });
-    const images = (sim.cloud.services as unknown as { image: { images: Map<string, { id: string; name: string }> } })
-      .image.images;
-    const imageId = [...images.values()].find((i) => i.name.startsWith('cirros'))!.id;
-    const user = await p.tenantUser('bench-worker');
-    await p.call('PUT', `/api/v1/quotas/${user.tenantId}`, {
-      token: operator,
-      body: { instances: -1, vcpus: -1, ramMb: -1 },
-    });
+    const { flavorId, imageId, user } = await orderBenchFixture(p, sim, 'bench-worker');
     const started = Date.now();
     let next = 0;
     await Promise.all(
@@ -97,7 +77,7 @@ async function main(): Promise<void> {
           next++;
           const r = await p.call('POST', '/api/v1/orders', {
             token: user.token,
-            body: { items: [{ kind: 'server', name: 'w', flavorId: flavor.body.id, imageId }] },
+            body: { items: [{ kind: 'server', name: 'w', flavorId, imageId }] },
           });
           if (r.status !== 201) throw new Error(`submit: ${r.status} ${JSON.stringify(r.body)}`);
         }
