@@ -131,7 +131,8 @@ describe('scaling groups whose evaluations fail, or whose workflow is gone (real
       60_000,
     );
     const quota = () => p.call('GET', `/api/v1/quotas/${tenant.tenantId}`, { token: tenant.token });
-    expect((await quota()).body.used.instances).toBe(1);
+    // The member is shown active just before its reservation is committed to usage.
+    await waitFor('the member counted in the quota', quota, (r) => r.body.used.instances === 1, 10_000);
     await p.temporal.client.workflow.getHandle(autoscaleWorkflowId(id)).terminate('lost');
     expect(await workflowStatus(id)).toBe('TERMINATED');
 
