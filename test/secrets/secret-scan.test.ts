@@ -34,7 +34,7 @@ async function decodedHistory(client: Client, id: string): Promise<Payload[]> {
   return new EncryptionCodec(processKeyring()).decode(payloads(await client.workflow.getHandle(id).fetchHistory()));
 }
 
-function encodings(history: unknown): Set<string> {
+function encodings(history: { events?: unknown[] | null }): Set<string> {
   const found = new Set<string>();
   const walk = (v: unknown): void => {
     if (!v || typeof v !== 'object' || v instanceof Uint8Array) return;
@@ -42,7 +42,26 @@ function encodings(history: unknown): Set<string> {
     if (md?.encoding instanceof Uint8Array) found.add(Buffer.from(md.encoding).toString('utf8'));
     for (const x of Object.values(v)) walk(x);
   };
-  walk(history);
+  // The Temporal core's own bookkeeping is plain JSON the codec never sees: a patch's marker and its
+  // TemporalChangeVersion search attribute (the patch's name), and a local activity's marker data (sequence
+  // number, attempt, times) beside its result, which does pass the codec. The secret scan reads them too.
+  const core = new Set(['patch-data', 'TemporalChangeVersion']);
+  const outsideCore = (v: unknown, localActivity = false): unknown =>
+    !v || typeof v !== 'object' || v instanceof Uint8Array
+      ? v
+      : Object.fromEntries(
+          Object.entries(v)
+            .filter(([k]) => !core.has(k) && !(localActivity && k === 'data'))
+            .map(([k, x]) => [k, outsideCore(x, k === 'details' && localActivity)]),
+        );
+  for (const e of history.events ?? []) {
+    const marker = (e as { markerRecordedEventAttributes?: { markerName?: string } }).markerRecordedEventAttributes;
+    walk(
+      marker?.markerName === 'core_local_activity'
+        ? { ...(e as object), markerRecordedEventAttributes: outsideCore(marker, true) }
+        : outsideCore(e),
+    );
+  }
   return found;
 }
 
