@@ -1,9 +1,18 @@
-import { condition, defineQuery, defineSignal, setHandler, workflowInfo } from '@temporalio/workflow';
+import {
+  CancellationScope,
+  condition,
+  defineQuery,
+  defineSignal,
+  patched,
+  setHandler,
+  workflowInfo,
+} from '@temporalio/workflow';
 import { capacityOf } from '../domain/ha/host-capacity';
 import { fits } from '../domain/scheduling/capacity';
 import { selectHost } from '../domain/scheduling/select-host';
 import type { HaServer } from '../activities/openstack/ha-types';
 import { haActivities } from './ha-activities';
+import { failureOfError } from './order-settle';
 
 export interface MigrateInput {
   serverId: string;
@@ -79,43 +88,67 @@ export async function migrateWorkflow(input: MigrateInput): Promise<MigrationPro
   };
 
   await record({ status: 'running' });
-  const server = await cloud.haGetServer({ serverId: input.serverId });
-  p.sourceHost = server.host;
-  const problem = await precheck(server);
-  if (problem) return finish('failed', problem);
-  if (abortRequested) return finish('aborted', 'aborted before it started');
-  await record({ status: 'running' });
-
-  p.phase = 'migrating';
-  await cloud.haStartLiveMigration({ serverId: input.serverId, targetHost: p.targetHost! });
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const pr = await cloud.haLiveMigrationProgress({ serverId: input.serverId });
-    if (pr.migrationId !== null) {
-      p.migrationId = pr.migrationId;
-      p.migrationStatus = pr.migrationStatus;
-      p.percent = pr.memoryTotalBytes ? Math.round(((pr.memoryProcessedBytes ?? 0) / pr.memoryTotalBytes) * 100) : null;
-    }
-    if (pr.server.taskState !== 'migrating' && pr.migrationId === null) break;
-    if ((abortRequested || Date.now() > deadline) && p.migrationId !== null) {
-      p.phase = 'aborting';
-      await cloud.haAbortLiveMigration({ serverId: input.serverId, migrationId: p.migrationId });
-      break;
-    }
-    await condition(() => abortRequested, pollMs);
+  if (!patched('migrate-failure-envelope')) return migrate();
+  try {
+    return await migrate();
+  } catch (err) {
+    // Out of retries or cancelled: a live migration already under way is aborted and the record made final, so
+    // the migration shows failed with its cause instead of running for ever (even a cancel does not skip this).
+    const error = failureOfError(err, 'migrate').message;
+    await CancellationScope.nonCancellable(async () => {
+      if (p.phase === 'migrating' && p.migrationId !== null)
+        await cloud
+          .haAbortLiveMigration({ serverId: input.serverId, migrationId: p.migrationId })
+          .catch(() => undefined);
+      await finish('failed', error);
+    });
+    throw err;
   }
 
-  p.phase = 'verifying';
-  const after = await waiter.haWaitServerSettled({ serverId: input.serverId, timeoutMs });
-  await db.haRecordServerPlacement({ server: after });
-  if (after.host === p.targetHost && after.status === 'ACTIVE') return finish('completed');
-  const where = `server is ${after.status} on ${after.host ?? 'no host'}`;
-  if (abortRequested)
-    return finish(after.host === p.sourceHost && after.status === 'ACTIVE' ? 'aborted' : 'failed', `aborted; ${where}`);
-  return finish(
-    'failed',
-    Date.now() > deadline ? `timed out and aborted; ${where}` : `migration did not complete; ${where}`,
-  );
+  async function migrate(): Promise<MigrationProgress> {
+    const server = await cloud.haGetServer({ serverId: input.serverId });
+    p.sourceHost = server.host;
+    const problem = await precheck(server);
+    if (problem) return finish('failed', problem);
+    if (abortRequested) return finish('aborted', 'aborted before it started');
+    await record({ status: 'running' });
+
+    p.phase = 'migrating';
+    await cloud.haStartLiveMigration({ serverId: input.serverId, targetHost: p.targetHost! });
+    const deadline = Date.now() + timeoutMs;
+    for (;;) {
+      const pr = await cloud.haLiveMigrationProgress({ serverId: input.serverId });
+      if (pr.migrationId !== null) {
+        p.migrationId = pr.migrationId;
+        p.migrationStatus = pr.migrationStatus;
+        p.percent = pr.memoryTotalBytes
+          ? Math.round(((pr.memoryProcessedBytes ?? 0) / pr.memoryTotalBytes) * 100)
+          : null;
+      }
+      if (pr.server.taskState !== 'migrating' && pr.migrationId === null) break;
+      if ((abortRequested || Date.now() > deadline) && p.migrationId !== null) {
+        p.phase = 'aborting';
+        await cloud.haAbortLiveMigration({ serverId: input.serverId, migrationId: p.migrationId });
+        break;
+      }
+      await condition(() => abortRequested, pollMs);
+    }
+
+    p.phase = 'verifying';
+    const after = await waiter.haWaitServerSettled({ serverId: input.serverId, timeoutMs });
+    await db.haRecordServerPlacement({ server: after });
+    if (after.host === p.targetHost && after.status === 'ACTIVE') return finish('completed');
+    const where = `server is ${after.status} on ${after.host ?? 'no host'}`;
+    if (abortRequested)
+      return finish(
+        after.host === p.sourceHost && after.status === 'ACTIVE' ? 'aborted' : 'failed',
+        `aborted; ${where}`,
+      );
+    return finish(
+      'failed',
+      Date.now() > deadline ? `timed out and aborted; ${where}` : `migration did not complete; ${where}`,
+    );
+  }
 
   async function precheck(s: HaServer): Promise<string | undefined> {
     if (s.status !== 'ACTIVE' || s.taskState)

@@ -88,6 +88,34 @@ describe('live migration and host drain (real Temporal, simulator)', () => {
     expect(await record(id)).toMatchObject({ status: 'aborted' });
   });
 
+  it('ends a migration whose watch runs out of retries as failed with its cause, the live migration aborted', async () => {
+    const [id] = await h.seed('compute-02', 1, { prefix: 'lost' });
+    const handle = await start(id, { targetHost: 'compute-03' });
+    await eventually(
+      () => handle.query<MigrationProgress>('progress'),
+      (q) => q.phase === 'migrating' && q.migrationId !== null,
+      10_000,
+      50,
+    );
+    // Nova refuses to show the server's migrations: the watch fails for good (a 400 is not retried).
+    const { fault } = await h.admin('POST', '/faults', {
+      method: 'GET',
+      path: `/servers/${id}/migrations$`,
+      status: 400,
+    });
+    try {
+      await expect(handle.result()).rejects.toThrow();
+    } finally {
+      await h.admin('DELETE', `/faults/${fault.id}`);
+    }
+    expect(await handle.query<MigrationProgress>('progress')).toMatchObject({ phase: 'done', outcome: 'failed' });
+    expect(await record(id)).toMatchObject({ status: 'failed', error: expect.stringMatching(/\S/) });
+    expect((await record(id)).finishedAt).not.toBeNull();
+    const migs = await h.cloud.compute.listMigrations({ instance_uuid: id });
+    expect(migs.map((m: { status: string }) => m.status)).toEqual(['cancelled']);
+    expect(await h.server(id)).toMatchObject({ status: 'ACTIVE', host: 'compute-02' });
+  });
+
   it('drains a host with bounded parallelism, disables it, and enables it again in one call', async () => {
     const ids = await h.seed('compute-04', 3, { prefix: 'drain' });
     const r = (await p.temporal.client.workflow.execute('drainHostWorkflow', {
