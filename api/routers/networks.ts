@@ -166,6 +166,7 @@ routersRouter.delete('/:routerId/interfaces/:subnetId', async (c) => {
     id: pathId(c.req.param('subnetId'), 'subnet'),
     tenantId: r.tenantId,
     path: 'subnetId',
+    inPath: true,
   });
   const res = await changeResource(c, r, 'remove_interface', { subnetOpenstackId: subnet.openstackId }, 'router', {
     subnetId: subnet.id,

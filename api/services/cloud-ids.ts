@@ -2,7 +2,7 @@ import { OpenStackError, type OpenStackClient } from '../../activities/openstack
 import { CloudResource, Product, Tenant, type CloudResourceKind } from '../../domain/entities';
 import { novaFlavorName } from '../../domain/catalog/nova-flavor';
 import { ownershipOf, usageRefusal, type CloudIdKind, type CloudUse } from '../../domain/operate/cloud-ownership';
-import { ApiError } from '../lib/api-error';
+import { ApiError, notFound } from '../lib/api-error';
 import { uuid } from '../lib/ids';
 import type { Ctx } from '../deps';
 
@@ -160,7 +160,7 @@ const recordLabels: Partial<Record<CloudResourceKind, string>> = {
  */
 export async function ownRecord(
   c: Ctx,
-  ref: { kind: CloudResourceKind; id: string; tenantId: string; path: string; activeOnly?: boolean },
+  ref: { kind: CloudResourceKind; id: string; tenantId: string; path: string; activeOnly?: boolean; inPath?: boolean },
 ): Promise<CloudResource & { openstackId: string }> {
   const r = await c.get('em').findOne(CloudResource, {
     id: ref.id,
@@ -169,6 +169,8 @@ export async function ownRecord(
     status: ref.activeOnly === false ? { $nin: ['deleted', 'deleting'] } : 'active',
   });
   const label = recordLabels[ref.kind] ?? ref.kind;
+  // An id in the URL names the resource the request is about: unknown there is 404, in a body 422.
+  if (!r?.openstackId && ref.inPath) throw notFound(label, ref.id);
   if (!r?.openstackId)
     throw new ApiError(422, 'validation_failed', `unknown ${label} ${ref.id}`, [
       {

@@ -57,6 +57,9 @@ describe('operating networks, floating IPs and security groups (simulator + real
       router: { active: 1 },
     });
 
+    const unknownSubnet = await call('DELETE', `/routers/${router.body.id}/interfaces/${router.body.id}`);
+    expect(unknownSubnet.status).toBe(404);
+    expect(unknownSubnet.body.code).toBe('not_found');
     expect((await call('DELETE', `/routers/${router.body.id}/interfaces/${subnet.body.id}`)).status).toBe(200);
     expect((await call('DELETE', `/routers/${router.body.id}`)).status).toBe(204);
     expect((await call('DELETE', `/subnets/${subnet.body.id}`)).status).toBe(204);
