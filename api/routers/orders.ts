@@ -22,6 +22,13 @@ import { lbSizes, type LbSize } from '../../domain/orders/items';
 import { bandwidth, lbListener } from '../lib/product-schemas';
 import type { Schemas } from '../../openapi/types';
 import { requestBody } from '../lib/request-schemas';
+import {
+  claimIdempotencyKey,
+  idempotencyKeyOf,
+  recordIdempotentAnswer,
+  releaseIdempotencyKey,
+  requestHash,
+} from '../services/order-idempotency';
 
 const name = z
   .string()
@@ -183,16 +190,51 @@ ordersRouter.post('/', requirePermission('own:orders:create'), async (c) => {
   const body = await jsonBody(c, submitBody);
   const p = principalOf(c);
   if (!p.tenantId) throw forbidden('only tenant users order');
+  const key = idempotencyKeyOf(c.req.header('idempotency-key'));
+  if (!key) return c.json(await submit(c, p.tenantId, body), 201);
+  const em = c.get('em');
+  const cfg = c.get('deps').config;
+  const claim = await claimIdempotencyKey(em, p.tenantId, key, requestHash(body), {
+    windowMs: cfg.ORDER_IDEMPOTENCY_WINDOW_SECONDS * 1000,
+    abandonedMs: 60_000,
+    waitMs: 10_000,
+  });
+  if (claim.replay) {
+    const first = claim.replay.body as Schemas['Order'];
+    c.set('audit', {
+      action: 'order.submit',
+      targetType: 'order',
+      targetId: first.id,
+      tenantId: p.tenantId,
+      details: { replayed: true },
+    });
+    c.header('Idempotent-Replayed', 'true');
+    return c.json(first, claim.replay.status as 201);
+  }
+  let view: Schemas['Order'];
+  try {
+    view = await submit(c, p.tenantId, body);
+  } catch (e) {
+    await releaseIdempotencyKey(em, p.tenantId, key).catch(() => undefined);
+    throw e;
+  }
+  await recordIdempotentAnswer(em, p.tenantId, key, view.id, 201, view);
+  return c.json(view, 201);
+});
+
+/** Prices, reserves and stores the order and starts its workflow (the order failed if it cannot start). */
+async function submit(c: Ctx, tenantId: string, body: z.infer<typeof submitBody>): Promise<Schemas['Order']> {
+  const p = principalOf(c);
   const deps = c.get('deps');
-  const resolved = await resolveItemIds(await cloudIdsOf(c, p.tenantId), body.items);
-  const projectId = (await c.get('em').findOne(Tenant, { id: p.tenantId }))?.openstackProjectId ?? null;
+  const resolved = await resolveItemIds(await cloudIdsOf(c, tenantId), body.items);
+  const projectId = (await c.get('em').findOne(Tenant, { id: tenantId }))?.openstackProjectId ?? null;
   const addressed = await checkItemAddresses(deps.cloud, deps.config.OS_DEFAULT_NETWORK, projectId, resolved);
-  const specs = await resolveLbMembers(c, p.tenantId, addressed);
+  const specs = await resolveLbMembers(c, tenantId, addressed);
   const { order, items, input } = await submitOrder(
     c.get('em'),
     deps.orm,
     deps.config,
-    { tenantId: p.tenantId, userId: p.userId },
+    { tenantId, userId: p.userId },
     specs,
     body.note,
   );
@@ -222,8 +264,8 @@ ordersRouter.post('/', requirePermission('own:orders:create'), async (c) => {
     );
     throw e;
   }
-  return c.json(orderView(order, items), 201);
-});
+  return orderView(order, items);
+}
 
 ordersRouter.get('/', async (c) => {
   const q = queryParams(c, listQuery);

@@ -37,6 +37,7 @@ import { RateLimitCounterSchema } from './rate-limit-counter';
 import { SiteHostSchema } from './site-host';
 import { SiteSchema } from './site';
 import { DatabaseBackupSchema, TenantDatabaseSchema } from './tenant-database';
+import { OrderIdempotencyKeySchema } from './order-idempotency-key';
 
 export * from './audit-entry';
 export * from './cloud-resource';
@@ -77,6 +78,7 @@ export * from './rate-limit-counter';
 export * from './site-host';
 export * from './site';
 export * from './tenant-database';
+export * from './order-idempotency-key';
 
 /** Every entity schema the ORM knows; a capability adds its own here with its migration. */
 export const entitySchemas = [
@@ -125,4 +127,5 @@ export const entitySchemas = [
   SiteSchema,
   TenantDatabaseSchema,
   DatabaseBackupSchema,
+  OrderIdempotencyKeySchema,
 ];

@@ -14,6 +14,7 @@ import { Migration20261201215500Billing } from './20261201215500-billing';
 import { Migration20261201213000SessionFamilies } from './20261201213000-session-families';
 import { Migration20261202013000Sites } from './20261202013000-sites';
 import { Migration20261202011500Dbservice } from './20261202011500-dbservice';
+import { Migration20261202043000OrderIdempotency } from './20261202043000-order-idempotency';
 
 /** Checked-in migrations, applied in this order on SQLite and MySQL/MariaDB alike. */
 export const migrationsList: MigrationObject[] = [
@@ -32,4 +33,5 @@ export const migrationsList: MigrationObject[] = [
   { name: '20261201214500-reports', class: Migration20261201214500Reports },
   { name: '20261202011500-dbservice', class: Migration20261202011500Dbservice },
   { name: '20261202013000-sites', class: Migration20261202013000Sites },
+  { name: '20261202043000-order-idempotency', class: Migration20261202043000OrderIdempotency },
 ];
