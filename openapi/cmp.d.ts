@@ -12145,7 +12145,7 @@ export interface components {
             tenantId: string;
             email?: string;
             /** @enum {string} */
-            status: "pending" | "approved" | "rejected" | "expired" | "refused" | "disabled";
+            status: "pending" | "approved" | "rejected" | "expired" | "cancelled" | "refused" | "disabled";
             /** Format: date-time */
             requestedAt?: string;
             /** Format: date-time */
@@ -12154,6 +12154,8 @@ export interface components {
             decidedAt?: string;
             decidedBy?: string;
             reason?: string;
+            /** @description why the decision is not stored yet (it is tried again until it is) */
+            failure?: string;
             /** @enum {string} */
             decision?: "approved" | "rejected";
         };

@@ -1,5 +1,15 @@
-import { condition, defineQuery, defineSignal, proxyActivities, setHandler } from '@temporalio/workflow';
+import {
+  CancellationScope,
+  condition,
+  defineQuery,
+  defineSignal,
+  isCancellation,
+  patched,
+  proxyActivities,
+  setHandler,
+} from '@temporalio/workflow';
 import type { RegistrationActivities } from '../activities/db/registration';
+import { failureOfError } from './order-settle';
 import { retryPresets } from './retry-presets';
 
 export interface RegistrationInput {
@@ -17,7 +27,7 @@ export interface RegistrationDecision {
   reason?: string;
 }
 
-export type RegistrationStatus = 'pending' | 'approved' | 'rejected' | 'expired';
+export type RegistrationStatus = 'pending' | 'approved' | 'rejected' | 'expired' | 'cancelled';
 
 export interface RegistrationState {
   userId: string;
@@ -29,6 +39,8 @@ export interface RegistrationState {
   decidedAt?: string;
   decidedBy?: string;
   reason?: string;
+  /** Why the decision is not stored yet (it is retried until it is). */
+  failure?: string;
 }
 
 export const registrationWorkflowId = (userId: string) => `registration-${userId}`;
@@ -38,6 +50,13 @@ export const registrationStateQuery = defineQuery<RegistrationState>('state');
 const { activateRegistration, refuseRegistration } = proxyActivities<RegistrationActivities>({
   startToCloseTimeout: '30 seconds',
   retry: retryPresets.orchestration,
+});
+/** The failure envelope: histories from before it replay without it. */
+export const registrationEnvelopePatch = 'registration-failure-envelope';
+/** First try of a decision under the envelope: bounded, so a failure shows in the state before it is tried again. */
+const firstTry = proxyActivities<RegistrationActivities>({
+  startToCloseTimeout: '30 seconds',
+  retry: { ...retryPresets.orchestration, maximumAttempts: 5 },
 });
 
 /** `registration-<userId>`: waits for an operator's decision, then activates or refuses the account. */
@@ -60,21 +79,50 @@ export async function registrationWorkflow(input: RegistrationInput): Promise<Re
   });
   setHandler(registrationStateQuery, () => state);
 
-  const decided = await condition(() => decision !== undefined, input.expiresInMs);
-  const outcome: RegistrationStatus = !decided ? 'expired' : decision!.approved ? 'approved' : 'rejected';
-  const change = {
+  const envelope = patched(registrationEnvelopePatch);
+  let outcome: RegistrationStatus | undefined;
+  let cancelled: string | undefined;
+  const change = () => ({
     userId: input.userId,
     tenantId: input.tenantId,
     decidedBy: decision?.by ?? null,
     decidedByEmail: decision?.byEmail ?? null,
-    reason: decision?.reason ?? null,
+    reason: decision?.reason ?? cancelled ?? null,
+  });
+  const store = async (db: Pick<RegistrationActivities, 'activateRegistration' | 'refuseRegistration'>) => {
+    if (outcome === 'approved') await db.activateRegistration(change());
+    else await db.refuseRegistration({ ...change(), outcome: outcome as 'rejected' | 'expired' | 'cancelled' });
   };
-  if (outcome === 'approved') await activateRegistration(change);
-  else await refuseRegistration({ ...change, outcome });
-
-  state.status = outcome;
-  state.decidedAt = new Date().toISOString();
-  state.decidedBy = decision?.by;
-  state.reason = decision?.reason ?? (outcome === 'expired' ? 'no decision before expiry' : undefined);
-  return state;
+  const finished = () => {
+    state.status = outcome!;
+    state.decidedAt = new Date().toISOString();
+    state.decidedBy = decision?.by;
+    state.reason = decision?.reason ?? cancelled ?? (outcome === 'expired' ? 'no decision before expiry' : undefined);
+    delete state.failure;
+    return state;
+  };
+  if (!envelope) {
+    const decided = await condition(() => decision !== undefined, input.expiresInMs);
+    outcome = !decided ? 'expired' : decision!.approved ? 'approved' : 'rejected';
+    await store({ activateRegistration, refuseRegistration });
+    return finished();
+  }
+  try {
+    const decided = await condition(() => decision !== undefined, input.expiresInMs);
+    outcome = !decided ? 'expired' : decision!.approved ? 'approved' : 'rejected';
+    await store(firstTry);
+    return finished();
+  } catch (err) {
+    // Cancelled while waiting: the account is refused with the cause, not left pending with nobody to decide it.
+    // A decision taken (or the expiry reached) is stored whatever happens, the failure shown while it is retried.
+    return CancellationScope.nonCancellable(async () => {
+      const cause = isCancellation(err)
+        ? 'the registration process was cancelled'
+        : failureOfError(err, 'decide').message;
+      if (outcome === undefined) [outcome, cancelled, decision] = ['cancelled', cause, undefined];
+      else state.failure = cause;
+      await store({ activateRegistration, refuseRegistration });
+      return finished();
+    });
+  }
 }

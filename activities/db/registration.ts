@@ -42,7 +42,9 @@ export function createRegistrationActivities(orm: Orm) {
     async activateRegistration(change: RegistrationChange): Promise<void> {
       await setStatus(change, 'active', 'registration.approved');
     },
-    async refuseRegistration(change: RegistrationChange & { outcome: 'rejected' | 'expired' }): Promise<void> {
+    async refuseRegistration(
+      change: RegistrationChange & { outcome: 'rejected' | 'expired' | 'cancelled' },
+    ): Promise<void> {
       await setStatus(change, 'refused', `registration.${change.outcome}`);
     },
   };

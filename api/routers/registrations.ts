@@ -10,7 +10,13 @@ import { queryWorkflow, workflowExists } from '../lib/temporal';
 import { jsonBody, queryParams } from '../lib/validate';
 import { requireAuth, requirePermission } from '../middleware/authenticate';
 import type { AppEnv, Ctx } from '../deps';
-import { decideRegistrationSignal, registrationStateQuery, registrationWorkflowId } from '../../workflows/registration';
+import {
+  decideRegistrationSignal,
+  registrationStateQuery,
+  registrationWorkflow,
+  registrationWorkflowId,
+} from '../../workflows/registration';
+import { registrationExpiryMs } from '../services/registration';
 import { requestBody } from '../lib/request-schemas';
 
 const decisionBody = z.object({ reason: z.string().max(500).optional() }).strict();
@@ -80,6 +86,21 @@ async function decide(c: Ctx, approved: boolean, reason?: string) {
   });
   if (!(await workflowExists(deps.temporal, id))) throw notFound('registration', userId);
   const handle = deps.temporal.workflow.getHandle(id);
+  const user = await c.get('em').findOne(User, { id: userId });
+  if (user?.status === 'pending' && user.tenantId && (await handle.describe()).status.name !== 'RUNNING') {
+    // Its process ended without deciding (terminated, lost): a new run takes the decision, so the account is never stuck.
+    c.set('audit', { ...c.get('audit'), tenantId: user.tenantId });
+    const input = { userId, tenantId: user.tenantId, email: user.email, expiresInMs: registrationExpiryMs };
+    await deps.temporal.workflow.signalWithStart(registrationWorkflow, {
+      workflowId: id,
+      taskQueue: deps.queues.orchestration,
+      args: [input],
+      signal: decideRegistrationSignal,
+      signalArgs: [{ approved, by: p.userId, byEmail: p.email, reason }],
+    });
+    const { expiresInMs: _, ...shown } = input;
+    return c.json({ ...shown, status: 'pending', decision: approved ? 'approved' : 'rejected' }, 202);
+  }
   const state = await handle.query(registrationStateQuery);
   if (state.status !== 'pending' || state.decidedBy)
     throw conflict(`registration is already ${state.status === 'pending' ? 'decided' : state.status}`, {
