@@ -3,16 +3,21 @@
  * orders whose workflow is gone (never started: the API stopped between storing the order and starting it; or
  * ended without settling) and settles them as the workflow would have: what provisioning made is removed, the
  * order failed with the cause shown, its quota returned. Orders closed with their quota still held get it settled.
+ * Resources operated directly (`resource-<id>`) left provisioning or deleting by a workflow that is gone (terminated,
+ * or never started) are settled as that workflow's failure envelope would have (patch `resource-reconcile`).
  */
-import { proxyActivities, workflowInfo } from '@temporalio/workflow';
+import { patched, proxyActivities, workflowInfo } from '@temporalio/workflow';
 import type { OrderActivities } from '../activities/db/orders';
 import type { OpenOrder, OrderReconcileActivities } from '../activities/db/order-reconcile';
+import type { ResourceReconcileActivities } from '../activities/db/resources-reconcile';
 import type { OrderFailure } from '../domain/entities/order';
 import { queuesOf } from '../domain/task-queues';
 import { settleCloud } from './order-settle';
+import { resourceSettlement } from './resource-settle';
 import { retryPresets } from './retry-presets';
 
 export const orderReconcileScheduleId = 'order-reconcile';
+export const resourceReconcilePatch = 'resource-reconcile';
 
 export interface OrderReconcileInput {
   /** Orders changed more recently than this are left alone (their workflow may be starting). Default 10 minutes. */
@@ -25,10 +30,12 @@ export interface OrderReconcileSummary {
   checked: number;
   settled: Array<{ orderId: string; from: string; cause: string }>;
   quotaSettled: string[];
+  /** Directly operated resources settled because their workflow was gone. */
+  resourcesSettled?: Array<{ resourceId: string; from: string }>;
 }
 
 export async function orderReconcileWorkflow(input: OrderReconcileInput = {}): Promise<OrderReconcileSummary> {
-  const db = proxyActivities<OrderReconcileActivities & OrderActivities>({
+  const db = proxyActivities<OrderReconcileActivities & OrderActivities & ResourceReconcileActivities>({
     taskQueue: queuesOf(workflowInfo().taskQueue).orchestration,
     startToCloseTimeout: '1 minute',
     retry: retryPresets.orchestration,
@@ -48,7 +55,34 @@ export async function orderReconcileWorkflow(input: OrderReconcileInput = {}): P
   const holding = await db.closedOrdersHoldingQuota({ limit });
   for (const h of holding)
     await db.settleOrderQuota({ orderId: h.orderId, outcome: h.status === 'delivered' ? 'commit' : 'release' });
-  return { checked, settled, quotaSettled: holding.map((h) => h.orderId) };
+  const summary: OrderReconcileSummary = { checked, settled, quotaSettled: holding.map((h) => h.orderId) };
+  if (patched(resourceReconcilePatch)) summary.resourcesSettled = await settleStrandedResources();
+  return summary;
+
+  async function settleStrandedResources(): Promise<NonNullable<OrderReconcileSummary['resourcesSettled']>> {
+    const done: NonNullable<OrderReconcileSummary['resourcesSettled']> = [];
+    const settle = resourceSettlement();
+    for (const r of await db.findStrandedResources({ graceMs, limit })) {
+      const process = await db.resourceProcessState({ resourceId: r.resourceId });
+      if (process === 'running') continue;
+      const cause = {
+        type: process === 'missing' ? 'OperationNeverStarted' : 'OperationProcessEnded',
+        message:
+          process === 'missing'
+            ? `the ${r.status === 'deleting' ? 'deletion' : 'creation'} was accepted but never started (the platform stopped in between)`
+            : `the operation's process ended while the record was ${r.status}`,
+      };
+      if (r.status === 'provisioning')
+        await settle.creation(r, true, {
+          ...cause,
+          message: `${cause.message}; what it made is removed and its quota returned`,
+        });
+      else if (r.openstackId) await settle.deletion({ ...r, openstackId: r.openstackId }, cause);
+      else await settle.creation(r, true, cause);
+      done.push({ resourceId: r.resourceId, from: r.status });
+    }
+    return done;
+  }
 
   /** Settles the order if its workflow is gone; answers whether it left the open orders. */
   async function settleIfStranded(o: OpenOrder): Promise<boolean> {

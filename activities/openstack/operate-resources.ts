@@ -324,7 +324,7 @@ function scopeOf(
 
 /** Operations on the tenant's objects, in the tenant's project. */
 export function createResourceOperateActivities(cloud: Cloud) {
-  return {
+  const ops = {
     async createResourceObject({
       kind,
       params,
@@ -444,6 +444,27 @@ export function createResourceOperateActivities(cloud: Cloud) {
         Context.current().heartbeat({ status: r.status });
         await sleep(pollMs);
       }
+    },
+
+    /**
+     * Removes what a creation tagged with `tag` made, found by its tag (a creation cancelled or stopped may have made
+     * it without the workflow learning its id); answers the id removed, or null when there was none. Safe to repeat.
+     */
+    async removeTaggedObject({
+      kind,
+      params,
+      projectId,
+      tag,
+    }: {
+      kind: OperatedKind;
+      params: Params;
+      projectId: string | null;
+      tag: string;
+    }): Promise<string | null> {
+      const found = await kinds[kind].find(scopeOf(cloud, kind, params, projectId, 'create'), tagOf(tag), params);
+      if (!found) return null;
+      await ops.deleteResourceObject({ kind, openstackId: String(found.id), projectId });
+      return String(found.id);
     },
 
     /** One change of an existing object; answers its state afterwards (settled, for attach/detach). */
@@ -570,6 +591,7 @@ export function createResourceOperateActivities(cloud: Cloud) {
       return stateOf(kind, after);
     },
   };
+  return ops;
 }
 
 export type ResourceOperateActivities = ReturnType<typeof createResourceOperateActivities>;

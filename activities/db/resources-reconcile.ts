@@ -1,0 +1,72 @@
+import { Context } from '@temporalio/activity';
+import { WorkflowNotFoundError } from '@temporalio/client';
+import type { Orm } from '../../domain/db/orm';
+import { CloudResource, Tenant } from '../../domain/entities';
+import type { OperatedKind } from '../openstack/operate-resources';
+import { resourceWorkflowId } from '../../workflows/resource-operation';
+
+/** A directly operated resource left in an in-progress status, which the reconciler checks. */
+export interface StrandedResource {
+  resourceId: string;
+  kind: OperatedKind;
+  status: 'provisioning' | 'deleting';
+  openstackId: string | null;
+  projectId: string | null;
+  params: Record<string, unknown>;
+}
+
+const operated: OperatedKind[] = [
+  'volume',
+  'snapshot',
+  'network',
+  'subnet',
+  'router',
+  'floating_ip',
+  'security_group',
+  'image',
+];
+
+/** The reconciler's reads of resources operated directly (not through an order): in progress, and their workflows. */
+export function createResourceReconcileActivities(orm: Orm) {
+  return {
+    /** Records provisioning or deleting, made outside orders, unchanged for `graceMs` (a fresh one may be starting). */
+    async findStrandedResources({ graceMs, limit }: { graceMs: number; limit: number }): Promise<StrandedResource[]> {
+      const em = orm.em.fork();
+      const rows = await em.find(
+        CloudResource,
+        {
+          kind: { $in: operated },
+          status: { $in: ['provisioning', 'deleting'] },
+          orderItemId: null,
+          updatedAt: { $lt: new Date(Date.now() - graceMs) },
+        },
+        { orderBy: { updatedAt: 'asc', id: 'asc' }, limit },
+      );
+      if (!rows.length) return [];
+      const tenants = await em.find(Tenant, { id: [...new Set(rows.map((r) => r.tenantId))] });
+      const projectOf = new Map(tenants.map((t) => [t.id, t.openstackProjectId ?? null]));
+      return rows.map((r) => ({
+        resourceId: r.id,
+        kind: r.kind as OperatedKind,
+        status: r.status as StrandedResource['status'],
+        openstackId: r.openstackId ?? null,
+        projectId: projectOf.get(r.tenantId) ?? null,
+        // What a tagged object is found by (an image by its name; a shared network in the admin scope).
+        params: { name: r.name, ...((r.spec as { shared?: boolean }).shared ? { shared: true } : {}) },
+      }));
+    },
+
+    /** Whether the resource's `resource-<id>` workflow runs, has closed, or never started. */
+    async resourceProcessState({ resourceId }: { resourceId: string }): Promise<'running' | 'closed' | 'missing'> {
+      try {
+        const d = await Context.current().client.workflow.getHandle(resourceWorkflowId(resourceId)).describe();
+        return d.status.name === 'RUNNING' ? 'running' : 'closed';
+      } catch (e) {
+        if (e instanceof WorkflowNotFoundError) return 'missing';
+        throw e;
+      }
+    },
+  };
+}
+
+export type ResourceReconcileActivities = ReturnType<typeof createResourceReconcileActivities>;
