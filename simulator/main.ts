@@ -7,6 +7,7 @@
  *   SIM_HEARTBEAT_TIMEOUT_MS, SIM_TOKEN_TTL_MS, SIM_ADMIN_USER, SIM_ADMIN_PASSWORD, SIM_ADMIN_PROJECT,
  *   SIM_SAVE_INTERVAL_MS (state file save period, default 10000),
  *   SIM_LOCKOUT_FAILURE_ATTEMPTS, SIM_LOCKOUT_DURATION_MS, SIM_UNIQUE_LAST_PASSWORD_COUNT (Keystone security compliance, off by default)
+ *   SIM_DATA_PLANE (loopback data plane, on unless `0`), SIM_DATA_PLANE_BLOCK (127.B.0.0/16 block tried first)
  */
 import { startSimulator } from './server';
 import type { SimOptions } from './core/options';
@@ -37,6 +38,8 @@ function optionsFromEnv(): Partial<SimOptions> & Record<string, unknown> {
     lockoutFailureAttempts: num('SIM_LOCKOUT_FAILURE_ATTEMPTS'),
     lockoutDurationMs: num('SIM_LOCKOUT_DURATION_MS'),
     uniqueLastPasswordCount: num('SIM_UNIQUE_LAST_PASSWORD_COUNT'),
+    dataPlane: e.SIM_DATA_PLANE !== '0' && e.SIM_DATA_PLANE !== 'false',
+    dataPlaneBlock: num('SIM_DATA_PLANE_BLOCK'),
   };
   return Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined && v !== '')) as Partial<SimOptions>;
 }
@@ -50,6 +53,9 @@ async function main(): Promise<void> {
   });
   const o = sim.cloud.options;
   console.log(`OpenStack simulator listening on ${sim.url}`);
+  const dataPlane = sim.cloud.services['data-plane'];
+  if (dataPlane)
+    console.log(`data plane on 127.${dataPlane.block}.0.0/16 (addresses: ${sim.url}/sim-admin/data-plane)`);
   console.log(
     `OS_AUTH_URL=${sim.url}/identity/v3 OS_USERNAME=${o.adminUser} OS_PROJECT_NAME=${o.adminProject} OS_USER_DOMAIN_ID=default OS_PROJECT_DOMAIN_ID=default OS_REGION_NAME=${o.region}`,
   );

@@ -44,6 +44,13 @@ export async function startSimulator(opts: StartSimulatorOptions = {}): Promise<
   const shownHost = host.includes(':') ? `[${host}]` : host === '0.0.0.0' ? '127.0.0.1' : host;
   const url = `http://${shownHost}:${addr.port}`;
   cloud.baseUrl = url;
+  const dataPlane = cloud.services['data-plane'];
+  try {
+    await dataPlane?.start(addr.port);
+  } catch (e) {
+    await new Promise((resolve) => server.close(resolve));
+    throw e;
+  }
   cloud.started();
 
   const saver = stateFile ? setInterval(() => saveState(cloud, stateFile), saveIntervalMs ?? 10_000) : undefined;
@@ -58,6 +65,7 @@ export async function startSimulator(opts: StartSimulatorOptions = {}): Promise<
       closed = true;
       if (saver) clearInterval(saver);
       if (stateFile) saveState(cloud, stateFile);
+      await dataPlane?.stop();
       cloud.close();
       await new Promise<void>((resolve) => {
         server.close(() => resolve());

@@ -9,6 +9,7 @@ import type { Host, Server } from '../compute/model';
 import { bulkSeedServers } from './bulk-seed';
 import { powerRoutes } from './power';
 import { volumePoolRoutes } from './volume-pools';
+import { dataPlaneRoutes } from './data-plane';
 import { hostCpuUtilisation, hostMemoryUsedMb } from '../metrics/exporter';
 
 const adminError = (status: number, message: string) => new SimHttpError(status, { error: { code: status, message } });
@@ -38,6 +39,7 @@ const bad = (m: string) => adminError(400, m);
  *   POST   /sim-admin/tokens/expire              { token }
  *   POST   /sim-admin/reset                      back to the seeded cloud (all services, faults, counters) → 204
  *   GET    /sim-admin/stats                      counts per service, servers by status, process memory
+ *   GET    /sim-admin/data-plane[/servers/{id}|/listeners/{id}]   loopback addresses of servers and listeners, see data-plane.ts
  */
 export const adminModule: SimModule = {
   name: 'sim-admin',
@@ -137,6 +139,7 @@ export const adminModule: SimModule = {
     });
     app.route('/', powerRoutes(cloud, host));
     app.route('/', volumePoolRoutes(cloud));
+    app.route('/', dataPlaneRoutes(cloud));
     app.put('/hosts/:name/load', async (c) => {
       const h = host(c.req.param('name'));
       const b = await readJsonBody(c, bad);

@@ -39,6 +39,13 @@ export interface SimOptions {
   lockoutDurationMs: number;
   /** Keystone security compliance: how many last passwords (the current one included) a new one must differ from (0 = off). */
   uniqueLastPasswordCount: number;
+  /**
+   * The data plane (data-plane/service.ts): ACTIVE servers and load balancers get loopback addresses and
+   * every TCP/HTTP/HTTPS listener is a real TCP proxy with real health checks. Off unless asked for.
+   */
+  dataPlane: boolean;
+  /** Second octet of the 127.B.0.0/16 block tried first (1..254); by default derived from the simulator's port. */
+  dataPlaneBlock?: number;
 }
 
 export const defaultSimOptions: SimOptions = {
@@ -64,4 +71,5 @@ export const defaultSimOptions: SimOptions = {
   lockoutFailureAttempts: 0,
   lockoutDurationMs: 1_800_000,
   uniqueLastPasswordCount: 0,
+  dataPlane: false,
 };

@@ -5,10 +5,13 @@ import type { SimModule } from '../core/module';
 import { requireToken } from '../identity/middleware';
 import { lbaasRoutes } from './routes';
 import { LoadBalancerService } from './service';
+import { DataPlane } from '../data-plane/service';
 
 declare module '../core/cloud' {
   interface SimServices {
     'load-balancer': LoadBalancerService;
+    /** Present only with the `dataPlane` option. */
+    'data-plane'?: DataPlane;
   }
 }
 
@@ -20,6 +23,7 @@ export const loadBalancerModule: SimModule = {
   prefix: '/load-balancer',
   install(cloud) {
     cloud.register('load-balancer', new LoadBalancerService(cloud));
+    if (cloud.options.dataPlane) cloud.register('data-plane', new DataPlane(cloud));
   },
   routes(cloud) {
     const svc = cloud.service('load-balancer');

@@ -143,6 +143,7 @@ export function deleteLoadBalancer(svc: LoadBalancerService, caller: Caller, id:
   lb.provisioning_status = 'PENDING_DELETE';
   const children = [...listeners, ...pools];
   for (const c of children) c.provisioning_status = 'PENDING_DELETE';
+  svc.changed();
   svc.cloud.later(svc.cloud.options.actionMs, () => {
     for (const p of pools) {
       for (const m of [...svc.members.values()]) if (m.pool_id === p.id) svc.members.delete(m.id);
@@ -152,6 +153,7 @@ export function deleteLoadBalancer(svc: LoadBalancerService, caller: Caller, id:
     for (const l of listeners) svc.listeners.delete(l.id);
     svc.loadbalancers.delete(id);
     svc.cloud.services.network?.deletePortById(lb.vip_port_id);
+    svc.changed();
   });
 }
 

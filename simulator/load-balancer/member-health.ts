@@ -1,5 +1,30 @@
+import type { SimCloud } from '../core/cloud';
+import type { Server } from '../compute/model';
 import type { MemberRecord } from './model';
 import type { LoadBalancerService } from './service';
+
+/**
+ * The Nova server behind an address: the Neutron port holding it (on `subnetId` when given) names
+ * the server as its device. `port` is false when no port of the cloud holds the address (a backend
+ * outside it); `server` is undefined when the port has no live server behind it.
+ */
+export function serverAt(
+  cloud: SimCloud,
+  address: string,
+  subnetId: string | null,
+): { port: boolean; server?: Server } | undefined {
+  const network = cloud.services.network;
+  const compute = cloud.services.compute;
+  if (!network || !compute) return undefined;
+  const port = [...network.store.ports.values()].find(
+    (p) =>
+      p.fixed_ips.some((f) => f.ip_address === address) &&
+      (!subnetId || p.fixed_ips.some((f) => f.subnet_id === subnetId)),
+  );
+  if (!port) return { port: false };
+  const server = port.device_id ? compute.store.servers.get(port.device_id) : undefined;
+  return { port: true, server: server && !server.deleted ? server : undefined };
+}
 
 /**
  * What a health monitor sees of a member: the Neutron port holding the member's address names the
@@ -8,17 +33,11 @@ import type { LoadBalancerService } from './service';
  * and is taken as answering.
  */
 export function memberAnswers(svc: LoadBalancerService, m: MemberRecord): boolean {
-  const network = svc.cloud.services.network;
-  const compute = svc.cloud.services.compute;
-  if (!network || !compute) return true;
-  const port = [...network.store.ports.values()].find(
-    (p) =>
-      p.fixed_ips.some((f) => f.ip_address === m.address) &&
-      (!m.subnet_id || p.fixed_ips.some((f) => f.subnet_id === m.subnet_id)),
-  );
-  if (!port) return true;
-  const server = port.device_id ? compute.store.servers.get(port.device_id) : undefined;
-  if (!server || server.deleted || server.vmState !== 'active') return false;
+  const at = serverAt(svc.cloud, m.address, m.subnet_id);
+  if (!at || !at.port) return true;
+  const server = at.server;
+  if (!server || server.vmState !== 'active') return false;
+  const compute = svc.cloud.service('compute');
   const host = server.host ? compute.store.hosts.get(server.host) : undefined;
   return !host || compute.store.serviceUp(host);
 }

@@ -41,7 +41,18 @@ export class LoadBalancerService implements Persistable {
   readonly members = new Map<string, MemberRecord>();
   readonly healthmonitors = new Map<string, HealthMonitorRecord>();
 
+  private readonly changeHooks: Array<() => void> = [];
+
   constructor(readonly cloud: SimCloud) {}
+
+  /** Runs `fn` after every settled change and deletion (the data plane follows the records). */
+  onChange(fn: () => void): void {
+    this.changeHooks.push(fn);
+  }
+
+  changed(): void {
+    for (const fn of this.changeHooks) fn();
+  }
 
   now(): string {
     return this.cloud.isoNow();
@@ -95,6 +106,7 @@ export class LoadBalancerService implements Persistable {
         lb.updated_at = this.now();
       }
       this.refreshOperatingStatus();
+      this.changed();
     });
   }
 
@@ -107,9 +119,11 @@ export class LoadBalancerService implements Persistable {
 
   /**
    * Operating status as Octavia's health manager reports it: a monitored member is ONLINE while its
-   * server answers (see memberAnswers), ERROR otherwise; unmonitored members are NO_MONITOR.
+   * server answers (see memberAnswers) and, with the data plane on, while it passes the monitor's real
+   * checks; ERROR otherwise; unmonitored members are NO_MONITOR.
    */
   refreshOperatingStatus(): void {
+    const dataPlane = this.cloud.services['data-plane'];
     for (const m of this.members.values()) {
       const pool = this.pools.get(m.pool_id);
       const monitored = !!pool?.healthmonitor_id && this.healthmonitors.get(pool.healthmonitor_id)?.admin_state_up;
@@ -117,7 +131,7 @@ export class LoadBalancerService implements Persistable {
         ? 'OFFLINE'
         : !monitored
           ? 'NO_MONITOR'
-          : memberAnswers(this, m)
+          : memberAnswers(this, m) && dataPlane?.memberHealth(m.id) !== false
             ? 'ONLINE'
             : 'ERROR';
     }
@@ -162,5 +176,6 @@ export class LoadBalancerService implements Persistable {
     refillById(this.members, settled(s.members));
     refillById(this.healthmonitors, settled(s.healthmonitors));
     this.refreshOperatingStatus();
+    this.changed();
   }
 }
