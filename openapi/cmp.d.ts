@@ -11785,7 +11785,7 @@ export interface components {
             resolvedAt: string | null;
             history?: {
                 /** @enum {string} */
-                type: "fired" | "notified" | "escalated" | "acknowledged" | "resolved" | "resolved_notified";
+                type: "fired" | "notified" | "escalated" | "acknowledged" | "resolved" | "resolved_notified" | "abandoned";
                 /** Format: date-time */
                 at: string;
                 actor: string | null;

@@ -1,8 +1,11 @@
 import {
   ActivityFailure,
+  CancellationScope,
   condition,
   defineQuery,
   defineSignal,
+  isCancellation,
+  patched,
   proxyActivities,
   setHandler,
   workflowInfo,
@@ -11,6 +14,7 @@ import type { AlarmRecordActivities, AlarmRuleView } from '../activities/metrics
 import type { NagiosActivities } from '../activities/nagios/mirror';
 import { queuesOf } from '../domain/task-queues';
 import { notifyProxy } from './notify-proxy';
+import { failureOfError } from './order-settle';
 import { retryPresets } from './retry-presets';
 
 export interface AlarmWorkflowInput {
@@ -38,6 +42,8 @@ export const alarmFiringSignal = defineSignal<[{ startsAt: string }]>('firing');
 export const alarmResolvedSignal = defineSignal<[{ endsAt?: string }]>('resolved');
 export const alarmAcknowledgeSignal = defineSignal<[{ by: string }]>('acknowledge');
 export const alarmProgressQuery = defineQuery<AlarmProgress>('progress');
+/** The failure envelope: histories from before it replay without it. */
+export const alarmEnvelopePatch = 'alarm-failure-envelope';
 
 const db = proxyActivities<AlarmRecordActivities>({
   startToCloseTimeout: '30 seconds',
@@ -56,6 +62,30 @@ export async function alarmWorkflow(input: AlarmWorkflowInput): Promise<AlarmPro
   setHandler(alarmAcknowledgeSignal, ({ by }) => void (progress.acknowledgedBy ??= by));
   setHandler(alarmProgressQuery, () => progress);
 
+  if (!patched(alarmEnvelopePatch)) return followAlarm(input, progress);
+  try {
+    return await followAlarm(input, progress);
+  } catch (err) {
+    // Cancelled, or a step out of retries: the alarm's history says its process ended and why (nobody is notified
+    // or escalated for it any more); a later resolution from Alertmanager still closes it (the webhook does that).
+    const cause = isCancellation(err) ? 'the alarm process was cancelled' : failureOfError(err, 'alarm').message;
+    await CancellationScope.nonCancellable(async () => {
+      const alarmId =
+        progress.alarmId ??
+        (await db.openAlarm({
+          ...input,
+          workflowId: workflowInfo().workflowId,
+          ruleName: input.labels.alertname ?? 'alert',
+          severity: input.labels.severity ?? 'warning',
+        }));
+      await db.recordAlarmStep({ alarmId, type: 'abandoned', details: { cause } });
+    });
+    throw err;
+  }
+}
+
+/** The alarm's course from firing to resolution (notified, escalated, acknowledged, resolved, resolution mailed). */
+async function followAlarm(input: AlarmWorkflowInput, progress: AlarmProgress): Promise<AlarmProgress> {
   const rule = await db.alarmRule(input.ruleId);
   const alarmId = await db.openAlarm({
     ...input,

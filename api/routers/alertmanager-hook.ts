@@ -12,6 +12,7 @@ import {
   alarmWorkflowId,
   type AlarmWorkflowInput,
 } from '../../workflows/alarm';
+import { Alarm, AlarmEvent } from '../../domain/entities';
 import { unauthorized } from '../lib/api-error';
 import { jsonBody } from '../lib/validate';
 import type { AppEnv, Ctx } from '../deps';
@@ -85,8 +86,27 @@ alertmanagerHookRouter.post('/alertmanager', async (c) => {
         resolved++;
       } catch (e) {
         if (!(e instanceof WorkflowNotFoundError)) throw e;
+        resolved += await resolveUnfollowed(c, a.fingerprint, a.endsAt);
       }
     }
   }
   return c.json({ firing, resolved });
 });
+
+/**
+ * The alert resolved while no process follows it (its workflow was cancelled or ended early): its open alarms are
+ * resolved here, so none stays firing for ever. Answers how many.
+ */
+async function resolveUnfollowed(c: Ctx, fingerprint: string, endsAt?: string): Promise<number> {
+  const em = c.get('em');
+  const open = await em.find(Alarm, { fingerprint, status: { $ne: 'resolved' } });
+  const at = endsAt && !Number.isNaN(Date.parse(endsAt)) ? new Date(endsAt) : new Date();
+  for (const alarm of open) {
+    Object.assign(alarm, { status: 'resolved', resolvedAt: at });
+    em.persist(
+      Object.assign(new AlarmEvent(), { alarmId: alarm.id, type: 'resolved', at, details: { processEnded: true } }),
+    );
+  }
+  await em.flush();
+  return open.length;
+}

@@ -23,6 +23,8 @@ export const alarmEventTypes = [
   'acknowledged',
   'resolved',
   'resolved_notified',
+  /** The alarm's process ended before the resolution (cancelled, or a step out of retries); details.cause says why. */
+  'abandoned',
 ] as const;
 export type AlarmEventType = (typeof alarmEventTypes)[number];
 

@@ -573,6 +573,7 @@ export const en = {
       acknowledged: 'Acknowledged',
       resolved: 'Resolved',
       resolved_notified: 'Resolution notified',
+      abandoned: 'No longer followed (process ended)',
     },
     rule: 'Rule',
     severity: 'Severity',

@@ -562,6 +562,7 @@ export const zh: typeof en = {
       acknowledged: '已确认',
       resolved: '已恢复',
       resolved_notified: '已通知恢复',
+      abandoned: '已停止跟踪（流程结束）',
     },
     rule: '告警规则',
     severity: '级别',
