@@ -18,7 +18,7 @@ import { simulatorProvisionSettings } from '../activities/openstack/provision-se
 import { startSimulator } from '../simulator/server';
 import { freePort } from '../test/support/free-port';
 import { startTestPlatform } from '../test/support/platform';
-import { killAndProve, startWorkerChild, waitPolling } from '../test/support/processes';
+import { killAndProve, startWorkerChild, waitPolling, workerProcessFile } from '../test/support/processes';
 import { reportFigures } from './lib/figures';
 import { orderBenchFixture } from './lib/order-fixture';
 
@@ -55,7 +55,7 @@ async function main(): Promise<void> {
   });
   let worker: Awaited<ReturnType<typeof startWorkerChild>> | undefined;
   try {
-    worker = await startWorkerChild(path.join(root, 'test', 'orders', 'worker-process.ts'), {
+    worker = await startWorkerChild(workerProcessFile, {
       CMP_DATABASE_URL: p.db.url,
       CMP_QUEUE_PREFIX: p.temporal.prefix,
       CMP_SIM_URL: sim.url,

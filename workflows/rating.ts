@@ -22,6 +22,11 @@ export interface RatingInput {
   until?: string;
   /** Re-rate this past period (its start) instead of moving on. */
   backfill?: { periodStart: string };
+  /**
+   * How long an activity may go without a heartbeat before Temporal retries it elsewhere (default 30 s, as the
+   * schedule runs it): a worker-kill test sets a few seconds so the retry comes soon after the kill.
+   */
+  heartbeatTimeoutMs?: number;
 }
 
 export interface RatingSummary {
@@ -47,7 +52,7 @@ export async function ratingWorkflow(input: RatingInput): Promise<RatingSummary>
   const db = proxyActivities<BillingActivities>({
     taskQueue: queues.orchestration,
     startToCloseTimeout: '5 minutes',
-    heartbeatTimeout: '30 seconds',
+    heartbeatTimeout: input.heartbeatTimeoutMs ?? '30 seconds',
     retry: { ...retryPresets.orchestration, maximumAttempts: 10 },
   });
   const metered = await db.meterSweep();

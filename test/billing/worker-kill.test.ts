@@ -1,4 +1,3 @@
-import path from 'node:path';
 import { hourMs, hourOf, periodOf } from '../../domain/billing/period';
 import { Bill, Charge, CloudResource, RatingCursor, UsageInterval } from '../../domain/entities';
 import { waitFor } from '../support/eventually';
@@ -6,8 +5,8 @@ import { startTestPlatform, type TestPlatform } from '../support/platform';
 import {
   killAll,
   killAndProve,
-  killWorkerAndProve,
   startWorkerChild,
+  workerProcessFile,
   waitPollerGone,
   waitPolling,
   type WorkerChild,
@@ -17,10 +16,13 @@ import { delivered, product, setBillingPeriod } from './support';
 describe('rating survives a killed worker (real Temporal, worker in a child process)', () => {
   let p: TestPlatform;
   const children: WorkerChild[] = [];
+  // Every activity heartbeats per record or hour (milliseconds apart), so a live worker never misses 5 s of them.
+  const heartbeatTimeoutMs = 5000;
   const startWorker = async () => {
-    const w = await startWorkerChild(path.join(__dirname, 'worker-process.ts'), {
-      CMP_PREFIX: p.temporal.prefix,
-      CMP_DB: JSON.stringify(p.db.config),
+    const w = await startWorkerChild(workerProcessFile, {
+      CMP_DATABASE_URL: p.db.url,
+      CMP_QUEUE_PREFIX: p.temporal.prefix,
+      CMP_WORKER_QUEUES: 'orchestration',
     });
     children.push(w);
     await waitPolling(p.temporal.client, [p.deps.queues.orchestration], w.identity);
@@ -47,7 +49,8 @@ describe('rating survives a killed worker (real Temporal, worker in a child proc
     const handle = await p.temporal.client.workflow.start('ratingWorkflow', {
       taskQueue: p.deps.queues.orchestration,
       workflowId: `billing-rate-kill-${Date.now()}`,
-      args: [{ until: new Date(today).toISOString() }],
+      // Temporal retries the killed worker's activity once it has missed heartbeats this long (30 s by default).
+      args: [{ until: new Date(today).toISOString(), heartbeatTimeoutMs }],
     });
     // Killed once rating has begun and before it is done: some batches rated, some not.
     await waitFor(
@@ -57,12 +60,16 @@ describe('rating survives a killed worker (real Temporal, worker in a child proc
       60_000,
       20,
     );
-    await killWorkerAndProve(p.temporal.client, first, [p.deps.queues.orchestration]);
+    // SIGKILL; the pid is proved gone (and its poller leaves Temporal's list below).
+    await killAndProve(first);
     const atKill = await p.db.orm.em.fork().count(Charge, {});
     expect(atKill).toBeLessThan(resources.length * days * 24);
 
-    await startWorker();
-    const summary = await handle.result();
+    // The next worker finishes the run while Temporal lets go of the killed one's poller (up to 15 s).
+    const [, summary] = await Promise.all([
+      waitPollerGone(p.temporal.client, [p.deps.queues.orchestration], first.identity),
+      startWorker().then(() => handle.result()),
+    ]);
     expect(summary.to).toBe(new Date(today).toISOString());
     const em = p.db.orm.em.fork();
     expect(await em.count(Charge, {})).toBe(resources.length * days * 24);
@@ -107,7 +114,7 @@ describe('rating survives a killed worker (real Temporal, worker in a child proc
     const handle = await p.temporal.client.workflow.start('ratingWorkflow', {
       taskQueue: p.deps.queues.orchestration,
       workflowId: `billing-rate-sweep-kill-${Date.now()}`,
-      args: [{ until: until.toISOString() }],
+      args: [{ until: until.toISOString(), heartbeatTimeoutMs }],
     });
     await waitFor('the sweep to begin', metered, (c) => c > 0, 60_000, 10);
     // SIGKILL; the pid is proved gone (the poller leaves Temporal's list while the next worker starts).
@@ -117,12 +124,11 @@ describe('rating survives a killed worker (real Temporal, worker in a child proc
     expect(atKill).toBeGreaterThan(0);
     expect(atKill).toBeLessThan(n);
 
-    // The next worker starts while Temporal lets go of the killed one's poller.
-    await Promise.all([
+    // The next worker finishes the run while Temporal lets go of the killed one's poller (up to 15 s).
+    const [, summary] = await Promise.all([
       waitPollerGone(p.temporal.client, [p.deps.queues.orchestration], first.identity),
-      startWorker(),
+      startWorker().then(() => handle.result()),
     ]);
-    const summary = await handle.result();
     // The retried sweep recorded exactly what the killed one had not.
     expect(summary.metered).toBe(n - atKill);
     const em = p.db.orm.em.fork();

@@ -6,6 +6,7 @@ import {
   killAndProve,
   spawnTs,
   startWorkerChild,
+  workerProcessFile,
   waitForOutput,
   waitPolling,
   type TsChild,
@@ -80,7 +81,7 @@ export async function startFaultRig(opts: { apis: number; workers: number; build
     return api;
   };
   const startWorker = async () => {
-    const w = await startWorkerChild(path.join(__dirname, 'worker-process.ts'), env);
+    const w = await startWorkerChild(workerProcessFile, env);
     everyChild.push(w);
     workers.push(w);
     await waitPolling(rig.p.temporal.client, queues(), w.identity);

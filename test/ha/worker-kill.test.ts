@@ -1,4 +1,3 @@
-import path from 'node:path';
 import type { EvacuationProgress } from '../../workflows/evacuate';
 import { startTestPlatform, type TestPlatform } from '../support/platform';
 import {
@@ -7,6 +6,7 @@ import {
   pidAlive,
   pollerIdentities,
   startWorkerChild,
+  workerProcessFile,
   waitPolling,
   type WorkerChild,
 } from '../support/processes';
@@ -18,10 +18,10 @@ describe('evacuation survives a killed worker (real Temporal, simulator, worker 
   const children: WorkerChild[] = [];
   const queues = () => Object.values(p.deps.queues) as string[];
   const startWorker = async () => {
-    const w = await startWorkerChild(path.join(__dirname, 'worker-process.ts'), {
-      CMP_PREFIX: p.temporal.prefix,
-      CMP_DB: JSON.stringify(p.db.config),
-      SIM_URL: h.sim.url,
+    const w = await startWorkerChild(workerProcessFile, {
+      CMP_DATABASE_URL: p.db.url,
+      CMP_QUEUE_PREFIX: p.temporal.prefix,
+      CMP_SIM_URL: h.sim.url,
     });
     children.push(w);
     await waitPolling(p.temporal.client, queues(), w.identity);

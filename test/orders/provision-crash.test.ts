@@ -1,10 +1,10 @@
-import path from 'node:path';
 import { CloudResource, Order } from '../../domain/entities';
 import {
   killAll,
   killWorkerAndProve,
   pidAlive,
   startWorkerChild,
+  workerProcessFile,
   waitPolling,
   type WorkerChild,
 } from '../support/processes';
@@ -15,7 +15,7 @@ describe('provisioning survives a worker killed mid-way', () => {
   const children: WorkerChild[] = [];
   const queues = () => Object.values(rig.p.deps.queues) as string[];
   const startWorker = async () => {
-    const w = await startWorkerChild(path.join(__dirname, 'worker-process.ts'), {
+    const w = await startWorkerChild(workerProcessFile, {
       CMP_DATABASE_URL: rig.p.db.url,
       CMP_QUEUE_PREFIX: rig.p.temporal.prefix,
       CMP_SIM_URL: rig.sim.url,

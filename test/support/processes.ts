@@ -1,6 +1,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { hostname } from 'node:os';
+import path from 'node:path';
 import type { Client } from '@temporalio/client';
 
 /**
@@ -140,6 +141,9 @@ export async function waitPolling(client: Client, queues: string[], identity: st
     await new Promise((r) => setTimeout(r, 250));
   }
 }
+
+/** The worker script every kill suite starts (see its header for the env it reads). */
+export const workerProcessFile = path.join(__dirname, 'worker-process.ts');
 
 export interface WorkerChild extends TsChild {
   /** The identity its workers poll with. */
