@@ -182,6 +182,8 @@ export class DataPlane implements Persistable {
     const lbs = this.lbs;
     if (this.stopped || this.block === undefined || !lbs) return;
     for (const id of this.lbSlots.keys()) if (!lbs.loadbalancers.has(id)) this.lbSlots.delete(id);
+    // In creation order, so the k-th load balancer alive gets the k-th free slot whoever asks first.
+    for (const lb of lbs.loadbalancers.values()) this.loadBalancerAddress(lb.id);
     for (const id of this.health.keys()) {
       const pool = lbs.pools.get(lbs.members.get(id)?.pool_id ?? '');
       const hm = pool?.healthmonitor_id ? lbs.healthmonitors.get(pool.healthmonitor_id) : undefined;
