@@ -59,6 +59,7 @@ import { volumeSnapshotsRouter, volumesRouter } from './routers/volumes';
 import { codecRouter } from './routers/codec';
 import { databasesRouter } from './routers/databases';
 import { siteHostsRouter, sitesRouter } from './routers/sites';
+import { siteFtpRouter } from './routers/site-ftp';
 /** Routers of the REST contract, mounted under `/api/v1`. */
 export function apiRoutes(): Hono<AppEnv> {
   const api = new Hono<AppEnv>();
@@ -107,6 +108,7 @@ export function apiRoutes(): Hono<AppEnv> {
   api.route('/firewall-policies', firewallPoliciesRouter);
   api.route('/databases', databasesRouter);
   api.route('/sites', sitesRouter);
+  api.route('/sites', siteFtpRouter);
   api.route('/site-hosts', siteHostsRouter);
   return api;
 }

@@ -193,6 +193,13 @@ export const configSchema = z.object({
   SITES_HTTP_PORT: port.default(8480),
   /** The sites' php-fpm pools listen on this port plus their slot (the idle pool on the port itself). */
   SITES_FPM_BASE_PORT: port.default(9400),
+  /** The local agent's pure-ftpd (the sites' FTP accounts, when the agent runs as root); 0: no FTP. */
+  SITES_FTP_PORT: port.default(2121),
+  /** pure-ftpd's passive data ports, `first-last`. */
+  SITES_FTP_PASSIVE_PORTS: z
+    .string()
+    .regex(/^\d{1,5}-\d{1,5}$/, 'first-last')
+    .default('30100-30119'),
   /** Sites are served as <name>.<SITES_DOMAIN> (*.localhost resolves to loopback in browsers). */
   SITES_DOMAIN: z
     .string()
@@ -201,9 +208,6 @@ export const configSchema = z.object({
   SITES_PACKAGE_LIMIT_BYTES: z.coerce.number().int().positive().default(67_108_864),
   /** Releases kept per site besides the live one. */
   SITES_KEEP_RELEASES: z.coerce.number().int().min(1).max(50).default(5),
-  /** The launcher's own shared host (driver local, 127.0.0.1): sites it holds, and MB of code space it hands out. */
-  SITES_LOCAL_HOST_SITES: z.coerce.number().int().min(1).max(10_000).default(50),
-  SITES_LOCAL_HOST_DISK_MB: z.coerce.number().int().min(1).default(10_240),
 });
 
 export type RawConfig = z.infer<typeof configSchema>;

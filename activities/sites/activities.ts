@@ -16,6 +16,7 @@ const databaseEnv = (d: DatabaseCredentials): Record<string, string> => ({
   CMP_DB_PASSWORD: d.password,
 });
 import { siteOnHost } from './space';
+import { ensureSiteFtp } from './ftp-accounts';
 
 export interface SiteView {
   siteId: string;
@@ -47,11 +48,13 @@ export function createSiteActivities(orm: Orm, settings: SitesSettings | undefin
       database?: DatabaseCredentials | null;
     }): Promise<SiteView> {
       const em = orm.em.fork();
-      const { site, agent, space } = await siteOnHost(em, need(), siteId);
+      const { site, host, agent, space } = await siteOnHost(em, need(), siteId);
       site.status = 'provisioning';
       await em.flush();
       try {
         const layout = await agent.createSite(space, database ? databaseEnv(database) : {});
+        // Its FTP account (where the host serves FTP): the tenant sets or draws its password through the API.
+        await ensureSiteFtp(em, agent, site, host);
         site.systemUser = layout.user;
         site.status = 'ready';
         site.failure = null;

@@ -24,6 +24,12 @@ export interface UnpackedRelease {
   entries: number;
 }
 
+/** How a site's FTP account is reached (its password is the platform's, sealed in its record). */
+export interface FtpAccess {
+  username: string;
+  port: number;
+}
+
 /** A code package does not fit in the code space: its quota is the site's disk size. */
 export class SiteQuotaError extends Error {
   constructor(
@@ -39,7 +45,7 @@ export class SiteQuotaError extends Error {
  * (embedded default and tests); an SSH driver would run the same steps on a shared host VM.
  */
 export interface HostAgent {
-  /** Starts the host's nginx and php-fpm if they are not running; answers the port nginx serves on. */
+  /** Starts the host's nginx, php-fpm (and pure-ftpd) if they are not running; answers the port nginx serves on. */
   ensureStack(): Promise<{ httpPort: number }>;
   /** Code space, system user, php-fpm pool (with `env` for PHP) and nginx vhost (checked with `nginx -t`, then reloaded). Idempotent. */
   createSite(space: SiteSpace, env?: Record<string, string>): Promise<SiteLayout>;
@@ -50,7 +56,12 @@ export interface HostAgent {
   /** Points `current` at release `number` (one atomic rename); answers the release it pointed at before. */
   activateRelease(space: SiteSpace, number: number): Promise<number | null>;
   removeRelease(space: SiteSpace, number: number): Promise<void>;
-  /** Vhost, pool, code space and system user removed (nginx and php-fpm reloaded). */
+  /**
+   * The site's FTP account (a pure-ftpd virtual user chrooted to its code space, files owned by the site's user,
+   * quota its disk size) with this password; idempotent. Null where the host serves no FTP.
+   */
+  ensureFtpAccount(space: SiteSpace, password: string): Promise<FtpAccess | null>;
+  /** Vhost, pool, FTP account, code space and system user removed (nginx and php-fpm reloaded). */
   removeSite(space: SiteSpace): Promise<void>;
   /** Stops the web stack this agent started. */
   stop(): Promise<void>;

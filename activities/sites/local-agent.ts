@@ -19,7 +19,15 @@ import path from 'node:path';
 import { promisify } from 'node:util';
 import type { PackageFormat } from '../../domain/sites/archive-entries';
 import { listPackage } from './archive';
-import { SiteQuotaError, type HostAgent, type SiteLayout, type SiteSpace, type UnpackedRelease } from './agent';
+import {
+  SiteQuotaError,
+  type FtpAccess,
+  type HostAgent,
+  type SiteLayout,
+  type SiteSpace,
+  type UnpackedRelease,
+} from './agent';
+import { ftpPasswdLine, hashFtpPassword, withFtpUser } from './ftp-users';
 import { renderTemplate } from './templates';
 
 const run = promisify(execFile);
@@ -40,6 +48,10 @@ export interface LocalAgentSettings {
   webGroup?: string;
   memoryLimitMb?: number;
   maxChildren?: number;
+  /** Loopback port pure-ftpd serves the sites' FTP accounts on (none: no FTP; only when the agent is root). */
+  ftpPort?: number;
+  /** pure-ftpd's passive data ports (`first:last`). */
+  ftpPassivePorts?: { first: number; last: number };
 }
 
 const isRoot = () => process.getuid?.() === 0;
@@ -49,6 +61,7 @@ const pad = (n: number) => String(n).padStart(6, '0');
 export class LocalHostAgent implements HostAgent {
   private nginx: ChildProcess | null = null;
   private fpm: ChildProcess | null = null;
+  private ftpd: ChildProcess | null = null;
   private starting: Promise<{ httpPort: number }> | null = null;
   /** useradd and the reloads are one at a time. */
   private queue: Promise<unknown> = Promise.resolve();
@@ -127,11 +140,101 @@ export class LocalHostAgent implements HostAgent {
       this.nginx = this.spawn(this.s.nginxBin ?? 'nginx', this.nginxArgs);
       await this.waitPort(this.s.httpPort, this.nginx);
     }
+    if (this.ftpEnabled) await this.startFtp();
     return { httpPort: this.s.httpPort };
   }
 
-  private spawn(bin: string, args: string[]): ChildProcess {
-    const child = spawn(bin, args, { env: { ...process.env }, stdio: ['ignore', 'ignore', 'pipe'] });
+  private get ftpEnabled(): boolean {
+    return Boolean(this.s.ftpPort) && isRoot();
+  }
+
+  /** pure-ftpd on loopback: virtual users only (PureDB, read at each login), everyone chrooted, no anonymous. */
+  private async startFtp(): Promise<void> {
+    if (!existsSync(this.p('ftp', 'passwd'))) {
+      await mkdir(this.p('ftp'), { recursive: true, mode: 0o700 });
+      await writeFile(this.p('ftp', 'passwd'), '', { mode: 0o600 });
+    }
+    await this.ftpMkdb();
+    if (await this.alive('pure-ftpd.pid')) return;
+    const passive = this.s.ftpPassivePorts ?? { first: this.s.ftpPort! + 1, last: this.s.ftpPort! + 10 };
+    this.ftpd = this.spawn(
+      'pure-ftpd',
+      [
+        '-S',
+        `${this.listen},${this.s.ftpPort}`,
+        '-l',
+        `puredb:${this.p('ftp', 'pureftpd.pdb')}`,
+        '-g',
+        this.p('run', 'pure-ftpd.pid'),
+        '-p',
+        `${passive.first}:${passive.last}`,
+        '-P',
+        this.listen,
+        // No anonymous logins, every login in its home, no name lookups, no login below uid 100 (root, system).
+        '-E',
+        '-A',
+        '-H',
+        '-u',
+        '100',
+        // Files rw-r----- and directories rwxr-x---: the site's user and the web group, nobody else.
+        '-U',
+        '137:027',
+        '-O',
+        `clf:${this.p('logs', 'ftp-transfers.log')}`,
+      ],
+      true,
+    );
+    await this.waitPort(this.s.ftpPort!, this.ftpd);
+  }
+
+  private async ftpMkdb(): Promise<void> {
+    await run('pure-pw', ['mkdb', this.p('ftp', 'pureftpd.pdb'), '-f', this.p('ftp', 'passwd')], {
+      env: { ...process.env },
+    });
+  }
+
+  private async numericId(args: string[]): Promise<number> {
+    const { stdout } = await run(args[0], args.slice(1));
+    const n = Number(String(stdout).trim().split(':')[2] ?? String(stdout).trim());
+    if (!Number.isInteger(n)) throw new Error(`${args.join(' ')} answered ${String(stdout).trim()}`);
+    return n;
+  }
+
+  async ensureFtpAccount(space: SiteSpace, password: string): Promise<FtpAccess | null> {
+    if (!this.ftpEnabled) return null;
+    await this.ensureStack();
+    const root = this.siteRoot(space);
+    if (!existsSync(root)) throw new Error(`site ${space.siteId} has no code space on this host`);
+    const hash = await hashFtpPassword(password);
+    const uid = await this.numericId(['id', '-u', this.user(space)!]);
+    const gid = await this.numericId(['getent', 'group', this.s.webGroup ?? 'www-data']);
+    const line = ftpPasswdLine({
+      login: space.key,
+      hash,
+      uid,
+      gid,
+      home: root,
+      quotaBytes: space.diskMb * 1024 * 1024,
+    });
+    return this.serial(async () => {
+      await this.editFtpUsers(space.key, line);
+      return { username: space.key, port: this.s.ftpPort! };
+    });
+  }
+
+  private async editFtpUsers(login: string, line: string | null): Promise<void> {
+    const file = this.p('ftp', 'passwd');
+    const before = existsSync(file) ? await readFile(file, 'utf8') : '';
+    if (line === null && !before.split('\n').some((l) => l.startsWith(`${login}:`))) return;
+    const tmp = `${file}.${randomBytes(4).toString('hex')}`;
+    await writeFile(tmp, withFtpUser(before, login, line), { mode: 0o600 });
+    await rename(tmp, file);
+    await this.ftpMkdb();
+  }
+
+  /** `group`: the child leads a process group of its own (pure-ftpd's sessions are its children; stop ends them all). */
+  private spawn(bin: string, args: string[], group = false): ChildProcess {
+    const child = spawn(bin, args, { env: { ...process.env }, stdio: ['ignore', 'ignore', 'pipe'], detached: group });
     let err = '';
     child.stderr!.on('data', (d) => (err = (err + String(d)).slice(-4000)));
     (child as ChildProcess & { lastError?: () => string }).lastError = () => err;
@@ -324,6 +427,7 @@ export class LocalHostAgent implements HostAgent {
     await this.serial(async () => {
       await rm(this.p('vhosts', `site-${space.key}.conf`), { force: true });
       await rm(this.p('fpm-pools', `site-${space.key}.conf`), { force: true });
+      if (existsSync(this.p('ftp', 'passwd'))) await this.editFtpUsers(space.key, null);
       if (this.nginx || (await this.alive('nginx.pid'))) await this.reload();
       await rm(this.siteRoot(space), { recursive: true, force: true });
       const user = this.user(space);
@@ -335,11 +439,12 @@ export class LocalHostAgent implements HostAgent {
     const stopOne = async (child: ChildProcess | null) => {
       if (!child || child.exitCode !== null || child.signalCode !== null) return;
       const exited = new Promise((r) => child.once('exit', r));
-      child.kill('SIGTERM');
+      if (child === this.ftpd && child.pid) process.kill(-child.pid, 'SIGTERM');
+      else child.kill('SIGTERM');
       await exited;
     };
-    await Promise.all([stopOne(this.nginx), stopOne(this.fpm)]);
-    this.nginx = this.fpm = null;
+    await Promise.all([stopOne(this.nginx), stopOne(this.fpm), stopOne(this.ftpd)]);
+    this.nginx = this.fpm = this.ftpd = null;
     this.starting = null;
   }
 }

@@ -14,10 +14,14 @@ export interface SitesSettings {
   keepReleases: number;
 }
 
-export const siteKey = (siteId: string) => `s${siteId.replace(/-/g, '').slice(0, 12)}`;
+/** `first-last` as a port range. */
+export function passivePorts(range: string): { first: number; last: number } {
+  const [first, last] = range.split('-').map(Number);
+  if (!(first > 0 && last >= first && last <= 65535)) throw new Error(`bad passive port range ${range}`);
+  return { first, last };
+}
 
-/** The local agent's directory: its configs, pid files (`run/`), logs and every site's code space. */
-export const localSitesRoot = (cfg: Config) => path.resolve(cfg.SITES_DIR ?? path.join(cfg.dataDir, 'sites'));
+export const siteKey = (siteId: string) => `s${siteId.replace(/-/g, '').slice(0, 12)}`;
 
 /**
  * The embedded default: one local agent (this machine's nginx and php-fpm, started on first need) for every
@@ -31,9 +35,11 @@ export function sitesSettingsFromConfig(cfg: Config): SitesSettings | undefined 
       forHost(host) {
         if (host.driver !== 'local') throw new Error(`host ${host.id}: the ${host.driver} driver is not available`);
         local ??= new LocalHostAgent({
-          root: localSitesRoot(cfg),
+          root: path.resolve(cfg.SITES_DIR ?? path.join(cfg.dataDir, 'sites')),
           httpPort: cfg.SITES_HTTP_PORT,
           fpmBasePort: cfg.SITES_FPM_BASE_PORT,
+          ftpPort: cfg.SITES_FTP_PORT || undefined,
+          ftpPassivePorts: passivePorts(cfg.SITES_FTP_PASSIVE_PORTS),
         });
         return local;
       },

@@ -96,14 +96,14 @@ function hostView(host: SiteHost, load: HostLoad) {
   };
 }
 
-function settingsOf(c: Ctx): SitesSettings {
+export function settingsOf(c: Ctx): SitesSettings {
   const s = c.get('deps').sites;
   if (!s) throw new ApiError(503, 'not_configured', 'shared web hosting is not configured');
   return s;
 }
 
 /** The site if the caller may see it (in `mode`); another tenant's is 404. */
-async function visibleSite(c: Ctx, mode: 'read' | 'operate'): Promise<Site> {
+export async function visibleSite(c: Ctx, mode: 'read' | 'operate'): Promise<Site> {
   const id = pathId(c.req.param('siteId')!, 'site');
   const site = await c.get('em').findOne(Site, { id });
   if (!site || site.status === 'removed') throw notFound('site', id);

@@ -36,6 +36,7 @@ import { BillLineSchema, BillSchema } from './bill';
 import { RateLimitCounterSchema } from './rate-limit-counter';
 import { SiteHostSchema } from './site-host';
 import { SiteSchema } from './site';
+import { SiteFtpAccountSchema } from './site-ftp-account';
 import { DatabaseBackupSchema, TenantDatabaseSchema } from './tenant-database';
 import { OrderIdempotencyKeySchema } from './order-idempotency-key';
 
@@ -77,6 +78,7 @@ export * from './bill';
 export * from './rate-limit-counter';
 export * from './site-host';
 export * from './site';
+export * from './site-ftp-account';
 export * from './tenant-database';
 export * from './order-idempotency-key';
 
@@ -125,6 +127,7 @@ export const entitySchemas = [
   RateLimitCounterSchema,
   SiteHostSchema,
   SiteSchema,
+  SiteFtpAccountSchema,
   TenantDatabaseSchema,
   DatabaseBackupSchema,
   OrderIdempotencyKeySchema,

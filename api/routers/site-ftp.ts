@@ -1,0 +1,59 @@
+import { Hono } from 'hono';
+import { z } from 'zod';
+import { SiteFtpAccount, SiteHost } from '../../domain/entities';
+import { generateDatabasePassword as generatePassword, tenantPasswordPattern } from '../../domain/dbservice/names';
+import { ensureSiteFtp } from '../../activities/sites/ftp-accounts';
+import { notFound } from '../lib/api-error';
+import { optionalBody } from '../lib/validate';
+import { requireAuth } from '../middleware/authenticate';
+import type { AppEnv } from '../deps';
+import { settingsOf, visibleSite } from './sites';
+
+const passwordBody = z
+  .object({ password: z.string().regex(tenantPasswordPattern, '12 to 72 printable ASCII characters').optional() })
+  .strict();
+
+function ftpView(a: SiteFtpAccount, host: SiteHost) {
+  return {
+    siteId: a.siteId,
+    host: host.address,
+    port: a.port,
+    username: a.username,
+    createdAt: a.createdAt.toISOString(),
+    passwordChangedAt: a.passwordChangedAt.toISOString(),
+  };
+}
+
+/**
+ * A site's FTP account (pure-ftpd on its shared host, chrooted to its code space). Its password is sealed and
+ * never answered again, except by the call that sets a new one (drawn, or the tenant's).
+ */
+export const siteFtpRouter = new Hono<AppEnv>();
+siteFtpRouter.use('*', requireAuth);
+
+siteFtpRouter.get('/:siteId/ftp', async (c) => {
+  const site = await visibleSite(c, 'read');
+  const em = c.get('em');
+  const account = await em.findOne(SiteFtpAccount, { siteId: site.id });
+  if (!account) throw notFound('ftp account of site', site.id);
+  return c.json(ftpView(account, await em.findOneOrFail(SiteHost, { id: site.hostId })));
+});
+
+siteFtpRouter.post('/:siteId/ftp/password', async (c) => {
+  const site = await visibleSite(c, 'operate');
+  const body = await optionalBody(c, passwordBody);
+  const em = c.get('em');
+  if (!(await em.findOne(SiteFtpAccount, { siteId: site.id }))) throw notFound('ftp account of site', site.id);
+  const host = await em.findOneOrFail(SiteHost, { id: site.hostId });
+  const agent = settingsOf(c).agents.forHost(host);
+  const set = await ensureSiteFtp(em, agent, site, host, body.password ?? generatePassword());
+  if (!set) throw notFound('ftp account of site', site.id);
+  c.set('audit', {
+    action: 'site.ftp.password',
+    targetType: 'site',
+    targetId: site.id,
+    tenantId: site.tenantId,
+    details: { chosen: body.password !== undefined },
+  });
+  return c.json({ ...ftpView(set.account, host), password: set.password });
+});

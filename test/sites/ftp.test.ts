@@ -1,0 +1,255 @@
+import { execFileSync } from 'node:child_process';
+import { chmodSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { LocalHostAgent } from '../../activities/sites/local-agent';
+import { httpGet } from '../../activities/sites/health-check';
+import { siteKey, type SitesSettings } from '../../activities/sites/settings';
+import { eventually } from '../support/eventually';
+import { FtpClient, FtpError } from '../support/ftp-client';
+import { freePort } from '../support/free-port';
+import { startTestPlatform, type TestPlatform } from '../support/platform';
+
+jest.setTimeout(60_000);
+
+const isRoot = process.getuid?.() === 0;
+// pure-ftpd's virtual users map to the sites' system users, which only a root agent creates.
+const describeRoot = isRoot ? describe : describe.skip;
+
+let platform: TestPlatform;
+let agent: LocalHostAgent;
+let work: string;
+let httpPort: number;
+let ftpPort: number;
+let admin: string;
+const sites: Array<{ id: string; hostname: string; token: string }> = [];
+
+async function orderSite(token: string, name: string): Promise<{ id: string; hostname: string; token: string }> {
+  const ordered = await platform.call('POST', '/api/v1/sites', { token, body: { name, diskMb: 5 } });
+  expect(ordered.status).toBe(201);
+  await eventually(
+    () => platform.call('GET', `/api/v1/orders/${ordered.body.orderId}`, { token: admin }),
+    (r) => r.body.status === 'pending_approval',
+  );
+  const approved = await platform.call('POST', `/api/v1/orders/${ordered.body.orderId}/approve`, {
+    token: admin,
+    body: { reason: 'ftp test' },
+  });
+  expect(approved.status).toBe(200);
+  const ready = await eventually(
+    () => platform.call('GET', `/api/v1/sites/${ordered.body.site.id}`, { token }),
+    (r) => r.body.status === 'ready' || r.body.status === 'failed',
+  );
+  expect(ready.body).toMatchObject({ status: 'ready', failure: null });
+  const site = { id: ordered.body.site.id, hostname: ready.body.hostname, token };
+  sites.push(site);
+  return site;
+}
+
+async function ftpLogin(username: string, password: string): Promise<FtpClient> {
+  const ftp = await FtpClient.connect('127.0.0.1', ftpPort);
+  try {
+    await ftp.login(username, password);
+  } catch (e) {
+    await ftp.close();
+    throw e;
+  }
+  return ftp;
+}
+
+const codeSpace = (siteId: string) => path.join(work, 'host', 'sites', siteKey(siteId));
+
+beforeAll(async () => {
+  if (!isRoot) return;
+  work = mkdtempSync(path.join(tmpdir(), 'cmp-site-ftp-'));
+  chmodSync(work, 0o755);
+  httpPort = await freePort();
+  ftpPort = await freePort();
+  const passiveFirst = 40_000 + (process.pid % 1000) * 10;
+  agent = new LocalHostAgent({
+    root: path.join(work, 'host'),
+    httpPort,
+    fpmBasePort: 20_000 + (process.pid % 2000) * 10,
+    ftpPort,
+    ftpPassivePorts: { first: passiveFirst, last: passiveFirst + 9 },
+  });
+  // nginx, php-fpm and pure-ftpd, once for the suite.
+  await agent.ensureStack();
+  const settings: SitesSettings = {
+    agents: { forHost: () => agent },
+    domain: 'ftp.localhost',
+    packageLimitBytes: 4 * 1024 * 1024,
+    keepReleases: 2,
+  };
+  platform = await startTestPlatform({ activityDeps: { sites: settings } });
+  platform.deps.sites = settings;
+  admin = await platform.adminToken();
+  expect(
+    (
+      await platform.call('POST', '/api/v1/catalog/products', {
+        token: admin,
+        body: { kind: 'site', name: 'ftp-site', hourlyPrice: 0.01, monthlyPrice: 5 },
+      })
+    ).status,
+  ).toBe(201);
+  expect(
+    (
+      await platform.call('POST', '/api/v1/site-hosts', {
+        token: admin,
+        body: { name: 'ftp-web-1', address: '127.0.0.1', capacitySites: 4, capacityDiskMb: 40 },
+      })
+    ).status,
+  ).toBe(201);
+});
+
+afterAll(async () => {
+  if (!isRoot) return;
+  for (const s of sites)
+    await agent.removeSite({
+      siteId: s.id,
+      key: siteKey(s.id),
+      hostname: s.hostname,
+      diskMb: 5,
+      phpVersion: '8.2',
+      slot: 1,
+    });
+  await platform?.close();
+  await agent?.stop();
+  rmSync(work, { recursive: true, force: true });
+});
+
+describeRoot('FTP access to a site', () => {
+  let a: { id: string; hostname: string; token: string };
+  let b: { id: string; hostname: string; token: string };
+  let passwordA: string;
+  let passwordB: string;
+  let userA: string;
+  let userB: string;
+
+  it('each ordered site gets an FTP account whose password is answered only by a reset', async () => {
+    const tenantA = await platform.tenantUser('ftp-tenant-a');
+    const tenantB = await platform.tenantUser('ftp-tenant-b');
+    a = await orderSite(tenantA.token, 'ftp-a');
+    b = await orderSite(tenantB.token, 'ftp-b');
+    const shown = await platform.call('GET', `/api/v1/sites/${a.id}/ftp`, { token: a.token });
+    expect(shown.status).toBe(200);
+    expect(shown.body).toEqual({
+      siteId: a.id,
+      host: '127.0.0.1',
+      port: ftpPort,
+      username: siteKey(a.id),
+      createdAt: expect.any(String),
+      passwordChangedAt: expect.any(String),
+    });
+    expect((await platform.call('GET', `/api/v1/sites/${a.id}/ftp`, { token: b.token })).status).toBe(404);
+    expect((await platform.call('POST', `/api/v1/sites/${a.id}/ftp/password`, { token: b.token })).status).toBe(404);
+
+    const drawn = await platform.call('POST', `/api/v1/sites/${a.id}/ftp/password`, { token: a.token });
+    expect(drawn.status).toBe(200);
+    expect(drawn.body.password).toMatch(/^[A-Za-z0-9]{24}$/);
+    passwordA = drawn.body.password;
+    userA = drawn.body.username;
+    const chosen = await platform.call('POST', `/api/v1/sites/${b.id}/ftp/password`, {
+      token: b.token,
+      body: { password: 'Chosen-ftp-Pass-9' },
+    });
+    expect(chosen.status).toBe(200);
+    passwordB = chosen.body.password;
+    userB = chosen.body.username;
+    expect(passwordB).toBe('Chosen-ftp-Pass-9');
+    const weak = await platform.call('POST', `/api/v1/sites/${b.id}/ftp/password`, {
+      token: b.token,
+      body: { password: 'short' },
+    });
+    expect(weak.status).toBe(422);
+
+    // Sealed at rest, never in a later answer.
+    const rows = JSON.stringify(await platform.db.orm.em.getConnection().execute('SELECT * FROM site_ftp_accounts'));
+    expect(rows).toContain('sealed:v1:');
+    expect(rows).not.toContain(passwordA);
+    expect(rows).not.toContain(passwordB);
+    const later = JSON.stringify([
+      (await platform.call('GET', `/api/v1/sites/${a.id}/ftp`, { token: a.token })).body,
+      (await platform.call('GET', `/api/v1/sites/${a.id}`, { token: a.token })).body,
+      (await platform.call('GET', '/api/v1/sites', { token: admin })).body,
+    ]);
+    expect(later).not.toContain(passwordA);
+    expect(later).not.toContain(passwordB);
+  });
+
+  it('an FTP upload lands in the code space, owned by the site, and is served once in the live release', async () => {
+    const ftp = await ftpLogin(userA, passwordA);
+    try {
+      expect(await ftp.pwd()).toBe('/');
+      await ftp.put('notes.txt', 'uploaded over ftp');
+      const onDisk = path.join(codeSpace(a.id), 'notes.txt');
+      expect(readFileSync(onDisk, 'utf8')).toBe('uploaded over ftp');
+      const st = statSync(onDisk);
+      expect(
+        Number(
+          execFileSync('id', ['-u', `cmp-${siteKey(a.id)}`])
+            .toString()
+            .trim(),
+        ),
+      ).toBe(st.uid);
+      expect(st.mode & 0o007).toBe(0);
+      expect((await ftp.list()).sort()).toEqual(expect.arrayContaining(['notes.txt', 'releases']));
+
+      // A release through the API, published; then a page added to it over FTP is served.
+      const src = path.join(work, 'a-src');
+      mkdirSync(src, { recursive: true });
+      writeFileSync(path.join(src, 'index.html'), 'site a');
+      execFileSync('tar', ['-czf', path.join(work, 'a.tar.gz'), '-C', src, '.']);
+      const up = await platform.app.request(`/api/v1/sites/${a.id}/releases`, {
+        method: 'POST',
+        headers: { authorization: `Bearer ${a.token}`, 'content-type': 'application/gzip' },
+        body: readFileSync(path.join(work, 'a.tar.gz')),
+      });
+      expect(up.status).toBe(201);
+      const live = await platform.call('POST', `/api/v1/sites/${a.id}/releases/1/publish`, { token: a.token });
+      expect(live.body).toMatchObject({ status: 'live', liveRelease: 1 });
+      await ftp.cwd('current');
+      await ftp.put('from-ftp.html', 'edited over ftp');
+      const got = await httpGet('127.0.0.1', httpPort, a.hostname, '/from-ftp.html');
+      expect(got).toMatchObject({ status: 200, body: 'edited over ftp' });
+
+      // The code space's quota is the site's disk size.
+      const over = await ftp.put('blob.bin', Buffer.alloc(6 * 1024 * 1024)).catch((e: unknown) => e);
+      expect(over).toBeInstanceOf(FtpError);
+      expect((over as FtpError).reply.code).toBe(552);
+    } finally {
+      await ftp.close();
+    }
+  });
+
+  it("a second tenant's FTP account sees only its own code space", async () => {
+    // pure-ftpd answers a refused login after a pause: both at once.
+    await Promise.all([
+      expect(ftpLogin(userB, passwordA)).rejects.toThrow(/530/),
+      expect(ftpLogin(userA, passwordB)).rejects.toThrow(/530/),
+    ]);
+    const ftp = await ftpLogin(userB, passwordB);
+    try {
+      await ftp.put('b.txt', 'tenant b');
+      const names = await ftp.list();
+      expect(names).toContain('b.txt');
+      expect(names).not.toContain('notes.txt');
+      // The chroot: the parent of its root is its root.
+      await ftp.cwd('..').catch(() => undefined);
+      expect(await ftp.pwd()).toBe('/');
+      expect(await ftp.list()).not.toContain(siteKey(a.id));
+      await expect(ftp.get(`../${siteKey(a.id)}/notes.txt`)).rejects.toThrow(/55\d/);
+      await expect(ftp.get(`${codeSpace(a.id)}/notes.txt`)).rejects.toThrow(/55\d/);
+    } finally {
+      await ftp.close();
+    }
+    expect(readFileSync(path.join(codeSpace(b.id), 'b.txt'), 'utf8')).toBe('tenant b');
+  });
+
+  it('a removed site loses its FTP login', async () => {
+    const spaceB = { siteId: b.id, key: siteKey(b.id), hostname: b.hostname, diskMb: 5, phpVersion: '8.2', slot: 2 };
+    await agent.removeSite(spaceB);
+    await expect(ftpLogin(userB, passwordB)).rejects.toThrow(/530/);
+    sites.splice(sites.indexOf(b), 1);
+  });
+});
