@@ -45,7 +45,9 @@ async function main(): Promise<void> {
     sites: sitesSettingsFromConfig(cfg),
   });
   // The embedded default is usable at once: its first start sells the simulator's flavors, volumes, addresses and networks.
-  if (cloud && cfg.SIMULATOR_EMBEDDED && !cfg.OS_AUTH_URL && !cfg.OS_CLOUD) {
+  // (Under the launcher, OS_AUTH_URL names the simulator it started.)
+  const simulatorUrl = `http://127.0.0.1:${cfg.SIMULATOR_PORT}/identity/v3`;
+  if (cloud && cfg.SIMULATOR_EMBEDDED && (!cfg.OS_AUTH_URL || cfg.OS_AUTH_URL === simulatorUrl) && !cfg.OS_CLOUD) {
     await ensureStarterCatalog(orm.em.fork(), () => cloud.compute.listFlavors()).then(
       (n) => n && logger.info({ products: n }, 'starter catalog created'),
       (err) => logger.warn({ err }, 'starter catalog not created'),

@@ -28,10 +28,13 @@ import { PidFiles } from './lib/pid-files';
 import { workerPlan } from './lib/worker-plan';
 import { dbServiceServerInstalled, startEmbeddedDbService } from './lib/embedded-dbservice';
 import { embeddedDbServiceDir } from '../activities/dbservice/settings';
+import { ensureLocalSiteHost, sitesStackInstalled, startEmbeddedSitesStack } from './lib/embedded-sites';
+import type { HostAgent } from '../activities/sites/agent';
 
 const root = path.resolve(__dirname, '..');
 
 let sinks: EmbeddedSinks | undefined;
+let sitesStack: HostAgent | undefined;
 let pidFiles: PidFiles | undefined;
 let stopping = false;
 
@@ -49,6 +52,7 @@ async function shutdown(code: number, reason?: string): Promise<void> {
   stopping = true;
   console.log(reason ? `\n${reason}; stopping the platform...` : '\nstopping...');
   await supervisor.stopAll();
+  await sitesStack?.stop().catch(() => undefined);
   await sinks?.close();
   pidFiles?.clear();
   if (reason) console.error(`CMP stopped: ${reason}`);
@@ -149,11 +153,31 @@ async function main(): Promise<void> {
       'mariadb-server is not installed: the database service answers 503 (scripts/dbservice-mariadb.sh install)',
     );
 
+  // Shared web hosting on this machine: its nginx and php-fpm on loopback, registered below as the shared host `local`.
+  let sitesLine: string | undefined;
+  if (cfg.SITES_LOCAL_AGENT && sitesStackInstalled()) {
+    try {
+      const stack = await startEmbeddedSitesStack(cfg);
+      sitesStack = stack.agent;
+      if (stack.pids.nginx) console.log(`child sites-nginx pid ${stack.pids.nginx}`);
+      if (stack.pids.fpm) console.log(`child sites-fpm pid ${stack.pids.fpm}`);
+      sitesLine = `  Shared sites   http://<site>.${cfg.SITES_DOMAIN}:${stack.httpPort}/ (host local: nginx and php-fpm on loopback)`;
+    } catch (e) {
+      console.warn(`shared web hosting's nginx and php-fpm did not start: ${(e as Error).message}`);
+    }
+  } else if (cfg.SITES_LOCAL_AGENT)
+    console.warn('nginx or php-fpm8.2 is not installed: sites cannot be set up (scripts/install.sh installs them)');
+
   sinks = await startEmbeddedSinks(cfg, env);
 
   const orm = await openOrm(cfg.database);
   const applied = await migrate(orm);
   const boot = await ensureBootstrapAdmin(orm.em.fork(), cfg);
+  if (sitesStack)
+    await ensureLocalSiteHost(orm.em.fork(), {
+      sites: cfg.SITES_LOCAL_HOST_SITES,
+      diskMb: cfg.SITES_LOCAL_HOST_DISK_MB,
+    });
   await orm.close();
 
   const workerEntry = path.join(root, 'workers', 'main.ts');
@@ -197,6 +221,7 @@ async function main(): Promise<void> {
       : cfg.DBSERVICE_URL
         ? ['  Database svc   DBSERVICE_URL']
         : []),
+    ...(sitesLine ? [sitesLine] : []),
     applied.length
       ? `  Database       migrated: ${applied.join(', ')}`
       : `  Database       ${cfg.database.kind}, up to date`,

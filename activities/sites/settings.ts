@@ -23,6 +23,9 @@ export function passivePorts(range: string): { first: number; last: number } {
 
 export const siteKey = (siteId: string) => `s${siteId.replace(/-/g, '').slice(0, 12)}`;
 
+/** The local agent's directory: its configs, pid files (`run/`), logs and every site's code space. */
+export const localSitesRoot = (cfg: Config) => path.resolve(cfg.SITES_DIR ?? path.join(cfg.dataDir, 'sites'));
+
 /**
  * The embedded default: one local agent (this machine's nginx and php-fpm, started on first need) for every
  * host registered with the local driver; hosts of the SSH driver are refused until that driver exists.
@@ -35,7 +38,7 @@ export function sitesSettingsFromConfig(cfg: Config): SitesSettings | undefined 
       forHost(host) {
         if (host.driver !== 'local') throw new Error(`host ${host.id}: the ${host.driver} driver is not available`);
         local ??= new LocalHostAgent({
-          root: path.resolve(cfg.SITES_DIR ?? path.join(cfg.dataDir, 'sites')),
+          root: localSitesRoot(cfg),
           httpPort: cfg.SITES_HTTP_PORT,
           fpmBasePort: cfg.SITES_FPM_BASE_PORT,
           ftpPort: cfg.SITES_FTP_PORT || undefined,

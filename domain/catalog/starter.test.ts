@@ -1,7 +1,7 @@
 import { starterCatalog } from './starter';
 
 describe('the starter catalog', () => {
-  it('prices each usable cloud flavor by its sizing and adds volume, floating IP, network, bandwidth and load balancer products', () => {
+  it('prices each usable cloud flavor by its sizing and adds volume, floating IP, network, bandwidth, load balancer and site products', () => {
     const products = starterCatalog([
       { name: 'm1.small', vcpus: 1, ramMb: 2048, diskGb: 20 },
       { name: 'bad name!', vcpus: 1, ramMb: 512, diskGb: 1 },
@@ -14,6 +14,7 @@ describe('the starter catalog', () => {
       ['network', 'private-network'],
       ['bandwidth', 'bandwidth-mbps'],
       ['load_balancer', 'load-balancer'],
+      ['site', 'shared-site'],
     ]);
     expect(products[0]).toMatchObject({ vcpus: 1, ramMb: 2048, diskGb: 20, monthlyPrice: 22, hourlyPrice: 0.0306 });
     expect(products.every((p) => p.hourlyPrice >= 0 && p.monthlyPrice >= 0)).toBe(true);

@@ -22,6 +22,7 @@ export const starterPrices = {
   network: 0,
   bandwidthPerMbps: 0.5,
   loadBalancer: 15,
+  sharedSite: 5,
 };
 
 const hourly = (monthly: number) => Math.ceil((monthly / 720) * 10_000) / 10_000;
@@ -30,7 +31,7 @@ const money = (n: number) => Math.round(n * 100) / 100;
 /**
  * What a fresh platform on the embedded cloud sells at once: one flavor product per public flavor of the
  * cloud (its sizing, an example price from it), a volume product per GB, a floating IP, a private network, bandwidth
- * per Mbit/s and a (small) load balancer.
+ * per Mbit/s, a (small) load balancer and a shared-hosting site.
  */
 export function starterCatalog(
   flavors: Array<{ name: string; vcpus: number; ramMb: number; diskGb: number }>,
@@ -90,6 +91,13 @@ export function starterCatalog(
       description: 'a small load balancer (medium counts 2, large 4)',
       hourlyPrice: hourly(starterPrices.loadBalancer),
       monthlyPrice: starterPrices.loadBalancer,
+    },
+    {
+      kind: 'site',
+      name: 'shared-site',
+      description: 'a site on the shared web hosting tier (code space, PHP, optional MySQL database)',
+      hourlyPrice: hourly(starterPrices.sharedSite),
+      monthlyPrice: starterPrices.sharedSite,
     },
   ];
 }

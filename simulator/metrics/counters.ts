@@ -15,6 +15,8 @@ const zero = (): Totals => ({
   cpuSeconds: 0,
 });
 
+const rateKeys = Object.keys(zero()) as Array<keyof Rates>;
+
 /**
  * Counters (network, disk, CPU time) of servers, hosts and switch ports, integrated from their rates:
  * each read or rate change first adds rate × elapsed time, so counters only ever grow, as Prometheus
@@ -38,11 +40,13 @@ export class NetworkCounters {
       this.state.set(key, st);
     }
     const dt = Math.max(0, now - st.at) / 1000;
-    for (const k of Object.keys(st.totals) as Array<keyof Rates>) st.totals[k] += rates[k] * dt;
+    const totals = st.totals;
     st.at = now;
     const out = zero();
-    for (const k of Object.keys(out) as Array<keyof Rates>)
-      out[k] = k === 'cpuSeconds' ? st.totals[k] : Math.floor(st.totals[k]);
+    for (const k of rateKeys) {
+      totals[k] += rates[k] * dt;
+      out[k] = k === 'cpuSeconds' ? totals[k] : Math.floor(totals[k]);
+    }
     return out;
   }
 

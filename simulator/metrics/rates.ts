@@ -53,6 +53,23 @@ export function serverRates(s: Server): Rates {
   };
 }
 
+/** Adds what `s` does per second to `acc` in place (a scrape sums every server of a host without an object per server). */
+export function accumulateServerRates(acc: Rates, s: Server): void {
+  if (s.deleted || s.vmState !== 'active') return;
+  const busy = s.load.cpu * s.flavor.vcpus;
+  const readBytes = busy * DISK_READ_BPS_PER_VCPU;
+  const writeBytes = busy * DISK_WRITE_BPS_PER_VCPU;
+  acc.rxBytes += s.load.rxBps;
+  acc.txBytes += s.load.txBps;
+  acc.rxPackets += s.load.rxBps / FRAME_BYTES;
+  acc.txPackets += s.load.txBps / FRAME_BYTES;
+  acc.readBytes += readBytes;
+  acc.writeBytes += writeBytes;
+  acc.readOps += readBytes / IO_BYTES;
+  acc.writeOps += writeBytes / IO_BYTES;
+  acc.cpuSeconds += busy;
+}
+
 export function addRates(a: Rates, b: Rates): Rates {
   const out = noRates();
   for (const k of Object.keys(out) as Array<keyof Rates>) out[k] = a[k] + b[k];

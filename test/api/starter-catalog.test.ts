@@ -20,11 +20,11 @@ describe('a fresh platform on the embedded cloud sells at once (starter catalog)
     await sim?.close();
   });
 
-  it('seeds a flavor product per public cloud flavor and volume, address, network, bandwidth and load balancer products once, and a tenant orders from it', async () => {
+  it('seeds a flavor product per public cloud flavor and volume, address, network, bandwidth and load balancer and site products once, and a tenant orders from it', async () => {
     const cloud = openCloud(simulatorProvisionSettings(sim.url)).admin();
     const flavors = await cloud.compute.listFlavors();
     const made = await ensureStarterCatalog(p.db.orm.em.fork(), () => cloud.compute.listFlavors());
-    expect(made).toBe(flavors.length + 5);
+    expect(made).toBe(flavors.length + 6);
     // A second start (or a second API process) adds nothing.
     expect(await ensureStarterCatalog(p.db.orm.em.fork(), () => cloud.compute.listFlavors())).toBe(0);
 
@@ -48,7 +48,7 @@ describe('a fresh platform on the embedded cloud sells at once (starter catalog)
         .filter((i) => i.kind !== 'flavor')
         .map((i) => i.kind)
         .sort(),
-    ).toEqual(['bandwidth', 'floating_ip', 'load_balancer', 'network', 'volume']);
+    ).toEqual(['bandwidth', 'floating_ip', 'load_balancer', 'network', 'site', 'volume']);
     expect(items.every((i) => i.monthlyPrice >= 0)).toBe(true);
 
     const tiny = items.find((i) => i.kind === 'flavor' && i.name === 'm1.tiny')!;

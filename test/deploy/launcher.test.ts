@@ -1,4 +1,7 @@
-import { existsSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { httpGet } from '../../activities/sites/health-check';
 import {
   bootstrapAdmin,
   launch,
@@ -22,7 +25,7 @@ describe('the platform launcher (scripts/start.ts)', () => {
   let dataDir: string;
 
   beforeAll(async () => {
-    l = await launcherEnv();
+    l = await launcherEnv({ REGISTRATION_REQUIRES_APPROVAL: 'false' });
     ({ base, dataDir } = l);
   });
   afterAll(() => l?.cleanup());
@@ -33,6 +36,57 @@ describe('the platform launcher (scripts/start.ts)', () => {
       headers: { 'content-type': 'application/json', ...(token ? { authorization: `Bearer ${token}` } : {}) },
       body: JSON.stringify(body),
     });
+  }
+  async function call(method: string, url: string, token: string, body?: unknown): Promise<any> {
+    const r = await fetch(`${base}${url}`, {
+      method,
+      headers: { authorization: `Bearer ${token}`, ...(body ? { 'content-type': 'application/json' } : {}) },
+      body: body ? JSON.stringify(body) : undefined,
+    });
+    return r.json();
+  }
+  const sitePage = () => httpGet('127.0.0.1', l.ports.sitesHttp, 'hello.sites.localhost', '/');
+
+  /** What a tenant does in the portal: order a site (the starter catalog's product, the launcher's host), upload, publish. */
+  async function siteFromThePortal(adminToken: string): Promise<void> {
+    const hosts = await call('GET', '/api/v1/site-hosts', adminToken);
+    expect(hosts.items).toEqual([expect.objectContaining({ name: 'local', driver: 'local', status: 'active' })]);
+    const email = `site-${Date.now()}@tenant.test`;
+    const password = 'Launcher-site-pw-1';
+    const reg = await post('/api/v1/auth/register', { email, password, displayName: 'Site', tenantName: 'site-t' });
+    expect(reg.status).toBe(201);
+    const user = ((await (await post('/api/v1/auth/login', { email, password })).json()) as { accessToken: string })
+      .accessToken;
+    const ordered = await call('POST', '/api/v1/sites', user, { name: 'hello', diskMb: 5 });
+    expect(ordered).toMatchObject({ site: { status: 'ordered', hostId: hosts.items[0].id } });
+    const pending = await waitFor(
+      'the site order',
+      async () => {
+        const o = await call('GET', `/api/v1/orders/${ordered.orderId}`, adminToken);
+        return ['pending_approval', 'provisioning', 'delivered'].includes(o.status) ? o : undefined;
+      },
+      30_000,
+    );
+    if (pending.status === 'pending_approval')
+      await call('POST', `/api/v1/orders/${ordered.orderId}/approve`, adminToken, { reason: 'launcher test' });
+    await waitFor(
+      'the site set up',
+      async () => ((await call('GET', `/api/v1/sites/${ordered.site.id}`, user)).status === 'ready' ? true : undefined),
+      60_000,
+    );
+    const src = path.join(l.dataDir, 'hello-src');
+    mkdirSync(src, { recursive: true });
+    writeFileSync(path.join(src, 'index.php'), '<?php echo "hello from ", PHP_VERSION;');
+    execFileSync('tar', ['-czf', path.join(l.dataDir, 'hello.tar.gz'), '-C', src, '.']);
+    const up = await fetch(`${base}/api/v1/sites/${ordered.site.id}/releases`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${user}`, 'content-type': 'application/gzip' },
+      body: readFileSync(path.join(l.dataDir, 'hello.tar.gz')),
+    });
+    expect(up.status).toBe(201);
+    const live = await call('POST', `/api/v1/sites/${ordered.site.id}/releases/1/publish`, user);
+    expect(live).toMatchObject({ status: 'live', url: `http://hello.sites.localhost:${l.ports.sitesHttp}/` });
+    expect((await sitePage()).body).toMatch(/^hello from 8\.2\./);
   }
 
   it('comes up ready, prints the URLs, and stops every child on Ctrl-C', async () => {
@@ -81,14 +135,24 @@ describe('the platform launcher (scripts/start.ts)', () => {
       expect(output()).toContain(`Database svc   127.0.0.1:${l.ports.dbservice}`);
       const dbs = await fetch(`${base}/api/v1/databases`, { headers: { authorization: `Bearer ${token}` } });
       expect(dbs.status).toBe(200);
+      // The launcher registered this machine as the shared host `local`: a site ordered, uploaded and published answers.
+      expect(output()).toContain(`Shared sites   http://<site>.sites.localhost:${l.ports.sitesHttp}/`);
+      await siteFromThePortal(token);
     } finally {
       expect(await stop(proc)).toBe(0);
     }
     // Every child it reported is gone, and nothing keeps listening.
-    const pids = ['temporal', 'simulator', 'prometheus', 'dbservice', 'worker', 'api'].flatMap((n) =>
-      reportedPids(output(), n),
-    );
-    expect(pids.length).toBeGreaterThanOrEqual(4);
+    const pids = [
+      'temporal',
+      'simulator',
+      'prometheus',
+      'dbservice',
+      'sites-nginx',
+      'sites-fpm',
+      'worker',
+      'api',
+    ].flatMap((n) => reportedPids(output(), n));
+    expect(pids.length).toBeGreaterThanOrEqual(6);
     expect(pids.filter(pidAlive)).toEqual([]);
     await expect(fetch(`${base}/healthz`)).rejects.toThrow();
     await expect(fetch(`http://127.0.0.1:${l.ports.simulator}/identity/v3`)).rejects.toThrow();
@@ -101,7 +165,12 @@ describe('the platform launcher (scripts/start.ts)', () => {
       await waitFor('banner', async () => (output().includes('CMP is running') ? true : undefined), 10_000);
       expect(output()).toContain('up to date');
       const { email, password } = bootstrapAdmin(dataDir);
-      expect((await post('/api/v1/auth/login', { email, password })).status).toBe(200);
+      const login = await post('/api/v1/auth/login', { email, password });
+      expect(login.status).toBe(200);
+      // The same one shared host, and the site published before the restart answers again.
+      const { accessToken } = (await login.json()) as { accessToken: string };
+      expect((await call('GET', '/api/v1/site-hosts', accessToken)).total).toBe(1);
+      expect((await sitePage()).body).toMatch(/^hello from 8\.2\./);
     } finally {
       expect(await stop(proc)).toBe(0);
     }

@@ -1,5 +1,5 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { chmodSync, existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { createTestDatabase, databaseKind } from './db';
@@ -38,6 +38,9 @@ export interface LauncherEnv {
     alertmanager: number;
     nsca: number;
     dbservice: number;
+    /** The local shared host's nginx, and the base port of its php-fpm pools (the sites' pools above it). */
+    sitesHttp: number;
+    sitesFpm: number;
   };
   /** Removes the data directory and drops the database (call once every launcher on it has stopped). */
   cleanup(): Promise<void>;
@@ -52,14 +55,16 @@ export interface LauncherEnv {
 export async function launcherEnv(overrides: NodeJS.ProcessEnv = {}): Promise<LauncherEnv> {
   const db = databaseKind() === 'mysql' ? await createTestDatabase() : undefined;
   const dataDir = mkdtempSync(path.join(tmpdir(), 'cmp-launch-'));
+  // The sites' users and nginx's workers walk through it to the code spaces (DATA_DIR/sites).
+  chmodSync(dataDir, 0o755);
   // One after another: a port freed by one probe could be handed to a concurrent one.
   const free: number[] = [];
-  while (free.length < 8) {
+  while (free.length < 10) {
     const p = await freePort();
     if (!free.includes(p)) free.push(p);
   }
-  const [api, temporal, ui, simulator, prometheus, alertmanager, nsca, dbservice] = free;
-  const ports = { api, temporal, ui, simulator, prometheus, alertmanager, nsca, dbservice };
+  const [api, temporal, ui, simulator, prometheus, alertmanager, nsca, dbservice, sitesHttp, sitesFpm] = free;
+  const ports = { api, temporal, ui, simulator, prometheus, alertmanager, nsca, dbservice, sitesHttp, sitesFpm };
   const env: NodeJS.ProcessEnv = {
     ...process.env,
     NODE_ENV: 'development',
@@ -79,6 +84,8 @@ export async function launcherEnv(overrides: NodeJS.ProcessEnv = {}): Promise<La
     ALERTMANAGER_PORT: String(ports.alertmanager),
     NSCA_PORT: String(ports.nsca),
     DBSERVICE_PORT: String(ports.dbservice),
+    SITES_HTTP_PORT: String(ports.sitesHttp),
+    SITES_FPM_BASE_PORT: String(ports.sitesFpm),
     PROMETHEUS_URL: '',
     OS_AUTH_URL: '',
     OS_CLOUD: '',
