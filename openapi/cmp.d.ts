@@ -13406,13 +13406,15 @@ export interface components {
         HaDrainProgress: {
             hostname: string;
             /** @enum {string} */
-            phase: "disabling" | "migrating" | "done";
+            phase: "disabling" | "migrating" | "done" | "failed";
             total: number;
             migrated: string[];
             failed: {
                 serverId: string;
                 error: string;
             }[];
+            /** @description why the drain stopped before its end (phase failed; cancelled for a cancel): the host stays in maintenance, its note saying so; enable it or drain it again */
+            error?: string;
         };
         HaEvacuateRequest: {
             /**
@@ -13566,7 +13568,7 @@ export interface components {
             /** @enum {string} */
             phase: "planning" | "awaiting_approval" | "running" | "undoable" | "done";
             /** @enum {string} */
-            outcome?: "completed" | "cancelled" | "rejected" | "expired";
+            outcome?: "completed" | "cancelled" | "rejected" | "expired" | "failed";
             strategy: string | null;
             moves: components["schemas"]["SchedulingRebalanceMove"][];
             effect: null | {
@@ -13584,6 +13586,8 @@ export interface components {
             };
             decidedBy?: string;
             reason?: string;
+            /** @description why the rebalance stopped before its end (outcome failed, or cancelled through the workflow): moves not run are skipped */
+            error?: string;
         };
         OperateInstance: {
             /** Format: uuid */

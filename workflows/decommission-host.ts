@@ -1,7 +1,10 @@
 import {
   ApplicationFailure,
+  CancellationScope,
   defineQuery,
   executeChild,
+  isCancellation,
+  patched,
   proxyActivities,
   setHandler,
   sleep,
@@ -10,6 +13,7 @@ import {
 import type { PoolDbActivities } from '../activities/db/pool';
 import type { PoolOpenStackActivities } from '../activities/openstack/pool';
 import { queuesOf } from '../domain/task-queues';
+import { haActivities, raiseAlarm } from './ha-activities';
 import { drainHostWorkflow, drainWorkflowId, type DrainHostInput, type DrainProgress } from './drain-host';
 import { retryPresets } from './retry-presets';
 
@@ -32,6 +36,12 @@ export interface DecommissionProgress {
 
 export const decommissionWorkflowId = (hostname: string) => `decommission-${hostname}`;
 export const decommissionProgressQuery = defineQuery<DecommissionProgress>('progress');
+/**
+ * Patch of the decommission's failure envelope: its failure is recorded even under a cancel (non-cancellable), the
+ * host's note names the cause and the operator's two ways on (enable it back into service, or decommission it again),
+ * audited and alarmed; a cancel once the drain is over is refused (the empty host's removal is finished).
+ */
+export const DECOMMISSION_ENVELOPE_PATCH = 'decommission-failure-envelope';
 
 /**
  * `decommission-<hostname>`: drains the host (the `drain-<hostname>` child disables it and
@@ -51,40 +61,81 @@ export async function decommissionHostWorkflow(input: DecommissionInput): Promis
   });
   const p: DecommissionProgress = { hostname: input.hostname, phase: 'draining', drain: null, error: null };
   setHandler(decommissionProgressQuery, () => p);
+  const envelope = patched(DECOMMISSION_ENVELOPE_PATCH);
+  const ha = haActivities();
 
   const fail = async (error: string): Promise<never> => {
     p.phase = 'failed';
     p.error = error;
-    await db.poolNoteHost({ hostname: input.hostname, note: `decommission failed: ${error}`.slice(0, 255) });
+    if (!envelope)
+      await db.poolNoteHost({ hostname: input.hostname, note: `decommission failed: ${error}`.slice(0, 255) });
+    else await CancellationScope.nonCancellable(() => recordFailure(error));
     throw ApplicationFailure.nonRetryable(error, 'DecommissionFailed');
   };
 
-  await db.poolNoteHost({ hostname: input.hostname, note: 'decommissioning' });
-  try {
-    p.drain = await executeChild(drainHostWorkflow, {
-      workflowId: drainWorkflowId(input.hostname),
-      args: [drainArgs(input)],
+  /** The host stays in maintenance (disabled by its drain), its note saying why and what the operator can do. */
+  async function recordFailure(error: string): Promise<void> {
+    await ha.db.haRecordHeldState({
+      runId: workflowInfo().runId,
+      action: 'host.decommission.failed',
+      targetType: 'host',
+      targetId: input.hostname,
+      actorId: input.requestedBy ?? null,
+      details: { error, drain: p.drain },
+      hostNote: `decommission failed: enable the host to keep it, or decommission it again (${error})`,
+      maintenance: true,
     });
-  } catch (e) {
-    return fail(`host ${input.hostname} could not be drained: ${(e as Error).message}`);
+    await raiseAlarm(ha.alarms, {
+      event: 'host_decommission_failed',
+      objectType: 'host',
+      objectId: input.hostname,
+      severity: 'warning',
+      summary: `the decommission of ${input.hostname} failed (${error}): it stays in maintenance; enable it or decommission it again`,
+    });
   }
-  if (p.drain.failed.length > 0)
-    return fail(
-      `host ${input.hostname} could not be drained: ${p.drain.failed.length} of ${p.drain.total} server(s) stayed (` +
-        p.drain.failed.map((f) => `${f.serverId}: ${f.error}`).join('; ') +
-        ')',
-    );
 
-  p.phase = 'removing';
+  if (!envelope) return decommission();
   try {
-    await cloud.poolRemoveComputeService({ host: input.hostname });
+    return await decommission();
   } catch (e) {
-    return fail(`the compute service of ${input.hostname} was not removed: ${causeOf(e)}`);
+    if (e instanceof ApplicationFailure && e.type === 'DecommissionFailed') throw e;
+    // Drained and being removed: the cancel is refused, the removal finished (each step is idempotent).
+    if (p.phase === 'removing' && isCancellation(e)) return await CancellationScope.nonCancellable(remove);
+    return await fail(`host ${input.hostname} was not decommissioned: ${isCancellation(e) ? 'cancelled' : causeOf(e)}`);
   }
-  await sleep(input.settleMs ?? 60_000);
-  await db.poolForgetHost({ hostname: input.hostname });
-  p.phase = 'done';
-  return p;
+
+  async function remove(): Promise<DecommissionProgress> {
+    p.phase = 'removing';
+    try {
+      await cloud.poolRemoveComputeService({ host: input.hostname });
+    } catch (e) {
+      return fail(`the compute service of ${input.hostname} was not removed: ${causeOf(e)}`);
+    }
+    await sleep(input.settleMs ?? 60_000);
+    await db.poolForgetHost({ hostname: input.hostname });
+    p.phase = 'done';
+    return p;
+  }
+
+  async function decommission(): Promise<DecommissionProgress> {
+    await db.poolNoteHost({ hostname: input.hostname, note: 'decommissioning' });
+    try {
+      p.drain = await executeChild(drainHostWorkflow, {
+        workflowId: drainWorkflowId(input.hostname),
+        args: [drainArgs(input)],
+      });
+    } catch (e) {
+      return fail(`host ${input.hostname} could not be drained: ${envelope ? causeOf(e) : (e as Error).message}`);
+    }
+    if (p.drain.failed.length > 0)
+      return fail(
+        `host ${input.hostname} could not be drained: ${p.drain.failed.length} of ${p.drain.total} server(s) stayed (` +
+          p.drain.failed.map((f) => `${f.serverId}: ${f.error}`).join('; ') +
+          ')',
+      );
+
+    return remove();
+  }
 }
 
 function causeOf(e: unknown): string {

@@ -68,6 +68,11 @@ export const PER_HOST_PATCH = 'ha-per-target-concurrency';
 export const PROGRESS_COALESCED_PATCH = 'ha-progress-coalesced';
 /** Patch of the failure envelope: a server whose step fails is unrecovered, and any other failure settles the evacuation as failed. */
 export const ENVELOPE_PATCH = 'ha-evacuation-envelope';
+/**
+ * Patch of the held host's envelope: a cancel once the evacuation has summarised (awaiting the release) is refused, not
+ * obeyed silently: the host stays fenced with a note saying so (audited, alarmed, paged) and the release still works.
+ */
+export const HELD_CANCEL_PATCH = 'ha-evacuation-cancel-refused';
 const WAIT = 'wait: every fitting target is at its bound';
 export const releaseHostSignal = defineSignal<[{ by: string }]>('releaseHost');
 export const evacuationProgressQuery = defineQuery<EvacuationProgress>('progress');
@@ -100,6 +105,8 @@ export async function evacuateWorkflow(input: EvacuateInput): Promise<Evacuation
   };
   let releasedBy: string | undefined;
   let lastActiveAt = 0;
+  /** Forced down by this run (so the release unfences it); a host that could not be power-fenced never is. */
+  let forcedDown = false;
   setHandler(evacuationProgressQuery, () => p);
   setHandler(releaseHostSignal, (s) => {
     releasedBy ??= s.by;
@@ -117,9 +124,48 @@ export async function evacuateWorkflow(input: EvacuateInput): Promise<Evacuation
   try {
     return await evacuate();
   } catch (e) {
+    if (p.phase === 'awaiting_release' && isCancellation(e) && patched(HELD_CANCEL_PATCH))
+      return await CancellationScope.nonCancellable(() => refuseCancel());
     // Once summarised (or released) the evacuation has nothing left to settle.
     if (p.phase === 'awaiting_release' || p.phase === 'released') throw e;
     return await CancellationScope.nonCancellable(() => settle(e));
+  }
+
+  /**
+   * A cancel while the host is held for the release: releasing it is the operator's decision, so the host stays fenced,
+   * its note, the audit log, an alarm and a page say the cancel was refused, and the release works as before.
+   */
+  async function refuseCancel(): Promise<EvacuationProgress> {
+    if (releasedBy === undefined) {
+      const note = `held ${forcedDown ? 'fenced' : 'failed'} after its evacuation (${p.status}); a cancel was refused: release it (POST /hosts/${host}/release) once it is safe`;
+      await db.haRecordHeldState({
+        runId: workflowInfo().runId,
+        action: 'host.evacuation.cancel_refused',
+        targetType: 'host',
+        targetId: host,
+        details: { evacuationId: p.evacuationId, status: p.status, recovered: p.recovered, total: p.total },
+        hostNote: note,
+      });
+      await raiseAlarm(alarms, {
+        event: 'evacuation_cancel_refused',
+        objectType: 'host',
+        objectId: host,
+        severity: 'warning',
+        summary: `the evacuation of ${host} (${p.status}) was asked to cancel while holding the host: refused, it stays held until released`,
+      });
+      await page({
+        dedupKey: `evacuate-${host}-${p.evacuationId}-cancel`,
+        eventType: 'host.evacuation.cancel_refused',
+        severity: 'warning',
+        subject: `Host ${host} stays held: cancel of its evacuation refused`,
+        body: `The evacuation of ${host} (${p.status}, ${p.recovered}/${p.total} servers recovered) was asked to cancel while it holds the host. The host stays ${forcedDown ? 'fenced' : 'failed'} until an operator releases it.`,
+      }).catch(() => undefined);
+    }
+    await condition(() => releasedBy !== undefined);
+    if (forcedDown) await cloud.haUnfenceHost({ host });
+    await db.haReleaseHost({ hostname: host });
+    p.phase = 'released';
+    return p;
   }
 
   /** Records the evacuation failed with its cause, pages and alarms, then waits for the release as the normal path does; every step is idempotent. */
@@ -201,6 +247,7 @@ export async function evacuateWorkflow(input: EvacuateInput): Promise<Evacuation
       }
     }
     await cloud.haFenceHost({ host, reason: `fenced by evacuate-${host}` });
+    forcedDown = true;
     await db.haUpdateEvacuation({ id: p.evacuationId, patch: { fencedAt: new Date().toISOString() } });
 
     const servers = await cloud.haListHostServers({ host });

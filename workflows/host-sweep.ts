@@ -1,5 +1,5 @@
 import { WorkflowExecutionAlreadyStartedError } from '@temporalio/common';
-import { ParentClosePolicy, patched, startChild } from '@temporalio/workflow';
+import { ParentClosePolicy, patched, startChild, workflowInfo } from '@temporalio/workflow';
 import { failureConfirmed } from '../domain/ha/signals';
 import type { FailureRule } from '../domain/scheduling/failure-detection';
 import { evacuateWorkflow, evacuateWorkflowId, type EvacuateInput } from './evacuate';
@@ -18,7 +18,16 @@ export interface HostSweepResult {
   evacuationsStarted: string[];
   /** Nova reports them down while no second signal confirms it: alarmed, not evacuated. */
   degraded?: string[];
+  /** Failed hosts whose evacuation could not be started: noted on the host, alarmed, tried again by the next sweep. */
+  startFailed?: string[];
 }
+
+/**
+ * Patch of the sweep's retry: a host marked failed whose evacuation never began (its start failed, or it ended before
+ * fencing) is started again by every later sweep, and a start that fails is noted on the host, audited and alarmed
+ * instead of failing the sweep (and leaving the host failed with nothing evacuating it).
+ */
+export const SWEEP_RETRY_PATCH = 'ha-sweep-retry-failed';
 
 /** Patch of the two-signal rule: a host counts as missed only when its metrics are gone or its probe fails too. */
 export const TWO_SIGNALS_PATCH = 'ha-two-signal-detection';
@@ -26,7 +35,8 @@ export const TWO_SIGNALS_PATCH = 'ha-two-signal-detection';
 /**
  * One sweep (run by the `host-sweep` Temporal Schedule): read every compute service, fold the
  * result into each host's detector state, and start `evacuate-<host>` for hosts that just met
- * the failure rule. A failure already being handled starts nothing new.
+ * the failure rule, or that are failed with no evacuation begun (a start that failed before). A failure already being
+ * handled starts nothing new.
  */
 export async function hostSweepWorkflow(input: HostSweepInput): Promise<HostSweepResult> {
   const { db, cloud, fencer, alarms } = haActivities();
@@ -66,7 +76,12 @@ export async function hostSweepWorkflow(input: HostSweepInput): Promise<HostSwee
     at,
   });
   const started: string[] = [];
-  for (const f of failed) {
+  const retry = patched(SWEEP_RETRY_PATCH);
+  const toStart = [...failed];
+  if (retry)
+    for (const f of await db.haFailedWithoutEvacuation()) if (!toStart.some((x) => x.host === f.host)) toStart.push(f);
+  const startFailed: string[] = [];
+  for (const f of toStart) {
     try {
       await startChild(evacuateWorkflow, {
         workflowId: evacuateWorkflowId(f.host),
@@ -75,7 +90,25 @@ export async function hostSweepWorkflow(input: HostSweepInput): Promise<HostSwee
       });
       started.push(f.host);
     } catch (e) {
-      if (!(e instanceof WorkflowExecutionAlreadyStartedError)) throw e;
+      if (e instanceof WorkflowExecutionAlreadyStartedError) continue;
+      if (!retry) throw e;
+      startFailed.push(f.host);
+      const error = (e as Error).message.slice(0, 200);
+      await db.haRecordHeldState({
+        runId: workflowInfo().runId,
+        action: 'host.evacuation.start_failed',
+        targetType: 'host',
+        targetId: f.host,
+        details: { error, failedAt: f.failedAt },
+        hostNote: `evacuation not started (${error}): the next sweep tries again`,
+      });
+      await raiseAlarm(alarms, {
+        event: 'host_failed',
+        objectType: 'host',
+        objectId: f.host,
+        severity: 'critical',
+        summary: `${f.host} failed and its evacuation could not be started (${error}): the next sweep tries again`,
+      });
     }
   }
   return {
@@ -84,5 +117,6 @@ export async function hostSweepWorkflow(input: HostSweepInput): Promise<HostSwee
     failed: failed.map((f) => f.host),
     evacuationsStarted: started,
     degraded: [...degraded],
+    ...(retry ? { startFailed } : {}),
   };
 }

@@ -1,5 +1,7 @@
+import { writeAudit } from '../../domain/db/audit-writer';
 import type { Orm } from '../../domain/db/orm';
 import {
+  AuditEntry,
   CloudResource,
   HaEvacuation,
   HaHost,
@@ -37,6 +39,21 @@ export interface EvacuationPatch {
   items?: EvacuationItem[];
   finishedAt?: string;
   recoveryMs?: number;
+}
+
+/** What a failure envelope records: the note the hosts API shows (and maintenance kept), and one audit entry per run. */
+export interface HeldStateRecord {
+  /** The workflow run settling: the audit entry is written once per run and action. */
+  runId: string;
+  action: string;
+  targetType: 'host' | 'rebalance';
+  targetId: string;
+  actorId?: string | null;
+  details: Record<string, unknown>;
+  /** For a host: the note shown on it (why it is held, what the operator can do). */
+  hostNote?: string;
+  /** For a host: keep it (or put it) in maintenance, unless an evacuation holds it failed or fenced. */
+  maintenance?: boolean;
 }
 
 export interface MigrationRecordInput {
@@ -252,6 +269,46 @@ export function createHaDbActivities(orm: Orm) {
         note: null,
       });
       await em.flush();
+    },
+
+    /**
+     * A failure envelope's visible end: the host's note says why it is held and what can be done, and the audit log
+     * gets one `failure` entry for the run. Running it twice writes the same note and no second entry.
+     */
+    async haRecordHeldState(input: HeldStateRecord): Promise<void> {
+      const em = orm.em.fork();
+      if (input.targetType === 'host' && input.hostNote !== undefined) {
+        const host = await em.findOne(HaHost, { hostname: input.targetId });
+        if (host) {
+          host.note = input.hostNote.slice(0, 255);
+          if (input.maintenance && host.state !== 'fenced' && host.state !== 'failed') {
+            host.state = 'maintenance';
+            host.missTimes = [];
+          }
+          await em.flush();
+        }
+      }
+      if (await em.count(AuditEntry, { action: input.action, targetId: input.targetId, requestId: input.runId }))
+        return;
+      await writeAudit(orm, {
+        action: input.action,
+        actorId: input.actorId ?? null,
+        actorEmail: null,
+        tenantId: null,
+        targetType: input.targetType,
+        targetId: input.targetId,
+        result: 'failure',
+        statusCode: null,
+        clientIp: null,
+        requestId: input.runId,
+        details: input.details,
+      });
+    },
+
+    /** Hosts marked failed whose evacuation never began (its start failed or it vanished before fencing): started again by the sweep. */
+    async haFailedWithoutEvacuation(): Promise<Array<{ host: string; failedAt: string }>> {
+      const rows = await orm.em.fork().find(HaHost, { state: 'failed', evacuationId: null });
+      return rows.map((r) => ({ host: r.hostname, failedAt: (r.failedAt ?? r.updatedAt).toISOString() }));
     },
 
     async haSetMaintenance(input: { hostname: string; maintenance: boolean; note?: string }): Promise<void> {

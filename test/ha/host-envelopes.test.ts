@@ -1,0 +1,176 @@
+import { WorkflowFailedError, type WorkflowHandle } from '@temporalio/client';
+import { CancelledFailure } from '@temporalio/common';
+import { AuditEntry, HaHost, HaMigration } from '../../domain/entities';
+import type { DrainHostInput, DrainProgress } from '../../workflows/drain-host';
+import type { EvacuateInput, EvacuationProgress } from '../../workflows/evacuate';
+import type { HostSweepInput, HostSweepResult } from '../../workflows/host-sweep';
+import { startTestPlatform, type TestPlatform } from '../support/platform';
+import { eventually, startHaSim, untilAwaitingRelease, type HaSim } from './support';
+
+describe('failure envelopes of the hosts: drain, sweep, held evacuation (real Temporal, simulator)', () => {
+  let h: HaSim;
+  let p: TestPlatform;
+  let op: string;
+  const evacuation = { concurrency: 4, maxAttempts: 2, serverTimeoutMs: 20_000, heartbeatTimeoutMs: 3000 };
+  beforeAll(async () => {
+    // Live migrations last seconds, so a drain can be cancelled while one runs.
+    h = await startHaSim({ hosts: 4, migrateMs: 3000 });
+    p = await startTestPlatform({ activityDeps: { ha: { ...h.ha, pollMs: 100 } } });
+    op = (await p.staff(['operator'])).token;
+  }, 60_000);
+  afterAll(async () => {
+    await p?.close();
+    await h?.close();
+  });
+
+  const drain = (hostname: string) =>
+    p.temporal.client.workflow.start('drainHostWorkflow', {
+      taskQueue: p.deps.queues.orchestration,
+      workflowId: `drain-${hostname}`,
+      args: [{ hostname, concurrency: 1, pollMs: 100, migrationTimeoutMs: 20_000 } satisfies DrainHostInput],
+    });
+  const hostRow = (hostname: string) => p.db.orm.em.fork().findOneOrFail(HaHost, { hostname });
+  const audits = (action: string, targetId: string) => p.db.orm.em.fork().count(AuditEntry, { action, targetId });
+  const service = async (hostname: string) =>
+    (await h.cloud.compute.listServices({ binary: 'nova-compute', host: hostname }))[0]!;
+  let n = 0;
+  const sweep = () =>
+    p.temporal.client.workflow.execute<(i: HostSweepInput) => Promise<HostSweepResult>>('hostSweepWorkflow', {
+      taskQueue: p.deps.queues.orchestration,
+      workflowId: `envelope-sweep-${n++}-${Date.now()}`,
+      args: [{ rule: { misses: 2, windowMs: 60_000 }, evacuation }],
+    });
+  /** The API's enable brings a held host back into service. */
+  const enableThroughApi = async (hostname: string) => {
+    const r = await p.call('POST', `/api/v1/hosts/${hostname}/enable`, { token: op });
+    expect(r.status).toBe(200);
+    expect(r.body).toMatchObject({ state: 'ok', note: null });
+    expect(await service(hostname)).toMatchObject({ status: 'enabled' });
+  };
+
+  it('a drain whose server listing Nova refuses ends failed with the cause, the host in maintenance saying so', async () => {
+    await h.seed('compute-01', 1, { prefix: 'refused' });
+    await h.admin('POST', '/faults', { method: 'GET', path: '^/compute/v2\\.1/servers/detail$', status: 400 });
+    const handle = await drain('compute-01');
+    await expect(handle.result()).rejects.toBeInstanceOf(WorkflowFailedError);
+    await h.admin('DELETE', '/faults');
+
+    const progress = await handle.query<DrainProgress>('progress');
+    expect(progress).toMatchObject({ phase: 'failed', error: expect.stringMatching(/400/) });
+    const row = await hostRow('compute-01');
+    expect(row.state).toBe('maintenance');
+    expect(row.note).toMatch(
+      /^drain failed \(.*400.*\): in maintenance with its servers on it; enable it or drain it again$/,
+    );
+    expect(await service('compute-01')).toMatchObject({ status: 'disabled' });
+    const api = await p.call('GET', '/api/v1/hosts/compute-01', { token: op });
+    expect(api.body).toMatchObject({ state: 'maintenance', note: row.note });
+    expect((await p.call('GET', '/api/v1/hosts/compute-01/drain', { token: op })).body).toMatchObject({
+      phase: 'failed',
+    });
+    expect(await audits('host.drain.failed', 'compute-01')).toBe(1);
+    await enableThroughApi('compute-01');
+  }, 60_000);
+
+  it('a drain cancelled during a live migration aborts it and ends failed (cancelled), the host in maintenance', async () => {
+    const ids = await h.seed('compute-02', 2, { prefix: 'cancel' });
+    const handle = await drain('compute-02');
+    await eventually(
+      () => handle.query<DrainProgress>('progress'),
+      (q) => q.phase === 'migrating',
+      30_000,
+      100,
+    );
+    await eventually(
+      () => p.db.orm.em.fork().count(HaMigration, { serverId: { $in: ids }, status: 'running', reason: 'drain' }),
+      (c) => c >= 1,
+      30_000,
+      100,
+    );
+    await handle.cancel();
+    const err = await handle.result().catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(WorkflowFailedError);
+    expect((err as WorkflowFailedError).cause).toBeInstanceOf(CancelledFailure);
+
+    const progress = await handle.query<DrainProgress>('progress');
+    expect(progress).toMatchObject({ phase: 'failed', error: 'cancelled', total: 2 });
+    const row = await hostRow('compute-02');
+    expect(row.state).toBe('maintenance');
+    expect(row.note).toMatch(/^drain failed \(cancelled\): in maintenance with [12] of 2 server\(s\) on it/);
+    // No migration is left running and no second one was started after the cancel.
+    const migrations = await p.db.orm.em.fork().find(HaMigration, { serverId: { $in: ids } });
+    expect(migrations.filter((m) => m.status === 'running')).toEqual([]);
+    expect(migrations.length).toBeLessThanOrEqual(2);
+    for (const id of ids) expect((await h.server(id)).status).toBe('ACTIVE');
+    expect(await audits('host.drain.failed', 'compute-02')).toBe(1);
+    await enableThroughApi('compute-02');
+  }, 60_000);
+
+  let held: WorkflowHandle;
+  it('a later sweep starts the evacuation of a failed host whose evacuation start failed', async () => {
+    await h.seed('compute-03', 1, { prefix: 'retried' });
+    expect((await sweep()).failed).toEqual([]);
+    await h.admin('POST', '/hosts/compute-03/crash');
+    await new Promise((r) => setTimeout(r, 500)); // past the simulator's heartbeat timeout
+    expect((await sweep()).failed).toEqual([]); // one miss
+    // An `evacuate-compute-03` that never runs (no worker polls its queue) and then times out: the sweep's start is
+    // refused while it exists, and it ends without having begun anything.
+    const stuck = await p.temporal.client.workflow.start('evacuateWorkflow', {
+      taskQueue: 'envelope-test-nobody-polls',
+      workflowId: 'evacuate-compute-03',
+      workflowExecutionTimeout: '3 seconds',
+      args: [
+        {
+          ...evacuation,
+          hostname: 'compute-03',
+          failedAt: new Date().toISOString(),
+          trigger: 'sweep',
+        } satisfies EvacuateInput,
+      ],
+    });
+    const second = await sweep();
+    expect(second.failed).toEqual(['compute-03']);
+    expect(second.evacuationsStarted).toEqual([]);
+    expect(await hostRow('compute-03')).toMatchObject({ state: 'failed', evacuationId: null });
+    await eventually(
+      () => stuck.describe().then((d) => d.status.name),
+      (s) => s === 'TIMED_OUT',
+      20_000,
+      200,
+    );
+
+    const third = await sweep();
+    expect(third.failed).toEqual([]);
+    expect(third.evacuationsStarted).toEqual(['compute-03']);
+    expect(third.startFailed).toEqual([]);
+    held = p.temporal.client.workflow.getHandle('evacuate-compute-03');
+    const done = await untilAwaitingRelease(held, 40_000);
+    expect(done).toMatchObject({ status: 'completed', total: 1, recovered: 1 });
+    expect((await hostRow('compute-03')).state).toBe('fenced');
+    expect((await sweep()).evacuationsStarted).toEqual([]); // being handled: nothing new
+  }, 60_000);
+
+  it('a cancel of the evacuation holding the host is refused and said on the host; the release still works', async () => {
+    expect(held).toBeDefined();
+    await held.cancel();
+    const row = await eventually(
+      () => hostRow('compute-03'),
+      (r) => /cancel was refused/.test(r.note ?? ''),
+      20_000,
+      100,
+    );
+    expect(row.state).toBe('fenced');
+    expect(row.note).toMatch(/^held fenced after its evacuation \(completed\); a cancel was refused: release it/);
+    expect((await held.describe()).status.name).toBe('RUNNING');
+    expect((await held.query<EvacuationProgress>('progress')).phase).toBe('awaiting_release');
+    expect(await service('compute-03')).toMatchObject({ forced_down: true });
+    expect(await audits('host.evacuation.cancel_refused', 'compute-03')).toBe(1);
+
+    await h.admin('POST', '/hosts/compute-03/power', { action: 'on' });
+    const r = await p.call('POST', '/api/v1/hosts/compute-03/release', { token: op });
+    expect(r.status).toBe(202);
+    expect((await held.result()).phase).toBe('released');
+    expect(await hostRow('compute-03')).toMatchObject({ state: 'ok', note: null });
+    expect(await service('compute-03')).toMatchObject({ forced_down: false, status: 'enabled' });
+  }, 60_000);
+});
