@@ -48,6 +48,7 @@ export async function startSimulator(opts: StartSimulatorOptions = {}): Promise<
   try {
     await dataPlane?.start(addr.port);
   } catch (e) {
+    cloud.close();
     await new Promise((resolve) => server.close(resolve));
     throw e;
   }
