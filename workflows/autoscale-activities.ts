@@ -8,9 +8,15 @@ import type { ProvisionActivities } from '../activities/openstack/provision-type
 import { queuesOf } from '../domain/task-queues';
 import { retryPresets } from './retry-presets';
 
-/** The scaling group workflow's activity proxies, each on its queue; call from inside the workflow function. */
-export function autoscaleActivities() {
+const { maximumAttempts: _bounded, ...unbounded } = retryPresets.openstack;
+
+/**
+ * The scaling group workflow's activity proxies, each on its queue; call from inside the workflow function. With
+ * `settle` (the failure envelope's settlement) the cloud calls retry without limit, as the database ones do.
+ */
+export function autoscaleActivities(opts: { settle?: boolean } = {}) {
   const queues = queuesOf(workflowInfo().taskQueue);
+  const attempts = (n: number) => (opts.settle ? {} : { maximumAttempts: n });
   return {
     queues,
     db: proxyActivities<AutoscalingRecordActivities & AutoscalingQuotaActivities>({
@@ -27,12 +33,12 @@ export function autoscaleActivities() {
     os: proxyActivities<AutoscaleMemberActivities & ReturnType<typeof createFlavorSizeActivity> & IsolationActivities>({
       taskQueue: queues.openstack,
       startToCloseTimeout: '2 minutes',
-      retry: { ...retryPresets.openstack, maximumAttempts: 20 },
+      retry: { ...unbounded, ...attempts(20) },
     }),
     provisioning: proxyActivities<Pick<ProvisionActivities, 'teardownItem' | 'ensureTenantProject'>>({
       taskQueue: queues.openstack,
       startToCloseTimeout: '10 minutes',
-      retry: { ...retryPresets.openstack, maximumAttempts: 10 },
+      retry: { ...unbounded, ...attempts(10) },
     }),
   };
 }

@@ -205,6 +205,25 @@ export async function removeMember(
   group.members = group.members.filter((x) => x.id !== m.id);
 }
 
+/**
+ * Members no process follows any more (the group's workflow was cancelled or failed, or a run before this one was
+ * terminated): those being built or removed are removed, their quota returned, a member being built keeping the
+ * cause as its fault. Answers how many.
+ */
+export async function releaseUnfollowed(
+  run: GroupRun,
+  group: GroupSnapshot,
+  size: FlavorFacts,
+  cause: string,
+): Promise<number> {
+  const held = group.members.filter((m) => m.status === 'building' || m.status === 'removing');
+  for (const m of held) {
+    if (m.status === 'building') await setMember(run, m, { fault: cause });
+    await removeMember(run, group, m, size);
+  }
+  return held.length;
+}
+
 const quotaSize = (size: FlavorFacts) => ({ vcpus: size.vcpus, ramMb: size.ramMb });
 
 /** The group deleted: every member removed (out of the pool, torn down), then the group marked deleted. */

@@ -8,10 +8,13 @@
  * carrying cooldowns and the last decisions.
  */
 import {
+  CancellationScope,
+  ContinueAsNew,
   condition,
   continueAsNew,
   defineQuery,
   defineSignal,
+  isCancellation,
   patched,
   setHandler,
   workflowInfo,
@@ -19,13 +22,14 @@ import {
 import type { GroupSnapshot, MemberRow, SettingsPatch } from '../activities/db/autoscaling';
 import { cooldownEndsAt } from '../domain/autoscaling/cooldown';
 import { autoscaleActivities } from './autoscale-activities';
-import { deleteGroup, markFailedMembers, reconcileMembers } from './autoscale-members';
+import { deleteGroup, markFailedMembers, reconcileMembers, releaseUnfollowed } from './autoscale-members';
 import {
   autoscaleSurvivePatch,
   backoffMs,
   capacityOf,
   failureText,
   freshCarried,
+  recordDecision,
   type Carried,
   type DecisionView,
   type FlavorFacts,
@@ -68,6 +72,8 @@ export interface AutoscaleState {
 }
 
 export const autoscaleWorkflowId = (groupId: string) => `autoscale-${groupId}`;
+/** The failure envelope: histories from before it replay without it. */
+export const autoscaleEnvelopePatch = 'autoscale-failure-envelope';
 export const updateSettingsSignal = defineSignal<[SettingsPatch]>('updateSettings');
 export const pauseSignal = defineSignal('pause');
 export const resumeSignal = defineSignal('resume');
@@ -116,15 +122,24 @@ export async function autoscaleWorkflow(input: AutoscaleInput): Promise<Autoscal
   // A failing evaluation (a bad flavor, Octavia or Nova down past every retry) is survived: the group keeps its
   // workflow, shows why, and tries again after a backoff; a signal (delete, settings) tries again at once.
   run.survive = patched(autoscaleSurvivePatch);
+  // Whatever ends the workflow (a cancel, a failure), members being built or removed give back what they hold; a
+  // fresh run (not a continuation) first settles those an earlier run left behind (it was terminated, or lost).
+  const envelope = patched(autoscaleEnvelopePatch);
+  let orphansToSettle = envelope && !input.carried;
   const evaluate = async (): Promise<'finished' | 'evaluated'> => {
     const group = (shown.group = await run.acts.db.loadScalingGroup({ groupId: run.groupId }));
     if (!group || group.status === 'deleted') return 'finished';
     const flavor = { projectId: group.projectId, flavorId: group.settings.template.flavorId };
     // Deleting does not need the flavor: members give back the quota their reservations hold.
     const size: FlavorFacts =
-      run.survive && carried.deleting
+      (run.survive && carried.deleting) || orphansToSettle
         ? await run.acts.os.memberFlavorSize(flavor).catch(() => unknownSize)
         : await run.acts.os.memberFlavorSize(flavor);
+    if (orphansToSettle) {
+      const n = await releaseUnfollowed(run, group, size, "its build was lost with the group's previous process");
+      if (n) await recordUnfollowed(run, group, `${n} member(s) left by the group's previous process removed`);
+      orphansToSettle = false;
+    }
     if (carried.deleting) {
       await deleteGroup(run, group, size);
       return 'finished';
@@ -144,43 +159,75 @@ export async function autoscaleWorkflow(input: AutoscaleInput): Promise<Autoscal
     await reconcileMembers(run, group, size);
     return 'evaluated';
   };
-  for (let i = 0; ; i++) {
-    let waitMs: number;
-    try {
-      if ((await evaluate()) === 'finished') return finish();
-      carried.failures = 0;
-      shown.failure = null;
-      waitMs = shown.group!.settings.evaluationSeconds * 1000;
-    } catch (e) {
-      if (!run.survive) throw e;
-      const n = (carried.failures = (carried.failures ?? 0) + 1);
-      waitMs = backoffMs(shown.group?.settings.evaluationSeconds ?? 60, n);
-      shown.failure = {
-        at: Date.now(),
-        text: `evaluation failed (${n} in a row, next in ${Math.round(waitMs / 1000)} s): ${failureText(e)}`,
-      };
-      // The first failure of a streak goes into the group's decision history; the state query shows every one.
-      if (n === 1)
-        await run.acts.db.recordScalingDecision({
-          groupId: run.groupId,
-          action: 'error',
-          from: capacityOf(shown.group?.members ?? []),
-          to: shown.group?.settings.desiredCapacity ?? 0,
-          reason: shown.failure.text,
-          at: Date.now(),
-        });
-    }
+  if (!envelope) return evaluationLoop();
+  try {
+    return await evaluationLoop();
+  } catch (err) {
+    if (err instanceof ContinueAsNew) throw err;
+    const cause = isCancellation(err)
+      ? "the group's process was cancelled"
+      : `the group's process failed: ${failureText(err)}`;
+    await CancellationScope.nonCancellable(async () => {
+      const settle: GroupRun = { ...run, acts: autoscaleActivities({ settle: true }) };
+      const group = await settle.acts.db.loadScalingGroup({ groupId: run.groupId });
+      if (!group || group.status === 'deleted') return;
+      const flavor = { projectId: group.projectId, flavorId: group.settings.template.flavorId };
+      const size = await run.acts.os.memberFlavorSize(flavor).catch(() => unknownSize);
+      const n = await releaseUnfollowed(settle, group, size, cause);
+      await recordUnfollowed(settle, group, n ? `${cause}: ${n} member(s) being built or removed removed` : cause);
+    });
+    throw err;
+  }
 
-    wake = false;
-    await condition(() => wake, waitMs);
-    if (i + 1 >= perRun || workflowInfo().continueAsNewSuggested) {
-      await continueAsNew<typeof autoscaleWorkflow>({
-        groupId: run.groupId,
-        evaluationsPerRun: input.evaluationsPerRun,
-        carried,
-      });
+  async function evaluationLoop(): Promise<AutoscaleState> {
+    for (let i = 0; ; i++) {
+      let waitMs: number;
+      try {
+        if ((await evaluate()) === 'finished') return finish();
+        carried.failures = 0;
+        shown.failure = null;
+        waitMs = shown.group!.settings.evaluationSeconds * 1000;
+      } catch (e) {
+        if (!run.survive) throw e;
+        const n = (carried.failures = (carried.failures ?? 0) + 1);
+        waitMs = backoffMs(shown.group?.settings.evaluationSeconds ?? 60, n);
+        shown.failure = {
+          at: Date.now(),
+          text: `evaluation failed (${n} in a row, next in ${Math.round(waitMs / 1000)} s): ${failureText(e)}`,
+        };
+        // The first failure of a streak goes into the group's decision history; the state query shows every one.
+        if (n === 1)
+          await run.acts.db.recordScalingDecision({
+            groupId: run.groupId,
+            action: 'error',
+            from: capacityOf(shown.group?.members ?? []),
+            to: shown.group?.settings.desiredCapacity ?? 0,
+            reason: shown.failure.text,
+            at: Date.now(),
+          });
+      }
+
+      wake = false;
+      await condition(() => wake, waitMs);
+      if (i + 1 >= perRun || workflowInfo().continueAsNewSuggested) {
+        await continueAsNew<typeof autoscaleWorkflow>({
+          groupId: run.groupId,
+          evaluationsPerRun: input.evaluationsPerRun,
+          carried,
+        });
+      }
     }
   }
+}
+
+/** What the group's process did with members it found unfollowed, in the decision history (action error). */
+function recordUnfollowed(run: GroupRun, group: GroupSnapshot, reason: string): Promise<void> {
+  return recordDecision(run, {
+    action: 'error',
+    from: capacityOf(group.members),
+    to: group.settings.desiredCapacity,
+    reason,
+  });
 }
 
 function stateOf(run: GroupRun, shown: Shown): AutoscaleState {

@@ -122,6 +122,69 @@ describe('scaling groups whose evaluations fail, or whose workflow is gone (real
     await deleted(id);
   }, 90_000);
 
+  const quota = () => p.call('GET', `/api/v1/quotas/${tenant.tenantId}`, { token: tenant.token });
+  const members = async (id: string) =>
+    (await call('GET', `/${id}/members?includeRemoved=true`)).body.items as Array<{ status: string; fault: string }>;
+  /** A group whose first member is being built and stays so: Nova's answers about servers fail (503). */
+  const buildingGroup = async (name: string) => {
+    const unanswered = sim.cloud.faults.add({ method: 'GET', path: '/servers/[0-9a-f-]+$', status: 503 });
+    const id = await create(name);
+    await waitFor('the member being built', quota, (r) => r.body.reserved.instances === 1, 30_000);
+    await waitFor(
+      'its server asked for',
+      () => sim.cloud.faults.list().find((f) => f.id === unanswered.id)!.hits,
+      (hits) => hits > 0,
+      30_000,
+    );
+    return { id, unanswered };
+  };
+
+  it('cancelled while a member is built: the member removed, its quota returned, the cause in the decisions', async () => {
+    const { id, unanswered } = await buildingGroup('cancelled');
+    await p.temporal.client.workflow.getHandle(autoscaleWorkflowId(id)).cancel();
+    sim.cloud.faults.remove(unanswered.id);
+    expect(
+      await waitFor(
+        'workflow ended',
+        () => workflowStatus(id),
+        (st) => st !== 'RUNNING',
+        30_000,
+      ),
+    ).toBe('CANCELLED');
+    const [m] = await members(id);
+    expect(m).toMatchObject({ status: 'removed', fault: "the group's process was cancelled" });
+    const decisions = (await call('GET', `/${id}/decisions`)).body.items as Array<{ action: string; reason: string }>;
+    expect(decisions[0]).toMatchObject({ action: 'error' });
+    expect(decisions[0]!.reason).toMatch(/^the group's process was cancelled: 1 member/);
+    const q = (await quota()).body;
+    expect(q.reserved).toMatchObject({ instances: 0, vcpus: 0, ramMb: 0 });
+    expect(q.used).toMatchObject({ instances: 0, vcpus: 0, ramMb: 0 });
+    expect((await call('DELETE', `/${id}`)).status).toBe(202);
+    await deleted(id);
+  });
+
+  it('terminated while a member is built: the next run removes the member left behind and returns its quota', async () => {
+    const { id, unanswered } = await buildingGroup('terminated');
+    await p.temporal.client.workflow.getHandle(autoscaleWorkflowId(id)).terminate('lost');
+    sim.cloud.faults.remove(unanswered.id);
+    expect((await quota()).body.reserved.instances).toBe(1);
+    // Any request to the group starts a new run, which settles the member nobody builds any more.
+    expect((await call('POST', `/${id}/pause`)).status).toBe(202);
+    const left = await waitFor(
+      'the member removed',
+      () => members(id),
+      (ms) => ms.some((m) => m.status === 'removed'),
+      30_000,
+    );
+    expect(left.find((m) => m.status === 'removed')!.fault).toBe(
+      "its build was lost with the group's previous process",
+    );
+    const q = (await waitFor('the quota returned', quota, (r) => r.body.reserved.instances === 0)).body;
+    expect(q.used).toMatchObject({ instances: 0, vcpus: 0, ramMb: 0 });
+    expect((await call('DELETE', `/${id}`)).status).toBe(202);
+    await deleted(id);
+  });
+
   it('deletes a group whose workflow is gone: its members are removed and their quota returned', async () => {
     const id = await create('orphaned');
     await waitFor(
@@ -130,7 +193,6 @@ describe('scaling groups whose evaluations fail, or whose workflow is gone (real
       (r) => (r.body?.members ?? []).some((m: { status: string }) => m.status === 'active'),
       60_000,
     );
-    const quota = () => p.call('GET', `/api/v1/quotas/${tenant.tenantId}`, { token: tenant.token });
     // The member is shown active just before its reservation is committed to usage.
     await waitFor('the member counted in the quota', quota, (r) => r.body.used.instances === 1, 10_000);
     await p.temporal.client.workflow.getHandle(autoscaleWorkflowId(id)).terminate('lost');
