@@ -11208,7 +11208,35 @@ export interface paths {
         };
         put?: never;
         post?: never;
-        delete?: never;
+        /** Remove the site (202, status removing): after a publish under way, its vhost, php-fpm pool, code space and system user leave its host, its database is dropped on the database service, and its room and name are free (it then reads 404). A failed site, or one whose order ended undelivered, is removed at once. A site whose order is not finished is 409. */
+        delete: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    siteId: components["parameters"]["SiteId"];
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description removal under way (or done) */
+                202: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Site"];
+                    };
+                };
+                401: components["responses"]["Unauthorized"];
+                403: components["responses"]["Forbidden"];
+                404: components["responses"]["NotFound"];
+                409: components["responses"]["Conflict"];
+                422: components["responses"]["Invalid"];
+                500: components["responses"]["InternalError"];
+            };
+        };
         options?: never;
         head?: never;
         patch?: never;
@@ -11545,7 +11573,7 @@ export interface components {
             diskMb: number;
             phpVersion: string;
             /** @enum {string} */
-            status: "ordered" | "provisioning" | "ready" | "live" | "failed" | "removed";
+            status: "ordered" | "provisioning" | "ready" | "live" | "failed" | "removing" | "removed";
             releases: components["schemas"]["SiteRelease"][];
             liveRelease: number | null;
             url: string | null;

@@ -1,4 +1,11 @@
-import { ParentClosePolicy, proxyActivities, startChild, WorkflowIdReusePolicy } from '@temporalio/workflow';
+import {
+  CancellationScope,
+  ParentClosePolicy,
+  patched,
+  proxyActivities,
+  startChild,
+  WorkflowIdReusePolicy,
+} from '@temporalio/workflow';
 import type { SiteActivities } from '../activities/sites/activities';
 import type { DbServiceActivities } from '../activities/dbservice/activities';
 import { siteDatabaseName } from '../domain/sites/database';
@@ -17,17 +24,34 @@ export async function provisionSiteItem(
   step: Step,
   tenantId: string,
 ): Promise<Record<string, unknown>> {
-  const sites = proxyActivities<SiteActivities & Pick<DbServiceActivities, 'createDatabase'>>({
+  const sites = proxyActivities<SiteActivities & Pick<DbServiceActivities, 'createDatabase' | 'dropDatabase'>>({
     startToCloseTimeout: '2 minutes',
     retry: { ...retryPresets.orchestration, maximumAttempts: 5 },
   });
-  // The site's database first: its pool is written with the credentials in its environment.
-  const database = spec.database
-    ? await step('database', () =>
-        sites.createDatabase({ tenantId, name: siteDatabaseName(spec.siteId), siteId: spec.siteId }),
-      )
-    : null;
-  const set = await step('site', () => sites.setupSite({ siteId: spec.siteId, database }));
+  let set;
+  try {
+    // The site's database first: its pool is written with the credentials in its environment.
+    const database = spec.database
+      ? await step('database', () =>
+          sites.createDatabase({ tenantId, name: siteDatabaseName(spec.siteId), siteId: spec.siteId }),
+        )
+      : null;
+    set = await step('site', () => sites.setupSite({ siteId: spec.siteId, database }));
+  } catch (e) {
+    // Nothing stays half-made: what the host and the database service hold of the site is removed, its room freed.
+    if (patched('site-provision-cleanup'))
+      await CancellationScope.nonCancellable(() =>
+        step('undo site', async () => {
+          const { database } = await sites.removeSiteFromHost({ siteId: spec.siteId });
+          if (database) await sites.dropDatabase({ tenantId, name: database });
+          await sites.recordSiteSetupUndone({
+            siteId: spec.siteId,
+            message: ((e as Error).cause as Error | undefined)?.message ?? (e as Error).message,
+          });
+        }),
+      ).catch(() => undefined);
+    throw e;
+  }
   await step('site process', async () => {
     try {
       await startChild(siteWorkflow, {

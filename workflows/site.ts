@@ -1,14 +1,18 @@
 import {
   allHandlersFinished,
   ApplicationFailure,
+  CancellationScope,
   condition,
   continueAsNew,
   defineQuery,
+  defineSignal,
   defineUpdate,
+  patched,
   proxyActivities,
   setHandler,
 } from '@temporalio/workflow';
 import type { SiteActivities, SiteView } from '../activities/sites/activities';
+import type { DbServiceActivities } from '../activities/dbservice/activities';
 import { defaultHealth, type HealthExpectation } from '../domain/sites/health';
 import { retryPresets } from './retry-presets';
 
@@ -26,17 +30,30 @@ export interface SiteProcessState {
   publishing: number | null;
   published: number;
   lastProblem: string | null;
+  /** A removal was asked for: no further publish is taken, and the process ends once the site is gone. */
+  removing?: boolean;
 }
 
 export const siteWorkflowId = (siteId: string) => `site-${siteId}`;
 /** Makes a release live: switch, health check, record; an unhealthy release is switched back and refused. */
 export const publishSiteUpdate = defineUpdate<SiteView, [PublishRequest]>('publish');
 export const siteStateQuery = defineQuery<SiteProcessState>('state');
+/** Removes the site (after the publish under way): vhost, pool, code space, its database; its room is freed. */
+export const removeSiteSignal = defineSignal('remove');
 
-const sites = proxyActivities<SiteActivities>({
+const sites = proxyActivities<SiteActivities & Pick<DbServiceActivities, 'dropDatabase'>>({
   startToCloseTimeout: '1 minute',
   retry: { ...retryPresets.orchestration, maximumAttempts: 5 },
 });
+/** The health check heartbeats between its tries: a worker that died in it is noticed in seconds, not a minute. */
+const checks = proxyActivities<Pick<SiteActivities, 'checkSiteHealth'>>({
+  startToCloseTimeout: '1 minute',
+  heartbeatTimeout: '15 seconds',
+  retry: { ...retryPresets.orchestration, maximumAttempts: 5 },
+});
+
+/** The message of an activity's failure (its cause's, out of retries). */
+const failureMessage = (e: unknown) => ((e as Error).cause as Error | undefined)?.message ?? (e as Error).message;
 
 /** Publishes handled before the history is handed on to a new run. */
 const publishesPerRun = 200;
@@ -44,7 +61,9 @@ const publishesPerRun = 200;
 /**
  * `site-<siteId>`: the site's one process once its order has set it up. Publishes (and rollbacks, which
  * publish an older release) run one at a time; each is a saga: `current` switched, the site checked over
- * HTTP, then recorded live, or switched back to the release that was live and refused with the cause.
+ * HTTP, then recorded live, or switched back to the release that was live and refused with the cause. A `remove`
+ * signal ends it: once the publish under way is done the site is taken off its host, its database dropped, and the
+ * process returns.
  */
 export async function siteWorkflow(input: SiteWorkflowInput): Promise<void> {
   const state: SiteProcessState = { siteId: input.siteId, publishing: null, published: 0, lastProblem: null };
@@ -53,6 +72,7 @@ export async function siteWorkflow(input: SiteWorkflowInput): Promise<void> {
     publishSiteUpdate,
     async (req) => {
       await condition(() => state.publishing === null);
+      if (state.removing) throw ApplicationFailure.nonRetryable('the site is being removed', 'SiteRemoving');
       state.publishing = req.release;
       try {
         return await publish(req);
@@ -64,11 +84,16 @@ export async function siteWorkflow(input: SiteWorkflowInput): Promise<void> {
     {
       validator: (req) => {
         if (!Number.isInteger(req.release) || req.release < 1) throw new Error('release must be a positive integer');
+        if (state.removing) throw new Error('the site is being removed');
       },
     },
   );
+  setHandler(removeSiteSignal, () => {
+    state.removing = true;
+  });
 
   async function publish(req: PublishRequest): Promise<SiteView> {
+    if (patched('site-publish-switch-back')) return publishEnveloped(req);
     const before = await sites.activateSiteRelease({ siteId: input.siteId, release: req.release });
     const problem = await sites.checkSiteHealth({ siteId: input.siteId, expect: req.health ?? defaultHealth });
     if (problem) {
@@ -83,6 +108,54 @@ export async function siteWorkflow(input: SiteWorkflowInput): Promise<void> {
     return sites.recordSiteLive({ siteId: input.siteId, release: req.release });
   }
 
-  await condition(() => state.published >= publishesPerRun && state.publishing === null && allHandlersFinished());
+  /**
+   * The saga with its whole envelope: an unhealthy release, and also a health check or a live record out of retries,
+   * switch `current` back to the release that was live and record it so (never a release left serving unverified).
+   */
+  async function publishEnveloped(req: PublishRequest): Promise<SiteView> {
+    const siteId = input.siteId;
+    const before = await sites.activateSiteRelease({ siteId, release: req.release });
+    let problem: string | null;
+    try {
+      problem = await checks.checkSiteHealth({ siteId, expect: req.health ?? defaultHealth });
+    } catch (e) {
+      problem = `the health check of release ${req.release} did not finish: ${failureMessage(e)}`;
+    }
+    if (!problem) {
+      try {
+        const live = await sites.recordSiteLive({ siteId, release: req.release });
+        state.lastProblem = null;
+        return live;
+      } catch (e) {
+        problem = `release ${req.release} could not be recorded live: ${failureMessage(e)}`;
+      }
+    }
+    const message = problem;
+    await CancellationScope.nonCancellable(async () => {
+      let live: number | null | undefined = before;
+      let note = '';
+      // Compensation: the release that was live before answers again, and is the one recorded live.
+      if (before !== null && before !== req.release)
+        await sites.activateSiteRelease({ siteId, release: before }).catch((e: unknown) => {
+          live = undefined;
+          note = `; switching back to release ${before} failed: ${failureMessage(e)}`;
+        });
+      await sites.recordSitePublishFailed({ siteId, message: message + note, live }).catch(() => undefined);
+      state.lastProblem = message + note;
+    });
+    throw ApplicationFailure.nonRetryable(state.lastProblem!, 'SiteUnhealthy', { release: req.release, kept: before });
+  }
+
+  /** The removal saga: off the host first (the site stops answering), then its database, then its record. */
+  async function remove(): Promise<void> {
+    const { tenantId, database } = await sites.removeSiteFromHost({ siteId: input.siteId });
+    if (database) await sites.dropDatabase({ tenantId, name: database });
+    await sites.recordSiteRemoved({ siteId: input.siteId });
+  }
+
+  await condition(
+    () => (state.removing || state.published >= publishesPerRun) && state.publishing === null && allHandlersFinished(),
+  );
+  if (state.removing) return remove();
   await continueAsNew<typeof siteWorkflow>(input);
 }

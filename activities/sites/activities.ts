@@ -1,6 +1,7 @@
+import { Context } from '@temporalio/activity';
 import { ApplicationFailure } from '@temporalio/common';
 import type { Orm } from '../../domain/db/orm';
-import { Site } from '../../domain/entities';
+import { Site, TenantDatabase } from '../../domain/entities';
 import { healthProblem, type HealthExpectation } from '../../domain/sites/health';
 import { pruneReleases } from '../../domain/sites/releases';
 import { httpGet } from './health-check';
@@ -87,6 +88,7 @@ export function createSiteActivities(orm: Orm, settings: SitesSettings | undefin
       const { httpPort } = await agent.ensureStack();
       let problem: string | null = null;
       for (let attempt = 0; attempt < 10; attempt++) {
+        Context.current().heartbeat({ attempt });
         try {
           problem = healthProblem(expect, await httpGet(host.address, httpPort, site.hostname, expect.path));
         } catch (e) {
@@ -116,14 +118,68 @@ export function createSiteActivities(orm: Orm, settings: SitesSettings | undefin
       return view(site);
     },
 
-    /** A publish that failed its health check: the cause is kept on the site (its live release, if any, is unchanged). */
-    async recordSitePublishFailed({ siteId, message }: { siteId: string; message: string }): Promise<void> {
+    /**
+     * A publish that failed: the cause is kept on the site. `live` (when given) is the release `current` was switched
+     * back to, recorded as the live one (none: the site is ready, not live), whatever a half-done record wrote.
+     */
+    async recordSitePublishFailed({
+      siteId,
+      message,
+      live,
+    }: {
+      siteId: string;
+      message: string;
+      live?: number | null;
+    }): Promise<void> {
       const em = orm.em.fork();
       const site = await em.findOneOrFail(Site, { id: siteId });
       site.failure = message.slice(0, 2000);
+      if (live !== undefined && site.status !== 'removing' && site.status !== 'removed') {
+        site.liveRelease = live;
+        site.status = live === null ? 'ready' : 'live';
+        if (live === null) site.url = null;
+      }
+      await em.flush();
+    },
+
+    /**
+     * Vhost, pool, code space and system user of the site removed from its host (what there is of them: also after a
+     * setup that failed half-way); answers the site's database on the database service, if it has one, to drop next.
+     */
+    async removeSiteFromHost({ siteId }: { siteId: string }): Promise<{ tenantId: string; database: string | null }> {
+      const em = orm.em.fork();
+      const { site, agent, space } = await siteOnHost(em, need(), siteId);
+      await agent.removeSite(space);
+      const db = await em.findOne(TenantDatabase, { siteId }, { fields: ['name'] });
+      return { tenantId: site.tenantId, database: db?.name ?? null };
+    },
+
+    /** The site is gone: its room on the host is free and its name can be ordered again. */
+    async recordSiteRemoved({ siteId }: { siteId: string }): Promise<SiteView> {
+      const em = orm.em.fork();
+      const site = await em.findOneOrFail(Site, { id: siteId });
+      if (site.status !== 'removed') {
+        site.status = 'removed';
+        site.name = removedName(site);
+        site.liveRelease = null;
+        site.url = null;
+        await em.flush();
+      }
+      return view(site);
+    },
+
+    /** A provisioning that failed, undone: the site stays `failed` with its cause and holds no room on its host. */
+    async recordSiteSetupUndone({ siteId, message }: { siteId: string; message: string }): Promise<void> {
+      const em = orm.em.fork();
+      const site = await em.findOneOrFail(Site, { id: siteId });
+      site.status = 'failed';
+      site.failure ??= message.slice(0, 2000);
       await em.flush();
     },
   };
 }
+
+/** A removed site's name, freed for a new site (names are unique among every site row). */
+export const removedName = (site: Site) => `removed-${site.id}`;
 
 export type SiteActivities = ReturnType<typeof createSiteActivities>;

@@ -8,7 +8,14 @@ import { freeDiskMb, freeSites, type HostLoad } from '../../domain/sites/placeme
 import { SiteQuotaError } from '../../activities/sites/agent';
 import { spaceOf } from '../../activities/sites/space';
 import type { SitesSettings } from '../../activities/sites/settings';
-import { publishSiteUpdate, siteWorkflowId, type PublishRequest } from '../../workflows/site';
+import {
+  publishSiteUpdate,
+  removeSiteSignal,
+  siteWorkflow,
+  siteWorkflowId,
+  type PublishRequest,
+} from '../../workflows/site';
+import { removedName } from '../../activities/sites/activities';
 import { ApiError, conflict, forbidden, notFound, unprocessable } from '../lib/api-error';
 import { pathId } from '../lib/ids';
 import { page, pageOf, pageQuery } from '../lib/pagination';
@@ -17,7 +24,7 @@ import { tenantFilter } from '../lib/resource-access';
 import { jsonBody, optionalBody, queryParams } from '../lib/validate';
 import { requireAuth, requirePermission } from '../middleware/authenticate';
 import type { AppEnv, Ctx } from '../deps';
-import { hostLoads, orderSite } from '../services/site-orders';
+import { hostLoads, orderSite, siteOrderAbandoned } from '../services/site-orders';
 import { stagePackage } from '../services/site-packages';
 
 const hostBody = z
@@ -259,4 +266,39 @@ sitesRouter.post('/:siteId/rollback', async (c) => {
     details: { release: target, from: site.liveRelease ?? null },
   });
   return c.json(await publish(c, site, { release: target, health: body.health ?? null }));
+});
+
+sitesRouter.delete('/:siteId', async (c) => {
+  const site = await visibleSite(c, 'operate');
+  const em = c.get('em');
+  const abandoned = await siteOrderAbandoned(em, site);
+  if ((site.status === 'ordered' && !abandoned) || site.status === 'provisioning')
+    throw conflict(`site is ${site.status}: its order is not finished`, { status: site.status });
+  c.set('audit', {
+    action: 'site.remove',
+    targetType: 'site',
+    targetId: site.id,
+    tenantId: site.tenantId,
+    details: { name: site.name, status: site.status },
+  });
+  if (site.status === 'failed' || abandoned) {
+    // Its order ended undelivered, or its provisioning failed and was undone: nothing of it is on a host.
+    Object.assign(site, { status: 'removed', name: removedName(site), liveRelease: null, url: null });
+    await em.flush();
+    return c.json(siteView(site), 202);
+  }
+  if (site.status !== 'removing') {
+    site.status = 'removing';
+    await em.flush();
+  }
+  const deps = c.get('deps');
+  // The site's process takes it off its host (after a publish under way); one no longer running is started for it.
+  await deps.temporal.workflow.signalWithStart(siteWorkflow, {
+    workflowId: siteWorkflowId(site.id),
+    taskQueue: deps.queues.orchestration,
+    args: [{ siteId: site.id }],
+    signal: removeSiteSignal,
+    signalArgs: [],
+  });
+  return c.json(siteView(site), 202);
 });

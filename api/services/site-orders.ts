@@ -8,10 +8,33 @@ import { ApiError, conflict } from '../lib/api-error';
 import type { Ctx } from '../deps';
 import { submitOrder } from './order-submit';
 
-/** Every active shared host with what its sites hold (a removed site frees its room). */
+/** Orders of sites still `ordered` that ended without delivery (rejected, cancelled, expired, failed): they hold no room. */
+async function ordersClosedUndelivered(em: EntityManager): Promise<Set<string>> {
+  const waiting = await em.find(Site, { status: 'ordered', orderId: { $ne: null } }, { fields: ['orderId'] });
+  if (!waiting.length) return new Set();
+  const closed = await em.find(
+    Order,
+    { id: { $in: waiting.map((s) => s.orderId!) }, status: { $in: ['rejected', 'cancelled', 'expired', 'failed'] } },
+    { fields: ['id'] },
+  );
+  return new Set(closed.map((o) => o.id));
+}
+
+/** Is the site's order closed without delivering it (nothing of it was or will be built)? */
+export async function siteOrderAbandoned(em: EntityManager, site: Site): Promise<boolean> {
+  return site.status === 'ordered' && !!site.orderId && (await ordersClosedUndelivered(em)).has(site.orderId);
+}
+
+/** Every active shared host with what its sites hold (a removed site, or one whose setup failed and was undone, frees its room). */
 export async function hostLoads(em: EntityManager): Promise<Array<{ host: SiteHost; load: HostLoad }>> {
   const hosts = await em.find(SiteHost, { status: 'active' }, { orderBy: { name: 'asc' } });
-  const sites = await em.find(Site, { status: { $ne: 'removed' } }, { fields: ['hostId', 'diskMb', 'slot'] });
+  const closedUndelivered = await ordersClosedUndelivered(em);
+  const all = await em.find(
+    Site,
+    { status: { $nin: ['removed', 'failed'] } },
+    { fields: ['hostId', 'diskMb', 'slot', 'status', 'orderId'] },
+  );
+  const sites = all.filter((s) => !closedUndelivered.has(s.orderId ?? ''));
   return hosts.map((host) => {
     const mine = sites.filter((s) => s.hostId === host.id);
     return {
@@ -28,6 +51,14 @@ export async function hostLoads(em: EntityManager): Promise<Array<{ host: SiteHo
   });
 }
 
+/** Placements of this API process one at a time (the transaction orders those of several processes). */
+let placing: Promise<unknown> = Promise.resolve();
+function placeLocked<T>(fn: () => Promise<T>): Promise<T> {
+  const next = placing.then(fn, fn);
+  placing = next.catch(() => undefined);
+  return next;
+}
+
 /**
  * A tenant's site order: the site is placed on the shared host with the most free room (a full pool is a
  * 409 naming it), recorded, and ordered through the order approval flow with the catalog's site product.
@@ -42,33 +73,39 @@ export async function orderSite(
   const deps = c.get('deps');
   if (await em.findOne(Site, { name: body.name, status: { $ne: 'removed' } }))
     throw conflict(`site name ${body.name} is taken`);
-  const loads = await hostLoads(em);
-  let placed: HostLoad;
-  try {
-    placed = placeSite(
-      loads.map((l) => l.load),
-      body.diskMb,
-    );
-  } catch (e) {
-    if (e instanceof SitePoolFullError)
-      throw new ApiError(409, 'site_pool_full', e.message, { diskMb: e.diskMb, hosts: e.hosts });
-    throw e;
-  }
-  const slots = await em.find(Site, { hostId: placed.id }, { fields: ['slot'] });
-  const site = em.create(Site, {
-    tenantId: who.tenantId,
-    name: body.name,
-    hostname: `${body.name}.${settings.domain}`,
-    hostId: placed.id,
-    slot: slots.reduce((n, s) => Math.max(n, s.slot), 0) + 1,
-    diskMb: body.diskMb,
-    phpVersion: body.phpVersion,
-    status: 'ordered',
-    releases: [],
-    createdAt: new Date(),
-    updatedAt: new Date(),
-  });
-  await em.flush();
+  const site = await placeLocked(() =>
+    em.transactional(async (tx) => {
+      // The first statement writes: the hosts' rows are locked (MySQL) or the database's write lock held (SQLite)
+      // before their loads are read, so concurrent orders (of any API process) place one after another.
+      await tx.nativeUpdate(SiteHost, { status: 'active' }, { updatedAt: new Date() });
+      const loads = await hostLoads(tx);
+      let placed: HostLoad;
+      try {
+        placed = placeSite(
+          loads.map((l) => l.load),
+          body.diskMb,
+        );
+      } catch (e) {
+        if (e instanceof SitePoolFullError)
+          throw new ApiError(409, 'site_pool_full', e.message, { diskMb: e.diskMb, hosts: e.hosts });
+        throw e;
+      }
+      const slots = await tx.find(Site, { hostId: placed.id }, { fields: ['slot'] });
+      return tx.create(Site, {
+        tenantId: who.tenantId,
+        name: body.name,
+        hostname: `${body.name}.${settings.domain}`,
+        hostId: placed.id,
+        slot: slots.reduce((n, s) => Math.max(n, s.slot), 0) + 1,
+        diskMb: body.diskMb,
+        phpVersion: body.phpVersion,
+        status: 'ordered',
+        releases: [],
+        createdAt: new Date(),
+        updatedAt: new Date(),
+      });
+    }),
+  );
   let submitted;
   try {
     submitted = await submitOrder(

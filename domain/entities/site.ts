@@ -2,7 +2,7 @@ import { EntitySchema } from '@mikro-orm/core';
 import { randomUUID } from 'node:crypto';
 import type { SiteRelease } from '../sites/releases';
 
-export const siteStatuses = ['ordered', 'provisioning', 'ready', 'live', 'failed', 'removed'] as const;
+export const siteStatuses = ['ordered', 'provisioning', 'ready', 'live', 'failed', 'removing', 'removed'] as const;
 export type SiteStatus = (typeof siteStatuses)[number];
 
 /** A tenant's site on the shared hosting tier: its code space on a shared host and its releases. */

@@ -1,5 +1,15 @@
-import { execFileSync } from 'node:child_process';
-import { chmodSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { execFileSync, spawnSync } from 'node:child_process';
+import {
+  chmodSync,
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readFileSync,
+  readlinkSync,
+  rmSync,
+  symlinkSync,
+  writeFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { LocalHostAgent } from '../../activities/sites/local-agent';
@@ -22,6 +32,10 @@ let admin: string;
 let tenantA: { token: string; tenantId: string };
 let tenantB: { token: string; tenantId: string };
 let siteId: string;
+let siteB: string;
+/** Faults the test turns on: the host's nginx unreachable (checks fail), or a site's setup refused after its files exist. */
+const faults = { stack: false, setup: false };
+let hostRoot: string;
 
 /** A tar.gz of the files given (path → content), made with tar from a scratch directory. */
 function tarGz(name: string, files: Record<string, string | { link: string }>): Buffer {
@@ -74,8 +88,22 @@ beforeAll(async () => {
     fpmBasePort: 20_000 + (process.pid % 2000) * 10,
   });
   await agent.ensureStack();
+  hostRoot = path.join(work, 'host');
+  const faulty = new Proxy(agent, {
+    get(target, prop) {
+      if (prop === 'ensureStack' && faults.stack)
+        return () => Promise.reject(new Error('the host is unreachable (test)'));
+      if (prop === 'createSite' && faults.setup)
+        return async (...args: Parameters<LocalHostAgent['createSite']>) => {
+          await target.createSite(...args);
+          throw new Error('nginx -t refused the configuration (test)');
+        };
+      const v = Reflect.get(target, prop, target);
+      return typeof v === 'function' ? v.bind(target) : v;
+    },
+  });
   const sites: SitesSettings = {
-    agents: { forHost: () => agent },
+    agents: { forHost: () => faulty },
     domain: 'sites.localhost',
     packageLimitBytes: 4 * 1024 * 1024,
     keepReleases: 2,
@@ -97,7 +125,7 @@ beforeAll(async () => {
 });
 
 afterAll(async () => {
-  for (const id of [siteId].filter(Boolean)) {
+  for (const id of [siteId, siteB].filter(Boolean)) {
     const row = await platform.call('GET', `/api/v1/sites/${id}`, { token: admin });
     if (row.status === 200)
       await agent.removeSite({
@@ -267,3 +295,173 @@ test("another tenant's site id is 404 to read, upload to, publish or roll back",
   expect(list.body.total).toBe(0);
   expect((await platform.call('GET', '/api/v1/sites', { token: tenantA.token })).body.total).toBe(1);
 });
+
+/** A site ordered by `token`, approved, and waited for until its provisioning ended (ready or failed). */
+async function orderApproved(token: string, body: Record<string, unknown>) {
+  const ordered = await platform.call('POST', '/api/v1/sites', { token, body });
+  expect(ordered.status).toBe(201);
+  await eventually(
+    () => platform.call('GET', `/api/v1/orders/${ordered.body.orderId}`, { token: admin }),
+    (r) => r.body.status === 'pending_approval',
+  );
+  await platform.call('POST', `/api/v1/orders/${ordered.body.orderId}/approve`, {
+    token: admin,
+    body: { reason: 't' },
+  });
+  const order = await eventually(
+    () => platform.call('GET', `/api/v1/orders/${ordered.body.orderId}`, { token: admin }),
+    (r) => r.body.status === 'delivered' || r.body.status === 'failed',
+  );
+  const site = await platform.call('GET', `/api/v1/sites/${ordered.body.site.id}`, { token });
+  return { id: ordered.body.site.id as string, order: order.body, site: site.body };
+}
+
+const codeSpace = (id: string) => path.join(hostRoot, 'sites', siteKey(id));
+const freeSitesOfHost = async () =>
+  (await platform.call('GET', '/api/v1/site-hosts', { token: admin })).body.items[0].freeSites as number;
+
+test('concurrent orders cannot overfill a host: one takes its last slot, the others are told the pool is full', async () => {
+  expect(await freeSitesOfHost()).toBe(1);
+  const names = ['b-one', 'b-two', 'b-three'];
+  const answers = await Promise.all(
+    names.map((name) =>
+      platform.call('POST', '/api/v1/sites', { token: tenantB.token, body: { name, diskMb: 5, database: true } }),
+    ),
+  );
+  expect(answers.map((a) => a.status).sort()).toEqual([201, 409, 409]);
+  for (const a of answers.filter((x) => x.status === 409)) expect(a.body.code).toBe('site_pool_full');
+  expect(await freeSitesOfHost()).toBe(0);
+  // The placed one goes through its order (its slot is its own: the other two made no site row).
+  const placed = answers.find((a) => a.status === 201)!;
+  siteB = placed.body.site.id;
+  await eventually(
+    () => platform.call('GET', `/api/v1/orders/${placed.body.orderId}`, { token: admin }),
+    (r) => r.body.status === 'pending_approval',
+  );
+  await platform.call('POST', `/api/v1/orders/${placed.body.orderId}/approve`, { token: admin, body: { reason: 't' } });
+  const ready = await eventually(
+    () => platform.call('GET', `/api/v1/sites/${siteB}`, { token: tenantB.token }),
+    (r) => r.body.status === 'ready' || r.body.status === 'failed',
+  );
+  expect(ready.body.status).toBe('ready');
+});
+
+test("two tenants' sites cannot read each other's files or databases, through the API or on the host", async () => {
+  // Through the API: each tenant's id is 404 to the other.
+  for (const [token, other] of [
+    [tenantA.token, siteB],
+    [tenantB.token, siteId],
+  ] as const) {
+    expect((await platform.call('GET', `/api/v1/sites/${other}`, { token })).status).toBe(404);
+    expect((await platform.call('DELETE', `/api/v1/sites/${other}`, { token })).status).toBe(404);
+    expect((await platform.call('GET', `/api/v1/databases?siteId=${other}`, { token })).body.total ?? 0).toBe(0);
+  }
+  const dbA = (await platform.call('GET', `/api/v1/databases?siteId=${siteId}`, { token: tenantA.token })).body.items[0]
+    .database as string;
+  // On the host: B's PHP, with B's own credentials, tries A's code and A's database.
+  const probe = [
+    '<?php mysqli_report(MYSQLI_REPORT_OFF);',
+    `$f = @file_get_contents(${JSON.stringify(path.join(codeSpace(siteId), 'current', 'index.php'))});`,
+    'echo "file:", $f === false ? "refused" : "READ", "\n";',
+    `$o = @new mysqli(getenv("CMP_DB_HOST"), getenv("CMP_DB_USER"), getenv("CMP_DB_PASSWORD"), ${JSON.stringify(dbA)}, (int) getenv("CMP_DB_PORT"));`,
+    'echo "db:", $o->connect_errno ? "refused " . $o->connect_error : "OPEN", "\n";',
+    '$m = @new mysqli(getenv("CMP_DB_HOST"), getenv("CMP_DB_USER"), getenv("CMP_DB_PASSWORD"), getenv("CMP_DB_NAME"), (int) getenv("CMP_DB_PORT"));',
+    'echo "own:", $m->connect_errno ? "refused" : "open", "\n";',
+  ].join('\n');
+  expect((await upload(tenantB.token, siteB, tarGz('probe', { 'index.php': probe }))).status).toBe(201);
+  const live = await platform.call('POST', `/api/v1/sites/${siteB}/releases/1/publish`, {
+    token: tenantB.token,
+    body: { health: { path: '/', status: 200, text: 'own:open' } },
+  });
+  expect(live.body).toMatchObject({ status: 'live', liveRelease: 1 });
+  const hostname = live.body.hostname as string;
+  const body = (await page(hostname)).body;
+  expect(body).toContain('file:refused');
+  expect(body).toMatch(/db:refused Access denied for user '[^']+'@'[^']+' to database '/);
+  expect(body).toContain('own:open');
+  // Below PHP: each site's pool runs as its own user, and A's files are not readable by B's user at all.
+  if (process.getuid?.() === 0) {
+    const userB = `cmp-${siteKey(siteB)}`;
+    const asB = spawnSync('runuser', ['-u', userB, '--', 'cat', path.join(codeSpace(siteId), 'current', 'index.php')], {
+      encoding: 'utf8',
+    });
+    expect(asB.status).not.toBe(0);
+    expect(asB.stderr).toMatch(/Permission denied/);
+    const owner = (dir: string) => execFileSync('stat', ['-c', '%U', dir], { encoding: 'utf8' }).trim();
+    expect(owner(codeSpace(siteId))).toBe(`cmp-${siteKey(siteId)}`);
+    expect(owner(codeSpace(siteB))).toBe(userB);
+  }
+});
+
+test('a health check out of retries switches the release back and records the one live', async () => {
+  expect((await upload(tenantB.token, siteB, tarGz('b2', { 'index.php': '<?php echo "b two";' }))).status).toBe(201);
+  faults.stack = true;
+  let res;
+  try {
+    res = await platform.call('POST', `/api/v1/sites/${siteB}/releases/2/publish`, { token: tenantB.token });
+  } finally {
+    faults.stack = false;
+  }
+  expect(res.status).toBe(422);
+  expect(res.body.message).toMatch(/health check of release 2 did not finish: the host is unreachable/);
+  // `current` is release 1 again, and the record says so: no release is left serving unverified.
+  expect(readlinkSync(path.join(codeSpace(siteB), 'current'))).toBe(path.join('releases', '000001'));
+  const site = await platform.call('GET', `/api/v1/sites/${siteB}`, { token: tenantB.token });
+  expect(site.body).toMatchObject({ status: 'live', liveRelease: 1 });
+  expect(site.body.failure).toMatch(/did not finish/);
+  expect((await page(site.body.hostname)).body).toContain('own:open');
+}, 90_000);
+
+test('a site is deleted: vhost, files, user and database removed, its room freed, its name free again', async () => {
+  const before = await freeSitesOfHost();
+  const dbName = (await platform.call('GET', `/api/v1/databases?siteId=${siteId}`, { token: tenantA.token })).body
+    .items[0].database as string;
+  const key = siteKey(siteId);
+  const gone = await platform.call('DELETE', `/api/v1/sites/${siteId}`, { token: tenantA.token });
+  expect(gone.status).toBe(202);
+  expect(gone.body.status).toBe('removing');
+  await eventually(
+    () => platform.call('GET', `/api/v1/sites/${siteId}`, { token: tenantA.token }),
+    (r) => r.status === 404,
+  );
+  expect(existsSync(path.join(hostRoot, 'vhosts', `site-${key}.conf`))).toBe(false);
+  expect(existsSync(path.join(hostRoot, 'fpm-pools', `site-${key}.conf`))).toBe(false);
+  expect(existsSync(codeSpace(siteId))).toBe(false);
+  if (process.getuid?.() === 0) expect(spawnSync('id', ['-u', `cmp-${key}`]).status).not.toBe(0);
+  expect((await page('shop.sites.localhost')).status).toBe(404);
+  const conn = await createConnection(dbsvc.adminUrl);
+  try {
+    const [rows] = await conn.query('SHOW DATABASES LIKE ?', [dbName]);
+    expect(rows).toEqual([]);
+  } finally {
+    await conn.end();
+  }
+  expect((await platform.call('GET', `/api/v1/databases?siteId=${siteId}`, { token: tenantA.token })).body.total).toBe(
+    0,
+  );
+  expect(await freeSitesOfHost()).toBe(before + 1);
+});
+
+test('a provisioning that fails leaves nothing half-made: files, vhost and database undone, its room freed', async () => {
+  const before = await freeSitesOfHost();
+  faults.setup = true;
+  let made;
+  try {
+    // The name of the deleted site is free again.
+    made = await orderApproved(tenantA.token, { name: 'shop', diskMb: 5, database: true });
+  } finally {
+    faults.setup = false;
+  }
+  expect(made.order.status).toBe('failed');
+  expect(made.site).toMatchObject({ status: 'failed', failure: expect.stringMatching(/nginx -t refused/) });
+  const key = siteKey(made.id);
+  expect(existsSync(codeSpace(made.id))).toBe(false);
+  expect(existsSync(path.join(hostRoot, 'vhosts', `site-${key}.conf`))).toBe(false);
+  expect((await platform.call('GET', `/api/v1/databases?siteId=${made.id}`, { token: tenantA.token })).body.total).toBe(
+    0,
+  );
+  expect(await freeSitesOfHost()).toBe(before);
+  // The tenant removes the failed site; nothing else is left of it.
+  expect((await platform.call('DELETE', `/api/v1/sites/${made.id}`, { token: tenantA.token })).status).toBe(202);
+  expect((await platform.call('GET', `/api/v1/sites/${made.id}`, { token: tenantA.token })).status).toBe(404);
+}, 90_000);
