@@ -9,8 +9,10 @@
  */
 import {
   ApplicationFailure,
+  CancellationScope,
   defineQuery,
   executeChild,
+  isCancellation,
   patched,
   proxyActivities,
   setHandler,
@@ -51,6 +53,8 @@ export interface AccountReleaseProgress {
 
 export const accountReleaseWorkflowId = (userId: string) => `deregister-${userId}`;
 export const accountReleaseProgressQuery = defineQuery<AccountReleaseProgress>('progress');
+/** The failure envelope: histories from before it replay without it. */
+export const accountReleaseEnvelopePatch = 'deregister-failure-envelope';
 
 const operatedKinds: readonly string[] = [
   'volume',
@@ -189,29 +193,57 @@ export async function accountReleaseWorkflow(input: AccountReleaseInput): Promis
     }
   };
 
-  const plan = await db.releasePlan({ tenantId: input.tenantId });
-  progress.total = plan.length;
-  for (const r of plan) {
-    progress.current = { resourceId: r.resourceId, kind: r.kind, name: r.name };
-    try {
-      if (!(await db.resourceLive({ resourceId: r.resourceId }))) {
-        // Gone with what owned it (a server's port and floating IP).
-      } else if (r.kind === 'server' && r.openstackId) await releaseServer(r);
-      else if (operatedKinds.includes(r.kind)) await releaseObject(r);
-      else if (productDeletes[r.kind] && patched('release-tenant-products'))
-        await releaseProduct(r, productDeletes[r.kind]!);
-      else throw new Error(`the platform has no release path for a ${r.kind}; staff delete it`);
-      progress.released++;
-    } catch (e) {
-      progress.failed.push({ resourceId: r.resourceId, kind: r.kind, name: r.name, error: message(e) });
+  const envelope = patched(accountReleaseEnvelopePatch);
+  let plan: ReleaseItem[] = [];
+  const finish = async (of: typeof db) => {
+    progress.current = null;
+    progress.state = await of.finishDeregistration({
+      userId: input.userId,
+      requestedBy: input.requestedBy,
+      failed: progress.failed,
+      runId: workflowInfo().runId,
+    });
+    return progress;
+  };
+  if (!envelope) return releaseAll().then(() => finish(db));
+  try {
+    await releaseAll();
+    return await finish(db);
+  } catch (err) {
+    // Cancelled, or the database out of retries: the account stays suspended and the audit log names what is left
+    // with the cause (the resource under way and those not tried), so staff can act and ask again; even a cancel
+    // does not skip this.
+    const cause = isCancellation(err) ? 'the release was cancelled' : message(err);
+    const named = new Set(progress.failed.map((f) => f.resourceId));
+    const done = progress.released + progress.failed.length;
+    for (const r of plan.slice(done)) {
+      if (!named.has(r.resourceId))
+        progress.failed.push({ resourceId: r.resourceId, kind: r.kind, name: r.name, error: cause });
+    }
+    if (!plan.length) progress.failed.push({ resourceId: '', kind: 'release', name: '', error: cause });
+    await CancellationScope.nonCancellable(() => finish(db));
+    throw err;
+  }
+
+  async function releaseAll(): Promise<void> {
+    plan = await db.releasePlan({ tenantId: input.tenantId });
+    progress.total = plan.length;
+    for (const r of plan) {
+      progress.current = { resourceId: r.resourceId, kind: r.kind, name: r.name };
+      try {
+        if (!(await db.resourceLive({ resourceId: r.resourceId }))) {
+          // Gone with what owned it (a server's port and floating IP).
+        } else if (r.kind === 'server' && r.openstackId) await releaseServer(r);
+        else if (operatedKinds.includes(r.kind)) await releaseObject(r);
+        else if (productDeletes[r.kind] && patched('release-tenant-products'))
+          await releaseProduct(r, productDeletes[r.kind]!);
+        else throw new Error(`the platform has no release path for a ${r.kind}; staff delete it`);
+        progress.released++;
+      } catch (e) {
+        // A cancel stops the release (the envelope names what is left); before it, a cancel went on to the next one.
+        if (envelope && isCancellation(e)) throw e;
+        progress.failed.push({ resourceId: r.resourceId, kind: r.kind, name: r.name, error: message(e) });
+      }
     }
   }
-  progress.current = null;
-  progress.state = await db.finishDeregistration({
-    userId: input.userId,
-    requestedBy: input.requestedBy,
-    failed: progress.failed,
-    runId: workflowInfo().runId,
-  });
-  return progress;
 }

@@ -92,6 +92,35 @@ describe("deregistration that releases the tenant's cloud resources first (simul
     await expect(t.cloud.compute.getServer(vm.openstackId!)).rejects.toMatchObject({ status: 404 });
   }, 150_000);
 
+  it('cancelled while it releases, keeps the user suspended and names what is left with the cause', async () => {
+    const t = await rig.tenant();
+    const me = await userOf(t.token);
+    const vm = await rig.server(t);
+    await rig.fault({ method: 'DELETE', path: `/compute/v2.1/servers/${vm.openstackId}`, status: 500, count: 50 });
+    const r = await rig.p.call('PUT', `/api/v1/users/${me.id}/status`, {
+      token: staff,
+      body: { status: 'deregistered', releaseResources: true },
+    });
+    expect(r.status).toBe(202);
+    await waitFor(
+      'the server being released',
+      () => rig.p.call('GET', `/api/v1/users/${me.id}/deregistration`, { token: staff }),
+      (x) => x.status === 200 && x.body.current?.resourceId === vm.id,
+      30_000,
+    );
+    await rig.p.temporal.client.workflow.getHandle(`deregister-${me.id}`).cancel();
+    const ended = await progress(me.id);
+    expect(ended.body).toMatchObject({ state: 'suspended', current: null, released: 0 });
+    expect(ended.body.failed).toEqual([
+      { resourceId: vm.id, kind: 'server', name: expect.any(String), error: 'the release was cancelled' },
+    ]);
+    const em = rig.p.db.orm.em.fork();
+    expect((await em.findOneOrFail(User, { id: me.id })).status).toBe('suspended');
+    const audit = await em.findOneOrFail(AuditEntry, { action: 'account.release_failed', targetId: me.id });
+    expect(audit.details).toEqual({ failed: ended.body.failed });
+    await rig.clearFaults();
+  }, 60_000);
+
   it('refuses releaseResources with any other status, and answers 404 for a deregistration never asked for', async () => {
     const t = await rig.tenant();
     const me = await userOf(t.token);
