@@ -135,6 +135,30 @@ export function createResourceRecordActivities(orm: Orm) {
       await em.flush();
     },
 
+    /**
+     * The cause of an operation that did not finish, shown on the record (`error`), or null to clear a former one
+     * after a success. With `creation` (the failed change was the record's creation), a record still provisioning
+     * becomes `error`; otherwise its status stays.
+     */
+    async recordResourceError({
+      resourceId,
+      error,
+      creation = false,
+    }: {
+      resourceId: string;
+      error: { type: string; message: string; op?: string } | null;
+      creation?: boolean;
+    }): Promise<void> {
+      const em = orm.em.fork();
+      const r = await em.findOne(CloudResource, { id: resourceId });
+      if (!r || r.status === 'deleted') return;
+      const { error: former, ...kept } = r.attributes as Record<string, unknown>;
+      if (!error && former === undefined) return;
+      r.attributes = error ? { ...kept, error } : kept;
+      if (error && creation && r.status === 'provisioning') r.status = 'error';
+      await em.flush();
+    },
+
     /** A creation that failed and was undone: no OpenStack object remains, the cause stays visible. */
     async recordResourceFailed({
       resourceId,

@@ -8,7 +8,8 @@ import { eventually, startOperateRig, type OperateRig } from './support';
  * Operations on a tenant's resources (`resource-<id>`) end in a state the user sees whatever stops them: a creation
  * cancelled while Cinder makes the volume removes it and returns the quota, an attachment refused past every retry
  * leaves the volume usable with the cause shown, and a creation whose workflow was terminated is settled by the
- * reconciler (run by the order-reconcile schedule).
+ * reconciler (run by the order-reconcile schedule). A public image registration (`public-image-*`) that fails before
+ * the image is ready removes the image it made from Glance.
  */
 describe('resource operation failure envelope (real Temporal, SQLite, simulator)', () => {
   let rig: OperateRig;
@@ -116,5 +117,22 @@ describe('resource operation failure envelope (real Temporal, SQLite, simulator)
       args: [{ graceMs: 0 }],
     });
     expect(again.resourcesSettled).toEqual([]);
+  });
+
+  it('a public image registration that fails before the image is ready leaves no image in Glance', async () => {
+    const operator = (await rig.p.staff(['operator'])).token;
+    const name = `never-ready-${Date.now()}`;
+    // Glance registers the image, then its reads fail past the wait's retries.
+    rig.sim.cloud.faults.add({ method: 'GET', path: '/images/[0-9a-f-]{36}$', status: 500, remaining: 3 });
+    const r = await rig.p.call('POST', '/api/v1/public-images', { token: operator, body: { name, diskFormat: 'raw' } });
+    expect(r.status).toBe(502);
+    expect(await t.cloud.image.listImages({ name })).toEqual([]);
+    // Without a failure the same registration keeps its image.
+    const ok = await rig.p.call('POST', '/api/v1/public-images', {
+      token: operator,
+      body: { name: `${name}-ok`, diskFormat: 'raw' },
+    });
+    expect(ok.status).toBe(201);
+    expect((await t.cloud.image.listImages({ name: `${name}-ok` })).map((i) => i.id)).toEqual([ok.body.id]);
   });
 });
