@@ -125,7 +125,9 @@ export async function decommissionHostWorkflow(input: DecommissionInput): Promis
         args: [drainArgs(input)],
       });
     } catch (e) {
-      return fail(`host ${input.hostname} could not be drained: ${envelope ? causeOf(e) : (e as Error).message}`);
+      return fail(
+        `host ${input.hostname} could not be drained: ${envelope ? (isCancellation(e) ? 'cancelled' : causeOf(e)) : (e as Error).message}`,
+      );
     }
     if (p.drain.failed.length > 0)
       return fail(

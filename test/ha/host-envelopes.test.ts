@@ -173,4 +173,55 @@ describe('failure envelopes of the hosts: drain, sweep, held evacuation (real Te
     expect(await hostRow('compute-03')).toMatchObject({ state: 'ok', note: null });
     expect(await service('compute-03')).toMatchObject({ forced_down: false, status: 'enabled' });
   }, 60_000);
+
+  it('a rebalance whose planning Nova refuses ends done, outcome failed with the cause, audited', async () => {
+    await h.admin('POST', '/faults', { method: 'GET', path: '^/compute/v2\\.1/os-services$', status: 400 });
+    const start = await p.call('POST', '/api/v1/scheduling/rebalances', { token: op });
+    expect(start.status).toBe(202);
+    const id = start.body.id as string;
+    const end = await eventually(
+      () => p.call('GET', `/api/v1/scheduling/rebalances/${id}`, { token: op }),
+      (r) => r.status === 200 && r.body.phase === 'done',
+      20_000,
+      200,
+    );
+    await h.admin('DELETE', '/faults');
+    expect(end.body).toMatchObject({
+      id,
+      phase: 'done',
+      outcome: 'failed',
+      moves: [],
+      error: expect.stringMatching(/400/),
+    });
+    expect(await audits('scheduling.rebalance.failed', id)).toBe(1);
+  }, 30_000);
+
+  it('a decommission cancelled while draining ends failed, the host in maintenance naming what the operator can do', async () => {
+    await h.seed('compute-02', 2, { prefix: 'decom-cancel' });
+    const r = await p.call('POST', '/api/v1/pool/hosts/compute-02/decommission', { token: op });
+    expect(r.status).toBe(202);
+    const drainHandle = p.temporal.client.workflow.getHandle('drain-compute-02');
+    await eventually(
+      () => drainHandle.query<DrainProgress>('progress').catch(() => undefined),
+      (q) => q?.phase === 'migrating',
+      30_000,
+      100,
+    );
+    await p.temporal.client.workflow.getHandle('decommission-compute-02').cancel();
+    const end = await eventually(
+      () => p.call('GET', '/api/v1/pool/hosts/compute-02/decommission', { token: op }),
+      (x) => x.status === 200 && x.body.status !== 'RUNNING',
+      30_000,
+      200,
+    );
+    expect(end.body).toMatchObject({ status: 'FAILED', phase: 'failed' });
+    expect(end.body.error).toMatch(/^host compute-02 could not be drained: .*cancel/i);
+    const row = await hostRow('compute-02');
+    expect(row.state).toBe('maintenance');
+    expect(row.note).toMatch(/^decommission failed: enable the host to keep it, or decommission it again \(/);
+    expect(await service('compute-02')).toMatchObject({ status: 'disabled' });
+    expect(await audits('host.decommission.failed', 'compute-02')).toBe(1);
+    expect((await drainHandle.query<DrainProgress>('progress')).phase).toBe('failed');
+    await enableThroughApi('compute-02');
+  }, 60_000);
 });
