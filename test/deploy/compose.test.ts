@@ -97,6 +97,7 @@ describe('docker-compose.temporal.yml', () => {
       OS_AUTH_URL: 'https://keystone.example:5000/v3',
       OS_PASSWORD: 'os-pw',
       SMTP_URL: 'smtp://mail.example:587',
+      DBSERVICE_URL: 'mysql://dbsvc:pw@tenant-db.example:3306',
     };
     const env = Object.fromEntries(
       Object.entries(compose.services.api.environment ?? {}).map(([k, v]) => [k, interpolate(String(v), secrets)]),
@@ -104,6 +105,7 @@ describe('docker-compose.temporal.yml', () => {
     const cfg = parseConfig(env);
     expect(cfg.database).toEqual({ kind: 'mysql', url: 'mysql://cmp:cmp-pw@mysql:3306/cmp' });
     expect(cfg.TEMPORAL_EMBEDDED).toBe(false);
+    expect(cfg.DBSERVICE_URL).toBe('mysql://dbsvc:pw@tenant-db.example:3306');
     expect(cfg.HOST).toBe('0.0.0.0');
   });
 
