@@ -8692,7 +8692,36 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        get?: never;
+        /** The latest rating and backfill runs, newest first, with their state and what they rated or why they did not (catalog:manage) */
+        get: {
+            parameters: {
+                query?: {
+                    limit?: number;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description the runs */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            items: components["schemas"]["BillingRatingRunState"][];
+                        };
+                    };
+                };
+                400: components["responses"]["BadRequest"];
+                401: components["responses"]["Unauthorized"];
+                403: components["responses"]["Forbidden"];
+                422: components["responses"]["Invalid"];
+                500: components["responses"]["InternalError"];
+            };
+        };
         put?: never;
         /** Rate usage now, up to an hour (default the current one), beside the hourly schedule (catalog:manage) */
         post: {
@@ -12224,6 +12253,28 @@ export interface components {
             /** @description required while the captchaEnabled setting is on (GET /api/v1/auth/captcha) */
             captchaId?: string;
             captchaAnswer?: string;
+        };
+        BillingRatingRunState: {
+            workflowId: string;
+            /** @enum {string} */
+            status: "running" | "completed" | "failed" | "cancelled" | "terminated" | "continued_as_new" | "timed_out";
+            /** Format: date-time */
+            startedAt: string;
+            /** Format: date-time */
+            closedAt: string | null;
+            /** @description what a completed run rated */
+            summary: null | {
+                /** Format: date-time */
+                from: string;
+                /** Format: date-time */
+                to: string;
+                metered: number;
+                charges: number;
+                bills: number;
+                adjustments: number;
+            };
+            /** @description why the run ended without rating (its innermost cause) */
+            failure: string | null;
         };
         RegistrationMailed: {
             /** @enum {string} */

@@ -10,6 +10,7 @@ import { principalOf } from '../lib/principal';
 import { jsonBody, optionalBody, queryParams } from '../lib/validate';
 import { requireAuth, requirePermission } from '../middleware/authenticate';
 import { backfillPeriod, billingScope, billingTotals, createPricePlan, currentPeriodKind } from '../services/billing';
+import { latestRatingRuns } from '../services/rating-runs';
 import { billLineView, billView, chargeView, pricePlanView, usageView } from '../views/billing';
 import type { AppEnv, Ctx } from '../deps';
 import { requestBody } from '../lib/request-schemas';
@@ -185,6 +186,13 @@ async function startRating(c: Ctx, workflowId: string, input: RatingInput) {
     202,
   );
 }
+
+/** The latest runs (scheduled, asked for, backfills) with their state, what they rated or why they did not. */
+billingRouter.get('/rating-runs', requirePermission('catalog:manage'), async (c) => {
+  const q = queryParams(c, z.object({ limit: z.coerce.number().int().min(1).max(50).default(10) }).strict());
+  const deps = c.get('deps');
+  return c.json({ items: await latestRatingRuns(deps.temporal, deps.queues.orchestration, q.limit) });
+});
 
 const postBillingRatingRunsBody = requestBody(
   'POST /api/v1/billing/rating-runs',
