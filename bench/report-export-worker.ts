@@ -17,6 +17,13 @@ async function main(): Promise<void> {
     deps: { orm, reportsDir: env.CMP_REPORTS_DIR! },
   });
   console.log(`worker-ready ${running.workers[0].options.identity}`);
+  // Where the memory is: the bench reads the latest of these lines while a report is written.
+  setInterval(() => {
+    const m = process.memoryUsage();
+    console.log(
+      `mem ${JSON.stringify({ rss: m.rss, heapUsed: m.heapUsed, heapTotal: m.heapTotal, external: m.external, arrayBuffers: m.arrayBuffers })}`,
+    );
+  }, 200).unref();
   await running.done;
 }
 

@@ -4,7 +4,7 @@
  * writes, and the kernel's high-water mark) next to the 300 MB bound the streaming writer must keep.
  * CMP_BENCH_WORKER_NODE_OPTIONS passes node options to the worker (e.g. --max-old-space-size=128 shows
  * what the export really keeps: it still completes). Prints figures; asserts nothing.
- *   npx tsx bench/report-export.ts [rows]
+ *   npx tsx bench/report-export.ts [rows] [formats, default xlsx,csv]
  */
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -16,6 +16,7 @@ import { startTestPlatform } from '../test/support/platform';
 import { killAndProve, startWorkerChild } from '../test/support/processes';
 
 const ROWS = Number(process.argv[2] ?? 100_000);
+const FORMATS = (process.argv[3] ?? 'xlsx,csv').split(',') as Array<'xlsx' | 'csv'>;
 const BOUND_MB = 300;
 const quiet = { trace() {}, debug() {}, info() {}, warn() {}, error() {}, log() {} };
 
@@ -23,6 +24,18 @@ const statusMb = (pid: number, field: 'VmRSS' | 'VmHWM') => {
   const m = new RegExp(`${field}:\\s+(\\d+) kB`).exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
   return m ? Number(m[1]) / 1024 : NaN;
 };
+
+/** The last `mem {...}` line the worker printed (its process.memoryUsage() every 200 ms), in MB. */
+const latestMem = (output: string): Record<string, number> => {
+  const m = /.*mem (\{[^\n]*\})/s.exec(output);
+  return m
+    ? Object.fromEntries(Object.entries(JSON.parse(m[1]) as Record<string, number>).map(([k, v]) => [k, v / 2 ** 20]))
+    : {};
+};
+const mbList = (mem: Record<string, number>) =>
+  Object.entries(mem)
+    .map(([k, v]) => `${k} ${v.toFixed(0)} MB`)
+    .join(', ');
 
 async function main(): Promise<void> {
   const dir = mkdtempSync(path.join(tmpdir(), 'cmp-bench-reports-'));
@@ -66,13 +79,18 @@ async function main(): Promise<void> {
     }
     const staff = (await p.staff(['om_admin'])).token;
     const idleMb = statusMb(worker.pid, 'VmRSS');
-    for (const format of ['xlsx', 'csv'] as const) {
+    await new Promise((res) => setTimeout(res, 500));
+    const idleMem = latestMem(worker.output());
+    lines.push(`idle worker: ${mbList(idleMem)}`);
+    for (const format of FORMATS) {
       const started = Date.now();
       const r = await p.call('POST', '/api/v1/reports', { token: staff, body: { sections: ['audit'], format } });
       let peak = 0;
+      const peakMem: Record<string, number> = {};
       let body = r.body;
       while (body.status === 'queued' || body.status === 'running') {
         peak = Math.max(peak, statusMb(worker.pid, 'VmRSS'));
+        for (const [k, v] of Object.entries(latestMem(worker.output()))) peakMem[k] = Math.max(peakMem[k] ?? 0, v);
         await new Promise((res) => setTimeout(res, 100));
         body = (await p.call('GET', `/api/v1/reports/${r.body.id}`, { token: staff })).body;
       }
@@ -82,7 +100,8 @@ async function main(): Promise<void> {
       lines.push(
         `${ROWS.toLocaleString('en')} rows as ${format}: ${seconds.toFixed(1)} s, ${(body.sizeBytes / 1e6).toFixed(1)} MB file; ` +
           `worker peak RSS ${peak.toFixed(0)} MB (high-water mark ${hwm.toFixed(0)} MB; idle ${idleMb.toFixed(0)} MB, so the export's own ${(Math.max(peak, hwm) - idleMb).toFixed(0)} MB), ` +
-          `reference ${BOUND_MB} MB, ratio ${(Math.max(peak, hwm) / BOUND_MB).toFixed(2)}`,
+          `reference ${BOUND_MB} MB, ratio ${(Math.max(peak, hwm) / BOUND_MB).toFixed(2)}; ` +
+          `peaks of process.memoryUsage(): ${mbList(peakMem)}`,
       );
       console.log(lines[lines.length - 1]);
     }
