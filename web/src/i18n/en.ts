@@ -836,6 +836,8 @@ export const en = {
     published: 'Live and healthy',
     rollback: 'Roll back',
     rollbackConfirm: 'Go back to the release before the live one?',
+    removeConfirm: 'Remove the site, its files and its database? This cannot be undone.',
+    removed: 'The site is being removed',
     rolledBack: 'Rolled back',
   },
   database: {

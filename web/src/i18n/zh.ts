@@ -825,6 +825,8 @@ export const zh: typeof en = {
     published: '已上线，健康检查通过',
     rollback: '回滚',
     rollbackConfirm: '回滚到线上版本的前一个版本？',
+    removeConfirm: '删除该网站及其文件和数据库？此操作不可撤销。',
+    removed: '网站正在删除',
     rolledBack: '已回滚',
   },
   database: {

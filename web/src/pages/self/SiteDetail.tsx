@@ -15,6 +15,7 @@ import {
 } from 'antd';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
+import { useSession } from '../../auth';
 import { api, ok } from '../../api/client';
 import type { Schemas } from '../../api/types';
 import { bytes } from '../../components/bytes';
@@ -34,6 +35,8 @@ function packageType(f: File): string {
 
 export function SiteDetail({ id }: { id: string }) {
   const { t } = useTranslation();
+  const { can } = useSession();
+  const operate = can('own:resources:operate', 'resources:operate');
   const act = useAct();
   const [busy, setBusy] = useState(false);
   const [health, setHealth] = useState<Partial<Health>>({});
@@ -88,7 +91,9 @@ export function SiteDetail({ id }: { id: string }) {
     );
   const s = site.data;
   if (!s) return <ErrorAlert error={site.error} />;
-  const operable = s.status === 'ready' || s.status === 'live';
+  // The API lets the tenant's operators (own:resources:operate) and platform operators upload, publish and remove.
+  const operable = operate && (s.status === 'ready' || s.status === 'live');
+  const removable = operate && ['ready', 'live', 'failed'].includes(s.status);
   return (
     <Space orientation="vertical" style={{ width: '100%' }}>
       <a href={href('self', 'sites')}>{t('site.back')}</a>
@@ -133,28 +138,50 @@ export function SiteDetail({ id }: { id: string }) {
         </Form>
       </Card>
       <Space>
-        <Upload
-          accept=".zip,.tar.gz,.tgz"
-          showUploadList={false}
-          disabled={!operable || busy}
-          beforeUpload={(f) => {
-            void upload(f);
-            return false;
-          }}
-        >
-          <Button type="primary" disabled={!operable || busy}>
-            {t('site.upload')}
-          </Button>
-        </Upload>
-        <Popconfirm
-          title={t('site.rollbackConfirm')}
-          okText={t('common.yes')}
-          cancelText={t('common.no')}
-          disabled={s.liveRelease == null || busy}
-          onConfirm={() => void rollback()}
-        >
-          <Button disabled={s.liveRelease == null || busy}>{t('site.rollback')}</Button>
-        </Popconfirm>
+        {operate && (
+          <Upload
+            accept=".zip,.tar.gz,.tgz"
+            showUploadList={false}
+            disabled={!operable || busy}
+            beforeUpload={(f) => {
+              void upload(f);
+              return false;
+            }}
+          >
+            <Button type="primary" disabled={!operable || busy}>
+              {t('site.upload')}
+            </Button>
+          </Upload>
+        )}
+        {operate && (
+          <Popconfirm
+            title={t('site.rollbackConfirm')}
+            okText={t('common.yes')}
+            cancelText={t('common.no')}
+            disabled={s.liveRelease == null || busy}
+            onConfirm={() => void rollback()}
+          >
+            <Button disabled={s.liveRelease == null || busy}>{t('site.rollback')}</Button>
+          </Popconfirm>
+        )}
+        {removable && (
+          <Popconfirm
+            title={t('site.removeConfirm')}
+            okText={t('common.yes')}
+            cancelText={t('common.no')}
+            disabled={busy}
+            onConfirm={() =>
+              void run(
+                () => ok(() => api.DELETE('/api/v1/sites/{siteId}', { params: { path: { siteId: id } } })),
+                t('site.removed'),
+              )
+            }
+          >
+            <Button danger disabled={busy}>
+              {t('common.delete')}
+            </Button>
+          </Popconfirm>
+        )}
       </Space>
       <Table<Schemas['SiteRelease']>
         aria-label={t('site.releases')}
@@ -174,7 +201,7 @@ export function SiteDetail({ id }: { id: string }) {
             render: (_, r) =>
               r.number === s.liveRelease ? (
                 <Status value="live" />
-              ) : (
+              ) : !operate ? null : (
                 <Button size="small" disabled={!operable || busy} onClick={() => void publish(r.number)}>
                   {t('site.publish')}
                 </Button>
