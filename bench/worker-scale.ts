@@ -5,8 +5,9 @@
  * its own process and its resident set is read from /proc while the orders arrive and once they all
  * wait. Prints its RSS idle, peak and holding them, beside the 300 MB bound; asserts nothing.
  * With a heap limit (MB) the worker runs under `--max-old-space-size`, from which the Temporal SDK sizes
- * its workflow cache (workflows beyond it are evicted and replayed at their next task).
- *   npx tsx bench/worker-scale.ts [orders] [concurrency] [worker heap limit MB]
+ * its workflow cache (workflows beyond it are evicted and replayed at their next task); with a cache size the worker
+ * runs with WORKER_MAX_CACHED_WORKFLOWS set to it (as `npm run worker` reads it from the configuration).
+ *   npx tsx bench/worker-scale.ts [orders] [concurrency] [worker heap limit MB, or 0 for node's] [cached workflows]
  */
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -24,7 +25,8 @@ import { orderBenchFixture } from './lib/order-fixture';
 
 const ORDERS = Number(process.argv[2] ?? 1000);
 const CONCURRENCY = Number(process.argv[3] ?? 8);
-const HEAP_MB = process.argv[4] ? Number(process.argv[4]) : undefined;
+const HEAP_MB = process.argv[4] && process.argv[4] !== '0' ? Number(process.argv[4]) : undefined;
+const CACHED = process.argv[5] ? Number(process.argv[5]) : undefined;
 const BOUND_MB = 300;
 
 const rssMb = (pid: number): number => {
@@ -60,6 +62,7 @@ async function main(): Promise<void> {
       CMP_QUEUE_PREFIX: p.temporal.prefix,
       CMP_SIM_URL: sim.url,
       CMP_WORKFLOW_BUNDLE: bundle,
+      ...(CACHED !== undefined ? { WORKER_MAX_CACHED_WORKFLOWS: String(CACHED) } : {}),
       ...(HEAP_MB ? { NODE_OPTIONS: `${process.env.NODE_OPTIONS ?? ''} --max-old-space-size=${HEAP_MB}`.trim() } : {}),
     });
     await waitPolling(p.temporal.client, Object.values(p.deps.queues) as string[], worker.identity);
@@ -103,7 +106,7 @@ async function main(): Promise<void> {
     );
     reportFigures('worker-scale', [
       {
-        figure: `worker RSS holding ${waiting} orders waiting for approval (peak while they arrived)${HEAP_MB ? `, heap limit ${HEAP_MB} MB` : ''}`,
+        figure: `worker RSS holding ${waiting} orders waiting for approval (peak while they arrived)${HEAP_MB ? `, heap limit ${HEAP_MB} MB` : ''}${CACHED !== undefined ? `, ${CACHED} cached workflows` : ''}`,
         unit: 'MB',
         platform: peak,
         reference: BOUND_MB,

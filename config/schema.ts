@@ -29,6 +29,8 @@ export const configSchema = z.object({
     .regex(/^[^:]+:\d+$/, 'must be host:port')
     .default('127.0.0.1:7233'),
   TEMPORAL_NAMESPACE: z.string().min(1).default('default'),
+  /** Running workflows a worker process keeps in memory (the Temporal SDK sizes it from the heap limit when unset). */
+  WORKER_MAX_CACHED_WORKFLOWS: z.coerce.number().int().min(0).optional(),
   TEMPORAL_EMBEDDED: bool.default('true'),
   TEMPORAL_UI_PORT: port.default(8233),
   TEMPORAL_CLI: z.string().optional(),

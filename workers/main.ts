@@ -23,6 +23,7 @@ async function main(): Promise<void> {
     namespace: cfg.TEMPORAL_NAMESPACE,
     deps: activityDepsFromConfig(cfg, orm),
     queues: queues.length ? queues : undefined,
+    maxCachedWorkflows: cfg.WORKER_MAX_CACHED_WORKFLOWS,
   });
   console.log(`workers running on ${running.workers.map((w) => w.options.taskQueue).join(', ')}`);
   await running.done;

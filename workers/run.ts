@@ -20,6 +20,11 @@ export interface RunWorkersOptions {
   workflowBundlePath?: string;
   /** The payload codec's converter: the process keyring's by default. */
   dataConverter?: DataConverter;
+  /**
+   * Running workflows the orchestration worker keeps in memory (WORKER_MAX_CACHED_WORKFLOWS): those beyond are evicted
+   * and replayed from their history at their next task. The SDK's default, from the heap limit, holds over a thousand.
+   */
+  maxCachedWorkflows?: number;
   /** Extra worker options (e.g. shorter shutdown grace in tests). */
   overrides?: Partial<WorkerOptions>;
 }
@@ -54,6 +59,7 @@ export async function runWorkers(opts: RunWorkersOptions): Promise<RunningWorker
         await Worker.create({
           ...common,
           taskQueue: queues.orchestration,
+          ...(opts.maxCachedWorkflows !== undefined ? { maxCachedWorkflows: opts.maxCachedWorkflows } : {}),
           ...(bundle ? { workflowBundle: { codePath: bundle } } : { workflowsPath: require.resolve('../workflows') }),
           activities: orchestrationActivities(opts.deps),
         }),

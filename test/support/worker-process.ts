@@ -5,7 +5,7 @@
  * polling (startWorkerChild in processes.ts waits for it); the suites kill it with SIGKILL.
  *
  * Env: TEMPORAL_ADDRESS, CMP_DATABASE_URL, CMP_QUEUE_PREFIX, CMP_WORKFLOW_BUNDLE; optional CMP_SIM_URL (the simulator)
- * and CMP_WORKER_QUEUES (comma-separated queue names; every queue by default).
+ * and CMP_WORKER_QUEUES (comma-separated queue names; every queue by default), WORKER_MAX_CACHED_WORKFLOWS.
  */
 import { DefaultLogger, NativeConnection, Runtime } from '@temporalio/worker';
 import { parseConfig } from '../../config';
@@ -38,6 +38,7 @@ async function main(): Promise<void> {
     queues: env.CMP_WORKER_QUEUES ? (env.CMP_WORKER_QUEUES.split(',') as QueueName[]) : undefined,
     deps: { orm, ...(env.CMP_SIM_URL ? simulatorDeps(env.CMP_SIM_URL) : {}) },
     workflowBundlePath: env.CMP_WORKFLOW_BUNDLE,
+    maxCachedWorkflows: env.WORKER_MAX_CACHED_WORKFLOWS ? Number(env.WORKER_MAX_CACHED_WORKFLOWS) : undefined,
   });
   console.log(`worker-ready ${running.workers[0].options.identity}`);
   await running.done;
