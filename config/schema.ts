@@ -202,6 +202,14 @@ export const configSchema = z.object({
     .string()
     .regex(/^\d{1,5}-\d{1,5}$/, 'first-last')
     .default('30100-30119'),
+  /** Shared hosts of the SSH driver: the account, port and private key the platform logs in with (ssh2). */
+  SITES_SSH_USER: z.string().min(1).default('cmp'),
+  SITES_SSH_PORT: port.default(22),
+  SITES_SSH_KEY_FILE: z.string().min(1).optional(),
+  /** Each SSH host's key, `address=SHA256:<base64>` (as `ssh-keygen -lf` prints it), comma-separated; other keys are refused. */
+  SITES_SSH_HOST_KEYS: z.string().default(''),
+  /** The host agent's command on an SSH host (activities/sites/agent-cli.ts with its settings file there). */
+  SITES_SSH_AGENT_COMMAND: z.string().min(1).optional(),
   /** Sites are served as <name>.<SITES_DOMAIN> (*.localhost resolves to loopback in browsers). */
   SITES_DOMAIN: z
     .string()

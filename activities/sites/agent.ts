@@ -42,7 +42,7 @@ export class SiteQuotaError extends Error {
 
 /**
  * One shared host's web stack as the platform drives it. The local driver runs it on this machine
- * (embedded default and tests); an SSH driver would run the same steps on a shared host VM.
+ * (embedded default and tests); the SSH driver (ssh-agent.ts) runs the same steps on a shared host through its agent command.
  */
 export interface HostAgent {
   /** Starts the host's nginx, php-fpm (and pure-ftpd) if they are not running; answers the port nginx serves on. */

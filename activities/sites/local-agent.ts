@@ -1,6 +1,6 @@
 import { execFile, spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { existsSync } from 'node:fs';
+import { closeSync, existsSync, openSync } from 'node:fs';
 import {
   chmod,
   lstat,
@@ -52,6 +52,11 @@ export interface LocalAgentSettings {
   ftpPort?: number;
   /** pure-ftpd's passive data ports (`first:last`). */
   ftpPassivePorts?: { first: number; last: number };
+  /**
+   * The web stack outlives this process (each call of the host agent's command over SSH is a process of its own):
+   * the daemons are started in sessions of their own, their output in logs/, and stopped through their pid files.
+   */
+  detach?: boolean;
 }
 
 const isRoot = () => process.getuid?.() === 0;
@@ -234,6 +239,14 @@ export class LocalHostAgent implements HostAgent {
 
   /** `group`: the child leads a process group of its own (pure-ftpd's sessions are its children; stop ends them all). */
   private spawn(bin: string, args: string[], group = false): ChildProcess {
+    if (this.s.detach) {
+      const log = openSync(this.p('logs', `${path.basename(bin)}.out`), 'a');
+      const child = spawn(bin, args, { env: { ...process.env }, stdio: ['ignore', log, log], detached: true });
+      closeSync(log);
+      child.on('error', () => undefined);
+      child.unref();
+      return child;
+    }
     const child = spawn(bin, args, { env: { ...process.env }, stdio: ['ignore', 'ignore', 'pipe'], detached: group });
     let err = '';
     child.stderr!.on('data', (d) => (err = (err + String(d)).slice(-4000)));
@@ -435,7 +448,14 @@ export class LocalHostAgent implements HostAgent {
     });
   }
 
+  private async stopDetached(): Promise<void> {
+    for (const f of ['nginx.pid', 'php-fpm.pid', 'pure-ftpd.pid']) await stopByPidFile(this.p('run', f));
+    this.nginx = this.fpm = this.ftpd = null;
+    this.starting = null;
+  }
+
   async stop(): Promise<void> {
+    if (this.s.detach) return this.stopDetached();
     const stopOne = async (child: ChildProcess | null) => {
       if (!child || child.exitCode !== null || child.signalCode !== null) return;
       const exited = new Promise((r) => child.once('exit', r));
@@ -446,6 +466,28 @@ export class LocalHostAgent implements HostAgent {
     await Promise.all([stopOne(this.nginx), stopOne(this.fpm), stopOne(this.ftpd)]);
     this.nginx = this.fpm = this.ftpd = null;
     this.starting = null;
+  }
+}
+
+/** Ends a daemon (and its process group) by its pid file and waits until it is gone. */
+async function stopByPidFile(file: string): Promise<void> {
+  const pid = Number((await readFile(file, 'utf8').catch(() => '')).trim());
+  if (!pid) return;
+  for (const target of [-pid, pid])
+    try {
+      process.kill(target, 'SIGTERM');
+    } catch {
+      // not a group leader, or gone already
+    }
+  const deadline = Date.now() + 10_000;
+  for (;;) {
+    try {
+      process.kill(pid, 0);
+    } catch {
+      return;
+    }
+    if (Date.now() > deadline) throw new Error(`process ${pid} (${file}) did not stop within 10 s`);
+    await new Promise((r) => setTimeout(r, 50));
   }
 }
 

@@ -1,7 +1,9 @@
+import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import type { Config } from '../../config';
 import type { SiteAgents } from './agent';
 import { LocalHostAgent } from './local-agent';
+import { SshHostAgent } from './ssh-agent';
 
 /** What the shared hosting tier needs beside the database: the hosts' agents and its limits. */
 export interface SitesSettings {
@@ -26,16 +28,43 @@ export const siteKey = (siteId: string) => `s${siteId.replace(/-/g, '').slice(0,
 /** The local agent's directory: its configs, pid files (`run/`), logs and every site's code space. */
 export const localSitesRoot = (cfg: Config) => path.resolve(cfg.SITES_DIR ?? path.join(cfg.dataDir, 'sites'));
 
+/** The agent of a host of the SSH driver (one connection per host, kept), from the SITES_SSH_* settings. */
+function sshAgentFor(cfg: Config, host: { id: string; address: string }, agents: Map<string, SshHostAgent>) {
+  const known = agents.get(host.id);
+  if (known) return known;
+  const keys = new Map(
+    cfg.SITES_SSH_HOST_KEYS.split(',')
+      .map((e) => e.trim().split('='))
+      .filter((kv) => kv.length === 2) as Array<[string, string]>,
+  );
+  const hostKey = keys.get(host.address);
+  if (!hostKey) throw new Error(`host ${host.id}: SITES_SSH_HOST_KEYS names no key for ${host.address}`);
+  if (!cfg.SITES_SSH_KEY_FILE || !cfg.SITES_SSH_AGENT_COMMAND)
+    throw new Error(`host ${host.id}: the SSH driver needs SITES_SSH_KEY_FILE and SITES_SSH_AGENT_COMMAND`);
+  const agent = new SshHostAgent({
+    host: host.address,
+    port: cfg.SITES_SSH_PORT,
+    username: cfg.SITES_SSH_USER,
+    privateKey: readFileSync(cfg.SITES_SSH_KEY_FILE),
+    hostKeySha256: hostKey,
+    command: cfg.SITES_SSH_AGENT_COMMAND,
+  });
+  agents.set(host.id, agent);
+  return agent;
+}
+
 /**
  * The embedded default: one local agent (this machine's nginx and php-fpm, started on first need) for every
- * host registered with the local driver; hosts of the SSH driver are refused until that driver exists.
+ * host registered with the local driver; hosts of the SSH driver get an SSH agent running the same operations there.
  */
 export function sitesSettingsFromConfig(cfg: Config): SitesSettings | undefined {
   if (!cfg.SITES_LOCAL_AGENT) return undefined;
   let local: LocalHostAgent | undefined;
+  const ssh = new Map<string, SshHostAgent>();
   return {
     agents: {
       forHost(host) {
+        if (host.driver === 'ssh') return sshAgentFor(cfg, host, ssh);
         if (host.driver !== 'local') throw new Error(`host ${host.id}: the ${host.driver} driver is not available`);
         local ??= new LocalHostAgent({
           root: localSitesRoot(cfg),
