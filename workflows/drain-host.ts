@@ -8,7 +8,7 @@ import {
   setHandler,
   workflowInfo,
 } from '@temporalio/workflow';
-import { haActivities, raiseAlarm } from './ha-activities';
+import { haActivities, messageOf, raiseAlarm } from './ha-activities';
 import { migrateWorkflow, migrateWorkflowId, type MigrationProgress } from './migrate';
 
 export interface DrainHostInput {
@@ -126,12 +126,6 @@ export async function drainHostWorkflow(input: DrainHostInput): Promise<DrainPro
     p.phase = 'done';
     return p;
   }
-}
-
-/** The failure's message and, for an activity's or child's failure, its cause's (the real error). */
-function messageOf(e: unknown): string {
-  const err = e as { message?: string; cause?: { message?: string } };
-  return (err?.cause?.message ?? err?.message ?? String(e)).slice(0, 200);
 }
 
 /** `enable-host-<hostname>`: ends maintenance, the host takes servers again. */

@@ -20,7 +20,7 @@ import { selectHost } from '../domain/scheduling/select-host';
 import type { HostCapacity } from '../domain/scheduling/types';
 import type { HaServer } from '../activities/openstack/ha-types';
 import { TargetSlots } from '../domain/ha/target-slots';
-import { haActivities, raiseAlarm } from './ha-activities';
+import { haActivities, messageOf, raiseAlarm } from './ha-activities';
 import { pageOnCallWorkflow, pageWorkflowId, type PageInput } from './page';
 
 export interface EvacuateInput {
@@ -441,12 +441,6 @@ export async function evacuateWorkflow(input: EvacuateInput): Promise<Evacuation
     p.phase = 'released';
     return p;
   }
-}
-
-/** The failure's message and, for an activity's failure, its cause's (the real error). */
-function messageOf(e: unknown): string {
-  const err = e as { message?: string; cause?: { message?: string } };
-  return (err?.cause?.message ?? err?.message ?? String(e)).slice(0, 200);
 }
 
 /** Pages on-call through the notify capability's page workflow, which retries and never fails; the evacuation does not wait for it. */

@@ -47,3 +47,9 @@ export async function raiseAlarm(alarms: PlatformAlarmActivities, a: PlatformAla
     // Already retried by the proxy's policy; evacuations page on-call through their own workflow too.
   }
 }
+
+/** The failure's message and, for an activity's or child's failure, its cause's (the real error). */
+export function messageOf(e: unknown): string {
+  const err = e as { message?: string; cause?: { message?: string } };
+  return (err?.cause?.message ?? err?.message ?? String(e)).slice(0, 200);
+}

@@ -11,7 +11,7 @@ import {
 } from '@temporalio/workflow';
 import { capacityOf } from '../domain/ha/host-capacity';
 import { planRebalance, type PlannedMove, type RebalanceEffect } from '../domain/scheduling/rebalance-plan';
-import { haActivities, raiseAlarm } from './ha-activities';
+import { haActivities, messageOf, raiseAlarm } from './ha-activities';
 import { migrateWorkflow, migrateWorkflowId } from './migrate';
 
 export interface RebalanceInput {
@@ -199,10 +199,4 @@ export async function rebalanceWorkflow(input: RebalanceInput): Promise<Rebalanc
     s.outcome = outcome;
     return s;
   }
-}
-
-/** The failure's message and, for an activity's or child's failure, its cause's (the real error). */
-function messageOf(e: unknown): string {
-  const err = e as { message?: string; cause?: { message?: string } };
-  return (err?.cause?.message ?? err?.message ?? String(e)).slice(0, 200);
 }
