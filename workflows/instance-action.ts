@@ -21,15 +21,19 @@
  * recording it (patched `server-resize-follows-nova`: older runs keep their old path). One whose wait failed while
  * Nova was still resizing (RESIZE) keeps its reservation and is read again until it ends: waiting for confirmation
  * in VERIFY_RESIZE, or recorded as the server ended (Nova confirmed or reverted it itself; patched
- * `server-resize-still-resizing`).
+ * `server-resize-still-resizing`). Cancelled (patched `server-failure-envelope`), the settlement of the action under
+ * way, of one accepted but not begun and of a resize awaiting confirmation runs non-cancellable: their reservations
+ * go back (a resize Nova already made is recorded), the actions are recorded failed, the record follows the cloud.
  */
 import {
   ApplicationFailure,
+  CancellationScope,
   allHandlersFinished,
   condition,
   continueAsNew,
   defineQuery,
   defineUpdate,
+  isCancellation,
   patched,
   proxyActivities,
   setHandler,
@@ -122,6 +126,9 @@ const resizeFollowsNova = 'server-resize-follows-nova';
 const resizeStillResizing = 'server-resize-still-resizing';
 /** How often a resize Nova is still making (after its wait failed) is looked at again. */
 const resizeRecheckMs = 10_000;
+
+/** The failure envelope: what an action or a resize awaiting confirmation holds is settled even on cancellation. */
+export const serverEnvelopePatch = 'server-failure-envelope';
 
 export async function instanceOpsWorkflow(input: InstanceOpsInput): Promise<InstanceOpsProgress> {
   const queues = queuesOf(workflowInfo().taskQueue);
@@ -436,86 +443,135 @@ export async function instanceOpsWorkflow(input: InstanceOpsInput): Promise<Inst
       actionsThisRun >= input.actionsPerRun &&
       patched('server-roll-over-by-count'));
 
-  for (;;) {
-    const confirmIn = awaitingConfirm ? Math.max(1, awaitingConfirm.deadline - Date.now()) : null;
-    const woke = await condition(
-      () => pending !== null,
-      confirmIn !== null ? Math.min(confirmIn, input.idleTimeoutMs) : input.idleTimeoutMs,
-    );
-    if (!woke && awaitingConfirm?.resizing && !current && Date.now() >= awaitingConfirm.deadline) {
-      await followResize();
-      continue;
-    }
-    if (!woke && awaitingConfirm && !current && Date.now() >= awaitingConfirm.deadline) {
-      // Nova's resize_confirm_window: the tenant neither confirmed nor reverted in time.
-      const request: ServerActionRequest = { action: 'confirm_resize', requestedBy: 'system:resize-confirm-window' };
-      const record = newRecord(request);
-      current = record;
-      pending = { record, request };
-    }
-    if (!woke && !pending) {
-      if (current && awaitingConfirm) await condition(() => pending !== null || current === null);
-      if (current || awaitingConfirm) continue;
-      await condition(allHandlersFinished);
-      if (pending === null && current === null) return progress();
-      continue;
-    }
-    const { record, request } = pending!;
-    pending = null;
-    actionsThisRun++;
-    record.status = 'running';
-    try {
-      await perform(record, request);
-      record.status = 'succeeded';
-      step(record, 'done');
-    } catch (e) {
+  try {
+    return await serve();
+  } catch (e) {
+    // Histories from before the envelope end as they did.
+    if (!isCancellation(e) || !patched(serverEnvelopePatch)) throw e;
+    await CancellationScope.nonCancellable(settleCancelled);
+    throw e;
+  }
+
+  /**
+   * The workflow is cancelled: an action accepted but not begun is recorded failed and gives back what it reserved;
+   * a resize waiting for confirmation gives its reservation back unless the server already has the new flavor
+   * (then it is recorded resized); a later confirm_resize of a server still in VERIFY_RESIZE reserves again. The
+   * server's record follows the cloud.
+   */
+  async function settleCancelled(): Promise<void> {
+    if (pending) {
+      const { record, request } = pending;
+      pending = null;
       record.status = 'failed';
-      record.error = describe(e);
+      record.error = { type: 'Cancelled', message: 'the server process was cancelled before the action ran' };
       step(record, 'failed');
-      // A failed resize reads the server before its reservation may go back (undefined: not read).
-      let seen: ServerSnapshot | null | undefined;
-      if (request.action === 'resize' && patched(resizeFollowsNova)) {
-        try {
-          seen = await os.getServerSnapshot({ serverId: input.serverId, projectId: input.projectId });
-          await keepFailedResize(record, request, seen);
-        } catch {
-          /* not read: the reservation goes back, and a later confirm_resize takes the server's flavor */
-        }
-      }
-      try {
-        await undoFailed(request, record);
-      } catch {
-        /* the reservation stays for the reconciler; the failure above is what the user needs to see */
-      }
-      // The platform's record follows the cloud even when an action failed half way.
-      if (!deleted) {
-        try {
-          const snapshot =
-            seen !== undefined
-              ? seen
-              : await os.getServerSnapshot({ serverId: input.serverId, projectId: input.projectId });
-          if (snapshot) await db.recordServerState({ resourceId: input.resourceId, snapshot });
-          if (request.action === 'confirm_resize' || request.action === 'revert_resize') await settleAwaiting(snapshot);
-        } catch {
-          /* the failure above is what the user needs to see */
-        }
-      }
+      await undoFailed(request, record).catch(() => undefined);
+      record.finishedAt = new Date().toISOString();
+      history.unshift(record);
+      history.splice(keptHistory);
     }
-    record.finishedAt = new Date().toISOString();
-    history.unshift(record);
-    history.splice(keptHistory);
     current = null;
-    if (deleted) {
-      await condition(allHandlersFinished);
-      return progress();
-    }
-    if (shouldRollOver()) {
-      await condition(allHandlersFinished);
-      if (patched('server-pending-over-continue-as-new')) {
-        // An action accepted (202) while the handlers finished is carried over, never dropped.
-        await continueAsNew<typeof instanceOpsWorkflow>({ ...input, history, pending, awaitingConfirm });
+    if (deleted) return;
+    const s = await os
+      .getServerSnapshot({ serverId: input.serverId, projectId: input.projectId })
+      .catch(() => undefined);
+    if (s) await db.recordServerState({ resourceId: input.resourceId, snapshot: s });
+    const a = awaitingConfirm;
+    if (!a) return;
+    if (s && s.status !== 'VERIFY_RESIZE' && s.status !== 'RESIZE') await settleAwaiting(s);
+    else await db.releaseServerQuota({ key: a.key });
+    awaitingConfirm = null;
+  }
+
+  async function serve(): Promise<InstanceOpsProgress> {
+    for (;;) {
+      const confirmIn = awaitingConfirm ? Math.max(1, awaitingConfirm.deadline - Date.now()) : null;
+      const woke = await condition(
+        () => pending !== null,
+        confirmIn !== null ? Math.min(confirmIn, input.idleTimeoutMs) : input.idleTimeoutMs,
+      );
+      if (!woke && awaitingConfirm?.resizing && !current && Date.now() >= awaitingConfirm.deadline) {
+        await followResize();
+        continue;
       }
-      await continueAsNew<typeof instanceOpsWorkflow>({ ...input, history });
+      if (!woke && awaitingConfirm && !current && Date.now() >= awaitingConfirm.deadline) {
+        // Nova's resize_confirm_window: the tenant neither confirmed nor reverted in time.
+        const request: ServerActionRequest = { action: 'confirm_resize', requestedBy: 'system:resize-confirm-window' };
+        const record = newRecord(request);
+        current = record;
+        pending = { record, request };
+      }
+      if (!woke && !pending) {
+        if (current && awaitingConfirm) await condition(() => pending !== null || current === null);
+        if (current || awaitingConfirm) continue;
+        await condition(allHandlersFinished);
+        if (pending === null && current === null) return progress();
+        continue;
+      }
+      const { record, request } = pending!;
+      pending = null;
+      actionsThisRun++;
+      record.status = 'running';
+      try {
+        await perform(record, request);
+        record.status = 'succeeded';
+        step(record, 'done');
+      } catch (e) {
+        record.status = 'failed';
+        record.error = describe(e);
+        step(record, 'failed');
+        // What the failed action held is settled even when the workflow itself is being cancelled (a cancellation
+        // would otherwise fail every call below at once and leave the reservation held).
+        const settleFailed = async () => {
+          // A failed resize reads the server before its reservation may go back (undefined: not read).
+          let seen: ServerSnapshot | null | undefined;
+          if (request.action === 'resize' && patched(resizeFollowsNova)) {
+            try {
+              seen = await os.getServerSnapshot({ serverId: input.serverId, projectId: input.projectId });
+              await keepFailedResize(record, request, seen);
+            } catch {
+              /* not read: the reservation goes back, and a later confirm_resize takes the server's flavor */
+            }
+          }
+          try {
+            await undoFailed(request, record);
+          } catch {
+            /* the reservation stays for the reconciler; the failure above is what the user needs to see */
+          }
+          // The platform's record follows the cloud even when an action failed half way.
+          if (!deleted) {
+            try {
+              const snapshot =
+                seen !== undefined
+                  ? seen
+                  : await os.getServerSnapshot({ serverId: input.serverId, projectId: input.projectId });
+              if (snapshot) await db.recordServerState({ resourceId: input.resourceId, snapshot });
+              if (request.action === 'confirm_resize' || request.action === 'revert_resize')
+                await settleAwaiting(snapshot);
+            } catch {
+              /* the failure above is what the user needs to see */
+            }
+          }
+        };
+        if (patched(serverEnvelopePatch)) await CancellationScope.nonCancellable(settleFailed);
+        else await settleFailed();
+      }
+      record.finishedAt = new Date().toISOString();
+      history.unshift(record);
+      history.splice(keptHistory);
+      current = null;
+      if (deleted) {
+        await condition(allHandlersFinished);
+        return progress();
+      }
+      if (shouldRollOver()) {
+        await condition(allHandlersFinished);
+        if (patched('server-pending-over-continue-as-new')) {
+          // An action accepted (202) while the handlers finished is carried over, never dropped.
+          await continueAsNew<typeof instanceOpsWorkflow>({ ...input, history, pending, awaitingConfirm });
+        }
+        await continueAsNew<typeof instanceOpsWorkflow>({ ...input, history });
+      }
     }
   }
 }
