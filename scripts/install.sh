@@ -68,6 +68,11 @@ if ! command -v nginx >/dev/null 2>&1 || ! command -v php-fpm8.2 >/dev/null 2>&1
   log "installing nginx, php8.2-fpm, php8.2-mysql, pure-ftpd and unzip from Debian packages"
   apt_install nginx-light php8.2-fpm php8.2-mysql pure-ftpd unzip || log "could not install them; shared web hosting will fail to set sites up"
 fi
+# Apache, the vhost template's alternative to nginx (its configtest is checked by the tests; the service is not used).
+if ! command -v apache2 >/dev/null 2>&1; then
+  log "installing apache2 from Debian packages"
+  apt_install --no-install-recommends apache2 || log "could not install apache2; the Apache template's configtest is skipped"
+fi
 
 if [ "${1:-}" = "--test" ]; then
   missing=()

@@ -4,7 +4,8 @@ import path from 'node:path';
 const dir = path.resolve(__dirname, '..', '..', 'config', 'site-templates');
 const cache = new Map<string, string>();
 
-export type SiteTemplate = 'nginx-main.conf' | 'nginx-vhost.conf' | 'php-fpm-main.conf' | 'php-fpm-pool.conf';
+export type SiteTemplate =
+  'nginx-main.conf' | 'nginx-vhost.conf' | 'apache-vhost.conf' | 'php-fpm-main.conf' | 'php-fpm-pool.conf';
 
 /** A template of config/site-templates with every `{{name}}` replaced; a name without a value is an error. */
 export function renderTemplate(name: SiteTemplate, values: Record<string, string | number>): string {
