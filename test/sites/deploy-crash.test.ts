@@ -1,14 +1,4 @@
-import { execFileSync } from 'node:child_process';
-import {
-  chmodSync,
-  mkdirSync,
-  mkdtempSync,
-  readdirSync,
-  readFileSync,
-  readlinkSync,
-  rmSync,
-  writeFileSync,
-} from 'node:fs';
+import { chmodSync, mkdtempSync, readdirSync, readlinkSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { LocalHostAgent } from '../../activities/sites/local-agent';
@@ -18,6 +8,7 @@ import { Site } from '../../domain/entities';
 import { eventually } from '../support/eventually';
 import { freePort } from '../support/free-port';
 import { startTestPlatform, type TestPlatform } from '../support/platform';
+import { orderSiteApproved, tarGz } from './support';
 import {
   killAll,
   killWorkerAndProve,
@@ -52,14 +43,6 @@ describe('a site deploy survives its worker killed mid-way', () => {
     await waitPolling(platform.temporal.client, queues(), w.identity);
     return w;
   };
-  const tarGz = (name: string, files: Record<string, string>) => {
-    const dir = path.join(work, name);
-    mkdirSync(dir, { recursive: true });
-    for (const [p, c] of Object.entries(files)) writeFileSync(path.join(dir, p), c);
-    execFileSync('tar', ['-czf', `${dir}.tar.gz`, '-C', dir, '.']);
-    return readFileSync(`${dir}.tar.gz`);
-  };
-
   beforeAll(async () => {
     work = mkdtempSync(path.join(tmpdir(), 'cmp-site-crash-'));
     chmodSync(work, 0o755);
@@ -102,29 +85,14 @@ describe('a site deploy survives its worker killed mid-way', () => {
       body: { name: 'crash-1', address: '127.0.0.1', capacitySites: 2, capacityDiskMb: 20 },
     });
     expect(host.status).toBe(201);
-    const ordered = await platform.call('POST', '/api/v1/sites', {
-      token: tenant.token,
-      body: { name: 'crashy', diskMb: 5 },
-    });
-    expect(ordered.status).toBe(201);
-    const id = ordered.body.site.id as string;
-    await eventually(
-      () => platform.call('GET', `/api/v1/orders/${ordered.body.orderId}`, { token: admin }),
-      (r) => r.body.status === 'pending_approval',
-    );
-    await platform.call('POST', `/api/v1/orders/${ordered.body.orderId}/approve`, {
-      token: admin,
-      body: { reason: 't' },
-    });
-    await eventually(
-      () => platform.call('GET', `/api/v1/sites/${id}`, { token: tenant.token }),
-      (r) => r.body.status === 'ready',
-    );
+    const made = await orderSiteApproved(platform, admin, tenant.token, { name: 'crashy', diskMb: 5 });
+    expect(made.site.status).toBe('ready');
+    const id = made.id;
     const upload = async (name: string, files: Record<string, string>) => {
       const res = await platform.app.request(`/api/v1/sites/${id}/releases`, {
         method: 'POST',
         headers: { authorization: `Bearer ${tenant.token}`, 'content-type': 'application/gzip' },
-        body: tarGz(name, files),
+        body: tarGz(work, name, files),
       });
       expect(res.status).toBe(201);
     };

@@ -1,15 +1,5 @@
 import { execFileSync, spawnSync } from 'node:child_process';
-import {
-  chmodSync,
-  existsSync,
-  mkdirSync,
-  mkdtempSync,
-  readFileSync,
-  readlinkSync,
-  rmSync,
-  symlinkSync,
-  writeFileSync,
-} from 'node:fs';
+import { chmodSync, existsSync, mkdtempSync, readFileSync, readlinkSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { LocalHostAgent } from '../../activities/sites/local-agent';
@@ -20,6 +10,7 @@ import { startTestDbService, type TestDbService } from '../dbservice/instance';
 import { eventually } from '../support/eventually';
 import { freePort } from '../support/free-port';
 import { startTestPlatform, type TestPlatform } from '../support/platform';
+import { orderSiteApproved, tarGz as tarGzOf } from './support';
 
 jest.setTimeout(60_000);
 
@@ -37,19 +28,7 @@ let siteB: string;
 const faults = { stack: false, setup: false };
 let hostRoot: string;
 
-/** A tar.gz of the files given (path → content), made with tar from a scratch directory. */
-function tarGz(name: string, files: Record<string, string | { link: string }>): Buffer {
-  const dir = path.join(work, `${name}-src`);
-  mkdirSync(dir, { recursive: true });
-  for (const [p, content] of Object.entries(files)) {
-    mkdirSync(path.dirname(path.join(dir, p)), { recursive: true });
-    if (typeof content === 'string') writeFileSync(path.join(dir, p), content);
-    else symlinkSync(content.link, path.join(dir, p));
-  }
-  const out = path.join(work, `${name}.tar.gz`);
-  execFileSync('tar', ['-czf', out, '-C', dir, '.']);
-  return readFileSync(out);
-}
+const tarGz = (name: string, files: Record<string, string | { link: string }>) => tarGzOf(work, name, files);
 
 /** A zip whose entry names are taken as given (python's zipfile writes `../` names as they are). */
 function zipOf(name: string, files: Record<string, string>): Buffer {
@@ -296,25 +275,7 @@ test("another tenant's site id is 404 to read, upload to, publish or roll back",
   expect((await platform.call('GET', '/api/v1/sites', { token: tenantA.token })).body.total).toBe(1);
 });
 
-/** A site ordered by `token`, approved, and waited for until its provisioning ended (ready or failed). */
-async function orderApproved(token: string, body: Record<string, unknown>) {
-  const ordered = await platform.call('POST', '/api/v1/sites', { token, body });
-  expect(ordered.status).toBe(201);
-  await eventually(
-    () => platform.call('GET', `/api/v1/orders/${ordered.body.orderId}`, { token: admin }),
-    (r) => r.body.status === 'pending_approval',
-  );
-  await platform.call('POST', `/api/v1/orders/${ordered.body.orderId}/approve`, {
-    token: admin,
-    body: { reason: 't' },
-  });
-  const order = await eventually(
-    () => platform.call('GET', `/api/v1/orders/${ordered.body.orderId}`, { token: admin }),
-    (r) => r.body.status === 'delivered' || r.body.status === 'failed',
-  );
-  const site = await platform.call('GET', `/api/v1/sites/${ordered.body.site.id}`, { token });
-  return { id: ordered.body.site.id as string, order: order.body, site: site.body };
-}
+const orderApproved = (token: string, body: Record<string, unknown>) => orderSiteApproved(platform, admin, token, body);
 
 const codeSpace = (id: string) => path.join(hostRoot, 'sites', siteKey(id));
 const freeSitesOfHost = async () =>
