@@ -9178,6 +9178,60 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/alarms/nagios-sync": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** How the Nagios mirror's periodic syncs go (the last success, failures in a row and the last one's cause); state null while no sync runs */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description the sync */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            configured: boolean;
+                            workflowId: string;
+                            status: string | null;
+                            state: null | {
+                                syncs: number;
+                                /** Format: date-time */
+                                lastSyncAt: string | null;
+                                failures: number;
+                                lastFailure: null | {
+                                    /** Format: date-time */
+                                    at: string;
+                                    error: string;
+                                };
+                            };
+                        };
+                    };
+                };
+                401: components["responses"]["Unauthorized"];
+                403: components["responses"]["Forbidden"];
+                500: components["responses"]["InternalError"];
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/alarms/silences": {
         parameters: {
             query?: never;

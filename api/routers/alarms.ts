@@ -13,7 +13,13 @@ import { alarmSeverities, alarmStatuses, comparisons } from '../../domain/monito
 import { metricCatalog, objectTypes } from '../../domain/monitoring/catalog';
 import { RULE_LABEL, RuleRenderError } from '../../domain/monitoring/rules';
 import { alarmAcknowledgeSignal } from '../../workflows/alarm';
-import { nagiosResyncSignal, nagiosSyncWorkflow, nagiosSyncWorkflowId } from '../../workflows/nagios-sync';
+import {
+  nagiosResyncSignal,
+  nagiosSyncStateQuery,
+  nagiosSyncWorkflow,
+  nagiosSyncWorkflowId,
+} from '../../workflows/nagios-sync';
+import { workflowExists } from '../lib/temporal';
 import { nagiosSettingsFromConfig } from '../../activities/nagios/settings';
 import { ApiError, conflict, notFound, unprocessable } from '../lib/api-error';
 import { pathId } from '../lib/ids';
@@ -186,6 +192,18 @@ export const alarmsRouter = new Hono<AppEnv>();
 alarmsRouter.use('*', requireAuth);
 const read = requirePermission('monitoring:read', 'alarms:manage');
 const manage = requirePermission('alarms:manage');
+
+/** How the Nagios mirror's syncs go: the last success, failures in a row and the last one's cause. */
+alarmsRouter.get('/nagios-sync', read, async (c) => {
+  const { config, temporal, queues } = c.get('deps');
+  const workflowId = nagiosSyncWorkflowId(queues.orchestration);
+  const configured = !!nagiosSettingsFromConfig(config);
+  if (!configured || !(await workflowExists(temporal, workflowId)))
+    return c.json({ configured, workflowId, status: null, state: null });
+  const handle = temporal.workflow.getHandle(workflowId);
+  const [desc, state] = await Promise.all([handle.describe(), handle.query(nagiosSyncStateQuery)]);
+  return c.json({ configured, workflowId, status: desc.status.name.toLowerCase(), state });
+});
 
 alarmsRouter.get('/rules', read, async (c) => {
   const q = queryParams(c, pageQuery.strict());
