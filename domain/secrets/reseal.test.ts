@@ -2,7 +2,7 @@ import { OrderItem } from '../../domain/entities';
 import { createTestDatabase, type TestDatabase } from '../../test/support/db';
 import { processKeyring, useProcessKeyring } from './config-keys';
 import { newKeySpec, parseKeyring } from './keyring';
-import { resealRow, resealStoredSecrets } from './reseal';
+import { resealRow, resealStoredSecrets, sealedColumns } from './reseal';
 import { sealSecrets } from './sealed-json-type';
 
 describe('resealing stored secrets', () => {
@@ -47,6 +47,24 @@ describe('resealing stored secrets', () => {
     expect((await em.findOneOrFail(OrderItem, { id: plain })).spec).toMatchObject({ adminPass: 'Old-plain-Pass-1' });
     expect((await em.findOneOrFail(OrderItem, { id: stale })).spec).toMatchObject({ adminPass: 'Old-sealed-Pass-2' });
     expect((await em.findOneOrFail(OrderItem, { id: untouched })).spec).toEqual({ name: 'vm3' });
+  });
+});
+
+describe('the sealed columns a rotation rewrites', () => {
+  let db: TestDatabase;
+  beforeAll(async () => {
+    db = await createTestDatabase();
+  });
+  afterAll(async () => db?.drop());
+
+  it("are every SealedJsonType property of every entity, the services' passwords included", () => {
+    const columns = Object.fromEntries(sealedColumns(db.orm).map(([entity, props]) => [String(entity), props]));
+    expect(columns).toMatchObject({
+      OrderItem: ['spec'],
+      CloudResource: expect.arrayContaining(['spec', 'attributes']),
+      TenantDatabase: ['credentials'],
+      SiteFtpAccount: ['credentials'],
+    });
   });
 });
 

@@ -1,15 +1,21 @@
 import type { EntityManager, EntityMetadata, EntityName } from '@mikro-orm/core';
 import type { EntityManager as SqlEntityManager } from '@mikro-orm/knex';
 import type { Orm } from '../db/orm';
-import { CloudResource, OrderItem } from '../entities';
 import { processKeyring } from './config-keys';
-import { needsSealing, openSecrets } from './sealed-json-type';
+import { needsSealing, openSecrets, SealedJsonType } from './sealed-json-type';
 
-/** The sealed JSON columns (SealedJsonType) by entity. */
-const sealedColumns: Array<[EntityName<object>, string[]]> = [
-  [OrderItem, ['spec']],
-  [CloudResource, ['spec', 'attributes']],
-];
+/** The sealed JSON columns by entity: every property of type SealedJsonType, read from the ORM's metadata. */
+export function sealedColumns(orm: Orm): Array<[EntityName<object>, string[]]> {
+  return Object.values(orm.getMetadata().getAll())
+    .filter((meta) => !meta.embeddable && !meta.virtual)
+    .map((meta): [EntityName<object>, string[]] => [
+      meta.className,
+      Object.values(meta.properties)
+        .filter((p) => p.customType instanceof SealedJsonType)
+        .map((p) => p.name),
+    ])
+    .filter(([, props]) => props.length > 0);
+}
 
 /** How often one row is read again after a concurrent write won the compare-and-set. */
 const ATTEMPTS = 5;
@@ -25,8 +31,8 @@ interface Table {
 
 function tableOf(em: EntityManager, entity: EntityName<object>, props: string[]): Table {
   const meta = em.getMetadata().get(entity);
-  const columns = props.map((p) => (meta.properties as Record<string, { fieldNames: string[] }>)[p].fieldNames[0]);
-  return { meta, props, columns, pk: meta.primaryKeys[0] };
+  const column = (p: string) => (meta.properties as Record<string, { fieldNames: string[] }>)[p].fieldNames[0];
+  return { meta, props, columns: props.map(column), pk: column(meta.primaryKeys[0]) };
 }
 
 const knexOf = (em: EntityManager) => (em as SqlEntityManager).getKnex();
@@ -85,7 +91,7 @@ async function readRow(em: EntityManager, t: Table, id: unknown): Promise<Row | 
  */
 export async function resealStoredSecrets(orm: Orm): Promise<number> {
   let rewritten = 0;
-  for (const [entity, props] of sealedColumns) {
+  for (const [entity, props] of sealedColumns(orm)) {
     const em = orm.em.fork();
     const t = tableOf(em, entity, props);
     const rows = (await knexOf(em)(t.meta.tableName).select([t.pk, ...t.columns])) as Row[];
