@@ -54,7 +54,14 @@ export async function startEmbeddedSitesStack(
   const settings = sitesSettingsFromConfig(cfg);
   if (!settings) throw new Error('SITES_LOCAL_AGENT is off');
   const agent = settings.agents.forHost({ id: localSiteHostName, driver: 'local', address: '127.0.0.1' });
-  const { httpPort } = await agent.ensureStack();
+  let httpPort: number;
+  try {
+    ({ httpPort } = await agent.ensureStack());
+  } catch (e) {
+    // Whatever of the stack did start stops again (the launcher goes on without shared hosting).
+    await agent.stop().catch(() => undefined);
+    throw e;
+  }
   const pid = (file: string) => {
     try {
       return Number(readFileSync(path.join(localSitesRoot(cfg), 'run', file), 'utf8').trim()) || 0;

@@ -86,6 +86,8 @@ export async function launcherEnv(overrides: NodeJS.ProcessEnv = {}): Promise<La
     DBSERVICE_PORT: String(ports.dbservice),
     SITES_HTTP_PORT: String(ports.sitesHttp),
     SITES_FPM_BASE_PORT: String(ports.sitesFpm),
+    // No pure-ftpd in the launched platforms: a fixed FTP port would be shared by concurrent launchers (test/sites/ftp covers FTP).
+    SITES_FTP_PORT: '0',
     PROMETHEUS_URL: '',
     OS_AUTH_URL: '',
     OS_CLOUD: '',
