@@ -28,6 +28,8 @@ const colors: Record<string, string> = {
   refused: 'red',
   denied: 'red',
   failure: 'red',
+  terminated: 'red',
+  timed_out: 'red',
   gone: 'red',
   suspect: 'orange',
   fenced: 'magenta',

@@ -1,4 +1,4 @@
-// Alarms (acknowledge stops the SMS escalation), alarm rules and maintenance windows.
+// Alarms (acknowledge stops the SMS escalation), alarm rules and maintenance windows, under the Nagios sync's state.
 import { Button, Modal, Popconfirm, Space, Table, Tabs, Tag, Timeline } from 'antd';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
@@ -10,6 +10,7 @@ import { ErrorAlert, useAct } from '../../components/feedback';
 import { PagedTable } from '../../components/PagedTable';
 import { Status, when } from '../../components/Status';
 import { useAsync } from '../../components/use-async';
+import { NagiosSync } from './NagiosSync';
 
 function HistoryButton({ alarmId }: { alarmId: string }) {
   const { t } = useTranslation();
@@ -302,12 +303,15 @@ function Silences() {
 export function OmAlarms() {
   const { t } = useTranslation();
   return (
-    <Tabs
-      items={[
-        { key: 'alarms', label: t('page.om.alarms'), children: <AlarmList /> },
-        { key: 'rules', label: t('alarm.rules'), children: <Rules /> },
-        { key: 'silences', label: t('alarm.silences'), children: <Silences /> },
-      ]}
-    />
+    <Space orientation="vertical" style={{ width: '100%' }}>
+      <NagiosSync />
+      <Tabs
+        items={[
+          { key: 'alarms', label: t('page.om.alarms'), children: <AlarmList /> },
+          { key: 'rules', label: t('alarm.rules'), children: <Rules /> },
+          { key: 'silences', label: t('alarm.silences'), children: <Silences /> },
+        ]}
+      />
+    </Space>
   );
 }

@@ -10,6 +10,7 @@ import { PagedTable } from '../../components/PagedTable';
 import { when } from '../../components/Status';
 import { useAsync } from '../../components/use-async';
 import { Bills } from '../self/Billing';
+import { RatingRuns } from './RatingRuns';
 
 function Summary() {
   const { t } = useTranslation();
@@ -109,6 +110,7 @@ export function OpsBilling() {
         { key: 'summary', label: t('billing.summaryTab'), children: <Summary /> },
         { key: 'bills', label: t('billing.bills'), children: <Bills withTenant /> },
         { key: 'plans', label: t('billing.pricePlans'), children: <PricePlans /> },
+        { key: 'runs', label: t('billing.ratingRuns'), children: <RatingRuns /> },
       ]}
     />
   );

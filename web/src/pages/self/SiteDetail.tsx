@@ -1,4 +1,4 @@
-// One site: its state and health, code package upload, and its releases with publish and rollback (each health-checked).
+// One site: its state and health, its FTP account, code package upload, and its releases with publish and rollback (each health-checked).
 import {
   Alert,
   Button,
@@ -23,6 +23,7 @@ import { ErrorAlert, useAct } from '../../components/feedback';
 import { Status, when } from '../../components/Status';
 import { useAsync } from '../../components/use-async';
 import { href } from '../../router';
+import { SiteFtp } from './SiteFtp';
 
 type Health = Schemas['SiteHealthCheck'];
 
@@ -116,6 +117,7 @@ export function SiteDetail({ id }: { id: string }) {
         <Descriptions.Item label={t('site.php')}>{s.phpVersion}</Descriptions.Item>
       </Descriptions>
       {s.failure && <Alert type="warning" showIcon role="alert" title={t('site.health')} description={s.failure} />}
+      <SiteFtp siteId={id} status={s.status} operate={operable} />
       <Card size="small" title={t('site.healthCheck')}>
         <Form
           layout="inline"
