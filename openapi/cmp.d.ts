@@ -11563,6 +11563,7 @@ export interface paths {
                 401: components["responses"]["Unauthorized"];
                 403: components["responses"]["Forbidden"];
                 404: components["responses"]["NotFound"];
+                409: components["responses"]["Conflict"];
                 413: components["responses"]["TooLarge"];
                 422: components["responses"]["Invalid"];
                 500: components["responses"]["InternalError"];

@@ -17,7 +17,7 @@ const databaseEnv = (d: DatabaseCredentials): Record<string, string> => ({
   CMP_DB_PASSWORD: d.password,
 });
 import { siteOnHost } from './space';
-import { ensureSiteFtp } from './ftp-accounts';
+import { ensureSiteFtp, forgetSiteFtp } from './ftp-accounts';
 
 export interface SiteView {
   siteId: string;
@@ -154,10 +154,11 @@ export function createSiteActivities(orm: Orm, settings: SitesSettings | undefin
       return { tenantId: site.tenantId, database: db?.name ?? null };
     },
 
-    /** The site is gone: its room on the host is free and its name can be ordered again. */
+    /** The site is gone: its room on the host is free, its name can be ordered again, its FTP record (sealed password) deleted. */
     async recordSiteRemoved({ siteId }: { siteId: string }): Promise<SiteView> {
       const em = orm.em.fork();
       const site = await em.findOneOrFail(Site, { id: siteId });
+      await forgetSiteFtp(em, siteId);
       if (site.status !== 'removed') {
         site.status = 'removed';
         site.name = removedName(site);

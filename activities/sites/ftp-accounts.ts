@@ -42,3 +42,8 @@ export async function ensureSiteFtp(
   await em.flush();
   return { account, password: pw };
 }
+
+/** The site's FTP record (with its sealed password) deleted, once the site is gone; idempotent. */
+export async function forgetSiteFtp(em: EntityManager, siteId: string): Promise<void> {
+  await em.nativeDelete(SiteFtpAccount, { siteId });
+}

@@ -3,7 +3,7 @@ import { z } from 'zod';
 import { SiteFtpAccount, SiteHost } from '../../domain/entities';
 import { generateDatabasePassword as generatePassword, tenantPasswordPattern } from '../../domain/dbservice/names';
 import { ensureSiteFtp } from '../../activities/sites/ftp-accounts';
-import { notFound } from '../lib/api-error';
+import { conflict, notFound } from '../lib/api-error';
 import { optionalBody } from '../lib/validate';
 import { requireAuth } from '../middleware/authenticate';
 import type { AppEnv } from '../deps';
@@ -41,6 +41,8 @@ siteFtpRouter.get('/:siteId/ftp', async (c) => {
 
 siteFtpRouter.post('/:siteId/ftp/password', async (c) => {
   const site = await visibleSite(c, 'operate');
+  // Not while the site is set up or taken off its host (a removal would leave the new password's account behind).
+  if (!['ready', 'live'].includes(site.status)) throw conflict(`site is ${site.status}`, { status: site.status });
   const body = await optionalBody(c, passwordBody);
   const em = c.get('em');
   if (!(await em.findOne(SiteFtpAccount, { siteId: site.id }))) throw notFound('ftp account of site', site.id);

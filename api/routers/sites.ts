@@ -16,6 +16,7 @@ import {
   type PublishRequest,
 } from '../../workflows/site';
 import { removedName } from '../../activities/sites/activities';
+import { forgetSiteFtp } from '../../activities/sites/ftp-accounts';
 import { ApiError, conflict, forbidden, notFound, unprocessable } from '../lib/api-error';
 import { pathId } from '../lib/ids';
 import { page, pageOf, pageQuery } from '../lib/pagination';
@@ -284,6 +285,7 @@ sitesRouter.delete('/:siteId', async (c) => {
   if (site.status === 'failed' || abandoned) {
     // Its order ended undelivered, or its provisioning failed and was undone: nothing of it is on a host.
     Object.assign(site, { status: 'removed', name: removedName(site), liveRelease: null, url: null });
+    await forgetSiteFtp(em, site.id);
     await em.flush();
     return c.json(siteView(site), 202);
   }

@@ -9,6 +9,7 @@ import { eventually } from '../support/eventually';
 import { FtpClient, FtpError } from '../support/ftp-client';
 import { freePort } from '../support/free-port';
 import { startTestPlatform, type TestPlatform } from '../support/platform';
+import { Site, SiteFtpAccount } from '../../domain/entities';
 
 jest.setTimeout(60_000);
 
@@ -251,5 +252,26 @@ describeRoot('FTP access to a site', () => {
     await agent.removeSite(spaceB);
     await expect(ftpLogin(userB, passwordB)).rejects.toThrow(/530/);
     sites.splice(sites.indexOf(b), 1);
+  });
+
+  it('no new FTP password while the site is being removed; its removal deletes the sealed FTP record', async () => {
+    const em = platform.deps.orm.em.fork();
+    await em.nativeUpdate(Site, { id: a.id }, { status: 'removing' });
+    const refused = await platform.call('POST', `/api/v1/sites/${a.id}/ftp/password`, { token: a.token });
+    expect(refused.status).toBe(409);
+    expect(refused.body).toMatchObject({ code: 'conflict', details: { status: 'removing' } });
+    // The refused call changed nothing: the old password still logs in.
+    const ftp = await ftpLogin(userA, passwordA);
+    await ftp.close();
+    await em.nativeUpdate(Site, { id: a.id }, { status: 'ready' });
+    expect(await em.count(SiteFtpAccount, { siteId: a.id })).toBe(1);
+    expect((await platform.call('DELETE', `/api/v1/sites/${a.id}`, { token: a.token })).status).toBe(202);
+    await eventually(
+      () => platform.call('GET', `/api/v1/sites/${a.id}`, { token: a.token }),
+      (r) => r.status === 404,
+    );
+    expect(await em.fork().count(SiteFtpAccount, { siteId: a.id })).toBe(0);
+    await expect(ftpLogin(userA, passwordA)).rejects.toThrow(/530/);
+    sites.splice(sites.indexOf(a), 1);
   });
 });
