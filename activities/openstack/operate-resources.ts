@@ -37,6 +37,8 @@ interface KindApi {
   /** Settled statuses (null: ready as soon as it exists) and statuses meaning failure. */
   ready: string[] | null;
   failed: string[];
+  /** Statuses of an object still being made, which OpenStack refuses to delete until they end. */
+  creating?: string[];
   view: (r: Row) => Record<string, unknown>;
 }
 
@@ -64,6 +66,7 @@ const kinds: Record<OperatedKind, KindApi> = {
     remove: (c, id) => c.blockStorage.deleteVolume(id),
     ready: ['available', 'in-use'],
     failed: ['error', 'error_restoring', 'error_extending'],
+    creating: ['creating'],
     view: (r) => ({
       sizeGb: r.size,
       bootable: r.bootable === 'true' || r.bootable === true,
@@ -91,6 +94,7 @@ const kinds: Record<OperatedKind, KindApi> = {
     remove: (c, id) => c.blockStorage.deleteSnapshot(id),
     ready: ['available'],
     failed: ['error'],
+    creating: ['creating'],
     view: (r) => ({ volumeId: r.volume_id, sizeGb: r.size }),
   },
   network: {
@@ -461,7 +465,13 @@ export function createResourceOperateActivities(cloud: Cloud) {
       projectId: string | null;
       tag: string;
     }): Promise<string | null> {
-      const found = await kinds[kind].find(scopeOf(cloud, kind, params, projectId, 'create'), tagOf(tag), params);
+      let found = await kinds[kind].find(scopeOf(cloud, kind, params, projectId, 'create'), tagOf(tag), params);
+      // Cinder refuses (400) to delete a volume or snapshot still being made: its creation is waited for first.
+      while (found && kinds[kind].creating?.includes(String(found.status))) {
+        Context.current().heartbeat({ status: found.status });
+        await sleep(pollMs);
+        found = (await fetchOne(inProject(cloud, projectId), kind, String(found.id))) ?? undefined;
+      }
       if (!found) return null;
       await ops.deleteResourceObject({ kind, openstackId: String(found.id), projectId });
       return String(found.id);

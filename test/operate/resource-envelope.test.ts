@@ -29,7 +29,12 @@ describe('resource operation failure envelope (real Temporal, SQLite, simulator)
     (await t.cloud.blockStorage.listVolumes()).filter(
       (v: { metadata?: Record<string, string> }) => v.metadata?.cmp_resource === `cmp:${resourceId}`,
     );
-  /** Starts a volume creation whose Cinder create answers late; answers the request and the record once stored. */
+  /**
+   * Starts a volume creation whose Cinder create answers late; answers the request and the record once its creation
+   * activity runs on the worker (it does not heartbeat, so it goes on to Cinder's POST whatever happens to the
+   * workflow). The record is stored before the workflow starts, so earlier a cancel could find no workflow, or one
+   * that never asked Cinder.
+   */
   const slowCreate = async (name: string) => {
     rig.sim.cloud.faults.add({ method: 'POST', path: '/volumes$', latencyMs: 2500 });
     const answer = call('POST', '/volumes', { name, sizeGb: 2 });
@@ -37,19 +42,26 @@ describe('resource operation failure envelope (real Temporal, SQLite, simulator)
       () => rig.p.db.orm.em.fork().findOne(CloudResource, { tenantId: t.tenantId, kind: 'volume', name }),
       (r) => !!r,
     );
-    return { answer, id: record!.id };
+    const handle = rig.p.temporal.client.workflow.getHandle(resourceWorkflowId(record!.id));
+    await eventually(
+      () => handle.describe().catch(() => undefined),
+      (d) =>
+        !!d?.raw.pendingActivities?.some((a) => a.activityType?.name === 'createResourceObject' && a.lastStartedTime),
+    );
+    return { answer, id: record!.id, handle };
   };
 
   it('a creation cancelled while Cinder makes the volume removes it, fails the record with the cause, returns the quota', async () => {
-    const { answer, id } = await slowCreate('cancelled');
+    const { answer, id, handle } = await slowCreate('cancelled');
     expect((await quota()).reserved).toMatchObject({ volumes: 1, gigabytes: 2 });
-    await rig.p.temporal.client.workflow.getHandle(resourceWorkflowId(id)).cancel();
+    await handle.cancel();
     const res = await answer;
     expect(res.status).toBe(502);
     expect(res.body.message).toMatch(/cancelled/);
 
     const shown = await call('GET', `/volumes/${id}`);
     expect(shown.body).toMatchObject({ status: 'error', openstackId: null, error: { type: 'Cancelled' } });
+    expect(shown.body.error.message).not.toMatch(/clean-up incomplete/);
     // The volume Cinder made after the cancellation was found by its tag and removed.
     expect(await tagged(id)).toEqual([]);
     expect((await quota()).reserved).toMatchObject({ volumes: 0, gigabytes: 0 });
@@ -87,8 +99,8 @@ describe('resource operation failure envelope (real Temporal, SQLite, simulator)
   });
 
   it('a creation whose workflow was terminated is settled by the reconciler: volume removed, record failed, quota back', async () => {
-    const { answer, id } = await slowCreate('terminated');
-    await rig.p.temporal.client.workflow.getHandle(resourceWorkflowId(id)).terminate('operator mistake');
+    const { answer, id, handle } = await slowCreate('terminated');
+    await handle.terminate('operator mistake');
     expect((await answer).status).toBe(502);
     // No workflow code ran: the record still shows provisioning, the quota held, the volume made.
     expect((await call('GET', `/volumes/${id}`)).body.status).toBe('provisioning');
