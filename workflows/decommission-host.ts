@@ -99,13 +99,34 @@ export async function decommissionHostWorkflow(input: DecommissionInput): Promis
     return await decommission();
   } catch (e) {
     if (e instanceof ApplicationFailure && e.type === 'DecommissionFailed') throw e;
-    // Drained and being removed: the cancel is refused, the removal finished (each step is idempotent).
-    if (p.phase === 'removing' && isCancellation(e)) return await CancellationScope.nonCancellable(remove);
     return await fail(`host ${input.hostname} was not decommissioned: ${isCancellation(e) ? 'cancelled' : causeOf(e)}`);
   }
 
+  /**
+   * Drained: the removal runs to its end whatever a cancel says (a cancel landing while the compute service is being
+   * deleted would otherwise leave it half done: the service gone, the host's record kept); a cancel is refused, audited.
+   */
   async function remove(): Promise<DecommissionProgress> {
     p.phase = 'removing';
+    if (!envelope) return removal();
+    const root = CancellationScope.current();
+    const done = await CancellationScope.nonCancellable(removal);
+    if (root.consideredCancelled) await CancellationScope.nonCancellable(refuseCancel);
+    return done;
+  }
+
+  async function refuseCancel(): Promise<void> {
+    await ha.db.haRecordHeldState({
+      runId: workflowInfo().runId,
+      action: 'host.decommission.cancel_refused',
+      targetType: 'host',
+      targetId: input.hostname,
+      actorId: input.requestedBy ?? null,
+      details: { phase: 'removing', drain: p.drain },
+    });
+  }
+
+  async function removal(): Promise<DecommissionProgress> {
     try {
       await cloud.poolRemoveComputeService({ host: input.hostname });
     } catch (e) {

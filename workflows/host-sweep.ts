@@ -24,8 +24,8 @@ export interface HostSweepResult {
 
 /**
  * Patch of the sweep's retry: a host marked failed whose evacuation never began (its start failed, or it ended before
- * fencing) is started again by every later sweep, and a start that fails is noted on the host, audited and alarmed
- * instead of failing the sweep (and leaving the host failed with nothing evacuating it).
+ * fencing) is started again by every later sweep, and a start that fails is noted on the host and audited (each sweep)
+ * and alarmed (once per failure streak) instead of failing the sweep (and leaving the host failed with nothing evacuating it).
  */
 export const SWEEP_RETRY_PATCH = 'ha-sweep-retry-failed';
 
@@ -94,14 +94,14 @@ export async function hostSweepWorkflow(input: HostSweepInput): Promise<HostSwee
       if (!retry) throw e;
       startFailed.push(f.host);
       const error = (e as Error).message.slice(0, 200);
-      await db.haRecordHeldState({
+      // Tried again by every sweep; alarmed once per failure streak (the first sweep that could not start it).
+      const { attempts } = await db.haEvacuationStartFailed({
         runId: workflowInfo().runId,
-        action: 'host.evacuation.start_failed',
-        targetType: 'host',
-        targetId: f.host,
-        details: { error, failedAt: f.failedAt },
-        hostNote: `evacuation not started (${error}): the next sweep tries again`,
+        hostname: f.host,
+        failedAt: f.failedAt,
+        error,
       });
+      if (attempts > 1) continue;
       await raiseAlarm(alarms, {
         event: 'host_failed',
         objectType: 'host',

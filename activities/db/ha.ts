@@ -69,6 +69,36 @@ export interface MigrationRecordInput {
   finished?: boolean;
 }
 
+/** The note on the host (when given) and one `failure` audit entry per run and action: see haRecordHeldState. */
+async function recordHeldState(orm: Orm, input: HeldStateRecord): Promise<void> {
+  const em = orm.em.fork();
+  if (input.targetType === 'host' && input.hostNote !== undefined) {
+    const host = await em.findOne(HaHost, { hostname: input.targetId });
+    if (host) {
+      host.note = input.hostNote.slice(0, 255);
+      if (input.maintenance && host.state !== 'fenced' && host.state !== 'failed') {
+        host.state = 'maintenance';
+        host.missTimes = [];
+      }
+      await em.flush();
+    }
+  }
+  if (await em.count(AuditEntry, { action: input.action, targetId: input.targetId, requestId: input.runId })) return;
+  await writeAudit(orm, {
+    action: input.action,
+    actorId: input.actorId ?? null,
+    actorEmail: null,
+    tenantId: null,
+    targetType: input.targetType,
+    targetId: input.targetId,
+    result: 'failure',
+    statusCode: null,
+    clientIp: null,
+    requestId: input.runId,
+    details: input.details,
+  });
+}
+
 /** Database side of migration, drain, sweep and evacuation. Every write is an idempotent upsert. */
 export function createHaDbActivities(orm: Orm) {
   async function updateEvacuation(id: string, p: EvacuationPatch): Promise<void> {
@@ -276,33 +306,36 @@ export function createHaDbActivities(orm: Orm) {
      * gets one `failure` entry for the run. Running it twice writes the same note and no second entry.
      */
     async haRecordHeldState(input: HeldStateRecord): Promise<void> {
-      const em = orm.em.fork();
-      if (input.targetType === 'host' && input.hostNote !== undefined) {
-        const host = await em.findOne(HaHost, { hostname: input.targetId });
-        if (host) {
-          host.note = input.hostNote.slice(0, 255);
-          if (input.maintenance && host.state !== 'fenced' && host.state !== 'failed') {
-            host.state = 'maintenance';
-            host.missTimes = [];
-          }
-          await em.flush();
-        }
-      }
-      if (await em.count(AuditEntry, { action: input.action, targetId: input.targetId, requestId: input.runId }))
-        return;
-      await writeAudit(orm, {
-        action: input.action,
-        actorId: input.actorId ?? null,
-        actorEmail: null,
-        tenantId: null,
-        targetType: input.targetType,
-        targetId: input.targetId,
-        result: 'failure',
-        statusCode: null,
-        clientIp: null,
-        requestId: input.runId,
-        details: input.details,
+      await recordHeldState(orm, input);
+    },
+
+    /**
+     * The sweep could not start the evacuation of a failed host: its note says so, the audit log gets one entry for the
+     * sweep's run, and the answer counts the sweeps that failed to start it since the host failed (this one included),
+     * so that the sweep alarms once per failure streak while it keeps trying.
+     */
+    async haEvacuationStartFailed(input: {
+      runId: string;
+      hostname: string;
+      failedAt: string;
+      error: string;
+    }): Promise<{ attempts: number }> {
+      const streak = {
+        action: 'host.evacuation.start_failed',
+        targetId: input.hostname,
+        at: { $gte: new Date(input.failedAt) },
+      };
+      const before = await orm.em.fork().count(AuditEntry, { ...streak, requestId: { $ne: input.runId } });
+      const attempts = before + 1;
+      await recordHeldState(orm, {
+        runId: input.runId,
+        action: streak.action,
+        targetType: 'host',
+        targetId: input.hostname,
+        details: { error: input.error, failedAt: input.failedAt, attempts },
+        hostNote: `evacuation not started (${input.error}; ${attempts} attempt(s)): the next sweep tries again`,
       });
+      return { attempts };
     },
 
     /** Hosts marked failed whose evacuation never began (its start failed or it vanished before fencing): started again by the sweep. */

@@ -1,6 +1,8 @@
 import { WorkflowFailedError, type WorkflowHandle } from '@temporalio/client';
 import { CancelledFailure } from '@temporalio/common';
+import { createHaDbActivities } from '../../activities/db/ha';
 import { AuditEntry, HaHost, HaMigration } from '../../domain/entities';
+import type { DecommissionInput, DecommissionProgress } from '../../workflows/decommission-host';
 import type { DrainHostInput, DrainProgress } from '../../workflows/drain-host';
 import type { EvacuateInput, EvacuationProgress } from '../../workflows/evacuate';
 import type { HostSweepInput, HostSweepResult } from '../../workflows/host-sweep';
@@ -217,4 +219,61 @@ describe('failure envelopes of the hosts: drain, sweep, held evacuation (real Te
     expect((await drainHandle.query<DrainProgress>('progress')).phase).toBe('failed');
     await enableThroughApi('compute-02');
   }, 60_000);
+
+  it('a decommission cancelled while its compute service is being deleted refuses the cancel and finishes the removal', async () => {
+    const svc = await service('compute-04');
+    // The service's DELETE is held for 5 s: the cancel lands while the removal's activity is in flight.
+    await h.admin('POST', '/faults', {
+      method: 'DELETE',
+      path: `^/compute/v2\\.1/os-services/${svc.id}$`,
+      latencyMs: 5000,
+    });
+    const handle = await p.temporal.client.workflow.start('decommissionHostWorkflow', {
+      taskQueue: p.deps.queues.orchestration,
+      workflowId: 'decommission-compute-04',
+      args: [
+        {
+          hostname: 'compute-04',
+          concurrency: 1,
+          pollMs: 100,
+          migrationTimeoutMs: 20_000,
+          settleMs: 500,
+        } satisfies DecommissionInput,
+      ],
+    });
+    // Removing: the removal's activity has been scheduled, its DELETE held for 5 s.
+    const during = await eventually(
+      () => handle.query<DecommissionProgress>('progress'),
+      (q) => q.phase !== 'draining',
+      30_000,
+      50,
+    );
+    expect(during.phase).toBe('removing');
+    await handle.cancel();
+    const end = await handle.result();
+    await h.admin('DELETE', '/faults');
+    expect(end).toMatchObject({ phase: 'done', error: null });
+    expect(await h.cloud.compute.listServices({ binary: 'nova-compute', host: 'compute-04' })).toEqual([]);
+    expect(await p.db.orm.em.fork().findOne(HaHost, { hostname: 'compute-04' })).toBeNull();
+    expect(await audits('host.decommission.cancel_refused', 'compute-04')).toBe(1);
+    expect(await audits('host.decommission.failed', 'compute-04')).toBe(0);
+  }, 60_000);
+
+  // A start of evacuate-<host> that fails otherwise than "already started" cannot be provoked on a real Temporal (its
+  // only other failure is the sweep's own cancel), so this drives the activity whose answer the sweep alarms on.
+  it("the sweeps failing to start a failed host's evacuation: each noted and audited, the streak alarmed once", async () => {
+    const ha = createHaDbActivities(p.db.orm);
+    const failedAt = new Date(Date.now() - 1000).toISOString();
+    const start = (runId: string, at = failedAt) =>
+      ha.haEvacuationStartFailed({ runId, hostname: 'compute-01', failedAt: at, error: 'refused' });
+    expect(await start('sweep-a')).toEqual({ attempts: 1 }); // the streak's first: the sweep alarms
+    expect(await start('sweep-a')).toEqual({ attempts: 1 }); // the same sweep's activity retried
+    expect(await start('sweep-b')).toEqual({ attempts: 2 }); // a later sweep: tried again, not alarmed
+    expect(await audits('host.evacuation.start_failed', 'compute-01')).toBe(2);
+    expect((await hostRow('compute-01')).note).toBe(
+      'evacuation not started (refused; 2 attempt(s)): the next sweep tries again',
+    );
+    // The host failed again later: a new streak, alarmed again.
+    expect(await start('sweep-c', new Date(Date.now() + 1).toISOString())).toEqual({ attempts: 1 });
+  }, 30_000);
 });
