@@ -47,7 +47,13 @@ describe('alarm failure envelope (real Temporal server, database)', () => {
       () => history(alarm!.id),
       (h) => h.includes('abandoned'),
     );
-    expect((await handle.describe()).status.name).toBe('CANCELLED');
+    // The row is written by the settlement before the workflow closes: its end is waited for, then checked.
+    const closed = await waitFor(
+      'the alarm process closed',
+      () => handle.describe(),
+      (d) => d.status.name !== 'RUNNING',
+    );
+    expect(closed.status.name).toBe('CANCELLED');
     const shown = await p.call('GET', `/api/v1/alarms/${alarm!.id}`, { token: admin });
     expect(shown.body.status).toBe('firing');
     const abandoned = shown.body.history.find((e: { type: string }) => e.type === 'abandoned');
