@@ -54,8 +54,11 @@ export function createSiteActivities(orm: Orm, settings: SitesSettings | undefin
       await em.flush();
       try {
         const layout = await agent.createSite(space, database ? databaseEnv(database) : {});
-        // Its FTP account (where the host serves FTP): the tenant sets or draws its password through the API.
-        await ensureSiteFtp(em, agent, site, host);
+        // Its FTP account (where the host serves FTP): the tenant sets or draws its password through the API. A site
+        // whose account cannot be made is still built, without FTP (GET /sites/{id}/ftp answers 404).
+        await ensureSiteFtp(em, agent, site, host).catch((e: unknown) => {
+          console.warn(`sites: site ${site.id} is set up without FTP: ${(e as Error).message}`);
+        });
         site.systemUser = layout.user;
         site.status = 'ready';
         site.failure = null;

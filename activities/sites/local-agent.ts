@@ -52,6 +52,8 @@ export interface LocalAgentSettings {
   ftpPort?: number;
   /** pure-ftpd's passive data ports (`first:last`). */
   ftpPassivePorts?: { first: number; last: number };
+  /** pure-ftpd's binary (`pure-ftpd` on PATH or in an sbin directory by default); where it is missing there is no FTP. */
+  ftpdBin?: string;
   /**
    * The web stack outlives this process (each call of the host agent's command over SSH is a process of its own):
    * the daemons are started in sessions of their own, their output in logs/, and stopped through their pid files.
@@ -60,6 +62,13 @@ export interface LocalAgentSettings {
 }
 
 const isRoot = () => process.getuid?.() === 0;
+
+/** Where `bin` is (a path as given, or the first on PATH or in the sbin directories a service's PATH may lack). */
+function findBinary(bin: string): string | undefined {
+  if (bin.includes('/')) return existsSync(bin) ? bin : undefined;
+  const dirs = [...(process.env.PATH ?? '').split(':'), '/usr/local/sbin', '/usr/sbin', '/sbin'].filter(Boolean);
+  return dirs.map((d) => path.join(d, bin)).find((f) => existsSync(f));
+}
 const pad = (n: number) => String(n).padStart(6, '0');
 
 /** Runs the shared host's nginx and php-fpm on this machine, as children of this process, and builds sites in `root`. */
@@ -149,8 +158,21 @@ export class LocalHostAgent implements HostAgent {
     return { httpPort: this.s.httpPort };
   }
 
+  private ftpdFound: boolean | undefined;
+
+  /** FTP where a port is set, the agent is root and pure-ftpd is installed (else a warning, once, and no FTP). */
   private get ftpEnabled(): boolean {
-    return Boolean(this.s.ftpPort) && isRoot();
+    if (!this.s.ftpPort || !isRoot()) return false;
+    if (this.ftpdFound === undefined) {
+      this.ftpdFound = Boolean(findBinary(this.ftpdBin) && findBinary('pure-pw'));
+      if (!this.ftpdFound)
+        console.warn(`sites: ${this.ftpdBin} or pure-pw is not installed: the sites on this host get no FTP account`);
+    }
+    return this.ftpdFound;
+  }
+
+  private get ftpdBin(): string {
+    return this.s.ftpdBin ?? 'pure-ftpd';
   }
 
   /** pure-ftpd on loopback: virtual users only (PureDB, read at each login), everyone chrooted, no anonymous. */
@@ -163,7 +185,7 @@ export class LocalHostAgent implements HostAgent {
     if (await this.alive('pure-ftpd.pid')) return;
     const passive = this.s.ftpPassivePorts ?? { first: this.s.ftpPort! + 1, last: this.s.ftpPort! + 10 };
     this.ftpd = this.spawn(
-      'pure-ftpd',
+      this.ftpdBin,
       [
         '-S',
         `${this.listen},${this.s.ftpPort}`,

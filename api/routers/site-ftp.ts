@@ -35,6 +35,7 @@ siteFtpRouter.get('/:siteId/ftp', async (c) => {
   const site = await visibleSite(c, 'read');
   const em = c.get('em');
   const account = await em.findOne(SiteFtpAccount, { siteId: site.id });
+  // None where its host serves no FTP (no port, no pure-ftpd) or its account could not be made at setup.
   if (!account) throw notFound('ftp account of site', site.id);
   return c.json(ftpView(account, await em.findOneOrFail(SiteHost, { id: site.hostId })));
 });

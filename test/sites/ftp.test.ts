@@ -24,6 +24,8 @@ let httpPort: number;
 let ftpPort: number;
 let admin: string;
 const sites: Array<{ id: string; hostname: string; token: string }> = [];
+/** While set, the host agent cannot make FTP accounts (the sites' setup goes on without one). */
+let ftpBroken = false;
 
 async function orderSite(token: string, name: string): Promise<{ id: string; hostname: string; token: string }> {
   const ordered = await platform.call('POST', '/api/v1/sites', { token, body: { name, diskMb: 5 } });
@@ -77,7 +79,17 @@ beforeAll(async () => {
   // nginx, php-fpm and pure-ftpd, once for the suite.
   await agent.ensureStack();
   const settings: SitesSettings = {
-    agents: { forHost: () => agent },
+    agents: {
+      forHost: () =>
+        new Proxy(agent, {
+          get(target, prop) {
+            if (prop === 'ensureFtpAccount' && ftpBroken)
+              return () => Promise.reject(new Error('pure-pw mkdb failed (test)'));
+            const v = Reflect.get(target, prop, target);
+            return typeof v === 'function' ? v.bind(target) : v;
+          },
+        }),
+    },
     domain: 'ftp.localhost',
     packageLimitBytes: 4 * 1024 * 1024,
     keepReleases: 2,
@@ -273,5 +285,44 @@ describeRoot('FTP access to a site', () => {
     expect(await em.fork().count(SiteFtpAccount, { siteId: a.id })).toBe(0);
     await expect(ftpLogin(userA, passwordA)).rejects.toThrow(/530/);
     sites.splice(sites.indexOf(a), 1);
+  });
+
+  it('a site whose FTP account cannot be made is set up without FTP', async () => {
+    ftpBroken = true;
+    let c;
+    try {
+      c = await orderSite(a.token, 'ftp-broken');
+    } finally {
+      ftpBroken = false;
+    }
+    expect((await platform.call('GET', `/api/v1/sites/${c.id}`, { token: c.token })).body).toMatchObject({
+      status: 'ready',
+      failure: null,
+    });
+    expect((await platform.call('GET', `/api/v1/sites/${c.id}/ftp`, { token: c.token })).status).toBe(404);
+    expect((await platform.call('POST', `/api/v1/sites/${c.id}/ftp/password`, { token: c.token })).status).toBe(404);
+  });
+});
+
+describe('a host without pure-ftpd', () => {
+  it('serves no FTP, with a warning, and makes no FTP accounts', async () => {
+    const warn = jest.spyOn(console, 'warn').mockImplementation(() => undefined);
+    const root = mkdtempSync(path.join(tmpdir(), 'cmp-site-noftp-'));
+    try {
+      const bare = new LocalHostAgent({
+        root,
+        httpPort: 1,
+        fpmBasePort: 2,
+        ftpPort: 2121,
+        ftpdBin: '/nonexistent/pure-ftpd',
+      });
+      const space = { siteId: 'x', key: 'x', hostname: 'x.localhost', diskMb: 5, phpVersion: '8.2', slot: 1 };
+      // Null at once: neither the stack nor pure-ftpd is started for it.
+      await expect(bare.ensureFtpAccount(space, 'a-password-of-12')).resolves.toBeNull();
+      if (isRoot) expect(warn).toHaveBeenCalledWith(expect.stringMatching(/pure-ftpd or pure-pw is not installed/));
+    } finally {
+      warn.mockRestore();
+      rmSync(root, { recursive: true, force: true });
+    }
   });
 });
