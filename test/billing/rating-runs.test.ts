@@ -27,7 +27,11 @@ describe('billing rating runs as operators see them (real Temporal)', () => {
       summary: { metered: expect.any(Number), charges: 0, bills: expect.any(Number) },
     });
 
+    // The run to end is asked for while no worker runs: with nothing to rate it would otherwise complete first.
+    const tenant = await p.tenantUser();
+    await p.workers!.shutdown();
     const stopped = await p.call('POST', '/api/v1/billing/rating-runs', { token: admin });
+    expect(stopped.status).toBe(202);
     await p.temporal.client.workflow.getHandle(stopped.body.workflowId).terminate('the database is being restored');
     const after = await waitFor(
       'the run ended',
@@ -41,7 +45,6 @@ describe('billing rating runs as operators see them (real Temporal)', () => {
     // Newest first.
     expect(after.body.items[0].workflowId).toBe(stopped.body.workflowId);
 
-    const tenant = await p.tenantUser();
     expect((await p.call('GET', '/api/v1/billing/rating-runs', { token: tenant.token })).status).toBe(403);
     expect((await p.call('GET', '/api/v1/billing/rating-runs?limit=0', { token: admin })).status).toBe(422);
   });
