@@ -145,6 +145,8 @@ export const configSchema = z.object({
   ORDER_EXPIRY_SECONDS: seconds.default(7 * 24 * 3600),
   ORDER_ITEM_ATTEMPTS: z.coerce.number().int().min(1).max(10).default(2),
   ORDER_IDEMPOTENCY_WINDOW_SECONDS: seconds.default(24 * 3600),
+  ORDER_IDEMPOTENCY_WAIT_SECONDS: seconds.default(10),
+  ORDER_IDEMPOTENCY_ABANDONED_SECONDS: seconds.default(600),
   PROVISION_ACTIVE_TIMEOUT_SECONDS: seconds.default(600),
   PROMETHEUS_URL: z.string().url().optional(),
   PROMETHEUS_PORT: port.default(9090),

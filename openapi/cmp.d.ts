@@ -2432,7 +2432,7 @@ export interface paths {
          * Submit an order; its quota is reserved at once (422 names the quota and the numbers)
          * @description Every OpenStack id of the items (image, network, security groups) is resolved before anything starts: it must name the tenant's own object or a public/shared one (an active image; security groups the tenant's own). Another tenant's private object is answered exactly as an unknown id, a 422 naming the field; the stored spec carries the resolved ids.
          *
-         *     With an `Idempotency-Key` header a retried submission orders once: the same key and the same request from the same tenant within ORDER_IDEMPOTENCY_WINDOW_SECONDS (default 24 h) answer the first submission's status and body (with `Idempotent-Replayed: true`), waiting up to 10 s while the first is still being processed (409 after); the same key with a different request answers 422 `idempotency_key_reused`. A submission that fails keeps nothing, so its key may be retried. Keys are stored in the database, so every API process shares them.
+         *     With an `Idempotency-Key` header a retried submission orders once: the same key and the same request from the same tenant within ORDER_IDEMPOTENCY_WINDOW_SECONDS (default 24 h) answer the first submission's status and body (with `Idempotent-Replayed: true`), waiting up to ORDER_IDEMPOTENCY_WAIT_SECONDS (default 10 s) while the first is still being processed (409 after); the same key with a different request answers 422 `idempotency_key_reused`. A submission that fails keeps nothing, so its key may be retried. Keys are stored in the database, so every API process shares them.
          */
         post: {
             parameters: {
@@ -11662,6 +11662,8 @@ export interface components {
             liveRelease: number | null;
             url: string | null;
             failure: string | null;
+            /** @description why undoing a failed provisioning did not finish (what is left holds its room until the site is deleted) */
+            cleanupFailure: string | null;
             /** Format: date-time */
             createdAt: string;
             /** Format: date-time */

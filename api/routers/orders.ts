@@ -27,7 +27,6 @@ import {
   idempotencyKeyOf,
   recordIdempotentAnswer,
   releaseIdempotencyKey,
-  requestHash,
 } from '../services/order-idempotency';
 
 const name = z
@@ -194,10 +193,10 @@ ordersRouter.post('/', requirePermission('own:orders:create'), async (c) => {
   if (!key) return c.json(await submit(c, p.tenantId, body), 201);
   const em = c.get('em');
   const cfg = c.get('deps').config;
-  const claim = await claimIdempotencyKey(em, p.tenantId, key, requestHash(body), {
+  const claim = await claimIdempotencyKey(em, p.tenantId, key, body, {
     windowMs: cfg.ORDER_IDEMPOTENCY_WINDOW_SECONDS * 1000,
-    abandonedMs: 60_000,
-    waitMs: 10_000,
+    abandonedMs: cfg.ORDER_IDEMPOTENCY_ABANDONED_SECONDS * 1000,
+    waitMs: cfg.ORDER_IDEMPOTENCY_WAIT_SECONDS * 1000,
   });
   if (claim.replay) {
     const first = claim.replay.body as Schemas['Order'];
@@ -215,10 +214,10 @@ ordersRouter.post('/', requirePermission('own:orders:create'), async (c) => {
   try {
     view = await submit(c, p.tenantId, body);
   } catch (e) {
-    await releaseIdempotencyKey(em, p.tenantId, key).catch(() => undefined);
+    await releaseIdempotencyKey(em, p.tenantId, key, claim.token).catch(() => undefined);
     throw e;
   }
-  await recordIdempotentAnswer(em, p.tenantId, key, view.id, 201, view);
+  await recordIdempotentAnswer(em, p.tenantId, key, claim.token, { orderId: view.id, status: 201, body: view });
   return c.json(view, 201);
 });
 

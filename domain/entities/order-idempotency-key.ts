@@ -1,13 +1,16 @@
 import { EntitySchema } from '@mikro-orm/core';
 
 /**
- * An order submission's Idempotency-Key, claimed per tenant: the hash of the request it came with and,
- * once the first submission has answered, that answer (status and body) for the retries to return.
+ * An order submission's Idempotency-Key, claimed per tenant: the HMAC of the request it came with (under a key
+ * derived from keyring key `hashKeyId`), the token of the submission holding the claim and, once that submission has
+ * answered, its answer (status and body) for the retries to return.
  */
 export class OrderIdempotencyKey {
   tenantId!: string;
   idemKey!: string;
   requestHash!: string;
+  hashKeyId!: string;
+  claimToken!: string;
   orderId?: string | null;
   responseStatus?: number | null;
   responseBody?: string | null;
@@ -21,6 +24,8 @@ export const OrderIdempotencyKeySchema = new EntitySchema<OrderIdempotencyKey>({
     tenantId: { type: 'string', length: 36, primary: true },
     idemKey: { type: 'string', length: 255, primary: true },
     requestHash: { type: 'string', length: 64 },
+    hashKeyId: { type: 'string', length: 64 },
+    claimToken: { type: 'string', length: 36 },
     orderId: { type: 'string', length: 36, nullable: true },
     responseStatus: { type: 'integer', nullable: true },
     responseBody: { type: 'text', nullable: true },

@@ -1,10 +1,22 @@
+import { createHash } from 'node:crypto';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { Order, OrderIdempotencyKey, QuotaReservation } from '../../domain/entities';
+import { processKeyring } from '../../domain/secrets/config-keys';
+import { newKeySpec, parseKeyring } from '../../domain/secrets/keyring';
+import {
+  claimIdempotencyKey,
+  recordIdempotentAnswer,
+  releaseIdempotencyKey,
+  requestHash,
+} from '../../api/services/order-idempotency';
 import { startOrderRig, type OrderRig } from './support';
 
 describe('order submission with an Idempotency-Key', () => {
   let rig: OrderRig;
   beforeAll(async () => {
-    rig = await startOrderRig();
+    // A loaded machine may take more than the default 10 s for the first of six concurrent submissions: the retries
+    // wait longer for its answer here, which keeps what the race test checks (one order, reservation and key row).
+    rig = await startOrderRig({ env: { ORDER_IDEMPOTENCY_WAIT_SECONDS: '120' } });
   });
   afterAll(async () => rig?.close());
 
@@ -84,5 +96,76 @@ describe('order submission with an Idempotency-Key', () => {
     const r = await submit(user.token, server('bad'), 'x'.repeat(256));
     expect(r.status).toBe(400);
     expect(await ordersOf(user.tenantId)).toBe(0);
+  });
+
+  it('keeps an HMAC of the request under a keyring key, not its plain SHA-256', async () => {
+    const user = await rig.p.tenantUser();
+    const body = server('hashed');
+    expect((await submit(user.token, body, 'key-hashed')).status).toBe(201);
+    const row = await rig.p.db.orm.em
+      .fork()
+      .findOneOrFail(OrderIdempotencyKey, { tenantId: user.tenantId, idemKey: 'key-hashed' });
+    const ring = processKeyring();
+    expect(row.hashKeyId).toBe(ring.current);
+    expect(row.requestHash).toMatch(/^[0-9a-f]{64}$/);
+    const sorted = JSON.stringify({ items: [Object.fromEntries(Object.entries(body.items[0]!).sort())] });
+    for (const plain of [JSON.stringify(body), sorted])
+      expect(row.requestHash).not.toBe(createHash('sha256').update(plain).digest('hex'));
+    expect(row.requestHash).toBe(requestHash(body, ring, row.hashKeyId));
+    // Another key hashes differently, and a key no longer configured cannot hash at all.
+    const other = parseKeyring(newKeySpec('other-1'));
+    expect(requestHash(body, other)).not.toBe(row.requestHash);
+    expect(requestHash(body, other, row.hashKeyId)).toBeNull();
+  });
+
+  it('a retry still matches its request after a key rotation within the window', async () => {
+    const em = rig.p.db.orm.em.fork();
+    const tenantId = (await rig.p.tenantUser()).tenantId;
+    const before = parseKeyring(newKeySpec('old-1'));
+    const rotated = parseKeyring(`${newKeySpec('new-1')},old-1:${before.keys.get('old-1')!.toString('base64')}`);
+    const policy = { windowMs: 3_600_000, abandonedMs: 3_600_000, waitMs: 0 };
+    const body = { items: [{ kind: 'server', name: 'rotated' }] };
+    const first = await claimIdempotencyKey(em, tenantId, 'key-rotated', body, policy, before);
+    if (first.replay) throw new Error('the first claim replayed');
+    await recordIdempotentAnswer(em, tenantId, 'key-rotated', first.token, {
+      orderId: 'o-1',
+      status: 201,
+      body: { id: 'o-1' },
+    });
+    expect(await claimIdempotencyKey(em, tenantId, 'key-rotated', body, policy, rotated)).toEqual({
+      replay: { status: 201, body: { id: 'o-1' } },
+    });
+    await expect(
+      claimIdempotencyKey(em, tenantId, 'key-rotated', { items: [] }, policy, rotated),
+    ).rejects.toMatchObject({ status: 422 });
+  });
+
+  it('a claim taken over cannot be overwritten or released by the late first submission', async () => {
+    const em = rig.p.db.orm.em.fork();
+    const tenantId = (await rig.p.tenantUser()).tenantId;
+    const body = { items: [{ kind: 'server', name: 'slow' }] };
+    const key = 'key-takeover';
+    const row = () => rig.p.db.orm.em.fork().findOneOrFail(OrderIdempotencyKey, { tenantId, idemKey: key });
+    const claim = (abandonedMs: number) =>
+      claimIdempotencyKey(em, tenantId, key, body, { windowMs: 3_600_000, abandonedMs, waitMs: 0 });
+    const record = (token: string, orderId: string) =>
+      recordIdempotentAnswer(em, tenantId, key, token, { orderId, status: 201, body: { id: orderId } });
+    // The first submission claims the key and is still running when its claim counts as abandoned.
+    const slow = await claim(3_600_000);
+    if (slow.replay) throw new Error('the first claim replayed');
+    await sleep(20);
+    const taker = await claim(10);
+    if (taker.replay) throw new Error('the takeover replayed');
+    expect(taker.token).not.toBe(slow.token);
+    expect((await row()).claimToken).toBe(taker.token);
+    // The first submission's late release and answer touch nothing.
+    expect(await releaseIdempotencyKey(em, tenantId, key, slow.token)).toBe(false);
+    expect(await record(slow.token, 'o-slow')).toBe(false);
+    expect(await row()).toMatchObject({ claimToken: taker.token, orderId: null, responseStatus: null });
+    // The submission holding the claim records its answer, which retries get; the late one still cannot replace it.
+    expect(await record(taker.token, 'o-taker')).toBe(true);
+    expect(await record(slow.token, 'o-slow')).toBe(false);
+    expect(await releaseIdempotencyKey(em, tenantId, key, taker.token)).toBe(false);
+    expect(await claim(10)).toEqual({ replay: { status: 201, body: { id: 'o-taker' } } });
   });
 });
