@@ -11662,6 +11662,8 @@ export interface components {
             liveRelease: number | null;
             url: string | null;
             failure: string | null;
+            /** @description why undoing a failed provisioning did not finish (what is left holds its room until the site is deleted) */
+            cleanupFailure: string | null;
             /** Format: date-time */
             createdAt: string;
             /** Format: date-time */

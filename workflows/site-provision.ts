@@ -13,6 +13,9 @@ import type { SiteItemSpec } from '../domain/orders/items';
 import { retryPresets } from './retry-presets';
 import { siteWorkflow, siteWorkflowId } from './site';
 
+/** The message of an activity's failure (its cause's, out of retries). */
+const failureMessage = (e: unknown) => ((e as Error).cause as Error | undefined)?.message ?? (e as Error).message;
+
 type Step = <T>(name: string, fn: () => Promise<T>) => Promise<T>;
 
 /**
@@ -42,12 +45,15 @@ export async function provisionSiteItem(
     if (patched('site-provision-cleanup'))
       await CancellationScope.nonCancellable(() =>
         step('undo site', async () => {
-          const { database } = await sites.removeSiteFromHost({ siteId: spec.siteId });
-          if (database) await sites.dropDatabase({ tenantId, name: database });
-          await sites.recordSiteSetupUndone({
-            siteId: spec.siteId,
-            message: ((e as Error).cause as Error | undefined)?.message ?? (e as Error).message,
-          });
+          // An undo that does not finish is recorded on the site (its leftovers keep its room; DELETE removes them).
+          let cleanupFailure: string | null = null;
+          try {
+            const { database } = await sites.removeSiteFromHost({ siteId: spec.siteId });
+            if (database) await sites.dropDatabase({ tenantId, name: database });
+          } catch (c) {
+            cleanupFailure = failureMessage(c);
+          }
+          await sites.recordSiteSetupUndone({ siteId: spec.siteId, message: failureMessage(e), cleanupFailure });
         }),
       ).catch(() => undefined);
     throw e;

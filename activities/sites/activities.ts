@@ -167,17 +167,30 @@ export function createSiteActivities(orm: Orm, settings: SitesSettings | undefin
         site.name = removedName(site);
         site.liveRelease = null;
         site.url = null;
+        site.cleanupFailure = null;
         await em.flush();
       }
       return view(site);
     },
 
-    /** A provisioning that failed, undone: the site stays `failed` with its cause and holds no room on its host. */
-    async recordSiteSetupUndone({ siteId, message }: { siteId: string; message: string }): Promise<void> {
+    /**
+     * A provisioning that failed, undone: the site stays `failed` with its cause and holds no room on its host; or, when
+     * the undo did not finish (`cleanupFailure`), with that cause too, holding its room until DELETE removes what is left.
+     */
+    async recordSiteSetupUndone({
+      siteId,
+      message,
+      cleanupFailure,
+    }: {
+      siteId: string;
+      message: string;
+      cleanupFailure?: string | null;
+    }): Promise<void> {
       const em = orm.em.fork();
       const site = await em.findOneOrFail(Site, { id: siteId });
       site.status = 'failed';
       site.failure ??= message.slice(0, 2000);
+      site.cleanupFailure = cleanupFailure?.slice(0, 2000) ?? null;
       await em.flush();
     },
   };

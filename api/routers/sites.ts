@@ -82,6 +82,7 @@ export function siteView(s: Site) {
     liveRelease: s.liveRelease ?? null,
     url: s.url ?? null,
     failure: s.failure ?? null,
+    cleanupFailure: s.cleanupFailure ?? null,
     createdAt: s.createdAt.toISOString(),
     updatedAt: s.updatedAt.toISOString(),
   };
@@ -282,8 +283,9 @@ sitesRouter.delete('/:siteId', async (c) => {
     tenantId: site.tenantId,
     details: { name: site.name, status: site.status },
   });
-  if (site.status === 'failed' || abandoned) {
-    // Its order ended undelivered, or its provisioning failed and was undone: nothing of it is on a host.
+  if ((site.status === 'failed' && !site.cleanupFailure) || abandoned) {
+    // Its order ended undelivered, or its provisioning failed and was undone: nothing of it is on a host. (One whose
+    // undo did not finish is removed by its site process below, which takes off what is left.)
     Object.assign(site, { status: 'removed', name: removedName(site), liveRelease: null, url: null });
     await forgetSiteFtp(em, site.id);
     await em.flush();

@@ -25,13 +25,16 @@ export async function siteOrderAbandoned(em: EntityManager, site: Site): Promise
   return site.status === 'ordered' && !!site.orderId && (await ordersClosedUndelivered(em)).has(site.orderId);
 }
 
-/** Every active shared host with what its sites hold (a removed site, or one whose setup failed and was undone, frees its room). */
+/**
+ * Every active shared host with what its sites hold (a removed site, or one whose setup failed and was undone, frees its
+ * room; a failed one whose undo did not finish keeps it).
+ */
 export async function hostLoads(em: EntityManager): Promise<Array<{ host: SiteHost; load: HostLoad }>> {
   const hosts = await em.find(SiteHost, { status: 'active' }, { orderBy: { name: 'asc' } });
   const closedUndelivered = await ordersClosedUndelivered(em);
   const all = await em.find(
     Site,
-    { status: { $nin: ['removed', 'failed'] } },
+    { $or: [{ status: { $nin: ['removed', 'failed'] } }, { status: 'failed', cleanupFailure: { $ne: null } }] },
     { fields: ['hostId', 'diskMb', 'slot', 'status', 'orderId'] },
   );
   const sites = all.filter((s) => !closedUndelivered.has(s.orderId ?? ''));

@@ -23,6 +23,8 @@ export class Site {
   liveRelease?: number | null;
   url?: string | null;
   failure?: string | null;
+  /** Why undoing a failed provisioning did not finish: leftovers on the host hold the site's room until DELETE removes them. */
+  cleanupFailure?: string | null;
   createdAt: Date = new Date();
   updatedAt: Date = new Date();
 }
@@ -48,6 +50,7 @@ export const SiteSchema = new EntitySchema<Site>({
     liveRelease: { type: 'integer', nullable: true },
     url: { type: 'string', length: 500, nullable: true },
     failure: { type: 'string', length: 2000, nullable: true },
+    cleanupFailure: { type: 'string', length: 2000, nullable: true },
     createdAt: { type: 'datetime' },
     updatedAt: { type: 'datetime', onUpdate: () => new Date() },
   },

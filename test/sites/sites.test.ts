@@ -6,6 +6,7 @@ import { LocalHostAgent } from '../../activities/sites/local-agent';
 import { httpGet } from '../../activities/sites/health-check';
 import { siteKey, type SitesSettings } from '../../activities/sites/settings';
 import { createConnection } from 'mysql2/promise';
+import { ApplicationFailure } from '@temporalio/common';
 import { startTestDbService, type TestDbService } from '../dbservice/instance';
 import { eventually } from '../support/eventually';
 import { freePort } from '../support/free-port';
@@ -25,7 +26,7 @@ let tenantB: { token: string; tenantId: string };
 let siteId: string;
 let siteB: string;
 /** Faults the test turns on: the host's nginx unreachable (checks fail), or a site's setup refused after its files exist. */
-const faults = { stack: false, setup: false };
+const faults = { stack: false, setup: false, remove: false };
 let hostRoot: string;
 
 const tarGz = (name: string, files: Record<string, string | { link: string }>) => tarGzOf(work, name, files);
@@ -72,6 +73,8 @@ beforeAll(async () => {
     get(target, prop) {
       if (prop === 'ensureStack' && faults.stack)
         return () => Promise.reject(new Error('the host is unreachable (test)'));
+      if (prop === 'removeSite' && faults.remove)
+        return () => Promise.reject(ApplicationFailure.nonRetryable('the host refused the removal (test)'));
       if (prop === 'createSite' && faults.setup)
         return async (...args: Parameters<LocalHostAgent['createSite']>) => {
           await target.createSite(...args);
@@ -425,4 +428,39 @@ test('a provisioning that fails leaves nothing half-made: files, vhost and datab
   // The tenant removes the failed site; nothing else is left of it.
   expect((await platform.call('DELETE', `/api/v1/sites/${made.id}`, { token: tenantA.token })).status).toBe(202);
   expect((await platform.call('GET', `/api/v1/sites/${made.id}`, { token: tenantA.token })).status).toBe(404);
+}, 90_000);
+
+test('an undo that does not finish is shown on the failed site, which keeps its room until DELETE removes what is left', async () => {
+  const before = await freeSitesOfHost();
+  faults.setup = true;
+  faults.remove = true;
+  let made;
+  try {
+    made = await orderApproved(tenantA.token, { name: 'leftover', diskMb: 5, database: true });
+  } finally {
+    faults.setup = false;
+    faults.remove = false;
+  }
+  expect(made.site).toMatchObject({
+    status: 'failed',
+    failure: expect.stringMatching(/nginx -t refused/),
+    cleanupFailure: expect.stringMatching(/the host refused the removal/),
+  });
+  const key = siteKey(made.id);
+  expect(existsSync(codeSpace(made.id))).toBe(true);
+  expect(await freeSitesOfHost()).toBe(before - 1);
+  // DELETE goes through the site's process, which takes off what the undo left.
+  const gone = await platform.call('DELETE', `/api/v1/sites/${made.id}`, { token: tenantA.token });
+  expect(gone.status).toBe(202);
+  expect(gone.body.status).toBe('removing');
+  await eventually(
+    () => platform.call('GET', `/api/v1/sites/${made.id}`, { token: tenantA.token }),
+    (r) => r.status === 404,
+  );
+  expect(existsSync(codeSpace(made.id))).toBe(false);
+  expect(existsSync(path.join(hostRoot, 'vhosts', `site-${key}.conf`))).toBe(false);
+  expect((await platform.call('GET', `/api/v1/databases?siteId=${made.id}`, { token: tenantA.token })).body.total).toBe(
+    0,
+  );
+  expect(await freeSitesOfHost()).toBe(before);
 }, 90_000);

@@ -18,6 +18,7 @@ import { Migration20261202043000OrderIdempotency } from './20261202043000-order-
 import { Migration20261202061000OrderIdempotencyClaims } from './20261202061000-order-idempotency-claims';
 import { Migration20261202044000SiteFtp } from './20261202044000-site-ftp';
 import { Migration20261202044500ListIndexes } from './20261202044500-list-indexes';
+import { Migration20261202055500SiteCleanupFailure } from './20261202055500-site-cleanup-failure';
 
 /** Checked-in migrations, applied in this order on SQLite and MySQL/MariaDB alike. */
 export const migrationsList: MigrationObject[] = [
@@ -39,5 +40,6 @@ export const migrationsList: MigrationObject[] = [
   { name: '20261202043000-order-idempotency', class: Migration20261202043000OrderIdempotency },
   { name: '20261202044500-list-indexes', class: Migration20261202044500ListIndexes },
   { name: '20261202044000-site-ftp', class: Migration20261202044000SiteFtp },
+  { name: '20261202055500-site-cleanup-failure', class: Migration20261202055500SiteCleanupFailure },
   { name: '20261202061000-order-idempotency-claims', class: Migration20261202061000OrderIdempotencyClaims },
 ];
