@@ -6,6 +6,7 @@ import type { DecommissionInput, DecommissionProgress } from '../../workflows/de
 import type { DrainHostInput, DrainProgress } from '../../workflows/drain-host';
 import type { EvacuateInput, EvacuationProgress } from '../../workflows/evacuate';
 import type { HostSweepInput, HostSweepResult } from '../../workflows/host-sweep';
+import { waitFor } from '../support/eventually';
 import { startTestPlatform, type TestPlatform } from '../support/platform';
 import { eventually, startHaSim, untilAwaitingRelease, type HaSim } from './support';
 
@@ -113,7 +114,12 @@ describe('failure envelopes of the hosts: drain, sweep, held evacuation (real Te
     await h.seed('compute-03', 1, { prefix: 'retried' });
     expect((await sweep()).failed).toEqual([]);
     await h.admin('POST', '/hosts/compute-03/crash');
-    await new Promise((r) => setTimeout(r, 500)); // past the simulator's heartbeat timeout
+    // Nova reports its compute service down once the simulator's heartbeat timeout has passed: that is the miss.
+    await waitFor(
+      'compute-03 reported down',
+      () => service('compute-03'),
+      (s) => s.state === 'down',
+    );
     expect((await sweep()).failed).toEqual([]); // one miss
     // An `evacuate-compute-03` that never runs (no worker polls its queue) and is then lost (terminated): the sweep's
     // start is refused while it exists, and it ends without having begun anything.
