@@ -302,6 +302,17 @@ describeRoot('FTP access to a site', () => {
     expect((await platform.call('GET', `/api/v1/sites/${c.id}/ftp`, { token: c.token })).status).toBe(404);
     expect((await platform.call('POST', `/api/v1/sites/${c.id}/ftp/password`, { token: c.token })).status).toBe(404);
   });
+
+  it('a failed site removed at once loses its FTP record too', async () => {
+    const d = await orderSite(a.token, 'ftp-failed');
+    const em = platform.deps.orm.em.fork();
+    expect(await em.count(SiteFtpAccount, { siteId: d.id })).toBe(1);
+    // As a provisioning whose undo finished leaves it.
+    await em.nativeUpdate(Site, { id: d.id }, { status: 'failed', failure: 'set up failed (test)' });
+    const gone = await platform.call('DELETE', `/api/v1/sites/${d.id}`, { token: d.token });
+    expect(gone).toMatchObject({ status: 202, body: { status: 'removed' } });
+    expect(await em.fork().count(SiteFtpAccount, { siteId: d.id })).toBe(0);
+  });
 });
 
 describe('a host without pure-ftpd', () => {
