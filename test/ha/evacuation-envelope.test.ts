@@ -3,9 +3,8 @@ import type { Payload } from '@temporalio/common';
 import { HaEvacuation, HaHost } from '../../domain/entities';
 import { processKeyring } from '../../domain/secrets/config-keys';
 import { EncryptionCodec } from '../../workers/data-converter';
-import type { EvacuateInput } from '../../workflows/evacuate';
 import { startTestPlatform, type TestPlatform } from '../support/platform';
-import { eventually, startHaSim, untilAwaitingRelease, type HaSim } from './support';
+import { eventually, startEvacuation, startHaSim, untilAwaitingRelease, type HaSim } from './support';
 
 describe('evacuation failure envelope (real Temporal, simulator)', () => {
   let h: HaSim;
@@ -22,21 +21,7 @@ describe('evacuation failure envelope (real Temporal, simulator)', () => {
     await h?.close();
   });
 
-  const evacuate = (hostname: string) =>
-    p.temporal.client.workflow.start('evacuateWorkflow', {
-      taskQueue: p.deps.queues.orchestration,
-      workflowId: `evacuate-${hostname}`,
-      args: [
-        {
-          hostname,
-          failedAt: new Date().toISOString(),
-          trigger: 'operator',
-          concurrency: 3,
-          maxAttempts: 2,
-          serverTimeoutMs: 20_000,
-        } satisfies EvacuateInput,
-      ],
-    });
+  const evacuate = (hostname: string) => startEvacuation(p, hostname);
   const evacuation = (hostname: string) => p.db.orm.em.fork().findOneOrFail(HaEvacuation, { hostname });
   const hostRow = (hostname: string) => p.db.orm.em.fork().findOneOrFail(HaHost, { hostname });
   /** Releases the host through the API, then expects the workflow released and the host watched again, unfenced. */
@@ -59,6 +44,16 @@ describe('evacuation failure envelope (real Temporal, simulator)', () => {
     const decoded = await new EncryptionCodec(processKeyring()).decode(inputs);
     return decoded.map((x) => JSON.parse(Buffer.from(x.data!).toString()) as { event: string; summary: string });
   };
+  /** The `evacuation_unrecovered` alarm, once asked for (the workflow shows awaiting_release before it raises it). */
+  const unrecoveredAlarm = async (handle: WorkflowHandle) =>
+    (
+      await eventually(
+        () => alarmsRaised(handle),
+        (a) => a.some((x) => x.event === 'evacuation_unrecovered'),
+        10_000,
+        100,
+      )
+    ).find((a) => a.event === 'evacuation_unrecovered');
 
   it('marks a server it loses track of mid-rebuild unrecovered with the cause, evacuates the others, and releases', async () => {
     const ids = await h.seed('compute-01', 3, { prefix: 'lost' });
@@ -80,7 +75,7 @@ describe('evacuation failure envelope (real Temporal, simulator)', () => {
     expect(lost.error).toMatch(/lost after its rebuild on compute-0[23] was asked: .*404/);
     for (const id of ids.slice(1)) expect((await h.server(id)).host).not.toBe('compute-01');
     expect(await evacuation('compute-01')).toMatchObject({ status: 'partial', evacuatedServers: 2 });
-    expect((await alarmsRaised(handle)).map((a) => a.event)).toContain('evacuation_unrecovered');
+    expect((await unrecoveredAlarm(handle))?.event).toBe('evacuation_unrecovered');
     await releaseThroughApi(handle, 'compute-01');
   }, 90_000);
 
@@ -98,7 +93,7 @@ describe('evacuation failure envelope (real Temporal, simulator)', () => {
     expect(rec.status).toBe('failed');
     expect(rec.finishedAt).toBeTruthy();
     expect((await hostRow('compute-02')).note).toMatch(/^evacuation failed: .*400/);
-    const alarm = (await alarmsRaised(handle)).find((a) => a.event === 'evacuation_unrecovered');
+    const alarm = await unrecoveredAlarm(handle);
     expect(alarm?.summary).toMatch(/evacuation of compute-02 failed/);
     await releaseThroughApi(handle, 'compute-02');
   }, 90_000);
