@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { ApplicationFailure } from '@temporalio/common';
 import type { Orm } from '../../domain/db/orm';
-import { CloudResource, Product } from '../../domain/entities';
+import { CloudResource, Product, QuotaReservation } from '../../domain/entities';
 import { resizeTargetOf, type ResizeTarget } from '../../domain/operate/server-actions';
 import { zeroAmounts, type QuotaAmounts } from '../../domain/quota/resources';
 import { QuotaExceededError, reserveQuota, returnUsageOnce, settleReservation } from './quota-store';
@@ -92,12 +92,20 @@ export function giveBackKey(key: string): string {
 
 /**
  * Notes on the record that the action `key` holds a reservation, written before the reservation is taken (a crash in
- * between leaves a note without a reservation, which nothing settles); a retry writes the same note.
+ * between, or a refusal, leaves a note without a reservation, which nothing settles); a retry writes the same note.
+ * Notes of earlier actions whose reservation has ended are dropped (the server's actions run one at a time).
  */
 async function noteHeld(orm: Orm, resourceId: string, key: string, held: HeldServerAction): Promise<void> {
   const { em, r, spec } = await serverRow(orm, resourceId);
   if (spec.heldActions?.[key]) return;
-  r.spec = { ...spec, heldActions: { ...spec.heldActions, [key]: held } };
+  const earlier = Object.keys(spec.heldActions ?? {});
+  const live = new Set(
+    earlier.length
+      ? (await em.find(QuotaReservation, { orderId: earlier, state: 'reserved' })).map((x) => x.orderId)
+      : [],
+  );
+  const kept = Object.entries(spec.heldActions ?? {}).filter(([k]) => live.has(k));
+  r.spec = { ...spec, heldActions: { ...Object.fromEntries(kept), [key]: held } };
   await em.flush();
 }
 

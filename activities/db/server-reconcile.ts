@@ -26,7 +26,6 @@ export function createServerReconcileActivities(orm: Orm) {
     /**
      * Resizes and unshelves whose reservation has been held, unchanged, for `graceMs`: reservations that belong to no
      * order and no directly made resource, matched to the server whose record notes the action (`spec.heldActions`).
-     * Notes of actions whose reservation has ended are dropped on the way.
      */
     async findHeldServerReservations({
       graceMs,

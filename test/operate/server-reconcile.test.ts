@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { readQuota } from '../../activities/db/quota-store';
-import { QuotaReservation } from '../../domain/entities';
+import { CloudResource, QuotaReservation } from '../../domain/entities';
 import { instanceWorkflowId } from '../../workflows/instance-action';
 import { orderReconcileWorkflow } from '../../workflows/order-reconcile';
 import { eventually, startOperateRig, type OperateRig } from './support';
@@ -110,6 +110,9 @@ describe('server actions of a terminated server workflow, settled by the reconci
     const q2 = await quota();
     expect(q2.reserved).toMatchObject({ vcpus: q0.reserved.vcpus, ramMb: q0.reserved.ramMb });
     expect(q2.used).toMatchObject({ vcpus: q0.used.vcpus + 4, ramMb: q0.used.ramMb + 2048 });
+    // Every action recorded done: no server notes a held action any more.
+    for (const id of [vm.id, kept.id])
+      expect((await rig.p.db.orm.em.fork().findOneOrFail(CloudResource, { id })).spec.heldActions).toEqual({});
   });
 
   it('an unshelve whose workflow was terminated after Nova took it is recorded unshelved and shows failed', async () => {
