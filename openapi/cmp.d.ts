@@ -5197,7 +5197,7 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** Bring a fenced host back after its evacuation (hosts:operate) */
+        /** Bring a fenced host back after its evacuation, also when its evacuation workflow is gone (hosts:operate) */
         post: {
             parameters: {
                 query?: never;

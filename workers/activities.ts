@@ -30,6 +30,7 @@ import { createServerChangeActivities } from '../activities/db/server-changes';
 import { createBillingActivities } from '../activities/billing';
 import { createDriftRecordActivities } from '../activities/db/resources-drift';
 import { createResourceReconcileActivities } from '../activities/db/resources-reconcile';
+import { createServerReconcileActivities } from '../activities/db/server-reconcile';
 import { createReportActivities } from '../activities/reports/write-report';
 import { createAccountReleaseActivities } from '../activities/db/account-release';
 import { createOperateOpenStackActivities } from '../activities/openstack/operate';
@@ -83,6 +84,7 @@ export function orchestrationActivities(deps: ActivityDeps) {
     ...createOrderActivities(deps.orm),
     ...createOrderReconcileActivities(deps.orm),
     ...createResourceReconcileActivities(deps.orm),
+    ...createServerReconcileActivities(deps.orm),
     ...createAlarmRecordActivities(deps.orm),
     ...createPlatformAlarmActivities(deps.alertmanagerUrl, undefined, deps.orm),
     ...createBillingActivities(deps.orm),

@@ -128,9 +128,33 @@ export async function drainHostWorkflow(input: DrainHostInput): Promise<DrainPro
   }
 }
 
-/** `enable-host-<hostname>`: ends maintenance, the host takes servers again. */
-export async function enableHostWorkflow(input: { hostname: string }): Promise<void> {
+export interface EnableHostInput {
+  hostname: string;
+  /**
+   * Release a host an evacuation left held (fenced or failed) whose workflow is gone, as that workflow's release would:
+   * lift the fence when it forced the host down, end the evacuation's record if it still runs, release the host.
+   */
+  release?: { evacuationId: string | null; unfence: boolean; cause: string };
+}
+
+/** Patch of the release of a host held by an evacuation whose workflow is gone (through this workflow). */
+export const RELEASE_WITHOUT_EVACUATION_PATCH = 'host-release-without-evacuation';
+export const releaseHostWorkflowId = (hostname: string) => `release-host-${hostname}`;
+
+/**
+ * `enable-host-<hostname>`: ends maintenance, the host takes servers again. Started as `release-host-<hostname>` with
+ * `release`: brings back a host whose evacuation workflow is gone (see EnableHostInput).
+ */
+export async function enableHostWorkflow(input: EnableHostInput): Promise<void> {
   const { db, cloud } = haActivities();
+  const { release } = input;
+  if (release && patched(RELEASE_WITHOUT_EVACUATION_PATCH)) {
+    if (release.unfence) await cloud.haUnfenceHost({ host: input.hostname });
+    if (release.evacuationId)
+      await db.haCloseAbandonedEvacuation({ evacuationId: release.evacuationId, cause: release.cause });
+    await db.haReleaseHost({ hostname: input.hostname });
+    return;
+  }
   await cloud.haSetHostEnabled({ host: input.hostname, enabled: true });
   await db.haSetMaintenance({ hostname: input.hostname, maintenance: false });
 }

@@ -5,6 +5,8 @@
  * order failed with the cause shown, its quota returned. Orders closed with their quota still held get it settled.
  * Resources operated directly (`resource-<id>`) left provisioning or deleting by a workflow that is gone (terminated,
  * or never started) are settled as that workflow's failure envelope would have (patch `resource-reconcile`).
+ * Resizes and unshelves holding a reservation whose `server-<id>` workflow is not running (terminated) are settled:
+ * the record follows Nova, the action recorded failed with the cause `terminated` (patch `server-reconcile`).
  */
 import { patched, proxyActivities, workflowInfo } from '@temporalio/workflow';
 import type { OrderActivities } from '../activities/db/orders';
@@ -15,9 +17,11 @@ import { queuesOf } from '../domain/task-queues';
 import { settleCloud } from './order-settle';
 import { resourceSettlement } from './resource-settle';
 import { retryPresets } from './retry-presets';
+import { settleStrandedServerActions, type SettledServerAction } from './server-reconcile';
 
 export const orderReconcileScheduleId = 'order-reconcile';
 export const resourceReconcilePatch = 'resource-reconcile';
+export const serverReconcilePatch = 'server-reconcile';
 
 export interface OrderReconcileInput {
   /** Orders changed more recently than this are left alone (their workflow may be starting). Default 10 minutes. */
@@ -32,6 +36,8 @@ export interface OrderReconcileSummary {
   quotaSettled: string[];
   /** Directly operated resources settled because their workflow was gone. */
   resourcesSettled?: Array<{ resourceId: string; from: string }>;
+  /** Server actions holding quota settled because their `server-<id>` workflow was gone. */
+  serverActionsSettled?: SettledServerAction[];
 }
 
 export async function orderReconcileWorkflow(input: OrderReconcileInput = {}): Promise<OrderReconcileSummary> {
@@ -57,6 +63,8 @@ export async function orderReconcileWorkflow(input: OrderReconcileInput = {}): P
     await db.settleOrderQuota({ orderId: h.orderId, outcome: h.status === 'delivered' ? 'commit' : 'release' });
   const summary: OrderReconcileSummary = { checked, settled, quotaSettled: holding.map((h) => h.orderId) };
   if (patched(resourceReconcilePatch)) summary.resourcesSettled = await settleStrandedResources();
+  if (patched(serverReconcilePatch))
+    summary.serverActionsSettled = await settleStrandedServerActions({ graceMs, limit });
   return summary;
 
   async function settleStrandedResources(): Promise<NonNullable<OrderReconcileSummary['resourcesSettled']>> {

@@ -302,6 +302,27 @@ export function createHaDbActivities(orm: Orm) {
     },
 
     /**
+     * An evacuation whose workflow is gone (terminated, or ended without settling) while its record still runs, at the
+     * release of its host: the record ends `failed`, its servers not seen ACTIVE elsewhere unrecovered with `cause` (Nova may
+     * still have rebuilt them: nothing watched). Plain
+     * overwrites, so running it twice changes nothing.
+     */
+    async haCloseAbandonedEvacuation(input: { evacuationId: string; cause: string }): Promise<void> {
+      const em = orm.em.fork();
+      const ev = await em.findOne(HaEvacuation, { id: input.evacuationId });
+      if (!ev || ev.status !== 'running') return;
+      ev.status = 'failed';
+      ev.finishedAt = new Date();
+      ev.items = ev.items.map((x) =>
+        x.status === 'active'
+          ? x
+          : { ...x, status: 'unrecovered' as const, error: x.error ?? `not known recovered: ${input.cause}` },
+      );
+      ev.evacuatedServers = ev.items.filter((x) => x.status === 'active').length;
+      await em.flush();
+    },
+
+    /**
      * A failure envelope's visible end: the host's note says why it is held and what can be done, and the audit log
      * gets one `failure` entry for the run. Running it twice writes the same note and no second entry.
      */

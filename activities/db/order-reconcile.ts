@@ -1,9 +1,8 @@
-import { Context } from '@temporalio/activity';
-import { WorkflowNotFoundError } from '@temporalio/client';
 import type { Orm } from '../../domain/db/orm';
 import { Order, OrderItem, QuotaReservation } from '../../domain/entities';
 import type { OrderStatus } from '../../domain/orders/state-machine';
 import { orderWorkflowId } from '../../workflows/order';
+import { workflowProcessState, type ProcessState } from './process-state';
 
 /** An order not yet closed whose workflow the reconciler checks. */
 export interface OpenOrder {
@@ -12,7 +11,7 @@ export interface OpenOrder {
   itemIds: string[];
 }
 
-export type OrderProcessState = 'running' | 'closed' | 'missing';
+export type OrderProcessState = ProcessState;
 
 const open: OrderStatus[] = ['submitted', 'pending_approval', 'approved', 'provisioning'];
 
@@ -46,13 +45,7 @@ export function createOrderReconcileActivities(orm: Orm) {
 
     /** Whether the order's workflow runs, has closed, or never started (Temporal through the worker's client). */
     async orderProcessState({ orderId }: { orderId: string }): Promise<OrderProcessState> {
-      try {
-        const d = await Context.current().client.workflow.getHandle(orderWorkflowId(orderId)).describe();
-        return d.status.name === 'RUNNING' ? 'running' : 'closed';
-      } catch (e) {
-        if (e instanceof WorkflowNotFoundError) return 'missing';
-        throw e;
-      }
+      return workflowProcessState(orderWorkflowId(orderId));
     },
 
     /** Orders closed while their reservation is still held (closed before the quota was settled). */

@@ -1,9 +1,8 @@
-import { Context } from '@temporalio/activity';
-import { WorkflowNotFoundError } from '@temporalio/client';
 import type { Orm } from '../../domain/db/orm';
 import { CloudResource, Tenant } from '../../domain/entities';
 import type { OperatedKind } from '../openstack/operate-resources';
 import { resourceWorkflowId } from '../../workflows/resource-operation';
+import { workflowProcessState, type ProcessState } from './process-state';
 
 /** A directly operated resource left in an in-progress status, which the reconciler checks. */
 export interface StrandedResource {
@@ -57,14 +56,8 @@ export function createResourceReconcileActivities(orm: Orm) {
     },
 
     /** Whether the resource's `resource-<id>` workflow runs, has closed, or never started. */
-    async resourceProcessState({ resourceId }: { resourceId: string }): Promise<'running' | 'closed' | 'missing'> {
-      try {
-        const d = await Context.current().client.workflow.getHandle(resourceWorkflowId(resourceId)).describe();
-        return d.status.name === 'RUNNING' ? 'running' : 'closed';
-      } catch (e) {
-        if (e instanceof WorkflowNotFoundError) return 'missing';
-        throw e;
-      }
+    async resourceProcessState({ resourceId }: { resourceId: string }): Promise<ProcessState> {
+      return workflowProcessState(resourceWorkflowId(resourceId));
     },
   };
 }

@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { ApplicationFailure } from '@temporalio/common';
 import type { Orm } from '../../domain/db/orm';
-import { CloudResource, Product } from '../../domain/entities';
+import { CloudResource, Product, QuotaReservation } from '../../domain/entities';
 import { resizeTargetOf, type ResizeTarget } from '../../domain/operate/server-actions';
 import { zeroAmounts, type QuotaAmounts } from '../../domain/quota/resources';
 import { QuotaExceededError, reserveQuota, returnUsageOnce, settleReservation } from './quota-store';
@@ -25,7 +25,17 @@ interface ServerSpec {
   /** The vCPUs and RAM a shelved-offloaded server gave back, taken again on unshelve. */
   shelvedQuota?: { vcpus: number; ramMb: number } | null;
   lifecycle?: ServerLifecycleEvent[];
+  /** Actions that took a reservation and have not been recorded done, by key: what the reconciler settles when the workflow is gone. */
+  heldActions?: Record<string, HeldServerAction>;
   [k: string]: unknown;
+}
+
+/** A resize or unshelve holding a quota reservation (under its key) while it is under way or awaits confirmation. */
+export interface HeldServerAction {
+  action: 'resize' | 'unshelve';
+  at: string;
+  /** A resize's target. */
+  flavor?: ResizeTarget;
 }
 
 /** A change of the server made by the action `key`, taking effect `at`. */
@@ -80,6 +90,31 @@ export function giveBackKey(key: string): string {
   return `${h.slice(0, 8)}-${h.slice(8, 12)}-5${h.slice(13, 16)}-8${h.slice(17, 20)}-${h.slice(20, 32)}`;
 }
 
+/**
+ * Notes on the record that the action `key` holds a reservation, written before the reservation is taken (a crash in
+ * between, or a refusal, leaves a note without a reservation, which nothing settles); a retry writes the same note.
+ * Notes of earlier actions whose reservation has ended are dropped (the server's actions run one at a time).
+ */
+async function noteHeld(orm: Orm, resourceId: string, key: string, held: HeldServerAction): Promise<void> {
+  const { em, r, spec } = await serverRow(orm, resourceId);
+  if (spec.heldActions?.[key]) return;
+  const earlier = Object.keys(spec.heldActions ?? {});
+  const live = new Set(
+    earlier.length
+      ? (await em.find(QuotaReservation, { orderId: earlier, state: 'reserved' })).map((x) => x.orderId)
+      : [],
+  );
+  const kept = Object.entries(spec.heldActions ?? {}).filter(([k]) => live.has(k));
+  r.spec = { ...spec, heldActions: { ...Object.fromEntries(kept), [key]: held } };
+  await em.flush();
+}
+
+/** The held actions without `key` (recorded done). */
+export function heldWithout(spec: { heldActions?: Record<string, HeldServerAction> }, key: string) {
+  const { [key]: _done, ...rest } = spec.heldActions ?? {};
+  return rest;
+}
+
 const withEvent = (spec: ServerSpec, e: ServerLifecycleEvent): ServerLifecycleEvent[] => [...(spec.lifecycle ?? []), e];
 const hasEvent = (spec: ServerSpec, id: string) => (spec.lifecycle ?? []).some((e) => e.id === id);
 
@@ -101,6 +136,7 @@ export function createServerChangeActivities(orm: Orm) {
         vcpus: Math.max(0, flavor.vcpus - now.vcpus),
         ramMb: Math.max(0, flavor.ramMb - now.ramMb),
       };
+      await noteHeld(orm, resourceId, key, { action: 'resize', at: new Date().toISOString(), flavor });
       await reserveOrRefuse(orm, r.tenantId, key, amounts, 'resize');
       return { from: now };
     },
@@ -168,6 +204,7 @@ export function createServerChangeActivities(orm: Orm) {
           },
           price,
           quota: { ...zeroAmounts(), instances: 1, ...spec.quota, vcpus: flavor.vcpus, ramMb: flavor.ramMb },
+          heldActions: heldWithout(spec, key),
           lifecycle: withEvent(spec, {
             id: key,
             type: 'resized',
@@ -213,6 +250,7 @@ export function createServerChangeActivities(orm: Orm) {
       const { r, spec } = await serverRow(orm, resourceId);
       const back = spec.shelvedQuota;
       if (!back) return;
+      await noteHeld(orm, resourceId, key, { action: 'unshelve', at: new Date().toISOString() });
       await reserveOrRefuse(
         orm,
         r.tenantId,
@@ -231,6 +269,7 @@ export function createServerChangeActivities(orm: Orm) {
           ...spec,
           quota: { ...zeroAmounts(), instances: 1, ...spec.quota, vcpus: back.vcpus, ramMb: back.ramMb },
           shelvedQuota: null,
+          heldActions: heldWithout(spec, key),
           lifecycle: withEvent(spec, { id: key, type: 'unshelved', at }),
         };
         await em.flush();

@@ -25,6 +25,7 @@ import { hostnameParam, optionalBody, queryParams } from '../lib/validate';
 import { requireAuth, requirePermission } from '../middleware/authenticate';
 import type { AppEnv, Ctx } from '../deps';
 import { drainInput, evacuateInput } from '../services/ha';
+import { releaseWithoutEvacuation } from '../services/host-release';
 import { operationError } from '../services/resource-operations';
 import { hostView } from '../views/ha';
 import { requestBody } from '../lib/request-schemas';
@@ -174,8 +175,17 @@ hostsRouter.post('/:hostname/release', requirePermission('hosts:operate'), async
   c.set('audit', { action: 'host.release', targetType: 'host', targetId: host.hostname });
   const handle = c.get('deps').temporal.workflow.getHandle(workflowId);
   const desc = await handle.describe().catch(() => undefined);
-  if (!desc || desc.status.name !== ('RUNNING' satisfies WorkflowExecutionStatusName))
-    throw conflict(`host ${host.hostname} has no evacuation holding it fenced`, { state: host.state });
+  if (!desc || desc.status.name !== ('RUNNING' satisfies WorkflowExecutionStatusName)) {
+    // No workflow holds the host (terminated, or ended without releasing it): the API releases it through the same steps.
+    const evacuation = desc?.status.name ?? 'none';
+    c.set('audit', {
+      action: 'host.release',
+      targetType: 'host',
+      targetId: host.hostname,
+      details: { withoutWorkflow: true, evacuation, state: host.state },
+    });
+    return c.json({ workflowId: await releaseWithoutEvacuation(c, host, evacuation) }, 202);
+  }
   const progress = await handle.query(evacuationProgressQuery);
   if (progress.phase !== 'awaiting_release')
     throw conflict(`the evacuation of ${host.hostname} is still ${progress.phase}`, { phase: progress.phase });

@@ -11,6 +11,7 @@ import {
   instanceProgressQuery,
   instanceWorkflowId,
   requestActionUpdate,
+  type ActionRecord,
   type InstanceOpsProgress,
 } from '../../workflows/instance-action';
 import { conflict } from '../lib/api-error';
@@ -125,12 +126,30 @@ async function update<T>(
 
 async function progressOf(client: Client, r: CloudResource): Promise<InstanceOpsProgress> {
   try {
-    return await client.workflow.getHandle(instanceWorkflowId(r.id)).query(instanceProgressQuery);
+    return withEndedActions(await client.workflow.getHandle(instanceWorkflowId(r.id)).query(instanceProgressQuery), r);
   } catch (e) {
     if (e instanceof WorkflowNotFoundError)
-      return { resourceId: r.id, serverId: r.openstackId ?? '', state: 'idle', current: null, history: [] };
+      return withEndedActions(
+        { resourceId: r.id, serverId: r.openstackId ?? '', state: 'idle', current: null, history: [] },
+        r,
+      );
     throw e;
   }
+}
+
+/**
+ * The workflow's progress with the actions the reconciler ended after their workflow was terminated (kept on the
+ * record): such an action is no longer current, and is listed failed among the finished ones, newest first.
+ */
+function withEndedActions(p: InstanceOpsProgress, r: CloudResource): InstanceOpsProgress {
+  const ended = (r.spec as { endedActions?: ActionRecord[] }).endedActions ?? [];
+  if (!ended.length) return p;
+  const endedIds = new Set(ended.map((a) => a.id));
+  const current = p.current && endedIds.has(p.current.id) ? null : p.current;
+  const history = [...ended.filter((a) => !p.history.some((h) => h.id === a.id)), ...p.history].sort((a, b) =>
+    (b.finishedAt ?? '').localeCompare(a.finishedAt ?? ''),
+  );
+  return { ...p, current, state: p.state === 'busy' && !current ? 'idle' : p.state, history };
 }
 
 export const instancesRouter = new Hono<AppEnv>();

@@ -80,6 +80,21 @@ describe('isolation: QoS bandwidth limits on ports, listener session limits (Tem
     await expect(fx.os.network.getQosPolicy(r.body.policyId)).rejects.toMatchObject({ status: 404 });
   });
 
+  it('undoes a bandwidth limit Neutron refuses half way: the rule and policy it made removed, the ports as they were', async () => {
+    const policies = () => fx.os.network.listQosPolicies({ name: `cmp-bw-${serverId}` });
+    expect(await policies()).toEqual([]);
+    // The policy and its rule are made, then binding a port is refused (400: not retried).
+    sim.cloud.faults.add({ method: 'PUT', path: '/network/v2\\.0/ports/[^/]+$', status: 400, remaining: 1 });
+    const r = await p.call('PUT', `/api/v1/isolation/servers/${resourceId}/bandwidth-limit`, {
+      token: tenant.token,
+      body: { maxKbps: 7_000 },
+    });
+    sim.cloud.faults.clear();
+    expect(r.status).toBe(422);
+    expect(await policies()).toEqual([]);
+    for (const port of await ports()) expect(port.qos_policy_id).toBeNull();
+  });
+
   it("sets a group's listener connection_limit, and refuses other tenants and unknown listeners", async () => {
     const g = await p.call('POST', '/api/v1/scaling-groups', {
       token: tenant.token,

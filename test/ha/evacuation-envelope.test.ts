@@ -3,9 +3,8 @@ import type { Payload } from '@temporalio/common';
 import { HaEvacuation, HaHost } from '../../domain/entities';
 import { processKeyring } from '../../domain/secrets/config-keys';
 import { EncryptionCodec } from '../../workers/data-converter';
-import type { EvacuateInput } from '../../workflows/evacuate';
 import { startTestPlatform, type TestPlatform } from '../support/platform';
-import { eventually, startHaSim, untilAwaitingRelease, type HaSim } from './support';
+import { eventually, startEvacuation, startHaSim, untilAwaitingRelease, type HaSim } from './support';
 
 describe('evacuation failure envelope (real Temporal, simulator)', () => {
   let h: HaSim;
@@ -22,21 +21,7 @@ describe('evacuation failure envelope (real Temporal, simulator)', () => {
     await h?.close();
   });
 
-  const evacuate = (hostname: string) =>
-    p.temporal.client.workflow.start('evacuateWorkflow', {
-      taskQueue: p.deps.queues.orchestration,
-      workflowId: `evacuate-${hostname}`,
-      args: [
-        {
-          hostname,
-          failedAt: new Date().toISOString(),
-          trigger: 'operator',
-          concurrency: 3,
-          maxAttempts: 2,
-          serverTimeoutMs: 20_000,
-        } satisfies EvacuateInput,
-      ],
-    });
+  const evacuate = (hostname: string) => startEvacuation(p, hostname);
   const evacuation = (hostname: string) => p.db.orm.em.fork().findOneOrFail(HaEvacuation, { hostname });
   const hostRow = (hostname: string) => p.db.orm.em.fork().findOneOrFail(HaHost, { hostname });
   /** Releases the host through the API, then expects the workflow released and the host watched again, unfenced. */

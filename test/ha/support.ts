@@ -1,7 +1,8 @@
 import type { WorkflowHandle } from '@temporalio/client';
 import { openCloud, type CloudAccount, type OpenStackClient } from '../../activities/openstack';
 import type { HaActivitySettings } from '../../activities/openstack/ha';
-import type { EvacuationProgress } from '../../workflows/evacuate';
+import type { EvacuateInput, EvacuationProgress } from '../../workflows/evacuate';
+import type { TestPlatform } from '../support/platform';
 import { startSimulator, type RunningSimulator, type StartSimulatorOptions } from '../../simulator/server';
 import { eventually } from '../support/eventually';
 
@@ -15,6 +16,23 @@ export const untilAwaitingRelease = (handle: WorkflowHandle, ms = 60_000) =>
     ms,
     250,
   );
+
+/** Starts `evacuate-<hostname>` as an operator's evacuation would (three at once, two attempts, 20 s a server). */
+export const startEvacuation = (p: TestPlatform, hostname: string) =>
+  p.temporal.client.workflow.start('evacuateWorkflow', {
+    taskQueue: p.deps.queues.orchestration,
+    workflowId: `evacuate-${hostname}`,
+    args: [
+      {
+        hostname,
+        failedAt: new Date().toISOString(),
+        trigger: 'operator',
+        concurrency: 3,
+        maxAttempts: 2,
+        serverTimeoutMs: 20_000,
+      } satisfies EvacuateInput,
+    ],
+  });
 
 export interface HaSim {
   sim: RunningSimulator;

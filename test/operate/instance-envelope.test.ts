@@ -24,25 +24,12 @@ describe('instance operations failure envelope (real Temporal, SQLite, simulator
   const quota = () => readQuota(rig.p.db.orm, owner.tenantId);
 
   it('a cancellation during a resize returns its reservation and leaves the action failed and the server idle', async () => {
-    const product = await rig.p.call('POST', '/api/v1/catalog/products', {
-      token: operator,
-      body: {
-        kind: 'flavor',
-        name: `resize-cancel-${Date.now()}`,
-        vcpus: 2,
-        ramMb: 1024,
-        diskGb: 1,
-        bandwidthMbps: 100,
-        hourlyPrice: 0.04,
-        monthlyPrice: 28.8,
-      },
-    });
-    expect(product.status).toBe(201);
+    const flavorId = await rig.catalogFlavor(operator, 'resize-cancel');
     const vm = await rig.server(owner);
     const q0 = await quota();
     // Nova takes the resize late: the cancellation arrives while it is asked.
     await rig.fault({ method: 'POST', path: `^/compute/v2.1/servers/${vm.openstackId}/action$`, latencyMs: 2000 });
-    const r = await act(vm.id, { action: 'resize', flavorId: product.body.id });
+    const r = await act(vm.id, { action: 'resize', flavorId });
     expect(r.status).toBe(202);
     expect((await quota()).reserved.vcpus - q0.reserved.vcpus).toBe(1);
     await rig.p.temporal.client.workflow.getHandle(instanceWorkflowId(vm.id)).cancel();

@@ -19,6 +19,8 @@ export interface OperateRig {
   tenant(): Promise<{ token: string; tenantId: string; projectId: string; cloud: OpenStackClient }>;
   /** A server made directly in the tenant's project (as provisioning would), recorded as the tenant's resource using one instance of quota. */
   server(t: { tenantId: string; cloud: OpenStackClient }, name?: string, networkId?: string): Promise<CloudResource>;
+  /** A catalog flavor product (2 vCPUs, 1 GB RAM, 1 GB disk unless told) made by `token` (an operator); answers its id. */
+  catalogFlavor(token: string, name: string, size?: { vcpus: number; ramMb: number; diskGb: number }): Promise<string>;
   fault(rule: {
     method?: string;
     path: string;
@@ -88,6 +90,21 @@ export async function startOperateRig(env: Record<string, string> = {}): Promise
       });
       await em.persistAndFlush(r);
       return r;
+    },
+    async catalogFlavor(token, name, size = { vcpus: 2, ramMb: 1024, diskGb: 1 }) {
+      const r = await p.call('POST', '/api/v1/catalog/products', {
+        token,
+        body: {
+          kind: 'flavor',
+          name: `${name}-${Date.now()}`,
+          ...size,
+          bandwidthMbps: 100,
+          hourlyPrice: 0.04,
+          monthlyPrice: 28.8,
+        },
+      });
+      if (r.status !== 201) throw new Error(`flavor product: ${r.status} ${JSON.stringify(r.body)}`);
+      return r.body.id as string;
     },
     async fault(rule) {
       const res = await fetch(`${sim.url}/sim-admin/faults`, {
