@@ -148,6 +148,8 @@ export const configSchema = z.object({
   ORDER_IDEMPOTENCY_WAIT_SECONDS: seconds.default(10),
   ORDER_IDEMPOTENCY_ABANDONED_SECONDS: seconds.default(600),
   PROVISION_ACTIVE_TIMEOUT_SECONDS: seconds.default(600),
+  /** Start-to-close bound of each short provisioning call, after which one on a dead worker runs elsewhere. */
+  PROVISION_ACTIVITY_TIMEOUT_SECONDS: seconds.default(60),
   PROMETHEUS_URL: z.string().url().optional(),
   PROMETHEUS_PORT: port.default(9090),
   AUTOSCALING_CPU_METRIC: z

@@ -41,6 +41,11 @@ export interface OrderWorkflowInput {
   /** Runs of a failing item before the order gives up (failures marked non-retryable stop at once). */
   itemAttempts: number;
   activeTimeoutMs: number;
+  /**
+   * Start-to-close bound of each short cloud call (the order's and its items' provisioning steps): how long a call on a
+   * worker that died waits before another worker runs it. Absent in orders from before it: one minute, as then.
+   */
+  activityTimeoutMs?: number;
 }
 
 export interface OrderDecision {
@@ -100,7 +105,7 @@ export async function orderWorkflow(input: OrderWorkflowInput): Promise<OrderPro
   const db: OrderDb = patched(orderLocalDbPatch) ? localDb : remoteDb;
   const cloud = proxyActivities<ProvisionActivities>({
     taskQueue: queuesOf(workflowInfo().taskQueue).openstack,
-    startToCloseTimeout: '1 minute',
+    startToCloseTimeout: input.activityTimeoutMs ?? '1 minute',
     retry: retryPresets.openstack,
   });
   const progress: OrderProgress = {
@@ -309,6 +314,8 @@ async function provisionWithRetries(
             spec: item.spec,
             flavor: input.flavors[item.id] ?? null,
             activeTimeoutMs: input.activeTimeoutMs,
+            // Only when set, so the child's input of an order from before it stays as recorded.
+            ...(input.activityTimeoutMs === undefined ? {} : { activityTimeoutMs: input.activityTimeoutMs }),
           },
         ],
       });

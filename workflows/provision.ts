@@ -19,6 +19,8 @@ export interface ProvisionInput {
   /** Flavor sizing of a server item, resolved from the catalog at submission. */
   flavor?: { name: string; vcpus: number; ramMb: number; diskGb: number } | null;
   activeTimeoutMs: number;
+  /** Start-to-close bound of each short cloud call (OrderWorkflowInput.activityTimeoutMs); one minute when absent. */
+  activityTimeoutMs?: number;
 }
 
 export interface ProvisionStep {
@@ -52,7 +54,7 @@ function cloud(startToClose: Duration, heartbeat?: Duration) {
 export async function provisionItemWorkflow(input: ProvisionInput): Promise<ProvisionResult> {
   const steps: ProvisionStep[] = [];
   setHandler(provisionProgressQuery, () => steps);
-  const quick = cloud('1 minute');
+  const quick = cloud(input.activityTimeoutMs ?? '1 minute');
   const compensations: Array<{ kind: CloudResourceKind; openstackId: string }> = [];
   let projectId = '';
 
@@ -116,7 +118,7 @@ async function provisionSpec(
   step: Step,
   created: Created,
 ): Promise<Record<string, unknown>> {
-  const quick = cloud('1 minute');
+  const quick = cloud(input.activityTimeoutMs ?? '1 minute');
   const waiting = cloud(input.activeTimeoutMs + 60_000, '15 seconds');
   const spec = input.spec;
   switch (spec.kind) {

@@ -220,6 +220,7 @@ export async function submitOrder(
     expiryMs: settings.orderExpirySeconds * 1000,
     itemAttempts: cfg.ORDER_ITEM_ATTEMPTS,
     activeTimeoutMs: cfg.PROVISION_ACTIVE_TIMEOUT_SECONDS * 1000,
+    activityTimeoutMs: cfg.PROVISION_ACTIVITY_TIMEOUT_SECONDS * 1000,
   };
   return { order, items, input };
 }

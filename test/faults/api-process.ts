@@ -1,7 +1,8 @@
 /**
  * An API process of the fault campaign: the platform's app on a free loopback port, on the campaign's database,
  * Temporal queues (prefix) and simulator. Env: CMP_DATABASE_URL, TEMPORAL_ADDRESS, CMP_QUEUE_PREFIX, CMP_SIM_URL,
- * CMP_AUTH_SECRET (the same in every API process, so a token of one is good at the others), CMP_DATA_DIR.
+ * CMP_AUTH_SECRET (the same in every API process, so a token of one is good at the others), CMP_DATA_DIR, and
+ * PROVISION_ACTIVITY_TIMEOUT_SECONDS when set.
  * Prints `api-ready <port>` once it listens; the campaign kills it with SIGKILL.
  */
 import { serve } from '@hono/node-server';
@@ -28,6 +29,9 @@ async function main(): Promise<void> {
     ORDER_AUTO_APPROVE_MAX_MONTHLY: '1000000',
     LOG_LEVEL: 'silent',
     RATE_LIMITS: 'off',
+    ...(env.PROVISION_ACTIVITY_TIMEOUT_SECONDS
+      ? { PROVISION_ACTIVITY_TIMEOUT_SECONDS: env.PROVISION_ACTIVITY_TIMEOUT_SECONDS }
+      : {}),
   });
   const orm = await openOrm(cfg.database);
   const connection = await Connection.connect({ address: cfg.TEMPORAL_ADDRESS });

@@ -1,3 +1,4 @@
+import { OrderItem } from '../../domain/entities';
 import { pidAlive } from '../support/processes';
 import { waitForPort } from '../../scripts/lib/temporal-cli';
 import { runOrderBatch, type FaultRow } from './orders-batch';
@@ -11,7 +12,8 @@ describe('fault campaign: orders under faults on two APIs and two workers', () =
   let fr: FaultRig;
   const rows: FaultRow[] = [];
   beforeAll(async () => {
-    fr = await startFaultRig({ apis: 2, workers: 2 });
+    // A provisioning call on a killed worker runs elsewhere after 10 s instead of the default minute.
+    fr = await startFaultRig({ apis: 2, workers: 2, activityTimeoutSeconds: 10 });
   }, 120_000);
   afterAll(async () => {
     if (rows.length) console.log(rows.map((r) => JSON.stringify(r)).join('\n'));
@@ -72,5 +74,15 @@ describe('fault campaign: orders under faults on two APIs and two workers', () =
     // Only submissions cut by the API's death may fail (the client saw the error); every accepted order is delivered.
     expect(row.failed).toBeLessThanOrEqual(row.run - row.accepted);
     expect(row.acceptedDelivered).toBe(row.accepted);
+    // The shorter bound reached the provisioning workflows: their calls were scheduled with 10 s to run.
+    const item = await fr.rig.p.db.orm.em
+      .fork()
+      .findOneOrFail(OrderItem, { status: 'delivered' }, { orderBy: { id: 'desc' } });
+    const history = await fr.rig.p.temporal.client.workflow.getHandle(`provision-${item.id}`).fetchHistory();
+    const bounds = history.events!.flatMap((e) => {
+      const t = e.activityTaskScheduledEventAttributes?.startToCloseTimeout;
+      return t ? [Number(t.seconds)] : [];
+    });
+    expect(bounds).toContain(10);
   }, 180_000);
 });

@@ -49,7 +49,16 @@ export interface FaultRig {
   close(): Promise<void>;
 }
 
-export async function startFaultRig(opts: { apis: number; workers: number; buildMs?: number }): Promise<FaultRig> {
+export async function startFaultRig(opts: {
+  apis: number;
+  workers: number;
+  buildMs?: number;
+  /**
+   * PROVISION_ACTIVITY_TIMEOUT_SECONDS of the API processes: how long a provisioning call on a killed worker waits
+   * before another worker runs it (the platform's default, 60, when absent).
+   */
+  activityTimeoutSeconds?: number;
+}): Promise<FaultRig> {
   // Tenants register and are active at once (no e-mailed link), as in every suite.
   const rig = await startOrderRig({
     buildMs: opts.buildMs ?? 300,
@@ -63,6 +72,7 @@ export async function startFaultRig(opts: { apis: number; workers: number; build
     CMP_SIM_URL: rig.sim.url,
     CMP_AUTH_SECRET: authSecret,
     CMP_DATA_DIR: dataDir,
+    ...(opts.activityTimeoutSeconds ? { PROVISION_ACTIVITY_TIMEOUT_SECONDS: String(opts.activityTimeoutSeconds) } : {}),
   };
   const apis: ApiChild[] = [];
   const everyApi: ApiChild[] = [];
