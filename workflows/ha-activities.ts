@@ -1,4 +1,4 @@
-import { proxyActivities, workflowInfo } from '@temporalio/workflow';
+import { ActivityCancellationType, proxyActivities, workflowInfo, type ActivityOptions } from '@temporalio/workflow';
 import type { HaDbActivities } from '../activities/db/ha';
 import type { HaOpenStackActivities } from '../activities/openstack/ha';
 import type { HaFencingActivities } from '../activities/openstack/ha-fencing';
@@ -13,10 +13,16 @@ export function haActivities(opts: { heartbeatTimeoutMs?: number; waitTimeoutMs?
     startToCloseTimeout: '30 seconds',
     retry: retryPresets.orchestration,
   });
-  const cloud = proxyActivities<HaOpenStackActivities>({
+  const cloudOptions: ActivityOptions = {
     taskQueue: queues.openstack,
     startToCloseTimeout: '30 seconds',
     retry: { ...retryPresets.openstack, maximumAttempts: 20 },
+  };
+  const cloud = proxyActivities<HaOpenStackActivities>(cloudOptions);
+  /** The same calls, but a cancel waits for the call under way to end: the workflow then knows whether it reached OpenStack. */
+  const cloudToEnd = proxyActivities<HaOpenStackActivities>({
+    ...cloudOptions,
+    cancellationType: ActivityCancellationType.WAIT_CANCELLATION_COMPLETED,
   });
   const waiter = proxyActivities<HaOpenStackActivities>({
     taskQueue: queues.openstack,
@@ -36,7 +42,7 @@ export function haActivities(opts: { heartbeatTimeoutMs?: number; waitTimeoutMs?
     startToCloseTimeout: '30 seconds',
     retry: { ...retryPresets.orchestration, maximumAttempts: 5 },
   });
-  return { db, cloud, waiter, fencer, alarms };
+  return { db, cloud, cloudToEnd, waiter, fencer, alarms };
 }
 
 /** Raises a platform alarm through the alarm path; an Alertmanager that stays unreachable does not stop the HA work. */

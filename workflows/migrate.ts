@@ -5,6 +5,7 @@ import {
   defineSignal,
   patched,
   setHandler,
+  sleep,
   workflowInfo,
 } from '@temporalio/workflow';
 import { capacityOf } from '../domain/ha/host-capacity';
@@ -51,7 +52,7 @@ export const migrationProgressQuery = defineQuery<MigrationProgress>('progress')
 export async function migrateWorkflow(input: MigrateInput): Promise<MigrationProgress> {
   const pollMs = input.pollMs ?? 2000;
   const timeoutMs = input.timeoutMs ?? 30 * 60_000;
-  const { db, cloud, waiter } = haActivities({ waitTimeoutMs: timeoutMs });
+  const { db, cloud, cloudToEnd, waiter } = haActivities({ waitTimeoutMs: timeoutMs });
   const { workflowId, runId } = workflowInfo();
   const p: MigrationProgress = {
     serverId: input.serverId,
@@ -96,6 +97,8 @@ export async function migrateWorkflow(input: MigrateInput): Promise<MigrationPro
     // the migration shows failed with its cause instead of running for ever (even a cancel does not skip this).
     const error = failureOfError(err, 'migrate').message;
     await CancellationScope.nonCancellable(async () => {
+      if (p.phase === 'migrating' && p.migrationId === null && patched('migrate-cancel-waits-start'))
+        p.migrationId = await startedMigration().catch(() => null);
       if (p.phase === 'migrating' && p.migrationId !== null)
         await cloud
           .haAbortLiveMigration({ serverId: input.serverId, migrationId: p.migrationId })
@@ -114,7 +117,9 @@ export async function migrateWorkflow(input: MigrateInput): Promise<MigrationPro
     await record({ status: 'running' });
 
     p.phase = 'migrating';
-    await cloud.haStartLiveMigration({ serverId: input.serverId, targetHost: p.targetHost! });
+    // A cancel waits for the start under way, so the envelope knows whether Nova took it and can abort what it began.
+    const starter = patched('migrate-cancel-waits-start') ? cloudToEnd : cloud;
+    await starter.haStartLiveMigration({ serverId: input.serverId, targetHost: p.targetHost! });
     const deadline = Date.now() + timeoutMs;
     for (;;) {
       const pr = await cloud.haLiveMigrationProgress({ serverId: input.serverId });
@@ -148,6 +153,20 @@ export async function migrateWorkflow(input: MigrateInput): Promise<MigrationPro
       'failed',
       Date.now() > deadline ? `timed out and aborted; ${where}` : `migration did not complete; ${where}`,
     );
+  }
+
+  /**
+   * The live migration Nova began on a start the workflow did not see through: Nova marks the server migrating when
+   * it accepts the request and lists the migration a moment later; none while the server is not migrating.
+   */
+  async function startedMigration(): Promise<number | null> {
+    const deadline = Date.now() + 60_000;
+    for (;;) {
+      const pr = await cloud.haLiveMigrationProgress({ serverId: input.serverId });
+      if (pr.migrationId !== null) return pr.migrationId;
+      if (pr.server.taskState !== 'migrating' || Date.now() > deadline) return null;
+      await sleep(pollMs);
+    }
   }
 
   async function precheck(s: HaServer): Promise<string | undefined> {

@@ -6,6 +6,7 @@ import type { DecommissionInput, DecommissionProgress } from '../../workflows/de
 import type { DrainHostInput, DrainProgress } from '../../workflows/drain-host';
 import type { EvacuateInput, EvacuationProgress } from '../../workflows/evacuate';
 import type { HostSweepInput, HostSweepResult } from '../../workflows/host-sweep';
+import type { MigrationProgress } from '../../workflows/migrate';
 import { waitFor } from '../support/eventually';
 import { startTestPlatform, type TestPlatform } from '../support/platform';
 import { eventually, startHaSim, untilAwaitingRelease, type HaSim } from './support';
@@ -75,7 +76,7 @@ describe('failure envelopes of the hosts: drain, sweep, held evacuation (real Te
     await enableThroughApi('compute-01');
   }, 60_000);
 
-  /** Where the cancelled drain's servers ended: one whose migration ran to its end may be on another host. */
+  /** Where the cancelled drain's servers ended: one whose migration finished before the abort may be on another host. */
   let drained: Array<{ id: string; host?: string }> = [];
   it('a drain cancelled during a live migration aborts it and ends failed (cancelled), the host in maintenance', async () => {
     const ids = await h.seed('compute-02', 2, { prefix: 'cancel' });
@@ -106,7 +107,7 @@ describe('failure envelopes of the hosts: drain, sweep, held evacuation (real Te
     const migrations = await p.db.orm.em.fork().find(HaMigration, { serverId: { $in: ids } });
     expect(migrations.filter((m) => m.status === 'running')).toEqual([]);
     expect(migrations.length).toBeLessThanOrEqual(2);
-    // A live migration Nova had not begun when the cancel landed may still run to its end (seconds): wait it out.
+    // The aborted migration takes a moment to end; one Nova finished just before the abort leaves its server moved.
     const settled = await eventually(
       () => Promise.all(ids.map(h.server)),
       (ss) => ss.every((s) => s.status !== 'MIGRATING'),
@@ -116,6 +117,55 @@ describe('failure envelopes of the hosts: drain, sweep, held evacuation (real Te
     for (const s of settled) expect(s.status).toBe('ACTIVE');
     drained = settled.map((s) => ({ id: s.id, host: s.host }));
     expect(await audits('host.drain.failed', 'compute-02')).toBe(1);
+    await enableThroughApi('compute-02');
+  }, 60_000);
+
+  it('a drain cancelled while Nova is being asked to start the live migration aborts the migration Nova then began', async () => {
+    const ids = [
+      ...drained.filter((s) => s.host === 'compute-02').map((s) => s.id),
+      ...(await h.seed('compute-02', 1, { prefix: 'start-cancel' })),
+    ];
+    // The start request is held 1.5 s on its way to Nova, so the cancel lands while it is under way.
+    const action = `^/compute/v2\\.1/servers/(${ids.join('|')})/action$`;
+    await h.admin('POST', '/faults', { method: 'POST', path: action, latencyMs: 1500 });
+    const handle = await drain('compute-02');
+    // The migration asks Nova once its query says migrating.
+    const phaseOf = (id: string) =>
+      p.temporal.client.workflow
+        .getHandle(`migrate-${id}`)
+        .query<MigrationProgress>('progress')
+        .then((q) => q.phase)
+        .catch(() => null);
+    await eventually(
+      () => Promise.all(ids.map(phaseOf)),
+      (phases) => phases.includes('migrating'),
+      30_000,
+      50,
+    );
+    const started = await p.db.orm.em.fork().find(HaMigration, { serverId: { $in: ids }, status: 'running' });
+    expect(started).toHaveLength(1);
+    await handle.cancel();
+    await expect(handle.result()).rejects.toBeInstanceOf(WorkflowFailedError);
+    await h.admin('DELETE', '/faults');
+
+    // Nova took the start held on its way (its instance action says so); the migration's envelope found what it
+    // began and aborted it, so the server stays on its host.
+    const migration = await p.db.orm.em.fork().findOneOrFail(HaMigration, { id: started[0]!.id });
+    expect(migration.status).toBe('failed');
+    await eventually(
+      () => h.cloud.compute.listInstanceActions(migration.serverId),
+      (acts) => acts.some((a) => a.action === 'live-migration'),
+      10_000,
+      100,
+    );
+    const settled = await eventually(
+      () => Promise.all(ids.map(h.server)),
+      (ss) => ss.every((s) => s.status !== 'MIGRATING'),
+      20_000,
+      100,
+    );
+    for (const s of settled) expect(s).toMatchObject({ status: 'ACTIVE', host: 'compute-02' });
+    expect(await h.cloud.compute.listServerMigrations(started[0]!.serverId)).toEqual([]);
     await enableThroughApi('compute-02');
   }, 60_000);
 
