@@ -164,6 +164,8 @@ export const configSchema = z.object({
   ALERTMANAGER_URL: z.string().url().optional(),
   ALERTMANAGER_PORT: port.default(9093),
   ALARM_WEBHOOK_SECRET: z.string().min(16, 'must be at least 16 characters').optional(),
+  /** A platform alarm (no rule) nobody acknowledges within this is escalated by SMS to the on-call contacts' phones. */
+  ALARM_EVENT_ESCALATION_SECONDS: seconds.default(300),
   NAGIOS_EMBEDDED: bool.default('true'),
   NSCA_ADDRESS: z
     .string()

@@ -26,6 +26,8 @@ export interface AlarmWorkflowInput {
   summary: string;
   objectType: string | null;
   objectId: string | null;
+  /** A platform event (no rule): nobody acknowledging within this many seconds pages the on-call phones by SMS. */
+  escalationSeconds?: number;
 }
 
 export interface AlarmProgress {
@@ -44,6 +46,8 @@ export const alarmAcknowledgeSignal = defineSignal<[{ by: string }]>('acknowledg
 export const alarmProgressQuery = defineQuery<AlarmProgress>('progress');
 /** The failure envelope: histories from before it replay without it. */
 export const alarmEnvelopePatch = 'alarm-failure-envelope';
+/** A platform event's SMS escalation to the on-call phones: histories from before it replay without it. */
+export const eventEscalationPatch = 'alarm-event-escalation';
 
 const db = proxyActivities<AlarmRecordActivities>({
   startToCloseTimeout: '30 seconds',
@@ -141,6 +145,23 @@ async function followAlarm(input: AlarmWorkflowInput, progress: AlarmProgress): 
       type: 'escalated',
       details: { phones: rule.phones, delivered: progress.escalated },
     });
+  } else if (
+    !rule &&
+    input.labels.cmp_event &&
+    input.escalationSeconds &&
+    !settled() &&
+    patched(eventEscalationPatch) &&
+    !(await condition(settled, input.escalationSeconds * 1000))
+  ) {
+    // The platform event's escalation: the on-call contacts' phones, whatever channels they were first paged on.
+    progress.escalated = await pageOnCall(
+      `${key}-escalated`,
+      subject('ALARM'),
+      input,
+      severity,
+      `not acknowledged within ${input.escalationSeconds} s`,
+    );
+    await db.recordAlarmStep({ alarmId, type: 'escalated', details: { onCall: true, delivered: progress.escalated } });
   }
   await condition(settled);
   if (progress.acknowledgedBy !== null) {
@@ -171,14 +192,20 @@ async function followAlarm(input: AlarmWorkflowInput, progress: AlarmProgress): 
   return progress;
 }
 
-/** Pages the on-duty contacts (their channels, their minimum severity); answers how many deliveries went out. */
+/**
+ * Pages the on-duty contacts (their channels, their minimum severity), or with `escalation` their phones by SMS;
+ * answers how many deliveries went out.
+ */
 async function pageOnCall(
   dedupKey: string,
   subject: string,
   input: AlarmWorkflowInput,
   severity: string,
+  escalation?: string,
 ): Promise<number> {
-  const body = `${input.summary}\nObject: ${input.objectType ?? '-'} ${input.objectId ?? ''}\nSince: ${input.startsAt}`;
+  const body = escalation
+    ? `${input.summary} (${escalation})`
+    : `${input.summary}\nObject: ${input.objectType ?? '-'} ${input.objectId ?? ''}\nSince: ${input.startsAt}`;
   try {
     const r = await notifyProxy().notifyOnCall({
       dedupKey,
@@ -186,6 +213,7 @@ async function pageOnCall(
       body,
       severity: severity === 'warning' ? 'warning' : 'critical',
       eventType: `alarm.${input.labels.cmp_event}`,
+      ...(escalation ? { only: 'sms' as const } : {}),
     });
     return r.deliveries.filter((d) => d.status !== 'failed').length;
   } catch (e) {

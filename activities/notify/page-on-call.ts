@@ -37,7 +37,7 @@ export async function pageOnCall(
   const deliveries: DeliveryResult[] = [];
   const transient: string[] = [];
   for (const contact of contacts) {
-    for (const channel of contact.channels) {
+    for (const channel of page.only ? [page.only] : contact.channels) {
       const recipient = recipientOf(contact, channel);
       if (!recipient) continue;
       const body = channel === 'sms' ? `[${severity.toUpperCase()}] ${page.subject}: ${page.body}` : page.body;

@@ -1,4 +1,4 @@
-import type { Severity } from '../../domain/notify/types';
+import type { PageChannel, Severity } from '../../domain/notify/types';
 import type { DeliveryResult } from './deliver-once';
 
 export type { DeliveryResult } from './deliver-once';
@@ -37,6 +37,11 @@ export interface OnCallPage extends Event {
   subject: string;
   body: string;
   severity?: Severity;
+  /**
+   * Only this channel, to every on-duty contact with an address for it even when it is not among his channels (an
+   * alarm's SMS escalation reaches the phones of contacts first paged by e-mail).
+   */
+  only?: PageChannel;
 }
 
 export interface PageResult {

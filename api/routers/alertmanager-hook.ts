@@ -53,6 +53,10 @@ function workflowInput(c: Ctx, a: z.output<typeof alert>): AlarmWorkflowInput {
     summary: a.annotations.summary ?? a.labels.alertname ?? 'alert',
     objectType: type,
     objectId: type ? idOf(catalog, type, a.labels) : null,
+    // A platform event has no rule: its SMS escalation window is the platform's.
+    ...(a.labels.cmp_event && !a.labels[RULE_LABEL]
+      ? { escalationSeconds: c.get('deps').config.ALARM_EVENT_ESCALATION_SECONDS }
+      : {}),
   };
 }
 

@@ -254,9 +254,9 @@ suite('alarm rules through real Prometheus and Alertmanager, mail and SMS escala
     expect((await api('DELETE', `/rules/${otherRule}`)).status).toBe(204);
   });
 
-  it('takes platform events (a failed host) the same path: Alertmanager, the alarm workflow, the on-call contacts', async () => {
+  it('takes platform events (a failed host) the same path: Alertmanager, the alarm workflow, the on-call contacts; acknowledged, no SMS', async () => {
     await setContacts(p.db.orm, [
-      { name: 'Olga', email: 'olga@ops.test', channels: ['email'], minSeverity: 'warning' },
+      { name: 'Olga', email: 'olga@ops.test', phone: '+15005550108', channels: ['email'], minSeverity: 'warning' },
     ]);
     const events = createPlatformAlarmActivities(stack.alertmanagerUrl);
     expect(
@@ -281,6 +281,13 @@ suite('alarm rules through real Prometheus and Alertmanager, mail and SMS escala
       Boolean,
     );
     expect(alarm).toMatchObject({ ruleId: null, objectType: 'host', objectId: 'compute-02' });
+    // Acknowledged within the escalation window (ALARM_EVENT_ESCALATION_SECONDS, 300 s): the on-call phone is not paged.
+    expect((await api('POST', `/${alarm.id}/acknowledge`)).status).toBe(202);
+    await waitFor(
+      'acknowledged',
+      () => historyOf(alarm.id),
+      (h) => h.includes('acknowledged'),
+    );
     await events.raisePlatformAlarm({
       event: 'host_failed',
       objectType: 'host',
@@ -294,8 +301,51 @@ suite('alarm rules through real Prometheus and Alertmanager, mail and SMS escala
       () => historyOf(alarm.id),
       (h) => h.includes('resolved_notified'),
     );
-    expect(await historyOf(alarm.id)).toEqual(['fired', 'notified', 'resolved', 'resolved_notified']);
+    expect(await historyOf(alarm.id)).toEqual(['fired', 'notified', 'acknowledged', 'resolved', 'resolved_notified']);
     expect(mailsTo('olga@ops.test').map((m) => m.subject.includes('RESOLVED'))).toEqual([false, true]);
+    expect(sms.messages().filter((m) => m.to === '+15005550108')).toEqual([]);
+  });
+
+  it('mails a failed host drain to on-call at once and escalates it by SMS to their phones when nobody acknowledges', async () => {
+    await setContacts(p.db.orm, [
+      { name: 'Piet', email: 'piet@ops.test', phone: '+15005550107', channels: ['email'], minSeverity: 'warning' },
+    ]);
+    // The webhook gives a platform event the escalation window configured when it fires.
+    p.deps.config.ALARM_EVENT_ESCALATION_SECONDS = 3;
+    const events = createPlatformAlarmActivities(stack.alertmanagerUrl);
+    const drainFailed = {
+      event: 'host_drain_failed',
+      objectType: 'host' as const,
+      objectId: 'compute-01',
+      severity: 'major' as const,
+      summary: 'compute-01 could not be drained: 2 servers left',
+    };
+    expect(await events.raisePlatformAlarm(drainFailed)).toBe(true);
+    const [mailed] = await waitFor(
+      'on-call mail',
+      async () => mailsTo('piet@ops.test'),
+      (m) => m.length === 1,
+    );
+    expect(mailed!.subject).toMatch(/ALARM: cmp_event_host_drain_failed/);
+    expect(mailed!.text).toContain('2 servers left');
+    const [texted] = await waitFor(
+      'escalation SMS',
+      async () => sms.messages().filter((m) => m.to === '+15005550107'),
+      (m) => m.length === 1,
+    );
+    expect(texted!.body).toMatch(/ALARM: cmp_event_host_drain_failed.*2 servers left \(not acknowledged within 3 s\)/);
+    const alarm: any = (await api('GET', '?status=firing')).body.items.find(
+      (a: any) => a.labels.cmp_event === 'host_drain_failed',
+    );
+    expect(alarm).toMatchObject({ ruleId: null, objectType: 'host', objectId: 'compute-01', severity: 'major' });
+    await events.raisePlatformAlarm({ ...drainFailed, resolved: true });
+    await waitFor(
+      'resolved',
+      () => historyOf(alarm.id),
+      (h) => h.includes('resolved_notified'),
+    );
+    expect(await historyOf(alarm.id)).toEqual(['fired', 'notified', 'escalated', 'resolved', 'resolved_notified']);
+    expect(mailsTo('piet@ops.test').map((m) => m.subject.includes('RESOLVED'))).toEqual([false, true]);
   });
 
   it('takes the alarm server from the run-time setting admins change', async () => {
