@@ -11,6 +11,7 @@ import {
   type SmsSink,
 } from '../../activities/notify/sinks';
 import { createPlatformAlarmActivities } from '../../activities/metrics/platform-alarms';
+import { AuditEntry } from '../../domain/entities';
 import { startSimulator, type RunningSimulator } from '../../simulator/server';
 import { setContacts } from '../notify/support';
 import { freePort } from '../support/free-port';
@@ -348,7 +349,7 @@ suite('alarm rules through real Prometheus and Alertmanager, mail and SMS escala
     expect(mailsTo('piet@ops.test').map((m) => m.subject.includes('RESOLVED'))).toEqual([false, true]);
   });
 
-  it('takes the alarm server from the run-time setting admins change', async () => {
+  it('takes the alarm server from the run-time setting admins change, audited from and to', async () => {
     const root = await p.adminToken();
     const set = (alertmanagerUrl: string) =>
       p.call('PATCH', '/api/v1/settings', { token: root, body: { alertmanagerUrl } });
@@ -356,6 +357,13 @@ suite('alarm rules through real Prometheus and Alertmanager, mail and SMS escala
     expect(await api('GET', '/silences')).toMatchObject({ status: 503, body: { code: 'alarms_unavailable' } });
     expect((await set(stack.alertmanagerUrl)).status).toBe(200);
     expect((await api('GET', '/silences')).status).toBe(200);
+    const audited = await p.db.orm.em
+      .fork()
+      .find(AuditEntry, { action: 'settings.update', result: 'success' }, { orderBy: { id: 'asc' } });
+    expect(audited.map((e) => (e.details as any)?.changes?.alertmanagerUrl)).toEqual([
+      { from: stack.alertmanagerUrl, to: 'http://127.0.0.1:1' },
+      { from: 'http://127.0.0.1:1', to: stack.alertmanagerUrl },
+    ]);
   });
 
   it('refuses webhook posts without the secret', async () => {
