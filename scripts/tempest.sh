@@ -9,7 +9,8 @@
 #
 # tempest.conf is written by scripts/lib/tempest-conf.ts from the simulator's catalog and version documents.
 # Tempest authenticates as the simulator's admin only to create a project and member user per test class
-# (dynamic credentials): every test itself runs as that non-admin user, with one worker.
+# (dynamic credentials): every test itself runs as that non-admin user, with TEMPEST_CONCURRENCY workers (default 2:
+# each test class runs whole in one worker, in its own project; most of the run is Tempest's own waits).
 #
 # Skips: the configuration is the guideline's, so a test may skip only where that configuration says so:
 #   - [validation] run_validation = false: no guest runs in the simulator, so a test that checks the guest
@@ -28,6 +29,7 @@ ROOT="$PWD"
 SHARED="${CMP_SHARED_DIR:-$ROOT/../shared}"
 LIST="${TEMPEST_LIST:-$SHARED/openstack-interop/tempest-2022.11-non-admin.txt}"
 TIMEOUT_S="${TEMPEST_TIMEOUT_S:-3600}"
+CONCURRENCY="${TEMPEST_CONCURRENCY:-2}"
 # Tempest's reasons for the one skip the guideline's configuration allows ([validation] run_validation = false).
 ALLOWED_SKIP="${TEMPEST_ALLOWED_SKIP:-^Instance validation tests are disabled\.$}"
 log() { echo "[tempest] $*" >&2; }
@@ -92,7 +94,7 @@ sed -e 's/\./\\./g' -e 's/^/^/' -e 's/$/(\\[|$)/' "$WORK/expected.txt" >"$WORK/i
 
 start=$(date +%s)
 (cd "$WORK/ws" && TEMPEST_CONFIG_DIR="$WORK/ws/etc" TEMPEST_CONFIG=tempest.conf \
-  timeout --kill-after=30 "$TIMEOUT_S" tempest run --workspace-path "$WORK/workspace.yaml" --workspace "cmp-$PORT" --include-list "$WORK/include.txt" --concurrency 1 \
+  timeout --kill-after=30 "$TIMEOUT_S" tempest run --workspace-path "$WORK/workspace.yaml" --workspace "cmp-$PORT" --include-list "$WORK/include.txt" --concurrency "$CONCURRENCY" \
   >"$WORK/run.log" 2>&1)
 rc=$?
 elapsed=$(($(date +%s) - start))
