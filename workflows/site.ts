@@ -131,11 +131,21 @@ export async function siteWorkflow(input: SiteWorkflowInput): Promise<void> {
       }
     }
     const message = problem;
+    let kept: number | null = before;
     await CancellationScope.nonCancellable(async () => {
       let live: number | null | undefined = before;
       let note = '';
+      if (patched('site-publish-restore-live')) {
+        // Compensation: `current` back at the release recorded live, or removed when the site was never live (its first
+        // publish: nginx serves none of its releases, the site stays ready with the cause and takes a new upload).
+        live = await sites.restoreSiteLive({ siteId }).catch((e: unknown) => {
+          note = `; restoring the live release failed: ${failureMessage(e)}`;
+          return undefined;
+        });
+        kept = live ?? null;
+      }
       // Compensation: the release that was live before answers again, and is the one recorded live.
-      if (before !== null && before !== req.release)
+      else if (before !== null && before !== req.release)
         await sites.activateSiteRelease({ siteId, release: before }).catch((e: unknown) => {
           live = undefined;
           note = `; switching back to release ${before} failed: ${failureMessage(e)}`;
@@ -143,7 +153,7 @@ export async function siteWorkflow(input: SiteWorkflowInput): Promise<void> {
       await sites.recordSitePublishFailed({ siteId, message: message + note, live }).catch(() => undefined);
       state.lastProblem = message + note;
     });
-    throw ApplicationFailure.nonRetryable(state.lastProblem!, 'SiteUnhealthy', { release: req.release, kept: before });
+    throw ApplicationFailure.nonRetryable(state.lastProblem!, 'SiteUnhealthy', { release: req.release, kept });
   }
 
   /** The removal saga: off the host first (the site stops answering), then its database, then its record. */

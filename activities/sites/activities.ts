@@ -84,6 +84,19 @@ export function createSiteActivities(orm: Orm, settings: SitesSettings | undefin
       return agent.activateRelease(space, release);
     },
 
+    /**
+     * `current` back at the release recorded live; a site never live has none: `current` is removed, so nginx serves no
+     * release of it (404) rather than one that failed its check. Answers the release live (or null).
+     */
+    async restoreSiteLive({ siteId }: { siteId: string }): Promise<number | null> {
+      const em = orm.em.fork();
+      const { site, agent, space } = await siteOnHost(em, need(), siteId);
+      const live = site.liveRelease ?? null;
+      if (live === null) await agent.deactivateRelease(space);
+      else await agent.activateRelease(space, live);
+      return live;
+    },
+
     /** GET on the site through its host's nginx, retried a few times while a reload settles; a problem or null. */
     async checkSiteHealth({ siteId, expect }: { siteId: string; expect: HealthExpectation }): Promise<string | null> {
       const em = orm.em.fork();

@@ -15,6 +15,7 @@ export interface AgentRequest {
     | 'usageBytes'
     | 'unpackRelease'
     | 'activateRelease'
+    | 'deactivateRelease'
     | 'removeRelease'
     | 'ensureFtpAccount'
     | 'removeSite'
@@ -64,6 +65,8 @@ async function perform(agent: HostAgent, req: AgentRequest, file: string): Promi
       return agent.unpackRelease(space(), file, req.format ?? 'tar.gz', req.number!);
     case 'activateRelease':
       return agent.activateRelease(space(), req.number!);
+    case 'deactivateRelease':
+      return agent.deactivateRelease(space());
     case 'removeRelease':
       return agent.removeRelease(space(), req.number!);
     case 'ensureFtpAccount':

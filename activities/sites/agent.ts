@@ -55,6 +55,8 @@ export interface HostAgent {
   unpackRelease(space: SiteSpace, archive: string, format: PackageFormat, number: number): Promise<UnpackedRelease>;
   /** Points `current` at release `number` (one atomic rename); answers the release it pointed at before. */
   activateRelease(space: SiteSpace, number: number): Promise<number | null>;
+  /** Removes `current` (nginx then serves none of the site's releases: 404); answers the release it pointed at. Idempotent. */
+  deactivateRelease(space: SiteSpace): Promise<number | null>;
   removeRelease(space: SiteSpace, number: number): Promise<void>;
   /**
    * The site's FTP account (a pure-ftpd virtual user chrooted to its code space, files owned by the site's user,

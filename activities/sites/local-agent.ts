@@ -454,6 +454,13 @@ export class LocalHostAgent implements HostAgent {
     return before ? Number(path.basename(before)) : null;
   }
 
+  async deactivateRelease(space: SiteSpace): Promise<number | null> {
+    const current = path.join(this.siteRoot(space), 'current');
+    const before = await readlink(current).catch(() => null);
+    await rm(current, { force: true });
+    return before ? Number(path.basename(before)) : null;
+  }
+
   async removeRelease(space: SiteSpace, number: number): Promise<void> {
     await rm(path.join(this.siteRoot(space), 'releases', pad(number)), { recursive: true, force: true });
   }

@@ -107,6 +107,9 @@ export class SshHostAgent implements HostAgent {
   activateRelease(space: SiteSpace, number: number): Promise<number | null> {
     return this.call({ op: 'activateRelease', space, number });
   }
+  deactivateRelease(space: SiteSpace): Promise<number | null> {
+    return this.call({ op: 'deactivateRelease', space });
+  }
   removeRelease(space: SiteSpace, number: number): Promise<void> {
     return this.call({ op: 'removeRelease', space, number });
   }

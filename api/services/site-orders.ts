@@ -1,6 +1,6 @@
 import type { EntityManager } from '@mikro-orm/core';
 import { Order, Site, SiteHost } from '../../domain/entities';
-import { placeSite, SitePoolFullError, type HostLoad } from '../../domain/sites/placement';
+import { freeSlot, placeSite, SitePoolFullError, type HostLoad } from '../../domain/sites/placement';
 import { settleReservation } from '../../activities/db/quota-store';
 import type { SitesSettings } from '../../activities/sites/settings';
 import { orderWorkflow, orderWorkflowId } from '../../workflows/order';
@@ -29,7 +29,9 @@ export async function siteOrderAbandoned(em: EntityManager, site: Site): Promise
  * Every active shared host with what its sites hold (a removed site, or one whose setup failed and was undone, frees its
  * room; a failed one whose undo did not finish keeps it).
  */
-export async function hostLoads(em: EntityManager): Promise<Array<{ host: SiteHost; load: HostLoad }>> {
+export async function hostLoads(
+  em: EntityManager,
+): Promise<Array<{ host: SiteHost; load: HostLoad; slots: number[] }>> {
   const hosts = await em.find(SiteHost, { status: 'active' }, { orderBy: { name: 'asc' } });
   const closedUndelivered = await ordersClosedUndelivered(em);
   const all = await em.find(
@@ -50,6 +52,7 @@ export async function hostLoads(em: EntityManager): Promise<Array<{ host: SiteHo
         usedSites: mine.length,
         usedDiskMb: mine.reduce((n, s) => n + s.diskMb, 0),
       },
+      slots: mine.map((s) => s.slot),
     };
   });
 }
@@ -93,13 +96,17 @@ export async function orderSite(
           throw new ApiError(409, 'site_pool_full', e.message, { diskMb: e.diskMb, hosts: e.hosts });
         throw e;
       }
-      const slots = await tx.find(Site, { hostId: placed.id }, { fields: ['slot'] });
+      // The lowest slot no site holding room holds; a freed row that still carries it moves to a negative slot of its own.
+      const slot = freeSlot(loads.find((l) => l.load.id === placed.id)!.slots);
+      const rows = await tx.find(Site, { hostId: placed.id }, { fields: ['slot'] });
+      const low = Math.min(0, ...rows.map((s) => s.slot)) - 1;
+      await tx.nativeUpdate(Site, { hostId: placed.id, slot }, { slot: low });
       return tx.create(Site, {
         tenantId: who.tenantId,
         name: body.name,
         hostname: `${body.name}.${settings.domain}`,
         hostId: placed.id,
-        slot: slots.reduce((n, s) => Math.max(n, s.slot), 0) + 1,
+        slot,
         diskMb: body.diskMb,
         phpVersion: body.phpVersion,
         status: 'ordered',

@@ -35,3 +35,11 @@ export function placeSite(hosts: HostLoad[], diskMb: number): HostLoad {
     (a, b) => freeDiskMb(b) - freeDiskMb(a) || freeSites(b) - freeSites(a) || a.name.localeCompare(b.name),
   )[0]!;
 }
+
+/** The lowest slot (1, 2, ...) none of `taken` holds: a slot a removed or undone site held is used again. */
+export function freeSlot(taken: number[]): number {
+  const held = new Set(taken);
+  let slot = 1;
+  while (held.has(slot)) slot++;
+  return slot;
+}

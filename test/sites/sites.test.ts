@@ -7,6 +7,7 @@ import { httpGet } from '../../activities/sites/health-check';
 import { siteKey, type SitesSettings } from '../../activities/sites/settings';
 import { createConnection } from 'mysql2/promise';
 import { ApplicationFailure } from '@temporalio/common';
+import { Site } from '../../domain/entities';
 import { startTestDbService, type TestDbService } from '../dbservice/instance';
 import { eventually } from '../support/eventually';
 import { freePort } from '../support/free-port';
@@ -376,8 +377,13 @@ test('a health check out of retries switches the release back and records the on
   expect((await page(site.body.hostname)).body).toContain('own:open');
 }, 90_000);
 
+/** The slot of the site deleted below (its php-fpm pool's port): the next site placed on the host takes it again. */
+let deletedSlot: number;
+const slotOf = async (id: string) => (await platform.db.orm.em.fork().findOneOrFail(Site, { id })).slot;
+
 test('a site is deleted: vhost, files, user and database removed, its room freed, its name free again', async () => {
   const before = await freeSitesOfHost();
+  deletedSlot = await slotOf(siteId);
   const dbName = (await platform.call('GET', `/api/v1/databases?siteId=${siteId}`, { token: tenantA.token })).body
     .items[0].database as string;
   const key = siteKey(siteId);
@@ -418,6 +424,8 @@ test('a provisioning that fails leaves nothing half-made: files, vhost and datab
   }
   expect(made.order.status).toBe('failed');
   expect(made.site).toMatchObject({ status: 'failed', failure: expect.stringMatching(/nginx -t refused/) });
+  // The deleted site's slot is used again (slots are not spent for good).
+  expect(await slotOf(made.id)).toBe(deletedSlot);
   const key = siteKey(made.id);
   expect(existsSync(codeSpace(made.id))).toBe(false);
   expect(existsSync(path.join(hostRoot, 'vhosts', `site-${key}.conf`))).toBe(false);
@@ -463,4 +471,36 @@ test('an undo that does not finish is shown on the failed site, which keeps its 
     0,
   );
   expect(await freeSitesOfHost()).toBe(before);
+}, 90_000);
+
+test('a first publish that fails leaves the site ready, not live, serving none of its releases; a new upload goes live', async () => {
+  const first = await orderApproved(tenantA.token, { name: 'first', diskMb: 5 });
+  expect(first.site.status).toBe('ready');
+  const id = first.id;
+  const broken = tarGz('first-broken', { 'index.php': '<?php http_response_code(500); echo "broken first";' });
+  expect((await upload(tenantA.token, id, broken)).status).toBe(201);
+  const bad = await platform.call('POST', `/api/v1/sites/${id}/releases/1/publish`, { token: tenantA.token });
+  expect(bad.status).toBe(422);
+  expect(bad.body.message).toMatch(/answered 500, expected 200/);
+  // Nothing to go back to: `current` is taken away, so nginx serves no release of the site instead of the broken one.
+  expect(existsSync(path.join(codeSpace(id), 'current'))).toBe(false);
+  const served = await page(first.site.hostname).catch(() => null);
+  expect(served?.body ?? '').not.toContain('broken first');
+  const after = await platform.call('GET', `/api/v1/sites/${id}`, { token: tenantA.token });
+  expect(after.body).toMatchObject({
+    status: 'ready',
+    liveRelease: null,
+    url: null,
+    failure: expect.stringMatching(/answered 500/),
+  });
+  const fixed = tarGz('first-fixed', { 'index.php': '<?php echo "fixed first";' });
+  expect((await upload(tenantA.token, id, fixed)).status).toBe(201);
+  const good = await platform.call('POST', `/api/v1/sites/${id}/releases/2/publish`, { token: tenantA.token });
+  expect(good.body).toMatchObject({ status: 'live', liveRelease: 2, failure: null });
+  expect((await page(first.site.hostname)).body).toBe('fixed first');
+  expect((await platform.call('DELETE', `/api/v1/sites/${id}`, { token: tenantA.token })).status).toBe(202);
+  await eventually(
+    () => platform.call('GET', `/api/v1/sites/${id}`, { token: tenantA.token }),
+    (r) => r.status === 404,
+  );
 }, 90_000);
