@@ -1,3 +1,5 @@
+import { bandwidthUnits, lbSizeUnits, type BandwidthSpec, type LbSize } from '../orders/items';
+
 /**
  * What of a cloud resource is metered: which product it uses, how many units, and whether it runs.
  * Pure: the caller gives the record, the products its order item was priced with and the catalog.
@@ -79,11 +81,30 @@ export function meteredState(
   if (!product) return null;
   let quantity = 1;
   if (r.kind === 'volume') quantity = num(r.attributes.size) ?? num(r.spec.sizeGb) ?? 0;
+  // A load balancer is priced in units of its size (medium 2, large 4), as its order was.
+  else if (r.kind === 'load_balancer') quantity = lbSizeUnits[r.spec.size as LbSize] ?? 1;
   else if (num(r.spec.quantity) !== null) quantity = num(r.spec.quantity)!;
   if (quantity <= 0) return null;
   const state: UsageState =
     r.kind === 'server' && r.osStatus && stoppedServerStates.has(r.osStatus) ? 'stopped' : 'running';
   return { productId: product.id, quantity, state };
+}
+
+/** Record kinds that may carry a bandwidth product (spec.bandwidth), metered beside the record's own product. */
+export const bandwidthMeteredKinds = new Set(['server', 'floating_ip']);
+
+/**
+ * The metered state of a record's bandwidth product: the catalog's bandwidth product its order or
+ * last change priced it with, one unit per Mbit/s of the higher limit; null when it has none.
+ */
+export function meteredBandwidth(r: MeterableResource, catalog: MeteredProduct[]): Metered | null {
+  if (!bandwidthMeteredKinds.has(r.kind) || (r.status !== 'active' && r.status !== 'deleting')) return null;
+  const b = r.spec.bandwidth as (BandwidthSpec & { productId?: string | null }) | null | undefined;
+  const quantity = bandwidthUnits(b);
+  if (!b || quantity <= 0) return null;
+  const ofKind = catalog.filter((p) => p.kind === 'bandwidth');
+  const product = ofKind.find((p) => p.id === b.productId) ?? ofKind.find((p) => p.status === 'active') ?? ofKind[0];
+  return product ? { productId: product.id, quantity, state: 'running' } : null;
 }
 
 /** The event that takes a resource from metered state `was` to `now` (both null: none). */

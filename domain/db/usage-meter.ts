@@ -4,7 +4,16 @@ import {
   type EventSubscriber,
   type FlushEventArgs,
 } from '@mikro-orm/core';
-import { meteredState, usageEvent, type Metered, type MeteredProduct, type UsageEvent } from '../billing/meter';
+import {
+  bandwidthMeteredKinds,
+  meteredBandwidth,
+  meteredState,
+  usageEvent,
+  type Metered,
+  type MeteredProduct,
+  type UsageEvent,
+} from '../billing/meter';
+import { nameUuid } from '../name-uuid';
 import { CloudResource } from '../entities/cloud-resource';
 import { OrderItem } from '../entities/order';
 import { Product } from '../entities/product';
@@ -16,20 +25,47 @@ class StaleInterval extends Error {}
 /** When the record's change happened: its deletion, or its last write. */
 const eventTime = (r: CloudResource): Date => r.deletedAt ?? r.updatedAt;
 
+/**
+ * One usage stream of a record: its own product under its id, or its bandwidth product under an id
+ * named after it (kind `bandwidth`), so each has its own intervals and bill line.
+ */
+interface Meter {
+  resourceId: (r: CloudResource) => string;
+  resourceKind: (r: CloudResource) => string;
+  state: (r: CloudResource, ordered: MeteredProduct[], catalog: MeteredProduct[]) => Metered | null;
+}
+
+const ownMeter: Meter = { resourceId: (r) => r.id, resourceKind: (r) => r.kind, state: meteredState };
+
+/** The usage id of a record's bandwidth product: a name-based UUID of the record's id. */
+export const bandwidthUsageId = (resourceId: string): string => nameUuid(`bandwidth/${resourceId}`);
+
+const bandwidthMeter: Meter = {
+  resourceId: (r) => bandwidthUsageId(r.id),
+  resourceKind: () => 'bandwidth',
+  state: (r, _ordered, catalog) => meteredBandwidth(r, catalog),
+};
+
+/** The streams a record is metered in: a server or floating IP that ever had a bandwidth product has two. */
+const metersOf = (r: CloudResource): Meter[] =>
+  bandwidthMeteredKinds.has(r.kind) && r.spec.bandwidth != null ? [ownMeter, bandwidthMeter] : [ownMeter];
+
 async function meterOne(
   em: EntityManager,
   read: CloudResource,
+  meter: Meter,
   ordered: MeteredProduct[],
   catalog: MeteredProduct[],
 ): Promise<UsageEvent | null> {
+  const resourceId = meter.resourceId(read);
   for (let attempt = 0; ; attempt++) {
     const db = em.fork();
     // The record as it is now: a sweep's copy may be older than a write metered meanwhile, and must not undo it.
     const r = (await db.findOne(CloudResource, { id: read.id })) ?? read;
-    const last = await db.findOne(UsageInterval, { resourceId: r.id }, { orderBy: { seq: 'desc' } });
+    const last = await db.findOne(UsageInterval, { resourceId }, { orderBy: { seq: 'desc' } });
     const open = last && !last.endedAt ? last : null;
     const was: Metered | null = open ? { productId: open.productId, quantity: open.quantity, state: open.state } : null;
-    const now = meteredState(r, ordered, catalog);
+    const now = meter.state(r, ordered, catalog);
     const event = usageEvent(was, now, r.status);
     if (!event) return null;
     const at = new Date(
@@ -49,8 +85,8 @@ async function meterOne(
           tx.persist(
             Object.assign(new UsageInterval(), {
               tenantId: r.tenantId,
-              resourceId: r.id,
-              resourceKind: r.kind,
+              resourceId,
+              resourceKind: meter.resourceKind(r),
               resourceName: r.name,
               seq: (last?.seq ?? 0) + 1,
               ...now,
@@ -85,7 +121,8 @@ export async function meterResources(
   const productsOf = new Map(items.map((i) => [i.id, catalog.filter((p) => i.productIds.includes(p.id))]));
   let events = 0;
   for (const r of resources) {
-    if (await meterOne(em, r, (r.orderItemId && productsOf.get(r.orderItemId)) || [], catalog)) events++;
+    const ordered = (r.orderItemId && productsOf.get(r.orderItemId)) || [];
+    for (const meter of metersOf(r)) if (await meterOne(em, r, meter, ordered, catalog)) events++;
     onEach();
   }
   return events;

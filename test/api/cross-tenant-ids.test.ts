@@ -50,11 +50,24 @@ describe('OpenStack ids of another tenant are refused before anything starts', (
   >;
   /** B's platform records of those objects (the ids the platform's own routes take). */
   const recordOfB = {} as Record<
-    'network' | 'subnet' | 'volume' | 'snapshot' | 'security_group' | 'floating_ip' | 'server',
+    | 'network'
+    | 'subnet'
+    | 'volume'
+    | 'snapshot'
+    | 'security_group'
+    | 'floating_ip'
+    | 'server'
+    | 'load_balancer'
+    | 'firewall_policy',
     string
   >;
   /** A's own records the refused requests act on (they never reach the cloud, so no cloud object stands behind them). */
-  const recordOfA = {} as Record<'router' | 'volume' | 'floating_ip' | 'security_group' | 'server', string>;
+  const recordOfA = {} as Record<
+    'router' | 'volume' | 'floating_ip' | 'security_group' | 'server' | 'load_balancer' | 'firewall_policy',
+    string
+  >;
+  /** The listener id A's and B's load balancer records show (A's stands for no cloud object). */
+  const listenerOfA = randomUUID();
 
   beforeAll(async () => {
     sim = await startSimulator({ buildMs: 50, actionMs: 10 });
@@ -164,7 +177,10 @@ describe('OpenStack ids of another tenant are refused before anything starts', (
       ['security_group', ofB.securityGroup],
       ['floating_ip', ofB.floatingIp],
       ['server', ofB.server],
+      ['load_balancer', ofB.loadBalancer],
+      ['firewall_policy', ofB.securityGroup],
     ];
+    const listenersOf = (id: string) => ({ listeners: [{ id, port: 80, pool: { members: [] } }] });
     for (const [kind, openstackId] of records) {
       const r = Object.assign(new CloudResource(), {
         tenantId: b.tenantId,
@@ -172,7 +188,7 @@ describe('OpenStack ids of another tenant are refused before anything starts', (
         name: `b-${kind}`,
         status: 'active' as const,
         openstackId,
-        attributes: kind === 'volume' ? { sizeGb: 1 } : {},
+        attributes: kind === 'volume' ? { sizeGb: 1 } : kind === 'load_balancer' ? listenersOf(ofB.listener) : {},
       });
       em.persist(r);
       recordOfB[kind] = r.id;
@@ -187,13 +203,23 @@ describe('OpenStack ids of another tenant are refused before anything starts', (
     });
     em.persist(group);
     groupOfA = group.id;
-    for (const kind of ['router', 'volume', 'floating_ip', 'security_group', 'server'] as const) {
+    const kindsOfA = [
+      'router',
+      'volume',
+      'floating_ip',
+      'security_group',
+      'server',
+      'load_balancer',
+      'firewall_policy',
+    ];
+    for (const kind of kindsOfA as Array<keyof typeof recordOfA>) {
       const r = Object.assign(new CloudResource(), {
         tenantId: a.tenantId,
         kind,
         name: `a-${kind}`,
         status: 'active' as const,
         openstackId: randomUUID(),
+        attributes: kind === 'load_balancer' ? listenersOf(listenerOfA) : {},
       });
       em.persist(r);
       recordOfA[kind] = r.id;
@@ -348,7 +374,72 @@ describe('OpenStack ids of another tenant are refused before anything starts', (
       `/api/v1/isolation/scaling-groups/${groupOfA}/session-limit`,
       { listenerId: ofB.listener, connectionLimit: 0 },
     ],
+    ...productRoutes(),
   ];
+
+  /** The routes of issue 18's products and server actions, each naming one of B's objects. */
+  const productRoutes = (): Array<[string, string, string, unknown]> => {
+    const lbB = `/api/v1/load-balancers/${recordOfB.load_balancer}`;
+    const lbA = `/api/v1/load-balancers/${recordOfA.load_balancer}`;
+    const fwB = `/api/v1/firewall-policies/${recordOfB.firewall_policy}`;
+    const fwA = `/api/v1/firewall-policies/${recordOfA.firewall_policy}`;
+    const listener = (members: string[]) => ({
+      protocol: 'TCP',
+      port: 8080,
+      pool: { algorithm: 'ROUND_ROBIN', memberPort: 80, members },
+    });
+    const lbOrder = (members: string[]) => ({
+      items: [{ kind: 'load_balancer', name: 'lb', listeners: [{ ...listener(members), port: 80 }] }],
+    });
+    return [
+      ['instance action: B instance', 'POST', `/api/v1/instances/${recordOfB.server}/actions`, { action: 'pause' }],
+      [
+        'instance resize: B instance',
+        'POST',
+        `/api/v1/instances/${recordOfB.server}/actions`,
+        { action: 'resize', flavorId },
+      ],
+      ['instance actions list: B instance', 'GET', `/api/v1/instances/${recordOfB.server}/actions`, undefined],
+      ['load balancer: B record', 'GET', lbB, undefined],
+      ['load balancer delete: B record', 'DELETE', lbB, undefined],
+      ['load balancer listener: B record', 'POST', `${lbB}/listeners`, listener([recordOfA.server])],
+      ['load balancer listener delete: B record', 'DELETE', `${lbB}/listeners/${ofB.listener}`, undefined],
+      [
+        'load balancer member: B record',
+        'PUT',
+        `${lbB}/listeners/${ofB.listener}/members/${recordOfA.server}`,
+        undefined,
+      ],
+      [
+        'load balancer member removal: B record',
+        'DELETE',
+        `${lbB}/listeners/${ofB.listener}/members/${recordOfB.server}`,
+        undefined,
+      ],
+      ['load balancer listener: B instance', 'POST', `${lbA}/listeners`, listener([recordOfB.server])],
+      [
+        'load balancer member: B instance',
+        'PUT',
+        `${lbA}/listeners/${listenerOfA}/members/${recordOfB.server}`,
+        undefined,
+      ],
+      ['load balancer order: B instance', 'POST', '/api/v1/orders', lbOrder([recordOfB.server])],
+      ['load balancer order: B Nova server id', 'POST', '/api/v1/orders', lbOrder([ofB.server])],
+      ['bandwidth: B instance', 'PUT', `/api/v1/bandwidth/instances/${recordOfB.server}`, { egressMbps: 5 }],
+      [
+        'bandwidth: B floating IP',
+        'PUT',
+        `/api/v1/bandwidth/floating-ips/${recordOfB.floating_ip}`,
+        { ingressMbps: 5 },
+      ],
+      ['firewall policy: B record', 'GET', fwB, undefined],
+      ['firewall policy rules: B record', 'PUT', `${fwB}/rules`, { rules: [] }],
+      ['firewall policy delete: B record', 'DELETE', fwB, undefined],
+      ['firewall policy apply: B record', 'PUT', `${fwB}/servers/${recordOfA.server}`, undefined],
+      ['firewall policy apply: B instance', 'PUT', `${fwA}/servers/${recordOfB.server}`, undefined],
+      ['firewall policy removal: B instance', 'DELETE', `${fwA}/servers/${recordOfB.server}`, undefined],
+    ];
+  };
 
   it("refuses every route naming B's private objects with 404/422, leaving the cloud and the platform untouched", async () => {
     const before = await state();
@@ -366,6 +457,8 @@ describe('OpenStack ids of another tenant are refused before anything starts', (
       expect(JSON.stringify(r.body)).not.toMatch(/b-private|b-sg|b-volume|b-snap|b-http|b-pool/);
     }
     expect(answers.filter((x) => !/: (404|422)$/.test(x))).toEqual([]);
+    const balancers = await p.call('GET', '/api/v1/load-balancers', { token: a.token });
+    expect(balancers.body.items.map((x: { id: string }) => x.id)).toEqual([recordOfA.load_balancer]);
     // Give anything wrongly started time to show.
     await new Promise((r) => setTimeout(r, 1000));
     expect(await state()).toEqual(before);

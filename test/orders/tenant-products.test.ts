@@ -1,4 +1,5 @@
-import { CloudResource, Product } from '../../domain/entities';
+import { bandwidthUsageId } from '../../domain/db/usage-meter';
+import { CloudResource, Product, UsageInterval } from '../../domain/entities';
 import { eventually, startOrderRig, type OrderRig } from './support';
 import { orderAndDeliver, tenantCloud } from './product-orders';
 
@@ -48,6 +49,13 @@ describe('tenant network products (REST, Temporal, simulator)', () => {
 
   const call = (method: string, path: string, body?: unknown, token = user.token) =>
     rig.p.call(method, `/api/v1${path}`, { token, body });
+  /** The usage intervals metered under an id, in order: [start event, product, quantity]. */
+  const usage = async (resourceId: string) =>
+    (await rig.p.db.orm.em.fork().find(UsageInterval, { resourceId }, { orderBy: { seq: 'asc' } })).map((i) => [
+      i.startEvent,
+      i.productId,
+      i.quantity,
+    ]);
   const rulesOf = async (policyId: string) =>
     Object.fromEntries(
       (await cloud.admin.network.listBandwidthLimitRules(policyId)).map((r) => [r.direction ?? 'egress', r.max_kbps]),
@@ -85,6 +93,12 @@ describe('tenant network products (REST, Temporal, simulator)', () => {
       monthlyPrice: 50 * bwMonthly,
     });
     expect(changed.body.spec.bandwidthChanges).toHaveLength(2);
+    // Metered beside the flavor, per Mbit/s of the higher limit: the change opens the next interval.
+    const perMbps = changed.body.spec.bandwidth.productId;
+    expect(await usage(bandwidthUsageId(web1!.id))).toEqual([
+      ['delivered', perMbps, 10],
+      ['resized', perMbps, 50],
+    ]);
     expect(changed.body.spec.bandwidthChanges[1]).toMatchObject({
       from: { egressMbps: 10, monthlyPrice: 10 * bwMonthly },
       to: { egressMbps: 50, monthlyPrice: 50 * bwMonthly },
@@ -252,6 +266,13 @@ describe('tenant network products (REST, Temporal, simulator)', () => {
       .fork()
       .findOneOrFail(CloudResource, { orderId: done.id, kind: 'load_balancer' });
     expect(record.spec).toMatchObject({ size: 'medium', connections: 50_000 });
+    // Metered in the units it was priced in (medium: 2), its VIP's address as a floating IP of its own.
+    const [metered] = await usage(record.id);
+    expect(metered).toEqual(['delivered', expect.any(String), 2]);
+    expect(await rig.p.db.orm.em.fork().findOneOrFail(Product, { id: metered![1] as string })).toMatchObject({
+      kind: 'load_balancer',
+    });
+    expect(await usage(bandwidthUsageId(record.id))).toEqual([]);
     const health = async () => {
       const r = await call('GET', `/load-balancers/${record.id}`);
       expect(r.status).toBe(200);
