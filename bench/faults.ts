@@ -6,7 +6,8 @@
  * workflows run, completed, failed with a reason the user sees, lost, duplicated cloud objects and quota drift
  * (used + reserved minus what exists in the cloud). Target: zero lost, duplicated and drifted. Prints; asserts nothing.
  * The same faults then hit a batch of instance actions (a hard reboot of each of a tenant's servers, through the
- * instance workflow's Update).
+ * instance workflow's Update) and a batch of live migrations (an operator's `migrate-<server>` of each, checked in the
+ * migration record against the server's host in the cloud). FAULTS_WORKLOADS=order,migration runs only those.
  *   npx tsx bench/faults.ts [orders per batch] [concurrency] [servers per action batch]
  * FAULTS_MARIADB=1 runs the business database on a private MariaDB (scripts/mariadb.sh on its own port and data
  * directory, never a shared server), which the MariaDB fault restarts; otherwise that row is skipped with its reason.
@@ -21,6 +22,7 @@ import { freePort } from '../test/support/free-port';
 import { startFaultRig, type FaultRig } from '../test/faults/rig';
 import { runOrderBatch, type FaultRow } from '../test/faults/orders-batch';
 import { runActionBatch } from '../test/faults/actions-batch';
+import { runMigrationBatch } from '../test/faults/migrations-batch';
 
 const ORDERS = Number(process.argv[2] ?? 16);
 const CONCURRENCY = Number(process.argv[3] ?? 4);
@@ -196,7 +198,9 @@ async function main(): Promise<void> {
   const fr = await startFaultRig({ apis: 2, workers: 2 });
   const rows: Array<FaultRow | { fault: string; skip: string }> = [];
   try {
-    for (const workload of ['order', 'instance action'] as const) {
+    const only = process.env.FAULTS_WORKLOADS?.split(',');
+    const workloads = (['order', 'instance action', 'migration'] as const).filter((w) => !only || only.includes(w));
+    for (const workload of workloads) {
       for (const f of faults(temporal, mariadb)) {
         const fault = `${workload}: ${f.name}`;
         if (f.skip) {
@@ -223,7 +227,7 @@ async function main(): Promise<void> {
           row.notes.push(...undone);
         } else {
           const around = f.around && (() => f.around!(fr));
-          row = await runActionBatch(fr, {
+          row = await (workload === 'migration' ? runMigrationBatch : runActionBatch)(fr, {
             fault,
             servers: SERVERS,
             concurrency: CONCURRENCY,
@@ -244,7 +248,7 @@ async function main(): Promise<void> {
     rmSync(dir, { recursive: true, force: true });
   }
   console.log(
-    `\nFault campaign: 2 APIs, 2 workers; per fault ${ORDERS} orders (one server with a 1 GB volume each) and ${SERVERS} hard reboots, ${CONCURRENCY} at a time\n`,
+    `\nFault campaign: 2 APIs, 2 workers; per fault ${ORDERS} orders (one server with a 1 GB volume each) and ${SERVERS} hard reboots or live migrations, ${CONCURRENCY} at a time\n`,
   );
   printTable(rows);
 }

@@ -1,5 +1,5 @@
-import { CloudResource } from '../../domain/entities';
-import { batchTenant, measureOrders, runOrderBatch, type FaultRow } from './orders-batch';
+import { measureOrders, type FaultRow } from './orders-batch';
+import { requestEach, serversForBatch, type ServerBatchOptions } from './requests';
 import type { FaultRig } from './rig';
 
 const finished = ['succeeded', 'failed'];
@@ -11,62 +11,23 @@ const finished = ['succeeded', 'failed'];
  * requests the API refused with a message; lost, those that never ended; duplicated and drift as for orders (an action
  * must neither make a server nor change what the quota counts).
  */
-export async function runActionBatch(
-  fr: FaultRig,
-  opts: {
-    fault: string;
-    servers: number;
-    concurrency: number;
-    deadlineMs: number;
-    /** Runs beside the requests; `requested()` counts those answered (or cut) so far, of `total`. */
-    inject?: (requested: () => number, total: number) => Promise<string[]>;
-    /** Sets a fault up once the servers exist; what it answers undoes it after the actions ended. */
-    around?: () => () => string[];
-  },
-): Promise<FaultRow> {
-  const user = await batchTenant(fr);
-  const setup = await runOrderBatch(fr, {
-    fault: 'setup',
-    user,
-    orders: opts.servers,
-    concurrency: 4,
-    deadlineMs: 120_000,
-  });
-  const em = fr.rig.p.db.orm.em.fork();
-  const ids = (await em.find(CloudResource, { tenantId: user.tenantId, kind: 'server', status: 'active' })).map(
-    (r) => r.id,
-  );
+export async function runActionBatch(fr: FaultRig, opts: ServerBatchOptions): Promise<FaultRow> {
+  const { user, attempts, records } = await serversForBatch(fr, opts.servers);
+  const ids = records.map((r) => r.id);
   const undo = opts.around?.();
   const notes: string[] = [];
-  const reasons = new Map<string, number>();
-  const why = (r: string) => reasons.set(r, (reasons.get(r) ?? 0) + 1);
-  const accepted = new Map<string, string>();
-  let refused = 0;
-  let next = 0;
-  const requestAll = Promise.all(
-    Array.from({ length: opts.concurrency }, async () => {
-      while (next < ids.length) {
-        const id = ids[next++];
-        try {
-          const r = await fr.call('POST', `/api/v1/instances/${id}/actions`, {
-            token: user.token,
-            body: { action: 'reboot', type: 'HARD' },
-          });
-          if (r.status === 202) accepted.set(id, r.body.id as string);
-          else {
-            refused++;
-            why(`action answered ${r.status}: ${String(r.body?.message ?? JSON.stringify(r.body)).slice(0, 160)}`);
-          }
-        } catch (e) {
-          refused++;
-          why(`action request cut: ${(e as Error).message}`);
-        }
-      }
-    }),
-  );
-  const injected = opts.inject ? opts.inject(() => accepted.size + refused, ids.length) : Promise.resolve([]);
-  await requestAll;
-  notes.push(...(await injected));
+  const req = await requestEach(ids, {
+    concurrency: opts.concurrency,
+    send: (id) =>
+      fr.call('POST', `/api/v1/instances/${id}/actions`, {
+        token: user.token,
+        body: { action: 'reboot', type: 'HARD' },
+      }),
+    accept: (r) => (r.status === 202 ? (r.body.id as string) : undefined),
+    inject: opts.inject,
+  });
+  notes.push(...req.injected);
+  const { accepted, refused, why } = req;
 
   const outcome = new Map<string, { status: string; error: { message: string } | null }>();
   const deadline = Date.now() + opts.deadlineMs;
@@ -86,8 +47,8 @@ export async function runActionBatch(
   for (const o of outcome.values())
     if (o.status === 'failed') why(`action failed: ${o.error?.message ?? '(no reason)'}`);
   notes.push(...(undo?.() ?? []));
-  for (const [r, n] of reasons) notes.push(`${n}x ${r}`);
-  const cloud = await measureOrders(fr, user.tenantId, setup.run);
+  notes.push(...req.notes());
+  const cloud = await measureOrders(fr, user.tenantId, attempts);
   if (cloud.driftBy.length) notes.push(`quota drift: ${cloud.driftBy.join(', ')}`);
   return {
     fault: opts.fault,
