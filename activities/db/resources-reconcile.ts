@@ -1,6 +1,6 @@
 import type { Orm } from '../../domain/db/orm';
 import { CloudResource, Tenant } from '../../domain/entities';
-import type { OperatedKind } from '../openstack/operate-resources';
+import { operatedKinds, type OperatedKind } from '../openstack/operate-resources';
 import { resourceWorkflowId } from '../../workflows/resource-operation';
 import { workflowProcessState, type ProcessState } from './process-state';
 
@@ -14,17 +14,6 @@ export interface StrandedResource {
   params: Record<string, unknown>;
 }
 
-const operated: OperatedKind[] = [
-  'volume',
-  'snapshot',
-  'network',
-  'subnet',
-  'router',
-  'floating_ip',
-  'security_group',
-  'image',
-];
-
 /** The reconciler's reads of resources operated directly (not through an order): in progress, and their workflows. */
 export function createResourceReconcileActivities(orm: Orm) {
   return {
@@ -34,7 +23,7 @@ export function createResourceReconcileActivities(orm: Orm) {
       const rows = await em.find(
         CloudResource,
         {
-          kind: { $in: operated },
+          kind: { $in: operatedKinds },
           status: { $in: ['provisioning', 'deleting'] },
           orderItemId: null,
           updatedAt: { $lt: new Date(Date.now() - graceMs) },

@@ -4,14 +4,16 @@ import type { OpenStackClient } from './client';
 import type { Cloud } from './cloud';
 import { failureTypeOf, isNotFound, OpenStackFailureType } from './errors';
 import type { SecurityGroupRule } from './network';
+import { driftKinds } from '../../domain/operate/drift';
 
 /**
  * Volumes, volume snapshots, networks, subnets, routers, floating IPs, security groups and images:
  * create / change / delete in a tenant's project, each create tagged with the platform's resource
  * id (Neutron `description`, Cinder metadata, Glance property) and looked up before it is made again.
  */
-export type OperatedKind =
-  'volume' | 'snapshot' | 'network' | 'subnet' | 'router' | 'floating_ip' | 'security_group' | 'image';
+/** The kinds operated directly: every kind the drift reconciler compares but servers, which have workflows of their own. */
+export type OperatedKind = Exclude<(typeof driftKinds)[number], 'server'>;
+export const operatedKinds = driftKinds.filter((k): k is OperatedKind => k !== 'server');
 export type ChangeOp =
   'update' | 'attach' | 'detach' | 'add_interface' | 'remove_interface' | 'associate' | 'add_rule' | 'remove_rule';
 
