@@ -2,8 +2,8 @@
  * Report export bench: a 100,000-row audit log written as XLSX and as CSV by the report workflow on a
  * worker in its own process, with that worker's peak resident memory (sampled from /proc while it
  * writes, and the kernel's high-water mark) next to the 300 MB bound the streaming writer must keep.
- * CMP_BENCH_WORKER_NODE_OPTIONS passes node options to the worker (e.g. --max-old-space-size=128 shows
- * what the export really keeps: it still completes). Prints figures; asserts nothing.
+ * The worker runs with the flags the launcher gives workers (workers/node-flags.ts: WORKER_NODE_OPTIONS,
+ * WORKER_MALLOC_ARENA_MAX; empty for node's defaults); CMP_BENCH_WORKER_NODE_OPTIONS adds node options after them. Prints figures; asserts nothing.
  *   npx tsx bench/report-export.ts [rows] [formats, default xlsx,csv]
  */
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -14,6 +14,7 @@ import { startTemporalDevServer } from '../scripts/lib/temporal-cli';
 import { freePort } from '../test/support/free-port';
 import { startTestPlatform } from '../test/support/platform';
 import { killAndProve, startWorkerChild } from '../test/support/processes';
+import { workerRuntime } from '../workers/node-flags';
 
 const ROWS = Number(process.argv[2] ?? 100_000);
 const FORMATS = (process.argv[3] ?? 'xlsx,csv').split(',') as Array<'xlsx' | 'csv'>;
@@ -52,14 +53,23 @@ async function main(): Promise<void> {
       .code,
   );
   const lines: string[] = [];
+  const workerFlags = workerRuntime(process.env);
   const worker = await startWorkerChild(path.join(__dirname, 'report-export-worker.ts'), {
     ...process.env,
     CMP_DATABASE_URL: p.db.url,
     CMP_QUEUE_PREFIX: p.temporal.prefix,
     CMP_REPORTS_DIR: dir,
     CMP_WORKFLOW_BUNDLE: bundle,
-    NODE_OPTIONS: [process.env.NODE_OPTIONS, process.env.CMP_BENCH_WORKER_NODE_OPTIONS].filter(Boolean).join(' '),
+    ...workerFlags.env,
+    NODE_OPTIONS: [process.env.NODE_OPTIONS, ...workerFlags.execArgv, process.env.CMP_BENCH_WORKER_NODE_OPTIONS]
+      .filter(Boolean)
+      .join(' '),
   });
+  lines.push(
+    `worker flags (as the launcher starts it, workers/node-flags.ts): ${workerFlags.execArgv.join(' ') || 'none'}` +
+      `${process.env.CMP_BENCH_WORKER_NODE_OPTIONS ? ` ${process.env.CMP_BENCH_WORKER_NODE_OPTIONS}` : ''}, ` +
+      `MALLOC_ARENA_MAX ${workerFlags.env.MALLOC_ARENA_MAX ?? 'unset'}`,
+  );
   try {
     const em = p.db.orm.em.fork();
     const t0 = Date.UTC(2026, 0, 1);

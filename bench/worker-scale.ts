@@ -4,10 +4,12 @@
  * Orders are submitted through the REST API (in this process, as the API would); the worker runs in
  * its own process and its resident set is read from /proc while the orders arrive and once they all
  * wait. Prints its RSS idle, peak and holding them, beside the 300 MB bound; asserts nothing.
- * With a heap limit (MB) the worker runs under `--max-old-space-size`, from which the Temporal SDK sizes
+ * The worker runs with the flags the launcher gives workers (workers/node-flags.ts: WORKER_NODE_OPTIONS and
+ * WORKER_MALLOC_ARENA_MAX; empty for node's defaults).
+ * With a heap limit (MB) the worker runs under `--max-old-space-size` (after those), from which the Temporal SDK sizes
  * its workflow cache (workflows beyond it are evicted and replayed at their next task); with a cache size the worker
  * runs with WORKER_MAX_CACHED_WORKFLOWS set to it (as `npm run worker` reads it from the configuration).
- *   npx tsx bench/worker-scale.ts [orders] [concurrency] [worker heap limit MB, or 0 for node's] [cached workflows]
+ *   npx tsx bench/worker-scale.ts [orders] [concurrency] [worker heap limit MB after the launcher's flags, or 0 for none] [cached workflows]
  */
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -20,6 +22,7 @@ import { startSimulator } from '../simulator/server';
 import { freePort } from '../test/support/free-port';
 import { startTestPlatform } from '../test/support/platform';
 import { killAndProve, startWorkerChild, waitPolling, workerProcessFile } from '../test/support/processes';
+import { workerRuntime } from '../workers/node-flags';
 import { reportFigures } from './lib/figures';
 import { orderBenchFixture } from './lib/order-fixture';
 
@@ -56,6 +59,7 @@ async function main(): Promise<void> {
     activityDeps: { provision: simulatorProvisionSettings(sim.url) },
   });
   let worker: Awaited<ReturnType<typeof startWorkerChild>> | undefined;
+  const workerFlags = workerRuntime(process.env);
   try {
     worker = await startWorkerChild(workerProcessFile, {
       CMP_DATABASE_URL: p.db.url,
@@ -63,7 +67,14 @@ async function main(): Promise<void> {
       CMP_SIM_URL: sim.url,
       CMP_WORKFLOW_BUNDLE: bundle,
       ...(CACHED !== undefined ? { WORKER_MAX_CACHED_WORKFLOWS: String(CACHED) } : {}),
-      ...(HEAP_MB ? { NODE_OPTIONS: `${process.env.NODE_OPTIONS ?? ''} --max-old-space-size=${HEAP_MB}`.trim() } : {}),
+      ...(workerFlags.env.MALLOC_ARENA_MAX ? { MALLOC_ARENA_MAX: workerFlags.env.MALLOC_ARENA_MAX } : {}),
+      NODE_OPTIONS: [
+        process.env.NODE_OPTIONS,
+        ...workerFlags.execArgv,
+        ...(HEAP_MB ? [`--max-old-space-size=${HEAP_MB}`] : []),
+      ]
+        .filter(Boolean)
+        .join(' '),
     });
     await waitPolling(p.temporal.client, Object.values(p.deps.queues) as string[], worker.identity);
     await sleep(2000);
@@ -113,7 +124,9 @@ async function main(): Promise<void> {
         referenceName: 'bound',
         better: 'lower',
         target: 1,
-        note: `idle ${idle.toFixed(0)} MB before any workflow (node, tsx, the module graph, Temporal's core)`,
+        note:
+          `idle ${idle.toFixed(0)} MB before any workflow (node, tsx, the module graph, Temporal's core); worker flags ` +
+          `${workerFlags.execArgv.join(' ') || 'none'}, MALLOC_ARENA_MAX ${workerFlags.env.MALLOC_ARENA_MAX ?? 'unset'}`,
       },
     ]);
   } finally {

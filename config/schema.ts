@@ -31,6 +31,10 @@ export const configSchema = z.object({
   TEMPORAL_NAMESPACE: z.string().min(1).default('default'),
   /** Running workflows a worker process keeps in memory (the Temporal SDK sizes it from the heap limit when unset). */
   WORKER_MAX_CACHED_WORKFLOWS: z.coerce.number().int().min(0).optional(),
+  /** Node flags of the worker processes the launcher starts (defaults in workers/node-flags.ts; empty for none). */
+  WORKER_NODE_OPTIONS: z.string().optional(),
+  /** glibc's MALLOC_ARENA_MAX for those worker processes (default in workers/node-flags.ts; empty: glibc's). */
+  WORKER_MALLOC_ARENA_MAX: z.string().regex(/^\d*$/, 'a number of arenas, or empty').optional(),
   TEMPORAL_EMBEDDED: bool.default('true'),
   TEMPORAL_UI_PORT: port.default(8233),
   TEMPORAL_CLI: z.string().optional(),

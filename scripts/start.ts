@@ -11,7 +11,7 @@ import { config, ConfigError } from '../config';
 import { migrate, openOrm } from '../domain/db/orm';
 import { ensureBootstrapAdmin } from '../api/services/bootstrap';
 import { startTemporalDevServer, waitForPort } from './lib/temporal-cli';
-import { spawnTs, whenReady } from './lib/children';
+import { spawnTs, spawnWorker, whenReady } from './lib/children';
 import { startEmbeddedSinks, type EmbeddedSinks } from './lib/embedded-sinks';
 import { prometheusBinary, startEmbeddedPrometheus } from './lib/embedded-prometheus';
 import { alertmanagerBinary, embeddedAlarmSettings, startEmbeddedAlertmanager } from './lib/embedded-alertmanager';
@@ -182,7 +182,7 @@ async function main(): Promise<void> {
 
   const workerEntry = path.join(root, 'workers', 'main.ts');
   for (const w of workers)
-    await supervisor.add({ name: w.name, start: async () => spawnTs(w.name, workerEntry, env, w.queues) });
+    await supervisor.add({ name: w.name, start: async () => spawnWorker(w.name, workerEntry, env, w.queues) });
   const apiEntry = path.join(root, 'api', 'main.ts');
   await supervisor.add({ name: 'api', start: async () => spawnTs('api', apiEntry, env) });
   await waitForPort(cfg.PORT, cfg.HOST === '0.0.0.0' ? '127.0.0.1' : cfg.HOST, 180_000);

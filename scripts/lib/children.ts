@@ -1,6 +1,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { constants } from 'node:os';
 import { pathToFileURL } from 'node:url';
+import { workerRuntime } from '../../workers/node-flags';
 
 /** The TypeScript loader, as an absolute URL so `--import` finds it from any working directory. */
 const tsxLoader = pathToFileURL(require.resolve('tsx')).href;
@@ -19,16 +20,31 @@ export function prefixLines(name: string, stream: NodeJS.ReadableStream | null, 
 /**
  * Runs a TypeScript entry point in node itself with the tsx loader (`node --import tsx entry`), so the
  * returned process is the one doing the work (tsx's CLI would fork a second node under it). Its output is
- * prefixed by `name`.
+ * prefixed by `name`; `nodeArgs` are flags for node itself (`--max-old-space-size=128`).
  */
-export function spawnTs(name: string, entry: string, env: NodeJS.ProcessEnv, args: string[] = []): ChildProcess {
-  const proc = spawn(process.execPath, ['--import', tsxLoader, entry, ...args], {
+export function spawnTs(
+  name: string,
+  entry: string,
+  env: NodeJS.ProcessEnv,
+  args: string[] = [],
+  nodeArgs: string[] = [],
+): ChildProcess {
+  const proc = spawn(process.execPath, [...nodeArgs, '--import', tsxLoader, entry, ...args], {
     env,
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   prefixLines(name, proc.stdout, process.stdout);
   prefixLines(name, proc.stderr, process.stderr);
   return proc;
+}
+
+/**
+ * Starts a worker process (`entry`, polling `queues`, all when empty) with the node flags and allocator setting of
+ * workers/node-flags.ts, read from `env` (WORKER_NODE_OPTIONS, WORKER_MALLOC_ARENA_MAX).
+ */
+export function spawnWorker(name: string, entry: string, env: NodeJS.ProcessEnv, queues: string[] = []): ChildProcess {
+  const runtime = workerRuntime(env);
+  return spawnTs(name, entry, runtime.env, queues, runtime.execArgv);
 }
 
 /** `code 1`, or `signal SIGKILL, code 137` (the code a shell reports for it). */

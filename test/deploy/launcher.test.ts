@@ -13,6 +13,7 @@ import {
   type LauncherEnv,
 } from '../support/launcher';
 import { pidAlive } from '../support/processes';
+import { defaultWorkerNodeOptions } from '../../workers/node-flags';
 
 /**
  * The README's first command, minus the install step: the launcher starts Temporal, the simulator, the
@@ -99,6 +100,12 @@ describe('the platform launcher (scripts/start.ts)', () => {
         checks: { database: { ok: true }, temporal: { ok: true }, workers: { ok: true } },
       });
       await waitFor('banner', async () => (output().includes('CMP is running') ? true : undefined), 10_000);
+      // The worker runs with the memory flags of workers/node-flags.ts: node's own flags and two malloc arenas.
+      const workerPid = reportedPids(output(), 'worker').at(-1);
+      expect(readFileSync(`/proc/${workerPid}/cmdline`, 'utf8').split('\0')).toEqual(
+        expect.arrayContaining(defaultWorkerNodeOptions.split(' ')),
+      );
+      expect(readFileSync(`/proc/${workerPid}/environ`, 'utf8').split('\0')).toContain('MALLOC_ARENA_MAX=2');
       expect(output()).toContain(`${base}/docs`);
       expect(output()).toContain('Temporal UI');
       expect(existsSync(`${dataDir}/temporal.sqlite`)).toBe(true);
