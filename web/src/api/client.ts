@@ -23,12 +23,13 @@ export const tokens = {
   },
 };
 
-/** An error the API answered: its message (and code) are shown to the user as they are. */
+/** An error the API answered: shown as `apiError.<code>` in the user's language, else as the API's message. */
 export class ApiError extends Error {
   constructor(
     readonly status: number,
     readonly code: string | null,
     message: string,
+    readonly details: unknown = null,
   ) {
     super(message);
   }
@@ -83,6 +84,11 @@ export async function ok<T>(call: () => Answer<T>): Promise<T> {
     else onSignedOut?.();
   }
   if (r.response.ok) return r.data as T;
-  const body = (r.error ?? {}) as { message?: string; code?: string };
-  throw new ApiError(r.response.status, body.code ?? null, body.message ?? `HTTP ${r.response.status}`);
+  throw apiErrorOf(r.response, r.error);
+}
+
+/** The ApiError of an answer that is not ok, from its `{ code, message, details }` body. */
+export function apiErrorOf(response: Response, error: unknown): ApiError {
+  const body = (error ?? {}) as { message?: string; code?: string; details?: unknown };
+  return new ApiError(response.status, body.code ?? null, body.message ?? `HTTP ${response.status}`, body.details);
 }

@@ -1,10 +1,12 @@
 import { Alert, App } from 'antd';
 import { useTranslation } from 'react-i18next';
 import { ApiError } from '../api/client';
+import { apiErrorText } from '../api/error-text';
+import i18n from '../i18n';
 
-/** The API's own message (and code), or the browser's when the request never got an answer. */
+/** The API's error in the user's language (its own message for a code without a key), or the browser's when the request never got an answer. */
 export function errorText(e: unknown): string {
-  if (e instanceof ApiError) return e.message;
+  if (e instanceof ApiError) return apiErrorText(i18n, e);
   return e instanceof Error ? e.message : String(e);
 }
 
