@@ -8697,6 +8697,8 @@ export interface paths {
             parameters: {
                 query?: {
                     limit?: number;
+                    /** @description runs to skip (newest first) */
+                    offset?: number;
                 };
                 header?: never;
                 path?: never;
@@ -8704,7 +8706,7 @@ export interface paths {
             };
             requestBody?: never;
             responses: {
-                /** @description the runs */
+                /** @description a page of the runs */
                 200: {
                     headers: {
                         [name: string]: unknown;
@@ -8712,6 +8714,9 @@ export interface paths {
                     content: {
                         "application/json": {
                             items: components["schemas"]["BillingRatingRunState"][];
+                            total: number;
+                            limit: number;
+                            offset: number;
                         };
                     };
                 };
@@ -11114,6 +11119,8 @@ export interface paths {
                 query?: {
                     limit?: components["parameters"]["Limit"];
                     offset?: components["parameters"]["Offset"];
+                    /** @description part of the host's name, any case */
+                    name?: string;
                 };
                 header?: never;
                 path?: never;

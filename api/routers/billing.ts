@@ -7,7 +7,7 @@ import { notFound, unprocessable } from '../lib/api-error';
 import { pathId, uuid } from '../lib/ids';
 import { page, pageQuery } from '../lib/pagination';
 import { principalOf } from '../lib/principal';
-import { jsonBody, optionalBody, queryParams } from '../lib/validate';
+import { jsonBody, optionalBody, queryInt, queryParams } from '../lib/validate';
 import { requireAuth, requirePermission } from '../middleware/authenticate';
 import { backfillPeriod, billingScope, billingTotals, createPricePlan, currentPeriodKind } from '../services/billing';
 import { latestRatingRuns } from '../services/rating-runs';
@@ -187,11 +187,19 @@ async function startRating(c: Ctx, workflowId: string, input: RatingInput) {
   );
 }
 
+// Offset paging over Temporal's visibility (a page lists offset + limit runs): the offset is bounded.
+const ratingRunsQuery = z
+  .object({
+    limit: queryInt(z.number().int().min(1).max(50)).default('10'),
+    offset: queryInt(z.number().int().min(0).max(1000)).default('0'),
+  })
+  .strict();
 /** The latest runs (scheduled, asked for, backfills) with their state, what they rated or why they did not. */
 billingRouter.get('/rating-runs', requirePermission('catalog:manage'), async (c) => {
-  const q = queryParams(c, z.object({ limit: z.coerce.number().int().min(1).max(50).default(10) }).strict());
+  const q = queryParams(c, ratingRunsQuery);
   const deps = c.get('deps');
-  return c.json({ items: await latestRatingRuns(deps.temporal, deps.queues.orchestration, q.limit) });
+  const runs = await latestRatingRuns(deps.temporal, deps.queues.orchestration, q.limit, q.offset);
+  return c.json(page(runs.items, runs.total, q));
 });
 
 const postBillingRatingRunsBody = requestBody(

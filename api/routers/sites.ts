@@ -141,9 +141,11 @@ async function publish(c: Ctx, site: Site, req: PublishRequest) {
 export const siteHostsRouter = new Hono<AppEnv>();
 siteHostsRouter.use('*', requireAuth);
 
+const siteHostsQuery = pageQuery.extend({ name: z.string().min(1).max(64).optional() }).strict();
 siteHostsRouter.get('/', requirePermission('hosts:read'), async (c) => {
-  const q = queryParams(c, pageQuery.strict());
-  const loads = await hostLoads(c.get('em'));
+  const q = queryParams(c, siteHostsQuery);
+  const name = q.name?.toLowerCase();
+  const loads = (await hostLoads(c.get('em'))).filter(({ host }) => !name || host.name.toLowerCase().includes(name));
   const items = loads.map(({ host, load }) => hostView(host, load));
   return c.json(pageOf(items, q));
 });

@@ -38,14 +38,23 @@ async function viewOf(client: Client, w: WorkflowExecutionInfo): Promise<RatingR
   return view;
 }
 
-/** The latest rating and backfill runs of this deployment (its orchestration queue), newest first. */
-export async function latestRatingRuns(client: Client, taskQueue: string, limit: number): Promise<RatingRunView[]> {
+/** The latest rating and backfill runs of this deployment (its orchestration queue), newest first: one page of them. */
+export async function latestRatingRuns(
+  client: Client,
+  taskQueue: string,
+  limit: number,
+  offset = 0,
+): Promise<{ items: RatingRunView[]; total: number }> {
   const infos: WorkflowExecutionInfo[] = [];
   const query = `WorkflowType = 'ratingWorkflow' AND TaskQueue = '${taskQueue.replace(/'/g, '')}'`;
-  for await (const w of client.workflow.list({ query, pageSize: limit })) {
+  const wanted = offset + limit;
+  for await (const w of client.workflow.list({ query, pageSize: Math.min(wanted, 1000) })) {
     infos.push(w);
-    if (infos.length >= limit) break;
+    if (infos.length >= wanted) break;
   }
   infos.sort((a, b) => b.startTime.getTime() - a.startTime.getTime());
-  return Promise.all(infos.map((w) => viewOf(client, w)));
+  const { count } = await client.workflow.count(query);
+  const items = await Promise.all(infos.slice(offset, wanted).map((w) => viewOf(client, w)));
+  // Visibility counts and lists separately: the total is never below what this page shows.
+  return { items, total: Math.max(count, infos.length) };
 }
