@@ -41,6 +41,19 @@ export class SiteQuotaError extends Error {
 }
 
 /**
+ * The host did not answer in time (connection, SSH handshake, keepalive or one command's timeout): nothing says the
+ * operation is wrong, so it is retried (every operation of the agent is idempotent). Its name is the Temporal failure type.
+ */
+export class SiteHostUnreachableError extends Error {
+  override readonly name = 'SiteHostUnreachable';
+  readonly retryable = true;
+}
+
+/** A host unreachable, as a retried activity sees it (also across the ApplicationFailure it is wrapped in). */
+export const isHostUnreachable = (e: unknown): boolean =>
+  e instanceof SiteHostUnreachableError || (e as { type?: unknown } | null)?.type === 'SiteHostUnreachable';
+
+/**
  * One shared host's web stack as the platform drives it. The local driver runs it on this machine
  * (embedded default and tests); the SSH driver (ssh-agent.ts) runs the same steps on a shared host through its agent command.
  */

@@ -1,14 +1,16 @@
-import { spawn } from 'node:child_process';
+import { spawn, type ChildProcess } from 'node:child_process';
 import { execFileSync } from 'node:child_process';
+import { createServer, connect as tcpConnect, type Server as TcpServer, type Socket } from 'node:net';
 import { timingSafeEqual } from 'node:crypto';
 import { chmodSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { Server, utils, type ParsedKey } from 'ssh2';
-import { SiteQuotaError, type SiteSpace } from '../../activities/sites/agent';
+import { SiteHostUnreachableError, SiteQuotaError, type SiteSpace } from '../../activities/sites/agent';
 import { httpGet } from '../../activities/sites/health-check';
 import { siteKey } from '../../activities/sites/settings';
 import { SshHostAgent, sshKeyFingerprint } from '../../activities/sites/ssh-agent';
+import { eventually } from '../support/eventually';
 import { freePort } from '../support/free-port';
 
 jest.setTimeout(60_000);
@@ -22,6 +24,8 @@ let agent: SshHostAgent;
 let hostFingerprint: string;
 let clientKey: string;
 const execs: string[] = [];
+/** The commands the server runs, as it runs them. */
+const children: ChildProcess[] = [];
 const connections = new Set<{ end(): unknown }>();
 let stopped = false;
 
@@ -69,6 +73,9 @@ function startSshServer(hostKey: string, allowed: ParsedKey): Promise<Server> {
           execs.push(info.command);
           const stream = accept();
           const child = spawn('sh', ['-c', info.command], { env: { ...process.env }, cwd: repo });
+          children.push(child);
+          // A channel the client closes ends its command, as sshd's would (its session ends).
+          stream.on('close', () => child.exitCode === null && child.kill('SIGKILL'));
           stream.pipe(child.stdin);
           child.stdout.pipe(stream, { end: false });
           child.stderr.pipe(stream.stderr, { end: false });
@@ -182,4 +189,131 @@ test('removing the site and stopping the host end its vhost and its daemons', as
   await agent.stop();
   stopped = true;
   for (const pid of pids) expect(() => process.kill(pid, 0)).toThrow();
+});
+
+describe('a host that does not answer', () => {
+  const secret = 'Very-Secret-Db-Pass-1';
+  const ftpSecret = 'Ftp-"Secret"-Pass-22';
+  let script: string;
+  const servers: TcpServer[] = [];
+  const sockets = new Set<Socket>();
+
+  const listen = (srv: TcpServer): Promise<number> => {
+    servers.push(srv);
+    srv.on('connection', (sock) => {
+      sockets.add(sock);
+      sock.on('close', () => sockets.delete(sock));
+      sock.on('error', () => undefined);
+    });
+    return new Promise((resolve) =>
+      srv.listen(0, '127.0.0.1', () => resolve((srv.address() as { port: number }).port)),
+    );
+  };
+
+  const sshAgent = (port: number, more: Partial<ConstructorParameters<typeof SshHostAgent>[0]> = {}) =>
+    new SshHostAgent({
+      host: '127.0.0.1',
+      port,
+      username: 'agent',
+      privateKey: clientKey,
+      hostKeySha256: hostFingerprint,
+      command: `exec sh ${script}`,
+      ...more,
+    });
+
+  beforeAll(() => {
+    // An agent command that hangs on createSite, echoes its request and fails on ensureFtpAccount, answers 7 otherwise.
+    script = path.join(work, 'hang.sh');
+    writeFileSync(
+      script,
+      [
+        'read -r req',
+        'case "$req" in',
+        '  *createSite*) exec sleep 30 ;;',
+        '  *ensureFtpAccount*) echo "cannot parse $req" >&2; exit 3 ;;',
+        `  *) echo '{"ok":true,"result":7}' ;;`,
+        'esac',
+        '',
+      ].join('\n'),
+    );
+  });
+
+  afterAll(async () => {
+    for (const sock of sockets) sock.destroy();
+    await Promise.all(servers.map((srv) => new Promise((r) => srv.close(r))));
+  });
+
+  test('a server that accepts the connection and never answers the handshake fails fast and retryably', async () => {
+    const port = await listen(createServer(() => undefined));
+    const silent = sshAgent(port, { connectTimeoutMs: 500 });
+    const failed = await silent.createSite(space, { CMP_DB_PASSWORD: secret }).catch((e: unknown) => e);
+    expect(failed).toBeInstanceOf(SiteHostUnreachableError);
+    expect(failed).toMatchObject({ name: 'SiteHostUnreachable', retryable: true });
+    expect((failed as Error).message).toMatch(/^ssh agent@127\.0\.0\.1:\d+: no SSH handshake within 500 ms/);
+    expect((failed as Error).message).not.toContain(secret);
+    await silent.close();
+  });
+
+  test('a command that hangs fails after its timeout, its command ended, the connection still serving', async () => {
+    const hung = sshAgent(sshPort, { commandTimeoutMs: 1000 });
+    try {
+      const before = children.length;
+      const failed = await hung.createSite(space, { CMP_DB_PASSWORD: secret }).catch((e: unknown) => e);
+      expect(failed).toBeInstanceOf(SiteHostUnreachableError);
+      expect((failed as Error).message).toBe(
+        `the host agent on agent@127.0.0.1:${sshPort} did not answer createSite within 1000 ms; retried`,
+      );
+      // The hung command on the host was ended with its channel.
+      const child = children[before];
+      const ended = await eventually(
+        () => child.exitCode !== null || child.signalCode !== null,
+        (v) => v,
+      );
+      expect(ended).toBe(true);
+      // The next operation goes through on the same connection.
+      expect(await hung.usageBytes(space)).toBe(7);
+      // An agent's error echoing its request names no secret of it.
+      const echoed = await hung.ensureFtpAccount(space, ftpSecret).catch((e: unknown) => e);
+      expect(echoed).toBeInstanceOf(Error);
+      expect((echoed as Error).message).toMatch(/answered no result \(exit 3\): cannot parse .*\[redacted\]/);
+      expect((echoed as Error).message).not.toContain(ftpSecret);
+      expect((echoed as Error).message).not.toContain(JSON.stringify(ftpSecret).slice(1, -1));
+    } finally {
+      await hung.close();
+    }
+  });
+
+  test('a host that stops answering on an open connection fails the call through the keepalive, then reconnects', async () => {
+    // A TCP relay to the SSH server that can freeze: the host hangs (no reset, no answer).
+    const pairs: Array<[Socket, Socket]> = [];
+    const port = await listen(
+      createServer((down) => {
+        const up = tcpConnect(sshPort, '127.0.0.1');
+        sockets.add(up);
+        up.on('error', () => undefined);
+        down.pipe(up);
+        up.pipe(down);
+        pairs.push([down, up]);
+      }),
+    );
+    const relayed = sshAgent(port, { keepaliveIntervalMs: 200, keepaliveCountMax: 2, commandTimeoutMs: 45_000 });
+    try {
+      expect(await relayed.ensureStack()).toBe(7);
+      for (const [down, up] of pairs) {
+        down.unpipe(up);
+        up.unpipe(down);
+        down.pause();
+        up.pause();
+      }
+      const failed = await relayed.ensureStack().catch((e: unknown) => e);
+      expect(failed).toBeInstanceOf(SiteHostUnreachableError);
+      expect((failed as Error).message).toMatch(
+        /the connection ended during ensureStack \(Keepalive timeout\); retried/,
+      );
+      // A new connection (through the relay again) serves the next call.
+      expect(await relayed.ensureStack()).toBe(7);
+    } finally {
+      await relayed.close();
+    }
+  });
 });
