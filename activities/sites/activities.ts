@@ -18,6 +18,7 @@ const databaseEnv = (d: DatabaseCredentials): Record<string, string> => ({
 });
 import { siteOnHost } from './space';
 import { ensureSiteFtp, forgetSiteFtp } from './ftp-accounts';
+import { isHostUnreachable } from './agent';
 
 export interface SiteView {
   siteId: string;
@@ -56,13 +57,18 @@ export function createSiteActivities(orm: Orm, settings: SitesSettings | undefin
         const layout = await agent.createSite(space, database ? databaseEnv(database) : {});
         // Its FTP account (where the host serves FTP): the tenant sets or draws its password through the API. A site
         // whose account cannot be made is still built, without FTP (GET /sites/{id}/ftp answers 404).
+        // A host that does not answer is retried (below) like the rest of the setup: the retry finds the sealed password.
         await ensureSiteFtp(em, agent, site, host).catch((e: unknown) => {
+          if (isHostUnreachable(e)) throw e;
           console.warn(`sites: site ${site.id} is set up without FTP: ${(e as Error).message}`);
         });
         site.systemUser = layout.user;
         site.status = 'ready';
         site.failure = null;
       } catch (e) {
+        // The host did not answer: the attempt fails retryably (createSite and the FTP account are idempotent); the site
+        // stays provisioning until an attempt gets through or the workflow, out of attempts, undoes it.
+        if (isHostUnreachable(e)) throw ApplicationFailure.retryable((e as Error).message, 'SiteHostUnreachable');
         site.status = 'failed';
         site.failure = (e as Error).message.slice(0, 2000);
         await em.flush();

@@ -3,7 +3,8 @@ import { z } from 'zod';
 import { SiteFtpAccount, SiteHost } from '../../domain/entities';
 import { generateDatabasePassword as generatePassword, tenantPasswordPattern } from '../../domain/dbservice/names';
 import { ensureSiteFtp } from '../../activities/sites/ftp-accounts';
-import { conflict, notFound } from '../lib/api-error';
+import { ApiError, conflict, notFound } from '../lib/api-error';
+import { isHostUnreachable } from '../../activities/sites/agent';
 import { optionalBody } from '../lib/validate';
 import { requireAuth } from '../middleware/authenticate';
 import type { AppEnv } from '../deps';
@@ -49,7 +50,12 @@ siteFtpRouter.post('/:siteId/ftp/password', async (c) => {
   if (!(await em.findOne(SiteFtpAccount, { siteId: site.id }))) throw notFound('ftp account of site', site.id);
   const host = await em.findOneOrFail(SiteHost, { id: site.hostId });
   const agent = settingsOf(c).agents.forHost(host);
-  const set = await ensureSiteFtp(em, agent, site, host, body.password ?? generatePassword());
+  // The host first, then the sealed record: a call that fails leaves the record (and, unless the host applied it, the
+  // old password) as it was, and answers no password; calling again sets a new one, so a retry is always safe.
+  const set = await ensureSiteFtp(em, agent, site, host, body.password ?? generatePassword()).catch((e: unknown) => {
+    if (isHostUnreachable(e)) throw new ApiError(503, 'host_unreachable', (e as Error).message, { retryable: true });
+    throw e;
+  });
   if (!set) throw notFound('ftp account of site', site.id);
   c.set('audit', {
     action: 'site.ftp.password',

@@ -2,6 +2,7 @@ import { execFileSync } from 'node:child_process';
 import { chmodSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import { SiteHostUnreachableError } from '../../activities/sites/agent';
 import { LocalHostAgent } from '../../activities/sites/local-agent';
 import { httpGet } from '../../activities/sites/health-check';
 import { siteKey, type SitesSettings } from '../../activities/sites/settings';
@@ -26,6 +27,8 @@ let admin: string;
 const sites: Array<{ id: string; hostname: string; token: string }> = [];
 /** While set, the host agent cannot make FTP accounts (the sites' setup goes on without one). */
 let ftpBroken = false;
+/** The next this many FTP account calls find the host not answering (as the SSH driver reports it). */
+let ftpUnreachable = 0;
 
 async function orderSite(token: string, name: string): Promise<{ id: string; hostname: string; token: string }> {
   const ordered = await platform.call('POST', '/api/v1/sites', { token, body: { name, diskMb: 5 } });
@@ -83,6 +86,13 @@ beforeAll(async () => {
       forHost: () =>
         new Proxy(agent, {
           get(target, prop) {
+            if (prop === 'ensureFtpAccount' && ftpUnreachable > 0)
+              return () => {
+                ftpUnreachable--;
+                return Promise.reject(
+                  new SiteHostUnreachableError('the host agent on test did not answer ensureFtpAccount; retried'),
+                );
+              };
             if (prop === 'ensureFtpAccount' && ftpBroken)
               return () => Promise.reject(new Error('pure-pw mkdb failed (test)'));
             const v = Reflect.get(target, prop, target);
@@ -109,7 +119,7 @@ beforeAll(async () => {
     (
       await platform.call('POST', '/api/v1/site-hosts', {
         token: admin,
-        body: { name: 'ftp-web-1', address: '127.0.0.1', capacitySites: 4, capacityDiskMb: 40 },
+        body: { name: 'ftp-web-1', address: '127.0.0.1', capacitySites: 6, capacityDiskMb: 40 },
       })
     ).status,
   ).toBe(201);
@@ -259,6 +269,33 @@ describeRoot('FTP access to a site', () => {
     expect(readFileSync(path.join(codeSpace(b.id), 'b.txt'), 'utf8')).toBe('tenant b');
   });
 
+  it('a reset the host does not answer is a retryable 503 that changes nothing; the retried reset sets it', async () => {
+    const chosen = 'Retried-ftp-Pass-7';
+    const before = (await platform.call('GET', `/api/v1/sites/${a.id}/ftp`, { token: a.token })).body;
+    ftpUnreachable = 1;
+    const failed = await platform.call('POST', `/api/v1/sites/${a.id}/ftp/password`, {
+      token: a.token,
+      body: { password: chosen },
+    });
+    expect(failed.status).toBe(503);
+    expect(failed.body).toMatchObject({ code: 'host_unreachable', details: { retryable: true } });
+    expect(JSON.stringify(failed.body)).not.toContain(chosen);
+    // Nothing changed: the record, and the old password logs in.
+    expect((await platform.call('GET', `/api/v1/sites/${a.id}/ftp`, { token: a.token })).body).toEqual(before);
+    await (await ftpLogin(userA, passwordA)).close();
+    const retried = await platform.call('POST', `/api/v1/sites/${a.id}/ftp/password`, {
+      token: a.token,
+      body: { password: chosen },
+    });
+    expect(retried.status).toBe(200);
+    expect(retried.body.password).toBe(chosen);
+    await (await ftpLogin(userA, chosen)).close();
+    await expect(ftpLogin(userA, passwordA)).rejects.toThrow(/530/);
+    passwordA = chosen;
+    const rows = JSON.stringify(await platform.db.orm.em.getConnection().execute('SELECT * FROM site_ftp_accounts'));
+    expect(rows).not.toContain(chosen);
+  });
+
   it('a removed site loses its FTP login', async () => {
     const spaceB = { siteId: b.id, key: siteKey(b.id), hostname: b.hostname, diskMb: 5, phpVersion: '8.2', slot: 2 };
     await agent.removeSite(spaceB);
@@ -301,6 +338,17 @@ describeRoot('FTP access to a site', () => {
     });
     expect((await platform.call('GET', `/api/v1/sites/${c.id}/ftp`, { token: c.token })).status).toBe(404);
     expect((await platform.call('POST', `/api/v1/sites/${c.id}/ftp/password`, { token: c.token })).status).toBe(404);
+  });
+
+  it('a setup whose host does not answer the FTP account is retried: the site is ready with its account', async () => {
+    ftpUnreachable = 2;
+    const e = await orderSite(a.token, 'ftp-retried');
+    expect(ftpUnreachable).toBe(0);
+    const shown = await platform.call('GET', `/api/v1/sites/${e.id}/ftp`, { token: e.token });
+    expect(shown).toMatchObject({ status: 200, body: { username: siteKey(e.id), port: ftpPort } });
+    const drawn = await platform.call('POST', `/api/v1/sites/${e.id}/ftp/password`, { token: e.token });
+    expect(drawn.status).toBe(200);
+    await (await ftpLogin(drawn.body.username, drawn.body.password)).close();
   });
 
   it('a failed site removed at once loses its FTP record too', async () => {
