@@ -14392,7 +14392,7 @@ export interface components {
         };
     };
     responses: {
-        /** @description shared web hosting is not configured (code not_configured) */
+        /** @description shared web hosting is not configured (code not_configured), or the site's shared host did not answer in time (code host_unreachable, details.retryable: call again) */
         SitesUnavailable: {
             headers: {
                 [name: string]: unknown;
