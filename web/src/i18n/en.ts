@@ -94,6 +94,7 @@ export const en = {
     database_unavailable: 'The database is not reachable; please try again shortly.',
     dbservice_unavailable: 'The database service is not available: {{message}}',
     forbidden: 'Not allowed: {{message}}',
+    host_unreachable: "The site's hosting server did not answer; try again: {{message}}",
     idempotency_key_reused: 'This order request was already sent with different contents; start a new order.',
     internal: 'Internal error; please try again later.',
     mail_failed: 'The mail could not be sent; try again later.',

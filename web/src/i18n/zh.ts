@@ -95,6 +95,7 @@ export const zh: typeof en = {
     database_unavailable: '数据库暂时无法访问，请稍后重试。',
     dbservice_unavailable: '数据库服务不可用：{{message}}',
     forbidden: '无权执行此操作：{{message}}',
+    host_unreachable: '网站的托管服务器没有响应，请重试：{{message}}',
     idempotency_key_reused: '该订单请求已以不同内容提交过，请重新下单。',
     internal: '内部错误，请稍后重试。',
     mail_failed: '邮件发送失败，请稍后重试。',
