@@ -14,11 +14,21 @@ import {
 import type { SiteActivities, SiteView } from '../activities/sites/activities';
 import type { DbServiceActivities } from '../activities/dbservice/activities';
 import { defaultHealth, type HealthExpectation } from '../domain/sites/health';
+import { raiseAlarm } from './ha-activities';
+import type { PlatformAlarmActivities } from '../activities/metrics/platform-alarms';
 import { retryPresets } from './retry-presets';
 
 export interface SiteWorkflowInput {
   siteId: string;
+  /** Interval of the periodic health check of the live site (default 5 minutes). */
+  healthCheckIntervalMs?: number;
+  /** Carried over continue-as-new: the site has a live release, and is in an unhealthy episode (its alarm raised). */
+  live?: boolean;
+  unhealthy?: boolean;
 }
+
+/** The default interval of the periodic health check of a live site. */
+export const defaultHealthCheckIntervalMs = 5 * 60_000;
 
 export interface PublishRequest {
   release: number;
@@ -32,6 +42,9 @@ export interface SiteProcessState {
   lastProblem: string | null;
   /** A removal was asked for: no further publish is taken, and the process ends once the site is gone. */
   removing?: boolean;
+  /** The last periodic health check (patch `site-health-alarm`): null before any. */
+  health?: 'healthy' | 'unhealthy' | null;
+  healthProblem?: string | null;
 }
 
 export const siteWorkflowId = (siteId: string) => `site-${siteId}`;
@@ -52,6 +65,12 @@ const checks = proxyActivities<Pick<SiteActivities, 'checkSiteHealth'>>({
   retry: { ...retryPresets.orchestration, maximumAttempts: 5 },
 });
 
+/** Platform alarms go to Alertmanager; a few attempts, then the site's process goes on. */
+const alarms = proxyActivities<PlatformAlarmActivities>({
+  startToCloseTimeout: '30 seconds',
+  retry: { ...retryPresets.orchestration, maximumAttempts: 5 },
+});
+
 /** The message of an activity's failure (its cause's, out of retries). */
 const failureMessage = (e: unknown) => ((e as Error).cause as Error | undefined)?.message ?? (e as Error).message;
 
@@ -67,6 +86,8 @@ const publishesPerRun = 200;
  */
 export async function siteWorkflow(input: SiteWorkflowInput): Promise<void> {
   const state: SiteProcessState = { siteId: input.siteId, publishing: null, published: 0, lastProblem: null };
+  let live = input.live ?? false;
+  let unhealthy = input.unhealthy ?? false;
   setHandler(siteStateQuery, () => state);
   setHandler(
     publishSiteUpdate,
@@ -75,7 +96,9 @@ export async function siteWorkflow(input: SiteWorkflowInput): Promise<void> {
       if (state.removing) throw ApplicationFailure.nonRetryable('the site is being removed', 'SiteRemoving');
       state.publishing = req.release;
       try {
-        return await publish(req);
+        const view = await publish(req);
+        live = true;
+        return view;
       } finally {
         state.publishing = null;
         state.published++;
@@ -163,9 +186,50 @@ export async function siteWorkflow(input: SiteWorkflowInput): Promise<void> {
     await sites.recordSiteRemoved({ siteId: input.siteId });
   }
 
-  await condition(
-    () => (state.removing || state.published >= publishesPerRun) && state.publishing === null && allHandlersFinished(),
-  );
-  if (state.removing) return remove();
-  await continueAsNew<typeof siteWorkflow>(input);
+  const done = () =>
+    (state.removing || state.published >= publishesPerRun) && state.publishing === null && allHandlersFinished();
+  if (patched('site-health-alarm')) {
+    const interval = input.healthCheckIntervalMs ?? defaultHealthCheckIntervalMs;
+    while (!(await condition(done, interval))) {
+      if (!live || state.publishing !== null || state.removing) continue;
+      await healthTick();
+    }
+  } else await condition(done);
+  if (state.removing) {
+    if (unhealthy) await siteAlarm(null, true);
+    return remove();
+  }
+  await continueAsNew<typeof siteWorkflow>({ ...input, live, unhealthy });
+
+  /** One periodic check: the alarm is raised when an episode begins and resolved when the site answers again. */
+  async function healthTick(): Promise<void> {
+    let problem: string | null;
+    try {
+      problem = await checks.checkSiteHealth({ siteId: input.siteId, expect: defaultHealth });
+    } catch (e) {
+      problem = `the health check did not finish: ${failureMessage(e)}`;
+    }
+    state.health = problem ? 'unhealthy' : 'healthy';
+    state.healthProblem = problem;
+    if (problem && !unhealthy) {
+      unhealthy = true;
+      await siteAlarm(problem, false);
+    } else if (!problem && unhealthy) {
+      unhealthy = false;
+      await siteAlarm(null, true);
+    }
+  }
+
+  async function siteAlarm(problem: string | null, resolved: boolean): Promise<void> {
+    const subject = await sites.siteAlarmSubject({ siteId: input.siteId }).catch(() => null);
+    await raiseAlarm(alarms, {
+      event: 'site_unhealthy',
+      severity: 'major',
+      labels: { cmp_site: input.siteId },
+      summary: `site ${input.siteId} of tenant ${subject?.tenantId ?? 'unknown'} (${subject?.url ?? 'no URL'}) ${
+        resolved ? 'answers healthy again' : `fails its health check: ${problem}`
+      }`.slice(0, 500),
+      resolved,
+    });
+  }
 }

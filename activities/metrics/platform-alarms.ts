@@ -11,6 +11,8 @@ export interface PlatformAlarm {
   objectId?: string;
   severity: 'warning' | 'major' | 'critical';
   summary: string;
+  /** Further labels that tell one alarm from another where the object is no monitored type (a site: `cmp_site`). */
+  labels?: Record<string, string>;
   /** The condition is over: Alertmanager resolves the alert (and the alarm workflow mails so). */
   resolved?: boolean;
 }
@@ -32,6 +34,7 @@ export function createPlatformAlarmActivities(configured?: string, metricsOverri
         alertname: `cmp_event_${a.event}`,
         cmp_event: a.event,
         severity: a.severity,
+        ...a.labels,
       };
       if (a.objectType && a.objectId) {
         labels.cmp_object_type = a.objectType;

@@ -176,6 +176,12 @@ export function createSiteActivities(orm: Orm, settings: SitesSettings | undefin
       return { tenantId: site.tenantId, database: db?.name ?? null };
     },
 
+    /** What a site alarm names: the site's tenant and URL (no secrets). */
+    async siteAlarmSubject({ siteId }: { siteId: string }): Promise<{ tenantId: string; url: string | null }> {
+      const site = await orm.em.fork().findOneOrFail(Site, { id: siteId }, { fields: ['tenantId', 'url'] });
+      return { tenantId: site.tenantId, url: site.url ?? null };
+    },
+
     /** The site is gone: its room on the host is free, its name can be ordered again, its FTP record (sealed password) deleted. */
     async recordSiteRemoved({ siteId }: { siteId: string }): Promise<SiteView> {
       const em = orm.em.fork();
