@@ -1,6 +1,6 @@
 // A list the API pages (limit/offset) with filters above it; every list of the portals is one of these.
 import { Button, Form, Input, Select, Space, Table, type TableColumnsType } from 'antd';
-import { useState, type ReactNode } from 'react';
+import { useId, useState, type ReactNode } from 'react';
 import { useTranslation } from 'react-i18next';
 import { ErrorAlert } from './feedback';
 import { useAsync } from './use-async';
@@ -28,10 +28,14 @@ export interface PagedTableProps<T> {
   /** Change to load again (after an action elsewhere on the page). */
   version?: number;
   pageSize?: number;
+  /** The page sizes offered (antd's 10/20/50/100 by default), for routes with a lower limit. */
+  pageSizes?: number[];
 }
 
 export function PagedTable<T extends object>(props: PagedTableProps<T>) {
   const { t } = useTranslation();
+  // Filter ids unique on the page (tabs keep several tables with a `status` filter mounted).
+  const uid = useId();
   const [page, setPage] = useState({ current: 1, size: props.pageSize ?? 20 });
   const [filters, setFilters] = useState<Record<string, string | undefined>>({});
   const query: PageQuery = { limit: page.size, offset: (page.current - 1) * page.size };
@@ -55,11 +59,11 @@ export function PagedTable<T extends object>(props: PagedTableProps<T>) {
               }}
             >
               {props.filters.map((f) => (
-                <Form.Item key={f.name} name={f.name} label={f.label} htmlFor={`filter-${f.name}`}>
+                <Form.Item key={f.name} name={f.name} label={f.label} htmlFor={`${uid}filter-${f.name}`}>
                   {f.options ? (
-                    <Select id={`filter-${f.name}`} allowClear style={{ minWidth: 140 }} options={f.options} />
+                    <Select id={`${uid}filter-${f.name}`} allowClear style={{ minWidth: 140 }} options={f.options} />
                   ) : (
-                    <Input id={`filter-${f.name}`} allowClear />
+                    <Input id={`${uid}filter-${f.name}`} allowClear />
                   )}
                 </Form.Item>
               ))}
@@ -87,6 +91,7 @@ export function PagedTable<T extends object>(props: PagedTableProps<T>) {
           pageSize: page.size,
           total: data?.total ?? 0,
           showSizeChanger: true,
+          pageSizeOptions: props.pageSizes,
           showTotal: (n) => t('common.total', { count: n }),
           onChange: (current, size) => setPage({ current, size }),
         }}

@@ -237,6 +237,8 @@ function Migrations() {
   );
 }
 
+const evacuationStatuses = ['running', 'completed', 'partial', 'failed'] as const;
+
 function Evacuations() {
   const { t } = useTranslation();
   return (
@@ -244,8 +246,27 @@ function Evacuations() {
       label={t('host.evacuations')}
       rowKey="id"
       refreshMs={3_000}
+      filters={[
+        { name: 'hostname', label: t('host.hostname') },
+        {
+          name: 'status',
+          label: t('common.status'),
+          options: evacuationStatuses.map((s) => ({ value: s, label: t(`status.${s}`) })),
+        },
+      ]}
       load={(q) =>
-        ok(() => api.GET('/api/v1/evacuations', { params: { query: { limit: q.limit, offset: q.offset } } }))
+        ok(() =>
+          api.GET('/api/v1/evacuations', {
+            params: {
+              query: {
+                limit: q.limit,
+                offset: q.offset,
+                hostname: q.hostname as string | undefined,
+                status: q.status as (typeof evacuationStatuses)[number] | undefined,
+              },
+            },
+          }),
+        )
       }
       columns={[
         { title: t('host.hostname'), dataIndex: 'hostname' },

@@ -26,6 +26,8 @@ async function download(r: Report) {
   URL.revokeObjectURL(url);
 }
 
+const reportStatuses = ['queued', 'running', 'ready', 'failed', 'cancelled'] as const;
+
 export function OmReports() {
   const { t, i18n } = useTranslation();
   const act = useAct();
@@ -72,7 +74,26 @@ export function OmReports() {
           onDone={bump}
         />
       )}
-      load={(q) => ok(() => api.GET('/api/v1/reports', { params: { query: { limit: q.limit, offset: q.offset } } }))}
+      filters={[
+        {
+          name: 'status',
+          label: t('common.status'),
+          options: reportStatuses.map((s) => ({ value: s, label: t(`status.${s}`) })),
+        },
+      ]}
+      load={(q) =>
+        ok(() =>
+          api.GET('/api/v1/reports', {
+            params: {
+              query: {
+                limit: q.limit,
+                offset: q.offset,
+                status: q.status as (typeof reportStatuses)[number] | undefined,
+              },
+            },
+          }),
+        )
+      }
       columns={[
         { title: t('report.sections'), render: (_, r) => r.sections.map((s) => t(`report.section.${s}`)).join(', ') },
         { title: t('report.format'), render: (_, r) => r.format.toUpperCase() },

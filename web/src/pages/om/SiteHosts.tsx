@@ -47,7 +47,14 @@ export function OmSiteHosts() {
           />
         )
       }
-      load={(q) => ok(() => api.GET('/api/v1/site-hosts', { params: { query: { limit: q.limit, offset: q.offset } } }))}
+      filters={[{ name: 'name', label: t('common.name') }]}
+      load={(q) =>
+        ok(() =>
+          api.GET('/api/v1/site-hosts', {
+            params: { query: { limit: q.limit, offset: q.offset, name: q.name as string | undefined } },
+          }),
+        )
+      }
       columns={[
         { title: t('common.name'), dataIndex: 'name' },
         { title: t('siteHost.address'), dataIndex: 'address' },

@@ -87,8 +87,19 @@ function PricePlans() {
           />
         </Space>
       )}
+      filters={[
+        {
+          name: 'productId',
+          label: t('billing.product'),
+          options: (products.data?.items ?? []).map((p) => ({ value: p.id, label: p.name })),
+        },
+      ]}
       load={(q) =>
-        ok(() => api.GET('/api/v1/billing/price-plans', { params: { query: { limit: q.limit, offset: q.offset } } }))
+        ok(() =>
+          api.GET('/api/v1/billing/price-plans', {
+            params: { query: { limit: q.limit, offset: q.offset, productId: q.productId as string | undefined } },
+          }),
+        )
       }
       columns={[
         { title: t('billing.product'), render: (_, p) => names.get(p.productId) ?? p.productId.slice(0, 8) },

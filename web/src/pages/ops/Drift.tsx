@@ -8,6 +8,19 @@ import { useAct } from '../../components/feedback';
 import { PagedTable } from '../../components/PagedTable';
 import { when } from '../../components/Status';
 
+// The kinds the drift reconciler compares (domain/operate/drift.ts driftKinds).
+const driftKinds = [
+  'server',
+  'volume',
+  'snapshot',
+  'network',
+  'subnet',
+  'router',
+  'floating_ip',
+  'security_group',
+  'image',
+] as const;
+
 export function DriftFindings() {
   const { t } = useTranslation();
   const act = useAct();
@@ -29,8 +42,36 @@ export function DriftFindings() {
           {t('drift.run')}
         </Button>
       )}
+      filters={[
+        {
+          name: 'resolved',
+          label: t('common.status'),
+          options: [
+            { value: 'false', label: t('status.open') },
+            { value: 'true', label: t('status.resolved') },
+          ],
+        },
+        {
+          name: 'kind',
+          label: t('common.kind'),
+          options: driftKinds.map((k) => ({ value: k, label: t(`kind.${k}`) })),
+        },
+        { name: 'tenantId', label: t('common.tenantId') },
+      ]}
       load={(q) =>
-        ok(() => api.GET('/api/v1/admin/drift/findings', { params: { query: { limit: q.limit, offset: q.offset } } }))
+        ok(() =>
+          api.GET('/api/v1/admin/drift/findings', {
+            params: {
+              query: {
+                limit: q.limit,
+                offset: q.offset,
+                resolved: q.resolved as 'true' | 'false' | undefined,
+                kind: q.kind as string | undefined,
+                tenantId: q.tenantId as string | undefined,
+              },
+            },
+          }),
+        )
       }
       columns={[
         { title: t('common.kind'), render: (_, f) => t(`kind.${f.kind}`) },

@@ -37,7 +37,28 @@ export function OpsMessages() {
           onDone={() => setVersion((v) => v + 1)}
         />
       )}
-      load={(q) => ok(() => api.GET('/api/v1/messages', { params: { query: { limit: q.limit, offset: q.offset } } }))}
+      filters={[
+        {
+          name: 'audience',
+          label: t('message.audience'),
+          options: ['user', 'tenant', 'all'].map((a) => ({ value: a, label: t(`message.to.${a}`) })),
+        },
+        { name: 'tenantId', label: t('common.tenantId') },
+      ]}
+      load={(q) =>
+        ok(() =>
+          api.GET('/api/v1/messages', {
+            params: {
+              query: {
+                limit: q.limit,
+                offset: q.offset,
+                audience: q.audience as 'user' | 'tenant' | 'all' | undefined,
+                tenantId: q.tenantId as string | undefined,
+              },
+            },
+          }),
+        )
+      }
       columns={[
         { title: t('inbox.title'), dataIndex: 'title' },
         { title: t('message.audience'), render: (_, m) => t(`message.to.${m.audience}`) },

@@ -44,8 +44,13 @@ export function OpsQuotas() {
         <PagedTable<Schemas['OperateTenantUsage']>
           label={t('quota.byTenant')}
           rowKey="tenantId"
+          filters={[{ name: 'name', label: t('login.tenantName') }]}
           load={(q) =>
-            ok(() => api.GET('/api/v1/usage/tenants', { params: { query: { limit: q.limit, offset: q.offset } } }))
+            ok(() =>
+              api.GET('/api/v1/usage/tenants', {
+                params: { query: { limit: q.limit, offset: q.offset, name: q.name as string | undefined } },
+              }),
+            )
           }
           columns={[
             {

@@ -22,6 +22,8 @@ export const quotaKeys = [
   'routers',
 ] as const;
 
+const tenantStatuses = ['pending', 'active', 'refused', 'suspended'] as const;
+
 function TenantQuota({ tenantId }: { tenantId: string }) {
   const { t } = useTranslation();
   const act = useAct();
@@ -82,7 +84,28 @@ export function OpsTenants({ id }: { id?: string }) {
         label={t('page.ops.tenants')}
         rowKey="id"
         version={version}
-        load={(q) => ok(() => api.GET('/api/v1/tenants', { params: { query: { limit: q.limit, offset: q.offset } } }))}
+        filters={[
+          { name: 'name', label: t('common.name') },
+          {
+            name: 'status',
+            label: t('common.status'),
+            options: tenantStatuses.map((s) => ({ value: s, label: t(`status.${s}`) })),
+          },
+        ]}
+        load={(q) =>
+          ok(() =>
+            api.GET('/api/v1/tenants', {
+              params: {
+                query: {
+                  limit: q.limit,
+                  offset: q.offset,
+                  name: q.name as string | undefined,
+                  status: q.status as (typeof tenantStatuses)[number] | undefined,
+                },
+              },
+            }),
+          )
+        }
         columns={[
           { title: t('common.name'), render: (_, x) => <a href={href('ops', 'tenants', x.id)}>{x.name}</a> },
           { title: t('common.status'), render: (_, x) => <Status value={x.status} /> },

@@ -31,6 +31,8 @@ function RestoreState({ db }: { db: Schemas['Database'] }) {
   );
 }
 
+const backupStatuses = ['running', 'ready', 'failed'] as const;
+
 export function DatabaseBackups({ databaseId }: { databaseId: string }) {
   const { t } = useTranslation();
   const act = useAct();
@@ -66,10 +68,24 @@ export function DatabaseBackups({ databaseId }: { databaseId: string }) {
             {t('database.backupNow')}
           </Button>
         )}
+        filters={[
+          {
+            name: 'status',
+            label: t('common.status'),
+            options: backupStatuses.map((s) => ({ value: s, label: t(`status.${s}`) })),
+          },
+        ]}
         load={(q) =>
           ok(() =>
             api.GET('/api/v1/databases/{databaseId}/backups', {
-              params: { path, query: { limit: q.limit, offset: q.offset } },
+              params: {
+                path,
+                query: {
+                  limit: q.limit,
+                  offset: q.offset,
+                  status: q.status as (typeof backupStatuses)[number] | undefined,
+                },
+              },
             }),
           )
         }
