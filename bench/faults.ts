@@ -7,7 +7,10 @@
  * (used + reserved minus what exists in the cloud). Target: zero lost, duplicated and drifted. Prints; asserts nothing.
  * The same faults then hit a batch of instance actions (a hard reboot of each of a tenant's servers, through the
  * instance workflow's Update) and a batch of live migrations (an operator's `migrate-<server>` of each, checked in the
- * migration record against the server's host in the cloud). FAULTS_WORKLOADS=order,migration runs only those.
+ * migration record against the server's host in the cloud), a host evacuation (an operator's forced evacuation of the
+ * host the batch's servers were gathered on, every evacuated server checked against its record in the simulator, then
+ * the host released) and an autoscale batch (scaling groups forced from 1 to 3 members, each member checked against
+ * the cloud). FAULTS_WORKLOADS=order,migration,evacuation,autoscale runs only those named.
  *   npx tsx bench/faults.ts [orders per batch] [concurrency] [servers per action batch]
  * FAULTS_MARIADB=1 runs the business database on a private MariaDB (scripts/mariadb.sh on its own port and data
  * directory, never a shared server), which the MariaDB fault restarts; otherwise that row is skipped with its reason.
@@ -23,6 +26,8 @@ import { startFaultRig, type FaultRig } from '../test/faults/rig';
 import { runOrderBatch, type FaultRow } from '../test/faults/orders-batch';
 import { runActionBatch } from '../test/faults/actions-batch';
 import { runMigrationBatch } from '../test/faults/migrations-batch';
+import { runEvacuationBatch } from '../test/faults/evacuation-batch';
+import { runAutoscaleBatch } from '../test/faults/autoscale-batch';
 
 const ORDERS = Number(process.argv[2] ?? 16);
 const CONCURRENCY = Number(process.argv[3] ?? 4);
@@ -199,7 +204,9 @@ async function main(): Promise<void> {
   const rows: Array<FaultRow | { fault: string; skip: string }> = [];
   try {
     const only = process.env.FAULTS_WORKLOADS?.split(',');
-    const workloads = (['order', 'instance action', 'migration'] as const).filter((w) => !only || only.includes(w));
+    const workloads = (['order', 'instance action', 'migration', 'evacuation', 'autoscale'] as const).filter(
+      (w) => !only || only.includes(w),
+    );
     for (const workload of workloads) {
       for (const f of faults(temporal, mariadb)) {
         const fault = `${workload}: ${f.name}`;
@@ -225,9 +232,20 @@ async function main(): Promise<void> {
             undone = undo?.() ?? [];
           }
           row.notes.push(...undone);
+        } else if (workload === 'autoscale') {
+          row = await runAutoscaleBatch(fr, {
+            fault,
+            groups: Math.max(1, Math.ceil(SERVERS / 3)),
+            size: 3,
+            concurrency: CONCURRENCY,
+            deadlineMs: DEADLINE_MS,
+            inject,
+            around: f.around && (() => f.around!(fr)),
+          });
         } else {
           const around = f.around && (() => f.around!(fr));
-          row = await (workload === 'migration' ? runMigrationBatch : runActionBatch)(fr, {
+          const batch = { migration: runMigrationBatch, evacuation: runEvacuationBatch }[workload] ?? runActionBatch;
+          row = await batch(fr, {
             fault,
             servers: SERVERS,
             concurrency: CONCURRENCY,
