@@ -244,7 +244,12 @@ async function main(): Promise<void> {
           });
         } else {
           const around = f.around && (() => f.around!(fr));
-          const batch = { migration: runMigrationBatch, evacuation: runEvacuationBatch }[workload] ?? runActionBatch;
+          const batch =
+            workload === 'migration'
+              ? runMigrationBatch
+              : workload === 'evacuation'
+                ? runEvacuationBatch
+                : runActionBatch;
           row = await batch(fr, {
             fault,
             servers: SERVERS,
