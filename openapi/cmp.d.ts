@@ -11834,9 +11834,9 @@ export interface components {
             }[];
         };
         /** @enum {string} */
-        ReportSection: "orders" | "inventory" | "audit" | "alarms";
+        ReportSection: "orders" | "inventory" | "usage" | "bills" | "audit" | "alarms";
         ReportRequest: {
-            sections: ("orders" | "inventory" | "audit" | "alarms")[];
+            sections: ("orders" | "inventory" | "usage" | "bills" | "audit" | "alarms")[];
             /** @enum {string} */
             format?: "xlsx" | "csv";
             /**

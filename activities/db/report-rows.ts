@@ -1,7 +1,19 @@
 import type { FilterQuery } from '@mikro-orm/core';
 import type { Orm } from '../../domain/db/orm';
 import { sqlOf } from '../billing/sql';
-import { Alarm, AuditEntry, CloudResource, Order, OrderItem, Tenant, type ReportFilters } from '../../domain/entities';
+import {
+  Alarm,
+  AuditEntry,
+  Bill,
+  BillLine,
+  CloudResource,
+  Order,
+  OrderItem,
+  Product,
+  Tenant,
+  UsageInterval,
+  type ReportFilters,
+} from '../../domain/entities';
 import type { ReportCell, ReportSectionName } from '../../domain/reports/sections';
 
 type Row = Record<string, ReportCell>;
@@ -16,6 +28,7 @@ interface Scope {
   orm: Orm;
   filters: ReportFilters;
   tenantName: (id: string | null | undefined) => string | null;
+  productName: (id: string) => string;
 }
 
 const period = (f: ReportFilters) =>
@@ -171,6 +184,120 @@ function inventory(s: Scope): SectionSource {
   };
 }
 
+const hourMs = 3_600_000;
+
+function usage(s: Scope): SectionSource {
+  const f = s.filters;
+  // Intervals that ran at some time in the period: started before its end, not ended before its start.
+  const where: FilterQuery<UsageInterval> = {
+    ...(f.tenantId ? { tenantId: f.tenantId } : {}),
+    ...(f.resourceType ? { resourceKind: f.resourceType } : {}),
+    ...(f.to ? { startedAt: { $lte: new Date(f.to) } } : {}),
+    ...(f.from ? { $or: [{ endedAt: null }, { endedAt: { $gte: new Date(f.from) } }] } : {}),
+  };
+  return {
+    count: () => s.orm.em.fork().count(UsageInterval, where),
+    async *batches(size) {
+      const fields = [
+        'tenantId',
+        'resourceKind',
+        'resourceName',
+        'resourceId',
+        'productId',
+        'quantity',
+        'state',
+        'endedAt',
+      ] as const;
+      const from = f.from ? new Date(f.from).getTime() : -Infinity;
+      for await (const batch of keyset(s.orm, UsageInterval, where, 'startedAt', size, fields, [
+        'startedAt',
+        'endedAt',
+      ])) {
+        // The hours of the interval inside the period (an open one up to now).
+        const until = Math.min(Date.now(), f.to ? new Date(f.to).getTime() : Infinity);
+        yield batch.map((u) => {
+          const end = Math.min(u.endedAt ? u.endedAt.getTime() : until, until);
+          const start = Math.max(u.startedAt.getTime(), from);
+          return {
+            id: u.id,
+            tenant: s.tenantName(u.tenantId),
+            resourceKind: u.resourceKind,
+            resourceName: u.resourceName,
+            resourceId: u.resourceId,
+            product: s.productName(u.productId),
+            quantity: Number(u.quantity),
+            state: u.state,
+            startedAt: u.startedAt,
+            endedAt: u.endedAt ?? null,
+            hours: Math.max(0, end - start) / hourMs,
+          };
+        });
+      }
+    },
+  };
+}
+
+function bills(s: Scope): SectionSource {
+  const f = s.filters;
+  // Bills whose period overlaps the report's; their lines, usage and adjustment, in the order they were written.
+  const billWhere: FilterQuery<Bill> = {
+    ...(f.tenantId ? { tenantId: f.tenantId } : {}),
+    ...(f.to ? { periodStart: { $lte: new Date(f.to) } } : {}),
+    ...(f.from ? { periodEnd: { $gt: new Date(f.from) } } : {}),
+  };
+  let billsOf: Promise<Map<string, Pick<Bill, 'periodStart' | 'periodEnd' | 'status'>>> | null = null;
+  const matching = () =>
+    (billsOf ??= s.orm.em
+      .fork()
+      .find(Bill, billWhere, { fields: ['id', 'periodStart', 'periodEnd', 'status'] })
+      .then((found) => new Map(found.map((b) => [b.id, b]))));
+  const lineWhere = async (): Promise<FilterQuery<BillLine>> => ({
+    billId: [...(await matching()).keys()],
+    ...(f.resourceType ? { resourceKind: f.resourceType } : {}),
+  });
+  return {
+    async count() {
+      if (!(await matching()).size) return 0;
+      return s.orm.em.fork().count(BillLine, await lineWhere());
+    },
+    async *batches(size) {
+      const byId = await matching();
+      if (!byId.size) return;
+      const fields = [
+        'billId',
+        'tenantId',
+        'kind',
+        'resourceKind',
+        'resourceName',
+        'productId',
+        'quantity',
+        'hours',
+        'unitPrice',
+        'amount',
+      ] as const;
+      for await (const batch of keyset(s.orm, BillLine, await lineWhere(), 'createdAt', size, fields))
+        yield batch.map((l) => {
+          const bill = byId.get(l.billId)!;
+          return {
+            billId: l.billId,
+            tenant: s.tenantName(l.tenantId),
+            periodStart: bill.periodStart,
+            periodEnd: bill.periodEnd,
+            billStatus: bill.status,
+            kind: l.kind,
+            resourceKind: l.resourceKind,
+            resourceName: l.resourceName,
+            product: s.productName(l.productId),
+            quantity: Number(l.quantity),
+            hours: Number(l.hours),
+            unitPrice: l.unitPrice === null || l.unitPrice === undefined ? null : Number(l.unitPrice),
+            amount: Number(l.amount),
+          };
+        });
+    },
+  };
+}
+
 function audit(s: Scope): SectionSource {
   const f = s.filters;
   const at = period(f);
@@ -250,15 +377,29 @@ function alarms(s: Scope): SectionSource {
   };
 }
 
-const sources: Record<ReportSectionName, (s: Scope) => SectionSource> = { orders, inventory, audit, alarms };
+const sources: Record<ReportSectionName, (s: Scope) => SectionSource> = {
+  orders,
+  inventory,
+  usage,
+  bills,
+  audit,
+  alarms,
+};
 
-/** The sources of a report's sections, with tenant ids shown as names. */
+/** The sources of a report's sections, with tenant and product ids shown as names. */
 export async function reportSources(
   orm: Orm,
   filters: ReportFilters,
 ): Promise<(section: ReportSectionName) => SectionSource> {
   const tenants = await orm.em.fork().find(Tenant, {}, { fields: ['id', 'name'] });
   const names = new Map(tenants.map((t) => [t.id, t.name]));
-  const scope: Scope = { orm, filters, tenantName: (id) => (id ? (names.get(id) ?? id) : null) };
+  const products = await orm.em.fork().find(Product, {}, { fields: ['id', 'name'] });
+  const productNames = new Map(products.map((p) => [p.id, p.name]));
+  const scope: Scope = {
+    orm,
+    filters,
+    tenantName: (id) => (id ? (names.get(id) ?? id) : null),
+    productName: (id) => productNames.get(id) ?? id,
+  };
   return (section) => sources[section](scope);
 }

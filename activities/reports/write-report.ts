@@ -21,6 +21,7 @@ const batchSize = 1000;
 const numFmt: Record<ReportCellType, string | undefined> = {
   string: undefined,
   integer: '0',
+  decimal: '#,##0.00##',
   money: '#,##0.00',
   date: 'yyyy-mm-dd hh:mm:ss',
 };

@@ -45,7 +45,7 @@ const contentTypes = {
 } as const;
 
 /**
- * Report exports (orders, resource inventory; audit and alarms for staff) as XLSX or CSV, written by the
+ * Report exports (orders, resource inventory, usage, bills; audit and alarms for staff) as XLSX or CSV, written by the
  * `report-<id>` workflow and downloaded when ready. Tenants export their own tenant's rows; staff with
  * reports:read any tenant's or all. A user sees the reports he asked for; staff with reports:read see all.
  */

@@ -9,11 +9,14 @@ export type ReportFormat = (typeof reportFormats)[number];
 export const reportLanguages = ['en', 'zh-CN'] as const;
 export type ReportLanguage = (typeof reportLanguages)[number];
 
-export const reportSectionNames = ['orders', 'inventory', 'audit', 'alarms'] as const;
+export const reportSectionNames = ['orders', 'inventory', 'usage', 'bills', 'audit', 'alarms'] as const;
 export type ReportSectionName = (typeof reportSectionNames)[number];
 
-/** `money` is a number shown with two decimals, `date` a timestamp shown in local date-time form. */
-export type ReportCellType = 'string' | 'integer' | 'money' | 'date';
+/**
+ * `money` is a number shown with two decimals, `decimal` one with two to four (quantities, hours), `date` a timestamp
+ * shown in local date-time form.
+ */
+export type ReportCellType = 'string' | 'integer' | 'decimal' | 'money' | 'date';
 export type ReportCell = string | number | Date | null;
 
 export interface ReportColumn {
@@ -73,6 +76,44 @@ export const reportSections: Record<ReportSectionName, ReportSection> = {
       col('orderId', 'string', 'Order', '订单号', 38),
       col('createdAt', 'date', 'Created', '创建时间', 20),
       col('deletedAt', 'date', 'Deleted', '删除时间', 20),
+    ],
+  },
+  usage: {
+    name: 'usage',
+    title: { en: 'Usage', 'zh-CN': '用量' },
+    staffOnly: false,
+    columns: [
+      col('id', 'string', 'Interval', '计量区间', 38),
+      col('tenant', 'string', 'Tenant', '租户', 24),
+      col('resourceKind', 'string', 'Type', '类型', 14),
+      col('resourceName', 'string', 'Resource', '资源', 24),
+      col('resourceId', 'string', 'Resource id', '资源编号', 38),
+      col('product', 'string', 'Product', '产品', 24),
+      col('quantity', 'decimal', 'Quantity', '数量', 10),
+      col('state', 'string', 'State', '状态', 10),
+      col('startedAt', 'date', 'From', '开始时间', 20),
+      col('endedAt', 'date', 'To', '结束时间', 20),
+      col('hours', 'decimal', 'Hours', '小时数', 10),
+    ],
+  },
+  bills: {
+    name: 'bills',
+    title: { en: 'Bills', 'zh-CN': '账单' },
+    staffOnly: false,
+    columns: [
+      col('billId', 'string', 'Bill', '账单号', 38),
+      col('tenant', 'string', 'Tenant', '租户', 24),
+      col('periodStart', 'date', 'Period from', '账期开始', 20),
+      col('periodEnd', 'date', 'Period to', '账期结束', 20),
+      col('billStatus', 'string', 'Bill status', '账单状态', 12),
+      col('kind', 'string', 'Line', '明细类型', 12),
+      col('resourceKind', 'string', 'Type', '类型', 14),
+      col('resourceName', 'string', 'Resource', '资源', 24),
+      col('product', 'string', 'Product', '产品', 24),
+      col('quantity', 'decimal', 'Quantity', '数量', 10),
+      col('hours', 'decimal', 'Hours', '小时数', 10),
+      col('unitPrice', 'money', 'Unit price', '单价', 12),
+      col('amount', 'money', 'Amount', '金额', 14),
     ],
   },
   audit: {

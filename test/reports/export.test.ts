@@ -1,8 +1,9 @@
 import ExcelJS from 'exceljs';
+import { randomUUID } from 'node:crypto';
 import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { CloudResource, Order, OrderItem, Report } from '../../domain/entities';
+import { Bill, BillLine, CloudResource, Order, OrderItem, Product, Report, UsageInterval } from '../../domain/entities';
 import { eventually, waitFor } from '../support/eventually';
 import { startTestPlatform, type TestPlatform } from '../support/platform';
 
@@ -175,6 +176,141 @@ describe('report exports: XLSX and CSV written by the report workflow, downloade
     const text = Buffer.from(await (await download(staff, r.body.id)).arrayBuffer()).toString('utf8');
     expect(text.trim().split('\r\n').slice(1)).toHaveLength(3);
     expect(text).not.toContain(',volume,');
+  });
+
+  it("exports a tenant's own usage (hours inside the period) and bill lines, typed and formatted", async () => {
+    const em = p.db.orm.em.fork();
+    const product = Object.assign(new Product(), {
+      kind: 'server',
+      name: `report-flavor-${Date.now()}`,
+      hourlyPrice: 0.5,
+      monthlyPrice: 300,
+    });
+    em.persist(product);
+    for (const t of [a, b]) {
+      const resourceId = randomUUID();
+      // Running 1 Jan 00:00 to 3 Jan 00:00; stopped since (open).
+      em.persist(
+        Object.assign(new UsageInterval(), {
+          tenantId: t.tenantId,
+          resourceId,
+          resourceKind: 'server',
+          resourceName: 'web-1',
+          seq: 0,
+          productId: product.id,
+          quantity: 2,
+          state: 'running',
+          startedAt: new Date(Date.UTC(2026, 0, 1)),
+          startEvent: 'delivered',
+          endedAt: new Date(Date.UTC(2026, 0, 3)),
+          endEvent: 'stopped',
+        }),
+      );
+      em.persist(
+        Object.assign(new UsageInterval(), {
+          tenantId: t.tenantId,
+          resourceId,
+          resourceKind: 'server',
+          resourceName: 'web-1',
+          seq: 1,
+          productId: product.id,
+          quantity: 2,
+          state: 'stopped',
+          startedAt: new Date(Date.UTC(2026, 0, 3)),
+          startEvent: 'stopped',
+        }),
+      );
+      const bill = Object.assign(new Bill(), {
+        tenantId: t.tenantId,
+        periodKind: 'month',
+        periodStart: new Date(Date.UTC(2026, 0, 1)),
+        periodEnd: new Date(Date.UTC(2026, 1, 1)),
+        status: 'closed',
+        usageTotal: 48,
+        adjustmentTotal: -1.5,
+      });
+      em.persist(bill);
+      for (const [kind, amount, runId] of [
+        ['usage', 48, ''],
+        ['adjustment', -1.5, 'backfill-1'],
+      ] as const)
+        em.persist(
+          Object.assign(new BillLine(), {
+            billId: bill.id,
+            tenantId: t.tenantId,
+            kind,
+            resourceId,
+            resourceKind: 'server',
+            resourceName: 'web-1',
+            productId: product.id,
+            quantity: 2,
+            hours: 48,
+            unitPrice: kind === 'usage' ? 0.5 : null,
+            amount,
+            runId,
+          }),
+        );
+    }
+    await em.flush();
+
+    const r = await p.call('POST', '/api/v1/reports', {
+      token: a.token,
+      body: {
+        sections: ['usage', 'bills'],
+        from: new Date(Date.UTC(2026, 0, 2)).toISOString(),
+        to: new Date(Date.UTC(2026, 0, 4)).toISOString(),
+      },
+    });
+    expect(r.status).toBe(202);
+    const done = await ready(a.token, r.body.id);
+    expect(done.progress).toEqual({ rowsWritten: 4, totalRows: 4 });
+    const wb = new ExcelJS.Workbook();
+    await wb.xlsx.load(Buffer.from(await (await download(a.token, r.body.id)).arrayBuffer()) as never);
+    expect(wb.worksheets.map((w) => w.name)).toEqual(['Usage', 'Bills']);
+    const sheet = (name: string) => {
+      const ws = wb.getWorksheet(name)!;
+      expect(ws.views[0]).toMatchObject({ state: 'frozen', ySplit: 1 });
+      const headers = (ws.getRow(1).values as string[]).slice(1);
+      return { ws, cell: (row: number, header: string) => ws.getRow(row).getCell(headers.indexOf(header) + 1) };
+    };
+    const usage = sheet('Usage');
+    expect(usage.ws.rowCount).toBe(3);
+    for (const row of [2, 3]) {
+      expect(usage.cell(row, 'Tenant').value).toMatch(/^reports-a-/);
+      expect(usage.cell(row, 'Product').value).toBe(product.name);
+      expect(usage.cell(row, 'Quantity').value).toBe(2);
+      expect(usage.cell(row, 'Hours').numFmt).toBe('#,##0.00##');
+    }
+    expect(usage.cell(2, 'State').value).toBe('running');
+    expect(usage.cell(2, 'From').value).toEqual(new Date(Date.UTC(2026, 0, 1)));
+    expect(usage.cell(2, 'From').numFmt).toBe('yyyy-mm-dd hh:mm:ss');
+    // Inside 2-4 January: the running interval's last day, the open stopped one's first day.
+    expect(usage.cell(2, 'Hours').value).toBe(24);
+    expect(usage.cell(3, 'Hours').value).toBe(24);
+    expect(usage.cell(3, 'To').value).toBeNull();
+    const bills = sheet('Bills');
+    expect(bills.ws.rowCount).toBe(3);
+    expect([2, 3].map((row) => bills.cell(row, 'Line').value)).toEqual(['usage', 'adjustment']);
+    expect(bills.cell(2, 'Tenant').value).toMatch(/^reports-a-/);
+    expect(bills.cell(2, 'Bill status').value).toBe('closed');
+    expect(bills.cell(2, 'Period from').value).toEqual(new Date(Date.UTC(2026, 0, 1)));
+    expect(bills.cell(2, 'Unit price').value).toBe(0.5);
+    expect(bills.cell(2, 'Amount').value).toBe(48);
+    expect(bills.cell(2, 'Amount').numFmt).toBe('#,##0.00');
+    expect(bills.cell(3, 'Amount').value).toBe(-1.5);
+    expect(bills.cell(3, 'Unit price').value).toBeNull();
+
+    // A period after the bill's: none of its lines.
+    const later = await p.call('POST', '/api/v1/reports', {
+      token: staff,
+      body: {
+        sections: ['bills'],
+        format: 'csv',
+        tenantId: a.tenantId,
+        from: new Date(Date.UTC(2026, 1, 2)).toISOString(),
+      },
+    });
+    expect((await ready(staff, later.body.id)).progress).toEqual({ rowsWritten: 0, totalRows: 0 });
   });
 
   it('refuses what a report cannot be, and sections a tenant may not export', async () => {
