@@ -3,13 +3,15 @@
  * worker in its own process, with that worker's peak resident memory (sampled from /proc while it
  * writes, and the kernel's high-water mark) next to the 300 MB bound the streaming writer must keep.
  * The worker runs with the flags the launcher gives workers (workers/node-flags.ts: WORKER_NODE_OPTIONS,
- * WORKER_MALLOC_ARENA_MAX; empty for node's defaults); CMP_BENCH_WORKER_NODE_OPTIONS adds node options after them. Prints figures; asserts nothing.
+ * WORKER_MALLOC_ARENA_MAX; empty for node's defaults); CMP_BENCH_WORKER_NODE_OPTIONS adds node options after them. Prints figures
+ * (one per format, for `npm run bench`'s table); asserts nothing.
  *   npx tsx bench/report-export.ts [rows] [formats, default xlsx,csv]
  */
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { AuditEntry } from '../domain/entities';
+import { reportFigures, type Figure } from './lib/figures';
 import { startTemporalDevServer } from '../scripts/lib/temporal-cli';
 import { freePort } from '../test/support/free-port';
 import { startTestPlatform } from '../test/support/platform';
@@ -53,6 +55,7 @@ async function main(): Promise<void> {
       .code,
   );
   const lines: string[] = [];
+  const figures: Figure[] = [];
   const workerFlags = workerRuntime(process.env);
   const worker = await startWorkerChild(path.join(__dirname, 'report-export-worker.ts'), {
     ...process.env,
@@ -114,6 +117,16 @@ async function main(): Promise<void> {
           `peaks of process.memoryUsage(): ${mbList(peakMem)}`,
       );
       console.log(lines[lines.length - 1]);
+      figures.push({
+        figure: `report export: worker peak RSS, ${ROWS.toLocaleString('en')} audit rows as ${format}`,
+        unit: 'MB',
+        platform: Math.max(peak, hwm),
+        reference: BOUND_MB,
+        referenceName: 'bound',
+        better: 'lower',
+        target: 1,
+        note: `idle ${idleMb.toFixed(0)} MB, the export's own ${(Math.max(peak, hwm) - idleMb).toFixed(0)} MB, ${seconds.toFixed(1)} s`,
+      });
     }
   } finally {
     await killAndProve(worker);
@@ -123,6 +136,7 @@ async function main(): Promise<void> {
   }
   console.log('\nReport export (streaming writer, worker in its own process):');
   for (const l of lines) console.log(`  ${l}`);
+  reportFigures('report-export', figures);
 }
 
 main().then(
