@@ -3025,7 +3025,7 @@ export interface paths {
         put?: never;
         /**
          * Ask for a report export (XLSX or CSV), written in the background by the report-<id> workflow
-         * @description Tenants export orders and the resource inventory of their own tenant; staff with reports:read also the audit log and alarms, of one tenant or all. XLSX has one sheet per section with typed cells, number and date formats (times in UTC) and a frozen header row; CSV (UTF-8 with a byte order mark) holds exactly one section. The tenant and period filters apply to every section that has them; `resourceType` is the resource kind (orders holding an item of that kind, inventory), the audit target type, or the alarm object type.
+         * @description Tenants export orders, the resource inventory, usage (metered intervals, with their hours inside the period) and bills (a line per row, usage and adjustment, with its bill's period and status) of their own tenant; staff with reports:read also the audit log and alarms, of one tenant or all. XLSX has one sheet per section with typed cells, number and date formats (times in UTC) and a frozen header row; CSV (UTF-8 with a byte order mark) holds exactly one section. The tenant and period filters apply to every section that has them (usage: intervals that ran in the period; bills: bills whose period overlaps it); `resourceType` is the resource kind (orders holding an item of that kind, inventory, usage, bill lines), the audit target type, or the alarm object type.
          */
         post: {
             parameters: {
@@ -3880,12 +3880,17 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Availability zones with their compute hosts (hosts:read) */
+        /** Availability zones with their compute hosts (hosts:read); filters name (part, any case), host, available */
         get: {
             parameters: {
                 query?: {
                     limit?: components["parameters"]["Limit"];
                     offset?: components["parameters"]["Offset"];
+                    /** @description part of the zone's name, any case */
+                    name?: string;
+                    /** @description the zones holding this compute host */
+                    host?: string;
+                    available?: "true" | "false";
                 };
                 header?: never;
                 path?: never;
@@ -3925,14 +3930,16 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Host aggregates (hosts:read); filters name (substring), availabilityZone, host */
+        /** Host aggregates (hosts:read); filters name (part, any case), availabilityZone, host */
         get: {
             parameters: {
                 query?: {
                     limit?: components["parameters"]["Limit"];
                     offset?: components["parameters"]["Offset"];
+                    /** @description part of the aggregate's name, any case */
                     name?: string;
                     availabilityZone?: string;
+                    /** @description the aggregates holding this compute host */
                     host?: string;
                 };
                 header?: never;
@@ -4393,12 +4400,14 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Cinder backend pools with their capacity (resources:read); filter backend */
+        /** Cinder backend pools with their capacity (resources:read); filters name (part, any case), backend */
         get: {
             parameters: {
                 query?: {
                     limit?: components["parameters"]["Limit"];
                     offset?: components["parameters"]["Offset"];
+                    /** @description part of the pool's name (host@backend#pool), any case */
+                    name?: string;
                     backend?: string;
                 };
                 header?: never;
@@ -4439,12 +4448,13 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Volume types, private ones included (resources:read); filters name, isPublic, backend */
+        /** Volume types, private ones included (resources:read); filters name (part, any case), isPublic, backend */
         get: {
             parameters: {
                 query?: {
                     limit?: components["parameters"]["Limit"];
                     offset?: components["parameters"]["Offset"];
+                    /** @description part of the type's name, any case */
                     name?: string;
                     isPublic?: "true" | "false";
                     backend?: string;
@@ -4629,14 +4639,16 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Provider networks: external and shared (resources:read); filters external, networkType, name */
+        /** Provider networks: external and shared (resources:read); filters external, shared, networkType, name (part, any case) */
         get: {
             parameters: {
                 query?: {
                     limit?: components["parameters"]["Limit"];
                     offset?: components["parameters"]["Offset"];
                     external?: "true" | "false";
+                    shared?: "true" | "false";
                     networkType?: string;
+                    /** @description part of the network's name, any case */
                     name?: string;
                 };
                 header?: never;
@@ -4783,13 +4795,17 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Public IP pools (IPv4 subnets of external networks) with used and free addresses (resources:read); filter networkId */
+        /** Public IP pools (IPv4 subnets of external networks) with used and free addresses (resources:read); filters networkId, name and cidr (part, any case) */
         get: {
             parameters: {
                 query?: {
                     limit?: components["parameters"]["Limit"];
                     offset?: components["parameters"]["Offset"];
                     networkId?: string;
+                    /** @description part of the pool's name, any case */
+                    name?: string;
+                    /** @description part of the pool's CIDR */
+                    cidr?: string;
                 };
                 header?: never;
                 path?: never;

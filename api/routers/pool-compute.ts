@@ -13,6 +13,7 @@ import { adminCloud, cloudCall } from '../lib/cloud-call';
 import { pageOf, pageQuery } from '../lib/pagination';
 import { principalOf } from '../lib/principal';
 import { isAlreadyStarted, onWorkflow } from '../lib/temporal';
+import { holdsPart, partQuery } from '../lib/text-filter';
 import { hostnameParam, jsonBody, optionalBody, queryParams } from '../lib/validate';
 import { requirePermission } from '../middleware/authenticate';
 import type { AppEnv, Ctx } from '../deps';
@@ -31,6 +32,13 @@ const metadataKey = z
   .max(255)
   .regex(/^[A-Za-z0-9_.:-]+$/)
   .refine((k) => k !== 'availability_zone', 'set the zone with availabilityZone');
+const zonesQuery = pageQuery
+  .extend({
+    name: partQuery().optional(),
+    host: z.string().min(1).max(255).optional(),
+    available: z.enum(['true', 'false']).optional(),
+  })
+  .strict();
 const listQuery = pageQuery
   .extend({
     name: z.string().max(255).optional(),
@@ -64,9 +72,19 @@ function aggregateId(c: Ctx): number {
 export const poolComputeRouter = new Hono<AppEnv>();
 
 poolComputeRouter.get('/availability-zones', requirePermission('hosts:read'), async (c) => {
-  const q = queryParams(c, pageQuery.strict());
+  const q = queryParams(c, zonesQuery);
   const zones = await cloudCall('availability zones', () => adminCloud(c).compute.listAvailabilityZones(true));
-  return c.json(pageOf(zones.filter((z) => z.zoneName !== 'internal').map(zoneView), q));
+  const rows = zones
+    .filter((z) => z.zoneName !== 'internal')
+    .map(zoneView)
+    .filter(
+      (z) =>
+        holdsPart(z.name, q.name) &&
+        (!q.host || z.hosts.includes(q.host)) &&
+        (!q.available || z.available === (q.available === 'true')),
+    )
+    .sort((a, b) => a.name.localeCompare(b.name));
+  return c.json(pageOf(rows, q));
 });
 
 poolComputeRouter.get('/aggregates', requirePermission('hosts:read'), async (c) => {
@@ -76,7 +94,7 @@ poolComputeRouter.get('/aggregates', requirePermission('hosts:read'), async (c) 
     .map(aggregateView)
     .filter(
       (a) =>
-        (!q.name || a.name.includes(q.name)) &&
+        holdsPart(a.name, q.name) &&
         (!q.availabilityZone || a.availabilityZone === q.availabilityZone) &&
         (!q.host || a.hosts.includes(q.host)),
     )

@@ -3,6 +3,7 @@ import { z } from 'zod';
 import { conflict, notFound, unprocessable } from '../lib/api-error';
 import { adminCloud, cloudCall } from '../lib/cloud-call';
 import { pageOf, pageQuery } from '../lib/pagination';
+import { holdsPart, partQuery } from '../lib/text-filter';
 import { jsonBody, queryParams } from '../lib/validate';
 import { requirePermission } from '../middleware/authenticate';
 import type { AppEnv, Ctx } from '../deps';
@@ -50,6 +51,7 @@ const networkBody = z
 const networksQuery = pageQuery
   .extend({
     external: z.enum(['true', 'false']).optional(),
+    shared: z.enum(['true', 'false']).optional(),
     networkType: z.string().max(16).optional(),
     name: z.string().max(255).optional(),
   })
@@ -72,7 +74,9 @@ const ipPoolBody = z
         ctx.addIssue({ code: 'custom', path: ['allocationPools', i], message: 'start is after end' });
     }),
   );
-const ipPoolsQuery = pageQuery.extend({ networkId: z.string().uuid().optional() }).strict();
+const ipPoolsQuery = pageQuery
+  .extend({ networkId: z.string().uuid().optional(), name: partQuery().optional(), cidr: partQuery(18).optional() })
+  .strict();
 
 const idParam = (c: Ctx, what: string) => {
   const id = c.req.param('id') ?? '';
@@ -102,8 +106,9 @@ poolNetworksRouter.get('/networks', requirePermission('resources:read'), async (
     .filter(
       (n) =>
         (!q.external || n.external === (q.external === 'true')) &&
+        (!q.shared || n.shared === (q.shared === 'true')) &&
         (!q.networkType || n.networkType === q.networkType) &&
-        (!q.name || n.name.includes(q.name)),
+        holdsPart(n.name, q.name),
     )
     .sort((a, b) => a.name.localeCompare(b.name) || a.id.localeCompare(b.id));
   return c.json(pageOf(rows, q));
@@ -153,7 +158,7 @@ poolNetworksRouter.get('/ip-pools', requirePermission('resources:read'), async (
     await cloudCall('IP pools', () => Promise.all(external.map((n) => os.network.listSubnets({ network_id: n.id }))))
   )
     .flat()
-    .filter((s) => s.ip_version === 4)
+    .filter((s) => s.ip_version === 4 && holdsPart(s.name, q.name) && holdsPart(s.cidr, q.cidr))
     .sort((a, b) => a.cidr.localeCompare(b.cidr) || a.id.localeCompare(b.id));
   const shown = pageOf(subnets, q);
   const usage = await cloudCall('IP pool usage', () => usagesOf(os, shown.items));

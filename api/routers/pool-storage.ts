@@ -3,13 +3,14 @@ import { z } from 'zod';
 import { ApiError, conflict, unprocessable } from '../lib/api-error';
 import { adminCloud, cloudCall } from '../lib/cloud-call';
 import { pageOf, pageQuery } from '../lib/pagination';
+import { holdsPart, partQuery } from '../lib/text-filter';
 import { jsonBody, queryParams } from '../lib/validate';
 import { requirePermission } from '../middleware/authenticate';
 import type { AppEnv, Ctx } from '../deps';
 import { volumePoolView, volumeTypeView } from '../views/pool';
 
 const backendName = z.string().regex(/^[A-Za-z0-9._-]{1,64}$/, 'a backend name (letters, digits, . _ -)');
-const poolsQuery = pageQuery.extend({ backend: z.string().max(64).optional() }).strict();
+const poolsQuery = pageQuery.extend({ name: partQuery().optional(), backend: z.string().max(64).optional() }).strict();
 const typesQuery = pageQuery
   .extend({
     name: z.string().max(255).optional(),
@@ -56,7 +57,7 @@ poolStorageRouter.get('/volume-pools', requirePermission('resources:read'), asyn
   const pools = await cloudCall('backend pools', () => adminCloud(c).blockStorage.listBackendPools());
   const rows = pools
     .map(volumePoolView)
-    .filter((p) => !q.backend || p.backend === q.backend)
+    .filter((p) => holdsPart(p.name, q.name) && (!q.backend || p.backend === q.backend))
     .sort((a, b) => a.name.localeCompare(b.name));
   return c.json(pageOf(rows, q));
 });
@@ -70,7 +71,7 @@ poolStorageRouter.get('/volume-types', requirePermission('resources:read'), asyn
     .map(volumeTypeView)
     .filter(
       (t) =>
-        (!q.name || t.name.includes(q.name)) &&
+        holdsPart(t.name, q.name) &&
         (!q.isPublic || t.isPublic === (q.isPublic === 'true')) &&
         (!q.backend || t.backend === q.backend),
     )
