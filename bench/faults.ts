@@ -10,7 +10,10 @@
  * migration record against the server's host in the cloud), a host evacuation (an operator's forced evacuation of the
  * host the batch's servers were gathered on, every evacuated server checked against its record in the simulator, then
  * the host released) and an autoscale batch (scaling groups forced from 1 to 3 members, each member checked against
- * the cloud). FAULTS_WORKLOADS=order,migration,evacuation,autoscale runs only those named.
+ * the cloud), a site batch (shared-tier sites ordered on a local shared host, each checked against what the host
+ * holds of it: code space, vhost, php-fpm pool, system user, room) and a billing batch (rating runs over a fresh
+ * tenant's floating IPs, every hour charged and billed once and the bills equal to the metering).
+ * FAULTS_WORKLOADS=order,instance action,migration,evacuation,autoscale,site,billing runs only those named.
  *   npx tsx bench/faults.ts [orders per batch] [concurrency] [servers per action batch]
  * FAULTS_MARIADB=1 runs the business database on a private MariaDB (scripts/mariadb.sh on its own port and data
  * directory, never a shared server), which the MariaDB fault restarts; otherwise that row is skipped with its reason.
@@ -28,6 +31,8 @@ import { runActionBatch } from '../test/faults/actions-batch';
 import { runMigrationBatch } from '../test/faults/migrations-batch';
 import { runEvacuationBatch } from '../test/faults/evacuation-batch';
 import { runAutoscaleBatch } from '../test/faults/autoscale-batch';
+import { runSiteBatch } from '../test/faults/site-batch';
+import { runBillingBatch } from '../test/faults/billing-batch';
 
 const ORDERS = Number(process.argv[2] ?? 16);
 const CONCURRENCY = Number(process.argv[3] ?? 4);
@@ -200,13 +205,14 @@ async function main(): Promise<void> {
   process.env.CMP_WORKFLOW_BUNDLE = path.join(dir, 'workflow-bundle.js');
   writeFileSync(process.env.CMP_WORKFLOW_BUNDLE, code);
 
-  const fr = await startFaultRig({ apis: 2, workers: 2 });
+  const only = process.env.FAULTS_WORKLOADS?.split(',').map((w) => w.trim());
+  const workloads = (
+    ['order', 'instance action', 'migration', 'evacuation', 'autoscale', 'site', 'billing'] as const
+  ).filter((w) => !only || only.includes(w));
+  // The shared web-hosting host (nginx and php-fpm on loopback) only when the site batch runs.
+  const fr = await startFaultRig({ apis: 2, workers: 2, sites: workloads.includes('site') });
   const rows: Array<FaultRow | { fault: string; skip: string }> = [];
   try {
-    const only = process.env.FAULTS_WORKLOADS?.split(',');
-    const workloads = (['order', 'instance action', 'migration', 'evacuation', 'autoscale'] as const).filter(
-      (w) => !only || only.includes(w),
-    );
     for (const workload of workloads) {
       for (const f of faults(temporal, mariadb)) {
         const fault = `${workload}: ${f.name}`;
@@ -242,6 +248,26 @@ async function main(): Promise<void> {
             inject,
             around: f.around && (() => f.around!(fr)),
           });
+        } else if (workload === 'site') {
+          row = await runSiteBatch(fr, {
+            fault,
+            sites: SERVERS,
+            concurrency: CONCURRENCY,
+            deadlineMs: DEADLINE_MS,
+            inject,
+            around: f.around && (() => f.around!(fr)),
+          });
+        } else if (workload === 'billing') {
+          row = await runBillingBatch(fr, {
+            fault,
+            runs: SERVERS,
+            resources: 20,
+            hours: 48,
+            concurrency: CONCURRENCY,
+            deadlineMs: DEADLINE_MS,
+            inject,
+            around: f.around && (() => f.around!(fr)),
+          });
         } else {
           const around = f.around && (() => f.around!(fr));
           const batch =
@@ -271,7 +297,7 @@ async function main(): Promise<void> {
     rmSync(dir, { recursive: true, force: true });
   }
   console.log(
-    `\nFault campaign: 2 APIs, 2 workers; per fault ${ORDERS} orders (one server with a 1 GB volume each) and ${SERVERS} hard reboots or live migrations, ${CONCURRENCY} at a time\n`,
+    `\nFault campaign: 2 APIs, 2 workers; per fault ${ORDERS} orders (one server with a 1 GB volume each) and ${SERVERS} hard reboots, live migrations, sites or rating runs (of 20 floating IPs over 48 h), ${CONCURRENCY} at a time\n`,
   );
   printTable(rows);
 }

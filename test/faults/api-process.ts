@@ -2,7 +2,8 @@
  * An API process of the fault campaign: the platform's app on a free loopback port, on the campaign's database,
  * Temporal queues (prefix) and simulator. Env: CMP_DATABASE_URL, TEMPORAL_ADDRESS, CMP_QUEUE_PREFIX, CMP_SIM_URL,
  * CMP_AUTH_SECRET (the same in every API process, so a token of one is good at the others), CMP_DATA_DIR, and
- * PROVISION_ACTIVITY_TIMEOUT_SECONDS when set.
+ * PROVISION_ACTIVITY_TIMEOUT_SECONDS when set; CMP_SITES_DIR, CMP_SITES_HTTP_PORT and CMP_SITES_FPM_BASE_PORT for the
+ * shared web-hosting routes (their local host agent; the API itself never builds a site).
  * Prints `api-ready <port>` once it listens; the campaign kills it with SIGKILL.
  */
 import { serve } from '@hono/node-server';
@@ -13,6 +14,8 @@ import { openOrm } from '../../domain/db/orm';
 import { taskQueues } from '../../domain/task-queues';
 import { openCloud } from '../../activities/openstack';
 import { simulatorProvisionSettings } from '../../activities/openstack/provision-settings';
+import { sitesSettingsFromConfig } from '../../activities/sites/settings';
+import { sitesConfigEnv } from '../support/processes';
 import { dataConverter } from '../../workers/data-converter';
 import { createApp } from '../../api/app';
 
@@ -32,6 +35,7 @@ async function main(): Promise<void> {
     ...(env.PROVISION_ACTIVITY_TIMEOUT_SECONDS
       ? { PROVISION_ACTIVITY_TIMEOUT_SECONDS: env.PROVISION_ACTIVITY_TIMEOUT_SECONDS }
       : {}),
+    ...sitesConfigEnv(env),
   });
   const orm = await openOrm(cfg.database);
   const connection = await Connection.connect({ address: cfg.TEMPORAL_ADDRESS });
@@ -44,6 +48,7 @@ async function main(): Promise<void> {
     authSecret: env.CMP_AUTH_SECRET!,
     queues: taskQueues(env.CMP_QUEUE_PREFIX!),
     cloud: openCloud(simulatorProvisionSettings(env.CMP_SIM_URL!)).admin(),
+    ...(env.CMP_SITES_DIR ? { sites: sitesSettingsFromConfig(cfg) } : {}),
   });
   serve({ fetch: app.fetch, hostname: '127.0.0.1', port: 0 }, (info) => console.log(`api-ready ${info.port}`));
 }

@@ -2,17 +2,27 @@ import { OrderItem } from '../../domain/entities';
 import { pidAlive } from '../support/processes';
 import { waitForPort } from '../../scripts/lib/temporal-cli';
 import { runAutoscaleBatch } from './autoscale-batch';
+import { runBillingBatch } from './billing-batch';
 import { runEvacuationBatch } from './evacuation-batch';
 import { runOrderBatch, type FaultRow } from './orders-batch';
+import { runSiteBatch } from './site-batch';
 import { startFaultRig, type FaultRig } from './rig';
 
 /**
- * FAULTS_WORKLOADS (comma-separated, as for bench/faults.ts) picks the workloads: `order` and `autoscale` run by
+ * FAULTS_WORKLOADS (comma-separated, as for bench/faults.ts) picks the workloads: `order`, `autoscale` and `site` run by
  * default. `evacuation` is off by default in CI: ordering its servers, gathering them on one host and evacuating it under
- * 503s took 16 to 18 s, beyond the campaign's budget of about 15 s more; FAULTS_WORKLOADS=evacuation runs it.
+ * 503s took 16 to 18 s, beyond the campaign's budget of about 15 s more; FAULTS_WORKLOADS=evacuation runs it. `site`
+ * (sites ordered while an API process is killed; the rig then starts a local shared host's nginx and php-fpm) adds
+ * about 6 s. `billing` is off by default too: a worker killed in a rating run's activity is only replaced once the
+ * activity missed its heartbeats (30 s, as the schedule runs it), so the batch took about 32 s;
+ * FAULTS_WORKLOADS=billing runs it.
  */
 const only = process.env.FAULTS_WORKLOADS?.split(',').map((w) => w.trim());
-const workload = (name: string, byDefault: boolean) => ((only ? only.includes(name) : byDefault) ? it : it.skip);
+const selected = (name: string, byDefault: boolean) => (only ? only.includes(name) : byDefault);
+const workload = (name: string, byDefault: boolean) => (selected(name, byDefault) ? it : it.skip);
+/** Whether the site and billing batches run when FAULTS_WORKLOADS is not set. */
+const siteByDefault = true;
+const billingByDefault = false;
 
 /**
  * The bounded fault campaign (bench/faults.ts runs the whole one): two API and two worker processes on one Temporal
@@ -23,7 +33,13 @@ describe('fault campaign: orders under faults on two APIs and two workers', () =
   const rows: FaultRow[] = [];
   beforeAll(async () => {
     // A provisioning call on a killed worker runs elsewhere after 10 s instead of the default minute.
-    fr = await startFaultRig({ apis: 2, workers: 2, activityTimeoutSeconds: 10 });
+    // The shared web-hosting host (nginx and php-fpm on loopback) only when the site batch runs.
+    fr = await startFaultRig({
+      apis: 2,
+      workers: 2,
+      activityTimeoutSeconds: 10,
+      sites: selected('site', siteByDefault),
+    });
   }, 120_000);
   afterAll(async () => {
     if (rows.length) console.log(rows.map((r) => JSON.stringify(r)).join('\n'));
@@ -158,5 +174,55 @@ describe('fault campaign: orders under faults on two APIs and two workers', () =
       expect(row.completed).toBeGreaterThan(0);
     },
     120_000,
+  );
+
+  workload('site', siteByDefault)(
+    'an API SIGKILLed while shared-tier sites are ordered, then replaced: every site ends ready or failed, nothing left over',
+    async () => {
+      const row = await runSiteBatch(fr, {
+        fault: 'site: API SIGKILL',
+        sites: 4,
+        concurrency: 2,
+        deadlineMs: 60_000,
+        async inject(requested) {
+          while (requested() < 1) await new Promise((r) => setTimeout(r, 20));
+          const victim = fr.apis.find((a) => a.proc.exitCode === null && !a.proc.signalCode)!;
+          await fr.killApi(victim);
+          expect(pidAlive(victim.pid)).toBe(false);
+          await fr.startApi();
+          return [`killed API ${victim.pid}, replaced`];
+        },
+      });
+      rows.push(row);
+      expectClean(row);
+      expect(row.completed).toBeGreaterThan(0);
+    },
+    120_000,
+  );
+
+  workload('billing', billingByDefault)(
+    'a worker SIGKILLed while rating runs are under way, then replaced: every run closes, each hour charged and billed once',
+    async () => {
+      const row = await runBillingBatch(fr, {
+        fault: 'billing: worker SIGKILL',
+        runs: 4,
+        resources: 10,
+        hours: 24,
+        concurrency: 2,
+        deadlineMs: 90_000,
+        async inject(requested) {
+          while (requested() < 1) await new Promise((r) => setTimeout(r, 20));
+          const victim = fr.workers.find((w) => w.proc.exitCode === null && !w.proc.signalCode)!;
+          await fr.killWorker(victim);
+          expect(pidAlive(victim.pid)).toBe(false);
+          await fr.startWorker();
+          return [`killed worker ${victim.pid}, replaced`];
+        },
+      });
+      rows.push(row);
+      expectClean(row);
+      expect(row.completed).toBeGreaterThan(0);
+    },
+    150_000,
   );
 });

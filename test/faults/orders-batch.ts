@@ -1,9 +1,8 @@
 import { readQuota } from '../../activities/db/quota-store';
 import { Order, OrderItem, Tenant } from '../../domain/entities';
 import { quotaResources, zeroAmounts, type QuotaAmounts } from '../../domain/quota/resources';
-import { orderReconcileWorkflow } from '../../workflows/order-reconcile';
 import { simServers } from '../orders/support';
-import type { FaultRig } from './rig';
+import { settleOrders, terminalOrderStatuses, type FaultRig } from './rig';
 
 /** One line of the campaign's table. */
 export interface FaultRow {
@@ -29,7 +28,7 @@ export interface OrderBatchResult extends FaultRow {
   acceptedDelivered: number;
 }
 
-const terminal = ['delivered', 'rejected', 'cancelled', 'expired', 'failed'];
+const terminal = terminalOrderStatuses;
 
 interface SimVolume {
   id: string;
@@ -118,21 +117,7 @@ export async function runOrderBatch(
   notes.push(...(await injected));
   for (const [r, n] of reasons) notes.push(`${n}x ${r}`);
 
-  const open = async () =>
-    (await em().find(Order, { tenantId: user.tenantId })).filter((o) => !terminal.includes(o.status));
-  const deadline = Date.now() + opts.deadlineMs;
-  while ((await open()).length && Date.now() < deadline) await new Promise((r) => setTimeout(r, 500));
-  if ((await open()).length) {
-    const { client } = fr.rig.p.temporal;
-    const summary = await client.workflow.execute(orderReconcileWorkflow, {
-      taskQueue: fr.rig.p.deps.queues.orchestration,
-      workflowId: `order-reconcile-faults-${Date.now()}`,
-      args: [{ graceMs: 0 }],
-    });
-    notes.push(`order reconciler settled ${summary.settled.length}`);
-    const after = Date.now() + 30_000;
-    while ((await open()).length && Date.now() < after) await new Promise((r) => setTimeout(r, 500));
-  }
+  notes.push(...(await settleOrders(fr, user.tenantId, opts.deadlineMs)));
   for (const e of new Set(fr.apiErrors().slice(errorsBefore))) notes.push(`API logged ${e}`);
   const m = await measureOrders(fr, user.tenantId, accepted.length + refused);
   if (m.driftBy.length) notes.push(`quota drift: ${m.driftBy.join(', ')}`);

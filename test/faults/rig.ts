@@ -1,7 +1,12 @@
-import { mkdtempSync, rmSync } from 'node:fs';
+import { chmodSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import { LocalHostAgent } from '../../activities/sites/local-agent';
+import { spaceOf } from '../../activities/sites/space';
+import { Order, Site } from '../../domain/entities';
+import { orderReconcileWorkflow } from '../../workflows/order-reconcile';
 import { startOrderRig, type OrderRig } from '../orders/support';
+import { freePort } from '../support/free-port';
 import {
   killAndProve,
   spawnTs,
@@ -33,6 +38,8 @@ export interface CallResult {
  */
 export interface FaultRig {
   rig: OrderRig;
+  /** The shared web-hosting host on loopback (with `sites`): its nginx and php-fpm run in this process. */
+  sites?: { agent: LocalHostAgent; root: string; httpPort: number; fpmBasePort: number };
   apis: ApiChild[];
   workers: WorkerChild[];
   queues(): string[];
@@ -58,6 +65,11 @@ export async function startFaultRig(opts: {
    * before another worker runs it (the platform's default, 60, when absent).
    */
   activityTimeoutSeconds?: number;
+  /**
+   * A local shared web-hosting host: its web stack (nginx, php-fpm; no FTP) started here, so it outlives every killed
+   * worker, and the API and worker processes given its directory and ports (their local agents find it by its pid files).
+   */
+  sites?: boolean;
 }): Promise<FaultRig> {
   // Tenants register and are active at once (no e-mailed link), as in every suite.
   const rig = await startOrderRig({
@@ -66,6 +78,23 @@ export async function startFaultRig(opts: {
     platform: { queues: [] },
   });
   const dataDir = mkdtempSync(path.join(tmpdir(), 'cmp-faults-'));
+  let sites: FaultRig['sites'];
+  if (opts.sites) {
+    // nginx's workers and the sites' users walk through the data directory to the code spaces.
+    chmodSync(dataDir, 0o755);
+    const root = path.join(dataDir, 'sites');
+    const httpPort = await freePort();
+    const fpmBasePort = 30_000 + (process.pid % 400) * 50;
+    const agent = new LocalHostAgent({ root, httpPort, fpmBasePort });
+    try {
+      await agent.ensureStack();
+    } catch (e) {
+      await agent.stop();
+      await rig.close();
+      throw e;
+    }
+    sites = { agent, root, httpPort, fpmBasePort };
+  }
   const env = {
     CMP_DATABASE_URL: rig.p.db.url,
     CMP_QUEUE_PREFIX: rig.p.temporal.prefix,
@@ -73,6 +102,13 @@ export async function startFaultRig(opts: {
     CMP_AUTH_SECRET: authSecret,
     CMP_DATA_DIR: dataDir,
     ...(opts.activityTimeoutSeconds ? { PROVISION_ACTIVITY_TIMEOUT_SECONDS: String(opts.activityTimeoutSeconds) } : {}),
+    ...(sites
+      ? {
+          CMP_SITES_DIR: sites.root,
+          CMP_SITES_HTTP_PORT: String(sites.httpPort),
+          CMP_SITES_FPM_BASE_PORT: String(sites.fpmBasePort),
+        }
+      : {}),
   };
   const apis: ApiChild[] = [];
   const everyApi: ApiChild[] = [];
@@ -138,12 +174,14 @@ export async function startFaultRig(opts: {
     ]);
   } catch (e) {
     await Promise.all(everyChild.map((c) => killAndProve(c)));
+    await sites?.agent.stop();
     await rig.close();
     throw e;
   }
 
   return {
     rig,
+    sites,
     apis,
     workers,
     queues,
@@ -173,8 +211,39 @@ export async function startFaultRig(opts: {
     killWorker: (w) => killAndProve(w),
     async close() {
       await Promise.all(everyChild.map((c) => killAndProve(c)));
+      if (sites) {
+        // Every site the campaign made leaves the host (its system user too), then the web stack stops.
+        for (const site of await rig.p.db.orm.em.fork().find(Site, {}))
+          await sites.agent.removeSite(spaceOf(site)).catch(() => undefined);
+        await sites.agent.stop();
+      }
       await rig.close();
       rmSync(dataDir, { recursive: true, force: true });
     },
   };
+}
+
+/** Order statuses that end an order. */
+export const terminalOrderStatuses = ['delivered', 'rejected', 'cancelled', 'expired', 'failed'];
+
+/**
+ * Waits until every order of the tenant ended, running the order reconciler once when some are still open at the
+ * deadline (as its schedule would) and waiting 30 s more; answers the notes for the table.
+ */
+export async function settleOrders(fr: FaultRig, tenantId: string, deadlineMs: number): Promise<string[]> {
+  const em = () => fr.rig.p.db.orm.em.fork();
+  const open = async () =>
+    (await em().find(Order, { tenantId })).filter((o) => !terminalOrderStatuses.includes(o.status));
+  const deadline = Date.now() + deadlineMs;
+  while ((await open()).length && Date.now() < deadline) await new Promise((r) => setTimeout(r, 500));
+  if (!(await open()).length) return [];
+  const { client } = fr.rig.p.temporal;
+  const summary = await client.workflow.execute(orderReconcileWorkflow, {
+    taskQueue: fr.rig.p.deps.queues.orchestration,
+    workflowId: `order-reconcile-faults-${Date.now()}`,
+    args: [{ graceMs: 0 }],
+  });
+  const after = Date.now() + 30_000;
+  while ((await open()).length && Date.now() < after) await new Promise((r) => setTimeout(r, 500));
+  return [`order reconciler settled ${summary.settled.length}`];
 }

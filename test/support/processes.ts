@@ -145,6 +145,20 @@ export async function waitPolling(client: Client, queues: string[], identity: st
 /** The worker script every kill suite starts (see its header for the env it reads). */
 export const workerProcessFile = path.join(__dirname, 'worker-process.ts');
 
+/**
+ * The platform's SITES_* settings for a child process given CMP_SITES_DIR, CMP_SITES_HTTP_PORT and
+ * CMP_SITES_FPM_BASE_PORT: a local host agent on a web stack the test process started (no FTP); none without them.
+ */
+export function sitesConfigEnv(env: NodeJS.ProcessEnv): Record<string, string> {
+  if (!env.CMP_SITES_DIR) return {};
+  return {
+    SITES_DIR: env.CMP_SITES_DIR,
+    SITES_HTTP_PORT: env.CMP_SITES_HTTP_PORT!,
+    SITES_FPM_BASE_PORT: env.CMP_SITES_FPM_BASE_PORT!,
+    SITES_FTP_PORT: '0',
+  };
+}
+
 export interface WorkerChild extends TsChild {
   /** The identity its workers poll with. */
   identity: string;
