@@ -12,6 +12,20 @@ import { PagedTable } from '../../components/PagedTable';
 import { Status } from '../../components/Status';
 import { useAsync } from '../../components/use-async';
 
+type Flag = 'true' | 'false';
+type Options = Array<{ value: string; label: string }>;
+const text = (v: string | number | undefined) => v as string | undefined;
+const flag = (v: string | number | undefined) => v as Flag | undefined;
+
+/** A yes/no filter's choices, sent as the routes' `true`/`false`. */
+function useYesNo(): Options {
+  const { t } = useTranslation();
+  return [
+    { value: 'true', label: t('common.yes') },
+    { value: 'false', label: t('common.no') },
+  ];
+}
+
 function DeleteButton({ run, done }: { run: () => Promise<unknown>; done: () => void }) {
   const { t } = useTranslation();
   const act = useAct();
@@ -29,15 +43,31 @@ function DeleteButton({ run, done }: { run: () => Promise<unknown>; done: () => 
   );
 }
 
-function Zones() {
+function Zones({ hosts }: { hosts: Options }) {
   const { t } = useTranslation();
+  const yesNo = useYesNo();
   return (
     <PagedTable<Schemas['PoolZone']>
       label={t('pool.zones')}
       rowKey="name"
+      filters={[
+        { name: 'name', label: t('common.name') },
+        { name: 'host', label: t('host.hostname'), options: hosts },
+        { name: 'available', label: t('pool.available'), options: yesNo },
+      ]}
       load={(q) =>
         ok(() =>
-          api.GET('/api/v1/pool/availability-zones', { params: { query: { limit: q.limit, offset: q.offset } } }),
+          api.GET('/api/v1/pool/availability-zones', {
+            params: {
+              query: {
+                limit: q.limit,
+                offset: q.offset,
+                name: text(q.name),
+                host: text(q.host),
+                available: flag(q.available),
+              },
+            },
+          }),
         )
       }
       columns={[
@@ -49,7 +79,7 @@ function Zones() {
   );
 }
 
-function Aggregates({ manage, hosts }: { manage: boolean; hosts: Array<{ value: string; label: string }> }) {
+function Aggregates({ manage, hosts }: { manage: boolean; hosts: Options }) {
   const { t } = useTranslation();
   const [version, setVersion] = useState(0);
   const bump = () => setVersion((v) => v + 1);
@@ -72,8 +102,25 @@ function Aggregates({ manage, hosts }: { manage: boolean; hosts: Array<{ value: 
           />
         )
       }
+      filters={[
+        { name: 'name', label: t('common.name') },
+        { name: 'availabilityZone', label: t('pool.zone') },
+        { name: 'host', label: t('host.hostname'), options: hosts },
+      ]}
       load={(q) =>
-        ok(() => api.GET('/api/v1/pool/aggregates', { params: { query: { limit: q.limit, offset: q.offset } } }))
+        ok(() =>
+          api.GET('/api/v1/pool/aggregates', {
+            params: {
+              query: {
+                limit: q.limit,
+                offset: q.offset,
+                name: text(q.name),
+                availabilityZone: text(q.availabilityZone),
+                host: text(q.host),
+              },
+            },
+          }),
+        )
       }
       columns={[
         { title: t('common.name'), dataIndex: 'name' },
@@ -157,6 +204,7 @@ function Aggregates({ manage, hosts }: { manage: boolean; hosts: Array<{ value: 
 
 function Storage({ manage }: { manage: boolean }) {
   const { t } = useTranslation();
+  const yesNo = useYesNo();
   const [version, setVersion] = useState(0);
   const bump = () => setVersion((v) => v + 1);
   return (
@@ -165,8 +213,16 @@ function Storage({ manage }: { manage: boolean }) {
         <PagedTable<Schemas['PoolVolumePool']>
           label={t('pool.volumePools')}
           rowKey="name"
+          filters={[
+            { name: 'name', label: t('common.name') },
+            { name: 'backend', label: t('pool.backend') },
+          ]}
           load={(q) =>
-            ok(() => api.GET('/api/v1/pool/volume-pools', { params: { query: { limit: q.limit, offset: q.offset } } }))
+            ok(() =>
+              api.GET('/api/v1/pool/volume-pools', {
+                params: { query: { limit: q.limit, offset: q.offset, name: text(q.name), backend: text(q.backend) } },
+              }),
+            )
           }
           columns={[
             { title: t('common.name'), dataIndex: 'name' },
@@ -200,8 +256,25 @@ function Storage({ manage }: { manage: boolean }) {
               />
             )
           }
+          filters={[
+            { name: 'name', label: t('common.name') },
+            { name: 'backend', label: t('pool.backend') },
+            { name: 'isPublic', label: t('pool.public'), options: yesNo },
+          ]}
           load={(q) =>
-            ok(() => api.GET('/api/v1/pool/volume-types', { params: { query: { limit: q.limit, offset: q.offset } } }))
+            ok(() =>
+              api.GET('/api/v1/pool/volume-types', {
+                params: {
+                  query: {
+                    limit: q.limit,
+                    offset: q.offset,
+                    name: text(q.name),
+                    backend: text(q.backend),
+                    isPublic: flag(q.isPublic),
+                  },
+                },
+              }),
+            )
           }
           columns={[
             { title: t('common.name'), dataIndex: 'name' },
@@ -241,14 +314,18 @@ function Storage({ manage }: { manage: boolean }) {
   );
 }
 
+const networkTypes = ['flat', 'vlan', 'vxlan', 'geneve'];
+
 function Networks({ manage }: { manage: boolean }) {
   const { t } = useTranslation();
+  const yesNo = useYesNo();
   const [version, setVersion] = useState(0);
   const bump = () => setVersion((v) => v + 1);
   const nets = useAsync(
     () => ok(() => api.GET('/api/v1/pool/networks', { params: { query: { limit: 200, offset: 0 } } })),
     [version],
   );
+  const networkOptions = (nets.data?.items ?? []).map((n) => ({ value: n.id, label: n.name }));
   return (
     <Space orientation="vertical" style={{ width: '100%' }}>
       <Card size="small" title={t('pool.providerNetworks')}>
@@ -269,7 +346,7 @@ function Networks({ manage }: { manage: boolean }) {
                     type: 'select',
                     required: true,
                     initial: 'flat',
-                    options: ['flat', 'vlan', 'vxlan', 'geneve'].map((x) => ({ value: x, label: x })),
+                    options: networkTypes.map((x) => ({ value: x, label: x })),
                   },
                   { name: 'physicalNetwork', label: t('pool.physicalNetwork') },
                   { name: 'segmentationId', label: t('pool.segmentationId'), type: 'number', min: 1 },
@@ -281,8 +358,31 @@ function Networks({ manage }: { manage: boolean }) {
               />
             )
           }
+          filters={[
+            { name: 'name', label: t('common.name') },
+            {
+              name: 'networkType',
+              label: t('pool.networkType'),
+              options: networkTypes.map((x) => ({ value: x, label: x })),
+            },
+            { name: 'external', label: t('pool.external'), options: yesNo },
+            { name: 'shared', label: t('pool.shared'), options: yesNo },
+          ]}
           load={(q) =>
-            ok(() => api.GET('/api/v1/pool/networks', { params: { query: { limit: q.limit, offset: q.offset } } }))
+            ok(() =>
+              api.GET('/api/v1/pool/networks', {
+                params: {
+                  query: {
+                    limit: q.limit,
+                    offset: q.offset,
+                    name: text(q.name),
+                    networkType: text(q.networkType),
+                    external: flag(q.external),
+                    shared: flag(q.shared),
+                  },
+                },
+              }),
+            )
           }
           columns={[
             { title: t('common.name'), dataIndex: 'name' },
@@ -318,7 +418,7 @@ function Networks({ manage }: { manage: boolean }) {
                     label: t('catalog.network'),
                     type: 'select',
                     required: true,
-                    options: (nets.data?.items ?? []).map((n) => ({ value: n.id, label: n.name })),
+                    options: networkOptions,
                   },
                   { name: 'name', label: t('common.name') },
                   { name: 'cidr', label: t('catalog.cidr'), required: true },
@@ -341,8 +441,25 @@ function Networks({ manage }: { manage: boolean }) {
               />
             )
           }
+          filters={[
+            { name: 'name', label: t('common.name') },
+            { name: 'cidr', label: t('catalog.cidr') },
+            { name: 'networkId', label: t('catalog.network'), options: networkOptions },
+          ]}
           load={(q) =>
-            ok(() => api.GET('/api/v1/pool/ip-pools', { params: { query: { limit: q.limit, offset: q.offset } } }))
+            ok(() =>
+              api.GET('/api/v1/pool/ip-pools', {
+                params: {
+                  query: {
+                    limit: q.limit,
+                    offset: q.offset,
+                    name: text(q.name),
+                    cidr: text(q.cidr),
+                    networkId: text(q.networkId),
+                  },
+                },
+              }),
+            )
           }
           columns={[
             { title: t('common.name'), dataIndex: 'name' },
@@ -368,7 +485,7 @@ function Networks({ manage }: { manage: boolean }) {
   );
 }
 
-function Decommission({ manage, hosts }: { manage: boolean; hosts: Array<{ value: string; label: string }> }) {
+function Decommission({ manage, hosts }: { manage: boolean; hosts: Options }) {
   const { t } = useTranslation();
   const [host, setHost] = useState<string>();
   const progress = useAsync(
@@ -420,7 +537,7 @@ export function OmPool() {
   return (
     <Tabs
       items={[
-        { key: 'zones', label: t('pool.zones'), children: <Zones /> },
+        { key: 'zones', label: t('pool.zones'), children: <Zones hosts={hostOptions} /> },
         {
           key: 'aggregates',
           label: t('pool.aggregates'),
