@@ -2,7 +2,7 @@
 import { Button, Popconfirm, Progress, Space } from 'antd';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import { api, ok } from '../../api/client';
+import { api, apiErrorOf, ok } from '../../api/client';
 import type { Schemas } from '../../api/types';
 import { CreateButton } from '../../components/CreateForm';
 import { useAct } from '../../components/feedback';
@@ -16,8 +16,7 @@ async function download(r: Report) {
     params: { path: { reportId: r.id } },
     parseAs: 'blob',
   });
-  if (!res.response.ok || !res.data)
-    throw new Error(((res.error ?? {}) as { message?: string }).message ?? `HTTP ${res.response.status}`);
+  if (!res.response.ok || !res.data) throw apiErrorOf(res.response, res.error);
   const url = URL.createObjectURL(res.data as Blob);
   const a = document.createElement('a');
   a.href = url;
