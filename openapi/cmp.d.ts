@@ -1516,6 +1516,10 @@ export interface paths {
                     limit?: components["parameters"]["Limit"];
                     offset?: components["parameters"]["Offset"];
                     tenantId?: string;
+                    /** @description part of the name, any case (LIKE wildcards dropped) */
+                    name?: string;
+                    /** @description a deleted group is listed by none */
+                    status?: "active" | "paused" | "deleting";
                 };
                 header?: never;
                 path?: never;
@@ -2060,8 +2064,10 @@ export interface paths {
                 query?: {
                     limit?: components["parameters"]["Limit"];
                     offset?: components["parameters"]["Offset"];
-                    kind?: "flavor" | "volume" | "floating_ip" | "network";
+                    kind?: "flavor" | "volume" | "floating_ip" | "network" | "bandwidth" | "load_balancer" | "site";
                     status?: "active" | "retired" | "all";
+                    /** @description part of the name, any case (LIKE wildcards dropped) */
+                    name?: string;
                 };
                 header?: never;
                 path?: never;
@@ -6152,6 +6158,8 @@ export interface paths {
                     offset?: components["parameters"]["Offset"];
                     tenantId?: string;
                     status?: "provisioning" | "active" | "error" | "deleting" | "missing";
+                    /** @description part of the name, any case (LIKE wildcards dropped) */
+                    name?: string;
                 };
                 header?: never;
                 path?: never;
@@ -6439,6 +6447,8 @@ export interface paths {
                     offset?: components["parameters"]["Offset"];
                     tenantId?: string;
                     status?: "provisioning" | "active" | "error" | "deleting" | "missing";
+                    /** @description part of the name, any case (LIKE wildcards dropped) */
+                    name?: string;
                 };
                 header?: never;
                 path?: never;
@@ -6605,6 +6615,8 @@ export interface paths {
                     offset?: components["parameters"]["Offset"];
                     tenantId?: string;
                     status?: "provisioning" | "active" | "error" | "deleting" | "missing";
+                    /** @description part of the name, any case (LIKE wildcards dropped) */
+                    name?: string;
                 };
                 header?: never;
                 path?: never;
@@ -6815,6 +6827,8 @@ export interface paths {
                     offset?: components["parameters"]["Offset"];
                     tenantId?: string;
                     status?: "provisioning" | "active" | "error" | "deleting" | "missing";
+                    /** @description part of the name, any case (LIKE wildcards dropped) */
+                    name?: string;
                 };
                 header?: never;
                 path?: never;
@@ -7025,6 +7039,8 @@ export interface paths {
                     offset?: components["parameters"]["Offset"];
                     tenantId?: string;
                     status?: "provisioning" | "active" | "error" | "deleting" | "missing";
+                    /** @description part of the name, any case (LIKE wildcards dropped) */
+                    name?: string;
                 };
                 header?: never;
                 path?: never;
@@ -7353,6 +7369,8 @@ export interface paths {
                     offset?: components["parameters"]["Offset"];
                     tenantId?: string;
                     status?: "provisioning" | "active" | "error" | "deleting" | "missing";
+                    /** @description part of the name, any case (LIKE wildcards dropped) */
+                    name?: string;
                 };
                 header?: never;
                 path?: never;
@@ -7564,6 +7582,8 @@ export interface paths {
                     offset?: components["parameters"]["Offset"];
                     tenantId?: string;
                     status?: "provisioning" | "active" | "error" | "deleting" | "missing";
+                    /** @description part of the name, any case (LIKE wildcards dropped) */
+                    name?: string;
                 };
                 header?: never;
                 path?: never;
@@ -7890,6 +7910,8 @@ export interface paths {
                     offset?: components["parameters"]["Offset"];
                     tenantId?: string;
                     status?: "provisioning" | "active" | "error" | "deleting" | "missing";
+                    /** @description part of the name, any case (LIKE wildcards dropped) */
+                    name?: string;
                 };
                 header?: never;
                 path?: never;
@@ -8049,12 +8071,20 @@ export interface paths {
             cookie?: never;
         };
         /**
-         * The cloud's public images (no query parameters; 503 when the cloud does not answer within 10 s)
+         * The cloud's public images, a page of them filtered by name and status (503 when the cloud does not answer within 10 s)
          * @description Cached for PUBLIC_IMAGES_CACHE_SECONDS (one listing of the cloud serves every caller meanwhile); a registration or deletion through this API drops the cache.
          */
         get: {
             parameters: {
-                query?: never;
+                query?: {
+                    /** @description up to 200 when left out */
+                    limit?: number;
+                    offset?: components["parameters"]["Offset"];
+                    /** @description part of the name, any case (LIKE wildcards dropped) */
+                    name?: string;
+                    /** @description Glance's status */
+                    status?: "queued" | "saving" | "uploading" | "importing" | "active" | "deactivated" | "killed" | "deleted" | "pending_delete";
+                };
                 header?: never;
                 path?: never;
                 cookie?: never;
@@ -11212,6 +11242,10 @@ export interface paths {
                     limit?: components["parameters"]["Limit"];
                     offset?: components["parameters"]["Offset"];
                     tenantId?: string;
+                    /** @description part of the name, any case (LIKE wildcards dropped) */
+                    name?: string;
+                    /** @description a removed site is listed by none */
+                    status?: "ordered" | "provisioning" | "ready" | "live" | "failed" | "removing";
                 };
                 header?: never;
                 path?: never;
@@ -14109,6 +14143,9 @@ export interface components {
         };
         OperatePublicImageList: {
             items: components["schemas"]["OperatePublicImage"][];
+            total: number;
+            limit: number;
+            offset: number;
         };
         OperatePublicImageCreate: {
             name: string;

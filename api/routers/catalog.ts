@@ -5,6 +5,7 @@ import { productKinds } from '../../domain/catalog/products';
 import { can } from '../../domain/rbac/principal';
 import { conflict, notFound, unprocessable } from '../lib/api-error';
 import { pathId } from '../lib/ids';
+import { namePart, nameContains } from '../lib/list-filters';
 import { page, pageQuery } from '../lib/pagination';
 import { principalOf } from '../lib/principal';
 import { jsonBody, queryParams } from '../lib/validate';
@@ -65,7 +66,11 @@ const patchBody = z
   }>
 >;
 const listQuery = pageQuery
-  .extend({ kind: z.enum(productKinds).optional(), status: z.enum(['active', 'retired', 'all']).default('active') })
+  .extend({
+    kind: z.enum(productKinds).optional(),
+    status: z.enum(['active', 'retired', 'all']).default('active'),
+    name: namePart.optional(),
+  })
   .strict();
 
 export function productView(p: Product): Schemas['CatalogProduct'] {
@@ -101,7 +106,11 @@ catalogRouter.get('/products', async (c) => {
   const q = queryParams(c, listQuery);
   const manager = can(principalOf(c), 'catalog:manage');
   const status = manager ? q.status : 'active';
-  const where = { ...(q.kind ? { kind: q.kind } : {}), ...(status !== 'all' ? { status } : {}) };
+  const where = {
+    ...(q.kind ? { kind: q.kind } : {}),
+    ...(status !== 'all' ? { status } : {}),
+    ...(q.name ? { name: nameContains(q.name) } : {}),
+  };
   const [items, total] = await c
     .get('em')
     .findAndCount(Product, where, { orderBy: { kind: 'asc', name: 'asc' }, limit: q.limit, offset: q.offset });

@@ -8,7 +8,9 @@ import { publicImageWorkflow, type PublicImageRequest } from '../../workflows/pu
 import { requireAuth, requirePermission } from '../middleware/authenticate';
 import type { AppEnv, Ctx } from '../deps';
 import { ApiError } from '../lib/api-error';
-import { jsonBody, queryParams } from '../lib/validate';
+import { namePart } from '../lib/list-filters';
+import { pageOf, pageQuery } from '../lib/pagination';
+import { jsonBody, queryInt, queryParams } from '../lib/validate';
 import { ownRecord } from '../services/cloud-ids';
 import { targetTenant } from '../lib/resource-access';
 import { createResource, operationError, resourceRouter } from '../services/resource-operations';
@@ -140,12 +142,36 @@ async function runPublic(c: Ctx, req: PublicImageRequest, what: string): Promise
 export const publicImagesRouter = new Hono<AppEnv>();
 publicImagesRouter.use('*', requireAuth);
 
+// Glance's image statuses. A caller that sends no limit gets up to 200 (the list was whole before it paged).
+const glanceStatuses = [
+  'queued',
+  'saving',
+  'uploading',
+  'importing',
+  'active',
+  'deactivated',
+  'killed',
+  'deleted',
+  'pending_delete',
+] as const;
+const publicImagesQuery = pageQuery
+  .extend({
+    limit: queryInt(z.number().int().min(1).max(200)).default('200'),
+    name: namePart.optional(),
+    status: z.enum(glanceStatuses).optional(),
+  })
+  .strict();
+
 publicImagesRouter.get('/', async (c) => {
-  queryParams(c, z.object({}).strict());
+  const q = queryParams(c, publicImagesQuery);
   const images = await cachedPublicImages(c.get('deps'), () =>
     runPublic(c, { op: 'list' }, 'listing public images failed'),
   );
-  return c.json({ items: images.map(publicImageView) });
+  const name = q.name?.toLowerCase();
+  const matched = images
+    .map(publicImageView)
+    .filter((i) => (!name || i.name.toLowerCase().includes(name)) && (!q.status || i.status === q.status));
+  return c.json(pageOf(matched, q));
 });
 
 requestBody('POST /api/v1/public-images', publicBody);

@@ -18,6 +18,7 @@ import {
 } from '../../workflows/autoscale';
 import { conflict, notFound, unprocessable } from '../lib/api-error';
 import { pathId, uuid } from '../lib/ids';
+import { namePart, nameContains } from '../lib/list-filters';
 import { page, pageQuery } from '../lib/pagination';
 import { assertTenantAccess, principalOf } from '../lib/principal';
 import { queryWorkflow } from '../lib/temporal';
@@ -90,7 +91,13 @@ const patchBody = z
   })
   .strict();
 const forceBody = z.object({ size }).strict();
-const listQuery = pageQuery.extend({ tenantId: uuid.optional() }).strict();
+const listQuery = pageQuery
+  .extend({
+    tenantId: uuid.optional(),
+    name: namePart.optional(),
+    status: z.enum(['active', 'paused', 'deleting']).optional(),
+  })
+  .strict();
 
 /**
  * The template's and the pool's OpenStack ids, resolved before the group's workflow starts: an active
@@ -235,7 +242,11 @@ scalingGroupsRouter.get('/', async (c) => {
       return c.json(page([], 0, q));
     tenantId = p.tenantId;
   }
-  const where = { status: { $ne: 'deleted' as const }, ...(tenantId ? { tenantId } : {}) };
+  const where = {
+    status: q.status ?? { $ne: 'deleted' as const },
+    ...(q.name ? { name: nameContains(q.name) } : {}),
+    ...(tenantId ? { tenantId } : {}),
+  };
   const em = c.get('em');
   const [groups, total] = await em.findAndCount(ScalingGroup, where, {
     orderBy: { createdAt: 'asc', id: 'asc' },

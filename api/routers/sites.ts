@@ -21,6 +21,7 @@ import { ApiError, conflict, forbidden, notFound, unprocessable } from '../lib/a
 import { pathId } from '../lib/ids';
 import { page, pageOf, pageQuery } from '../lib/pagination';
 import { assertTenantAccess, principalOf } from '../lib/principal';
+import { namePart, nameContains } from '../lib/list-filters';
 import { tenantFilter } from '../lib/resource-access';
 import { jsonBody, optionalBody, queryParams } from '../lib/validate';
 import { requireAuth, requirePermission } from '../middleware/authenticate';
@@ -65,7 +66,14 @@ const healthBody = z
   .strict();
 const publishBody = z.object({ health: healthBody.optional() }).strict();
 const rollbackBody = z.object({ release: z.number().int().min(1).optional(), health: healthBody.optional() }).strict();
-const listQuery = pageQuery.extend({ tenantId: z.string().uuid().optional() }).strict();
+// A removed site is listed by no filter (as by none at all).
+const listQuery = pageQuery
+  .extend({
+    tenantId: z.string().uuid().optional(),
+    name: namePart.optional(),
+    status: z.enum(['ordered', 'provisioning', 'ready', 'live', 'failed', 'removing']).optional(),
+  })
+  .strict();
 
 export function siteView(s: Site) {
   return {
@@ -175,7 +183,11 @@ sitesRouter.use('*', requireAuth);
 
 sitesRouter.get('/', async (c) => {
   const q = queryParams(c, listQuery);
-  const where = { ...tenantFilter(c, q.tenantId), status: { $ne: 'removed' as const } };
+  const where = {
+    ...tenantFilter(c, q.tenantId),
+    status: q.status ?? { $ne: 'removed' as const },
+    ...(q.name ? { name: nameContains(q.name) } : {}),
+  };
   const [rows, total] = await c
     .get('em')
     .findAndCount(Site, where, { orderBy: { createdAt: 'desc', id: 'asc' }, limit: q.limit, offset: q.offset });

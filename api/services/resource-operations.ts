@@ -14,6 +14,7 @@ import {
 } from '../../workflows/resource-operation';
 import { ApiError, conflict } from '../lib/api-error';
 import { isAlreadyStarted, resultWithin } from '../lib/temporal';
+import { namePart, nameContains } from '../lib/list-filters';
 import { page, pageQuery } from '../lib/pagination';
 import { queryParams } from '../lib/validate';
 import { requireAuth } from '../middleware/authenticate';
@@ -189,6 +190,7 @@ const listQuery = pageQuery
   .extend({
     tenantId: z.string().uuid().optional(),
     status: z.enum(['provisioning', 'active', 'error', 'deleting', 'missing']).optional(),
+    name: namePart.optional(),
   })
   .strict();
 
@@ -202,6 +204,7 @@ export function resourceRouter(kind: OperatedKind, param: string, what: string):
       kind,
       ...tenantFilter(c, q.tenantId),
       ...(q.status ? { status: q.status } : { status: { $ne: 'deleted' as const } }),
+      ...(q.name ? { name: nameContains(q.name) } : {}),
     };
     const [items, total] = await c
       .get('em')

@@ -10,6 +10,17 @@ import { PagedTable, type PageQuery } from './PagedTable';
 import { Status, when } from './Status';
 
 type Resource = Schemas['OperateResource'];
+/** The statuses the resource lists filter by (a deleted resource is listed by none). */
+export const resourceStatuses = ['provisioning', 'active', 'error', 'deleting', 'missing'] as const;
+
+/** A list's query with the name and status filters of a `filterable` tab, as its route takes them. */
+export const resourceQuery = (q: PageQuery) => ({
+  limit: q.limit,
+  offset: q.offset,
+  tenantId: q.tenantId as string | undefined,
+  name: q.name as string | undefined,
+  status: q.status as (typeof resourceStatuses)[number] | undefined,
+});
 
 export function ResourceTab(props: {
   id: string;
@@ -20,6 +31,8 @@ export function ResourceTab(props: {
   extraColumns?: Array<{ title: string; render: (r: Resource) => ReactNode }>;
   extraActions?: (r: Resource, reload: () => void) => ReactNode;
   withOwner?: boolean;
+  /** Filters by part of the name and by status (the route takes name and status). */
+  filterable?: boolean;
 }) {
   const { t } = useTranslation();
   const act = useAct();
@@ -33,7 +46,19 @@ export function ResourceTab(props: {
       rowKey="id"
       version={version}
       refreshMs={5_000}
-      filters={props.withOwner ? [{ name: 'tenantId', label: t('common.tenantId') }] : undefined}
+      filters={[
+        ...(props.filterable
+          ? [
+              { name: 'name', label: t('common.name') },
+              {
+                name: 'status',
+                label: t('common.status'),
+                options: resourceStatuses.map((s) => ({ value: s, label: t(`status.${s}`) })),
+              },
+            ]
+          : []),
+        ...(props.withOwner ? [{ name: 'tenantId', label: t('common.tenantId') }] : []),
+      ]}
       toolbar={() =>
         operate && props.create && <CreateButton id={`${props.id}-create`} {...props.create} onDone={bump} />
       }

@@ -235,6 +235,12 @@ export const en = {
     timed_out: 'Timed out',
     continued_as_new: 'Continued as new',
     not_running: 'Not running',
+    saving: 'Saving',
+    uploading: 'Uploading',
+    importing: 'Importing',
+    deactivated: 'Deactivated',
+    killed: 'Killed',
+    pending_delete: 'Pending deletion',
   },
   kind: {
     server: 'Instance',

@@ -236,6 +236,12 @@ export const zh: typeof en = {
     timed_out: '已超时',
     continued_as_new: '已续接',
     not_running: '未运行',
+    saving: '保存中',
+    uploading: '上传中',
+    importing: '导入中',
+    deactivated: '已停用',
+    killed: '已终止',
+    pending_delete: '待删除',
   },
   kind: {
     server: '虚拟机',

@@ -1,14 +1,17 @@
 // The catalog and the order wizard: choose, see the price, submit, then watch each step and item.
-import { Button, Card, Checkbox, Form, Input, InputNumber, Select, Space, Steps, Table, Typography } from 'antd';
+import { Button, Card, Checkbox, Form, Input, InputNumber, Select, Space, Steps, Typography } from 'antd';
 import { useMemo, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { api, ok } from '../../api/client';
 import type { Schemas } from '../../api/types';
 import { ErrorAlert, useAct } from '../../components/feedback';
+import { PagedTable } from '../../components/PagedTable';
 import { useAsync } from '../../components/use-async';
 import { OrderProgress } from './OrderProgress';
 
 type Product = Schemas['CatalogProduct'];
+// What the catalog sells (the products list's kind filter).
+const productKinds = ['flavor', 'volume', 'floating_ip', 'network', 'bandwidth', 'load_balancer', 'site'] as const;
 type ItemSpec = Schemas['OrderItemSpec'];
 
 interface Choice {
@@ -81,12 +84,32 @@ export function SelfCatalog() {
     <Space orientation="vertical" style={{ width: '100%' }}>
       <ErrorAlert error={products.error} />
       <Card title={t('catalog.products')}>
-        <Table<Product>
-          aria-label={t('catalog.products')}
-          size="small"
+        <PagedTable<Product>
+          label={t('catalog.products')}
           rowKey="id"
-          dataSource={items}
-          pagination={{ pageSize: 8 }}
+          pageSize={10}
+          filters={[
+            { name: 'name', label: t('common.name') },
+            {
+              name: 'kind',
+              label: t('common.kind'),
+              options: productKinds.map((k) => ({ value: k, label: t(`kind.${k}`) })),
+            },
+          ]}
+          load={(q) =>
+            ok(() =>
+              api.GET('/api/v1/catalog/products', {
+                params: {
+                  query: {
+                    limit: q.limit,
+                    offset: q.offset,
+                    name: q.name as string | undefined,
+                    kind: q.kind as (typeof productKinds)[number] | undefined,
+                  },
+                },
+              }),
+            )
+          }
           columns={[
             { title: t('common.name'), dataIndex: 'name' },
             { title: t('common.kind'), render: (_, p) => t(`kind.${p.kind}`) },

@@ -1,62 +1,98 @@
 // The tenant's own images (snapshots of instances) and the cloud's public images.
-import { Button, Popconfirm, Table, Tabs } from 'antd';
+import { Button, Popconfirm, Tabs } from 'antd';
+import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { api, ok } from '../../api/client';
-import { ErrorAlert, useAct } from '../../components/feedback';
-import { ResourceTab } from '../../components/ResourceTab';
+import type { Schemas } from '../../api/types';
+import { useAct } from '../../components/feedback';
+import { PagedTable } from '../../components/PagedTable';
+import { ResourceTab, resourceQuery } from '../../components/ResourceTab';
+import { Status } from '../../components/Status';
 import { useAsync } from '../../components/use-async';
 
-/** The cloud's public images; `admin` adds deletion (images:manage). */
+// Glance's image statuses, the public images' status filter.
+const imageStatuses = [
+  'queued',
+  'saving',
+  'uploading',
+  'importing',
+  'active',
+  'deactivated',
+  'killed',
+  'deleted',
+  'pending_delete',
+] as const;
+type PublicImage = Schemas['OperatePublicImage'];
+
+/** The cloud's public images, filtered and paged by the API; `admin` adds deletion (images:manage). */
 export function PublicImages({ admin }: { admin?: boolean }) {
   const { t } = useTranslation();
   const act = useAct();
-  const images = useAsync(() => ok(() => api.GET('/api/v1/public-images')), []);
+  const [version, setVersion] = useState(0);
   return (
-    <>
-      <ErrorAlert error={images.error} />
-      <Table
-        aria-label={t('image.public')}
-        size="small"
-        rowKey="id"
-        loading={images.loading}
-        dataSource={images.data?.items ?? []}
-        columns={[
-          { title: t('common.name'), dataIndex: 'name' },
-          { title: t('common.status'), dataIndex: 'status' },
-          { title: t('image.format'), dataIndex: 'diskFormat' },
-          { title: t('image.minDisk'), dataIndex: 'minDiskGb' },
-          { title: t('image.size'), render: (_, i) => `${Math.round((i.sizeBytes ?? 0) / 1048576)} MB` },
-          ...(admin
-            ? [
-                {
-                  title: t('common.actions'),
-                  render: (_: unknown, i: { id: string }) => (
-                    <Popconfirm
-                      title={t('common.deleteConfirm')}
-                      okText={t('common.yes')}
-                      cancelText={t('common.no')}
-                      onConfirm={() =>
-                        void act(async () => {
-                          await ok(() =>
-                            api.DELETE('/api/v1/public-images/{publicImageId}', {
-                              params: { path: { publicImageId: i.id } },
-                            }),
-                          );
-                          await images.reload();
-                        })
-                      }
-                    >
-                      <Button size="small" danger>
-                        {t('common.delete')}
-                      </Button>
-                    </Popconfirm>
-                  ),
-                },
-              ]
-            : []),
-        ]}
-      />
-    </>
+    <PagedTable<PublicImage>
+      label={t('image.public')}
+      rowKey="id"
+      version={version}
+      pageSizes={[10, 20, 50, 100, 200]}
+      filters={[
+        { name: 'name', label: t('common.name') },
+        {
+          name: 'status',
+          label: t('common.status'),
+          options: imageStatuses.map((s) => ({ value: s, label: t(`status.${s}`) })),
+        },
+      ]}
+      load={(q) =>
+        ok(() =>
+          api.GET('/api/v1/public-images', {
+            params: {
+              query: {
+                limit: q.limit,
+                offset: q.offset,
+                name: q.name as string | undefined,
+                status: q.status as (typeof imageStatuses)[number] | undefined,
+              },
+            },
+          }),
+        )
+      }
+      columns={[
+        { title: t('common.name'), dataIndex: 'name' },
+        { title: t('common.status'), render: (_, i) => <Status value={i.status} /> },
+        { title: t('image.format'), dataIndex: 'diskFormat' },
+        { title: t('image.minDisk'), dataIndex: 'minDiskGb' },
+        { title: t('image.size'), render: (_, i) => `${Math.round((i.sizeBytes ?? 0) / 1048576)} MB` },
+        ...(admin
+          ? [
+              {
+                title: t('common.actions'),
+                render: (_: unknown, i: PublicImage) => (
+                  <Popconfirm
+                    title={t('common.deleteConfirm')}
+                    okText={t('common.yes')}
+                    cancelText={t('common.no')}
+                    onConfirm={() =>
+                      void act(async () => {
+                        await ok(() =>
+                          api.DELETE('/api/v1/public-images/{publicImageId}', {
+                            params: { path: { publicImageId: i.id } },
+                          }),
+                        );
+                        setVersion((v) => v + 1);
+                      })
+                    }
+                  >
+                    <Button size="small" danger>
+                      {t('common.delete')}
+                    </Button>
+                  </Popconfirm>
+                ),
+              },
+            ]
+          : []),
+      ]}
+    />
   );
 }
 
@@ -75,11 +111,10 @@ export function SelfImages() {
           label: t('image.own'),
           children: (
             <ResourceTab
+              filterable
               id="image"
               label={t('image.own')}
-              load={(q) =>
-                ok(() => api.GET('/api/v1/images', { params: { query: { limit: q.limit, offset: q.offset } } }))
-              }
+              load={(q) => ok(() => api.GET('/api/v1/images', { params: { query: resourceQuery(q) } }))}
               remove={(r) => ok(() => api.DELETE('/api/v1/images/{imageId}', { params: { path: { imageId: r.id } } }))}
               create={{
                 title: t('image.fromInstance'),

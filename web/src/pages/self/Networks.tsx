@@ -6,12 +6,10 @@ import { api, ok } from '../../api/client';
 import type { Schemas } from '../../api/types';
 import { CreateButton } from '../../components/CreateForm';
 import { useAct } from '../../components/feedback';
-import type { PageQuery } from '../../components/PagedTable';
-import { ResourceTab } from '../../components/ResourceTab';
+import { ResourceTab, resourceQuery } from '../../components/ResourceTab';
 import { useAsync } from '../../components/use-async';
 
 type Resource = Schemas['OperateResource'];
-const page = (q: PageQuery) => ({ limit: q.limit, offset: q.offset, tenantId: q.tenantId as string | undefined });
 const attr = (r: Resource, k: string) => String((r.attributes as Record<string, unknown>)[k] ?? '—');
 
 function Associate({ fip, done }: { fip: Resource; done: () => void }) {
@@ -240,10 +238,11 @@ export function NetworkTabs({ withOwner }: { withOwner?: boolean }) {
           label: t('network.networks'),
           children: (
             <ResourceTab
+              filterable
               id="network"
               withOwner={withOwner}
               label={t('network.networks')}
-              load={(q) => ok(() => api.GET('/api/v1/networks', { params: { query: page(q) } }))}
+              load={(q) => ok(() => api.GET('/api/v1/networks', { params: { query: resourceQuery(q) } }))}
               remove={(r) =>
                 ok(() => api.DELETE('/api/v1/networks/{networkId}', { params: { path: { networkId: r.id } } }))
               }
@@ -274,10 +273,11 @@ export function NetworkTabs({ withOwner }: { withOwner?: boolean }) {
           label: t('network.subnets'),
           children: (
             <ResourceTab
+              filterable
               id="subnet"
               withOwner={withOwner}
               label={t('network.subnets')}
-              load={(q) => ok(() => api.GET('/api/v1/subnets', { params: { query: page(q) } }))}
+              load={(q) => ok(() => api.GET('/api/v1/subnets', { params: { query: resourceQuery(q) } }))}
               remove={(r) =>
                 ok(() => api.DELETE('/api/v1/subnets/{subnetId}', { params: { path: { subnetId: r.id } } }))
               }
@@ -316,10 +316,11 @@ export function NetworkTabs({ withOwner }: { withOwner?: boolean }) {
           label: t('network.routers'),
           children: (
             <ResourceTab
+              filterable
               id="router"
               withOwner={withOwner}
               label={t('network.routers')}
-              load={(q) => ok(() => api.GET('/api/v1/routers', { params: { query: page(q) } }))}
+              load={(q) => ok(() => api.GET('/api/v1/routers', { params: { query: resourceQuery(q) } }))}
               remove={(r) =>
                 ok(() => api.DELETE('/api/v1/routers/{routerId}', { params: { path: { routerId: r.id } } }))
               }
@@ -353,10 +354,11 @@ export function NetworkTabs({ withOwner }: { withOwner?: boolean }) {
           label: t('network.floatingIps'),
           children: (
             <ResourceTab
+              filterable
               id="fip"
               withOwner={withOwner}
               label={t('network.floatingIps')}
-              load={(q) => ok(() => api.GET('/api/v1/floating-ips', { params: { query: page(q) } }))}
+              load={(q) => ok(() => api.GET('/api/v1/floating-ips', { params: { query: resourceQuery(q) } }))}
               remove={(r) =>
                 ok(() =>
                   api.DELETE('/api/v1/floating-ips/{floatingIpId}', { params: { path: { floatingIpId: r.id } } }),
@@ -398,10 +400,11 @@ export function NetworkTabs({ withOwner }: { withOwner?: boolean }) {
           label: t('network.securityGroups'),
           children: (
             <ResourceTab
+              filterable
               id="sg"
               withOwner={withOwner}
               label={t('network.securityGroups')}
-              load={(q) => ok(() => api.GET('/api/v1/security-groups', { params: { query: page(q) } }))}
+              load={(q) => ok(() => api.GET('/api/v1/security-groups', { params: { query: resourceQuery(q) } }))}
               remove={(r) =>
                 ok(() =>
                   api.DELETE('/api/v1/security-groups/{securityGroupId}', {

@@ -230,6 +230,9 @@ function GroupDetail({ groupId, face }: { groupId: string; face: string }) {
   );
 }
 
+// The statuses a group is listed with (a deleted one is listed by none).
+const groupStatuses = ['active', 'paused', 'deleting'] as const;
+
 export function ScalingGroups({ face, id }: { face: string; id?: string }) {
   const { t } = useTranslation();
   const act = useAct();
@@ -308,8 +311,27 @@ export function ScalingGroups({ face, id }: { face: string; id?: string }) {
           onDone={() => setVersion((x) => x + 1)}
         />
       )}
+      filters={[
+        { name: 'name', label: t('common.name') },
+        {
+          name: 'status',
+          label: t('common.status'),
+          options: groupStatuses.map((s) => ({ value: s, label: t(`status.${s}`) })),
+        },
+      ]}
       load={(q) =>
-        ok(() => api.GET('/api/v1/scaling-groups', { params: { query: { limit: q.limit, offset: q.offset } } }))
+        ok(() =>
+          api.GET('/api/v1/scaling-groups', {
+            params: {
+              query: {
+                limit: q.limit,
+                offset: q.offset,
+                name: q.name as string | undefined,
+                status: q.status as (typeof groupStatuses)[number] | undefined,
+              },
+            },
+          }),
+        )
       }
       columns={[
         { title: t('common.name'), render: (_, g) => <a href={href(face, 'scaling', g.id)}>{g.name}</a> },

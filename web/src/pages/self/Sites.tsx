@@ -11,6 +11,8 @@ import { go, href } from '../../router';
 import { SiteDetail } from './SiteDetail';
 
 type Site = Schemas['Site'];
+// The statuses a site is listed with (a removed one is listed by none).
+const siteStatuses = ['ordered', 'provisioning', 'ready', 'live', 'failed', 'removing'] as const;
 
 function SiteList() {
   const { t } = useTranslation();
@@ -41,7 +43,28 @@ function SiteList() {
           />
         )
       }
-      load={(q) => ok(() => api.GET('/api/v1/sites', { params: { query: { limit: q.limit, offset: q.offset } } }))}
+      filters={[
+        { name: 'name', label: t('common.name') },
+        {
+          name: 'status',
+          label: t('common.status'),
+          options: siteStatuses.map((s) => ({ value: s, label: t(`status.${s}`) })),
+        },
+      ]}
+      load={(q) =>
+        ok(() =>
+          api.GET('/api/v1/sites', {
+            params: {
+              query: {
+                limit: q.limit,
+                offset: q.offset,
+                name: q.name as string | undefined,
+                status: q.status as (typeof siteStatuses)[number] | undefined,
+              },
+            },
+          }),
+        )
+      }
       columns={[
         { title: t('common.name'), render: (_, s) => <a href={href('self', 'sites', s.id)}>{s.name}</a> },
         { title: t('common.status'), render: (_, s) => <Status value={s.status} /> },

@@ -1,0 +1,13 @@
+import { z } from 'zod';
+
+/** A "part of the name" query parameter: trimmed, 1 to 120 characters (`?name=` alone is a 422). */
+export const namePart = z.string().trim().min(1).max(120);
+
+/**
+ * The LIKE condition matching names that contain `part`, in any case (SQLite's LIKE and MariaDB's
+ * utf8mb4_unicode_ci both ignore case). LIKE wildcards in the part are dropped rather than escaped
+ * (SQLite and MySQL escape differently), as the users' search does.
+ */
+export function nameContains(part: string): { $like: string } {
+  return { $like: `%${part.toLowerCase().replace(/[%_\\]/g, '')}%` };
+}

@@ -1,0 +1,211 @@
+import { randomUUID } from 'node:crypto';
+import { CloudResource, Product, ScalingGroup, Site } from '../../domain/entities';
+import { cachedPublicImages } from '../../api/services/public-image-cache';
+import { startTestPlatform, type TestPlatform } from '../support/platform';
+
+/**
+ * The filters and paging of the self-service lists the portal sends: sites, scaling groups, the cloud
+ * resource lists (networks, images, ...), catalog products and public images. A tenant's filter never
+ * widens what he sees; a bad parameter is a 422.
+ */
+describe('list filters and paging of the self-service lists', () => {
+  let p: TestPlatform;
+  let admin: string;
+  let a: Awaited<ReturnType<TestPlatform['tenantUser']>>;
+  let b: Awaited<ReturnType<TestPlatform['tenantUser']>>;
+  const names = (r: { body: { items: Array<{ name: string }> } }) => r.body.items.map((x) => x.name).sort();
+  const get = (path: string, token: string) => p.call('GET', `/api/v1${path}`, { token });
+  const expect422 = async (path: string, token: string, bad: string[]) => {
+    for (const q of bad) expect([q, (await get(`${path}?${q}`, token)).status]).toEqual([q, 422]);
+  };
+  const tooLong = `name=${'x'.repeat(121)}`;
+
+  beforeAll(async () => {
+    p = await startTestPlatform({ queues: [], env: { PUBLIC_IMAGES_CACHE_SECONDS: '3600' } });
+    admin = await p.adminToken();
+    a = await p.tenantUser('Lists Alpha');
+    b = await p.tenantUser('Lists Beta');
+  });
+  afterAll(async () => p?.close());
+
+  it('filters the sites by part of the name and status, within the tenant, never a removed one', async () => {
+    const host = await p.call('POST', '/api/v1/site-hosts', {
+      token: admin,
+      body: { name: 'lists-host', address: '127.0.0.1', driver: 'local', capacitySites: 10, capacityDiskMb: 10000 },
+    });
+    expect(host.status).toBe(201);
+    const em = p.db.orm.em.fork();
+    const rows: Array<[string, string, Site['status']]> = [
+      [a.tenantId, 'shop-alpha', 'live'],
+      [a.tenantId, 'shop-beta', 'failed'],
+      [a.tenantId, 'blog', 'ready'],
+      [a.tenantId, 'old-shop', 'removed'],
+      [b.tenantId, 'shop-other', 'live'],
+    ];
+    rows.forEach(([tenantId, name, status], slot) =>
+      em.create(Site, {
+        tenantId,
+        name,
+        hostname: `${name}.sites.test`,
+        hostId: host.body.id,
+        slot,
+        diskMb: 100,
+        phpVersion: '8.2',
+        status,
+        releases: [],
+        createdAt: new Date(Date.now() + slot * 1000),
+        updatedAt: new Date(),
+      }),
+    );
+    await em.flush();
+
+    const shops = await get('/sites?name=SHOP', a.token);
+    expect(shops.status).toBe(200);
+    expect(names(shops)).toEqual(['shop-alpha', 'shop-beta']);
+    expect(shops.body).toMatchObject({ total: 2, limit: 50, offset: 0 });
+    expect(names(await get('/sites?name=shop&status=live', a.token))).toEqual(['shop-alpha']);
+    expect(names(await get('/sites?status=ready', a.token))).toEqual(['blog']);
+    // Newest first, one page of one.
+    const second = await get('/sites?name=shop&limit=1&offset=1', a.token);
+    expect(second.body).toMatchObject({ items: [{ name: 'shop-alpha' }], total: 2, limit: 1, offset: 1 });
+    // Another tenant's id in the filter shows nothing of his.
+    expect((await get(`/sites?tenantId=${b.tenantId}&name=shop`, a.token)).body).toMatchObject({ items: [], total: 0 });
+    // Staff see every tenant's, or one tenant's.
+    expect(names(await get('/sites?name=shop', admin))).toEqual(['shop-alpha', 'shop-beta', 'shop-other']);
+    expect(names(await get(`/sites?name=shop&tenantId=${b.tenantId}`, admin))).toEqual(['shop-other']);
+    await expect422('/sites', a.token, ['status=removed', 'status=gone', 'name=', tooLong, 'kind=site', 'limit=0']);
+  });
+
+  it('filters the scaling groups by part of the name and status, within the tenant, never a deleted one', async () => {
+    const em = p.db.orm.em.fork();
+    const template = { flavorId: 'f', imageId: 'i', networkId: 'n', protocolPort: 80 };
+    const rows: Array<[string, string, ScalingGroup['status']]> = [
+      [a.tenantId, 'web-front', 'active'],
+      [a.tenantId, 'web-back', 'paused'],
+      [a.tenantId, 'batch', 'active'],
+      [a.tenantId, 'web-old', 'deleted'],
+      [b.tenantId, 'web-theirs', 'active'],
+    ];
+    for (const [tenantId, name, status] of rows)
+      em.persist(Object.assign(new ScalingGroup(), { tenantId, name, template, status }));
+    await em.flush();
+
+    expect(names(await get('/scaling-groups?name=Web', a.token))).toEqual(['web-back', 'web-front']);
+    expect(names(await get('/scaling-groups?name=web&status=paused', a.token))).toEqual(['web-back']);
+    expect((await get('/scaling-groups?status=active', a.token)).body.total).toBe(2);
+    const page = await get('/scaling-groups?name=web&limit=1&offset=1', a.token);
+    expect(page.body).toMatchObject({ total: 2, limit: 1, offset: 1 });
+    expect(page.body.items).toHaveLength(1);
+    expect((await get(`/scaling-groups?tenantId=${b.tenantId}`, a.token)).body).toMatchObject({ total: 0 });
+    expect(names(await get('/scaling-groups?name=web', admin))).toEqual(['web-back', 'web-front', 'web-theirs']);
+    await expect422('/scaling-groups', a.token, ['status=deleted', 'name=', tooLong, 'owner=me']);
+  });
+
+  it('filters the cloud resource lists (networks, images) by part of the name beside their status', async () => {
+    const em = p.db.orm.em.fork();
+    const rows: Array<[string, CloudResource['kind'], string, CloudResource['status']]> = [
+      [a.tenantId, 'network', 'net-front', 'active'],
+      [a.tenantId, 'network', 'NET-back', 'error'],
+      [a.tenantId, 'network', 'db', 'active'],
+      [a.tenantId, 'network', 'net-gone', 'deleted'],
+      [a.tenantId, 'image', 'net-image', 'active'],
+      [a.tenantId, 'image', 'ubuntu-snap', 'active'],
+      [b.tenantId, 'network', 'net-theirs', 'active'],
+    ];
+    for (const [tenantId, kind, name, status] of rows)
+      em.persist(Object.assign(new CloudResource(), { tenantId, kind, name, status }));
+    await em.flush();
+
+    const nets = await get('/networks?name=net', a.token);
+    expect(names(nets)).toEqual(['NET-back', 'net-front']);
+    expect(nets.body).toMatchObject({ total: 2, limit: 50, offset: 0 });
+    expect(names(await get('/networks?name=NET&status=error', a.token))).toEqual(['NET-back']);
+    expect(names(await get('/networks?status=active', a.token))).toEqual(['db', 'net-front']);
+    expect((await get('/networks?name=net&limit=1&offset=1', a.token)).body).toMatchObject({ total: 2, offset: 1 });
+    expect(names(await get('/images?name=snap', a.token))).toEqual(['ubuntu-snap']);
+    expect(names(await get('/images?name=net', a.token))).toEqual(['net-image']);
+    expect((await get(`/networks?tenantId=${b.tenantId}&name=net`, a.token)).body).toMatchObject({ total: 0 });
+    expect(names(await get('/networks?name=net', admin))).toEqual(['NET-back', 'net-front', 'net-theirs']);
+    for (const path of ['/networks', '/images', '/subnets'])
+      await expect422(path, a.token, ['name=', tooLong, 'status=deleted', 'kind=network']);
+  });
+
+  it('filters the catalog products by part of the name beside kind, a tenant never seeing retired ones', async () => {
+    const em = p.db.orm.em.fork();
+    const rows: Array<[Product['kind'], string, Product['status']]> = [
+      ['flavor', 'lists-small', 'active'],
+      ['flavor', 'lists-large', 'retired'],
+      ['volume', 'lists-disk', 'active'],
+    ];
+    for (const [kind, name, status] of rows)
+      em.persist(
+        Object.assign(new Product(), {
+          kind,
+          name,
+          status,
+          hourlyPrice: 0.01,
+          monthlyPrice: 5,
+          vcpus: 1,
+          ramMb: 512,
+          diskGb: 1,
+        }),
+      );
+    await em.flush();
+
+    const mine = await get('/catalog/products?name=LISTS', a.token);
+    expect(names(mine)).toEqual(['lists-disk', 'lists-small']);
+    expect(mine.body).toMatchObject({ total: 2, limit: 50, offset: 0 });
+    expect(names(await get('/catalog/products?name=lists&kind=flavor', a.token))).toEqual(['lists-small']);
+    expect(names(await get('/catalog/products?name=lists&status=all', a.token))).toEqual(['lists-disk', 'lists-small']);
+    expect(names(await get('/catalog/products?name=lists&status=all', admin))).toEqual([
+      'lists-disk',
+      'lists-large',
+      'lists-small',
+    ]);
+    // By kind, then name: the flavor first.
+    expect((await get('/catalog/products?name=lists&limit=1&offset=1', a.token)).body).toMatchObject({
+      items: [{ name: 'lists-disk' }],
+      total: 2,
+      limit: 1,
+      offset: 1,
+    });
+    await expect422('/catalog/products', a.token, ['name=', tooLong, 'kind=cpu', 'q=lists']);
+  });
+
+  it('filters and pages the public images (the whole list, up to 200, when no limit is sent)', async () => {
+    const image = (name: string, osStatus: string) => ({
+      openstackId: randomUUID(),
+      name,
+      osStatus,
+      attributes: { diskFormat: 'qcow2', minDiskGb: 1, sizeBytes: 1024 },
+    });
+    // The cached listing stands in for the cloud (this suite runs no worker).
+    await cachedPublicImages(p.deps, async () => [
+      image('Ubuntu 22.04', 'active'),
+      image('ubuntu-24.04', 'active'),
+      image('ubuntu-old', 'deactivated'),
+      image('cirros', 'active'),
+    ]);
+    const all = await get('/public-images', a.token);
+    expect(all.status).toBe(200);
+    expect(all.body).toMatchObject({ total: 4, limit: 200, offset: 0 });
+    expect(all.body.items).toHaveLength(4);
+    expect(names(await get('/public-images?name=UBUNTU', a.token))).toEqual([
+      'Ubuntu 22.04',
+      'ubuntu-24.04',
+      'ubuntu-old',
+    ]);
+    expect(names(await get('/public-images?name=ubuntu&status=active', a.token))).toEqual([
+      'Ubuntu 22.04',
+      'ubuntu-24.04',
+    ]);
+    expect(names(await get('/public-images?status=deactivated', admin))).toEqual(['ubuntu-old']);
+    expect((await get('/public-images?name=ubuntu&limit=2&offset=2', a.token)).body).toMatchObject({
+      items: [{ name: 'ubuntu-old' }],
+      total: 3,
+      limit: 2,
+      offset: 2,
+    });
+    await expect422('/public-images', a.token, ['name=', tooLong, 'status=gone', 'limit=201', 'offset=-1', 'x=1']);
+  });
+});
