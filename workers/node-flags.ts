@@ -7,7 +7,8 @@
  *
  * Both are overridable by environment: WORKER_NODE_OPTIONS (node flags, space-separated; empty for none) and
  * WORKER_MALLOC_ARENA_MAX (glibc's MALLOC_ARENA_MAX for the worker; empty leaves glibc's default, or what
- * MALLOC_ARENA_MAX in the launcher's own environment says).
+ * MALLOC_ARENA_MAX in the launcher's own environment says). The systemd worker units (deploy/systemd) and the compose
+ * worker service carry the same defaults in their command lines (test/deploy/units and compose check it).
  */
 export const defaultWorkerNodeOptions = '--max-old-space-size=128 --max-semi-space-size=2';
 export const defaultWorkerMallocArenaMax = '2';

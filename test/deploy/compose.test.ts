@@ -2,6 +2,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { parseDocument } from 'yaml';
 import { configVariableNames, parseConfig, productionRequiredVariables } from '../../config';
+import { workerRuntime } from '../../workers/node-flags';
 
 const root = path.resolve(__dirname, '..', '..');
 const doc = parseDocument(readFileSync(path.join(root, 'docker-compose.temporal.yml'), 'utf8'));
@@ -45,10 +46,17 @@ describe('docker-compose.temporal.yml', () => {
     for (const s of ['api', 'worker', 'migrate']) expect(compose.services[s].build).toBe('.');
     // node itself runs each entry point (no npx/tsx wrapper between the container's stop signal and the work).
     expect(compose.services.api.command).toEqual(['node', '--import', 'tsx', 'api/main.ts']);
-    expect(compose.services.worker.command).toEqual(['node', '--import', 'tsx', 'workers/main.ts']);
+    // The worker with the node flags the launcher starts workers with.
+    expect(compose.services.worker.command).toEqual([
+      'node',
+      ...workerRuntime({}).execArgv,
+      '--import',
+      'tsx',
+      'workers/main.ts',
+    ]);
     expect(compose.services.migrate.command).toEqual(['node', '--import', 'tsx', 'scripts/migrate.ts']);
     for (const s of ['api', 'worker', 'migrate'])
-      expect(existsSync(path.join(root, compose.services[s].command![3]))).toBe(true);
+      expect(existsSync(path.join(root, compose.services[s].command!.at(-1)!))).toBe(true);
   });
 
   it('restarts every long-running service when it dies, and health-checks the ones others wait for', () => {

@@ -3,6 +3,7 @@ import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { configVariableNames, parseConfig, productionRequiredVariables } from '../../config';
 import { queueNames } from '../../scripts/lib/worker-plan';
+import { defaultWorkerMallocArenaMax, workerRuntime } from '../../workers/node-flags';
 
 const root = path.resolve(__dirname, '..', '..');
 const dir = path.join(root, 'deploy', 'systemd');
@@ -56,8 +57,11 @@ describe('systemd units (deploy/systemd)', () => {
       expect(one(u, 'Install', 'WantedBy')).toBe('cmp.target');
       const exec = one(u, 'Service', 'ExecStart')!.split(' ');
       const node = exec.indexOf('/usr/bin/node');
-      expect(exec.slice(node, node + 3)).toEqual(['/usr/bin/node', '--import', 'tsx']);
-      expect(existsSync(path.join(root, exec[node + 3]))).toBe(true);
+      const entry = exec.indexOf('--import');
+      // A worker gets the node flags the launcher starts workers with; the others none.
+      expect(exec.slice(node + 1, entry)).toEqual(file.startsWith('cmp-worker-') ? workerRuntime({}).execArgv : []);
+      expect(exec.slice(entry, entry + 2)).toEqual(['--import', 'tsx']);
+      expect(existsSync(path.join(root, exec[entry + 2]))).toBe(true);
     },
   );
 
@@ -73,7 +77,11 @@ describe('systemd units (deploy/systemd)', () => {
     const first = parseUnit(`cmp-worker-${queueNames[0]}@.service`);
     for (const q of queueNames) {
       const u = parseUnit(`cmp-worker-${q}@.service`);
-      expect(one(u, 'Service', 'ExecStart')).toBe(`/usr/bin/node --import tsx workers/main.ts ${q}`);
+      expect(one(u, 'Service', 'ExecStart')).toBe(
+        `/usr/bin/node ${workerRuntime({}).execArgv.join(' ')} --import tsx workers/main.ts ${q}`,
+      );
+      // The launcher's malloc arenas, set before the environment file so cmp.env may change them.
+      expect(u.Service.Environment).toContain(`MALLOC_ARENA_MAX=${defaultWorkerMallocArenaMax}`);
       expect(one(u, 'Service', 'StateDirectory')).toBe('cmp');
       // The templates differ only in their queue (and memory), never in what they set.
       expect(keys(u)).toEqual(keys(first));
