@@ -228,6 +228,8 @@ export const configSchema = z.object({
   SITES_PACKAGE_LIMIT_BYTES: z.coerce.number().int().positive().default(67_108_864),
   /** Releases kept per site besides the live one. */
   SITES_KEEP_RELEASES: z.coerce.number().int().min(1).max(50).default(5),
+  /** How often a live site is checked (GET / must answer 200); a failing site raises the site_unhealthy alarm. */
+  SITES_HEALTH_CHECK_SECONDS: z.coerce.number().int().min(1).max(86_400).default(300),
   /** The launcher's own shared host (driver local, 127.0.0.1): sites it holds, and MB of code space it hands out. */
   SITES_LOCAL_HOST_SITES: z.coerce.number().int().min(1).max(10_000).default(50),
   SITES_LOCAL_HOST_DISK_MB: z.coerce.number().int().min(1).default(10_240),

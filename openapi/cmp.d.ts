@@ -11721,6 +11721,15 @@ export interface components {
             failure: string | null;
             /** @description why undoing a failed provisioning did not finish (what is left holds its room until the site is deleted) */
             cleanupFailure: string | null;
+            /**
+             * @description the live site's last periodic health check (GET / answering 200; SITES_HEALTH_CHECK_SECONDS); null before one. An unhealthy site raises the site_unhealthy alarm
+             * @enum {string|null}
+             */
+            health: "healthy" | "unhealthy" | null;
+            /** @description what the last failing health check found */
+            healthProblem: string | null;
+            /** Format: date-time */
+            healthCheckedAt: string | null;
             /** Format: date-time */
             createdAt: string;
             /** Format: date-time */

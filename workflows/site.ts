@@ -10,10 +10,11 @@ import {
   patched,
   proxyActivities,
   setHandler,
+  workflowInfo,
 } from '@temporalio/workflow';
 import type { SiteActivities, SiteView } from '../activities/sites/activities';
 import type { DbServiceActivities } from '../activities/dbservice/activities';
-import { defaultHealth, type HealthExpectation } from '../domain/sites/health';
+import { defaultHealth, defaultHealthCheckIntervalMs, type HealthExpectation } from '../domain/sites/health';
 import { raiseAlarm } from './ha-activities';
 import type { PlatformAlarmActivities } from '../activities/metrics/platform-alarms';
 import { retryPresets } from './retry-presets';
@@ -26,9 +27,6 @@ export interface SiteWorkflowInput {
   live?: boolean;
   unhealthy?: boolean;
 }
-
-/** The default interval of the periodic health check of a live site. */
-export const defaultHealthCheckIntervalMs = 5 * 60_000;
 
 export interface PublishRequest {
   release: number;
@@ -76,6 +74,8 @@ const failureMessage = (e: unknown) => ((e as Error).cause as Error | undefined)
 
 /** Publishes handled before the history is handed on to a new run. */
 const publishesPerRun = 200;
+/** Events in a run before it continues as new (each health check adds about ten). */
+const historyPerRun = 10_000;
 
 /**
  * `site-<siteId>`: the site's one process once its order has set it up. Publishes (and rollbacks, which
@@ -189,11 +189,20 @@ export async function siteWorkflow(input: SiteWorkflowInput): Promise<void> {
   const done = () =>
     (state.removing || state.published >= publishesPerRun) && state.publishing === null && allHandlersFinished();
   if (patched('site-health-alarm')) {
-    const interval = input.healthCheckIntervalMs ?? defaultHealthCheckIntervalMs;
-    while (!(await condition(done, interval))) {
+    // Since `site-health-record`: the interval is the platform's setting, each check is kept on the site's record, and
+    // a run whose history grows long with checks continues as new (a site's process lives for years).
+    const recording = patched('site-health-record');
+    const interval =
+      input.healthCheckIntervalMs ??
+      (recording ? await sites.siteHealthIntervalMs() : null) ??
+      defaultHealthCheckIntervalMs;
+    const rotate = () =>
+      recording && (workflowInfo().continueAsNewSuggested || workflowInfo().historyLength > historyPerRun);
+    while (!(await condition(done, interval)) && !rotate()) {
       if (!live || state.publishing !== null || state.removing) continue;
-      await healthTick();
+      await healthTick(recording);
     }
+    await condition(() => state.publishing === null && allHandlersFinished());
   } else await condition(done);
   if (state.removing) {
     if (unhealthy) await siteAlarm(null, true);
@@ -202,7 +211,7 @@ export async function siteWorkflow(input: SiteWorkflowInput): Promise<void> {
   await continueAsNew<typeof siteWorkflow>({ ...input, live, unhealthy });
 
   /** One periodic check: the alarm is raised when an episode begins and resolved when the site answers again. */
-  async function healthTick(): Promise<void> {
+  async function healthTick(recording: boolean): Promise<void> {
     let problem: string | null;
     try {
       problem = await checks.checkSiteHealth({ siteId: input.siteId, expect: defaultHealth });
@@ -211,6 +220,7 @@ export async function siteWorkflow(input: SiteWorkflowInput): Promise<void> {
     }
     state.health = problem ? 'unhealthy' : 'healthy';
     state.healthProblem = problem;
+    if (recording) await sites.recordSiteHealth({ siteId: input.siteId, problem });
     if (problem && !unhealthy) {
       unhealthy = true;
       await siteAlarm(problem, false);

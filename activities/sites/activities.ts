@@ -2,7 +2,7 @@ import { Context } from '@temporalio/activity';
 import { ApplicationFailure } from '@temporalio/common';
 import type { Orm } from '../../domain/db/orm';
 import { Site, TenantDatabase } from '../../domain/entities';
-import { healthProblem, type HealthExpectation } from '../../domain/sites/health';
+import { defaultHealthCheckIntervalMs, healthProblem, type HealthExpectation } from '../../domain/sites/health';
 import { pruneReleases } from '../../domain/sites/releases';
 import { httpGet } from './health-check';
 import type { SitesSettings } from './settings';
@@ -174,6 +174,24 @@ export function createSiteActivities(orm: Orm, settings: SitesSettings | undefin
       await agent.removeSite(space);
       const db = await em.findOne(TenantDatabase, { siteId }, { fields: ['name'] });
       return { tenantId: site.tenantId, database: db?.name ?? null };
+    },
+
+    /** How often a live site's process checks its health (the SITES_HEALTH_CHECK_SECONDS setting). */
+    async siteHealthIntervalMs(): Promise<number> {
+      return settings?.healthCheckIntervalMs ?? defaultHealthCheckIntervalMs;
+    },
+
+    /** The periodic check's outcome on the site's record (only its health columns: nothing else of the row is touched). */
+    async recordSiteHealth({ siteId, problem }: { siteId: string; problem: string | null }): Promise<void> {
+      await orm.em.fork().nativeUpdate(
+        Site,
+        { id: siteId },
+        {
+          health: problem ? 'unhealthy' : 'healthy',
+          healthProblem: problem?.slice(0, 2000) ?? null,
+          healthCheckedAt: new Date(),
+        },
+      );
     },
 
     /** What a site alarm names: the site's tenant and URL (no secrets). */

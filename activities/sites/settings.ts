@@ -14,6 +14,8 @@ export interface SitesSettings {
   packageLimitBytes: number;
   /** Releases kept per site besides the live one. */
   keepReleases: number;
+  /** Interval of a live site's periodic health check (default 5 minutes). */
+  healthCheckIntervalMs?: number;
 }
 
 /** `first-last` as a port range. */
@@ -79,5 +81,6 @@ export function sitesSettingsFromConfig(cfg: Config): SitesSettings | undefined 
     domain: cfg.SITES_DOMAIN,
     packageLimitBytes: cfg.SITES_PACKAGE_LIMIT_BYTES,
     keepReleases: cfg.SITES_KEEP_RELEASES,
+    healthCheckIntervalMs: cfg.SITES_HEALTH_CHECK_SECONDS * 1000,
   };
 }

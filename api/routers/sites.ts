@@ -91,6 +91,9 @@ export function siteView(s: Site) {
     url: s.url ?? null,
     failure: s.failure ?? null,
     cleanupFailure: s.cleanupFailure ?? null,
+    health: s.health ?? null,
+    healthProblem: s.healthProblem ?? null,
+    healthCheckedAt: s.healthCheckedAt?.toISOString() ?? null,
     createdAt: s.createdAt.toISOString(),
     updatedAt: s.updatedAt.toISOString(),
   };

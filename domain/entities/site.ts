@@ -4,6 +4,7 @@ import type { SiteRelease } from '../sites/releases';
 
 export const siteStatuses = ['ordered', 'provisioning', 'ready', 'live', 'failed', 'removing', 'removed'] as const;
 export type SiteStatus = (typeof siteStatuses)[number];
+export type SiteHealth = 'healthy' | 'unhealthy';
 
 /** A tenant's site on the shared hosting tier: its code space on a shared host and its releases. */
 export class Site {
@@ -25,6 +26,10 @@ export class Site {
   failure?: string | null;
   /** Why undoing a failed provisioning did not finish: leftovers on the host hold the site's room until DELETE removes them. */
   cleanupFailure?: string | null;
+  /** The live site's last periodic health check (null before one): what it answered, and when. */
+  health?: SiteHealth | null;
+  healthProblem?: string | null;
+  healthCheckedAt?: Date | null;
   createdAt: Date = new Date();
   updatedAt: Date = new Date();
 }
@@ -51,6 +56,9 @@ export const SiteSchema = new EntitySchema<Site>({
     url: { type: 'string', length: 500, nullable: true },
     failure: { type: 'string', length: 2000, nullable: true },
     cleanupFailure: { type: 'string', length: 2000, nullable: true },
+    health: { type: 'string', length: 16, nullable: true },
+    healthProblem: { type: 'string', length: 2000, nullable: true },
+    healthCheckedAt: { type: 'datetime', nullable: true },
     createdAt: { type: 'datetime' },
     updatedAt: { type: 'datetime', onUpdate: () => new Date() },
   },

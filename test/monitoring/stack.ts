@@ -70,6 +70,28 @@ export interface AlarmStack {
   stop(): Promise<void>;
 }
 
+/** Alertmanager alone (1 s grouping) on loopback in `dir`, posting to `webhookUrl` with the secret; ready when answered. */
+export async function startAlertmanager(
+  dir: string,
+  o: { port: number; webhookUrl: string; secret: string },
+): Promise<BinaryChild & { url: string }> {
+  const amDir = path.join(dir, 'alertmanager');
+  writeAlertmanagerConfig(
+    amDir,
+    { webhookUrl: o.webhookUrl, groupWaitSeconds: 1, groupIntervalSeconds: 1, repeatIntervalSeconds: 3600 },
+    o.secret,
+  );
+  const child = run(alertmanagerBinary()!, alertmanagerArgs(amDir, o.port), path.join(dir, 'alertmanager.log'));
+  const url = `http://127.0.0.1:${o.port}`;
+  try {
+    await waitReady(`${url}/-/ready`);
+  } catch (e) {
+    await child.stop();
+    throw e;
+  }
+  return { ...child, url };
+}
+
 /** Prometheus (1 s scrape and evaluation, lifecycle API on) and Alertmanager (1 s grouping) on loopback. */
 export async function startAlarmStack(o: AlarmStackOptions): Promise<AlarmStack> {
   const dir = mkdtempSync(path.join(tmpdir(), 'cmp-alarm-stack-'));
@@ -79,17 +101,9 @@ export async function startAlarmStack(o: AlarmStackOptions): Promise<AlarmStack>
     rmSync(dir, { recursive: true, force: true });
   };
   try {
-    const amDir = path.join(dir, 'alertmanager');
-    writeAlertmanagerConfig(
-      amDir,
-      { webhookUrl: o.webhookUrl, groupWaitSeconds: 1, groupIntervalSeconds: 1, repeatIntervalSeconds: 3600 },
-      o.secret,
-    );
-    children.push(
-      run(alertmanagerBinary()!, alertmanagerArgs(amDir, o.alertmanagerPort), path.join(dir, 'alertmanager.log')),
-    );
-    const alertmanagerUrl = `http://127.0.0.1:${o.alertmanagerPort}`;
-    await waitReady(`${alertmanagerUrl}/-/ready`);
+    const am = await startAlertmanager(dir, { port: o.alertmanagerPort, webhookUrl: o.webhookUrl, secret: o.secret });
+    children.push(am);
+    const alertmanagerUrl = am.url;
 
     const promDir = path.join(dir, 'prometheus');
     mkdirSync(path.join(promDir, 'data'), { recursive: true });

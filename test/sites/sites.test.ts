@@ -1,5 +1,5 @@
 import { execFileSync, spawnSync } from 'node:child_process';
-import { chmodSync, existsSync, mkdtempSync, readFileSync, readlinkSync, rmSync } from 'node:fs';
+import { chmodSync, existsSync, mkdtempSync, readFileSync, readlinkSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { LocalHostAgent } from '../../activities/sites/local-agent';
@@ -9,9 +9,10 @@ import { createConnection } from 'mysql2/promise';
 import { ApplicationFailure } from '@temporalio/common';
 import { Site } from '../../domain/entities';
 import { startTestDbService, type TestDbService } from '../dbservice/instance';
-import { eventually } from '../support/eventually';
+import { eventually, waitFor } from '../support/eventually';
 import { freePort } from '../support/free-port';
 import { startTestPlatform, type TestPlatform } from '../support/platform';
+import { ensureAlarmStack, startAlertmanager } from '../monitoring/stack';
 import { orderSiteApproved, tarGz as tarGzOf } from './support';
 
 jest.setTimeout(60_000);
@@ -90,6 +91,8 @@ beforeAll(async () => {
     domain: 'sites.localhost',
     packageLimitBytes: 4 * 1024 * 1024,
     keepReleases: 2,
+    // Live sites are checked every 2 s here (5 minutes by default), so the health alarm below fires within the test.
+    healthCheckIntervalMs: 2000,
   };
   dbsvc = await startTestDbService();
   platform = await startTestPlatform({
@@ -376,6 +379,93 @@ test('a health check out of retries switches the release back and records the on
   expect(site.body.failure).toMatch(/did not finish/);
   expect((await page(site.body.hostname)).body).toContain('own:open');
 }, 90_000);
+
+const alertmanagerMissing = ensureAlarmStack();
+
+(alertmanagerMissing ? test.skip : test)(
+  'a live site that stops answering raises site_unhealthy in Alertmanager and shows unhealthy; answering again resolves it',
+  async () => {
+    const dir = mkdtempSync(path.join(tmpdir(), 'cmp-site-alarm-'));
+    const am = await startAlertmanager(dir, {
+      port: await freePort(),
+      webhookUrl: `http://127.0.0.1:${await freePort()}/hooks/alertmanager`,
+      secret: 'site-alarm-test-secret',
+    });
+    const siteAlerts = async (id = siteId) => {
+      const res = await fetch(`${am.url}/api/v2/alerts?filter=${encodeURIComponent(`cmp_site="${id}"`)}`);
+      const all = (await res.json()) as Array<{ labels: Record<string, string>; annotations: any; endsAt: string }>;
+      return all.filter((a) => new Date(a.endsAt).getTime() > Date.now());
+    };
+    const script = path.join(codeSpace(siteId), 'current', 'index.php');
+    const original = readFileSync(script);
+    try {
+      const set = await platform.call('PATCH', '/api/v1/settings', { token: admin, body: { alertmanagerUrl: am.url } });
+      expect(set.status).toBe(200);
+      const { hostname } = (await platform.call('GET', `/api/v1/sites/${siteId}`, { token: tenantA.token })).body;
+      await waitFor(
+        'site healthy before',
+        () => platform.call('GET', `/api/v1/sites/${siteId}`, { token: tenantA.token }),
+        (r) => r.body.health === 'healthy',
+        30_000,
+      );
+      // The site's application breaks: its page answers 500, as the check will see it.
+      writeFileSync(script, '<?php http_response_code(500); echo "broken";');
+      await waitFor(
+        'page broken',
+        () => page(hostname),
+        (r) => r.status === 500,
+        30_000,
+      );
+      const sick = await waitFor(
+        'site unhealthy',
+        () => platform.call('GET', `/api/v1/sites/${siteId}`, { token: tenantA.token }),
+        (r) => r.body.health === 'unhealthy',
+        30_000,
+      );
+      expect(sick.body.healthProblem).toMatch(/GET \/ answered 500, expected 200/);
+      expect(Date.parse(sick.body.healthCheckedAt)).toBeGreaterThan(Date.now() - 30_000);
+      const [alert] = await waitFor(
+        'site_unhealthy firing',
+        () => siteAlerts(),
+        (a) => a.length === 1,
+      );
+      expect(alert!.labels).toMatchObject({
+        alertname: 'cmp_event_site_unhealthy',
+        cmp_site: siteId,
+        severity: 'major',
+      });
+      expect(alert!.annotations.summary).toContain(`of tenant ${tenantA.tenantId}`);
+      expect(alert!.annotations.summary).toMatch(/fails its health check: GET \/ answered 500/);
+      // The other tenant's site on the same host still answers: no alarm names it.
+      expect(await siteAlerts(siteB)).toEqual([]);
+
+      writeFileSync(script, original);
+      await waitFor(
+        'page repaired',
+        () => page(hostname),
+        (r) => r.status === 200,
+        30_000,
+      );
+      await waitFor(
+        'site healthy again',
+        () => platform.call('GET', `/api/v1/sites/${siteId}`, { token: tenantA.token }),
+        (r) => r.body.health === 'healthy' && r.body.healthProblem === null,
+        30_000,
+      );
+      await waitFor(
+        'site_unhealthy resolved',
+        () => siteAlerts(),
+        (a) => a.length === 0,
+      );
+    } finally {
+      writeFileSync(script, original);
+      await platform.call('PATCH', '/api/v1/settings', { token: admin, body: { alertmanagerUrl: null } });
+      await am.stop();
+      rmSync(dir, { recursive: true, force: true });
+    }
+  },
+  120_000,
+);
 
 /** The slot of the site deleted below (its php-fpm pool's port): the next site placed on the host takes it again. */
 let deletedSlot: number;
