@@ -11,3 +11,8 @@ export const namePart = z.string().trim().min(1).max(120);
 export function nameContains(part: string): { $like: string } {
   return { $like: `%${part.toLowerCase().replace(/[%_\\]/g, '')}%` };
 }
+
+/** The same match for a list held whole in memory (what the cloud answered): `value` holds `part` in any case. */
+export function holdsPart(value: string | null | undefined, part: string | undefined): boolean {
+  return !part || (value ?? '').toLowerCase().includes(part.toLowerCase());
+}

@@ -13,7 +13,7 @@ import { adminCloud, cloudCall } from '../lib/cloud-call';
 import { pageOf, pageQuery } from '../lib/pagination';
 import { principalOf } from '../lib/principal';
 import { isAlreadyStarted, onWorkflow } from '../lib/temporal';
-import { holdsPart, partQuery } from '../lib/text-filter';
+import { holdsPart, namePart } from '../lib/list-filters';
 import { hostnameParam, jsonBody, optionalBody, queryParams } from '../lib/validate';
 import { requirePermission } from '../middleware/authenticate';
 import type { AppEnv, Ctx } from '../deps';
@@ -34,7 +34,7 @@ const metadataKey = z
   .refine((k) => k !== 'availability_zone', 'set the zone with availabilityZone');
 const zonesQuery = pageQuery
   .extend({
-    name: partQuery().optional(),
+    name: namePart.optional(),
     host: z.string().min(1).max(255).optional(),
     available: z.enum(['true', 'false']).optional(),
   })

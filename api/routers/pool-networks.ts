@@ -3,7 +3,7 @@ import { z } from 'zod';
 import { conflict, notFound, unprocessable } from '../lib/api-error';
 import { adminCloud, cloudCall } from '../lib/cloud-call';
 import { pageOf, pageQuery } from '../lib/pagination';
-import { holdsPart, partQuery } from '../lib/text-filter';
+import { holdsPart, namePart } from '../lib/list-filters';
 import { jsonBody, queryParams } from '../lib/validate';
 import { requirePermission } from '../middleware/authenticate';
 import type { AppEnv, Ctx } from '../deps';
@@ -75,7 +75,11 @@ const ipPoolBody = z
     }),
   );
 const ipPoolsQuery = pageQuery
-  .extend({ networkId: z.string().uuid().optional(), name: partQuery().optional(), cidr: partQuery(18).optional() })
+  .extend({
+    networkId: z.string().uuid().optional(),
+    name: namePart.optional(),
+    cidr: z.string().trim().min(1).max(18).optional(),
+  })
   .strict();
 
 const idParam = (c: Ctx, what: string) => {

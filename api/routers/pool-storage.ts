@@ -3,14 +3,14 @@ import { z } from 'zod';
 import { ApiError, conflict, unprocessable } from '../lib/api-error';
 import { adminCloud, cloudCall } from '../lib/cloud-call';
 import { pageOf, pageQuery } from '../lib/pagination';
-import { holdsPart, partQuery } from '../lib/text-filter';
+import { holdsPart, namePart } from '../lib/list-filters';
 import { jsonBody, queryParams } from '../lib/validate';
 import { requirePermission } from '../middleware/authenticate';
 import type { AppEnv, Ctx } from '../deps';
 import { volumePoolView, volumeTypeView } from '../views/pool';
 
 const backendName = z.string().regex(/^[A-Za-z0-9._-]{1,64}$/, 'a backend name (letters, digits, . _ -)');
-const poolsQuery = pageQuery.extend({ name: partQuery().optional(), backend: z.string().max(64).optional() }).strict();
+const poolsQuery = pageQuery.extend({ name: namePart.optional(), backend: z.string().max(64).optional() }).strict();
 const typesQuery = pageQuery
   .extend({
     name: z.string().max(255).optional(),

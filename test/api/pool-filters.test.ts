@@ -82,7 +82,7 @@ describe('filters and paging of the resource-pool lists', () => {
     expect(names(all)).toEqual(['az-Fast-1', 'az-fast-2', 'az-slow', 'nova']);
     expect((await get('availability-zones?available=true')).body.total).toBe(all.body.total);
     expect((await get('availability-zones?available=false')).body).toMatchObject({ items: [], total: 0 });
-    await refuses('availability-zones', ['name=', `name=${'x'.repeat(256)}`, 'host=', 'available=yes', 'zone=nova']);
+    await refuses('availability-zones', ['name=', `name=${'x'.repeat(121)}`, 'host=', 'available=yes', 'zone=nova']);
     const tenant = await p.tenantUser();
     expect((await p.call('GET', '/api/v1/pool/availability-zones?name=az', { token: tenant.token })).status).toBe(403);
   });
@@ -125,7 +125,13 @@ describe('filters and paging of the resource-pool lists', () => {
     });
     expect(names(await get('volume-pools?backend=ssd'))).toEqual(['sim@ssd#bulk', 'sim@ssd#fast']);
     expect(names(await get('volume-pools?name=none'))).toEqual([]);
-    await refuses('volume-pools', ['name=', `name=${'x'.repeat(256)}`, `backend=${'b'.repeat(65)}`, 'pool=bulk']);
+    await refuses('volume-pools', [
+      'name=',
+      'name=%20',
+      `name=${'x'.repeat(121)}`,
+      `backend=${'b'.repeat(65)}`,
+      'pool=bulk',
+    ]);
   });
 
   it('filters the volume types by part of the name in any case, visibility and backend', async () => {
@@ -189,6 +195,13 @@ describe('filters and paging of the resource-pool lists', () => {
       limit: 1,
       offset: 1,
     });
-    await refuses('ip-pools', ['name=', 'cidr=', `cidr=${'1'.repeat(19)}`, 'networkId=edge', 'network=edge']);
+    await refuses('ip-pools', [
+      'name=',
+      `name=${'x'.repeat(121)}`,
+      'cidr=',
+      `cidr=${'1'.repeat(19)}`,
+      'networkId=edge',
+      'network=edge',
+    ]);
   });
 });
