@@ -6,6 +6,8 @@ const colors: Record<string, string> = {
   ACTIVE: 'green',
   delivered: 'green',
   live: 'green',
+  healthy: 'green',
+  unhealthy: 'red',
   ready: 'cyan',
   ordered: 'gold',
   removing: 'orange',

@@ -115,7 +115,14 @@ export function SiteDetail({ id }: { id: string }) {
         <Descriptions.Item label={t('site.hostname')}>{s.hostname}</Descriptions.Item>
         <Descriptions.Item label={t('site.diskMb')}>{s.diskMb}</Descriptions.Item>
         <Descriptions.Item label={t('site.php')}>{s.phpVersion}</Descriptions.Item>
+        <Descriptions.Item label={t('site.health')}>{s.health ? <Status value={s.health} /> : '—'}</Descriptions.Item>
+        <Descriptions.Item label={t('site.healthCheckedAt')}>
+          {s.healthCheckedAt ? when(s.healthCheckedAt) : '—'}
+        </Descriptions.Item>
       </Descriptions>
+      {s.health === 'unhealthy' && (
+        <Alert type="error" showIcon role="alert" title={t('site.unhealthy')} description={s.healthProblem} />
+      )}
       {s.failure && <Alert type="warning" showIcon role="alert" title={t('site.health')} description={s.failure} />}
       <SiteFtp siteId={id} status={s.status} operate={operable} />
       <Card size="small" title={t('site.healthCheck')}>

@@ -68,6 +68,7 @@ function SiteList() {
       columns={[
         { title: t('common.name'), render: (_, s) => <a href={href('self', 'sites', s.id)}>{s.name}</a> },
         { title: t('common.status'), render: (_, s) => <Status value={s.status} /> },
+        { title: t('site.health'), render: (_, s) => (s.health ? <Status value={s.health} /> : '—') },
         {
           title: t('site.url'),
           render: (_, s) =>
