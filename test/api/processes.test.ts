@@ -1,9 +1,10 @@
 import { simulatorProvisionSettings } from '../../activities/openstack/provision-settings';
 import { startMailSink, type MailSink } from '../../activities/notify/sinks';
-import { platformVersion, startHeartbeat } from '../../domain/db/heartbeats';
+import { heartbeatIntervalMs, heartbeatStaleMs, platformVersion, startHeartbeat } from '../../domain/db/heartbeats';
 import { startSimulator, type RunningSimulator } from '../../simulator/server';
 import { runWorkers } from '../../workers/run';
 import { freePort } from '../support/free-port';
+import { killAndProve, startWorkerChild, waitPolling, workerProcessFile } from '../support/processes';
 import { startTestPlatform, type TestPlatform } from '../support/platform';
 
 describe('process management: every management process and dependency with its state', () => {
@@ -113,6 +114,37 @@ describe('process management: every management process and dependency with its s
     );
     expect(notify.processes[0]).toMatchObject({ state: 'gone', stoppedAt: expect.any(String), uptimeSeconds: null });
   });
+
+  it('shows a killed worker gone once its heartbeat is overdue (2.5 heartbeats), though Temporal still lists it', async () => {
+    const w = await startWorkerChild(workerProcessFile, {
+      CMP_DATABASE_URL: p.db.url,
+      CMP_QUEUE_PREFIX: p.temporal.prefix,
+      CMP_WORKER_QUEUES: 'notify',
+    });
+    const mine = (v: any) => queue(v, 'notify').processes.find((x: { pid: number }) => x.pid === w.pid);
+    try {
+      await waitPolling(p.temporal.client, [p.deps.queues.notify], w.identity);
+      for (let i = 0; i < 50 && mine(await view())?.state !== 'up'; i++) await new Promise((r) => setTimeout(r, 200));
+      expect(mine(await view())).toMatchObject({ state: 'up', stoppedAt: null });
+    } finally {
+      await killAndProve(w);
+    }
+    const killedAt = Date.now();
+    // Its last beat was at most at the kill: no view asked later than the stale window after it shows it up.
+    let askedAt = Date.now();
+    let v = await view();
+    let lastUpAskedAt = killedAt;
+    while (mine(v).state === 'up' && Date.now() - killedAt < heartbeatStaleMs + heartbeatIntervalMs) {
+      lastUpAskedAt = askedAt;
+      await new Promise((r) => setTimeout(r, 250));
+      askedAt = Date.now();
+      v = await view();
+    }
+    // SIGKILL leaves no stoppedAt: the overdue heartbeat alone says it.
+    expect(lastUpAskedAt - killedAt).toBeLessThanOrEqual(heartbeatStaleMs);
+    expect(mine(v)).toMatchObject({ state: 'gone', stoppedAt: null, uptimeSeconds: null });
+    expect(queue(v, 'notify').pollers.find((x: { identity: string }) => x.identity === w.identity)?.state).toBe('gone');
+  }, 60_000);
 
   it('shows each API process with its heartbeat, version and uptime', async () => {
     const beat = await startHeartbeat(p.db.orm, { kind: 'api' });
