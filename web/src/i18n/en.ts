@@ -781,7 +781,14 @@ export const en = {
   report: {
     create: 'New report',
     sections: 'Sections',
-    section: { orders: 'Orders', inventory: 'Resource inventory', audit: 'Audit log', alarms: 'Alarms' },
+    section: {
+      orders: 'Orders',
+      inventory: 'Resource inventory',
+      usage: 'Usage',
+      bills: 'Bills',
+      audit: 'Audit log',
+      alarms: 'Alarms',
+    },
     format: 'Format',
     progress: 'Rows',
     download: 'Download',

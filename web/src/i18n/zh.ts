@@ -769,7 +769,7 @@ export const zh: typeof en = {
   report: {
     create: '新建报表',
     sections: '内容',
-    section: { orders: '订单', inventory: '资源清单', audit: '审计日志', alarms: '告警' },
+    section: { orders: '订单', inventory: '资源清单', usage: '用量', bills: '账单', audit: '审计日志', alarms: '告警' },
     format: '格式',
     progress: '行数',
     download: '下载',
