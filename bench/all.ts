@@ -22,7 +22,7 @@ interface Bench {
 const BENCHES: Bench[] = [
   { name: 'simulator-scale', args: [], timeoutS: 180 },
   { name: 'orders-throughput', args: ['40', '8'], timeoutS: 240 },
-  { name: 'evacuation', args: ['15', '50,200'], timeoutS: 300 },
+  { name: 'evacuation', args: ['3', '50,200'], timeoutS: 300 },
   { name: 'autoscaling', args: ['2', '1,2'], timeoutS: 180 },
   { name: 'alarm-latency', args: ['2', '0,5'], timeoutS: 180 },
   { name: 'metering-lag', args: [], timeoutS: 120 },
