@@ -1217,6 +1217,10 @@ export interface paths {
                 query?: {
                     limit?: components["parameters"]["Limit"];
                     offset?: components["parameters"]["Offset"];
+                    /** @description part of the e-mail or display name, any case (LIKE wildcards dropped) */
+                    q?: string;
+                    status?: "active" | "disabled";
+                    role?: "operator" | "om_admin" | "platform_admin";
                 };
                 header?: never;
                 path?: never;
@@ -2691,6 +2695,9 @@ export interface paths {
                     offset?: components["parameters"]["Offset"];
                     active?: "true" | "false";
                     onDuty?: "true" | "false";
+                    /** @description part of the name, any case (LIKE wildcards dropped) */
+                    name?: string;
+                    minSeverity?: "info" | "warning" | "critical";
                 };
                 header?: never;
                 path?: never;
@@ -9060,6 +9067,11 @@ export interface paths {
                 query?: {
                     limit?: components["parameters"]["Limit"];
                     offset?: components["parameters"]["Offset"];
+                    /** @description part of the name, any case (LIKE wildcards dropped) */
+                    name?: string;
+                    objectType?: components["schemas"]["MonitoringObjectType"];
+                    severity?: "warning" | "major" | "critical";
+                    enabled?: "true" | "false";
                 };
                 header?: never;
                 path?: never;

@@ -1,5 +1,6 @@
 import { Hono } from 'hono';
 import { z } from 'zod';
+import type { FilterQuery } from '@mikro-orm/core';
 import { RoleAssignment, User } from '../../domain/entities';
 import { permissions, type Permission } from '../../domain/rbac/permissions';
 import { effectivePermissions, type Principal } from '../../domain/rbac/principal';
@@ -7,6 +8,7 @@ import { staffRoles, type Role } from '../../domain/rbac/roles';
 import { passwordProblems } from '../../domain/identity/password-policy';
 import { conflict, forbidden, notFound, unprocessable } from '../lib/api-error';
 import { pathId } from '../lib/ids';
+import { namePart, nameContains } from '../lib/list-filters';
 import { page, pageQuery } from '../lib/pagination';
 import { principalOf } from '../lib/principal';
 import { jsonBody, queryParams } from '../lib/validate';
@@ -62,14 +64,27 @@ async function staffUser(c: Ctx) {
   return { user, roles };
 }
 
+const listQuery = pageQuery
+  .extend({
+    q: namePart.optional(),
+    status: z.enum(['active', 'disabled']).optional(),
+    role: z.enum(staffRoles).optional(),
+  })
+  .strict();
+
 adminsRouter.get('/', async (c) => {
-  const q = queryParams(c, pageQuery.strict());
+  const q = queryParams(c, listQuery);
   const em = c.get('em');
-  const [users, total] = await em.findAndCount(
-    User,
-    { tenantId: null },
-    { orderBy: { email: 'asc' }, limit: q.limit, offset: q.offset },
-  );
+  const where: FilterQuery<User> = { tenantId: null };
+  if (q.status) where.status = q.status;
+  if (q.q) where.$or = [{ email: nameContains(q.q) }, { displayName: nameContains(q.q) }];
+  if (q.role)
+    where.id = { $in: (await em.find(RoleAssignment, { role: q.role }, { fields: ['userId'] })).map((a) => a.userId) };
+  const [users, total] = await em.findAndCount(User, where, {
+    orderBy: { email: 'asc' },
+    limit: q.limit,
+    offset: q.offset,
+  });
   const roles = await em.find(RoleAssignment, { userId: users.map((u) => u.id) });
   return c.json(
     page(

@@ -23,6 +23,7 @@ import { workflowExists } from '../lib/temporal';
 import { nagiosSettingsFromConfig } from '../../activities/nagios/settings';
 import { ApiError, conflict, notFound, unprocessable } from '../lib/api-error';
 import { pathId } from '../lib/ids';
+import { namePart, nameContains } from '../lib/list-filters';
 import { page, pageQuery } from '../lib/pagination';
 import { principalOf } from '../lib/principal';
 import { jsonBody, queryParams } from '../lib/validate';
@@ -205,11 +206,25 @@ alarmsRouter.get('/nagios-sync', read, async (c) => {
   return c.json({ configured, workflowId, status: desc.status.name.toLowerCase(), state });
 });
 
+const rulesQuery = pageQuery
+  .extend({
+    name: namePart.optional(),
+    objectType: z.enum(objectTypes).optional(),
+    severity: z.enum(alarmSeverities).optional(),
+    enabled: z.enum(['true', 'false']).optional(),
+  })
+  .strict();
 alarmsRouter.get('/rules', read, async (c) => {
-  const q = queryParams(c, pageQuery.strict());
+  const q = queryParams(c, rulesQuery);
+  const where = {
+    ...(q.name ? { name: nameContains(q.name) } : {}),
+    ...(q.objectType ? { objectType: q.objectType } : {}),
+    ...(q.severity ? { severity: q.severity } : {}),
+    ...(q.enabled ? { enabled: q.enabled === 'true' } : {}),
+  };
   const [rows, total] = await c
     .get('em')
-    .findAndCount(AlarmRule, {}, { orderBy: { createdAt: 'asc', id: 'asc' }, limit: q.limit, offset: q.offset });
+    .findAndCount(AlarmRule, where, { orderBy: { createdAt: 'asc', id: 'asc' }, limit: q.limit, offset: q.offset });
   return c.json(page(rows.map(alarmRuleView), total, q));
 });
 

@@ -7,6 +7,7 @@ import { pageOnCallWorkflow, pageWorkflowId } from '../../workflows/page';
 import { pageChannels, severities } from '../../domain/notify/types';
 import { notFound, unprocessable } from '../lib/api-error';
 import { pathId } from '../lib/ids';
+import { namePart, nameContains } from '../lib/list-filters';
 import { page, pageQuery } from '../lib/pagination';
 import { jsonBody, queryParams } from '../lib/validate';
 import { requireAuth, requirePermission } from '../middleware/authenticate';
@@ -52,7 +53,12 @@ const createBody = z
   .strict();
 const patchBody = z.object(fields).partial().strict();
 const listQuery = pageQuery
-  .extend({ active: z.enum(['true', 'false']).optional(), onDuty: z.enum(['true', 'false']).optional() })
+  .extend({
+    active: z.enum(['true', 'false']).optional(),
+    onDuty: z.enum(['true', 'false']).optional(),
+    name: namePart.optional(),
+    minSeverity: z.enum(severities).optional(),
+  })
   .strict();
 const testBody = z
   .object({
@@ -92,6 +98,8 @@ oncallRouter.get('/contacts', async (c) => {
   const where = {
     ...(q.active ? { active: q.active === 'true' } : {}),
     ...(q.onDuty ? { onDuty: q.onDuty === 'true' } : {}),
+    ...(q.name ? { name: nameContains(q.name) } : {}),
+    ...(q.minSeverity ? { minSeverity: q.minSeverity } : {}),
   };
   const [items, total] = await c
     .get('em')

@@ -1,14 +1,23 @@
 import { randomUUID } from 'node:crypto';
-import { CloudResource, Product, ScalingGroup, Site } from '../../domain/entities';
+import {
+  AlarmRule,
+  CloudResource,
+  OnCallContact,
+  Product,
+  RoleAssignment,
+  ScalingGroup,
+  Site,
+  User,
+} from '../../domain/entities';
 import { cachedPublicImages } from '../../api/services/public-image-cache';
 import { startTestPlatform, type TestPlatform } from '../support/platform';
 
 /**
- * The filters and paging of the self-service lists the portal sends: sites, scaling groups, the cloud
- * resource lists (networks, images, ...), catalog products and public images. A tenant's filter never
- * widens what he sees; a bad parameter is a 422.
+ * The filters and paging the portal sends: the self-service lists (sites, scaling groups, the cloud
+ * resource lists, catalog products, public images; a tenant's filter never widens what he sees) and the
+ * O&M lists (admins, on-call contacts, alarm rules, processes, sink messages). A bad parameter is a 422.
  */
-describe('list filters and paging of the self-service lists', () => {
+describe('list filters and paging of the self-service and O&M lists', () => {
   let p: TestPlatform;
   let admin: string;
   let a: Awaited<ReturnType<TestPlatform['tenantUser']>>;
@@ -207,5 +216,110 @@ describe('list filters and paging of the self-service lists', () => {
       offset: 2,
     });
     await expect422('/public-images', a.token, ['name=', tooLong, 'status=gone', 'limit=201', 'offset=-1', 'x=1']);
+  });
+
+  it('filters the admins by part of the e-mail or name, status and role; staff only', async () => {
+    const em = p.db.orm.em.fork();
+    const rows: Array<[string, string, User['status'], 'operator' | 'om_admin' | 'platform_admin']> = [
+      ['ops-zhang@lists.test', 'Zhang Wei', 'active', 'operator'],
+      ['ops-li@lists.test', 'Li Na', 'disabled', 'operator'],
+      ['noc-wang@lists.test', 'Wang Fang', 'active', 'om_admin'],
+    ];
+    for (const [email, displayName, status, role] of rows) {
+      const user = Object.assign(new User(), { email, displayName, passwordHash: 'x', status, tenantId: null });
+      em.persist(user);
+      em.persist(Object.assign(new RoleAssignment(), { userId: user.id, role, tenantId: null }));
+    }
+    await em.flush();
+
+    const mine = await get('/admins?q=LISTS.TEST', admin);
+    expect(mine.body.items.map((u: { email: string }) => u.email)).toEqual([
+      'noc-wang@lists.test',
+      'ops-li@lists.test',
+      'ops-zhang@lists.test',
+    ]);
+    expect(mine.body).toMatchObject({ total: 3, limit: 50, offset: 0 });
+    expect((await get('/admins?q=wang', admin)).body).toMatchObject({
+      total: 1,
+      items: [{ displayName: 'Wang Fang' }],
+    });
+    expect((await get('/admins?q=lists&role=operator', admin)).body.total).toBe(2);
+    expect((await get('/admins?q=lists&role=operator&status=active', admin)).body).toMatchObject({
+      total: 1,
+      items: [{ email: 'ops-zhang@lists.test', roles: ['operator'] }],
+    });
+    expect((await get('/admins?q=lists&limit=1&offset=2', admin)).body).toMatchObject({
+      items: [{ email: 'ops-zhang@lists.test' }],
+      total: 3,
+      offset: 2,
+    });
+    // A tenant's user is no admin, whatever the filter.
+    expect((await get(`/admins?q=${encodeURIComponent(a.email)}`, admin)).body.total).toBe(0);
+    expect((await get('/admins', a.token)).status).toBe(403);
+    await expect422('/admins', admin, ['q=', 'q=' + 'x'.repeat(121), 'role=tenant_admin', 'status=pending', 'name=x']);
+  });
+
+  it('filters the on-call contacts by part of the name, on duty, active and minimum severity', async () => {
+    const em = p.db.orm.em.fork();
+    const rows: Array<[string, boolean, boolean, OnCallContact['minSeverity']]> = [
+      ['Duty Chen', true, true, 'warning'],
+      ['Duty Zhao', false, true, 'critical'],
+      ['Duty Sun', true, false, 'warning'],
+      ['Night desk', true, true, 'info'],
+    ];
+    for (const [name, onDuty, active, minSeverity] of rows)
+      em.persist(Object.assign(new OnCallContact(), { name, onDuty, active, minSeverity, email: 'duty@lists.test' }));
+    await em.flush();
+
+    expect(names(await get('/oncall/contacts?name=DUTY', admin))).toEqual(['Duty Chen', 'Duty Sun', 'Duty Zhao']);
+    expect(names(await get('/oncall/contacts?name=duty&onDuty=true', admin))).toEqual(['Duty Chen', 'Duty Sun']);
+    expect(names(await get('/oncall/contacts?name=duty&onDuty=true&active=true', admin))).toEqual(['Duty Chen']);
+    expect(names(await get('/oncall/contacts?minSeverity=warning', admin))).toEqual(['Duty Chen', 'Duty Sun']);
+    expect((await get('/oncall/contacts?name=duty&limit=2&offset=2', admin)).body).toMatchObject({
+      items: [{ name: 'Duty Zhao' }],
+      total: 3,
+      limit: 2,
+      offset: 2,
+    });
+    expect((await get('/oncall/contacts', a.token)).status).toBe(403);
+    await expect422('/oncall/contacts', admin, ['name=', tooLong, 'minSeverity=major', 'onDuty=yes']);
+  });
+
+  it('filters the alarm rules by part of the name, object type, severity and enabled', async () => {
+    const em = p.db.orm.em.fork();
+    const rows: Array<[string, AlarmRule['objectType'], AlarmRule['severity'], boolean]> = [
+      ['cpu-high', 'host', 'major', true],
+      ['cpu-steal', 'server', 'warning', true],
+      ['disk-full', 'storage', 'critical', false],
+    ];
+    // Listed oldest first: each one a second after the one before.
+    rows.forEach(([name, objectType, severity, enabled], i) =>
+      em.persist(
+        Object.assign(new AlarmRule(), {
+          name,
+          objectType,
+          severity,
+          enabled,
+          metric: 'm',
+          comparison: '>',
+          threshold: 1,
+          createdAt: new Date(Date.now() + i * 1000),
+        }),
+      ),
+    );
+    await em.flush();
+
+    const cpu = await get('/alarms/rules?name=CPU', admin);
+    expect(names(cpu)).toEqual(['cpu-high', 'cpu-steal']);
+    expect(cpu.body).toMatchObject({ total: 2, limit: 50, offset: 0 });
+    expect(names(await get('/alarms/rules?objectType=server', admin))).toEqual(['cpu-steal']);
+    expect(names(await get('/alarms/rules?severity=critical', admin))).toEqual(['disk-full']);
+    expect(names(await get('/alarms/rules?enabled=false', admin))).toEqual(['disk-full']);
+    expect(names(await get('/alarms/rules?name=cpu&enabled=true&severity=major', admin))).toEqual(['cpu-high']);
+    expect((await get('/alarms/rules?name=cpu&limit=1&offset=1', admin)).body).toMatchObject({
+      items: [{ name: 'cpu-steal' }],
+      total: 2,
+    });
+    await expect422('/alarms/rules', admin, ['name=', tooLong, 'objectType=rack', 'severity=info', 'enabled=1']);
   });
 });

@@ -714,6 +714,7 @@ export const en = {
     allOfRoles: 'All of the roles',
     disable: 'Disable',
     enable: 'Enable',
+    search: 'E-mail or name',
   },
   oncall: {
     contacts: 'On-call contacts',

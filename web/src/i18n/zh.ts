@@ -702,6 +702,7 @@ export const zh: typeof en = {
     allOfRoles: '角色的全部权限',
     disable: '停用',
     enable: '启用',
+    search: '邮箱或姓名',
   },
   oncall: {
     contacts: '值班联系人',

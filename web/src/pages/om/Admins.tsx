@@ -11,6 +11,7 @@ import { PagedTable } from '../../components/PagedTable';
 import { Status, when } from '../../components/Status';
 
 const staffRoles = ['operator', 'om_admin', 'platform_admin'] as const;
+const adminStatuses = ['active', 'disabled'] as const;
 
 export function OmAdmins() {
   const { t } = useTranslation();
@@ -55,7 +56,34 @@ export function OmAdmins() {
           onDone={bump}
         />
       )}
-      load={(q) => ok(() => api.GET('/api/v1/admins', { params: { query: { limit: q.limit, offset: q.offset } } }))}
+      filters={[
+        { name: 'q', label: t('admin.search') },
+        {
+          name: 'status',
+          label: t('common.status'),
+          options: adminStatuses.map((s) => ({ value: s, label: t(`status.${s}`) })),
+        },
+        {
+          name: 'role',
+          label: t('profile.roles'),
+          options: staffRoles.map((r) => ({ value: r, label: t(`role.${r}`) })),
+        },
+      ]}
+      load={(q) =>
+        ok(() =>
+          api.GET('/api/v1/admins', {
+            params: {
+              query: {
+                limit: q.limit,
+                offset: q.offset,
+                q: q.q as string | undefined,
+                status: q.status as (typeof adminStatuses)[number] | undefined,
+                role: q.role as (typeof staffRoles)[number] | undefined,
+              },
+            },
+          }),
+        )
+      }
       columns={[
         { title: t('login.email'), dataIndex: 'email' },
         { title: t('login.displayName'), dataIndex: 'displayName' },

@@ -105,6 +105,9 @@ type RuleForm = {
   emails?: string;
 };
 
+const objectTypes = ['host', 'server', 'storage', 'switch_port'] as const;
+const ruleSeverities = ['warning', 'major', 'critical'] as const;
+
 const ruleFields = (t: (k: string) => string, r?: Schemas['AlarmRule']) => [
   { name: 'name', label: t('common.name'), required: true, initial: r?.name },
   {
@@ -113,7 +116,7 @@ const ruleFields = (t: (k: string) => string, r?: Schemas['AlarmRule']) => [
     type: 'select' as const,
     required: true,
     initial: r?.objectType ?? 'host',
-    options: ['host', 'server', 'storage', 'switch_port'].map((x) => ({ value: x, label: t(`monitoring.type.${x}`) })),
+    options: objectTypes.map((x) => ({ value: x, label: t(`monitoring.type.${x}`) })),
   },
   { name: 'metric', label: t('monitoring.metric'), required: true, initial: r?.metric ?? undefined },
   {
@@ -130,7 +133,7 @@ const ruleFields = (t: (k: string) => string, r?: Schemas['AlarmRule']) => [
     label: t('alarm.severity'),
     type: 'select' as const,
     initial: r?.severity ?? 'warning',
-    options: ['warning', 'major', 'critical'].map((x) => ({ value: x, label: t(`status.${x}`) })),
+    options: ruleSeverities.map((x) => ({ value: x, label: t(`status.${x}`) })),
   },
   { name: 'emails', label: t('alarm.emails'), initial: r?.emails.join(', ') },
 ];
@@ -166,8 +169,42 @@ function Rules() {
           />
         )
       }
+      filters={[
+        { name: 'name', label: t('common.name') },
+        {
+          name: 'objectType',
+          label: t('monitoring.objectType'),
+          options: objectTypes.map((x) => ({ value: x, label: t(`monitoring.type.${x}`) })),
+        },
+        {
+          name: 'severity',
+          label: t('alarm.severity'),
+          options: ruleSeverities.map((x) => ({ value: x, label: t(`status.${x}`) })),
+        },
+        {
+          name: 'enabled',
+          label: t('alarm.enabled'),
+          options: [
+            { value: 'true', label: t('common.yes') },
+            { value: 'false', label: t('common.no') },
+          ],
+        },
+      ]}
       load={(q) =>
-        ok(() => api.GET('/api/v1/alarms/rules', { params: { query: { limit: q.limit, offset: q.offset } } }))
+        ok(() =>
+          api.GET('/api/v1/alarms/rules', {
+            params: {
+              query: {
+                limit: q.limit,
+                offset: q.offset,
+                name: q.name as string | undefined,
+                objectType: q.objectType as Schemas['MonitoringObjectType'] | undefined,
+                severity: q.severity as (typeof ruleSeverities)[number] | undefined,
+                enabled: q.enabled as 'true' | 'false' | undefined,
+              },
+            },
+          }),
+        )
       }
       columns={[
         { title: t('common.name'), dataIndex: 'name' },

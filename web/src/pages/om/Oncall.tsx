@@ -10,13 +10,17 @@ import { PagedTable } from '../../components/PagedTable';
 import { Status, when } from '../../components/Status';
 import { SinkMessages } from './Sinks';
 
-const severities = ['info', 'warning', 'critical'];
+const severities = ['info', 'warning', 'critical'] as const;
 
 function Contacts() {
   const { t } = useTranslation();
   const act = useAct();
   const [version, setVersion] = useState(0);
   const bump = () => setVersion((v) => v + 1);
+  const yesNo = [
+    { value: 'true', label: t('common.yes') },
+    { value: 'false', label: t('common.no') },
+  ];
   return (
     <PagedTable<Schemas['OncallContact']>
       label={t('oncall.contacts')}
@@ -59,8 +63,29 @@ function Contacts() {
           </Button>
         </Space>
       )}
+      filters={[
+        { name: 'name', label: t('common.name') },
+        { name: 'onDuty', label: t('oncall.onDuty'), options: yesNo },
+        {
+          name: 'minSeverity',
+          label: t('oncall.minSeverity'),
+          options: severities.map((s) => ({ value: s, label: t(`status.${s}`) })),
+        },
+      ]}
       load={(q) =>
-        ok(() => api.GET('/api/v1/oncall/contacts', { params: { query: { limit: q.limit, offset: q.offset } } }))
+        ok(() =>
+          api.GET('/api/v1/oncall/contacts', {
+            params: {
+              query: {
+                limit: q.limit,
+                offset: q.offset,
+                name: q.name as string | undefined,
+                onDuty: q.onDuty as 'true' | 'false' | undefined,
+                minSeverity: q.minSeverity as (typeof severities)[number] | undefined,
+              },
+            },
+          }),
+        )
       }
       columns={[
         { title: t('common.name'), dataIndex: 'name' },
