@@ -26,6 +26,8 @@ async function download(r: Report) {
 }
 
 const reportStatuses = ['queued', 'running', 'ready', 'failed', 'cancelled'] as const;
+// Every section the API exports, in the contract's order.
+const reportSections: Schemas['ReportSection'][] = ['orders', 'inventory', 'usage', 'bills', 'audit', 'alarms'];
 
 export function OmReports() {
   const { t, i18n } = useTranslation();
@@ -48,7 +50,7 @@ export function OmReports() {
               label: t('report.sections'),
               type: 'multi',
               required: true,
-              options: ['orders', 'inventory', 'audit', 'alarms'].map((s) => ({
+              options: reportSections.map((s) => ({
                 value: s,
                 label: t(`report.section.${s}`),
               })),
