@@ -3598,6 +3598,110 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/sinks/mail": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The mails the embedded mail sink received, newest first, a page filtered by recipient and text (monitoring:read or oncall:manage)
+         * @description The mail of GET /api/v1/sinks/messages (secrets masked) as a page. Only when the platform runs its embedded sinks; otherwise 404.
+         */
+        get: {
+            parameters: {
+                query?: {
+                    limit?: components["parameters"]["Limit"];
+                    offset?: components["parameters"]["Offset"];
+                    /** @description part of a recipient, any case */
+                    to?: string;
+                    /** @description part of the subject or text, any case */
+                    q?: string;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description a page */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["SinkMailPage"];
+                    };
+                };
+                401: components["responses"]["Unauthorized"];
+                403: components["responses"]["Forbidden"];
+                404: components["responses"]["NotFound"];
+                422: components["responses"]["Invalid"];
+                500: components["responses"]["InternalError"];
+                503: components["responses"]["SinksUnavailable"];
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/sinks/sms": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The SMS the embedded SMS sink received, newest first, a page filtered by recipient and text (monitoring:read or oncall:manage)
+         * @description The SMS of GET /api/v1/sinks/messages (secrets masked) as a page. Only when the platform runs its embedded sinks; otherwise 404.
+         */
+        get: {
+            parameters: {
+                query?: {
+                    limit?: components["parameters"]["Limit"];
+                    offset?: components["parameters"]["Offset"];
+                    /** @description part of the recipient's number */
+                    to?: string;
+                    /** @description part of the body, any case */
+                    q?: string;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description a page */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["SinkSmsPage"];
+                    };
+                };
+                401: components["responses"]["Unauthorized"];
+                403: components["responses"]["Forbidden"];
+                404: components["responses"]["NotFound"];
+                422: components["responses"]["Invalid"];
+                500: components["responses"]["InternalError"];
+                503: components["responses"]["SinksUnavailable"];
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/sinks/messages": {
         parameters: {
             query?: never;
@@ -11962,23 +12066,37 @@ export interface components {
         ReportPage: components["schemas"]["PageMeta"] & {
             items: components["schemas"]["Report"][];
         };
+        SinkMail: {
+            /** Format: date-time */
+            receivedAt: string;
+            from: string;
+            to: string[];
+            subject: string;
+            text: string;
+        };
+        SinkSms: {
+            /** Format: date-time */
+            receivedAt: string;
+            sid: string;
+            from: string;
+            to: string;
+            body: string;
+        };
         SinkMessages: {
-            mail: {
-                /** Format: date-time */
-                receivedAt: string;
-                from: string;
-                to: string[];
-                subject: string;
-                text: string;
-            }[];
-            sms: {
-                /** Format: date-time */
-                receivedAt: string;
-                sid: string;
-                from: string;
-                to: string;
-                body: string;
-            }[];
+            mail: components["schemas"]["SinkMail"][];
+            sms: components["schemas"]["SinkSms"][];
+        };
+        SinkMailPage: {
+            items: components["schemas"]["SinkMail"][];
+            total: number;
+            limit: number;
+            offset: number;
+        };
+        SinkSmsPage: {
+            items: components["schemas"]["SinkSms"][];
+            total: number;
+            limit: number;
+            offset: number;
         };
         AlarmSelector: {
             /** @constant */

@@ -8,7 +8,7 @@ import { publicImageWorkflow, type PublicImageRequest } from '../../workflows/pu
 import { requireAuth, requirePermission } from '../middleware/authenticate';
 import type { AppEnv, Ctx } from '../deps';
 import { ApiError } from '../lib/api-error';
-import { namePart } from '../lib/list-filters';
+import { holdsPart, namePart } from '../lib/list-filters';
 import { pageOf, pageQuery } from '../lib/pagination';
 import { jsonBody, queryInt, queryParams } from '../lib/validate';
 import { ownRecord } from '../services/cloud-ids';
@@ -167,10 +167,9 @@ publicImagesRouter.get('/', async (c) => {
   const images = await cachedPublicImages(c.get('deps'), () =>
     runPublic(c, { op: 'list' }, 'listing public images failed'),
   );
-  const name = q.name?.toLowerCase();
   const matched = images
     .map(publicImageView)
-    .filter((i) => (!name || i.name.toLowerCase().includes(name)) && (!q.status || i.status === q.status));
+    .filter((i) => holdsPart(i.name, q.name) && (!q.status || i.status === q.status));
   return c.json(pageOf(matched, q));
 });
 

@@ -1,5 +1,9 @@
 import { Hono } from 'hono';
+import { z } from 'zod';
 import { ApiError, notFound } from '../lib/api-error';
+import { holdsPart } from '../lib/list-filters';
+import { pageOf, pageQuery } from '../lib/pagination';
+import { queryParams } from '../lib/validate';
 import { requireAuth, requirePermission } from '../middleware/authenticate';
 import type { AppEnv, Ctx } from '../deps';
 
@@ -36,14 +40,38 @@ interface SinkJson {
   sms: Array<{ body: string } & Record<string, unknown>>;
 }
 
-sinksRouter.get('/messages', async (c) => {
+/** What the sinks received, newest first, secrets masked. */
+async function received(c: Ctx): Promise<SinkJson> {
   const r = await viewer(c, 'GET');
   if (!r.ok) throw new ApiError(503, 'unavailable', `the embedded sinks viewer answered ${r.status}`);
   const data = (await r.json()) as SinkJson;
-  return c.json({
+  return {
     mail: data.mail.map((m) => ({ ...m, subject: maskSecrets(m.subject), text: maskSecrets(m.text) })),
     sms: data.sms.map((m) => ({ ...m, body: maskSecrets(m.body) })),
-  });
+  };
+}
+
+sinksRouter.get('/messages', async (c) => c.json(await received(c)));
+
+// One sink's messages as a page: `to` part of a recipient, `q` part of the subject or text (mail) or body (SMS).
+const part = z.string().trim().min(1).max(200);
+const sinkQuery = pageQuery.extend({ to: part.optional(), q: part.optional() }).strict();
+
+sinksRouter.get('/mail', async (c) => {
+  const q = queryParams(c, sinkQuery);
+  const { mail } = await received(c);
+  const to = (m: SinkJson['mail'][number]) => ((m.to as string[] | undefined) ?? []).join(', ');
+  const matched = mail.filter(
+    (m) => holdsPart(to(m), q.to) && (holdsPart(m.subject, q.q) || (!!q.q && holdsPart(m.text, q.q))),
+  );
+  return c.json(pageOf(matched, q));
+});
+
+sinksRouter.get('/sms', async (c) => {
+  const q = queryParams(c, sinkQuery);
+  const { sms } = await received(c);
+  const matched = sms.filter((m) => holdsPart(m.to as string, q.to) && holdsPart(m.body, q.q));
+  return c.json(pageOf(matched, q));
 });
 
 sinksRouter.delete('/messages', async (c) => {

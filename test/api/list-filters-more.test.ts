@@ -10,6 +10,17 @@ import {
   User,
 } from '../../domain/entities';
 import { cachedPublicImages } from '../../api/services/public-image-cache';
+import { createMailer } from '../../activities/notify/mail';
+import { createSmsSender } from '../../activities/notify/sms';
+import {
+  embeddedSmsCredentials,
+  sinkNotifySettings,
+  startMailSink,
+  startSmsSink,
+  type MailSink,
+  type SmsSink,
+} from '../../activities/notify/sinks';
+import { startSinkViewer, type SinkViewer } from '../../scripts/lib/sink-viewer';
 import { startTestPlatform, type TestPlatform } from '../support/platform';
 
 /**
@@ -321,5 +332,78 @@ describe('list filters and paging of the self-service and O&M lists', () => {
       total: 2,
     });
     await expect422('/alarms/rules', admin, ['name=', tooLong, 'objectType=rack', 'severity=info', 'enabled=1']);
+  });
+});
+
+describe('list filters and paging of the mail and SMS sinks', () => {
+  let mail: MailSink;
+  let sms: SmsSink;
+  let viewer: SinkViewer;
+  let p: TestPlatform;
+  let om: string;
+  beforeAll(async () => {
+    mail = await startMailSink();
+    sms = await startSmsSink({ credentials: embeddedSmsCredentials });
+    viewer = await startSinkViewer({ mail, sms });
+    p = await startTestPlatform({ queues: [], env: { SMTP_URL: mail.url, SINKS_VIEWER_URL: viewer.url } });
+    om = (await p.staff(['om_admin'])).token;
+  });
+  afterAll(async () => {
+    await p?.close();
+    await viewer?.close();
+    await sms?.close();
+    await mail?.close();
+  });
+
+  it('pages the mails and SMS apart, filtered by recipient and text, the old whole answer unchanged', async () => {
+    const settings = sinkNotifySettings(mail, sms);
+    const mailer = createMailer(settings.smtpUrl, settings.mailFrom);
+    for (const [to, subject] of [
+      ['oncall@lists.test', '[CRITICAL] host compute-01 down'],
+      ['oncall@lists.test', '[WARNING] disk almost full'],
+      ['boss@lists.test', '[CRITICAL] host compute-02 down'],
+    ])
+      await mailer.send({ to, subject, text: `about ${subject}` });
+    mailer.close();
+    const sender = createSmsSender(settings.twilio);
+    await sender.send('+8613800000001', 'CRITICAL compute-01 down');
+    await sender.send('+8613800000002', 'WARNING disk almost full');
+
+    const subjects = (r: { body: { items: Array<{ subject: string }> } }) => r.body.items.map((m) => m.subject).sort();
+    const all = await p.call('GET', '/api/v1/sinks/mail', { token: om });
+    expect(all.status).toBe(200);
+    expect(all.body).toMatchObject({ total: 3, limit: 50, offset: 0 });
+    expect(subjects(await p.call('GET', '/api/v1/sinks/mail?to=ONCALL', { token: om }))).toEqual([
+      '[CRITICAL] host compute-01 down',
+      '[WARNING] disk almost full',
+    ]);
+    expect(subjects(await p.call('GET', '/api/v1/sinks/mail?q=critical', { token: om }))).toEqual([
+      '[CRITICAL] host compute-01 down',
+      '[CRITICAL] host compute-02 down',
+    ]);
+    expect(subjects(await p.call('GET', '/api/v1/sinks/mail?to=oncall&q=critical', { token: om }))).toEqual([
+      '[CRITICAL] host compute-01 down',
+    ]);
+    const second = await p.call('GET', '/api/v1/sinks/mail?limit=2&offset=2', { token: om });
+    expect(second.body).toMatchObject({ total: 3, limit: 2, offset: 2 });
+    expect(second.body.items).toHaveLength(1);
+
+    const texts = await p.call('GET', '/api/v1/sinks/sms?q=disk', { token: om });
+    expect(texts.body).toMatchObject({ total: 1, items: [{ to: '+8613800000002', body: 'WARNING disk almost full' }] });
+    expect((await p.call('GET', '/api/v1/sinks/sms?to=0001', { token: om })).body).toMatchObject({
+      total: 1,
+      items: [{ body: 'CRITICAL compute-01 down' }],
+    });
+    expect((await p.call('GET', '/api/v1/sinks/sms', { token: om })).body.total).toBe(2);
+
+    // The whole answer the other callers read keeps its shape.
+    const whole = await p.call('GET', '/api/v1/sinks/messages', { token: om });
+    expect(whole.body.mail).toHaveLength(3);
+    expect(whole.body.sms).toHaveLength(2);
+    const tenant = await p.tenantUser();
+    expect((await p.call('GET', '/api/v1/sinks/mail', { token: tenant.token })).status).toBe(403);
+    for (const path of ['/api/v1/sinks/mail', '/api/v1/sinks/sms'])
+      for (const bad of ['to=', 'q=', `q=${'x'.repeat(201)}`, 'limit=0', 'channel=mail'])
+        expect([path, bad, (await p.call('GET', `${path}?${bad}`, { token: om })).status]).toEqual([path, bad, 422]);
   });
 });
