@@ -60,6 +60,7 @@ import { codecRouter } from './routers/codec';
 import { databasesRouter } from './routers/databases';
 import { siteHostsRouter, sitesRouter } from './routers/sites';
 import { siteFtpRouter } from './routers/site-ftp';
+import { appEnvironmentsRouter } from './routers/app-environments';
 /** Routers of the REST contract, mounted under `/api/v1`. */
 export function apiRoutes(): Hono<AppEnv> {
   const api = new Hono<AppEnv>();
@@ -110,6 +111,7 @@ export function apiRoutes(): Hono<AppEnv> {
   api.route('/sites', sitesRouter);
   api.route('/sites', siteFtpRouter);
   api.route('/site-hosts', siteHostsRouter);
+  api.route('/app-environments', appEnvironmentsRouter);
   return api;
 }
 

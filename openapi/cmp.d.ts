@@ -11344,6 +11344,171 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/app-environments": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Application environment templates, by name then newest version first. Staff (hosts:read or pool:manage) see every version with who made and retired it and how many sites run it; a tenant sees the active versions only (the ones a site can be ordered with), without those fields */
+        get: {
+            parameters: {
+                query?: {
+                    limit?: components["parameters"]["Limit"];
+                    offset?: components["parameters"]["Offset"];
+                    /** @description part of the name, any case (LIKE wildcards dropped) */
+                    name?: string;
+                    /** @description a tenant asking for retired ones finds none */
+                    status?: "active" | "retired";
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description a page */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["AppEnvironmentPage"];
+                    };
+                };
+                401: components["responses"]["Unauthorized"];
+                403: components["responses"]["Forbidden"];
+                422: components["responses"]["Invalid"];
+                500: components["responses"]["InternalError"];
+            };
+        };
+        put?: never;
+        /** Make a version of a template (pool:manage): version 1 of a new name, or the next version of an existing one. Versions are immutable (a change is a new version; the earlier ones stay as they are, for the sites that run them). The PHP version is one the host agent runs */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": components["schemas"]["AppEnvironmentCreate"];
+                };
+            };
+            responses: {
+                /** @description made */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["AppEnvironment"];
+                    };
+                };
+                400: components["responses"]["BadRequest"];
+                401: components["responses"]["Unauthorized"];
+                403: components["responses"]["Forbidden"];
+                409: components["responses"]["Conflict"];
+                413: components["responses"]["TooLarge"];
+                422: components["responses"]["Invalid"];
+                500: components["responses"]["InternalError"];
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/app-environments/{environmentId}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** One template version (a tenant sees only an active one; a retired one is 404 to him) */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    environmentId: components["parameters"]["AppEnvironmentId"];
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description the version */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["AppEnvironment"];
+                    };
+                };
+                401: components["responses"]["Unauthorized"];
+                403: components["responses"]["Forbidden"];
+                404: components["responses"]["NotFound"];
+                422: components["responses"]["Invalid"];
+                500: components["responses"]["InternalError"];
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/app-environments/{environmentId}/retire": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Retire a template version (pool:manage): it is no longer offered to new sites; the sites that run it keep it. An already retired version, or the last active version of the default template (standard, which a site ordered without a template runs), is 409 */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    environmentId: components["parameters"]["AppEnvironmentId"];
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description retired */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["AppEnvironment"];
+                    };
+                };
+                401: components["responses"]["Unauthorized"];
+                403: components["responses"]["Forbidden"];
+                404: components["responses"]["NotFound"];
+                409: components["responses"]["Conflict"];
+                422: components["responses"]["Invalid"];
+                500: components["responses"]["InternalError"];
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/sites": {
         parameters: {
             query?: never;
@@ -11753,6 +11918,65 @@ export interface paths {
 export type webhooks = Record<string, never>;
 export interface components {
     schemas: {
+        AppEnvironmentCreate: {
+            /** @description the template's name (its versions share it) */
+            name: string;
+            /**
+             * @description the shared hosts serve nginx templates only
+             * @enum {string}
+             */
+            webServer?: "nginx" | "apache";
+            /**
+             * @description a PHP version the host agent runs
+             * @enum {string}
+             */
+            phpVersion: "8.2";
+            /** @description PHP modules, as php -m names them (kept lower case, each once, sorted) */
+            phpModules?: string[];
+            /** @description FTP access to the code space */
+            ftp?: boolean;
+            description?: string;
+        };
+        AppEnvironment: {
+            /** Format: uuid */
+            id: string;
+            name: string;
+            /** @description 1, 2, ... per name */
+            version: number;
+            /** @enum {string} */
+            webServer: "nginx" | "apache";
+            phpVersion: string;
+            phpModules: string[];
+            ftp: boolean;
+            description: string | null;
+            /** @enum {string} */
+            status: "active" | "retired";
+            /** Format: date-time */
+            createdAt: string;
+            /**
+             * Format: uuid
+             * @description staff only: who made the version (null: seeded)
+             */
+            createdBy?: string | null;
+            /**
+             * Format: date-time
+             * @description staff only
+             */
+            retiredAt?: string | null;
+            /**
+             * Format: uuid
+             * @description staff only
+             */
+            retiredBy?: string | null;
+            /** @description staff only: how many sites (not removed) run this version */
+            sites?: number;
+        };
+        AppEnvironmentPage: {
+            items: components["schemas"]["AppEnvironment"][];
+            total: number;
+            limit: number;
+            offset: number;
+        };
         SiteHostCreate: {
             name: string;
             /** @description the address its web server answers on */
@@ -11796,10 +12020,15 @@ export interface components {
             /** @description the code space's size (enforced on every upload) */
             diskMb: number;
             /**
-             * @default 8.2
+             * Format: uuid
+             * @description the app environment template version to run (an active one, that the shared hosts serve: nginx); without it, the latest active version of the default template standard. Unknown or retired: 422 naming it
+             */
+            environmentId?: string;
+            /**
+             * @description kept for older clients: the site's PHP version is its app environment's; given, it must be that one (422 otherwise)
              * @enum {string}
              */
-            phpVersion: "8.2";
+            phpVersion?: "8.2";
             /**
              * @description a MySQL database on the database service for the site; PHP reads it as CMP_DB_HOST, CMP_DB_PORT, CMP_DB_NAME, CMP_DB_USER and CMP_DB_PASSWORD
              * @default false
@@ -11828,7 +12057,15 @@ export interface components {
             /** Format: uuid */
             hostId: string;
             diskMb: number;
+            /** @description its app environment's PHP version */
             phpVersion: string;
+            /** @description the app environment template version the site runs (null for a site made before templates) */
+            environment: {
+                /** Format: uuid */
+                id: string;
+                name: string | null;
+                version: number | null;
+            } | null;
             /** @enum {string} */
             status: "ordered" | "provisioning" | "ready" | "live" | "failed" | "removing" | "removed";
             releases: components["schemas"]["SiteRelease"][];
@@ -14744,6 +14981,7 @@ export interface components {
     };
     parameters: {
         SiteId: string;
+        AppEnvironmentId: string;
         SiteReleaseNumber: number;
         HaHostname: string;
         HaServerId: string;

@@ -2,8 +2,10 @@ import { Hono } from 'hono';
 import { WorkflowUpdateFailedError } from '@temporalio/client';
 import { ApplicationFailure } from '@temporalio/common';
 import { z } from 'zod';
-import { Site, SiteHost } from '../../domain/entities';
+import type { EntityManager } from '@mikro-orm/core';
+import { AppEnvironment, Site, SiteHost } from '../../domain/entities';
 import { nextReleaseNumber, previousRelease } from '../../domain/sites/releases';
+import { appEnvironmentPhpVersions } from '../../domain/sites/app-environments';
 import { freeDiskMb, freeSites, type HostLoad } from '../../domain/sites/placement';
 import { SiteQuotaError } from '../../activities/sites/agent';
 import { spaceOf } from '../../activities/sites/space';
@@ -48,7 +50,10 @@ const siteBody = z
       .string()
       .regex(/^[a-z0-9]([a-z0-9-]{0,30}[a-z0-9])?$/, 'lower-case letters, digits and inner dashes (a DNS label)'),
     diskMb: z.number().int().min(1).max(102_400),
-    phpVersion: z.enum(['8.2']).default('8.2'),
+    /** The application environment template version to run (an active one); without it, the default template's latest. */
+    environmentId: z.string().uuid().optional(),
+    /** Kept for older clients: it must be the template's PHP version. */
+    phpVersion: z.enum(appEnvironmentPhpVersions).optional(),
     database: z.boolean().default(false),
     note: z.string().max(500).optional(),
   })
@@ -75,7 +80,9 @@ const listQuery = pageQuery
   })
   .strict();
 
-export function siteView(s: Site) {
+/** A site as the API shows it, with the name and version of the app environment it runs (from `environments`). */
+export function siteView(s: Site, environments: ReadonlyMap<string, AppEnvironment> = new Map()) {
+  const environment = s.environmentId ? environments.get(s.environmentId) : undefined;
   return {
     id: s.id,
     tenantId: s.tenantId,
@@ -85,6 +92,13 @@ export function siteView(s: Site) {
     hostId: s.hostId,
     diskMb: s.diskMb,
     phpVersion: s.phpVersion,
+    environment: s.environmentId
+      ? {
+          id: s.environmentId,
+          name: environment?.name ?? null,
+          version: s.environmentVersion ?? environment?.version ?? null,
+        }
+      : null,
     status: s.status,
     releases: s.releases.map((r) => ({ ...r, publishedAt: r.publishedAt ?? null })),
     liveRelease: s.liveRelease ?? null,
@@ -97,6 +111,23 @@ export function siteView(s: Site) {
     createdAt: s.createdAt.toISOString(),
     updatedAt: s.updatedAt.toISOString(),
   };
+}
+
+/** The app environments the sites run, by id. */
+async function environmentsOf(em: EntityManager, sites: Site[]): Promise<Map<string, AppEnvironment>> {
+  const ids = [...new Set(sites.map((s) => s.environmentId).filter((id): id is string => !!id))];
+  if (!ids.length) return new Map();
+  return new Map((await em.find(AppEnvironment, { id: { $in: ids } })).map((e) => [e.id, e]));
+}
+
+/** The sites' views, with the app environments they run. */
+export async function siteViews(em: EntityManager, sites: Site[]) {
+  const environments = await environmentsOf(em, sites);
+  return sites.map((s) => siteView(s, environments));
+}
+
+export async function viewOfSite(em: EntityManager, site: Site) {
+  return (await siteViews(em, [site]))[0];
 }
 
 function hostView(host: SiteHost, load: HostLoad) {
@@ -146,7 +177,7 @@ async function publish(c: Ctx, site: Site, req: PublishRequest) {
   }
   const em = c.get('em');
   await em.refresh(site);
-  return siteView(site);
+  return viewOfSite(em, site);
 }
 
 export const siteHostsRouter = new Hono<AppEnv>();
@@ -194,7 +225,7 @@ sitesRouter.get('/', async (c) => {
   const [rows, total] = await c
     .get('em')
     .findAndCount(Site, where, { orderBy: { createdAt: 'desc', id: 'asc' }, limit: q.limit, offset: q.offset });
-  return c.json(page(rows.map(siteView), total, q));
+  return c.json(page(await siteViews(c.get('em'), rows), total, q));
 });
 
 sitesRouter.post('/', requirePermission('own:orders:create'), async (c) => {
@@ -207,12 +238,18 @@ sitesRouter.post('/', requirePermission('own:orders:create'), async (c) => {
     targetType: 'site',
     targetId: site.id,
     tenantId: site.tenantId,
-    details: { orderId, name: site.name, diskMb: site.diskMb },
+    details: {
+      orderId,
+      name: site.name,
+      diskMb: site.diskMb,
+      environmentId: site.environmentId,
+      environmentVersion: site.environmentVersion,
+    },
   });
-  return c.json({ site: siteView(site), orderId }, 201);
+  return c.json({ site: await viewOfSite(c.get('em'), site), orderId }, 201);
 });
 
-sitesRouter.get('/:siteId', async (c) => c.json(siteView(await visibleSite(c, 'read'))));
+sitesRouter.get('/:siteId', async (c) => c.json(await viewOfSite(c.get('em'), await visibleSite(c, 'read'))));
 
 sitesRouter.post('/:siteId/releases', async (c) => {
   const site = await visibleSite(c, 'operate');
@@ -306,7 +343,7 @@ sitesRouter.delete('/:siteId', async (c) => {
     Object.assign(site, { status: 'removed', name: removedName(site), liveRelease: null, url: null });
     await forgetSiteFtp(em, site.id);
     await em.flush();
-    return c.json(siteView(site), 202);
+    return c.json(await viewOfSite(em, site), 202);
   }
   if (site.status !== 'removing') {
     site.status = 'removing';
@@ -321,5 +358,5 @@ sitesRouter.delete('/:siteId', async (c) => {
     signal: removeSiteSignal,
     signalArgs: [],
   });
-  return c.json(siteView(site), 202);
+  return c.json(await viewOfSite(em, site), 202);
 });

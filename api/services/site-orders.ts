@@ -1,10 +1,11 @@
 import type { EntityManager } from '@mikro-orm/core';
-import { Order, Site, SiteHost } from '../../domain/entities';
+import { AppEnvironment, Order, Site, SiteHost } from '../../domain/entities';
+import { defaultAppEnvironmentName } from '../../domain/sites/app-environments';
 import { freeSlot, placeSite, SitePoolFullError, type HostLoad } from '../../domain/sites/placement';
 import { settleReservation } from '../../activities/db/quota-store';
 import type { SitesSettings } from '../../activities/sites/settings';
 import { orderWorkflow, orderWorkflowId } from '../../workflows/order';
-import { ApiError, conflict } from '../lib/api-error';
+import { ApiError, conflict, unprocessable } from '../lib/api-error';
 import type { Ctx } from '../deps';
 import { submitOrder } from './order-submit';
 
@@ -66,17 +67,56 @@ function placeLocked<T>(fn: () => Promise<T>): Promise<T> {
 }
 
 /**
+ * The app environment template version a site is ordered with: the active one asked for, or the default template's
+ * latest active version. An unknown or retired one, or one the shared hosts cannot serve, is a 422 naming it.
+ */
+export async function siteEnvironment(
+  em: EntityManager,
+  body: { environmentId?: string; phpVersion?: string },
+): Promise<AppEnvironment> {
+  let env: AppEnvironment | null;
+  if (body.environmentId) {
+    env = await em.findOne(AppEnvironment, { id: body.environmentId });
+    if (!env || env.status !== 'active') {
+      const message = `app environment ${body.environmentId} ${env ? 'is retired' : 'does not exist'}: choose an active one`;
+      throw unprocessable(message, [{ path: 'environmentId', message, environmentId: body.environmentId }]);
+    }
+  } else {
+    env = await em.findOne(
+      AppEnvironment,
+      { name: defaultAppEnvironmentName, status: 'active' },
+      { orderBy: { version: 'desc' } },
+    );
+    if (!env) {
+      const message = `the default app environment ${defaultAppEnvironmentName} has no active version: choose one`;
+      throw unprocessable(message, [{ path: 'environmentId', message }]);
+    }
+  }
+  const named = `app environment ${env.name} version ${env.version}`;
+  if (env.webServer !== 'nginx') {
+    const message = `${named} runs ${env.webServer}: the shared hosts serve sites with nginx`;
+    throw unprocessable(message, [{ path: 'environmentId', message, environmentId: env.id }]);
+  }
+  if (body.phpVersion && body.phpVersion !== env.phpVersion) {
+    const message = `${named} runs PHP ${env.phpVersion}, not ${body.phpVersion}`;
+    throw unprocessable(message, [{ path: 'phpVersion', message, environmentId: env.id }]);
+  }
+  return env;
+}
+
+/**
  * A tenant's site order: the site is placed on the shared host with the most free room (a full pool is a
- * 409 naming it), recorded, and ordered through the order approval flow with the catalog's site product.
+ * 409 naming it), recorded with the app environment version it runs (its PHP version is the template's), and ordered through the order approval flow with the catalog's site product.
  */
 export async function orderSite(
   c: Ctx,
   settings: SitesSettings,
   who: { tenantId: string; userId: string },
-  body: { name: string; diskMb: number; phpVersion: string; database: boolean; note?: string },
+  body: { name: string; diskMb: number; environmentId?: string; phpVersion?: string; database: boolean; note?: string },
 ): Promise<{ site: Site; orderId: string }> {
   const em = c.get('em');
   const deps = c.get('deps');
+  const environment = await siteEnvironment(em, body);
   if (await em.findOne(Site, { name: body.name, status: { $ne: 'removed' } }))
     throw conflict(`site name ${body.name} is taken`);
   const site = await placeLocked(() =>
@@ -108,7 +148,9 @@ export async function orderSite(
         hostId: placed.id,
         slot,
         diskMb: body.diskMb,
-        phpVersion: body.phpVersion,
+        phpVersion: environment.phpVersion,
+        environmentId: environment.id,
+        environmentVersion: environment.version,
         status: 'ordered',
         releases: [],
         createdAt: new Date(),
@@ -129,7 +171,7 @@ export async function orderSite(
           name: body.name,
           siteId: site.id,
           diskMb: body.diskMb,
-          phpVersion: body.phpVersion,
+          phpVersion: environment.phpVersion,
           database: body.database,
         },
       ],

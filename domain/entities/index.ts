@@ -39,6 +39,7 @@ import { SiteSchema } from './site';
 import { SiteFtpAccountSchema } from './site-ftp-account';
 import { DatabaseBackupSchema, TenantDatabaseSchema } from './tenant-database';
 import { OrderIdempotencyKeySchema } from './order-idempotency-key';
+import { AppEnvironmentSchema } from './app-environment';
 
 export * from './audit-entry';
 export * from './cloud-resource';
@@ -81,6 +82,7 @@ export * from './site';
 export * from './site-ftp-account';
 export * from './tenant-database';
 export * from './order-idempotency-key';
+export * from './app-environment';
 
 /** Every entity schema the ORM knows; a capability adds its own here with its migration. */
 export const entitySchemas = [
@@ -131,4 +133,5 @@ export const entitySchemas = [
   TenantDatabaseSchema,
   DatabaseBackupSchema,
   OrderIdempotencyKeySchema,
+  AppEnvironmentSchema,
 ];

@@ -18,6 +18,9 @@ export class Site {
   slot!: number;
   diskMb!: number;
   phpVersion!: string;
+  /** The application environment template version the site runs (null for sites made before templates). */
+  environmentId?: string | null;
+  environmentVersion?: number | null;
   status: SiteStatus = 'ordered';
   systemUser?: string | null;
   releases: SiteRelease[] = [];
@@ -37,7 +40,7 @@ export class Site {
 export const SiteSchema = new EntitySchema<Site>({
   class: Site,
   tableName: 'sites',
-  indexes: [{ properties: ['tenantId'] }, { properties: ['hostId'] }],
+  indexes: [{ properties: ['tenantId'] }, { properties: ['hostId'] }, { properties: ['environmentId'] }],
   uniques: [{ properties: ['hostId', 'slot'] }],
   properties: {
     id: { type: 'string', length: 36, primary: true },
@@ -49,6 +52,8 @@ export const SiteSchema = new EntitySchema<Site>({
     slot: { type: 'integer' },
     diskMb: { type: 'integer' },
     phpVersion: { type: 'string', length: 8 },
+    environmentId: { type: 'string', length: 36, nullable: true },
+    environmentVersion: { type: 'integer', nullable: true },
     status: { type: 'string', length: 16 },
     systemUser: { type: 'string', length: 32, nullable: true },
     releases: { type: 'json' },
