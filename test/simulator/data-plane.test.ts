@@ -1,9 +1,9 @@
-import { createServer as createHttpServer, get, type Server as HttpServer } from 'node:http';
+import { createServer as createHttpServer, type Server as HttpServer } from 'node:http';
 import { mkdtempSync, rmSync } from 'node:fs';
-import { connect, type Socket } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { activeServer, memberClient } from './compute-helpers';
+import { fetchVia, openSocket, refusal } from './data-plane-helpers';
 import { SimClient, eventually, octaviaSpecUsable, startFixture, type SimFixture } from './sim-client';
 import { startSimulator } from '../../simulator/server';
 
@@ -54,39 +54,6 @@ function stopWeb(name: string): Promise<void> {
   return new Promise((resolve) => {
     w.close(() => resolve());
     w.closeAllConnections();
-  });
-}
-
-/** One request on a new connection. */
-function fetchVia(address: string, port: number): Promise<string> {
-  return new Promise((resolve, reject) => {
-    const req = get({ host: address, port, path: '/', agent: false }, (res) => {
-      let body = '';
-      res.on('data', (d) => (body += d));
-      res.on('end', () => resolve(body));
-    });
-    req.setTimeout(3000, () => req.destroy(new Error('timeout')));
-    req.on('error', reject);
-  });
-}
-
-/** Opens a connection and resolves once it is established (the proxy has accepted it). */
-function openSocket(address: string, port: number): Promise<Socket> {
-  return new Promise((resolve, reject) => {
-    const s = connect({ host: address, port }, () => resolve(s));
-    s.once('error', reject);
-  });
-}
-
-/** Resolves with the error code of a connection attempt that must fail (ECONNREFUSED when nothing listens). */
-function refusal(address: string, port: number): Promise<string> {
-  return new Promise((resolve) => {
-    const s = connect({ host: address, port });
-    s.once('connect', () => {
-      s.destroy();
-      resolve('connected');
-    });
-    s.once('error', (e: NodeJS.ErrnoException) => resolve(e.code ?? 'error'));
   });
 }
 
