@@ -600,7 +600,10 @@ export interface paths {
         delete?: never;
         options?: never;
         head?: never;
-        /** Complete the caller's profile (contact phone, department, company) */
+        /**
+         * Complete the caller's profile (contact phone, department, company)
+         * @description A field the setting profileRequiredFields makes required cannot be cleared (null or blank) - 422 naming it.
+         */
         patch: {
             parameters: {
                 query?: never;
@@ -12809,7 +12812,13 @@ export interface components {
             tenantId: string | null;
             roles: components["schemas"]["Role"][];
             permissions: string[];
+            /** @description the profile fields every user must fill (setting profileRequiredFields) */
+            profileRequired: components["schemas"]["ProfileField"][];
+            /** @description the required profile fields the caller has not filled */
+            profileMissing: components["schemas"]["ProfileField"][];
         };
+        /** @enum {string} */
+        ProfileField: "phone" | "department" | "companyName" | "companyAddress";
         /** @enum {string} */
         Role: "tenant_member" | "tenant_admin" | "operator" | "om_admin" | "platform_admin";
         /** @enum {string} */
@@ -12915,12 +12924,13 @@ export interface components {
         };
         Setting: {
             /** @enum {string} */
-            type: "boolean" | "integer" | "number" | "string" | "url" | "hostPort" | "enum" | "quotaLimits";
+            type: "boolean" | "integer" | "number" | "string" | "url" | "hostPort" | "enum" | "enumList" | "quotaLimits";
             /** @description the value in force (stored */
             value: unknown;
             /** @description the default, from the configuration (environment) */
             default: unknown;
             nullable: boolean;
+            /** @description the choices (enum: one of them; enumList: any of them, each once) */
             enum?: string[];
             unit?: string;
             description: string;
@@ -12944,6 +12954,7 @@ export interface components {
             orderReminderSeconds: components["schemas"]["Setting"];
             orderExpirySeconds: components["schemas"]["Setting"];
             pricePlanPeriod: components["schemas"]["Setting"];
+            profileRequiredFields: components["schemas"]["Setting"];
         };
         /** @description Any subset of the settings; a value of the wrong type is a 422 naming the setting */
         SettingsPatch: {
@@ -12976,6 +12987,8 @@ export interface components {
             orderExpirySeconds?: number;
             /** @enum {string} */
             pricePlanPeriod?: "monthly" | "daily";
+            /** @description profile fields every user must fill */
+            profileRequiredFields?: ("phone" | "department" | "companyName" | "companyAddress")[];
         };
         Captcha: {
             /** Format: uuid */

@@ -11,6 +11,7 @@ import { checkCaptcha, issueCaptcha } from '../services/captcha';
 import { readSettings } from '../services/settings';
 import { dummyPasswordHash, verifyPassword } from '../services/passwords';
 import { registrationWorkflow, registrationWorkflowId } from '../../workflows/registration';
+import { filled, profileMissing } from '../../domain/identity/profile';
 import { forgetRegistration, register, registrationExpiryMs, type RegistrationRequest } from '../services/registration';
 import {
   openRegistrationToken,
@@ -228,6 +229,7 @@ authRouter.post('/logout', requireAuth, async (c) => {
 async function me(c: Ctx) {
   const p = principalOf(c);
   const user = await c.get('em').findOneOrFail(User, { id: p.userId });
+  const { profileRequiredFields } = await readSettings(c.get('em'), c.get('deps').config);
   return {
     id: user.id,
     email: user.email,
@@ -239,15 +241,24 @@ async function me(c: Ctx) {
     tenantId: user.tenantId ?? null,
     roles: p.roles,
     permissions: [...p.permissions].sort(),
+    profileRequired: profileRequiredFields,
+    profileMissing: profileMissing(user, profileRequiredFields),
   };
 }
 
 authRouter.get('/me', requireAuth, async (c) => c.json(await me(c)));
 
-/** The user completes his own profile: contact phone, department, company. */
+/** The user completes his own profile: contact phone, department, company; a required field cannot be cleared. */
 authRouter.patch('/me', requireAuth, async (c) => {
   c.set('audit', { action: 'auth.profile', targetType: 'user', targetId: principalOf(c).userId });
   const body = await jsonBody(c, profileBody);
+  const { profileRequiredFields } = await readSettings(c.get('em'), c.get('deps').config);
+  const cleared = profileRequiredFields.filter((f) => f in body && !filled(body[f]));
+  if (cleared.length)
+    throw unprocessable(
+      `required profile fields cannot be cleared: ${cleared.join(', ')}`,
+      cleared.map((f) => ({ path: f, message: 'required' })),
+    );
   const user = await c.get('em').findOneOrFail(User, { id: principalOf(c).userId });
   Object.assign(user, body);
   await c.get('em').flush();

@@ -11,9 +11,11 @@ import { setPlatformDefaults } from '../../activities/db/quota-store';
 import type { Orm } from '../../domain/db/orm';
 import type { Config } from '../../config';
 import { billingPeriodKinds } from '../../domain/billing/period';
+import { profileFields } from '../../domain/identity/profile';
 
 /** How a setting's value is typed, for the portal to render it. */
-export type SettingType = 'boolean' | 'integer' | 'number' | 'string' | 'url' | 'hostPort' | 'enum' | 'quotaLimits';
+export type SettingType =
+  'boolean' | 'integer' | 'number' | 'string' | 'url' | 'hostPort' | 'enum' | 'enumList' | 'quotaLimits';
 
 interface SettingDef<S extends z.ZodTypeAny> {
   type: SettingType;
@@ -121,6 +123,17 @@ export const settingDefs = {
     description:
       "Billing period: a bill's length, and the period a tenant's unit price stays fixed for (a price change applies from the next one); a change applies from the next month not yet rated",
     default: (c) => c.BILLING_PERIOD,
+  }),
+  profileRequiredFields: def({
+    type: 'enumList',
+    enum: profileFields,
+    schema: z
+      .array(z.enum(profileFields))
+      .max(profileFields.length)
+      .refine((a) => new Set(a).size === a.length, 'each field once'),
+    description:
+      'Profile fields every user must fill (GET /api/v1/auth/me answers the ones he has not; clearing one is refused)',
+    default: () => [],
   }),
 };
 

@@ -479,6 +479,8 @@ export const en = {
     initialPassword: 'Initial password',
     remove: 'Remove',
     deregister: 'Deregister my account',
+    incomplete: 'Your profile is incomplete',
+    missing: 'Please fill in: {{fields}}',
   },
   role: {
     tenant_member: 'Tenant member',
@@ -550,6 +552,7 @@ export const en = {
     default: 'Default',
     updatedAt: 'Changed',
     unset: 'not set',
+    none: 'none',
     types: {
       boolean: 'Yes / no',
       integer: 'Whole number',
@@ -558,6 +561,7 @@ export const en = {
       url: 'URL',
       hostPort: 'Host:port',
       enum: 'Choice',
+      enumList: 'Choices',
       quotaLimits: 'Quota limits',
     },
     name: {
@@ -573,6 +577,15 @@ export const en = {
       orderReminderSeconds: 'Remind approvers after',
       orderExpirySeconds: 'Orders expire after',
       pricePlanPeriod: 'Price plan period',
+      profileRequiredFields: 'Required profile fields',
+    },
+    choice: {
+      profileRequiredFields: {
+        phone: 'Mobile phone',
+        department: 'Department',
+        companyName: 'Company',
+        companyAddress: 'Company address',
+      },
     },
   },
   om: {

@@ -467,6 +467,8 @@ export const zh: typeof en = {
     initialPassword: '初始密码',
     remove: '移除',
     deregister: '注销我的账户',
+    incomplete: '您的个人信息尚不完整',
+    missing: '请填写：{{fields}}',
   },
   role: {
     tenant_member: '租户成员',
@@ -538,6 +540,7 @@ export const zh: typeof en = {
     default: '默认值',
     updatedAt: '修改时间',
     unset: '未设置',
+    none: '无',
     types: {
       boolean: '是 / 否',
       integer: '整数',
@@ -546,6 +549,7 @@ export const zh: typeof en = {
       url: 'URL',
       hostPort: '主机:端口',
       enum: '选项',
+      enumList: '多选',
       quotaLimits: '额度',
     },
     name: {
@@ -561,6 +565,15 @@ export const zh: typeof en = {
       orderReminderSeconds: '提醒审批人的等待时间',
       orderExpirySeconds: '订单过期时间',
       pricePlanPeriod: '计费周期',
+      profileRequiredFields: '必填的个人信息项',
+    },
+    choice: {
+      profileRequiredFields: {
+        phone: '手机号码',
+        department: '部门',
+        companyName: '单位名称',
+        companyAddress: '单位地址',
+      },
     },
   },
   om: {

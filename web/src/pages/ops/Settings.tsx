@@ -1,7 +1,8 @@
-// Run-time settings, each edited by its type (boolean, number, text, choice, quota limits), with its default.
+// Run-time settings, each edited by its type (boolean, number, text, choice, choices, quota limits), with its default.
 import { Button, Card, Input, InputNumber, Select, Space, Switch, Table, Typography } from 'antd';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
+import type { TFunction } from 'i18next';
 import { api, ok } from '../../api/client';
 import type { Schemas } from '../../api/types';
 import { ErrorAlert, useAct } from '../../components/feedback';
@@ -10,9 +11,15 @@ import { useAsync } from '../../components/use-async';
 
 type Setting = Schemas['Setting'];
 
-function show(v: unknown, t: (k: string) => string): string {
+/** A choice's label: settings.choice.<setting>.<value> where the portal names it, else the value. */
+function choice(name: string, value: string, t: TFunction): string {
+  return t(`settings.choice.${name}.${value}`, { defaultValue: value });
+}
+
+function show(name: string, v: unknown, t: TFunction): string {
   if (v === null || v === undefined) return t('settings.unset');
   if (typeof v === 'boolean') return v ? t('common.yes') : t('common.no');
+  if (Array.isArray(v)) return v.length ? v.map((x) => choice(name, String(x), t)).join(', ') : t('settings.none');
   if (typeof v === 'object')
     return Object.entries(v as Record<string, unknown>)
       .map(([k, x]) => `${k}=${x}`)
@@ -47,6 +54,19 @@ function Editor({ name, s, onSaved }: { name: string; s: Setting; onSaved: () =>
         value={value as string}
         onChange={setValue}
         options={(s.enum ?? []).map((e) => ({ value: e, label: e }))}
+      />
+    );
+  else if (s.type === 'enumList')
+    input = (
+      <Select
+        id={id}
+        aria-label={label}
+        mode="multiple"
+        allowClear
+        style={{ minWidth: 240 }}
+        value={value as string[]}
+        onChange={setValue}
+        options={(s.enum ?? []).map((e) => ({ value: e, label: choice(name, e, t) }))}
       />
     );
   else if (s.type === 'quotaLimits')
@@ -118,7 +138,7 @@ export function OpsSettings() {
               <Editor key={`${r.name}-${r.updatedAt}`} name={r.name} s={r} onSaved={() => void settings.reload()} />
             ),
           },
-          { title: t('settings.default'), render: (_, r) => show(r.default, t) },
+          { title: t('settings.default'), render: (_, r) => show(r.name, r.default, t) },
           { title: t('settings.updatedAt'), render: (_, r) => when(r.updatedAt) },
         ]}
       />

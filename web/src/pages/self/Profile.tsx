@@ -1,5 +1,5 @@
 // The caller's profile, password and (for tenant admins) the tenant's members; deregistration.
-import { Button, Card, Form, Input, Space, Tag } from 'antd';
+import { Alert, Button, Card, Form, Input, Space, Tag } from 'antd';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { api, ok } from '../../api/client';
@@ -86,14 +86,36 @@ function Members({ tenantId }: { tenantId: string }) {
   );
 }
 
+/** The fields an operator can make required (setting profileRequiredFields). */
+const profileFields: Schemas['ProfileField'][] = ['phone', 'department', 'companyName', 'companyAddress'];
+const profileKeys = ['displayName', ...profileFields] as const;
+
+/** A field cleared in the form is sent as null (an empty phone number is not a number). */
+function profilePatch(v: Schemas['ProfilePatch']): Schemas['ProfilePatch'] {
+  const out = { ...v };
+  for (const k of profileFields) if (!out[k]?.trim() && k in out) out[k] = null;
+  return out;
+}
+
 export function SelfProfile() {
   const { t } = useTranslation();
   const act = useAct();
   const { me, reloadMe, can, signOut } = useSession();
   const [pw] = Form.useForm();
+  const required = new Set<string>(['displayName', ...me.profileRequired]);
   return (
     <Space orientation="vertical" style={{ width: '100%' }}>
       <Card title={t('profile.profile')}>
+        {me.profileMissing.length > 0 && (
+          <Alert
+            type="warning"
+            showIcon
+            role="alert"
+            style={{ marginBottom: 16, maxWidth: 480 }}
+            title={t('profile.incomplete')}
+            description={t('profile.missing', { fields: me.profileMissing.map((k) => t(`profile.${k}`)).join(', ') })}
+          />
+        )}
         <Form
           layout="vertical"
           aria-label={t('profile.profile')}
@@ -101,13 +123,19 @@ export function SelfProfile() {
           style={{ maxWidth: 480 }}
           onFinish={(v: Schemas['ProfilePatch']) =>
             void act(async () => {
-              await ok(() => api.PATCH('/api/v1/auth/me', { body: v }));
+              await ok(() => api.PATCH('/api/v1/auth/me', { body: profilePatch(v) }));
               await reloadMe();
             })
           }
         >
-          {(['displayName', 'phone', 'department', 'companyName', 'companyAddress'] as const).map((k) => (
-            <Form.Item key={k} name={k} label={t(`profile.${k}`)} htmlFor={`profile-${k}`}>
+          {profileKeys.map((k) => (
+            <Form.Item
+              key={k}
+              name={k}
+              label={t(`profile.${k}`)}
+              htmlFor={`profile-${k}`}
+              rules={required.has(k) ? [{ required: true, whitespace: true, message: t('common.required') }] : []}
+            >
               <Input id={`profile-${k}`} />
             </Form.Item>
           ))}
