@@ -5,18 +5,16 @@
  * reason the tenant then reads; O&M drains a host and sees the migration; the language switch translates
  * three pages; a screenshot of every main page of every face lands in test-artifacts/screenshots.
  */
-import { serve, type ServerType } from '@hono/node-server';
 import { mkdirSync } from 'node:fs';
-import type { AddressInfo } from 'node:net';
 import path from 'node:path';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import { openCloud } from '../../activities/openstack';
 import { simulatorProvisionSettings } from '../../activities/openstack/provision-settings';
 import { ensureHostSweepSchedule } from '../../api/services/ha';
 import { ensureStarterCatalog } from '../../api/services/starter-catalog';
 import { ensureWebBuilt } from '../../scripts/lib/web-build';
 import { startSimulator, type RunningSimulator } from '../../simulator/server';
-import { chromiumArgs, chromiumPath } from '../support/browser';
+import { chromiumPath, launchChromium, menu, newPortalPage, serveApp, signIn as signInAt } from '../support/browser';
 import { adminEmail, adminPassword, startTestPlatform, strongPassword, type TestPlatform } from '../support/platform';
 
 const shots = path.resolve(__dirname, '..', '..', 'test-artifacts', 'screenshots');
@@ -29,7 +27,7 @@ jest.setTimeout(120_000);
 describeWithBrowser('portals in a real browser (self-service, operations, O&M)', () => {
   let sim: RunningSimulator;
   let p: TestPlatform;
-  let server: ServerType;
+  let server: Awaited<ReturnType<typeof serveApp>>;
   let base: string;
   let browser: Browser;
   let tenant: Page;
@@ -63,13 +61,12 @@ describeWithBrowser('portals in a real browser (self-service, operations, O&M)',
     const admin = openCloud(cloud).admin();
     await ensureStarterCatalog(p.db.orm.em.fork(), () => admin.compute.listFlavors());
     sweepSchedule = await ensureHostSweepSchedule(p.temporal.client, p.deps.queues, p.deps.config);
-    server = serve({ fetch: p.app.fetch, hostname: '127.0.0.1', port: 0 });
-    await new Promise((r) => server.once('listening', r));
-    base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-    browser = await chromium.launch({ executablePath: chromiumPath, args: chromiumArgs });
+    server = await serveApp(p.app);
+    base = server.base;
+    browser = await launchChromium();
     // Two people at once, each in his own browser context (own session storage): the tenant and the staff.
-    tenant = await (await browser.newContext({ locale: 'en-US', viewport: { width: 1400, height: 900 } })).newPage();
-    staff = await (await browser.newContext({ locale: 'en-US', viewport: { width: 1400, height: 900 } })).newPage();
+    tenant = await newPortalPage(browser);
+    staff = await newPortalPage(browser);
   }, 120_000);
 
   afterAll(async () => {
@@ -83,20 +80,7 @@ describeWithBrowser('portals in a real browser (self-service, operations, O&M)',
     await sim?.close();
   });
 
-  async function signIn(page: Page, email: string, password: string) {
-    await page.goto(`${base}/`);
-    const form = page.getByRole('form', { name: 'Sign in' });
-    await form.getByLabel('E-mail').fill(email);
-    await form.getByLabel('Password').fill(password);
-    await form.getByRole('button', { name: 'Sign in' }).click();
-    await page.getByTestId('who').getByText(email).waitFor();
-  }
-
-  async function menu(page: Page, face: string, label: string) {
-    await page.getByRole('navigation', { name: 'Portals' }).getByText(face, { exact: true }).click();
-    await page.getByRole('navigation', { name: 'Pages' }).getByRole('link', { name: label, exact: true }).click();
-    await page.getByRole('heading', { name: label, level: 3 }).waitFor();
-  }
+  const signIn = (page: Page, email: string, password: string) => signInAt(page, base, email, password);
 
   async function choose(page: Page, label: string, option: string | RegExp) {
     await page.getByLabel(label, { exact: true }).click();

@@ -6,11 +6,12 @@ import { createRoot } from 'react-dom/client';
 import { useTranslation } from 'react-i18next';
 import './i18n';
 import { Shell } from './Shell';
+import { theme } from './theme';
 
 function Root() {
   const { i18n } = useTranslation();
   return (
-    <ConfigProvider locale={i18n.language === 'zh' ? zhCN : enUS} theme={{ token: { colorPrimary: '#1f5fbf' } }}>
+    <ConfigProvider locale={i18n.language === 'zh' ? zhCN : enUS} theme={theme}>
       <AntApp>
         <Shell />
       </AntApp>

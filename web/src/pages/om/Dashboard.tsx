@@ -1,5 +1,5 @@
 // The live O&M dashboard: hosts and their load, alarms firing, evacuations and migrations in progress.
-import { Card, Col, List, Row, Statistic } from 'antd';
+import { Card, Col, List, Row, Statistic, Typography } from 'antd';
 import { useTranslation } from 'react-i18next';
 import { api, ok } from '../../api/client';
 import { Chart } from '../../components/Chart';
@@ -106,7 +106,7 @@ export function OmDashboard() {
           <Card title={t('om.alarmsFiring')} style={{ marginBottom: 16 }}>
             <List
               size="small"
-              locale={{ emptyText: t('om.noAlarms') }}
+              locale={{ emptyText: <Typography.Text type="secondary">{t('om.noAlarms')}</Typography.Text> }}
               dataSource={alarms.data?.items ?? []}
               renderItem={(a) => (
                 <List.Item>
@@ -121,7 +121,7 @@ export function OmDashboard() {
           <Card title={t('om.inProgress')}>
             <List
               size="small"
-              locale={{ emptyText: t('om.nothingRunning') }}
+              locale={{ emptyText: <Typography.Text type="secondary">{t('om.nothingRunning')}</Typography.Text> }}
               dataSource={[
                 ...(migrations.data?.items ?? []).map((m) => ({
                   key: m.id,

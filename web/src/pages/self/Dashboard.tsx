@@ -85,7 +85,7 @@ export function SelfDashboard() {
         <Col xs={24} md={12}>
           <Card title={t('self.dashboard.latestOrders')}>
             <List
-              locale={{ emptyText: t('common.empty') }}
+              locale={{ emptyText: <Typography.Text type="secondary">{t('common.empty')}</Typography.Text> }}
               dataSource={orders.data?.items ?? []}
               renderItem={(o) => (
                 <List.Item>
