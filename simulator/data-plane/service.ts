@@ -49,6 +49,8 @@ export class DataPlane implements Persistable {
   /** Per health monitor: when it last ran and whether a round is under way. */
   private readonly rounds = new Map<string, { at: number; busy: boolean }>();
   private stopped = false;
+  /** Aborts the checks under way when the data plane stops, so no probe connection outlives it. */
+  private readonly checks = new AbortController();
 
   constructor(readonly cloud: SimCloud) {}
 
@@ -69,6 +71,7 @@ export class DataPlane implements Persistable {
   /** Closes every proxy and the block's lock: no data-plane port stays open. */
   async stop(): Promise<void> {
     this.stopped = true;
+    this.checks.abort();
     const entries = [...this.proxies.values()];
     this.proxies.clear();
     await Promise.all(entries.map(async (e) => (await e.starting?.catch(() => undefined), e.proxy?.close())));
@@ -260,9 +263,10 @@ export class DataPlane implements Persistable {
     await Promise.all(
       this.poolMembers(pool).map(async (m) => {
         const target = this.monitorTarget(m);
-        const result = target ? probe(hm, target) : Promise.resolve(false);
+        const result = target ? probe(hm, target, this.checks.signal) : Promise.resolve(false);
         if (!result) return;
         const ok = await result;
+        if (this.stopped) return;
         const h = this.health.get(m.id) ?? { rises: 0, falls: 0 };
         this.health.set(m.id, h);
         const before = h.up;

@@ -318,3 +318,57 @@ describe('an Octavia load balancer over loopback members', () => {
     expect(await fetchVia(HOST, web1.port)).toBe('web-1');
   });
 });
+
+describe('a simulator closing', () => {
+  it('drops a health check under way at once, not when its timeout runs out', async () => {
+    const own = await startFixture({ dataPlane: true });
+    let probeSocket: Socket | undefined;
+    const hanging = createHttpServer((req) => {
+      if (req.url === HEALTH) probeSocket ??= req.socket; // never answered
+    });
+    try {
+      await new Promise<void>((resolve) => hanging.listen(0, HOST, () => resolve()));
+      const port = (hanging.address() as { port: number }).port;
+      const subnet = [...own.sim.cloud.service('network').store.subnets.values()][0]!;
+      const at = async (path: string) => {
+        await eventually(async () => {
+          const lbs = (await own.admin.get(`${L}/loadbalancers`)).body.loadbalancers as Array<Record<string, string>>;
+          return lbs.every((lb) => lb.provisioning_status === 'ACTIVE');
+        });
+        return path;
+      };
+      const lb = (await own.admin.post(await at(`${L}/loadbalancers`), { loadbalancer: { vip_subnet_id: subnet.id } }))
+        .body.loadbalancer;
+      const listener = (
+        await own.admin.post(await at(`${L}/listeners`), {
+          listener: { loadbalancer_id: lb.id, protocol: 'TCP', protocol_port: 9200 },
+        })
+      ).body.listener;
+      const pool = (
+        await own.admin.post(await at(`${L}/pools`), {
+          pool: { listener_id: listener.id, protocol: 'HTTP', lb_algorithm: 'ROUND_ROBIN' },
+        })
+      ).body.pool;
+      await own.admin.post(await at(`${L}/pools/${pool.id}/members`), {
+        member: { address: HOST, protocol_port: port },
+      });
+      const hm = await own.admin.post(await at(`${L}/healthmonitors`), {
+        healthmonitor: { pool_id: pool.id, type: 'HTTP', delay: 30, timeout: 30, max_retries: 1, url_path: HEALTH },
+      });
+      expect(hm.status).toBe(201);
+      // The check is under way: its request reached the member and waits for an answer.
+      const socket = await eventually(async () => probeSocket);
+      await new Promise((r) => setTimeout(r, 100));
+      expect(socket.destroyed).toBe(false);
+      const closed = new Promise((resolve) => socket.once('close', resolve));
+      const t0 = Date.now();
+      await own.sim.close();
+      await closed;
+      expect(Date.now() - t0).toBeLessThan(1000);
+    } finally {
+      await own.sim.close();
+      hanging.closeAllConnections();
+      await new Promise((resolve) => hanging.close(resolve));
+    }
+  });
+});
