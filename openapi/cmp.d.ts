@@ -10493,6 +10493,55 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/processes/list": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The API and worker processes (alive, or gone within the hour) as a page, newest first, filtered (processes:read) */
+        get: {
+            parameters: {
+                query?: {
+                    limit?: components["parameters"]["Limit"];
+                    offset?: components["parameters"]["Offset"];
+                    kind?: "api" | "worker";
+                    state?: "up" | "gone";
+                    /** @description part of the process's identity or host, any case */
+                    q?: string;
+                    /** @description part of a task queue the process serves, any case */
+                    queue?: string;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description a page */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ManagedProcessPage"];
+                    };
+                };
+                401: components["responses"]["Unauthorized"];
+                403: components["responses"]["Forbidden"];
+                422: components["responses"]["Invalid"];
+                500: components["responses"]["InternalError"];
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/load-balancers": {
         parameters: {
             query?: never;
@@ -14754,6 +14803,12 @@ export interface components {
             /** Format: date-time */
             stoppedAt: string | null;
             uptimeSeconds: number | null;
+        };
+        ManagedProcessPage: {
+            items: components["schemas"]["ManagedProcess"][];
+            total: number;
+            limit: number;
+            offset: number;
         };
         ProbeState: {
             /** @enum {string} */

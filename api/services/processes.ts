@@ -231,16 +231,21 @@ async function servicesView(em: EntityManager, deps: AppDeps) {
 }
 
 /** Every management process and dependency with its state, as one staff view. */
-export async function processOverview(em: EntityManager, deps: AppDeps) {
-  const now = Date.now();
+/** The API and worker processes listed (alive, or gone within the last hour), newest first. */
+export async function listedProcesses(em: EntityManager, now = Date.now()): Promise<ProcessView[]> {
   const rows = await em.find(
     ProcessHeartbeat,
     { $or: [{ stoppedAt: null }, { stoppedAt: { $gt: new Date(now - goneListedMs) } }] },
     { orderBy: { startedAt: 'desc' } },
   );
-  const processes = rows
+  return rows
     .filter((r) => r.stoppedAt || now - r.lastSeenAt.getTime() <= goneListedMs)
     .map((r) => processView(r, now));
+}
+
+export async function processOverview(em: EntityManager, deps: AppDeps) {
+  const now = Date.now();
+  const processes = await listedProcesses(em, now);
   const [database, temporal, workers, services, openstack] = await Promise.all([
     probe(() => em.fork().getConnection().execute('select 1')),
     probe(() => deps.temporal.workflowService.getSystemInfo({})),

@@ -3,6 +3,7 @@ import {
   AlarmRule,
   CloudResource,
   OnCallContact,
+  ProcessHeartbeat,
   Product,
   RoleAssignment,
   ScalingGroup,
@@ -332,6 +333,52 @@ describe('list filters and paging of the self-service and O&M lists', () => {
       total: 2,
     });
     await expect422('/alarms/rules', admin, ['name=', tooLong, 'objectType=rack', 'severity=info', 'enabled=1']);
+  });
+  it('filters the platform processes by kind, state, identity or host, and queue', async () => {
+    const em = p.db.orm.em.fork();
+    const now = Date.now();
+    const rows: Array<[ProcessHeartbeat['kind'], string, string, string[], boolean]> = [
+      ['api', 'lists-api-1', 'node-a', [], true],
+      ['worker', 'lists-worker-1', 'node-a', ['lists-orchestration'], true],
+      ['worker', 'lists-worker-2', 'node-b', ['lists-openstack', 'lists-notify'], true],
+      ['worker', 'lists-worker-3', 'node-b', ['lists-notify'], false],
+    ];
+    rows.forEach(([kind, identity, host, queues, alive], i) =>
+      em.persist(
+        Object.assign(new ProcessHeartbeat(), {
+          kind,
+          identity,
+          host: `lists-${host}`,
+          queues,
+          pid: 1000 + i,
+          version: 'test',
+          startedAt: new Date(now - (10 - i) * 60_000),
+          lastSeenAt: new Date(alive ? now : now - 5 * 60_000),
+          stoppedAt: alive ? null : new Date(now - 5 * 60_000),
+        }),
+      ),
+    );
+    await em.flush();
+    const ids = (r: { body: { items: Array<{ identity: string }> } }) => r.body.items.map((x) => x.identity).sort();
+
+    const mine = await get('/processes/list?q=LISTS-', admin);
+    expect(mine.status).toBe(200);
+    expect(mine.body).toMatchObject({ total: 4, limit: 50, offset: 0 });
+    expect(ids(await get('/processes/list?q=lists-&kind=worker', admin))).toEqual([
+      'lists-worker-1',
+      'lists-worker-2',
+      'lists-worker-3',
+    ]);
+    expect(ids(await get('/processes/list?q=lists-&state=gone', admin))).toEqual(['lists-worker-3']);
+    expect(ids(await get('/processes/list?q=lists-node-b&state=up', admin))).toEqual(['lists-worker-2']);
+    expect(ids(await get('/processes/list?queue=lists-notify', admin))).toEqual(['lists-worker-2', 'lists-worker-3']);
+    // Newest first: the third page of one is the second process started.
+    expect((await get('/processes/list?q=lists-&limit=1&offset=2', admin)).body).toMatchObject({
+      items: [{ identity: 'lists-worker-1' }],
+      total: 4,
+    });
+    expect((await get('/processes/list', a.token)).status).toBe(403);
+    await expect422('/processes/list', admin, ['kind=db', 'state=down', 'q=', 'queue=', 'host=x']);
   });
 });
 

@@ -719,6 +719,7 @@ export const en = {
     queues: 'Queues',
     started: 'Started',
     lastSeen: 'Last seen',
+    search: 'Identity or machine',
   },
   admin: {
     create: 'New admin',

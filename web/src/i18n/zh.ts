@@ -707,6 +707,7 @@ export const zh: typeof en = {
     queues: '队列',
     started: '启动时间',
     lastSeen: '最近心跳',
+    search: '标识或主机',
   },
   admin: {
     create: '新建管理员',

@@ -4,11 +4,14 @@ import { useTranslation } from 'react-i18next';
 import { api, ok } from '../../api/client';
 import type { Schemas } from '../../api/types';
 import { ErrorAlert, useAct } from '../../components/feedback';
+import { PagedTable } from '../../components/PagedTable';
 import { useSession } from '../../auth';
 import { Status, when } from '../../components/Status';
 import { useAsync } from '../../components/use-async';
 
 type Proc = Schemas['ManagedProcess'];
+const processKinds = ['api', 'worker'] as const;
+const processStates = ['up', 'gone'] as const;
 
 function Probe({ p }: { p: { state: string; latencyMs: number | null; error?: string } }) {
   return (
@@ -88,11 +91,40 @@ export function OmProcesses() {
             />
           </Card>
           <Card size="small" title={t('process.processes')}>
-            <Table<Proc>
-              aria-label={t('process.processes')}
-              size="small"
+            <PagedTable<Proc>
+              label={t('process.processes')}
               rowKey="id"
-              dataSource={[...o.api, ...o.workers.flatMap((w) => w.processes)]}
+              refreshMs={5_000}
+              filters={[
+                {
+                  name: 'kind',
+                  label: t('process.kind'),
+                  options: processKinds.map((k) => ({ value: k, label: t(`process.kinds.${k}`) })),
+                },
+                {
+                  name: 'state',
+                  label: t('common.status'),
+                  options: processStates.map((s) => ({ value: s, label: t(`status.${s}`) })),
+                },
+                { name: 'q', label: t('process.search') },
+                { name: 'queue', label: t('process.queue') },
+              ]}
+              load={(q) =>
+                ok(() =>
+                  api.GET('/api/v1/processes/list', {
+                    params: {
+                      query: {
+                        limit: q.limit,
+                        offset: q.offset,
+                        kind: q.kind as (typeof processKinds)[number] | undefined,
+                        state: q.state as (typeof processStates)[number] | undefined,
+                        q: q.q as string | undefined,
+                        queue: q.queue as string | undefined,
+                      },
+                    },
+                  }),
+                )
+              }
               columns={processColumns}
             />
           </Card>
