@@ -1,4 +1,5 @@
-import { chmodSync, mkdtempSync, rmSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { chmodSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { LocalHostAgent } from '../../activities/sites/local-agent';
@@ -212,10 +213,29 @@ export async function startFaultRig(opts: {
     async close() {
       await Promise.all(everyChild.map((c) => killAndProve(c)));
       if (sites) {
-        // Every site the campaign made leaves the host (its system user too), then the web stack stops.
-        for (const site of await rig.p.db.orm.em.fork().find(Site, {}))
-          await sites.agent.removeSite(spaceOf(site)).catch(() => undefined);
+        // The web stack stops, then every site the campaign made leaves the host (its system user too; with the stack
+        // down nothing is reloaded).
+        const problems: string[] = [];
         await sites.agent.stop();
+        for (const site of await rig.p.db.orm.em.fork().find(Site, {}))
+          await sites.agent
+            .removeSite(spaceOf(site))
+            .catch((e: Error) => problems.push(`site ${site.id}: ${e.message.slice(0, 200)}`));
+        // No system user of a code space in this directory outlives the campaign, whatever left it.
+        const home = path.join(sites.root, 'sites') + path.sep;
+        for (const [user, dir] of readFileSync('/etc/passwd', 'utf8')
+          .split('\n')
+          .map((l) => l.split(':'))
+          .map((f) => [f[0], f[5] ?? ''])) {
+          if (!dir.startsWith(home)) continue;
+          problems.push(`system user ${user} was left on the host`);
+          try {
+            execFileSync('userdel', [user]);
+          } catch (e) {
+            problems.push(`userdel ${user}: ${(e as Error).message.slice(0, 200)}`);
+          }
+        }
+        if (problems.length) console.warn(`fault rig: removing the sites: ${problems.join('; ')}`);
       }
       await rig.close();
       rmSync(dataDir, { recursive: true, force: true });

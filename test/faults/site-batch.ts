@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { connect } from 'node:net';
 import path from 'node:path';
 import { siteKey } from '../../activities/sites/settings';
 import { Order, Product, Site, SiteHost } from '../../domain/entities';
@@ -42,24 +43,48 @@ async function siteGround(fr: FaultRig): Promise<SiteHost> {
   return em.findOneOrFail(SiteHost, { name: hostName });
 }
 
-/** The system users of this machine (the local agent makes one per site when it runs as root). */
+/** The system users of this machine by name, with their home directories. */
 const systemUsers = () =>
-  new Set(
+  new Map(
     readFileSync('/etc/passwd', 'utf8')
       .split('\n')
-      .map((l) => l.split(':')[0]),
+      .filter(Boolean)
+      .map((l) => l.split(':'))
+      .map((f) => [f[0], f[5] ?? ''] as const),
   );
+
+/** Site keys of everything on the host (code spaces, vhosts, pools, system users whose home is a code space). */
+function keysOnHost(root: string): Set<string> {
+  const keys = new Set<string>();
+  const ls = (d: string) => (existsSync(d) ? readdirSync(d) : []);
+  for (const k of ls(path.join(root, 'sites'))) keys.add(k);
+  for (const d of ['vhosts', 'fpm-pools'])
+    for (const f of ls(path.join(root, d))) {
+      const m = /^site-(.+)\.conf$/.exec(f);
+      if (m) keys.add(m[1]);
+    }
+  for (const [, home] of systemUsers())
+    if (home.startsWith(path.join(root, 'sites') + path.sep)) keys.add(path.basename(home));
+  return keys;
+}
+
+/** What the host holds for no site row at all. */
+async function orphansOnHost(fr: FaultRig): Promise<Set<string>> {
+  const known = new Set((await fr.rig.p.db.orm.em.fork().find(Site, {}, { fields: ['id'] })).map((s) => siteKey(s.id)));
+  return new Set([...keysOnHost(fr.sites!.root)].filter((k) => !known.has(k)));
+}
 
 /**
  * Shared-tier sites under a fault: a fresh tenant orders `sites` sites (5 MB each, no database) through the API
  * processes (`POST /sites`, auto-approved), `concurrency` at a time, while `inject` runs. Every order is awaited until it
  * ended (the order reconciler runs once when some are still open at the deadline) and every site row of the tenant is
  * checked against the host: completed when its order was delivered, it is `ready`, and the host holds its code space,
- * vhost, php-fpm pool and (as root) system user; failed when its order or the site ended with a cause the tenant reads,
- * or its request was refused or cut (the user saw that); lost otherwise (still open, or ready without what the host
- * should hold). Duplicated counts a site's objects left on the host although it is not ready, a second site row of one
- * order, and two sites holding room in one slot (one php-fpm port); drift, a site holding room on the host with nothing
- * there (or objects there holding none), plus the tenant's quota drift. The sites stay until the rig closes.
+ * vhost, php-fpm pool (listening on its slot's port) and (as root) system user; failed when its order or the site
+ * ended with a cause the tenant reads, or its request was refused or cut (the user saw that); lost otherwise (still
+ * open, or ready without what the host should hold). Duplicated counts a site's objects left on the host although it
+ * is not ready, a second site row of one order, two sites holding room in one slot (one php-fpm port), and parts on
+ * the host of no site row; drift, a site holding room on the host with nothing there (or objects there holding none),
+ * plus the tenant's quota drift. The sites stay until the rig closes.
  */
 export async function runSiteBatch(fr: FaultRig, opts: SiteBatchOptions): Promise<FaultRow> {
   const t0 = Date.now();
@@ -67,6 +92,7 @@ export async function runSiteBatch(fr: FaultRig, opts: SiteBatchOptions): Promis
   const user = await batchTenant(fr);
   const tag = randomBytes(3).toString('hex');
   const names = Array.from({ length: opts.sites }, (_, i) => `f${tag}-${i}`);
+  const orphansBefore = await orphansOnHost(fr);
 
   const t1 = Date.now();
   const undo = opts.around?.();
@@ -93,6 +119,17 @@ export async function runSiteBatch(fr: FaultRig, opts: SiteBatchOptions): Promis
   const root = fr.sites!.root;
   const users = systemUsers();
   const asRoot = process.getuid?.() === 0;
+  // The web stack is still the one the rig started (a worker's agent that started its own would take it down with it).
+  for (const daemon of ['php-fpm', 'nginx']) {
+    const file = path.join(root, 'run', `${daemon}.pid`);
+    const pid = existsSync(file) ? Number(readFileSync(file, 'utf8').trim()) : 0;
+    const stat = pid && existsSync(`/proc/${pid}/stat`) ? readFileSync(`/proc/${pid}/stat`, 'utf8') : '';
+    const parent = Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1] ?? 0);
+    if (parent !== process.pid)
+      notes.push(`${daemon} master ${pid} ${stat ? `has parent ${parent}` : 'is gone'}, not the rig`);
+  }
+  const listening = new Map<string, boolean>();
+  for (const s of rows) listening.set(s.id, await accepts(fr.sites!.fpmBasePort + s.slot));
   const onHost = (s: Site) => {
     const key = siteKey(s.id);
     return [
@@ -122,11 +159,13 @@ export async function runSiteBatch(fr: FaultRig, opts: SiteBatchOptions): Promis
     const held = onHost(s);
     const any = held.some(Boolean);
     const ready = s.status === 'ready' || s.status === 'live';
-    if (ready && order?.status === 'delivered' && held.every(Boolean)) completed++;
+    if (ready && order?.status === 'delivered' && held.every(Boolean) && listening.get(s.id)) completed++;
     else if (ready) {
       contradicted++;
       req.why(
-        `site ${s.name} ${s.status} but the host holds ${held.filter(Boolean).length} of its ${held.length} parts`,
+        listening.get(s.id)
+          ? `site ${s.status} but the host holds ${held.filter(Boolean).length} of its ${held.length} parts`
+          : `site ${s.status} but its php-fpm pool does not listen (port ${fr.sites!.fpmBasePort + s.slot})`,
       );
     } else if (!accepted.has(s.id)) {
       // Its request was cut (the API died in it): the user saw the error.
@@ -161,6 +200,10 @@ export async function runSiteBatch(fr: FaultRig, opts: SiteBatchOptions): Promis
     (s) => String(s.slot),
   ))
     duplicated += n - 1;
+  // Parts on the host of no site row at all (a row deleted after its setup began): made during this batch.
+  const orphans = [...(await orphansOnHost(fr))].filter((k) => !orphansBefore.has(k));
+  if (orphans.length) req.why(`parts on the host of no site row: ${orphans.join(', ')}`);
+  duplicated += orphans.length;
   notes.push(...req.notes());
   const counted = await measureOrders(fr, user.tenantId, 0);
   if (counted.driftBy.length) notes.push(`quota drift: ${counted.driftBy.join(', ')}`);
@@ -175,6 +218,16 @@ export async function runSiteBatch(fr: FaultRig, opts: SiteBatchOptions): Promis
     drift: drift + counted.drift,
     notes: contradicted ? [`${contradicted} contradicted by the host`, ...notes] : notes,
   };
+}
+
+/** Whether something accepts TCP connections on the loopback port (a php-fpm pool's). */
+function accepts(port: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const sock = connect(port, '127.0.0.1');
+    sock.setTimeout(1000, () => (sock.destroy(), resolve(false)));
+    sock.once('connect', () => (sock.destroy(), resolve(true)));
+    sock.once('error', () => resolve(false));
+  });
 }
 
 function tallyBy<T>(rows: T[], key: (r: T) => string): Map<string, number> {
