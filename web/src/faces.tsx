@@ -13,6 +13,7 @@ import { OmPool } from './pages/om/Pool';
 import { OmProcesses } from './pages/om/Processes';
 import { OmReports } from './pages/om/Reports';
 import { OmSiteHosts } from './pages/om/SiteHosts';
+import { OpsAppEnvironments } from './pages/ops/AppEnvironments';
 import { OpsApprovals } from './pages/ops/Approvals';
 import { OpsBilling } from './pages/ops/Billing';
 import { OpsCatalog } from './pages/ops/Catalog';
@@ -78,6 +79,7 @@ export const faces: FaceDef[] = [
       { id: 'tenants', perms: ['tenants:manage'], component: OpsTenants },
       { id: 'users', perms: ['users:manage'], component: OpsUsers },
       { id: 'catalog', perms: ['catalog:manage'], component: OpsCatalog },
+      { id: 'appenvironments', perms: ['pool:manage'], component: OpsAppEnvironments },
       { id: 'quotas', perms: ['quotas:manage'], component: OpsQuotas },
       { id: 'billing', perms: ['catalog:manage'], component: OpsBilling },
       { id: 'instances', perms: ['resources:operate'], component: OpsResources },

@@ -115,6 +115,9 @@ export function SiteDetail({ id }: { id: string }) {
         <Descriptions.Item label={t('site.hostname')}>{s.hostname}</Descriptions.Item>
         <Descriptions.Item label={t('site.diskMb')}>{s.diskMb}</Descriptions.Item>
         <Descriptions.Item label={t('site.php')}>{s.phpVersion}</Descriptions.Item>
+        <Descriptions.Item label={t('appEnv.ofSite')}>
+          {s.environment ? `${s.environment.name ?? s.environment.id} v${s.environment.version ?? '?'}` : '—'}
+        </Descriptions.Item>
         <Descriptions.Item label={t('site.health')}>{s.health ? <Status value={s.health} /> : '—'}</Descriptions.Item>
         <Descriptions.Item label={t('site.healthCheckedAt')}>
           {s.healthCheckedAt ? when(s.healthCheckedAt) : '—'}

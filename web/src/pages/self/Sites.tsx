@@ -6,6 +6,7 @@ import type { Schemas } from '../../api/types';
 import { useSession } from '../../auth';
 import { CreateButton } from '../../components/CreateForm';
 import { PagedTable } from '../../components/PagedTable';
+import { useAsync } from '../../components/use-async';
 import { Status, when } from '../../components/Status';
 import { go, href } from '../../router';
 import { SiteDetail } from './SiteDetail';
@@ -17,6 +18,14 @@ const siteStatuses = ['ordered', 'provisioning', 'ready', 'live', 'failed', 'rem
 function SiteList() {
   const { t } = useTranslation();
   const { can } = useSession();
+  // The app environments a site can be ordered with (the active ones the shared hosts serve); none chosen: the default.
+  const environments = useAsync(
+    () =>
+      ok(() => api.GET('/api/v1/app-environments', { params: { query: { status: 'active', limit: 200 } } })).then((p) =>
+        p.items.filter((e) => e.webServer === 'nginx'),
+      ),
+    [],
+  );
   return (
     <PagedTable<Site>
       label={t('page.self.sites')}
@@ -24,19 +33,26 @@ function SiteList() {
       refreshMs={5_000}
       toolbar={() =>
         can('own:orders:create') && (
-          <CreateButton<{ name: string; diskMb: number; database?: boolean; note?: string }>
+          <CreateButton<{ name: string; diskMb: number; environmentId?: string; database?: boolean; note?: string }>
             id="site-order"
             title={t('site.order')}
             fields={[
               { name: 'name', label: t('site.name'), required: true },
               { name: 'diskMb', label: t('site.diskMb'), type: 'number', min: 1, required: true, initial: 500 },
+              {
+                name: 'environmentId',
+                label: t('appEnv.ofSite'),
+                type: 'select',
+                options: (environments.data ?? []).map((e) => ({
+                  value: e.id,
+                  label: `${e.name} v${e.version} (PHP ${e.phpVersion})`,
+                })),
+              },
               { name: 'database', label: t('site.withDatabase'), type: 'switch', initial: false },
               { name: 'note', label: t('site.note'), type: 'textarea' },
             ]}
             submit={async (body) => {
-              const r = await ok(() =>
-                api.POST('/api/v1/sites', { body: { ...body, phpVersion: '8.2', database: !!body.database } }),
-              );
+              const r = await ok(() => api.POST('/api/v1/sites', { body: { ...body, database: !!body.database } }));
               go('self', 'orders', r.orderId);
               return r;
             }}
