@@ -9532,6 +9532,10 @@ export interface paths {
                     offset?: components["parameters"]["Offset"];
                     status?: "firing" | "acknowledged" | "resolved";
                     ruleId?: string;
+                    severity?: "warning" | "major" | "critical";
+                    objectType?: components["schemas"]["MonitoringObjectType"];
+                    /** @description part of the rule's name or of the object's id, any case (LIKE wildcards dropped) */
+                    q?: string;
                 };
                 header?: never;
                 path?: never;

@@ -85,7 +85,14 @@ const ruleBody = z
     path: ['emails'],
   });
 const alarmsQuery = pageQuery
-  .extend({ status: z.enum(alarmStatuses).optional(), ruleId: z.string().uuid().optional() })
+  .extend({
+    status: z.enum(alarmStatuses).optional(),
+    ruleId: z.string().uuid().optional(),
+    severity: z.enum(alarmSeverities).optional(),
+    objectType: z.enum(objectTypes).optional(),
+    /** Part of the rule's name or of the object's id (a host name, a server id), any case. */
+    q: namePart.optional(),
+  })
   .strict();
 const silenceBody = z
   .object({
@@ -356,7 +363,13 @@ alarmsRouter.delete('/silences/:silenceId', manage, async (c) => {
 // --- alarms
 alarmsRouter.get('/', read, async (c) => {
   const q = queryParams(c, alarmsQuery);
-  const where = { ...(q.status ? { status: q.status } : {}), ...(q.ruleId ? { ruleId: q.ruleId } : {}) };
+  const where = {
+    ...(q.status ? { status: q.status } : {}),
+    ...(q.ruleId ? { ruleId: q.ruleId } : {}),
+    ...(q.severity ? { severity: q.severity } : {}),
+    ...(q.objectType ? { objectType: q.objectType } : {}),
+    ...(q.q ? { $or: [{ ruleName: nameContains(q.q) }, { objectId: nameContains(q.q) }] } : {}),
+  };
   const [rows, total] = await c
     .get('em')
     .findAndCount(Alarm, where, { orderBy: { createdAt: 'desc', id: 'asc' }, limit: q.limit, offset: q.offset });

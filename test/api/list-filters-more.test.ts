@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import {
+  Alarm,
   AlarmRule,
   CloudResource,
   OnCallContact,
@@ -334,6 +335,51 @@ describe('list filters and paging of the self-service and O&M lists', () => {
     });
     await expect422('/alarms/rules', admin, ['name=', tooLong, 'objectType=rack', 'severity=info', 'enabled=1']);
   });
+  it('filters the alarms by severity, object type and part of the rule name or object id beside status', async () => {
+    const em = p.db.orm.em.fork();
+    const now = Date.now();
+    const rows: Array<[string, string, string, string, Alarm['status']]> = [
+      ['lists cpu high', 'major', 'host', 'lists-compute-01', 'firing'],
+      ['lists cpu high', 'major', 'host', 'lists-compute-02', 'resolved'],
+      ['lists disk full', 'critical', 'storage', 'lists-pool-a', 'firing'],
+      ['lists steal', 'warning', 'server', 'lists-vm-9', 'acknowledged'],
+    ];
+    rows.forEach(([ruleName, severity, objectType, objectId, status], i) =>
+      em.persist(
+        Object.assign(new Alarm(), {
+          fingerprint: `lists-${i}`,
+          startsAt: new Date(now - 60_000),
+          ruleName,
+          severity,
+          objectType,
+          objectId,
+          summary: `${ruleName} on ${objectId}`,
+          status,
+          workflowId: `alarm-lists-${i}`,
+          createdAt: new Date(now + i * 1000),
+        }),
+      ),
+    );
+    await em.flush();
+    const objects = (r: { body: { items: Array<{ objectId: string | null }> } }) =>
+      r.body.items.map((x) => x.objectId).sort();
+
+    const mine = await get('/alarms?q=LISTS', admin);
+    expect(mine.status).toBe(200);
+    expect(mine.body).toMatchObject({ total: 4, limit: 50, offset: 0 });
+    expect(objects(await get('/alarms?q=cpu high', admin))).toEqual(['lists-compute-01', 'lists-compute-02']);
+    expect(objects(await get('/alarms?q=compute-02', admin))).toEqual(['lists-compute-02']);
+    expect(objects(await get('/alarms?q=lists&severity=critical', admin))).toEqual(['lists-pool-a']);
+    expect(objects(await get('/alarms?q=lists&objectType=host&status=firing', admin))).toEqual(['lists-compute-01']);
+    // Newest first.
+    expect((await get('/alarms?q=lists&limit=1&offset=1', admin)).body).toMatchObject({
+      items: [{ objectId: 'lists-pool-a' }],
+      total: 4,
+    });
+    expect((await get('/alarms', a.token)).status).toBe(403);
+    await expect422('/alarms', admin, ['q=', tooLong, 'severity=info', 'objectType=rack', 'host=x']);
+  });
+
   it('filters the platform processes by kind, state, identity or host, and queue', async () => {
     const em = p.db.orm.em.fork();
     const now = Date.now();

@@ -635,6 +635,7 @@ export const en = {
       abandoned: 'No longer followed (process ended)',
     },
     rule: 'Rule',
+    search: 'Rule or object',
     severity: 'Severity',
     object: 'Object',
     summary: 'Summary',

@@ -623,6 +623,7 @@ export const zh: typeof en = {
       abandoned: '已停止跟踪（流程结束）',
     },
     rule: '告警规则',
+    search: '规则或对象',
     severity: '级别',
     object: '对象',
     summary: '摘要',

@@ -27,6 +27,9 @@ function HistoryButton({ alarmId }: { alarmId: string }) {
   );
 }
 
+const objectTypes = ['host', 'server', 'storage', 'switch_port'] as const;
+const ruleSeverities = ['warning', 'major', 'critical'] as const;
+
 function AlarmList() {
   const { t } = useTranslation();
   const act = useAct();
@@ -44,6 +47,17 @@ function AlarmList() {
           label: t('common.status'),
           options: ['firing', 'acknowledged', 'resolved'].map((s) => ({ value: s, label: t(`status.${s}`) })),
         },
+        {
+          name: 'severity',
+          label: t('alarm.severity'),
+          options: ruleSeverities.map((x) => ({ value: x, label: t(`status.${x}`) })),
+        },
+        {
+          name: 'objectType',
+          label: t('monitoring.objectType'),
+          options: objectTypes.map((x) => ({ value: x, label: t(`monitoring.type.${x}`) })),
+        },
+        { name: 'q', label: t('alarm.search') },
       ]}
       load={(q) =>
         ok(() =>
@@ -53,6 +67,9 @@ function AlarmList() {
                 limit: q.limit,
                 offset: q.offset,
                 status: q.status as 'firing' | 'acknowledged' | 'resolved' | undefined,
+                severity: q.severity as (typeof ruleSeverities)[number] | undefined,
+                objectType: q.objectType as Schemas['MonitoringObjectType'] | undefined,
+                q: q.q as string | undefined,
               },
             },
           }),
@@ -104,9 +121,6 @@ type RuleForm = {
   severity?: 'warning' | 'major' | 'critical';
   emails?: string;
 };
-
-const objectTypes = ['host', 'server', 'storage', 'switch_port'] as const;
-const ruleSeverities = ['warning', 'major', 'critical'] as const;
 
 const ruleFields = (t: (k: string) => string, r?: Schemas['AlarmRule']) => [
   { name: 'name', label: t('common.name'), required: true, initial: r?.name },
