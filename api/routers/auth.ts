@@ -11,7 +11,7 @@ import { checkCaptcha, issueCaptcha } from '../services/captcha';
 import { readSettings } from '../services/settings';
 import { dummyPasswordHash, verifyPassword } from '../services/passwords';
 import { registrationWorkflow, registrationWorkflowId } from '../../workflows/registration';
-import { filled, profileMissing } from '../../domain/identity/profile';
+import { profileMissing } from '../../domain/identity/profile';
 import { forgetRegistration, register, registrationExpiryMs, type RegistrationRequest } from '../services/registration';
 import {
   openRegistrationToken,
@@ -27,6 +27,7 @@ import {
   newPasswordHash,
   profileBody,
   redeemPasswordReset,
+  refuseClearingRequired,
   revokeSessions,
 } from '../services/accounts';
 
@@ -252,13 +253,7 @@ authRouter.get('/me', requireAuth, async (c) => c.json(await me(c)));
 authRouter.patch('/me', requireAuth, async (c) => {
   c.set('audit', { action: 'auth.profile', targetType: 'user', targetId: principalOf(c).userId });
   const body = await jsonBody(c, profileBody);
-  const { profileRequiredFields } = await readSettings(c.get('em'), c.get('deps').config);
-  const cleared = profileRequiredFields.filter((f) => f in body && !filled(body[f]));
-  if (cleared.length)
-    throw unprocessable(
-      `required profile fields cannot be cleared: ${cleared.join(', ')}`,
-      cleared.map((f) => ({ path: f, message: 'required' })),
-    );
+  await refuseClearingRequired(c.get('em'), c.get('deps').config, body);
   const user = await c.get('em').findOneOrFail(User, { id: principalOf(c).userId });
   Object.assign(user, body);
   await c.get('em').flush();

@@ -11,7 +11,14 @@ import { principalOf } from '../lib/principal';
 import { jsonBody, queryParams } from '../lib/validate';
 import { requireAuth, requirePermission } from '../middleware/authenticate';
 import type { AppEnv, Ctx } from '../deps';
-import { deregister, mailPasswordReset, profileBody, rolesOf, setStatus } from '../services/accounts';
+import {
+  deregister,
+  mailPasswordReset,
+  profileBody,
+  refuseClearingRequired,
+  rolesOf,
+  setStatus,
+} from '../services/accounts';
 import { accountView } from '../views/accounts';
 import { queryWorkflow } from '../lib/temporal';
 import { accountReleaseProgressQuery, accountReleaseWorkflowId } from '../../workflows/account-release';
@@ -100,6 +107,8 @@ usersRouter.patch('/:userId', async (c) => {
   c.set('audit', { action: 'user.update', targetType: 'user', targetId: c.req.param('userId') });
   const body = await jsonBody(c, profileBody);
   const user = await managedUser(c);
+  // Staff are held to the required profile fields as the user himself is (PATCH /auth/me).
+  await refuseClearingRequired(c.get('em'), c.get('deps').config, body);
   Object.assign(user, body);
   await c.get('em').flush();
   c.set('audit', {

@@ -10,6 +10,7 @@ import {
   type UserStatus,
 } from '../../domain/entities';
 import { passwordProblems } from '../../domain/identity/password-policy';
+import { filled } from '../../domain/identity/profile';
 import { createMailer } from '../../activities/notify/mail';
 import { conflict, unprocessable } from '../lib/api-error';
 import type { AppDeps } from '../deps';
@@ -32,6 +33,24 @@ export const profileBody = z
   })
   .partial()
   .strict();
+
+/**
+ * Refuses a profile change (the user's own or staff's) that clears a field the profileRequiredFields setting makes
+ * required: a 422 naming each such field (null or blanks count as cleared).
+ */
+export async function refuseClearingRequired(
+  em: EntityManager,
+  config: AppDeps['config'],
+  body: z.infer<typeof profileBody>,
+): Promise<void> {
+  const { profileRequiredFields } = await readSettings(em, config);
+  const cleared = profileRequiredFields.filter((f) => f in body && !filled(body[f]));
+  if (cleared.length)
+    throw unprocessable(
+      `required profile fields cannot be cleared: ${cleared.join(', ')}`,
+      cleared.map((f) => ({ path: f, message: 'required' })),
+    );
+}
 
 /** Ends every session of the user (all, or all but `keep`): his access tokens stop working at once. */
 export async function revokeSessions(em: EntityManager, userId: string, keep?: string): Promise<number> {

@@ -127,4 +127,30 @@ describe('required profile fields: a run-time setting, shown on GET /auth/me, ke
     expect(cleared.status).toBe(200);
     expect(cleared.body.profileMissing).toEqual(['department']);
   });
+
+  it('staff editing a user (PATCH /users/{userId}) are refused clearing a required field the same way', async () => {
+    expect(
+      (
+        await p.call('PATCH', '/api/v1/settings', {
+          token: root,
+          body: { profileRequiredFields: ['phone', 'companyName'] },
+        })
+      ).status,
+    ).toBe(200);
+    const operator = await p.staff(['operator']);
+    const path = `/api/v1/users/${tenant.userId}`;
+    const set = await p.call('PATCH', path, { token: operator.token, body: { phone: '+15557654321' } });
+    expect(set.status).toBe(200);
+    for (const body of [{ companyName: '' }, { phone: null, department: 'Ops' }, { phone: null, companyName: '  ' }]) {
+      const r = await p.call('PATCH', path, { token: operator.token, body });
+      expect([JSON.stringify(body), r.status, r.body.code]).toEqual([JSON.stringify(body), 422, 'validation_failed']);
+      const named = (r.body.details as { path: string }[]).map((d) => d.path);
+      expect(named).toEqual(Object.keys(body).filter((k) => k !== 'department'));
+    }
+    const user = await p.call('GET', path, { token: operator.token });
+    expect(user.body).toMatchObject({ phone: '+15557654321', companyName: 'Other Co', department: null });
+    // A field not required is still cleared by staff.
+    const cleared = await p.call('PATCH', path, { token: operator.token, body: { department: null } });
+    expect(cleared.status).toBe(200);
+  });
 });
