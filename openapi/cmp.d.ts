@@ -9409,17 +9409,24 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Maintenance windows (Alertmanager silences not yet expired) */
+        /** Maintenance windows (Alertmanager silences not yet expired), a page filtered by state and text */
         get: {
             parameters: {
-                query?: never;
+                query?: {
+                    /** @description up to 200 when left out */
+                    limit?: number;
+                    offset?: components["parameters"]["Offset"];
+                    state?: "active" | "pending";
+                    /** @description part of the comment, the author or a matcher's value, any case */
+                    q?: string;
+                };
                 header?: never;
                 path?: never;
                 cookie?: never;
             };
             requestBody?: never;
             responses: {
-                /** @description the silences */
+                /** @description a page of the silences */
                 200: {
                     headers: {
                         [name: string]: unknown;
@@ -9427,11 +9434,15 @@ export interface paths {
                     content: {
                         "application/json": {
                             items: components["schemas"]["AlarmSilence"][];
+                            total: number;
+                            limit: number;
+                            offset: number;
                         };
                     };
                 };
                 401: components["responses"]["Unauthorized"];
                 403: components["responses"]["Forbidden"];
+                422: components["responses"]["Invalid"];
                 500: components["responses"]["InternalError"];
                 503: components["responses"]["AlarmsUnavailable"];
             };

@@ -23,10 +23,10 @@ import { workflowExists } from '../lib/temporal';
 import { nagiosSettingsFromConfig } from '../../activities/nagios/settings';
 import { ApiError, conflict, notFound, unprocessable } from '../lib/api-error';
 import { pathId } from '../lib/ids';
-import { namePart, nameContains } from '../lib/list-filters';
-import { page, pageQuery } from '../lib/pagination';
+import { holdsPart, namePart, nameContains } from '../lib/list-filters';
+import { page, pageOf, pageQuery } from '../lib/pagination';
 import { principalOf } from '../lib/principal';
-import { jsonBody, queryParams } from '../lib/validate';
+import { jsonBody, queryInt, queryParams } from '../lib/validate';
 import { requireAuth, requirePermission } from '../middleware/authenticate';
 import type { AppEnv, Ctx } from '../deps';
 import { readSettings } from '../services/settings';
@@ -285,22 +285,38 @@ alarmsRouter.delete('/rules/:ruleId', manage, async (c) => {
 });
 
 // --- maintenance windows
+// A caller that sends no limit gets up to 200 (the list was whole before it paged).
+const silencesQuery = pageQuery
+  .extend({
+    limit: queryInt(z.number().int().min(1).max(200)).default('200'),
+    state: z.enum(['active', 'pending']).optional(),
+    /** Part of the comment, the author or a matcher's value, any case. */
+    q: namePart.optional(),
+  })
+  .strict();
 alarmsRouter.get('/silences', read, async (c) => {
+  const q = queryParams(c, silencesQuery);
   const url = await alertmanagerUrl(c);
   const all = await onAlertmanager(() => alertmanager.listSilences(url));
-  return c.json({
-    items: all
-      .filter((s) => s.status.state !== 'expired')
-      .map((s) => ({
-        id: s.id,
-        matchers: s.matchers,
-        startsAt: s.startsAt,
-        endsAt: s.endsAt,
-        createdBy: s.createdBy,
-        comment: s.comment,
-        state: s.status.state,
-      })),
-  });
+  const items = all
+    .filter((s) => s.status.state !== 'expired' && (!q.state || s.status.state === q.state))
+    .filter(
+      (s) =>
+        !q.q ||
+        holdsPart(s.comment, q.q) ||
+        holdsPart(s.createdBy, q.q) ||
+        s.matchers.some((m) => holdsPart(m.value, q.q)),
+    )
+    .map((s) => ({
+      id: s.id,
+      matchers: s.matchers,
+      startsAt: s.startsAt,
+      endsAt: s.endsAt,
+      createdBy: s.createdBy,
+      comment: s.comment,
+      state: s.status.state,
+    }));
+  return c.json(pageOf(items, q));
 });
 
 requestBody('POST /api/v1/alarms/silences', silenceBody);

@@ -1,4 +1,7 @@
 import { randomUUID } from 'node:crypto';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
 import {
   Alarm,
   AlarmRule,
@@ -23,7 +26,9 @@ import {
   type SmsSink,
 } from '../../activities/notify/sinks';
 import { startSinkViewer, type SinkViewer } from '../../scripts/lib/sink-viewer';
+import { freePort } from '../support/free-port';
 import { startTestPlatform, type TestPlatform } from '../support/platform';
+import { startAlertmanager } from '../monitoring/stack';
 
 /**
  * The filters and paging the portal sends: the self-service lists (sites, scaling groups, the cloud
@@ -498,5 +503,67 @@ describe('list filters and paging of the mail and SMS sinks', () => {
     for (const path of ['/api/v1/sinks/mail', '/api/v1/sinks/sms'])
       for (const bad of ['to=', 'q=', `q=${'x'.repeat(201)}`, 'limit=0', 'channel=mail'])
         expect([path, bad, (await p.call('GET', `${path}?${bad}`, { token: om })).status]).toEqual([path, bad, 422]);
+  });
+});
+
+describe('list filters and paging of the maintenance windows (Alertmanager silences)', () => {
+  let dir: string;
+  let am: Awaited<ReturnType<typeof startAlertmanager>>;
+  let p: TestPlatform;
+  let admin: string;
+  beforeAll(async () => {
+    dir = mkdtempSync(path.join(tmpdir(), 'cmp-list-silences-'));
+    am = await startAlertmanager(dir, {
+      port: await freePort(),
+      webhookUrl: 'http://127.0.0.1:9/hooks/alertmanager',
+      secret: 'list-filters-secret',
+    });
+    p = await startTestPlatform({ queues: [], env: { ALERTMANAGER_URL: am.url } });
+    admin = await p.adminToken();
+  });
+  afterAll(async () => {
+    await p?.close();
+    await am?.stop();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('pages the silences filtered by state and by part of the comment or a matcher, up to 200 unasked', async () => {
+    const soon = (h: number) => new Date(Date.now() + h * 3_600_000).toISOString();
+    const rule = randomUUID();
+    for (const [comment, startsAt] of [
+      ['lists: rack 1 maintenance', undefined],
+      ['lists: rack 2 maintenance', undefined],
+      ['lists: kernel upgrade', soon(1)],
+    ] as const) {
+      const r = await p.call('POST', '/api/v1/alarms/silences', {
+        token: admin,
+        body: { ruleId: rule, comment, endsAt: soon(2), ...(startsAt ? { startsAt } : {}) },
+      });
+      expect(r.status).toBe(201);
+    }
+    const comments = (r: { body: { items: Array<{ comment: string }> } }) => r.body.items.map((s) => s.comment).sort();
+    const all = await p.call('GET', '/api/v1/alarms/silences', { token: admin });
+    expect(all.status).toBe(200);
+    expect(all.body).toMatchObject({ total: 3, limit: 200, offset: 0 });
+    expect(comments(await p.call('GET', '/api/v1/alarms/silences?q=RACK', { token: admin }))).toEqual([
+      'lists: rack 1 maintenance',
+      'lists: rack 2 maintenance',
+    ]);
+    expect(comments(await p.call('GET', '/api/v1/alarms/silences?state=pending', { token: admin }))).toEqual([
+      'lists: kernel upgrade',
+    ]);
+    expect((await p.call('GET', `/api/v1/alarms/silences?q=${rule}&state=active`, { token: admin })).body.total).toBe(
+      2,
+    );
+    const second = await p.call('GET', '/api/v1/alarms/silences?limit=2&offset=2', { token: admin });
+    expect(second.body).toMatchObject({ total: 3, limit: 2, offset: 2 });
+    expect(second.body.items).toHaveLength(1);
+    const tenant = await p.tenantUser();
+    expect((await p.call('GET', '/api/v1/alarms/silences', { token: tenant.token })).status).toBe(403);
+    for (const bad of ['state=expired', 'q=', 'limit=201', 'ruleId=x'])
+      expect([bad, (await p.call('GET', `/api/v1/alarms/silences?${bad}`, { token: admin })).status]).toEqual([
+        bad,
+        422,
+      ]);
   });
 });

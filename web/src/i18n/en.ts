@@ -636,6 +636,7 @@ export const en = {
     },
     rule: 'Rule',
     search: 'Rule or object',
+    silenceSearch: 'Comment, author or matcher',
     severity: 'Severity',
     object: 'Object',
     summary: 'Summary',

@@ -624,6 +624,7 @@ export const zh: typeof en = {
     },
     rule: '告警规则',
     search: '规则或对象',
+    silenceSearch: '备注、创建人或匹配条件',
     severity: '级别',
     object: '对象',
     summary: '摘要',

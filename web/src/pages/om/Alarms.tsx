@@ -1,5 +1,5 @@
 // Alarms (acknowledge stops the SMS escalation), alarm rules and maintenance windows, under the Nagios sync's state.
-import { Button, Modal, Popconfirm, Space, Table, Tabs, Tag, Timeline } from 'antd';
+import { Button, Modal, Popconfirm, Space, Tabs, Tag, Timeline } from 'antd';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { api, ok } from '../../api/client';
@@ -309,19 +309,42 @@ function AlarmHistory({ alarmId }: { alarmId: string }) {
   );
 }
 
+const silenceStates = ['active', 'pending'] as const;
+
 function Silences() {
   const { t } = useTranslation();
   const act = useAct();
-  const silences = useAsync(() => ok(() => api.GET('/api/v1/alarms/silences')), []);
+  const [version, setVersion] = useState(0);
   return (
-    <Table
-      aria-label={t('alarm.silences')}
-      size="small"
+    <PagedTable<Schemas['AlarmSilence']>
+      label={t('alarm.silences')}
       rowKey="id"
-      dataSource={silences.data?.items ?? []}
-      locale={{ emptyText: t('common.empty') }}
+      version={version}
+      filters={[
+        {
+          name: 'state',
+          label: t('common.status'),
+          options: silenceStates.map((s) => ({ value: s, label: t(`status.${s}`) })),
+        },
+        { name: 'q', label: t('alarm.silenceSearch') },
+      ]}
+      load={(q) =>
+        ok(() =>
+          api.GET('/api/v1/alarms/silences', {
+            params: {
+              query: {
+                limit: q.limit,
+                offset: q.offset,
+                state: q.state as (typeof silenceStates)[number] | undefined,
+                q: q.q as string | undefined,
+              },
+            },
+          }),
+        )
+      }
       columns={[
         { title: t('alarm.comment'), dataIndex: 'comment' },
+        { title: t('common.status'), render: (_, s) => <Status value={s.state} /> },
         { title: t('alarm.endsAt'), render: (_, s) => when(s.endsAt) },
         {
           title: t('alarm.matchers'),
@@ -338,7 +361,7 @@ function Silences() {
                   await ok(() =>
                     api.DELETE('/api/v1/alarms/silences/{silenceId}', { params: { path: { silenceId: s.id } } }),
                   );
-                  await silences.reload();
+                  setVersion((v) => v + 1);
                 })
               }
             >
