@@ -11576,6 +11576,63 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/app-environments/{environmentId}/user-data": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Preview (staff: hosts:read or pool:manage) of the cloud-init user data a dedicated web server of this version boots with: the template's packages (nginx or apache2, php-fpm and its modules, pure-ftpd with FTP), the shared hosts' vhost and php-fpm pool for the host name, and the commands enabling them, checked with cloud-init's schema before it is answered. No secret is in it: a server fetches its database and FTP passwords by a reference, which a preview has none of */
+        get: {
+            parameters: {
+                query: {
+                    /** @description the site's DNS name (two or more labels, lower case) */
+                    hostname: string;
+                    /** @description the FTP account's name when the template has FTP (site when not given) */
+                    ftpUser?: string;
+                };
+                header?: never;
+                path: {
+                    environmentId: components["parameters"]["AppEnvironmentId"];
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description the user data */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["AppEnvironmentUserData"];
+                    };
+                };
+                401: components["responses"]["Unauthorized"];
+                403: components["responses"]["Forbidden"];
+                404: components["responses"]["NotFound"];
+                422: components["responses"]["Invalid"];
+                500: components["responses"]["InternalError"];
+                /** @description cloud-init is not installed, so the document cannot be validated (code cloud_init_unavailable) */
+                503: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/sites": {
         parameters: {
             query?: never;
@@ -12043,6 +12100,21 @@ export interface components {
             total: number;
             limit: number;
             offset: number;
+        };
+        AppEnvironmentUserData: {
+            environment: {
+                /** Format: uuid */
+                id: string;
+                name: string;
+                version: number;
+            };
+            hostname: string;
+            /** @enum {string} */
+            contentType: "text/cloud-config";
+            /** @description the #cloud-config document */
+            userData: string;
+            /** @enum {string} */
+            validatedWith: "cloud-init schema";
         };
         SiteHostCreate: {
             name: string;

@@ -2,7 +2,7 @@
 # Installs what is missing, and nothing that is already there:
 #   - npm packages (npm ci when node_modules is absent or older than package-lock.json)
 #   - the Temporal CLI v1.5.1 into .tools/bin (unless $TEMPORAL_CLI is set or `temporal` is on PATH)
-#   - with --test: the Debian packages the test suite drives (OpenStack CLI, Chromium, Tempest)
+#   - with --test: the Debian packages the test suite drives (OpenStack CLI, Chromium, Tempest, cloud-init)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 ROOT="$PWD"
@@ -79,6 +79,8 @@ if [ "${1:-}" = "--test" ]; then
   command -v openstack >/dev/null 2>&1 || missing+=(python3-openstackclient)
   command -v chromium >/dev/null 2>&1 || missing+=(chromium)
   command -v tempest >/dev/null 2>&1 || missing+=(tempest)
+  # Dedicated web servers' user data is checked with Debian's cloud-init schema.
+  command -v cloud-init >/dev/null 2>&1 || missing+=(cloud-init)
   if [ ${#missing[@]} -gt 0 ]; then
     log "installing Debian packages: ${missing[*]}"
     apt_install "${missing[@]}" || log "could not install ${missing[*]}; the suites that need them will say so"

@@ -13,7 +13,13 @@ import {
   normalizePhpModules,
   phpModulePattern,
 } from '../../domain/sites/app-environments';
-import { conflict, forbidden, notFound } from '../lib/api-error';
+import {
+  assertValidCloudConfig,
+  dnsHostnamePattern,
+  InvalidUserDataError,
+  renderDedicatedUserData,
+} from '../../activities/sites/cloud-init';
+import { ApiError, conflict, forbidden, notFound } from '../lib/api-error';
 import { pathId } from '../lib/ids';
 import { namePart, nameContains } from '../lib/list-filters';
 import { page, pageQuery } from '../lib/pagination';
@@ -129,6 +135,49 @@ appEnvironmentsRouter.get('/:environmentId', async (c) => {
   if (!staffReader(c)) return c.json(appEnvironmentView(env));
   const counts = await sitesRunning(c.get('em'), [env.id]);
   return c.json(staffView(env, counts.get(env.id) ?? 0));
+});
+
+const userDataQuery = z
+  .object({
+    hostname: z
+      .string()
+      .max(253)
+      .regex(dnsHostnamePattern, 'a DNS name of two or more labels, lower case (shop.example.com)'),
+    ftpUser: z
+      .string()
+      .regex(/^[a-z][a-z0-9_-]{0,31}$/, 'a user name: lower-case letters, digits, _ or -')
+      .optional(),
+  })
+  .strict();
+
+/**
+ * The cloud-init user data a dedicated web server of this version boots with (staff: a preview), checked with
+ * cloud-init's schema. It carries no secret: the database and FTP passwords reach a server by a reference it fetches,
+ * which a preview has none of.
+ */
+appEnvironmentsRouter.get('/:environmentId/user-data', async (c) => {
+  if (!staffReader(c)) throw forbidden('requires permission hosts:read or pool:manage');
+  const env = await visibleEnvironment(c);
+  const q = queryParams(c, userDataQuery);
+  const userData = renderDedicatedUserData({
+    environment: env,
+    hostname: q.hostname,
+    ftpUser: env.ftp ? (q.ftpUser ?? 'site') : undefined,
+  });
+  try {
+    await assertValidCloudConfig(userData);
+  } catch (e) {
+    if (e instanceof InvalidUserDataError)
+      throw new ApiError(500, 'user_data_invalid', e.message, { problems: e.problems });
+    throw new ApiError(503, 'cloud_init_unavailable', (e as Error).message);
+  }
+  return c.json({
+    environment: { id: env.id, name: env.name, version: env.version },
+    hostname: q.hostname,
+    contentType: 'text/cloud-config',
+    userData,
+    validatedWith: 'cloud-init schema',
+  });
 });
 
 requestBody('POST /api/v1/app-environments', createBody);

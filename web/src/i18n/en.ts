@@ -982,6 +982,12 @@ export const en = {
     description: 'Description',
     sites: 'Sites running it',
     retire: 'Retire',
+    preview: 'Preview cloud-init',
+    previewHostname: 'Host name',
+    previewRender: 'Render',
+    previewValid: 'Valid cloud-config (cloud-init schema)',
+    previewNote:
+      'The user data a dedicated web server of this version boots with, checked with cloud-init schema. Passwords are not in it: a server fetches them by reference.',
     retireConfirm: 'Retire this version? New sites can no longer choose it; the sites running it keep it.',
   },
 };

@@ -963,6 +963,12 @@ export const zh: typeof en = {
     description: '说明',
     sites: '使用中的网站',
     retire: '停用',
+    preview: '预览 cloud-init',
+    previewHostname: '主机名',
+    previewRender: '生成',
+    previewValid: 'cloud-config 有效（cloud-init schema）',
+    previewNote:
+      '此版本的专用 Web 服务器启动时使用的 user data，已经 cloud-init schema 校验。其中不含密码：服务器按引用获取。',
     retireConfirm: '停用此版本？新网站将不能再选择它，正在使用它的网站保持不变。',
   },
 };

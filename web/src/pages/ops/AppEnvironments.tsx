@@ -1,5 +1,5 @@
 // Application environment templates: their versions, making a new one (of a new name or the next of a name), retiring.
-import { Button, Popconfirm, Space, Tag } from 'antd';
+import { Button, Form, Input, Modal, Popconfirm, Space, Tag, Typography } from 'antd';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { api, ok } from '../../api/client';
@@ -32,6 +32,50 @@ const phpModules = [
   'xml',
   'zip',
 ];
+
+/** The cloud-init user data a dedicated server of this version boots with, for a host name (validated by the API). */
+function PreviewUserData({ env }: { env: AppEnvironment }) {
+  const { t } = useTranslation();
+  const act = useAct();
+  const [open, setOpen] = useState(false);
+  const [hostname, setHostname] = useState(`${env.name}.example.com`);
+  const [text, setText] = useState<string>();
+  const render = () =>
+    void act(async () => {
+      const r = await ok(() =>
+        api.GET('/api/v1/app-environments/{environmentId}/user-data', {
+          params: { path: { environmentId: env.id }, query: { hostname } },
+        }),
+      );
+      setText(r.userData);
+    }, t('appEnv.previewValid'));
+  return (
+    <>
+      <Button size="small" onClick={() => setOpen(true)}>
+        {t('appEnv.preview')}
+      </Button>
+      <Modal
+        open={open}
+        width={900}
+        title={`${t('appEnv.preview')}: ${env.name} v${env.version}`}
+        okText={t('appEnv.previewRender')}
+        cancelText={t('common.cancel')}
+        onCancel={() => setOpen(false)}
+        onOk={render}
+      >
+        <Form layout="inline" onFinish={render}>
+          <Form.Item label={t('appEnv.previewHostname')} htmlFor={`app-env-preview-${env.id}`}>
+            <Input id={`app-env-preview-${env.id}`} value={hostname} onChange={(e) => setHostname(e.target.value)} />
+          </Form.Item>
+        </Form>
+        <Typography.Paragraph type="secondary" style={{ marginTop: 12 }}>
+          {t('appEnv.previewNote')}
+        </Typography.Paragraph>
+        {text && <pre style={{ maxHeight: 480, overflow: 'auto', fontSize: 12 }}>{text}</pre>}
+      </Modal>
+    </>
+  );
+}
 
 export function OpsAppEnvironments() {
   const { t } = useTranslation();
@@ -122,9 +166,10 @@ export function OpsAppEnvironments() {
         { title: t('appEnv.sites'), render: (_, e) => e.sites ?? '—' },
         {
           title: t('common.actions'),
-          render: (_, e) =>
-            manage && (
-              <Space>
+          render: (_, e) => (
+            <Space>
+              {(manage || can('hosts:read')) && <PreviewUserData env={e} />}
+              {manage && (
                 <CreateButton<AppEnvironmentCreate>
                   id={`app-env-next-${e.id}`}
                   title={t('appEnv.newVersion')}
@@ -132,29 +177,30 @@ export function OpsAppEnvironments() {
                   submit={submit}
                   onDone={bump}
                 />
-                {e.status === 'active' && (
-                  <Popconfirm
-                    title={t('appEnv.retireConfirm')}
-                    okText={t('common.yes')}
-                    cancelText={t('common.no')}
-                    onConfirm={() =>
-                      void act(async () => {
-                        await ok(() =>
-                          api.POST('/api/v1/app-environments/{environmentId}/retire', {
-                            params: { path: { environmentId: e.id } },
-                          }),
-                        );
-                        bump();
-                      })
-                    }
-                  >
-                    <Button size="small" danger>
-                      {t('appEnv.retire')}
-                    </Button>
-                  </Popconfirm>
-                )}
-              </Space>
-            ),
+              )}
+              {manage && e.status === 'active' && (
+                <Popconfirm
+                  title={t('appEnv.retireConfirm')}
+                  okText={t('common.yes')}
+                  cancelText={t('common.no')}
+                  onConfirm={() =>
+                    void act(async () => {
+                      await ok(() =>
+                        api.POST('/api/v1/app-environments/{environmentId}/retire', {
+                          params: { path: { environmentId: e.id } },
+                        }),
+                      );
+                      bump();
+                    })
+                  }
+                >
+                  <Button size="small" danger>
+                    {t('appEnv.retire')}
+                  </Button>
+                </Popconfirm>
+              )}
+            </Space>
+          ),
         },
       ]}
     />
