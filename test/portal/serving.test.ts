@@ -43,6 +43,8 @@ const notCalledByAPage: Record<string, string> = {
   'GET /api/v1/pool/volume-types/{id}': 'the volume type list carries every field',
   'GET /api/v1/pool/networks/{id}': 'the provider network list carries every field',
   'GET /api/v1/pool/ip-pools/{id}': 'the IP pool list carries every field and its usage',
+  'GET /api/v1/sinks/messages':
+    "the sinks page reads each sink's own paged list (/sinks/mail, /sinks/sms); this is both at once, as Mailpit's JSON list",
   'GET /api/v1/app-environments/{environmentId}': 'the environment list carries every version and field',
   'GET /api/v1/databases/{databaseId}/backups/{backupId}':
     'the backups list carries every field and refreshes while one is written',
