@@ -40,7 +40,9 @@ function PreviewUserData({ env }: { env: AppEnvironment }) {
   const [open, setOpen] = useState(false);
   const [hostname, setHostname] = useState(`${env.name}.example.com`);
   const [text, setText] = useState<string>();
-  const render = () =>
+  const render = () => {
+    // The text shown is always the host name's in the field: none while it is rendered, none if it is refused.
+    setText(undefined);
     void act(async () => {
       const r = await ok(() =>
         api.GET('/api/v1/app-environments/{environmentId}/user-data', {
@@ -49,6 +51,7 @@ function PreviewUserData({ env }: { env: AppEnvironment }) {
       );
       setText(r.userData);
     }, t('appEnv.previewValid'));
+  };
   return (
     <>
       <Button size="small" onClick={() => setOpen(true)}>
@@ -65,7 +68,14 @@ function PreviewUserData({ env }: { env: AppEnvironment }) {
       >
         <Form layout="inline" onFinish={render}>
           <Form.Item label={t('appEnv.previewHostname')} htmlFor={`app-env-preview-${env.id}`}>
-            <Input id={`app-env-preview-${env.id}`} value={hostname} onChange={(e) => setHostname(e.target.value)} />
+            <Input
+              id={`app-env-preview-${env.id}`}
+              value={hostname}
+              onChange={(e) => {
+                setHostname(e.target.value);
+                setText(undefined);
+              }}
+            />
           </Form.Item>
         </Form>
         <Typography.Paragraph type="secondary" style={{ marginTop: 12 }}>
