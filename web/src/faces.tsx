@@ -36,6 +36,7 @@ import { SelfLoadBalancers } from './pages/self/LoadBalancers';
 import { SelfNetworks } from './pages/self/Networks';
 import { SelfOrders } from './pages/self/Orders';
 import { SelfProfile } from './pages/self/Profile';
+import { SelfReports } from './pages/self/Reports';
 import { SelfScaling } from './pages/self/Scaling';
 import { SelfSites } from './pages/self/Sites';
 import { SelfVolumes } from './pages/self/Volumes';
@@ -67,6 +68,7 @@ export const faces: FaceDef[] = [
       { id: 'images', perms: ['own:resources:read'], component: SelfImages },
       { id: 'scaling', perms: ['own:resources:read'], component: SelfScaling },
       { id: 'billing', perms: ['own:resources:read'], component: SelfBilling },
+      { id: 'reports', perms: ['own:resources:read', 'own:orders:read'], component: SelfReports },
       { id: 'inbox', perms: ['own:resources:read'], component: SelfInbox },
       { id: 'profile', perms: ['own:resources:read'], component: SelfProfile },
     ],
