@@ -10571,6 +10571,9 @@ export interface paths {
                     limit?: components["parameters"]["Limit"];
                     offset?: components["parameters"]["Offset"];
                     tenantId?: string;
+                    status?: "provisioning" | "active" | "error" | "deleting" | "missing";
+                    /** @description part of the name, any case (LIKE wildcards dropped) */
+                    name?: string;
                 };
                 header?: never;
                 path?: never;
@@ -11028,6 +11031,9 @@ export interface paths {
                     limit?: components["parameters"]["Limit"];
                     offset?: components["parameters"]["Offset"];
                     tenantId?: string;
+                    status?: "provisioning" | "active" | "error" | "deleting" | "missing";
+                    /** @description part of the name, any case (LIKE wildcards dropped) */
+                    name?: string;
                 };
                 header?: never;
                 path?: never;

@@ -11,13 +11,14 @@ import {
   type FirewallRule,
 } from '../../domain/operate/firewall';
 import { conflict, notFound, unprocessable } from '../lib/api-error';
-import { page, pageQuery } from '../lib/pagination';
+import { page } from '../lib/pagination';
 import { principalOf } from '../lib/principal';
-import { targetTenant, tenantFilter, visibleResource } from '../lib/resource-access';
+import { targetTenant, visibleResource } from '../lib/resource-access';
 import { jsonBody, queryParams } from '../lib/validate';
 import { requireAuth } from '../middleware/authenticate';
 import type { AppEnv, Ctx } from '../deps';
 import { runProductChange } from '../services/product-changes';
+import { resourceListQuery, resourceListWhere } from '../services/resource-operations';
 import { resourceView } from '../views/resources';
 import { requestBody } from '../lib/request-schemas';
 
@@ -39,7 +40,6 @@ const rule = z
   })
   .strict();
 const rules = z.array(rule).max(50);
-const listQuery = pageQuery.extend({ tenantId: z.string().uuid().optional() }).strict();
 
 function checkRules(list: FirewallRule[]): FirewallRule[] {
   const problems = list
@@ -133,13 +133,9 @@ export const firewallPoliciesRouter = new Hono<AppEnv>();
 firewallPoliciesRouter.use('*', requireAuth);
 
 firewallPoliciesRouter.get('/', async (c) => {
-  const q = queryParams(c, listQuery);
+  const q = queryParams(c, resourceListQuery);
   const p = principalOf(c);
-  const where = {
-    kind: 'firewall_policy' as const,
-    status: { $ne: 'deleted' as const },
-    ...tenantFilter(c, q.tenantId),
-  };
+  const where = resourceListWhere(c, 'firewall_policy', q);
   if (p.tenantId && where.tenantId === p.tenantId) await ensureDefaultPolicy(c, p.tenantId);
   const [items, total] = await c
     .get('em')

@@ -1,18 +1,18 @@
 import { Hono } from 'hono';
-import { z } from 'zod';
 import { describeLoadBalancer } from '../../activities/openstack/lb-tree';
 import { CloudResource } from '../../domain/entities';
 import type { LbListenerSpec } from '../../domain/orders/items';
 import { conflict, notFound } from '../lib/api-error';
-import { page, pageQuery } from '../lib/pagination';
+import { page } from '../lib/pagination';
 import { lbListener } from '../lib/product-schemas';
-import { tenantFilter, visibleResource } from '../lib/resource-access';
+import { visibleResource } from '../lib/resource-access';
 import { jsonBody, queryParams } from '../lib/validate';
 import { requireAuth } from '../middleware/authenticate';
 import type { AppEnv, Ctx } from '../deps';
 import { ownRecord } from '../services/cloud-ids';
 import { memberAddressOf } from '../services/order-load-balancers';
 import { runProductChange } from '../services/product-changes';
+import { resourceListQuery, resourceListWhere } from '../services/resource-operations';
 import { resourceView } from '../views/resources';
 import { requestBody } from '../lib/request-schemas';
 
@@ -21,8 +21,6 @@ type ListenerView = {
   port: number;
   pool: { members: Array<{ id: string; instanceId: string | null; port: number }> } | null;
 };
-
-const listQuery = pageQuery.extend({ tenantId: z.string().uuid().optional() }).strict();
 
 async function balancerOf(c: Ctx, mode: 'read' | 'operate') {
   const r = await visibleResource(c, 'load_balancer', 'loadBalancerId', mode, 'load balancer');
@@ -49,8 +47,8 @@ export const loadBalancersRouter = new Hono<AppEnv>();
 loadBalancersRouter.use('*', requireAuth);
 
 loadBalancersRouter.get('/', async (c) => {
-  const q = queryParams(c, listQuery);
-  const where = { kind: 'load_balancer' as const, status: { $ne: 'deleted' as const }, ...tenantFilter(c, q.tenantId) };
+  const q = queryParams(c, resourceListQuery);
+  const where = resourceListWhere(c, 'load_balancer', q);
   const [items, total] = await c
     .get('em')
     .findAndCount(CloudResource, where, { orderBy: { createdAt: 'desc' }, limit: q.limit, offset: q.offset });

@@ -186,7 +186,8 @@ export async function changeResource(
   return c.json(resourceView(r), done ? 200 : 202);
 }
 
-const listQuery = pageQuery
+/** The query of every list of one kind of cloud resource: paging, owner, status and part of the name. */
+export const resourceListQuery = pageQuery
   .extend({
     tenantId: z.string().uuid().optional(),
     status: z.enum(['provisioning', 'active', 'error', 'deleting', 'missing']).optional(),
@@ -194,18 +195,23 @@ const listQuery = pageQuery
   })
   .strict();
 
+/** What such a list holds: the caller's own (or the tenant staff name) of that kind, never a deleted one. */
+export function resourceListWhere(c: Ctx, kind: CloudResource['kind'], q: z.infer<typeof resourceListQuery>) {
+  return {
+    kind,
+    ...tenantFilter(c, q.tenantId),
+    ...(q.status ? { status: q.status } : { status: { $ne: 'deleted' as const } }),
+    ...(q.name ? { name: nameContains(q.name) } : {}),
+  };
+}
+
 /** GET list, GET one and DELETE for one kind; the caller adds create and changes. */
 export function resourceRouter(kind: OperatedKind, param: string, what: string): Hono<AppEnv> {
   const router = new Hono<AppEnv>();
   router.use('*', requireAuth);
   router.get('/', async (c) => {
-    const q = queryParams(c, listQuery);
-    const where = {
-      kind,
-      ...tenantFilter(c, q.tenantId),
-      ...(q.status ? { status: q.status } : { status: { $ne: 'deleted' as const } }),
-      ...(q.name ? { name: nameContains(q.name) } : {}),
-    };
+    const q = queryParams(c, resourceListQuery);
+    const where = resourceListWhere(c, kind, q);
     const [items, total] = await c
       .get('em')
       .findAndCount(CloudResource, where, { orderBy: { createdAt: 'desc' }, limit: q.limit, offset: q.offset });

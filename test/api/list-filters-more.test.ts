@@ -29,6 +29,7 @@ import { startSinkViewer, type SinkViewer } from '../../scripts/lib/sink-viewer'
 import { freePort } from '../support/free-port';
 import { startTestPlatform, type TestPlatform } from '../support/platform';
 import { startAlertmanager } from '../monitoring/stack';
+import { defaultPolicyId } from '../../api/routers/firewall-policies';
 
 /**
  * The filters and paging the portal sends: the self-service lists (sites, scaling groups, the cloud
@@ -154,6 +155,47 @@ describe('list filters and paging of the self-service and O&M lists', () => {
     expect((await get(`/networks?tenantId=${b.tenantId}&name=net`, a.token)).body).toMatchObject({ total: 0 });
     expect(names(await get('/networks?name=net', admin))).toEqual(['NET-back', 'net-front', 'net-theirs']);
     for (const path of ['/networks', '/images', '/subnets'])
+      await expect422(path, a.token, ['name=', tooLong, 'status=deleted', 'kind=network']);
+  });
+
+  it('filters the load balancers and firewall policies by part of the name beside their status', async () => {
+    const em = p.db.orm.em.fork();
+    const rows: Array<[string, CloudResource['kind'], string, CloudResource['status']]> = [
+      [a.tenantId, 'load_balancer', 'web-lb', 'active'],
+      [a.tenantId, 'load_balancer', 'WEB-lb-2', 'error'],
+      [a.tenantId, 'load_balancer', 'api-lb', 'active'],
+      [a.tenantId, 'load_balancer', 'web-gone', 'deleted'],
+      [b.tenantId, 'load_balancer', 'web-theirs', 'active'],
+      [a.tenantId, 'firewall_policy', 'web-in', 'active'],
+      [a.tenantId, 'firewall_policy', 'web-old', 'error'],
+    ];
+    for (const [tenantId, kind, name, status] of rows)
+      em.persist(Object.assign(new CloudResource(), { tenantId, kind, name, status }));
+    // The tenant's default policy exists already, so listing his policies starts no workflow to make it.
+    em.persist(
+      Object.assign(new CloudResource(), {
+        id: defaultPolicyId(a.tenantId),
+        tenantId: a.tenantId,
+        kind: 'firewall_policy' as const,
+        name: 'default',
+        status: 'active' as const,
+      }),
+    );
+    await em.flush();
+
+    const lbs = await get('/load-balancers?name=web', a.token);
+    expect(names(lbs)).toEqual(['WEB-lb-2', 'web-lb']);
+    expect(lbs.body).toMatchObject({ total: 2, limit: 50, offset: 0 });
+    expect(names(await get('/load-balancers?name=WEB&status=error', a.token))).toEqual(['WEB-lb-2']);
+    expect((await get('/load-balancers?name=lb&limit=1&offset=1', a.token)).body).toMatchObject({
+      total: 3,
+      offset: 1,
+    });
+    expect((await get(`/load-balancers?tenantId=${b.tenantId}&name=web`, a.token)).body).toMatchObject({ total: 0 });
+    expect(names(await get('/load-balancers?name=web', admin))).toEqual(['WEB-lb-2', 'web-lb', 'web-theirs']);
+    expect(names(await get('/firewall-policies?name=web', a.token))).toEqual(['web-in', 'web-old']);
+    expect(names(await get('/firewall-policies?status=active', a.token))).toEqual(['default', 'web-in']);
+    for (const path of ['/load-balancers', '/firewall-policies'])
       await expect422(path, a.token, ['name=', tooLong, 'status=deleted', 'kind=network']);
   });
 

@@ -9,8 +9,8 @@ import { PagedTable } from '../../components/PagedTable';
 import { Status, when } from '../../components/Status';
 import { href } from '../../router';
 import { InstanceDetail } from './InstanceDetail';
+import { resourceStatuses } from '../../components/ResourceTab';
 
-export const resourceStatuses = ['provisioning', 'active', 'error', 'deleting', 'missing'] as const;
 type Instance = Schemas['OperateInstance'];
 export type InstanceAction = Schemas['OperateInstanceActionRequest']['action'];
 

@@ -4,7 +4,7 @@ import { useTranslation } from 'react-i18next';
 import { api, ok } from '../../api/client';
 import type { Schemas } from '../../api/types';
 import { CreateButton } from '../../components/CreateForm';
-import { ResourceTab } from '../../components/ResourceTab';
+import { ResourceTab, resourceQuery } from '../../components/ResourceTab';
 import { useAsync } from '../../components/use-async';
 
 type Resource = Schemas['OperateResource'];
@@ -26,9 +26,8 @@ function LoadBalancers() {
     <ResourceTab
       id="lb"
       label={t('lb.loadBalancers')}
-      load={(q) =>
-        ok(() => api.GET('/api/v1/load-balancers', { params: { query: { limit: q.limit, offset: q.offset } } }))
-      }
+      filterable
+      load={(q) => ok(() => api.GET('/api/v1/load-balancers', { params: { query: resourceQuery(q) } }))}
       remove={(r) =>
         ok(() => api.DELETE('/api/v1/load-balancers/{loadBalancerId}', { params: { path: { loadBalancerId: r.id } } }))
       }
@@ -203,9 +202,8 @@ function FirewallPolicies() {
     <ResourceTab
       id="fw"
       label={t('lb.firewalls')}
-      load={(q) =>
-        ok(() => api.GET('/api/v1/firewall-policies', { params: { query: { limit: q.limit, offset: q.offset } } }))
-      }
+      filterable
+      load={(q) => ok(() => api.GET('/api/v1/firewall-policies', { params: { query: resourceQuery(q) } }))}
       remove={(r) =>
         ok(() => api.DELETE('/api/v1/firewall-policies/{policyId}', { params: { path: { policyId: r.id } } }))
       }

@@ -10,7 +10,7 @@ import { useAct } from '../../components/feedback';
 import { PagedTable } from '../../components/PagedTable';
 import { Status, when } from '../../components/Status';
 import { useAsync } from '../../components/use-async';
-import { resourceStatuses } from './Instances';
+import { resourceQuery, resourceStatuses } from '../../components/ResourceTab';
 
 type Resource = Schemas['OperateResource'];
 
@@ -41,6 +41,7 @@ function VolumeList() {
         version={version}
         refreshMs={4_000}
         filters={[
+          { name: 'name', label: t('common.name') },
           {
             name: 'status',
             label: t('common.status'),
@@ -61,19 +62,7 @@ function VolumeList() {
             />
           )
         }
-        load={(q) =>
-          ok(() =>
-            api.GET('/api/v1/volumes', {
-              params: {
-                query: {
-                  limit: q.limit,
-                  offset: q.offset,
-                  status: q.status as (typeof resourceStatuses)[number] | undefined,
-                },
-              },
-            }),
-          )
-        }
+        load={(q) => ok(() => api.GET('/api/v1/volumes', { params: { query: resourceQuery(q) } }))}
         columns={[
           { title: t('common.name'), dataIndex: 'name' },
           { title: t('common.status'), render: (_, v) => <Status value={v.status} /> },
@@ -195,9 +184,15 @@ function SnapshotList() {
       label={t('volume.snapshots')}
       rowKey="id"
       version={version}
-      load={(q) =>
-        ok(() => api.GET('/api/v1/volume-snapshots', { params: { query: { limit: q.limit, offset: q.offset } } }))
-      }
+      filters={[
+        { name: 'name', label: t('common.name') },
+        {
+          name: 'status',
+          label: t('common.status'),
+          options: resourceStatuses.map((s) => ({ value: s, label: t(`status.${s}`) })),
+        },
+      ]}
+      load={(q) => ok(() => api.GET('/api/v1/volume-snapshots', { params: { query: resourceQuery(q) } }))}
       columns={[
         { title: t('common.name'), dataIndex: 'name' },
         { title: t('common.status'), render: (_, v) => <Status value={v.status} /> },
