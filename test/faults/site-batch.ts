@@ -93,6 +93,7 @@ export async function runSiteBatch(fr: FaultRig, opts: SiteBatchOptions): Promis
   const tag = randomBytes(3).toString('hex');
   const names = Array.from({ length: opts.sites }, (_, i) => `f${tag}-${i}`);
   const orphansBefore = await orphansOnHost(fr);
+  const errorsBefore = fr.apiErrors().length;
 
   const t1 = Date.now();
   const undo = opts.around?.();
@@ -159,8 +160,11 @@ export async function runSiteBatch(fr: FaultRig, opts: SiteBatchOptions): Promis
     const held = onHost(s);
     const any = held.some(Boolean);
     const ready = s.status === 'ready' || s.status === 'live';
-    if (ready && order?.status === 'delivered' && held.every(Boolean) && listening.get(s.id)) completed++;
-    else if (ready) {
+    if (ready && order?.status === 'delivered' && held.every(Boolean) && listening.get(s.id)) {
+      completed++;
+      // Built although the request was answered with an error (or cut): the user was told it failed.
+      if (!accepted.has(s.id)) req.why('site built although its request was refused or cut');
+    } else if (ready) {
       contradicted++;
       req.why(
         listening.get(s.id)
@@ -205,6 +209,7 @@ export async function runSiteBatch(fr: FaultRig, opts: SiteBatchOptions): Promis
   if (orphans.length) req.why(`parts on the host of no site row: ${orphans.join(', ')}`);
   duplicated += orphans.length;
   notes.push(...req.notes());
+  for (const e of new Set(fr.apiErrors().slice(errorsBefore))) notes.push(`API logged ${e}`);
   const counted = await measureOrders(fr, user.tenantId, 0);
   if (counted.driftBy.length) notes.push(`quota drift: ${counted.driftBy.join(', ')}`);
   const run = Math.max(names.length, rows.length);
