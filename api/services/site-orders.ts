@@ -1,5 +1,6 @@
+import { randomUUID } from 'node:crypto';
 import type { EntityManager } from '@mikro-orm/core';
-import { AppEnvironment, Order, Site, SiteHost } from '../../domain/entities';
+import { AppEnvironment, Order, OrderItem, Site, SiteHost } from '../../domain/entities';
 import { defaultAppEnvironmentName } from '../../domain/sites/app-environments';
 import { freeSlot, placeSite, SitePoolFullError, type HostLoad } from '../../domain/sites/placement';
 import { settleReservation } from '../../activities/db/quota-store';
@@ -104,6 +105,34 @@ export async function siteEnvironment(
   return env;
 }
 
+/** The host a site of `diskMb` goes on, or the 409 of a full pool. */
+function placeOrRefuse(loads: Array<{ load: HostLoad }>, diskMb: number): HostLoad {
+  try {
+    return placeSite(
+      loads.map((l) => l.load),
+      diskMb,
+    );
+  } catch (e) {
+    if (e instanceof SitePoolFullError)
+      throw new ApiError(409, 'site_pool_full', e.message, { diskMb: e.diskMb, hosts: e.hosts });
+    throw e;
+  }
+}
+
+/** A stored site order whose site could not be placed: its quota released and the order withdrawn (failed if it cannot be deleted). */
+async function withdrawOrder(c: Ctx, orderId: string): Promise<void> {
+  const deps = c.get('deps');
+  const em = c.get('em').fork();
+  try {
+    await settleReservation(deps.orm, orderId, 'release');
+    await em.nativeDelete(OrderItem, { orderId });
+    await em.nativeDelete(Order, { id: orderId });
+  } catch {
+    // The database is away: the order, without a workflow, is failed by the order reconciler (releasing its quota).
+    await em.nativeUpdate(Order, { id: orderId }, { status: 'failed', closedAt: new Date() }).catch(() => undefined);
+  }
+}
+
 /**
  * A tenant's site order: the site is placed on the shared host with the most free room (a full pool is a
  * 409 naming it), recorded with the app environment version it runs (its PHP version is the template's), and ordered through the order approval flow with the catalog's site product.
@@ -119,71 +148,66 @@ export async function orderSite(
   const environment = await siteEnvironment(em, body);
   if (await em.findOne(Site, { name: body.name, status: { $ne: 'removed' } }))
     throw conflict(`site name ${body.name} is taken`);
-  const site = await placeLocked(() =>
-    em.transactional(async (tx) => {
-      // The first statement writes: the hosts' rows are locked (MySQL) or the database's write lock held (SQLite)
-      // before their loads are read, so concurrent orders (of any API process) place one after another.
-      await tx.nativeUpdate(SiteHost, { status: 'active' }, { updatedAt: new Date() });
-      const loads = await hostLoads(tx);
-      let placed: HostLoad;
-      try {
-        placed = placeSite(
-          loads.map((l) => l.load),
-          body.diskMb,
-        );
-      } catch (e) {
-        if (e instanceof SitePoolFullError)
-          throw new ApiError(409, 'site_pool_full', e.message, { diskMb: e.diskMb, hosts: e.hosts });
-        throw e;
-      }
-      // The lowest slot no site holding room holds; a freed row that still carries it moves to a negative slot of its own.
-      const slot = freeSlot(loads.find((l) => l.load.id === placed.id)!.slots);
-      const rows = await tx.find(Site, { hostId: placed.id }, { fields: ['slot'] });
-      const low = Math.min(0, ...rows.map((s) => s.slot)) - 1;
-      await tx.nativeUpdate(Site, { hostId: placed.id, slot }, { slot: low });
-      return tx.create(Site, {
-        tenantId: who.tenantId,
+  // A full pool is told at once, before an order is stored (the placement below decides, under its lock).
+  placeOrRefuse(await hostLoads(em), body.diskMb);
+  // The order is stored before the site, which is written with its order: an API dying in between leaves an order without
+  // a workflow (the order reconciler fails it, releasing its quota) and no site; a site stored first held its room and
+  // name for ever with no order to end it (the fault campaign's API kills and MariaDB restarts found one).
+  const siteId = randomUUID();
+  const submitted = await submitOrder(
+    em,
+    deps.orm,
+    deps.config,
+    who,
+    [
+      {
+        kind: 'site',
         name: body.name,
-        hostname: `${body.name}.${settings.domain}`,
-        hostId: placed.id,
-        slot,
+        siteId,
         diskMb: body.diskMb,
         phpVersion: environment.phpVersion,
-        environmentId: environment.id,
-        environmentVersion: environment.version,
-        status: 'ordered',
-        releases: [],
-        createdAt: new Date(),
-        updatedAt: new Date(),
-      });
-    }),
+        database: body.database,
+      },
+    ],
+    body.note,
   );
-  let submitted;
+  let site: Site;
   try {
-    submitted = await submitOrder(
-      em,
-      deps.orm,
-      deps.config,
-      who,
-      [
-        {
-          kind: 'site',
+    site = await placeLocked(() =>
+      em.transactional(async (tx) => {
+        // The first statement writes: the hosts' rows are locked (MySQL) or the database's write lock held (SQLite)
+        // before their loads are read, so concurrent orders (of any API process) place one after another.
+        await tx.nativeUpdate(SiteHost, { status: 'active' }, { updatedAt: new Date() });
+        const loads = await hostLoads(tx);
+        const placed = placeOrRefuse(loads, body.diskMb);
+        // The lowest slot no site holding room holds; a freed row that still carries it moves to a negative slot of its own.
+        const slot = freeSlot(loads.find((l) => l.load.id === placed.id)!.slots);
+        const rows = await tx.find(Site, { hostId: placed.id }, { fields: ['slot'] });
+        const low = Math.min(0, ...rows.map((s) => s.slot)) - 1;
+        await tx.nativeUpdate(Site, { hostId: placed.id, slot }, { slot: low });
+        return tx.create(Site, {
+          id: siteId,
+          tenantId: who.tenantId,
+          orderId: submitted.order.id,
           name: body.name,
-          siteId: site.id,
+          hostname: `${body.name}.${settings.domain}`,
+          hostId: placed.id,
+          slot,
           diskMb: body.diskMb,
           phpVersion: environment.phpVersion,
-          database: body.database,
-        },
-      ],
-      body.note,
+          environmentId: environment.id,
+          environmentVersion: environment.version,
+          status: 'ordered',
+          releases: [],
+          createdAt: new Date(),
+          updatedAt: new Date(),
+        });
+      }),
     );
   } catch (e) {
-    em.remove(site);
-    await em.flush();
+    await withdrawOrder(c, submitted.order.id);
     throw e;
   }
-  site.orderId = submitted.order.id;
-  await em.flush();
   try {
     await deps.temporal.workflow.start(orderWorkflow, {
       workflowId: orderWorkflowId(submitted.order.id),
