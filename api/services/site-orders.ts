@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import type { EntityManager } from '@mikro-orm/core';
+import { UniqueConstraintViolationException, type EntityManager } from '@mikro-orm/core';
 import { AppEnvironment, Order, OrderItem, Site, SiteHost } from '../../domain/entities';
 import { defaultAppEnvironmentName } from '../../domain/sites/app-environments';
 import { freeSlot, placeSite, SitePoolFullError, type HostLoad } from '../../domain/sites/placement';
@@ -119,17 +119,25 @@ function placeOrRefuse(loads: Array<{ load: HostLoad }>, diskMb: number): HostLo
   }
 }
 
-/** A stored site order whose site could not be placed: its quota released and the order withdrawn (failed if it cannot be deleted). */
-async function withdrawOrder(c: Ctx, orderId: string): Promise<void> {
+/**
+ * A stored site order whose site could not be placed: its quota released and the order deleted where the placement
+ * surely stored nothing (a full pool, a taken name), failed otherwise (a site whose commit was lost in the database's
+ * failure may exist: a failed order frees its room, and its tenant can delete it).
+ */
+async function withdrawOrder(c: Ctx, orderId: string, noSite: boolean, cause: unknown): Promise<void> {
   const deps = c.get('deps');
   const em = c.get('em').fork();
   try {
     await settleReservation(deps.orm, orderId, 'release');
-    await em.nativeDelete(OrderItem, { orderId });
-    await em.nativeDelete(Order, { id: orderId });
+    if (noSite) {
+      await em.nativeDelete(OrderItem, { orderId });
+      await em.nativeDelete(Order, { id: orderId });
+    } else {
+      const failure = { step: 'site placement', message: `the site could not be placed: ${(cause as Error).message}` };
+      await em.nativeUpdate(Order, { id: orderId }, { status: 'failed', failure, closedAt: new Date() });
+    }
   } catch {
     // The database is away: the order, without a workflow, is failed by the order reconciler (releasing its quota).
-    await em.nativeUpdate(Order, { id: orderId }, { status: 'failed', closedAt: new Date() }).catch(() => undefined);
   }
 }
 
@@ -205,7 +213,12 @@ export async function orderSite(
       }),
     );
   } catch (e) {
-    await withdrawOrder(c, submitted.order.id);
+    await withdrawOrder(
+      c,
+      submitted.order.id,
+      e instanceof ApiError || e instanceof UniqueConstraintViolationException,
+      e,
+    );
     throw e;
   }
   try {
