@@ -1,7 +1,7 @@
 import { Context } from '@temporalio/activity';
 import { ApplicationFailure } from '@temporalio/common';
 import type { Orm } from '../../domain/db/orm';
-import { Site, TenantDatabase } from '../../domain/entities';
+import { AppEnvironment, Site, TenantDatabase } from '../../domain/entities';
 import { defaultHealthCheckIntervalMs, healthProblem, type HealthExpectation } from '../../domain/sites/health';
 import { pruneReleases } from '../../domain/sites/releases';
 import { httpGet } from './health-check';
@@ -55,13 +55,18 @@ export function createSiteActivities(orm: Orm, settings: SitesSettings | undefin
       await em.flush();
       try {
         const layout = await agent.createSite(space, database ? databaseEnv(database) : {});
-        // Its FTP account (where the host serves FTP): the tenant sets or draws its password through the API. A site
-        // whose account cannot be made is still built, without FTP (GET /sites/{id}/ftp answers 404).
-        // A host that does not answer is retried (below) like the rest of the setup: the retry finds the sealed password.
-        await ensureSiteFtp(em, agent, site, host).catch((e: unknown) => {
-          if (isHostUnreachable(e)) throw e;
-          console.warn(`sites: site ${site.id} is set up without FTP: ${(e as Error).message}`);
-        });
+        // Its FTP account (where the host serves FTP and its app environment has FTP): the tenant sets or draws its
+        // password through the API. A site whose account cannot be made is still built, without FTP (GET /sites/{id}/ftp
+        // answers 404). A host that does not answer is retried (below) like the rest of the setup: the retry finds the
+        // sealed password.
+        const environment = site.environmentId
+          ? await em.findOne(AppEnvironment, { id: site.environmentId }, { fields: ['ftp'] })
+          : null;
+        if (environment?.ftp !== false)
+          await ensureSiteFtp(em, agent, site, host).catch((e: unknown) => {
+            if (isHostUnreachable(e)) throw e;
+            console.warn(`sites: site ${site.id} is set up without FTP: ${(e as Error).message}`);
+          });
         site.systemUser = layout.user;
         site.status = 'ready';
         site.failure = null;

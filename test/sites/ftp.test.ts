@@ -29,9 +29,15 @@ const sites: Array<{ id: string; hostname: string; token: string }> = [];
 let ftpBroken = false;
 /** The next this many FTP account calls find the host not answering (as the SSH driver reports it). */
 let ftpUnreachable = 0;
+/** FTP account calls the host agent was asked for. */
+let ftpAccountCalls = 0;
 
-async function orderSite(token: string, name: string): Promise<{ id: string; hostname: string; token: string }> {
-  const ordered = await platform.call('POST', '/api/v1/sites', { token, body: { name, diskMb: 5 } });
+async function orderSite(
+  token: string,
+  name: string,
+  extra: Record<string, unknown> = {},
+): Promise<{ id: string; hostname: string; token: string }> {
+  const ordered = await platform.call('POST', '/api/v1/sites', { token, body: { name, diskMb: 5, ...extra } });
   expect(ordered.status).toBe(201);
   await eventually(
     () => platform.call('GET', `/api/v1/orders/${ordered.body.orderId}`, { token: admin }),
@@ -86,6 +92,7 @@ beforeAll(async () => {
       forHost: () =>
         new Proxy(agent, {
           get(target, prop) {
+            if (prop === 'ensureFtpAccount') ftpAccountCalls++;
             if (prop === 'ensureFtpAccount' && ftpUnreachable > 0)
               return () => {
                 ftpUnreachable--;
@@ -338,6 +345,23 @@ describeRoot('FTP access to a site', () => {
     });
     expect((await platform.call('GET', `/api/v1/sites/${c.id}/ftp`, { token: c.token })).status).toBe(404);
     expect((await platform.call('POST', `/api/v1/sites/${c.id}/ftp/password`, { token: c.token })).status).toBe(404);
+  });
+
+  it('a site of an app environment without FTP is built without an FTP account', async () => {
+    const env = await platform.call('POST', '/api/v1/app-environments', {
+      token: admin,
+      body: { name: 'no-ftp', phpVersion: '8.2', ftp: false },
+    });
+    expect(env.status).toBe(201);
+    const calls = ftpAccountCalls;
+    const d = await orderSite(a.token, 'ftp-none', { environmentId: env.body.id });
+    expect(ftpAccountCalls).toBe(calls);
+    expect((await platform.call('GET', `/api/v1/sites/${d.id}`, { token: d.token })).body).toMatchObject({
+      status: 'ready',
+      environment: { id: env.body.id, name: 'no-ftp', version: 1 },
+    });
+    expect((await platform.call('GET', `/api/v1/sites/${d.id}/ftp`, { token: d.token })).status).toBe(404);
+    await expect(ftpLogin(siteKey(d.id), 'any-password-at-all')).rejects.toBeInstanceOf(FtpError);
   });
 
   it('a setup whose host does not answer the FTP account is retried: the site is ready with its account', async () => {
