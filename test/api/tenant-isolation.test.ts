@@ -8,8 +8,8 @@ import { startTestPlatform, strongPassword, type TestPlatform } from '../support
  * be read or changed. Ids of A's objects are harvested from every list route A's own admin can read,
  * so routes added later are covered as soon as A owns something they serve.
  */
-/** List routes whose items belong to nobody in particular. */
-const sharedCollections = ['/api/v1/catalog/products'];
+/** List routes whose items belong to nobody in particular (the catalog, the operators' app environment templates). */
+const sharedCollections = ['/api/v1/catalog/products', '/api/v1/app-environments'];
 
 describe('tenant isolation over the whole contract', () => {
   let p: TestPlatform;
