@@ -1,7 +1,13 @@
 import { z } from 'zod';
 
-/** A "part of the name" query parameter: trimmed, 1 to 120 characters (`?name=` alone is a 422). */
-export const namePart = z.string().trim().min(1).max(120);
+/** A "part of the name" query parameter: trimmed, 1 to 120 characters without control characters (`?name=` alone is a 422). */
+export const namePart = z
+  .string()
+  .trim()
+  .min(1)
+  .max(120)
+  // A NUL or other control character names nothing and breaks the database's LIKE: 422, not 500.
+  .regex(/^[^\p{Cc}]*$/u, 'no control characters');
 
 /**
  * The LIKE condition matching names that contain `part`, in any case (SQLite's LIKE and MariaDB's
