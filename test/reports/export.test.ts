@@ -230,9 +230,11 @@ describe('report exports: XLSX and CSV written by the report workflow, downloade
         adjustmentTotal: -1.5,
       });
       em.persist(bill);
-      for (const [kind, amount, runId] of [
-        ['usage', 48, ''],
-        ['adjustment', -1.5, 'backfill-1'],
+      // The lines are read in the order they were written: the usage line at the period's close, the backfill's after it
+      // (made in one millisecond, their order would fall to their random ids).
+      for (const [kind, amount, runId, createdAt] of [
+        ['usage', 48, '', new Date(Date.UTC(2026, 1, 1))],
+        ['adjustment', -1.5, 'backfill-1', new Date(Date.UTC(2026, 1, 2))],
       ] as const)
         em.persist(
           Object.assign(new BillLine(), {
@@ -248,6 +250,7 @@ describe('report exports: XLSX and CSV written by the report workflow, downloade
             unitPrice: kind === 'usage' ? 0.5 : null,
             amount,
             runId,
+            createdAt,
           }),
         );
     }
