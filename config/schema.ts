@@ -233,6 +233,12 @@ export const configSchema = z.object({
   /** The launcher's own shared host (driver local, 127.0.0.1): sites it holds, and MB of code space it hands out. */
   SITES_LOCAL_HOST_SITES: z.coerce.number().int().min(1).max(10_000).default(50),
   SITES_LOCAL_HOST_DISK_MB: z.coerce.number().int().min(1).default(10_240),
+  /** The sites' front door (the embedded default's public names): an nginx of its own on this loopback port. */
+  SITES_FRONT_DOOR_PORT: port.default(8481),
+  /** Production's DNS provider API (PUT/GET/DELETE <url>/records/<hostname>); when set, the front door is not used. */
+  SITES_DNS_API_URL: z.string().url().optional(),
+  /** Bearer token of SITES_DNS_API_URL. */
+  SITES_DNS_API_TOKEN: z.string().min(1).optional(),
 });
 
 export type RawConfig = z.infer<typeof configSchema>;

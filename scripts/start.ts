@@ -30,11 +30,16 @@ import { dbServiceServerInstalled, startEmbeddedDbService } from './lib/embedded
 import { embeddedDbServiceDir } from '../activities/dbservice/settings';
 import { ensureLocalSiteHost, sitesStackInstalled, startEmbeddedSitesStack } from './lib/embedded-sites';
 import type { HostAgent } from '../activities/sites/agent';
+import { localFrontDoor } from '../activities/sites/front-door-settings';
+import type { LocalFrontDoor } from '../activities/sites/front-door';
+import { localSitesRoot } from '../activities/sites/settings';
 
 const root = path.resolve(__dirname, '..');
 
 let sinks: EmbeddedSinks | undefined;
 let sitesStack: HostAgent | undefined;
+/** The sites' front door: a worker starts it on a migration's first cut-over; it stops with the platform. */
+let frontDoor: LocalFrontDoor | undefined;
 let pidFiles: PidFiles | undefined;
 let stopping = false;
 
@@ -53,6 +58,7 @@ async function shutdown(code: number, reason?: string): Promise<void> {
   console.log(reason ? `\n${reason}; stopping the platform...` : '\nstopping...');
   await supervisor.stopAll();
   await sitesStack?.stop().catch(() => undefined);
+  await frontDoor?.stop().catch(() => undefined);
   await sinks?.close();
   pidFiles?.clear();
   if (reason) console.error(`CMP stopped: ${reason}`);
@@ -155,6 +161,7 @@ async function main(): Promise<void> {
 
   // Shared web hosting on this machine: its nginx and php-fpm on loopback, registered below as the shared host `local`.
   let sitesLine: string | undefined;
+  if (cfg.SITES_LOCAL_AGENT && !cfg.SITES_DNS_API_URL) frontDoor = localFrontDoor(cfg, localSitesRoot(cfg));
   if (cfg.SITES_LOCAL_AGENT && sitesStackInstalled()) {
     try {
       const stack = await startEmbeddedSitesStack(cfg);

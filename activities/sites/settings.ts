@@ -2,6 +2,8 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import type { Config } from '../../config';
 import type { SiteAgents } from './agent';
+import type { SiteNameRouter } from './front-door';
+import { frontDoorFromConfig } from './front-door-settings';
 import { LocalHostAgent } from './local-agent';
 import { SshHostAgent } from './ssh-agent';
 
@@ -16,6 +18,8 @@ export interface SitesSettings {
   keepReleases: number;
   /** Interval of a live site's periodic health check (default 5 minutes). */
   healthCheckIntervalMs?: number;
+  /** Where sites' public names point (a migration's cut-over): the front-door nginx, or the DNS provider's API. */
+  frontDoor?: SiteNameRouter;
 }
 
 /** `first-last` as a port range. */
@@ -82,5 +86,6 @@ export function sitesSettingsFromConfig(cfg: Config): SitesSettings | undefined 
     packageLimitBytes: cfg.SITES_PACKAGE_LIMIT_BYTES,
     keepReleases: cfg.SITES_KEEP_RELEASES,
     healthCheckIntervalMs: cfg.SITES_HEALTH_CHECK_SECONDS * 1000,
+    frontDoor: frontDoorFromConfig(cfg, localSitesRoot(cfg)),
   };
 }

@@ -5,7 +5,13 @@ const dir = path.resolve(__dirname, '..', '..', 'config', 'site-templates');
 const cache = new Map<string, string>();
 
 export type SiteTemplate =
-  'nginx-main.conf' | 'nginx-vhost.conf' | 'apache-vhost.conf' | 'php-fpm-main.conf' | 'php-fpm-pool.conf';
+  | 'nginx-main.conf'
+  | 'nginx-vhost.conf'
+  | 'apache-vhost.conf'
+  | 'php-fpm-main.conf'
+  | 'php-fpm-pool.conf'
+  | 'front-door-main.conf'
+  | 'front-door-route.conf';
 
 /** A template of config/site-templates with every `{{name}}` replaced; a name without a value is an error. */
 export function renderTemplate(name: SiteTemplate, values: Record<string, string | number>): string {
