@@ -15,6 +15,7 @@ import {
 } from './service';
 
 export type { DatabaseCredentials } from './service';
+import { copyTenantDatabase, DatabaseCopyRefused } from './copy';
 
 /** Progress written to the record at most once a second (and heartbeated every time). */
 function throttled(write: (bytes: number) => Promise<void>): {
@@ -81,6 +82,28 @@ export function createDbServiceActivities(orm: Orm, settings?: DbServiceSettings
     /** The stored credentials of one of the tenant's databases (a site's configuration rendered again). */
     async databaseCredentials(input: { tenantId: string; databaseId: string }): Promise<DatabaseCredentials> {
       return credentialsOf(await findDb(input.tenantId, input.databaseId), required(settings));
+    },
+
+    /**
+     * Tenant `tenantId`'s database `fromName` copied into its database `toName` (mysqldump streamed into mysql; the
+     * tables of `to` replaced, so a rerun ends the same). Either name not the tenant's fails at once.
+     */
+    async copyDatabase(input: { tenantId: string; fromName: string; toName: string }): Promise<{ bytes: number }> {
+      const s = required(settings);
+      let bytes = 0;
+      let beat = 0;
+      try {
+        await copyTenantDatabase(orm.em.fork(), s, input, (n) => {
+          bytes = n;
+          if (Date.now() - beat < 1000) return;
+          beat = Date.now();
+          Context.current().heartbeat({ bytes });
+        });
+        return { bytes };
+      } catch (e) {
+        if (e instanceof DatabaseCopyRefused) throw ApplicationFailure.nonRetryable(e.message, 'CopyRefused');
+        throw asFailure(e);
+      }
     },
 
     /** Drops the database (by id or name), its account and its backups; one already gone is fine. */

@@ -70,6 +70,37 @@ function waitExit(proc: ReturnType<typeof spawn>, what: string, stderr: () => st
   });
 }
 
+/** `mysqldump` of one database (consistent without locking, with its routines and triggers) on its stdout. */
+function spawnDump(cnf: string, name: string) {
+  const proc = spawn(
+    binary(['mariadb-dump', 'mysqldump']),
+    [
+      `--defaults-extra-file=${cnf}`,
+      '--single-transaction',
+      '--routines',
+      '--triggers',
+      '--no-tablespaces',
+      '--skip-lock-tables',
+      '--',
+      name,
+    ],
+    { stdio: ['ignore', 'pipe', 'pipe'] },
+  );
+  let err = '';
+  proc.stderr!.on('data', (d) => (err = (err + String(d)).slice(-4000)));
+  return { proc, exited: waitExit(proc, 'mysqldump', () => err) };
+}
+
+/** The `mysql` client loading its stdin into one database. */
+function spawnLoad(cnf: string, name: string) {
+  const proc = spawn(binary(['mariadb', 'mysql']), [`--defaults-extra-file=${cnf}`, `--database=${name}`], {
+    stdio: ['pipe', 'ignore', 'pipe'],
+  });
+  let err = '';
+  proc.stderr!.on('data', (d) => (err = (err + String(d)).slice(-4000)));
+  return { proc, exited: waitExit(proc, 'mysql', () => err) };
+}
+
 /**
  * `mysqldump` of one database, gzipped into `file` (written beside it first, then renamed: a file that
  * exists is whole). `progress` is told the compressed bytes written so far. Answers the file's size.
@@ -83,23 +114,7 @@ export async function dumpDatabase(
   const name = assertPhysicalDatabase(dbName);
   const part = `${file}.part`;
   await withOptionFile(a, async (cnf) => {
-    const proc = spawn(
-      binary(['mariadb-dump', 'mysqldump']),
-      [
-        `--defaults-extra-file=${cnf}`,
-        '--single-transaction',
-        '--routines',
-        '--triggers',
-        '--no-tablespaces',
-        '--skip-lock-tables',
-        '--',
-        name,
-      ],
-      { stdio: ['ignore', 'pipe', 'pipe'] },
-    );
-    let err = '';
-    proc.stderr!.on('data', (d) => (err = (err + String(d)).slice(-4000)));
-    const exited = waitExit(proc, 'mysqldump', () => err);
+    const { proc, exited } = spawnDump(cnf, name);
     try {
       await Promise.all([pipeline(proc.stdout!, createGzip(), counter(progress), createWriteStream(part)), exited]);
     } catch (e) {
@@ -121,16 +136,36 @@ export async function loadDump(
 ): Promise<void> {
   const name = assertPhysicalDatabase(dbName);
   await withOptionFile(a, async (cnf) => {
-    const proc = spawn(binary(['mariadb', 'mysql']), [`--defaults-extra-file=${cnf}`, `--database=${name}`], {
-      stdio: ['pipe', 'ignore', 'pipe'],
-    });
-    let err = '';
-    proc.stderr!.on('data', (d) => (err = (err + String(d)).slice(-4000)));
-    const exited = waitExit(proc, 'mysql', () => err);
+    const { proc, exited } = spawnLoad(cnf, name);
     try {
       await Promise.all([pipeline(createReadStream(file), counter(progress), createGunzip(), proc.stdin!), exited]);
     } catch (e) {
       proc.kill('SIGKILL');
+      throw e;
+    }
+  });
+}
+
+/**
+ * `mysqldump` of database `from` streamed into `mysql` on database `to` (same server, no file in between); `progress`
+ * is told the bytes copied so far. `to` should be empty (the dump drops and makes each of its tables again).
+ */
+export async function copyDatabaseData(
+  a: AdminAccount,
+  from: string,
+  to: string,
+  progress: (bytes: number) => void = () => undefined,
+): Promise<void> {
+  const source = assertPhysicalDatabase(from);
+  const target = assertPhysicalDatabase(to);
+  await withOptionFile(a, async (cnf) => {
+    const dump = spawnDump(cnf, source);
+    const load = spawnLoad(cnf, target);
+    try {
+      await Promise.all([pipeline(dump.proc.stdout!, counter(progress), load.proc.stdin!), dump.exited, load.exited]);
+    } catch (e) {
+      dump.proc.kill('SIGKILL');
+      load.proc.kill('SIGKILL');
       throw e;
     }
   });
