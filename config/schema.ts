@@ -220,6 +220,13 @@ export const configSchema = z.object({
   SITES_SSH_HOST_KEYS: z.string().default(''),
   /** The host agent's command on an SSH host (activities/sites/agent-cli.ts with its settings file there). */
   SITES_SSH_AGENT_COMMAND: z.string().min(1).optional(),
+  /**
+   * The web servers of dedicated sites: `local` (embedded default) runs each member's nginx and php-fpm on this machine at
+   * the server's data-plane loopback address; `ssh` drives the agent command on each server (SITES_SSH_*) at its fixed IP.
+   */
+  SITES_MEMBER_DRIVER: z.enum(['local', 'ssh']).default('local'),
+  /** Port a dedicated site's web servers serve on (the load balancer pool's member port). */
+  SITES_MEMBER_HTTP_PORT: port.default(8490),
   /** Sites are served as <name>.<SITES_DOMAIN> (*.localhost resolves to loopback in browsers). */
   SITES_DOMAIN: z
     .string()

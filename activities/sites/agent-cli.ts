@@ -1,5 +1,5 @@
-import { createWriteStream } from 'node:fs';
-import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { createReadStream, createWriteStream } from 'node:fs';
+import { mkdtemp, readFile, rm, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { pipeline } from 'node:stream/promises';
@@ -17,6 +17,7 @@ export interface AgentRequest {
     | 'activateRelease'
     | 'deactivateRelease'
     | 'removeRelease'
+    | 'exportRelease'
     | 'ensureFtpAccount'
     | 'removeSite'
     | 'stop';
@@ -27,7 +28,7 @@ export interface AgentRequest {
   password?: string;
 }
 
-/** Its answer (one line of standard output). */
+/** Its answer (one line of standard output; for exportRelease the archive's bytes follow it). */
 export type AgentAnswer =
   { ok: true; result: unknown } | { ok: false; error: string; quota?: { neededBytes: number; freeBytes: number } };
 
@@ -69,6 +70,9 @@ async function perform(agent: HostAgent, req: AgentRequest, file: string): Promi
       return agent.deactivateRelease(space());
     case 'removeRelease':
       return agent.removeRelease(space(), req.number!);
+    case 'exportRelease':
+      await agent.exportRelease(space(), req.number!, `${file}.export`);
+      return { bytes: (await stat(`${file}.export`)).size };
     case 'ensureFtpAccount':
       return agent.ensureFtpAccount(space(), req.password!);
     case 'removeSite':
@@ -91,19 +95,25 @@ async function main(): Promise<void> {
   const settings = JSON.parse(await readFile(settingsFile, 'utf8')) as LocalAgentSettings;
   const agent = new LocalHostAgent({ ...settings, detach: true });
   const dir = await mkdtemp(path.join(tmpdir(), 'cmp-agent-'));
+  const file = path.join(dir, 'package');
   let answer: AgentAnswer;
+  let exported = false;
   try {
-    const req = await readRequest(path.join(dir, 'package'));
-    answer = { ok: true, result: (await perform(agent, req, path.join(dir, 'package'))) ?? null };
-  } catch (e) {
-    answer =
-      e instanceof SiteQuotaError
-        ? { ok: false, error: e.message, quota: { neededBytes: e.neededBytes, freeBytes: e.freeBytes } }
-        : { ok: false, error: (e as Error).message };
+    try {
+      const req = await readRequest(file);
+      answer = { ok: true, result: (await perform(agent, req, file)) ?? null };
+      exported = req.op === 'exportRelease';
+    } catch (e) {
+      answer =
+        e instanceof SiteQuotaError
+          ? { ok: false, error: e.message, quota: { neededBytes: e.neededBytes, freeBytes: e.freeBytes } }
+          : { ok: false, error: (e as Error).message };
+    }
+    process.stdout.write(`${JSON.stringify(answer)}\n`);
+    if (exported) await pipeline(createReadStream(`${file}.export`), process.stdout, { end: false });
   } finally {
     await rm(dir, { recursive: true, force: true });
   }
-  process.stdout.write(`${JSON.stringify(answer)}\n`);
 }
 
 if (require.main === module)

@@ -71,6 +71,8 @@ export interface HostAgent {
   /** Removes `current` (nginx then serves none of the site's releases: 404); answers the release it pointed at. Idempotent. */
   deactivateRelease(space: SiteSpace): Promise<number | null>;
   removeRelease(space: SiteSpace, number: number): Promise<void>;
+  /** Release `number`'s files as a tar.gz at local path `toFile` (what unpackRelease takes again). */
+  exportRelease(space: SiteSpace, number: number, toFile: string): Promise<void>;
   /**
    * The site's FTP account (a pure-ftpd virtual user chrooted to its code space, files owned by the site's user,
    * quota its disk size) with this password; idempotent. Null where the host serves no FTP.
@@ -84,5 +86,11 @@ export interface HostAgent {
 
 /** The agent of each registered host, by the host's driver. */
 export interface SiteAgents {
-  forHost(host: { id: string; driver: string; address: string }): HostAgent;
+  forHost(host: {
+    id: string;
+    driver: string;
+    address: string;
+    /** A `dedicated` host's members and listener port. */
+    members?: { servers: Array<{ serverId: string; agentAddress: string }>; port: number } | null;
+  }): HostAgent;
 }

@@ -108,6 +108,7 @@ export function renderDedicatedUserData(input: DedicatedUserDataInput): string {
     siteRoot: root,
     listen: env.webServer === 'apache' ? '*:80' : '80',
     fpmPort,
+    fpmAddress: '127.0.0.1',
     pool: 'site',
     userLines: 'user = site\ngroup = site',
     envLines,

@@ -1,6 +1,9 @@
 import { request } from 'node:http';
 
-/** GET http://address:port/path with the site's Host header; the body is read up to 64 KiB. */
+/**
+ * GET http://address:port/path with the site's Host header; the body is read up to 64 KiB. A connection of its own
+ * each time (no keep-alive): through a load balancer each check takes its own way to a member.
+ */
 export function httpGet(
   address: string,
   port: number,
@@ -10,7 +13,7 @@ export function httpGet(
 ): Promise<{ status: number; body: string }> {
   return new Promise((resolve, reject) => {
     const req = request(
-      { host: address, port, path: urlPath, headers: { host: hostname }, timeout: timeoutMs },
+      { host: address, port, path: urlPath, headers: { host: hostname }, timeout: timeoutMs, agent: false },
       (res) => {
         let body = '';
         res.setEncoding('utf8');

@@ -107,12 +107,20 @@ export class LocalHostAgent implements HostAgent {
     return next;
   }
 
-  ensureStack(): Promise<{ httpPort: number }> {
+  /** Starts the stack once; a stack found dead since (its nginx or php-fpm gone) is started again. */
+  async ensureStack(): Promise<{ httpPort: number }> {
+    const started = this.starting;
+    if (started && (await started.then(() => this.stackAlive()))) return started;
+    if (this.starting === started) this.starting = null;
     this.starting ??= this.start().catch((e) => {
       this.starting = null;
       throw e;
     });
     return this.starting;
+  }
+
+  private async stackAlive(): Promise<boolean> {
+    return (await this.alive('nginx.pid')) && (await this.alive('php-fpm.pid'));
   }
 
   private async start(): Promise<{ httpPort: number }> {
@@ -148,11 +156,13 @@ export class LocalHostAgent implements HostAgent {
       await run(this.fpmBin(this.phpVersion), ['-t', '-y', this.p('php-fpm.conf')], { env: { ...process.env } });
       this.fpm = this.spawn(this.fpmBin(this.phpVersion), ['-F', '-y', this.p('php-fpm.conf')]);
       await this.waitPort(this.s.fpmBasePort, this.fpm);
+      await this.waitPidFile('php-fpm.pid');
     }
     if (!(await this.alive('nginx.pid'))) {
       await this.nginxTest();
       this.nginx = this.spawn(this.s.nginxBin ?? 'nginx', this.nginxArgs);
       await this.waitPort(this.s.httpPort, this.nginx);
+      await this.waitPidFile('nginx.pid');
     }
     if (this.ftpEnabled) await this.startFtp();
     return { httpPort: this.s.httpPort };
@@ -288,6 +298,14 @@ export class LocalHostAgent implements HostAgent {
     }
   }
 
+  /** A daemon listens a moment before it writes its pid file (what stackAlive reads). */
+  private async waitPidFile(pidFile: string): Promise<void> {
+    for (const deadline = Date.now() + 5000; !(await this.alive(pidFile));) {
+      if (Date.now() > deadline) throw new Error(`${pidFile} names no running process 5 s after the start`);
+      await new Promise((r) => setTimeout(r, 20));
+    }
+  }
+
   private async pidOf(pidFile: string): Promise<number> {
     return Number((await readFile(this.p('run', pidFile), 'utf8')).trim());
   }
@@ -376,6 +394,7 @@ export class LocalHostAgent implements HostAgent {
         siteRoot: root,
         listen: `${this.listen}:${this.s.httpPort}`,
         fpmPort,
+        fpmAddress: this.listen,
         pool: `site-${space.key}`,
         userLines: user ? `user = ${user}\ngroup = ${user}` : '',
         envLines: envLines(env),
@@ -459,6 +478,12 @@ export class LocalHostAgent implements HostAgent {
     const before = await readlink(current).catch(() => null);
     await rm(current, { force: true });
     return before ? Number(path.basename(before)) : null;
+  }
+
+  async exportRelease(space: SiteSpace, number: number, toFile: string): Promise<void> {
+    const dir = path.join(this.siteRoot(space), 'releases', pad(number));
+    if (!existsSync(dir)) throw new Error(`release ${number} of site ${space.siteId} is not on the host`);
+    await run('tar', ['-czf', toFile, '--owner=0', '--group=0', '--numeric-owner', '-C', dir, '.']);
   }
 
   async removeRelease(space: SiteSpace, number: number): Promise<void> {

@@ -1,10 +1,11 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import type { Config } from '../../config';
-import type { SiteAgents } from './agent';
+import type { HostAgent, SiteAgents } from './agent';
 import type { SiteNameRouter } from './front-door';
 import { frontDoorFromConfig } from './front-door-settings';
 import { LocalHostAgent } from './local-agent';
+import { DedicatedHostAgent } from './member-agent';
 import { SshHostAgent } from './ssh-agent';
 
 /** What the shared hosting tier needs beside the database: the hosts' agents and its limits. */
@@ -18,6 +19,10 @@ export interface SitesSettings {
   keepReleases: number;
   /** Interval of a live site's periodic health check (default 5 minutes). */
   healthCheckIntervalMs?: number;
+  /** How the web servers of dedicated sites are driven (SITES_MEMBER_DRIVER; set from the configuration, else local). */
+  memberDriver?: 'local' | 'ssh';
+  /** The port they serve on: the load balancer pool's member port (SITES_MEMBER_HTTP_PORT; set from the configuration). */
+  memberHttpPort?: number;
   /** Where sites' public names point (a migration's cut-over): the front-door nginx, or the DNS provider's API. */
   frontDoor?: SiteNameRouter;
 }
@@ -33,6 +38,9 @@ export const siteKey = (siteId: string) => `s${siteId.replace(/-/g, '').slice(0,
 
 /** The local agent's directory: its configs, pid files (`run/`), logs and every site's code space. */
 export const localSitesRoot = (cfg: Config) => path.resolve(cfg.SITES_DIR ?? path.join(cfg.dataDir, 'sites'));
+
+/** Where the local agent of a dedicated site's web server keeps its stack. */
+export const memberSitesRoot = (cfg: Config, serverId: string) => path.join(localSitesRoot(cfg), 'members', serverId);
 
 /** The agent of a host of the SSH driver (one connection per host, kept), from the SITES_SSH_* settings. */
 function sshAgentFor(cfg: Config, host: { id: string; address: string }, agents: Map<string, SshHostAgent>) {
@@ -67,10 +75,38 @@ export function sitesSettingsFromConfig(cfg: Config): SitesSettings | undefined 
   if (!cfg.SITES_LOCAL_AGENT) return undefined;
   let local: LocalHostAgent | undefined;
   const ssh = new Map<string, SshHostAgent>();
+  // A web server's agent, by server and address (kept while the server is a member of its site).
+  const members = new Map<string, HostAgent>();
+  const dedicated = new Map<string, { signature: string; agent: DedicatedHostAgent }>();
+  const memberKey = (m: { serverId: string; agentAddress: string }) => `${m.serverId}@${m.agentAddress}`;
+  const memberAgent = (m: { serverId: string; agentAddress: string }): HostAgent => {
+    let agent = members.get(memberKey(m));
+    if (agent) return agent;
+    agent =
+      cfg.SITES_MEMBER_DRIVER === 'ssh'
+        ? sshAgentFor(cfg, { id: `member-${memberKey(m)}`, address: m.agentAddress }, ssh)
+        : new LocalHostAgent({
+            root: memberSitesRoot(cfg, m.serverId),
+            listenAddress: m.agentAddress,
+            httpPort: cfg.SITES_MEMBER_HTTP_PORT,
+            fpmBasePort: cfg.SITES_FPM_BASE_PORT,
+          });
+    members.set(memberKey(m), agent);
+    return agent;
+  };
   return {
     agents: {
       forHost(host) {
         if (host.driver === 'ssh') return sshAgentFor(cfg, host, ssh);
+        if (host.driver === 'dedicated') {
+          if (!host.members?.servers.length) throw new Error(`host ${host.id}: a dedicated host without members`);
+          const signature = JSON.stringify([host.members.port, host.members.servers.map(memberKey)]);
+          const known = dedicated.get(host.id);
+          if (known?.signature === signature) return known.agent;
+          const agent = new DedicatedHostAgent(host.members.servers.map(memberAgent), host.members.port);
+          dedicated.set(host.id, { signature, agent });
+          return agent;
+        }
         if (host.driver !== 'local') throw new Error(`host ${host.id}: the ${host.driver} driver is not available`);
         local ??= new LocalHostAgent({
           root: localSitesRoot(cfg),
@@ -86,6 +122,8 @@ export function sitesSettingsFromConfig(cfg: Config): SitesSettings | undefined 
     packageLimitBytes: cfg.SITES_PACKAGE_LIMIT_BYTES,
     keepReleases: cfg.SITES_KEEP_RELEASES,
     healthCheckIntervalMs: cfg.SITES_HEALTH_CHECK_SECONDS * 1000,
+    memberDriver: cfg.SITES_MEMBER_DRIVER,
+    memberHttpPort: cfg.SITES_MEMBER_HTTP_PORT,
     frontDoor: frontDoorFromConfig(cfg, localSitesRoot(cfg)),
   };
 }

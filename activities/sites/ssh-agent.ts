@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
-import { createReadStream } from 'node:fs';
+import { createReadStream, createWriteStream, type WriteStream } from 'node:fs';
+import { stat } from 'node:fs/promises';
 import { Client, type ClientChannel, type ConnectConfig } from 'ssh2';
 import type { PackageFormat } from '../../domain/sites/archive-entries';
 import {
@@ -120,10 +121,11 @@ export class SshHostAgent implements HostAgent {
     return pending;
   }
 
-  private async call<T>(req: AgentRequest, file?: string): Promise<T> {
+  /** `file`: a package sent after the request; `outFile`: where the bytes after the answer's line go (exportRelease). */
+  private async call<T>(req: AgentRequest, file?: string, outFile?: string): Promise<T> {
     const secrets = secretsOf(req);
     try {
-      return await this.exec<T>(req, file);
+      return await this.exec<T>(req, file, outFile);
     } catch (e) {
       const err = e as Error;
       if (secrets.length === 0 || err instanceof SiteQuotaError) throw err;
@@ -133,7 +135,7 @@ export class SshHostAgent implements HostAgent {
     }
   }
 
-  private async exec<T>(req: AgentRequest, file?: string): Promise<T> {
+  private async exec<T>(req: AgentRequest, file?: string, outFile?: string): Promise<T> {
     const c = await this.connect();
     const limit = this.s.commandTimeoutMs ?? 90_000;
     const { stdout, stderr, code } = await new Promise<{ stdout: string; stderr: string; code: number | null }>(
@@ -190,11 +192,27 @@ export class SshHostAgent implements HostAgent {
           channel = stream;
           let out = '';
           let errText = '';
-          stream.on('data', (d: Buffer) => (out = (out + d.toString('utf8')).slice(-1_000_000)));
+          // With outFile, the answer is the first line and what follows it the file's bytes.
+          let sink: WriteStream | null = null;
+          let head: Buffer | null = outFile ? Buffer.alloc(0) : null;
+          stream.on('data', (d: Buffer) => {
+            if (sink) return void sink.write(d);
+            if (!head) return void (out = (out + d.toString('utf8')).slice(-1_000_000));
+            head = Buffer.concat([head, d]);
+            const nl = head.indexOf(10);
+            if (nl < 0) return;
+            out = head.subarray(0, nl + 1).toString('utf8');
+            sink = createWriteStream(outFile!);
+            sink.on('error', (e) => settle(() => (abandon(), reject(e))));
+            sink.write(head.subarray(nl + 1));
+            head = null;
+          });
           stream.stderr.on('data', (d: Buffer) => (errText = (errText + d.toString('utf8')).slice(-4000)));
-          stream.on('close', (exitCode: number | null) =>
-            settle(() => resolve({ stdout: out, stderr: errText, code: exitCode })),
-          );
+          stream.on('close', (exitCode: number | null) => {
+            const done = () => settle(() => resolve({ stdout: out, stderr: errText, code: exitCode }));
+            if (sink) sink.end(done);
+            else done();
+          });
           stream.write(`${JSON.stringify(req)}\n`);
           if (!file) stream.end();
           else {
@@ -211,6 +229,13 @@ export class SshHostAgent implements HostAgent {
       answer = JSON.parse(line) as AgentAnswer;
     } catch {
       throw new Error(`the host agent on ${this.s.host} answered no result (exit ${code}): ${stderr.trim()}`);
+    }
+    if (answer.ok && outFile) {
+      const { bytes } = answer.result as { bytes: number };
+      const got = (await stat(outFile).catch(() => null))?.size ?? -1;
+      if (got !== bytes)
+        throw new SiteHostUnreachableError(`${req.op} on ${this.where}: ${got} of ${bytes} bytes came; retried`);
+      return undefined as T;
     }
     if (answer.ok) return answer.result as T;
     if (answer.quota) throw new SiteQuotaError(answer.quota.neededBytes, answer.quota.freeBytes);
@@ -237,6 +262,9 @@ export class SshHostAgent implements HostAgent {
   }
   removeRelease(space: SiteSpace, number: number): Promise<void> {
     return this.call({ op: 'removeRelease', space, number });
+  }
+  exportRelease(space: SiteSpace, number: number, toFile: string): Promise<void> {
+    return this.call({ op: 'exportRelease', space, number }, undefined, toFile);
   }
   ensureFtpAccount(space: SiteSpace, password: string): Promise<FtpAccess | null> {
     return this.call({ op: 'ensureFtpAccount', space, password });

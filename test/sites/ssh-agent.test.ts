@@ -160,6 +160,18 @@ test('a package over the quota comes back as the quota error; a second release s
   await expect(agent.activateRelease(space, 7)).rejects.toThrow(/release 7 .* is not on the host/);
 });
 
+test('exportRelease streams a release back as a tar.gz (after the answer line) that unpacks to the same files', async () => {
+  const out = path.join(work, 'export.tar.gz');
+  await agent.exportRelease(space, 2, out);
+  const listed = execFileSync('tar', ['-tzf', out], { encoding: 'utf8' }).split('\n').filter(Boolean);
+  expect(listed.sort()).toEqual(['./', './index.php']);
+  await agent.unpackRelease(space, out, 'tar.gz', 3);
+  const releases = path.join(work, 'host', 'sites', space.key, 'releases');
+  expect(readFileSync(path.join(releases, '000003', 'index.php'), 'utf8')).toBe('<?php echo "release two";');
+  await agent.removeRelease(space, 3);
+  await expect(agent.exportRelease(space, 9, out)).rejects.toThrow(/release 9 .* is not on the host/);
+});
+
 test('a host whose key is not the one registered, or a key the host does not know, is refused', async () => {
   const wrongHost = new SshHostAgent({
     host: '127.0.0.1',

@@ -11,6 +11,7 @@ const values = (siteRoot: string) => ({
   siteRoot,
   listen: '127.0.0.1:8480',
   fpmPort: 9401,
+  fpmAddress: '127.0.0.1',
   bodyLimitMb: 16,
   bodyLimitBytes: 16 * 1024 * 1024,
 });
