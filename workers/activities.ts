@@ -37,6 +37,7 @@ import { createOperateOpenStackActivities } from '../activities/openstack/operat
 import { createProductActivities } from '../activities/openstack/products';
 import type { CloudAccount } from '../activities/openstack/cloud';
 import { createSiteActivities } from '../activities/sites/activities';
+import { createSiteBackupActivities } from '../activities/sites/backup-activities';
 import { createSiteMemberActivities } from '../activities/sites/member-activities';
 import { createFrontDoorActivities } from '../activities/sites/front-door-activities';
 import type { SitesSettings } from '../activities/sites/settings';
@@ -94,6 +95,7 @@ export function orchestrationActivities(deps: ActivityDeps) {
     ...createAccountReleaseActivities(deps.orm),
     ...createDbServiceActivities(deps.orm, deps.dbservice),
     ...createSiteActivities(deps.orm, deps.sites),
+    ...createSiteBackupActivities(deps.orm),
     ...createSiteMemberActivities(deps.sites, { authUrl: deps.provision?.authUrl }),
     ...createFrontDoorActivities(deps.sites),
   };

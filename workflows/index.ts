@@ -24,3 +24,4 @@ export { ratingWorkflow } from './rating';
 export { dbBackupWorkflow } from './db-backup';
 export { dbRestoreWorkflow } from './db-restore';
 export { siteWorkflow } from './site';
+export { siteBackupWorkflow } from './site-backup';

@@ -3,12 +3,14 @@ import { ApplicationFailure } from '@temporalio/common';
 import type { Orm } from '../../domain/db/orm';
 import { DatabaseBackup, TenantDatabase, type DatabaseRestoreState } from '../../domain/entities';
 import { databaseNameRule, isDatabaseName } from '../../domain/dbservice/names';
+import { beyondRetention } from '../../domain/sites/backup-retention';
 import { DbServiceNotConfigured, type DbServiceSettings } from './settings';
 import {
   createTenantDatabase,
   credentialsOf,
   deleteTenantDatabase,
   newBackup,
+  removeBackups,
   restoreBackup,
   writeBackup,
   type DatabaseCredentials,
@@ -165,6 +167,32 @@ export function createDbServiceActivities(orm: Orm, settings?: DbServiceSettings
           finishedAt: new Date(),
         },
       );
+    },
+
+    /**
+     * Retention of a site's backup schedule: removes the database's backups (files and rows) older than its newest
+     * `keep` ready ones; one being written or restored stays. Answers the ids removed; safe to repeat.
+     */
+    async pruneDatabaseBackups(input: { databaseId: string; keep: number }): Promise<{ removed: string[] }> {
+      const s = required(settings);
+      const em = orm.em.fork();
+      const db = await em.findOne(TenantDatabase, { id: input.databaseId });
+      if (!db) return { removed: [] };
+      const restoring = db.status === 'restoring' ? db.restore?.backupId : undefined;
+      const rows = await em.find(DatabaseBackup, { databaseId: db.id });
+      const gone = beyondRetention(
+        rows.map((b) => ({
+          id: b.id,
+          createdAt: b.createdAt,
+          complete: b.status === 'ready',
+          removable: b.status !== 'running' && b.id !== restoring,
+        })),
+        input.keep,
+      );
+      const removed = new Set(gone.map((g) => g.id));
+      const old = rows.filter((b) => removed.has(b.id));
+      await removeBackups(em, s, old);
+      return { removed: [...removed] };
     },
 
     /** Empties the database and loads backup `backupId` into it, recording the bytes read. */

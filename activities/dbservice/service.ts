@@ -118,6 +118,13 @@ export async function deleteTenantDatabase(
   await em.removeAndFlush(db);
 }
 
+/** Deletes backups' files and rows; what is already gone is fine. */
+export async function removeBackups(em: EntityManager, settings: DbServiceSettings, backups: DatabaseBackup[]) {
+  if (!backups.length) return;
+  for (const b of backups) rmSync(backupPath(settings, b), { force: true });
+  await em.nativeDelete(DatabaseBackup, { id: { $in: backups.map((b) => b.id) } });
+}
+
 /** A new backup row (running) of `db`; its workflow writes the file. */
 export function newBackup(db: TenantDatabase): DatabaseBackup {
   const b = new DatabaseBackup();

@@ -27,7 +27,7 @@ export interface ObjectState {
   attributes: Record<string, unknown>;
 }
 
-const tagOf = (resourceId: string) => `cmp:${resourceId}`;
+export const tagOf = (resourceId: string) => `cmp:${resourceId}`;
 
 interface KindApi {
   get: (c: OpenStackClient, id: string) => Promise<Row>;

@@ -4,6 +4,7 @@ import { withFailureTypes } from './errors';
 import { createDriftCloudActivities } from './operate-drift';
 import { createResourceOperateActivities } from './operate-resources';
 import { createServerOperateActivities } from './operate-servers';
+import { createVolumeSnapshotActivities } from './volume-snapshots';
 
 /** Every OpenStack activity of operating tenants' resources (servers, other objects, drift). */
 export function createOperateOpenStackActivities(account: CloudAccount | undefined) {
@@ -12,5 +13,6 @@ export function createOperateOpenStackActivities(account: CloudAccount | undefin
     ...createServerOperateActivities(cloud),
     ...createResourceOperateActivities(cloud),
     ...createDriftCloudActivities(cloud),
+    ...createVolumeSnapshotActivities(cloud),
   });
 }
