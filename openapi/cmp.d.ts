@@ -11681,8 +11681,8 @@ export interface paths {
         };
         put?: never;
         /**
-         * Order a site on the shared hosting tier (placed on the shared host with the most free room, then through the order approval flow)
-         * @description The site is placed at once (a pool without room answers 409 with code site_pool_full) and ordered with the catalog's site product; after approval the order's provisioning builds the code space, its system user, php-fpm pool and nginx vhost, and starts the site's process site-<siteId>.
+         * Order a site, on the shared hosting tier (placed on the shared host with the most free room) or the dedicated tier, through the order approval flow
+         * @description The site is placed at once (a pool without room answers 409 with code site_pool_full) and ordered with the catalog's site product; after approval the order's provisioning builds the code space, its system user, php-fpm pool and nginx vhost, and starts the site's process site-<siteId>. A dedicated site (tier dedicated) is placed on nothing: its provisioning builds its web servers from the app environment's cloud-init, a security group with the tenant's default firewall rules and the web port, a shared-space volume, a load balancer with an HTTP health monitor and a floating IP, its database and its backup schedule, and the same code space on every web server.
          */
         post: {
             parameters: {
@@ -11950,6 +11950,148 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/sites/{siteId}/migrate": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Order the site's move to the dedicated tier (its own web servers behind a load balancer), through the order approval flow
+         * @description Once approved, site-migrate-<siteId> builds the dedicated site, copies the live release, dumps the database into the copy's own, checks the copy over HTTP through its load balancer, and moves the site's name to it (the front door). The shared site is kept for windowMinutes: POST migration/rollback moves the name back and removes the copy, POST migration/confirm (or the window's end) removes the shared site. Only a ready or live shared site with no migration under way moves (409 otherwise).
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    siteId: components["parameters"]["SiteId"];
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": components["schemas"]["SiteMigrate"];
+                };
+            };
+            responses: {
+                /** @description ordered */
+                202: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["SiteOrdered"];
+                    };
+                };
+                400: components["responses"]["BadRequest"];
+                401: components["responses"]["Unauthorized"];
+                403: components["responses"]["Forbidden"];
+                404: components["responses"]["NotFound"];
+                409: components["responses"]["Conflict"];
+                413: components["responses"]["TooLarge"];
+                422: components["responses"]["Invalid"];
+                500: components["responses"]["InternalError"];
+                503: components["responses"]["SitesUnavailable"];
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/sites/{siteId}/migration/rollback": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** In the migration's window, move the site's name back to the shared host and remove the dedicated copy (409 outside the window) */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    siteId: components["parameters"]["SiteId"];
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description rollback under way */
+                202: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Site"];
+                    };
+                };
+                401: components["responses"]["Unauthorized"];
+                403: components["responses"]["Forbidden"];
+                404: components["responses"]["NotFound"];
+                409: components["responses"]["Conflict"];
+                422: components["responses"]["Invalid"];
+                500: components["responses"]["InternalError"];
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/sites/{siteId}/migration/confirm": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** In the migration's window, keep the dedicated site now and remove the shared one (409 outside the window) */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    siteId: components["parameters"]["SiteId"];
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description confirmed */
+                202: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Site"];
+                    };
+                };
+                401: components["responses"]["Unauthorized"];
+                403: components["responses"]["Forbidden"];
+                404: components["responses"]["NotFound"];
+                409: components["responses"]["Conflict"];
+                422: components["responses"]["Invalid"];
+                500: components["responses"]["InternalError"];
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/sites/{siteId}/ftp": {
         parameters: {
             query?: never;
@@ -12180,6 +12322,109 @@ export interface components {
              */
             database: boolean;
             note?: string;
+            /**
+             * @description shared: a code space on a shared host; dedicated: the site on its own web servers behind a load balancer (with dedicated)
+             * @default shared
+             * @enum {string}
+             */
+            tier: "shared" | "dedicated";
+            dedicated?: components["schemas"]["DedicatedSiteSettings"];
+        } & unknown;
+        /** @description What a dedicated site is built with; the order prices each part (site, servers by flavor, volume, load balancer, floating IP, bandwidth) */
+        DedicatedSiteSettings: {
+            /**
+             * @description web servers behind the load balancer
+             * @default 2
+             */
+            servers: number;
+            /**
+             * Format: uuid
+             * @description a catalog product of kind flavor
+             */
+            flavorId: string;
+            /**
+             * Format: uuid
+             * @description the Glance image the web servers boot: the tenant's own or a public one (422 otherwise)
+             */
+            imageId: string;
+            /**
+             * @description the volume of shared space
+             * @default 10
+             */
+            volumeGb: number;
+            /**
+             * @description the listener's connection_limit (null: unlimited); connections past it are refused
+             * @default null
+             */
+            connectionLimit: number | null;
+            /**
+             * @description each web server's bandwidth limit (Neutron QoS)
+             * @default null
+             */
+            bandwidthMbps: number | null;
+            /** @description the backup schedule site-backup-<siteId>: a volume snapshot and a database dump each interval, the newest keep of each kept */
+            backup?: {
+                /** @default 24 */
+                intervalHours: number;
+                /** @default 7 */
+                keep: number;
+            };
+        };
+        DedicatedSite: {
+            servers: number;
+            /** Format: uuid */
+            flavorId: string;
+            /** Format: uuid */
+            imageId: string;
+            volumeGb: number;
+            connectionLimit: number | null;
+            bandwidthMbps: number | null;
+            backup: {
+                intervalHours: number;
+                keep: number;
+            };
+            /** @description what the cloud holds of it once built (null before) */
+            deployment: {
+                servers: {
+                    serverId: string;
+                    fixedIp: string;
+                }[];
+                loadBalancerId: string;
+                listenerId: string | null;
+                floatingIp: string | null;
+                volumeId: string;
+                securityGroupIds: string[];
+            } | null;
+        };
+        /** @description the site's last migration to the dedicated tier (site-migrate-<siteId>) */
+        SiteMigration: {
+            /**
+             * @description cut-over: the name points at the load balancer and the shared site is kept until windowEndsAt (rollback or confirm)
+             * @enum {string}
+             */
+            state: "provisioning" | "copying" | "cut-over" | "completed" | "rolled-back" | "failed";
+            /** Format: uuid */
+            orderId: string;
+            /** Format: uuid */
+            fromHostId: string;
+            fromSlot: number;
+            /** Format: date-time */
+            windowEndsAt?: string | null;
+            /** @description why it failed */
+            failure?: string | null;
+            /** Format: date-time */
+            startedAt: string;
+            /** Format: date-time */
+            endedAt?: string | null;
+        };
+        SiteMigrate: {
+            dedicated: components["schemas"]["DedicatedSiteSettings"];
+            /**
+             * @description how long the shared site is kept after the cutover
+             * @default 1440
+             */
+            windowMinutes: number;
+            note?: string;
         };
         SiteRelease: {
             number: number;
@@ -12204,6 +12449,12 @@ export interface components {
             diskMb: number;
             /** @description its app environment's PHP version */
             phpVersion: string;
+            /** @enum {string} */
+            tier: "shared" | "dedicated";
+            /** @description a dedicated site's settings and what was built of it (null on the shared tier) */
+            dedicated: components["schemas"]["DedicatedSite"] | null;
+            /** @description the last migration to the dedicated tier (null if never) */
+            migration: components["schemas"]["SiteMigration"] | null;
             /** @description the app environment template version the site runs (null for a site made before templates) */
             environment: {
                 /** Format: uuid */

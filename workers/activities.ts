@@ -37,8 +37,10 @@ import { createOperateOpenStackActivities } from '../activities/openstack/operat
 import { createProductActivities } from '../activities/openstack/products';
 import type { CloudAccount } from '../activities/openstack/cloud';
 import { createSiteActivities } from '../activities/sites/activities';
-import { createSiteBackupActivities } from '../activities/sites/backup-activities';
+import { createDedicatedSiteActivities } from '../activities/sites/dedicated-activities';
+import { createSiteCloudActivities } from '../activities/openstack/site-cloud';
 import { createSiteMemberActivities } from '../activities/sites/member-activities';
+import { createSiteBackupActivities } from '../activities/sites/backup-activities';
 import { createFrontDoorActivities } from '../activities/sites/front-door-activities';
 import type { SitesSettings } from '../activities/sites/settings';
 import { createDbServiceActivities } from '../activities/dbservice/activities';
@@ -96,6 +98,7 @@ export function orchestrationActivities(deps: ActivityDeps) {
     ...createDbServiceActivities(deps.orm, deps.dbservice),
     ...createSiteActivities(deps.orm, deps.sites),
     ...createSiteBackupActivities(deps.orm),
+    ...createDedicatedSiteActivities(deps.orm, deps.sites),
     ...createSiteMemberActivities(deps.sites, { authUrl: deps.provision?.authUrl }),
     ...createFrontDoorActivities(deps.sites),
   };
@@ -111,6 +114,7 @@ export function openstackActivities(deps: ActivityDeps) {
     ...createPoolOpenStackActivities(deps.ha),
     ...createProvisionActivities(deps.orm, deps.provision),
     ...createProductActivities(deps.orm, deps.provision),
+    ...createSiteCloudActivities(deps.orm, deps.provision),
   };
 }
 

@@ -24,4 +24,5 @@ export { ratingWorkflow } from './rating';
 export { dbBackupWorkflow } from './db-backup';
 export { dbRestoreWorkflow } from './db-restore';
 export { siteWorkflow } from './site';
+export { siteMigrateWorkflow } from './site-migrate';
 export { siteBackupWorkflow } from './site-backup';

@@ -3,12 +3,13 @@ import type { Duration } from '@temporalio/common';
 import type { ProvisionActivities, ProvisionRef } from '../activities/openstack/provision-types';
 import type { CloudResourceKind } from '../domain/entities/cloud-resource';
 import type { OrderItemSpec } from '../domain/orders/items';
-import { serverQuota } from '../domain/orders/items';
+import { dedicatedOf, serverQuota } from '../domain/orders/items';
 import { queuesOf } from '../domain/task-queues';
 import { OpenStackFailureType } from '../activities/openstack/errors';
 import { retryPresets } from './retry-presets';
 import { provisionBandwidth, provisionLoadBalancerItem } from './provision-products';
 import { provisionSiteItem } from './site-provision';
+import { startSiteMigration } from './site-migrate';
 
 export interface ProvisionInput {
   orderId: string;
@@ -74,8 +75,10 @@ export async function provisionItemWorkflow(input: ProvisionInput): Promise<Prov
   const created = (kind: CloudResourceKind, openstackId: string) => compensations.unshift({ kind, openstackId });
 
   try {
-    // A shared-hosting site lives on a shared host, not in the tenant's cloud project.
-    if (input.spec.kind === 'site')
+    // A shared-hosting site lives on a shared host, not in the tenant's cloud project; a migration has its own process.
+    if (input.spec.kind === 'site' && input.spec.migrate)
+      return { itemId: input.itemId, resources: await startSiteMigration(input, step) };
+    if (input.spec.kind === 'site' && !dedicatedOf(input.spec))
       return { itemId: input.itemId, resources: await provisionSiteItem(input.spec, step, input.tenantId) };
     ({ projectId } = await step('project', () => quick.ensureTenantProject({ tenantId: input.tenantId })));
     const ref: ProvisionRef = {
@@ -253,6 +256,12 @@ async function provisionSpec(
     case 'load_balancer':
       return provisionLoadBalancerItem(spec, ref, step, created);
     case 'site':
-      return provisionSiteItem(spec, step, input.tenantId);
+      // A dedicated site (a shared one is provisioned above).
+      return provisionSiteItem(spec, step, input.tenantId, {
+        ref,
+        created,
+        flavor: input.flavor!,
+        activeTimeoutMs: input.activeTimeoutMs,
+      });
   }
 }

@@ -14,6 +14,10 @@ import {
 } from '@temporalio/workflow';
 import type { SiteActivities, SiteView } from '../activities/sites/activities';
 import type { DbServiceActivities } from '../activities/dbservice/activities';
+import type { DedicatedSiteActivities } from '../activities/sites/dedicated-activities';
+import type { SiteBackupActivities } from '../activities/sites/backup-activities';
+import type { ProvisionActivities } from '../activities/openstack/provision-types';
+import { queuesOf } from '../domain/task-queues';
 import { defaultHealth, defaultHealthCheckIntervalMs, type HealthExpectation } from '../domain/sites/health';
 import { raiseAlarm } from './ha-activities';
 import type { PlatformAlarmActivities } from '../activities/metrics/platform-alarms';
@@ -52,10 +56,22 @@ export const siteStateQuery = defineQuery<SiteProcessState>('state');
 /** Removes the site (after the publish under way): vhost, pool, code space, its database; its room is freed. */
 export const removeSiteSignal = defineSignal('remove');
 
-const sites = proxyActivities<SiteActivities & Pick<DbServiceActivities, 'dropDatabase'>>({
+const sites = proxyActivities<
+  SiteActivities &
+    Pick<DbServiceActivities, 'dropDatabase'> &
+    Pick<DedicatedSiteActivities, 'dedicatedSiteItem' | 'retireDedicatedHost'> &
+    Pick<SiteBackupActivities, 'removeSiteBackupSchedule'>
+>({
   startToCloseTimeout: '1 minute',
   retry: { ...retryPresets.orchestration, maximumAttempts: 5 },
 });
+/** A dedicated site's cloud objects, removed with it (cmp-openstack). */
+const cloudOf = () =>
+  proxyActivities<Pick<ProvisionActivities, 'teardownItem'>>({
+    taskQueue: queuesOf(workflowInfo().taskQueue).openstack,
+    startToCloseTimeout: '10 minutes',
+    retry: retryPresets.openstack,
+  });
 /** The health check heartbeats between its tries: a worker that died in it is noticed in seconds, not a minute. */
 const checks = proxyActivities<Pick<SiteActivities, 'checkSiteHealth'>>({
   startToCloseTimeout: '1 minute',
@@ -181,8 +197,15 @@ export async function siteWorkflow(input: SiteWorkflowInput): Promise<void> {
 
   /** The removal saga: off the host first (the site stops answering), then its database, then its record. */
   async function remove(): Promise<void> {
+    // A dedicated (or migrated) site's backups stop first; its web servers and load balancer go after its database.
+    const item = patched('site-dedicated-removal') ? await sites.dedicatedSiteItem({ siteId: input.siteId }) : null;
+    if (item) await sites.removeSiteBackupSchedule({ siteId: input.siteId });
     const { tenantId, database } = await sites.removeSiteFromHost({ siteId: input.siteId });
     if (database) await sites.dropDatabase({ tenantId, name: database });
+    if (item) {
+      await sites.retireDedicatedHost({ siteId: input.siteId });
+      await cloudOf().teardownItem({ itemId: item });
+    }
     await sites.recordSiteRemoved({ siteId: input.siteId });
   }
 

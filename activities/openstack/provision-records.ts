@@ -56,6 +56,7 @@ const teardownOrder: CloudResourceKind[] = [
   'volume',
   'router',
   'port',
+  'security_group',
   'subnet',
   'network',
 ];

@@ -119,6 +119,9 @@ export function createProvisionActivities(orm: Orm, settings: ProvisionCloudSett
         case 'subnet':
           await c.network.deleteSubnet(id);
           break;
+        case 'security_group':
+          await c.network.deleteSecurityGroup(id);
+          break;
       }
     } catch (e) {
       if (!isNotFound(e)) throw e;

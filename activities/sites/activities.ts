@@ -1,7 +1,7 @@
 import { Context } from '@temporalio/activity';
 import { ApplicationFailure } from '@temporalio/common';
 import type { Orm } from '../../domain/db/orm';
-import { AppEnvironment, Site, TenantDatabase } from '../../domain/entities';
+import { AppEnvironment, Site, SiteHost, TenantDatabase } from '../../domain/entities';
 import { defaultHealthCheckIntervalMs, healthProblem, type HealthExpectation } from '../../domain/sites/health';
 import { pruneReleases } from '../../domain/sites/releases';
 import { httpGet } from './health-check';
@@ -9,14 +9,14 @@ import type { SitesSettings } from './settings';
 import type { DatabaseCredentials } from '../dbservice/activities';
 
 /** What the site's PHP reads to reach its database. */
-const databaseEnv = (d: DatabaseCredentials): Record<string, string> => ({
+export const databaseEnv = (d: DatabaseCredentials): Record<string, string> => ({
   CMP_DB_HOST: d.host,
   CMP_DB_PORT: String(d.port),
   CMP_DB_NAME: d.database,
   CMP_DB_USER: d.username,
   CMP_DB_PASSWORD: d.password,
 });
-import { siteOnHost } from './space';
+import { siteOnHost, spaceOf } from './space';
 import { ensureSiteFtp, forgetSiteFtp } from './ftp-accounts';
 import { isHostUnreachable } from './agent';
 
@@ -175,8 +175,11 @@ export function createSiteActivities(orm: Orm, settings: SitesSettings | undefin
      */
     async removeSiteFromHost({ siteId }: { siteId: string }): Promise<{ tenantId: string; database: string | null }> {
       const em = orm.em.fork();
-      const { site, agent, space } = await siteOnHost(em, need(), siteId);
-      await agent.removeSite(space);
+      const site = await em.findOneOrFail(Site, { id: siteId });
+      const host = await em.findOneOrFail(SiteHost, { id: site.hostId });
+      // A dedicated site whose web servers were never built has nothing on a host.
+      if (host.driver !== 'dedicated' || host.members?.servers.length)
+        await need().agents.forHost(host).removeSite(spaceOf(site));
       const db = await em.findOne(TenantDatabase, { siteId }, { fields: ['name'] });
       return { tenantId: site.tenantId, database: db?.name ?? null };
     },

@@ -3,7 +3,7 @@ import { WorkflowUpdateFailedError } from '@temporalio/client';
 import { ApplicationFailure } from '@temporalio/common';
 import { z } from 'zod';
 import type { EntityManager } from '@mikro-orm/core';
-import { AppEnvironment, Site, SiteHost } from '../../domain/entities';
+import { AppEnvironment, Site, SiteHost, siteTiers } from '../../domain/entities';
 import { nextReleaseNumber, previousRelease } from '../../domain/sites/releases';
 import { appEnvironmentPhpVersions } from '../../domain/sites/app-environments';
 import { freeDiskMb, freeSites, type HostLoad } from '../../domain/sites/placement';
@@ -28,7 +28,13 @@ import { tenantFilter } from '../lib/resource-access';
 import { jsonBody, optionalBody, queryParams } from '../lib/validate';
 import { requireAuth, requirePermission } from '../middleware/authenticate';
 import type { AppEnv, Ctx } from '../deps';
-import { hostLoads, orderSite, siteOrderAbandoned } from '../services/site-orders';
+import { hostLoads, orderSite, orderSiteMigration, siteOrderAbandoned } from '../services/site-orders';
+import {
+  confirmSiteMigrationSignal,
+  rollbackSiteMigrationSignal,
+  siteMigrateWorkflowId,
+} from '../../workflows/site-migrate';
+import { activeImage, cloudIdsOf } from '../services/cloud-ids';
 import { stagePackage } from '../services/site-packages';
 
 const hostBody = z
@@ -44,6 +50,26 @@ const hostBody = z
     capacityDiskMb: z.number().int().min(1),
   })
   .strict();
+/** What a dedicated site is built with (the order prices each part: servers, volume, load balancer, address, bandwidth). */
+export const dedicatedBody = z
+  .object({
+    servers: z.number().int().min(2).max(8).default(2),
+    /** Catalog product of kind `flavor`. */
+    flavorId: z.string().uuid(),
+    /** Glance image the web servers boot: the tenant's own or a public one. */
+    imageId: z.string().uuid(),
+    volumeGb: z.number().int().min(1).max(1024).default(10),
+    connectionLimit: z.number().int().min(1).max(1_000_000).nullable().default(null),
+    bandwidthMbps: z.number().int().min(1).max(10_000).nullable().default(null),
+    backup: z
+      .object({
+        intervalHours: z.number().int().min(1).max(168).default(24),
+        keep: z.number().int().min(1).max(30).default(7),
+      })
+      .strict()
+      .default({ intervalHours: 24, keep: 7 }),
+  })
+  .strict();
 const siteBody = z
   .object({
     name: z
@@ -56,8 +82,21 @@ const siteBody = z
     phpVersion: z.enum(appEnvironmentPhpVersions).optional(),
     database: z.boolean().default(false),
     note: z.string().max(500).optional(),
+    /** `dedicated`: the site on its own web servers behind a load balancer (with `dedicated`). */
+    tier: z.enum(siteTiers).default('shared'),
+    dedicated: dedicatedBody.optional(),
   })
-  .strict();
+  .strict()
+  .superRefine((b, ctx) => {
+    if (b.tier === 'dedicated' && !b.dedicated)
+      ctx.addIssue({
+        code: 'custom',
+        path: ['dedicated'],
+        message: 'a dedicated site needs its servers, flavor and image',
+      });
+    if (b.tier === 'shared' && b.dedicated)
+      ctx.addIssue({ code: 'custom', path: ['dedicated'], message: 'only a dedicated site has dedicated settings' });
+  });
 const healthBody = z
   .object({
     path: z
@@ -80,6 +119,24 @@ const listQuery = pageQuery
   })
   .strict();
 
+/** A dedicated site's order and what the cloud holds of it (members by server and address; no agent address). */
+function dedicatedView(d: NonNullable<Site['dedicated']>) {
+  const dep = d.deployment;
+  return {
+    ...d.spec,
+    deployment: dep
+      ? {
+          servers: dep.members.map((m) => ({ serverId: m.serverId, fixedIp: m.fixedIp })),
+          loadBalancerId: dep.loadBalancerId,
+          listenerId: dep.listenerId,
+          floatingIp: dep.floatingIp,
+          volumeId: dep.volumeId,
+          securityGroupIds: dep.securityGroupIds,
+        }
+      : null,
+  };
+}
+
 /** A site as the API shows it, with the name and version of the app environment it runs (from `environments`). */
 export function siteView(s: Site, environments: ReadonlyMap<string, AppEnvironment> = new Map()) {
   const environment = s.environmentId ? environments.get(s.environmentId) : undefined;
@@ -92,6 +149,9 @@ export function siteView(s: Site, environments: ReadonlyMap<string, AppEnvironme
     hostId: s.hostId,
     diskMb: s.diskMb,
     phpVersion: s.phpVersion,
+    tier: s.tier,
+    dedicated: s.dedicated ? dedicatedView(s.dedicated) : null,
+    migration: s.migration ?? null,
     environment: s.environmentId
       ? {
           id: s.environmentId,
@@ -162,9 +222,29 @@ export async function visibleSite(c: Ctx, mode: 'read' | 'operate'): Promise<Sit
   return site;
 }
 
+/** Dedicated settings with their image resolved against the tenant's own and the public images (else a 422). */
+async function resolvedDedicated(c: Ctx, tenantId: string, d: z.infer<typeof dedicatedBody>) {
+  const ids = await cloudIdsOf(c, tenantId);
+  const image = await ids.resolve({ kind: 'image', id: d.imageId, path: 'dedicated.imageId', check: activeImage });
+  return { ...d, imageId: image.id };
+}
+
+/** A migration under way or in its window holds the site: nothing is uploaded, published or removed until it ends. */
+function assertNotMigrating(site: Site): void {
+  const state = site.migration?.state;
+  if (state === 'provisioning' || state === 'copying' || state === 'cut-over')
+    throw conflict(
+      state === 'cut-over'
+        ? 'the site is in its migration window: confirm or roll back the migration first'
+        : 'the site is being migrated to the dedicated tier',
+      { migration: state },
+    );
+}
+
 /** Runs the site process's publish; an unhealthy release answers 422 with the cause (the live one is kept). */
 async function publish(c: Ctx, site: Site, req: PublishRequest) {
   if (!['ready', 'live'].includes(site.status)) throw conflict(`site is ${site.status}`, { status: site.status });
+  assertNotMigrating(site);
   try {
     await c
       .get('deps')
@@ -232,7 +312,14 @@ sitesRouter.post('/', requirePermission('own:orders:create'), async (c) => {
   const body = await jsonBody(c, siteBody);
   const p = principalOf(c);
   if (!p.tenantId) throw forbidden('only tenant users order sites');
-  const { site, orderId } = await orderSite(c, settingsOf(c), { tenantId: p.tenantId, userId: p.userId }, body);
+  const settings = settingsOf(c);
+  const dedicated = body.dedicated ? await resolvedDedicated(c, p.tenantId, body.dedicated) : undefined;
+  const { site, orderId } = await orderSite(
+    c,
+    settings,
+    { tenantId: p.tenantId, userId: p.userId },
+    { ...body, dedicated },
+  );
   c.set('audit', {
     action: 'site.order',
     targetType: 'site',
@@ -242,6 +329,7 @@ sitesRouter.post('/', requirePermission('own:orders:create'), async (c) => {
       orderId,
       name: site.name,
       diskMb: site.diskMb,
+      tier: site.tier,
       environmentId: site.environmentId,
       environmentVersion: site.environmentVersion,
     },
@@ -255,6 +343,7 @@ sitesRouter.post('/:siteId/releases', async (c) => {
   const site = await visibleSite(c, 'operate');
   const settings = settingsOf(c);
   if (!['ready', 'live'].includes(site.status)) throw conflict(`site is ${site.status}`, { status: site.status });
+  assertNotMigrating(site);
   const staged = await stagePackage(c.req.raw.body, c.req.header('content-type'), settings.packageLimitBytes);
   const em = c.get('em');
   try {
@@ -330,6 +419,7 @@ sitesRouter.delete('/:siteId', async (c) => {
   const abandoned = await siteOrderAbandoned(em, site);
   if ((site.status === 'ordered' && !abandoned) || site.status === 'provisioning')
     throw conflict(`site is ${site.status}: its order is not finished`, { status: site.status });
+  assertNotMigrating(site);
   c.set('audit', {
     action: 'site.remove',
     targetType: 'site',
@@ -360,3 +450,66 @@ sitesRouter.delete('/:siteId', async (c) => {
   });
   return c.json(await viewOfSite(em, site), 202);
 });
+
+const migrateBody = z
+  .object({
+    dedicated: dedicatedBody,
+    /** How long the shared site is kept after the cutover, for a rollback (minutes; a day by default). */
+    windowMinutes: z.number().int().min(1).max(10_080).default(1440),
+    note: z.string().max(500).optional(),
+  })
+  .strict();
+
+/**
+ * Orders the site's move to the dedicated tier (`site-migrate-<siteId>` once approved): priced and approved as a
+ * dedicated site. Only a live or ready shared site with no migration under way moves.
+ */
+sitesRouter.post('/:siteId/migrate', requirePermission('own:orders:create'), async (c) => {
+  const site = await visibleSite(c, 'operate');
+  const body = await jsonBody(c, migrateBody);
+  if (site.tier !== 'shared') throw conflict('the site is already on the dedicated tier', { tier: site.tier });
+  if (!['ready', 'live'].includes(site.status)) throw conflict(`site is ${site.status}`, { status: site.status });
+  assertNotMigrating(site);
+  const p = principalOf(c);
+  if (!p.tenantId) throw forbidden('only tenant users order a migration');
+  const dedicated = await resolvedDedicated(c, p.tenantId, body.dedicated);
+  const { orderId } = await orderSiteMigration(
+    c,
+    site,
+    { tenantId: p.tenantId, userId: p.userId },
+    { ...body, dedicated },
+  );
+  c.set('audit', {
+    action: 'site.migrate',
+    targetType: 'site',
+    targetId: site.id,
+    tenantId: site.tenantId,
+    details: { orderId, servers: body.dedicated.servers, windowMinutes: body.windowMinutes },
+  });
+  return c.json({ site: await viewOfSite(c.get('em'), site), orderId }, 202);
+});
+
+/** Signals the migration in its window: `rollback` moves the name back to the shared host, `confirm` keeps it now. */
+function migrationSignalRoute(action: 'rollback' | 'confirm') {
+  return async (c: Ctx) => {
+    const site = await visibleSite(c, 'operate');
+    if (site.migration?.state !== 'cut-over')
+      throw conflict(`the site has no migration in its window (${site.migration?.state ?? 'never migrated'})`, {
+        migration: site.migration?.state ?? null,
+      });
+    await c
+      .get('deps')
+      .temporal.workflow.getHandle(siteMigrateWorkflowId(site.id))
+      .signal(action === 'rollback' ? rollbackSiteMigrationSignal : confirmSiteMigrationSignal);
+    c.set('audit', {
+      action: `site.migration.${action}`,
+      targetType: 'site',
+      targetId: site.id,
+      tenantId: site.tenantId,
+      details: { orderId: site.migration.orderId },
+    });
+    return c.json(await viewOfSite(c.get('em'), site), 202);
+  };
+}
+sitesRouter.post('/:siteId/migration/rollback', migrationSignalRoute('rollback'));
+sitesRouter.post('/:siteId/migration/confirm', migrationSignalRoute('confirm'));

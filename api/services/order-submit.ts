@@ -8,6 +8,7 @@ import type { PricedProduct, ProductKind } from '../../domain/catalog/products';
 import {
   bandwidthPrice,
   bandwidthUnits,
+  dedicatedOf,
   itemPrice,
   itemProductField,
   itemQuotaNeeds,
@@ -115,14 +116,18 @@ export async function submitOrder(
     const products: ItemProducts = {};
     const used: Product[] = [];
     for (const kind of productKindsOf(spec)) {
+      const flavorId = spec.kind === 'server' ? spec.flavorId : dedicatedOf(spec)?.flavorId;
       const p =
-        kind === 'flavor' && spec.kind === 'server'
-          ? active.find((x) => x.kind === 'flavor' && x.id === spec.flavorId)
+        kind === 'flavor' && flavorId
+          ? active.find((x) => x.kind === 'flavor' && x.id === flavorId)
           : firstOf(kind);
       if (!p) {
         problems.push(
-          kind === 'flavor' && spec.kind === 'server'
-            ? { path: `items.${position}.flavorId`, message: `unknown flavor ${spec.flavorId}` }
+          kind === 'flavor' && flavorId
+            ? {
+                path: spec.kind === 'server' ? `items.${position}.flavorId` : 'dedicated.flavorId',
+                message: `unknown flavor ${flavorId}`,
+              }
             : { path: `items.${position}`, message: `the catalog has no active ${kind} product` },
         );
         continue;
@@ -162,7 +167,7 @@ export async function submitOrder(
       hourlyPrice: price.hourly,
       monthlyPrice: price.monthly,
     });
-    if (spec.kind === 'server') {
+    if (spec.kind === 'server' || dedicatedOf(spec)) {
       const f = products.flavor!;
       // The Nova flavor is named by the sizing, so a product resized later boots its new size.
       flavors[item.id] = {

@@ -1,6 +1,14 @@
 import { randomUUID } from 'node:crypto';
 import { UniqueConstraintViolationException, type EntityManager } from '@mikro-orm/core';
-import { AppEnvironment, Order, OrderItem, Site, SiteHost } from '../../domain/entities';
+import {
+  AppEnvironment,
+  Order,
+  OrderItem,
+  Site,
+  SiteHost,
+  TenantDatabase,
+  type DedicatedSiteSpec,
+} from '../../domain/entities';
 import { defaultAppEnvironmentName } from '../../domain/sites/app-environments';
 import { freeSlot, placeSite, SitePoolFullError, type HostLoad } from '../../domain/sites/placement';
 import { settleReservation } from '../../activities/db/quota-store';
@@ -39,9 +47,13 @@ export async function hostLoads(
   const all = await em.find(
     Site,
     { $or: [{ status: { $nin: ['removed', 'failed'] } }, { status: 'failed', cleanupFailure: { $ne: null } }] },
-    { fields: ['hostId', 'diskMb', 'slot', 'status', 'orderId'] },
+    { fields: ['hostId', 'diskMb', 'slot', 'status', 'orderId', 'migration'] },
   );
-  const sites = all.filter((s) => !closedUndelivered.has(s.orderId ?? ''));
+  // A site migrated away keeps its shared code space (and slot) until its migration's window has ended.
+  const left = all
+    .filter((s) => s.migration?.state === 'cut-over')
+    .map((s) => ({ hostId: s.migration!.fromHostId, slot: s.migration!.fromSlot, diskMb: s.diskMb }));
+  const sites = [...all.filter((s) => !closedUndelivered.has(s.orderId ?? '')), ...left];
   return hosts.map((host) => {
     const mine = sites.filter((s) => s.hostId === host.id);
     return {
@@ -149,15 +161,24 @@ export async function orderSite(
   c: Ctx,
   settings: SitesSettings,
   who: { tenantId: string; userId: string },
-  body: { name: string; diskMb: number; environmentId?: string; phpVersion?: string; database: boolean; note?: string },
+  body: {
+    name: string;
+    diskMb: number;
+    environmentId?: string;
+    phpVersion?: string;
+    database: boolean;
+    note?: string;
+    dedicated?: DedicatedSiteSpec;
+  },
 ): Promise<{ site: Site; orderId: string }> {
   const em = c.get('em');
   const deps = c.get('deps');
   const environment = await siteEnvironment(em, body);
   if (await em.findOne(Site, { name: body.name, status: { $ne: 'removed' } }))
     throw conflict(`site name ${body.name} is taken`);
+  const dedicated = body.dedicated ?? null;
   // A full pool is told at once, before an order is stored (the placement below decides, under its lock).
-  placeOrRefuse(await hostLoads(em), body.diskMb);
+  if (!dedicated) placeOrRefuse(await hostLoads(em), body.diskMb);
   // The order is stored before the site, which is written with its order: an API dying in between leaves an order without
   // a workflow (the order reconciler fails it, releasing its quota) and no site; a site stored first held its room and
   // name for ever with no order to end it (the fault campaign's API kills and MariaDB restarts found one).
@@ -175,43 +196,65 @@ export async function orderSite(
         diskMb: body.diskMb,
         phpVersion: environment.phpVersion,
         database: body.database,
+        ...(dedicated ? { tier: 'dedicated' as const, dedicated } : {}),
       },
     ],
     body.note,
   );
+  const record = {
+    id: siteId,
+    tenantId: who.tenantId,
+    orderId: submitted.order.id,
+    name: body.name,
+    hostname: `${body.name}.${settings.domain}`,
+    diskMb: body.diskMb,
+    phpVersion: environment.phpVersion,
+    environmentId: environment.id,
+    environmentVersion: environment.version,
+    status: 'ordered' as const,
+    releases: [],
+    createdAt: new Date(),
+    updatedAt: new Date(),
+  };
   let site: Site;
   try {
-    site = await placeLocked(() =>
-      em.transactional(async (tx) => {
-        // The first statement writes: the hosts' rows are locked (MySQL) or the database's write lock held (SQLite)
-        // before their loads are read, so concurrent orders (of any API process) place one after another.
-        await tx.nativeUpdate(SiteHost, { status: 'active' }, { updatedAt: new Date() });
-        const loads = await hostLoads(tx);
-        const placed = placeOrRefuse(loads, body.diskMb);
-        // The lowest slot no site holding room holds; a freed row that still carries it moves to a negative slot of its own.
-        const slot = freeSlot(loads.find((l) => l.load.id === placed.id)!.slots);
-        const rows = await tx.find(Site, { hostId: placed.id }, { fields: ['slot'] });
-        const low = Math.min(0, ...rows.map((s) => s.slot)) - 1;
-        await tx.nativeUpdate(Site, { hostId: placed.id, slot }, { slot: low });
-        return tx.create(Site, {
-          id: siteId,
-          tenantId: who.tenantId,
-          orderId: submitted.order.id,
-          name: body.name,
-          hostname: `${body.name}.${settings.domain}`,
-          hostId: placed.id,
-          slot,
-          diskMb: body.diskMb,
-          phpVersion: environment.phpVersion,
-          environmentId: environment.id,
-          environmentVersion: environment.version,
-          status: 'ordered',
-          releases: [],
-          createdAt: new Date(),
-          updatedAt: new Date(),
-        });
-      }),
-    );
+    site = dedicated
+      ? await em.transactional(async (tx) => {
+          // A dedicated site's host is its own web servers (filled in when they are built); nothing is placed.
+          const host = tx.create(SiteHost, {
+            name: `dedicated-${siteId}`,
+            address: '',
+            driver: 'dedicated',
+            capacitySites: 1,
+            capacityDiskMb: body.diskMb,
+            status: 'dedicated',
+            members: null,
+            createdAt: new Date(),
+            updatedAt: new Date(),
+          });
+          return tx.create(Site, {
+            ...record,
+            hostId: host.id,
+            slot: 1,
+            tier: 'dedicated',
+            dedicated: { spec: dedicated, deployment: null },
+          });
+        })
+      : await placeLocked(() =>
+          em.transactional(async (tx) => {
+            // The first statement writes: the hosts' rows are locked (MySQL) or the database's write lock held (SQLite)
+            // before their loads are read, so concurrent orders (of any API process) place one after another.
+            await tx.nativeUpdate(SiteHost, { status: 'active' }, { updatedAt: new Date() });
+            const loads = await hostLoads(tx);
+            const placed = placeOrRefuse(loads, body.diskMb);
+            // The lowest slot no site holding room holds; a freed row that still carries it moves to a negative slot of its own.
+            const slot = freeSlot(loads.find((l) => l.load.id === placed.id)!.slots);
+            const rows = await tx.find(Site, { hostId: placed.id }, { fields: ['slot'] });
+            const low = Math.min(0, ...rows.map((s) => s.slot)) - 1;
+            await tx.nativeUpdate(Site, { hostId: placed.id, slot }, { slot: low });
+            return tx.create(Site, { ...record, hostId: placed.id, slot });
+          }),
+        );
   } catch (e) {
     await withdrawOrder(
       c,
@@ -236,4 +279,51 @@ export async function orderSite(
     throw e;
   }
   return { site, orderId: submitted.order.id };
+}
+
+/**
+ * A shared site's migration order: the site's dedicated build priced and reserved like a dedicated site's order, its
+ * item marked `migrate` (its provisioning starts `site-migrate-<siteId>`). The site itself is unchanged until then.
+ */
+export async function orderSiteMigration(
+  c: Ctx,
+  site: Site,
+  who: { tenantId: string; userId: string },
+  body: { dedicated: DedicatedSiteSpec; windowMinutes: number; note?: string },
+): Promise<{ orderId: string }> {
+  const em = c.get('em');
+  const deps = c.get('deps');
+  const database = !!(await em.findOne(TenantDatabase, { siteId: site.id }, { fields: ['id'] }));
+  const submitted = await submitOrder(
+    em,
+    deps.orm,
+    deps.config,
+    who,
+    [
+      {
+        kind: 'site',
+        name: site.name,
+        siteId: site.id,
+        diskMb: site.diskMb,
+        phpVersion: site.phpVersion,
+        database,
+        tier: 'dedicated',
+        dedicated: body.dedicated,
+        migrate: true,
+        windowMinutes: body.windowMinutes,
+      },
+    ],
+    body.note,
+  );
+  try {
+    await deps.temporal.workflow.start(orderWorkflow, {
+      workflowId: orderWorkflowId(submitted.order.id),
+      taskQueue: deps.queues.orchestration,
+      args: [submitted.input],
+    });
+  } catch (e) {
+    await withdrawOrder(c, submitted.order.id, false, e);
+    throw e;
+  }
+  return { orderId: submitted.order.id };
 }

@@ -1,8 +1,11 @@
 import { EntitySchema } from '@mikro-orm/core';
 import { randomUUID } from 'node:crypto';
 
-export type SiteHostDriver = 'local' | 'ssh';
-export type SiteHostStatus = 'active' | 'disabled';
+import type { DedicatedMember } from './site';
+
+/** `dedicated`: the web servers of one dedicated site, driven together (never placed on). */
+export type SiteHostDriver = 'local' | 'ssh' | 'dedicated';
+export type SiteHostStatus = 'active' | 'disabled' | 'dedicated';
 
 /** A shared web host of the virtual hosting pool, registered by an operator with its capacity. */
 export class SiteHost {
@@ -13,6 +16,8 @@ export class SiteHost {
   capacitySites!: number;
   capacityDiskMb!: number;
   status: SiteHostStatus = 'active';
+  /** A `dedicated` host: its site's web servers and the listener port its address answers on (null otherwise). */
+  members?: { servers: DedicatedMember[]; port: number } | null;
   createdAt: Date = new Date();
   updatedAt: Date = new Date();
 }
@@ -28,6 +33,7 @@ export const SiteHostSchema = new EntitySchema<SiteHost>({
     capacitySites: { type: 'integer' },
     capacityDiskMb: { type: 'integer' },
     status: { type: 'string', length: 12 },
+    members: { type: 'json', nullable: true },
     createdAt: { type: 'datetime' },
     updatedAt: { type: 'datetime', onUpdate: () => new Date() },
   },

@@ -1,6 +1,7 @@
 import type { FlavorSpec, PricedProduct, ProductKind } from '../catalog/products';
 import { scalePrice, sumPrices, type Price } from '../catalog/pricing';
 import { zeroAmounts, type QuotaAmounts } from '../quota/resources';
+import type { DedicatedSiteSpec, SiteTier } from '../entities/site';
 
 /** A file cloud-init writes into the instance (`write_files`). */
 export interface InstanceFile {
@@ -135,7 +136,18 @@ export interface SiteItemSpec {
   phpVersion: string;
   /** A MySQL database on the database service for the site (its credentials reach PHP as CMP_DB_* variables). */
   database?: boolean;
+  /** `dedicated`: the site on its own web servers behind a load balancer (shared when absent). */
+  tier?: SiteTier;
+  dedicated?: DedicatedSiteSpec | null;
+  /** The order moves an existing shared site to the dedicated tier (`site-migrate-<siteId>`). */
+  migrate?: boolean;
+  /** A migration's window: how long the shared site is kept after the cutover, for a rollback. */
+  windowMinutes?: number;
 }
+
+/** A dedicated site's spec (null for a shared site). */
+export const dedicatedOf = (spec: OrderItemSpec): DedicatedSiteSpec | null =>
+  spec.kind === 'site' && spec.tier === 'dedicated' ? (spec.dedicated ?? null) : null;
 
 export type OrderItemSpec =
   ServerItemSpec | VolumeItemSpec | FloatingIpItemSpec | NetworkItemSpec | LoadBalancerItemSpec | SiteItemSpec;
@@ -181,8 +193,13 @@ export function productKindsOf(spec: OrderItemSpec): ProductKind[] {
       return ['network'];
     case 'load_balancer':
       return spec.floatingIp ? ['load_balancer', 'floating_ip'] : ['load_balancer'];
-    case 'site':
-      return ['site'];
+    case 'site': {
+      const d = dedicatedOf(spec);
+      if (!d) return ['site'];
+      const kinds: ProductKind[] = ['site', 'flavor', 'volume', 'load_balancer', 'floating_ip'];
+      if (d.bandwidthMbps) kinds.push('bandwidth');
+      return kinds;
+    }
   }
 }
 
@@ -217,9 +234,19 @@ export function itemQuotaNeeds(spec: OrderItemSpec, flavor?: FlavorSpec | null):
     case 'load_balancer':
       need.floatingIps = spec.floatingIp ? 1 : 0;
       break;
-    case 'site':
-      // A site holds room on a shared host (placement), not cloud quota.
+    case 'site': {
+      // A shared site holds room on a shared host (placement), not cloud quota; a dedicated one its servers and the rest.
+      const d = dedicatedOf(spec);
+      if (!d) break;
+      if (!flavor) throw new Error('a dedicated site item needs its flavor');
+      need.instances = d.servers;
+      need.vcpus = d.servers * flavor.vcpus;
+      need.ramMb = d.servers * flavor.ramMb;
+      need.volumes = 1;
+      need.gigabytes = d.volumeGb;
+      need.floatingIps = 1;
       break;
+    }
   }
   return need;
 }
@@ -257,9 +284,18 @@ export function itemPrice(spec: OrderItemSpec, p: ItemProducts): Price {
       parts.push(scalePrice(need(p.loadBalancer, 'load balancer'), lbSizeUnits[spec.size ?? 'small']));
       if (spec.floatingIp) parts.push(scalePrice(need(p.floatingIp, 'floating IP'), 1));
       break;
-    case 'site':
+    case 'site': {
       parts.push(scalePrice(need(p.site, 'site'), 1));
+      const d = dedicatedOf(spec);
+      if (d) {
+        parts.push(scalePrice(need(p.flavor, 'flavor'), d.servers));
+        parts.push(scalePrice(need(p.volume, 'volume'), d.volumeGb));
+        parts.push(scalePrice(need(p.loadBalancer, 'load balancer'), lbSizeUnits.small));
+        parts.push(scalePrice(need(p.floatingIp, 'floating IP'), 1));
+        if (d.bandwidthMbps) parts.push(scalePrice(need(p.bandwidth, 'bandwidth'), d.servers * d.bandwidthMbps));
+      }
       break;
+    }
   }
   return sumPrices(parts);
 }

@@ -1,4 +1,4 @@
-import { startSimulator, type RunningSimulator } from '../../simulator/server';
+import { startSimulator, type RunningSimulator, type StartSimulatorOptions } from '../../simulator/server';
 import { simulatorProvisionSettings } from '../../activities/openstack/provision-settings';
 import { startTestPlatform, type PlatformOptions, type TestPlatform } from '../support/platform';
 import { eventually } from '../support/eventually';
@@ -16,9 +16,15 @@ export interface OrderRig {
 
 /** The platform wired to an in-process simulator, with a small catalog (flavor, volume, floating IP, network). */
 export async function startOrderRig(
-  opts: { buildMs?: number; env?: Record<string, string>; platform?: PlatformOptions } = {},
+  opts: {
+    buildMs?: number;
+    env?: Record<string, string>;
+    platform?: PlatformOptions;
+    /** More of the simulator's options (its data plane, say). */
+    sim?: Omit<StartSimulatorOptions, 'buildMs' | 'actionMs'>;
+  } = {},
 ): Promise<OrderRig> {
-  const sim = await startSimulator({ buildMs: opts.buildMs ?? 100, actionMs: 20 });
+  const sim = await startSimulator({ buildMs: opts.buildMs ?? 100, actionMs: 20, ...opts.sim });
   const p = await startTestPlatform({
     ...opts.platform,
     env: { ORDER_AUTO_APPROVE_TRUSTED: 'false', ...opts.env },

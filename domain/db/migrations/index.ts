@@ -18,6 +18,7 @@ import { Migration20261202043000OrderIdempotency } from './20261202043000-order-
 import { Migration20261202061000OrderIdempotencyClaims } from './20261202061000-order-idempotency-claims';
 import { Migration20261203073000SiteHealth } from './20261203073000-site-health';
 import { Migration20261203075500AppEnvironments } from './20261203075500-app-environments';
+import { Migration20261203163000DedicatedSites } from './20261203163000-dedicated-sites';
 import { Migration20261202044000SiteFtp } from './20261202044000-site-ftp';
 import { Migration20261202044500ListIndexes } from './20261202044500-list-indexes';
 import { Migration20261202055500SiteCleanupFailure } from './20261202055500-site-cleanup-failure';
@@ -46,4 +47,5 @@ export const migrationsList: MigrationObject[] = [
   { name: '20261202061000-order-idempotency-claims', class: Migration20261202061000OrderIdempotencyClaims },
   { name: '20261203073000-site-health', class: Migration20261203073000SiteHealth },
   { name: '20261203075500-app-environments', class: Migration20261203075500AppEnvironments },
+  { name: '20261203163000-dedicated-sites', class: Migration20261203163000DedicatedSites },
 ];
