@@ -1,4 +1,5 @@
-// One site: its state and health, its FTP account, code package upload, and its releases with publish and rollback (each health-checked).
+// One site: its state and health, its tier (a dedicated site's servers and load balancer), its migration to the
+// dedicated tier, its FTP account, code package upload, and its releases with publish and rollback (each health-checked).
 import {
   Alert,
   Button,
@@ -19,7 +20,10 @@ import { useSession } from '../../auth';
 import { api, ok } from '../../api/client';
 import type { Schemas } from '../../api/types';
 import { bytes } from '../../components/bytes';
+import { DedicatedSiteInfo } from '../../components/DedicatedSiteInfo';
 import { ErrorAlert, useAct } from '../../components/feedback';
+import { SiteMigrateButton } from '../../components/SiteMigrateButton';
+import { migrating, SiteMigration } from '../../components/SiteMigration';
 import { Status, when } from '../../components/Status';
 import { useAsync } from '../../components/use-async';
 import { href } from '../../router';
@@ -37,6 +41,7 @@ function packageType(f: File): string {
 export function SiteDetail({ id }: { id: string }) {
   const { t } = useTranslation();
   const { can } = useSession();
+  const order = can('own:orders:create');
   const operate = can('own:resources:operate', 'resources:operate');
   const act = useAct();
   const [busy, setBusy] = useState(false);
@@ -93,8 +98,12 @@ export function SiteDetail({ id }: { id: string }) {
   const s = site.data;
   if (!s) return <ErrorAlert error={site.error} />;
   // The API lets the tenant's operators (own:resources:operate) and platform operators upload, publish and remove.
-  const operable = operate && (s.status === 'ready' || s.status === 'live');
-  const removable = operate && ['ready', 'live', 'failed'].includes(s.status);
+  const up = s.status === 'ready' || s.status === 'live';
+  // During a migration (and its window) the API refuses uploads, publishes and removal.
+  const held = migrating(s.migration);
+  const operable = operate && up && !held;
+  const removable = operate && ['ready', 'live', 'failed'].includes(s.status) && !held;
+  const movable = order && s.tier === 'shared' && up && !held;
   return (
     <Space orientation="vertical" style={{ width: '100%' }}>
       <a href={href('self', 'sites')}>{t('site.back')}</a>
@@ -102,6 +111,7 @@ export function SiteDetail({ id }: { id: string }) {
         <Descriptions.Item label={t('common.status')}>
           <Status value={s.status} />
         </Descriptions.Item>
+        <Descriptions.Item label={t('site.tier')}>{t(`site.tiers.${s.tier}`)}</Descriptions.Item>
         <Descriptions.Item label={t('site.url')}>
           {s.url ? (
             <Typography.Link href={s.url} target="_blank" rel="noreferrer">
@@ -127,6 +137,8 @@ export function SiteDetail({ id }: { id: string }) {
         <Alert type="error" showIcon role="alert" title={t('site.unhealthy')} description={s.healthProblem} />
       )}
       {s.failure && <Alert type="warning" showIcon role="alert" title={t('site.health')} description={s.failure} />}
+      {s.dedicated && <DedicatedSiteInfo dedicated={s.dedicated} />}
+      {s.migration && <SiteMigration siteId={id} migration={s.migration} operate={operate} busy={busy} run={run} />}
       <SiteFtp siteId={id} status={s.status} operate={operable} />
       <Card size="small" title={t('site.healthCheck')}>
         <Form
@@ -149,6 +161,13 @@ export function SiteDetail({ id }: { id: string }) {
           </Form.Item>
         </Form>
       </Card>
+      {held && (
+        <Alert
+          type="warning"
+          showIcon
+          title={t(s.migration?.state === 'cut-over' ? 'site.migration.heldInWindow' : 'site.migration.held')}
+        />
+      )}
       <Space>
         {operate && (
           <Upload
@@ -170,12 +189,13 @@ export function SiteDetail({ id }: { id: string }) {
             title={t('site.rollbackConfirm')}
             okText={t('common.yes')}
             cancelText={t('common.no')}
-            disabled={s.liveRelease == null || busy}
+            disabled={s.liveRelease == null || busy || held}
             onConfirm={() => void rollback()}
           >
-            <Button disabled={s.liveRelease == null || busy}>{t('site.rollback')}</Button>
+            <Button disabled={s.liveRelease == null || busy || held}>{t('site.rollback')}</Button>
           </Popconfirm>
         )}
+        {movable && <SiteMigrateButton siteId={id} disabled={busy} ordered={site.reload} />}
         {removable && (
           <Popconfirm
             title={t('site.removeConfirm')}

@@ -1,12 +1,11 @@
-// Sites on the shared hosting tier: the list with status and URL, and ordering one (through the order approval flow).
+// Sites, shared or dedicated: the list with tier, status and URL, and ordering one (through the order approval flow).
 import { Typography } from 'antd';
 import { useTranslation } from 'react-i18next';
 import { api, ok } from '../../api/client';
 import type { Schemas } from '../../api/types';
 import { useSession } from '../../auth';
-import { CreateButton } from '../../components/CreateForm';
 import { PagedTable } from '../../components/PagedTable';
-import { useAsync } from '../../components/use-async';
+import { SiteOrderButton } from '../../components/SiteOrderButton';
 import { Status, when } from '../../components/Status';
 import { go, href } from '../../router';
 import { SiteDetail } from './SiteDetail';
@@ -18,46 +17,13 @@ const siteStatuses = ['ordered', 'provisioning', 'ready', 'live', 'failed', 'rem
 function SiteList() {
   const { t } = useTranslation();
   const { can } = useSession();
-  // The app environments a site can be ordered with (the active ones the shared hosts serve); none chosen: the default.
-  const environments = useAsync(
-    () =>
-      ok(() => api.GET('/api/v1/app-environments', { params: { query: { status: 'active', limit: 200 } } })).then((p) =>
-        p.items.filter((e) => e.webServer === 'nginx'),
-      ),
-    [],
-  );
   return (
     <PagedTable<Site>
       label={t('page.self.sites')}
       rowKey="id"
       refreshMs={5_000}
       toolbar={() =>
-        can('own:orders:create') && (
-          <CreateButton<{ name: string; diskMb: number; environmentId?: string; database?: boolean; note?: string }>
-            id="site-order"
-            title={t('site.order')}
-            fields={[
-              { name: 'name', label: t('site.name'), required: true },
-              { name: 'diskMb', label: t('site.diskMb'), type: 'number', min: 1, required: true, initial: 500 },
-              {
-                name: 'environmentId',
-                label: t('appEnv.ofSite'),
-                type: 'select',
-                options: (environments.data ?? []).map((e) => ({
-                  value: e.id,
-                  label: `${e.name} v${e.version} (PHP ${e.phpVersion})`,
-                })),
-              },
-              { name: 'database', label: t('site.withDatabase'), type: 'switch', initial: false },
-              { name: 'note', label: t('site.note'), type: 'textarea' },
-            ]}
-            submit={async (body) => {
-              const r = await ok(() => api.POST('/api/v1/sites', { body: { ...body, database: !!body.database } }));
-              go('self', 'orders', r.orderId);
-              return r;
-            }}
-          />
-        )
+        can('own:orders:create') && <SiteOrderButton ordered={(orderId) => go('self', 'orders', orderId)} />
       }
       filters={[
         { name: 'name', label: t('common.name') },
@@ -83,6 +49,20 @@ function SiteList() {
       }
       columns={[
         { title: t('common.name'), render: (_, s) => <a href={href('self', 'sites', s.id)}>{s.name}</a> },
+        {
+          title: t('site.tier'),
+          render: (_, s) => (
+            <>
+              {t(`site.tiers.${s.tier}`)}
+              {s.migration && (
+                <>
+                  {' '}
+                  · {t('site.migration.short')} <Status value={s.migration.state} />
+                </>
+              )}
+            </>
+          ),
+        },
         { title: t('common.status'), render: (_, s) => <Status value={s.status} /> },
         { title: t('site.health'), render: (_, s) => (s.health ? <Status value={s.health} /> : '—') },
         {
