@@ -12399,10 +12399,10 @@ export interface components {
         /** @description the site's last migration to the dedicated tier (site-migrate-<siteId>) */
         SiteMigration: {
             /**
-             * @description cut-over: the name points at the load balancer and the shared site is kept until windowEndsAt (rollback or confirm)
+             * @description ordered: its order waits for approval (a second one is refused meanwhile; see the order if it was closed); cut-over: the name points at the load balancer and the shared site is kept until windowEndsAt (rollback or confirm)
              * @enum {string}
              */
-            state: "provisioning" | "copying" | "cut-over" | "completed" | "rolled-back" | "failed";
+            state: "ordered" | "provisioning" | "copying" | "cut-over" | "completed" | "rolled-back" | "failed";
             /** Format: uuid */
             orderId: string;
             /** Format: uuid */

@@ -174,26 +174,38 @@ export async function siteMigrateWorkflow(input: SiteMigrateInput): Promise<stri
       local.ensureSiteBackupSchedule({ siteId, intervalHours: input.spec.backup.intervalHours }),
     );
     compensations.unshift({ name: 'remove backup schedule', undo: () => local.removeSiteBackupSchedule({ siteId }) });
+    // The cutover: the name moves to the load balancer (and back, first of all, if anything after fails).
+    compensations.unshift({ name: 'route back to shared', undo: () => local.switchSiteTier({ siteId, to: 'shared' }) });
+    const windowEndsAt = new Date(Date.now() + input.windowMs).toISOString();
+    await step('cut over', () => local.switchSiteTier({ siteId, to: 'dedicated', windowEndsAt }));
   } catch (e) {
     await CancellationScope.nonCancellable(() => undo(`the migration failed: ${failureMessage(e)}`, 'failed'));
     throw e;
   }
 
-  // The cutover: the name moves to the load balancer; the shared site waits for the window.
-  const windowEndsAt = new Date(Date.now() + input.windowMs).toISOString();
-  await step('cut over', () => local.switchSiteTier({ siteId, to: 'dedicated', windowEndsAt }));
+  // The window: the shared site waits for a rollback, a confirmation or the window's end.
   await condition(() => rollback || confirmed, input.windowMs);
   if (rollback && !confirmed) {
-    await CancellationScope.nonCancellable(async () => {
-      await step('route back to shared', () => local.switchSiteTier({ siteId, to: 'shared' }));
-      await undo(null, 'rolled-back');
-    });
+    await CancellationScope.nonCancellable(() => undo(null, 'rolled-back'));
     return 'rolled-back';
   }
-  await step('remove shared copy', () => local.removeSharedCopy({ siteId }));
-  await step('drop shared database', () =>
-    local.dropDatabase({ tenantId: input.tenantId, name: siteDatabaseName(siteId) }),
-  );
+  try {
+    await step('remove shared copy', () => local.removeSharedCopy({ siteId }));
+    await step('drop shared database', () =>
+      local.dropDatabase({ tenantId: input.tenantId, name: siteDatabaseName(siteId) }),
+    );
+  } catch (e) {
+    // The site runs on its dedicated servers either way; what is left of the shared one is named for an operator.
+    await local.recordSiteMigration({
+      siteId,
+      migration: {
+        state: 'failed',
+        failure: `the site runs on the dedicated tier, but removing its shared copy failed: ${failureMessage(e)}`,
+        endedAt: new Date().toISOString(),
+      },
+    });
+    throw e;
+  }
   await step('completed', () =>
     local.recordSiteMigration({ siteId, migration: { state: 'completed', endedAt: new Date().toISOString() } }),
   );

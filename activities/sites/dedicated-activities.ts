@@ -173,7 +173,7 @@ export function createDedicatedSiteActivities(orm: Orm, settings: SitesSettings 
     }): Promise<{ fromHostId: string; fromSlot: number; liveRelease: number | null; database: string | null }> {
       const em = orm.em.fork();
       const site = await em.findOneOrFail(Site, { id: siteId });
-      if (!site.migration || site.migration.orderId !== orderId) {
+      if (!site.migration || site.migration.orderId !== orderId || site.migration.state === 'ordered') {
         if (site.tier !== 'shared')
           throw ApplicationFailure.nonRetryable(`site ${site.name} is already dedicated`, 'SiteMigrationRefused');
         site.migration = {

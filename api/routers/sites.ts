@@ -28,7 +28,13 @@ import { tenantFilter } from '../lib/resource-access';
 import { jsonBody, optionalBody, queryParams } from '../lib/validate';
 import { requireAuth, requirePermission } from '../middleware/authenticate';
 import type { AppEnv, Ctx } from '../deps';
-import { hostLoads, orderSite, orderSiteMigration, siteOrderAbandoned } from '../services/site-orders';
+import {
+  hostLoads,
+  migrationOrderOpen,
+  orderSite,
+  orderSiteMigration,
+  siteOrderAbandoned,
+} from '../services/site-orders';
 import {
   confirmSiteMigrationSignal,
   rollbackSiteMigrationSignal,
@@ -470,6 +476,10 @@ sitesRouter.post('/:siteId/migrate', requirePermission('own:orders:create'), asy
   if (site.tier !== 'shared') throw conflict('the site is already on the dedicated tier', { tier: site.tier });
   if (!['ready', 'live'].includes(site.status)) throw conflict(`site is ${site.status}`, { status: site.status });
   assertNotMigrating(site);
+  if (await migrationOrderOpen(c.get('em'), site))
+    throw conflict('a migration order of the site is waiting: approve, reject or cancel it first', {
+      orderId: site.migration!.orderId,
+    });
   const p = principalOf(c);
   if (!p.tenantId) throw forbidden('only tenant users order a migration');
   const dedicated = await resolvedDedicated(c, p.tenantId, body.dedicated);

@@ -315,6 +315,15 @@ export async function orderSiteMigration(
     ],
     body.note,
   );
+  // The site shows the order waiting (a second migration is refused while it is open).
+  site.migration = {
+    state: 'ordered',
+    orderId: submitted.order.id,
+    fromHostId: site.hostId,
+    fromSlot: site.slot,
+    startedAt: new Date().toISOString(),
+  };
+  await em.flush();
   try {
     await deps.temporal.workflow.start(orderWorkflow, {
       workflowId: orderWorkflowId(submitted.order.id),
@@ -326,4 +335,11 @@ export async function orderSiteMigration(
     throw e;
   }
   return { orderId: submitted.order.id };
+}
+
+/** Is the site's migration order still open (waiting for approval or being carried out)? */
+export async function migrationOrderOpen(em: EntityManager, site: Site): Promise<boolean> {
+  if (site.migration?.state !== 'ordered') return false;
+  const order = await em.findOne(Order, { id: site.migration.orderId }, { fields: ['status'] });
+  return !!order && !['rejected', 'cancelled', 'expired', 'failed', 'delivered'].includes(order.status);
 }

@@ -49,7 +49,8 @@ export interface DedicatedDeployment {
 
 /** A migration shared → dedicated (`site-migrate-<siteId>`), as the site's record shows it. */
 export interface SiteMigration {
-  state: 'provisioning' | 'copying' | 'cut-over' | 'completed' | 'rolled-back' | 'failed';
+  /** `ordered`: its order waits for approval (or was closed without being carried out: see the order). */
+  state: 'ordered' | 'provisioning' | 'copying' | 'cut-over' | 'completed' | 'rolled-back' | 'failed';
   orderId: string;
   /** The shared host and slot the site leaves (kept until the window ends). */
   fromHostId: string;

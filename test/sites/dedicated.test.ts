@@ -284,6 +284,28 @@ describe('a dedicated site', () => {
     await sites.agents.forHost(host).ensureStack();
   });
 
+  it('whose build fails is undone: the order and site failed with the cause, nothing left in the cloud', async () => {
+    const fault = await fetch(`${rig.sim.url}/sim-admin/faults`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ method: 'POST', path: 'lbaas/loadbalancers$', status: 403, count: 1 }),
+    });
+    expect(fault.status).toBe(201);
+    const made = await order({ name: 'broken', tier: 'dedicated', dedicated: dedicatedSettings() });
+    expect(made.order.status).toBe('failed');
+    const site = await eventually(
+      () => siteRow(made.id),
+      (s) => s.status === 'failed',
+    );
+    expect(site.status).toBe('failed');
+    expect(site.failure).toContain('403');
+    expect(site.cleanupFailure ?? null).toBeNull();
+    const rows = await rig.p.db.orm.em.fork().find(CloudResource, { orderId: made.order.id });
+    expect(rows.filter((r) => r.kind === 'server')).toHaveLength(2);
+    expect(rows.filter((x) => x.status !== 'deleted').map((x) => x.kind)).toEqual([]);
+    expect((await call('DELETE', `/sites/${made.id}`)).status).toBe(202);
+  });
+
   it('is removed with its web servers, load balancer, volume and backup schedule', async () => {
     const host = await hostOf(id);
     const members = host.members!.servers;
@@ -346,6 +368,36 @@ describe('a migration shared → dedicated', () => {
     expect(rows.length).toBeGreaterThan(0);
     expect(rows.every((x) => x.status === 'deleted')).toBe(true);
     expect((await call('POST', `/sites/${id}/migration/rollback`)).status).toBe(409);
+  });
+
+  it('refuses a second migration order while one waits, and undoes a failed one: the shared site keeps answering', async () => {
+    const asked = await call('POST', `/sites/${id}/migrate`, { dedicated: dedicatedSettings(), windowMinutes: 60 });
+    expect(asked.status).toBe(202);
+    const again = await call('POST', `/sites/${id}/migrate`, { dedicated: dedicatedSettings() });
+    expect(again.status).toBe(409);
+    expect(again.body.message).toContain('waiting');
+    // Octavia refuses the load balancer (403: not retried), after the servers and the database copy are made.
+    const fault = await fetch(`${rig.sim.url}/sim-admin/faults`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ method: 'POST', path: 'lbaas/loadbalancers$', status: 403, count: 1 }),
+    });
+    expect(fault.status).toBe(201);
+    await approve(asked.body.orderId);
+    const failed = await eventually(
+      () => siteRow(id),
+      (s) => ['failed', 'cut-over'].includes(s.migration?.state ?? ''),
+    );
+    expect(failed.migration?.state).toBe('failed');
+    expect(failed.migration?.failure).toContain('the migration failed');
+    expect(failed.migration?.failure).not.toContain('not undone');
+    expect(failed.tier).toBe('shared');
+    const rows = await rig.p.db.orm.em.fork().find(CloudResource, { orderId: asked.body.orderId });
+    expect(rows.filter((r) => r.kind === 'server')).toHaveLength(2);
+    expect(rows.filter((x) => x.status !== 'deleted').map((x) => x.kind)).toEqual([]);
+    expect((await viaFrontDoor()).body).toContain('server=127.0.0.1 notes=before');
+    // The site takes uploads again.
+    expect((await call('POST', `/sites/${id}/releases/1/publish`, {})).status).toBe(200);
   });
 
   it('once confirmed, removes the shared site and keeps the dedicated one', async () => {
