@@ -29,6 +29,7 @@ const BENCHES: Bench[] = [
   { name: 'worker-scale', args: ['1000', '8'], timeoutS: 300 },
   { name: 'api-lists', args: ['20000', '200', '5'], timeoutS: 240 },
   { name: 'report-export', args: ['100000'], timeoutS: 240 },
+  { name: 'site-first-answer', args: ['3'], timeoutS: 240 },
 ];
 
 function run(b: Bench, results: string): Promise<{ code: number | null; seconds: number; timedOut: boolean }> {
