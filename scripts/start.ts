@@ -161,7 +161,13 @@ async function main(): Promise<void> {
 
   // Shared web hosting on this machine: its nginx and php-fpm on loopback, registered below as the shared host `local`.
   let sitesLine: string | undefined;
-  if (cfg.SITES_LOCAL_AGENT && !cfg.SITES_DNS_API_URL) frontDoor = localFrontDoor(cfg, localSitesRoot(cfg));
+  if (cfg.SITES_LOCAL_AGENT && !cfg.SITES_DNS_API_URL) {
+    frontDoor = localFrontDoor(cfg, localSitesRoot(cfg));
+    // The sites' public names answer again after a restart.
+    await frontDoor
+      .ensureRunning()
+      .catch((e: Error) => console.warn(`the sites' front door did not start: ${e.message}`));
+  }
   if (cfg.SITES_LOCAL_AGENT && sitesStackInstalled()) {
     try {
       const stack = await startEmbeddedSitesStack(cfg);

@@ -2,6 +2,7 @@ import { DefaultLogger, NativeConnection, Runtime, makeTelemetryFilterString } f
 import { config, ConfigError } from '../config';
 import { openOrm } from '../domain/db/orm';
 import { activityDepsFromConfig } from './deps-from-config';
+import { startDedicatedStacks } from '../activities/sites/member-stacks';
 import { runWorkers, type QueueName } from './run';
 
 /** `tsx workers/main.ts [orchestration|openstack|notify ...]`: runs the named queues' workers, all by default. */
@@ -18,15 +19,20 @@ async function main(): Promise<void> {
   });
   const orm = await openOrm(cfg.database, cfg.DATABASE_DEBUG);
   const connection = await NativeConnection.connect({ address: cfg.TEMPORAL_ADDRESS });
+  const deps = activityDepsFromConfig(cfg, orm);
   const running = await runWorkers({
     connection,
     namespace: cfg.TEMPORAL_NAMESPACE,
-    deps: activityDepsFromConfig(cfg, orm),
+    deps,
     queues: queues.length ? queues : undefined,
     maxCachedWorkflows: cfg.WORKER_MAX_CACHED_WORKFLOWS,
   });
   console.log(`workers running on ${running.workers.map((w) => w.options.taskQueue).join(', ')}`);
+  // The orchestration worker drives the sites' hosts: dedicated sites' web servers run while it does.
+  const drivesSites = !queues.length || queues.includes('orchestration');
+  if (drivesSites) void startDedicatedStacks(orm, deps.sites);
   await running.done;
+  if (drivesSites) await deps.sites?.stopMemberStacks?.();
   await connection.close();
   await orm.close();
 }

@@ -131,15 +131,18 @@ export function createSiteActivities(orm: Orm, settings: SitesSettings | undefin
     async recordSiteLive({ siteId, release }: { siteId: string; release: number }): Promise<SiteView> {
       const s = need();
       const em = orm.em.fork();
-      const { site, agent, space } = await siteOnHost(em, s, siteId);
+      const { site, host, agent, space } = await siteOnHost(em, s, siteId);
       const { httpPort } = await agent.ensureStack();
+      // A dedicated site's name is served through the front door (or the DNS provider) from its load balancer.
+      const named = host.driver === 'dedicated' && s.frontDoor;
+      if (named) await s.frontDoor!.point(site.hostname, { address: host.address, port: httpPort });
       const now = new Date().toISOString();
       const { kept, dropped } = pruneReleases(site.releases, s.keepReleases, release);
       for (const r of dropped) await agent.removeRelease(space, r.number);
       site.releases = kept.map((r) => (r.number === release ? { ...r, publishedAt: now } : r));
       site.liveRelease = release;
       site.status = 'live';
-      site.url = `http://${site.hostname}:${httpPort}/`;
+      site.url = named ? s.frontDoor!.urlOf(site.hostname) : `http://${site.hostname}:${httpPort}/`;
       site.failure = null;
       await em.flush();
       return view(site);

@@ -272,7 +272,7 @@ export function createDedicatedSiteActivities(orm: Orm, settings: SitesSettings 
       site.hostId = host.id;
       site.slot = to === 'dedicated' ? dedicatedSlot : migration.fromSlot;
       site.tier = to;
-      if (site.url) site.url = `http://${site.hostname}:${httpPort}/`;
+      if (site.url) site.url = s.frontDoor ? s.frontDoor.urlOf(site.hostname) : `http://${site.hostname}:${httpPort}/`;
       site.migration = {
         ...migration,
         state: to === 'dedicated' ? 'cut-over' : migration.state,

@@ -26,6 +26,11 @@ export class DnsApiError extends Error {
  * for an IPv4 address, AAAA for IPv6; a DNS record names an address, not a host name), DELETE and GET the same.
  */
 export class HttpDnsProvider implements SiteNameRouter {
+  /** The name's A record points at the target's address: the site is found on the standard port. */
+  urlOf(hostname: string): string {
+    return `http://${hostname}/`;
+  }
+
   readonly #token: string | undefined;
   private readonly base: string;
   private readonly timeoutMs: number;

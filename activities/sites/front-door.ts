@@ -1,7 +1,7 @@
 import { execFile, spawn, type ChildProcess } from 'node:child_process';
 import { createHash, randomBytes } from 'node:crypto';
 import { closeSync, openSync } from 'node:fs';
-import { mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
+import { mkdir, readdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import { request } from 'node:http';
 import { connect, isIP } from 'node:net';
 import path from 'node:path';
@@ -26,6 +26,8 @@ export interface SiteNameRouter {
   /** The name points nowhere any more (one that pointed nowhere is fine). */
   remove(hostname: string): Promise<void>;
   target(hostname: string): Promise<SiteTarget | null>;
+  /** Where the public finds a name this router points. */
+  urlOf(hostname: string): string;
 }
 
 /** A name or target a router refuses: a retry cannot mend it. */
@@ -87,6 +89,10 @@ export class LocalFrontDoor implements SiteNameRouter {
 
   constructor(private readonly s: LocalFrontDoorSettings) {
     this.listen = s.listenAddress ?? '127.0.0.1';
+  }
+
+  urlOf(hostname: string): string {
+    return `http://${hostname}:${this.port}/`;
   }
 
   get port(): number {
@@ -161,6 +167,17 @@ export class LocalFrontDoor implements SiteNameRouter {
     const text = await readFile(this.routeFile(checkHostname(hostname)), 'utf8').catch(() => null);
     const m = text?.match(/^# target (\S+) (\d+)$/m);
     return m ? { address: m[1], port: Number(m[2]) } : null;
+  }
+
+  /** After a restart: the front door's nginx started again when it has routes and is not running. */
+  async ensureRunning(): Promise<void> {
+    await this.serial(async () => {
+      const routes = await readdir(this.p('routes')).catch(() => [] as string[]);
+      if (!routes.some((f) => f.endsWith('.conf')) || (await this.running())) return;
+      await this.prepare();
+      await this.nginxTest();
+      await this.start();
+    });
   }
 
   /** Stops the front door's nginx (the one this process started or one found by its pid file). */

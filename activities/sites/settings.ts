@@ -25,6 +25,8 @@ export interface SitesSettings {
   memberHttpPort?: number;
   /** Where sites' public names point (a migration's cut-over): the front-door nginx, or the DNS provider's API. */
   frontDoor?: SiteNameRouter;
+  /** Stops the web stacks this process runs for dedicated sites' servers (the local member driver; the worker's exit). */
+  stopMemberStacks?: () => Promise<void>;
 }
 
 /** `first-last` as a port range. */
@@ -125,5 +127,9 @@ export function sitesSettingsFromConfig(cfg: Config): SitesSettings | undefined 
     memberDriver: cfg.SITES_MEMBER_DRIVER,
     memberHttpPort: cfg.SITES_MEMBER_HTTP_PORT,
     frontDoor: frontDoorFromConfig(cfg, localSitesRoot(cfg)),
+    async stopMemberStacks() {
+      if (cfg.SITES_MEMBER_DRIVER !== 'local') return;
+      await Promise.all([...members.values()].map((a) => a.stop().catch(() => undefined)));
+    },
   };
 }

@@ -1,4 +1,4 @@
-import { execFileSync } from 'node:child_process';
+import { execFileSync, spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { httpGet } from '../../activities/sites/health-check';
@@ -46,6 +46,8 @@ describe('the platform launcher (scripts/start.ts)', () => {
     });
     return r.json();
   }
+  /** The command lines of every nginx and php-fpm process running (pgrep finds none: none). */
+  const webStacks = () => spawnSync('pgrep', ['-af', 'nginx|php-fpm'], { encoding: 'utf8' }).stdout.split('\n');
   const sitePage = () => httpGet('127.0.0.1', l.ports.sitesHttp, 'hello.sites.localhost', '/');
 
   /** What a tenant does in the portal: order a site (the starter catalog's product, the launcher's host), upload, publish. */
@@ -88,6 +90,45 @@ describe('the platform launcher (scripts/start.ts)', () => {
     const live = await call('POST', `/api/v1/sites/${ordered.site.id}/releases/1/publish`, user);
     expect(live).toMatchObject({ status: 'live', url: `http://hello.sites.localhost:${l.ports.sitesHttp}/` });
     expect((await sitePage()).body).toMatch(/^hello from 8\.2\./);
+    await dedicatedSite(adminToken, user);
+  }
+
+  /** A dedicated site from the starter catalog: two web servers behind the simulator's load balancer, its name at the front door. */
+  async function dedicatedSite(adminToken: string, user: string): Promise<void> {
+    const flavors = await call('GET', '/api/v1/catalog/products?kind=flavor&status=active', user);
+    const images = await call('GET', '/api/v1/public-images?status=active', user);
+    const ordered = await call('POST', '/api/v1/sites', user, {
+      name: 'shop',
+      diskMb: 5,
+      tier: 'dedicated',
+      dedicated: { servers: 2, flavorId: flavors.items[0].id, imageId: images.items[0].id, volumeGb: 1 },
+    });
+    expect(ordered).toMatchObject({ site: { tier: 'dedicated', status: 'ordered' } });
+    await waitFor(
+      'the dedicated order',
+      async () =>
+        (await call('GET', `/api/v1/orders/${ordered.orderId}`, adminToken)).status === 'pending_approval'
+          ? true
+          : undefined,
+      30_000,
+    );
+    await call('POST', `/api/v1/orders/${ordered.orderId}/approve`, adminToken, { reason: 'launcher test' });
+    await waitFor(
+      'the dedicated site built',
+      async () => ((await call('GET', `/api/v1/sites/${ordered.site.id}`, user)).status === 'ready' ? true : undefined),
+      120_000,
+    );
+    const up = await fetch(`${base}/api/v1/sites/${ordered.site.id}/releases`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${user}`, 'content-type': 'application/gzip' },
+      body: readFileSync(path.join(l.dataDir, 'hello.tar.gz')),
+    });
+    expect(up.status).toBe(201);
+    const live = await call('POST', `/api/v1/sites/${ordered.site.id}/releases/1/publish`, user);
+    expect(live).toMatchObject({ status: 'live', url: `http://shop.sites.localhost:${l.ports.frontDoor}/` });
+    expect(live.dedicated.deployment.servers).toHaveLength(2);
+    const page = await httpGet('127.0.0.1', l.ports.frontDoor, 'shop.sites.localhost', '/');
+    expect(page.body).toMatch(/^hello from 8\.2\./);
   }
 
   it('comes up ready, prints the URLs, and stops every child on Ctrl-C', async () => {
@@ -161,6 +202,8 @@ describe('the platform launcher (scripts/start.ts)', () => {
     ].flatMap((n) => reportedPids(output(), n));
     expect(pids.length).toBeGreaterThanOrEqual(6);
     expect(pids.filter(pidAlive)).toEqual([]);
+    const stacks = webStacks();
+    expect(stacks.filter((line) => line.includes(path.join(dataDir, 'sites')))).toEqual([]);
     await expect(fetch(`${base}/healthz`)).rejects.toThrow();
     await expect(fetch(`http://127.0.0.1:${l.ports.simulator}/identity/v3`)).rejects.toThrow();
   }, 240_000);
@@ -178,8 +221,21 @@ describe('the platform launcher (scripts/start.ts)', () => {
       const { accessToken } = (await login.json()) as { accessToken: string };
       expect((await call('GET', '/api/v1/site-hosts', accessToken)).total).toBe(1);
       expect((await sitePage()).body).toMatch(/^hello from 8\.2\./);
+      // The dedicated site too: its web servers run again and its name answers at the front door.
+      const dedicated = await waitFor(
+        'the dedicated site again',
+        async () => {
+          const r = await httpGet('127.0.0.1', l.ports.frontDoor, 'shop.sites.localhost', '/').catch(() => null);
+          return r?.status === 200 ? r : undefined;
+        },
+        60_000,
+      );
+      expect(dedicated.body).toMatch(/^hello from 8\.2\./);
     } finally {
       expect(await stop(proc)).toBe(0);
     }
+    // No web server of the dedicated site outlives the platform.
+    const members = webStacks();
+    expect(members.filter((line) => line.includes(path.join(dataDir, 'sites', 'members')))).toEqual([]);
   }, 240_000);
 });

@@ -222,6 +222,9 @@ describe('a dedicated site', () => {
     const release = await upload(id, 'shop-1');
     const live = await publish(id, release);
     expect(live.status).toBe('live');
+    // Its public name is served through the front door, from the load balancer.
+    expect(live.url).toBe(`http://shop.sites.localhost:${frontDoorPort}/`);
+    expect((await through('127.0.0.1', frontDoorPort, 'shop.sites.localhost')).status).toBe(200);
     const host = await hostOf(id);
     endpoint = { address: host.address, port: host.members!.port };
     const seen = new Set<string>();

@@ -41,6 +41,9 @@ export interface LauncherEnv {
     /** The local shared host's nginx, and the base port of its php-fpm pools (the sites' pools above it). */
     sitesHttp: number;
     sitesFpm: number;
+    /** The sites' front door (their public names), and the port dedicated sites' web servers serve on. */
+    frontDoor: number;
+    sitesMember: number;
   };
   /** Removes the data directory and drops the database (call once every launcher on it has stopped). */
   cleanup(): Promise<void>;
@@ -59,12 +62,16 @@ export async function launcherEnv(overrides: NodeJS.ProcessEnv = {}): Promise<La
   chmodSync(dataDir, 0o755);
   // One after another: a port freed by one probe could be handed to a concurrent one.
   const free: number[] = [];
-  while (free.length < 10) {
+  while (free.length < 12) {
     const p = await freePort();
     if (!free.includes(p)) free.push(p);
   }
   const [api, temporal, ui, simulator, prometheus, alertmanager, nsca, dbservice, sitesHttp, sitesFpm] = free;
-  const ports = { api, temporal, ui, simulator, prometheus, alertmanager, nsca, dbservice, sitesHttp, sitesFpm };
+  const [frontDoor, sitesMember] = free.slice(10);
+  const ports = {
+    ...{ api, temporal, ui, simulator, prometheus, alertmanager, nsca, dbservice, sitesHttp, sitesFpm },
+    ...{ frontDoor: frontDoor!, sitesMember: sitesMember! },
+  };
   const env: NodeJS.ProcessEnv = {
     ...process.env,
     NODE_ENV: 'development',
@@ -86,6 +93,8 @@ export async function launcherEnv(overrides: NodeJS.ProcessEnv = {}): Promise<La
     DBSERVICE_PORT: String(ports.dbservice),
     SITES_HTTP_PORT: String(ports.sitesHttp),
     SITES_FPM_BASE_PORT: String(ports.sitesFpm),
+    SITES_FRONT_DOOR_PORT: String(ports.frontDoor),
+    SITES_MEMBER_HTTP_PORT: String(ports.sitesMember),
     // No pure-ftpd in the launched platforms: a fixed FTP port would be shared by concurrent launchers (test/sites/ftp covers FTP).
     SITES_FTP_PORT: '0',
     PROMETHEUS_URL: '',
