@@ -10,6 +10,7 @@ import { retryPresets } from './retry-presets';
 import { provisionBandwidth, provisionLoadBalancerItem } from './provision-products';
 import { provisionSiteItem } from './site-provision';
 import { startSiteMigration } from './site-migrate';
+import { recordedStep, type ProvisionStep, type Step } from './steps';
 
 export interface ProvisionInput {
   orderId: string;
@@ -24,11 +25,7 @@ export interface ProvisionInput {
   activityTimeoutMs?: number;
 }
 
-export interface ProvisionStep {
-  name: string;
-  state: 'running' | 'done' | 'failed' | 'compensated';
-  detail?: string;
-}
+export type { ProvisionStep };
 
 export interface ProvisionResult {
   itemId: string;
@@ -59,19 +56,7 @@ export async function provisionItemWorkflow(input: ProvisionInput): Promise<Prov
   const compensations: Array<{ kind: CloudResourceKind; openstackId: string }> = [];
   let projectId = '';
 
-  async function step<T>(name: string, fn: () => Promise<T>): Promise<T> {
-    const s: ProvisionStep = { name, state: 'running' };
-    steps.push(s);
-    try {
-      const out = await fn();
-      s.state = 'done';
-      return out;
-    } catch (e) {
-      s.state = 'failed';
-      s.detail = (e as Error).cause instanceof Error ? ((e as Error).cause as Error).message : (e as Error).message;
-      throw e;
-    }
-  }
+  const step = recordedStep(steps);
   const created = (kind: CloudResourceKind, openstackId: string) => compensations.unshift({ kind, openstackId });
 
   try {
@@ -112,7 +97,6 @@ export async function provisionItemWorkflow(input: ProvisionInput): Promise<Prov
   }
 }
 
-type Step = <T>(name: string, fn: () => Promise<T>) => Promise<T>;
 type Created = (kind: CloudResourceKind, openstackId: string) => void;
 
 async function provisionSpec(

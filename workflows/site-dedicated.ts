@@ -17,8 +17,9 @@ import type { LoadBalancerItemSpec } from '../domain/orders/items';
 import { queuesOf } from '../domain/task-queues';
 import { provisionBandwidth } from './provision-products';
 import { retryPresets } from './retry-presets';
+import type { Step } from './steps';
 
-export type Step = <T>(name: string, fn: () => Promise<T>) => Promise<T>;
+export type { Step };
 export type Created = (kind: CloudResourceKind, openstackId: string) => void;
 
 export interface DedicatedBuild {

@@ -20,8 +20,9 @@ import { dedicatedDatabaseName, siteDatabaseName } from '../domain/sites/databas
 import { dedicatedOf } from '../domain/orders/items';
 import { queuesOf } from '../domain/task-queues';
 import { retryPresets } from './retry-presets';
-import { buildDedicatedDeployment, type DedicatedBuild, type Step } from './site-dedicated';
-import type { ProvisionInput, ProvisionStep } from './provision';
+import { buildDedicatedDeployment, type DedicatedBuild } from './site-dedicated';
+import type { ProvisionInput } from './provision';
+import { recordedStep, type ProvisionStep, type Step } from './steps';
 
 export interface SiteMigrateInput {
   siteId: string;
@@ -109,19 +110,7 @@ export async function siteMigrateWorkflow(input: SiteMigrateInput): Promise<stri
     retry: retryPresets.openstack,
   });
 
-  const step: Step = async (name, fn) => {
-    const s: ProvisionStep = { name, state: 'running' };
-    steps.push(s);
-    try {
-      const out = await fn();
-      s.state = 'done';
-      return out;
-    } catch (e) {
-      s.state = 'failed';
-      s.detail = failureMessage(e);
-      throw e;
-    }
-  };
+  const step = recordedStep(steps);
   const siteId = input.siteId;
   const compensations: Array<{ name: string; undo: () => Promise<unknown> }> = [];
   let projectId = '';
