@@ -110,7 +110,7 @@ describeWithBrowser('portals are accessible: axe rules and keyboard use', () => 
     await sim?.close();
   });
 
-  it('finds no violation on the sign-in page and the self-service dashboard and volumes (with its form)', async () => {
+  it('finds no violation on the sign-in page, the self-service dashboard, volumes and sites (with their forms)', async () => {
     const found: string[] = [];
     const page = await newPortalPage(browser);
     await page.goto(`${server.base}/`);
@@ -125,6 +125,14 @@ describeWithBrowser('portals are accessible: axe rules and keyboard use', () => 
     await page.getByRole('button', { name: 'New volume' }).click();
     await page.getByRole('dialog').getByLabel('Name').waitFor();
     found.push(...(await violationsAt(page, 'self new volume form')));
+    await page.keyboard.press('Escape');
+    await page.getByRole('dialog').waitFor({ state: 'hidden' });
+    await menu(page, 'Self-service', 'Sites');
+    found.push(...(await violationsAt(page, 'self sites')));
+    await page.getByRole('button', { name: 'Order a site' }).click();
+    await page.getByRole('dialog').getByRole('radio', { name: 'Dedicated' }).check();
+    await page.getByRole('dialog').getByLabel('Web servers (2 to 8)').waitFor();
+    found.push(...(await violationsAt(page, 'self dedicated site order form')));
     await page.close();
     expect(found).toEqual([]);
   });
