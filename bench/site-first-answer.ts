@@ -198,7 +198,7 @@ async function main(): Promise<void> {
         await rig.p.call('DELETE', `/api/v1/sites/${id}`, { token: await rig.p.adminToken() }).catch(() => undefined);
       // Every web server's stack started here, and the shared host's and the front door's.
       for (const h of await rig.p.db.orm.em.fork().find(SiteHost, {}))
-        if (h.driver !== 'dedicated' || h.members)
+        if (h.driver !== 'members' || h.members)
           await sites!.agents
             .forHost(h)
             .stop()

@@ -134,7 +134,7 @@ export function createSiteActivities(orm: Orm, settings: SitesSettings | undefin
       const { site, host, agent, space } = await siteOnHost(em, s, siteId);
       const { httpPort } = await agent.ensureStack();
       // A dedicated site's name is served through the front door (or the DNS provider) from its load balancer.
-      const named = host.driver === 'dedicated' && s.frontDoor;
+      const named = host.driver === 'members' && s.frontDoor;
       if (named) await s.frontDoor!.point(site.hostname, { address: host.address, port: httpPort });
       const now = new Date().toISOString();
       const { kept, dropped } = pruneReleases(site.releases, s.keepReleases, release);
@@ -181,7 +181,7 @@ export function createSiteActivities(orm: Orm, settings: SitesSettings | undefin
       const site = await em.findOneOrFail(Site, { id: siteId });
       const host = await em.findOneOrFail(SiteHost, { id: site.hostId });
       // A dedicated site whose web servers were never built has nothing on a host.
-      if (host.driver !== 'dedicated' || host.members?.servers.length)
+      if (host.driver !== 'members' || host.members?.servers.length)
         await need().agents.forHost(host).removeSite(spaceOf(site));
       const db = await em.findOne(TenantDatabase, { siteId }, { fields: ['name'] });
       return { tenantId: site.tenantId, database: db?.name ?? null };

@@ -191,7 +191,7 @@ export function createDedicatedSiteActivities(orm: Orm, settings: SitesSettings 
         em.create(SiteHost, {
           name: `dedicated-${siteId}`,
           address: '',
-          driver: 'dedicated',
+          driver: 'members',
           capacitySites: 1,
           capacityDiskMb: site.diskMb,
           status: 'dedicated',

@@ -8,7 +8,7 @@ import type { SitesSettings } from './settings';
  */
 export async function startDedicatedStacks(orm: Orm, settings: SitesSettings | undefined): Promise<number> {
   if (!settings || settings.memberDriver === 'ssh') return 0;
-  const hosts = await orm.em.fork().find(SiteHost, { driver: 'dedicated', status: 'dedicated' });
+  const hosts = await orm.em.fork().find(SiteHost, { driver: 'members', status: 'dedicated' });
   let started = 0;
   for (const host of hosts) {
     if (!host.members?.servers.length) continue;

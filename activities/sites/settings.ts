@@ -100,7 +100,7 @@ export function sitesSettingsFromConfig(cfg: Config): SitesSettings | undefined 
     agents: {
       forHost(host) {
         if (host.driver === 'ssh') return sshAgentFor(cfg, host, ssh);
-        if (host.driver === 'dedicated') {
+        if (host.driver === 'members') {
           if (!host.members?.servers.length) throw new Error(`host ${host.id}: a dedicated host without members`);
           const signature = JSON.stringify([host.members.port, host.members.servers.map(memberKey)]);
           const known = dedicated.get(host.id);

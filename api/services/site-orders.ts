@@ -224,7 +224,7 @@ export async function orderSite(
           const host = tx.create(SiteHost, {
             name: `dedicated-${siteId}`,
             address: '',
-            driver: 'dedicated',
+            driver: 'members',
             capacitySites: 1,
             capacityDiskMb: body.diskMb,
             status: 'dedicated',

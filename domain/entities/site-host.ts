@@ -3,8 +3,8 @@ import { randomUUID } from 'node:crypto';
 
 import type { DedicatedMember } from './site';
 
-/** `dedicated`: the web servers of one dedicated site, driven together (never placed on). */
-export type SiteHostDriver = 'local' | 'ssh' | 'dedicated';
+/** `members`: the web servers of one dedicated site, driven together (its status `dedicated`: never placed on). */
+export type SiteHostDriver = 'local' | 'ssh' | 'members';
 export type SiteHostStatus = 'active' | 'disabled' | 'dedicated';
 
 /** A shared web host of the virtual hosting pool, registered by an operator with its capacity. */

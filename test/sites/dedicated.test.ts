@@ -159,7 +159,7 @@ afterAll(async () => {
   const em = rig?.p.db.orm.em.fork();
   // Every web server's stack this suite started, and the shared host's and the front door's.
   for (const host of (await em?.find(SiteHost, {})) ?? [])
-    if (host.driver !== 'dedicated' || host.members)
+    if (host.driver !== 'members' || host.members)
       await sites.agents
         .forHost(host)
         .stop()

@@ -154,7 +154,7 @@ beforeAll(async () => {
 
   const host = {
     id: 'dedicated-host-1',
-    driver: 'dedicated',
+    driver: 'members',
     address: endpoint.address,
     members: { servers: members, port: endpoint.port },
   };
