@@ -113,7 +113,8 @@ describe('scaling groups whose evaluations fail, or whose workflow is gone (real
     // failure (1, 2, 4, 8, 16 s), so no more than six builds can start in 30 s however fast the machine is.
     expect(builds).toBeGreaterThanOrEqual(2);
     expect(builds).toBeLessThanOrEqual(6);
-    expect(elapsed).toBeGreaterThanOrEqual(30);
+    // (A timer may fire a millisecond early by the wall clock: the CI run of dc2a572 measured 29.999 s.)
+    expect(elapsed).toBeGreaterThanOrEqual(29.9);
     const st = (await call('GET', `/${id}/state`)).body;
     expect(st.status).toBe('running');
     expect(st.members.some((m: { status: string }) => m.status === 'error')).toBe(true);
