@@ -359,6 +359,9 @@ describe('a migration shared → dedicated', () => {
     // Nothing is published in the window.
     expect((await call('POST', `/sites/${id}/releases/1/publish`, {})).status).toBe(409);
 
+    // Another tenant's rollback or confirm finds no such site.
+    expect((await call('POST', `/sites/${id}/migration/rollback`, undefined, stranger.token)).status).toBe(404);
+    expect((await call('POST', `/sites/${id}/migration/confirm`, undefined, stranger.token)).status).toBe(404);
     expect((await call('POST', `/sites/${id}/migration/rollback`)).status).toBe(202);
     const back = await eventually(
       () => siteRow(id),
