@@ -184,6 +184,8 @@ export function createServerChangeActivities(orm: Orm) {
       confirmedAt: string;
     }): Promise<void> {
       const { em, r, spec } = await serverRow(orm, resourceId);
+      // Settled before the record changes, so whoever reads the new flavor also reads its usage.
+      await settleReservation(orm, key, 'commit');
       if (!hasEvent(spec, key)) {
         const from = countedSize(r);
         const oldFlavor = ((r.attributes as { flavor?: { disk?: number | null } }).flavor ?? {}) as {
@@ -227,7 +229,6 @@ export function createServerChangeActivities(orm: Orm) {
         };
         await em.flush();
       }
-      await settleReservation(orm, key, 'commit');
     },
 
     /** The server is shelved and offloaded: its vCPUs and RAM stop counting (its instance still counts). */
@@ -263,6 +264,7 @@ export function createServerChangeActivities(orm: Orm) {
     /** The server runs again: the reservation becomes usage and the record counts its size again. */
     async recordServerUnshelved({ resourceId, key, at }: LifecycleCall): Promise<void> {
       const { em, spec, r } = await serverRow(orm, resourceId);
+      await settleReservation(orm, key, 'commit');
       const back = spec.shelvedQuota;
       if (back && !hasEvent(spec, key)) {
         r.spec = {
@@ -274,7 +276,6 @@ export function createServerChangeActivities(orm: Orm) {
         };
         await em.flush();
       }
-      await settleReservation(orm, key, 'commit');
     },
   };
 }

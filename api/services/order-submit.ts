@@ -118,9 +118,7 @@ export async function submitOrder(
     for (const kind of productKindsOf(spec)) {
       const flavorId = spec.kind === 'server' ? spec.flavorId : dedicatedOf(spec)?.flavorId;
       const p =
-        kind === 'flavor' && flavorId
-          ? active.find((x) => x.kind === 'flavor' && x.id === flavorId)
-          : firstOf(kind);
+        kind === 'flavor' && flavorId ? active.find((x) => x.kind === 'flavor' && x.id === flavorId) : firstOf(kind);
       if (!p) {
         problems.push(
           kind === 'flavor' && flavorId
